@@ -1,0 +1,165 @@
+//! A case: one complaint from one customer, and what is done about it.
+
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum NewCaseError {
+    #[error("the complaint is empty: keep the customer's own words")]
+    BodyEmpty,
+    #[error("the complaint is larger than {0} bytes")]
+    BodyTooLarge(usize),
+    #[error("unknown channel {0:?}: use email, web, phone, in_person or api")]
+    ChannelUnknown(String),
+    #[error("unknown severity {0:?}: use low, normal, high or critical")]
+    SeverityUnknown(String),
+    #[error("a subject may have at most {0} characters")]
+    SubjectTooLong(usize),
+}
+
+/// The customer's own words, exactly as they came: never trimmed, truncated or cleaned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Complaint(String);
+
+impl Complaint {
+    /// One mebibyte: enough for the angriest letter, small enough to keep a page fast.
+    pub const MAX_BYTES: usize = 1024 * 1024;
+
+    pub fn parse(body: String) -> Result<Self, NewCaseError> {
+        if body.len() > Self::MAX_BYTES {
+            return Err(NewCaseError::BodyTooLarge(Self::MAX_BYTES));
+        }
+        if body.trim().is_empty() {
+            return Err(NewCaseError::BodyEmpty);
+        }
+        Ok(Self(body))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+pub const MAX_SUBJECT_CHARS: usize = 300;
+
+pub fn parse_subject(subject: Option<&str>) -> Result<Option<String>, NewCaseError> {
+    match subject.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) if s.chars().count() > MAX_SUBJECT_CHARS => {
+            Err(NewCaseError::SubjectTooLong(MAX_SUBJECT_CHARS))
+        }
+        Some(s) => Ok(Some(s.to_owned())),
+    }
+}
+
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident, $err:ident, $($variant:ident => $text:literal),+ $(,)?) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = NewCaseError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(NewCaseError::$err(other.to_owned())),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// How the complaint reached the business.
+    Channel, ChannelUnknown,
+    Email => "email", Web => "web", Phone => "phone", InPerson => "in_person", Api => "api",
+);
+
+named_enum!(
+    /// How much is at stake. High and critical cases are escalated to a manager.
+    Severity, SeverityUnknown,
+    Low => "low", Normal => "normal", High => "high", Critical => "critical",
+);
+
+/// The human reference of a case, such as `AM-1042`. It is the case id offset so that
+/// the first case does not read as `AM-1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseReference(pub i64);
+
+impl CaseReference {
+    const OFFSET: i64 = 1000;
+
+    pub fn case_id(self) -> i64 {
+        self.0
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let digits = text
+            .trim()
+            .strip_prefix("AM-")
+            .or_else(|| text.trim().strip_prefix("am-"))?;
+        let n: i64 = digits.parse().ok()?;
+        (n > Self::OFFSET).then_some(Self(n - Self::OFFSET))
+    }
+}
+
+impl fmt::Display for CaseReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AM-{}", self.0 + Self::OFFSET)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_complaint_is_kept_verbatim() {
+        let words = "  I waited TWO HOURS!!!\n\n\tAnd nobody called.  ".to_owned();
+        assert_eq!(Complaint::parse(words.clone()).unwrap().as_str(), words);
+        assert_eq!(
+            Complaint::parse(" \n ".into()),
+            Err(NewCaseError::BodyEmpty)
+        );
+        let huge = "a".repeat(Complaint::MAX_BYTES + 1);
+        assert!(matches!(
+            Complaint::parse(huge),
+            Err(NewCaseError::BodyTooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn references_round_trip() {
+        let r = CaseReference(42);
+        assert_eq!(r.to_string(), "AM-1042");
+        assert_eq!(CaseReference::parse("AM-1042"), Some(r));
+        assert_eq!(CaseReference::parse("AM-12"), None);
+        assert_eq!("in_person".parse::<Channel>(), Ok(Channel::InPerson));
+        assert!("fax".parse::<Channel>().is_err());
+        assert!(Severity::Critical > Severity::High);
+    }
+}

@@ -1,0 +1,215 @@
+//! Customers and their transactions (orders, visits, refunds).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::text::{TextError, required};
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CustomerError {
+    #[error("a customer needs a name")]
+    NameEmpty,
+    #[error("a name may have at most {0} characters")]
+    NameTooLong(usize),
+    #[error("{0:?} is not an email address")]
+    EmailInvalid(String),
+    #[error("a phone number may have at most 40 characters")]
+    PhoneTooLong,
+    #[error("{0:?} is not a currency code: use three capital letters, such as EUR")]
+    CurrencyInvalid(String),
+    #[error("unknown transaction kind {0:?}: use order, visit or refund")]
+    KindUnknown(String),
+    #[error("an amount may not be negative: a refund is its own kind")]
+    AmountNegative,
+}
+
+/// A customer's name as they gave it (trimmed, never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerName(String);
+
+impl CustomerName {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(value: &str) -> Result<Self, CustomerError> {
+        required(value, Self::MAX_CHARS)
+            .map(Self)
+            .map_err(|e| match e {
+                TextError::Empty => CustomerError::NameEmpty,
+                TextError::TooLong(n) => CustomerError::NameTooLong(n),
+            })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// An email address that has the shape of one. Kept as the customer typed it; the
+/// lower-cased form is what identifies the customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerEmail(String);
+
+impl CustomerEmail {
+    pub fn parse(value: &str) -> Result<Self, CustomerError> {
+        let v = value.trim();
+        let invalid = || CustomerError::EmailInvalid(value.to_owned());
+        if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let (local, domain) = v.rsplit_once('@').ok_or_else(invalid)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
+            return Err(invalid());
+        }
+        Ok(Self(v.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form two addresses are compared in.
+    pub fn normalized(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl fmt::Display for CustomerEmail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub fn parse_phone(value: &str) -> Result<Option<String>, CustomerError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.chars().count() > 40 {
+        return Err(CustomerError::PhoneTooLong);
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// An amount in minor units (cents) of a currency.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Money {
+    pub amount_minor: i64,
+    pub currency: String,
+}
+
+pub fn parse_currency(value: &str) -> Result<String, CustomerError> {
+    if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(value.to_owned())
+    } else {
+        Err(CustomerError::CurrencyInvalid(value.to_owned()))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionKind {
+    Order,
+    Visit,
+    Refund,
+}
+
+impl TransactionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransactionKind::Order => "order",
+            TransactionKind::Visit => "visit",
+            TransactionKind::Refund => "refund",
+        }
+    }
+
+    /// What the transaction adds to the customer's lifetime value: refunds take away.
+    pub fn value_sign(self) -> i64 {
+        match self {
+            TransactionKind::Refund => -1,
+            TransactionKind::Order | TransactionKind::Visit => 1,
+        }
+    }
+
+    /// Orders and visits are the customer coming back; a refund is not.
+    pub fn is_return(self) -> bool {
+        !matches!(self, TransactionKind::Refund)
+    }
+}
+
+impl FromStr for TransactionKind {
+    type Err = CustomerError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "order" => Ok(Self::Order),
+            "visit" => Ok(Self::Visit),
+            "refund" => Ok(Self::Refund),
+            other => Err(CustomerError::KindUnknown(other.to_owned())),
+        }
+    }
+}
+
+/// Lifetime value of a customer: orders and visits less refunds, in one currency.
+pub fn lifetime_value(transactions: impl IntoIterator<Item = (TransactionKind, i64)>) -> i64 {
+    transactions
+        .into_iter()
+        .map(|(kind, amount)| kind.value_sign() * amount)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        assert!(CustomerEmail::parse("ann@example.com").is_ok());
+        assert!(CustomerEmail::parse(" Ann.Lee+cake@bakery.co.uk ").is_ok());
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "a b@example.com",
+            "ann@exa..mple.com",
+            "ann@@example.com",
+        ] {
+            assert!(
+                CustomerEmail::parse(bad).is_err(),
+                "{bad} should be refused"
+            );
+        }
+        let e = CustomerEmail::parse("Ann@Example.COM").unwrap();
+        assert_eq!(e.normalized(), "ann@example.com");
+    }
+
+    #[test]
+    fn refunds_reduce_lifetime_value() {
+        let v = lifetime_value([
+            (TransactionKind::Order, 5_000),
+            (TransactionKind::Visit, 1_200),
+            (TransactionKind::Refund, 2_000),
+        ]);
+        assert_eq!(v, 4_200);
+    }
+
+    #[test]
+    fn names_are_trimmed_and_required() {
+        assert_eq!(CustomerName::parse("  Ann ").unwrap().as_str(), "Ann");
+        assert_eq!(CustomerName::parse("   "), Err(CustomerError::NameEmpty));
+        assert!(CustomerName::parse(&"x".repeat(201)).is_err());
+        assert_eq!(parse_currency("EUR"), Ok("EUR".to_owned()));
+        assert!(parse_currency("eur").is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! The Amends domain: customers, staff, cases and the recovery playbook.
+//!
+//! Everything here is pure: no I/O, no clock reads, no HTTP, no SQL. Callers pass the
+//! current time in; storage and web are adapters around these types. Types that come
+//! from outside (a customer's email, a severity name) are parsed once at the edge into
+//! the newtypes here, so the rest of the code never checks them again.
+
+pub mod case;
+pub mod customer;
+pub mod playbook;
+pub mod staff;
+
+mod text;
+
+pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
+pub use customer::{
+    CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value,
+};
+pub use playbook::{
+    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal,
+    Step, StepState, StepStatus, escalation_reasons,
+};
+pub use staff::{Role, StaffError};

@@ -1,0 +1,1433 @@
+//! The recovery playbook: ten steps every case moves through, as a state machine over
+//! an append-only list of events.
+//!
+//! A case's state is never stored on its own: it is what its events add up to
+//! ([`Playbook::replay`]). A new event is first [`Playbook::check`]ed against the rules;
+//! a refused one comes back as a [`Refusal`] that names the rule and what is missing.
+//!
+//! The rules, in the product's words:
+//! - the customer is heard first (intake), and hearing cannot be skipped;
+//! - no apology and no options before the complaint is restated and the customer agrees;
+//! - an offer is exactly two options; the customer picks one or proposes their own,
+//!   which staff may accept;
+//! - the surprise gesture and the fix come after the offer is settled; a fix is promised
+//!   with a date before it is done;
+//! - prevention (linking a problem) needs the agreed complaint;
+//! - the follow-up comes after the fix, the next-time watch after the follow-up;
+//! - a case ends retained only when every step is done or skipped; lost may be recorded
+//!   at any time, with a reason; any step but hearing may be skipped, with a reason.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+use crate::case::Severity;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Hear,
+    Restate,
+    Apologise,
+    Escalate,
+    Offer,
+    Gesture,
+    Fix,
+    Prevent,
+    FollowUp,
+    Watch,
+}
+
+impl Step {
+    pub const ALL: [Step; 10] = [
+        Step::Hear,
+        Step::Restate,
+        Step::Apologise,
+        Step::Escalate,
+        Step::Offer,
+        Step::Gesture,
+        Step::Fix,
+        Step::Prevent,
+        Step::FollowUp,
+        Step::Watch,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Hear => "hear",
+            Step::Restate => "restate",
+            Step::Apologise => "apologise",
+            Step::Escalate => "escalate",
+            Step::Offer => "offer",
+            Step::Gesture => "gesture",
+            Step::Fix => "fix",
+            Step::Prevent => "prevent",
+            Step::FollowUp => "follow_up",
+            Step::Watch => "watch",
+        }
+    }
+
+    /// The step's name as a person reads it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Hear => "Hear the customer",
+            Step::Restate => "Restate and confirm",
+            Step::Apologise => "Apologise and own it",
+            Step::Escalate => "Escalate",
+            Step::Offer => "Offer two options",
+            Step::Gesture => "Surprise gesture",
+            Step::Fix => "Fix",
+            Step::Prevent => "Prevent the root cause",
+            Step::FollowUp => "Follow up",
+            Step::Watch => "Prove yourself next time",
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Step {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Step::ALL
+            .into_iter()
+            .find(|step| step.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown name {0:?}")]
+pub struct UnknownName(pub String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Retained,
+    Lost,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Retained => "retained",
+            Outcome::Lost => "lost",
+        }
+    }
+}
+
+impl FromStr for Outcome {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "retained" => Ok(Outcome::Retained),
+            "lost" => Ok(Outcome::Lost),
+            other => Err(UnknownName(other.to_owned())),
+        }
+    }
+}
+
+/// Who made an event happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Actor {
+    Staff { user_id: i64 },
+    Customer,
+    System,
+}
+
+/// What happened on a case. Stored as JSON on the timeline, tagged by `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The complaint was heard; the words themselves live on the case.
+    Opened {
+        channel: String,
+        severity: String,
+        /// Why the case must be escalated, empty when it need not be.
+        #[serde(default)]
+        escalate_because: Vec<String>,
+    },
+    RestatementWritten {
+        text: String,
+    },
+    RestatementConfirmed {
+        by_customer: bool,
+    },
+    RestatementCorrected {
+        correction: String,
+    },
+    Apologised {
+        text: String,
+    },
+    Escalated {
+        to: String,
+        reason: String,
+    },
+    OptionsOffered {
+        options: Vec<String>,
+    },
+    OptionChosen {
+        option: u8,
+    },
+    AlternativeProposed {
+        text: String,
+    },
+    AlternativeAccepted,
+    GestureRecorded {
+        gesture: String,
+        description: String,
+        cost_minor: i64,
+        currency: String,
+    },
+    FixPromised {
+        what: String,
+        #[serde(with = "time::serde::rfc3339")]
+        due: OffsetDateTime,
+    },
+    FixDone {
+        note: String,
+    },
+    ProblemLinked {
+        problem_id: i64,
+    },
+    FollowUpScheduled {
+        #[serde(with = "time::serde::rfc3339")]
+        due: OffsetDateTime,
+        channel: String,
+    },
+    FollowUpRecorded {
+        satisfaction: u8,
+        words: String,
+    },
+    WatchSet,
+    NextTimeRecorded {
+        note: String,
+    },
+    StepSkipped {
+        step: Step,
+        reason: String,
+    },
+    NoteAdded {
+        text: String,
+    },
+    Assigned {
+        owner_id: Option<i64>,
+    },
+    OutcomeRecorded {
+        outcome: Outcome,
+        reason: String,
+    },
+    Reopened {
+        reason: String,
+    },
+}
+
+impl EventKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Opened { .. } => "opened",
+            EventKind::RestatementWritten { .. } => "restatement_written",
+            EventKind::RestatementConfirmed { .. } => "restatement_confirmed",
+            EventKind::RestatementCorrected { .. } => "restatement_corrected",
+            EventKind::Apologised { .. } => "apologised",
+            EventKind::Escalated { .. } => "escalated",
+            EventKind::OptionsOffered { .. } => "options_offered",
+            EventKind::OptionChosen { .. } => "option_chosen",
+            EventKind::AlternativeProposed { .. } => "alternative_proposed",
+            EventKind::AlternativeAccepted => "alternative_accepted",
+            EventKind::GestureRecorded { .. } => "gesture_recorded",
+            EventKind::FixPromised { .. } => "fix_promised",
+            EventKind::FixDone { .. } => "fix_done",
+            EventKind::ProblemLinked { .. } => "problem_linked",
+            EventKind::FollowUpScheduled { .. } => "follow_up_scheduled",
+            EventKind::FollowUpRecorded { .. } => "follow_up_recorded",
+            EventKind::WatchSet => "watch_set",
+            EventKind::NextTimeRecorded { .. } => "next_time_recorded",
+            EventKind::StepSkipped { .. } => "step_skipped",
+            EventKind::NoteAdded { .. } => "note_added",
+            EventKind::Assigned { .. } => "assigned",
+            EventKind::OutcomeRecorded { .. } => "outcome_recorded",
+            EventKind::Reopened { .. } => "reopened",
+        }
+    }
+
+    /// Internal events are never shown to the customer.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            EventKind::NoteAdded { .. } | EventKind::Escalated { .. } | EventKind::Assigned { .. }
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub actor: Actor,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Why an event was refused: the rule's code, a sentence for a person, and the steps
+/// that must be done (or skipped) first.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Refusal {
+    pub rule: &'static str,
+    pub message: String,
+    pub missing: Vec<Step>,
+    /// The playbook's order forbids it now (a conflict with the case's state), rather
+    /// than the event itself being malformed.
+    pub out_of_order: bool,
+}
+
+impl Refusal {
+    fn order(rule: &'static str, message: impl Into<String>, missing: Vec<Step>) -> Self {
+        Self {
+            rule,
+            message: message.into(),
+            missing,
+            out_of_order: true,
+        }
+    }
+
+    fn invalid(rule: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            message: message.into(),
+            missing: Vec::new(),
+            out_of_order: false,
+        }
+    }
+}
+
+/// Longest free text staff or a customer may put in one step.
+pub const MAX_STEP_TEXT_CHARS: usize = 20_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Restatement {
+    None,
+    Pending,
+    Corrected,
+    Confirmed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OfferState {
+    None,
+    Pending,
+    AlternativePending,
+    Settled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FixState {
+    None,
+    Promised(OffsetDateTime),
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FollowUpState {
+    None,
+    Scheduled(OffsetDateTime),
+    Recorded,
+}
+
+/// What a case's events add up to.
+#[derive(Debug, Clone)]
+pub struct Playbook {
+    opened_at: Option<OffsetDateTime>,
+    severity: Severity,
+    escalation_required: bool,
+    restatement: Restatement,
+    apologised: bool,
+    escalated: bool,
+    offer: OfferState,
+    gestures: u32,
+    fix: FixState,
+    problem_linked: bool,
+    follow_up: FollowUpState,
+    watching: bool,
+    skipped: BTreeMap<Step, String>,
+    /// When each step was first resolved (done or skipped): the clock of the next one.
+    resolved_at: BTreeMap<Step, OffsetDateTime>,
+    outcome: Option<Outcome>,
+}
+
+/// Where one step stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Done,
+    Skipped,
+    /// Escalation when nothing calls for it.
+    NotNeeded,
+    /// Staff wait for the customer's answer (confirm the restatement, choose an option).
+    AwaitingCustomer,
+    /// Started and dated: a fix promised, a follow-up scheduled.
+    InProgress,
+    Due,
+    /// An earlier step must come first.
+    Waiting,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepState {
+    pub step: Step,
+    pub status: StepStatus,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub due_at: Option<OffsetDateTime>,
+    pub skip_reason: Option<String>,
+}
+
+/// How long staff have for each step, before a severity factor.
+#[derive(Debug, Clone)]
+pub struct DuePolicy {
+    pub escalate: Duration,
+    pub restate: Duration,
+    pub apologise: Duration,
+    pub offer: Duration,
+    pub gesture: Duration,
+    pub fix: Duration,
+    pub prevent: Duration,
+    pub follow_up_delay: Duration,
+    pub watch: Duration,
+}
+
+impl Default for DuePolicy {
+    fn default() -> Self {
+        Self {
+            escalate: Duration::hours(1),
+            restate: Duration::hours(4),
+            apologise: Duration::hours(4),
+            offer: Duration::hours(24),
+            gesture: Duration::hours(24),
+            fix: Duration::hours(48),
+            prevent: Duration::days(7),
+            follow_up_delay: Duration::days(3),
+            watch: Duration::hours(24),
+        }
+    }
+}
+
+impl DuePolicy {
+    fn scaled(&self, base: Duration, severity: Severity) -> Duration {
+        match severity {
+            Severity::Critical => base / 4,
+            Severity::High => base / 2,
+            Severity::Normal => base,
+            Severity::Low => base * 2,
+        }
+    }
+}
+
+/// The status a case is listed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Staff have a step to do.
+    Open,
+    AwaitingCustomer,
+    /// Every step done; waiting for the customer's next order or visit.
+    Watching,
+    Retained,
+    Lost,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 5] = [
+        CaseStatus::Open,
+        CaseStatus::AwaitingCustomer,
+        CaseStatus::Watching,
+        CaseStatus::Retained,
+        CaseStatus::Lost,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::AwaitingCustomer => "awaiting_customer",
+            CaseStatus::Watching => "watching",
+            CaseStatus::Retained => "retained",
+            CaseStatus::Lost => "lost",
+        }
+    }
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, CaseStatus::Retained | CaseStatus::Lost)
+    }
+}
+
+impl FromStr for CaseStatus {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CaseStatus::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// What decides whether a new case goes to a manager.
+#[derive(Debug, Clone, Copy)]
+pub struct EscalationContext {
+    pub severity: Severity,
+    /// Cases this customer opened before this one in the last 90 days.
+    pub recent_cases: i64,
+    /// Lifetime value in minor units.
+    pub lifetime_value_minor: i64,
+    /// Lifetime value from which a customer's complaint always goes to a manager.
+    pub valuable_customer_minor: i64,
+}
+
+/// The reasons a new case must be escalated; empty when it need not be.
+pub fn escalation_reasons(ctx: EscalationContext) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if ctx.severity >= Severity::High {
+        reasons.push(format!("severity is {}", ctx.severity));
+    }
+    if ctx.recent_cases >= 1 {
+        reasons.push(format!(
+            "repeat complaint: {} earlier case(s) in 90 days",
+            ctx.recent_cases
+        ));
+    }
+    if ctx.valuable_customer_minor > 0 && ctx.lifetime_value_minor >= ctx.valuable_customer_minor {
+        reasons.push("a high-value customer".to_owned());
+    }
+    reasons
+}
+
+fn text_ok(rule: &'static str, what: &str, text: &str) -> Result<(), Refusal> {
+    if text.trim().is_empty() {
+        return Err(Refusal::invalid(rule, format!("{what} is empty")));
+    }
+    if text.chars().count() > MAX_STEP_TEXT_CHARS {
+        return Err(Refusal::invalid(
+            rule,
+            format!("{what} is longer than {MAX_STEP_TEXT_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+impl Playbook {
+    fn empty() -> Self {
+        Self {
+            opened_at: None,
+            severity: Severity::Normal,
+            escalation_required: false,
+            restatement: Restatement::None,
+            apologised: false,
+            escalated: false,
+            offer: OfferState::None,
+            gestures: 0,
+            fix: FixState::None,
+            problem_linked: false,
+            follow_up: FollowUpState::None,
+            watching: false,
+            skipped: BTreeMap::new(),
+            resolved_at: BTreeMap::new(),
+            outcome: None,
+        }
+    }
+
+    /// Rebuilds the state from the case's events, oldest first. Events were checked when
+    /// they were recorded, so they are applied without checking again.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut playbook = Self::empty();
+        for event in events {
+            playbook.apply(event);
+        }
+        playbook
+    }
+
+    /// Checks `event` against the rules and applies it.
+    pub fn record(&mut self, event: &Event) -> Result<(), Refusal> {
+        self.check(&event.kind)?;
+        self.apply(event);
+        Ok(())
+    }
+
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.outcome
+    }
+
+    pub fn is_resolved(&self, step: Step) -> bool {
+        matches!(
+            self.status_of(step),
+            StepStatus::Done | StepStatus::Skipped | StepStatus::NotNeeded
+        )
+    }
+
+    fn unresolved(&self, steps: &[Step]) -> Vec<Step> {
+        steps
+            .iter()
+            .copied()
+            .filter(|s| !self.is_resolved(*s))
+            .collect()
+    }
+
+    /// Whether `kind` may happen now. Says which rule refuses it, and what is missing.
+    pub fn check(&self, kind: &EventKind) -> Result<(), Refusal> {
+        if self.opened_at.is_none() {
+            return match kind {
+                EventKind::Opened { .. } => Ok(()),
+                _ => Err(Refusal::order(
+                    "not_opened",
+                    "the case has not been opened",
+                    vec![Step::Hear],
+                )),
+            };
+        }
+        if self.outcome.is_some()
+            && !matches!(
+                kind,
+                EventKind::NoteAdded { .. }
+                    | EventKind::Reopened { .. }
+                    | EventKind::Assigned { .. }
+            )
+        {
+            return Err(Refusal::order(
+                "case_closed",
+                "the case has its outcome; reopen it first",
+                vec![],
+            ));
+        }
+        let needs = |rule: &'static str, steps: &[Step], why: &str| -> Result<(), Refusal> {
+            let missing = self.unresolved(steps);
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                let names: Vec<&str> = missing.iter().map(|s| s.title()).collect();
+                Err(Refusal::order(
+                    rule,
+                    format!("{why} First: {}.", names.join(", ")),
+                    missing,
+                ))
+            }
+        };
+        match kind {
+            EventKind::Opened { .. } => Err(Refusal::order(
+                "already_opened",
+                "the case is already open",
+                vec![],
+            )),
+            EventKind::RestatementWritten { text } => {
+                if self.restatement == Restatement::Confirmed {
+                    return Err(Refusal::order(
+                        "restatement_already_confirmed",
+                        "the customer already confirmed the restatement",
+                        vec![],
+                    ));
+                }
+                text_ok("restatement_text", "the restatement", text)
+            }
+            EventKind::RestatementConfirmed { .. } => self.restatement_pending("confirm"),
+            EventKind::RestatementCorrected { correction } => {
+                self.restatement_pending("correct")?;
+                text_ok("correction_text", "the correction", correction)
+            }
+            EventKind::Apologised { text } => {
+                needs(
+                    "apology_before_agreement",
+                    &[Step::Restate],
+                    "Apologise for the problem the customer agreed to.",
+                )?;
+                text_ok("apology_text", "the apology", text)
+            }
+            EventKind::Escalated { to, reason } => {
+                text_ok("escalation_target", "who it goes to", to)?;
+                text_ok("escalation_reason", "the reason", reason)
+            }
+            EventKind::OptionsOffered { options } => {
+                if self.offer == OfferState::Settled {
+                    return Err(Refusal::order(
+                        "offer_already_settled",
+                        "the customer already chose",
+                        vec![],
+                    ));
+                }
+                needs(
+                    "options_before_confirmation",
+                    &[Step::Restate],
+                    "No solution is offered before the customer agrees on the problem.",
+                )?;
+                needs(
+                    "options_before_apology",
+                    &[Step::Apologise],
+                    "Own the problem before offering a way out.",
+                )?;
+                if options.len() != 2 {
+                    return Err(Refusal::invalid(
+                        "exactly_two_options",
+                        format!(
+                            "offer exactly two options (your best two), not {}",
+                            options.len()
+                        ),
+                    ));
+                }
+                for option in options {
+                    text_ok("option_text", "an option", option)?;
+                }
+                if options[0].trim() == options[1].trim() {
+                    return Err(Refusal::invalid(
+                        "options_must_differ",
+                        "the two options are the same",
+                    ));
+                }
+                Ok(())
+            }
+            EventKind::OptionChosen { option } => {
+                if self.offer != OfferState::Pending && self.offer != OfferState::AlternativePending
+                {
+                    return Err(Refusal::order(
+                        "no_offer_to_choose",
+                        "there is no open offer to choose from",
+                        vec![Step::Offer],
+                    ));
+                }
+                if !(1..=2).contains(option) {
+                    return Err(Refusal::invalid(
+                        "option_out_of_range",
+                        "choose option 1 or 2",
+                    ));
+                }
+                Ok(())
+            }
+            EventKind::AlternativeProposed { text } => {
+                if self.offer != OfferState::Pending && self.offer != OfferState::AlternativePending
+                {
+                    return Err(Refusal::order(
+                        "no_offer_to_answer",
+                        "there is no open offer to answer",
+                        vec![Step::Offer],
+                    ));
+                }
+                text_ok("alternative_text", "the alternative", text)
+            }
+            EventKind::AlternativeAccepted => {
+                if self.offer != OfferState::AlternativePending {
+                    return Err(Refusal::order(
+                        "no_alternative_to_accept",
+                        "the customer has not proposed an alternative",
+                        vec![],
+                    ));
+                }
+                Ok(())
+            }
+            EventKind::GestureRecorded {
+                gesture,
+                description,
+                cost_minor,
+                currency,
+            } => {
+                needs(
+                    "gesture_before_offer",
+                    &[Step::Offer],
+                    "The surprise comes on top of the agreed solution.",
+                )?;
+                text_ok("gesture_kind", "the gesture's kind", gesture)?;
+                text_ok(
+                    "gesture_description",
+                    "the gesture's description",
+                    description,
+                )?;
+                if *cost_minor < 0 {
+                    return Err(Refusal::invalid(
+                        "gesture_cost_negative",
+                        "a gesture's cost cannot be negative",
+                    ));
+                }
+                crate::customer::parse_currency(currency)
+                    .map(|_| ())
+                    .map_err(|e| Refusal::invalid("gesture_currency", e.to_string()))
+            }
+            EventKind::FixPromised { what, .. } => {
+                needs(
+                    "fix_before_offer",
+                    &[Step::Offer],
+                    "Fix what the customer chose.",
+                )?;
+                if self.fix == FixState::Done {
+                    return Err(Refusal::order(
+                        "fix_already_done",
+                        "the fix is already done",
+                        vec![],
+                    ));
+                }
+                text_ok("fix_text", "what will be fixed", what)
+            }
+            EventKind::FixDone { .. } => match self.fix {
+                FixState::Promised(_) => Ok(()),
+                FixState::Done => Err(Refusal::order(
+                    "fix_already_done",
+                    "the fix is already done",
+                    vec![],
+                )),
+                FixState::None => Err(Refusal::order(
+                    "fix_without_promise",
+                    "promise the fix with a date before recording it done",
+                    vec![Step::Fix],
+                )),
+            },
+            EventKind::ProblemLinked { .. } => needs(
+                "prevent_before_agreement",
+                &[Step::Restate],
+                "Link a root cause once the problem is agreed.",
+            ),
+            EventKind::FollowUpScheduled { channel, .. } => {
+                needs(
+                    "follow_up_before_fix",
+                    &[Step::Fix],
+                    "Follow up after the fix.",
+                )?;
+                if !matches!(channel.as_str(), "call" | "email" | "letter") {
+                    return Err(Refusal::invalid(
+                        "follow_up_channel",
+                        "follow up by call, email or letter",
+                    ));
+                }
+                Ok(())
+            }
+            EventKind::FollowUpRecorded { satisfaction, .. } => {
+                needs(
+                    "follow_up_before_fix",
+                    &[Step::Fix],
+                    "Follow up after the fix.",
+                )?;
+                if !(1..=5).contains(satisfaction) {
+                    return Err(Refusal::invalid(
+                        "satisfaction_out_of_range",
+                        "satisfaction is from 1 to 5",
+                    ));
+                }
+                Ok(())
+            }
+            EventKind::WatchSet => needs(
+                "watch_before_follow_up",
+                &[Step::FollowUp],
+                "Watch for the next order once the follow-up is done.",
+            ),
+            EventKind::NextTimeRecorded { note } => {
+                if !self.watching {
+                    return Err(Refusal::order(
+                        "not_watching",
+                        "the customer is not on the watch list",
+                        vec![Step::Watch],
+                    ));
+                }
+                text_ok("next_time_note", "the note", note)
+            }
+            EventKind::StepSkipped { step, reason } => {
+                if *step == Step::Hear {
+                    return Err(Refusal::invalid(
+                        "hear_cannot_be_skipped",
+                        "the customer is always heard",
+                    ));
+                }
+                if self.is_resolved(*step) {
+                    return Err(Refusal::order(
+                        "step_already_resolved",
+                        format!("{} is already done or skipped", step.title()),
+                        vec![],
+                    ));
+                }
+                text_ok("skip_needs_reason", "the reason for skipping", reason)
+            }
+            EventKind::NoteAdded { text } => text_ok("note_text", "the note", text),
+            EventKind::Assigned { .. } => Ok(()),
+            EventKind::OutcomeRecorded { outcome, reason } => match outcome {
+                Outcome::Lost => text_ok(
+                    "lost_needs_reason",
+                    "the reason the customer was lost",
+                    reason,
+                ),
+                Outcome::Retained => {
+                    let open: Vec<Step> = Step::ALL
+                        .into_iter()
+                        .filter(|s| !self.is_resolved(*s))
+                        .collect();
+                    needs(
+                        "retained_with_open_steps",
+                        &open,
+                        "A case ends retained when every step is done or skipped.",
+                    )
+                }
+            },
+            EventKind::Reopened { reason } => {
+                if self.outcome.is_none() {
+                    return Err(Refusal::order(
+                        "case_not_closed",
+                        "the case is still open",
+                        vec![],
+                    ));
+                }
+                text_ok("reopen_reason", "the reason to reopen", reason)
+            }
+        }
+    }
+
+    fn restatement_pending(&self, verb: &str) -> Result<(), Refusal> {
+        if self.restatement == Restatement::Pending {
+            Ok(())
+        } else {
+            Err(Refusal::order(
+                "no_restatement_to_confirm",
+                format!("there is no restatement waiting for the customer to {verb}"),
+                vec![Step::Restate],
+            ))
+        }
+    }
+
+    fn resolve(&mut self, step: Step, at: OffsetDateTime) {
+        self.resolved_at.entry(step).or_insert(at);
+    }
+
+    fn apply(&mut self, event: &Event) {
+        let at = event.at;
+        match &event.kind {
+            EventKind::Opened {
+                severity,
+                escalate_because,
+                ..
+            } => {
+                self.opened_at = Some(at);
+                self.severity = severity.parse().unwrap_or(Severity::Normal);
+                self.escalation_required = !escalate_because.is_empty();
+                self.resolve(Step::Hear, at);
+            }
+            EventKind::RestatementWritten { .. } => self.restatement = Restatement::Pending,
+            EventKind::RestatementConfirmed { .. } => {
+                self.restatement = Restatement::Confirmed;
+                self.resolve(Step::Restate, at);
+            }
+            EventKind::RestatementCorrected { .. } => self.restatement = Restatement::Corrected,
+            EventKind::Apologised { .. } => {
+                self.apologised = true;
+                self.resolve(Step::Apologise, at);
+            }
+            EventKind::Escalated { .. } => {
+                self.escalated = true;
+                self.resolve(Step::Escalate, at);
+            }
+            EventKind::OptionsOffered { .. } => self.offer = OfferState::Pending,
+            EventKind::OptionChosen { .. } | EventKind::AlternativeAccepted => {
+                self.offer = OfferState::Settled;
+                self.resolve(Step::Offer, at);
+            }
+            EventKind::AlternativeProposed { .. } => self.offer = OfferState::AlternativePending,
+            EventKind::GestureRecorded { .. } => {
+                self.gestures += 1;
+                self.resolve(Step::Gesture, at);
+            }
+            EventKind::FixPromised { due, .. } => self.fix = FixState::Promised(*due),
+            EventKind::FixDone { .. } => {
+                self.fix = FixState::Done;
+                self.resolve(Step::Fix, at);
+            }
+            EventKind::ProblemLinked { .. } => {
+                self.problem_linked = true;
+                self.resolve(Step::Prevent, at);
+            }
+            EventKind::FollowUpScheduled { due, .. } => {
+                self.follow_up = FollowUpState::Scheduled(*due)
+            }
+            EventKind::FollowUpRecorded { .. } => {
+                self.follow_up = FollowUpState::Recorded;
+                self.resolve(Step::FollowUp, at);
+            }
+            EventKind::WatchSet => {
+                self.watching = true;
+                self.resolve(Step::Watch, at);
+            }
+            EventKind::StepSkipped { step, reason } => {
+                self.skipped.insert(*step, reason.clone());
+                self.resolve(*step, at);
+            }
+            EventKind::OutcomeRecorded { outcome, .. } => self.outcome = Some(*outcome),
+            EventKind::Reopened { .. } => self.outcome = None,
+            EventKind::NextTimeRecorded { .. }
+            | EventKind::NoteAdded { .. }
+            | EventKind::Assigned { .. } => {}
+        }
+    }
+
+    fn status_of(&self, step: Step) -> StepStatus {
+        if self.skipped.contains_key(&step) {
+            return StepStatus::Skipped;
+        }
+        let done = match step {
+            Step::Hear => self.opened_at.is_some(),
+            Step::Restate => self.restatement == Restatement::Confirmed,
+            Step::Apologise => self.apologised,
+            Step::Escalate => self.escalated,
+            Step::Offer => self.offer == OfferState::Settled,
+            Step::Gesture => self.gestures > 0,
+            Step::Fix => self.fix == FixState::Done,
+            Step::Prevent => self.problem_linked,
+            Step::FollowUp => self.follow_up == FollowUpState::Recorded,
+            Step::Watch => self.watching,
+        };
+        if done {
+            return StepStatus::Done;
+        }
+        if step == Step::Escalate && !self.escalation_required {
+            return StepStatus::NotNeeded;
+        }
+        if self.ready_at(step).is_none() {
+            return StepStatus::Waiting;
+        }
+        match step {
+            Step::Restate if self.restatement == Restatement::Pending => {
+                StepStatus::AwaitingCustomer
+            }
+            Step::Offer if self.offer != OfferState::None => StepStatus::AwaitingCustomer,
+            Step::Fix if matches!(self.fix, FixState::Promised(_)) => StepStatus::InProgress,
+            Step::FollowUp if matches!(self.follow_up, FollowUpState::Scheduled(_)) => {
+                StepStatus::InProgress
+            }
+            _ => StepStatus::Due,
+        }
+    }
+
+    /// When the steps a step depends on were all resolved: the start of its clock.
+    fn ready_at(&self, step: Step) -> Option<OffsetDateTime> {
+        let after = |steps: &[Step]| -> Option<OffsetDateTime> {
+            let mut latest = self.opened_at?;
+            for s in steps {
+                latest = latest.max(*self.resolved_at.get(s)?);
+            }
+            Some(latest)
+        };
+        match step {
+            Step::Hear | Step::Restate | Step::Escalate => self.opened_at,
+            Step::Apologise | Step::Prevent => after(&[Step::Restate]),
+            Step::Offer => after(&[Step::Restate, Step::Apologise]),
+            Step::Gesture | Step::Fix => after(&[Step::Offer]),
+            Step::FollowUp => after(&[Step::Fix]),
+            Step::Watch => after(&[Step::FollowUp]),
+        }
+    }
+
+    fn due_at(&self, step: Step, policy: &DuePolicy) -> Option<OffsetDateTime> {
+        let ready = self.ready_at(step)?;
+        let scale = |d: Duration| policy.scaled(d, self.severity);
+        Some(match step {
+            Step::Hear => ready,
+            Step::Escalate => ready + scale(policy.escalate),
+            Step::Restate => ready + scale(policy.restate),
+            Step::Apologise => ready + scale(policy.apologise),
+            Step::Offer => ready + scale(policy.offer),
+            Step::Gesture => ready + scale(policy.gesture),
+            Step::Fix => match self.fix {
+                FixState::Promised(due) => due,
+                _ => ready + scale(policy.fix),
+            },
+            Step::Prevent => ready + policy.prevent,
+            Step::FollowUp => match self.follow_up {
+                FollowUpState::Scheduled(due) => due,
+                _ => ready + policy.follow_up_delay,
+            },
+            Step::Watch => ready + policy.watch,
+        })
+    }
+
+    /// Every step with where it stands, in playbook order.
+    pub fn steps(&self, policy: &DuePolicy) -> Vec<StepState> {
+        Step::ALL
+            .into_iter()
+            .map(|step| {
+                let status = self.status_of(step);
+                let due_at = match status {
+                    StepStatus::Due | StepStatus::InProgress => self.due_at(step, policy),
+                    _ => None,
+                };
+                StepState {
+                    step,
+                    status,
+                    due_at,
+                    skip_reason: self.skipped.get(&step).cloned(),
+                }
+            })
+            .collect()
+    }
+
+    /// The step staff should do next and when it is due: the soonest due of the steps
+    /// that wait on staff. None when nothing waits on staff.
+    pub fn next_step(&self, policy: &DuePolicy) -> Option<(Step, OffsetDateTime)> {
+        if self.outcome.is_some() {
+            return None;
+        }
+        self.steps(policy)
+            .into_iter()
+            .filter_map(|s| Some((s.step, s.due_at?)))
+            .min_by_key(|(step, due)| (*due, *step))
+    }
+
+    pub fn status(&self, policy: &DuePolicy) -> CaseStatus {
+        match self.outcome {
+            Some(Outcome::Retained) => return CaseStatus::Retained,
+            Some(Outcome::Lost) => return CaseStatus::Lost,
+            None => {}
+        }
+        if self.next_step(policy).is_some() {
+            return CaseStatus::Open;
+        }
+        let awaiting = [Step::Restate, Step::Offer]
+            .into_iter()
+            .any(|s| self.status_of(s) == StepStatus::AwaitingCustomer);
+        if awaiting {
+            CaseStatus::AwaitingCustomer
+        } else {
+            CaseStatus::Watching
+        }
+    }
+
+    pub fn escalation_required(&self) -> bool {
+        self.escalation_required
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const T0: OffsetDateTime = datetime!(2026-11-02 09:00 UTC);
+
+    fn ev(minutes: i64, kind: EventKind) -> Event {
+        Event {
+            at: T0 + Duration::minutes(minutes),
+            actor: Actor::Staff { user_id: 1 },
+            kind,
+        }
+    }
+
+    fn opened(severity: &str, escalate: bool) -> Playbook {
+        let mut p = Playbook::replay(&[]);
+        let escalate_because = if escalate {
+            vec!["severity is high".into()]
+        } else {
+            vec![]
+        };
+        p.record(&ev(
+            0,
+            EventKind::Opened {
+                channel: "phone".into(),
+                severity: severity.into(),
+                escalate_because,
+            },
+        ))
+        .unwrap();
+        p
+    }
+
+    fn rule(p: &Playbook, kind: EventKind) -> &'static str {
+        p.check(&kind).unwrap_err().rule
+    }
+
+    fn two() -> EventKind {
+        EventKind::OptionsOffered {
+            options: vec!["A new cake tomorrow".into(), "A full refund today".into()],
+        }
+    }
+
+    #[test]
+    fn a_case_walks_every_step_to_retained() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        assert_eq!(
+            p.next_step(&policy),
+            Some((Step::Restate, T0 + Duration::hours(4)))
+        );
+        let steps = [
+            EventKind::RestatementWritten {
+                text: "The cake came late and squashed.".into(),
+            },
+            EventKind::RestatementConfirmed { by_customer: true },
+            EventKind::Apologised {
+                text: "I am sorry; I accept all responsibility.".into(),
+            },
+            two(),
+            EventKind::OptionChosen { option: 1 },
+            EventKind::GestureRecorded {
+                gesture: "voucher".into(),
+                description: "Coffee for two".into(),
+                cost_minor: 800,
+                currency: "EUR".into(),
+            },
+            EventKind::FixPromised {
+                what: "Bake and deliver a new cake".into(),
+                due: T0 + Duration::days(1),
+            },
+            EventKind::FixDone {
+                note: "Delivered at 10:00".into(),
+            },
+            EventKind::ProblemLinked { problem_id: 7 },
+            EventKind::FollowUpScheduled {
+                due: T0 + Duration::days(4),
+                channel: "letter".into(),
+            },
+            EventKind::FollowUpRecorded {
+                satisfaction: 5,
+                words: "Lovely".into(),
+            },
+            EventKind::WatchSet,
+        ];
+        for (i, kind) in steps.into_iter().enumerate() {
+            p.record(&ev(i as i64 + 1, kind)).unwrap();
+        }
+        assert_eq!(p.status(&policy), CaseStatus::Watching);
+        p.record(&ev(
+            100,
+            EventKind::OutcomeRecorded {
+                outcome: Outcome::Retained,
+                reason: String::new(),
+            },
+        ))
+        .unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::Retained);
+        assert!(
+            p.steps(&policy)
+                .iter()
+                .all(|s| matches!(s.status, StepStatus::Done | StepStatus::NotNeeded))
+        );
+    }
+
+    #[test]
+    fn no_options_before_the_restatement_is_confirmed() {
+        let mut p = opened("normal", false);
+        assert_eq!(rule(&p, two()), "options_before_confirmation");
+        p.record(&ev(1, EventKind::RestatementWritten { text: "x".into() }))
+            .unwrap();
+        assert_eq!(rule(&p, two()), "options_before_confirmation");
+        assert_eq!(
+            p.status(&DuePolicy::default()),
+            CaseStatus::AwaitingCustomer
+        );
+        p.record(&ev(
+            2,
+            EventKind::RestatementConfirmed { by_customer: false },
+        ))
+        .unwrap();
+        let refusal = p.check(&two()).unwrap_err();
+        assert_eq!(refusal.rule, "options_before_apology");
+        assert_eq!(refusal.missing, vec![Step::Apologise]);
+    }
+
+    #[test]
+    fn an_offer_is_exactly_two_different_options() {
+        let mut p = opened("normal", false);
+        p.record(&ev(
+            1,
+            EventKind::StepSkipped {
+                step: Step::Restate,
+                reason: "confirmed in person".into(),
+            },
+        ))
+        .unwrap();
+        p.record(&ev(
+            2,
+            EventKind::Apologised {
+                text: "Sorry".into(),
+            },
+        ))
+        .unwrap();
+        let three = EventKind::OptionsOffered {
+            options: vec!["a".into(), "b".into(), "c".into()],
+        };
+        assert_eq!(rule(&p, three), "exactly_two_options");
+        let same = EventKind::OptionsOffered {
+            options: vec!["a".into(), "a ".into()],
+        };
+        assert_eq!(rule(&p, same), "options_must_differ");
+        p.record(&ev(3, two())).unwrap();
+        assert_eq!(
+            rule(&p, EventKind::AlternativeAccepted),
+            "no_alternative_to_accept"
+        );
+        p.record(&ev(
+            4,
+            EventKind::AlternativeProposed {
+                text: "Half refund and the cake".into(),
+            },
+        ))
+        .unwrap();
+        p.record(&ev(5, EventKind::AlternativeAccepted)).unwrap();
+        assert!(p.is_resolved(Step::Offer));
+        assert_eq!(rule(&p, two()), "offer_already_settled");
+    }
+
+    #[test]
+    fn skipping_needs_a_reason_and_hearing_cannot_be_skipped() {
+        let p = opened("normal", false);
+        assert_eq!(
+            rule(
+                &p,
+                EventKind::StepSkipped {
+                    step: Step::Gesture,
+                    reason: "  ".into()
+                }
+            ),
+            "skip_needs_reason"
+        );
+        assert_eq!(
+            rule(
+                &p,
+                EventKind::StepSkipped {
+                    step: Step::Hear,
+                    reason: "busy".into()
+                }
+            ),
+            "hear_cannot_be_skipped"
+        );
+    }
+
+    #[test]
+    fn later_steps_wait_for_earlier_ones() {
+        let p = opened("normal", false);
+        let due = T0 + Duration::days(1);
+        assert_eq!(
+            rule(
+                &p,
+                EventKind::FixPromised {
+                    what: "x".into(),
+                    due
+                }
+            ),
+            "fix_before_offer"
+        );
+        assert_eq!(
+            rule(
+                &p,
+                EventKind::FixDone {
+                    note: String::new()
+                }
+            ),
+            "fix_without_promise"
+        );
+        assert_eq!(
+            rule(
+                &p,
+                EventKind::FollowUpRecorded {
+                    satisfaction: 4,
+                    words: String::new()
+                }
+            ),
+            "follow_up_before_fix"
+        );
+        assert_eq!(rule(&p, EventKind::WatchSet), "watch_before_follow_up");
+        assert_eq!(
+            rule(&p, EventKind::ProblemLinked { problem_id: 1 }),
+            "prevent_before_agreement"
+        );
+        assert_eq!(
+            rule(
+                &p,
+                EventKind::Apologised {
+                    text: "Sorry".into()
+                }
+            ),
+            "apology_before_agreement"
+        );
+        let r = p
+            .check(&EventKind::OutcomeRecorded {
+                outcome: Outcome::Retained,
+                reason: String::new(),
+            })
+            .unwrap_err();
+        assert_eq!(r.rule, "retained_with_open_steps");
+        assert!(r.missing.contains(&Step::Restate) && r.missing.contains(&Step::Watch));
+        assert!(
+            !r.missing.contains(&Step::Escalate),
+            "escalation not needed here"
+        );
+    }
+
+    #[test]
+    fn serious_cases_must_be_escalated_first() {
+        let policy = DuePolicy::default();
+        let p = opened("high", true);
+        assert_eq!(
+            p.next_step(&policy),
+            Some((Step::Escalate, T0 + Duration::minutes(30)))
+        );
+        let reasons = escalation_reasons(EscalationContext {
+            severity: Severity::Normal,
+            recent_cases: 2,
+            lifetime_value_minor: 500_000,
+            valuable_customer_minor: 100_000,
+        });
+        assert_eq!(reasons.len(), 2);
+    }
+
+    #[test]
+    fn lost_needs_a_reason_and_closes_the_case_until_reopened() {
+        let mut p = opened("low", false);
+        assert_eq!(
+            rule(
+                &p,
+                EventKind::OutcomeRecorded {
+                    outcome: Outcome::Lost,
+                    reason: "".into()
+                }
+            ),
+            "lost_needs_reason"
+        );
+        p.record(&ev(
+            1,
+            EventKind::OutcomeRecorded {
+                outcome: Outcome::Lost,
+                reason: "moved away".into(),
+            },
+        ))
+        .unwrap();
+        assert_eq!(
+            rule(&p, EventKind::RestatementWritten { text: "x".into() }),
+            "case_closed"
+        );
+        assert!(
+            p.check(&EventKind::NoteAdded {
+                text: "called once more".into()
+            })
+            .is_ok()
+        );
+        p.record(&ev(
+            2,
+            EventKind::Reopened {
+                reason: "they wrote back".into(),
+            },
+        ))
+        .unwrap();
+        assert!(
+            p.check(&EventKind::RestatementWritten { text: "x".into() })
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn events_round_trip_through_json() {
+        let e = ev(
+            5,
+            EventKind::FixPromised {
+                what: "new oven part".into(),
+                due: T0 + Duration::days(2),
+            },
+        );
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains("\"kind\":\"fix_promised\""), "{json}");
+        let back: Event = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, e);
+    }
+}
