@@ -1,1 +1,257 @@
+//! Storage for Amends: one [`Store`] over SQLite (embedded, the default) or PostgreSQL.
+//!
+//! Both backends go through sqlx's `Any` driver, so the SQL is shared wherever the two
+//! dialects agree (`$1` placeholders, `RETURNING`, `ON CONFLICT`, row values) and split
+//! by [`Backend`] where they do not (full-text search). Each backend has its own
+//! migrations folder with the same versions; they are embedded and applied on start.
+//!
+//! This crate knows the domain's types and SQL; it knows nothing of HTTP. Every write
+//! that acknowledges something to a person returns only after its transaction commits.
 
+mod cases;
+mod customers;
+mod idempotency;
+mod intake;
+mod migrate;
+mod problems;
+mod query;
+mod staff;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use amends_domain::playbook::Refusal;
+use amends_domain::DuePolicy;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use time::OffsetDateTime;
+
+pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter};
+pub use customers::{
+    CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch,
+    TransactionCustomer, TransactionRecord,
+};
+pub use idempotency::StoredResponse;
+pub use intake::{CustomerRef, NewCase};
+pub use migrate::MIGRATIONS_APPLIED;
+pub use problems::ProblemRecord;
+pub use staff::{SessionRecord, TokenRecord, UserRecord};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict { field: Option<&'static str>, message: String },
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error("the database URL must start with sqlite: or postgres://")]
+    UnsupportedUrl,
+    #[error("the cursor is not one this list gave")]
+    BadCursor,
+    #[error("the intake writer has stopped")]
+    WriterStopped,
+    #[error("stored data is malformed: {0}")]
+    Corrupt(String),
+    #[error("migration {version} failed: {source}")]
+    Migration { version: i64, source: sqlx::Error },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to a conflict on `field`; other errors pass.
+    pub(crate) fn unique(field: &'static str, message: &str) -> impl FnOnce(sqlx::Error) -> StoreError {
+        let message = message.to_owned();
+        move |e| match e.as_database_error() {
+            Some(db) if db.is_unique_violation() => StoreError::Conflict { field: Some(field), message },
+            _ => StoreError::Database(e),
+        }
+    }
+
+    /// A failure that may pass on its own (the database is down, locked or busy), as
+    /// opposed to one that will fail the same way every time.
+    pub fn is_temporary(&self) -> bool {
+        match self {
+            StoreError::Database(e) => matches!(
+                e,
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed
+            ) || e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| c == "5" || c == "6" || c.starts_with("08") || c.starts_with("57P")),
+            StoreError::WriterStopped => true,
+            _ => false,
+        }
+    }
+}
+
+/// Settings the store needs to keep the cases' derived columns (status, next due step).
+#[derive(Debug, Clone)]
+pub struct StoreSettings {
+    pub due: DuePolicy,
+    /// Lifetime value (minor units) from which a customer's complaint is escalated.
+    pub valuable_customer_minor: i64,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self { due: DuePolicy::default(), valuable_customer_minor: 100_000 }
+    }
+}
+
+struct Inner {
+    backend: Backend,
+    /// Reads run concurrently on this pool.
+    read: AnyPool,
+    /// Writes go through this pool: one connection on SQLite, so writers never race
+    /// for the database lock; the same pool as `read` on PostgreSQL.
+    write: AnyPool,
+    settings: StoreSettings,
+    intake: tokio::sync::mpsc::Sender<intake::IntakeJob>,
+}
+
+/// The handle every adapter uses. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl Store {
+    /// Connects, applies the migrations, and starts the intake writer.
+    pub async fn open(url: &str, settings: StoreSettings) -> Result<Store, StoreError> {
+        let store = Self::connect(url, settings).await?;
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating (for `amends migrate` and checks).
+    pub async fn connect(url: &str, settings: StoreSettings) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let (read, write) = match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+                let read = sqlite_pool(&url, 8).await?;
+                let write = sqlite_pool(&url, 1).await?;
+                (read, write)
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                (pool.clone(), pool)
+            }
+        };
+        let (tx, rx) = tokio::sync::mpsc::channel(4096);
+        let store = Store { inner: Arc::new(Inner { backend, read, write, settings, intake: tx }) };
+        tokio::spawn(intake::run_writer(store.clone_for_writer(), rx));
+        Ok(store)
+    }
+
+    /// A handle for the intake writer: it holds the pools but not the channel's sender,
+    /// so the writer stops once every other handle is dropped.
+    fn clone_for_writer(&self) -> WriterHandle {
+        WriterHandle {
+            write: self.inner.write.clone(),
+            settings: self.inner.settings.clone(),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    pub fn settings(&self) -> &StoreSettings {
+        &self.inner.settings
+    }
+
+    pub(crate) fn read(&self) -> &AnyPool {
+        &self.inner.read
+    }
+
+    pub(crate) fn write(&self) -> &AnyPool {
+        &self.inner.write
+    }
+
+    /// True when the database answers and every migration is applied.
+    pub async fn ready(&self) -> Result<bool, StoreError> {
+        migrate::is_current(self).await
+    }
+
+    /// Waits for in-flight work and closes the connections.
+    pub async fn close(&self) {
+        self.inner.read.close().await;
+        self.inner.write.close().await;
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct WriterHandle {
+    write: AnyPool,
+    settings: StoreSettings,
+}
+
+async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, StoreError> {
+    let pool = AnyPoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                // FULL: a commit is on disk before we acknowledge it. Throughput comes
+                // from committing many requests at once, never from weaker syncing.
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?;
+    Ok(pool)
+}
+
+/// The current time at the precision the database keeps, so what a write returns
+/// equals what a later read gives.
+pub(crate) fn now() -> OffsetDateTime {
+    from_millis(millis(OffsetDateTime::now_utc()))
+}
+
+pub(crate) fn millis(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+pub(crate) fn from_millis(ms: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}

@@ -1,1 +1,66 @@
+//! The HTTP adapter: the JSON API under `/api/v1` (and, later, the staff and customer
+//! pages). A handler reads like the step it serves: parse the request into domain
+//! types, call the store, answer. It holds no business rule of its own.
 
+pub mod api;
+pub mod auth;
+pub mod error;
+mod idempotency;
+mod json;
+pub mod password;
+
+use std::future::Future;
+use std::time::Duration;
+
+use amends_store::Store;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+/// How the web layer is set up.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Mark cookies `Secure`: on whenever the app is served over HTTPS.
+    pub secure_cookies: bool,
+    pub session_ttl: Duration,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self { secure_cookies: false, session_ttl: Duration::from_secs(12 * 3600) }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: WebSettings,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .nest("/api/v1", api::router(state.clone()))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .with_state(state)
+}
+
+async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match state.store.ready().await {
+        Ok(true) => (StatusCode::OK, "ready"),
+        Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable"),
+    }
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

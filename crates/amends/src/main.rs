@@ -1,1 +1,158 @@
-fn main() {}
+//! `amends`: the command line. It parses, configures and wires; nothing else.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use amends::config::{Overrides, Settings};
+use amends_domain::Role;
+use amends_web::auth::{new_api_token, secret_hash};
+use amends_web::password;
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+#[derive(Parser)]
+#[command(name = "amends", version, about = "Amends: the service-recovery desk")]
+struct Cli {
+    #[command(flatten)]
+    overrides: Overrides,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web app, the API and the background work.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "AMENDS_ADDRESS")]
+        address: Option<SocketAddr>,
+    },
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Manage staff users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff user. The password is read from standard input, or generated and
+    /// printed when standard input is a terminal or empty.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "agent")]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("AMENDS_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let mut settings = Settings::load(&cli.overrides)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve { address } => {
+                settings.address = address.unwrap_or(settings.address);
+                let listener = TcpListener::bind(settings.address)
+                    .await
+                    .with_context(|| format!("listening on {}", settings.address))?;
+                println!("Amends is listening on http://{}", listener.local_addr()?);
+                amends::launch(&settings, listener, shutdown_signal(), |admin| {
+                    println!();
+                    println!("  First start: an admin was created.");
+                    println!("    email:    {}", admin.email);
+                    println!("    password: {}", admin.password);
+                    println!("  This password is shown once; change it after signing in.");
+                    println!();
+                })
+                .await
+            }
+            Command::Migrate => {
+                amends::open_store(&settings).await?;
+                println!("migrations applied");
+                Ok(())
+            }
+            Command::User { command: UserCommand::Create { email, name, role } } => {
+                let role: Role = role.parse()?;
+                let store = amends::open_store(&settings).await?;
+                let mut typed = String::new();
+                if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                    std::io::stdin().read_to_string(&mut typed)?;
+                }
+                let typed = typed.trim_end_matches(['\n', '\r']).to_owned();
+                let (secret, generated) =
+                    if typed.is_empty() { (password::generate_password(), true) } else { (typed, false) };
+                amends_domain::staff::check_new_password(&secret)?;
+                let hash = password::hash_password(secret.clone()).await?;
+                let user = store.create_user(email.trim(), name.trim(), role, &hash).await?;
+                println!("created {} user {} (id {})", user.role, user.email, user.id);
+                if generated {
+                    println!("password: {secret}");
+                }
+                Ok(())
+            }
+            Command::Token { command: TokenCommand::Create { user, name } } => {
+                let store = amends::open_store(&settings).await?;
+                let Some(owner) = store.user_by_email(&user).await? else {
+                    bail!("no user with the email {user}");
+                };
+                let token = new_api_token();
+                store.create_token(owner.id, &name, &secret_hash(&token)).await?;
+                println!("{token}");
+                Ok(())
+            }
+        }
+    })
+}
+
+/// Completes on SIGINT or SIGTERM; the server then finishes the requests in flight.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

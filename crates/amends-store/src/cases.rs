@@ -1,0 +1,370 @@
+//! Cases and their append-only timelines.
+//!
+//! A case row carries columns derived from its events (status, next step and when it
+//! is due) so the inbox is one index scan; they are rewritten in the same transaction
+//! as every event, and `version` counts the changes so a stale writer is refused.
+
+use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Playbook, Step};
+use amends_domain::CaseReference;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use time::OffsetDateTime;
+
+use crate::query::{Filters, Value, fts5_query};
+use crate::{Backend, Store, StoreError, from_millis, millis};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub reference: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub channel: String,
+    pub severity: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub subject: Option<String>,
+    /// The customer's own words, exactly as received.
+    pub body: String,
+    /// What the customer said would put it right, in their words.
+    pub wish: Option<String>,
+    pub order_ref: Option<String>,
+    pub owner_id: Option<i64>,
+    pub problem_id: Option<i64>,
+    pub status: String,
+    pub next_step: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_due_at: Option<OffsetDateTime>,
+    pub escalation_required: bool,
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRecord {
+    pub id: i64,
+    pub case_id: i64,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CaseOrder {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Soonest due first; only cases with a step waiting on staff.
+    Due,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerFilter {
+    User(i64),
+    Unassigned,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub next_step: Option<Step>,
+    pub owner: Option<OwnerFilter>,
+    pub severity: Option<String>,
+    pub customer_id: Option<i64>,
+    pub text: Option<String>,
+    pub overdue_at: Option<OffsetDateTime>,
+    pub order: CaseOrder,
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+pub(crate) const CASE_COLUMNS: &str = "c.id, c.customer_id, cu.name AS customer_name, c.channel, c.severity, c.category, \
+     c.tags, c.subject, c.body, c.wish, c.order_ref, c.owner_id, c.problem_id, c.status, c.next_step, \
+     c.next_due_at, c.escalation_required, c.version, c.created_at, c.updated_at";
+
+pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
+    let id: i64 = row.try_get("id")?;
+    let tags: String = row.try_get("tags")?;
+    Ok(CaseRecord {
+        id,
+        reference: CaseReference(id).to_string(),
+        customer_id: row.try_get("customer_id")?,
+        customer_name: row.try_get("customer_name")?,
+        channel: row.try_get("channel")?,
+        severity: row.try_get("severity")?,
+        category: row.try_get("category")?,
+        tags: serde_json::from_str(&tags).map_err(|e| StoreError::Corrupt(format!("tags: {e}")))?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        wish: row.try_get("wish")?,
+        order_ref: row.try_get("order_ref")?,
+        owner_id: row.try_get("owner_id")?,
+        problem_id: row.try_get("problem_id")?,
+        status: row.try_get("status")?,
+        next_step: row.try_get("next_step")?,
+        next_due_at: row.try_get::<Option<i64>, _>("next_due_at")?.map(from_millis),
+        escalation_required: row.try_get::<i64, _>("escalation_required")? != 0,
+        version: row.try_get("version")?,
+        created_at: from_millis(row.try_get("created_at")?),
+        updated_at: from_millis(row.try_get("updated_at")?),
+    })
+}
+
+fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
+    match actor {
+        Actor::Staff { user_id } => ("staff", Some(user_id)),
+        Actor::Customer => ("customer", None),
+        Actor::System => ("system", None),
+    }
+}
+
+fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
+    let actor = match row.try_get::<String, _>("actor_kind")?.as_str() {
+        "staff" => Actor::Staff { user_id: row.try_get::<Option<i64>, _>("actor_user_id")?.unwrap_or_default() },
+        "customer" => Actor::Customer,
+        _ => Actor::System,
+    };
+    let data: String = row.try_get("data")?;
+    let kind: EventKind = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
+    Ok(EventRecord {
+        id: row.try_get("id")?,
+        case_id: row.try_get("case_id")?,
+        event: Event { at: from_millis(row.try_get("at")?), actor, kind },
+    })
+}
+
+pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Event) -> Result<EventRecord, StoreError> {
+    let (actor_kind, actor_user_id) = actor_columns(e.actor);
+    let data = serde_json::to_string(&e.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO case_events (case_id, at, actor_kind, actor_user_id, kind, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(millis(e.at))
+    .bind(actor_kind)
+    .bind(actor_user_id)
+    .bind(e.kind.name())
+    .bind(data)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    Ok(EventRecord { id, case_id, event: e.clone() })
+}
+
+async fn case_events(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<EventRecord>, StoreError> {
+    sqlx::query("SELECT * FROM case_events WHERE case_id = $1 ORDER BY id")
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(event)
+        .collect()
+}
+
+async fn case_by_id(conn: &mut AnyConnection, id: i64) -> Result<CaseRecord, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {CASE_COLUMNS} FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound("case"))?;
+    case(&row)
+}
+
+impl Store {
+    pub async fn case(&self, id: i64) -> Result<CaseRecord, StoreError> {
+        let mut conn = self.read().acquire().await?;
+        case_by_id(&mut conn, id).await
+    }
+
+    /// The case and its whole timeline, oldest first.
+    pub async fn case_with_timeline(&self, id: i64) -> Result<(CaseRecord, Vec<EventRecord>), StoreError> {
+        let mut conn = self.read().acquire().await?;
+        let record = case_by_id(&mut conn, id).await?;
+        let events = case_events(&mut conn, id).await?;
+        Ok((record, events))
+    }
+
+    /// One page of cases; the second value is the cursor of the next page.
+    pub async fn list_cases(&self, filter: &CaseFilter) -> Result<(Vec<CaseRecord>, Option<String>), StoreError> {
+        let mut f = Filters::default();
+        if let Some(status) = filter.status {
+            let p = f.param(Value::Text(status.as_str().to_owned()));
+            f.push(format!("c.status = {p}"));
+        }
+        if let Some(step) = filter.next_step {
+            let p = f.param(Value::Text(step.as_str().to_owned()));
+            f.push(format!("c.next_step = {p}"));
+        }
+        match &filter.owner {
+            Some(OwnerFilter::User(id)) => {
+                let p = f.param(Value::Int(*id));
+                f.push(format!("c.owner_id = {p}"));
+            }
+            Some(OwnerFilter::Unassigned) => f.push("c.owner_id IS NULL".to_owned()),
+            None => {}
+        }
+        if let Some(severity) = &filter.severity {
+            let p = f.param(Value::Text(severity.clone()));
+            f.push(format!("c.severity = {p}"));
+        }
+        if let Some(customer_id) = filter.customer_id {
+            let p = f.param(Value::Int(customer_id));
+            f.push(format!("c.customer_id = {p}"));
+        }
+        if let Some(at) = filter.overdue_at {
+            let p = f.param(Value::Int(millis(at)));
+            f.push(format!("c.next_due_at < {p}"));
+        }
+        if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            match self.backend() {
+                Backend::Sqlite => match fts5_query(text) {
+                    Some(q) => {
+                        let p = f.param(Value::Text(q));
+                        f.push(format!("c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {p})"));
+                    }
+                    None => f.push("1 = 0".to_owned()),
+                },
+                Backend::Postgres => {
+                    let p = f.param(Value::Text(text.to_owned()));
+                    f.push(format!("c.search @@ websearch_to_tsquery('english', {p})"));
+                }
+            }
+        }
+        let bad_cursor = || StoreError::BadCursor;
+        let order = match filter.order {
+            CaseOrder::Newest => {
+                if let Some(after) = &filter.after {
+                    let id: i64 = after.parse().map_err(|_| bad_cursor())?;
+                    let p = f.param(Value::Int(id));
+                    f.push(format!("c.id < {p}"));
+                }
+                "c.id DESC"
+            }
+            CaseOrder::Due => {
+                f.push("c.next_due_at IS NOT NULL".to_owned());
+                if let Some(after) = &filter.after {
+                    let (due, id) = after.split_once('.').ok_or_else(bad_cursor)?;
+                    let due: i64 = due.parse().map_err(|_| bad_cursor())?;
+                    let id: i64 = id.parse().map_err(|_| bad_cursor())?;
+                    let d = f.param(Value::Int(due));
+                    let i = f.param(Value::Int(id));
+                    f.push(format!("(c.next_due_at, c.id) > ({d}, {i})"));
+                }
+                "c.next_due_at, c.id"
+            }
+        };
+        let limit = filter.limit.clamp(1, 200);
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases c JOIN customers cu ON cu.id = c.customer_id {} ORDER BY {order} LIMIT {}",
+            f.where_sql(),
+            limit + 1
+        );
+        let mut items = f.bind(&sql).fetch_all(self.read()).await?.iter().map(case).collect::<Result<Vec<_>, _>>()?;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|last| match filter.order {
+                CaseOrder::Newest => last.id.to_string(),
+                CaseOrder::Due => format!("{}.{}", last.next_due_at.map(millis).unwrap_or_default(), last.id),
+            })
+        } else {
+            None
+        };
+        Ok((items, next))
+    }
+
+    /// Checks `kind` against the case's playbook and, when the rules allow it, appends it
+    /// to the timeline and updates the case, all in one transaction. With
+    /// `expected_version`, a case changed since the caller read it is refused.
+    pub async fn record_event(
+        &self,
+        case_id: i64,
+        actor: Actor,
+        kind: EventKind,
+        expected_version: Option<i64>,
+    ) -> Result<(CaseRecord, EventRecord), StoreError> {
+        let mut tx = self.write().begin().await?;
+        let current = case_by_id(&mut tx, case_id).await?;
+        if let Some(expected) = expected_version
+            && expected != current.version
+        {
+            return Err(StoreError::Conflict {
+                field: Some("version"),
+                message: format!(
+                    "the case changed since you loaded it (version {expected}, now {}); reload it",
+                    current.version
+                ),
+            });
+        }
+        let history = case_events(&mut tx, case_id).await?;
+        let mut playbook = Playbook::replay(history.iter().map(|e| &e.event));
+        let event = Event { at: crate::now(), actor, kind };
+        playbook.record(&event)?;
+
+        let now = millis(event.at);
+        match &event.kind {
+            EventKind::ProblemLinked { problem_id } => {
+                let exists = sqlx::query("SELECT id FROM problems WHERE id = $1").bind(*problem_id).fetch_optional(&mut *tx).await?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound("problem"));
+                }
+                sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1").bind(case_id).bind(*problem_id).execute(&mut *tx).await?;
+            }
+            EventKind::Assigned { owner_id } => {
+                if let Some(owner) = owner_id {
+                    let exists = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1").bind(*owner).fetch_optional(&mut *tx).await?;
+                    if exists.is_none() {
+                        return Err(StoreError::NotFound("user"));
+                    }
+                }
+                sqlx::query("UPDATE cases SET owner_id = $2 WHERE id = $1").bind(case_id).bind(*owner_id).execute(&mut *tx).await?;
+            }
+            EventKind::WatchSet => {
+                sqlx::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
+                    .bind(current.customer_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            EventKind::OutcomeRecorded { .. } => {
+                // A customer with a closed case leaves the watch list unless another
+                // of their cases still watches them.
+                sqlx::query(
+                    "UPDATE customers SET watch = 0, updated_at = $2 WHERE id = $1 AND NOT EXISTS (
+                        SELECT 1 FROM cases WHERE customer_id = $1 AND id <> $3 AND status = 'watching')",
+                )
+                .bind(current.customer_id)
+                .bind(now)
+                .bind(case_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            _ => {}
+        }
+        let stored = insert_event(&mut tx, case_id, &event).await?;
+        let policy = &self.settings().due;
+        let next = playbook.next_step(policy);
+        let updated = sqlx::query(
+            "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6
+             WHERE id = $1 AND version = $2",
+        )
+        .bind(case_id)
+        .bind(current.version)
+        .bind(playbook.status(policy).as_str())
+        .bind(next.map(|(s, _)| s.as_str()))
+        .bind(next.map(|(_, due)| millis(due)))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::Conflict { field: Some("version"), message: "the case changed meanwhile; try again".into() });
+        }
+        let record = case_by_id(&mut tx, case_id).await?;
+        tx.commit().await?;
+        Ok((record, stored))
+    }
+}

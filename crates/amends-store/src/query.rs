@@ -1,0 +1,72 @@
+//! A small builder for list queries whose filters vary: it numbers the `$n`
+//! placeholders and keeps the values in order.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::Any;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    Int(i64),
+    Text(String),
+}
+
+#[derive(Default)]
+pub(crate) struct Filters {
+    clauses: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl Filters {
+    /// The next placeholder, bound to `value`.
+    pub(crate) fn param(&mut self, value: Value) -> String {
+        self.values.push(value);
+        format!("${}", self.values.len())
+    }
+
+    /// Adds a clause built around fresh placeholders.
+    pub(crate) fn push(&mut self, clause: String) {
+        self.clauses.push(clause);
+    }
+
+    pub(crate) fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    pub(crate) fn bind<'q>(&self, sql: &'q str) -> Query<'q, Any, AnyArguments<'q>> {
+        let mut query = sqlx::query(sql);
+        for value in &self.values {
+            query = match value {
+                Value::Int(v) => query.bind(*v),
+                Value::Text(s) => query.bind(s.clone()),
+            };
+        }
+        query
+    }
+}
+
+/// Turns free text into an FTS5 query that matches every word, whatever operators or
+/// quotes the text holds: each word is quoted, so nothing is parsed as syntax.
+pub(crate) fn fts5_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_queries_are_quoted_words() {
+        assert_eq!(fts5_query("late \"cake\" OR NOT*").as_deref(), Some("\"late\" \"cake\" \"OR\" \"NOT\""));
+        assert_eq!(fts5_query("  ** "), None);
+    }
+}

@@ -1,0 +1,257 @@
+//! Staff users, their API tokens and their web sessions. Secrets are stored hashed:
+//! the adapter hands in hashes, never the tokens themselves.
+
+use amends_domain::Role;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use time::OffsetDateTime;
+
+use crate::{Store, StoreError, from_millis, millis};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(skip)]
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_used_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub user: UserRecord,
+    pub csrf_token: String,
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.active, u.created_at, u.password_hash";
+const USER_COLUMNS_BARE: &str = "id, email, name, role, active, created_at, password_hash";
+
+fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(UserRecord {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: role.parse().map_err(|_| StoreError::Corrupt(format!("role {role:?}")))?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        created_at: from_millis(row.try_get("created_at")?),
+        password_hash: row.try_get("password_hash")?,
+    })
+}
+
+fn token(row: &AnyRow) -> Result<TokenRecord, StoreError> {
+    Ok(TokenRecord {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        name: row.try_get("name")?,
+        created_at: from_millis(row.try_get("created_at")?),
+        last_used_at: row.try_get::<Option<i64>, _>("last_used_at")?.map(from_millis),
+        revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(from_millis),
+    })
+}
+
+impl Store {
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+    ) -> Result<UserRecord, StoreError> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO users (email, email_key, name, role, password_hash, active, created_at)
+             VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING {USER_COLUMNS_BARE}"
+        ))
+        .bind(email)
+        .bind(email.to_lowercase())
+        .bind(name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(millis(OffsetDateTime::now_utc()))
+        .fetch_one(self.write())
+        .await
+        .map_err(StoreError::unique("email", "a user with this email already exists"))?;
+        user(&row)
+    }
+
+    pub async fn count_users(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM users").fetch_one(self.read()).await?.try_get(0)?)
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email_key = $1"))
+            .bind(email.to_lowercase())
+            .fetch_optional(self.read())
+            .await?
+            .as_ref()
+            .map(user)
+            .transpose()
+    }
+
+    pub async fn user(&self, id: i64) -> Result<UserRecord, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+            .bind(id)
+            .fetch_optional(self.read())
+            .await?
+            .ok_or(StoreError::NotFound("user"))?;
+        user(&row)
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.id"))
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(user)
+            .collect()
+    }
+
+    /// Changes a user's role and whether they may sign in. A deactivated user's sessions
+    /// end at once.
+    pub async fn update_user(&self, id: i64, role: Option<Role>, active: Option<bool>) -> Result<UserRecord, StoreError> {
+        let mut tx = self.write().begin().await?;
+        let done = sqlx::query(
+            "UPDATE users SET role = COALESCE($2, role), active = COALESCE($3, active) WHERE id = $1",
+        )
+        .bind(id)
+        .bind(role.map(|r| r.as_str()))
+        .bind(active.map(i64::from))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        if active == Some(false) {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        self.user(id).await
+    }
+
+    pub async fn set_password_hash(&self, id: i64, hash: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(id)
+            .bind(hash)
+            .execute(self.write())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn create_token(&self, user_id: i64, name: &str, token_hash: &str) -> Result<TokenRecord, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)
+             RETURNING id, user_id, name, created_at, last_used_at, revoked_at",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(token_hash)
+        .bind(millis(OffsetDateTime::now_utc()))
+        .fetch_one(self.write())
+        .await?;
+        token(&row)
+    }
+
+    pub async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRecord>, StoreError> {
+        sqlx::query(
+            "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
+             WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(self.read())
+        .await?
+        .iter()
+        .map(token)
+        .collect()
+    }
+
+    pub async fn token(&self, id: i64) -> Result<TokenRecord, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.read())
+        .await?
+        .ok_or(StoreError::NotFound("token"))?;
+        token(&row)
+    }
+
+    pub async fn revoke_token(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+            .bind(id)
+            .bind(millis(OffsetDateTime::now_utc()))
+            .execute(self.write())
+            .await?;
+        Ok(())
+    }
+
+    /// The active user a live token belongs to.
+    pub async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<UserRecord>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(self.read())
+        .await?
+        .as_ref()
+        .map(user)
+        .transpose()
+    }
+
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(expires_at))
+        .execute(self.write())
+        .await?;
+        Ok(())
+    }
+
+    /// The session's active user, unless it expired.
+    pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+        ))
+        .bind(id_hash)
+        .bind(millis(OffsetDateTime::now_utc()))
+        .fetch_optional(self.read())
+        .await?;
+        row.map(|r| Ok(SessionRecord { user: user(&r)?, csrf_token: r.try_get("csrf_token")? }))
+            .transpose()
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(self.write()).await?;
+        Ok(())
+    }
+}

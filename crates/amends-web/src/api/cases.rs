@@ -1,0 +1,325 @@
+//! Cases: intake, lists, one case with its playbook and timeline, and one endpoint per
+//! playbook step. Each step endpoint turns its body into a domain event and hands it
+//! to the store, which checks it against the playbook's rules.
+
+use amends_domain::playbook::{Actor, CaseStatus, EventKind, Outcome, Playbook, Step, StepState};
+use amends_domain::{Complaint, NewCaseError, Severity};
+use amends_store::{CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::customers::CustomerInput;
+use super::{Page, id_from, page_size};
+use crate::AppState;
+use crate::auth::Agent;
+use crate::error::{ApiError, ApiResult};
+use crate::json::{JsonBody, Params};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list).post(open))
+        .route("/cases/{id}", get(one))
+        .route("/cases/{id}/restatement", post(step::<WriteRestatement>))
+        .route("/cases/{id}/restatement/confirm", post(step::<ConfirmRestatement>))
+        .route("/cases/{id}/restatement/correct", post(step::<CorrectRestatement>))
+        .route("/cases/{id}/apology", post(step::<Apologise>))
+        .route("/cases/{id}/escalation", post(step::<Escalate>))
+        .route("/cases/{id}/offer", post(step::<Offer>))
+        .route("/cases/{id}/offer/choice", post(step::<ChooseOption>))
+        .route("/cases/{id}/offer/alternative", post(step::<ProposeAlternative>))
+        .route("/cases/{id}/offer/alternative/accept", post(step::<AcceptAlternative>))
+        .route("/cases/{id}/gesture", post(step::<Gesture>))
+        .route("/cases/{id}/fix/promise", post(step::<PromiseFix>))
+        .route("/cases/{id}/fix/done", post(step::<FixDone>))
+        .route("/cases/{id}/prevent", post(step::<LinkProblem>))
+        .route("/cases/{id}/follow-up/schedule", post(step::<ScheduleFollowUp>))
+        .route("/cases/{id}/follow-up", post(step::<RecordFollowUp>))
+        .route("/cases/{id}/watch", post(step::<Watch>))
+        .route("/cases/{id}/next-time", post(step::<NextTime>))
+        .route("/cases/{id}/skip", post(step::<Skip>))
+        .route("/cases/{id}/notes", post(step::<Note>))
+        .route("/cases/{id}/assign", post(step::<Assign>))
+        .route("/cases/{id}/outcome", post(step::<RecordOutcome>))
+        .route("/cases/{id}/reopen", post(step::<Reopen>))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    customer: Option<CustomerInput>,
+    customer_id: Option<i64>,
+    body: String,
+    channel: Option<String>,
+    severity: Option<String>,
+    subject: Option<String>,
+    order_ref: Option<String>,
+    wish: Option<String>,
+    category: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+fn case_error(e: NewCaseError) -> ApiError {
+    match e {
+        NewCaseError::BodyTooLarge(_) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string()).with_field("body"),
+        NewCaseError::BodyEmpty => ApiError::invalid("body", e.to_string()),
+        NewCaseError::ChannelUnknown(_) => ApiError::invalid("channel", e.to_string()),
+        NewCaseError::SeverityUnknown(_) => ApiError::invalid("severity", e.to_string()),
+        NewCaseError::SubjectTooLong(_) => ApiError::invalid("subject", e.to_string()),
+    }
+}
+
+fn short_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+    match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+        Some(v) if v.chars().count() > max => Err(ApiError::invalid(field, format!("{field} has at most {max} characters"))),
+        other => Ok(other),
+    }
+}
+
+impl Intake {
+    fn parse(self, actor: Actor) -> Result<NewCase, ApiError> {
+        let customer = match (self.customer, self.customer_id) {
+            (Some(c), None) => CustomerRef::Details(c.parse("customer.")?),
+            (None, Some(id)) => CustomerRef::Existing(id),
+            _ => return Err(ApiError::invalid("customer", "give either customer (name, email, ...) or customer_id")),
+        };
+        if self.tags.len() > 20 || self.tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > 50) {
+            return Err(ApiError::invalid("tags", "up to 20 tags of 1 to 50 characters"));
+        }
+        Ok(NewCase {
+            customer,
+            channel: self.channel.as_deref().unwrap_or("api").parse().map_err(case_error)?,
+            severity: self.severity.as_deref().unwrap_or("normal").parse().map_err(case_error)?,
+            subject: amends_domain::case::parse_subject(self.subject.as_deref()).map_err(case_error)?,
+            body: Complaint::parse(self.body).map_err(case_error)?,
+            wish: short_text("wish", self.wish, 20_000)?,
+            order_ref: short_text("order_ref", self.order_ref, 200)?,
+            category: short_text("category", self.category, 100)?,
+            tags: self.tags.into_iter().map(|t| t.trim().to_owned()).collect(),
+            actor,
+        })
+    }
+}
+
+/// A case as the API shows it: the record, where each step stands, and the timeline.
+#[derive(Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    case: CaseRecord,
+    steps: Vec<StepState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeline: Option<Vec<EventRecord>>,
+}
+
+fn steps_of(state: &AppState, events: &[EventRecord]) -> Vec<StepState> {
+    Playbook::replay(events.iter().map(|e| &e.event)).steps(&state.store.settings().due)
+}
+
+pub async fn open(State(state): State<AppState>, Agent(user): Agent, JsonBody(body): JsonBody<Intake>) -> ApiResult<impl IntoResponse> {
+    let new = body.parse(Actor::Staff { user_id: user.id })?;
+    let (case, opened) = state.store.open_case(new).await?;
+    let steps = steps_of(&state, std::slice::from_ref(&opened));
+    let location = format!("/api/v1/cases/{}", case.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        axum::Json(CaseView { case, steps, timeline: Some(vec![opened]) }),
+    ))
+}
+
+pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CaseView>> {
+    let (case, timeline) = state.store.case_with_timeline(id_from(&id, "case")?).await?;
+    let steps = steps_of(&state, &timeline);
+    Ok(axum::Json(CaseView { case, steps, timeline: Some(timeline) }))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    step: Option<String>,
+    /// A user id, `me`, or `unassigned`.
+    owner: Option<String>,
+    severity: Option<String>,
+    customer_id: Option<i64>,
+    q: Option<String>,
+    overdue: Option<bool>,
+    /// `newest` (default) or `due`.
+    order: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+pub async fn list(State(state): State<AppState>, Agent(user): Agent, Params(q): Params<ListQuery>) -> ApiResult<axum::Json<Page<CaseRecord>>> {
+    let bad = |field: &str, message: &str| ApiError::bad_request(message).with_field(field);
+    let filter = CaseFilter {
+        status: q
+            .status
+            .map(|s| s.parse::<CaseStatus>())
+            .transpose()
+            .map_err(|_| bad("status", "status is open, awaiting_customer, watching, retained or lost"))?,
+        next_step: q.step.map(|s| s.parse::<Step>()).transpose().map_err(|_| bad("step", "not a playbook step"))?,
+        owner: match q.owner.as_deref() {
+            None => None,
+            Some("me") => Some(OwnerFilter::User(user.id)),
+            Some("unassigned") => Some(OwnerFilter::Unassigned),
+            Some(id) => Some(OwnerFilter::User(id.parse().map_err(|_| bad("owner", "owner is a user id, me or unassigned"))?)),
+        },
+        severity: q
+            .severity
+            .map(|s| s.parse::<Severity>().map(|s| s.as_str().to_owned()))
+            .transpose()
+            .map_err(|_| bad("severity", "severity is low, normal, high or critical"))?,
+        customer_id: q.customer_id,
+        text: q.q,
+        overdue_at: q.overdue.filter(|o| *o).map(|_| OffsetDateTime::now_utc()),
+        order: match q.order.as_deref() {
+            None | Some("newest") => CaseOrder::Newest,
+            Some("due") => CaseOrder::Due,
+            Some(_) => return Err(bad("order", "order is newest or due")),
+        },
+        after: q.cursor,
+        limit: page_size(q.limit)?,
+    };
+    let (items, next_cursor) = state.store.list_cases(&filter).await?;
+    Ok(axum::Json(Page { items, next_cursor }))
+}
+
+/// The body of one step endpoint, and the event it becomes.
+pub trait StepRequest: DeserializeOwned {
+    fn into_event(self) -> Result<EventKind, ApiError>;
+    /// Only managers and admins may take this step.
+    const MANAGERS_ONLY: bool = false;
+}
+
+#[derive(Serialize)]
+pub struct StepAnswer {
+    case: CaseRecord,
+    event: EventRecord,
+}
+
+/// Takes one playbook step. An `If-Match: <version>` header makes it refuse (409) when
+/// the case changed since the caller loaded it.
+async fn step<R: StepRequest>(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<axum::Json<StepAnswer>> {
+    let id = id_from(&id, "case")?;
+    if R::MANAGERS_ONLY && !user.role.at_least(amends_domain::Role::Manager) {
+        return Err(ApiError::forbidden("this step needs a manager"));
+    }
+    let expected_version = match headers.get(header::IF_MATCH) {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .map(|s| s.trim().trim_matches('"'))
+                .and_then(|s| s.parse::<i64>().ok())
+                .ok_or_else(|| ApiError::bad_request("If-Match holds the case's version number").with_field("if-match"))?,
+        ),
+    };
+    let request: R = parse_body(&body)?;
+    let kind = request.into_event()?;
+    let (case, event) = state.store.record_event(id, Actor::Staff { user_id: user.id }, kind, expected_version).await?;
+    Ok(axum::Json(StepAnswer { case, event }))
+}
+
+/// Step bodies may be empty when the step needs nothing more (`{}` is implied).
+fn parse_body<R: DeserializeOwned>(body: &[u8]) -> Result<R, ApiError> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    serde_json::from_slice(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
+        _ => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()),
+    })
+}
+
+macro_rules! step_request {
+    ($name:ident { $($field:ident : $ty:ty),* $(,)? } => |$this:ident| $event:expr) => {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name { $($field: $ty),* }
+
+        impl StepRequest for $name {
+            fn into_event(self) -> Result<EventKind, ApiError> {
+                let $this = self;
+                Ok($event)
+            }
+        }
+    };
+}
+
+step_request!(WriteRestatement { text: String } => |b| EventKind::RestatementWritten { text: b.text });
+step_request!(ConfirmRestatement {} => |_b| EventKind::RestatementConfirmed { by_customer: false });
+step_request!(CorrectRestatement { correction: String } => |b| EventKind::RestatementCorrected { correction: b.correction });
+step_request!(Apologise { text: String } => |b| EventKind::Apologised { text: b.text });
+step_request!(Escalate { to: String, reason: String } => |b| EventKind::Escalated { to: b.to, reason: b.reason });
+step_request!(Offer { options: Vec<String> } => |b| EventKind::OptionsOffered { options: b.options });
+step_request!(ChooseOption { option: u8 } => |b| EventKind::OptionChosen { option: b.option });
+step_request!(ProposeAlternative { text: String } => |b| EventKind::AlternativeProposed { text: b.text });
+step_request!(AcceptAlternative {} => |_b| EventKind::AlternativeAccepted);
+step_request!(Gesture { gesture: String, description: String, cost_minor: i64, currency: String }
+    => |b| EventKind::GestureRecorded { gesture: b.gesture, description: b.description, cost_minor: b.cost_minor, currency: b.currency });
+step_request!(FixDone { note: Option<String> } => |b| EventKind::FixDone { note: b.note.unwrap_or_default() });
+step_request!(LinkProblem { problem_id: i64 } => |b| EventKind::ProblemLinked { problem_id: b.problem_id });
+step_request!(RecordFollowUp { satisfaction: u8, words: Option<String> }
+    => |b| EventKind::FollowUpRecorded { satisfaction: b.satisfaction, words: b.words.unwrap_or_default() });
+step_request!(Watch {} => |_b| EventKind::WatchSet);
+step_request!(NextTime { note: String } => |b| EventKind::NextTimeRecorded { note: b.note });
+step_request!(Skip { step: Step, reason: String } => |b| EventKind::StepSkipped { step: b.step, reason: b.reason });
+step_request!(Note { text: String } => |b| EventKind::NoteAdded { text: b.text });
+step_request!(Assign { owner_id: Option<i64> } => |b| EventKind::Assigned { owner_id: b.owner_id });
+step_request!(RecordOutcome { outcome: Outcome, reason: Option<String> }
+    => |b| EventKind::OutcomeRecorded { outcome: b.outcome, reason: b.reason.unwrap_or_default() });
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromiseFix {
+    what: String,
+    #[serde(with = "time::serde::rfc3339")]
+    due: OffsetDateTime,
+}
+
+impl StepRequest for PromiseFix {
+    fn into_event(self) -> Result<EventKind, ApiError> {
+        if self.due <= OffsetDateTime::now_utc() {
+            return Err(ApiError::invalid("due", "a promise is due in the future"));
+        }
+        Ok(EventKind::FixPromised { what: self.what, due: self.due })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleFollowUp {
+    #[serde(with = "time::serde::rfc3339")]
+    due: OffsetDateTime,
+    channel: String,
+}
+
+impl StepRequest for ScheduleFollowUp {
+    fn into_event(self) -> Result<EventKind, ApiError> {
+        Ok(EventKind::FollowUpScheduled { due: self.due, channel: self.channel })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reopen {
+    reason: String,
+}
+
+impl StepRequest for Reopen {
+    const MANAGERS_ONLY: bool = true;
+    fn into_event(self) -> Result<EventKind, ApiError> {
+        Ok(EventKind::Reopened { reason: self.reason })
+    }
+}

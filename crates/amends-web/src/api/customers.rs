@@ -1,0 +1,234 @@
+//! Customers and the transaction feed (orders, visits, refunds).
+
+use amends_domain::customer::{parse_currency, parse_phone};
+use amends_domain::{CustomerEmail, CustomerName, TransactionKind};
+use amends_store::{CustomerPatch, CustomerRecord, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer, TransactionRecord};
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::{Page, created, id_from, page_size};
+use crate::AppState;
+use crate::auth::Agent;
+use crate::error::{ApiError, ApiResult};
+use crate::json::{JsonBody, Params};
+
+/// A customer as the API receives one (for a new customer, or inside a new case).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerInput {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub external_id: Option<String>,
+    pub postal_address: Option<String>,
+    pub notes: Option<String>,
+}
+
+const MAX_NOTES_CHARS: usize = 20_000;
+
+fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+    match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+        Some(v) if v.chars().count() > max => Err(ApiError::invalid(field, format!("{field} has at most {max} characters"))),
+        other => Ok(other),
+    }
+}
+
+impl CustomerInput {
+    /// The customer as the domain's valid types, naming the field at fault otherwise.
+    pub fn parse(self, prefix: &str) -> Result<NewCustomer, ApiError> {
+        let field = |f: &str| format!("{prefix}{f}");
+        Ok(NewCustomer {
+            name: CustomerName::parse(&self.name).map_err(|e| ApiError::invalid(&field("name"), e.to_string()))?,
+            email: self
+                .email
+                .filter(|e| !e.trim().is_empty())
+                .map(|e| CustomerEmail::parse(&e))
+                .transpose()
+                .map_err(|e| ApiError::invalid(&field("email"), e.to_string()))?,
+            phone: parse_phone(self.phone.as_deref().unwrap_or(""))
+                .map_err(|e| ApiError::invalid(&field("phone"), e.to_string()))?,
+            external_id: optional_text(&field("external_id"), self.external_id, 200)?,
+            postal_address: optional_text(&field("postal_address"), self.postal_address, 1_000)?,
+            notes: optional_text(&field("notes"), self.notes, MAX_NOTES_CHARS)?.unwrap_or_default(),
+        })
+    }
+}
+
+pub async fn create(State(state): State<AppState>, _: Agent, JsonBody(body): JsonBody<CustomerInput>) -> ApiResult<impl IntoResponse> {
+    let customer = body.parse("")?;
+    Ok(created(state.store.create_customer(&customer).await?))
+}
+
+pub async fn get(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CustomerRecord>> {
+    Ok(axum::Json(state.store.customer(id_from(&id, "customer")?).await?))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+pub async fn list(State(state): State<AppState>, _: Agent, Params(query): Params<ListQuery>) -> ApiResult<axum::Json<Page<CustomerRecord>>> {
+    let limit = page_size(query.limit)?;
+    let (items, next_cursor) = state.store.list_customers(query.q.as_deref(), query.cursor.as_deref(), limit).await?;
+    Ok(axum::Json(Page { items, next_cursor }))
+}
+
+/// A change to a customer. A field left out stays as it is; `null` clears it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerChange {
+    name: Option<String>,
+    #[serde(default, with = "double_option")]
+    email: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    phone: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    postal_address: Option<Option<String>>,
+    notes: Option<String>,
+    watch: Option<bool>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+        Option::<String>::deserialize(d).map(Some)
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    _: Agent,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CustomerChange>,
+) -> ApiResult<axum::Json<CustomerRecord>> {
+    let id = id_from(&id, "customer")?;
+    let patch = CustomerPatch {
+        name: body.name.map(|n| CustomerName::parse(&n)).transpose().map_err(|e| ApiError::invalid("name", e.to_string()))?,
+        email: body
+            .email
+            .map(|e| e.filter(|e| !e.trim().is_empty()).map(|e| CustomerEmail::parse(&e)).transpose())
+            .transpose()
+            .map_err(|e| ApiError::invalid("email", e.to_string()))?,
+        phone: body
+            .phone
+            .map(|p| parse_phone(p.as_deref().unwrap_or("")))
+            .transpose()
+            .map_err(|e| ApiError::invalid("phone", e.to_string()))?,
+        postal_address: body.postal_address.map(|a| optional_text("postal_address", a, 1_000)).transpose()?,
+        notes: body.notes.map(|n| optional_text("notes", Some(n), MAX_NOTES_CHARS).map(Option::unwrap_or_default)).transpose()?,
+        watch: body.watch,
+    };
+    Ok(axum::Json(state.store.update_customer(id, &patch).await?))
+}
+
+#[derive(Deserialize)]
+pub struct TransactionsQuery {
+    limit: Option<i64>,
+}
+
+pub async fn transactions(
+    State(state): State<AppState>,
+    _: Agent,
+    Path(id): Path<String>,
+    Params(query): Params<TransactionsQuery>,
+) -> ApiResult<axum::Json<Page<TransactionRecord>>> {
+    let id = id_from(&id, "customer")?;
+    state.store.customer(id).await?;
+    let items = state.store.customer_transactions(id, page_size(query.limit)?).await?;
+    Ok(axum::Json(Page { items, next_cursor: None }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionInput {
+    customer_id: Option<i64>,
+    customer_external_id: Option<String>,
+    external_id: String,
+    kind: TransactionKind,
+    amount_minor: i64,
+    currency: String,
+    sku: Option<String>,
+    location: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    occurred_at: OffsetDateTime,
+}
+
+impl TransactionInput {
+    fn parse(self, prefix: &str) -> Result<NewTransaction, ApiError> {
+        let field = |f: &str| format!("{prefix}{f}");
+        let customer = match (self.customer_id, self.customer_external_id) {
+            (Some(id), None) => TransactionCustomer::Id(id),
+            (None, Some(ext)) if !ext.trim().is_empty() => TransactionCustomer::ExternalId(ext),
+            _ => {
+                return Err(ApiError::invalid(&field("customer_id"), "give either customer_id or customer_external_id"));
+            }
+        };
+        let external_id = self.external_id.trim().to_owned();
+        if external_id.is_empty() || external_id.len() > 200 {
+            return Err(ApiError::invalid(&field("external_id"), "an external id has 1 to 200 characters"));
+        }
+        if self.amount_minor < 0 {
+            return Err(ApiError::invalid(&field("amount_minor"), "an amount is not negative; a refund is its own kind"));
+        }
+        Ok(NewTransaction {
+            customer,
+            external_id,
+            kind: self.kind,
+            amount_minor: self.amount_minor,
+            currency: parse_currency(&self.currency).map_err(|e| ApiError::invalid(&field("currency"), e.to_string()))?,
+            sku: optional_text(&field("sku"), self.sku, 200)?,
+            location: optional_text(&field("location"), self.location, 200)?,
+            occurred_at: self.occurred_at,
+        })
+    }
+}
+
+pub async fn create_transaction(
+    State(state): State<AppState>,
+    _: Agent,
+    JsonBody(body): JsonBody<TransactionInput>,
+) -> ApiResult<impl IntoResponse> {
+    let external_id = body.external_id.trim().to_owned();
+    let t = body.parse("")?;
+    let result = state.store.insert_transactions(std::slice::from_ref(&t)).await?;
+    if let Some(rejected) = result.rejected.first() {
+        return Err(ApiError::invalid("customer_id", rejected.message.clone()));
+    }
+    let record = state.store.transaction_by_external_id(&external_id).await?;
+    let status = if result.inserted == 1 { axum::http::StatusCode::CREATED } else { axum::http::StatusCode::OK };
+    Ok((status, axum::Json(record)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionBatchInput {
+    transactions: Vec<TransactionInput>,
+}
+
+pub const MAX_BATCH: usize = 10_000;
+
+pub async fn create_transactions(
+    State(state): State<AppState>,
+    _: Agent,
+    JsonBody(body): JsonBody<TransactionBatchInput>,
+) -> ApiResult<axum::Json<TransactionBatch>> {
+    if body.transactions.len() > MAX_BATCH {
+        return Err(ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("a batch holds at most {MAX_BATCH} transactions; split it"),
+        ));
+    }
+    let batch = body
+        .transactions
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| t.parse(&format!("transactions[{i}].")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(axum::Json(state.store.insert_transactions(&batch).await?))
+}

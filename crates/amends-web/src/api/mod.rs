@@ -1,0 +1,79 @@
+//! The JSON API, `/api/v1`. Conventions: errors as `{"error","message","field"}`, lists
+//! as `{"items","next_cursor"}`, times in RFC 3339 UTC, money in minor units.
+
+mod cases;
+mod customers;
+mod problems;
+mod staff;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Router, middleware};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The OpenAPI document; a test checks that every path in it is served.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Room for a complaint of the full 1 MiB with JSON escaping around it.
+const BODY_LIMIT: usize = 3 * 1024 * 1024;
+/// A batch of 10,000 transactions.
+const BATCH_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+#[derive(Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
+        .route("/session", post(staff::sign_in).delete(staff::sign_out))
+        .route("/me", get(staff::me))
+        .route("/me/password", post(staff::change_password))
+        .route("/users", get(staff::list_users).post(staff::create_user))
+        .route("/users/{id}", get(staff::get_user).patch(staff::update_user))
+        .route("/tokens", get(staff::list_tokens).post(staff::create_token))
+        .route("/tokens/{id}", axum::routing::delete(staff::revoke_token))
+        .route("/customers", get(customers::list).post(customers::create))
+        .route("/customers/{id}", get(customers::get).patch(customers::update))
+        .route("/customers/{id}/transactions", get(customers::transactions))
+        .route("/transactions", post(customers::create_transaction))
+        .route(
+            "/transactions/batch",
+            post(customers::create_transactions).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
+        )
+        .route("/problems", get(problems::list).post(problems::create))
+        .route("/problems/{id}", get(problems::get))
+        .merge(cases::router())
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotent))
+        .layer(middleware::from_fn_with_state(state, crate::auth::identify))
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+        })
+}
+
+/// Parses an `{id}` path segment, answering 404 (not 400) for one that cannot exist.
+pub(crate) fn id_from(raw: &str, what: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::not_found(what))
+}
+
+/// `limit` query parameter: 1 to 200, 50 when absent.
+pub(crate) fn page_size(limit: Option<i64>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(50),
+        Some(n) if (1..=200).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::bad_request("limit is from 1 to 200").with_field("limit")),
+    }
+}
+
+pub(crate) fn created<T: Serialize>(value: T) -> impl IntoResponse {
+    (StatusCode::CREATED, axum::Json(value))
+}

@@ -1,0 +1,107 @@
+//! The one error type every handler returns, and how it becomes a JSON response:
+//! `{"error": code, "message": for a person, "field": when one is to blame}`.
+//! Internal failures are logged with their cause and shown as a plain 500.
+
+use amends_store::StoreError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+    /// More for the client to act on, such as the rule that refused a step.
+    pub details: Option<Value>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), field: None, details: None }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// A value that has the right type but is not acceptable.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message).with_field(field)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in or send a valid API token")
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+    }
+
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::not_found(what),
+            StoreError::Conflict { field, message } => {
+                let err = ApiError::new(StatusCode::CONFLICT, "conflict", message);
+                match field {
+                    Some(f) => err.with_field(f),
+                    None => err,
+                }
+            }
+            StoreError::BadCursor => ApiError::bad_request("the cursor is not one this list gave").with_field("cursor"),
+            StoreError::Refused(refusal) => {
+                let (status, code) = if refusal.out_of_order {
+                    (StatusCode::CONFLICT, "step_refused")
+                } else {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+                };
+                let missing: Vec<&str> = refusal.missing.iter().map(|s| s.as_str()).collect();
+                ApiError {
+                    details: Some(json!({ "rule": refusal.rule, "missing": missing })),
+                    ..ApiError::new(status, code, refusal.message)
+                }
+            }
+            StoreError::WriterStopped => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the database cannot take writes right now; nothing was stored, try again",
+            ),
+            other if other.is_temporary() => {
+                tracing::warn!(error = %other, "database unavailable");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is unavailable; try again")
+            }
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "error": self.code, "message": self.message, "field": self.field });
+        if let (Some(Value::Object(extra)), Some(obj)) = (self.details, body.as_object_mut()) {
+            obj.extend(extra);
+        }
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

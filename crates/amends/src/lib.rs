@@ -1,0 +1,74 @@
+//! The `amends` binary's library half: configuration and start-up, shared by `main`
+//! and the integration tests so that both start exactly the same app.
+
+pub mod config;
+
+use std::future::Future;
+
+use amends_domain::Role;
+use amends_store::{Store, StoreSettings};
+use amends_web::{AppState, password};
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+pub use config::Settings;
+
+/// The first admin made on an empty database, and their one-time password.
+pub struct FirstAdmin {
+    pub email: String,
+    pub password: String,
+}
+
+/// Opens the store (migrating it), makes the first admin when there are no users, and
+/// serves on `listener` until `shutdown` completes.
+pub async fn launch(
+    settings: &Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    on_first_admin: impl FnOnce(&FirstAdmin),
+) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    if let Some(admin) = ensure_first_admin(&store, &settings.admin_email).await? {
+        on_first_admin(&admin);
+    }
+    let state = AppState { store: store.clone(), settings: settings.web() };
+    tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "serving");
+    amends_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
+    store.close().await;
+    Ok(())
+}
+
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let url = settings.database_url()?;
+    Store::open(&url, StoreSettings::default())
+        .await
+        .with_context(|| format!("opening the database at {}", redact(&url)))
+}
+
+/// Hides a password in a database URL before it is shown or logged.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub async fn ensure_first_admin(store: &Store, email: &str) -> anyhow::Result<Option<FirstAdmin>> {
+    if store.count_users().await? > 0 {
+        return Ok(None);
+    }
+    let password = password::generate_password();
+    let hash = password::hash_password(password.clone()).await?;
+    match store.create_user(email, "Administrator", Role::Admin, &hash).await {
+        Ok(_) => Ok(Some(FirstAdmin { email: email.to_owned(), password })),
+        // Another instance made it first.
+        Err(amends_store::StoreError::Conflict { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
