@@ -4,8 +4,8 @@
 //! is due) so the inbox is one index scan; they are rewritten in the same transaction
 //! as every event, and `version` counts the changes so a stale writer is refused.
 
-use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Playbook, Step};
 use amends_domain::CaseReference;
+use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Playbook, Step};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -105,7 +105,9 @@ pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
         problem_id: row.try_get("problem_id")?,
         status: row.try_get("status")?,
         next_step: row.try_get("next_step")?,
-        next_due_at: row.try_get::<Option<i64>, _>("next_due_at")?.map(from_millis),
+        next_due_at: row
+            .try_get::<Option<i64>, _>("next_due_at")?
+            .map(from_millis),
         escalation_required: row.try_get::<i64, _>("escalation_required")? != 0,
         version: row.try_get("version")?,
         created_at: from_millis(row.try_get("created_at")?),
@@ -123,20 +125,33 @@ fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
 
 fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
     let actor = match row.try_get::<String, _>("actor_kind")?.as_str() {
-        "staff" => Actor::Staff { user_id: row.try_get::<Option<i64>, _>("actor_user_id")?.unwrap_or_default() },
+        "staff" => Actor::Staff {
+            user_id: row
+                .try_get::<Option<i64>, _>("actor_user_id")?
+                .unwrap_or_default(),
+        },
         "customer" => Actor::Customer,
         _ => Actor::System,
     };
     let data: String = row.try_get("data")?;
-    let kind: EventKind = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
+    let kind: EventKind =
+        serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
     Ok(EventRecord {
         id: row.try_get("id")?,
         case_id: row.try_get("case_id")?,
-        event: Event { at: from_millis(row.try_get("at")?), actor, kind },
+        event: Event {
+            at: from_millis(row.try_get("at")?),
+            actor,
+            kind,
+        },
     })
 }
 
-pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Event) -> Result<EventRecord, StoreError> {
+pub(crate) async fn insert_event(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    e: &Event,
+) -> Result<EventRecord, StoreError> {
     let (actor_kind, actor_user_id) = actor_columns(e.actor);
     let data = serde_json::to_string(&e.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id: i64 = sqlx::query(
@@ -151,10 +166,17 @@ pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Eve
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
-    Ok(EventRecord { id, case_id, event: e.clone() })
+    Ok(EventRecord {
+        id,
+        case_id,
+        event: e.clone(),
+    })
 }
 
-async fn case_events(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<EventRecord>, StoreError> {
+async fn case_events(
+    conn: &mut AnyConnection,
+    case_id: i64,
+) -> Result<Vec<EventRecord>, StoreError> {
     sqlx::query("SELECT * FROM case_events WHERE case_id = $1 ORDER BY id")
         .bind(case_id)
         .fetch_all(&mut *conn)
@@ -182,7 +204,10 @@ impl Store {
     }
 
     /// The case and its whole timeline, oldest first.
-    pub async fn case_with_timeline(&self, id: i64) -> Result<(CaseRecord, Vec<EventRecord>), StoreError> {
+    pub async fn case_with_timeline(
+        &self,
+        id: i64,
+    ) -> Result<(CaseRecord, Vec<EventRecord>), StoreError> {
         let mut conn = self.read().acquire().await?;
         let record = case_by_id(&mut conn, id).await?;
         let events = case_events(&mut conn, id).await?;
@@ -190,7 +215,10 @@ impl Store {
     }
 
     /// One page of cases; the second value is the cursor of the next page.
-    pub async fn list_cases(&self, filter: &CaseFilter) -> Result<(Vec<CaseRecord>, Option<String>), StoreError> {
+    pub async fn list_cases(
+        &self,
+        filter: &CaseFilter,
+    ) -> Result<(Vec<CaseRecord>, Option<String>), StoreError> {
         let mut f = Filters::default();
         if let Some(status) = filter.status {
             let p = f.param(Value::Text(status.as_str().to_owned()));
@@ -220,12 +248,19 @@ impl Store {
             let p = f.param(Value::Int(millis(at)));
             f.push(format!("c.next_due_at < {p}"));
         }
-        if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             match self.backend() {
                 Backend::Sqlite => match fts5_query(text) {
                     Some(q) => {
                         let p = f.param(Value::Text(q));
-                        f.push(format!("c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {p})"));
+                        f.push(format!(
+                            "c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {p})"
+                        ));
                     }
                     None => f.push("1 = 0".to_owned()),
                 },
@@ -264,12 +299,22 @@ impl Store {
             f.where_sql(),
             limit + 1
         );
-        let mut items = f.bind(&sql).fetch_all(self.read()).await?.iter().map(case).collect::<Result<Vec<_>, _>>()?;
+        let mut items = f
+            .bind(&sql)
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(case)
+            .collect::<Result<Vec<_>, _>>()?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             items.last().map(|last| match filter.order {
                 CaseOrder::Newest => last.id.to_string(),
-                CaseOrder::Due => format!("{}.{}", last.next_due_at.map(millis).unwrap_or_default(), last.id),
+                CaseOrder::Due => format!(
+                    "{}.{}",
+                    last.next_due_at.map(millis).unwrap_or_default(),
+                    last.id
+                ),
             })
         } else {
             None
@@ -302,26 +347,44 @@ impl Store {
         }
         let history = case_events(&mut tx, case_id).await?;
         let mut playbook = Playbook::replay(history.iter().map(|e| &e.event));
-        let event = Event { at: crate::now(), actor, kind };
+        let event = Event {
+            at: crate::now(),
+            actor,
+            kind,
+        };
         playbook.record(&event)?;
 
         let now = millis(event.at);
         match &event.kind {
             EventKind::ProblemLinked { problem_id } => {
-                let exists = sqlx::query("SELECT id FROM problems WHERE id = $1").bind(*problem_id).fetch_optional(&mut *tx).await?;
+                let exists = sqlx::query("SELECT id FROM problems WHERE id = $1")
+                    .bind(*problem_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 if exists.is_none() {
                     return Err(StoreError::NotFound("problem"));
                 }
-                sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1").bind(case_id).bind(*problem_id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1")
+                    .bind(case_id)
+                    .bind(*problem_id)
+                    .execute(&mut *tx)
+                    .await?;
             }
             EventKind::Assigned { owner_id } => {
                 if let Some(owner) = owner_id {
-                    let exists = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1").bind(*owner).fetch_optional(&mut *tx).await?;
+                    let exists = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1")
+                        .bind(*owner)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                     if exists.is_none() {
                         return Err(StoreError::NotFound("user"));
                     }
                 }
-                sqlx::query("UPDATE cases SET owner_id = $2 WHERE id = $1").bind(case_id).bind(*owner_id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE cases SET owner_id = $2 WHERE id = $1")
+                    .bind(case_id)
+                    .bind(*owner_id)
+                    .execute(&mut *tx)
+                    .await?;
             }
             EventKind::WatchSet => {
                 sqlx::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
@@ -361,7 +424,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
-            return Err(StoreError::Conflict { field: Some("version"), message: "the case changed meanwhile; try again".into() });
+            return Err(StoreError::Conflict {
+                field: Some("version"),
+                message: "the case changed meanwhile; try again".into(),
+            });
         }
         let record = case_by_id(&mut tx, case_id).await?;
         tx.commit().await?;

@@ -5,7 +5,9 @@
 //! and only then answers each caller. A commit costs a disk flush; sharing it among
 //! many complaints is what makes durable intake fast, without weakening durability.
 
-use amends_domain::playbook::{Actor, EscalationContext, Event, EventKind, Playbook, escalation_reasons};
+use amends_domain::playbook::{
+    Actor, EscalationContext, Event, EventKind, Playbook, escalation_reasons,
+};
 use amends_domain::{Channel, Complaint, Severity};
 use sqlx::{AnyConnection, Connection, Row};
 use time::{Duration, OffsetDateTime};
@@ -48,7 +50,11 @@ impl Store {
     /// Stores a new case; returns once it is committed.
     pub async fn open_case(&self, case: NewCase) -> Result<(CaseRecord, EventRecord), StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.inner.intake.send(IntakeJob { case, reply }).await.map_err(|_| StoreError::WriterStopped)?;
+        self.inner
+            .intake
+            .send(IntakeJob { case, reply })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
         answer.await.map_err(|_| StoreError::WriterStopped)?
     }
 }
@@ -94,14 +100,22 @@ async fn write_batch(store: &WriterHandle, batch: &mut Vec<IntakeJob>) {
             tracing::error!(error = %e, cases = batch.len(), "intake batch failed; nothing in it was stored");
             let temporary = e.is_temporary();
             for job in batch.drain(..) {
-                let err = if temporary { StoreError::WriterStopped } else { StoreError::Corrupt(format!("intake failed: {e}")) };
+                let err = if temporary {
+                    StoreError::WriterStopped
+                } else {
+                    StoreError::Corrupt(format!("intake failed: {e}"))
+                };
                 let _ = job.reply.send(Err(err));
             }
         }
     }
 }
 
-async fn insert_case(store: &WriterHandle, conn: &mut AnyConnection, new: &NewCase) -> Result<(CaseRecord, EventRecord), StoreError> {
+async fn insert_case(
+    store: &WriterHandle,
+    conn: &mut AnyConnection,
+    new: &NewCase,
+) -> Result<(CaseRecord, EventRecord), StoreError> {
     let now = crate::now();
     let customer = match &new.customer {
         CustomerRef::Existing(id) => sqlx::query("SELECT id, name FROM customers WHERE id = $1")
@@ -115,13 +129,19 @@ async fn insert_case(store: &WriterHandle, conn: &mut AnyConnection, new: &NewCa
     };
     let (customer_id, customer_name) = customer;
 
-    let recent_cases: i64 = sqlx::query("SELECT COUNT(*) FROM cases WHERE customer_id = $1 AND created_at >= $2")
-        .bind(customer_id)
-        .bind(millis(now - Duration::days(90)))
-        .fetch_one(&mut *conn)
+    let recent_cases: i64 =
+        sqlx::query("SELECT COUNT(*) FROM cases WHERE customer_id = $1 AND created_at >= $2")
+            .bind(customer_id)
+            .bind(millis(now - Duration::days(90)))
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+    let value = lifetime_value(conn, customer_id)
         .await?
-        .try_get(0)?;
-    let value = lifetime_value(conn, customer_id).await?.iter().map(|v| v.amount_minor).max().unwrap_or(0);
+        .iter()
+        .map(|v| v.amount_minor)
+        .max()
+        .unwrap_or(0);
     let escalate_because = escalation_reasons(EscalationContext {
         severity: new.severity,
         recent_cases,
@@ -191,7 +211,11 @@ async fn insert_case(store: &WriterHandle, conn: &mut AnyConnection, new: &NewCa
     Ok((record, event))
 }
 
-async fn find_or_create_customer(conn: &mut AnyConnection, details: &NewCustomer, now: OffsetDateTime) -> Result<(i64, String), StoreError> {
+async fn find_or_create_customer(
+    conn: &mut AnyConnection,
+    details: &NewCustomer,
+    now: OffsetDateTime,
+) -> Result<(i64, String), StoreError> {
     let found = if let Some(email) = &details.email {
         sqlx::query("SELECT id, name FROM customers WHERE email_key = $1")
             .bind(email.normalized())
@@ -202,7 +226,10 @@ async fn find_or_create_customer(conn: &mut AnyConnection, details: &NewCustomer
     };
     let found = match (found, &details.external_id) {
         (None, Some(ext)) => {
-            sqlx::query("SELECT id, name FROM customers WHERE external_id = $1").bind(ext.clone()).fetch_optional(&mut *conn).await?
+            sqlx::query("SELECT id, name FROM customers WHERE external_id = $1")
+                .bind(ext.clone())
+                .fetch_optional(&mut *conn)
+                .await?
         }
         (found, _) => found,
     };

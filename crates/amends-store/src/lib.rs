@@ -20,8 +20,8 @@ mod staff;
 use std::sync::Arc;
 use std::time::Duration;
 
-use amends_domain::playbook::Refusal;
 use amends_domain::DuePolicy;
+use amends_domain::playbook::Refusal;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use time::OffsetDateTime;
@@ -67,7 +67,10 @@ pub enum StoreError {
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{message}")]
-    Conflict { field: Option<&'static str>, message: String },
+    Conflict {
+        field: Option<&'static str>,
+        message: String,
+    },
     #[error(transparent)]
     Refused(#[from] Refusal),
     #[error("the database URL must start with sqlite: or postgres://")]
@@ -86,10 +89,16 @@ pub enum StoreError {
 
 impl StoreError {
     /// Maps a unique-constraint violation to a conflict on `field`; other errors pass.
-    pub(crate) fn unique(field: &'static str, message: &str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    pub(crate) fn unique(
+        field: &'static str,
+        message: &str,
+    ) -> impl FnOnce(sqlx::Error) -> StoreError {
         let message = message.to_owned();
         move |e| match e.as_database_error() {
-            Some(db) if db.is_unique_violation() => StoreError::Conflict { field: Some(field), message },
+            Some(db) if db.is_unique_violation() => StoreError::Conflict {
+                field: Some(field),
+                message,
+            },
             _ => StoreError::Database(e),
         }
     }
@@ -98,13 +107,20 @@ impl StoreError {
     /// opposed to one that will fail the same way every time.
     pub fn is_temporary(&self) -> bool {
         match self {
-            StoreError::Database(e) => matches!(
-                e,
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed
-            ) || e
-                .as_database_error()
-                .and_then(|d| d.code())
-                .is_some_and(|c| c == "5" || c == "6" || c.starts_with("08") || c.starts_with("57P")),
+            StoreError::Database(e) => {
+                matches!(
+                    e,
+                    sqlx::Error::Io(_)
+                        | sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::WorkerCrashed
+                ) || e
+                    .as_database_error()
+                    .and_then(|d| d.code())
+                    .is_some_and(|c| {
+                        c == "5" || c == "6" || c.starts_with("08") || c.starts_with("57P")
+                    })
+            }
             StoreError::WriterStopped => true,
             _ => false,
         }
@@ -121,7 +137,10 @@ pub struct StoreSettings {
 
 impl Default for StoreSettings {
     fn default() -> Self {
-        Self { due: DuePolicy::default(), valuable_customer_minor: 100_000 }
+        Self {
+            due: DuePolicy::default(),
+            valuable_customer_minor: 100_000,
+        }
     }
 }
 
@@ -156,7 +175,11 @@ impl Store {
         let backend = Backend::from_url(url)?;
         let (read, write) = match backend {
             Backend::Sqlite => {
-                let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+                let url = if url.contains('?') {
+                    url.to_owned()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
                 let read = sqlite_pool(&url, 8).await?;
                 let write = sqlite_pool(&url, 1).await?;
                 (read, write)
@@ -171,7 +194,15 @@ impl Store {
             }
         };
         let (tx, rx) = tokio::sync::mpsc::channel(4096);
-        let store = Store { inner: Arc::new(Inner { backend, read, write, settings, intake: tx }) };
+        let store = Store {
+            inner: Arc::new(Inner {
+                backend,
+                read,
+                write,
+                settings,
+                intake: tx,
+            }),
+        };
         tokio::spawn(intake::run_writer(store.clone_for_writer(), rx));
         Ok(store)
     }

@@ -1,7 +1,7 @@
 //! Embedded migrations, one folder per backend with the same versions, applied in order
 //! at start. Each runs in its own transaction and is recorded in `schema_migrations`.
 
-use sqlx::{Executor, Row};
+use sqlx::{Connection, Row};
 
 use crate::{Backend, Store, StoreError, millis};
 
@@ -27,24 +27,34 @@ const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     let mut conn = store.write().acquire().await?;
-    conn.execute(
+    sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
     )
+    .execute(&mut *conn)
     .await?;
     if store.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(PG_MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await?;
     }
     let result = apply_pending(store, &mut conn).await;
     if store.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(PG_MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await?;
     }
     result
 }
 
-async fn apply_pending(store: &Store, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+async fn apply_pending(
+    store: &Store,
+    conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
+) -> Result<(), StoreError> {
     let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut **conn)
         .await?
         .iter()
         .map(|r| r.try_get::<i64, _>(0))
@@ -54,20 +64,62 @@ async fn apply_pending(store: &Store, conn: &mut sqlx::AnyConnection) -> Result<
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        let fail = |source| StoreError::Migration { version: m.version, source };
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(fail)?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(m.version)
-            .bind(m.name)
-            .bind(millis(time::OffsetDateTime::now_utc()))
-            .execute(&mut *tx)
-            .await
-            .map_err(fail)?;
+        let fail = |source| StoreError::Migration {
+            version: m.version,
+            source,
+        };
+        let mut tx = conn.begin().await?;
+        for statement in statements(sql) {
+            sqlx::query(&statement)
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
+        }
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(millis(time::OffsetDateTime::now_utc()))
+        .execute(&mut *tx)
+        .await
+        .map_err(fail)?;
         tx.commit().await?;
         tracing::info!(version = m.version, name = m.name, "migration applied");
     }
     Ok(())
+}
+
+/// Splits a migration into statements: each ends with `;` at the end of a line, except
+/// inside a trigger, which ends with `END;`. Comment lines are dropped.
+fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut in_trigger = false;
+    for line in sql.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("--") || (trimmed.is_empty() && current.is_empty()) {
+            continue;
+        }
+        if trimmed.to_uppercase().starts_with("CREATE TRIGGER") {
+            in_trigger = true;
+        }
+        current.push_str(line);
+        current.push('\n');
+        let ends = if in_trigger {
+            trimmed.eq_ignore_ascii_case("END;")
+        } else {
+            trimmed.ends_with(';')
+        };
+        if ends {
+            out.push(std::mem::take(&mut current));
+            in_trigger = false;
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 pub(crate) async fn is_current(store: &Store) -> Result<bool, StoreError> {
@@ -76,4 +128,20 @@ pub(crate) async fn is_current(store: &Store) -> Result<bool, StoreError> {
         .await?
         .try_get(0)?;
     Ok(newest == Some(MIGRATIONS_APPLIED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_stay_whole() {
+        let sql = "-- a comment\nCREATE TABLE a (x INT);\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n  INSERT INTO b VALUES (1);\nEND;\nCREATE INDEX i ON a(x);\n";
+        let s = statements(sql);
+        assert_eq!(s.len(), 3);
+        assert!(s[1].contains("INSERT INTO b") && s[1].trim_end().ends_with("END;"));
+        for m in MIGRATIONS {
+            assert!(statements(m.sqlite).len() > 10 && statements(m.postgres).len() > 10);
+        }
+    }
 }

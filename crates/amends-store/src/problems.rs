@@ -1,8 +1,8 @@
 //! Problems: root causes shared by many cases. The prevent step links a case to one.
 
 use serde::Serialize;
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use crate::{Store, StoreError, from_millis, millis};
@@ -33,7 +33,12 @@ fn problem(row: &AnyRow) -> Result<ProblemRecord, StoreError> {
 }
 
 impl Store {
-    pub async fn create_problem(&self, title: &str, description: &str, created_by: i64) -> Result<ProblemRecord, StoreError> {
+    pub async fn create_problem(
+        &self,
+        title: &str,
+        description: &str,
+        created_by: i64,
+    ) -> Result<ProblemRecord, StoreError> {
         let now = millis(OffsetDateTime::now_utc());
         let id: i64 = sqlx::query(
             "INSERT INTO problems (title, description, status, created_by, created_at, updated_at)

@@ -1,9 +1,9 @@
 //! A small builder for list queries whose filters vary: it numbers the `$n`
 //! placeholders and keeps the values in order.
 
+use sqlx::Any;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::Any;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Value {
@@ -66,7 +66,10 @@ mod tests {
 
     #[test]
     fn fts_queries_are_quoted_words() {
-        assert_eq!(fts5_query("late \"cake\" OR NOT*").as_deref(), Some("\"late\" \"cake\" \"OR\" \"NOT\""));
+        assert_eq!(
+            fts5_query("late \"cake\" OR NOT*").as_deref(),
+            Some("\"late\" \"cake\" \"OR\" \"NOT\"")
+        );
         assert_eq!(fts5_query("  ** "), None);
     }
 }

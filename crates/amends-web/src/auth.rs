@@ -54,7 +54,11 @@ pub fn secret_hash(secret: &str) -> String {
 
 /// Compares two secrets in time that depends only on their lengths.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 pub fn new_api_token() -> String {
@@ -82,21 +86,28 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Identit
             .ok_or_else(ApiError::unauthorized)?;
         let user = state.store.user_by_token_hash(&secret_hash(token)).await?;
         return match user {
-            Some(user) => Ok(Some(Identity { user, via: Via::Token })),
+            Some(user) => Ok(Some(Identity {
+                user,
+                via: Via::Token,
+            })),
             None => Err(ApiError::unauthorized()),
         };
     }
-    if let Some(session) = cookie_value(headers, SESSION_COOKIE) {
-        if let Some(s) = state.store.session(&secret_hash(session)).await? {
-            return Ok(Some(Identity { user: s.user, via: Via::Session { csrf_token: s.csrf_token } }));
-        }
+    if let Some(session) = cookie_value(headers, SESSION_COOKIE)
+        && let Some(s) = state.store.session(&secret_hash(session)).await?
+    {
+        return Ok(Some(Identity { user: s.user, via: Via::Session { csrf_token: s.csrf_token } }));
     }
     Ok(None)
 }
 
 /// Middleware: finds who the caller is. It refuses only a bad bearer token; a request
 /// with no credentials goes on anonymous, for the handler's extractor to judge.
-pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn identify(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     if let Some(identity) = resolve(&state, req.headers()).await? {
         req.extensions_mut().insert(identity);
     }
@@ -104,16 +115,29 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
 }
 
 fn staff_with(parts: &Parts, needed: Role) -> Result<UserRecord, ApiError> {
-    let identity = parts.extensions.get::<Identity>().ok_or_else(ApiError::unauthorized)?;
+    let identity = parts
+        .extensions
+        .get::<Identity>()
+        .ok_or_else(ApiError::unauthorized)?;
     if let Via::Session { csrf_token } = &identity.via {
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         if !safe && !same_secret(sent, csrf_token) {
-            return Err(ApiError::forbidden("the CSRF token is missing or wrong; reload the page").with_field("x-csrf-token"));
+            return Err(
+                ApiError::forbidden("the CSRF token is missing or wrong; reload the page")
+                    .with_field("x-csrf-token"),
+            );
         }
     }
     if !identity.user.role.at_least(needed) {
-        return Err(ApiError::forbidden(format!("this needs the {needed} role; you are {}", identity.user.role)));
+        return Err(ApiError::forbidden(format!(
+            "this needs the {needed} role; you are {}",
+            identity.user.role
+        )));
     }
     Ok(identity.user.clone())
 }

@@ -29,7 +29,10 @@ pub struct WebSettings {
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { secure_cookies: false, session_ttl: Duration::from_secs(12 * 3600) }
+        Self {
+            secure_cookies: false,
+            session_ttl: Duration::from_secs(12 * 3600),
+        }
     }
 }
 
@@ -62,5 +65,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

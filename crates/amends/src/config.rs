@@ -60,8 +60,10 @@ impl Settings {
     pub fn load(overrides: &Overrides) -> anyhow::Result<Self> {
         let mut s = Settings::default();
         if let Some(path) = &overrides.config {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let file: FileSettings = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let file: FileSettings =
+                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
             s.address = file.address.unwrap_or(s.address);
             s.data_dir = file.data_dir.unwrap_or(s.data_dir);
             s.database_url = file.database_url.or(s.database_url);
@@ -92,7 +94,10 @@ impl Settings {
     }
 
     pub fn web(&self) -> amends_web::WebSettings {
-        amends_web::WebSettings { secure_cookies: self.secure_cookies, session_ttl: self.session_ttl }
+        amends_web::WebSettings {
+            secure_cookies: self.secure_cookies,
+            session_ttl: self.session_ttl,
+        }
     }
 }
 

@@ -31,9 +31,14 @@ pub async fn launch(
     if let Some(admin) = ensure_first_admin(&store, &settings.admin_email).await? {
         on_first_admin(&admin);
     }
-    let state = AppState { store: store.clone(), settings: settings.web() };
+    let state = AppState {
+        store: store.clone(),
+        settings: settings.web(),
+    };
     tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "serving");
-    amends_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
+    amends_web::serve(listener, state, shutdown)
+        .await
+        .context("serving HTTP")?;
     store.close().await;
     Ok(())
 }
@@ -65,8 +70,14 @@ pub async fn ensure_first_admin(store: &Store, email: &str) -> anyhow::Result<Op
     }
     let password = password::generate_password();
     let hash = password::hash_password(password.clone()).await?;
-    match store.create_user(email, "Administrator", Role::Admin, &hash).await {
-        Ok(_) => Ok(Some(FirstAdmin { email: email.to_owned(), password })),
+    match store
+        .create_user(email, "Administrator", Role::Admin, &hash)
+        .await
+    {
+        Ok(_) => Ok(Some(FirstAdmin {
+            email: email.to_owned(),
+            password,
+        })),
         // Another instance made it first.
         Err(amends_store::StoreError::Conflict { .. }) => Ok(None),
         Err(e) => Err(e.into()),

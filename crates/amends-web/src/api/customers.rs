@@ -2,7 +2,10 @@
 
 use amends_domain::customer::{parse_currency, parse_phone};
 use amends_domain::{CustomerEmail, CustomerName, TransactionKind};
-use amends_store::{CustomerPatch, CustomerRecord, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer, TransactionRecord};
+use amends_store::{
+    CustomerPatch, CustomerRecord, NewCustomer, NewTransaction, TransactionBatch,
+    TransactionCustomer, TransactionRecord,
+};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -28,9 +31,16 @@ pub struct CustomerInput {
 
 const MAX_NOTES_CHARS: usize = 20_000;
 
-fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+fn optional_text(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
     match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
-        Some(v) if v.chars().count() > max => Err(ApiError::invalid(field, format!("{field} has at most {max} characters"))),
+        Some(v) if v.chars().count() > max => Err(ApiError::invalid(
+            field,
+            format!("{field} has at most {max} characters"),
+        )),
         other => Ok(other),
     }
 }
@@ -40,7 +50,8 @@ impl CustomerInput {
     pub fn parse(self, prefix: &str) -> Result<NewCustomer, ApiError> {
         let field = |f: &str| format!("{prefix}{f}");
         Ok(NewCustomer {
-            name: CustomerName::parse(&self.name).map_err(|e| ApiError::invalid(&field("name"), e.to_string()))?,
+            name: CustomerName::parse(&self.name)
+                .map_err(|e| ApiError::invalid(&field("name"), e.to_string()))?,
             email: self
                 .email
                 .filter(|e| !e.trim().is_empty())
@@ -56,13 +67,23 @@ impl CustomerInput {
     }
 }
 
-pub async fn create(State(state): State<AppState>, _: Agent, JsonBody(body): JsonBody<CustomerInput>) -> ApiResult<impl IntoResponse> {
+pub async fn create(
+    State(state): State<AppState>,
+    _: Agent,
+    JsonBody(body): JsonBody<CustomerInput>,
+) -> ApiResult<impl IntoResponse> {
     let customer = body.parse("")?;
     Ok(created(state.store.create_customer(&customer).await?))
 }
 
-pub async fn get(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CustomerRecord>> {
-    Ok(axum::Json(state.store.customer(id_from(&id, "customer")?).await?))
+pub async fn get(
+    State(state): State<AppState>,
+    _: Agent,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<CustomerRecord>> {
+    Ok(axum::Json(
+        state.store.customer(id_from(&id, "customer")?).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -72,9 +93,16 @@ pub struct ListQuery {
     limit: Option<i64>,
 }
 
-pub async fn list(State(state): State<AppState>, _: Agent, Params(query): Params<ListQuery>) -> ApiResult<axum::Json<Page<CustomerRecord>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    _: Agent,
+    Params(query): Params<ListQuery>,
+) -> ApiResult<axum::Json<Page<CustomerRecord>>> {
     let limit = page_size(query.limit)?;
-    let (items, next_cursor) = state.store.list_customers(query.q.as_deref(), query.cursor.as_deref(), limit).await?;
+    let (items, next_cursor) = state
+        .store
+        .list_customers(query.q.as_deref(), query.cursor.as_deref(), limit)
+        .await?;
     Ok(axum::Json(Page { items, next_cursor }))
 }
 
@@ -95,7 +123,9 @@ pub struct CustomerChange {
 
 mod double_option {
     use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<String>>, D::Error> {
         Option::<String>::deserialize(d).map(Some)
     }
 }
@@ -108,10 +138,18 @@ pub async fn update(
 ) -> ApiResult<axum::Json<CustomerRecord>> {
     let id = id_from(&id, "customer")?;
     let patch = CustomerPatch {
-        name: body.name.map(|n| CustomerName::parse(&n)).transpose().map_err(|e| ApiError::invalid("name", e.to_string()))?,
+        name: body
+            .name
+            .map(|n| CustomerName::parse(&n))
+            .transpose()
+            .map_err(|e| ApiError::invalid("name", e.to_string()))?,
         email: body
             .email
-            .map(|e| e.filter(|e| !e.trim().is_empty()).map(|e| CustomerEmail::parse(&e)).transpose())
+            .map(|e| {
+                e.filter(|e| !e.trim().is_empty())
+                    .map(|e| CustomerEmail::parse(&e))
+                    .transpose()
+            })
             .transpose()
             .map_err(|e| ApiError::invalid("email", e.to_string()))?,
         phone: body
@@ -119,8 +157,16 @@ pub async fn update(
             .map(|p| parse_phone(p.as_deref().unwrap_or("")))
             .transpose()
             .map_err(|e| ApiError::invalid("phone", e.to_string()))?,
-        postal_address: body.postal_address.map(|a| optional_text("postal_address", a, 1_000)).transpose()?,
-        notes: body.notes.map(|n| optional_text("notes", Some(n), MAX_NOTES_CHARS).map(Option::unwrap_or_default)).transpose()?,
+        postal_address: body
+            .postal_address
+            .map(|a| optional_text("postal_address", a, 1_000))
+            .transpose()?,
+        notes: body
+            .notes
+            .map(|n| {
+                optional_text("notes", Some(n), MAX_NOTES_CHARS).map(Option::unwrap_or_default)
+            })
+            .transpose()?,
         watch: body.watch,
     };
     Ok(axum::Json(state.store.update_customer(id, &patch).await?))
@@ -139,8 +185,14 @@ pub async fn transactions(
 ) -> ApiResult<axum::Json<Page<TransactionRecord>>> {
     let id = id_from(&id, "customer")?;
     state.store.customer(id).await?;
-    let items = state.store.customer_transactions(id, page_size(query.limit)?).await?;
-    Ok(axum::Json(Page { items, next_cursor: None }))
+    let items = state
+        .store
+        .customer_transactions(id, page_size(query.limit)?)
+        .await?;
+    Ok(axum::Json(Page {
+        items,
+        next_cursor: None,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -165,22 +217,32 @@ impl TransactionInput {
             (Some(id), None) => TransactionCustomer::Id(id),
             (None, Some(ext)) if !ext.trim().is_empty() => TransactionCustomer::ExternalId(ext),
             _ => {
-                return Err(ApiError::invalid(&field("customer_id"), "give either customer_id or customer_external_id"));
+                return Err(ApiError::invalid(
+                    &field("customer_id"),
+                    "give either customer_id or customer_external_id",
+                ));
             }
         };
         let external_id = self.external_id.trim().to_owned();
         if external_id.is_empty() || external_id.len() > 200 {
-            return Err(ApiError::invalid(&field("external_id"), "an external id has 1 to 200 characters"));
+            return Err(ApiError::invalid(
+                &field("external_id"),
+                "an external id has 1 to 200 characters",
+            ));
         }
         if self.amount_minor < 0 {
-            return Err(ApiError::invalid(&field("amount_minor"), "an amount is not negative; a refund is its own kind"));
+            return Err(ApiError::invalid(
+                &field("amount_minor"),
+                "an amount is not negative; a refund is its own kind",
+            ));
         }
         Ok(NewTransaction {
             customer,
             external_id,
             kind: self.kind,
             amount_minor: self.amount_minor,
-            currency: parse_currency(&self.currency).map_err(|e| ApiError::invalid(&field("currency"), e.to_string()))?,
+            currency: parse_currency(&self.currency)
+                .map_err(|e| ApiError::invalid(&field("currency"), e.to_string()))?,
             sku: optional_text(&field("sku"), self.sku, 200)?,
             location: optional_text(&field("location"), self.location, 200)?,
             occurred_at: self.occurred_at,
@@ -195,12 +257,19 @@ pub async fn create_transaction(
 ) -> ApiResult<impl IntoResponse> {
     let external_id = body.external_id.trim().to_owned();
     let t = body.parse("")?;
-    let result = state.store.insert_transactions(std::slice::from_ref(&t)).await?;
+    let result = state
+        .store
+        .insert_transactions(std::slice::from_ref(&t))
+        .await?;
     if let Some(rejected) = result.rejected.first() {
         return Err(ApiError::invalid("customer_id", rejected.message.clone()));
     }
     let record = state.store.transaction_by_external_id(&external_id).await?;
-    let status = if result.inserted == 1 { axum::http::StatusCode::CREATED } else { axum::http::StatusCode::OK };
+    let status = if result.inserted == 1 {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    };
     Ok((status, axum::Json(record)))
 }
 

@@ -12,7 +12,9 @@ use time::OffsetDateTime;
 
 use super::{Page, created, id_from};
 use crate::AppState;
-use crate::auth::{Admin, Agent, SESSION_COOKIE, cookie_value, new_api_token, random_hex, secret_hash};
+use crate::auth::{
+    Admin, Agent, SESSION_COOKIE, cookie_value, new_api_token, random_hex, secret_hash,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::json::JsonBody;
 use crate::password::{hash_password, verify_password};
@@ -24,30 +26,57 @@ pub struct SignIn {
     password: String,
 }
 
-pub async fn sign_in(State(state): State<AppState>, JsonBody(body): JsonBody<SignIn>) -> ApiResult<Response> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<SignIn>,
+) -> ApiResult<Response> {
     let user = state.store.user_by_email(body.email.trim()).await?;
-    let matches = verify_password(body.password, user.as_ref().map(|u| u.password_hash.clone())).await;
+    let matches = verify_password(
+        body.password,
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
     let user = match user {
         Some(u) if matches && u.active => u,
         _ => {
-            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong email or password"));
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "wrong email or password",
+            ));
         }
     };
     let session = random_hex(32);
     let csrf_token = random_hex(32);
     let ttl = state.settings.session_ttl;
     let expires = OffsetDateTime::now_utc() + ttl;
-    state.store.create_session(&secret_hash(&session), user.id, &csrf_token, expires).await?;
-    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", ttl.as_secs());
-    let mut response = axum::Json(json!({ "user": user, "csrf_token": csrf_token })).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?);
+    state
+        .store
+        .create_session(&secret_hash(&session), user.id, &csrf_token, expires)
+        .await?;
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        ttl.as_secs()
+    );
+    let mut response =
+        axum::Json(json!({ "user": user, "csrf_token": csrf_token })).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?,
+    );
     Ok(response)
 }
 
-pub async fn sign_out(State(state): State<AppState>, _: Agent, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    _: Agent,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     if let Some(session) = cookie_value(&headers, SESSION_COOKIE) {
         state.store.delete_session(&secret_hash(session)).await?;
     }
@@ -76,10 +105,16 @@ pub async fn change_password(
     JsonBody(body): JsonBody<PasswordChange>,
 ) -> ApiResult<StatusCode> {
     if !verify_password(body.current_password, Some(user.password_hash.clone())).await {
-        return Err(ApiError::invalid("current_password", "the current password is wrong"));
+        return Err(ApiError::invalid(
+            "current_password",
+            "the current password is wrong",
+        ));
     }
-    check_new_password(&body.new_password).map_err(|e| ApiError::invalid("new_password", e.to_string()))?;
-    let hash = hash_password(body.new_password).await.map_err(|_| ApiError::internal())?;
+    check_new_password(&body.new_password)
+        .map_err(|e| ApiError::invalid("new_password", e.to_string()))?;
+    let hash = hash_password(body.new_password)
+        .await
+        .map_err(|_| ApiError::internal())?;
     state.store.set_password_hash(user.id, &hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -100,23 +135,41 @@ pub async fn create_user(
 ) -> ApiResult<impl IntoResponse> {
     let email = body.email.trim();
     if amends_domain::CustomerEmail::parse(email).is_err() {
-        return Err(ApiError::invalid("email", format!("{email:?} is not an email address")));
+        return Err(ApiError::invalid(
+            "email",
+            format!("{email:?} is not an email address"),
+        ));
     }
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(ApiError::invalid("name", "a name has 1 to 200 characters"));
     }
     check_new_password(&body.password).map_err(|e| ApiError::invalid("password", e.to_string()))?;
-    let hash = hash_password(body.password).await.map_err(|_| ApiError::internal())?;
-    let user = state.store.create_user(email, name, body.role, &hash).await?;
+    let hash = hash_password(body.password)
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let user = state
+        .store
+        .create_user(email, name, body.role, &hash)
+        .await?;
     Ok(created(user))
 }
 
-pub async fn list_users(State(state): State<AppState>, _: Admin) -> ApiResult<axum::Json<Page<UserRecord>>> {
-    Ok(axum::Json(Page { items: state.store.list_users().await?, next_cursor: None }))
+pub async fn list_users(
+    State(state): State<AppState>,
+    _: Admin,
+) -> ApiResult<axum::Json<Page<UserRecord>>> {
+    Ok(axum::Json(Page {
+        items: state.store.list_users().await?,
+        next_cursor: None,
+    }))
 }
 
-pub async fn get_user(State(state): State<AppState>, _: Admin, Path(id): Path<String>) -> ApiResult<axum::Json<UserRecord>> {
+pub async fn get_user(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<UserRecord>> {
     Ok(axum::Json(state.store.user(id_from(&id, "user")?).await?))
 }
 
@@ -134,14 +187,17 @@ pub async fn update_user(
     JsonBody(body): JsonBody<UserChange>,
 ) -> ApiResult<axum::Json<UserRecord>> {
     let id = id_from(&id, "user")?;
-    if id == admin.id && (body.active == Some(false) || body.role.is_some_and(|r| r != Role::Admin)) {
+    if id == admin.id && (body.active == Some(false) || body.role.is_some_and(|r| r != Role::Admin))
+    {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "last_admin",
             "you cannot demote or deactivate yourself; ask another admin",
         ));
     }
-    Ok(axum::Json(state.store.update_user(id, body.role, body.active).await?))
+    Ok(axum::Json(
+        state.store.update_user(id, body.role, body.active).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -165,18 +221,34 @@ pub async fn create_token(
 ) -> ApiResult<impl IntoResponse> {
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name", "a token's name has 1 to 100 characters"));
+        return Err(ApiError::invalid(
+            "name",
+            "a token's name has 1 to 100 characters",
+        ));
     }
     let token = new_api_token();
-    let record = state.store.create_token(user.id, name, &secret_hash(&token)).await?;
+    let record = state
+        .store
+        .create_token(user.id, name, &secret_hash(&token))
+        .await?;
     Ok(created(CreatedToken { record, token }))
 }
 
-pub async fn list_tokens(State(state): State<AppState>, Agent(user): Agent) -> ApiResult<axum::Json<Page<TokenRecord>>> {
-    Ok(axum::Json(Page { items: state.store.list_tokens(user.id).await?, next_cursor: None }))
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+) -> ApiResult<axum::Json<Page<TokenRecord>>> {
+    Ok(axum::Json(Page {
+        items: state.store.list_tokens(user.id).await?,
+        next_cursor: None,
+    }))
 }
 
-pub async fn revoke_token(State(state): State<AppState>, Agent(user): Agent, Path(id): Path<String>) -> ApiResult<StatusCode> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     let token = state.store.token(id_from(&id, "token")?).await?;
     // Someone else's token is reported missing, not forbidden: its existence is not theirs to learn.
     if token.user_id != user.id && user.role != Role::Admin {

@@ -1,0 +1,288 @@
+//! Starts the real app on a random port against a fresh database, and speaks HTTP to it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use amends::Settings;
+use rand::Rng;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("AMENDS_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A fresh, empty database URL for one test.
+pub async fn fresh_database(db: Db) -> (String, Option<tempdir::TempDir>) {
+    let suffix: u64 = rand::thread_rng().r#gen();
+    match db {
+        Db::Sqlite => {
+            let dir = tempdir::TempDir::new(&format!("amends-test-{suffix:x}"));
+            let url = amends::config::sqlite_url(&dir.path.join("amends.db"));
+            (url, Some(dir))
+        }
+        Db::Postgres => {
+            use sqlx::Executor;
+            sqlx::any::install_default_drivers();
+            let admin = postgres_admin_url();
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .expect("PostgreSQL is reachable");
+            let name = format!("amends_test_{suffix:x}");
+            conn.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create test database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            (format!("{base}/{name}"), None)
+        }
+    }
+}
+
+pub mod tempdir {
+    use std::path::PathBuf;
+
+    /// A folder removed when dropped.
+    pub struct TempDir {
+        pub path: PathBuf,
+    }
+
+    impl TempDir {
+        pub fn new(name: &str) -> Self {
+            let path = std::env::temp_dir().join(name);
+            std::fs::create_dir_all(&path).expect("temp dir");
+            Self { path }
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub admin_token: String,
+    pub admin_password: String,
+    client: reqwest::Client,
+    _dir: Option<tempdir::TempDir>,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        self.body
+    }
+
+    /// Asserts an error answer: status and `error` code.
+    #[track_caller]
+    pub fn expect_error(self, status: u16, code: &str) -> Value {
+        let body = self.expect(status);
+        assert_eq!(body["error"], code, "error code; body: {body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "a message for a person: {body}"
+        );
+        body
+    }
+}
+
+pub async fn spawn_app(db: Db) -> TestApp {
+    let (database_url, dir) = fresh_database(db).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("addr"));
+    let settings = Settings {
+        database_url: Some(database_url),
+        data_dir: dir
+            .as_ref()
+            .map(|d| d.path.clone())
+            .unwrap_or_else(|| PathBuf::from("unused")),
+        ..Settings::default()
+    };
+    let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<String>();
+    let ready_tx = Arc::new(Mutex::new(Some(ready_tx)));
+    tokio::spawn(async move {
+        let shutdown = async {
+            let _ = shutdown_rx.await;
+        };
+        let result = amends::launch(&settings, listener, shutdown, |admin| {
+            if let Some(tx) = ready_tx.lock().ok().and_then(|mut t| t.take()) {
+                let _ = tx.send(admin.password.clone());
+            }
+        })
+        .await;
+        if let Err(e) = result {
+            eprintln!("app stopped: {e:#}");
+        }
+    });
+    let admin_password = ready_rx
+        .await
+        .expect("the first admin is created on an empty database");
+    let client = reqwest::Client::new();
+    let mut app = TestApp {
+        address,
+        admin_token: String::new(),
+        admin_password: admin_password.clone(),
+        client,
+        _dir: dir,
+        _shutdown: shutdown_tx,
+    };
+    app.admin_token = app.token_for("admin@amends.local", &admin_password).await;
+    app
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request sent");
+        answer(resp).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// Signs in with a fresh cookie jar and creates an API token through the session.
+    pub async fn token_for(&self, email: &str, password: &str) -> String {
+        let (client, csrf) = self.signed_in(email, password).await;
+        let resp = client
+            .post(self.url("/api/v1/tokens"))
+            .header("x-csrf-token", csrf)
+            .json(&json!({ "name": "tests" }))
+            .send()
+            .await
+            .expect("token request");
+        let body = answer(resp).await.expect(201);
+        body["token"].as_str().expect("token shown once").to_owned()
+    }
+
+    /// A client holding a session cookie, and the session's CSRF token.
+    pub async fn signed_in(&self, email: &str, password: &str) -> (reqwest::Client, String) {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let resp = client
+            .post(self.url("/api/v1/session"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("sign in");
+        let body = answer(resp).await.expect(200);
+        (
+            client,
+            body["csrf_token"].as_str().expect("csrf token").to_owned(),
+        )
+    }
+
+    /// Creates a staff user with `role` and returns (user id, API token).
+    pub async fn staff(&self, role: &str) -> (i64, String) {
+        let n: u32 = rand::thread_rng().r#gen();
+        let email = format!("{role}{n}@bakery.example");
+        let password = "correct horse battery";
+        let user = self
+            .post("/api/v1/users", &self.admin_token, json!({ "email": email, "name": format!("{role} {n}"), "role": role, "password": password }))
+            .await
+            .expect(201);
+        let token = self.token_for(&email, password).await;
+        (user["id"].as_i64().expect("user id"), token)
+    }
+
+    /// Logs a complaint for a new customer and returns the case.
+    pub async fn complaint(&self, token: &str, email: &str, words: &str) -> Value {
+        self.post(
+            "/api/v1/cases",
+            token,
+            json!({ "customer": { "name": "Ann Lee", "email": email }, "body": words, "channel": "phone" }),
+        )
+        .await
+        .expect(201)
+    }
+}
+
+pub async fn answer(resp: reqwest::Response) -> Answer {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.expect("body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Runs a scenario once on SQLite and once on PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::spawn_app($crate::helpers::Db::Sqlite).await).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::spawn_app($crate::helpers::Db::Postgres).await).await;
+                }
+            )+
+        }
+    };
+}
