@@ -76,6 +76,8 @@ pub struct CaseFilter {
     pub customer_id: Option<i64>,
     pub text: Option<String>,
     pub overdue_at: Option<OffsetDateTime>,
+    /// Only open cases that must go to a manager.
+    pub escalated: bool,
     pub order: CaseOrder,
     pub after: Option<String>,
     pub limit: i64,

@@ -15,6 +15,7 @@ mod intake;
 mod migrate;
 mod problems;
 mod query;
+mod search;
 mod staff;
 
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub use idempotency::StoredResponse;
 pub use intake::{CustomerRef, NewCase};
 pub use migrate::MIGRATIONS_APPLIED;
 pub use problems::ProblemRecord;
+pub use search::{CaseHit, MARK_END, MARK_START};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -65,6 +65,31 @@ pub fn new_api_token() -> String {
     format!("{TOKEN_PREFIX}{}", random_hex(32))
 }
 
+/// Starts a session for `user`: returns the `Set-Cookie` value and the CSRF token.
+pub async fn start_session(state: &AppState, user_id: i64) -> Result<(String, String), ApiError> {
+    let session = random_hex(32);
+    let csrf_token = random_hex(32);
+    let ttl = state.settings.session_ttl;
+    let expires = time::OffsetDateTime::now_utc() + ttl;
+    state
+        .store
+        .create_session(&secret_hash(&session), user_id, &csrf_token, expires)
+        .await?;
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        ttl.as_secs()
+    );
+    Ok((cookie, csrf_token))
+}
+
+/// The `Set-Cookie` value that ends a session in the browser.
+pub const END_SESSION_COOKIE: &str = "amends_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
@@ -96,7 +121,12 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Identit
     if let Some(session) = cookie_value(headers, SESSION_COOKIE)
         && let Some(s) = state.store.session(&secret_hash(session)).await?
     {
-        return Ok(Some(Identity { user: s.user, via: Via::Session { csrf_token: s.csrf_token } }));
+        return Ok(Some(Identity {
+            user: s.user,
+            via: Via::Session {
+                csrf_token: s.csrf_token,
+            },
+        }));
     }
     Ok(None)
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 mod idempotency;
 mod json;
+mod pages;
 pub mod password;
 
 use std::future::Future;
@@ -45,9 +46,39 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router(state.clone()))
+        .merge(pages::router().layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::identify,
+        )))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// Headers every response carries: no inline script or style may run, no framing,
+/// no content sniffing, no referrer leaking a case's URL to another site.
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    response
 }
 
 async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {

@@ -122,3 +122,6 @@ CREATE TABLE idempotency_keys (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (user_id, key)
 );
+
+-- Inbox counts per step are a covering scan of the open cases.
+CREATE INDEX cases_status_step ON cases(status, next_step);

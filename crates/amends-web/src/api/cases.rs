@@ -261,6 +261,7 @@ pub async fn list(
             .map_err(|_| bad("severity", "severity is low, normal, high or critical"))?,
         customer_id: q.customer_id,
         text: q.q,
+        escalated: false,
         overdue_at: q.overdue.filter(|o| *o).map(|_| OffsetDateTime::now_utc()),
         order: match q.order.as_deref() {
             None | Some("newest") => CaseOrder::Newest,

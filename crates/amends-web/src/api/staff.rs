@@ -8,12 +8,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use time::OffsetDateTime;
 
 use super::{Page, created, id_from};
 use crate::AppState;
 use crate::auth::{
-    Admin, Agent, SESSION_COOKIE, cookie_value, new_api_token, random_hex, secret_hash,
+    Admin, Agent, END_SESSION_COOKIE, SESSION_COOKIE, cookie_value, new_api_token, secret_hash,
+    start_session,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::json::JsonBody;
@@ -46,23 +46,7 @@ pub async fn sign_in(
             ));
         }
     };
-    let session = random_hex(32);
-    let csrf_token = random_hex(32);
-    let ttl = state.settings.session_ttl;
-    let expires = OffsetDateTime::now_utc() + ttl;
-    state
-        .store
-        .create_session(&secret_hash(&session), user.id, &csrf_token, expires)
-        .await?;
-    let secure = if state.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        ttl.as_secs()
-    );
+    let (cookie, csrf_token) = start_session(&state, user.id).await?;
     let mut response =
         axum::Json(json!({ "user": user, "csrf_token": csrf_token })).into_response();
     response.headers_mut().insert(
@@ -83,7 +67,7 @@ pub async fn sign_out(
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_static("amends_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        HeaderValue::from_static(END_SESSION_COOKIE),
     );
     Ok(response)
 }

@@ -1,0 +1,620 @@
+//! The case page (the customer's words, the playbook as a stepper with the next step's
+//! form, the timeline) and logging a new complaint.
+
+use std::collections::HashMap;
+
+use amends_domain::playbook::{Actor, EventKind, Outcome, Playbook, Step, StepStatus};
+use amends_domain::{Channel, Complaint, Role, Severity};
+use amends_store::{CustomerRef, EventRecord, NewCase, StoreError};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+use super::customers::customer_from_form;
+use super::{PageError, Posted, StaffSession, field, render};
+use crate::AppState;
+use crate::api::id_from;
+use crate::json::Params;
+
+#[derive(Serialize)]
+struct StepView {
+    step: &'static str,
+    title: &'static str,
+    status: StepStatus,
+    due_at: Option<String>,
+    skip_reason: Option<String>,
+    overdue: bool,
+}
+
+/// One line of the timeline as a person reads it.
+#[derive(Serialize)]
+struct TimelineItem {
+    at: String,
+    who: String,
+    title: String,
+    text: String,
+    internal: bool,
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn describe(kind: &EventKind) -> (String, String) {
+    let s = |t: &str| t.to_owned();
+    match kind {
+        EventKind::Opened {
+            channel,
+            severity,
+            escalate_because,
+        } => {
+            let mut text = format!("By {}, severity {severity}.", channel.replace('_', " "));
+            if !escalate_because.is_empty() {
+                text.push_str(&format!(
+                    " To be escalated: {}.",
+                    escalate_because.join("; ")
+                ));
+            }
+            (s("Complaint heard"), text)
+        }
+        EventKind::RestatementWritten { text } => (s("Restatement written"), text.clone()),
+        EventKind::RestatementConfirmed { by_customer } => (
+            s("Restatement confirmed"),
+            if *by_customer {
+                s("The customer confirmed it through their link.")
+            } else {
+                s("The customer confirmed it in conversation.")
+            },
+        ),
+        EventKind::RestatementCorrected { correction } => (
+            s("The customer corrected the restatement"),
+            correction.clone(),
+        ),
+        EventKind::Apologised { text } => (s("Apology"), text.clone()),
+        EventKind::Escalated { to, reason } => (format!("Escalated to {to}"), reason.clone()),
+        EventKind::OptionsOffered { options } => (
+            s("Two options offered"),
+            options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| format!("{}. {o}", i + 1))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        EventKind::OptionChosen { option } => {
+            (format!("The customer chose option {option}"), String::new())
+        }
+        EventKind::AlternativeProposed { text } => {
+            (s("The customer proposed their own solution"), text.clone())
+        }
+        EventKind::AlternativeAccepted => (s("Their solution was accepted"), String::new()),
+        EventKind::GestureRecorded {
+            gesture,
+            description,
+            cost_minor,
+            currency,
+        } => (
+            format!("Gesture: {gesture}"),
+            format!(
+                "{description} (cost {})",
+                super::filters::money(*cost_minor, Some(currency.clone()))
+            ),
+        ),
+        EventKind::FixPromised { what, due } => (
+            format!(
+                "Fix promised by {}",
+                super::filters::when(rfc3339(*due).into())
+            ),
+            what.clone(),
+        ),
+        EventKind::FixDone { note } => (s("Fixed"), note.clone()),
+        EventKind::ProblemLinked { problem_id } => (
+            s("Linked to a root cause"),
+            format!("Problem #{problem_id}"),
+        ),
+        EventKind::FollowUpScheduled { due, channel } => (
+            format!(
+                "Follow-up by {channel} scheduled for {}",
+                super::filters::when(rfc3339(*due).into())
+            ),
+            String::new(),
+        ),
+        EventKind::FollowUpRecorded {
+            satisfaction,
+            words,
+        } => (
+            format!("Follow-up: satisfaction {satisfaction} of 5"),
+            words.clone(),
+        ),
+        EventKind::WatchSet => (s("On the watch list for the next order"), String::new()),
+        EventKind::NextTimeRecorded { note } => (s("Next time"), note.clone()),
+        EventKind::StepSkipped { step, reason } => {
+            (format!("Skipped: {}", step.title()), reason.clone())
+        }
+        EventKind::NoteAdded { text } => (s("Internal note"), text.clone()),
+        EventKind::Assigned { owner_id } => (
+            s("Owner changed"),
+            owner_id
+                .map(|id| format!("Assigned to user #{id}"))
+                .unwrap_or_else(|| s("Unassigned")),
+        ),
+        EventKind::OutcomeRecorded { outcome, reason } => (
+            match outcome {
+                Outcome::Retained => s("Outcome: retained"),
+                Outcome::Lost => s("Outcome: lost"),
+            },
+            reason.clone(),
+        ),
+        EventKind::Reopened { reason } => (s("Reopened"), reason.clone()),
+    }
+}
+
+/// Everything the case page shows.
+async fn case_context(
+    state: &AppState,
+    session: &StaffSession,
+    id: i64,
+    error: Option<String>,
+    draft: HashMap<String, String>,
+) -> Result<minijinja::Value, PageError> {
+    let (case, events) = state.store.case_with_timeline(id).await?;
+    let customer = state.store.customer(case.customer_id).await?;
+    let transactions = state
+        .store
+        .customer_transactions(case.customer_id, 10)
+        .await?;
+    let users = state.store.list_users().await?;
+    let problems = state.store.list_problems(100).await?;
+    let name_of = |actor: &Actor| match actor {
+        Actor::Staff { user_id } => users
+            .iter()
+            .find(|u| u.id == *user_id)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| format!("user #{user_id}")),
+        Actor::Customer => customer.name.clone(),
+        Actor::System => "Amends".to_owned(),
+    };
+    let now = OffsetDateTime::now_utc();
+    let playbook = Playbook::replay(events.iter().map(|e| &e.event));
+    let steps: Vec<StepView> = playbook
+        .steps(&state.store.settings().due)
+        .into_iter()
+        .map(|s| StepView {
+            step: s.step.as_str(),
+            title: s.step.title(),
+            status: s.status,
+            due_at: s.due_at.map(rfc3339),
+            skip_reason: s.skip_reason,
+            overdue: s.due_at.is_some_and(|d| d < now),
+        })
+        .collect();
+    let timeline: Vec<TimelineItem> = events
+        .iter()
+        .rev()
+        .map(|e| {
+            let (title, text) = describe(&e.event.kind);
+            TimelineItem {
+                at: rfc3339(e.event.at),
+                who: name_of(&e.event.actor),
+                title,
+                text,
+                internal: e.event.kind.is_internal(),
+            }
+        })
+        .collect();
+    let latest = |pick: fn(&EventRecord) -> Option<String>| events.iter().rev().find_map(pick);
+    let restatement = latest(|e| match &e.event.kind {
+        EventKind::RestatementWritten { text } => Some(text.clone()),
+        _ => None,
+    });
+    let correction = latest(|e| match &e.event.kind {
+        EventKind::RestatementCorrected { correction } => Some(correction.clone()),
+        _ => None,
+    });
+    let options: Vec<String> = events
+        .iter()
+        .rev()
+        .find_map(|e| match &e.event.kind {
+            EventKind::OptionsOffered { options } => Some(options.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let alternative = latest(|e| match &e.event.kind {
+        EventKind::AlternativeProposed { text } => Some(text.clone()),
+        _ => None,
+    });
+    let owner = case
+        .owner_id
+        .and_then(|id| users.iter().find(|u| u.id == id))
+        .map(|u| u.name.clone());
+    let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
+    Ok(minijinja::context! {
+        layout => session.layout(),
+        case, customer, transactions, steps, timeline, problems, owner,
+        users => active_users,
+        restatement, correction, options, alternative,
+        closed => playbook.outcome().is_some(),
+        error, draft,
+        now => rfc3339(now),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Params(q): Params<Done>,
+) -> Result<Response, PageError> {
+    let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
+    let mut ctx = case_context(&state, &session, id, None, HashMap::new()).await?;
+    if let Some(done) = q.done {
+        ctx = minijinja::context! { done, ..ctx };
+    }
+    Ok(render("case.html", ctx)?.into_response())
+}
+
+fn parse_when(value: Option<String>, what: &str) -> Result<OffsetDateTime, String> {
+    let value = value.ok_or_else(|| format!("Give {what}."))?;
+    PrimitiveDateTime::parse(
+        &value,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]"),
+    )
+    .or_else(|_| {
+        PrimitiveDateTime::parse(
+            &value,
+            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+        )
+    })
+    .map(PrimitiveDateTime::assume_utc)
+    .map_err(|_| format!("{value:?} is not a date and time."))
+}
+
+/// "12", "12.5", "12,50" in major units to minor units.
+fn parse_money(value: Option<String>) -> Result<i64, String> {
+    let value = value.unwrap_or_else(|| "0".to_owned()).replace(',', ".");
+    let (whole, frac) = value.split_once('.').unwrap_or((&value, ""));
+    let frac = format!("{frac:0<2}");
+    match (
+        whole.parse::<i64>(),
+        frac.get(..2).and_then(|f| f.parse::<i64>().ok()),
+        frac.len() <= 2,
+    ) {
+        (Ok(w), Some(f), true) if w >= 0 => Ok(w * 100 + f),
+        _ => Err(format!("{value:?} is not an amount such as 12.50.")),
+    }
+}
+
+/// The event a step form asks for, or a sentence saying what is wrong with the form.
+fn event_from_form(
+    action: &str,
+    f: &HashMap<String, String>,
+    session: &StaffSession,
+) -> Result<EventKind, String> {
+    let text = |name: &str| field(f, name).unwrap_or_default();
+    Ok(match action {
+        "restatement" => EventKind::RestatementWritten {
+            text: text("restatement"),
+        },
+        "confirm" => EventKind::RestatementConfirmed { by_customer: false },
+        "correct" => EventKind::RestatementCorrected {
+            correction: text("correction"),
+        },
+        "apology" => EventKind::Apologised {
+            text: text("apology"),
+        },
+        "escalate" => EventKind::Escalated {
+            to: text("escalate_to"),
+            reason: text("escalate_reason"),
+        },
+        "offer" => EventKind::OptionsOffered {
+            options: ["option1", "option2", "option3"]
+                .iter()
+                .filter_map(|n| field(f, n))
+                .collect(),
+        },
+        "choose" => EventKind::OptionChosen {
+            option: text("option")
+                .parse()
+                .map_err(|_| "Pick option 1 or 2.".to_owned())?,
+        },
+        "alternative" => EventKind::AlternativeProposed {
+            text: text("alternative"),
+        },
+        "accept_alternative" => EventKind::AlternativeAccepted,
+        "gesture" => EventKind::GestureRecorded {
+            gesture: text("gesture"),
+            description: text("description"),
+            cost_minor: parse_money(field(f, "cost"))?,
+            currency: text("currency").to_uppercase(),
+        },
+        "promise" => {
+            let due = parse_when(field(f, "fix_due"), "the date the fix is promised for")?;
+            if due <= OffsetDateTime::now_utc() {
+                return Err("A promise is for a time still to come.".to_owned());
+            }
+            EventKind::FixPromised {
+                what: text("fix_what"),
+                due,
+            }
+        }
+        "fixed" => EventKind::FixDone {
+            note: text("fix_note"),
+        },
+        "schedule_follow_up" => EventKind::FollowUpScheduled {
+            due: parse_when(field(f, "follow_up_due"), "when to follow up")?,
+            channel: text("follow_up_channel"),
+        },
+        "follow_up" => EventKind::FollowUpRecorded {
+            satisfaction: text("satisfaction")
+                .parse()
+                .map_err(|_| "Give the customer's satisfaction from 1 to 5.".to_owned())?,
+            words: text("follow_up_words"),
+        },
+        "watch" => EventKind::WatchSet,
+        "next_time" => EventKind::NextTimeRecorded {
+            note: text("next_time_note"),
+        },
+        "skip" => EventKind::StepSkipped {
+            step: text("skip_step")
+                .parse::<Step>()
+                .map_err(|_| "Choose the step to skip.".to_owned())?,
+            reason: text("skip_reason"),
+        },
+        "note" => EventKind::NoteAdded { text: text("note") },
+        "assign" => EventKind::Assigned {
+            owner_id: match text("owner").as_str() {
+                "" => None,
+                "me" => Some(session.user.id),
+                id => Some(
+                    id.parse()
+                        .map_err(|_| "Choose someone from the list.".to_owned())?,
+                ),
+            },
+        },
+        "outcome" => EventKind::OutcomeRecorded {
+            outcome: text("outcome")
+                .parse()
+                .map_err(|_| "Choose retained or lost.".to_owned())?,
+            reason: text("outcome_reason"),
+        },
+        "reopen" => EventKind::Reopened {
+            reason: text("reopen_reason"),
+        },
+        _ => return Err("That is not a step of the playbook.".to_owned()),
+    })
+}
+
+pub async fn take_step(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    posted: Posted<super::login::Nothing>,
+) -> Result<Response, PageError> {
+    let Posted {
+        session, fields, ..
+    } = posted;
+    let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
+    if action == "reopen" {
+        session.require(Role::Manager)?;
+    }
+    let version = field(&fields, "version").and_then(|v| v.parse::<i64>().ok());
+    let kind = if action == "prevent" {
+        link_problem(&state, &session, &fields).await
+    } else {
+        event_from_form(&action, &fields, &session)
+    };
+    let result = match kind {
+        Ok(kind) => state
+            .store
+            .record_event(
+                id,
+                Actor::Staff {
+                    user_id: session.user.id,
+                },
+                kind,
+                version,
+            )
+            .await
+            .map(|_| ()),
+        Err(message) => Err(StoreError::Conflict {
+            field: None,
+            message,
+        }),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?done={action}#playbook")).into_response()),
+        Err(StoreError::Refused(refusal)) => {
+            refused(
+                &state,
+                &session,
+                id,
+                refusal.message,
+                fields,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(StoreError::Conflict { message, .. }) => {
+            refused(&state, &session, id, message, fields, StatusCode::CONFLICT).await
+        }
+        Err(StoreError::NotFound(what)) if what != "case" => {
+            refused(
+                &state,
+                &session,
+                id,
+                format!("That {what} does not exist."),
+                fields,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn link_problem(
+    state: &AppState,
+    session: &StaffSession,
+    f: &HashMap<String, String>,
+) -> Result<EventKind, String> {
+    if let Some(title) = field(f, "new_problem") {
+        let problem = state
+            .store
+            .create_problem(
+                &title,
+                &field(f, "description").unwrap_or_default(),
+                session.user.id,
+            )
+            .await
+            .map_err(|_| "The problem could not be saved; try again.".to_owned())?;
+        return Ok(EventKind::ProblemLinked {
+            problem_id: problem.id,
+        });
+    }
+    let problem_id = field(f, "problem_id")
+        .and_then(|p| p.parse().ok())
+        .ok_or("Choose a problem or name a new one.")?;
+    Ok(EventKind::ProblemLinked { problem_id })
+}
+
+/// Shows the case again with the reason in plain words and what was typed kept.
+async fn refused(
+    state: &AppState,
+    session: &StaffSession,
+    id: i64,
+    message: String,
+    draft: HashMap<String, String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let ctx = case_context(state, session, id, Some(message), draft).await?;
+    Ok((status, render("case.html", ctx)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NewCaseQuery {
+    customer_id: Option<i64>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Params(q): Params<NewCaseQuery>,
+) -> Result<Response, PageError> {
+    let customer = match q.customer_id {
+        Some(id) => Some(state.store.customer(id).await?),
+        None => None,
+    };
+    let draft: HashMap<String, String> = HashMap::new();
+    Ok(render(
+        "case_new.html",
+        minijinja::context! { layout => session.layout(), customer, draft },
+    )?
+    .into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    posted: Posted<super::login::Nothing>,
+) -> Result<Response, PageError> {
+    let Posted {
+        session, fields, ..
+    } = posted;
+    match new_case_from_form(&fields, &session) {
+        Ok(new) => match state.store.open_case(new).await {
+            Ok((case, _)) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
+            Err(StoreError::Conflict { message, .. }) => {
+                new_form_again(&state, &session, fields, message).await
+            }
+            Err(StoreError::NotFound(what)) => {
+                new_form_again(
+                    &state,
+                    &session,
+                    fields,
+                    format!("That {what} does not exist."),
+                )
+                .await
+            }
+            Err(e) => Err(e.into()),
+        },
+        Err(message) => new_form_again(&state, &session, fields, message).await,
+    }
+}
+
+async fn new_form_again(
+    state: &AppState,
+    session: &StaffSession,
+    draft: HashMap<String, String>,
+    error: String,
+) -> Result<Response, PageError> {
+    let customer = match field(&draft, "customer_id").and_then(|c| c.parse().ok()) {
+        Some(id) => Some(state.store.customer(id).await?),
+        None => None,
+    };
+    let page = render(
+        "case_new.html",
+        minijinja::context! { layout => session.layout(), customer, draft, error },
+    )?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+fn new_case_from_form(
+    f: &HashMap<String, String>,
+    session: &StaffSession,
+) -> Result<NewCase, String> {
+    let customer = match field(f, "customer_id") {
+        Some(id) => CustomerRef::Existing(
+            id.parse()
+                .map_err(|_| "Choose the customer again.".to_owned())?,
+        ),
+        None => CustomerRef::Details(customer_from_form(f)?),
+    };
+    // The customer's words are kept exactly as typed, untrimmed.
+    let words = f.get("body").cloned().unwrap_or_default();
+    Ok(NewCase {
+        customer,
+        channel: field(f, "channel")
+            .unwrap_or_else(|| "phone".into())
+            .parse::<Channel>()
+            .map_err(|e| e.to_string())?,
+        severity: field(f, "severity")
+            .unwrap_or_else(|| "normal".into())
+            .parse::<Severity>()
+            .map_err(|e| e.to_string())?,
+        subject: amends_domain::case::parse_subject(field(f, "subject").as_deref())
+            .map_err(|e| e.to_string())?,
+        body: Complaint::parse(words)
+            .map_err(|e| format!("{}.", super::login::capitalise(&e.to_string())))?,
+        wish: field(f, "wish"),
+        order_ref: field(f, "order_ref"),
+        category: None,
+        tags: Vec::new(),
+        actor: Actor::Staff {
+            user_id: session.user.id,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_times_from_forms() {
+        assert_eq!(parse_money(Some("12.5".into())), Ok(1250));
+        assert_eq!(parse_money(Some("12,05".into())), Ok(1205));
+        assert_eq!(parse_money(Some("7".into())), Ok(700));
+        assert!(parse_money(Some("1.234".into())).is_err());
+        assert!(parse_money(Some("-3".into())).is_err());
+        assert!(parse_money(Some("ten".into())).is_err());
+        assert!(parse_when(Some("2026-12-01T09:30".into()), "x").is_ok());
+        assert!(parse_when(Some("tomorrow".into()), "x").is_err());
+    }
+}

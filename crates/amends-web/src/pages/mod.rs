@@ -1,0 +1,347 @@
+//! The staff web app: server-rendered pages with forms. Templates and assets are
+//! embedded in the binary; nothing is loaded from another host.
+//!
+//! Every page takes a [`StaffSession`] (signed in, or sent to the login page); every
+//! form posts through [`Posted`], which refuses a form without the session's CSRF token.
+//! After a successful post the browser is redirected (post/redirect/get); a refused
+//! step re-renders the page with the rule in plain words and the draft kept.
+
+mod admin;
+mod assets;
+mod case;
+mod customers;
+mod inbox;
+mod login;
+mod search;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use amends_domain::Role;
+use amends_store::{StoreError, UserRecord};
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use minijinja::Environment;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::auth::{Identity, Via, same_secret};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/inbox") }))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route(
+            "/account/password",
+            get(login::password_form).post(login::password_submit),
+        )
+        .route("/inbox", get(inbox::page))
+        .route("/cases/new", get(case::new_form).post(case::create))
+        .route("/cases/{id}", get(case::page))
+        .route("/cases/{id}/steps/{action}", post(case::take_step))
+        .route("/customers", get(customers::list))
+        .route(
+            "/customers/new",
+            get(customers::new_form).post(customers::create),
+        )
+        .route(
+            "/customers/{id}",
+            get(customers::page).post(customers::update),
+        )
+        .route("/customers/{id}/edit", get(customers::edit_form))
+        .route("/search", get(search::page))
+        .route("/admin/users", get(admin::users).post(admin::invite))
+        .route("/admin/users/{id}", post(admin::change))
+        .route("/assets/{name}", get(assets::serve))
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            if let Err(e) = env.add_template(name, source) {
+                // A broken template is a build mistake; the page that needs it answers 500.
+                tracing::error!(template = name, error = %e, "template does not parse");
+            }
+        }
+        env.add_filter("when", filters::when);
+        env.add_filter("money", filters::money);
+        env.add_filter("marked", filters::marked);
+        env.add_filter("brief", filters::brief);
+        env
+    })
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    (
+        "password.html",
+        include_str!("../../templates/password.html"),
+    ),
+    ("inbox.html", include_str!("../../templates/inbox.html")),
+    ("case.html", include_str!("../../templates/case.html")),
+    (
+        "case_new.html",
+        include_str!("../../templates/case_new.html"),
+    ),
+    (
+        "customers.html",
+        include_str!("../../templates/customers.html"),
+    ),
+    (
+        "customer.html",
+        include_str!("../../templates/customer.html"),
+    ),
+    (
+        "customer_form.html",
+        include_str!("../../templates/customer_form.html"),
+    ),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("users.html", include_str!("../../templates/users.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+];
+
+mod filters {
+    use amends_store::{MARK_END, MARK_START};
+    use minijinja::value::Value;
+
+    /// An RFC 3339 time as "2026-11-25 14:05 UTC".
+    pub fn when(value: Value) -> String {
+        let text = value.to_string();
+        match (text.get(..10), text.get(11..16)) {
+            (Some(date), Some(time)) => format!("{date} {time} UTC"),
+            _ => text,
+        }
+    }
+
+    /// Minor units as "12.00 EUR".
+    pub fn money(minor: i64, currency: Option<String>) -> String {
+        let sign = if minor < 0 { "-" } else { "" };
+        let abs = minor.unsigned_abs();
+        format!(
+            "{sign}{}.{:02} {}",
+            abs / 100,
+            abs % 100,
+            currency.unwrap_or_default()
+        )
+        .trim_end()
+        .to_owned()
+    }
+
+    /// The first `chars` characters of a text on one line, with an ellipsis when cut.
+    pub fn brief(text: String, chars: usize) -> String {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if flat.chars().count() <= chars {
+            flat
+        } else {
+            format!("{}…", flat.chars().take(chars).collect::<String>())
+        }
+    }
+
+    /// Escapes a search snippet, then turns its match markers into `<mark>`.
+    pub fn marked(snippet: String) -> Value {
+        let escaped = minijinja::HtmlEscape(&snippet).to_string();
+        Value::from_safe_string(
+            escaped
+                .replace(MARK_START, "<mark>")
+                .replace(MARK_END, "</mark>"),
+        )
+    }
+}
+
+/// Renders a template with `context`; a missing or broken template is a 500.
+pub(crate) fn render(name: &str, context: impl Serialize) -> Result<Html<String>, PageError> {
+    environment()
+        .get_template(name)
+        .and_then(|t| t.render(context))
+        .map(Html)
+        .map_err(|e| {
+            tracing::error!(template = name, error = %e, "rendering failed");
+            PageError::Internal
+        })
+}
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub enum PageError {
+    SignIn { next: String },
+    Forbidden(String),
+    NotFound(&'static str),
+    BadForm(String),
+    Unavailable,
+    Internal,
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => PageError::NotFound(what),
+            StoreError::BadCursor => {
+                PageError::BadForm("that page link is not valid any more".into())
+            }
+            other if other.is_temporary() => PageError::Unavailable,
+            StoreError::WriterStopped => PageError::Unavailable,
+            other => {
+                tracing::error!(error = %other, "store error on a page");
+                PageError::Internal
+            }
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match self {
+            PageError::SignIn { next } => {
+                let target = format!("/login?next={}", urlencode(&next));
+                return Redirect::to(&target).into_response();
+            }
+            PageError::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why),
+            PageError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                format!("That {what} does not exist."),
+            ),
+            PageError::BadForm(why) => (StatusCode::BAD_REQUEST, "Please check the form", why),
+            PageError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again in a moment",
+                "The database is busy or unreachable. Nothing was changed.".to_owned(),
+            ),
+            PageError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "It has been logged. Nothing you typed was lost: go back and try again.".to_owned(),
+            ),
+        };
+        let ctx = minijinja::context! { title, message, status => status.as_u16() };
+        let body = environment()
+            .get_template("error.html")
+            .and_then(|t| t.render(ctx))
+            .unwrap_or_else(|_| "Something went wrong.".to_owned());
+        (status, Html(body)).into_response()
+    }
+}
+
+pub(crate) fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|q| q[1..].to_owned())
+        .unwrap_or_default()
+}
+
+/// A signed-in staff member on a page, with the session's CSRF token for its forms.
+#[derive(Debug, Clone)]
+pub struct StaffSession {
+    pub user: UserRecord,
+    pub csrf: String,
+}
+
+impl StaffSession {
+    pub fn require(&self, role: Role) -> Result<(), PageError> {
+        if self.user.role.at_least(role) {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden(format!(
+                "This page is for the {role} role; you are {}.",
+                self.user.role
+            )))
+        }
+    }
+
+    /// What every page's layout needs.
+    pub fn layout(&self) -> Layout<'_> {
+        Layout {
+            user: &self.user,
+            csrf: &self.csrf,
+            is_manager: self.user.role.at_least(Role::Manager),
+            is_admin: self.user.role == Role::Admin,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Layout<'a> {
+    pub user: &'a UserRecord,
+    pub csrf: &'a str,
+    pub is_manager: bool,
+    pub is_admin: bool,
+}
+
+fn path_of(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for StaffSession {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Identity>() {
+            Some(Identity {
+                user,
+                via: Via::Session { csrf_token },
+            }) => Ok(StaffSession {
+                user: user.clone(),
+                csrf: csrf_token.clone(),
+            }),
+            _ => Err(PageError::SignIn {
+                next: path_of(&parts.uri),
+            }),
+        }
+    }
+}
+
+/// A posted form from a signed-in page, checked against the session's CSRF token.
+pub struct Posted<T> {
+    pub session: StaffSession,
+    pub form: T,
+    pub fields: HashMap<String, String>,
+}
+
+impl<S, T> FromRequest<S> for Posted<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let session = StaffSession::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
+            .await
+            .map_err(|_| PageError::BadForm("The form is larger than 2 MiB.".into()))?;
+        let fields: HashMap<String, String> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| PageError::BadForm("The form could not be read.".into()))?;
+        let sent = fields.get("csrf").map(String::as_str).unwrap_or("");
+        if !same_secret(sent, &session.csrf) {
+            return Err(PageError::Forbidden(
+                "This form is out of date or did not come from Amends (CSRF check). Reload the page and try again.".into(),
+            ));
+        }
+        let form = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|e| PageError::BadForm(format!("The form is incomplete: {e}.")))?;
+        Ok(Posted {
+            session,
+            form,
+            fields,
+        })
+    }
+}
+
+/// A form field, trimmed, or None when empty.
+pub(crate) fn field(fields: &HashMap<String, String>, name: &str) -> Option<String> {
+    fields
+        .get(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
