@@ -1,0 +1,183 @@
+//! Printed follow-up letters for Amends, as PDF.
+//!
+//! After a case is fixed, the business sends the customer a personal letter by post
+//! (step 9 of the playbook, "Follow up"): it apologises, says what was done and what
+//! changed, and carries an offer for next time. This crate turns a [`Letter`] and the
+//! business's [`Letterhead`] into a print-ready PDF: one letter with
+//! [`render_letter`], or a whole print run with [`render_batch`] (each letter starts
+//! on a new page, so the printer's output can be folded and stuffed as it comes).
+//!
+//! The address sits in the window of a standard window envelope (see [`PageSize`]
+//! for where exactly); the body wraps on the real font metrics, flows onto further
+//! pages when it is long (those carry the reference and "Page n of N"), and the
+//! offer stands in a framed box.
+//!
+//! The PDF is written by hand: PDF 1.4, uncompressed, with the standard Type 1
+//! fonts Helvetica, Helvetica-Bold and Times-Roman, which need no embedding. Text is
+//! set in WinAnsiEncoding (Windows-1252): ASCII, Latin-1 (ä, é, ß, ...) and a few
+//! more such as €, curly quotes, dashes, Œ and Š. **A character outside WinAnsi is
+//! printed as `?`** (one per character: Polish ł, Greek, CJK, emoji); soft hyphens
+//! and zero-width characters are dropped. The output is deterministic: the same
+//! input gives the same bytes (no dates or random IDs inside).
+//!
+//! What this crate must not do: any I/O (no files, no network, no printing — it
+//! returns bytes and the caller stores or sends them), any database access, or any
+//! decision about *what* the letter says (the wording is the domain's and the
+//! language coach's business; this crate only sets it on paper).
+
+mod afm_widths;
+mod font;
+mod layout;
+mod pdf;
+mod winansi;
+mod wrap;
+
+/// The sender, printed at the top of the first page, in the return-address line
+/// (A4) and in the footer of every page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Letterhead {
+    pub business_name: String,
+    /// Street, town, ...: right-aligned at the top of the first page.
+    pub address_lines: Vec<String>,
+    /// Phone · email · web; the footer of every page.
+    pub contact_line: String,
+}
+
+/// One follow-up letter to one customer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Letter {
+    pub recipient_name: String,
+    /// The postal address under the name; blank lines are skipped. It must fit the
+    /// envelope window: see [`PageSize`] for the number of lines and the width.
+    pub recipient_address: Vec<String>,
+    /// Printed as given (formatting dates is the caller's job, in the customer's
+    /// language).
+    pub date: String,
+    /// The case reference, e.g. "AM-1042": under the address and on every later page.
+    pub reference: String,
+    pub salutation: String,
+    /// The apology, what was done, what changed, the offer for next time. A `\n`
+    /// inside a paragraph is a hard line break; blank paragraphs are skipped.
+    pub paragraphs: Vec<String>,
+    /// Shown in a framed box headed "For your next visit".
+    pub offer: Option<String>,
+    pub closing: String,
+    pub signature_name: String,
+    pub signature_title: String,
+}
+
+/// The paper, and with it the envelope the letter is folded into.
+///
+/// Positions are measured from the top-left corner of the sheet.
+///
+/// - `A4` (210 × 297 mm), DIN 5008 form B, for a C5/6 or DL window envelope
+///   (window 90 × 45 mm, 20 mm from the left, 15 mm from the top; DIN 680). The
+///   address field is 85 × 45 mm at 20 mm from the left and 45 mm from the top;
+///   its first 17.7 mm hold the sender's one-line return address (7 pt, shrunk
+///   or cut to fit), the remaining 27.3 mm the recipient: name plus up to 6
+///   address lines, 10 pt Helvetica, starting 25 mm from the left, each at most
+///   79 mm wide. Fold marks at 105 and 210 mm, a punch mark at 148.5 mm.
+/// - `Letter` (8.5 × 11 in), for a US #10 window envelope (window 4.5 × 1.125 in,
+///   7/8 in from the left and 1/2 in from the bottom). Folded in thirds, the sheet
+///   shows through the window between about 2.25 and 3.375 in from its top, from
+///   7/8 in to 5 3/8 in across; the recipient starts at 1 in from the left and
+///   2.375 in from the top: name plus up to 4 address lines, each at most 4.25 in
+///   wide. No return address is printed (it is on the envelope). Fold marks at
+///   the thirds.
+///
+/// An address that does not fit is an error ([`LetterError::AddressTooLong`],
+/// [`LetterError::AddressLineTooWide`]), never silently cut: a letter must reach
+/// the customer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PageSize {
+    #[default]
+    A4,
+    Letter,
+}
+
+/// A rectangle on the sheet, in points (1/72 in) from its top-left corner.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Area {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl PageSize {
+    /// Width and height of the sheet in points.
+    pub fn dimensions(self) -> (f64, f64) {
+        layout::page_dimensions(self)
+    }
+
+    /// The part of the sheet that shows through the envelope window (for A4, the
+    /// DIN 5008 address field); the recipient's address is always inside it.
+    pub fn window_area(self) -> Area {
+        let r = layout::window(self);
+        Area {
+            x: r.x,
+            y: r.y,
+            width: r.w,
+            height: r.h,
+        }
+    }
+}
+
+/// Why a letter could not be set. Every case that concerns one letter names its
+/// reference, so a failing letter in a batch can be found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LetterError {
+    #[error("a print run needs at least one letter")]
+    EmptyBatch,
+    #[error("the letterhead has no business name")]
+    MissingBusinessName,
+    #[error("the letterhead does not fit: {0}")]
+    LetterheadDoesNotFit(String),
+    #[error("letter {reference:?} has no recipient name")]
+    MissingRecipientName { reference: String },
+    #[error("letter {reference:?} has no recipient address")]
+    MissingRecipientAddress { reference: String },
+    #[error(
+        "letter {reference:?}: the address has {lines} lines with the name; the window holds {max}"
+    )]
+    AddressTooLong {
+        reference: String,
+        lines: usize,
+        max: usize,
+    },
+    #[error("letter {reference:?}: the address line {line:?} is wider than the window")]
+    AddressLineTooWide { reference: String, line: String },
+}
+
+/// Renders one letter as a PDF; a long letter flows onto further pages.
+pub fn render_letter(
+    head: &Letterhead,
+    letter: &Letter,
+    size: PageSize,
+) -> Result<Vec<u8>, LetterError> {
+    let pages = layout::layout_letter(head, letter, size)?;
+    let (width, height) = size.dimensions();
+    let title = format!("Letter {}", letter.reference.trim());
+    Ok(pdf::write_document(width, height, title.trim(), &pages))
+}
+
+/// Renders a print run as one PDF, each letter starting on a new page.
+///
+/// Fails on an empty batch, and on the first letter that cannot be set (nothing is
+/// printed half: fix that letter, or leave it out, and render again).
+pub fn render_batch(
+    head: &Letterhead,
+    letters: &[Letter],
+    size: PageSize,
+) -> Result<Vec<u8>, LetterError> {
+    if letters.is_empty() {
+        return Err(LetterError::EmptyBatch);
+    }
+    let mut pages = Vec::new();
+    for letter in letters {
+        pages.extend(layout::layout_letter(head, letter, size)?);
+    }
+    let (width, height) = size.dimensions();
+    let title = format!("Follow-up letters ({})", letters.len());
+    Ok(pdf::write_document(width, height, &title, &pages))
+}
