@@ -49,9 +49,7 @@ pub const MAX_SUBJECT_CHARS: usize = 300;
 pub fn parse_subject(subject: Option<&str>) -> Result<Option<String>, NewCaseError> {
     match subject.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(s) if s.chars().count() > MAX_SUBJECT_CHARS => {
-            Err(NewCaseError::SubjectTooLong(MAX_SUBJECT_CHARS))
-        }
+        Some(s) if s.chars().count() > MAX_SUBJECT_CHARS => Err(NewCaseError::SubjectTooLong(MAX_SUBJECT_CHARS)),
         Some(s) => Ok(Some(s.to_owned())),
     }
 }
@@ -118,10 +116,7 @@ impl CaseReference {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        let digits = text
-            .trim()
-            .strip_prefix("AM-")
-            .or_else(|| text.trim().strip_prefix("am-"))?;
+        let digits = text.trim().strip_prefix("AM-").or_else(|| text.trim().strip_prefix("am-"))?;
         let n: i64 = digits.parse().ok()?;
         (n > Self::OFFSET).then_some(Self(n - Self::OFFSET))
     }
@@ -141,15 +136,9 @@ mod tests {
     fn the_complaint_is_kept_verbatim() {
         let words = "  I waited TWO HOURS!!!\n\n\tAnd nobody called.  ".to_owned();
         assert_eq!(Complaint::parse(words.clone()).unwrap().as_str(), words);
-        assert_eq!(
-            Complaint::parse(" \n ".into()),
-            Err(NewCaseError::BodyEmpty)
-        );
+        assert_eq!(Complaint::parse(" \n ".into()), Err(NewCaseError::BodyEmpty));
         let huge = "a".repeat(Complaint::MAX_BYTES + 1);
-        assert!(matches!(
-            Complaint::parse(huge),
-            Err(NewCaseError::BodyTooLarge(_))
-        ));
+        assert!(matches!(Complaint::parse(huge), Err(NewCaseError::BodyTooLarge(_))));
     }
 
     #[test]

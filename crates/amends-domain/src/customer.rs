@@ -31,12 +31,10 @@ impl CustomerName {
     pub const MAX_CHARS: usize = 200;
 
     pub fn parse(value: &str) -> Result<Self, CustomerError> {
-        required(value, Self::MAX_CHARS)
-            .map(Self)
-            .map_err(|e| match e {
-                TextError::Empty => CustomerError::NameEmpty,
-                TextError::TooLong(n) => CustomerError::NameTooLong(n),
-            })
+        required(value, Self::MAX_CHARS).map(Self).map_err(|e| match e {
+            TextError::Empty => CustomerError::NameEmpty,
+            TextError::TooLong(n) => CustomerError::NameTooLong(n),
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -65,9 +63,7 @@ impl CustomerEmail {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && domain
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+            && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
             return Err(invalid());
         }
@@ -161,10 +157,7 @@ impl FromStr for TransactionKind {
 
 /// Lifetime value of a customer: orders and visits less refunds, in one currency.
 pub fn lifetime_value(transactions: impl IntoIterator<Item = (TransactionKind, i64)>) -> i64 {
-    transactions
-        .into_iter()
-        .map(|(kind, amount)| kind.value_sign() * amount)
-        .sum()
+    transactions.into_iter().map(|(kind, amount)| kind.value_sign() * amount).sum()
 }
 
 #[cfg(test)]
@@ -185,10 +178,7 @@ mod tests {
             "ann@exa..mple.com",
             "ann@@example.com",
         ] {
-            assert!(
-                CustomerEmail::parse(bad).is_err(),
-                "{bad} should be refused"
-            );
+            assert!(CustomerEmail::parse(bad).is_err(), "{bad} should be refused");
         }
         let e = CustomerEmail::parse("Ann@Example.COM").unwrap();
         assert_eq!(e.normalized(), "ann@example.com");

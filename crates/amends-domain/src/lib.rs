@@ -13,11 +13,9 @@ pub mod staff;
 mod text;
 
 pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
-pub use customer::{
-    CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value,
-};
+pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
 pub use playbook::{
-    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal,
-    Step, StepState, StepStatus, escalation_reasons,
+    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Step, StepState,
+    StepStatus, escalation_reasons,
 };
 pub use staff::{Role, StaffError};

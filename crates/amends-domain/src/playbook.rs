@@ -96,10 +96,7 @@ impl fmt::Display for Step {
 impl FromStr for Step {
     type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Step::ALL
-            .into_iter()
-            .find(|step| step.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
+        Step::ALL.into_iter().find(|step| step.as_str() == s).ok_or_else(|| UnknownName(s.to_owned()))
     }
 }
 
@@ -160,6 +157,10 @@ pub enum EventKind {
     },
     RestatementConfirmed {
         by_customer: bool,
+    },
+    /// The customer said what would put it right for them, in their words.
+    WishStated {
+        text: String,
     },
     RestatementCorrected {
         correction: String,
@@ -236,6 +237,7 @@ impl EventKind {
             EventKind::Opened { .. } => "opened",
             EventKind::RestatementWritten { .. } => "restatement_written",
             EventKind::RestatementConfirmed { .. } => "restatement_confirmed",
+            EventKind::WishStated { .. } => "wish_stated",
             EventKind::RestatementCorrected { .. } => "restatement_corrected",
             EventKind::Apologised { .. } => "apologised",
             EventKind::Escalated { .. } => "escalated",
@@ -261,10 +263,7 @@ impl EventKind {
 
     /// Internal events are never shown to the customer.
     pub fn is_internal(&self) -> bool {
-        matches!(
-            self,
-            EventKind::NoteAdded { .. } | EventKind::Escalated { .. } | EventKind::Assigned { .. }
-        )
+        matches!(self, EventKind::NoteAdded { .. } | EventKind::Escalated { .. } | EventKind::Assigned { .. })
     }
 }
 
@@ -292,21 +291,11 @@ pub struct Refusal {
 
 impl Refusal {
     fn order(rule: &'static str, message: impl Into<String>, missing: Vec<Step>) -> Self {
-        Self {
-            rule,
-            message: message.into(),
-            missing,
-            out_of_order: true,
-        }
+        Self { rule, message: message.into(), missing, out_of_order: true }
     }
 
     fn invalid(rule: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            rule,
-            message: message.into(),
-            missing: Vec::new(),
-            out_of_order: false,
-        }
+        Self { rule, message: message.into(), missing: Vec::new(), out_of_order: false }
     }
 }
 
@@ -445,13 +434,8 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 5] = [
-        CaseStatus::Open,
-        CaseStatus::AwaitingCustomer,
-        CaseStatus::Watching,
-        CaseStatus::Retained,
-        CaseStatus::Lost,
-    ];
+    pub const ALL: [CaseStatus; 5] =
+        [CaseStatus::Open, CaseStatus::AwaitingCustomer, CaseStatus::Watching, CaseStatus::Retained, CaseStatus::Lost];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -471,10 +455,7 @@ impl CaseStatus {
 impl FromStr for CaseStatus {
     type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CaseStatus::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
+        CaseStatus::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| UnknownName(s.to_owned()))
     }
 }
 
@@ -497,10 +478,7 @@ pub fn escalation_reasons(ctx: EscalationContext) -> Vec<String> {
         reasons.push(format!("severity is {}", ctx.severity));
     }
     if ctx.recent_cases >= 1 {
-        reasons.push(format!(
-            "repeat complaint: {} earlier case(s) in 90 days",
-            ctx.recent_cases
-        ));
+        reasons.push(format!("repeat complaint: {} earlier case(s) in 90 days", ctx.recent_cases));
     }
     if ctx.valuable_customer_minor > 0 && ctx.lifetime_value_minor >= ctx.valuable_customer_minor {
         reasons.push("a high-value customer".to_owned());
@@ -513,10 +491,7 @@ fn text_ok(rule: &'static str, what: &str, text: &str) -> Result<(), Refusal> {
         return Err(Refusal::invalid(rule, format!("{what} is empty")));
     }
     if text.chars().count() > MAX_STEP_TEXT_CHARS {
-        return Err(Refusal::invalid(
-            rule,
-            format!("{what} is longer than {MAX_STEP_TEXT_CHARS} characters"),
-        ));
+        return Err(Refusal::invalid(rule, format!("{what} is longer than {MAX_STEP_TEXT_CHARS} characters")));
     }
     Ok(())
 }
@@ -564,18 +539,11 @@ impl Playbook {
     }
 
     pub fn is_resolved(&self, step: Step) -> bool {
-        matches!(
-            self.status_of(step),
-            StepStatus::Done | StepStatus::Skipped | StepStatus::NotNeeded
-        )
+        matches!(self.status_of(step), StepStatus::Done | StepStatus::Skipped | StepStatus::NotNeeded)
     }
 
     fn unresolved(&self, steps: &[Step]) -> Vec<Step> {
-        steps
-            .iter()
-            .copied()
-            .filter(|s| !self.is_resolved(*s))
-            .collect()
+        steps.iter().copied().filter(|s| !self.is_resolved(*s)).collect()
     }
 
     /// Whether `kind` may happen now. Says which rule refuses it, and what is missing.
@@ -583,26 +551,13 @@ impl Playbook {
         if self.opened_at.is_none() {
             return match kind {
                 EventKind::Opened { .. } => Ok(()),
-                _ => Err(Refusal::order(
-                    "not_opened",
-                    "the case has not been opened",
-                    vec![Step::Hear],
-                )),
+                _ => Err(Refusal::order("not_opened", "the case has not been opened", vec![Step::Hear])),
             };
         }
         if self.outcome.is_some()
-            && !matches!(
-                kind,
-                EventKind::NoteAdded { .. }
-                    | EventKind::Reopened { .. }
-                    | EventKind::Assigned { .. }
-            )
+            && !matches!(kind, EventKind::NoteAdded { .. } | EventKind::Reopened { .. } | EventKind::Assigned { .. })
         {
-            return Err(Refusal::order(
-                "case_closed",
-                "the case has its outcome; reopen it first",
-                vec![],
-            ));
+            return Err(Refusal::order("case_closed", "the case has its outcome; reopen it first", vec![]));
         }
         let needs = |rule: &'static str, steps: &[Step], why: &str| -> Result<(), Refusal> {
             let missing = self.unresolved(steps);
@@ -610,19 +565,11 @@ impl Playbook {
                 Ok(())
             } else {
                 let names: Vec<&str> = missing.iter().map(|s| s.title()).collect();
-                Err(Refusal::order(
-                    rule,
-                    format!("{why} First: {}.", names.join(", ")),
-                    missing,
-                ))
+                Err(Refusal::order(rule, format!("{why} First: {}.", names.join(", ")), missing))
             }
         };
         match kind {
-            EventKind::Opened { .. } => Err(Refusal::order(
-                "already_opened",
-                "the case is already open",
-                vec![],
-            )),
+            EventKind::Opened { .. } => Err(Refusal::order("already_opened", "the case is already open", vec![])),
             EventKind::RestatementWritten { text } => {
                 if self.restatement == Restatement::Confirmed {
                     return Err(Refusal::order(
@@ -652,45 +599,30 @@ impl Playbook {
             }
             EventKind::OptionsOffered { options } => {
                 if self.offer == OfferState::Settled {
-                    return Err(Refusal::order(
-                        "offer_already_settled",
-                        "the customer already chose",
-                        vec![],
-                    ));
+                    return Err(Refusal::order("offer_already_settled", "the customer already chose", vec![]));
                 }
                 needs(
                     "options_before_confirmation",
                     &[Step::Restate],
                     "No solution is offered before the customer agrees on the problem.",
                 )?;
-                needs(
-                    "options_before_apology",
-                    &[Step::Apologise],
-                    "Own the problem before offering a way out.",
-                )?;
+                needs("options_before_apology", &[Step::Apologise], "Own the problem before offering a way out.")?;
                 if options.len() != 2 {
                     return Err(Refusal::invalid(
                         "exactly_two_options",
-                        format!(
-                            "offer exactly two options (your best two), not {}",
-                            options.len()
-                        ),
+                        format!("offer exactly two options (your best two), not {}", options.len()),
                     ));
                 }
                 for option in options {
                     text_ok("option_text", "an option", option)?;
                 }
                 if options[0].trim() == options[1].trim() {
-                    return Err(Refusal::invalid(
-                        "options_must_differ",
-                        "the two options are the same",
-                    ));
+                    return Err(Refusal::invalid("options_must_differ", "the two options are the same"));
                 }
                 Ok(())
             }
             EventKind::OptionChosen { option } => {
-                if self.offer != OfferState::Pending && self.offer != OfferState::AlternativePending
-                {
+                if self.offer != OfferState::Pending && self.offer != OfferState::AlternativePending {
                     return Err(Refusal::order(
                         "no_offer_to_choose",
                         "there is no open offer to choose from",
@@ -698,16 +630,12 @@ impl Playbook {
                     ));
                 }
                 if !(1..=2).contains(option) {
-                    return Err(Refusal::invalid(
-                        "option_out_of_range",
-                        "choose option 1 or 2",
-                    ));
+                    return Err(Refusal::invalid("option_out_of_range", "choose option 1 or 2"));
                 }
                 Ok(())
             }
             EventKind::AlternativeProposed { text } => {
-                if self.offer != OfferState::Pending && self.offer != OfferState::AlternativePending
-                {
+                if self.offer != OfferState::Pending && self.offer != OfferState::AlternativePending {
                     return Err(Refusal::order(
                         "no_offer_to_answer",
                         "there is no open offer to answer",
@@ -726,91 +654,47 @@ impl Playbook {
                 }
                 Ok(())
             }
-            EventKind::GestureRecorded {
-                gesture,
-                description,
-                cost_minor,
-                currency,
-            } => {
-                needs(
-                    "gesture_before_offer",
-                    &[Step::Offer],
-                    "The surprise comes on top of the agreed solution.",
-                )?;
+            EventKind::GestureRecorded { gesture, description, cost_minor, currency } => {
+                needs("gesture_before_offer", &[Step::Offer], "The surprise comes on top of the agreed solution.")?;
                 text_ok("gesture_kind", "the gesture's kind", gesture)?;
-                text_ok(
-                    "gesture_description",
-                    "the gesture's description",
-                    description,
-                )?;
+                text_ok("gesture_description", "the gesture's description", description)?;
                 if *cost_minor < 0 {
-                    return Err(Refusal::invalid(
-                        "gesture_cost_negative",
-                        "a gesture's cost cannot be negative",
-                    ));
+                    return Err(Refusal::invalid("gesture_cost_negative", "a gesture's cost cannot be negative"));
                 }
                 crate::customer::parse_currency(currency)
                     .map(|_| ())
                     .map_err(|e| Refusal::invalid("gesture_currency", e.to_string()))
             }
             EventKind::FixPromised { what, .. } => {
-                needs(
-                    "fix_before_offer",
-                    &[Step::Offer],
-                    "Fix what the customer chose.",
-                )?;
+                needs("fix_before_offer", &[Step::Offer], "Fix what the customer chose.")?;
                 if self.fix == FixState::Done {
-                    return Err(Refusal::order(
-                        "fix_already_done",
-                        "the fix is already done",
-                        vec![],
-                    ));
+                    return Err(Refusal::order("fix_already_done", "the fix is already done", vec![]));
                 }
                 text_ok("fix_text", "what will be fixed", what)
             }
             EventKind::FixDone { .. } => match self.fix {
                 FixState::Promised(_) => Ok(()),
-                FixState::Done => Err(Refusal::order(
-                    "fix_already_done",
-                    "the fix is already done",
-                    vec![],
-                )),
+                FixState::Done => Err(Refusal::order("fix_already_done", "the fix is already done", vec![])),
                 FixState::None => Err(Refusal::order(
                     "fix_without_promise",
                     "promise the fix with a date before recording it done",
                     vec![Step::Fix],
                 )),
             },
-            EventKind::ProblemLinked { .. } => needs(
-                "prevent_before_agreement",
-                &[Step::Restate],
-                "Link a root cause once the problem is agreed.",
-            ),
+            EventKind::ProblemLinked { .. } => {
+                needs("prevent_before_agreement", &[Step::Restate], "Link a root cause once the problem is agreed.")
+            }
             EventKind::FollowUpScheduled { channel, .. } => {
-                needs(
-                    "follow_up_before_fix",
-                    &[Step::Fix],
-                    "Follow up after the fix.",
-                )?;
+                needs("follow_up_before_fix", &[Step::Fix], "Follow up after the fix.")?;
                 if !matches!(channel.as_str(), "call" | "email" | "letter") {
-                    return Err(Refusal::invalid(
-                        "follow_up_channel",
-                        "follow up by call, email or letter",
-                    ));
+                    return Err(Refusal::invalid("follow_up_channel", "follow up by call, email or letter"));
                 }
                 Ok(())
             }
             EventKind::FollowUpRecorded { satisfaction, .. } => {
-                needs(
-                    "follow_up_before_fix",
-                    &[Step::Fix],
-                    "Follow up after the fix.",
-                )?;
+                needs("follow_up_before_fix", &[Step::Fix], "Follow up after the fix.")?;
                 if !(1..=5).contains(satisfaction) {
-                    return Err(Refusal::invalid(
-                        "satisfaction_out_of_range",
-                        "satisfaction is from 1 to 5",
-                    ));
+                    return Err(Refusal::invalid("satisfaction_out_of_range", "satisfaction is from 1 to 5"));
                 }
                 Ok(())
             }
@@ -831,10 +715,7 @@ impl Playbook {
             }
             EventKind::StepSkipped { step, reason } => {
                 if *step == Step::Hear {
-                    return Err(Refusal::invalid(
-                        "hear_cannot_be_skipped",
-                        "the customer is always heard",
-                    ));
+                    return Err(Refusal::invalid("hear_cannot_be_skipped", "the customer is always heard"));
                 }
                 if self.is_resolved(*step) {
                     return Err(Refusal::order(
@@ -846,32 +727,18 @@ impl Playbook {
                 text_ok("skip_needs_reason", "the reason for skipping", reason)
             }
             EventKind::NoteAdded { text } => text_ok("note_text", "the note", text),
+            EventKind::WishStated { text } => text_ok("wish_text", "the wish", text),
             EventKind::Assigned { .. } => Ok(()),
             EventKind::OutcomeRecorded { outcome, reason } => match outcome {
-                Outcome::Lost => text_ok(
-                    "lost_needs_reason",
-                    "the reason the customer was lost",
-                    reason,
-                ),
+                Outcome::Lost => text_ok("lost_needs_reason", "the reason the customer was lost", reason),
                 Outcome::Retained => {
-                    let open: Vec<Step> = Step::ALL
-                        .into_iter()
-                        .filter(|s| !self.is_resolved(*s))
-                        .collect();
-                    needs(
-                        "retained_with_open_steps",
-                        &open,
-                        "A case ends retained when every step is done or skipped.",
-                    )
+                    let open: Vec<Step> = Step::ALL.into_iter().filter(|s| !self.is_resolved(*s)).collect();
+                    needs("retained_with_open_steps", &open, "A case ends retained when every step is done or skipped.")
                 }
             },
             EventKind::Reopened { reason } => {
                 if self.outcome.is_none() {
-                    return Err(Refusal::order(
-                        "case_not_closed",
-                        "the case is still open",
-                        vec![],
-                    ));
+                    return Err(Refusal::order("case_not_closed", "the case is still open", vec![]));
                 }
                 text_ok("reopen_reason", "the reason to reopen", reason)
             }
@@ -897,11 +764,7 @@ impl Playbook {
     fn apply(&mut self, event: &Event) {
         let at = event.at;
         match &event.kind {
-            EventKind::Opened {
-                severity,
-                escalate_because,
-                ..
-            } => {
+            EventKind::Opened { severity, escalate_because, .. } => {
                 self.opened_at = Some(at);
                 self.severity = severity.parse().unwrap_or(Severity::Normal);
                 self.escalation_required = !escalate_because.is_empty();
@@ -940,9 +803,7 @@ impl Playbook {
                 self.problem_linked = true;
                 self.resolve(Step::Prevent, at);
             }
-            EventKind::FollowUpScheduled { due, .. } => {
-                self.follow_up = FollowUpState::Scheduled(*due)
-            }
+            EventKind::FollowUpScheduled { due, .. } => self.follow_up = FollowUpState::Scheduled(*due),
             EventKind::FollowUpRecorded { .. } => {
                 self.follow_up = FollowUpState::Recorded;
                 self.resolve(Step::FollowUp, at);
@@ -959,6 +820,7 @@ impl Playbook {
             EventKind::Reopened { .. } => self.outcome = None,
             EventKind::NextTimeRecorded { .. }
             | EventKind::NoteAdded { .. }
+            | EventKind::WishStated { .. }
             | EventKind::Assigned { .. } => {}
         }
     }
@@ -989,14 +851,10 @@ impl Playbook {
             return StepStatus::Waiting;
         }
         match step {
-            Step::Restate if self.restatement == Restatement::Pending => {
-                StepStatus::AwaitingCustomer
-            }
+            Step::Restate if self.restatement == Restatement::Pending => StepStatus::AwaitingCustomer,
             Step::Offer if self.offer != OfferState::None => StepStatus::AwaitingCustomer,
             Step::Fix if matches!(self.fix, FixState::Promised(_)) => StepStatus::InProgress,
-            Step::FollowUp if matches!(self.follow_up, FollowUpState::Scheduled(_)) => {
-                StepStatus::InProgress
-            }
+            Step::FollowUp if matches!(self.follow_up, FollowUpState::Scheduled(_)) => StepStatus::InProgress,
             _ => StepStatus::Due,
         }
     }
@@ -1053,12 +911,7 @@ impl Playbook {
                     StepStatus::Due | StepStatus::InProgress => self.due_at(step, policy),
                     _ => None,
                 };
-                StepState {
-                    step,
-                    status,
-                    due_at,
-                    skip_reason: self.skipped.get(&step).cloned(),
-                }
+                StepState { step, status, due_at, skip_reason: self.skipped.get(&step).cloned() }
             })
             .collect()
     }
@@ -1069,10 +922,7 @@ impl Playbook {
         if self.outcome.is_some() {
             return None;
         }
-        self.steps(policy)
-            .into_iter()
-            .filter_map(|s| Some((s.step, s.due_at?)))
-            .min_by_key(|(step, due)| (*due, *step))
+        self.steps(policy).into_iter().filter_map(|s| Some((s.step, s.due_at?))).min_by_key(|(step, due)| (*due, *step))
     }
 
     pub fn status(&self, policy: &DuePolicy) -> CaseStatus {
@@ -1084,14 +934,9 @@ impl Playbook {
         if self.next_step(policy).is_some() {
             return CaseStatus::Open;
         }
-        let awaiting = [Step::Restate, Step::Offer]
-            .into_iter()
-            .any(|s| self.status_of(s) == StepStatus::AwaitingCustomer);
-        if awaiting {
-            CaseStatus::AwaitingCustomer
-        } else {
-            CaseStatus::Watching
-        }
+        let awaiting =
+            [Step::Restate, Step::Offer].into_iter().any(|s| self.status_of(s) == StepStatus::AwaitingCustomer);
+        if awaiting { CaseStatus::AwaitingCustomer } else { CaseStatus::Watching }
     }
 
     pub fn escalation_required(&self) -> bool {
@@ -1107,29 +952,14 @@ mod tests {
     const T0: OffsetDateTime = datetime!(2026-11-02 09:00 UTC);
 
     fn ev(minutes: i64, kind: EventKind) -> Event {
-        Event {
-            at: T0 + Duration::minutes(minutes),
-            actor: Actor::Staff { user_id: 1 },
-            kind,
-        }
+        Event { at: T0 + Duration::minutes(minutes), actor: Actor::Staff { user_id: 1 }, kind }
     }
 
     fn opened(severity: &str, escalate: bool) -> Playbook {
         let mut p = Playbook::replay(&[]);
-        let escalate_because = if escalate {
-            vec!["severity is high".into()]
-        } else {
-            vec![]
-        };
-        p.record(&ev(
-            0,
-            EventKind::Opened {
-                channel: "phone".into(),
-                severity: severity.into(),
-                escalate_because,
-            },
-        ))
-        .unwrap();
+        let escalate_because = if escalate { vec!["severity is high".into()] } else { vec![] };
+        p.record(&ev(0, EventKind::Opened { channel: "phone".into(), severity: severity.into(), escalate_because }))
+            .unwrap();
         p
     }
 
@@ -1138,27 +968,18 @@ mod tests {
     }
 
     fn two() -> EventKind {
-        EventKind::OptionsOffered {
-            options: vec!["A new cake tomorrow".into(), "A full refund today".into()],
-        }
+        EventKind::OptionsOffered { options: vec!["A new cake tomorrow".into(), "A full refund today".into()] }
     }
 
     #[test]
     fn a_case_walks_every_step_to_retained() {
         let policy = DuePolicy::default();
         let mut p = opened("normal", false);
-        assert_eq!(
-            p.next_step(&policy),
-            Some((Step::Restate, T0 + Duration::hours(4)))
-        );
+        assert_eq!(p.next_step(&policy), Some((Step::Restate, T0 + Duration::hours(4))));
         let steps = [
-            EventKind::RestatementWritten {
-                text: "The cake came late and squashed.".into(),
-            },
+            EventKind::RestatementWritten { text: "The cake came late and squashed.".into() },
             EventKind::RestatementConfirmed { by_customer: true },
-            EventKind::Apologised {
-                text: "I am sorry; I accept all responsibility.".into(),
-            },
+            EventKind::Apologised { text: "I am sorry; I accept all responsibility.".into() },
             two(),
             EventKind::OptionChosen { option: 1 },
             EventKind::GestureRecorded {
@@ -1167,60 +988,30 @@ mod tests {
                 cost_minor: 800,
                 currency: "EUR".into(),
             },
-            EventKind::FixPromised {
-                what: "Bake and deliver a new cake".into(),
-                due: T0 + Duration::days(1),
-            },
-            EventKind::FixDone {
-                note: "Delivered at 10:00".into(),
-            },
+            EventKind::FixPromised { what: "Bake and deliver a new cake".into(), due: T0 + Duration::days(1) },
+            EventKind::FixDone { note: "Delivered at 10:00".into() },
             EventKind::ProblemLinked { problem_id: 7 },
-            EventKind::FollowUpScheduled {
-                due: T0 + Duration::days(4),
-                channel: "letter".into(),
-            },
-            EventKind::FollowUpRecorded {
-                satisfaction: 5,
-                words: "Lovely".into(),
-            },
+            EventKind::FollowUpScheduled { due: T0 + Duration::days(4), channel: "letter".into() },
+            EventKind::FollowUpRecorded { satisfaction: 5, words: "Lovely".into() },
             EventKind::WatchSet,
         ];
         for (i, kind) in steps.into_iter().enumerate() {
             p.record(&ev(i as i64 + 1, kind)).unwrap();
         }
         assert_eq!(p.status(&policy), CaseStatus::Watching);
-        p.record(&ev(
-            100,
-            EventKind::OutcomeRecorded {
-                outcome: Outcome::Retained,
-                reason: String::new(),
-            },
-        ))
-        .unwrap();
+        p.record(&ev(100, EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason: String::new() })).unwrap();
         assert_eq!(p.status(&policy), CaseStatus::Retained);
-        assert!(
-            p.steps(&policy)
-                .iter()
-                .all(|s| matches!(s.status, StepStatus::Done | StepStatus::NotNeeded))
-        );
+        assert!(p.steps(&policy).iter().all(|s| matches!(s.status, StepStatus::Done | StepStatus::NotNeeded)));
     }
 
     #[test]
     fn no_options_before_the_restatement_is_confirmed() {
         let mut p = opened("normal", false);
         assert_eq!(rule(&p, two()), "options_before_confirmation");
-        p.record(&ev(1, EventKind::RestatementWritten { text: "x".into() }))
-            .unwrap();
+        p.record(&ev(1, EventKind::RestatementWritten { text: "x".into() })).unwrap();
         assert_eq!(rule(&p, two()), "options_before_confirmation");
-        assert_eq!(
-            p.status(&DuePolicy::default()),
-            CaseStatus::AwaitingCustomer
-        );
-        p.record(&ev(
-            2,
-            EventKind::RestatementConfirmed { by_customer: false },
-        ))
-        .unwrap();
+        assert_eq!(p.status(&DuePolicy::default()), CaseStatus::AwaitingCustomer);
+        p.record(&ev(2, EventKind::RestatementConfirmed { by_customer: false })).unwrap();
         let refusal = p.check(&two()).unwrap_err();
         assert_eq!(refusal.rule, "options_before_apology");
         assert_eq!(refusal.missing, vec![Step::Apologise]);
@@ -1229,41 +1020,15 @@ mod tests {
     #[test]
     fn an_offer_is_exactly_two_different_options() {
         let mut p = opened("normal", false);
-        p.record(&ev(
-            1,
-            EventKind::StepSkipped {
-                step: Step::Restate,
-                reason: "confirmed in person".into(),
-            },
-        ))
-        .unwrap();
-        p.record(&ev(
-            2,
-            EventKind::Apologised {
-                text: "Sorry".into(),
-            },
-        ))
-        .unwrap();
-        let three = EventKind::OptionsOffered {
-            options: vec!["a".into(), "b".into(), "c".into()],
-        };
+        p.record(&ev(1, EventKind::StepSkipped { step: Step::Restate, reason: "confirmed in person".into() })).unwrap();
+        p.record(&ev(2, EventKind::Apologised { text: "Sorry".into() })).unwrap();
+        let three = EventKind::OptionsOffered { options: vec!["a".into(), "b".into(), "c".into()] };
         assert_eq!(rule(&p, three), "exactly_two_options");
-        let same = EventKind::OptionsOffered {
-            options: vec!["a".into(), "a ".into()],
-        };
+        let same = EventKind::OptionsOffered { options: vec!["a".into(), "a ".into()] };
         assert_eq!(rule(&p, same), "options_must_differ");
         p.record(&ev(3, two())).unwrap();
-        assert_eq!(
-            rule(&p, EventKind::AlternativeAccepted),
-            "no_alternative_to_accept"
-        );
-        p.record(&ev(
-            4,
-            EventKind::AlternativeProposed {
-                text: "Half refund and the cake".into(),
-            },
-        ))
-        .unwrap();
+        assert_eq!(rule(&p, EventKind::AlternativeAccepted), "no_alternative_to_accept");
+        p.record(&ev(4, EventKind::AlternativeProposed { text: "Half refund and the cake".into() })).unwrap();
         p.record(&ev(5, EventKind::AlternativeAccepted)).unwrap();
         assert!(p.is_resolved(Step::Offer));
         assert_eq!(rule(&p, two()), "offer_already_settled");
@@ -1272,24 +1037,9 @@ mod tests {
     #[test]
     fn skipping_needs_a_reason_and_hearing_cannot_be_skipped() {
         let p = opened("normal", false);
+        assert_eq!(rule(&p, EventKind::StepSkipped { step: Step::Gesture, reason: "  ".into() }), "skip_needs_reason");
         assert_eq!(
-            rule(
-                &p,
-                EventKind::StepSkipped {
-                    step: Step::Gesture,
-                    reason: "  ".into()
-                }
-            ),
-            "skip_needs_reason"
-        );
-        assert_eq!(
-            rule(
-                &p,
-                EventKind::StepSkipped {
-                    step: Step::Hear,
-                    reason: "busy".into()
-                }
-            ),
+            rule(&p, EventKind::StepSkipped { step: Step::Hear, reason: "busy".into() }),
             "hear_cannot_be_skipped"
         );
     }
@@ -1298,71 +1048,26 @@ mod tests {
     fn later_steps_wait_for_earlier_ones() {
         let p = opened("normal", false);
         let due = T0 + Duration::days(1);
+        assert_eq!(rule(&p, EventKind::FixPromised { what: "x".into(), due }), "fix_before_offer");
+        assert_eq!(rule(&p, EventKind::FixDone { note: String::new() }), "fix_without_promise");
         assert_eq!(
-            rule(
-                &p,
-                EventKind::FixPromised {
-                    what: "x".into(),
-                    due
-                }
-            ),
-            "fix_before_offer"
-        );
-        assert_eq!(
-            rule(
-                &p,
-                EventKind::FixDone {
-                    note: String::new()
-                }
-            ),
-            "fix_without_promise"
-        );
-        assert_eq!(
-            rule(
-                &p,
-                EventKind::FollowUpRecorded {
-                    satisfaction: 4,
-                    words: String::new()
-                }
-            ),
+            rule(&p, EventKind::FollowUpRecorded { satisfaction: 4, words: String::new() }),
             "follow_up_before_fix"
         );
         assert_eq!(rule(&p, EventKind::WatchSet), "watch_before_follow_up");
-        assert_eq!(
-            rule(&p, EventKind::ProblemLinked { problem_id: 1 }),
-            "prevent_before_agreement"
-        );
-        assert_eq!(
-            rule(
-                &p,
-                EventKind::Apologised {
-                    text: "Sorry".into()
-                }
-            ),
-            "apology_before_agreement"
-        );
-        let r = p
-            .check(&EventKind::OutcomeRecorded {
-                outcome: Outcome::Retained,
-                reason: String::new(),
-            })
-            .unwrap_err();
+        assert_eq!(rule(&p, EventKind::ProblemLinked { problem_id: 1 }), "prevent_before_agreement");
+        assert_eq!(rule(&p, EventKind::Apologised { text: "Sorry".into() }), "apology_before_agreement");
+        let r = p.check(&EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason: String::new() }).unwrap_err();
         assert_eq!(r.rule, "retained_with_open_steps");
         assert!(r.missing.contains(&Step::Restate) && r.missing.contains(&Step::Watch));
-        assert!(
-            !r.missing.contains(&Step::Escalate),
-            "escalation not needed here"
-        );
+        assert!(!r.missing.contains(&Step::Escalate), "escalation not needed here");
     }
 
     #[test]
     fn serious_cases_must_be_escalated_first() {
         let policy = DuePolicy::default();
         let p = opened("high", true);
-        assert_eq!(
-            p.next_step(&policy),
-            Some((Step::Escalate, T0 + Duration::minutes(30)))
-        );
+        assert_eq!(p.next_step(&policy), Some((Step::Escalate, T0 + Duration::minutes(30))));
         let reasons = escalation_reasons(EscalationContext {
             severity: Severity::Normal,
             recent_cases: 2,
@@ -1376,55 +1081,19 @@ mod tests {
     fn lost_needs_a_reason_and_closes_the_case_until_reopened() {
         let mut p = opened("low", false);
         assert_eq!(
-            rule(
-                &p,
-                EventKind::OutcomeRecorded {
-                    outcome: Outcome::Lost,
-                    reason: "".into()
-                }
-            ),
+            rule(&p, EventKind::OutcomeRecorded { outcome: Outcome::Lost, reason: "".into() }),
             "lost_needs_reason"
         );
-        p.record(&ev(
-            1,
-            EventKind::OutcomeRecorded {
-                outcome: Outcome::Lost,
-                reason: "moved away".into(),
-            },
-        ))
-        .unwrap();
-        assert_eq!(
-            rule(&p, EventKind::RestatementWritten { text: "x".into() }),
-            "case_closed"
-        );
-        assert!(
-            p.check(&EventKind::NoteAdded {
-                text: "called once more".into()
-            })
-            .is_ok()
-        );
-        p.record(&ev(
-            2,
-            EventKind::Reopened {
-                reason: "they wrote back".into(),
-            },
-        ))
-        .unwrap();
-        assert!(
-            p.check(&EventKind::RestatementWritten { text: "x".into() })
-                .is_ok()
-        );
+        p.record(&ev(1, EventKind::OutcomeRecorded { outcome: Outcome::Lost, reason: "moved away".into() })).unwrap();
+        assert_eq!(rule(&p, EventKind::RestatementWritten { text: "x".into() }), "case_closed");
+        assert!(p.check(&EventKind::NoteAdded { text: "called once more".into() }).is_ok());
+        p.record(&ev(2, EventKind::Reopened { reason: "they wrote back".into() })).unwrap();
+        assert!(p.check(&EventKind::RestatementWritten { text: "x".into() }).is_ok());
     }
 
     #[test]
     fn events_round_trip_through_json() {
-        let e = ev(
-            5,
-            EventKind::FixPromised {
-                what: "new oven part".into(),
-                due: T0 + Duration::days(2),
-            },
-        );
+        let e = ev(5, EventKind::FixPromised { what: "new oven part".into(), due: T0 + Duration::days(2) });
         let json = serde_json::to_string(&e).unwrap();
         assert!(json.contains("\"kind\":\"fix_promised\""), "{json}");
         let back: Event = serde_json::from_str(&json).unwrap();

@@ -4,9 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A staff member's role. Ordered: every role may do what the roles below it may.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Agent,
@@ -40,10 +38,7 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = StaffError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| StaffError::UnknownRole(s.to_owned()))
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| StaffError::UnknownRole(s.to_owned()))
     }
 }
 

@@ -47,10 +47,7 @@ impl Font {
 
     /// The advance width of one WinAnsi code in 1/1000 em (0 for control codes).
     pub(crate) fn code_width(self, code: u8) -> u16 {
-        code.checked_sub(32)
-            .and_then(|i| self.widths().get(usize::from(i)))
-            .copied()
-            .unwrap_or(0)
+        code.checked_sub(32).and_then(|i| self.widths().get(usize::from(i))).copied().unwrap_or(0)
     }
 
     /// The width in points of WinAnsi-encoded `text` set at `size` points, without

@@ -76,12 +76,7 @@ impl Geometry {
                 height: 297.0 * MM,
                 left: 25.0 * MM,
                 right: 190.0 * MM,
-                window: Rect {
-                    x: 20.0 * MM,
-                    y: 45.0 * MM,
-                    w: 85.0 * MM,
-                    h: 45.0 * MM,
-                },
+                window: Rect { x: 20.0 * MM, y: 45.0 * MM, w: 85.0 * MM, h: 45.0 * MM },
                 return_line_baseline: Some(60.0 * MM),
                 address_first_baseline: 65.7 * MM,
                 address_max_lines: 7,
@@ -97,12 +92,7 @@ impl Geometry {
                 height: 11.0 * INCH,
                 left: INCH,
                 right: 7.5 * INCH,
-                window: Rect {
-                    x: 0.875 * INCH,
-                    y: 2.25 * INCH,
-                    w: 4.5 * INCH,
-                    h: 1.125 * INCH,
-                },
+                window: Rect { x: 0.875 * INCH, y: 2.25 * INCH, w: 4.5 * INCH, h: 1.125 * INCH },
                 return_line_baseline: None,
                 address_first_baseline: 2.375 * INCH + 8.0,
                 address_max_lines: 5,
@@ -159,24 +149,11 @@ struct Row {
 
 impl Row {
     fn text(font: Font, size: f64, leading: f64, x: f64, text: Vec<u8>) -> Row {
-        Row {
-            height: leading,
-            spans: vec![Span {
-                x,
-                align: Align::Left,
-                font,
-                size,
-                gray: 0.0,
-                text,
-            }],
-        }
+        Row { height: leading, spans: vec![Span { x, align: Align::Left, font, size, gray: 0.0, text }] }
     }
 
     fn space(height: f64) -> Row {
-        Row {
-            height,
-            spans: Vec::new(),
-        }
+        Row { height, spans: Vec::new() }
     }
 }
 
@@ -198,11 +175,7 @@ struct Block {
 }
 
 /// Lays out one letter; each entry of the result is one page's drawing.
-pub(crate) fn layout_letter(
-    head: &Letterhead,
-    letter: &Letter,
-    size: PageSize,
-) -> Result<Vec<Vec<Draw>>, LetterError> {
+pub(crate) fn layout_letter(head: &Letterhead, letter: &Letter, size: PageSize) -> Result<Vec<Vec<Draw>>, LetterError> {
     let g = Geometry::of(size);
     let mut first_page = Vec::new();
     draw_letterhead(&g, head, &mut first_page)?;
@@ -230,14 +203,7 @@ pub(crate) fn layout_letter(
             draw_continuation_header(&g, head, letter, index + 1, total, page);
         } else if total > 1 {
             let label = winansi::encode_line(&format!("Page 1 of {total}"));
-            page.push(right_text(
-                &g,
-                footer_rule_y - 5.0,
-                SMALL_FONT,
-                SMALL_SIZE,
-                GRAY,
-                label,
-            ));
+            page.push(right_text(&g, footer_rule_y - 5.0, SMALL_FONT, SMALL_SIZE, GRAY, label));
         }
     }
     Ok(pages)
@@ -249,53 +215,29 @@ fn baseline_offset(leading: f64) -> f64 {
 }
 
 fn split_lines(lines: &[String]) -> Vec<String> {
-    lines
-        .iter()
-        .flat_map(|l| l.split('\n'))
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
+    lines.iter().flat_map(|l| l.split('\n')).map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
 fn right_text(g: &Geometry, y: f64, font: Font, size: f64, gray: f64, text: Vec<u8>) -> Draw {
-    Draw::Text {
-        x: g.right - font.text_width(size, &text),
-        y,
-        font,
-        size,
-        gray,
-        text,
-    }
+    Draw::Text { x: g.right - font.text_width(size, &text), y, font, size, gray, text }
 }
 
 /// Business name on the left, its address right-aligned at the right margin, all
 /// above the window.
-fn draw_letterhead(
-    g: &Geometry,
-    head: &Letterhead,
-    page: &mut Vec<Draw>,
-) -> Result<(), LetterError> {
+fn draw_letterhead(g: &Geometry, head: &Letterhead, page: &mut Vec<Draw>) -> Result<(), LetterError> {
     let name = winansi::encode_line(head.business_name.trim());
     if name.is_empty() {
         return Err(LetterError::MissingBusinessName);
     }
     let name_width = Font::HelveticaBold.text_width(LETTERHEAD_NAME_SIZE, &name);
-    let lines: Vec<Vec<u8>> = split_lines(&head.address_lines)
-        .iter()
-        .map(|l| winansi::encode_line(l))
-        .collect();
-    let widest = lines
-        .iter()
-        .map(|l| Font::Helvetica.text_width(LETTERHEAD_LINE_SIZE, l))
-        .fold(0.0, f64::max);
+    let lines: Vec<Vec<u8>> = split_lines(&head.address_lines).iter().map(|l| winansi::encode_line(l)).collect();
+    let widest = lines.iter().map(|l| Font::Helvetica.text_width(LETTERHEAD_LINE_SIZE, l)).fold(0.0, f64::max);
     if name_width + 18.0 + widest > g.text_width() {
         return Err(LetterError::LetterheadDoesNotFit(
             "the business name and the widest address line do not fit side by side".to_owned(),
         ));
     }
-    let last_baseline =
-        LETTERHEAD_FIRST_BASELINE + LETTERHEAD_LINE_LEADING * lines.len().saturating_sub(1) as f64;
+    let last_baseline = LETTERHEAD_FIRST_BASELINE + LETTERHEAD_LINE_LEADING * lines.len().saturating_sub(1) as f64;
     if last_baseline > g.window.y - 6.0 {
         return Err(LetterError::LetterheadDoesNotFit(format!(
             "{} address lines reach into the window area",
@@ -312,26 +254,14 @@ fn draw_letterhead(
     });
     for (i, line) in lines.into_iter().enumerate() {
         let y = LETTERHEAD_FIRST_BASELINE + LETTERHEAD_LINE_LEADING * i as f64;
-        page.push(right_text(
-            g,
-            y,
-            Font::Helvetica,
-            LETTERHEAD_LINE_SIZE,
-            GRAY,
-            line,
-        ));
+        page.push(right_text(g, y, Font::Helvetica, LETTERHEAD_LINE_SIZE, GRAY, line));
     }
     Ok(())
 }
 
 /// The recipient inside the window; on A4 also the one-line return address that
 /// DIN 5008 puts just above it.
-fn draw_address(
-    g: &Geometry,
-    head: &Letterhead,
-    letter: &Letter,
-    page: &mut Vec<Draw>,
-) -> Result<(), LetterError> {
+fn draw_address(g: &Geometry, head: &Letterhead, letter: &Letter, page: &mut Vec<Draw>) -> Result<(), LetterError> {
     let reference = letter.reference.clone();
     let name = letter.recipient_name.trim();
     if name.is_empty() {
@@ -344,20 +274,13 @@ fn draw_address(
     let mut lines = vec![name.to_owned()];
     lines.extend(address);
     if lines.len() > g.address_max_lines {
-        return Err(LetterError::AddressTooLong {
-            reference,
-            lines: lines.len(),
-            max: g.address_max_lines,
-        });
+        return Err(LetterError::AddressTooLong { reference, lines: lines.len(), max: g.address_max_lines });
     }
     let x = g.left;
     for (i, line) in lines.iter().enumerate() {
         let text = winansi::encode_line(line);
         if ADDRESS_FONT.text_width(ADDRESS_SIZE, &text) > g.address_max_width {
-            return Err(LetterError::AddressLineTooWide {
-                reference,
-                line: line.clone(),
-            });
+            return Err(LetterError::AddressLineTooWide { reference, line: line.clone() });
         }
         page.push(Draw::Text {
             x,
@@ -374,14 +297,7 @@ fn draw_address(
         parts.extend(split_lines(&head.address_lines));
         let text = winansi::encode_line(&parts.join(" \u{B7} "));
         let (size, text) = fit_small_line(text, g.address_max_width);
-        page.push(Draw::Text {
-            x,
-            y,
-            font: SMALL_FONT,
-            size,
-            gray: GRAY,
-            text,
-        });
+        page.push(Draw::Text { x, y, font: SMALL_FONT, size, gray: GRAY, text });
     }
     Ok(())
 }
@@ -396,8 +312,7 @@ fn fit_small_line(mut text: Vec<u8>, max_width: f64) -> (f64, Vec<u8>) {
     if SMALL_FONT.text_width(size, &text) > max_width {
         const ELLIPSIS: u8 = 0x85;
         while !text.is_empty()
-            && SMALL_FONT.text_width(size, &text) + SMALL_FONT.text_width(size, &[ELLIPSIS])
-                > max_width
+            && SMALL_FONT.text_width(size, &text) + SMALL_FONT.text_width(size, &[ELLIPSIS]) > max_width
         {
             text.pop();
         }
@@ -408,20 +323,9 @@ fn fit_small_line(mut text: Vec<u8>, max_width: f64) -> (f64, Vec<u8>) {
 
 /// Fold marks at the thirds (for the window envelope) and, on A4, the punch mark.
 fn draw_marks(g: &Geometry, page: &mut Vec<Draw>) {
-    let marks = g
-        .fold_marks
-        .iter()
-        .map(|&y| (y, 5.0 * MM))
-        .chain(g.punch_mark.map(|y| (y, 7.0 * MM)));
+    let marks = g.fold_marks.iter().map(|&y| (y, 5.0 * MM)).chain(g.punch_mark.map(|y| (y, 7.0 * MM)));
     for (y, length) in marks {
-        page.push(Draw::Line {
-            x1: 3.5 * MM,
-            y1: y,
-            x2: 3.5 * MM + length,
-            y2: y,
-            width: 0.3,
-            gray: 0.5,
-        });
+        page.push(Draw::Line { x1: 3.5 * MM, y1: y, x2: 3.5 * MM + length, y2: y, width: 0.3, gray: 0.5 });
     }
 }
 
@@ -443,14 +347,7 @@ fn draw_footer(g: &Geometry, footer: &[Vec<u8>], rule_y: f64, page: &mut Vec<Dra
     if footer.is_empty() {
         return;
     }
-    page.push(Draw::Line {
-        x1: g.left,
-        y1: rule_y,
-        x2: g.right,
-        y2: rule_y,
-        width: 0.4,
-        gray: 0.6,
-    });
+    page.push(Draw::Line { x1: g.left, y1: rule_y, x2: g.right, y2: rule_y, width: 0.4, gray: 0.6 });
     let first_baseline = g.footer_baseline - SMALL_LEADING * (footer.len() - 1) as f64;
     for (i, line) in footer.iter().enumerate() {
         let width = SMALL_FONT.text_width(SMALL_SIZE, line);
@@ -483,9 +380,7 @@ fn draw_continuation_header(
     let label = winansi::encode_line(&label);
     let label_width = Font::Helvetica.text_width(9.0, &label);
     let mut name = winansi::encode_line(head.business_name.trim());
-    while !name.is_empty()
-        && Font::HelveticaBold.text_width(9.0, &name) + 12.0 + label_width > g.text_width()
-    {
+    while !name.is_empty() && Font::HelveticaBold.text_width(9.0, &name) + 12.0 + label_width > g.text_width() {
         name.pop();
     }
     page.push(Draw::Text {
@@ -496,14 +391,7 @@ fn draw_continuation_header(
         gray: 0.0,
         text: name,
     });
-    page.push(right_text(
-        g,
-        CONTINUATION_HEADER_BASELINE,
-        Font::Helvetica,
-        9.0,
-        0.0,
-        label,
-    ));
+    page.push(right_text(g, CONTINUATION_HEADER_BASELINE, Font::Helvetica, 9.0, 0.0, label));
     page.push(Draw::Line {
         x1: g.left,
         y1: CONTINUATION_HEADER_BASELINE + 6.0,
@@ -515,10 +403,7 @@ fn draw_continuation_header(
 }
 
 fn body_rows(text: &str, font: Font, size: f64, leading: f64, x: f64, width: f64) -> Vec<Row> {
-    wrap(text.trim(), font, size, width)
-        .into_iter()
-        .map(|line| Row::text(font, size, leading, x, line))
-        .collect()
+    wrap(text.trim(), font, size, width).into_iter().map(|line| Row::text(font, size, leading, x, line)).collect()
 }
 
 /// The body in reading order: reference and date, salutation, paragraphs, the
@@ -542,57 +427,26 @@ fn body_blocks(g: &Geometry, letter: &Letter) -> Vec<Block> {
     }
     let mut rows = vec![reference_row];
     if !date.is_empty() {
-        let date_span = Span {
-            x: width,
-            align: Align::Right,
-            font: BODY_FONT,
-            size: BODY_SIZE,
-            gray: 0.0,
-            text: date,
-        };
-        let used = rows[0]
-            .spans
-            .first()
-            .map(|s| s.font.text_width(s.size, &s.text) + 18.0)
-            .unwrap_or(0.0);
+        let date_span = Span { x: width, align: Align::Right, font: BODY_FONT, size: BODY_SIZE, gray: 0.0, text: date };
+        let used = rows[0].spans.first().map(|s| s.font.text_width(s.size, &s.text) + 18.0).unwrap_or(0.0);
         if used + BODY_FONT.text_width(BODY_SIZE, &date_span.text) <= width {
             rows[0].spans.push(date_span);
         } else {
-            rows.push(Row {
-                height: BODY_LEADING,
-                spans: vec![date_span],
-            });
+            rows.push(Row { height: BODY_LEADING, spans: vec![date_span] });
         }
     }
-    blocks.push(Block {
-        space_before: 0.0,
-        rows,
-        keep: Keep::Together,
-        frame: None,
-    });
+    blocks.push(Block { space_before: 0.0, rows, keep: Keep::Together, frame: None });
 
     if !letter.salutation.trim().is_empty() {
         blocks.push(Block {
             space_before: 2.0 * BODY_LEADING,
-            rows: body_rows(
-                &letter.salutation,
-                BODY_FONT,
-                BODY_SIZE,
-                BODY_LEADING,
-                0.0,
-                width,
-            ),
+            rows: body_rows(&letter.salutation, BODY_FONT, BODY_SIZE, BODY_LEADING, 0.0, width),
             keep: Keep::AtLeast(2),
             frame: None,
         });
     }
 
-    for (i, paragraph) in letter
-        .paragraphs
-        .iter()
-        .filter(|p| !p.trim().is_empty())
-        .enumerate()
-    {
+    for (i, paragraph) in letter.paragraphs.iter().filter(|p| !p.trim().is_empty()).enumerate() {
         blocks.push(Block {
             space_before: if i == 0 { BODY_LEADING } else { PARAGRAPH_GAP },
             rows: body_rows(paragraph, BODY_FONT, BODY_SIZE, BODY_LEADING, 0.0, width),
@@ -603,59 +457,21 @@ fn body_blocks(g: &Geometry, letter: &Letter) -> Vec<Block> {
 
     if let Some(offer) = letter.offer.as_deref().filter(|o| !o.trim().is_empty()) {
         let inner = width - 2.0 * OFFER_PADDING;
-        let mut rows = vec![Row::text(
-            Font::HelveticaBold,
-            10.0,
-            14.0,
-            OFFER_PADDING,
-            winansi::encode_line(OFFER_HEADING),
-        )];
-        rows.extend(body_rows(
-            offer,
-            BODY_FONT,
-            BODY_SIZE,
-            BODY_LEADING,
-            OFFER_PADDING,
-            inner,
-        ));
-        blocks.push(Block {
-            space_before: BODY_LEADING,
-            rows,
-            keep: Keep::Together,
-            frame: Some(OFFER_PADDING),
-        });
+        let mut rows =
+            vec![Row::text(Font::HelveticaBold, 10.0, 14.0, OFFER_PADDING, winansi::encode_line(OFFER_HEADING))];
+        rows.extend(body_rows(offer, BODY_FONT, BODY_SIZE, BODY_LEADING, OFFER_PADDING, inner));
+        blocks.push(Block { space_before: BODY_LEADING, rows, keep: Keep::Together, frame: Some(OFFER_PADDING) });
     }
 
     let mut rows = Vec::new();
     if !letter.closing.trim().is_empty() {
-        rows.extend(body_rows(
-            &letter.closing,
-            BODY_FONT,
-            BODY_SIZE,
-            BODY_LEADING,
-            0.0,
-            width,
-        ));
+        rows.extend(body_rows(&letter.closing, BODY_FONT, BODY_SIZE, BODY_LEADING, 0.0, width));
     }
     // Room for a handwritten signature: the letter is signed by a person.
     rows.push(Row::space(3.0 * BODY_LEADING));
-    rows.extend(body_rows(
-        &letter.signature_name,
-        BODY_FONT,
-        BODY_SIZE,
-        BODY_LEADING,
-        0.0,
-        width,
-    ));
+    rows.extend(body_rows(&letter.signature_name, BODY_FONT, BODY_SIZE, BODY_LEADING, 0.0, width));
     if !letter.signature_title.trim().is_empty() {
-        let mut title = body_rows(
-            &letter.signature_title,
-            BODY_FONT,
-            BODY_SIZE,
-            BODY_LEADING,
-            0.0,
-            width,
-        );
+        let mut title = body_rows(&letter.signature_title, BODY_FONT, BODY_SIZE, BODY_LEADING, 0.0, width);
         for row in &mut title {
             for span in &mut row.spans {
                 span.gray = GRAY;
@@ -663,12 +479,7 @@ fn body_blocks(g: &Geometry, letter: &Letter) -> Vec<Block> {
         }
         rows.extend(title);
     }
-    blocks.push(Block {
-        space_before: BODY_LEADING,
-        rows,
-        keep: Keep::Together,
-        frame: None,
-    });
+    blocks.push(Block { space_before: BODY_LEADING, rows, keep: Keep::Together, frame: None });
     blocks
 }
 
@@ -756,13 +567,7 @@ impl Flow<'_> {
         }
         y += padding;
         if framed {
-            page.push(Draw::Frame {
-                x: left,
-                y: top,
-                w: right - left,
-                h: y - top,
-                width: 0.8,
-            });
+            page.push(Draw::Frame { x: left, y: top, w: right - left, h: y - top, width: 0.8 });
         }
         self.y = y;
         self.at_top = false;

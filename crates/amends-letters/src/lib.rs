@@ -114,12 +114,7 @@ impl PageSize {
     /// DIN 5008 address field); the recipient's address is always inside it.
     pub fn window_area(self) -> Area {
         let r = layout::window(self);
-        Area {
-            x: r.x,
-            y: r.y,
-            width: r.w,
-            height: r.h,
-        }
+        Area { x: r.x, y: r.y, width: r.w, height: r.h }
     }
 }
 
@@ -137,24 +132,14 @@ pub enum LetterError {
     MissingRecipientName { reference: String },
     #[error("letter {reference:?} has no recipient address")]
     MissingRecipientAddress { reference: String },
-    #[error(
-        "letter {reference:?}: the address has {lines} lines with the name; the window holds {max}"
-    )]
-    AddressTooLong {
-        reference: String,
-        lines: usize,
-        max: usize,
-    },
+    #[error("letter {reference:?}: the address has {lines} lines with the name; the window holds {max}")]
+    AddressTooLong { reference: String, lines: usize, max: usize },
     #[error("letter {reference:?}: the address line {line:?} is wider than the window")]
     AddressLineTooWide { reference: String, line: String },
 }
 
 /// Renders one letter as a PDF; a long letter flows onto further pages.
-pub fn render_letter(
-    head: &Letterhead,
-    letter: &Letter,
-    size: PageSize,
-) -> Result<Vec<u8>, LetterError> {
+pub fn render_letter(head: &Letterhead, letter: &Letter, size: PageSize) -> Result<Vec<u8>, LetterError> {
     let pages = layout::layout_letter(head, letter, size)?;
     let (width, height) = size.dimensions();
     let title = format!("Letter {}", letter.reference.trim());
@@ -165,11 +150,7 @@ pub fn render_letter(
 ///
 /// Fails on an empty batch, and on the first letter that cannot be set (nothing is
 /// printed half: fix that letter, or leave it out, and render again).
-pub fn render_batch(
-    head: &Letterhead,
-    letters: &[Letter],
-    size: PageSize,
-) -> Result<Vec<u8>, LetterError> {
+pub fn render_batch(head: &Letterhead, letters: &[Letter], size: PageSize) -> Result<Vec<u8>, LetterError> {
     if letters.is_empty() {
         return Err(LetterError::EmptyBatch);
     }

@@ -14,31 +14,11 @@ use crate::font::Font;
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Draw {
     /// Text starting at `x`, with its baseline at `y`.
-    Text {
-        x: f64,
-        y: f64,
-        font: Font,
-        size: f64,
-        gray: f64,
-        text: Vec<u8>,
-    },
+    Text { x: f64, y: f64, font: Font, size: f64, gray: f64, text: Vec<u8> },
     /// A straight line.
-    Line {
-        x1: f64,
-        y1: f64,
-        x2: f64,
-        y2: f64,
-        width: f64,
-        gray: f64,
-    },
+    Line { x1: f64, y1: f64, x2: f64, y2: f64, width: f64, gray: f64 },
     /// The outline of a rectangle whose top-left corner is (`x`, `y`).
-    Frame {
-        x: f64,
-        y: f64,
-        w: f64,
-        h: f64,
-        width: f64,
-    },
+    Frame { x: f64, y: f64, w: f64, h: f64, width: f64 },
 }
 
 /// Writes a complete PDF with one page per entry of `pages`, all of the same size.
@@ -51,14 +31,9 @@ pub(crate) fn write_document(width: f64, height: f64, title: &str, pages: &[Vec<
     let first_font_id = 4;
     let first_page_id = first_font_id + Font::ALL.len();
 
-    doc.object(
-        catalog_id,
-        format!("<< /Type /Catalog /Pages {pages_id} 0 R >>").into_bytes(),
-    );
+    doc.object(catalog_id, format!("<< /Type /Catalog /Pages {pages_id} 0 R >>").into_bytes());
 
-    let kids: Vec<String> = (0..pages.len())
-        .map(|i| format!("{} 0 R", first_page_id + 2 * i))
-        .collect();
+    let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", first_page_id + 2 * i)).collect();
     doc.object(
         pages_id,
         format!(
@@ -156,14 +131,7 @@ fn content_stream(page_height: f64, draws: &[Draw]) -> Vec<u8> {
     let mut out = Vec::new();
     for draw in draws {
         match draw {
-            Draw::Text {
-                x,
-                y,
-                font,
-                size,
-                gray,
-                text,
-            } => {
+            Draw::Text { x, y, font, size, gray, text } => {
                 if text.is_empty() {
                     continue;
                 }
@@ -181,14 +149,7 @@ fn content_stream(page_height: f64, draws: &[Draw]) -> Vec<u8> {
                 out.extend_from_slice(&literal_string(text));
                 out.extend_from_slice(b" Tj ET\n");
             }
-            Draw::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                width,
-                gray,
-            } => {
+            Draw::Line { x1, y1, x2, y2, width, gray } => {
                 out.extend_from_slice(
                     format!(
                         "{} G {} w {} {} m {} {} l S\n",
@@ -302,36 +263,17 @@ mod tests {
             200.0,
             100.0,
             "t",
-            &[vec![Draw::Text {
-                x: 10.0,
-                y: 20.0,
-                font: Font::Helvetica,
-                size: 9.0,
-                gray: 0.0,
-                text: b"hi".to_vec(),
-            }]],
+            &[vec![Draw::Text { x: 10.0, y: 20.0, font: Font::Helvetica, size: 9.0, gray: 0.0, text: b"hi".to_vec() }]],
         );
         // Work on bytes: the binary comment in the header is not UTF-8.
-        let find = |needle: &[u8], from: usize| {
-            pdf[from..]
-                .windows(needle.len())
-                .position(|w| w == needle)
-                .map(|p| p + from)
-        };
+        let find =
+            |needle: &[u8], from: usize| pdf[from..].windows(needle.len()).position(|w| w == needle).map(|p| p + from);
         let marker = find(b"startxref\n", 0).expect("startxref");
         let tail = String::from_utf8_lossy(&pdf[marker..]);
-        let startxref: usize = tail
-            .lines()
-            .nth(1)
-            .and_then(|n| n.parse().ok())
-            .expect("offset");
+        let startxref: usize = tail.lines().nth(1).and_then(|n| n.parse().ok()).expect("offset");
         let xref = String::from_utf8_lossy(&pdf[startxref..marker]);
         assert!(xref.starts_with("xref\n0 9\n"));
-        let entries: Vec<&str> = xref
-            .lines()
-            .skip(3)
-            .take_while(|l| l.ends_with(" n "))
-            .collect();
+        let entries: Vec<&str> = xref.lines().skip(3).take_while(|l| l.ends_with(" n ")).collect();
         assert_eq!(entries.len(), 8); // catalog, pages, info, 3 fonts, page, content
         for (i, entry) in entries.iter().enumerate() {
             let offset: usize = entry[..10].parse().expect("offset");

@@ -90,10 +90,7 @@ mod tests {
 
     #[test]
     fn ascii_maps_to_itself() {
-        assert_eq!(
-            encode_line("Hello, (world) \\ 42!"),
-            b"Hello, (world) \\ 42!"
-        );
+        assert_eq!(encode_line("Hello, (world) \\ 42!"), b"Hello, (world) \\ 42!");
     }
 
     #[test]

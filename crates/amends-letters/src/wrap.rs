@@ -19,13 +19,7 @@ const EPSILON: f64 = 1e-6;
 pub(crate) fn wrap(text: &str, font: Font, size: f64, max_width: f64) -> Vec<Vec<u8>> {
     let mut lines = Vec::new();
     for hard_line in text.split('\n') {
-        wrap_hard_line(
-            &winansi::encode_line(hard_line),
-            font,
-            size,
-            max_width,
-            &mut lines,
-        );
+        wrap_hard_line(&winansi::encode_line(hard_line), font, size, max_width, &mut lines);
     }
     lines
 }
@@ -93,10 +87,7 @@ mod tests {
     use super::*;
 
     fn widest(lines: &[Vec<u8>], font: Font, size: f64) -> f64 {
-        lines
-            .iter()
-            .map(|l| font.text_width(size, l))
-            .fold(0.0, f64::max)
+        lines.iter().map(|l| font.text_width(size, l)).fold(0.0, f64::max)
     }
 
     /// Deterministic prose of varied word lengths, with accents and the euro sign.
@@ -143,11 +134,9 @@ mod tests {
     #[test]
     fn no_line_is_wider_than_the_column() {
         let text = prose(600);
-        for (font, size, column) in [
-            (Font::TimesRoman, 11.0, 467.7),
-            (Font::Helvetica, 10.0, 200.0),
-            (Font::HelveticaBold, 14.0, 90.0),
-        ] {
+        for (font, size, column) in
+            [(Font::TimesRoman, 11.0, 467.7), (Font::Helvetica, 10.0, 200.0), (Font::HelveticaBold, 14.0, 90.0)]
+        {
             let lines = wrap(&text, font, size, column);
             assert!(lines.len() > 3);
             assert!(widest(&lines, font, size) <= column, "{font:?} {column}");
@@ -164,10 +153,7 @@ mod tests {
             let would_be = Font::TimesRoman.text_width(11.0, &pair[0])
                 + space
                 + Font::TimesRoman.text_width(11.0, first_word_next);
-            assert!(
-                would_be > 300.0,
-                "the next line's first word would have fitted"
-            );
+            assert!(would_be > 300.0, "the next line's first word would have fitted");
         }
         let rejoined: Vec<u8> = lines.join(&b' ');
         assert_eq!(rejoined, winansi::encode_line(&text));
@@ -192,32 +178,13 @@ mod tests {
 
     #[test]
     fn hard_breaks_and_blank_lines_are_kept() {
-        let lines = wrap(
-            "Anna Müller\nMain St 1\n\nThanks",
-            Font::TimesRoman,
-            11.0,
-            400.0,
-        );
-        assert_eq!(
-            lines,
-            vec![
-                b"Anna M\xFCller".to_vec(),
-                b"Main St 1".to_vec(),
-                Vec::new(),
-                b"Thanks".to_vec()
-            ]
-        );
+        let lines = wrap("Anna Müller\nMain St 1\n\nThanks", Font::TimesRoman, 11.0, 400.0);
+        assert_eq!(lines, vec![b"Anna M\xFCller".to_vec(), b"Main St 1".to_vec(), Vec::new(), b"Thanks".to_vec()]);
     }
 
     #[test]
     fn spaces_collapse_and_empty_text_is_one_empty_line() {
-        assert_eq!(
-            wrap("  a   b  ", Font::Helvetica, 10.0, 100.0),
-            vec![b"a b".to_vec()]
-        );
-        assert_eq!(
-            wrap("", Font::Helvetica, 10.0, 100.0),
-            vec![Vec::<u8>::new()]
-        );
+        assert_eq!(wrap("  a   b  ", Font::Helvetica, 10.0, 100.0), vec![b"a b".to_vec()]);
+        assert_eq!(wrap("", Font::Helvetica, 10.0, 100.0), vec![Vec::<u8>::new()]);
     }
 }

@@ -9,10 +9,7 @@ use common::{letter, letterhead};
 
 #[test]
 fn an_empty_batch_is_refused() {
-    assert_eq!(
-        render_batch(&letterhead(), &[], PageSize::A4),
-        Err(LetterError::EmptyBatch)
-    );
+    assert_eq!(render_batch(&letterhead(), &[], PageSize::A4), Err(LetterError::EmptyBatch));
 }
 
 #[test]
@@ -20,16 +17,8 @@ fn a_letter_without_an_address_is_refused() {
     let mut l = letter();
     l.recipient_address = vec!["  ".to_owned(), String::new()];
     let err = render_letter(&letterhead(), &l, PageSize::A4).unwrap_err();
-    assert_eq!(
-        err,
-        LetterError::MissingRecipientAddress {
-            reference: "AM-1042".to_owned()
-        }
-    );
-    assert_eq!(
-        err.to_string(),
-        "letter \"AM-1042\" has no recipient address"
-    );
+    assert_eq!(err, LetterError::MissingRecipientAddress { reference: "AM-1042".to_owned() });
+    assert_eq!(err.to_string(), "letter \"AM-1042\" has no recipient address");
 }
 
 #[test]
@@ -38,12 +27,7 @@ fn a_batch_fails_on_the_letter_that_cannot_be_set() {
     bad.reference = "AM-7".to_owned();
     bad.recipient_name = " ".to_owned();
     let err = render_batch(&letterhead(), &[letter(), bad], PageSize::A4).unwrap_err();
-    assert_eq!(
-        err,
-        LetterError::MissingRecipientName {
-            reference: "AM-7".to_owned()
-        }
-    );
+    assert_eq!(err, LetterError::MissingRecipientName { reference: "AM-7".to_owned() });
 }
 
 #[test]
@@ -55,20 +39,12 @@ fn an_address_taller_than_the_window_is_refused() {
     // ... but not the US #10 window.
     assert_eq!(
         render_letter(&letterhead(), &l, PageSize::Letter),
-        Err(LetterError::AddressTooLong {
-            reference: "AM-1042".to_owned(),
-            lines: 7,
-            max: 5
-        })
+        Err(LetterError::AddressTooLong { reference: "AM-1042".to_owned(), lines: 7, max: 5 })
     );
     l.recipient_address.push("Line 7".to_owned());
     assert!(matches!(
         render_letter(&letterhead(), &l, PageSize::A4),
-        Err(LetterError::AddressTooLong {
-            lines: 8,
-            max: 7,
-            ..
-        })
+        Err(LetterError::AddressTooLong { lines: 8, max: 7, .. })
     ));
 }
 
@@ -79,10 +55,7 @@ fn an_address_line_wider_than_the_window_is_refused() {
     l.recipient_address.insert(0, wide.clone());
     assert_eq!(
         render_letter(&letterhead(), &l, PageSize::A4),
-        Err(LetterError::AddressLineTooWide {
-            reference: "AM-1042".to_owned(),
-            line: wide
-        })
+        Err(LetterError::AddressLineTooWide { reference: "AM-1042".to_owned(), line: wide })
     );
 }
 
@@ -90,16 +63,10 @@ fn an_address_line_wider_than_the_window_is_refused() {
 fn a_letterhead_that_reaches_the_window_is_refused() {
     let mut head = letterhead();
     head.address_lines = (1..=12).map(|i| format!("Line {i}")).collect();
-    assert!(matches!(
-        render_letter(&head, &letter(), PageSize::A4),
-        Err(LetterError::LetterheadDoesNotFit(_))
-    ));
+    assert!(matches!(render_letter(&head, &letter(), PageSize::A4), Err(LetterError::LetterheadDoesNotFit(_))));
     head.address_lines.clear();
     head.business_name = String::new();
-    assert_eq!(
-        render_letter(&head, &letter(), PageSize::A4),
-        Err(LetterError::MissingBusinessName)
-    );
+    assert_eq!(render_letter(&head, &letter(), PageSize::A4), Err(LetterError::MissingBusinessName));
 }
 
 #[test]
@@ -113,8 +80,5 @@ fn optional_parts_may_be_left_out() {
     head.address_lines.clear();
     let pdf = render_letter(&head, &l, PageSize::A4).unwrap();
     assert!(pdf.starts_with(b"%PDF-1.4"));
-    assert!(
-        !pdf.windows(b"For your next visit".len())
-            .any(|w| w == b"For your next visit")
-    );
+    assert!(!pdf.windows(b"For your next visit".len()).any(|w| w == b"For your next visit"));
 }

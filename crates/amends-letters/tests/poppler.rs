@@ -31,16 +31,10 @@ fn check_reads_in_order(size: PageSize, name: &str) {
     assert_eq!(page_count(&pdf), 1);
     let text = all_text(&pdf);
     let phrases = phrases_of(&letter);
-    assert_in_order(
-        &text,
-        &phrases.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    assert_in_order(&text, &phrases.iter().map(String::as_str).collect::<Vec<_>>());
     // The letterhead and the contact line are there too.
     for part in ["Café Weber", "Marktplatz 3", "10117 Berlin"] {
-        assert!(
-            text.contains(part),
-            "{part:?} missing from the letterhead:\n{text}"
-        );
+        assert!(text.contains(part), "{part:?} missing from the letterhead:\n{text}");
     }
     assert!(text.contains("hello@cafe-weber.example"), "{text}");
     // A one-page letter carries no page numbers.
@@ -59,20 +53,9 @@ fn us_letter_reads_in_order() {
 
 #[test]
 fn accents_and_the_euro_sign_survive_exactly() {
-    let pdf = write_pdf(
-        "accents",
-        &render_letter(&letterhead(), &letter(), PageSize::A4).unwrap(),
-    );
+    let pdf = write_pdf("accents", &render_letter(&letterhead(), &letter(), PageSize::A4).unwrap());
     let text = all_text(&pdf);
-    for needle in [
-        "Müller",
-        "crème brûlée",
-        "€42.50",
-        "Hauptstraße",
-        "Café",
-        "—",
-        "(twice)",
-    ] {
+    for needle in ["Müller", "crème brûlée", "€42.50", "Hauptstraße", "Café", "—", "(twice)"] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
 }
@@ -80,38 +63,25 @@ fn accents_and_the_euro_sign_survive_exactly() {
 #[test]
 fn parentheses_and_backslashes_are_escaped() {
     let mut letter = letter();
-    letter.paragraphs =
-        vec![r"Unbalanced ((( and ))) and ) ( and a back\slash \\ and \) survive.".to_owned()];
+    letter.paragraphs = vec![r"Unbalanced ((( and ))) and ) ( and a back\slash \\ and \) survive.".to_owned()];
     let bytes = render_letter(&letterhead(), &letter, PageSize::A4).unwrap();
     let pdf = write_pdf("escapes", &bytes);
-    assert_in_order(
-        &all_text(&pdf),
-        &[r"Unbalanced ((( and ))) and ) ( and a back\slash \\ and \) survive."],
-    );
+    assert_in_order(&all_text(&pdf), &[r"Unbalanced ((( and ))) and ) ( and a back\slash \\ and \) survive."]);
 }
 
 #[test]
 fn characters_outside_winansi_print_as_question_marks() {
     let mut letter = letter();
     letter.paragraphs = vec!["Greetings to Łódź and 東京 👍.".to_owned()];
-    let pdf = write_pdf(
-        "replacement",
-        &render_letter(&letterhead(), &letter, PageSize::A4).unwrap(),
-    );
+    let pdf = write_pdf("replacement", &render_letter(&letterhead(), &letter, PageSize::A4).unwrap());
     assert_in_order(&all_text(&pdf), &["Greetings to ?ód? and ?? ?."]);
 }
 
 #[test]
 fn hard_line_breaks_start_new_lines() {
-    let pdf = write_pdf(
-        "hard-breaks",
-        &render_letter(&letterhead(), &letter(), PageSize::A4).unwrap(),
-    );
+    let pdf = write_pdf("hard-breaks", &render_letter(&letterhead(), &letter(), PageSize::A4).unwrap());
     let text = all_text(&pdf);
-    let line = text
-        .lines()
-        .find(|l| l.contains("Our drivers also call ahead"))
-        .unwrap();
+    let line = text.lines().find(|l| l.contains("Our drivers also call ahead")).unwrap();
     assert!(line.trim_start().starts_with("Our drivers"), "{line:?}");
 }
 
@@ -129,18 +99,12 @@ fn each_letter_of_a_batch_starts_on_its_own_page() {
             l
         })
         .collect();
-    let pdf = write_pdf(
-        "batch",
-        &render_batch(&letterhead(), &letters, PageSize::A4).unwrap(),
-    );
+    let pdf = write_pdf("batch", &render_batch(&letterhead(), &letters, PageSize::A4).unwrap());
     assert_eq!(page_count(&pdf), 3);
     for (i, letter) in letters.iter().enumerate() {
         let page = text(&pdf, i + 1, i + 1);
         let phrases = phrases_of(letter);
-        assert_in_order(
-            &page,
-            &phrases.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
+        assert_in_order(&page, &phrases.iter().map(String::as_str).collect::<Vec<_>>());
         for (j, other) in names.iter().enumerate() {
             if j != i {
                 assert!(!page.contains(other), "page {} shows {other}", i + 1);
@@ -154,10 +118,7 @@ fn a_batch_keeps_long_letters_whole_and_the_next_starts_fresh() {
     let mut short = letter();
     short.recipient_name = "Bernd Schäfer".to_owned();
     let letters = vec![long_letter(8), short];
-    let pdf = write_pdf(
-        "batch-long",
-        &render_batch(&letterhead(), &letters, PageSize::A4).unwrap(),
-    );
+    let pdf = write_pdf("batch-long", &render_batch(&letterhead(), &letters, PageSize::A4).unwrap());
     assert_eq!(page_count(&pdf), 3);
     assert!(text(&pdf, 2, 2).contains("AM-1042 · Page 2 of 2"));
     let third = text(&pdf, 3, 3);
@@ -168,54 +129,36 @@ fn a_batch_keeps_long_letters_whole_and_the_next_starts_fresh() {
 /// The text of a long letter without the running headers and footers, so that a
 /// paragraph broken across pages reads as one run of words again.
 fn body_text(text: &str) -> String {
-    text.lines()
-        .filter(|l| !l.contains("Page ") && !l.contains("hello@"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    text.lines().filter(|l| !l.contains("Page ") && !l.contains("hello@")).collect::<Vec<_>>().join("\n")
 }
 
 #[test]
 fn a_long_letter_flows_onto_a_second_page_with_page_numbers() {
     let letter = long_letter(8);
-    let pdf = write_pdf(
-        "long",
-        &render_letter(&letterhead(), &letter, PageSize::A4).unwrap(),
-    );
+    let pdf = write_pdf("long", &render_letter(&letterhead(), &letter, PageSize::A4).unwrap());
     assert_eq!(page_count(&pdf), 2);
     let first = text(&pdf, 1, 1);
     let second = text(&pdf, 2, 2);
     assert!(first.contains("Page 1 of 2"), "{first}");
     assert!(second.contains("Page 2 of 2"), "{second}");
     assert!(second.contains("AM-1042 · Page 2 of 2"), "{second}");
-    assert!(
-        second.contains("Jonas Weber"),
-        "the signature ends the letter"
-    );
+    assert!(second.contains("Jonas Weber"), "the signature ends the letter");
     assert!(!first.contains("Jonas Weber"));
     let phrases = phrases_of(&letter);
-    assert_in_order(
-        &body_text(&all_text(&pdf)),
-        &phrases.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    assert_in_order(&body_text(&all_text(&pdf)), &phrases.iter().map(String::as_str).collect::<Vec<_>>());
 }
 
 #[test]
 fn a_very_long_letter_numbers_every_page() {
     let letter = long_letter(30);
-    let pdf = write_pdf(
-        "very-long",
-        &render_letter(&letterhead(), &letter, PageSize::Letter).unwrap(),
-    );
+    let pdf = write_pdf("very-long", &render_letter(&letterhead(), &letter, PageSize::Letter).unwrap());
     let pages = page_count(&pdf);
     assert!(pages >= 3, "{pages}");
     for page in 2..=pages {
         assert!(text(&pdf, page, page).contains(&format!("AM-1042 · Page {page} of {pages}")));
     }
     let phrases = phrases_of(&letter);
-    assert_in_order(
-        &body_text(&all_text(&pdf)),
-        &phrases.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    assert_in_order(&body_text(&all_text(&pdf)), &phrases.iter().map(String::as_str).collect::<Vec<_>>());
 }
 
 #[test]
@@ -224,19 +167,12 @@ fn the_offer_box_is_never_split() {
     for paragraphs in 4..10 {
         let mut letter = long_letter(paragraphs);
         letter.offer = Some("A dessert of your choice, on us. ".repeat(6));
-        let pdf = write_pdf(
-            &format!("offer-{paragraphs}"),
-            &render_letter(&letterhead(), &letter, PageSize::A4).unwrap(),
-        );
+        let pdf =
+            write_pdf(&format!("offer-{paragraphs}"), &render_letter(&letterhead(), &letter, PageSize::A4).unwrap());
         let pages = page_count(&pdf);
-        let holding: Vec<usize> = (1..=pages)
-            .filter(|&p| text(&pdf, p, p).contains("A dessert of your choice"))
-            .collect();
-        assert_eq!(
-            holding.len(),
-            1,
-            "{paragraphs} paragraphs: box on pages {holding:?}"
-        );
+        let holding: Vec<usize> =
+            (1..=pages).filter(|&p| text(&pdf, p, p).contains("A dessert of your choice")).collect();
+        assert_eq!(holding.len(), 1, "{paragraphs} paragraphs: box on pages {holding:?}");
         let page = text(&pdf, holding[0], holding[0]);
         assert!(page.contains("For your next visit"));
     }
@@ -267,11 +203,7 @@ fn check_address_in_window(size: PageSize, name: &str) {
         let name_box = &find_line(&boxes, &letter.recipient_name)[0];
         assert!(name_box.y_min >= 62.0 * mm, "{name_box:?}");
         let return_line = find_line(&boxes, "Café Weber · Marktplatz 3 · 10117 Berlin");
-        assert!(
-            return_line
-                .iter()
-                .all(|w| w.y_max <= 62.7 * mm && w.y_min >= 45.0 * mm)
-        );
+        assert!(return_line.iter().all(|w| w.y_max <= 62.7 * mm && w.y_min >= 45.0 * mm));
         assert!(return_line.iter().all(|w| w.x_max <= 105.0 * mm));
     }
 }
@@ -288,60 +220,30 @@ fn the_address_sits_in_the_us_10_window() {
 
 #[test]
 fn the_date_is_right_aligned_at_the_margin() {
-    let pdf = write_pdf(
-        "date",
-        &render_letter(&letterhead(), &letter(), PageSize::A4).unwrap(),
-    );
+    let pdf = write_pdf("date", &render_letter(&letterhead(), &letter(), PageSize::A4).unwrap());
     let boxes = word_boxes(&pdf, 1);
     let date = find_line(&boxes, "3 March 2026");
     let right_margin = 190.0 * 72.0 / 25.4;
     let end = date.last().unwrap().x_max;
-    assert!(
-        (end - right_margin).abs() < 1.0,
-        "date ends at {end}, margin {right_margin}"
-    );
+    assert!((end - right_margin).abs() < 1.0, "date ends at {end}, margin {right_margin}");
 }
 
 #[test]
 fn page_one_renders_to_png() {
-    for (size, name) in [
-        (PageSize::A4, "sample-a4"),
-        (PageSize::Letter, "sample-letter"),
-    ] {
-        let pdf = write_pdf(
-            name,
-            &render_letter(&letterhead(), &letter(), size).unwrap(),
-        );
+    for (size, name) in [(PageSize::A4, "sample-a4"), (PageSize::Letter, "sample-letter")] {
+        let pdf = write_pdf(name, &render_letter(&letterhead(), &letter(), size).unwrap());
         let prefix = out_dir().join(name);
         poppler(
             "pdftoppm",
-            &[
-                "-png",
-                "-r",
-                "60",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-singlefile",
-                pdf.to_str().unwrap(),
-                prefix.to_str().unwrap(),
-            ],
+            &["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", pdf.to_str().unwrap(), prefix.to_str().unwrap()],
         );
         let png = std::fs::read(prefix.with_extension("png")).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
         // 60 dpi: A4 is about 496 x 702 pixels, US Letter 510 x 660.
         let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
         let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
-        let (w, h) = if size == PageSize::A4 {
-            (496, 702)
-        } else {
-            (510, 660)
-        };
-        assert!(
-            width.abs_diff(w) <= 1 && height.abs_diff(h) <= 1,
-            "{width} x {height}"
-        );
+        let (w, h) = if size == PageSize::A4 { (496, 702) } else { (510, 660) };
+        assert!(width.abs_diff(w) <= 1 && height.abs_diff(h) <= 1, "{width} x {height}");
     }
 }
 
@@ -356,14 +258,8 @@ fn rendering_is_deterministic() {
 fn no_word_crosses_the_margins() {
     for size in [PageSize::A4, PageSize::Letter] {
         let mut letter = long_letter(12);
-        letter.paragraphs.push(format!(
-            "See https://cafe-weber.example/{}",
-            "x".repeat(200)
-        ));
-        let pdf = write_pdf(
-            &format!("margins-{size:?}"),
-            &render_letter(&letterhead(), &letter, size).unwrap(),
-        );
+        letter.paragraphs.push(format!("See https://cafe-weber.example/{}", "x".repeat(200)));
+        let pdf = write_pdf(&format!("margins-{size:?}"), &render_letter(&letterhead(), &letter, size).unwrap());
         let (left, right) = match size {
             PageSize::A4 => (25.0 * 72.0 / 25.4, 190.0 * 72.0 / 25.4),
             PageSize::Letter => (72.0, 540.0),

@@ -107,9 +107,7 @@ pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
         problem_id: row.try_get("problem_id")?,
         status: row.try_get("status")?,
         next_step: row.try_get("next_step")?,
-        next_due_at: row
-            .try_get::<Option<i64>, _>("next_due_at")?
-            .map(from_millis),
+        next_due_at: row.try_get::<Option<i64>, _>("next_due_at")?.map(from_millis),
         escalation_required: row.try_get::<i64, _>("escalation_required")? != 0,
         version: row.try_get("version")?,
         created_at: from_millis(row.try_get("created_at")?),
@@ -127,33 +125,20 @@ fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
 
 fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
     let actor = match row.try_get::<String, _>("actor_kind")?.as_str() {
-        "staff" => Actor::Staff {
-            user_id: row
-                .try_get::<Option<i64>, _>("actor_user_id")?
-                .unwrap_or_default(),
-        },
+        "staff" => Actor::Staff { user_id: row.try_get::<Option<i64>, _>("actor_user_id")?.unwrap_or_default() },
         "customer" => Actor::Customer,
         _ => Actor::System,
     };
     let data: String = row.try_get("data")?;
-    let kind: EventKind =
-        serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
+    let kind: EventKind = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
     Ok(EventRecord {
         id: row.try_get("id")?,
         case_id: row.try_get("case_id")?,
-        event: Event {
-            at: from_millis(row.try_get("at")?),
-            actor,
-            kind,
-        },
+        event: Event { at: from_millis(row.try_get("at")?), actor, kind },
     })
 }
 
-pub(crate) async fn insert_event(
-    conn: &mut AnyConnection,
-    case_id: i64,
-    e: &Event,
-) -> Result<EventRecord, StoreError> {
+pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Event) -> Result<EventRecord, StoreError> {
     let (actor_kind, actor_user_id) = actor_columns(e.actor);
     let data = serde_json::to_string(&e.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id: i64 = sqlx::query(
@@ -168,17 +153,34 @@ pub(crate) async fn insert_event(
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
-    Ok(EventRecord {
-        id,
-        case_id,
-        event: e.clone(),
-    })
+    Ok(EventRecord { id, case_id, event: e.clone() })
 }
 
-async fn case_events(
-    conn: &mut AnyConnection,
-    case_id: i64,
-) -> Result<Vec<EventRecord>, StoreError> {
+/// Queues, in the caller's transaction, the job that tells the customer about a step
+/// staff took: the restatement to confirm, the apology, the two options, the fix; a
+/// scheduled follow-up is queued for its due time.
+async fn notify_in(conn: &mut AnyConnection, case_id: i64, e: &EventRecord) -> Result<(), StoreError> {
+    if !matches!(e.event.actor, Actor::Staff { .. }) {
+        return Ok(());
+    }
+    let payload = serde_json::json!({ "case_id": case_id, "event_id": e.id });
+    match &e.event.kind {
+        EventKind::RestatementWritten { .. }
+        | EventKind::Apologised { .. }
+        | EventKind::OptionsOffered { .. }
+        | EventKind::FixPromised { .. }
+        | EventKind::FixDone { .. } => {
+            crate::jobs::enqueue_in(conn, crate::jobs::kinds::CASE_EVENT, &payload, e.event.at).await?;
+        }
+        EventKind::FollowUpScheduled { due, .. } => {
+            crate::jobs::enqueue_in(conn, crate::jobs::kinds::FOLLOW_UP_DUE, &payload, *due).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn case_events(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<EventRecord>, StoreError> {
     sqlx::query("SELECT * FROM case_events WHERE case_id = $1 ORDER BY id")
         .bind(case_id)
         .fetch_all(&mut *conn)
@@ -206,10 +208,17 @@ impl Store {
     }
 
     /// The case and its whole timeline, oldest first.
-    pub async fn case_with_timeline(
-        &self,
-        id: i64,
-    ) -> Result<(CaseRecord, Vec<EventRecord>), StoreError> {
+    pub async fn case_event(&self, case_id: i64, event_id: i64) -> Result<EventRecord, StoreError> {
+        let row = sqlx::query("SELECT * FROM case_events WHERE case_id = $1 AND id = $2")
+            .bind(case_id)
+            .bind(event_id)
+            .fetch_optional(self.read())
+            .await?
+            .ok_or(StoreError::NotFound("event"))?;
+        event(&row)
+    }
+
+    pub async fn case_with_timeline(&self, id: i64) -> Result<(CaseRecord, Vec<EventRecord>), StoreError> {
         let mut conn = self.read().acquire().await?;
         let record = case_by_id(&mut conn, id).await?;
         let events = case_events(&mut conn, id).await?;
@@ -217,10 +226,7 @@ impl Store {
     }
 
     /// One page of cases; the second value is the cursor of the next page.
-    pub async fn list_cases(
-        &self,
-        filter: &CaseFilter,
-    ) -> Result<(Vec<CaseRecord>, Option<String>), StoreError> {
+    pub async fn list_cases(&self, filter: &CaseFilter) -> Result<(Vec<CaseRecord>, Option<String>), StoreError> {
         let mut f = Filters::default();
         if let Some(status) = filter.status {
             let p = f.param(Value::Text(status.as_str().to_owned()));
@@ -250,19 +256,12 @@ impl Store {
             let p = f.param(Value::Int(millis(at)));
             f.push(format!("c.next_due_at < {p}"));
         }
-        if let Some(text) = filter
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+        if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             match self.backend() {
                 Backend::Sqlite => match fts5_query(text) {
                     Some(q) => {
                         let p = f.param(Value::Text(q));
-                        f.push(format!(
-                            "c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {p})"
-                        ));
+                        f.push(format!("c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {p})"));
                     }
                     None => f.push("1 = 0".to_owned()),
                 },
@@ -301,22 +300,12 @@ impl Store {
             f.where_sql(),
             limit + 1
         );
-        let mut items = f
-            .bind(&sql)
-            .fetch_all(self.read())
-            .await?
-            .iter()
-            .map(case)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut items = f.bind(&sql).fetch_all(self.read()).await?.iter().map(case).collect::<Result<Vec<_>, _>>()?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             items.last().map(|last| match filter.order {
                 CaseOrder::Newest => last.id.to_string(),
-                CaseOrder::Due => format!(
-                    "{}.{}",
-                    last.next_due_at.map(millis).unwrap_or_default(),
-                    last.id
-                ),
+                CaseOrder::Due => format!("{}.{}", last.next_due_at.map(millis).unwrap_or_default(), last.id),
             })
         } else {
             None
@@ -349,11 +338,7 @@ impl Store {
         }
         let history = case_events(&mut tx, case_id).await?;
         let mut playbook = Playbook::replay(history.iter().map(|e| &e.event));
-        let event = Event {
-            at: crate::now(),
-            actor,
-            kind,
-        };
+        let event = Event { at: crate::now(), actor, kind };
         playbook.record(&event)?;
 
         let now = millis(event.at);
@@ -388,6 +373,13 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            EventKind::WishStated { text } => {
+                sqlx::query("UPDATE cases SET wish = $2 WHERE id = $1")
+                    .bind(case_id)
+                    .bind(text.clone())
+                    .execute(&mut *tx)
+                    .await?;
+            }
             EventKind::WatchSet => {
                 sqlx::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
                     .bind(current.customer_id)
@@ -411,6 +403,7 @@ impl Store {
             _ => {}
         }
         let stored = insert_event(&mut tx, case_id, &event).await?;
+        notify_in(&mut tx, case_id, &stored).await?;
         let policy = &self.settings().due;
         let next = playbook.next_step(policy);
         let updated = sqlx::query(

@@ -127,9 +127,7 @@ fn transaction(row: &AnyRow) -> Result<TransactionRecord, StoreError> {
         id: row.try_get("id")?,
         customer_id: row.try_get("customer_id")?,
         external_id: row.try_get("external_id")?,
-        kind: kind
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("transaction kind {kind:?}")))?,
+        kind: kind.parse().map_err(|_| StoreError::Corrupt(format!("transaction kind {kind:?}")))?,
         amount_minor: row.try_get("amount_minor")?,
         currency: row.try_get("currency")?,
         sku: row.try_get("sku")?,
@@ -193,13 +191,11 @@ impl Store {
 
     pub async fn customer(&self, id: i64) -> Result<CustomerRecord, StoreError> {
         let mut conn = self.read().acquire().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound("customer"))?;
+        let row = sqlx::query(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound("customer"))?;
         let mut record = customer(&row)?;
         record.lifetime_value = lifetime_value(&mut conn, id).await?;
         Ok(record)
@@ -253,11 +249,9 @@ impl Store {
             items.truncate(limit as usize);
             let last = rows.get(items.len() - 1);
             match (last, by_name) {
-                (Some(row), true) => Some(format!(
-                    "{}\u{1f}{}",
-                    row.try_get::<String, _>("name_key")?,
-                    row.try_get::<i64, _>("id")?
-                )),
+                (Some(row), true) => {
+                    Some(format!("{}\u{1f}{}", row.try_get::<String, _>("name_key")?, row.try_get::<i64, _>("id")?))
+                }
                 (Some(row), false) => Some(row.try_get::<i64, _>("id")?.to_string()),
                 (None, _) => None,
             }
@@ -267,22 +261,12 @@ impl Store {
         Ok((items, next))
     }
 
-    pub async fn update_customer(
-        &self,
-        id: i64,
-        patch: &CustomerPatch,
-    ) -> Result<CustomerRecord, StoreError> {
+    pub async fn update_customer(&self, id: i64, patch: &CustomerPatch) -> Result<CustomerRecord, StoreError> {
         let mut f = Filters::default();
         let mut sets = Vec::new();
         if let Some(name) = &patch.name {
-            sets.push(format!(
-                "name = {}",
-                f.param(Value::Text(name.as_str().to_owned()))
-            ));
-            sets.push(format!(
-                "name_key = {}",
-                f.param(Value::Text(name.as_str().to_lowercase()))
-            ));
+            sets.push(format!("name = {}", f.param(Value::Text(name.as_str().to_owned()))));
+            sets.push(format!("name_key = {}", f.param(Value::Text(name.as_str().to_lowercase()))));
         }
         let nullable = |f: &mut Filters, v: &Option<String>| match v {
             Some(s) => f.param(Value::Text(s.clone())),
@@ -306,23 +290,14 @@ impl Store {
         if let Some(watch) = patch.watch {
             sets.push(format!("watch = {}", f.param(Value::Int(i64::from(watch)))));
         }
-        sets.push(format!(
-            "updated_at = {}",
-            f.param(Value::Int(millis(OffsetDateTime::now_utc())))
-        ));
+        sets.push(format!("updated_at = {}", f.param(Value::Int(millis(OffsetDateTime::now_utc())))));
         let id_param = f.param(Value::Int(id));
-        let sql = format!(
-            "UPDATE customers SET {} WHERE id = {id_param}",
-            sets.join(", ")
-        );
+        let sql = format!("UPDATE customers SET {} WHERE id = {id_param}", sets.join(", "));
         let done = f
             .bind(&sql)
             .execute(self.write())
             .await
-            .map_err(StoreError::unique(
-                "email",
-                "another customer has this email",
-            ))?;
+            .map_err(StoreError::unique("email", "another customer has this email"))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("customer"));
         }
@@ -331,18 +306,13 @@ impl Store {
 
     /// Stores a batch in one transaction. A transaction whose external id is already
     /// stored is counted, not changed, so a feed may send the same batch again.
-    pub async fn insert_transactions(
-        &self,
-        batch: &[NewTransaction],
-    ) -> Result<TransactionBatch, StoreError> {
+    pub async fn insert_transactions(&self, batch: &[NewTransaction]) -> Result<TransactionBatch, StoreError> {
         let now = millis(OffsetDateTime::now_utc());
         let mut result = TransactionBatch::default();
         let mut tx = self.write().begin().await?;
         for (index, t) in batch.iter().enumerate() {
             let customer_id: Option<i64> = match &t.customer {
-                TransactionCustomer::Id(id) => {
-                    sqlx::query("SELECT id FROM customers WHERE id = $1").bind(*id)
-                }
+                TransactionCustomer::Id(id) => sqlx::query("SELECT id FROM customers WHERE id = $1").bind(*id),
                 TransactionCustomer::ExternalId(ext) => {
                     sqlx::query("SELECT id FROM customers WHERE external_id = $1").bind(ext.clone())
                 }
@@ -352,10 +322,7 @@ impl Store {
             .map(|r| r.try_get(0))
             .transpose()?;
             let Some(customer_id) = customer_id else {
-                result.rejected.push(RejectedRow {
-                    index,
-                    message: "no such customer".into(),
-                });
+                result.rejected.push(RejectedRow { index, message: "no such customer".into() });
                 continue;
             };
             let done = sqlx::query(
@@ -383,10 +350,7 @@ impl Store {
         Ok(result)
     }
 
-    pub async fn transaction_by_external_id(
-        &self,
-        external_id: &str,
-    ) -> Result<TransactionRecord, StoreError> {
+    pub async fn transaction_by_external_id(&self, external_id: &str) -> Result<TransactionRecord, StoreError> {
         let row = sqlx::query("SELECT * FROM transactions WHERE external_id = $1")
             .bind(external_id)
             .fetch_optional(self.read())

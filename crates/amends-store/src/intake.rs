@@ -5,9 +5,7 @@
 //! and only then answers each caller. A commit costs a disk flush; sharing it among
 //! many complaints is what makes durable intake fast, without weakening durability.
 
-use amends_domain::playbook::{
-    Actor, EscalationContext, Event, EventKind, Playbook, escalation_reasons,
-};
+use amends_domain::playbook::{Actor, EscalationContext, Event, EventKind, Playbook, escalation_reasons};
 use amends_domain::{Channel, Complaint, Severity};
 use sqlx::{AnyConnection, Connection, Row};
 use time::{Duration, OffsetDateTime};
@@ -39,6 +37,10 @@ pub struct NewCase {
     pub category: Option<String>,
     pub tags: Vec<String>,
     pub actor: Actor,
+    /// Send the customer an acknowledgement. Off for mail taken from the past (an
+    /// import or a backfill), which must never be answered.
+    pub acknowledge: bool,
+    pub attachments: Vec<crate::NewAttachment>,
 }
 
 pub(crate) struct IntakeJob {
@@ -50,11 +52,7 @@ impl Store {
     /// Stores a new case; returns once it is committed.
     pub async fn open_case(&self, case: NewCase) -> Result<(CaseRecord, EventRecord), StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.inner
-            .intake
-            .send(IntakeJob { case, reply })
-            .await
-            .map_err(|_| StoreError::WriterStopped)?;
+        self.inner.intake.send(IntakeJob { case, reply }).await.map_err(|_| StoreError::WriterStopped)?;
         answer.await.map_err(|_| StoreError::WriterStopped)?
     }
 }
@@ -129,19 +127,13 @@ async fn insert_case(
     };
     let (customer_id, customer_name) = customer;
 
-    let recent_cases: i64 =
-        sqlx::query("SELECT COUNT(*) FROM cases WHERE customer_id = $1 AND created_at >= $2")
-            .bind(customer_id)
-            .bind(millis(now - Duration::days(90)))
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
-    let value = lifetime_value(conn, customer_id)
+    let recent_cases: i64 = sqlx::query("SELECT COUNT(*) FROM cases WHERE customer_id = $1 AND created_at >= $2")
+        .bind(customer_id)
+        .bind(millis(now - Duration::days(90)))
+        .fetch_one(&mut *conn)
         .await?
-        .iter()
-        .map(|v| v.amount_minor)
-        .max()
-        .unwrap_or(0);
+        .try_get(0)?;
+    let value = lifetime_value(conn, customer_id).await?.iter().map(|v| v.amount_minor).max().unwrap_or(0);
     let escalate_because = escalation_reasons(EscalationContext {
         severity: new.severity,
         recent_cases,
@@ -185,6 +177,13 @@ async fn insert_case(
     .await?
     .try_get(0)?;
     let event = insert_event(conn, id, &opened).await?;
+    for attachment in &new.attachments {
+        crate::attachments::insert_in(conn, id, attachment, now).await?;
+    }
+    if new.acknowledge {
+        crate::jobs::enqueue_in(conn, crate::jobs::kinds::ACKNOWLEDGE, &serde_json::json!({ "case_id": id }), now)
+            .await?;
+    }
     let record = CaseRecord {
         id,
         reference: amends_domain::CaseReference(id).to_string(),

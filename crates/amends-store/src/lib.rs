@@ -8,14 +8,19 @@
 //! This crate knows the domain's types and SQL; it knows nothing of HTTP. Every write
 //! that acknowledges something to a person returns only after its transaction commits.
 
+mod attachments;
 mod cases;
 mod customers;
 mod idempotency;
 mod intake;
+pub mod jobs;
+mod links;
 mod migrate;
+mod outbox;
 mod problems;
 mod query;
 mod search;
+pub mod secret;
 mod staff;
 
 use std::sync::Arc;
@@ -27,14 +32,18 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use time::OffsetDateTime;
 
+pub use attachments::{AttachmentRecord, NewAttachment};
 pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter};
 pub use customers::{
-    CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch,
-    TransactionCustomer, TransactionRecord,
+    CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer,
+    TransactionRecord,
 };
 pub use idempotency::StoredResponse;
 pub use intake::{CustomerRef, NewCase};
+pub use jobs::{JobRecord, QueueStats};
+pub use links::LinkRecord;
 pub use migrate::MIGRATIONS_APPLIED;
+pub use outbox::{EmailRecord, NewEmail};
 pub use problems::ProblemRecord;
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
@@ -69,10 +78,7 @@ pub enum StoreError {
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{message}")]
-    Conflict {
-        field: Option<&'static str>,
-        message: String,
-    },
+    Conflict { field: Option<&'static str>, message: String },
     #[error(transparent)]
     Refused(#[from] Refusal),
     #[error("the database URL must start with sqlite: or postgres://")]
@@ -91,16 +97,10 @@ pub enum StoreError {
 
 impl StoreError {
     /// Maps a unique-constraint violation to a conflict on `field`; other errors pass.
-    pub(crate) fn unique(
-        field: &'static str,
-        message: &str,
-    ) -> impl FnOnce(sqlx::Error) -> StoreError {
+    pub(crate) fn unique(field: &'static str, message: &str) -> impl FnOnce(sqlx::Error) -> StoreError {
         let message = message.to_owned();
         move |e| match e.as_database_error() {
-            Some(db) if db.is_unique_violation() => StoreError::Conflict {
-                field: Some(field),
-                message,
-            },
+            Some(db) if db.is_unique_violation() => StoreError::Conflict { field: Some(field), message },
             _ => StoreError::Database(e),
         }
     }
@@ -119,9 +119,7 @@ impl StoreError {
                 ) || e
                     .as_database_error()
                     .and_then(|d| d.code())
-                    .is_some_and(|c| {
-                        c == "5" || c == "6" || c.starts_with("08") || c.starts_with("57P")
-                    })
+                    .is_some_and(|c| c == "5" || c == "6" || c.starts_with("08") || c.starts_with("57P"))
             }
             StoreError::WriterStopped => true,
             _ => false,
@@ -139,10 +137,7 @@ pub struct StoreSettings {
 
 impl Default for StoreSettings {
     fn default() -> Self {
-        Self {
-            due: DuePolicy::default(),
-            valuable_customer_minor: 100_000,
-        }
+        Self { due: DuePolicy::default(), valuable_customer_minor: 100_000 }
     }
 }
 
@@ -177,11 +172,7 @@ impl Store {
         let backend = Backend::from_url(url)?;
         let (read, write) = match backend {
             Backend::Sqlite => {
-                let url = if url.contains('?') {
-                    url.to_owned()
-                } else {
-                    format!("{url}?mode=rwc")
-                };
+                let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
                 let read = sqlite_pool(&url, 8).await?;
                 let write = sqlite_pool(&url, 1).await?;
                 (read, write)
@@ -196,15 +187,7 @@ impl Store {
             }
         };
         let (tx, rx) = tokio::sync::mpsc::channel(4096);
-        let store = Store {
-            inner: Arc::new(Inner {
-                backend,
-                read,
-                write,
-                settings,
-                intake: tx,
-            }),
-        };
+        let store = Store { inner: Arc::new(Inner { backend, read, write, settings, intake: tx }) };
         tokio::spawn(intake::run_writer(store.clone_for_writer(), rx));
         Ok(store)
     }
@@ -212,10 +195,7 @@ impl Store {
     /// A handle for the intake writer: it holds the pools but not the channel's sender,
     /// so the writer stops once every other handle is dropped.
     fn clone_for_writer(&self) -> WriterHandle {
-        WriterHandle {
-            write: self.inner.write.clone(),
-            settings: self.inner.settings.clone(),
-        }
+        WriterHandle { write: self.inner.write.clone(), settings: self.inner.settings.clone() }
     }
 
     pub fn backend(&self) -> Backend {
@@ -285,6 +265,5 @@ pub(crate) fn millis(at: OffsetDateTime) -> i64 {
 }
 
 pub(crate) fn from_millis(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }

@@ -12,15 +12,23 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "customer_side",
+        sqlite: include_str!("../migrations/sqlite/0002_customer_side.sql"),
+        postgres: include_str!("../migrations/postgres/0002_customer_side.sql"),
+    },
+];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 1;
+pub const MIGRATIONS_APPLIED: i64 = 2;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;
@@ -34,25 +42,16 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     .execute(&mut *conn)
     .await?;
     if store.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_lock($1)")
-            .bind(PG_MIGRATION_LOCK)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
     }
     let result = apply_pending(store, &mut conn).await;
     if store.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(PG_MIGRATION_LOCK)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
     }
     result
 }
 
-async fn apply_pending(
-    store: &Store,
-    conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
-) -> Result<(), StoreError> {
+async fn apply_pending(store: &Store, conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<(), StoreError> {
     let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
         .fetch_all(&mut **conn)
         .await?
@@ -64,26 +63,18 @@ async fn apply_pending(
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        let fail = |source| StoreError::Migration {
-            version: m.version,
-            source,
-        };
+        let fail = |source| StoreError::Migration { version: m.version, source };
         let mut tx = conn.begin().await?;
         for statement in statements(sql) {
-            sqlx::query(&statement)
-                .execute(&mut *tx)
-                .await
-                .map_err(fail)?;
+            sqlx::query(&statement).execute(&mut *tx).await.map_err(fail)?;
         }
-        sqlx::query(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        )
-        .bind(m.version)
-        .bind(m.name)
-        .bind(millis(time::OffsetDateTime::now_utc()))
-        .execute(&mut *tx)
-        .await
-        .map_err(fail)?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(millis(time::OffsetDateTime::now_utc()))
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
         tx.commit().await?;
         tracing::info!(version = m.version, name = m.name, "migration applied");
     }
@@ -106,11 +97,7 @@ fn statements(sql: &str) -> Vec<String> {
         }
         current.push_str(line);
         current.push('\n');
-        let ends = if in_trigger {
-            trimmed.eq_ignore_ascii_case("END;")
-        } else {
-            trimmed.ends_with(';')
-        };
+        let ends = if in_trigger { trimmed.eq_ignore_ascii_case("END;") } else { trimmed.ends_with(';') };
         if ends {
             out.push(std::mem::take(&mut current));
             in_trigger = false;
@@ -123,10 +110,8 @@ fn statements(sql: &str) -> Vec<String> {
 }
 
 pub(crate) async fn is_current(store: &Store) -> Result<bool, StoreError> {
-    let newest: Option<i64> = sqlx::query("SELECT MAX(version) FROM schema_migrations")
-        .fetch_one(store.read())
-        .await?
-        .try_get(0)?;
+    let newest: Option<i64> =
+        sqlx::query("SELECT MAX(version) FROM schema_migrations").fetch_one(store.read()).await?.try_get(0)?;
     Ok(newest == Some(MIGRATIONS_APPLIED))
 }
 

@@ -30,11 +30,7 @@ impl Filters {
     }
 
     pub(crate) fn where_sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.clauses.join(" AND "))
-        }
+        if self.clauses.is_empty() { String::new() } else { format!("WHERE {}", self.clauses.join(" AND ")) }
     }
 
     pub(crate) fn bind<'q>(&self, sql: &'q str) -> Query<'q, Any, AnyArguments<'q>> {
@@ -52,11 +48,8 @@ impl Filters {
 /// Turns free text into an FTS5 query that matches every word, whatever operators or
 /// quotes the text holds: each word is quoted, so nothing is parsed as syntax.
 pub(crate) fn fts5_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\""))
-        .collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"")).collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -66,10 +59,7 @@ mod tests {
 
     #[test]
     fn fts_queries_are_quoted_words() {
-        assert_eq!(
-            fts5_query("late \"cake\" OR NOT*").as_deref(),
-            Some("\"late\" \"cake\" \"OR\" \"NOT\"")
-        );
+        assert_eq!(fts5_query("late \"cake\" OR NOT*").as_deref(), Some("\"late\" \"cake\" \"OR\" \"NOT\""));
         assert_eq!(fts5_query("  ** "), None);
     }
 }

@@ -58,14 +58,7 @@ impl Store {
                 .await?
             }
         };
-        rows.iter()
-            .map(|row| {
-                Ok(CaseHit {
-                    case: case(row)?,
-                    snippet: row.try_get("snippet")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|row| Ok(CaseHit { case: case(row)?, snippet: row.try_get("snippet")? })).collect()
     }
 
     /// How many open cases wait on each step: (step, count), for the inbox.

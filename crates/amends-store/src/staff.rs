@@ -50,9 +50,7 @@ fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        role: role
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("role {role:?}")))?,
+        role: role.parse().map_err(|_| StoreError::Corrupt(format!("role {role:?}")))?,
         active: row.try_get::<i64, _>("active")? != 0,
         created_at: from_millis(row.try_get("created_at")?),
         password_hash: row.try_get("password_hash")?,
@@ -65,12 +63,8 @@ fn token(row: &AnyRow) -> Result<TokenRecord, StoreError> {
         user_id: row.try_get("user_id")?,
         name: row.try_get("name")?,
         created_at: from_millis(row.try_get("created_at")?),
-        last_used_at: row
-            .try_get::<Option<i64>, _>("last_used_at")?
-            .map(from_millis),
-        revoked_at: row
-            .try_get::<Option<i64>, _>("revoked_at")?
-            .map(from_millis),
+        last_used_at: row.try_get::<Option<i64>, _>("last_used_at")?.map(from_millis),
+        revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(from_millis),
     })
 }
 
@@ -94,40 +88,30 @@ impl Store {
         .bind(millis(OffsetDateTime::now_utc()))
         .fetch_one(self.write())
         .await
-        .map_err(StoreError::unique(
-            "email",
-            "a user with this email already exists",
-        ))?;
+        .map_err(StoreError::unique("email", "a user with this email already exists"))?;
         user(&row)
     }
 
     pub async fn count_users(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM users")
-            .fetch_one(self.read())
-            .await?
-            .try_get(0)?)
+        Ok(sqlx::query("SELECT COUNT(*) FROM users").fetch_one(self.read()).await?.try_get(0)?)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
-        sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.email_key = $1"
-        ))
-        .bind(email.to_lowercase())
-        .fetch_optional(self.read())
-        .await?
-        .as_ref()
-        .map(user)
-        .transpose()
+        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email_key = $1"))
+            .bind(email.to_lowercase())
+            .fetch_optional(self.read())
+            .await?
+            .as_ref()
+            .map(user)
+            .transpose()
     }
 
     pub async fn user(&self, id: i64) -> Result<UserRecord, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.read())
-        .await?
-        .ok_or(StoreError::NotFound("user"))?;
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+            .bind(id)
+            .fetch_optional(self.read())
+            .await?
+            .ok_or(StoreError::NotFound("user"))?;
         user(&row)
     }
 
@@ -149,22 +133,18 @@ impl Store {
         active: Option<bool>,
     ) -> Result<UserRecord, StoreError> {
         let mut tx = self.write().begin().await?;
-        let done = sqlx::query(
-            "UPDATE users SET role = COALESCE($2, role), active = COALESCE($3, active) WHERE id = $1",
-        )
-        .bind(id)
-        .bind(role.map(|r| r.as_str()))
-        .bind(active.map(i64::from))
-        .execute(&mut *tx)
-        .await?;
+        let done =
+            sqlx::query("UPDATE users SET role = COALESCE($2, role), active = COALESCE($3, active) WHERE id = $1")
+                .bind(id)
+                .bind(role.map(|r| r.as_str()))
+                .bind(active.map(i64::from))
+                .execute(&mut *tx)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("user"));
         }
         if active == Some(false) {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         self.user(id).await
@@ -179,12 +159,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn create_token(
-        &self,
-        user_id: i64,
-        name: &str,
-        token_hash: &str,
-    ) -> Result<TokenRecord, StoreError> {
+    pub async fn create_token(&self, user_id: i64, name: &str, token_hash: &str) -> Result<TokenRecord, StoreError> {
         let row = sqlx::query(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)
              RETURNING id, user_id, name, created_at, last_used_at, revoked_at",
@@ -212,13 +187,12 @@ impl Store {
     }
 
     pub async fn token(&self, id: i64) -> Result<TokenRecord, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.read())
-        .await?
-        .ok_or(StoreError::NotFound("token"))?;
+        let row =
+            sqlx::query("SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.read())
+                .await?
+                .ok_or(StoreError::NotFound("token"))?;
         token(&row)
     }
 
@@ -232,10 +206,7 @@ impl Store {
     }
 
     /// The active user a live token belongs to.
-    pub async fn user_by_token_hash(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<UserRecord>, StoreError> {
+    pub async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<UserRecord>, StoreError> {
         sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
@@ -278,20 +249,11 @@ impl Store {
         .bind(millis(OffsetDateTime::now_utc()))
         .fetch_optional(self.read())
         .await?;
-        row.map(|r| {
-            Ok(SessionRecord {
-                user: user(&r)?,
-                csrf_token: r.try_get("csrf_token")?,
-            })
-        })
-        .transpose()
+        row.map(|r| Ok(SessionRecord { user: user(&r)?, csrf_token: r.try_get("csrf_token")? })).transpose()
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(id_hash)
-            .execute(self.write())
-            .await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(self.write()).await?;
         Ok(())
     }
 }

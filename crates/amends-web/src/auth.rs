@@ -12,8 +12,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -36,29 +34,11 @@ pub struct Identity {
     pub via: Via,
 }
 
-pub fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::thread_rng().fill_bytes(&mut buf);
-    hex(&buf)
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Tokens and session ids are 256 random bits, so a plain SHA-256 is enough at rest:
-/// there is nothing to guess, and a fast hash keeps each request cheap.
-pub fn secret_hash(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
-}
+pub use amends_store::secret::{hex, random_hex, secret_hash};
 
 /// Compares two secrets in time that depends only on their lengths.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn new_api_token() -> String {
@@ -71,19 +51,10 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<(String, St
     let csrf_token = random_hex(32);
     let ttl = state.settings.session_ttl;
     let expires = time::OffsetDateTime::now_utc() + ttl;
-    state
-        .store
-        .create_session(&secret_hash(&session), user_id, &csrf_token, expires)
-        .await?;
-    let secure = if state.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        ttl.as_secs()
-    );
+    state.store.create_session(&secret_hash(&session), user_id, &csrf_token, expires).await?;
+    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+    let cookie =
+        format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", ttl.as_secs());
     Ok((cookie, csrf_token))
 }
 
@@ -111,33 +82,21 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Identit
             .ok_or_else(ApiError::unauthorized)?;
         let user = state.store.user_by_token_hash(&secret_hash(token)).await?;
         return match user {
-            Some(user) => Ok(Some(Identity {
-                user,
-                via: Via::Token,
-            })),
+            Some(user) => Ok(Some(Identity { user, via: Via::Token })),
             None => Err(ApiError::unauthorized()),
         };
     }
     if let Some(session) = cookie_value(headers, SESSION_COOKIE)
         && let Some(s) = state.store.session(&secret_hash(session)).await?
     {
-        return Ok(Some(Identity {
-            user: s.user,
-            via: Via::Session {
-                csrf_token: s.csrf_token,
-            },
-        }));
+        return Ok(Some(Identity { user: s.user, via: Via::Session { csrf_token: s.csrf_token } }));
     }
     Ok(None)
 }
 
 /// Middleware: finds who the caller is. It refuses only a bad bearer token; a request
 /// with no credentials goes on anonymous, for the handler's extractor to judge.
-pub async fn identify(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
+pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, ApiError> {
     if let Some(identity) = resolve(&state, req.headers()).await? {
         req.extensions_mut().insert(identity);
     }
@@ -145,29 +104,18 @@ pub async fn identify(
 }
 
 fn staff_with(parts: &Parts, needed: Role) -> Result<UserRecord, ApiError> {
-    let identity = parts
-        .extensions
-        .get::<Identity>()
-        .ok_or_else(ApiError::unauthorized)?;
+    let identity = parts.extensions.get::<Identity>().ok_or_else(ApiError::unauthorized)?;
     if let Via::Session { csrf_token } = &identity.via {
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        let sent = parts
-            .headers
-            .get(CSRF_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
         if !safe && !same_secret(sent, csrf_token) {
             return Err(
-                ApiError::forbidden("the CSRF token is missing or wrong; reload the page")
-                    .with_field("x-csrf-token"),
+                ApiError::forbidden("the CSRF token is missing or wrong; reload the page").with_field("x-csrf-token")
             );
         }
     }
     if !identity.user.role.at_least(needed) {
-        return Err(ApiError::forbidden(format!(
-            "this needs the {needed} role; you are {}",
-            identity.user.role
-        )));
+        return Err(ApiError::forbidden(format!("this needs the {needed} role; you are {}", identity.user.role)));
     }
     Ok(identity.user.clone())
 }

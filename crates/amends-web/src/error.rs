@@ -19,13 +19,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            field: None,
-            details: None,
-        }
+        Self { status, code, message: message.into(), field: None, details: None }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -43,11 +37,7 @@ impl ApiError {
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "sign in or send a valid API token",
-        )
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in or send a valid API token")
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -55,19 +45,11 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} not found"),
-        )
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
     }
 
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "something went wrong on our side; it has been logged",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")
     }
 }
 
@@ -82,9 +64,7 @@ impl From<StoreError> for ApiError {
                     None => err,
                 }
             }
-            StoreError::BadCursor => {
-                ApiError::bad_request("the cursor is not one this list gave").with_field("cursor")
-            }
+            StoreError::BadCursor => ApiError::bad_request("the cursor is not one this list gave").with_field("cursor"),
             StoreError::Refused(refusal) => {
                 let (status, code) = if refusal.out_of_order {
                     (StatusCode::CONFLICT, "step_refused")
@@ -104,11 +84,7 @@ impl From<StoreError> for ApiError {
             ),
             other if other.is_temporary() => {
                 tracing::warn!(error = %other, "database unavailable");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the database is unavailable; try again",
-                )
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is unavailable; try again")
             }
             other => {
                 tracing::error!(error = %other, "store error");

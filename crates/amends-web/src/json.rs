@@ -31,11 +31,7 @@ fn rejected(rejection: JsonRejection) -> ApiError {
         JsonRejection::JsonDataError(e) => {
             // serde's message names the path: "body.customer.email: invalid type ..."
             let text = e.body_text();
-            let detail = text
-                .split_once(": ")
-                .map(|(_, d)| d)
-                .unwrap_or(&text)
-                .to_owned();
+            let detail = text.split_once(": ").map(|(_, d)| d).unwrap_or(&text).to_owned();
             let field = detail.split_once(": ").map(|(path, _)| path.to_owned());
             let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", detail);
             match field {
@@ -43,21 +39,17 @@ fn rejected(rejection: JsonRejection) -> ApiError {
                 _ => err,
             }
         }
-        JsonRejection::JsonSyntaxError(e) => {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.body_text())
-        }
+        JsonRejection::JsonSyntaxError(e) => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.body_text()),
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "send the body as JSON with Content-Type: application/json",
         ),
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "the request body is larger than this endpoint accepts",
-            )
-        }
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "the request body is larger than this endpoint accepts",
+        ),
         other => ApiError::new(other.status(), "bad_request", other.body_text()),
     }
 }
@@ -72,10 +64,7 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Params(q.0))

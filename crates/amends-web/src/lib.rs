@@ -4,9 +4,11 @@
 
 pub mod api;
 pub mod auth;
+mod customer;
 pub mod error;
 mod idempotency;
 mod json;
+pub mod limits;
 mod pages;
 pub mod password;
 
@@ -26,14 +28,12 @@ pub struct WebSettings {
     /// Mark cookies `Secure`: on whenever the app is served over HTTPS.
     pub secure_cookies: bool,
     pub session_ttl: Duration,
+    pub limits: limits::Limits,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self {
-            secure_cookies: false,
-            session_ttl: Duration::from_secs(12 * 3600),
-        }
+        Self { secure_cookies: false, session_ttl: Duration::from_secs(12 * 3600), limits: limits::Limits::default() }
     }
 }
 
@@ -41,15 +41,20 @@ impl Default for WebSettings {
 pub struct AppState {
     pub store: Store,
     pub settings: WebSettings,
+    pub limiter: std::sync::Arc<limits::RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(store: Store, settings: WebSettings) -> Self {
+        Self { store, settings, limiter: std::sync::Arc::default() }
+    }
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router(state.clone()))
-        .merge(pages::router().layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::identify,
-        )))
+        .merge(pages::router().layer(axum::middleware::from_fn_with_state(state.clone(), auth::identify)))
+        .merge(customer::router().layer(axum::extract::DefaultBodyLimit::max(customer::MAX_FORM_BYTES)))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .layer(axum::middleware::from_fn(security_headers))
@@ -58,10 +63,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Headers every response carries: no inline script or style may run, no framing,
 /// no content sniffing, no referrer leaking a case's URL to another site.
-async fn security_headers(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::http::HeaderValue;
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
@@ -72,10 +74,7 @@ async fn security_headers(
              connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
         ),
     );
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     response
@@ -96,7 +95,5 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -31,6 +31,22 @@ struct FileSettings {
     admin_email: Option<String>,
     secure_cookies: Option<bool>,
     session_hours: Option<u64>,
+    public_url: Option<String>,
+    mail_from: Option<String>,
+    link_days: Option<i64>,
+    signature: Option<String>,
+    smtp: Option<SmtpFile>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SmtpFile {
+    host: String,
+    port: Option<u16>,
+    /// none, starttls or tls
+    security: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +57,7 @@ pub struct Settings {
     pub admin_email: String,
     pub secure_cookies: bool,
     pub session_ttl: Duration,
+    pub jobs: amends_jobs::JobSettings,
 }
 
 impl Default for Settings {
@@ -52,6 +69,7 @@ impl Default for Settings {
             admin_email: "admin@amends.local".to_owned(),
             secure_cookies: false,
             session_ttl: Duration::from_secs(12 * 3600),
+            jobs: amends_jobs::JobSettings::default(),
         }
     }
 }
@@ -60,10 +78,8 @@ impl Settings {
     pub fn load(overrides: &Overrides) -> anyhow::Result<Self> {
         let mut s = Settings::default();
         if let Some(path) = &overrides.config {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let file: FileSettings =
-                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let file: FileSettings = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
             s.address = file.address.unwrap_or(s.address);
             s.data_dir = file.data_dir.unwrap_or(s.data_dir);
             s.database_url = file.database_url.or(s.database_url);
@@ -72,7 +88,24 @@ impl Settings {
             if let Some(hours) = file.session_hours {
                 s.session_ttl = Duration::from_secs(hours * 3600);
             }
+            if let Some(url) = file.public_url {
+                s.jobs.public_url = url;
+            }
+            if let Some(from) = file.mail_from {
+                s.jobs.from = from;
+            }
+            if let Some(days) = file.link_days {
+                s.jobs.link_ttl = time::Duration::days(days);
+            }
+            if let Some(signature) = file.signature {
+                s.jobs.signature = signature;
+            }
+            if let Some(smtp) = file.smtp {
+                s.jobs.smtp =
+                    Some(smtp_settings(smtp.host, smtp.port, smtp.security.as_deref(), smtp.username, smtp.password)?);
+            }
         }
+        s.apply_environment()?;
         if let Some(dir) = &overrides.data_dir {
             s.data_dir = dir.clone();
         }
@@ -80,6 +113,32 @@ impl Settings {
             s.database_url = Some(url.clone());
         }
         Ok(s)
+    }
+
+    /// Mail settings from `AMENDS_PUBLIC_URL`, `AMENDS_MAIL_FROM` and `AMENDS_SMTP_*`.
+    fn apply_environment(&mut self) -> anyhow::Result<()> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if let Some(url) = var("AMENDS_PUBLIC_URL") {
+            self.jobs.public_url = url;
+        }
+        if let Some(from) = var("AMENDS_MAIL_FROM") {
+            self.jobs.from = from;
+        }
+        if let Some(host) = var("AMENDS_SMTP_HOST") {
+            let port =
+                var("AMENDS_SMTP_PORT").map(|p| p.parse()).transpose().context("AMENDS_SMTP_PORT is a port number")?;
+            self.jobs.smtp = Some(smtp_settings(
+                host,
+                port,
+                var("AMENDS_SMTP_SECURITY").as_deref(),
+                var("AMENDS_SMTP_USERNAME"),
+                var("AMENDS_SMTP_PASSWORD"),
+            )?);
+        }
+        if let Some(domain) = self.jobs.from.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>').to_owned()) {
+            self.jobs.message_domain = domain;
+        }
+        Ok(())
     }
 
     /// The database URL: the one given, or the SQLite file in the data folder (made
@@ -97,10 +156,40 @@ impl Settings {
         amends_web::WebSettings {
             secure_cookies: self.secure_cookies,
             session_ttl: self.session_ttl,
+            limits: amends_web::limits::Limits::default(),
         }
     }
 }
 
 pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
+}
+
+fn smtp_settings(
+    host: String,
+    port: Option<u16>,
+    security: Option<&str>,
+    username: Option<String>,
+    password: Option<String>,
+) -> anyhow::Result<amends_mail::SmtpSettings> {
+    use amends_mail::Security;
+    let security = match security.unwrap_or("starttls") {
+        "none" => Security::None,
+        "starttls" => Security::StartTls,
+        "tls" => Security::Tls,
+        other => anyhow::bail!("SMTP security {other:?}: use none, starttls or tls"),
+    };
+    let default_port = match security {
+        Security::None => 25,
+        Security::StartTls => 587,
+        Security::Tls => 465,
+    };
+    Ok(amends_mail::SmtpSettings {
+        host,
+        port: port.unwrap_or(default_port),
+        security,
+        username,
+        password,
+        timeout: Duration::from_secs(30),
+    })
 }

@@ -31,16 +31,26 @@ pub async fn launch(
     if let Some(admin) = ensure_first_admin(&store, &settings.admin_email).await? {
         on_first_admin(&admin);
     }
-    let state = AppState {
-        store: store.clone(),
-        settings: settings.web(),
-    };
+    let state = AppState::new(store.clone(), settings.web());
     tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "serving");
-    amends_web::serve(listener, state, shutdown)
-        .await
-        .context("serving HTTP")?;
+    if settings.jobs.smtp.is_none() {
+        tracing::warn!("no SMTP server is configured: customer mail waits in the outbox");
+    }
+    // One signal stops both the web server and the job runner.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let runner = amends_jobs::Runner::new(store.clone(), settings.jobs.clone());
+    let mut runner_stop = stop_rx.clone();
+    let jobs = tokio::spawn(runner.run(async move {
+        let _ = runner_stop.wait_for(|stop| *stop).await;
+    }));
+    let served = amends_web::serve(listener, state, async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    })
+    .await;
+    let _ = jobs.await;
     store.close().await;
-    Ok(())
+    served.context("serving HTTP")
 }
 
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
@@ -70,14 +80,8 @@ pub async fn ensure_first_admin(store: &Store, email: &str) -> anyhow::Result<Op
     }
     let password = password::generate_password();
     let hash = password::hash_password(password.clone()).await?;
-    match store
-        .create_user(email, "Administrator", Role::Admin, &hash)
-        .await
-    {
-        Ok(_) => Ok(Some(FirstAdmin {
-            email: email.to_owned(),
-            password,
-        })),
+    match store.create_user(email, "Administrator", Role::Admin, &hash).await {
+        Ok(_) => Ok(Some(FirstAdmin { email: email.to_owned(), password })),
         // Another instance made it first.
         Err(amends_store::StoreError::Conflict { .. }) => Ok(None),
         Err(e) => Err(e.into()),

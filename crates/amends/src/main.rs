@@ -77,9 +77,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let mut settings = Settings::load(&cli.overrides)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
             Command::Serve { address } => {
@@ -103,9 +101,7 @@ fn main() -> anyhow::Result<()> {
                 println!("migrations applied");
                 Ok(())
             }
-            Command::User {
-                command: UserCommand::Create { email, name, role },
-            } => {
+            Command::User { command: UserCommand::Create { email, name, role } } => {
                 let role: Role = role.parse()?;
                 let store = amends::open_store(&settings).await?;
                 let mut typed = String::new();
@@ -113,33 +109,24 @@ fn main() -> anyhow::Result<()> {
                     std::io::stdin().read_to_string(&mut typed)?;
                 }
                 let typed = typed.trim_end_matches(['\n', '\r']).to_owned();
-                let (secret, generated) = if typed.is_empty() {
-                    (password::generate_password(), true)
-                } else {
-                    (typed, false)
-                };
+                let (secret, generated) =
+                    if typed.is_empty() { (password::generate_password(), true) } else { (typed, false) };
                 amends_domain::staff::check_new_password(&secret)?;
                 let hash = password::hash_password(secret.clone()).await?;
-                let user = store
-                    .create_user(email.trim(), name.trim(), role, &hash)
-                    .await?;
+                let user = store.create_user(email.trim(), name.trim(), role, &hash).await?;
                 println!("created {} user {} (id {})", user.role, user.email, user.id);
                 if generated {
                     println!("password: {secret}");
                 }
                 Ok(())
             }
-            Command::Token {
-                command: TokenCommand::Create { user, name },
-            } => {
+            Command::Token { command: TokenCommand::Create { user, name } } => {
                 let store = amends::open_store(&settings).await?;
                 let Some(owner) = store.user_by_email(&user).await? else {
                     bail!("no user with the email {user}");
                 };
                 let token = new_api_token();
-                store
-                    .create_token(owner.id, &name, &secret_hash(&token))
-                    .await?;
+                store.create_token(owner.id, &name, &secret_hash(&token)).await?;
                 println!("{token}");
                 Ok(())
             }

@@ -36,9 +36,7 @@ pub fn letter() -> Letter {
                 .to_owned(),
             "We would love the chance to show you how it should have gone.".to_owned(),
         ],
-        offer: Some(
-            "A dessert of your choice, on us — just mention AM-1042 when you order.".to_owned(),
-        ),
+        offer: Some("A dessert of your choice, on us — just mention AM-1042 when you order.".to_owned()),
         closing: "With warm regards,".to_owned(),
         signature_name: "Jonas Weber".to_owned(),
         signature_title: "Owner, Café Weber".to_owned(),
@@ -57,12 +55,7 @@ pub fn long_letter(paragraphs: usize) -> Letter {
     ];
     let mut letter = letter();
     letter.paragraphs = (0..paragraphs)
-        .map(|i| {
-            (0..7)
-                .map(|j| sentences[(i + j) % sentences.len()])
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|i| (0..7).map(|j| sentences[(i + j) % sentences.len()]).collect::<Vec<_>>().join(" "))
         .collect();
     letter
 }
@@ -83,16 +76,11 @@ pub fn write_pdf(name: &str, bytes: &[u8]) -> PathBuf {
 /// (poppler reports every syntax problem it meets there).
 pub fn poppler(tool: &str, args: &[&str]) -> String {
     let output = Command::new(tool).args(args).output().unwrap_or_else(|e| {
-        panic!(
-            "{tool} could not run ({e}); install poppler-utils: apt-get install -y poppler-utils"
-        )
+        panic!("{tool} could not run ({e}); install poppler-utils: apt-get install -y poppler-utils")
     });
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{tool} {args:?} failed: {stderr}");
-    assert!(
-        stderr.trim().is_empty(),
-        "{tool} {args:?} complained: {stderr}"
-    );
+    assert!(stderr.trim().is_empty(), "{tool} {args:?} complained: {stderr}");
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -106,18 +94,7 @@ pub fn page_count(pdf: &Path) -> usize {
 
 /// The layout text of the pages `first..=last`.
 pub fn text(pdf: &Path, first: usize, last: usize) -> String {
-    poppler(
-        "pdftotext",
-        &[
-            "-layout",
-            "-f",
-            &first.to_string(),
-            "-l",
-            &last.to_string(),
-            pdf.to_str().unwrap(),
-            "-",
-        ],
-    )
+    poppler("pdftotext", &["-layout", "-f", &first.to_string(), "-l", &last.to_string(), pdf.to_str().unwrap(), "-"])
 }
 
 pub fn all_text(pdf: &Path) -> String {
@@ -131,8 +108,8 @@ pub fn assert_in_order(text: &str, phrases: &[&str]) {
     for phrase in phrases {
         let wanted: Vec<&str> = phrase.split_whitespace().collect();
         assert!(!wanted.is_empty());
-        let found = (from..=words.len().saturating_sub(wanted.len()))
-            .find(|&i| words[i..i + wanted.len()] == wanted[..]);
+        let found =
+            (from..=words.len().saturating_sub(wanted.len())).find(|&i| words[i..i + wanted.len()] == wanted[..]);
         match found {
             Some(i) => from = i + wanted.len(),
             None => panic!("{phrase:?} not found (in order) in:\n{text}"),
@@ -152,18 +129,8 @@ pub struct WordBox {
 
 /// The words of one page with their boxes (pdftotext -bbox), in reading order.
 pub fn word_boxes(pdf: &Path, page: usize) -> Vec<WordBox> {
-    let html = poppler(
-        "pdftotext",
-        &[
-            "-bbox",
-            "-f",
-            &page.to_string(),
-            "-l",
-            &page.to_string(),
-            pdf.to_str().unwrap(),
-            "-",
-        ],
-    );
+    let html =
+        poppler("pdftotext", &["-bbox", "-f", &page.to_string(), "-l", &page.to_string(), pdf.to_str().unwrap(), "-"]);
     let attr = |tag: &str, name: &str| -> f64 {
         let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
         let end = start + tag[start..].find('"').unwrap();
@@ -175,10 +142,7 @@ pub fn word_boxes(pdf: &Path, page: usize) -> Vec<WordBox> {
             let (tag, rest) = chunk.split_once('>').unwrap();
             let text = rest.split_once("</word>").unwrap().0;
             WordBox {
-                text: text
-                    .replace("&amp;", "&")
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">"),
+                text: text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"),
                 x_min: attr(tag, "xMin"),
                 y_min: attr(tag, "yMin"),
                 x_max: attr(tag, "xMax"),
@@ -192,12 +156,7 @@ pub fn word_boxes(pdf: &Path, page: usize) -> Vec<WordBox> {
 pub fn find_line<'a>(boxes: &'a [WordBox], line: &str) -> &'a [WordBox] {
     let wanted: Vec<&str> = line.split_whitespace().collect();
     (0..=boxes.len().saturating_sub(wanted.len()))
-        .find(|&i| {
-            boxes[i..i + wanted.len()]
-                .iter()
-                .zip(&wanted)
-                .all(|(b, w)| b.text == *w)
-        })
+        .find(|&i| boxes[i..i + wanted.len()].iter().zip(&wanted).all(|(b, w)| b.text == *w))
         .map(|i| &boxes[i..i + wanted.len()])
         .unwrap_or_else(|| panic!("{line:?} not on the page: {boxes:?}"))
 }

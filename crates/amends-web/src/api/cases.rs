@@ -4,9 +4,7 @@
 
 use amends_domain::playbook::{Actor, CaseStatus, EventKind, Outcome, Playbook, Step, StepState};
 use amends_domain::{Complaint, NewCaseError, Severity};
-use amends_store::{
-    CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter,
-};
+use amends_store::{CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -29,34 +27,19 @@ pub fn router() -> Router<AppState> {
         .route("/cases", get(list).post(open))
         .route("/cases/{id}", get(one))
         .route("/cases/{id}/restatement", post(step::<WriteRestatement>))
-        .route(
-            "/cases/{id}/restatement/confirm",
-            post(step::<ConfirmRestatement>),
-        )
-        .route(
-            "/cases/{id}/restatement/correct",
-            post(step::<CorrectRestatement>),
-        )
+        .route("/cases/{id}/restatement/confirm", post(step::<ConfirmRestatement>))
+        .route("/cases/{id}/restatement/correct", post(step::<CorrectRestatement>))
         .route("/cases/{id}/apology", post(step::<Apologise>))
         .route("/cases/{id}/escalation", post(step::<Escalate>))
         .route("/cases/{id}/offer", post(step::<Offer>))
         .route("/cases/{id}/offer/choice", post(step::<ChooseOption>))
-        .route(
-            "/cases/{id}/offer/alternative",
-            post(step::<ProposeAlternative>),
-        )
-        .route(
-            "/cases/{id}/offer/alternative/accept",
-            post(step::<AcceptAlternative>),
-        )
+        .route("/cases/{id}/offer/alternative", post(step::<ProposeAlternative>))
+        .route("/cases/{id}/offer/alternative/accept", post(step::<AcceptAlternative>))
         .route("/cases/{id}/gesture", post(step::<Gesture>))
         .route("/cases/{id}/fix/promise", post(step::<PromiseFix>))
         .route("/cases/{id}/fix/done", post(step::<FixDone>))
         .route("/cases/{id}/prevent", post(step::<LinkProblem>))
-        .route(
-            "/cases/{id}/follow-up/schedule",
-            post(step::<ScheduleFollowUp>),
-        )
+        .route("/cases/{id}/follow-up/schedule", post(step::<ScheduleFollowUp>))
         .route("/cases/{id}/follow-up", post(step::<RecordFollowUp>))
         .route("/cases/{id}/watch", post(step::<Watch>))
         .route("/cases/{id}/next-time", post(step::<NextTime>))
@@ -81,13 +64,15 @@ pub struct Intake {
     category: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
+    /// Send the customer an acknowledgement (when they have an email address). Set it
+    /// to false when loading complaints from the past.
+    acknowledge: Option<bool>,
 }
 
 fn case_error(e: NewCaseError) -> ApiError {
     match e {
         NewCaseError::BodyTooLarge(_) => {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string())
-                .with_field("body")
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string()).with_field("body")
         }
         NewCaseError::BodyEmpty => ApiError::invalid("body", e.to_string()),
         NewCaseError::ChannelUnknown(_) => ApiError::invalid("channel", e.to_string()),
@@ -98,10 +83,9 @@ fn case_error(e: NewCaseError) -> ApiError {
 
 fn short_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
     match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
-        Some(v) if v.chars().count() > max => Err(ApiError::invalid(
-            field,
-            format!("{field} has at most {max} characters"),
-        )),
+        Some(v) if v.chars().count() > max => {
+            Err(ApiError::invalid(field, format!("{field} has at most {max} characters")))
+        }
         other => Ok(other),
     }
 }
@@ -112,45 +96,25 @@ impl Intake {
             (Some(c), None) => CustomerRef::Details(c.parse("customer.")?),
             (None, Some(id)) => CustomerRef::Existing(id),
             _ => {
-                return Err(ApiError::invalid(
-                    "customer",
-                    "give either customer (name, email, ...) or customer_id",
-                ));
+                return Err(ApiError::invalid("customer", "give either customer (name, email, ...) or customer_id"));
             }
         };
-        if self.tags.len() > 20
-            || self
-                .tags
-                .iter()
-                .any(|t| t.trim().is_empty() || t.chars().count() > 50)
-        {
-            return Err(ApiError::invalid(
-                "tags",
-                "up to 20 tags of 1 to 50 characters",
-            ));
+        if self.tags.len() > 20 || self.tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > 50) {
+            return Err(ApiError::invalid("tags", "up to 20 tags of 1 to 50 characters"));
         }
         Ok(NewCase {
             customer,
-            channel: self
-                .channel
-                .as_deref()
-                .unwrap_or("api")
-                .parse()
-                .map_err(case_error)?,
-            severity: self
-                .severity
-                .as_deref()
-                .unwrap_or("normal")
-                .parse()
-                .map_err(case_error)?,
-            subject: amends_domain::case::parse_subject(self.subject.as_deref())
-                .map_err(case_error)?,
+            channel: self.channel.as_deref().unwrap_or("api").parse().map_err(case_error)?,
+            severity: self.severity.as_deref().unwrap_or("normal").parse().map_err(case_error)?,
+            subject: amends_domain::case::parse_subject(self.subject.as_deref()).map_err(case_error)?,
             body: Complaint::parse(self.body).map_err(case_error)?,
             wish: short_text("wish", self.wish, 20_000)?,
             order_ref: short_text("order_ref", self.order_ref, 200)?,
             category: short_text("category", self.category, 100)?,
             tags: self.tags.into_iter().map(|t| t.trim().to_owned()).collect(),
             actor,
+            acknowledge: self.acknowledge.unwrap_or(true),
+            attachments: Vec::new(),
         })
     }
 }
@@ -181,29 +145,14 @@ pub async fn open(
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        axum::Json(CaseView {
-            case,
-            steps,
-            timeline: Some(vec![opened]),
-        }),
+        axum::Json(CaseView { case, steps, timeline: Some(vec![opened]) }),
     ))
 }
 
-pub async fn one(
-    State(state): State<AppState>,
-    _: Agent,
-    Path(id): Path<String>,
-) -> ApiResult<axum::Json<CaseView>> {
-    let (case, timeline) = state
-        .store
-        .case_with_timeline(id_from(&id, "case")?)
-        .await?;
+pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CaseView>> {
+    let (case, timeline) = state.store.case_with_timeline(id_from(&id, "case")?).await?;
     let steps = steps_of(&state, &timeline);
-    Ok(axum::Json(CaseView {
-        case,
-        steps,
-        timeline: Some(timeline),
-    }))
+    Ok(axum::Json(CaseView { case, steps, timeline: Some(timeline) }))
 }
 
 #[derive(Deserialize)]
@@ -233,25 +182,14 @@ pub async fn list(
             .status
             .map(|s| s.parse::<CaseStatus>())
             .transpose()
-            .map_err(|_| {
-                bad(
-                    "status",
-                    "status is open, awaiting_customer, watching, retained or lost",
-                )
-            })?,
-        next_step: q
-            .step
-            .map(|s| s.parse::<Step>())
-            .transpose()
-            .map_err(|_| bad("step", "not a playbook step"))?,
+            .map_err(|_| bad("status", "status is open, awaiting_customer, watching, retained or lost"))?,
+        next_step: q.step.map(|s| s.parse::<Step>()).transpose().map_err(|_| bad("step", "not a playbook step"))?,
         owner: match q.owner.as_deref() {
             None => None,
             Some("me") => Some(OwnerFilter::User(user.id)),
             Some("unassigned") => Some(OwnerFilter::Unassigned),
             Some(id) => {
-                Some(OwnerFilter::User(id.parse().map_err(|_| {
-                    bad("owner", "owner is a user id, me or unassigned")
-                })?))
+                Some(OwnerFilter::User(id.parse().map_err(|_| bad("owner", "owner is a user id, me or unassigned"))?))
             }
         },
         severity: q
@@ -303,42 +241,23 @@ async fn step<R: StepRequest>(
     }
     let expected_version = match headers.get(header::IF_MATCH) {
         None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .map(|s| s.trim().trim_matches('"'))
-                .and_then(|s| s.parse::<i64>().ok())
-                .ok_or_else(|| {
-                    ApiError::bad_request("If-Match holds the case's version number")
-                        .with_field("if-match")
-                })?,
-        ),
+        Some(v) => {
+            Some(v.to_str().ok().map(|s| s.trim().trim_matches('"')).and_then(|s| s.parse::<i64>().ok()).ok_or_else(
+                || ApiError::bad_request("If-Match holds the case's version number").with_field("if-match"),
+            )?)
+        }
     };
     let request: R = parse_body(&body)?;
     let kind = request.into_event()?;
-    let (case, event) = state
-        .store
-        .record_event(
-            id,
-            Actor::Staff { user_id: user.id },
-            kind,
-            expected_version,
-        )
-        .await?;
+    let (case, event) = state.store.record_event(id, Actor::Staff { user_id: user.id }, kind, expected_version).await?;
     Ok(axum::Json(StepAnswer { case, event }))
 }
 
 /// Step bodies may be empty when the step needs nothing more (`{}` is implied).
 fn parse_body<R: DeserializeOwned>(body: &[u8]) -> Result<R, ApiError> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        body
-    };
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
     serde_json::from_slice(body).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
-        }
+        serde_json::error::Category::Data => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
         _ => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()),
     })
 }
@@ -394,10 +313,7 @@ impl StepRequest for PromiseFix {
         if self.due <= OffsetDateTime::now_utc() {
             return Err(ApiError::invalid("due", "a promise is due in the future"));
         }
-        Ok(EventKind::FixPromised {
-            what: self.what,
-            due: self.due,
-        })
+        Ok(EventKind::FixPromised { what: self.what, due: self.due })
     }
 }
 
@@ -411,10 +327,7 @@ pub struct ScheduleFollowUp {
 
 impl StepRequest for ScheduleFollowUp {
     fn into_event(self) -> Result<EventKind, ApiError> {
-        Ok(EventKind::FollowUpScheduled {
-            due: self.due,
-            channel: self.channel,
-        })
+        Ok(EventKind::FollowUpScheduled { due: self.due, channel: self.channel })
     }
 }
 
@@ -427,8 +340,6 @@ pub struct Reopen {
 impl StepRequest for Reopen {
     const MANAGERS_ONLY: bool = true;
     fn into_event(self) -> Result<EventKind, ApiError> {
-        Ok(EventKind::Reopened {
-            reason: self.reason,
-        })
+        Ok(EventKind::Reopened { reason: self.reason })
     }
 }

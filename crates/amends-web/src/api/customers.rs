@@ -3,8 +3,8 @@
 use amends_domain::customer::{parse_currency, parse_phone};
 use amends_domain::{CustomerEmail, CustomerName, TransactionKind};
 use amends_store::{
-    CustomerPatch, CustomerRecord, NewCustomer, NewTransaction, TransactionBatch,
-    TransactionCustomer, TransactionRecord,
+    CustomerPatch, CustomerRecord, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer,
+    TransactionRecord,
 };
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
@@ -31,16 +31,11 @@ pub struct CustomerInput {
 
 const MAX_NOTES_CHARS: usize = 20_000;
 
-fn optional_text(
-    field: &str,
-    value: Option<String>,
-    max: usize,
-) -> Result<Option<String>, ApiError> {
+fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
     match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
-        Some(v) if v.chars().count() > max => Err(ApiError::invalid(
-            field,
-            format!("{field} has at most {max} characters"),
-        )),
+        Some(v) if v.chars().count() > max => {
+            Err(ApiError::invalid(field, format!("{field} has at most {max} characters")))
+        }
         other => Ok(other),
     }
 }
@@ -50,8 +45,7 @@ impl CustomerInput {
     pub fn parse(self, prefix: &str) -> Result<NewCustomer, ApiError> {
         let field = |f: &str| format!("{prefix}{f}");
         Ok(NewCustomer {
-            name: CustomerName::parse(&self.name)
-                .map_err(|e| ApiError::invalid(&field("name"), e.to_string()))?,
+            name: CustomerName::parse(&self.name).map_err(|e| ApiError::invalid(&field("name"), e.to_string()))?,
             email: self
                 .email
                 .filter(|e| !e.trim().is_empty())
@@ -81,9 +75,7 @@ pub async fn get(
     _: Agent,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<CustomerRecord>> {
-    Ok(axum::Json(
-        state.store.customer(id_from(&id, "customer")?).await?,
-    ))
+    Ok(axum::Json(state.store.customer(id_from(&id, "customer")?).await?))
 }
 
 #[derive(Deserialize)]
@@ -99,10 +91,7 @@ pub async fn list(
     Params(query): Params<ListQuery>,
 ) -> ApiResult<axum::Json<Page<CustomerRecord>>> {
     let limit = page_size(query.limit)?;
-    let (items, next_cursor) = state
-        .store
-        .list_customers(query.q.as_deref(), query.cursor.as_deref(), limit)
-        .await?;
+    let (items, next_cursor) = state.store.list_customers(query.q.as_deref(), query.cursor.as_deref(), limit).await?;
     Ok(axum::Json(Page { items, next_cursor }))
 }
 
@@ -123,9 +112,7 @@ pub struct CustomerChange {
 
 mod double_option {
     use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<String>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
         Option::<String>::deserialize(d).map(Some)
     }
 }
@@ -145,11 +132,7 @@ pub async fn update(
             .map_err(|e| ApiError::invalid("name", e.to_string()))?,
         email: body
             .email
-            .map(|e| {
-                e.filter(|e| !e.trim().is_empty())
-                    .map(|e| CustomerEmail::parse(&e))
-                    .transpose()
-            })
+            .map(|e| e.filter(|e| !e.trim().is_empty()).map(|e| CustomerEmail::parse(&e)).transpose())
             .transpose()
             .map_err(|e| ApiError::invalid("email", e.to_string()))?,
         phone: body
@@ -157,15 +140,10 @@ pub async fn update(
             .map(|p| parse_phone(p.as_deref().unwrap_or("")))
             .transpose()
             .map_err(|e| ApiError::invalid("phone", e.to_string()))?,
-        postal_address: body
-            .postal_address
-            .map(|a| optional_text("postal_address", a, 1_000))
-            .transpose()?,
+        postal_address: body.postal_address.map(|a| optional_text("postal_address", a, 1_000)).transpose()?,
         notes: body
             .notes
-            .map(|n| {
-                optional_text("notes", Some(n), MAX_NOTES_CHARS).map(Option::unwrap_or_default)
-            })
+            .map(|n| optional_text("notes", Some(n), MAX_NOTES_CHARS).map(Option::unwrap_or_default))
             .transpose()?,
         watch: body.watch,
     };
@@ -185,14 +163,8 @@ pub async fn transactions(
 ) -> ApiResult<axum::Json<Page<TransactionRecord>>> {
     let id = id_from(&id, "customer")?;
     state.store.customer(id).await?;
-    let items = state
-        .store
-        .customer_transactions(id, page_size(query.limit)?)
-        .await?;
-    Ok(axum::Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    let items = state.store.customer_transactions(id, page_size(query.limit)?).await?;
+    Ok(axum::Json(Page { items, next_cursor: None }))
 }
 
 #[derive(Deserialize)]
@@ -225,10 +197,7 @@ impl TransactionInput {
         };
         let external_id = self.external_id.trim().to_owned();
         if external_id.is_empty() || external_id.len() > 200 {
-            return Err(ApiError::invalid(
-                &field("external_id"),
-                "an external id has 1 to 200 characters",
-            ));
+            return Err(ApiError::invalid(&field("external_id"), "an external id has 1 to 200 characters"));
         }
         if self.amount_minor < 0 {
             return Err(ApiError::invalid(
@@ -257,19 +226,12 @@ pub async fn create_transaction(
 ) -> ApiResult<impl IntoResponse> {
     let external_id = body.external_id.trim().to_owned();
     let t = body.parse("")?;
-    let result = state
-        .store
-        .insert_transactions(std::slice::from_ref(&t))
-        .await?;
+    let result = state.store.insert_transactions(std::slice::from_ref(&t)).await?;
     if let Some(rejected) = result.rejected.first() {
         return Err(ApiError::invalid("customer_id", rejected.message.clone()));
     }
     let record = state.store.transaction_by_external_id(&external_id).await?;
-    let status = if result.inserted == 1 {
-        axum::http::StatusCode::CREATED
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let status = if result.inserted == 1 { axum::http::StatusCode::CREATED } else { axum::http::StatusCode::OK };
     Ok((status, axum::Json(record)))
 }
 

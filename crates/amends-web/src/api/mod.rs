@@ -32,25 +32,16 @@ pub struct Page<T> {
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route(
-            "/openapi.json",
-            get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
-        )
+        .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
         .route("/session", post(staff::sign_in).delete(staff::sign_out))
         .route("/me", get(staff::me))
         .route("/me/password", post(staff::change_password))
         .route("/users", get(staff::list_users).post(staff::create_user))
-        .route(
-            "/users/{id}",
-            get(staff::get_user).patch(staff::update_user),
-        )
+        .route("/users/{id}", get(staff::get_user).patch(staff::update_user))
         .route("/tokens", get(staff::list_tokens).post(staff::create_token))
         .route("/tokens/{id}", axum::routing::delete(staff::revoke_token))
         .route("/customers", get(customers::list).post(customers::create))
-        .route(
-            "/customers/{id}",
-            get(customers::get).patch(customers::update),
-        )
+        .route("/customers/{id}", get(customers::get).patch(customers::update))
         .route("/customers/{id}/transactions", get(customers::transactions))
         .route("/transactions", post(customers::create_transaction))
         .route(
@@ -60,14 +51,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::get))
         .merge(cases::router())
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
-        })
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::idempotency::idempotent,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotent))
         .layer(middleware::from_fn_with_state(state, crate::auth::identify))
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -80,10 +66,7 @@ pub fn router(state: AppState) -> Router<AppState> {
 
 /// Parses an `{id}` path segment, answering 404 (not 400) for one that cannot exist.
 pub(crate) fn id_from(raw: &str, what: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::not_found(what))
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::not_found(what))
 }
 
 /// `limit` query parameter: 1 to 200, 50 when absent.

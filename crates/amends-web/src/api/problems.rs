@@ -26,23 +26,12 @@ pub async fn create(
 ) -> ApiResult<impl IntoResponse> {
     let title = body.title.trim();
     if title.is_empty() || title.chars().count() > 300 {
-        return Err(ApiError::invalid(
-            "title",
-            "a problem's title has 1 to 300 characters",
-        ));
+        return Err(ApiError::invalid("title", "a problem's title has 1 to 300 characters"));
     }
     if body.description.chars().count() > 20_000 {
-        return Err(ApiError::invalid(
-            "description",
-            "a description has at most 20000 characters",
-        ));
+        return Err(ApiError::invalid("description", "a description has at most 20000 characters"));
     }
-    Ok(created(
-        state
-            .store
-            .create_problem(title, &body.description, user.id)
-            .await?,
-    ))
+    Ok(created(state.store.create_problem(title, &body.description, user.id).await?))
 }
 
 pub async fn get(
@@ -50,9 +39,7 @@ pub async fn get(
     _: Agent,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<ProblemRecord>> {
-    Ok(axum::Json(
-        state.store.problem(id_from(&id, "problem")?).await?,
-    ))
+    Ok(axum::Json(state.store.problem(id_from(&id, "problem")?).await?))
 }
 
 #[derive(Deserialize)]
@@ -65,8 +52,5 @@ pub async fn list(
     _: Agent,
     Params(q): Params<ListQuery>,
 ) -> ApiResult<axum::Json<Page<ProblemRecord>>> {
-    Ok(axum::Json(Page {
-        items: state.store.list_problems(page_size(q.limit)?).await?,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(Page { items: state.store.list_problems(page_size(q.limit)?).await?, next_cursor: None }))
 }

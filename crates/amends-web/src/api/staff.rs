@@ -12,8 +12,7 @@ use serde_json::json;
 use super::{Page, created, id_from};
 use crate::AppState;
 use crate::auth::{
-    Admin, Agent, END_SESSION_COOKIE, SESSION_COOKIE, cookie_value, new_api_token, secret_hash,
-    start_session,
+    Admin, Agent, END_SESSION_COOKIE, SESSION_COOKIE, cookie_value, new_api_token, secret_hash, start_session,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::json::JsonBody;
@@ -26,49 +25,29 @@ pub struct SignIn {
     password: String,
 }
 
-pub async fn sign_in(
-    State(state): State<AppState>,
-    JsonBody(body): JsonBody<SignIn>,
-) -> ApiResult<Response> {
+pub async fn sign_in(State(state): State<AppState>, JsonBody(body): JsonBody<SignIn>) -> ApiResult<Response> {
     let user = state.store.user_by_email(body.email.trim()).await?;
-    let matches = verify_password(
-        body.password,
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await;
+    let matches = verify_password(body.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     let user = match user {
         Some(u) if matches && u.active => u,
         _ => {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "bad_credentials",
-                "wrong email or password",
-            ));
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong email or password"));
         }
     };
     let (cookie, csrf_token) = start_session(&state, user.id).await?;
-    let mut response =
-        axum::Json(json!({ "user": user, "csrf_token": csrf_token })).into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?,
-    );
+    let mut response = axum::Json(json!({ "user": user, "csrf_token": csrf_token })).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?);
     Ok(response)
 }
 
-pub async fn sign_out(
-    State(state): State<AppState>,
-    _: Agent,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+pub async fn sign_out(State(state): State<AppState>, _: Agent, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(session) = cookie_value(&headers, SESSION_COOKIE) {
         state.store.delete_session(&secret_hash(session)).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static(END_SESSION_COOKIE),
-    );
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static(END_SESSION_COOKIE));
     Ok(response)
 }
 
@@ -89,16 +68,10 @@ pub async fn change_password(
     JsonBody(body): JsonBody<PasswordChange>,
 ) -> ApiResult<StatusCode> {
     if !verify_password(body.current_password, Some(user.password_hash.clone())).await {
-        return Err(ApiError::invalid(
-            "current_password",
-            "the current password is wrong",
-        ));
+        return Err(ApiError::invalid("current_password", "the current password is wrong"));
     }
-    check_new_password(&body.new_password)
-        .map_err(|e| ApiError::invalid("new_password", e.to_string()))?;
-    let hash = hash_password(body.new_password)
-        .await
-        .map_err(|_| ApiError::internal())?;
+    check_new_password(&body.new_password).map_err(|e| ApiError::invalid("new_password", e.to_string()))?;
+    let hash = hash_password(body.new_password).await.map_err(|_| ApiError::internal())?;
     state.store.set_password_hash(user.id, &hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -119,34 +92,20 @@ pub async fn create_user(
 ) -> ApiResult<impl IntoResponse> {
     let email = body.email.trim();
     if amends_domain::CustomerEmail::parse(email).is_err() {
-        return Err(ApiError::invalid(
-            "email",
-            format!("{email:?} is not an email address"),
-        ));
+        return Err(ApiError::invalid("email", format!("{email:?} is not an email address")));
     }
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(ApiError::invalid("name", "a name has 1 to 200 characters"));
     }
     check_new_password(&body.password).map_err(|e| ApiError::invalid("password", e.to_string()))?;
-    let hash = hash_password(body.password)
-        .await
-        .map_err(|_| ApiError::internal())?;
-    let user = state
-        .store
-        .create_user(email, name, body.role, &hash)
-        .await?;
+    let hash = hash_password(body.password).await.map_err(|_| ApiError::internal())?;
+    let user = state.store.create_user(email, name, body.role, &hash).await?;
     Ok(created(user))
 }
 
-pub async fn list_users(
-    State(state): State<AppState>,
-    _: Admin,
-) -> ApiResult<axum::Json<Page<UserRecord>>> {
-    Ok(axum::Json(Page {
-        items: state.store.list_users().await?,
-        next_cursor: None,
-    }))
+pub async fn list_users(State(state): State<AppState>, _: Admin) -> ApiResult<axum::Json<Page<UserRecord>>> {
+    Ok(axum::Json(Page { items: state.store.list_users().await?, next_cursor: None }))
 }
 
 pub async fn get_user(
@@ -171,17 +130,14 @@ pub async fn update_user(
     JsonBody(body): JsonBody<UserChange>,
 ) -> ApiResult<axum::Json<UserRecord>> {
     let id = id_from(&id, "user")?;
-    if id == admin.id && (body.active == Some(false) || body.role.is_some_and(|r| r != Role::Admin))
-    {
+    if id == admin.id && (body.active == Some(false) || body.role.is_some_and(|r| r != Role::Admin)) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "last_admin",
             "you cannot demote or deactivate yourself; ask another admin",
         ));
     }
-    Ok(axum::Json(
-        state.store.update_user(id, body.role, body.active).await?,
-    ))
+    Ok(axum::Json(state.store.update_user(id, body.role, body.active).await?))
 }
 
 #[derive(Deserialize)]
@@ -205,16 +161,10 @@ pub async fn create_token(
 ) -> ApiResult<impl IntoResponse> {
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "name",
-            "a token's name has 1 to 100 characters",
-        ));
+        return Err(ApiError::invalid("name", "a token's name has 1 to 100 characters"));
     }
     let token = new_api_token();
-    let record = state
-        .store
-        .create_token(user.id, name, &secret_hash(&token))
-        .await?;
+    let record = state.store.create_token(user.id, name, &secret_hash(&token)).await?;
     Ok(created(CreatedToken { record, token }))
 }
 
@@ -222,10 +172,7 @@ pub async fn list_tokens(
     State(state): State<AppState>,
     Agent(user): Agent,
 ) -> ApiResult<axum::Json<Page<TokenRecord>>> {
-    Ok(axum::Json(Page {
-        items: state.store.list_tokens(user.id).await?,
-        next_cursor: None,
-    }))
+    Ok(axum::Json(Page { items: state.store.list_tokens(user.id).await?, next_cursor: None }))
 }
 
 pub async fn revoke_token(

@@ -13,25 +13,14 @@ use crate::AppState;
 use crate::api::id_from;
 use crate::password::{generate_password, hash_password};
 
-pub async fn users(
-    State(state): State<AppState>,
-    session: StaffSession,
-) -> Result<impl IntoResponse, PageError> {
+pub async fn users(State(state): State<AppState>, session: StaffSession) -> Result<impl IntoResponse, PageError> {
     session.require(Role::Admin)?;
     let users = state.store.list_users().await?;
-    render(
-        "users.html",
-        minijinja::context! { layout => session.layout(), users },
-    )
+    render("users.html", minijinja::context! { layout => session.layout(), users })
 }
 
-pub async fn invite(
-    State(state): State<AppState>,
-    posted: Posted<Nothing>,
-) -> Result<Response, PageError> {
-    let Posted {
-        session, fields, ..
-    } = posted;
+pub async fn invite(State(state): State<AppState>, posted: Posted<Nothing>) -> Result<Response, PageError> {
+    let Posted { session, fields, .. } = posted;
     session.require(Role::Admin)?;
     let email = field(&fields, "email").unwrap_or_default();
     let name = field(&fields, "name").unwrap_or_default();
@@ -48,25 +37,16 @@ pub async fn invite(
         (None, Err(e)) => (Some(e.to_string()), None),
         (None, Ok(role)) => {
             let password = generate_password();
-            let hash = hash_password(password.clone())
-                .await
-                .map_err(|_| PageError::Internal)?;
+            let hash = hash_password(password.clone()).await.map_err(|_| PageError::Internal)?;
             match state.store.create_user(&email, &name, role, &hash).await {
-                Ok(user) => (
-                    None,
-                    Some(minijinja::context! { email => user.email, password }),
-                ),
+                Ok(user) => (None, Some(minijinja::context! { email => user.email, password })),
                 Err(StoreError::Conflict { message, .. }) => (Some(message), None),
                 Err(e) => return Err(e.into()),
             }
         }
     };
     let users = state.store.list_users().await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = render(
         "users.html",
         minijinja::context! { layout => session.layout(), users, error, invited, draft => fields },
@@ -89,12 +69,8 @@ pub async fn change(
     session.require(Role::Admin)?;
     let id = id_from(&id, "user").map_err(|_| PageError::NotFound("user"))?;
     let active = form.active.as_deref().map(|a| a == "true");
-    if id == session.user.id
-        && (active == Some(false) || form.role.is_some_and(|r| r != Role::Admin))
-    {
-        return Err(PageError::Forbidden(
-            "You cannot demote or deactivate yourself; ask another admin.".into(),
-        ));
+    if id == session.user.id && (active == Some(false) || form.role.is_some_and(|r| r != Role::Admin)) {
+        return Err(PageError::Forbidden("You cannot demote or deactivate yourself; ask another admin.".into()));
     }
     state.store.update_user(id, form.role, active).await?;
     Ok(Redirect::to("/admin/users").into_response())

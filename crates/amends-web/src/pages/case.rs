@@ -40,24 +40,22 @@ struct TimelineItem {
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
-fn describe(kind: &EventKind) -> (String, String) {
+/// Names the timeline shows instead of ids.
+struct Names {
+    users: HashMap<i64, String>,
+    problems: HashMap<i64, String>,
+}
+
+fn describe(kind: &EventKind, names: &Names) -> (String, String) {
     let s = |t: &str| t.to_owned();
     match kind {
-        EventKind::Opened {
-            channel,
-            severity,
-            escalate_because,
-        } => {
+        EventKind::Opened { channel, severity, escalate_because } => {
             let mut text = format!("By {}, severity {severity}.", channel.replace('_', " "));
             if !escalate_because.is_empty() {
-                text.push_str(&format!(
-                    " To be escalated: {}.",
-                    escalate_because.join("; ")
-                ));
+                text.push_str(&format!(" To be escalated: {}.", escalate_because.join("; ")));
             }
             (s("Complaint heard"), text)
         }
@@ -70,77 +68,50 @@ fn describe(kind: &EventKind) -> (String, String) {
                 s("The customer confirmed it in conversation.")
             },
         ),
-        EventKind::RestatementCorrected { correction } => (
-            s("The customer corrected the restatement"),
-            correction.clone(),
-        ),
+        EventKind::RestatementCorrected { correction } => {
+            (s("The customer corrected the restatement"), correction.clone())
+        }
         EventKind::Apologised { text } => (s("Apology"), text.clone()),
+        EventKind::WishStated { text } => (s("What would put it right, in their words"), text.clone()),
         EventKind::Escalated { to, reason } => (format!("Escalated to {to}"), reason.clone()),
         EventKind::OptionsOffered { options } => (
             s("Two options offered"),
-            options
-                .iter()
-                .enumerate()
-                .map(|(i, o)| format!("{}. {o}", i + 1))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            options.iter().enumerate().map(|(i, o)| format!("{}. {o}", i + 1)).collect::<Vec<_>>().join("\n"),
         ),
-        EventKind::OptionChosen { option } => {
-            (format!("The customer chose option {option}"), String::new())
-        }
-        EventKind::AlternativeProposed { text } => {
-            (s("The customer proposed their own solution"), text.clone())
-        }
+        EventKind::OptionChosen { option } => (format!("The customer chose option {option}"), String::new()),
+        EventKind::AlternativeProposed { text } => (s("The customer proposed their own solution"), text.clone()),
         EventKind::AlternativeAccepted => (s("Their solution was accepted"), String::new()),
-        EventKind::GestureRecorded {
-            gesture,
-            description,
-            cost_minor,
-            currency,
-        } => (
+        EventKind::GestureRecorded { gesture, description, cost_minor, currency } => (
             format!("Gesture: {gesture}"),
-            format!(
-                "{description} (cost {})",
-                super::filters::money(*cost_minor, Some(currency.clone()))
-            ),
+            format!("{description} (cost {})", super::filters::money(*cost_minor, Some(currency.clone()))),
         ),
-        EventKind::FixPromised { what, due } => (
-            format!(
-                "Fix promised by {}",
-                super::filters::when(rfc3339(*due).into())
-            ),
-            what.clone(),
-        ),
+        EventKind::FixPromised { what, due } => {
+            (format!("Fix promised by {}", super::filters::when(rfc3339(*due).into())), what.clone())
+        }
         EventKind::FixDone { note } => (s("Fixed"), note.clone()),
         EventKind::ProblemLinked { problem_id } => (
             s("Linked to a root cause"),
-            format!("Problem #{problem_id}"),
+            names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}")),
         ),
         EventKind::FollowUpScheduled { due, channel } => (
-            format!(
-                "Follow-up by {channel} scheduled for {}",
-                super::filters::when(rfc3339(*due).into())
-            ),
+            format!("Follow-up by {channel} scheduled for {}", super::filters::when(rfc3339(*due).into())),
             String::new(),
         ),
-        EventKind::FollowUpRecorded {
-            satisfaction,
-            words,
-        } => (
-            format!("Follow-up: satisfaction {satisfaction} of 5"),
-            words.clone(),
-        ),
+        EventKind::FollowUpRecorded { satisfaction, words } => {
+            (format!("Follow-up: satisfaction {satisfaction} of 5"), words.clone())
+        }
         EventKind::WatchSet => (s("On the watch list for the next order"), String::new()),
         EventKind::NextTimeRecorded { note } => (s("Next time"), note.clone()),
-        EventKind::StepSkipped { step, reason } => {
-            (format!("Skipped: {}", step.title()), reason.clone())
-        }
+        EventKind::StepSkipped { step, reason } => (format!("Skipped: {}", step.title()), reason.clone()),
         EventKind::NoteAdded { text } => (s("Internal note"), text.clone()),
         EventKind::Assigned { owner_id } => (
             s("Owner changed"),
-            owner_id
-                .map(|id| format!("Assigned to user #{id}"))
-                .unwrap_or_else(|| s("Unassigned")),
+            match owner_id {
+                Some(id) => {
+                    format!("Assigned to {}", names.users.get(id).cloned().unwrap_or_else(|| format!("user #{id}")))
+                }
+                None => s("Unassigned"),
+            },
         ),
         EventKind::OutcomeRecorded { outcome, reason } => (
             match outcome {
@@ -163,10 +134,7 @@ async fn case_context(
 ) -> Result<minijinja::Value, PageError> {
     let (case, events) = state.store.case_with_timeline(id).await?;
     let customer = state.store.customer(case.customer_id).await?;
-    let transactions = state
-        .store
-        .customer_transactions(case.customer_id, 10)
-        .await?;
+    let transactions = state.store.customer_transactions(case.customer_id, 10).await?;
     let users = state.store.list_users().await?;
     let problems = state.store.list_problems(100).await?;
     let name_of = |actor: &Actor| match actor {
@@ -177,6 +145,10 @@ async fn case_context(
             .unwrap_or_else(|| format!("user #{user_id}")),
         Actor::Customer => customer.name.clone(),
         Actor::System => "Amends".to_owned(),
+    };
+    let names = Names {
+        users: users.iter().map(|u| (u.id, u.name.clone())).collect(),
+        problems: problems.iter().map(|p| (p.id, p.title.clone())).collect(),
     };
     let now = OffsetDateTime::now_utc();
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
@@ -196,7 +168,7 @@ async fn case_context(
         .iter()
         .rev()
         .map(|e| {
-            let (title, text) = describe(&e.event.kind);
+            let (title, text) = describe(&e.event.kind, &names);
             TimelineItem {
                 at: rfc3339(e.event.at),
                 who: name_of(&e.event.actor),
@@ -227,10 +199,7 @@ async fn case_context(
         EventKind::AlternativeProposed { text } => Some(text.clone()),
         _ => None,
     });
-    let owner = case
-        .owner_id
-        .and_then(|id| users.iter().find(|u| u.id == id))
-        .map(|u| u.name.clone());
+    let owner = case.owner_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone());
     let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
     Ok(minijinja::context! {
         layout => session.layout(),
@@ -264,18 +233,12 @@ pub async fn page(
 
 fn parse_when(value: Option<String>, what: &str) -> Result<OffsetDateTime, String> {
     let value = value.ok_or_else(|| format!("Give {what}."))?;
-    PrimitiveDateTime::parse(
-        &value,
-        format_description!("[year]-[month]-[day]T[hour]:[minute]"),
-    )
-    .or_else(|_| {
-        PrimitiveDateTime::parse(
-            &value,
-            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
-        )
-    })
-    .map(PrimitiveDateTime::assume_utc)
-    .map_err(|_| format!("{value:?} is not a date and time."))
+    PrimitiveDateTime::parse(&value, format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+        .or_else(|_| {
+            PrimitiveDateTime::parse(&value, format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"))
+        })
+        .map(PrimitiveDateTime::assume_utc)
+        .map_err(|_| format!("{value:?} is not a date and time."))
 }
 
 /// "12", "12.5", "12,50" in major units to minor units.
@@ -283,52 +246,28 @@ fn parse_money(value: Option<String>) -> Result<i64, String> {
     let value = value.unwrap_or_else(|| "0".to_owned()).replace(',', ".");
     let (whole, frac) = value.split_once('.').unwrap_or((&value, ""));
     let frac = format!("{frac:0<2}");
-    match (
-        whole.parse::<i64>(),
-        frac.get(..2).and_then(|f| f.parse::<i64>().ok()),
-        frac.len() <= 2,
-    ) {
+    match (whole.parse::<i64>(), frac.get(..2).and_then(|f| f.parse::<i64>().ok()), frac.len() <= 2) {
         (Ok(w), Some(f), true) if w >= 0 => Ok(w * 100 + f),
         _ => Err(format!("{value:?} is not an amount such as 12.50.")),
     }
 }
 
 /// The event a step form asks for, or a sentence saying what is wrong with the form.
-fn event_from_form(
-    action: &str,
-    f: &HashMap<String, String>,
-    session: &StaffSession,
-) -> Result<EventKind, String> {
+fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSession) -> Result<EventKind, String> {
     let text = |name: &str| field(f, name).unwrap_or_default();
     Ok(match action {
-        "restatement" => EventKind::RestatementWritten {
-            text: text("restatement"),
-        },
+        "restatement" => EventKind::RestatementWritten { text: text("restatement") },
         "confirm" => EventKind::RestatementConfirmed { by_customer: false },
-        "correct" => EventKind::RestatementCorrected {
-            correction: text("correction"),
-        },
-        "apology" => EventKind::Apologised {
-            text: text("apology"),
-        },
-        "escalate" => EventKind::Escalated {
-            to: text("escalate_to"),
-            reason: text("escalate_reason"),
-        },
+        "correct" => EventKind::RestatementCorrected { correction: text("correction") },
+        "apology" => EventKind::Apologised { text: text("apology") },
+        "escalate" => EventKind::Escalated { to: text("escalate_to"), reason: text("escalate_reason") },
         "offer" => EventKind::OptionsOffered {
-            options: ["option1", "option2", "option3"]
-                .iter()
-                .filter_map(|n| field(f, n))
-                .collect(),
+            options: ["option1", "option2", "option3"].iter().filter_map(|n| field(f, n)).collect(),
         },
-        "choose" => EventKind::OptionChosen {
-            option: text("option")
-                .parse()
-                .map_err(|_| "Pick option 1 or 2.".to_owned())?,
-        },
-        "alternative" => EventKind::AlternativeProposed {
-            text: text("alternative"),
-        },
+        "choose" => {
+            EventKind::OptionChosen { option: text("option").parse().map_err(|_| "Pick option 1 or 2.".to_owned())? }
+        }
+        "alternative" => EventKind::AlternativeProposed { text: text("alternative") },
         "accept_alternative" => EventKind::AlternativeAccepted,
         "gesture" => EventKind::GestureRecorded {
             gesture: text("gesture"),
@@ -341,14 +280,9 @@ fn event_from_form(
             if due <= OffsetDateTime::now_utc() {
                 return Err("A promise is for a time still to come.".to_owned());
             }
-            EventKind::FixPromised {
-                what: text("fix_what"),
-                due,
-            }
+            EventKind::FixPromised { what: text("fix_what"), due }
         }
-        "fixed" => EventKind::FixDone {
-            note: text("fix_note"),
-        },
+        "fixed" => EventKind::FixDone { note: text("fix_note") },
         "schedule_follow_up" => EventKind::FollowUpScheduled {
             due: parse_when(field(f, "follow_up_due"), "when to follow up")?,
             channel: text("follow_up_channel"),
@@ -360,13 +294,9 @@ fn event_from_form(
             words: text("follow_up_words"),
         },
         "watch" => EventKind::WatchSet,
-        "next_time" => EventKind::NextTimeRecorded {
-            note: text("next_time_note"),
-        },
+        "next_time" => EventKind::NextTimeRecorded { note: text("next_time_note") },
         "skip" => EventKind::StepSkipped {
-            step: text("skip_step")
-                .parse::<Step>()
-                .map_err(|_| "Choose the step to skip.".to_owned())?,
+            step: text("skip_step").parse::<Step>().map_err(|_| "Choose the step to skip.".to_owned())?,
             reason: text("skip_reason"),
         },
         "note" => EventKind::NoteAdded { text: text("note") },
@@ -374,21 +304,14 @@ fn event_from_form(
             owner_id: match text("owner").as_str() {
                 "" => None,
                 "me" => Some(session.user.id),
-                id => Some(
-                    id.parse()
-                        .map_err(|_| "Choose someone from the list.".to_owned())?,
-                ),
+                id => Some(id.parse().map_err(|_| "Choose someone from the list.".to_owned())?),
             },
         },
         "outcome" => EventKind::OutcomeRecorded {
-            outcome: text("outcome")
-                .parse()
-                .map_err(|_| "Choose retained or lost.".to_owned())?,
+            outcome: text("outcome").parse().map_err(|_| "Choose retained or lost.".to_owned())?,
             reason: text("outcome_reason"),
         },
-        "reopen" => EventKind::Reopened {
-            reason: text("reopen_reason"),
-        },
+        "reopen" => EventKind::Reopened { reason: text("reopen_reason") },
         _ => return Err("That is not a step of the playbook.".to_owned()),
     })
 }
@@ -398,9 +321,7 @@ pub async fn take_step(
     Path((id, action)): Path<(String, String)>,
     posted: Posted<super::login::Nothing>,
 ) -> Result<Response, PageError> {
-    let Posted {
-        session, fields, ..
-    } = posted;
+    let Posted { session, fields, .. } = posted;
     let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
     if action == "reopen" {
         session.require(Role::Manager)?;
@@ -412,35 +333,15 @@ pub async fn take_step(
         event_from_form(&action, &fields, &session)
     };
     let result = match kind {
-        Ok(kind) => state
-            .store
-            .record_event(
-                id,
-                Actor::Staff {
-                    user_id: session.user.id,
-                },
-                kind,
-                version,
-            )
-            .await
-            .map(|_| ()),
-        Err(message) => Err(StoreError::Conflict {
-            field: None,
-            message,
-        }),
+        Ok(kind) => {
+            state.store.record_event(id, Actor::Staff { user_id: session.user.id }, kind, version).await.map(|_| ())
+        }
+        Err(message) => Err(StoreError::Conflict { field: None, message }),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?done={action}#playbook")).into_response()),
         Err(StoreError::Refused(refusal)) => {
-            refused(
-                &state,
-                &session,
-                id,
-                refusal.message,
-                fields,
-                StatusCode::CONFLICT,
-            )
-            .await
+            refused(&state, &session, id, refusal.message, fields, StatusCode::CONFLICT).await
         }
         Err(StoreError::Conflict { message, .. }) => {
             refused(&state, &session, id, message, fields, StatusCode::CONFLICT).await
@@ -468,20 +369,13 @@ async fn link_problem(
     if let Some(title) = field(f, "new_problem") {
         let problem = state
             .store
-            .create_problem(
-                &title,
-                &field(f, "description").unwrap_or_default(),
-                session.user.id,
-            )
+            .create_problem(&title, &field(f, "description").unwrap_or_default(), session.user.id)
             .await
             .map_err(|_| "The problem could not be saved; try again.".to_owned())?;
-        return Ok(EventKind::ProblemLinked {
-            problem_id: problem.id,
-        });
+        return Ok(EventKind::ProblemLinked { problem_id: problem.id });
     }
-    let problem_id = field(f, "problem_id")
-        .and_then(|p| p.parse().ok())
-        .ok_or("Choose a problem or name a new one.")?;
+    let problem_id =
+        field(f, "problem_id").and_then(|p| p.parse().ok()).ok_or("Choose a problem or name a new one.")?;
     Ok(EventKind::ProblemLinked { problem_id })
 }
 
@@ -491,11 +385,29 @@ async fn refused(
     session: &StaffSession,
     id: i64,
     message: String,
-    draft: HashMap<String, String>,
+    mut draft: HashMap<String, String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
+    let stale = message.contains("changed since you loaded it");
+    let message = if stale {
+        "Someone else changed this case while you were writing. Read what changed in the timeline below.".to_owned()
+    } else {
+        sentence(&message)
+    };
+    // The form's version is the one loaded; sending again applies the draft to the case as it is now.
+    draft.remove("version");
     let ctx = case_context(state, session, id, Some(message), draft).await?;
+    let ctx = minijinja::context! { stale, ..ctx };
     Ok((status, render("case.html", ctx)?).into_response())
+}
+
+/// A refusal as a sentence: capitalised, with a full stop.
+fn sentence(message: &str) -> String {
+    let mut text = super::login::capitalise(message.trim());
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
 }
 
 #[derive(Deserialize)]
@@ -513,34 +425,20 @@ pub async fn new_form(
         None => None,
     };
     let draft: HashMap<String, String> = HashMap::new();
-    Ok(render(
-        "case_new.html",
-        minijinja::context! { layout => session.layout(), customer, draft },
-    )?
-    .into_response())
+    Ok(render("case_new.html", minijinja::context! { layout => session.layout(), customer, draft })?.into_response())
 }
 
 pub async fn create(
     State(state): State<AppState>,
     posted: Posted<super::login::Nothing>,
 ) -> Result<Response, PageError> {
-    let Posted {
-        session, fields, ..
-    } = posted;
+    let Posted { session, fields, .. } = posted;
     match new_case_from_form(&fields, &session) {
         Ok(new) => match state.store.open_case(new).await {
             Ok((case, _)) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
-            Err(StoreError::Conflict { message, .. }) => {
-                new_form_again(&state, &session, fields, message).await
-            }
+            Err(StoreError::Conflict { message, .. }) => new_form_again(&state, &session, fields, message).await,
             Err(StoreError::NotFound(what)) => {
-                new_form_again(
-                    &state,
-                    &session,
-                    fields,
-                    format!("That {what} does not exist."),
-                )
-                .await
+                new_form_again(&state, &session, fields, format!("That {what} does not exist.")).await
             }
             Err(e) => Err(e.into()),
         },
@@ -558,47 +456,33 @@ async fn new_form_again(
         Some(id) => Some(state.store.customer(id).await?),
         None => None,
     };
-    let page = render(
-        "case_new.html",
-        minijinja::context! { layout => session.layout(), customer, draft, error },
-    )?;
+    let page = render("case_new.html", minijinja::context! { layout => session.layout(), customer, draft, error })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-fn new_case_from_form(
-    f: &HashMap<String, String>,
-    session: &StaffSession,
-) -> Result<NewCase, String> {
+fn new_case_from_form(f: &HashMap<String, String>, session: &StaffSession) -> Result<NewCase, String> {
     let customer = match field(f, "customer_id") {
-        Some(id) => CustomerRef::Existing(
-            id.parse()
-                .map_err(|_| "Choose the customer again.".to_owned())?,
-        ),
+        Some(id) => CustomerRef::Existing(id.parse().map_err(|_| "Choose the customer again.".to_owned())?),
         None => CustomerRef::Details(customer_from_form(f)?),
     };
     // The customer's words are kept exactly as typed, untrimmed.
     let words = f.get("body").cloned().unwrap_or_default();
     Ok(NewCase {
         customer,
-        channel: field(f, "channel")
-            .unwrap_or_else(|| "phone".into())
-            .parse::<Channel>()
-            .map_err(|e| e.to_string())?,
+        channel: field(f, "channel").unwrap_or_else(|| "phone".into()).parse::<Channel>().map_err(|e| e.to_string())?,
         severity: field(f, "severity")
             .unwrap_or_else(|| "normal".into())
             .parse::<Severity>()
             .map_err(|e| e.to_string())?,
-        subject: amends_domain::case::parse_subject(field(f, "subject").as_deref())
-            .map_err(|e| e.to_string())?,
-        body: Complaint::parse(words)
-            .map_err(|e| format!("{}.", super::login::capitalise(&e.to_string())))?,
+        subject: amends_domain::case::parse_subject(field(f, "subject").as_deref()).map_err(|e| e.to_string())?,
+        body: Complaint::parse(words).map_err(|e| format!("{}.", super::login::capitalise(&e.to_string())))?,
         wish: field(f, "wish"),
         order_ref: field(f, "order_ref"),
         category: None,
         tags: Vec::new(),
-        actor: Actor::Staff {
-            user_id: session.user.id,
-        },
+        acknowledge: true,
+        attachments: Vec::new(),
+        actor: Actor::Staff { user_id: session.user.id },
     })
 }
 

@@ -22,12 +22,8 @@ pub(crate) fn customer_from_form(f: &HashMap<String, String>) -> Result<NewCusto
     Ok(NewCustomer {
         name: CustomerName::parse(f.get("name").map(String::as_str).unwrap_or(""))
             .map_err(|e| format!("{}.", super::login::capitalise(&e.to_string())))?,
-        email: field(f, "email")
-            .map(|e| CustomerEmail::parse(&e))
-            .transpose()
-            .map_err(|e| format!("{e}."))?,
-        phone: parse_phone(f.get("phone").map(String::as_str).unwrap_or(""))
-            .map_err(|e| format!("{e}."))?,
+        email: field(f, "email").map(|e| CustomerEmail::parse(&e)).transpose().map_err(|e| format!("{e}."))?,
+        phone: parse_phone(f.get("phone").map(String::as_str).unwrap_or("")).map_err(|e| format!("{e}."))?,
         external_id: field(f, "external_id"),
         postal_address: field(f, "postal_address"),
         notes: field(f, "notes").unwrap_or_default(),
@@ -45,24 +41,15 @@ pub async fn list(
     session: StaffSession,
     Params(query): Params<ListQuery>,
 ) -> Result<impl IntoResponse, PageError> {
-    let (customers, next_cursor) = state
-        .store
-        .list_customers(query.q.as_deref(), query.cursor.as_deref(), 50)
-        .await?;
+    let (customers, next_cursor) = state.store.list_customers(query.q.as_deref(), query.cursor.as_deref(), 50).await?;
     let next_link = next_cursor.map(|c| {
         let mut params = vec![("cursor", c)];
         if let Some(q) = &query.q {
             params.push(("q", q.clone()));
         }
-        format!(
-            "/customers?{}",
-            serde_urlencoded::to_string(params).unwrap_or_default()
-        )
+        format!("/customers?{}", serde_urlencoded::to_string(params).unwrap_or_default())
     });
-    render(
-        "customers.html",
-        minijinja::context! { layout => session.layout(), customers, q => query.q, next_link },
-    )
+    render("customers.html", minijinja::context! { layout => session.layout(), customers, q => query.q, next_link })
 }
 
 pub async fn page(
@@ -72,36 +59,19 @@ pub async fn page(
 ) -> Result<impl IntoResponse, PageError> {
     let id = id_from(&id, "customer").map_err(|_| PageError::NotFound("customer"))?;
     let customer = state.store.customer(id).await?;
-    let (cases, _) = state
-        .store
-        .list_cases(&CaseFilter {
-            customer_id: Some(id),
-            limit: 100,
-            ..CaseFilter::default()
-        })
-        .await?;
+    let (cases, _) =
+        state.store.list_cases(&CaseFilter { customer_id: Some(id), limit: 100, ..CaseFilter::default() }).await?;
     let transactions = state.store.customer_transactions(id, 50).await?;
-    render(
-        "customer.html",
-        minijinja::context! { layout => session.layout(), customer, cases, transactions },
-    )
+    render("customer.html", minijinja::context! { layout => session.layout(), customer, cases, transactions })
 }
 
 pub async fn new_form(session: StaffSession) -> Result<impl IntoResponse, PageError> {
     let draft: HashMap<String, String> = HashMap::new();
-    render(
-        "customer_form.html",
-        minijinja::context! { layout => session.layout(), draft },
-    )
+    render("customer_form.html", minijinja::context! { layout => session.layout(), draft })
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    posted: Posted<Nothing>,
-) -> Result<Response, PageError> {
-    let Posted {
-        session, fields, ..
-    } = posted;
+pub async fn create(State(state): State<AppState>, posted: Posted<Nothing>) -> Result<Response, PageError> {
+    let Posted { session, fields, .. } = posted;
     let error = match customer_from_form(&fields) {
         Ok(c) => match state.store.create_customer(&c).await {
             Ok(made) => return Ok(Redirect::to(&format!("/customers/{}", made.id)).into_response()),
@@ -110,10 +80,8 @@ pub async fn create(
         },
         Err(message) => message,
     };
-    let page = render(
-        "customer_form.html",
-        minijinja::context! { layout => session.layout(), draft => fields, error },
-    )?;
+    let page =
+        render("customer_form.html", minijinja::context! { layout => session.layout(), draft => fields, error })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -128,16 +96,10 @@ pub async fn edit_form(
         ("name", customer.name.clone()),
         ("email", customer.email.clone().unwrap_or_default()),
         ("phone", customer.phone.clone().unwrap_or_default()),
-        (
-            "postal_address",
-            customer.postal_address.clone().unwrap_or_default(),
-        ),
+        ("postal_address", customer.postal_address.clone().unwrap_or_default()),
         ("notes", customer.notes.clone()),
     ]);
-    render(
-        "customer_form.html",
-        minijinja::context! { layout => session.layout(), customer, draft },
-    )
+    render("customer_form.html", minijinja::context! { layout => session.layout(), customer, draft })
 }
 
 pub async fn update(
@@ -145,16 +107,13 @@ pub async fn update(
     Path(id): Path<String>,
     posted: Posted<Nothing>,
 ) -> Result<Response, PageError> {
-    let Posted {
-        session, fields, ..
-    } = posted;
+    let Posted { session, fields, .. } = posted;
     let id = id_from(&id, "customer").map_err(|_| PageError::NotFound("customer"))?;
     let patch = match fields.get("watch").map(String::as_str) {
         // The watch toggle posts only this field.
-        Some(w) if !fields.contains_key("name") => Ok(CustomerPatch {
-            watch: Some(w == "on"),
-            ..CustomerPatch::default()
-        }),
+        Some(w) if !fields.contains_key("name") => {
+            Ok(CustomerPatch { watch: Some(w == "on"), ..CustomerPatch::default() })
+        }
         _ => customer_from_form(&fields).map(|c| CustomerPatch {
             name: Some(c.name),
             email: Some(c.email),

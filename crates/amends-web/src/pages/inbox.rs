@@ -55,15 +55,8 @@ pub async fn page(
     let step_counts: Vec<StepCount> = Step::ALL
         .into_iter()
         .filter_map(|s| {
-            let count = counts
-                .iter()
-                .find(|(name, _)| name == s.as_str())
-                .map(|(_, n)| *n)?;
-            Some(StepCount {
-                step: s.as_str(),
-                title: s.title(),
-                count,
-            })
+            let count = counts.iter().find(|(name, _)| name == s.as_str()).map(|(_, n)| *n)?;
+            Some(StepCount { step: s.as_str(), title: s.title(), count })
         })
         .collect();
     let next_link = next_cursor.map(|c| {
@@ -74,19 +67,16 @@ pub async fn page(
         if let Some(s) = &q.step {
             query.push(("step", s.clone()));
         }
-        format!(
-            "/inbox?{}",
-            serde_urlencoded::to_string(query).unwrap_or_default()
-        )
+        format!("/inbox?{}", serde_urlencoded::to_string(query).unwrap_or_default())
     });
-    let now_text = now
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+    let step_titles: std::collections::HashMap<&str, &str> =
+        Step::ALL.into_iter().map(|s| (s.as_str(), s.title())).collect();
+    let now_text = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     render(
         "inbox.html",
         minijinja::context! {
             layout => session.layout(),
-            cases, step_counts, view, next_link, now => now_text,
+            cases, step_counts, step_titles, view, next_link, now => now_text,
             severity => q.severity, step => q.step, paged => q.cursor.is_some(),
         },
     )

@@ -8,9 +8,7 @@ use serde::Deserialize;
 
 use super::{PageError, Posted, StaffSession, render};
 use crate::AppState;
-use crate::auth::{
-    END_SESSION_COOKIE, Identity, SESSION_COOKIE, cookie_value, secret_hash, start_session,
-};
+use crate::auth::{END_SESSION_COOKIE, Identity, SESSION_COOKIE, cookie_value, secret_hash, start_session};
 use crate::json::Params;
 use crate::password::{hash_password, verify_password};
 
@@ -27,18 +25,11 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-pub async fn form(
-    identity: Option<axum::Extension<Identity>>,
-    Params(q): Params<Next>,
-) -> Result<Response, PageError> {
+pub async fn form(identity: Option<axum::Extension<Identity>>, Params(q): Params<Next>) -> Result<Response, PageError> {
     if identity.is_some() {
         return Ok(Redirect::to(safe_next(q.next.as_deref())).into_response());
     }
-    Ok(render(
-        "login.html",
-        minijinja::context! { next => safe_next(q.next.as_deref()) },
-    )?
-    .into_response())
+    Ok(render("login.html", minijinja::context! { next => safe_next(q.next.as_deref()) })?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -53,11 +44,7 @@ pub async fn submit(
     axum::Form(form): axum::Form<SignIn>,
 ) -> Result<Response, PageError> {
     let user = state.store.user_by_email(form.email.trim()).await?;
-    let matches = verify_password(
-        form.password,
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await;
+    let matches = verify_password(form.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     let Some(user) = user.filter(|u| matches && u.active) else {
         let page = render(
             "login.html",
@@ -65,14 +52,9 @@ pub async fn submit(
         )?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
     };
-    let (cookie, _) = start_session(&state, user.id)
-        .await
-        .map_err(|_| PageError::Internal)?;
+    let (cookie, _) = start_session(&state, user.id).await.map_err(|_| PageError::Internal)?;
     let mut response = Redirect::to(safe_next(form.next.as_deref())).into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|_| PageError::Internal)?,
-    );
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| PageError::Internal)?);
     Ok(response)
 }
 
@@ -88,18 +70,12 @@ pub async fn logout(
         state.store.delete_session(&secret_hash(session)).await?;
     }
     let mut response = Redirect::to("/login").into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static(END_SESSION_COOKIE),
-    );
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static(END_SESSION_COOKIE));
     Ok(response)
 }
 
 pub async fn password_form(session: StaffSession) -> Result<impl IntoResponse, PageError> {
-    render(
-        "password.html",
-        minijinja::context! { layout => session.layout() },
-    )
+    render("password.html", minijinja::context! { layout => session.layout() })
 }
 
 #[derive(Deserialize)]
@@ -114,45 +90,23 @@ pub async fn password_submit(
     posted: Posted<PasswordChange>,
 ) -> Result<Response, PageError> {
     let Posted { session, form, .. } = posted;
-    let problem = if !verify_password(
-        form.current_password,
-        Some(session.user.password_hash.clone()),
-    )
-    .await
-    {
+    let problem = if !verify_password(form.current_password, Some(session.user.password_hash.clone())).await {
         Some("The current password is wrong.".to_owned())
     } else if form.new_password != form.repeat_password {
         Some("The two new passwords differ.".to_owned())
     } else {
-        check_new_password(&form.new_password)
-            .err()
-            .map(|e| format!("{}.", capitalise(&e.to_string())))
+        check_new_password(&form.new_password).err().map(|e| format!("{}.", capitalise(&e.to_string())))
     };
     if let Some(error) = problem {
-        let page = render(
-            "password.html",
-            minijinja::context! { layout => session.layout(), error },
-        )?;
+        let page = render("password.html", minijinja::context! { layout => session.layout(), error })?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let hash = hash_password(form.new_password)
-        .await
-        .map_err(|_| PageError::Internal)?;
-    state
-        .store
-        .set_password_hash(session.user.id, &hash)
-        .await?;
-    Ok(render(
-        "password.html",
-        minijinja::context! { layout => session.layout(), saved => true },
-    )?
-    .into_response())
+    let hash = hash_password(form.new_password).await.map_err(|_| PageError::Internal)?;
+    state.store.set_password_hash(session.user.id, &hash).await?;
+    Ok(render("password.html", minijinja::context! { layout => session.layout(), saved => true })?.into_response())
 }
 
 pub(crate) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -37,23 +37,14 @@ pub fn router() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/inbox") }))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
-        .route(
-            "/account/password",
-            get(login::password_form).post(login::password_submit),
-        )
+        .route("/account/password", get(login::password_form).post(login::password_submit))
         .route("/inbox", get(inbox::page))
         .route("/cases/new", get(case::new_form).post(case::create))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/steps/{action}", post(case::take_step))
         .route("/customers", get(customers::list))
-        .route(
-            "/customers/new",
-            get(customers::new_form).post(customers::create),
-        )
-        .route(
-            "/customers/{id}",
-            get(customers::page).post(customers::update),
-        )
+        .route("/customers/new", get(customers::new_form).post(customers::create))
+        .route("/customers/{id}", get(customers::page).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit_form))
         .route("/search", get(search::page))
         .route("/admin/users", get(admin::users).post(admin::invite))
@@ -82,31 +73,21 @@ fn environment() -> &'static Environment<'static> {
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("login.html", include_str!("../../templates/login.html")),
-    (
-        "password.html",
-        include_str!("../../templates/password.html"),
-    ),
+    ("password.html", include_str!("../../templates/password.html")),
     ("inbox.html", include_str!("../../templates/inbox.html")),
     ("case.html", include_str!("../../templates/case.html")),
-    (
-        "case_new.html",
-        include_str!("../../templates/case_new.html"),
-    ),
-    (
-        "customers.html",
-        include_str!("../../templates/customers.html"),
-    ),
-    (
-        "customer.html",
-        include_str!("../../templates/customer.html"),
-    ),
-    (
-        "customer_form.html",
-        include_str!("../../templates/customer_form.html"),
-    ),
+    ("case_new.html", include_str!("../../templates/case_new.html")),
+    ("customers.html", include_str!("../../templates/customers.html")),
+    ("customer.html", include_str!("../../templates/customer.html")),
+    ("customer_form.html", include_str!("../../templates/customer_form.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("users.html", include_str!("../../templates/users.html")),
     ("error.html", include_str!("../../templates/error.html")),
+    ("public.html", include_str!("../../templates/public.html")),
+    ("public_message.html", include_str!("../../templates/public_message.html")),
+    ("complain.html", include_str!("../../templates/complain.html")),
+    ("complain_done.html", include_str!("../../templates/complain_done.html")),
+    ("link.html", include_str!("../../templates/link.html")),
 ];
 
 mod filters {
@@ -126,14 +107,7 @@ mod filters {
     pub fn money(minor: i64, currency: Option<String>) -> String {
         let sign = if minor < 0 { "-" } else { "" };
         let abs = minor.unsigned_abs();
-        format!(
-            "{sign}{}.{:02} {}",
-            abs / 100,
-            abs % 100,
-            currency.unwrap_or_default()
-        )
-        .trim_end()
-        .to_owned()
+        format!("{sign}{}.{:02} {}", abs / 100, abs % 100, currency.unwrap_or_default()).trim_end().to_owned()
     }
 
     /// The first `chars` characters of a text on one line, with an ellipsis when cut.
@@ -149,24 +123,16 @@ mod filters {
     /// Escapes a search snippet, then turns its match markers into `<mark>`.
     pub fn marked(snippet: String) -> Value {
         let escaped = minijinja::HtmlEscape(&snippet).to_string();
-        Value::from_safe_string(
-            escaped
-                .replace(MARK_START, "<mark>")
-                .replace(MARK_END, "</mark>"),
-        )
+        Value::from_safe_string(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
     }
 }
 
 /// Renders a template with `context`; a missing or broken template is a 500.
 pub(crate) fn render(name: &str, context: impl Serialize) -> Result<Html<String>, PageError> {
-    environment()
-        .get_template(name)
-        .and_then(|t| t.render(context))
-        .map(Html)
-        .map_err(|e| {
-            tracing::error!(template = name, error = %e, "rendering failed");
-            PageError::Internal
-        })
+    environment().get_template(name).and_then(|t| t.render(context)).map(Html).map_err(|e| {
+        tracing::error!(template = name, error = %e, "rendering failed");
+        PageError::Internal
+    })
 }
 
 /// Why a page could not be shown.
@@ -184,9 +150,7 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => PageError::NotFound(what),
-            StoreError::BadCursor => {
-                PageError::BadForm("that page link is not valid any more".into())
-            }
+            StoreError::BadCursor => PageError::BadForm("that page link is not valid any more".into()),
             other if other.is_temporary() => PageError::Unavailable,
             StoreError::WriterStopped => PageError::Unavailable,
             other => {
@@ -194,6 +158,13 @@ impl From<StoreError> for PageError {
                 PageError::Internal
             }
         }
+    }
+}
+
+impl PageError {
+    /// The error as a page for a customer: the same words, without the staff layout.
+    pub fn into_response_public(self) -> Response {
+        self.into_response()
     }
 }
 
@@ -205,11 +176,7 @@ impl IntoResponse for PageError {
                 return Redirect::to(&target).into_response();
             }
             PageError::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why),
-            PageError::NotFound(what) => (
-                StatusCode::NOT_FOUND,
-                "Not found",
-                format!("That {what} does not exist."),
-            ),
+            PageError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", format!("That {what} does not exist.")),
             PageError::BadForm(why) => (StatusCode::BAD_REQUEST, "Please check the form", why),
             PageError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -232,9 +199,7 @@ impl IntoResponse for PageError {
 }
 
 pub(crate) fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)])
-        .map(|q| q[1..].to_owned())
-        .unwrap_or_default()
+    serde_urlencoded::to_string([("", s)]).map(|q| q[1..].to_owned()).unwrap_or_default()
 }
 
 /// A signed-in staff member on a page, with the session's CSRF token for its forms.
@@ -249,10 +214,7 @@ impl StaffSession {
         if self.user.role.at_least(role) {
             Ok(())
         } else {
-            Err(PageError::Forbidden(format!(
-                "This page is for the {role} role; you are {}.",
-                self.user.role
-            )))
+            Err(PageError::Forbidden(format!("This page is for the {role} role; you are {}.", self.user.role)))
         }
     }
 
@@ -276,9 +238,7 @@ pub struct Layout<'a> {
 }
 
 fn path_of(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "/".to_owned())
+    uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".to_owned())
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for StaffSession {
@@ -286,16 +246,10 @@ impl<S: Send + Sync> FromRequestParts<S> for StaffSession {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<Identity>() {
-            Some(Identity {
-                user,
-                via: Via::Session { csrf_token },
-            }) => Ok(StaffSession {
-                user: user.clone(),
-                csrf: csrf_token.clone(),
-            }),
-            _ => Err(PageError::SignIn {
-                next: path_of(&parts.uri),
-            }),
+            Some(Identity { user, via: Via::Session { csrf_token } }) => {
+                Ok(StaffSession { user: user.clone(), csrf: csrf_token.clone() })
+            }
+            _ => Err(PageError::SignIn { next: path_of(&parts.uri) }),
         }
     }
 }
@@ -325,23 +279,17 @@ where
         let sent = fields.get("csrf").map(String::as_str).unwrap_or("");
         if !same_secret(sent, &session.csrf) {
             return Err(PageError::Forbidden(
-                "This form is out of date or did not come from Amends (CSRF check). Reload the page and try again.".into(),
+                "This form is out of date or did not come from Amends (CSRF check). Reload the page and try again."
+                    .into(),
             ));
         }
         let form = serde_urlencoded::from_bytes(&bytes)
             .map_err(|e| PageError::BadForm(format!("The form is incomplete: {e}.")))?;
-        Ok(Posted {
-            session,
-            form,
-            fields,
-        })
+        Ok(Posted { session, form, fields })
     }
 }
 
 /// A form field, trimmed, or None when empty.
 pub(crate) fn field(fields: &HashMap<String, String>, name: &str) -> Option<String> {
-    fields
-        .get(name)
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    fields.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }

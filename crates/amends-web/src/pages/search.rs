@@ -28,18 +28,9 @@ pub async fn page(
         if let Some(r) = reference
             && let Ok(case) = state.store.case(r.case_id()).await
         {
-            hits.insert(
-                0,
-                amends_store::CaseHit {
-                    case,
-                    snippet: String::new(),
-                },
-            );
+            hits.insert(0, amends_store::CaseHit { case, snippet: String::new() });
         }
         (customers, hits)
     };
-    render(
-        "search.html",
-        minijinja::context! { layout => session.layout(), q, customers, hits },
-    )
+    render("search.html", minijinja::context! { layout => session.layout(), q, customers, hits })
 }

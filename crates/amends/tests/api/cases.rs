@@ -12,68 +12,30 @@ async fn a_complaint_walks_the_playbook_to_retained(app: TestApp) {
     let (_, agent) = app.staff("agent").await;
     let words = "  I ordered a birthday cake for Saturday.\nIt came on SUNDAY, squashed!!! 😡\r\n\tNever again?  ";
     let case = app.complaint(&agent, "ann@example.com", words).await;
-    assert_eq!(
-        case["body"], words,
-        "the customer's words are kept byte for byte"
-    );
+    assert_eq!(case["body"], words, "the customer's words are kept byte for byte");
     assert!(case["reference"].as_str().unwrap().starts_with("AM-"));
     assert_eq!(case["next_step"], "restate");
     let id = case["id"].as_i64().unwrap();
     let step = |path: &str| format!("/api/v1/cases/{id}/{path}");
-    let problem = app
-        .post(
-            "/api/v1/problems",
-            &agent,
-            json!({ "title": "Weekend deliveries slip" }),
-        )
-        .await
-        .expect(201);
+    let problem = app.post("/api/v1/problems", &agent, json!({ "title": "Weekend deliveries slip" })).await.expect(201);
     let in_two_days = "2099-01-02T10:00:00Z";
 
     let walk: Vec<(&str, Value, &str)> = vec![
-        (
-            "restatement",
-            json!({ "text": "Your cake arrived a day late and damaged." }),
-            "",
-        ),
+        ("restatement", json!({ "text": "Your cake arrived a day late and damaged." }), ""),
         ("restatement/confirm", json!({}), "apologise"),
-        (
-            "apology",
-            json!({ "text": "I am sorry. I accept all responsibility." }),
-            "offer",
-        ),
-        (
-            "offer",
-            json!({ "options": ["A new cake delivered today", "A full refund"] }),
-            "",
-        ),
+        ("apology", json!({ "text": "I am sorry. I accept all responsibility." }), "offer"),
+        ("offer", json!({ "options": ["A new cake delivered today", "A full refund"] }), ""),
         ("offer/choice", json!({ "option": 1 }), "gesture"),
         (
             "gesture",
             json!({ "gesture": "voucher", "description": "Coffee and cake for two", "cost_minor": 1200, "currency": "EUR" }),
             "fix",
         ),
-        (
-            "fix/promise",
-            json!({ "what": "Bake and deliver a new cake", "due": in_two_days }),
-            "",
-        ),
+        ("fix/promise", json!({ "what": "Bake and deliver a new cake", "due": in_two_days }), ""),
         ("fix/done", json!({ "note": "Delivered at 15:00" }), ""),
-        (
-            "prevent",
-            json!({ "problem_id": problem["id"] }),
-            "follow_up",
-        ),
-        (
-            "follow-up/schedule",
-            json!({ "due": "2099-01-05T10:00:00Z", "channel": "letter" }),
-            "follow_up",
-        ),
-        (
-            "follow-up",
-            json!({ "satisfaction": 5, "words": "Thank you, that was kind" }),
-            "watch",
-        ),
+        ("prevent", json!({ "problem_id": problem["id"] }), "follow_up"),
+        ("follow-up/schedule", json!({ "due": "2099-01-05T10:00:00Z", "channel": "letter" }), "follow_up"),
+        ("follow-up", json!({ "satisfaction": 5, "words": "Thank you, that was kind" }), "watch"),
         ("watch", json!({}), ""),
     ];
     let mut version = 1;
@@ -86,50 +48,23 @@ async fn a_complaint_walks_the_playbook_to_retained(app: TestApp) {
             assert_eq!(case["next_step"], next, "after {path}");
         }
         if path == "restatement" {
-            assert_eq!(
-                case["status"], "awaiting_customer",
-                "the customer confirms the restatement"
-            );
+            assert_eq!(case["status"], "awaiting_customer", "the customer confirms the restatement");
         }
     }
-    let watching = app
-        .get(&format!("/api/v1/cases/{id}"), &agent)
-        .await
-        .expect(200);
+    let watching = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
     assert_eq!(watching["status"], "watching");
-    let customer = app
-        .get(
-            &format!("/api/v1/customers/{}", watching["customer_id"]),
-            &agent,
-        )
-        .await
-        .expect(200);
+    let customer = app.get(&format!("/api/v1/customers/{}", watching["customer_id"]), &agent).await.expect(200);
     assert_eq!(customer["watch"], true, "the customer is on the watch list");
 
-    app.post(
-        &step("next-time"),
-        &agent,
-        json!({ "note": "Ordered again; delivered early with a card" }),
-    )
-    .await
-    .expect(200);
-    let done = app
-        .post(&step("outcome"), &agent, json!({ "outcome": "retained" }))
+    app.post(&step("next-time"), &agent, json!({ "note": "Ordered again; delivered early with a card" }))
         .await
         .expect(200);
+    let done = app.post(&step("outcome"), &agent, json!({ "outcome": "retained" })).await.expect(200);
     assert_eq!(done["case"]["status"], "retained");
     assert_eq!(done["case"]["next_step"], Value::Null);
 
-    let full = app
-        .get(&format!("/api/v1/cases/{id}"), &agent)
-        .await
-        .expect(200);
-    let kinds: Vec<&str> = full["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let full = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    let kinds: Vec<&str> = full["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
         [
@@ -150,286 +85,104 @@ async fn a_complaint_walks_the_playbook_to_retained(app: TestApp) {
             "outcome_recorded"
         ]
     );
-    assert!(
-        full["timeline"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["actor"]["type"] == "staff" && e["at"].is_string())
-    );
-    let statuses: Vec<&str> = full["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["status"].as_str().unwrap())
-        .collect();
-    assert!(
-        statuses.iter().all(|s| *s == "done" || *s == "not_needed"),
-        "{statuses:?}"
-    );
-    let problem = app
-        .get(&format!("/api/v1/problems/{}", problem["id"]), &agent)
-        .await
-        .expect(200);
+    assert!(full["timeline"].as_array().unwrap().iter().all(|e| e["actor"]["type"] == "staff" && e["at"].is_string()));
+    let statuses: Vec<&str> = full["steps"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert!(statuses.iter().all(|s| *s == "done" || *s == "not_needed"), "{statuses:?}");
+    let problem = app.get(&format!("/api/v1/problems/{}", problem["id"]), &agent).await.expect(200);
     assert_eq!(problem["case_count"], 1);
 }
 
 async fn every_refused_transition_names_its_rule(app: TestApp) {
     let (_, agent) = app.staff("agent").await;
     let (_, manager) = app.staff("manager").await;
-    let id = app
-        .complaint(&agent, "bo@example.com", "The plumber never came.")
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let id = app.complaint(&agent, "bo@example.com", "The plumber never came.").await["id"].as_i64().unwrap();
     let step = |path: &str| format!("/api/v1/cases/{id}/{path}");
     let two = json!({ "options": ["Come tomorrow at 8", "Refund the call-out fee"] });
 
     // Order rules: 409 with the rule and what is missing.
     let refused = [
-        (
-            "apology",
-            json!({ "text": "Sorry" }),
-            "apology_before_agreement",
-        ),
+        ("apology", json!({ "text": "Sorry" }), "apology_before_agreement"),
         ("offer", two.clone(), "options_before_confirmation"),
         ("offer/choice", json!({ "option": 1 }), "no_offer_to_choose"),
-        (
-            "offer/alternative",
-            json!({ "text": "Come today" }),
-            "no_offer_to_answer",
-        ),
-        (
-            "offer/alternative/accept",
-            json!({}),
-            "no_alternative_to_accept",
-        ),
-        (
-            "restatement/confirm",
-            json!({}),
-            "no_restatement_to_confirm",
-        ),
-        (
-            "restatement/correct",
-            json!({ "correction": "no" }),
-            "no_restatement_to_confirm",
-        ),
+        ("offer/alternative", json!({ "text": "Come today" }), "no_offer_to_answer"),
+        ("offer/alternative/accept", json!({}), "no_alternative_to_accept"),
+        ("restatement/confirm", json!({}), "no_restatement_to_confirm"),
+        ("restatement/correct", json!({ "correction": "no" }), "no_restatement_to_confirm"),
         (
             "gesture",
             json!({ "gesture": "voucher", "description": "x", "cost_minor": 100, "currency": "EUR" }),
             "gesture_before_offer",
         ),
-        (
-            "fix/promise",
-            json!({ "what": "Send the plumber", "due": "2099-01-01T08:00:00Z" }),
-            "fix_before_offer",
-        ),
+        ("fix/promise", json!({ "what": "Send the plumber", "due": "2099-01-01T08:00:00Z" }), "fix_before_offer"),
         ("fix/done", json!({}), "fix_without_promise"),
-        (
-            "prevent",
-            json!({ "problem_id": 1 }),
-            "prevent_before_agreement",
-        ),
-        (
-            "follow-up/schedule",
-            json!({ "due": "2099-01-01T08:00:00Z", "channel": "call" }),
-            "follow_up_before_fix",
-        ),
-        (
-            "follow-up",
-            json!({ "satisfaction": 3 }),
-            "follow_up_before_fix",
-        ),
+        ("prevent", json!({ "problem_id": 1 }), "prevent_before_agreement"),
+        ("follow-up/schedule", json!({ "due": "2099-01-01T08:00:00Z", "channel": "call" }), "follow_up_before_fix"),
+        ("follow-up", json!({ "satisfaction": 3 }), "follow_up_before_fix"),
         ("watch", json!({}), "watch_before_follow_up"),
         ("next-time", json!({ "note": "came back" }), "not_watching"),
-        (
-            "outcome",
-            json!({ "outcome": "retained" }),
-            "retained_with_open_steps",
-        ),
+        ("outcome", json!({ "outcome": "retained" }), "retained_with_open_steps"),
     ];
     for (path, body, expected) in refused {
-        let answer = app
-            .post(&step(path), &agent, body)
-            .await
-            .expect_error(409, "step_refused");
+        let answer = app.post(&step(path), &agent, body).await.expect_error(409, "step_refused");
         assert_eq!(rule(&answer), expected, "{path}: {answer}");
     }
-    let open_steps = app
-        .post(&step("outcome"), &agent, json!({ "outcome": "retained" }))
-        .await
-        .expect(409);
-    let missing: Vec<&str> = open_steps["missing"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m.as_str().unwrap())
-        .collect();
-    assert!(
-        missing.contains(&"restate") && missing.contains(&"watch"),
-        "{missing:?}"
-    );
+    let open_steps = app.post(&step("outcome"), &agent, json!({ "outcome": "retained" })).await.expect(409);
+    let missing: Vec<&str> = open_steps["missing"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    assert!(missing.contains(&"restate") && missing.contains(&"watch"), "{missing:?}");
 
     // Malformed steps: 422 with the rule.
     let invalid = [
-        (
-            "skip",
-            json!({ "step": "gesture", "reason": " " }),
-            "skip_needs_reason",
-        ),
-        (
-            "skip",
-            json!({ "step": "hear", "reason": "busy" }),
-            "hear_cannot_be_skipped",
-        ),
+        ("skip", json!({ "step": "gesture", "reason": " " }), "skip_needs_reason"),
+        ("skip", json!({ "step": "hear", "reason": "busy" }), "hear_cannot_be_skipped"),
         ("restatement", json!({ "text": "" }), "restatement_text"),
         ("outcome", json!({ "outcome": "lost" }), "lost_needs_reason"),
     ];
     for (path, body, expected) in invalid {
-        let answer = app
-            .post(&step(path), &agent, body)
-            .await
-            .expect_error(422, "invalid");
+        let answer = app.post(&step(path), &agent, body).await.expect_error(422, "invalid");
         assert_eq!(rule(&answer), expected, "{path}: {answer}");
     }
 
-    app.post(
-        &step("restatement"),
-        &agent,
-        json!({ "text": "The plumber missed the 9:00 visit." }),
-    )
-    .await
-    .expect(200);
-    app.post(&step("restatement/confirm"), &agent, json!({}))
-        .await
-        .expect(200);
-    let again = app
-        .post(&step("restatement"), &agent, json!({ "text": "x" }))
-        .await
-        .expect(409);
+    app.post(&step("restatement"), &agent, json!({ "text": "The plumber missed the 9:00 visit." })).await.expect(200);
+    app.post(&step("restatement/confirm"), &agent, json!({})).await.expect(200);
+    let again = app.post(&step("restatement"), &agent, json!({ "text": "x" })).await.expect(409);
     assert_eq!(rule(&again), "restatement_already_confirmed");
-    let early = app
-        .post(&step("offer"), &agent, two.clone())
-        .await
-        .expect(409);
+    let early = app.post(&step("offer"), &agent, two.clone()).await.expect(409);
     assert_eq!(rule(&early), "options_before_apology");
-    app.post(
-        &step("apology"),
-        &agent,
-        json!({ "text": "I'm sorry; this was our mistake." }),
-    )
-    .await
-    .expect(200);
-    let three = app
-        .post(
-            &step("offer"),
-            &agent,
-            json!({ "options": ["a", "b", "c"] }),
-        )
-        .await
-        .expect(422);
+    app.post(&step("apology"), &agent, json!({ "text": "I'm sorry; this was our mistake." })).await.expect(200);
+    let three = app.post(&step("offer"), &agent, json!({ "options": ["a", "b", "c"] })).await.expect(422);
     assert_eq!(rule(&three), "exactly_two_options");
-    let same = app
-        .post(&step("offer"), &agent, json!({ "options": ["a", "a"] }))
-        .await
-        .expect(422);
+    let same = app.post(&step("offer"), &agent, json!({ "options": ["a", "a"] })).await.expect(422);
     assert_eq!(rule(&same), "options_must_differ");
-    app.post(&step("offer"), &agent, two.clone())
-        .await
-        .expect(200);
-    let out_of_range = app
-        .post(&step("offer/choice"), &agent, json!({ "option": 3 }))
-        .await
-        .expect(422);
+    app.post(&step("offer"), &agent, two.clone()).await.expect(200);
+    let out_of_range = app.post(&step("offer/choice"), &agent, json!({ "option": 3 })).await.expect(422);
     assert_eq!(rule(&out_of_range), "option_out_of_range");
-    app.post(
-        &step("offer/alternative"),
-        &agent,
-        json!({ "text": "Come at 7 before work" }),
-    )
-    .await
-    .expect(200);
-    app.post(&step("offer/alternative/accept"), &agent, json!({}))
-        .await
-        .expect(200);
+    app.post(&step("offer/alternative"), &agent, json!({ "text": "Come at 7 before work" })).await.expect(200);
+    app.post(&step("offer/alternative/accept"), &agent, json!({})).await.expect(200);
     let settled = app.post(&step("offer"), &agent, two).await.expect(409);
     assert_eq!(rule(&settled), "offer_already_settled");
-    let resolved = app
-        .post(
-            &step("skip"),
-            &agent,
-            json!({ "step": "offer", "reason": "x" }),
-        )
-        .await
-        .expect(409);
+    let resolved = app.post(&step("skip"), &agent, json!({ "step": "offer", "reason": "x" })).await.expect(409);
     assert_eq!(rule(&resolved), "step_already_resolved");
-    let bad_satisfaction = app
-        .post(
-            &step("fix/promise"),
-            &agent,
-            json!({ "what": "Visit at 7", "due": "2099-01-01T07:00:00Z" }),
-        )
-        .await;
+    let bad_satisfaction =
+        app.post(&step("fix/promise"), &agent, json!({ "what": "Visit at 7", "due": "2099-01-01T07:00:00Z" })).await;
     bad_satisfaction.expect(200);
-    app.post(&step("fix/done"), &agent, json!({}))
-        .await
-        .expect(200);
-    let twice = app
-        .post(&step("fix/done"), &agent, json!({}))
-        .await
-        .expect(409);
+    app.post(&step("fix/done"), &agent, json!({})).await.expect(200);
+    let twice = app.post(&step("fix/done"), &agent, json!({})).await.expect(409);
     assert_eq!(rule(&twice), "fix_already_done");
-    let score = app
-        .post(&step("follow-up"), &agent, json!({ "satisfaction": 9 }))
-        .await
-        .expect(422);
+    let score = app.post(&step("follow-up"), &agent, json!({ "satisfaction": 9 })).await.expect(422);
     assert_eq!(rule(&score), "satisfaction_out_of_range");
 
     // Lost closes the case; only a manager reopens it.
-    let reopen_open = app
-        .post(&step("reopen"), &manager, json!({ "reason": "x" }))
-        .await
-        .expect(409);
+    let reopen_open = app.post(&step("reopen"), &manager, json!({ "reason": "x" })).await.expect(409);
     assert_eq!(rule(&reopen_open), "case_not_closed");
-    app.post(
-        &step("outcome"),
-        &agent,
-        json!({ "outcome": "lost", "reason": "moved to another town" }),
-    )
-    .await
-    .expect(200);
-    let closed = app
-        .post(
-            &step("notes"),
-            &agent,
-            json!({ "text": "left a voicemail" }),
-        )
+    app.post(&step("outcome"), &agent, json!({ "outcome": "lost", "reason": "moved to another town" }))
         .await
         .expect(200);
-    assert_eq!(
-        closed["case"]["status"], "lost",
-        "notes are still allowed on a closed case"
-    );
-    let after = app
-        .post(&step("watch"), &agent, json!({}))
-        .await
-        .expect(409);
+    let closed = app.post(&step("notes"), &agent, json!({ "text": "left a voicemail" })).await.expect(200);
+    assert_eq!(closed["case"]["status"], "lost", "notes are still allowed on a closed case");
+    let after = app.post(&step("watch"), &agent, json!({})).await.expect(409);
     assert_eq!(rule(&after), "case_closed");
-    app.post(
-        &step("reopen"),
-        &agent,
-        json!({ "reason": "they wrote back" }),
-    )
-    .await
-    .expect_error(403, "forbidden");
-    let reopened = app
-        .post(
-            &step("reopen"),
-            &manager,
-            json!({ "reason": "they wrote back" }),
-        )
-        .await
-        .expect(200);
+    app.post(&step("reopen"), &agent, json!({ "reason": "they wrote back" })).await.expect_error(403, "forbidden");
+    let reopened = app.post(&step("reopen"), &manager, json!({ "reason": "they wrote back" })).await.expect(200);
     assert_eq!(reopened["case"]["status"], "open");
 }
 
@@ -448,21 +201,12 @@ async fn serious_cases_are_escalated_first(app: TestApp) {
     let opened = &case["timeline"][0];
     assert_eq!(opened["escalate_because"][0], "severity is critical");
     // A second complaint from the same customer is a repeat: escalated too.
-    let repeat = app
-        .complaint(&agent, "CY@example.com", "And nobody called me back.")
-        .await;
-    assert_eq!(
-        repeat["customer_id"], case["customer_id"],
-        "found by email, whatever its case"
-    );
+    let repeat = app.complaint(&agent, "CY@example.com", "And nobody called me back.").await;
+    assert_eq!(repeat["customer_id"], case["customer_id"], "found by email, whatever its case");
     assert_eq!(repeat["escalation_required"], true);
     let id = case["id"].as_i64().unwrap();
     let escalated = app
-        .post(
-            &format!("/api/v1/cases/{id}/escalation"),
-            &agent,
-            json!({ "to": "owner", "reason": "health risk" }),
-        )
+        .post(&format!("/api/v1/cases/{id}/escalation"), &agent, json!({ "to": "owner", "reason": "health risk" }))
         .await
         .expect(200);
     assert_eq!(escalated["case"]["next_step"], "restate");
@@ -470,19 +214,10 @@ async fn serious_cases_are_escalated_first(app: TestApp) {
 
 async fn a_stale_writer_is_refused(app: TestApp) {
     let (_, agent) = app.staff("agent").await;
-    let id = app
-        .complaint(&agent, "di@example.com", "Room was not cleaned.")
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let id = app.complaint(&agent, "di@example.com", "Room was not cleaned.").await["id"].as_i64().unwrap();
     let path = format!("/api/v1/cases/{id}/notes");
     let first = app
-        .call(
-            reqwest::Method::POST,
-            &path,
-            Some(&agent),
-            Some(json!({ "text": "called the guest" })),
-        )
+        .call(reqwest::Method::POST, &path, Some(&agent), Some(json!({ "text": "called the guest" })))
         .await
         .expect(200);
     assert_eq!(first["case"]["version"], 2);
@@ -495,9 +230,7 @@ async fn a_stale_writer_is_refused(app: TestApp) {
         .send()
         .await
         .unwrap();
-    let stale = crate::helpers::answer(resp)
-        .await
-        .expect_error(409, "conflict");
+    let stale = crate::helpers::answer(resp).await.expect_error(409, "conflict");
     assert_eq!(stale["field"], "version");
     let resp = client
         .post(app.url(&path))
@@ -513,20 +246,9 @@ async fn a_stale_writer_is_refused(app: TestApp) {
 async fn lists_filter_and_page_with_cursors(app: TestApp) {
     let (agent_id, agent) = app.staff("agent").await;
     for i in 0..7 {
-        app.complaint(
-            &agent,
-            &format!("p{i}@example.com"),
-            &format!("Complaint number {i} about the bread"),
-        )
-        .await;
+        app.complaint(&agent, &format!("p{i}@example.com"), &format!("Complaint number {i} about the bread")).await;
     }
-    let special = app
-        .complaint(
-            &agent,
-            "z@example.com",
-            "The croissants were stale and cold",
-        )
-        .await;
+    let special = app.complaint(&agent, "z@example.com", "The croissants were stale and cold").await;
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -535,102 +257,46 @@ async fn lists_filter_and_page_with_cursors(app: TestApp) {
             None => "/api/v1/cases?limit=3".to_owned(),
         };
         let page = app.get(&path, &agent).await.expect(200);
-        seen.extend(
-            page["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c["id"].as_i64().unwrap()),
-        );
+        seen.extend(page["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()));
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
             None => break,
         }
     }
     assert_eq!(seen.len(), 8);
-    assert!(
-        seen.windows(2).all(|w| w[0] > w[1]),
-        "newest first, no repeats: {seen:?}"
-    );
+    assert!(seen.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats: {seen:?}");
 
-    let found = app
-        .get("/api/v1/cases?q=croissants%20stale", &agent)
-        .await
-        .expect(200);
-    let ids: Vec<&Value> = found["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| &c["id"])
-        .collect();
+    let found = app.get("/api/v1/cases?q=croissants%20stale", &agent).await.expect(200);
+    let ids: Vec<&Value> = found["items"].as_array().unwrap().iter().map(|c| &c["id"]).collect();
     assert_eq!(ids, [&special["id"]]);
-    let weird = app
-        .get("/api/v1/cases?q=%22OR%20NOT*(", &agent)
-        .await
-        .expect(200);
-    assert_eq!(
-        weird["items"].as_array().unwrap().len(),
-        0,
-        "operators in a search are words, not syntax"
-    );
+    let weird = app.get("/api/v1/cases?q=%22OR%20NOT*(", &agent).await.expect(200);
+    assert_eq!(weird["items"].as_array().unwrap().len(), 0, "operators in a search are words, not syntax");
 
     let id = special["id"].as_i64().unwrap();
-    app.post(
-        &format!("/api/v1/cases/{id}/assign"),
-        &agent,
-        json!({ "owner_id": agent_id }),
-    )
-    .await
-    .expect(200);
+    app.post(&format!("/api/v1/cases/{id}/assign"), &agent, json!({ "owner_id": agent_id })).await.expect(200);
     let mine = app.get("/api/v1/cases?owner=me", &agent).await.expect(200);
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
-    let unassigned = app
-        .get("/api/v1/cases?owner=unassigned", &agent)
-        .await
-        .expect(200);
+    let unassigned = app.get("/api/v1/cases?owner=unassigned", &agent).await.expect(200);
     assert_eq!(unassigned["items"].as_array().unwrap().len(), 7);
-    let due = app
-        .get("/api/v1/cases?order=due&step=restate&limit=5", &agent)
-        .await
-        .expect(200);
-    let dues: Vec<&str> = due["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["next_due_at"].as_str().unwrap())
-        .collect();
-    assert!(
-        dues.windows(2).all(|w| w[0] <= w[1]),
-        "soonest due first: {dues:?}"
-    );
+    let due = app.get("/api/v1/cases?order=due&step=restate&limit=5", &agent).await.expect(200);
+    let dues: Vec<&str> = due["items"].as_array().unwrap().iter().map(|c| c["next_due_at"].as_str().unwrap()).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "soonest due first: {dues:?}");
     let next = due["next_cursor"].as_str().unwrap();
-    let rest = app
-        .get(
-            &format!("/api/v1/cases?order=due&step=restate&limit=5&cursor={next}"),
-            &agent,
-        )
-        .await
-        .expect(200);
+    let rest =
+        app.get(&format!("/api/v1/cases?order=due&step=restate&limit=5&cursor={next}"), &agent).await.expect(200);
     assert_eq!(rest["items"].as_array().unwrap().len(), 3);
-    let none = app
-        .get("/api/v1/cases?status=retained", &agent)
-        .await
-        .expect(200);
+    let none = app.get("/api/v1/cases?status=retained", &agent).await.expect(200);
     assert!(none["items"].as_array().unwrap().is_empty());
-    let customer_cases = app
-        .get(
-            &format!("/api/v1/cases?customer_id={}", special["customer_id"]),
-            &agent,
-        )
-        .await
-        .expect(200);
+    let customer_cases =
+        app.get(&format!("/api/v1/cases?customer_id={}", special["customer_id"]), &agent).await.expect(200);
     assert_eq!(customer_cases["items"].as_array().unwrap().len(), 1);
 }
 
 async fn an_idempotency_key_makes_one_case(app: TestApp) {
     let (_, agent) = app.staff("agent").await;
     let client = reqwest::Client::new();
-    let body = json!({ "customer": { "name": "Ed", "email": "ed@example.com" }, "body": "Charged twice.", "channel": "api" });
+    let body =
+        json!({ "customer": { "name": "Ed", "email": "ed@example.com" }, "body": "Charged twice.", "channel": "api" });
     let send = |body: Value| {
         client
             .post(app.url("/api/v1/cases"))
@@ -641,26 +307,14 @@ async fn an_idempotency_key_makes_one_case(app: TestApp) {
     };
     let first = crate::helpers::answer(send(body.clone()).await.unwrap()).await;
     let second = crate::helpers::answer(send(body.clone()).await.unwrap()).await;
-    assert_eq!(
-        second
-            .headers
-            .get("idempotent-replayed")
-            .map(|v| v.to_str().unwrap()),
-        Some("true")
-    );
+    assert_eq!(second.headers.get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"));
     let (first, second) = (first.expect(201), second.expect(201));
     assert_eq!(first["id"], second["id"]);
     let all = app.get("/api/v1/cases", &agent).await.expect(200);
-    assert_eq!(
-        all["items"].as_array().unwrap().len(),
-        1,
-        "the retry made no second case"
-    );
+    assert_eq!(all["items"].as_array().unwrap().len(), 1, "the retry made no second case");
     let mut other = body;
     other["body"] = json!("Something else");
-    crate::helpers::answer(send(other).await.unwrap())
-        .await
-        .expect_error(422, "idempotency_key_reused");
+    crate::helpers::answer(send(other).await.unwrap()).await.expect_error(422, "idempotency_key_reused");
 }
 
 crate::on_both_databases!(

@@ -16,8 +16,7 @@ pub enum Db {
 }
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("AMENDS_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("AMENDS_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A fresh, empty database URL for one test.
@@ -33,13 +32,10 @@ pub async fn fresh_database(db: Db) -> (String, Option<tempdir::TempDir>) {
             use sqlx::Executor;
             sqlx::any::install_default_drivers();
             let admin = postgres_admin_url();
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
-                .await
-                .expect("PostgreSQL is reachable");
+            let mut conn =
+                <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.expect("PostgreSQL is reachable");
             let name = format!("amends_test_{suffix:x}");
-            conn.execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .expect("create test database");
+            conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
             let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
             (format!("{base}/{name}"), None)
         }
@@ -87,12 +83,7 @@ pub struct Answer {
 impl Answer {
     #[track_caller]
     pub fn expect(self, status: u16) -> Value {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "unexpected status; body: {}",
-            self.body
-        );
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
         self.body
     }
 
@@ -101,10 +92,7 @@ impl Answer {
     pub fn expect_error(self, status: u16, code: &str) -> Value {
         let body = self.expect(status);
         assert_eq!(body["error"], code, "error code; body: {body}");
-        assert!(
-            body["message"].as_str().is_some_and(|m| !m.is_empty()),
-            "a message for a person: {body}"
-        );
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "a message for a person: {body}");
         body
     }
 }
@@ -115,10 +103,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
     let address = format!("http://{}", listener.local_addr().expect("addr"));
     let settings = Settings {
         database_url: Some(database_url),
-        data_dir: dir
-            .as_ref()
-            .map(|d| d.path.clone())
-            .unwrap_or_else(|| PathBuf::from("unused")),
+        data_dir: dir.as_ref().map(|d| d.path.clone()).unwrap_or_else(|| PathBuf::from("unused")),
         ..Settings::default()
     };
     let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
@@ -138,9 +123,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
             eprintln!("app stopped: {e:#}");
         }
     });
-    let admin_password = ready_rx
-        .await
-        .expect("the first admin is created on an empty database");
+    let admin_password = ready_rx.await.expect("the first admin is created on an empty database");
     let client = reqwest::Client::new();
     let mut app = TestApp {
         address,
@@ -159,13 +142,7 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Answer {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -186,8 +163,7 @@ impl TestApp {
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
-        self.call(Method::PATCH, path, Some(token), Some(body))
-            .await
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
     }
 
     /// Signs in with a fresh cookie jar and creates an API token through the session.
@@ -206,10 +182,7 @@ impl TestApp {
 
     /// A client holding a session cookie, and the session's CSRF token.
     pub async fn signed_in(&self, email: &str, password: &str) -> (reqwest::Client, String) {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
+        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
         let resp = client
             .post(self.url("/api/v1/session"))
             .json(&json!({ "email": email, "password": password }))
@@ -217,10 +190,7 @@ impl TestApp {
             .await
             .expect("sign in");
         let body = answer(resp).await.expect(200);
-        (
-            client,
-            body["csrf_token"].as_str().expect("csrf token").to_owned(),
-        )
+        (client, body["csrf_token"].as_str().expect("csrf token").to_owned())
     }
 
     /// Creates a staff user with `role` and returns (user id, API token).
@@ -229,7 +199,11 @@ impl TestApp {
         let email = format!("{role}{n}@bakery.example");
         let password = "correct horse battery";
         let user = self
-            .post("/api/v1/users", &self.admin_token, json!({ "email": email, "name": format!("{role} {n}"), "role": role, "password": password }))
+            .post(
+                "/api/v1/users",
+                &self.admin_token,
+                json!({ "email": email, "name": format!("{role} {n}"), "role": role, "password": password }),
+            )
             .await
             .expect(201);
         let token = self.token_for(&email, password).await;
@@ -252,16 +226,8 @@ pub async fn answer(resp: reqwest::Response) -> Answer {
     let status = resp.status();
     let headers = resp.headers().clone();
     let text = resp.text().await.expect("body");
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    Answer { status, headers, body }
 }
 
 /// Runs a scenario once on SQLite and once on PostgreSQL, as two tests.

@@ -1,0 +1,238 @@
+//! The background work of `amends serve`: it claims jobs from the store's queue and
+//! runs them. Jobs tell customers about their case (an acknowledgement, the
+//! restatement to confirm, the apology, the two options, the fix, the follow-up), each
+//! with a personal link where one is needed, and send the outbox over SMTP.
+//!
+//! A job is claimed with a lease; a job that fails for a passing reason is retried with
+//! backoff, one that can never succeed is failed and says why. A message is marked sent
+//! in the same transaction that completes its job, so a restart never sends it again.
+//! Nothing here speaks HTTP; the web layer only verifies the links made here.
+
+mod notify;
+
+use std::future::Future;
+use std::time::Duration as StdDuration;
+
+use amends_mail::{OutgoingMail, SendError, SmtpSettings, build_message};
+use amends_store::jobs::kinds;
+use amends_store::{JobRecord, Store, StoreError};
+use time::{Duration, OffsetDateTime};
+
+pub use notify::Notifier;
+
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    /// Where customers' links point, e.g. `https://desk.example.com`.
+    pub public_url: String,
+    /// The sender of customer mail, e.g. `"Café Weber <desk@cafe.example>"`.
+    pub from: String,
+    /// The domain of the Message-IDs the desk makes.
+    pub message_domain: String,
+    /// None: messages wait in the outbox until SMTP is configured.
+    pub smtp: Option<SmtpSettings>,
+    /// How long a personal link works.
+    pub link_ttl: Duration,
+    /// Signs the messages ("The team at Café Weber").
+    pub signature: String,
+    pub poll_interval: StdDuration,
+    pub worker_id: String,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            from: "Amends <desk@amends.local>".to_owned(),
+            message_domain: "amends.local".to_owned(),
+            smtp: None,
+            link_ttl: Duration::days(14),
+            signature: "With my apologies, and my thanks,\nThe team".to_owned(),
+            poll_interval: StdDuration::from_millis(500),
+            worker_id: format!("worker-{}", std::process::id()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Try again later.
+    #[error("{0}")]
+    Retry(String),
+    /// It will never succeed; keep it with this reason.
+    #[error("{0}")]
+    Fail(String),
+}
+
+impl From<StoreError> for JobError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => JobError::Fail(format!("{what} not found")),
+            other => JobError::Retry(other.to_string()),
+        }
+    }
+}
+
+/// How many times a job runs before it is failed for good.
+const MAX_ATTEMPTS: i64 = 12;
+/// Jobs claimed at once; each is run in turn.
+const BATCH: i64 = 16;
+/// How long a claimed job is ours before another runner may take it.
+const LEASE: Duration = Duration::minutes(5);
+
+#[derive(Clone)]
+pub struct Runner {
+    store: Store,
+    settings: JobSettings,
+    notifier: Notifier,
+}
+
+impl Runner {
+    pub fn new(store: Store, settings: JobSettings) -> Self {
+        let notifier = Notifier::new(store.clone(), settings.clone());
+        Self { store, settings, notifier }
+    }
+
+    /// Runs jobs until `shutdown` completes; the job in hand is finished first.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let ran = match self.run_due().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not claim jobs; trying again shortly");
+                    0
+                }
+            };
+            if ran == 0 {
+                tokio::select! {
+                    () = &mut shutdown => return,
+                    () = tokio::time::sleep(self.settings.poll_interval) => {}
+                }
+            }
+        }
+    }
+
+    /// Claims and runs one batch of due jobs; returns how many ran.
+    pub async fn run_due(&self) -> Result<usize, StoreError> {
+        let jobs = self.store.claim_jobs(&self.settings.worker_id, LEASE, BATCH).await?;
+        let n = jobs.len();
+        for job in jobs {
+            self.run_one(job).await;
+        }
+        Ok(n)
+    }
+
+    /// Runs due jobs until none is left (for tests and `amends jobs run`).
+    pub async fn run_until_idle(&self) -> Result<usize, StoreError> {
+        let mut total = 0;
+        loop {
+            let n = self.run_due().await?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n;
+        }
+    }
+
+    async fn run_one(&self, job: JobRecord) {
+        let worker = &self.settings.worker_id;
+        let result = self.dispatch(&job).await;
+        let outcome = match result {
+            // Sending completes its own job, together with marking the message sent.
+            Ok(Done::Completed) => Ok(()),
+            Ok(Done::Finished) => self.store.complete_job(job.id, worker).await,
+            Err(JobError::Retry(reason)) if job.attempts < MAX_ATTEMPTS => {
+                let wait = Duration::seconds(10 * (1_i64 << job.attempts.clamp(0, 9)));
+                tracing::info!(job = job.id, kind = %job.kind, attempt = job.attempts, %reason, "job will be retried");
+                self.store.retry_job(job.id, worker, &reason, OffsetDateTime::now_utc() + wait).await
+            }
+            Err(JobError::Retry(reason) | JobError::Fail(reason)) => {
+                tracing::warn!(job = job.id, kind = %job.kind, %reason, "job failed for good");
+                self.store.fail_job(job.id, worker, &reason).await
+            }
+        };
+        if let Err(e) = outcome {
+            // The lease runs out and the job is claimed again: nothing is lost.
+            tracing::warn!(job = job.id, error = %e, "could not record a job's outcome");
+        }
+    }
+
+    async fn dispatch(&self, job: &JobRecord) -> Result<Done, JobError> {
+        let id =
+            |name: &str| job.payload[name].as_i64().ok_or_else(|| JobError::Fail(format!("the job has no {name}")));
+        match job.kind.as_str() {
+            kinds::SEND_EMAIL => self.send_email(job, id("outbox_id")?).await,
+            kinds::ACKNOWLEDGE => self.notifier.acknowledge(id("case_id")?).await.map(|_| Done::Finished),
+            kinds::CASE_EVENT => {
+                self.notifier.case_event(id("case_id")?, id("event_id")?).await.map(|_| Done::Finished)
+            }
+            kinds::FOLLOW_UP_DUE => {
+                self.notifier.follow_up_due(id("case_id")?, id("event_id")?).await.map(|_| Done::Finished)
+            }
+            other => Err(JobError::Fail(format!("unknown job kind {other:?}"))),
+        }
+    }
+
+    async fn send_email(&self, job: &JobRecord, outbox_id: i64) -> Result<Done, JobError> {
+        let email = self.store.email(outbox_id).await?;
+        if email.status == "sent" {
+            return Ok(Done::Finished);
+        }
+        let Some(smtp) = &self.settings.smtp else {
+            return Err(JobError::Retry("no SMTP server is configured; the message waits in the outbox".into()));
+        };
+        let mail = OutgoingMail {
+            to_email: email.to_email.clone(),
+            to_name: email.to_name.clone(),
+            subject: email.subject.clone(),
+            text: email.text_body.clone(),
+            html: email.html_body.clone(),
+            message_id: email.message_id.clone(),
+            in_reply_to: email.in_reply_to.clone(),
+            references: email.in_reply_to.iter().cloned().collect(),
+            reply_to: None,
+        };
+        let raw = build_message(&mail, &self.settings.from).map_err(|e| JobError::Fail(e.to_string()))?;
+        let envelope_from = envelope_address(&self.settings.from);
+        match amends_mail::send(smtp, &envelope_from, &email.to_email, &raw).await {
+            Ok(()) => {
+                self.store.mark_email_sent(email.id, job.id, &self.settings.worker_id).await?;
+                Ok(Done::Completed)
+            }
+            Err(e @ SendError::Permanent { .. }) => {
+                self.store.mark_email_attempt(email.id, &e.to_string(), true).await?;
+                self.notifier.tell_staff_undeliverable(&email, &e.to_string()).await;
+                Err(JobError::Fail(e.to_string()))
+            }
+            Err(e) => {
+                let gave_up = job.attempts >= MAX_ATTEMPTS;
+                self.store.mark_email_attempt(email.id, &e.to_string(), gave_up).await?;
+                Err(JobError::Retry(e.to_string()))
+            }
+        }
+    }
+}
+
+enum Done {
+    /// The job is done; complete it.
+    Finished,
+    /// The job was completed inside the work itself.
+    Completed,
+}
+
+/// `"Name <a@b>"` → `a@b`.
+fn envelope_address(from: &str) -> String {
+    match (from.find('<'), from.rfind('>')) {
+        (Some(a), Some(b)) if a < b => from[a + 1..b].trim().to_owned(),
+        _ => from.trim().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn envelope_from_a_display_address() {
+        assert_eq!(super::envelope_address("Café <desk@cafe.example>"), "desk@cafe.example");
+        assert_eq!(super::envelope_address("desk@cafe.example"), "desk@cafe.example");
+    }
+}

@@ -1,0 +1,187 @@
+//! What the customer is told after each step, rendered from the templates in
+//! `templates/email/` and put in the outbox, with a personal link where they answer.
+
+use amends_domain::playbook::{Actor, EventKind, Playbook};
+use amends_store::secret::{random_hex, secret_hash};
+use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Store};
+use minijinja::Environment;
+use time::OffsetDateTime;
+
+use crate::{JobError, JobSettings};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("acknowledgement", include_str!("../templates/email/acknowledgement.txt")),
+    ("restatement", include_str!("../templates/email/restatement.txt")),
+    ("apology", include_str!("../templates/email/apology.txt")),
+    ("offer", include_str!("../templates/email/offer.txt")),
+    ("fix_promised", include_str!("../templates/email/fix_promised.txt")),
+    ("fix_done", include_str!("../templates/email/fix_done.txt")),
+    ("follow_up", include_str!("../templates/email/follow_up.txt")),
+];
+
+/// Link purposes: what the customer may do through the link.
+pub mod purposes {
+    pub const STATUS: &str = "status";
+    pub const RESTATEMENT: &str = "restatement";
+    pub const OFFER: &str = "offer";
+    pub const FOLLOW_UP: &str = "follow_up";
+}
+
+#[derive(Clone)]
+pub struct Notifier {
+    store: Store,
+    settings: JobSettings,
+    env: std::sync::Arc<Environment<'static>>,
+}
+
+fn when(t: OffsetDateTime) -> String {
+    format!("{} {} {} at {:02}:{:02} UTC", t.weekday(), t.day(), t.month(), t.hour(), t.minute())
+}
+
+impl Notifier {
+    pub fn new(store: Store, settings: JobSettings) -> Self {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            if let Err(e) = env.add_template(name, source) {
+                tracing::error!(template = name, error = %e, "email template does not parse");
+            }
+        }
+        Self { store, settings, env: std::sync::Arc::new(env) }
+    }
+
+    async fn load(&self, case_id: i64) -> Result<(CaseRecord, CustomerRecord), JobError> {
+        let case = self.store.case(case_id).await?;
+        let customer = self.store.customer(case.customer_id).await?;
+        Ok((case, customer))
+    }
+
+    /// A new personal link for the case; returns its URL.
+    async fn link(&self, case_id: i64, purpose: &str) -> Result<String, JobError> {
+        let token = random_hex(32);
+        let expires = OffsetDateTime::now_utc() + self.settings.link_ttl;
+        self.store.create_link(case_id, purpose, &secret_hash(&token), expires).await?;
+        Ok(format!("{}/c/{token}", self.settings.public_url.trim_end_matches('/')))
+    }
+
+    fn render(&self, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
+        let text = self
+            .env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| JobError::Fail(format!("template {name}: {e}")))?;
+        let (first, body) = text.split_once("\n\n").unwrap_or(("", &text));
+        let subject = first.strip_prefix("Subject: ").unwrap_or(first).trim().to_owned();
+        Ok((subject, format!("{}\n", body.trim_end())))
+    }
+
+    async fn queue(
+        &self,
+        case: &CaseRecord,
+        customer: &CustomerRecord,
+        purpose: &str,
+        subject: String,
+        text: String,
+    ) -> Result<(), JobError> {
+        let Some(to) = customer.email.clone() else { return Ok(()) };
+        let message_id = format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain);
+        self.store
+            .queue_email(&NewEmail {
+                case_id: Some(case.id),
+                to_email: to,
+                to_name: Some(customer.name.clone()),
+                subject,
+                text_body: text,
+                html_body: None,
+                message_id,
+                in_reply_to: None,
+                purpose: purpose.to_owned(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    fn base(&self, case: &CaseRecord, customer: &CustomerRecord) -> minijinja::Value {
+        minijinja::context! {
+            name => customer.name,
+            reference => case.reference,
+            signature => self.settings.signature,
+        }
+    }
+
+    pub async fn acknowledge(&self, case_id: i64) -> Result<(), JobError> {
+        let (case, customer) = self.load(case_id).await?;
+        if customer.email.is_none() {
+            return Ok(());
+        }
+        let status_link = self.link(case.id, purposes::STATUS).await?;
+        let soon = match case.next_due_at {
+            Some(due) => format!("by {}", when(due)),
+            None => "shortly".to_owned(),
+        };
+        let (subject, text) =
+            self.render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) })?;
+        self.queue(&case, &customer, "acknowledgement", subject, text).await
+    }
+
+    pub async fn case_event(&self, case_id: i64, event_id: i64) -> Result<(), JobError> {
+        let (case, customer) = self.load(case_id).await?;
+        if customer.email.is_none() {
+            return Ok(());
+        }
+        let event = self.store.case_event(case_id, event_id).await?;
+        let base = self.base(&case, &customer);
+        let (purpose, rendered) = match &event.event.kind {
+            EventKind::RestatementWritten { text } => {
+                let link = self.link(case.id, purposes::RESTATEMENT).await?;
+                ("restatement", self.render("restatement", minijinja::context! { restatement => text, link, ..base })?)
+            }
+            EventKind::Apologised { text } => {
+                ("apology", self.render("apology", minijinja::context! { apology => text, ..base })?)
+            }
+            EventKind::OptionsOffered { options } => {
+                let link = self.link(case.id, purposes::OFFER).await?;
+                let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link, ..base };
+                ("offer", self.render("offer", ctx)?)
+            }
+            EventKind::FixPromised { what, due } => {
+                ("fix_promised", self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base })?)
+            }
+            EventKind::FixDone { note } => ("fix_done", self.render("fix_done", minijinja::context! { note, ..base })?),
+            _ => return Ok(()),
+        };
+        let (subject, text) = rendered;
+        self.queue(&case, &customer, purpose, subject, text).await
+    }
+
+    /// A follow-up scheduled by email has come due: ask the customer, unless it was
+    /// already done another way or the case is closed.
+    pub async fn follow_up_due(&self, case_id: i64, event_id: i64) -> Result<(), JobError> {
+        let (case, events) = self.store.case_with_timeline(case_id).await?;
+        let customer = self.store.customer(case.customer_id).await?;
+        let Some(scheduled) = events.iter().find(|e| e.id == event_id) else { return Ok(()) };
+        let playbook = Playbook::replay(events.iter().map(|e| &e.event));
+        let answered = playbook.is_resolved(amends_domain::Step::FollowUp) || playbook.outcome().is_some();
+        let by_email =
+            matches!(&scheduled.event.kind, EventKind::FollowUpScheduled { channel, .. } if channel == "email");
+        // A newer schedule replaces this one.
+        let superseded =
+            events.iter().any(|e| e.id > event_id && matches!(e.event.kind, EventKind::FollowUpScheduled { .. }));
+        if answered || !by_email || superseded || customer.email.is_none() {
+            return Ok(());
+        }
+        let link = self.link(case.id, purposes::FOLLOW_UP).await?;
+        let (subject, text) = self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) })?;
+        self.queue(&case, &customer, "follow_up", subject, text).await
+    }
+
+    /// Puts a note on the case when a message to the customer could never be delivered,
+    /// so staff reach them another way.
+    pub async fn tell_staff_undeliverable(&self, email: &EmailRecord, why: &str) {
+        let Some(case_id) = email.case_id else { return };
+        let note = format!("The message \"{}\" to {} could not be delivered: {why}", email.subject, email.to_email);
+        if let Err(e) = self.store.record_event(case_id, Actor::System, EventKind::NoteAdded { text: note }, None).await
+        {
+            tracing::warn!(case = case_id, error = %e, "could not note an undeliverable message");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Files customers send with a complaint (photos of the damage, a receipt).
+
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use time::OffsetDateTime;
+
+use crate::{Store, StoreError, from_millis, millis};
+
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub filename: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentRecord {
+    pub id: i64,
+    pub case_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+pub(crate) async fn insert_in(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    a: &NewAttachment,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO attachments (case_id, filename, content_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(case_id)
+    .bind(a.filename.clone())
+    .bind(a.content_type.clone())
+    .bind(a.data.len() as i64)
+    .bind(a.data.clone())
+    .bind(millis(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn record(row: &sqlx::any::AnyRow) -> Result<AttachmentRecord, StoreError> {
+    Ok(AttachmentRecord {
+        id: row.try_get("id")?,
+        case_id: row.try_get("case_id")?,
+        filename: row.try_get("filename")?,
+        content_type: row.try_get("content_type")?,
+        size: row.try_get("size")?,
+        created_at: from_millis(row.try_get("created_at")?),
+    })
+}
+
+impl Store {
+    pub async fn case_attachments(&self, case_id: i64) -> Result<Vec<AttachmentRecord>, StoreError> {
+        sqlx::query("SELECT id, case_id, filename, content_type, size, created_at FROM attachments WHERE case_id = $1 ORDER BY id")
+            .bind(case_id)
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(record)
+            .collect()
+    }
+
+    /// One attachment of one case, with its bytes.
+    pub async fn attachment(&self, case_id: i64, id: i64) -> Result<(AttachmentRecord, Vec<u8>), StoreError> {
+        let row = sqlx::query("SELECT * FROM attachments WHERE case_id = $1 AND id = $2")
+            .bind(case_id)
+            .bind(id)
+            .fetch_optional(self.read())
+            .await?
+            .ok_or(StoreError::NotFound("attachment"))?;
+        Ok((record(&row)?, row.try_get("data")?))
+    }
+}

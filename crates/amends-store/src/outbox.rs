@@ -1,0 +1,168 @@
+//! The outbox: every message to a customer, stored before it is sent, so that a
+//! restart loses nothing; a message marked sent is never sent again.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use time::OffsetDateTime;
+
+use crate::jobs::{enqueue_in, kinds};
+use crate::{Store, StoreError, from_millis, millis};
+
+#[derive(Debug, Clone)]
+pub struct NewEmail {
+    pub case_id: Option<i64>,
+    pub to_email: String,
+    pub to_name: Option<String>,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: Option<String>,
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    /// acknowledgement, restatement, offer, follow_up, disclosure, …
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EmailRecord {
+    pub id: i64,
+    pub case_id: Option<i64>,
+    pub to_email: String,
+    pub to_name: Option<String>,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: Option<String>,
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub purpose: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub sent_at: Option<OffsetDateTime>,
+}
+
+fn email(row: &AnyRow) -> Result<EmailRecord, StoreError> {
+    Ok(EmailRecord {
+        id: row.try_get("id")?,
+        case_id: row.try_get("case_id")?,
+        to_email: row.try_get("to_email")?,
+        to_name: row.try_get("to_name")?,
+        subject: row.try_get("subject")?,
+        text_body: row.try_get("text_body")?,
+        html_body: row.try_get("html_body")?,
+        message_id: row.try_get("message_id")?,
+        in_reply_to: row.try_get("in_reply_to")?,
+        purpose: row.try_get("purpose")?,
+        status: row.try_get("status")?,
+        attempts: row.try_get("attempts")?,
+        last_error: row.try_get("last_error")?,
+        created_at: from_millis(row.try_get("created_at")?),
+        sent_at: row.try_get::<Option<i64>, _>("sent_at")?.map(from_millis),
+    })
+}
+
+impl Store {
+    /// Stores the message and the job that sends it, in one transaction.
+    pub async fn queue_email(&self, e: &NewEmail) -> Result<i64, StoreError> {
+        let mut tx = self.write().begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id",
+        )
+        .bind(e.case_id)
+        .bind(e.to_email.clone())
+        .bind(e.to_name.clone())
+        .bind(e.subject.clone())
+        .bind(e.text_body.clone())
+        .bind(e.html_body.clone())
+        .bind(e.message_id.clone())
+        .bind(e.in_reply_to.clone())
+        .bind(e.purpose.clone())
+        .bind(millis(OffsetDateTime::now_utc()))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        enqueue_in(&mut tx, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": id }), OffsetDateTime::now_utc())
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn email(&self, id: i64) -> Result<EmailRecord, StoreError> {
+        let row = sqlx::query("SELECT * FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.read())
+            .await?
+            .ok_or(StoreError::NotFound("message"))?;
+        email(&row)
+    }
+
+    pub async fn case_emails(&self, case_id: i64) -> Result<Vec<EmailRecord>, StoreError> {
+        sqlx::query("SELECT * FROM outbox WHERE case_id = $1 ORDER BY id")
+            .bind(case_id)
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(email)
+            .collect()
+    }
+
+    /// Marks the message sent and its job done together, so neither is done twice.
+    pub async fn mark_email_sent(&self, id: i64, job_id: i64, worker: &str) -> Result<(), StoreError> {
+        let now = millis(OffsetDateTime::now_utc());
+        let mut tx = self.write().begin().await?;
+        sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1 WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2",
+        )
+        .bind(job_id)
+        .bind(worker)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt; `gave_up` when no more attempts will be made.
+    pub async fn mark_email_attempt(&self, id: i64, error: &str, gave_up: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1")
+            .bind(id)
+            .bind(error)
+            .bind(if gave_up { "failed" } else { "queued" })
+            .execute(self.write())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn outbox_backlog(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM outbox WHERE status = 'queued'")
+            .fetch_one(self.read())
+            .await?
+            .try_get(0)?)
+    }
+
+    /// The case a message belongs to, found by the Message-ID a reply refers to.
+    pub async fn case_by_message_id(&self, message_ids: &[String]) -> Result<Option<i64>, StoreError> {
+        for id in message_ids {
+            let row = sqlx::query(
+                "SELECT case_id FROM outbox WHERE message_id = $1 AND case_id IS NOT NULL
+                 UNION ALL SELECT case_id FROM inbound_mail WHERE message_id = $1 AND case_id IS NOT NULL",
+            )
+            .bind(id.clone())
+            .fetch_optional(self.read())
+            .await?;
+            if let Some(row) = row {
+                return Ok(Some(row.try_get(0)?));
+            }
+        }
+        Ok(None)
+    }
+}

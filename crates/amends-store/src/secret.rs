@@ -1,0 +1,20 @@
+//! Secrets handed to people (API tokens, session ids, customer links) are 256 random
+//! bits; the store keeps only their SHA-256. A plain fast hash is enough: there is
+//! nothing to guess, and each request stays cheap.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    hex(&buf)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn secret_hash(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}

@@ -1,0 +1,207 @@
+//! The public complaint form: no login. It finds the customer by email (or makes
+//! them), stores the complaint with its attachments, and answers with a page and an
+//! acknowledgement email. What the customer typed is never lost on a validation error.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use amends_domain::playbook::Actor;
+use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName, Severity};
+use amends_store::{CustomerRef, NewAttachment, NewCase, NewCustomer, StoreError};
+use axum::extract::{ConnectInfo, Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::{public_page, too_many};
+use crate::AppState;
+
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_FILES: usize = 5;
+/// Photos, PDFs and plain text: what a customer needs to show what went wrong.
+const ALLOWED_TYPES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"];
+
+pub async fn form() -> Response {
+    public_page(StatusCode::OK, "complain.html", minijinja::context! { draft => HashMap::<String, String>::new() })
+}
+
+fn again(draft: &HashMap<String, String>, error: String, status: StatusCode) -> Response {
+    public_page(status, "complain.html", minijinja::context! { draft, error })
+}
+
+/// Whether the first bytes look like the declared type: a renamed executable is not a photo.
+fn looks_like(content_type: &str, data: &[u8]) -> bool {
+    match content_type {
+        "image/png" => data.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => data.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/gif" => data.starts_with(b"GIF8"),
+        "image/webp" => data.len() > 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP",
+        "application/pdf" => data.starts_with(b"%PDF-"),
+        "text/plain" => std::str::from_utf8(data).is_ok(),
+        _ => false,
+    }
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    mut multipart: Multipart,
+) -> Response {
+    let mut draft: HashMap<String, String> = HashMap::new();
+    let mut files: Vec<NewAttachment> = Vec::new();
+    let mut total = 0usize;
+    let mut file_error: Option<String> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                let status = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                return again(
+                    &draft,
+                    format!(
+                        "The form could not be read completely ({}). Please try again with smaller files.",
+                        e.body_text()
+                    ),
+                    status,
+                );
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "attachment" {
+            let filename = field
+                .file_name()
+                .unwrap_or("file")
+                .chars()
+                .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                .take(200)
+                .collect::<String>();
+            let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+            let data = match field.bytes().await {
+                Ok(d) => d,
+                Err(_) => {
+                    return again(&draft, "A file could not be read. Please try again.".into(), StatusCode::BAD_REQUEST);
+                }
+            };
+            if data.is_empty() {
+                continue;
+            }
+            total += data.len();
+            if file_error.is_none() {
+                if files.len() >= MAX_FILES {
+                    file_error = Some(format!("Please attach at most {MAX_FILES} files."));
+                } else if data.len() > MAX_FILE_BYTES {
+                    file_error = Some(format!("{filename} is larger than {} MB.", MAX_FILE_BYTES / 1024 / 1024));
+                } else if total > MAX_TOTAL_BYTES {
+                    file_error =
+                        Some(format!("The files together are larger than {} MB.", MAX_TOTAL_BYTES / 1024 / 1024));
+                } else if !ALLOWED_TYPES.contains(&content_type.as_str()) || !looks_like(&content_type, &data) {
+                    file_error = Some(format!("{filename} is not a photo, PDF or text file."));
+                }
+            }
+            files.push(NewAttachment { filename, content_type, data: data.to_vec() });
+        } else {
+            match field.text().await {
+                Ok(value) => {
+                    draft.insert(name, value);
+                }
+                Err(_) => {
+                    return again(
+                        &draft,
+                        "The form could not be read. Please try again.".into(),
+                        StatusCode::BAD_REQUEST,
+                    );
+                }
+            }
+        }
+    }
+    if !draft.get("website").map(|w| w.trim().is_empty()).unwrap_or(true) {
+        // The honeypot field is hidden from people; only a bot fills it in.
+        tracing::warn!(ip = %addr.ip(), "complaint form: honeypot filled in; rejected as spam");
+        return public_page(StatusCode::OK, "complain_done.html", minijinja::context! { reference => "" });
+    }
+    if let Err(wait) = state.limiter.check_ip("complaint", addr.ip(), state.settings.limits.complaint) {
+        return too_many(wait);
+    }
+    if let Some(error) = file_error {
+        return again(&draft, error, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let text = |name: &str| draft.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let name = match CustomerName::parse(draft.get("name").map(String::as_str).unwrap_or("")) {
+        Ok(n) => n,
+        Err(_) => return again(&draft, "Please tell us your name.".into(), StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let email = match CustomerEmail::parse(draft.get("email").map(String::as_str).unwrap_or("")) {
+        Ok(e) => e,
+        Err(_) => {
+            return again(
+                &draft,
+                "Please give an email address we can answer you at, like name@example.com.".into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    if let Err(wait) = state.limiter.check("complaint-email", &email.normalized(), state.settings.limits.complaint) {
+        return too_many(wait);
+    }
+    let body =
+        match Complaint::parse(draft.get("body").cloned().unwrap_or_default()) {
+            Ok(b) => b,
+            Err(amends_domain::NewCaseError::BodyTooLarge(_)) => return again(
+                &draft,
+                "Your message is longer than we can take in one go (1 MB). Please shorten it or send it in two parts."
+                    .into(),
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+            Err(_) => {
+                return again(
+                    &draft,
+                    "Please tell us what happened, in your own words.".into(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
+            }
+        };
+    let new = NewCase {
+        customer: CustomerRef::Details(NewCustomer {
+            name,
+            email: Some(email),
+            phone: None,
+            external_id: None,
+            postal_address: None,
+            notes: String::new(),
+        }),
+        channel: Channel::Web,
+        severity: Severity::Normal,
+        subject: None,
+        body,
+        wish: text("wish"),
+        order_ref: text("order_ref").map(|o| o.chars().take(200).collect()),
+        category: None,
+        tags: Vec::new(),
+        actor: Actor::Customer,
+        acknowledge: true,
+        attachments: files,
+    };
+    match state.store.open_case(new).await {
+        Ok((case, _)) => {
+            public_page(StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => case.reference })
+        }
+        Err(StoreError::WriterStopped) => again(
+            &draft,
+            "We could not store your message just now. Nothing is lost: please press Send again in a minute.".into(),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "complaint form could not be stored");
+            again(
+                &draft,
+                "We could not store your message just now. Nothing is lost: please press Send again.".into(),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        }
+    }
+}

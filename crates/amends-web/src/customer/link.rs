@@ -1,0 +1,182 @@
+//! Pages behind a personal link: confirm or correct the restatement, choose one of the
+//! two options or propose one's own, answer the follow-up, see where the case stands.
+//! A link reads and changes only its own case, for its own purpose.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use amends_domain::playbook::{Actor, EventKind, Playbook, StepStatus};
+use amends_store::{LinkRecord, StoreError};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use time::OffsetDateTime;
+
+use super::{public_page, too_many};
+use crate::AppState;
+use crate::auth::secret_hash;
+
+fn message(status: StatusCode, title: &str, message: &str) -> Response {
+    public_page(status, "public_message.html", minijinja::context! { title, message })
+}
+
+/// The link for `token`, or the page that says why it cannot be used.
+async fn resolve(state: &AppState, token: &str) -> Result<LinkRecord, Response> {
+    let not_ours = || {
+        message(
+            StatusCode::NOT_FOUND,
+            "This link does not work",
+            "Please check that you copied the whole link from our message.",
+        )
+    };
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(not_ours());
+    }
+    let link = match state.store.link_by_token_hash(&secret_hash(token)).await {
+        Ok(Some(link)) => link,
+        Ok(None) => return Err(not_ours()),
+        Err(e) => return Err(crate::pages::PageError::from(e).into_response_public()),
+    };
+    if link.revoked_at.is_some() {
+        return Err(message(
+            StatusCode::GONE,
+            "This link was replaced",
+            "We sent you a newer message about this; please use the link in that one.",
+        ));
+    }
+    if link.expires_at < OffsetDateTime::now_utc() {
+        return Err(message(
+            StatusCode::GONE,
+            "This link has expired",
+            "Please reply to our message or contact us, and we will send you a new one.",
+        ));
+    }
+    Ok(link)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+) -> Response {
+    if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
+        return too_many(wait);
+    }
+    let link = match resolve(&state, &token).await {
+        Ok(link) => link,
+        Err(page) => return page,
+    };
+    show(&state, &link, None, StatusCode::OK, HashMap::new()).await
+}
+
+async fn show(
+    state: &AppState,
+    link: &LinkRecord,
+    error: Option<String>,
+    status: StatusCode,
+    draft: HashMap<String, String>,
+) -> Response {
+    let (case, events) = match state.store.case_with_timeline(link.case_id).await {
+        Ok(found) => found,
+        Err(e) => return crate::pages::PageError::from(e).into_response_public(),
+    };
+    let customer_name = case.customer_name.clone();
+    let latest = |pick: fn(&EventKind) -> Option<Vec<String>>| events.iter().rev().find_map(|e| pick(&e.event.kind));
+    let restatement = latest(|k| match k {
+        EventKind::RestatementWritten { text } => Some(vec![text.clone()]),
+        _ => None,
+    })
+    .and_then(|v| v.into_iter().next());
+    let options = latest(|k| match k {
+        EventKind::OptionsOffered { options } => Some(options.clone()),
+        _ => None,
+    })
+    .unwrap_or_default();
+    let playbook = Playbook::replay(events.iter().map(|e| &e.event));
+    let steps: Vec<minijinja::Value> = playbook
+        .steps(&state.store.settings().due)
+        .into_iter()
+        .filter(|s| s.status != StepStatus::NotNeeded)
+        .map(|s| {
+            let done = matches!(s.status, StepStatus::Done | StepStatus::Skipped);
+            minijinja::context! { title => s.step.title(), done }
+        })
+        .collect();
+    let answered = link.used_at.is_some() && link.purpose != "status";
+    public_page(
+        status,
+        "link.html",
+        minijinja::context! {
+            purpose => link.purpose, reference => case.reference, customer_name, restatement, options, steps,
+            status => case.status, answered, error, draft,
+            closed => playbook.outcome().is_some(),
+        },
+    )
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
+        return too_many(wait);
+    }
+    let link = match resolve(&state, &token).await {
+        Ok(link) => link,
+        Err(page) => return page,
+    };
+    if link.used_at.is_some() && link.purpose != "status" {
+        return message(
+            StatusCode::CONFLICT,
+            "We already have your answer",
+            "Thank you. If something changed, reply to our message and we will read it.",
+        );
+    }
+    let text = |name: &str| form.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let events: Result<Vec<EventKind>, String> = match (link.purpose.as_str(), text("action").as_str()) {
+        ("restatement", "confirm") => {
+            let mut events = vec![EventKind::RestatementConfirmed { by_customer: true }];
+            if !text("wish").is_empty() {
+                events.push(EventKind::WishStated { text: text("wish") });
+            }
+            Ok(events)
+        }
+        ("restatement", "correct") => {
+            let mut events = vec![EventKind::RestatementCorrected { correction: text("correction") }];
+            if !text("wish").is_empty() {
+                events.push(EventKind::WishStated { text: text("wish") });
+            }
+            Ok(events)
+        }
+        ("offer", "choose") => match text("option").parse::<u8>() {
+            Ok(option) => Ok(vec![EventKind::OptionChosen { option }]),
+            Err(_) => Err("Please choose one of the two options.".to_owned()),
+        },
+        ("offer", "propose") => Ok(vec![EventKind::AlternativeProposed { text: text("proposal") }]),
+        ("follow_up", "answer") => match text("satisfaction").parse::<u8>() {
+            Ok(satisfaction) => Ok(vec![EventKind::FollowUpRecorded { satisfaction, words: text("words") }]),
+            Err(_) => Err("Please choose how satisfied you are, from 1 to 5.".to_owned()),
+        },
+        _ => Err("This link cannot do that.".to_owned()),
+    };
+    let events = match events {
+        Ok(events) => events,
+        Err(e) => return show(&state, &link, Some(e), StatusCode::UNPROCESSABLE_ENTITY, form).await,
+    };
+    for kind in events {
+        match state.store.record_event(link.case_id, Actor::Customer, kind, None).await {
+            Ok(_) => {}
+            Err(StoreError::Refused(refusal)) => {
+                let status = if refusal.out_of_order { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+                return show(&state, &link, Some(refusal.message), status, form).await;
+            }
+            Err(e) => return crate::pages::PageError::from(e).into_response_public(),
+        }
+    }
+    if let Err(e) = state.store.mark_link_used(link.id).await {
+        tracing::warn!(error = %e, "could not mark a link used");
+    }
+    message(StatusCode::OK, "Thank you", "We have your answer. You will hear from us soon.")
+}
