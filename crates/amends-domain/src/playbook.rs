@@ -158,6 +158,11 @@ pub enum EventKind {
     RestatementConfirmed {
         by_customer: bool,
     },
+    /// Staff sent a text the language coach flagged, and said why.
+    CoachOverridden {
+        kinds: Vec<String>,
+        reason: String,
+    },
     /// The customer said what would put it right for them, in their words.
     WishStated {
         text: String,
@@ -238,6 +243,7 @@ impl EventKind {
             EventKind::RestatementWritten { .. } => "restatement_written",
             EventKind::RestatementConfirmed { .. } => "restatement_confirmed",
             EventKind::WishStated { .. } => "wish_stated",
+            EventKind::CoachOverridden { .. } => "coach_overridden",
             EventKind::RestatementCorrected { .. } => "restatement_corrected",
             EventKind::Apologised { .. } => "apologised",
             EventKind::Escalated { .. } => "escalated",
@@ -263,7 +269,13 @@ impl EventKind {
 
     /// Internal events are never shown to the customer.
     pub fn is_internal(&self) -> bool {
-        matches!(self, EventKind::NoteAdded { .. } | EventKind::Escalated { .. } | EventKind::Assigned { .. })
+        matches!(
+            self,
+            EventKind::NoteAdded { .. }
+                | EventKind::Escalated { .. }
+                | EventKind::Assigned { .. }
+                | EventKind::CoachOverridden { .. }
+        )
     }
 }
 
@@ -728,6 +740,9 @@ impl Playbook {
             }
             EventKind::NoteAdded { text } => text_ok("note_text", "the note", text),
             EventKind::WishStated { text } => text_ok("wish_text", "the wish", text),
+            EventKind::CoachOverridden { reason, .. } => {
+                text_ok("override_reason", "the reason to send anyway", reason)
+            }
             EventKind::Assigned { .. } => Ok(()),
             EventKind::OutcomeRecorded { outcome, reason } => match outcome {
                 Outcome::Lost => text_ok("lost_needs_reason", "the reason the customer was lost", reason),
@@ -821,6 +836,7 @@ impl Playbook {
             EventKind::NextTimeRecorded { .. }
             | EventKind::NoteAdded { .. }
             | EventKind::WishStated { .. }
+            | EventKind::CoachOverridden { .. }
             | EventKind::Assigned { .. } => {}
         }
     }

@@ -11,4 +11,50 @@
       if (search) { event.preventDefault(); search.focus(); }
     }
   });
+
+  // The language coach, live: findings appear under a draft as it is typed. The server
+  // checks again on send; this only helps to write it right the first time.
+  var csrf = document.querySelector("meta[name='csrf-token']");
+  function coachFor(field) {
+    var form = field.form;
+    var out = form && form.querySelector("[data-coach-output]");
+    if (!out || !csrf) return;
+    var fields = form.querySelectorAll("[data-coach]");
+    var text = Array.prototype.map.call(fields, function (f) { return f.value; }).join("\n");
+    if (!text.trim()) { out.replaceChildren(); return; }
+    fetch("/api/v1/coach", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.content },
+      body: JSON.stringify({ text: text, step: field.dataset.coach })
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (review) {
+      if (!review) return;
+      var keep = out.querySelector("input[name='coach_override']");
+      var list = document.createElement("ul");
+      list.className = "findings live";
+      review.findings.forEach(function (f) {
+        var li = document.createElement("li");
+        li.className = "sev-" + f.severity;
+        var kind = document.createElement("strong");
+        kind.textContent = f.kind.replace(/_/g, " ");
+        li.appendChild(kind);
+        li.appendChild(document.createTextNode(" (" + f.severity + "): " + f.why + (f.suggestion ? " Try: " + f.suggestion : "")));
+        list.appendChild(li);
+      });
+      var summary = document.createElement("p");
+      summary.className = "coach-score";
+      summary.textContent = review.findings.length ? "Coach: " + review.score + "/100" : "Coach: reads customer-focused ✓";
+      var parts = [summary];
+      if (review.findings.length) parts.push(list);
+      if (keep) { parts.push(keep.previousElementSibling, keep); }
+      out.replaceChildren.apply(out, parts);
+    }).catch(function () {});
+  }
+  var timers = new WeakMap();
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.dataset || !field.dataset.coach) return;
+    clearTimeout(timers.get(field));
+    timers.set(field, setTimeout(function () { coachFor(field); }, 300));
+  });
 })();

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod coaching;
 mod customer;
 pub mod error;
 mod idempotency;
@@ -42,11 +43,12 @@ pub struct AppState {
     pub store: Store,
     pub settings: WebSettings,
     pub limiter: std::sync::Arc<limits::RateLimiter>,
+    pub coach: std::sync::Arc<amends_coach::Coach>,
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: WebSettings) -> Self {
-        Self { store, settings, limiter: std::sync::Arc::default() }
+    pub fn new(store: Store, settings: WebSettings, coach: amends_coach::Coach) -> Self {
+        Self { store, settings, limiter: std::sync::Arc::default(), coach: std::sync::Arc::new(coach) }
     }
 }
 

@@ -35,6 +35,8 @@ struct FileSettings {
     mail_from: Option<String>,
     link_days: Option<i64>,
     signature: Option<String>,
+    /// A rules file for the language coach, replacing the built-in English rules.
+    coach_rules: Option<PathBuf>,
     smtp: Option<SmtpFile>,
 }
 
@@ -58,6 +60,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub session_ttl: Duration,
     pub jobs: amends_jobs::JobSettings,
+    pub coach_rules: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             secure_cookies: false,
             session_ttl: Duration::from_secs(12 * 3600),
             jobs: amends_jobs::JobSettings::default(),
+            coach_rules: None,
         }
     }
 }
@@ -100,6 +104,7 @@ impl Settings {
             if let Some(signature) = file.signature {
                 s.jobs.signature = signature;
             }
+            s.coach_rules = file.coach_rules.or(s.coach_rules);
             if let Some(smtp) = file.smtp {
                 s.jobs.smtp =
                     Some(smtp_settings(smtp.host, smtp.port, smtp.security.as_deref(), smtp.username, smtp.password)?);
@@ -150,6 +155,18 @@ impl Settings {
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating the data folder {}", self.data_dir.display()))?;
         Ok(sqlite_url(&self.data_dir.join("amends.db")))
+    }
+
+    /// The language coach: the installation's rules file, or the built-in English rules.
+    pub fn coach(&self) -> anyhow::Result<amends_coach::Coach> {
+        match &self.coach_rules {
+            None => Ok(amends_coach::Coach::english()),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                amends_coach::Coach::from_rules_toml(&text)
+                    .with_context(|| format!("coach rules in {}", path.display()))
+            }
+        }
     }
 
     pub fn web(&self) -> amends_web::WebSettings {

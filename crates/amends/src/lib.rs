@@ -31,7 +31,7 @@ pub async fn launch(
     if let Some(admin) = ensure_first_admin(&store, &settings.admin_email).await? {
         on_first_admin(&admin);
     }
-    let state = AppState::new(store.clone(), settings.web());
+    let state = AppState::new(store.clone(), settings.web(), settings.coach()?);
     tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "serving");
     if settings.jobs.smtp.is_none() {
         tracing::warn!("no SMTP server is configured: customer mail waits in the outbox");

@@ -247,19 +247,46 @@ async fn step<R: StepRequest>(
             )?)
         }
     };
-    let request: R = parse_body(&body)?;
+    let (request, override_reason): (R, Option<String>) = parse_body(&body)?;
     let kind = request.into_event()?;
-    let (case, event) = state.store.record_event(id, Actor::Staff { user_id: user.id }, kind, expected_version).await?;
+    let overridden = match crate::coaching::gate(&state.coach, &kind, override_reason.as_deref()) {
+        crate::coaching::Gate::Pass => None,
+        crate::coaching::Gate::Overridden(event) => Some(event),
+        crate::coaching::Gate::Held(review) => {
+            return Err(ApiError {
+                details: Some(serde_json::json!({ "findings": review.findings, "score": review.score })),
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "coach_gate",
+                    "the coach found company-focused wording; rewrite it, or send coach_override with your reason",
+                )
+                .with_field("coach_override")
+            });
+        }
+    };
+    let actor = Actor::Staff { user_id: user.id };
+    let (mut case, event) = state.store.record_event(id, actor, kind, expected_version).await?;
+    if let Some(override_event) = overridden {
+        case = state.store.record_event(id, actor, override_event, None).await?.0;
+    }
     Ok(axum::Json(StepAnswer { case, event }))
 }
 
-/// Step bodies may be empty when the step needs nothing more (`{}` is implied).
-fn parse_body<R: DeserializeOwned>(body: &[u8]) -> Result<R, ApiError> {
+/// Step bodies may be empty when the step needs nothing more (`{}` is implied). Any
+/// step that sends a text may carry `coach_override`, the reason to send it anyway.
+fn parse_body<R: DeserializeOwned>(body: &[u8]) -> Result<(R, Option<String>), ApiError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    serde_json::from_slice(body).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
+    let invalid = |e: serde_json::Error| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string());
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => invalid(e),
         _ => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()),
-    })
+    })?;
+    let override_reason = match value.as_object_mut().and_then(|o| o.remove("coach_override")) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(reason)) => Some(reason),
+        Some(_) => return Err(ApiError::invalid("coach_override", "coach_override is the reason, as text")),
+    };
+    Ok((serde_json::from_value(value).map_err(invalid)?, override_reason))
 }
 
 macro_rules! step_request {

@@ -2,6 +2,7 @@
 //! as `{"items","next_cursor"}`, times in RFC 3339 UTC, money in minor units.
 
 mod cases;
+mod coach;
 mod customers;
 mod problems;
 mod staff;
@@ -48,11 +49,13 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/transactions/batch",
             post(customers::create_transactions).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
         )
+        .route("/coach", post(coach::review))
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::get))
         .merge(cases::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(refuse_oversized))
         .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotent))
         .layer(middleware::from_fn_with_state(state, crate::auth::identify))
         .method_not_allowed_fallback(|| async {
@@ -62,6 +65,23 @@ pub fn router(state: AppState) -> Router<AppState> {
                 "this endpoint does not take that method",
             )
         })
+}
+
+/// Refuses a body whose declared length is over the endpoint's limit before reading
+/// it, so a client is told at once instead of after uploading everything.
+async fn refuse_oversized(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+    let limit = if req.uri().path().ends_with("/transactions/batch") { BATCH_BODY_LIMIT } else { BODY_LIMIT };
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the request body is larger than this endpoint accepts ({} MiB)", limit / 1024 / 1024),
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 /// Parses an `{id}` path segment, answering 404 (not 400) for one that cannot exist.

@@ -84,7 +84,11 @@ pub async fn submit(
             let data = match field.bytes().await {
                 Ok(d) => d,
                 Err(_) => {
-                    return again(&draft, "A file could not be read. Please try again.".into(), StatusCode::BAD_REQUEST);
+                    return again(
+                        &draft,
+                        "A file could not be read. Please try again.".into(),
+                        StatusCode::BAD_REQUEST,
+                    );
                 }
             };
             if data.is_empty() {

@@ -72,6 +72,9 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             (s("The customer corrected the restatement"), correction.clone())
         }
         EventKind::Apologised { text } => (s("Apology"), text.clone()),
+        EventKind::CoachOverridden { kinds, reason } => {
+            (format!("Sent despite the coach ({})", kinds.join(", ").replace('_', " ")), reason.clone())
+        }
         EventKind::WishStated { text } => (s("What would put it right, in their words"), text.clone()),
         EventKind::Escalated { to, reason } => (format!("Escalated to {to}"), reason.clone()),
         EventKind::OptionsOffered { options } => (
@@ -332,10 +335,18 @@ pub async fn take_step(
     } else {
         event_from_form(&action, &fields, &session)
     };
+    let actor = Actor::Staff { user_id: session.user.id };
     let result = match kind {
-        Ok(kind) => {
-            state.store.record_event(id, Actor::Staff { user_id: session.user.id }, kind, version).await.map(|_| ())
-        }
+        Ok(kind) => match crate::coaching::gate(&state.coach, &kind, field(&fields, "coach_override").as_deref()) {
+            crate::coaching::Gate::Held(review) => {
+                return held(&state, &session, id, &action, review, fields).await;
+            }
+            crate::coaching::Gate::Pass => state.store.record_event(id, actor, kind, version).await.map(|_| ()),
+            crate::coaching::Gate::Overridden(note) => match state.store.record_event(id, actor, kind, version).await {
+                Ok(_) => state.store.record_event(id, actor, note, None).await.map(|_| ()),
+                Err(e) => Err(e),
+            },
+        },
         Err(message) => Err(StoreError::Conflict { field: None, message }),
     };
     match result {
@@ -399,6 +410,25 @@ async fn refused(
     let ctx = case_context(state, session, id, Some(message), draft).await?;
     let ctx = minijinja::context! { stale, ..ctx };
     Ok((status, render("case.html", ctx)?).into_response())
+}
+
+/// Shows the case again with the coach's findings beside the held-back text, and a
+/// field to send it anyway with a reason.
+async fn held(
+    state: &AppState,
+    session: &StaffSession,
+    id: i64,
+    action: &str,
+    review: amends_coach::Review,
+    draft: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let message =
+        "The language coach held this back: it reads as company-focused. Rewrite it, or send it anyway with a reason."
+            .to_owned();
+    let ctx = case_context(state, session, id, Some(message), draft).await?;
+    let ctx = minijinja::context! { coach_action => action, coach_findings => review.findings, ..ctx };
+    let page = render("case.html", ctx)?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// A refusal as a sentence: capitalised, with a full stop.

@@ -1,0 +1,91 @@
+//! Latency of one review of a 2,000-word draft (`cargo bench`). Plain std::time: the
+//! figures are mean and p99 over many runs after a warm-up, per purpose, plus the one-off
+//! cost of compiling the built-in rules.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use amends_coach::{Coach, Purpose};
+
+/// Realistic sentences, some customer-focused, some not, cycled into a long draft.
+const SENTENCES: &[&str] = &[
+    "Dear Mrs Patel, thank you for taking the time to write to us about your order.",
+    "I am so sorry that your wedding cake arrived damaged; it was our mistake.",
+    "As I said in my last email, the parcel was sent on time.",
+    "You should have checked the size guide before ordering.",
+    "We can't refund the deposit, but we can move your booking to any date you like.",
+    "Our policy is that we do not refund opened items.",
+    "We will be in touch soon about the replacement.",
+    "I guarantee this will never happen again.",
+    "The engineer will arrive between 8am and 10am on Tuesday 14 May.",
+    "We have changed our checklist so every joint is pressure-tested before we leave.",
+    "Unfortunately, we are unable to offer compensation for the delay.",
+    "To be fair, the weather was terrible that day and the roads were closed.",
+    "We can refund you in full, or replace the kettle with the newer model.",
+    "Your refund of £25.50 will reach your account by 5pm on Friday.",
+    "Crème brûlée, naïve café owners and “quoted words” should not trouble the coach.",
+    "You told us our driver said \"you should have been home\", and that upset you.",
+    "If we can't fix it on the first visit, we will replace the whole unit free of charge.",
+    "I can't thank you enough for your patience while we sorted this out.",
+    "Next step: I will call you at 10:30 tomorrow to check everything is working.",
+    "With best wishes from all of us at the bakery.",
+];
+
+fn draft(words: usize) -> String {
+    let mut text = String::new();
+    let mut count = 0;
+    let mut i = 0;
+    while count < words {
+        let s = SENTENCES[i % SENTENCES.len()];
+        count += s.split_whitespace().count();
+        text.push_str(s);
+        text.push(if i % 5 == 4 { '\n' } else { ' ' });
+        i += 1;
+    }
+    text
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() {
+    let started = Instant::now();
+    let coach = Coach::english();
+    let compile = started.elapsed();
+
+    let text = draft(2_000);
+    let words = text.split_whitespace().count();
+    println!(
+        "amends-coach bench: {words}-word draft, {} chars; compiling the English rules took {:.2} ms",
+        text.chars().count(),
+        compile.as_secs_f64() * 1e3
+    );
+    let runs = 2_000;
+    for purpose in [Purpose::Other, Purpose::Letter, Purpose::Offer, Purpose::Restatement] {
+        for _ in 0..100 {
+            black_box(coach.review(black_box(&text), purpose));
+        }
+        let mut times = Vec::with_capacity(runs);
+        let mut findings = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let r = coach.review(black_box(&text), purpose);
+            times.push(t.elapsed());
+            findings = black_box(r).findings.len();
+        }
+        times.sort_unstable();
+        let mean = times.iter().sum::<Duration>() / runs as u32;
+        println!(
+            "  {:<12} runs {runs}  findings {findings:>3}  mean {:>7.1} µs  min {:>6.1} µs  p50 {:>7.1} µs  p99 {:>7.1} µs  max {:>8.1} µs",
+            purpose.as_str(),
+            mean.as_secs_f64() * 1e6,
+            times[0].as_secs_f64() * 1e6,
+            percentile(&times, 0.50).as_secs_f64() * 1e6,
+            percentile(&times, 0.99).as_secs_f64() * 1e6,
+            times[times.len() - 1].as_secs_f64() * 1e6,
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! # amends-coach
+//!
+//! The language coach of Amends: it reads a text that staff are about to send (a
+//! restatement, an apology, an offer, a letter...) and points at company-focused phrasing
+//! — blaming the customer, hiding behind policy, refusing without an alternative, sounding
+//! defensive, over-promising, vague times — and at what the step needs but the text lacks
+//! (an apology that owns the mistake, a next step, at most two options). Each finding
+//! carries a char span to highlight, why it matters and a customer-focused suggestion.
+//!
+//! This crate is pure: no I/O, no global state, no panics on any input. It knows nothing of
+//! cases, storage or HTTP; the web layer calls [`Coach::review`].
+//!
+//! ```
+//! use amends_coach::{Coach, FindingKind, Purpose};
+//! let coach = Coach::english();
+//! let review = coach.review("As I said, you should have read the label.", Purpose::Other);
+//! assert!(review.findings.iter().any(|f| f.kind == FindingKind::Blame));
+//! assert!(review.has_high());
+//! ```
+//!
+//! ## How matching works
+//! The rules are data (`rules/en.toml`); the code is the engine. A draft is tokenised once
+//! (lower case, `’` = `'`, hyphens split, contractions expanded from the file's `[expand]`
+//! table so "can't", "cannot", "can not" and "cant" are all `can not`), and each word gets
+//! a vocabulary id and its classes (number, clock time, date). Every rule pattern is a short
+//! word-level pattern (syntax in the header of `rules/en.toml`: words, `a|b` alternatives,
+//! `word*` prefixes, `~N` gaps, `!word` negative look-ahead, `#num`/`#time`/`#date`,
+//! `^`/`$` sentence anchors, `@set` lists), compiled once to ids and indexed by the words
+//! (or classes) it can start with and, where plain, by its second word. A review is one
+//! pass over the tokens that tries only the patterns that can start there; the patterns of
+//! contexts are found in the same pass. Matches never cross a sentence and never use words
+//! inside double quotes (the customer's own words quoted in a restatement are not the
+//! writer's blame). Overlapping hits of one kind become one finding at the highest
+//! severity. No regex; backtracking only over a few bounded gaps, so a review is linear in
+//! the text (about 0.2–0.4 ms for 2,000 words in release, see `benches/coach.rs`).
+//!
+//! ## How negation and context are handled
+//! Each rule may list `unless` contexts: patterns looked for before, after or on either side
+//! of the hit, within N words, in the same sentence or reaching into the next one, which
+//! either suppress the finding or lower its severity. That is how "we can't **wait**", "I
+//! can't **thank** you enough", "**not** your fault", "**if** we can't fix it", "you should
+//! have **received**", "as soon as **the part arrives**" or "soon, **by 5pm today**" stay
+//! quiet, and how reported speech ("**you told us** our driver said...") is not blame.
+//! A refusal ("we can't", "unfortunately ... not", "not possible") followed in the same or
+//! the next sentence by an alternative ("but we can", "instead", "what we can do is", "I
+//! will...") gives no finding at all: the documents ask to say what you *can* do, and that
+//! text does. Whole-text checks (`[[check]]`) need each `part` (for an apology: an apology
+//! *and* ownership) to be present somewhere, and can exclude non-apologies ("sorry **if**",
+//! "sorry **you feel**") with the same contexts. Options in an offer are counted from list
+//! items, numbered markers ("option 3") and or/comma chains after an offer verb.
+//!
+//! ## How to add a language
+//! Copy `rules/en.toml` to `rules/xx.toml` and translate: `language`, the `[expand]`
+//! contractions, `number_words`, the `[sets]` (time anchors, reported speech,
+//! alternatives), every rule's patterns, why and suggestion, the checks' parts and the
+//! `[options]` words. No code changes are needed to add a phrase or a rule; to ship a
+//! language in the binary, add a constructor like [`Coach::english`] that does
+//! `include_str!("../rules/xx.toml")`. An installation can also load its own file at run
+//! time with [`Coach::from_rules_toml`]; a mistake is reported with its line and rule id.
+//! Measure a change with a labelled corpus (`tests/corpus/xx.tsv`, run as in
+//! `tests/corpus.rs`): precision and recall per kind, and every miss, are printed.
+//!
+//! ## Known limits
+//! Phrase lists, not understanding: wording the rules have never seen is missed (recall on
+//! fresh phrasing is lower than on the corpus), irony and implied blame are invisible, and
+//! option counting reads "or" and comma chains, so a clause between commas (", which takes
+//! three days,") can count as an option. Sentences are split on `. ! ? ;` and line breaks,
+//! so abbreviations such as "Mr." split a sentence.
+
+mod model;
+mod pattern;
+mod review;
+mod rules;
+mod text;
+
+pub use model::{Finding, FindingKind, Purpose, Review, Severity, UnknownName};
+pub use rules::RulesError;
+
+/// The built-in English rules, shipped in the binary.
+pub const ENGLISH_RULES: &str = include_str!("../rules/en.toml");
+
+/// A compiled set of rules for one language. Compile once and share it (it is `Send +
+/// Sync` and reviewing takes `&self`).
+#[derive(Debug, Clone)]
+pub struct Coach {
+    engine: rules::Engine,
+}
+
+impl Coach {
+    /// The built-in English coach. The built-in rules are tested to compile; were they ever
+    /// broken, this returns a coach with no rules rather than panicking.
+    pub fn english() -> Coach {
+        Coach::from_rules_toml(ENGLISH_RULES).unwrap_or_else(|_| Coach::empty())
+    }
+
+    /// A coach from a rules file (a per-installation override or another language).
+    pub fn from_rules_toml(text: &str) -> Result<Coach, RulesError> {
+        Ok(Coach { engine: rules::Engine::compile(text)? })
+    }
+
+    /// A coach that finds nothing.
+    fn empty() -> Coach {
+        Coach { engine: rules::Engine::empty() }
+    }
+
+    /// The `language` the rules file declares.
+    pub fn language(&self) -> &str {
+        &self.engine.language
+    }
+
+    /// Reviews `text` written for `purpose`. Never panics; linear in the text's length.
+    pub fn review(&self, text: &str, purpose: Purpose) -> Review {
+        review::review(&self.engine, text, purpose)
+    }
+}

@@ -1,0 +1,407 @@
+//! Phrase patterns: a tiny word-level language compiled once from the rules and matched
+//! against [`Tokens`]. No regex: a pattern is a short list of elements matched by bounded
+//! backtracking inside one sentence.
+//!
+//! Syntax (elements separated by spaces):
+//! - `word` a literal word, normalised like the draft (so `can't` means `can not`);
+//! - `a|b|c` any of the alternatives, each of which may be several words written with `_`
+//!   in place of spaces (`sorry|my_apologies`); `apolog*` a word starting with `apolog`;
+//! - `*` any one word; `~N` up to N words (N = 1..=9);
+//! - `#num` a number (digits, ordinal like `3rd`, or a number word from the lexicon),
+//!   `#time` a clock time (`10:30`, `5pm`), `#date` a written date (`12/03`, `2025-05-01`);
+//! - `!a|b` the next word is *not* one of these (zero width: consumes nothing);
+//! - `,` a comma (otherwise commas are skipped when matching);
+//! - `^` at the start: the pattern must begin its sentence; `$` at the end: must end it.
+
+use crate::text::{DATE, Lexicon, NUM, TIME, Tokens, UNKNOWN};
+
+const MAX_ELEMENTS: usize = 24;
+const MAX_GAP: u8 = 9;
+const MAX_GAPS: usize = 3;
+const MAX_ALTERNATIVES: usize = 256;
+
+#[derive(Debug, Clone)]
+enum Atom {
+    Lit(u32),
+    Prefix(Box<str>),
+    Any,
+    Num,
+    Time,
+    Date,
+    Comma,
+}
+
+/// Alternatives: the one-word ones as sorted ids (one binary search), the rest (several
+/// words, prefixes, classes) as sequences tried in turn.
+#[derive(Debug, Clone)]
+struct Alts {
+    words: Vec<u32>,
+    seqs: Vec<Vec<Atom>>,
+}
+
+impl Alts {
+    fn new(alts: Vec<Vec<Atom>>) -> Alts {
+        let mut words = Vec::new();
+        let mut seqs = Vec::new();
+        for seq in alts {
+            match seq.as_slice() {
+                [Atom::Lit(id)] => words.push(*id),
+                _ => seqs.push(seq),
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        Alts { words, seqs }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Elem {
+    Alt(Alts),
+    Gap(u8),
+    /// Zero width: fails if one of the alternatives matches here.
+    Not(Alts),
+}
+
+/// The tokens a pattern can start at.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct First {
+    pub ids: Vec<u32>,
+    /// Stems of `word*` alternatives.
+    pub prefixes: Vec<Box<str>>,
+    /// Class flags (`NUM | TIME | DATE`).
+    pub classes: u8,
+    pub any: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    elems: Vec<Elem>,
+    /// When the first two elements are plain words: the ids the second word can have, so
+    /// most candidates are rejected without running the matcher.
+    second: Option<Vec<u32>>,
+    anchored_start: bool,
+    anchored_end: bool,
+}
+
+impl Pattern {
+    /// Compiles one pattern, interning its words. The error says what is wrong, for a person.
+    pub(crate) fn parse(src: &str, lex: &mut Lexicon) -> Result<Pattern, String> {
+        let mut parts: Vec<&str> = src.split_whitespace().collect();
+        let anchored_start = parts.first() == Some(&"^");
+        if anchored_start {
+            parts.remove(0);
+        }
+        let anchored_end = parts.last() == Some(&"$");
+        if anchored_end {
+            parts.pop();
+        }
+        if parts.is_empty() {
+            return Err(format!("pattern `{src}` has no words"));
+        }
+        if parts.len() > MAX_ELEMENTS {
+            return Err(format!("pattern `{src}` is too long (at most {MAX_ELEMENTS} elements)"));
+        }
+        let mut elems = Vec::with_capacity(parts.len());
+        let mut gaps = 0;
+        for part in parts {
+            if part == "^" || part == "$" {
+                return Err(format!("in `{src}`: `^` may only start a pattern and `$` only end it"));
+            }
+            if let Some(n) = part.strip_prefix('~') {
+                let n: u8 = n
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_GAP).contains(n))
+                    .ok_or_else(|| format!("in `{src}`: `{part}` must be ~1 to ~{MAX_GAP}"))?;
+                gaps += 1;
+                if gaps > MAX_GAPS {
+                    return Err(format!("in `{src}`: at most {MAX_GAPS} gaps (~N) per pattern"));
+                }
+                elems.push(Elem::Gap(n));
+                continue;
+            }
+            let (negated, part) = match part.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, part),
+            };
+            let mut alts = Vec::new();
+            for alt in part.split('|') {
+                if alt.is_empty() {
+                    return Err(format!("in `{src}`: empty alternative in `{part}`"));
+                }
+                let mut seq = Vec::new();
+                for piece in alt.split('_').filter(|p| !p.is_empty()) {
+                    parse_atom(piece, lex, &mut seq).map_err(|e| format!("in `{src}`: {e}"))?;
+                }
+                if seq.is_empty() {
+                    return Err(format!("in `{src}`: `{alt}` has no word in it"));
+                }
+                alts.push(seq);
+            }
+            if alts.len() > MAX_ALTERNATIVES {
+                return Err(format!("in `{src}`: too many alternatives in one element"));
+            }
+            let alts = Alts::new(alts);
+            elems.push(if negated { Elem::Not(alts) } else { Elem::Alt(alts) });
+        }
+        if !elems.iter().any(|e| matches!(e, Elem::Alt(_))) {
+            return Err(format!("pattern `{src}` has no word to match"));
+        }
+        if !matches!(elems.first(), Some(Elem::Alt(_))) || matches!(elems.last(), Some(Elem::Gap(_))) {
+            return Err(format!("in `{src}`: a pattern must start with a word and cannot end with a gap"));
+        }
+        let second = match (elems.first(), elems.get(1)) {
+            (Some(Elem::Alt(a)), Some(Elem::Alt(b))) if a.seqs.is_empty() && b.seqs.is_empty() => Some(b.words.clone()),
+            _ => None,
+        };
+        Ok(Pattern { elems, second, anchored_start, anchored_end })
+    }
+
+    /// What the first matched token can be: one of some word ids, of some classes, or
+    /// anything (a prefix or `*`).
+    pub(crate) fn first(&self) -> First {
+        let mut out = First::default();
+        let Some(Elem::Alt(alts)) = self.elems.first() else {
+            out.any = true;
+            return out;
+        };
+        out.ids.extend(&alts.words);
+        for alt in &alts.seqs {
+            match alt.first() {
+                Some(Atom::Lit(id)) => out.ids.push(*id),
+                Some(Atom::Num) => out.classes |= NUM,
+                Some(Atom::Time) => out.classes |= TIME,
+                Some(Atom::Date) => out.classes |= DATE,
+                Some(Atom::Prefix(stem)) => out.prefixes.push(stem.clone()),
+                _ => out.any = true,
+            }
+        }
+        out
+    }
+
+    /// Whether a match could start here given the id of the next word (`None`: no next
+    /// word in the sentence). Cheap; `match_at` decides.
+    pub(crate) fn may_continue(&self, next: Option<u32>) -> bool {
+        match (&self.second, next) {
+            (None, _) => true,
+            (Some(ids), Some(id)) => ids.binary_search(&id).is_ok(),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// If the pattern matches starting exactly at token `pos`, the end (exclusive) of the
+    /// shortest match.
+    pub(crate) fn match_at(&self, t: &Tokens, pos: usize) -> Option<usize> {
+        let first = t.toks.get(pos)?;
+        if first.is_comma() {
+            return None;
+        }
+        if self.anchored_start && t.sentence(first.sentence).0 != pos {
+            return None;
+        }
+        let m = Matcher { t, sentence: first.sentence, anchored_end: self.anchored_end };
+        m.elems(&self.elems, pos)
+    }
+}
+
+fn parse_atom(piece: &str, lex: &mut Lexicon, seq: &mut Vec<Atom>) -> Result<(), String> {
+    match piece {
+        "*" => seq.push(Atom::Any),
+        "," => seq.push(Atom::Comma),
+        "#num" => seq.push(Atom::Num),
+        "#time" => seq.push(Atom::Time),
+        "#date" => seq.push(Atom::Date),
+        p if p.starts_with('#') => {
+            return Err(format!("unknown class `{p}` (use #num, #time or #date)"));
+        }
+        p if p.starts_with('@') => {
+            return Err(format!("`{p}`: a set (@name) can only stand alone as a whole entry of a list"));
+        }
+        p if p.len() > 1 && p.ends_with('*') => {
+            let stem = crate::text::normalise_key(p.trim_end_matches('*'));
+            if stem.is_empty() || stem.contains(' ') {
+                return Err(format!("bad prefix `{p}`"));
+            }
+            seq.push(Atom::Prefix(stem.into_boxed_str()));
+        }
+        p => {
+            let words = crate::text::normalise_words(p, lex);
+            if words.is_empty() {
+                return Err(format!("`{p}` has no letters or digits"));
+            }
+            for w in words {
+                let id = lex.intern(&w);
+                if id == UNKNOWN {
+                    return Err("too many distinct words in the rules".to_owned());
+                }
+                seq.push(Atom::Lit(id));
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Matcher<'a> {
+    t: &'a Tokens,
+    sentence: u32,
+    anchored_end: bool,
+}
+
+impl Matcher<'_> {
+    /// Next non-comma token at or after `pos` in this sentence.
+    fn word_at(&self, pos: usize) -> Option<usize> {
+        let mut p = pos;
+        loop {
+            let tok = self.t.toks.get(p)?;
+            if tok.sentence != self.sentence {
+                return None;
+            }
+            if !tok.is_comma() {
+                return Some(p);
+            }
+            p += 1;
+        }
+    }
+
+    fn elems(&self, elems: &[Elem], pos: usize) -> Option<usize> {
+        let Some((head, rest)) = elems.split_first() else {
+            if self.anchored_end && self.word_at(pos).is_some() {
+                return None;
+            }
+            return Some(pos);
+        };
+        match head {
+            Elem::Alt(alts) => {
+                if let Some(p) = self.word(alts, pos)
+                    && let Some(end) = self.elems(rest, p)
+                {
+                    return Some(end);
+                }
+                alts.seqs.iter().find_map(|seq| {
+                    let p = self.atoms(seq, pos)?;
+                    self.elems(rest, p)
+                })
+            }
+            Elem::Not(alts) => {
+                if self.word(alts, pos).is_some() || alts.seqs.iter().any(|seq| self.atoms(seq, pos).is_some()) {
+                    return None;
+                }
+                self.elems(rest, pos)
+            }
+            Elem::Gap(n) => {
+                let mut p = pos;
+                for _ in 0..=*n {
+                    if let Some(end) = self.elems(rest, p) {
+                        return Some(end);
+                    }
+                    p = self.word_at(p)? + 1;
+                }
+                None
+            }
+        }
+    }
+
+    /// The position after the next word if it is one of the one-word alternatives.
+    fn word(&self, alts: &Alts, pos: usize) -> Option<usize> {
+        if alts.words.is_empty() {
+            return None;
+        }
+        let q = self.word_at(pos)?;
+        let tok = self.t.toks.get(q)?;
+        (!tok.is_quoted() && alts.words.binary_search(&tok.id).is_ok()).then_some(q + 1)
+    }
+
+    fn atoms(&self, seq: &[Atom], pos: usize) -> Option<usize> {
+        let mut p = pos;
+        for atom in seq {
+            if let Atom::Comma = atom {
+                let tok = self.t.toks.get(p)?;
+                if !tok.is_comma() || tok.sentence != self.sentence {
+                    return None;
+                }
+                p += 1;
+                continue;
+            }
+            let q = self.word_at(p)?;
+            let tok = self.t.toks.get(q)?;
+            if tok.is_quoted() || !self.atom(atom, q, tok.id, tok.flags) {
+                return None;
+            }
+            p = q + 1;
+        }
+        Some(p)
+    }
+
+    fn atom(&self, atom: &Atom, q: usize, id: u32, flags: u8) -> bool {
+        match atom {
+            Atom::Lit(want) => *want == id,
+            Atom::Any => true,
+            Atom::Comma => false,
+            Atom::Prefix(stem) => self.t.text(q).starts_with(&**stem),
+            Atom::Num => flags & NUM != 0,
+            Atom::Time => flags & TIME != 0,
+            Atom::Date => flags & DATE != 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::text::tokenize;
+
+    fn first_match(pattern: &str, text: &str) -> Option<(usize, usize)> {
+        let mut lex = Lexicon::default();
+        lex.add_expansion("can't".into(), vec!["can".into(), "not".into()]);
+        lex.add_expansion("cannot".into(), vec!["can".into(), "not".into()]);
+        lex.mark_number("two");
+        let p = Pattern::parse(pattern, &mut lex).unwrap();
+        let t = tokenize(text, &lex);
+        (0..t.len()).find_map(|i| p.match_at(&t, i).map(|e| (i, e)))
+    }
+
+    #[test]
+    fn literals_alternatives_and_contractions() {
+        assert_eq!(first_match("we can't", "Sadly we cannot."), Some((1, 4)));
+        assert_eq!(first_match("we can't", "We can’t."), Some((0, 3)));
+        assert_eq!(first_match("i|we can't", "I can not"), Some((0, 3)));
+        assert_eq!(first_match("sorry|my_apologies", "Please accept my apologies"), Some((2, 4)));
+        assert!(first_match("we can't", "we can").is_none());
+    }
+
+    #[test]
+    fn gaps_prefixes_classes_and_anchors() {
+        assert_eq!(first_match("unfortunately ~3 not", "Unfortunately, it is not"), Some((0, 5)));
+        assert!(first_match("unfortunately ~1 not", "Unfortunately it is not").is_none());
+        assert!(first_match("apolog*", "We apologize").is_some());
+        assert!(first_match("by #time", "by 10:30").is_some());
+        assert!(first_match("by #time", "by 5pm").is_some());
+        assert!(first_match("within #num days", "within two days").is_some());
+        assert!(first_match("on #date", "on 12/03/2025").is_some());
+        assert!(first_match("^ actually", "Well, actually").is_none());
+        assert!(first_match("^ actually", "Fine. Actually no").is_some());
+        assert!(first_match("sorry $", "sorry.").is_some());
+        assert!(first_match("sorry $", "sorry you feel").is_none());
+        assert!(first_match("actually ,", "actually, no").is_some());
+        assert!(first_match("actually ,", "actually no").is_none());
+        assert!(first_match("we can !not", "we can't").is_none());
+        assert_eq!(first_match("we can !not", "we can help"), Some((0, 2)));
+        assert_eq!(first_match("we can !not", "we can."), Some((0, 2)));
+    }
+
+    #[test]
+    fn never_crosses_sentences_or_quotes() {
+        assert!(first_match("can't wait", "We can't. Wait").is_none());
+        assert!(first_match("your fault", "He said \"your fault\"").is_none());
+    }
+
+    #[test]
+    fn bad_patterns_are_refused() {
+        let mut lex = Lexicon::default();
+        for bad in ["", "^", "~3", "a ~0 b", "a ~10 b", "~2 a", "a||b", "#foo", "a @set", "!!!", "!a b", "a ~2"] {
+            assert!(Pattern::parse(bad, &mut lex).is_err(), "{bad:?} accepted");
+        }
+    }
+}

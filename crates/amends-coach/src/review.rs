@@ -1,0 +1,522 @@
+//! One review: tokenise, scan every pattern once through the index, then judge the hits
+//! (contexts), the whole-text checks and the option count. Pure function of the engine and
+//! the text; it must never panic, allocate per pattern, or go quadratic on long input.
+
+use crate::model::{Finding, FindingKind, Purpose, Review, Severity};
+use crate::rules::{Context, Effect, Engine, Options, Owner, Scope, Side};
+use crate::text::{CLASSES, Tokens, tokenize};
+
+/// How far (in tokens) a context is looked for around a hit, whatever its `within`: keeps a
+/// sentence of a million words linear.
+const MAX_REACH: usize = 80;
+
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    pattern: u32,
+    start: usize,
+    end: usize,
+}
+
+struct Candidate {
+    kind: FindingKind,
+    severity: Severity,
+    start: usize,
+    end: usize,
+    rule: usize,
+}
+
+pub(crate) fn review(e: &Engine, text: &str, purpose: Purpose) -> Review {
+    let t = tokenize(text, &e.lex);
+    let hits = scan(e, &t, purpose);
+    let s = Scratch::new(e, &t, &hits);
+    let mut findings = phrase_findings(e, &t, &s, &hits, purpose);
+    findings.extend(check_findings(e, &t, &s, &hits, text, purpose));
+    if let Some(o) = &e.options
+        && o.purposes & purpose.bit() != 0
+    {
+        findings.extend(option_finding(e, o, &t, &s, &hits, text, purpose));
+    }
+    findings.sort_by_key(|a| (a.start, a.end, a.kind));
+    let lost = findings.iter().fold(0u32, |sum, f| {
+        let [low, medium, high] = e.penalty;
+        let p = match f.severity {
+            Severity::Low => low,
+            Severity::Medium => medium,
+            Severity::High => high,
+        };
+        sum.saturating_add(u32::from(p))
+    });
+    let score = u8::try_from(100u32.saturating_sub(lost)).unwrap_or(0);
+    Review { score, findings }
+}
+
+fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let Some(idx) = e.index.get(purpose.index()) else {
+        return hits;
+    };
+    for (pos, tok) in t.toks.iter().enumerate() {
+        if tok.is_comma() || tok.is_quoted() {
+            continue;
+        }
+        let next = t
+            .toks
+            .get(pos + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|x| x.sentence == tok.sentence)
+            .find(|x| !x.is_comma())
+            .map(|x| x.id);
+        let listed = idx.by_first.get(tok.id as usize).map_or(&[][..], Vec::as_slice);
+        let mut try_all = |list: &[u32]| {
+            for &pi in list {
+                if let Some((_, p)) = e.patterns.get(pi as usize)
+                    && p.may_continue(next)
+                    && let Some(end) = p.match_at(t, pos)
+                {
+                    hits.push(Hit { pattern: pi, start: pos, end });
+                }
+            }
+        };
+        try_all(listed);
+        if tok.flags & CLASSES != 0 {
+            for (class, list) in &idx.by_class {
+                if tok.flags & class != 0 {
+                    try_all(list);
+                }
+            }
+        }
+        if !idx.by_prefix.is_empty() {
+            let word = t.text(pos);
+            for (stem, pi) in &idx.by_prefix {
+                if word.starts_with(&**stem) {
+                    try_all(std::slice::from_ref(pi));
+                }
+            }
+        }
+        try_all(&idx.wild);
+    }
+    hits
+}
+
+fn owner(e: &Engine, h: &Hit) -> Option<Owner> {
+    e.patterns.get(h.pattern as usize).map(|(o, _)| *o)
+}
+
+/// Per-review working memory: word counts for distances, and where each context matcher
+/// matched.
+struct Scratch {
+    words: Words,
+    /// Per matcher: (start, shortest end) of every match, by start.
+    contexts: Vec<Vec<(usize, usize)>>,
+}
+
+/// `0[i]`: how many non-comma tokens come before token `i` (length n + 1).
+struct Words(Vec<u32>);
+
+impl Words {
+    fn between(&self, from: usize, to: usize) -> usize {
+        let a = self.0.get(from).copied().unwrap_or(0);
+        let b = self.0.get(to).copied().unwrap_or(a);
+        b.saturating_sub(a) as usize
+    }
+}
+
+impl Scratch {
+    fn new(e: &Engine, t: &Tokens, hits: &[Hit]) -> Scratch {
+        let mut words = Vec::with_capacity(t.len() + 1);
+        let mut n: u32 = 0;
+        words.push(0);
+        for tok in &t.toks {
+            if !tok.is_comma() {
+                n = n.saturating_add(1);
+            }
+            words.push(n);
+        }
+        let mut contexts: Vec<Vec<(usize, usize)>> = vec![Vec::new(); e.matchers];
+        for h in hits {
+            let Some(Owner::Context(m)) = owner(e, h) else {
+                continue;
+            };
+            let Some(list) = contexts.get_mut(m as usize) else {
+                continue;
+            };
+            match list.last_mut() {
+                Some(last) if last.0 == h.start => last.1 = last.1.min(h.end),
+                _ => list.push((h.start, h.end)),
+            }
+        }
+        Scratch { words: Words(words), contexts }
+    }
+
+    fn matches(&self, m: usize) -> &[(usize, usize)] {
+        self.contexts.get(m).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The strongest effect of the contexts that are present around `start..end`.
+fn context_effect(
+    t: &Tokens,
+    s: &Scratch,
+    ctxs: &[Context],
+    start: usize,
+    end: usize,
+    purpose: Purpose,
+) -> Option<Effect> {
+    let mut found = None;
+    for c in ctxs {
+        if c.purposes & purpose.bit() == 0 {
+            continue;
+        }
+        let present = match c.side {
+            Side::Before => before(t, s, c, start),
+            Side::After => after(t, s, c, start, end),
+            Side::Either => before(t, s, c, start) || after(t, s, c, start, end),
+        };
+        if present {
+            match c.effect {
+                Effect::Suppress => return Some(Effect::Suppress),
+                Effect::Lower => found = Some(Effect::Lower),
+            }
+        }
+    }
+    found
+}
+
+fn before(t: &Tokens, s: &Scratch, c: &Context, start: usize) -> bool {
+    let Some(tok) = t.toks.get(start) else {
+        return false;
+    };
+    let first_sentence = match c.scope {
+        Scope::Sentence => tok.sentence,
+        Scope::NextSentence => tok.sentence.saturating_sub(1),
+    };
+    let region = t.sentence(first_sentence).0.max(start.saturating_sub(MAX_REACH));
+    let list = s.matches(c.matcher);
+    let first = list.partition_point(|(cs, _)| *cs < region);
+    list.get(first..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|(cs, _)| *cs < start)
+        .any(|(_, ce)| *ce <= start && s.words.between(*ce, start) <= c.within)
+}
+
+fn after(t: &Tokens, s: &Scratch, c: &Context, start: usize, end: usize) -> bool {
+    let Some(tok) = t.toks.get(start) else {
+        return false;
+    };
+    let last_sentence = match c.scope {
+        Scope::Sentence => tok.sentence,
+        Scope::NextSentence => tok.sentence.saturating_add(1),
+    };
+    let region_end =
+        t.sentence(last_sentence).1.max(t.sentence(tok.sentence).1).min(end.saturating_add(MAX_REACH)).min(t.len());
+    let list = s.matches(c.matcher);
+    let first = list.partition_point(|(cs, _)| *cs < end);
+    list.get(first..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|(cs, _)| *cs < region_end)
+        .any(|(cs, _)| s.words.between(end, *cs) <= c.within)
+}
+
+fn span_chars(t: &Tokens, start: usize, end: usize) -> (usize, usize) {
+    let s = t.toks.get(start).map_or(0, |x| x.start);
+    let e = end.checked_sub(1).and_then(|i| t.toks.get(i)).map_or(s, |x| x.end);
+    (s, e.max(s))
+}
+
+fn phrase_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], purpose: Purpose) -> Vec<Finding> {
+    let mut cands: Vec<Candidate> = Vec::new();
+    for h in hits {
+        let Some(Owner::Rule(r)) = owner(e, h) else {
+            continue;
+        };
+        let Some(rule) = e.rules.get(r as usize) else {
+            continue;
+        };
+        let severity = match context_effect(t, s, &rule.unless, h.start, h.end, purpose) {
+            Some(Effect::Suppress) => continue,
+            Some(Effect::Lower) => rule.severity.lower(),
+            None => rule.severity,
+        };
+        cands.push(Candidate { kind: rule.kind, severity, start: h.start, end: h.end, rule: r as usize });
+    }
+    // One finding per overlapping run of hits of the same kind, at its highest severity.
+    cands.sort_by(|a, b| (a.start, std::cmp::Reverse(a.end)).cmp(&(b.start, std::cmp::Reverse(b.end))));
+    let mut kept: Vec<Candidate> = Vec::new();
+    let mut last_of_kind: [Option<usize>; 9] = [None; 9];
+    for c in cands {
+        let slot = c.kind as usize;
+        if let Some(k) = last_of_kind.get(slot).copied().flatten()
+            && let Some(prev) = kept.get_mut(k)
+            && c.start < prev.end
+        {
+            prev.end = prev.end.max(c.end);
+            if c.severity > prev.severity {
+                prev.severity = c.severity;
+                prev.rule = c.rule;
+            }
+            continue;
+        }
+        if let Some(s) = last_of_kind.get_mut(slot) {
+            *s = Some(kept.len());
+        }
+        kept.push(c);
+    }
+    kept.into_iter()
+        .filter_map(|c| {
+            let rule = e.rules.get(c.rule)?;
+            let (start, end) = span_chars(t, c.start, c.end);
+            Some(Finding {
+                kind: c.kind,
+                severity: c.severity,
+                start,
+                end,
+                why: rule.why.clone(),
+                suggestion: rule.suggestion.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Char span of the text without leading and trailing white space.
+fn whole_text(text: &str) -> (usize, usize) {
+    let mut first = None;
+    let mut last = 0;
+    for (i, c) in text.chars().enumerate() {
+        if !c.is_whitespace() {
+            first.get_or_insert(i);
+            last = i + 1;
+        }
+    }
+    match first {
+        Some(f) => (f, last),
+        None => (0, 0),
+    }
+}
+
+fn check_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], text: &str, purpose: Purpose) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (ci, check) in e.checks.iter().enumerate() {
+        if check.purposes & purpose.bit() == 0 {
+            continue;
+        }
+        let mut missing: Vec<&crate::rules::Part> = Vec::new();
+        for (pi, part) in check.parts.iter().enumerate() {
+            let me = Some(Owner::Part(ci as u32, pi as u32));
+            let present = hits.iter().any(|h| {
+                owner(e, h) == me
+                    && context_effect(t, s, &part.unless, h.start, h.end, purpose) != Some(Effect::Suppress)
+            });
+            if !present {
+                missing.push(part);
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let severity = if missing.len() == check.parts.len() {
+            check.severity
+        } else {
+            missing.iter().map(|p| p.severity).max().unwrap_or(check.severity)
+        };
+        let (start, end) = whole_text(text);
+        out.push(Finding {
+            kind: check.kind,
+            severity,
+            start,
+            end,
+            why: join(missing.iter().map(|p| p.why.as_str())),
+            suggestion: join(missing.iter().map(|p| p.suggestion.as_str())),
+        });
+    }
+    out
+}
+
+fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    parts.filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Lines that look like list items ("- x", "• x", "1. x", "2) x", "a) x", "(b) x"), as
+/// (count, first char, end char of the last).
+fn list_items(text: &str) -> (usize, usize, usize) {
+    let mut count = 0;
+    let (mut first, mut last) = (0, 0);
+    let mut offset = 0;
+    for line in text.split('\n') {
+        let len = line.chars().count();
+        let lead = line.chars().take_while(|c| c.is_whitespace()).count();
+        let rest: String = line.chars().skip(lead).take(5).collect();
+        let mut cs = rest.chars();
+        let is_item = match (cs.next(), cs.next(), cs.next(), cs.next()) {
+            (Some('-' | '*' | '•' | '–' | '·' | '▪'), Some(w), _, _) if w.is_whitespace() => true,
+            (Some(d), Some('.' | ')'), Some(w), _) if d.is_ascii_digit() && w.is_whitespace() => true,
+            (Some(d), Some(d2), Some('.' | ')'), Some(w))
+                if d.is_ascii_digit() && d2.is_ascii_digit() && w.is_whitespace() =>
+            {
+                true
+            }
+            (Some(l), Some(')'), Some(w), _) if l.is_alphabetic() && w.is_whitespace() => true,
+            (Some('('), Some(l), Some(')'), Some(w)) if l.is_alphanumeric() && w.is_whitespace() => true,
+            _ => false,
+        };
+        if is_item {
+            if count == 0 {
+                first = offset + lead;
+            }
+            count += 1;
+            last = offset + len;
+        }
+        offset += len + 1;
+    }
+    (count, first, last)
+}
+
+#[derive(Clone, Copy, Default)]
+struct SentenceOffer {
+    /// Token where counting starts, and whether the trigger may introduce a bare list.
+    start: Option<(usize, bool)>,
+    additional: bool,
+}
+
+fn option_finding(
+    e: &Engine,
+    o: &Options,
+    t: &Tokens,
+    s: &Scratch,
+    hits: &[Hit],
+    text: &str,
+    purpose: Purpose,
+) -> Option<Finding> {
+    let mut markers: Vec<usize> = Vec::new();
+    let mut not_option: Vec<(usize, usize)> = Vec::new();
+    let mut per_sentence: Vec<(u32, SentenceOffer)> = Vec::new();
+    for h in hits {
+        let Some(sentence) = t.toks.get(h.start).map(|x| x.sentence) else {
+            continue;
+        };
+        let entry = |list: &mut Vec<(u32, SentenceOffer)>| -> usize {
+            if list.last().is_none_or(|(s, _)| *s != sentence) {
+                list.push((sentence, SentenceOffer::default()));
+            }
+            list.len() - 1
+        };
+        match owner(e, h) {
+            Some(Owner::Marker) if markers.last() != Some(&h.start) => {
+                markers.push(h.start);
+            }
+            Some(Owner::NotOption) => not_option.push((h.start, h.end)),
+            Some(Owner::Offer) => {
+                if context_effect(t, s, &o.offer_unless, h.start, h.end, purpose) == Some(Effect::Suppress) {
+                    continue;
+                }
+                let i = entry(&mut per_sentence);
+                if let Some((_, so)) = per_sentence.get_mut(i) {
+                    so.start.get_or_insert((h.end, false));
+                }
+            }
+            Some(Owner::OfferAnywhere) => {
+                let i = entry(&mut per_sentence);
+                let (s0, _) = t.sentence(sentence);
+                if let Some((_, so)) = per_sentence.get_mut(i) {
+                    so.start = Some((s0, true));
+                }
+            }
+            Some(Owner::Additional) => {
+                let i = entry(&mut per_sentence);
+                if let Some((_, so)) = per_sentence.get_mut(i) {
+                    so.additional = true;
+                    so.start.get_or_insert((h.end, false));
+                    if let Some((s, _)) = so.start.as_mut() {
+                        *s = (*s).max(h.end);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let mut base = 0;
+    let mut additive = 0;
+    let mut first_tok: Option<usize> = None;
+    let mut last_tok = 0;
+    for (sentence, so) in &per_sentence {
+        let Some((from, bare_list)) = so.start else {
+            continue;
+        };
+        let (s0, s1) = t.sentence(*sentence);
+        let n = chain_count(o, t, from, s1, bare_list, &not_option);
+        if so.additional {
+            additive += n;
+        } else {
+            base = base.max(n);
+        }
+        first_tok.get_or_insert(s0);
+        last_tok = s1;
+    }
+    let by_sentences = base + additive;
+    let (items, list_start, list_end) = list_items(text);
+    let total = items.max(markers.len()).max(by_sentences);
+    if total <= o.max {
+        return None;
+    }
+    let (start, end) = if items == total {
+        (list_start, list_end)
+    } else if markers.len() == total {
+        let s = markers.first().copied().unwrap_or(0);
+        let l = markers.last().copied().unwrap_or(0);
+        let (_, s1) = t.toks.get(l).map_or((0, 0), |x| t.sentence(x.sentence));
+        span_chars(t, s, s1)
+    } else {
+        span_chars(t, first_tok.unwrap_or(0), last_tok)
+    };
+    Some(Finding {
+        kind: FindingKind::TooManyOptions,
+        severity: o.severity,
+        start,
+        end,
+        why: o.why.clone(),
+        suggestion: o.suggestion.clone(),
+    })
+}
+
+/// Options in one sentence from `from`: one, plus one per "or", plus one per comma before
+/// the last "or" (a comma right before an "or" is the same break). Without an "or", commas
+/// count only after a list introducer ("choose from", "it's up to you").
+fn chain_count(
+    o: &Options,
+    t: &Tokens,
+    from: usize,
+    to: usize,
+    bare_list: bool,
+    not_option: &[(usize, usize)],
+) -> usize {
+    let is_or = |i: usize| {
+        t.toks.get(i).is_some_and(|x| o.or_ids.contains(&x.id)) && !not_option.iter().any(|(s, e)| *s <= i && i < *e)
+    };
+    let Some(slice) = t.toks.get(from..to.min(t.len())) else {
+        return 1;
+    };
+    let last_or = (from..from + slice.len()).rev().find(|i| is_or(*i));
+    let mut n = 1;
+    let mut i = from;
+    // Leading commas belong to the trigger ("Alternatively, ...").
+    while t.toks.get(i).is_some_and(|x| x.is_comma()) && i < to {
+        i += 1;
+    }
+    while i < to {
+        let Some(tok) = t.toks.get(i) else { break };
+        if is_or(i) {
+            n += 1;
+        } else if tok.is_comma() {
+            let before_last_or = last_or.is_some_and(|l| i < l);
+            let counts = if last_or.is_some() { before_last_or && !is_or(i + 1) } else { bare_list };
+            if counts {
+                n += 1;
+            }
+        }
+        i += 1;
+    }
+    n
+}

@@ -1,0 +1,457 @@
+//! Behaviour of the public API: spans, negation and context, rule overrides and their
+//! errors, and robustness on odd input.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use amends_coach::{Coach, ENGLISH_RULES, Finding, FindingKind, Purpose, Review, RulesError, Severity};
+
+fn en() -> Coach {
+    Coach::english()
+}
+
+fn kinds(r: &Review) -> Vec<FindingKind> {
+    r.findings.iter().map(|f| f.kind).collect()
+}
+
+/// The highlighted text of a finding, cut by chars as a browser would.
+fn marked(text: &str, f: &Finding) -> String {
+    text.chars().skip(f.start).take(f.end - f.start).collect()
+}
+
+fn only(r: &Review, kind: FindingKind) -> &Finding {
+    let found: Vec<&Finding> = r.findings.iter().filter(|f| f.kind == kind).collect();
+    assert_eq!(found.len(), 1, "expected one {kind}: {r:?}");
+    found[0]
+}
+
+#[test]
+fn built_in_rules_compile_and_name_their_language() {
+    Coach::from_rules_toml(ENGLISH_RULES).unwrap();
+    assert_eq!(en().language(), "en");
+}
+
+// ---- spans ----------------------------------------------------------------------------
+
+#[test]
+fn spans_point_at_the_phrase() {
+    let text = "Thanks for writing. As I said, you should have checked the size guide.";
+    let r = en().review(text, Purpose::Other);
+    assert_eq!(marked(text, only(&r, FindingKind::Defensive)), "As I said");
+    assert_eq!(marked(text, only(&r, FindingKind::Blame)), "you should have");
+}
+
+#[test]
+fn spans_are_char_offsets_after_non_ascii_text() {
+    // 'é', 'ü', the emoji and the combining accent are one char each but several bytes.
+    let text = "Crème brûlée for Jürgen 🎂 and Zoe\u{301}: we can’t refund this.";
+    let r = en().review(text, Purpose::Other);
+    let f = only(&r, FindingKind::Refusal);
+    assert_eq!(marked(text, f), "can’t");
+    let byte_start = text.find("can’t").unwrap();
+    assert_eq!(f.start, text[..byte_start].chars().count());
+    assert!(f.start < byte_start, "offsets must be chars, not bytes");
+}
+
+#[test]
+fn whole_text_findings_span_the_text_without_outer_space() {
+    let text = "  \n We value all our customers.  \n";
+    let r = en().review(text, Purpose::Apology);
+    let f = only(&r, FindingKind::MissingApology);
+    assert_eq!(marked(text, f), "We value all our customers.");
+    let f = only(&r, FindingKind::NoNextStep);
+    assert_eq!(marked(text, f), "We value all our customers.");
+}
+
+#[test]
+fn too_many_options_spans_the_list() {
+    let text = "Sorry about this. Your choices:\n- a refund\n- a new cake\n- a voucher";
+    let r = en().review(text, Purpose::Offer);
+    let f = only(&r, FindingKind::TooManyOptions);
+    assert_eq!(marked(text, f), "- a refund\n- a new cake\n- a voucher");
+}
+
+// ---- negation and context -------------------------------------------------------------
+
+#[test]
+fn idioms_with_cant_are_not_refusals() {
+    for text in [
+        "We can't wait to fix this for you.",
+        "I can't thank you enough.",
+        "I cannot apologise enough.",
+        "We can not stress enough how sorry we are.",
+    ] {
+        assert!(en().review(text, Purpose::Other).findings.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn every_spelling_of_cannot_is_a_refusal() {
+    for text in [
+        "We can't refund it.",
+        "We can’t refund it.",
+        "We cannot refund it.",
+        "We can not refund it.",
+        "We CANT refund it.",
+    ] {
+        assert_eq!(kinds(&en().review(text, Purpose::Other)), [FindingKind::Refusal], "{text}");
+    }
+}
+
+#[test]
+fn a_refusal_with_an_alternative_is_fine() {
+    for text in [
+        "We can't refund the deposit, but we can move your booking to any date.",
+        "We can't repair it. What we can do is fit a new one on Friday.",
+        "It isn't possible today; instead, we can lend you a courtesy car.",
+        "If we can't fix it, we will replace it.",
+    ] {
+        assert!(en().review(text, Purpose::Other).findings.is_empty(), "{text}");
+    }
+    // A "we will" that offers nothing is not an alternative.
+    let r = en().review("We can't refund it. We'll be in touch.", Purpose::Other);
+    assert_eq!(kinds(&r), [FindingKind::Refusal]);
+}
+
+#[test]
+fn negated_or_reported_blame_is_not_blame() {
+    for (purpose, text) in [
+        (Purpose::Other, "This was not your mistake."),
+        (Purpose::Other, "None of this was your fault."),
+        (Purpose::Other, "You should have received your refund by now."),
+        (Purpose::Other, "I'm not going to make excuses."),
+        (Purpose::Restatement, "You said the parcel was late."),
+        (Purpose::Restatement, "You told us our driver said it was your fault."),
+        (Purpose::Restatement, "Our driver told you \"you should have been home\", and that upset you."),
+    ] {
+        let r = en().review(text, purpose);
+        assert!(!r.has(FindingKind::Blame), "{text}: {r:?}");
+    }
+    assert!(en().review("It was your fault.", Purpose::Other).has(FindingKind::Blame));
+}
+
+#[test]
+fn times_make_promises_concrete() {
+    let coach = en();
+    assert!(coach.review("We'll fix it immediately.", Purpose::Other).has(FindingKind::Overpromise));
+    assert!(!coach.review("We'll fix it immediately, by 3pm today.", Purpose::Other).has(FindingKind::Overpromise));
+    assert!(coach.review("We'll be in touch soon.", Purpose::Other).has(FindingKind::VagueTime));
+    assert!(!coach.review("We'll be in touch soon, on Friday 12 June.", Purpose::Other).has(FindingKind::VagueTime));
+    assert!(!coach.review("See you soon!", Purpose::Other).has(FindingKind::VagueTime));
+    assert!(
+        !coach
+            .review("I can't guarantee it, but I'll call you on Monday.", Purpose::Other)
+            .has(FindingKind::Overpromise)
+    );
+}
+
+#[test]
+fn missing_apology_says_which_part_is_missing() {
+    let coach = en();
+    let both = coach.review("Thanks for your message. I will call you tomorrow.", Purpose::Apology);
+    let f = only(&both, FindingKind::MissingApology);
+    assert_eq!(f.severity, Severity::High);
+    assert!(f.why.contains("no apology") && f.why.contains("does not own"), "{}", f.why);
+
+    let no_owning = coach.review("I'm sorry. I will call you tomorrow.", Purpose::Apology);
+    let f = only(&no_owning, FindingKind::MissingApology);
+    assert_eq!(f.severity, Severity::Medium);
+    assert!(f.why.contains("does not own") && !f.why.contains("no apology"));
+
+    let non_apology =
+        coach.review("I'm sorry you feel that way. That was our mistake. I will call you tomorrow.", Purpose::Apology);
+    assert!(only(&non_apology, FindingKind::MissingApology).why.contains("no apology"));
+
+    let good = coach.review("I'm sorry: that was our mistake. I will call you tomorrow at 10am.", Purpose::Apology);
+    assert!(good.findings.is_empty(), "{good:?}");
+    assert_eq!(good.score, 100);
+    // The same text needs no apology when it is a gesture.
+    assert!(coach.review("Here is a voucher.", Purpose::Gesture).findings.is_empty());
+}
+
+#[test]
+fn offers_count_options() {
+    let coach = en();
+    let two = coach.review("We can refund you or replace the kettle.", Purpose::Offer);
+    assert!(two.findings.is_empty(), "{two:?}");
+    let three = coach.review("We can refund you, replace it, or give you credit.", Purpose::Offer);
+    assert!(three.has(FindingKind::TooManyOptions));
+    let numbered = coach.review("Option 1: refund. Option 2: repair. Option 3: credit.", Purpose::Offer);
+    assert!(numbered.has(FindingKind::TooManyOptions));
+    // Not an offer: options are not counted.
+    assert!(
+        !coach
+            .review("We can refund you, replace it, or give you credit.", Purpose::Other)
+            .has(FindingKind::TooManyOptions)
+    );
+}
+
+#[test]
+fn score_and_has_high() {
+    let coach = en();
+    let r = coach.review("As I said, you should have read the label.", Purpose::Other);
+    assert!(r.has_high());
+    assert_eq!(r.score, 100 - 15 - 30);
+    let r = coach.review("We'll be in touch soon.", Purpose::Other);
+    assert!(!r.has_high());
+    assert_eq!(r.score, 85);
+}
+
+#[test]
+fn review_serialises_as_the_api_documents() {
+    let r = en().review("You failed to tell us.", Purpose::Other);
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["findings"][0]["kind"], "blame");
+    assert_eq!(json["findings"][0]["severity"], "high");
+    for key in ["start", "end", "why", "suggestion"] {
+        assert!(json["findings"][0].get(key).is_some(), "{key}");
+    }
+    assert!(json["score"].is_u64());
+    let back: Review = serde_json::from_value(json).unwrap();
+    assert_eq!(back, r);
+    let p: Purpose = serde_json::from_str("\"follow_up\"").unwrap();
+    assert_eq!(p, Purpose::FollowUp);
+}
+
+// ---- rules as data --------------------------------------------------------------------
+
+#[test]
+fn an_installation_can_add_a_phrase_without_code() {
+    let extra = r#"
+[[rule]]
+id = "local-jargon"
+kind = "defensive"
+severity = "low"
+why = "Our own jargon."
+suggestion = "Say it plainly."
+patterns = ["per the sop"]
+"#;
+    let text = "Per the SOP, the oven was cleaned.";
+    assert!(en().review(text, Purpose::Other).findings.is_empty());
+    // [[rule]] entries may follow [options] in TOML: array-of-tables headers reopen.
+    let coach = Coach::from_rules_toml(&format!("{ENGLISH_RULES}\n{extra}")).unwrap();
+    let r = coach.review(text, Purpose::Other);
+    assert_eq!(kinds(&r), [FindingKind::Defensive]);
+    assert_eq!(r.findings[0].severity, Severity::Low);
+    assert_eq!(marked(text, &r.findings[0]), "Per the SOP");
+}
+
+#[test]
+fn a_second_language_is_just_another_file() {
+    let fr = r#"
+language = "fr"
+[expand]
+"c'est" = "ce est"
+[[rule]]
+id = "politique"
+kind = "policy"
+severity = "medium"
+why = "Se cacher derrière la politique."
+suggestion = "Dites ce que vous pouvez faire."
+patterns = ["notre politique", "ce est la règle"]
+[[rule.unless]]
+side = "before"
+within = 2
+patterns = ["changé"]
+"#;
+    let coach = Coach::from_rules_toml(fr).unwrap();
+    assert_eq!(coach.language(), "fr");
+    let text = "Désolé, c’est la règle.";
+    let r = coach.review(text, Purpose::Other);
+    assert_eq!(marked(text, only(&r, FindingKind::Policy)), "c’est la règle");
+    assert!(coach.review("Nous avons changé notre politique.", Purpose::Other).findings.is_empty());
+}
+
+fn error_of(text: &str) -> RulesError {
+    Coach::from_rules_toml(text).unwrap_err()
+}
+
+#[test]
+fn bad_rules_files_say_where() {
+    let base = "language = \"en\"\n";
+    // Not TOML at all.
+    let e = error_of("language = \"en\"\n[[rule]\nid = 1\n");
+    assert!(matches!(e, RulesError::Syntax { line: 2, .. }), "{e}");
+
+    // Unknown kind: serde names the bad value, the error gives its line.
+    let e = error_of(&format!(
+        "{base}[[rule]]\nid = \"x\"\nkind = \"rude\"\nseverity = \"high\"\nwhy = \"\"\nsuggestion = \"\"\npatterns = [\"a\"]\n"
+    ));
+    let RulesError::Syntax { line, message, .. } = &e else { panic!("{e}") };
+    assert_eq!(*line, 4, "{e}");
+    assert!(message.contains("rude") && message.contains("blame"), "{e}");
+
+    // A pattern that cannot compile: the rule id and the pattern's own line.
+    let e = error_of(&format!(
+        "{base}[[rule]]\nid = \"gappy\"\nkind = \"blame\"\nseverity = \"high\"\nwhy = \"\"\nsuggestion = \"\"\npatterns = [\n  \"fine\",\n  \"you ~12 fault\",\n]\n"
+    ));
+    assert_eq!(
+        e,
+        RulesError::Rule {
+            rule: "rule \"gappy\"".into(),
+            line: 10,
+            message: "in `you ~12 fault`: `~12` must be ~1 to ~9".into(),
+        }
+    );
+    assert!(e.to_string().contains("line 10"), "{e}");
+
+    // Unknown set, duplicate id, unknown field.
+    let rule = |id: &str, pat: &str| {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nkind = \"blame\"\nseverity = \"high\"\nwhy = \"\"\nsuggestion = \"\"\npatterns = [\"{pat}\"]\n"
+        )
+    };
+    let e = error_of(&format!("{base}{}", rule("s", "@nope")));
+    assert!(e.to_string().contains("unknown set `@nope`"), "{e}");
+    let e = error_of(&format!("{base}{}{}", rule("d", "a"), rule("d", "b")));
+    assert!(e.to_string().contains("duplicate rule id") && e.to_string().contains("\"d\""), "{e}");
+    let e = error_of(&format!("{base}colour = \"red\"\n"));
+    assert!(e.to_string().contains("colour"), "{e}");
+    let e = error_of("");
+    assert!(e.to_string().contains("language"), "{e}");
+}
+
+// ---- robustness -----------------------------------------------------------------------
+
+fn check_invariants(coach: &Coach, text: &str, purpose: Purpose) {
+    let r = coach.review(text, purpose);
+    let len = text.chars().count();
+    for f in &r.findings {
+        assert!(f.start <= f.end && f.end <= len, "{f:?} outside {len} chars of {text:?}");
+    }
+    let windows_sorted = r.findings.windows(2).all(|w| w[0].start <= w[1].start);
+    assert!(windows_sorted, "{r:?}");
+    assert!(r.score <= 100);
+    if r.findings.is_empty() {
+        assert_eq!(r.score, 100);
+    }
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let coach = en();
+    let odd = [
+        "",
+        " ",
+        "\n\n\n",
+        ".",
+        "...",
+        ",",
+        ", , ,",
+        "\"",
+        "“",
+        "”",
+        "'",
+        "’",
+        "~",
+        "~3",
+        "#num",
+        "@when",
+        "^",
+        "$",
+        "!",
+        "?!?!",
+        "-",
+        "- \n- \n- \n-",
+        "1)\n2)\n3)",
+        "(a) (b) (c) (d)",
+        "or or or or or",
+        "\u{301}\u{301}\u{301}",
+        "e\u{301}\u{302}\u{303}\u{304}",
+        "🙏🙏🙏 sorry 🙏",
+        "👨‍👩‍👧‍👦 we can't",
+        "\u{200D}\u{200D}",
+        "\u{FEFF}sorry",
+        "\0\u{1}\u{7f}",
+        "a.b.c.d.e.f",
+        "1:2:3:4/5/6-7-8",
+        "100%%%",
+        "can't't't",
+        "'''can'''",
+        "we can’’t",
+        "ß ǅ İ ﬃ",
+        "שלום, we can't",
+        "مرحبا، لا يمكننا",
+        "我们不能退款。对不起！",
+        "\r\n\r\nyou should have\r\n",
+    ];
+    for text in odd {
+        for purpose in Purpose::ALL {
+            check_invariants(&coach, text, purpose);
+        }
+    }
+}
+
+#[test]
+fn huge_input_is_fine_and_linear_enough() {
+    let coach = en();
+    // One sentence of 200k words with a hit every few words: contexts are bounded.
+    let mut text = String::new();
+    for i in 0..50_000 {
+        text.push_str(if i % 2 == 0 { "we can't soon or " } else { "sorry you should " });
+    }
+    let started = std::time::Instant::now();
+    for purpose in [Purpose::Offer, Purpose::Apology, Purpose::Restatement] {
+        check_invariants(&coach, &text, purpose);
+    }
+    // Generous even for a debug build on a slow machine; quadratic behaviour would take minutes.
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    // Many tiny sentences and a long run of one character.
+    check_invariants(&coach, &".a".repeat(100_000), Purpose::Letter);
+    check_invariants(&coach, &"x".repeat(500_000), Purpose::Other);
+    check_invariants(&coach, &"\"".repeat(10_000), Purpose::Other);
+}
+
+#[test]
+fn random_input_never_panics() {
+    // A small deterministic fuzzer: pieces of real phrases, punctuation and odd chars.
+    let pieces = [
+        "we", "can't", "cannot", "can", "not", "you", "should", "have", "your", "fault", "sorry", "if", "policy",
+        "our", "terms", "soon", "as", "by", "5pm", "10:30", "12/03", "100%", "never", "again", "or", "option", "1",
+        "-", "•", "1.", "a)", ",", ".", "!", "?", ";", "\n", "\"", "“", "”", "’", "'", "é", "\u{301}", "🙏", "  ", "—",
+        "(", ")", ":", "~", "#", "@", "^", "$", "|", "*", "_", "\u{200D}",
+    ];
+    let coach = en();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..3_000 {
+        let n = (next() % 40) as usize;
+        let mut text = String::new();
+        for _ in 0..n {
+            let piece = pieces[(next() % pieces.len() as u64) as usize];
+            text.push_str(piece);
+            if next() % 3 != 0 {
+                text.push(' ');
+            }
+        }
+        let purpose = Purpose::ALL[(next() % 9) as usize];
+        check_invariants(&coach, &text, purpose);
+    }
+}
+
+#[test]
+fn random_rules_never_panic() {
+    // Patterns built from the syntax's own characters must give an error or a coach.
+    let bits = ["a", "b", "|", "_", "*", "~", "~2", "~0", "#num", "#x", "!", "^", "$", ",", "@", "’", "é", " "];
+    let mut state: u64 = 42;
+    let mut next = move || {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        state >> 33
+    };
+    for _ in 0..2_000 {
+        let mut pat = String::new();
+        for _ in 0..(next() % 8) {
+            pat.push_str(bits[(next() % bits.len() as u64) as usize]);
+        }
+        let pat = pat.replace(['\\', '"'], "");
+        let file = format!(
+            "language = \"t\"\n[[rule]]\nid = \"r\"\nkind = \"blame\"\nseverity = \"low\"\nwhy = \"w\"\nsuggestion = \"s\"\npatterns = [\"{pat}\"]\n"
+        );
+        if let Ok(coach) = Coach::from_rules_toml(&file) {
+            check_invariants(&coach, "a b, a b. ab a’b é", Purpose::Other);
+        }
+    }
+}
