@@ -158,6 +158,12 @@ pub enum EventKind {
     RestatementConfirmed {
         by_customer: bool,
     },
+    /// The customer wrote again (a reply by email), in their own words.
+    CustomerWrote {
+        subject: Option<String>,
+        text: String,
+        message_id: Option<String>,
+    },
     /// Staff sent a text the language coach flagged, and said why.
     CoachOverridden {
         kinds: Vec<String>,
@@ -244,6 +250,7 @@ impl EventKind {
             EventKind::RestatementConfirmed { .. } => "restatement_confirmed",
             EventKind::WishStated { .. } => "wish_stated",
             EventKind::CoachOverridden { .. } => "coach_overridden",
+            EventKind::CustomerWrote { .. } => "customer_wrote",
             EventKind::RestatementCorrected { .. } => "restatement_corrected",
             EventKind::Apologised { .. } => "apologised",
             EventKind::Escalated { .. } => "escalated",
@@ -567,7 +574,13 @@ impl Playbook {
             };
         }
         if self.outcome.is_some()
-            && !matches!(kind, EventKind::NoteAdded { .. } | EventKind::Reopened { .. } | EventKind::Assigned { .. })
+            && !matches!(
+                kind,
+                EventKind::NoteAdded { .. }
+                    | EventKind::Reopened { .. }
+                    | EventKind::Assigned { .. }
+                    | EventKind::CustomerWrote { .. }
+            )
         {
             return Err(Refusal::order("case_closed", "the case has its outcome; reopen it first", vec![]));
         }
@@ -740,6 +753,8 @@ impl Playbook {
             }
             EventKind::NoteAdded { text } => text_ok("note_text", "the note", text),
             EventKind::WishStated { text } => text_ok("wish_text", "the wish", text),
+            // The customer's words are taken whatever they are, like the complaint itself.
+            EventKind::CustomerWrote { .. } => Ok(()),
             EventKind::CoachOverridden { reason, .. } => {
                 text_ok("override_reason", "the reason to send anyway", reason)
             }
@@ -837,6 +852,7 @@ impl Playbook {
             | EventKind::NoteAdded { .. }
             | EventKind::WishStated { .. }
             | EventKind::CoachOverridden { .. }
+            | EventKind::CustomerWrote { .. }
             | EventKind::Assigned { .. } => {}
         }
     }

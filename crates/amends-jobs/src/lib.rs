@@ -8,6 +8,7 @@
 //! in the same transaction that completes its job, so a restart never sends it again.
 //! Nothing here speaks HTTP; the web layer only verifies the links made here.
 
+pub mod ingest;
 mod notify;
 
 use std::future::Future;

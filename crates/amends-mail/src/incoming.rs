@@ -29,6 +29,10 @@ pub struct IncomingMail {
     pub from_email: Option<String>,
     /// The subject, decoded into UTF-8.
     pub subject: Option<String>,
+    /// The Date header as seconds since the Unix epoch (UTC), when valid. The
+    /// sender's clock: not for ordering, but enough to never acknowledge old
+    /// mail found by an import or a backfill.
+    pub sent_at: Option<i64>,
     /// The customer's words: every text/plain body part (or, for HTML-only mail,
     /// text derived from the HTML), decoded into UTF-8 and never truncated.
     /// Line endings are normalised to `\n`; nothing else is changed.
@@ -114,11 +118,13 @@ pub fn parse_incoming(raw: &[u8]) -> Result<IncomingMail, IngestError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Empty);
     }
-    let raw = skip_mbox_from_line(raw);
+    let raw = skip_leading_noise(raw);
     if !starts_with_header_field(raw) {
         return Err(IngestError::NotMail);
     }
-    let message = MessageParser::default().parse(raw).ok_or(IngestError::NotMail)?;
+    let message = MessageParser::default()
+        .parse(raw)
+        .ok_or(IngestError::NotMail)?;
     if message.headers().is_empty() {
         return Err(IngestError::NotMail);
     }
@@ -138,6 +144,10 @@ pub fn parse_incoming(raw: &[u8]) -> Result<IncomingMail, IngestError> {
         from_name,
         from_email,
         subject,
+        sent_at: message
+            .date()
+            .filter(|d| d.is_valid())
+            .map(|d| d.to_timestamp()),
         text: body_text(&message),
         case_reference,
         kind,
@@ -158,8 +168,12 @@ pub fn find_case_reference(text: &str) -> Option<String> {
         if candidate.is_some_and(|c| c.eq_ignore_ascii_case(prefix)) {
             let before = i.checked_sub(1).and_then(|b| bytes.get(b)).copied();
             let digits_start = i + prefix.len();
-            let digits =
-                bytes.get(digits_start..).unwrap_or_default().iter().take_while(|b| b.is_ascii_digit()).count();
+            let digits = bytes
+                .get(digits_start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
             let after = bytes.get(digits_start + digits).copied();
             let word_start = before.is_none_or(|b| !b.is_ascii_alphanumeric());
             let word_end = after.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'-');
@@ -213,7 +227,10 @@ impl TooLarge {
         for file in &self.oversized {
             parts.push(format!(
                 "the attachment {} is {} (the limit for one file is {})",
-                file.filename.as_deref().map_or_else(|| format!("number {}", file.index + 1), |n| format!("\"{n}\"")),
+                file.filename.as_deref().map_or_else(
+                    || format!("number {}", file.index + 1),
+                    |n| format!("\"{n}\"")
+                ),
                 human_size(file.size),
                 human_size(self.max_each)
             ));
@@ -230,19 +247,35 @@ impl TooLarge {
 }
 
 /// Checks the attachments against a per-file and a per-message limit (in bytes).
-pub fn check_attachment_limits(mail: &IncomingMail, max_each: usize, max_total: usize) -> Result<(), TooLarge> {
-    let total = mail.attachments.iter().fold(0usize, |sum, a| sum.saturating_add(a.bytes.len()));
+pub fn check_attachment_limits(
+    mail: &IncomingMail,
+    max_each: usize,
+    max_total: usize,
+) -> Result<(), TooLarge> {
+    let total = mail
+        .attachments
+        .iter()
+        .fold(0usize, |sum, a| sum.saturating_add(a.bytes.len()));
     let oversized: Vec<_> = mail
         .attachments
         .iter()
         .enumerate()
         .filter(|(_, a)| a.bytes.len() > max_each)
-        .map(|(index, a)| OversizedAttachment { index, filename: a.filename.clone(), size: a.bytes.len() })
+        .map(|(index, a)| OversizedAttachment {
+            index,
+            filename: a.filename.clone(),
+            size: a.bytes.len(),
+        })
         .collect();
     if oversized.is_empty() && total <= max_total {
         Ok(())
     } else {
-        Err(TooLarge { max_each, max_total, total, oversized })
+        Err(TooLarge {
+            max_each,
+            max_total,
+            total,
+            oversized,
+        })
     }
 }
 
@@ -258,8 +291,16 @@ fn human_size(bytes: usize) -> String {
     }
 }
 
-/// MTAs that deliver to a pipe in mbox style put `From sender date` first.
-fn skip_mbox_from_line(raw: &[u8]) -> &[u8] {
+/// What comes before the first header without being part of the message: a
+/// byte-order mark (a message saved by a Windows editor), blank lines, and the
+/// `From sender date` line that MTAs delivering mbox-style to a pipe put first.
+fn skip_leading_noise(raw: &[u8]) -> &[u8] {
+    let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+    let start = raw
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(raw.len());
+    let raw = raw.get(start..).unwrap_or_default();
     if raw.starts_with(b"From ") {
         match raw.iter().position(|&b| b == b'\n') {
             Some(end) => raw.get(end + 1..).unwrap_or_default(),
@@ -273,15 +314,24 @@ fn skip_mbox_from_line(raw: &[u8]) -> &[u8] {
 /// A message starts with a header field: a name of printable ASCII without a
 /// colon, then a colon. Anything else (binary, HTML, a bare body) is not mail.
 fn starts_with_header_field(raw: &[u8]) -> bool {
-    let name_len = raw.iter().take_while(|&&b| b.is_ascii_graphic() && b != b':').count();
+    let name_len = raw
+        .iter()
+        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
+        .count();
     let rest = raw.get(name_len..).unwrap_or_default();
-    let after_blanks = rest.iter().position(|&b| b != b' ' && b != b'\t').and_then(|p| rest.get(p));
+    let after_blanks = rest
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .and_then(|p| rest.get(p));
     name_len > 0 && after_blanks == Some(&b':')
 }
 
 /// The raw value of the first top-level header with this name, trimmed.
 fn raw_header<'a>(message: &'a Message<'_>, name: &str) -> Option<&'a str> {
-    message.headers_raw().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
+    message
+        .headers_raw()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
 }
 
 fn has_header(message: &Message<'_>, name: &str) -> bool {
@@ -293,12 +343,23 @@ fn classify(message: &Message<'_>) -> MailKind {
     let report_type = content_type
         .filter(|ct| {
             ct.c_type.eq_ignore_ascii_case("multipart")
-                && ct.c_subtype.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+                && ct
+                    .c_subtype
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("report"))
         })
-        .map(|ct| ct.attribute("report-type").unwrap_or("").to_ascii_lowercase());
+        .map(|ct| {
+            ct.attribute("report-type")
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        });
     if let Some(report_type) = report_type {
         // A read receipt (disposition-notification) is a machine's answer, not a failure.
-        return if report_type == "disposition-notification" { MailKind::AutoReply } else { MailKind::Bounce };
+        return if report_type == "disposition-notification" {
+            MailKind::AutoReply
+        } else {
+            MailKind::Bounce
+        };
     }
     let from_local = message
         .from()
@@ -310,7 +371,8 @@ fn classify(message: &Message<'_>) -> MailKind {
         || from_local.eq_ignore_ascii_case("postmaster")
         || has_header(message, "X-Failed-Recipients")
         || message.parts.iter().any(|p| {
-            p.is_content_type("message", "delivery-status") || p.is_content_type("message", "global-delivery-status")
+            p.is_content_type("message", "delivery-status")
+                || p.is_content_type("message", "global-delivery-status")
         })
     {
         return MailKind::Bounce;
@@ -326,14 +388,25 @@ fn classify(message: &Message<'_>) -> MailKind {
 }
 
 fn is_auto_reply(message: &Message<'_>) -> bool {
-    let auto_submitted =
-        raw_header(message, "Auto-Submitted").map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let auto_submitted = raw_header(message, "Auto-Submitted").map(|v| {
+        v.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    });
     if auto_submitted.is_some_and(|v| v != "no") {
         return true;
     }
-    if ["X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-AutoReply-From", "X-Mail-Autoreply"]
-        .iter()
-        .any(|h| raw_header(message, h).is_some_and(|v| !v.eq_ignore_ascii_case("no")))
+    if [
+        "X-Autoreply",
+        "X-Autorespond",
+        "X-Autoresponder",
+        "X-AutoReply-From",
+        "X-Mail-Autoreply",
+    ]
+    .iter()
+    .any(|h| raw_header(message, h).is_some_and(|v| !v.eq_ignore_ascii_case("no")))
     {
         return true;
     }
@@ -343,7 +416,12 @@ fn is_auto_reply(message: &Message<'_>) -> bool {
     let precedence = ["Precedence", "X-Precedence"]
         .iter()
         .filter_map(|h| raw_header(message, h))
-        .any(|v| matches!(v.to_ascii_lowercase().as_str(), "bulk" | "auto_reply" | "auto-reply" | "junk" | "list"));
+        .any(|v| {
+            matches!(
+                v.to_ascii_lowercase().as_str(),
+                "bulk" | "auto_reply" | "auto-reply" | "junk" | "list"
+            )
+        });
     if precedence {
         return true;
     }
@@ -384,13 +462,21 @@ fn sender(message: &Message<'_>) -> (Option<String>, Option<String>) {
         .map(str::trim)
         .filter(|a| a.contains('@') && !a.starts_with('@') && !a.ends_with('@'))
         .map(str::to_owned);
-    let name = addr.name().map(|n| n.trim().trim_matches('"').trim()).filter(|n| !n.is_empty()).map(str::to_owned);
+    let name = addr
+        .name()
+        .map(|n| n.trim().trim_matches('"').trim())
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
     (name, email)
 }
 
 /// Message ids are kept without their angle brackets.
 fn clean_id(id: &str) -> Option<String> {
-    let id = id.trim().trim_start_matches('<').trim_end_matches('>').trim();
+    let id = id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim();
     (!id.is_empty()).then(|| id.to_owned())
 }
 
@@ -421,7 +507,11 @@ fn body_text(message: &Message<'_>) -> String {
 }
 
 fn normalise_line_endings(text: String) -> String {
-    if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text }
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
 }
 
 fn attachments(message: &Message<'_>) -> Vec<Attachment> {
@@ -441,7 +531,11 @@ fn attachments(message: &Message<'_>) -> Vec<Attachment> {
                 .filter(|n| !n.is_empty())
                 .map(str::to_owned)
                 .or_else(|| nested_subject_name(part));
-            Attachment { filename, content_type, bytes: part.contents().to_vec() }
+            Attachment {
+                filename,
+                content_type,
+                bytes: part.contents().to_vec(),
+            }
         })
         .collect()
 }
@@ -468,9 +562,18 @@ mod tests {
 
     #[test]
     fn case_reference_forms() {
-        assert_eq!(find_case_reference("Re: [AM-1042] Cold soup").as_deref(), Some("AM-1042"));
-        assert_eq!(find_case_reference("about am-7, again").as_deref(), Some("AM-7"));
-        assert_eq!(find_case_reference("AM-12 and [AM-99]").as_deref(), Some("AM-99"));
+        assert_eq!(
+            find_case_reference("Re: [AM-1042] Cold soup").as_deref(),
+            Some("AM-1042")
+        );
+        assert_eq!(
+            find_case_reference("about am-7, again").as_deref(),
+            Some("AM-7")
+        );
+        assert_eq!(
+            find_case_reference("AM-12 and [AM-99]").as_deref(),
+            Some("AM-99")
+        );
         assert_eq!(find_case_reference("XAM-12"), None);
         assert_eq!(find_case_reference("AM-12a"), None);
         assert_eq!(find_case_reference("AM-"), None);
@@ -488,10 +591,21 @@ mod tests {
     }
 
     #[test]
+    fn bom_and_blank_lines_before_the_headers_are_skipped() {
+        let mail = parse_incoming(b"\xEF\xBB\xBF\r\n\r\nFrom: A <a@b.example>\r\n\r\nhi\r\n");
+        assert_eq!(mail.map(|m| m.text), Ok("hi\n".to_owned()));
+        assert_eq!(parse_incoming(b"\r\n\r\nhello"), Err(IngestError::NotMail));
+    }
+
+    #[test]
     fn mbox_from_line_is_skipped() {
-        let mail =
-            parse_incoming(b"From a@b.example Mon Jan  1 00:00:00 2024\nFrom: A <a@b.example>\nSubject: x\n\nhi\n");
-        assert_eq!(mail.map(|m| m.from_email), Ok(Some("a@b.example".to_owned())));
+        let mail = parse_incoming(
+            b"From a@b.example Mon Jan  1 00:00:00 2024\nFrom: A <a@b.example>\nSubject: x\n\nhi\n",
+        );
+        assert_eq!(
+            mail.map(|m| m.from_email),
+            Ok(Some("a@b.example".to_owned()))
+        );
     }
 
     #[test]
@@ -503,6 +617,7 @@ mod tests {
             from_name: None,
             from_email: Some("a@b.example".into()),
             subject: None,
+            sent_at: None,
             text: String::new(),
             case_reference: None,
             kind: MailKind::Message,

@@ -88,7 +88,9 @@ service imap-login {
   }
 }
 CONF
-    /usr/sbin/dovecot -c "$dir/dovecot.conf"
+    # Its own output goes to its log: a daemon holding our stdout would keep
+    # whoever reads the port waiting for end of file.
+    /usr/sbin/dovecot -c "$dir/dovecot.conf" </dev/null >>"$dir/dovecot.log" 2>&1
     for _ in $(seq 1 100); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"

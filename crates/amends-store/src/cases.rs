@@ -156,6 +156,116 @@ pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Eve
     Ok(EventRecord { id, case_id, event: e.clone() })
 }
 
+/// Checks `kind` against the case's playbook and appends it, updating the case's
+/// derived columns, inside the caller's transaction.
+pub(crate) async fn append_event_in(
+    tx: &mut AnyConnection,
+    policy: &amends_domain::DuePolicy,
+    case_id: i64,
+    actor: Actor,
+    kind: EventKind,
+    expected_version: Option<i64>,
+) -> Result<EventRecord, StoreError> {
+    let current = case_by_id(&mut *tx, case_id).await?;
+    if let Some(expected) = expected_version
+        && expected != current.version
+    {
+        return Err(StoreError::Conflict {
+            field: Some("version"),
+            message: format!(
+                "the case changed since you loaded it (version {expected}, now {}); reload it",
+                current.version
+            ),
+        });
+    }
+    let history = case_events(&mut *tx, case_id).await?;
+    let mut playbook = Playbook::replay(history.iter().map(|e| &e.event));
+    let event = Event { at: crate::now(), actor, kind };
+    playbook.record(&event)?;
+
+    let now = millis(event.at);
+    match &event.kind {
+        EventKind::ProblemLinked { problem_id } => {
+            let exists =
+                sqlx::query("SELECT id FROM problems WHERE id = $1").bind(*problem_id).fetch_optional(&mut *tx).await?;
+            if exists.is_none() {
+                return Err(StoreError::NotFound("problem"));
+            }
+            sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1")
+                .bind(case_id)
+                .bind(*problem_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        EventKind::Assigned { owner_id } => {
+            if let Some(owner) = owner_id {
+                let exists = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1")
+                    .bind(*owner)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound("user"));
+                }
+            }
+            sqlx::query("UPDATE cases SET owner_id = $2 WHERE id = $1")
+                .bind(case_id)
+                .bind(*owner_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        EventKind::WishStated { text } => {
+            sqlx::query("UPDATE cases SET wish = $2 WHERE id = $1")
+                .bind(case_id)
+                .bind(text.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        EventKind::WatchSet => {
+            sqlx::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
+                .bind(current.customer_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        EventKind::OutcomeRecorded { .. } => {
+            // A customer with a closed case leaves the watch list unless another
+            // of their cases still watches them.
+            sqlx::query(
+                "UPDATE customers SET watch = 0, updated_at = $2 WHERE id = $1 AND NOT EXISTS (
+                        SELECT 1 FROM cases WHERE customer_id = $1 AND id <> $3 AND status = 'watching')",
+            )
+            .bind(current.customer_id)
+            .bind(now)
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        _ => {}
+    }
+    let stored = insert_event(&mut *tx, case_id, &event).await?;
+    notify_in(&mut *tx, case_id, &stored).await?;
+    let next = playbook.next_step(policy);
+    let updated = sqlx::query(
+        "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6
+             WHERE id = $1 AND version = $2",
+    )
+    .bind(case_id)
+    .bind(current.version)
+    .bind(playbook.status(policy).as_str())
+    .bind(next.map(|(s, _)| s.as_str()))
+    .bind(next.map(|(_, due)| millis(due)))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Conflict {
+            field: Some("version"),
+            message: "the case changed meanwhile; try again".into(),
+        });
+    }
+    Ok(stored)
+}
+
 /// Queues, in the caller's transaction, the job that tells the customer about a step
 /// staff took: the restatement to confirm, the apology, the two options, the fix; a
 /// scheduled follow-up is queued for its due time.
@@ -324,106 +434,7 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<(CaseRecord, EventRecord), StoreError> {
         let mut tx = self.write().begin().await?;
-        let current = case_by_id(&mut tx, case_id).await?;
-        if let Some(expected) = expected_version
-            && expected != current.version
-        {
-            return Err(StoreError::Conflict {
-                field: Some("version"),
-                message: format!(
-                    "the case changed since you loaded it (version {expected}, now {}); reload it",
-                    current.version
-                ),
-            });
-        }
-        let history = case_events(&mut tx, case_id).await?;
-        let mut playbook = Playbook::replay(history.iter().map(|e| &e.event));
-        let event = Event { at: crate::now(), actor, kind };
-        playbook.record(&event)?;
-
-        let now = millis(event.at);
-        match &event.kind {
-            EventKind::ProblemLinked { problem_id } => {
-                let exists = sqlx::query("SELECT id FROM problems WHERE id = $1")
-                    .bind(*problem_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if exists.is_none() {
-                    return Err(StoreError::NotFound("problem"));
-                }
-                sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1")
-                    .bind(case_id)
-                    .bind(*problem_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            EventKind::Assigned { owner_id } => {
-                if let Some(owner) = owner_id {
-                    let exists = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1")
-                        .bind(*owner)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if exists.is_none() {
-                        return Err(StoreError::NotFound("user"));
-                    }
-                }
-                sqlx::query("UPDATE cases SET owner_id = $2 WHERE id = $1")
-                    .bind(case_id)
-                    .bind(*owner_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            EventKind::WishStated { text } => {
-                sqlx::query("UPDATE cases SET wish = $2 WHERE id = $1")
-                    .bind(case_id)
-                    .bind(text.clone())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            EventKind::WatchSet => {
-                sqlx::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
-                    .bind(current.customer_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            EventKind::OutcomeRecorded { .. } => {
-                // A customer with a closed case leaves the watch list unless another
-                // of their cases still watches them.
-                sqlx::query(
-                    "UPDATE customers SET watch = 0, updated_at = $2 WHERE id = $1 AND NOT EXISTS (
-                        SELECT 1 FROM cases WHERE customer_id = $1 AND id <> $3 AND status = 'watching')",
-                )
-                .bind(current.customer_id)
-                .bind(now)
-                .bind(case_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            _ => {}
-        }
-        let stored = insert_event(&mut tx, case_id, &event).await?;
-        notify_in(&mut tx, case_id, &stored).await?;
-        let policy = &self.settings().due;
-        let next = playbook.next_step(policy);
-        let updated = sqlx::query(
-            "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6
-             WHERE id = $1 AND version = $2",
-        )
-        .bind(case_id)
-        .bind(current.version)
-        .bind(playbook.status(policy).as_str())
-        .bind(next.map(|(s, _)| s.as_str()))
-        .bind(next.map(|(_, due)| millis(due)))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                field: Some("version"),
-                message: "the case changed meanwhile; try again".into(),
-            });
-        }
+        let stored = append_event_in(&mut tx, &self.settings().due, case_id, actor, kind, expected_version).await?;
         let record = case_by_id(&mut tx, case_id).await?;
         tx.commit().await?;
         Ok((record, stored))

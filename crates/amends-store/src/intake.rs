@@ -41,6 +41,8 @@ pub struct NewCase {
     /// import or a backfill), which must never be answered.
     pub acknowledge: bool,
     pub attachments: Vec<crate::NewAttachment>,
+    /// The email this case came from, recorded with it so it is taken only once.
+    pub inbound: Option<crate::InboundRef>,
 }
 
 pub(crate) struct IntakeJob {
@@ -177,6 +179,9 @@ async fn insert_case(
     .await?
     .try_get(0)?;
     let event = insert_event(conn, id, &opened).await?;
+    if let Some(inbound) = &new.inbound {
+        crate::inbound::insert_in(conn, inbound, Some(id), crate::inbound::outcomes::CASE_OPENED, None).await?;
+    }
     for attachment in &new.attachments {
         crate::attachments::insert_in(conn, id, attachment, now).await?;
     }

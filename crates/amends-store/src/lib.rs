@@ -12,6 +12,7 @@ mod attachments;
 mod cases;
 mod customers;
 mod idempotency;
+pub mod inbound;
 mod intake;
 pub mod jobs;
 mod links;
@@ -39,6 +40,7 @@ pub use customers::{
     TransactionRecord,
 };
 pub use idempotency::StoredResponse;
+pub use inbound::InboundRef;
 pub use intake::{CustomerRef, NewCase};
 pub use jobs::{JobRecord, QueueStats};
 pub use links::LinkRecord;

@@ -38,6 +38,21 @@ struct FileSettings {
     /// A rules file for the language coach, replacing the built-in English rules.
     coach_rules: Option<PathBuf>,
     smtp: Option<SmtpFile>,
+    imap: Option<ImapFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImapFile {
+    host: String,
+    port: Option<u16>,
+    /// none or tls
+    security: Option<String>,
+    username: String,
+    password: String,
+    folder: Option<String>,
+    processed_folder: Option<String>,
+    interval_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -61,6 +76,8 @@ pub struct Settings {
     pub session_ttl: Duration,
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
+    /// The mailbox to poll for customer mail, and how often.
+    pub imap: Option<(amends_mail::ImapSettings, Duration)>,
 }
 
 impl Default for Settings {
@@ -74,6 +91,7 @@ impl Default for Settings {
             session_ttl: Duration::from_secs(12 * 3600),
             jobs: amends_jobs::JobSettings::default(),
             coach_rules: None,
+            imap: None,
         }
     }
 }
@@ -105,6 +123,19 @@ impl Settings {
                 s.jobs.signature = signature;
             }
             s.coach_rules = file.coach_rules.or(s.coach_rules);
+            if let Some(imap) = file.imap {
+                let security = match imap.security.as_deref().unwrap_or("tls") {
+                    "none" => amends_mail::ImapSecurity::None,
+                    "tls" => amends_mail::ImapSecurity::Tls,
+                    other => anyhow::bail!("IMAP security {other:?}: use none or tls"),
+                };
+                let mut settings = amends_mail::ImapSettings::new(imap.host, imap.username, imap.password);
+                settings.security = security;
+                settings.port = imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
+                settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
+                settings.processed_folder = imap.processed_folder;
+                s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
+            }
             if let Some(smtp) = file.smtp {
                 s.jobs.smtp =
                     Some(smtp_settings(smtp.host, smtp.port, smtp.security.as_deref(), smtp.username, smtp.password)?);

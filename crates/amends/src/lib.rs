@@ -43,12 +43,21 @@ pub async fn launch(
     let jobs = tokio::spawn(runner.run(async move {
         let _ = runner_stop.wait_for(|stop| *stop).await;
     }));
+    let mailbox = settings.imap.clone().map(|(imap, interval)| {
+        let mut stop = stop_rx.clone();
+        tokio::spawn(amends_jobs::ingest::poll_mailbox(store.clone(), imap, interval, async move {
+            let _ = stop.wait_for(|stop| *stop).await;
+        }))
+    });
     let served = amends_web::serve(listener, state, async move {
         shutdown.await;
         let _ = stop_tx.send(true);
     })
     .await;
     let _ = jobs.await;
+    if let Some(mailbox) = mailbox {
+        let _ = mailbox.await;
+    }
     store.close().await;
     served.context("serving HTTP")
 }

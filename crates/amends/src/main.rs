@@ -40,6 +40,23 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Take in customer mail.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Read one raw message (RFC 5322) on standard input, as an MTA's pipe delivers
+    /// it. Exits 0 when it is taken (or was already), 65 when it can never be taken,
+    /// and 75 when it cannot be taken now, so the MTA keeps it and retries.
+    Ingest {
+        /// Mail from the past (an import or a backfill): never acknowledged.
+        #[arg(long)]
+        backfill: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -120,6 +137,10 @@ fn main() -> anyhow::Result<()> {
                 }
                 Ok(())
             }
+            Command::Mail { command: MailCommand::Ingest { backfill } } => {
+                let code = mail_ingest(&settings, backfill).await;
+                std::process::exit(code);
+            }
             Command::Token { command: TokenCommand::Create { user, name } } => {
                 let store = amends::open_store(&settings).await?;
                 let Some(owner) = store.user_by_email(&user).await? else {
@@ -132,6 +153,42 @@ fn main() -> anyhow::Result<()> {
             }
         }
     })
+}
+
+/// sysexits(3): what an MTA's pipe transport understands.
+const EX_DATAERR: i32 = 65;
+const EX_TEMPFAIL: i32 = 75;
+
+async fn mail_ingest(settings: &Settings, backfill: bool) -> i32 {
+    use amends_jobs::ingest::{IngestFailure, IngestOptions, ingest};
+    let mut raw = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut raw) {
+        eprintln!("amends mail ingest: could not read the message: {e}");
+        return EX_TEMPFAIL;
+    }
+    let store = match amends::open_store(settings).await {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("amends mail ingest: the database is not available, try again later: {e:#}");
+            return EX_TEMPFAIL;
+        }
+    };
+    let result = ingest(&store, &raw, IngestOptions { backfill }).await;
+    store.close().await;
+    match result {
+        Ok(ingested) => {
+            println!("{ingested:?}");
+            0
+        }
+        Err(IngestFailure::Permanent(reason)) => {
+            eprintln!("amends mail ingest: this message cannot be taken: {reason}");
+            EX_DATAERR
+        }
+        Err(IngestFailure::Temporary(reason)) => {
+            eprintln!("amends mail ingest: cannot take the message now, try again later: {reason}");
+            EX_TEMPFAIL
+        }
+    }
 }
 
 /// Completes on SIGINT or SIGTERM; the server then finishes the requests in flight.

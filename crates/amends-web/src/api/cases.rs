@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases", get(list).post(open))
         .route("/cases/{id}", get(one))
+        .route("/cases/{id}/messages", get(messages))
         .route("/cases/{id}/restatement", post(step::<WriteRestatement>))
         .route("/cases/{id}/restatement/confirm", post(step::<ConfirmRestatement>))
         .route("/cases/{id}/restatement/correct", post(step::<CorrectRestatement>))
@@ -115,6 +116,7 @@ impl Intake {
             actor,
             acknowledge: self.acknowledge.unwrap_or(true),
             attachments: Vec::new(),
+            inbound: None,
         })
     }
 }
@@ -153,6 +155,17 @@ pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>
     let (case, timeline) = state.store.case_with_timeline(id_from(&id, "case")?).await?;
     let steps = steps_of(&state, &timeline);
     Ok(axum::Json(CaseView { case, steps, timeline: Some(timeline) }))
+}
+
+/// The messages sent (or waiting to be sent) to the case's customer, oldest first.
+pub async fn messages(
+    State(state): State<AppState>,
+    _: Agent,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Page<amends_store::EmailRecord>>> {
+    let id = id_from(&id, "case")?;
+    state.store.case(id).await?;
+    Ok(axum::Json(Page { items: state.store.case_emails(id).await?, next_cursor: None }))
 }
 
 #[derive(Deserialize)]

@@ -189,6 +189,7 @@ pub async fn submit(
         actor: Actor::Customer,
         acknowledge: true,
         attachments: files,
+        inbound: None,
     };
     match state.store.open_case(new).await {
         Ok((case, _)) => {

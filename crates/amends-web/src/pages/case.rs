@@ -72,6 +72,10 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             (s("The customer corrected the restatement"), correction.clone())
         }
         EventKind::Apologised { text } => (s("Apology"), text.clone()),
+        EventKind::CustomerWrote { subject, text, .. } => (
+            format!("The customer wrote{}", subject.as_ref().map(|s| format!(": {s}")).unwrap_or_default()),
+            text.clone(),
+        ),
         EventKind::CoachOverridden { kinds, reason } => {
             (format!("Sent despite the coach ({})", kinds.join(", ").replace('_', " ")), reason.clone())
         }
@@ -512,6 +516,7 @@ fn new_case_from_form(f: &HashMap<String, String>, session: &StaffSession) -> Re
         tags: Vec::new(),
         acknowledge: true,
         attachments: Vec::new(),
+        inbound: None,
         actor: Actor::Staff { user_id: session.user.id },
     })
 }

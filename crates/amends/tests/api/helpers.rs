@@ -67,11 +67,13 @@ pub mod tempdir {
 
 pub struct TestApp {
     pub address: String,
+    pub database_url: String,
     pub admin_token: String,
     pub admin_password: String,
     client: reqwest::Client,
     _dir: Option<tempdir::TempDir>,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    stopped: Option<tokio::sync::oneshot::Receiver<()>>,
 }
 
 pub struct Answer {
@@ -98,46 +100,94 @@ impl Answer {
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, |_| {}).await
+}
+
+/// Starts the app on a fresh database, letting the test change its settings first.
+pub async fn spawn_app_with(db: Db, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let (database_url, dir) = fresh_database(db).await;
+    let (running, admin_password) = start(&database_url, dir.as_ref().map(|d| d.path.clone()), configure).await;
+    let admin_password = admin_password.expect("the first admin is created on an empty database");
+    let mut app = TestApp {
+        address: running.address,
+        database_url,
+        admin_token: String::new(),
+        admin_password: admin_password.clone(),
+        client: reqwest::Client::new(),
+        _dir: dir,
+        shutdown: Some(running.shutdown),
+        stopped: Some(running.stopped),
+    };
+    app.admin_token = app.token_for("admin@amends.local", &admin_password).await;
+    app
+}
+
+pub struct Running {
+    pub address: String,
+    pub shutdown: tokio::sync::oneshot::Sender<()>,
+    pub stopped: tokio::sync::oneshot::Receiver<()>,
+}
+
+/// Launches the app on `database_url` and waits until it serves. Returns the first
+/// admin's password when this start made one.
+pub async fn start(database_url: &str, data_dir: Option<PathBuf>, configure: impl FnOnce(&mut Settings)) -> (Running, Option<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("addr"));
-    let settings = Settings {
-        database_url: Some(database_url),
-        data_dir: dir.as_ref().map(|d| d.path.clone()).unwrap_or_else(|| PathBuf::from("unused")),
+    let mut settings = Settings {
+        database_url: Some(database_url.to_owned()),
+        data_dir: data_dir.unwrap_or_else(|| PathBuf::from("unused")),
         ..Settings::default()
     };
+    settings.jobs.public_url = address.clone();
+    settings.jobs.poll_interval = std::time::Duration::from_millis(50);
+    configure(&mut settings);
     let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
-    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<String>();
-    let ready_tx = Arc::new(Mutex::new(Some(ready_tx)));
+    let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
+    let admin: Arc<Mutex<Option<String>>> = Arc::default();
+    let admin_seen = admin.clone();
     tokio::spawn(async move {
         let shutdown = async {
             let _ = shutdown_rx.await;
         };
-        let result = amends::launch(&settings, listener, shutdown, |admin| {
-            if let Some(tx) = ready_tx.lock().ok().and_then(|mut t| t.take()) {
-                let _ = tx.send(admin.password.clone());
+        let result = amends::launch(&settings, listener, shutdown, |first| {
+            if let Ok(mut slot) = admin_seen.lock() {
+                *slot = Some(first.password.clone());
             }
         })
         .await;
         if let Err(e) = result {
             eprintln!("app stopped: {e:#}");
         }
+        let _ = stopped_tx.send(());
     });
-    let admin_password = ready_rx.await.expect("the first admin is created on an empty database");
     let client = reqwest::Client::new();
-    let mut app = TestApp {
-        address,
-        admin_token: String::new(),
-        admin_password: admin_password.clone(),
-        client,
-        _dir: dir,
-        _shutdown: shutdown_tx,
-    };
-    app.admin_token = app.token_for("admin@amends.local", &admin_password).await;
-    app
+    for _ in 0..200 {
+        if client.get(format!("{address}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            let password = admin.lock().ok().and_then(|p| p.clone());
+            return (Running { address, shutdown: shutdown_tx, stopped: stopped_rx }, password);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the app did not start");
 }
 
 impl TestApp {
+    /// Stops the app (finishing what is in flight) and starts it again on the same
+    /// database, at a new address.
+    pub async fn restart(&mut self, configure: impl FnOnce(&mut Settings)) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(stopped) = self.stopped.take() {
+            let _ = stopped.await;
+        }
+        let data_dir = self._dir.as_ref().map(|d| d.path.clone());
+        let (running, _) = start(&self.database_url, data_dir, configure).await;
+        self.address = running.address;
+        self.shutdown = Some(running.shutdown);
+        self.stopped = Some(running.stopped);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

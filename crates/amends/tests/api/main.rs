@@ -7,4 +7,5 @@ mod cases;
 mod customers;
 mod errors;
 mod helpers;
+mod mail;
 mod openapi;

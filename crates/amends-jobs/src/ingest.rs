@@ -1,0 +1,225 @@
+//! Mail in: one path for a message piped by the MTA (`amends mail ingest`) and for one
+//! fetched by IMAP polling. A reply threads onto its case (by In-Reply-To/References,
+//! or by the case tag in the subject when the sender is that case's customer); any
+//! other message from a person opens a case. Auto-replies and bounces never open
+//! cases. A Message-ID is taken only once.
+
+use amends_domain::playbook::Actor;
+use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName, Severity};
+use amends_mail::{IncomingMail, MailKind, check_attachment_limits, parse_incoming};
+use amends_store::inbound::outcomes;
+use amends_store::secret::secret_hash;
+use amends_store::{CustomerRef, InboundRef, NewAttachment, NewCase, NewCustomer, Store, StoreError};
+
+/// Largest attachment kept, and largest all together, per message.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_ATTACHMENTS_BYTES: usize = 25 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IngestOptions {
+    /// The mail is from the past (an import or a backfill): never acknowledge it.
+    pub backfill: bool,
+}
+
+/// What became of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingested {
+    CaseOpened { case_id: i64, reference: String },
+    Threaded { case_id: i64 },
+    Duplicate,
+    AutoReply,
+    Bounce,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestFailure {
+    /// It can never be taken (not a mail, no sender): tell the sender's server so.
+    #[error("{0}")]
+    Permanent(String),
+    /// It cannot be taken now (the database is down or busy): the MTA should keep it
+    /// and try again.
+    #[error("{0}")]
+    Temporary(String),
+}
+
+impl From<StoreError> for IngestFailure {
+    fn from(e: StoreError) -> Self {
+        IngestFailure::Temporary(e.to_string())
+    }
+}
+
+pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result<Ingested, IngestFailure> {
+    let mail = parse_incoming(raw).map_err(|e| IngestFailure::Permanent(format!("{}: {e}", e.reason())))?;
+    // A message without a Message-ID is known by its bytes, so a redelivery is still one.
+    let message_id = mail
+        .message_id
+        .clone()
+        .unwrap_or_else(|| format!("{}@sha256.amends", &secret_hash(&String::from_utf8_lossy(raw))[..40]));
+    let inbound = InboundRef { message_id: message_id.clone(), from_email: mail.from_email.clone(), subject: mail.subject.clone() };
+    match mail.kind {
+        MailKind::AutoReply => {
+            store.note_inbound(&inbound, outcomes::AUTO_REPLY, "auto-reply: no case is opened").await?;
+            return Ok(Ingested::AutoReply);
+        }
+        MailKind::Bounce => {
+            store.note_inbound(&inbound, outcomes::BOUNCE, "delivery report: no case is opened").await?;
+            return Ok(Ingested::Bounce);
+        }
+        MailKind::Message => {}
+    }
+    if store.inbound_seen(&message_id).await? {
+        return Ok(Ingested::Duplicate);
+    }
+    let from = mail
+        .from_email
+        .as_deref()
+        .map(CustomerEmail::parse)
+        .transpose()
+        .map_err(|e| IngestFailure::Permanent(format!("no_sender: {e}")))?
+        .ok_or_else(|| IngestFailure::Permanent("no_sender: the message has no From address".into()))?;
+    let (attachments, refused) = attachments_within_limits(&mail);
+
+    let result = match thread_of(store, &mail, &from).await? {
+        Some(case_id) => {
+            let text = if mail.text.trim().is_empty() { "(The message had no text.)".to_owned() } else { mail.text.clone() };
+            match store.record_reply(case_id, &inbound, text, &attachments).await {
+                Ok(_) => Ok(Ingested::Threaded { case_id }),
+                Err(e) => Err(e),
+            }
+        }
+        None => {
+            let name = mail.from_name.as_deref().and_then(|n| CustomerName::parse(n).ok());
+            let name = match name {
+                Some(n) => n,
+                None => CustomerName::parse(from.as_str()).map_err(|e| IngestFailure::Permanent(e.to_string()))?,
+            };
+            let body = if mail.text.trim().is_empty() {
+                format!("(The message had no text.){}", mail.subject.as_ref().map(|s| format!(" Subject: {s}")).unwrap_or_default())
+            } else {
+                mail.text.clone()
+            };
+            let body = Complaint::parse(body).map_err(|e| IngestFailure::Permanent(format!("too_large: {e}")))?;
+            let new = NewCase {
+                customer: CustomerRef::Details(NewCustomer {
+                    name,
+                    email: Some(from.clone()),
+                    phone: None,
+                    external_id: None,
+                    postal_address: None,
+                    notes: String::new(),
+                }),
+                channel: Channel::Email,
+                severity: Severity::Normal,
+                subject: amends_domain::case::parse_subject(mail.subject.as_deref()).ok().flatten(),
+                body,
+                wish: None,
+                order_ref: None,
+                category: None,
+                tags: Vec::new(),
+                actor: Actor::Customer,
+                acknowledge: !options.backfill,
+                attachments,
+                inbound: Some(inbound),
+            };
+            store.open_case(new).await.map(|(case, _)| Ingested::CaseOpened { case_id: case.id, reference: case.reference })
+        }
+    };
+    let ingested = match result {
+        Ok(ingested) => ingested,
+        // Another delivery of the same message won the race: it is taken.
+        Err(StoreError::Conflict { field: Some("message_id"), .. }) => return Ok(Ingested::Duplicate),
+        Err(e) if e.is_temporary() => return Err(IngestFailure::Temporary(e.to_string())),
+        Err(e) => return Err(IngestFailure::Temporary(format!("could not store the message: {e}"))),
+    };
+    if let (Some(notice), Ingested::CaseOpened { case_id, .. } | Ingested::Threaded { case_id }) = (refused, &ingested) {
+        let note = amends_domain::playbook::EventKind::NoteAdded {
+            text: format!("{notice} Ask the customer for a smaller copy or another way to send it."),
+        };
+        if let Err(e) = store.record_event(*case_id, Actor::System, note, None).await {
+            tracing::warn!(case = case_id, error = %e, "could not note a refused attachment");
+        }
+    }
+    Ok(ingested)
+}
+
+/// The case a message answers: one our own message started (In-Reply-To, References),
+/// or one named in the subject whose customer is the sender.
+async fn thread_of(store: &Store, mail: &IncomingMail, from: &CustomerEmail) -> Result<Option<i64>, StoreError> {
+    let mut ids: Vec<String> = mail.in_reply_to.iter().cloned().collect();
+    ids.extend(mail.references.iter().rev().cloned());
+    let bracketed: Vec<String> = ids.iter().flat_map(|id| [format!("<{id}>"), id.clone()]).collect();
+    if let Some(case_id) = store.case_by_message_id(&bracketed).await? {
+        return Ok(Some(case_id));
+    }
+    if let Some(reference) = mail.case_reference.as_deref().and_then(amends_domain::CaseReference::parse)
+        && store.case_of_customer(reference.case_id(), from.as_str()).await?
+    {
+        return Ok(Some(reference.case_id()));
+    }
+    Ok(None)
+}
+
+/// The attachments to keep, and a notice naming those too large to keep.
+fn attachments_within_limits(mail: &IncomingMail) -> (Vec<NewAttachment>, Option<String>) {
+    let notice = check_attachment_limits(mail, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_BYTES).err().map(|t| t.notice());
+    let mut total = 0;
+    let kept = mail
+        .attachments
+        .iter()
+        .filter(|a| {
+            let fits = a.bytes.len() <= MAX_ATTACHMENT_BYTES && total + a.bytes.len() <= MAX_ATTACHMENTS_BYTES;
+            if fits {
+                total += a.bytes.len();
+            }
+            fits
+        })
+        .map(|a| NewAttachment {
+            filename: a.filename.clone().unwrap_or_else(|| "attachment".to_owned()),
+            content_type: a.content_type.clone(),
+            data: a.bytes.clone(),
+        })
+        .collect();
+    (kept, notice)
+}
+
+/// Polls an IMAP folder every `interval` until `shutdown`, taking each new message
+/// through [`ingest`]. A message that cannot be taken now stays unseen for the next poll.
+pub async fn poll_mailbox(
+    store: Store,
+    settings: amends_mail::ImapSettings,
+    interval: std::time::Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    loop {
+        let result = amends_mail::poll(&settings, |raw: Vec<u8>| {
+            let store = store.clone();
+            async move {
+                match ingest(&store, &raw, IngestOptions::default()).await {
+                    Ok(ingested) => {
+                        tracing::info!(?ingested, "mail taken from the mailbox");
+                        Ok(())
+                    }
+                    Err(IngestFailure::Permanent(reason)) => {
+                        // Never takeable: mark it seen so it is not fetched forever, and say why.
+                        tracing::warn!(%reason, "mailbox message refused");
+                        Ok(())
+                    }
+                    Err(e @ IngestFailure::Temporary(_)) => Err(e),
+                }
+            }
+        })
+        .await;
+        match result {
+            Ok(report) if report.taken > 0 || !report.left_unseen.is_empty() => {
+                tracing::info!(taken = report.taken, left = report.left_unseen.len(), "mailbox polled");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "mailbox poll failed; trying again later"),
+        }
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = tokio::time::sleep(interval) => {}
+        }
+    }
+}

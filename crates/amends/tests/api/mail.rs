@@ -1,0 +1,435 @@
+//! The customer's side by mail: acknowledgements and step messages received by a real
+//! SMTP server (aiosmtpd) on loopback, their links followed over HTTP; refused
+//! messages retried, never lost; restarts that send nothing twice; and mail taken in
+//! through `amends mail ingest` as an MTA pipes it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use amends::Settings;
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, TestApp, spawn_app_with, tempdir::TempDir};
+
+/// aiosmtpd on a free loopback port, storing each message as a file. Recipients
+/// matching `busy*@*` get 451, `nobody*@*` get 550.
+pub struct SmtpSink {
+    child: Child,
+    pub port: u16,
+    pub dir: TempDir,
+}
+
+impl SmtpSink {
+    pub fn start() -> Self {
+        let dir = TempDir::new(&format!("amends-smtp-{:x}", rand::random::<u64>()));
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../amends-mail/tests/smtp_sink.py");
+        let mut child = Command::new("python3")
+            .arg(&script)
+            .arg("--folder")
+            .arg(&dir.path)
+            .args(["--tempfail", "busy*@*", "--permfail", "nobody*@*"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (pip install aiosmtpd)");
+        let mut first = String::new();
+        let stdout = child.stdout.as_mut().expect("stdout");
+        let mut byte = [0u8; 1];
+        while std::io::Read::read(stdout, &mut byte).expect("sink output") == 1 && byte[0] != b'\n' {
+            first.push(byte[0] as char);
+        }
+        let port = first.trim().parse().unwrap_or_else(|_| panic!("the sink printed its port, not {first:?}"));
+        Self { child, port, dir }
+    }
+
+    pub fn settings(&self) -> amends_mail::SmtpSettings {
+        amends_mail::SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: self.port,
+            security: amends_mail::Security::None,
+            username: None,
+            password: None,
+            timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// Every message received so far, parsed.
+    pub fn received(&self) -> Vec<amends_mail::IncomingMail> {
+        self.received_with_envelope().into_iter().map(|(m, _)| m).collect()
+    }
+
+    /// Every message with its envelope (the sink's JSON beside it: sender, recipients).
+    fn received_with_envelope(&self) -> Vec<(amends_mail::IncomingMail, String)> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir.path)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "eml")).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .map(|f| {
+                let mail = amends_mail::parse_incoming(&std::fs::read(f).unwrap()).unwrap();
+                (mail, std::fs::read_to_string(f.with_extension("json")).unwrap_or_default())
+            })
+            .collect()
+    }
+
+    /// Waits until a message whose subject contains `subject` has arrived for `to`.
+    pub async fn wait_for(&self, to: &str, subject: &str) -> amends_mail::IncomingMail {
+        for _ in 0..400 {
+            if let Some((m, _)) = self.received_with_envelope().into_iter().find(|(m, envelope)| {
+                m.subject.as_deref().is_some_and(|s| s.contains(subject)) && envelope.contains(to)
+            }) {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no message \"{subject}\" for {to} arrived; got {:?}", self.received().iter().map(|m| m.subject.clone()).collect::<Vec<_>>());
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The personal link in a message, as a path on the app.
+fn link_in(mail: &amends_mail::IncomingMail) -> String {
+    let start = mail.text.find("/c/").expect("a personal link in the message");
+    let token: String = mail.text[start + 3..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    assert_eq!(token.len(), 64, "a 256-bit token");
+    format!("/c/{token}")
+}
+
+async fn page(app: &TestApp, path: &str) -> (u16, String) {
+    let r = reqwest::get(app.url(path)).await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let r = reqwest::Client::new().post(app.url(path)).form(form).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn spawn_with_smtp(db: Db, sink: &SmtpSink) -> TestApp {
+    let smtp = sink.settings();
+    spawn_app_with(db, move |s: &mut Settings| s.jobs.smtp = Some(smtp)).await
+}
+
+async fn step(app: &TestApp, token: &str, id: i64, path: &str, body: Value) -> Value {
+    app.post(&format!("/api/v1/cases/{id}/{path}"), token, body).await.expect(200)
+}
+
+async fn customers_answer_through_their_links(db: Db) {
+    let sink = SmtpSink::start();
+    let app = spawn_with_smtp(db, &sink).await;
+    let (_, agent) = app.staff("agent").await;
+    let case = app.complaint(&agent, "gina@example.com", "The hotel room was cold all night.").await;
+    let id = case["id"].as_i64().unwrap();
+    let reference = case["reference"].as_str().unwrap().to_owned();
+
+    let ack = sink.wait_for("gina@example.com", &reference).await;
+    assert!(ack.subject.as_deref().unwrap().contains("We have your message"));
+    let status_link = link_in(&ack);
+    let (code, status_page) = page(&app, &status_link).await;
+    assert_eq!(code, 200);
+    assert!(status_page.contains(&reference) && status_page.contains("Where your case stands"));
+
+    // The restatement goes out with a link; opening it changes nothing (mail scanners open links).
+    step(&app, &agent, id, "restatement", json!({ "text": "Your room's heating did not work overnight." })).await;
+    let mail = sink.wait_for("gina@example.com", "Did we understand you?").await;
+    assert!(mail.text.contains("heating did not work"));
+    let link = link_in(&mail);
+    let (code, shown) = page(&app, &link).await;
+    assert_eq!(code, 200);
+    assert!(shown.contains("heating did not work"));
+    let still = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert_eq!(still["status"], "awaiting_customer", "a GET answers nothing");
+    let (code, _) = post_form(&app, &link, &[("action", "confirm"), ("wish", "A free night next time")]).await;
+    assert_eq!(code, 200);
+    let confirmed = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert_eq!(confirmed["next_step"], "apologise");
+    assert_eq!(confirmed["wish"], "A free night next time");
+    let last = confirmed["timeline"].as_array().unwrap().iter().rev().nth(1).unwrap().clone();
+    assert_eq!(last["actor"]["type"], "customer");
+    let (code, again) = post_form(&app, &link, &[("action", "confirm")]).await;
+    assert_eq!(code, 409, "a link answers once: {again}");
+
+    // The apology and the two options go out; the customer chooses through the link.
+    step(&app, &agent, id, "apology", json!({ "text": "I am sorry, I accept all responsibility. I will put it right." })).await;
+    sink.wait_for("gina@example.com", "I am sorry").await;
+    step(&app, &agent, id, "offer", json!({ "options": ["A refund of the night", "Two free nights in spring"] })).await;
+    let offer = sink.wait_for("gina@example.com", "Two ways").await;
+    assert!(offer.text.contains("Two free nights in spring"));
+    let offer_link = link_in(&offer);
+    let (code, _) = post_form(&app, &offer_link, &[("action", "choose"), ("option", "7")]).await;
+    assert_eq!(code, 422, "an option that is not offered is refused");
+    let (code, _) = post_form(&app, &offer_link, &[("action", "choose"), ("option", "2")]).await;
+    assert_eq!(code, 200);
+    let chosen = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert!(chosen["timeline"].as_array().unwrap().iter().any(|e| e["kind"] == "option_chosen" && e["option"] == 2));
+
+    // A link only ever works for its own purpose, and a tampered one not at all.
+    let (code, _) = post_form(&app, &status_link, &[("action", "choose"), ("option", "1")]).await;
+    assert_eq!(code, 422);
+    let mut tampered = offer_link.clone();
+    tampered.replace_range(tampered.len() - 4.., "0000");
+    assert_eq!(page(&app, &tampered).await.0, 404);
+    assert_eq!(page(&app, "/c/not-a-token").await.0, 404);
+
+    // The follow-up by email comes due, and the customer answers it.
+    step(&app, &agent, id, "gesture", json!({ "gesture": "gift", "description": "A warm blanket", "cost_minor": 3000, "currency": "EUR" })).await;
+    step(&app, &agent, id, "fix/promise", json!({ "what": "Repair the heating in room 12", "due": "2099-01-01T10:00:00Z" })).await;
+    step(&app, &agent, id, "fix/done", json!({ "note": "A new radiator" })).await;
+    sink.wait_for("gina@example.com", "It is done").await;
+    step(&app, &agent, id, "follow-up/schedule", json!({ "due": "2020-01-01T10:00:00Z", "channel": "email" })).await;
+    let follow = sink.wait_for("gina@example.com", "Did we put it right?").await;
+    let (code, _) = post_form(&app, &link_in(&follow), &[("action", "answer"), ("satisfaction", "5"), ("words", "Lovely and warm now")]).await;
+    assert_eq!(code, 200);
+    let done = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    let follow_up = done["steps"].as_array().unwrap().iter().find(|s| s["step"] == "follow_up").unwrap().clone();
+    assert_eq!(follow_up["status"], "done");
+    let answer = done["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "follow_up_recorded").unwrap().clone();
+    assert_eq!((answer["satisfaction"].as_i64(), answer["actor"]["type"].as_str()), (Some(5), Some("customer")));
+
+    // Every message carries a Message-ID the desk stored, so replies thread back.
+    let messages = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);
+    let sent: Vec<&Value> = messages["items"].as_array().unwrap().iter().collect();
+    assert!(sent.len() >= 6 && sent.iter().all(|m| m["status"] == "sent"), "{messages}");
+    let received_ids: Vec<String> = sink.received().iter().filter_map(|m| m.message_id.clone()).collect();
+    for m in &sent {
+        let id = m["message_id"].as_str().unwrap().trim_matches(['<', '>']);
+        assert_eq!(received_ids.iter().filter(|r| r.as_str() == id).count(), 1, "sent exactly once: {id}");
+    }
+}
+
+async fn old_and_replaced_links_are_refused(db: Db) {
+    let sink = SmtpSink::start();
+    let smtp = sink.settings();
+    let app = spawn_app_with(db, move |s: &mut Settings| {
+        s.jobs.smtp = Some(smtp);
+        s.jobs.link_ttl = time::Duration::seconds(2);
+    })
+    .await;
+    let (_, agent) = app.staff("agent").await;
+    let case = app.complaint(&agent, "hal@example.com", "Wrong parcel delivered.").await;
+    let id = case["id"].as_i64().unwrap();
+    step(&app, &agent, id, "restatement", json!({ "text": "We sent you someone else's parcel." })).await;
+    let first = link_in(&sink.wait_for("hal@example.com", "Did we understand you?").await);
+    // A customer correction, then a new restatement: only the newest link works.
+    let (code, _) = post_form(&app, &first, &[("action", "correct"), ("correction", "It was the right parcel but broken")]).await;
+    assert_eq!(code, 200);
+    step(&app, &agent, id, "restatement", json!({ "text": "Your parcel arrived broken." })).await;
+    let mails = loop {
+        let m: Vec<_> = sink.received().into_iter().filter(|m| m.subject.as_deref().is_some_and(|s| s.contains("Did we understand"))).collect();
+        if m.len() == 2 {
+            break m;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    let second = link_in(&mails[1]);
+    assert_ne!(first, second);
+    assert_eq!(page(&app, &first).await.0, 410, "replaced by the newer link");
+    assert_eq!(page(&app, &second).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (code, body) = page(&app, &second).await;
+    assert_eq!(code, 410, "expired: {body}");
+    assert!(body.contains("expired"));
+}
+
+async fn refused_messages_are_retried_or_reported_never_lost(db: Db) {
+    let sink = SmtpSink::start();
+    let app = spawn_with_smtp(db, &sink).await;
+    let (_, agent) = app.staff("agent").await;
+    let busy = app.complaint(&agent, "busy.ida@example.com", "Late again.").await;
+    let gone = app.complaint(&agent, "nobody.jo@example.com", "Never arrived.").await;
+    let messages = |id: i64| {
+        let app = &app;
+        let agent = agent.clone();
+        async move { app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200) }
+    };
+    let (busy_id, gone_id) = (busy["id"].as_i64().unwrap(), gone["id"].as_i64().unwrap());
+    let mut tries = 0;
+    loop {
+        let b = messages(busy_id).await;
+        let g = messages(gone_id).await;
+        let busy_tried = b["items"][0]["attempts"].as_i64().unwrap_or(0) >= 1;
+        let gone_failed = g["items"][0]["status"] == "failed";
+        if busy_tried && gone_failed {
+            assert_eq!(b["items"][0]["status"], "queued", "a 451 keeps the message for a retry");
+            assert!(b["items"][0]["last_error"].as_str().unwrap().contains("451"));
+            assert!(g["items"][0]["last_error"].as_str().unwrap().contains("550"));
+            break;
+        }
+        tries += 1;
+        assert!(tries < 400, "the outbox did not try: {b} {g}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // Staff are told on the case that the customer did not get the message.
+    let case = app.get(&format!("/api/v1/cases/{gone_id}"), &agent).await.expect(200);
+    let note = case["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "note_added").expect("a note about the failure");
+    assert!(note["text"].as_str().unwrap().contains("could not be delivered"));
+    assert!(sink.received().is_empty(), "nothing was delivered to either");
+}
+
+async fn a_restart_mid_outbox_sends_nothing_twice(db: Db) {
+    let sink = SmtpSink::start();
+    let mut app = spawn_with_smtp(db, &sink).await;
+    let (_, agent) = app.staff("agent").await;
+    for i in 0..20 {
+        app.complaint(&agent, &format!("kim{i}@example.com"), &format!("Complaint {i}")).await;
+    }
+    // Stop while the outbox is still sending, then start again on the same database.
+    let smtp = sink.settings();
+    app.restart(move |s: &mut Settings| s.jobs.smtp = Some(smtp)).await;
+    for _ in 0..400 {
+        if sink.received().len() >= 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = sink.received();
+    assert_eq!(received.len(), 20, "each acknowledgement exactly once");
+    let mut ids: Vec<String> = received.iter().filter_map(|m| m.message_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 20);
+}
+
+fn ingest(app: &TestApp, raw: &[u8], extra: &[&str]) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amends"))
+        .args(["mail", "ingest"])
+        .args(extra)
+        .env("AMENDS_DATABASE_URL", &app.database_url)
+        .env("AMENDS_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(raw).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+}
+
+fn corpus(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../amends-mail/tests/corpus").join(name)).unwrap()
+}
+
+async fn mail_piped_in_opens_threads_and_never_repeats(db: Db) {
+    let app = spawn_app_with(db, |_| {}).await;
+    let (_, agent) = app.staff("agent").await;
+    let cases = |q: &'static str| {
+        let app = &app;
+        let agent = agent.clone();
+        async move { app.get(&format!("/api/v1/cases{q}"), &agent).await.expect(200)["items"].as_array().unwrap().clone() }
+    };
+    let first = corpus("01-gmail-new-complaint.eml");
+    let (code, out) = ingest(&app, &first, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("CaseOpened"), "{out}");
+    let (code, out) = ingest(&app, &first, &[]);
+    assert_eq!((code, out.contains("Duplicate")), (0, true), "the same Message-ID is taken once: {out}");
+    assert_eq!(cases("").await.len(), 1);
+    let case = &cases("").await[0];
+    assert_eq!(case["channel"], "email");
+    let id = case["id"].as_i64().unwrap();
+
+    for machine in ["11-exchange-out-of-office.eml", "12-sieve-vacation.eml", "14-postfix-bounce.eml", "15-exchange-ndr.eml"] {
+        let (code, out) = ingest(&app, &corpus(machine), &[]);
+        assert_eq!(code, 0, "{machine}: {out}");
+    }
+    assert_eq!(cases("").await.len(), 1, "auto-replies and bounces open no case");
+    let (code, out) = ingest(&app, &corpus("24-garbage-bytes.eml"), &[]);
+    assert_eq!(code, 65, "never takeable is a permanent failure: {out}");
+    let (code, _) = ingest(&app, &corpus("23-no-from.eml"), &[]);
+    assert_eq!(code, 65);
+
+    // A reply to our acknowledgement threads onto the case.
+    let messages = loop {
+        let m = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);
+        if !m["items"].as_array().unwrap().is_empty() {
+            break m;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    let ack_id = messages["items"][0]["message_id"].as_str().unwrap().to_owned();
+    let from = case_customer_email(&app, &agent, id).await;
+    let reply = format!(
+        "From: Customer <{from}>\r\nTo: desk@amends.local\r\nSubject: Re: We have your message\r\nMessage-ID: <reply-1@mail.example>\r\n\
+         In-Reply-To: {ack_id}\r\nReferences: {ack_id}\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\nAnd the card was missing too.\r\n"
+    );
+    let (code, out) = ingest(&app, reply.as_bytes(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Threaded"), "{out}");
+    let timeline = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["timeline"].clone();
+    let wrote = timeline.as_array().unwrap().iter().find(|e| e["kind"] == "customer_wrote").expect("the reply is on the case");
+    assert!(wrote["text"].as_str().unwrap().contains("card was missing"));
+
+    // The case tag threads only for the case's own customer; a stranger gets a new case.
+    let reference = format!("AM-{}", 1000 + id);
+    let tagged = |sender: &str, n: u32| {
+        format!("From: <{sender}>\r\nSubject: About [{reference}]\r\nMessage-ID: <tag-{n}@mail.example>\r\n\r\nStill waiting.\r\n")
+    };
+    let (_, out) = ingest(&app, tagged(&from, 1).as_bytes(), &[]);
+    assert!(out.contains("Threaded"), "{out}");
+    let (_, out) = ingest(&app, tagged("stranger@example.net", 2).as_bytes(), &[]);
+    assert!(out.contains("CaseOpened"), "{out}");
+
+    // Mail from the past is taken without acknowledging it.
+    let old = "From: Old <old@example.org>\r\nSubject: From last year\r\nMessage-ID: <old-1@mail.example>\r\n\r\nIt broke.\r\n";
+    let (code, out) = ingest(&app, old.as_bytes(), &["--backfill"]);
+    assert_eq!(code, 0, "{out}");
+    let old_case = cases("?q=last%20year").await;
+    let old_id = old_case.iter().find(|c| c["subject"] == "From last year").unwrap()["id"].as_i64().unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let old_messages = app.get(&format!("/api/v1/cases/{old_id}/messages"), &agent).await.expect(200);
+    assert!(old_messages["items"].as_array().unwrap().is_empty(), "no auto-reply to the past");
+}
+
+async fn case_customer_email(app: &TestApp, token: &str, case_id: i64) -> String {
+    let case = app.get(&format!("/api/v1/cases/{case_id}"), token).await.expect(200);
+    let customer = app.get(&format!("/api/v1/customers/{}", case["customer_id"]), token).await.expect(200);
+    customer["email"].as_str().unwrap().to_owned()
+}
+
+/// With the database unreachable, the MTA is told to keep the message and retry.
+#[test]
+fn ingest_without_a_database_asks_the_mta_to_retry() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amends"))
+        .args(["mail", "ingest"])
+        .env("AMENDS_DATABASE_URL", "postgres://postgres@127.0.0.1:1/none")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&corpus("01-gmail-new-complaint.eml")).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(75), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+macro_rules! on_both {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::helpers::Db::Sqlite).await; })+
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::helpers::Db::Postgres).await; })+
+        }
+    };
+}
+
+on_both!(
+    customers_answer_through_their_links,
+    old_and_replaced_links_are_refused,
+    refused_messages_are_retried_or_reported_never_lost,
+    a_restart_mid_outbox_sends_nothing_twice,
+    mail_piped_in_opens_threads_and_never_repeats,
+);
