@@ -9,6 +9,7 @@
 //! Nothing here speaks HTTP; the web layer only verifies the links made here.
 
 pub mod ingest;
+pub mod messages;
 mod notify;
 
 use std::future::Future;

@@ -4,20 +4,10 @@
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_store::secret::{random_hex, secret_hash};
 use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Store};
-use minijinja::Environment;
 use time::OffsetDateTime;
 
 use crate::{JobError, JobSettings};
 
-const TEMPLATES: &[(&str, &str)] = &[
-    ("acknowledgement", include_str!("../templates/email/acknowledgement.txt")),
-    ("restatement", include_str!("../templates/email/restatement.txt")),
-    ("apology", include_str!("../templates/email/apology.txt")),
-    ("offer", include_str!("../templates/email/offer.txt")),
-    ("fix_promised", include_str!("../templates/email/fix_promised.txt")),
-    ("fix_done", include_str!("../templates/email/fix_done.txt")),
-    ("follow_up", include_str!("../templates/email/follow_up.txt")),
-];
 
 /// Link purposes: what the customer may do through the link.
 pub mod purposes {
@@ -31,7 +21,6 @@ pub mod purposes {
 pub struct Notifier {
     store: Store,
     settings: JobSettings,
-    env: std::sync::Arc<Environment<'static>>,
 }
 
 fn when(t: OffsetDateTime) -> String {
@@ -40,13 +29,7 @@ fn when(t: OffsetDateTime) -> String {
 
 impl Notifier {
     pub fn new(store: Store, settings: JobSettings) -> Self {
-        let mut env = Environment::new();
-        for (name, source) in TEMPLATES {
-            if let Err(e) = env.add_template(name, source) {
-                tracing::error!(template = name, error = %e, "email template does not parse");
-            }
-        }
-        Self { store, settings, env: std::sync::Arc::new(env) }
+        Self { store, settings }
     }
 
     async fn load(&self, case_id: i64) -> Result<(CaseRecord, CustomerRecord), JobError> {
@@ -63,15 +46,17 @@ impl Notifier {
         Ok(format!("{}/c/{token}", self.settings.public_url.trim_end_matches('/')))
     }
 
-    fn render(&self, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
-        let text = self
-            .env
-            .get_template(name)
-            .and_then(|t| t.render(ctx))
-            .map_err(|e| JobError::Fail(format!("template {name}: {e}")))?;
-        let (first, body) = text.split_once("\n\n").unwrap_or(("", &text));
-        let subject = first.strip_prefix("Subject: ").unwrap_or(first).trim().to_owned();
-        Ok((subject, format!("{}\n", body.trim_end())))
+    /// Renders the installation's version of a template, or the built-in one.
+    async fn render(&self, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
+        let built_in = crate::messages::template(name).ok_or_else(|| JobError::Fail(format!("no template {name}")))?;
+        if let Some(custom) = self.store.template_override(name).await? {
+            match crate::messages::render(&custom, ctx.clone()) {
+                Ok(rendered) => return Ok(rendered),
+                // Saved templates were checked, so this is rare: the customer still hears from us.
+                Err(e) => tracing::warn!(template = name, error = %e, "the edited template fails; using the built-in one"),
+            }
+        }
+        crate::messages::render(built_in.source, ctx).map_err(|e| JobError::Fail(format!("template {name}: {e}")))
     }
 
     async fn queue(
@@ -119,7 +104,7 @@ impl Notifier {
             None => "shortly".to_owned(),
         };
         let (subject, text) =
-            self.render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) })?;
+            self.render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) }).await?;
         self.queue(&case, &customer, "acknowledgement", subject, text).await
     }
 
@@ -133,20 +118,20 @@ impl Notifier {
         let (purpose, rendered) = match &event.event.kind {
             EventKind::RestatementWritten { text } => {
                 let link = self.link(case.id, purposes::RESTATEMENT).await?;
-                ("restatement", self.render("restatement", minijinja::context! { restatement => text, link, ..base })?)
+                ("restatement", self.render("restatement", minijinja::context! { restatement => text, link, ..base }).await?)
             }
             EventKind::Apologised { text } => {
-                ("apology", self.render("apology", minijinja::context! { apology => text, ..base })?)
+                ("apology", self.render("apology", minijinja::context! { apology => text, ..base }).await?)
             }
             EventKind::OptionsOffered { options } => {
                 let link = self.link(case.id, purposes::OFFER).await?;
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link, ..base };
-                ("offer", self.render("offer", ctx)?)
+                ("offer", self.render("offer", ctx).await?)
             }
             EventKind::FixPromised { what, due } => {
-                ("fix_promised", self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base })?)
+                ("fix_promised", self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?)
             }
-            EventKind::FixDone { note } => ("fix_done", self.render("fix_done", minijinja::context! { note, ..base })?),
+            EventKind::FixDone { note } => ("fix_done", self.render("fix_done", minijinja::context! { note, ..base }).await?),
             _ => return Ok(()),
         };
         let (subject, text) = rendered;
@@ -170,7 +155,7 @@ impl Notifier {
             return Ok(());
         }
         let link = self.link(case.id, purposes::FOLLOW_UP).await?;
-        let (subject, text) = self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) })?;
+        let (subject, text) = self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) }).await?;
         self.queue(&case, &customer, "follow_up", subject, text).await
     }
 

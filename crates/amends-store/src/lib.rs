@@ -23,6 +23,7 @@ mod query;
 mod search;
 pub mod secret;
 mod staff;
+mod templates;
 
 use std::sync::Arc;
 use std::time::Duration;

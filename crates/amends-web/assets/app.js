@@ -50,9 +50,40 @@
       out.replaceChildren.apply(out, parts);
     }).catch(function () {});
   }
+  // The template editor's live preview.
+  function previewTemplate(area) {
+    fetch("/api/v1/templates/preview", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.content },
+      body: JSON.stringify({ name: area.dataset.template, source: area.value })
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (p) {
+      if (!p) return;
+      var subject = document.querySelector("[data-preview-subject]");
+      var body = document.querySelector("[data-preview-body]");
+      var list = document.querySelector("[data-preview-findings]");
+      if (subject) subject.textContent = p.problem ? "" : p.subject;
+      if (body) body.textContent = p.problem ? "The template does not work: " + p.problem : p.body;
+      if (list) {
+        var items = p.review.findings.map(function (f) {
+          var li = document.createElement("li");
+          li.className = "sev-" + f.severity;
+          li.textContent = f.kind.replace(/_/g, " ") + " (" + f.severity + "): " + f.why + (f.suggestion ? " Try: " + f.suggestion : "");
+          return li;
+        });
+        if (!items.length) { var ok = document.createElement("li"); ok.textContent = "Reads customer-focused ✓"; items.push(ok); }
+        list.replaceChildren.apply(list, items);
+      }
+    }).catch(function () {});
+  }
   var timers = new WeakMap();
   document.addEventListener("input", function (event) {
     var field = event.target;
+    if (field.dataset && field.dataset.template && csrf) {
+      clearTimeout(timers.get(field));
+      timers.set(field, setTimeout(function () { previewTemplate(field); }, 300));
+      return;
+    }
     if (!field.dataset || !field.dataset.coach) return;
     clearTimeout(timers.get(field));
     timers.set(field, setTimeout(function () { coachFor(field); }, 300));

@@ -4,6 +4,7 @@
 
 mod access;
 mod cases;
+mod coach;
 mod customers;
 mod errors;
 mod helpers;
