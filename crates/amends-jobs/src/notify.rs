@@ -75,8 +75,8 @@ impl Notifier {
                 to_email: to,
                 to_name: Some(customer.name.clone()),
                 subject,
+                html_body: Some(html_of(&text)),
                 text_body: text,
-                html_body: None,
                 message_id,
                 in_reply_to: None,
                 purpose: purpose.to_owned(),
@@ -168,5 +168,41 @@ impl Notifier {
         {
             tracing::warn!(case = case_id, error = %e, "could not note an undeliverable message");
         }
+    }
+}
+
+/// The HTML alternative of a plain-text message: the same words, escaped, in
+/// paragraphs, with its links clickable.
+fn html_of(text: &str) -> String {
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let line = |l: &str| {
+        l.split(' ')
+            .map(|word| {
+                if word.starts_with("http://") || word.starts_with("https://") {
+                    let w = escape(word);
+                    format!("<a href=\"{w}\">{w}</a>")
+                } else {
+                    escape(word)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let paragraphs: Vec<String> = text
+        .trim()
+        .split("\n\n")
+        .map(|p| format!("<p>{}</p>", p.lines().map(line).collect::<Vec<_>>().join("<br>\n")))
+        .collect();
+    format!("<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\n{}\n</body></html>\n", paragraphs.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn html_keeps_the_words_escaped_and_links_clickable() {
+        let html = super::html_of("Dear <Ann>,\n\nConfirm here:\nhttps://desk.example/c/abc\n");
+        assert!(html.contains("Dear &lt;Ann&gt;,"));
+        assert!(html.contains("<a href=\"https://desk.example/c/abc\">https://desk.example/c/abc</a>"));
+        assert!(html.contains("Confirm here:<br>"));
     }
 }

@@ -76,6 +76,7 @@ pub struct Settings {
     pub session_ttl: Duration,
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
+    pub limits: amends_web::limits::Limits,
     /// The mailbox to poll for customer mail, and how often.
     pub imap: Option<(amends_mail::ImapSettings, Duration)>,
 }
@@ -91,6 +92,7 @@ impl Default for Settings {
             session_ttl: Duration::from_secs(12 * 3600),
             jobs: amends_jobs::JobSettings::default(),
             coach_rules: None,
+            limits: amends_web::limits::Limits::default(),
             imap: None,
         }
     }
@@ -204,7 +206,7 @@ impl Settings {
         amends_web::WebSettings {
             secure_cookies: self.secure_cookies,
             session_ttl: self.session_ttl,
-            limits: amends_web::limits::Limits::default(),
+            limits: self.limits.clone(),
         }
     }
 }

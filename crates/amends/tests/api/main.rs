@@ -10,3 +10,4 @@ mod errors;
 mod helpers;
 mod mail;
 mod openapi;
+mod public_form;
