@@ -8,7 +8,6 @@ use time::OffsetDateTime;
 
 use crate::{JobError, JobSettings};
 
-
 /// Link purposes: what the customer may do through the link.
 pub mod purposes {
     pub const STATUS: &str = "status";
@@ -53,7 +52,9 @@ impl Notifier {
             match crate::messages::render(&custom, ctx.clone()) {
                 Ok(rendered) => return Ok(rendered),
                 // Saved templates were checked, so this is rare: the customer still hears from us.
-                Err(e) => tracing::warn!(template = name, error = %e, "the edited template fails; using the built-in one"),
+                Err(e) => {
+                    tracing::warn!(template = name, error = %e, "the edited template fails; using the built-in one")
+                }
             }
         }
         crate::messages::render(built_in.source, ctx).map_err(|e| JobError::Fail(format!("template {name}: {e}")))
@@ -103,8 +104,9 @@ impl Notifier {
             Some(due) => format!("by {}", when(due)),
             None => "shortly".to_owned(),
         };
-        let (subject, text) =
-            self.render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) }).await?;
+        let (subject, text) = self
+            .render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) })
+            .await?;
         self.queue(&case, &customer, "acknowledgement", subject, text).await
     }
 
@@ -118,7 +120,10 @@ impl Notifier {
         let (purpose, rendered) = match &event.event.kind {
             EventKind::RestatementWritten { text } => {
                 let link = self.link(case.id, purposes::RESTATEMENT).await?;
-                ("restatement", self.render("restatement", minijinja::context! { restatement => text, link, ..base }).await?)
+                (
+                    "restatement",
+                    self.render("restatement", minijinja::context! { restatement => text, link, ..base }).await?,
+                )
             }
             EventKind::Apologised { text } => {
                 ("apology", self.render("apology", minijinja::context! { apology => text, ..base }).await?)
@@ -128,10 +133,13 @@ impl Notifier {
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link, ..base };
                 ("offer", self.render("offer", ctx).await?)
             }
-            EventKind::FixPromised { what, due } => {
-                ("fix_promised", self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?)
+            EventKind::FixPromised { what, due } => (
+                "fix_promised",
+                self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?,
+            ),
+            EventKind::FixDone { note } => {
+                ("fix_done", self.render("fix_done", minijinja::context! { note, ..base }).await?)
             }
-            EventKind::FixDone { note } => ("fix_done", self.render("fix_done", minijinja::context! { note, ..base }).await?),
             _ => return Ok(()),
         };
         let (subject, text) = rendered;
@@ -155,7 +163,8 @@ impl Notifier {
             return Ok(());
         }
         let link = self.link(case.id, purposes::FOLLOW_UP).await?;
-        let (subject, text) = self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) }).await?;
+        let (subject, text) =
+            self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) }).await?;
         self.queue(&case, &customer, "follow_up", subject, text).await
     }
 
@@ -193,7 +202,10 @@ fn html_of(text: &str) -> String {
         .split("\n\n")
         .map(|p| format!("<p>{}</p>", p.lines().map(line).collect::<Vec<_>>().join("<br>\n")))
         .collect();
-    format!("<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\n{}\n</body></html>\n", paragraphs.join("\n"))
+    format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\n{}\n</body></html>\n",
+        paragraphs.join("\n")
+    )
 }
 
 #[cfg(test)]

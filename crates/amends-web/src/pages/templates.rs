@@ -52,13 +52,21 @@ async fn editor(
     })
 }
 
-pub async fn edit(State(state): State<AppState>, session: StaffSession, Path(name): Path<String>) -> Result<impl IntoResponse, PageError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(name): Path<String>,
+) -> Result<impl IntoResponse, PageError> {
     session.require(Role::Manager)?;
     let ctx = editor(&state, &session, &name, None, None, false).await?;
     render_page("template_edit.html", ctx)
 }
 
-pub async fn save(State(state): State<AppState>, Path(name): Path<String>, posted: Posted<Nothing>) -> Result<Response, PageError> {
+pub async fn save(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    posted: Posted<Nothing>,
+) -> Result<Response, PageError> {
     let Posted { session, fields, .. } = posted;
     session.require(Role::Manager)?;
     let t = template(&name).ok_or(PageError::NotFound("template"))?;

@@ -21,9 +21,13 @@ async fn the_coach_reviews_drafts_and_gates_sending(app: TestApp) {
     assert!(clean["findings"].as_array().unwrap().is_empty(), "{clean}");
     app.post("/api/v1/coach", &agent, json!({ "step": "apology" })).await.expect_error(422, "invalid");
 
-    let id = app.complaint(&agent, "lee@example.com", "The oven part you fitted broke after a day.").await["id"].as_i64().unwrap();
+    let id = app.complaint(&agent, "lee@example.com", "The oven part you fitted broke after a day.").await["id"]
+        .as_i64()
+        .unwrap();
     let step = |p: &str| format!("/api/v1/cases/{id}/{p}");
-    app.post(&step("restatement"), &agent, json!({ "text": "The part we fitted failed after one day." })).await.expect(200);
+    app.post(&step("restatement"), &agent, json!({ "text": "The part we fitted failed after one day." }))
+        .await
+        .expect(200);
     app.post(&step("restatement/confirm"), &agent, json!({})).await.expect(200);
     let blame = "Our policy is clear: you should have used it as the manual says.";
     let held = app.post(&step("apology"), &agent, json!({ "text": blame })).await.expect_error(422, "coach_gate");
@@ -31,10 +35,22 @@ async fn the_coach_reviews_drafts_and_gates_sending(app: TestApp) {
     assert!(held["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "blame"));
     let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
     assert_eq!(case["next_step"], "apologise", "nothing was recorded");
-    let sent = app.post(&step("apology"), &agent, json!({ "text": blame, "coach_override": "The customer asked for the manual's wording" })).await.expect(200);
+    let sent = app
+        .post(
+            &step("apology"),
+            &agent,
+            json!({ "text": blame, "coach_override": "The customer asked for the manual's wording" }),
+        )
+        .await
+        .expect(200);
     assert_eq!(sent["case"]["next_step"], "offer");
     let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
-    let overridden = case["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "coach_overridden").expect("the override is on the timeline");
+    let overridden = case["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "coach_overridden")
+        .expect("the override is on the timeline");
     assert_eq!(overridden["reason"], "The customer asked for the manual's wording");
     assert!(overridden["kinds"].as_array().unwrap().iter().any(|k| k == "blame"));
 }
@@ -43,11 +59,19 @@ async fn managers_edit_templates_with_a_preview(app: TestApp) {
     let (_, agent) = app.staff("agent").await;
     let (_, manager) = app.staff("manager").await;
     let source = "Subject: Sorry, {{ name }} [{{ reference }}]\n\n{{ apology }}\n\nWe will call you by Friday.\n";
-    app.post("/api/v1/templates/preview", &agent, json!({ "name": "apology", "source": source })).await.expect_error(403, "forbidden");
-    let preview = app.post("/api/v1/templates/preview", &manager, json!({ "name": "apology", "source": source })).await.expect(200);
+    app.post("/api/v1/templates/preview", &agent, json!({ "name": "apology", "source": source }))
+        .await
+        .expect_error(403, "forbidden");
+    let preview = app
+        .post("/api/v1/templates/preview", &manager, json!({ "name": "apology", "source": source }))
+        .await
+        .expect(200);
     assert_eq!(preview["subject"], "Sorry, Anna Müller [AM-1042]");
     assert!(preview["body"].as_str().unwrap().contains("I accept all responsibility"));
-    let broken = app.post("/api/v1/templates/preview", &manager, json!({ "name": "apology", "source": "Subject: {{ oops\n\nx" })).await.expect(200);
+    let broken = app
+        .post("/api/v1/templates/preview", &manager, json!({ "name": "apology", "source": "Subject: {{ oops\n\nx" }))
+        .await
+        .expect(200);
     assert!(broken["problem"].is_string());
     let bad_words = app
         .post("/api/v1/templates/preview", &manager, json!({ "name": "apology", "source": "Subject: About your complaint\n\nUnfortunately our policy does not allow refunds.\n" }))
@@ -70,11 +94,17 @@ async fn managers_edit_templates_with_a_preview(app: TestApp) {
     assert_eq!(refused.status(), 403, "a form without the CSRF token");
 
     let id = app.complaint(&agent, "max@example.com", "Cold soup.").await["id"].as_i64().unwrap();
-    app.post(&format!("/api/v1/cases/{id}/restatement"), &agent, json!({ "text": "Your soup was served cold." })).await.expect(200);
-    app.post(&format!("/api/v1/cases/{id}/restatement/confirm"), &agent, json!({})).await.expect(200);
-    app.post(&format!("/api/v1/cases/{id}/apology"), &agent, json!({ "text": "I am sorry; I accept all responsibility." }))
+    app.post(&format!("/api/v1/cases/{id}/restatement"), &agent, json!({ "text": "Your soup was served cold." }))
         .await
         .expect(200);
+    app.post(&format!("/api/v1/cases/{id}/restatement/confirm"), &agent, json!({})).await.expect(200);
+    app.post(
+        &format!("/api/v1/cases/{id}/apology"),
+        &agent,
+        json!({ "text": "I am sorry; I accept all responsibility." }),
+    )
+    .await
+    .expect(200);
     let subject = format!("Sorry, Ann Lee [AM-{}]", 1000 + id);
     for _ in 0..200 {
         let messages = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);

@@ -7,7 +7,11 @@ use serde_json::Value;
 use crate::helpers::TestApp;
 
 fn form(name: &str, email: &str, body: &str) -> Form {
-    Form::new().text("name", name.to_owned()).text("email", email.to_owned()).text("body", body.to_owned()).text("website", "")
+    Form::new()
+        .text("name", name.to_owned())
+        .text("email", email.to_owned())
+        .text("body", body.to_owned())
+        .text("website", "")
 }
 
 async fn send(app: &TestApp, form: Form) -> (u16, String) {
@@ -28,7 +32,11 @@ async fn a_complaint_through_the_public_form(db: crate::helpers::Db) {
     assert_eq!(page.status(), 200);
     let words = "  My order #88 came without the cake topper.\n\nI'm really upset!  ";
     let photo = Part::bytes(PNG.to_vec()).file_name("box.png").mime_str("image/png").unwrap();
-    let (code, done) = send(&app, form("Olga Berg", "olga@example.com", words).text("wish", "Send the topper").part("attachment", photo)).await;
+    let (code, done) = send(
+        &app,
+        form("Olga Berg", "olga@example.com", words).text("wish", "Send the topper").part("attachment", photo),
+    )
+    .await;
     assert_eq!(code, 201, "{done}");
     assert!(done.contains("AM-"), "the acknowledgement page gives the reference");
     let all = cases(&app).await;
@@ -63,7 +71,11 @@ async fn a_complaint_through_the_public_form(db: crate::helpers::Db) {
     assert_eq!(cases(&app).await.len(), 1, "nothing refused was stored");
 
     // A bot fills the hidden field: refused (and logged), no case.
-    let bot = Form::new().text("name", "Bot").text("email", "bot@spam.example").text("body", "Buy now").text("website", "http://spam.example");
+    let bot = Form::new()
+        .text("name", "Bot")
+        .text("email", "bot@spam.example")
+        .text("body", "Buy now")
+        .text("website", "http://spam.example");
     let (code, _) = send(&app, bot).await;
     assert_eq!(code, 200);
     assert_eq!(cases(&app).await.len(), 1);
