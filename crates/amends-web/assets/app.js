@@ -4,11 +4,48 @@
   function typing(target) {
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
+  // Keyboard shortcuts for the daily moves; never while typing in a field.
+  var rows = function () { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); };
+  var selected = -1;
+  function select(i) {
+    var all = rows();
+    if (!all.length) return;
+    selected = Math.max(0, Math.min(all.length - 1, i));
+    all.forEach(function (r, n) { r.classList.toggle("selected", n === selected); });
+    var link = all[selected].querySelector("a");
+    if (link) link.focus();
+  }
+  function click(key) {
+    var el = document.querySelector("[data-shortcut='" + key + "']");
+    if (el) { el.click(); return true; }
+    return false;
+  }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
-    if (event.key === "/") {
-      var search = document.querySelector("[data-shortcut='/']");
-      if (search) { event.preventDefault(); search.focus(); }
+    var help = document.getElementById("shortcuts");
+    switch (event.key) {
+      case "/": {
+        var search = document.querySelector("[data-shortcut='/']");
+        if (search) { event.preventDefault(); search.focus(); }
+        break;
+      }
+      case "?":
+        if (help) { help.hidden = !help.hidden; }
+        break;
+      case "Escape":
+        if (help) { help.hidden = true; }
+        break;
+      case "j": select(selected + 1); break;
+      case "k": select(selected - 1); break;
+      case "n": click("n"); break;
+      case "a": click("a"); break;
+      case "i": window.location.href = "/inbox"; break;
+      case "r": {
+        var draft = document.querySelector(".step-body textarea, .step-body input[type=text], .step-body input:not([type])");
+        if (draft) { event.preventDefault(); draft.focus(); }
+        break;
+      }
+      default: return;
     }
   });
 
