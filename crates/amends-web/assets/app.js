@@ -113,6 +113,40 @@
       }
     }).catch(function () {});
   }
+  // The collision guard: tell the desk we have this case open (and whether we are
+  // writing), and show who else has it and whether it changed since it was loaded.
+  var presence = document.getElementById("presence");
+  var writing = false;
+  function heartbeat() {
+    if (!presence || !csrf) return;
+    fetch("/api/v1/cases/" + presence.dataset.case + "/presence", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.content },
+      body: JSON.stringify({ writing: writing })
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (p) {
+      if (!p) return;
+      var lines = p.others.map(function (o) {
+        return o.name + (o.writing ? " is writing on this case — agree who answers before you send." : " is viewing this case.");
+      });
+      if (p.version > Number(presence.dataset.version)) {
+        lines.push("This case changed since you opened it. Sending now is refused; read the timeline first (reload the page).");
+      }
+      var items = lines.map(function (l) { var p = document.createElement("p"); p.textContent = l; return p; });
+      presence.replaceChildren.apply(presence, items);
+      presence.hidden = items.length === 0;
+    }).catch(function () {});
+  }
+  if (presence) {
+    heartbeat();
+    setInterval(heartbeat, 10000);
+    document.addEventListener("input", function (event) {
+      if (!writing && event.target.closest && event.target.closest(".step-body, #note")) {
+        writing = true;
+        heartbeat();
+      }
+    });
+  }
   var timers = new WeakMap();
   document.addEventListener("input", function (event) {
     var field = event.target;

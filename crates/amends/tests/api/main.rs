@@ -10,4 +10,5 @@ mod errors;
 mod helpers;
 mod mail;
 mod openapi;
+mod presence;
 mod public_form;
