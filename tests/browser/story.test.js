@@ -167,7 +167,7 @@ test('a complaint is walked through every playbook step to retained, then found 
   assert.equal(await page.locator('.step-body').count(), 0);
 
   // The timeline, newest first, tells the whole story.
-  const titles = await page.locator('ol.timeline > li strong').allInnerTexts();
+  const titles = await page.locator('ol.timeline > li:not(.message) strong').allInnerTexts();
   assert.deepEqual(titles, [
     'Outcome: retained',
     'Next time',
@@ -184,6 +184,8 @@ test('a complaint is walked through every playbook step to retained, then found 
     'Restatement written',
     'Complaint heard',
   ]);
+  // What the customer was sent stands beside it, waiting for SMTP here.
+  assert.ok((await page.locator('ol.timeline > li.message').count()) >= 5, 'the messages to the customer are on the timeline');
   const timeline = await page.locator('ol.timeline').innerText();
   assert.match(timeline, /A box of the tea her mother likes \(cost 12\.50 EUR\)/);
   assert.match(timeline, /1\. A new teapot sent by courier tomorrow\n2\. A full refund today/);

@@ -39,6 +39,8 @@ struct TimelineItem {
     title: String,
     text: String,
     internal: bool,
+    /// A message sent to the customer, rather than an event.
+    message: bool,
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -185,6 +187,7 @@ async fn case_context(
                 title,
                 text,
                 internal: e.event.kind.is_internal(),
+                message: false,
             }
         })
         .collect();
@@ -202,6 +205,7 @@ async fn case_context(
             title: format!("{status} to {}: \"{}\"", m.to_email, m.subject),
             text: format!("{}\nMessage-ID: {}", m.text_body.trim_end(), m.message_id),
             internal: false,
+            message: true,
         });
     }
     timeline.sort_by(|a, b| b.order.cmp(&a.order));
