@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}", get(one))
         .route("/cases/{id}/messages", get(messages))
         .route("/cases/{id}/presence", post(presence))
+        .route("/cases/{id}/links/revoke", post(revoke_links))
         .route("/cases/{id}/restatement", post(step::<WriteRestatement>))
         .route("/cases/{id}/restatement/confirm", post(step::<ConfirmRestatement>))
         .route("/cases/{id}/restatement/correct", post(step::<CorrectRestatement>))
@@ -167,6 +168,14 @@ pub async fn messages(
     let id = id_from(&id, "case")?;
     state.store.case(id).await?;
     Ok(axum::Json(Page { items: state.store.case_emails(id).await?, next_cursor: None }))
+}
+
+/// Revokes every personal link of the case (a message went to the wrong person, say).
+pub async fn revoke_links(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let id = id_from(&id, "case")?;
+    state.store.case(id).await?;
+    state.store.revoke_case_links(id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]
