@@ -227,7 +227,9 @@ pub(crate) async fn append_event_in(
                 .execute(&mut *tx)
                 .await?;
         }
+        EventKind::NextTimeRecorded { .. } => crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
         EventKind::OutcomeRecorded { .. } => {
+            crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?;
             // A customer with a closed case leaves the watch list unless another
             // of their cases still watches them.
             sqlx::query(
@@ -244,6 +246,7 @@ pub(crate) async fn append_event_in(
     }
     let stored = insert_event(&mut *tx, case_id, &event).await?;
     notify_in(&mut *tx, case_id, &stored).await?;
+    crate::recovery::event_webhooks_in(&mut *tx, &stored).await?;
     let next = playbook.next_step(policy);
     let updated = sqlx::query(
         "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6

@@ -179,6 +179,7 @@ async fn insert_case(
     .await?
     .try_get(0)?;
     let event = insert_event(conn, id, &opened).await?;
+    crate::recovery::event_webhooks_in(&mut *conn, &event).await?;
     if let Some(inbound) = &new.inbound {
         crate::inbound::insert_in(conn, inbound, Some(id), crate::inbound::outcomes::CASE_OPENED, None).await?;
     }

@@ -18,6 +18,8 @@ pub mod kinds {
     pub const SEND_EMAIL: &str = "send_email";
     /// A scheduled follow-up has come due. Payload: `{"case_id", "event_id"}`.
     pub const FOLLOW_UP_DUE: &str = "follow_up_due";
+    /// A webhook delivery to make. Payload: `{"delivery_id"}`.
+    pub const WEBHOOK: &str = "webhook";
 }
 
 #[derive(Debug, Clone, Serialize)]

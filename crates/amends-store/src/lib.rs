@@ -20,6 +20,7 @@ mod migrate;
 mod outbox;
 mod problems;
 mod query;
+pub mod recovery;
 mod search;
 pub mod secret;
 mod staff;
@@ -47,6 +48,7 @@ pub use links::LinkRecord;
 pub use migrate::MIGRATIONS_APPLIED;
 pub use outbox::{EmailRecord, NewEmail};
 pub use problems::ProblemRecord;
+pub use recovery::{DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
 

@@ -25,10 +25,17 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_customer_side.sql"),
         postgres: include_str!("../migrations/postgres/0002_customer_side.sql"),
     },
+    // renumbered to 4 at merge
+    Migration {
+        version: 3,
+        name: "make_it_right",
+        sqlite: include_str!("../migrations/sqlite/0004_make_it_right.sql"),
+        postgres: include_str!("../migrations/postgres/0004_make_it_right.sql"),
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 2;
+pub const MIGRATIONS_APPLIED: i64 = 3;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

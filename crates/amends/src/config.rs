@@ -39,6 +39,20 @@ struct FileSettings {
     coach_rules: Option<PathBuf>,
     smtp: Option<SmtpFile>,
     imap: Option<ImapFile>,
+    letterhead: Option<LetterheadFile>,
+}
+
+/// `[letterhead]`: the sender printed on follow-up letters.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LetterheadFile {
+    business_name: Option<String>,
+    address_lines: Option<Vec<String>>,
+    contact_line: Option<String>,
+    signature_name: Option<String>,
+    signature_title: Option<String>,
+    /// a4 or letter
+    page_size: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,6 +90,7 @@ pub struct Settings {
     pub session_ttl: Duration,
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
+    pub letters: amends_web::LetterSettings,
     /// The mailbox to poll for customer mail, and how often.
     pub imap: Option<(amends_mail::ImapSettings, Duration)>,
 }
@@ -92,6 +107,7 @@ impl Default for Settings {
             jobs: amends_jobs::JobSettings::default(),
             coach_rules: None,
             imap: None,
+            letters: amends_web::LetterSettings::default(),
         }
     }
 }
@@ -131,10 +147,34 @@ impl Settings {
                 };
                 let mut settings = amends_mail::ImapSettings::new(imap.host, imap.username, imap.password);
                 settings.security = security;
-                settings.port = imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
+                settings.port =
+                    imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
                 settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
                 settings.processed_folder = imap.processed_folder;
                 s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
+            }
+            if let Some(head) = file.letterhead {
+                let letters = &mut s.letters;
+                if let Some(name) = head.business_name {
+                    letters.head.business_name = name;
+                }
+                if let Some(lines) = head.address_lines {
+                    letters.head.address_lines = lines;
+                }
+                if let Some(contact) = head.contact_line {
+                    letters.head.contact_line = contact;
+                }
+                if let Some(name) = head.signature_name {
+                    letters.signature_name = name;
+                }
+                if let Some(title) = head.signature_title {
+                    letters.signature_title = title;
+                }
+                letters.page_size = match head.page_size.as_deref().unwrap_or("a4") {
+                    "a4" | "A4" => amends_letters::PageSize::A4,
+                    "letter" => amends_letters::PageSize::Letter,
+                    other => anyhow::bail!("letterhead page_size {other:?}: use a4 or letter"),
+                };
             }
             if let Some(smtp) = file.smtp {
                 s.jobs.smtp =
@@ -205,6 +245,7 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             session_ttl: self.session_ttl,
             limits: amends_web::limits::Limits::default(),
+            letters: self.letters.clone(),
         }
     }
 }

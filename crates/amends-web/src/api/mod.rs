@@ -5,6 +5,7 @@ mod cases;
 mod coach;
 mod customers;
 mod problems;
+mod recovery;
 mod staff;
 
 use axum::extract::DefaultBodyLimit;
@@ -52,6 +53,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/coach", post(coach::review))
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::get))
+        .route("/watch-alerts", get(recovery::watch_alerts))
+        .route("/letters", get(recovery::letters_due))
+        .route("/letters/posted", post(recovery::letters_posted))
+        .route("/webhooks", get(recovery::list_webhooks).post(recovery::create_webhook))
+        .route("/webhooks/{id}", axum::routing::delete(recovery::delete_webhook))
+        .route("/webhooks/{id}/deliveries", get(recovery::deliveries))
         .merge(cases::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

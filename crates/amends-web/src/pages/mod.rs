@@ -11,6 +11,7 @@ mod assets;
 mod case;
 mod customers;
 mod inbox;
+pub mod letters;
 mod login;
 mod search;
 
@@ -47,6 +48,10 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}", get(customers::page).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit_form))
         .route("/search", get(search::page))
+        .route("/cases/{id}/letter.pdf", get(letters::case_letter))
+        .route("/letters", get(letters::print_run))
+        .route("/letters/batch.pdf", get(letters::batch))
+        .route("/letters/posted", post(letters::mark_posted))
         .route("/admin/users", get(admin::users).post(admin::invite))
         .route("/admin/users/{id}", post(admin::change))
         .route("/assets/{name}", get(assets::serve))
@@ -88,6 +93,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("complain.html", include_str!("../../templates/complain.html")),
     ("complain_done.html", include_str!("../../templates/complain_done.html")),
     ("link.html", include_str!("../../templates/link.html")),
+    ("letters.html", include_str!("../../templates/letters.html")),
 ];
 
 mod filters {

@@ -1,0 +1,107 @@
+//! Proving it afterwards: next-time alerts, the letters' print run, outgoing webhooks.
+
+use amends_store::{DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::{Page, created, id_from, page_size};
+use crate::AppState;
+use crate::auth::{Admin, Agent};
+use crate::error::{ApiError, ApiResult};
+use crate::json::{JsonBody, Params};
+
+/// Watched customers who just came back, oldest alert first.
+pub async fn watch_alerts(State(state): State<AppState>, _: Agent) -> ApiResult<axum::Json<Page<WatchAlert>>> {
+    Ok(axum::Json(Page { items: state.store.open_watch_alerts().await?, next_cursor: None }))
+}
+
+/// Letters due for the print run.
+pub async fn letters_due(State(state): State<AppState>, _: Agent) -> ApiResult<axum::Json<Page<LetterDue>>> {
+    Ok(axum::Json(Page { items: state.store.letters_due(OffsetDateTime::now_utc()).await?, next_cursor: None }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Posted {
+    /// The follow-up events whose letters were printed and posted.
+    letters: Vec<i64>,
+}
+
+pub async fn letters_posted(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    JsonBody(body): JsonBody<Posted>,
+) -> ApiResult<impl IntoResponse> {
+    if body.letters.is_empty() || body.letters.len() > 500 {
+        return Err(ApiError::invalid("letters", "name 1 to 500 letters"));
+    }
+    let marked = state.store.mark_letters_posted(&body.letters, user.id).await?;
+    Ok(axum::Json(serde_json::json!({ "marked": marked })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhook {
+    url: String,
+    secret: String,
+    /// Event kinds to send (`opened`, `apologised`, `next_order_arrived`, ...); empty
+    /// or absent: every kind.
+    #[serde(default)]
+    events: Vec<String>,
+}
+
+pub async fn create_webhook(
+    State(state): State<AppState>,
+    _: Admin,
+    JsonBody(body): JsonBody<NewWebhook>,
+) -> ApiResult<impl IntoResponse> {
+    let url = body.url.trim();
+    if !(url.starts_with("http://") || url.starts_with("https://"))
+        || url.len() > 2000
+        || url.contains(char::is_whitespace)
+    {
+        return Err(ApiError::invalid("url", "a webhook URL starts with http:// or https://"));
+    }
+    if body.secret.chars().count() < 16 || body.secret.len() > 500 {
+        return Err(ApiError::invalid("secret", "a webhook secret has at least 16 characters"));
+    }
+    if body.events.len() > 50 || body.events.iter().any(|e| e.is_empty() || e.len() > 60) {
+        return Err(ApiError::invalid("events", "name up to 50 event kinds"));
+    }
+    Ok(created(state.store.create_webhook(url, &body.secret, &body.events).await?))
+}
+
+pub async fn list_webhooks(State(state): State<AppState>, _: Admin) -> ApiResult<axum::Json<Page<WebhookRecord>>> {
+    Ok(axum::Json(Page { items: state.store.webhooks().await?, next_cursor: None }))
+}
+
+pub async fn delete_webhook(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    state.store.deactivate_webhook(id_from(&id, "webhook")?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct DeliveriesQuery {
+    limit: Option<i64>,
+}
+
+/// The delivery log of one webhook, newest first.
+pub async fn deliveries(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+    Params(q): Params<DeliveriesQuery>,
+) -> ApiResult<axum::Json<Page<DeliveryRecord>>> {
+    let hook = state.store.webhook(id_from(&id, "webhook")?).await?;
+    Ok(axum::Json(Page {
+        items: state.store.webhook_deliveries(hook.id, page_size(q.limit)?).await?,
+        next_cursor: None,
+    }))
+}
