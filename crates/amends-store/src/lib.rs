@@ -199,7 +199,11 @@ impl Store {
     /// A handle for the intake writer: it holds the pools but not the channel's sender,
     /// so the writer stops once every other handle is dropped.
     fn clone_for_writer(&self) -> WriterHandle {
-        WriterHandle { write: self.inner.write.clone(), settings: self.inner.settings.clone() }
+        WriterHandle {
+            write: self.inner.write.clone(),
+            settings: self.inner.settings.clone(),
+            backend: self.inner.backend,
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -233,6 +237,7 @@ impl Store {
 #[derive(Clone)]
 pub(crate) struct WriterHandle {
     write: AnyPool,
+    backend: Backend,
     settings: StoreSettings,
 }
 
