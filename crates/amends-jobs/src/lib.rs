@@ -10,6 +10,7 @@
 
 pub mod ingest;
 mod notify;
+mod promises;
 pub mod webhook;
 
 use std::future::Future;
@@ -181,6 +182,12 @@ impl Runner {
             }
             kinds::FOLLOW_UP_DUE => {
                 self.notifier.follow_up_due(id("case_id")?, id("event_id")?).await.map(|_| Done::Finished)
+            }
+            kinds::PROMISE_DUE_SOON => {
+                promises::check(&self.store, id("case_id")?, id("event_id")?, false).await.map(|_| Done::Finished)
+            }
+            kinds::PROMISE_DUE => {
+                promises::check(&self.store, id("case_id")?, id("event_id")?, true).await.map(|_| Done::Finished)
             }
             kinds::WEBHOOK => {
                 let gave_up = job.attempts >= MAX_ATTEMPTS;

@@ -247,6 +247,7 @@ pub(crate) async fn append_event_in(
     let stored = insert_event(&mut *tx, case_id, &event).await?;
     notify_in(&mut *tx, case_id, &stored).await?;
     crate::recovery::event_webhooks_in(&mut *tx, &stored).await?;
+    crate::recovery::promise_jobs_in(&mut *tx, &stored).await?;
     let next = playbook.next_step(policy);
     let updated = sqlx::query(
         "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6

@@ -48,7 +48,7 @@ pub use links::LinkRecord;
 pub use migrate::MIGRATIONS_APPLIED;
 pub use outbox::{EmailRecord, NewEmail};
 pub use problems::ProblemRecord;
-pub use recovery::{DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
+pub use recovery::{BrokenPromise, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
 

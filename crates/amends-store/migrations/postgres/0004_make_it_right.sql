@@ -46,3 +46,12 @@ CREATE TABLE webhook_deliveries (
     delivered_at BIGINT
 );
 CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, id);
+
+-- A promised fix not done by its date, noted once per promise.
+CREATE TABLE broken_promises (
+    event_id BIGINT PRIMARY KEY REFERENCES case_events(id),
+    case_id BIGINT NOT NULL REFERENCES cases(id),
+    due_at BIGINT NOT NULL,
+    noted_at BIGINT NOT NULL
+);
+CREATE INDEX broken_promises_due ON broken_promises(due_at);

@@ -1,6 +1,6 @@
 //! Proving it afterwards: next-time alerts, the letters' print run, outgoing webhooks.
 
-use amends_store::{DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
+use amends_store::{BrokenPromise, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -104,4 +104,34 @@ pub async fn deliveries(
         items: state.store.webhook_deliveries(hook.id, page_size(q.limit)?).await?,
         next_cursor: None,
     }))
+}
+
+#[derive(Deserialize)]
+pub struct RangeQuery {
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    from: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    to: Option<OffsetDateTime>,
+}
+
+#[derive(serde::Serialize)]
+pub struct BrokenPromises {
+    count: usize,
+    items: Vec<BrokenPromise>,
+}
+
+/// Promises to customers not kept by their date, by due date in `[from, to)`
+/// (default: the last 90 days up to now).
+pub async fn broken_promises(
+    State(state): State<AppState>,
+    _: Agent,
+    Params(q): Params<RangeQuery>,
+) -> ApiResult<axum::Json<BrokenPromises>> {
+    let to = q.to.unwrap_or_else(OffsetDateTime::now_utc);
+    let from = q.from.unwrap_or(to - time::Duration::days(90));
+    if from >= to {
+        return Err(ApiError::invalid("from", "from comes before to"));
+    }
+    let items = state.store.broken_promises(from, to).await?;
+    Ok(axum::Json(BrokenPromises { count: items.len(), items }))
 }

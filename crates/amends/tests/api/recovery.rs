@@ -328,6 +328,63 @@ async fn webhooks_are_signed_retried_and_logged(db: Db) {
     assert_eq!(received.lock().unwrap().deliveries.len(), 2);
 }
 
+async fn promises_are_reminded_and_broken_ones_counted(db: Db) {
+    let app = fast_retries(db).await;
+    let (owner_id, agent) = app.staff("agent").await;
+    let fmt = &time::format_description::well_known::Rfc3339;
+    let in_two_seconds = (time::OffsetDateTime::now_utc() + time::Duration::seconds(2)).format(fmt).unwrap();
+    let mut cases = Vec::new();
+    for email in ["broken@example.com", "kept@example.com"] {
+        let case = app.complaint(&agent, email, "The order was wrong.").await;
+        let id = case["id"].as_i64().unwrap();
+        for (path, body) in [
+            ("assign", json!({ "owner_id": owner_id })),
+            ("restatement", json!({ "text": "Your order was wrong." })),
+            ("restatement/confirm", json!({})),
+            ("apology", json!({ "text": APOLOGY })),
+            ("offer", json!({ "options": ["A new order today", "A refund"] })),
+            ("offer/choice", json!({ "option": 1 })),
+            ("fix/promise", json!({ "what": "Deliver the right order", "due": in_two_seconds })),
+        ] {
+            app.post(&format!("/api/v1/cases/{id}/{path}"), &agent, body).await.expect(200);
+        }
+        cases.push(id);
+    }
+    let (broken, kept) = (cases[0], cases[1]);
+    app.post(&format!("/api/v1/cases/{kept}/fix/done"), &agent, json!({ "note": "Delivered" })).await.expect(200);
+
+    let notes = |case: Value| -> Vec<String> {
+        case["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "note_added" && e["actor"]["type"] == "system")
+            .map(|e| e["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut broken_notes = Vec::new();
+    for _ in 0..200 {
+        broken_notes = notes(app.get(&format!("/api/v1/cases/{broken}"), &agent).await.expect(200));
+        if broken_notes.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(broken_notes.len(), 2, "{broken_notes:?}");
+    assert!(broken_notes[0].contains("is due") && broken_notes[0].contains("within a day"), "{broken_notes:?}");
+    assert!(broken_notes[1].contains("is broken"), "{broken_notes:?}");
+    assert!(broken_notes[1].starts_with("agent "), "the owner is named: {broken_notes:?}");
+    let kept_notes = notes(app.get(&format!("/api/v1/cases/{kept}"), &agent).await.expect(200));
+    assert!(kept_notes.iter().all(|n| !n.contains("broken")), "{kept_notes:?}");
+
+    let counted = app.get("/api/v1/promises/broken", &agent).await.expect(200);
+    assert_eq!(counted["count"], 1, "{counted}");
+    assert_eq!(counted["items"][0]["case_id"], broken);
+    app.get("/api/v1/promises/broken?from=2030-01-01T00:00:00Z&to=2029-01-01T00:00:00Z", &agent)
+        .await
+        .expect_error(422, "invalid");
+}
+
 macro_rules! on_both {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -344,7 +401,8 @@ macro_rules! on_both {
 on_both!(
     a_watched_customer_coming_back_alerts_staff,
     letters_are_printed_from_the_timeline_and_marked_posted,
-    webhooks_are_signed_retried_and_logged
+    webhooks_are_signed_retried_and_logged,
+    promises_are_reminded_and_broken_ones_counted
 );
 
 /// Two `amends serve` instances on one PostgreSQL database, both running jobs: every
