@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/problems/{id}", get(problems::get))
         .route("/watch-alerts", get(recovery::watch_alerts))
         .route("/promises/broken", get(recovery::broken_promises))
+        .route("/cases/{id}/gesture/suggestion", get(recovery::gesture_suggestion))
         .route("/letters", get(recovery::letters_due))
         .route("/letters/posted", post(recovery::letters_posted))
         .route("/webhooks", get(recovery::list_webhooks).post(recovery::create_webhook))

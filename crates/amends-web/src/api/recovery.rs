@@ -135,3 +135,36 @@ pub async fn broken_promises(
     let items = state.store.broken_promises(from, to).await?;
     Ok(axum::Json(BrokenPromises { count: items.len(), items }))
 }
+
+/// The suggested size of a gesture for a case, weighing the customer's lifetime value,
+/// the case's severity and their recent complaints; with the catalogue's defaults.
+pub async fn gesture_suggestion(
+    State(state): State<AppState>,
+    _: Agent,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    use amends_domain::gesture::{CATALOGUE, GestureContext, suggested_gesture_minor};
+    let case = state.store.case(id_from(&id, "case")?).await?;
+    let customer = state.store.customer(case.customer_id).await?;
+    let best = customer.lifetime_value.iter().max_by_key(|v| v.amount_minor);
+    let since = OffsetDateTime::now_utc() - time::Duration::days(90);
+    let filter = amends_store::CaseFilter { customer_id: Some(customer.id), limit: 200, ..Default::default() };
+    let (cases, _) = state.store.list_cases(&filter).await?;
+    let recent_complaints = cases.iter().filter(|c| c.created_at >= since).count() as i64;
+    let severity: amends_domain::Severity =
+        case.severity.parse().map_err(|_| ApiError::invalid("severity", "the case has an unknown severity"))?;
+    let ctx =
+        GestureContext { severity, lifetime_value_minor: best.map(|v| v.amount_minor).unwrap_or(0), recent_complaints };
+    let catalogue: Vec<serde_json::Value> = CATALOGUE
+        .iter()
+        .map(|(kind, title, default_minor)| serde_json::json!({ "gesture": kind, "title": title, "default_minor": default_minor }))
+        .collect();
+    Ok(axum::Json(serde_json::json!({
+        "suggested_minor": suggested_gesture_minor(ctx),
+        "currency": best.map(|v| v.currency.clone()),
+        "lifetime_value_minor": ctx.lifetime_value_minor,
+        "severity": case.severity,
+        "recent_complaints": recent_complaints,
+        "catalogue": catalogue,
+    })))
+}

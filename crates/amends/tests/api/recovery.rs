@@ -385,6 +385,25 @@ async fn promises_are_reminded_and_broken_ones_counted(db: Db) {
         .expect_error(422, "invalid");
 }
 
+async fn a_gesture_is_suggested_by_value_and_severity(db: Db) {
+    let app = spawn_app_with(db, |_| {}).await;
+    let (_, agent) = app.staff("agent").await;
+    let case = app.complaint(&agent, "regular@example.com", "The bread was stale.").await;
+    let (id, customer_id) = (case["id"].as_i64().unwrap(), case["customer_id"].as_i64().unwrap());
+    let fresh = app.get(&format!("/api/v1/cases/{id}/gesture/suggestion"), &agent).await.expect(200);
+    assert_eq!(fresh["suggested_minor"], 1_000, "a normal case for a new customer: the base, {fresh}");
+    assert_eq!(fresh["catalogue"].as_array().unwrap().len(), 6);
+    let orders: Vec<Value> = (0..4)
+        .map(|i| json!({ "customer_id": customer_id, "external_id": format!("lv-{i}"), "kind": "order", "amount_minor": 50_000, "currency": "EUR", "occurred_at": "2026-10-01T12:00:00Z" }))
+        .collect();
+    app.post("/api/v1/transactions/batch", &agent, json!({ "transactions": orders })).await.expect(200);
+    let valued = app.get(&format!("/api/v1/cases/{id}/gesture/suggestion"), &agent).await.expect(200);
+    // 10.00 + 3 % of 2000.00 at normal weight (half): 40.00.
+    assert_eq!(valued["suggested_minor"], 4_000, "{valued}");
+    assert_eq!(valued["currency"], "EUR");
+    app.get("/api/v1/cases/999999/gesture/suggestion", &agent).await.expect_error(404, "not_found");
+}
+
 macro_rules! on_both {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -402,7 +421,8 @@ on_both!(
     a_watched_customer_coming_back_alerts_staff,
     letters_are_printed_from_the_timeline_and_marked_posted,
     webhooks_are_signed_retried_and_logged,
-    promises_are_reminded_and_broken_ones_counted
+    promises_are_reminded_and_broken_ones_counted,
+    a_gesture_is_suggested_by_value_and_severity
 );
 
 /// Two `amends serve` instances on one PostgreSQL database, both running jobs: every
