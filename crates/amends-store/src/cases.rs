@@ -123,7 +123,7 @@ fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
     }
 }
 
-fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
+pub(crate) fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
     let actor = match row.try_get::<String, _>("actor_kind")?.as_str() {
         "staff" => Actor::Staff { user_id: row.try_get::<Option<i64>, _>("actor_user_id")?.unwrap_or_default() },
         "customer" => Actor::Customer,

@@ -21,6 +21,7 @@ mod outbox;
 mod problems;
 mod query;
 pub mod recovery;
+mod reports;
 mod search;
 pub mod secret;
 mod staff;
@@ -49,6 +50,7 @@ pub use migrate::MIGRATIONS_APPLIED;
 pub use outbox::{EmailRecord, NewEmail};
 pub use problems::ProblemRecord;
 pub use recovery::{BrokenPromise, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
+pub use reports::{MoneyRow, Report, RootCause};
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
 

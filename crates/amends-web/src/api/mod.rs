@@ -6,6 +6,7 @@ mod coach;
 mod customers;
 mod problems;
 mod recovery;
+pub(crate) mod reports;
 mod staff;
 
 use axum::extract::DefaultBodyLimit;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/problems/{id}", get(problems::get))
         .route("/watch-alerts", get(recovery::watch_alerts))
         .route("/promises/broken", get(recovery::broken_promises))
+        .route("/reports", get(reports::report))
         .route("/cases/{id}/gesture/suggestion", get(recovery::gesture_suggestion))
         .route("/letters", get(recovery::letters_due))
         .route("/letters/posted", post(recovery::letters_posted))

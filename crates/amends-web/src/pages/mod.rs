@@ -13,6 +13,7 @@ mod customers;
 mod inbox;
 pub mod letters;
 mod login;
+mod reports;
 mod search;
 
 use std::collections::HashMap;
@@ -50,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(search::page))
         .route("/cases/{id}/letter.pdf", get(letters::case_letter))
         .route("/letters", get(letters::print_run))
+        .route("/reports", get(reports::page))
+        .route("/reports/{file}", get(reports::csv))
         .route("/letters/batch.pdf", get(letters::batch))
         .route("/letters/posted", post(letters::mark_posted))
         .route("/admin/users", get(admin::users).post(admin::invite))
@@ -94,6 +97,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("complain_done.html", include_str!("../../templates/complain_done.html")),
     ("link.html", include_str!("../../templates/link.html")),
     ("letters.html", include_str!("../../templates/letters.html")),
+    ("reports.html", include_str!("../../templates/reports.html")),
 ];
 
 mod filters {

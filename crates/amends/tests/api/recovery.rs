@@ -404,6 +404,123 @@ async fn a_gesture_is_suggested_by_value_and_severity(db: Db) {
     app.get("/api/v1/cases/999999/gesture/suggestion", &agent).await.expect_error(404, "not_found");
 }
 
+async fn reports_agree_with_a_seeded_data_set(db: Db) {
+    let app = spawn_app_with(db, |_| {}).await;
+    let (_, agent) = app.staff("agent").await;
+    let (_, manager) = app.staff("manager").await;
+    let fmt = &time::format_description::well_known::Rfc3339;
+    let from = (time::OffsetDateTime::now_utc() - time::Duration::hours(1)).format(fmt).unwrap();
+    let step = |id: i64, path: &str, body: Value| {
+        let app = &app;
+        let agent = agent.clone();
+        let path = format!("/api/v1/cases/{id}/{path}");
+        async move { app.post(&path, &agent, body).await.expect(200) }
+    };
+
+    // A: walked to the watch list (gesture 12.00 EUR, satisfaction 5, problem "slip"),
+    // orders again, and is retained.
+    let (a, a_customer) = walk(&app, &agent, "a@example.com", "call", "2099-01-05T10:00:00Z", true).await;
+    let slip = app.get(&format!("/api/v1/cases/{a}"), &agent).await.expect(200)["problem_id"].as_i64().unwrap();
+    let now = time::OffsetDateTime::now_utc().format(fmt).unwrap();
+    let a_orders = [("a-old", 20_000, "2026-01-01T10:00:00Z".to_owned()), ("a-new", 5_000, now.clone())];
+    for (ext, amount, at) in &a_orders {
+        app.post("/api/v1/transactions", &agent, json!({ "customer_id": a_customer, "external_id": ext, "kind": "order", "amount_minor": amount, "currency": "EUR", "occurred_at": at }))
+            .await
+            .expect(201);
+    }
+    step(a, "next-time", json!({ "note": "Came back for a birthday cake" })).await;
+    step(a, "outcome", json!({ "outcome": "retained" })).await;
+
+    // B: same root cause, lost.
+    let b = app.complaint(&agent, "b@example.com", "Late again.").await["id"].as_i64().unwrap();
+    step(b, "restatement", json!({ "text": "It was late again." })).await;
+    step(b, "restatement/confirm", json!({})).await;
+    step(b, "prevent", json!({ "problem_id": slip })).await;
+    step(b, "outcome", json!({ "outcome": "lost", "reason": "Moved to another bakery" })).await;
+
+    // C: complains twice (a repeat complainer), one case linked to another cause.
+    let change = app.post("/api/v1/problems", &agent, json!({ "title": "Wrong change given" })).await.expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let c1 = app.complaint(&agent, "c@example.com", "Short changed.").await["id"].as_i64().unwrap();
+    app.complaint(&agent, "c@example.com", "Short changed again.").await;
+    step(c1, "restatement", json!({ "text": "You were given the wrong change." })).await;
+    step(c1, "restatement/confirm", json!({})).await;
+    step(c1, "prevent", json!({ "problem_id": change })).await;
+
+    // D never complained and ordered; E never complained and did not.
+    for (name, ext) in [("Dora", "d"), ("Emil", "e")] {
+        let d = app.post("/api/v1/customers", &agent, json!({ "name": name, "external_id": ext })).await.expect(201);
+        if ext == "d" {
+            app.post("/api/v1/transactions", &agent, json!({ "customer_id": d["id"], "external_id": "d-1", "kind": "visit", "amount_minor": 900, "currency": "EUR", "occurred_at": now }))
+                .await
+                .expect(201);
+        }
+    }
+    let to = (time::OffsetDateTime::now_utc() + time::Duration::hours(1)).format(fmt).unwrap();
+    let query = format!("from={}&to={}", from.replace('+', "%2B"), to.replace('+', "%2B"));
+
+    // The right answers, from the seed above.
+    let outcomes = ["retained", "lost"];
+    let retained = outcomes.iter().filter(|o| **o == "retained").count() as f64;
+    let rate = retained / outcomes.len() as f64;
+    let kept: i64 = a_orders.iter().map(|(_, amount, _)| amount).sum();
+    let (complainers, complainers_back) = (3, 1); // A, B, C; only A came back
+    let (never, never_back) = (2, 1); // D, E; only D
+
+    app.get(&format!("/api/v1/reports?{query}"), &agent).await.expect_error(403, "forbidden");
+    let r = app.get(&format!("/api/v1/reports?{query}"), &manager).await.expect(200);
+    assert_eq!(r["cases_opened"], 4, "{r}");
+    assert_eq!(r["retained"], 1);
+    assert_eq!(r["lost"], 1);
+    assert_eq!(r["recovery_rate"].as_f64().unwrap(), rate);
+    assert_eq!(r["satisfaction_count"], 1);
+    assert_eq!(r["satisfaction_average"].as_f64().unwrap(), 5.0);
+    assert_eq!(
+        r["money"],
+        json!([{ "currency": "EUR", "gesture_cost_minor": 1200, "lifetime_value_kept_minor": kept }])
+    );
+    assert_eq!(r["complainers"], complainers);
+    assert_eq!(r["complainers_returned"], complainers_back);
+    assert_eq!(r["non_complainers"], never);
+    assert_eq!(r["non_complainers_returned"], never_back);
+    assert_eq!(r["return_rate_non_complainers"].as_f64().unwrap(), 0.5);
+    assert_eq!(r["repeat_complainers"], 1);
+    assert_eq!(r["broken_promises"], 0);
+    assert_eq!(r["root_causes"][0]["problem_id"], slip);
+    assert_eq!(r["root_causes"][0]["cases"], 2);
+    assert_eq!(r["root_causes"][0]["cumulative_percent"].as_f64().unwrap(), 66.7);
+    assert_eq!(r["root_causes"][1]["cases"], 1);
+    assert_eq!(r["root_causes"][1]["cumulative_percent"].as_f64().unwrap(), 100.0);
+    let fix_hours = r["hours_to_fix"].as_f64().unwrap();
+    assert!(fix_hours > 0.0 && fix_hours < 1.0, "{fix_hours}");
+    // A retained case has every step done; the others fewer.
+    let steps = r["steps_done_average"].as_f64().unwrap();
+    assert!(steps > 2.0 && steps < 10.0, "{steps}");
+
+    // An earlier range holds none of it.
+    let empty =
+        app.get("/api/v1/reports?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", &manager).await.expect(200);
+    assert_eq!(empty["cases_opened"], 0);
+    assert!(empty["recovery_rate"].is_null());
+
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url(&format!("/reports?{query}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<svg") && page.contains("Weekend deliveries slip") && page.contains("50 %"), "{page}");
+    let csv = client.get(app.url(&format!("/reports/root_causes.csv?{query}"))).send().await.unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    assert_eq!(
+        csv,
+        format!(
+            "problem_id,title,cases,cumulative_percent\r\n{slip},Weekend deliveries slip,2,66.7\r\n{change},Wrong change given,1,100.0\r\n"
+        )
+    );
+    let summary =
+        client.get(app.url(&format!("/reports/summary.csv?{query}"))).send().await.unwrap().text().await.unwrap();
+    assert!(summary.contains("recovery_rate,0.50\r\n"), "{summary}");
+}
+
 macro_rules! on_both {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -422,7 +539,8 @@ on_both!(
     letters_are_printed_from_the_timeline_and_marked_posted,
     webhooks_are_signed_retried_and_logged,
     promises_are_reminded_and_broken_ones_counted,
-    a_gesture_is_suggested_by_value_and_severity
+    a_gesture_is_suggested_by_value_and_severity,
+    reports_agree_with_a_seeded_data_set
 );
 
 /// Two `amends serve` instances on one PostgreSQL database, both running jobs: every
