@@ -437,6 +437,9 @@ impl Store {
         kind: EventKind,
         expected_version: Option<i64>,
     ) -> Result<(CaseRecord, EventRecord), StoreError> {
+        if let (Actor::Staff { user_id }, EventKind::GestureRecorded { .. }) = (actor, &kind) {
+            self.hold_gesture_above_limit(case_id, user_id, &kind).await?;
+        }
         let mut tx = self.write().begin().await?;
         let stored = append_event_in(&mut tx, &self.settings().due, case_id, actor, kind, expected_version).await?;
         let record = case_by_id(&mut tx, case_id).await?;

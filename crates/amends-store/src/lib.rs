@@ -49,7 +49,7 @@ pub use links::LinkRecord;
 pub use migrate::MIGRATIONS_APPLIED;
 pub use outbox::{EmailRecord, NewEmail};
 pub use problems::ProblemRecord;
-pub use recovery::{BrokenPromise, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
+pub use recovery::{ApprovalRecord, BrokenPromise, BudgetRow, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
 pub use reports::{MoneyRow, Report, RootCause};
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
@@ -89,6 +89,9 @@ pub enum StoreError {
     Refused(#[from] Refusal),
     #[error("the database URL must start with sqlite: or postgres://")]
     UnsupportedUrl,
+    /// The gesture is above the agent's limit: it waits for a manager as this approval.
+    #[error("the gesture is above your limit; it waits for a manager's approval")]
+    ApprovalNeeded { approval_id: i64 },
     #[error("the cursor is not one this list gave")]
     BadCursor,
     #[error("the intake writer has stopped")]
@@ -139,11 +142,20 @@ pub struct StoreSettings {
     pub due: DuePolicy,
     /// Lifetime value (minor units) from which a customer's complaint is escalated.
     pub valuable_customer_minor: i64,
+    /// An agent's gesture costing more than this (minor units) waits for a manager.
+    pub gesture_agent_limit_minor: i64,
+    /// What gestures may cost in a calendar month (minor units), shown against what was spent.
+    pub gesture_monthly_budget_minor: i64,
 }
 
 impl Default for StoreSettings {
     fn default() -> Self {
-        Self { due: DuePolicy::default(), valuable_customer_minor: 100_000 }
+        Self {
+            due: DuePolicy::default(),
+            valuable_customer_minor: 100_000,
+            gesture_agent_limit_minor: 5_000,
+            gesture_monthly_budget_minor: 50_000,
+        }
     }
 }
 

@@ -149,6 +149,51 @@ pub(crate) async fn promise_jobs_in(tx: &mut AnyConnection, e: &EventRecord) -> 
     Ok(())
 }
 
+/// A gesture waiting for (or decided by) a manager.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalRecord {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_reference: String,
+    pub requested_by: i64,
+    pub gesture: String,
+    pub description: String,
+    pub cost_minor: i64,
+    pub currency: String,
+    pub status: String,
+    pub decided_by: Option<i64>,
+    pub reason: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+fn approval(row: &AnyRow) -> Result<ApprovalRecord, StoreError> {
+    let case_id: i64 = row.try_get("case_id")?;
+    Ok(ApprovalRecord {
+        id: row.try_get("id")?,
+        case_id,
+        case_reference: amends_domain::CaseReference(case_id).to_string(),
+        requested_by: row.try_get("requested_by")?,
+        gesture: row.try_get("gesture")?,
+        description: row.try_get("description")?,
+        cost_minor: row.try_get("cost_minor")?,
+        currency: row.try_get("currency")?,
+        status: row.try_get("status")?,
+        decided_by: row.try_get("decided_by")?,
+        reason: row.try_get("reason")?,
+        created_at: from_millis(row.try_get("created_at")?),
+    })
+}
+
+/// What gestures cost in one month, in one currency, against the budget.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetRow {
+    pub currency: String,
+    pub spent_minor: i64,
+    pub budget_minor: i64,
+    pub left_minor: i64,
+}
+
 /// A broken promise, as counted in reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct BrokenPromise {
@@ -232,6 +277,145 @@ pub struct LetterDue {
 }
 
 impl Store {
+    /// An agent's gesture above the limit is not recorded: it is queued for a manager
+    /// and refused with [`StoreError::ApprovalNeeded`]. Managers and admins pass.
+    pub(crate) async fn hold_gesture_above_limit(
+        &self,
+        case_id: i64,
+        user_id: i64,
+        kind: &EventKind,
+    ) -> Result<(), StoreError> {
+        let EventKind::GestureRecorded { gesture, description, cost_minor, currency } = kind else { return Ok(()) };
+        if *cost_minor <= self.settings().gesture_agent_limit_minor {
+            return Ok(());
+        }
+        let role: Option<String> = sqlx::query("SELECT role FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(self.read())
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+        if role.as_deref() != Some("agent") {
+            return Ok(());
+        }
+        // Checked like any step first, so an approval is never queued for a refused one.
+        let (_, events) = self.case_with_timeline(case_id).await?;
+        let playbook = amends_domain::Playbook::replay(events.iter().map(|e| &e.event));
+        playbook.check(kind)?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO gesture_approvals (case_id, requested_by, gesture, description, cost_minor, currency, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
+        )
+        .bind(case_id)
+        .bind(user_id)
+        .bind(gesture.clone())
+        .bind(description.clone())
+        .bind(*cost_minor)
+        .bind(currency.clone())
+        .bind(millis(OffsetDateTime::now_utc()))
+        .fetch_one(self.write())
+        .await?
+        .try_get(0)?;
+        Err(StoreError::ApprovalNeeded { approval_id: id })
+    }
+
+    pub async fn approval(&self, id: i64) -> Result<ApprovalRecord, StoreError> {
+        let row = sqlx::query("SELECT * FROM gesture_approvals WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.read())
+            .await?
+            .ok_or(StoreError::NotFound("approval"))?;
+        approval(&row)
+    }
+
+    /// Gestures waiting for a manager, oldest first.
+    pub async fn pending_approvals(&self) -> Result<Vec<ApprovalRecord>, StoreError> {
+        sqlx::query("SELECT * FROM gesture_approvals WHERE status = 'pending' ORDER BY created_at, id LIMIT 500")
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(approval)
+            .collect()
+    }
+
+    /// A manager decides: approved, the gesture is recorded on the case (by the
+    /// manager) in the same transaction; declined, a note says why.
+    pub async fn decide_approval(
+        &self,
+        id: i64,
+        manager_id: i64,
+        approve: bool,
+        reason: &str,
+    ) -> Result<ApprovalRecord, StoreError> {
+        let mut tx = self.write().begin().await?;
+        let row = sqlx::query("SELECT * FROM gesture_approvals WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("approval"))?;
+        let pending = approval(&row)?;
+        if pending.status != "pending" {
+            return Err(StoreError::Conflict {
+                field: None,
+                message: format!("this gesture was already {}", pending.status),
+            });
+        }
+        let kind = if approve {
+            EventKind::GestureRecorded {
+                gesture: pending.gesture.clone(),
+                description: pending.description.clone(),
+                cost_minor: pending.cost_minor,
+                currency: pending.currency.clone(),
+            }
+        } else {
+            EventKind::NoteAdded { text: format!("The gesture \"{}\" was not approved: {reason}", pending.description) }
+        };
+        let actor = Actor::Staff { user_id: manager_id };
+        append_event_in(&mut tx, &self.settings().due, pending.case_id, actor, kind, None).await?;
+        sqlx::query(
+            "UPDATE gesture_approvals SET status = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(if approve { "approved" } else { "declined" })
+        .bind(manager_id)
+        .bind(millis(OffsetDateTime::now_utc()))
+        .bind((!reason.is_empty()).then(|| reason.to_owned()))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.approval(id).await
+    }
+
+    /// What gestures cost in `[from, to)` per currency, against the monthly budget.
+    pub async fn gesture_spending(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<BudgetRow>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM case_events WHERE kind = 'gesture_recorded' AND at >= $1 AND at < $2")
+            .bind(millis(from))
+            .bind(millis(to))
+            .fetch_all(self.read())
+            .await?;
+        let mut spent: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+        for row in rows {
+            let data: String = row.try_get("data")?;
+            if let Ok(EventKind::GestureRecorded { cost_minor, currency, .. }) = serde_json::from_str(&data) {
+                *spent.entry(currency).or_default() += cost_minor;
+            }
+        }
+        let budget = self.settings().gesture_monthly_budget_minor;
+        Ok(spent
+            .into_iter()
+            .map(|(currency, spent_minor)| BudgetRow {
+                currency,
+                spent_minor,
+                budget_minor: budget,
+                left_minor: budget - spent_minor,
+            })
+            .collect())
+    }
+
     /// Records that the promise made by `event_id` was broken; false when it already was.
     pub async fn record_broken_promise(
         &self,

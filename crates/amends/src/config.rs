@@ -40,6 +40,15 @@ struct FileSettings {
     smtp: Option<SmtpFile>,
     imap: Option<ImapFile>,
     letterhead: Option<LetterheadFile>,
+    gestures: Option<GesturesFile>,
+}
+
+/// `[gestures]`: the agent limit and the monthly budget, in minor units.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct GesturesFile {
+    agent_limit_minor: Option<i64>,
+    monthly_budget_minor: Option<i64>,
 }
 
 /// `[letterhead]`: the sender printed on follow-up letters.
@@ -91,6 +100,7 @@ pub struct Settings {
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
     pub letters: amends_web::LetterSettings,
+    pub store: amends_store::StoreSettings,
     /// The mailbox to poll for customer mail, and how often.
     pub imap: Option<(amends_mail::ImapSettings, Duration)>,
 }
@@ -108,6 +118,7 @@ impl Default for Settings {
             coach_rules: None,
             imap: None,
             letters: amends_web::LetterSettings::default(),
+            store: amends_store::StoreSettings::default(),
         }
     }
 }
@@ -152,6 +163,14 @@ impl Settings {
                 settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
                 settings.processed_folder = imap.processed_folder;
                 s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
+            }
+            if let Some(g) = file.gestures {
+                if let Some(limit) = g.agent_limit_minor {
+                    s.store.gesture_agent_limit_minor = limit;
+                }
+                if let Some(budget) = g.monthly_budget_minor {
+                    s.store.gesture_monthly_budget_minor = budget;
+                }
             }
             if let Some(head) = file.letterhead {
                 let letters = &mut s.letters;

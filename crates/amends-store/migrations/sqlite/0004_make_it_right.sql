@@ -55,3 +55,21 @@ CREATE TABLE broken_promises (
     noted_at BIGINT NOT NULL
 );
 CREATE INDEX broken_promises_due ON broken_promises(due_at);
+
+-- A gesture above the agent's limit waits here for a manager.
+CREATE TABLE gesture_approvals (
+    id INTEGER PRIMARY KEY,
+    case_id BIGINT NOT NULL REFERENCES cases(id),
+    requested_by BIGINT NOT NULL REFERENCES users(id),
+    gesture TEXT NOT NULL,
+    description TEXT NOT NULL,
+    cost_minor BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    -- pending, approved, declined
+    status TEXT NOT NULL,
+    decided_by BIGINT REFERENCES users(id),
+    decided_at BIGINT,
+    reason TEXT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX gesture_approvals_pending ON gesture_approvals(created_at) WHERE status = 'pending';

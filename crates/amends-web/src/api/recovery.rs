@@ -1,6 +1,6 @@
 //! Proving it afterwards: next-time alerts, the letters' print run, outgoing webhooks.
 
-use amends_store::{BrokenPromise, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
+use amends_store::{ApprovalRecord, BrokenPromise, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::{Page, created, id_from, page_size};
 use crate::AppState;
-use crate::auth::{Admin, Agent};
+use crate::auth::{Admin, Agent, Manager};
 use crate::error::{ApiError, ApiResult};
 use crate::json::{JsonBody, Params};
 
@@ -166,5 +166,72 @@ pub async fn gesture_suggestion(
         "severity": case.severity,
         "recent_complaints": recent_complaints,
         "catalogue": catalogue,
+    })))
+}
+
+/// Gestures waiting for a manager, oldest first.
+pub async fn approvals(State(state): State<AppState>, _: Manager) -> ApiResult<axum::Json<Page<ApprovalRecord>>> {
+    Ok(axum::Json(Page { items: state.store.pending_approvals().await?, next_cursor: None }))
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<ApprovalRecord>> {
+    Ok(axum::Json(state.store.decide_approval(id_from(&id, "approval")?, user.id, true, "").await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decline {
+    reason: String,
+}
+
+pub async fn decline(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Decline>,
+) -> ApiResult<axum::Json<ApprovalRecord>> {
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(ApiError::invalid("reason", "say why, in up to 2000 characters"));
+    }
+    Ok(axum::Json(state.store.decide_approval(id_from(&id, "approval")?, user.id, false, reason).await?))
+}
+
+#[derive(Deserialize)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; this month when absent.
+    month: Option<String>,
+}
+
+/// What gestures cost this month (or `month`), per currency, against the budget.
+pub async fn budget(
+    State(state): State<AppState>,
+    _: Manager,
+    Params(q): Params<MonthQuery>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let bad = || ApiError::invalid("month", "a month is written YYYY-MM");
+    let now = OffsetDateTime::now_utc();
+    let (year, month) = match q.month.as_deref() {
+        None => (now.year(), now.month()),
+        Some(m) => {
+            let (y, mo) = m.split_once('-').ok_or_else(bad)?;
+            let mo: u8 = mo.parse().map_err(|_| bad())?;
+            (y.parse().map_err(|_| bad())?, time::Month::try_from(mo).map_err(|_| bad())?)
+        }
+    };
+    let start = time::Date::from_calendar_date(year, month, 1).map_err(|_| bad())?;
+    let (next_year, next_month) =
+        if month == time::Month::December { (year + 1, time::Month::January) } else { (year, month.next()) };
+    let end = time::Date::from_calendar_date(next_year, next_month, 1).map_err(|_| bad())?;
+    let items = state.store.gesture_spending(start.midnight().assume_utc(), end.midnight().assume_utc()).await?;
+    Ok(axum::Json(serde_json::json!({
+        "month": format!("{year:04}-{:02}", u8::from(month)),
+        "budget_minor": state.store.settings().gesture_monthly_budget_minor,
+        "agent_limit_minor": state.store.settings().gesture_agent_limit_minor,
+        "items": items,
     })))
 }

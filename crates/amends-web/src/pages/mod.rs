@@ -7,6 +7,7 @@
 //! step re-renders the page with the rule in plain words and the draft kept.
 
 mod admin;
+mod approvals;
 mod assets;
 mod case;
 mod customers;
@@ -52,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/letter.pdf", get(letters::case_letter))
         .route("/letters", get(letters::print_run))
         .route("/reports", get(reports::page))
+        .route("/approvals", get(approvals::page))
+        .route("/approvals/{id}", post(approvals::decide))
         .route("/reports/{file}", get(reports::csv))
         .route("/letters/batch.pdf", get(letters::batch))
         .route("/letters/posted", post(letters::mark_posted))
@@ -98,6 +101,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("link.html", include_str!("../../templates/link.html")),
     ("letters.html", include_str!("../../templates/letters.html")),
     ("reports.html", include_str!("../../templates/reports.html")),
+    ("approvals.html", include_str!("../../templates/approvals.html")),
 ];
 
 mod filters {
@@ -161,6 +165,9 @@ impl From<StoreError> for PageError {
         match e {
             StoreError::NotFound(what) => PageError::NotFound(what),
             StoreError::BadCursor => PageError::BadForm("that page link is not valid any more".into()),
+            StoreError::ApprovalNeeded { .. } => PageError::BadForm(
+                "The gesture is above your limit: it now waits for a manager's approval (Approvals).".into(),
+            ),
             other if other.is_temporary() => PageError::Unavailable,
             StoreError::WriterStopped => PageError::Unavailable,
             other => {

@@ -521,6 +521,77 @@ async fn reports_agree_with_a_seeded_data_set(db: Db) {
     assert!(summary.contains("recovery_rate,0.50\r\n"), "{summary}");
 }
 
+async fn gestures_above_the_agent_limit_wait_for_a_manager(db: Db) {
+    let app = spawn_app_with(db, |s: &mut Settings| {
+        s.store.gesture_agent_limit_minor = 2_000;
+        s.store.gesture_monthly_budget_minor = 10_000;
+    })
+    .await;
+    let (_, agent) = app.staff("agent").await;
+    let (manager_id, manager) = app.staff("manager").await;
+    let case = app.complaint(&agent, "big@example.com", "The wedding cake collapsed.").await;
+    let id = case["id"].as_i64().unwrap();
+    for (path, body) in [
+        ("restatement", json!({ "text": "Your wedding cake collapsed." })),
+        ("restatement/confirm", json!({})),
+        ("apology", json!({ "text": APOLOGY })),
+        ("offer", json!({ "options": ["A new cake", "A full refund"] })),
+        ("offer/choice", json!({ "option": 2 })),
+    ] {
+        app.post(&format!("/api/v1/cases/{id}/{path}"), &agent, body).await.expect(200);
+    }
+    let gesture = |cost: i64| json!({ "gesture": "voucher", "description": format!("Dinner for two ({cost})"), "cost_minor": cost, "currency": "EUR" });
+    let held = app.post(&format!("/api/v1/cases/{id}/gesture"), &agent, gesture(6_000)).await;
+    assert_eq!(held.status, 202, "{}", held.body);
+    assert_eq!(held.body["error"], "approval_needed");
+    let approval_id = held.body["approval_id"].as_i64().unwrap();
+    let case_now = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert!(case_now["timeline"].as_array().unwrap().iter().all(|e| e["kind"] != "gesture_recorded"), "not yet given");
+
+    app.get("/api/v1/approvals", &agent).await.expect_error(403, "forbidden");
+    let queue = app.get("/api/v1/approvals", &manager).await.expect(200)["items"].clone();
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    assert_eq!(queue[0]["cost_minor"], 6_000);
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url("/approvals")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("data-approval=\"{approval_id}\"")), "{page}");
+
+    let approved = app.post(&format!("/api/v1/approvals/{approval_id}/approve"), &manager, json!({})).await.expect(200);
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["decided_by"], manager_id);
+    app.post(&format!("/api/v1/approvals/{approval_id}/approve"), &manager, json!({}))
+        .await
+        .expect_error(409, "conflict");
+    let timeline = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["timeline"].clone();
+    let given = timeline.as_array().unwrap().iter().find(|e| e["kind"] == "gesture_recorded").expect("recorded");
+    assert_eq!(given["cost_minor"], 6_000);
+
+    // Within the limit, an agent's gesture is recorded at once; the budget counts both.
+    app.post(&format!("/api/v1/cases/{id}/gesture"), &agent, gesture(1_500)).await.expect(200);
+    let budget = app.get("/api/v1/gestures/budget", &manager).await.expect(200);
+    assert_eq!(
+        budget["items"],
+        json!([{ "currency": "EUR", "spent_minor": 7_500, "budget_minor": 10_000, "left_minor": 2_500 }])
+    );
+    app.get("/api/v1/gestures/budget?month=2026-13", &manager).await.expect_error(422, "invalid");
+
+    // A declined one leaves a note saying why.
+    let held = app.post(&format!("/api/v1/cases/{id}/gesture"), &agent, gesture(9_000)).await;
+    let second = held.body["approval_id"].as_i64().unwrap();
+    app.post(&format!("/api/v1/approvals/{second}/decline"), &manager, json!({ "reason": "Over the month's budget" }))
+        .await
+        .expect(200);
+    let timeline = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["timeline"].clone();
+    assert!(
+        timeline
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "note_added" && e["text"].as_str().unwrap().contains("Over the month's budget"))
+    );
+    assert!(app.get("/api/v1/approvals", &manager).await.expect(200)["items"].as_array().unwrap().is_empty());
+}
+
 macro_rules! on_both {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
@@ -540,7 +611,8 @@ on_both!(
     webhooks_are_signed_retried_and_logged,
     promises_are_reminded_and_broken_ones_counted,
     a_gesture_is_suggested_by_value_and_severity,
-    reports_agree_with_a_seeded_data_set
+    reports_agree_with_a_seeded_data_set,
+    gestures_above_the_agent_limit_wait_for_a_manager
 );
 
 /// Two `amends serve` instances on one PostgreSQL database, both running jobs: every
