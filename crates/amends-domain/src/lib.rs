@@ -7,6 +7,7 @@
 
 pub mod case;
 pub mod customer;
+pub mod gesture;
 pub mod playbook;
 pub mod staff;
 

@@ -11,6 +11,8 @@
 pub mod ingest;
 pub mod messages;
 mod notify;
+mod promises;
+pub mod webhook;
 
 use std::future::Future;
 use std::time::Duration as StdDuration;
@@ -38,6 +40,8 @@ pub struct JobSettings {
     pub signature: String,
     pub poll_interval: StdDuration,
     pub worker_id: String,
+    /// The first wait before a failed job runs again; it doubles with each attempt.
+    pub retry_base: StdDuration,
 }
 
 impl Default for JobSettings {
@@ -50,7 +54,9 @@ impl Default for JobSettings {
             link_ttl: Duration::days(14),
             signature: "With my apologies, and my thanks,\nThe team".to_owned(),
             poll_interval: StdDuration::from_millis(500),
-            worker_id: format!("worker-{}", std::process::id()),
+            // Unique per runner, so that two instances in one process never share a lease.
+            worker_id: format!("worker-{}-{}", std::process::id(), amends_store::secret::random_hex(4)),
+            retry_base: StdDuration::from_secs(10),
         }
     }
 }
@@ -86,12 +92,18 @@ pub struct Runner {
     store: Store,
     settings: JobSettings,
     notifier: Notifier,
+    http: reqwest::Client,
 }
 
 impl Runner {
     pub fn new(store: Store, settings: JobSettings) -> Self {
         let notifier = Notifier::new(store.clone(), settings.clone());
-        Self { store, settings, notifier }
+        let http = reqwest::Client::builder()
+            .timeout(StdDuration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        Self { store, settings, notifier, http }
     }
 
     /// Runs jobs until `shutdown` completes; the job in hand is finished first.
@@ -144,7 +156,8 @@ impl Runner {
             Ok(Done::Completed) => Ok(()),
             Ok(Done::Finished) => self.store.complete_job(job.id, worker).await,
             Err(JobError::Retry(reason)) if job.attempts < MAX_ATTEMPTS => {
-                let wait = Duration::seconds(10 * (1_i64 << job.attempts.clamp(0, 9)));
+                let base = Duration::try_from(self.settings.retry_base).unwrap_or(Duration::seconds(10));
+                let wait = base * (1_i32 << job.attempts.clamp(0, 9));
                 tracing::info!(job = job.id, kind = %job.kind, attempt = job.attempts, %reason, "job will be retried");
                 self.store.retry_job(job.id, worker, &reason, OffsetDateTime::now_utc() + wait).await
             }
@@ -170,6 +183,16 @@ impl Runner {
             }
             kinds::FOLLOW_UP_DUE => {
                 self.notifier.follow_up_due(id("case_id")?, id("event_id")?).await.map(|_| Done::Finished)
+            }
+            kinds::PROMISE_DUE_SOON => {
+                promises::check(&self.store, id("case_id")?, id("event_id")?, false).await.map(|_| Done::Finished)
+            }
+            kinds::PROMISE_DUE => {
+                promises::check(&self.store, id("case_id")?, id("event_id")?, true).await.map(|_| Done::Finished)
+            }
+            kinds::WEBHOOK => {
+                let gave_up = job.attempts >= MAX_ATTEMPTS;
+                webhook::deliver(&self.store, &self.http, id("delivery_id")?, gave_up).await.map(|_| Done::Finished)
             }
             other => Err(JobError::Fail(format!("unknown job kind {other:?}"))),
         }

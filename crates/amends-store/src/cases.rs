@@ -123,7 +123,7 @@ fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
     }
 }
 
-fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
+pub(crate) fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
     let actor = match row.try_get::<String, _>("actor_kind")?.as_str() {
         "staff" => Actor::Staff { user_id: row.try_get::<Option<i64>, _>("actor_user_id")?.unwrap_or_default() },
         "customer" => Actor::Customer,
@@ -227,7 +227,9 @@ pub(crate) async fn append_event_in(
                 .execute(&mut *tx)
                 .await?;
         }
+        EventKind::NextTimeRecorded { .. } => crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
         EventKind::OutcomeRecorded { .. } => {
+            crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?;
             // A customer with a closed case leaves the watch list unless another
             // of their cases still watches them.
             sqlx::query(
@@ -244,6 +246,8 @@ pub(crate) async fn append_event_in(
     }
     let stored = insert_event(&mut *tx, case_id, &event).await?;
     notify_in(&mut *tx, case_id, &stored).await?;
+    crate::recovery::event_webhooks_in(&mut *tx, &stored).await?;
+    crate::recovery::promise_jobs_in(&mut *tx, &stored).await?;
     let next = playbook.next_step(policy);
     let updated = sqlx::query(
         "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6
@@ -433,6 +437,9 @@ impl Store {
         kind: EventKind,
         expected_version: Option<i64>,
     ) -> Result<(CaseRecord, EventRecord), StoreError> {
+        if let (Actor::Staff { user_id }, EventKind::GestureRecorded { .. }) = (actor, &kind) {
+            self.hold_gesture_above_limit(case_id, user_id, &kind).await?;
+        }
         let mut tx = self.write().begin().await?;
         let stored = append_event_in(&mut tx, &self.settings().due, case_id, actor, kind, expected_version).await?;
         let record = case_by_id(&mut tx, case_id).await?;

@@ -311,23 +311,23 @@ impl Store {
         let mut result = TransactionBatch::default();
         let mut tx = self.write().begin().await?;
         for (index, t) in batch.iter().enumerate() {
-            let customer_id: Option<i64> = match &t.customer {
-                TransactionCustomer::Id(id) => sqlx::query("SELECT id FROM customers WHERE id = $1").bind(*id),
+            let customer: Option<(i64, i64)> = match &t.customer {
+                TransactionCustomer::Id(id) => sqlx::query("SELECT id, watch FROM customers WHERE id = $1").bind(*id),
                 TransactionCustomer::ExternalId(ext) => {
-                    sqlx::query("SELECT id FROM customers WHERE external_id = $1").bind(ext.clone())
+                    sqlx::query("SELECT id, watch FROM customers WHERE external_id = $1").bind(ext.clone())
                 }
             }
             .fetch_optional(&mut *tx)
             .await?
-            .map(|r| r.try_get(0))
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
             .transpose()?;
-            let Some(customer_id) = customer_id else {
+            let Some((customer_id, watched)) = customer else {
                 result.rejected.push(RejectedRow { index, message: "no such customer".into() });
                 continue;
             };
-            let done = sqlx::query(
+            let inserted = sqlx::query(
                 "INSERT INTO transactions (customer_id, external_id, kind, amount_minor, currency, sku, location, occurred_at, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (external_id) DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (external_id) DO NOTHING RETURNING id",
             )
             .bind(customer_id)
             .bind(t.external_id.clone())
@@ -338,10 +338,14 @@ impl Store {
             .bind(t.location.clone())
             .bind(millis(t.occurred_at))
             .bind(now)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            if done.rows_affected() == 1 {
+            if let Some(row) = inserted {
                 result.inserted += 1;
+                // A watched customer came back: tell staff now, in this transaction.
+                if watched != 0 {
+                    crate::recovery::next_order_in(&mut tx, &self.settings().due, customer_id, row.try_get(0)?).await?;
+                }
             } else {
                 result.already_present += 1;
             }

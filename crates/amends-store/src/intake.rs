@@ -71,7 +71,13 @@ async fn write_batch(store: &WriterHandle, batch: &mut Vec<IntakeJob>) {
     let mut results = Vec::with_capacity(batch.len());
     let outcome: Result<(), StoreError> = async {
         let mut conn = store.write.acquire().await?;
-        let mut tx = conn.begin().await?;
+        // On SQLite the batch takes the write lock at once: a transaction that reads
+        // first and writes later fails at once ("database is locked", no busy wait) when
+        // another process (`amends mail ingest`, another instance) wrote in between.
+        let mut tx = match store.backend {
+            crate::Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+            crate::Backend::Postgres => conn.begin().await?,
+        };
         for job in batch.iter() {
             let mut savepoint = tx.begin().await?;
             match insert_case(store, &mut savepoint, &job.case).await {
@@ -179,6 +185,7 @@ async fn insert_case(
     .await?
     .try_get(0)?;
     let event = insert_event(conn, id, &opened).await?;
+    crate::recovery::event_webhooks_in(&mut *conn, &event).await?;
     if let Some(inbound) = &new.inbound {
         crate::inbound::insert_in(conn, inbound, Some(id), crate::inbound::outcomes::CASE_OPENED, None).await?;
     }

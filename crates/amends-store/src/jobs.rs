@@ -18,6 +18,12 @@ pub mod kinds {
     pub const SEND_EMAIL: &str = "send_email";
     /// A scheduled follow-up has come due. Payload: `{"case_id", "event_id"}`.
     pub const FOLLOW_UP_DUE: &str = "follow_up_due";
+    /// A webhook delivery to make. Payload: `{"delivery_id"}`.
+    pub const WEBHOOK: &str = "webhook";
+    /// A promised fix is due within a day. Payload: `{"case_id", "event_id"}`.
+    pub const PROMISE_DUE_SOON: &str = "promise_due_soon";
+    /// A promised fix is due now: broken unless done. Payload: `{"case_id", "event_id"}`.
+    pub const PROMISE_DUE: &str = "promise_due";
 }
 
 #[derive(Debug, Clone, Serialize)]

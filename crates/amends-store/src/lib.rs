@@ -21,6 +21,8 @@ mod outbox;
 mod presence;
 mod problems;
 mod query;
+pub mod recovery;
+mod reports;
 mod search;
 pub mod secret;
 mod staff;
@@ -50,6 +52,8 @@ pub use migrate::MIGRATIONS_APPLIED;
 pub use outbox::{EmailRecord, NewEmail};
 pub use presence::Presence;
 pub use problems::ProblemRecord;
+pub use recovery::{ApprovalRecord, BrokenPromise, BudgetRow, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
+pub use reports::{MoneyRow, Report, RootCause};
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
 
@@ -88,6 +92,9 @@ pub enum StoreError {
     Refused(#[from] Refusal),
     #[error("the database URL must start with sqlite: or postgres://")]
     UnsupportedUrl,
+    /// The gesture is above the agent's limit: it waits for a manager as this approval.
+    #[error("the gesture is above your limit; it waits for a manager's approval")]
+    ApprovalNeeded { approval_id: i64 },
     #[error("the cursor is not one this list gave")]
     BadCursor,
     #[error("the intake writer has stopped")]
@@ -138,11 +145,20 @@ pub struct StoreSettings {
     pub due: DuePolicy,
     /// Lifetime value (minor units) from which a customer's complaint is escalated.
     pub valuable_customer_minor: i64,
+    /// An agent's gesture costing more than this (minor units) waits for a manager.
+    pub gesture_agent_limit_minor: i64,
+    /// What gestures may cost in a calendar month (minor units), shown against what was spent.
+    pub gesture_monthly_budget_minor: i64,
 }
 
 impl Default for StoreSettings {
     fn default() -> Self {
-        Self { due: DuePolicy::default(), valuable_customer_minor: 100_000 }
+        Self {
+            due: DuePolicy::default(),
+            valuable_customer_minor: 100_000,
+            gesture_agent_limit_minor: 5_000,
+            gesture_monthly_budget_minor: 50_000,
+        }
     }
 }
 
@@ -200,7 +216,11 @@ impl Store {
     /// A handle for the intake writer: it holds the pools but not the channel's sender,
     /// so the writer stops once every other handle is dropped.
     fn clone_for_writer(&self) -> WriterHandle {
-        WriterHandle { write: self.inner.write.clone(), settings: self.inner.settings.clone() }
+        WriterHandle {
+            write: self.inner.write.clone(),
+            settings: self.inner.settings.clone(),
+            backend: self.inner.backend,
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -234,6 +254,7 @@ impl Store {
 #[derive(Clone)]
 pub(crate) struct WriterHandle {
     write: AnyPool,
+    backend: Backend,
     settings: StoreSettings,
 }
 

@@ -64,6 +64,14 @@ impl From<StoreError> for ApiError {
                     None => err,
                 }
             }
+            StoreError::ApprovalNeeded { approval_id } => ApiError {
+                details: Some(json!({ "approval_id": approval_id })),
+                ..ApiError::new(
+                    StatusCode::ACCEPTED,
+                    "approval_needed",
+                    "the gesture is above your limit: it waits for a manager's approval",
+                )
+            },
             StoreError::BadCursor => ApiError::bad_request("the cursor is not one this list gave").with_field("cursor"),
             StoreError::Refused(refusal) => {
                 let (status, code) = if refusal.out_of_order {

@@ -13,6 +13,8 @@ pub mod limits;
 mod pages;
 pub mod password;
 
+pub use pages::letters::LetterSettings;
+
 use std::future::Future;
 use std::time::Duration;
 
@@ -30,11 +32,18 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     pub session_ttl: Duration,
     pub limits: limits::Limits,
+    /// The sender of printed letters.
+    pub letters: pages::letters::LetterSettings,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { secure_cookies: false, session_ttl: Duration::from_secs(12 * 3600), limits: limits::Limits::default() }
+        Self {
+            secure_cookies: false,
+            session_ttl: Duration::from_secs(12 * 3600),
+            limits: limits::Limits::default(),
+            letters: Default::default(),
+        }
     }
 }
 

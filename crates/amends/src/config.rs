@@ -39,6 +39,29 @@ struct FileSettings {
     coach_rules: Option<PathBuf>,
     smtp: Option<SmtpFile>,
     imap: Option<ImapFile>,
+    letterhead: Option<LetterheadFile>,
+    gestures: Option<GesturesFile>,
+}
+
+/// `[gestures]`: the agent limit and the monthly budget, in minor units.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct GesturesFile {
+    agent_limit_minor: Option<i64>,
+    monthly_budget_minor: Option<i64>,
+}
+
+/// `[letterhead]`: the sender printed on follow-up letters.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LetterheadFile {
+    business_name: Option<String>,
+    address_lines: Option<Vec<String>>,
+    contact_line: Option<String>,
+    signature_name: Option<String>,
+    signature_title: Option<String>,
+    /// a4 or letter
+    page_size: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -77,6 +100,8 @@ pub struct Settings {
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
     pub limits: amends_web::limits::Limits,
+    pub letters: amends_web::LetterSettings,
+    pub store: amends_store::StoreSettings,
     /// The mailbox to poll for customer mail, and how often.
     pub imap: Option<(amends_mail::ImapSettings, Duration)>,
 }
@@ -94,6 +119,8 @@ impl Default for Settings {
             coach_rules: None,
             limits: amends_web::limits::Limits::default(),
             imap: None,
+            letters: amends_web::LetterSettings::default(),
+            store: amends_store::StoreSettings::default(),
         }
     }
 }
@@ -138,6 +165,37 @@ impl Settings {
                 settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
                 settings.processed_folder = imap.processed_folder;
                 s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
+            }
+            if let Some(g) = file.gestures {
+                if let Some(limit) = g.agent_limit_minor {
+                    s.store.gesture_agent_limit_minor = limit;
+                }
+                if let Some(budget) = g.monthly_budget_minor {
+                    s.store.gesture_monthly_budget_minor = budget;
+                }
+            }
+            if let Some(head) = file.letterhead {
+                let letters = &mut s.letters;
+                if let Some(name) = head.business_name {
+                    letters.head.business_name = name;
+                }
+                if let Some(lines) = head.address_lines {
+                    letters.head.address_lines = lines;
+                }
+                if let Some(contact) = head.contact_line {
+                    letters.head.contact_line = contact;
+                }
+                if let Some(name) = head.signature_name {
+                    letters.signature_name = name;
+                }
+                if let Some(title) = head.signature_title {
+                    letters.signature_title = title;
+                }
+                letters.page_size = match head.page_size.as_deref().unwrap_or("a4") {
+                    "a4" | "A4" => amends_letters::PageSize::A4,
+                    "letter" => amends_letters::PageSize::Letter,
+                    other => anyhow::bail!("letterhead page_size {other:?}: use a4 or letter"),
+                };
             }
             if let Some(smtp) = file.smtp {
                 s.jobs.smtp =
@@ -208,6 +266,7 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             session_ttl: self.session_ttl,
             limits: self.limits.clone(),
+            letters: self.letters.clone(),
         }
     }
 }

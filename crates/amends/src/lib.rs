@@ -6,7 +6,7 @@ pub mod config;
 use std::future::Future;
 
 use amends_domain::Role;
-use amends_store::{Store, StoreSettings};
+use amends_store::Store;
 use amends_web::{AppState, password};
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -64,9 +64,7 @@ pub async fn launch(
 
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let url = settings.database_url()?;
-    Store::open(&url, StoreSettings::default())
-        .await
-        .with_context(|| format!("opening the database at {}", redact(&url)))
+    Store::open(&url, settings.store.clone()).await.with_context(|| format!("opening the database at {}", redact(&url)))
 }
 
 /// Hides a password in a database URL before it is shown or logged.

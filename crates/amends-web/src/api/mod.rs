@@ -5,6 +5,8 @@ mod cases;
 mod coach;
 mod customers;
 mod problems;
+mod recovery;
+pub(crate) mod reports;
 mod staff;
 
 use axum::extract::DefaultBodyLimit;
@@ -53,6 +55,19 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/templates/preview", post(coach::preview_template))
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::get))
+        .route("/watch-alerts", get(recovery::watch_alerts))
+        .route("/promises/broken", get(recovery::broken_promises))
+        .route("/reports", get(reports::report))
+        .route("/approvals", get(recovery::approvals))
+        .route("/approvals/{id}/approve", post(recovery::approve))
+        .route("/approvals/{id}/decline", post(recovery::decline))
+        .route("/gestures/budget", get(recovery::budget))
+        .route("/cases/{id}/gesture/suggestion", get(recovery::gesture_suggestion))
+        .route("/letters", get(recovery::letters_due))
+        .route("/letters/posted", post(recovery::letters_posted))
+        .route("/webhooks", get(recovery::list_webhooks).post(recovery::create_webhook))
+        .route("/webhooks/{id}", axum::routing::delete(recovery::delete_webhook))
+        .route("/webhooks/{id}/deliveries", get(recovery::deliveries))
         .merge(cases::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

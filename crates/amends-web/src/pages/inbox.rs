@@ -52,6 +52,7 @@ pub async fn page(
     };
     let (cases, next_cursor) = state.store.list_cases(&filter).await?;
     let counts = state.store.open_counts_by_step().await?;
+    let watch_alerts = state.store.open_watch_alerts().await?;
     let step_counts: Vec<StepCount> = Step::ALL
         .into_iter()
         .filter_map(|s| {
@@ -76,7 +77,7 @@ pub async fn page(
         "inbox.html",
         minijinja::context! {
             layout => session.layout(),
-            cases, step_counts, step_titles, view, next_link, now => now_text,
+            cases, step_counts, step_titles, watch_alerts, view, next_link, now => now_text,
             severity => q.severity, step => q.step, paged => q.cursor.is_some(),
         },
     )

@@ -7,11 +7,14 @@
 //! step re-renders the page with the rule in plain words and the draft kept.
 
 mod admin;
+mod approvals;
 mod assets;
 mod case;
 mod customers;
 mod inbox;
+pub mod letters;
 mod login;
+mod reports;
 mod search;
 mod templates;
 
@@ -48,6 +51,14 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}", get(customers::page).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit_form))
         .route("/search", get(search::page))
+        .route("/cases/{id}/letter.pdf", get(letters::case_letter))
+        .route("/letters", get(letters::print_run))
+        .route("/reports", get(reports::page))
+        .route("/approvals", get(approvals::page))
+        .route("/approvals/{id}", post(approvals::decide))
+        .route("/reports/{file}", get(reports::csv))
+        .route("/letters/batch.pdf", get(letters::batch))
+        .route("/letters/posted", post(letters::mark_posted))
         .route("/admin/users", get(admin::users).post(admin::invite))
         .route("/admin/users/{id}", post(admin::change))
         .route("/admin/templates", get(templates::list))
@@ -93,6 +104,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("link.html", include_str!("../../templates/link.html")),
     ("templates.html", include_str!("../../templates/templates.html")),
     ("template_edit.html", include_str!("../../templates/template_edit.html")),
+    ("letters.html", include_str!("../../templates/letters.html")),
+    ("reports.html", include_str!("../../templates/reports.html")),
+    ("approvals.html", include_str!("../../templates/approvals.html")),
 ];
 
 mod filters {
@@ -156,6 +170,9 @@ impl From<StoreError> for PageError {
         match e {
             StoreError::NotFound(what) => PageError::NotFound(what),
             StoreError::BadCursor => PageError::BadForm("that page link is not valid any more".into()),
+            StoreError::ApprovalNeeded { .. } => PageError::BadForm(
+                "The gesture is above your limit: it now waits for a manager's approval (Approvals).".into(),
+            ),
             other if other.is_temporary() => PageError::Unavailable,
             StoreError::WriterStopped => PageError::Unavailable,
             other => {

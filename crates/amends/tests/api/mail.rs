@@ -61,7 +61,7 @@ impl SmtpSink {
     }
 
     /// Every message with its envelope (the sink's JSON beside it: sender, recipients).
-    fn received_with_envelope(&self) -> Vec<(amends_mail::IncomingMail, String)> {
+    pub fn received_with_envelope(&self) -> Vec<(amends_mail::IncomingMail, String)> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir.path)
             .map(|d| {
                 d.filter_map(|e| e.ok().map(|e| e.path()))

@@ -12,3 +12,4 @@ mod mail;
 mod openapi;
 mod presence;
 mod public_form;
+mod recovery;

@@ -1,0 +1,44 @@
+//! Promises kept or broken: a day before a promised fix is due its owner is reminded on
+//! the case; when it is due and not done, the promise is noted broken and counted.
+
+use amends_domain::playbook::{Actor, EventKind};
+use amends_store::Store;
+
+use crate::JobError;
+
+fn when(t: time::OffsetDateTime) -> String {
+    format!("{} {} {} at {:02}:{:02} UTC", t.weekday(), t.day(), t.month(), t.hour(), t.minute())
+}
+
+/// `due_now`: the promise's date has come (else: it comes within a day).
+pub(crate) async fn check(store: &Store, case_id: i64, event_id: i64, due_now: bool) -> Result<(), JobError> {
+    let (case, events) = store.case_with_timeline(case_id).await?;
+    let Some(promise) = events.iter().find(|e| e.id == event_id) else { return Ok(()) };
+    let EventKind::FixPromised { what, due } = &promise.event.kind else { return Ok(()) };
+    // Kept, replaced by a newer promise, or the case is closed: nothing to say.
+    let settled = events
+        .iter()
+        .filter(|e| e.id > event_id)
+        .any(|e| matches!(e.event.kind, EventKind::FixDone { .. } | EventKind::FixPromised { .. }));
+    if settled || matches!(case.status.as_str(), "retained" | "lost") {
+        return Ok(());
+    }
+    let owner = match case.owner_id {
+        Some(id) => store.user(id).await.map(|u| format!("{}: ", u.name)).unwrap_or_default(),
+        None => String::new(),
+    };
+    let text = if due_now {
+        if !store.record_broken_promise(case_id, event_id, *due).await? {
+            return Ok(());
+        }
+        format!(
+            "{owner}the promise to {} (\"{what}\", by {}) is broken. Tell them today, apologise, and make a new promise you can keep.",
+            case.customer_name,
+            when(*due)
+        )
+    } else {
+        format!("{owner}the promise \"{what}\" is due {}: within a day. Keep it, or tell the customer now.", when(*due))
+    };
+    store.record_event(case_id, Actor::System, EventKind::NoteAdded { text }, None).await?;
+    Ok(())
+}

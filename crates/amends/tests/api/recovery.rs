@@ -1,0 +1,663 @@
+//! After the fix: a watched customer's next order alerts staff, follow-up letters are
+//! printed (checked with poppler) and marked posted, webhooks are signed, retried and
+//! logged, and two instances on one PostgreSQL never run a job twice.
+
+use std::collections::HashMap;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use amends::Settings;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{Db, TestApp, spawn_app_with, start, tempdir::TempDir};
+use crate::mail::SmtpSink;
+
+const APOLOGY: &str = "I am so sorry. I accept all responsibility for the late cake.";
+
+/// Walks a new case up to the follow-up scheduled by `channel` at `due`; with
+/// `to_watch`, on through the follow-up answer to the watch list.
+async fn walk(app: &TestApp, agent: &str, email: &str, channel: &str, due: &str, to_watch: bool) -> (i64, i64) {
+    let case = app.complaint(agent, email, "The cake came a day late and squashed.").await;
+    let id = case["id"].as_i64().unwrap();
+    let problem = app.post("/api/v1/problems", agent, json!({ "title": "Weekend deliveries slip" })).await.expect(201);
+    let mut steps: Vec<(&str, Value)> = vec![
+        ("restatement", json!({ "text": "Your cake arrived a day late and damaged." })),
+        ("restatement/confirm", json!({})),
+        ("apology", json!({ "text": APOLOGY })),
+        ("offer", json!({ "options": ["A new cake delivered today", "A full refund"] })),
+        ("offer/choice", json!({ "option": 1 })),
+        (
+            "gesture",
+            json!({ "gesture": "voucher", "description": "Coffee and cake for two, on us", "cost_minor": 1200, "currency": "EUR" }),
+        ),
+        ("fix/promise", json!({ "what": "Bake and deliver a new cake", "due": "2099-01-02T10:00:00Z" })),
+        ("fix/done", json!({ "note": "Delivered at 15:00 by the owner." })),
+        ("prevent", json!({ "problem_id": problem["id"] })),
+        ("follow-up/schedule", json!({ "due": due, "channel": channel })),
+    ];
+    if to_watch {
+        steps.push(("follow-up", json!({ "satisfaction": 5, "words": "Thank you" })));
+        steps.push(("watch", json!({})));
+    }
+    for (path, body) in steps {
+        app.post(&format!("/api/v1/cases/{id}/{path}"), agent, body).await.expect(200);
+    }
+    (id, case["customer_id"].as_i64().unwrap())
+}
+
+async fn wait_until<F: Fn() -> bool>(what: &str, ok: F) {
+    for _ in 0..400 {
+        if ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// HMAC-SHA256 written out here (RFC 2104), independent of the app's code.
+fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let inner: Vec<u8> = k.iter().map(|b| b ^ 0x36).chain(message.iter().copied()).collect();
+    let inner_hash = Sha256::digest(&inner);
+    let outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).chain(inner_hash.iter().copied()).collect();
+    Sha256::digest(&outer).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(Default)]
+struct Received {
+    /// (event kind, payload, signature valid)
+    deliveries: Vec<(String, Value, bool)>,
+    /// How many requests to refuse with 500 before accepting.
+    refuse: usize,
+    requests: usize,
+}
+
+/// A tiny HTTP receiver on a free port; answers 500 to the first `refuse` requests.
+async fn receiver(secret: &'static str, refuse: usize) -> (String, Arc<Mutex<Received>>) {
+    use axum::http::{HeaderMap, StatusCode};
+    let state = Arc::new(Mutex::new(Received { refuse, ..Received::default() }));
+    let seen = state.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+            let seen = seen.clone();
+            async move {
+                let mut r = seen.lock().unwrap();
+                r.requests += 1;
+                if r.refuse > 0 {
+                    r.refuse -= 1;
+                    return StatusCode::INTERNAL_SERVER_ERROR;
+                }
+                let sent = headers.get("x-amends-signature").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                let valid = sent == format!("sha256={}", hmac_sha256_hex(secret.as_bytes(), &body));
+                let kind = headers.get("x-amends-event").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                r.deliveries.push((kind, payload, valid));
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, state)
+}
+
+async fn fast_retries(db: Db) -> TestApp {
+    spawn_app_with(db, |s: &mut Settings| s.jobs.retry_base = Duration::from_millis(50)).await
+}
+
+async fn a_watched_customer_coming_back_alerts_staff(db: Db) {
+    let app = fast_retries(db).await;
+    let (_, agent) = app.staff("agent").await;
+    let secret = "a-long-shared-secret-for-hooks";
+    let (url, received) = receiver(secret, 0).await;
+    app.post(
+        "/api/v1/webhooks",
+        &app.admin_token,
+        json!({ "url": url, "secret": secret, "events": ["next_order_arrived"] }),
+    )
+    .await
+    .expect(201);
+    let (id, customer_id) = walk(&app, &agent, "watched@example.com", "call", "2099-01-05T10:00:00Z", true).await;
+    let (other, _) = walk(&app, &agent, "unwatched@example.com", "call", "2099-01-05T10:00:00Z", false).await;
+    assert!(app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"].as_array().unwrap().is_empty());
+
+    // Their next order arrives from the feed.
+    let order = json!({ "customer_id": customer_id, "external_id": "next-1", "kind": "order", "amount_minor": 4200, "currency": "EUR", "occurred_at": "2026-11-20T12:00:00Z" });
+    app.post("/api/v1/transactions", &agent, order.clone()).await.expect(201);
+    let alerts = app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"].clone();
+    assert_eq!(alerts.as_array().unwrap().len(), 1, "{alerts}");
+    assert_eq!(alerts[0]["case_id"], id);
+    assert_eq!(alerts[0]["amount_minor"], 4200);
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    let note = case["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(note["kind"], "note_added");
+    assert_eq!(note["actor"]["type"], "system");
+    assert!(note["text"].as_str().unwrap().contains("give outstanding service"));
+    assert_eq!(case["status"], "watching");
+
+    // The same order again, and a batch with another: no second alert while one is open.
+    app.post("/api/v1/transactions", &agent, order).await.expect(200);
+    let batch = json!({ "transactions": [{ "customer_id": customer_id, "external_id": "next-2", "kind": "visit", "amount_minor": 300, "currency": "EUR", "occurred_at": "2026-11-21T12:00:00Z" }] });
+    app.post("/api/v1/transactions/batch", &agent, batch).await.expect(200);
+    assert_eq!(app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"].as_array().unwrap().len(), 1);
+    let other_case = app.get(&format!("/api/v1/cases/{other}"), &agent).await.expect(200);
+    assert!(other_case["timeline"].as_array().unwrap().iter().all(|e| e["kind"] != "note_added"));
+
+    // The inbox shows it.
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let inbox = client.get(app.url("/inbox")).send().await.unwrap().text().await.unwrap();
+    assert!(inbox.contains("data-watch-alert") && inbox.contains("give outstanding service"), "{inbox}");
+
+    // The webhook heard it, signed.
+    wait_until("the next_order_arrived webhook", || !received.lock().unwrap().deliveries.is_empty()).await;
+    {
+        let r = received.lock().unwrap();
+        assert_eq!(r.deliveries.len(), 1);
+        let (kind, payload, valid) = &r.deliveries[0];
+        assert_eq!(kind, "next_order_arrived");
+        assert!(valid, "the signature checks out");
+        assert_eq!(payload["case_id"], id);
+    }
+
+    // Staff record how it went; the alert is answered, and the case ends retained.
+    app.post(&format!("/api/v1/cases/{id}/next-time"), &agent, json!({ "note": "Delivered early, with a card" }))
+        .await
+        .expect(200);
+    assert!(app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"].as_array().unwrap().is_empty());
+    let done =
+        app.post(&format!("/api/v1/cases/{id}/outcome"), &agent, json!({ "outcome": "retained" })).await.expect(200);
+    assert_eq!(done["case"]["status"], "retained");
+}
+
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| panic!("{tool} (poppler-utils): {e}"));
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
+    let app = spawn_app_with(db, |s: &mut Settings| {
+        s.letters.head.business_name = "Weber Bakery".to_owned();
+        s.letters.head.address_lines = vec!["Marktplatz 3".to_owned(), "10117 Berlin".to_owned()];
+    })
+    .await;
+    let (_, agent) = app.staff("agent").await;
+    let (id, customer_id) = walk(&app, &agent, "grace@example.com", "letter", "2020-01-01T09:00:00Z", false).await;
+    app.patch(
+        &format!("/api/v1/customers/{customer_id}"),
+        &agent,
+        json!({ "name": "Grace Hopper", "postal_address": "Hauptstrasse 12\n10115 Berlin" }),
+    )
+    .await
+    .expect(200);
+    // A letter not yet due, and an email follow-up, are not in the print run.
+    walk(&app, &agent, "later@example.com", "letter", "2099-01-01T09:00:00Z", false).await;
+    walk(&app, &agent, "mailed@example.com", "email", "2020-01-01T09:00:00Z", false).await;
+
+    let due = app.get("/api/v1/letters", &agent).await.expect(200)["items"].clone();
+    assert_eq!(due.as_array().unwrap().len(), 1, "{due}");
+    assert_eq!(due[0]["case_id"], id);
+
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let resp = client.get(app.url(&format!("/cases/{id}/letter.pdf"))).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    let pdf = resp.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let dir = TempDir::new(&format!("amends-letter-{:x}", rand::random::<u64>()));
+    let file = dir.path.join("letter.pdf");
+    std::fs::create_dir_all(&dir.path).unwrap();
+    std::fs::write(&file, &pdf).unwrap();
+    let text = poppler("pdftotext", &["-layout", file.to_str().unwrap(), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Grace Hopper",
+        "Hauptstrasse 12",
+        "10115 Berlin",
+        "Weber Bakery",
+        APOLOGY,
+        "Weekend deliveries slip",
+        "Coffee and cake for two, on us",
+    ] {
+        assert!(flat.contains(expected), "{expected:?} is in the letter:\n{text}");
+    }
+    let prefix = dir.path.join("page");
+    poppler("pdftoppm", &["-png", "-r", "40", "-f", "1", "-l", "1", file.to_str().unwrap(), prefix.to_str().unwrap()]);
+    let png = std::fs::read_dir(&dir.path)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .expect("a page rendered to PNG");
+    let bytes = std::fs::read(png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 1000);
+
+    // The print run page, its batch PDF, and marking it posted.
+    let page = client.get(app.url("/letters")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("data-letter=\"{}\"", due[0]["event_id"])), "{page}");
+    let batch = client.get(app.url("/letters/batch.pdf")).send().await.unwrap();
+    assert_eq!(batch.status(), 200);
+    std::fs::write(&file, batch.bytes().await.unwrap()).unwrap();
+    assert!(poppler("pdftotext", &[file.to_str().unwrap(), "-"]).contains("Grace Hopper"));
+    let event = due[0]["event_id"].to_string();
+    let posted = client
+        .post(app.url("/letters/posted"))
+        .form(&[("csrf", csrf.as_str()), ("letters", event.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 200, "redirected back to the print run");
+    assert!(app.get("/api/v1/letters", &agent).await.expect(200)["items"].as_array().unwrap().is_empty());
+    let again =
+        app.post("/api/v1/letters/posted", &agent, json!({ "letters": [due[0]["event_id"]] })).await.expect(200);
+    assert_eq!(again["marked"], 0, "already posted");
+
+    // No address: the letter says what to fix instead of printing half.
+    let (bare, _) = walk(&app, &agent, "noaddress@example.com", "letter", "2020-01-01T09:00:00Z", false).await;
+    let refused = client.get(app.url(&format!("/cases/{bare}/letter.pdf"))).send().await.unwrap();
+    assert_eq!(refused.status(), 400);
+}
+
+async fn webhooks_are_signed_retried_and_logged(db: Db) {
+    let app = fast_retries(db).await;
+    let (_, agent) = app.staff("agent").await;
+    let secret = "another-long-shared-secret";
+    let (url, received) = receiver(secret, 2).await;
+    app.post("/api/v1/webhooks", &agent, json!({ "url": url, "secret": secret })).await.expect_error(403, "forbidden");
+    app.post("/api/v1/webhooks", &app.admin_token, json!({ "url": "ftp://x", "secret": secret }))
+        .await
+        .expect_error(422, "invalid");
+    let hook = app
+        .post(
+            "/api/v1/webhooks",
+            &app.admin_token,
+            json!({ "url": url, "secret": secret, "events": ["opened", "apologised"] }),
+        )
+        .await
+        .expect(201);
+    assert!(hook.get("secret").is_none(), "the secret is never shown back");
+    let hook_id = hook["id"].as_i64().unwrap();
+
+    let case = app.complaint(&agent, "hooked@example.com", "Cold coffee, twice.").await;
+    let id = case["id"].as_i64().unwrap();
+    app.post(&format!("/api/v1/cases/{id}/restatement"), &agent, json!({ "text": "Your coffee was cold twice." }))
+        .await
+        .expect(200);
+    app.post(&format!("/api/v1/cases/{id}/restatement/confirm"), &agent, json!({})).await.expect(200);
+    app.post(&format!("/api/v1/cases/{id}/apology"), &agent, json!({ "text": APOLOGY })).await.expect(200);
+
+    wait_until("two deliveries", || received.lock().unwrap().deliveries.len() >= 2).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    {
+        let r = received.lock().unwrap();
+        let kinds: Vec<&str> = r.deliveries.iter().map(|(k, _, _)| k.as_str()).collect();
+        let mut sorted = kinds.clone();
+        sorted.sort();
+        assert_eq!(sorted, ["apologised", "opened"], "only the chosen kinds, each once");
+        assert!(r.deliveries.iter().all(|(_, _, valid)| *valid), "every signature checks out");
+        assert_eq!(r.requests, 4, "two refused, then two delivered");
+        let apologised = r.deliveries.iter().find(|(k, _, _)| k == "apologised").unwrap();
+        assert_eq!(apologised.1["data"]["text"], APOLOGY);
+        assert_eq!(apologised.1["case_id"], id);
+    }
+    let log =
+        app.get(&format!("/api/v1/webhooks/{hook_id}/deliveries"), &app.admin_token).await.expect(200)["items"].clone();
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 2);
+    assert!(log.iter().all(|d| d["status"] == "delivered" && d["response_status"] == 204));
+    let attempts: i64 = log.iter().map(|d| d["attempts"].as_i64().unwrap()).sum();
+    assert_eq!(attempts, 4, "the refused attempts are in the log");
+
+    // Turned off: no more deliveries.
+    app.call(reqwest::Method::DELETE, &format!("/api/v1/webhooks/{hook_id}"), Some(&app.admin_token), None)
+        .await
+        .expect(204);
+    app.complaint(&agent, "after@example.com", "Another one").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(received.lock().unwrap().deliveries.len(), 2);
+}
+
+async fn promises_are_reminded_and_broken_ones_counted(db: Db) {
+    let app = fast_retries(db).await;
+    let (owner_id, agent) = app.staff("agent").await;
+    let fmt = &time::format_description::well_known::Rfc3339;
+    let in_two_seconds = (time::OffsetDateTime::now_utc() + time::Duration::seconds(2)).format(fmt).unwrap();
+    let mut cases = Vec::new();
+    for email in ["broken@example.com", "kept@example.com"] {
+        let case = app.complaint(&agent, email, "The order was wrong.").await;
+        let id = case["id"].as_i64().unwrap();
+        for (path, body) in [
+            ("assign", json!({ "owner_id": owner_id })),
+            ("restatement", json!({ "text": "Your order was wrong." })),
+            ("restatement/confirm", json!({})),
+            ("apology", json!({ "text": APOLOGY })),
+            ("offer", json!({ "options": ["A new order today", "A refund"] })),
+            ("offer/choice", json!({ "option": 1 })),
+            ("fix/promise", json!({ "what": "Deliver the right order", "due": in_two_seconds })),
+        ] {
+            app.post(&format!("/api/v1/cases/{id}/{path}"), &agent, body).await.expect(200);
+        }
+        cases.push(id);
+    }
+    let (broken, kept) = (cases[0], cases[1]);
+    app.post(&format!("/api/v1/cases/{kept}/fix/done"), &agent, json!({ "note": "Delivered" })).await.expect(200);
+
+    let notes = |case: Value| -> Vec<String> {
+        case["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "note_added" && e["actor"]["type"] == "system")
+            .map(|e| e["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut broken_notes = Vec::new();
+    for _ in 0..200 {
+        broken_notes = notes(app.get(&format!("/api/v1/cases/{broken}"), &agent).await.expect(200));
+        if broken_notes.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(broken_notes.len(), 2, "{broken_notes:?}");
+    assert!(broken_notes[0].contains("is due") && broken_notes[0].contains("within a day"), "{broken_notes:?}");
+    assert!(broken_notes[1].contains("is broken"), "{broken_notes:?}");
+    assert!(broken_notes[1].starts_with("agent "), "the owner is named: {broken_notes:?}");
+    let kept_notes = notes(app.get(&format!("/api/v1/cases/{kept}"), &agent).await.expect(200));
+    assert!(kept_notes.iter().all(|n| !n.contains("broken")), "{kept_notes:?}");
+
+    let counted = app.get("/api/v1/promises/broken", &agent).await.expect(200);
+    assert_eq!(counted["count"], 1, "{counted}");
+    assert_eq!(counted["items"][0]["case_id"], broken);
+    app.get("/api/v1/promises/broken?from=2030-01-01T00:00:00Z&to=2029-01-01T00:00:00Z", &agent)
+        .await
+        .expect_error(422, "invalid");
+}
+
+async fn a_gesture_is_suggested_by_value_and_severity(db: Db) {
+    let app = spawn_app_with(db, |_| {}).await;
+    let (_, agent) = app.staff("agent").await;
+    let case = app.complaint(&agent, "regular@example.com", "The bread was stale.").await;
+    let (id, customer_id) = (case["id"].as_i64().unwrap(), case["customer_id"].as_i64().unwrap());
+    let fresh = app.get(&format!("/api/v1/cases/{id}/gesture/suggestion"), &agent).await.expect(200);
+    assert_eq!(fresh["suggested_minor"], 1_000, "a normal case for a new customer: the base, {fresh}");
+    assert_eq!(fresh["catalogue"].as_array().unwrap().len(), 6);
+    let orders: Vec<Value> = (0..4)
+        .map(|i| json!({ "customer_id": customer_id, "external_id": format!("lv-{i}"), "kind": "order", "amount_minor": 50_000, "currency": "EUR", "occurred_at": "2026-10-01T12:00:00Z" }))
+        .collect();
+    app.post("/api/v1/transactions/batch", &agent, json!({ "transactions": orders })).await.expect(200);
+    let valued = app.get(&format!("/api/v1/cases/{id}/gesture/suggestion"), &agent).await.expect(200);
+    // 10.00 + 3 % of 2000.00 at normal weight (half): 40.00.
+    assert_eq!(valued["suggested_minor"], 4_000, "{valued}");
+    assert_eq!(valued["currency"], "EUR");
+    app.get("/api/v1/cases/999999/gesture/suggestion", &agent).await.expect_error(404, "not_found");
+}
+
+async fn reports_agree_with_a_seeded_data_set(db: Db) {
+    let app = spawn_app_with(db, |_| {}).await;
+    let (_, agent) = app.staff("agent").await;
+    let (_, manager) = app.staff("manager").await;
+    let fmt = &time::format_description::well_known::Rfc3339;
+    let from = (time::OffsetDateTime::now_utc() - time::Duration::hours(1)).format(fmt).unwrap();
+    let step = |id: i64, path: &str, body: Value| {
+        let app = &app;
+        let agent = agent.clone();
+        let path = format!("/api/v1/cases/{id}/{path}");
+        async move { app.post(&path, &agent, body).await.expect(200) }
+    };
+
+    // A: walked to the watch list (gesture 12.00 EUR, satisfaction 5, problem "slip"),
+    // orders again, and is retained.
+    let (a, a_customer) = walk(&app, &agent, "a@example.com", "call", "2099-01-05T10:00:00Z", true).await;
+    let slip = app.get(&format!("/api/v1/cases/{a}"), &agent).await.expect(200)["problem_id"].as_i64().unwrap();
+    let now = time::OffsetDateTime::now_utc().format(fmt).unwrap();
+    let a_orders = [("a-old", 20_000, "2026-01-01T10:00:00Z".to_owned()), ("a-new", 5_000, now.clone())];
+    for (ext, amount, at) in &a_orders {
+        app.post("/api/v1/transactions", &agent, json!({ "customer_id": a_customer, "external_id": ext, "kind": "order", "amount_minor": amount, "currency": "EUR", "occurred_at": at }))
+            .await
+            .expect(201);
+    }
+    step(a, "next-time", json!({ "note": "Came back for a birthday cake" })).await;
+    step(a, "outcome", json!({ "outcome": "retained" })).await;
+
+    // B: same root cause, lost.
+    let b = app.complaint(&agent, "b@example.com", "Late again.").await["id"].as_i64().unwrap();
+    step(b, "restatement", json!({ "text": "It was late again." })).await;
+    step(b, "restatement/confirm", json!({})).await;
+    step(b, "prevent", json!({ "problem_id": slip })).await;
+    step(b, "outcome", json!({ "outcome": "lost", "reason": "Moved to another bakery" })).await;
+
+    // C: complains twice (a repeat complainer), one case linked to another cause.
+    let change = app.post("/api/v1/problems", &agent, json!({ "title": "Wrong change given" })).await.expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let c1 = app.complaint(&agent, "c@example.com", "Short changed.").await["id"].as_i64().unwrap();
+    app.complaint(&agent, "c@example.com", "Short changed again.").await;
+    step(c1, "restatement", json!({ "text": "You were given the wrong change." })).await;
+    step(c1, "restatement/confirm", json!({})).await;
+    step(c1, "prevent", json!({ "problem_id": change })).await;
+
+    // D never complained and ordered; E never complained and did not.
+    for (name, ext) in [("Dora", "d"), ("Emil", "e")] {
+        let d = app.post("/api/v1/customers", &agent, json!({ "name": name, "external_id": ext })).await.expect(201);
+        if ext == "d" {
+            app.post("/api/v1/transactions", &agent, json!({ "customer_id": d["id"], "external_id": "d-1", "kind": "visit", "amount_minor": 900, "currency": "EUR", "occurred_at": now }))
+                .await
+                .expect(201);
+        }
+    }
+    let to = (time::OffsetDateTime::now_utc() + time::Duration::hours(1)).format(fmt).unwrap();
+    let query = format!("from={}&to={}", from.replace('+', "%2B"), to.replace('+', "%2B"));
+
+    // The right answers, from the seed above.
+    let outcomes = ["retained", "lost"];
+    let retained = outcomes.iter().filter(|o| **o == "retained").count() as f64;
+    let rate = retained / outcomes.len() as f64;
+    let kept: i64 = a_orders.iter().map(|(_, amount, _)| amount).sum();
+    let (complainers, complainers_back) = (3, 1); // A, B, C; only A came back
+    let (never, never_back) = (2, 1); // D, E; only D
+
+    app.get(&format!("/api/v1/reports?{query}"), &agent).await.expect_error(403, "forbidden");
+    let r = app.get(&format!("/api/v1/reports?{query}"), &manager).await.expect(200);
+    assert_eq!(r["cases_opened"], 4, "{r}");
+    assert_eq!(r["retained"], 1);
+    assert_eq!(r["lost"], 1);
+    assert_eq!(r["recovery_rate"].as_f64().unwrap(), rate);
+    assert_eq!(r["satisfaction_count"], 1);
+    assert_eq!(r["satisfaction_average"].as_f64().unwrap(), 5.0);
+    assert_eq!(
+        r["money"],
+        json!([{ "currency": "EUR", "gesture_cost_minor": 1200, "lifetime_value_kept_minor": kept }])
+    );
+    assert_eq!(r["complainers"], complainers);
+    assert_eq!(r["complainers_returned"], complainers_back);
+    assert_eq!(r["non_complainers"], never);
+    assert_eq!(r["non_complainers_returned"], never_back);
+    assert_eq!(r["return_rate_non_complainers"].as_f64().unwrap(), 0.5);
+    assert_eq!(r["repeat_complainers"], 1);
+    assert_eq!(r["broken_promises"], 0);
+    assert_eq!(r["root_causes"][0]["problem_id"], slip);
+    assert_eq!(r["root_causes"][0]["cases"], 2);
+    assert_eq!(r["root_causes"][0]["cumulative_percent"].as_f64().unwrap(), 66.7);
+    assert_eq!(r["root_causes"][1]["cases"], 1);
+    assert_eq!(r["root_causes"][1]["cumulative_percent"].as_f64().unwrap(), 100.0);
+    let fix_hours = r["hours_to_fix"].as_f64().unwrap();
+    assert!(fix_hours > 0.0 && fix_hours < 1.0, "{fix_hours}");
+    // A retained case has every step done; the others fewer.
+    let steps = r["steps_done_average"].as_f64().unwrap();
+    assert!(steps > 2.0 && steps < 10.0, "{steps}");
+
+    // An earlier range holds none of it.
+    let empty =
+        app.get("/api/v1/reports?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z", &manager).await.expect(200);
+    assert_eq!(empty["cases_opened"], 0);
+    assert!(empty["recovery_rate"].is_null());
+
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url(&format!("/reports?{query}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<svg") && page.contains("Weekend deliveries slip") && page.contains("50 %"), "{page}");
+    let csv = client.get(app.url(&format!("/reports/root_causes.csv?{query}"))).send().await.unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    assert_eq!(
+        csv,
+        format!(
+            "problem_id,title,cases,cumulative_percent\r\n{slip},Weekend deliveries slip,2,66.7\r\n{change},Wrong change given,1,100.0\r\n"
+        )
+    );
+    let summary =
+        client.get(app.url(&format!("/reports/summary.csv?{query}"))).send().await.unwrap().text().await.unwrap();
+    assert!(summary.contains("recovery_rate,0.50\r\n"), "{summary}");
+}
+
+async fn gestures_above_the_agent_limit_wait_for_a_manager(db: Db) {
+    let app = spawn_app_with(db, |s: &mut Settings| {
+        s.store.gesture_agent_limit_minor = 2_000;
+        s.store.gesture_monthly_budget_minor = 10_000;
+    })
+    .await;
+    let (_, agent) = app.staff("agent").await;
+    let (manager_id, manager) = app.staff("manager").await;
+    let case = app.complaint(&agent, "big@example.com", "The wedding cake collapsed.").await;
+    let id = case["id"].as_i64().unwrap();
+    for (path, body) in [
+        ("restatement", json!({ "text": "Your wedding cake collapsed." })),
+        ("restatement/confirm", json!({})),
+        ("apology", json!({ "text": APOLOGY })),
+        ("offer", json!({ "options": ["A new cake", "A full refund"] })),
+        ("offer/choice", json!({ "option": 2 })),
+    ] {
+        app.post(&format!("/api/v1/cases/{id}/{path}"), &agent, body).await.expect(200);
+    }
+    let gesture = |cost: i64| json!({ "gesture": "voucher", "description": format!("Dinner for two ({cost})"), "cost_minor": cost, "currency": "EUR" });
+    let held = app.post(&format!("/api/v1/cases/{id}/gesture"), &agent, gesture(6_000)).await;
+    assert_eq!(held.status, 202, "{}", held.body);
+    assert_eq!(held.body["error"], "approval_needed");
+    let approval_id = held.body["approval_id"].as_i64().unwrap();
+    let case_now = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert!(case_now["timeline"].as_array().unwrap().iter().all(|e| e["kind"] != "gesture_recorded"), "not yet given");
+
+    app.get("/api/v1/approvals", &agent).await.expect_error(403, "forbidden");
+    let queue = app.get("/api/v1/approvals", &manager).await.expect(200)["items"].clone();
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    assert_eq!(queue[0]["cost_minor"], 6_000);
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url("/approvals")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("data-approval=\"{approval_id}\"")), "{page}");
+
+    let approved = app.post(&format!("/api/v1/approvals/{approval_id}/approve"), &manager, json!({})).await.expect(200);
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["decided_by"], manager_id);
+    app.post(&format!("/api/v1/approvals/{approval_id}/approve"), &manager, json!({}))
+        .await
+        .expect_error(409, "conflict");
+    let timeline = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["timeline"].clone();
+    let given = timeline.as_array().unwrap().iter().find(|e| e["kind"] == "gesture_recorded").expect("recorded");
+    assert_eq!(given["cost_minor"], 6_000);
+
+    // Within the limit, an agent's gesture is recorded at once; the budget counts both.
+    app.post(&format!("/api/v1/cases/{id}/gesture"), &agent, gesture(1_500)).await.expect(200);
+    let budget = app.get("/api/v1/gestures/budget", &manager).await.expect(200);
+    assert_eq!(
+        budget["items"],
+        json!([{ "currency": "EUR", "spent_minor": 7_500, "budget_minor": 10_000, "left_minor": 2_500 }])
+    );
+    app.get("/api/v1/gestures/budget?month=2026-13", &manager).await.expect_error(422, "invalid");
+
+    // A declined one leaves a note saying why.
+    let held = app.post(&format!("/api/v1/cases/{id}/gesture"), &agent, gesture(9_000)).await;
+    let second = held.body["approval_id"].as_i64().unwrap();
+    app.post(&format!("/api/v1/approvals/{second}/decline"), &manager, json!({ "reason": "Over the month's budget" }))
+        .await
+        .expect(200);
+    let timeline = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["timeline"].clone();
+    assert!(
+        timeline
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "note_added" && e["text"].as_str().unwrap().contains("Over the month's budget"))
+    );
+    assert!(app.get("/api/v1/approvals", &manager).await.expect(200)["items"].as_array().unwrap().is_empty());
+}
+
+macro_rules! on_both {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::helpers::Db::Sqlite).await; })+
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::helpers::Db::Postgres).await; })+
+        }
+    };
+}
+
+on_both!(
+    a_watched_customer_coming_back_alerts_staff,
+    letters_are_printed_from_the_timeline_and_marked_posted,
+    webhooks_are_signed_retried_and_logged,
+    promises_are_reminded_and_broken_ones_counted,
+    a_gesture_is_suggested_by_value_and_severity,
+    reports_agree_with_a_seeded_data_set,
+    gestures_above_the_agent_limit_wait_for_a_manager
+);
+
+/// Two `amends serve` instances on one PostgreSQL database, both running jobs: every
+/// acknowledgement is sent exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_on_one_postgres_never_run_a_job_twice() {
+    let sink = SmtpSink::start();
+    let smtp = sink.settings();
+    let smtp2 = smtp.clone();
+    let first = spawn_app_with(Db::Postgres, move |s: &mut Settings| {
+        s.jobs.smtp = Some(smtp);
+        s.jobs.poll_interval = Duration::from_millis(10);
+    })
+    .await;
+    let (second, _) = start(&first.database_url, None, move |s: &mut Settings| {
+        s.jobs.smtp = Some(smtp2);
+        s.jobs.poll_interval = Duration::from_millis(10);
+    })
+    .await;
+    let (_, agent) = first.staff("agent").await;
+    const N: usize = 60;
+    let client = reqwest::Client::new();
+    let mut sent = Vec::new();
+    for i in 0..N {
+        // Alternate the instances that take the complaints in.
+        let base = if i % 2 == 0 { first.address.clone() } else { second.address.clone() };
+        let email = format!("twice{i}@example.com");
+        let body = json!({ "customer": { "name": format!("Guest {i}"), "email": email }, "body": "The soup was cold.", "channel": "web" });
+        let request = client.post(format!("{base}/api/v1/cases")).bearer_auth(&agent).json(&body);
+        sent.push(tokio::spawn(async move { request.send().await }));
+    }
+    for r in sent {
+        assert_eq!(r.await.unwrap().unwrap().status(), 201);
+    }
+    wait_until("every acknowledgement", || sink.received().len() >= N).await;
+    // Let both runners go on a while: anything run twice would arrive now.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut per_recipient: HashMap<String, usize> = HashMap::new();
+    for (_, envelope) in sink.received_with_envelope() {
+        let meta: Value = serde_json::from_str(&envelope).unwrap();
+        for to in meta["rcpt_tos"].as_array().unwrap() {
+            *per_recipient.entry(to.as_str().unwrap().to_lowercase()).or_default() += 1;
+        }
+    }
+    assert_eq!(per_recipient.len(), N, "{per_recipient:?}");
+    assert!(per_recipient.values().all(|n| *n == 1), "a message arrived twice: {per_recipient:?}");
+    let _ = second.shutdown.send(());
+}
