@@ -78,6 +78,8 @@ pub struct Settings {
     pub coach_rules: Option<PathBuf>,
     /// The mailbox to poll for customer mail, and how often.
     pub imap: Option<(amends_mail::ImapSettings, Duration)>,
+    /// `AMENDS_METRICS_TOKEN`: when set, `/metrics` needs it as a bearer token.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -92,6 +94,7 @@ impl Default for Settings {
             jobs: amends_jobs::JobSettings::default(),
             coach_rules: None,
             imap: None,
+            metrics_token: None,
         }
     }
 }
@@ -131,7 +134,8 @@ impl Settings {
                 };
                 let mut settings = amends_mail::ImapSettings::new(imap.host, imap.username, imap.password);
                 settings.security = security;
-                settings.port = imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
+                settings.port =
+                    imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
                 settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
                 settings.processed_folder = imap.processed_folder;
                 s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
@@ -154,6 +158,9 @@ impl Settings {
     /// Mail settings from `AMENDS_PUBLIC_URL`, `AMENDS_MAIL_FROM` and `AMENDS_SMTP_*`.
     fn apply_environment(&mut self) -> anyhow::Result<()> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if let Some(token) = var("AMENDS_METRICS_TOKEN") {
+            self.metrics_token = Some(token);
+        }
         if let Some(url) = var("AMENDS_PUBLIC_URL") {
             self.jobs.public_url = url;
         }
@@ -205,6 +212,7 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             session_ttl: self.session_ttl,
             limits: amends_web::limits::Limits::default(),
+            metrics_token: self.metrics_token.clone(),
         }
     }
 }
