@@ -10,3 +10,4 @@ mod helpers;
 mod mail;
 mod openapi;
 mod operations;
+mod plans;
