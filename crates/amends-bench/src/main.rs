@@ -29,8 +29,8 @@ struct Args {
     /// A few seconds in all: checks the driver works, measures nothing worth quoting.
     #[arg(long)]
     quick: bool,
-    /// The `amends` binary to run (default: $CARGO_TARGET_DIR/release/amends, or
-    /// target/release/amends).
+    /// The `amends` binary to run (default: the release `amends` beside this binary,
+    /// else $CARGO_TARGET_DIR/release/amends or target/release/amends).
     #[arg(long)]
     bin: Option<PathBuf>,
     /// PostgreSQL server to make the fresh database on.
@@ -72,7 +72,13 @@ impl Drop for Scratch {
     }
 }
 
+/// The release `amends` beside this binary (cargo puts both in one folder), else under
+/// `$CARGO_TARGET_DIR` or `target`.
 fn default_bin() -> PathBuf {
+    let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("amends")));
+    if let Some(bin) = beside.filter(|b| b.exists() && b.parent().is_some_and(|d| d.ends_with("release"))) {
+        return bin;
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target"));
     target.join("release").join("amends")
 }
