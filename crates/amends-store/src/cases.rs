@@ -341,6 +341,23 @@ impl Store {
 
     /// One page of cases; the second value is the cursor of the next page.
     pub async fn list_cases(&self, filter: &CaseFilter) -> Result<(Vec<CaseRecord>, Option<String>), StoreError> {
+        let (sql, f, limit) = self.case_list_query(filter)?;
+        let mut items = f.bind(&sql).fetch_all(self.read()).await?.iter().map(case).collect::<Result<Vec<_>, _>>()?;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|last| match filter.order {
+                CaseOrder::Newest => last.id.to_string(),
+                CaseOrder::Due => format!("{}.{}", last.next_due_at.map(millis).unwrap_or_default(), last.id),
+            })
+        } else {
+            None
+        };
+        Ok((items, next))
+    }
+
+    /// The SQL and values of one page of cases (also what [`Store::query_plans`] explains),
+    /// and the page's size.
+    pub(crate) fn case_list_query(&self, filter: &CaseFilter) -> Result<(String, Filters, i64), StoreError> {
         let mut f = Filters::default();
         if let Some(status) = filter.status {
             let p = f.param(Value::Text(status.as_str().to_owned()));
@@ -365,6 +382,9 @@ impl Store {
         if let Some(customer_id) = filter.customer_id {
             let p = f.param(Value::Int(customer_id));
             f.push(format!("c.customer_id = {p}"));
+        }
+        if filter.escalated {
+            f.push("c.escalation_required = 1 AND c.status NOT IN ('retained', 'lost')".to_owned());
         }
         if let Some(at) = filter.overdue_at {
             let p = f.param(Value::Int(millis(at)));
@@ -414,17 +434,7 @@ impl Store {
             f.where_sql(),
             limit + 1
         );
-        let mut items = f.bind(&sql).fetch_all(self.read()).await?.iter().map(case).collect::<Result<Vec<_>, _>>()?;
-        let next = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            items.last().map(|last| match filter.order {
-                CaseOrder::Newest => last.id.to_string(),
-                CaseOrder::Due => format!("{}.{}", last.next_due_at.map(millis).unwrap_or_default(), last.id),
-            })
-        } else {
-            None
-        };
-        Ok((items, next))
+        Ok((sql, f, limit))
     }
 
     /// Checks `kind` against the case's playbook and, when the rules allow it, appends it

@@ -140,16 +140,13 @@ pub(crate) async fn lifetime_value(
     conn: &mut AnyConnection,
     customer_id: i64,
 ) -> Result<Vec<LifetimeValue>, StoreError> {
-    sqlx::query(
-        "SELECT currency, CAST(SUM(CASE WHEN kind = 'refund' THEN -amount_minor ELSE amount_minor END) AS BIGINT) AS v
-         FROM transactions WHERE customer_id = $1 GROUP BY currency ORDER BY currency",
-    )
-    .bind(customer_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| Ok(LifetimeValue { currency: r.try_get("currency")?, amount_minor: r.try_get("v")? }))
-    .collect()
+    sqlx::query(LIFETIME_VALUE)
+        .bind(customer_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok(LifetimeValue { currency: r.try_get("currency")?, amount_minor: r.try_get("v")? }))
+        .collect()
 }
 
 /// Inserts a customer inside the caller's transaction.
@@ -209,40 +206,7 @@ impl Store {
         after: Option<&str>,
         limit: i64,
     ) -> Result<(Vec<CustomerRecord>, Option<String>), StoreError> {
-        let mut f = Filters::default();
-        let q = q.map(str::trim).filter(|q| !q.is_empty());
-        let by_name = q.is_some_and(|q| !q.contains('@'));
-        if let Some(q) = q {
-            if by_name {
-                let key = q.to_lowercase();
-                let lo = f.param(Value::Text(key.clone()));
-                let hi = f.param(Value::Text(format!("{key}\u{10FFFF}")));
-                f.push(format!("name_key >= {lo} AND name_key < {hi}"));
-            } else {
-                let p = f.param(Value::Text(q.to_lowercase()));
-                f.push(format!("email_key = {p}"));
-            }
-        }
-        if let Some(after) = after {
-            let bad = || StoreError::BadCursor;
-            if by_name {
-                let (key, id) = after.rsplit_once('\u{1f}').ok_or_else(bad)?;
-                let id: i64 = id.parse().map_err(|_| bad())?;
-                let k = f.param(Value::Text(key.to_owned()));
-                let i = f.param(Value::Int(id));
-                f.push(format!("(name_key, id) > ({k}, {i})"));
-            } else {
-                let id: i64 = after.parse().map_err(|_| bad())?;
-                let i = f.param(Value::Int(id));
-                f.push(format!("id < {i}"));
-            }
-        }
-        let order = if by_name { "name_key, id" } else { "id DESC" };
-        let sql = format!(
-            "SELECT {CUSTOMER_COLUMNS}, name_key FROM customers {} ORDER BY {order} LIMIT {}",
-            f.where_sql(),
-            limit + 1
-        );
+        let (sql, f, by_name) = customer_list_query(q, after, limit)?;
         let rows = f.bind(&sql).fetch_all(self.read()).await?;
         let mut items = rows.iter().map(customer).collect::<Result<Vec<_>, _>>()?;
         let next = if items.len() as i64 > limit {
@@ -369,7 +333,7 @@ impl Store {
         customer_id: i64,
         limit: i64,
     ) -> Result<Vec<TransactionRecord>, StoreError> {
-        sqlx::query("SELECT * FROM transactions WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2")
+        sqlx::query(CUSTOMER_TRANSACTIONS)
             .bind(customer_id)
             .bind(limit)
             .fetch_all(self.read())
@@ -379,3 +343,56 @@ impl Store {
             .collect()
     }
 }
+
+/// The SQL and values of one page of customers (also what [`Store::query_plans`]
+/// explains), and whether it is ordered by name.
+pub(crate) fn customer_list_query(
+    q: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<(String, Filters, bool), StoreError> {
+    let mut f = Filters::default();
+    let q = q.map(str::trim).filter(|q| !q.is_empty());
+    let by_name = q.is_some_and(|q| !q.contains('@'));
+    if let Some(q) = q {
+        if by_name {
+            let key = q.to_lowercase();
+            let lo = f.param(Value::Text(key.clone()));
+            let hi = f.param(Value::Text(format!("{key}\u{10FFFF}")));
+            f.push(format!("name_key >= {lo} AND name_key < {hi}"));
+        } else {
+            let p = f.param(Value::Text(q.to_lowercase()));
+            f.push(format!("email_key = {p}"));
+        }
+    }
+    if let Some(after) = after {
+        let bad = || StoreError::BadCursor;
+        if by_name {
+            let (key, id) = after.rsplit_once('\u{1f}').ok_or_else(bad)?;
+            let id: i64 = id.parse().map_err(|_| bad())?;
+            let k = f.param(Value::Text(key.to_owned()));
+            let i = f.param(Value::Int(id));
+            f.push(format!("(name_key, id) > ({k}, {i})"));
+        } else {
+            let id: i64 = after.parse().map_err(|_| bad())?;
+            let i = f.param(Value::Int(id));
+            f.push(format!("id < {i}"));
+        }
+    }
+    let order = if by_name { "name_key, id" } else { "id DESC" };
+    let sql = format!(
+        "SELECT {CUSTOMER_COLUMNS}, name_key FROM customers {} ORDER BY {order} LIMIT {}",
+        f.where_sql(),
+        limit + 1
+    );
+    Ok((sql, f, by_name))
+}
+
+/// A customer's transactions, newest first: `$1` the customer, `$2` how many.
+pub(crate) const CUSTOMER_TRANSACTIONS: &str =
+    "SELECT * FROM transactions WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2";
+
+/// What a customer has spent, net of refunds, by currency: `$1` the customer.
+pub(crate) const LIFETIME_VALUE: &str =
+    "SELECT currency, CAST(SUM(CASE WHEN kind = 'refund' THEN -amount_minor ELSE amount_minor END) AS BIGINT) AS v
+     FROM transactions WHERE customer_id = $1 GROUP BY currency ORDER BY currency";

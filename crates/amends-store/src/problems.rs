@@ -18,7 +18,7 @@ pub struct ProblemRecord {
     pub created_at: OffsetDateTime,
 }
 
-const PROBLEM_SELECT: &str = "SELECT p.id, p.title, p.description, p.status, p.created_at,
+pub(crate) const PROBLEM_SELECT: &str = "SELECT p.id, p.title, p.description, p.status, p.created_at,
     (SELECT COUNT(*) FROM cases c WHERE c.problem_id = p.id) AS case_count FROM problems p";
 
 fn problem(row: &AnyRow) -> Result<ProblemRecord, StoreError> {
@@ -64,12 +64,11 @@ impl Store {
     }
 
     pub async fn list_problems(&self, limit: i64) -> Result<Vec<ProblemRecord>, StoreError> {
-        sqlx::query(&format!("{PROBLEM_SELECT} ORDER BY p.id DESC LIMIT $1"))
-            .bind(limit)
-            .fetch_all(self.read())
-            .await?
-            .iter()
-            .map(problem)
-            .collect()
+        sqlx::query(&list_problems_sql()).bind(limit).fetch_all(self.read()).await?.iter().map(problem).collect()
     }
+}
+
+/// The newest problems with their case counts: `$1` how many.
+pub(crate) fn list_problems_sql() -> String {
+    format!("{PROBLEM_SELECT} ORDER BY p.id DESC LIMIT $1")
 }

@@ -10,6 +10,7 @@ pub mod error;
 mod idempotency;
 mod json;
 pub mod limits;
+pub mod metrics;
 mod pages;
 pub mod password;
 
@@ -34,6 +35,8 @@ pub struct WebSettings {
     pub limits: limits::Limits,
     /// The sender of printed letters.
     pub letters: pages::letters::LetterSettings,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebSettings {
@@ -43,6 +46,7 @@ impl Default for WebSettings {
             session_ttl: Duration::from_secs(12 * 3600),
             limits: limits::Limits::default(),
             letters: Default::default(),
+            metrics_token: None,
         }
     }
 }
@@ -53,11 +57,18 @@ pub struct AppState {
     pub settings: WebSettings,
     pub limiter: std::sync::Arc<limits::RateLimiter>,
     pub coach: std::sync::Arc<amends_coach::Coach>,
+    pub metrics: std::sync::Arc<metrics::Metrics>,
 }
 
 impl AppState {
     pub fn new(store: Store, settings: WebSettings, coach: amends_coach::Coach) -> Self {
-        Self { store, settings, limiter: std::sync::Arc::default(), coach: std::sync::Arc::new(coach) }
+        Self {
+            store,
+            settings,
+            limiter: std::sync::Arc::default(),
+            coach: std::sync::Arc::new(coach),
+            metrics: std::sync::Arc::default(),
+        }
     }
 }
 
@@ -68,7 +79,9 @@ pub fn router(state: AppState) -> Router {
         .merge(customer::router().layer(axum::extract::DefaultBodyLimit::max(customer::MAX_FORM_BYTES)))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(metrics::endpoint))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
 }
 

@@ -104,6 +104,8 @@ pub struct Settings {
     pub store: amends_store::StoreSettings,
     /// The mailbox to poll for customer mail, and how often.
     pub imap: Option<(amends_mail::ImapSettings, Duration)>,
+    /// `AMENDS_METRICS_TOKEN`: when set, `/metrics` needs it as a bearer token.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -121,6 +123,7 @@ impl Default for Settings {
             imap: None,
             letters: amends_web::LetterSettings::default(),
             store: amends_store::StoreSettings::default(),
+            metrics_token: None,
         }
     }
 }
@@ -215,6 +218,9 @@ impl Settings {
     /// Mail settings from `AMENDS_PUBLIC_URL`, `AMENDS_MAIL_FROM` and `AMENDS_SMTP_*`.
     fn apply_environment(&mut self) -> anyhow::Result<()> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if let Some(token) = var("AMENDS_METRICS_TOKEN") {
+            self.metrics_token = Some(token);
+        }
         if let Some(url) = var("AMENDS_PUBLIC_URL") {
             self.jobs.public_url = url;
         }
@@ -267,6 +273,7 @@ impl Settings {
             session_ttl: self.session_ttl,
             limits: self.limits.clone(),
             letters: self.letters.clone(),
+            metrics_token: self.metrics_token.clone(),
         }
     }
 }

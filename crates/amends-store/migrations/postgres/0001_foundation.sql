@@ -100,6 +100,9 @@ CREATE INDEX cases_owner_due ON cases(owner_id, status, next_due_at, id);
 CREATE INDEX cases_customer ON cases(customer_id, id);
 CREATE INDEX cases_severity ON cases(severity, id);
 CREATE INDEX cases_next_step ON cases(next_step, next_due_at, id);
+-- The due-order list across every status, and a problem's case count.
+CREATE INDEX cases_next_due ON cases(next_due_at, id) WHERE next_due_at IS NOT NULL;
+CREATE INDEX cases_problem ON cases(problem_id) WHERE problem_id IS NOT NULL;
 CREATE INDEX cases_search ON cases USING GIN (search);
 
 CREATE TABLE case_events (
@@ -125,3 +128,6 @@ CREATE TABLE idempotency_keys (
 
 -- Inbox counts per step are a covering scan of the open cases.
 CREATE INDEX cases_status_step ON cases(status, next_step);
+
+-- The inbox's escalated view.
+CREATE INDEX cases_escalated ON cases(escalation_required, id);

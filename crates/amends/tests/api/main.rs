@@ -10,6 +10,8 @@ mod errors;
 mod helpers;
 mod mail;
 mod openapi;
+mod operations;
+mod plans;
 mod presence;
 mod public_form;
 mod recovery;

@@ -1,0 +1,445 @@
+//! `amends-bench`: starts the release `amends serve` on loopback with a fresh database,
+//! drives it over HTTP from this process, and prints one table: durable intake against
+//! the database's raw single-commit rate, reads against the bare HTTP floor, and the
+//! server's footprint. `--quick` runs each phase for a fraction of a second, so a test
+//! run keeps the driver from rotting; its figures mean nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, ValueEnum};
+use rand::Rng;
+use sqlx::{Connection, Executor};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Parser)]
+#[command(name = "amends-bench", about = "Load benchmark for a real `amends serve`")]
+struct Args {
+    #[arg(long, value_enum, default_value = "sqlite")]
+    db: Db,
+    /// A few seconds in all: checks the driver works, measures nothing worth quoting.
+    #[arg(long)]
+    quick: bool,
+    /// The `amends` binary to run (default: the release `amends` beside this binary,
+    /// else $CARGO_TARGET_DIR/release/amends or target/release/amends).
+    #[arg(long)]
+    bin: Option<PathBuf>,
+    /// PostgreSQL server to make the fresh database on.
+    #[arg(long, env = "AMENDS_TEST_POSTGRES", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    postgres: String,
+    /// Seconds each measured phase runs (default 5, or 0.5 with --quick).
+    #[arg(long)]
+    seconds: Option<f64>,
+}
+
+/// A complaint of the size a real one has: a few sentences.
+const WORDS: &str = "I ordered a birthday cake for Saturday and it came on Sunday, squashed, with the wrong \
+    name piped on it. I called twice and nobody called back. I would like a refund and an apology.";
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(args))
+}
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A folder removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The release `amends` beside this binary (cargo puts both in one folder), else under
+/// `$CARGO_TARGET_DIR` or `target`.
+fn default_bin() -> PathBuf {
+    let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("amends")));
+    if let Some(bin) = beside.filter(|b| b.exists() && b.parent().is_some_and(|d| d.ends_with("release"))) {
+        return bin;
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target"));
+    target.join("release").join("amends")
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let bin = args.bin.clone().unwrap_or_else(default_bin);
+    if !bin.exists() {
+        bail!("{} not found: run `cargo build --release -p amends` or pass --bin", bin.display());
+    }
+    let seconds = args.seconds.unwrap_or(if args.quick { 0.5 } else { 5.0 });
+    let phase = Duration::from_secs_f64(seconds);
+    let suffix: u32 = rand::thread_rng().r#gen();
+    let scratch = Scratch(std::env::temp_dir().join(format!("amends-bench-{suffix:x}")));
+    std::fs::create_dir_all(&scratch.0)?;
+    let database_url = match args.db {
+        Db::Sqlite => format!("sqlite://{}", scratch.0.join("amends.db").display()),
+        Db::Postgres => fresh_postgres(&args.postgres, &format!("amends_bench_{suffix:x}")).await?,
+    };
+
+    let mut rows: Vec<Row> = Vec::new();
+    let port = free_port()?;
+    let (server, started_in) = start(&bin, &database_url, &scratch.0, port).await?;
+    let pid = server.child.id();
+    let token = create_token(&bin, &database_url, &scratch.0)?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let idle_rss = rss_kb(pid, "VmRSS");
+
+    // The database's own limit: one row per commit, one connection, same driver.
+    let raw = raw_commit_rate(args.db, &database_url, &scratch.0, phase).await?;
+    rows.push(Row::rate("raw INSERT+COMMIT, 1 conn", raw, None, None, String::new()));
+
+    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
+    let next_email = Arc::new(AtomicUsize::new(0));
+    let mut case_ids = Vec::new();
+    for clients in [1, 16, 64] {
+        let c = client.clone();
+        let url = format!("{}/api/v1/cases", server.address);
+        let token = token.clone();
+        let next_email = next_email.clone();
+        let result = drive(clients, phase, move || {
+            let c = c.clone();
+            let url = url.clone();
+            let token = token.clone();
+            let n = next_email.fetch_add(1, Ordering::Relaxed);
+            async move {
+                let body = serde_json::json!({
+                    "customer": { "name": format!("Bench Customer {n}"), "email": format!("c{n}@bench.example") },
+                    "body": WORDS, "channel": "email",
+                });
+                let resp = c.post(&url).bearer_auth(&token).json(&body).send().await.ok()?;
+                if resp.status().as_u16() != 201 {
+                    return None;
+                }
+                let v: serde_json::Value = resp.json().await.ok()?;
+                v["id"].as_i64()
+            }
+        })
+        .await;
+        case_ids.extend(result.values.iter().copied());
+        let ratio = result.per_second() / raw;
+        rows.push(Row::from_run(&format!("durable intake, {clients} clients"), &result, Some(ratio)));
+    }
+    let load_rss = rss_kb(pid, "VmRSS");
+    if case_ids.is_empty() {
+        bail!("no case was created");
+    }
+
+    let ids = Arc::new(case_ids);
+    let reads = {
+        let c = client.clone();
+        let base = server.address.clone();
+        let token = token.clone();
+        let ids = ids.clone();
+        drive(64, phase, move || {
+            let c = c.clone();
+            let id = ids[rand::thread_rng().gen_range(0..ids.len())];
+            let url = format!("{base}/api/v1/cases/{id}");
+            let token = token.clone();
+            async move {
+                let resp = c.get(&url).bearer_auth(&token).send().await.ok()?;
+                let ok = resp.status().is_success();
+                resp.bytes().await.ok()?;
+                ok.then_some(id)
+            }
+        })
+        .await
+    };
+    rows.push(Row::from_run("case by id, 64 clients", &reads, None));
+    let floor = {
+        let c = client.clone();
+        let url = format!("{}/healthz", server.address);
+        drive(64, phase, move || {
+            let c = c.clone();
+            let url = url.clone();
+            async move {
+                let resp = c.get(&url).send().await.ok()?;
+                let ok = resp.status().is_success();
+                resp.bytes().await.ok()?;
+                ok.then_some(0)
+            }
+        })
+        .await
+    };
+    rows.push(Row::from_run("bare floor GET /healthz, 64 clients", &floor, None));
+    let peak_rss = rss_kb(pid, "VmHWM");
+    drop(server);
+
+    // A second start, on the database the run filled: the restart an operator sees.
+    let (again, restarted_in) = start(&bin, &database_url, &scratch.0, free_port()?).await?;
+    drop(again);
+
+    let binary = std::fs::metadata(&bin).map(|m| m.len()).unwrap_or(0);
+    println!();
+    println!(
+        "amends-bench: {} on {} ({} cases created, {}s per phase{})",
+        bin.display(),
+        match args.db {
+            Db::Sqlite => "SQLite (WAL, synchronous=FULL)",
+            Db::Postgres => "PostgreSQL (synchronous_commit=on)",
+        },
+        ids.len(),
+        seconds,
+        if args.quick { ", QUICK: figures not meaningful" } else { "" }
+    );
+    println!("{:<38} {:>10} {:>9} {:>9} {:>8} {:>7}", "measure", "per sec", "p50 ms", "p99 ms", "× raw", "errors");
+    for row in &rows {
+        println!("{row}");
+    }
+    println!("{:<38} {:>10}", "footprint", "");
+    println!("  {:<36} {:>10.1} MB", "RSS idle", idle_rss as f64 / 1024.0);
+    println!("  {:<36} {:>10.1} MB", "RSS after intake", load_rss as f64 / 1024.0);
+    println!("  {:<36} {:>10.1} MB", "RSS peak (VmHWM)", peak_rss as f64 / 1024.0);
+    println!("  {:<36} {:>10.0} ms", "start to serving, empty database", started_in.as_secs_f64() * 1e3);
+    println!("  {:<36} {:>10.0} ms", "start to serving, after the run", restarted_in.as_secs_f64() * 1e3);
+    println!("  {:<36} {:>10.1} MB", "binary size", binary as f64 / 1_048_576.0);
+
+    if args.db == Db::Postgres {
+        drop_postgres(&args.postgres, &database_url).await;
+    }
+    let errors: usize = rows.iter().map(|r| r.errors).sum();
+    if errors > 0 {
+        bail!("{errors} requests failed");
+    }
+    Ok(())
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Starts the server and waits until `/healthz` answers; returns how long that took.
+async fn start(bin: &Path, database_url: &str, dir: &Path, port: u16) -> anyhow::Result<(Server, Duration)> {
+    let address = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let child = Command::new(bin)
+        .arg("serve")
+        .arg("--address")
+        .arg(&address)
+        .env("AMENDS_DATABASE_URL", database_url)
+        .env("AMENDS_DATA_DIR", dir)
+        .env("AMENDS_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let server = Server { child, address: format!("http://{address}") };
+    let client = reqwest::Client::new();
+    let health = format!("{}/healthz", server.address);
+    while started.elapsed() < Duration::from_secs(30) {
+        if client.get(&health).send().await.is_ok_and(|r| r.status().is_success()) {
+            return Ok((server, started.elapsed()));
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    bail!("the server did not start within 30 s")
+}
+
+fn create_token(bin: &Path, database_url: &str, dir: &Path) -> anyhow::Result<String> {
+    let out = Command::new(bin)
+        .args(["token", "create", "--user", "admin@amends.local", "--name", "bench"])
+        .env("AMENDS_DATABASE_URL", database_url)
+        .env("AMENDS_DATA_DIR", dir)
+        .env("AMENDS_LOG", "warn")
+        .output()?;
+    if !out.status.success() {
+        bail!("amends token create: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let text = String::from_utf8(out.stdout)?;
+    text.lines().last().map(|l| l.trim().to_owned()).filter(|t| !t.is_empty()).context("no token printed")
+}
+
+fn rss_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn fresh_postgres(admin: &str, name: &str) -> anyhow::Result<String> {
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(admin).await.context("PostgreSQL is reachable")?;
+    conn.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    Ok(format!("{base}/{name}"))
+}
+
+async fn drop_postgres(admin: &str, url: &str) {
+    let Some((_, name)) = url.rsplit_once('/') else { return };
+    if let Ok(mut conn) = sqlx::AnyConnection::connect(admin).await {
+        let _ = conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+    }
+}
+
+/// Single-row INSERT + COMMIT in a loop for `phase`, through sqlx as the server uses
+/// it, into a table shaped like a case: the most a one-commit-per-request server
+/// could do on this disk. SQLite gets its own file with the server's pragmas.
+async fn raw_commit_rate(db: Db, database_url: &str, dir: &Path, phase: Duration) -> anyhow::Result<f64> {
+    sqlx::any::install_default_drivers();
+    let url = match db {
+        Db::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("raw.db").display()),
+        Db::Postgres => database_url.to_owned(),
+    };
+    let mut conn = sqlx::AnyConnection::connect(&url).await?;
+    match db {
+        Db::Sqlite => {
+            conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").await?;
+            conn.execute(
+                "CREATE TABLE raw (id INTEGER PRIMARY KEY, customer_id BIGINT, body TEXT, status TEXT, created_at BIGINT)",
+            )
+            .await?;
+        }
+        Db::Postgres => {
+            conn.execute("SET synchronous_commit = on").await?;
+            conn.execute(
+                "CREATE TABLE bench_raw (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, customer_id BIGINT,
+                 body TEXT, status TEXT, created_at BIGINT)",
+            )
+            .await?;
+        }
+    }
+    let table = if db == Db::Sqlite { "raw" } else { "bench_raw" };
+    let sql = format!("INSERT INTO {table} (customer_id, body, status, created_at) VALUES ($1, $2, 'open', $3)");
+    let started = Instant::now();
+    let mut n = 0u64;
+    while started.elapsed() < phase {
+        // Autocommit: each statement is its own transaction, so each is one commit.
+        sqlx::query(&sql).bind(n as i64).bind(WORDS).bind(n as i64).execute(&mut conn).await?;
+        n += 1;
+    }
+    Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+struct RunResult {
+    latencies: Vec<Duration>,
+    values: Vec<i64>,
+    errors: usize,
+    elapsed: Duration,
+}
+
+impl RunResult {
+    fn per_second(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile_ms(&self, p: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[i].as_secs_f64() * 1e3
+    }
+}
+
+/// Runs `clients` loops of `request` for `phase`; a request gives Some on success.
+async fn drive<F, Fut>(clients: usize, phase: Duration, request: F) -> RunResult
+where
+    F: Fn() -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = Option<i64>> + Send,
+{
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let stop = stop.clone();
+        let request = request.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut values = Vec::new();
+            let mut errors = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                match request().await {
+                    Some(v) => {
+                        latencies.push(t.elapsed());
+                        values.push(v);
+                    }
+                    None => errors += 1,
+                }
+            }
+            (latencies, values, errors)
+        }));
+    }
+    tokio::time::sleep(phase).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut result = RunResult { latencies: Vec::new(), values: Vec::new(), errors: 0, elapsed: Duration::ZERO };
+    for task in tasks {
+        if let Ok((l, v, e)) = task.await {
+            result.latencies.extend(l);
+            result.values.extend(v);
+            result.errors += e;
+        }
+    }
+    // Requests finish after the stop; count the time they took too.
+    result.elapsed = started.elapsed();
+    result.latencies.sort();
+    result
+}
+
+struct Row {
+    name: String,
+    per_second: f64,
+    p50: Option<f64>,
+    p99: Option<f64>,
+    ratio: String,
+    errors: usize,
+}
+
+impl Row {
+    fn rate(name: &str, per_second: f64, p50: Option<f64>, p99: Option<f64>, ratio: String) -> Row {
+        Row { name: name.to_owned(), per_second, p50, p99, ratio, errors: 0 }
+    }
+
+    fn from_run(name: &str, run: &RunResult, ratio: Option<f64>) -> Row {
+        Row {
+            name: name.to_owned(),
+            per_second: run.per_second(),
+            p50: Some(run.percentile_ms(0.50)),
+            p99: Some(run.percentile_ms(0.99)),
+            ratio: ratio.map(|r| format!("{r:.2}")).unwrap_or_default(),
+            errors: run.errors,
+        }
+    }
+}
+
+impl std::fmt::Display for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+        write!(
+            f,
+            "{:<38} {:>10.0} {:>9} {:>9} {:>8} {:>7}",
+            self.name,
+            self.per_second,
+            ms(self.p50),
+            ms(self.p99),
+            self.ratio,
+            self.errors
+        )
+    }
+}
