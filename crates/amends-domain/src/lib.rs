@@ -8,6 +8,7 @@
 pub mod case;
 pub mod customer;
 pub mod playbook;
+pub mod problem;
 pub mod staff;
 
 mod text;
@@ -18,4 +19,5 @@ pub use playbook::{
     Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Step, StepState,
     StepStatus, escalation_reasons,
 };
+pub use problem::{ProblemStatus, TransitionRefused};
 pub use staff::{Role, StaffError};

@@ -170,6 +170,9 @@ impl Runner {
             kinds::FOLLOW_UP_DUE => {
                 self.notifier.follow_up_due(id("case_id")?, id("event_id")?).await.map(|_| Done::Finished)
             }
+            kinds::RECURRENCE_CHECK => {
+                self.store.check_recurrence(id("case_id")?).await.map(|_| Done::Finished).map_err(Into::into)
+            }
             other => Err(JobError::Fail(format!("unknown job kind {other:?}"))),
         }
     }

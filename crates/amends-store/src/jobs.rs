@@ -18,6 +18,10 @@ pub mod kinds {
     pub const SEND_EMAIL: &str = "send_email";
     /// A scheduled follow-up has come due. Payload: `{"case_id", "event_id"}`.
     pub const FOLLOW_UP_DUE: &str = "follow_up_due";
+    /// A new case with a category: does it look like a fixed problem's case? Payload: `{"case_id"}`.
+    pub const RECURRENCE_CHECK: &str = "recurrence_check";
+    /// Queue a disclosure's notices, in batches, resuming where it stopped. Payload: `{"disclosure_id"}`.
+    pub const DISCLOSURE_SEND: &str = "disclosure_send";
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -46,7 +46,7 @@ pub use jobs::{JobRecord, QueueStats};
 pub use links::LinkRecord;
 pub use migrate::MIGRATIONS_APPLIED;
 pub use outbox::{EmailRecord, NewEmail};
-pub use problems::ProblemRecord;
+pub use problems::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, SuggestionRecord};
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
 

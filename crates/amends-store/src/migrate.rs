@@ -25,10 +25,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_customer_side.sql"),
         postgres: include_str!("../migrations/postgres/0002_customer_side.sql"),
     },
+    Migration {
+        version: 3,
+        name: "prevent_disclose",
+        sqlite: include_str!("../migrations/sqlite/0003_prevent_disclose.sql"),
+        postgres: include_str!("../migrations/postgres/0003_prevent_disclose.sql"),
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 2;
+pub const MIGRATIONS_APPLIED: i64 = 3;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

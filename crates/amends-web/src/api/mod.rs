@@ -50,8 +50,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(customers::create_transactions).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
         )
         .route("/coach", post(coach::review))
-        .route("/problems", get(problems::list).post(problems::create))
-        .route("/problems/{id}", get(problems::get))
+        .merge(problems::router())
         .merge(cases::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -9,3 +9,4 @@ mod errors;
 mod helpers;
 mod mail;
 mod openapi;
+mod problems;
