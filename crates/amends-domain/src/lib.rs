@@ -7,6 +7,7 @@
 
 pub mod case;
 pub mod customer;
+pub mod disclosure;
 pub mod playbook;
 pub mod problem;
 pub mod staff;

@@ -173,6 +173,9 @@ impl Runner {
             kinds::RECURRENCE_CHECK => {
                 self.store.check_recurrence(id("case_id")?).await.map(|_| Done::Finished).map_err(Into::into)
             }
+            kinds::DISCLOSURE_SEND => {
+                self.notifier.disclosure_notices(id("disclosure_id")?).await.map(|_| Done::Finished)
+            }
             other => Err(JobError::Fail(format!("unknown job kind {other:?}"))),
         }
     }

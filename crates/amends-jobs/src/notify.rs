@@ -3,7 +3,7 @@
 
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_store::secret::{random_hex, secret_hash};
-use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Store};
+use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Notice, Store};
 use minijinja::Environment;
 use time::OffsetDateTime;
 
@@ -17,7 +17,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("fix_promised", include_str!("../templates/email/fix_promised.txt")),
     ("fix_done", include_str!("../templates/email/fix_done.txt")),
     ("follow_up", include_str!("../templates/email/follow_up.txt")),
+    ("disclosure", include_str!("../templates/email/disclosure.txt")),
 ];
+
+/// Notices queued per transaction while sending a disclosure.
+const DISCLOSURE_BATCH: i64 = 500;
 
 /// Link purposes: what the customer may do through the link.
 pub mod purposes {
@@ -172,6 +176,55 @@ impl Notifier {
         let link = self.link(case.id, purposes::FOLLOW_UP).await?;
         let (subject, text) = self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) })?;
         self.queue(&case, &customer, "follow_up", subject, text).await
+    }
+
+    /// Queues a disclosure's notices in batches, each batch with its recipients' new
+    /// status in one transaction. A run that stopped (a restart, a lost lease) resumes
+    /// with the recipients still `selected`: nobody is told twice.
+    pub async fn disclosure_notices(&self, disclosure_id: i64) -> Result<(), JobError> {
+        let disclosure = self.store.disclosure(disclosure_id).await?;
+        let base_url = self.settings.public_url.trim_end_matches('/').to_owned();
+        loop {
+            let batch = self.store.recipients_to_notify(disclosure_id, DISCLOSURE_BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let mut notices = Vec::with_capacity(batch.len());
+            for r in batch {
+                let token = random_hex(32);
+                let link = format!("{base_url}/c/{token}");
+                let email = match &r.email {
+                    Some(to) => {
+                        let ctx = minijinja::context! {
+                            name => r.customer_name, title => disclosure.title, explanation => disclosure.explanation,
+                            solution => disclosure.solution, link, signature => self.settings.signature,
+                        };
+                        let (subject, text) = self.render("disclosure", ctx)?;
+                        Some(NewEmail {
+                            case_id: None,
+                            to_email: to.clone(),
+                            to_name: Some(r.customer_name.clone()),
+                            subject,
+                            text_body: text,
+                            html_body: None,
+                            message_id: format!(
+                                "<disclosure-{disclosure_id}.{}.{}@{}>",
+                                r.id,
+                                random_hex(4),
+                                self.settings.message_domain
+                            ),
+                            in_reply_to: None,
+                            purpose: "disclosure".to_owned(),
+                        })
+                    }
+                    None => None,
+                };
+                notices.push(Notice { recipient_id: r.id, email, link_hash: secret_hash(&token) });
+            }
+            self.store.queue_notices(&notices).await?;
+        }
+        self.store.finish_disclosure(disclosure_id).await?;
+        Ok(())
     }
 
     /// Puts a note on the case when a message to the customer could never be delivered,

@@ -11,6 +11,7 @@
 mod attachments;
 mod cases;
 mod customers;
+mod disclosures;
 mod idempotency;
 pub mod inbound;
 mod intake;
@@ -38,6 +39,9 @@ pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter};
 pub use customers::{
     CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer,
     TransactionRecord,
+};
+pub use disclosures::{
+    AudienceMember, AudiencePreview, DisclosureLink, DisclosureRecord, Notice, Progress, RecipientRecord,
 };
 pub use idempotency::StoredResponse;
 pub use inbound::InboundRef;

@@ -4,6 +4,7 @@
 mod cases;
 mod coach;
 mod customers;
+mod disclosures;
 mod problems;
 mod staff;
 
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/coach", post(coach::review))
         .merge(problems::router())
+        .merge(disclosures::router())
         .merge(cases::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -88,6 +88,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("complain.html", include_str!("../../templates/complain.html")),
     ("complain_done.html", include_str!("../../templates/complain_done.html")),
     ("link.html", include_str!("../../templates/link.html")),
+    ("disclosure_link.html", include_str!("../../templates/disclosure_link.html")),
 ];
 
 mod filters {

@@ -5,6 +5,7 @@
 mod access;
 mod cases;
 mod customers;
+mod disclosures;
 mod errors;
 mod helpers;
 mod mail;
