@@ -12,6 +12,7 @@ mod case;
 mod customers;
 mod inbox;
 mod login;
+mod problems;
 mod search;
 
 use std::collections::HashMap;
@@ -46,6 +47,8 @@ pub fn router() -> Router<AppState> {
         .route("/customers/new", get(customers::new_form).post(customers::create))
         .route("/customers/{id}", get(customers::page).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit_form))
+        .route("/problems", get(problems::list).post(problems::create))
+        .route("/problems/{id}", get(problems::page).post(problems::act))
         .route("/search", get(search::page))
         .route("/admin/users", get(admin::users).post(admin::invite))
         .route("/admin/users/{id}", post(admin::change))
@@ -81,6 +84,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("customer.html", include_str!("../../templates/customer.html")),
     ("customer_form.html", include_str!("../../templates/customer_form.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("problems.html", include_str!("../../templates/problems.html")),
+    ("problem.html", include_str!("../../templates/problem.html")),
     ("users.html", include_str!("../../templates/users.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("public.html", include_str!("../../templates/public.html")),

@@ -145,4 +145,55 @@ async fn likely_problems_are_ranked_for_a_new_case(app: TestApp) {
     app.get("/api/v1/cases/999999/suggested-problems", &agent).await.expect_error(404, "not_found");
 }
 
-crate::on_both_databases!(a_problem_is_worked_from_open_to_verified, likely_problems_are_ranked_for_a_new_case);
+async fn staff_work_problems_in_the_web_pages(app: TestApp) {
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let mut form = form;
+        form.push(("csrf", csrf.clone()));
+        let url = app.url(&path);
+        async move {
+            let r = client.post(url).form(&form).send().await.unwrap();
+            (r.status().as_u16(), r.url().path().to_owned(), r.text().await.unwrap())
+        }
+    };
+    let (status, path, page) = post("/problems".into(), vec![("title", "Squashed boxes".into())]).await;
+    assert_eq!(status, 200);
+    assert!(path.starts_with("/problems/") && page.contains("Squashed boxes"));
+    let (status, _, page) = post(
+        path.clone(),
+        vec![("action", "suggest".into()), ("kind", "cause".into()), ("text", "Thin cardboard".into())],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Thin cardboard"));
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    let ideas = app.get(&format!("/api/v1/problems/{id}/suggestions"), &app.admin_token).await.expect(200);
+    let sid = ideas["items"][0]["id"].as_i64().unwrap();
+    let (_, _, page) = post(path.clone(), vec![("action", "vote".into()), ("suggestion_id", sid.to_string())]).await;
+    assert!(page.contains("▲ 1"));
+    let (status, _, page) = post(path.clone(), vec![("action", "status".into()), ("status", "fixed".into())]).await;
+    assert_eq!(status, 409);
+    assert!(page.contains("Start fixing"), "the domain's rule in plain words");
+    let list = client.get(app.url("/problems")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("Squashed boxes"));
+
+    // The case page's prevent step shows the likely problems.
+    let case = app.complaint(&app.admin_token, "z@example.com", "The box was squashed flat").await;
+    let problem = json!({ "id": id });
+    link(&app, &app.admin_token, case["id"].as_i64().unwrap(), &problem).await;
+    let other = app.complaint(&app.admin_token, "y@example.com", "A squashed box again").await;
+    for (step, body) in
+        [("restatement", json!({ "text": "Your box came squashed." })), ("restatement/confirm", json!({}))]
+    {
+        app.post(&format!("/api/v1/cases/{}/{step}", other["id"]), &app.admin_token, body).await.expect(200);
+    }
+    let page = client.get(app.url(&format!("/cases/{}", other["id"]))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Likely root causes") && page.contains("shared: squashed, box"), "{page}");
+}
+
+crate::on_both_databases!(
+    a_problem_is_worked_from_open_to_verified,
+    likely_problems_are_ranked_for_a_new_case,
+    staff_work_problems_in_the_web_pages
+);
