@@ -13,6 +13,7 @@ mod cases;
 mod customers;
 mod disclosures;
 mod idempotency;
+mod imports;
 pub mod inbound;
 mod intake;
 pub mod jobs;

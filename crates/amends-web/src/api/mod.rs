@@ -5,6 +5,7 @@ mod cases;
 mod coach;
 mod customers;
 mod disclosures;
+pub mod imports;
 mod problems;
 mod staff;
 
@@ -25,6 +26,8 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 const BODY_LIMIT: usize = 3 * 1024 * 1024;
 /// A batch of 10,000 transactions.
 const BATCH_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// A CSV file of some hundred thousand rows (larger files: `amends import`).
+const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 #[derive(Serialize)]
 pub struct Page<T> {
@@ -53,6 +56,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/coach", post(coach::review))
         .merge(problems::router())
         .merge(disclosures::router())
+        .route("/imports/{kind}", post(imports::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))
         .merge(cases::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -71,7 +75,14 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// Refuses a body whose declared length is over the endpoint's limit before reading
 /// it, so a client is told at once instead of after uploading everything.
 async fn refuse_oversized(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
-    let limit = if req.uri().path().ends_with("/transactions/batch") { BATCH_BODY_LIMIT } else { BODY_LIMIT };
+    let path = req.uri().path();
+    let limit = if path.ends_with("/transactions/batch") {
+        BATCH_BODY_LIMIT
+    } else if path.contains("/imports/") {
+        IMPORT_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {

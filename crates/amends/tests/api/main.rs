@@ -8,6 +8,7 @@ mod customers;
 mod disclosures;
 mod errors;
 mod helpers;
+mod imports;
 mod mail;
 mod openapi;
 mod problems;
