@@ -167,7 +167,7 @@ fn main() -> anyhow::Result<()> {
                 let store = amends::open_store(&settings).await?;
                 let started = std::time::Instant::now();
                 let report = import_csv(&store, kind, &text, |done, total| {
-                    let pct = if total == 0 { 100 } else { done * 100 / total };
+                    let pct = (done * 100).checked_div(total).unwrap_or(100);
                     eprint!("\r{done}/{total} rows ({pct}%), {:.1} s", started.elapsed().as_secs_f64());
                 })
                 .await?;
