@@ -7,8 +7,10 @@
 
 pub mod case;
 pub mod customer;
+pub mod disclosure;
 pub mod gesture;
 pub mod playbook;
+pub mod problem;
 pub mod staff;
 
 mod text;
@@ -19,4 +21,5 @@ pub use playbook::{
     Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Step, StepState,
     StepStatus, escalation_reasons,
 };
+pub use problem::{ProblemStatus, TransitionRefused};
 pub use staff::{Role, StaffError};

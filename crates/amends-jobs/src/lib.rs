@@ -194,6 +194,12 @@ impl Runner {
                 let gave_up = job.attempts >= MAX_ATTEMPTS;
                 webhook::deliver(&self.store, &self.http, id("delivery_id")?, gave_up).await.map(|_| Done::Finished)
             }
+            kinds::RECURRENCE_CHECK => {
+                self.store.check_recurrence(id("case_id")?).await.map(|_| Done::Finished).map_err(Into::into)
+            }
+            kinds::DISCLOSURE_SEND => {
+                self.notifier.disclosure_notices(id("disclosure_id")?).await.map(|_| Done::Finished)
+            }
             other => Err(JobError::Fail(format!("unknown job kind {other:?}"))),
         }
     }

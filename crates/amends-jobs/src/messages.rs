@@ -61,6 +61,13 @@ pub const TEMPLATES: &[MessageTemplate] = &[
         variables: &["name", "reference", "note", "signature"],
     },
     MessageTemplate {
+        name: "disclosure",
+        title: "A notice about a problem found before customers did",
+        purpose: Purpose::Disclosure,
+        source: include_str!("../templates/email/disclosure.txt"),
+        variables: &["name", "title", "explanation", "solution", "link", "signature"],
+    },
+    MessageTemplate {
         name: "follow_up",
         title: "The follow-up, after the dust settles",
         purpose: Purpose::FollowUp,
@@ -100,6 +107,9 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
         what => "Bake and deliver a new cake",
         due => "Saturday 28 November at 10:00 UTC",
         note => "Delivered at 9:40 with a card from the team.",
+        title => "About the cakes we delivered on 20 November",
+        explanation => "A batch of cakes baked on 19 November used cream that was past its date. We found it in our own check.",
+        solution => "We will refund every affected order in full by Friday, and we now check every delivery of cream on arrival.",
         signature => signature,
     }
 }

@@ -3,10 +3,13 @@
 
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_store::secret::{random_hex, secret_hash};
-use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Store};
+use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Notice, Store};
 use time::OffsetDateTime;
 
 use crate::{JobError, JobSettings};
+
+/// Notices queued per transaction while sending a disclosure.
+const DISCLOSURE_BATCH: i64 = 500;
 
 /// Link purposes: what the customer may do through the link.
 pub mod purposes {
@@ -166,6 +169,60 @@ impl Notifier {
         let (subject, text) =
             self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) }).await?;
         self.queue(&case, &customer, "follow_up", subject, text).await
+    }
+
+    /// Queues a disclosure's notices in batches, each batch with its recipients' new
+    /// status in one transaction. A run that stopped (a restart, a lost lease) resumes
+    /// with the recipients still `selected`: nobody is told twice.
+    pub async fn disclosure_notices(&self, disclosure_id: i64) -> Result<(), JobError> {
+        let disclosure = self.store.disclosure(disclosure_id).await?;
+        let base_url = self.settings.public_url.trim_end_matches('/').to_owned();
+        // One read of the template for the whole send, not one per recipient.
+        let source = match self.store.template_override("disclosure").await? {
+            Some(custom) => custom,
+            None => crate::messages::template("disclosure").map(|t| t.source.to_owned()).unwrap_or_default(),
+        };
+        loop {
+            let batch = self.store.recipients_to_notify(disclosure_id, DISCLOSURE_BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let mut notices = Vec::with_capacity(batch.len());
+            for r in batch {
+                let token = random_hex(32);
+                let link = format!("{base_url}/c/{token}");
+                let email = match &r.email {
+                    Some(to) => {
+                        let ctx = minijinja::context! {
+                            name => r.customer_name, title => disclosure.title, explanation => disclosure.explanation,
+                            solution => disclosure.solution, link, signature => self.settings.signature,
+                        };
+                        let (subject, text) = crate::messages::render(&source, ctx).map_err(JobError::Fail)?;
+                        Some(NewEmail {
+                            case_id: None,
+                            to_email: to.clone(),
+                            to_name: Some(r.customer_name.clone()),
+                            subject,
+                            text_body: text,
+                            html_body: None,
+                            message_id: format!(
+                                "<disclosure-{disclosure_id}.{}.{}@{}>",
+                                r.id,
+                                random_hex(4),
+                                self.settings.message_domain
+                            ),
+                            in_reply_to: None,
+                            purpose: "disclosure".to_owned(),
+                        })
+                    }
+                    None => None,
+                };
+                notices.push(Notice { recipient_id: r.id, email, link_hash: secret_hash(&token) });
+            }
+            self.store.queue_notices(&notices).await?;
+        }
+        self.store.finish_disclosure(disclosure_id).await?;
+        Ok(())
     }
 
     /// Puts a note on the case when a message to the customer could never be delivered,

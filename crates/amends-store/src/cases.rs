@@ -196,6 +196,7 @@ pub(crate) async fn append_event_in(
                 .bind(*problem_id)
                 .execute(&mut *tx)
                 .await?;
+            crate::problems::on_case_linked_in(&mut *tx, *problem_id, case_id).await?;
         }
         EventKind::Assigned { owner_id } => {
             if let Some(owner) = owner_id {

@@ -196,6 +196,11 @@ async fn insert_case(
         crate::jobs::enqueue_in(conn, crate::jobs::kinds::ACKNOWLEDGE, &serde_json::json!({ "case_id": id }), now)
             .await?;
     }
+    // Only a case with a category can be the look-alike of a fixed problem's case.
+    if new.category.is_some() {
+        crate::jobs::enqueue_in(conn, crate::jobs::kinds::RECURRENCE_CHECK, &serde_json::json!({ "case_id": id }), now)
+            .await?;
+    }
     let record = CaseRecord {
         id,
         reference: amends_domain::CaseReference(id).to_string(),

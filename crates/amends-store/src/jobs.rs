@@ -24,6 +24,10 @@ pub mod kinds {
     pub const PROMISE_DUE_SOON: &str = "promise_due_soon";
     /// A promised fix is due now: broken unless done. Payload: `{"case_id", "event_id"}`.
     pub const PROMISE_DUE: &str = "promise_due";
+    /// A new case with a category: does it look like a fixed problem's case? Payload: `{"case_id"}`.
+    pub const RECURRENCE_CHECK: &str = "recurrence_check";
+    /// Queue a disclosure's notices, in batches, resuming where it stopped. Payload: `{"disclosure_id"}`.
+    pub const DISCLOSURE_SEND: &str = "disclosure_send";
 }
 
 #[derive(Debug, Clone, Serialize)]

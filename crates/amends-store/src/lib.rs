@@ -11,7 +11,9 @@
 mod attachments;
 mod cases;
 mod customers;
+mod disclosures;
 mod idempotency;
+mod imports;
 pub mod inbound;
 mod intake;
 pub mod jobs;
@@ -44,6 +46,9 @@ pub use customers::{
     CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer,
     TransactionRecord,
 };
+pub use disclosures::{
+    AudienceMember, AudiencePreview, DisclosureLink, DisclosureRecord, Notice, Progress, RecipientRecord,
+};
 pub use idempotency::StoredResponse;
 pub use inbound::InboundRef;
 pub use intake::{CustomerRef, NewCase};
@@ -53,7 +58,7 @@ pub use migrate::MIGRATIONS_APPLIED;
 pub use outbox::{EmailRecord, NewEmail};
 pub use plans::QueryPlan;
 pub use presence::Presence;
-pub use problems::ProblemRecord;
+pub use problems::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, SuggestionRecord};
 pub use recovery::{ApprovalRecord, BrokenPromise, BudgetRow, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
 pub use reports::{MoneyRow, Report, RootCause};
 pub use search::{CaseHit, MARK_END, MARK_START};

@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0002_customer_side.sql"),
     },
     Migration {
+        version: 3,
+        name: "prevent_disclose",
+        sqlite: include_str!("../migrations/sqlite/0003_prevent_disclose.sql"),
+        postgres: include_str!("../migrations/postgres/0003_prevent_disclose.sql"),
+    },
+    Migration {
         version: 4,
         name: "make_it_right",
         sqlite: include_str!("../migrations/sqlite/0004_make_it_right.sql"),

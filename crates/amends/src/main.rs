@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use amends::config::{Overrides, Settings};
 use amends_domain::Role;
+use amends_web::api::imports::{ImportKind, import_csv};
 use amends_web::auth::{new_api_token, secret_hash};
 use amends_web::password;
 use anyhow::{Context, bail};
@@ -45,6 +46,22 @@ enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Import customers or transactions from a CSV file with a header line. Rows whose
+    /// external id is already stored are skipped, so an import may be run again; bad
+    /// rows are listed with their line and the good ones are kept.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Columns: name, email, phone, external_id, postal_address, notes.
+    Customers { file: std::path::PathBuf },
+    /// Columns: external_id, customer_external_id (or customer_id), kind (order, visit,
+    /// refund), amount_minor, currency, sku, location, occurred_at (RFC 3339).
+    Transactions { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -140,6 +157,40 @@ fn main() -> anyhow::Result<()> {
             Command::Mail { command: MailCommand::Ingest { backfill } } => {
                 let code = mail_ingest(&settings, backfill).await;
                 std::process::exit(code);
+            }
+            Command::Import { command } => {
+                let (kind, file) = match command {
+                    ImportCommand::Customers { file } => (ImportKind::Customers, file),
+                    ImportCommand::Transactions { file } => (ImportKind::Transactions, file),
+                };
+                let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+                let store = amends::open_store(&settings).await?;
+                let started = std::time::Instant::now();
+                let report = import_csv(&store, kind, &text, |done, total| {
+                    let pct = (done * 100).checked_div(total).unwrap_or(100);
+                    eprint!("\r{done}/{total} rows ({pct}%), {:.1} s", started.elapsed().as_secs_f64());
+                })
+                .await?;
+                eprintln!();
+                store.close().await;
+                println!(
+                    "{} rows: {} imported, {} already present, {} refused ({:.1} s)",
+                    report.rows,
+                    report.inserted,
+                    report.already_present,
+                    report.rejected,
+                    started.elapsed().as_secs_f64()
+                );
+                if !report.ignored_columns.is_empty() {
+                    println!("ignored columns: {}", report.ignored_columns.join(", "));
+                }
+                for e in &report.errors {
+                    println!("line {}: {}", e.line, e.message);
+                }
+                if report.rejected > report.errors.len() {
+                    println!("… and {} more refused rows", report.rejected - report.errors.len());
+                }
+                Ok(())
             }
             Command::Token { command: TokenCommand::Create { user, name } } => {
                 let store = amends::open_store(&settings).await?;

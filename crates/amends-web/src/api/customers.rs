@@ -183,7 +183,7 @@ pub struct TransactionInput {
 }
 
 impl TransactionInput {
-    fn parse(self, prefix: &str) -> Result<NewTransaction, ApiError> {
+    pub(crate) fn parse(self, prefix: &str) -> Result<NewTransaction, ApiError> {
         let field = |f: &str| format!("{prefix}{f}");
         let customer = match (self.customer_id, self.customer_external_id) {
             (Some(id), None) => TransactionCustomer::Id(id),

@@ -4,6 +4,8 @@
 mod cases;
 mod coach;
 mod customers;
+mod disclosures;
+pub mod imports;
 mod problems;
 mod recovery;
 pub(crate) mod reports;
@@ -26,6 +28,8 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 const BODY_LIMIT: usize = 3 * 1024 * 1024;
 /// A batch of 10,000 transactions.
 const BATCH_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// A CSV file of some hundred thousand rows (larger files: `amends import`).
+const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 #[derive(Serialize)]
 pub struct Page<T> {
@@ -53,8 +57,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/coach", post(coach::review))
         .route("/templates/preview", post(coach::preview_template))
-        .route("/problems", get(problems::list).post(problems::create))
-        .route("/problems/{id}", get(problems::get))
         .route("/watch-alerts", get(recovery::watch_alerts))
         .route("/promises/broken", get(recovery::broken_promises))
         .route("/reports", get(reports::report))
@@ -68,6 +70,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/webhooks", get(recovery::list_webhooks).post(recovery::create_webhook))
         .route("/webhooks/{id}", axum::routing::delete(recovery::delete_webhook))
         .route("/webhooks/{id}/deliveries", get(recovery::deliveries))
+        .merge(problems::router())
+        .merge(disclosures::router())
+        .route("/imports/{kind}", post(imports::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))
         .merge(cases::router())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -86,7 +91,14 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// Refuses a body whose declared length is over the endpoint's limit before reading
 /// it, so a client is told at once instead of after uploading everything.
 async fn refuse_oversized(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
-    let limit = if req.uri().path().ends_with("/transactions/batch") { BATCH_BODY_LIMIT } else { BODY_LIMIT };
+    let path = req.uri().path();
+    let limit = if path.ends_with("/transactions/batch") {
+        BATCH_BODY_LIMIT
+    } else if path.contains("/imports/") {
+        IMPORT_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {

@@ -1,12 +1,14 @@
 //! Pages behind a personal link: confirm or correct the restatement, choose one of the
 //! two options or propose one's own, answer the follow-up, see where the case stands.
-//! A link reads and changes only its own case, for its own purpose.
+//! A link reads and changes only its own case, for its own purpose. A disclosure's
+//! notice has its own link: "this affected me" opens a case carrying the problem.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use amends_domain::playbook::{Actor, EventKind, Playbook, StepStatus};
-use amends_store::{LinkRecord, StoreError};
+use amends_domain::{Channel, Complaint, Severity};
+use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, StoreError};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -61,6 +63,11 @@ pub async fn page(
 ) -> Response {
     if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
         return too_many(wait);
+    }
+    match disclosure_link(&state, &token).await {
+        Ok(Some(d)) => return show_disclosure(&d, None, StatusCode::OK, HashMap::new()),
+        Ok(None) => {}
+        Err(page) => return page,
     }
     let link = match resolve(&state, &token).await {
         Ok(link) => link,
@@ -123,6 +130,11 @@ pub async fn answer(
     if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
         return too_many(wait);
     }
+    match disclosure_link(&state, &token).await {
+        Ok(Some(d)) => return answer_disclosure(&state, d, form).await,
+        Ok(None) => {}
+        Err(page) => return page,
+    }
     let link = match resolve(&state, &token).await {
         Ok(link) => link,
         Err(page) => return page,
@@ -179,4 +191,99 @@ pub async fn answer(
         tracing::warn!(error = %e, "could not mark a link used");
     }
     message(StatusCode::OK, "Thank you", "We have your answer. You will hear from us soon.")
+}
+
+/// A disclosure's notice behind `token`, if it is one. Its links live on the recipient
+/// (there is no case until the customer says it affected them).
+async fn disclosure_link(state: &AppState, token: &str) -> Result<Option<DisclosureLink>, Response> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    state
+        .store
+        .disclosure_link(&secret_hash(token))
+        .await
+        .map_err(|e| crate::pages::PageError::from(e).into_response_public())
+}
+
+fn show_disclosure(
+    d: &DisclosureLink,
+    error: Option<String>,
+    status: StatusCode,
+    draft: HashMap<String, String>,
+) -> Response {
+    let answered = match d.recipient.status.as_str() {
+        "replied" | "confirmed" => d.recipient.status.clone(),
+        _ => String::new(),
+    };
+    public_page(
+        status,
+        "disclosure_link.html",
+        minijinja::context! {
+            title => d.disclosure.title, explanation => d.disclosure.explanation, solution => d.disclosure.solution,
+            customer_name => d.recipient.customer_name, answered, error, draft,
+        },
+    )
+}
+
+/// "This affected me" opens a case for the customer, carrying the problem; "noted"
+/// confirms they read it. Only a POST changes anything (mail scanners open links).
+async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<String, String>) -> Response {
+    let action = form.get("action").map(|a| a.trim().to_owned()).unwrap_or_default();
+    match action.as_str() {
+        "noted" => {
+            if let Err(e) = state.store.confirm_recipient(d.recipient.id).await {
+                return crate::pages::PageError::from(e).into_response_public();
+            }
+            message(StatusCode::OK, "Thank you", "Thank you for reading our notice.")
+        }
+        "affected" => {
+            if d.recipient.status == "replied" {
+                return message(
+                    StatusCode::CONFLICT,
+                    "We already have your answer",
+                    "Thank you. Someone will contact you personally; you may also reply to our message.",
+                );
+            }
+            // The customer's own words, kept as given; a bare click still says something.
+            let words = form.get("words").cloned().unwrap_or_default();
+            let body = if words.trim().is_empty() {
+                format!("This affected me (answer to the notice \"{}\").", d.disclosure.title)
+            } else {
+                words
+            };
+            let body = match Complaint::parse(body) {
+                Ok(body) => body,
+                Err(e) => return show_disclosure(&d, Some(e.to_string()), StatusCode::UNPROCESSABLE_ENTITY, form),
+            };
+            let new = NewCase {
+                customer: CustomerRef::Existing(d.recipient.customer_id),
+                channel: Channel::Web,
+                severity: Severity::Normal,
+                subject: Some(format!("Re: {}", d.disclosure.title).chars().take(200).collect()),
+                body,
+                wish: None,
+                order_ref: None,
+                category: d.problem_category.clone(),
+                tags: vec!["disclosure".to_owned()],
+                actor: Actor::Customer,
+                acknowledge: true,
+                attachments: Vec::new(),
+                inbound: None,
+            };
+            let opened = match state.store.open_case(new).await {
+                Ok((case, _)) => case,
+                Err(e) => return crate::pages::PageError::from(e).into_response_public(),
+            };
+            if let Err(e) = state.store.recipient_replied(d.recipient.id, opened.id, d.disclosure.problem_id).await {
+                return crate::pages::PageError::from(e).into_response_public();
+            }
+            message(
+                StatusCode::OK,
+                "Thank you for telling us",
+                &format!("We opened case {} for you; someone will contact you personally.", opened.reference),
+            )
+        }
+        _ => show_disclosure(&d, Some("This link cannot do that.".to_owned()), StatusCode::UNPROCESSABLE_ENTITY, form),
+    }
 }

@@ -148,6 +148,7 @@ async fn case_context(
     let transactions = state.store.customer_transactions(case.customer_id, 10).await?;
     let users = state.store.list_users().await?;
     let problems = state.store.list_problems(100).await?;
+    let suggested_problems = state.store.suggested_problems(id, 3).await?;
     let name_of = |actor: &Actor| match actor {
         Actor::Staff { user_id } => users
             .iter()
@@ -234,7 +235,7 @@ async fn case_context(
     let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
     Ok(minijinja::context! {
         layout => session.layout(),
-        case, customer, transactions, steps, timeline, problems, owner,
+        case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
         users => active_users,
         restatement, correction, options, alternative,
         closed => playbook.outcome().is_some(),

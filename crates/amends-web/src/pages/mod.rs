@@ -14,6 +14,7 @@ mod customers;
 mod inbox;
 pub mod letters;
 mod login;
+mod problems;
 mod reports;
 mod search;
 mod templates;
@@ -50,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .route("/customers/new", get(customers::new_form).post(customers::create))
         .route("/customers/{id}", get(customers::page).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit_form))
+        .route("/problems", get(problems::list).post(problems::create))
+        .route("/problems/{id}", get(problems::page).post(problems::act))
         .route("/search", get(search::page))
         .route("/cases/{id}/letter.pdf", get(letters::case_letter))
         .route("/letters", get(letters::print_run))
@@ -95,6 +98,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("customer.html", include_str!("../../templates/customer.html")),
     ("customer_form.html", include_str!("../../templates/customer_form.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("problems.html", include_str!("../../templates/problems.html")),
+    ("problem.html", include_str!("../../templates/problem.html")),
     ("users.html", include_str!("../../templates/users.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("public.html", include_str!("../../templates/public.html")),
@@ -107,6 +112,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("letters.html", include_str!("../../templates/letters.html")),
     ("reports.html", include_str!("../../templates/reports.html")),
     ("approvals.html", include_str!("../../templates/approvals.html")),
+    ("disclosure_link.html", include_str!("../../templates/disclosure_link.html")),
 ];
 
 mod filters {

@@ -1,0 +1,105 @@
+//! Disclosures: telling customers of a problem before they find it. The audience is
+//! picked from their transactions by any combination of product, time, place and amount.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Who is told: customers with at least one transaction matching every criterion given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    /// Any of these products (SKU), matched exactly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skus: Vec<String>,
+    /// Any of these locations, matched exactly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<String>,
+    /// From this time, inclusive.
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub from: Option<OffsetDateTime>,
+    /// Before this time, exclusive.
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub to: Option<OffsetDateTime>,
+    /// Amount in minor units, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_amount_minor: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_amount_minor: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct AudienceError {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+const MAX_VALUES: usize = 500;
+
+impl Audience {
+    /// An audience must narrow something (a notice to every customer is not a
+    /// disclosure) and its ranges must be ranges.
+    pub fn check(&self) -> Result<(), AudienceError> {
+        let err = |field, message| Err(AudienceError { field, message });
+        if self.skus.is_empty()
+            && self.locations.is_empty()
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.min_amount_minor.is_none()
+            && self.max_amount_minor.is_none()
+        {
+            return err(
+                "audience",
+                "choose at least one of skus, locations, from, to, min_amount_minor, max_amount_minor",
+            );
+        }
+        if self.skus.len() > MAX_VALUES || self.skus.iter().any(|s| s.trim().is_empty()) {
+            return err("skus", "skus are 1 to 500 non-empty values");
+        }
+        if self.locations.len() > MAX_VALUES || self.locations.iter().any(|s| s.trim().is_empty()) {
+            return err("locations", "locations are 1 to 500 non-empty values");
+        }
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from >= to
+        {
+            return err("to", "`to` comes after `from`");
+        }
+        if let (Some(min), Some(max)) = (self.min_amount_minor, self.max_amount_minor)
+            && min > max
+        {
+            return err("max_amount_minor", "max_amount_minor is at least min_amount_minor");
+        }
+        Ok(())
+    }
+}
+
+/// Where a notice to one customer stands.
+pub mod recipient_status {
+    /// Picked, not yet in the outbox.
+    pub const SELECTED: &str = "selected";
+    pub const QUEUED: &str = "queued";
+    pub const SENT: &str = "sent";
+    /// Could not be sent (no email address, or the mail server refused it).
+    pub const FAILED: &str = "failed";
+    /// The customer read it and said it did not affect them.
+    pub const CONFIRMED: &str = "confirmed";
+    /// The customer answered that it affected them; a case was opened.
+    pub const REPLIED: &str = "replied";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_audience_narrows_something_and_its_ranges_are_ranges() {
+        assert_eq!(Audience::default().check().unwrap_err().field, "audience");
+        let a = Audience { skus: vec!["CAKE-1".into()], ..Audience::default() };
+        assert!(a.check().is_ok());
+        let bad = Audience { min_amount_minor: Some(10), max_amount_minor: Some(5), ..Audience::default() };
+        assert_eq!(bad.check().unwrap_err().field, "max_amount_minor");
+        let t = OffsetDateTime::UNIX_EPOCH;
+        let bad = Audience { from: Some(t), to: Some(t), ..Audience::default() };
+        assert_eq!(bad.check().unwrap_err().field, "to");
+    }
+}

@@ -1,0 +1,461 @@
+//! Disclosures: a notice about a problem to the customers its transactions point to.
+//! Each customer told has one row in `disclosure_recipients` (unique per disclosure),
+//! moved from `selected` to `queued` in the same transaction that puts their message in
+//! the outbox, so a send that stops half-way resumes without telling anyone twice.
+
+use amends_domain::disclosure::{Audience, recipient_status};
+use serde::Serialize;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Row};
+use time::OffsetDateTime;
+
+use crate::jobs::{enqueue_in, kinds};
+use crate::outbox::NewEmail;
+use crate::{Store, StoreError, from_millis, millis};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub total: i64,
+    pub selected: i64,
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub confirmed: i64,
+    pub replied: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DisclosureRecord {
+    pub id: i64,
+    pub problem_id: i64,
+    pub title: String,
+    pub explanation: String,
+    pub solution: String,
+    pub audience: Audience,
+    /// `draft`, `sending` or `sent`.
+    pub status: String,
+    pub progress: Progress,
+    pub created_by: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub sent_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AudienceMember {
+    pub customer_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AudiencePreview {
+    pub count: i64,
+    pub sample: Vec<AudienceMember>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecipientRecord {
+    pub id: i64,
+    pub disclosure_id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub email: Option<String>,
+    pub status: String,
+    pub case_id: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// What a customer's link shows and may do.
+#[derive(Debug, Clone)]
+pub struct DisclosureLink {
+    pub recipient: RecipientRecord,
+    pub disclosure: DisclosureRecord,
+    pub problem_category: Option<String>,
+}
+
+/// One notice to queue: the recipient, their message (none without an email address)
+/// and the hash of their link.
+pub struct Notice {
+    pub recipient_id: i64,
+    pub email: Option<NewEmail>,
+    pub link_hash: String,
+}
+
+/// The transactions matching `a`, as SQL over `transactions t` with placeholders from
+/// `$first`, and the values to bind in order.
+enum Value {
+    Text(String),
+    Int(i64),
+}
+
+fn audience_sql(a: &Audience, first: usize) -> (String, Vec<Value>) {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    let mut next = first;
+    let mut list = |items: &[String], column: &str, clauses: &mut Vec<String>, values: &mut Vec<Value>| {
+        if items.is_empty() {
+            return;
+        }
+        let marks: Vec<String> = items
+            .iter()
+            .map(|s| {
+                values.push(Value::Text(s.clone()));
+                next += 1;
+                format!("${}", next - 1)
+            })
+            .collect();
+        clauses.push(format!("t.{column} IN ({})", marks.join(", ")));
+    };
+    list(&a.skus, "sku", &mut clauses, &mut values);
+    list(&a.locations, "location", &mut clauses, &mut values);
+    for (value, clause) in [
+        (a.from.map(millis), "t.occurred_at >="),
+        (a.to.map(millis), "t.occurred_at <"),
+        (a.min_amount_minor, "t.amount_minor >="),
+        (a.max_amount_minor, "t.amount_minor <="),
+    ] {
+        if let Some(v) = value {
+            values.push(Value::Int(v));
+            clauses.push(format!("{clause} ${}", first + values.len() - 1));
+        }
+    }
+    let sql = if clauses.is_empty() { "1 = 1".to_owned() } else { clauses.join(" AND ") };
+    (sql, values)
+}
+
+fn bind_all<'q>(mut q: Query<'q, Any, AnyArguments<'q>>, values: Vec<Value>) -> Query<'q, Any, AnyArguments<'q>> {
+    for v in values {
+        q = match v {
+            Value::Text(s) => q.bind(s),
+            Value::Int(i) => q.bind(i),
+        };
+    }
+    q
+}
+
+// A queued message's delivery shows through: its recipient is sent or failed with it.
+const RECIPIENT_SELECT: &str = "SELECT r.id, r.disclosure_id, r.customer_id, c.name AS customer_name, c.email,
+    CASE WHEN r.status = 'queued' AND o.status IN ('sent', 'failed') THEN o.status ELSE r.status END AS status,
+    r.case_id, COALESCE(r.error, o.last_error) AS error
+    FROM disclosure_recipients r JOIN customers c ON c.id = r.customer_id LEFT JOIN outbox o ON o.id = r.outbox_id";
+
+fn recipient(row: &AnyRow) -> Result<RecipientRecord, StoreError> {
+    Ok(RecipientRecord {
+        id: row.try_get("id")?,
+        disclosure_id: row.try_get("disclosure_id")?,
+        customer_id: row.try_get("customer_id")?,
+        customer_name: row.try_get("customer_name")?,
+        email: row.try_get("email")?,
+        status: row.try_get("status")?,
+        case_id: row.try_get("case_id")?,
+        error: row.try_get("error")?,
+    })
+}
+
+impl Store {
+    /// How many customers the audience reaches, and the first few of them.
+    pub async fn audience_preview(&self, a: &Audience, sample: i64) -> Result<AudiencePreview, StoreError> {
+        let (filter, values) = audience_sql(a, 1);
+        let count: i64 = bind_all(
+            sqlx::query(&format!("SELECT COUNT(DISTINCT t.customer_id) FROM transactions t WHERE {filter}")),
+            values,
+        )
+        .fetch_one(self.read())
+        .await?
+        .try_get(0)?;
+        let (filter, values) = audience_sql(a, 2);
+        let rows = bind_all(
+            sqlx::query(&format!(
+                "SELECT c.id, c.name, c.email FROM customers c WHERE c.id IN
+                 (SELECT t.customer_id FROM transactions t WHERE {filter}) ORDER BY c.id LIMIT $1"
+            ))
+            .bind(sample),
+            values,
+        )
+        .fetch_all(self.read())
+        .await?;
+        let sample = rows
+            .iter()
+            .map(|r| {
+                Ok(AudienceMember {
+                    customer_id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    email: r.try_get("email")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(AudiencePreview { count, sample })
+    }
+
+    pub async fn create_disclosure(
+        &self,
+        problem_id: i64,
+        title: &str,
+        explanation: &str,
+        solution: &str,
+        audience: &Audience,
+        created_by: i64,
+    ) -> Result<DisclosureRecord, StoreError> {
+        self.problem(problem_id).await?;
+        let audience_json =
+            serde_json::to_string(audience).map_err(|e| StoreError::Corrupt(format!("audience: {e}")))?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO disclosures (problem_id, title, explanation, solution, audience, status, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7) RETURNING id",
+        )
+        .bind(problem_id)
+        .bind(title)
+        .bind(explanation)
+        .bind(solution)
+        .bind(audience_json)
+        .bind(created_by)
+        .bind(millis(OffsetDateTime::now_utc()))
+        .fetch_one(self.write())
+        .await?
+        .try_get(0)?;
+        self.disclosure(id).await
+    }
+
+    pub async fn disclosure(&self, id: i64) -> Result<DisclosureRecord, StoreError> {
+        let row = sqlx::query("SELECT * FROM disclosures WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.read())
+            .await?
+            .ok_or(StoreError::NotFound("disclosure"))?;
+        let counts = sqlx::query(&format!(
+            "SELECT status, COUNT(*) AS n FROM ({RECIPIENT_SELECT} WHERE r.disclosure_id = $1) x GROUP BY status"
+        ))
+        .bind(id)
+        .fetch_all(self.read())
+        .await?;
+        let mut p = Progress { total: 0, selected: 0, queued: 0, sent: 0, failed: 0, confirmed: 0, replied: 0 };
+        for c in counts {
+            let n: i64 = c.try_get("n")?;
+            p.total += n;
+            match c.try_get::<String, _>("status")?.as_str() {
+                recipient_status::SELECTED => p.selected += n,
+                recipient_status::QUEUED => p.queued += n,
+                recipient_status::SENT => p.sent += n,
+                recipient_status::FAILED => p.failed += n,
+                recipient_status::CONFIRMED => p.confirmed += n,
+                recipient_status::REPLIED => p.replied += n,
+                _ => {}
+            }
+        }
+        let audience: String = row.try_get("audience")?;
+        Ok(DisclosureRecord {
+            id,
+            problem_id: row.try_get("problem_id")?,
+            title: row.try_get("title")?,
+            explanation: row.try_get("explanation")?,
+            solution: row.try_get("solution")?,
+            audience: serde_json::from_str(&audience).map_err(|e| StoreError::Corrupt(format!("audience: {e}")))?,
+            status: row.try_get("status")?,
+            progress: p,
+            created_by: row.try_get("created_by")?,
+            created_at: from_millis(row.try_get("created_at")?),
+            sent_at: row.try_get::<Option<i64>, _>("sent_at")?.map(from_millis),
+        })
+    }
+
+    pub async fn list_disclosures(&self, limit: i64) -> Result<Vec<DisclosureRecord>, StoreError> {
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM disclosures ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.disclosure(id).await?);
+        }
+        Ok(out)
+    }
+
+    /// Fixes the audience (one row per customer) and starts the background send, in
+    /// one transaction; a disclosure is sent once.
+    pub async fn start_disclosure(&self, id: i64) -> Result<DisclosureRecord, StoreError> {
+        let d = self.disclosure(id).await?;
+        let now = millis(OffsetDateTime::now_utc());
+        let mut tx = self.write().begin().await?;
+        let started = sqlx::query("UPDATE disclosures SET status = 'sending' WHERE id = $1 AND status = 'draft'")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if started.rows_affected() == 0 {
+            return Err(StoreError::Conflict { field: None, message: "this disclosure was already sent".into() });
+        }
+        let (filter, values) = audience_sql(&d.audience, 3);
+        let picked = bind_all(
+            sqlx::query(&format!(
+                "INSERT INTO disclosure_recipients (disclosure_id, customer_id, status, updated_at)
+                 SELECT DISTINCT $1, t.customer_id, 'selected', $2 FROM transactions t WHERE {filter}
+                 ON CONFLICT (disclosure_id, customer_id) DO NOTHING"
+            ))
+            .bind(id)
+            .bind(now),
+            values,
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE disclosures SET total = $2 WHERE id = $1")
+            .bind(id)
+            .bind(i64::try_from(picked.rows_affected()).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        enqueue_in(
+            &mut tx,
+            kinds::DISCLOSURE_SEND,
+            &serde_json::json!({ "disclosure_id": id }),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+        tx.commit().await?;
+        self.disclosure(id).await
+    }
+
+    /// Recipients still to be told, in order.
+    pub async fn recipients_to_notify(
+        &self,
+        disclosure_id: i64,
+        limit: i64,
+    ) -> Result<Vec<RecipientRecord>, StoreError> {
+        sqlx::query(&format!(
+            "{RECIPIENT_SELECT} WHERE r.disclosure_id = $1 AND r.status = 'selected' ORDER BY r.id LIMIT $2"
+        ))
+        .bind(disclosure_id)
+        .bind(limit)
+        .fetch_all(self.read())
+        .await?
+        .iter()
+        .map(recipient)
+        .collect()
+    }
+
+    pub async fn disclosure_recipients(
+        &self,
+        disclosure_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<RecipientRecord>, StoreError> {
+        sqlx::query(&format!("{RECIPIENT_SELECT} WHERE r.disclosure_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3"))
+            .bind(disclosure_id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(recipient)
+            .collect()
+    }
+
+    /// Queues a batch of notices in one transaction. A recipient already moved on (by
+    /// an earlier run of the same job) is skipped, so nothing is queued twice.
+    pub async fn queue_notices(&self, notices: &[Notice]) -> Result<usize, StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = self.write().begin().await?;
+        let mut queued = 0;
+        for n in notices {
+            let status = if n.email.is_some() { recipient_status::QUEUED } else { recipient_status::FAILED };
+            let claimed = sqlx::query(
+                "UPDATE disclosure_recipients SET status = $2, link_hash = $3, updated_at = $4, error = $5
+                 WHERE id = $1 AND status = 'selected'",
+            )
+            .bind(n.recipient_id)
+            .bind(status)
+            .bind(n.link_hash.clone())
+            .bind(millis(now))
+            .bind(n.email.is_none().then_some("the customer has no email address"))
+            .execute(&mut *tx)
+            .await?;
+            let Some(e) = &n.email else { continue };
+            if claimed.rows_affected() == 0 {
+                continue;
+            }
+            let outbox_id: i64 = sqlx::query(
+                "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
+                 VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9) RETURNING id",
+            )
+            .bind(e.to_email.clone())
+            .bind(e.to_name.clone())
+            .bind(e.subject.clone())
+            .bind(e.text_body.clone())
+            .bind(e.html_body.clone())
+            .bind(e.message_id.clone())
+            .bind(e.in_reply_to.clone())
+            .bind(e.purpose.clone())
+            .bind(millis(now))
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            sqlx::query("UPDATE disclosure_recipients SET outbox_id = $2 WHERE id = $1")
+                .bind(n.recipient_id)
+                .bind(outbox_id)
+                .execute(&mut *tx)
+                .await?;
+            enqueue_in(&mut tx, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": outbox_id }), now).await?;
+            queued += 1;
+        }
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    pub async fn finish_disclosure(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE disclosures SET status = 'sent', sent_at = $2 WHERE id = $1 AND status = 'sending'")
+            .bind(id)
+            .bind(millis(OffsetDateTime::now_utc()))
+            .execute(self.write())
+            .await?;
+        Ok(())
+    }
+
+    /// The notice behind a customer's link, found by the link's hash.
+    pub async fn disclosure_link(&self, link_hash: &str) -> Result<Option<DisclosureLink>, StoreError> {
+        let row = sqlx::query(&format!("{RECIPIENT_SELECT} WHERE r.link_hash = $1"))
+            .bind(link_hash)
+            .fetch_optional(self.read())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let recipient = recipient(&row)?;
+        let disclosure = self.disclosure(recipient.disclosure_id).await?;
+        let problem_category = self.problem(disclosure.problem_id).await?.category;
+        Ok(Some(DisclosureLink { recipient, disclosure, problem_category }))
+    }
+
+    /// The customer read the notice and says it did not affect them.
+    pub async fn confirm_recipient(&self, recipient_id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE disclosure_recipients SET status = 'confirmed', updated_at = $2
+             WHERE id = $1 AND status NOT IN ('confirmed', 'replied')",
+        )
+        .bind(recipient_id)
+        .bind(millis(OffsetDateTime::now_utc()))
+        .execute(self.write())
+        .await?;
+        Ok(())
+    }
+
+    /// The customer said the problem affected them: their new case carries the problem
+    /// (the prevent step still records the link in its timeline when staff agree it).
+    pub async fn recipient_replied(&self, recipient_id: i64, case_id: i64, problem_id: i64) -> Result<(), StoreError> {
+        let now = millis(OffsetDateTime::now_utc());
+        let mut tx = self.write().begin().await?;
+        sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1 AND problem_id IS NULL")
+            .bind(case_id)
+            .bind(problem_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE disclosure_recipients SET status = 'replied', case_id = $2, updated_at = $3 WHERE id = $1")
+            .bind(recipient_id)
+            .bind(case_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
