@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod access_matrix;
 mod cases;
 mod customers;
 mod errors;
