@@ -4,6 +4,7 @@
 
 mod access;
 mod access_matrix;
+mod backup;
 mod cases;
 mod customers;
 mod errors;
