@@ -81,11 +81,12 @@ impl Notifier {
         purpose: &str,
         subject: String,
         text: String,
-    ) -> Result<(), JobError> {
-        let Some(to) = customer.email.clone() else { return Ok(()) };
+        job: Option<(i64, &str)>,
+    ) -> Result<bool, JobError> {
+        let Some(to) = customer.email.clone() else { return Ok(false) };
         let message_id = format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain);
         self.store
-            .queue_email(&NewEmail {
+            .queue_email_for_job(&NewEmail {
                 case_id: Some(case.id),
                 to_email: to,
                 to_name: Some(customer.name.clone()),
@@ -95,9 +96,9 @@ impl Notifier {
                 message_id,
                 in_reply_to: None,
                 purpose: purpose.to_owned(),
-            })
+            }, job)
             .await?;
-        Ok(())
+        Ok(job.is_some())
     }
 
     fn base(&self, case: &CaseRecord, customer: &CustomerRecord) -> minijinja::Value {
@@ -108,10 +109,12 @@ impl Notifier {
         }
     }
 
-    pub async fn acknowledge(&self, case_id: i64) -> Result<(), JobError> {
+    /// Queues the acknowledgement. With `job`, the job is completed with the queueing
+    /// (true is returned then); see [`amends_store::Store::queue_email_for_job`].
+    pub async fn acknowledge(&self, case_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
         let (case, customer) = self.load(case_id).await?;
         if customer.email.is_none() {
-            return Ok(());
+            return Ok(false);
         }
         let status_link = self.link(case.id, purposes::STATUS).await?;
         let soon = match case.next_due_at {
@@ -120,13 +123,13 @@ impl Notifier {
         };
         let (subject, text) =
             self.render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) })?;
-        self.queue(&case, &customer, "acknowledgement", subject, text).await
+        self.queue(&case, &customer, "acknowledgement", subject, text, job).await
     }
 
-    pub async fn case_event(&self, case_id: i64, event_id: i64) -> Result<(), JobError> {
+    pub async fn case_event(&self, case_id: i64, event_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
         let (case, customer) = self.load(case_id).await?;
         if customer.email.is_none() {
-            return Ok(());
+            return Ok(false);
         }
         let event = self.store.case_event(case_id, event_id).await?;
         let base = self.base(&case, &customer);
@@ -147,18 +150,18 @@ impl Notifier {
                 ("fix_promised", self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base })?)
             }
             EventKind::FixDone { note } => ("fix_done", self.render("fix_done", minijinja::context! { note, ..base })?),
-            _ => return Ok(()),
+            _ => return Ok(false),
         };
         let (subject, text) = rendered;
-        self.queue(&case, &customer, purpose, subject, text).await
+        self.queue(&case, &customer, purpose, subject, text, job).await
     }
 
     /// A follow-up scheduled by email has come due: ask the customer, unless it was
     /// already done another way or the case is closed.
-    pub async fn follow_up_due(&self, case_id: i64, event_id: i64) -> Result<(), JobError> {
+    pub async fn follow_up_due(&self, case_id: i64, event_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
         let (case, events) = self.store.case_with_timeline(case_id).await?;
         let customer = self.store.customer(case.customer_id).await?;
-        let Some(scheduled) = events.iter().find(|e| e.id == event_id) else { return Ok(()) };
+        let Some(scheduled) = events.iter().find(|e| e.id == event_id) else { return Ok(false) };
         let playbook = Playbook::replay(events.iter().map(|e| &e.event));
         let answered = playbook.is_resolved(amends_domain::Step::FollowUp) || playbook.outcome().is_some();
         let by_email =
@@ -167,11 +170,11 @@ impl Notifier {
         let superseded =
             events.iter().any(|e| e.id > event_id && matches!(e.event.kind, EventKind::FollowUpScheduled { .. }));
         if answered || !by_email || superseded || customer.email.is_none() {
-            return Ok(());
+            return Ok(false);
         }
         let link = self.link(case.id, purposes::FOLLOW_UP).await?;
         let (subject, text) = self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) })?;
-        self.queue(&case, &customer, "follow_up", subject, text).await
+        self.queue(&case, &customer, "follow_up", subject, text, job).await
     }
 
     /// Puts a note on the case when a message to the customer could never be delivered,

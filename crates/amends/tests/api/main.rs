@@ -5,6 +5,7 @@
 mod access;
 mod access_matrix;
 mod backup;
+mod crash;
 mod cases;
 mod customers;
 mod errors;
