@@ -2,6 +2,7 @@
 //! database (SQLite and PostgreSQL) and drives it over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod abuse;
 mod access;
 mod access_matrix;
 mod backup;
