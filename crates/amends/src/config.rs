@@ -74,9 +74,9 @@ pub struct Settings {
     pub admin_email: String,
     pub secure_cookies: bool,
     pub session_ttl: Duration,
-    /// How long a request may take, body included (`AMENDS_REQUEST_TIMEOUT`, seconds):
-    /// a client that sends its body slowly is cut off with 408.
-    pub request_timeout: Duration,
+    /// Rate limits and the request deadline (`AMENDS_REQUEST_TIMEOUT`, seconds: a
+    /// client that sends its body slowly is cut off with 408).
+    pub limits: amends_web::limits::Limits,
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
     /// The mailbox to poll for customer mail, and how often.
@@ -92,7 +92,7 @@ impl Default for Settings {
             admin_email: "admin@amends.local".to_owned(),
             secure_cookies: false,
             session_ttl: Duration::from_secs(12 * 3600),
-            request_timeout: Duration::from_secs(60),
+            limits: amends_web::limits::Limits::default(),
             jobs: amends_jobs::JobSettings::default(),
             coach_rules: None,
             imap: None,
@@ -163,7 +163,7 @@ impl Settings {
         }
         if let Some(seconds) = var("AMENDS_REQUEST_TIMEOUT") {
             let seconds: u64 = seconds.parse().context("AMENDS_REQUEST_TIMEOUT is a number of seconds")?;
-            self.request_timeout = Duration::from_secs(seconds.max(1));
+            self.limits.request_deadline = Duration::from_secs(seconds.max(1));
         }
         if let Some(from) = var("AMENDS_MAIL_FROM") {
             self.jobs.from = from;
@@ -212,10 +212,7 @@ impl Settings {
         amends_web::WebSettings {
             secure_cookies: self.secure_cookies,
             session_ttl: self.session_ttl,
-            limits: amends_web::limits::Limits {
-                request_deadline: self.request_timeout,
-                ..amends_web::limits::Limits::default()
-            },
+            limits: self.limits.clone(),
         }
     }
 }

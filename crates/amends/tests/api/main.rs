@@ -13,3 +13,4 @@ mod errors;
 mod helpers;
 mod mail;
 mod openapi;
+mod robust;
