@@ -243,7 +243,7 @@ fn phrase_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], purpose: P
         cands.push(Candidate { kind: rule.kind, severity, start: h.start, end: h.end, rule: r as usize });
     }
     // One finding per overlapping run of hits of the same kind, at its highest severity.
-    cands.sort_by(|a, b| (a.start, std::cmp::Reverse(a.end)).cmp(&(b.start, std::cmp::Reverse(b.end))));
+    cands.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
     let mut kept: Vec<Candidate> = Vec::new();
     let mut last_of_kind: [Option<usize>; 9] = [None; 9];
     for c in cands {

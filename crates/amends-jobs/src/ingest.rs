@@ -55,7 +55,11 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
         .message_id
         .clone()
         .unwrap_or_else(|| format!("{}@sha256.amends", &secret_hash(&String::from_utf8_lossy(raw))[..40]));
-    let inbound = InboundRef { message_id: message_id.clone(), from_email: mail.from_email.clone(), subject: mail.subject.clone() };
+    let inbound = InboundRef {
+        message_id: message_id.clone(),
+        from_email: mail.from_email.clone(),
+        subject: mail.subject.clone(),
+    };
     match mail.kind {
         MailKind::AutoReply => {
             store.note_inbound(&inbound, outcomes::AUTO_REPLY, "auto-reply: no case is opened").await?;
@@ -81,7 +85,8 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
 
     let result = match thread_of(store, &mail, &from).await? {
         Some(case_id) => {
-            let text = if mail.text.trim().is_empty() { "(The message had no text.)".to_owned() } else { mail.text.clone() };
+            let text =
+                if mail.text.trim().is_empty() { "(The message had no text.)".to_owned() } else { mail.text.clone() };
             match store.record_reply(case_id, &inbound, text, &attachments).await {
                 Ok(_) => Ok(Ingested::Threaded { case_id }),
                 Err(e) => Err(e),
@@ -94,7 +99,10 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
                 None => CustomerName::parse(from.as_str()).map_err(|e| IngestFailure::Permanent(e.to_string()))?,
             };
             let body = if mail.text.trim().is_empty() {
-                format!("(The message had no text.){}", mail.subject.as_ref().map(|s| format!(" Subject: {s}")).unwrap_or_default())
+                format!(
+                    "(The message had no text.){}",
+                    mail.subject.as_ref().map(|s| format!(" Subject: {s}")).unwrap_or_default()
+                )
             } else {
                 mail.text.clone()
             };
@@ -121,7 +129,10 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
                 attachments,
                 inbound: Some(inbound),
             };
-            store.open_case(new).await.map(|(case, _)| Ingested::CaseOpened { case_id: case.id, reference: case.reference })
+            store
+                .open_case(new)
+                .await
+                .map(|(case, _)| Ingested::CaseOpened { case_id: case.id, reference: case.reference })
         }
     };
     let ingested = match result {
@@ -131,7 +142,8 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
         Err(e) if e.is_temporary() => return Err(IngestFailure::Temporary(e.to_string())),
         Err(e) => return Err(IngestFailure::Temporary(format!("could not store the message: {e}"))),
     };
-    if let (Some(notice), Ingested::CaseOpened { case_id, .. } | Ingested::Threaded { case_id }) = (refused, &ingested) {
+    if let (Some(notice), Ingested::CaseOpened { case_id, .. } | Ingested::Threaded { case_id }) = (refused, &ingested)
+    {
         let note = amends_domain::playbook::EventKind::NoteAdded {
             text: format!("{notice} Ask the customer for a smaller copy or another way to send it."),
         };

@@ -6,25 +6,9 @@
 //! because mail HTML is often broken. Links keep their text only.
 
 /// Elements whose contents are never shown.
-const HIDDEN: &[&str] = &[
-    "head", "style", "script", "title", "template", "noscript", "xml",
-];
+const HIDDEN: &[&str] = &["head", "style", "script", "title", "template", "noscript", "xml"];
 /// Elements that stand apart as a paragraph (a blank line before and after).
-const PARAGRAPHS: &[&str] = &[
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "table",
-    "ul",
-    "ol",
-    "pre",
-    "dl",
-];
+const PARAGRAPHS: &[&str] = &["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "pre", "dl"];
 /// Elements that start on a line of their own.
 const LINES: &[&str] = &[
     "div",
@@ -59,9 +43,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
         match c {
             '<' => {
                 if let Some(after) = rest.strip_prefix("<!--") {
-                    rest = after
-                        .find("-->")
-                        .map_or("", |end| after.get(end + 3..).unwrap_or(""));
+                    rest = after.find("-->").map_or("", |end| after.get(end + 3..).unwrap_or(""));
                     continue;
                 }
                 let Some(tag) = Tag::read(rest) else {
@@ -84,11 +66,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
                     }
                     "td" | "th" if !tag.closing => out.separate(),
                     "pre" => {
-                        pre_depth = if tag.closing {
-                            pre_depth.saturating_sub(1)
-                        } else {
-                            pre_depth + 1
-                        };
+                        pre_depth = if tag.closing { pre_depth.saturating_sub(1) } else { pre_depth + 1 };
                         out.ensure_newlines(2);
                     }
                     _ if PARAGRAPHS.contains(&name) => out.ensure_newlines(2),
@@ -185,11 +163,7 @@ impl Text {
     fn finish(mut self) -> String {
         self.trim_line_end();
         let text = self.out.trim_matches('\n');
-        if text.is_empty() {
-            String::new()
-        } else {
-            format!("{text}\n")
-        }
+        if text.is_empty() { String::new() } else { format!("{text}\n") }
     }
 }
 
@@ -265,15 +239,8 @@ fn skip_past_closing<'a>(s: &'a str, name: &str) -> &'a str {
 /// Decodes the entity at the start of `s` (which starts with `&`): the text and
 /// how many bytes it used. Anything unknown stays as written.
 fn entity(s: &str) -> (String, usize) {
-    let candidate: String = s
-        .chars()
-        .skip(1)
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '#')
-        .take(32)
-        .collect();
-    let terminated = s
-        .get(1 + candidate.len()..)
-        .is_some_and(|r| r.starts_with(';'));
+    let candidate: String = s.chars().skip(1).take_while(|c| c.is_ascii_alphanumeric() || *c == '#').take(32).collect();
+    let terminated = s.get(1 + candidate.len()..).is_some_and(|r| r.starts_with(';'));
     let used = 1 + candidate.len() + usize::from(terminated);
     let decoded = if let Some(number) = candidate.strip_prefix('#') {
         let code = match number.strip_prefix(['x', 'X']) {
@@ -298,16 +265,14 @@ fn entity(s: &str) -> (String, usize) {
 
 /// Latin-1 entities in code point order, from U+00A0 (`nbsp`) to U+00FF (`yuml`).
 const LATIN1: [&str; 96] = [
-    "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf",
-    "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro",
-    "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
-    "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute",
-    "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute",
-    "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute",
-    "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil",
-    "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde",
-    "ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc",
-    "uuml", "yacute", "thorn", "yuml",
+    "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf", "laquo", "not", "shy",
+    "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro", "para", "middot", "cedil", "sup1", "ordm",
+    "raquo", "frac14", "frac12", "frac34", "iquest", "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig",
+    "Ccedil", "Egrave", "Eacute", "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve",
+    "Oacute", "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute", "THORN",
+    "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil", "egrave", "eacute", "ecirc",
+    "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde", "ograve", "oacute", "ocirc", "otilde", "ouml",
+    "divide", "oslash", "ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn", "yuml",
 ];
 
 fn named_entity(name: &str) -> Option<String> {

@@ -54,11 +54,7 @@ pub struct ImapSettings {
 
 impl ImapSettings {
     /// Settings for `INBOX` over TLS on port 993, with a 60 second timeout.
-    pub fn new(
-        host: impl Into<String>,
-        username: impl Into<String>,
-        password: impl Into<String>,
-    ) -> Self {
+    pub fn new(host: impl Into<String>, username: impl Into<String>, password: impl Into<String>) -> Self {
         ImapSettings {
             host: host.into(),
             port: 993,
@@ -151,10 +147,7 @@ impl ImapError {
 /// An `Err` leaves it unseen, to be offered again on the next poll — so return
 /// `Err` only for failures that may pass (the database is down), never for a
 /// message that can never be taken, or it will be offered forever.
-pub async fn poll<F, Fut, E>(
-    settings: &ImapSettings,
-    mut handle: F,
-) -> Result<PollReport, ImapError>
+pub async fn poll<F, Fut, E>(settings: &ImapSettings, mut handle: F) -> Result<PollReport, ImapError>
 where
     F: FnMut(Vec<u8>) -> Fut,
     Fut: Future<Output = Result<(), E>>,
@@ -163,9 +156,7 @@ where
     let mut session = Session::connect(settings).await?;
     let preauthenticated = session.greeting().await?;
     if !preauthenticated {
-        session
-            .login(&settings.username, &settings.password)
-            .await?;
+        session.login(&settings.username, &settings.password).await?;
     }
     let capabilities = session.capabilities().await?;
     let can_move = capabilities.iter().any(|c| c == "MOVE");
@@ -186,16 +177,11 @@ where
             Ok(()) => {
                 session.store_seen(uid).await?;
                 if let Some(processed) = &settings.processed_folder {
-                    session
-                        .relocate(uid, processed, can_move, can_uid_expunge)
-                        .await?;
+                    session.relocate(uid, processed, can_move, can_uid_expunge).await?;
                 }
                 report.taken += 1;
             }
-            Err(e) => report.left_unseen.push(LeftUnseen {
-                uid,
-                reason: e.to_string(),
-            }),
+            Err(e) => report.left_unseen.push(LeftUnseen { uid, reason: e.to_string() }),
         }
     }
     session.logout().await;
@@ -225,11 +211,7 @@ impl Response {
 
     /// The text of the response with literals left out.
     fn text(&self) -> String {
-        self.segments
-            .iter()
-            .map(|s| s.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -266,19 +248,12 @@ impl Session {
         let tcp = tokio::time::timeout(settings.timeout, TcpStream::connect(&address))
             .await
             .map_err(|_| ImapError::Timeout(format!("connecting to {address}")))?
-            .map_err(|e| ImapError::Connect {
-                address: address.clone(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| ImapError::Connect { address: address.clone(), reason: e.to_string() })?;
         let stream: Box<dyn Io> = match settings.security {
             ImapSecurity::None => Box::new(tcp),
             ImapSecurity::Tls => Box::new(tls(tcp, &settings.host, settings.timeout).await?),
         };
-        Ok(Session {
-            stream: BufReader::new(stream),
-            tag: 0,
-            timeout: settings.timeout,
-        })
+        Ok(Session { stream: BufReader::new(stream), tag: 0, timeout: settings.timeout })
     }
 
     /// Reads the greeting; true when the server says we are already logged in.
@@ -298,13 +273,8 @@ impl Session {
     }
 
     async fn login(&mut self, username: &str, password: &str) -> Result<(), ImapError> {
-        let done = self
-            .command(&[
-                Arg::Atom("LOGIN"),
-                Arg::Str(username.as_bytes()),
-                Arg::Str(password.as_bytes()),
-            ])
-            .await?;
+        let done =
+            self.command(&[Arg::Atom("LOGIN"), Arg::Str(username.as_bytes()), Arg::Str(password.as_bytes())]).await?;
         match done.status {
             Status::Ok => Ok(()),
             _ => Err(ImapError::Login(done.text)),
@@ -312,9 +282,7 @@ impl Session {
     }
 
     async fn capabilities(&mut self) -> Result<Vec<String>, ImapError> {
-        let done = self
-            .expect_ok("CAPABILITY", &[Arg::Atom("CAPABILITY")])
-            .await?;
+        let done = self.expect_ok("CAPABILITY", &[Arg::Atom("CAPABILITY")]).await?;
         Ok(done
             .untagged
             .iter()
@@ -325,41 +293,25 @@ impl Session {
 
     async fn ensure_folder(&mut self, folder: &str) -> Result<(), ImapError> {
         let name = mailbox_name(folder);
-        let listed = self
-            .expect_ok(
-                "LIST",
-                &[Arg::Atom("LIST"), Arg::Str(b""), Arg::Str(name.as_bytes())],
-            )
-            .await?;
-        let exists = listed
-            .untagged
-            .iter()
-            .any(|r| untagged_data(r.first_text(), "LIST").is_some());
+        let listed = self.expect_ok("LIST", &[Arg::Atom("LIST"), Arg::Str(b""), Arg::Str(name.as_bytes())]).await?;
+        let exists = listed.untagged.iter().any(|r| untagged_data(r.first_text(), "LIST").is_some());
         if !exists {
-            self.expect_ok("CREATE", &[Arg::Atom("CREATE"), Arg::Str(name.as_bytes())])
-                .await?;
+            self.expect_ok("CREATE", &[Arg::Atom("CREATE"), Arg::Str(name.as_bytes())]).await?;
         }
         Ok(())
     }
 
     async fn select(&mut self, folder: &str) -> Result<(), ImapError> {
         let name = mailbox_name(folder);
-        let done = self
-            .command(&[Arg::Atom("SELECT"), Arg::Str(name.as_bytes())])
-            .await?;
+        let done = self.command(&[Arg::Atom("SELECT"), Arg::Str(name.as_bytes())]).await?;
         match done.status {
             Status::Ok => Ok(()),
-            _ => Err(ImapError::NoSuchFolder {
-                folder: folder.to_owned(),
-                answer: done.text,
-            }),
+            _ => Err(ImapError::NoSuchFolder { folder: folder.to_owned(), answer: done.text }),
         }
     }
 
     async fn unseen(&mut self) -> Result<Vec<u32>, ImapError> {
-        let done = self
-            .expect_ok("UID SEARCH", &[Arg::Atom("UID SEARCH UNSEEN UNDELETED")])
-            .await?;
+        let done = self.expect_ok("UID SEARCH", &[Arg::Atom("UID SEARCH UNSEEN UNDELETED")]).await?;
         let mut uids = Vec::new();
         for response in &done.untagged {
             if let Some(rest) = untagged_data(response.first_text(), "SEARCH") {
@@ -368,9 +320,9 @@ impl Session {
                     if word.starts_with('(') {
                         break;
                     }
-                    let uid = word.parse::<u32>().map_err(|_| {
-                        ImapError::Protocol(format!("a SEARCH answer with {word:?} in it"))
-                    })?;
+                    let uid = word
+                        .parse::<u32>()
+                        .map_err(|_| ImapError::Protocol(format!("a SEARCH answer with {word:?} in it")))?;
                     uids.push(uid);
                 }
             }
@@ -385,9 +337,7 @@ impl Session {
         let command = format!("UID FETCH {uid} (UID BODY.PEEK[])");
         let done = self.expect_ok("UID FETCH", &[Arg::Atom(&command)]).await?;
         for mut response in done.untagged {
-            if untagged_fetch(response.first_text()).is_none()
-                || fetched_uid(&response) != Some(uid)
-            {
+            if untagged_fetch(response.first_text()).is_none() || fetched_uid(&response) != Some(uid) {
                 continue;
             }
             if let Some(body) = take_body(&mut response) {
@@ -399,9 +349,7 @@ impl Session {
 
     async fn store_seen(&mut self, uid: u32) -> Result<(), ImapError> {
         let command = format!("UID STORE {uid} +FLAGS.SILENT (\\Seen)");
-        self.expect_ok("UID STORE", &[Arg::Atom(&command)])
-            .await
-            .map(drop)
+        self.expect_ok("UID STORE", &[Arg::Atom(&command)]).await.map(drop)
     }
 
     async fn relocate(
@@ -414,34 +362,17 @@ impl Session {
         let name = mailbox_name(folder);
         let set = uid.to_string();
         if can_move {
-            self.expect_ok(
-                "UID MOVE",
-                &[
-                    Arg::Atom("UID MOVE"),
-                    Arg::Atom(&set),
-                    Arg::Str(name.as_bytes()),
-                ],
-            )
-            .await?;
+            self.expect_ok("UID MOVE", &[Arg::Atom("UID MOVE"), Arg::Atom(&set), Arg::Str(name.as_bytes())]).await?;
             return Ok(());
         }
-        self.expect_ok(
-            "UID COPY",
-            &[
-                Arg::Atom("UID COPY"),
-                Arg::Atom(&set),
-                Arg::Str(name.as_bytes()),
-            ],
-        )
-        .await?;
+        self.expect_ok("UID COPY", &[Arg::Atom("UID COPY"), Arg::Atom(&set), Arg::Str(name.as_bytes())]).await?;
         let command = format!("UID STORE {uid} +FLAGS.SILENT (\\Deleted)");
         self.expect_ok("UID STORE", &[Arg::Atom(&command)]).await?;
         // Without UIDPLUS an EXPUNGE would also remove messages others marked
         // deleted: leave ours flagged (it is seen and deleted, so never offered again).
         if can_uid_expunge {
             let command = format!("UID EXPUNGE {uid}");
-            self.expect_ok("UID EXPUNGE", &[Arg::Atom(&command)])
-                .await?;
+            self.expect_ok("UID EXPUNGE", &[Arg::Atom(&command)]).await?;
         }
         Ok(())
     }
@@ -455,10 +386,7 @@ impl Session {
         let done = self.command(args).await?;
         match done.status {
             Status::Ok => Ok(done),
-            Status::No | Status::Bad => Err(ImapError::Refused {
-                command: name.to_owned(),
-                answer: done.text,
-            }),
+            Status::No | Status::Bad => Err(ImapError::Refused { command: name.to_owned(), answer: done.text }),
         }
     }
 
@@ -505,24 +433,14 @@ impl Session {
                     "NO" => Status::No,
                     "BAD" => Status::Bad,
                     _ => {
-                        return Err(ImapError::Protocol(format!(
-                            "unexpected completion {first:?}"
-                        )));
+                        return Err(ImapError::Protocol(format!("unexpected completion {first:?}")));
                     }
                 };
-                return Ok(Completion {
-                    status,
-                    text: text.to_owned(),
-                    untagged,
-                });
+                return Ok(Completion { status, text: text.to_owned(), untagged });
             }
             if first.len() >= 5
-                && first
-                    .get(..5)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("* BYE"))
-                && !args
-                    .first()
-                    .is_some_and(|a| matches!(a, Arg::Atom("LOGOUT")))
+                && first.get(..5).is_some_and(|s| s.eq_ignore_ascii_case("* BYE"))
+                && !args.first().is_some_and(|a| matches!(a, Arg::Atom("LOGOUT")))
             {
                 return Err(ImapError::Closed(first.to_owned()));
             }
@@ -539,10 +457,7 @@ impl Session {
             }
             if !first.starts_with('*') {
                 // The server answered the command before taking the literal.
-                return Err(ImapError::Refused {
-                    command: "a literal".to_owned(),
-                    answer: response.text(),
-                });
+                return Err(ImapError::Refused { command: "a literal".to_owned(), answer: response.text() });
             }
         }
     }
@@ -602,10 +517,7 @@ impl Session {
                     });
                 }
                 None => {
-                    response.segments.push(Segment {
-                        text,
-                        literal: None,
-                    });
+                    response.segments.push(Segment { text, literal: None });
                     return Ok(response);
                 }
             }
@@ -619,16 +531,12 @@ async fn tls(
     timeout: Duration,
 ) -> Result<tokio_rustls::client::TlsStream<TcpStream>, ImapError> {
     use tokio_rustls::rustls;
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| ImapError::Tls(e.to_string()))?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ImapError::Tls(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
     let server_name = rustls::pki_types::ServerName::try_from(host.to_owned())
         .map_err(|e| ImapError::Tls(format!("{host:?} is not a server name: {e}")))?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
@@ -658,11 +566,7 @@ fn untagged_data<'a>(line: &'a str, name: &str) -> Option<&'a str> {
         return None;
     }
     let tail = rest.get(name.len()..)?;
-    if tail.is_empty() || tail.starts_with(' ') {
-        Some(tail.trim_start())
-    } else {
-        None
-    }
+    if tail.is_empty() || tail.starts_with(' ') { Some(tail.trim_start()) } else { None }
 }
 
 /// `* 12 FETCH (...` → the text after FETCH.
@@ -671,8 +575,7 @@ fn untagged_fetch(line: &str) -> Option<&str> {
     let (number, rest) = rest.split_once(' ')?;
     number.parse::<u32>().ok()?;
     let head = rest.get(..5)?;
-    head.eq_ignore_ascii_case("FETCH")
-        .then(|| rest.get(5..).unwrap_or(""))
+    head.eq_ignore_ascii_case("FETCH").then(|| rest.get(5..).unwrap_or(""))
 }
 
 /// The `UID n` item of a FETCH response, looked for in its text only.
@@ -716,10 +619,7 @@ fn take_body(response: &mut Response) -> Option<Vec<u8>> {
 
 /// Whether a string can travel as an IMAP quoted string.
 fn quotable(value: &[u8]) -> bool {
-    value.len() < 1024
-        && value
-            .iter()
-            .all(|&b| (0x01..=0x7f).contains(&b) && b != b'\r' && b != b'\n')
+    value.len() < 1024 && value.iter().all(|&b| (0x01..=0x7f).contains(&b) && b != b'\r' && b != b'\n')
 }
 
 /// A folder name in IMAP's modified UTF-7 (RFC 3501 §5.1.3): ASCII stays, `&`
@@ -779,10 +679,7 @@ mod tests {
 
     #[test]
     fn literal_markers() {
-        assert_eq!(
-            literal_length("* 1 FETCH (UID 3 BODY[] {120}"),
-            Some((120, 24))
-        );
+        assert_eq!(literal_length("* 1 FETCH (UID 3 BODY[] {120}"), Some((120, 24)));
         assert_eq!(literal_length("A1 LOGIN {5+}"), Some((5, 9)));
         assert_eq!(literal_length("* OK {not}"), None);
         assert_eq!(literal_length("* OK {}"), None);
@@ -793,10 +690,7 @@ mod tests {
     fn folder_names_in_modified_utf7() {
         // Examples from RFC 3501 §5.1.3.
         assert_eq!(mailbox_name("INBOX"), "INBOX");
-        assert_eq!(
-            mailbox_name("~peter/mail/台北/日本語"),
-            "~peter/mail/&U,BTFw-/&ZeVnLIqe-"
-        );
+        assert_eq!(mailbox_name("~peter/mail/台北/日本語"), "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
         assert_eq!(mailbox_name("Tom & Jerry"), "Tom &- Jerry");
         assert_eq!(mailbox_name("Erledigt/Bestätigt"), "Erledigt/Best&AOQ-tigt");
     }
@@ -809,27 +703,15 @@ mod tests {
                     text: "* 4 FETCH (UID 17 BODY[] ".to_owned(),
                     literal: Some(b"Subject: x\r\n\r\nhi".to_vec()),
                 },
-                Segment {
-                    text: ")".to_owned(),
-                    literal: None,
-                },
+                Segment { text: ")".to_owned(), literal: None },
             ],
         };
-        assert_eq!(
-            untagged_fetch(response.first_text()),
-            Some(" (UID 17 BODY[] ")
-        );
+        assert_eq!(untagged_fetch(response.first_text()), Some(" (UID 17 BODY[] "));
         assert_eq!(fetched_uid(&response), Some(17));
-        assert_eq!(
-            take_body(&mut response).as_deref(),
-            Some(&b"Subject: x\r\n\r\nhi"[..])
-        );
+        assert_eq!(take_body(&mut response).as_deref(), Some(&b"Subject: x\r\n\r\nhi"[..]));
 
         let mut quoted = Response {
-            segments: vec![Segment {
-                text: "* 4 FETCH (BODY[] \"a \\\"b\\\"\" UID 9)".to_owned(),
-                literal: None,
-            }],
+            segments: vec![Segment { text: "* 4 FETCH (BODY[] \"a \\\"b\\\"\" UID 9)".to_owned(), literal: None }],
         };
         assert_eq!(fetched_uid(&quoted), Some(9));
         assert_eq!(take_body(&mut quoted).as_deref(), Some(&b"a \"b\""[..]));
@@ -840,9 +722,6 @@ mod tests {
         assert_eq!(untagged_data("* SEARCH 1 2 3", "SEARCH"), Some("1 2 3"));
         assert_eq!(untagged_data("* SEARCH", "SEARCH"), Some(""));
         assert_eq!(untagged_data("* SEARCHING", "SEARCH"), None);
-        assert_eq!(
-            untagged_data("* capability IMAP4rev1", "CAPABILITY"),
-            Some("IMAP4rev1")
-        );
+        assert_eq!(untagged_data("* capability IMAP4rev1", "CAPABILITY"), Some("IMAP4rev1"));
     }
 }

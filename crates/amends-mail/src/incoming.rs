@@ -122,9 +122,7 @@ pub fn parse_incoming(raw: &[u8]) -> Result<IncomingMail, IngestError> {
     if !starts_with_header_field(raw) {
         return Err(IngestError::NotMail);
     }
-    let message = MessageParser::default()
-        .parse(raw)
-        .ok_or(IngestError::NotMail)?;
+    let message = MessageParser::default().parse(raw).ok_or(IngestError::NotMail)?;
     if message.headers().is_empty() {
         return Err(IngestError::NotMail);
     }
@@ -144,10 +142,7 @@ pub fn parse_incoming(raw: &[u8]) -> Result<IncomingMail, IngestError> {
         from_name,
         from_email,
         subject,
-        sent_at: message
-            .date()
-            .filter(|d| d.is_valid())
-            .map(|d| d.to_timestamp()),
+        sent_at: message.date().filter(|d| d.is_valid()).map(|d| d.to_timestamp()),
         text: body_text(&message),
         case_reference,
         kind,
@@ -168,12 +163,8 @@ pub fn find_case_reference(text: &str) -> Option<String> {
         if candidate.is_some_and(|c| c.eq_ignore_ascii_case(prefix)) {
             let before = i.checked_sub(1).and_then(|b| bytes.get(b)).copied();
             let digits_start = i + prefix.len();
-            let digits = bytes
-                .get(digits_start..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
+            let digits =
+                bytes.get(digits_start..).unwrap_or_default().iter().take_while(|b| b.is_ascii_digit()).count();
             let after = bytes.get(digits_start + digits).copied();
             let word_start = before.is_none_or(|b| !b.is_ascii_alphanumeric());
             let word_end = after.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'-');
@@ -227,10 +218,7 @@ impl TooLarge {
         for file in &self.oversized {
             parts.push(format!(
                 "the attachment {} is {} (the limit for one file is {})",
-                file.filename.as_deref().map_or_else(
-                    || format!("number {}", file.index + 1),
-                    |n| format!("\"{n}\"")
-                ),
+                file.filename.as_deref().map_or_else(|| format!("number {}", file.index + 1), |n| format!("\"{n}\"")),
                 human_size(file.size),
                 human_size(self.max_each)
             ));
@@ -247,35 +235,19 @@ impl TooLarge {
 }
 
 /// Checks the attachments against a per-file and a per-message limit (in bytes).
-pub fn check_attachment_limits(
-    mail: &IncomingMail,
-    max_each: usize,
-    max_total: usize,
-) -> Result<(), TooLarge> {
-    let total = mail
-        .attachments
-        .iter()
-        .fold(0usize, |sum, a| sum.saturating_add(a.bytes.len()));
+pub fn check_attachment_limits(mail: &IncomingMail, max_each: usize, max_total: usize) -> Result<(), TooLarge> {
+    let total = mail.attachments.iter().fold(0usize, |sum, a| sum.saturating_add(a.bytes.len()));
     let oversized: Vec<_> = mail
         .attachments
         .iter()
         .enumerate()
         .filter(|(_, a)| a.bytes.len() > max_each)
-        .map(|(index, a)| OversizedAttachment {
-            index,
-            filename: a.filename.clone(),
-            size: a.bytes.len(),
-        })
+        .map(|(index, a)| OversizedAttachment { index, filename: a.filename.clone(), size: a.bytes.len() })
         .collect();
     if oversized.is_empty() && total <= max_total {
         Ok(())
     } else {
-        Err(TooLarge {
-            max_each,
-            max_total,
-            total,
-            oversized,
-        })
+        Err(TooLarge { max_each, max_total, total, oversized })
     }
 }
 
@@ -296,10 +268,7 @@ fn human_size(bytes: usize) -> String {
 /// `From sender date` line that MTAs delivering mbox-style to a pipe put first.
 fn skip_leading_noise(raw: &[u8]) -> &[u8] {
     let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-    let start = raw
-        .iter()
-        .position(|&b| b != b'\r' && b != b'\n')
-        .unwrap_or(raw.len());
+    let start = raw.iter().position(|&b| b != b'\r' && b != b'\n').unwrap_or(raw.len());
     let raw = raw.get(start..).unwrap_or_default();
     if raw.starts_with(b"From ") {
         match raw.iter().position(|&b| b == b'\n') {
@@ -314,24 +283,15 @@ fn skip_leading_noise(raw: &[u8]) -> &[u8] {
 /// A message starts with a header field: a name of printable ASCII without a
 /// colon, then a colon. Anything else (binary, HTML, a bare body) is not mail.
 fn starts_with_header_field(raw: &[u8]) -> bool {
-    let name_len = raw
-        .iter()
-        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
-        .count();
+    let name_len = raw.iter().take_while(|&&b| b.is_ascii_graphic() && b != b':').count();
     let rest = raw.get(name_len..).unwrap_or_default();
-    let after_blanks = rest
-        .iter()
-        .position(|&b| b != b' ' && b != b'\t')
-        .and_then(|p| rest.get(p));
+    let after_blanks = rest.iter().position(|&b| b != b' ' && b != b'\t').and_then(|p| rest.get(p));
     name_len > 0 && after_blanks == Some(&b':')
 }
 
 /// The raw value of the first top-level header with this name, trimmed.
 fn raw_header<'a>(message: &'a Message<'_>, name: &str) -> Option<&'a str> {
-    message
-        .headers_raw()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.trim())
+    message.headers_raw().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
 }
 
 fn has_header(message: &Message<'_>, name: &str) -> bool {
@@ -343,23 +303,12 @@ fn classify(message: &Message<'_>) -> MailKind {
     let report_type = content_type
         .filter(|ct| {
             ct.c_type.eq_ignore_ascii_case("multipart")
-                && ct
-                    .c_subtype
-                    .as_deref()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+                && ct.c_subtype.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("report"))
         })
-        .map(|ct| {
-            ct.attribute("report-type")
-                .unwrap_or("")
-                .to_ascii_lowercase()
-        });
+        .map(|ct| ct.attribute("report-type").unwrap_or("").to_ascii_lowercase());
     if let Some(report_type) = report_type {
         // A read receipt (disposition-notification) is a machine's answer, not a failure.
-        return if report_type == "disposition-notification" {
-            MailKind::AutoReply
-        } else {
-            MailKind::Bounce
-        };
+        return if report_type == "disposition-notification" { MailKind::AutoReply } else { MailKind::Bounce };
     }
     let from_local = message
         .from()
@@ -371,8 +320,7 @@ fn classify(message: &Message<'_>) -> MailKind {
         || from_local.eq_ignore_ascii_case("postmaster")
         || has_header(message, "X-Failed-Recipients")
         || message.parts.iter().any(|p| {
-            p.is_content_type("message", "delivery-status")
-                || p.is_content_type("message", "global-delivery-status")
+            p.is_content_type("message", "delivery-status") || p.is_content_type("message", "global-delivery-status")
         })
     {
         return MailKind::Bounce;
@@ -388,25 +336,14 @@ fn classify(message: &Message<'_>) -> MailKind {
 }
 
 fn is_auto_reply(message: &Message<'_>) -> bool {
-    let auto_submitted = raw_header(message, "Auto-Submitted").map(|v| {
-        v.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    });
+    let auto_submitted =
+        raw_header(message, "Auto-Submitted").map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
     if auto_submitted.is_some_and(|v| v != "no") {
         return true;
     }
-    if [
-        "X-Autoreply",
-        "X-Autorespond",
-        "X-Autoresponder",
-        "X-AutoReply-From",
-        "X-Mail-Autoreply",
-    ]
-    .iter()
-    .any(|h| raw_header(message, h).is_some_and(|v| !v.eq_ignore_ascii_case("no")))
+    if ["X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-AutoReply-From", "X-Mail-Autoreply"]
+        .iter()
+        .any(|h| raw_header(message, h).is_some_and(|v| !v.eq_ignore_ascii_case("no")))
     {
         return true;
     }
@@ -416,12 +353,7 @@ fn is_auto_reply(message: &Message<'_>) -> bool {
     let precedence = ["Precedence", "X-Precedence"]
         .iter()
         .filter_map(|h| raw_header(message, h))
-        .any(|v| {
-            matches!(
-                v.to_ascii_lowercase().as_str(),
-                "bulk" | "auto_reply" | "auto-reply" | "junk" | "list"
-            )
-        });
+        .any(|v| matches!(v.to_ascii_lowercase().as_str(), "bulk" | "auto_reply" | "auto-reply" | "junk" | "list"));
     if precedence {
         return true;
     }
@@ -462,21 +394,13 @@ fn sender(message: &Message<'_>) -> (Option<String>, Option<String>) {
         .map(str::trim)
         .filter(|a| a.contains('@') && !a.starts_with('@') && !a.ends_with('@'))
         .map(str::to_owned);
-    let name = addr
-        .name()
-        .map(|n| n.trim().trim_matches('"').trim())
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
+    let name = addr.name().map(|n| n.trim().trim_matches('"').trim()).filter(|n| !n.is_empty()).map(str::to_owned);
     (name, email)
 }
 
 /// Message ids are kept without their angle brackets.
 fn clean_id(id: &str) -> Option<String> {
-    let id = id
-        .trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim();
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>').trim();
     (!id.is_empty()).then(|| id.to_owned())
 }
 
@@ -507,11 +431,7 @@ fn body_text(message: &Message<'_>) -> String {
 }
 
 fn normalise_line_endings(text: String) -> String {
-    if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
-    }
+    if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text }
 }
 
 fn attachments(message: &Message<'_>) -> Vec<Attachment> {
@@ -531,11 +451,7 @@ fn attachments(message: &Message<'_>) -> Vec<Attachment> {
                 .filter(|n| !n.is_empty())
                 .map(str::to_owned)
                 .or_else(|| nested_subject_name(part));
-            Attachment {
-                filename,
-                content_type,
-                bytes: part.contents().to_vec(),
-            }
+            Attachment { filename, content_type, bytes: part.contents().to_vec() }
         })
         .collect()
 }
@@ -562,18 +478,9 @@ mod tests {
 
     #[test]
     fn case_reference_forms() {
-        assert_eq!(
-            find_case_reference("Re: [AM-1042] Cold soup").as_deref(),
-            Some("AM-1042")
-        );
-        assert_eq!(
-            find_case_reference("about am-7, again").as_deref(),
-            Some("AM-7")
-        );
-        assert_eq!(
-            find_case_reference("AM-12 and [AM-99]").as_deref(),
-            Some("AM-99")
-        );
+        assert_eq!(find_case_reference("Re: [AM-1042] Cold soup").as_deref(), Some("AM-1042"));
+        assert_eq!(find_case_reference("about am-7, again").as_deref(), Some("AM-7"));
+        assert_eq!(find_case_reference("AM-12 and [AM-99]").as_deref(), Some("AM-99"));
         assert_eq!(find_case_reference("XAM-12"), None);
         assert_eq!(find_case_reference("AM-12a"), None);
         assert_eq!(find_case_reference("AM-"), None);
@@ -599,13 +506,9 @@ mod tests {
 
     #[test]
     fn mbox_from_line_is_skipped() {
-        let mail = parse_incoming(
-            b"From a@b.example Mon Jan  1 00:00:00 2024\nFrom: A <a@b.example>\nSubject: x\n\nhi\n",
-        );
-        assert_eq!(
-            mail.map(|m| m.from_email),
-            Ok(Some("a@b.example".to_owned()))
-        );
+        let mail =
+            parse_incoming(b"From a@b.example Mon Jan  1 00:00:00 2024\nFrom: A <a@b.example>\nSubject: x\n\nhi\n");
+        assert_eq!(mail.map(|m| m.from_email), Ok(Some("a@b.example".to_owned())));
     }
 
     #[test]

@@ -58,23 +58,10 @@ impl BuildError {
 /// address): text alone, or text and HTML as `multipart/alternative`. The bytes
 /// use CRLF line endings and end with one; a Date header is added (now).
 pub fn build_message(mail: &OutgoingMail, from: &str) -> Result<Vec<u8>, BuildError> {
-    let from: Mailbox = from
-        .trim()
-        .parse()
-        .map_err(|_| BuildError::InvalidFrom(from.to_owned()))?;
-    let to_address = mail
-        .to_email
-        .trim()
-        .parse()
-        .map_err(|_| BuildError::InvalidTo(mail.to_email.clone()))?;
-    let to = Mailbox::new(
-        mail.to_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned),
-        to_address,
-    );
+    let from: Mailbox = from.trim().parse().map_err(|_| BuildError::InvalidFrom(from.to_owned()))?;
+    let to_address = mail.to_email.trim().parse().map_err(|_| BuildError::InvalidTo(mail.to_email.clone()))?;
+    let to =
+        Mailbox::new(mail.to_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned), to_address);
 
     let mut builder = lettre::Message::builder()
         .from(from)
@@ -82,35 +69,24 @@ pub fn build_message(mail: &OutgoingMail, from: &str) -> Result<Vec<u8>, BuildEr
         .subject(mail.subject.clone())
         .message_id(Some(bracketed_id(&mail.message_id)?));
     if let Some(reply_to) = &mail.reply_to {
-        let mailbox: Mailbox = reply_to
-            .trim()
-            .parse()
-            .map_err(|_| BuildError::InvalidReplyTo(reply_to.clone()))?;
+        let mailbox: Mailbox = reply_to.trim().parse().map_err(|_| BuildError::InvalidReplyTo(reply_to.clone()))?;
         builder = builder.reply_to(mailbox);
     }
     if let Some(id) = &mail.in_reply_to {
         builder = builder.in_reply_to(bracketed_id(id)?);
     }
     if !mail.references.is_empty() {
-        let references = mail
-            .references
-            .iter()
-            .map(|id| bracketed_id(id))
-            .collect::<Result<Vec<_>, _>>()?;
+        let references = mail.references.iter().map(|id| bracketed_id(id)).collect::<Result<Vec<_>, _>>()?;
         builder = builder.references(references.join(" "));
     }
 
-    let text_part = SinglePart::builder()
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.text.clone());
+    let text_part = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone());
     let message = match &mail.html {
         None => builder.singlepart(text_part),
         Some(html) => builder.multipart(
-            MultiPart::alternative().singlepart(text_part).singlepart(
-                SinglePart::builder()
-                    .header(ContentType::TEXT_HTML)
-                    .body(html.clone()),
-            ),
+            MultiPart::alternative()
+                .singlepart(text_part)
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone())),
         ),
     }
     .map_err(|e| BuildError::Render(e.to_string()))?;
@@ -126,17 +102,9 @@ pub fn build_message(mail: &OutgoingMail, from: &str) -> Result<Vec<u8>, BuildEr
 /// `<left@right>`, from an id given with or without its brackets.
 fn bracketed_id(id: &str) -> Result<String, BuildError> {
     let bare = id.trim().trim_start_matches('<').trim_end_matches('>');
-    let valid = bare
-        .split_once('@')
-        .is_some_and(|(left, right)| !left.is_empty() && !right.is_empty())
-        && bare
-            .chars()
-            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\' | '(' | ')'));
-    if valid {
-        Ok(format!("<{bare}>"))
-    } else {
-        Err(BuildError::InvalidMessageId(id.to_owned()))
-    }
+    let valid = bare.split_once('@').is_some_and(|(left, right)| !left.is_empty() && !right.is_empty())
+        && bare.chars().all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\' | '(' | ')'));
+    if valid { Ok(format!("<{bare}>")) } else { Err(BuildError::InvalidMessageId(id.to_owned())) }
 }
 
 #[cfg(test)]

@@ -92,20 +92,11 @@ impl SendError {
 /// The server receives `raw` exactly, except that bare LF line endings become
 /// CRLF (servers refuse bare LF as a smuggling risk) and a missing final line
 /// ending is added.
-pub async fn send(
-    settings: &SmtpSettings,
-    envelope_from: &str,
-    to: &str,
-    raw: &[u8],
-) -> Result<(), SendError> {
+pub async fn send(settings: &SmtpSettings, envelope_from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
     let envelope = envelope(envelope_from, to)?;
     let transport = transport(settings)?;
     let data = wire_data(raw);
-    transport
-        .send_raw(&envelope, &data)
-        .await
-        .map(|_| ())
-        .map_err(classify)
+    transport.send_raw(&envelope, &data).await.map(|_| ()).map_err(classify)
 }
 
 /// `raw` with CRLF line endings and without its final line ending: lettre ends
@@ -130,40 +121,31 @@ fn wire_data(raw: &[u8]) -> Vec<u8> {
 fn envelope(envelope_from: &str, to: &str) -> Result<Envelope, SendError> {
     let from = match envelope_from.trim() {
         "" | "<>" => None,
-        address => Some(
-            address
-                .parse::<Address>()
-                .map_err(|e| SendError::Settings {
-                    reason: format!("the envelope sender {address:?} is not an address: {e}"),
-                })?,
-        ),
+        address => Some(address.parse::<Address>().map_err(|e| SendError::Settings {
+            reason: format!("the envelope sender {address:?} is not an address: {e}"),
+        })?),
     };
     let to: Address = to.trim().parse().map_err(|e| SendError::Permanent {
         code: None,
         reason: format!("the recipient {to:?} is not an address: {e}"),
     })?;
-    Envelope::new(from, vec![to]).map_err(|e| SendError::Permanent {
-        code: None,
-        reason: e.to_string(),
-    })
+    Envelope::new(from, vec![to]).map_err(|e| SendError::Permanent { code: None, reason: e.to_string() })
 }
 
 fn transport(settings: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
     let tls_parameters = || {
-        TlsParameters::new(settings.host.clone()).map_err(|e| SendError::Settings {
-            reason: format!("TLS cannot be set up for {}: {e}", settings.host),
-        })
+        TlsParameters::new(settings.host.clone())
+            .map_err(|e| SendError::Settings { reason: format!("TLS cannot be set up for {}: {e}", settings.host) })
     };
     let tls = match settings.security {
         Security::None => Tls::None,
         Security::StartTls => Tls::Required(tls_parameters()?),
         Security::Tls => Tls::Wrapper(tls_parameters()?),
     };
-    let mut builder =
-        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.clone())
-            .port(settings.port)
-            .tls(tls)
-            .timeout(Some(settings.timeout));
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.clone())
+        .port(settings.port)
+        .tls(tls)
+        .timeout(Some(settings.timeout));
     match (&settings.username, &settings.password) {
         (Some(user), Some(password)) => {
             builder = builder.credentials(Credentials::new(user.clone(), password.clone()));

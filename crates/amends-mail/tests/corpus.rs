@@ -68,23 +68,13 @@ fn check(expected: &Expected) -> Result<String, String> {
     let mail = result.map_err(|e| format!("expected {}, got error {e}", expected.outcome))?;
     let mut problems = Vec::new();
     if mail.kind.as_str() != expected.outcome {
-        problems.push(format!(
-            "kind {} != {}",
-            mail.kind.as_str(),
-            expected.outcome
-        ));
+        problems.push(format!("kind {} != {}", mail.kind.as_str(), expected.outcome));
     }
     if mail.from_email != expected.from_email {
-        problems.push(format!(
-            "from_email {:?} != {:?}",
-            mail.from_email, expected.from_email
-        ));
+        problems.push(format!("from_email {:?} != {:?}", mail.from_email, expected.from_email));
     }
     if mail.case_reference != expected.case_reference {
-        problems.push(format!(
-            "case_reference {:?} != {:?}",
-            mail.case_reference, expected.case_reference
-        ));
+        problems.push(format!("case_reference {:?} != {:?}", mail.case_reference, expected.case_reference));
     }
     if !mail.text.contains(&expected.text_contains) {
         problems.push(format!(
@@ -105,16 +95,10 @@ fn check(expected: &Expected) -> Result<String, String> {
         ));
     }
     if mail.message_id != expected.message_id {
-        problems.push(format!(
-            "message_id {:?} != {:?}",
-            mail.message_id, expected.message_id
-        ));
+        problems.push(format!("message_id {:?} != {:?}", mail.message_id, expected.message_id));
     }
     if mail.in_reply_to != expected.in_reply_to {
-        problems.push(format!(
-            "in_reply_to {:?} != {:?}",
-            mail.in_reply_to, expected.in_reply_to
-        ));
+        problems.push(format!("in_reply_to {:?} != {:?}", mail.in_reply_to, expected.in_reply_to));
     }
     if problems.is_empty() {
         Ok(format!(
@@ -133,10 +117,7 @@ fn check(expected: &Expected) -> Result<String, String> {
 #[test]
 fn every_corpus_message_has_its_expected_outcome() {
     let expected = expectations();
-    assert!(
-        expected.len() >= 32,
-        "the corpus needs at least 32 messages"
-    );
+    assert!(expected.len() >= 32, "the corpus needs at least 32 messages");
 
     let on_disk: BTreeSet<String> = std::fs::read_dir(corpus_dir())
         .unwrap()
@@ -144,10 +125,7 @@ fn every_corpus_message_has_its_expected_outcome() {
         .filter(|n| n.ends_with(".eml"))
         .collect();
     let listed: BTreeSet<String> = expected.iter().map(|e| e.file.clone()).collect();
-    assert_eq!(
-        on_disk, listed,
-        "every .eml has exactly one row in expected.tsv"
-    );
+    assert_eq!(on_disk, listed, "every .eml has exactly one row in expected.tsv");
 
     let mut failures = 0;
     for e in &expected {
@@ -159,10 +137,7 @@ fn every_corpus_message_has_its_expected_outcome() {
             }
         }
     }
-    assert_eq!(
-        failures, 0,
-        "{failures} corpus message(s) failed; see the lines above"
-    );
+    assert_eq!(failures, 0, "{failures} corpus message(s) failed; see the lines above");
 }
 
 #[test]
@@ -182,28 +157,12 @@ fn crlf_and_bare_lf_give_the_same_words() {
 #[test]
 fn encoded_names_and_subjects_are_decoded() {
     let cases = [
-        (
-            "01-gmail-new-complaint.eml",
-            "María López",
-            "Terrible evening on Friday",
-        ),
-        (
-            "05-thunderbird-iso-8859-1.eml",
-            "Jürgen Müller",
-            "Reklamation: Schaltung defekt, Werkstatt unhöflich",
-        ),
-        (
-            "06-windows-1252-8bit.eml",
-            "Aoife Byrne",
-            "Charged €45 twice – booking 7731",
-        ),
+        ("01-gmail-new-complaint.eml", "María López", "Terrible evening on Friday"),
+        ("05-thunderbird-iso-8859-1.eml", "Jürgen Müller", "Reklamation: Schaltung defekt, Werkstatt unhöflich"),
+        ("06-windows-1252-8bit.eml", "Aoife Byrne", "Charged €45 twice – booking 7731"),
         ("07-shift-jis.eml", "山田 花子", "スープが冷たかった"),
         ("08-koi8-r.eml", "Иван Петров", "Холодный суп и опоздание"),
-        (
-            "10-html-only-base64-contact-form.eml",
-            "Chloé Martin",
-            "Mauvais prénom sur le gâteau",
-        ),
+        ("10-html-only-base64-contact-form.eml", "Chloé Martin", "Mauvais prénom sur le gâteau"),
         ("38-iso-2022-jp.eml", "佐藤 健", "ケーキが潰れていました"),
     ];
     for (file, name, subject) in cases {
@@ -211,10 +170,7 @@ fn encoded_names_and_subjects_are_decoded() {
         assert_eq!(mail.from_name.as_deref(), Some(name), "{file}");
         assert_eq!(mail.subject.as_deref(), Some(subject), "{file}");
     }
-    assert_eq!(
-        parse("35-yahoo-base64-emoji.eml").subject.as_deref(),
-        Some("Refund??? 😡")
-    );
+    assert_eq!(parse("35-yahoo-base64-emoji.eml").subject.as_deref(), Some("Refund??? 😡"));
 }
 
 #[test]
@@ -222,10 +178,7 @@ fn threading_headers_keep_the_whole_thread() {
     let mail = parse("02-gmail-reply-threaded.eml");
     assert_eq!(
         mail.references,
-        vec![
-            "CAJx8yKq3+Vn7fT2bXzq0Kp1@mail.gmail.com".to_owned(),
-            "case-1042.abc@amends.local".to_owned()
-        ]
+        vec!["CAJx8yKq3+Vn7fT2bXzq0Kp1@mail.gmail.com".to_owned(), "case-1042.abc@amends.local".to_owned()]
     );
     // The quoted history is part of what the customer sent: it is kept.
     assert!(mail.text.contains("> Let me restate what happened"));
@@ -235,15 +188,9 @@ fn threading_headers_keep_the_whole_thread() {
 #[test]
 fn the_date_is_read_in_utc() {
     // Mon, 12 Feb 2024 10:13:51 +0100
-    assert_eq!(
-        parse("01-gmail-new-complaint.eml").sent_at,
-        Some(1_707_729_231)
-    );
+    assert_eq!(parse("01-gmail-new-complaint.eml").sent_at, Some(1_707_729_231));
     // 11 Apr 2024 06:00:01 -0000 (no weekday, as qmail writes it)
-    assert_eq!(
-        parse("33-qmail-failure-notice.eml").sent_at,
-        Some(1_712_815_201)
-    );
+    assert_eq!(parse("33-qmail-failure-notice.eml").sent_at, Some(1_712_815_201));
     assert!(parse("18-no-text-part.eml").sent_at.is_some());
 }
 
@@ -251,11 +198,7 @@ fn the_date_is_read_in_utc() {
 fn html_only_mail_becomes_readable_text() {
     let mail = parse("09-html-only-qp.eml");
     assert!(!mail.text.contains('<'), "{:?}", mail.text);
-    assert!(
-        !mail.text.contains("font-family"),
-        "styles are not words: {:?}",
-        mail.text
-    );
+    assert!(!mail.text.contains("font-family"), "styles are not words: {:?}", mail.text);
     assert!(mail.text.contains("\"not my section\""));
     assert!(mail.text.contains("45\u{a0}minutes") || mail.text.contains("45 minutes"));
 }
@@ -263,15 +206,8 @@ fn html_only_mail_becomes_readable_text() {
 #[test]
 fn attachments_are_decoded_with_names_and_types() {
     let mail = parse("04-apple-mail-two-attachments.eml");
-    let names: Vec<_> = mail
-        .attachments
-        .iter()
-        .map(|a| a.filename.as_deref())
-        .collect();
-    assert_eq!(
-        names,
-        vec![Some("IMG_4412.jpeg"), Some("delivery-note.pdf")]
-    );
+    let names: Vec<_> = mail.attachments.iter().map(|a| a.filename.as_deref()).collect();
+    assert_eq!(names, vec![Some("IMG_4412.jpeg"), Some("delivery-note.pdf")]);
     assert_eq!(mail.attachments[0].content_type, "image/jpeg");
     assert!(mail.attachments[0].bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
     assert_eq!(mail.attachments[0].bytes.len(), 6 + 14 + 3000 + 2);
@@ -280,18 +216,12 @@ fn attachments_are_decoded_with_names_and_types() {
     assert!(mail.text.contains("Sent from my iPhone"));
 
     let mail = parse("29-rfc2231-filename.eml");
-    assert_eq!(
-        mail.attachments[0].filename.as_deref(),
-        Some("Rechnung März.pdf")
-    );
+    assert_eq!(mail.attachments[0].filename.as_deref(), Some("Rechnung März.pdf"));
     assert_eq!(mail.attachments[0].content_type, "application/pdf");
 
     let mail = parse("27-forwarded-message-rfc822.eml");
     assert_eq!(mail.attachments[0].content_type, "message/rfc822");
-    assert_eq!(
-        mail.attachments[0].filename.as_deref(),
-        Some("Your order confirmation 88410.eml")
-    );
+    assert_eq!(mail.attachments[0].filename.as_deref(), Some("Your order confirmation 88410.eml"));
     let forwarded = String::from_utf8_lossy(&mail.attachments[0].bytes);
     assert!(forwarded.contains("Delivery: Tuesday 2 April."));
 
@@ -308,10 +238,7 @@ fn a_huge_attachment_is_kept_whole_and_refused_with_a_notice() {
     assert_eq!(check_attachment_limits(&mail, 2 << 20, 10 << 20), Ok(()));
     let refused = check_attachment_limits(&mail, 1 << 20, 10 << 20).unwrap_err();
     assert_eq!(refused.oversized.len(), 1);
-    assert_eq!(
-        refused.oversized[0].filename.as_deref(),
-        Some("treadmill.mp4")
-    );
+    assert_eq!(refused.oversized[0].filename.as_deref(), Some("treadmill.mp4"));
     assert_eq!(
         refused.notice(),
         "Too large to accept: the attachment \"treadmill.mp4\" is 1.5 MiB (the limit for one file is 1.0 MiB)."
@@ -324,11 +251,8 @@ fn a_huge_attachment_is_kept_whole_and_refused_with_a_notice() {
 fn a_long_letter_is_never_truncated() {
     let mail = parse("34-long-venting-qp.eml");
     // The letter as the customer wrote it, before quoted-printable broke its lines.
-    let sentence =
-        "I want to explain everything that happened, because nobody has listened so far. ";
-    let mut letter: String = (0..80)
-        .map(|i| format!("Paragraph {i}: {}\n\n", sentence.repeat(6)))
-        .collect();
+    let sentence = "I want to explain everything that happened, because nobody has listened so far. ";
+    let mut letter: String = (0..80).map(|i| format!("Paragraph {i}: {}\n\n", sentence.repeat(6))).collect();
     letter.push_str("And this is the final sentence at the very end of my letter.\n");
     assert_eq!(mail.text.len(), letter.len());
     assert_eq!(mail.text, letter);

@@ -10,9 +10,7 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use amends_mail::{
-    ImapError, ImapSecurity, ImapSettings, MailKind, PollReport, parse_incoming, poll,
-};
+use amends_mail::{ImapError, ImapSecurity, ImapSettings, MailKind, PollReport, parse_incoming, poll};
 
 /// Quotes, a backslash and a non-ASCII letter: LOGIN must send it as a literal.
 const PASSWORD: &str = "pa\"ss\\wörd";
@@ -31,11 +29,7 @@ impl Dovecot {
     fn start() -> Dovecot {
         static INSTALL: Once = Once::new();
         INSTALL.call_once(|| {
-            let status = Command::new("bash")
-                .arg(script())
-                .arg("install")
-                .status()
-                .unwrap();
+            let status = Command::new("bash").arg(script()).arg("install").status().unwrap();
             assert!(status.success(), "tests/dovecot.sh install failed");
         });
         static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -51,15 +45,8 @@ impl Dovecot {
             .env("AMENDS_IMAP_PASSWORD", PASSWORD)
             .output()
             .unwrap();
-        assert!(
-            output.status.success(),
-            "dovecot did not start: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let port = String::from_utf8_lossy(&output.stdout)
-            .trim()
-            .parse()
-            .unwrap();
+        assert!(output.status.success(), "dovecot did not start: {}", String::from_utf8_lossy(&output.stderr));
+        let port = String::from_utf8_lossy(&output.stdout).trim().parse().unwrap();
         Dovecot { dir, port }
     }
 
@@ -81,11 +68,7 @@ impl Dovecot {
 
     /// The flags of every message file in a Maildir folder ("" is INBOX).
     fn flags(&self, folder: &str) -> Vec<String> {
-        let base = if folder.is_empty() {
-            self.maildir()
-        } else {
-            self.maildir().join(format!(".{folder}"))
-        };
+        let base = if folder.is_empty() { self.maildir() } else { self.maildir().join(format!(".{folder}")) };
         let mut flags = Vec::new();
         for sub in ["new", "cur"] {
             let Ok(entries) = std::fs::read_dir(base.join(sub)) else {
@@ -93,10 +76,7 @@ impl Dovecot {
             };
             for entry in entries {
                 let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-                flags.push(
-                    name.split_once(":2,")
-                        .map_or(String::new(), |(_, f)| f.to_owned()),
-                );
+                flags.push(name.split_once(":2,").map_or(String::new(), |(_, f)| f.to_owned()));
             }
         }
         flags.sort();
@@ -119,11 +99,7 @@ impl Dovecot {
 
 impl Drop for Dovecot {
     fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(script())
-            .arg("stop")
-            .arg(&self.dir)
-            .status();
+        let _ = Command::new("bash").arg(script()).arg("stop").arg(&self.dir).status();
     }
 }
 
@@ -145,13 +121,7 @@ async fn collect(
     let report = poll(settings, |raw: Vec<u8>| {
         let refused = refuse(&raw);
         got.borrow_mut().push(raw);
-        async move {
-            if refused {
-                Err("the database is down".to_owned())
-            } else {
-                Ok(())
-            }
-        }
+        async move { if refused { Err("the database is down".to_owned()) } else { Ok(()) } }
     })
     .await;
     (report, got.into_inner())
@@ -164,14 +134,8 @@ async fn each_unseen_message_is_handed_over_once_and_marked_seen() {
     let long_letter = "I have waited for a refund for six weeks. ".repeat(10_000);
     dovecot.deliver("1713175200.M1P1.test", &complaint(1, "The soup was cold."));
     dovecot.deliver("1713175201.M2P1.test", &complaint(2, &long_letter));
-    dovecot.deliver(
-        "1713175202.M3P1.test",
-        &complaint(3, "Ünïcödé and {braces} and a \"quote\"."),
-    );
-    dovecot.deliver_seen(
-        "1713175100.M0P1.test",
-        &complaint(9, "Already read by a person."),
-    );
+    dovecot.deliver("1713175202.M3P1.test", &complaint(3, "Ünïcödé and {braces} and a \"quote\"."));
+    dovecot.deliver_seen("1713175100.M0P1.test", &complaint(9, "Already read by a person."));
 
     let (report, got) = collect(&dovecot.settings(), |_| false).await;
     let report = report.unwrap();
@@ -180,28 +144,10 @@ async fn each_unseen_message_is_handed_over_once_and_marked_seen() {
     assert_eq!(got.len(), 3);
 
     let mails: Vec<_> = got.iter().map(|raw| parse_incoming(raw).unwrap()).collect();
-    let ids: Vec<_> = mails
-        .iter()
-        .map(|m| m.message_id.clone().unwrap())
-        .collect();
-    assert_eq!(
-        ids,
-        [
-            "msg-1@example.com",
-            "msg-2@example.com",
-            "msg-3@example.com"
-        ]
-    );
-    assert_eq!(
-        got[0],
-        complaint(1, "The soup was cold."),
-        "the bytes arrive unchanged"
-    );
-    assert_eq!(
-        mails[1].text,
-        format!("{long_letter}\n"),
-        "a long message arrives whole"
-    );
+    let ids: Vec<_> = mails.iter().map(|m| m.message_id.clone().unwrap()).collect();
+    assert_eq!(ids, ["msg-1@example.com", "msg-2@example.com", "msg-3@example.com"]);
+    assert_eq!(got[0], complaint(1, "The soup was cold."), "the bytes arrive unchanged");
+    assert_eq!(mails[1].text, format!("{long_letter}\n"), "a long message arrives whole");
     assert_eq!(mails[2].text, "Ünïcödé and {braces} and a \"quote\".\n");
     assert_eq!(mails[2].kind, MailKind::Message);
 
@@ -216,10 +162,7 @@ async fn each_unseen_message_is_handed_over_once_and_marked_seen() {
 async fn a_message_the_desk_could_not_take_stays_unseen_for_the_next_poll() {
     let dovecot = Dovecot::start();
     dovecot.deliver("1713175200.M1P1.test", &complaint(1, "first"));
-    dovecot.deliver(
-        "1713175201.M2P1.test",
-        &complaint(2, "second, which the desk cannot store yet"),
-    );
+    dovecot.deliver("1713175201.M2P1.test", &complaint(2, "second, which the desk cannot store yet"));
     dovecot.deliver("1713175202.M3P1.test", &complaint(3, "third"));
 
     let cannot_store = |raw: &[u8]| String::from_utf8_lossy(raw).contains("cannot store");
@@ -250,22 +193,11 @@ async fn taken_messages_move_to_the_processed_folder() {
         ..dovecot.settings()
     };
 
-    let (report, got) = collect(&settings, |raw| {
-        String::from_utf8_lossy(raw).contains("second")
-    })
-    .await;
+    let (report, got) = collect(&settings, |raw| String::from_utf8_lossy(raw).contains("second")).await;
     assert_eq!(report.unwrap().taken, 1);
     assert_eq!(got.len(), 2);
-    assert_eq!(
-        dovecot.flags(""),
-        [""],
-        "the refused one stays in INBOX, unseen"
-    );
-    assert_eq!(
-        dovecot.flags("Best&AOQ-tigt"),
-        ["S"],
-        "the taken one is moved, and seen"
-    );
+    assert_eq!(dovecot.flags(""), [""], "the refused one stays in INBOX, unseen");
+    assert_eq!(dovecot.flags("Best&AOQ-tigt"), ["S"], "the taken one is moved, and seen");
 
     let (report, _) = collect(&settings, |_| false).await;
     assert_eq!(report.unwrap().taken, 1);
@@ -273,11 +205,7 @@ async fn taken_messages_move_to_the_processed_folder() {
     assert_eq!(dovecot.flags("Best&AOQ-tigt"), ["S", "S"]);
 
     // Polling the processed folder itself finds nothing unseen.
-    let processed = ImapSettings {
-        folder: "Bestätigt".to_owned(),
-        processed_folder: None,
-        ..dovecot.settings()
-    };
+    let processed = ImapSettings { folder: "Bestätigt".to_owned(), processed_folder: None, ..dovecot.settings() };
     let (report, got) = collect(&processed, |_| false).await;
     assert_eq!(report.unwrap().taken, 0);
     assert!(got.is_empty());
@@ -288,38 +216,21 @@ async fn refusals_say_why() {
     let dovecot = Dovecot::start();
     dovecot.deliver("1713175200.M1P1.test", &complaint(1, "first"));
 
-    let wrong = ImapSettings {
-        password: "wrong".to_owned(),
-        ..dovecot.settings()
-    };
+    let wrong = ImapSettings { password: "wrong".to_owned(), ..dovecot.settings() };
     let (report, got) = collect(&wrong, |_| false).await;
     assert!(matches!(report, Err(ImapError::Login(_))), "{report:?}");
     assert!(got.is_empty());
 
-    let missing = ImapSettings {
-        folder: "No such folder".to_owned(),
-        ..dovecot.settings()
-    };
+    let missing = ImapSettings { folder: "No such folder".to_owned(), ..dovecot.settings() };
     let (report, _) = collect(&missing, |_| false).await;
-    assert!(
-        matches!(report, Err(ImapError::NoSuchFolder { .. })),
-        "{report:?}"
-    );
+    assert!(matches!(report, Err(ImapError::NoSuchFolder { .. })), "{report:?}");
 
     // TLS spoken to a plain-text port fails clearly; it never falls back.
-    let tls = ImapSettings {
-        security: ImapSecurity::Tls,
-        timeout: Duration::from_secs(5),
-        ..dovecot.settings()
-    };
+    let tls = ImapSettings { security: ImapSecurity::Tls, timeout: Duration::from_secs(5), ..dovecot.settings() };
     let (report, _) = collect(&tls, |_| false).await;
     assert!(matches!(report, Err(ImapError::Tls(_))), "{report:?}");
 
-    assert_eq!(
-        dovecot.flags(""),
-        [""],
-        "nothing was marked by the failed polls"
-    );
+    assert_eq!(dovecot.flags(""), [""], "nothing was marked by the failed polls");
 }
 
 #[tokio::test]
@@ -334,8 +245,5 @@ async fn a_closed_port_is_a_connect_error() {
         ..ImapSettings::new("127.0.0.1", "desk", "x")
     };
     let (report, _) = collect(&settings, |_| false).await;
-    assert!(
-        matches!(report, Err(ImapError::Connect { .. })),
-        "{report:?}"
-    );
+    assert!(matches!(report, Err(ImapError::Connect { .. })), "{report:?}");
 }

@@ -115,9 +115,7 @@ fn random_bytes_never_panic() {
         let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
         exercise(&bytes);
         // Random bytes behind a plausible header, so the parser goes deeper.
-        let mut framed =
-            b"From: a@b.example\r\nContent-Type: multipart/mixed; boundary=\"q\"\r\n\r\n--q\r\n"
-                .to_vec();
+        let mut framed = b"From: a@b.example\r\nContent-Type: multipart/mixed; boundary=\"q\"\r\n\r\n--q\r\n".to_vec();
         framed.extend_from_slice(&bytes);
         exercise(&framed);
     }
@@ -131,8 +129,7 @@ fn hostile_shapes_are_answered() {
     let mut nested = header.clone();
     for i in 0..5_000 {
         nested.extend_from_slice(
-            format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n")
-                .as_bytes(),
+            format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n").as_bytes(),
         );
     }
     nested.extend_from_slice(b"Content-Type: text/plain\r\n\r\ndeep\r\n");
@@ -166,22 +163,12 @@ fn hostile_shapes_are_answered() {
 
     // Shapes that would make a careless scan quadratic: these must stay fast.
     let started = std::time::Instant::now();
-    for unit in [
-        &b"<style>x</style>"[..],
-        b"<a<b",
-        b"&amp",
-        b"<!-- -->",
-        b"<td>",
-    ] {
+    for unit in [&b"<style>x</style>"[..], b"<a<b", b"&amp", b"<!-- -->", b"<td>"] {
         let mut html = b"From: a@b.example\r\nContent-Type: text/html\r\n\r\n".to_vec();
         for _ in 0..100_000 {
             html.extend_from_slice(unit);
         }
         exercise(&html);
     }
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(20),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
 }

@@ -9,9 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use amends_mail::{
-    OutgoingMail, Security, SendError, SmtpSettings, build_message, parse_incoming, send,
-};
+use amends_mail::{OutgoingMail, Security, SendError, SmtpSettings, build_message, parse_incoming, send};
 
 /// A running sink; killed and its folder removed when dropped.
 struct Sink {
@@ -43,20 +41,12 @@ impl Sink {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run {python} {}: {e}", script.display()));
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let port = line.trim().parse().unwrap_or_else(|_| {
             let _ = child.kill();
-            panic!(
-                "the SMTP sink did not start (is aiosmtpd installed? `pip install aiosmtpd`); it said {line:?}"
-            )
+            panic!("the SMTP sink did not start (is aiosmtpd installed? `pip install aiosmtpd`); it said {line:?}")
         });
-        Sink {
-            child,
-            port,
-            folder,
-        }
+        Sink { child, port, folder }
     }
 
     fn settings(&self) -> SmtpSettings {
@@ -80,12 +70,7 @@ impl Sink {
         names.sort();
         names
             .into_iter()
-            .map(|p| {
-                (
-                    std::fs::read(&p).unwrap(),
-                    std::fs::read_to_string(p.with_extension("json")).unwrap(),
-                )
-            })
+            .map(|p| (std::fs::read(&p).unwrap(), std::fs::read_to_string(p.with_extension("json")).unwrap()))
             .collect()
     }
 }
@@ -127,61 +112,30 @@ async fn a_built_message_arrives_byte_for_byte_and_threads_back() {
     let mail = apology();
     let raw = build_message(&mail, FROM).unwrap();
 
-    send(
-        &sink.settings(),
-        "bounces@riverside-bistro.example",
-        &mail.to_email,
-        &raw,
-    )
-    .await
-    .unwrap();
+    send(&sink.settings(), "bounces@riverside-bistro.example", &mail.to_email, &raw).await.unwrap();
 
     let received = sink.received();
     assert_eq!(received.len(), 1);
     let (bytes, envelope) = &received[0];
     // Exactly our bytes (the server has undone the dot-stuffing of the "." line).
-    assert_eq!(
-        String::from_utf8_lossy(bytes),
-        String::from_utf8_lossy(&raw)
-    );
+    assert_eq!(String::from_utf8_lossy(bytes), String::from_utf8_lossy(&raw));
     assert_eq!(bytes, &raw);
-    assert!(
-        envelope.contains("\"mail_from\": \"bounces@riverside-bistro.example\""),
-        "{envelope}"
-    );
-    assert!(
-        envelope.contains("\"rcpt_tos\": [\"maria.lopez@example.com\"]"),
-        "{envelope}"
-    );
+    assert!(envelope.contains("\"mail_from\": \"bounces@riverside-bistro.example\""), "{envelope}");
+    assert!(envelope.contains("\"rcpt_tos\": [\"maria.lopez@example.com\"]"), "{envelope}");
 
     let head = String::from_utf8_lossy(bytes);
-    assert!(
-        head.contains("Message-ID: <case-1042.abc@amends.local>\r\n"),
-        "{head}"
-    );
-    assert!(
-        head.contains("In-Reply-To: <CAJx8yKrB0c2+Yv0pQ@mail.gmail.com>\r\n"),
-        "{head}"
-    );
+    assert!(head.contains("Message-ID: <case-1042.abc@amends.local>\r\n"), "{head}");
+    assert!(head.contains("In-Reply-To: <CAJx8yKrB0c2+Yv0pQ@mail.gmail.com>\r\n"), "{head}");
     assert!(head.contains("multipart/alternative"), "{head}");
 
     // What the customer's mail program will see, parsed by our own ingest.
     let seen = parse_incoming(bytes).unwrap();
-    assert_eq!(
-        seen.message_id.as_deref(),
-        Some("case-1042.abc@amends.local")
-    );
-    assert_eq!(
-        seen.in_reply_to.as_deref(),
-        Some("CAJx8yKrB0c2+Yv0pQ@mail.gmail.com")
-    );
+    assert_eq!(seen.message_id.as_deref(), Some("case-1042.abc@amends.local"));
+    assert_eq!(seen.in_reply_to.as_deref(), Some("CAJx8yKrB0c2+Yv0pQ@mail.gmail.com"));
     assert_eq!(seen.references, mail.references);
     assert_eq!(seen.subject.as_deref(), Some(mail.subject.as_str()));
     assert_eq!(seen.case_reference.as_deref(), Some("AM-1042"));
-    assert_eq!(
-        seen.from_email.as_deref(),
-        Some("care@riverside-bistro.example")
-    );
+    assert_eq!(seen.from_email.as_deref(), Some("care@riverside-bistro.example"));
     assert_eq!(seen.from_name.as_deref(), Some("Riverside Bistro"));
     assert_eq!(seen.text, mail.text, "the words arrive exactly as written");
 }
@@ -189,26 +143,14 @@ async fn a_built_message_arrives_byte_for_byte_and_threads_back() {
 #[tokio::test]
 async fn a_text_only_message_has_no_html_part() {
     let sink = Sink::start(&[]);
-    let mail = OutgoingMail {
-        html: None,
-        in_reply_to: None,
-        references: vec![],
-        reply_to: None,
-        ..apology()
-    };
+    let mail = OutgoingMail { html: None, in_reply_to: None, references: vec![], reply_to: None, ..apology() };
     let raw = build_message(&mail, "care@riverside-bistro.example").unwrap();
-    send(&sink.settings(), "", &mail.to_email, &raw)
-        .await
-        .unwrap();
+    send(&sink.settings(), "", &mail.to_email, &raw).await.unwrap();
     let received = sink.received();
     let head = String::from_utf8_lossy(&received[0].0).into_owned();
     assert!(!head.contains("multipart"), "{head}");
     assert!(!head.contains("In-Reply-To"), "{head}");
-    assert!(
-        received[0].1.contains("\"mail_from\": \"<>\""),
-        "null return path: {}",
-        received[0].1
-    );
+    assert!(received[0].1.contains("\"mail_from\": \"<>\""), "null return path: {}", received[0].1);
     assert_eq!(parse_incoming(&received[0].0).unwrap().text, mail.text);
 }
 
@@ -216,14 +158,8 @@ async fn a_text_only_message_has_no_html_part() {
 async fn a_busy_mailbox_is_temporary() {
     let sink = Sink::start(&[]);
     let raw = build_message(&apology(), FROM).unwrap();
-    let err = send(
-        &sink.settings(),
-        "care@riverside-bistro.example",
-        "busy.maria@example.com",
-        &raw,
-    )
-    .await
-    .unwrap_err();
+    let err =
+        send(&sink.settings(), "care@riverside-bistro.example", "busy.maria@example.com", &raw).await.unwrap_err();
     assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
     assert!(err.retry_later());
     assert!(err.to_string().contains("451"), "{err}");
@@ -234,24 +170,8 @@ async fn a_busy_mailbox_is_temporary() {
 async fn an_unknown_mailbox_is_permanent() {
     let sink = Sink::start(&[]);
     let raw = build_message(&apology(), FROM).unwrap();
-    let err = send(
-        &sink.settings(),
-        "care@riverside-bistro.example",
-        "nobody@example.com",
-        &raw,
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            SendError::Permanent {
-                code: Some(550),
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    let err = send(&sink.settings(), "care@riverside-bistro.example", "nobody@example.com", &raw).await.unwrap_err();
+    assert!(matches!(err, SendError::Permanent { code: Some(550), .. }), "{err:?}");
     assert!(!err.retry_later());
     assert!(sink.received().is_empty());
 }
@@ -270,14 +190,7 @@ async fn a_closed_port_is_temporary() {
         timeout: Duration::from_secs(5),
     };
     let raw = build_message(&apology(), FROM).unwrap();
-    let err = send(
-        &settings,
-        "care@riverside-bistro.example",
-        "maria@example.com",
-        &raw,
-    )
-    .await
-    .unwrap_err();
+    let err = send(&settings, "care@riverside-bistro.example", "maria@example.com", &raw).await.unwrap_err();
     assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
 }
 
@@ -289,47 +202,19 @@ async fn login_is_used_and_bad_logins_are_a_settings_problem() {
 
     settings.username = Some("desk".to_owned());
     settings.password = Some("s3cret pass".to_owned());
-    send(
-        &settings,
-        "care@riverside-bistro.example",
-        "maria@example.com",
-        &raw,
-    )
-    .await
-    .unwrap();
+    send(&settings, "care@riverside-bistro.example", "maria@example.com", &raw).await.unwrap();
     let received = sink.received();
     assert_eq!(received.len(), 1);
-    assert!(
-        received[0].1.contains("\"login\": \"desk\""),
-        "{}",
-        received[0].1
-    );
+    assert!(received[0].1.contains("\"login\": \"desk\""), "{}", received[0].1);
 
     settings.password = Some("wrong".to_owned());
-    let err = send(
-        &settings,
-        "care@riverside-bistro.example",
-        "maria@example.com",
-        &raw,
-    )
-    .await
-    .unwrap_err();
+    let err = send(&settings, "care@riverside-bistro.example", "maria@example.com", &raw).await.unwrap_err();
     assert!(matches!(err, SendError::Settings { .. }), "{err:?}");
-    assert!(
-        err.retry_later(),
-        "the message is fine: keep it until the settings are fixed"
-    );
+    assert!(err.retry_later(), "the message is fine: keep it until the settings are fixed");
 
     settings.username = None;
     settings.password = None;
-    let err = send(
-        &settings,
-        "care@riverside-bistro.example",
-        "maria@example.com",
-        &raw,
-    )
-    .await
-    .unwrap_err();
+    let err = send(&settings, "care@riverside-bistro.example", "maria@example.com", &raw).await.unwrap_err();
     assert!(matches!(err, SendError::Settings { .. }), "{err:?}");
     assert_eq!(sink.received().len(), 1);
 }
@@ -339,22 +224,9 @@ async fn tls_that_cannot_happen_never_falls_back_to_plain_text() {
     let sink = Sink::start(&[]);
     let raw = build_message(&apology(), FROM).unwrap();
     for security in [Security::StartTls, Security::Tls] {
-        let settings = SmtpSettings {
-            security,
-            ..sink.settings()
-        };
-        let err = send(
-            &settings,
-            "care@riverside-bistro.example",
-            "maria@example.com",
-            &raw,
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            matches!(err, SendError::Settings { .. }),
-            "{security:?}: {err:?}"
-        );
+        let settings = SmtpSettings { security, ..sink.settings() };
+        let err = send(&settings, "care@riverside-bistro.example", "maria@example.com", &raw).await.unwrap_err();
+        assert!(matches!(err, SendError::Settings { .. }), "{security:?}: {err:?}");
     }
     assert!(sink.received().is_empty());
 }
@@ -363,20 +235,11 @@ async fn tls_that_cannot_happen_never_falls_back_to_plain_text() {
 fn invalid_addresses_are_refused_before_sending() {
     let mut mail = apology();
     mail.to_email = "not an address".to_owned();
-    assert_eq!(
-        build_message(&mail, FROM).unwrap_err().reason(),
-        "invalid_to"
-    );
-    assert_eq!(
-        build_message(&apology(), "nobody").unwrap_err().reason(),
-        "invalid_from"
-    );
+    assert_eq!(build_message(&mail, FROM).unwrap_err().reason(), "invalid_to");
+    assert_eq!(build_message(&apology(), "nobody").unwrap_err().reason(), "invalid_from");
     let mut mail = apology();
     mail.message_id = "no id".to_owned();
-    assert_eq!(
-        build_message(&mail, FROM).unwrap_err().reason(),
-        "invalid_message_id"
-    );
+    assert_eq!(build_message(&mail, FROM).unwrap_err().reason(), "invalid_message_id");
 }
 
 #[tokio::test]
@@ -389,16 +252,7 @@ async fn an_unsendable_recipient_is_permanent() {
         password: None,
         timeout: Duration::from_secs(1),
     };
-    let err = send(
-        &settings,
-        "care@riverside-bistro.example",
-        "no at sign",
-        b"Subject: x\r\n\r\nx\r\n",
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(err, SendError::Permanent { code: None, .. }),
-        "{err:?}"
-    );
+    let err =
+        send(&settings, "care@riverside-bistro.example", "no at sign", b"Subject: x\r\n\r\nx\r\n").await.unwrap_err();
+    assert!(matches!(err, SendError::Permanent { code: None, .. }), "{err:?}");
 }

@@ -79,9 +79,10 @@ fn quoted(name: &str) -> String {
 async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>, StoreError> {
     let names: Vec<String> = match backend {
         Backend::Sqlite => {
-            let rows = sqlx::query("SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                .fetch_all(&mut *conn)
-                .await?;
+            let rows =
+                sqlx::query("SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                    .fetch_all(&mut *conn)
+                    .await?;
             let all: Vec<(String, String)> =
                 rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>()?;
             let virtual_tables: Vec<&str> = all
@@ -116,7 +117,10 @@ async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>
                     .bind(name)
                     .fetch_all(&mut *conn)
                     .await?,
-                sqlx::query("SELECT \"table\" FROM pragma_foreign_key_list($1)").bind(name).fetch_all(&mut *conn).await?,
+                sqlx::query("SELECT \"table\" FROM pragma_foreign_key_list($1)")
+                    .bind(name)
+                    .fetch_all(&mut *conn)
+                    .await?,
             ),
             Backend::Postgres => (
                 // Generated columns (the search vector) are computed again on restore.
@@ -171,7 +175,10 @@ async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>
 }
 
 async fn schema_version(conn: &mut AnyConnection) -> Result<i64, StoreError> {
-    Ok(sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(&mut *conn).await?.try_get(0)?)
+    Ok(sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
 }
 
 fn cell(row: &AnyRow, i: usize, kind: Kind) -> Result<Value, sqlx::Error> {
@@ -179,7 +186,9 @@ fn cell(row: &AnyRow, i: usize, kind: Kind) -> Result<Value, sqlx::Error> {
         Kind::Int => row.try_get::<Option<i64>, _>(i)?.map_or(Value::Null, Value::from),
         Kind::Real => row.try_get::<Option<f64>, _>(i)?.map_or(Value::Null, Value::from),
         Kind::Text => row.try_get::<Option<String>, _>(i)?.map_or(Value::Null, Value::from),
-        Kind::Blob => row.try_get::<Option<Vec<u8>>, _>(i)?.map_or(Value::Null, |b| json!({ "base64": base64_encode(&b) })),
+        Kind::Blob => {
+            row.try_get::<Option<Vec<u8>>, _>(i)?.map_or(Value::Null, |b| json!({ "base64": base64_encode(&b) }))
+        }
     })
 }
 
@@ -203,7 +212,8 @@ impl Store {
             writeln!(out, "{header}").map_err(io("writing the backup"))?;
             for table in tables(&mut conn, backend).await? {
                 let names: Vec<&str> = table.columns.iter().map(|(n, _)| n.as_str()).collect();
-                writeln!(out, "{}", json!({ "table": table.name, "columns": names })).map_err(io("writing the backup"))?;
+                writeln!(out, "{}", json!({ "table": table.name, "columns": names }))
+                    .map_err(io("writing the backup"))?;
                 let list: Vec<String> = names.iter().map(|n| quoted(n)).collect();
                 // Pages in a total order (every row differs somewhere: each table has a key)
                 // so no row is read twice or skipped; the snapshot keeps the pages consistent.
@@ -307,7 +317,8 @@ impl Store {
                             (Kind::Text, v) => query.bind(v.as_str().map(str::to_owned)),
                             (Kind::Blob, Value::Null) => query.bind(None::<Vec<u8>>),
                             (Kind::Blob, v) => {
-                                let bytes = v["base64"].as_str().and_then(base64_decode).ok_or_else(|| bad("bad base64"))?;
+                                let bytes =
+                                    v["base64"].as_str().and_then(base64_decode).ok_or_else(|| bad("bad base64"))?;
                                 query.bind(Some(bytes))
                             }
                         };
@@ -323,8 +334,10 @@ impl Store {
                         .iter()
                         .find(|t| t.name == name)
                         .ok_or_else(|| bad(&format!("this database has no table {name}")))?;
-                    let columns: Vec<&str> =
-                        o["columns"].as_array().map(|c| c.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+                    let columns: Vec<&str> = o["columns"]
+                        .as_array()
+                        .map(|c| c.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
                     let mut kinds = Vec::new();
                     for c in &columns {
                         let kind = table.columns.iter().find(|(n, _)| n == c).map(|(_, k)| *k);

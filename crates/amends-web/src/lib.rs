@@ -77,7 +77,9 @@ async fn deadline(
         Ok(response) => response,
         Err(_) => {
             let mut response = (StatusCode::REQUEST_TIMEOUT, "the request took too long").into_response();
-            response.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+            response
+                .headers_mut()
+                .insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
             response
         }
     }

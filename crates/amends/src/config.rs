@@ -135,7 +135,8 @@ impl Settings {
                 };
                 let mut settings = amends_mail::ImapSettings::new(imap.host, imap.username, imap.password);
                 settings.security = security;
-                settings.port = imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
+                settings.port =
+                    imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
                 settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
                 settings.processed_folder = imap.processed_folder;
                 s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));

@@ -182,8 +182,7 @@ async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<(
         store.backup(&mut out).await?
     } else {
         let partial = file.with_extension("partial");
-        let created =
-            std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
+        let created = std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
         let mut out = std::io::BufWriter::new(created);
         let summary = store.backup(&mut out).await?;
         let created = out.into_inner().map_err(|e| e.into_error())?;
@@ -192,7 +191,12 @@ async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<(
         summary
     };
     store.close().await;
-    eprintln!("backed up {} rows in {} tables (schema version {})", summary.rows(), summary.tables.len(), summary.schema_version);
+    eprintln!(
+        "backed up {} rows in {} tables (schema version {})",
+        summary.rows(),
+        summary.tables.len(),
+        summary.schema_version
+    );
     Ok(())
 }
 

@@ -43,12 +43,13 @@ async fn serve_at_debug(db: Db) -> (Binary, String) {
             .env("AMENDS_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
         c
     };
-    let mut create = command(&["user", "create", "--email", "owner@bakery.example", "--name", "Owner", "--role", "admin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut create =
+        command(&["user", "create", "--email", "owner@bakery.example", "--name", "Owner", "--role", "admin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
     create.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
     assert!(create.wait().unwrap().success());
     let out = command(&["token", "create", "--user", "owner@bakery.example", "--name", "cli"]).output().unwrap();
@@ -70,13 +71,18 @@ async fn serve_at_debug(db: Db) -> (Binary, String) {
 }
 
 async fn sign_in(http: &reqwest::Client, base: &str, email: &str, password: &str) -> reqwest::Response {
-    http.post(format!("{base}/api/v1/session")).json(&json!({ "email": email, "password": password })).send().await.unwrap()
+    http.post(format!("{base}/api/v1/session"))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn abuse_is_refused_and_secrets_stay_out_of_logs(db: Db) {
     let (server, cli_token) = serve_at_debug(db).await;
     let base = server.base.as_str();
-    let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let mut secrets = vec![PASSWORD.to_owned(), cli_token.clone()];
 
     // Sign in for real: a session, its CSRF token, and an API token made through it.
@@ -165,8 +171,12 @@ async fn abuse_is_refused_and_secrets_stay_out_of_logs(db: Db) {
     }
     let from_here = sign_in(&http, base, "someone@bakery.example", wrong).await;
     assert_eq!(from_here.status(), 429, "the address is throttled for every account");
-    let page_refused =
-        page.post(format!("{base}/login")).form(&[("email", "x@bakery.example"), ("password", "y")]).send().await.unwrap();
+    let page_refused = page
+        .post(format!("{base}/login"))
+        .form(&[("email", "x@bakery.example"), ("password", "y")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page_refused.status(), 429);
     assert!(page_refused.headers().contains_key("retry-after"));
 
@@ -198,7 +208,11 @@ async fn abuse_is_refused_and_secrets_stay_out_of_logs(db: Db) {
     for secret in &secrets {
         assert!(!log.contains(secret.as_str()), "a secret ({}…) is in the log", &secret[..6]);
     }
-    eprintln!("log check ({db:?}): {} log lines, {} secrets looked for, none found", log.lines().count(), secrets.len());
+    eprintln!(
+        "log check ({db:?}): {} log lines, {} secrets looked for, none found",
+        log.lines().count(),
+        secrets.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

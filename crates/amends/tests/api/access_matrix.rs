@@ -140,7 +140,11 @@ async fn session_for(app: &TestApp, email: &str, password: &str) -> Caller {
 async fn staff_caller(app: &TestApp, role: &str, email: &str) -> (i64, Caller) {
     let password = "correct horse battery";
     let user = app
-        .post("/api/v1/users", &app.admin_token, json!({ "email": email, "name": role, "role": role, "password": password }))
+        .post(
+            "/api/v1/users",
+            &app.admin_token,
+            json!({ "email": email, "name": role, "role": role, "password": password }),
+        )
         .await
         .expect(201);
     let mut caller = session_for(app, email, password).await;

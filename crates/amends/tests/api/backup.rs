@@ -33,7 +33,9 @@ fn mail_with_attachment() -> (Vec<u8>, Vec<u8>) {
         const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let mut s = String::new();
         for c in bytes.chunks(3) {
-            let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
             for i in 0..4 {
                 s.push(if i <= c.len() { A[((n >> (18 - 6 * i)) & 63) as usize] as char } else { '=' });
             }
@@ -109,7 +111,9 @@ async fn a_backup_restores_everything(db: Db) {
     let words = "  Line one,\ttabbed.\r\nLine two: «ünïcödé» 🍞 and a trailing space ";
     let case = app.complaint(&agent, "ann@example.com", words).await;
     let id = case["id"].as_i64().unwrap();
-    app.post(&format!("/api/v1/cases/{id}/restatement"), &agent, json!({ "text": "The bread was stale." })).await.expect(200);
+    app.post(&format!("/api/v1/cases/{id}/restatement"), &agent, json!({ "text": "The bread was stale." }))
+        .await
+        .expect(200);
     app.post(&format!("/api/v1/cases/{id}/notes"), &agent, json!({ "text": "Called back." })).await.expect(200);
     for n in 0..5 {
         app.complaint(&agent, &format!("c{n}@example.com"), &format!("complaint number {n}")).await;

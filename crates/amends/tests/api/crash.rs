@@ -109,7 +109,8 @@ async fn survives_kills(db: Db) {
         .unwrap();
     std::io::Write::write_all(&mut create.stdin.take().unwrap(), b"a long enough password\n").unwrap();
     assert!(create.wait().unwrap().success());
-    let out = server.command(&["token", "create", "--user", "crash@bakery.example", "--name", "load"]).output().unwrap();
+    let out =
+        server.command(&["token", "create", "--user", "crash@bakery.example", "--name", "load"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     server.start().await;
@@ -120,7 +121,8 @@ async fn survives_kills(db: Db) {
     let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut clients = Vec::new();
     for client_no in 0..4 {
-        let (acknowledged, stop, attempts, token) = (acknowledged.clone(), stop.clone(), attempts.clone(), token.clone());
+        let (acknowledged, stop, attempts, token) =
+            (acknowledged.clone(), stop.clone(), attempts.clone(), token.clone());
         let url = format!("http://127.0.0.1:{}/api/v1/cases", server.port);
         clients.push(tokio::spawn(async move {
             let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
@@ -197,7 +199,8 @@ async fn survives_kills(db: Db) {
     };
 
     // Every acknowledgement arrives; count duplicates by Message-ID and by case.
-    let expected: HashMap<&str, i64> = acknowledged.iter().map(|(id, reference, _)| (reference.as_str(), *id)).collect();
+    let expected: HashMap<&str, i64> =
+        acknowledged.iter().map(|(id, reference, _)| (reference.as_str(), *id)).collect();
     let deadline = Instant::now() + Duration::from_secs(120);
     let (by_id, by_case) = loop {
         let mut by_id: BTreeMap<String, usize> = BTreeMap::new();

@@ -130,7 +130,11 @@ pub struct Running {
 
 /// Launches the app on `database_url` and waits until it serves. Returns the first
 /// admin's password when this start made one.
-pub async fn start(database_url: &str, data_dir: Option<PathBuf>, configure: impl FnOnce(&mut Settings)) -> (Running, Option<String>) {
+pub async fn start(
+    database_url: &str,
+    data_dir: Option<PathBuf>,
+    configure: impl FnOnce(&mut Settings),
+) -> (Running, Option<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("addr"));
     let mut settings = Settings {

@@ -63,7 +63,11 @@ impl SmtpSink {
     /// Every message with its envelope (the sink's JSON beside it: sender, recipients).
     fn received_with_envelope(&self) -> Vec<(amends_mail::IncomingMail, String)> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir.path)
-            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "eml")).collect())
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+                    .collect()
+            })
             .unwrap_or_default();
         files.sort();
         files
@@ -85,7 +89,10 @@ impl SmtpSink {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        panic!("no message \"{subject}\" for {to} arrived; got {:?}", self.received().iter().map(|m| m.subject.clone()).collect::<Vec<_>>());
+        panic!(
+            "no message \"{subject}\" for {to} arrived; got {:?}",
+            self.received().iter().map(|m| m.subject.clone()).collect::<Vec<_>>()
+        );
     }
 }
 
@@ -159,7 +166,14 @@ async fn customers_answer_through_their_links(db: Db) {
     assert_eq!(code, 409, "a link answers once: {again}");
 
     // The apology and the two options go out; the customer chooses through the link.
-    step(&app, &agent, id, "apology", json!({ "text": "I am sorry, I accept all responsibility. I will put it right." })).await;
+    step(
+        &app,
+        &agent,
+        id,
+        "apology",
+        json!({ "text": "I am sorry, I accept all responsibility. I will put it right." }),
+    )
+    .await;
     sink.wait_for("gina@example.com", "I am sorry").await;
     step(&app, &agent, id, "offer", json!({ "options": ["A refund of the night", "Two free nights in spring"] })).await;
     let offer = sink.wait_for("gina@example.com", "Two ways").await;
@@ -181,18 +195,38 @@ async fn customers_answer_through_their_links(db: Db) {
     assert_eq!(page(&app, "/c/not-a-token").await.0, 404);
 
     // The follow-up by email comes due, and the customer answers it.
-    step(&app, &agent, id, "gesture", json!({ "gesture": "gift", "description": "A warm blanket", "cost_minor": 3000, "currency": "EUR" })).await;
-    step(&app, &agent, id, "fix/promise", json!({ "what": "Repair the heating in room 12", "due": "2099-01-01T10:00:00Z" })).await;
+    step(
+        &app,
+        &agent,
+        id,
+        "gesture",
+        json!({ "gesture": "gift", "description": "A warm blanket", "cost_minor": 3000, "currency": "EUR" }),
+    )
+    .await;
+    step(
+        &app,
+        &agent,
+        id,
+        "fix/promise",
+        json!({ "what": "Repair the heating in room 12", "due": "2099-01-01T10:00:00Z" }),
+    )
+    .await;
     step(&app, &agent, id, "fix/done", json!({ "note": "A new radiator" })).await;
     sink.wait_for("gina@example.com", "It is done").await;
     step(&app, &agent, id, "follow-up/schedule", json!({ "due": "2020-01-01T10:00:00Z", "channel": "email" })).await;
     let follow = sink.wait_for("gina@example.com", "Did we put it right?").await;
-    let (code, _) = post_form(&app, &link_in(&follow), &[("action", "answer"), ("satisfaction", "5"), ("words", "Lovely and warm now")]).await;
+    let (code, _) = post_form(
+        &app,
+        &link_in(&follow),
+        &[("action", "answer"), ("satisfaction", "5"), ("words", "Lovely and warm now")],
+    )
+    .await;
     assert_eq!(code, 200);
     let done = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
     let follow_up = done["steps"].as_array().unwrap().iter().find(|s| s["step"] == "follow_up").unwrap().clone();
     assert_eq!(follow_up["status"], "done");
-    let answer = done["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "follow_up_recorded").unwrap().clone();
+    let answer =
+        done["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "follow_up_recorded").unwrap().clone();
     assert_eq!((answer["satisfaction"].as_i64(), answer["actor"]["type"].as_str()), (Some(5), Some("customer")));
 
     // Every message carries a Message-ID the desk stored, so replies thread back.
@@ -220,11 +254,16 @@ async fn old_and_replaced_links_are_refused(db: Db) {
     step(&app, &agent, id, "restatement", json!({ "text": "We sent you someone else's parcel." })).await;
     let first = link_in(&sink.wait_for("hal@example.com", "Did we understand you?").await);
     // A customer correction, then a new restatement: only the newest link works.
-    let (code, _) = post_form(&app, &first, &[("action", "correct"), ("correction", "It was the right parcel but broken")]).await;
+    let (code, _) =
+        post_form(&app, &first, &[("action", "correct"), ("correction", "It was the right parcel but broken")]).await;
     assert_eq!(code, 200);
     step(&app, &agent, id, "restatement", json!({ "text": "Your parcel arrived broken." })).await;
     let mails = loop {
-        let m: Vec<_> = sink.received().into_iter().filter(|m| m.subject.as_deref().is_some_and(|s| s.contains("Did we understand"))).collect();
+        let m: Vec<_> = sink
+            .received()
+            .into_iter()
+            .filter(|m| m.subject.as_deref().is_some_and(|s| s.contains("Did we understand")))
+            .collect();
         if m.len() == 2 {
             break m;
         }
@@ -270,7 +309,12 @@ async fn refused_messages_are_retried_or_reported_never_lost(db: Db) {
     }
     // Staff are told on the case that the customer did not get the message.
     let case = app.get(&format!("/api/v1/cases/{gone_id}"), &agent).await.expect(200);
-    let note = case["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "note_added").expect("a note about the failure");
+    let note = case["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "note_added")
+        .expect("a note about the failure");
     assert!(note["text"].as_str().unwrap().contains("could not be delivered"));
     assert!(sink.received().is_empty(), "nothing was delivered to either");
 }
@@ -313,7 +357,10 @@ fn ingest(app: &TestApp, raw: &[u8], extra: &[&str]) -> (i32, String) {
         .unwrap();
     child.stdin.take().unwrap().write_all(raw).unwrap();
     let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
 }
 
 fn corpus(name: &str) -> Vec<u8> {
@@ -339,7 +386,9 @@ async fn mail_piped_in_opens_threads_and_never_repeats(db: Db) {
     assert_eq!(case["channel"], "email");
     let id = case["id"].as_i64().unwrap();
 
-    for machine in ["11-exchange-out-of-office.eml", "12-sieve-vacation.eml", "14-postfix-bounce.eml", "15-exchange-ndr.eml"] {
+    for machine in
+        ["11-exchange-out-of-office.eml", "12-sieve-vacation.eml", "14-postfix-bounce.eml", "15-exchange-ndr.eml"]
+    {
         let (code, out) = ingest(&app, &corpus(machine), &[]);
         assert_eq!(code, 0, "{machine}: {out}");
     }
@@ -367,13 +416,16 @@ async fn mail_piped_in_opens_threads_and_never_repeats(db: Db) {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("Threaded"), "{out}");
     let timeline = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["timeline"].clone();
-    let wrote = timeline.as_array().unwrap().iter().find(|e| e["kind"] == "customer_wrote").expect("the reply is on the case");
+    let wrote =
+        timeline.as_array().unwrap().iter().find(|e| e["kind"] == "customer_wrote").expect("the reply is on the case");
     assert!(wrote["text"].as_str().unwrap().contains("card was missing"));
 
     // The case tag threads only for the case's own customer; a stranger gets a new case.
     let reference = format!("AM-{}", 1000 + id);
     let tagged = |sender: &str, n: u32| {
-        format!("From: <{sender}>\r\nSubject: About [{reference}]\r\nMessage-ID: <tag-{n}@mail.example>\r\n\r\nStill waiting.\r\n")
+        format!(
+            "From: <{sender}>\r\nSubject: About [{reference}]\r\nMessage-ID: <tag-{n}@mail.example>\r\n\r\nStill waiting.\r\n"
+        )
     };
     let (_, out) = ingest(&app, tagged(&from, 1).as_bytes(), &[]);
     assert!(out.contains("Threaded"), "{out}");

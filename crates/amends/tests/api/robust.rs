@@ -24,8 +24,30 @@ fn seed() -> u64 {
 }
 
 const NASTY: &[&str] = &[
-    "", " ", "\u{0}", "\u{feff}", "\u{202e}", "😡", "\r\n", "\\", "\"", "'", "<script>", "%00", "../../", "9223372036854775808",
-    "-1", "1e309", "NaN", "null", "true", "[]", "{}", "AM-1001", "é\u{301}", "\u{10ffff}",
+    "",
+    " ",
+    "\u{0}",
+    "\u{feff}",
+    "\u{202e}",
+    "😡",
+    "\r\n",
+    "\\",
+    "\"",
+    "'",
+    "<script>",
+    "%00",
+    "../../",
+    "9223372036854775808",
+    "-1",
+    "1e309",
+    "NaN",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "AM-1001",
+    "é\u{301}",
+    "\u{10ffff}",
 ];
 
 fn nasty_value(rng: &mut StdRng, depth: usize) -> Value {
@@ -105,15 +127,35 @@ fn mutate_bytes(rng: &mut StdRng, bytes: &[u8]) -> Vec<u8> {
 fn seeds(case_id: i64) -> Vec<(&'static str, String, Value)> {
     let c = |path: &str| format!("/api/v1/cases/{case_id}/{path}");
     vec![
-        ("POST", "/api/v1/cases".into(), json!({ "customer": { "name": "Ann", "email": "ann@example.com" }, "body": "Late", "channel": "phone", "severity": "high", "tags": ["a"], "order_ref": "o-1" })),
-        ("POST", "/api/v1/customers".into(), json!({ "name": "Bo", "email": "bo@example.com", "phone": "+44 20", "external_id": "x1" })),
-        ("POST", "/api/v1/transactions".into(), json!({ "customer": { "email": "bo@example.com" }, "external_id": "t1", "kind": "order", "amount_minor": 100, "currency": "EUR", "occurred_at": "2025-01-01T00:00:00Z" })),
-        ("POST", "/api/v1/transactions/batch".into(), json!({ "items": [{ "customer": { "external_id": "x1" }, "external_id": "t2", "kind": "refund", "amount_minor": 5, "currency": "EUR", "occurred_at": "2025-01-01T00:00:00Z" }] })),
+        (
+            "POST",
+            "/api/v1/cases".into(),
+            json!({ "customer": { "name": "Ann", "email": "ann@example.com" }, "body": "Late", "channel": "phone", "severity": "high", "tags": ["a"], "order_ref": "o-1" }),
+        ),
+        (
+            "POST",
+            "/api/v1/customers".into(),
+            json!({ "name": "Bo", "email": "bo@example.com", "phone": "+44 20", "external_id": "x1" }),
+        ),
+        (
+            "POST",
+            "/api/v1/transactions".into(),
+            json!({ "customer": { "email": "bo@example.com" }, "external_id": "t1", "kind": "order", "amount_minor": 100, "currency": "EUR", "occurred_at": "2025-01-01T00:00:00Z" }),
+        ),
+        (
+            "POST",
+            "/api/v1/transactions/batch".into(),
+            json!({ "items": [{ "customer": { "external_id": "x1" }, "external_id": "t2", "kind": "refund", "amount_minor": 5, "currency": "EUR", "occurred_at": "2025-01-01T00:00:00Z" }] }),
+        ),
         ("POST", "/api/v1/problems".into(), json!({ "title": "Ovens", "description": "Too hot" })),
         ("POST", "/api/v1/coach".into(), json!({ "text": "I am sorry you feel that way", "context": "apology" })),
         ("POST", "/api/v1/session".into(), json!({ "email": "a@b.c", "password": "x" })),
         ("POST", "/api/v1/tokens".into(), json!({ "name": "fuzz" })),
-        ("POST", "/api/v1/users".into(), json!({ "email": "f@b.example", "name": "F", "role": "agent", "password": "long enough password" })),
+        (
+            "POST",
+            "/api/v1/users".into(),
+            json!({ "email": "f@b.example", "name": "F", "role": "agent", "password": "long enough password" }),
+        ),
         ("PATCH", "/api/v1/users/1".into(), json!({ "role": "admin", "active": true })),
         ("PATCH", "/api/v1/customers/1".into(), json!({ "notes": "n", "watch": true })),
         ("POST", "/api/v1/me/password".into(), json!({ "current_password": "a", "new_password": "b" })),
@@ -123,7 +165,11 @@ fn seeds(case_id: i64) -> Vec<(&'static str, String, Value)> {
         ("POST", c("escalation"), json!({ "to_user_id": 1, "reason": "big" })),
         ("POST", c("offer"), json!({ "options": ["A refund", "A new soup"] })),
         ("POST", c("offer/choice"), json!({ "option": 1 })),
-        ("POST", c("gesture"), json!({ "gesture": "gift", "description": "Bread", "cost_minor": 300, "currency": "EUR" })),
+        (
+            "POST",
+            c("gesture"),
+            json!({ "gesture": "gift", "description": "Bread", "cost_minor": 300, "currency": "EUR" }),
+        ),
         ("POST", c("fix/promise"), json!({ "what": "Fix", "due": "2099-01-01T10:00:00Z" })),
         ("POST", c("follow-up/schedule"), json!({ "due": "2099-01-01T10:00:00Z", "channel": "email" })),
         ("POST", c("follow-up"), json!({ "satisfaction": 5, "words": "fine" })),
@@ -153,7 +199,8 @@ async fn random_input_never_breaks_the_server(app: TestApp) {
         let mut req = http.request(method.clone(), app.url(path)).bearer_auth(&app.admin_token);
         let label = if method == Method::GET {
             let damaged = mutate_bytes(&mut rng, path.as_bytes());
-            let query: String = String::from_utf8_lossy(&damaged).chars().filter(|c| !c.is_control() && *c != '#').collect();
+            let query: String =
+                String::from_utf8_lossy(&damaged).chars().filter(|c| !c.is_control() && *c != '#').collect();
             req = http.get(app.url(&format!("{path}&{}", query.replace(' ', "%20")))).bearer_auth(&app.admin_token);
             query
         } else if rng.r#gen::<bool>() {
@@ -174,7 +221,10 @@ async fn random_input_never_breaks_the_server(app: TestApp) {
         assert!(status < 500, "seed {seed}: {method} {path} answered {status} to {label}: {text}");
         if status >= 400 && path.starts_with("/api/") {
             let shape: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-            assert!(shape["error"].is_string() && shape["message"].is_string(), "seed {seed}: error shape for {label}: {text}");
+            assert!(
+                shape["error"].is_string() && shape["message"].is_string(),
+                "seed {seed}: error shape for {label}: {text}"
+            );
         }
     }
 
