@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
@@ -249,4 +250,24 @@ export function isoLocal(date) {
 export async function ensureScreenshotDir() {
   await mkdir(SCREENSHOTS, { recursive: true });
   return SCREENSHOTS;
+}
+
+/**
+ * For a test file: before its tests, starts a server and a browser and signs in; after
+ * them, closes both. The returned object's `server`, `browser` and `page` are set once
+ * the tests run.
+ */
+export function signedInSession() {
+  const session = { server: null, browser: null, page: null };
+  before(async () => {
+    session.server = await startServer();
+    session.browser = await launchBrowser();
+    session.page = watch(session.browser.first);
+    await signIn(session.page, session.server);
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.stop();
+  });
+  return session;
 }

@@ -1,28 +1,15 @@
 // A refused step says its rule in plain words and keeps what was typed; a stale page is
 // refused rather than overwriting a colleague's step; a skip needs a reason.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  signedInSession,
   startServer, launchBrowser, watch, newPage, assertNoProblems, signIn, logComplaint,
   stepStatus, submitStep,
 } from './harness.js';
 
-let server;
-let browser;
-let page;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = watch(browser.first);
-  await signIn(page, server);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const session = signedInSession();
 
 /** Posts a urlencoded form from inside the page, as a forged or scripted form would. */
 async function postForm(p, action, fields) {
@@ -45,75 +32,75 @@ async function postForm(p, action, fields) {
 }
 
 test('offering options before the customer agreed is refused with the rule in plain words', async () => {
-  const c = await logComplaint(page, server, {
+  const c = await logComplaint(session.page, session.server, {
     name: 'Cyril Mbeki',
     email: 'cyril.mbeki@example.com',
     body: 'The plumber never came.\nI took a day off for nothing.',
   });
-  await page.fill('#restatement', 'You took a day off and the plumber did not come.');
-  await submitStep(page, 'restatement');
-  assert.equal(await stepStatus(page, 'restate'), 'Waiting for the customer');
+  await session.page.fill('#restatement', 'You took a day off and the plumber did not come.');
+  await submitStep(session.page, 'restatement');
+  assert.equal(await stepStatus(session.page, 'restate'), 'Waiting for the customer');
   // The page offers no offer form yet, so post it as a script would.
-  assert.equal(await page.locator('form[action$="/steps/offer"]').count(), 0);
-  const csrf = await page.locator('form[action$="/steps/confirm"] input[name=csrf]').inputValue();
-  const version = await page.locator('form[action$="/steps/confirm"] input[name=version]').inputValue();
-  page.__allowedStatuses.add(409);
-  const res = await postForm(page, `/cases/${c.id}/steps/offer`, {
+  assert.equal(await session.page.locator('form[action$="/steps/offer"]').count(), 0);
+  const csrf = await session.page.locator('form[action$="/steps/confirm"] input[name=csrf]').inputValue();
+  const version = await session.page.locator('form[action$="/steps/confirm"] input[name=version]').inputValue();
+  session.page.__allowedStatuses.add(409);
+  const res = await postForm(session.page, `/cases/${c.id}/steps/offer`, {
     csrf, version, option1: 'A visit tomorrow morning', option2: 'Our fee waived',
   });
-  page.__allowedStatuses.delete(409);
+  session.page.__allowedStatuses.delete(409);
   assert.equal(res.status, 409);
-  assert.ok(res.refusal, 'the answer is the case page with the refusal');
+  assert.ok(res.refusal, 'the answer is the case session.page with the refusal');
   assert.match(res.refusal, /No solution is offered before the customer agrees on the problem\./);
   assert.match(res.refusal, /Restate and confirm/, 'it names the step that must come first');
   assert.equal(res.restate.trim(), 'Waiting for the customer');
 
   // Nothing was recorded.
-  await page.reload();
-  const titles = await page.locator('ol.timeline > li strong').allInnerTexts();
+  await session.page.reload();
+  const titles = await session.page.locator('ol.timeline > li strong').allInnerTexts();
   assert.ok(!titles.includes('Two options offered'), `no offer on the timeline: ${titles}`);
-  assertNoProblems(page);
+  assertNoProblems(session.page);
 });
 
-test('a refused offer through the page keeps both typed options', async () => {
-  await logComplaint(page, server, {
+test('a refused offer through the session.page keeps both typed options', async () => {
+  await logComplaint(session.page, session.server, {
     name: 'Dagny Holm',
     body: 'My glasses were scratched at the fitting.',
   });
-  await page.fill('#restatement', 'The new lenses were scratched during the fitting.');
-  await submitStep(page, 'restatement');
-  await submitStep(page, 'confirm');
-  await page.fill('#apology', 'I am sorry, we scratched them.');
-  await submitStep(page, 'apology');
-  assert.equal(await stepStatus(page, 'apologise'), 'Done');
+  await session.page.fill('#restatement', 'The new lenses were scratched during the fitting.');
+  await submitStep(session.page, 'restatement');
+  await submitStep(session.page, 'confirm');
+  await session.page.fill('#apology', 'I am sorry, we scratched them.');
+  await submitStep(session.page, 'apology');
+  assert.equal(await stepStatus(session.page, 'apologise'), 'Done');
 
   // Two options that are the same are refused; what was typed stays in the form.
-  await page.fill('#option1', 'New lenses this week');
-  await page.fill('#option2', 'New lenses this week');
-  page.__allowedStatuses.add(409);
-  const res = await submitStep(page, 'offer');
-  page.__allowedStatuses.delete(409);
+  await session.page.fill('#option1', 'New lenses this week');
+  await session.page.fill('#option2', 'New lenses this week');
+  session.page.__allowedStatuses.add(409);
+  const res = await submitStep(session.page, 'offer');
+  session.page.__allowedStatuses.delete(409);
   assert.equal(res.status(), 409);
-  assert.match(await page.locator('#refusal').innerText(), /the two options are the same/i);
-  assert.equal(await page.locator('#option1').inputValue(), 'New lenses this week');
-  assert.equal(await page.locator('#option2').inputValue(), 'New lenses this week');
-  assert.match(await stepStatus(page, 'offer'), /^Due /);
+  assert.match(await session.page.locator('#refusal').innerText(), /the two options are the same/i);
+  assert.equal(await session.page.locator('#option1').inputValue(), 'New lenses this week');
+  assert.equal(await session.page.locator('#option2').inputValue(), 'New lenses this week');
+  assert.match(await stepStatus(session.page, 'offer'), /^Due /);
 
   // Fixing one option from the refused page goes through.
-  await page.fill('#option2', 'Your money back');
-  await submitStep(page, 'offer');
-  assert.equal(await page.locator('#refusal').count(), 0);
-  assert.equal(await stepStatus(page, 'offer'), 'Waiting for the customer');
-  assertNoProblems(page);
+  await session.page.fill('#option2', 'Your money back');
+  await submitStep(session.page, 'offer');
+  assert.equal(await session.page.locator('#refusal').count(), 0);
+  assert.equal(await stepStatus(session.page, 'offer'), 'Waiting for the customer');
+  assertNoProblems(session.page);
 });
 
 test('a restatement from a stale tab is refused, says the case changed, and keeps the draft', async () => {
-  const c = await logComplaint(page, server, {
+  const c = await logComplaint(session.page, session.server, {
     name: 'Emeka Okafor',
     body: 'Charged twice for one haircut.',
   });
-  const tabA = page;
-  const tabB = await newPage(browser.context);
+  const tabA = session.page;
+  const tabB = await newPage(session.browser.context);
   await tabB.goto(c.url);
   assert.equal(await stepStatus(tabB, 'restate'), await stepStatus(tabA, 'restate'));
 
@@ -147,24 +134,24 @@ test('a restatement from a stale tab is refused, says the case changed, and keep
 });
 
 test('a step is skipped only with a reason, which the stepper then shows', async () => {
-  const c = await logComplaint(page, server, {
+  const c = await logComplaint(session.page, session.server, {
     name: 'Farah Haddad',
     body: 'The courier left my parcel in the rain.',
   });
-  const skip = page.locator('#step-restate details.skip-step');
+  const skip = session.page.locator('#step-restate details.skip-step');
   await skip.locator('summary').click();
   // An empty reason: the browser refuses to send the form.
   await skip.locator('button[type=submit]').click();
   const missing = await skip.locator('input[name=skip_reason]').evaluate((el) => el.validity.valueMissing);
   assert.equal(missing, true);
-  assert.equal(page.url(), c.url, 'the form was not sent');
-  assert.match(await stepStatus(page, 'restate'), /^Due /);
+  assert.equal(session.page.url(), c.url, 'the form was not sent');
+  assert.match(await stepStatus(session.page, 'restate'), /^Due /);
 
   await skip.locator('input[name=skip_reason]').fill('She only wanted it logged, not discussed');
-  await submitStep(page, 'skip', { within: page.locator('#step-restate') });
-  assert.equal(await stepStatus(page, 'restate'), 'Skipped: She only wanted it logged, not discussed');
-  assert.match(await page.locator('ol.timeline').innerText(), /Skipped: Restate and confirm\s*She only wanted it logged/);
+  await submitStep(session.page, 'skip', { within: session.page.locator('#step-restate') });
+  assert.equal(await stepStatus(session.page, 'restate'), 'Skipped: She only wanted it logged, not discussed');
+  assert.match(await session.page.locator('ol.timeline').innerText(), /Skipped: Restate and confirm\s*She only wanted it logged/);
   // Skipping the restatement opens the next steps.
-  assert.match(await stepStatus(page, 'apologise'), /^Due /);
-  assertNoProblems(page);
+  assert.match(await stepStatus(session.page, 'apologise'), /^Due /);
+  assertNoProblems(session.page);
 });

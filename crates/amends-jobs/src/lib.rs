@@ -9,6 +9,7 @@
 //! Nothing here speaks HTTP; the web layer only verifies the links made here.
 
 pub mod ingest;
+pub mod messages;
 mod notify;
 
 use std::future::Future;
@@ -200,8 +201,9 @@ impl Runner {
                 Ok(Done::Completed)
             }
             Err(e @ SendError::Permanent { .. }) => {
-                self.store.mark_email_attempt(email.id, &e.to_string(), true).await?;
+                // Staff hear of it on the case before the message shows as failed.
                 self.notifier.tell_staff_undeliverable(&email, &e.to_string()).await;
+                self.store.mark_email_attempt(email.id, &e.to_string(), true).await?;
                 Err(JobError::Fail(e.to_string()))
             }
             Err(e) => {

@@ -4,20 +4,9 @@
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_store::secret::{random_hex, secret_hash};
 use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Store};
-use minijinja::Environment;
 use time::OffsetDateTime;
 
 use crate::{JobError, JobSettings};
-
-const TEMPLATES: &[(&str, &str)] = &[
-    ("acknowledgement", include_str!("../templates/email/acknowledgement.txt")),
-    ("restatement", include_str!("../templates/email/restatement.txt")),
-    ("apology", include_str!("../templates/email/apology.txt")),
-    ("offer", include_str!("../templates/email/offer.txt")),
-    ("fix_promised", include_str!("../templates/email/fix_promised.txt")),
-    ("fix_done", include_str!("../templates/email/fix_done.txt")),
-    ("follow_up", include_str!("../templates/email/follow_up.txt")),
-];
 
 /// Link purposes: what the customer may do through the link.
 pub mod purposes {
@@ -31,7 +20,6 @@ pub mod purposes {
 pub struct Notifier {
     store: Store,
     settings: JobSettings,
-    env: std::sync::Arc<Environment<'static>>,
 }
 
 fn when(t: OffsetDateTime) -> String {
@@ -40,13 +28,7 @@ fn when(t: OffsetDateTime) -> String {
 
 impl Notifier {
     pub fn new(store: Store, settings: JobSettings) -> Self {
-        let mut env = Environment::new();
-        for (name, source) in TEMPLATES {
-            if let Err(e) = env.add_template(name, source) {
-                tracing::error!(template = name, error = %e, "email template does not parse");
-            }
-        }
-        Self { store, settings, env: std::sync::Arc::new(env) }
+        Self { store, settings }
     }
 
     async fn load(&self, case_id: i64) -> Result<(CaseRecord, CustomerRecord), JobError> {
@@ -63,15 +45,19 @@ impl Notifier {
         Ok(format!("{}/c/{token}", self.settings.public_url.trim_end_matches('/')))
     }
 
-    fn render(&self, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
-        let text = self
-            .env
-            .get_template(name)
-            .and_then(|t| t.render(ctx))
-            .map_err(|e| JobError::Fail(format!("template {name}: {e}")))?;
-        let (first, body) = text.split_once("\n\n").unwrap_or(("", &text));
-        let subject = first.strip_prefix("Subject: ").unwrap_or(first).trim().to_owned();
-        Ok((subject, format!("{}\n", body.trim_end())))
+    /// Renders the installation's version of a template, or the built-in one.
+    async fn render(&self, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
+        let built_in = crate::messages::template(name).ok_or_else(|| JobError::Fail(format!("no template {name}")))?;
+        if let Some(custom) = self.store.template_override(name).await? {
+            match crate::messages::render(&custom, ctx.clone()) {
+                Ok(rendered) => return Ok(rendered),
+                // Saved templates were checked, so this is rare: the customer still hears from us.
+                Err(e) => {
+                    tracing::warn!(template = name, error = %e, "the edited template fails; using the built-in one")
+                }
+            }
+        }
+        crate::messages::render(built_in.source, ctx).map_err(|e| JobError::Fail(format!("template {name}: {e}")))
     }
 
     async fn queue(
@@ -86,20 +72,17 @@ impl Notifier {
         let Some(to) = customer.email.clone() else { return Ok(false) };
         let message_id = format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain);
         self.store
-            .queue_email_for_job(
-                &NewEmail {
-                    case_id: Some(case.id),
-                    to_email: to,
-                    to_name: Some(customer.name.clone()),
-                    subject,
-                    text_body: text,
-                    html_body: None,
-                    message_id,
-                    in_reply_to: None,
-                    purpose: purpose.to_owned(),
-                },
-                job,
-            )
+            .queue_email_for_job(&NewEmail {
+                case_id: Some(case.id),
+                to_email: to,
+                to_name: Some(customer.name.clone()),
+                subject,
+                html_body: Some(html_of(&text)),
+                text_body: text,
+                message_id,
+                in_reply_to: None,
+                purpose: purpose.to_owned(),
+            }, job)
             .await?;
         Ok(job.is_some())
     }
@@ -124,8 +107,9 @@ impl Notifier {
             Some(due) => format!("by {}", when(due)),
             None => "shortly".to_owned(),
         };
-        let (subject, text) =
-            self.render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) })?;
+        let (subject, text) = self
+            .render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) })
+            .await?;
         self.queue(&case, &customer, "acknowledgement", subject, text, job).await
     }
 
@@ -139,20 +123,26 @@ impl Notifier {
         let (purpose, rendered) = match &event.event.kind {
             EventKind::RestatementWritten { text } => {
                 let link = self.link(case.id, purposes::RESTATEMENT).await?;
-                ("restatement", self.render("restatement", minijinja::context! { restatement => text, link, ..base })?)
+                (
+                    "restatement",
+                    self.render("restatement", minijinja::context! { restatement => text, link, ..base }).await?,
+                )
             }
             EventKind::Apologised { text } => {
-                ("apology", self.render("apology", minijinja::context! { apology => text, ..base })?)
+                ("apology", self.render("apology", minijinja::context! { apology => text, ..base }).await?)
             }
             EventKind::OptionsOffered { options } => {
                 let link = self.link(case.id, purposes::OFFER).await?;
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link, ..base };
-                ("offer", self.render("offer", ctx)?)
+                ("offer", self.render("offer", ctx).await?)
             }
-            EventKind::FixPromised { what, due } => {
-                ("fix_promised", self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base })?)
+            EventKind::FixPromised { what, due } => (
+                "fix_promised",
+                self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?,
+            ),
+            EventKind::FixDone { note } => {
+                ("fix_done", self.render("fix_done", minijinja::context! { note, ..base }).await?)
             }
-            EventKind::FixDone { note } => ("fix_done", self.render("fix_done", minijinja::context! { note, ..base })?),
             _ => return Ok(false),
         };
         let (subject, text) = rendered;
@@ -176,7 +166,8 @@ impl Notifier {
             return Ok(false);
         }
         let link = self.link(case.id, purposes::FOLLOW_UP).await?;
-        let (subject, text) = self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) })?;
+        let (subject, text) =
+            self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) }).await?;
         self.queue(&case, &customer, "follow_up", subject, text, job).await
     }
 
@@ -189,5 +180,44 @@ impl Notifier {
         {
             tracing::warn!(case = case_id, error = %e, "could not note an undeliverable message");
         }
+    }
+}
+
+/// The HTML alternative of a plain-text message: the same words, escaped, in
+/// paragraphs, with its links clickable.
+fn html_of(text: &str) -> String {
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let line = |l: &str| {
+        l.split(' ')
+            .map(|word| {
+                if word.starts_with("http://") || word.starts_with("https://") {
+                    let w = escape(word);
+                    format!("<a href=\"{w}\">{w}</a>")
+                } else {
+                    escape(word)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let paragraphs: Vec<String> = text
+        .trim()
+        .split("\n\n")
+        .map(|p| format!("<p>{}</p>", p.lines().map(line).collect::<Vec<_>>().join("<br>\n")))
+        .collect();
+    format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">\n{}\n</body></html>\n",
+        paragraphs.join("\n")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn html_keeps_the_words_escaped_and_links_clickable() {
+        let html = super::html_of("Dear <Ann>,\n\nConfirm here:\nhttps://desk.example/c/abc\n");
+        assert!(html.contains("Dear &lt;Ann&gt;,"));
+        assert!(html.contains("<a href=\"https://desk.example/c/abc\">https://desk.example/c/abc</a>"));
+        assert!(html.contains("Confirm here:<br>"));
     }
 }

@@ -39,9 +39,14 @@ impl Default for Limits {
     }
 }
 
+/// A bucket's name and the key counted in it (an address, an email).
+type WindowKey = (&'static str, String);
+/// When the window started, and the requests counted in it.
+type Window = (Instant, u32);
+
 #[derive(Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<(&'static str, String), (Instant, u32)>>,
+    windows: Mutex<HashMap<WindowKey, Window>>,
 }
 
 impl RateLimiter {
@@ -108,7 +113,7 @@ mod tests {
         assert!(limiter.check("t", "a", limit).is_ok());
         assert!(limiter.check("t", "a", limit).is_ok());
         let wait = limiter.check("t", "a", limit).unwrap_err();
-        assert!(wait >= 1 && wait <= 60);
+        assert!((1..=60).contains(&wait));
         assert!(limiter.check("t", "b", limit).is_ok(), "keys are counted apart");
     }
 

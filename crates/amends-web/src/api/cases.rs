@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/cases", get(list).post(open))
         .route("/cases/{id}", get(one))
         .route("/cases/{id}/messages", get(messages))
+        .route("/cases/{id}/presence", post(presence))
+        .route("/cases/{id}/links/revoke", post(revoke_links))
         .route("/cases/{id}/restatement", post(step::<WriteRestatement>))
         .route("/cases/{id}/restatement/confirm", post(step::<ConfirmRestatement>))
         .route("/cases/{id}/restatement/correct", post(step::<CorrectRestatement>))
@@ -166,6 +168,43 @@ pub async fn messages(
     let id = id_from(&id, "case")?;
     state.store.case(id).await?;
     Ok(axum::Json(Page { items: state.store.case_emails(id).await?, next_cursor: None }))
+}
+
+/// Revokes every personal link of the case (a message went to the wrong person, say).
+pub async fn revoke_links(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let id = id_from(&id, "case")?;
+    state.store.case(id).await?;
+    state.store.revoke_case_links(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Heartbeat {
+    #[serde(default)]
+    writing: bool,
+}
+
+#[derive(Serialize)]
+pub struct PresenceAnswer {
+    /// The others who have the case open now.
+    others: Vec<amends_store::Presence>,
+    /// The case's version now: a page that loaded an older one is out of date.
+    version: i64,
+}
+
+/// The collision guard's heartbeat: says the caller has the case open (and whether
+/// they are writing), and answers who else has, and the case's current version.
+pub async fn presence(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    Path(id): Path<String>,
+    JsonBody(beat): JsonBody<Heartbeat>,
+) -> ApiResult<axum::Json<PresenceAnswer>> {
+    let id = id_from(&id, "case")?;
+    let case = state.store.case(id).await?;
+    let others = state.store.heartbeat(id, user.id, beat.writing).await?;
+    Ok(axum::Json(PresenceAnswer { others, version: case.version }))
 }
 
 #[derive(Deserialize)]

@@ -30,3 +30,38 @@ pub async fn review(
     }
     Ok(axum::Json(state.coach.review(&draft.text, purpose_of(draft.step.as_deref()))))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateDraft {
+    name: String,
+    source: String,
+}
+
+#[derive(serde::Serialize)]
+pub struct TemplatePreview {
+    subject: String,
+    body: String,
+    /// Why the template does not render, when it does not.
+    problem: Option<String>,
+    review: Review,
+}
+
+/// A message template rendered with sample data, and the coach's review of it.
+pub async fn preview_template(
+    State(state): State<AppState>,
+    _: crate::auth::Manager,
+    JsonBody(draft): JsonBody<TemplateDraft>,
+) -> ApiResult<axum::Json<TemplatePreview>> {
+    let template = amends_jobs::messages::template(&draft.name).ok_or_else(|| ApiError::not_found("template"))?;
+    if draft.source.len() > MAX_DRAFT_BYTES {
+        return Err(ApiError::invalid("source", "a template has at most 256 KiB"));
+    }
+    let (subject, body, problem) =
+        match amends_jobs::messages::render(&draft.source, amends_jobs::messages::sample_context("The team")) {
+            Ok((subject, body)) => (subject, body, None),
+            Err(e) => (String::new(), String::new(), Some(e)),
+        };
+    let review = state.coach.review(&body, template.purpose);
+    Ok(axum::Json(TemplatePreview { subject, body, problem, review }))
+}

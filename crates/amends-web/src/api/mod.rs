@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(customers::create_transactions).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
         )
         .route("/coach", post(coach::review))
+        .route("/templates/preview", post(coach::preview_template))
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::get))
         .merge(cases::router())

@@ -32,11 +32,15 @@ struct StepView {
 /// One line of the timeline as a person reads it.
 #[derive(Serialize)]
 struct TimelineItem {
+    #[serde(skip)]
+    order: OffsetDateTime,
     at: String,
     who: String,
     title: String,
     text: String,
     internal: bool,
+    /// A message sent to the customer, rather than an event.
+    message: bool,
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -171,20 +175,40 @@ async fn case_context(
             overdue: s.due_at.is_some_and(|d| d < now),
         })
         .collect();
-    let timeline: Vec<TimelineItem> = events
+    let mut timeline: Vec<TimelineItem> = events
         .iter()
         .rev()
         .map(|e| {
             let (title, text) = describe(&e.event.kind, &names);
             TimelineItem {
+                order: e.event.at,
                 at: rfc3339(e.event.at),
                 who: name_of(&e.event.actor),
                 title,
                 text,
                 internal: e.event.kind.is_internal(),
+                message: false,
             }
         })
         .collect();
+    // The messages sent to the customer stand in the timeline too, with their Message-ID.
+    for m in state.store.case_emails(id).await? {
+        let status = match m.status.as_str() {
+            "sent" => "Sent",
+            "failed" => "Could not be delivered",
+            _ => "Waiting to be sent",
+        };
+        timeline.push(TimelineItem {
+            order: m.sent_at.unwrap_or(m.created_at),
+            at: rfc3339(m.sent_at.unwrap_or(m.created_at)),
+            who: "Amends".to_owned(),
+            title: format!("{status} to {}: \"{}\"", m.to_email, m.subject),
+            text: format!("{}\nMessage-ID: {}", m.text_body.trim_end(), m.message_id),
+            internal: false,
+            message: true,
+        });
+    }
+    timeline.sort_by(|a, b| b.order.cmp(&a.order));
     let latest = |pick: fn(&EventRecord) -> Option<String>| events.iter().rev().find_map(pick);
     let restatement = latest(|e| match &e.event.kind {
         EventKind::RestatementWritten { text } => Some(text.clone()),

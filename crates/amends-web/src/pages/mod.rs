@@ -13,6 +13,7 @@ mod customers;
 mod inbox;
 mod login;
 mod search;
+mod templates;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -49,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(search::page))
         .route("/admin/users", get(admin::users).post(admin::invite))
         .route("/admin/users/{id}", post(admin::change))
+        .route("/admin/templates", get(templates::list))
+        .route("/admin/templates/{name}", get(templates::edit).post(templates::save))
         .route("/assets/{name}", get(assets::serve))
 }
 
@@ -88,6 +91,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("complain.html", include_str!("../../templates/complain.html")),
     ("complain_done.html", include_str!("../../templates/complain_done.html")),
     ("link.html", include_str!("../../templates/link.html")),
+    ("templates.html", include_str!("../../templates/templates.html")),
+    ("template_edit.html", include_str!("../../templates/template_edit.html")),
 ];
 
 mod filters {

@@ -173,7 +173,8 @@ fn concrete(path: &str, f: &Fixture) -> String {
     } else {
         f.case
     };
-    path.replace("{id}", &id.to_string()).replace("{action}", "notes").replace("{name}", "app.css")
+    let name = if path.contains("/templates/") { "acknowledgement" } else { "app.css" };
+    path.replace("{id}", &id.to_string()).replace("{action}", "notes").replace("{name}", name)
 }
 
 async fn call(app: &TestApp, method: &str, path: &str, caller: &Caller) -> u16 {

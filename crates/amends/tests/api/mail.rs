@@ -245,7 +245,7 @@ async fn old_and_replaced_links_are_refused(db: Db) {
     let smtp = sink.settings();
     let app = spawn_app_with(db, move |s: &mut Settings| {
         s.jobs.smtp = Some(smtp);
-        s.jobs.link_ttl = time::Duration::seconds(2);
+        s.jobs.link_ttl = time::Duration::seconds(4);
     })
     .await;
     let (_, agent) = app.staff("agent").await;
@@ -273,8 +273,30 @@ async fn old_and_replaced_links_are_refused(db: Db) {
     assert_ne!(first, second);
     assert_eq!(page(&app, &first).await.0, 410, "replaced by the newer link");
     assert_eq!(page(&app, &second).await.0, 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
-    let (code, body) = page(&app, &second).await;
+    let status_link = link_in(&sink.wait_for("hal@example.com", "We have your message").await);
+    assert_eq!(page(&app, &status_link).await.0, 200);
+    let revoked =
+        app.call(reqwest::Method::POST, &format!("/api/v1/cases/{id}/links/revoke"), Some(&agent), None).await;
+    assert_eq!(revoked.status, 204);
+    assert_eq!(page(&app, &status_link).await.0, 410, "staff revoked it");
+    // A revoked link is revoked; the newest restatement link goes the same way.
+    assert_eq!(page(&app, &second).await.0, 410);
+    step(&app, &agent, id, "notes", json!({ "text": "Links revoked: sent to an old address" })).await;
+    step(&app, &agent, id, "restatement", json!({ "text": "Your parcel arrived broken, box crushed." })).await;
+    let third = loop {
+        let m: Vec<_> = sink
+            .received()
+            .into_iter()
+            .filter(|m| m.subject.as_deref().is_some_and(|s| s.contains("Did we understand")))
+            .collect();
+        if m.len() == 3 {
+            break link_in(&m[2]);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(page(&app, &third).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(4100)).await;
+    let (code, body) = page(&app, &third).await;
     assert_eq!(code, 410, "expired: {body}");
     assert!(body.contains("expired"));
 }

@@ -1,0 +1,131 @@
+//! The messages the desk sends customers: built-in templates (in `templates/email/`),
+//! which managers may replace per installation; rendering; and sample data for a
+//! live preview. A template's first line is `Subject: …`, then a blank line, then
+//! the body.
+
+use amends_coach::Purpose;
+use minijinja::Environment;
+
+pub struct MessageTemplate {
+    pub name: &'static str,
+    /// What it is for, as a manager reads it.
+    pub title: &'static str,
+    /// What the coach checks it as.
+    pub purpose: Purpose,
+    pub source: &'static str,
+    /// The variables it may use, for the editor.
+    pub variables: &'static [&'static str],
+}
+
+pub const TEMPLATES: &[MessageTemplate] = &[
+    MessageTemplate {
+        name: "acknowledgement",
+        title: "Acknowledgement of a new complaint",
+        purpose: Purpose::Other,
+        source: include_str!("../templates/email/acknowledgement.txt"),
+        variables: &["name", "reference", "soon", "status_link", "signature"],
+    },
+    MessageTemplate {
+        name: "restatement",
+        title: "The restatement, to confirm",
+        purpose: Purpose::Restatement,
+        source: include_str!("../templates/email/restatement.txt"),
+        variables: &["name", "reference", "restatement", "link", "signature"],
+    },
+    MessageTemplate {
+        name: "apology",
+        title: "The apology",
+        purpose: Purpose::Apology,
+        source: include_str!("../templates/email/apology.txt"),
+        variables: &["name", "reference", "apology", "signature"],
+    },
+    MessageTemplate {
+        name: "offer",
+        title: "The two options",
+        purpose: Purpose::Offer,
+        source: include_str!("../templates/email/offer.txt"),
+        variables: &["name", "reference", "option1", "option2", "link", "signature"],
+    },
+    MessageTemplate {
+        name: "fix_promised",
+        title: "The fix, promised with a date",
+        purpose: Purpose::Fix,
+        source: include_str!("../templates/email/fix_promised.txt"),
+        variables: &["name", "reference", "what", "due", "signature"],
+    },
+    MessageTemplate {
+        name: "fix_done",
+        title: "The fix, done",
+        purpose: Purpose::Fix,
+        source: include_str!("../templates/email/fix_done.txt"),
+        variables: &["name", "reference", "note", "signature"],
+    },
+    MessageTemplate {
+        name: "follow_up",
+        title: "The follow-up, after the dust settles",
+        purpose: Purpose::FollowUp,
+        source: include_str!("../templates/email/follow_up.txt"),
+        variables: &["name", "reference", "link", "signature"],
+    },
+];
+
+pub fn template(name: &str) -> Option<&'static MessageTemplate> {
+    TEMPLATES.iter().find(|t| t.name == name)
+}
+
+/// Renders a template's source into (subject, body).
+pub fn render(source: &str, ctx: minijinja::Value) -> Result<(String, String), String> {
+    let env = Environment::new();
+    let text = env.render_str(source, ctx).map_err(|e| e.to_string())?;
+    let (first, body) = text.split_once("\n\n").unwrap_or(("", &text));
+    let subject = first.strip_prefix("Subject: ").unwrap_or(first).trim().to_owned();
+    if subject.is_empty() {
+        return Err("the first line must be \"Subject: …\", then a blank line".to_owned());
+    }
+    Ok((subject, format!("{}\n", body.trim_end())))
+}
+
+/// Believable values for every variable, for a preview.
+pub fn sample_context(signature: &str) -> minijinja::Value {
+    minijinja::context! {
+        name => "Anna Müller",
+        reference => "AM-1042",
+        soon => "by Thursday 26 November at 14:00 UTC",
+        status_link => "https://desk.example/c/…",
+        link => "https://desk.example/c/…",
+        restatement => "Your birthday cake arrived two hours late, and the crème brûlée was missing.",
+        apology => "I am sorry. I accept all responsibility for the late cake and the missing dessert.",
+        option1 => "A full refund of the order, today",
+        option2 => "A new cake of your choice, delivered on Saturday morning",
+        what => "Bake and deliver a new cake",
+        due => "Saturday 28 November at 10:00 UTC",
+        note => "Delivered at 9:40 with a card from the team.",
+        signature => signature,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_template_renders_with_a_subject() {
+        for t in TEMPLATES {
+            let (subject, body) = render(t.source, sample_context("The team")).unwrap();
+            assert!(!subject.is_empty() && body.contains("Anna Müller"), "{}", t.name);
+            assert!(!body.contains("{{"), "{}: unrendered variable", t.name);
+        }
+        assert!(render("No subject here", sample_context("x")).is_err());
+        assert!(render("Subject: {{ broken", sample_context("x")).is_err());
+    }
+
+    #[test]
+    fn the_built_in_templates_pass_the_coach() {
+        let coach = amends_coach::Coach::english();
+        for t in TEMPLATES {
+            let (_, body) = render(t.source, sample_context("The team")).unwrap();
+            let review = coach.review(&body, t.purpose);
+            assert!(!review.has_high(), "{}: {:?}", t.name, review.findings);
+        }
+    }
+}

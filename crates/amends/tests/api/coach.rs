@@ -1,0 +1,121 @@
+//! The language coach over HTTP: reviews, the gate on sending, overrides on the
+//! timeline, and templates managers edit.
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+async fn the_coach_reviews_drafts_and_gates_sending(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let review = app
+        .post("/api/v1/coach", &agent, json!({ "text": "You should have read our policy. We guarantee it will never happen again.", "step": "apology" }))
+        .await
+        .expect(200);
+    let kinds: Vec<&str> = review["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"blame") && kinds.contains(&"policy") && kinds.contains(&"overpromise"), "{kinds:?}");
+    assert!(review["score"].as_i64().unwrap() < 50);
+    let clean = app
+        .post("/api/v1/coach", &agent, json!({ "text": "I am so sorry. I accept all responsibility, and I will call you by Friday at 10:00.", "step": "apology" }))
+        .await
+        .expect(200);
+    assert!(clean["findings"].as_array().unwrap().is_empty(), "{clean}");
+    app.post("/api/v1/coach", &agent, json!({ "step": "apology" })).await.expect_error(422, "invalid");
+
+    let id = app.complaint(&agent, "lee@example.com", "The oven part you fitted broke after a day.").await["id"]
+        .as_i64()
+        .unwrap();
+    let step = |p: &str| format!("/api/v1/cases/{id}/{p}");
+    app.post(&step("restatement"), &agent, json!({ "text": "The part we fitted failed after one day." }))
+        .await
+        .expect(200);
+    app.post(&step("restatement/confirm"), &agent, json!({})).await.expect(200);
+    let blame = "Our policy is clear: you should have used it as the manual says.";
+    let held = app.post(&step("apology"), &agent, json!({ "text": blame })).await.expect_error(422, "coach_gate");
+    assert_eq!(held["field"], "coach_override");
+    assert!(held["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "blame"));
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert_eq!(case["next_step"], "apologise", "nothing was recorded");
+    let sent = app
+        .post(
+            &step("apology"),
+            &agent,
+            json!({ "text": blame, "coach_override": "The customer asked for the manual's wording" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(sent["case"]["next_step"], "offer");
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    let overridden = case["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "coach_overridden")
+        .expect("the override is on the timeline");
+    assert_eq!(overridden["reason"], "The customer asked for the manual's wording");
+    assert!(overridden["kinds"].as_array().unwrap().iter().any(|k| k == "blame"));
+}
+
+async fn managers_edit_templates_with_a_preview(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let (_, manager) = app.staff("manager").await;
+    let source = "Subject: Sorry, {{ name }} [{{ reference }}]\n\n{{ apology }}\n\nWe will call you by Friday.\n";
+    app.post("/api/v1/templates/preview", &agent, json!({ "name": "apology", "source": source }))
+        .await
+        .expect_error(403, "forbidden");
+    let preview = app
+        .post("/api/v1/templates/preview", &manager, json!({ "name": "apology", "source": source }))
+        .await
+        .expect(200);
+    assert_eq!(preview["subject"], "Sorry, Anna Müller [AM-1042]");
+    assert!(preview["body"].as_str().unwrap().contains("I accept all responsibility"));
+    let broken = app
+        .post("/api/v1/templates/preview", &manager, json!({ "name": "apology", "source": "Subject: {{ oops\n\nx" }))
+        .await
+        .expect(200);
+    assert!(broken["problem"].is_string());
+    let bad_words = app
+        .post("/api/v1/templates/preview", &manager, json!({ "name": "apology", "source": "Subject: About your complaint\n\nUnfortunately our policy does not allow refunds.\n" }))
+        .await
+        .expect(200);
+    assert!(bad_words["review"]["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "policy"));
+    app.post("/api/v1/templates/preview", &manager, json!({ "name": "nonsense", "source": source })).await.expect(404);
+
+    // Saved through the page (a form with the CSRF token), it is what customers receive.
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let saved = client
+        .post(app.url("/admin/templates/apology"))
+        .form(&[("csrf", csrf.as_str()), ("source", source)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    assert!(saved.text().await.unwrap().contains("Saved"));
+    let refused = client.post(app.url("/admin/templates/apology")).form(&[("source", source)]).send().await.unwrap();
+    assert_eq!(refused.status(), 403, "a form without the CSRF token");
+
+    let id = app.complaint(&agent, "max@example.com", "Cold soup.").await["id"].as_i64().unwrap();
+    app.post(&format!("/api/v1/cases/{id}/restatement"), &agent, json!({ "text": "Your soup was served cold." }))
+        .await
+        .expect(200);
+    app.post(&format!("/api/v1/cases/{id}/restatement/confirm"), &agent, json!({})).await.expect(200);
+    app.post(
+        &format!("/api/v1/cases/{id}/apology"),
+        &agent,
+        json!({ "text": "I am sorry; I accept all responsibility." }),
+    )
+    .await
+    .expect(200);
+    let subject = format!("Sorry, Ann Lee [AM-{}]", 1000 + id);
+    for _ in 0..200 {
+        let messages = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);
+        if let Some(m) = messages["items"].as_array().unwrap().iter().find(|m| m["purpose"] == "apology") {
+            assert_eq!(m["subject"], subject.as_str(), "the edited template is what the customer gets");
+            assert!(m["text_body"].as_str().unwrap().contains("We will call you by Friday."));
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no apology message was queued");
+}
+
+crate::on_both_databases!(the_coach_reviews_drafts_and_gates_sending, managers_edit_templates_with_a_preview);
