@@ -72,17 +72,20 @@ impl Notifier {
         let Some(to) = customer.email.clone() else { return Ok(false) };
         let message_id = format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain);
         self.store
-            .queue_email_for_job(&NewEmail {
-                case_id: Some(case.id),
-                to_email: to,
-                to_name: Some(customer.name.clone()),
-                subject,
-                html_body: Some(html_of(&text)),
-                text_body: text,
-                message_id,
-                in_reply_to: None,
-                purpose: purpose.to_owned(),
-            }, job)
+            .queue_email_for_job(
+                &NewEmail {
+                    case_id: Some(case.id),
+                    to_email: to,
+                    to_name: Some(customer.name.clone()),
+                    subject,
+                    html_body: Some(html_of(&text)),
+                    text_body: text,
+                    message_id,
+                    in_reply_to: None,
+                    purpose: purpose.to_owned(),
+                },
+                job,
+            )
             .await?;
         Ok(job.is_some())
     }
