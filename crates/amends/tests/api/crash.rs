@@ -201,7 +201,8 @@ async fn survives_kills(db: Db) {
     // Every acknowledgement arrives; count duplicates by Message-ID and by case.
     let expected: HashMap<&str, i64> =
         acknowledged.iter().map(|(id, reference, _)| (reference.as_str(), *id)).collect();
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut deadline = Instant::now() + Duration::from_secs(60);
+    let mut arrived = 0;
     let (by_id, by_case) = loop {
         let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
         let mut by_case: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -219,10 +220,45 @@ async fn survives_kills(db: Db) {
         if missing == 0 || Instant::now() > deadline {
             break (by_id, by_case);
         }
+        // A long run leaves a backlog that drains one message at a time: wait while
+        // messages keep arriving, and give up only after a minute without one.
+        if by_id.len() > arrived {
+            arrived = by_id.len();
+            deadline = Instant::now() + Duration::from_secs(60);
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let missing: Vec<&&str> = expected.keys().filter(|e| !by_case.contains_key(**e)).collect();
-    assert!(missing.is_empty(), "{} acknowledgements never arrived, e.g. {:?}", missing.len(), missing.first());
+    if let Some(first) = missing.first() {
+        // Say where the message is stuck: its outbox row and its jobs.
+        use sqlx::{Connection, Row};
+        let mut conn = sqlx::AnyConnection::connect(&server.database_url).await.unwrap();
+        let id = expected[**first];
+        let mut state = Vec::new();
+        for row in sqlx::query("SELECT status, attempts, COALESCE(last_error, '') FROM outbox WHERE case_id = $1")
+            .bind(id)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+        {
+            let (s, a, e): (String, i64, String) = (row.get(0), row.get(1), row.get(2));
+            state.push(format!("outbox {s} after {a} attempts {e}"));
+        }
+        for row in sqlx::query(
+            "SELECT kind, attempts, COALESCE(last_error, ''), run_at, COALESCE(done_at, 0), COALESCE(failed_at, 0) FROM jobs",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+        {
+            let (k, a, e, r, d, f): (String, i64, String, i64, i64, i64) =
+                (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5));
+            if d == 0 {
+                state.push(format!("job {k} attempts {a} run_at {r} failed {f} {e}"));
+            }
+        }
+        panic!("{} acknowledgements never arrived, e.g. {first} (case {id}): {state:#?}", missing.len());
+    }
     let resent_same_id: usize = by_id.values().filter(|n| **n > 1).map(|n| n - 1).sum();
     let distinct_ids_per_case =
         by_case.values().filter(|ids| ids.iter().collect::<std::collections::BTreeSet<_>>().len() > 1).count();
