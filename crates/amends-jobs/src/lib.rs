@@ -175,15 +175,14 @@ impl Runner {
     async fn dispatch(&self, job: &JobRecord) -> Result<Done, JobError> {
         let id =
             |name: &str| job.payload[name].as_i64().ok_or_else(|| JobError::Fail(format!("the job has no {name}")));
+        let me = Some((job.id, self.settings.worker_id.as_str()));
+        let done = |completed: bool| if completed { Done::Completed } else { Done::Finished };
         match job.kind.as_str() {
             kinds::SEND_EMAIL => self.send_email(job, id("outbox_id")?).await,
-            kinds::ACKNOWLEDGE => self.notifier.acknowledge(id("case_id")?).await.map(|_| Done::Finished),
-            kinds::CASE_EVENT => {
-                self.notifier.case_event(id("case_id")?, id("event_id")?).await.map(|_| Done::Finished)
-            }
-            kinds::FOLLOW_UP_DUE => {
-                self.notifier.follow_up_due(id("case_id")?, id("event_id")?).await.map(|_| Done::Finished)
-            }
+            // A job that queues a message is completed in the same transaction.
+            kinds::ACKNOWLEDGE => self.notifier.acknowledge(id("case_id")?, me).await.map(done),
+            kinds::CASE_EVENT => self.notifier.case_event(id("case_id")?, id("event_id")?, me).await.map(done),
+            kinds::FOLLOW_UP_DUE => self.notifier.follow_up_due(id("case_id")?, id("event_id")?, me).await.map(done),
             kinds::PROMISE_DUE_SOON => {
                 promises::check(&self.store, id("case_id")?, id("event_id")?, false).await.map(|_| Done::Finished)
             }

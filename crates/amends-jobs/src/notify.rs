@@ -70,23 +70,27 @@ impl Notifier {
         purpose: &str,
         subject: String,
         text: String,
-    ) -> Result<(), JobError> {
-        let Some(to) = customer.email.clone() else { return Ok(()) };
+        job: Option<(i64, &str)>,
+    ) -> Result<bool, JobError> {
+        let Some(to) = customer.email.clone() else { return Ok(false) };
         let message_id = format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain);
         self.store
-            .queue_email(&NewEmail {
-                case_id: Some(case.id),
-                to_email: to,
-                to_name: Some(customer.name.clone()),
-                subject,
-                html_body: Some(html_of(&text)),
-                text_body: text,
-                message_id,
-                in_reply_to: None,
-                purpose: purpose.to_owned(),
-            })
+            .queue_email_for_job(
+                &NewEmail {
+                    case_id: Some(case.id),
+                    to_email: to,
+                    to_name: Some(customer.name.clone()),
+                    subject,
+                    html_body: Some(html_of(&text)),
+                    text_body: text,
+                    message_id,
+                    in_reply_to: None,
+                    purpose: purpose.to_owned(),
+                },
+                job,
+            )
             .await?;
-        Ok(())
+        Ok(job.is_some())
     }
 
     fn base(&self, case: &CaseRecord, customer: &CustomerRecord) -> minijinja::Value {
@@ -97,10 +101,12 @@ impl Notifier {
         }
     }
 
-    pub async fn acknowledge(&self, case_id: i64) -> Result<(), JobError> {
+    /// Queues the acknowledgement. With `job`, the job is completed with the queueing
+    /// (true is returned then); see [`amends_store::Store::queue_email_for_job`].
+    pub async fn acknowledge(&self, case_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
         let (case, customer) = self.load(case_id).await?;
         if customer.email.is_none() {
-            return Ok(());
+            return Ok(false);
         }
         let status_link = self.link(case.id, purposes::STATUS).await?;
         let soon = match case.next_due_at {
@@ -110,13 +116,13 @@ impl Notifier {
         let (subject, text) = self
             .render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) })
             .await?;
-        self.queue(&case, &customer, "acknowledgement", subject, text).await
+        self.queue(&case, &customer, "acknowledgement", subject, text, job).await
     }
 
-    pub async fn case_event(&self, case_id: i64, event_id: i64) -> Result<(), JobError> {
+    pub async fn case_event(&self, case_id: i64, event_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
         let (case, customer) = self.load(case_id).await?;
         if customer.email.is_none() {
-            return Ok(());
+            return Ok(false);
         }
         let event = self.store.case_event(case_id, event_id).await?;
         let base = self.base(&case, &customer);
@@ -143,18 +149,18 @@ impl Notifier {
             EventKind::FixDone { note } => {
                 ("fix_done", self.render("fix_done", minijinja::context! { note, ..base }).await?)
             }
-            _ => return Ok(()),
+            _ => return Ok(false),
         };
         let (subject, text) = rendered;
-        self.queue(&case, &customer, purpose, subject, text).await
+        self.queue(&case, &customer, purpose, subject, text, job).await
     }
 
     /// A follow-up scheduled by email has come due: ask the customer, unless it was
     /// already done another way or the case is closed.
-    pub async fn follow_up_due(&self, case_id: i64, event_id: i64) -> Result<(), JobError> {
+    pub async fn follow_up_due(&self, case_id: i64, event_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
         let (case, events) = self.store.case_with_timeline(case_id).await?;
         let customer = self.store.customer(case.customer_id).await?;
-        let Some(scheduled) = events.iter().find(|e| e.id == event_id) else { return Ok(()) };
+        let Some(scheduled) = events.iter().find(|e| e.id == event_id) else { return Ok(false) };
         let playbook = Playbook::replay(events.iter().map(|e| &e.event));
         let answered = playbook.is_resolved(amends_domain::Step::FollowUp) || playbook.outcome().is_some();
         let by_email =
@@ -163,12 +169,12 @@ impl Notifier {
         let superseded =
             events.iter().any(|e| e.id > event_id && matches!(e.event.kind, EventKind::FollowUpScheduled { .. }));
         if answered || !by_email || superseded || customer.email.is_none() {
-            return Ok(());
+            return Ok(false);
         }
         let link = self.link(case.id, purposes::FOLLOW_UP).await?;
         let (subject, text) =
             self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) }).await?;
-        self.queue(&case, &customer, "follow_up", subject, text).await
+        self.queue(&case, &customer, "follow_up", subject, text, job).await
     }
 
     /// Queues a disclosure's notices in batches, each batch with its recipients' new

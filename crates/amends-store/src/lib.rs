@@ -9,6 +9,7 @@
 //! that acknowledges something to a person returns only after its transaction commits.
 
 mod attachments;
+pub mod backup;
 mod cases;
 mod customers;
 mod disclosures;

@@ -67,7 +67,31 @@ fn email(row: &AnyRow) -> Result<EmailRecord, StoreError> {
 impl Store {
     /// Stores the message and the job that sends it, in one transaction.
     pub async fn queue_email(&self, e: &NewEmail) -> Result<i64, StoreError> {
+        self.queue_email_for_job(e, None).await?.ok_or(StoreError::NotFound("job"))
+    }
+
+    /// Stores the message and the job that sends it, and completes `job` (the job that
+    /// wrote the message: `(id, worker)`) in the same transaction. Without that, a
+    /// server killed between queueing and completing runs the job again once its lease
+    /// ends, and the customer gets the message twice under two Message-IDs (the crash
+    /// test found this). `None` when the worker no longer holds the job: nothing is queued.
+    pub async fn queue_email_for_job(&self, e: &NewEmail, job: Option<(i64, &str)>) -> Result<Option<i64>, StoreError> {
         let mut tx = self.write().begin().await?;
+        if let Some((job_id, worker)) = job {
+            let held = sqlx::query(
+                "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL \
+                 WHERE id = $1 AND locked_by = $2 AND done_at IS NULL",
+            )
+            .bind(job_id)
+            .bind(worker)
+            .bind(millis(OffsetDateTime::now_utc()))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if held == 0 {
+                return Ok(None);
+            }
+        }
         let id: i64 = sqlx::query(
             "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id",
@@ -88,7 +112,7 @@ impl Store {
         enqueue_in(&mut tx, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": id }), OffsetDateTime::now_utc())
             .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(Some(id))
     }
 
     pub async fn email(&self, id: i64) -> Result<EmailRecord, StoreError> {

@@ -82,7 +82,29 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::endpoint))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), deadline))
         .with_state(state)
+}
+
+/// Cuts off a request that takes longer than the deadline, reading its body included,
+/// so a client that trickles a body cannot hold a connection and a task forever.
+/// (axum's server has no timeout for reading the request headers themselves; see
+/// SECURITY.md: run behind a reverse proxy that has one.)
+async fn deadline(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(state.settings.limits.request_deadline, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let mut response = (StatusCode::REQUEST_TIMEOUT, "the request took too long").into_response();
+            response
+                .headers_mut()
+                .insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+            response
+        }
+    }
 }
 
 /// Headers every response carries: no inline script or style may run, no framing,

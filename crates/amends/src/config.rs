@@ -97,9 +97,11 @@ pub struct Settings {
     pub admin_email: String,
     pub secure_cookies: bool,
     pub session_ttl: Duration,
+    /// Rate limits and the request deadline (`AMENDS_REQUEST_TIMEOUT`, seconds: a
+    /// client that sends its body slowly is cut off with 408).
+    pub limits: amends_web::limits::Limits,
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
-    pub limits: amends_web::limits::Limits,
     pub letters: amends_web::LetterSettings,
     pub store: amends_store::StoreSettings,
     /// The mailbox to poll for customer mail, and how often.
@@ -117,9 +119,9 @@ impl Default for Settings {
             admin_email: "admin@amends.local".to_owned(),
             secure_cookies: false,
             session_ttl: Duration::from_secs(12 * 3600),
+            limits: amends_web::limits::Limits::default(),
             jobs: amends_jobs::JobSettings::default(),
             coach_rules: None,
-            limits: amends_web::limits::Limits::default(),
             imap: None,
             letters: amends_web::LetterSettings::default(),
             store: amends_store::StoreSettings::default(),
@@ -223,6 +225,10 @@ impl Settings {
         }
         if let Some(url) = var("AMENDS_PUBLIC_URL") {
             self.jobs.public_url = url;
+        }
+        if let Some(seconds) = var("AMENDS_REQUEST_TIMEOUT") {
+            let seconds: u64 = seconds.parse().context("AMENDS_REQUEST_TIMEOUT is a number of seconds")?;
+            self.limits.request_deadline = Duration::from_secs(seconds.max(1));
         }
         if let Some(from) = var("AMENDS_MAIL_FROM") {
             self.jobs.from = from;

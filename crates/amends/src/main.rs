@@ -41,6 +41,12 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Write a consistent copy of the whole database to FILE ("-" for standard
+    /// output). Safe while the server runs.
+    Backup { file: std::path::PathBuf },
+    /// Load a backup into a new, empty database (it is migrated first; a database
+    /// holding any data is refused).
+    Restore { file: std::path::PathBuf },
     /// Take in customer mail.
     Mail {
         #[command(subcommand)]
@@ -154,6 +160,18 @@ fn main() -> anyhow::Result<()> {
                 }
                 Ok(())
             }
+            Command::Backup { file } => backup(&settings, &file).await,
+            Command::Restore { file } => {
+                let store = amends::open_store(&settings).await?;
+                let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
+                let summary = store
+                    .restore(&mut std::io::BufReader::new(reader))
+                    .await
+                    .with_context(|| format!("restoring {}", file.display()))?;
+                store.close().await;
+                println!("restored {} rows in {} tables from {}", summary.rows(), summary.tables.len(), file.display());
+                Ok(())
+            }
             Command::Mail { command: MailCommand::Ingest { backfill } } => {
                 let code = mail_ingest(&settings, backfill).await;
                 std::process::exit(code);
@@ -204,6 +222,33 @@ fn main() -> anyhow::Result<()> {
             }
         }
     })
+}
+
+/// Writes to a temporary file beside FILE and renames it at the end, so FILE is
+/// either the previous backup or a complete new one, never half of one.
+async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let store = amends::open_store(settings).await?;
+    let summary = if file.as_os_str() == "-" {
+        let mut out = std::io::BufWriter::new(std::io::stdout());
+        store.backup(&mut out).await?
+    } else {
+        let partial = file.with_extension("partial");
+        let created = std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
+        let mut out = std::io::BufWriter::new(created);
+        let summary = store.backup(&mut out).await?;
+        let created = out.into_inner().map_err(|e| e.into_error())?;
+        created.sync_all()?;
+        std::fs::rename(&partial, file).with_context(|| format!("renaming to {}", file.display()))?;
+        summary
+    };
+    store.close().await;
+    eprintln!(
+        "backed up {} rows in {} tables (schema version {})",
+        summary.rows(),
+        summary.tables.len(),
+        summary.schema_version
+    );
+    Ok(())
 }
 
 /// sysexits(3): what an MTA's pipe transport understands.

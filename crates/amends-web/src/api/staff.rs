@@ -3,7 +3,9 @@
 use amends_domain::Role;
 use amends_domain::staff::check_new_password;
 use amends_store::{TokenRecord, UserRecord};
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -25,12 +27,28 @@ pub struct SignIn {
     password: String,
 }
 
-pub async fn sign_in(State(state): State<AppState>, JsonBody(body): JsonBody<SignIn>) -> ApiResult<Response> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    JsonBody(body): JsonBody<SignIn>,
+) -> ApiResult<Response> {
+    let limits = &state.settings.limits;
+    if let Err(wait) = state.limiter.sign_in_allowed(limits, addr.ip(), &body.email) {
+        let refused = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            format!("too many failed sign-ins; try again in {wait} seconds"),
+        );
+        let mut response = refused.into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return Ok(response);
+    }
     let user = state.store.user_by_email(body.email.trim()).await?;
     let matches = verify_password(body.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     let user = match user {
         Some(u) if matches && u.active => u,
         _ => {
+            state.limiter.sign_in_failed(limits, addr.ip(), &body.email);
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong email or password"));
         }
     };

@@ -16,7 +16,8 @@ use crate::password::{generate_password, hash_password};
 pub async fn users(State(state): State<AppState>, session: StaffSession) -> Result<impl IntoResponse, PageError> {
     session.require(Role::Admin)?;
     let users = state.store.list_users().await?;
-    render("users.html", minijinja::context! { layout => session.layout(), users })
+    // An empty draft: the invite form reads `draft.name`, an error on an undefined value.
+    render("users.html", minijinja::context! { layout => session.layout(), users, draft => minijinja::context! {} })
 }
 
 pub async fn invite(State(state): State<AppState>, posted: Posted<Nothing>) -> Result<Response, PageError> {

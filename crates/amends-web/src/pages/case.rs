@@ -209,7 +209,7 @@ async fn case_context(
             message: true,
         });
     }
-    timeline.sort_by(|a, b| b.order.cmp(&a.order));
+    timeline.sort_by_key(|e| std::cmp::Reverse(e.order));
     let latest = |pick: fn(&EventRecord) -> Option<String>| events.iter().rev().find_map(pick);
     let restatement = latest(|e| match &e.event.kind {
         EventKind::RestatementWritten { text } => Some(text.clone()),

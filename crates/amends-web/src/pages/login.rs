@@ -1,7 +1,7 @@
 //! Signing in and out, and changing one's password.
 
 use amends_domain::staff::check_new_password;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -41,11 +41,26 @@ pub struct SignIn {
 
 pub async fn submit(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     axum::Form(form): axum::Form<SignIn>,
 ) -> Result<Response, PageError> {
+    let limits = &state.settings.limits;
+    if let Err(wait) = state.limiter.sign_in_allowed(limits, addr.ip(), &form.email) {
+        let page = render(
+            "login.html",
+            minijinja::context! {
+                next => safe_next(form.next.as_deref()), email => form.email,
+                error => format!("Too many failed sign-ins. Please try again in {wait} seconds."),
+            },
+        )?;
+        let mut response = (axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return Ok(response);
+    }
     let user = state.store.user_by_email(form.email.trim()).await?;
     let matches = verify_password(form.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     let Some(user) = user.filter(|u| matches && u.active) else {
+        state.limiter.sign_in_failed(limits, addr.ip(), &form.email);
         let page = render(
             "login.html",
             minijinja::context! { next => safe_next(form.next.as_deref()), email => form.email, error => "Wrong email or password." },

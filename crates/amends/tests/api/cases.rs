@@ -279,7 +279,15 @@ async fn lists_filter_and_page_with_cursors(app: TestApp) {
     let unassigned = app.get("/api/v1/cases?owner=unassigned", &agent).await.expect(200);
     assert_eq!(unassigned["items"].as_array().unwrap().len(), 7);
     let due = app.get("/api/v1/cases?order=due&step=restate&limit=5", &agent).await.expect(200);
-    let dues: Vec<&str> = due["items"].as_array().unwrap().iter().map(|c| c["next_due_at"].as_str().unwrap()).collect();
+    let dues: Vec<time::OffsetDateTime> = due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let text = c["next_due_at"].as_str().unwrap();
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+        })
+        .collect();
     assert!(dues.windows(2).all(|w| w[0] <= w[1]), "soonest due first: {dues:?}");
     let next = due["next_cursor"].as_str().unwrap();
     let rest =

@@ -2,9 +2,13 @@
 //! database (SQLite and PostgreSQL) and drives it over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod abuse;
 mod access;
+mod access_matrix;
+mod backup;
 mod cases;
 mod coach;
+mod crash;
 mod customers;
 mod disclosures;
 mod errors;
@@ -18,3 +22,4 @@ mod presence;
 mod problems;
 mod public_form;
 mod recovery;
+mod robust;

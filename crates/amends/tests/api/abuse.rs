@@ -1,0 +1,226 @@
+//! Abuse: sign-in throttled per address and per account (429 with Retry-After), a
+//! client that trickles its body cut off (408), and no password or token in the logs
+//! of a server running at debug level through sign-ins, token use and customer links.
+
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, fresh_database};
+
+struct Binary {
+    child: Child,
+    base: String,
+    log: std::path::PathBuf,
+    _dir: crate::helpers::tempdir::TempDir,
+    _db_dir: Option<crate::helpers::tempdir::TempDir>,
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const PASSWORD: &str = "Sourdough-Starter-4471";
+
+/// Starts `amends serve` at debug level, its standard error in a file, with an admin
+/// made through the command line; returns it and a token printed by `token create`.
+async fn serve_at_debug(db: Db) -> (Binary, String) {
+    let (url, sqlite_dir) = fresh_database(db).await;
+    let dir = crate::helpers::tempdir::TempDir::new(&format!("amends-abuse-{:x}", rand::random::<u64>()));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let command = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_amends"));
+        c.args(args)
+            .env("AMENDS_DATABASE_URL", &url)
+            .env("AMENDS_DATA_DIR", &dir.path)
+            .env("AMENDS_LOG", "debug")
+            .env("AMENDS_REQUEST_TIMEOUT", "2")
+            .env("AMENDS_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
+        c
+    };
+    let mut create =
+        command(&["user", "create", "--email", "owner@bakery.example", "--name", "Owner", "--role", "admin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+    create.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    assert!(create.wait().unwrap().success());
+    let out = command(&["token", "create", "--user", "owner@bakery.example", "--name", "cli"]).output().unwrap();
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("amends_"), "token create printed {token:?}");
+    let log = dir.path.join("stderr.log");
+    let child = command(&["serve", "--address", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while reqwest::get(format!("{base}/readyz")).await.map(|r| r.status() != 200).unwrap_or(true) {
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    (Binary { child, base, log, _dir: dir, _db_dir: sqlite_dir }, token)
+}
+
+async fn sign_in(http: &reqwest::Client, base: &str, email: &str, password: &str) -> reqwest::Response {
+    http.post(format!("{base}/api/v1/session"))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn abuse_is_refused_and_secrets_stay_out_of_logs(db: Db) {
+    let (server, cli_token) = serve_at_debug(db).await;
+    let base = server.base.as_str();
+    let http =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut secrets = vec![PASSWORD.to_owned(), cli_token.clone()];
+
+    // Sign in for real: a session, its CSRF token, and an API token made through it.
+    let signed = sign_in(&http, base, "owner@bakery.example", PASSWORD).await;
+    assert_eq!(signed.status(), 200);
+    let cookie = signed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("amends_session=").and_then(|v| v.split(';').next()).map(str::to_owned))
+        .unwrap();
+    let body: Value = signed.json().await.unwrap();
+    let csrf = body["csrf_token"].as_str().unwrap().to_owned();
+    let made: Value = http
+        .post(format!("{base}/api/v1/tokens"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "name": "script" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let api_token = made["token"].as_str().unwrap().to_owned();
+    secrets.extend([cookie, csrf, api_token.clone()]);
+    let me = reqwest::Client::new().get(format!("{base}/api/v1/me")).bearer_auth(&api_token).send().await.unwrap();
+    assert_eq!(me.status(), 200);
+    let wrong = "Wrong-Guess-Password-991";
+    secrets.push(wrong.to_owned());
+    // The web sign-in form, rightly and wrongly.
+    let page = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form = page.post(format!("{base}/login")).form(&[("email", "owner@bakery.example"), ("password", PASSWORD)]);
+    assert_eq!(form.send().await.unwrap().status(), 303);
+    let form = page.post(format!("{base}/login")).form(&[("email", "owner@bakery.example"), ("password", wrong)]);
+    assert_eq!(form.send().await.unwrap().status(), 401);
+    // A complaint, and its customer's personal link (from the queued acknowledgement).
+    let case: Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/cases"))
+        .bearer_auth(&api_token)
+        .json(&json!({ "customer": { "name": "Ann", "email": "ann@example.com" }, "body": "Cold soup", "channel": "email" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut link = None;
+    for _ in 0..100 {
+        let messages: Value = reqwest::Client::new()
+            .get(format!("{base}/api/v1/cases/{}/messages", case["id"]))
+            .bearer_auth(&api_token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if let Some(text) = messages["items"][0]["text_body"].as_str() {
+            let at = text.find("/c/").unwrap();
+            link = Some(text[at + 3..at + 67].to_owned());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let link = link.expect("the acknowledgement was queued with a link");
+    assert_eq!(reqwest::get(format!("{base}/c/{link}")).await.unwrap().status(), 200);
+    secrets.push(link);
+
+    // Throttling: ten failures for one account refuse it (even with the right
+    // password), from any address; twenty from one address refuse every account.
+    // One failure so far (on the sign-in page); nine more make ten.
+    for _ in 0..9 {
+        assert_eq!(sign_in(&http, base, "owner@bakery.example", wrong).await.status(), 401);
+    }
+    let refused = sign_in(&http, base, "owner@bakery.example", PASSWORD).await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "Retry-After {wait}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "too_many_requests");
+    // Ten failures from here so far; ten more make twenty.
+    for n in 0..10 {
+        let status = sign_in(&http, base, &format!("nobody{n}@bakery.example"), wrong).await.status();
+        assert_eq!(status, 401, "failure {n} from this address");
+    }
+    let from_here = sign_in(&http, base, "someone@bakery.example", wrong).await;
+    assert_eq!(from_here.status(), 429, "the address is throttled for every account");
+    let page_refused = page
+        .post(format!("{base}/login"))
+        .form(&[("email", "x@bakery.example"), ("password", "y")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page_refused.status(), 429);
+    assert!(page_refused.headers().contains_key("retry-after"));
+
+    // A client that sends its headers and then trickles nothing is cut off.
+    let address = base.trim_start_matches("http://").to_owned();
+    let started = Instant::now();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut conn = std::net::TcpStream::connect(address).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(
+            conn,
+            "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {cli_token}\r\n\
+             Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"body\": \""
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = conn.read_to_string(&mut answer);
+        answer
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "a slow body is cut off: {answer:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    // Nothing secret in the logs.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    assert!(log.lines().count() > 5, "the server logged at debug level:\n{log}");
+    for secret in &secrets {
+        assert!(!log.contains(secret.as_str()), "a secret ({}…) is in the log", &secret[..6]);
+    }
+    eprintln!(
+        "log check ({db:?}): {} log lines, {} secrets looked for, none found",
+        log.lines().count(),
+        secrets.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_abuse_is_refused_and_secrets_stay_out_of_logs() {
+    abuse_is_refused_and_secrets_stay_out_of_logs(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_abuse_is_refused_and_secrets_stay_out_of_logs() {
+    abuse_is_refused_and_secrets_stay_out_of_logs(Db::Postgres).await;
+}
