@@ -49,7 +49,13 @@ impl From<StoreError> for IngestFailure {
 }
 
 pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result<Ingested, IngestFailure> {
-    let mail = parse_incoming(raw).map_err(|e| IngestFailure::Permanent(format!("{}: {e}", e.reason())))?;
+    let mut mail = parse_incoming(raw).map_err(|e| IngestFailure::Permanent(format!("{}: {e}", e.reason())))?;
+    // NUL never belongs in mail text and PostgreSQL cannot store it: shown as U+FFFD.
+    for text in [Some(&mut mail.text), mail.subject.as_mut(), mail.from_name.as_mut()].into_iter().flatten() {
+        if text.contains('\0') {
+            *text = text.replace('\0', "\u{FFFD}");
+        }
+    }
     // A message without a Message-ID is known by its bytes, so a redelivery is still one.
     let message_id = mail
         .message_id

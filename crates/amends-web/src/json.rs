@@ -19,11 +19,31 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state).await {
+            Ok(bytes) => bytes,
+            Err(rejection) => return Err(rejected(JsonRejection::BytesRejection(rejection))),
+        };
+        refuse_nul(&bytes)?;
+        match axum::Json::<T>::from_request(Request::from_parts(parts, axum::body::Body::from(bytes)), state).await {
             Ok(axum::Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => Err(rejected(rejection)),
         }
     }
+}
+
+/// Text with a NUL character (U+0000) cannot be stored in PostgreSQL and is never what a
+/// person typed: it is refused with a clear message rather than altered.
+pub(crate) fn refuse_nul(body: &[u8]) -> Result<(), ApiError> {
+    let escaped = body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"));
+    if escaped || body.contains(&0) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "text may not contain the NUL character (U+0000)",
+        ));
+    }
+    Ok(())
 }
 
 fn rejected(rejection: JsonRejection) -> ApiError {

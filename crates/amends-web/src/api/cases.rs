@@ -328,6 +328,7 @@ async fn step<R: StepRequest>(
 /// step that sends a text may carry `coach_override`, the reason to send it anyway.
 fn parse_body<R: DeserializeOwned>(body: &[u8]) -> Result<(R, Option<String>), ApiError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    crate::json::refuse_nul(body)?;
     let invalid = |e: serde_json::Error| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string());
     let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => invalid(e),

@@ -131,6 +131,14 @@ pub async fn submit(
     if let Err(wait) = state.limiter.check_ip("complaint", addr.ip(), state.settings.limits.complaint) {
         return too_many(wait);
     }
+    if draft.values().any(|v| v.contains('\0')) {
+        let cleaned: HashMap<String, String> = draft.iter().map(|(k, v)| (k.clone(), v.replace('\0', ""))).collect();
+        return again(
+            &cleaned,
+            "Your text holds an invisible NUL character; please check it and send again.".into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     if let Some(error) = file_error {
         return again(&draft, error, StatusCode::UNPROCESSABLE_ENTITY);
     }

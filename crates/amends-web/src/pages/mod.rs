@@ -304,6 +304,11 @@ where
             .map_err(|_| PageError::BadForm("The form is larger than 2 MiB.".into()))?;
         let fields: HashMap<String, String> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| PageError::BadForm("The form could not be read.".into()))?;
+        if fields.values().any(|v| v.contains('\0')) {
+            return Err(PageError::BadForm(
+                "The form holds a NUL character, which is never typed; please type the text again.".into(),
+            ));
+        }
         let sent = fields.get("csrf").map(String::as_str).unwrap_or("");
         if !same_secret(sent, &session.csrf) {
             return Err(PageError::Forbidden(

@@ -67,6 +67,9 @@ async fn bad_requests_get_specific_errors(app: TestApp) {
     let answer_head = over_limit_head(&app, &agent, 4 * 1024 * 1024).await;
     assert!(answer_head.starts_with("HTTP/1.1 413"), "{answer_head}");
     assert!(answer_head.contains("\"error\":\"too_large\""), "{answer_head}");
+    // NUL cannot be stored (PostgreSQL) and is never typed: a 422, not a 500.
+    let nul = app.post("/api/v1/customers", &agent, json!({ "name": "\u{0}", "email": "nul@example.com" })).await;
+    nul.expect_error(422, "invalid");
     // 404: unknown ids, ids that cannot exist, unknown endpoints.
     app.get("/api/v1/cases/987654", &agent).await.expect_error(404, "not_found");
     app.get("/api/v1/cases/not-a-number", &agent).await.expect_error(404, "not_found");
