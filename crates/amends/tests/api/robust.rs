@@ -19,8 +19,10 @@ fn iterations() -> usize {
     std::env::var("AMENDS_FUZZ_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(150)
 }
 
+/// A fixed seed by default, so the suite answers the same every run; `scripts/fuzz`
+/// explores with fresh seeds, and a failure it finds becomes a fixed case here.
 fn seed() -> u64 {
-    std::env::var("AMENDS_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(rand::random)
+    std::env::var("AMENDS_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(3_382_775_952_461_625_670)
 }
 
 const NASTY: &[&str] = &[
