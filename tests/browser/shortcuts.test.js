@@ -26,7 +26,7 @@ test('shortcuts move through the inbox and act on a case, but not while typing',
   assert.equal(await session.page.locator('.case-row.selected').count(), 1, 'j selects the first case');
   await Promise.all([session.page.waitForURL(/\/cases\/\d+$/), session.page.keyboard.press('Enter')]);
 
-  await Promise.all([session.page.waitForURL(/\/cases\/\d+/), session.page.keyboard.press('a')]);
+  await Promise.all([session.page.waitForURL(/done=assign/), session.page.keyboard.press('a')]);
   assert.match(await session.page.locator('#owner option:checked').innerText(), /Administrator/, 'a assigns the case to me');
 
   await session.page.keyboard.press('r');
