@@ -324,10 +324,10 @@ async fn step<R: StepRequest>(
     Ok(axum::Json(StepAnswer { case, event }))
 }
 
-/// Step bodies may be empty when the step needs nothing more (`{}` is implied). Any
+/// Step bodies may be empty (no bytes at all) when the step needs nothing more: `{}` is implied. Any
 /// step that sends a text may carry `coach_override`, the reason to send it anyway.
 fn parse_body<R: DeserializeOwned>(body: &[u8]) -> Result<(R, Option<String>), ApiError> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let body: &[u8] = if body.is_empty() { b"{}" } else { body };
     crate::json::refuse_nul(body)?;
     let invalid = |e: serde_json::Error| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string());
     let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|e| match e.classify() {
