@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::customers::CustomerInput;
+use super::customers::{CustomerInput, optional_text};
 use super::{Page, id_from, page_size};
 use crate::AppState;
 use crate::auth::Agent;
@@ -84,15 +84,6 @@ fn case_error(e: NewCaseError) -> ApiError {
     }
 }
 
-fn short_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
-    match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
-        Some(v) if v.chars().count() > max => {
-            Err(ApiError::invalid(field, format!("{field} has at most {max} characters")))
-        }
-        other => Ok(other),
-    }
-}
-
 impl Intake {
     fn parse(self, actor: Actor) -> Result<NewCase, ApiError> {
         let customer = match (self.customer, self.customer_id) {
@@ -111,9 +102,9 @@ impl Intake {
             severity: self.severity.as_deref().unwrap_or("normal").parse().map_err(case_error)?,
             subject: amends_domain::case::parse_subject(self.subject.as_deref()).map_err(case_error)?,
             body: Complaint::parse(self.body).map_err(case_error)?,
-            wish: short_text("wish", self.wish, 20_000)?,
-            order_ref: short_text("order_ref", self.order_ref, 200)?,
-            category: short_text("category", self.category, 100)?,
+            wish: optional_text("wish", self.wish, 20_000)?,
+            order_ref: optional_text("order_ref", self.order_ref, 200)?,
+            category: optional_text("category", self.category, 100)?,
             tags: self.tags.into_iter().map(|t| t.trim().to_owned()).collect(),
             actor,
             acknowledge: self.acknowledge.unwrap_or(true),

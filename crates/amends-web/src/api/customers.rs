@@ -31,7 +31,8 @@ pub struct CustomerInput {
 
 const MAX_NOTES_CHARS: usize = 20_000;
 
-fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+/// An optional text field, trimmed; empty is absent; longer than `max` chars is a 422.
+pub(crate) fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
     match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
         Some(v) if v.chars().count() > max => {
             Err(ApiError::invalid(field, format!("{field} has at most {max} characters")))
