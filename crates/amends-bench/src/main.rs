@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use rand::Rng;
-use sqlx::{Connection, Executor};
+use sqlx::{Connection, Executor, Row as _};
+
+mod seed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Db {
@@ -39,6 +41,10 @@ struct Args {
     /// Seconds each measured phase runs (default 5, or 0.5 with --quick).
     #[arg(long)]
     seconds: Option<f64>,
+    /// Cases seeded for the reads at scale, with a fifth as many customers and twice as
+    /// many transactions (default 1,000,000, or 2,000 with --quick; 0 skips them).
+    #[arg(long)]
+    scale: Option<usize>,
 }
 
 /// A complaint of the size a real one has: a few sentences.
@@ -190,6 +196,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let (again, restarted_in) = start(&bin, &database_url, &scratch.0, free_port()?).await?;
     drop(again);
 
+    let cases = args.scale.unwrap_or(if args.quick { 2_000 } else { 1_000_000 });
+    let at_scale = if cases > 0 {
+        let scale = seed::Scale { cases, customers: (cases / 5).max(1), transactions: cases * 2 };
+        Some(reads_at_scale(&args, &bin, scale, phase).await?)
+    } else {
+        None
+    };
+
     let binary = std::fs::metadata(&bin).map(|m| m.len()).unwrap_or(0);
     println!();
     println!(
@@ -215,14 +229,192 @@ async fn run(args: Args) -> anyhow::Result<()> {
     println!("  {:<36} {:>10.0} ms", "start to serving, after the run", restarted_in.as_secs_f64() * 1e3);
     println!("  {:<36} {:>10.1} MB", "binary size", binary as f64 / 1_048_576.0);
 
+    if let Some(scale) = &at_scale {
+        println!();
+        println!("{}", scale.title);
+        println!("{:<38} {:>10} {:>9} {:>9} {:>8} {:>7}", "measure", "per sec", "p50 ms", "p99 ms", "", "errors");
+        for row in &scale.rows {
+            println!("{row}");
+        }
+        println!("  {:<36} {:>10.1} MB", "RSS peak (VmHWM)", scale.peak_rss_kb as f64 / 1024.0);
+        println!("  {:<36} {:>10.0} ms", "start to serving, seeded database", scale.started_in.as_secs_f64() * 1e3);
+    }
+
     if args.db == Db::Postgres {
         drop_postgres(&args.postgres, &database_url).await;
     }
-    let errors: usize = rows.iter().map(|r| r.errors).sum();
+    let errors: usize = rows.iter().chain(at_scale.iter().flat_map(|s| s.rows.iter())).map(|r| r.errors).sum();
     if errors > 0 {
         bail!("{errors} requests failed");
     }
     Ok(())
+}
+
+struct AtScale {
+    title: String,
+    rows: Vec<Row>,
+    peak_rss_kb: u64,
+    started_in: Duration,
+}
+
+const BENCH_PASSWORD: &str = "bench password, long enough";
+
+/// A second server on a database seeded with years of data: the staff pages' server
+/// time one request at a time, and case reads under load beside the HTTP floor.
+async fn reads_at_scale(args: &Args, bin: &Path, scale: seed::Scale, phase: Duration) -> anyhow::Result<AtScale> {
+    let suffix: u32 = rand::thread_rng().r#gen();
+    let scratch = Scratch(std::env::temp_dir().join(format!("amends-bench-scale-{suffix:x}")));
+    std::fs::create_dir_all(&scratch.0)?;
+    let url = match args.db {
+        Db::Sqlite => format!("sqlite://{}", scratch.0.join("amends.db").display()),
+        Db::Postgres => fresh_postgres(&args.postgres, &format!("amends_bench_scale_{suffix:x}")).await?,
+    };
+    let result = async {
+        // The first start migrates the empty database; then it is filled while no server runs.
+        drop(start(bin, &url, &scratch.0, free_port()?).await?);
+        let seeded = seed::seed(&url, scale).await?;
+        create_user(bin, &url, &scratch.0)?;
+        let (server, started_in) = start(bin, &url, &scratch.0, free_port()?).await?;
+        let pid = server.child.id();
+        let token = create_token(bin, &url, &scratch.0)?;
+        let cookie = sign_in(&server.address).await?;
+        let deep = deep_cursor(&url).await?;
+
+        let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
+        let one_by_one = |path: String| {
+            let c = client.clone();
+            let url = format!("{}{path}", server.address);
+            let cookie = cookie.clone();
+            move || {
+                let c = c.clone();
+                let url = url.clone();
+                let cookie = cookie.clone();
+                async move {
+                    let resp = c.get(&url).header("cookie", &cookie).send().await.ok()?;
+                    let ok = resp.status().is_success();
+                    resp.bytes().await.ok()?;
+                    ok.then_some(0)
+                }
+            }
+        };
+        let random_page = |prefix: &'static str, count: usize| {
+            let c = client.clone();
+            let base = server.address.clone();
+            let cookie = cookie.clone();
+            move || {
+                let c = c.clone();
+                let url = format!("{base}{prefix}{}", rand::thread_rng().gen_range(1..=count));
+                let cookie = cookie.clone();
+                async move {
+                    let resp = c.get(&url).header("cookie", &cookie).send().await.ok()?;
+                    let ok = resp.status().is_success();
+                    resp.bytes().await.ok()?;
+                    ok.then_some(0)
+                }
+            }
+        };
+        let mut rows = Vec::new();
+        let pages: [(&str, RunResult); 6] = [
+            ("inbox, first page", drive(1, phase, one_by_one("/inbox".to_owned())).await),
+            ("inbox, deep page", drive(1, phase, one_by_one(format!("/inbox?view=all&cursor={deep}"))).await),
+            ("case page", drive(1, phase, random_page("/cases/", scale.cases)).await),
+            ("customer page", drive(1, phase, random_page("/customers/", scale.customers)).await),
+            ("search, a rare word", drive(1, phase, one_by_one(format!("/search?q={}", seeded.rare_word))).await),
+            ("search, a common word", drive(1, phase, one_by_one(format!("/search?q={}", seeded.common_word))).await),
+        ];
+        for (name, run) in &pages {
+            rows.push(Row::from_run(&format!("{name}, 1 client"), run, None));
+        }
+        let reads = {
+            let c = client.clone();
+            let base = server.address.clone();
+            let token = token.clone();
+            drive(64, phase, move || {
+                let c = c.clone();
+                let url = format!("{base}/api/v1/cases/{}", rand::thread_rng().gen_range(1..=scale.cases));
+                let token = token.clone();
+                async move {
+                    let resp = c.get(&url).bearer_auth(&token).send().await.ok()?;
+                    let ok = resp.status().is_success();
+                    resp.bytes().await.ok()?;
+                    ok.then_some(0)
+                }
+            })
+            .await
+        };
+        rows.push(Row::from_run("case by id, 64 clients", &reads, None));
+        let floor = drive(64, phase, one_by_one("/healthz".to_owned())).await;
+        rows.push(Row::from_run("bare floor GET /healthz, 64 clients", &floor, None));
+        let peak_rss_kb = rss_kb(pid, "VmHWM");
+        drop(server);
+        Ok::<_, anyhow::Error>(AtScale {
+            title: format!(
+                "reads at scale: {} cases, {} customers, {} transactions (seeded in {:.0} s); search words {:?} and {:?}",
+                scale.cases, scale.customers, scale.transactions, seeded.seconds, seeded.rare_word, seeded.common_word
+            ),
+            rows,
+            peak_rss_kb,
+            started_in,
+        })
+    }
+    .await;
+    if args.db == Db::Postgres {
+        drop_postgres(&args.postgres, &url).await;
+    }
+    result
+}
+
+/// The inbox cursor halfway down the open cases: the page a colleague reaches after
+/// paging a long way.
+async fn deep_cursor(url: &str) -> anyhow::Result<String> {
+    let mut conn = sqlx::AnyConnection::connect(url).await?;
+    let open: i64 = conn.fetch_one("SELECT COUNT(*) FROM cases WHERE next_due_at IS NOT NULL").await?.try_get(0)?;
+    let row = sqlx::query(
+        "SELECT next_due_at, id FROM cases WHERE next_due_at IS NOT NULL ORDER BY next_due_at, id LIMIT 1 OFFSET $1",
+    )
+    .bind(open / 2)
+    .fetch_one(&mut conn)
+    .await?;
+    Ok(format!("{}.{}", row.try_get::<i64, _>(0)?, row.try_get::<i64, _>(1)?))
+}
+
+fn create_user(bin: &Path, database_url: &str, dir: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut child = Command::new(bin)
+        .args(["user", "create", "--email", "bench@amends.local", "--name", "Bench", "--role", "admin"])
+        .env("AMENDS_DATABASE_URL", database_url)
+        .env("AMENDS_DATA_DIR", dir)
+        .env("AMENDS_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()?;
+    child.stdin.take().context("stdin")?.write_all(BENCH_PASSWORD.as_bytes())?;
+    if !child.wait()?.success() {
+        bail!("amends user create failed");
+    }
+    Ok(())
+}
+
+/// Signs in as the bench user; returns the session's `Cookie` header.
+async fn sign_in(address: &str) -> anyhow::Result<String> {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let resp = client
+        .post(format!("{address}/login"))
+        .form(&[("email", "bench@amends.local"), ("password", BENCH_PASSWORD)])
+        .send()
+        .await?;
+    let cookie = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ");
+    if cookie.is_empty() {
+        bail!("signing in failed: {}", resp.status());
+    }
+    Ok(cookie)
 }
 
 fn free_port() -> anyhow::Result<u16> {

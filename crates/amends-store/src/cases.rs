@@ -115,7 +115,7 @@ pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
     })
 }
 
-fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
+pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
     match actor {
         Actor::Staff { user_id } => ("staff", Some(user_id)),
         Actor::Customer => ("customer", None),

@@ -9,6 +9,8 @@ use sqlx::query::Query;
 pub(crate) enum Value {
     Int(i64),
     Text(String),
+    MaybeInt(Option<i64>),
+    MaybeText(Option<String>),
 }
 
 #[derive(Default)]
@@ -29,6 +31,35 @@ impl Filters {
         self.clauses.push(clause);
     }
 
+    /// `(…), (…)` with `columns` fresh placeholders per row, each row ending in `tail`
+    /// (shared placeholders or constants), for a multi-row INSERT; the caller binds the
+    /// values row after row with [`Filters::value`].
+    pub(crate) fn rows_sql(first: usize, rows: usize, columns: usize, tail: &str) -> String {
+        let mut sql = String::with_capacity(rows * columns * 5);
+        for row in 0..rows {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for column in 0..columns {
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", first + row * columns + column));
+            }
+            sql.push_str(tail);
+            sql.push(')');
+        }
+        sql
+    }
+
+    /// Appends a value for a placeholder the caller wrote itself.
+    pub(crate) fn value(&mut self, value: Value) {
+        self.values.push(value);
+    }
+
+    /// `$a, $b, …` bound to `values`, for an `IN (…)` list.
+    pub(crate) fn list(&mut self, values: impl IntoIterator<Item = Value>) -> String {
+        values.into_iter().map(|v| self.param(v)).collect::<Vec<_>>().join(", ")
+    }
+
     pub(crate) fn where_sql(&self) -> String {
         if self.clauses.is_empty() { String::new() } else { format!("WHERE {}", self.clauses.join(" AND ")) }
     }
@@ -39,6 +70,8 @@ impl Filters {
             query = match value {
                 Value::Int(v) => query.bind(*v),
                 Value::Text(s) => query.bind(s.clone()),
+                Value::MaybeInt(v) => query.bind(*v),
+                Value::MaybeText(s) => query.bind(s.clone()),
             };
         }
         query
@@ -61,5 +94,10 @@ mod tests {
     fn fts_queries_are_quoted_words() {
         assert_eq!(fts5_query("late \"cake\" OR NOT*").as_deref(), Some("\"late\" \"cake\" \"OR\" \"NOT\""));
         assert_eq!(fts5_query("  ** "), None);
+    }
+
+    #[test]
+    fn rows_are_numbered_row_after_row() {
+        assert_eq!(Filters::rows_sql(2, 2, 3, ", $1"), "($2, $3, $4, $1), ($5, $6, $7, $1)");
     }
 }

@@ -325,7 +325,54 @@ async fn an_idempotency_key_makes_one_case(app: TestApp) {
     crate::helpers::answer(send(other).await.unwrap()).await.expect_error(422, "idempotency_key_reused");
 }
 
+/// Complaints that arrive together are stored together (group commit); the outcome
+/// must be what storing them one after another gives.
+async fn a_burst_of_complaints_is_stored_as_if_one_by_one(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let client = reqwest::Client::new();
+    let send = |body: Value| tokio::spawn(client.post(app.url("/api/v1/cases")).bearer_auth(&agent).json(&body).send());
+    let mut burst = Vec::new();
+    for n in 0..24 {
+        let body = if n == 7 {
+            json!({ "customer_id": 999_999, "body": "From nobody we know.", "channel": "api" })
+        } else {
+            // Half from one new customer, half from new customers of their own.
+            let email = if n % 2 == 0 { "same@example.com".to_owned() } else { format!("own{n}@example.com") };
+            json!({ "customer": { "name": format!("Customer {n}"), "email": email },
+                    "body": format!("Complaint number {n}: the parcel never came."), "channel": "api" })
+        };
+        burst.push(send(body));
+    }
+    let mut created = Vec::new();
+    for (n, answer) in burst.into_iter().enumerate() {
+        let answer = crate::helpers::answer(answer.await.unwrap().unwrap()).await;
+        if n == 7 {
+            answer.expect_error(404, "not_found");
+        } else {
+            created.push((n, answer.expect(201)));
+        }
+    }
+    assert_eq!(created.len(), 23, "one bad complaint fails alone");
+    for (n, case) in &created {
+        assert_eq!(case["body"], format!("Complaint number {n}: the parcel never came."));
+        let stored = app.get(&format!("/api/v1/cases/{}", case["id"]), &agent).await.expect(200);
+        assert_eq!(stored["body"], case["body"], "what was acknowledged is what is stored");
+    }
+    let same: Vec<&Value> = created.iter().filter(|(n, _)| n % 2 == 0).map(|(_, c)| c).collect();
+    let customer = &same[0]["customer_id"];
+    assert!(same.iter().all(|c| &c["customer_id"] == customer), "one new customer, however many complaints name them");
+    // The first of that customer's complaints is no repeat; every later one is.
+    let repeats = same.iter().filter(|c| c["escalation_required"] == json!(true)).count();
+    assert_eq!(repeats, same.len() - 1);
+    let customers = app.get("/api/v1/customers?q=same@example.com", &agent).await.expect(200);
+    assert_eq!(customers["items"].as_array().unwrap().len(), 1);
+    let own: std::collections::HashSet<String> =
+        created.iter().filter(|(n, _)| n % 2 == 1).map(|(_, c)| c["customer_id"].to_string()).collect();
+    assert_eq!(own.len(), 11, "each other complaint has a customer of its own");
+}
+
 crate::on_both_databases!(
+    a_burst_of_complaints_is_stored_as_if_one_by_one,
     a_complaint_walks_the_playbook_to_retained,
     every_refused_transition_names_its_rule,
     serious_cases_are_escalated_first,

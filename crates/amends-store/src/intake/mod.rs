@@ -1,0 +1,330 @@
+//! Intake: a new complaint becomes a case, durably, with group commit.
+//!
+//! One writer task takes every intake waiting in its queue, stores them all in one
+//! transaction (each inside its own savepoint, so one bad request fails alone), commits,
+//! and only then answers each caller. A commit costs a disk flush; sharing it among
+//! many complaints is what makes durable intake fast, without weakening durability.
+
+use amends_domain::playbook::{Actor, EscalationContext, Event, EventKind, Playbook, escalation_reasons};
+use amends_domain::{Channel, Complaint, Severity};
+use sqlx::{AnyConnection, Connection, Row};
+use time::{Duration, OffsetDateTime};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::cases::{CaseRecord, EventRecord, insert_event};
+use crate::customers::{NewCustomer, insert_customer, lifetime_value};
+use crate::{Store, StoreError, WriterHandle, millis};
+
+mod together;
+
+/// Most complaints committed together; bounds the time a batch holds the write lock.
+const MAX_BATCH: usize = 256;
+
+#[derive(Debug, Clone)]
+pub enum CustomerRef {
+    Existing(i64),
+    /// Found by email, then external id; created when neither matches.
+    Details(NewCustomer),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub customer: CustomerRef,
+    pub channel: Channel,
+    pub severity: Severity,
+    pub subject: Option<String>,
+    pub body: Complaint,
+    pub wish: Option<String>,
+    pub order_ref: Option<String>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub actor: Actor,
+    /// Send the customer an acknowledgement. Off for mail taken from the past (an
+    /// import or a backfill), which must never be answered.
+    pub acknowledge: bool,
+    pub attachments: Vec<crate::NewAttachment>,
+    /// The email this case came from, recorded with it so it is taken only once.
+    pub inbound: Option<crate::InboundRef>,
+}
+
+pub(crate) struct IntakeJob {
+    case: NewCase,
+    reply: oneshot::Sender<Result<(CaseRecord, EventRecord), StoreError>>,
+}
+
+impl Store {
+    /// Stores a new case; returns once it is committed.
+    pub async fn open_case(&self, case: NewCase) -> Result<(CaseRecord, EventRecord), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.inner.intake.send(IntakeJob { case, reply }).await.map_err(|_| StoreError::WriterStopped)?;
+        answer.await.map_err(|_| StoreError::WriterStopped)?
+    }
+}
+
+pub(crate) async fn run_writer(store: WriterHandle, mut queue: mpsc::Receiver<IntakeJob>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        write_batch(&store, &mut batch).await;
+        batch.clear();
+    }
+}
+
+type Stored = (CaseRecord, EventRecord);
+
+async fn write_batch(store: &WriterHandle, batch: &mut Vec<IntakeJob>) {
+    let mut outcome = write_with(store, batch, Way::Together).await;
+    if let Err(e) = &outcome
+        && !e.is_temporary()
+    {
+        // Something in the batch broke a constraint (a customer created by another
+        // instance meanwhile, say). Nothing of it was stored; take it again one case at a
+        // time, so that only the bad one fails.
+        tracing::debug!(error = %e, cases = batch.len(), "intake batch retried case by case");
+        outcome = write_with(store, batch, Way::OneByOne).await;
+    }
+    match outcome {
+        Ok(results) => {
+            for (job, result) in batch.drain(..).zip(results) {
+                // The caller may have gone (client hung up); the case is stored anyway.
+                let _ = job.reply.send(result);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, cases = batch.len(), "intake batch failed; nothing in it was stored");
+            let temporary = e.is_temporary();
+            for job in batch.drain(..) {
+                let err = if temporary {
+                    StoreError::WriterStopped
+                } else {
+                    StoreError::Corrupt(format!("intake failed: {e}"))
+                };
+                let _ = job.reply.send(Err(err));
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Way {
+    /// A few multi-row statements for the whole batch: the common, fast way.
+    Together,
+    /// A savepoint and a dozen statements per case, so one bad case fails alone.
+    OneByOne,
+}
+
+async fn write_with(
+    store: &WriterHandle,
+    batch: &[IntakeJob],
+    way: Way,
+) -> Result<Vec<Result<Stored, StoreError>>, StoreError> {
+    let mut conn = store.write.acquire().await?;
+    // On SQLite the batch takes the write lock at once: a transaction that reads
+    // first and writes later fails at once ("database is locked", no busy wait) when
+    // another process (`amends mail ingest`, another instance) wrote in between.
+    let mut tx = match store.backend {
+        crate::Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+        crate::Backend::Postgres => conn.begin().await?,
+    };
+    let now = crate::now();
+    let results = match way {
+        Way::Together => together::store_together(store, &mut tx, batch, now).await?,
+        Way::OneByOne => {
+            let mut results = Vec::with_capacity(batch.len());
+            for job in batch {
+                let mut savepoint = tx.begin().await?;
+                match insert_case(store, &mut savepoint, &job.case, now).await {
+                    Ok(done) => {
+                        savepoint.commit().await?;
+                        results.push(Ok(done));
+                    }
+                    Err(e) => {
+                        savepoint.rollback().await?;
+                        results.push(Err(e));
+                    }
+                }
+            }
+            results
+        }
+    };
+    tx.commit().await?;
+    Ok(results)
+}
+
+/// A new case before it has an id: its first event and the columns derived from it.
+struct Opening {
+    event: Event,
+    status: &'static str,
+    next: Option<(&'static str, OffsetDateTime)>,
+    escalation_required: bool,
+}
+
+fn opening(store: &WriterHandle, new: &NewCase, now: OffsetDateTime, recent_cases: i64, value_minor: i64) -> Opening {
+    let escalate_because = escalation_reasons(EscalationContext {
+        severity: new.severity,
+        recent_cases,
+        lifetime_value_minor: value_minor,
+        valuable_customer_minor: store.settings.valuable_customer_minor,
+    });
+    let event = Event {
+        at: now,
+        actor: new.actor,
+        kind: EventKind::Opened {
+            channel: new.channel.as_str().to_owned(),
+            severity: new.severity.as_str().to_owned(),
+            escalate_because,
+        },
+    };
+    let playbook = Playbook::replay([&event]);
+    let policy = &store.settings.due;
+    Opening {
+        status: playbook.status(policy).as_str(),
+        next: playbook.next_step(policy).map(|(step, due)| (step.as_str(), due)),
+        escalation_required: playbook.escalation_required(),
+        event,
+    }
+}
+
+fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, now: OffsetDateTime) -> CaseRecord {
+    CaseRecord {
+        id,
+        reference: amends_domain::CaseReference(id).to_string(),
+        customer_id: customer.0,
+        customer_name: customer.1,
+        channel: new.channel.as_str().to_owned(),
+        severity: new.severity.as_str().to_owned(),
+        category: new.category.clone(),
+        tags: new.tags.clone(),
+        subject: new.subject.clone(),
+        body: new.body.as_str().to_owned(),
+        wish: new.wish.clone(),
+        order_ref: new.order_ref.clone(),
+        owner_id: None,
+        problem_id: None,
+        status: opening.status.to_owned(),
+        next_step: opening.next.map(|(s, _)| s.to_owned()),
+        next_due_at: opening.next.map(|(_, due)| crate::from_millis(millis(due))),
+        escalation_required: opening.escalation_required,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn tags_json(new: &NewCase) -> Result<String, StoreError> {
+    serde_json::to_string(&new.tags).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// The jobs a new case starts: its acknowledgement, and the look-alike check (only a
+/// case with a category can be the look-alike of a fixed problem's case).
+fn first_jobs(new: &NewCase, case_id: i64) -> impl Iterator<Item = (&'static str, serde_json::Value)> {
+    let payload = serde_json::json!({ "case_id": case_id });
+    [
+        new.acknowledge.then(|| (crate::jobs::kinds::ACKNOWLEDGE, payload.clone())),
+        new.category.is_some().then_some((crate::jobs::kinds::RECURRENCE_CHECK, payload)),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+async fn insert_case(
+    store: &WriterHandle,
+    conn: &mut AnyConnection,
+    new: &NewCase,
+    now: OffsetDateTime,
+) -> Result<Stored, StoreError> {
+    let customer = match &new.customer {
+        CustomerRef::Existing(id) => sqlx::query("SELECT id, name FROM customers WHERE id = $1")
+            .bind(*id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| Ok::<_, StoreError>((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)))
+            .transpose()?
+            .ok_or(StoreError::NotFound("customer"))?,
+        CustomerRef::Details(details) => find_or_create_customer(conn, details, now).await?,
+    };
+    let recent_cases: i64 = sqlx::query("SELECT COUNT(*) FROM cases WHERE customer_id = $1 AND created_at >= $2")
+        .bind(customer.0)
+        .bind(millis(now - RECENT))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let value = lifetime_value(conn, customer.0).await?.iter().map(|v| v.amount_minor).max().unwrap_or(0);
+    let opening = opening(store, new, now, recent_cases, value);
+    let id: i64 = sqlx::query(
+        "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
+            status, next_step, next_due_at, escalation_required, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id",
+    )
+    .bind(customer.0)
+    .bind(new.channel.as_str())
+    .bind(new.severity.as_str())
+    .bind(new.category.clone())
+    .bind(tags_json(new)?)
+    .bind(new.subject.clone())
+    .bind(new.body.as_str().to_owned())
+    .bind(new.wish.clone())
+    .bind(new.order_ref.clone())
+    .bind(opening.status)
+    .bind(opening.next.map(|(s, _)| s))
+    .bind(opening.next.map(|(_, due)| millis(due)))
+    .bind(i64::from(opening.escalation_required))
+    .bind(millis(now))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    let event = insert_event(conn, id, &opening.event).await?;
+    crate::recovery::event_webhooks_in(&mut *conn, &event).await?;
+    keep_what_came_with(conn, new, id, now).await?;
+    for (kind, payload) in first_jobs(new, id) {
+        crate::jobs::enqueue_in(conn, kind, &payload, now).await?;
+    }
+    Ok((record(new, id, customer, &opening, now), event))
+}
+
+/// The email a case came from and its attachments, stored with it.
+async fn keep_what_came_with(
+    conn: &mut AnyConnection,
+    new: &NewCase,
+    case_id: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if let Some(inbound) = &new.inbound {
+        crate::inbound::insert_in(conn, inbound, Some(case_id), crate::inbound::outcomes::CASE_OPENED, None).await?;
+    }
+    for attachment in &new.attachments {
+        crate::attachments::insert_in(conn, case_id, attachment, now).await?;
+    }
+    Ok(())
+}
+
+/// How far back earlier complaints of the same customer count towards escalation.
+const RECENT: Duration = Duration::days(90);
+
+async fn find_or_create_customer(
+    conn: &mut AnyConnection,
+    details: &NewCustomer,
+    now: OffsetDateTime,
+) -> Result<(i64, String), StoreError> {
+    let found = if let Some(email) = &details.email {
+        sqlx::query("SELECT id, name FROM customers WHERE email_key = $1")
+            .bind(email.normalized())
+            .fetch_optional(&mut *conn)
+            .await?
+    } else {
+        None
+    };
+    let found = match (found, &details.external_id) {
+        (None, Some(ext)) => {
+            sqlx::query("SELECT id, name FROM customers WHERE external_id = $1")
+                .bind(ext.clone())
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        (found, _) => found,
+    };
+    if let Some(row) = found {
+        return Ok((row.try_get(0)?, row.try_get(1)?));
+    }
+    let created = insert_customer(conn, details, now).await?;
+    Ok((created.id, created.name))
+}

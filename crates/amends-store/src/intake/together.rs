@@ -1,0 +1,315 @@
+//! A batch stored together: a handful of multi-row statements for the whole batch
+//! instead of a dozen statements per case. Each statement is a round trip (to
+//! PostgreSQL over the network, to SQLite's worker thread), so this is where intake's
+//! time went. The outcome is the same as storing the cases one after another: a
+//! customer created by the first complaint of a batch is found by the second, and the
+//! second counts the first among the customer's recent cases.
+
+use std::collections::HashMap;
+
+use sqlx::{AnyConnection, Row};
+use time::OffsetDateTime;
+
+use super::{
+    CustomerRef, IntakeJob, Opening, RECENT, Stored, first_jobs, keep_what_came_with, opening, record, tags_json,
+};
+use crate::cases::EventRecord;
+use crate::customers::NewCustomer;
+use crate::query::{Filters, Value};
+use crate::{StoreError, WriterHandle, millis};
+
+/// Who a complaint is from, once looked up.
+#[derive(Clone)]
+enum Who {
+    Known(i64, String),
+    /// The n-th customer this batch creates.
+    Planned(usize),
+}
+
+pub(super) async fn store_together(
+    store: &WriterHandle,
+    tx: &mut AnyConnection,
+    batch: &[IntakeJob],
+    now: OffsetDateTime,
+) -> Result<Vec<Result<Stored, StoreError>>, StoreError> {
+    let (who, planned) = look_up_customers(tx, batch).await?;
+    let created = insert_customers(tx, &planned, now).await?;
+    let known: Vec<i64> =
+        who.iter().filter_map(|w| if let Some(Who::Known(id, _)) = w { Some(*id) } else { None }).collect();
+    let mut recent = recent_case_counts(tx, &known, now).await?;
+    let values = best_lifetime_values(tx, &known).await?;
+
+    // Each case that has its customer, in the batch's order.
+    let mut cases: Vec<(usize, (i64, String), Opening)> = Vec::with_capacity(batch.len());
+    for (index, (job, who)) in batch.iter().zip(&who).enumerate() {
+        let customer = match who {
+            Some(Who::Known(id, name)) => (*id, name.clone()),
+            Some(Who::Planned(n)) => created[*n].clone(),
+            None => continue,
+        };
+        let earlier = recent.entry(customer.0).or_insert(0);
+        let value = values.get(&customer.0).copied().unwrap_or(0);
+        let opening = opening(store, &job.case, now, *earlier, value);
+        *earlier += 1;
+        cases.push((index, customer, opening));
+    }
+    if cases.is_empty() {
+        return Ok(who.iter().map(|_| Err(StoreError::NotFound("customer"))).collect());
+    }
+
+    let ids = insert_cases(tx, batch, &cases, now).await?;
+    let event_ids = insert_opened_events(tx, &cases, &ids, now).await?;
+    let events: Vec<EventRecord> = cases
+        .iter()
+        .zip(ids.iter().zip(&event_ids))
+        .map(|((_, _, opening), (case_id, event_id))| EventRecord {
+            id: *event_id,
+            case_id: *case_id,
+            event: opening.event.clone(),
+        })
+        .collect();
+
+    let webhooks: i64 =
+        sqlx::query("SELECT COUNT(*) FROM webhooks WHERE active = 1").fetch_one(&mut *tx).await?.try_get(0)?;
+    let mut jobs = Vec::new();
+    for ((index, _, _), (case_id, event)) in cases.iter().zip(ids.iter().zip(&events)) {
+        let new = &batch[*index].case;
+        if webhooks > 0 {
+            crate::recovery::event_webhooks_in(&mut *tx, event).await?;
+        }
+        keep_what_came_with(tx, new, *case_id, now).await?;
+        jobs.extend(first_jobs(new, *case_id));
+    }
+    insert_jobs(tx, &jobs, now).await?;
+
+    let mut stored: Vec<Option<Stored>> = (0..batch.len()).map(|_| None).collect();
+    for ((index, customer, opening), (case_id, event)) in cases.into_iter().zip(ids.into_iter().zip(events)) {
+        stored[index] = Some((record(&batch[index].case, case_id, customer, &opening, now), event));
+    }
+    Ok(stored.into_iter().map(|s| s.ok_or(StoreError::NotFound("customer"))).collect())
+}
+
+/// Finds each complaint's customer as the one-by-one path would: by id; or by email,
+/// then external id, else a new customer (one per new email or external id, however
+/// many complaints in the batch name it). `None` is an id that does not exist.
+async fn look_up_customers(
+    tx: &mut AnyConnection,
+    batch: &[IntakeJob],
+) -> Result<(Vec<Option<Who>>, Vec<NewCustomer>), StoreError> {
+    let mut ids = Vec::new();
+    let mut emails = Vec::new();
+    let mut externals = Vec::new();
+    for job in batch {
+        match &job.case.customer {
+            CustomerRef::Existing(id) => ids.push(Value::Int(*id)),
+            CustomerRef::Details(d) => {
+                emails.extend(d.email.as_ref().map(|e| Value::Text(e.normalized())));
+                externals.extend(d.external_id.clone().map(Value::Text));
+            }
+        }
+    }
+    let by_id = named(tx, "id", ids).await?;
+    let mut by_email = named(tx, "email_key", emails).await?;
+    let mut by_external = named(tx, "external_id", externals).await?;
+    let by_id: HashMap<i64, Who> = by_id.into_iter().filter_map(|(k, w)| k.parse().ok().map(|k| (k, w))).collect();
+
+    let mut planned: Vec<NewCustomer> = Vec::new();
+    let mut who = Vec::with_capacity(batch.len());
+    for job in batch {
+        let found = match &job.case.customer {
+            CustomerRef::Existing(id) => by_id.get(id).cloned(),
+            CustomerRef::Details(d) => {
+                let email = d.email.as_ref().map(|e| e.normalized());
+                let found = email
+                    .as_ref()
+                    .and_then(|e| by_email.get(e))
+                    .or_else(|| d.external_id.as_ref().and_then(|x| by_external.get(x)))
+                    .cloned();
+                Some(found.unwrap_or_else(|| {
+                    let new = Who::Planned(planned.len());
+                    planned.push(d.clone());
+                    if let Some(email) = email {
+                        by_email.insert(email, new.clone());
+                    }
+                    if let Some(external) = &d.external_id {
+                        by_external.insert(external.clone(), new.clone());
+                    }
+                    new
+                }))
+            }
+        };
+        who.push(found);
+    }
+    Ok((who, planned))
+}
+
+/// Customers whose `column` is among `keys`, by that column's value as text.
+async fn named(tx: &mut AnyConnection, column: &str, keys: Vec<Value>) -> Result<HashMap<String, Who>, StoreError> {
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut f = Filters::default();
+    let list = f.list(keys);
+    let sql = format!("SELECT id, name, CAST({column} AS TEXT) FROM customers WHERE {column} IN ({list})");
+    let rows = f.bind(&sql).fetch_all(&mut *tx).await?;
+    rows.iter().map(|r| Ok((r.try_get::<String, _>(2)?, Who::Known(r.try_get(0)?, r.try_get(1)?)))).collect()
+}
+
+/// Inserts the batch's new customers in one statement; returns (id, name) in `planned`'s order.
+async fn insert_customers(
+    tx: &mut AnyConnection,
+    planned: &[NewCustomer],
+    now: OffsetDateTime,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    if planned.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut f = Filters::default();
+    f.value(Value::Int(millis(now)));
+    for c in planned {
+        f.value(Value::Text(c.name.as_str().to_owned()));
+        f.value(Value::Text(c.name.as_str().to_lowercase()));
+        f.value(Value::MaybeText(c.email.as_ref().map(|e| e.as_str().to_owned())));
+        f.value(Value::MaybeText(c.email.as_ref().map(|e| e.normalized())));
+        f.value(Value::MaybeText(c.phone.clone()));
+        f.value(Value::MaybeText(c.external_id.clone()));
+        f.value(Value::MaybeText(c.postal_address.clone()));
+        f.value(Value::Text(c.notes.clone()));
+    }
+    let sql = format!(
+        "INSERT INTO customers (name, name_key, email, email_key, phone, external_id, postal_address, notes,
+            watch, created_at, updated_at)
+         VALUES {} RETURNING id",
+        Filters::rows_sql(2, planned.len(), 8, ", 0, $1, $1")
+    );
+    let ids = in_order(f.bind(&sql).fetch_all(&mut *tx).await?)?;
+    Ok(ids.into_iter().zip(planned).map(|(id, c)| (id, c.name.as_str().to_owned())).collect())
+}
+
+/// A multi-row INSERT numbers its rows in the order of its VALUES (SQLite's next rowid,
+/// PostgreSQL's sequence, row after row), but RETURNING does not promise that order;
+/// sorting the new ids gives it back.
+fn in_order(rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<i64>, StoreError> {
+    let mut ids = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<Vec<_>, _>>()?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+async fn recent_case_counts(
+    tx: &mut AnyConnection,
+    customers: &[i64],
+    now: OffsetDateTime,
+) -> Result<HashMap<i64, i64>, StoreError> {
+    if customers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut f = Filters::default();
+    let since = f.param(Value::Int(millis(now - RECENT)));
+    let list = f.list(customers.iter().map(|id| Value::Int(*id)));
+    let sql = format!(
+        "SELECT customer_id, COUNT(*) FROM cases WHERE customer_id IN ({list}) AND created_at >= {since}
+         GROUP BY customer_id"
+    );
+    let rows = f.bind(&sql).fetch_all(&mut *tx).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
+/// Each customer's lifetime value in the currency where it is largest, as escalation weighs it.
+async fn best_lifetime_values(tx: &mut AnyConnection, customers: &[i64]) -> Result<HashMap<i64, i64>, StoreError> {
+    if customers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut f = Filters::default();
+    let list = f.list(customers.iter().map(|id| Value::Int(*id)));
+    let sql = format!(
+        "SELECT customer_id, CAST(SUM(CASE WHEN kind = 'refund' THEN -amount_minor ELSE amount_minor END) AS BIGINT)
+         FROM transactions WHERE customer_id IN ({list}) GROUP BY customer_id, currency"
+    );
+    let mut best = HashMap::new();
+    for row in f.bind(&sql).fetch_all(&mut *tx).await? {
+        let (customer, value): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        let entry = best.entry(customer).or_insert(value);
+        *entry = (*entry).max(value);
+    }
+    Ok(best)
+}
+
+async fn insert_cases(
+    tx: &mut AnyConnection,
+    batch: &[IntakeJob],
+    cases: &[(usize, (i64, String), Opening)],
+    now: OffsetDateTime,
+) -> Result<Vec<i64>, StoreError> {
+    let mut f = Filters::default();
+    f.value(Value::Int(millis(now)));
+    for (index, (customer_id, _), opening) in cases {
+        let new = &batch[*index].case;
+        f.value(Value::Int(*customer_id));
+        f.value(Value::Text(new.channel.as_str().to_owned()));
+        f.value(Value::Text(new.severity.as_str().to_owned()));
+        f.value(Value::MaybeText(new.category.clone()));
+        f.value(Value::Text(tags_json(new)?));
+        f.value(Value::MaybeText(new.subject.clone()));
+        f.value(Value::Text(new.body.as_str().to_owned()));
+        f.value(Value::MaybeText(new.wish.clone()));
+        f.value(Value::MaybeText(new.order_ref.clone()));
+        f.value(Value::Text(opening.status.to_owned()));
+        f.value(Value::MaybeText(opening.next.map(|(s, _)| s.to_owned())));
+        f.value(Value::MaybeInt(opening.next.map(|(_, due)| millis(due))));
+        f.value(Value::Int(i64::from(opening.escalation_required)));
+    }
+    let sql = format!(
+        "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
+            status, next_step, next_due_at, escalation_required, version, created_at, updated_at)
+         VALUES {} RETURNING id",
+        Filters::rows_sql(2, cases.len(), 13, ", 1, $1, $1")
+    );
+    in_order(f.bind(&sql).fetch_all(&mut *tx).await?)
+}
+
+async fn insert_opened_events(
+    tx: &mut AnyConnection,
+    cases: &[(usize, (i64, String), Opening)],
+    case_ids: &[i64],
+    now: OffsetDateTime,
+) -> Result<Vec<i64>, StoreError> {
+    let mut f = Filters::default();
+    f.value(Value::Int(millis(now)));
+    for ((_, _, opening), case_id) in cases.iter().zip(case_ids) {
+        let (actor_kind, actor_user_id) = crate::cases::actor_columns(opening.event.actor);
+        f.value(Value::Int(*case_id));
+        f.value(Value::Text(actor_kind.to_owned()));
+        f.value(Value::MaybeInt(actor_user_id));
+        f.value(Value::Text(opening.event.kind.name().to_owned()));
+        f.value(Value::Text(
+            serde_json::to_string(&opening.event.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        ));
+    }
+    let sql = format!(
+        "INSERT INTO case_events (case_id, actor_kind, actor_user_id, kind, data, at) VALUES {} RETURNING id",
+        Filters::rows_sql(2, cases.len(), 5, ", $1")
+    );
+    in_order(f.bind(&sql).fetch_all(&mut *tx).await?)
+}
+
+async fn insert_jobs(
+    tx: &mut AnyConnection,
+    jobs: &[(&'static str, serde_json::Value)],
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let mut f = Filters::default();
+    f.value(Value::Int(millis(now)));
+    for (kind, payload) in jobs {
+        f.value(Value::Text((*kind).to_owned()));
+        f.value(Value::Text(payload.to_string()));
+    }
+    let sql = format!(
+        "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES {}",
+        Filters::rows_sql(2, jobs.len(), 2, ", $1, $1")
+    );
+    f.bind(&sql).execute(&mut *tx).await?;
+    Ok(())
+}
