@@ -17,6 +17,13 @@ use sqlx::{Connection, Executor, Row as _};
 
 mod seed;
 
+/// The tables' columns; `server µs` is the server's CPU time per request.
+macro_rules! header {
+    () => {
+        "{:<38} {:>10} {:>9} {:>9} {:>8} {:>7} {:>11}"
+    };
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Db {
     Sqlite,
@@ -124,24 +131,27 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let url = format!("{}/api/v1/cases", server.address);
         let token = token.clone();
         let next_email = next_email.clone();
-        let result = drive(clients, phase, move || {
-            let c = c.clone();
-            let url = url.clone();
-            let token = token.clone();
-            let n = next_email.fetch_add(1, Ordering::Relaxed);
-            async move {
-                let body = serde_json::json!({
-                    "customer": { "name": format!("Bench Customer {n}"), "email": format!("c{n}@bench.example") },
-                    "body": WORDS, "channel": "email",
-                });
-                let resp = c.post(&url).bearer_auth(&token).json(&body).send().await.ok()?;
-                if resp.status().as_u16() != 201 {
-                    return None;
+        let result = measured(
+            pid,
+            drive(clients, phase, move || {
+                let c = c.clone();
+                let url = url.clone();
+                let token = token.clone();
+                let n = next_email.fetch_add(1, Ordering::Relaxed);
+                async move {
+                    let body = serde_json::json!({
+                        "customer": { "name": format!("Bench Customer {n}"), "email": format!("c{n}@bench.example") },
+                        "body": WORDS, "channel": "email",
+                    });
+                    let resp = c.post(&url).bearer_auth(&token).json(&body).send().await.ok()?;
+                    if resp.status().as_u16() != 201 {
+                        return None;
+                    }
+                    let v: serde_json::Value = resp.json().await.ok()?;
+                    v["id"].as_i64()
                 }
-                let v: serde_json::Value = resp.json().await.ok()?;
-                v["id"].as_i64()
-            }
-        })
+            }),
+        )
         .await;
         case_ids.extend(result.values.iter().copied());
         let ratio = result.per_second() / raw;
@@ -158,34 +168,40 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let base = server.address.clone();
         let token = token.clone();
         let ids = ids.clone();
-        drive(64, phase, move || {
-            let c = c.clone();
-            let id = ids[rand::thread_rng().gen_range(0..ids.len())];
-            let url = format!("{base}/api/v1/cases/{id}");
-            let token = token.clone();
-            async move {
-                let resp = c.get(&url).bearer_auth(&token).send().await.ok()?;
-                let ok = resp.status().is_success();
-                resp.bytes().await.ok()?;
-                ok.then_some(id)
-            }
-        })
+        measured(
+            pid,
+            drive(64, phase, move || {
+                let c = c.clone();
+                let id = ids[rand::thread_rng().gen_range(0..ids.len())];
+                let url = format!("{base}/api/v1/cases/{id}");
+                let token = token.clone();
+                async move {
+                    let resp = c.get(&url).bearer_auth(&token).send().await.ok()?;
+                    let ok = resp.status().is_success();
+                    resp.bytes().await.ok()?;
+                    ok.then_some(id)
+                }
+            }),
+        )
         .await
     };
     rows.push(Row::from_run("case by id, 64 clients", &reads, None));
     let floor = {
         let c = client.clone();
         let url = format!("{}/healthz", server.address);
-        drive(64, phase, move || {
-            let c = c.clone();
-            let url = url.clone();
-            async move {
-                let resp = c.get(&url).send().await.ok()?;
-                let ok = resp.status().is_success();
-                resp.bytes().await.ok()?;
-                ok.then_some(0)
-            }
-        })
+        measured(
+            pid,
+            drive(64, phase, move || {
+                let c = c.clone();
+                let url = url.clone();
+                async move {
+                    let resp = c.get(&url).send().await.ok()?;
+                    let ok = resp.status().is_success();
+                    resp.bytes().await.ok()?;
+                    ok.then_some(0)
+                }
+            }),
+        )
         .await
     };
     rows.push(Row::from_run("bare floor GET /healthz, 64 clients", &floor, None));
@@ -217,7 +233,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         seconds,
         if args.quick { ", QUICK: figures not meaningful" } else { "" }
     );
-    println!("{:<38} {:>10} {:>9} {:>9} {:>8} {:>7}", "measure", "per sec", "p50 ms", "p99 ms", "× raw", "errors");
+    println!(header!(), "measure", "per sec", "p50 ms", "p99 ms", "× raw", "errors", "server µs");
     for row in &rows {
         println!("{row}");
     }
@@ -232,7 +248,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if let Some(scale) = &at_scale {
         println!();
         println!("{}", scale.title);
-        println!("{:<38} {:>10} {:>9} {:>9} {:>8} {:>7}", "measure", "per sec", "p50 ms", "p99 ms", "", "errors");
+        println!(header!(), "measure", "per sec", "p50 ms", "p99 ms", "", "errors", "server µs");
         for row in &scale.rows {
             println!("{row}");
         }
@@ -315,12 +331,21 @@ async fn reads_at_scale(args: &Args, bin: &Path, scale: seed::Scale, phase: Dura
         };
         let mut rows = Vec::new();
         let pages: [(&str, RunResult); 6] = [
-            ("inbox, first page", drive(1, phase, one_by_one("/inbox".to_owned())).await),
-            ("inbox, deep page", drive(1, phase, one_by_one(format!("/inbox?view=all&cursor={deep}"))).await),
-            ("case page", drive(1, phase, random_page("/cases/", scale.cases)).await),
-            ("customer page", drive(1, phase, random_page("/customers/", scale.customers)).await),
-            ("search, a rare word", drive(1, phase, one_by_one(format!("/search?q={}", seeded.rare_word))).await),
-            ("search, a common word", drive(1, phase, one_by_one(format!("/search?q={}", seeded.common_word))).await),
+            ("inbox, first page", measured(pid, drive(1, phase, one_by_one("/inbox".to_owned()))).await),
+            (
+                "inbox, deep page",
+                measured(pid, drive(1, phase, one_by_one(format!("/inbox?view=all&cursor={deep}")))).await,
+            ),
+            ("case page", measured(pid, drive(1, phase, random_page("/cases/", scale.cases))).await),
+            ("customer page", measured(pid, drive(1, phase, random_page("/customers/", scale.customers))).await),
+            (
+                "search, a rare word",
+                measured(pid, drive(1, phase, one_by_one(format!("/search?q={}", seeded.rare_word)))).await,
+            ),
+            (
+                "search, a common word",
+                measured(pid, drive(1, phase, one_by_one(format!("/search?q={}", seeded.common_word)))).await,
+            ),
         ];
         for (name, run) in &pages {
             rows.push(Row::from_run(&format!("{name}, 1 client"), run, None));
@@ -329,7 +354,7 @@ async fn reads_at_scale(args: &Args, bin: &Path, scale: seed::Scale, phase: Dura
             let c = client.clone();
             let base = server.address.clone();
             let token = token.clone();
-            drive(64, phase, move || {
+            measured(pid, drive(64, phase, move || {
                 let c = c.clone();
                 let url = format!("{base}/api/v1/cases/{}", rand::thread_rng().gen_range(1..=scale.cases));
                 let token = token.clone();
@@ -339,11 +364,11 @@ async fn reads_at_scale(args: &Args, bin: &Path, scale: seed::Scale, phase: Dura
                     resp.bytes().await.ok()?;
                     ok.then_some(0)
                 }
-            })
+            }))
             .await
         };
         rows.push(Row::from_run("case by id, 64 clients", &reads, None));
-        let floor = drive(64, phase, one_by_one("/healthz".to_owned())).await;
+        let floor = measured(pid, drive(64, phase, one_by_one("/healthz".to_owned()))).await;
         rows.push(Row::from_run("bare floor GET /healthz, 64 clients", &floor, None));
         let peak_rss_kb = rss_kb(pid, "VmHWM");
         drop(server);
@@ -462,6 +487,25 @@ fn create_token(bin: &Path, database_url: &str, dir: &Path) -> anyhow::Result<St
     text.lines().last().map(|l| l.trim().to_owned()).filter(|t| !t.is_empty()).context("no token printed")
 }
 
+/// Runs `run` and notes the CPU time the server `pid` spent meanwhile.
+async fn measured(pid: u32, run: impl std::future::Future<Output = RunResult>) -> RunResult {
+    let before = cpu_ticks(pid);
+    let mut result = run.await;
+    result.cpu_ticks = Some(cpu_ticks(pid).saturating_sub(before));
+    result
+}
+
+/// utime + stime of every thread of `pid`, in ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    tick(11) + tick(12)
+}
+
 fn rss_kb(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -533,11 +577,19 @@ struct RunResult {
     values: Vec<i64>,
     errors: usize,
     elapsed: Duration,
+    /// Server CPU ticks spent during the run, when the server's pid was given.
+    cpu_ticks: Option<u64>,
 }
 
 impl RunResult {
     fn per_second(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn cpu_us(&self) -> Option<f64> {
+        let requests = self.latencies.len() + self.errors;
+        // /proc counts CPU time in USER_HZ ticks, 100 a second on Linux.
+        self.cpu_ticks.filter(|_| requests > 0).map(|t| t as f64 * 10_000.0 / requests as f64)
     }
 
     fn percentile_ms(&self, p: f64) -> f64 {
@@ -580,7 +632,8 @@ where
     }
     tokio::time::sleep(phase).await;
     stop.store(true, Ordering::Relaxed);
-    let mut result = RunResult { latencies: Vec::new(), values: Vec::new(), errors: 0, elapsed: Duration::ZERO };
+    let mut result =
+        RunResult { latencies: Vec::new(), values: Vec::new(), errors: 0, elapsed: Duration::ZERO, cpu_ticks: None };
     for task in tasks {
         if let Ok((l, v, e)) = task.await {
             result.latencies.extend(l);
@@ -600,12 +653,15 @@ struct Row {
     p50: Option<f64>,
     p99: Option<f64>,
     ratio: String,
+    /// The server's CPU time (user + system) per request: unlike the rates, it hardly
+    /// moves when other processes share the machine.
+    cpu_us: Option<f64>,
     errors: usize,
 }
 
 impl Row {
     fn rate(name: &str, per_second: f64, p50: Option<f64>, p99: Option<f64>, ratio: String) -> Row {
-        Row { name: name.to_owned(), per_second, p50, p99, ratio, errors: 0 }
+        Row { name: name.to_owned(), per_second, p50, p99, ratio, cpu_us: None, errors: 0 }
     }
 
     fn from_run(name: &str, run: &RunResult, ratio: Option<f64>) -> Row {
@@ -615,6 +671,7 @@ impl Row {
             p50: Some(run.percentile_ms(0.50)),
             p99: Some(run.percentile_ms(0.99)),
             ratio: ratio.map(|r| format!("{r:.2}")).unwrap_or_default(),
+            cpu_us: run.cpu_us(),
             errors: run.errors,
         }
     }
@@ -625,13 +682,14 @@ impl std::fmt::Display for Row {
         let ms = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
         write!(
             f,
-            "{:<38} {:>10.0} {:>9} {:>9} {:>8} {:>7}",
+            "{:<38} {:>10.0} {:>9} {:>9} {:>8} {:>7} {:>11}",
             self.name,
             self.per_second,
             ms(self.p50),
             ms(self.p99),
             self.ratio,
-            self.errors
+            self.errors,
+            self.cpu_us.map(|v| format!("{v:.0}")).unwrap_or_default()
         )
     }
 }
