@@ -9,6 +9,7 @@ pub mod case;
 pub mod customer;
 pub mod disclosure;
 pub mod gesture;
+pub mod hours;
 pub mod playbook;
 pub mod problem;
 pub mod staff;
@@ -21,5 +22,6 @@ pub use playbook::{
     Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Step, StepState,
     StepStatus, escalation_reasons,
 };
+pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
 pub use problem::{ProblemStatus, TransitionRefused};
 pub use staff::{Role, StaffError};
