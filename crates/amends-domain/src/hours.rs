@@ -349,6 +349,17 @@ impl BusinessHours {
         self.intervals_from(t).take_while(|(start, _)| *start <= t).any(|(start, end)| start <= t && t < end)
     }
 
+    /// `t` on the desk's wall clock, for people: `Mon 9 Nov 2026 12:00 (Europe/Berlin)`.
+    pub fn describe(&self, t: OffsetDateTime) -> String {
+        match to_timestamp(t) {
+            Some(ts) => {
+                let local = self.zone.to_datetime(ts);
+                format!("{} ({})", local.strftime("%a %-d %b %Y %H:%M"), self.spec.zone)
+            }
+            None => t.to_string(),
+        }
+    }
+
     /// `t` when the desk works then, else the start of its next working period: when an
     /// alert raised at night goes out.
     pub fn next_open(&self, t: OffsetDateTime) -> OffsetDateTime {
@@ -560,6 +571,7 @@ mod tests {
         let h = office("Europe/Berlin");
         // Winter: 09:00 in Berlin is 08:00 UTC.
         assert_eq!(h.next_open(datetime!(2026-01-10 12:00 UTC)), datetime!(2026-01-12 08:00 UTC));
+        assert_eq!(h.describe(datetime!(2026-01-12 08:00 UTC)), "Mon 12 Jan 2026 09:00 (Europe/Berlin)");
         // Clocks go forward on Sunday 29 March 2026: Friday 16:00 CET (15:00 UTC) + 4h is
         // Monday 12:00 CEST (10:00 UTC).
         assert_eq!(h.add(datetime!(2026-03-27 15:00 UTC), Duration::hours(4)), datetime!(2026-03-30 10:00 UTC));

@@ -78,9 +78,11 @@ async fn write_batch(store: &WriterHandle, batch: &mut Vec<IntakeJob>) {
             crate::Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
             crate::Backend::Postgres => conn.begin().await?,
         };
+        // One read of the business hours serves the whole batch.
+        let policy = crate::hours::policy_in(&mut tx, &store.settings.due).await?;
         for job in batch.iter() {
             let mut savepoint = tx.begin().await?;
-            match insert_case(store, &mut savepoint, &job.case).await {
+            match insert_case(store, &policy, &mut savepoint, &job.case).await {
                 Ok(done) => {
                     savepoint.commit().await?;
                     results.push(Ok(done));
@@ -119,6 +121,7 @@ async fn write_batch(store: &WriterHandle, batch: &mut Vec<IntakeJob>) {
 
 async fn insert_case(
     store: &WriterHandle,
+    policy: &amends_domain::DuePolicy,
     conn: &mut AnyConnection,
     new: &NewCase,
 ) -> Result<(CaseRecord, EventRecord), StoreError> {
@@ -159,7 +162,6 @@ async fn insert_case(
         },
     };
     let playbook = Playbook::replay([&opened]);
-    let policy = &store.settings.due;
     let next = playbook.next_step(policy);
     let tags = serde_json::to_string(&new.tags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id: i64 = sqlx::query(
