@@ -168,9 +168,21 @@ impl Store {
         desk_hours_in(&mut conn, self.settings()).await
     }
 
-    /// The due policy with the business hours in force.
+    /// The due policy with the business hours in force, for showing due times: read
+    /// again after a few seconds, so another instance's change shows soon.
     pub async fn due_policy(&self) -> Result<DuePolicy, StoreError> {
-        Ok(DuePolicy { hours: self.desk_hours().await?.parsed, ..self.settings().due.clone() })
+        const FRESH: std::time::Duration = std::time::Duration::from_secs(5);
+        if let Ok(cache) = self.policy_cache().lock()
+            && let Some((at, policy)) = cache.as_ref()
+            && at.elapsed() < FRESH
+        {
+            return Ok(policy.clone());
+        }
+        let policy = DuePolicy { hours: self.desk_hours().await?.parsed, ..self.settings().due.clone() };
+        if let Ok(mut cache) = self.policy_cache().lock() {
+            *cache = Some((std::time::Instant::now(), policy.clone()));
+        }
+        Ok(policy)
     }
 
     /// Stores new business hours and ladder (already checked by the domain). Cases keep
@@ -196,6 +208,9 @@ impl Store {
         .await?;
         let desk = desk_hours_in(&mut tx, self.settings()).await?;
         tx.commit().await?;
+        if let Ok(mut cache) = self.policy_cache().lock() {
+            *cache = None;
+        }
         Ok(desk)
     }
 

@@ -187,6 +187,9 @@ struct Inner {
     write: AnyPool,
     settings: StoreSettings,
     intake: tokio::sync::mpsc::Sender<intake::IntakeJob>,
+    /// The due policy with the business hours in force, for pages that show due times
+    /// (derived columns read the hours in their own transaction instead).
+    policy_cache: std::sync::Mutex<Option<(std::time::Instant, DuePolicy)>>,
 }
 
 /// The handle every adapter uses. Cheap to clone.
@@ -224,7 +227,7 @@ impl Store {
             }
         };
         let (tx, rx) = tokio::sync::mpsc::channel(4096);
-        let store = Store { inner: Arc::new(Inner { backend, read, write, settings, intake: tx }) };
+        let store = Store { inner: Arc::new(Inner { backend, read, write, settings, intake: tx, policy_cache: Default::default() }) };
         tokio::spawn(intake::run_writer(store.clone_for_writer(), rx));
         Ok(store)
     }
@@ -245,6 +248,10 @@ impl Store {
 
     pub fn settings(&self) -> &StoreSettings {
         &self.inner.settings
+    }
+
+    pub(crate) fn policy_cache(&self) -> &std::sync::Mutex<Option<(std::time::Instant, DuePolicy)>> {
+        &self.inner.policy_cache
     }
 
     pub(crate) fn read(&self) -> &AnyPool {

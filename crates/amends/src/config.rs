@@ -41,6 +41,10 @@ struct FileSettings {
     imap: Option<ImapFile>,
     letterhead: Option<LetterheadFile>,
     gestures: Option<GesturesFile>,
+    /// `[hours]`: business hours until an admin sets them (zone, week, holidays).
+    hours: Option<amends_domain::HoursSpec>,
+    /// `[[escalation]]`: the ladder of an overdue step until an admin sets one.
+    escalation: Option<Vec<amends_domain::hours::LevelSpec>>,
 }
 
 /// `[gestures]`: the agent limit and the monthly budget, in minor units.
@@ -124,7 +128,15 @@ impl Default for Settings {
             coach_rules: None,
             imap: None,
             letters: amends_web::LetterSettings::default(),
-            store: amends_store::StoreSettings::default(),
+            store: amends_store::StoreSettings {
+                // Office hours until configured: due times count working time.
+                due: amends_domain::DuePolicy {
+                    hours: amends_domain::BusinessHours::parse(&amends_domain::HoursSpec::office("UTC"))
+                        .unwrap_or_default(),
+                    ..amends_domain::DuePolicy::default()
+                },
+                ..amends_store::StoreSettings::default()
+            },
             metrics_token: None,
         }
     }
@@ -170,6 +182,14 @@ impl Settings {
                 settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
                 settings.processed_folder = imap.processed_folder;
                 s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
+            }
+            if let Some(spec) = file.hours {
+                s.store.due.hours = amends_domain::BusinessHours::parse(&spec)
+                    .map_err(|e| anyhow::anyhow!("[hours] {}: {}", e.field, e.message))?;
+            }
+            if let Some(levels) = file.escalation {
+                s.store.escalation = amends_domain::EscalationLadder::parse(&levels)
+                    .map_err(|e| anyhow::anyhow!("[[escalation]] {}: {}", e.field, e.message))?;
             }
             if let Some(g) = file.gestures {
                 if let Some(limit) = g.agent_limit_minor {

@@ -124,8 +124,8 @@ pub struct CaseView {
     timeline: Option<Vec<EventRecord>>,
 }
 
-fn steps_of(state: &AppState, events: &[EventRecord]) -> Vec<StepState> {
-    Playbook::replay(events.iter().map(|e| &e.event)).steps(&state.store.settings().due)
+async fn steps_of(state: &AppState, events: &[EventRecord]) -> ApiResult<Vec<StepState>> {
+    Ok(Playbook::replay(events.iter().map(|e| &e.event)).steps(&state.store.due_policy().await?))
 }
 
 pub async fn open(
@@ -135,7 +135,7 @@ pub async fn open(
 ) -> ApiResult<impl IntoResponse> {
     let new = body.parse(Actor::Staff { user_id: user.id })?;
     let (case, opened) = state.store.open_case(new).await?;
-    let steps = steps_of(&state, std::slice::from_ref(&opened));
+    let steps = steps_of(&state, std::slice::from_ref(&opened)).await?;
     let location = format!("/api/v1/cases/{}", case.id);
     Ok((
         StatusCode::CREATED,
@@ -146,7 +146,7 @@ pub async fn open(
 
 pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CaseView>> {
     let (case, timeline) = state.store.case_with_timeline(id_from(&id, "case")?).await?;
-    let steps = steps_of(&state, &timeline);
+    let steps = steps_of(&state, &timeline).await?;
     Ok(axum::Json(CaseView { case, steps, timeline: Some(timeline) }))
 }
 
