@@ -208,6 +208,8 @@ pub struct ListQuery {
     customer_id: Option<i64>,
     q: Option<String>,
     overdue: Option<bool>,
+    /// `true`: cases that must go to a manager or whose overdue step was escalated.
+    escalated: Option<bool>,
     /// `newest` (default) or `due`.
     order: Option<String>,
     cursor: Option<String>,
@@ -242,8 +244,8 @@ pub async fn list(
             .map_err(|_| bad("severity", "severity is low, normal, high or critical"))?,
         customer_id: q.customer_id,
         text: q.q,
-        escalated: false,
-        overdue_at: q.overdue.filter(|o| *o).map(|_| OffsetDateTime::now_utc()),
+        escalated: q.escalated == Some(true),
+        overdue_at: q.overdue.filter(|o| *o).map(|_| state.store.now()),
         order: match q.order.as_deref() {
             None | Some("newest") => CaseOrder::Newest,
             Some("due") => CaseOrder::Due,
