@@ -201,7 +201,10 @@ impl BusinessHours {
                 let start = minute_of_day(p.start.trim(), false);
                 let end = minute_of_day(p.end.trim(), true);
                 let (Some(start), Some(end)) = (start, end) else {
-                    return Err(refuse(field, format!("{:?}–{:?}: write times as HH:MM, 00:00 to 24:00", p.start, p.end)));
+                    return Err(refuse(
+                        field,
+                        format!("{:?}–{:?}: write times as HH:MM, 00:00 to 24:00", p.start, p.end),
+                    ));
                 };
                 if start == end {
                     return Err(refuse(field, format!("{}–{} is an empty period", p.start, p.end)));
@@ -433,13 +436,14 @@ impl EscalationLadder {
             {
                 return Err(refuse(field("after_minutes"), "each level comes later than the one before it"));
             }
-            let to = match spec.to.trim() {
-                "" => None,
-                "owner" => Some(Recipient::Owner),
-                other => Some(Recipient::Role(other.parse::<Role>().map_err(|_| {
-                    refuse(field("to"), format!("{other:?}: write owner, agent, manager or admin"))
-                })?)),
-            };
+            let to =
+                match spec.to.trim() {
+                    "" => None,
+                    "owner" => Some(Recipient::Owner),
+                    other => Some(Recipient::Role(other.parse::<Role>().map_err(|_| {
+                        refuse(field("to"), format!("{other:?}: write owner, agent, manager or admin"))
+                    })?)),
+                };
             if to.is_none() && spec.user_ids.is_empty() {
                 return Err(refuse(field("to"), "name a role or at least one user"));
             }
@@ -606,7 +610,10 @@ mod tests {
         // 02:30 does not exist in Berlin on 29 March 2026; the period opens at 03:30 CEST.
         let h = with("Europe/Berlin", WeekSpec::on(&[6], &[PeriodSpec::new("02:30", "05:00")]), &[]).unwrap();
         assert_eq!(h.next_open(datetime!(2026-03-28 12:00 UTC)), datetime!(2026-03-29 01:30 UTC));
-        assert_eq!(h.between(datetime!(2026-03-29 00:00 UTC), datetime!(2026-03-29 12:00 UTC)), Duration::hours(1) + Duration::minutes(30));
+        assert_eq!(
+            h.between(datetime!(2026-03-29 00:00 UTC), datetime!(2026-03-29 12:00 UTC)),
+            Duration::hours(1) + Duration::minutes(30)
+        );
     }
 
     #[test]

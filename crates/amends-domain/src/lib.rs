@@ -18,10 +18,10 @@ mod text;
 
 pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
 pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
+pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
 pub use playbook::{
     Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Step, StepState,
     StepStatus, escalation_reasons,
 };
-pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
 pub use problem::{ProblemStatus, TransitionRefused};
 pub use staff::{Role, StaffError};

@@ -213,7 +213,8 @@ impl Runner {
             kinds::STAFF_ALERT => {
                 let alert: amends_store::StaffAlert = serde_json::from_value(job.payload.clone())
                     .map_err(|e| JobError::Fail(format!("the alert cannot be read: {e}")))?;
-                let queued = alerts::mail(&self.store, &self.settings, &alert, (job.id, &self.settings.worker_id)).await?;
+                let queued =
+                    alerts::mail(&self.store, &self.settings, &alert, (job.id, &self.settings.worker_id)).await?;
                 Ok(done(queued))
             }
             kinds::ESCALATION_SWEEP => {

@@ -103,8 +103,7 @@ pub(crate) async fn policy_in(conn: &mut AnyConnection, base: &DuePolicy) -> Res
         let text: String = row.try_get(0)?;
         let spec: HoursSpec =
             serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("business hours: {e}")))?;
-        policy.hours =
-            BusinessHours::parse(&spec).map_err(|e| StoreError::Corrupt(format!("business hours: {e}")))?;
+        policy.hours = BusinessHours::parse(&spec).map_err(|e| StoreError::Corrupt(format!("business hours: {e}")))?;
     }
     Ok(policy)
 }
@@ -131,7 +130,11 @@ pub struct StaffAlert {
 }
 
 /// Queues the job that mails `alert`, in the caller's transaction.
-pub(crate) async fn alert_in(conn: &mut AnyConnection, alert: &StaffAlert, now: OffsetDateTime) -> Result<(), StoreError> {
+pub(crate) async fn alert_in(
+    conn: &mut AnyConnection,
+    alert: &StaffAlert,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     let payload = serde_json::to_value(alert).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     enqueue_in(conn, kinds::STAFF_ALERT, &payload, now).await?;
     Ok(())
@@ -309,12 +312,14 @@ impl Store {
     /// it was recorded before or the step is no longer the one overdue.
     pub async fn escalate_overdue(&self, case: &OverdueCase, e: &Escalation) -> Result<bool, StoreError> {
         let mut tx = self.write().begin().await?;
-        let still = sqlx::query("SELECT 1 FROM cases WHERE id = $1 AND status = 'open' AND next_step = $2 AND next_due_at = $3")
-            .bind(case.case_id)
-            .bind(case.step.as_str())
-            .bind(millis(case.due))
-            .fetch_optional(&mut *tx)
-            .await?;
+        let still = sqlx::query(
+            "SELECT 1 FROM cases WHERE id = $1 AND status = 'open' AND next_step = $2 AND next_due_at = $3",
+        )
+        .bind(case.case_id)
+        .bind(case.step.as_str())
+        .bind(millis(case.due))
+        .fetch_optional(&mut *tx)
+        .await?;
         if still.is_none() {
             return Ok(false);
         }
@@ -376,7 +381,12 @@ impl Store {
 
     /// Makes sure one `kind` job waits to run after `now` (a recurring sweep), starting
     /// it at `at` when none does.
-    pub async fn ensure_recurring_job(&self, kind: &str, now: OffsetDateTime, at: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn ensure_recurring_job(
+        &self,
+        kind: &str,
+        now: OffsetDateTime,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write().begin().await?;
         let waiting = sqlx::query(
             "SELECT id FROM jobs WHERE kind = $1 AND done_at IS NULL AND failed_at IS NULL AND run_at > $2 LIMIT 1",

@@ -227,7 +227,9 @@ impl Store {
             }
         };
         let (tx, rx) = tokio::sync::mpsc::channel(4096);
-        let store = Store { inner: Arc::new(Inner { backend, read, write, settings, intake: tx, policy_cache: Default::default() }) };
+        let store = Store {
+            inner: Arc::new(Inner { backend, read, write, settings, intake: tx, policy_cache: Default::default() }),
+        };
         tokio::spawn(intake::run_writer(store.clone_for_writer(), rx));
         Ok(store)
     }

@@ -56,7 +56,11 @@ pub(crate) async fn next_order_in(
     let name: String = if cases.is_empty() {
         String::new()
     } else {
-        sqlx::query("SELECT name FROM customers WHERE id = $1").bind(customer_id).fetch_one(&mut *tx).await?.try_get(0)?
+        sqlx::query("SELECT name FROM customers WHERE id = $1")
+            .bind(customer_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?
     };
     for case_id in cases {
         let note = EventKind::NoteAdded { text: NEXT_ORDER_NOTE.to_owned() };

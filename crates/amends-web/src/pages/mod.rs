@@ -11,6 +11,7 @@ mod approvals;
 mod assets;
 mod case;
 mod customers;
+mod hours;
 mod inbox;
 pub mod letters;
 mod login;
@@ -18,7 +19,6 @@ mod problems;
 mod reports;
 mod search;
 mod templates;
-mod hours;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
