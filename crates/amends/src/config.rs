@@ -336,3 +336,33 @@ fn smtp_settings(
         timeout: Duration::from_secs(30),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(toml: &str) -> anyhow::Result<Settings> {
+        let path = std::env::temp_dir().join(format!("amends-config-{:x}.toml", rand::random::<u64>()));
+        std::fs::write(&path, toml)?;
+        let settings = Settings::load(&Overrides { config: Some(path.clone()), ..Overrides::default() });
+        let _ = std::fs::remove_file(&path);
+        settings
+    }
+
+    #[test]
+    fn business_hours_and_the_ladder_come_from_the_file() {
+        let defaults = load("").unwrap();
+        assert_eq!(defaults.store.due.hours.spec(), &amends_domain::HoursSpec::office("UTC"));
+        assert_eq!(defaults.store.escalation.levels().len(), 3);
+        let s = load(
+            "[hours]\nzone = \"Europe/Berlin\"\nholidays = [\"2026-12-25\"]\n[hours.week]\nmonday = [{ start = \"08:00\", end = \"12:00\" }]\n\
+             [[escalation]]\nafter_minutes = 30\nto = \"manager\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.store.due.hours.spec().zone, "Europe/Berlin");
+        assert_eq!(s.store.due.hours.spec().holidays, ["2026-12-25"]);
+        assert_eq!(s.store.escalation.specs()[0].to, "manager");
+        let bad = load("[hours]\nzone = \"Nowhere/Special\"\n[hours.week]\nmonday = [{ start = \"08:00\", end = \"12:00\" }]\n");
+        assert!(bad.unwrap_err().to_string().contains("zone"));
+    }
+}
