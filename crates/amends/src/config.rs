@@ -362,7 +362,9 @@ mod tests {
         assert_eq!(s.store.due.hours.spec().zone, "Europe/Berlin");
         assert_eq!(s.store.due.hours.spec().holidays, ["2026-12-25"]);
         assert_eq!(s.store.escalation.specs()[0].to, "manager");
-        let bad = load("[hours]\nzone = \"Nowhere/Special\"\n[hours.week]\nmonday = [{ start = \"08:00\", end = \"12:00\" }]\n");
+        let bad = load(
+            "[hours]\nzone = \"Nowhere/Special\"\n[hours.week]\nmonday = [{ start = \"08:00\", end = \"12:00\" }]\n",
+        );
         assert!(bad.unwrap_err().to_string().contains("zone"));
     }
 }

@@ -146,6 +146,47 @@ async fn business_hours_are_set_by_an_admin_and_checked(db: Db) {
     assert_eq!(app.get("/api/v1/me", &agent).await.expect(200)["email_alerts"], false);
     assert_eq!(app.get("/api/v1/me", &app.admin_token).await.expect(200)["email_alerts"], true);
     app.patch("/api/v1/me", &agent, json!({ "email_alerts": "no" })).await.expect_error(422, "invalid");
+
+    // The same on the pages: the admin's form names the field it refuses.
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url("/admin/hours")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("value=\"Europe&#x2f;Berlin\"") && page.contains("22:00-02:00"), "{page}");
+    let post = |form: Vec<(&'static str, &'static str)>| {
+        let mut form = form;
+        form.push(("csrf", &csrf));
+        client.post(app.url("/admin/hours")).form(&form).send()
+    };
+    let refused = post(vec![("zone", "Nowhere"), ("week_monday", "09:00-17:00")]).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("data-field=\"zone\""));
+    let refused = post(vec![("zone", "UTC"), ("week_monday", "09:00-13:00, 12:00-17:00")]).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("data-field=\"week.monday\""));
+    let saved = post(vec![
+        ("zone", "America/New_York"),
+        ("week_monday", "08:30-16:30"),
+        ("week_tuesday", "08:30-12:00; 13:00-16:30"),
+        ("holidays", "2026-11-26\n2026-12-25"),
+        ("level0_after", "15"),
+        ("level0_to", "owner"),
+        ("level1_after", "240"),
+        ("level1_to", "admin"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(saved.status(), 200);
+    let read = app.get("/api/v1/settings/hours", &agent).await.expect(200);
+    assert_eq!(read["zone"], "America/New_York");
+    assert_eq!(read["week"]["tuesday"].as_array().unwrap().len(), 2);
+    assert_eq!(read["holidays"], json!(["2026-11-26", "2026-12-25"]));
+    assert_eq!(
+        read["escalation"],
+        json!([{ "after_minutes": 15, "to": "owner", "user_ids": [] }, { "after_minutes": 240, "to": "admin", "user_ids": [] }])
+    );
+    // An admin switches their own alerts off on the account page (an unticked box).
+    let account = client.post(app.url("/account")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(account.status(), 200);
+    assert_eq!(app.get("/api/v1/me", &app.admin_token).await.expect(200)["email_alerts"], false);
 }
 
 async fn due_times_count_working_hours(db: Db) {
