@@ -273,6 +273,9 @@ async fn an_overdue_step_climbs_the_ladder_in_order_once(db: Db) {
     let escalated = app.get("/api/v1/cases?escalated=true", &agent).await.expect(200);
     assert_eq!(escalated["items"].as_array().unwrap().len(), 1, "{escalated}");
     assert_eq!(escalated["items"][0]["id"], id);
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let inbox = client.get(app.url("/inbox?view=escalated")).send().await.unwrap().text().await.unwrap();
+    assert!(inbox.contains(&reference), "the inbox's escalated view lists it: {inbox}");
 
     // An hour later: the managers; two hours: the admins and the named agent.
     clock.advance(time::Duration::hours(1));
