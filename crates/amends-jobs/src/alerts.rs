@@ -74,8 +74,15 @@ pub(crate) async fn sweep(store: &Store) -> Result<usize, JobError> {
                 continue;
             }
             let e = escalation(store, &case, level, &desk.parsed).await?;
-            if store.escalate_overdue(&case, &e).await? {
-                escalated += 1;
+            match store.escalate_overdue(&case, &e).await {
+                Ok(true) => escalated += 1,
+                Ok(false) => {}
+                // One case that cannot be escalated must not hold up the others.
+                Err(e) if !e.is_temporary() => {
+                    tracing::warn!(case = case.case_id, level = level.number, error = %e, "could not escalate an overdue step");
+                    break;
+                }
+                Err(e) => return Err(e.into()),
             }
         }
     }
