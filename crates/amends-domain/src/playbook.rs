@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use crate::case::Severity;
+use crate::hours::BusinessHours;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -183,6 +184,16 @@ pub enum EventKind {
         to: String,
         reason: String,
     },
+    /// A step stayed overdue and went one level up the escalation ladder (owner,
+    /// manager, admin). Staff's record of who was told; it moves no step.
+    OverdueEscalated {
+        level: u8,
+        step: Step,
+        #[serde(with = "time::serde::rfc3339")]
+        due: OffsetDateTime,
+        /// Who was told, as people read it ("the owner", "managers", a name).
+        told: Vec<String>,
+    },
     OptionsOffered {
         options: Vec<String>,
     },
@@ -254,6 +265,7 @@ impl EventKind {
             EventKind::RestatementCorrected { .. } => "restatement_corrected",
             EventKind::Apologised { .. } => "apologised",
             EventKind::Escalated { .. } => "escalated",
+            EventKind::OverdueEscalated { .. } => "overdue_escalated",
             EventKind::OptionsOffered { .. } => "options_offered",
             EventKind::OptionChosen { .. } => "option_chosen",
             EventKind::AlternativeProposed { .. } => "alternative_proposed",
@@ -280,6 +292,7 @@ impl EventKind {
             self,
             EventKind::NoteAdded { .. }
                 | EventKind::Escalated { .. }
+                | EventKind::OverdueEscalated { .. }
                 | EventKind::Assigned { .. }
                 | EventKind::CoachOverridden { .. }
         )
@@ -398,9 +411,12 @@ pub struct StepState {
     pub skip_reason: Option<String>,
 }
 
-/// How long staff have for each step, before a severity factor.
+/// How long staff have for each step, before a severity factor. Staff steps count
+/// working time in `hours`; the follow-up's delay and prevention count calendar time
+/// (the customer's clock, and a longer job), and come due at a working moment.
 #[derive(Debug, Clone)]
 pub struct DuePolicy {
+    pub hours: BusinessHours,
     pub escalate: Duration,
     pub restate: Duration,
     pub apologise: Duration,
@@ -414,16 +430,18 @@ pub struct DuePolicy {
 
 impl Default for DuePolicy {
     fn default() -> Self {
+        // A working day is eight hours: "offer within a working day".
         Self {
+            hours: BusinessHours::always(),
             escalate: Duration::hours(1),
             restate: Duration::hours(4),
             apologise: Duration::hours(4),
-            offer: Duration::hours(24),
-            gesture: Duration::hours(24),
-            fix: Duration::hours(48),
+            offer: Duration::hours(8),
+            gesture: Duration::hours(8),
+            fix: Duration::hours(16),
             prevent: Duration::days(7),
             follow_up_delay: Duration::days(3),
-            watch: Duration::hours(24),
+            watch: Duration::hours(8),
         }
     }
 }
@@ -622,6 +640,7 @@ impl Playbook {
                 text_ok("escalation_target", "who it goes to", to)?;
                 text_ok("escalation_reason", "the reason", reason)
             }
+            EventKind::OverdueEscalated { .. } => Ok(()),
             EventKind::OptionsOffered { options } => {
                 if self.offer == OfferState::Settled {
                     return Err(Refusal::order("offer_already_settled", "the customer already chose", vec![]));
@@ -849,6 +868,7 @@ impl Playbook {
             EventKind::OutcomeRecorded { outcome, .. } => self.outcome = Some(*outcome),
             EventKind::Reopened { .. } => self.outcome = None,
             EventKind::NextTimeRecorded { .. }
+            | EventKind::OverdueEscalated { .. }
             | EventKind::NoteAdded { .. }
             | EventKind::WishStated { .. }
             | EventKind::CoachOverridden { .. }
@@ -912,24 +932,26 @@ impl Playbook {
 
     fn due_at(&self, step: Step, policy: &DuePolicy) -> Option<OffsetDateTime> {
         let ready = self.ready_at(step)?;
-        let scale = |d: Duration| policy.scaled(d, self.severity);
+        let hours = &policy.hours;
+        let working = |d: Duration| hours.add(ready, policy.scaled(d, self.severity));
         Some(match step {
             Step::Hear => ready,
-            Step::Escalate => ready + scale(policy.escalate),
-            Step::Restate => ready + scale(policy.restate),
-            Step::Apologise => ready + scale(policy.apologise),
-            Step::Offer => ready + scale(policy.offer),
-            Step::Gesture => ready + scale(policy.gesture),
+            Step::Escalate => working(policy.escalate),
+            Step::Restate => working(policy.restate),
+            Step::Apologise => working(policy.apologise),
+            Step::Offer => working(policy.offer),
+            Step::Gesture => working(policy.gesture),
+            // A date promised to the customer, or set for them, stands as given.
             Step::Fix => match self.fix {
                 FixState::Promised(due) => due,
-                _ => ready + scale(policy.fix),
+                _ => working(policy.fix),
             },
-            Step::Prevent => ready + policy.prevent,
+            Step::Prevent => hours.next_open(ready + policy.prevent),
             Step::FollowUp => match self.follow_up {
                 FollowUpState::Scheduled(due) => due,
-                _ => ready + policy.follow_up_delay,
+                _ => hours.next_open(ready + policy.follow_up_delay),
             },
-            Step::Watch => ready + policy.watch,
+            Step::Watch => hours.add(ready, policy.watch),
         })
     }
 
@@ -1034,6 +1056,22 @@ mod tests {
         p.record(&ev(100, EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason: String::new() })).unwrap();
         assert_eq!(p.status(&policy), CaseStatus::Retained);
         assert!(p.steps(&policy).iter().all(|s| matches!(s.status, StepStatus::Done | StepStatus::NotNeeded)));
+    }
+
+    #[test]
+    fn due_times_count_working_hours() {
+        let hours = crate::BusinessHours::parse(&crate::HoursSpec::office("UTC")).unwrap();
+        let policy = DuePolicy { hours, ..DuePolicy::default() };
+        let friday = datetime!(2026-11-06 16:00 UTC);
+        let mut p = Playbook::replay(&[]);
+        let opened = EventKind::Opened { channel: "phone".into(), severity: "normal".into(), escalate_because: vec![] };
+        p.record(&Event { at: friday, actor: Actor::System, kind: opened }).unwrap();
+        // Four working hours: one on Friday, three on Monday.
+        assert_eq!(p.next_step(&policy), Some((Step::Restate, datetime!(2026-11-09 12:00 UTC))));
+        // An overdue escalation is recorded without moving any step.
+        let escalated = EventKind::OverdueEscalated { level: 1, step: Step::Restate, due: friday, told: vec![] };
+        p.record(&Event { at: friday, actor: Actor::System, kind: escalated }).unwrap();
+        assert_eq!(p.next_step(&policy), Some((Step::Restate, datetime!(2026-11-09 12:00 UTC))));
     }
 
     #[test]

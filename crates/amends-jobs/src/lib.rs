@@ -8,6 +8,7 @@
 //! in the same transaction that completes its job, so a restart never sends it again.
 //! Nothing here speaks HTTP; the web layer only verifies the links made here.
 
+mod alerts;
 pub mod ingest;
 pub mod messages;
 mod notify;
@@ -20,7 +21,7 @@ use std::time::Duration as StdDuration;
 use amends_mail::{OutgoingMail, SendError, SmtpSettings, build_message};
 use amends_store::jobs::kinds;
 use amends_store::{JobRecord, Store, StoreError};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 pub use notify::Notifier;
 
@@ -106,9 +107,19 @@ impl Runner {
         Self { store, settings, notifier, http }
     }
 
+    /// Starts the recurring sweep of overdue steps unless one already waits.
+    pub async fn start_sweeps(&self) -> Result<(), StoreError> {
+        let now = self.store.now();
+        self.store.ensure_recurring_job(kinds::ESCALATION_SWEEP, now, now).await
+    }
+
     /// Runs jobs until `shutdown` completes; the job in hand is finished first.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
+        if let Err(e) = self.start_sweeps().await {
+            // The next start tries again; meanwhile overdue steps wait for it.
+            tracing::warn!(error = %e, "could not start the sweep of overdue steps");
+        }
         loop {
             let ran = match self.run_due().await {
                 Ok(n) => n,
@@ -159,7 +170,7 @@ impl Runner {
                 let base = Duration::try_from(self.settings.retry_base).unwrap_or(Duration::seconds(10));
                 let wait = base * (1_i32 << job.attempts.clamp(0, 9));
                 tracing::info!(job = job.id, kind = %job.kind, attempt = job.attempts, %reason, "job will be retried");
-                self.store.retry_job(job.id, worker, &reason, OffsetDateTime::now_utc() + wait).await
+                self.store.retry_job(job.id, worker, &reason, self.store.now() + wait).await
             }
             Err(JobError::Retry(reason) | JobError::Fail(reason)) => {
                 tracing::warn!(job = job.id, kind = %job.kind, %reason, "job failed for good");
@@ -198,6 +209,19 @@ impl Runner {
             }
             kinds::DISCLOSURE_SEND => {
                 self.notifier.disclosure_notices(id("disclosure_id")?).await.map(|_| Done::Finished)
+            }
+            kinds::STAFF_ALERT => {
+                let alert: amends_store::StaffAlert = serde_json::from_value(job.payload.clone())
+                    .map_err(|e| JobError::Fail(format!("the alert cannot be read: {e}")))?;
+                let queued =
+                    alerts::mail(&self.store, &self.settings, &alert, (job.id, &self.settings.worker_id)).await?;
+                Ok(done(queued))
+            }
+            kinds::ESCALATION_SWEEP => {
+                // The next sweep is queued first, so a failing one never stops the clock.
+                let now = self.store.now();
+                self.store.ensure_recurring_job(kinds::ESCALATION_SWEEP, now, now + alerts::SWEEP_EVERY).await?;
+                alerts::sweep(&self.store).await.map(|_| Done::Finished)
             }
             other => Err(JobError::Fail(format!("unknown job kind {other:?}"))),
         }

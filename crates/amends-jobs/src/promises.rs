@@ -1,8 +1,10 @@
 //! Promises kept or broken: a day before a promised fix is due its owner is reminded on
-//! the case; when it is due and not done, the promise is noted broken and counted.
+//! the case; when it is due and not done, the promise is noted broken and counted. Each
+//! note is also mailed to the owner (the managers when the case has none), inside
+//! service hours.
 
-use amends_domain::playbook::{Actor, EventKind};
-use amends_store::Store;
+use amends_domain::playbook::EventKind;
+use amends_store::{AlertTo, StaffAlert, Store};
 
 use crate::JobError;
 
@@ -39,6 +41,12 @@ pub(crate) async fn check(store: &Store, case_id: i64, event_id: i64, due_now: b
     } else {
         format!("{owner}the promise \"{what}\" is due {}: within a day. Keep it, or tell the customer now.", when(*due))
     };
-    store.record_event(case_id, Actor::System, EventKind::NoteAdded { text }, None).await?;
+    let subject = if due_now {
+        format!("{}: a promise to {} is broken", case.reference, case.customer_name)
+    } else {
+        format!("{}: a promise to {} is due within a day", case.reference, case.customer_name)
+    };
+    let alert = StaffAlert { case_id, subject, text: text.clone(), to: AlertTo { owner: true, ..AlertTo::default() } };
+    store.record_event_with_alert(case_id, EventKind::NoteAdded { text }, Some(&alert)).await?;
     Ok(())
 }

@@ -178,6 +178,8 @@ pub(crate) async fn append_event_in(
             ),
         });
     }
+    // Due times count the business hours in force now, on whichever instance writes.
+    let policy = &crate::hours::policy_in(&mut *tx, policy).await?;
     let history = case_events(&mut *tx, case_id).await?;
     let mut playbook = Playbook::replay(history.iter().map(|e| &e.event));
     let event = Event { at: crate::now(), actor, kind };
@@ -250,6 +252,12 @@ pub(crate) async fn append_event_in(
     crate::recovery::event_webhooks_in(&mut *tx, &stored).await?;
     crate::recovery::promise_jobs_in(&mut *tx, &stored).await?;
     let next = playbook.next_step(policy);
+    let moved = next.map(|(step, due)| (step.as_str().to_owned(), millis(due)))
+        != current.next_step.clone().zip(current.next_due_at.map(millis));
+    if moved {
+        // A new step or a new due time starts the escalation ladder again.
+        crate::hours::clear_escalations_in(&mut *tx, case_id, now).await?;
+    }
     let updated = sqlx::query(
         "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6
              WHERE id = $1 AND version = $2",
@@ -385,7 +393,14 @@ impl Store {
             f.push(format!("c.customer_id = {p}"));
         }
         if filter.escalated {
-            f.push("c.escalation_required = 1 AND c.status NOT IN ('retained', 'lost')".to_owned());
+            // Cases that must go to a manager, and those whose overdue step went up the
+            // escalation ladder (until the step is done or its due time moves).
+            f.push(
+                "c.id IN (SELECT id FROM cases WHERE escalation_required = 1 \
+                 UNION SELECT case_id FROM case_escalations WHERE cleared_at IS NULL) \
+                 AND c.status NOT IN ('retained', 'lost')"
+                    .to_owned(),
+            );
         }
         if let Some(at) = filter.overdue_at {
             let p = f.param(Value::Int(millis(at)));

@@ -28,6 +28,10 @@ pub mod kinds {
     pub const RECURRENCE_CHECK: &str = "recurrence_check";
     /// Queue a disclosure's notices, in batches, resuming where it stopped. Payload: `{"disclosure_id"}`.
     pub const DISCLOSURE_SEND: &str = "disclosure_send";
+    /// Mail an alert to staff, inside service hours. Payload: a `StaffAlert`.
+    pub const STAFF_ALERT: &str = "staff_alert";
+    /// Recurring: take overdue steps up the escalation ladder. Payload: `{}`.
+    pub const ESCALATION_SWEEP: &str = "escalation_sweep";
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +80,7 @@ impl Store {
     /// Claims up to `limit` due jobs for `worker`, for `lease`. A claimed job counts an
     /// attempt; it must be completed, retried or failed before the lease ends.
     pub async fn claim_jobs(&self, worker: &str, lease: Duration, limit: i64) -> Result<Vec<JobRecord>, StoreError> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         let skip_locked = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
@@ -154,13 +158,15 @@ impl Store {
     }
 
     pub async fn job_stats(&self) -> Result<QueueStats, StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
+        // The recurring sweep is a timer, not work waiting.
         let row = sqlx::query(
             "SELECT COUNT(*) AS pending, MIN(CASE WHEN run_at <= $1 THEN run_at END) AS oldest,
                     (SELECT COUNT(*) FROM jobs WHERE failed_at IS NOT NULL) AS failed
-             FROM jobs WHERE done_at IS NULL AND failed_at IS NULL",
+             FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND kind <> $2",
         )
         .bind(now)
+        .bind(kinds::ESCALATION_SWEEP)
         .fetch_one(self.read())
         .await?;
         let oldest: Option<i64> = row.try_get("oldest")?;

@@ -13,6 +13,7 @@ pub mod backup;
 mod cases;
 mod customers;
 mod disclosures;
+pub mod hours;
 mod idempotency;
 mod imports;
 pub mod inbound;
@@ -50,6 +51,7 @@ pub use customers::{
 pub use disclosures::{
     AudienceMember, AudiencePreview, DisclosureLink, DisclosureRecord, Notice, Progress, RecipientRecord,
 };
+pub use hours::{AlertTo, Clock, DeskHours, Escalation, OverdueCase, StaffAlert};
 pub use idempotency::StoredResponse;
 pub use inbound::InboundRef;
 pub use intake::{CustomerRef, NewCase};
@@ -157,6 +159,10 @@ pub struct StoreSettings {
     pub gesture_agent_limit_minor: i64,
     /// What gestures may cost in a calendar month (minor units), shown against what was spent.
     pub gesture_monthly_budget_minor: i64,
+    /// The escalation ladder until an admin sets one (the business hours are `due.hours`).
+    pub escalation: amends_domain::EscalationLadder,
+    /// What the job queue and the alerts' clocks read as now.
+    pub clock: hours::Clock,
 }
 
 impl Default for StoreSettings {
@@ -166,6 +172,8 @@ impl Default for StoreSettings {
             valuable_customer_minor: 100_000,
             gesture_agent_limit_minor: 5_000,
             gesture_monthly_budget_minor: 50_000,
+            escalation: amends_domain::EscalationLadder::default(),
+            clock: hours::Clock::default(),
         }
     }
 }
@@ -179,6 +187,9 @@ struct Inner {
     write: AnyPool,
     settings: StoreSettings,
     intake: tokio::sync::mpsc::Sender<intake::IntakeJob>,
+    /// The due policy with the business hours in force, for pages that show due times
+    /// (derived columns read the hours in their own transaction instead).
+    policy_cache: std::sync::Mutex<Option<(std::time::Instant, DuePolicy)>>,
 }
 
 /// The handle every adapter uses. Cheap to clone.
@@ -216,7 +227,9 @@ impl Store {
             }
         };
         let (tx, rx) = tokio::sync::mpsc::channel(4096);
-        let store = Store { inner: Arc::new(Inner { backend, read, write, settings, intake: tx }) };
+        let store = Store {
+            inner: Arc::new(Inner { backend, read, write, settings, intake: tx, policy_cache: Default::default() }),
+        };
         tokio::spawn(intake::run_writer(store.clone_for_writer(), rx));
         Ok(store)
     }
@@ -237,6 +250,10 @@ impl Store {
 
     pub fn settings(&self) -> &StoreSettings {
         &self.inner.settings
+    }
+
+    pub(crate) fn policy_cache(&self) -> &std::sync::Mutex<Option<(std::time::Instant, DuePolicy)>> {
+        &self.inner.policy_cache
     }
 
     pub(crate) fn read(&self) -> &AnyPool {

@@ -53,9 +53,29 @@ pub(crate) async fn next_order_in(
     .map(|r| r.try_get(0))
     .collect::<Result<_, _>>()?;
     let now = OffsetDateTime::now_utc();
+    let name: String = if cases.is_empty() {
+        String::new()
+    } else {
+        sqlx::query("SELECT name FROM customers WHERE id = $1")
+            .bind(customer_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?
+    };
     for case_id in cases {
         let note = EventKind::NoteAdded { text: NEXT_ORDER_NOTE.to_owned() };
         let stored = append_event_in(&mut *tx, policy, case_id, Actor::System, note, None).await?;
+        let reference = amends_domain::CaseReference(case_id);
+        let alert = crate::hours::StaffAlert {
+            case_id,
+            subject: format!("{reference}: {name} is back: give outstanding service"),
+            text: format!(
+                "{name}, whose complaint you worked on ({reference}), just ordered again.\n\n\
+                 This is the next time: give outstanding service, then record how it went on the case."
+            ),
+            to: crate::hours::AlertTo { owner: true, ..Default::default() },
+        };
+        crate::hours::alert_in(&mut *tx, &alert, now).await?;
         sqlx::query("INSERT INTO watch_alerts (case_id, transaction_id, created_at) VALUES ($1, $2, $3)")
             .bind(case_id)
             .bind(transaction_id)

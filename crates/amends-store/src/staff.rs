@@ -16,6 +16,8 @@ pub struct UserRecord {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    /// Alerts by email (watch alerts, promises, escalations); off on the account page.
+    pub email_alerts: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(skip)]
@@ -41,8 +43,8 @@ pub struct SessionRecord {
     pub csrf_token: String,
 }
 
-const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.active, u.created_at, u.password_hash";
-const USER_COLUMNS_BARE: &str = "id, email, name, role, active, created_at, password_hash";
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.active, u.email_alerts, u.created_at, u.password_hash";
+const USER_COLUMNS_BARE: &str = "id, email, name, role, active, email_alerts, created_at, password_hash";
 
 fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
     let role: String = row.try_get("role")?;
@@ -52,6 +54,7 @@ fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
         name: row.try_get("name")?,
         role: role.parse().map_err(|_| StoreError::Corrupt(format!("role {role:?}")))?,
         active: row.try_get::<i64, _>("active")? != 0,
+        email_alerts: row.try_get::<i64, _>("email_alerts")? != 0,
         created_at: from_millis(row.try_get("created_at")?),
         password_hash: row.try_get("password_hash")?,
     })

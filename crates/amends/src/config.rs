@@ -41,6 +41,10 @@ struct FileSettings {
     imap: Option<ImapFile>,
     letterhead: Option<LetterheadFile>,
     gestures: Option<GesturesFile>,
+    /// `[hours]`: business hours until an admin sets them (zone, week, holidays).
+    hours: Option<amends_domain::HoursSpec>,
+    /// `[[escalation]]`: the ladder of an overdue step until an admin sets one.
+    escalation: Option<Vec<amends_domain::hours::LevelSpec>>,
 }
 
 /// `[gestures]`: the agent limit and the monthly budget, in minor units.
@@ -124,7 +128,15 @@ impl Default for Settings {
             coach_rules: None,
             imap: None,
             letters: amends_web::LetterSettings::default(),
-            store: amends_store::StoreSettings::default(),
+            store: amends_store::StoreSettings {
+                // Office hours until configured: due times count working time.
+                due: amends_domain::DuePolicy {
+                    hours: amends_domain::BusinessHours::parse(&amends_domain::HoursSpec::office("UTC"))
+                        .unwrap_or_default(),
+                    ..amends_domain::DuePolicy::default()
+                },
+                ..amends_store::StoreSettings::default()
+            },
             metrics_token: None,
         }
     }
@@ -170,6 +182,14 @@ impl Settings {
                 settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
                 settings.processed_folder = imap.processed_folder;
                 s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
+            }
+            if let Some(spec) = file.hours {
+                s.store.due.hours = amends_domain::BusinessHours::parse(&spec)
+                    .map_err(|e| anyhow::anyhow!("[hours] {}: {}", e.field, e.message))?;
+            }
+            if let Some(levels) = file.escalation {
+                s.store.escalation = amends_domain::EscalationLadder::parse(&levels)
+                    .map_err(|e| anyhow::anyhow!("[[escalation]] {}: {}", e.field, e.message))?;
             }
             if let Some(g) = file.gestures {
                 if let Some(limit) = g.agent_limit_minor {
@@ -315,4 +335,36 @@ fn smtp_settings(
         password,
         timeout: Duration::from_secs(30),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(toml: &str) -> anyhow::Result<Settings> {
+        let path = std::env::temp_dir().join(format!("amends-config-{:x}.toml", rand::random::<u64>()));
+        std::fs::write(&path, toml)?;
+        let settings = Settings::load(&Overrides { config: Some(path.clone()), ..Overrides::default() });
+        let _ = std::fs::remove_file(&path);
+        settings
+    }
+
+    #[test]
+    fn business_hours_and_the_ladder_come_from_the_file() {
+        let defaults = load("").unwrap();
+        assert_eq!(defaults.store.due.hours.spec(), &amends_domain::HoursSpec::office("UTC"));
+        assert_eq!(defaults.store.escalation.levels().len(), 3);
+        let s = load(
+            "[hours]\nzone = \"Europe/Berlin\"\nholidays = [\"2026-12-25\"]\n[hours.week]\nmonday = [{ start = \"08:00\", end = \"12:00\" }]\n\
+             [[escalation]]\nafter_minutes = 30\nto = \"manager\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.store.due.hours.spec().zone, "Europe/Berlin");
+        assert_eq!(s.store.due.hours.spec().holidays, ["2026-12-25"]);
+        assert_eq!(s.store.escalation.specs()[0].to, "manager");
+        let bad = load(
+            "[hours]\nzone = \"Nowhere/Special\"\n[hours.week]\nmonday = [{ start = \"08:00\", end = \"12:00\" }]\n",
+        );
+        assert!(bad.unwrap_err().to_string().contains("zone"));
+    }
 }

@@ -6,7 +6,7 @@
 //! many complaints is what makes durable intake fast, without weakening durability.
 
 use amends_domain::playbook::{Actor, EscalationContext, Event, EventKind, Playbook, escalation_reasons};
-use amends_domain::{Channel, Complaint, Severity};
+use amends_domain::{Channel, Complaint, DuePolicy, Severity};
 use sqlx::{AnyConnection, Connection, Row};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{mpsc, oneshot};
@@ -126,13 +126,15 @@ async fn write_with(
         crate::Backend::Postgres => conn.begin().await?,
     };
     let now = crate::now();
+    // One read of the business hours serves the whole batch.
+    let policy = crate::hours::policy_in(&mut tx, &store.settings.due).await?;
     let results = match way {
-        Way::Together => together::store_together(store, &mut tx, batch, now).await?,
+        Way::Together => together::store_together(store, &policy, &mut tx, batch, now).await?,
         Way::OneByOne => {
             let mut results = Vec::with_capacity(batch.len());
             for job in batch {
                 let mut savepoint = tx.begin().await?;
-                match insert_case(store, &mut savepoint, &job.case, now).await {
+                match insert_case(store, &policy, &mut savepoint, &job.case, now).await {
                     Ok(done) => {
                         savepoint.commit().await?;
                         results.push(Ok(done));
@@ -158,7 +160,14 @@ struct Opening {
     escalation_required: bool,
 }
 
-fn opening(store: &WriterHandle, new: &NewCase, now: OffsetDateTime, recent_cases: i64, value_minor: i64) -> Opening {
+fn opening(
+    store: &WriterHandle,
+    policy: &DuePolicy,
+    new: &NewCase,
+    now: OffsetDateTime,
+    recent_cases: i64,
+    value_minor: i64,
+) -> Opening {
     let escalate_because = escalation_reasons(EscalationContext {
         severity: new.severity,
         recent_cases,
@@ -175,7 +184,6 @@ fn opening(store: &WriterHandle, new: &NewCase, now: OffsetDateTime, recent_case
         },
     };
     let playbook = Playbook::replay([&event]);
-    let policy = &store.settings.due;
     Opening {
         status: playbook.status(policy).as_str(),
         next: playbook.next_step(policy).map(|(step, due)| (step.as_str(), due)),
@@ -228,6 +236,7 @@ fn first_jobs(new: &NewCase, case_id: i64) -> impl Iterator<Item = (&'static str
 
 async fn insert_case(
     store: &WriterHandle,
+    policy: &DuePolicy,
     conn: &mut AnyConnection,
     new: &NewCase,
     now: OffsetDateTime,
@@ -249,7 +258,7 @@ async fn insert_case(
         .await?
         .try_get(0)?;
     let value = lifetime_value(conn, customer.0).await?.iter().map(|v| v.amount_minor).max().unwrap_or(0);
-    let opening = opening(store, new, now, recent_cases, value);
+    let opening = opening(store, policy, new, now, recent_cases, value);
     let id: i64 = sqlx::query(
         "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
             status, next_step, next_due_at, escalation_required, version, created_at, updated_at)

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use amends_domain::DuePolicy;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
@@ -28,6 +29,7 @@ enum Who {
 
 pub(super) async fn store_together(
     store: &WriterHandle,
+    policy: &DuePolicy,
     tx: &mut AnyConnection,
     batch: &[IntakeJob],
     now: OffsetDateTime,
@@ -49,7 +51,7 @@ pub(super) async fn store_together(
         };
         let earlier = recent.entry(customer.0).or_insert(0);
         let value = values.get(&customer.0).copied().unwrap_or(0);
-        let opening = opening(store, &job.case, now, *earlier, value);
+        let opening = opening(store, policy, &job.case, now, *earlier, value);
         *earlier += 1;
         cases.push((index, customer, opening));
     }

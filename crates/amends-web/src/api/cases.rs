@@ -124,8 +124,8 @@ pub struct CaseView {
     timeline: Option<Vec<EventRecord>>,
 }
 
-fn steps_of(state: &AppState, events: &[EventRecord]) -> Vec<StepState> {
-    Playbook::replay(events.iter().map(|e| &e.event)).steps(&state.store.settings().due)
+async fn steps_of(state: &AppState, events: &[EventRecord]) -> ApiResult<Vec<StepState>> {
+    Ok(Playbook::replay(events.iter().map(|e| &e.event)).steps(&state.store.due_policy().await?))
 }
 
 pub async fn open(
@@ -135,7 +135,7 @@ pub async fn open(
 ) -> ApiResult<impl IntoResponse> {
     let new = body.parse(Actor::Staff { user_id: user.id })?;
     let (case, opened) = state.store.open_case(new).await?;
-    let steps = steps_of(&state, std::slice::from_ref(&opened));
+    let steps = steps_of(&state, std::slice::from_ref(&opened)).await?;
     let location = format!("/api/v1/cases/{}", case.id);
     Ok((
         StatusCode::CREATED,
@@ -146,7 +146,7 @@ pub async fn open(
 
 pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CaseView>> {
     let (case, timeline) = state.store.case_with_timeline(id_from(&id, "case")?).await?;
-    let steps = steps_of(&state, &timeline);
+    let steps = steps_of(&state, &timeline).await?;
     Ok(axum::Json(CaseView { case, steps, timeline: Some(timeline) }))
 }
 
@@ -208,6 +208,8 @@ pub struct ListQuery {
     customer_id: Option<i64>,
     q: Option<String>,
     overdue: Option<bool>,
+    /// `true`: cases that must go to a manager or whose overdue step was escalated.
+    escalated: Option<bool>,
     /// `newest` (default) or `due`.
     order: Option<String>,
     cursor: Option<String>,
@@ -242,8 +244,8 @@ pub async fn list(
             .map_err(|_| bad("severity", "severity is low, normal, high or critical"))?,
         customer_id: q.customer_id,
         text: q.q,
-        escalated: false,
-        overdue_at: q.overdue.filter(|o| *o).map(|_| OffsetDateTime::now_utc()),
+        escalated: q.escalated == Some(true),
+        overdue_at: q.overdue.filter(|o| *o).map(|_| state.store.now()),
         order: match q.order.as_deref() {
             None | Some("newest") => CaseOrder::Newest,
             Some("due") => CaseOrder::Due,

@@ -5,6 +5,7 @@ mod cases;
 mod coach;
 mod customers;
 mod disclosures;
+pub(crate) mod hours;
 pub mod imports;
 mod problems;
 mod recovery;
@@ -41,7 +42,8 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
         .route("/session", post(staff::sign_in).delete(staff::sign_out))
-        .route("/me", get(staff::me))
+        .route("/me", get(staff::me).patch(staff::update_me))
+        .route("/settings/hours", get(hours::get).put(hours::put))
         .route("/me/password", post(staff::change_password))
         .route("/users", get(staff::list_users).post(staff::create_user))
         .route("/users/{id}", get(staff::get_user).patch(staff::update_user))

@@ -75,6 +75,25 @@ pub async fn me(Agent(user): Agent) -> axum::Json<UserRecord> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct MyChange {
+    email_alerts: Option<bool>,
+}
+
+/// What each staff member may change of their own account: whether alerts reach them
+/// by email (the inbox and the timeline show them either way).
+pub async fn update_me(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    JsonBody(body): JsonBody<MyChange>,
+) -> ApiResult<axum::Json<UserRecord>> {
+    match body.email_alerts {
+        Some(on) => Ok(axum::Json(state.store.set_email_alerts(user.id, on).await?)),
+        None => Ok(axum::Json(user)),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     current_password: String,
     new_password: String,

@@ -85,6 +85,10 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         }
         EventKind::WishStated { text } => (s("What would put it right, in their words"), text.clone()),
         EventKind::Escalated { to, reason } => (format!("Escalated to {to}"), reason.clone()),
+        EventKind::OverdueEscalated { level, step, told, .. } => (
+            format!("Overdue: escalation level {level}"),
+            format!("{} is overdue. Told: {}.", step.title(), told.join(", ")),
+        ),
         EventKind::OptionsOffered { options } => (
             s("Two options offered"),
             options.iter().enumerate().map(|(i, o)| format!("{}. {o}", i + 1)).collect::<Vec<_>>().join("\n"),
@@ -165,7 +169,7 @@ async fn case_context(
     let now = OffsetDateTime::now_utc();
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
     let steps: Vec<StepView> = playbook
-        .steps(&state.store.settings().due)
+        .steps(&state.store.due_policy().await?)
         .into_iter()
         .map(|s| StepView {
             step: s.step.as_str(),

@@ -5,7 +5,6 @@ use amends_store::{CaseFilter, CaseOrder, OwnerFilter};
 use axum::extract::State;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 use super::{PageError, StaffSession, render};
 use crate::AppState;
@@ -33,7 +32,8 @@ pub async fn page(
     Params(q): Params<InboxQuery>,
 ) -> Result<impl IntoResponse, PageError> {
     let view = q.view.clone().unwrap_or_else(|| "all".to_owned());
-    let now = OffsetDateTime::now_utc();
+    // The queue's clock: what is overdue here is what the escalation ladder sees.
+    let now = state.store.now();
     let step = q.step.as_deref().and_then(|s| s.parse::<Step>().ok());
     let filter = CaseFilter {
         owner: match view.as_str() {

@@ -11,6 +11,7 @@ mod approvals;
 mod assets;
 mod case;
 mod customers;
+mod hours;
 mod inbox;
 pub mod letters;
 mod login;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/inbox") }))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
+        .route("/account", get(hours::account).post(hours::account_save))
         .route("/account/password", get(login::password_form).post(login::password_submit))
         .route("/inbox", get(inbox::page))
         .route("/cases/new", get(case::new_form).post(case::create))
@@ -63,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .route("/letters/batch.pdf", get(letters::batch))
         .route("/letters/posted", post(letters::mark_posted))
         .route("/admin/users", get(admin::users).post(admin::invite))
+        .route("/admin/hours", get(hours::hours).post(hours::save_hours))
         .route("/admin/users/{id}", post(admin::change))
         .route("/admin/templates", get(templates::list))
         .route("/admin/templates/{name}", get(templates::edit).post(templates::save))
@@ -101,6 +104,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("problems.html", include_str!("../../templates/problems.html")),
     ("problem.html", include_str!("../../templates/problem.html")),
     ("users.html", include_str!("../../templates/users.html")),
+    ("account.html", include_str!("../../templates/account.html")),
+    ("hours.html", include_str!("../../templates/hours.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("public.html", include_str!("../../templates/public.html")),
     ("public_message.html", include_str!("../../templates/public_message.html")),

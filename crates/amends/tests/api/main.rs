@@ -13,6 +13,7 @@ mod customers;
 mod disclosures;
 mod errors;
 mod helpers;
+mod hours;
 mod imports;
 mod mail;
 mod openapi;
