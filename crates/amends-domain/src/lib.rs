@@ -9,6 +9,7 @@ pub mod case;
 pub mod customer;
 pub mod disclosure;
 pub mod gesture;
+pub mod merge;
 pub mod playbook;
 pub mod problem;
 pub mod staff;
@@ -18,7 +19,7 @@ mod text;
 pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
 pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
 pub use playbook::{
-    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Step, StepState,
+    Actor, CaseStatus, DuePolicy, Snooze, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Step, StepState,
     StepStatus, escalation_reasons,
 };
 pub use problem::{ProblemStatus, TransitionRefused};
