@@ -177,6 +177,37 @@ impl Notifier {
         self.queue(&case, &customer, "follow_up", subject, text, job).await
     }
 
+    /// A scheduled message's time has come: send it, unless the customer wrote first
+    /// (then its row is already settled and nothing is queued). The check and the
+    /// queueing are one transaction with the job's completion.
+    pub async fn scheduled_message(&self, case_id: i64, event_id: i64, job: (i64, &str)) -> Result<(), JobError> {
+        let (case, customer) = self.load(case_id).await?;
+        let event = self.store.case_event(case_id, event_id).await?;
+        let EventKind::MessageScheduled { text, .. } = &event.event.kind else {
+            return Err(JobError::Fail(format!("event {event_id} is not a scheduled message")));
+        };
+        let email = match &customer.email {
+            Some(to) => {
+                let (subject, body) =
+                    self.render("message", minijinja::context! { text, ..self.base(&case, &customer) }).await?;
+                Some(NewEmail {
+                    case_id: Some(case.id),
+                    to_email: to.clone(),
+                    to_name: Some(customer.name.clone()),
+                    subject,
+                    html_body: Some(html_of(&body)),
+                    text_body: body,
+                    message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
+                    in_reply_to: None,
+                    purpose: "scheduled".to_owned(),
+                })
+            }
+            None => None,
+        };
+        self.store.send_scheduled_message(event_id, email.as_ref(), job).await?;
+        Ok(())
+    }
+
     /// Queues a disclosure's notices in batches, each batch with its recipients' new
     /// status in one transaction. A run that stopped (a restart, a lost lease) resumes
     /// with the recipients still `selected`: nobody is told twice.

@@ -71,6 +71,7 @@ impl Store {
 
     /// A customer's reply on their case: the message, its attachments and the timeline
     /// event in one transaction. A message already taken in is a conflict on `message_id`.
+    /// A reply to a merged case lands on the case it was merged into.
     pub async fn record_reply(
         &self,
         case_id: i64,
@@ -79,6 +80,7 @@ impl Store {
         attachments: &[NewAttachment],
     ) -> Result<EventRecord, StoreError> {
         let mut tx = self.write().begin().await?;
+        let case_id = crate::merge::survivor_in(&mut tx, case_id).await?;
         insert_in(&mut tx, inbound, Some(case_id), outcomes::THREADED, None).await?;
         let kind = EventKind::CustomerWrote {
             subject: inbound.subject.clone(),

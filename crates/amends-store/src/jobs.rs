@@ -28,6 +28,9 @@ pub mod kinds {
     pub const RECURRENCE_CHECK: &str = "recurrence_check";
     /// Queue a disclosure's notices, in batches, resuming where it stopped. Payload: `{"disclosure_id"}`.
     pub const DISCLOSURE_SEND: &str = "disclosure_send";
+    /// A scheduled message's time has come: send it unless the customer wrote first.
+    /// Payload: `{"case_id", "event_id"}`.
+    pub const SCHEDULED_MESSAGE: &str = "scheduled_message";
 }
 
 #[derive(Debug, Clone, Serialize)]

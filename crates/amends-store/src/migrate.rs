@@ -43,10 +43,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_templates.sql"),
         postgres: include_str!("../migrations/postgres/0005_templates.sql"),
     },
+    Migration {
+        version: 6,
+        name: "merge_snooze",
+        sqlite: include_str!("../migrations/sqlite/0006_merge_snooze.sql"),
+        postgres: include_str!("../migrations/postgres/0006_merge_snooze.sql"),
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 5;
+pub const MIGRATIONS_APPLIED: i64 = 6;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

@@ -64,6 +64,30 @@ fn email(row: &AnyRow) -> Result<EmailRecord, StoreError> {
     })
 }
 
+/// Stores the message and the job that sends it, inside the caller's transaction.
+pub(crate) async fn insert_in(tx: &mut sqlx::AnyConnection, e: &NewEmail) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query(
+            "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id",
+        )
+        .bind(e.case_id)
+        .bind(e.to_email.clone())
+        .bind(e.to_name.clone())
+        .bind(e.subject.clone())
+        .bind(e.text_body.clone())
+        .bind(e.html_body.clone())
+        .bind(e.message_id.clone())
+        .bind(e.in_reply_to.clone())
+        .bind(e.purpose.clone())
+        .bind(millis(OffsetDateTime::now_utc()))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        enqueue_in(&mut *tx, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": id }), OffsetDateTime::now_utc())
+            .await?;
+    Ok(id)
+}
+
 impl Store {
     /// Stores the message and the job that sends it, in one transaction.
     pub async fn queue_email(&self, e: &NewEmail) -> Result<i64, StoreError> {
@@ -92,25 +116,7 @@ impl Store {
                 return Ok(None);
             }
         }
-        let id: i64 = sqlx::query(
-            "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id",
-        )
-        .bind(e.case_id)
-        .bind(e.to_email.clone())
-        .bind(e.to_name.clone())
-        .bind(e.subject.clone())
-        .bind(e.text_body.clone())
-        .bind(e.html_body.clone())
-        .bind(e.message_id.clone())
-        .bind(e.in_reply_to.clone())
-        .bind(e.purpose.clone())
-        .bind(millis(OffsetDateTime::now_utc()))
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        enqueue_in(&mut tx, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": id }), OffsetDateTime::now_utc())
-            .await?;
+        let id = insert_in(&mut tx, e).await?;
         tx.commit().await?;
         Ok(Some(id))
     }

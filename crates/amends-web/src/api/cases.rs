@@ -93,9 +93,14 @@ impl Intake {
                 return Err(ApiError::invalid("customer", "give either customer (name, email, ...) or customer_id"));
             }
         };
-        if self.tags.len() > 20 || self.tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > 50) {
-            return Err(ApiError::invalid("tags", "up to 20 tags of 1 to 50 characters"));
-        }
+        let tags = self
+            .tags
+            .iter()
+            .map(|t| amends_domain::case::parse_tag(t))
+            .collect::<Result<Vec<_>, _>>()
+            .ok()
+            .filter(|t| t.len() <= amends_domain::case::MAX_TAGS)
+            .ok_or_else(|| ApiError::invalid("tags", "up to 20 tags of 1 to 50 characters"))?;
         Ok(NewCase {
             customer,
             channel: self.channel.as_deref().unwrap_or("api").parse().map_err(case_error)?,
@@ -105,7 +110,7 @@ impl Intake {
             wish: optional_text("wish", self.wish, 20_000)?,
             order_ref: optional_text("order_ref", self.order_ref, 200)?,
             category: optional_text("category", self.category, 100)?,
-            tags: self.tags.into_iter().map(|t| t.trim().to_owned()).collect(),
+            tags,
             actor,
             acknowledge: self.acknowledge.unwrap_or(true),
             attachments: Vec::new(),
