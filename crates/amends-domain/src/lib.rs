@@ -19,8 +19,8 @@ mod text;
 pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
 pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
 pub use playbook::{
-    Actor, CaseStatus, DuePolicy, Snooze, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Step, StepState,
-    StepStatus, escalation_reasons,
+    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Snooze, Step,
+    StepState, StepStatus, escalation_reasons,
 };
 pub use problem::{ProblemStatus, TransitionRefused};
 pub use staff::{Role, StaffError};

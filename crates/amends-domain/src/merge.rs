@@ -36,7 +36,11 @@ pub fn check_merge(survivor: CaseSide, absorbed: CaseSide) -> Result<(), Refusal
     if let Some(into) = survivor.merged_into {
         return Err(Refusal::order(
             "survivor_merged",
-            format!("{} was itself merged into {}; merge into that case", CaseReference(survivor.id), CaseReference(into)),
+            format!(
+                "{} was itself merged into {}; merge into that case",
+                CaseReference(survivor.id),
+                CaseReference(into)
+            ),
             vec![],
         ));
     }

@@ -885,14 +885,18 @@ impl Playbook {
                 }
                 Ok(())
             }
-            EventKind::TagAdded { tag } => crate::case::parse_tag(tag)
-                .map(|_| ())
-                .map_err(|e| Refusal::invalid("tag_text", e.to_string())),
+            EventKind::TagAdded { tag } => {
+                crate::case::parse_tag(tag).map(|_| ()).map_err(|e| Refusal::invalid("tag_text", e.to_string()))
+            }
             EventKind::SeverityChanged { severity } => {
                 let severity: Severity =
                     severity.parse().map_err(|e: crate::NewCaseError| Refusal::invalid("severity", e.to_string()))?;
                 if severity == self.severity {
-                    return Err(Refusal::order("severity_unchanged", format!("the severity is already {severity}"), vec![]));
+                    return Err(Refusal::order(
+                        "severity_unchanged",
+                        format!("the severity is already {severity}"),
+                        vec![],
+                    ));
                 }
                 Ok(())
             }
@@ -1362,5 +1366,4 @@ mod tests {
         assert!(p.escalation_required());
         assert_eq!(p.next_step(&policy), Some((Step::Escalate, T0 + Duration::minutes(15))));
     }
-
 }

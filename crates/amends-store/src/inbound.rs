@@ -79,8 +79,10 @@ impl Store {
         text: String,
         attachments: &[NewAttachment],
     ) -> Result<EventRecord, StoreError> {
+        // Resolved before the transaction: on SQLite a transaction that reads first and
+        // then writes cannot wait for another process's write lock.
+        let case_id = self.surviving_case(case_id).await?;
         let mut tx = self.write().begin().await?;
-        let case_id = crate::merge::survivor_in(&mut tx, case_id).await?;
         insert_in(&mut tx, inbound, Some(case_id), outcomes::THREADED, None).await?;
         let kind = EventKind::CustomerWrote {
             subject: inbound.subject.clone(),

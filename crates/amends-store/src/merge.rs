@@ -61,7 +61,8 @@ impl Store {
         let policy = &self.settings().due;
         append_event_in(&mut tx, policy, absorbed, actor, EventKind::Merged { into: survivor_id }, None).await?;
         append_event_in(&mut tx, policy, survivor_id, actor, EventKind::MergedIn { from: absorbed }, None).await?;
-        let merge = Merge { survivor: case_by_id(&mut tx, survivor_id).await?, absorbed: case_by_id(&mut tx, absorbed).await? };
+        let merge =
+            Merge { survivor: case_by_id(&mut tx, survivor_id).await?, absorbed: case_by_id(&mut tx, absorbed).await? };
         tx.commit().await?;
         Ok(merge)
     }

@@ -66,7 +66,7 @@ fn email(row: &AnyRow) -> Result<EmailRecord, StoreError> {
 
 /// Stores the message and the job that sends it, inside the caller's transaction.
 pub(crate) async fn insert_in(tx: &mut sqlx::AnyConnection, e: &NewEmail) -> Result<i64, StoreError> {
-        let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query(
             "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id",
         )
@@ -83,8 +83,7 @@ pub(crate) async fn insert_in(tx: &mut sqlx::AnyConnection, e: &NewEmail) -> Res
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
-        enqueue_in(&mut *tx, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": id }), OffsetDateTime::now_utc())
-            .await?;
+    enqueue_in(&mut *tx, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": id }), OffsetDateTime::now_utc()).await?;
     Ok(id)
 }
 

@@ -15,13 +15,23 @@ pub const MAX_CASES: usize = 100;
 
 #[derive(Debug, Clone)]
 pub enum BulkAction {
-    Assign { owner_id: Option<i64> },
-    Tag { tag: String },
-    Severity { severity: String },
+    Assign {
+        owner_id: Option<i64>,
+    },
+    Tag {
+        tag: String,
+    },
+    Severity {
+        severity: String,
+    },
     /// Into the chosen case, or into the oldest of those selected.
-    Merge { into: Option<i64> },
+    Merge {
+        into: Option<i64>,
+    },
     /// Until a time, or (None) until the customer writes.
-    Snooze { until: Option<OffsetDateTime> },
+    Snooze {
+        until: Option<OffsetDateTime>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

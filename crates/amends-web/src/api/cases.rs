@@ -164,7 +164,11 @@ pub async fn open(
     let new = body.parse(Actor::Staff { user_id: user.id })?;
     let (case, opened) = state.store.open_case(new).await?;
     let location = format!("/api/v1/cases/{}", case.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], axum::Json(CaseView::new(&state, case, vec![opened], vec![]))))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        axum::Json(CaseView::new(&state, case, vec![opened], vec![])),
+    ))
 }
 
 pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CaseView>> {
@@ -262,9 +266,7 @@ pub async fn bulk(
     let ids = crate::bulk::selection(&body.case_ids)?;
     let action = match body.action.as_str() {
         "assign" => BulkAction::Assign { owner_id: body.owner_id },
-        "tag" => BulkAction::Tag {
-            tag: body.tag.ok_or_else(|| ApiError::invalid("tag", "give the tag to add"))?,
-        },
+        "tag" => BulkAction::Tag { tag: body.tag.ok_or_else(|| ApiError::invalid("tag", "give the tag to add"))? },
         "severity" => BulkAction::Severity {
             severity: body
                 .severity
@@ -282,7 +284,9 @@ pub async fn bulk(
 /// A snooze's end must be still to come (None: until the customer writes).
 pub(crate) fn snooze_until(until: Option<OffsetDateTime>) -> Result<Option<OffsetDateTime>, ApiError> {
     match until {
-        Some(t) if t <= OffsetDateTime::now_utc() => Err(ApiError::invalid("until", "snooze until a time still to come")),
+        Some(t) if t <= OffsetDateTime::now_utc() => {
+            Err(ApiError::invalid("until", "snooze until a time still to come"))
+        }
         other => Ok(other),
     }
 }

@@ -145,7 +145,9 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::SeverityChanged { severity } => (format!("Severity set to {severity}"), String::new()),
         EventKind::Snoozed { until } => (
             match until {
-                Some(t) => format!("Snoozed until {} or the customer's reply", super::filters::when(rfc3339(*t).into())),
+                Some(t) => {
+                    format!("Snoozed until {} or the customer's reply", super::filters::when(rfc3339(*t).into()))
+                }
                 None => s("Snoozed until the customer writes"),
             },
             String::new(),
@@ -154,9 +156,10 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::MessageScheduled { text, send_at } => {
             (format!("Message scheduled for {}", super::filters::when(rfc3339(*send_at).into())), text.clone())
         }
-        EventKind::ScheduledMessageCancelled { reason, .. } => {
-            (s("Scheduled message cancelled"), format!("It was not sent: {reason}. Read what they wrote before you answer."))
-        }
+        EventKind::ScheduledMessageCancelled { reason, .. } => (
+            s("Scheduled message cancelled"),
+            format!("It was not sent: {reason}. Read what they wrote before you answer."),
+        ),
     }
 }
 
@@ -508,8 +511,15 @@ async fn join(
             refused(state, &session, id, message, fields, StatusCode::CONFLICT).await
         }
         Err(StoreError::NotFound(_)) => {
-            refused(state, &session, id, "That case does not exist.".to_owned(), fields, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            refused(
+                state,
+                &session,
+                id,
+                "That case does not exist.".to_owned(),
+                fields,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{PageError, Posted, StaffSession, field, render};
-use crate::bulk::{BulkAction, BulkResult};
 use crate::AppState;
+use crate::bulk::{BulkAction, BulkResult};
 use crate::json::Params;
 
 #[derive(Deserialize, Serialize, Default)]
@@ -114,7 +114,8 @@ pub async fn bulk(
 ) -> Result<axum::response::Response, PageError> {
     let Posted { session, form, fields } = posted;
     let ids: Vec<i64> = form.iter().filter(|(k, _)| k == "case").filter_map(|(_, v)| v.parse().ok()).collect();
-    let ids = crate::bulk::selection(&ids).map_err(|_| PageError::BadForm("Tick the cases first (at most 100).".into()))?;
+    let ids =
+        crate::bulk::selection(&ids).map_err(|_| PageError::BadForm("Tick the cases first (at most 100).".into()))?;
     let bad = PageError::BadForm;
     let action = match field(&fields, "action").as_deref() {
         Some("assign") => BulkAction::Assign {
@@ -124,7 +125,9 @@ pub async fn bulk(
                 Some(id) => Some(id.parse().map_err(|_| bad("Choose someone from the list.".into()))?),
             },
         },
-        Some("tag") => BulkAction::Tag { tag: field(&fields, "tag").ok_or_else(|| bad("Type the tag to add.".into()))? },
+        Some("tag") => {
+            BulkAction::Tag { tag: field(&fields, "tag").ok_or_else(|| bad("Type the tag to add.".into()))? }
+        }
         Some("severity") => BulkAction::Severity {
             severity: field(&fields, "severity").ok_or_else(|| bad("Choose the severity.".into()))?,
         },

@@ -15,6 +15,7 @@ mod errors;
 mod helpers;
 mod imports;
 mod mail;
+mod merge;
 mod openapi;
 mod operations;
 mod plans;
