@@ -122,11 +122,11 @@ async fn merge(state: &AppState, actor: Actor, into: Option<i64>, ids: &[i64]) -
             None => return results,
         },
     };
-    if !found.iter().any(|c| c.id == survivor) {
-        if let Err(e) = state.store.case(survivor).await {
-            results.push(refused(survivor, e));
-            return results;
-        }
+    if !found.iter().any(|c| c.id == survivor)
+        && let Err(e) = state.store.case(survivor).await
+    {
+        results.push(refused(survivor, e));
+        return results;
     }
     for case in found {
         if case.id == survivor {
