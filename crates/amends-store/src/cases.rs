@@ -184,6 +184,18 @@ pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Eve
     Ok(EventRecord { id, case_id, event: e.clone() })
 }
 
+/// Indexes a case's tags (lower case) for the tag filter.
+pub(crate) async fn insert_tags_in(conn: &mut AnyConnection, case_id: i64, tags: &[String]) -> Result<(), StoreError> {
+    for tag in tags {
+        sqlx::query("INSERT INTO case_tags (tag, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(tag.to_lowercase())
+            .bind(case_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Checks `kind` against the case's playbook and appends it, updating the case's
 /// derived columns, inside the caller's transaction.
 pub(crate) async fn append_event_in(
@@ -280,9 +292,10 @@ pub(crate) async fn append_event_in(
                     message: format!("a case carries at most {} tags", amends_domain::case::MAX_TAGS),
                 });
             }
-            tags.push(tag);
+            tags.push(tag.clone());
             let tags = serde_json::to_string(&tags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             sqlx::query("UPDATE cases SET tags = $2 WHERE id = $1").bind(case_id).bind(tags).execute(&mut *tx).await?;
+            insert_tags_in(&mut *tx, case_id, std::slice::from_ref(&tag)).await?;
         }
         EventKind::SeverityChanged { severity } => {
             sqlx::query("UPDATE cases SET severity = $2 WHERE id = $1")
@@ -468,11 +481,8 @@ impl Store {
             f.push("c.escalation_required = 1 AND c.status NOT IN ('retained', 'lost')".to_owned());
         }
         if let Some(tag) = &filter.tag {
-            // Tags are kept as a JSON array of lower-case strings: match the quoted tag.
-            let quoted = serde_json::to_string(&tag.to_lowercase()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let escaped = quoted.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            let p = f.param(Value::Text(format!("%{escaped}%")));
-            f.push(format!("lower(c.tags) LIKE {p} ESCAPE '\\'"));
+            let p = f.param(Value::Text(tag.trim().to_lowercase()));
+            f.push(format!("c.id IN (SELECT case_id FROM case_tags WHERE tag = {p})"));
         }
         match filter.snoozed {
             Some(SnoozeFilter::Awake(at)) => {

@@ -185,6 +185,9 @@ async fn insert_case(
     .await?
     .try_get(0)?;
     let event = insert_event(conn, id, &opened).await?;
+    if !new.tags.is_empty() {
+        crate::cases::insert_tags_in(&mut *conn, id, &new.tags).await?;
+    }
     crate::recovery::event_webhooks_in(&mut *conn, &event).await?;
     if let Some(inbound) = &new.inbound {
         crate::inbound::insert_in(conn, inbound, Some(id), crate::inbound::outcomes::CASE_OPENED, None).await?;

@@ -18,3 +18,12 @@ CREATE TABLE scheduled_messages (
     settled_at BIGINT
 );
 CREATE INDEX scheduled_messages_pending ON scheduled_messages (case_id) WHERE status = 'pending';
+
+-- Each case's tags, one row each (lower case), so that a tag filter reads an index;
+-- `cases.tags` keeps the list for display.
+CREATE TABLE case_tags (
+    tag TEXT NOT NULL,
+    case_id BIGINT NOT NULL REFERENCES cases(id),
+    PRIMARY KEY (tag, case_id)
+);
+INSERT INTO case_tags (tag, case_id) SELECT DISTINCT lower(j.value), c.id FROM cases c, json_each(c.tags) j;

@@ -370,6 +370,22 @@ async fn bulk_applies_what_the_rules_allow_and_reports_the_rest(app: TestApp) {
     assert_eq!(snoozed["applied"], 2, "the merged case takes no snooze: {snoozed}");
     assert_eq!(case(&app, &agent, bob).await["snoozed"], true);
 
+    // Tags given at intake are found by the same filter.
+    let vip = app
+        .post(
+            "/api/v1/cases",
+            &agent,
+            json!({ "customer": { "name": "Ida", "email": "ida@merge.example" }, "body": "Cold soup.", "tags": [" VIP "] }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(vip["tags"], json!(["vip"]));
+    let found = app.get("/api/v1/cases?tag=VIP", &agent).await.expect(200);
+    assert_eq!(
+        found["items"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect::<Vec<_>>(),
+        vec![vip["id"].clone()]
+    );
+
     bulk(json!({ "action": "paint", "case_ids": [ann1] })).await.expect_error(422, "invalid");
     bulk(json!({ "action": "tag", "case_ids": [], "tag": "x" })).await.expect_error(422, "invalid");
 }
