@@ -162,7 +162,10 @@ impl Notifier {
         let customer = self.store.customer(case.customer_id).await?;
         let Some(scheduled) = events.iter().find(|e| e.id == event_id) else { return Ok(false) };
         let playbook = Playbook::replay(events.iter().map(|e| &e.event));
-        let answered = playbook.is_resolved(amends_domain::Step::FollowUp) || playbook.outcome().is_some();
+        // A merged duplicate follows up no more: its survivor has its own follow-up.
+        let answered = playbook.is_resolved(amends_domain::Step::FollowUp)
+            || playbook.outcome().is_some()
+            || playbook.merged_into().is_some();
         let by_email =
             matches!(&scheduled.event.kind, EventKind::FollowUpScheduled { channel, .. } if channel == "email");
         // A newer schedule replaces this one.
@@ -266,6 +269,7 @@ impl Notifier {
     /// so staff reach them another way.
     pub async fn tell_staff_undeliverable(&self, email: &EmailRecord, why: &str) {
         let Some(case_id) = email.case_id else { return };
+        let case_id = self.store.surviving_case(case_id).await.unwrap_or(case_id);
         let note = format!("The message \"{}\" to {} could not be delivered: {why}", email.subject, email.to_email);
         if let Err(e) = self.store.record_event(case_id, Actor::System, EventKind::NoteAdded { text: note }, None).await
         {

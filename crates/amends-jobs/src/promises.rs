@@ -39,6 +39,8 @@ pub(crate) async fn check(store: &Store, case_id: i64, event_id: i64, due_now: b
     } else {
         format!("{owner}the promise \"{what}\" is due {}: within a day. Keep it, or tell the customer now.", when(*due))
     };
-    store.record_event(case_id, Actor::System, EventKind::NoteAdded { text }, None).await?;
+    // A duplicate's promise still stands after a merge; its reminder goes where staff work.
+    let note_on = store.surviving_case(case_id).await?;
+    store.record_event(note_on, Actor::System, EventKind::NoteAdded { text }, None).await?;
     Ok(())
 }

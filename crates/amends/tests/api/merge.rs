@@ -370,6 +370,28 @@ async fn bulk_applies_what_the_rules_allow_and_reports_the_rest(app: TestApp) {
     assert_eq!(snoozed["applied"], 2, "the merged case takes no snooze: {snoozed}");
     assert_eq!(case(&app, &agent, bob).await["snoozed"], true);
 
+    // The inbox's bulk bar: a mixed result shows what became of each case.
+    let cal = id(&app.complaint(&agent, "gus@merge.example", "Late a third time.").await);
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let form = [
+        ("csrf", csrf.clone()),
+        ("action", "merge".to_owned()),
+        ("into", "oldest".to_owned()),
+        ("case", cal.to_string()),
+        ("case", bob.to_string()),
+        ("case", ann1.to_string()),
+    ];
+    let page = client.post(app.url("/inbox/bulk")).form(&form).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("id=\"bulk-results\""), "the refusals are listed");
+    assert_eq!(html.matches("data-bulk-result=\"refused\"").count(), 1, "only Bob's case is refused");
+    assert_eq!(case(&app, &agent, cal).await["merged_into"], ann1);
+    let all_ok = [("csrf", csrf), ("action", "tag".to_owned()), ("tag", "desk".to_owned()), ("case", bob.to_string())];
+    let done = client.post(app.url("/inbox/bulk")).form(&all_ok).send().await.unwrap();
+    assert!(done.url().as_str().contains("done="), "all applied: back to the inbox, {}", done.url());
+    assert_eq!(case(&app, &agent, bob).await["tags"], json!(["late delivery", "desk"]));
+
     // Tags given at intake are found by the same filter.
     let vip = app
         .post(
