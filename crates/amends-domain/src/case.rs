@@ -54,6 +54,27 @@ pub fn parse_subject(subject: Option<&str>) -> Result<Option<String>, NewCaseErr
     }
 }
 
+/// Longest tag, in characters.
+pub const MAX_TAG_CHARS: usize = 50;
+/// Most tags one case carries.
+pub const MAX_TAGS: usize = 20;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TagError {
+    #[error("a tag has 1 to {MAX_TAG_CHARS} characters, without control characters")]
+    Malformed,
+}
+
+/// A tag as it is kept: trimmed, lower case (so that filters find it however it was
+/// typed), one line, at most [`MAX_TAG_CHARS`] characters.
+pub fn parse_tag(tag: &str) -> Result<String, TagError> {
+    let tag = tag.trim().to_lowercase();
+    if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS || tag.chars().any(char::is_control) {
+        return Err(TagError::Malformed);
+    }
+    Ok(tag)
+}
+
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident, $err:ident, $($variant:ident => $text:literal),+ $(,)?) => {
         $(#[$meta])*

@@ -10,6 +10,7 @@ pub mod customer;
 pub mod disclosure;
 pub mod gesture;
 pub mod hours;
+pub mod merge;
 pub mod playbook;
 pub mod problem;
 pub mod staff;
@@ -20,8 +21,8 @@ pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
 pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
 pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
 pub use playbook::{
-    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Step, StepState,
-    StepStatus, escalation_reasons,
+    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Snooze, Step,
+    StepState, StepStatus, escalation_reasons,
 };
 pub use problem::{ProblemStatus, TransitionRefused};
 pub use staff::{Role, StaffError};

@@ -251,6 +251,43 @@ pub enum EventKind {
     Reopened {
         reason: String,
     },
+    /// This case was a duplicate and was merged into `into`, which carries on: it takes
+    /// no more steps.
+    Merged {
+        into: i64,
+    },
+    /// A duplicate of the same customer (`from`) was merged into this case.
+    MergedIn {
+        from: i64,
+    },
+    /// Linked to another case of the same customer: the same trouble again.
+    CaseLinked {
+        case_id: i64,
+    },
+    TagAdded {
+        tag: String,
+    },
+    SeverityChanged {
+        severity: String,
+    },
+    /// Out of the inbox until `until` (None: until the customer writes). Any word from
+    /// the customer wakes it sooner.
+    Snoozed {
+        #[serde(default, with = "time::serde::rfc3339::option")]
+        until: Option<OffsetDateTime>,
+    },
+    Unsnoozed,
+    /// A message to the customer, to be sent at `send_at` unless they write first.
+    MessageScheduled {
+        text: String,
+        #[serde(with = "time::serde::rfc3339")]
+        send_at: OffsetDateTime,
+    },
+    /// A scheduled message will not be sent (the customer wrote first, say).
+    ScheduledMessageCancelled {
+        scheduled_event_id: i64,
+        reason: String,
+    },
 }
 
 impl EventKind {
@@ -283,6 +320,15 @@ impl EventKind {
             EventKind::Assigned { .. } => "assigned",
             EventKind::OutcomeRecorded { .. } => "outcome_recorded",
             EventKind::Reopened { .. } => "reopened",
+            EventKind::Merged { .. } => "merged",
+            EventKind::MergedIn { .. } => "merged_in",
+            EventKind::CaseLinked { .. } => "case_linked",
+            EventKind::TagAdded { .. } => "tag_added",
+            EventKind::SeverityChanged { .. } => "severity_changed",
+            EventKind::Snoozed { .. } => "snoozed",
+            EventKind::Unsnoozed => "unsnoozed",
+            EventKind::MessageScheduled { .. } => "message_scheduled",
+            EventKind::ScheduledMessageCancelled { .. } => "scheduled_message_cancelled",
         }
     }
 
@@ -295,6 +341,14 @@ impl EventKind {
                 | EventKind::OverdueEscalated { .. }
                 | EventKind::Assigned { .. }
                 | EventKind::CoachOverridden { .. }
+                | EventKind::Merged { .. }
+                | EventKind::MergedIn { .. }
+                | EventKind::CaseLinked { .. }
+                | EventKind::TagAdded { .. }
+                | EventKind::SeverityChanged { .. }
+                | EventKind::Snoozed { .. }
+                | EventKind::Unsnoozed
+                | EventKind::ScheduledMessageCancelled { .. }
         )
     }
 }
@@ -322,11 +376,11 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn order(rule: &'static str, message: impl Into<String>, missing: Vec<Step>) -> Self {
+    pub(crate) fn order(rule: &'static str, message: impl Into<String>, missing: Vec<Step>) -> Self {
         Self { rule, message: message.into(), missing, out_of_order: true }
     }
 
-    fn invalid(rule: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(rule: &'static str, message: impl Into<String>) -> Self {
         Self { rule, message: message.into(), missing: Vec::new(), out_of_order: false }
     }
 }
@@ -383,6 +437,18 @@ pub struct Playbook {
     /// When each step was first resolved (done or skipped): the clock of the next one.
     resolved_at: BTreeMap<Step, OffsetDateTime>,
     outcome: Option<Outcome>,
+    merged_into: Option<i64>,
+    merged_from: Vec<i64>,
+    linked: Vec<i64>,
+    snooze: Option<Snooze>,
+}
+
+/// A case out of the inbox for a while. It wakes at `until`, or when the customer
+/// writes, whichever comes first; with no `until`, only the customer wakes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Snooze {
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub until: Option<OffsetDateTime>,
 }
 
 /// Where one step stands.
@@ -468,11 +534,19 @@ pub enum CaseStatus {
     Watching,
     Retained,
     Lost,
+    /// A duplicate merged into another case, which carries on.
+    Merged,
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 5] =
-        [CaseStatus::Open, CaseStatus::AwaitingCustomer, CaseStatus::Watching, CaseStatus::Retained, CaseStatus::Lost];
+    pub const ALL: [CaseStatus; 6] = [
+        CaseStatus::Open,
+        CaseStatus::AwaitingCustomer,
+        CaseStatus::Watching,
+        CaseStatus::Retained,
+        CaseStatus::Lost,
+        CaseStatus::Merged,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -481,11 +555,12 @@ impl CaseStatus {
             CaseStatus::Watching => "watching",
             CaseStatus::Retained => "retained",
             CaseStatus::Lost => "lost",
+            CaseStatus::Merged => "merged",
         }
     }
 
     pub fn is_closed(self) -> bool {
-        matches!(self, CaseStatus::Retained | CaseStatus::Lost)
+        matches!(self, CaseStatus::Retained | CaseStatus::Lost | CaseStatus::Merged)
     }
 }
 
@@ -551,6 +626,10 @@ impl Playbook {
             skipped: BTreeMap::new(),
             resolved_at: BTreeMap::new(),
             outcome: None,
+            merged_into: None,
+            merged_from: Vec::new(),
+            linked: Vec::new(),
+            snooze: None,
         }
     }
 
@@ -591,6 +670,13 @@ impl Playbook {
                 _ => Err(Refusal::order("not_opened", "the case has not been opened", vec![Step::Hear])),
             };
         }
+        if let Some(into) = self.merged_into {
+            return Err(Refusal::order(
+                "case_merged",
+                format!("the case was merged into {}; take the step there", crate::CaseReference(into)),
+                vec![],
+            ));
+        }
         if self.outcome.is_some()
             && !matches!(
                 kind,
@@ -598,6 +684,11 @@ impl Playbook {
                     | EventKind::Reopened { .. }
                     | EventKind::Assigned { .. }
                     | EventKind::CustomerWrote { .. }
+                    | EventKind::Merged { .. }
+                    | EventKind::MergedIn { .. }
+                    | EventKind::CaseLinked { .. }
+                    | EventKind::TagAdded { .. }
+                    | EventKind::ScheduledMessageCancelled { .. }
             )
         {
             return Err(Refusal::order("case_closed", "the case has its outcome; reopen it first", vec![]));
@@ -791,6 +882,52 @@ impl Playbook {
                 }
                 text_ok("reopen_reason", "the reason to reopen", reason)
             }
+            // Which case absorbs which is checked by `crate::merge`, which sees both.
+            EventKind::Merged { .. } => Ok(()),
+            EventKind::MergedIn { from } => {
+                if self.merged_from.contains(from) {
+                    return Err(Refusal::order(
+                        "already_merged",
+                        format!("{} is already merged into this case", crate::CaseReference(*from)),
+                        vec![],
+                    ));
+                }
+                Ok(())
+            }
+            EventKind::CaseLinked { case_id } => {
+                if self.linked.contains(case_id) {
+                    return Err(Refusal::order(
+                        "already_linked",
+                        format!("the case is already linked to {}", crate::CaseReference(*case_id)),
+                        vec![],
+                    ));
+                }
+                Ok(())
+            }
+            EventKind::TagAdded { tag } => {
+                crate::case::parse_tag(tag).map(|_| ()).map_err(|e| Refusal::invalid("tag_text", e.to_string()))
+            }
+            EventKind::SeverityChanged { severity } => {
+                let severity: Severity =
+                    severity.parse().map_err(|e: crate::NewCaseError| Refusal::invalid("severity", e.to_string()))?;
+                if severity == self.severity {
+                    return Err(Refusal::order(
+                        "severity_unchanged",
+                        format!("the severity is already {severity}"),
+                        vec![],
+                    ));
+                }
+                Ok(())
+            }
+            EventKind::Snoozed { .. } => Ok(()),
+            EventKind::Unsnoozed => {
+                if self.snooze.is_none() {
+                    return Err(Refusal::order("not_snoozed", "the case is not snoozed", vec![]));
+                }
+                Ok(())
+            }
+            EventKind::MessageScheduled { text, .. } => text_ok("message_text", "the message", text),
+            EventKind::ScheduledMessageCancelled { .. } => Ok(()),
         }
     }
 
@@ -812,6 +949,10 @@ impl Playbook {
 
     fn apply(&mut self, event: &Event) {
         let at = event.at;
+        // Any word from the customer (a reply, an answer through a link) wakes the case.
+        if event.actor == Actor::Customer {
+            self.snooze = None;
+        }
         match &event.kind {
             EventKind::Opened { severity, escalate_because, .. } => {
                 self.opened_at = Some(at);
@@ -867,7 +1008,25 @@ impl Playbook {
             }
             EventKind::OutcomeRecorded { outcome, .. } => self.outcome = Some(*outcome),
             EventKind::Reopened { .. } => self.outcome = None,
-            EventKind::NextTimeRecorded { .. }
+            EventKind::Merged { into } => {
+                self.merged_into = Some(*into);
+                self.snooze = None;
+            }
+            EventKind::MergedIn { from } => self.merged_from.push(*from),
+            EventKind::CaseLinked { case_id } => self.linked.push(*case_id),
+            EventKind::SeverityChanged { severity } => {
+                self.severity = severity.parse().unwrap_or(self.severity);
+                // A case raised to high or critical goes to a manager, as it would have at intake.
+                if self.severity >= Severity::High {
+                    self.escalation_required = true;
+                }
+            }
+            EventKind::Snoozed { until } => self.snooze = Some(Snooze { until: *until }),
+            EventKind::Unsnoozed => self.snooze = None,
+            EventKind::TagAdded { .. }
+            | EventKind::MessageScheduled { .. }
+            | EventKind::ScheduledMessageCancelled { .. }
+            | EventKind::NextTimeRecorded { .. }
             | EventKind::OverdueEscalated { .. }
             | EventKind::NoteAdded { .. }
             | EventKind::WishStated { .. }
@@ -973,13 +1132,16 @@ impl Playbook {
     /// The step staff should do next and when it is due: the soonest due of the steps
     /// that wait on staff. None when nothing waits on staff.
     pub fn next_step(&self, policy: &DuePolicy) -> Option<(Step, OffsetDateTime)> {
-        if self.outcome.is_some() {
+        if self.outcome.is_some() || self.merged_into.is_some() {
             return None;
         }
         self.steps(policy).into_iter().filter_map(|s| Some((s.step, s.due_at?))).min_by_key(|(step, due)| (*due, *step))
     }
 
     pub fn status(&self, policy: &DuePolicy) -> CaseStatus {
+        if self.merged_into.is_some() {
+            return CaseStatus::Merged;
+        }
         match self.outcome {
             Some(Outcome::Retained) => return CaseStatus::Retained,
             Some(Outcome::Lost) => return CaseStatus::Lost,
@@ -995,6 +1157,27 @@ impl Playbook {
 
     pub fn escalation_required(&self) -> bool {
         self.escalation_required
+    }
+
+    /// The case this one was merged into, if it was.
+    pub fn merged_into(&self) -> Option<i64> {
+        self.merged_into
+    }
+
+    /// The cases merged into this one, in the order they were merged.
+    pub fn merged_from(&self) -> &[i64] {
+        &self.merged_from
+    }
+
+    /// The cases linked to this one.
+    pub fn linked(&self) -> &[i64] {
+        &self.linked
+    }
+
+    /// The snooze in force, if any. Whether its time has passed is for the caller, who
+    /// has a clock.
+    pub fn snooze(&self) -> Option<Snooze> {
+        self.snooze
     }
 }
 
@@ -1168,5 +1351,57 @@ mod tests {
         assert!(json.contains("\"kind\":\"fix_promised\""), "{json}");
         let back: Event = serde_json::from_str(&json).unwrap();
         assert_eq!(back, e);
+    }
+
+    #[test]
+    fn a_snooze_wakes_when_the_customer_writes_and_keeps_the_promised_date() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        for kind in [
+            EventKind::RestatementWritten { text: "Late cake.".into() },
+            EventKind::RestatementConfirmed { by_customer: true },
+            EventKind::Apologised { text: "I am sorry; I accept all responsibility.".into() },
+            two(),
+            EventKind::OptionChosen { option: 1 },
+            EventKind::FixPromised { what: "A new cake".into(), due: T0 + Duration::days(2) },
+        ] {
+            p.record(&ev(1, kind)).unwrap();
+        }
+        let before = p.next_step(&policy);
+        p.record(&ev(2, EventKind::Snoozed { until: None })).unwrap();
+        assert_eq!(p.snooze(), Some(Snooze { until: None }));
+        let wrote = Event {
+            at: T0 + Duration::minutes(3),
+            actor: Actor::Customer,
+            kind: EventKind::CustomerWrote { subject: None, text: "Any news?".into(), message_id: None },
+        };
+        p.record(&wrote).unwrap();
+        assert_eq!(p.snooze(), None, "the customer's words wake it");
+        assert_eq!(p.next_step(&policy), before, "waking moves no date");
+        assert_eq!(rule(&p, EventKind::Unsnoozed), "not_snoozed");
+    }
+
+    #[test]
+    fn a_merged_case_takes_no_more_steps_and_names_its_survivor() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        p.record(&ev(1, EventKind::Merged { into: 5 })).unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::Merged);
+        assert_eq!(p.next_step(&policy), None);
+        let refused = p.check(&EventKind::NoteAdded { text: "hello".into() }).unwrap_err();
+        assert_eq!(refused.rule, "case_merged");
+        assert!(refused.message.contains("AM-1005"), "{}", refused.message);
+    }
+
+    #[test]
+    fn raising_the_severity_shortens_the_clock_and_calls_a_manager() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        assert!(!p.escalation_required());
+        assert_eq!(rule(&p, EventKind::SeverityChanged { severity: "normal".into() }), "severity_unchanged");
+        assert_eq!(rule(&p, EventKind::SeverityChanged { severity: "urgent".into() }), "severity");
+        p.record(&ev(0, EventKind::SeverityChanged { severity: "critical".into() })).unwrap();
+        assert!(p.escalation_required());
+        assert_eq!(p.next_step(&policy), Some((Step::Escalate, T0 + Duration::minutes(15))));
     }
 }

@@ -93,8 +93,9 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
         Some(case_id) => {
             let text =
                 if mail.text.trim().is_empty() { "(The message had no text.)".to_owned() } else { mail.text.clone() };
+            // A reply to a merged case lands on its survivor; say which.
             match store.record_reply(case_id, &inbound, text, &attachments).await {
-                Ok(_) => Ok(Ingested::Threaded { case_id }),
+                Ok(event) => Ok(Ingested::Threaded { case_id: event.case_id }),
                 Err(e) => Err(e),
             }
         }
@@ -161,7 +162,8 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
 }
 
 /// The case a message answers: one our own message started (In-Reply-To, References),
-/// or one named in the subject whose customer is the sender.
+/// or one named in the subject whose customer is the sender. A merged case stands for
+/// its survivor ([`Store::record_reply`] follows the merge).
 async fn thread_of(store: &Store, mail: &IncomingMail, from: &CustomerEmail) -> Result<Option<i64>, StoreError> {
     let mut ids: Vec<String> = mail.in_reply_to.iter().cloned().collect();
     ids.extend(mail.references.iter().rev().cloned());

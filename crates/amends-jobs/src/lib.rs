@@ -207,6 +207,11 @@ impl Runner {
             kinds::RECURRENCE_CHECK => {
                 self.store.check_recurrence(id("case_id")?).await.map(|_| Done::Finished).map_err(Into::into)
             }
+            kinds::SCHEDULED_MESSAGE => self
+                .notifier
+                .scheduled_message(id("case_id")?, id("event_id")?, (job.id, self.settings.worker_id.as_str()))
+                .await
+                .map(|()| Done::Completed),
             kinds::DISCLOSURE_SEND => {
                 self.notifier.disclosure_notices(id("disclosure_id")?).await.map(|_| Done::Finished)
             }

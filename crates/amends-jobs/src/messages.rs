@@ -74,6 +74,13 @@ pub const TEMPLATES: &[MessageTemplate] = &[
         source: include_str!("../templates/email/follow_up.txt"),
         variables: &["name", "reference", "link", "signature"],
     },
+    MessageTemplate {
+        name: "message",
+        title: "A message an agent scheduled",
+        purpose: Purpose::Other,
+        source: include_str!("../templates/email/message.txt"),
+        variables: &["name", "reference", "text", "signature"],
+    },
 ];
 
 pub fn template(name: &str) -> Option<&'static MessageTemplate> {
@@ -110,6 +117,7 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
         title => "About the cakes we delivered on 20 November",
         explanation => "A batch of cakes baked on 19 November used cream that was past its date. We found it in our own check.",
         solution => "We will refund every affected order in full by Friday, and we now check every delivery of cream on arrival.",
+        text => "I checked with the bakery: your new cake leaves our kitchen at 9:00 on Saturday.",
         signature => signature,
     }
 }

@@ -162,7 +162,10 @@ impl Notifier {
         let customer = self.store.customer(case.customer_id).await?;
         let Some(scheduled) = events.iter().find(|e| e.id == event_id) else { return Ok(false) };
         let playbook = Playbook::replay(events.iter().map(|e| &e.event));
-        let answered = playbook.is_resolved(amends_domain::Step::FollowUp) || playbook.outcome().is_some();
+        // A merged duplicate follows up no more: its survivor has its own follow-up.
+        let answered = playbook.is_resolved(amends_domain::Step::FollowUp)
+            || playbook.outcome().is_some()
+            || playbook.merged_into().is_some();
         let by_email =
             matches!(&scheduled.event.kind, EventKind::FollowUpScheduled { channel, .. } if channel == "email");
         // A newer schedule replaces this one.
@@ -175,6 +178,37 @@ impl Notifier {
         let (subject, text) =
             self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) }).await?;
         self.queue(&case, &customer, "follow_up", subject, text, job).await
+    }
+
+    /// A scheduled message's time has come: send it, unless the customer wrote first
+    /// (then its row is already settled and nothing is queued). The check and the
+    /// queueing are one transaction with the job's completion.
+    pub async fn scheduled_message(&self, case_id: i64, event_id: i64, job: (i64, &str)) -> Result<(), JobError> {
+        let (case, customer) = self.load(case_id).await?;
+        let event = self.store.case_event(case_id, event_id).await?;
+        let EventKind::MessageScheduled { text, .. } = &event.event.kind else {
+            return Err(JobError::Fail(format!("event {event_id} is not a scheduled message")));
+        };
+        let email = match &customer.email {
+            Some(to) => {
+                let (subject, body) =
+                    self.render("message", minijinja::context! { text, ..self.base(&case, &customer) }).await?;
+                Some(NewEmail {
+                    case_id: Some(case.id),
+                    to_email: to.clone(),
+                    to_name: Some(customer.name.clone()),
+                    subject,
+                    html_body: Some(html_of(&body)),
+                    text_body: body,
+                    message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
+                    in_reply_to: None,
+                    purpose: "scheduled".to_owned(),
+                })
+            }
+            None => None,
+        };
+        self.store.send_scheduled_message(event_id, email.as_ref(), job).await?;
+        Ok(())
     }
 
     /// Queues a disclosure's notices in batches, each batch with its recipients' new
@@ -235,6 +269,7 @@ impl Notifier {
     /// so staff reach them another way.
     pub async fn tell_staff_undeliverable(&self, email: &EmailRecord, why: &str) {
         let Some(case_id) = email.case_id else { return };
+        let case_id = self.store.surviving_case(case_id).await.unwrap_or(case_id);
         let note = format!("The message \"{}\" to {} could not be delivered: {why}", email.subject, email.to_email);
         if let Err(e) = self.store.record_event(case_id, Actor::System, EventKind::NoteAdded { text: note }, None).await
         {

@@ -41,12 +41,15 @@ pub(crate) async fn check(store: &Store, case_id: i64, event_id: i64, due_now: b
     } else {
         format!("{owner}the promise \"{what}\" is due {}: within a day. Keep it, or tell the customer now.", when(*due))
     };
+    // A duplicate's promise still stands after a merge; its reminder goes where staff work.
+    let note_on = store.surviving_case(case_id).await?;
     let subject = if due_now {
         format!("{}: a promise to {} is broken", case.reference, case.customer_name)
     } else {
         format!("{}: a promise to {} is due within a day", case.reference, case.customer_name)
     };
-    let alert = StaffAlert { case_id, subject, text: text.clone(), to: AlertTo { owner: true, ..AlertTo::default() } };
-    store.record_event_with_alert(case_id, EventKind::NoteAdded { text }, Some(&alert)).await?;
+    let alert =
+        StaffAlert { case_id: note_on, subject, text: text.clone(), to: AlertTo { owner: true, ..AlertTo::default() } };
+    store.record_event_with_alert(note_on, EventKind::NoteAdded { text }, Some(&alert)).await?;
     Ok(())
 }

@@ -37,6 +37,14 @@ pub struct CaseRecord {
     #[serde(with = "time::serde::rfc3339::option")]
     pub next_due_at: Option<OffsetDateTime>,
     pub escalation_required: bool,
+    /// The case this duplicate was merged into; its steps continue there.
+    pub merged_into: Option<i64>,
+    pub merged_into_reference: Option<String>,
+    /// Out of the inbox now (until a time, or until the customer writes).
+    pub snoozed: bool,
+    /// When a snooze ends by itself; None while it waits for the customer.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub snoozed_until: Option<OffsetDateTime>,
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -61,6 +69,13 @@ pub enum CaseOrder {
     Due,
 }
 
+/// Snoozed cases, as of a time: leave them out (the inbox) or list only them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnoozeFilter {
+    Awake(OffsetDateTime),
+    Asleep(OffsetDateTime),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OwnerFilter {
     User(i64),
@@ -78,6 +93,9 @@ pub struct CaseFilter {
     pub overdue_at: Option<OffsetDateTime>,
     /// Only open cases that must go to a manager.
     pub escalated: bool,
+    /// Only cases carrying this tag.
+    pub tag: Option<String>,
+    pub snoozed: Option<SnoozeFilter>,
     pub order: CaseOrder,
     pub after: Option<String>,
     pub limit: i64,
@@ -85,11 +103,17 @@ pub struct CaseFilter {
 
 pub(crate) const CASE_COLUMNS: &str = "c.id, c.customer_id, cu.name AS customer_name, c.channel, c.severity, c.category, \
      c.tags, c.subject, c.body, c.wish, c.order_ref, c.owner_id, c.problem_id, c.status, c.next_step, \
-     c.next_due_at, c.escalation_required, c.version, c.created_at, c.updated_at";
+     c.next_due_at, c.escalation_required, c.merged_into, c.snoozed_until, c.version, c.created_at, c.updated_at";
+
+/// `snoozed_until` of a case that sleeps until the customer writes: 9999-12-31.
+pub(crate) const UNTIL_REPLY_MS: i64 = 253_402_300_799_000;
 
 pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
     let id: i64 = row.try_get("id")?;
     let tags: String = row.try_get("tags")?;
+    let merged_into: Option<i64> = row.try_get("merged_into")?;
+    let snoozed_until: Option<i64> = row.try_get("snoozed_until")?;
+    let snoozed = snoozed_until.is_some_and(|until| until > millis(OffsetDateTime::now_utc()));
     Ok(CaseRecord {
         id,
         reference: CaseReference(id).to_string(),
@@ -109,6 +133,10 @@ pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
         next_step: row.try_get("next_step")?,
         next_due_at: row.try_get::<Option<i64>, _>("next_due_at")?.map(from_millis),
         escalation_required: row.try_get::<i64, _>("escalation_required")? != 0,
+        merged_into,
+        merged_into_reference: merged_into.map(|m| CaseReference(m).to_string()),
+        snoozed,
+        snoozed_until: snoozed_until.filter(|u| snoozed && *u < UNTIL_REPLY_MS).map(from_millis),
         version: row.try_get("version")?,
         created_at: from_millis(row.try_get("created_at")?),
         updated_at: from_millis(row.try_get("updated_at")?),
@@ -154,6 +182,18 @@ pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Eve
     .await?
     .try_get(0)?;
     Ok(EventRecord { id, case_id, event: e.clone() })
+}
+
+/// Indexes a case's tags (lower case) for the tag filter.
+pub(crate) async fn insert_tags_in(conn: &mut AnyConnection, case_id: i64, tags: &[String]) -> Result<(), StoreError> {
+    for tag in tags {
+        sqlx::query("INSERT INTO case_tags (tag, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(tag.to_lowercase())
+            .bind(case_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Checks `kind` against the case's playbook and appends it, updating the case's
@@ -231,6 +271,41 @@ pub(crate) async fn append_event_in(
                 .await?;
         }
         EventKind::NextTimeRecorded { .. } => crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
+        EventKind::Merged { into } => {
+            sqlx::query("UPDATE cases SET merged_into = $2 WHERE id = $1")
+                .bind(case_id)
+                .bind(*into)
+                .execute(&mut *tx)
+                .await?;
+        }
+        EventKind::TagAdded { tag } => {
+            let tag = amends_domain::case::parse_tag(tag)
+                .map_err(|e| StoreError::Conflict { field: Some("tag"), message: e.to_string() })?;
+            let mut tags = current.tags.clone();
+            if tags.iter().any(|t| t.to_lowercase() == tag) {
+                return Err(StoreError::Conflict {
+                    field: Some("tag"),
+                    message: format!("{} already has the tag {tag:?}", current.reference),
+                });
+            }
+            if tags.len() >= amends_domain::case::MAX_TAGS {
+                return Err(StoreError::Conflict {
+                    field: Some("tag"),
+                    message: format!("a case carries at most {} tags", amends_domain::case::MAX_TAGS),
+                });
+            }
+            tags.push(tag.clone());
+            let tags = serde_json::to_string(&tags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            sqlx::query("UPDATE cases SET tags = $2 WHERE id = $1").bind(case_id).bind(tags).execute(&mut *tx).await?;
+            insert_tags_in(&mut *tx, case_id, std::slice::from_ref(&tag)).await?;
+        }
+        EventKind::SeverityChanged { severity } => {
+            sqlx::query("UPDATE cases SET severity = $2 WHERE id = $1")
+                .bind(case_id)
+                .bind(severity.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
         EventKind::OutcomeRecorded { .. } => {
             crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?;
             // A customer with a closed case leaves the watch list unless another
@@ -251,6 +326,20 @@ pub(crate) async fn append_event_in(
     notify_in(&mut *tx, case_id, &stored).await?;
     crate::recovery::event_webhooks_in(&mut *tx, &stored).await?;
     crate::recovery::promise_jobs_in(&mut *tx, &stored).await?;
+    match &event.kind {
+        EventKind::MessageScheduled { send_at, .. } => {
+            crate::scheduled::schedule_in(&mut *tx, case_id, stored.id, *send_at).await?;
+        }
+        // A merged case says nothing more: what it had scheduled is not sent.
+        EventKind::Merged { into } => {
+            let reason = format!("the case was merged into {}", CaseReference(*into));
+            crate::scheduled::cancel_pending_in(&mut *tx, case_id, &reason).await?;
+        }
+        _ if event.actor == Actor::Customer => {
+            crate::scheduled::cancel_pending_in(&mut *tx, case_id, "the customer wrote first").await?;
+        }
+        _ => {}
+    }
     let next = playbook.next_step(policy);
     let moved = next.map(|(step, due)| (step.as_str().to_owned(), millis(due)))
         != current.next_step.clone().zip(current.next_due_at.map(millis));
@@ -258,8 +347,10 @@ pub(crate) async fn append_event_in(
         // A new step or a new due time starts the escalation ladder again.
         crate::hours::clear_escalations_in(&mut *tx, case_id, now).await?;
     }
+    let snoozed_until = playbook.snooze().map(|s| s.until.map(millis).unwrap_or(UNTIL_REPLY_MS));
     let updated = sqlx::query(
-        "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6
+        "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6,
+                snoozed_until = $7, escalation_required = $8
              WHERE id = $1 AND version = $2",
     )
     .bind(case_id)
@@ -268,6 +359,8 @@ pub(crate) async fn append_event_in(
     .bind(next.map(|(s, _)| s.as_str()))
     .bind(next.map(|(_, due)| millis(due)))
     .bind(now)
+    .bind(snoozed_until)
+    .bind(i64::from(playbook.escalation_required()))
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {
@@ -303,7 +396,7 @@ async fn notify_in(conn: &mut AnyConnection, case_id: i64, e: &EventRecord) -> R
     Ok(())
 }
 
-async fn case_events(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<EventRecord>, StoreError> {
+pub(crate) async fn case_events(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<EventRecord>, StoreError> {
     sqlx::query("SELECT * FROM case_events WHERE case_id = $1 ORDER BY id")
         .bind(case_id)
         .fetch_all(&mut *conn)
@@ -313,7 +406,7 @@ async fn case_events(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<Event
         .collect()
 }
 
-async fn case_by_id(conn: &mut AnyConnection, id: i64) -> Result<CaseRecord, StoreError> {
+pub(crate) async fn case_by_id(conn: &mut AnyConnection, id: i64) -> Result<CaseRecord, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {CASE_COLUMNS} FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1"
     ))
@@ -401,6 +494,21 @@ impl Store {
                  AND c.status NOT IN ('retained', 'lost')"
                     .to_owned(),
             );
+        }
+        if let Some(tag) = &filter.tag {
+            let p = f.param(Value::Text(tag.trim().to_lowercase()));
+            f.push(format!("c.id IN (SELECT case_id FROM case_tags WHERE tag = {p})"));
+        }
+        match filter.snoozed {
+            Some(SnoozeFilter::Awake(at)) => {
+                let p = f.param(Value::Int(millis(at)));
+                f.push(format!("(c.snoozed_until IS NULL OR c.snoozed_until <= {p})"));
+            }
+            Some(SnoozeFilter::Asleep(at)) => {
+                let p = f.param(Value::Int(millis(at)));
+                f.push(format!("c.snoozed_until > {p}"));
+            }
+            None => {}
         }
         if let Some(at) = filter.overdue_at {
             let p = f.param(Value::Int(millis(at)));

@@ -71,6 +71,7 @@ impl Store {
 
     /// A customer's reply on their case: the message, its attachments and the timeline
     /// event in one transaction. A message already taken in is a conflict on `message_id`.
+    /// A reply to a merged case lands on the case it was merged into.
     pub async fn record_reply(
         &self,
         case_id: i64,
@@ -78,6 +79,9 @@ impl Store {
         text: String,
         attachments: &[NewAttachment],
     ) -> Result<EventRecord, StoreError> {
+        // Resolved before the transaction: on SQLite a transaction that reads first and
+        // then writes cannot wait for another process's write lock.
+        let case_id = self.surviving_case(case_id).await?;
         let mut tx = self.write().begin().await?;
         insert_in(&mut tx, inbound, Some(case_id), outcomes::THREADED, None).await?;
         let kind = EventKind::CustomerWrote {

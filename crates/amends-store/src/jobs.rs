@@ -32,6 +32,9 @@ pub mod kinds {
     pub const STAFF_ALERT: &str = "staff_alert";
     /// Recurring: take overdue steps up the escalation ladder. Payload: `{}`.
     pub const ESCALATION_SWEEP: &str = "escalation_sweep";
+    /// A scheduled message's time has come: send it unless the customer wrote first.
+    /// Payload: `{"case_id", "event_id"}`.
+    pub const SCHEDULED_MESSAGE: &str = "scheduled_message";
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -20,6 +20,7 @@ pub mod inbound;
 mod intake;
 pub mod jobs;
 mod links;
+mod merge;
 mod migrate;
 mod outbox;
 mod plans;
@@ -28,6 +29,7 @@ mod problems;
 mod query;
 pub mod recovery;
 mod reports;
+mod scheduled;
 mod search;
 pub mod secret;
 mod staff;
@@ -43,7 +45,7 @@ use sqlx::{AnyPool, Executor};
 use time::OffsetDateTime;
 
 pub use attachments::{AttachmentRecord, NewAttachment};
-pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter};
+pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, SnoozeFilter};
 pub use customers::{
     CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer,
     TransactionRecord,
@@ -57,6 +59,7 @@ pub use inbound::InboundRef;
 pub use intake::{CustomerRef, NewCase};
 pub use jobs::{JobRecord, QueueStats};
 pub use links::LinkRecord;
+pub use merge::Merge;
 pub use migrate::MIGRATIONS_APPLIED;
 pub use outbox::{EmailRecord, NewEmail};
 pub use plans::QueryPlan;
@@ -64,6 +67,7 @@ pub use presence::Presence;
 pub use problems::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, SuggestionRecord};
 pub use recovery::{ApprovalRecord, BrokenPromise, BudgetRow, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
 pub use reports::{MoneyRow, Report, RootCause};
+pub use scheduled::ScheduledMessage;
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
 

@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0005_templates.sql"),
     },
     Migration {
+        version: 6,
+        name: "merge_snooze",
+        sqlite: include_str!("../migrations/sqlite/0006_merge_snooze.sql"),
+        postgres: include_str!("../migrations/postgres/0006_merge_snooze.sql"),
+    },
+    Migration {
         version: 7,
         name: "business_hours",
         sqlite: include_str!("../migrations/sqlite/0007_business_hours.sql"),

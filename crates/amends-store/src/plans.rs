@@ -5,7 +5,7 @@ use amends_domain::playbook::{CaseStatus, Step};
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use crate::cases::{CaseFilter, CaseOrder, OwnerFilter};
+use crate::cases::{CaseFilter, CaseOrder, OwnerFilter, SnoozeFilter};
 use crate::query::{Filters, Value};
 use crate::{Backend, Store, StoreError};
 
@@ -70,8 +70,9 @@ impl Store {
     /// and value, the inbox counts, the problem list and search.
     pub async fn query_plans(&self) -> Result<Vec<QueryPlan>, StoreError> {
         let base = CaseFilter { limit: 25, ..CaseFilter::default() };
-        let due = CaseFilter { order: CaseOrder::Due, ..base.clone() };
         let now = OffsetDateTime::now_utc();
+        // The inbox leaves snoozed cases out of every view but their own.
+        let due = CaseFilter { order: CaseOrder::Due, snoozed: Some(SnoozeFilter::Awake(now)), ..base.clone() };
         let case_lists: Vec<(&str, CaseFilter)> = vec![
             ("cases: newest", base.clone()),
             ("cases: newest, next page", CaseFilter { after: Some("1000".into()), ..base.clone() }),
@@ -84,6 +85,8 @@ impl Store {
             ("cases: matching text", CaseFilter { text: Some("cake late".into()), ..base.clone() }),
             ("cases: overdue", CaseFilter { overdue_at: Some(now), ..base.clone() }),
             ("cases: escalated", CaseFilter { escalated: true, ..base.clone() }),
+            ("cases: snoozed", CaseFilter { snoozed: Some(SnoozeFilter::Asleep(now)), ..base.clone() }),
+            ("cases: by tag", CaseFilter { tag: Some("late delivery".into()), ..base.clone() }),
             ("cases: due", due.clone()),
             ("cases: due, next page", CaseFilter { after: Some("1700000000000.5".into()), ..due.clone() }),
             ("cases: due, by status", CaseFilter { status: Some(CaseStatus::Open), ..due.clone() }),
@@ -123,7 +126,9 @@ impl Store {
             transactions,
         ));
         queries.push(("lifetime value".into(), crate::customers::LIFETIME_VALUE.into(), one_customer()));
-        queries.push(("inbox counts by step".into(), crate::search::OPEN_COUNTS_BY_STEP.into(), Filters::default()));
+        let mut now = Filters::default();
+        now.param(Value::Int(crate::millis(time::OffsetDateTime::now_utc())));
+        queries.push(("inbox counts by step".into(), crate::search::OPEN_COUNTS_BY_STEP.into(), now));
         let mut problems = Filters::default();
         problems.param(Value::Int(50));
         queries.push(("problems with case counts".into(), crate::problems::list_problems_sql(), problems));

@@ -65,9 +65,11 @@ impl Store {
         Some((sql, f))
     }
 
-    /// How many open cases wait on each step: (step, count), for the inbox.
+    /// How many open cases wait on each step: (step, count), for the inbox. Snoozed
+    /// cases are not counted, as the inbox does not list them.
     pub async fn open_counts_by_step(&self) -> Result<Vec<(String, i64)>, StoreError> {
         sqlx::query(OPEN_COUNTS_BY_STEP)
+            .bind(crate::millis(time::OffsetDateTime::now_utc()))
             .fetch_all(self.read())
             .await?
             .iter()
@@ -76,5 +78,5 @@ impl Store {
     }
 }
 
-pub(crate) const OPEN_COUNTS_BY_STEP: &str =
-    "SELECT next_step, COUNT(*) AS n FROM cases WHERE status = 'open' AND next_step IS NOT NULL GROUP BY next_step";
+pub(crate) const OPEN_COUNTS_BY_STEP: &str = "SELECT next_step, COUNT(*) AS n FROM cases WHERE status = 'open' AND next_step IS NOT NULL \
+     AND (snoozed_until IS NULL OR snoozed_until <= $1) GROUP BY next_step";

@@ -2,7 +2,10 @@
 (function () {
   "use strict";
   function typing(target) {
-    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (!target) return false;
+    // A ticked box or a button has focus, not a field being typed in.
+    if (target.tagName === "INPUT" && /^(checkbox|radio|submit|button)$/.test(target.type)) return false;
+    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
   }
   // Keyboard shortcuts for the daily moves; never while typing in a field.
   var rows = function () { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); };
@@ -39,6 +42,23 @@
       case "k": select(selected - 1); break;
       case "n": click("n"); break;
       case "a": click("a"); break;
+      case "x": {
+        var row = rows()[selected];
+        var box = row && row.querySelector("[data-select]");
+        if (box) { box.checked = !box.checked; }
+        break;
+      }
+      case "s": {
+        // The snooze form: open it and put the cursor in its first field.
+        var snooze = document.querySelector("[data-shortcut='s']");
+        if (snooze) {
+          event.preventDefault();
+          if (snooze.tagName === "DETAILS") snooze.open = true;
+          var first = snooze.querySelector("input:not([type=hidden]), select, textarea, button");
+          if (first) first.focus();
+        }
+        break;
+      }
       case "i": window.location.href = "/inbox"; break;
       case "r": {
         var draft = document.querySelector(".step-body textarea, .step-body input[type=text], .step-body input:not([type])");

@@ -12,6 +12,7 @@ pub fn outgoing_text(kind: &EventKind) -> Option<(Purpose, String)> {
         EventKind::Apologised { text } => Some((Purpose::Apology, text.clone())),
         EventKind::OptionsOffered { options } => Some((Purpose::Offer, options.join("\n"))),
         EventKind::FixPromised { what, .. } => Some((Purpose::Fix, what.clone())),
+        EventKind::MessageScheduled { text, .. } => Some((Purpose::Other, text.clone())),
         _ => None,
     }
 }

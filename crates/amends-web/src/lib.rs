@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+mod bulk;
 pub mod coaching;
 mod customer;
 pub mod error;

@@ -212,6 +212,10 @@ fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, no
         next_step: opening.next.map(|(s, _)| s.to_owned()),
         next_due_at: opening.next.map(|(_, due)| crate::from_millis(millis(due))),
         escalation_required: opening.escalation_required,
+        merged_into: None,
+        merged_into_reference: None,
+        snoozed: false,
+        snoozed_until: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -290,13 +294,17 @@ async fn insert_case(
     Ok((record(new, id, customer, &opening, now), event))
 }
 
-/// The email a case came from and its attachments, stored with it.
+/// The case's tags (indexed for the inbox's filter), the email it came from and its
+/// attachments, stored with it.
 async fn keep_what_came_with(
     conn: &mut AnyConnection,
     new: &NewCase,
     case_id: i64,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    if !new.tags.is_empty() {
+        crate::cases::insert_tags_in(&mut *conn, case_id, &new.tags).await?;
+    }
     if let Some(inbound) = &new.inbound {
         crate::inbound::insert_in(conn, inbound, Some(case_id), crate::inbound::outcomes::CASE_OPENED, None).await?;
     }

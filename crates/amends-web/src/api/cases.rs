@@ -4,7 +4,7 @@
 
 use amends_domain::playbook::{Actor, CaseStatus, EventKind, Outcome, Playbook, Step, StepState};
 use amends_domain::{Complaint, NewCaseError, Severity};
-use amends_store::{CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter};
+use amends_store::{CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter, SnoozeFilter};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -51,6 +51,14 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/assign", post(step::<Assign>))
         .route("/cases/{id}/outcome", post(step::<RecordOutcome>))
         .route("/cases/{id}/reopen", post(step::<Reopen>))
+        .route("/cases/{id}/tags", post(step::<AddTag>))
+        .route("/cases/{id}/severity", post(step::<SetSeverity>))
+        .route("/cases/{id}/snooze", post(step::<Snooze>))
+        .route("/cases/{id}/wake", post(step::<Wake>))
+        .route("/cases/{id}/scheduled-messages", get(scheduled).post(step::<ScheduleMessage>))
+        .route("/cases/{id}/merge", post(merge))
+        .route("/cases/{id}/links", post(link))
+        .route("/cases/bulk", post(bulk))
 }
 
 #[derive(Deserialize)]
@@ -93,9 +101,14 @@ impl Intake {
                 return Err(ApiError::invalid("customer", "give either customer (name, email, ...) or customer_id"));
             }
         };
-        if self.tags.len() > 20 || self.tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > 50) {
-            return Err(ApiError::invalid("tags", "up to 20 tags of 1 to 50 characters"));
-        }
+        let tags = self
+            .tags
+            .iter()
+            .map(|t| amends_domain::case::parse_tag(t))
+            .collect::<Result<Vec<_>, _>>()
+            .ok()
+            .filter(|t| t.len() <= amends_domain::case::MAX_TAGS)
+            .ok_or_else(|| ApiError::invalid("tags", "up to 20 tags of 1 to 50 characters"))?;
         Ok(NewCase {
             customer,
             channel: self.channel.as_deref().unwrap_or("api").parse().map_err(case_error)?,
@@ -105,7 +118,7 @@ impl Intake {
             wish: optional_text("wish", self.wish, 20_000)?,
             order_ref: optional_text("order_ref", self.order_ref, 200)?,
             category: optional_text("category", self.category, 100)?,
-            tags: self.tags.into_iter().map(|t| t.trim().to_owned()).collect(),
+            tags,
             actor,
             acknowledge: self.acknowledge.unwrap_or(true),
             attachments: Vec::new(),
@@ -120,12 +133,28 @@ pub struct CaseView {
     #[serde(flatten)]
     case: CaseRecord,
     steps: Vec<StepState>,
+    /// The cases merged into this one.
+    merged_cases: Vec<i64>,
+    /// The cases linked to this one.
+    linked_cases: Vec<i64>,
+    /// Its own events and those of the cases merged into it, oldest first; each event
+    /// names the case it happened on.
     #[serde(skip_serializing_if = "Option::is_none")]
     timeline: Option<Vec<EventRecord>>,
 }
 
-async fn steps_of(state: &AppState, events: &[EventRecord]) -> ApiResult<Vec<StepState>> {
-    Ok(Playbook::replay(events.iter().map(|e| &e.event)).steps(&state.store.due_policy().await?))
+impl CaseView {
+    async fn new(state: &AppState, case: CaseRecord, events: Vec<EventRecord>, merged: Vec<EventRecord>) -> ApiResult<Self> {
+        let policy = state.store.due_policy().await?;
+        let playbook = Playbook::replay(events.iter().map(|e| &e.event));
+        let steps = playbook.steps(&policy);
+        let merged_cases = playbook.merged_from().to_vec();
+        let linked_cases = playbook.linked().to_vec();
+        let mut timeline = events;
+        timeline.extend(merged);
+        timeline.sort_by_key(|e| (e.event.at, e.id));
+        Ok(CaseView { case, steps, merged_cases, linked_cases, timeline: Some(timeline) })
+    }
 }
 
 pub async fn open(
@@ -135,19 +164,132 @@ pub async fn open(
 ) -> ApiResult<impl IntoResponse> {
     let new = body.parse(Actor::Staff { user_id: user.id })?;
     let (case, opened) = state.store.open_case(new).await?;
-    let steps = steps_of(&state, std::slice::from_ref(&opened)).await?;
     let location = format!("/api/v1/cases/{}", case.id);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        axum::Json(CaseView { case, steps, timeline: Some(vec![opened]) }),
+        axum::Json(CaseView::new(&state, case, vec![opened], vec![]).await?),
     ))
 }
 
 pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CaseView>> {
-    let (case, timeline) = state.store.case_with_timeline(id_from(&id, "case")?).await?;
-    let steps = steps_of(&state, &timeline).await?;
-    Ok(axum::Json(CaseView { case, steps, timeline: Some(timeline) }))
+    let id = id_from(&id, "case")?;
+    let (case, timeline) = state.store.case_with_timeline(id).await?;
+    let merged = state.store.merged_events(id).await?;
+    Ok(axum::Json(CaseView::new(&state, case, timeline, merged).await?))
+}
+
+/// The case's scheduled messages, oldest first, with where each stands.
+pub async fn scheduled(
+    State(state): State<AppState>,
+    _: Agent,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Page<amends_store::ScheduledMessage>>> {
+    let id = id_from(&id, "case")?;
+    state.store.case(id).await?;
+    Ok(axum::Json(Page { items: state.store.scheduled_messages(id).await?, next_cursor: None }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The case that carries on; the case in the path is merged into it.
+    into: i64,
+}
+
+/// Merges the case into another case of the same customer (or into the case that one
+/// was itself merged into).
+pub async fn merge(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<MergeRequest>,
+) -> ApiResult<axum::Json<amends_store::Merge>> {
+    let id = id_from(&id, "case")?;
+    state.store.case(id).await?;
+    if let Err(amends_store::StoreError::NotFound(_)) = state.store.case(body.into).await {
+        return Err(ApiError::invalid("into", "there is no such case to merge into"));
+    }
+    Ok(axum::Json(state.store.merge_cases(body.into, id, Actor::Staff { user_id: user.id }).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRequest {
+    case_id: i64,
+}
+
+/// Links the case to another case of the same customer; the link shows on both.
+pub async fn link(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<LinkRequest>,
+) -> ApiResult<axum::Json<CaseRecord>> {
+    let id = id_from(&id, "case")?;
+    state.store.case(id).await?;
+    match state.store.link_cases(id, body.case_id, Actor::Staff { user_id: user.id }).await {
+        Ok(case) => Ok(axum::Json(case)),
+        Err(amends_store::StoreError::NotFound("case")) => {
+            Err(ApiError::invalid("case_id", "there is no such case to link to"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    action: String,
+    case_ids: Vec<i64>,
+    owner_id: Option<i64>,
+    tag: Option<String>,
+    severity: Option<String>,
+    into: Option<i64>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    until: Option<OffsetDateTime>,
+}
+
+#[derive(Serialize)]
+pub struct BulkAnswer {
+    applied: usize,
+    refused: usize,
+    results: Vec<crate::bulk::BulkResult>,
+}
+
+/// One action on many cases; each case is applied or refused on its own.
+pub async fn bulk(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    JsonBody(body): JsonBody<BulkRequest>,
+) -> ApiResult<axum::Json<BulkAnswer>> {
+    use crate::bulk::BulkAction;
+    let ids = crate::bulk::selection(&body.case_ids)?;
+    let action = match body.action.as_str() {
+        "assign" => BulkAction::Assign { owner_id: body.owner_id },
+        "tag" => BulkAction::Tag { tag: body.tag.ok_or_else(|| ApiError::invalid("tag", "give the tag to add"))? },
+        "severity" => BulkAction::Severity {
+            severity: body
+                .severity
+                .ok_or_else(|| ApiError::invalid("severity", "give the severity: low, normal, high or critical"))?,
+        },
+        "merge" => BulkAction::Merge { into: body.into },
+        "snooze" => BulkAction::Snooze { until: snooze_until(body.until)? },
+        _ => return Err(ApiError::invalid("action", "action is assign, tag, severity, merge or snooze")),
+    };
+    let results = crate::bulk::apply(&state, user.id, &action, &ids).await;
+    let applied = results.iter().filter(|r| r.ok).count();
+    Ok(axum::Json(BulkAnswer { applied, refused: results.len() - applied, results }))
+}
+
+/// A snooze's end must be still to come (None: until the customer writes).
+pub(crate) fn snooze_until(until: Option<OffsetDateTime>) -> Result<Option<OffsetDateTime>, ApiError> {
+    match until {
+        Some(t) if t <= OffsetDateTime::now_utc() => {
+            Err(ApiError::invalid("until", "snooze until a time still to come"))
+        }
+        other => Ok(other),
+    }
 }
 
 /// The messages sent (or waiting to be sent) to the case's customer, oldest first.
@@ -210,6 +352,9 @@ pub struct ListQuery {
     overdue: Option<bool>,
     /// `true`: cases that must go to a manager or whose overdue step was escalated.
     escalated: Option<bool>,
+    tag: Option<String>,
+    /// true: only snoozed cases; false: leave them out. Absent: both.
+    snoozed: Option<bool>,
     /// `newest` (default) or `due`.
     order: Option<String>,
     cursor: Option<String>,
@@ -227,7 +372,7 @@ pub async fn list(
             .status
             .map(|s| s.parse::<CaseStatus>())
             .transpose()
-            .map_err(|_| bad("status", "status is open, awaiting_customer, watching, retained or lost"))?,
+            .map_err(|_| bad("status", "status is open, awaiting_customer, watching, retained, lost or merged"))?,
         next_step: q.step.map(|s| s.parse::<Step>()).transpose().map_err(|_| bad("step", "not a playbook step"))?,
         owner: match q.owner.as_deref() {
             None => None,
@@ -244,6 +389,11 @@ pub async fn list(
             .map_err(|_| bad("severity", "severity is low, normal, high or critical"))?,
         customer_id: q.customer_id,
         text: q.q,
+        tag: q.tag.filter(|t| !t.trim().is_empty()),
+        snoozed: q.snoozed.map(|asleep| {
+            let now = state.store.now();
+            if asleep { SnoozeFilter::Asleep(now) } else { SnoozeFilter::Awake(now) }
+        }),
         escalated: q.escalated == Some(true),
         overdue_at: q.overdue.filter(|o| *o).map(|_| state.store.now()),
         order: match q.order.as_deref() {
@@ -310,7 +460,19 @@ async fn step<R: StepRequest>(
         }
     };
     let actor = Actor::Staff { user_id: user.id };
-    let (mut case, event) = state.store.record_event(id, actor, kind, expected_version).await?;
+    let (mut case, event) = match state.store.record_event(id, actor, kind, expected_version).await {
+        Ok(done) => done,
+        Err(amends_store::StoreError::Refused(r)) if r.rule == "case_merged" => {
+            // Name the survivor in a form a client can follow, beside the sentence.
+            let survivor = state.store.surviving_case(id).await?;
+            let mut error = ApiError::from(amends_store::StoreError::Refused(r));
+            if let Some(serde_json::Value::Object(details)) = error.details.as_mut() {
+                details.insert("merged_into".into(), survivor.into());
+            }
+            return Err(error);
+        }
+        Err(e) => return Err(e.into()),
+    };
     if let Some(override_event) = overridden {
         case = state.store.record_event(id, actor, override_event, None).await?.0;
     }
@@ -401,6 +563,41 @@ pub struct ScheduleFollowUp {
 impl StepRequest for ScheduleFollowUp {
     fn into_event(self) -> Result<EventKind, ApiError> {
         Ok(EventKind::FollowUpScheduled { due: self.due, channel: self.channel })
+    }
+}
+
+step_request!(AddTag { tag: String } => |b| EventKind::TagAdded { tag: b.tag });
+step_request!(SetSeverity { severity: String } => |b| EventKind::SeverityChanged { severity: b.severity });
+step_request!(Wake {} => |_b| EventKind::Unsnoozed);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snooze {
+    /// Absent: until the customer writes.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    until: Option<OffsetDateTime>,
+}
+
+impl StepRequest for Snooze {
+    fn into_event(self) -> Result<EventKind, ApiError> {
+        Ok(EventKind::Snoozed { until: snooze_until(self.until)? })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleMessage {
+    text: String,
+    #[serde(with = "time::serde::rfc3339")]
+    send_at: OffsetDateTime,
+}
+
+impl StepRequest for ScheduleMessage {
+    fn into_event(self) -> Result<EventKind, ApiError> {
+        if self.send_at <= OffsetDateTime::now_utc() {
+            return Err(ApiError::invalid("send_at", "a scheduled message is sent at a time still to come"));
+        }
+        Ok(EventKind::MessageScheduled { text: self.text, send_at: self.send_at })
     }
 }
 

@@ -39,6 +39,11 @@ async fn resolve(state: &AppState, token: &str) -> Result<LinkRecord, Response> 
         Ok(None) => return Err(not_ours()),
         Err(e) => return Err(crate::pages::PageError::from(e).into_response_public()),
     };
+    // A link to a merged case leads to the case that carries on.
+    let link = match state.store.surviving_case(link.case_id).await {
+        Ok(case_id) => LinkRecord { case_id, ..link },
+        Err(e) => return Err(crate::pages::PageError::from(e).into_response_public()),
+    };
     if link.revoked_at.is_some() {
         return Err(message(
             StatusCode::GONE,

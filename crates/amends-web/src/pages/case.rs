@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use amends_domain::playbook::{Actor, EventKind, Outcome, Playbook, Step, StepStatus};
-use amends_domain::{Channel, Complaint, Role, Severity};
+use amends_domain::{CaseReference, Channel, Complaint, Role, Severity};
 use amends_store::{CustomerRef, EventRecord, NewCase, StoreError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -41,6 +41,8 @@ struct TimelineItem {
     internal: bool,
     /// A message sent to the customer, rather than an event.
     message: bool,
+    /// The merged case it happened on, when not this one.
+    from_case: Option<String>,
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -136,6 +138,32 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             reason.clone(),
         ),
         EventKind::Reopened { reason } => (s("Reopened"), reason.clone()),
+        EventKind::Merged { into } => {
+            (format!("Merged into {}", CaseReference(*into)), s("Its steps continue on that case."))
+        }
+        EventKind::MergedIn { from } => {
+            (format!("{} merged into this case", CaseReference(*from)), s("Its timeline is shown here too."))
+        }
+        EventKind::CaseLinked { case_id } => (format!("Linked to {}", CaseReference(*case_id)), String::new()),
+        EventKind::TagAdded { tag } => (format!("Tagged {tag}"), String::new()),
+        EventKind::SeverityChanged { severity } => (format!("Severity set to {severity}"), String::new()),
+        EventKind::Snoozed { until } => (
+            match until {
+                Some(t) => {
+                    format!("Snoozed until {} or the customer's reply", super::filters::when(rfc3339(*t).into()))
+                }
+                None => s("Snoozed until the customer writes"),
+            },
+            String::new(),
+        ),
+        EventKind::Unsnoozed => (s("Woken from the snooze"), String::new()),
+        EventKind::MessageScheduled { text, send_at } => {
+            (format!("Message scheduled for {}", super::filters::when(rfc3339(*send_at).into())), text.clone())
+        }
+        EventKind::ScheduledMessageCancelled { reason, .. } => (
+            s("Scheduled message cancelled"),
+            format!("It was not sent: {reason}. Read what they wrote before you answer."),
+        ),
     }
 }
 
@@ -148,6 +176,7 @@ async fn case_context(
     draft: HashMap<String, String>,
 ) -> Result<minijinja::Value, PageError> {
     let (case, events) = state.store.case_with_timeline(id).await?;
+    let merged_events = state.store.merged_events(id).await?;
     let customer = state.store.customer(case.customer_id).await?;
     let transactions = state.store.customer_transactions(case.customer_id, 10).await?;
     let users = state.store.list_users().await?;
@@ -180,9 +209,10 @@ async fn case_context(
             overdue: s.due_at.is_some_and(|d| d < now),
         })
         .collect();
+    // The timeline of a case holds those of the duplicates merged into it.
     let mut timeline: Vec<TimelineItem> = events
         .iter()
-        .rev()
+        .chain(merged_events.iter())
         .map(|e| {
             let (title, text) = describe(&e.event.kind, &names);
             TimelineItem {
@@ -193,11 +223,17 @@ async fn case_context(
                 text,
                 internal: e.event.kind.is_internal(),
                 message: false,
+                from_case: (e.case_id != id).then(|| CaseReference(e.case_id).to_string()),
             }
         })
         .collect();
+    let merged_ids = state.store.merged_case_ids(id).await?;
+    let mut emails = state.store.case_emails(id).await?;
+    for merged in &merged_ids {
+        emails.extend(state.store.case_emails(*merged).await?);
+    }
     // The messages sent to the customer stand in the timeline too, with their Message-ID.
-    for m in state.store.case_emails(id).await? {
+    for m in emails {
         let status = match m.status.as_str() {
             "sent" => "Sent",
             "failed" => "Could not be delivered",
@@ -211,9 +247,28 @@ async fn case_context(
             text: format!("{}\nMessage-ID: {}", m.text_body.trim_end(), m.message_id),
             internal: false,
             message: true,
+            from_case: m.case_id.filter(|c| *c != id).map(|c| CaseReference(c).to_string()),
         });
     }
     timeline.sort_by_key(|e| std::cmp::Reverse(e.order));
+    // The customer's other cases: what this one may be merged into or linked to.
+    let (others, _) = state
+        .store
+        .list_cases(&amends_store::CaseFilter { customer_id: Some(case.customer_id), limit: 50, ..Default::default() })
+        .await?;
+    let other_cases: Vec<_> = others.into_iter().filter(|c| c.id != id && c.merged_into.is_none()).collect();
+    let linked: Vec<String> = playbook.linked().iter().map(|c| CaseReference(*c).to_string()).collect();
+    let linked_cases: Vec<minijinja::Value> = playbook
+        .linked()
+        .iter()
+        .map(|c| minijinja::context! { id => c, reference => CaseReference(*c).to_string() })
+        .collect();
+    let merged_cases: Vec<minijinja::Value> = merged_ids
+        .iter()
+        .map(|c| minijinja::context! { id => c, reference => CaseReference(*c).to_string() })
+        .collect();
+    let scheduled = state.store.scheduled_messages(id).await?;
+    let cancelled_messages = scheduled.iter().filter(|m| m.status == "cancelled").count();
     let latest = |pick: fn(&EventRecord) -> Option<String>| events.iter().rev().find_map(pick);
     let restatement = latest(|e| match &e.event.kind {
         EventKind::RestatementWritten { text } => Some(text.clone()),
@@ -242,7 +297,9 @@ async fn case_context(
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
         users => active_users,
         restatement, correction, options, alternative,
-        closed => playbook.outcome().is_some(),
+        other_cases, linked_cases, merged_cases, scheduled, cancelled_messages, linked,
+        merged => case.merged_into.is_some(),
+        closed => playbook.outcome().is_some() || case.merged_into.is_some(),
         error, draft,
         now => rfc3339(now),
     })
@@ -275,6 +332,18 @@ fn parse_when(value: Option<String>, what: &str) -> Result<OffsetDateTime, Strin
         })
         .map(PrimitiveDateTime::assume_utc)
         .map_err(|_| format!("{value:?} is not a date and time."))
+}
+
+/// A snooze from a form: until the time given, or until the customer writes.
+pub(crate) fn snooze_from_form(f: &HashMap<String, String>) -> Result<Option<OffsetDateTime>, String> {
+    if field(f, "until_reply").is_some() || field(f, "snooze_until").is_none() {
+        return Ok(None);
+    }
+    let until = parse_when(field(f, "snooze_until"), "until when")?;
+    if until <= OffsetDateTime::now_utc() {
+        return Err("Snooze until a time still to come.".to_owned());
+    }
+    Ok(Some(until))
 }
 
 /// "12", "12.5", "12,50" in major units to minor units.
@@ -348,6 +417,17 @@ fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSes
             reason: text("outcome_reason"),
         },
         "reopen" => EventKind::Reopened { reason: text("reopen_reason") },
+        "tag" => EventKind::TagAdded { tag: text("tag") },
+        "severity" => EventKind::SeverityChanged { severity: text("severity") },
+        "snooze" => EventKind::Snoozed { until: snooze_from_form(f)? },
+        "wake" => EventKind::Unsnoozed,
+        "schedule" => {
+            let send_at = parse_when(field(f, "send_at"), "when to send it")?;
+            if send_at <= OffsetDateTime::now_utc() {
+                return Err("A scheduled message is sent at a time still to come.".to_owned());
+            }
+            EventKind::MessageScheduled { text: text("message"), send_at }
+        }
         _ => return Err("That is not a step of the playbook.".to_owned()),
     })
 }
@@ -363,6 +443,9 @@ pub async fn take_step(
         session.require(Role::Manager)?;
     }
     let version = field(&fields, "version").and_then(|v| v.parse::<i64>().ok());
+    if action == "merge" || action == "link" {
+        return join(&state, session, id, &action, fields).await;
+    }
     let kind = if action == "prevent" {
         link_problem(&state, &session, &fields).await
     } else {
@@ -396,6 +479,47 @@ pub async fn take_step(
                 &session,
                 id,
                 format!("That {what} does not exist."),
+                fields,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Merges this case into another of the customer's (`into`), or another into this one
+/// (`absorb`); or links the two (`link`). A refusal shows on the case page.
+async fn join(
+    state: &AppState,
+    session: StaffSession,
+    id: i64,
+    action: &str,
+    fields: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let actor = Actor::Staff { user_id: session.user.id };
+    let other = |name: &str| field(&fields, name).and_then(|v| v.parse::<i64>().ok());
+    let result = match (action, other("into"), other("absorb"), other("other")) {
+        ("merge", Some(into), _, _) => state.store.merge_cases(into, id, actor).await.map(|m| m.survivor.id),
+        ("merge", None, Some(absorb), _) => state.store.merge_cases(id, absorb, actor).await.map(|m| m.survivor.id),
+        ("link", _, _, Some(other)) => state.store.link_cases(id, other, actor).await.map(|c| c.id),
+        _ => Err(StoreError::Conflict { field: None, message: "Choose the other case first.".to_owned() }),
+    };
+    match result {
+        Ok(survivor) => Ok(Redirect::to(&format!("/cases/{survivor}?done={action}")).into_response()),
+        Err(StoreError::Refused(refusal)) => {
+            let status = if refusal.out_of_order { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+            refused(state, &session, id, refusal.message, fields, status).await
+        }
+        Err(StoreError::Conflict { message, .. }) => {
+            refused(state, &session, id, message, fields, StatusCode::CONFLICT).await
+        }
+        Err(StoreError::NotFound(_)) => {
+            refused(
+                state,
+                &session,
+                id,
+                "That case does not exist.".to_owned(),
                 fields,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )

@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/account", get(hours::account).post(hours::account_save))
         .route("/account/password", get(login::password_form).post(login::password_submit))
         .route("/inbox", get(inbox::page))
+        .route("/inbox/bulk", post(inbox::bulk))
         .route("/cases/new", get(case::new_form).post(case::create))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/steps/{action}", post(case::take_step))
@@ -86,6 +87,7 @@ fn environment() -> &'static Environment<'static> {
         env.add_filter("money", filters::money);
         env.add_filter("marked", filters::marked);
         env.add_filter("brief", filters::brief);
+        env.add_filter("urlencode", |s: String| urlencode(&s));
         env
     })
 }

@@ -16,6 +16,7 @@ mod helpers;
 mod hours;
 mod imports;
 mod mail;
+mod merge;
 mod openapi;
 mod operations;
 mod plans;
