@@ -240,6 +240,26 @@ pub enum EventKind {
     Reopened {
         reason: String,
     },
+    /// Held in the spam folder: by the spam filter at intake, or by staff from the case.
+    /// Nothing reaches the customer while it is held.
+    MarkedSpam {
+        /// The filter's score, or 0 when staff marked it.
+        #[serde(default)]
+        score: u32,
+        reason: String,
+        /// Whether releasing it sends the acknowledgement it never had (a message
+        /// held at intake, not one from the past).
+        #[serde(default)]
+        acknowledge_on_release: bool,
+    },
+    /// Staff found it was a real complaint: it becomes a normal case.
+    SpamReleased,
+    /// Staff agreed it is spam; it stays in the spam folder.
+    SpamConfirmed {
+        /// The address or domain added to the block list, if any.
+        #[serde(default)]
+        blocked: Option<String>,
+    },
 }
 
 impl EventKind {
@@ -271,6 +291,9 @@ impl EventKind {
             EventKind::Assigned { .. } => "assigned",
             EventKind::OutcomeRecorded { .. } => "outcome_recorded",
             EventKind::Reopened { .. } => "reopened",
+            EventKind::MarkedSpam { .. } => "marked_spam",
+            EventKind::SpamReleased => "spam_released",
+            EventKind::SpamConfirmed { .. } => "spam_confirmed",
         }
     }
 
@@ -282,6 +305,9 @@ impl EventKind {
                 | EventKind::Escalated { .. }
                 | EventKind::Assigned { .. }
                 | EventKind::CoachOverridden { .. }
+                | EventKind::MarkedSpam { .. }
+                | EventKind::SpamReleased
+                | EventKind::SpamConfirmed { .. }
         )
     }
 }
@@ -370,6 +396,15 @@ pub struct Playbook {
     /// When each step was first resolved (done or skipped): the clock of the next one.
     resolved_at: BTreeMap<Step, OffsetDateTime>,
     outcome: Option<Outcome>,
+    spam: Option<SpamHold>,
+}
+
+/// A case held in the spam folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpamHold {
+    pub confirmed: bool,
+    /// Releasing it sends the acknowledgement it never had.
+    pub acknowledge_on_release: bool,
 }
 
 /// Where one step stands.
@@ -450,11 +485,19 @@ pub enum CaseStatus {
     Watching,
     Retained,
     Lost,
+    /// Held in the spam folder until staff release or confirm it.
+    Spam,
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 5] =
-        [CaseStatus::Open, CaseStatus::AwaitingCustomer, CaseStatus::Watching, CaseStatus::Retained, CaseStatus::Lost];
+    pub const ALL: [CaseStatus; 6] = [
+        CaseStatus::Open,
+        CaseStatus::AwaitingCustomer,
+        CaseStatus::Watching,
+        CaseStatus::Retained,
+        CaseStatus::Lost,
+        CaseStatus::Spam,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -463,6 +506,7 @@ impl CaseStatus {
             CaseStatus::Watching => "watching",
             CaseStatus::Retained => "retained",
             CaseStatus::Lost => "lost",
+            CaseStatus::Spam => "spam",
         }
     }
 
@@ -533,6 +577,7 @@ impl Playbook {
             skipped: BTreeMap::new(),
             resolved_at: BTreeMap::new(),
             outcome: None,
+            spam: None,
         }
     }
 
@@ -555,6 +600,11 @@ impl Playbook {
 
     pub fn outcome(&self) -> Option<Outcome> {
         self.outcome
+    }
+
+    /// Whether (and how) the case is held in the spam folder.
+    pub fn spam(&self) -> Option<SpamHold> {
+        self.spam
     }
 
     pub fn is_resolved(&self, step: Step) -> bool {
@@ -583,6 +633,23 @@ impl Playbook {
             )
         {
             return Err(Refusal::order("case_closed", "the case has its outcome; reopen it first", vec![]));
+        }
+        if self.spam.is_some()
+            && !matches!(
+                kind,
+                EventKind::NoteAdded { .. }
+                    | EventKind::Assigned { .. }
+                    | EventKind::CustomerWrote { .. }
+                    | EventKind::MarkedSpam { .. }
+                    | EventKind::SpamReleased
+                    | EventKind::SpamConfirmed { .. }
+            )
+        {
+            return Err(Refusal::order(
+                "case_in_spam",
+                "the case is in the spam folder; release it first if it is a real complaint",
+                vec![],
+            ));
         }
         let needs = |rule: &'static str, steps: &[Step], why: &str| -> Result<(), Refusal> {
             let missing = self.unresolved(steps);
@@ -772,6 +839,21 @@ impl Playbook {
                 }
                 text_ok("reopen_reason", "the reason to reopen", reason)
             }
+            EventKind::MarkedSpam { reason, .. } => {
+                if self.spam.is_some() {
+                    return Err(Refusal::order("already_spam", "the case is already in the spam folder", vec![]));
+                }
+                text_ok("spam_reason", "the reason it is spam", reason)
+            }
+            EventKind::SpamReleased => match self.spam {
+                Some(_) => Ok(()),
+                None => Err(Refusal::order("not_spam", "the case is not in the spam folder", vec![])),
+            },
+            EventKind::SpamConfirmed { .. } => match self.spam {
+                Some(SpamHold { confirmed: false, .. }) => Ok(()),
+                Some(_) => Err(Refusal::order("spam_already_confirmed", "the case is already confirmed as spam", vec![])),
+                None => Err(Refusal::order("not_spam", "the case is not in the spam folder", vec![])),
+            },
         }
     }
 
@@ -848,6 +930,15 @@ impl Playbook {
             }
             EventKind::OutcomeRecorded { outcome, .. } => self.outcome = Some(*outcome),
             EventKind::Reopened { .. } => self.outcome = None,
+            EventKind::MarkedSpam { acknowledge_on_release, .. } => {
+                self.spam = Some(SpamHold { confirmed: false, acknowledge_on_release: *acknowledge_on_release })
+            }
+            EventKind::SpamReleased => self.spam = None,
+            EventKind::SpamConfirmed { .. } => {
+                if let Some(hold) = &mut self.spam {
+                    hold.confirmed = true;
+                }
+            }
             EventKind::NextTimeRecorded { .. }
             | EventKind::NoteAdded { .. }
             | EventKind::WishStated { .. }
@@ -951,13 +1042,16 @@ impl Playbook {
     /// The step staff should do next and when it is due: the soonest due of the steps
     /// that wait on staff. None when nothing waits on staff.
     pub fn next_step(&self, policy: &DuePolicy) -> Option<(Step, OffsetDateTime)> {
-        if self.outcome.is_some() {
+        if self.outcome.is_some() || self.spam.is_some() {
             return None;
         }
         self.steps(policy).into_iter().filter_map(|s| Some((s.step, s.due_at?))).min_by_key(|(step, due)| (*due, *step))
     }
 
     pub fn status(&self, policy: &DuePolicy) -> CaseStatus {
+        if self.spam.is_some() {
+            return CaseStatus::Spam;
+        }
         match self.outcome {
             Some(Outcome::Retained) => return CaseStatus::Retained,
             Some(Outcome::Lost) => return CaseStatus::Lost,
@@ -1130,5 +1224,33 @@ mod tests {
         assert!(json.contains("\"kind\":\"fix_promised\""), "{json}");
         let back: Event = serde_json::from_str(&json).unwrap();
         assert_eq!(back, e);
+    }
+
+    #[test]
+    fn a_case_in_the_spam_folder_waits_for_staff_to_decide() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        let held = EventKind::MarkedSpam { score: 12, reason: "3 links".into(), acknowledge_on_release: true };
+        p.record(&ev(0, held.clone())).unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::Spam);
+        assert_eq!(p.next_step(&policy), None, "a held case is in no one's inbox");
+        assert_eq!(rule(&p, EventKind::RestatementWritten { text: "x".into() }), "case_in_spam");
+        assert_eq!(rule(&p, held), "already_spam");
+        p.record(&ev(1, EventKind::NoteAdded { text: "looks real".into() })).unwrap();
+        assert_eq!(p.spam(), Some(SpamHold { confirmed: false, acknowledge_on_release: true }));
+        p.record(&ev(2, EventKind::SpamReleased)).unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::Open);
+        assert_eq!(p.next_step(&policy).map(|(s, _)| s), Some(Step::Restate));
+        assert_eq!(rule(&p, EventKind::SpamReleased), "not_spam");
+
+        p.record(&ev(3, EventKind::MarkedSpam { score: 0, reason: "a sales pitch".into(), acknowledge_on_release: false }))
+            .unwrap();
+        p.record(&ev(4, EventKind::SpamConfirmed { blocked: Some("spam.example".into()) })).unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::Spam);
+        assert_eq!(rule(&p, EventKind::SpamConfirmed { blocked: None }), "spam_already_confirmed");
+        assert_eq!(
+            rule(&p, EventKind::MarkedSpam { score: 0, reason: String::new(), acknowledge_on_release: false }),
+            "already_spam"
+        );
     }
 }

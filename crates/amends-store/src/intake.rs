@@ -43,6 +43,15 @@ pub struct NewCase {
     pub attachments: Vec<crate::NewAttachment>,
     /// The email this case came from, recorded with it so it is taken only once.
     pub inbound: Option<crate::InboundRef>,
+    /// The spam filter held it: the case opens in the spam folder, unacknowledged.
+    pub spam: Option<SpamHeld>,
+}
+
+/// Why the spam filter held a new case.
+#[derive(Debug, Clone)]
+pub struct SpamHeld {
+    pub score: u32,
+    pub reason: String,
 }
 
 pub(crate) struct IntakeJob {
@@ -158,7 +167,16 @@ async fn insert_case(
             escalate_because,
         },
     };
-    let playbook = Playbook::replay([&opened]);
+    let held = new.spam.as_ref().map(|h| Event {
+        at: now,
+        actor: Actor::System,
+        kind: EventKind::MarkedSpam {
+            score: h.score,
+            reason: h.reason.clone(),
+            acknowledge_on_release: new.acknowledge,
+        },
+    });
+    let playbook = Playbook::replay(std::iter::once(&opened).chain(held.as_ref()));
     let policy = &store.settings.due;
     let next = playbook.next_step(policy);
     let tags = serde_json::to_string(&new.tags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -186,13 +204,19 @@ async fn insert_case(
     .try_get(0)?;
     let event = insert_event(conn, id, &opened).await?;
     crate::recovery::event_webhooks_in(&mut *conn, &event).await?;
+    if let Some(held) = &held {
+        insert_event(conn, id, held).await?;
+    }
     if let Some(inbound) = &new.inbound {
-        crate::inbound::insert_in(conn, inbound, Some(id), crate::inbound::outcomes::CASE_OPENED, None).await?;
+        let outcome =
+            if held.is_some() { crate::inbound::outcomes::SPAM } else { crate::inbound::outcomes::CASE_OPENED };
+        crate::inbound::insert_in(conn, inbound, Some(id), outcome, None).await?;
     }
     for attachment in &new.attachments {
         crate::attachments::insert_in(conn, id, attachment, now).await?;
     }
-    if new.acknowledge {
+    // A held message is acknowledged only if staff release it.
+    if new.acknowledge && held.is_none() {
         crate::jobs::enqueue_in(conn, crate::jobs::kinds::ACKNOWLEDGE, &serde_json::json!({ "case_id": id }), now)
             .await?;
     }

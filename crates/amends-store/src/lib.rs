@@ -29,8 +29,10 @@ pub mod recovery;
 mod reports;
 mod search;
 pub mod secret;
+mod spam;
 mod staff;
 mod templates;
+mod views;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,7 +54,7 @@ pub use disclosures::{
 };
 pub use idempotency::StoredResponse;
 pub use inbound::InboundRef;
-pub use intake::{CustomerRef, NewCase};
+pub use intake::{CustomerRef, NewCase, SpamHeld};
 pub use jobs::{JobRecord, QueueStats};
 pub use links::LinkRecord;
 pub use migrate::MIGRATIONS_APPLIED;
@@ -63,7 +65,9 @@ pub use problems::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, S
 pub use recovery::{ApprovalRecord, BrokenPromise, BudgetRow, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
 pub use reports::{MoneyRow, Report, RootCause};
 pub use search::{CaseHit, MARK_END, MARK_START};
+pub use spam::{BlockRecord, HeldCase};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
+pub use views::{SavedView, ViewDraft};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -110,6 +110,7 @@ impl Intake {
             acknowledge: self.acknowledge.unwrap_or(true),
             attachments: Vec::new(),
             inbound: None,
+            spam: None,
         })
     }
 }

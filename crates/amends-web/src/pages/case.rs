@@ -132,6 +132,15 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             reason.clone(),
         ),
         EventKind::Reopened { reason } => (s("Reopened"), reason.clone()),
+        EventKind::MarkedSpam { score, reason, .. } => (
+            if *score > 0 { format!("Held as spam (score {score})") } else { s("Marked as spam") },
+            reason.clone(),
+        ),
+        EventKind::SpamReleased => (s("Released from the spam folder"), s("A real complaint: the playbook starts.")),
+        EventKind::SpamConfirmed { blocked } => (
+            s("Confirmed as spam"),
+            blocked.as_ref().map(|b| format!("{b} is blocked from now on.")).unwrap_or_default(),
+        ),
     }
 }
 
@@ -542,6 +551,7 @@ fn new_case_from_form(f: &HashMap<String, String>, session: &StaffSession) -> Re
         acknowledge: true,
         attachments: Vec::new(),
         inbound: None,
+        spam: None,
         actor: Actor::Staff { user_id: session.user.id },
     })
 }
