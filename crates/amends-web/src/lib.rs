@@ -13,6 +13,7 @@ pub mod limits;
 pub mod metrics;
 mod pages;
 pub mod password;
+pub mod views;
 
 pub use pages::letters::LetterSettings;
 

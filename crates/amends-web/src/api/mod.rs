@@ -9,7 +9,9 @@ pub mod imports;
 mod problems;
 mod recovery;
 pub(crate) mod reports;
+mod spam;
 mod staff;
+mod views;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
@@ -70,6 +72,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/webhooks", get(recovery::list_webhooks).post(recovery::create_webhook))
         .route("/webhooks/{id}", axum::routing::delete(recovery::delete_webhook))
         .route("/webhooks/{id}/deliveries", get(recovery::deliveries))
+        .route("/spam", get(spam::folder))
+        .route("/spam/blocks", get(spam::blocks).post(spam::add_block))
+        .route("/spam/blocks/{id}", axum::routing::delete(spam::remove_block))
+        .route("/views", get(views::list).post(views::create))
+        .route("/views/{id}", get(views::one).patch(views::update).delete(views::delete))
         .merge(problems::router())
         .merge(disclosures::router())
         .route("/imports/{kind}", post(imports::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))
