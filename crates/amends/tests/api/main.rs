@@ -23,3 +23,4 @@ mod problems;
 mod public_form;
 mod recovery;
 mod robust;
+mod spam;
