@@ -24,3 +24,4 @@ mod public_form;
 mod recovery;
 mod robust;
 mod spam;
+mod views;
