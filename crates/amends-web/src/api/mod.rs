@@ -1,7 +1,7 @@
 //! The JSON API, `/api/v1`. Conventions: errors as `{"error","message","field"}`, lists
 //! as `{"items","next_cursor"}`, times in RFC 3339 UTC, money in minor units.
 
-mod cases;
+pub(crate) mod cases;
 mod coach;
 mod customers;
 mod disclosures;
@@ -9,7 +9,7 @@ pub mod imports;
 mod problems;
 mod recovery;
 pub(crate) mod reports;
-mod spam;
+pub(crate) mod spam;
 mod staff;
 mod views;
 

@@ -240,6 +240,13 @@ async fn case_context(
         EventKind::AlternativeProposed { text } => Some(text.clone()),
         _ => None,
     });
+    let spam = playbook.spam().map(|hold| {
+        let reason = latest(|e| match &e.event.kind {
+            EventKind::MarkedSpam { reason, .. } => Some(reason.clone()),
+            _ => None,
+        });
+        minijinja::context! { confirmed => hold.confirmed, reason }
+    });
     let owner = case.owner_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone());
     let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
     Ok(minijinja::context! {
@@ -247,7 +254,8 @@ async fn case_context(
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
         users => active_users,
         restatement, correction, options, alternative,
-        closed => playbook.outcome().is_some(),
+        closed => playbook.outcome().is_some() || spam.is_some(),
+        spam,
         error, draft,
         now => rfc3339(now),
     })
@@ -353,6 +361,12 @@ fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSes
             reason: text("outcome_reason"),
         },
         "reopen" => EventKind::Reopened { reason: text("reopen_reason") },
+        "mark_spam" => EventKind::MarkedSpam {
+            score: 0,
+            reason: field(f, "spam_reason").unwrap_or_else(|| "Marked as spam by staff.".to_owned()),
+            acknowledge_on_release: false,
+        },
+        "release_spam" => EventKind::SpamReleased,
         _ => return Err("That is not a step of the playbook.".to_owned()),
     })
 }
@@ -370,6 +384,14 @@ pub async fn take_step(
     let version = field(&fields, "version").and_then(|v| v.parse::<i64>().ok());
     let kind = if action == "prevent" {
         link_problem(&state, &session, &fields).await
+    } else if action == "confirm_spam" {
+        match field(&fields, "block") {
+            None => Ok(EventKind::SpamConfirmed { blocked: None }),
+            Some(kind) => crate::api::cases::sender_block(&state, id, &kind)
+                .await
+                .map(|value| EventKind::SpamConfirmed { blocked: Some(value) })
+                .map_err(|e| e.message),
+        }
     } else {
         event_from_form(&action, &fields, &session)
     };
@@ -388,6 +410,8 @@ pub async fn take_step(
         Err(message) => Err(StoreError::Conflict { field: None, message }),
     };
     match result {
+        // The spam folder's own buttons bring the reviewer back to the folder.
+        Ok(()) if field(&fields, "back").as_deref() == Some("/spam") => Ok(Redirect::to("/spam?done=1").into_response()),
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?done={action}#playbook")).into_response()),
         Err(StoreError::Refused(refusal)) => {
             refused(&state, &session, id, refusal.message, fields, StatusCode::CONFLICT).await
