@@ -851,7 +851,9 @@ impl Playbook {
             },
             EventKind::SpamConfirmed { .. } => match self.spam {
                 Some(SpamHold { confirmed: false, .. }) => Ok(()),
-                Some(_) => Err(Refusal::order("spam_already_confirmed", "the case is already confirmed as spam", vec![])),
+                Some(_) => {
+                    Err(Refusal::order("spam_already_confirmed", "the case is already confirmed as spam", vec![]))
+                }
                 None => Err(Refusal::order("not_spam", "the case is not in the spam folder", vec![])),
             },
         }
@@ -1243,8 +1245,11 @@ mod tests {
         assert_eq!(p.next_step(&policy).map(|(s, _)| s), Some(Step::Restate));
         assert_eq!(rule(&p, EventKind::SpamReleased), "not_spam");
 
-        p.record(&ev(3, EventKind::MarkedSpam { score: 0, reason: "a sales pitch".into(), acknowledge_on_release: false }))
-            .unwrap();
+        p.record(&ev(
+            3,
+            EventKind::MarkedSpam { score: 0, reason: "a sales pitch".into(), acknowledge_on_release: false },
+        ))
+        .unwrap();
         p.record(&ev(4, EventKind::SpamConfirmed { blocked: Some("spam.example".into()) })).unwrap();
         assert_eq!(p.status(&policy), CaseStatus::Spam);
         assert_eq!(rule(&p, EventKind::SpamConfirmed { blocked: None }), "spam_already_confirmed");

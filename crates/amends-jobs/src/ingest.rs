@@ -27,10 +27,18 @@ pub struct IngestOptions {
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingested {
-    CaseOpened { case_id: i64, reference: String },
+    CaseOpened {
+        case_id: i64,
+        reference: String,
+    },
     /// A new case, held in the spam folder.
-    HeldAsSpam { case_id: i64, reference: String },
-    Threaded { case_id: i64 },
+    HeldAsSpam {
+        case_id: i64,
+        reference: String,
+    },
+    Threaded {
+        case_id: i64,
+    },
     Duplicate,
     AutoReply,
     Bounce,

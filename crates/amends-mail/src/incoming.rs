@@ -172,7 +172,9 @@ fn signals(message: &Message<'_>) -> Signals {
     let count = |a: Option<&Address<'_>>| a.map_or(0, |a| a.iter().count());
     Signals {
         message_id_header: raw_header(message, "Message-ID").map(str::to_owned),
-        precedence: raw_header(message, "Precedence").or_else(|| raw_header(message, "X-Precedence")).map(str::to_owned),
+        precedence: raw_header(message, "Precedence")
+            .or_else(|| raw_header(message, "X-Precedence"))
+            .map(str::to_owned),
         authentication_results: message
             .headers_raw()
             .filter(|(n, _)| n.eq_ignore_ascii_case("Authentication-Results"))

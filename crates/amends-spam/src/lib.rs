@@ -228,11 +228,7 @@ impl SpamFilter {
         let links = find_links(message.text, message.html);
         let counted = links.len().saturating_sub(r.links.free) as u32;
         if counted > 0 {
-            add(
-                "many_links",
-                (counted * r.links.each).min(r.links.max_count_points),
-                format!("{} links", links.len()),
-            );
+            add("many_links", (counted * r.links.each).min(r.links.max_count_points), format!("{} links", links.len()));
         }
         let mut seen = std::collections::BTreeSet::new();
         for link in &links {
@@ -347,7 +343,8 @@ mod tests {
             ],
             recipients: 40,
         };
-        let v = filter().score(&Message { sender: "a@b.example", text: "Hello", headers: Some(&h), ..Default::default() }, &[]);
+        let v = filter()
+            .score(&Message { sender: "a@b.example", text: "Hello", headers: Some(&h), ..Default::default() }, &[]);
         assert_eq!(
             codes(&v),
             ["missing_message_id", "precedence_bulk", "spf_fail", "dkim_fail", "dmarc_fail", "many_recipients"]
@@ -399,17 +396,16 @@ mod tests {
         let html = r#"<p>Log in at <a href="https://evil.example/login">https://www.mybank.example</a>,
                       or see <a href="https://shop.example/o/1">your order</a>
                       and <a href='https://www.shop.example/'>shop.example</a></p>"#;
-        let v = filter().score(
-            &Message { sender: "a@b.example", text: "Log in", html: Some(html), ..Default::default() },
-            &[],
-        );
+        let v = filter()
+            .score(&Message { sender: "a@b.example", text: "Log in", html: Some(html), ..Default::default() }, &[]);
         assert_eq!(codes(&v), ["mismatched_anchor"]);
         assert!(v.reasons[0].detail.contains("mybank.example"), "{:?}", v.reasons);
     }
 
     #[test]
     fn known_bad_phrases_count_once_each() {
-        let text = "Dear   Friend, you have WON. You have won! Claim your prize: Bitcoin investment with guaranteed returns.";
+        let text =
+            "Dear   Friend, you have WON. You have won! Claim your prize: Bitcoin investment with guaranteed returns.";
         let v = filter().score(&Message { sender: "a@b.example", text, ..Default::default() }, &[]);
         assert_eq!(codes(&v), ["money_offer", "crypto", "marketing"]);
         assert_eq!(v.score, 6 + 5 + 3);
@@ -462,7 +458,8 @@ mod tests {
     #[test]
     fn odd_input_never_panics() {
         let f = filter();
-        for text in ["", "http://", "https://[", "www.", "http://@/", "<a href=", "<a href=\"x\">", "ħttp://ü.example"] {
+        for text in ["", "http://", "https://[", "www.", "http://@/", "<a href=", "<a href=\"x\">", "ħttp://ü.example"]
+        {
             let h = Headers { message_id: Some(text.into()), ..Headers::default() };
             f.score(&Message { sender: text, subject: text, text, html: Some(text), headers: Some(&h) }, &[]);
         }

@@ -232,8 +232,13 @@ pub(crate) async fn append_event_in(
         EventKind::NextTimeRecorded { .. } => crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
         // Released from the spam folder: the acknowledgement it was held back from.
         EventKind::SpamReleased if held.is_some_and(|h| h.acknowledge_on_release) => {
-            crate::jobs::enqueue_in(&mut *tx, crate::jobs::kinds::ACKNOWLEDGE, &serde_json::json!({ "case_id": case_id }), event.at)
-                .await?;
+            crate::jobs::enqueue_in(
+                &mut *tx,
+                crate::jobs::kinds::ACKNOWLEDGE,
+                &serde_json::json!({ "case_id": case_id }),
+                event.at,
+            )
+            .await?;
         }
         EventKind::SpamConfirmed { blocked: Some(value) } => {
             let actor_id = match actor {

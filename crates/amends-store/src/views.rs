@@ -68,11 +68,13 @@ impl Store {
     }
 
     pub async fn saved_view(&self, id: i64) -> Result<SavedView, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM saved_views v JOIN users u ON u.id = v.owner_id WHERE v.id = $1"))
-            .bind(id)
-            .fetch_optional(self.read())
-            .await?
-            .ok_or(StoreError::NotFound("view"))?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM saved_views v JOIN users u ON u.id = v.owner_id WHERE v.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.read())
+        .await?
+        .ok_or(StoreError::NotFound("view"))?;
         view(&row)
     }
 
@@ -94,14 +96,15 @@ impl Store {
     }
 
     pub async fn update_view(&self, id: i64, d: &ViewDraft) -> Result<SavedView, StoreError> {
-        let done = sqlx::query("UPDATE saved_views SET name = $2, shared = $3, filters = $4, updated_at = $5 WHERE id = $1")
-            .bind(id)
-            .bind(d.name.clone())
-            .bind(i64::from(d.shared))
-            .bind(filters_json(d)?)
-            .bind(millis(OffsetDateTime::now_utc()))
-            .execute(self.write())
-            .await?;
+        let done =
+            sqlx::query("UPDATE saved_views SET name = $2, shared = $3, filters = $4, updated_at = $5 WHERE id = $1")
+                .bind(id)
+                .bind(d.name.clone())
+                .bind(i64::from(d.shared))
+                .bind(filters_json(d)?)
+                .bind(millis(OffsetDateTime::now_utc()))
+                .execute(self.write())
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("view"));
         }

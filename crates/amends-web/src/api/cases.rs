@@ -343,12 +343,15 @@ async fn confirm_spam(
 
 /// The block-list value for a case's sender: their address, or its domain.
 pub(crate) async fn sender_block(state: &AppState, case_id: i64, kind: &str) -> Result<String, ApiError> {
-    let kind = amends_spam::BlockKind::parse(kind)
-        .ok_or_else(|| ApiError::invalid("block", "block is address or domain"))?;
+    let kind =
+        amends_spam::BlockKind::parse(kind).ok_or_else(|| ApiError::invalid("block", "block is address or domain"))?;
     let case = state.store.case(case_id).await?;
-    let email = state.store.customer(case.customer_id).await?.email.ok_or_else(|| {
-        ApiError::invalid("block", "the sender has no email address to block")
-    })?;
+    let email = state
+        .store
+        .customer(case.customer_id)
+        .await?
+        .email
+        .ok_or_else(|| ApiError::invalid("block", "the sender has no email address to block"))?;
     let value = match kind {
         amends_spam::BlockKind::Address => email,
         amends_spam::BlockKind::Domain => amends_spam::domain_of(&email).unwrap_or_default(),

@@ -48,8 +48,7 @@ pub struct NewBlock {
 
 /// Checks a block-list entry as the API and the admin page take it.
 pub(crate) fn checked_block(kind: &str, value: &str, note: &str) -> Result<(BlockKind, String), ApiError> {
-    let kind =
-        BlockKind::parse(kind).ok_or_else(|| ApiError::invalid("kind", "kind is address or domain"))?;
+    let kind = BlockKind::parse(kind).ok_or_else(|| ApiError::invalid("kind", "kind is address or domain"))?;
     let value = normalise_block(kind, value).map_err(|e| ApiError::invalid("value", e.to_string()))?;
     if value.len() > 320 || note.chars().count() > 500 {
         return Err(ApiError::invalid("note", "the value has at most 320 characters and the note 500"));

@@ -16,7 +16,11 @@ use crate::views::{ViewRefused, draft, may_change, may_see};
 
 impl From<ViewRefused> for ApiError {
     fn from(r: ViewRefused) -> Self {
-        if r.forbidden { ApiError::forbidden(r.message).with_field(r.field) } else { ApiError::invalid(r.field, r.message) }
+        if r.forbidden {
+            ApiError::forbidden(r.message).with_field(r.field)
+        } else {
+            ApiError::invalid(r.field, r.message)
+        }
     }
 }
 

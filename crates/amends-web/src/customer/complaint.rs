@@ -186,7 +186,8 @@ pub async fn submit(
             tracing::error!(error = %e, "complaint form: block list could not be read");
             return again(
                 &draft,
-                "We could not store your message just now. Nothing is lost: please press Send again in a minute.".into(),
+                "We could not store your message just now. Nothing is lost: please press Send again in a minute."
+                    .into(),
                 StatusCode::SERVICE_UNAVAILABLE,
             );
         }
@@ -225,7 +226,9 @@ pub async fn submit(
     };
     let held = new.spam.is_some();
     match state.store.open_case(new).await {
-        Ok(_) if held => public_page(StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => "" }),
+        Ok(_) if held => {
+            public_page(StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => "" })
+        }
         Ok((case, _)) => {
             public_page(StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => case.reference })
         }

@@ -132,10 +132,9 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             reason.clone(),
         ),
         EventKind::Reopened { reason } => (s("Reopened"), reason.clone()),
-        EventKind::MarkedSpam { score, reason, .. } => (
-            if *score > 0 { format!("Held as spam (score {score})") } else { s("Marked as spam") },
-            reason.clone(),
-        ),
+        EventKind::MarkedSpam { score, reason, .. } => {
+            (if *score > 0 { format!("Held as spam (score {score})") } else { s("Marked as spam") }, reason.clone())
+        }
         EventKind::SpamReleased => (s("Released from the spam folder"), s("A real complaint: the playbook starts.")),
         EventKind::SpamConfirmed { blocked } => (
             s("Confirmed as spam"),
@@ -411,7 +410,9 @@ pub async fn take_step(
     };
     match result {
         // The spam folder's own buttons bring the reviewer back to the folder.
-        Ok(()) if field(&fields, "back").as_deref() == Some("/spam") => Ok(Redirect::to("/spam?done=1").into_response()),
+        Ok(()) if field(&fields, "back").as_deref() == Some("/spam") => {
+            Ok(Redirect::to("/spam?done=1").into_response())
+        }
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?done={action}#playbook")).into_response()),
         Err(StoreError::Refused(refusal)) => {
             refused(&state, &session, id, refusal.message, fields, StatusCode::CONFLICT).await

@@ -128,8 +128,13 @@ fn posted_filters(fields: &HashMap<String, String>) -> serde_json::Map<String, s
 pub async fn save_view(State(state): State<AppState>, posted: Posted<Nothing>) -> Result<Response, PageError> {
     let Posted { session, fields, .. } = posted;
     let shared = fields.get("shared").is_some_and(|v| v == "on" || v == "true");
-    let draft = crate::views::draft(&session.user, fields.get("name").map(String::as_str).unwrap_or(""), shared, &posted_filters(&fields))
-        .map_err(refused)?;
+    let draft = crate::views::draft(
+        &session.user,
+        fields.get("name").map(String::as_str).unwrap_or(""),
+        shared,
+        &posted_filters(&fields),
+    )
+    .map_err(refused)?;
     let view = state.store.create_view(session.user.id, &draft).await?;
     Ok(Redirect::to(&crate::views::inbox_link(&view)).into_response())
 }

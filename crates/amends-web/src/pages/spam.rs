@@ -67,8 +67,14 @@ pub async fn add_block(State(state): State<AppState>, posted: Posted<Nothing>) -
             Err(e) => return Err(e.into()),
         },
     };
-    blocks_page(&state, &session, Some(error), minijinja::Value::from_serialize(&fields), StatusCode::UNPROCESSABLE_ENTITY)
-        .await
+    blocks_page(
+        &state,
+        &session,
+        Some(error),
+        minijinja::Value::from_serialize(&fields),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 pub async fn remove_block(

@@ -152,10 +152,8 @@ async fn a_spammy_form_post_is_held_and_a_blocked_domain_too(app: TestApp) {
     assert!(purposes(&app, &agent, spam).await.is_empty(), "a held form post is not acknowledged");
 
     // Confirm it and block the domain: the next message from there is held, however polite.
-    let confirmed = app
-        .post(&format!("/api/v1/cases/{spam}/spam/confirm"), &agent, json!({ "block": "domain" }))
-        .await
-        .expect(200);
+    let confirmed =
+        app.post(&format!("/api/v1/cases/{spam}/spam/confirm"), &agent, json!({ "block": "domain" })).await.expect(200);
     assert_eq!(confirmed["case"]["status"], "spam");
     assert_eq!(confirmed["event"]["blocked"], "seo.example");
     let blocks = app.get("/api/v1/spam/blocks", &app.admin_token).await.expect(200);

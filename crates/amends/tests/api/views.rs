@@ -34,18 +34,26 @@ async fn saved_views_are_private_unless_a_manager_shares_them(app: TestApp) {
     // Another agent: the view does not exist for them.
     assert!(names(&app, &other).await.is_empty());
     app.get(&format!("/api/v1/views/{id}"), &other).await.expect_error(404, "not_found");
-    app.patch(&format!("/api/v1/views/{id}"), &other, json!({ "name": "Mine now" })).await.expect_error(404, "not_found");
+    app.patch(&format!("/api/v1/views/{id}"), &other, json!({ "name": "Mine now" }))
+        .await
+        .expect_error(404, "not_found");
     app.call(Method::DELETE, &format!("/api/v1/views/{id}"), Some(&other), None).await.expect_error(404, "not_found");
     // Nor for a manager: private means private.
     app.get(&format!("/api/v1/views/{id}"), &manager).await.expect_error(404, "not_found");
 
     // The owner edits it; bad filters are refused by name.
     let edited = app
-        .patch(&format!("/api/v1/views/{id}"), &mine_token, json!({ "name": "Apologies", "filters": { "view": "overdue" } }))
+        .patch(
+            &format!("/api/v1/views/{id}"),
+            &mine_token,
+            json!({ "name": "Apologies", "filters": { "view": "overdue" } }),
+        )
         .await
         .expect(200);
     assert_eq!(edited["filters"], json!({ "view": "overdue" }));
-    for bad in [json!({ "view": "everything" }), json!({ "severity": "meh" }), json!({ "owner": "1" }), json!({ "step": 3 })] {
+    for bad in
+        [json!({ "view": "everything" }), json!({ "severity": "meh" }), json!({ "owner": "1" }), json!({ "step": 3 })]
+    {
         let r = app.patch(&format!("/api/v1/views/{id}"), &mine_token, json!({ "filters": bad })).await;
         assert_eq!(r.expect_error(422, "invalid")["field"], "filters");
     }
@@ -55,10 +63,16 @@ async fn saved_views_are_private_unless_a_manager_shares_them(app: TestApp) {
     app.post("/api/v1/views", &mine_token, json!({ "name": "For all", "shared": true }))
         .await
         .expect_error(403, "forbidden");
-    app.patch(&format!("/api/v1/views/{id}"), &mine_token, json!({ "shared": true })).await.expect_error(403, "forbidden");
+    app.patch(&format!("/api/v1/views/{id}"), &mine_token, json!({ "shared": true }))
+        .await
+        .expect_error(403, "forbidden");
     let shared = app
-        .post("/api/v1/views", &manager, json!({ "name": "Escalated, critical", "shared": true,
-            "filters": { "view": "escalated", "severity": "critical" } }))
+        .post(
+            "/api/v1/views",
+            &manager,
+            json!({ "name": "Escalated, critical", "shared": true,
+            "filters": { "view": "escalated", "severity": "critical" } }),
+        )
         .await
         .expect(201);
     let shared_id = shared["id"].as_i64().unwrap();
@@ -67,12 +81,15 @@ async fn saved_views_are_private_unless_a_manager_shares_them(app: TestApp) {
     let seen: Value = app.get(&format!("/api/v1/views/{shared_id}"), &other).await.expect(200);
     assert_eq!(seen["owner_name"].as_str().map(|n| n.starts_with("manager")), Some(true));
     // Agents see a shared view but may not change it; another manager may.
-    app.patch(&format!("/api/v1/views/{shared_id}"), &other, json!({ "name": "Ours" })).await.expect_error(403, "forbidden");
+    app.patch(&format!("/api/v1/views/{shared_id}"), &other, json!({ "name": "Ours" }))
+        .await
+        .expect_error(403, "forbidden");
     app.call(Method::DELETE, &format!("/api/v1/views/{shared_id}"), Some(&other), None)
         .await
         .expect_error(403, "forbidden");
     let (_, manager2) = app.staff("manager").await;
-    let renamed = app.patch(&format!("/api/v1/views/{shared_id}"), &manager2, json!({ "name": "Critical" })).await.expect(200);
+    let renamed =
+        app.patch(&format!("/api/v1/views/{shared_id}"), &manager2, json!({ "name": "Critical" })).await.expect(200);
     assert_eq!(renamed["shared"], true);
 
     // Deleting.
