@@ -180,12 +180,13 @@ impl Store {
 
         // Returns: a complainer returned with an order or visit after their first
         // complaint in the range; a customer who never complained, with one in the range.
-        let ever_complained: HashSet<i64> = sqlx::query("SELECT DISTINCT customer_id FROM cases WHERE status <> 'spam'")
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
+        let ever_complained: HashSet<i64> =
+            sqlx::query("SELECT DISTINCT customer_id FROM cases WHERE status <> 'spam'")
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
         let customers: Vec<i64> = sqlx::query("SELECT id FROM customers")
             .fetch_all(&mut *conn)
             .await?

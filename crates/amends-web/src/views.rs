@@ -33,8 +33,11 @@ pub fn draft(
     shared: bool,
     filters: &Map<String, Value>,
 ) -> Result<ViewDraft, ViewRefused> {
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(bad("name", format!("a view's name has 1 to {MAX_NAME_CHARS} characters")));
+    }
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+    if name.is_empty() {
         return Err(bad("name", format!("a view's name has 1 to {MAX_NAME_CHARS} characters")));
     }
     if shared && !user.role.at_least(Role::Manager) {
@@ -46,24 +49,19 @@ pub fn draft(
     }
     let mut kept = Map::new();
     for (key, value) in filters {
-        let text = match value {
-            Value::String(s) => s.trim(),
-            Value::Null => continue,
-            _ => return Err(bad("filters", format!("filter {key} is text"))),
+        let Value::String(text) = value else {
+            return Err(bad("filters", format!("filter {key} is text")));
         };
-        if text.is_empty() {
-            continue;
-        }
         let ok = match key.as_str() {
-            "view" => INBOX_VIEWS.contains(&text),
-            "severity" => SEVERITIES.contains(&text),
+            "view" => INBOX_VIEWS.contains(&text.as_str()),
+            "severity" => SEVERITIES.contains(&text.as_str()),
             "step" => text.parse::<Step>().is_ok(),
             _ => return Err(bad("filters", format!("{key} is not an inbox filter (view, severity, step)"))),
         };
         if !ok {
             return Err(bad("filters", format!("{text} is not a value of the {key} filter")));
         }
-        kept.insert(key.clone(), Value::String(text.to_owned()));
+        kept.insert(key.clone(), Value::String(text.clone()));
     }
     Ok(ViewDraft { name: name.to_owned(), shared, filters: kept })
 }

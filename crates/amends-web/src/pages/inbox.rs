@@ -120,7 +120,10 @@ pub async fn page(
 fn posted_filters(fields: &HashMap<String, String>) -> serde_json::Map<String, serde_json::Value> {
     ["view", "severity", "step"]
         .into_iter()
-        .filter_map(|k| Some((k.to_owned(), serde_json::Value::String(fields.get(k)?.clone()))))
+        .filter_map(|k| {
+            let value = fields.get(k).map(|v| v.trim()).filter(|v| !v.is_empty())?;
+            Some((k.to_owned(), serde_json::Value::String(value.to_owned())))
+        })
         .collect()
 }
 
