@@ -217,3 +217,46 @@ crate::on_both_databases!(
     a_spammy_form_post_is_held_and_a_blocked_domain_too,
     staff_mark_a_case_as_spam_and_release_it,
 );
+
+/// An installation's own rules replace the built-in ones, for the form and for mail.
+async fn an_installation_brings_its_own_rules(db: crate::helpers::Db) {
+    let dir = crate::helpers::tempdir::TempDir::new(&format!("amends-spam-rules-{}-{db:?}", std::process::id()));
+    let rules = dir.path.join("spam.toml");
+    std::fs::write(
+        &rules,
+        "threshold = 4\n[[pattern]]\ncode = \"casino\"\npoints = 4\nwhy = \"sells gambling\"\nphrases = [\"online casino\"]\n",
+    )
+    .unwrap();
+    let app = crate::helpers::spawn_app_with(db, |s| s.spam_rules = Some(rules.clone())).await;
+    let form = Form::new()
+        .text("name", "Visitor")
+        .text("email", "vip@casino.example")
+        .text("body", "Play at our Online  Casino tonight.")
+        .text("website", "");
+    let r = reqwest::Client::new().post(app.url("/complain")).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let held = folder(&app, &app.admin_token).await;
+    assert_eq!(held.len(), 1);
+    assert!(held[0]["spam_reason"].as_str().unwrap().contains("sells gambling"), "{}", held[0]);
+    // The built-in phrases are gone with the built-in file.
+    let form = Form::new()
+        .text("name", "Visitor")
+        .text("email", "x@lotto.example")
+        .text("body", "Dear friend, you have won! Claim your prize.")
+        .text("website", "");
+    reqwest::Client::new().post(app.url("/complain")).multipart(form).send().await.unwrap();
+    assert_eq!(folder(&app, &app.admin_token).await.len(), 1);
+    assert_eq!(inbox(&app, &app.admin_token).await.len(), 1);
+}
+
+mod with_rules {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_an_installation_brings_its_own_rules() {
+        super::an_installation_brings_its_own_rules(crate::helpers::Db::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_an_installation_brings_its_own_rules() {
+        super::an_installation_brings_its_own_rules(crate::helpers::Db::Postgres).await;
+    }
+}
