@@ -465,3 +465,27 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod size {
+    use super::*;
+
+    /// The largest complaint (1 MiB of words, with links and HTML) is scored in
+    /// well under a second even unoptimised: no quadratic step.
+    #[test]
+    fn the_largest_complaint_is_scored_quickly() {
+        let filter = SpamFilter::english();
+        let chunk = "My order came late and nobody answered, see https://shop.example/o/1 for it. ";
+        let text: String = chunk.repeat(1024 * 1024 / chunk.len());
+        let html: String = r#"<p>see <a href="https://a.example/x">a.example</a></p>"#.repeat(10_000);
+        let h = Headers { message_id: Some("<a@b.example>".into()), recipients: 1, ..Headers::default() };
+        let started = std::time::Instant::now();
+        let v = filter.score(
+            &Message { sender: "a@b.example", subject: "", text: &text, html: Some(&html), headers: Some(&h) },
+            &[],
+        );
+        let took = started.elapsed();
+        println!("1 MiB text + {} KiB HTML scored in {took:?}: {}", html.len() / 1024, v.score);
+        assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    }
+}
