@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
   npm ci --no-audit --no-fund
 fi
 
@@ -31,4 +31,4 @@ fi
 # Two files (each its own server and Chromium) run at once; set
 # AMENDS_BROWSER_CONCURRENCY=1 to run them one after another.
 exec node --test --test-concurrency="${AMENDS_BROWSER_CONCURRENCY:-2}" "$@" \
-  story.test.js refusals.test.js security.test.js layout.test.js coach.test.js shortcuts.test.js merge.test.js
+  story.test.js refusals.test.js security.test.js layout.test.js coach.test.js shortcuts.test.js merge.test.js a11y.test.js spam.test.js

@@ -288,6 +288,26 @@ pub enum EventKind {
         scheduled_event_id: i64,
         reason: String,
     },
+    /// Held in the spam folder: by the spam filter at intake, or by staff from the case.
+    /// Nothing reaches the customer while it is held.
+    MarkedSpam {
+        /// The filter's score, or 0 when staff marked it.
+        #[serde(default)]
+        score: u32,
+        reason: String,
+        /// Whether releasing it sends the acknowledgement it never had (a message
+        /// held at intake, not one from the past).
+        #[serde(default)]
+        acknowledge_on_release: bool,
+    },
+    /// Staff found it was a real complaint: it becomes a normal case.
+    SpamReleased,
+    /// Staff agreed it is spam; it stays in the spam folder.
+    SpamConfirmed {
+        /// The address or domain added to the block list, if any.
+        #[serde(default)]
+        blocked: Option<String>,
+    },
 }
 
 impl EventKind {
@@ -329,6 +349,9 @@ impl EventKind {
             EventKind::Unsnoozed => "unsnoozed",
             EventKind::MessageScheduled { .. } => "message_scheduled",
             EventKind::ScheduledMessageCancelled { .. } => "scheduled_message_cancelled",
+            EventKind::MarkedSpam { .. } => "marked_spam",
+            EventKind::SpamReleased => "spam_released",
+            EventKind::SpamConfirmed { .. } => "spam_confirmed",
         }
     }
 
@@ -349,6 +372,9 @@ impl EventKind {
                 | EventKind::Snoozed { .. }
                 | EventKind::Unsnoozed
                 | EventKind::ScheduledMessageCancelled { .. }
+                | EventKind::MarkedSpam { .. }
+                | EventKind::SpamReleased
+                | EventKind::SpamConfirmed { .. }
         )
     }
 }
@@ -441,6 +467,7 @@ pub struct Playbook {
     merged_from: Vec<i64>,
     linked: Vec<i64>,
     snooze: Option<Snooze>,
+    spam: Option<SpamHold>,
 }
 
 /// A case out of the inbox for a while. It wakes at `until`, or when the customer
@@ -449,6 +476,14 @@ pub struct Playbook {
 pub struct Snooze {
     #[serde(with = "time::serde::rfc3339::option")]
     pub until: Option<OffsetDateTime>,
+}
+
+/// A case held in the spam folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpamHold {
+    pub confirmed: bool,
+    /// Releasing it sends the acknowledgement it never had.
+    pub acknowledge_on_release: bool,
 }
 
 /// Where one step stands.
@@ -536,16 +571,19 @@ pub enum CaseStatus {
     Lost,
     /// A duplicate merged into another case, which carries on.
     Merged,
+    /// Held in the spam folder until staff release or confirm it.
+    Spam,
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 6] = [
+    pub const ALL: [CaseStatus; 7] = [
         CaseStatus::Open,
         CaseStatus::AwaitingCustomer,
         CaseStatus::Watching,
         CaseStatus::Retained,
         CaseStatus::Lost,
         CaseStatus::Merged,
+        CaseStatus::Spam,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -556,6 +594,7 @@ impl CaseStatus {
             CaseStatus::Retained => "retained",
             CaseStatus::Lost => "lost",
             CaseStatus::Merged => "merged",
+            CaseStatus::Spam => "spam",
         }
     }
 
@@ -630,6 +669,7 @@ impl Playbook {
             merged_from: Vec::new(),
             linked: Vec::new(),
             snooze: None,
+            spam: None,
         }
     }
 
@@ -652,6 +692,11 @@ impl Playbook {
 
     pub fn outcome(&self) -> Option<Outcome> {
         self.outcome
+    }
+
+    /// Whether (and how) the case is held in the spam folder.
+    pub fn spam(&self) -> Option<SpamHold> {
+        self.spam
     }
 
     pub fn is_resolved(&self, step: Step) -> bool {
@@ -692,6 +737,23 @@ impl Playbook {
             )
         {
             return Err(Refusal::order("case_closed", "the case has its outcome; reopen it first", vec![]));
+        }
+        if self.spam.is_some()
+            && !matches!(
+                kind,
+                EventKind::NoteAdded { .. }
+                    | EventKind::Assigned { .. }
+                    | EventKind::CustomerWrote { .. }
+                    | EventKind::MarkedSpam { .. }
+                    | EventKind::SpamReleased
+                    | EventKind::SpamConfirmed { .. }
+            )
+        {
+            return Err(Refusal::order(
+                "case_in_spam",
+                "the case is in the spam folder; release it first if it is a real complaint",
+                vec![],
+            ));
         }
         let needs = |rule: &'static str, steps: &[Step], why: &str| -> Result<(), Refusal> {
             let missing = self.unresolved(steps);
@@ -928,6 +990,23 @@ impl Playbook {
             }
             EventKind::MessageScheduled { text, .. } => text_ok("message_text", "the message", text),
             EventKind::ScheduledMessageCancelled { .. } => Ok(()),
+            EventKind::MarkedSpam { reason, .. } => {
+                if self.spam.is_some() {
+                    return Err(Refusal::order("already_spam", "the case is already in the spam folder", vec![]));
+                }
+                text_ok("spam_reason", "the reason it is spam", reason)
+            }
+            EventKind::SpamReleased => match self.spam {
+                Some(_) => Ok(()),
+                None => Err(Refusal::order("not_spam", "the case is not in the spam folder", vec![])),
+            },
+            EventKind::SpamConfirmed { .. } => match self.spam {
+                Some(SpamHold { confirmed: false, .. }) => Ok(()),
+                Some(_) => {
+                    Err(Refusal::order("spam_already_confirmed", "the case is already confirmed as spam", vec![]))
+                }
+                None => Err(Refusal::order("not_spam", "the case is not in the spam folder", vec![])),
+            },
         }
     }
 
@@ -1008,6 +1087,15 @@ impl Playbook {
             }
             EventKind::OutcomeRecorded { outcome, .. } => self.outcome = Some(*outcome),
             EventKind::Reopened { .. } => self.outcome = None,
+            EventKind::MarkedSpam { acknowledge_on_release, .. } => {
+                self.spam = Some(SpamHold { confirmed: false, acknowledge_on_release: *acknowledge_on_release })
+            }
+            EventKind::SpamReleased => self.spam = None,
+            EventKind::SpamConfirmed { .. } => {
+                if let Some(hold) = &mut self.spam {
+                    hold.confirmed = true;
+                }
+            }
             EventKind::Merged { into } => {
                 self.merged_into = Some(*into);
                 self.snooze = None;
@@ -1132,7 +1220,7 @@ impl Playbook {
     /// The step staff should do next and when it is due: the soonest due of the steps
     /// that wait on staff. None when nothing waits on staff.
     pub fn next_step(&self, policy: &DuePolicy) -> Option<(Step, OffsetDateTime)> {
-        if self.outcome.is_some() || self.merged_into.is_some() {
+        if self.outcome.is_some() || self.merged_into.is_some() || self.spam.is_some() {
             return None;
         }
         self.steps(policy).into_iter().filter_map(|s| Some((s.step, s.due_at?))).min_by_key(|(step, due)| (*due, *step))
@@ -1141,6 +1229,9 @@ impl Playbook {
     pub fn status(&self, policy: &DuePolicy) -> CaseStatus {
         if self.merged_into.is_some() {
             return CaseStatus::Merged;
+        }
+        if self.spam.is_some() {
+            return CaseStatus::Spam;
         }
         match self.outcome {
             Some(Outcome::Retained) => return CaseStatus::Retained,
@@ -1403,5 +1494,36 @@ mod tests {
         p.record(&ev(0, EventKind::SeverityChanged { severity: "critical".into() })).unwrap();
         assert!(p.escalation_required());
         assert_eq!(p.next_step(&policy), Some((Step::Escalate, T0 + Duration::minutes(15))));
+    }
+
+    #[test]
+    fn a_case_in_the_spam_folder_waits_for_staff_to_decide() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        let held = EventKind::MarkedSpam { score: 12, reason: "3 links".into(), acknowledge_on_release: true };
+        p.record(&ev(0, held.clone())).unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::Spam);
+        assert_eq!(p.next_step(&policy), None, "a held case is in no one's inbox");
+        assert_eq!(rule(&p, EventKind::RestatementWritten { text: "x".into() }), "case_in_spam");
+        assert_eq!(rule(&p, held), "already_spam");
+        p.record(&ev(1, EventKind::NoteAdded { text: "looks real".into() })).unwrap();
+        assert_eq!(p.spam(), Some(SpamHold { confirmed: false, acknowledge_on_release: true }));
+        p.record(&ev(2, EventKind::SpamReleased)).unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::Open);
+        assert_eq!(p.next_step(&policy).map(|(s, _)| s), Some(Step::Restate));
+        assert_eq!(rule(&p, EventKind::SpamReleased), "not_spam");
+
+        p.record(&ev(
+            3,
+            EventKind::MarkedSpam { score: 0, reason: "a sales pitch".into(), acknowledge_on_release: false },
+        ))
+        .unwrap();
+        p.record(&ev(4, EventKind::SpamConfirmed { blocked: Some("spam.example".into()) })).unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::Spam);
+        assert_eq!(rule(&p, EventKind::SpamConfirmed { blocked: None }), "spam_already_confirmed");
+        assert_eq!(
+            rule(&p, EventKind::MarkedSpam { score: 0, reason: String::new(), acknowledge_on_release: false }),
+            "already_spam"
+        );
     }
 }

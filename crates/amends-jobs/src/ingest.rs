@@ -2,30 +2,43 @@
 //! fetched by IMAP polling. A reply threads onto its case (by In-Reply-To/References,
 //! or by the case tag in the subject when the sender is that case's customer); any
 //! other message from a person opens a case. Auto-replies and bounces never open
-//! cases. A Message-ID is taken only once.
+//! cases. A Message-ID is taken only once. A new message the spam filter holds opens
+//! its case in the spam folder, unacknowledged; a reply to a case is never held.
 
 use amends_domain::playbook::Actor;
 use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName, Severity};
 use amends_mail::{IncomingMail, MailKind, check_attachment_limits, parse_incoming};
 use amends_store::inbound::outcomes;
 use amends_store::secret::secret_hash;
-use amends_store::{CustomerRef, InboundRef, NewAttachment, NewCase, NewCustomer, Store, StoreError};
+use amends_store::{CustomerRef, InboundRef, NewAttachment, NewCase, NewCustomer, SpamHeld, Store, StoreError};
 
 /// Largest attachment kept, and largest all together, per message.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_ATTACHMENTS_BYTES: usize = 25 * 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct IngestOptions {
     /// The mail is from the past (an import or a backfill): never acknowledge it.
     pub backfill: bool,
+    /// The installation's spam filter; the built-in rules when None.
+    pub spam: Option<std::sync::Arc<amends_spam::SpamFilter>>,
 }
 
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingested {
-    CaseOpened { case_id: i64, reference: String },
-    Threaded { case_id: i64 },
+    CaseOpened {
+        case_id: i64,
+        reference: String,
+    },
+    /// A new case, held in the spam folder.
+    HeldAsSpam {
+        case_id: i64,
+        reference: String,
+    },
+    Threaded {
+        case_id: i64,
+    },
     Duplicate,
     AutoReply,
     Bounce,
@@ -114,6 +127,7 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
                 mail.text.clone()
             };
             let body = Complaint::parse(body).map_err(|e| IngestFailure::Permanent(format!("too_large: {e}")))?;
+            let verdict = spam_verdict(store, &options, &mail, from.as_str()).await?;
             let new = NewCase {
                 customer: CustomerRef::Details(NewCustomer {
                     name,
@@ -135,11 +149,17 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
                 acknowledge: !options.backfill,
                 attachments,
                 inbound: Some(inbound),
+                spam: verdict.is_spam().then(|| SpamHeld { score: verdict.score, reason: verdict.summary() }),
             };
-            store
-                .open_case(new)
-                .await
-                .map(|(case, _)| Ingested::CaseOpened { case_id: case.id, reference: case.reference })
+            let held = new.spam.is_some();
+            store.open_case(new).await.map(|(case, _)| {
+                if held {
+                    tracing::info!(case = case.id, score = verdict.score, reasons = %verdict.summary(), "mail held as spam");
+                    Ingested::HeldAsSpam { case_id: case.id, reference: case.reference }
+                } else {
+                    Ingested::CaseOpened { case_id: case.id, reference: case.reference }
+                }
+            })
         }
     };
     let ingested = match result {
@@ -149,7 +169,10 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
         Err(e) if e.is_temporary() => return Err(IngestFailure::Temporary(e.to_string())),
         Err(e) => return Err(IngestFailure::Temporary(format!("could not store the message: {e}"))),
     };
-    if let (Some(notice), Ingested::CaseOpened { case_id, .. } | Ingested::Threaded { case_id }) = (refused, &ingested)
+    if let (
+        Some(notice),
+        Ingested::CaseOpened { case_id, .. } | Ingested::HeldAsSpam { case_id, .. } | Ingested::Threaded { case_id },
+    ) = (refused, &ingested)
     {
         let note = amends_domain::playbook::EventKind::NoteAdded {
             text: format!("{notice} Ask the customer for a smaller copy or another way to send it."),
@@ -159,6 +182,44 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
         }
     }
     Ok(ingested)
+}
+
+/// The spam filter's verdict on a message that would open a case.
+async fn spam_verdict(
+    store: &Store,
+    options: &IngestOptions,
+    mail: &IncomingMail,
+    sender: &str,
+) -> Result<amends_spam::Verdict, StoreError> {
+    let blocks = block_list(store).await?;
+    let signals = &mail.signals;
+    let headers = amends_spam::Headers {
+        message_id: signals.message_id_header.clone(),
+        precedence: signals.precedence.clone(),
+        authentication_results: signals.authentication_results.clone(),
+        recipients: signals.recipients,
+    };
+    let message = amends_spam::Message {
+        sender,
+        subject: mail.subject.as_deref().unwrap_or(""),
+        text: &mail.text,
+        html: signals.html.as_deref(),
+        headers: Some(&headers),
+    };
+    Ok(match &options.spam {
+        Some(filter) => filter.score(&message, &blocks),
+        None => amends_spam::SpamFilter::english().score(&message, &blocks),
+    })
+}
+
+/// The installation's block list, as the spam filter reads it.
+pub async fn block_list(store: &Store) -> Result<Vec<amends_spam::Block>, StoreError> {
+    Ok(store
+        .spam_blocks()
+        .await?
+        .into_iter()
+        .filter_map(|b| Some(amends_spam::Block { kind: amends_spam::BlockKind::parse(&b.kind)?, value: b.value }))
+        .collect())
 }
 
 /// The case a message answers: one our own message started (In-Reply-To, References),
@@ -208,14 +269,16 @@ pub async fn poll_mailbox(
     store: Store,
     settings: amends_mail::ImapSettings,
     interval: std::time::Duration,
+    spam: std::sync::Arc<amends_spam::SpamFilter>,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
     loop {
         let result = amends_mail::poll(&settings, |raw: Vec<u8>| {
             let store = store.clone();
+            let options = IngestOptions { backfill: false, spam: Some(spam.clone()) };
             async move {
-                match ingest(&store, &raw, IngestOptions::default()).await {
+                match ingest(&store, &raw, options).await {
                     Ok(ingested) => {
                         tracing::info!(?ingested, "mail taken from the mailbox");
                         Ok(())

@@ -43,6 +43,23 @@ pub struct IncomingMail {
     pub kind: MailKind,
     /// Every attached file (including inline images and forwarded messages).
     pub attachments: Vec<Attachment>,
+    /// What a spam filter reads beyond the words: the header as sent, and the HTML.
+    pub signals: Signals,
+}
+
+/// The parts of a message a spam filter weighs, as the sender wrote them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signals {
+    /// The Message-ID header exactly as written (the parsed one drops what is odd).
+    pub message_id_header: Option<String>,
+    /// Precedence or X-Precedence.
+    pub precedence: Option<String>,
+    /// Every Authentication-Results header, as the receiving servers wrote them.
+    pub authentication_results: Vec<String>,
+    /// Addresses in To and Cc together.
+    pub recipients: usize,
+    /// The first HTML body, for its links and their visible text.
+    pub html: Option<String>,
 }
 
 /// Who (or what) sent a message. Only a [`MailKind::Message`] may open a case;
@@ -147,7 +164,25 @@ pub fn parse_incoming(raw: &[u8]) -> Result<IncomingMail, IngestError> {
         case_reference,
         kind,
         attachments: attachments(&message),
+        signals: signals(&message),
     })
+}
+
+fn signals(message: &Message<'_>) -> Signals {
+    let count = |a: Option<&Address<'_>>| a.map_or(0, |a| a.iter().count());
+    Signals {
+        message_id_header: raw_header(message, "Message-ID").map(str::to_owned),
+        precedence: raw_header(message, "Precedence")
+            .or_else(|| raw_header(message, "X-Precedence"))
+            .map(str::to_owned),
+        authentication_results: message
+            .headers_raw()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("Authentication-Results"))
+            .map(|(_, v)| v.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect(),
+        recipients: count(message.to()) + count(message.cc()),
+        html: message.body_html(0).map(|h| h.into_owned()),
+    }
 }
 
 /// Finds a case's human reference (`AM-1042`) in a subject or any text: a
@@ -536,6 +571,7 @@ mod tests {
                     bytes: vec![0; 3000],
                 },
             ],
+            signals: Signals::default(),
         };
         assert_eq!(check_attachment_limits(&mail, 5000, 5000), Ok(()));
         let err = check_attachment_limits(&mail, 2048, 5000).err();

@@ -30,7 +30,7 @@ mod smtp;
 
 pub use imap::{ImapError, ImapSecurity, ImapSettings, LeftUnseen, PollReport, poll};
 pub use incoming::{
-    Attachment, CASE_REFERENCE_PREFIX, IncomingMail, IngestError, MailKind, OversizedAttachment, TooLarge,
+    Attachment, CASE_REFERENCE_PREFIX, IncomingMail, IngestError, MailKind, OversizedAttachment, Signals, TooLarge,
     check_attachment_limits, find_case_reference, parse_incoming,
 };
 pub use outgoing::{BuildError, OutgoingMail, build_message};

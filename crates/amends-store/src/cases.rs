@@ -223,6 +223,7 @@ pub(crate) async fn append_event_in(
     let history = case_events(&mut *tx, case_id).await?;
     let mut playbook = Playbook::replay(history.iter().map(|e| &e.event));
     let event = Event { at: crate::now(), actor, kind };
+    let held = playbook.spam();
     playbook.record(&event)?;
 
     let now = millis(event.at);
@@ -305,6 +306,23 @@ pub(crate) async fn append_event_in(
                 .bind(severity.clone())
                 .execute(&mut *tx)
                 .await?;
+        }
+        // Released from the spam folder: the acknowledgement it was held back from.
+        EventKind::SpamReleased if held.is_some_and(|h| h.acknowledge_on_release) => {
+            crate::jobs::enqueue_in(
+                &mut *tx,
+                crate::jobs::kinds::ACKNOWLEDGE,
+                &serde_json::json!({ "case_id": case_id }),
+                event.at,
+            )
+            .await?;
+        }
+        EventKind::SpamConfirmed { blocked: Some(value) } => {
+            let actor_id = match actor {
+                Actor::Staff { user_id } => Some(user_id),
+                _ => None,
+            };
+            crate::spam::insert_block_in(&mut *tx, value, "confirmed spam", actor_id, now).await?;
         }
         EventKind::OutcomeRecorded { .. } => {
             crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?;
@@ -464,6 +482,9 @@ impl Store {
         if let Some(status) = filter.status {
             let p = f.param(Value::Text(status.as_str().to_owned()));
             f.push(format!("c.status = {p}"));
+        } else {
+            // The spam folder is only seen by asking for it.
+            f.push("c.status <> 'spam'".to_owned());
         }
         if let Some(step) = filter.next_step {
             let p = f.param(Value::Text(step.as_str().to_owned()));

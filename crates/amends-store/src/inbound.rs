@@ -12,6 +12,8 @@ use crate::{NewAttachment, Store, StoreError, millis};
 /// What an incoming message was, for `inbound_mail.outcome`.
 pub mod outcomes {
     pub const CASE_OPENED: &str = "case_opened";
+    /// A new case held in the spam folder.
+    pub const SPAM: &str = "spam";
     pub const THREADED: &str = "threaded";
     pub const AUTO_REPLY: &str = "ignored_auto_reply";
     pub const BOUNCE: &str = "ignored_bounce";

@@ -32,8 +32,10 @@ mod reports;
 mod scheduled;
 mod search;
 pub mod secret;
+mod spam;
 mod staff;
 mod templates;
+mod views;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,7 +58,7 @@ pub use disclosures::{
 pub use hours::{AlertTo, Clock, DeskHours, Escalation, OverdueCase, StaffAlert};
 pub use idempotency::StoredResponse;
 pub use inbound::InboundRef;
-pub use intake::{CustomerRef, NewCase};
+pub use intake::{CustomerRef, NewCase, SpamHeld};
 pub use jobs::{JobRecord, QueueStats};
 pub use links::LinkRecord;
 pub use merge::Merge;
@@ -69,7 +71,9 @@ pub use recovery::{ApprovalRecord, BrokenPromise, BudgetRow, DeliveryRecord, Let
 pub use reports::{MoneyRow, Report, RootCause};
 pub use scheduled::ScheduledMessage;
 pub use search::{CaseHit, MARK_END, MARK_START};
+pub use spam::{BlockRecord, HeldCase};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
+pub use views::{SavedView, ViewDraft};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

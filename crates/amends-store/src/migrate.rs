@@ -55,10 +55,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_business_hours.sql"),
         postgres: include_str!("../migrations/postgres/0007_business_hours.sql"),
     },
+    Migration {
+        version: 8,
+        name: "spam_views",
+        sqlite: include_str!("../migrations/sqlite/0008_spam_views.sql"),
+        postgres: include_str!("../migrations/postgres/0008_spam_views.sql"),
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 7;
+pub const MIGRATIONS_APPLIED: i64 = 8;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

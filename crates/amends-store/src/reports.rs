@@ -75,7 +75,9 @@ impl Store {
         let (f, t) = (millis(from), millis(to));
         let mut conn = self.read().acquire().await?;
         let cases = sqlx::query(
-            "SELECT id, customer_id, created_at, problem_id FROM cases WHERE created_at >= $1 AND created_at < $2",
+            // Spam is not a complaint: held cases count nowhere.
+            "SELECT id, customer_id, created_at, problem_id FROM cases
+             WHERE created_at >= $1 AND created_at < $2 AND status <> 'spam'",
         )
         .bind(f)
         .bind(t)
@@ -83,7 +85,7 @@ impl Store {
         .await?;
         let rows = sqlx::query(
             "SELECT e.* FROM case_events e JOIN cases c ON c.id = e.case_id
-             WHERE c.created_at >= $1 AND c.created_at < $2 ORDER BY e.id",
+             WHERE c.created_at >= $1 AND c.created_at < $2 AND c.status <> 'spam' ORDER BY e.id",
         )
         .bind(f)
         .bind(t)
@@ -178,12 +180,13 @@ impl Store {
 
         // Returns: a complainer returned with an order or visit after their first
         // complaint in the range; a customer who never complained, with one in the range.
-        let ever_complained: HashSet<i64> = sqlx::query("SELECT DISTINCT customer_id FROM cases")
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
+        let ever_complained: HashSet<i64> =
+            sqlx::query("SELECT DISTINCT customer_id FROM cases WHERE status <> 'spam'")
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
         let customers: Vec<i64> = sqlx::query("SELECT id FROM customers")
             .fetch_all(&mut *conn)
             .await?

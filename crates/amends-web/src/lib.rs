@@ -14,6 +14,7 @@ pub mod limits;
 pub mod metrics;
 mod pages;
 pub mod password;
+pub mod views;
 
 pub use pages::letters::LetterSettings;
 
@@ -59,6 +60,7 @@ pub struct AppState {
     pub limiter: std::sync::Arc<limits::RateLimiter>,
     pub coach: std::sync::Arc<amends_coach::Coach>,
     pub metrics: std::sync::Arc<metrics::Metrics>,
+    pub spam: std::sync::Arc<amends_spam::SpamFilter>,
 }
 
 impl AppState {
@@ -69,7 +71,14 @@ impl AppState {
             limiter: std::sync::Arc::default(),
             coach: std::sync::Arc::new(coach),
             metrics: std::sync::Arc::default(),
+            spam: std::sync::Arc::new(amends_spam::SpamFilter::english()),
         }
+    }
+
+    /// With the installation's spam rules instead of the built-in ones.
+    pub fn with_spam(mut self, spam: std::sync::Arc<amends_spam::SpamFilter>) -> Self {
+        self.spam = spam;
+        self
     }
 }
 

@@ -37,6 +37,8 @@ struct FileSettings {
     signature: Option<String>,
     /// A rules file for the language coach, replacing the built-in English rules.
     coach_rules: Option<PathBuf>,
+    /// A rules file for the spam filter, replacing the built-in rules.
+    spam_rules: Option<PathBuf>,
     smtp: Option<SmtpFile>,
     imap: Option<ImapFile>,
     letterhead: Option<LetterheadFile>,
@@ -106,6 +108,7 @@ pub struct Settings {
     pub limits: amends_web::limits::Limits,
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
+    pub spam_rules: Option<PathBuf>,
     pub letters: amends_web::LetterSettings,
     pub store: amends_store::StoreSettings,
     /// The mailbox to poll for customer mail, and how often.
@@ -126,6 +129,7 @@ impl Default for Settings {
             limits: amends_web::limits::Limits::default(),
             jobs: amends_jobs::JobSettings::default(),
             coach_rules: None,
+            spam_rules: None,
             imap: None,
             letters: amends_web::LetterSettings::default(),
             store: amends_store::StoreSettings {
@@ -169,6 +173,7 @@ impl Settings {
                 s.jobs.signature = signature;
             }
             s.coach_rules = file.coach_rules.or(s.coach_rules);
+            s.spam_rules = file.spam_rules.or(s.spam_rules);
             if let Some(imap) = file.imap {
                 let security = match imap.security.as_deref().unwrap_or("tls") {
                     "none" => amends_mail::ImapSecurity::None,
@@ -289,6 +294,18 @@ impl Settings {
                 let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
                 amends_coach::Coach::from_rules_toml(&text)
                     .with_context(|| format!("coach rules in {}", path.display()))
+            }
+        }
+    }
+
+    /// The spam filter: the installation's rules file, or the built-in rules.
+    pub fn spam(&self) -> anyhow::Result<amends_spam::SpamFilter> {
+        match &self.spam_rules {
+            None => Ok(amends_spam::SpamFilter::english()),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                amends_spam::SpamFilter::from_rules_toml(&text)
+                    .with_context(|| format!("spam rules in {}", path.display()))
             }
         }
     }

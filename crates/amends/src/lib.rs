@@ -31,7 +31,8 @@ pub async fn launch(
     if let Some(admin) = ensure_first_admin(&store, &settings.admin_email).await? {
         on_first_admin(&admin);
     }
-    let state = AppState::new(store.clone(), settings.web(), settings.coach()?);
+    let spam = std::sync::Arc::new(settings.spam()?);
+    let state = AppState::new(store.clone(), settings.web(), settings.coach()?).with_spam(spam.clone());
     tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "serving");
     if settings.jobs.smtp.is_none() {
         tracing::warn!("no SMTP server is configured: customer mail waits in the outbox");
@@ -45,7 +46,7 @@ pub async fn launch(
     }));
     let mailbox = settings.imap.clone().map(|(imap, interval)| {
         let mut stop = stop_rx.clone();
-        tokio::spawn(amends_jobs::ingest::poll_mailbox(store.clone(), imap, interval, async move {
+        tokio::spawn(amends_jobs::ingest::poll_mailbox(store.clone(), imap, interval, spam.clone(), async move {
             let _ = stop.wait_for(|stop| *stop).await;
         }))
     });

@@ -269,7 +269,14 @@ async fn mail_ingest(settings: &Settings, backfill: bool) -> i32 {
             return EX_TEMPFAIL;
         }
     };
-    let result = ingest(&store, &raw, IngestOptions { backfill }).await;
+    let spam = match settings.spam() {
+        Ok(filter) => std::sync::Arc::new(filter),
+        Err(e) => {
+            eprintln!("amends mail ingest: {e:#}");
+            return EX_TEMPFAIL;
+        }
+    };
+    let result = ingest(&store, &raw, IngestOptions { backfill, spam: Some(spam) }).await;
     store.close().await;
     match result {
         Ok(ingested) => {

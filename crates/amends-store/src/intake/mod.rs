@@ -45,6 +45,15 @@ pub struct NewCase {
     pub attachments: Vec<crate::NewAttachment>,
     /// The email this case came from, recorded with it so it is taken only once.
     pub inbound: Option<crate::InboundRef>,
+    /// The spam filter held it: the case opens in the spam folder, unacknowledged.
+    pub spam: Option<SpamHeld>,
+}
+
+/// Why the spam filter held a new case.
+#[derive(Debug, Clone)]
+pub struct SpamHeld {
+    pub score: u32,
+    pub reason: String,
 }
 
 pub(crate) struct IntakeJob {
@@ -155,6 +164,8 @@ async fn write_with(
 /// A new case before it has an id: its first event and the columns derived from it.
 struct Opening {
     event: Event,
+    /// Held in the spam folder as it arrives: the event that says so.
+    held: Option<Event>,
     status: &'static str,
     next: Option<(&'static str, OffsetDateTime)>,
     escalation_required: bool,
@@ -183,12 +194,22 @@ fn opening(
             escalate_because,
         },
     };
-    let playbook = Playbook::replay([&event]);
+    let held = new.spam.as_ref().map(|h| Event {
+        at: now,
+        actor: Actor::System,
+        kind: EventKind::MarkedSpam {
+            score: h.score,
+            reason: h.reason.clone(),
+            acknowledge_on_release: new.acknowledge,
+        },
+    });
+    let playbook = Playbook::replay(std::iter::once(&event).chain(held.as_ref()));
     Opening {
         status: playbook.status(policy).as_str(),
         next: playbook.next_step(policy).map(|(step, due)| (step.as_str(), due)),
         escalation_required: playbook.escalation_required(),
         event,
+        held,
     }
 }
 
@@ -226,12 +247,17 @@ fn tags_json(new: &NewCase) -> Result<String, StoreError> {
     serde_json::to_string(&new.tags).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-/// The jobs a new case starts: its acknowledgement, and the look-alike check (only a
-/// case with a category can be the look-alike of a fixed problem's case).
-fn first_jobs(new: &NewCase, case_id: i64) -> impl Iterator<Item = (&'static str, serde_json::Value)> {
+/// The jobs a new case starts: its acknowledgement (a case held as spam is acknowledged
+/// only if staff release it), and the look-alike check (only a case with a category can
+/// be the look-alike of a fixed problem's case).
+fn first_jobs(
+    new: &NewCase,
+    opening: &Opening,
+    case_id: i64,
+) -> impl Iterator<Item = (&'static str, serde_json::Value)> {
     let payload = serde_json::json!({ "case_id": case_id });
     [
-        new.acknowledge.then(|| (crate::jobs::kinds::ACKNOWLEDGE, payload.clone())),
+        (new.acknowledge && opening.held.is_none()).then(|| (crate::jobs::kinds::ACKNOWLEDGE, payload.clone())),
         new.category.is_some().then_some((crate::jobs::kinds::RECURRENCE_CHECK, payload)),
     ]
     .into_iter()
@@ -287,26 +313,32 @@ async fn insert_case(
     .try_get(0)?;
     let event = insert_event(conn, id, &opening.event).await?;
     crate::recovery::event_webhooks_in(&mut *conn, &event).await?;
-    keep_what_came_with(conn, new, id, now).await?;
-    for (kind, payload) in first_jobs(new, id) {
+    keep_what_came_with(conn, new, &opening, id, now).await?;
+    for (kind, payload) in first_jobs(new, &opening, id) {
         crate::jobs::enqueue_in(conn, kind, &payload, now).await?;
     }
     Ok((record(new, id, customer, &opening, now), event))
 }
 
-/// The case's tags (indexed for the inbox's filter), the email it came from and its
-/// attachments, stored with it.
+/// The spam hold, the case's tags (indexed for the inbox's filter), the email it came
+/// from and its attachments, stored with it.
 async fn keep_what_came_with(
     conn: &mut AnyConnection,
     new: &NewCase,
+    opening: &Opening,
     case_id: i64,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    if let Some(held) = &opening.held {
+        insert_event(conn, case_id, held).await?;
+    }
     if !new.tags.is_empty() {
         crate::cases::insert_tags_in(&mut *conn, case_id, &new.tags).await?;
     }
     if let Some(inbound) = &new.inbound {
-        crate::inbound::insert_in(conn, inbound, Some(case_id), crate::inbound::outcomes::CASE_OPENED, None).await?;
+        let outcome =
+            if opening.held.is_some() { crate::inbound::outcomes::SPAM } else { crate::inbound::outcomes::CASE_OPENED };
+        crate::inbound::insert_in(conn, inbound, Some(case_id), outcome, None).await?;
     }
     for attachment in &new.attachments {
         crate::attachments::insert_in(conn, case_id, attachment, now).await?;

@@ -74,13 +74,13 @@ pub(super) async fn store_together(
     let webhooks: i64 =
         sqlx::query("SELECT COUNT(*) FROM webhooks WHERE active = 1").fetch_one(&mut *tx).await?.try_get(0)?;
     let mut jobs = Vec::new();
-    for ((index, _, _), (case_id, event)) in cases.iter().zip(ids.iter().zip(&events)) {
+    for ((index, _, opening), (case_id, event)) in cases.iter().zip(ids.iter().zip(&events)) {
         let new = &batch[*index].case;
         if webhooks > 0 {
             crate::recovery::event_webhooks_in(&mut *tx, event).await?;
         }
-        keep_what_came_with(tx, new, *case_id, now).await?;
-        jobs.extend(first_jobs(new, *case_id));
+        keep_what_came_with(tx, new, opening, *case_id, now).await?;
+        jobs.extend(first_jobs(new, opening, *case_id));
     }
     insert_jobs(tx, &jobs, now).await?;
 

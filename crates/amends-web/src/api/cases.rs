@@ -59,6 +59,9 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/merge", post(merge))
         .route("/cases/{id}/links", post(link))
         .route("/cases/bulk", post(bulk))
+        .route("/cases/{id}/spam", post(step::<MarkSpam>))
+        .route("/cases/{id}/spam/release", post(step::<ReleaseSpam>))
+        .route("/cases/{id}/spam/confirm", post(confirm_spam))
 }
 
 #[derive(Deserialize)]
@@ -123,6 +126,7 @@ impl Intake {
             acknowledge: self.acknowledge.unwrap_or(true),
             attachments: Vec::new(),
             inbound: None,
+            spam: None,
         })
     }
 }
@@ -144,7 +148,12 @@ pub struct CaseView {
 }
 
 impl CaseView {
-    async fn new(state: &AppState, case: CaseRecord, events: Vec<EventRecord>, merged: Vec<EventRecord>) -> ApiResult<Self> {
+    async fn new(
+        state: &AppState,
+        case: CaseRecord,
+        events: Vec<EventRecord>,
+        merged: Vec<EventRecord>,
+    ) -> ApiResult<Self> {
         let policy = state.store.due_policy().await?;
         let playbook = Playbook::replay(events.iter().map(|e| &e.event));
         let steps = playbook.steps(&policy);
@@ -368,11 +377,9 @@ pub async fn list(
 ) -> ApiResult<axum::Json<Page<CaseRecord>>> {
     let bad = |field: &str, message: &str| ApiError::bad_request(message).with_field(field);
     let filter = CaseFilter {
-        status: q
-            .status
-            .map(|s| s.parse::<CaseStatus>())
-            .transpose()
-            .map_err(|_| bad("status", "status is open, awaiting_customer, watching, retained, lost or merged"))?,
+        status: q.status.map(|s| s.parse::<CaseStatus>()).transpose().map_err(|_| {
+            bad("status", "status is open, awaiting_customer, watching, retained, lost, merged or spam")
+        })?,
         next_step: q.step.map(|s| s.parse::<Step>()).transpose().map_err(|_| bad("step", "not a playbook step"))?,
         owner: match q.owner.as_deref() {
             None => None,
@@ -434,14 +441,7 @@ async fn step<R: StepRequest>(
     if R::MANAGERS_ONLY && !user.role.at_least(amends_domain::Role::Manager) {
         return Err(ApiError::forbidden("this step needs a manager"));
     }
-    let expected_version = match headers.get(header::IF_MATCH) {
-        None => None,
-        Some(v) => {
-            Some(v.to_str().ok().map(|s| s.trim().trim_matches('"')).and_then(|s| s.parse::<i64>().ok()).ok_or_else(
-                || ApiError::bad_request("If-Match holds the case's version number").with_field("if-match"),
-            )?)
-        }
-    };
+    let expected_version = if_match(&headers)?;
     let (request, override_reason): (R, Option<String>) = parse_body(&body)?;
     let kind = request.into_event()?;
     let overridden = match crate::coaching::gate(&state.coach, &kind, override_reason.as_deref()) {
@@ -477,6 +477,64 @@ async fn step<R: StepRequest>(
         case = state.store.record_event(id, actor, override_event, None).await?.0;
     }
     Ok(axum::Json(StepAnswer { case, event }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmSpam {
+    /// Also block the sender: `address` or `domain`.
+    block: Option<String>,
+}
+
+/// Confirms a held case as spam and, when asked, blocks its sender's address or domain
+/// in the same transaction.
+async fn confirm_spam(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<axum::Json<StepAnswer>> {
+    let id = id_from(&id, "case")?;
+    let expected_version = if_match(&headers)?;
+    let (request, _): (ConfirmSpam, Option<String>) = parse_body(&body)?;
+    let blocked = match request.block.as_deref() {
+        None => None,
+        Some(kind) => Some(sender_block(&state, id, kind).await?),
+    };
+    let actor = Actor::Staff { user_id: user.id };
+    let (case, event) =
+        state.store.record_event(id, actor, EventKind::SpamConfirmed { blocked }, expected_version).await?;
+    Ok(axum::Json(StepAnswer { case, event }))
+}
+
+/// The block-list value for a case's sender: their address, or its domain.
+pub(crate) async fn sender_block(state: &AppState, case_id: i64, kind: &str) -> Result<String, ApiError> {
+    let kind =
+        amends_spam::BlockKind::parse(kind).ok_or_else(|| ApiError::invalid("block", "block is address or domain"))?;
+    let case = state.store.case(case_id).await?;
+    let email = state
+        .store
+        .customer(case.customer_id)
+        .await?
+        .email
+        .ok_or_else(|| ApiError::invalid("block", "the sender has no email address to block"))?;
+    let value = match kind {
+        amends_spam::BlockKind::Address => email,
+        amends_spam::BlockKind::Domain => amends_spam::domain_of(&email).unwrap_or_default(),
+    };
+    amends_spam::normalise_block(kind, &value).map_err(|e| ApiError::invalid("block", e.to_string()))
+}
+
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    match headers.get(header::IF_MATCH) {
+        None => Ok(None),
+        Some(v) => Ok(Some(
+            v.to_str().ok().map(|s| s.trim().trim_matches('"')).and_then(|s| s.parse::<i64>().ok()).ok_or_else(
+                || ApiError::bad_request("If-Match holds the case's version number").with_field("if-match"),
+            )?,
+        )),
+    }
 }
 
 /// Step bodies may be empty (no bytes at all) when the step needs nothing more: `{}` is implied. Any
@@ -532,6 +590,12 @@ step_request!(NextTime { note: String } => |b| EventKind::NextTimeRecorded { not
 step_request!(Skip { step: Step, reason: String } => |b| EventKind::StepSkipped { step: b.step, reason: b.reason });
 step_request!(Note { text: String } => |b| EventKind::NoteAdded { text: b.text });
 step_request!(Assign { owner_id: Option<i64> } => |b| EventKind::Assigned { owner_id: b.owner_id });
+step_request!(MarkSpam { reason: Option<String> } => |b| EventKind::MarkedSpam {
+    score: 0,
+    reason: b.reason.filter(|r| !r.trim().is_empty()).unwrap_or_else(|| "Marked as spam by staff.".to_owned()),
+    acknowledge_on_release: false,
+});
+step_request!(ReleaseSpam {} => |_b| EventKind::SpamReleased);
 step_request!(RecordOutcome { outcome: Outcome, reason: Option<String> }
     => |b| EventKind::OutcomeRecorded { outcome: b.outcome, reason: b.reason.unwrap_or_default() });
 

@@ -1,7 +1,7 @@
 //! The JSON API, `/api/v1`. Conventions: errors as `{"error","message","field"}`, lists
 //! as `{"items","next_cursor"}`, times in RFC 3339 UTC, money in minor units.
 
-mod cases;
+pub(crate) mod cases;
 mod coach;
 mod customers;
 mod disclosures;
@@ -10,7 +10,9 @@ pub mod imports;
 mod problems;
 mod recovery;
 pub(crate) mod reports;
+pub(crate) mod spam;
 mod staff;
+mod views;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
@@ -72,6 +74,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/webhooks", get(recovery::list_webhooks).post(recovery::create_webhook))
         .route("/webhooks/{id}", axum::routing::delete(recovery::delete_webhook))
         .route("/webhooks/{id}/deliveries", get(recovery::deliveries))
+        .route("/spam", get(spam::folder))
+        .route("/spam/blocks", get(spam::blocks).post(spam::add_block))
+        .route("/spam/blocks/{id}", axum::routing::delete(spam::remove_block))
+        .route("/views", get(views::list).post(views::create))
+        .route("/views/{id}", get(views::one).patch(views::update).delete(views::delete))
         .merge(problems::router())
         .merge(disclosures::router())
         .route("/imports/{kind}", post(imports::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))

@@ -1,13 +1,16 @@
 //! The public complaint form: no login. It finds the customer by email (or makes
 //! them), stores the complaint with its attachments, and answers with a page and an
 //! acknowledgement email. What the customer typed is never lost on a validation error.
+//! A post the spam filter holds is stored in the spam folder, unacknowledged, and
+//! answered with the same thank-you page (without a reference), so a sender learns
+//! nothing about the filter and a real customer held by mistake is not turned away.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use amends_domain::playbook::Actor;
 use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName, Severity};
-use amends_store::{CustomerRef, NewAttachment, NewCase, NewCustomer, StoreError};
+use amends_store::{CustomerRef, NewAttachment, NewCase, NewCustomer, SpamHeld, StoreError};
 use axum::extract::{ConnectInfo, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -177,6 +180,27 @@ pub async fn submit(
                 );
             }
         };
+    let blocks = match amends_jobs::ingest::block_list(&state.store).await {
+        Ok(blocks) => blocks,
+        Err(e) => {
+            tracing::error!(error = %e, "complaint form: block list could not be read");
+            return again(
+                &draft,
+                "We could not store your message just now. Nothing is lost: please press Send again in a minute."
+                    .into(),
+                StatusCode::SERVICE_UNAVAILABLE,
+            );
+        }
+    };
+    let words = format!("{}\n{}", body.as_str(), draft.get("wish").map(String::as_str).unwrap_or(""));
+    let verdict = state.spam.score(
+        &amends_spam::Message { sender: email.as_str(), subject: "", text: &words, html: None, headers: None },
+        &blocks,
+    );
+    let held = verdict.is_spam().then(|| SpamHeld { score: verdict.score, reason: verdict.summary() });
+    if held.is_some() {
+        tracing::info!(ip = %addr.ip(), score = verdict.score, reasons = %verdict.summary(), "complaint form: held as spam");
+    }
     let new = NewCase {
         customer: CustomerRef::Details(NewCustomer {
             name,
@@ -198,8 +222,13 @@ pub async fn submit(
         acknowledge: true,
         attachments: files,
         inbound: None,
+        spam: held,
     };
+    let held = new.spam.is_some();
     match state.store.open_case(new).await {
+        Ok(_) if held => {
+            public_page(StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => "" })
+        }
         Ok((case, _)) => {
             public_page(StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => case.reference })
         }

@@ -275,6 +275,7 @@ async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<St
                 acknowledge: true,
                 attachments: Vec::new(),
                 inbound: None,
+                spam: None,
             };
             let opened = match state.store.open_case(new).await {
                 Ok((case, _)) => case,

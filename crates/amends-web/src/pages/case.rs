@@ -164,6 +164,14 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             s("Scheduled message cancelled"),
             format!("It was not sent: {reason}. Read what they wrote before you answer."),
         ),
+        EventKind::MarkedSpam { score, reason, .. } => {
+            (if *score > 0 { format!("Held as spam (score {score})") } else { s("Marked as spam") }, reason.clone())
+        }
+        EventKind::SpamReleased => (s("Released from the spam folder"), s("A real complaint: the playbook starts.")),
+        EventKind::SpamConfirmed { blocked } => (
+            s("Confirmed as spam"),
+            blocked.as_ref().map(|b| format!("{b} is blocked from now on.")).unwrap_or_default(),
+        ),
     }
 }
 
@@ -290,6 +298,13 @@ async fn case_context(
         EventKind::AlternativeProposed { text } => Some(text.clone()),
         _ => None,
     });
+    let spam = playbook.spam().map(|hold| {
+        let reason = latest(|e| match &e.event.kind {
+            EventKind::MarkedSpam { reason, .. } => Some(reason.clone()),
+            _ => None,
+        });
+        minijinja::context! { confirmed => hold.confirmed, reason }
+    });
     let owner = case.owner_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone());
     let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
     Ok(minijinja::context! {
@@ -299,7 +314,8 @@ async fn case_context(
         restatement, correction, options, alternative,
         other_cases, linked_cases, merged_cases, scheduled, cancelled_messages, linked,
         merged => case.merged_into.is_some(),
-        closed => playbook.outcome().is_some() || case.merged_into.is_some(),
+        closed => playbook.outcome().is_some() || case.merged_into.is_some() || spam.is_some(),
+        spam,
         error, draft,
         now => rfc3339(now),
     })
@@ -428,6 +444,12 @@ fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSes
             }
             EventKind::MessageScheduled { text: text("message"), send_at }
         }
+        "mark_spam" => EventKind::MarkedSpam {
+            score: 0,
+            reason: field(f, "spam_reason").unwrap_or_else(|| "Marked as spam by staff.".to_owned()),
+            acknowledge_on_release: false,
+        },
+        "release_spam" => EventKind::SpamReleased,
         _ => return Err("That is not a step of the playbook.".to_owned()),
     })
 }
@@ -448,6 +470,14 @@ pub async fn take_step(
     }
     let kind = if action == "prevent" {
         link_problem(&state, &session, &fields).await
+    } else if action == "confirm_spam" {
+        match field(&fields, "block") {
+            None => Ok(EventKind::SpamConfirmed { blocked: None }),
+            Some(kind) => crate::api::cases::sender_block(&state, id, &kind)
+                .await
+                .map(|value| EventKind::SpamConfirmed { blocked: Some(value) })
+                .map_err(|e| e.message),
+        }
     } else {
         event_from_form(&action, &fields, &session)
     };
@@ -466,6 +496,10 @@ pub async fn take_step(
         Err(message) => Err(StoreError::Conflict { field: None, message }),
     };
     match result {
+        // The spam folder's own buttons bring the reviewer back to the folder.
+        Ok(()) if field(&fields, "back").as_deref() == Some("/spam") => {
+            Ok(Redirect::to("/spam?done=1").into_response())
+        }
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?done={action}#playbook")).into_response()),
         Err(StoreError::Refused(refusal)) => {
             refused(&state, &session, id, refusal.message, fields, StatusCode::CONFLICT).await
@@ -670,6 +704,7 @@ fn new_case_from_form(f: &HashMap<String, String>, session: &StaffSession) -> Re
         acknowledge: true,
         attachments: Vec::new(),
         inbound: None,
+        spam: None,
         actor: Actor::Staff { user_id: session.user.id },
     })
 }

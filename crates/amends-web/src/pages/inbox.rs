@@ -1,11 +1,15 @@
-//! The inbox: the cases that need someone now, soonest due first.
+//! The inbox: the cases that need someone now, soonest due first; and the saved views
+//! in its sidebar (a name for a set of its filters, private or shared).
 
 use amends_domain::playbook::Step;
-use amends_store::{CaseFilter, CaseOrder, OwnerFilter, SnoozeFilter};
-use axum::extract::State;
-use axum::response::{IntoResponse, Redirect};
+use std::collections::HashMap;
+
+use amends_store::{CaseFilter, CaseOrder, OwnerFilter, SavedView, SnoozeFilter, ViewDraft};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
+use super::login::Nothing;
 use super::{PageError, Posted, StaffSession, field, render};
 use crate::AppState;
 use crate::bulk::{BulkAction, BulkResult};
@@ -21,6 +25,33 @@ pub struct InboxQuery {
     done: Option<String>,
     step: Option<String>,
     cursor: Option<String>,
+    /// The saved view being shown, to mark it in the sidebar.
+    saved: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ViewLink {
+    id: i64,
+    name: String,
+    shared: bool,
+    href: String,
+    editable: bool,
+}
+
+async fn view_links(state: &AppState, session: &StaffSession) -> Result<Vec<ViewLink>, PageError> {
+    Ok(state
+        .store
+        .visible_views(session.user.id)
+        .await?
+        .into_iter()
+        .map(|v| ViewLink {
+            href: crate::views::inbox_link(&v),
+            editable: crate::views::may_change(&v, &session.user),
+            id: v.id,
+            name: v.name,
+            shared: v.shared,
+        })
+        .collect())
 }
 
 #[derive(Serialize)]
@@ -94,12 +125,14 @@ async fn inbox(
         Step::ALL.into_iter().map(|s| (s.as_str(), s.title())).collect();
     let now_text = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let users: Vec<_> = state.store.list_users().await?.into_iter().filter(|u| u.active).collect();
+    let saved_views = view_links(&state, &session).await?;
     let page = render(
         "inbox.html",
         minijinja::context! {
             layout => session.layout(),
             cases, step_counts, step_titles, watch_alerts, view, next_link, now => now_text, users, results,
             severity => q.severity, step => q.step, tag => q.tag, done => q.done, paged => q.cursor.is_some(),
+            saved_views, saved => q.saved,
         },
     )?;
     Ok(page.into_response())
@@ -150,4 +183,76 @@ pub async fn bulk(
     }
     let q = InboxQuery { view: Some(view), ..InboxQuery::default() };
     inbox(&state, &session, q, Some(results)).await
+}
+
+/// The filters of a posted form, as a saved view keeps them.
+fn posted_filters(fields: &HashMap<String, String>) -> serde_json::Map<String, serde_json::Value> {
+    ["view", "severity", "step"]
+        .into_iter()
+        .filter_map(|k| {
+            let value = fields.get(k).map(|v| v.trim()).filter(|v| !v.is_empty())?;
+            Some((k.to_owned(), serde_json::Value::String(value.to_owned())))
+        })
+        .collect()
+}
+
+/// Saves the inbox's current filters under a name.
+pub async fn save_view(State(state): State<AppState>, posted: Posted<Nothing>) -> Result<Response, PageError> {
+    let Posted { session, fields, .. } = posted;
+    let shared = fields.get("shared").is_some_and(|v| v == "on" || v == "true");
+    let draft = crate::views::draft(
+        &session.user,
+        fields.get("name").map(String::as_str).unwrap_or(""),
+        shared,
+        &posted_filters(&fields),
+    )
+    .map_err(refused)?;
+    let view = state.store.create_view(session.user.id, &draft).await?;
+    Ok(Redirect::to(&crate::views::inbox_link(&view)).into_response())
+}
+
+fn refused(r: crate::views::ViewRefused) -> PageError {
+    if r.forbidden { PageError::Forbidden(r.message) } else { PageError::BadForm(r.message) }
+}
+
+/// A view the signed-in user may change; someone else's private view does not exist.
+async fn changeable(state: &AppState, session: &StaffSession, id: &str) -> Result<SavedView, PageError> {
+    let id = crate::api::id_from(id, "view").map_err(|_| PageError::NotFound("view"))?;
+    let view = state.store.saved_view(id).await?;
+    if !crate::views::may_see(&view, &session.user) {
+        return Err(PageError::NotFound("view"));
+    }
+    if !crate::views::may_change(&view, &session.user) {
+        return Err(PageError::Forbidden("A shared view is changed by its owner or a manager.".into()));
+    }
+    Ok(view)
+}
+
+pub async fn view_form(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, PageError> {
+    let view = changeable(&state, &session, &id).await?;
+    let href = crate::views::inbox_link(&view);
+    render("view_edit.html", minijinja::context! { layout => session.layout(), view, href })
+}
+
+/// Renames, shares or unshares, or deletes a saved view.
+pub async fn change_view(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted<Nothing>,
+) -> Result<Response, PageError> {
+    let Posted { session, fields, .. } = posted;
+    let view = changeable(&state, &session, &id).await?;
+    if fields.get("action").map(String::as_str) == Some("delete") {
+        state.store.delete_view(view.id).await?;
+        return Ok(Redirect::to("/inbox").into_response());
+    }
+    let shared = fields.get("shared").is_some_and(|v| v == "on" || v == "true");
+    let name = fields.get("name").map(String::as_str).unwrap_or(&view.name);
+    let draft = crate::views::draft(&session.user, name, shared && !view.shared, &view.filters).map_err(refused)?;
+    let view = state.store.update_view(view.id, &ViewDraft { shared, ..draft }).await?;
+    Ok(Redirect::to(&crate::views::inbox_link(&view)).into_response())
 }

@@ -18,6 +18,7 @@ mod login;
 mod problems;
 mod reports;
 mod search;
+mod spam;
 mod templates;
 
 use std::collections::HashMap;
@@ -47,6 +48,11 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", get(login::password_form).post(login::password_submit))
         .route("/inbox", get(inbox::page))
         .route("/inbox/bulk", post(inbox::bulk))
+        .route("/inbox/views", post(inbox::save_view))
+        .route("/inbox/views/{id}", get(inbox::view_form).post(inbox::change_view))
+        .route("/spam", get(spam::folder))
+        .route("/admin/spam", get(spam::blocks).post(spam::add_block))
+        .route("/admin/spam/{id}", post(spam::remove_block))
         .route("/cases/new", get(case::new_form).post(case::create))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/steps/{action}", post(case::take_step))
@@ -120,6 +126,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("reports.html", include_str!("../../templates/reports.html")),
     ("approvals.html", include_str!("../../templates/approvals.html")),
     ("disclosure_link.html", include_str!("../../templates/disclosure_link.html")),
+    ("spam.html", include_str!("../../templates/spam.html")),
+    ("spam_blocks.html", include_str!("../../templates/spam_blocks.html")),
+    ("view_edit.html", include_str!("../../templates/view_edit.html")),
 ];
 
 mod filters {

@@ -25,3 +25,5 @@ mod problems;
 mod public_form;
 mod recovery;
 mod robust;
+mod spam;
+mod views;
