@@ -125,7 +125,7 @@ async fn inbox(
         Step::ALL.into_iter().map(|s| (s.as_str(), s.title())).collect();
     let now_text = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let users: Vec<_> = state.store.list_users().await?.into_iter().filter(|u| u.active).collect();
-    let saved_views = view_links(&state, &session).await?;
+    let saved_views = view_links(state, session).await?;
     let page = render(
         "inbox.html",
         minijinja::context! {
