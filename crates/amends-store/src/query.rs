@@ -1,9 +1,36 @@
 //! A small builder for list queries whose filters vary: it numbers the `$n`
-//! placeholders and keeps the values in order.
+//! placeholders and keeps the values in order; and the placeholders of multi-row
+//! statements, which bulk writes (imports, a disclosure's notices) use instead of one
+//! statement per row.
 
 use sqlx::Any;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
+
+/// Rows per multi-row statement: well inside SQLite's 32,766 and PostgreSQL's 65,535
+/// parameters for the widest row written so (nine values).
+pub(crate) const ROWS_PER_STATEMENT: usize = 1_000;
+
+/// `(…), (…)`: `rows` groups of `width` placeholders numbered on from `$first`, each
+/// group shaped by `shape` (which may add constants or shared placeholders).
+pub(crate) fn value_rows(rows: usize, width: usize, first: usize, shape: impl Fn(&[String]) -> String) -> String {
+    let mut out = String::with_capacity(rows * width * 6);
+    for r in 0..rows {
+        let marks: Vec<String> = (0..width).map(|c| format!("${}", first + r * width + c)).collect();
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        out.push_str(&shape(&marks));
+        out.push(')');
+    }
+    out
+}
+
+/// `$first, …`: `n` placeholders for an `IN (…)` list.
+pub(crate) fn in_list(n: usize, first: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
 
 #[derive(Debug, Clone)]
 pub(crate) enum Value {
