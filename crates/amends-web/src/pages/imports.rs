@@ -3,7 +3,7 @@
 //! row with its line and the reason. The good rows are kept either way.
 
 use amends_domain::Role;
-use axum::extract::{Multipart, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -35,9 +35,13 @@ pub async fn form(session: StaffSession) -> Result<Response, PageError> {
 pub async fn upload(
     State(state): State<AppState>,
     session: StaffSession,
-    mut multipart: Multipart,
+    request: Request,
 ) -> Result<Response, PageError> {
+    // The role first: an agent is told so before the upload is read.
     session.require(Role::Manager)?;
+    let mut multipart = Multipart::from_request(request, &state)
+        .await
+        .map_err(|_| PageError::BadForm("Upload the file with the form on this page.".into()))?;
     let mut csrf = String::new();
     let mut kind = String::new();
     let mut file: Option<Vec<u8>> = None;

@@ -194,11 +194,9 @@ pub async fn batch(State(state): State<AppState>, _: StaffSession) -> Result<Res
 #[derive(Deserialize)]
 pub struct PostedForm {
     /// Comma-separated follow-up event ids: the letters that were printed.
-    #[serde(default)]
-    letters: String,
+    letters: Option<String>,
     /// Comma-separated disclosure recipient ids: the notices that were printed.
-    #[serde(default)]
-    notices: String,
+    notices: Option<String>,
 }
 
 fn ids(list: &str) -> Result<Vec<i64>, PageError> {
@@ -210,8 +208,11 @@ fn ids(list: &str) -> Result<Vec<i64>, PageError> {
 
 /// `POST /letters/posted`: the printed letters went in the post.
 pub async fn mark_posted(State(state): State<AppState>, form: Posted<PostedForm>) -> Result<Response, PageError> {
-    let letters = ids(&form.form.letters)?;
-    let notices = ids(&form.form.notices)?;
+    if form.form.letters.is_none() && form.form.notices.is_none() {
+        return Err(PageError::BadForm("The form does not say which letters were posted.".into()));
+    }
+    let letters = ids(form.form.letters.as_deref().unwrap_or_default())?;
+    let notices = ids(form.form.notices.as_deref().unwrap_or_default())?;
     if !letters.is_empty() {
         state.store.mark_letters_posted(&letters, form.session.user.id).await?;
     }

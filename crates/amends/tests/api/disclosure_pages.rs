@@ -163,6 +163,17 @@ async fn a_manager_counts_sends_and_prints_a_disclosure(db: Db) {
 
     let list = client.get(app.url("/disclosures")).send().await.unwrap().text().await.unwrap();
     assert!(list.contains("About the cakes of batch 7"));
+
+    // Through the API: letters only, and a channel that does not exist.
+    let body = |channels: Value| {
+        json!({ "problem_id": pid, "title": "Batch 7", "explanation": "It was past its date.",
+                "solution": "A new cake.", "audience": { "skus": ["CAKE-7"] }, "channels": channels })
+    };
+    let by_post = app.post("/api/v1/disclosures", &manager, body(json!(["letter"]))).await.expect(201);
+    assert_eq!(by_post["channels"], json!(["letter"]));
+    let e = app.post("/api/v1/disclosures", &manager, body(json!(["fax"]))).await.expect_error(422, "invalid");
+    assert_eq!(e["field"], "channels");
+    app.post("/api/v1/disclosures", &manager, body(json!([]))).await.expect_error(422, "invalid");
 }
 
 async fn the_import_page_reports_each_bad_row(db: Db) {
