@@ -161,7 +161,8 @@
         if (status) status.textContent = d.status;
         var summary = document.getElementById("progress-summary");
         if (summary) summary.textContent = (d.status === "sending" ? "Sending: " : "All notices are queued: ") + d.progress.total + " customers.";
-        if (d.status === "sending") setTimeout(poll, 1500);
+        // Once every notice is queued, the page is loaded again for the recipients' statuses.
+        if (d.status === "sending") setTimeout(poll, 1500); else window.location.reload();
       }).catch(function () { setTimeout(poll, 5000); });
   }
   if (progress) setTimeout(poll, 1000);

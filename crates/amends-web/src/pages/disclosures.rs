@@ -208,16 +208,46 @@ pub async fn page(
     } else {
         None
     };
-    let name = preview.as_ref().and_then(|p| p.sample.first()).map(|m| m.name.clone());
+    let name = match &preview {
+        Some(p) => p.sample.first().map(|m| m.name.clone()),
+        None => recipients.first().map(|r| r.customer_name.clone()),
+    };
+    let who = describe(&disclosure.audience);
     let (subject, body) = notice_preview(&state, &disclosure, name.as_deref().unwrap_or("Anna Müller")).await?;
     let page = render(
         "disclosure.html",
         minijinja::context! {
-            layout => session.layout(), disclosure, problem, preview, recipients, next, after,
+            layout => session.layout(), disclosure, problem, preview, recipients, next, after, who,
             subject, body, sending => disclosure.status == "sending",
         },
     )?;
     Ok(page.into_response())
+}
+
+/// The audience in words: "Customers with a transaction of CAKE-7, from 1 October 2026".
+fn describe(a: &Audience) -> String {
+    let day = |t: OffsetDateTime| format!("{} {} {}", t.day(), t.month(), t.year());
+    let money = |m: i64| format!("{}.{:02}", m / 100, (m % 100).abs());
+    let mut parts = Vec::new();
+    if !a.skus.is_empty() {
+        parts.push(format!("of {}", a.skus.join(", ")));
+    }
+    if !a.locations.is_empty() {
+        parts.push(format!("at {}", a.locations.join(", ")));
+    }
+    if let Some(from) = a.from {
+        parts.push(format!("from {}", day(from)));
+    }
+    if let Some(to) = a.to {
+        parts.push(format!("until {}", day(to - Duration::days(1))));
+    }
+    if let Some(min) = a.min_amount_minor {
+        parts.push(format!("of at least {}", money(min)));
+    }
+    if let Some(max) = a.max_amount_minor {
+        parts.push(format!("of at most {}", money(max)));
+    }
+    format!("Customers with a transaction {}.", parts.join(", "))
 }
 
 /// The email as its first recipient will read it (the link is theirs alone, so it is
