@@ -98,6 +98,17 @@ pub struct DisclosureLetterDue {
     pub letter_text: String,
 }
 
+/// A disclosure as staff write it, before it is sent.
+#[derive(Debug, Clone)]
+pub struct NewDisclosure {
+    pub problem_id: i64,
+    pub title: String,
+    pub explanation: String,
+    pub solution: String,
+    pub audience: Audience,
+    pub channels: Channels,
+}
+
 /// What a customer's link shows and may do.
 #[derive(Debug, Clone)]
 pub struct DisclosureLink {
@@ -227,16 +238,9 @@ impl Store {
         Ok(AudiencePreview { count, sample })
     }
 
-    pub async fn create_disclosure(
-        &self,
-        problem_id: i64,
-        title: &str,
-        explanation: &str,
-        solution: &str,
-        audience: &Audience,
-        channels: Channels,
-        created_by: i64,
-    ) -> Result<DisclosureRecord, StoreError> {
+    pub async fn create_disclosure(&self, d: &NewDisclosure, created_by: i64) -> Result<DisclosureRecord, StoreError> {
+        let NewDisclosure { problem_id, title, explanation, solution, audience, channels } = d;
+        let problem_id = *problem_id;
         self.problem(problem_id).await?;
         let audience_json =
             serde_json::to_string(audience).map_err(|e| StoreError::Corrupt(format!("audience: {e}")))?;
@@ -245,9 +249,9 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8) RETURNING id",
         )
         .bind(problem_id)
-        .bind(title)
-        .bind(explanation)
-        .bind(solution)
+        .bind(title.as_str())
+        .bind(explanation.as_str())
+        .bind(solution.as_str())
         .bind(audience_json)
         .bind(created_by)
         .bind(millis(OffsetDateTime::now_utc()))

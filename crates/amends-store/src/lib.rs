@@ -48,8 +48,8 @@ pub use customers::{
     TransactionRecord,
 };
 pub use disclosures::{
-    AudienceMember, AudiencePreview, DisclosureLetterDue, DisclosureLink, DisclosureRecord, Notice, Progress,
-    RecipientRecord,
+    AudienceMember, AudiencePreview, DisclosureLetterDue, DisclosureLink, DisclosureRecord, NewDisclosure, Notice,
+    Progress, RecipientRecord,
 };
 pub use idempotency::StoredResponse;
 pub use inbound::InboundRef;

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use amends_domain::Role;
 use amends_domain::disclosure::Audience;
-use amends_store::{Store, StoreSettings};
+use amends_store::{NewDisclosure, Store, StoreSettings};
 use amends_web::api::imports::{ImportKind, import_csv};
 use time::macros::datetime;
 
@@ -73,12 +73,14 @@ async fn audience_of_100k_out_of_1m_transactions() {
     let problem = store.create_problem("Batch 7 underbaked", "", user.id).await.unwrap();
     let d = store
         .create_disclosure(
-            problem.id,
-            "Batch 7",
-            "It was underbaked.",
-            "A new one.",
-            &audience,
-            Default::default(),
+            &NewDisclosure {
+                problem_id: problem.id,
+                title: "Batch 7".into(),
+                explanation: "It was underbaked.".into(),
+                solution: "A new one.".into(),
+                audience: audience.clone(),
+                channels: Default::default(),
+            },
             user.id,
         )
         .await

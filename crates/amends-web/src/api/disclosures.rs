@@ -87,18 +87,15 @@ pub async fn create(
     text("solution", &body.solution, 20_000)?;
     let audience = checked(body.audience)?;
     let channels = channels(body.channels.as_deref())?;
-    let d = state
-        .store
-        .create_disclosure(
-            body.problem_id,
-            body.title.trim(),
-            &body.explanation,
-            &body.solution,
-            &audience,
-            channels,
-            user.id,
-        )
-        .await?;
+    let new = amends_store::NewDisclosure {
+        problem_id: body.problem_id,
+        title: body.title.trim().to_owned(),
+        explanation: body.explanation,
+        solution: body.solution,
+        audience,
+        channels,
+    };
+    let d = state.store.create_disclosure(&new, user.id).await?;
     Ok(created(d))
 }
 

@@ -172,7 +172,10 @@ pub async fn create(State(state): State<AppState>, posted: Posted<Nothing>) -> R
     }
     let d = state
         .store
-        .create_disclosure(problem_id, &title, &explanation, &solution, &audience, channels, session.user.id)
+        .create_disclosure(
+            &amends_store::NewDisclosure { problem_id, title, explanation, solution, audience, channels },
+            session.user.id,
+        )
         .await
         .map_err(|e| match e {
             amends_store::StoreError::NotFound(_) => PageError::BadForm("That problem does not exist.".into()),
