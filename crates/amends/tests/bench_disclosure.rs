@@ -12,12 +12,16 @@ use amends_store::{NewDisclosure, Store, StoreSettings};
 use amends_web::api::imports::{ImportKind, import_csv};
 use time::macros::datetime;
 
-const CUSTOMERS: usize = 200_000;
-const TRANSACTIONS: usize = 1_000_000;
+/// `AMENDS_BENCH_DIVIDE=N` runs it at 1/N of the size (a quick check in debug builds).
+fn divide() -> usize {
+    std::env::var("AMENDS_BENCH_DIVIDE").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(1)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark: minutes in debug, run with --release"]
 async fn audience_of_100k_out_of_1m_transactions() {
+    let (customers, transactions) = (200_000 / divide(), 1_000_000 / divide());
+    let audience_size = customers as i64 / 2;
     let dir = std::env::temp_dir().join(format!("amends-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = amends::config::sqlite_url(&dir.join("bench.db"));
@@ -26,7 +30,7 @@ async fn audience_of_100k_out_of_1m_transactions() {
     // Both imports go the way `amends import` goes: CSV text, parsed and checked row by
     // row, stored in batches.
     let mut csv = String::from("name,email,external_id,postal_address\n");
-    for i in 0..CUSTOMERS {
+    for i in 0..customers {
         // Every tenth customer (none of them in the audience) has no email address.
         let email = if i % 10 == 9 { String::new() } else { format!("c{i}@example.com") };
         csv.push_str(&format!("Customer {i},{email},k{i},\"{i} Long Street, 10115 Berlin\"\n"));
@@ -34,16 +38,16 @@ async fn audience_of_100k_out_of_1m_transactions() {
     let started = Instant::now();
     let report = import_csv(&store, ImportKind::Customers, &csv, |_, _| {}).await.unwrap();
     let took = started.elapsed().as_secs_f64();
-    assert_eq!(report.inserted, CUSTOMERS as u64);
-    println!("customers: {CUSTOMERS} imported in {took:.2} s ({:.0} rows/s)", CUSTOMERS as f64 / took);
+    assert_eq!(report.inserted, customers as u64);
+    println!("customers: {customers} imported in {took:.2} s ({:.0} rows/s)", customers as f64 / took);
 
     // Every other customer bought from batch 7 in October: 100,000 of them, each once.
     let october = datetime!(2026-10-01 00:00 UTC);
     let mut csv =
         String::from("customer_external_id,external_id,kind,amount_minor,currency,sku,location,occurred_at\n");
-    for i in 0..TRANSACTIONS {
-        let customer = i % CUSTOMERS;
-        let affected = i < CUSTOMERS && customer.is_multiple_of(2);
+    for i in 0..transactions {
+        let customer = i % customers;
+        let affected = i < customers && customer.is_multiple_of(2);
         let sku = if affected { "BATCH-7".to_owned() } else { format!("SKU-{}", i % 300) };
         let at = (october + time::Duration::minutes(i64::try_from(i % 40_000).unwrap()))
             .format(&time::format_description::well_known::Rfc3339)
@@ -53,8 +57,8 @@ async fn audience_of_100k_out_of_1m_transactions() {
     let started = Instant::now();
     let report = import_csv(&store, ImportKind::Transactions, &csv, |_, _| {}).await.unwrap();
     let took = started.elapsed().as_secs_f64();
-    assert_eq!(report.inserted, TRANSACTIONS as u64, "{:?}", report.errors.first());
-    println!("transactions: {TRANSACTIONS} imported in {took:.2} s ({:.0} rows/s)", TRANSACTIONS as f64 / took);
+    assert_eq!(report.inserted, transactions as u64, "{:?}", report.errors.first());
+    println!("transactions: {transactions} imported in {took:.2} s ({:.0} rows/s)", transactions as f64 / took);
     drop(csv);
 
     let audience = Audience {
@@ -67,7 +71,7 @@ async fn audience_of_100k_out_of_1m_transactions() {
     let preview = store.audience_preview(&audience, 20).await.unwrap();
     let counted = started.elapsed().as_secs_f64();
     println!("audience: {} customers counted (with a sample of 20) in {counted:.3} s", preview.count);
-    assert_eq!(preview.count, 100_000);
+    assert_eq!(preview.count, audience_size);
 
     let user = store.create_user("m@example.com", "Manager", Role::Manager, "x").await.unwrap();
     let problem = store.create_problem("Batch 7 underbaked", "", user.id).await.unwrap();
@@ -95,7 +99,7 @@ async fn audience_of_100k_out_of_1m_transactions() {
         "notices: {} queued in {queued:.2} s (audience fixed, links made, outbox and send jobs written)",
         d.progress.queued
     );
-    assert_eq!(d.progress.queued, 100_000);
+    assert_eq!(d.progress.queued, audience_size);
     println!("targets: count < 1 s: {}; queued < 10 s: {}", counted < 1.0, queued < 10.0);
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
