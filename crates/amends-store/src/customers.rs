@@ -292,7 +292,7 @@ impl Store {
         externals.dedup();
         let mut by_id: HashMap<i64, i64> = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!("SELECT id, watch FROM customers WHERE id IN ({})", in_list(chunk.len(), 1));
+            let sql = format!("SELECT id, watch FROM customers WHERE id IN ({})", in_list(self.backend(), chunk.len()));
             let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
             for id in chunk {
                 q = q.bind(*id);
@@ -303,7 +303,7 @@ impl Store {
         for chunk in externals.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "SELECT external_id, id, watch FROM customers WHERE external_id IN ({})",
-                in_list(chunk.len(), 1)
+                in_list(self.backend(), chunk.len())
             );
             let mut q = sqlx::query_as::<_, (String, i64, i64)>(&sql);
             for ext in chunk {
@@ -327,12 +327,12 @@ impl Store {
         // An external id already stored (or twice in the batch) is skipped by the
         // database itself; only the rows it returns were new.
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let values = value_rows(chunk.len(), 8, 2, |m| format!("{}, $1", m.join(", ")));
+            let values = value_rows(self.backend(), chunk.len(), 8, |m| format!("{}, {now}", m.join(", ")));
             let sql = format!(
                 "INSERT INTO transactions (customer_id, external_id, kind, amount_minor, currency, sku, location, occurred_at, created_at)
                  VALUES {values} ON CONFLICT (external_id) DO NOTHING RETURNING id, external_id"
             );
-            let mut q = sqlx::query_as::<_, (i64, String)>(&sql).bind(now);
+            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
             for (customer_id, _, t) in chunk {
                 q = q
                     .bind(*customer_id)

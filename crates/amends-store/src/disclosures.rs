@@ -413,7 +413,7 @@ impl Store {
         for chunk in notices.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "SELECT id FROM disclosure_recipients WHERE id IN ({}) AND status = 'selected'{lock}",
-                in_list(chunk.len(), 1)
+                in_list(self.backend(), chunk.len())
             );
             let mut q = sqlx::query_as::<_, (i64,)>(&sql);
             for n in chunk {
@@ -426,12 +426,13 @@ impl Store {
         let emails: Vec<&Notice> = todo.iter().copied().filter(|n| n.email.is_some()).collect();
         let mut outbox_of: HashMap<i64, i64> = HashMap::with_capacity(emails.len());
         for chunk in emails.chunks(ROWS_PER_STATEMENT) {
-            let rows = value_rows(chunk.len(), 8, 2, |m| format!("NULL, {}, 'queued', $1", m.join(", ")));
+            let rows =
+                value_rows(self.backend(), chunk.len(), 8, |m| format!("NULL, {}, 'queued', {now}", m.join(", ")));
             let sql = format!(
                 "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
                  VALUES {rows} RETURNING id, message_id"
             );
-            let mut q = sqlx::query(&sql).bind(now);
+            let mut q = sqlx::query(&sql);
             let mut recipient_of = HashMap::with_capacity(chunk.len());
             for n in chunk {
                 let Some(e) = &n.email else { continue };
@@ -457,9 +458,10 @@ impl Store {
 
         let outbox_ids: Vec<i64> = emails.iter().filter_map(|n| outbox_of.get(&n.recipient_id).copied()).collect();
         for chunk in outbox_ids.chunks(ROWS_PER_STATEMENT) {
-            let rows = value_rows(chunk.len(), 1, 3, |m| format!("$1, {}, $2, $2", m[0]));
+            let kind = kinds::SEND_EMAIL;
+            let rows = value_rows(self.backend(), chunk.len(), 1, |m| format!("'{kind}', {}, {now}, {now}", m[0]));
             let sql = format!("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES {rows}");
-            let mut q = sqlx::query(&sql).bind(kinds::SEND_EMAIL).bind(now);
+            let mut q = sqlx::query(&sql);
             for id in chunk {
                 q = q.bind(serde_json::json!({ "outbox_id": id }).to_string());
             }
@@ -467,13 +469,13 @@ impl Store {
         }
 
         for chunk in todo.chunks(ROWS_PER_STATEMENT) {
-            let rows = value_rows(chunk.len(), 6, 2, |m| m.join(", "));
+            let rows = value_rows(self.backend(), chunk.len(), 6, |m| m.join(", "));
             let sql = format!(
                 "UPDATE disclosure_recipients SET status = v.column2, link_hash = v.column3,
-                    outbox_id = CAST(v.column4 AS BIGINT), error = v.column5, letter_text = v.column6, updated_at = $1
+                    outbox_id = CAST(v.column4 AS BIGINT), error = v.column5, letter_text = v.column6, updated_at = {now}
                  FROM (VALUES {rows}) AS v WHERE disclosure_recipients.id = CAST(v.column1 AS BIGINT)"
             );
-            let mut q = sqlx::query(&sql).bind(now);
+            let mut q = sqlx::query(&sql);
             for n in chunk {
                 let reached = n.email.is_some() || n.letter.is_some();
                 q = q
@@ -526,7 +528,7 @@ impl Store {
                 "UPDATE disclosure_recipients SET letter_posted_at = $1, letter_posted_by = $2, updated_at = $1,
                     status = CASE WHEN status = 'queued' AND outbox_id IS NULL THEN 'sent' ELSE status END
                  WHERE id IN ({}) AND letter_text IS NOT NULL AND letter_posted_at IS NULL",
-                in_list(chunk.len(), 3)
+                (3..3 + chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
             );
             let mut q = sqlx::query(&sql).bind(now).bind(by);
             for id in chunk {

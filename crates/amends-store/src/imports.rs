@@ -36,12 +36,12 @@ impl Store {
         for chunk in bulk.chunks(ROWS_PER_STATEMENT) {
             // No target: any unique clash (external id or email) skips the row without
             // aborting the statement; the rows returned are the ones stored.
-            let values = value_rows(chunk.len(), 8, 2, |m| format!("{}, 0, $1, $1", m.join(", ")));
+            let values = value_rows(self.backend(), chunk.len(), 8, |m| format!("{}, 0, {now}, {now}", m.join(", ")));
             let sql = format!(
                 "INSERT INTO customers (name, name_key, email, email_key, phone, external_id, postal_address, notes, watch, created_at, updated_at)
                  VALUES {values} ON CONFLICT DO NOTHING RETURNING external_id, email_key"
             );
-            let mut q = sqlx::query_as::<_, (Option<String>, Option<String>)>(&sql).bind(now);
+            let mut q = sqlx::query_as::<_, (Option<String>, Option<String>)>(&sql);
             for (_, c, email_key) in chunk {
                 q = q
                     .bind(c.name.as_str())
@@ -72,8 +72,10 @@ impl Store {
             let externals: Vec<&str> = skipped.iter().filter_map(|(_, c, _)| c.external_id.as_deref()).collect();
             let mut known = HashSet::new();
             if !externals.is_empty() {
-                let sql =
-                    format!("SELECT external_id FROM customers WHERE external_id IN ({})", in_list(externals.len(), 1));
+                let sql = format!(
+                    "SELECT external_id FROM customers WHERE external_id IN ({})",
+                    in_list(self.backend(), externals.len())
+                );
                 let mut q = sqlx::query_as::<_, (String,)>(&sql);
                 for e in &externals {
                     q = q.bind(*e);
