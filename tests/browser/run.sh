@@ -31,4 +31,5 @@ fi
 # Two files (each its own server and Chromium) run at once; set
 # AMENDS_BROWSER_CONCURRENCY=1 to run them one after another.
 exec node --test --test-concurrency="${AMENDS_BROWSER_CONCURRENCY:-2}" "$@" \
-  story.test.js refusals.test.js security.test.js layout.test.js coach.test.js shortcuts.test.js merge.test.js a11y.test.js spam.test.js
+  story.test.js refusals.test.js security.test.js layout.test.js coach.test.js shortcuts.test.js merge.test.js a11y.test.js spam.test.js \
+  disclosure.test.js

@@ -73,13 +73,69 @@ impl Audience {
     }
 }
 
+/// How notices go out: by email, by printed letter, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Channels {
+    pub email: bool,
+    pub letter: bool,
+}
+
+impl Default for Channels {
+    fn default() -> Self {
+        Channels { email: true, letter: false }
+    }
+}
+
+/// How one customer is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub email: bool,
+    pub letter: bool,
+}
+
+impl Channels {
+    /// `email`, `letter` or both, comma-separated.
+    pub fn parse(s: &str) -> Option<Channels> {
+        let mut c = Channels { email: false, letter: false };
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part {
+                "email" => c.email = true,
+                "letter" => c.letter = true,
+                _ => return None,
+            }
+        }
+        (c.email || c.letter).then_some(c)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match (self.email, self.letter) {
+            (true, true) => "email,letter",
+            (false, true) => "letter",
+            _ => "email",
+        }
+    }
+
+    /// The chosen channels the customer can be reached by; when none of them can,
+    /// the other one (a customer without an email address still gets a letter): a
+    /// notice that can reach them is better than none.
+    pub fn route(self, has_email: bool, has_address: bool) -> Route {
+        let chosen = Route { email: self.email && has_email, letter: self.letter && has_address };
+        if chosen.email || chosen.letter {
+            return chosen;
+        }
+        Route { email: has_email, letter: !has_email && has_address }
+    }
+}
+
 /// Where a notice to one customer stands.
 pub mod recipient_status {
     /// Picked, not yet in the outbox.
     pub const SELECTED: &str = "selected";
+    /// In the outbox, or waiting for the print run.
     pub const QUEUED: &str = "queued";
+    /// Sent by email, or printed and posted.
     pub const SENT: &str = "sent";
-    /// Could not be sent (no email address, or the mail server refused it).
+    /// Could not be sent (no way to reach them, or the mail server refused it).
     pub const FAILED: &str = "failed";
     /// The customer read it and said it did not affect them.
     pub const CONFIRMED: &str = "confirmed";
@@ -101,5 +157,20 @@ mod tests {
         let t = OffsetDateTime::UNIX_EPOCH;
         let bad = Audience { from: Some(t), to: Some(t), ..Audience::default() };
         assert_eq!(bad.check().unwrap_err().field, "to");
+    }
+
+    #[test]
+    fn a_notice_goes_by_a_chosen_channel_or_else_the_other() {
+        let email = Channels::parse("email").unwrap();
+        let letter = Channels::parse("letter").unwrap();
+        let both = Channels::parse("email, letter").unwrap();
+        assert_eq!(both.as_str(), "email,letter");
+        assert!(Channels::parse("fax").is_none() && Channels::parse("").is_none());
+        assert_eq!(email.route(true, true), Route { email: true, letter: false });
+        assert_eq!(email.route(false, true), Route { email: false, letter: true });
+        assert_eq!(letter.route(true, true), Route { email: false, letter: true });
+        assert_eq!(letter.route(true, false), Route { email: true, letter: false });
+        assert_eq!(both.route(true, true), Route { email: true, letter: true });
+        assert_eq!(both.route(false, false), Route { email: false, letter: false });
     }
 }

@@ -90,7 +90,16 @@ pub fn template(name: &str) -> Option<&'static MessageTemplate> {
 /// Renders a template's source into (subject, body).
 pub fn render(source: &str, ctx: minijinja::Value) -> Result<(String, String), String> {
     let env = Environment::new();
-    let text = env.render_str(source, ctx).map_err(|e| e.to_string())?;
+    let template = env.template_from_str(source).map_err(|e| e.to_string())?;
+    render_template(&template, ctx)
+}
+
+/// Renders a template parsed once (a disclosure renders one for every recipient).
+pub fn render_template(
+    template: &minijinja::Template<'_, '_>,
+    ctx: minijinja::Value,
+) -> Result<(String, String), String> {
+    let text = template.render(ctx).map_err(|e| e.to_string())?;
     let (first, body) = text.split_once("\n\n").unwrap_or(("", &text));
     let subject = first.strip_prefix("Subject: ").unwrap_or(first).trim().to_owned();
     if subject.is_empty() {

@@ -1,6 +1,7 @@
 //! What the customer is told after each step, rendered from the templates in
 //! `templates/email/` and put in the outbox, with a personal link where they answer.
 
+use amends_domain::disclosure::Channels;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_store::secret::{random_hex, secret_hash};
 use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Notice, Store};
@@ -9,7 +10,7 @@ use time::OffsetDateTime;
 use crate::{JobError, JobSettings};
 
 /// Notices queued per transaction while sending a disclosure.
-const DISCLOSURE_BATCH: i64 = 500;
+const DISCLOSURE_BATCH: i64 = 2_000;
 
 /// Link purposes: what the customer may do through the link.
 pub mod purposes {
@@ -17,6 +18,19 @@ pub mod purposes {
     pub const RESTATEMENT: &str = "restatement";
     pub const OFFER: &str = "offer";
     pub const FOLLOW_UP: &str = "follow_up";
+}
+
+/// The printed notice's paragraphs (blank-line separated), with the customer's personal
+/// link written out, since paper has nothing to click.
+fn disclosure_letter(explanation: &str, solution: &str, link: &str) -> String {
+    format!(
+        "We found a problem that may have affected you, and we would rather tell you now than have you find it yourself.\n\n\
+         {}\n\n\
+         What we are doing about it: {}\n\n\
+         If this affected you, tell us at the address below and we will put it right for you personally:\n{link}",
+        explanation.trim(),
+        solution.trim()
+    )
 }
 
 #[derive(Clone)]
@@ -213,15 +227,20 @@ impl Notifier {
 
     /// Queues a disclosure's notices in batches, each batch with its recipients' new
     /// status in one transaction. A run that stopped (a restart, a lost lease) resumes
-    /// with the recipients still `selected`: nobody is told twice.
+    /// with the recipients still `selected`: nobody is told twice. Each customer gets
+    /// an email, a printed letter (kept for the print run), or both, as the disclosure's
+    /// channels and their details allow.
     pub async fn disclosure_notices(&self, disclosure_id: i64) -> Result<(), JobError> {
         let disclosure = self.store.disclosure(disclosure_id).await?;
+        let channels = Channels::parse(&disclosure.channels.join(",")).unwrap_or_default();
         let base_url = self.settings.public_url.trim_end_matches('/').to_owned();
-        // One read of the template for the whole send, not one per recipient.
+        // One read and one parse of the template for the whole send, not one per recipient.
         let source = match self.store.template_override("disclosure").await? {
             Some(custom) => custom,
             None => crate::messages::template("disclosure").map(|t| t.source.to_owned()).unwrap_or_default(),
         };
+        let env = minijinja::Environment::new();
+        let template = env.template_from_str(&source).map_err(|e| JobError::Fail(e.to_string()))?;
         loop {
             let batch = self.store.recipients_to_notify(disclosure_id, DISCLOSURE_BATCH).await?;
             if batch.is_empty() {
@@ -231,13 +250,16 @@ impl Notifier {
             for r in batch {
                 let token = random_hex(32);
                 let link = format!("{base_url}/c/{token}");
+                let address = r.postal_address.as_deref().filter(|a| !a.trim().is_empty());
+                let route = channels.route(r.email.is_some(), address.is_some());
                 let email = match &r.email {
-                    Some(to) => {
+                    Some(to) if route.email => {
                         let ctx = minijinja::context! {
                             name => r.customer_name, title => disclosure.title, explanation => disclosure.explanation,
                             solution => disclosure.solution, link, signature => self.settings.signature,
                         };
-                        let (subject, text) = crate::messages::render(&source, ctx).map_err(JobError::Fail)?;
+                        let (subject, text) =
+                            crate::messages::render_template(&template, ctx).map_err(JobError::Fail)?;
                         Some(NewEmail {
                             case_id: None,
                             to_email: to.clone(),
@@ -255,9 +277,11 @@ impl Notifier {
                             purpose: "disclosure".to_owned(),
                         })
                     }
-                    None => None,
+                    _ => None,
                 };
-                notices.push(Notice { recipient_id: r.id, email, link_hash: secret_hash(&token) });
+                let letter =
+                    route.letter.then(|| disclosure_letter(&disclosure.explanation, &disclosure.solution, &link));
+                notices.push(Notice { recipient_id: r.id, email, letter, link_hash: secret_hash(&token) });
             }
             self.store.queue_notices(&notices).await?;
         }

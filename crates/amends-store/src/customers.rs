@@ -1,12 +1,14 @@
 //! Customers and their transactions.
 
+use std::collections::HashMap;
+
 use amends_domain::{CustomerEmail, CustomerName, TransactionKind};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::query::{Filters, Value};
+use crate::query::{Filters, ROWS_PER_STATEMENT, Value, in_list, value_rows};
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
@@ -274,44 +276,91 @@ impl Store {
         let now = millis(OffsetDateTime::now_utc());
         let mut result = TransactionBatch::default();
         let mut tx = self.write().begin().await?;
-        for (index, t) in batch.iter().enumerate() {
-            let customer: Option<(i64, i64)> = match &t.customer {
-                TransactionCustomer::Id(id) => sqlx::query("SELECT id, watch FROM customers WHERE id = $1").bind(*id),
-                TransactionCustomer::ExternalId(ext) => {
-                    sqlx::query("SELECT id, watch FROM customers WHERE external_id = $1").bind(ext.clone())
-                }
+
+        // The customers, looked up a thousand at a time rather than once per row.
+        let mut ids: Vec<i64> = Vec::new();
+        let mut externals: Vec<&str> = Vec::new();
+        for t in batch {
+            match &t.customer {
+                TransactionCustomer::Id(id) => ids.push(*id),
+                TransactionCustomer::ExternalId(ext) => externals.push(ext),
             }
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
-            .transpose()?;
-            let Some((customer_id, watched)) = customer else {
-                result.rejected.push(RejectedRow { index, message: "no such customer".into() });
-                continue;
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        externals.sort_unstable();
+        externals.dedup();
+        let mut by_id: HashMap<i64, i64> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!("SELECT id, watch FROM customers WHERE id IN ({})", in_list(self.backend(), chunk.len()));
+            let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            by_id.extend(q.fetch_all(&mut *tx).await?);
+        }
+        let mut by_external: HashMap<String, (i64, i64)> = HashMap::with_capacity(externals.len());
+        for chunk in externals.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT external_id, id, watch FROM customers WHERE external_id IN ({})",
+                in_list(self.backend(), chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, i64, i64)>(&sql);
+            for ext in chunk {
+                q = q.bind(*ext);
+            }
+            by_external.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(ext, id, watch)| (ext, (id, watch))));
+        }
+
+        let mut rows = Vec::with_capacity(batch.len());
+        for (index, t) in batch.iter().enumerate() {
+            let customer = match &t.customer {
+                TransactionCustomer::Id(id) => by_id.get(id).map(|watch| (*id, *watch)),
+                TransactionCustomer::ExternalId(ext) => by_external.get(ext.as_str()).copied(),
             };
-            let inserted = sqlx::query(
+            match customer {
+                Some((customer_id, watched)) => rows.push((customer_id, watched, t)),
+                None => result.rejected.push(RejectedRow { index, message: "no such customer".into() }),
+            }
+        }
+
+        // An external id already stored (or twice in the batch) is skipped by the
+        // database itself; only the rows it returns were new.
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let values = value_rows(self.backend(), chunk.len(), 8, |m| format!("{}, {now}", m.join(", ")));
+            let sql = format!(
                 "INSERT INTO transactions (customer_id, external_id, kind, amount_minor, currency, sku, location, occurred_at, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (external_id) DO NOTHING RETURNING id",
-            )
-            .bind(customer_id)
-            .bind(t.external_id.clone())
-            .bind(t.kind.as_str())
-            .bind(t.amount_minor)
-            .bind(t.currency.clone())
-            .bind(t.sku.clone())
-            .bind(t.location.clone())
-            .bind(millis(t.occurred_at))
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = inserted {
-                result.inserted += 1;
-                // A watched customer came back: tell staff now, in this transaction.
-                if watched != 0 {
-                    crate::recovery::next_order_in(&mut tx, &self.settings().due, customer_id, row.try_get(0)?).await?;
+                 VALUES {values} ON CONFLICT (external_id) DO NOTHING RETURNING id, external_id"
+            );
+            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+            for (customer_id, _, t) in chunk {
+                q = q
+                    .bind(*customer_id)
+                    .bind(t.external_id.as_str())
+                    .bind(t.kind.as_str())
+                    .bind(t.amount_minor)
+                    .bind(t.currency.as_str())
+                    .bind(t.sku.as_deref())
+                    .bind(t.location.as_deref())
+                    .bind(millis(t.occurred_at));
+            }
+            let inserted = q.fetch_all(&mut *tx).await?;
+            result.inserted += inserted.len() as u64;
+            result.already_present += (chunk.len() - inserted.len()) as u64;
+            if chunk.iter().all(|(_, watched, _)| *watched == 0) {
+                continue;
+            }
+            // A watched customer came back: tell staff now, in this transaction.
+            let watched: HashMap<&str, i64> = chunk
+                .iter()
+                .filter(|(_, watched, _)| *watched != 0)
+                .map(|(customer_id, _, t)| (t.external_id.as_str(), *customer_id))
+                .collect();
+            for (transaction_id, external_id) in &inserted {
+                if let Some(customer_id) = watched.get(external_id.as_str()) {
+                    crate::recovery::next_order_in(&mut tx, &self.settings().due, *customer_id, *transaction_id)
+                        .await?;
                 }
-            } else {
-                result.already_present += 1;
             }
         }
         tx.commit().await?;

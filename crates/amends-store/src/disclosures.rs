@@ -2,8 +2,15 @@
 //! Each customer told has one row in `disclosure_recipients` (unique per disclosure),
 //! moved from `selected` to `queued` in the same transaction that puts their message in
 //! the outbox, so a send that stops half-way resumes without telling anyone twice.
+//! A notice by letter waits in the same row (its text kept, as the outbox keeps a
+//! mail's) until the print run marks it posted.
+//!
+//! A send of 100,000 notices must take seconds, not minutes: each batch is written with
+//! a few multi-row statements (outbox, jobs, recipients), never one statement per row.
 
-use amends_domain::disclosure::{Audience, recipient_status};
+use std::collections::{HashMap, HashSet};
+
+use amends_domain::disclosure::{Audience, Channels, recipient_status};
 use serde::Serialize;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -12,7 +19,8 @@ use time::OffsetDateTime;
 
 use crate::jobs::{enqueue_in, kinds};
 use crate::outbox::NewEmail;
-use crate::{Store, StoreError, from_millis, millis};
+use crate::query::{ROWS_PER_STATEMENT, in_list, value_rows};
+use crate::{Backend, Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
@@ -33,6 +41,8 @@ pub struct DisclosureRecord {
     pub explanation: String,
     pub solution: String,
     pub audience: Audience,
+    /// `email`, `letter`, or both.
+    pub channels: Vec<String>,
     /// `draft`, `sending` or `sent`.
     pub status: String,
     pub progress: Progress,
@@ -66,6 +76,37 @@ pub struct RecipientRecord {
     pub status: String,
     pub case_id: Option<i64>,
     pub error: Option<String>,
+    /// Told by printed letter (too).
+    pub by_letter: bool,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub letter_posted_at: Option<OffsetDateTime>,
+    /// Where a letter goes; not part of the list the API shows.
+    #[serde(skip)]
+    pub postal_address: Option<String>,
+}
+
+/// A disclosure's printed notice waiting for the print run.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisclosureLetterDue {
+    pub recipient_id: i64,
+    pub disclosure_id: i64,
+    pub disclosure_title: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub postal_address: String,
+    /// The notice's paragraphs, separated by blank lines, with the personal link.
+    pub letter_text: String,
+}
+
+/// A disclosure as staff write it, before it is sent.
+#[derive(Debug, Clone)]
+pub struct NewDisclosure {
+    pub problem_id: i64,
+    pub title: String,
+    pub explanation: String,
+    pub solution: String,
+    pub audience: Audience,
+    pub channels: Channels,
 }
 
 /// What a customer's link shows and may do.
@@ -76,11 +117,12 @@ pub struct DisclosureLink {
     pub problem_category: Option<String>,
 }
 
-/// One notice to queue: the recipient, their message (none without an email address)
-/// and the hash of their link.
+/// One notice to queue: the recipient, their message by email and by letter (either
+/// may be absent; with neither, the recipient is marked failed) and the hash of their link.
 pub struct Notice {
     pub recipient_id: i64,
     pub email: Option<NewEmail>,
+    pub letter: Option<String>,
     pub link_hash: String,
 }
 
@@ -139,7 +181,8 @@ fn bind_all<'q>(mut q: Query<'q, Any, AnyArguments<'q>>, values: Vec<Value>) -> 
 // A queued message's delivery shows through: its recipient is sent or failed with it.
 const RECIPIENT_SELECT: &str = "SELECT r.id, r.disclosure_id, r.customer_id, c.name AS customer_name, c.email,
     CASE WHEN r.status = 'queued' AND o.status IN ('sent', 'failed') THEN o.status ELSE r.status END AS status,
-    r.case_id, COALESCE(r.error, o.last_error) AS error
+    r.case_id, COALESCE(r.error, o.last_error) AS error, r.letter_text IS NOT NULL AS by_letter, r.letter_posted_at,
+    c.postal_address
     FROM disclosure_recipients r JOIN customers c ON c.id = r.customer_id LEFT JOIN outbox o ON o.id = r.outbox_id";
 
 fn recipient(row: &AnyRow) -> Result<RecipientRecord, StoreError> {
@@ -152,6 +195,11 @@ fn recipient(row: &AnyRow) -> Result<RecipientRecord, StoreError> {
         status: row.try_get("status")?,
         case_id: row.try_get("case_id")?,
         error: row.try_get("error")?,
+        by_letter: row
+            .try_get::<bool, _>("by_letter")
+            .or_else(|_| row.try_get::<i64, _>("by_letter").map(|b| b != 0))?,
+        letter_posted_at: row.try_get::<Option<i64>, _>("letter_posted_at")?.map(from_millis),
+        postal_address: row.try_get("postal_address")?,
     })
 }
 
@@ -190,29 +238,24 @@ impl Store {
         Ok(AudiencePreview { count, sample })
     }
 
-    pub async fn create_disclosure(
-        &self,
-        problem_id: i64,
-        title: &str,
-        explanation: &str,
-        solution: &str,
-        audience: &Audience,
-        created_by: i64,
-    ) -> Result<DisclosureRecord, StoreError> {
+    pub async fn create_disclosure(&self, d: &NewDisclosure, created_by: i64) -> Result<DisclosureRecord, StoreError> {
+        let NewDisclosure { problem_id, title, explanation, solution, audience, channels } = d;
+        let problem_id = *problem_id;
         self.problem(problem_id).await?;
         let audience_json =
             serde_json::to_string(audience).map_err(|e| StoreError::Corrupt(format!("audience: {e}")))?;
         let id: i64 = sqlx::query(
-            "INSERT INTO disclosures (problem_id, title, explanation, solution, audience, status, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7) RETURNING id",
+            "INSERT INTO disclosures (problem_id, title, explanation, solution, audience, status, created_by, created_at, channels)
+             VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8) RETURNING id",
         )
         .bind(problem_id)
-        .bind(title)
-        .bind(explanation)
-        .bind(solution)
+        .bind(title.as_str())
+        .bind(explanation.as_str())
+        .bind(solution.as_str())
         .bind(audience_json)
         .bind(created_by)
         .bind(millis(OffsetDateTime::now_utc()))
+        .bind(channels.as_str())
         .fetch_one(self.write())
         .await?
         .try_get(0)?;
@@ -246,6 +289,7 @@ impl Store {
             }
         }
         let audience: String = row.try_get("audience")?;
+        let channels: String = row.try_get("channels")?;
         Ok(DisclosureRecord {
             id,
             problem_id: row.try_get("problem_id")?,
@@ -253,6 +297,7 @@ impl Store {
             explanation: row.try_get("explanation")?,
             solution: row.try_get("solution")?,
             audience: serde_json::from_str(&audience).map_err(|e| StoreError::Corrupt(format!("audience: {e}")))?,
+            channels: channels.split(',').map(str::to_owned).collect(),
             status: row.try_get("status")?,
             progress: p,
             created_by: row.try_get("created_by")?,
@@ -353,55 +398,146 @@ impl Store {
             .collect()
     }
 
-    /// Queues a batch of notices in one transaction. A recipient already moved on (by
-    /// an earlier run of the same job) is skipped, so nothing is queued twice.
+    /// Queues a batch of notices in one transaction: their outbox rows, one send job per
+    /// message, and each recipient's new status, link and letter. A recipient already
+    /// moved on (by an earlier run of the same job) is skipped, so nothing is queued
+    /// twice; on PostgreSQL the rows are locked first, so two runners cannot both pass.
     pub async fn queue_notices(&self, notices: &[Notice]) -> Result<usize, StoreError> {
-        let now = OffsetDateTime::now_utc();
+        let now = millis(OffsetDateTime::now_utc());
         let mut tx = self.write().begin().await?;
-        let mut queued = 0;
-        for n in notices {
-            let status = if n.email.is_some() { recipient_status::QUEUED } else { recipient_status::FAILED };
-            let claimed = sqlx::query(
-                "UPDATE disclosure_recipients SET status = $2, link_hash = $3, updated_at = $4, error = $5
-                 WHERE id = $1 AND status = 'selected'",
-            )
-            .bind(n.recipient_id)
-            .bind(status)
-            .bind(n.link_hash.clone())
-            .bind(millis(now))
-            .bind(n.email.is_none().then_some("the customer has no email address"))
-            .execute(&mut *tx)
-            .await?;
-            let Some(e) = &n.email else { continue };
-            if claimed.rows_affected() == 0 {
-                continue;
+        let lock = match self.backend() {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let mut open = HashSet::new();
+        for chunk in notices.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT id FROM disclosure_recipients WHERE id IN ({}) AND status = 'selected'{lock}",
+                in_list(self.backend(), chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (i64,)>(&sql);
+            for n in chunk {
+                q = q.bind(n.recipient_id);
             }
-            let outbox_id: i64 = sqlx::query(
+            open.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id,)| id));
+        }
+        let todo: Vec<&Notice> = notices.iter().filter(|n| open.remove(&n.recipient_id)).collect();
+
+        let emails: Vec<&Notice> = todo.iter().copied().filter(|n| n.email.is_some()).collect();
+        let mut outbox_of: HashMap<i64, i64> = HashMap::with_capacity(emails.len());
+        for chunk in emails.chunks(ROWS_PER_STATEMENT) {
+            let rows =
+                value_rows(self.backend(), chunk.len(), 8, |m| format!("NULL, {}, 'queued', {now}", m.join(", ")));
+            let sql = format!(
                 "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
-                 VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9) RETURNING id",
-            )
-            .bind(e.to_email.clone())
-            .bind(e.to_name.clone())
-            .bind(e.subject.clone())
-            .bind(e.text_body.clone())
-            .bind(e.html_body.clone())
-            .bind(e.message_id.clone())
-            .bind(e.in_reply_to.clone())
-            .bind(e.purpose.clone())
-            .bind(millis(now))
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
-            sqlx::query("UPDATE disclosure_recipients SET outbox_id = $2 WHERE id = $1")
-                .bind(n.recipient_id)
-                .bind(outbox_id)
-                .execute(&mut *tx)
-                .await?;
-            enqueue_in(&mut tx, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": outbox_id }), now).await?;
-            queued += 1;
+                 VALUES {rows} RETURNING id, message_id"
+            );
+            let mut q = sqlx::query(&sql);
+            let mut recipient_of = HashMap::with_capacity(chunk.len());
+            for n in chunk {
+                let Some(e) = &n.email else { continue };
+                recipient_of.insert(e.message_id.as_str(), n.recipient_id);
+                q = q
+                    .bind(e.to_email.clone())
+                    .bind(e.to_name.clone())
+                    .bind(e.subject.clone())
+                    .bind(e.text_body.clone())
+                    .bind(e.html_body.clone())
+                    .bind(e.message_id.clone())
+                    .bind(e.in_reply_to.clone())
+                    .bind(e.purpose.clone());
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                let message_id: String = row.try_get("message_id")?;
+                let recipient = recipient_of
+                    .get(message_id.as_str())
+                    .ok_or_else(|| StoreError::Corrupt(format!("outbox row for an unknown message {message_id}")))?;
+                outbox_of.insert(*recipient, row.try_get("id")?);
+            }
+        }
+
+        let outbox_ids: Vec<i64> = emails.iter().filter_map(|n| outbox_of.get(&n.recipient_id).copied()).collect();
+        for chunk in outbox_ids.chunks(ROWS_PER_STATEMENT) {
+            let kind = kinds::SEND_EMAIL;
+            let rows = value_rows(self.backend(), chunk.len(), 1, |m| format!("'{kind}', {}, {now}, {now}", m[0]));
+            let sql = format!("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES {rows}");
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(serde_json::json!({ "outbox_id": id }).to_string());
+            }
+            q.execute(&mut *tx).await?;
+        }
+
+        for chunk in todo.chunks(ROWS_PER_STATEMENT) {
+            let rows = value_rows(self.backend(), chunk.len(), 6, |m| m.join(", "));
+            let sql = format!(
+                "UPDATE disclosure_recipients SET status = v.column2, link_hash = v.column3,
+                    outbox_id = CAST(v.column4 AS BIGINT), error = v.column5, letter_text = v.column6, updated_at = {now}
+                 FROM (VALUES {rows}) AS v WHERE disclosure_recipients.id = CAST(v.column1 AS BIGINT)"
+            );
+            let mut q = sqlx::query(&sql);
+            for n in chunk {
+                let reached = n.email.is_some() || n.letter.is_some();
+                q = q
+                    .bind(n.recipient_id)
+                    .bind(if reached { recipient_status::QUEUED } else { recipient_status::FAILED })
+                    .bind(n.link_hash.clone())
+                    .bind(outbox_of.get(&n.recipient_id).copied())
+                    .bind((!reached).then_some("the customer has neither an email address nor a postal address"))
+                    .bind(n.letter.clone());
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(queued)
+        Ok(todo.iter().filter(|n| n.email.is_some() || n.letter.is_some()).count())
+    }
+
+    /// Printed notices not yet posted, oldest first.
+    pub async fn disclosure_letters_due(&self, limit: i64) -> Result<Vec<DisclosureLetterDue>, StoreError> {
+        sqlx::query(
+            "SELECT r.id, r.disclosure_id, d.title, r.customer_id, c.name, c.postal_address, r.letter_text
+             FROM disclosure_recipients r JOIN disclosures d ON d.id = r.disclosure_id JOIN customers c ON c.id = r.customer_id
+             WHERE r.letter_text IS NOT NULL AND r.letter_posted_at IS NULL ORDER BY r.id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.read())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(DisclosureLetterDue {
+                recipient_id: row.try_get("id")?,
+                disclosure_id: row.try_get("disclosure_id")?,
+                disclosure_title: row.try_get("title")?,
+                customer_id: row.try_get("customer_id")?,
+                customer_name: row.try_get("name")?,
+                postal_address: row.try_get::<Option<String>, _>("postal_address")?.unwrap_or_default(),
+                letter_text: row.try_get("letter_text")?,
+            })
+        })
+        .collect()
+    }
+
+    /// Marks printed notices posted; returns how many were newly marked. A notice that
+    /// went only by letter is now sent.
+    pub async fn mark_disclosure_letters_posted(&self, recipient_ids: &[i64], by: i64) -> Result<u64, StoreError> {
+        let now = millis(OffsetDateTime::now_utc());
+        let mut tx = self.write().begin().await?;
+        let mut marked = 0;
+        for chunk in recipient_ids.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "UPDATE disclosure_recipients SET letter_posted_at = $1, letter_posted_by = $2, updated_at = $1,
+                    status = CASE WHEN status = 'queued' AND outbox_id IS NULL THEN 'sent' ELSE status END
+                 WHERE id IN ({}) AND letter_text IS NOT NULL AND letter_posted_at IS NULL",
+                (3..3 + chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(now).bind(by);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            marked += q.execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(marked)
     }
 
     pub async fn finish_disclosure(&self, id: i64) -> Result<(), StoreError> {

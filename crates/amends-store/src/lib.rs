@@ -53,7 +53,8 @@ pub use customers::{
     TransactionRecord,
 };
 pub use disclosures::{
-    AudienceMember, AudiencePreview, DisclosureLink, DisclosureRecord, Notice, Progress, RecipientRecord,
+    AudienceMember, AudiencePreview, DisclosureLetterDue, DisclosureLink, DisclosureRecord, NewDisclosure, Notice,
+    Progress, RecipientRecord,
 };
 pub use hours::{AlertTo, Clock, DeskHours, Escalation, OverdueCase, StaffAlert};
 pub use idempotency::StoredResponse;

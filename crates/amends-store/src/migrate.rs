@@ -61,10 +61,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_spam_views.sql"),
         postgres: include_str!("../migrations/postgres/0008_spam_views.sql"),
     },
+    Migration {
+        version: 9,
+        name: "disclosure_letters",
+        sqlite: include_str!("../migrations/sqlite/0009_disclosure_letters.sql"),
+        postgres: include_str!("../migrations/postgres/0009_disclosure_letters.sql"),
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 8;
+pub const MIGRATIONS_APPLIED: i64 = 9;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

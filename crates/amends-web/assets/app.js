@@ -167,6 +167,83 @@
       }
     });
   }
+  // A disclosure being sent: its counts per status, fetched again until the send ends.
+  var progress = document.querySelector("[data-progress]");
+  function poll() {
+    fetch("/api/v1/disclosures/" + progress.dataset.progress, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; }).then(function (d) {
+        if (!d) return;
+        Object.keys(d.progress).forEach(function (s) {
+          var cell = progress.querySelector("[data-status='" + s + "']");
+          if (cell) cell.textContent = d.progress[s];
+        });
+        var status = document.getElementById("disclosure-status");
+        if (status) status.textContent = d.status;
+        var summary = document.getElementById("progress-summary");
+        if (summary) summary.textContent = (d.status === "sending" ? "Sending: " : "All notices are queued: ") + d.progress.total + " customers.";
+        // Once every notice is queued, the page is loaded again for the recipients' statuses.
+        if (d.status === "sending") setTimeout(poll, 1500); else window.location.reload();
+      }).catch(function () { setTimeout(poll, 5000); });
+  }
+  if (progress) setTimeout(poll, 1000);
+  // A new disclosure: the audience counted again as its filters change.
+  var audienceForm = document.querySelector("form[data-audience]");
+  function amount(v) {
+    v = v.trim();
+    if (!/^\d+(\.\d{1,2})?$/.test(v)) return undefined;
+    var parts = v.split(".");
+    return Number(parts[0]) * 100 + Number(((parts[1] || "") + "00").slice(0, 2));
+  }
+  function recount() {
+    var f = audienceForm.elements;
+    var list = function (v) { return v.split(/[,\n]/).map(function (s) { return s.trim(); }).filter(Boolean); };
+    var day = function (v, next) {
+      if (!v) return undefined;
+      var d = new Date(v + "T00:00:00Z");
+      if (next) d.setUTCDate(d.getUTCDate() + 1);
+      return d.toISOString().replace(".000Z", "Z");
+    };
+    var a = { skus: list(f.skus.value), locations: list(f.locations.value), from: day(f.from.value), to: day(f.to.value, true),
+              min_amount_minor: amount(f.min_amount.value), max_amount_minor: amount(f.max_amount.value) };
+    var out = document.getElementById("audience");
+    fetch("/api/v1/disclosures/preview", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.content },
+      body: JSON.stringify({ audience: a })
+    }).then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); }).then(function (res) {
+      var p = document.createElement("p");
+      if (!res.ok) { p.className = "muted"; p.textContent = res.body.message || ""; out.replaceChildren(p); return; }
+      p.className = "notice";
+      p.setAttribute("role", "status");
+      var n = document.createElement("strong");
+      n.setAttribute("data-audience-count", "");
+      n.textContent = res.body.count;
+      p.appendChild(n);
+      p.appendChild(document.createTextNode(" customers are affected."));
+      var ul = document.createElement("ul");
+      ul.className = "plain";
+      ul.setAttribute("data-audience-sample", "");
+      res.body.sample.forEach(function (m) {
+        var li = document.createElement("li");
+        li.textContent = m.name + " ";
+        var e = document.createElement("span");
+        e.className = "muted small";
+        e.textContent = m.email || "no email address";
+        li.appendChild(e);
+        ul.appendChild(li);
+      });
+      out.replaceChildren(p, ul);
+    }).catch(function () {});
+  }
+  if (audienceForm && csrf) {
+    var countTimer;
+    audienceForm.addEventListener("input", function (event) {
+      if (!/^(skus|locations|from|to|min_amount|max_amount)$/.test(event.target.name)) return;
+      clearTimeout(countTimer);
+      countTimer = setTimeout(recount, 400);
+    });
+  }
   var timers = new WeakMap();
   document.addEventListener("input", function (event) {
     var field = event.target;

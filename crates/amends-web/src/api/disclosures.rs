@@ -1,7 +1,7 @@
 //! Disclosures (managers): pick the affected customers from the transactions, see how
 //! many and who before sending, and send each a personal notice in the background.
 
-use amends_domain::disclosure::Audience;
+use amends_domain::disclosure::{Audience, Channels};
 use amends_store::{AudiencePreview, DisclosureRecord, RecipientRecord};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -56,6 +56,18 @@ pub struct NewDisclosure {
     explanation: String,
     solution: String,
     audience: Audience,
+    /// `["email"]` (the default), `["letter"]` or both.
+    #[serde(default)]
+    channels: Option<Vec<String>>,
+}
+
+pub(crate) fn channels(given: Option<&[String]>) -> Result<Channels, ApiError> {
+    match given {
+        None => Ok(Channels::default()),
+        Some(list) if list.iter().all(|c| !c.contains(',')) => Channels::parse(&list.join(","))
+            .ok_or_else(|| ApiError::invalid("channels", "channels are one or both of \"email\" and \"letter\"")),
+        Some(_) => Err(ApiError::invalid("channels", "channels are one or both of \"email\" and \"letter\"")),
+    }
 }
 
 fn text(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
@@ -74,10 +86,16 @@ pub async fn create(
     text("explanation", &body.explanation, 20_000)?;
     text("solution", &body.solution, 20_000)?;
     let audience = checked(body.audience)?;
-    let d = state
-        .store
-        .create_disclosure(body.problem_id, body.title.trim(), &body.explanation, &body.solution, &audience, user.id)
-        .await?;
+    let channels = channels(body.channels.as_deref())?;
+    let new = amends_store::NewDisclosure {
+        problem_id: body.problem_id,
+        title: body.title.trim().to_owned(),
+        explanation: body.explanation,
+        solution: body.solution,
+        audience,
+        channels,
+    };
+    let d = state.store.create_disclosure(&new, user.id).await?;
     Ok(created(d))
 }
 

@@ -1,9 +1,10 @@
 //! Printed letters: one case's personal letter as a PDF, and the print run of every
-//! follow-up letter that is due, as one PDF, then marked printed and posted.
+//! follow-up letter that is due and every disclosure notice chosen to go by post, as
+//! one PDF, then marked printed and posted.
 
 use amends_domain::playbook::EventKind;
 use amends_letters::{Letter, Letterhead, PageSize};
-use amends_store::{CaseRecord, CustomerRecord, EventRecord, Store};
+use amends_store::{CaseRecord, CustomerRecord, DisclosureLetterDue, EventRecord, Store};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -110,6 +111,26 @@ async fn compose(
     })
 }
 
+/// A disclosure's notice on paper: its text was written (with the customer's personal
+/// link) when the send queued it.
+fn disclosure_letter(settings: &LetterSettings, due: &DisclosureLetterDue) -> Letter {
+    Letter {
+        recipient_name: due.customer_name.clone(),
+        recipient_address: address_lines(&due.postal_address),
+        date: long_date(OffsetDateTime::now_utc()),
+        reference: format!("Notice D-{}-{}", due.disclosure_id, due.recipient_id),
+        salutation: format!("Dear {},", due.customer_name),
+        paragraphs: due.letter_text.split("\n\n").map(str::to_owned).collect(),
+        offer: None,
+        closing: "With my apologies, and my thanks,".to_owned(),
+        signature_name: settings.signature_name.clone(),
+        signature_title: settings.signature_title.clone(),
+    }
+}
+
+/// Disclosure notices in one print run, at most.
+const NOTICES_PER_RUN: i64 = 500;
+
 async fn letter_for(state: &AppState, case_id: i64) -> Result<Letter, PageError> {
     let (case, events) = state.store.case_with_timeline(case_id).await?;
     let customer = state.store.customer(case.customer_id).await?;
@@ -148,19 +169,23 @@ pub async fn case_letter(
 /// `GET /letters`: the print run.
 pub async fn print_run(State(state): State<AppState>, session: StaffSession) -> Result<Response, PageError> {
     let due = state.store.letters_due(OffsetDateTime::now_utc()).await?;
-    Ok(render("letters.html", minijinja::context! { layout => session.layout(), due })?.into_response())
+    let notices = state.store.disclosure_letters_due(NOTICES_PER_RUN).await?;
+    let count = due.len() + notices.len();
+    Ok(render("letters.html", minijinja::context! { layout => session.layout(), due, notices, count })?.into_response())
 }
 
 /// `GET /letters/batch.pdf`: every letter due, one PDF.
 pub async fn batch(State(state): State<AppState>, _: StaffSession) -> Result<Response, PageError> {
     let due = state.store.letters_due(OffsetDateTime::now_utc()).await?;
-    if due.is_empty() {
+    let notices = state.store.disclosure_letters_due(NOTICES_PER_RUN).await?;
+    if due.is_empty() && notices.is_empty() {
         return Err(PageError::BadForm("No letter is due for printing.".into()));
     }
-    let mut letters = Vec::with_capacity(due.len());
+    let mut letters = Vec::with_capacity(due.len() + notices.len());
     for d in &due {
         letters.push(letter_for(&state, d.case_id).await?);
     }
+    letters.extend(notices.iter().map(|n| disclosure_letter(&state.settings.letters, n)));
     let bytes = amends_letters::render_batch(&state.settings.letters.head, &letters, state.settings.letters.page_size)
         .map_err(unprintable)?;
     Ok(pdf(bytes, "print-run.pdf"))
@@ -169,20 +194,30 @@ pub async fn batch(State(state): State<AppState>, _: StaffSession) -> Result<Res
 #[derive(Deserialize)]
 pub struct PostedForm {
     /// Comma-separated follow-up event ids: the letters that were printed.
-    letters: String,
+    letters: Option<String>,
+    /// Comma-separated disclosure recipient ids: the notices that were printed.
+    notices: Option<String>,
+}
+
+fn ids(list: &str) -> Result<Vec<i64>, PageError> {
+    list.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse::<i64>().map_err(|_| PageError::BadForm("The list of letters is not valid.".into())))
+        .collect()
 }
 
 /// `POST /letters/posted`: the printed letters went in the post.
 pub async fn mark_posted(State(state): State<AppState>, form: Posted<PostedForm>) -> Result<Response, PageError> {
-    let ids: Vec<i64> = form
-        .form
-        .letters
-        .split(',')
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().parse::<i64>().map_err(|_| PageError::BadForm("The list of letters is not valid.".into())))
-        .collect::<Result<_, _>>()?;
-    if !ids.is_empty() {
-        state.store.mark_letters_posted(&ids, form.session.user.id).await?;
+    if form.form.letters.is_none() && form.form.notices.is_none() {
+        return Err(PageError::BadForm("The form does not say which letters were posted.".into()));
+    }
+    let letters = ids(form.form.letters.as_deref().unwrap_or_default())?;
+    let notices = ids(form.form.notices.as_deref().unwrap_or_default())?;
+    if !letters.is_empty() {
+        state.store.mark_letters_posted(&letters, form.session.user.id).await?;
+    }
+    if !notices.is_empty() {
+        state.store.mark_disclosure_letters_posted(&notices, form.session.user.id).await?;
     }
     Ok(Redirect::to("/letters").into_response())
 }

@@ -11,6 +11,8 @@ mod approvals;
 mod assets;
 mod case;
 mod customers;
+mod disclosures;
+mod imports;
 mod hours;
 mod inbox;
 pub mod letters;
@@ -62,6 +64,16 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/edit", get(customers::edit_form))
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::page).post(problems::act))
+        .route("/disclosures", get(disclosures::list).post(disclosures::create))
+        .route("/disclosures/new", get(disclosures::new_form))
+        .route("/disclosures/{id}", get(disclosures::page))
+        .route("/disclosures/{id}/send", post(disclosures::send))
+        .route(
+            "/imports",
+            get(imports::form)
+                .post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        )
         .route("/search", get(search::page))
         .route("/cases/{id}/letter.pdf", get(letters::case_letter))
         .route("/letters", get(letters::print_run))
@@ -129,6 +141,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("spam.html", include_str!("../../templates/spam.html")),
     ("spam_blocks.html", include_str!("../../templates/spam_blocks.html")),
     ("view_edit.html", include_str!("../../templates/view_edit.html")),
+    ("disclosures.html", include_str!("../../templates/disclosures.html")),
+    ("disclosure_new.html", include_str!("../../templates/disclosure_new.html")),
+    ("disclosure.html", include_str!("../../templates/disclosure.html")),
+    ("imports.html", include_str!("../../templates/imports.html")),
 ];
 
 mod filters {

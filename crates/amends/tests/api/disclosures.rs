@@ -127,6 +127,7 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
             in_reply_to: None,
             purpose: "disclosure".into(),
         }),
+        letter: None,
         link_hash: amends_store::secret::secret_hash(&token),
     };
     assert_eq!(store.queue_notices(&[notice]).await.unwrap(), 1);

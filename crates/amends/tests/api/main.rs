@@ -10,6 +10,7 @@ mod cases;
 mod coach;
 mod crash;
 mod customers;
+mod disclosure_pages;
 mod disclosures;
 mod errors;
 mod helpers;

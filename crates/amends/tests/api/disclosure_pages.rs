@@ -1,0 +1,239 @@
+//! The disclosure and import pages, as a manager uses them: the audience counted and
+//! sampled before anything is saved, the coach holding back a blaming text, the send
+//! and its progress per recipient, the notices by letter in the print run (read back
+//! from the PDF) and marked posted, and an import's per-row error report.
+
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Db, TestApp, spawn_app};
+
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| panic!("{tool} (poppler-utils): {e}"));
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn customer(app: &TestApp, token: &str, name: &str, email: Option<&str>, address: Option<&str>) -> i64 {
+    let mut c = json!({ "name": name });
+    if let Some(e) = email {
+        c["email"] = json!(e);
+    }
+    if let Some(a) = address {
+        c["postal_address"] = json!(a);
+    }
+    app.post("/api/v1/customers", token, c).await.expect(201)["id"].as_i64().unwrap()
+}
+
+fn order(customer: i64, ext: &str, sku: &str) -> Value {
+    json!({ "customer_id": customer, "external_id": ext, "kind": "order", "amount_minor": 1500, "currency": "EUR",
+            "sku": sku, "location": "Berlin", "occurred_at": "2026-10-02T10:00:00Z" })
+}
+
+async fn wait_sent(app: &TestApp, token: &str, id: i64) -> Value {
+    for _ in 0..200 {
+        let d = app.get(&format!("/api/v1/disclosures/{id}"), token).await.expect(200);
+        if d["status"] == "sent" {
+            return d;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the disclosure was not sent");
+}
+
+async fn a_manager_counts_sends_and_prints_a_disclosure(db: Db) {
+    let app = spawn_app(db).await;
+    let (_, manager) = app.staff("manager").await;
+    let problem =
+        app.post("/api/v1/problems", &manager, json!({ "title": "Cream past its date in batch 7" })).await.expect(201);
+    let pid = problem["id"].as_i64().unwrap();
+    let ann = customer(&app, &manager, "Ann Mailed", Some("ann@example.com"), None).await;
+    let bob = customer(&app, &manager, "Bob Posted", None, Some("Hauptstrasse 12\n10115 Berlin")).await;
+    let cyd = customer(&app, &manager, "Cyd Unreachable", None, None).await;
+    let dee = customer(&app, &manager, "Dee Elsewhere", Some("dee@example.com"), None).await;
+    let rows = vec![
+        order(ann, "o1", "CAKE-7"),
+        order(bob, "o2", "CAKE-7"),
+        order(cyd, "o3", "CAKE-7"),
+        order(dee, "o4", "TART-1"),
+    ];
+    app.post("/api/v1/transactions/batch", &manager, json!({ "transactions": rows })).await.expect(200);
+
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let form = client.get(app.url(&format!("/disclosures/new?problem={pid}"))).send().await.unwrap();
+    assert_eq!(form.status(), 200);
+    let html = form.text().await.unwrap();
+    assert!(html.contains(&format!("<option value=\"{pid}\" selected>Cream past its date in batch 7")), "{html}");
+
+    // Counting writes nothing: the count and a sample, with the draft kept.
+    let mut fields = vec![
+        ("csrf", csrf.clone()),
+        ("problem_id", pid.to_string()),
+        ("skus", "CAKE-7".to_owned()),
+        ("from", "2026-10-01".to_owned()),
+        ("to", "2026-10-31".to_owned()),
+        ("title", "About the cakes of batch 7".to_owned()),
+        ("explanation", "You should have noticed the taste.".to_owned()),
+        ("solution", "We will bake you a new cake, on us, this week.".to_owned()),
+        ("channel_email", "on".to_owned()),
+        ("action", "preview".to_owned()),
+    ];
+    let counted = client.post(app.url("/disclosures")).form(&fields).send().await.unwrap();
+    assert_eq!(counted.status(), 200);
+    let html = counted.text().await.unwrap();
+    assert!(html.contains("<strong data-audience-count>3</strong> customers are affected"), "{html}");
+    assert!(html.contains("Ann Mailed") && html.contains("Bob Posted") && !html.contains("Dee Elsewhere"));
+    assert!(app.get("/api/v1/disclosures", &manager).await.expect(200)["items"].as_array().unwrap().is_empty());
+    let nobody = [("csrf", csrf.as_str()), ("action", "preview")];
+    let refused = client.post(app.url("/disclosures")).form(&nobody).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("Choose who is affected"));
+
+    // The coach holds back a text that blames the customer; rewritten, it is saved.
+    fields.last_mut().unwrap().1 = "create".to_owned();
+    let held = client.post(app.url("/disclosures")).form(&fields).send().await.unwrap();
+    assert_eq!(held.status(), 422);
+    let html = held.text().await.unwrap();
+    assert!(html.contains("The coach found") && html.contains("blame"), "{html}");
+    fields[6].1 = "The cream in the cakes of batch 7 was past its date. We found it in our own check.".to_owned();
+    let saved = client.post(app.url("/disclosures")).form(&fields).send().await.unwrap();
+    assert_eq!(saved.status(), 200, "redirected to the disclosure");
+    let page_url = saved.url().clone();
+    let id: i64 = page_url.path().rsplit('/').next().unwrap().parse().unwrap();
+    let html = saved.text().await.unwrap();
+    assert!(html.contains("<strong id=\"audience-count\">3</strong> customers will be told"), "{html}");
+    assert!(html.contains("Send to 3 customers") && html.contains("Dear Ann Mailed"));
+    assert!(html.contains("The cream in the cakes of batch 7 was past its date"));
+
+    let sent =
+        client.post(app.url(&format!("/disclosures/{id}/send"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(sent.status(), 200);
+    let d = wait_sent(&app, &manager, id).await;
+    assert_eq!(d["progress"]["total"], 3);
+    assert_eq!(d["progress"]["queued"], 2, "one email, one letter to print: {d}");
+    assert_eq!(d["progress"]["failed"], 1, "neither an email nor a postal address");
+    let html = client.get(page_url.clone()).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<dd data-status=\"queued\">2</dd>") && html.contains("<dd data-status=\"failed\">1</dd>"));
+    assert!(html.contains("Cyd Unreachable") && html.contains("neither an email address nor a postal address"));
+    assert!(html.contains("to print"), "Bob's letter waits for the print run");
+    let again =
+        client.post(app.url(&format!("/disclosures/{id}/send"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(again.status(), 200, "a second send changes nothing");
+    assert_eq!(app.get(&format!("/api/v1/disclosures/{id}"), &manager).await.expect(200)["progress"]["total"], 3);
+
+    // Bob's notice is in the print run, with his own link written out.
+    let run = client.get(app.url("/letters")).send().await.unwrap().text().await.unwrap();
+    let recipients = app.get(&format!("/api/v1/disclosures/{id}/recipients"), &manager).await.expect(200);
+    let bob_row = recipients["items"].as_array().unwrap().iter().find(|r| r["customer_id"] == bob).unwrap().clone();
+    assert_eq!(bob_row["by_letter"], true);
+    assert!(run.contains(&format!("data-notice=\"{}\"", bob_row["id"])), "{run}");
+    let pdf = client.get(app.url("/letters/batch.pdf")).send().await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    let dir = std::env::temp_dir().join(format!("amends-notice-{:x}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("run.pdf");
+    std::fs::write(&file, pdf.bytes().await.unwrap()).unwrap();
+    let text = poppler("pdftotext", &[file.to_str().unwrap(), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in ["Bob Posted", "Hauptstrasse 12", "10115 Berlin", "was past its date", "a new cake, on us"] {
+        assert!(flat.contains(expected), "{expected:?} is in the letter:\n{text}");
+    }
+    assert!(!flat.contains("Ann Mailed"), "Ann is told by email only");
+    let _ = std::fs::remove_dir_all(&dir);
+    let start = flat.find("/c/").expect("the letter carries the personal link");
+    let link: String = flat[start..].chars().take(3 + 64).collect();
+    let answer_page = reqwest::get(app.url(&link)).await.unwrap();
+    assert_eq!(answer_page.status(), 200);
+    assert!(answer_page.text().await.unwrap().contains("This affected me"));
+
+    let notice = bob_row["id"].to_string();
+    let posted = client
+        .post(app.url("/letters/posted"))
+        .form(&[("csrf", csrf.as_str()), ("notices", notice.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 200);
+    assert!(!client.get(app.url("/letters")).send().await.unwrap().text().await.unwrap().contains("data-notice="));
+    let recipients = app.get(&format!("/api/v1/disclosures/{id}/recipients"), &manager).await.expect(200);
+    let bob_row = recipients["items"].as_array().unwrap().iter().find(|r| r["customer_id"] == bob).unwrap().clone();
+    assert_eq!(bob_row["status"], "sent", "printed and posted");
+    assert!(bob_row["letter_posted_at"].is_string());
+
+    let list = client.get(app.url("/disclosures")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("About the cakes of batch 7"));
+
+    // Through the API: letters only, and a channel that does not exist.
+    let body = |channels: Value| {
+        json!({ "problem_id": pid, "title": "Batch 7", "explanation": "It was past its date.",
+                "solution": "A new cake.", "audience": { "skus": ["CAKE-7"] }, "channels": channels })
+    };
+    let by_post = app.post("/api/v1/disclosures", &manager, body(json!(["letter"]))).await.expect(201);
+    assert_eq!(by_post["channels"], json!(["letter"]));
+    let e = app.post("/api/v1/disclosures", &manager, body(json!(["fax"]))).await.expect_error(422, "invalid");
+    assert_eq!(e["field"], "channels");
+    app.post("/api/v1/disclosures", &manager, body(json!([]))).await.expect_error(422, "invalid");
+}
+
+async fn the_import_page_reports_each_bad_row(db: Db) {
+    let app = spawn_app(db).await;
+    let (_, manager) = app.staff("manager").await;
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url("/imports")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csv = "name,email,external_id\nAnn Lee,ann@example.com,k1\n,nobody@example.com,k2\nBob Roe,not-an-email,k3\nCyd Poe,,k4\n";
+    let upload = |csrf: String, kind: &'static str, csv: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", kind)
+            .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("customers.csv"));
+        client.post(app.url("/imports")).multipart(form).send()
+    };
+    let done = upload(csrf.clone(), "customers", csv).await.unwrap();
+    assert_eq!(done.status(), 200);
+    let html = done.text().await.unwrap();
+    assert!(html.contains("<strong>4</strong> rows: <strong>2</strong> imported"), "{html}");
+    assert!(html.contains("<strong>2</strong> refused"));
+    assert!(
+        html.contains("<tr><td>3</td><td>missing field `name`")
+            && html.contains("<tr><td>4</td><td>email: &quot;not-an-email&quot;"),
+        "{html}"
+    );
+    let found = app.get("/api/v1/customers?q=Cyd", &manager).await.expect(200);
+    assert_eq!(found["items"][0]["external_id"], "k4", "the good rows are kept");
+
+    // The same file again: nothing new; transactions report their own mistakes.
+    let again = upload(csrf.clone(), "customers", csv).await.unwrap().text().await.unwrap();
+    assert!(again.contains("<strong>0</strong> imported, <strong>2</strong> already present"), "{again}");
+    let tx = "customer_external_id,external_id,kind,amount_minor,currency,occurred_at\nk1,t1,order,1200,EUR,2026-10-01T10:00:00Z\nk9,t2,order,1200,EUR,2026-10-01T10:00:00Z\n";
+    let html = upload(csrf.clone(), "transactions", tx).await.unwrap().text().await.unwrap();
+    assert!(html.contains("<strong>1</strong> imported") && html.contains("no such customer"), "{html}");
+    let bad = upload(csrf.clone(), "transactions", "sku\nX\n").await.unwrap();
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("the header has no"));
+    let forged = upload("not-the-token".to_owned(), "customers", csv).await.unwrap();
+    assert_eq!(forged.status(), 403);
+}
+
+mod sqlite {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_manager_counts_sends_and_prints_a_disclosure() {
+        super::a_manager_counts_sends_and_prints_a_disclosure(crate::helpers::Db::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_import_page_reports_each_bad_row() {
+        super::the_import_page_reports_each_bad_row(crate::helpers::Db::Sqlite).await;
+    }
+}
+
+mod postgres {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_manager_counts_sends_and_prints_a_disclosure() {
+        super::a_manager_counts_sends_and_prints_a_disclosure(crate::helpers::Db::Postgres).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_import_page_reports_each_bad_row() {
+        super::the_import_page_reports_each_bad_row(crate::helpers::Db::Postgres).await;
+    }
+}
