@@ -85,6 +85,7 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
 
     insert_rows(
         &mut conn,
+        postgres,
         "customers (name, name_key, email, email_key, phone, external_id, postal_address, notes, watch, created_at, updated_at)",
         scale.customers,
         |i, args| {
@@ -109,6 +110,7 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
     let mut tx_rng = StdRng::seed_from_u64(7);
     insert_rows(
         &mut conn,
+        postgres,
         "transactions (customer_id, external_id, kind, amount_minor, currency, sku, location, occurred_at, created_at)",
         scale.transactions,
         |i, args| {
@@ -133,6 +135,7 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
     let mut events: Vec<(i64, i64, String, String)> = Vec::with_capacity(scale.cases * 2);
     insert_rows(
         &mut conn,
+        postgres,
         "cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref, status, next_step,
             next_due_at, escalation_required, owner_id, version, created_at, updated_at)",
         scale.cases,
@@ -206,15 +209,21 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
     }
     let mut next_event = events.into_iter();
     let count = next_event.len();
-    insert_rows(&mut conn, "case_events (case_id, at, actor_kind, actor_user_id, kind, data)", count, |_, args| {
-        let (case_id, at, kind, data) = next_event.next().unwrap_or_default();
-        push(args, case_id);
-        push(args, at);
-        push(args, "system".to_owned());
-        push(args, None::<i64>);
-        push(args, kind);
-        push(args, data);
-    })
+    insert_rows(
+        &mut conn,
+        postgres,
+        "case_events (case_id, at, actor_kind, actor_user_id, kind, data)",
+        count,
+        |_, args| {
+            let (case_id, at, kind, data) = next_event.next().unwrap_or_default();
+            push(args, case_id);
+            push(args, at);
+            push(args, "system".to_owned());
+            push(args, None::<i64>);
+            push(args, kind);
+            push(args, data);
+        },
+    )
     .await?;
 
     if postgres {
@@ -247,7 +256,13 @@ fn at(ms: i64) -> OffsetDateTime {
 
 /// Inserts `count` rows into `table (columns)`, `fill` binding row `i`'s values in
 /// column order: many rows per statement, many statements per transaction.
-async fn insert_rows<F>(conn: &mut AnyConnection, table: &str, count: usize, mut fill: F) -> anyhow::Result<()>
+async fn insert_rows<F>(
+    conn: &mut AnyConnection,
+    postgres: bool,
+    table: &str,
+    count: usize,
+    mut fill: F,
+) -> anyhow::Result<()>
 where
     F: FnMut(usize, &mut AnyArguments<'static>),
 {
@@ -264,7 +279,11 @@ where
             }
             let values: Vec<String> = (0..rows)
                 .map(|r| {
-                    let cells: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+                    // SQLite binds numbered placeholders by looking each number up in a list,
+                    // which costs the square of a statement's values; anonymous ones do not.
+                    let cells: Vec<String> = (1..=columns)
+                        .map(|c| if postgres { format!("${}", r * columns + c) } else { "?".to_owned() })
+                        .collect();
                     format!("({})", cells.join(", "))
                 })
                 .collect();

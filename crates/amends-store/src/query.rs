@@ -72,25 +72,6 @@ impl Filters {
         self.clauses.push(clause);
     }
 
-    /// `(…), (…)` with `columns` fresh placeholders per row, each row ending in `tail`
-    /// (shared placeholders or constants), for a multi-row INSERT; the caller binds the
-    /// values row after row with [`Filters::value`].
-    pub(crate) fn rows_sql(first: usize, rows: usize, columns: usize, tail: &str) -> String {
-        let mut sql = String::with_capacity(rows * columns * 5);
-        for row in 0..rows {
-            sql.push_str(if row == 0 { "(" } else { ", (" });
-            for column in 0..columns {
-                if column > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", first + row * columns + column));
-            }
-            sql.push_str(tail);
-            sql.push(')');
-        }
-        sql
-    }
-
     /// Appends a value for a placeholder the caller wrote itself.
     pub(crate) fn value(&mut self, value: Value) {
         self.values.push(value);
@@ -135,10 +116,5 @@ mod tests {
     fn fts_queries_are_quoted_words() {
         assert_eq!(fts5_query("late \"cake\" OR NOT*").as_deref(), Some("\"late\" \"cake\" \"OR\" \"NOT\""));
         assert_eq!(fts5_query("  ** "), None);
-    }
-
-    #[test]
-    fn rows_are_numbered_row_after_row() {
-        assert_eq!(Filters::rows_sql(2, 2, 3, ", $1"), "($2, $3, $4, $1), ($5, $6, $7, $1)");
     }
 }

@@ -16,8 +16,8 @@ use super::{
 };
 use crate::cases::EventRecord;
 use crate::customers::NewCustomer;
-use crate::query::{Filters, Value};
-use crate::{StoreError, WriterHandle, millis};
+use crate::query::{Filters, Value, value_rows};
+use crate::{Backend, StoreError, WriterHandle, millis};
 
 /// Who a complaint is from, once looked up.
 #[derive(Clone)]
@@ -35,7 +35,7 @@ pub(super) async fn store_together(
     now: OffsetDateTime,
 ) -> Result<Vec<Result<Stored, StoreError>>, StoreError> {
     let (who, planned) = look_up_customers(tx, batch).await?;
-    let created = insert_customers(tx, &planned, now).await?;
+    let created = insert_customers(store.backend, tx, &planned, now).await?;
     let known: Vec<i64> =
         who.iter().filter_map(|w| if let Some(Who::Known(id, _)) = w { Some(*id) } else { None }).collect();
     let mut recent = recent_case_counts(tx, &known, now).await?;
@@ -59,8 +59,8 @@ pub(super) async fn store_together(
         return Ok(who.iter().map(|_| Err(StoreError::NotFound("customer"))).collect());
     }
 
-    let ids = insert_cases(tx, batch, &cases, now).await?;
-    let event_ids = insert_opened_events(tx, &cases, &ids, now).await?;
+    let ids = insert_cases(store.backend, tx, batch, &cases, now).await?;
+    let event_ids = insert_opened_events(store.backend, tx, &cases, &ids, now).await?;
     let events: Vec<EventRecord> = cases
         .iter()
         .zip(ids.iter().zip(&event_ids))
@@ -82,7 +82,7 @@ pub(super) async fn store_together(
         keep_what_came_with(tx, new, opening, *case_id, now).await?;
         jobs.extend(first_jobs(new, opening, *case_id));
     }
-    insert_jobs(tx, &jobs, now).await?;
+    insert_jobs(store.backend, tx, &jobs, now).await?;
 
     let mut stored: Vec<Option<Stored>> = (0..batch.len()).map(|_| None).collect();
     for ((index, customer, opening), (case_id, event)) in cases.into_iter().zip(ids.into_iter().zip(events)) {
@@ -159,6 +159,7 @@ async fn named(tx: &mut AnyConnection, column: &str, keys: Vec<Value>) -> Result
 
 /// Inserts the batch's new customers in one statement; returns (id, name) in `planned`'s order.
 async fn insert_customers(
+    backend: Backend,
     tx: &mut AnyConnection,
     planned: &[NewCustomer],
     now: OffsetDateTime,
@@ -167,7 +168,7 @@ async fn insert_customers(
         return Ok(Vec::new());
     }
     let mut f = Filters::default();
-    f.value(Value::Int(millis(now)));
+    let now = millis(now);
     for c in planned {
         f.value(Value::Text(c.name.as_str().to_owned()));
         f.value(Value::Text(c.name.as_str().to_lowercase()));
@@ -182,7 +183,7 @@ async fn insert_customers(
         "INSERT INTO customers (name, name_key, email, email_key, phone, external_id, postal_address, notes,
             watch, created_at, updated_at)
          VALUES {} RETURNING id",
-        Filters::rows_sql(2, planned.len(), 8, ", 0, $1, $1")
+        value_rows(backend, planned.len(), 8, |marks| format!("{}, 0, {now}, {now}", marks.join(", ")))
     );
     let ids = in_order(f.bind(&sql).fetch_all(&mut *tx).await?)?;
     Ok(ids.into_iter().zip(planned).map(|(id, c)| (id, c.name.as_str().to_owned())).collect())
@@ -237,13 +238,14 @@ async fn best_lifetime_values(tx: &mut AnyConnection, customers: &[i64]) -> Resu
 }
 
 async fn insert_cases(
+    backend: Backend,
     tx: &mut AnyConnection,
     batch: &[IntakeJob],
     cases: &[(usize, (i64, String), Opening)],
     now: OffsetDateTime,
 ) -> Result<Vec<i64>, StoreError> {
     let mut f = Filters::default();
-    f.value(Value::Int(millis(now)));
+    let now = millis(now);
     for (index, (customer_id, _), opening) in cases {
         let new = &batch[*index].case;
         f.value(Value::Int(*customer_id));
@@ -264,19 +266,20 @@ async fn insert_cases(
         "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
             status, next_step, next_due_at, escalation_required, version, created_at, updated_at)
          VALUES {} RETURNING id",
-        Filters::rows_sql(2, cases.len(), 13, ", 1, $1, $1")
+        value_rows(backend, cases.len(), 13, |marks| format!("{}, 1, {now}, {now}", marks.join(", ")))
     );
     in_order(f.bind(&sql).fetch_all(&mut *tx).await?)
 }
 
 async fn insert_opened_events(
+    backend: Backend,
     tx: &mut AnyConnection,
     cases: &[(usize, (i64, String), Opening)],
     case_ids: &[i64],
     now: OffsetDateTime,
 ) -> Result<Vec<i64>, StoreError> {
     let mut f = Filters::default();
-    f.value(Value::Int(millis(now)));
+    let now = millis(now);
     for ((_, _, opening), case_id) in cases.iter().zip(case_ids) {
         let (actor_kind, actor_user_id) = crate::cases::actor_columns(opening.event.actor);
         f.value(Value::Int(*case_id));
@@ -289,12 +292,13 @@ async fn insert_opened_events(
     }
     let sql = format!(
         "INSERT INTO case_events (case_id, actor_kind, actor_user_id, kind, data, at) VALUES {} RETURNING id",
-        Filters::rows_sql(2, cases.len(), 5, ", $1")
+        value_rows(backend, cases.len(), 5, |marks| format!("{}, {now}", marks.join(", ")))
     );
     in_order(f.bind(&sql).fetch_all(&mut *tx).await?)
 }
 
 async fn insert_jobs(
+    backend: Backend,
     tx: &mut AnyConnection,
     jobs: &[(&'static str, serde_json::Value)],
     now: OffsetDateTime,
@@ -303,14 +307,14 @@ async fn insert_jobs(
         return Ok(());
     }
     let mut f = Filters::default();
-    f.value(Value::Int(millis(now)));
+    let now = millis(now);
     for (kind, payload) in jobs {
         f.value(Value::Text((*kind).to_owned()));
         f.value(Value::Text(payload.to_string()));
     }
     let sql = format!(
         "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES {}",
-        Filters::rows_sql(2, jobs.len(), 2, ", $1, $1")
+        value_rows(backend, jobs.len(), 2, |marks| format!("{}, {now}, {now}", marks.join(", ")))
     );
     f.bind(&sql).execute(&mut *tx).await?;
     Ok(())
