@@ -52,6 +52,10 @@ struct Args {
     /// many transactions (default 1,000,000, or 2,000 with --quick; 0 skips them).
     #[arg(long)]
     scale: Option<usize>,
+    /// Only seed this migrated, empty database (`amends migrate` first) at `--scale`,
+    /// and stop: data for profiling or for trying a page by hand.
+    #[arg(long)]
+    seed_only: Option<String>,
 }
 
 /// A complaint of the size a real one has: a few sentences.
@@ -97,6 +101,13 @@ fn default_bin() -> PathBuf {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
+    if let Some(url) = &args.seed_only {
+        let cases = args.scale.unwrap_or(1_000_000);
+        let seeded =
+            seed::seed(url, seed::Scale { cases, customers: (cases / 5).max(1), transactions: cases * 2 }).await?;
+        println!("seeded {cases} cases in {:.0} s", seeded.seconds);
+        return Ok(());
+    }
     let bin = args.bin.clone().unwrap_or_else(default_bin);
     if !bin.exists() {
         bail!("{} not found: run `cargo build --release -p amends` or pass --bin", bin.display());

@@ -95,9 +95,13 @@ impl Store {
         rows.iter().map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from)).collect()
     }
 
-    /// The events of the cases merged into `case_id`, oldest first. Each keeps the id
-    /// of the case it happened on.
-    pub async fn merged_events(&self, case_id: i64) -> Result<Vec<EventRecord>, StoreError> {
+    /// The events of the cases merged into `case_id` (directly or down a chain), oldest
+    /// first; each keeps the id of the case it happened on. Given the case's own
+    /// timeline, a case nothing was merged into costs no query.
+    pub async fn merged_events(&self, case_id: i64, timeline: &[EventRecord]) -> Result<Vec<EventRecord>, StoreError> {
+        if !timeline.iter().any(|e| matches!(e.event.kind, amends_domain::playbook::EventKind::MergedIn { .. })) {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query(
             "WITH RECURSIVE absorbed(id) AS (
                  SELECT id FROM cases WHERE merged_into = $1

@@ -67,10 +67,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_disclosure_letters.sql"),
         postgres: include_str!("../migrations/postgres/0009_disclosure_letters.sql"),
     },
+    Migration {
+        version: 10,
+        name: "inbox_counts",
+        sqlite: include_str!("../migrations/sqlite/0010_inbox_counts.sql"),
+        postgres: include_str!("../migrations/postgres/0010_inbox_counts.sql"),
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 9;
+pub const MIGRATIONS_APPLIED: i64 = 10;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

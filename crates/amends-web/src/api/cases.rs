@@ -184,7 +184,7 @@ pub async fn open(
 pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CaseView>> {
     let id = id_from(&id, "case")?;
     let (case, timeline) = state.store.case_with_timeline(id).await?;
-    let merged = state.store.merged_events(id).await?;
+    let merged = state.store.merged_events(id, &timeline).await?;
     Ok(axum::Json(CaseView::new(&state, case, timeline, merged).await?))
 }
 

@@ -184,7 +184,7 @@ async fn case_context(
     draft: HashMap<String, String>,
 ) -> Result<minijinja::Value, PageError> {
     let (case, events) = state.store.case_with_timeline(id).await?;
-    let merged_events = state.store.merged_events(id).await?;
+    let merged_events = state.store.merged_events(id, &events).await?;
     let customer = state.store.customer(case.customer_id).await?;
     let transactions = state.store.customer_transactions(case.customer_id, 10).await?;
     let users = state.store.list_users().await?;
