@@ -12,6 +12,8 @@ mod crash;
 mod customers;
 mod disclosures;
 mod errors;
+mod fuzz_regressions;
+mod headers;
 mod helpers;
 mod imports;
 mod mail;
