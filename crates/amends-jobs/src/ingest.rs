@@ -62,23 +62,7 @@ impl From<StoreError> for IngestFailure {
 }
 
 pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result<Ingested, IngestFailure> {
-    let mut mail = parse_incoming(raw).map_err(|e| IngestFailure::Permanent(format!("{}: {e}", e.reason())))?;
-    // NUL never belongs in mail text and PostgreSQL cannot store it: shown as U+FFFD.
-    for text in [Some(&mut mail.text), mail.subject.as_mut(), mail.from_name.as_mut()].into_iter().flatten() {
-        if text.contains('\0') {
-            *text = text.replace('\0', "\u{FFFD}");
-        }
-    }
-    // A message without a Message-ID is known by its bytes, so a redelivery is still one.
-    let message_id = mail
-        .message_id
-        .clone()
-        .unwrap_or_else(|| format!("{}@sha256.amends", &secret_hash(&String::from_utf8_lossy(raw))[..40]));
-    let inbound = InboundRef {
-        message_id: message_id.clone(),
-        from_email: mail.from_email.clone(),
-        subject: mail.subject.clone(),
-    };
+    let ReadMessage { mail, inbound } = read_message(raw)?;
     match mail.kind {
         MailKind::AutoReply => {
             store.note_inbound(&inbound, outcomes::AUTO_REPLY, "auto-reply: no case is opened").await?;
@@ -90,43 +74,20 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
         }
         MailKind::Message => {}
     }
-    if store.inbound_seen(&message_id).await? {
+    if store.inbound_seen(&inbound.message_id).await? {
         return Ok(Ingested::Duplicate);
     }
-    let from = mail
-        .from_email
-        .as_deref()
-        .map(CustomerEmail::parse)
-        .transpose()
-        .map_err(|e| IngestFailure::Permanent(format!("no_sender: {e}")))?
-        .ok_or_else(|| IngestFailure::Permanent("no_sender: the message has no From address".into()))?;
+    let from = sender(&mail)?;
     let (attachments, refused) = attachments_within_limits(&mail);
 
     let result = match thread_of(store, &mail, &from).await? {
-        Some(case_id) => {
-            let text =
-                if mail.text.trim().is_empty() { "(The message had no text.)".to_owned() } else { mail.text.clone() };
-            // A reply to a merged case lands on its survivor; say which.
-            match store.record_reply(case_id, &inbound, text, &attachments).await {
-                Ok(event) => Ok(Ingested::Threaded { case_id: event.case_id }),
-                Err(e) => Err(e),
-            }
-        }
+        // A reply to a merged case lands on its survivor; say which.
+        Some(case_id) => match store.record_reply(case_id, &inbound, reply_text(&mail), &attachments).await {
+            Ok(event) => Ok(Ingested::Threaded { case_id: event.case_id }),
+            Err(e) => Err(e),
+        },
         None => {
-            let name = mail.from_name.as_deref().and_then(|n| CustomerName::parse(n).ok());
-            let name = match name {
-                Some(n) => n,
-                None => CustomerName::parse(from.as_str()).map_err(|e| IngestFailure::Permanent(e.to_string()))?,
-            };
-            let body = if mail.text.trim().is_empty() {
-                format!(
-                    "(The message had no text.){}",
-                    mail.subject.as_ref().map(|s| format!(" Subject: {s}")).unwrap_or_default()
-                )
-            } else {
-                mail.text.clone()
-            };
-            let body = Complaint::parse(body).map_err(|e| IngestFailure::Permanent(format!("too_large: {e}")))?;
+            let CaseParts { name, body, subject } = case_parts(&mail, &from)?;
             let verdict = spam_verdict(store, &options, &mail, from.as_str()).await?;
             let new = NewCase {
                 customer: CustomerRef::Details(NewCustomer {
@@ -139,7 +100,7 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
                 }),
                 channel: Channel::Email,
                 severity: Severity::Normal,
-                subject: amends_domain::case::parse_subject(mail.subject.as_deref()).ok().flatten(),
+                subject,
                 body,
                 wish: None,
                 order_ref: None,
@@ -222,17 +183,92 @@ pub async fn block_list(store: &Store) -> Result<Vec<amends_spam::Block>, StoreE
         .collect())
 }
 
+// What follows reads a message without the database: pure, so the fuzz target
+// (fuzz/fuzz_targets/mail_ingest.rs) reaches every decision that does not need a lookup.
+
+/// A message as the desk takes it: parsed, its text storable, and known by an id.
+#[derive(Debug)]
+pub struct ReadMessage {
+    pub mail: IncomingMail,
+    pub inbound: InboundRef,
+}
+
+pub fn read_message(raw: &[u8]) -> Result<ReadMessage, IngestFailure> {
+    let mut mail = parse_incoming(raw).map_err(|e| IngestFailure::Permanent(format!("{}: {e}", e.reason())))?;
+    // NUL never belongs in mail text and PostgreSQL cannot store it: shown as U+FFFD.
+    for text in [Some(&mut mail.text), mail.subject.as_mut(), mail.from_name.as_mut()].into_iter().flatten() {
+        if text.contains('\0') {
+            *text = text.replace('\0', "\u{FFFD}");
+        }
+    }
+    // A message without a Message-ID is known by its bytes, so a redelivery is still one.
+    let message_id = mail
+        .message_id
+        .clone()
+        .unwrap_or_else(|| format!("{}@sha256.amends", &secret_hash(&String::from_utf8_lossy(raw))[..40]));
+    let inbound = InboundRef { message_id, from_email: mail.from_email.clone(), subject: mail.subject.clone() };
+    Ok(ReadMessage { mail, inbound })
+}
+
+/// The customer who wrote: a message without a usable From can never be taken.
+pub fn sender(mail: &IncomingMail) -> Result<CustomerEmail, IngestFailure> {
+    mail.from_email
+        .as_deref()
+        .map(CustomerEmail::parse)
+        .transpose()
+        .map_err(|e| IngestFailure::Permanent(format!("no_sender: {e}")))?
+        .ok_or_else(|| IngestFailure::Permanent("no_sender: the message has no From address".into()))
+}
+
+/// A reply's text on its case's timeline.
+pub fn reply_text(mail: &IncomingMail) -> String {
+    if mail.text.trim().is_empty() { "(The message had no text.)".to_owned() } else { mail.text.clone() }
+}
+
+/// What a message that answers no case opens one with.
+#[derive(Debug)]
+pub struct CaseParts {
+    pub name: CustomerName,
+    pub body: Complaint,
+    pub subject: Option<String>,
+}
+
+pub fn case_parts(mail: &IncomingMail, from: &CustomerEmail) -> Result<CaseParts, IngestFailure> {
+    let name = match mail.from_name.as_deref().and_then(|n| CustomerName::parse(n).ok()) {
+        Some(n) => n,
+        None => CustomerName::parse(from.as_str()).map_err(|e| IngestFailure::Permanent(e.to_string()))?,
+    };
+    let body = if mail.text.trim().is_empty() {
+        format!(
+            "(The message had no text.){}",
+            mail.subject.as_ref().map(|s| format!(" Subject: {s}")).unwrap_or_default()
+        )
+    } else {
+        mail.text.clone()
+    };
+    let body = Complaint::parse(body).map_err(|e| IngestFailure::Permanent(format!("too_large: {e}")))?;
+    let subject = amends_domain::case::parse_subject(mail.subject.as_deref()).ok().flatten();
+    Ok(CaseParts { name, body, subject })
+}
+
+/// What a reply is threaded by: the Message-IDs it answers (newest first, each with
+/// and without angle brackets) and the case tag in its subject.
+pub fn thread_keys(mail: &IncomingMail) -> (Vec<String>, Option<amends_domain::CaseReference>) {
+    let mut ids: Vec<String> = mail.in_reply_to.iter().cloned().collect();
+    ids.extend(mail.references.iter().rev().cloned());
+    let bracketed = ids.iter().flat_map(|id| [format!("<{id}>"), id.clone()]).collect();
+    (bracketed, mail.case_reference.as_deref().and_then(amends_domain::CaseReference::parse))
+}
+
 /// The case a message answers: one our own message started (In-Reply-To, References),
 /// or one named in the subject whose customer is the sender. A merged case stands for
 /// its survivor ([`Store::record_reply`] follows the merge).
 async fn thread_of(store: &Store, mail: &IncomingMail, from: &CustomerEmail) -> Result<Option<i64>, StoreError> {
-    let mut ids: Vec<String> = mail.in_reply_to.iter().cloned().collect();
-    ids.extend(mail.references.iter().rev().cloned());
-    let bracketed: Vec<String> = ids.iter().flat_map(|id| [format!("<{id}>"), id.clone()]).collect();
-    if let Some(case_id) = store.case_by_message_id(&bracketed).await? {
+    let (message_ids, reference) = thread_keys(mail);
+    if let Some(case_id) = store.case_by_message_id(&message_ids).await? {
         return Ok(Some(case_id));
     }
-    if let Some(reference) = mail.case_reference.as_deref().and_then(amends_domain::CaseReference::parse)
+    if let Some(reference) = reference
         && store.case_of_customer(reference.case_id(), from.as_str()).await?
     {
         return Ok(Some(reference.case_id()));
@@ -241,7 +277,7 @@ async fn thread_of(store: &Store, mail: &IncomingMail, from: &CustomerEmail) -> 
 }
 
 /// The attachments to keep, and a notice naming those too large to keep.
-fn attachments_within_limits(mail: &IncomingMail) -> (Vec<NewAttachment>, Option<String>) {
+pub fn attachments_within_limits(mail: &IncomingMail) -> (Vec<NewAttachment>, Option<String>) {
     let notice = check_attachment_limits(mail, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_BYTES).err().map(|t| t.notice());
     let mut total = 0;
     let kept = mail

@@ -18,3 +18,14 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn secret_hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
+
+/// Compares two secrets in time that depends only on their lengths.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The stored hash a customer link's token is looked up by, when `token` has the shape
+/// of one (64 hex digits); `None` for anything else, so a mangled link costs no query.
+pub fn link_token_hash(token: &str) -> Option<String> {
+    (token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())).then(|| secret_hash(token))
+}

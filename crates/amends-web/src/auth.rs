@@ -34,12 +34,7 @@ pub struct Identity {
     pub via: Via,
 }
 
-pub use amends_store::secret::{hex, random_hex, secret_hash};
-
-/// Compares two secrets in time that depends only on their lengths.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub use amends_store::secret::{hex, random_hex, same_secret, secret_hash};
 
 pub fn new_api_token() -> String {
     format!("{TOKEN_PREFIX}{}", random_hex(32))

@@ -18,6 +18,14 @@ pub mod views;
 
 pub use pages::letters::LetterSettings;
 
+/// The decoders of untrusted input, reachable without a server or a database: the fuzz
+/// targets (fuzz/) call them directly.
+pub mod decode {
+    pub use crate::api::bodies::{BODIES, body_names, decode_body};
+    pub use crate::customer::{SentForm, Unreadable, read_complaint_form};
+    pub use crate::json::decode as json;
+}
+
 use std::future::Future;
 use std::time::Duration;
 
@@ -98,8 +106,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Cuts off a request that takes longer than the deadline, reading its body included,
 /// so a client that trickles a body cannot hold a connection and a task forever.
-/// (axum's server has no timeout for reading the request headers themselves; see
-/// SECURITY.md: run behind a reverse proxy that has one.)
+/// (Slow headers are cut off before this, by [`serve`].)
 async fn deadline(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: axum::extract::Request,
@@ -145,11 +152,64 @@ async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> i
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
+///
+/// A loop of our own rather than `axum::serve`, which sets no timer and so lets a client
+/// take forever to send its request headers (one byte a minute holds a connection and
+/// a task): here hyper closes a connection whose headers are not complete within
+/// `limits.header_timeout`. The request deadline then covers the body and the handler.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let header_timeout = state.settings.limits.header_timeout;
+    let app = router(state);
+    // Every connection holds a receiver: once all are dropped, all connections are done.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            },
+        };
+        let app = app.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+            let connection = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+            tokio::pin!(connection);
+            let stopping = async {
+                let _ = stop.wait_for(|stop| *stop).await;
+            };
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                () = stopping => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+            drop(stop);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    drop(stop_rx);
+    stop_tx.closed().await;
+    Ok(())
 }

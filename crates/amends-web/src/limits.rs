@@ -25,6 +25,9 @@ pub struct Limits {
     /// The longest a request may take from its headers to its answer, reading the body
     /// included; past it the client gets 408 and the connection is closed.
     pub request_deadline: Duration,
+    /// The longest a client may take to send a request's headers; past it the
+    /// connection is closed without an answer.
+    pub header_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -35,6 +38,7 @@ impl Default for Limits {
             complaint: Limit { requests: 5, per: Duration::from_secs(60) },
             link: Limit { requests: 60, per: Duration::from_secs(60) },
             request_deadline: Duration::from_secs(60),
+            header_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -101,10 +101,12 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
     pub admin_email: String,
+    /// Mark the session cookie `Secure` (also on whenever `public_url` is https).
     pub secure_cookies: bool,
     pub session_ttl: Duration,
-    /// Rate limits and the request deadline (`AMENDS_REQUEST_TIMEOUT`, seconds: a
-    /// client that sends its body slowly is cut off with 408).
+    /// Rate limits, the request deadline (`AMENDS_REQUEST_TIMEOUT`, seconds: a client
+    /// that sends its body slowly is cut off with 408) and the time to send a request's
+    /// headers (`AMENDS_HEADER_TIMEOUT`, seconds; then the connection is closed).
     pub limits: amends_web::limits::Limits,
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
@@ -255,6 +257,10 @@ impl Settings {
             let seconds: u64 = seconds.parse().context("AMENDS_REQUEST_TIMEOUT is a number of seconds")?;
             self.limits.request_deadline = Duration::from_secs(seconds.max(1));
         }
+        if let Some(seconds) = var("AMENDS_HEADER_TIMEOUT") {
+            let seconds: u64 = seconds.parse().context("AMENDS_HEADER_TIMEOUT is a number of seconds")?;
+            self.limits.header_timeout = Duration::from_secs(seconds.max(1));
+        }
         if let Some(from) = var("AMENDS_MAIL_FROM") {
             self.jobs.from = from;
         }
@@ -312,7 +318,9 @@ impl Settings {
 
     pub fn web(&self) -> amends_web::WebSettings {
         amends_web::WebSettings {
-            secure_cookies: self.secure_cookies,
+            // Customers' links point at the public URL; when it is https, staff reach the
+            // desk over https too, and the session cookie must never travel in the clear.
+            secure_cookies: self.secure_cookies || self.jobs.public_url.starts_with("https://"),
             session_ttl: self.session_ttl,
             limits: self.limits.clone(),
             letters: self.letters.clone(),

@@ -96,7 +96,7 @@ fn case_error(e: NewCaseError) -> ApiError {
 }
 
 impl Intake {
-    fn parse(self, actor: Actor) -> Result<NewCase, ApiError> {
+    pub(super) fn parse(self, actor: Actor) -> Result<NewCase, ApiError> {
         let customer = match (self.customer, self.customer_id) {
             (Some(c), None) => CustomerRef::Details(c.parse("customer.")?),
             (None, Some(id)) => CustomerRef::Existing(id),
@@ -539,7 +539,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 
 /// Step bodies may be empty (no bytes at all) when the step needs nothing more: `{}` is implied. Any
 /// step that sends a text may carry `coach_override`, the reason to send it anyway.
-fn parse_body<R: DeserializeOwned>(body: &[u8]) -> Result<(R, Option<String>), ApiError> {
+pub(super) fn parse_body<R: DeserializeOwned>(body: &[u8]) -> Result<(R, Option<String>), ApiError> {
     let body: &[u8] = if body.is_empty() { b"{}" } else { body };
     crate::json::refuse_nul(body)?;
     let invalid = |e: serde_json::Error| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string());

@@ -1,6 +1,7 @@
 //! The JSON API, `/api/v1`. Conventions: errors as `{"error","message","field"}`, lists
 //! as `{"items","next_cursor"}`, times in RFC 3339 UTC, money in minor units.
 
+pub mod bodies;
 pub(crate) mod cases;
 mod coach;
 mod customers;

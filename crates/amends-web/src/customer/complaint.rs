@@ -45,11 +45,26 @@ fn looks_like(content_type: &str, data: &[u8]) -> bool {
     }
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    mut multipart: Multipart,
-) -> Response {
+/// What the complaint form sent: its text fields as typed, its files, and the first
+/// reason a file cannot be kept (the form is then shown again with the text kept).
+#[derive(Debug)]
+pub struct SentForm {
+    pub draft: HashMap<String, String>,
+    pub files: Vec<NewAttachment>,
+    pub file_error: Option<String>,
+}
+
+/// A form that could not be read to its end, with what was read of it.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub draft: HashMap<String, String>,
+    pub message: String,
+    pub status: StatusCode,
+}
+
+/// Reads the multipart form, checking each file's count, size and type. Nothing here
+/// touches the database (the fuzz target `complaint_form` calls it directly).
+pub async fn read_form(multipart: &mut Multipart) -> Result<SentForm, Unreadable> {
     let mut draft: HashMap<String, String> = HashMap::new();
     let mut files: Vec<NewAttachment> = Vec::new();
     let mut total = 0usize;
@@ -64,14 +79,11 @@ pub async fn submit(
                 } else {
                     StatusCode::BAD_REQUEST
                 };
-                return again(
-                    &draft,
-                    format!(
-                        "The form could not be read completely ({}). Please try again with smaller files.",
-                        e.body_text()
-                    ),
-                    status,
+                let message = format!(
+                    "The form could not be read completely ({}). Please try again with smaller files.",
+                    e.body_text()
                 );
+                return Err(Unreadable { draft, message, status });
             }
         };
         let name = field.name().unwrap_or_default().to_owned();
@@ -87,11 +99,8 @@ pub async fn submit(
             let data = match field.bytes().await {
                 Ok(d) => d,
                 Err(_) => {
-                    return again(
-                        &draft,
-                        "A file could not be read. Please try again.".into(),
-                        StatusCode::BAD_REQUEST,
-                    );
+                    let message = "A file could not be read. Please try again.".into();
+                    return Err(Unreadable { draft, message, status: StatusCode::BAD_REQUEST });
                 }
             };
             if data.is_empty() {
@@ -117,15 +126,24 @@ pub async fn submit(
                     draft.insert(name, value);
                 }
                 Err(_) => {
-                    return again(
-                        &draft,
-                        "The form could not be read. Please try again.".into(),
-                        StatusCode::BAD_REQUEST,
-                    );
+                    let message = "The form could not be read. Please try again.".into();
+                    return Err(Unreadable { draft, message, status: StatusCode::BAD_REQUEST });
                 }
             }
         }
     }
+    Ok(SentForm { draft, files, file_error })
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    mut multipart: Multipart,
+) -> Response {
+    let SentForm { draft, files, file_error } = match read_form(&mut multipart).await {
+        Ok(form) => form,
+        Err(Unreadable { draft, message, status }) => return again(&draft, message, status),
+    };
     if !draft.get("website").map(|w| w.trim().is_empty()).unwrap_or(true) {
         // The honeypot field is hidden from people; only a bot fills it in.
         tracing::warn!(ip = %addr.ip(), "complaint form: honeypot filled in; rejected as spam");

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 
 use amends_domain::playbook::{Actor, EventKind, Playbook, StepStatus};
 use amends_domain::{Channel, Complaint, Severity};
+use amends_store::secret::link_token_hash;
 use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, StoreError};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
@@ -16,7 +17,6 @@ use time::OffsetDateTime;
 
 use super::{public_page, too_many};
 use crate::AppState;
-use crate::auth::secret_hash;
 
 fn message(status: StatusCode, title: &str, message: &str) -> Response {
     public_page(status, "public_message.html", minijinja::context! { title, message })
@@ -31,10 +31,10 @@ async fn resolve(state: &AppState, token: &str) -> Result<LinkRecord, Response> 
             "Please check that you copied the whole link from our message.",
         )
     };
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let Some(hash) = link_token_hash(token) else {
         return Err(not_ours());
-    }
-    let link = match state.store.link_by_token_hash(&secret_hash(token)).await {
+    };
+    let link = match state.store.link_by_token_hash(&hash).await {
         Ok(Some(link)) => link,
         Ok(None) => return Err(not_ours()),
         Err(e) => return Err(crate::pages::PageError::from(e).into_response_public()),
@@ -201,14 +201,10 @@ pub async fn answer(
 /// A disclosure's notice behind `token`, if it is one. Its links live on the recipient
 /// (there is no case until the customer says it affected them).
 async fn disclosure_link(state: &AppState, token: &str) -> Result<Option<DisclosureLink>, Response> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let Some(hash) = link_token_hash(token) else {
         return Ok(None);
-    }
-    state
-        .store
-        .disclosure_link(&secret_hash(token))
-        .await
-        .map_err(|e| crate::pages::PageError::from(e).into_response_public())
+    };
+    state.store.disclosure_link(&hash).await.map_err(|e| crate::pages::PageError::from(e).into_response_public())
 }
 
 fn show_disclosure(

@@ -7,6 +7,8 @@
 mod complaint;
 mod link;
 
+pub use complaint::{SentForm, Unreadable, read_form as read_complaint_form};
+
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

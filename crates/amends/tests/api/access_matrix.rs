@@ -202,7 +202,9 @@ async fn call(app: &TestApp, method: &str, path: &str, caller: &Caller) -> u16 {
             req = req.form(&[("csrf", caller.csrf.clone().unwrap_or_default())]);
         }
     }
-    req.send().await.unwrap().status().as_u16()
+    let resp = req.send().await.unwrap();
+    crate::headers::assert_security_headers(resp.headers(), &format!("{method} {path}"));
+    resp.status().as_u16()
 }
 
 async fn every_route_has_a_row_and_every_row_holds(app: TestApp) {

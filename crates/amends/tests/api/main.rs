@@ -13,6 +13,8 @@ mod customers;
 mod disclosure_pages;
 mod disclosures;
 mod errors;
+mod fuzz_regressions;
+mod headers;
 mod helpers;
 mod hours;
 mod imports;

@@ -1,12 +1,13 @@
-//! Randomized robustness (fuzzing on stable Rust: cargo-fuzz needs a nightly compiler,
-//! which this project does not use). Mutated and random input goes to the link-token
+//! Randomized robustness through the running server (the libFuzzer targets in fuzz/
+//! reach the decoders directly; this checks the whole request path). Mutated and
+//! random input goes to the link-token
 //! verifier (`/c/{token}`), the JSON decoders of every API write, and the public
 //! complaint form; every answer must be below 500, and API errors must keep the error
 //! shape. Seeds are valid requests from the other tests; mutations flip, insert and cut
 //! bytes, swap JSON types and nest deeply.
 //!
 //! `AMENDS_FUZZ_ITERATIONS` (per target; 150 by default) and `AMENDS_FUZZ_SEED` (to
-//! replay a run) are read; `scripts/fuzz` runs long.
+//! replay a run) are read; `scripts/robust` runs long.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -19,7 +20,7 @@ fn iterations() -> usize {
     std::env::var("AMENDS_FUZZ_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(150)
 }
 
-/// A fixed seed by default, so the suite answers the same every run; `scripts/fuzz`
+/// A fixed seed by default, so the suite answers the same every run; `scripts/robust`
 /// explores with fresh seeds, and a failure it finds becomes a fixed case here.
 fn seed() -> u64 {
     std::env::var("AMENDS_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(3_382_775_952_461_625_670)
