@@ -437,15 +437,7 @@ impl Store {
             for n in chunk {
                 let Some(e) = &n.email else { continue };
                 recipient_of.insert(e.message_id.as_str(), n.recipient_id);
-                q = q
-                    .bind(e.to_email.clone())
-                    .bind(e.to_name.clone())
-                    .bind(e.subject.clone())
-                    .bind(e.text_body.clone())
-                    .bind(e.html_body.clone())
-                    .bind(e.message_id.clone())
-                    .bind(e.in_reply_to.clone())
-                    .bind(e.purpose.clone());
+                q = crate::outbox::bind_message(q, e);
             }
             for row in q.fetch_all(&mut *tx).await? {
                 let message_id: String = row.try_get("message_id")?;

@@ -64,29 +64,36 @@ fn email(row: &AnyRow) -> Result<EmailRecord, StoreError> {
     })
 }
 
+/// Binds a message's columns from `to_email` to `purpose`, in the order every INSERT
+/// into the outbox names them.
+pub(crate) fn bind_message<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    e: &NewEmail,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(e.to_email.clone())
+        .bind(e.to_name.clone())
+        .bind(e.subject.clone())
+        .bind(e.text_body.clone())
+        .bind(e.html_body.clone())
+        .bind(e.message_id.clone())
+        .bind(e.in_reply_to.clone())
+        .bind(e.purpose.clone())
+}
+
 /// Stores the message and the job that sends it at `send_at`, in the caller's transaction.
 pub(crate) async fn insert_email_in(
     conn: &mut sqlx::AnyConnection,
     e: &NewEmail,
     send_at: OffsetDateTime,
 ) -> Result<i64, StoreError> {
-    let id: i64 = sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id",
     )
-    .bind(e.case_id)
-    .bind(e.to_email.clone())
-    .bind(e.to_name.clone())
-    .bind(e.subject.clone())
-    .bind(e.text_body.clone())
-    .bind(e.html_body.clone())
-    .bind(e.message_id.clone())
-    .bind(e.in_reply_to.clone())
-    .bind(e.purpose.clone())
-    .bind(millis(OffsetDateTime::now_utc()))
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
+    .bind(e.case_id);
+    let id: i64 =
+        bind_message(query, e).bind(millis(OffsetDateTime::now_utc())).fetch_one(&mut *conn).await?.try_get(0)?;
     enqueue_in(conn, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": id }), send_at).await?;
     Ok(id)
 }
