@@ -284,6 +284,22 @@ pub async fn answer(resp: reqwest::Response) -> Answer {
     Answer { status, headers, body }
 }
 
+/// Runs a scenario that starts its own app (given only the backend) once on SQLite and
+/// once on PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::helpers::Db::Sqlite).await; })+
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::helpers::Db::Postgres).await; })+
+        }
+    };
+}
+
 /// Runs a scenario once on SQLite and once on PostgreSQL, as two tests.
 #[macro_export]
 macro_rules! on_both_databases {

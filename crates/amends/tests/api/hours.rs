@@ -453,20 +453,7 @@ async fn promise_mails_reach_owners_who_want_them(db: Db) {
     assert_eq!(to_keen, 2, "the reminder and the broken promise, once each");
 }
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::helpers::Db::Sqlite).await; })+
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::helpers::Db::Postgres).await; })+
-        }
-    };
-}
-
-on_both!(
+crate::on_both_backends!(
     business_hours_are_set_by_an_admin_and_checked,
     due_times_count_working_hours,
     an_overdue_step_climbs_the_ladder_in_order_once,

@@ -487,20 +487,7 @@ fn ingest_without_a_database_asks_the_mta_to_retry() {
     assert_eq!(out.status.code(), Some(75), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::helpers::Db::Sqlite).await; })+
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::helpers::Db::Postgres).await; })+
-        }
-    };
-}
-
-on_both!(
+crate::on_both_backends!(
     customers_answer_through_their_links,
     old_and_replaced_links_are_refused,
     refused_messages_are_retried_or_reported_never_lost,

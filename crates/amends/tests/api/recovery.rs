@@ -592,20 +592,7 @@ async fn gestures_above_the_agent_limit_wait_for_a_manager(db: Db) {
     assert!(app.get("/api/v1/approvals", &manager).await.expect(200)["items"].as_array().unwrap().is_empty());
 }
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::helpers::Db::Sqlite).await; })+
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::helpers::Db::Postgres).await; })+
-        }
-    };
-}
-
-on_both!(
+crate::on_both_backends!(
     a_watched_customer_coming_back_alerts_staff,
     letters_are_printed_from_the_timeline_and_marked_posted,
     webhooks_are_signed_retried_and_logged,
