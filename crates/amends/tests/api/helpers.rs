@@ -322,3 +322,23 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// Pipes a raw message into `amends mail ingest`, as an MTA would; expects it taken
+/// (exit 0) and returns what the command printed.
+pub fn ingest(app: &TestApp, raw: &str) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amends"))
+        .args(["mail", "ingest"])
+        .env("AMENDS_DATABASE_URL", &app.database_url)
+        .env("AMENDS_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

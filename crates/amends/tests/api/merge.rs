@@ -3,8 +3,6 @@
 //! one, snoozing, messages scheduled for later, bulk actions from the inbox, and the
 //! promise that internal notes never reach a customer through any of it.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -34,23 +32,6 @@ async fn messages(app: &TestApp, token: &str, id: i64, n: usize) -> Vec<Value> {
 fn link_in(text: &str) -> String {
     let start = text.find("/c/").expect("a personal link in the message");
     text[start..start + 3 + 64].to_owned()
-}
-
-/// Pipes a raw message into `amends mail ingest`, as an MTA would.
-fn ingest(app: &TestApp, raw: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_amends"))
-        .args(["mail", "ingest"])
-        .env("AMENDS_DATABASE_URL", &app.database_url)
-        .env("AMENDS_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn reply(from: &str, n: u32, headers: &str, text: &str) -> String {
@@ -141,11 +122,14 @@ async fn merged_cases_share_one_timeline_and_lead_links_and_replies_to_the_survi
 
     // A reply to the merged case's message, and one tagged with its reference, land on the survivor.
     let ack_id = ack["message_id"].as_str().unwrap();
-    let out =
-        ingest(&app, &reply(email, 1, &format!("Subject: Re: ack\r\nIn-Reply-To: {ack_id}\r\n"), "Still no cake."));
+    let out = crate::helpers::ingest(
+        &app,
+        &reply(email, 1, &format!("Subject: Re: ack\r\nIn-Reply-To: {ack_id}\r\n"), "Still no cake."),
+    );
     assert!(out.contains(&format!("Threaded {{ case_id: {a} }}")), "{out}");
     let tag = second["reference"].as_str().unwrap();
-    let out = ingest(&app, &reply(email, 2, &format!("Subject: About [{tag}]\r\n"), "And no card either."));
+    let out =
+        crate::helpers::ingest(&app, &reply(email, 2, &format!("Subject: About [{tag}]\r\n"), "And no card either."));
     assert!(out.contains(&format!("Threaded {{ case_id: {a} }}")), "{out}");
     let survivor = case(&app, &agent, a).await;
     let wrote: Vec<&Value> = survivor["timeline"]
@@ -240,7 +224,10 @@ async fn a_snooze_wakes_by_time_or_reply_and_keeps_the_promised_dates(app: TestA
     assert!(inbox("snoozed").await.contains(&reference), "and is listed under Snoozed");
 
     // The customer writes: it wakes, and the promised dates stay as they were.
-    let out = ingest(&app, &reply(email, 10, &format!("Subject: Re: [{reference}]\r\n"), "When does it come?"));
+    let out = crate::helpers::ingest(
+        &app,
+        &reply(email, 10, &format!("Subject: Re: [{reference}]\r\n"), "When does it come?"),
+    );
     assert!(out.contains("Threaded"), "{out}");
     let woken = case(&app, &agent, c).await;
     assert_eq!(woken["snoozed"], false);
@@ -311,7 +298,7 @@ async fn a_scheduled_message_goes_at_its_time_unless_the_customer_writes_first(a
     let later = "I will call you on Friday to check the parcel arrived.";
     app.post(&path, &agent, json!({ "text": later, "send_at": at(2) })).await.expect(200);
     let reference = first["reference"].as_str().unwrap();
-    ingest(&app, &reply(email, 20, &format!("Subject: Re: [{reference}]\r\n"), "It arrived, thanks!"));
+    crate::helpers::ingest(&app, &reply(email, 20, &format!("Subject: Re: [{reference}]\r\n"), "It arrived, thanks!"));
     let after = scheduled(&app, &agent, c).await;
     assert_eq!(after[1]["status"], "cancelled");
     let timeline = case(&app, &agent, c).await["timeline"].clone();

@@ -2,30 +2,12 @@
 //! inbox and unacknowledged; staff release it (acknowledged then) or confirm it and
 //! block the sender; a blocked domain is held from then on; staff mark a case as spam.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use reqwest::multipart::Form;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-
-fn ingest(app: &TestApp, raw: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_amends"))
-        .args(["mail", "ingest"])
-        .env("AMENDS_DATABASE_URL", &app.database_url)
-        .env("AMENDS_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn mail(from: &str, message_id: &str, subject: &str, extra_headers: &str, body: &str) -> String {
     format!(
@@ -73,9 +55,10 @@ async fn after_acknowledging(app: &TestApp, token: &str, case_id: i64) {
 
 async fn a_spammy_email_waits_in_the_spam_folder_until_released(app: TestApp) {
     let (_, agent) = app.staff("agent").await;
-    let out = ingest(&app, &spammy_mail("Lotto <winner@lotto.example>"));
+    let out = crate::helpers::ingest(&app, &spammy_mail("Lotto <winner@lotto.example>"));
     assert!(out.contains("HeldAsSpam"), "{out}");
-    let out = ingest(&app, &mail("Ann <ann@home.example>", "<a1@mail.home.example>", "Cake", "", REAL_WORDS));
+    let out =
+        crate::helpers::ingest(&app, &mail("Ann <ann@home.example>", "<a1@mail.home.example>", "Cake", "", REAL_WORDS));
     assert!(out.contains("CaseOpened"), "{out}");
 
     let inbox_now = inbox(&app, &agent).await;
@@ -163,7 +146,7 @@ async fn a_spammy_form_post_is_held_and_a_blocked_domain_too(app: TestApp) {
 
     let (code, _) = send(post("anna@mail.seo.example", REAL_WORDS)).await;
     assert_eq!(code, 201);
-    let out = ingest(&app, &mail("Bob <bob@seo.example>", "<b1@seo.example>", "Order", "", REAL_WORDS));
+    let out = crate::helpers::ingest(&app, &mail("Bob <bob@seo.example>", "<b1@seo.example>", "Order", "", REAL_WORDS));
     assert!(out.contains("HeldAsSpam"), "{out}");
     assert_eq!(folder(&app, &agent).await.len(), 3, "a blocked domain and its subdomains are held");
     assert_eq!(inbox(&app, &agent).await.len(), 1);
