@@ -15,6 +15,8 @@ pub enum NewCaseError {
     SeverityUnknown(String),
     #[error("a subject may have at most {0} characters")]
     SubjectTooLong(usize),
+    #[error("a subject must be one line, without line breaks or control characters")]
+    SubjectControl,
 }
 
 /// The customer's own words, exactly as they came: never trimmed, truncated or cleaned.
@@ -50,6 +52,8 @@ pub fn parse_subject(subject: Option<&str>) -> Result<Option<String>, NewCaseErr
     match subject.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) if s.chars().count() > MAX_SUBJECT_CHARS => Err(NewCaseError::SubjectTooLong(MAX_SUBJECT_CHARS)),
+        // It may be quoted in the subject of mail about the case.
+        Some(s) if crate::text::breaks_header_line(s) => Err(NewCaseError::SubjectControl),
         Some(s) => Ok(Some(s.to_owned())),
     }
 }

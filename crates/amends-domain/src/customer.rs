@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::text::{TextError, required};
+use crate::text::{TextError, fold_to_one_line, one_line};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CustomerError {
@@ -11,6 +11,8 @@ pub enum CustomerError {
     NameEmpty,
     #[error("a name may have at most {0} characters")]
     NameTooLong(usize),
+    #[error("a name must be one line, without line breaks or control characters")]
+    NameControl,
     #[error("{0:?} is not an email address")]
     EmailInvalid(String),
     #[error("a phone number may have at most 40 characters")]
@@ -23,7 +25,8 @@ pub enum CustomerError {
     AmountNegative,
 }
 
-/// A customer's name as they gave it (trimmed, never empty).
+/// A customer's name as they gave it (trimmed, never empty, one line: it goes into
+/// the `To:` header of every mail the desk sends them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerName(String);
 
@@ -31,10 +34,17 @@ impl CustomerName {
     pub const MAX_CHARS: usize = 200;
 
     pub fn parse(value: &str) -> Result<Self, CustomerError> {
-        required(value, Self::MAX_CHARS).map(Self).map_err(|e| match e {
+        one_line(value, Self::MAX_CHARS).map(Self).map_err(|e| match e {
             TextError::Empty => CustomerError::NameEmpty,
             TextError::TooLong(n) => CustomerError::NameTooLong(n),
+            TextError::Control => CustomerError::NameControl,
         })
+    }
+
+    /// A name from a mail header, where nobody can be asked to type it again: line
+    /// breaks and other control characters fold into spaces.
+    pub fn from_mail(value: &str) -> Result<Self, CustomerError> {
+        Self::parse(&fold_to_one_line(value))
     }
 
     pub fn as_str(&self) -> &str {
@@ -199,6 +209,10 @@ mod tests {
         assert_eq!(CustomerName::parse("  Ann ").unwrap().as_str(), "Ann");
         assert_eq!(CustomerName::parse("   "), Err(CustomerError::NameEmpty));
         assert!(CustomerName::parse(&"x".repeat(201)).is_err());
+        for injected in ["Dana\r\nBcc: x@example.test", "Dana\nBcc: x", "Dana\u{0}", "Da\tna"] {
+            assert_eq!(CustomerName::parse(injected), Err(CustomerError::NameControl), "{injected:?}");
+        }
+        assert_eq!(CustomerName::from_mail("Dana\r\n Bcc: x").unwrap().as_str(), "Dana Bcc: x");
         assert_eq!(parse_currency("EUR"), Ok("EUR".to_owned()));
         assert!(parse_currency("eur").is_err());
     }

@@ -15,7 +15,7 @@ pub mod playbook;
 pub mod problem;
 pub mod staff;
 
-mod text;
+pub mod text;
 
 pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
 pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};

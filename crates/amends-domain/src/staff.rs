@@ -67,9 +67,36 @@ pub fn check_new_password(password: &str) -> Result<(), StaffError> {
     Ok(())
 }
 
+/// Why a staff member's name was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum StaffNameError {
+    #[error("a name has 1 to {0} characters")]
+    Length(usize),
+    #[error("a name must be one line, without line breaks or control characters")]
+    Control,
+}
+
+/// A staff member's name as kept: trimmed, one line (it heads the alerts mailed to
+/// them and signs what they write to customers), at most 200 characters.
+pub fn parse_staff_name(value: &str) -> Result<String, StaffNameError> {
+    use crate::text::{TextError, one_line};
+    const MAX: usize = 200;
+    one_line(value, MAX).map_err(|e| match e {
+        TextError::Empty | TextError::TooLong(_) => StaffNameError::Length(MAX),
+        TextError::Control => StaffNameError::Control,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_names_stay_on_one_line() {
+        assert_eq!(parse_staff_name("  Jonas Weber "), Ok("Jonas Weber".to_owned()));
+        assert_eq!(parse_staff_name("Jonas\r\nBcc: x@example.test"), Err(StaffNameError::Control));
+        assert_eq!(parse_staff_name(" "), Err(StaffNameError::Length(200)));
+    }
 
     #[test]
     fn roles_are_ordered_by_what_they_may_do() {

@@ -234,7 +234,7 @@ pub struct CaseParts {
 }
 
 pub fn case_parts(mail: &IncomingMail, from: &CustomerEmail) -> Result<CaseParts, IngestFailure> {
-    let name = match mail.from_name.as_deref().and_then(|n| CustomerName::parse(n).ok()) {
+    let name = match mail.from_name.as_deref().and_then(|n| CustomerName::from_mail(n).ok()) {
         Some(n) => n,
         None => CustomerName::parse(from.as_str()).map_err(|e| IngestFailure::Permanent(e.to_string()))?,
     };
@@ -247,7 +247,9 @@ pub fn case_parts(mail: &IncomingMail, from: &CustomerEmail) -> Result<CaseParts
         mail.text.clone()
     };
     let body = Complaint::parse(body).map_err(|e| IngestFailure::Permanent(format!("too_large: {e}")))?;
-    let subject = amends_domain::case::parse_subject(mail.subject.as_deref()).ok().flatten();
+    // A folded header may still hold line breaks once decoded; nobody can be asked again.
+    let subject = mail.subject.as_deref().map(amends_domain::text::fold_to_one_line);
+    let subject = amends_domain::case::parse_subject(subject.as_deref()).ok().flatten();
     Ok(CaseParts { name, body, subject })
 }
 

@@ -16,12 +16,15 @@ mod promises;
 pub mod webhook;
 
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration as StdDuration;
 
 use amends_mail::{OutgoingMail, SendError, SmtpSettings, build_message};
 use amends_store::jobs::kinds;
-use amends_store::{JobRecord, Store, StoreError};
+use amends_store::{JobRecord, JobsToClaim, Store, StoreError};
 use time::Duration;
+use tokio::sync::watch;
 
 pub use notify::Notifier;
 
@@ -81,6 +84,30 @@ impl From<StoreError> for JobError {
     }
 }
 
+/// What `/readyz` and `/metrics` tell of the runner: whether it runs, how often it
+/// had to be started again, and whether it sends mail.
+#[derive(Debug, Default)]
+pub struct RunnerStatus {
+    running: AtomicBool,
+    restarts: AtomicU64,
+    sending: AtomicBool,
+}
+
+impl RunnerStatus {
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::Relaxed)
+    }
+
+    pub fn restarts(&self) -> u64 {
+        self.restarts.load(Ordering::Relaxed)
+    }
+
+    /// False while no SMTP server is configured: mail waits in the outbox.
+    pub fn is_sending(&self) -> bool {
+        self.sending.load(Ordering::Relaxed)
+    }
+}
+
 /// How many times a job runs before it is failed for good.
 const MAX_ATTEMPTS: i64 = 12;
 /// Jobs claimed at once; each is run in turn.
@@ -113,15 +140,41 @@ impl Runner {
         self.store.ensure_recurring_job(kinds::ESCALATION_SWEEP, now, now).await
     }
 
-    /// Runs jobs until `shutdown` completes; the job in hand is finished first.
-    pub async fn run(self, shutdown: impl Future<Output = ()>) {
-        tokio::pin!(shutdown);
+    /// Runs the runner until `stop` turns true, starting it again should it ever stop
+    /// on its own (a panic outside any one job): without it no mail, alert or webhook
+    /// would leave while the web side still looked healthy. `status` says which.
+    pub async fn supervise(self, stop: watch::Receiver<bool>, status: Arc<RunnerStatus>) {
+        status.sending.store(self.settings.smtp.is_some(), Ordering::Relaxed);
+        loop {
+            status.running.store(true, Ordering::Relaxed);
+            let outcome = tokio::spawn(self.clone().run(stop.clone())).await;
+            status.running.store(false, Ordering::Relaxed);
+            match outcome {
+                Ok(()) => return,
+                Err(e) => {
+                    status.restarts.fetch_add(1, Ordering::Relaxed);
+                    tracing::error!(error = %e, "the job runner stopped unexpectedly; starting it again");
+                }
+            }
+            if *stop.borrow() {
+                return;
+            }
+            tokio::time::sleep(StdDuration::from_secs(1)).await;
+        }
+    }
+
+    /// Runs jobs until `stop` turns true. The job in hand is finished first; the rest of
+    /// the claimed batch is released for whoever runs next.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        if self.settings.smtp.is_none() {
+            tracing::warn!("no SMTP server is configured: customer mail waits in the outbox until one is");
+        }
         if let Err(e) = self.start_sweeps().await {
             // The next start tries again; meanwhile overdue steps wait for it.
             tracing::warn!(error = %e, "could not start the sweep of overdue steps");
         }
-        loop {
-            let ran = match self.run_due().await {
+        while !*stop.borrow() {
+            let ran = match self.run_due(Some(&stop)).await {
                 Ok(n) => n,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not claim jobs; trying again shortly");
@@ -130,28 +183,40 @@ impl Runner {
             };
             if ran == 0 {
                 tokio::select! {
-                    () = &mut shutdown => return,
+                    _ = stop.wait_for(|stop| *stop) => {}
                     () = tokio::time::sleep(self.settings.poll_interval) => {}
                 }
             }
         }
+        match self.store.release_jobs(&self.settings.worker_id).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "released the claimed jobs not yet run"),
+            // Their lease runs out and another runner takes them then.
+            Err(e) => tracing::warn!(error = %e, "could not release the claimed jobs"),
+        }
     }
 
-    /// Claims and runs one batch of due jobs; returns how many ran.
-    pub async fn run_due(&self) -> Result<usize, StoreError> {
-        let jobs = self.store.claim_jobs(&self.settings.worker_id, LEASE, BATCH).await?;
-        let n = jobs.len();
+    /// Claims and runs one batch of due jobs, until `stop` (if any) turns true; returns
+    /// how many ran.
+    pub async fn run_due(&self, stop: Option<&watch::Receiver<bool>>) -> Result<usize, StoreError> {
+        let which = if self.settings.smtp.is_some() { JobsToClaim::All } else { JobsToClaim::AllButSending };
+        let jobs = self.store.claim_jobs(&self.settings.worker_id, LEASE, BATCH, which).await?;
+        let mut ran = 0;
         for job in jobs {
+            if stop.is_some_and(|stop| *stop.borrow()) {
+                break;
+            }
             self.run_one(job).await;
+            ran += 1;
         }
-        Ok(n)
+        Ok(ran)
     }
 
     /// Runs due jobs until none is left (for tests and `amends jobs run`).
     pub async fn run_until_idle(&self) -> Result<usize, StoreError> {
         let mut total = 0;
         loop {
-            let n = self.run_due().await?;
+            let n = self.run_due(None).await?;
             if n == 0 {
                 return Ok(total);
             }
@@ -161,7 +226,9 @@ impl Runner {
 
     async fn run_one(&self, job: JobRecord) {
         let worker = &self.settings.worker_id;
-        let result = self.dispatch(&job).await;
+        let runner = self.clone();
+        let claimed = job.clone();
+        let result = guarded(async move { runner.dispatch(&claimed).await }).await;
         let outcome = match result {
             // Sending completes its own job, together with marking the message sent.
             Ok(Done::Completed) => Ok(()),
@@ -251,7 +318,16 @@ impl Runner {
             references: email.in_reply_to.iter().cloned().collect(),
             reply_to: None,
         };
-        let raw = build_message(&mail, &self.settings.from).map_err(|e| JobError::Fail(e.to_string()))?;
+        let raw = match build_message(&mail, &self.settings.from) {
+            Ok(raw) => raw,
+            Err(e) => {
+                // It will never build: it fails alone, and staff see why on the case.
+                let why = format!("the message could not be built: {e}");
+                self.notifier.tell_staff_undeliverable(&email, &why).await;
+                self.store.mark_email_attempt(email.id, &why, true).await?;
+                return Err(JobError::Fail(why));
+            }
+        };
         let envelope_from = envelope_address(&self.settings.from);
         match amends_mail::send(smtp, &envelope_from, &email.to_email, &raw).await {
             Ok(()) => {
@@ -273,6 +349,29 @@ impl Runner {
     }
 }
 
+/// Runs one job's work in a task of its own, so that a panic in it (a bug, or a
+/// library asserting on input we did not foresee) fails that job instead of ending
+/// the runner and with it all mail.
+async fn guarded<F>(work: F) -> Result<Done, JobError>
+where
+    F: Future<Output = Result<Done, JobError>> + Send + 'static,
+{
+    match tokio::spawn(work).await {
+        Ok(result) => result,
+        Err(e) => {
+            let why = match e.try_into_panic() {
+                Ok(panic) => panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "no message".to_owned()),
+                Err(e) => e.to_string(),
+            };
+            Err(JobError::Fail(format!("the job stopped with an internal error ({why})")))
+        }
+    }
+}
+
 enum Done {
     /// The job is done; complete it.
     Finished,
@@ -290,6 +389,17 @@ fn envelope_address(from: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn a_panicking_job_fails_alone() {
+        let failed = super::guarded(async { panic!("lettre said no") }).await;
+        assert!(
+            matches!(&failed, Err(super::JobError::Fail(why)) if why.contains("lettre said no")),
+            "the panic fails the job with its message"
+        );
+        let next = super::guarded(async { Ok(super::Done::Finished) }).await;
+        assert!(matches!(next, Ok(super::Done::Finished)), "the next job runs as usual");
+    }
+
     #[test]
     fn envelope_from_a_display_address() {
         assert_eq!(super::envelope_address("Café <desk@cafe.example>"), "desk@cafe.example");

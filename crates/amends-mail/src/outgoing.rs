@@ -57,16 +57,33 @@ impl BuildError {
 /// Renders `mail` as sent by `from` (`"Shop Desk <desk@shop.example>"` or a bare
 /// address): text alone, or text and HTML as `multipart/alternative`. The bytes
 /// use CRLF line endings and end with one; a Date header is added (now).
+///
+/// Header-bound text (the recipient's name, the subject) is folded onto one line
+/// first: the doors refuse line breaks, but a row written before they did, or a
+/// template a manager edited, must not start a header of its own. And lettre asserts
+/// rather than returns on some malformed input, so a panic inside it becomes
+/// [`BuildError::Render`]: one bad message fails alone.
 pub fn build_message(mail: &OutgoingMail, from: &str) -> Result<Vec<u8>, BuildError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_unguarded(mail, from))).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the mail library stopped".to_owned());
+        Err(BuildError::Render(why))
+    })
+}
+
+fn build_unguarded(mail: &OutgoingMail, from: &str) -> Result<Vec<u8>, BuildError> {
     let from: Mailbox = from.trim().parse().map_err(|_| BuildError::InvalidFrom(from.to_owned()))?;
     let to_address = mail.to_email.trim().parse().map_err(|_| BuildError::InvalidTo(mail.to_email.clone()))?;
-    let to =
-        Mailbox::new(mail.to_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned), to_address);
+    let to_name = mail.to_name.as_deref().map(one_line).filter(|n| !n.is_empty());
+    let to = Mailbox::new(to_name, to_address);
 
     let mut builder = lettre::Message::builder()
         .from(from)
         .to(to)
-        .subject(mail.subject.clone())
+        .subject(one_line(&mail.subject))
         .message_id(Some(bracketed_id(&mail.message_id)?));
     if let Some(reply_to) = &mail.reply_to {
         let mailbox: Mailbox = reply_to.trim().parse().map_err(|_| BuildError::InvalidReplyTo(reply_to.clone()))?;
@@ -99,6 +116,12 @@ pub fn build_message(mail: &OutgoingMail, from: &str) -> Result<Vec<u8>, BuildEr
     Ok(raw)
 }
 
+/// The text with every run of control characters and white space folded into one
+/// space, so it cannot leave its header line.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control() || c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
 /// `<left@right>`, from an id given with or without its brackets.
 fn bracketed_id(id: &str) -> Result<String, BuildError> {
     let bare = id.trim().trim_start_matches('<').trim_end_matches('>');
@@ -110,6 +133,37 @@ fn bracketed_id(id: &str) -> Result<String, BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn headers(raw: &[u8]) -> String {
+        let text = String::from_utf8_lossy(raw);
+        text.split("\r\n\r\n").next().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn a_line_break_in_a_name_or_subject_never_starts_a_header() {
+        for name in ["Dana\r\nBcc: x@example.test", "Dana\nBcc: x@example.test", "Dana\rBcc: x@example.test"] {
+            let mail = OutgoingMail {
+                to_email: "dana@example.test".into(),
+                to_name: Some(name.into()),
+                subject: format!("About your order\r\nBcc: y@example.test {name}"),
+                text: "Hello".into(),
+                html: None,
+                message_id: "m1@desk.example".into(),
+                in_reply_to: None,
+                references: vec![],
+                reply_to: None,
+            };
+            let raw = build_message(&mail, "Desk <desk@shop.example>").expect("the message is built");
+            let headers = headers(&raw);
+            assert!(
+                !headers.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+                "no Bcc header for {name:?}:\n{headers}"
+            );
+            let parsed = mail_parser::MessageParser::default().parse(&raw).expect("parses");
+            assert!(parsed.bcc().is_none(), "{name:?}");
+            assert_eq!(parsed.to().and_then(|a| a.first()).and_then(|a| a.address()), Some("dana@example.test"));
+        }
+    }
 
     #[test]
     fn ids_are_bracketed_once() {

@@ -37,6 +37,15 @@ pub mod kinds {
     pub const SCHEDULED_MESSAGE: &str = "scheduled_message";
 }
 
+/// Which jobs a runner takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobsToClaim {
+    All,
+    /// Everything but sending mail: with no SMTP server configured, messages wait in
+    /// the outbox untouched (not retried and logged each time) until one is.
+    AllButSending,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct JobRecord {
     pub id: i64,
@@ -80,18 +89,31 @@ impl Store {
         enqueue_in(&mut conn, kind, payload, run_at).await
     }
 
-    /// Claims up to `limit` due jobs for `worker`, for `lease`. A claimed job counts an
-    /// attempt; it must be completed, retried or failed before the lease ends.
-    pub async fn claim_jobs(&self, worker: &str, lease: Duration, limit: i64) -> Result<Vec<JobRecord>, StoreError> {
+    /// Claims up to `limit` due jobs of `which` kinds for `worker`, for `lease`. A
+    /// claimed job counts an attempt; it must be completed, retried, failed or released
+    /// before the lease ends.
+    pub async fn claim_jobs(
+        &self,
+        worker: &str,
+        lease: Duration,
+        limit: i64,
+        which: JobsToClaim,
+    ) -> Result<Vec<JobRecord>, StoreError> {
         let now = self.now();
         let skip_locked = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // A constant of ours, never input: safe to write into the statement.
+        let kinds = match which {
+            JobsToClaim::All => String::new(),
+            JobsToClaim::AllButSending => format!("AND kind <> '{}'", kinds::SEND_EMAIL),
+        };
         let rows = sqlx::query(&format!(
             "UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
              WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $3
-                          AND (locked_until IS NULL OR locked_until < $3) ORDER BY run_at, id LIMIT $4 {skip_locked})
+                          AND (locked_until IS NULL OR locked_until < $3) {kinds}
+                          ORDER BY run_at, id LIMIT $4 {skip_locked})
              RETURNING id, kind, payload, attempts"
         ))
         .bind(worker)
@@ -112,6 +134,19 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Gives back the jobs `worker` claimed and has not run (at shutdown), uncounted, so
+    /// another runner takes them at once rather than when the lease ends.
+    pub async fn release_jobs(&self, worker: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = attempts - 1
+             WHERE locked_by = $1 AND done_at IS NULL AND failed_at IS NULL",
+        )
+        .bind(worker)
+        .execute(self.write())
+        .await?
+        .rows_affected())
     }
 
     pub async fn complete_job(&self, id: i64, worker: &str) -> Result<(), StoreError> {

@@ -98,6 +98,12 @@ pub(crate) async fn insert_email_in(
     Ok(id)
 }
 
+#[derive(Debug, Clone, Copy)]
+pub struct OutboxStats {
+    pub queued: i64,
+    pub failed: i64,
+}
+
 impl Store {
     /// Stores the message and the job that sends it, in one transaction.
     pub async fn queue_email(&self, e: &NewEmail) -> Result<i64, StoreError> {
@@ -182,11 +188,16 @@ impl Store {
         Ok(())
     }
 
-    pub async fn outbox_backlog(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM outbox WHERE status = 'queued'")
-            .fetch_one(self.read())
-            .await?
-            .try_get(0)?)
+    /// How many messages wait to be sent, and how many were given up (one that could
+    /// not even be built, or that the receiving server refused for good).
+    pub async fn outbox_stats(&self) -> Result<OutboxStats, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(CASE WHEN status = 'queued' THEN 1 END) AS queued,
+                    COUNT(CASE WHEN status = 'failed' THEN 1 END) AS failed FROM outbox",
+        )
+        .fetch_one(self.read())
+        .await?;
+        Ok(OutboxStats { queued: row.try_get("queued")?, failed: row.try_get("failed")? })
     }
 
     /// The case a message belongs to, found by the Message-ID a reply refers to.

@@ -69,6 +69,8 @@ pub struct AppState {
     pub coach: std::sync::Arc<amends_coach::Coach>,
     pub metrics: std::sync::Arc<metrics::Metrics>,
     pub spam: std::sync::Arc<amends_spam::SpamFilter>,
+    /// The job runner of this process, when it has one (`amends serve` does).
+    pub runner: Option<std::sync::Arc<amends_jobs::RunnerStatus>>,
 }
 
 impl AppState {
@@ -80,7 +82,14 @@ impl AppState {
             coach: std::sync::Arc::new(coach),
             metrics: std::sync::Arc::default(),
             spam: std::sync::Arc::new(amends_spam::SpamFilter::english()),
+            runner: None,
         }
+    }
+
+    /// With the job runner whose state `/readyz` and `/metrics` report.
+    pub fn with_runner(mut self, runner: std::sync::Arc<amends_jobs::RunnerStatus>) -> Self {
+        self.runner = Some(runner);
+        self
     }
 
     /// With the installation's spam rules instead of the built-in ones.
@@ -144,6 +153,10 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
 }
 
 async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    if state.runner.as_ref().is_some_and(|runner| !runner.is_running()) {
+        // Requests would be taken, but no mail, alert or webhook would leave.
+        return (StatusCode::SERVICE_UNAVAILABLE, "the job runner is not running");
+    }
     match state.store.ready().await {
         Ok(true) => (StatusCode::OK, "ready"),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),

@@ -168,7 +168,7 @@ pub async fn endpoint(State(state): State<AppState>, headers: HeaderMap) -> Resp
     // Gauges read from the database at scrape time: a failed read leaves them out
     // rather than failing the scrape, and shows in amends_store_up.
     let jobs = state.store.job_stats().await;
-    let outbox = state.store.outbox_backlog().await;
+    let outbox = state.store.outbox_stats().await;
     let up = jobs.is_ok() && outbox.is_ok();
     if let Ok(jobs) = jobs {
         gauge(&mut out, "amends_jobs_pending", "Jobs waiting to run (due or scheduled).", jobs.pending);
@@ -180,8 +180,29 @@ pub async fn endpoint(State(state): State<AppState>, headers: HeaderMap) -> Resp
         );
         gauge(&mut out, "amends_jobs_failed", "Jobs that gave up after their last attempt.", jobs.failed);
     }
-    if let Ok(backlog) = outbox {
-        gauge(&mut out, "amends_outbox_backlog", "Emails queued and not yet sent.", backlog);
+    if let Ok(outbox) = outbox {
+        gauge(&mut out, "amends_outbox_backlog", "Emails queued and not yet sent.", outbox.queued);
+        gauge(
+            &mut out,
+            "amends_outbox_failed",
+            "Emails given up: refused for good, or impossible to build (the reason is on the case).",
+            outbox.failed,
+        );
+    }
+    if let Some(runner) = &state.runner {
+        gauge(&mut out, "amends_job_runner_up", "1 while the job runner runs.", i64::from(runner.is_running()));
+        gauge(
+            &mut out,
+            "amends_job_runner_restarts",
+            "Times the job runner stopped unexpectedly and was started again.",
+            i64::try_from(runner.restarts()).unwrap_or(i64::MAX),
+        );
+        gauge(
+            &mut out,
+            "amends_smtp_configured",
+            "1 when an SMTP server is configured; 0 while mail waits in the outbox.",
+            i64::from(runner.is_sending()),
+        );
     }
     gauge(&mut out, "amends_store_up", "1 when the database answered this scrape.", i64::from(up));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out).into_response()

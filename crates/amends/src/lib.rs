@@ -32,18 +32,15 @@ pub async fn launch(
         on_first_admin(&admin);
     }
     let spam = std::sync::Arc::new(settings.spam()?);
-    let state = AppState::new(store.clone(), settings.web(), settings.coach()?).with_spam(spam.clone());
+    let runner_status = std::sync::Arc::new(amends_jobs::RunnerStatus::default());
+    let state = AppState::new(store.clone(), settings.web(), settings.coach()?)
+        .with_spam(spam.clone())
+        .with_runner(runner_status.clone());
     tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "serving");
-    if settings.jobs.smtp.is_none() {
-        tracing::warn!("no SMTP server is configured: customer mail waits in the outbox");
-    }
     // One signal stops both the web server and the job runner.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let runner = amends_jobs::Runner::new(store.clone(), settings.jobs.clone());
-    let mut runner_stop = stop_rx.clone();
-    let jobs = tokio::spawn(runner.run(async move {
-        let _ = runner_stop.wait_for(|stop| *stop).await;
-    }));
+    let jobs = tokio::spawn(runner.supervise(stop_rx.clone(), runner_status));
     let mailbox = settings.imap.clone().map(|(imap, interval)| {
         let mut stop = stop_rx.clone();
         tokio::spawn(amends_jobs::ingest::poll_mailbox(store.clone(), imap, interval, spam.clone(), async move {

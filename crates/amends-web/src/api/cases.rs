@@ -91,7 +91,7 @@ fn case_error(e: NewCaseError) -> ApiError {
         NewCaseError::BodyEmpty => ApiError::invalid("body", e.to_string()),
         NewCaseError::ChannelUnknown(_) => ApiError::invalid("channel", e.to_string()),
         NewCaseError::SeverityUnknown(_) => ApiError::invalid("severity", e.to_string()),
-        NewCaseError::SubjectTooLong(_) => ApiError::invalid("subject", e.to_string()),
+        NewCaseError::SubjectTooLong(_) | NewCaseError::SubjectControl => ApiError::invalid("subject", e.to_string()),
     }
 }
 

@@ -131,13 +131,11 @@ pub async fn create_user(
     if amends_domain::CustomerEmail::parse(email).is_err() {
         return Err(ApiError::invalid("email", format!("{email:?} is not an email address")));
     }
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::invalid("name", "a name has 1 to 200 characters"));
-    }
+    let name =
+        amends_domain::staff::parse_staff_name(&body.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
     check_new_password(&body.password).map_err(|e| ApiError::invalid("password", e.to_string()))?;
     let hash = hash_password(body.password).await.map_err(|_| ApiError::internal())?;
-    let user = state.store.create_user(email, name, body.role, &hash).await?;
+    let user = state.store.create_user(email, &name, body.role, &hash).await?;
     Ok(created(user))
 }
 

@@ -166,6 +166,9 @@ pub async fn submit(
     let text = |name: &str| draft.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let name = match CustomerName::parse(draft.get("name").map(String::as_str).unwrap_or("")) {
         Ok(n) => n,
+        Err(amends_domain::CustomerError::NameControl) => {
+            return again(&draft, "Please write your name on one line.".into(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
         Err(_) => return again(&draft, "Please tell us your name.".into(), StatusCode::UNPROCESSABLE_ENTITY),
     };
     let email = match CustomerEmail::parse(draft.get("email").map(String::as_str).unwrap_or("")) {

@@ -30,6 +30,8 @@ pub async fn invite(State(state): State<AppState>, posted: Posted<Nothing>) -> R
         Some(format!("{email:?} is not an email address."))
     } else if name.is_empty() {
         Some("Give the person's name.".to_owned())
+    } else if let Err(e) = amends_domain::staff::parse_staff_name(&name) {
+        Some(format!("The name: {e}."))
     } else {
         None
     };

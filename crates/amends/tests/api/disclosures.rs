@@ -131,7 +131,8 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
         link_hash: amends_store::secret::secret_hash(&token),
     };
     assert_eq!(store.queue_notices(&[notice]).await.unwrap(), 1);
-    let claimed = store.claim_jobs("dead-runner", time::Duration::ZERO, 100).await.unwrap();
+    let claimed =
+        store.claim_jobs("dead-runner", time::Duration::ZERO, 100, amends_store::JobsToClaim::All).await.unwrap();
     assert!(claimed.iter().any(|j| j.kind == "disclosure_send"));
     let midway = app.get(&format!("/api/v1/disclosures/{id}"), &manager).await.expect(200);
     assert_eq!(midway["progress"]["queued"], 1);

@@ -179,17 +179,22 @@ impl TestApp {
     /// Stops the app (finishing what is in flight) and starts it again on the same
     /// database, at a new address.
     pub async fn restart(&mut self, configure: impl FnOnce(&mut Settings)) {
+        self.stop().await;
+        let data_dir = self._dir.as_ref().map(|d| d.path.clone());
+        let (running, _) = start(&self.database_url, data_dir, configure).await;
+        self.address = running.address;
+        self.shutdown = Some(running.shutdown);
+        self.stopped = Some(running.stopped);
+    }
+
+    /// Stops the app as a SIGTERM would, and waits until it has stopped.
+    pub async fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(stopped) = self.stopped.take() {
             let _ = stopped.await;
         }
-        let data_dir = self._dir.as_ref().map(|d| d.path.clone());
-        let (running, _) = start(&self.database_url, data_dir, configure).await;
-        self.address = running.address;
-        self.shutdown = Some(running.shutdown);
-        self.stopped = Some(running.stopped);
     }
 
     pub fn url(&self, path: &str) -> String {

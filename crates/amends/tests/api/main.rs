@@ -23,6 +23,7 @@ mod merge;
 mod openapi;
 mod operations;
 mod plans;
+mod poison;
 mod presence;
 mod problems;
 mod public_form;

@@ -1,0 +1,229 @@
+//! One bad name must not stop the mail: every door refuses (or, for mail, folds) a line
+//! break in header-bound text, a message that cannot be built fails alone with its
+//! reason on the case, and the runner goes on sending the others. Without an SMTP
+//! server mail waits untouched; at shutdown the runner stops claiming and gives back
+//! what it had not run.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::helpers::{Db, TestApp, ingest, spawn_app_with};
+use crate::mail::SmtpSink;
+
+const INJECTED: [&str; 3] = ["Dana\r\nBcc: x@example.test", "Dana\nBcc: x@example.test", "Dana\rBcc: x@example.test"];
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    use sqlx::{Connection, Row};
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url).await.unwrap();
+    sqlx::query(sql).fetch_one(&mut conn).await.unwrap().get::<i64, _>(0)
+}
+
+async fn execute(app: &TestApp, sql: &str, binds: &[&str]) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&app.database_url).await.unwrap();
+    let mut query = sqlx::query(sql);
+    for b in binds {
+        query = query.bind(b.to_string());
+    }
+    query.execute(&mut conn).await.unwrap();
+}
+
+async fn wait_until(app: &TestApp, what: &str, sql: &str, n: i64) {
+    for _ in 0..400 {
+        if scalar(app, sql).await >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{what}: {sql} stayed below {n}");
+}
+
+async fn metric(app: &TestApp, name: &str) -> i64 {
+    let text = reqwest::get(app.url("/metrics")).await.unwrap().text().await.unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} in /metrics:\n{text}"))
+}
+
+async fn case_count(app: &TestApp) -> usize {
+    app.get("/api/v1/cases?limit=100", &app.admin_token).await.expect(200)["items"].as_array().unwrap().len()
+}
+
+async fn every_door_refuses_a_line_break_in_a_name(db: Db) {
+    let app = spawn_app_with(db, |s| s.limits.complaint.requests = 100).await;
+    for name in INJECTED {
+        // The public form, without signing in.
+        let form = reqwest::multipart::Form::new()
+            .text("name", name)
+            .text("email", "dana@example.test")
+            .text("body", "The cake was late.")
+            .text("website", "");
+        let r = reqwest::Client::new().post(app.url("/complain")).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 422, "{name:?}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("your name on one line"), "the form says what is wrong: {page}");
+
+        // The API, for a new customer, with the field named.
+        let refused = app
+            .post(
+                "/api/v1/cases",
+                &app.admin_token,
+                json!({ "customer": { "name": name, "email": "dana@example.test" }, "body": "Late.", "channel": "phone" }),
+            )
+            .await
+            .expect_error(422, "invalid");
+        assert_eq!(refused["field"], "customer.name", "{refused}");
+        assert!(refused["message"].as_str().unwrap().contains("one line"), "{refused}");
+
+        let refused = app
+            .post(
+                "/api/v1/cases",
+                &app.admin_token,
+                json!({ "customer": { "name": "Dana", "email": "dana@example.test" }, "body": "Late.",
+                        "channel": "phone", "subject": format!("Order {name}") }),
+            )
+            .await
+            .expect_error(422, "invalid");
+        assert_eq!(refused["field"], "subject", "{refused}");
+
+        let refused = app
+            .post("/api/v1/customers", &app.admin_token, json!({ "name": name, "email": "dana@example.test" }))
+            .await
+            .expect_error(422, "invalid");
+        assert_eq!(refused["field"], "name", "{refused}");
+
+        // A staff member's name heads the alerts mailed to them.
+        let refused = app
+            .post(
+                "/api/v1/users",
+                &app.admin_token,
+                json!({ "email": "jonas@bakery.example", "name": name, "role": "agent", "password": "correct horse battery" }),
+            )
+            .await
+            .expect_error(422, "invalid");
+        assert_eq!(refused["field"], "name", "{refused}");
+    }
+    assert_eq!(case_count(&app).await, 0, "nothing was opened from a refused request");
+
+    // Mail cannot be asked again: an encoded line break in the From name folds into a space.
+    let raw = "From: =?utf-8?q?Dana=0D=0ABcc=3A_x=40example=2Etest?= <dana@example.test>\r\n\
+               To: desk@bakery.example\r\nSubject: =?utf-8?q?Late_cake=0D=0ABcc=3A_y=40example=2Etest?=\r\n\
+               Message-ID: <poison-1@example.test>\r\nDate: Sun, 6 Dec 2026 09:00:00 +0000\r\n\r\n\
+               The cake came two hours late.\r\n";
+    ingest(&app, raw);
+    let cases = app.get("/api/v1/cases?limit=100", &app.admin_token).await.expect(200);
+    let case = &cases["items"][0];
+    let id = case["id"].as_i64().unwrap();
+    let case = app.get(&format!("/api/v1/cases/{id}"), &app.admin_token).await.expect(200);
+    let customer_id = case["customer_id"].as_i64().unwrap();
+    let customer = app.get(&format!("/api/v1/customers/{customer_id}"), &app.admin_token).await.expect(200);
+    assert_eq!(customer["name"], "Dana Bcc: x@example.test", "{customer}");
+    assert!(!case["subject"].as_str().unwrap_or("").contains('\n'), "{case}");
+}
+
+/// Three acknowledgements wait (no SMTP server yet); one is then made impossible to
+/// build and one gets a name and subject with line breaks, as rows written before the
+/// doors refused them would be. With a server configured the healthy ones arrive, the
+/// impossible one fails alone with its reason on the case and in /metrics, and the
+/// runner goes on to the next case's mail.
+async fn a_message_that_cannot_be_built_fails_alone(db: Db) {
+    let mut app = spawn_app_with(db, |_| {}).await;
+    let mut ids = vec![];
+    for who in ["ann", "ben", "cat"] {
+        let case = app.complaint(&app.admin_token, &format!("{who}@example.test"), "The order came late.").await;
+        ids.push(case["id"].as_i64().unwrap());
+    }
+    wait_until(&app, "acknowledgements wait in the outbox", "SELECT COUNT(*) FROM outbox", 3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Untouched while no server is configured: not tried, not logged over and over.
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM jobs WHERE kind = 'send_email' AND attempts > 0").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE status = 'queued'").await, 3);
+    assert_eq!(metric(&app, "amends_smtp_configured").await, 0);
+    assert_eq!(metric(&app, "amends_outbox_backlog").await, 3);
+
+    execute(&app, "UPDATE outbox SET to_email = 'ben at nowhere' WHERE to_email = 'ben@example.test'", &[]).await;
+    execute(
+        &app,
+        "UPDATE outbox SET to_name = $1, subject = $2 WHERE to_email = 'cat@example.test'",
+        &[INJECTED[0], "We heard you\r\nBcc: y@example.test"],
+    )
+    .await;
+
+    let sink = SmtpSink::start();
+    let smtp = sink.settings();
+    app.restart(move |s| s.jobs.smtp = Some(smtp)).await;
+    sink.wait_for("ann@example.test", "").await;
+    let cat = sink.wait_for("cat@example.test", "We heard you").await;
+    assert_eq!(cat.subject.as_deref(), Some("We heard you Bcc: y@example.test"), "the subject stays one line");
+    for (_, envelope) in sink.received_with_envelope() {
+        assert!(!envelope.contains("x@example.test") && !envelope.contains("y@example.test"), "{envelope}");
+    }
+    for file in std::fs::read_dir(&sink.dir.path).unwrap().filter_map(Result::ok) {
+        let raw = String::from_utf8_lossy(&std::fs::read(file.path()).unwrap()).into_owned();
+        let headers = raw.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();
+        assert!(!headers.lines().any(|l| l.starts_with("bcc:")), "no Bcc header was smuggled in:\n{headers}");
+    }
+
+    wait_until(&app, "the impossible message is given up", "SELECT COUNT(*) FROM outbox WHERE status = 'failed'", 1)
+        .await;
+    let ben_id = ids[1];
+    let case = app.get(&format!("/api/v1/cases/{ben_id}"), &app.admin_token).await.expect(200);
+    let note = case["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "note_added")
+        .unwrap_or_else(|| panic!("a note on ben's case: {case}"));
+    assert!(note["text"].as_str().unwrap().contains("could not be built"), "{note}");
+    assert_eq!(metric(&app, "amends_outbox_failed").await, 1);
+    assert_eq!(metric(&app, "amends_job_runner_up").await, 1);
+    assert_eq!(metric(&app, "amends_smtp_configured").await, 1);
+    assert_eq!(reqwest::get(app.url("/readyz")).await.unwrap().status(), 200);
+
+    // The runner went on: the next customer hears from us.
+    app.complaint(&app.admin_token, "dan@example.test", "The bread was stale.").await;
+    sink.wait_for("dan@example.test", "").await;
+}
+
+/// A burst of work is waiting when the stop comes: the runner finishes the job in hand,
+/// claims nothing more, and gives back what it held, so the process ends at once.
+async fn shutdown_stops_claiming_and_releases(db: Db) {
+    let mut app = spawn_app_with(db, |_| {}).await;
+    let case = app.complaint(&app.admin_token, "ann@example.test", "The order came late.").await;
+    let id = case["id"].as_i64().unwrap();
+    wait_until(&app, "the acknowledgement", "SELECT COUNT(*) FROM outbox", 1).await;
+    // Two thousand recurrence checks, due now: far more than one stop should wait for.
+    let payload = format!("{{\"case_id\": {id}}}");
+    execute(
+        &app,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
+         INSERT INTO jobs (kind, payload, run_at, created_at) SELECT 'recurrence_check', $1, 0, 0 FROM n",
+        &[&payload],
+    )
+    .await;
+    let before = Instant::now();
+    app.restart(|_| {}).await;
+    let stopping = Instant::now();
+    app.stop().await;
+    let took = stopping.elapsed();
+    eprintln!("stopped {took:?} after the stop was asked ({:?} after the start)", before.elapsed());
+    assert!(took < Duration::from_secs(5), "stopped in {took:?}");
+    let left = scalar(&app, "SELECT COUNT(*) FROM jobs WHERE kind = 'recurrence_check' AND done_at IS NULL").await;
+    assert!(left > 0, "the stop did not wait for the whole queue to drain");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND locked_by IS NOT NULL")
+            .await,
+        0,
+        "no job is left leased to the stopped runner"
+    );
+}
+
+crate::on_both_backends!(
+    every_door_refuses_a_line_break_in_a_name,
+    a_message_that_cannot_be_built_fails_alone,
+    shutdown_stops_claiming_and_releases,
+);
