@@ -37,8 +37,33 @@ pub fn mail_ingest(data: &[u8]) {
     assert!(kept.iter().map(|a| a.data.len()).sum::<usize>() <= MAX_ATTACHMENTS_BYTES);
     let _ = thread_keys(&mail);
     let _ = reply_text(&mail);
-    if let Ok(from) = sender(&mail) {
-        let _ = case_parts(&mail, &from);
+    if let Ok(from) = sender(&mail)
+        && let Ok(parts) = case_parts(&mail, &from)
+    {
+        // Whatever the From name and subject held, what reaches a header is one line.
+        assert!(!parts.name.as_str().chars().any(char::is_control), "{:?}", parts.name);
+        assert!(!parts.subject.unwrap_or_default().chars().any(char::is_control));
+        acknowledgement_builds(&from, parts.name.as_str());
+    }
+}
+
+/// The mail to this customer builds without a panic and without a header of theirs.
+fn acknowledgement_builds(email: &amends_domain::CustomerEmail, name: &str) {
+    let mail = amends_mail::OutgoingMail {
+        to_email: email.as_str().to_owned(),
+        to_name: Some(name.to_owned()),
+        subject: format!("We have your message, {name}"),
+        text: "Thank you.".to_owned(),
+        html: None,
+        message_id: "fuzz@desk.example".to_owned(),
+        in_reply_to: None,
+        references: Vec::new(),
+        reply_to: None,
+    };
+    if let Ok(raw) = amends_mail::build_message(&mail, "Desk <desk@shop.example>") {
+        let raw = String::from_utf8_lossy(&raw);
+        let headers = raw.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();
+        assert!(!headers.lines().any(|l| l.starts_with("bcc:") || l.starts_with("cc:")), "{headers}");
     }
 }
 
@@ -89,8 +114,12 @@ pub fn complaint_form(data: &[u8]) {
                 for f in &files {
                     assert!(!f.filename.contains(['/', '\\']) && !f.filename.chars().any(char::is_control));
                 }
-                let _ = amends_domain::CustomerName::parse(draft.get("name").map(String::as_str).unwrap_or(""));
-                let _ = amends_domain::CustomerEmail::parse(draft.get("email").map(String::as_str).unwrap_or(""));
+                let name = amends_domain::CustomerName::parse(draft.get("name").map(String::as_str).unwrap_or(""));
+                let email = amends_domain::CustomerEmail::parse(draft.get("email").map(String::as_str).unwrap_or(""));
+                if let (Ok(name), Ok(email)) = (name, email) {
+                    assert!(!name.as_str().chars().any(char::is_control), "{name:?}");
+                    acknowledgement_builds(&email, name.as_str());
+                }
                 let _ = amends_domain::Complaint::parse(draft.get("body").cloned().unwrap_or_default());
             }
             Err(Unreadable { status, .. }) => assert!(status.is_client_error(), "{status}"),

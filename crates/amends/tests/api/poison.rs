@@ -109,6 +109,22 @@ async fn every_door_refuses_a_line_break_in_a_name(db: Db) {
     }
     assert_eq!(case_count(&app).await, 0, "nothing was opened from a refused request");
 
+    // An import reports the row, with the others kept.
+    let csv = "name,email\n\"Dana\r\nBcc: x@example.test\",dana@example.test\nEve Stone,eve@example.test\n";
+    let report = reqwest::Client::new()
+        .post(app.url("/api/v1/imports/customers"))
+        .bearer_auth(&app.admin_token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!((report["inserted"].as_i64(), report["rejected"].as_i64()), (Some(1), Some(1)), "{report}");
+    assert!(report["errors"][0]["message"].as_str().unwrap_or("").contains("one line"), "{report}");
+
     // Mail cannot be asked again: an encoded line break in the From name folds into a space.
     let raw = "From: =?utf-8?q?Dana=0D=0ABcc=3A_x=40example=2Etest?= <dana@example.test>\r\n\
                To: desk@bakery.example\r\nSubject: =?utf-8?q?Late_cake=0D=0ABcc=3A_y=40example=2Etest?=\r\n\
