@@ -202,12 +202,14 @@ pub fn read_message(raw: &[u8]) -> Result<ReadMessage, IngestFailure> {
         }
     }
     // A message without a Message-ID is known by its bytes, so a redelivery is still one.
-    let message_id = mail
-        .message_id
-        .clone()
-        .unwrap_or_else(|| format!("{}@sha256.amends", &secret_hash(&String::from_utf8_lossy(raw))[..40]));
+    let message_id = mail.message_id.clone().unwrap_or_else(|| hashed_id(raw));
     let inbound = InboundRef { message_id, from_email: mail.from_email.clone(), subject: mail.subject.clone() };
     Ok(ReadMessage { mail, inbound })
+}
+
+/// The id of a message without a Message-ID: its bytes' hash.
+fn hashed_id(raw: &[u8]) -> String {
+    format!("{}@sha256.amends", &secret_hash(&String::from_utf8_lossy(raw))[..40])
 }
 
 /// The customer who wrote: a message without a usable From can never be taken.
@@ -301,6 +303,22 @@ pub fn attachments_within_limits(mail: &IncomingMail) -> (Vec<NewAttachment>, Op
     (kept, notice)
 }
 
+/// Keeps a note of a message that can never be taken, with the reason, so staff see
+/// it (`Store::refused_mail`): whatever could be read of its sender and subject, and its
+/// Message-ID (or its bytes' hash), so a second delivery is noted once.
+pub async fn note_refused(store: &Store, raw: &[u8], reason: &str) -> Result<(), IngestFailure> {
+    let read = parse_incoming(raw).ok();
+    let message_id = read.as_ref().and_then(|m| m.message_id.clone()).unwrap_or_else(|| hashed_id(raw));
+    let one_line = |s: &String| amends_domain::text::fold_to_one_line(&s.replace('\0', ""));
+    let inbound = InboundRef {
+        message_id,
+        from_email: read.as_ref().and_then(|m| m.from_email.as_ref()).map(one_line),
+        subject: read.as_ref().and_then(|m| m.subject.as_ref()).map(one_line),
+    };
+    store.note_inbound(&inbound, outcomes::REFUSED, reason).await?;
+    Ok(())
+}
+
 /// Polls an IMAP folder every `interval` until `shutdown`, taking each new message
 /// through [`ingest`]. A message that cannot be taken now stays unseen for the next poll.
 pub async fn poll_mailbox(
@@ -319,12 +337,14 @@ pub async fn poll_mailbox(
                 match ingest(&store, &raw, options).await {
                     Ok(ingested) => {
                         tracing::info!(?ingested, "mail taken from the mailbox");
-                        Ok(())
+                        Ok(amends_mail::Handled::Taken)
                     }
                     Err(IngestFailure::Permanent(reason)) => {
-                        // Never takeable: mark it seen so it is not fetched forever, and say why.
+                        // Never takeable: noted for staff with the reason, then marked seen
+                        // (or moved) so it is not fetched forever. Unseen if the note fails.
                         tracing::warn!(%reason, "mailbox message refused");
-                        Ok(())
+                        note_refused(&store, &raw, &reason).await?;
+                        Ok(amends_mail::Handled::Refused)
                     }
                     Err(e @ IngestFailure::Temporary(_)) => Err(e),
                 }
@@ -332,8 +352,13 @@ pub async fn poll_mailbox(
         })
         .await;
         match result {
-            Ok(report) if report.taken > 0 || !report.left_unseen.is_empty() => {
-                tracing::info!(taken = report.taken, left = report.left_unseen.len(), "mailbox polled");
+            Ok(report) if report.taken > 0 || report.refused > 0 || !report.left_unseen.is_empty() => {
+                tracing::info!(
+                    taken = report.taken,
+                    refused = report.refused,
+                    left = report.left_unseen.len(),
+                    "mailbox polled"
+                );
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "mailbox poll failed; trying again later"),

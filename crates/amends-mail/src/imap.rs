@@ -48,6 +48,10 @@ pub struct ImapSettings {
     /// When set, taken messages are marked seen and moved here (created when
     /// missing); otherwise they are only marked seen.
     pub processed_folder: Option<String>,
+    /// When set, messages the desk refused for good (too large, not mail) are marked
+    /// seen and moved here (created when missing), out of the folder read; otherwise
+    /// they are only marked seen. Either way the desk kept a note of each with why.
+    pub refused_folder: Option<String>,
     /// For connecting and for each answer from the server.
     pub timeout: Duration,
 }
@@ -63,6 +67,7 @@ impl ImapSettings {
             password: password.into(),
             folder: "INBOX".to_owned(),
             processed_folder: None,
+            refused_folder: None,
             timeout: Duration::from_secs(60),
         }
     }
@@ -79,6 +84,7 @@ impl std::fmt::Debug for ImapSettings {
             .field("password", &"***")
             .field("folder", &self.folder)
             .field("processed_folder", &self.processed_folder)
+            .field("refused_folder", &self.refused_folder)
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -89,10 +95,22 @@ impl std::fmt::Debug for ImapSettings {
 pub struct PollReport {
     /// Messages the caller took; each is now seen (or moved).
     pub taken: usize,
+    /// Messages the caller refused for good (and noted); each is now seen (or moved to
+    /// the refused folder).
+    pub refused: usize,
     /// Messages the caller could not take; they stay unseen for the next poll.
     pub left_unseen: Vec<LeftUnseen>,
     /// Messages that were unseen when searched but gone when fetched.
     pub vanished: usize,
+}
+
+/// What the caller made of a message it was handed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// Stored: it is the desk's now.
+    Taken,
+    /// It can never be taken, and the caller noted that with the reason.
+    Refused,
 }
 
 /// A message the caller's handler refused this time.
@@ -150,7 +168,7 @@ impl ImapError {
 pub async fn poll<F, Fut, E>(settings: &ImapSettings, mut handle: F) -> Result<PollReport, ImapError>
 where
     F: FnMut(Vec<u8>) -> Fut,
-    Fut: Future<Output = Result<(), E>>,
+    Fut: Future<Output = Result<Handled, E>>,
     E: std::fmt::Display,
 {
     let mut session = Session::connect(settings).await?;
@@ -162,8 +180,8 @@ where
     let can_move = capabilities.iter().any(|c| c == "MOVE");
     let can_uid_expunge = capabilities.iter().any(|c| c == "UIDPLUS");
 
-    if let Some(processed) = &settings.processed_folder {
-        session.ensure_folder(processed).await?;
+    for folder in [&settings.processed_folder, &settings.refused_folder].into_iter().flatten() {
+        session.ensure_folder(folder).await?;
     }
     session.select(&settings.folder).await?;
 
@@ -174,12 +192,16 @@ where
             continue;
         };
         match handle(raw).await {
-            Ok(()) => {
+            Ok(handled) => {
                 session.store_seen(uid).await?;
-                if let Some(processed) = &settings.processed_folder {
-                    session.relocate(uid, processed, can_move, can_uid_expunge).await?;
+                let (folder, count) = match handled {
+                    Handled::Taken => (&settings.processed_folder, &mut report.taken),
+                    Handled::Refused => (&settings.refused_folder, &mut report.refused),
+                };
+                if let Some(folder) = folder {
+                    session.relocate(uid, folder, can_move, can_uid_expunge).await?;
                 }
-                report.taken += 1;
+                *count += 1;
             }
             Err(e) => report.left_unseen.push(LeftUnseen { uid, reason: e.to_string() }),
         }

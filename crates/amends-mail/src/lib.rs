@@ -28,7 +28,7 @@ mod incoming;
 mod outgoing;
 mod smtp;
 
-pub use imap::{ImapError, ImapSecurity, ImapSettings, LeftUnseen, PollReport, poll};
+pub use imap::{Handled, ImapError, ImapSecurity, ImapSettings, LeftUnseen, PollReport, poll};
 pub use incoming::{
     Attachment, CASE_REFERENCE_PREFIX, IncomingMail, IngestError, MailKind, OversizedAttachment, Signals, TooLarge,
     check_attachment_limits, find_case_reference, parse_incoming,

@@ -10,7 +10,7 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use amends_mail::{ImapError, ImapSecurity, ImapSettings, MailKind, PollReport, parse_incoming, poll};
+use amends_mail::{Handled, ImapError, ImapSecurity, ImapSettings, MailKind, PollReport, parse_incoming, poll};
 
 /// Quotes, a backslash and a non-ASCII letter: LOGIN must send it as a literal.
 const PASSWORD: &str = "pa\"ss\\wörd";
@@ -92,6 +92,7 @@ impl Dovecot {
             password: PASSWORD.to_owned(),
             folder: "INBOX".to_owned(),
             processed_folder: None,
+            refused_folder: None,
             timeout: Duration::from_secs(10),
         }
     }
@@ -121,7 +122,7 @@ async fn collect(
     let report = poll(settings, |raw: Vec<u8>| {
         let refused = refuse(&raw);
         got.borrow_mut().push(raw);
-        async move { if refused { Err("the database is down".to_owned()) } else { Ok(()) } }
+        async move { if refused { Err("the database is down".to_owned()) } else { Ok(Handled::Taken) } }
     })
     .await;
     (report, got.into_inner())
@@ -208,6 +209,26 @@ async fn taken_messages_move_to_the_processed_folder() {
     let processed = ImapSettings { folder: "Bestätigt".to_owned(), processed_folder: None, ..dovecot.settings() };
     let (report, got) = collect(&processed, |_| false).await;
     assert_eq!(report.unwrap().taken, 0);
+    assert!(got.is_empty());
+}
+
+#[tokio::test]
+async fn refused_messages_move_to_the_refused_folder() {
+    let dovecot = Dovecot::start();
+    dovecot.deliver("1713175200.M1P1.test", &complaint(1, "first"));
+    dovecot.deliver("1713175201.M2P1.test", &complaint(2, "far too large to take"));
+    let settings = ImapSettings { refused_folder: Some("Refused".to_owned()), ..dovecot.settings() };
+    let report = poll(&settings, |raw: Vec<u8>| async move {
+        let too_large = String::from_utf8_lossy(&raw).contains("too large");
+        Ok::<_, String>(if too_large { Handled::Refused } else { Handled::Taken })
+    })
+    .await
+    .unwrap();
+    assert_eq!((report.taken, report.refused), (1, 1), "{report:?}");
+    assert_eq!(dovecot.flags(""), ["S"], "the taken one stays, seen");
+    assert_eq!(dovecot.flags("Refused"), ["S"], "the refused one is out of the inbox, in a folder of its own");
+    let (report, got) = collect(&settings, |_| false).await;
+    assert_eq!(report.unwrap(), PollReport::default(), "neither is offered again");
     assert!(got.is_empty());
 }
 

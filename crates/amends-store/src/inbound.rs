@@ -3,7 +3,7 @@
 //! taken once and a message whose storing failed is taken again on the retry.
 
 use amends_domain::playbook::{Actor, EventKind};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::cases::{EventRecord, append_event_in};
@@ -17,6 +17,22 @@ pub mod outcomes {
     pub const THREADED: &str = "threaded";
     pub const AUTO_REPLY: &str = "ignored_auto_reply";
     pub const BOUNCE: &str = "ignored_bounce";
+    /// A message that can never be taken (too large, not mail, no sender): kept as a
+    /// note with the reason so that staff see it, never silently dropped.
+    pub const REFUSED: &str = "refused";
+}
+
+/// A message that could not be taken, for staff to see.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RefusedMail {
+    pub id: i64,
+    pub message_id: String,
+    pub from_email: Option<String>,
+    pub subject: Option<String>,
+    /// Why it could not be taken, in words.
+    pub reason: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
 }
 
 /// Identifies a message taken in, so that it is taken only once.
@@ -69,6 +85,30 @@ impl Store {
             Err(StoreError::Conflict { .. }) => Ok(false),
             Err(e) => Err(e),
         }
+    }
+
+    /// The messages that could not be taken, newest first.
+    pub async fn refused_mail(&self, limit: i64) -> Result<Vec<RefusedMail>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, message_id, from_email, subject, COALESCE(reason, '') AS reason, received_at
+             FROM inbound_mail WHERE outcome = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(outcomes::REFUSED)
+        .bind(limit)
+        .fetch_all(self.read())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RefusedMail {
+                    id: r.try_get("id")?,
+                    message_id: r.try_get("message_id")?,
+                    from_email: r.try_get("from_email")?,
+                    subject: r.try_get("subject")?,
+                    reason: r.try_get("reason")?,
+                    received_at: crate::from_millis(r.try_get("received_at")?),
+                })
+            })
+            .collect()
     }
 
     /// A customer's reply on their case: the message, its attachments and the timeline

@@ -58,7 +58,7 @@ pub use disclosures::{
 };
 pub use hours::{AlertTo, Clock, DeskHours, Escalation, OverdueCase, StaffAlert};
 pub use idempotency::StoredResponse;
-pub use inbound::InboundRef;
+pub use inbound::{InboundRef, RefusedMail};
 pub use intake::{CustomerRef, NewCase, SpamHeld};
 pub use jobs::{JobRecord, JobsToClaim, QueueStats};
 pub use links::LinkRecord;

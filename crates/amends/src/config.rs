@@ -81,6 +81,7 @@ struct ImapFile {
     password: String,
     folder: Option<String>,
     processed_folder: Option<String>,
+    refused_folder: Option<String>,
     interval_seconds: Option<u64>,
 }
 
@@ -188,6 +189,7 @@ impl Settings {
                     imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
                 settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
                 settings.processed_folder = imap.processed_folder;
+                settings.refused_folder = imap.refused_folder;
                 s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
             }
             if let Some(spec) = file.hours {

@@ -277,6 +277,12 @@ async fn mail_ingest(settings: &Settings, backfill: bool) -> i32 {
         }
     };
     let result = ingest(&store, &raw, IngestOptions { backfill, spam: Some(spam) }).await;
+    if let Err(IngestFailure::Permanent(reason)) = &result {
+        // The MTA bounces it to the sender; staff see it among the refused mail too.
+        if let Err(e) = amends_jobs::ingest::note_refused(&store, &raw, reason).await {
+            eprintln!("amends mail ingest: could not note the refused message: {e}");
+        }
+    }
     store.close().await;
     match result {
         Ok(ingested) => {

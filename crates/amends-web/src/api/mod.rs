@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/webhooks/{id}", axum::routing::delete(recovery::delete_webhook))
         .route("/webhooks/{id}/deliveries", get(recovery::deliveries))
         .route("/spam", get(spam::folder))
+        .route("/mail/refused", get(spam::refused_mail))
         .route("/spam/blocks", get(spam::blocks).post(spam::add_block))
         .route("/spam/blocks/{id}", axum::routing::delete(spam::remove_block))
         .route("/views", get(views::list).post(views::create))

@@ -3,7 +3,7 @@
 //! the installation's block list.
 
 use amends_spam::{BlockKind, normalise_block};
-use amends_store::{BlockRecord, HeldCase};
+use amends_store::{BlockRecord, HeldCase, RefusedMail};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -30,6 +30,22 @@ pub async fn folder(
 ) -> ApiResult<axum::Json<Page<HeldCase>>> {
     let (items, next_cursor) = state.store.spam_folder(q.cursor, page_size(q.limit)?).await?;
     Ok(axum::Json(Page { items, next_cursor }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefusedQuery {
+    limit: Option<i64>,
+}
+
+/// Mail that could never be taken (too large, not mail, no sender), newest first, each
+/// with why: it opened no case, so without this list nobody would know it came.
+pub async fn refused_mail(
+    State(state): State<AppState>,
+    _: Agent,
+    Params(q): Params<RefusedQuery>,
+) -> ApiResult<axum::Json<Page<RefusedMail>>> {
+    Ok(axum::Json(Page { items: state.store.refused_mail(page_size(q.limit)?).await?, next_cursor: None }))
 }
 
 pub async fn blocks(State(state): State<AppState>, _: Admin) -> ApiResult<axum::Json<Page<BlockRecord>>> {

@@ -28,10 +28,12 @@ pub async fn folder(
 ) -> Result<impl IntoResponse, PageError> {
     let (held, next_cursor) = state.store.spam_folder(q.cursor.clone(), 25).await?;
     let next_link = next_cursor.map(|c| format!("/spam?cursor={}", super::urlencode(&c)));
+    let refused = if q.cursor.is_none() { state.store.refused_mail(25).await? } else { Vec::new() };
     render(
         "spam.html",
         minijinja::context! {
             layout => session.layout(), held, next_link, done => q.done.is_some(), paged => q.cursor.is_some(),
+            refused,
         },
     )
 }

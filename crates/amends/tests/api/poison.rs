@@ -238,7 +238,112 @@ async fn shutdown_stops_claiming_and_releases(db: Db) {
     );
 }
 
+/// A private dovecot (the mail crate's script), stopped when dropped.
+struct Dovecot {
+    dir: std::path::PathBuf,
+    port: u16,
+}
+
+impl Dovecot {
+    fn script() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../amends-mail/tests/dovecot.sh")
+    }
+
+    fn start() -> Self {
+        use std::process::Command;
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            assert!(Command::new("bash").arg(Self::script()).arg("install").status().unwrap().success());
+        });
+        let dir = std::env::temp_dir().join(format!("amends-poison-imap-{:x}", rand::random::<u64>()));
+        let out = Command::new("bash")
+            .arg(Self::script())
+            .arg("start")
+            .arg(&dir)
+            .env("AMENDS_IMAP_PASSWORD", "desk password")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "dovecot: {}", String::from_utf8_lossy(&out.stderr));
+        let port = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        Self { dir, port }
+    }
+
+    fn deliver(&self, name: &str, raw: &[u8]) {
+        let maildir = self.dir.join("mail/desk");
+        std::fs::write(maildir.join("tmp").join(name), raw).unwrap();
+        std::fs::rename(maildir.join("tmp").join(name), maildir.join("new").join(name)).unwrap();
+    }
+
+    /// How many messages a folder holds, and how many of them are seen.
+    fn count(&self, folder: &str) -> (usize, usize) {
+        let base =
+            self.dir.join("mail/desk").join(if folder.is_empty() { String::new() } else { format!(".{folder}") });
+        let names: Vec<String> = ["new", "cur"]
+            .iter()
+            .filter_map(|sub| std::fs::read_dir(base.join(sub)).ok())
+            .flatten()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        let seen = names.iter().filter(|n| n.split_once(":2,").is_some_and(|(_, f)| f.contains('S'))).count();
+        (names.len(), seen)
+    }
+
+    fn settings(&self) -> amends_mail::ImapSettings {
+        let mut settings = amends_mail::ImapSettings::new("127.0.0.1", "desk", "desk password");
+        settings.port = self.port;
+        settings.security = amends_mail::ImapSecurity::None;
+        settings.refused_folder = Some("Refused".to_owned());
+        settings
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash").arg(Self::script()).arg("stop").arg(&self.dir).status();
+    }
+}
+
+/// Mail over the size limit fetched by IMAP opens no case, but it is never lost: it is
+/// moved to a folder of its own, and staff see it with the reason (API and page).
+async fn mail_too_large_by_imap_is_shown_to_staff(db: Db) {
+    let dovecot = Dovecot::start();
+    let mail = |n: u32, subject: &str, body: &str| {
+        format!(
+            "From: Customer {n} <customer{n}@example.test>\r\nTo: desk@bakery.example\r\nSubject: {subject}\r\n\
+             Message-ID: <big-{n}@example.test>\r\nDate: Sun, 6 Dec 2026 09:00:00 +0000\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        )
+        .into_bytes()
+    };
+    dovecot.deliver("1765000000.M1P1.test", &mail(1, "Cold soup", "The soup was cold."));
+    dovecot.deliver("1765000001.M2P1.test", &mail(2, "My whole story", &"The cake was late. ".repeat(60_000)));
+    let imap = dovecot.settings();
+    let app = spawn_app_with(db, move |s| s.imap = Some((imap, Duration::from_millis(200)))).await;
+
+    let mut refused = json!([]);
+    for _ in 0..400 {
+        refused = app.get("/api/v1/mail/refused", &app.admin_token).await.expect(200)["items"].clone();
+        if refused.as_array().is_some_and(|r| !r.is_empty()) && case_count(&app).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(case_count(&app).await, 1, "the small one opened a case");
+    assert_eq!(refused.as_array().map(Vec::len), Some(1), "{refused}");
+    assert_eq!(refused[0]["from_email"], "customer2@example.test");
+    assert_eq!(refused[0]["subject"], "My whole story");
+    assert!(refused[0]["reason"].as_str().unwrap().contains("larger than"), "{refused}");
+
+    let (staff, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = staff.get(app.url("/spam")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Mail that could not be taken") && page.contains("My whole story"), "{page}");
+
+    assert_eq!(dovecot.count(""), (1, 1), "the taken one stays in the inbox, seen");
+    assert_eq!(dovecot.count("Refused"), (1, 1), "the refused one is in a folder of its own");
+}
+
 crate::on_both_backends!(
+    mail_too_large_by_imap_is_shown_to_staff,
     every_door_refuses_a_line_break_in_a_name,
     a_message_that_cannot_be_built_fails_alone,
     shutdown_stops_claiming_and_releases,
