@@ -15,7 +15,11 @@ use time::{Duration, OffsetDateTime};
 fn whole_recovery() -> Vec<Event> {
     let t0 = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
     let kinds = [
-        EventKind::Opened { channel: "phone".into(), severity: "normal".into(), escalate_because: vec![] },
+        EventKind::Opened {
+            channel: amends_domain::Channel::Phone,
+            severity: amends_domain::Severity::Normal,
+            escalate_because: vec![],
+        },
         EventKind::RestatementWritten { text: "The cake came late and squashed.".into() },
         EventKind::RestatementConfirmed { by_customer: true },
         EventKind::Apologised { text: "I am sorry; I accept all responsibility.".into() },

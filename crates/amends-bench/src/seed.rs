@@ -12,7 +12,7 @@
 use std::time::Instant;
 
 use amends_domain::playbook::{Actor, EscalationContext, Event, EventKind, Outcome, Playbook, escalation_reasons};
-use amends_domain::{DuePolicy, Severity};
+use amends_domain::{Channel, DuePolicy, Severity};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::any::AnyArguments;
@@ -131,7 +131,7 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
 
     let policy = DuePolicy::default();
     let severities = [Severity::Low, Severity::Normal, Severity::Normal, Severity::High, Severity::Critical];
-    let channels = ["email", "web", "phone", "in_person", "api"];
+    let channels = Channel::ALL;
     let mut events: Vec<(i64, i64, String, String)> = Vec::with_capacity(scale.cases * 2);
     insert_rows(
         &mut conn,
@@ -149,8 +149,8 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
                 at: at(created),
                 actor: Actor::System,
                 kind: EventKind::Opened {
-                    channel: channels[i % channels.len()].to_owned(),
-                    severity: severity.as_str().to_owned(),
+                    channel: channels[i % channels.len()],
+                    severity,
                     escalate_because: escalation_reasons(EscalationContext {
                         severity,
                         recent_cases: 0,
@@ -182,7 +182,7 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
                 ));
             }
             push(args, rng.gen_range(1..=scale.customers.max(1)) as i64);
-            push(args, channels[i % channels.len()].to_owned());
+            push(args, channels[i % channels.len()].as_str().to_owned());
             push(args, severity.as_str().to_owned());
             push(args, Some(format!("category {}", long_tailed(&mut rng, 30))));
             push(args, "[]".to_owned());

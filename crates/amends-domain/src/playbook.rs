@@ -24,7 +24,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use crate::case::Severity;
+use crate::case::{Channel, Severity};
 use crate::hours::BusinessHours;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -147,8 +147,8 @@ pub enum Actor {
 pub enum EventKind {
     /// The complaint was heard; the words themselves live on the case.
     Opened {
-        channel: String,
-        severity: String,
+        channel: Channel,
+        severity: Severity,
         /// Why the case must be escalated, empty when it need not be.
         #[serde(default)]
         escalate_because: Vec<String>,
@@ -268,7 +268,7 @@ pub enum EventKind {
         tag: String,
     },
     SeverityChanged {
-        severity: String,
+        severity: Severity,
     },
     /// Out of the inbox until `until` (None: until the customer writes). Any word from
     /// the customer wakes it sooner.
@@ -970,8 +970,7 @@ impl Playbook {
                 crate::case::parse_tag(tag).map(|_| ()).map_err(|e| Refusal::invalid("tag_text", e.to_string()))
             }
             EventKind::SeverityChanged { severity } => {
-                let severity: Severity =
-                    severity.parse().map_err(|e: crate::NewCaseError| Refusal::invalid("severity", e.to_string()))?;
+                let severity = *severity;
                 if severity == self.severity {
                     return Err(Refusal::order(
                         "severity_unchanged",
@@ -1035,7 +1034,7 @@ impl Playbook {
         match &event.kind {
             EventKind::Opened { severity, escalate_because, .. } => {
                 self.opened_at = Some(at);
-                self.severity = severity.parse().unwrap_or(Severity::Normal);
+                self.severity = *severity;
                 self.escalation_required = !escalate_because.is_empty();
                 self.resolve(Step::Hear, at);
             }
@@ -1103,7 +1102,7 @@ impl Playbook {
             EventKind::MergedIn { from } => self.merged_from.push(*from),
             EventKind::CaseLinked { case_id } => self.linked.push(*case_id),
             EventKind::SeverityChanged { severity } => {
-                self.severity = severity.parse().unwrap_or(self.severity);
+                self.severity = *severity;
                 // A case raised to high or critical goes to a manager, as it would have at intake.
                 if self.severity >= Severity::High {
                     self.escalation_required = true;
@@ -1286,8 +1285,8 @@ mod tests {
     fn opened(severity: &str, escalate: bool) -> Playbook {
         let mut p = Playbook::replay(&[]);
         let escalate_because = if escalate { vec!["severity is high".into()] } else { vec![] };
-        p.record(&ev(0, EventKind::Opened { channel: "phone".into(), severity: severity.into(), escalate_because }))
-            .unwrap();
+        let severity = severity.parse().expect("a severity");
+        p.record(&ev(0, EventKind::Opened { channel: Channel::Phone, severity, escalate_because })).unwrap();
         p
     }
 
@@ -1338,7 +1337,8 @@ mod tests {
         let policy = DuePolicy { hours, ..DuePolicy::default() };
         let friday = datetime!(2026-11-06 16:00 UTC);
         let mut p = Playbook::replay(&[]);
-        let opened = EventKind::Opened { channel: "phone".into(), severity: "normal".into(), escalate_because: vec![] };
+        let opened =
+            EventKind::Opened { channel: Channel::Phone, severity: Severity::Normal, escalate_because: vec![] };
         p.record(&Event { at: friday, actor: Actor::System, kind: opened }).unwrap();
         // Four working hours: one on Friday, three on Monday.
         assert_eq!(p.next_step(&policy), Some((Step::Restate, datetime!(2026-11-09 12:00 UTC))));
@@ -1489,9 +1489,9 @@ mod tests {
         let policy = DuePolicy::default();
         let mut p = opened("normal", false);
         assert!(!p.escalation_required());
-        assert_eq!(rule(&p, EventKind::SeverityChanged { severity: "normal".into() }), "severity_unchanged");
-        assert_eq!(rule(&p, EventKind::SeverityChanged { severity: "urgent".into() }), "severity");
-        p.record(&ev(0, EventKind::SeverityChanged { severity: "critical".into() })).unwrap();
+        assert_eq!(rule(&p, EventKind::SeverityChanged { severity: Severity::Normal }), "severity_unchanged");
+        assert!("urgent".parse::<Severity>().is_err(), "no such severity can even be asked for");
+        p.record(&ev(0, EventKind::SeverityChanged { severity: Severity::Critical })).unwrap();
         assert!(p.escalation_required());
         assert_eq!(p.next_step(&policy), Some((Step::Escalate, T0 + Duration::minutes(15))));
     }

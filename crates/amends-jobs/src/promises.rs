@@ -3,7 +3,7 @@
 //! note is also mailed to the owner (the managers when the case has none), inside
 //! service hours.
 
-use amends_domain::playbook::EventKind;
+use amends_domain::playbook::{CaseStatus, EventKind};
 use amends_store::{AlertTo, StaffAlert, Store};
 
 use crate::JobError;
@@ -22,7 +22,7 @@ pub(crate) async fn check(store: &Store, case_id: i64, event_id: i64, due_now: b
         .iter()
         .filter(|e| e.id > event_id)
         .any(|e| matches!(e.event.kind, EventKind::FixDone { .. } | EventKind::FixPromised { .. }));
-    if settled || matches!(case.status.as_str(), "retained" | "lost") {
+    if settled || matches!(case.status, CaseStatus::Retained | CaseStatus::Lost) {
         return Ok(());
     }
     let owner = match case.owner_id {

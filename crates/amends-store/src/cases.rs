@@ -4,8 +4,8 @@
 //! is due) so the inbox is one index scan; they are rewritten in the same transaction
 //! as every event, and `version` counts the changes so a stale writer is refused.
 
-use amends_domain::CaseReference;
 use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Playbook, Step};
+use amends_domain::{CaseReference, Channel, Severity};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -20,8 +20,8 @@ pub struct CaseRecord {
     pub reference: String,
     pub customer_id: i64,
     pub customer_name: String,
-    pub channel: String,
-    pub severity: String,
+    pub channel: Channel,
+    pub severity: Severity,
     pub category: Option<String>,
     pub tags: Vec<String>,
     pub subject: Option<String>,
@@ -32,8 +32,8 @@ pub struct CaseRecord {
     pub order_ref: Option<String>,
     pub owner_id: Option<i64>,
     pub problem_id: Option<i64>,
-    pub status: String,
-    pub next_step: Option<String>,
+    pub status: CaseStatus,
+    pub next_step: Option<Step>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub next_due_at: Option<OffsetDateTime>,
     pub escalation_required: bool,
@@ -119,8 +119,8 @@ pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
         reference: CaseReference(id).to_string(),
         customer_id: row.try_get("customer_id")?,
         customer_name: row.try_get("customer_name")?,
-        channel: row.try_get("channel")?,
-        severity: row.try_get("severity")?,
+        channel: parsed(row, "channel")?,
+        severity: parsed(row, "severity")?,
         category: row.try_get("category")?,
         tags: serde_json::from_str(&tags).map_err(|e| StoreError::Corrupt(format!("tags: {e}")))?,
         subject: row.try_get("subject")?,
@@ -129,8 +129,8 @@ pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
         order_ref: row.try_get("order_ref")?,
         owner_id: row.try_get("owner_id")?,
         problem_id: row.try_get("problem_id")?,
-        status: row.try_get("status")?,
-        next_step: row.try_get("next_step")?,
+        status: parsed(row, "status")?,
+        next_step: row.try_get::<Option<String>, _>("next_step")?.map(|s| parse_column("next_step", &s)).transpose()?,
         next_due_at: row.try_get::<Option<i64>, _>("next_due_at")?.map(from_millis),
         escalation_required: row.try_get::<i64, _>("escalation_required")? != 0,
         merged_into,
@@ -141,6 +141,15 @@ pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
         created_at: from_millis(row.try_get("created_at")?),
         updated_at: from_millis(row.try_get("updated_at")?),
     })
+}
+
+/// A column that holds one of the domain's named values (`"open"`, `"high"`…).
+pub(crate) fn parsed<T: std::str::FromStr>(row: &AnyRow, column: &str) -> Result<T, StoreError> {
+    parse_column(column, &row.try_get::<String, _>(column)?)
+}
+
+fn parse_column<T: std::str::FromStr>(column: &str, text: &str) -> Result<T, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("{column}: {text:?}")))
 }
 
 pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
@@ -303,7 +312,7 @@ pub(crate) async fn append_event_in(
         EventKind::SeverityChanged { severity } => {
             sqlx::query("UPDATE cases SET severity = $2 WHERE id = $1")
                 .bind(case_id)
-                .bind(severity.clone())
+                .bind(severity.as_str())
                 .execute(&mut *tx)
                 .await?;
         }
@@ -359,8 +368,7 @@ pub(crate) async fn append_event_in(
         _ => {}
     }
     let next = playbook.next_step(policy);
-    let moved = next.map(|(step, due)| (step.as_str().to_owned(), millis(due)))
-        != current.next_step.clone().zip(current.next_due_at.map(millis));
+    let moved = next.map(|(step, due)| (step, millis(due))) != current.next_step.zip(current.next_due_at.map(millis));
     if moved {
         // A new step or a new due time starts the escalation ladder again.
         crate::hours::clear_escalations_in(&mut *tx, case_id, now).await?;

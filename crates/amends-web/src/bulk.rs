@@ -22,7 +22,7 @@ pub enum BulkAction {
         tag: String,
     },
     Severity {
-        severity: String,
+        severity: amends_domain::Severity,
     },
     /// Into the chosen case, or into the oldest of those selected.
     Merge {
@@ -92,9 +92,7 @@ pub async fn apply(state: &AppState, user_id: i64, action: &BulkAction, ids: &[i
         let (kind, done) = match action {
             BulkAction::Assign { owner_id } => (EventKind::Assigned { owner_id: *owner_id }, "assigned"),
             BulkAction::Tag { tag } => (EventKind::TagAdded { tag: tag.clone() }, "tagged"),
-            BulkAction::Severity { severity } => {
-                (EventKind::SeverityChanged { severity: severity.clone() }, "severity set")
-            }
+            BulkAction::Severity { severity } => (EventKind::SeverityChanged { severity: *severity }, "severity set"),
             BulkAction::Snooze { until } => (EventKind::Snoozed { until: *until }, "snoozed"),
             BulkAction::Merge { .. } => continue,
         };

@@ -5,7 +5,9 @@
 //! and only then answers each caller. A commit costs a disk flush; sharing it among
 //! many complaints is what makes durable intake fast, without weakening durability.
 
-use amends_domain::playbook::{Actor, EscalationContext, Event, EventKind, Playbook, escalation_reasons};
+use amends_domain::playbook::{
+    Actor, CaseStatus, EscalationContext, Event, EventKind, Playbook, Step, escalation_reasons,
+};
 use amends_domain::{Channel, Complaint, DuePolicy, Severity};
 use sqlx::{AnyConnection, Connection, Row};
 use time::{Duration, OffsetDateTime};
@@ -166,8 +168,8 @@ struct Opening {
     event: Event,
     /// Held in the spam folder as it arrives: the event that says so.
     held: Option<Event>,
-    status: &'static str,
-    next: Option<(&'static str, OffsetDateTime)>,
+    status: CaseStatus,
+    next: Option<(Step, OffsetDateTime)>,
     escalation_required: bool,
 }
 
@@ -188,11 +190,7 @@ fn opening(
     let event = Event {
         at: now,
         actor: new.actor,
-        kind: EventKind::Opened {
-            channel: new.channel.as_str().to_owned(),
-            severity: new.severity.as_str().to_owned(),
-            escalate_because,
-        },
+        kind: EventKind::Opened { channel: new.channel, severity: new.severity, escalate_because },
     };
     let held = new.spam.as_ref().map(|h| Event {
         at: now,
@@ -205,8 +203,8 @@ fn opening(
     });
     let playbook = Playbook::replay(std::iter::once(&event).chain(held.as_ref()));
     Opening {
-        status: playbook.status(policy).as_str(),
-        next: playbook.next_step(policy).map(|(step, due)| (step.as_str(), due)),
+        status: playbook.status(policy),
+        next: playbook.next_step(policy),
         escalation_required: playbook.escalation_required(),
         event,
         held,
@@ -219,8 +217,8 @@ fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, no
         reference: amends_domain::CaseReference(id).to_string(),
         customer_id: customer.0,
         customer_name: customer.1,
-        channel: new.channel.as_str().to_owned(),
-        severity: new.severity.as_str().to_owned(),
+        channel: new.channel,
+        severity: new.severity,
         category: new.category.clone(),
         tags: new.tags.clone(),
         subject: new.subject.clone(),
@@ -229,8 +227,8 @@ fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, no
         order_ref: new.order_ref.clone(),
         owner_id: None,
         problem_id: None,
-        status: opening.status.to_owned(),
-        next_step: opening.next.map(|(s, _)| s.to_owned()),
+        status: opening.status,
+        next_step: opening.next.map(|(s, _)| s),
         next_due_at: opening.next.map(|(_, due)| crate::from_millis(millis(due))),
         escalation_required: opening.escalation_required,
         merged_into: None,
@@ -303,8 +301,8 @@ async fn insert_case(
     .bind(new.body.as_str().to_owned())
     .bind(new.wish.clone())
     .bind(new.order_ref.clone())
-    .bind(opening.status)
-    .bind(opening.next.map(|(s, _)| s))
+    .bind(opening.status.as_str())
+    .bind(opening.next.map(|(s, _)| s.as_str()))
     .bind(opening.next.map(|(_, due)| millis(due)))
     .bind(i64::from(opening.escalation_required))
     .bind(millis(now))

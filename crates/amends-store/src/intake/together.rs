@@ -257,8 +257,8 @@ async fn insert_cases(
         f.value(Value::Text(new.body.as_str().to_owned()));
         f.value(Value::MaybeText(new.wish.clone()));
         f.value(Value::MaybeText(new.order_ref.clone()));
-        f.value(Value::Text(opening.status.to_owned()));
-        f.value(Value::MaybeText(opening.next.map(|(s, _)| s.to_owned())));
+        f.value(Value::Text(opening.status.as_str().to_owned()));
+        f.value(Value::MaybeText(opening.next.map(|(s, _)| s.as_str().to_owned())));
         f.value(Value::MaybeInt(opening.next.map(|(_, due)| millis(due))));
         f.value(Value::Int(i64::from(opening.escalation_required)));
     }

@@ -253,7 +253,7 @@ pub struct BulkRequest {
     case_ids: Vec<i64>,
     owner_id: Option<i64>,
     tag: Option<String>,
-    severity: Option<String>,
+    severity: Option<Severity>,
     into: Option<i64>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     until: Option<OffsetDateTime>,
@@ -631,7 +631,7 @@ impl StepRequest for ScheduleFollowUp {
 }
 
 step_request!(AddTag { tag: String } => |b| EventKind::TagAdded { tag: b.tag });
-step_request!(SetSeverity { severity: String } => |b| EventKind::SeverityChanged { severity: b.severity });
+step_request!(SetSeverity { severity: Severity } => |b| EventKind::SeverityChanged { severity: b.severity });
 step_request!(Wake {} => |_b| EventKind::Unsnoozed);
 
 #[derive(Deserialize)]

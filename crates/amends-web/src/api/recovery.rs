@@ -151,8 +151,7 @@ pub async fn gesture_suggestion(
     let filter = amends_store::CaseFilter { customer_id: Some(customer.id), limit: 200, ..Default::default() };
     let (cases, _) = state.store.list_cases(&filter).await?;
     let recent_complaints = cases.iter().filter(|c| c.created_at >= since).count() as i64;
-    let severity: amends_domain::Severity =
-        case.severity.parse().map_err(|_| ApiError::invalid("severity", "the case has an unknown severity"))?;
+    let severity = case.severity;
     let ctx =
         GestureContext { severity, lifetime_value_minor: best.map(|v| v.amount_minor).unwrap_or(0), recent_complaints };
     let catalogue: Vec<serde_json::Value> = CATALOGUE

@@ -59,7 +59,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
     let s = |t: &str| t.to_owned();
     match kind {
         EventKind::Opened { channel, severity, escalate_because } => {
-            let mut text = format!("By {}, severity {severity}.", channel.replace('_', " "));
+            let mut text = format!("By {}, severity {severity}.", channel.as_str().replace('_', " "));
             if !escalate_because.is_empty() {
                 text.push_str(&format!(" To be escalated: {}.", escalate_because.join("; ")));
             }
@@ -434,7 +434,9 @@ fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSes
         },
         "reopen" => EventKind::Reopened { reason: text("reopen_reason") },
         "tag" => EventKind::TagAdded { tag: text("tag") },
-        "severity" => EventKind::SeverityChanged { severity: text("severity") },
+        "severity" => EventKind::SeverityChanged {
+            severity: text("severity").parse().map_err(|_| "Choose low, normal, high or critical.".to_owned())?,
+        },
         "snooze" => EventKind::Snoozed { until: snooze_from_form(f)? },
         "wake" => EventKind::Unsnoozed,
         "schedule" => {

@@ -162,7 +162,9 @@ pub async fn bulk(
             BulkAction::Tag { tag: field(&fields, "tag").ok_or_else(|| bad("Type the tag to add.".into()))? }
         }
         Some("severity") => BulkAction::Severity {
-            severity: field(&fields, "severity").ok_or_else(|| bad("Choose the severity.".into()))?,
+            severity: field(&fields, "severity")
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| bad("Choose the severity.".into()))?,
         },
         Some("merge") => BulkAction::Merge {
             into: match field(&fields, "into").as_deref() {
