@@ -126,6 +126,7 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
             message_id: "<first-run@test>".into(),
             in_reply_to: None,
             purpose: "disclosure".into(),
+            link_id: None,
         }),
         letter: None,
         link_hash: amends_store::secret::secret_hash(&token),
