@@ -138,6 +138,89 @@ async fn a_retried_message_carries_a_working_link(db: Db) {
     assert!(!backup_text(&app).await.contains(&link[3..]), "the token that left is kept nowhere");
 }
 
+/// A database from before links were masked: its kept messages hold live tokens. The
+/// upgrade masks them; the links they sent keep working, and a message still waiting
+/// leaves with a token that opens its link.
+async fn an_upgrade_masks_the_tokens_already_kept(db: Db) {
+    // The old desk's runner sleeps: nothing is sent, and nothing reads the tables we change.
+    let mut app = spawn_app_with(db, |s: &mut Settings| s.jobs.poll_interval = Duration::from_secs(3600)).await;
+    let (_, agent) = app.staff("agent").await;
+    let case = app.complaint(&agent, "max@example.com", "The chair arrived broken.").await;
+    let id = case["id"].as_i64().unwrap();
+
+    // Undo migration 11 and keep two messages as the old desk did: one sent, one waiting.
+    // (Their links ask the follow-up: the acknowledgement's status link, sent after the
+    // restart, revokes older status links.)
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
+    for undo in [
+        "DROP TABLE link_tokens",
+        "DROP INDEX disclosure_recipients_outbox",
+        "ALTER TABLE outbox DROP COLUMN link_id",
+        "DELETE FROM schema_migrations WHERE version = 11",
+    ] {
+        sqlx::query(undo).execute(&pool).await.unwrap();
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let (sent, waiting) = ("0123456789abcdef".repeat(4), "fedcba9876543210".repeat(4));
+    for (n, (token, status)) in [(&sent, "sent"), (&waiting, "queued")].into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO customer_links (token_hash, case_id, purpose, created_at, expires_at) VALUES ($1, $2, 'follow_up', $3, $4)",
+        )
+        .bind(amends_store::secret::secret_hash(token))
+        .bind(id)
+        .bind(now)
+        .bind(now + 86_400_000)
+        .execute(&pool)
+        .await
+        .unwrap();
+        let link = format!("{}/c/{token}", app.address);
+        let outbox_id: i64 = sqlx::query(
+            "INSERT INTO outbox (case_id, to_email, subject, text_body, html_body, message_id, purpose, status, created_at)
+             VALUES ($1, 'max@example.com', $2, $3, $4, $5, 'follow_up', $6, $7) RETURNING id",
+        )
+        .bind(id)
+        .bind(format!("Old message {n}"))
+        .bind(format!("See your case here:\n{link}\n"))
+        .bind(format!("<p>See your case here:<br>\n<a href=\"{link}\">{link}</a></p>"))
+        .bind(format!("<old-{n}@amends.local>"))
+        .bind(status)
+        .bind(now)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+        if status == "queued" {
+            sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('send_email', $1, $2, $2)")
+                .bind(json!({ "outbox_id": outbox_id }).to_string())
+                .bind(now)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+    pool.close().await;
+
+    let sink = SmtpSink::start();
+    let smtp = sink.settings();
+    app.restart(move |s: &mut Settings| s.jobs.smtp = Some(smtp)).await;
+    let left = link_in(&sink.wait_for("max@example.com", "Old message 1").await);
+    assert_ne!(left, format!("/c/{waiting}"), "the waiting message leaves with a token made as it is sent");
+    assert_eq!(page(&app, &left).await.0, 200);
+    for m in app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200)["items"].as_array().unwrap() {
+        for body in [&m["text_body"], &m["html_body"]] {
+            assert!(mask_link_tokens(body.as_str().unwrap()).1.is_empty(), "a live token is still kept: {m}");
+        }
+    }
+    let backup = backup_text(&app).await;
+    for token in [&sent, &waiting, &left[3..].to_owned()] {
+        assert!(!backup.contains(token.as_str()), "a live token in the backup");
+    }
+    // What customers already hold keeps working: links are stored as hashes.
+    assert_eq!(page(&app, &format!("/c/{sent}")).await.0, 200);
+    assert_eq!(page(&app, &format!("/c/{waiting}")).await.0, 200);
+}
+
 async fn a_new_tokens_answer_is_not_kept_for_replay(app: TestApp) {
     let (_, agent) = app.staff("agent").await;
     let client = reqwest::Client::new();
@@ -212,16 +295,22 @@ async fn a_customers_address_never_becomes_a_link(db: Db) {
     let status_link = link_in(&sink.wait_for("sam@example.com", "We have your message").await);
     let (code, shown) = page(&app, &status_link).await;
     assert_eq!(code, 200);
-    assert!(!shown.contains("href=\"https://evil") && !shown.contains("href=\"http://www.evil"), "{shown}");
     for m in messages(&app, &agent, id, 2).await {
         let html = m["html_body"].as_str().unwrap();
         assert!(!html.contains("evil.example") && html.matches("<a ").count() == 1, "{html}");
+    }
+    let (staff, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let case_page = staff.get(app.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(case_page.contains("re-confirm at https"), "the staff read the words as written");
+    for href in ["href=\"https://evil", "href=\"http://www.evil", "href=\"www.evil", "href=\"mailto:refunds"] {
+        assert!(!case_page.contains(href) && !shown.contains(href), "{href} on a page");
     }
 }
 
 crate::on_both_backends!(
     staff_never_hold_a_live_link,
     a_retried_message_carries_a_working_link,
+    an_upgrade_masks_the_tokens_already_kept,
     a_customers_address_never_becomes_a_link,
 );
 
