@@ -163,8 +163,7 @@ impl Notifier {
             }
             EventKind::OptionsOffered { options } => {
                 let link = self.link(case.id, purposes::OFFER).await?;
-                let ctx =
-                    minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
+                let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
                 ("offer", self.render("offer", ctx).await?, Some(link))
             }
             EventKind::FixPromised { what, due } => (
@@ -376,7 +375,8 @@ fn unlinkable(word: &str) -> String {
 mod tests {
     #[test]
     fn html_keeps_the_words_escaped_and_the_desks_links_clickable() {
-        let html = super::html_of("Dear <Ann>,\n\nConfirm here:\nhttps://desk.example/c/••••••\n", "https://desk.example/");
+        let html =
+            super::html_of("Dear <Ann>,\n\nConfirm here:\nhttps://desk.example/c/••••••\n", "https://desk.example/");
         assert!(html.contains("Dear &lt;Ann&gt;,"));
         assert!(html.contains("<a href=\"https://desk.example/c/••••••\">https://desk.example/c/••••••</a>"));
         assert!(html.contains("Confirm here:<br>"));

@@ -549,9 +549,9 @@ impl Store {
              UNION ALL
              {RECIPIENT_SELECT} WHERE r.outbox_id = (SELECT outbox_id FROM link_tokens WHERE token_hash = $1)"
         ))
-            .bind(link_hash)
-            .fetch_optional(self.read())
-            .await?;
+        .bind(link_hash)
+        .fetch_optional(self.read())
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let recipient = recipient(&row)?;
         let disclosure = self.disclosure(recipient.disclosure_id).await?;

@@ -80,11 +80,11 @@ impl Store {
              WHERE t.token_hash = $1",
         )
         .bind(token_hash)
-            .fetch_optional(self.read())
-            .await?
-            .as_ref()
-            .map(link)
-            .transpose()
+        .fetch_optional(self.read())
+        .await?
+        .as_ref()
+        .map(link)
+        .transpose()
     }
 
     /// Keeps the hash of a token made to send the message `outbox_id`; the token then
