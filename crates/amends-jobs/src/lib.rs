@@ -348,6 +348,21 @@ impl Runner {
             }
         }
     }
+
+    /// The message's text and HTML as they leave: a masked personal link gets a token
+    /// made now, whose hash is kept before anything is sent. Each attempt makes its own
+    /// token, all opening the same link, so a message delivered twice (a crash between
+    /// the mail server's acceptance and our record of it) works from either copy.
+    async fn with_live_link(&self, email: &EmailRecord) -> Result<(String, Option<String>), JobError> {
+        let masked = secret::masked_link_path();
+        if !email.text_body.contains(&masked) && !email.html_body.as_ref().is_some_and(|h| h.contains(&masked)) {
+            return Ok((email.text_body.clone(), email.html_body.clone()));
+        }
+        let token = secret::random_hex(32);
+        self.store.add_link_token(email.id, &secret::secret_hash(&token)).await?;
+        let live = |kept: &str| secret::unmask_link(kept, &token);
+        Ok((live(&email.text_body), email.html_body.as_deref().map(live)))
+    }
 }
 
 /// Runs one job's work in a task of its own, so that a panic in it (a bug, or a
@@ -370,23 +385,6 @@ where
             };
             Err(JobError::Fail(format!("the job stopped with an internal error ({why})")))
         }
-    }
-}
-
-impl Runner {
-    /// The message's text and HTML as they leave: a masked personal link gets a token
-    /// made now, whose hash is kept before anything is sent. Each attempt makes its own
-    /// token, all opening the same link, so a message delivered twice (a crash between
-    /// the mail server's acceptance and our record of it) works from either copy.
-    async fn with_live_link(&self, email: &EmailRecord) -> Result<(String, Option<String>), JobError> {
-        let masked = secret::masked_link_path();
-        if !email.text_body.contains(&masked) && !email.html_body.as_ref().is_some_and(|h| h.contains(&masked)) {
-            return Ok((email.text_body.clone(), email.html_body.clone()));
-        }
-        let token = secret::random_hex(32);
-        self.store.add_link_token(email.id, &secret::secret_hash(&token)).await?;
-        let live = |kept: &str| secret::unmask_link(kept, &token);
-        Ok((live(&email.text_body), email.html_body.as_deref().map(live)))
     }
 }
 

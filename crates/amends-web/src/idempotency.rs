@@ -21,7 +21,8 @@ const HEADER: &str = "idempotency-key";
 #[derive(Clone, Copy, Debug)]
 pub struct SecretBearing;
 
-/// What a replay of a secret-bearing request answers, kept in place of the answer.
+/// What a replay of a secret-bearing request answers, kept in place of the answer
+/// (migration 11 wrote the same over the secret-bearing answers kept before).
 const SECRET_NOT_KEPT: &str = r#"{"error":"secret_not_kept","message":"the first request with this Idempotency-Key succeeded; its answer held a secret, which is shown only once and was not kept, so it cannot be shown again","field":null}"#;
 /// Bodies larger than this are not buffered for replay (and so not deduplicated).
 const MAX_BODY: usize = 16 * 1024 * 1024;

@@ -9,3 +9,6 @@ CREATE TABLE link_tokens (
 );
 -- A disclosure notice is found from its message when a token made at sending is used.
 CREATE INDEX disclosure_recipients_outbox ON disclosure_recipients(outbox_id);
+-- Answers that carried a secret (a new API token, a sign-in's CSRF token) were kept for
+-- an Idempotency-Key replay; they are not any more: a replay says it was shown once.
+UPDATE idempotency_keys SET status = 409, body = '{"error":"secret_not_kept","message":"the first request with this Idempotency-Key succeeded; its answer held a secret, which is shown only once and was not kept, so it cannot be shown again","field":null}' WHERE body LIKE '%"token":"amends_%' OR body LIKE '%"csrf_token":"%';

@@ -144,7 +144,7 @@ async fn a_retried_message_carries_a_working_link(db: Db) {
 async fn an_upgrade_masks_the_tokens_already_kept(db: Db) {
     // The old desk's runner sleeps: nothing is sent, and nothing reads the tables we change.
     let mut app = spawn_app_with(db, |s: &mut Settings| s.jobs.poll_interval = Duration::from_secs(3600)).await;
-    let (_, agent) = app.staff("agent").await;
+    let (agent_id, agent) = app.staff("agent").await;
     let case = app.complaint(&agent, "max@example.com", "The chair arrived broken.").await;
     let id = case["id"].as_i64().unwrap();
 
@@ -199,6 +199,17 @@ async fn an_upgrade_masks_the_tokens_already_kept(db: Db) {
                 .unwrap();
         }
     }
+    // And an API token's answer, kept for an Idempotency-Key replay.
+    let api_token = format!("amends_{}", "5a".repeat(32));
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at) VALUES ($1, 'k', 'h', 201, $2, $3)",
+    )
+    .bind(agent_id)
+    .bind(json!({ "id": 9, "name": "old", "token": api_token }).to_string())
+    .bind(now)
+    .execute(&pool)
+    .await
+    .unwrap();
     pool.close().await;
 
     let sink = SmtpSink::start();
@@ -213,7 +224,7 @@ async fn an_upgrade_masks_the_tokens_already_kept(db: Db) {
         }
     }
     let backup = backup_text(&app).await;
-    for token in [&sent, &waiting, &left[3..].to_owned()] {
+    for token in [&sent, &waiting, &left[3..].to_owned(), &api_token] {
         assert!(!backup.contains(token.as_str()), "a live token in the backup");
     }
     // What customers already hold keeps working: links are stored as hashes.
