@@ -326,13 +326,13 @@ fn html_of(text: &str, public_url: &str) -> String {
     let own_link = format!("{}{}", public_url.trim_end_matches('/'), masked_link_path());
     let line = |l: &str| {
         l.split(' ')
-            .map(|word| {
-                if word == own_link {
-                    let w = escape_html(word);
-                    format!("<a href=\"{w}\">{w}</a>")
-                } else {
-                    unlinkable(word)
+            .map(|word| match word.split_once(&own_link) {
+                // An edited template may put punctuation around the link.
+                Some((before, after)) => {
+                    let link = escape_html(&own_link);
+                    format!("{}<a href=\"{link}\">{link}</a>{}", unlinkable(before), unlinkable(after))
                 }
+                None => unlinkable(word),
             })
             .collect::<Vec<_>>()
             .join(" ")
@@ -380,6 +380,11 @@ mod tests {
         assert!(html.contains("Dear &lt;Ann&gt;,"));
         assert!(html.contains("<a href=\"https://desk.example/c/••••••\">https://desk.example/c/••••••</a>"));
         assert!(html.contains("Confirm here:<br>"));
+        let html = super::html_of("Answer here (https://desk.example/c/••••••).", "https://desk.example");
+        assert!(
+            html.contains("(<a href=\"https://desk.example/c/••••••\">https://desk.example/c/••••••</a>)."),
+            "{html}"
+        );
     }
 
     #[test]
