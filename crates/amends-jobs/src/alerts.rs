@@ -54,6 +54,7 @@ pub(crate) async fn mail(
             message_id: format!("<alert.{}@{}>", random_hex(12), settings.message_domain),
             in_reply_to: None,
             purpose: "staff_alert".to_owned(),
+            link_id: None,
         })
         .collect();
     Ok(store.queue_staff_emails_for_job(&emails, send_at, job).await?)

@@ -22,7 +22,7 @@ use std::time::Duration as StdDuration;
 
 use amends_mail::{OutgoingMail, SendError, SmtpSettings, build_message};
 use amends_store::jobs::kinds;
-use amends_store::{JobRecord, JobsToClaim, Store, StoreError};
+use amends_store::{EmailRecord, JobRecord, JobsToClaim, Store, StoreError, secret};
 use time::Duration;
 use tokio::sync::watch;
 
@@ -307,12 +307,13 @@ impl Runner {
         let Some(smtp) = &self.settings.smtp else {
             return Err(JobError::Retry("no SMTP server is configured; the message waits in the outbox".into()));
         };
+        let (text, html) = self.with_live_link(&email).await?;
         let mail = OutgoingMail {
             to_email: email.to_email.clone(),
             to_name: email.to_name.clone(),
             subject: email.subject.clone(),
-            text: email.text_body.clone(),
-            html: email.html_body.clone(),
+            text,
+            html,
             message_id: email.message_id.clone(),
             in_reply_to: email.in_reply_to.clone(),
             references: email.in_reply_to.iter().cloned().collect(),
@@ -346,6 +347,21 @@ impl Runner {
                 Err(JobError::Retry(e.to_string()))
             }
         }
+    }
+
+    /// The message's text and HTML as they leave: a masked personal link gets a token
+    /// made now, whose hash is kept before anything is sent. Each attempt makes its own
+    /// token, all opening the same link, so a message delivered twice (a crash between
+    /// the mail server's acceptance and our record of it) works from either copy.
+    async fn with_live_link(&self, email: &EmailRecord) -> Result<(String, Option<String>), JobError> {
+        let masked = secret::masked_link_path();
+        if !email.text_body.contains(&masked) && !email.html_body.as_ref().is_some_and(|h| h.contains(&masked)) {
+            return Ok((email.text_body.clone(), email.html_body.clone()));
+        }
+        let token = secret::random_hex(32);
+        self.store.add_link_token(email.id, &secret::secret_hash(&token)).await?;
+        let live = |kept: &str| secret::unmask_link(kept, &token);
+        Ok((live(&email.text_body), email.html_body.as_deref().map(live)))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use amends_domain::disclosure::Channels;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
-use amends_store::secret::{random_hex, secret_hash};
+use amends_store::secret::{masked_link_path, random_hex, secret_hash};
 use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Notice, Store};
 use time::OffsetDateTime;
 
@@ -33,6 +33,12 @@ fn disclosure_letter(explanation: &str, solution: &str, link: &str) -> String {
     )
 }
 
+/// A personal link made for a message: the link's id, and its URL as kept (masked).
+struct Link {
+    id: i64,
+    url: String,
+}
+
 #[derive(Clone)]
 pub struct Notifier {
     store: Store,
@@ -54,12 +60,18 @@ impl Notifier {
         Ok((case, customer))
     }
 
-    /// A new personal link for the case; returns its URL.
-    async fn link(&self, case_id: i64, purpose: &str) -> Result<String, JobError> {
-        let token = random_hex(32);
+    /// A new personal link for the case: its id, and its URL with the token masked.
+    /// The token the customer gets is made when the message is sent, so no kept copy
+    /// (the outbox, the API, a backup) can open the link; the link's own hash is of a
+    /// token nobody ever holds.
+    async fn link(&self, case_id: i64, purpose: &str) -> Result<Link, JobError> {
         let expires = OffsetDateTime::now_utc() + self.settings.link_ttl;
-        self.store.create_link(case_id, purpose, &secret_hash(&token), expires).await?;
-        Ok(format!("{}/c/{token}", self.settings.public_url.trim_end_matches('/')))
+        let id = self.store.create_link(case_id, purpose, &secret_hash(&random_hex(32)), expires).await?;
+        Ok(Link { id, url: self.masked_link() })
+    }
+
+    fn masked_link(&self) -> String {
+        format!("{}{}", self.settings.public_url.trim_end_matches('/'), masked_link_path())
     }
 
     /// Renders the installation's version of a template, or the built-in one.
@@ -82,8 +94,8 @@ impl Notifier {
         case: &CaseRecord,
         customer: &CustomerRecord,
         purpose: &str,
-        subject: String,
-        text: String,
+        (subject, text): (String, String),
+        link: Option<&Link>,
         job: Option<(i64, &str)>,
     ) -> Result<bool, JobError> {
         let Some(to) = customer.email.clone() else { return Ok(false) };
@@ -95,11 +107,12 @@ impl Notifier {
                     to_email: to,
                     to_name: Some(customer.name.clone()),
                     subject,
-                    html_body: Some(html_of(&text)),
+                    html_body: Some(html_of(&text, &self.settings.public_url)),
                     text_body: text,
                     message_id,
                     in_reply_to: None,
                     purpose: purpose.to_owned(),
+                    link_id: link.map(|l| l.id),
                 },
                 job,
             )
@@ -122,15 +135,14 @@ impl Notifier {
         if customer.email.is_none() {
             return Ok(false);
         }
-        let status_link = self.link(case.id, purposes::STATUS).await?;
+        let link = self.link(case.id, purposes::STATUS).await?;
         let soon = match case.next_due_at {
             Some(due) => format!("by {}", when(due)),
             None => "shortly".to_owned(),
         };
-        let (subject, text) = self
-            .render("acknowledgement", minijinja::context! { status_link, soon, ..self.base(&case, &customer) })
-            .await?;
-        self.queue(&case, &customer, "acknowledgement", subject, text, job).await
+        let ctx = minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer) };
+        let rendered = self.render("acknowledgement", ctx).await?;
+        self.queue(&case, &customer, "acknowledgement", rendered, Some(&link), job).await
     }
 
     pub async fn case_event(&self, case_id: i64, event_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
@@ -140,33 +152,31 @@ impl Notifier {
         }
         let event = self.store.case_event(case_id, event_id).await?;
         let base = self.base(&case, &customer);
-        let (purpose, rendered) = match &event.event.kind {
+        let (purpose, rendered, link) = match &event.event.kind {
             EventKind::RestatementWritten { text } => {
                 let link = self.link(case.id, purposes::RESTATEMENT).await?;
-                (
-                    "restatement",
-                    self.render("restatement", minijinja::context! { restatement => text, link, ..base }).await?,
-                )
+                let ctx = minijinja::context! { restatement => text, link => link.url, ..base };
+                ("restatement", self.render("restatement", ctx).await?, Some(link))
             }
             EventKind::Apologised { text } => {
-                ("apology", self.render("apology", minijinja::context! { apology => text, ..base }).await?)
+                ("apology", self.render("apology", minijinja::context! { apology => text, ..base }).await?, None)
             }
             EventKind::OptionsOffered { options } => {
                 let link = self.link(case.id, purposes::OFFER).await?;
-                let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link, ..base };
-                ("offer", self.render("offer", ctx).await?)
+                let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
+                ("offer", self.render("offer", ctx).await?, Some(link))
             }
             EventKind::FixPromised { what, due } => (
                 "fix_promised",
                 self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?,
+                None,
             ),
             EventKind::FixDone { note } => {
-                ("fix_done", self.render("fix_done", minijinja::context! { note, ..base }).await?)
+                ("fix_done", self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
             }
             _ => return Ok(false),
         };
-        let (subject, text) = rendered;
-        self.queue(&case, &customer, purpose, subject, text, job).await
+        self.queue(&case, &customer, purpose, rendered, link.as_ref(), job).await
     }
 
     /// A follow-up scheduled by email has come due: ask the customer, unless it was
@@ -189,9 +199,9 @@ impl Notifier {
             return Ok(false);
         }
         let link = self.link(case.id, purposes::FOLLOW_UP).await?;
-        let (subject, text) =
-            self.render("follow_up", minijinja::context! { link, ..self.base(&case, &customer) }).await?;
-        self.queue(&case, &customer, "follow_up", subject, text, job).await
+        let rendered =
+            self.render("follow_up", minijinja::context! { link => link.url, ..self.base(&case, &customer) }).await?;
+        self.queue(&case, &customer, "follow_up", rendered, Some(&link), job).await
     }
 
     /// A scheduled message's time has come: send it, unless the customer wrote first
@@ -212,11 +222,12 @@ impl Notifier {
                     to_email: to.clone(),
                     to_name: Some(customer.name.clone()),
                     subject,
-                    html_body: Some(html_of(&body)),
+                    html_body: Some(html_of(&body, &self.settings.public_url)),
                     text_body: body,
                     message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
                     in_reply_to: None,
                     purpose: "scheduled".to_owned(),
+                    link_id: None,
                 })
             }
             None => None,
@@ -247,6 +258,9 @@ impl Notifier {
                 break;
             }
             let mut notices = Vec::with_capacity(batch.len());
+            // The email's link is masked (its token is made when it is sent); a printed
+            // letter is made from its kept text, so it carries this token.
+            let masked = self.masked_link();
             for r in batch {
                 let token = random_hex(32);
                 let link = format!("{base_url}/c/{token}");
@@ -256,7 +270,7 @@ impl Notifier {
                     Some(to) if route.email => {
                         let ctx = minijinja::context! {
                             name => r.customer_name, title => disclosure.title, explanation => disclosure.explanation,
-                            solution => disclosure.solution, link, signature => self.settings.signature,
+                            solution => disclosure.solution, link => masked, signature => self.settings.signature,
                         };
                         let (subject, text) =
                             crate::messages::render_template(&template, ctx).map_err(JobError::Fail)?;
@@ -275,6 +289,7 @@ impl Notifier {
                             ),
                             in_reply_to: None,
                             purpose: "disclosure".to_owned(),
+                            link_id: None,
                         })
                     }
                     _ => None,
@@ -303,18 +318,21 @@ impl Notifier {
 }
 
 /// The HTML alternative of a plain-text message: the same words, escaped, in
-/// paragraphs, with its links clickable.
-fn html_of(text: &str) -> String {
-    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+/// paragraphs. Only the desk's own personal links (under `public_url`) are links. Any
+/// other word that looks like an address may have come from a customer (their name,
+/// the words a restatement quotes) and is broken up so no mail client makes a link of
+/// it: the desk never mails a link of someone else's choosing.
+fn html_of(text: &str, public_url: &str) -> String {
+    let own_link = format!("{}{}", public_url.trim_end_matches('/'), masked_link_path());
     let line = |l: &str| {
         l.split(' ')
-            .map(|word| {
-                if word.starts_with("http://") || word.starts_with("https://") {
-                    let w = escape(word);
-                    format!("<a href=\"{w}\">{w}</a>")
-                } else {
-                    escape(word)
+            .map(|word| match word.split_once(&own_link) {
+                // An edited template may put punctuation around the link.
+                Some((before, after)) => {
+                    let link = escape_html(&own_link);
+                    format!("{}<a href=\"{link}\">{link}</a>{}", unlinkable(before), unlinkable(after))
                 }
+                None => unlinkable(word),
             })
             .collect::<Vec<_>>()
             .join(" ")
@@ -330,13 +348,56 @@ fn html_of(text: &str) -> String {
     )
 }
 
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A word, escaped, with each `.`, `:` and `@` inside it set apart by an element and a
+/// zero-width space: it reads the same, but neither a mail client's link finder (which
+/// reads text nodes) nor one reading the rendered text sees an address in it.
+fn unlinkable(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        let escaped = escape_html(c.encode_utf8(&mut [0; 4]));
+        if matches!(c, '.' | ':' | '@') && chars.peek().is_some() {
+            out.push_str("<span>");
+            out.push_str(&escaped);
+            out.push_str("</span>&#8203;");
+        } else {
+            out.push_str(&escaped);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
-    fn html_keeps_the_words_escaped_and_links_clickable() {
-        let html = super::html_of("Dear <Ann>,\n\nConfirm here:\nhttps://desk.example/c/abc\n");
+    fn html_keeps_the_words_escaped_and_the_desks_links_clickable() {
+        let html =
+            super::html_of("Dear <Ann>,\n\nConfirm here:\nhttps://desk.example/c/••••••\n", "https://desk.example/");
         assert!(html.contains("Dear &lt;Ann&gt;,"));
-        assert!(html.contains("<a href=\"https://desk.example/c/abc\">https://desk.example/c/abc</a>"));
+        assert!(html.contains("<a href=\"https://desk.example/c/••••••\">https://desk.example/c/••••••</a>"));
         assert!(html.contains("Confirm here:<br>"));
+        let html = super::html_of("Answer here (https://desk.example/c/••••••).", "https://desk.example");
+        assert!(
+            html.contains("(<a href=\"https://desk.example/c/••••••\">https://desk.example/c/••••••</a>)."),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn no_other_address_becomes_a_link() {
+        let html = super::html_of(
+            "Dear Sam, please re-confirm at https://evil.example/verify or www.evil.example or sam@evil.example,\n\
+             https://desk.example/c/abc https://desk.example.evil.example/c/••••••\n",
+            "https://desk.example",
+        );
+        assert_eq!(html.matches("<a ").count(), 0, "{html}");
+        for address in ["https://evil", "evil.example", "www.", "sam@", "desk.example"] {
+            assert!(!html.contains(address), "{address} in {html}");
+        }
+        assert!(html.contains("https<span>:</span>&#8203;//evil<span>.</span>&#8203;example/verify"), "{html}");
     }
 }

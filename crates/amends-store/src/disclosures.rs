@@ -541,12 +541,17 @@ impl Store {
         Ok(())
     }
 
-    /// The notice behind a customer's link, found by the link's hash.
+    /// The notice behind a customer's link, found by the link's hash: the one made with
+    /// the notice (a letter's), or one made when the notice's email was sent.
     pub async fn disclosure_link(&self, link_hash: &str) -> Result<Option<DisclosureLink>, StoreError> {
-        let row = sqlx::query(&format!("{RECIPIENT_SELECT} WHERE r.link_hash = $1"))
-            .bind(link_hash)
-            .fetch_optional(self.read())
-            .await?;
+        let row = sqlx::query(&format!(
+            "{RECIPIENT_SELECT} WHERE r.link_hash = $1
+             UNION ALL
+             {RECIPIENT_SELECT} WHERE r.outbox_id = (SELECT outbox_id FROM link_tokens WHERE token_hash = $1)"
+        ))
+        .bind(link_hash)
+        .fetch_optional(self.read())
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let recipient = recipient(&row)?;
         let disclosure = self.disclosure(recipient.disclosure_id).await?;

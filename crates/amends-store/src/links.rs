@@ -1,11 +1,14 @@
 //! Personal links: single-purpose, expiring, revocable. The token (256 random bits) is
-//! put in the customer's message; only its hash is stored.
+//! made when the message that carries it is sent, and exists only in the bytes sent;
+//! only its hash is stored (in `link_tokens`, one per attempt to send the message).
+//! Kept messages show the link masked.
 
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
+use crate::secret::{mask_link_tokens, secret_hash};
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,14 +70,34 @@ impl Store {
         Ok(id)
     }
 
+    /// The link a token opens: one made with the link (before tokens were made at
+    /// sending), or one made when a message carrying the link was sent.
     pub async fn link_by_token_hash(&self, token_hash: &str) -> Result<Option<LinkRecord>, StoreError> {
-        sqlx::query("SELECT * FROM customer_links WHERE token_hash = $1")
+        sqlx::query(
+            "SELECT * FROM customer_links WHERE token_hash = $1
+             UNION ALL
+             SELECT l.* FROM link_tokens t JOIN outbox o ON o.id = t.outbox_id JOIN customer_links l ON l.id = o.link_id
+             WHERE t.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.read())
+        .await?
+        .as_ref()
+        .map(link)
+        .transpose()
+    }
+
+    /// Keeps the hash of a token made to send the message `outbox_id`; the token then
+    /// opens the link the message carries. Committed before the message leaves, so a
+    /// customer never holds a token the desk does not know.
+    pub async fn add_link_token(&self, outbox_id: i64, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO link_tokens (token_hash, outbox_id, created_at) VALUES ($1, $2, $3)")
             .bind(token_hash)
-            .fetch_optional(self.read())
-            .await?
-            .as_ref()
-            .map(link)
-            .transpose()
+            .bind(outbox_id)
+            .bind(millis(OffsetDateTime::now_utc()))
+            .execute(self.write())
+            .await?;
+        Ok(())
     }
 
     pub async fn mark_link_used(&self, id: i64) -> Result<(), StoreError> {
@@ -94,4 +117,43 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// Masks the tokens of messages kept before tokens were made at sending (migration 11),
+/// and records which link each message carries, so that a message still waiting to be
+/// sent gets a fresh token for the same link. The old tokens keep working: their hashes
+/// stay in `customer_links` and `disclosure_recipients`.
+pub(crate) async fn mask_kept_tokens(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, text_body, html_body FROM outbox WHERE text_body LIKE '%/c/%' OR html_body LIKE '%/c/%'",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let (text, mut tokens) = mask_link_tokens(&row.try_get::<String, _>("text_body")?);
+        let html = match row.try_get::<Option<String>, _>("html_body")? {
+            Some(html) => {
+                let (masked, more) = mask_link_tokens(&html);
+                tokens.extend(more);
+                Some(masked)
+            }
+            None => None,
+        };
+        let Some(token) = tokens.first() else { continue };
+        let link_id: Option<i64> = sqlx::query("SELECT id FROM customer_links WHERE token_hash = $1")
+            .bind(secret_hash(token))
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+        sqlx::query("UPDATE outbox SET text_body = $2, html_body = $3, link_id = $4 WHERE id = $1")
+            .bind(id)
+            .bind(text)
+            .bind(html)
+            .bind(link_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -10,6 +10,14 @@ struct Migration {
     name: &'static str,
     sqlite: &'static str,
     postgres: &'static str,
+    /// Work on the data that SQL alone cannot do on both backends, in the same transaction.
+    then: Option<DataStep>,
+}
+
+#[derive(Clone, Copy)]
+enum DataStep {
+    /// Kept messages lose their live link tokens.
+    MaskLinkTokens,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -18,65 +26,82 @@ const MIGRATIONS: &[Migration] = &[
         name: "foundation",
         sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
         postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+        then: None,
     },
     Migration {
         version: 2,
         name: "customer_side",
         sqlite: include_str!("../migrations/sqlite/0002_customer_side.sql"),
         postgres: include_str!("../migrations/postgres/0002_customer_side.sql"),
+        then: None,
     },
     Migration {
         version: 3,
         name: "prevent_disclose",
         sqlite: include_str!("../migrations/sqlite/0003_prevent_disclose.sql"),
         postgres: include_str!("../migrations/postgres/0003_prevent_disclose.sql"),
+        then: None,
     },
     Migration {
         version: 4,
         name: "make_it_right",
         sqlite: include_str!("../migrations/sqlite/0004_make_it_right.sql"),
         postgres: include_str!("../migrations/postgres/0004_make_it_right.sql"),
+        then: None,
     },
     Migration {
         version: 5,
         name: "templates",
         sqlite: include_str!("../migrations/sqlite/0005_templates.sql"),
         postgres: include_str!("../migrations/postgres/0005_templates.sql"),
+        then: None,
     },
     Migration {
         version: 6,
         name: "merge_snooze",
         sqlite: include_str!("../migrations/sqlite/0006_merge_snooze.sql"),
         postgres: include_str!("../migrations/postgres/0006_merge_snooze.sql"),
+        then: None,
     },
     Migration {
         version: 7,
         name: "business_hours",
         sqlite: include_str!("../migrations/sqlite/0007_business_hours.sql"),
         postgres: include_str!("../migrations/postgres/0007_business_hours.sql"),
+        then: None,
     },
     Migration {
         version: 8,
         name: "spam_views",
         sqlite: include_str!("../migrations/sqlite/0008_spam_views.sql"),
         postgres: include_str!("../migrations/postgres/0008_spam_views.sql"),
+        then: None,
     },
     Migration {
         version: 9,
         name: "disclosure_letters",
         sqlite: include_str!("../migrations/sqlite/0009_disclosure_letters.sql"),
         postgres: include_str!("../migrations/postgres/0009_disclosure_letters.sql"),
+        then: None,
     },
     Migration {
         version: 10,
         name: "inbox_counts",
         sqlite: include_str!("../migrations/sqlite/0010_inbox_counts.sql"),
         postgres: include_str!("../migrations/postgres/0010_inbox_counts.sql"),
+        then: None,
+    },
+    Migration {
+        version: 11,
+        name: "masked_links",
+        sqlite: include_str!("../migrations/sqlite/0011_masked_links.sql"),
+        postgres: include_str!("../migrations/postgres/0011_masked_links.sql"),
+        then: Some(DataStep::MaskLinkTokens),
     },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 10;
+pub const MIGRATIONS_APPLIED: i64 = 11;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;
@@ -115,6 +140,9 @@ async fn apply_pending(store: &Store, conn: &mut sqlx::pool::PoolConnection<sqlx
         let mut tx = conn.begin().await?;
         for statement in statements(sql) {
             sqlx::query(&statement).execute(&mut *tx).await.map_err(fail)?;
+        }
+        if let Some(DataStep::MaskLinkTokens) = m.then {
+            crate::links::mask_kept_tokens(&mut tx).await?;
         }
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)

@@ -21,6 +21,9 @@ pub struct NewEmail {
     pub in_reply_to: Option<String>,
     /// acknowledgement, restatement, offer, follow_up, disclosure, …
     pub purpose: String,
+    /// The personal link the message carries, masked in its text: the sending step
+    /// makes its token (see [`crate::secret::MASKED_TOKEN`]).
+    pub link_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,12 +91,16 @@ pub(crate) async fn insert_email_in(
     send_at: OffsetDateTime,
 ) -> Result<i64, StoreError> {
     let query = sqlx::query(
-        "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id",
+        "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at, link_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $11) RETURNING id",
     )
     .bind(e.case_id);
-    let id: i64 =
-        bind_message(query, e).bind(millis(OffsetDateTime::now_utc())).fetch_one(&mut *conn).await?.try_get(0)?;
+    let id: i64 = bind_message(query, e)
+        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(e.link_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
     enqueue_in(conn, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": id }), send_at).await?;
     Ok(id)
 }

@@ -1,5 +1,7 @@
 //! `Idempotency-Key` on writes: the same key again returns the first answer and
 //! changes nothing, so a client may retry after a timeout without a second case.
+//! An answer that carries a secret (an API token, a session's CSRF token) is never
+//! kept: the key is recorded as used, and a replay says the secret was shown once.
 
 use amends_store::StoredResponse;
 use axum::body::{Body, to_bytes};
@@ -13,6 +15,15 @@ use crate::auth::{Identity, secret_hash};
 use crate::error::ApiError;
 
 const HEADER: &str = "idempotency-key";
+
+/// Put in a response's extensions by a handler whose answer carries a secret: the
+/// answer is then not kept for replay.
+#[derive(Clone, Copy, Debug)]
+pub struct SecretBearing;
+
+/// What a replay of a secret-bearing request answers, kept in place of the answer
+/// (migration 11 wrote the same over the secret-bearing answers kept before).
+const SECRET_NOT_KEPT: &str = r#"{"error":"secret_not_kept","message":"the first request with this Idempotency-Key succeeded; its answer held a secret, which is shown only once and was not kept, so it cannot be shown again","field":null}"#;
 /// Bodies larger than this are not buffered for replay (and so not deduplicated).
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
@@ -62,6 +73,10 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
     let status = response.status();
     if status.is_server_error() {
         state.store.release_idempotency_key(user_id, &key).await?;
+        return Ok(response);
+    }
+    if status.is_success() && response.extensions().get::<SecretBearing>().is_some() {
+        state.store.finish_idempotent(user_id, &key, StatusCode::CONFLICT.as_u16(), SECRET_NOT_KEPT).await?;
         return Ok(response);
     }
     let (parts, body) = response.into_parts();

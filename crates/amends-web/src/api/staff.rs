@@ -5,6 +5,7 @@ use amends_domain::staff::check_new_password;
 use amends_store::{TokenRecord, UserRecord};
 use std::net::SocketAddr;
 
+use axum::Extension;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,7 @@ use crate::auth::{
     Admin, Agent, END_SESSION_COOKIE, SESSION_COOKIE, cookie_value, new_api_token, secret_hash, start_session,
 };
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::SecretBearing;
 use crate::json::JsonBody;
 use crate::password::{hash_password, verify_password};
 
@@ -53,7 +55,8 @@ pub async fn sign_in(
         }
     };
     let (cookie, csrf_token) = start_session(&state, user.id).await?;
-    let mut response = axum::Json(json!({ "user": user, "csrf_token": csrf_token })).into_response();
+    let mut response =
+        (Extension(SecretBearing), axum::Json(json!({ "user": user, "csrf_token": csrf_token }))).into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?);
@@ -200,7 +203,7 @@ pub async fn create_token(
     }
     let token = new_api_token();
     let record = state.store.create_token(user.id, name, &secret_hash(&token)).await?;
-    Ok(created(CreatedToken { record, token }))
+    Ok((Extension(SecretBearing), created(CreatedToken { record, token })))
 }
 
 pub async fn list_tokens(

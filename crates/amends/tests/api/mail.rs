@@ -104,24 +104,24 @@ impl Drop for SmtpSink {
 }
 
 /// The personal link in a message, as a path on the app.
-fn link_in(mail: &amends_mail::IncomingMail) -> String {
+pub(crate) fn link_in(mail: &amends_mail::IncomingMail) -> String {
     let start = mail.text.find("/c/").expect("a personal link in the message");
     let token: String = mail.text[start + 3..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
     assert_eq!(token.len(), 64, "a 256-bit token");
     format!("/c/{token}")
 }
 
-async fn page(app: &TestApp, path: &str) -> (u16, String) {
+pub(crate) async fn page(app: &TestApp, path: &str) -> (u16, String) {
     let r = reqwest::get(app.url(path)).await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
-async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+pub(crate) async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String) {
     let r = reqwest::Client::new().post(app.url(path)).form(form).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
-async fn spawn_with_smtp(db: Db, sink: &SmtpSink) -> TestApp {
+pub(crate) async fn spawn_with_smtp(db: Db, sink: &SmtpSink) -> TestApp {
     let smtp = sink.settings();
     spawn_app_with(db, move |s: &mut Settings| s.jobs.smtp = Some(smtp)).await
 }

@@ -29,5 +29,6 @@ mod problems;
 mod public_form;
 mod recovery;
 mod robust;
+mod secrets;
 mod spam;
 mod views;
