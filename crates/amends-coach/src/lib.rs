@@ -67,40 +67,54 @@
 //! three days,") can count as an option. Sentences are split on `. ! ? ;` and line breaks,
 //! so abbreviations such as "Mr." split a sentence.
 
+mod hearing;
 mod model;
 mod pattern;
 mod review;
 mod rules;
 mod text;
 
+pub use hearing::{Concern, ConcernKind, MissedConcern};
 pub use model::{Finding, FindingKind, Purpose, Review, Severity, UnknownName};
 pub use rules::RulesError;
 
 /// The built-in English rules, shipped in the binary.
 pub const ENGLISH_RULES: &str = include_str!("../rules/en.toml");
 
+/// The built-in English concerns taxonomy (the restatement check), shipped in the binary.
+pub const ENGLISH_CONCERNS: &str = include_str!("../rules/concerns.en.toml");
+
 /// A compiled set of rules for one language. Compile once and share it (it is `Send +
 /// Sync` and reviewing takes `&self`).
 #[derive(Debug, Clone)]
 pub struct Coach {
     engine: rules::Engine,
+    concerns: hearing::Concerns,
 }
 
 impl Coach {
     /// The built-in English coach. The built-in rules are tested to compile; were they ever
     /// broken, this returns a coach with no rules rather than panicking.
     pub fn english() -> Coach {
-        Coach::from_rules_toml(ENGLISH_RULES).unwrap_or_else(|_| Coach::empty())
+        let coach = Coach::from_rules_toml(ENGLISH_RULES).unwrap_or_else(|_| Coach::empty());
+        coach.clone().with_concerns_toml(ENGLISH_CONCERNS).unwrap_or(coach)
     }
 
-    /// A coach from a rules file (a per-installation override or another language).
+    /// A coach from a rules file (a per-installation override or another language). It
+    /// hears no concerns until [`Coach::with_concerns_toml`] gives it a taxonomy.
     pub fn from_rules_toml(text: &str) -> Result<Coach, RulesError> {
-        Ok(Coach { engine: rules::Engine::compile(text)? })
+        Ok(Coach { engine: rules::Engine::compile(text)?, concerns: hearing::Concerns::default() })
+    }
+
+    /// This coach with a concerns taxonomy (`rules/concerns.en.toml` or a translation).
+    pub fn with_concerns_toml(mut self, text: &str) -> Result<Coach, RulesError> {
+        self.concerns = hearing::Concerns::compile(text)?;
+        Ok(self)
     }
 
     /// A coach that finds nothing.
     fn empty() -> Coach {
-        Coach { engine: rules::Engine::empty() }
+        Coach { engine: rules::Engine::empty(), concerns: hearing::Concerns::default() }
     }
 
     /// The `language` the rules file declares.
@@ -111,5 +125,18 @@ impl Coach {
     /// Reviews `text` written for `purpose`. Never panics; linear in the text's length.
     pub fn review(&self, text: &str, purpose: Purpose) -> Review {
         review::review(&self.engine, text, purpose)
+    }
+
+    /// The concerns a complaint holds, stated and implied, one per kind of concern, each
+    /// at the complaint's own words that raised it.
+    pub fn concerns(&self, complaint: &str) -> Vec<Concern> {
+        self.concerns.of(complaint)
+    }
+
+    /// The complaint's concerns that `restatement` does not say back in any words the
+    /// taxonomy knows for them (synonyms, paraphrase, other word forms), each with the span
+    /// of the complaint that raised it and why it matters.
+    pub fn missed_concerns(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
+        self.concerns.missed(complaint, restatement)
     }
 }
