@@ -531,6 +531,265 @@ impl Concerns {
     }
 }
 
+// ---- triage -----------------------------------------------------------------------------
+
+/// A sign in the complaint that it is serious.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    Safety,
+    Health,
+    Allergy,
+    Child,
+    LegalThreat,
+    Repeat,
+    StrongEmotion,
+}
+
+/// A case severity, as the desk names them.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSeverity {
+    Low,
+    Normal,
+    High,
+    Critical,
+}
+
+impl CaseSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseSeverity::Low => "low",
+            CaseSeverity::Normal => "normal",
+            CaseSeverity::High => "high",
+            CaseSeverity::Critical => "critical",
+        }
+    }
+
+    fn raised(self) -> CaseSeverity {
+        match self {
+            CaseSeverity::Low => CaseSeverity::Normal,
+            CaseSeverity::Normal => CaseSeverity::High,
+            CaseSeverity::High | CaseSeverity::Critical => CaseSeverity::Critical,
+        }
+    }
+}
+
+/// Why triage suggests what it does: the complaint's words, located.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    pub kind: ReasonKind,
+    /// Char offsets into the complaint, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    pub words: String,
+}
+
+/// The coach's reading of a complaint at intake.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Triage {
+    pub severity: CaseSeverity,
+    /// One per kind, at its first sign, in text order.
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriageFile {
+    language: String,
+    negators: Vec<String>,
+    /// The suggestion when nothing is found.
+    default: CaseSeverity,
+    /// How many capitalised words ("NEVER", "UNACCEPTABLE") or runs of "!!" read as shouting.
+    shouting: usize,
+    #[serde(rename = "reason")]
+    reasons: Vec<ReasonFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonFile {
+    kind: toml::Spanned<ReasonKind>,
+    /// What this sign alone suggests.
+    severity: CaseSeverity,
+    /// Raises the strongest other sign one level (a child makes an allergy critical).
+    #[serde(default)]
+    amplifies: bool,
+    #[serde(default = "yes")]
+    negatable: bool,
+    cues: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct ReasonRule {
+    kind: ReasonKind,
+    severity: CaseSeverity,
+    amplifies: bool,
+    negatable: bool,
+}
+
+/// The triage rules of one language, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct TriageRules {
+    rules: Vec<ReasonRule>,
+    negators: Vec<String>,
+    default: CaseSeverity,
+    shouting: usize,
+    cues: PhraseSet,
+}
+
+impl Default for TriageRules {
+    fn default() -> Self {
+        TriageRules {
+            rules: Vec::new(),
+            negators: Vec::new(),
+            default: CaseSeverity::Normal,
+            shouting: usize::MAX,
+            cues: PhraseSet::default(),
+        }
+    }
+}
+
+/// Shouting: words of three or more capital letters, and runs of two or more `!`, as
+/// (count, char span of the first).
+fn shouting(text: &str) -> (usize, Option<(usize, usize)>) {
+    let mut count = 0;
+    let mut first = None;
+    let mut run_start = 0;
+    let mut run_len = 0;
+    let mut bangs = 0;
+    let chars: Vec<char> = text.chars().collect();
+    let mut note = |count: &mut usize, s: usize, e: usize| {
+        *count += 1;
+        first.get_or_insert((s, e));
+    };
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_alphabetic() && c.is_uppercase() {
+            if run_len == 0 {
+                run_start = i;
+            }
+            run_len += 1;
+        } else {
+            let word_ends = !c.is_alphabetic();
+            if run_len >= 3 && word_ends && (run_start == 0 || !chars.get(run_start - 1).is_some_and(|p| p.is_alphabetic())) {
+                note(&mut count, run_start, i);
+            }
+            run_len = 0;
+        }
+        if *c == '!' {
+            bangs += 1;
+        } else {
+            if bangs >= 2 {
+                note(&mut count, i - bangs, i);
+            }
+            bangs = 0;
+        }
+    }
+    if run_len >= 3 && (run_start == 0 || !chars.get(run_start - 1).is_some_and(|p| p.is_alphabetic())) {
+        note(&mut count, run_start, chars.len());
+    }
+    if bangs >= 2 {
+        note(&mut count, chars.len() - bangs, chars.len());
+    }
+    (count, first)
+}
+
+impl TriageRules {
+    pub(crate) fn compile(text: &str) -> Result<TriageRules, RulesError> {
+        let file: TriageFile = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
+        if file.language.trim().is_empty() {
+            return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
+        }
+        let mut out = TriageRules {
+            negators: file.negators,
+            default: file.default,
+            shouting: file.shouting.max(1),
+            ..TriageRules::default()
+        };
+        for (i, r) in file.reasons.iter().enumerate() {
+            let kind = *r.kind.get_ref();
+            let what = format!("reason \"{}\"", kind.as_str());
+            let line = line_at(text, r.kind.span().start);
+            if r.cues.is_empty() {
+                return Err(RulesError::Rule { rule: what, line, message: "`cues` is empty".into() });
+            }
+            compile_list(&r.cues, i, &mut out.cues, &what, line)?;
+            out.rules.push(ReasonRule { kind, severity: r.severity, amplifies: r.amplifies, negatable: r.negatable });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn triage(&self, complaint: &str) -> Triage {
+        let ws = words(complaint);
+        let mut first: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
+        for (owner, start, end) in self.cues.find(&ws) {
+            let Some(rule) = self.rules.get(owner) else { continue };
+            if rule.negatable && negated(&ws, start, &self.negators) {
+                continue;
+            }
+            if let Some(slot) = first.get_mut(owner)
+                && slot.is_none_or(|(s, _)| start < s)
+            {
+                *slot = Some((start, end));
+            }
+        }
+        let chars: Vec<char> = complaint.chars().collect();
+        let words_at = |start: usize, end: usize| -> String { chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default() };
+        // Several rules may share a kind; keep the first sign of each kind.
+        let mut reasons: Vec<(Reason, usize)> = Vec::new();
+        for (i, slot) in first.iter().enumerate() {
+            let (Some((s, e)), Some(rule)) = (slot, self.rules.get(i)) else { continue };
+            let (start, end) = span(&ws, *s, *e);
+            match reasons.iter_mut().find(|(r, _)| r.kind == rule.kind) {
+                Some((r, _)) if r.start <= start => {}
+                Some(existing) => *existing = (Reason { kind: rule.kind, start, end, words: words_at(start, end) }, i),
+                None => reasons.push((Reason { kind: rule.kind, start, end, words: words_at(start, end) }, i)),
+            }
+        }
+        let (shouts, first_shout) = shouting(complaint);
+        if shouts >= self.shouting
+            && let Some((start, end)) = first_shout
+            && !reasons.iter().any(|(r, _)| r.kind == ReasonKind::StrongEmotion)
+            && let Some(i) = self.rules.iter().position(|r| r.kind == ReasonKind::StrongEmotion)
+        {
+            reasons.push((Reason { kind: ReasonKind::StrongEmotion, start, end, words: words_at(start, end) }, i));
+        }
+        let mut severity = self.default;
+        let mut amplified = false;
+        for (_, i) in &reasons {
+            if let Some(rule) = self.rules.get(*i) {
+                severity = severity.max(rule.severity);
+                amplified |= rule.amplifies;
+            }
+        }
+        // An amplifier raises what the other signs say, never a plain complaint on its own.
+        let others_raise = reasons
+            .iter()
+            .filter_map(|(_, i)| self.rules.get(*i))
+            .any(|r| !r.amplifies && r.severity > self.default);
+        if amplified && others_raise {
+            severity = severity.raised();
+        }
+        let mut reasons: Vec<Reason> = reasons.into_iter().map(|(r, _)| r).collect();
+        reasons.sort_by_key(|r| (r.start, r.end));
+        Triage { severity, reasons }
+    }
+}
+
+impl ReasonKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonKind::Safety => "safety",
+            ReasonKind::Health => "health",
+            ReasonKind::Allergy => "allergy",
+            ReasonKind::Child => "child",
+            ReasonKind::LegalThreat => "legal_threat",
+            ReasonKind::Repeat => "repeat",
+            ReasonKind::StrongEmotion => "strong_emotion",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

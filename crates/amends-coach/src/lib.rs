@@ -74,7 +74,7 @@ mod review;
 mod rules;
 mod text;
 
-pub use hearing::{Concern, ConcernKind, MissedConcern};
+pub use hearing::{CaseSeverity, Concern, ConcernKind, MissedConcern, Reason, ReasonKind, Triage};
 pub use model::{Finding, FindingKind, Purpose, Review, Severity, UnknownName};
 pub use rules::RulesError;
 
@@ -84,12 +84,16 @@ pub const ENGLISH_RULES: &str = include_str!("../rules/en.toml");
 /// The built-in English concerns taxonomy (the restatement check), shipped in the binary.
 pub const ENGLISH_CONCERNS: &str = include_str!("../rules/concerns.en.toml");
 
+/// The built-in English triage rules (severity from the complaint's words).
+pub const ENGLISH_TRIAGE: &str = include_str!("../rules/triage.en.toml");
+
 /// A compiled set of rules for one language. Compile once and share it (it is `Send +
 /// Sync` and reviewing takes `&self`).
 #[derive(Debug, Clone)]
 pub struct Coach {
     engine: rules::Engine,
     concerns: hearing::Concerns,
+    triage: hearing::TriageRules,
 }
 
 impl Coach {
@@ -97,13 +101,25 @@ impl Coach {
     /// broken, this returns a coach with no rules rather than panicking.
     pub fn english() -> Coach {
         let coach = Coach::from_rules_toml(ENGLISH_RULES).unwrap_or_else(|_| Coach::empty());
-        coach.clone().with_concerns_toml(ENGLISH_CONCERNS).unwrap_or(coach)
+        let coach = coach.clone().with_concerns_toml(ENGLISH_CONCERNS).unwrap_or(coach);
+        coach.clone().with_triage_toml(ENGLISH_TRIAGE).unwrap_or(coach)
     }
 
     /// A coach from a rules file (a per-installation override or another language). It
-    /// hears no concerns until [`Coach::with_concerns_toml`] gives it a taxonomy.
+    /// hears no concerns until [`Coach::with_concerns_toml`] gives it a taxonomy, and
+    /// triages every complaint as normal until [`Coach::with_triage_toml`].
     pub fn from_rules_toml(text: &str) -> Result<Coach, RulesError> {
-        Ok(Coach { engine: rules::Engine::compile(text)?, concerns: hearing::Concerns::default() })
+        Ok(Coach {
+            engine: rules::Engine::compile(text)?,
+            concerns: hearing::Concerns::default(),
+            triage: hearing::TriageRules::default(),
+        })
+    }
+
+    /// This coach with triage rules (`rules/triage.en.toml` or a translation).
+    pub fn with_triage_toml(mut self, text: &str) -> Result<Coach, RulesError> {
+        self.triage = hearing::TriageRules::compile(text)?;
+        Ok(self)
     }
 
     /// This coach with a concerns taxonomy (`rules/concerns.en.toml` or a translation).
@@ -114,7 +130,11 @@ impl Coach {
 
     /// A coach that finds nothing.
     fn empty() -> Coach {
-        Coach { engine: rules::Engine::empty(), concerns: hearing::Concerns::default() }
+        Coach {
+            engine: rules::Engine::empty(),
+            concerns: hearing::Concerns::default(),
+            triage: hearing::TriageRules::default(),
+        }
     }
 
     /// The `language` the rules file declares.
@@ -138,5 +158,13 @@ impl Coach {
     /// of the complaint that raised it and why it matters.
     pub fn missed_concerns(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
         self.concerns.missed(complaint, restatement)
+    }
+
+    /// Reads a complaint at intake: the severity its words suggest (safety, health, an
+    /// allergy, a child, a legal threat, a repeat failure, strong emotion) and the words
+    /// that raised each reason. A delayed cake is normal; a nut in an allergic child's
+    /// dessert is critical.
+    pub fn triage(&self, complaint: &str) -> Triage {
+        self.triage.triage(complaint)
     }
 }

@@ -183,7 +183,30 @@ async fn a_restatement_is_checked_against_the_complaints_concerns(app: TestApp) 
     assert_eq!(wrong_step["field"], "step");
 }
 
+async fn the_case_json_carries_the_severity_the_complaints_words_suggest(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let cake = app.complaint(&agent, "cake@example.com", "The cake was delivered an hour late.").await;
+    assert_eq!(cake["suggested_severity"], "normal");
+    assert_eq!(cake["severity_reasons"], json!([]));
+
+    let words = "We told you about his nut allergy, and there was a nut in my son's dessert. I am calling my solicitor.";
+    let id = app.complaint(&agent, "nut@example.com", words).await["id"].as_i64().unwrap();
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert_eq!(case["suggested_severity"], "critical", "{case}");
+    assert_eq!(case["severity"], "normal", "a suggestion, not a change staff did not make");
+    let reasons = case["severity_reasons"].as_array().unwrap();
+    let kinds: Vec<&str> = reasons.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["allergy", "child", "legal_threat"], "{case}");
+    for r in reasons {
+        let (start, end) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
+        let quoted: String = words.chars().skip(start).take(end - start).collect();
+        assert_eq!(r["words"], quoted.as_str());
+    }
+    assert_eq!(reasons[1]["words"], "son's");
+}
+
 crate::on_both_databases!(
+    the_case_json_carries_the_severity_the_complaints_words_suggest,
     the_coach_reviews_drafts_and_gates_sending,
     managers_edit_templates_with_a_preview,
     a_restatement_is_checked_against_the_complaints_concerns
