@@ -671,7 +671,10 @@ fn shouting(text: &str) -> (usize, Option<(usize, usize)>) {
             run_len += 1;
         } else {
             let word_ends = !c.is_alphabetic();
-            if run_len >= 3 && word_ends && (run_start == 0 || !chars.get(run_start - 1).is_some_and(|p| p.is_alphabetic())) {
+            if run_len >= 3
+                && word_ends
+                && (run_start == 0 || !chars.get(run_start - 1).is_some_and(|p| p.is_alphabetic()))
+            {
                 note(&mut count, run_start, i);
             }
             run_len = 0;
@@ -734,7 +737,9 @@ impl TriageRules {
             }
         }
         let chars: Vec<char> = complaint.chars().collect();
-        let words_at = |start: usize, end: usize| -> String { chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default() };
+        let words_at = |start: usize, end: usize| -> String {
+            chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default()
+        };
         // Several rules may share a kind; keep the first sign of each kind.
         let mut reasons: Vec<(Reason, usize)> = Vec::new();
         for (i, slot) in first.iter().enumerate() {
@@ -763,10 +768,8 @@ impl TriageRules {
             }
         }
         // An amplifier raises what the other signs say, never a plain complaint on its own.
-        let others_raise = reasons
-            .iter()
-            .filter_map(|(_, i)| self.rules.get(*i))
-            .any(|r| !r.amplifies && r.severity > self.default);
+        let others_raise =
+            reasons.iter().filter_map(|(_, i)| self.rules.get(*i)).any(|r| !r.amplifies && r.severity > self.default);
         if amplified && others_raise {
             severity = severity.raised();
         }

@@ -6,7 +6,7 @@
 //! `cargo test -p amends-coach --test concerns -- --nocapture` prints both and every miss.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../benches/concerns_score.rs"]
+#[path = "score/concerns.rs"]
 mod concerns_score;
 
 use amends_coach::Coach;

@@ -1,4 +1,4 @@
-//! The English coach on its labelled corpora (see `benches/corpus_score.rs` for how a text
+//! The English coach on its labelled corpora (see `tests/score/corpus.rs` for how a text
 //! is counted). `cargo test -p amends-coach --test corpus -- --nocapture` prints the tables
 //! and every miss.
 //!
@@ -10,7 +10,7 @@
 //! many registers.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../benches/corpus_score.rs"]
+#[path = "score/corpus.rs"]
 mod corpus_score;
 
 use amends_coach::FindingKind;

@@ -29,7 +29,10 @@ fn triage_agrees_with_the_labelled_complaints() {
         let kinds: BTreeSet<ReasonKind> = t.reasons.iter().map(|r| r.kind).collect();
         let want: BTreeSet<ReasonKind> = case.reasons.iter().copied().collect();
         if t.severity != case.severity || kinds != want {
-            wrong.push(format!("{:?}: got {:?} {kinds:?}, want {:?} {want:?}", case.complaint, t.severity, case.severity));
+            wrong.push(format!(
+                "{:?}: got {:?} {kinds:?}, want {:?} {want:?}",
+                case.complaint, t.severity, case.severity
+            ));
         }
         for r in &t.reasons {
             let words: String = case.complaint.chars().skip(r.start).take(r.end - r.start).collect();

@@ -151,11 +151,17 @@ async fn a_restatement_is_checked_against_the_complaints_concerns(app: TestApp) 
     assert!(answer["findings"].as_array().unwrap().iter().all(|f| f["kind"] != "missed_concern"), "{answer}");
 
     // The case's own words, by id.
-    let id = app.complaint(&agent, "dee@example.com", "Third time the boiler has broken down. I took another day off work.").await["id"]
+    let id = app
+        .complaint(&agent, "dee@example.com", "Third time the boiler has broken down. I took another day off work.")
+        .await["id"]
         .as_i64()
         .unwrap();
     let answer = app
-        .post("/api/v1/coach", &agent, json!({ "text": "Your boiler has broken down.", "step": "restatement", "case_id": id }))
+        .post(
+            "/api/v1/coach",
+            &agent,
+            json!({ "text": "Your boiler has broken down.", "step": "restatement", "case_id": id }),
+        )
         .await
         .expect(200);
     let ids: Vec<&str> = answer["findings"]
@@ -168,18 +174,27 @@ async fn a_restatement_is_checked_against_the_complaints_concerns(app: TestApp) 
     assert_eq!(ids, ["repeat", "work_lost"], "{answer}");
 
     // Without a complaint, a restatement is reviewed as before.
-    let plain = app.post("/api/v1/coach", &agent, json!({ "text": "Your cake was late.", "step": "restatement" })).await.expect(200);
+    let plain = app
+        .post("/api/v1/coach", &agent, json!({ "text": "Your cake was late.", "step": "restatement" }))
+        .await
+        .expect(200);
     assert!(plain["findings"].as_array().unwrap().is_empty(), "{plain}");
     app.post("/api/v1/coach", &agent, json!({ "text": "x", "step": "restatement", "case_id": 999_999 }))
         .await
         .expect_error(404, "not_found");
     let both = app
-        .post("/api/v1/coach", &agent, json!({ "text": "x", "step": "restatement", "case_id": id, "complaint": "late" }))
+        .post(
+            "/api/v1/coach",
+            &agent,
+            json!({ "text": "x", "step": "restatement", "case_id": id, "complaint": "late" }),
+        )
         .await
         .expect_error(422, "invalid");
     assert_eq!(both["field"], "case_id");
-    let wrong_step =
-        app.post("/api/v1/coach", &agent, json!({ "text": "x", "step": "apology", "complaint": "late" })).await.expect_error(422, "invalid");
+    let wrong_step = app
+        .post("/api/v1/coach", &agent, json!({ "text": "x", "step": "apology", "complaint": "late" }))
+        .await
+        .expect_error(422, "invalid");
     assert_eq!(wrong_step["field"], "step");
 }
 
@@ -189,7 +204,8 @@ async fn the_case_json_carries_the_severity_the_complaints_words_suggest(app: Te
     assert_eq!(cake["suggested_severity"], "normal");
     assert_eq!(cake["severity_reasons"], json!([]));
 
-    let words = "We told you about his nut allergy, and there was a nut in my son's dessert. I am calling my solicitor.";
+    let words =
+        "We told you about his nut allergy, and there was a nut in my son's dessert. I am calling my solicitor.";
     let id = app.complaint(&agent, "nut@example.com", words).await["id"].as_i64().unwrap();
     let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
     assert_eq!(case["suggested_severity"], "critical", "{case}");

@@ -164,4 +164,3 @@ pub fn evaluate(name: &str, cases: &[Case], show_misses: bool) -> (Counts, Flagg
     }
     (total, flag)
 }
-

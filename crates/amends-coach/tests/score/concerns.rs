@@ -8,8 +8,8 @@ use std::fmt;
 use amends_coach::Coach;
 use serde::Deserialize;
 
-pub const TUNING: &str = include_str!("../tests/concerns/en.toml");
-pub const BLIND: &str = include_str!("../tests/concerns/en_blind.toml");
+pub const TUNING: &str = include_str!("../concerns/en.toml");
+pub const BLIND: &str = include_str!("../concerns/en_blind.toml");
 
 #[derive(Deserialize)]
 struct File {
