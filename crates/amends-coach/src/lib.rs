@@ -60,6 +60,14 @@
 //! Measure a change with a labelled corpus (`tests/corpus/xx.tsv`, run as in
 //! `tests/corpus.rs`): precision and recall per kind, and every miss, are printed.
 //!
+//! ## Hearing the customer
+//! [`Coach::missed_concerns`] (the restatement check) and [`Coach::triage`] read the
+//! *complaint* (`src/hearing.rs`) with a second matcher over word stems, so one form of a
+//! word stands for its others, and rules as data: `rules/concerns.en.toml` (each concern's
+//! cues in a complaint and the words that count as saying it back) and
+//! `rules/triage.en.toml` (signs of severity, with a child amplifying another sign).
+//! Both are measured on labelled data in `tests/concerns/` and `tests/triage/`.
+//!
 //! ## Known limits
 //! Phrase lists, not understanding: wording the rules have never seen is missed (recall on
 //! fresh phrasing is lower than on the corpus), irony and implied blame are invisible, and
