@@ -321,7 +321,7 @@ pub(crate) fn negated(ws: &[Word], at: usize, negators: &[String]) -> bool {
     let Some(sentence) = ws.get(at).map(|w| w.sentence) else { return false };
     (at.saturating_sub(2)..at)
         .filter_map(|i| ws.get(i))
-        .any(|w| w.sentence == sentence && negators.iter().any(|n| *n == w.word))
+        .any(|w| w.sentence == sentence && negators.contains(&w.word))
 }
 
 pub(crate) fn compile_list(
