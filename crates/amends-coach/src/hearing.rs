@@ -319,9 +319,30 @@ pub(crate) fn span(ws: &[Word], start: usize, end: usize) -> (usize, usize) {
 /// not damaged", "no delay").
 pub(crate) fn negated(ws: &[Word], at: usize, negators: &[String]) -> bool {
     let Some(sentence) = ws.get(at).map(|w| w.sentence) else { return false };
-    (at.saturating_sub(2)..at)
-        .filter_map(|i| ws.get(i))
-        .any(|w| w.sentence == sentence && negators.contains(&w.word))
+    (at.saturating_sub(2)..at).filter_map(|i| ws.get(i)).any(|w| w.sentence == sentence && negators.contains(&w.word))
+}
+
+/// Where each owner's cues first match (the longest of those starting there), skipping a
+/// cue with a negator just before it when its owner is `negatable`.
+fn first_cues(
+    ws: &[Word],
+    cues: &PhraseSet,
+    negators: &[String],
+    owners: usize,
+    negatable: impl Fn(usize) -> bool,
+) -> Vec<Option<(usize, usize)>> {
+    let mut first: Vec<Option<(usize, usize)>> = vec![None; owners];
+    for (owner, start, end) in cues.find(ws) {
+        if negatable(owner) && negated(ws, start, negators) {
+            continue;
+        }
+        if let Some(slot) = first.get_mut(owner)
+            && slot.is_none_or(|(s, e)| start < s || (start == s && end > e))
+        {
+            *slot = Some((start, end));
+        }
+    }
+    first
 }
 
 pub(crate) fn compile_list(
@@ -469,18 +490,9 @@ impl Concerns {
     /// The concerns of a complaint, one per taxonomy entry, at its first cue, in text order.
     pub(crate) fn of(&self, complaint: &str) -> Vec<Concern> {
         let ws = words(complaint);
-        let mut first: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
-        for (owner, start, end) in self.cues.find(&ws) {
-            let Some(rule) = self.rules.get(owner) else { continue };
-            if rule.negatable && negated(&ws, start, &self.negators) {
-                continue;
-            }
-            if let Some(slot) = first.get_mut(owner)
-                && slot.is_none_or(|(s, e)| start < s || (start == s && end > e))
-            {
-                *slot = Some((start, end));
-            }
-        }
+        let first = first_cues(&ws, &self.cues, &self.negators, self.rules.len(), |i| {
+            self.rules.get(i).is_some_and(|r| r.negatable)
+        });
         let chars: Vec<char> = complaint.chars().collect();
         let mut out: Vec<Concern> = first
             .iter()
@@ -724,18 +736,9 @@ impl TriageRules {
 
     pub(crate) fn triage(&self, complaint: &str) -> Triage {
         let ws = words(complaint);
-        let mut first: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
-        for (owner, start, end) in self.cues.find(&ws) {
-            let Some(rule) = self.rules.get(owner) else { continue };
-            if rule.negatable && negated(&ws, start, &self.negators) {
-                continue;
-            }
-            if let Some(slot) = first.get_mut(owner)
-                && slot.is_none_or(|(s, _)| start < s)
-            {
-                *slot = Some((start, end));
-            }
-        }
+        let first = first_cues(&ws, &self.cues, &self.negators, self.rules.len(), |i| {
+            self.rules.get(i).is_some_and(|r| r.negatable)
+        });
         let chars: Vec<char> = complaint.chars().collect();
         let words_at = |start: usize, end: usize| -> String {
             chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default()
