@@ -172,6 +172,12 @@ async fn a_restatement_is_checked_against_the_complaints_concerns(app: TestApp) 
         .map(|f| f["concern_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["repeat", "work_lost"], "{answer}");
+    // The case page asks the same as the restatement is typed (assets/app.js marks the
+    // missed concerns in the customer's words).
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("data-coach=\"restatement\" data-case=\"{id}\"")), "{page}");
+    assert!(page.contains("<div class=\"verbatim\" data-complaint>Third time the boiler"), "{page}");
 
     // Without a complaint, a restatement is reviewed as before.
     let plain = app
