@@ -225,6 +225,12 @@ async fn the_case_json_carries_the_severity_the_complaints_words_suggest(app: Te
         assert_eq!(r["words"], quoted.as_str());
     }
     assert_eq!(reasons[1]["words"], "son's");
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("the coach suggests critical: allergy (“nut”), child (“son&#x27;s”), legal threat (“solicitor”)"),
+        "{page}"
+    );
 }
 
 crate::on_both_databases!(
