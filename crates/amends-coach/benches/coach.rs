@@ -123,6 +123,7 @@ fn main() {
     println!("\nrestatement check (missed concerns):");
     println!("  tuning: {}", concerns_score::score(&coach, concerns_score::TUNING, false));
     println!("  blind:  {}", concerns_score::score(&coach, concerns_score::BLIND, false));
+    println!("  blind2: {}", concerns_score::score(&coach, concerns_score::BLIND2, false));
 
     for (name, tsv) in [
         ("en.tsv (tuned on)", include_str!("../tests/corpus/en.tsv")),

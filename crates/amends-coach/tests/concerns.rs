@@ -10,7 +10,7 @@
 mod concerns_score;
 
 use amends_coach::Coach;
-use concerns_score::{BLIND, TUNING, score};
+use concerns_score::{BLIND, BLIND2, TUNING, score};
 
 #[test]
 fn restatement_check_finds_missed_concerns_on_the_tuning_split() {
@@ -22,6 +22,8 @@ fn restatement_check_finds_missed_concerns_on_the_tuning_split() {
     assert!(s.false_alarm_rate() <= 0.1, "false alarms on complete restatements {:.3} > 0.1", s.false_alarm_rate());
     let b = score(&coach, BLIND, true);
     println!("blind (not asserted): {b}");
+    let b2 = score(&coach, BLIND2, true);
+    println!("second blind (not asserted): {b2}");
 }
 
 #[test]
