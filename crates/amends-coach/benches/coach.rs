@@ -131,6 +131,7 @@ fn main() {
         ("en_blind.tsv (blind, first run in its header)", include_str!("../tests/corpus/en_blind.tsv")),
         ("en_general.tsv (tuned on)", include_str!("../tests/corpus/en_general.tsv")),
         ("en_general_blind.tsv (blind, first run in its header)", include_str!("../tests/corpus/en_general_blind.tsv")),
+        ("en_general_blind2.tsv (blind, first run in its header)", include_str!("../tests/corpus/en_general_blind2.tsv")),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }
