@@ -1,7 +1,14 @@
 //! Latency of one review of a 2,000-word draft (`cargo bench`). Plain std::time: the
 //! figures are mean and p99 over many runs after a warm-up, per purpose, plus the one-off
-//! cost of compiling the built-in rules.
+//! cost of compiling the built-in rules; then the restatement check and triage on long
+//! input, and the quality figures: precision, recall and kind accuracy per corpus (tuned
+//! and blind), and the restatement check's recall and false alarms on both splits.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/score/concerns.rs"]
+mod concerns_score;
+#[path = "../tests/score/corpus.rs"]
+mod corpus_score;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -87,5 +94,48 @@ fn main() {
             percentile(&times, 0.99).as_secs_f64() * 1e6,
             times[times.len() - 1].as_secs_f64() * 1e6,
         );
+    }
+
+    let complaint = "The cake for my daughter's birthday was delivered three hours late and the icing was smashed. \
+        This is the second time. I took a day off work and nobody answered my emails.";
+    for (what, f) in [
+        (
+            "missed_concerns (2,000-word restatement)",
+            &(|| coach.missed_concerns(complaint, &text).len()) as &dyn Fn() -> usize,
+        ),
+        ("triage (2,000-word complaint)", &(|| coach.triage(&text).reasons.len())),
+    ] {
+        let runs = 500;
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t = Instant::now();
+            black_box(f());
+            times.push(t.elapsed());
+        }
+        times.sort_unstable();
+        println!(
+            "  {what:<42} mean {:>7.1} µs  p99 {:>7.1} µs",
+            (times.iter().sum::<Duration>() / runs as u32).as_secs_f64() * 1e6,
+            percentile(&times, 0.99).as_secs_f64() * 1e6
+        );
+    }
+
+    println!("\nrestatement check (missed concerns):");
+    println!("  tuning: {}", concerns_score::score(&coach, concerns_score::TUNING, false));
+    println!("  blind:  {}", concerns_score::score(&coach, concerns_score::BLIND, false));
+    println!("  blind2: {}", concerns_score::score(&coach, concerns_score::BLIND2, false));
+
+    for (name, tsv) in [
+        ("en.tsv (tuned on)", include_str!("../tests/corpus/en.tsv")),
+        ("en_holdout.tsv (not tuned on)", include_str!("../tests/corpus/en_holdout.tsv")),
+        ("en_blind.tsv (blind, first run in its header)", include_str!("../tests/corpus/en_blind.tsv")),
+        ("en_general.tsv (tuned on)", include_str!("../tests/corpus/en_general.tsv")),
+        ("en_general_blind.tsv (blind, first run in its header)", include_str!("../tests/corpus/en_general_blind.tsv")),
+        (
+            "en_general_blind2.tsv (first run in its header; gaps added since)",
+            include_str!("../tests/corpus/en_general_blind2.tsv"),
+        ),
+    ] {
+        corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }
 }

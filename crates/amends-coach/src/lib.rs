@@ -25,7 +25,8 @@
 //! a vocabulary id and its classes (number, clock time, date). Every rule pattern is a short
 //! word-level pattern (syntax in the header of `rules/en.toml`: words, `a|b` alternatives,
 //! `word*` prefixes, `~N` gaps, `!word` negative look-ahead, `#num`/`#time`/`#date`,
-//! `^`/`$` sentence anchors, `@set` lists), compiled once to ids and indexed by the words
+//! `^`/`$` sentence anchors, `@set` lists, `#pp` a past participle for the voice layer),
+//! compiled once to ids and indexed by the words
 //! (or classes) it can start with and, where plain, by its second word. A review is one
 //! pass over the tokens that tries only the patterns that can start there; the patterns of
 //! contexts are found in the same pass. Matches never cross a sentence and never use words
@@ -60,6 +61,14 @@
 //! Measure a change with a labelled corpus (`tests/corpus/xx.tsv`, run as in
 //! `tests/corpus.rs`): precision and recall per kind, and every miss, are printed.
 //!
+//! ## Hearing the customer
+//! [`Coach::missed_concerns`] (the restatement check) and [`Coach::triage`] read the
+//! *complaint* (`src/hearing.rs`) with a second matcher over word stems, so one form of a
+//! word stands for its others, and rules as data: `rules/concerns.en.toml` (each concern's
+//! cues in a complaint and the words that count as saying it back) and
+//! `rules/triage.en.toml` (signs of severity, with a child amplifying another sign).
+//! Both are measured on labelled data in `tests/concerns/` and `tests/triage/`.
+//!
 //! ## Known limits
 //! Phrase lists, not understanding: wording the rules have never seen is missed (recall on
 //! fresh phrasing is lower than on the corpus), irony and implied blame are invisible, and
@@ -67,40 +76,74 @@
 //! three days,") can count as an option. Sentences are split on `. ! ? ;` and line breaks,
 //! so abbreviations such as "Mr." split a sentence.
 
+mod hearing;
 mod model;
 mod pattern;
 mod review;
 mod rules;
 mod text;
 
+pub use hearing::{CaseSeverity, Concern, ConcernKind, MissedConcern, Reason, ReasonKind, Triage};
 pub use model::{Finding, FindingKind, Purpose, Review, Severity, UnknownName};
 pub use rules::RulesError;
 
 /// The built-in English rules, shipped in the binary.
 pub const ENGLISH_RULES: &str = include_str!("../rules/en.toml");
 
+/// The built-in English concerns taxonomy (the restatement check), shipped in the binary.
+pub const ENGLISH_CONCERNS: &str = include_str!("../rules/concerns.en.toml");
+
+/// The built-in English triage rules (severity from the complaint's words).
+pub const ENGLISH_TRIAGE: &str = include_str!("../rules/triage.en.toml");
+
 /// A compiled set of rules for one language. Compile once and share it (it is `Send +
 /// Sync` and reviewing takes `&self`).
 #[derive(Debug, Clone)]
 pub struct Coach {
     engine: rules::Engine,
+    concerns: hearing::Concerns,
+    triage: hearing::TriageRules,
 }
 
 impl Coach {
     /// The built-in English coach. The built-in rules are tested to compile; were they ever
     /// broken, this returns a coach with no rules rather than panicking.
     pub fn english() -> Coach {
-        Coach::from_rules_toml(ENGLISH_RULES).unwrap_or_else(|_| Coach::empty())
+        let coach = Coach::from_rules_toml(ENGLISH_RULES).unwrap_or_else(|_| Coach::empty());
+        let coach = coach.clone().with_concerns_toml(ENGLISH_CONCERNS).unwrap_or(coach);
+        coach.clone().with_triage_toml(ENGLISH_TRIAGE).unwrap_or(coach)
     }
 
-    /// A coach from a rules file (a per-installation override or another language).
+    /// A coach from a rules file (a per-installation override or another language). It
+    /// hears no concerns until [`Coach::with_concerns_toml`] gives it a taxonomy, and
+    /// triages every complaint as normal until [`Coach::with_triage_toml`].
     pub fn from_rules_toml(text: &str) -> Result<Coach, RulesError> {
-        Ok(Coach { engine: rules::Engine::compile(text)? })
+        Ok(Coach {
+            engine: rules::Engine::compile(text)?,
+            concerns: hearing::Concerns::default(),
+            triage: hearing::TriageRules::default(),
+        })
+    }
+
+    /// This coach with triage rules (`rules/triage.en.toml` or a translation).
+    pub fn with_triage_toml(mut self, text: &str) -> Result<Coach, RulesError> {
+        self.triage = hearing::TriageRules::compile(text)?;
+        Ok(self)
+    }
+
+    /// This coach with a concerns taxonomy (`rules/concerns.en.toml` or a translation).
+    pub fn with_concerns_toml(mut self, text: &str) -> Result<Coach, RulesError> {
+        self.concerns = hearing::Concerns::compile(text)?;
+        Ok(self)
     }
 
     /// A coach that finds nothing.
     fn empty() -> Coach {
-        Coach { engine: rules::Engine::empty() }
+        Coach {
+            engine: rules::Engine::empty(),
+            concerns: hearing::Concerns::default(),
+            triage: hearing::TriageRules::default(),
+        }
     }
 
     /// The `language` the rules file declares.
@@ -111,5 +154,26 @@ impl Coach {
     /// Reviews `text` written for `purpose`. Never panics; linear in the text's length.
     pub fn review(&self, text: &str, purpose: Purpose) -> Review {
         review::review(&self.engine, text, purpose)
+    }
+
+    /// The concerns a complaint holds, stated and implied, one per kind of concern, each
+    /// at the complaint's own words that raised it.
+    pub fn concerns(&self, complaint: &str) -> Vec<Concern> {
+        self.concerns.of(complaint)
+    }
+
+    /// The complaint's concerns that `restatement` does not say back in any words the
+    /// taxonomy knows for them (synonyms, paraphrase, other word forms), each with the span
+    /// of the complaint that raised it and why it matters.
+    pub fn missed_concerns(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
+        self.concerns.missed(complaint, restatement)
+    }
+
+    /// Reads a complaint at intake: the severity its words suggest (safety, health, an
+    /// allergy, a child, a legal threat, a repeat failure, strong emotion) and the words
+    /// that raised each reason. A delayed cake is normal; a nut in an allergic child's
+    /// dessert is critical.
+    pub fn triage(&self, complaint: &str) -> Triage {
+        self.triage.triage(complaint)
     }
 }

@@ -8,12 +8,14 @@
 //!   in place of spaces (`sorry|my_apologies`); `apolog*` a word starting with `apolog`;
 //! - `*` any one word; `~N` up to N words (N = 1..=9);
 //! - `#num` a number (digits, ordinal like `3rd`, or a number word from the lexicon),
-//!   `#time` a clock time (`10:30`, `5pm`), `#date` a written date (`12/03`, `2025-05-01`);
+//!   `#time` a clock time (`10:30`, `5pm`), `#date` a written date (`12/03`, `2025-05-01`),
+//!   `#pp` a past participle (a word in -ed, or an irregular one: sent, made, lost...; the
+//!   voice layer: "was|were #pp !by" is a passive that names no one; not as the first word);
 //! - `!a|b` the next word is *not* one of these (zero width: consumes nothing);
 //! - `,` a comma (otherwise commas are skipped when matching);
 //! - `^` at the start: the pattern must begin its sentence; `$` at the end: must end it.
 
-use crate::text::{DATE, Lexicon, NUM, TIME, Tokens, UNKNOWN};
+use crate::text::{DATE, Lexicon, NUM, PARTICIPLE, TIME, Tokens, UNKNOWN};
 
 const MAX_ELEMENTS: usize = 24;
 const MAX_GAP: u8 = 9;
@@ -28,6 +30,7 @@ enum Atom {
     Num,
     Time,
     Date,
+    Participle,
     Comma,
 }
 
@@ -212,8 +215,9 @@ fn parse_atom(piece: &str, lex: &mut Lexicon, seq: &mut Vec<Atom>) -> Result<(),
         "#num" => seq.push(Atom::Num),
         "#time" => seq.push(Atom::Time),
         "#date" => seq.push(Atom::Date),
+        "#pp" => seq.push(Atom::Participle),
         p if p.starts_with('#') => {
-            return Err(format!("unknown class `{p}` (use #num, #time or #date)"));
+            return Err(format!("unknown class `{p}` (use #num, #time, #date or #pp)"));
         }
         p if p.starts_with('@') => {
             return Err(format!("`{p}`: a set (@name) can only stand alone as a whole entry of a list"));
@@ -342,6 +346,7 @@ impl Matcher<'_> {
             Atom::Num => flags & NUM != 0,
             Atom::Time => flags & TIME != 0,
             Atom::Date => flags & DATE != 0,
+            Atom::Participle => flags & PARTICIPLE != 0,
         }
     }
 }
@@ -380,6 +385,10 @@ mod tests {
         assert!(first_match("by #time", "by 5pm").is_some());
         assert!(first_match("within #num days", "within two days").is_some());
         assert!(first_match("on #date", "on 12/03/2025").is_some());
+        assert!(first_match("was #pp !by", "It was shipped late").is_some());
+        assert!(first_match("was #pp !by", "It was sent today").is_some());
+        assert!(first_match("was #pp !by", "It was shipped by the courier").is_none());
+        assert!(first_match("was #pp", "It was fine").is_none());
         assert!(first_match("^ actually", "Well, actually").is_none());
         assert!(first_match("^ actually", "Fine. Actually no").is_some());
         assert!(first_match("sorry $", "sorry.").is_some());

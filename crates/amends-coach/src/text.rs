@@ -114,6 +114,76 @@ pub(crate) const NUM: u8 = 4;
 pub(crate) const TIME: u8 = 8;
 pub(crate) const DATE: u8 = 16;
 pub(crate) const CLASSES: u8 = NUM | TIME | DATE;
+/// A past participle (`#pp`): the voice layer's "was **sent**", "were **made**". Not an
+/// indexed class: a pattern never starts with it.
+pub(crate) const PARTICIPLE: u8 = 32;
+
+/// Irregular past participles (the regular ones end in -ed).
+const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "lost",
+    "sent",
+    "given",
+    "made",
+    "taken",
+    "broken",
+    "forgotten",
+    "done",
+    "told",
+    "put",
+    "left",
+    "kept",
+    "shown",
+    "written",
+    "brought",
+    "bought",
+    "paid",
+    "sold",
+    "held",
+    "found",
+    "got",
+    "gotten",
+    "known",
+    "seen",
+    "thrown",
+    "torn",
+    "worn",
+    "spent",
+    "built",
+    "cut",
+    "dealt",
+    "fed",
+    "hit",
+    "hurt",
+    "laid",
+    "led",
+    "lent",
+    "mislaid",
+    "misread",
+    "misled",
+    "mistaken",
+    "misunderstood",
+    "overtaken",
+    "said",
+    "set",
+    "shut",
+    "spoken",
+    "stolen",
+    "stuck",
+    "undone",
+    "upheld",
+    "withheld",
+    "won",
+    "forgot",
+    "overdrawn",
+    "misdealt",
+    "misheard",
+    "mislaid",
+];
+
+/// "shipped", "mislabelled", "given", "sent" (not "need", "bed", "hundred").
+fn is_participle(w: &str) -> bool {
+    (w.len() > 4 && w.ends_with("ed") && w != "hundred") || IRREGULAR_PARTICIPLES.contains(&w)
+}
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Token {
@@ -357,7 +427,8 @@ impl Builder<'_> {
 
 fn classes(word: &str, id: u32, lex: &Lexicon) -> u8 {
     if !word.starts_with(|c: char| c.is_ascii_digit()) {
-        return if lex.is_number_word(id) { NUM } else { 0 };
+        let num = if lex.is_number_word(id) { NUM } else { 0 };
+        return num | if is_participle(word) { PARTICIPLE } else { 0 };
     }
     let mut c = 0;
     if is_number(word) {

@@ -455,3 +455,27 @@ fn random_rules_never_panic() {
         }
     }
 }
+
+#[test]
+fn the_voice_layer_and_third_parties_generalise_past_listed_phrases() {
+    let coach = Coach::english();
+    let kinds = |text: &str| -> Vec<FindingKind> {
+        coach.review(text, Purpose::Other).findings.iter().map(|f| f.kind).collect()
+    };
+    // A passive that names no one, of a thing done wrong, with verbs no rule lists.
+    assert_eq!(kinds("Your parcel was forwarded to the wrong depot."), [FindingKind::Defensive]);
+    assert_eq!(kinds("Your card was keyed in twice."), [FindingKind::Defensive]);
+    // The same passive done right, or naming who did it, is no finding.
+    assert!(kinds("Your parcel was forwarded to your new address this morning.").is_empty());
+    assert!(kinds("I keyed your card in twice; that was my mistake, and the second payment is refunded.").is_empty());
+    // Someone else as the one at fault, unless the writer owns it or acts.
+    assert_eq!(kinds("The installer botched the fitting."), [FindingKind::Defensive]);
+    assert!(
+        kinds("Our installer botched the fitting, and that is on us. I will be there on Friday at 9am to redo it.")
+            .is_empty()
+    );
+    // The false alarms the issue names.
+    assert!(kinds("You said you want it never to happen again, and we understand why.").is_empty());
+    assert!(kinds("There is no reason you should have to wait, so I have sent a new one today.").is_empty());
+    assert!(kinds("The policy you bought covers accidental damage.").is_empty());
+}

@@ -117,7 +117,7 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
         status_link => "https://desk.example/c/…",
         link => "https://desk.example/c/…",
         restatement => "Your birthday cake arrived two hours late, and the crème brûlée was missing.",
-        apology => "I am sorry. I accept all responsibility for the late cake and the missing dessert.",
+        apology => "I am sorry. I accept all responsibility for the late cake and the missing dessert, and I will call you today by 17:00 to put it right.",
         option1 => "A full refund of the order, today",
         option2 => "A new cake of your choice, delivered on Saturday morning",
         what => "Bake and deliver a new cake",
@@ -148,11 +148,20 @@ mod tests {
 
     #[test]
     fn the_built_in_templates_pass_the_coach() {
+        // The product's own words pass its own coach: no finding at all, not only no
+        // high one (a template is sent thousands of times).
         let coach = amends_coach::Coach::english();
+        let mut found = Vec::new();
         for t in TEMPLATES {
-            let (_, body) = render(t.source, sample_context("The team")).unwrap();
-            let review = coach.review(&body, t.purpose);
-            assert!(!review.has_high(), "{}: {:?}", t.name, review.findings);
+            let (subject, body) = render(t.source, sample_context("The team")).unwrap();
+            for f in coach.review(&body, t.purpose).findings {
+                let words: String = body.chars().skip(f.start).take(f.end - f.start).collect();
+                found.push(format!("{} (body): {} {words:?}", t.name, f.kind));
+            }
+            for f in coach.review(&subject, amends_coach::Purpose::Other).findings {
+                found.push(format!("{} (subject): {}", t.name, f.kind));
+            }
         }
+        assert!(found.is_empty(), "{}", found.join("\n"));
     }
 }

@@ -72,20 +72,49 @@
   // The language coach, live: findings appear under a draft as it is typed. The server
   // checks again on send; this only helps to write it right the first time.
   var csrf = document.querySelector("meta[name='csrf-token']");
+  // A restatement is also checked against the complaint: the concerns it leaves out are
+  // marked in the customer's words (offsets count Unicode code points, as the server's do).
+  var complaint = document.querySelector("[data-complaint]");
+  var complaintText = complaint ? complaint.textContent : "";
+  function markConcerns(findings) {
+    if (!complaint) return;
+    var chars = Array.from(complaintText);
+    var spans = findings
+      .filter(function (f) { return f.kind === "missed_concern"; })
+      .sort(function (a, b) { return a.start - b.start; });
+    var parts = [];
+    var at = 0;
+    spans.forEach(function (f) {
+      if (f.start < at || f.end > chars.length) return;
+      parts.push(document.createTextNode(chars.slice(at, f.start).join("")));
+      var mark = document.createElement("mark");
+      mark.className = "concern";
+      mark.title = "Not in your restatement: " + f.concern_id.replace(/_/g, " ");
+      mark.textContent = chars.slice(f.start, f.end).join("");
+      parts.push(mark);
+      at = f.end;
+    });
+    parts.push(document.createTextNode(chars.slice(at).join("")));
+    complaint.replaceChildren.apply(complaint, parts);
+  }
   function coachFor(field) {
     var form = field.form;
     var out = form && form.querySelector("[data-coach-output]");
     if (!out || !csrf) return;
     var fields = form.querySelectorAll("[data-coach]");
     var text = Array.prototype.map.call(fields, function (f) { return f.value; }).join("\n");
-    if (!text.trim()) { out.replaceChildren(); return; }
+    var against = field.dataset.case && field.dataset.coach === "restatement";
+    if (!text.trim()) { out.replaceChildren(); if (against) markConcerns([]); return; }
+    var ask = { text: text, step: field.dataset.coach };
+    if (against) ask.case_id = Number(field.dataset.case);
     fetch("/api/v1/coach", {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.content },
-      body: JSON.stringify({ text: text, step: field.dataset.coach })
+      body: JSON.stringify(ask)
     }).then(function (r) { return r.ok ? r.json() : null; }).then(function (review) {
       if (!review) return;
+      if (against) markConcerns(review.findings);
       var keep = out.querySelector("input[name='coach_override']");
       var list = document.createElement("ul");
       list.className = "findings live";
@@ -93,14 +122,17 @@
         var li = document.createElement("li");
         li.className = "sev-" + f.severity;
         var kind = document.createElement("strong");
-        kind.textContent = f.kind.replace(/_/g, " ");
+        kind.textContent = f.kind === "missed_concern" ? "missed: \u201c" + f.concern + "\u201d" : f.kind.replace(/_/g, " ");
         li.appendChild(kind);
         li.appendChild(document.createTextNode(" (" + f.severity + "): " + f.why + (f.suggestion ? " Try: " + f.suggestion : "")));
         list.appendChild(li);
       });
       var summary = document.createElement("p");
       summary.className = "coach-score";
-      summary.textContent = review.findings.length ? "Coach: " + review.score + "/100" : "Coach: reads customer-focused ✓";
+      var missed = review.findings.filter(function (f) { return f.kind === "missed_concern"; }).length;
+      summary.textContent = review.findings.length
+        ? "Coach: " + review.score + "/100" + (missed ? " · " + missed + " of the customer's concerns not said back yet (marked in their words)" : "")
+        : "Coach: reads customer-focused ✓";
       var parts = [summary];
       if (review.findings.length) parts.push(list);
       if (keep) { parts.push(keep.previousElementSibling, keep); }

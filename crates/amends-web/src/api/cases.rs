@@ -141,6 +141,10 @@ pub struct CaseView {
     merged_cases: Vec<i64>,
     /// The cases linked to this one.
     linked_cases: Vec<i64>,
+    /// What the coach reads in the complaint's words: the severity they suggest and why
+    /// (offsets into `body`). Computed on read, so better rules apply to old cases too.
+    suggested_severity: amends_coach::CaseSeverity,
+    severity_reasons: Vec<amends_coach::Reason>,
     /// Its own events and those of the cases merged into it, oldest first; each event
     /// names the case it happened on.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,7 +166,16 @@ impl CaseView {
         let mut timeline = events;
         timeline.extend(merged);
         timeline.sort_by_key(|e| (e.event.at, e.id));
-        Ok(CaseView { case, steps, merged_cases, linked_cases, timeline: Some(timeline) })
+        let triage = state.coach.triage(&case.body);
+        Ok(CaseView {
+            case,
+            steps,
+            merged_cases,
+            linked_cases,
+            suggested_severity: triage.severity,
+            severity_reasons: triage.reasons,
+            timeline: Some(timeline),
+        })
     }
 }
 

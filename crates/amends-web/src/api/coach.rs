@@ -1,8 +1,9 @@
-//! `POST /coach`: the language coach's review of a draft.
+//! `POST /coach`: the language coach's review of a draft, and for a restatement, the
+//! complaint's concerns it does not say back.
 
-use amends_coach::Review;
+use amends_coach::{ConcernKind, Finding, MissedConcern, Purpose, Review, Severity};
 use axum::extract::State;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::Agent;
@@ -15,20 +16,92 @@ use crate::json::JsonBody;
 pub struct Draft {
     text: String,
     step: Option<String>,
+    /// For a restatement: the complaint it says back, given as text…
+    complaint: Option<String>,
+    /// …or as the case whose complaint it is.
+    case_id: Option<i64>,
 }
 
 /// Drafts up to this size are reviewed; a letter is far shorter.
 const MAX_DRAFT_BYTES: usize = 256 * 1024;
 
+/// The review of a draft: the coach's findings on its wording, then (for a restatement
+/// with its complaint) one `missed_concern` finding per concern it does not say back.
+#[derive(Serialize)]
+pub struct CoachAnswer {
+    /// The draft's own score (missed concerns do not change it).
+    score: u8,
+    findings: Vec<AnswerFinding>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum AnswerFinding {
+    Wording(Finding),
+    Missed(MissedFinding),
+}
+
+/// A concern of the complaint the restatement leaves out; `start`/`end` point into the
+/// complaint, not the draft.
+#[derive(Serialize)]
+struct MissedFinding {
+    kind: &'static str,
+    severity: Severity,
+    start: usize,
+    end: usize,
+    why: String,
+    suggestion: String,
+    /// The complaint's own words for it.
+    concern: String,
+    concern_id: String,
+    concern_kind: ConcernKind,
+}
+
+impl From<MissedConcern> for MissedFinding {
+    fn from(m: MissedConcern) -> Self {
+        MissedFinding {
+            kind: "missed_concern",
+            severity: Severity::Medium,
+            start: m.concern.start,
+            end: m.concern.end,
+            why: m.explanation,
+            suggestion: m.suggestion,
+            concern: m.concern.words,
+            concern_id: m.concern.id,
+            concern_kind: m.concern.kind,
+        }
+    }
+}
+
 pub async fn review(
     State(state): State<AppState>,
     _: Agent,
     JsonBody(draft): JsonBody<Draft>,
-) -> ApiResult<axum::Json<Review>> {
+) -> ApiResult<axum::Json<CoachAnswer>> {
     if draft.text.len() > MAX_DRAFT_BYTES {
         return Err(ApiError::invalid("text", "a draft to review has at most 256 KiB"));
     }
-    Ok(axum::Json(state.coach.review(&draft.text, purpose_of(draft.step.as_deref()))))
+    let purpose = purpose_of(draft.step.as_deref());
+    let complaint = match (draft.complaint, draft.case_id) {
+        (Some(_), Some(_)) => return Err(ApiError::invalid("case_id", "give the complaint or the case_id, not both")),
+        (Some(text), None) => Some(text),
+        (None, Some(id)) => Some(state.store.case(id).await?.body),
+        (None, None) => None,
+    };
+    if complaint.is_some() && purpose != Purpose::Restatement {
+        return Err(ApiError::invalid("step", "a complaint is compared only with a restatement (step: restatement)"));
+    }
+    if complaint.as_ref().is_some_and(|c| c.len() > MAX_DRAFT_BYTES) {
+        return Err(ApiError::invalid("complaint", "a complaint to compare has at most 256 KiB"));
+    }
+    let Review { score, findings } = state.coach.review(&draft.text, purpose);
+    let mut findings: Vec<AnswerFinding> = findings.into_iter().map(AnswerFinding::Wording).collect();
+    if let Some(complaint) = complaint {
+        findings.extend(
+            state.coach.missed_concerns(&complaint, &draft.text).into_iter().map(|m| AnswerFinding::Missed(m.into())),
+        );
+    }
+    Ok(axum::Json(CoachAnswer { score, findings }))
 }
 
 #[derive(Deserialize)]

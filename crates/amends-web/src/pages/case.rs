@@ -307,8 +307,11 @@ async fn case_context(
     });
     let owner = case.owner_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone());
     let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
+    // What the coach reads in the customer's words, beside the severity staff set.
+    let triage = state.coach.triage(&case.body);
     Ok(minijinja::context! {
         layout => session.layout(),
+        triage,
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
         users => active_users,
         restatement, correction, options, alternative,

@@ -118,4 +118,124 @@ async fn managers_edit_templates_with_a_preview(app: TestApp) {
     panic!("no apology message was queued");
 }
 
-crate::on_both_databases!(the_coach_reviews_drafts_and_gates_sending, managers_edit_templates_with_a_preview);
+async fn a_restatement_is_checked_against_the_complaints_concerns(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let complaint = "The cake for my daughter's birthday was delivered three hours late and the icing was smashed.";
+    let answer = app
+        .post(
+            "/api/v1/coach",
+            &agent,
+            json!({ "text": "Your cake was delayed and the icing was damaged.", "step": "restatement", "complaint": complaint }),
+        )
+        .await
+        .expect(200);
+    let missed: Vec<&serde_json::Value> =
+        answer["findings"].as_array().unwrap().iter().filter(|f| f["kind"] == "missed_concern").collect();
+    let ids: Vec<&str> = missed.iter().map(|f| f["concern_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["child", "occasion"], "{answer}");
+    for f in &missed {
+        let (start, end) = (f["start"].as_u64().unwrap() as usize, f["end"].as_u64().unwrap() as usize);
+        let words: String = complaint.chars().skip(start).take(end - start).collect();
+        assert_eq!(f["concern"], words.as_str(), "start/end point at the complaint's own words");
+        assert_eq!(f["concern_kind"], "implied");
+        assert!(f["why"].as_str().unwrap().contains(&words), "{f}");
+    }
+    assert_eq!(missed[1]["concern"], "birthday");
+
+    // Other words for every concern: nothing missed.
+    let complete = "Your daughter's birthday cake came three hours after it should have, with the icing ruined, on her special day.";
+    let answer = app
+        .post("/api/v1/coach", &agent, json!({ "text": complete, "step": "restatement", "complaint": complaint }))
+        .await
+        .expect(200);
+    assert!(answer["findings"].as_array().unwrap().iter().all(|f| f["kind"] != "missed_concern"), "{answer}");
+
+    // The case's own words, by id.
+    let id = app
+        .complaint(&agent, "dee@example.com", "Third time the boiler has broken down. I took another day off work.")
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let answer = app
+        .post(
+            "/api/v1/coach",
+            &agent,
+            json!({ "text": "Your boiler has broken down.", "step": "restatement", "case_id": id }),
+        )
+        .await
+        .expect(200);
+    let ids: Vec<&str> = answer["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "missed_concern")
+        .map(|f| f["concern_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["repeat", "work_lost"], "{answer}");
+    // The case page asks the same as the restatement is typed (assets/app.js marks the
+    // missed concerns in the customer's words).
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("data-coach=\"restatement\" data-case=\"{id}\"")), "{page}");
+    assert!(page.contains("<div class=\"verbatim\" data-complaint>Third time the boiler"), "{page}");
+
+    // Without a complaint, a restatement is reviewed as before.
+    let plain = app
+        .post("/api/v1/coach", &agent, json!({ "text": "Your cake was late.", "step": "restatement" }))
+        .await
+        .expect(200);
+    assert!(plain["findings"].as_array().unwrap().is_empty(), "{plain}");
+    app.post("/api/v1/coach", &agent, json!({ "text": "x", "step": "restatement", "case_id": 999_999 }))
+        .await
+        .expect_error(404, "not_found");
+    let both = app
+        .post(
+            "/api/v1/coach",
+            &agent,
+            json!({ "text": "x", "step": "restatement", "case_id": id, "complaint": "late" }),
+        )
+        .await
+        .expect_error(422, "invalid");
+    assert_eq!(both["field"], "case_id");
+    let wrong_step = app
+        .post("/api/v1/coach", &agent, json!({ "text": "x", "step": "apology", "complaint": "late" }))
+        .await
+        .expect_error(422, "invalid");
+    assert_eq!(wrong_step["field"], "step");
+}
+
+async fn the_case_json_carries_the_severity_the_complaints_words_suggest(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let cake = app.complaint(&agent, "cake@example.com", "The cake was delivered an hour late.").await;
+    assert_eq!(cake["suggested_severity"], "normal");
+    assert_eq!(cake["severity_reasons"], json!([]));
+
+    let words =
+        "We told you about his nut allergy, and there was a nut in my son's dessert. I am calling my solicitor.";
+    let id = app.complaint(&agent, "nut@example.com", words).await["id"].as_i64().unwrap();
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert_eq!(case["suggested_severity"], "critical", "{case}");
+    assert_eq!(case["severity"], "normal", "a suggestion, not a change staff did not make");
+    let reasons = case["severity_reasons"].as_array().unwrap();
+    let kinds: Vec<&str> = reasons.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["allergy", "child", "legal_threat"], "{case}");
+    for r in reasons {
+        let (start, end) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
+        let quoted: String = words.chars().skip(start).take(end - start).collect();
+        assert_eq!(r["words"], quoted.as_str());
+    }
+    assert_eq!(reasons[1]["words"], "son's");
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("the coach suggests critical: allergy (“nut”), child (“son&#x27;s”), legal threat (“solicitor”)"),
+        "{page}"
+    );
+}
+
+crate::on_both_databases!(
+    the_case_json_carries_the_severity_the_complaints_words_suggest,
+    the_coach_reviews_drafts_and_gates_sending,
+    managers_edit_templates_with_a_preview,
+    a_restatement_is_checked_against_the_complaints_concerns
+);

@@ -1,0 +1,841 @@
+//! What the customer said: the concerns a complaint holds (for the restatement check) and
+//! the signs of how serious it is (for triage). Both read the complaint with the same
+//! small matcher over *stems*, so "delivered late", "lateness" and "delays" meet the same
+//! rule, and both take their words from data (`rules/concerns.en.toml`,
+//! `rules/triage.en.toml`).
+//!
+//! Phrase syntax (elements separated by spaces): `word` any word with the same stem;
+//! `a|b` any of these; `=word` exactly this word (no stemming: `=work` is not "working");
+//! `!a|b` the next word is not one of these (zero width); `#num` a number (digits or a
+//! number word); `~N` up to N words (1..=9). A phrase never crosses a sentence.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::RulesError;
+use crate::text::{Piece, scan};
+
+const MAX_GAP: u8 = 9;
+const MAX_ELEMENTS: usize = 12;
+
+/// Number words that `#num` accepts besides digits.
+const NUMBER_WORDS: &[&str] = &[
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "hundred",
+    "several",
+    "few",
+    "many",
+    "countless",
+    "dozen",
+];
+
+/// Strips common English suffixes so word forms meet: "delivered", "delivery",
+/// "deliveries" → "deliv"; "late", "lateness", "later" → "lat". Crude on purpose (no
+/// dictionary): both sides go through it, so only agreement matters, not linguistics.
+pub(crate) fn stem(word: &str) -> String {
+    const SUFFIXES: &[&str] = &[
+        "fulness", "ousness", "nesses", "ations", "ingly", "ation", "ments", "ities", "ness", "ment", "ings", "ised",
+        "ized", "ises", "izes", "ious", "edly", "ful", "ity", "ous", "ing", "ies", "ied", "ier", "est", "ise", "ize",
+        "ers", "ic", "ed", "er", "es", "ly", "s", "y", "e",
+    ];
+    let mut w: String = word.trim_end_matches("'s").chars().filter(|c| *c != '\'').collect();
+    for _ in 0..3 {
+        let before = w.len();
+        for suffix in SUFFIXES {
+            if let Some(rest) = w.strip_suffix(suffix)
+                && rest.chars().count() >= 3
+            {
+                w.truncate(rest.len());
+                break;
+            }
+        }
+        // "stopped" → "stopp" → "stop"; "cancelled" → "cancel".
+        let mut tail = w.chars().rev();
+        if let (Some(a), Some(b)) = (tail.next(), tail.next())
+            && a == b
+            && a.is_alphabetic()
+            && !"aeiou".contains(a)
+            && w.chars().count() > 3
+        {
+            w.pop();
+        }
+        if w.len() == before {
+            break;
+        }
+    }
+    w
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Word {
+    stem: String,
+    /// Lower case, apostrophes kept ("didn't" is split into "did" + "not").
+    word: String,
+    start: usize,
+    end: usize,
+    sentence: u32,
+    num: bool,
+}
+
+/// A text as words with stems, sentences and char offsets.
+pub(crate) fn words(text: &str) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut sentence = 0u32;
+    let mut pending = false;
+    scan(text, |piece| match piece {
+        Piece::Break => pending = true,
+        Piece::Comma { .. } => {}
+        Piece::Word { start, end, norm, .. } => {
+            if pending && !out.is_empty() {
+                sentence = sentence.saturating_add(1);
+            }
+            pending = false;
+            let mut push = |w: &str| {
+                let num = w.starts_with(|c: char| c.is_ascii_digit()) || NUMBER_WORDS.contains(&w);
+                out.push(Word { stem: stem(w), word: w.to_owned(), start, end, sentence, num });
+            };
+            if let Some(base) = norm.strip_suffix("n't") {
+                push(match base {
+                    "ca" => "can",
+                    "wo" => "will",
+                    "sha" => "shall",
+                    other => other,
+                });
+                push("not");
+            } else if norm == "cannot" || norm == "cant" {
+                push("can");
+                push("not");
+            } else if let Some((head, _)) = norm.split_once('\'')
+                && !norm.ends_with("'s")
+            {
+                // "i'm", "we've", "you'd": the pronoun carries the meaning here.
+                push(head);
+            } else {
+                push(norm);
+            }
+        }
+    });
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Alt {
+    Stem(String),
+    Exact(String),
+    Num,
+}
+
+impl Alt {
+    fn matches(&self, w: &Word) -> bool {
+        match self {
+            Alt::Stem(s) => *s == w.stem,
+            Alt::Exact(s) => *s == w.word,
+            Alt::Num => w.num,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Elem {
+    Any(Vec<Alt>),
+    Not(Vec<Alt>),
+    Gap(u8),
+}
+
+/// One phrase, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct Phrase {
+    elems: Vec<Elem>,
+}
+
+impl Phrase {
+    pub(crate) fn parse(src: &str) -> Result<Phrase, String> {
+        let mut elems = Vec::new();
+        for part in src.split_whitespace() {
+            if let Some(n) = part.strip_prefix('~') {
+                let n: u8 = n
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_GAP).contains(n))
+                    .ok_or_else(|| format!("`{part}` must be ~1 to ~9"))?;
+                elems.push(Elem::Gap(n));
+                continue;
+            }
+            // A plain word that reads as several ("didn't", "a&e") is several elements.
+            if !part.contains(['|', '!', '=', '#']) {
+                let ws = words(part);
+                if ws.len() > 1 {
+                    elems.extend(ws.into_iter().map(|w| Elem::Any(vec![Alt::Stem(w.stem)])));
+                    continue;
+                }
+            }
+            let (negated, body) = match part.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, part),
+            };
+            let mut alts = Vec::new();
+            for alt in body.split('|') {
+                if alt == "#num" {
+                    alts.push(Alt::Num);
+                    continue;
+                }
+                let (exact, alt) = match alt.strip_prefix('=') {
+                    Some(rest) => (true, rest),
+                    None => (false, alt),
+                };
+                // An alternative is one word as the draft would read it ("a&e" is "a e": refused).
+                let ws = words(alt);
+                let [w] = ws.as_slice() else {
+                    return Err(format!("`{alt}` in `{src}` must be exactly one word"));
+                };
+                alts.push(if exact { Alt::Exact(w.word.clone()) } else { Alt::Stem(w.stem.clone()) });
+            }
+            elems.push(if negated { Elem::Not(alts) } else { Elem::Any(alts) });
+        }
+        if elems.len() > MAX_ELEMENTS {
+            return Err(format!("`{src}` is too long (at most {MAX_ELEMENTS} elements)"));
+        }
+        if !matches!(elems.first(), Some(Elem::Any(_))) || !matches!(elems.last(), Some(Elem::Any(_) | Elem::Not(_))) {
+            return Err(format!("`{src}`: a phrase starts with a word and cannot end with a gap"));
+        }
+        if matches!(elems.last(), Some(Elem::Not(_))) && elems.len() == 1 {
+            return Err(format!("`{src}` has no word to match"));
+        }
+        Ok(Phrase { elems })
+    }
+
+    fn first(&self) -> &[Alt] {
+        match self.elems.first() {
+            Some(Elem::Any(alts)) => alts,
+            _ => &[],
+        }
+    }
+
+    /// End (exclusive word index) of the shortest match starting at word `at`.
+    pub(crate) fn match_at(&self, ws: &[Word], at: usize) -> Option<usize> {
+        let sentence = ws.get(at)?.sentence;
+        match_elems(&self.elems, ws, at, sentence)
+    }
+}
+
+fn match_elems(elems: &[Elem], ws: &[Word], at: usize, sentence: u32) -> Option<usize> {
+    let Some((head, rest)) = elems.split_first() else {
+        return Some(at);
+    };
+    let here = ws.get(at).filter(|w| w.sentence == sentence);
+    match head {
+        Elem::Any(alts) => {
+            let w = here?;
+            if alts.iter().any(|a| a.matches(w)) { match_elems(rest, ws, at + 1, sentence) } else { None }
+        }
+        Elem::Not(alts) => {
+            if here.is_some_and(|w| alts.iter().any(|a| a.matches(w))) {
+                return None;
+            }
+            match_elems(rest, ws, at, sentence)
+        }
+        Elem::Gap(n) => (0..=usize::from(*n)).find_map(|skip| {
+            let p = at + skip;
+            if skip > 0 && ws.get(p - 1).is_none_or(|w| w.sentence != sentence) {
+                return None;
+            }
+            match_elems(rest, ws, p, sentence)
+        }),
+    }
+}
+
+/// Phrases indexed by what their first word can be.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PhraseSet {
+    phrases: Vec<(usize, Phrase)>,
+    by_stem: HashMap<String, Vec<usize>>,
+    /// Phrases starting with an exact word or a number: tried everywhere.
+    other: Vec<usize>,
+}
+
+impl PhraseSet {
+    pub(crate) fn add(&mut self, owner: usize, p: Phrase) {
+        let i = self.phrases.len();
+        let mut plain = true;
+        for alt in p.first() {
+            match alt {
+                Alt::Stem(s) => {
+                    let list = self.by_stem.entry(s.clone()).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+                Alt::Exact(_) | Alt::Num => plain = false,
+            }
+        }
+        if !plain {
+            self.other.push(i);
+        }
+        self.phrases.push((owner, p));
+    }
+
+    /// Every match as (owner, first word, end word), in text order.
+    pub(crate) fn find(&self, ws: &[Word]) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for (at, w) in ws.iter().enumerate() {
+            let listed = self.by_stem.get(&w.stem).map_or(&[][..], Vec::as_slice);
+            for &i in listed.iter().chain(&self.other) {
+                if let Some((owner, p)) = self.phrases.get(i)
+                    && let Some(end) = p.match_at(ws, at)
+                {
+                    out.push((*owner, at, end));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Char span of words `start..end`.
+pub(crate) fn span(ws: &[Word], start: usize, end: usize) -> (usize, usize) {
+    let s = ws.get(start).map_or(0, |w| w.start);
+    let e = end.checked_sub(1).and_then(|i| ws.get(i)).map_or(s, |w| w.end);
+    (s, e.max(s))
+}
+
+/// Whether a negator stands within two words before word `at`, in its sentence ("it was
+/// not damaged", "no delay").
+pub(crate) fn negated(ws: &[Word], at: usize, negators: &[String]) -> bool {
+    let Some(sentence) = ws.get(at).map(|w| w.sentence) else { return false };
+    (at.saturating_sub(2)..at).filter_map(|i| ws.get(i)).any(|w| w.sentence == sentence && negators.contains(&w.word))
+}
+
+/// Where each owner's cues first match (the longest of those starting there), skipping a
+/// cue with a negator just before it when its owner is `negatable`.
+fn first_cues(
+    ws: &[Word],
+    cues: &PhraseSet,
+    negators: &[String],
+    owners: usize,
+    negatable: impl Fn(usize) -> bool,
+) -> Vec<Option<(usize, usize)>> {
+    let mut first: Vec<Option<(usize, usize)>> = vec![None; owners];
+    for (owner, start, end) in cues.find(ws) {
+        if negatable(owner) && negated(ws, start, negators) {
+            continue;
+        }
+        if let Some(slot) = first.get_mut(owner)
+            && slot.is_none_or(|(s, e)| start < s || (start == s && end > e))
+        {
+            *slot = Some((start, end));
+        }
+    }
+    first
+}
+
+pub(crate) fn compile_list(
+    list: &[String],
+    owner: usize,
+    set: &mut PhraseSet,
+    what: &str,
+    line: usize,
+) -> Result<(), RulesError> {
+    for src in list {
+        let p = Phrase::parse(src).map_err(|message| RulesError::Rule { rule: what.to_owned(), line, message })?;
+        set.add(owner, p);
+    }
+    Ok(())
+}
+
+// ---- concerns ---------------------------------------------------------------------------
+
+/// Whether the customer said it (what went wrong) or it follows from what they said (what
+/// it cost them).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ConcernKind {
+    Stated,
+    Implied,
+}
+
+/// A concern of the complaint, where the complaint raises it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Concern {
+    /// The taxonomy's id (`late`, `occasion`, …).
+    pub id: String,
+    pub kind: ConcernKind,
+    /// What it is, for a person ("it came late").
+    pub name: String,
+    /// The complaint's own words that raised it.
+    pub words: String,
+    /// Char offsets into the complaint, end exclusive.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A concern of the complaint that the restatement does not cover.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MissedConcern {
+    pub concern: Concern,
+    /// Why it was raised and why it matters.
+    pub explanation: String,
+    /// How to say it back.
+    pub suggestion: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConcernsFile {
+    language: String,
+    negators: Vec<String>,
+    #[serde(rename = "concern")]
+    concerns: Vec<ConcernFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConcernFile {
+    id: toml::Spanned<String>,
+    kind: ConcernKind,
+    name: String,
+    why: String,
+    suggestion: String,
+    #[serde(default = "yes")]
+    negatable: bool,
+    cues: Vec<String>,
+    #[serde(default)]
+    covers: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone)]
+struct ConcernRule {
+    id: String,
+    kind: ConcernKind,
+    name: String,
+    why: String,
+    suggestion: String,
+    negatable: bool,
+}
+
+/// The concerns taxonomy of one language, compiled.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Concerns {
+    rules: Vec<ConcernRule>,
+    negators: Vec<String>,
+    cues: PhraseSet,
+    /// Cues and covers: what counts as saying the concern back.
+    covers: PhraseSet,
+}
+
+pub(crate) fn syntax_error(text: &str, e: &toml::de::Error) -> RulesError {
+    let at = e.span().map_or(0, |s| s.start);
+    let upto = text.get(..at).unwrap_or(text);
+    let line = upto.bytes().filter(|b| *b == b'\n').count() + 1;
+    let column = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    RulesError::Syntax { line, column, message: e.message().to_owned() }
+}
+
+pub(crate) fn line_at(text: &str, byte: usize) -> usize {
+    text.get(..byte).unwrap_or(text).bytes().filter(|b| *b == b'\n').count() + 1
+}
+
+impl Concerns {
+    pub(crate) fn compile(text: &str) -> Result<Concerns, RulesError> {
+        let file: ConcernsFile = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
+        if file.language.trim().is_empty() {
+            return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
+        }
+        let mut out = Concerns { negators: file.negators, ..Concerns::default() };
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, c) in file.concerns.iter().enumerate() {
+            let what = format!("concern \"{}\"", c.id.get_ref());
+            let line = line_at(text, c.id.span().start);
+            if !seen.insert(c.id.get_ref().clone()) {
+                return Err(RulesError::Rule { rule: what, line, message: "duplicate concern id".into() });
+            }
+            if c.cues.is_empty() {
+                return Err(RulesError::Rule { rule: what, line, message: "`cues` is empty".into() });
+            }
+            compile_list(&c.cues, i, &mut out.cues, &what, line)?;
+            compile_list(&c.cues, i, &mut out.covers, &what, line)?;
+            compile_list(&c.covers, i, &mut out.covers, &what, line)?;
+            out.rules.push(ConcernRule {
+                id: c.id.get_ref().clone(),
+                kind: c.kind,
+                name: c.name.clone(),
+                why: c.why.clone(),
+                suggestion: c.suggestion.clone(),
+                negatable: c.negatable,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The concerns of a complaint, one per taxonomy entry, at its first cue, in text order.
+    pub(crate) fn of(&self, complaint: &str) -> Vec<Concern> {
+        let ws = words(complaint);
+        let first = first_cues(&ws, &self.cues, &self.negators, self.rules.len(), |i| {
+            self.rules.get(i).is_some_and(|r| r.negatable)
+        });
+        let chars: Vec<char> = complaint.chars().collect();
+        let mut out: Vec<Concern> = first
+            .iter()
+            .zip(&self.rules)
+            .filter_map(|(slot, rule)| {
+                let (s, e) = (*slot)?;
+                let (start, end) = span(&ws, s, e);
+                Some(Concern {
+                    id: rule.id.clone(),
+                    kind: rule.kind,
+                    name: rule.name.clone(),
+                    words: chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default(),
+                    start,
+                    end,
+                })
+            })
+            .collect();
+        out.sort_by_key(|c| (c.start, c.end));
+        out
+    }
+
+    /// The complaint's concerns that `restatement` does not say back in any of the words the
+    /// taxonomy lists for them.
+    pub(crate) fn missed(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
+        let ws = words(restatement);
+        let mut covered = vec![false; self.rules.len()];
+        for (owner, _, _) in self.covers.find(&ws) {
+            if let Some(c) = covered.get_mut(owner) {
+                *c = true;
+            }
+        }
+        let by_id: HashMap<&str, (usize, &ConcernRule)> =
+            self.rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), (i, r))).collect();
+        self.of(complaint)
+            .into_iter()
+            .filter_map(|concern| {
+                let (i, rule) = by_id.get(concern.id.as_str())?;
+                if covered.get(*i).copied().unwrap_or(true) {
+                    return None;
+                }
+                let explanation = format!(
+                    "The customer wrote \"{}\" ({}), and the restatement does not say it back. {}",
+                    concern.words, rule.name, rule.why
+                );
+                Some(MissedConcern { concern, explanation, suggestion: rule.suggestion.clone() })
+            })
+            .collect()
+    }
+}
+
+// ---- triage -----------------------------------------------------------------------------
+
+/// A sign in the complaint that it is serious.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    Safety,
+    Health,
+    Allergy,
+    Child,
+    LegalThreat,
+    Repeat,
+    StrongEmotion,
+}
+
+/// A case severity, as the desk names them.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSeverity {
+    Low,
+    Normal,
+    High,
+    Critical,
+}
+
+impl CaseSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseSeverity::Low => "low",
+            CaseSeverity::Normal => "normal",
+            CaseSeverity::High => "high",
+            CaseSeverity::Critical => "critical",
+        }
+    }
+
+    fn raised(self) -> CaseSeverity {
+        match self {
+            CaseSeverity::Low => CaseSeverity::Normal,
+            CaseSeverity::Normal => CaseSeverity::High,
+            CaseSeverity::High | CaseSeverity::Critical => CaseSeverity::Critical,
+        }
+    }
+}
+
+/// Why triage suggests what it does: the complaint's words, located.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    pub kind: ReasonKind,
+    /// Char offsets into the complaint, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    pub words: String,
+}
+
+/// The coach's reading of a complaint at intake.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Triage {
+    pub severity: CaseSeverity,
+    /// One per kind, at its first sign, in text order.
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriageFile {
+    language: String,
+    negators: Vec<String>,
+    /// The suggestion when nothing is found.
+    default: CaseSeverity,
+    /// How many capitalised words ("NEVER", "UNACCEPTABLE") or runs of "!!" read as shouting.
+    shouting: usize,
+    #[serde(rename = "reason")]
+    reasons: Vec<ReasonFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonFile {
+    kind: toml::Spanned<ReasonKind>,
+    /// What this sign alone suggests.
+    severity: CaseSeverity,
+    /// Raises the strongest other sign one level (a child makes an allergy critical).
+    #[serde(default)]
+    amplifies: bool,
+    #[serde(default = "yes")]
+    negatable: bool,
+    cues: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct ReasonRule {
+    kind: ReasonKind,
+    severity: CaseSeverity,
+    amplifies: bool,
+    negatable: bool,
+}
+
+/// The triage rules of one language, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct TriageRules {
+    rules: Vec<ReasonRule>,
+    negators: Vec<String>,
+    default: CaseSeverity,
+    shouting: usize,
+    cues: PhraseSet,
+}
+
+impl Default for TriageRules {
+    fn default() -> Self {
+        TriageRules {
+            rules: Vec::new(),
+            negators: Vec::new(),
+            default: CaseSeverity::Normal,
+            shouting: usize::MAX,
+            cues: PhraseSet::default(),
+        }
+    }
+}
+
+/// Shouting: words of three or more capital letters, and runs of two or more `!`, as
+/// (count, char span of the first).
+fn shouting(text: &str) -> (usize, Option<(usize, usize)>) {
+    let mut count = 0;
+    let mut first = None;
+    let mut run_start = 0;
+    let mut run_len = 0;
+    let mut bangs = 0;
+    let chars: Vec<char> = text.chars().collect();
+    let mut note = |count: &mut usize, s: usize, e: usize| {
+        *count += 1;
+        first.get_or_insert((s, e));
+    };
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_alphabetic() && c.is_uppercase() {
+            if run_len == 0 {
+                run_start = i;
+            }
+            run_len += 1;
+        } else {
+            let word_ends = !c.is_alphabetic();
+            if run_len >= 3
+                && word_ends
+                && (run_start == 0 || !chars.get(run_start - 1).is_some_and(|p| p.is_alphabetic()))
+            {
+                note(&mut count, run_start, i);
+            }
+            run_len = 0;
+        }
+        if *c == '!' {
+            bangs += 1;
+        } else {
+            if bangs >= 2 {
+                note(&mut count, i - bangs, i);
+            }
+            bangs = 0;
+        }
+    }
+    if run_len >= 3 && (run_start == 0 || !chars.get(run_start - 1).is_some_and(|p| p.is_alphabetic())) {
+        note(&mut count, run_start, chars.len());
+    }
+    if bangs >= 2 {
+        note(&mut count, chars.len() - bangs, chars.len());
+    }
+    (count, first)
+}
+
+impl TriageRules {
+    pub(crate) fn compile(text: &str) -> Result<TriageRules, RulesError> {
+        let file: TriageFile = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
+        if file.language.trim().is_empty() {
+            return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
+        }
+        let mut out = TriageRules {
+            negators: file.negators,
+            default: file.default,
+            shouting: file.shouting.max(1),
+            ..TriageRules::default()
+        };
+        for (i, r) in file.reasons.iter().enumerate() {
+            let kind = *r.kind.get_ref();
+            let what = format!("reason \"{}\"", kind.as_str());
+            let line = line_at(text, r.kind.span().start);
+            if r.cues.is_empty() {
+                return Err(RulesError::Rule { rule: what, line, message: "`cues` is empty".into() });
+            }
+            compile_list(&r.cues, i, &mut out.cues, &what, line)?;
+            out.rules.push(ReasonRule { kind, severity: r.severity, amplifies: r.amplifies, negatable: r.negatable });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn triage(&self, complaint: &str) -> Triage {
+        let ws = words(complaint);
+        let first = first_cues(&ws, &self.cues, &self.negators, self.rules.len(), |i| {
+            self.rules.get(i).is_some_and(|r| r.negatable)
+        });
+        let chars: Vec<char> = complaint.chars().collect();
+        let words_at = |start: usize, end: usize| -> String {
+            chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default()
+        };
+        // Several rules may share a kind; keep the first sign of each kind.
+        let mut reasons: Vec<(Reason, usize)> = Vec::new();
+        for (i, slot) in first.iter().enumerate() {
+            let (Some((s, e)), Some(rule)) = (slot, self.rules.get(i)) else { continue };
+            let (start, end) = span(&ws, *s, *e);
+            match reasons.iter_mut().find(|(r, _)| r.kind == rule.kind) {
+                Some((r, _)) if r.start <= start => {}
+                Some(existing) => *existing = (Reason { kind: rule.kind, start, end, words: words_at(start, end) }, i),
+                None => reasons.push((Reason { kind: rule.kind, start, end, words: words_at(start, end) }, i)),
+            }
+        }
+        let (shouts, first_shout) = shouting(complaint);
+        if shouts >= self.shouting
+            && let Some((start, end)) = first_shout
+            && !reasons.iter().any(|(r, _)| r.kind == ReasonKind::StrongEmotion)
+            && let Some(i) = self.rules.iter().position(|r| r.kind == ReasonKind::StrongEmotion)
+        {
+            reasons.push((Reason { kind: ReasonKind::StrongEmotion, start, end, words: words_at(start, end) }, i));
+        }
+        let mut severity = self.default;
+        let mut amplified = false;
+        for (_, i) in &reasons {
+            if let Some(rule) = self.rules.get(*i) {
+                severity = severity.max(rule.severity);
+                amplified |= rule.amplifies;
+            }
+        }
+        // An amplifier raises what the other signs say, never a plain complaint on its own.
+        let others_raise =
+            reasons.iter().filter_map(|(_, i)| self.rules.get(*i)).any(|r| !r.amplifies && r.severity > self.default);
+        if amplified && others_raise {
+            severity = severity.raised();
+        }
+        let mut reasons: Vec<Reason> = reasons.into_iter().map(|(r, _)| r).collect();
+        reasons.sort_by_key(|r| (r.start, r.end));
+        Triage { severity, reasons }
+    }
+}
+
+impl ReasonKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonKind::Safety => "safety",
+            ReasonKind::Health => "health",
+            ReasonKind::Allergy => "allergy",
+            ReasonKind::Child => "child",
+            ReasonKind::LegalThreat => "legal_threat",
+            ReasonKind::Repeat => "repeat",
+            ReasonKind::StrongEmotion => "strong_emotion",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn word_forms_meet() {
+        for group in [
+            &["late", "lateness", "later"][..],
+            &["delivered", "delivery", "deliveries", "deliver"],
+            &["delay", "delayed", "delays"],
+            &["cancelled", "canceled", "cancellation", "cancel"],
+            &["allergy", "allergic", "allergies"],
+            &["charged", "charge", "charges", "charging"],
+            &["stopped", "stop"],
+            &["arrive", "arrived", "arrives", "arriving"],
+        ] {
+            let stems: Vec<String> = group.iter().map(|w| stem(w)).collect();
+            assert!(stems.iter().all(|s| *s == stems[0]), "{group:?} → {stems:?}");
+        }
+    }
+
+    #[test]
+    fn phrases_gaps_exact_negative_and_sentences() {
+        let m = |p: &str, t: &str| {
+            let ws = words(t);
+            let p = Phrase::parse(p).unwrap();
+            (0..ws.len()).any(|i| p.match_at(&ws, i).is_some())
+        };
+        assert!(m("never ~2 arrived", "It never actually arrived"));
+        assert!(m("not ~1 ready", "The cake wasn't ready"));
+        assert!(!m("never ~2 arrived", "Never. It arrived"));
+        assert!(m("=work", "I missed work"));
+        assert!(!m("=work", "It stopped working"));
+        assert!(m("late !father|mother", "It was late"));
+        assert!(!m("late !father|mother", "My late father"));
+        assert!(m("#num times", "I called 4 times"));
+        assert!(m("#num times", "I called four times"));
+        for bad in ["", "~3", "a ~0 b", "a ~2", "a&e|b", "!a"] {
+            assert!(Phrase::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

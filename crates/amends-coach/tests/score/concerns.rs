@@ -1,0 +1,135 @@
+//! Scoring the restatement check on labelled pairs; shared by `tests/concerns.rs` (which
+//! asserts on the tuning split) and `benches/coach.rs` (which prints both splits).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use amends_coach::Coach;
+use serde::Deserialize;
+
+pub const TUNING: &str = include_str!("../concerns/en.toml");
+pub const BLIND: &str = include_str!("../concerns/en_blind.toml");
+pub const BLIND2: &str = include_str!("../concerns/en_blind2.toml");
+
+#[derive(Deserialize)]
+struct File {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    #[allow(dead_code)]
+    shop: String,
+    complaint: String,
+    concerns: Vec<String>,
+    restatement: Vec<Restatement>,
+}
+
+#[derive(Deserialize)]
+struct Restatement {
+    text: String,
+    missed: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct Score {
+    pub pairs: usize,
+    /// Missed concerns found / labelled.
+    pub found: usize,
+    pub labelled: usize,
+    /// Findings that are not labelled as missed.
+    pub extra: usize,
+    /// Complete restatements, and those with any finding.
+    pub complete: usize,
+    pub complete_flagged: usize,
+    /// Concerns of the complaints heard / labelled, and heard without a label.
+    pub heard: usize,
+    pub present: usize,
+    pub heard_extra: usize,
+}
+
+impl Score {
+    pub fn recall(&self) -> f64 {
+        ratio(self.found, self.labelled)
+    }
+    pub fn precision(&self) -> f64 {
+        ratio(self.found, self.found + self.extra)
+    }
+    pub fn false_alarm_rate(&self) -> f64 {
+        ratio(self.complete_flagged, self.complete)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+impl fmt::Display for Score {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} pairs: missed concerns found {}/{} (recall {:.3}), findings precision {:.3}, complete restatements flagged {}/{} (false alarms {:.3}); complaint concerns heard {}/{} with {} unlabelled",
+            self.pairs,
+            self.found,
+            self.labelled,
+            self.recall(),
+            self.precision(),
+            self.complete_flagged,
+            self.complete,
+            self.false_alarm_rate(),
+            self.heard,
+            self.present,
+            self.heard_extra,
+        )
+    }
+}
+
+/// Scores `coach` on a pairs file; with `verbose`, prints every disagreement.
+pub fn score(coach: &Coach, file: &str, verbose: bool) -> Score {
+    let file: File = toml::from_str(file).expect("pairs file parses");
+    let mut s = Score::default();
+    for case in &file.case {
+        let all = coach.concerns(&case.complaint);
+        let heard: BTreeSet<String> = all.iter().map(|c| c.id.clone()).collect();
+        let present: BTreeSet<String> = case.concerns.iter().cloned().collect();
+        s.present += present.len();
+        s.heard += heard.intersection(&present).count();
+        s.heard_extra += heard.difference(&present).count();
+        if verbose && heard != present {
+            println!(
+                "  complaint: missing {:?} extra {:?} in {:?}",
+                present.difference(&heard).collect::<Vec<_>>(),
+                all.iter()
+                    .filter(|c| !present.contains(&c.id))
+                    .map(|c| format!("{} ({})", c.id, c.words))
+                    .collect::<Vec<_>>(),
+                case.complaint
+            );
+        }
+        for r in &case.restatement {
+            s.pairs += 1;
+            let found: BTreeSet<String> =
+                coach.missed_concerns(&case.complaint, &r.text).into_iter().map(|m| m.concern.id).collect();
+            let labelled: BTreeSet<String> = r.missed.iter().cloned().collect();
+            s.labelled += labelled.len();
+            s.found += found.intersection(&labelled).count();
+            s.extra += found.difference(&labelled).count();
+            if labelled.is_empty() {
+                s.complete += 1;
+                if !found.is_empty() {
+                    s.complete_flagged += 1;
+                }
+            }
+            if verbose && found != labelled {
+                println!(
+                    "  restatement: not found {:?} false {:?} in {:?}",
+                    labelled.difference(&found).collect::<Vec<_>>(),
+                    found.difference(&labelled).collect::<Vec<_>>(),
+                    r.text
+                );
+            }
+        }
+    }
+    s
+}
