@@ -73,10 +73,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_inbox_counts.sql"),
         postgres: include_str!("../migrations/postgres/0010_inbox_counts.sql"),
     },
+    Migration {
+        version: 12,
+        name: "abuse",
+        sqlite: include_str!("../migrations/sqlite/0012_abuse.sql"),
+        postgres: include_str!("../migrations/postgres/0012_abuse.sql"),
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 10;
+pub const MIGRATIONS_APPLIED: i64 = 12;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

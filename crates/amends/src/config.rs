@@ -49,11 +49,12 @@ struct FileSettings {
     escalation: Option<Vec<amends_domain::hours::LevelSpec>>,
 }
 
-/// `[gestures]`: the agent limit and the monthly budget, in minor units.
+/// `[gestures]`: the agent's limits (per case, per month) and the monthly budget, in minor units.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct GesturesFile {
     agent_limit_minor: Option<i64>,
+    agent_monthly_limit_minor: Option<i64>,
     monthly_budget_minor: Option<i64>,
 }
 
@@ -201,6 +202,9 @@ impl Settings {
             if let Some(g) = file.gestures {
                 if let Some(limit) = g.agent_limit_minor {
                     s.store.gesture_agent_limit_minor = limit;
+                }
+                if let Some(limit) = g.agent_monthly_limit_minor {
+                    s.store.gesture_agent_monthly_limit_minor = limit;
                 }
                 if let Some(budget) = g.monthly_budget_minor {
                     s.store.gesture_monthly_budget_minor = budget;
