@@ -33,7 +33,7 @@ pub async fn sign_in(
     JsonBody(body): JsonBody<SignIn>,
 ) -> ApiResult<Response> {
     let limits = &state.settings.limits;
-    if let Err(wait) = state.limiter.sign_in_allowed(limits, addr.ip(), &body.email) {
+    if let Err(wait) = state.limiter.guess_allowed(limits, addr.ip(), &body.email) {
         let refused = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",
@@ -48,10 +48,11 @@ pub async fn sign_in(
     let user = match user {
         Some(u) if matches && u.active => u,
         _ => {
-            state.limiter.sign_in_failed(limits, addr.ip(), &body.email);
+            state.limiter.guess_failed(limits, addr.ip(), &body.email);
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong email or password"));
         }
     };
+    state.limiter.guess_succeeded(addr.ip(), &body.email);
     let (cookie, csrf_token) = start_session(&state, user.id).await?;
     let mut response = axum::Json(json!({ "user": user, "csrf_token": csrf_token })).into_response();
     response

@@ -45,7 +45,7 @@ pub async fn submit(
     axum::Form(form): axum::Form<SignIn>,
 ) -> Result<Response, PageError> {
     let limits = &state.settings.limits;
-    if let Err(wait) = state.limiter.sign_in_allowed(limits, addr.ip(), &form.email) {
+    if let Err(wait) = state.limiter.guess_allowed(limits, addr.ip(), &form.email) {
         let page = render(
             "login.html",
             minijinja::context! {
@@ -60,13 +60,14 @@ pub async fn submit(
     let user = state.store.user_by_email(form.email.trim()).await?;
     let matches = verify_password(form.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     let Some(user) = user.filter(|u| matches && u.active) else {
-        state.limiter.sign_in_failed(limits, addr.ip(), &form.email);
+        state.limiter.guess_failed(limits, addr.ip(), &form.email);
         let page = render(
             "login.html",
             minijinja::context! { next => safe_next(form.next.as_deref()), email => form.email, error => "Wrong email or password." },
         )?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
     };
+    state.limiter.guess_succeeded(addr.ip(), &form.email);
     let (cookie, _) = start_session(&state, user.id).await.map_err(|_| PageError::Internal)?;
     let mut response = Redirect::to(safe_next(form.next.as_deref())).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| PageError::Internal)?);
