@@ -59,7 +59,7 @@ pub use disclosures::{
 pub use hours::{AlertTo, Clock, DeskHours, Escalation, OverdueCase, StaffAlert};
 pub use idempotency::StoredResponse;
 pub use inbound::InboundRef;
-pub use intake::{CustomerRef, NewCase, SpamHeld};
+pub use intake::{CustomerRef, NewCase, NoticeAnswer, SpamHeld};
 pub use jobs::{JobRecord, QueueStats};
 pub use links::LinkRecord;
 pub use merge::Merge;

@@ -241,6 +241,7 @@ pub async fn submit(
         attachments: files,
         inbound: None,
         spam: held,
+        answers_notice: None,
     };
     let held = new.spam.is_some();
     match state.store.open_case(new).await {
