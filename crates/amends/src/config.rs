@@ -329,6 +329,7 @@ impl Settings {
             limits: self.limits.clone(),
             letters: self.letters.clone(),
             metrics_token: self.metrics_token.clone(),
+            public_url: Some(self.jobs.public_url.clone()),
         }
     }
 }

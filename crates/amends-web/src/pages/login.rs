@@ -17,10 +17,20 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only a path on this site: never another host (an open redirect).
+/// Only a path on this site: never another host (an open redirect). The value is
+/// already decoded; browsers drop tabs and newlines from a URL (so `/\t/evil.example`
+/// would become `//evil.example`) and read `\\` as `/`, so a path with any whitespace,
+/// control character or backslash is refused, as is one starting `//`. Anything else
+/// goes to the inbox.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            n
+        }
         _ => "/inbox",
     }
 }
@@ -125,4 +135,31 @@ pub async fn password_submit(
 pub(crate) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_only_a_path_on_this_site() {
+        for ok in ["/inbox", "/cases/12?tab=timeline", "/search?q=caf%C3%A9"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/inbox", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/inbox");
+    }
 }
