@@ -30,6 +30,8 @@ struct FileSettings {
     database_url: Option<String>,
     admin_email: Option<String>,
     secure_cookies: Option<bool>,
+    /// Let webhooks reach loopback, private and link-local addresses.
+    webhook_private_targets: Option<bool>,
     session_hours: Option<u64>,
     public_url: Option<String>,
     mail_from: Option<String>,
@@ -160,6 +162,7 @@ impl Settings {
             s.database_url = file.database_url.or(s.database_url);
             s.admin_email = file.admin_email.unwrap_or(s.admin_email);
             s.secure_cookies = file.secure_cookies.unwrap_or(s.secure_cookies);
+            s.jobs.webhook_private_targets = file.webhook_private_targets.unwrap_or(s.jobs.webhook_private_targets);
             if let Some(hours) = file.session_hours {
                 s.session_ttl = Duration::from_secs(hours * 3600);
             }
@@ -256,6 +259,10 @@ impl Settings {
         }
         if let Some(url) = var("AMENDS_PUBLIC_URL") {
             self.jobs.public_url = url;
+        }
+        if let Some(on) = var("AMENDS_WEBHOOK_PRIVATE_TARGETS") {
+            self.jobs.webhook_private_targets =
+                on.parse().context("AMENDS_WEBHOOK_PRIVATE_TARGETS is true or false")?;
         }
         if let Some(seconds) = var("AMENDS_REQUEST_TIMEOUT") {
             let seconds: u64 = seconds.parse().context("AMENDS_REQUEST_TIMEOUT is a number of seconds")?;

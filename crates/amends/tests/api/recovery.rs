@@ -114,7 +114,12 @@ async fn receiver(secret: &'static str, refuse: usize) -> (String, Arc<Mutex<Rec
 }
 
 async fn fast_retries(db: Db) -> TestApp {
-    spawn_app_with(db, |s: &mut Settings| s.jobs.retry_base = Duration::from_millis(50)).await
+    spawn_app_with(db, |s: &mut Settings| {
+        s.jobs.retry_base = Duration::from_millis(50);
+        // The test receivers listen on loopback, like a receiver on the premises.
+        s.jobs.webhook_private_targets = true;
+    })
+    .await
 }
 
 async fn a_watched_customer_coming_back_alerts_staff(db: Db) {
@@ -326,6 +331,41 @@ async fn webhooks_are_signed_retried_and_logged(db: Db) {
     app.complaint(&agent, "after@example.com", "Another one").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(received.lock().unwrap().deliveries.len(), 2);
+}
+
+/// By default a webhook never reaches loopback, private or link-local addresses, by
+/// address or by a name that resolves to one: the desk is no way into its network.
+async fn webhooks_to_private_addresses_are_refused(db: Db) {
+    let app = spawn_app_with(db, |s: &mut Settings| s.jobs.retry_base = Duration::from_millis(50)).await;
+    let (_, agent) = app.staff("agent").await;
+    let secret = "a-long-shared-secret-for-hooks";
+    let (url, received) = receiver(secret, 0).await;
+    let by_name = url.replace("127.0.0.1", "localhost");
+    let mut hooks = Vec::new();
+    for target in [url.clone(), by_name, "http://169.254.169.254/latest/meta-data".to_owned()] {
+        let hook = app.post("/api/v1/webhooks", &app.admin_token, json!({ "url": target, "secret": secret })).await;
+        hooks.push(hook.expect(201)["id"].as_i64().unwrap());
+    }
+    app.complaint(&agent, "private@example.com", "Cold coffee.").await;
+    let mut logs = Vec::new();
+    for hook in &hooks {
+        let path = format!("/api/v1/webhooks/{hook}/deliveries");
+        for _ in 0..200 {
+            let log = app.get(&path, &app.admin_token).await.expect(200)["items"][0].clone();
+            if log["status"] == "failed" {
+                logs.push(log);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+    assert_eq!(logs.len(), 3, "each delivery failed for good at once: {logs:?}");
+    for log in &logs {
+        assert_eq!(log["attempts"], 1, "{log}");
+        assert!(log["response_status"].is_null(), "{log}");
+        assert!(log["last_error"].as_str().unwrap().contains("not public"), "{log}");
+    }
+    assert_eq!(received.lock().unwrap().requests, 0, "nothing reached the loopback receiver");
 }
 
 async fn promises_are_reminded_and_broken_ones_counted(db: Db) {
@@ -674,6 +714,7 @@ crate::on_both_backends!(
     a_watched_customer_coming_back_alerts_staff,
     letters_are_printed_from_the_timeline_and_marked_posted,
     webhooks_are_signed_retried_and_logged,
+    webhooks_to_private_addresses_are_refused,
     promises_are_reminded_and_broken_ones_counted,
     a_gesture_is_suggested_by_value_and_severity,
     reports_agree_with_a_seeded_data_set,
