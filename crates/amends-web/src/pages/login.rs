@@ -111,24 +111,48 @@ pub struct PasswordChange {
     repeat_password: String,
 }
 
+/// Like the API's: the current password is throttled as a guess, the new one must be
+/// strong and new, and every other session ends.
 pub async fn password_submit(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     posted: Posted<PasswordChange>,
 ) -> Result<Response, PageError> {
     let Posted { session, form, .. } = posted;
-    let problem = if !verify_password(form.current_password, Some(session.user.password_hash.clone())).await {
+    let limits = &state.settings.limits;
+    let user = &session.user;
+    if let Err(wait) = state.limiter.guess_allowed(limits, addr.ip(), &user.email) {
+        let error = format!("Too many wrong passwords. Please try again in {wait} seconds.");
+        let page = render("password.html", minijinja::context! { layout => session.layout(), error })?;
+        let mut response = (axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return Ok(response);
+    }
+    let right = verify_password(form.current_password, Some(user.password_hash.clone())).await;
+    if right {
+        state.limiter.guess_succeeded(addr.ip(), &user.email);
+    } else {
+        state.limiter.guess_failed(limits, addr.ip(), &user.email);
+    }
+    let problem = if !right {
         Some("The current password is wrong.".to_owned())
     } else if form.new_password != form.repeat_password {
         Some("The two new passwords differ.".to_owned())
+    } else if let Err(e) = check_new_password(&form.new_password, &[&user.email, &user.name]) {
+        Some(format!("{}.", capitalise(e.to_string().trim_end_matches('.'))))
+    } else if verify_password(form.new_password.clone(), Some(user.password_hash.clone())).await {
+        Some("The new password is the one you have; choose another.".to_owned())
     } else {
-        check_new_password(&form.new_password).err().map(|e| format!("{}.", capitalise(&e.to_string())))
+        None
     };
     if let Some(error) = problem {
         let page = render("password.html", minijinja::context! { layout => session.layout(), error })?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let hash = hash_password(form.new_password).await.map_err(|_| PageError::Internal)?;
-    state.store.set_password_hash(session.user.id, &hash).await?;
+    let keep = cookie_value(&headers, SESSION_COOKIE).map(secret_hash);
+    state.store.set_password_hash(session.user.id, &hash, keep.as_deref()).await?;
     Ok(render("password.html", minijinja::context! { layout => session.layout(), saved => true })?.into_response())
 }
 
