@@ -625,6 +625,53 @@ async fn gestures_above_the_agent_limit_wait_for_a_manager(db: Db) {
     assert!(app.get("/api/v1/approvals", &manager).await.expect(200)["items"].as_array().unwrap().is_empty());
 }
 
+/// A report's CSV opened in a spreadsheet that splits on `;` (most of Europe) runs no
+/// formula hidden after a separator in a cell.
+async fn report_csv_runs_no_formula_in_a_semicolon_locale(db: Db) {
+    let app = spawn_app_with(db, |_| {}).await;
+    let (_, agent) = app.staff("agent").await;
+    let title = "Late;=HYPERLINK(\"http://evil.example\",\"Click\")";
+    let problem = app.post("/api/v1/problems", &agent, json!({ "title": title })).await.expect(201);
+    let case = app.complaint(&agent, "csv@example.com", "The bread was late.").await;
+    let id = case["id"].as_i64().unwrap();
+    for (path, body) in [
+        ("restatement", json!({ "text": "Your bread came late." })),
+        ("restatement/confirm", json!({})),
+        ("prevent", json!({ "problem_id": problem["id"] })),
+    ] {
+        app.post(&format!("/api/v1/cases/{id}/{path}"), &agent, body).await.expect(200);
+    }
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let csv = client.get(app.url("/reports/root_causes.csv")).send().await.unwrap().text().await.unwrap();
+    let row = csv.lines().nth(1).expect("one root cause");
+    assert!(row.contains("Late;'=HYPERLINK"), "{row}");
+    // Read as a spreadsheet does: a quote counts only at a cell's start.
+    for separator in [',', ';'] {
+        let (mut quoted, mut cell_start, mut first) = (false, true, true);
+        let mut chars = row.chars().peekable();
+        while let Some(c) = chars.next() {
+            if quoted && c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            } else if first && c == '"' {
+                quoted = true;
+                first = false;
+                continue;
+            } else if !quoted && c == separator {
+                (cell_start, first) = (true, true);
+                continue;
+            } else if cell_start && c != ' ' {
+                assert!(!"=+-@".contains(c), "a cell split on {separator:?} starts with {c:?}: {row}");
+                cell_start = false;
+            }
+            first = false;
+        }
+    }
+}
+
 /// The playbook's steps before a gesture may be given.
 async fn ready_for_a_gesture(app: &TestApp, token: &str, id: i64) {
     for (path, body) in [
@@ -719,7 +766,8 @@ crate::on_both_backends!(
     a_gesture_is_suggested_by_value_and_severity,
     reports_agree_with_a_seeded_data_set,
     gestures_above_the_agent_limit_wait_for_a_manager,
-    gesture_limits_count_what_was_already_given
+    gesture_limits_count_what_was_already_given,
+    report_csv_runs_no_formula_in_a_semicolon_locale
 );
 
 /// Two `amends serve` instances on one PostgreSQL database, both running jobs: every
