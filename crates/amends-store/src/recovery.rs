@@ -380,16 +380,20 @@ impl Store {
         // Checked like any step first, so an approval is never queued for a refused one.
         let history = crate::cases::case_events(&mut *tx, case_id).await?;
         amends_domain::Playbook::replay(history.iter().map(|e| &e.event)).check(kind)?;
-        let inserted = sqlx::query(
+        // The request's columns, in the order both statements below take them.
+        let request = |sql| {
+            sqlx::query(sql)
+                .bind(case_id)
+                .bind(user_id)
+                .bind(gesture.clone())
+                .bind(description.clone())
+                .bind(*cost_minor)
+                .bind(currency.clone())
+        };
+        let inserted = request(
             "INSERT INTO gesture_approvals (case_id, requested_by, gesture, description, cost_minor, currency, status, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) ON CONFLICT DO NOTHING RETURNING id",
         )
-        .bind(case_id)
-        .bind(user_id)
-        .bind(gesture.clone())
-        .bind(description.clone())
-        .bind(*cost_minor)
-        .bind(currency.clone())
         .bind(millis(OffsetDateTime::now_utc()))
         .fetch_optional(&mut *tx)
         .await?;
@@ -397,16 +401,10 @@ impl Store {
             match inserted {
                 Some(row) => row,
                 // The same request already waits (a form sent twice): it is that approval.
-                None => sqlx::query(
+                None => request(
                     "SELECT id FROM gesture_approvals WHERE status = 'pending' AND case_id = $1 AND requested_by = $2
-                   AND gesture = $3 AND description = $4 AND cost_minor = $5 AND currency = $6",
+                       AND gesture = $3 AND description = $4 AND cost_minor = $5 AND currency = $6",
                 )
-                .bind(case_id)
-                .bind(user_id)
-                .bind(gesture.clone())
-                .bind(description.clone())
-                .bind(*cost_minor)
-                .bind(currency.clone())
                 .fetch_one(&mut *tx)
                 .await?,
             };
