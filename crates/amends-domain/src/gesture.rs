@@ -4,7 +4,7 @@
 //! what the customer is worth to the business and with how bad the failure was, and
 //! stays a gesture (capped), not a second refund.
 
-use crate::Severity;
+use crate::{Role, Severity};
 
 /// The kinds of gesture, with a default value in minor units for the catalogue.
 pub const CATALOGUE: &[(&str, &str, i64)] = &[
@@ -62,6 +62,77 @@ pub fn suggested_gesture_minor(ctx: GestureContext) -> i64 {
     capped - capped % 100
 }
 
+/// What a staff member may give without asking, in minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GestureLimits {
+    /// What an agent may give on one case, all gestures on it together.
+    pub agent_per_case_minor: i64,
+    /// What one agent may give in a calendar month, all cases together.
+    pub agent_per_month_minor: i64,
+    /// What all gestures together may cost in a calendar month.
+    pub monthly_budget_minor: i64,
+}
+
+/// What was already given, in the gesture's currency, before this one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GivenSoFar {
+    /// On this case, by anyone.
+    pub case_minor: i64,
+    /// By this staff member this month, on any case.
+    pub by_giver_this_month_minor: i64,
+    /// By everyone this month.
+    pub this_month_minor: i64,
+}
+
+/// Why a gesture waits for a manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalReason {
+    /// With what the case already had, it is above an agent's limit per case.
+    AboveCaseLimit,
+    /// With what the agent gave this month, it is above an agent's monthly limit.
+    AboveMonthlyLimit,
+    /// With what was given this month, it is past the month's budget.
+    PastBudget,
+}
+
+impl ApprovalReason {
+    pub fn sentence(self) -> &'static str {
+        match self {
+            ApprovalReason::AboveCaseLimit => "with what this case was already given, the gesture is above your limit",
+            ApprovalReason::AboveMonthlyLimit => {
+                "with what you gave this month, the gesture is above your monthly limit"
+            }
+            ApprovalReason::PastBudget => "the gesture would take this month's gestures past the budget",
+        }
+    }
+}
+
+impl std::fmt::Display for ApprovalReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.sentence())
+    }
+}
+
+/// Whether a gesture of `cost_minor` given by someone of `role` waits for a manager.
+/// Limits count what was already given, so one gesture split into several is judged
+/// as the whole; managers and admins decide for themselves.
+pub fn needs_approval(role: Role, cost_minor: i64, given: GivenSoFar, limits: GestureLimits) -> Option<ApprovalReason> {
+    if role.at_least(Role::Manager) {
+        return None;
+    }
+    let with = |before: i64| before.saturating_add(cost_minor);
+    if with(given.case_minor) > limits.agent_per_case_minor {
+        Some(ApprovalReason::AboveCaseLimit)
+    } else if with(given.by_giver_this_month_minor) > limits.agent_per_month_minor {
+        Some(ApprovalReason::AboveMonthlyLimit)
+    } else if with(given.this_month_minor) > limits.monthly_budget_minor {
+        Some(ApprovalReason::PastBudget)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +179,36 @@ mod tests {
         assert_eq!(suggested_gesture_minor(ctx(Severity::Critical, i64::MAX, 5)), CAP_MINOR);
         assert_eq!(suggested_gesture_minor(ctx(Severity::Low, 12_345, 1)) % 100, 0);
         assert_eq!(suggested_gesture_minor(ctx(Severity::Low, -5_000, 1)), 500, "refunds never go below the base");
+    }
+
+    const LIMITS: GestureLimits =
+        GestureLimits { agent_per_case_minor: 2_000, agent_per_month_minor: 5_000, monthly_budget_minor: 10_000 };
+
+    #[test]
+    fn a_gesture_split_in_parts_is_judged_whole() {
+        let none = GivenSoFar::default();
+        assert_eq!(needs_approval(Role::Agent, 2_000, none, LIMITS), None, "up to the limit");
+        let after_one = GivenSoFar { case_minor: 2_000, by_giver_this_month_minor: 2_000, this_month_minor: 2_000 };
+        assert_eq!(needs_approval(Role::Agent, 2_000, after_one, LIMITS), Some(ApprovalReason::AboveCaseLimit));
+        assert_eq!(needs_approval(Role::Agent, 1, after_one, LIMITS), Some(ApprovalReason::AboveCaseLimit));
+    }
+
+    #[test]
+    fn an_agent_has_a_monthly_limit_across_cases() {
+        let given = GivenSoFar { case_minor: 0, by_giver_this_month_minor: 4_000, this_month_minor: 4_000 };
+        assert_eq!(needs_approval(Role::Agent, 1_000, given, LIMITS), None);
+        assert_eq!(needs_approval(Role::Agent, 1_001, given, LIMITS), Some(ApprovalReason::AboveMonthlyLimit));
+    }
+
+    #[test]
+    fn past_the_budget_a_manager_decides() {
+        let given = GivenSoFar { case_minor: 0, by_giver_this_month_minor: 0, this_month_minor: 9_500 };
+        assert_eq!(needs_approval(Role::Agent, 500, given, LIMITS), None);
+        assert_eq!(needs_approval(Role::Agent, 501, given, LIMITS), Some(ApprovalReason::PastBudget));
+        assert_eq!(needs_approval(Role::Manager, 501, given, LIMITS), None);
+        let huge = GivenSoFar { case_minor: i64::MAX, by_giver_this_month_minor: i64::MAX, this_month_minor: i64::MAX };
+        assert_eq!(needs_approval(Role::Admin, i64::MAX, huge, LIMITS), None);
+        assert_eq!(needs_approval(Role::Agent, i64::MAX, huge, LIMITS), Some(ApprovalReason::AboveCaseLimit));
     }
 
     #[test]

@@ -111,6 +111,7 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
                 attachments,
                 inbound: Some(inbound),
                 spam: verdict.is_spam().then(|| SpamHeld { score: verdict.score, reason: verdict.summary() }),
+                answers_notice: None,
             };
             let held = new.spam.is_some();
             store.open_case(new).await.map(|(case, _)| {

@@ -46,6 +46,9 @@ pub struct JobSettings {
     pub worker_id: String,
     /// The first wait before a failed job runs again; it doubles with each attempt.
     pub retry_base: StdDuration,
+    /// Deliver webhooks to loopback, private and link-local addresses too (a receiver
+    /// on the premises). Off: such targets are refused, checked after DNS resolution.
+    pub webhook_private_targets: bool,
 }
 
 impl Default for JobSettings {
@@ -61,6 +64,7 @@ impl Default for JobSettings {
             // Unique per runner, so that two instances in one process never share a lease.
             worker_id: format!("worker-{}-{}", std::process::id(), amends_store::secret::random_hex(4)),
             retry_base: StdDuration::from_secs(10),
+            webhook_private_targets: false,
         }
     }
 }
@@ -126,11 +130,7 @@ pub struct Runner {
 impl Runner {
     pub fn new(store: Store, settings: JobSettings) -> Self {
         let notifier = Notifier::new(store.clone(), settings.clone());
-        let http = reqwest::Client::builder()
-            .timeout(StdDuration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
+        let http = webhook::client(settings.webhook_private_targets);
         Self { store, settings, notifier, http }
     }
 
@@ -269,7 +269,15 @@ impl Runner {
             }
             kinds::WEBHOOK => {
                 let gave_up = job.attempts >= MAX_ATTEMPTS;
-                webhook::deliver(&self.store, &self.http, id("delivery_id")?, gave_up).await.map(|_| Done::Finished)
+                webhook::deliver(
+                    &self.store,
+                    &self.http,
+                    self.settings.webhook_private_targets,
+                    id("delivery_id")?,
+                    gave_up,
+                )
+                .await
+                .map(|_| Done::Finished)
             }
             kinds::RECURRENCE_CHECK => {
                 self.store.check_recurrence(id("case_id")?).await.map(|_| Done::Finished).map_err(Into::into)

@@ -296,7 +296,13 @@ impl Notifier {
                 };
                 let letter =
                     route.letter.then(|| disclosure_letter(&disclosure.explanation, &disclosure.solution, &link));
-                notices.push(Notice { recipient_id: r.id, email, letter, link_hash: secret_hash(&token) });
+                notices.push(Notice {
+                    recipient_id: r.id,
+                    email,
+                    letter,
+                    link_hash: secret_hash(&token),
+                    link_expires_at: OffsetDateTime::now_utc() + self.settings.link_ttl,
+                });
             }
             self.store.queue_notices(&notices).await?;
         }

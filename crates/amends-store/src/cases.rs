@@ -600,10 +600,13 @@ impl Store {
         kind: EventKind,
         expected_version: Option<i64>,
     ) -> Result<(CaseRecord, EventRecord), StoreError> {
-        if let (Actor::Staff { user_id }, EventKind::GestureRecorded { .. }) = (actor, &kind) {
-            self.hold_gesture_above_limit(case_id, user_id, &kind).await?;
-        }
         let mut tx = self.write().begin().await?;
+        if let Actor::Staff { user_id } = actor
+            && let Some((approval_id, reason)) = self.hold_gesture_in(&mut tx, case_id, user_id, &kind).await?
+        {
+            tx.commit().await?;
+            return Err(StoreError::ApprovalNeeded { approval_id, reason });
+        }
         let stored = append_event_in(&mut tx, &self.settings().due, case_id, actor, kind, expected_version).await?;
         let record = case_by_id(&mut tx, case_id).await?;
         tx.commit().await?;

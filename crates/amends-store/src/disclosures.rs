@@ -14,9 +14,10 @@ use amends_domain::disclosure::{Audience, Channels, recipient_status};
 use serde::Serialize;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
-use sqlx::{Any, Row};
+use sqlx::{Any, AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::intake::NoticeAnswer;
 use crate::jobs::{enqueue_in, kinds};
 use crate::outbox::NewEmail;
 use crate::query::{ROWS_PER_STATEMENT, in_list, value_rows};
@@ -115,6 +116,39 @@ pub struct DisclosureLink {
     pub recipient: RecipientRecord,
     pub disclosure: DisclosureRecord,
     pub problem_category: Option<String>,
+    /// After this the link shows only that it expired (unknown for none: expired).
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// Inside the transaction that opens a recipient's case: the answer's row (keyed by the
+/// recipient, so a second case for them fails the whole of its transaction), the
+/// recipient marked replied, and the case carrying the problem (the prevent step still
+/// records the link in its timeline when staff agree it).
+pub(crate) async fn answered_in(
+    conn: &mut AnyConnection,
+    answer: NoticeAnswer,
+    case_id: i64,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO disclosure_answers (recipient_id, case_id, answered_at) VALUES ($1, $2, $3)")
+        .bind(answer.recipient_id)
+        .bind(case_id)
+        .bind(millis(at))
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::unique("recipient", "this notice was already answered"))?;
+    sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1 AND problem_id IS NULL")
+        .bind(case_id)
+        .bind(answer.problem_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE disclosure_recipients SET status = 'replied', case_id = $2, updated_at = $3 WHERE id = $1")
+        .bind(answer.recipient_id)
+        .bind(case_id)
+        .bind(millis(at))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// One notice to queue: the recipient, their message by email and by letter (either
@@ -124,6 +158,7 @@ pub struct Notice {
     pub email: Option<NewEmail>,
     pub letter: Option<String>,
     pub link_hash: String,
+    pub link_expires_at: OffsetDateTime,
 }
 
 /// The transactions matching `a`, as SQL over `transactions t` with placeholders from
@@ -182,7 +217,7 @@ fn bind_all<'q>(mut q: Query<'q, Any, AnyArguments<'q>>, values: Vec<Value>) -> 
 const RECIPIENT_SELECT: &str = "SELECT r.id, r.disclosure_id, r.customer_id, c.name AS customer_name, c.email,
     CASE WHEN r.status = 'queued' AND o.status IN ('sent', 'failed') THEN o.status ELSE r.status END AS status,
     r.case_id, COALESCE(r.error, o.last_error) AS error, r.letter_text IS NOT NULL AS by_letter, r.letter_posted_at,
-    c.postal_address
+    c.postal_address, r.link_expires_at
     FROM disclosure_recipients r JOIN customers c ON c.id = r.customer_id LEFT JOIN outbox o ON o.id = r.outbox_id";
 
 fn recipient(row: &AnyRow) -> Result<RecipientRecord, StoreError> {
@@ -461,10 +496,11 @@ impl Store {
         }
 
         for chunk in todo.chunks(ROWS_PER_STATEMENT) {
-            let rows = value_rows(self.backend(), chunk.len(), 6, |m| m.join(", "));
+            let rows = value_rows(self.backend(), chunk.len(), 7, |m| m.join(", "));
             let sql = format!(
                 "UPDATE disclosure_recipients SET status = v.column2, link_hash = v.column3,
-                    outbox_id = CAST(v.column4 AS BIGINT), error = v.column5, letter_text = v.column6, updated_at = {now}
+                    outbox_id = CAST(v.column4 AS BIGINT), error = v.column5, letter_text = v.column6,
+                    link_expires_at = CAST(v.column7 AS BIGINT), updated_at = {now}
                  FROM (VALUES {rows}) AS v WHERE disclosure_recipients.id = CAST(v.column1 AS BIGINT)"
             );
             let mut q = sqlx::query(&sql);
@@ -476,7 +512,8 @@ impl Store {
                     .bind(n.link_hash.clone())
                     .bind(outbox_of.get(&n.recipient_id).copied())
                     .bind((!reached).then_some("the customer has neither an email address nor a postal address"))
-                    .bind(n.letter.clone());
+                    .bind(n.letter.clone())
+                    .bind(millis(n.link_expires_at));
             }
             q.execute(&mut *tx).await?;
         }
@@ -554,9 +591,10 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let recipient = recipient(&row)?;
+        let expires_at = row.try_get::<Option<i64>, _>("link_expires_at")?.map(from_millis);
         let disclosure = self.disclosure(recipient.disclosure_id).await?;
         let problem_category = self.problem(disclosure.problem_id).await?.category;
-        Ok(Some(DisclosureLink { recipient, disclosure, problem_category }))
+        Ok(Some(DisclosureLink { recipient, disclosure, problem_category, expires_at }))
     }
 
     /// The customer read the notice and says it did not affect them.
@@ -569,26 +607,6 @@ impl Store {
         .bind(millis(OffsetDateTime::now_utc()))
         .execute(self.write())
         .await?;
-        Ok(())
-    }
-
-    /// The customer said the problem affected them: their new case carries the problem
-    /// (the prevent step still records the link in its timeline when staff agree it).
-    pub async fn recipient_replied(&self, recipient_id: i64, case_id: i64, problem_id: i64) -> Result<(), StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
-        let mut tx = self.write().begin().await?;
-        sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1 AND problem_id IS NULL")
-            .bind(case_id)
-            .bind(problem_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE disclosure_recipients SET status = 'replied', case_id = $2, updated_at = $3 WHERE id = $1")
-            .bind(recipient_id)
-            .bind(case_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -59,7 +59,7 @@ pub use disclosures::{
 pub use hours::{AlertTo, Clock, DeskHours, Escalation, OverdueCase, StaffAlert};
 pub use idempotency::StoredResponse;
 pub use inbound::{InboundRef, RefusedMail};
-pub use intake::{CustomerRef, NewCase, SpamHeld};
+pub use intake::{CustomerRef, NewCase, NoticeAnswer, SpamHeld};
 pub use jobs::{JobRecord, JobsToClaim, QueueStats};
 pub use links::LinkRecord;
 pub use merge::Merge;
@@ -111,9 +111,10 @@ pub enum StoreError {
     Refused(#[from] Refusal),
     #[error("the database URL must start with sqlite: or postgres://")]
     UnsupportedUrl,
-    /// The gesture is above the agent's limit: it waits for a manager as this approval.
-    #[error("the gesture is above your limit; it waits for a manager's approval")]
-    ApprovalNeeded { approval_id: i64 },
+    /// The gesture is above the agent's limits or past the budget: it waits for a
+    /// manager as this approval.
+    #[error("{reason}: it waits for a manager's approval")]
+    ApprovalNeeded { approval_id: i64, reason: amends_domain::gesture::ApprovalReason },
     #[error("the cursor is not one this list gave")]
     BadCursor,
     #[error("the intake writer has stopped")]
@@ -164,9 +165,12 @@ pub struct StoreSettings {
     pub due: DuePolicy,
     /// Lifetime value (minor units) from which a customer's complaint is escalated.
     pub valuable_customer_minor: i64,
-    /// An agent's gesture costing more than this (minor units) waits for a manager.
+    /// An agent's gesture that takes a case's gestures above this (minor units) waits for a manager.
     pub gesture_agent_limit_minor: i64,
-    /// What gestures may cost in a calendar month (minor units), shown against what was spent.
+    /// An agent's gesture that takes their gestures this month above this waits for a manager.
+    pub gesture_agent_monthly_limit_minor: i64,
+    /// What gestures may cost in a calendar month (minor units); past it an agent's
+    /// gesture waits for a manager.
     pub gesture_monthly_budget_minor: i64,
     /// The escalation ladder until an admin sets one (the business hours are `due.hours`).
     pub escalation: amends_domain::EscalationLadder,
@@ -180,6 +184,7 @@ impl Default for StoreSettings {
             due: DuePolicy::default(),
             valuable_customer_minor: 100_000,
             gesture_agent_limit_minor: 5_000,
+            gesture_agent_monthly_limit_minor: 20_000,
             gesture_monthly_budget_minor: 50_000,
             escalation: amends_domain::EscalationLadder::default(),
             clock: hours::Clock::default(),

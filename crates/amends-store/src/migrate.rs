@@ -98,10 +98,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0011_masked_links.sql"),
         then: Some(DataStep::MaskLinkTokens),
     },
+    Migration {
+        version: 12,
+        name: "abuse",
+        sqlite: include_str!("../migrations/sqlite/0012_abuse.sql"),
+        postgres: include_str!("../migrations/postgres/0012_abuse.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 11;
+pub const MIGRATIONS_APPLIED: i64 = 12;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

@@ -153,12 +153,18 @@ impl Store {
         self.user(id).await
     }
 
-    pub async fn set_password_hash(&self, id: i64, hash: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+    /// Sets a new password and, in the same transaction, ends every session of the
+    /// user but `keep` (the one that made the change, if it was a session): a session
+    /// someone else holds does not outlive the password it was opened with.
+    pub async fn set_password_hash(&self, id: i64, hash: &str, keep: Option<&str>) -> Result<(), StoreError> {
+        let mut tx = self.write().begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(id).bind(hash).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
             .bind(id)
-            .bind(hash)
-            .execute(self.write())
+            .bind(keep.unwrap_or_default())
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 

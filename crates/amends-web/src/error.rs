@@ -64,12 +64,12 @@ impl From<StoreError> for ApiError {
                     None => err,
                 }
             }
-            StoreError::ApprovalNeeded { approval_id } => ApiError {
-                details: Some(json!({ "approval_id": approval_id })),
+            StoreError::ApprovalNeeded { approval_id, reason } => ApiError {
+                details: Some(json!({ "approval_id": approval_id, "reason": reason })),
                 ..ApiError::new(
                     StatusCode::ACCEPTED,
                     "approval_needed",
-                    "the gesture is above your limit: it waits for a manager's approval",
+                    format!("{reason}: it waits for a manager's approval"),
                 )
             },
             StoreError::BadCursor => ApiError::bad_request("the cursor is not one this list gave").with_field("cursor"),

@@ -12,6 +12,7 @@ mod idempotency;
 mod json;
 pub mod limits;
 pub mod metrics;
+mod origin;
 mod pages;
 pub mod password;
 pub mod views;
@@ -47,6 +48,9 @@ pub struct WebSettings {
     pub letters: pages::letters::LetterSettings,
     /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// Where customers and staff reach the desk; a browser's `Origin` naming it is
+    /// this site (besides the request's own `Host`).
+    pub public_url: Option<String>,
 }
 
 impl Default for WebSettings {
@@ -57,6 +61,7 @@ impl Default for WebSettings {
             limits: limits::Limits::default(),
             letters: Default::default(),
             metrics_token: None,
+            public_url: None,
         }
     }
 }
@@ -107,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics::endpoint))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), origin::refuse_cross_site))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(axum::middleware::from_fn_with_state(state.clone(), deadline))

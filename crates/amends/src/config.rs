@@ -30,6 +30,8 @@ struct FileSettings {
     database_url: Option<String>,
     admin_email: Option<String>,
     secure_cookies: Option<bool>,
+    /// Let webhooks reach loopback, private and link-local addresses.
+    webhook_private_targets: Option<bool>,
     session_hours: Option<u64>,
     public_url: Option<String>,
     mail_from: Option<String>,
@@ -49,11 +51,12 @@ struct FileSettings {
     escalation: Option<Vec<amends_domain::hours::LevelSpec>>,
 }
 
-/// `[gestures]`: the agent limit and the monthly budget, in minor units.
+/// `[gestures]`: the agent's limits (per case, per month) and the monthly budget, in minor units.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct GesturesFile {
     agent_limit_minor: Option<i64>,
+    agent_monthly_limit_minor: Option<i64>,
     monthly_budget_minor: Option<i64>,
 }
 
@@ -160,6 +163,7 @@ impl Settings {
             s.database_url = file.database_url.or(s.database_url);
             s.admin_email = file.admin_email.unwrap_or(s.admin_email);
             s.secure_cookies = file.secure_cookies.unwrap_or(s.secure_cookies);
+            s.jobs.webhook_private_targets = file.webhook_private_targets.unwrap_or(s.jobs.webhook_private_targets);
             if let Some(hours) = file.session_hours {
                 s.session_ttl = Duration::from_secs(hours * 3600);
             }
@@ -203,6 +207,9 @@ impl Settings {
             if let Some(g) = file.gestures {
                 if let Some(limit) = g.agent_limit_minor {
                     s.store.gesture_agent_limit_minor = limit;
+                }
+                if let Some(limit) = g.agent_monthly_limit_minor {
+                    s.store.gesture_agent_monthly_limit_minor = limit;
                 }
                 if let Some(budget) = g.monthly_budget_minor {
                     s.store.gesture_monthly_budget_minor = budget;
@@ -254,6 +261,10 @@ impl Settings {
         }
         if let Some(url) = var("AMENDS_PUBLIC_URL") {
             self.jobs.public_url = url;
+        }
+        if let Some(on) = var("AMENDS_WEBHOOK_PRIVATE_TARGETS") {
+            self.jobs.webhook_private_targets =
+                on.parse().context("AMENDS_WEBHOOK_PRIVATE_TARGETS is true or false")?;
         }
         if let Some(seconds) = var("AMENDS_REQUEST_TIMEOUT") {
             let seconds: u64 = seconds.parse().context("AMENDS_REQUEST_TIMEOUT is a number of seconds")?;
@@ -327,6 +338,7 @@ impl Settings {
             limits: self.limits.clone(),
             letters: self.letters.clone(),
             metrics_token: self.metrics_token.clone(),
+            public_url: Some(self.jobs.public_url.clone()),
         }
     }
 }

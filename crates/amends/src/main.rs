@@ -151,7 +151,7 @@ fn main() -> anyhow::Result<()> {
                 let typed = typed.trim_end_matches(['\n', '\r']).to_owned();
                 let (secret, generated) =
                     if typed.is_empty() { (password::generate_password(), true) } else { (typed, false) };
-                amends_domain::staff::check_new_password(&secret)?;
+                amends_domain::staff::check_new_password(&secret, &[email.trim(), name.trim()])?;
                 let hash = password::hash_password(secret.clone()).await?;
                 let user = store.create_user(email.trim(), name.trim(), role, &hash).await?;
                 println!("created {} user {} (id {})", user.role, user.email, user.id);

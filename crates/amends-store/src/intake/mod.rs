@@ -49,6 +49,16 @@ pub struct NewCase {
     pub inbound: Option<crate::InboundRef>,
     /// The spam filter held it: the case opens in the spam folder, unacknowledged.
     pub spam: Option<SpamHeld>,
+    /// A disclosure's recipient said the problem affected them: the case is theirs
+    /// alone (a constraint), and carries the problem.
+    pub answers_notice: Option<NoticeAnswer>,
+}
+
+/// The notice a new case answers.
+#[derive(Debug, Clone, Copy)]
+pub struct NoticeAnswer {
+    pub recipient_id: i64,
+    pub problem_id: i64,
 }
 
 /// Why the spam filter held a new case.
@@ -340,6 +350,9 @@ async fn keep_what_came_with(
     }
     for attachment in &new.attachments {
         crate::attachments::insert_in(conn, case_id, attachment, now).await?;
+    }
+    if let Some(answer) = new.answers_notice {
+        crate::disclosures::answered_in(conn, answer, case_id, now).await?;
     }
     Ok(())
 }

@@ -127,6 +127,7 @@ impl Intake {
             attachments: Vec::new(),
             inbound: None,
             spam: None,
+            answers_notice: None,
         })
     }
 }

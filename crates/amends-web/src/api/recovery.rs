@@ -231,6 +231,7 @@ pub async fn budget(
         "month": format!("{year:04}-{:02}", u8::from(month)),
         "budget_minor": state.store.settings().gesture_monthly_budget_minor,
         "agent_limit_minor": state.store.settings().gesture_agent_limit_minor,
+        "agent_monthly_limit_minor": state.store.settings().gesture_agent_monthly_limit_minor,
         "items": items,
     })))
 }

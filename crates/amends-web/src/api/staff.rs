@@ -35,25 +35,19 @@ pub async fn sign_in(
     JsonBody(body): JsonBody<SignIn>,
 ) -> ApiResult<Response> {
     let limits = &state.settings.limits;
-    if let Err(wait) = state.limiter.sign_in_allowed(limits, addr.ip(), &body.email) {
-        let refused = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_requests",
-            format!("too many failed sign-ins; try again in {wait} seconds"),
-        );
-        let mut response = refused.into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return Ok(response);
+    if let Err(wait) = state.limiter.guess_allowed(limits, addr.ip(), &body.email) {
+        return Ok(too_many_guesses(wait));
     }
     let user = state.store.user_by_email(body.email.trim()).await?;
     let matches = verify_password(body.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     let user = match user {
         Some(u) if matches && u.active => u,
         _ => {
-            state.limiter.sign_in_failed(limits, addr.ip(), &body.email);
+            state.limiter.guess_failed(limits, addr.ip(), &body.email);
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong email or password"));
         }
     };
+    state.limiter.guess_succeeded(addr.ip(), &body.email);
     let (cookie, csrf_token) = start_session(&state, user.id).await?;
     let mut response =
         (Extension(SecretBearing), axum::Json(json!({ "user": user, "csrf_token": csrf_token }))).into_response();
@@ -102,18 +96,45 @@ pub struct PasswordChange {
     new_password: String,
 }
 
+/// Changes the caller's password. The current one is a guess like a sign-in's (a
+/// stolen session must not test passwords freely), so it is throttled the same way;
+/// the new one must be strong and new; every other session ends.
 pub async fn change_password(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Agent(user): Agent,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<PasswordChange>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Response> {
+    let limits = &state.settings.limits;
+    if let Err(wait) = state.limiter.guess_allowed(limits, addr.ip(), &user.email) {
+        return Ok(too_many_guesses(wait));
+    }
     if !verify_password(body.current_password, Some(user.password_hash.clone())).await {
+        state.limiter.guess_failed(limits, addr.ip(), &user.email);
         return Err(ApiError::invalid("current_password", "the current password is wrong"));
     }
-    check_new_password(&body.new_password).map_err(|e| ApiError::invalid("new_password", e.to_string()))?;
+    state.limiter.guess_succeeded(addr.ip(), &user.email);
+    check_new_password(&body.new_password, &[&user.email, &user.name])
+        .map_err(|e| ApiError::invalid("new_password", e.to_string()))?;
+    if verify_password(body.new_password.clone(), Some(user.password_hash.clone())).await {
+        return Err(ApiError::invalid("new_password", "the new password is the one you have; choose another"));
+    }
     let hash = hash_password(body.new_password).await.map_err(|_| ApiError::internal())?;
-    state.store.set_password_hash(user.id, &hash).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let keep = cookie_value(&headers, SESSION_COOKIE).map(secret_hash);
+    state.store.set_password_hash(user.id, &hash, keep.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn too_many_guesses(wait: u64) -> Response {
+    let refused = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_requests",
+        format!("too many wrong passwords; try again in {wait} seconds"),
+    );
+    let mut response = refused.into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    response
 }
 
 #[derive(Deserialize)]
@@ -136,7 +157,7 @@ pub async fn create_user(
     }
     let name =
         amends_domain::staff::parse_staff_name(&body.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
-    check_new_password(&body.password).map_err(|e| ApiError::invalid("password", e.to_string()))?;
+    check_new_password(&body.password, &[email, &name]).map_err(|e| ApiError::invalid("password", e.to_string()))?;
     let hash = hash_password(body.password).await.map_err(|_| ApiError::internal())?;
     let user = state.store.create_user(email, &name, body.role, &hash).await?;
     Ok(created(user))

@@ -32,17 +32,51 @@ fn again(draft: &HashMap<String, String>, error: String, status: StatusCode) -> 
     public_page(status, "complain.html", minijinja::context! { draft, error })
 }
 
-/// Whether the first bytes look like the declared type: a renamed executable is not a photo.
+/// Whether the file is what it claims: a renamed executable is not a photo. An image's
+/// header must decode in full as its type (with a size), and the file must hold no
+/// markup a browser sniffing it could run (an HTML page behind a PNG header).
 fn looks_like(content_type: &str, data: &[u8]) -> bool {
+    use imagesize::ImageType;
+    let image = |expected: ImageType| {
+        imagesize::image_type(data).is_ok_and(|t| t == expected)
+            && imagesize::blob_size(data).is_ok_and(|s| s.width > 0 && s.height > 0)
+            && !holds_markup(data)
+    };
     match content_type {
-        "image/png" => data.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "image/jpeg" => data.starts_with(&[0xFF, 0xD8, 0xFF]),
-        "image/gif" => data.starts_with(b"GIF8"),
-        "image/webp" => data.len() > 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP",
+        "image/png" => data.starts_with(b"\x89PNG\r\n\x1a\n") && image(ImageType::Png),
+        "image/jpeg" => data.starts_with(&[0xFF, 0xD8, 0xFF]) && image(ImageType::Jpeg),
+        "image/gif" => data.starts_with(b"GIF8") && image(ImageType::Gif),
+        "image/webp" => data.len() > 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP" && image(ImageType::Webp),
         "application/pdf" => data.starts_with(b"%PDF-"),
         "text/plain" => std::str::from_utf8(data).is_ok(),
         _ => false,
     }
+}
+
+/// Tags a browser reads as a page or a script when it sniffs a file, in lower case.
+const MARKUP: &[&[u8]] = &[
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<svg",
+    b"<iframe",
+    b"<object",
+    b"<embed",
+    b"<!doctype",
+    b"<meta",
+    b"<img",
+    b"<style",
+    b"<form",
+    b"<a href",
+];
+
+/// Whether `data` holds one of [`MARKUP`], in any case. (A photo's compressed bytes
+/// hold one by chance about once in ten thousand 5 MB files; refusing that one is cheap.)
+fn holds_markup(data: &[u8]) -> bool {
+    data.iter().enumerate().filter(|(_, b)| **b == b'<').any(|(at, _)| {
+        MARKUP.iter().any(|tag| data.get(at..at + tag.len()).is_some_and(|s| s.eq_ignore_ascii_case(tag)))
+    })
 }
 
 /// What the complaint form sent: its text fields as typed, its files, and the first
@@ -244,6 +278,7 @@ pub async fn submit(
         attachments: files,
         inbound: None,
         spam: held,
+        answers_notice: None,
     };
     let held = new.spam.is_some();
     match state.store.open_case(new).await {
@@ -266,5 +301,26 @@ pub async fn submit(
                 StatusCode::INTERNAL_SERVER_ERROR,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde";
+
+    #[test]
+    fn a_file_is_what_it_claims_in_full() {
+        assert!(looks_like("image/png", PNG));
+        let page = [PNG, b"<HTML><body><script>alert(1)</script>".as_slice()].concat();
+        assert!(!looks_like("image/png", &page), "a page behind a PNG header");
+        let svg = [PNG, b"<svg onload=alert(1)>".as_slice()].concat();
+        assert!(!looks_like("image/png", &svg));
+        assert!(!looks_like("image/png", b"\x89PNG\r\n\x1a\n"), "a header that stops short");
+        assert!(!looks_like("image/png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\0\0\0\0\0"), "no size");
+        assert!(!looks_like("image/jpeg", PNG), "another type's header");
+        assert!(!looks_like("image/gif", b"GIF89a"));
+        assert!(looks_like("text/plain", b"<script> is fine in a text file nobody renders"));
     }
 }

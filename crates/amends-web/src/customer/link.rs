@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use amends_domain::playbook::{Actor, EventKind, Playbook, StepStatus};
 use amends_domain::{Channel, Complaint, Severity};
 use amends_store::secret::link_token_hash;
-use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, StoreError};
+use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, NoticeAnswer, StoreError};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -204,7 +204,19 @@ async fn disclosure_link(state: &AppState, token: &str) -> Result<Option<Disclos
     let Some(hash) = link_token_hash(token) else {
         return Ok(None);
     };
-    state.store.disclosure_link(&hash).await.map_err(|e| crate::pages::PageError::from(e).into_response_public())
+    let found = state
+        .store
+        .disclosure_link(&hash)
+        .await
+        .map_err(|e| crate::pages::PageError::from(e).into_response_public())?;
+    if found.as_ref().is_some_and(|d| d.expires_at.is_none_or(|at| at < OffsetDateTime::now_utc())) {
+        return Err(message(
+            StatusCode::GONE,
+            "This link has expired",
+            "Please reply to our message or contact us if the problem affected you.",
+        ));
+    }
+    Ok(found)
 }
 
 fn show_disclosure(
@@ -240,11 +252,7 @@ async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<St
         }
         "affected" => {
             if d.recipient.status == "replied" {
-                return message(
-                    StatusCode::CONFLICT,
-                    "We already have your answer",
-                    "Thank you. Someone will contact you personally; you may also reply to our message.",
-                );
+                return already_answered();
             }
             // The customer's own words, kept as given; a bare click still says something.
             let words = form.get("words").cloned().unwrap_or_default();
@@ -272,14 +280,16 @@ async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<St
                 attachments: Vec::new(),
                 inbound: None,
                 spam: None,
+                answers_notice: Some(NoticeAnswer {
+                    recipient_id: d.recipient.id,
+                    problem_id: d.disclosure.problem_id,
+                }),
             };
             let opened = match state.store.open_case(new).await {
                 Ok((case, _)) => case,
+                Err(StoreError::Conflict { field: Some("recipient"), .. }) => return already_answered(),
                 Err(e) => return crate::pages::PageError::from(e).into_response_public(),
             };
-            if let Err(e) = state.store.recipient_replied(d.recipient.id, opened.id, d.disclosure.problem_id).await {
-                return crate::pages::PageError::from(e).into_response_public();
-            }
             message(
                 StatusCode::OK,
                 "Thank you for telling us",
@@ -288,4 +298,12 @@ async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<St
         }
         _ => show_disclosure(&d, Some("This link cannot do that.".to_owned()), StatusCode::UNPROCESSABLE_ENTITY, form),
     }
+}
+
+fn already_answered() -> Response {
+    message(
+        StatusCode::CONFLICT,
+        "We already have your answer",
+        "Thank you. Someone will contact you personally; you may also reply to our message.",
+    )
 }

@@ -710,6 +710,7 @@ fn new_case_from_form(f: &HashMap<String, String>, session: &StaffSession) -> Re
         attachments: Vec::new(),
         inbound: None,
         spam: None,
+        answers_notice: None,
         actor: Actor::Staff { user_id: session.user.id },
     })
 }

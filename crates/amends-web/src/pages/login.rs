@@ -17,10 +17,20 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only a path on this site: never another host (an open redirect).
+/// Only a path on this site: never another host (an open redirect). The value is
+/// already decoded; browsers drop tabs and newlines from a URL (so `/\t/evil.example`
+/// would become `//evil.example`) and read `\\` as `/`, so a path with any whitespace,
+/// control character or backslash is refused, as is one starting `//`. Anything else
+/// goes to the inbox.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            n
+        }
         _ => "/inbox",
     }
 }
@@ -45,7 +55,7 @@ pub async fn submit(
     axum::Form(form): axum::Form<SignIn>,
 ) -> Result<Response, PageError> {
     let limits = &state.settings.limits;
-    if let Err(wait) = state.limiter.sign_in_allowed(limits, addr.ip(), &form.email) {
+    if let Err(wait) = state.limiter.guess_allowed(limits, addr.ip(), &form.email) {
         let page = render(
             "login.html",
             minijinja::context! {
@@ -60,13 +70,14 @@ pub async fn submit(
     let user = state.store.user_by_email(form.email.trim()).await?;
     let matches = verify_password(form.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     let Some(user) = user.filter(|u| matches && u.active) else {
-        state.limiter.sign_in_failed(limits, addr.ip(), &form.email);
+        state.limiter.guess_failed(limits, addr.ip(), &form.email);
         let page = render(
             "login.html",
             minijinja::context! { next => safe_next(form.next.as_deref()), email => form.email, error => "Wrong email or password." },
         )?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
     };
+    state.limiter.guess_succeeded(addr.ip(), &form.email);
     let (cookie, _) = start_session(&state, user.id).await.map_err(|_| PageError::Internal)?;
     let mut response = Redirect::to(safe_next(form.next.as_deref())).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| PageError::Internal)?);
@@ -100,28 +111,79 @@ pub struct PasswordChange {
     repeat_password: String,
 }
 
+/// Like the API's: the current password is throttled as a guess, the new one must be
+/// strong and new, and every other session ends.
 pub async fn password_submit(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     posted: Posted<PasswordChange>,
 ) -> Result<Response, PageError> {
     let Posted { session, form, .. } = posted;
-    let problem = if !verify_password(form.current_password, Some(session.user.password_hash.clone())).await {
+    let limits = &state.settings.limits;
+    let user = &session.user;
+    if let Err(wait) = state.limiter.guess_allowed(limits, addr.ip(), &user.email) {
+        let error = format!("Too many wrong passwords. Please try again in {wait} seconds.");
+        let page = render("password.html", minijinja::context! { layout => session.layout(), error })?;
+        let mut response = (axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return Ok(response);
+    }
+    let right = verify_password(form.current_password, Some(user.password_hash.clone())).await;
+    if right {
+        state.limiter.guess_succeeded(addr.ip(), &user.email);
+    } else {
+        state.limiter.guess_failed(limits, addr.ip(), &user.email);
+    }
+    let problem = if !right {
         Some("The current password is wrong.".to_owned())
     } else if form.new_password != form.repeat_password {
         Some("The two new passwords differ.".to_owned())
+    } else if let Err(e) = check_new_password(&form.new_password, &[&user.email, &user.name]) {
+        Some(format!("{}.", capitalise(e.to_string().trim_end_matches('.'))))
+    } else if verify_password(form.new_password.clone(), Some(user.password_hash.clone())).await {
+        Some("The new password is the one you have; choose another.".to_owned())
     } else {
-        check_new_password(&form.new_password).err().map(|e| format!("{}.", capitalise(&e.to_string())))
+        None
     };
     if let Some(error) = problem {
         let page = render("password.html", minijinja::context! { layout => session.layout(), error })?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let hash = hash_password(form.new_password).await.map_err(|_| PageError::Internal)?;
-    state.store.set_password_hash(session.user.id, &hash).await?;
+    let keep = cookie_value(&headers, SESSION_COOKIE).map(secret_hash);
+    state.store.set_password_hash(session.user.id, &hash, keep.as_deref()).await?;
     Ok(render("password.html", minijinja::context! { layout => session.layout(), saved => true })?.into_response())
 }
 
 pub(crate) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_only_a_path_on_this_site() {
+        for ok in ["/inbox", "/cases/12?tab=timeline", "/search?q=caf%C3%A9"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/inbox", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/inbox");
+    }
 }

@@ -208,9 +208,10 @@ impl From<StoreError> for PageError {
         match e {
             StoreError::NotFound(what) => PageError::NotFound(what),
             StoreError::BadCursor => PageError::BadForm("that page link is not valid any more".into()),
-            StoreError::ApprovalNeeded { .. } => PageError::BadForm(
-                "The gesture is above your limit: it now waits for a manager's approval (Approvals).".into(),
-            ),
+            StoreError::ApprovalNeeded { reason, .. } => PageError::BadForm(format!(
+                "{}: it now waits for a manager's approval (Approvals).",
+                login::capitalise(reason.sentence())
+            )),
             other if other.is_temporary() => PageError::Unavailable,
             StoreError::WriterStopped => PageError::Unavailable,
             other => {

@@ -96,11 +96,31 @@ fn tables(r: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
     vec![("summary", summary), ("money", money), ("returns", returns), ("root_causes", causes)]
 }
 
+/// Where a spreadsheet may start a cell: at the start of ours, or after a separator,
+/// since a locale that splits on `;` (or a tab) reads a file made with commas as cells
+/// split where we did not.
+const SEPARATORS: [char; 3] = [',', ';', '\t'];
+
+/// One CSV cell that no spreadsheet runs as a formula, in any locale: a value starting
+/// with `=`, `+`, `-` or `@` (after blanks) gets a `'` before it, at the cell's start
+/// and after every separator or line break inside it (a number stays a number); a cell holding a
+/// separator, a quote or a line break is quoted.
 fn csv_cell(s: &str) -> String {
-    // A leading =, +, - or @ would be run as a formula by a spreadsheet.
-    let s =
-        if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_owned() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    let mut defused = String::with_capacity(s.len() + 2);
+    let mut at_start = s.parse::<f64>().is_err();
+    for c in s.chars() {
+        if at_start && matches!(c, '=' | '+' | '-' | '@') {
+            defused.push('\'');
+        }
+        defused.push(c);
+        // A line break starts a row for a reader that ignores quotes.
+        at_start = SEPARATORS.contains(&c) || matches!(c, '\r' | '\n') || (at_start && c == ' ');
+    }
+    if defused.contains(SEPARATORS) || defused.contains(['"', '\n', '\r']) {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
+    }
 }
 
 async fn load(state: &AppState, session: &StaffSession, q: &RangeQuery) -> Result<Report, PageError> {
@@ -186,5 +206,22 @@ mod tests {
         assert_eq!(super::csv_cell("a,b"), "\"a,b\"");
         assert_eq!(super::csv_cell("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(super::csv_cell("-1.5"), "-1.5");
+        assert_eq!(super::csv_cell("  @SUM(A1)"), "  '@SUM(A1)");
+    }
+
+    #[test]
+    fn csv_cells_are_safe_where_a_locale_splits_on_semicolons() {
+        assert_eq!(super::csv_cell("a;b"), "\"a;b\"");
+        assert_eq!(super::csv_cell("Late;=HYPERLINK(\"x\")"), "\"Late;'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(super::csv_cell("a, +1"), "\"a, '+1\"");
+        assert_eq!(super::csv_cell("tab\t-2+3"), "\"tab\t'-2+3\"");
+        assert_eq!(super::csv_cell("line\n@x"), "\"line\n'@x\"");
+        // Whatever separator a reader splits on, no piece starts a formula.
+        for cell in ["x;=1", "y,@2", "z\t+3", "=a;=b,=c"] {
+            let out = super::csv_cell(cell);
+            for piece in out.trim_matches('"').split(super::SEPARATORS) {
+                assert!(!piece.trim_start().starts_with(['=', '+', '-', '@']), "{cell:?} gave {out:?}");
+            }
+        }
     }
 }

@@ -75,4 +75,44 @@ async fn a_password_can_be_changed(app: TestApp) {
     app.signed_in("admin@amends.local", "a new long password").await;
 }
 
-crate::on_both_databases!(roles_tokens_and_sessions_are_checked, a_password_can_be_changed);
+/// A password change: guesses of the current password are throttled, a guessable or
+/// unchanged new one is refused, and every other session ends (a stolen one too).
+async fn a_password_change_is_throttled_strong_and_ends_other_sessions(app: TestApp) {
+    let (mine, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let (elsewhere, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    assert_eq!(elsewhere.get(app.url("/api/v1/me")).send().await.unwrap().status(), 200);
+    let change = |current: &str, new: &str| {
+        mine.post(app.url("/api/v1/me/password"))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({ "current_password": current, "new_password": new }))
+            .send()
+    };
+    for weak in ["          ", "password1234", "qwertyuiop12", "admin@amends.local"] {
+        let refused = answer(change(&app.admin_password, weak).await.unwrap()).await.expect_error(422, "invalid");
+        assert_eq!(refused["field"], "new_password");
+        assert!(refused["message"].as_str().unwrap().contains("easy to guess"), "{weak:?}: {refused}");
+    }
+    let same = answer(change(&app.admin_password, &app.admin_password).await.unwrap()).await;
+    let same = same.expect_error(422, "invalid");
+    assert!(same["message"].as_str().unwrap().contains("the one you have"), "{same}");
+
+    let new = "plum kettle orbit lantern";
+    assert_eq!(change(&app.admin_password, new).await.unwrap().status(), 204);
+    assert_eq!(mine.get(app.url("/api/v1/me")).send().await.unwrap().status(), 200, "this session goes on");
+    assert_eq!(elsewhere.get(app.url("/api/v1/me")).send().await.unwrap().status(), 401, "the other one ended");
+    app.get("/api/v1/me", &app.admin_token).await.expect(200);
+
+    // Guessing the current password through the change is throttled like a sign-in.
+    for _ in 0..5 {
+        answer(change("a wrong guess", "another fine passphrase").await.unwrap()).await.expect_error(422, "invalid");
+    }
+    let throttled = change(new, "another fine passphrase").await.unwrap();
+    assert_eq!(throttled.status(), 429, "even the right one, while waiting");
+    assert!(throttled.headers().contains_key("retry-after"));
+}
+
+crate::on_both_databases!(
+    roles_tokens_and_sessions_are_checked,
+    a_password_can_be_changed,
+    a_password_change_is_throttled_strong_and_ends_other_sessions
+);

@@ -131,6 +131,7 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
         }),
         letter: None,
         link_hash: amends_store::secret::secret_hash(&token),
+        link_expires_at: time::OffsetDateTime::now_utc() + time::Duration::days(14),
     };
     assert_eq!(store.queue_notices(&[notice]).await.unwrap(), 1);
     let claimed =
@@ -185,9 +186,31 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
     assert_eq!(page.status().as_u16(), 200);
     assert!(page.text().await.unwrap().contains("This affected me"));
     let form = [("action", "affected"), ("words", "Mine was raw in the middle, at my son's party.")];
-    let answer = reqwest::Client::new().post(app.url(&link)).form(&form).send().await.unwrap();
-    assert_eq!(answer.status().as_u16(), 200);
-    assert!(answer.text().await.unwrap().contains("AM-"));
+    // Sent eight times at once (a double click, a script): one case.
+    let posts: Vec<_> = (0..8)
+        .map(|_| {
+            let request = reqwest::Client::new().post(app.url(&link)).form(&form);
+            tokio::spawn(async move {
+                let answer = request.send().await.unwrap();
+                (answer.status().as_u16(), answer.text().await.unwrap())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for post in posts {
+        answers.push(post.await.unwrap());
+    }
+    let opened: Vec<_> = answers.iter().filter(|(status, _)| *status == 200).collect();
+    assert_eq!(opened.len(), 1, "{answers:?}");
+    assert!(opened[0].1.contains("AM-"));
+    assert!(answers.iter().all(|(status, _)| [200, 409].contains(status)), "{answers:?}");
+    let cases: i64 = sqlx::query("SELECT COUNT(*) FROM cases WHERE customer_id = $1")
+        .bind(c[1])
+        .fetch_one(&db)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(cases, 1, "one case per recipient");
     let again = reqwest::Client::new().post(app.url(&link)).form(&form).send().await.unwrap();
     assert_eq!(again.status().as_u16(), 409, "one case per answer");
     let replied = app.get(&format!("/api/v1/disclosures/{id}/recipients"), &manager).await.expect(200);
@@ -205,6 +228,19 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
     let d = app.get(&format!("/api/v1/disclosures/{id}"), &manager).await.expect(200);
     assert_eq!(d["progress"]["replied"], 1);
     assert_eq!(d["progress"]["confirmed"], 1);
+
+    // A notice's link expires like any other.
+    sqlx::query("UPDATE disclosure_recipients SET link_expires_at = 1 WHERE id = $1")
+        .bind(first[0].id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let expired = reqwest::get(app.url(&format!("/c/{token}"))).await.unwrap();
+    assert_eq!(expired.status().as_u16(), 410);
+    assert!(expired.text().await.unwrap().contains("expired"));
+    let form = [("action", "affected")];
+    let late = reqwest::Client::new().post(app.url(&format!("/c/{token}"))).form(&form).send().await.unwrap();
+    assert_eq!(late.status().as_u16(), 410);
     db.close().await;
 }
 

@@ -60,6 +60,11 @@ async fn a_complaint_through_the_public_form(db: crate::helpers::Db) {
     let fake = Part::bytes(b"MZ\x90\0 not a photo".to_vec()).file_name("photo.png").mime_str("image/png").unwrap();
     let (code, page) = send(&app, form("Olga", "olga@example.com", "See photo").part("attachment", fake)).await;
     assert_eq!((code, page.contains("not a photo, PDF or text")), (422, true), "{page}");
+    // A page behind a PNG header: the whole file is checked, not its first bytes.
+    let polyglot = [PNG, b"<html><script>fetch('/api/v1/me')</script></html>".as_slice()].concat();
+    let polyglot = Part::bytes(polyglot).file_name("photo.png").mime_str("image/png").unwrap();
+    let (code, page) = send(&app, form("Olga", "olga@example.com", "See photo").part("attachment", polyglot)).await;
+    assert_eq!((code, page.contains("not a photo, PDF or text")), (422, true), "{page}");
     let exe = Part::bytes(b"#!/bin/sh".to_vec()).file_name("x.sh").mime_str("application/x-sh").unwrap();
     let (code, _) = send(&app, form("Olga", "olga@example.com", "See file").part("attachment", exe)).await;
     assert_eq!(code, 422);

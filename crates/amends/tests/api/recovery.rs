@@ -114,7 +114,12 @@ async fn receiver(secret: &'static str, refuse: usize) -> (String, Arc<Mutex<Rec
 }
 
 async fn fast_retries(db: Db) -> TestApp {
-    spawn_app_with(db, |s: &mut Settings| s.jobs.retry_base = Duration::from_millis(50)).await
+    spawn_app_with(db, |s: &mut Settings| {
+        s.jobs.retry_base = Duration::from_millis(50);
+        // The test receivers listen on loopback, like a receiver on the premises.
+        s.jobs.webhook_private_targets = true;
+    })
+    .await
 }
 
 async fn a_watched_customer_coming_back_alerts_staff(db: Db) {
@@ -328,6 +333,41 @@ async fn webhooks_are_signed_retried_and_logged(db: Db) {
     assert_eq!(received.lock().unwrap().deliveries.len(), 2);
 }
 
+/// By default a webhook never reaches loopback, private or link-local addresses, by
+/// address or by a name that resolves to one: the desk is no way into its network.
+async fn webhooks_to_private_addresses_are_refused(db: Db) {
+    let app = spawn_app_with(db, |s: &mut Settings| s.jobs.retry_base = Duration::from_millis(50)).await;
+    let (_, agent) = app.staff("agent").await;
+    let secret = "a-long-shared-secret-for-hooks";
+    let (url, received) = receiver(secret, 0).await;
+    let by_name = url.replace("127.0.0.1", "localhost");
+    let mut hooks = Vec::new();
+    for target in [url.clone(), by_name, "http://169.254.169.254/latest/meta-data".to_owned()] {
+        let hook = app.post("/api/v1/webhooks", &app.admin_token, json!({ "url": target, "secret": secret })).await;
+        hooks.push(hook.expect(201)["id"].as_i64().unwrap());
+    }
+    app.complaint(&agent, "private@example.com", "Cold coffee.").await;
+    let mut logs = Vec::new();
+    for hook in &hooks {
+        let path = format!("/api/v1/webhooks/{hook}/deliveries");
+        for _ in 0..200 {
+            let log = app.get(&path, &app.admin_token).await.expect(200)["items"][0].clone();
+            if log["status"] == "failed" {
+                logs.push(log);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+    assert_eq!(logs.len(), 3, "each delivery failed for good at once: {logs:?}");
+    for log in &logs {
+        assert_eq!(log["attempts"], 1, "{log}");
+        assert!(log["response_status"].is_null(), "{log}");
+        assert!(log["last_error"].as_str().unwrap().contains("not public"), "{log}");
+    }
+    assert_eq!(received.lock().unwrap().requests, 0, "nothing reached the loopback receiver");
+}
+
 async fn promises_are_reminded_and_broken_ones_counted(db: Db) {
     let app = fast_retries(db).await;
     let (owner_id, agent) = app.staff("agent").await;
@@ -531,22 +571,16 @@ async fn gestures_above_the_agent_limit_wait_for_a_manager(db: Db) {
     let (manager_id, manager) = app.staff("manager").await;
     let case = app.complaint(&agent, "big@example.com", "The wedding cake collapsed.").await;
     let id = case["id"].as_i64().unwrap();
-    for (path, body) in [
-        ("restatement", json!({ "text": "Your wedding cake collapsed." })),
-        ("restatement/confirm", json!({})),
-        ("apology", json!({ "text": APOLOGY })),
-        ("offer", json!({ "options": ["A new cake", "A full refund"] })),
-        ("offer/choice", json!({ "option": 2 })),
-    ] {
-        app.post(&format!("/api/v1/cases/{id}/{path}"), &agent, body).await.expect(200);
-    }
+    ready_for_a_gesture(&app, &agent, id).await;
     let gesture = |cost: i64| json!({ "gesture": "voucher", "description": format!("Dinner for two ({cost})"), "cost_minor": cost, "currency": "EUR" });
+    // Within the limit, an agent's gesture is recorded at once.
+    app.post(&format!("/api/v1/cases/{id}/gesture"), &agent, gesture(1_500)).await.expect(200);
     let held = app.post(&format!("/api/v1/cases/{id}/gesture"), &agent, gesture(6_000)).await;
     assert_eq!(held.status, 202, "{}", held.body);
     assert_eq!(held.body["error"], "approval_needed");
     let approval_id = held.body["approval_id"].as_i64().unwrap();
     let case_now = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
-    assert!(case_now["timeline"].as_array().unwrap().iter().all(|e| e["kind"] != "gesture_recorded"), "not yet given");
+    assert!(case_now["timeline"].as_array().unwrap().iter().all(|e| e["cost_minor"] != 6_000), "not yet given");
 
     app.get("/api/v1/approvals", &agent).await.expect_error(403, "forbidden");
     let queue = app.get("/api/v1/approvals", &manager).await.expect(200)["items"].clone();
@@ -563,11 +597,10 @@ async fn gestures_above_the_agent_limit_wait_for_a_manager(db: Db) {
         .await
         .expect_error(409, "conflict");
     let timeline = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["timeline"].clone();
-    let given = timeline.as_array().unwrap().iter().find(|e| e["kind"] == "gesture_recorded").expect("recorded");
-    assert_eq!(given["cost_minor"], 6_000);
+    let given: Vec<_> = timeline.as_array().unwrap().iter().filter(|e| e["kind"] == "gesture_recorded").collect();
+    assert_eq!(given.iter().map(|e| e["cost_minor"].as_i64().unwrap()).collect::<Vec<_>>(), [1_500, 6_000]);
 
-    // Within the limit, an agent's gesture is recorded at once; the budget counts both.
-    app.post(&format!("/api/v1/cases/{id}/gesture"), &agent, gesture(1_500)).await.expect(200);
+    // The budget counts both.
     let budget = app.get("/api/v1/gestures/budget", &manager).await.expect(200);
     assert_eq!(
         budget["items"],
@@ -592,14 +625,149 @@ async fn gestures_above_the_agent_limit_wait_for_a_manager(db: Db) {
     assert!(app.get("/api/v1/approvals", &manager).await.expect(200)["items"].as_array().unwrap().is_empty());
 }
 
+/// A report's CSV opened in a spreadsheet that splits on `;` (most of Europe) runs no
+/// formula hidden after a separator in a cell.
+async fn report_csv_runs_no_formula_in_a_semicolon_locale(db: Db) {
+    let app = spawn_app_with(db, |_| {}).await;
+    let (_, agent) = app.staff("agent").await;
+    let title = "Late;=HYPERLINK(\"http://evil.example\",\"Click\")";
+    let problem = app.post("/api/v1/problems", &agent, json!({ "title": title })).await.expect(201);
+    let case = app.complaint(&agent, "csv@example.com", "The bread was late.").await;
+    let id = case["id"].as_i64().unwrap();
+    for (path, body) in [
+        ("restatement", json!({ "text": "Your bread came late." })),
+        ("restatement/confirm", json!({})),
+        ("prevent", json!({ "problem_id": problem["id"] })),
+    ] {
+        app.post(&format!("/api/v1/cases/{id}/{path}"), &agent, body).await.expect(200);
+    }
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let csv = client.get(app.url("/reports/root_causes.csv")).send().await.unwrap().text().await.unwrap();
+    let row = csv.lines().nth(1).expect("one root cause");
+    assert!(row.contains("Late;'=HYPERLINK"), "{row}");
+    // Read as a spreadsheet does: a quote counts only at a cell's start.
+    for separator in [',', ';'] {
+        let (mut quoted, mut cell_start, mut first) = (false, true, true);
+        let mut chars = row.chars().peekable();
+        while let Some(c) = chars.next() {
+            if quoted && c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            } else if first && c == '"' {
+                quoted = true;
+                first = false;
+                continue;
+            } else if !quoted && c == separator {
+                (cell_start, first) = (true, true);
+                continue;
+            } else if cell_start && c != ' ' {
+                assert!(!"=+-@".contains(c), "a cell split on {separator:?} starts with {c:?}: {row}");
+                cell_start = false;
+            }
+            first = false;
+        }
+    }
+}
+
+/// The playbook's steps before a gesture may be given.
+async fn ready_for_a_gesture(app: &TestApp, token: &str, id: i64) {
+    for (path, body) in [
+        ("restatement", json!({ "text": "Your wedding cake collapsed." })),
+        ("restatement/confirm", json!({})),
+        ("apology", json!({ "text": APOLOGY })),
+        ("offer", json!({ "options": ["A new cake", "A full refund"] })),
+        ("offer/choice", json!({ "option": 2 })),
+    ] {
+        app.post(&format!("/api/v1/cases/{id}/{path}"), token, body).await.expect(200);
+    }
+}
+
+/// Splitting a gesture into parts, or spreading it over cases, does not get past the
+/// limits: each counts what was already given; past the month's budget a manager
+/// decides; a form sent twice queues one approval.
+async fn gesture_limits_count_what_was_already_given(db: Db) {
+    let app = spawn_app_with(db, |s: &mut Settings| {
+        s.store.gesture_agent_limit_minor = 2_000;
+        s.store.gesture_agent_monthly_limit_minor = 3_000;
+        s.store.gesture_monthly_budget_minor = 5_000;
+    })
+    .await;
+    let (_, agent) = app.staff("agent").await;
+    let (_, other) = app.staff("agent").await;
+    let (_, third) = app.staff("agent").await;
+    let (_, manager) = app.staff("manager").await;
+    let mut cases = Vec::new();
+    for n in 0..3 {
+        let case = app.complaint(&agent, &format!("split{n}@example.com"), "The wedding cake collapsed.").await;
+        let id = case["id"].as_i64().unwrap();
+        ready_for_a_gesture(&app, &agent, id).await;
+        cases.push(id);
+    }
+    let gesture = |cost: i64, what: &str| json!({ "gesture": "voucher", "description": what, "cost_minor": cost, "currency": "EUR" });
+    let path = |id: i64| format!("/api/v1/cases/{id}/gesture");
+
+    // Three gestures of exactly the limit on one case, sent together: one is given.
+    let on_first = path(cases[0]);
+    let (a, b, c) = tokio::join!(
+        app.post(&on_first, &agent, gesture(2_000, "Cake")),
+        app.post(&on_first, &agent, gesture(2_000, "Flowers")),
+        app.post(&on_first, &agent, gesture(2_000, "Dinner")),
+    );
+    let sent = [a, b, c];
+    let mut statuses: Vec<u16> = sent.iter().map(|a| a.status.as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 202, 202], "{:?}", sent.iter().map(|a| &a.body).collect::<Vec<_>>());
+    for held in sent.iter().filter(|a| a.status == 202) {
+        assert_eq!(held.body["error"], "approval_needed");
+        assert_eq!(held.body["reason"], "above_case_limit", "{}", held.body);
+    }
+    let timeline = app.get(&format!("/api/v1/cases/{}", cases[0]), &agent).await.expect(200)["timeline"].clone();
+    let given = timeline.as_array().unwrap().iter().filter(|e| e["kind"] == "gesture_recorded").count();
+    assert_eq!(given, 1);
+    assert_eq!(app.get("/api/v1/approvals", &manager).await.expect(200)["items"].as_array().unwrap().len(), 2);
+
+    // The same form sent again finds the approval already waiting.
+    let first = app.post(&path(cases[0]), &agent, gesture(500, "Balloons")).await;
+    let again = app.post(&path(cases[0]), &agent, gesture(500, "Balloons")).await;
+    assert_eq!((first.status.as_u16(), again.status.as_u16()), (202, 202));
+    assert_eq!(first.body["approval_id"], again.body["approval_id"]);
+    assert_eq!(app.get("/api/v1/approvals", &manager).await.expect(200)["items"].as_array().unwrap().len(), 3);
+
+    // Spread over cases: the agent's month counts too (2,000 given, 3,000 a month).
+    let spread = app.post(&path(cases[1]), &agent, gesture(1_500, "Cake")).await;
+    assert_eq!(
+        (spread.status.as_u16(), spread.body["reason"].as_str()),
+        (202, Some("above_monthly_limit")),
+        "{}",
+        spread.body
+    );
+    app.post(&path(cases[1]), &agent, gesture(1_000, "Cake")).await.expect(200);
+
+    // Everyone's month: 3,000 given; 5,000 is the budget.
+    app.post(&path(cases[1]), &other, gesture(1_000, "Flowers")).await.expect(200);
+    let past = app.post(&path(cases[2]), &third, gesture(1_500, "Dinner")).await;
+    assert_eq!((past.status.as_u16(), past.body["reason"].as_str()), (202, Some("past_budget")), "{}", past.body);
+    assert!(past.body["message"].as_str().unwrap().contains("budget"), "{}", past.body);
+    // A manager decides for themselves.
+    app.post(&path(cases[2]), &manager, gesture(1_500, "Dinner")).await.expect(200);
+    let budget = app.get("/api/v1/gestures/budget", &manager).await.expect(200);
+    assert_eq!(budget["items"][0]["spent_minor"], 5_500);
+}
+
 crate::on_both_backends!(
     a_watched_customer_coming_back_alerts_staff,
     letters_are_printed_from_the_timeline_and_marked_posted,
     webhooks_are_signed_retried_and_logged,
+    webhooks_to_private_addresses_are_refused,
     promises_are_reminded_and_broken_ones_counted,
     a_gesture_is_suggested_by_value_and_severity,
     reports_agree_with_a_seeded_data_set,
-    gestures_above_the_agent_limit_wait_for_a_manager
+    gestures_above_the_agent_limit_wait_for_a_manager,
+    gesture_limits_count_what_was_already_given,
+    report_csv_runs_no_formula_in_a_semicolon_locale
 );
 
 /// Two `amends serve` instances on one PostgreSQL database, both running jobs: every
