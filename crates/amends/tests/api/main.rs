@@ -29,5 +29,6 @@ mod problems;
 mod public_form;
 mod recovery;
 mod robust;
+mod service;
 mod spam;
 mod views;
