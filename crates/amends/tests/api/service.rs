@@ -2,8 +2,13 @@
 //! binary with the settings an installed service has.
 
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use amends::config::{Overrides, Settings};
+use serde_json::Value;
+
+use crate::helpers::{Db, fresh_database};
 
 const PACKAGED: &str = include_str!("../../debian/amends.toml");
 
@@ -39,3 +44,59 @@ fn every_commented_example_in_the_packaged_settings_is_taken() {
     assert!(settings.jobs.smtp.is_some() && settings.imap.is_some());
     assert_eq!(settings.store.due.hours.spec().zone, "Europe/Berlin");
 }
+/// `AMENDS_LOG_FORMAT=json`: every log line is one JSON object a log shipper can read,
+/// and what is logged while a request is served carries its request id.
+async fn json_logs_carry_the_request_id(db: Db) {
+    let (database_url, dir) = fresh_database(db).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = Command::new(env!("CARGO_BIN_EXE_amends"))
+        .args(["serve", "--address", &format!("127.0.0.1:{port}")])
+        .env("AMENDS_DATABASE_URL", &database_url)
+        .env("AMENDS_DATA_DIR", dir.as_ref().map_or_else(std::env::temp_dir, |d| d.path.clone()))
+        .env("AMENDS_LOG_FORMAT", "json")
+        // Each request's "served" line is at debug.
+        .env("AMENDS_LOG", "info,amends_web=debug,sqlx=warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("amends serve starts");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = client.get(format!("http://127.0.0.1:{port}/readyz")).send().await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "amends serve did not become ready");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let answer = client
+        .get(format!("http://127.0.0.1:{port}/api/v1/cases"))
+        .header("x-request-id", "shipper-7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    // SIGTERM, as systemd stops it: the server logs its shutdown and exits.
+    assert!(Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap().success());
+    let out = server.wait_with_output().unwrap();
+    assert!(out.status.success(), "exits cleanly at SIGTERM: {:?}", out.status);
+
+    let text = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}")))
+        .collect();
+    let serving = lines.iter().find(|l| l["fields"]["message"] == "serving").expect("the start is logged");
+    assert_eq!(serving["level"], "INFO");
+    assert_eq!(serving["fields"]["address"], format!("127.0.0.1:{port}"));
+    assert!(serving["timestamp"].is_string(), "{serving}");
+    let served: Vec<&Value> = lines.iter().filter(|l| l["span"]["id"] == "shipper-7").collect();
+    assert!(!served.is_empty(), "the request's lines carry its id: {text}");
+    let line = served.iter().find(|l| l["fields"]["message"] == "served").expect("the request is logged");
+    assert_eq!(line["fields"]["status"], 401);
+    assert_eq!(line["span"]["route"], "/api/v1/cases");
+    assert_eq!(line["span"]["method"], "GET");
+}
+
+crate::on_both_backends!(json_logs_carry_the_request_id);
