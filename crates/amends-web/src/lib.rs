@@ -14,6 +14,7 @@ pub mod limits;
 pub mod metrics;
 mod pages;
 pub mod password;
+mod source;
 pub mod views;
 
 pub use pages::letters::LetterSettings;
@@ -47,6 +48,9 @@ pub struct WebSettings {
     pub letters: pages::letters::LetterSettings,
     /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// Where the source code of the version running here is published (AGPL §13);
+    /// `/source` names it.
+    pub source_url: Option<String>,
 }
 
 impl Default for WebSettings {
@@ -57,6 +61,7 @@ impl Default for WebSettings {
             limits: limits::Limits::default(),
             letters: Default::default(),
             metrics_token: None,
+            source_url: None,
         }
     }
 }
@@ -104,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router(state.clone()))
         .merge(pages::router().layer(axum::middleware::from_fn_with_state(state.clone(), auth::identify)))
         .merge(customer::router().layer(axum::extract::DefaultBodyLimit::max(customer::MAX_FORM_BYTES)))
+        .merge(source::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics::endpoint))

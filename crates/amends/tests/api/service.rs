@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use amends::config::{Overrides, Settings};
 use serde_json::Value;
 
-use crate::helpers::{Db, fresh_database};
+use crate::helpers::{Db, fresh_database, spawn_app, spawn_app_with};
 
 const PACKAGED: &str = include_str!("../../debian/amends.toml");
 
@@ -99,4 +99,50 @@ async fn json_logs_carry_the_request_id(db: Db) {
     assert_eq!(line["span"]["method"], "GET");
 }
 
-crate::on_both_backends!(json_logs_carry_the_request_id);
+/// AGPL §13: staff and customer pages link to `/source`, which names the licence and,
+/// once the installation sets `source_url`, where the source of this version is.
+async fn every_page_offers_its_source(db: Db) {
+    let client = reqwest::Client::new();
+    let app = spawn_app(db).await;
+    for page in ["/login", "/complain"] {
+        let html = client.get(app.url(page)).send().await.unwrap().text().await.unwrap();
+        assert!(
+            html.contains(r#"<footer class="foot small muted"><a href="/source">Source code</a>"#),
+            "{page}: {html}"
+        );
+    }
+    let offer = client.get(app.url("/source")).send().await.unwrap();
+    assert_eq!(offer.status(), 200);
+    let offer = offer.text().await.unwrap();
+    assert!(
+        offer.contains("GNU Affero General Public License</a>,\n    version 3 or (at your option) any later version")
+    );
+    assert!(offer.contains("has not published where its source code is yet"), "{offer}");
+
+    let license = client.get(app.url("/source/license")).send().await.unwrap();
+    assert_eq!(license.headers()["content-type"], "text/plain; charset=utf-8");
+    let license = license.text().await.unwrap();
+    assert!(license.starts_with("                    GNU AFFERO GENERAL PUBLIC LICENSE\n"));
+    assert!(license.contains("  13. Remote Network Interaction; Use with the GNU General Public License."));
+
+    let published = spawn_app_with(db, |s| s.source_url = Some("https://git.example/cafe/amends".to_owned())).await;
+    let offer = client.get(published.url("/source")).send().await.unwrap().text().await.unwrap();
+    // The page escapes `/` in attributes and text as `&#x2f;`, which a browser reads as `/`.
+    let offer = offer.replace("&#x2f;", "/");
+    assert!(
+        offer.contains(r#"<a href="https://git.example/cafe/amends">https://git.example/cafe/amends</a>"#),
+        "{offer}"
+    );
+    assert!(!offer.contains("has not published"));
+}
+
+crate::on_both_backends!(json_logs_carry_the_request_id, every_page_offers_its_source);
+
+/// Only a web address is taken as `source_url`: the footer's offer must lead somewhere.
+#[test]
+fn source_url_must_be_a_web_address() {
+    let err = load("source_url = \"javascript:alert(1)\"\n").unwrap_err();
+    assert!(err.to_string().contains("source_url"), "{err:#}");
+    let settings = load("source_url = \"https://git.example/cafe/amends\"\n").unwrap();
+    assert_eq!(settings.source_url.as_deref(), Some("https://git.example/cafe/amends"));
+}
