@@ -15,6 +15,7 @@ pub mod metrics;
 mod origin;
 mod pages;
 pub mod password;
+mod source;
 pub mod views;
 
 pub use pages::letters::LetterSettings;
@@ -51,6 +52,9 @@ pub struct WebSettings {
     /// Where customers and staff reach the desk; a browser's `Origin` naming it is
     /// this site (besides the request's own `Host`).
     pub public_url: Option<String>,
+    /// Where the source code of the version running here is published (AGPL §13);
+    /// `/source` names it.
+    pub source_url: Option<String>,
 }
 
 impl Default for WebSettings {
@@ -62,6 +66,7 @@ impl Default for WebSettings {
             letters: Default::default(),
             metrics_token: None,
             public_url: None,
+            source_url: None,
         }
     }
 }
@@ -109,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router(state.clone()))
         .merge(pages::router().layer(axum::middleware::from_fn_with_state(state.clone(), auth::identify)))
         .merge(customer::router().layer(axum::extract::DefaultBodyLimit::max(customer::MAX_FORM_BYTES)))
+        .merge(source::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics::endpoint))

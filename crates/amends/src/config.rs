@@ -37,6 +37,8 @@ struct FileSettings {
     mail_from: Option<String>,
     link_days: Option<i64>,
     signature: Option<String>,
+    /// Where the source of the version running here is published (AGPL §13).
+    source_url: Option<String>,
     /// A rules file for the language coach, replacing the built-in English rules.
     coach_rules: Option<PathBuf>,
     /// A rules file for the spam filter, replacing the built-in rules.
@@ -121,6 +123,9 @@ pub struct Settings {
     pub imap: Option<(amends_mail::ImapSettings, Duration)>,
     /// `AMENDS_METRICS_TOKEN`: when set, `/metrics` needs it as a bearer token.
     pub metrics_token: Option<String>,
+    /// `source_url` (`AMENDS_SOURCE_URL`): where the source of this version is published;
+    /// every page's footer links to `/source`, which names it.
+    pub source_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -148,6 +153,7 @@ impl Default for Settings {
                 ..amends_store::StoreSettings::default()
             },
             metrics_token: None,
+            source_url: None,
         }
     }
 }
@@ -179,6 +185,7 @@ impl Settings {
             if let Some(signature) = file.signature {
                 s.jobs.signature = signature;
             }
+            s.source_url = file.source_url.or(s.source_url);
             s.coach_rules = file.coach_rules.or(s.coach_rules);
             s.spam_rules = file.spam_rules.or(s.spam_rules);
             if let Some(imap) = file.imap {
@@ -250,6 +257,9 @@ impl Settings {
         if let Some(url) = &overrides.database_url {
             s.database_url = Some(url.clone());
         }
+        if let Some(url) = s.source_url.as_deref().filter(|u| !u.starts_with("https://") && !u.starts_with("http://")) {
+            anyhow::bail!("source_url {url:?}: give an http:// or https:// address");
+        }
         Ok(s)
     }
 
@@ -258,6 +268,9 @@ impl Settings {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         if let Some(token) = var("AMENDS_METRICS_TOKEN") {
             self.metrics_token = Some(token);
+        }
+        if let Some(url) = var("AMENDS_SOURCE_URL") {
+            self.source_url = Some(url);
         }
         if let Some(url) = var("AMENDS_PUBLIC_URL") {
             self.jobs.public_url = url;
@@ -339,6 +352,7 @@ impl Settings {
             letters: self.letters.clone(),
             metrics_token: self.metrics_token.clone(),
             public_url: Some(self.jobs.public_url.clone()),
+            source_url: self.source_url.clone(),
         }
     }
 }

@@ -109,13 +109,7 @@ enum TokenCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("AMENDS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logs()?;
     let mut settings = Settings::load(&cli.overrides)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
@@ -222,6 +216,24 @@ fn main() -> anyhow::Result<()> {
             }
         }
     })
+}
+
+/// Logs on standard error, at the level `AMENDS_LOG` asks; `AMENDS_LOG_FORMAT=json` writes
+/// one JSON object a line for log shippers (what is logged while a request is served
+/// carries the request's span, and so its id, in both formats).
+fn init_logs() -> anyhow::Result<()> {
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("AMENDS_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr);
+    match std::env::var("AMENDS_LOG_FORMAT").unwrap_or_default().as_str() {
+        "" | "text" => logs.init(),
+        "json" => logs.json().init(),
+        other => bail!("AMENDS_LOG_FORMAT {other:?}: use text or json"),
+    }
+    Ok(())
 }
 
 /// Writes to a temporary file beside FILE and renames it at the end, so FILE is

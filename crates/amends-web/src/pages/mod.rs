@@ -145,6 +145,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("disclosure_new.html", include_str!("../../templates/disclosure_new.html")),
     ("disclosure.html", include_str!("../../templates/disclosure.html")),
     ("imports.html", include_str!("../../templates/imports.html")),
+    ("source.html", include_str!("../../templates/source.html")),
 ];
 
 mod filters {

@@ -31,5 +31,6 @@ mod public_form;
 mod recovery;
 mod robust;
 mod secrets;
+mod service;
 mod spam;
 mod views;
