@@ -85,7 +85,7 @@ pub struct GivenSoFar {
 }
 
 /// Why a gesture waits for a manager.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalReason {
     /// With what the case already had, it is above an agent's limit per case.

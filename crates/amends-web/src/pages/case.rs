@@ -327,6 +327,8 @@ async fn case_context(
 #[derive(Deserialize)]
 pub struct Done {
     done: Option<String>,
+    /// A gesture was kept and waits for a manager, for this reason.
+    waiting: Option<amends_domain::gesture::ApprovalReason>,
 }
 
 pub async fn page(
@@ -339,6 +341,10 @@ pub async fn page(
     let mut ctx = case_context(&state, &session, id, None, HashMap::new()).await?;
     if let Some(done) = q.done {
         ctx = minijinja::context! { done, ..ctx };
+    }
+    if let Some(reason) = q.waiting {
+        let waiting = super::login::capitalise(reason.sentence());
+        ctx = minijinja::context! { waiting, ..ctx };
     }
     Ok(render("case.html", ctx)?.into_response())
 }
@@ -506,6 +512,12 @@ pub async fn take_step(
             Ok(Redirect::to("/spam?done=1").into_response())
         }
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?done={action}#playbook")).into_response()),
+        // Kept, and waiting for a manager: a success, said in words on the case page.
+        Err(StoreError::ApprovalNeeded { reason, .. }) => Ok(Redirect::to(&format!(
+            "/cases/{id}?waiting={}#playbook",
+            serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        ))
+        .into_response()),
         Err(StoreError::Refused(refusal)) => {
             refused(&state, &session, id, refusal.message, fields, StatusCode::CONFLICT).await
         }

@@ -196,10 +196,15 @@ pub(crate) fn render(name: &str, context: impl Serialize) -> Result<Html<String>
 /// Why a page could not be shown.
 #[derive(Debug)]
 pub enum PageError {
-    SignIn { next: String },
+    SignIn {
+        next: String,
+    },
     Forbidden(String),
     NotFound(&'static str),
     BadForm(String),
+    /// The case (or whatever it was) changed meanwhile, or a rule refused the step: a
+    /// business outcome, told in words, never a 500.
+    Refused(String),
     Unavailable,
     Internal,
 }
@@ -213,6 +218,8 @@ impl From<StoreError> for PageError {
                 "{}: it now waits for a manager's approval (Approvals).",
                 login::capitalise(reason.sentence())
             )),
+            StoreError::Refused(refusal) => PageError::Refused(refusal.message),
+            StoreError::Conflict { message, .. } => PageError::Refused(message),
             other if other.is_temporary() => PageError::Unavailable,
             StoreError::WriterStopped => PageError::Unavailable,
             other => {
@@ -240,6 +247,7 @@ impl IntoResponse for PageError {
             PageError::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why),
             PageError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", format!("That {what} does not exist.")),
             PageError::BadForm(why) => (StatusCode::BAD_REQUEST, "Please check the form", why),
+            PageError::Refused(why) => (StatusCode::CONFLICT, "This was not done", why),
             PageError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Try again in a moment",

@@ -757,7 +757,49 @@ async fn gesture_limits_count_what_was_already_given(db: Db) {
     assert_eq!(budget["items"][0]["spent_minor"], 5_500);
 }
 
+/// On the staff pages a gesture above the agent's limit is a success that waits for a
+/// manager: the case page says so in words (not an error page), and sending the form
+/// again makes no second approval.
+async fn a_held_gesture_on_the_case_page_is_said_in_words(db: Db) {
+    let app = spawn_app_with(db, |s: &mut Settings| s.store.gesture_agent_limit_minor = 2_000).await;
+    let password = "correct horse battery";
+    app.post(
+        "/api/v1/users",
+        &app.admin_token,
+        json!({ "email": "ella@bakery.example", "name": "Ella", "role": "agent", "password": password }),
+    )
+    .await
+    .expect(201);
+    let agent = app.token_for("ella@bakery.example", password).await;
+    let case = app.complaint(&agent, "held@example.com", "The wedding cake collapsed.").await;
+    let id = case["id"].as_i64().unwrap();
+    ready_for_a_gesture(&app, &agent, id).await;
+
+    let (client, csrf) = app.signed_in("ella@bakery.example", password).await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("gesture", "voucher"),
+        ("description", "Dinner for two"),
+        ("cost", "60.00"),
+        ("currency", "EUR"),
+    ];
+    for _ in 0..2 {
+        let sent = client.post(app.url(&format!("/cases/{id}/steps/gesture"))).form(&form).send().await.unwrap();
+        assert_eq!(sent.status(), 200, "followed to the case page");
+        let page = sent.text().await.unwrap();
+        assert!(
+            page.contains("waits for a manager&#x27;s approval") || page.contains("waits for a manager's approval"),
+            "{page}"
+        );
+        assert!(page.contains("above your limit"), "the reason, in words");
+    }
+    let (_, manager) = app.staff("manager").await;
+    let queue = app.get("/api/v1/approvals", &manager).await.expect(200)["items"].clone();
+    assert_eq!(queue.as_array().map(Vec::len), Some(1), "one approval for a form sent twice: {queue}");
+}
+
 crate::on_both_backends!(
+    a_held_gesture_on_the_case_page_is_said_in_words,
     a_watched_customer_coming_back_alerts_staff,
     letters_are_printed_from_the_timeline_and_marked_posted,
     webhooks_are_signed_retried_and_logged,
