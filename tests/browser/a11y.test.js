@@ -45,6 +45,20 @@ async function apiClient(base, email, password) {
 }
 
 /** Every customer link in the outbox, by the purpose of the message that carried it and its case. */
+// Which message each link came in: the outbox rows of a backup (Message-ID, purpose,
+// case; their links are masked) joined with the mail the SMTP sink received (Message-ID,
+// the live link), read by Python's email package so any transfer encoding is undone.
+const READ_MAIL = `
+import email, email.policy, json, pathlib, re, sys
+found = {}
+for f in sorted(pathlib.Path(sys.argv[1]).glob('*.eml')):
+    m = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+    part = m.get_body(preferencelist=('plain',))
+    token = re.search(r'/c/([A-Za-z0-9_-]{20,})', part.get_content() if part else '')
+    if token: found[str(m['Message-ID']).strip('<>')] = '/c/' + token.group(1)
+print(json.dumps(found))
+`;
+
 async function outboxLinks() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'amends-a11y-backup-'));
   try {
@@ -52,6 +66,8 @@ async function outboxLinks() {
     await promisify(execFile)(binaryPath(), ['backup', file], {
       env: { ...process.env, AMENDS_DATA_DIR: server.dataDir, AMENDS_LOG: 'error' },
     });
+    const { stdout } = await promisify(execFile)('python3', ['-c', READ_MAIL, server.mailDir]);
+    const sent = JSON.parse(stdout);
     const links = {};
     let columns = null;
     for (const line of (await readFile(file, 'utf8')).split('\n').filter(Boolean)) {
@@ -62,8 +78,8 @@ async function outboxLinks() {
       }
       if (!columns) continue;
       const rec = Object.fromEntries(columns.map((c, i) => [c, row[i]]));
-      const token = String(rec.text_body).match(/\/c\/([A-Za-z0-9_-]{20,})/)?.[1];
-      if (token) links[`${rec.purpose}:${rec.case_id ?? ''}`] = `/c/${token}`;
+      const link = sent[String(rec.message_id).replace(/^<|>$/g, '')];
+      if (link) links[`${rec.purpose}:${rec.case_id ?? ''}`] = link;
     }
     return links;
   } finally {
@@ -93,7 +109,7 @@ async function agreeAndOffer(id) {
 }
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ mail: true });
   desktop = await launchBrowser();
   page = watch(desktop.first);
   api = await apiClient(server.url, server.email, server.password);

@@ -26,6 +26,33 @@ export function binaryPath() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A real SMTP server (aiosmtpd, the mail crate's test sink) on a free loopback port,
+ * keeping each message as a .eml file in its folder: customers' links exist only in
+ * the mail that left, never in anything the desk keeps.
+ */
+async function startMailSink() {
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'amends-browser-mail-'));
+  const script = path.join(REPO, 'crates', 'amends-mail', 'tests', 'smtp_sink.py');
+  const child = spawn('python3', [script, '--folder', folder], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve(Number(line.trim()));
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`the SMTP sink exited (${code}): pip install aiosmtpd`)));
+  });
+  const stop = async () => {
+    child.stdin.end();
+    child.kill('SIGTERM');
+    await rm(folder, { recursive: true, force: true });
+  };
+  return { folder, port, stop };
+}
+
 async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -48,9 +75,13 @@ async function waitForBinary(bin) {
  * Starts `amends serve` on a free port with a fresh data directory. Resolves when
  * /healthz answers, with the base URL and the first admin's one-time credentials.
  */
-export async function startServer() {
+export async function startServer({ mail = false } = {}) {
   const bin = binaryPath();
   await waitForBinary(bin);
+  const sink = mail ? await startMailSink() : null;
+  const mailEnv = sink
+    ? { AMENDS_SMTP_HOST: '127.0.0.1', AMENDS_SMTP_PORT: String(sink.port), AMENDS_SMTP_SECURITY: 'none' }
+    : {};
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'amends-browser-data-'));
@@ -59,7 +90,7 @@ export async function startServer() {
     let child;
     try {
       child = spawn(bin, ['serve', '--address', `127.0.0.1:${port}`], {
-        env: { ...process.env, AMENDS_DATA_DIR: dataDir, AMENDS_LOG: process.env.AMENDS_LOG || 'warn' },
+        env: { ...process.env, ...mailEnv, AMENDS_DATA_DIR: dataDir, AMENDS_LOG: process.env.AMENDS_LOG || 'warn' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (e) {
@@ -91,6 +122,7 @@ export async function startServer() {
         clearTimeout(t);
       }
       await rm(dataDir, { recursive: true, force: true });
+      if (sink) await sink.stop();
     };
 
     const deadline = Date.now() + 30_000;
@@ -107,7 +139,7 @@ export async function startServer() {
     const email = stdout.match(/^\s*email:\s*(\S+)\s*$/m)?.[1];
     const password = stdout.match(/^\s*password:\s*(\S+)\s*$/m)?.[1];
     if (healthy && email && password) {
-      return { url, email, password, dataDir, stop, logs: () => stderr };
+      return { url, email, password, dataDir, mailDir: sink?.folder, stop, logs: () => stderr };
     }
     lastError = exited?.error ? lastError : new Error(
       `amends serve did not come up (healthy=${healthy}, exit=${JSON.stringify(exited)})\n` +

@@ -37,10 +37,13 @@ async function assertInert(p, where) {
   assertNoProblems(p, where);
 }
 
-test('the login page reflects ?next= as text, not markup', async () => {
+test('the login page keeps a path ?next= and never reflects markup', async () => {
+  await page.goto(`${server.url}/login?next=${encodeURIComponent('/cases/7')}`);
+  assert.equal(await page.locator('input[name=next]').inputValue(), '/cases/7', 'a path on this site is kept');
+  // Markup is not a path on this site: it is neither echoed nor followed.
   const evil = '/inbox"><img src=x onerror="window.__pwned=3">';
   await page.goto(`${server.url}/login?next=${encodeURIComponent(evil)}`);
-  assert.equal(await page.locator('input[name=next]').inputValue(), evil);
+  assert.equal(await page.locator('input[name=next]').inputValue(), '/inbox');
   await assertInert(page, 'the login page');
 });
 

@@ -165,14 +165,31 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
 }
 
 async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
-    if state.runner.as_ref().is_some_and(|runner| !runner.is_running()) {
-        // Requests would be taken, but no mail, alert or webhook would leave.
-        return (StatusCode::SERVICE_UNAVAILABLE, "the job runner is not running");
+    if let Some(unready) = runner_unready(state.runner.as_deref()) {
+        return unready;
     }
     match state.store.ready().await {
         Ok(true) => (StatusCode::OK, "ready"),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable"),
+    }
+}
+
+/// A process whose job runner is not running is not ready: requests would be taken, but
+/// no mail, alert or webhook would leave.
+fn runner_unready(runner: Option<&amends_jobs::RunnerStatus>) -> Option<(StatusCode, &'static str)> {
+    runner
+        .is_some_and(|runner| !runner.is_running())
+        .then_some((StatusCode::SERVICE_UNAVAILABLE, "the job runner is not running"))
+}
+
+#[cfg(test)]
+mod readiness_tests {
+    #[test]
+    fn a_stopped_runner_makes_the_process_unready() {
+        let stopped = amends_jobs::RunnerStatus::default();
+        assert_eq!(super::runner_unready(Some(&stopped)).map(|(s, _)| s.as_u16()), Some(503));
+        assert_eq!(super::runner_unready(None), None, "a process without a runner is judged by its database");
     }
 }
 
