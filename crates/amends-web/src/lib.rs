@@ -183,16 +183,6 @@ fn runner_unready(runner: Option<&amends_jobs::RunnerStatus>) -> Option<(StatusC
         .then_some((StatusCode::SERVICE_UNAVAILABLE, "the job runner is not running"))
 }
 
-#[cfg(test)]
-mod readiness_tests {
-    #[test]
-    fn a_stopped_runner_makes_the_process_unready() {
-        let stopped = amends_jobs::RunnerStatus::default();
-        assert_eq!(super::runner_unready(Some(&stopped)).map(|(s, _)| s.as_u16()), Some(503));
-        assert_eq!(super::runner_unready(None), None, "a process without a runner is judged by its database");
-    }
-}
-
 /// Serves until `shutdown` completes, then finishes the requests in flight.
 ///
 /// A loop of our own rather than `axum::serve`, which sets no timer and so lets a client
@@ -254,4 +244,14 @@ pub async fn serve(
     drop(stop_rx);
     stop_tx.closed().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod readiness_tests {
+    #[test]
+    fn a_stopped_runner_makes_the_process_unready() {
+        let stopped = amends_jobs::RunnerStatus::default();
+        assert_eq!(super::runner_unready(Some(&stopped)).map(|(s, _)| s.as_u16()), Some(503));
+        assert_eq!(super::runner_unready(None), None, "a process without a runner is judged by its database");
+    }
 }
