@@ -212,7 +212,8 @@ impl Runner {
         Ok(ran)
     }
 
-    /// Runs due jobs until none is left (for tests and `amends jobs run`).
+    /// Runs due jobs until none is left: for a test or a tool that drains the queue
+    /// instead of waiting on the poll interval.
     pub async fn run_until_idle(&self) -> Result<usize, StoreError> {
         let mut total = 0;
         loop {

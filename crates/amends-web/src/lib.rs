@@ -1,6 +1,6 @@
-//! The HTTP adapter: the JSON API under `/api/v1` (and, later, the staff and customer
-//! pages). A handler reads like the step it serves: parse the request into domain
-//! types, call the store, answer. It holds no business rule of its own.
+//! The HTTP adapter: the JSON API under `/api/v1`, the staff pages and the customers'
+//! pages (the public form and the personal links). A handler reads like the step it
+//! serves: parse the request into domain types, call the store, answer.
 
 pub mod api;
 pub mod auth;
