@@ -187,6 +187,25 @@ impl TestApp {
         self.stopped = Some(running.stopped);
     }
 
+    /// The one number an SQL query on the app's database answers (a count).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        use sqlx::{Connection, Row};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.database_url).await.expect("connect");
+        sqlx::query(sql).fetch_one(&mut conn).await.expect("query").get::<i64, _>(0)
+    }
+
+    /// Waits (10 s at most) until `sql` counts at least `n`.
+    pub async fn wait_for_count(&self, what: &str, sql: &str, n: i64) {
+        for _ in 0..400 {
+            if self.scalar(sql).await >= n {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("timed out waiting for {what}: {sql}");
+    }
+
     /// Stops the app as a SIGTERM would, and waits until it has stopped.
     pub async fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {

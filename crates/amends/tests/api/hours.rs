@@ -35,23 +35,6 @@ fn always(escalation: Value) -> Value {
     })
 }
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    use sqlx::{Connection, Row};
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(&app.database_url).await.unwrap();
-    sqlx::query(sql).fetch_one(&mut conn).await.unwrap().get::<i64, _>(0)
-}
-
-async fn wait_for_count(app: &TestApp, what: &str, sql: &str, n: i64) {
-    for _ in 0..400 {
-        if scalar(app, sql).await >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("timed out waiting for {what}: {sql}");
-}
-
 async fn timeline_of(app: &TestApp, token: &str, id: i64, kind: &str) -> Vec<Value> {
     let case = app.get(&format!("/api/v1/cases/{id}"), token).await.expect(200);
     case["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == kind).cloned().collect()
@@ -265,7 +248,7 @@ async fn an_overdue_step_climbs_the_ladder_in_order_once(db: Db) {
 
     // Just past due: the owner.
     clock.advance(due - OffsetDateTime::now_utc() + time::Duration::minutes(1));
-    wait_for_count(&app, "level 1", &escalated_sql, 1).await;
+    app.wait_for_count("level 1", &escalated_sql, 1).await;
     let subject = |n: u8| format!("{reference}: overdue, escalation level {n}");
     sink.wait_for(&email_of(&app, owner).await, &subject(1)).await;
     let overdue = app.get("/api/v1/cases?overdue=true", &agent).await.expect(200);
@@ -279,10 +262,10 @@ async fn an_overdue_step_climbs_the_ladder_in_order_once(db: Db) {
 
     // An hour later: the managers; two hours: the admins and the named agent.
     clock.advance(time::Duration::hours(1));
-    wait_for_count(&app, "level 2", &escalated_sql, 2).await;
+    app.wait_for_count("level 2", &escalated_sql, 2).await;
     sink.wait_for(&email_of(&app, manager).await, &subject(2)).await;
     clock.advance(time::Duration::hours(1));
-    wait_for_count(&app, "level 3", &escalated_sql, 3).await;
+    app.wait_for_count("level 3", &escalated_sql, 3).await;
     sink.wait_for("admin@amends.local", &subject(3)).await;
     sink.wait_for(&email_of(&app, named).await, &subject(3)).await;
     let events = timeline_of(&app, &agent, id, "overdue_escalated").await;
@@ -364,13 +347,11 @@ async fn an_alert_raised_at_night_is_mailed_in_the_morning(db: Db) {
     app.post("/api/v1/transactions", &agent, order).await.expect(201);
     assert_eq!(app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"][0]["case_id"], id);
     // The mail is written, and held for the morning.
-    wait_for_count(&app, "the held alert", "SELECT COUNT(*) FROM outbox WHERE purpose = 'staff_alert'", 1).await;
+    app.wait_for_count("the held alert", "SELECT COUNT(*) FROM outbox WHERE purpose = 'staff_alert'", 1).await;
     tokio::time::sleep(Duration::from_millis(700)).await;
     let is_back = |m: &amends_mail::IncomingMail| m.subject.as_deref().is_some_and(|s| s.contains("is back"));
     assert!(!sink.received().iter().any(is_back), "no alert mail at night");
-    let held_until = scalar(
-        &app,
-        "SELECT j.run_at FROM jobs j JOIN outbox o ON j.payload LIKE '%\"outbox_id\":' || o.id || '}%' WHERE o.purpose = 'staff_alert'",
+    let held_until = app.scalar("SELECT j.run_at FROM jobs j JOIN outbox o ON j.payload LIKE '%\"outbox_id\":' || o.id || '}%' WHERE o.purpose = 'staff_alert'",
     )
     .await;
     assert_eq!(held_until, time::macros::datetime!(2027-03-02 08:00 UTC).unix_timestamp() * 1000, "09:00 in Berlin");
@@ -436,8 +417,7 @@ async fn promise_mails_reach_owners_who_want_them(db: Db) {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    wait_for_count(
-        &app,
+    app.wait_for_count(
         "every alert job done",
         "SELECT COUNT(*) FROM jobs WHERE kind = 'staff_alert' AND done_at IS NOT NULL",
         4,

@@ -13,13 +13,6 @@ use crate::mail::SmtpSink;
 
 const INJECTED: [&str; 3] = ["Dana\r\nBcc: x@example.test", "Dana\nBcc: x@example.test", "Dana\rBcc: x@example.test"];
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    use sqlx::{Connection, Row};
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(&app.database_url).await.unwrap();
-    sqlx::query(sql).fetch_one(&mut conn).await.unwrap().get::<i64, _>(0)
-}
-
 async fn execute(app: &TestApp, sql: &str, binds: &[&str]) {
     use sqlx::Connection;
     sqlx::any::install_default_drivers();
@@ -29,16 +22,6 @@ async fn execute(app: &TestApp, sql: &str, binds: &[&str]) {
         query = query.bind(b.to_string());
     }
     query.execute(&mut conn).await.unwrap();
-}
-
-async fn wait_until(app: &TestApp, what: &str, sql: &str, n: i64) {
-    for _ in 0..400 {
-        if scalar(app, sql).await >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("{what}: {sql} stayed below {n}");
 }
 
 async fn metric(app: &TestApp, name: &str) -> i64 {
@@ -153,11 +136,11 @@ async fn a_message_that_cannot_be_built_fails_alone(db: Db) {
         let case = app.complaint(&app.admin_token, &format!("{who}@example.test"), "The order came late.").await;
         ids.push(case["id"].as_i64().unwrap());
     }
-    wait_until(&app, "acknowledgements wait in the outbox", "SELECT COUNT(*) FROM outbox", 3).await;
+    app.wait_for_count("acknowledgements wait in the outbox", "SELECT COUNT(*) FROM outbox", 3).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     // Untouched while no server is configured: not tried, not logged over and over.
-    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM jobs WHERE kind = 'send_email' AND attempts > 0").await, 0);
-    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM outbox WHERE status = 'queued'").await, 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'send_email' AND attempts > 0").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'queued'").await, 3);
     assert_eq!(metric(&app, "amends_smtp_configured").await, 0);
     assert_eq!(metric(&app, "amends_outbox_backlog").await, 3);
 
@@ -184,7 +167,7 @@ async fn a_message_that_cannot_be_built_fails_alone(db: Db) {
         assert!(!headers.lines().any(|l| l.starts_with("bcc:")), "no Bcc header was smuggled in:\n{headers}");
     }
 
-    wait_until(&app, "the impossible message is given up", "SELECT COUNT(*) FROM outbox WHERE status = 'failed'", 1)
+    app.wait_for_count("the impossible message is given up", "SELECT COUNT(*) FROM outbox WHERE status = 'failed'", 1)
         .await;
     let ben_id = ids[1];
     let case = app.get(&format!("/api/v1/cases/{ben_id}"), &app.admin_token).await.expect(200);
@@ -211,7 +194,7 @@ async fn shutdown_stops_claiming_and_releases(db: Db) {
     let mut app = spawn_app_with(db, |_| {}).await;
     let case = app.complaint(&app.admin_token, "ann@example.test", "The order came late.").await;
     let id = case["id"].as_i64().unwrap();
-    wait_until(&app, "the acknowledgement", "SELECT COUNT(*) FROM outbox", 1).await;
+    app.wait_for_count("the acknowledgement", "SELECT COUNT(*) FROM outbox", 1).await;
     // Two thousand recurrence checks, due now: far more than one stop should wait for.
     let payload = format!("{{\"case_id\": {id}}}");
     execute(
@@ -228,10 +211,10 @@ async fn shutdown_stops_claiming_and_releases(db: Db) {
     let took = stopping.elapsed();
     eprintln!("stopped {took:?} after the stop was asked ({:?} after the start)", before.elapsed());
     assert!(took < Duration::from_secs(5), "stopped in {took:?}");
-    let left = scalar(&app, "SELECT COUNT(*) FROM jobs WHERE kind = 'recurrence_check' AND done_at IS NULL").await;
+    let left = app.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'recurrence_check' AND done_at IS NULL").await;
     assert!(left > 0, "the stop did not wait for the whole queue to drain");
     assert_eq!(
-        scalar(&app, "SELECT COUNT(*) FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND locked_by IS NOT NULL")
+        app.scalar("SELECT COUNT(*) FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND locked_by IS NOT NULL")
             .await,
         0,
         "no job is left leased to the stopped runner"
