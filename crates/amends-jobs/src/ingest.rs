@@ -316,7 +316,12 @@ pub async fn note_refused(store: &Store, raw: &[u8], reason: &str) -> Result<(),
         from_email: read.as_ref().and_then(|m| m.from_email.as_ref()).map(one_line),
         subject: read.as_ref().and_then(|m| m.subject.as_ref()).map(one_line),
     };
-    store.note_inbound(&inbound, outcomes::REFUSED, reason).await?;
+    // Staff read the words, not the machine's code before them (`too_large: …`).
+    let words = match reason.split_once(": ") {
+        Some((code, words)) if code.chars().all(|c| c.is_ascii_lowercase() || c == '_') => words,
+        _ => reason,
+    };
+    store.note_inbound(&inbound, outcomes::REFUSED, words).await?;
     Ok(())
 }
 
