@@ -49,6 +49,10 @@ pub struct JobSettings {
     /// Deliver webhooks to loopback, private and link-local addresses too (a receiver
     /// on the premises). Off: such targets are refused, checked after DNS resolution.
     pub webhook_private_targets: bool,
+    /// `serve` runs the queue in the background (always, in production). Off, the
+    /// caller runs it (`Runner::run_until_idle`): the tests do, so that they wait on
+    /// the queue and move the clock instead of sleeping.
+    pub in_background: bool,
 }
 
 impl Default for JobSettings {
@@ -65,6 +69,7 @@ impl Default for JobSettings {
             worker_id: format!("worker-{}-{}", std::process::id(), amends_store::secret::random_hex(4)),
             retry_base: StdDuration::from_secs(10),
             webhook_private_targets: false,
+            in_background: true,
         }
     }
 }

@@ -27,37 +27,77 @@ pub async fn launch(
     shutdown: impl Future<Output = ()> + Send + 'static,
     on_first_admin: impl FnOnce(&FirstAdmin),
 ) -> anyhow::Result<()> {
-    let store = open_store(settings).await?;
-    if let Some(admin) = ensure_first_admin(&store, &settings.admin_email).await? {
-        on_first_admin(&admin);
+    Desk::open(settings, on_first_admin).await?.serve(listener, shutdown).await
+}
+
+/// The desk opened but not yet serving: the tests take its store and job runner from
+/// here, to run the queue themselves instead of waiting for the background runner.
+pub struct Desk {
+    settings: Settings,
+    store: Store,
+    spam: std::sync::Arc<amends_spam::SpamFilter>,
+}
+
+impl Desk {
+    /// Opens the store (migrating it) and makes the first admin when there are no users.
+    pub async fn open(settings: &Settings, on_first_admin: impl FnOnce(&FirstAdmin)) -> anyhow::Result<Self> {
+        let store = open_store(settings).await?;
+        if let Some(admin) = ensure_first_admin(&store, &settings.admin_email).await? {
+            on_first_admin(&admin);
+        }
+        let spam = std::sync::Arc::new(settings.spam()?);
+        Ok(Self { settings: settings.clone(), store, spam })
     }
-    let spam = std::sync::Arc::new(settings.spam()?);
-    let runner_status = std::sync::Arc::new(amends_jobs::RunnerStatus::default());
-    let state = AppState::new(store.clone(), settings.web(), settings.coach()?)
-        .with_spam(spam.clone())
-        .with_runner(runner_status.clone());
-    tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "serving");
-    // One signal stops both the web server and the job runner.
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let runner = amends_jobs::Runner::new(store.clone(), settings.jobs.clone());
-    let jobs = tokio::spawn(runner.supervise(stop_rx.clone(), runner_status));
-    let mailbox = settings.imap.clone().map(|(imap, interval)| {
-        let mut stop = stop_rx.clone();
-        tokio::spawn(amends_jobs::ingest::poll_mailbox(store.clone(), imap, interval, spam.clone(), async move {
-            let _ = stop.wait_for(|stop| *stop).await;
-        }))
-    });
-    let served = amends_web::serve(listener, state, async move {
-        shutdown.await;
-        let _ = stop_tx.send(true);
-    })
-    .await;
-    let _ = jobs.await;
-    if let Some(mailbox) = mailbox {
-        let _ = mailbox.await;
+
+    pub fn store(&self) -> &Store {
+        &self.store
     }
-    store.close().await;
-    served.context("serving HTTP")
+
+    /// A runner of this desk's job queue, with the desk's job settings.
+    pub fn runner(&self) -> amends_jobs::Runner {
+        amends_jobs::Runner::new(self.store.clone(), self.settings.jobs.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` completes; the job runner and the mailbox
+    /// poller run beside it unless the settings leave the queue to the caller.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Self { settings, store, spam } = self;
+        let mut state = AppState::new(store.clone(), settings.web(), settings.coach()?).with_spam(spam.clone());
+        tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "serving");
+        // One signal stops both the web server and the job runner.
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let jobs = if settings.jobs.in_background {
+            let runner_status = std::sync::Arc::new(amends_jobs::RunnerStatus::default());
+            state = state.with_runner(runner_status.clone());
+            let runner = amends_jobs::Runner::new(store.clone(), settings.jobs.clone());
+            Some(tokio::spawn(runner.supervise(stop_rx.clone(), runner_status)))
+        } else {
+            None
+        };
+        let mailbox = settings.imap.clone().map(|(imap, interval)| {
+            let mut stop = stop_rx.clone();
+            tokio::spawn(amends_jobs::ingest::poll_mailbox(store.clone(), imap, interval, spam.clone(), async move {
+                let _ = stop.wait_for(|stop| *stop).await;
+            }))
+        });
+        let served = amends_web::serve(listener, state, async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        })
+        .await;
+        if let Some(jobs) = jobs {
+            let _ = jobs.await;
+        }
+        if let Some(mailbox) = mailbox {
+            let _ = mailbox.await;
+        }
+        store.close().await;
+        served.context("serving HTTP")
+    }
 }
 
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {

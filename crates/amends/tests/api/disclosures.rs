@@ -10,11 +10,6 @@ use sqlx::Row;
 use crate::helpers::{Db, TestApp, spawn_app_with};
 use crate::mail::{SmtpSink, link_in};
 
-fn idle_runner(s: &mut Settings) {
-    // The app's runner stays asleep, so the test decides when the send runs.
-    s.jobs.poll_interval = std::time::Duration::from_secs(3600);
-}
-
 async fn customer(app: &TestApp, token: &str, n: u32, email: bool) -> i64 {
     let mut c = json!({ "name": format!("Customer {n}"), "external_id": format!("cust-{n}") });
     if email {
@@ -39,19 +34,16 @@ async fn pool(app: &TestApp) -> sqlx::AnyPool {
     sqlx::AnyPool::connect(&app.database_url).await.unwrap()
 }
 
-async fn wait_sent(app: &TestApp, token: &str, id: i64) -> Value {
-    for _ in 0..200 {
-        let d = app.get(&format!("/api/v1/disclosures/{id}"), token).await.expect(200);
-        if d["status"] == "sent" {
-            return d;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the disclosure was not sent");
+/// The disclosure once the queue has run: sent.
+async fn once_sent(app: &TestApp, token: &str, id: i64) -> Value {
+    app.settle().await;
+    let d = app.get(&format!("/api/v1/disclosures/{id}"), token).await.expect(200);
+    assert_eq!(d["status"], "sent", "{d}");
+    d
 }
 
 async fn a_disclosure_reaches_its_audience_once(db: Db) {
-    let mut app = spawn_app_with(db, idle_runner).await;
+    let mut app = spawn_app_with(db, |_| {}).await;
     let (_, manager) = app.staff("manager").await;
     let (_, agent) = app.staff("agent").await;
     let problem =
@@ -142,7 +134,7 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
     assert_eq!(midway["status"], "sending");
 
     app.restart(|_| {}).await;
-    let done = wait_sent(&app, &manager, id).await;
+    let done = once_sent(&app, &manager, id).await;
     assert_eq!(done["progress"]["total"], 4);
     assert_eq!(done["progress"]["queued"], 3);
     assert_eq!(done["progress"]["failed"], 1, "the customer without an email address");
@@ -174,14 +166,9 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
     // retries' waits); the link is live only in what left.
     let sink = SmtpSink::start();
     let smtp = sink.settings();
-    let later = amends_store::Clock::default();
-    later.advance(time::Duration::days(1));
-    app.restart(move |s: &mut Settings| {
-        s.jobs.smtp = Some(smtp);
-        s.store.clock = later;
-    })
-    .await;
-    let link = link_in(&sink.wait_for("c2@example.com", "About the cakes of batch 7").await);
+    app.clock.advance(time::Duration::days(1));
+    app.restart(move |s: &mut Settings| s.jobs.smtp = Some(smtp)).await;
+    let link = link_in(&sink.delivered(&app, "c2@example.com", "About the cakes of batch 7").await);
     let page = reqwest::get(app.url(&link)).await.unwrap();
     assert_eq!(page.status().as_u16(), 200);
     assert!(page.text().await.unwrap().contains("This affected me"));

@@ -1,9 +1,9 @@
 //! Starts the real app on a random port against a fresh database, and speaks HTTP to it.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use amends::Settings;
+use amends_store::Clock;
 use rand::Rng;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -70,6 +70,10 @@ pub struct TestApp {
     pub database_url: String,
     pub admin_token: String,
     pub admin_password: String,
+    /// The app's clock: a test moves it forward instead of waiting.
+    pub clock: Clock,
+    /// The app's job queue, run by the test (`settle`) rather than in the background.
+    runner: amends_jobs::Runner,
     client: reqwest::Client,
     _dir: Option<tempdir::TempDir>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -106,13 +110,16 @@ pub async fn spawn_app(db: Db) -> TestApp {
 /// Starts the app on a fresh database, letting the test change its settings first.
 pub async fn spawn_app_with(db: Db, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let (database_url, dir) = fresh_database(db).await;
-    let (running, admin_password) = start(&database_url, dir.as_ref().map(|d| d.path.clone()), configure).await;
+    let (running, admin_password) =
+        start(&database_url, dir.as_ref().map(|d| d.path.clone()), Clock::default(), configure).await;
     let admin_password = admin_password.expect("the first admin is created on an empty database");
     let mut app = TestApp {
         address: running.address,
         database_url,
         admin_token: String::new(),
         admin_password: admin_password.clone(),
+        clock: running.clock,
+        runner: running.runner,
         client: reqwest::Client::new(),
         _dir: dir,
         shutdown: Some(running.shutdown),
@@ -126,13 +133,19 @@ pub struct Running {
     pub address: String,
     pub shutdown: tokio::sync::oneshot::Sender<()>,
     pub stopped: tokio::sync::oneshot::Receiver<()>,
+    pub runner: amends_jobs::Runner,
+    pub clock: Clock,
 }
 
-/// Launches the app on `database_url` and waits until it serves. Returns the first
+/// Launches the app on `database_url`, serving once this returns. Returns the first
 /// admin's password when this start made one.
+///
+/// The job queue is the test's to run (`TestApp::settle`) unless `configure` turns
+/// `jobs.in_background` on, and the clock is one the test moves (`TestApp::clock`).
 pub async fn start(
     database_url: &str,
     data_dir: Option<PathBuf>,
+    clock: Clock,
     configure: impl FnOnce(&mut Settings),
 ) -> (Running, Option<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -144,35 +157,45 @@ pub async fn start(
     };
     settings.jobs.public_url = address.clone();
     settings.jobs.poll_interval = std::time::Duration::from_millis(50);
+    settings.jobs.in_background = false;
+    settings.store.clock = clock;
     configure(&mut settings);
+    let clock = settings.store.clock.clone();
+    let mut admin = None;
+    let desk =
+        amends::Desk::open(&settings, |first| admin = Some(first.password.clone())).await.expect("the app opens");
+    let runner = desk.runner();
+    if !settings.jobs.in_background {
+        runner.start_sweeps().await.expect("the sweep of overdue steps is queued");
+    }
     let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
     let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
-    let admin: Arc<Mutex<Option<String>>> = Arc::default();
-    let admin_seen = admin.clone();
+    // The listener is bound: requests wait in its backlog until the server takes them.
     tokio::spawn(async move {
         let shutdown = async {
             let _ = shutdown_rx.await;
         };
-        let result = amends::launch(&settings, listener, shutdown, |first| {
-            if let Ok(mut slot) = admin_seen.lock() {
-                *slot = Some(first.password.clone());
-            }
-        })
-        .await;
-        if let Err(e) = result {
+        if let Err(e) = desk.serve(listener, shutdown).await {
             eprintln!("app stopped: {e:#}");
         }
         let _ = stopped_tx.send(());
     });
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client.get(format!("{address}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            let password = admin.lock().ok().and_then(|p| p.clone());
-            return (Running { address, shutdown: shutdown_tx, stopped: stopped_rx }, password);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    (Running { address, shutdown: shutdown_tx, stopped: stopped_rx, runner, clock }, admin)
+}
+
+/// Waits for something a real process outside the app does (an IMAP server, an SMTP
+/// sink, a child process, the app's own background runner), `within` at most. The one
+/// place a test waits on wall time; everything inside the app is settled or clocked.
+pub async fn wait_until<F, Fut>(what: &str, within: std::time::Duration, mut done: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + within;
+    while !done().await {
+        assert!(std::time::Instant::now() < deadline, "waited {within:?} in vain for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    panic!("the app did not start");
 }
 
 impl TestApp {
@@ -181,8 +204,10 @@ impl TestApp {
     pub async fn restart(&mut self, configure: impl FnOnce(&mut Settings)) {
         self.stop().await;
         let data_dir = self._dir.as_ref().map(|d| d.path.clone());
-        let (running, _) = start(&self.database_url, data_dir, configure).await;
+        let (running, _) = start(&self.database_url, data_dir, self.clock.clone(), configure).await;
         self.address = running.address;
+        self.runner = running.runner;
+        self.clock = running.clock;
         self.shutdown = Some(running.shutdown);
         self.stopped = Some(running.stopped);
     }
@@ -195,15 +220,22 @@ impl TestApp {
         sqlx::query(sql).fetch_one(&mut conn).await.expect("query").get::<i64, _>(0)
     }
 
-    /// Waits (10 s at most) until `sql` counts at least `n`.
+    /// Waits (10 s at most) until `sql` counts at least `n`: for a test of the app's own
+    /// background runner (`jobs.in_background`); others `settle` instead.
     pub async fn wait_for_count(&self, what: &str, sql: &str, n: i64) {
-        for _ in 0..400 {
-            if self.scalar(sql).await >= n {
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-        }
-        panic!("timed out waiting for {what}: {sql}");
+        wait_until(what, std::time::Duration::from_secs(10), || async move { self.scalar(sql).await >= n }).await;
+    }
+
+    /// Runs every due job to completion (messages built and sent, webhooks delivered,
+    /// alarms raised), as the background runner would, and returns how many ran.
+    pub async fn settle(&self) -> usize {
+        self.runner.run_until_idle().await.expect("the job queue runs")
+    }
+
+    /// Moves the app's clock forward by `by`, then runs what came due.
+    pub async fn pass(&self, by: time::Duration) -> usize {
+        self.clock.advance(by);
+        self.settle().await
     }
 
     /// Stops the app as a SIGTERM would, and waits until it has stopped.

@@ -1,12 +1,11 @@
 //! Clocks people trust: business hours set by an admin, due times counted in working
 //! time, an overdue step climbing the escalation ladder in order (never twice, across a
 //! restart), and alerts mailed to staff inside service hours only, unless they opted out.
-//! Time is moved with the queue's clock (`Settings.store.clock`), not waited for.
+//! Time is moved with the app's clock (`TestApp::clock`), never waited for.
 
 use std::time::Duration;
 
 use amends::Settings;
-use amends_store::Clock;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -213,15 +212,8 @@ async fn due_times_count_working_hours(db: Db) {
 
 async fn an_overdue_step_climbs_the_ladder_in_order_once(db: Db) {
     let sink = SmtpSink::start();
-    let clock = Clock::default();
     let smtp = sink.settings();
-    let configure = {
-        let (clock, smtp) = (clock.clone(), smtp.clone());
-        move |s: &mut Settings| {
-            s.store.clock = clock;
-            s.jobs.smtp = Some(smtp);
-        }
-    };
+    let configure = move |s: &mut Settings| s.jobs.smtp = Some(smtp.clone());
     let mut app = spawn_app_with(db, configure.clone()).await;
     let (owner, agent) = app.staff("agent").await;
     let (manager, _) = app.staff("manager").await;
@@ -243,14 +235,14 @@ async fn an_overdue_step_climbs_the_ladder_in_order_once(db: Db) {
     let escalated_sql = format!("SELECT COUNT(*) FROM case_events WHERE case_id = {id} AND kind = 'overdue_escalated'");
 
     // Before the due time nothing happens.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.settle().await;
     assert!(timeline_of(&app, &agent, id, "overdue_escalated").await.is_empty());
 
-    // Just past due: the owner.
-    clock.advance(due - OffsetDateTime::now_utc() + time::Duration::minutes(1));
-    app.wait_for_count("level 1", &escalated_sql, 1).await;
+    // Just past due: the owner. (The sweep runs once a minute.)
+    app.pass(due - app.clock.now() + time::Duration::minutes(1)).await;
+    assert_eq!(app.scalar(&escalated_sql).await, 1, "level 1");
     let subject = |n: u8| format!("{reference}: overdue, escalation level {n}");
-    sink.wait_for(&email_of(&app, owner).await, &subject(1)).await;
+    sink.delivered(&app, &email_of(&app, owner).await, &subject(1)).await;
     let overdue = app.get("/api/v1/cases?overdue=true", &agent).await.expect(200);
     assert_eq!(overdue["items"][0]["id"], id, "the overdue view uses the same clock");
     let escalated = app.get("/api/v1/cases?escalated=true", &agent).await.expect(200);
@@ -261,13 +253,13 @@ async fn an_overdue_step_climbs_the_ladder_in_order_once(db: Db) {
     assert!(inbox.contains(&reference), "the inbox's escalated view lists it: {inbox}");
 
     // An hour later: the managers; two hours: the admins and the named agent.
-    clock.advance(time::Duration::hours(1));
-    app.wait_for_count("level 2", &escalated_sql, 2).await;
-    sink.wait_for(&email_of(&app, manager).await, &subject(2)).await;
-    clock.advance(time::Duration::hours(1));
-    app.wait_for_count("level 3", &escalated_sql, 3).await;
-    sink.wait_for("admin@amends.local", &subject(3)).await;
-    sink.wait_for(&email_of(&app, named).await, &subject(3)).await;
+    app.pass(time::Duration::hours(1)).await;
+    assert_eq!(app.scalar(&escalated_sql).await, 2, "level 2");
+    sink.delivered(&app, &email_of(&app, manager).await, &subject(2)).await;
+    app.pass(time::Duration::hours(1)).await;
+    assert_eq!(app.scalar(&escalated_sql).await, 3, "level 3");
+    sink.delivered(&app, "admin@amends.local", &subject(3)).await;
+    sink.delivered(&app, &email_of(&app, named).await, &subject(3)).await;
     let events = timeline_of(&app, &agent, id, "overdue_escalated").await;
     assert_eq!(levels(&events), [1, 2, 3], "in order: {events:?}");
     assert_eq!(events[0]["step"], "restate");
@@ -276,8 +268,8 @@ async fn an_overdue_step_climbs_the_ladder_in_order_once(db: Db) {
 
     // A restart, and more sweeps: nothing is escalated or mailed twice.
     app.restart(configure).await;
-    clock.advance(time::Duration::hours(3));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.pass(time::Duration::hours(3)).await;
+    app.pass(time::Duration::minutes(2)).await;
     assert_eq!(levels(&timeline_of(&app, &agent, id, "overdue_escalated").await), [1, 2, 3]);
     let ladder_mail = sink
         .received()
@@ -321,18 +313,10 @@ async fn walk_to_watch(app: &TestApp, agent: &str, owner: i64, email: &str) -> (
 
 async fn an_alert_raised_at_night_is_mailed_in_the_morning(db: Db) {
     let sink = SmtpSink::start();
-    let clock = Clock::default();
-    // Tuesday 2 March 2027, 02:00 in Berlin.
-    clock.set(time::macros::datetime!(2027-03-02 01:00 UTC));
     let smtp = sink.settings();
-    let app = spawn_app_with(db, {
-        let clock = clock.clone();
-        move |s: &mut Settings| {
-            s.store.clock = clock;
-            s.jobs.smtp = Some(smtp);
-        }
-    })
-    .await;
+    let app = spawn_app_with(db, move |s: &mut Settings| s.jobs.smtp = Some(smtp)).await;
+    // Tuesday 2 March 2027, 02:00 in Berlin.
+    app.clock.set(time::macros::datetime!(2027-03-02 01:00 UTC));
     let mut office = always(json!([{ "after_minutes": 0, "to": "owner" }]));
     let nine_five = json!([{ "start": "09:00", "end": "17:00" }]);
     office["zone"] = json!("Europe/Berlin");
@@ -347,8 +331,8 @@ async fn an_alert_raised_at_night_is_mailed_in_the_morning(db: Db) {
     app.post("/api/v1/transactions", &agent, order).await.expect(201);
     assert_eq!(app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"][0]["case_id"], id);
     // The mail is written, and held for the morning.
-    app.wait_for_count("the held alert", "SELECT COUNT(*) FROM outbox WHERE purpose = 'staff_alert'", 1).await;
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    app.settle().await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE purpose = 'staff_alert'").await, 1, "the held alert");
     let is_back = |m: &amends_mail::IncomingMail| m.subject.as_deref().is_some_and(|s| s.contains("is back"));
     assert!(!sink.received().iter().any(is_back), "no alert mail at night");
     let held_until = app.scalar("SELECT j.run_at FROM jobs j JOIN outbox o ON j.payload LIKE '%\"outbox_id\":' || o.id || '}%' WHERE o.purpose = 'staff_alert'",
@@ -357,8 +341,8 @@ async fn an_alert_raised_at_night_is_mailed_in_the_morning(db: Db) {
     assert_eq!(held_until, time::macros::datetime!(2027-03-02 08:00 UTC).unix_timestamp() * 1000, "09:00 in Berlin");
 
     // Morning: it goes out, to the owner, from the desk's sender.
-    clock.set(time::macros::datetime!(2027-03-02 08:00:05 UTC));
-    let mail = sink.wait_for(&owner_email, "is back").await;
+    app.clock.set(time::macros::datetime!(2027-03-02 08:00:05 UTC));
+    let mail = sink.delivered(&app, &owner_email, "is back").await;
     assert!(mail.text.contains("ordered again") && mail.text.contains(&format!("/cases/{id}")), "{}", mail.text);
     assert_eq!(sink.received().iter().filter(|m| is_back(m)).count(), 1);
 }
@@ -392,7 +376,7 @@ async fn promise_mails_reach_owners_who_want_them(db: Db) {
             app.post(&format!("/api/v1/cases/{id}/{path}"), token, body).await.expect(200);
         }
         // Due soon after it is promised, however long the steps before took on a busy machine.
-        let in_three_seconds = rfc3339(OffsetDateTime::now_utc() + time::Duration::seconds(3));
+        let in_three_seconds = rfc3339(app.clock.now() + time::Duration::seconds(3));
         app.post(
             &format!("/api/v1/cases/{id}/fix/promise"),
             token,
@@ -403,27 +387,18 @@ async fn promise_mails_reach_owners_who_want_them(db: Db) {
         cases.push((id, case["reference"].as_str().unwrap().to_owned()));
     }
     let keen_email = email_of(&app, keen).await;
-    let soon = sink.wait_for(&keen_email, "is due within a day").await;
+    let soon = sink.delivered(&app, &keen_email, "is due within a day").await;
     assert!(soon.subject.as_deref().unwrap().starts_with(&cases[0].1), "{:?}", soon.subject);
-    let broken = sink.wait_for(&keen_email, "is broken").await;
+    app.clock.advance(time::Duration::seconds(4));
+    let broken = sink.delivered(&app, &keen_email, "is broken").await;
     assert!(broken.text.contains("is broken") && broken.text.contains("Deliver the right order"), "{}", broken.text);
 
     // The quiet owner sees both notes on the case, and gets no mail.
     let quiet_case = cases[1].0;
-    for _ in 0..400 {
-        let notes = timeline_of(&app, &quiet_token, quiet_case, "note_added").await;
-        if notes.iter().any(|n| n["text"].as_str().unwrap().contains("is broken")) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    app.wait_for_count(
-        "every alert job done",
-        "SELECT COUNT(*) FROM jobs WHERE kind = 'staff_alert' AND done_at IS NOT NULL",
-        4,
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let notes = timeline_of(&app, &quiet_token, quiet_case, "note_added").await;
+    assert!(notes.iter().any(|n| n["text"].as_str().unwrap().contains("is broken")), "{notes:?}");
+    let done = app.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'staff_alert' AND done_at IS NOT NULL").await;
+    assert_eq!(done, 4, "every alert job done");
     let quiet_email = email_of(&app, quiet).await;
     let to_quiet =
         sink.received_with_envelope().into_iter().filter(|(_, envelope)| envelope.contains(&quiet_email)).count();

@@ -79,20 +79,40 @@ impl SmtpSink {
             .collect()
     }
 
-    /// Waits until a message whose subject contains `subject` has arrived for `to`.
-    pub async fn wait_for(&self, to: &str, subject: &str) -> amends_mail::IncomingMail {
-        for _ in 0..400 {
-            if let Some((m, _)) = self.received_with_envelope().into_iter().find(|(m, envelope)| {
-                m.subject.as_deref().is_some_and(|s| s.contains(subject)) && envelope.contains(to)
-            }) {
-                return m;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!(
-            "no message \"{subject}\" for {to} arrived; got {:?}",
-            self.received().iter().map(|m| m.subject.clone()).collect::<Vec<_>>()
-        );
+    /// The message for `to` whose subject contains `subject`, once the app's queue has
+    /// run: the sink stores a message before it answers 250, so it is here or never.
+    pub async fn delivered(&self, app: &TestApp, to: &str, subject: &str) -> amends_mail::IncomingMail {
+        app.settle().await;
+        self.find(to, subject).unwrap_or_else(|| {
+            panic!(
+                "no message \"{subject}\" for {to} arrived; got {:?}",
+                self.received().iter().map(|m| m.subject.clone()).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    /// The message for `to` with `subject` once it arrives, sent by a runner the test
+    /// does not drive (a child `amends serve`, a background runner).
+    pub async fn arrives(&self, to: &str, subject: &str) -> amends_mail::IncomingMail {
+        let mut found = None;
+        crate::helpers::wait_until(&format!("\"{subject}\" for {to}"), Duration::from_secs(20), || {
+            found = self.find(to, subject);
+            std::future::ready(found.is_some())
+        })
+        .await;
+        found.expect("arrived")
+    }
+
+    pub fn find(&self, to: &str, subject: &str) -> Option<amends_mail::IncomingMail> {
+        self.received_with_envelope()
+            .into_iter()
+            .find(|(m, envelope)| m.subject.as_deref().is_some_and(|s| s.contains(subject)) && envelope.contains(to))
+            .map(|(m, _)| m)
+    }
+
+    /// The messages whose subject contains `subject`, in the order they arrived.
+    pub fn with_subject(&self, subject: &str) -> Vec<amends_mail::IncomingMail> {
+        self.received().into_iter().filter(|m| m.subject.as_deref().is_some_and(|s| s.contains(subject))).collect()
     }
 }
 
@@ -138,7 +158,7 @@ async fn customers_answer_through_their_links(db: Db) {
     let id = case["id"].as_i64().unwrap();
     let reference = case["reference"].as_str().unwrap().to_owned();
 
-    let ack = sink.wait_for("gina@example.com", &reference).await;
+    let ack = sink.delivered(&app, "gina@example.com", &reference).await;
     assert!(ack.subject.as_deref().unwrap().contains("We have your message"));
     let status_link = link_in(&ack);
     let (code, status_page) = page(&app, &status_link).await;
@@ -147,7 +167,7 @@ async fn customers_answer_through_their_links(db: Db) {
 
     // The restatement goes out with a link; opening it changes nothing (mail scanners open links).
     step(&app, &agent, id, "restatement", json!({ "text": "Your room's heating did not work overnight." })).await;
-    let mail = sink.wait_for("gina@example.com", "Did we understand you?").await;
+    let mail = sink.delivered(&app, "gina@example.com", "Did we understand you?").await;
     assert!(mail.text.contains("heating did not work"));
     let link = link_in(&mail);
     let (code, shown) = page(&app, &link).await;
@@ -174,9 +194,9 @@ async fn customers_answer_through_their_links(db: Db) {
         json!({ "text": "I am sorry, I accept all responsibility. I will put it right." }),
     )
     .await;
-    sink.wait_for("gina@example.com", "I am sorry").await;
+    sink.delivered(&app, "gina@example.com", "I am sorry").await;
     step(&app, &agent, id, "offer", json!({ "options": ["A refund of the night", "Two free nights in spring"] })).await;
-    let offer = sink.wait_for("gina@example.com", "Two ways").await;
+    let offer = sink.delivered(&app, "gina@example.com", "Two ways").await;
     assert!(offer.text.contains("Two free nights in spring"));
     let offer_link = link_in(&offer);
     let (code, _) = post_form(&app, &offer_link, &[("action", "choose"), ("option", "7")]).await;
@@ -212,9 +232,9 @@ async fn customers_answer_through_their_links(db: Db) {
     )
     .await;
     step(&app, &agent, id, "fix/done", json!({ "note": "A new radiator" })).await;
-    sink.wait_for("gina@example.com", "It is done").await;
+    sink.delivered(&app, "gina@example.com", "It is done").await;
     step(&app, &agent, id, "follow-up/schedule", json!({ "due": "2020-01-01T10:00:00Z", "channel": "email" })).await;
-    let follow = sink.wait_for("gina@example.com", "Did we put it right?").await;
+    let follow = sink.delivered(&app, "gina@example.com", "Did we put it right?").await;
     let (code, _) = post_form(
         &app,
         &link_in(&follow),
@@ -252,28 +272,20 @@ async fn old_and_replaced_links_are_refused(db: Db) {
     let case = app.complaint(&agent, "hal@example.com", "Wrong parcel delivered.").await;
     let id = case["id"].as_i64().unwrap();
     step(&app, &agent, id, "restatement", json!({ "text": "We sent you someone else's parcel." })).await;
-    let first = link_in(&sink.wait_for("hal@example.com", "Did we understand you?").await);
+    let first = link_in(&sink.delivered(&app, "hal@example.com", "Did we understand you?").await);
     // A customer correction, then a new restatement: only the newest link works.
     let (code, _) =
         post_form(&app, &first, &[("action", "correct"), ("correction", "It was the right parcel but broken")]).await;
     assert_eq!(code, 200);
     step(&app, &agent, id, "restatement", json!({ "text": "Your parcel arrived broken." })).await;
-    let mails = loop {
-        let m: Vec<_> = sink
-            .received()
-            .into_iter()
-            .filter(|m| m.subject.as_deref().is_some_and(|s| s.contains("Did we understand")))
-            .collect();
-        if m.len() == 2 {
-            break m;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    };
+    app.settle().await;
+    let mails = sink.with_subject("Did we understand");
+    assert_eq!(mails.len(), 2, "one per restatement");
     let second = link_in(&mails[1]);
     assert_ne!(first, second);
     assert_eq!(page(&app, &first).await.0, 410, "replaced by the newer link");
     assert_eq!(page(&app, &second).await.0, 200);
-    let status_link = link_in(&sink.wait_for("hal@example.com", "We have your message").await);
+    let status_link = link_in(&sink.delivered(&app, "hal@example.com", "We have your message").await);
     assert_eq!(page(&app, &status_link).await.0, 200);
     let revoked =
         app.call(reqwest::Method::POST, &format!("/api/v1/cases/{id}/links/revoke"), Some(&agent), None).await;
@@ -283,19 +295,10 @@ async fn old_and_replaced_links_are_refused(db: Db) {
     assert_eq!(page(&app, &second).await.0, 410);
     step(&app, &agent, id, "notes", json!({ "text": "Links revoked: sent to an old address" })).await;
     step(&app, &agent, id, "restatement", json!({ "text": "Your parcel arrived broken, box crushed." })).await;
-    let third = loop {
-        let m: Vec<_> = sink
-            .received()
-            .into_iter()
-            .filter(|m| m.subject.as_deref().is_some_and(|s| s.contains("Did we understand")))
-            .collect();
-        if m.len() == 3 {
-            break link_in(&m[2]);
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    };
+    app.settle().await;
+    let third = link_in(&sink.with_subject("Did we understand")[2]);
     assert_eq!(page(&app, &third).await.0, 200);
-    tokio::time::sleep(Duration::from_millis(4100)).await;
+    app.pass(time::Duration::seconds(5)).await;
     let (code, body) = page(&app, &third).await;
     assert_eq!(code, 410, "expired: {body}");
     assert!(body.contains("expired"));
@@ -313,22 +316,15 @@ async fn refused_messages_are_retried_or_reported_never_lost(db: Db) {
         async move { app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200) }
     };
     let (busy_id, gone_id) = (busy["id"].as_i64().unwrap(), gone["id"].as_i64().unwrap());
-    let mut tries = 0;
-    loop {
-        let b = messages(busy_id).await;
-        let g = messages(gone_id).await;
-        let busy_tried = b["items"][0]["attempts"].as_i64().unwrap_or(0) >= 1;
-        let gone_failed = g["items"][0]["status"] == "failed";
-        if busy_tried && gone_failed {
-            assert_eq!(b["items"][0]["status"], "queued", "a 451 keeps the message for a retry");
-            assert!(b["items"][0]["last_error"].as_str().unwrap().contains("451"));
-            assert!(g["items"][0]["last_error"].as_str().unwrap().contains("550"));
-            break;
-        }
-        tries += 1;
-        assert!(tries < 400, "the outbox did not try: {b} {g}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    // One run of the queue: the 451 is kept for a retry later, the 550 fails for good.
+    app.settle().await;
+    let b = messages(busy_id).await;
+    let g = messages(gone_id).await;
+    assert_eq!(b["items"][0]["attempts"], 1, "{b}");
+    assert_eq!(b["items"][0]["status"], "queued", "a 451 keeps the message for a retry");
+    assert!(b["items"][0]["last_error"].as_str().unwrap().contains("451"));
+    assert_eq!(g["items"][0]["status"], "failed", "{g}");
+    assert!(g["items"][0]["last_error"].as_str().unwrap().contains("550"));
     // Staff are told on the case that the customer did not get the message.
     let case = app.get(&format!("/api/v1/cases/{gone_id}"), &agent).await.expect(200);
     let note = case["timeline"]
@@ -343,21 +339,22 @@ async fn refused_messages_are_retried_or_reported_never_lost(db: Db) {
 
 async fn a_restart_mid_outbox_sends_nothing_twice(db: Db) {
     let sink = SmtpSink::start();
-    let mut app = spawn_with_smtp(db, &sink).await;
+    let smtp = sink.settings();
+    // The app's own runner sends in the background here: the stop must catch it mid-way.
+    let mut app = spawn_app_with(db, move |s: &mut Settings| {
+        s.jobs.smtp = Some(smtp);
+        s.jobs.in_background = true;
+    })
+    .await;
     let (_, agent) = app.staff("agent").await;
     for i in 0..20 {
         app.complaint(&agent, &format!("kim{i}@example.com"), &format!("Complaint {i}")).await;
     }
-    // Stop while the outbox is still sending, then start again on the same database.
+    // Stop while the outbox is still sending (the job in hand is finished, the rest
+    // released), then start again on the same database and run what is left.
     let smtp = sink.settings();
     app.restart(move |s: &mut Settings| s.jobs.smtp = Some(smtp)).await;
-    for _ in 0..400 {
-        if sink.received().len() >= 20 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.settle().await;
     let received = sink.received();
     assert_eq!(received.len(), 20, "each acknowledgement exactly once");
     let mut ids: Vec<String> = received.iter().filter_map(|m| m.message_id.clone()).collect();
@@ -421,13 +418,8 @@ async fn mail_piped_in_opens_threads_and_never_repeats(db: Db) {
     assert_eq!(code, 65);
 
     // A reply to our acknowledgement threads onto the case.
-    let messages = loop {
-        let m = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);
-        if !m["items"].as_array().unwrap().is_empty() {
-            break m;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    };
+    app.settle().await;
+    let messages = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);
     let ack_id = messages["items"][0]["message_id"].as_str().unwrap().to_owned();
     let from = case_customer_email(&app, &agent, id).await;
     let reply = format!(
@@ -460,7 +452,7 @@ async fn mail_piped_in_opens_threads_and_never_repeats(db: Db) {
     assert_eq!(code, 0, "{out}");
     let old_case = cases("?q=last%20year").await;
     let old_id = old_case.iter().find(|c| c["subject"] == "From last year").unwrap()["id"].as_i64().unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.settle().await;
     let old_messages = app.get(&format!("/api/v1/cases/{old_id}/messages"), &agent).await.expect(200);
     assert!(old_messages["items"].as_array().unwrap().is_empty(), "no auto-reply to the past");
 }

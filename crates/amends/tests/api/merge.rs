@@ -3,8 +3,6 @@
 //! one, snoozing, messages scheduled for later, bulk actions from the inbox, and the
 //! promise that internal notes never reach a customer through any of it.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
 use crate::helpers::{Db, TestApp};
@@ -16,17 +14,13 @@ async fn case(app: &TestApp, token: &str, id: i64) -> Value {
     app.get(&format!("/api/v1/cases/{id}"), token).await.expect(200)
 }
 
-/// The case's messages to the customer, once at least `n` are in the outbox.
+/// The case's messages to the customer once the queue has run: at least `n`.
 async fn messages(app: &TestApp, token: &str, id: i64, n: usize) -> Vec<Value> {
-    for _ in 0..200 {
-        let m = app.get(&format!("/api/v1/cases/{id}/messages"), token).await.expect(200);
-        let items = m["items"].as_array().unwrap().clone();
-        if items.len() >= n {
-            return items;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("case {id} never had {n} message(s)");
+    app.settle().await;
+    let m = app.get(&format!("/api/v1/cases/{id}/messages"), token).await.expect(200);
+    let items = m["items"].as_array().unwrap().clone();
+    assert!(items.len() >= n, "case {id} has {} message(s), not {n}", items.len());
+    items
 }
 
 fn reply(from: &str, n: u32, headers: &str, text: &str) -> String {
@@ -51,8 +45,8 @@ fn id(v: &Value) -> i64 {
 
 /// The personal link in the message about `reference` (or with that subject) that
 /// reached the customer: kept messages show it masked.
-async fn link_sent(sink: &SmtpSink, email: &str, subject: &str) -> String {
-    link_in(&sink.wait_for(email, subject).await)
+async fn link_sent(app: &TestApp, sink: &SmtpSink, email: &str, subject: &str) -> String {
+    link_in(&sink.delivered(app, email, subject).await)
 }
 
 async fn merged_cases_share_one_timeline_and_lead_links_and_replies_to_the_survivor(db: Db) {
@@ -65,7 +59,7 @@ async fn merged_cases_share_one_timeline_and_lead_links_and_replies_to_the_survi
     let (a, b) = (id(&first), id(&second));
     app.post(&format!("/api/v1/cases/{b}/notes"), &agent, json!({ "text": "Called her back." })).await.expect(200);
     let ack = messages(&app, &agent, b, 1).await[0].clone();
-    let status_link = link_sent(&sink, email, second["reference"].as_str().unwrap()).await;
+    let status_link = link_sent(&app, &sink, email, second["reference"].as_str().unwrap()).await;
 
     // Refused: into itself, another customer's case, a case that does not exist.
     let refused =
@@ -240,13 +234,13 @@ async fn a_snooze_wakes_by_time_or_reply_and_keeps_the_promised_dates(app: TestA
     assert!(inbox("all").await.contains(&reference), "back in the inbox");
 
     // Snoozed until a time: it comes back when the time passes.
-    let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
+    let soon = app.clock.now() + time::Duration::seconds(2);
     let snoozed =
         app.post(&format!("/api/v1/cases/{c}/snooze"), &agent, json!({ "until": rfc3339(soon) })).await.expect(200);
     assert_eq!(snoozed["case"]["snoozed"], true);
     assert!(snoozed["case"]["snoozed_until"].is_string());
     assert!(!listed(&app.get("/api/v1/cases?snoozed=false", &agent).await.expect(200), c));
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    app.pass(time::Duration::seconds(3)).await;
     assert!(listed(&app.get("/api/v1/cases?snoozed=false", &agent).await.expect(200), c), "awake again");
     let after = case(&app, &agent, c).await;
     assert_eq!(after["snoozed"], false);
@@ -272,7 +266,7 @@ async fn a_scheduled_message_goes_at_its_time_unless_the_customer_writes_first(a
     let first = app.complaint(&agent, email, "My order is missing.").await;
     let c = id(&first);
     messages(&app, &agent, c, 1).await;
-    let at = |secs: i64| rfc3339(time::OffsetDateTime::now_utc() + time::Duration::seconds(secs));
+    let at = |secs: i64| rfc3339(app.clock.now() + time::Duration::seconds(secs));
     let path = format!("/api/v1/cases/{c}/scheduled-messages");
 
     // The coach's gate holds company-focused wording, as for every outgoing text.
@@ -292,6 +286,7 @@ async fn a_scheduled_message_goes_at_its_time_unless_the_customer_writes_first(a
     let text = "Your parcel left our shop this morning; it reaches you tomorrow before noon.";
     app.post(&path, &agent, json!({ "text": text, "send_at": at(1) })).await.expect(200);
     assert_eq!(scheduled(&app, &agent, c).await[0]["status"], "pending");
+    app.clock.advance(time::Duration::seconds(2));
     let sent = messages(&app, &agent, c, 2).await;
     let message = sent.iter().find(|m| m["purpose"] == "scheduled").expect("the scheduled message is in the outbox");
     assert!(message["text_body"].as_str().unwrap().contains(text));
@@ -310,7 +305,7 @@ async fn a_scheduled_message_goes_at_its_time_unless_the_customer_writes_first(a
     let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
     let html = client.get(app.url(&format!("/cases/{c}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("id=\"cancelled-messages\""), "the case page says a message was not sent");
-    tokio::time::sleep(Duration::from_millis(3000)).await;
+    app.pass(time::Duration::seconds(3)).await;
     let all = app.get(&format!("/api/v1/cases/{c}/messages"), &agent).await.expect(200);
     assert!(
         !all["items"].as_array().unwrap().iter().any(|m| m["text_body"].as_str().unwrap().contains(later)),
@@ -413,8 +408,8 @@ async fn internal_notes_never_reach_the_customer_merged_or_not(db: Db) {
     let secrets = ["SECRET-NOTE-ON-A: she is difficult", "SECRET-NOTE-ON-B: offer less"];
     app.post(&format!("/api/v1/cases/{a}/notes"), &agent, json!({ "text": secrets[0] })).await.expect(200);
     app.post(&format!("/api/v1/cases/{b}/notes"), &agent, json!({ "text": secrets[1] })).await.expect(200);
-    let link_a = link_sent(&sink, email, first["reference"].as_str().unwrap()).await;
-    let link_b = link_sent(&sink, email, second["reference"].as_str().unwrap()).await;
+    let link_a = link_sent(&app, &sink, email, first["reference"].as_str().unwrap()).await;
+    let link_b = link_sent(&app, &sink, email, second["reference"].as_str().unwrap()).await;
     app.post(&format!("/api/v1/cases/{b}/merge"), &agent, json!({ "into": a })).await.expect(200);
     // More goes to the customer after the merge: a restatement with its link, a scheduled message.
     app.post(
@@ -424,7 +419,7 @@ async fn internal_notes_never_reach_the_customer_merged_or_not(db: Db) {
     )
     .await
     .expect(200);
-    let soon = rfc3339(time::OffsetDateTime::now_utc() + time::Duration::seconds(1));
+    let soon = rfc3339(app.clock.now() + time::Duration::seconds(1));
     app.post(
         &format!("/api/v1/cases/{a}/scheduled-messages"),
         &agent,
@@ -432,8 +427,9 @@ async fn internal_notes_never_reach_the_customer_merged_or_not(db: Db) {
     )
     .await
     .expect(200);
+    app.clock.advance(time::Duration::seconds(2));
     messages(&app, &agent, a, 3).await;
-    let restatement_link = link_sent(&sink, email, "Did we understand you?").await;
+    let restatement_link = link_sent(&app, &sink, email, "Did we understand you?").await;
 
     let mut seen = Vec::new();
     for link in [&link_a, &link_b, &restatement_link] {

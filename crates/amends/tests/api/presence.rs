@@ -29,7 +29,7 @@ crate::on_both_databases!(colleagues_see_each_other_on_a_case);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn presence_crosses_instances_on_postgres() {
     let app = spawn_app(Db::Postgres).await;
-    let (second, _) = start(&app.database_url, None, |_| {}).await;
+    let (second, _) = start(&app.database_url, None, app.clock.clone(), |_| {}).await;
     let (_, ann) = app.staff("agent").await;
     let (_, bo) = app.staff("agent").await;
     let id = app.complaint(&ann, "sam@example.com", "Broken zip.").await["id"].as_i64().unwrap();

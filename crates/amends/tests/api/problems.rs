@@ -25,16 +25,13 @@ async fn link(app: &TestApp, token: &str, case: i64, problem: &Value) -> Value {
     app.post(&step("prevent"), token, json!({ "problem_id": problem["id"] })).await.expect(200)
 }
 
-async fn wait_for_alarms(app: &TestApp, token: &str, problem: i64, n: usize) -> Vec<Value> {
-    for _ in 0..100 {
-        let alarms = app.get(&format!("/api/v1/problems/{problem}/alarms"), token).await.expect(200);
-        let items = alarms["items"].as_array().unwrap().clone();
-        if items.len() >= n {
-            return items;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("expected {n} alarms on problem {problem}");
+/// The problem's recurrence alarms once the queue has run: at least `n`.
+async fn alarms_raised(app: &TestApp, token: &str, problem: i64, n: usize) -> Vec<Value> {
+    app.settle().await;
+    let alarms = app.get(&format!("/api/v1/problems/{problem}/alarms"), token).await.expect(200);
+    let items = alarms["items"].as_array().unwrap().clone();
+    assert!(items.len() >= n, "expected {n} alarms on problem {problem}: {alarms}");
+    items
 }
 
 async fn a_problem_is_worked_from_open_to_verified(app: TestApp) {
@@ -100,13 +97,13 @@ async fn a_problem_is_worked_from_open_to_verified(app: TestApp) {
     // The problem comes back: a case linked to it, and a new case that looks like its case.
     let again = case_in(&app, &colleague, "b@example.com", "Late again on a Sunday.", "other").await;
     link(&app, &colleague, again, &problem).await;
-    let alarms = wait_for_alarms(&app, &owner, id, 1).await;
+    let alarms = alarms_raised(&app, &owner, id, 1).await;
     assert_eq!(alarms[0]["reason"], "linked");
     assert_eq!(alarms[0]["case_id"], again);
     let look_alike =
         case_in(&app, &colleague, "c@example.com", "My cake came a day late, on a Sunday!", "delivery").await;
     let unrelated = case_in(&app, &colleague, "d@example.com", "The invoice amount is wrong", "delivery").await;
-    let alarms = wait_for_alarms(&app, &owner, id, 2).await;
+    let alarms = alarms_raised(&app, &owner, id, 2).await;
     assert_eq!(alarms[0]["reason"], "look_alike");
     assert_eq!(alarms[0]["case_id"], look_alike);
     assert!(alarms.iter().all(|a| a["case_id"] != unrelated), "different words raise nothing");

@@ -11,7 +11,7 @@ use amends::Settings;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{Db, TestApp, spawn_app_with, start, tempdir::TempDir};
+use crate::helpers::{Db, TestApp, spawn_app_with, start, tempdir::TempDir, wait_until};
 use crate::mail::SmtpSink;
 
 const APOLOGY: &str = "I am so sorry. I accept all responsibility for the late cake.";
@@ -45,16 +45,6 @@ async fn walk(app: &TestApp, agent: &str, email: &str, channel: &str, due: &str,
         app.post(&format!("/api/v1/cases/{id}/{path}"), agent, body).await.expect(200);
     }
     (id, case["customer_id"].as_i64().unwrap())
-}
-
-async fn wait_until<F: Fn() -> bool>(what: &str, ok: F) {
-    for _ in 0..400 {
-        if ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 /// HMAC-SHA256 written out here (RFC 2104), independent of the app's code.
@@ -166,7 +156,7 @@ async fn a_watched_customer_coming_back_alerts_staff(db: Db) {
     assert!(inbox.contains("data-watch-alert") && inbox.contains("give outstanding service"), "{inbox}");
 
     // The webhook heard it, signed.
-    wait_until("the next_order_arrived webhook", || !received.lock().unwrap().deliveries.is_empty()).await;
+    app.settle().await;
     {
         let r = received.lock().unwrap();
         assert_eq!(r.deliveries.len(), 1);
@@ -302,8 +292,9 @@ async fn webhooks_are_signed_retried_and_logged(db: Db) {
     app.post(&format!("/api/v1/cases/{id}/restatement/confirm"), &agent, json!({})).await.expect(200);
     app.post(&format!("/api/v1/cases/{id}/apology"), &agent, json!({ "text": APOLOGY })).await.expect(200);
 
-    wait_until("two deliveries", || received.lock().unwrap().deliveries.len() >= 2).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The receiver refuses the first two requests; the retries come after their wait.
+    app.settle().await;
+    app.pass(time::Duration::minutes(1)).await;
     {
         let r = received.lock().unwrap();
         let kinds: Vec<&str> = r.deliveries.iter().map(|(k, _, _)| k.as_str()).collect();
@@ -329,7 +320,7 @@ async fn webhooks_are_signed_retried_and_logged(db: Db) {
         .await
         .expect(204);
     app.complaint(&agent, "after@example.com", "Another one").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.settle().await;
     assert_eq!(received.lock().unwrap().deliveries.len(), 2);
 }
 
@@ -347,16 +338,13 @@ async fn webhooks_to_private_addresses_are_refused(db: Db) {
         hooks.push(hook.expect(201)["id"].as_i64().unwrap());
     }
     app.complaint(&agent, "private@example.com", "Cold coffee.").await;
+    app.settle().await;
     let mut logs = Vec::new();
     for hook in &hooks {
         let path = format!("/api/v1/webhooks/{hook}/deliveries");
-        for _ in 0..200 {
-            let log = app.get(&path, &app.admin_token).await.expect(200)["items"][0].clone();
-            if log["status"] == "failed" {
-                logs.push(log);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
+        let log = app.get(&path, &app.admin_token).await.expect(200)["items"][0].clone();
+        if log["status"] == "failed" {
+            logs.push(log);
         }
     }
     assert_eq!(logs.len(), 3, "each delivery failed for good at once: {logs:?}");
@@ -372,7 +360,7 @@ async fn promises_are_reminded_and_broken_ones_counted(db: Db) {
     let app = fast_retries(db).await;
     let (owner_id, agent) = app.staff("agent").await;
     let fmt = &time::format_description::well_known::Rfc3339;
-    let in_two_seconds = (time::OffsetDateTime::now_utc() + time::Duration::seconds(2)).format(fmt).unwrap();
+    let in_two_seconds = (app.clock.now() + time::Duration::seconds(2)).format(fmt).unwrap();
     let mut cases = Vec::new();
     for email in ["broken@example.com", "kept@example.com"] {
         let case = app.complaint(&agent, email, "The order was wrong.").await;
@@ -402,14 +390,10 @@ async fn promises_are_reminded_and_broken_ones_counted(db: Db) {
             .map(|e| e["text"].as_str().unwrap().to_owned())
             .collect()
     };
-    let mut broken_notes = Vec::new();
-    for _ in 0..200 {
-        broken_notes = notes(app.get(&format!("/api/v1/cases/{broken}"), &agent).await.expect(200));
-        if broken_notes.len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    // The reminder runs at once (due within a day); the promise breaks when its time passes.
+    app.settle().await;
+    app.pass(time::Duration::seconds(3)).await;
+    let broken_notes = notes(app.get(&format!("/api/v1/cases/{broken}"), &agent).await.expect(200));
     assert_eq!(broken_notes.len(), 2, "{broken_notes:?}");
     assert!(broken_notes[0].contains("is due") && broken_notes[0].contains("within a day"), "{broken_notes:?}");
     assert!(broken_notes[1].contains("is broken"), "{broken_notes:?}");
@@ -819,13 +803,16 @@ async fn two_instances_on_one_postgres_never_run_a_job_twice() {
     let sink = SmtpSink::start();
     let smtp = sink.settings();
     let smtp2 = smtp.clone();
-    let first = spawn_app_with(Db::Postgres, move |s: &mut Settings| {
+    // Both runners in the background, racing for the same jobs.
+    let mut first = spawn_app_with(Db::Postgres, move |s: &mut Settings| {
         s.jobs.smtp = Some(smtp);
+        s.jobs.in_background = true;
         s.jobs.poll_interval = Duration::from_millis(10);
     })
     .await;
-    let (second, _) = start(&first.database_url, None, move |s: &mut Settings| {
+    let (second, _) = start(&first.database_url, None, first.clock.clone(), move |s: &mut Settings| {
         s.jobs.smtp = Some(smtp2);
+        s.jobs.in_background = true;
         s.jobs.poll_interval = Duration::from_millis(10);
     })
     .await;
@@ -844,9 +831,12 @@ async fn two_instances_on_one_postgres_never_run_a_job_twice() {
     for r in sent {
         assert_eq!(r.await.unwrap().unwrap().status(), 201);
     }
-    wait_until("every acknowledgement", || sink.received().len() >= N).await;
-    // Let both runners go on a while: anything run twice would arrive now.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    wait_until("every acknowledgement", Duration::from_secs(20), || std::future::ready(sink.received().len() >= N))
+        .await;
+    // Both stopped (each finishes the job in hand): anything run twice has arrived now.
+    first.stop().await;
+    let _ = second.shutdown.send(());
+    let _ = second.stopped.await;
     let mut per_recipient: HashMap<String, usize> = HashMap::new();
     for (_, envelope) in sink.received_with_envelope() {
         let meta: Value = serde_json::from_str(&envelope).unwrap();
@@ -856,5 +846,4 @@ async fn two_instances_on_one_postgres_never_run_a_job_twice() {
     }
     assert_eq!(per_recipient.len(), N, "{per_recipient:?}");
     assert!(per_recipient.values().all(|n| *n == 1), "a message arrived twice: {per_recipient:?}");
-    let _ = second.shutdown.send(());
 }

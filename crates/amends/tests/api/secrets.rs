@@ -22,22 +22,19 @@ async fn backup_text(app: &TestApp) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The case's messages once the queue has run: at least `n`, every one sent.
 async fn messages(app: &TestApp, token: &str, case_id: i64, n: usize) -> Vec<Value> {
-    for _ in 0..400 {
-        let m = app.get(&format!("/api/v1/cases/{case_id}/messages"), token).await.expect(200);
-        let items = m["items"].as_array().unwrap().clone();
-        if items.len() >= n && items.iter().all(|m| m["status"] == "sent") {
-            return items;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("case {case_id} never had {n} sent message(s)");
+    app.settle().await;
+    let m = app.get(&format!("/api/v1/cases/{case_id}/messages"), token).await.expect(200);
+    let items = m["items"].as_array().unwrap().clone();
+    assert!(items.len() >= n && items.iter().all(|m| m["status"] == "sent"), "case {case_id}: {m}");
+    items
 }
 
 /// The HTML part of the first message for `to` whose subject has `subject`, as the SMTP
 /// server received it.
-async fn html_received(sink: &SmtpSink, to: &str, subject: &str) -> String {
-    sink.wait_for(to, subject).await;
+async fn html_received(app: &TestApp, sink: &SmtpSink, to: &str, subject: &str) -> String {
+    sink.delivered(app, to, subject).await;
     for entry in std::fs::read_dir(&sink.dir.path).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "eml") {
@@ -62,8 +59,8 @@ async fn staff_never_hold_a_live_link(db: Db) {
     app.post(&format!("/api/v1/cases/{id}/restatement"), &agent, json!({ "text": "Your parcel arrived open." }))
         .await
         .expect(200);
-    let status_link = link_in(&sink.wait_for("kim@example.com", "We have your message").await);
-    let link = link_in(&sink.wait_for("kim@example.com", "Did we understand you?").await);
+    let status_link = link_in(&sink.delivered(&app, "kim@example.com", "We have your message").await);
+    let link = link_in(&sink.delivered(&app, "kim@example.com", "Did we understand you?").await);
 
     // What staff read of the messages shows the links masked: no token at all.
     let kept = messages(&app, &agent, id, 2).await;
@@ -109,16 +106,10 @@ async fn a_retried_message_carries_a_working_link(db: Db) {
     let (_, agent) = app.staff("agent").await;
     let case = app.complaint(&agent, "lou@example.com", "My order never came.").await;
     let id = case["id"].as_i64().unwrap();
-    let mut tries = 0;
-    let first = loop {
-        let m = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);
-        if m["items"][0]["attempts"].as_i64().unwrap_or(0) >= 1 {
-            break m["items"][0].clone();
-        }
-        tries += 1;
-        assert!(tries < 400, "the outbox never tried: {m}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    };
+    app.settle().await;
+    let m = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);
+    let first = m["items"][0].clone();
+    assert_eq!(first["attempts"], 1, "the outbox tried once: {m}");
     assert_eq!(first["status"], "queued");
 
     let smtp = sink.settings();
@@ -127,7 +118,9 @@ async fn a_retried_message_carries_a_working_link(db: Db) {
         s.jobs.retry_base = Duration::from_millis(100);
     })
     .await;
-    let mail = sink.wait_for("lou@example.com", "We have your message").await;
+    // Past the retry's wait.
+    app.clock.advance(time::Duration::minutes(1));
+    let mail = sink.delivered(&app, "lou@example.com", "We have your message").await;
     let bare = |id: &str| id.trim_matches(['<', '>']).to_owned();
     assert_eq!(mail.message_id.as_deref().map(bare), first["message_id"].as_str().map(bare), "the same message");
     let link = link_in(&mail);
@@ -215,7 +208,7 @@ async fn an_upgrade_masks_the_tokens_already_kept(db: Db) {
     let sink = SmtpSink::start();
     let smtp = sink.settings();
     app.restart(move |s: &mut Settings| s.jobs.smtp = Some(smtp)).await;
-    let left = link_in(&sink.wait_for("max@example.com", "Old message 1").await);
+    let left = link_in(&sink.delivered(&app, "max@example.com", "Old message 1").await);
     assert_ne!(left, format!("/c/{waiting}"), "the waiting message leaves with a token made as it is sent");
     assert_eq!(page(&app, &left).await.0, 200);
     for m in app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200)["items"].as_array().unwrap() {
@@ -288,7 +281,7 @@ async fn a_customers_address_never_becomes_a_link(db: Db) {
     .expect(200);
 
     for subject in ["We have your message", "Did we understand you?"] {
-        let html = html_received(&sink, "sam@example.com", subject).await;
+        let html = html_received(&app, &sink, "sam@example.com", subject).await;
         // The customer's words are there, readable, but no client can make a link of them.
         assert!(html.contains("re-confirm at https"), "{html}");
         for linkable in ["evil.example", "https://evil", "www.evil", "refunds@", "href=\"https://evil"] {
@@ -298,12 +291,12 @@ async fn a_customers_address_never_becomes_a_link(db: Db) {
         assert_eq!(html.matches("<a ").count(), 1, "{html}");
         assert!(html.contains(&format!("<a href=\"{}/c/", app.address)), "{html}");
         // The text part still carries the customer's words as they wrote them.
-        let mail = sink.wait_for("sam@example.com", subject).await;
+        let mail = sink.delivered(&app, "sam@example.com", subject).await;
         assert!(mail.text.contains("evil.example"));
     }
 
     // Nor on the customer's page, or in the staff's copy of the message.
-    let status_link = link_in(&sink.wait_for("sam@example.com", "We have your message").await);
+    let status_link = link_in(&sink.delivered(&app, "sam@example.com", "We have your message").await);
     let (code, shown) = page(&app, &status_link).await;
     assert_eq!(code, 200);
     for m in messages(&app, &agent, id, 2).await {

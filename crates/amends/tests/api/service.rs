@@ -3,7 +3,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use amends::config::{Overrides, Settings};
 use serde_json::Value;
@@ -61,15 +61,12 @@ async fn json_logs_carry_the_request_id(db: Db) {
         .spawn()
         .expect("amends serve starts");
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let ready = client.get(format!("http://127.0.0.1:{port}/readyz")).send().await;
-        if ready.is_ok_and(|r| r.status().is_success()) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "amends serve did not become ready");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let ready = format!("http://127.0.0.1:{port}/readyz");
+    crate::helpers::wait_until("amends serve is ready", Duration::from_secs(60), || {
+        let request = client.get(&ready);
+        async move { request.send().await.is_ok_and(|r| r.status().is_success()) }
+    })
+    .await;
     let answer = client
         .get(format!("http://127.0.0.1:{port}/api/v1/cases"))
         .header("x-request-id", "shipper-7")

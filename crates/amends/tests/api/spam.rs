@@ -2,8 +2,6 @@
 //! inbox and unacknowledged; staff release it (acknowledged then) or confirm it and
 //! block the sender; a blocked domain is held from then on; staff mark a case as spam.
 
-use std::time::Duration;
-
 use reqwest::multipart::Form;
 use serde_json::{Value, json};
 
@@ -41,16 +39,14 @@ async fn purposes(app: &TestApp, token: &str, case_id: i64) -> Vec<String> {
     messages["items"].as_array().unwrap().iter().map(|m| m["purpose"].as_str().unwrap_or("").to_owned()).collect()
 }
 
-/// Waits until the runner acknowledged `case_id`: by then it has had its chance at every
-/// case opened before it too.
+/// Runs the queue, and checks the runner acknowledged `case_id`: it has had its chance
+/// at every case opened before it too.
 async fn after_acknowledging(app: &TestApp, token: &str, case_id: i64) {
-    for _ in 0..100 {
-        if purposes(app, token, case_id).await.iter().any(|p| p == "acknowledgement") {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("case {case_id} was never acknowledged");
+    app.settle().await;
+    assert!(
+        purposes(app, token, case_id).await.iter().any(|p| p == "acknowledgement"),
+        "case {case_id} was never acknowledged"
+    );
 }
 
 async fn a_spammy_email_waits_in_the_spam_folder_until_released(app: TestApp) {
