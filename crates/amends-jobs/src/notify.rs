@@ -65,7 +65,7 @@ impl Notifier {
     /// (the outbox, the API, a backup) can open the link; the link's own hash is of a
     /// token nobody ever holds.
     async fn link(&self, case_id: i64, purpose: &str) -> Result<Link, JobError> {
-        let expires = OffsetDateTime::now_utc() + self.settings.link_ttl;
+        let expires = self.store.now() + self.settings.link_ttl;
         let id = self.store.create_link(case_id, purpose, &secret_hash(&random_hex(32)), expires).await?;
         Ok(Link { id, url: self.masked_link() })
     }
@@ -301,7 +301,7 @@ impl Notifier {
                     email,
                     letter,
                     link_hash: secret_hash(&token),
-                    link_expires_at: OffsetDateTime::now_utc() + self.settings.link_ttl,
+                    link_expires_at: self.store.now() + self.settings.link_ttl,
                 });
             }
             self.store.queue_notices(&notices).await?;

@@ -207,7 +207,7 @@ impl Store {
             let header = json!({
                 "format": FORMAT, "version": FORMAT_VERSION, "schema_version": summary.schema_version,
                 "backend": match backend { Backend::Sqlite => "sqlite", Backend::Postgres => "postgres" },
-                "taken_at": crate::millis(time::OffsetDateTime::now_utc()),
+                "taken_at": crate::millis(self.now()),
             });
             writeln!(out, "{header}").map_err(io("writing the backup"))?;
             for table in tables(&mut conn, backend).await? {

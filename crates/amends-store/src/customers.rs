@@ -185,7 +185,7 @@ pub(crate) async fn insert_customer(
 impl Store {
     pub async fn create_customer(&self, c: &NewCustomer) -> Result<CustomerRecord, StoreError> {
         let mut conn = self.write().acquire().await?;
-        insert_customer(&mut conn, c, OffsetDateTime::now_utc()).await
+        insert_customer(&mut conn, c, self.now()).await
     }
 
     pub async fn customer(&self, id: i64) -> Result<CustomerRecord, StoreError> {
@@ -256,7 +256,7 @@ impl Store {
         if let Some(watch) = patch.watch {
             sets.push(format!("watch = {}", f.param(Value::Int(i64::from(watch)))));
         }
-        sets.push(format!("updated_at = {}", f.param(Value::Int(millis(OffsetDateTime::now_utc())))));
+        sets.push(format!("updated_at = {}", f.param(Value::Int(millis(self.now())))));
         let id_param = f.param(Value::Int(id));
         let sql = format!("UPDATE customers SET {} WHERE id = {id_param}", sets.join(", "));
         let done = f
@@ -273,7 +273,7 @@ impl Store {
     /// Stores a batch in one transaction. A transaction whose external id is already
     /// stored is counted, not changed, so a feed may send the same batch again.
     pub async fn insert_transactions(&self, batch: &[NewTransaction]) -> Result<TransactionBatch, StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let mut result = TransactionBatch::default();
         let mut tx = self.write().begin().await?;
 

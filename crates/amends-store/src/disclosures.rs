@@ -289,7 +289,7 @@ impl Store {
         .bind(solution.as_str())
         .bind(audience_json)
         .bind(created_by)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .bind(channels.as_str())
         .fetch_one(self.write())
         .await?
@@ -360,7 +360,7 @@ impl Store {
     /// one transaction; a disclosure is sent once.
     pub async fn start_disclosure(&self, id: i64) -> Result<DisclosureRecord, StoreError> {
         let d = self.disclosure(id).await?;
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let mut tx = self.write().begin().await?;
         let started = sqlx::query("UPDATE disclosures SET status = 'sending' WHERE id = $1 AND status = 'draft'")
             .bind(id)
@@ -391,7 +391,7 @@ impl Store {
             &mut tx,
             kinds::DISCLOSURE_SEND,
             &serde_json::json!({ "disclosure_id": id }),
-            OffsetDateTime::now_utc(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -438,7 +438,7 @@ impl Store {
     /// moved on (by an earlier run of the same job) is skipped, so nothing is queued
     /// twice; on PostgreSQL the rows are locked first, so two runners cannot both pass.
     pub async fn queue_notices(&self, notices: &[Notice]) -> Result<usize, StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let mut tx = self.write().begin().await?;
         let lock = match self.backend() {
             Backend::Postgres => " FOR UPDATE",
@@ -549,7 +549,7 @@ impl Store {
     /// Marks printed notices posted; returns how many were newly marked. A notice that
     /// went only by letter is now sent.
     pub async fn mark_disclosure_letters_posted(&self, recipient_ids: &[i64], by: i64) -> Result<u64, StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let mut tx = self.write().begin().await?;
         let mut marked = 0;
         for chunk in recipient_ids.chunks(ROWS_PER_STATEMENT) {
@@ -572,7 +572,7 @@ impl Store {
     pub async fn finish_disclosure(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE disclosures SET status = 'sent', sent_at = $2 WHERE id = $1 AND status = 'sending'")
             .bind(id)
-            .bind(millis(OffsetDateTime::now_utc()))
+            .bind(millis(self.now()))
             .execute(self.write())
             .await?;
         Ok(())
@@ -604,7 +604,7 @@ impl Store {
              WHERE id = $1 AND status NOT IN ('confirmed', 'replied')",
         )
         .bind(recipient_id)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .execute(self.write())
         .await?;
         Ok(())

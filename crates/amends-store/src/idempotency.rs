@@ -2,7 +2,6 @@
 //! and changes nothing.
 
 use sqlx::Row;
-use time::OffsetDateTime;
 
 use crate::{Store, StoreError, millis};
 
@@ -35,7 +34,7 @@ impl Store {
         .bind(user_id)
         .bind(key)
         .bind(request_hash)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .execute(self.write())
         .await?;
         if claimed.rows_affected() == 1 {

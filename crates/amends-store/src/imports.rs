@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use amends_domain::CustomerEmail;
-use time::OffsetDateTime;
 
 use crate::customers::RejectedRow;
 use crate::query::{ROWS_PER_STATEMENT, in_list, value_rows};
@@ -19,7 +18,7 @@ impl Store {
     /// an email with an earlier row of the same batch go one by one after them, so each
     /// is told apart as the one-by-one import would.
     pub async fn import_customers(&self, batch: &[NewCustomer]) -> Result<TransactionBatch, StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let mut result = TransactionBatch::default();
         let mut tx = self.write().begin().await?;
         let mut seen_external = HashSet::new();

@@ -132,7 +132,7 @@ impl Store {
             message_id: Some(inbound.message_id.clone()),
         };
         let event = append_event_in(&mut tx, &self.settings().due, case_id, Actor::Customer, kind, None).await?;
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         for a in attachments {
             crate::attachments::insert_in(&mut tx, case_id, a, now).await?;
         }

@@ -155,7 +155,7 @@ impl Store {
         )
         .bind(id)
         .bind(worker)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .execute(self.write())
         .await?;
         Ok(())
@@ -188,7 +188,7 @@ impl Store {
         )
         .bind(id)
         .bind(worker)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .bind(error)
         .execute(self.write())
         .await?;

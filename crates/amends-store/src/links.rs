@@ -45,7 +45,7 @@ impl Store {
         token_hash: &str,
         expires_at: OffsetDateTime,
     ) -> Result<i64, StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let mut tx = self.write().begin().await?;
         sqlx::query(
             "UPDATE customer_links SET revoked_at = $3 WHERE case_id = $1 AND purpose = $2 AND revoked_at IS NULL",
@@ -94,7 +94,7 @@ impl Store {
         sqlx::query("INSERT INTO link_tokens (token_hash, outbox_id, created_at) VALUES ($1, $2, $3)")
             .bind(token_hash)
             .bind(outbox_id)
-            .bind(millis(OffsetDateTime::now_utc()))
+            .bind(millis(self.now()))
             .execute(self.write())
             .await?;
         Ok(())
@@ -103,7 +103,7 @@ impl Store {
     pub async fn mark_link_used(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE customer_links SET used_at = COALESCE(used_at, $2) WHERE id = $1")
             .bind(id)
-            .bind(millis(OffsetDateTime::now_utc()))
+            .bind(millis(self.now()))
             .execute(self.write())
             .await?;
         Ok(())
@@ -112,7 +112,7 @@ impl Store {
     pub async fn revoke_case_links(&self, case_id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE customer_links SET revoked_at = $2 WHERE case_id = $1 AND revoked_at IS NULL")
             .bind(case_id)
-            .bind(millis(OffsetDateTime::now_utc()))
+            .bind(millis(self.now()))
             .execute(self.write())
             .await?;
         Ok(())

@@ -154,7 +154,7 @@ async fn apply_pending(store: &Store, conn: &mut sqlx::pool::PoolConnection<sqlx
         sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)
-            .bind(millis(time::OffsetDateTime::now_utc()))
+            .bind(millis(store.now()))
             .execute(&mut *tx)
             .await
             .map_err(fail)?;

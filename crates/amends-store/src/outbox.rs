@@ -131,7 +131,7 @@ impl Store {
             )
             .bind(job_id)
             .bind(worker)
-            .bind(millis(OffsetDateTime::now_utc()))
+            .bind(millis(self.now()))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -139,7 +139,7 @@ impl Store {
                 return Ok(None);
             }
         }
-        let id = insert_email_in(&mut tx, e, OffsetDateTime::now_utc()).await?;
+        let id = insert_email_in(&mut tx, e, self.now()).await?;
         tx.commit().await?;
         Ok(Some(id))
     }
@@ -165,7 +165,7 @@ impl Store {
 
     /// Marks the message sent and its job done together, so neither is done twice.
     pub async fn mark_email_sent(&self, id: i64, job_id: i64, worker: &str) -> Result<(), StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let mut tx = self.write().begin().await?;
         sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1 WHERE id = $1")
             .bind(id)

@@ -3,7 +3,6 @@
 
 use amends_domain::playbook::{CaseStatus, Step};
 use sqlx::Row;
-use time::OffsetDateTime;
 
 use crate::cases::{CaseFilter, CaseOrder, OwnerFilter, SnoozeFilter};
 use crate::query::{Filters, Value};
@@ -70,7 +69,7 @@ impl Store {
     /// and value, the inbox counts, the problem list and search.
     pub async fn query_plans(&self) -> Result<Vec<QueryPlan>, StoreError> {
         let base = CaseFilter { limit: 25, ..CaseFilter::default() };
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         // The inbox leaves snoozed cases out of every view but their own.
         let due = CaseFilter { order: CaseOrder::Due, snoozed: Some(SnoozeFilter::Awake(now)), ..base.clone() };
         let case_lists: Vec<(&str, CaseFilter)> = vec![
@@ -127,7 +126,7 @@ impl Store {
         ));
         queries.push(("lifetime value".into(), crate::customers::LIFETIME_VALUE.into(), one_customer()));
         let mut now = Filters::default();
-        now.param(Value::Int(crate::millis(time::OffsetDateTime::now_utc())));
+        now.param(Value::Int(crate::millis(self.now())));
         queries.push(("inbox counts by step".into(), crate::search::OPEN_COUNTS_BY_STEP.into(), now));
         let mut problems = Filters::default();
         problems.param(Value::Int(50));

@@ -23,7 +23,7 @@ impl Store {
     /// Records that `user_id` has the case open (and whether they are writing), and
     /// returns the others who have it open now.
     pub async fn heartbeat(&self, case_id: i64, user_id: i64, writing: bool) -> Result<Vec<Presence>, StoreError> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         sqlx::query(
             "INSERT INTO presence (case_id, user_id, writing, seen_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (case_id, user_id) DO UPDATE SET writing = excluded.writing, seen_at = excluded.seen_at",

@@ -196,7 +196,7 @@ impl Store {
         description: &str,
         created_by: i64,
     ) -> Result<ProblemRecord, StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let id: i64 = sqlx::query(
             "INSERT INTO problems (title, description, status, created_by, created_at, updated_at)
              VALUES ($1, $2, 'open', $3, $4, $4) RETURNING id",
@@ -246,7 +246,7 @@ impl Store {
         .bind(patch.owner_id.unwrap_or(current.owner_id))
         .bind(patch.corrective_action.clone().unwrap_or(current.corrective_action))
         .bind(patch.preventive_action.clone().unwrap_or(current.preventive_action))
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .execute(self.write())
         .await?;
         self.problem(id).await
@@ -270,7 +270,7 @@ impl Store {
             ProblemStatus::Fixed => "fixed_at",
             ProblemStatus::Verified => "verified_at",
         };
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let done = sqlx::query(&format!(
             "UPDATE problems SET status = $3, {column} = $4, updated_at = $4 WHERE id = $1 AND status = $2"
         ))
@@ -305,7 +305,7 @@ impl Store {
         .bind(kind)
         .bind(text)
         .bind(author_id)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .fetch_one(self.write())
         .await?
         .try_get(0)?;
@@ -347,7 +347,7 @@ impl Store {
         )
         .bind(suggestion_id)
         .bind(user_id)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .execute(self.write())
         .await?;
         self.suggestion(problem_id, suggestion_id).await
@@ -392,7 +392,7 @@ impl Store {
     pub async fn mark_alarm_seen(&self, id: i64) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE problem_alarms SET seen_at = COALESCE(seen_at, $2) WHERE id = $1")
             .bind(id)
-            .bind(millis(OffsetDateTime::now_utc()))
+            .bind(millis(self.now()))
             .execute(self.write())
             .await?;
         if done.rows_affected() == 0 {

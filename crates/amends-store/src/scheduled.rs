@@ -103,7 +103,7 @@ impl Store {
         job: (i64, &str),
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().begin().await?;
-        let now = OffsetDateTime::now_utc();
+        let now = self.now();
         let held = sqlx::query(
             "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL \
              WHERE id = $1 AND locked_by = $2 AND done_at IS NULL",
@@ -128,7 +128,7 @@ impl Store {
         .rows_affected();
         let queued = match email {
             Some(e) if settled == 1 => {
-                crate::outbox::insert_email_in(&mut tx, e, OffsetDateTime::now_utc()).await?;
+                crate::outbox::insert_email_in(&mut tx, e, self.now()).await?;
                 true
             }
             _ => false,

@@ -69,7 +69,7 @@ impl Store {
     /// cases are not counted, as the inbox does not list them.
     pub async fn open_counts_by_step(&self) -> Result<Vec<(String, i64)>, StoreError> {
         sqlx::query(OPEN_COUNTS_BY_STEP)
-            .bind(crate::millis(time::OffsetDateTime::now_utc()))
+            .bind(crate::millis(self.now()))
             .fetch_all(self.read())
             .await?
             .iter()

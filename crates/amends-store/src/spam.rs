@@ -97,7 +97,7 @@ impl Store {
         .bind(value)
         .bind(note)
         .bind(by)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .fetch_one(self.write())
         .await
         .map_err(StoreError::unique("value", "that address or domain is already blocked"))?;

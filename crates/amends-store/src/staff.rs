@@ -88,7 +88,7 @@ impl Store {
         .bind(name)
         .bind(role.as_str())
         .bind(password_hash)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .fetch_one(self.write())
         .await
         .map_err(StoreError::unique("email", "a user with this email already exists"))?;
@@ -176,7 +176,7 @@ impl Store {
         .bind(user_id)
         .bind(name)
         .bind(token_hash)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .fetch_one(self.write())
         .await?;
         token(&row)
@@ -208,7 +208,7 @@ impl Store {
     pub async fn revoke_token(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
             .bind(id)
-            .bind(millis(OffsetDateTime::now_utc()))
+            .bind(millis(self.now()))
             .execute(self.write())
             .await?;
         Ok(())
@@ -241,7 +241,7 @@ impl Store {
         .bind(id_hash)
         .bind(user_id)
         .bind(csrf_token)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .bind(millis(expires_at))
         .execute(self.write())
         .await?;
@@ -255,7 +255,7 @@ impl Store {
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1"
         ))
         .bind(id_hash)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .fetch_optional(self.read())
         .await?;
         row.map(|r| Ok(SessionRecord { user: user(&r)?, csrf_token: r.try_get("csrf_token")? })).transpose()

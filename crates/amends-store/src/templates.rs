@@ -1,7 +1,6 @@
 //! Message templates as edited by the installation's managers.
 
 use sqlx::Row;
-use time::OffsetDateTime;
 
 use crate::{Store, StoreError, millis};
 
@@ -23,7 +22,7 @@ impl Store {
         .bind(name)
         .bind(body)
         .bind(user_id)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .execute(self.write())
         .await?;
         Ok(())

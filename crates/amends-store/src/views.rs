@@ -79,7 +79,7 @@ impl Store {
     }
 
     pub async fn create_view(&self, owner_id: i64, d: &ViewDraft) -> Result<SavedView, StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let id: i64 = sqlx::query(
             "INSERT INTO saved_views (owner_id, shared, name, filters, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -102,7 +102,7 @@ impl Store {
                 .bind(d.name.clone())
                 .bind(i64::from(d.shared))
                 .bind(filters_json(d)?)
-                .bind(millis(OffsetDateTime::now_utc()))
+                .bind(millis(self.now()))
                 .execute(self.write())
                 .await?;
         if done.rows_affected() == 0 {

@@ -45,7 +45,7 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<(String, St
     let session = random_hex(32);
     let csrf_token = random_hex(32);
     let ttl = state.settings.session_ttl;
-    let expires = time::OffsetDateTime::now_utc() + ttl;
+    let expires = state.store.now() + ttl;
     state.store.create_session(&secret_hash(&session), user_id, &csrf_token, expires).await?;
     let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
     let cookie =

@@ -86,9 +86,9 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, settings: WebSettings, coach: amends_coach::Coach) -> Self {
         Self {
+            limiter: std::sync::Arc::new(limits::RateLimiter::new(store.settings().clock.clone())),
             store,
             settings,
-            limiter: std::sync::Arc::default(),
             coach: std::sync::Arc::new(coach),
             metrics: std::sync::Arc::default(),
             spam: std::sync::Arc::new(amends_spam::SpamFilter::english()),

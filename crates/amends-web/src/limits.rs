@@ -9,7 +9,10 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use amends_store::Clock;
+use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
@@ -71,37 +74,49 @@ impl Backoff {
 #[derive(Debug, Clone, Copy)]
 struct Streak {
     failures: u32,
-    last: Instant,
-    until: Instant,
+    last: OffsetDateTime,
+    until: OffsetDateTime,
 }
 
 /// A bucket's name and the key counted in it (an address, an email).
 type WindowKey = (&'static str, String);
 /// When the window started, and the requests counted in it.
-type Window = (Instant, u32);
+type Window = (OffsetDateTime, u32);
 
+/// Counts requests and failures per key, on the desk's clock (so a test moves time past
+/// a window or a delay instead of waiting for it).
 #[derive(Default)]
 pub struct RateLimiter {
+    clock: Clock,
     windows: Mutex<HashMap<WindowKey, Window>>,
     streaks: Mutex<HashMap<WindowKey, Streak>>,
 }
 
+/// How long from `then` to `now`; nothing if `then` is later.
+fn since(now: OffsetDateTime, then: OffsetDateTime) -> Duration {
+    Duration::try_from(now - then).unwrap_or(Duration::ZERO)
+}
+
 impl RateLimiter {
+    pub fn new(clock: Clock) -> Self {
+        Self { clock, ..Self::default() }
+    }
+
     /// Counts one request for `key` in `bucket`. Err carries the seconds to wait.
     pub fn check(&self, bucket: &'static str, key: &str, limit: Limit) -> Result<(), u64> {
-        let now = Instant::now();
+        let now = self.clock.now();
         let Ok(mut windows) = self.windows.lock() else { return Ok(()) };
         if windows.len() > 100_000 {
             // Forget finished windows so that many clients cannot grow the map forever.
-            windows.retain(|_, (start, _)| now.duration_since(*start) < limit.per);
+            windows.retain(|_, (start, _)| since(now, *start) < limit.per);
         }
         let entry = windows.entry((bucket, key.to_owned())).or_insert((now, 0));
-        if now.duration_since(entry.0) >= limit.per {
+        if since(now, entry.0) >= limit.per {
             *entry = (now, 0);
         }
         entry.1 += 1;
         if entry.1 > limit.requests {
-            let wait = limit.per.saturating_sub(now.duration_since(entry.0));
+            let wait = limit.per.saturating_sub(since(now, entry.0));
             return Err(wait.as_secs().max(1));
         }
         Ok(())
@@ -113,11 +128,11 @@ impl RateLimiter {
 
     /// Whether `key` is already over its limit, without counting a request.
     pub fn peek(&self, bucket: &'static str, key: &str, limit: Limit) -> Result<(), u64> {
-        let now = Instant::now();
+        let now = self.clock.now();
         let Ok(windows) = self.windows.lock() else { return Ok(()) };
         match windows.get(&(bucket, key.to_owned())) {
-            Some((start, count)) if now.duration_since(*start) < limit.per && *count >= limit.requests => {
-                Err(limit.per.saturating_sub(now.duration_since(*start)).as_secs().max(1))
+            Some((start, count)) if since(now, *start) < limit.per && *count >= limit.requests => {
+                Err(limit.per.saturating_sub(since(now, *start)).as_secs().max(1))
             }
             _ => Ok(()),
         }
@@ -129,10 +144,10 @@ impl RateLimiter {
     /// password is refused too while waiting, so guessing learns nothing from it.
     pub fn guess_allowed(&self, limits: &Limits, ip: IpAddr, account: &str) -> Result<(), u64> {
         self.peek("sign_in_ip", &ip.to_string(), limits.sign_in)?;
-        let now = Instant::now();
+        let now = self.clock.now();
         let Ok(streaks) = self.streaks.lock() else { return Ok(()) };
         match streaks.get(&guess_key(ip, account)) {
-            Some(streak) if streak.until > now => Err(streak.until.duration_since(now).as_secs_f64().ceil() as u64),
+            Some(streak) if streak.until > now => Err(since(streak.until, now).as_secs_f64().ceil() as u64),
             _ => Ok(()),
         }
     }
@@ -140,15 +155,15 @@ impl RateLimiter {
     /// Counts a wrong password against the address and against this account from it.
     pub fn guess_failed(&self, limits: &Limits, ip: IpAddr, account: &str) {
         let _ = self.check("sign_in_ip", &ip.to_string(), limits.sign_in);
-        let now = Instant::now();
+        let now = self.clock.now();
         let Ok(mut streaks) = self.streaks.lock() else { return };
         // A streak is forgotten once it has been quiet as long as the longest wait.
         let forget = limits.guesses.longest.max(Duration::from_secs(60));
         if streaks.len() > 100_000 {
-            streaks.retain(|_, s| now.duration_since(s.last) < forget);
+            streaks.retain(|_, s| since(now, s.last) < forget);
         }
         let streak = streaks.entry(guess_key(ip, account)).or_insert(Streak { failures: 0, last: now, until: now });
-        if now.duration_since(streak.last) >= forget {
+        if since(now, streak.last) >= forget {
             streak.failures = 0;
         }
         streak.failures = streak.failures.saturating_add(1);

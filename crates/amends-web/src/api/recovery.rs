@@ -20,7 +20,7 @@ pub async fn watch_alerts(State(state): State<AppState>, _: Agent) -> ApiResult<
 
 /// Letters due for the print run.
 pub async fn letters_due(State(state): State<AppState>, _: Agent) -> ApiResult<axum::Json<Page<LetterDue>>> {
-    Ok(axum::Json(Page { items: state.store.letters_due(OffsetDateTime::now_utc()).await?, next_cursor: None }))
+    Ok(axum::Json(Page { items: state.store.letters_due(state.store.now()).await?, next_cursor: None }))
 }
 
 #[derive(Deserialize)]
@@ -127,7 +127,7 @@ pub async fn broken_promises(
     _: Agent,
     Params(q): Params<RangeQuery>,
 ) -> ApiResult<axum::Json<BrokenPromises>> {
-    let to = q.to.unwrap_or_else(OffsetDateTime::now_utc);
+    let to = q.to.unwrap_or_else(|| state.store.now());
     let from = q.from.unwrap_or(to - time::Duration::days(90));
     if from >= to {
         return Err(ApiError::invalid("from", "from comes before to"));
@@ -147,7 +147,7 @@ pub async fn gesture_suggestion(
     let case = state.store.case(id_from(&id, "case")?).await?;
     let customer = state.store.customer(case.customer_id).await?;
     let best = customer.lifetime_value.iter().max_by_key(|v| v.amount_minor);
-    let since = OffsetDateTime::now_utc() - time::Duration::days(90);
+    let since = state.store.now() - time::Duration::days(90);
     let filter = amends_store::CaseFilter { customer_id: Some(customer.id), limit: 200, ..Default::default() };
     let (cases, _) = state.store.list_cases(&filter).await?;
     let recent_complaints = cases.iter().filter(|c| c.created_at >= since).count() as i64;
@@ -213,7 +213,7 @@ pub async fn budget(
     Params(q): Params<MonthQuery>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
     let bad = || ApiError::invalid("month", "a month is written YYYY-MM");
-    let now = OffsetDateTime::now_utc();
+    let now = state.store.now();
     let (year, month) = match q.month.as_deref() {
         None => (now.year(), now.month()),
         Some(m) => {

@@ -19,9 +19,9 @@ pub struct RangeQuery {
 }
 
 impl RangeQuery {
-    /// `[from, to)`, by default the 30 days up to now.
-    pub fn range(&self) -> Result<(OffsetDateTime, OffsetDateTime), ApiError> {
-        let to = self.to.unwrap_or_else(OffsetDateTime::now_utc);
+    /// `[from, to)`, by default the 30 days up to `now`.
+    pub fn range(&self, now: OffsetDateTime) -> Result<(OffsetDateTime, OffsetDateTime), ApiError> {
+        let to = self.to.unwrap_or(now);
         let from = self.from.unwrap_or(to - time::Duration::days(30));
         if from >= to {
             return Err(ApiError::invalid("from", "from comes before to"));
@@ -38,6 +38,6 @@ pub async fn report(
     _: Manager,
     Params(q): Params<RangeQuery>,
 ) -> ApiResult<axum::Json<Report>> {
-    let (from, to) = q.range()?;
+    let (from, to) = q.range(state.store.now())?;
     Ok(axum::Json(state.store.report(from, to).await?))
 }

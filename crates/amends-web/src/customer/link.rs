@@ -13,7 +13,6 @@ use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, NoticeAnswe
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use time::OffsetDateTime;
 
 use super::{public_page, too_many};
 use crate::AppState;
@@ -51,7 +50,7 @@ async fn resolve(state: &AppState, token: &str) -> Result<LinkRecord, Response> 
             "We sent you a newer message about this; please use the link in that one.",
         ));
     }
-    if link.expires_at < OffsetDateTime::now_utc() {
+    if link.expires_at < state.store.now() {
         return Err(message(
             StatusCode::GONE,
             "This link has expired",
@@ -209,7 +208,7 @@ async fn disclosure_link(state: &AppState, token: &str) -> Result<Option<Disclos
         .disclosure_link(&hash)
         .await
         .map_err(|e| crate::pages::PageError::from(e).into_response_public())?;
-    if found.as_ref().is_some_and(|d| d.expires_at.is_none_or(|at| at < OffsetDateTime::now_utc())) {
+    if found.as_ref().is_some_and(|d| d.expires_at.is_none_or(|at| at < state.store.now())) {
         return Err(message(
             StatusCode::GONE,
             "This link has expired",

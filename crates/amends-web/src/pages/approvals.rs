@@ -4,7 +4,6 @@ use amends_domain::Role;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use super::{PageError, Posted, StaffSession, render};
 use crate::AppState;
@@ -14,7 +13,7 @@ use crate::api::id_from;
 pub async fn page(State(state): State<AppState>, session: StaffSession) -> Result<Response, PageError> {
     session.require(Role::Manager)?;
     let pending = state.store.pending_approvals().await?;
-    let now = OffsetDateTime::now_utc();
+    let now = state.store.now();
     let start = now.replace_day(1).map(|d| d.replace_time(time::Time::MIDNIGHT)).unwrap_or(now);
     let spending = state.store.gesture_spending(start, now + time::Duration::seconds(1)).await?;
     let budget = state.store.settings().gesture_monthly_budget_minor;

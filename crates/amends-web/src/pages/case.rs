@@ -203,7 +203,7 @@ async fn case_context(
         users: users.iter().map(|u| (u.id, u.name.clone())).collect(),
         problems: problems.iter().map(|p| (p.id, p.title.clone())).collect(),
     };
-    let now = OffsetDateTime::now_utc();
+    let now = state.store.now();
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
     let steps: Vec<StepView> = playbook
         .steps(&state.store.due_policy().await?)

@@ -100,7 +100,7 @@ async fn compose(
     Ok(Letter {
         recipient_name: customer.name.clone(),
         recipient_address,
-        date: long_date(OffsetDateTime::now_utc()),
+        date: long_date(store.now()),
         reference: case.reference.clone(),
         salutation: format!("Dear {},", customer.name),
         paragraphs,
@@ -113,11 +113,11 @@ async fn compose(
 
 /// A disclosure's notice on paper: its text was written (with the customer's personal
 /// link) when the send queued it.
-fn disclosure_letter(settings: &LetterSettings, due: &DisclosureLetterDue) -> Letter {
+fn disclosure_letter(settings: &LetterSettings, due: &DisclosureLetterDue, today: OffsetDateTime) -> Letter {
     Letter {
         recipient_name: due.customer_name.clone(),
         recipient_address: address_lines(&due.postal_address),
-        date: long_date(OffsetDateTime::now_utc()),
+        date: long_date(today),
         reference: format!("Notice D-{}-{}", due.disclosure_id, due.recipient_id),
         salutation: format!("Dear {},", due.customer_name),
         paragraphs: due.letter_text.split("\n\n").map(str::to_owned).collect(),
@@ -168,7 +168,7 @@ pub async fn case_letter(
 
 /// `GET /letters`: the print run.
 pub async fn print_run(State(state): State<AppState>, session: StaffSession) -> Result<Response, PageError> {
-    let due = state.store.letters_due(OffsetDateTime::now_utc()).await?;
+    let due = state.store.letters_due(state.store.now()).await?;
     let notices = state.store.disclosure_letters_due(NOTICES_PER_RUN).await?;
     let count = due.len() + notices.len();
     Ok(render("letters.html", minijinja::context! { layout => session.layout(), due, notices, count })?.into_response())
@@ -176,7 +176,7 @@ pub async fn print_run(State(state): State<AppState>, session: StaffSession) -> 
 
 /// `GET /letters/batch.pdf`: every letter due, one PDF.
 pub async fn batch(State(state): State<AppState>, _: StaffSession) -> Result<Response, PageError> {
-    let due = state.store.letters_due(OffsetDateTime::now_utc()).await?;
+    let due = state.store.letters_due(state.store.now()).await?;
     let notices = state.store.disclosure_letters_due(NOTICES_PER_RUN).await?;
     if due.is_empty() && notices.is_empty() {
         return Err(PageError::BadForm("No letter is due for printing.".into()));
@@ -185,7 +185,7 @@ pub async fn batch(State(state): State<AppState>, _: StaffSession) -> Result<Res
     for d in &due {
         letters.push(letter_for(&state, d.case_id).await?);
     }
-    letters.extend(notices.iter().map(|n| disclosure_letter(&state.settings.letters, n)));
+    letters.extend(notices.iter().map(|n| disclosure_letter(&state.settings.letters, n, state.store.now())));
     let bytes = amends_letters::render_batch(&state.settings.letters.head, &letters, state.settings.letters.page_size)
         .map_err(unprintable)?;
     Ok(pdf(bytes, "print-run.pdf"))

@@ -125,7 +125,7 @@ fn csv_cell(s: &str) -> String {
 
 async fn load(state: &AppState, session: &StaffSession, q: &RangeQuery) -> Result<Report, PageError> {
     session.require(Role::Manager)?;
-    let (from, to) = q.range().map_err(|e| PageError::BadForm(e.message))?;
+    let (from, to) = q.range(state.store.now()).map_err(|e| PageError::BadForm(e.message))?;
     Ok(state.store.report(from, to).await?)
 }
 

@@ -217,12 +217,4 @@ async fn abuse_is_refused_and_secrets_stay_out_of_logs(db: Db) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_abuse_is_refused_and_secrets_stay_out_of_logs() {
-    abuse_is_refused_and_secrets_stay_out_of_logs(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_abuse_is_refused_and_secrets_stay_out_of_logs() {
-    abuse_is_refused_and_secrets_stay_out_of_logs(Db::Postgres).await;
-}
+crate::on_both_databases!(abuse_is_refused_and_secrets_stay_out_of_logs);

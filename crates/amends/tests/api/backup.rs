@@ -196,12 +196,4 @@ async fn a_backup_restores_everything(db: Db) {
     let _ = running.shutdown.send(());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_backup_round_trip() {
-    a_backup_restores_everything(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_backup_round_trip() {
-    a_backup_restores_everything(Db::Postgres).await;
-}
+crate::on_both_databases!(a_backup_restores_everything);

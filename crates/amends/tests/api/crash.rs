@@ -277,12 +277,4 @@ async fn survives_kills(db: Db) {
     assert_eq!(distinct_ids_per_case, 0, "a case was acknowledged twice as two different messages");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_complaints_survive_kill_9() {
-    survives_kills(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_complaints_survive_kill_9() {
-    survives_kills(Db::Postgres).await;
-}
+crate::on_both_databases!(threads = 4; survives_kills);

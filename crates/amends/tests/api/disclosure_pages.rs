@@ -213,24 +213,4 @@ async fn the_import_page_reports_each_bad_row(db: Db) {
     assert_eq!(forged.status(), 403);
 }
 
-mod sqlite {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_manager_counts_sends_and_prints_a_disclosure() {
-        super::a_manager_counts_sends_and_prints_a_disclosure(crate::helpers::Db::Sqlite).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_import_page_reports_each_bad_row() {
-        super::the_import_page_reports_each_bad_row(crate::helpers::Db::Sqlite).await;
-    }
-}
-
-mod postgres {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_manager_counts_sends_and_prints_a_disclosure() {
-        super::a_manager_counts_sends_and_prints_a_disclosure(crate::helpers::Db::Postgres).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_import_page_reports_each_bad_row() {
-        super::the_import_page_reports_each_bad_row(crate::helpers::Db::Postgres).await;
-    }
-}
+crate::on_both_databases!(a_manager_counts_sends_and_prints_a_disclosure, the_import_page_reports_each_bad_row);

@@ -231,16 +231,4 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
     db.close().await;
 }
 
-mod sqlite {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_disclosure_reaches_its_audience_once() {
-        super::a_disclosure_reaches_its_audience_once(crate::helpers::Db::Sqlite).await;
-    }
-}
-
-mod postgres {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_disclosure_reaches_its_audience_once() {
-        super::a_disclosure_reaches_its_audience_once(crate::helpers::Db::Postgres).await;
-    }
-}
+crate::on_both_databases!(a_disclosure_reaches_its_audience_once);

@@ -134,8 +134,6 @@ async fn slow_headers_are_cut_off(db: Db) {
     assert!(!how.contains("200 OK") && how != "(served)", "the slow client was served: {how}");
 }
 
-crate::on_both_databases!(no_answer_lacks_the_security_headers);
-
 async fn no_answer_lacks_the_security_headers(app: TestApp) {
     // The access matrix checks every route; these are the answers it does not make:
     // static assets, health, errors outside any route.
@@ -149,38 +147,15 @@ async fn no_answer_lacks_the_security_headers(app: TestApp) {
     assert_security_headers(r.headers(), "415");
 }
 
-mod with_settings {
-    use crate::helpers::Db;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite_session_cookie_flags() {
-        super::session_cookie_flags(Db::Sqlite, "http://127.0.0.1:8080").await;
-        super::session_cookie_flags(Db::Sqlite, "https://desk.example.com").await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres_session_cookie_flags() {
-        super::session_cookie_flags(Db::Postgres, "http://127.0.0.1:8080").await;
-        super::session_cookie_flags(Db::Postgres, "https://desk.example.com").await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite_link_pages_answer_429_with_retry_after() {
-        super::link_pages_answer_429_with_retry_after(Db::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres_link_pages_answer_429_with_retry_after() {
-        super::link_pages_answer_429_with_retry_after(Db::Postgres).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite_slow_headers_are_cut_off() {
-        super::slow_headers_are_cut_off(Db::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres_slow_headers_are_cut_off() {
-        super::slow_headers_are_cut_off(Db::Postgres).await;
-    }
+/// The session cookie over plain HTTP (a desk on the premises) and over HTTPS.
+async fn session_cookies_are_flagged_for_the_public_url(db: Db) {
+    session_cookie_flags(db, "http://127.0.0.1:8080").await;
+    session_cookie_flags(db, "https://desk.example.com").await;
 }
+
+crate::on_both_databases!(
+    no_answer_lacks_the_security_headers,
+    session_cookies_are_flagged_for_the_public_url,
+    link_pages_answer_429_with_retry_after,
+    slow_headers_are_cut_off,
+);

@@ -340,42 +340,54 @@ pub async fn answer(resp: reqwest::Response) -> Answer {
     Answer { status, headers, body }
 }
 
-/// Runs a scenario that starts its own app (given only the backend) once on SQLite and
-/// once on PostgreSQL, as two tests.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name($crate::helpers::Db::Sqlite).await; })+
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name($crate::helpers::Db::Postgres).await; })+
-        }
-    };
+/// What a scenario is given: an app already running on a fresh database, or only the
+/// backend when the scenario starts its own (with settings of its own, a child process).
+pub trait Given: Sized {
+    fn given(db: Db) -> impl std::future::Future<Output = Self>;
 }
 
-/// Runs a scenario once on SQLite and once on PostgreSQL, as two tests.
+impl Given for Db {
+    async fn given(db: Db) -> Self {
+        db
+    }
+}
+
+impl Given for TestApp {
+    async fn given(db: Db) -> Self {
+        spawn_app(db).await
+    }
+}
+
+/// Runs `scenario` on `db`, given what it asks for (see `Given`).
+pub async fn scenario<G: Given, F: std::future::Future<Output = ()>>(db: Db, scenario: impl FnOnce(G) -> F) {
+    scenario(G::given(db).await).await;
+}
+
+/// Runs each scenario once on SQLite and once on PostgreSQL, as two tests
+/// (`sqlite::name`, `postgres::name`). A scenario takes a `TestApp` or, to start its
+/// own, a `Db`. `threads = n;` first gives the runtime more worker threads.
 #[macro_export]
 macro_rules! on_both_databases {
-    ($($name:ident),+ $(,)?) => {
+    (threads = $threads:tt; $($name:ident),+ $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[tokio::test(flavor = "multi_thread", worker_threads = $threads)]
                 async fn $name() {
-                    super::$name($crate::helpers::spawn_app($crate::helpers::Db::Sqlite).await).await;
+                    $crate::helpers::scenario($crate::helpers::Db::Sqlite, super::$name).await;
                 }
             )+
         }
         mod postgres {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[tokio::test(flavor = "multi_thread", worker_threads = $threads)]
                 async fn $name() {
-                    super::$name($crate::helpers::spawn_app($crate::helpers::Db::Postgres).await).await;
+                    $crate::helpers::scenario($crate::helpers::Db::Postgres, super::$name).await;
                 }
             )+
         }
+    };
+    ($($name:ident),+ $(,)?) => {
+        $crate::on_both_databases!(threads = 2; $($name),+);
     };
 }
 

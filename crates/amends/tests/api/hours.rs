@@ -408,7 +408,7 @@ async fn promise_mails_reach_owners_who_want_them(db: Db) {
     assert_eq!(to_keen, 2, "the reminder and the broken promise, once each");
 }
 
-crate::on_both_backends!(
+crate::on_both_databases!(
     business_hours_are_set_by_an_admin_and_checked,
     due_times_count_working_hours,
     an_overdue_step_climbs_the_ladder_in_order_once,

@@ -479,7 +479,7 @@ fn ingest_without_a_database_asks_the_mta_to_retry() {
     assert_eq!(out.status.code(), Some(75), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-crate::on_both_backends!(
+crate::on_both_databases!(
     customers_answer_through_their_links,
     old_and_replaced_links_are_refused,
     refused_messages_are_retried_or_reported_never_lost,

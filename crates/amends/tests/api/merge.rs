@@ -459,13 +459,6 @@ crate::on_both_databases!(
     a_snooze_wakes_by_time_or_reply_and_keeps_the_promised_dates,
     a_scheduled_message_goes_at_its_time_unless_the_customer_writes_first,
     bulk_applies_what_the_rules_allow_and_reports_the_rest,
+    merged_cases_share_one_timeline_and_lead_links_and_replies_to_the_survivor,
+    internal_notes_never_reach_the_customer_merged_or_not,
 );
-
-/// Scenarios that follow a customer's links: those are live only in the mail that left.
-mod by_mail {
-    use super::*;
-    crate::on_both_backends!(
-        merged_cases_share_one_timeline_and_lead_links_and_replies_to_the_survivor,
-        internal_notes_never_reach_the_customer_merged_or_not,
-    );
-}

@@ -63,21 +63,20 @@ async fn every_answer_carries_a_request_id(app: TestApp) {
     assert_ne!(odd.headers()["x-request-id"], "a b\"c", "an unsafe id is replaced");
 }
 
-crate::on_both_databases!(metrics_count_requests_by_route_and_show_the_queues, every_answer_carries_a_request_id);
-
-mod token {
-    use crate::helpers::{Db, spawn_app_with};
-
-    /// With a token configured, `/metrics` is closed to anyone without it.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn metrics_need_the_token_when_one_is_set() {
-        let app = spawn_app_with(Db::Sqlite, |s| s.metrics_token = Some("sekrit-token".to_owned())).await;
-        let client = reqwest::Client::new();
-        assert_eq!(client.get(app.url("/metrics")).send().await.unwrap().status(), 401);
-        let wrong = client.get(app.url("/metrics")).bearer_auth("nope").send().await.unwrap();
-        assert_eq!(wrong.status(), 401);
-        let right = client.get(app.url("/metrics")).bearer_auth("sekrit-token").send().await.unwrap();
-        assert_eq!(right.status(), 200);
-        assert!(right.text().await.unwrap().contains("amends_outbox_backlog"));
-    }
+/// With a token configured, `/metrics` is closed to anyone without it.
+async fn metrics_need_the_token_when_one_is_set(db: crate::helpers::Db) {
+    let app = crate::helpers::spawn_app_with(db, |s| s.metrics_token = Some("sekrit-token".to_owned())).await;
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(app.url("/metrics")).send().await.unwrap().status(), 401);
+    let wrong = client.get(app.url("/metrics")).bearer_auth("nope").send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let right = client.get(app.url("/metrics")).bearer_auth("sekrit-token").send().await.unwrap();
+    assert_eq!(right.status(), 200);
+    assert!(right.text().await.unwrap().contains("amends_outbox_backlog"));
 }
+
+crate::on_both_databases!(
+    metrics_count_requests_by_route_and_show_the_queues,
+    every_answer_carries_a_request_id,
+    metrics_need_the_token_when_one_is_set,
+);

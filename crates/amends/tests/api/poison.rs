@@ -335,7 +335,7 @@ async fn mail_too_large_by_imap_is_shown_to_staff(db: Db) {
     assert_eq!(dovecot.count("Refused"), (1, 1), "the refused one is in a folder of its own");
 }
 
-crate::on_both_backends!(
+crate::on_both_databases!(
     mail_too_large_by_imap_is_shown_to_staff,
     every_door_refuses_a_line_break_in_a_name,
     a_message_that_cannot_be_built_fails_alone,

@@ -101,16 +101,4 @@ async fn the_public_form_is_rate_limited(app: TestApp) {
     assert_eq!(statuses[5], (429, true), "{statuses:?}");
 }
 
-crate::on_both_databases!(the_public_form_is_rate_limited);
-
-mod with_settings {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite_a_complaint_through_the_public_form() {
-        super::a_complaint_through_the_public_form(crate::helpers::Db::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres_a_complaint_through_the_public_form() {
-        super::a_complaint_through_the_public_form(crate::helpers::Db::Postgres).await;
-    }
-}
+crate::on_both_databases!(the_public_form_is_rate_limited, a_complaint_through_the_public_form);

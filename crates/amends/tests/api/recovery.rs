@@ -782,7 +782,7 @@ async fn a_held_gesture_on_the_case_page_is_said_in_words(db: Db) {
     assert_eq!(queue.as_array().map(Vec::len), Some(1), "one approval for a form sent twice: {queue}");
 }
 
-crate::on_both_backends!(
+crate::on_both_databases!(
     a_held_gesture_on_the_case_page_is_said_in_words,
     a_watched_customer_coming_back_alerts_staff,
     letters_are_printed_from_the_timeline_and_marked_posted,

@@ -277,7 +277,7 @@ async fn random_input_never_breaks_the_server(app: TestApp) {
     eprintln!("robustness (seed {seed}): {sent} requests, none answered 5xx");
 }
 
-async fn run(db: crate::helpers::Db) {
+async fn random_input_never_answers_5xx(db: crate::helpers::Db) {
     let app = crate::helpers::spawn_app_with(db, |s| {
         // The form's rate limit would answer 429 to nearly every try; lift it here.
         s.limits.complaint.requests = u32::MAX;
@@ -287,12 +287,4 @@ async fn run(db: crate::helpers::Db) {
     random_input_never_breaks_the_server(app).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_random_input_never_breaks_the_server() {
-    run(crate::helpers::Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_random_input_never_breaks_the_server() {
-    run(crate::helpers::Db::Postgres).await;
-}
+crate::on_both_databases!(random_input_never_answers_5xx);

@@ -311,14 +311,10 @@ async fn a_customers_address_never_becomes_a_link(db: Db) {
     }
 }
 
-crate::on_both_backends!(
+crate::on_both_databases!(
     staff_never_hold_a_live_link,
     a_retried_message_carries_a_working_link,
     an_upgrade_masks_the_tokens_already_kept,
     a_customers_address_never_becomes_a_link,
+    a_new_tokens_answer_is_not_kept_for_replay,
 );
-
-mod tokens {
-    use super::*;
-    crate::on_both_databases!(a_new_tokens_answer_is_not_kept_for_replay);
-}

@@ -133,7 +133,7 @@ async fn every_page_offers_its_source(db: Db) {
     assert!(!offer.contains("has not published"));
 }
 
-crate::on_both_backends!(json_logs_carry_the_request_id, every_page_offers_its_source);
+crate::on_both_databases!(json_logs_carry_the_request_id, every_page_offers_its_source);
 
 /// Only a web address is taken as `source_url`: the footer's offer must lead somewhere.
 #[test]

@@ -195,6 +195,7 @@ crate::on_both_databases!(
     a_spammy_email_waits_in_the_spam_folder_until_released,
     a_spammy_form_post_is_held_and_a_blocked_domain_too,
     staff_mark_a_case_as_spam_and_release_it,
+    an_installation_brings_its_own_rules,
 );
 
 /// An installation's own rules replace the built-in ones, for the form and for mail.
@@ -226,16 +227,4 @@ async fn an_installation_brings_its_own_rules(db: crate::helpers::Db) {
     reqwest::Client::new().post(app.url("/complain")).multipart(form).send().await.unwrap();
     assert_eq!(folder(&app, &app.admin_token).await.len(), 1);
     assert_eq!(inbox(&app, &app.admin_token).await.len(), 1);
-}
-
-mod with_rules {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite_an_installation_brings_its_own_rules() {
-        super::an_installation_brings_its_own_rules(crate::helpers::Db::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres_an_installation_brings_its_own_rules() {
-        super::an_installation_brings_its_own_rules(crate::helpers::Db::Postgres).await;
-    }
 }
