@@ -387,13 +387,7 @@ impl Store {
             .bind(i64::try_from(picked.rows_affected()).unwrap_or(i64::MAX))
             .execute(&mut *tx)
             .await?;
-        enqueue_in(
-            &mut tx,
-            kinds::DISCLOSURE_SEND,
-            &serde_json::json!({ "disclosure_id": id }),
-            self.now(),
-        )
-        .await?;
+        enqueue_in(&mut tx, kinds::DISCLOSURE_SEND, &serde_json::json!({ "disclosure_id": id }), self.now()).await?;
         tx.commit().await?;
         self.disclosure(id).await
     }

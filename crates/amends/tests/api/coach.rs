@@ -1,6 +1,7 @@
 //! The language coach over HTTP: reviews, the gate on sending, overrides on the
 //! timeline, and templates managers edit.
 
+use amends_domain::Role;
 use serde_json::json;
 
 use crate::helpers::TestApp;
@@ -21,37 +22,22 @@ async fn the_coach_reviews_drafts_and_gates_sending(app: TestApp) {
     assert!(clean["findings"].as_array().unwrap().is_empty(), "{clean}");
     app.post("/api/v1/coach", &agent, json!({ "step": "apology" })).await.expect_error(422, "invalid");
 
-    let id = app.complaint(&agent, "lee@example.com", "The oven part you fitted broke after a day.").await["id"]
-        .as_i64()
-        .unwrap();
-    let step = |p: &str| format!("/api/v1/cases/{id}/{p}");
-    app.post(&step("restatement"), &agent, json!({ "text": "The part we fitted failed after one day." }))
-        .await
-        .expect(200);
-    app.post(&step("restatement/confirm"), &agent, json!({})).await.expect(200);
+    // The gate on a real step: held, then sent with the agent's reason on the timeline.
+    let ann = app.member(Role::Agent).await;
+    let case = ann.open_case("lee@example.com", "The oven part you fitted broke after a day.").await;
+    ann.restate(&case, "The part we fitted failed after one day.").await;
+    ann.confirm(&case).await;
     let blame = "Our policy is clear: you should have used it as the manual says.";
-    let held = app.post(&step("apology"), &agent, json!({ "text": blame })).await.expect_error(422, "coach_gate");
-    assert_eq!(held["field"], "coach_override");
-    assert!(held["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "blame"));
-    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
-    assert_eq!(case["next_step"], "apologise", "nothing was recorded");
-    let sent = app
-        .post(
-            &step("apology"),
-            &agent,
-            json!({ "text": blame, "coach_override": "The customer asked for the manual's wording" }),
-        )
-        .await
-        .expect(200);
-    assert_eq!(sent["case"]["next_step"], "offer");
-    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
-    let overridden = case["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "coach_overridden")
-        .expect("the override is on the timeline");
-    assert_eq!(overridden["reason"], "The customer asked for the manual's wording");
+    let held = ann.try_step(&case, "apology", json!({ "text": blame })).await.unwrap_err();
+    assert_eq!((held.status, held.error.as_str(), held.field.as_deref()), (422, "coach_gate", Some("coach_override")));
+    assert_eq!(ann.case(&case).await.next_step.as_deref(), Some("apologise"), "nothing was recorded");
+    let reason = "The customer asked for the manual's wording";
+    let sent = ann.step(&case, "apology", json!({ "text": blame, "coach_override": reason })).await;
+    assert_eq!(sent.next_step.as_deref(), Some("offer"));
+    let case = ann.case(&case).await;
+    let overridden = case.events("coach_overridden");
+    let overridden = &overridden.first().expect("the override is on the timeline").fields;
+    assert_eq!(overridden["reason"], reason);
     assert!(overridden["kinds"].as_array().unwrap().iter().any(|k| k == "blame"));
 }
 
@@ -93,25 +79,20 @@ async fn managers_edit_templates_with_a_preview(app: TestApp) {
     let refused = client.post(app.url("/admin/templates/apology")).form(&[("source", source)]).send().await.unwrap();
     assert_eq!(refused.status(), 403, "a form without the CSRF token");
 
-    let id = app.complaint(&agent, "max@example.com", "Cold soup.").await["id"].as_i64().unwrap();
-    app.post(&format!("/api/v1/cases/{id}/restatement"), &agent, json!({ "text": "Your soup was served cold." }))
-        .await
-        .expect(200);
-    app.post(&format!("/api/v1/cases/{id}/restatement/confirm"), &agent, json!({})).await.expect(200);
-    app.post(
-        &format!("/api/v1/cases/{id}/apology"),
-        &agent,
-        json!({ "text": "I am sorry; I accept all responsibility." }),
-    )
-    .await
-    .expect(200);
-    let subject = format!("Sorry, Ann Lee [AM-{}]", 1000 + id);
+    let ann = app.member(Role::Agent).await;
+    let case = ann.open_case("max@example.com", "Cold soup.").await;
+    ann.restate(&case, "Your soup was served cold.").await;
+    ann.confirm(&case).await;
+    ann.apologise(&case, "I am sorry; I accept all responsibility.").await;
     app.settle().await;
-    let messages = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);
-    let m =
-        messages["items"].as_array().unwrap().iter().find(|m| m["purpose"] == "apology").expect("an apology queued");
-    assert_eq!(m["subject"], subject.as_str(), "the edited template is what the customer gets");
-    assert!(m["text_body"].as_str().unwrap().contains("We will call you by Friday."));
+    let messages = ann.messages(&case).await;
+    let apology = messages.iter().find(|m| m.purpose == "apology").expect("an apology queued");
+    assert_eq!(
+        apology.subject,
+        format!("Sorry, Ann Lee [{}]", case.reference),
+        "the edited template is what the customer gets"
+    );
+    assert!(apology.text_body.contains("We will call you by Friday."));
 }
 
 async fn a_restatement_is_checked_against_the_complaints_concerns(app: TestApp) {

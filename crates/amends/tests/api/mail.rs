@@ -9,7 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use amends::Settings;
-use serde_json::{Value, json};
+use amends_domain::Role;
+use serde_json::json;
+use time::macros::datetime;
 
 use crate::helpers::{Db, TestApp, spawn_app_with, tempdir::TempDir};
 
@@ -146,56 +148,42 @@ pub(crate) async fn spawn_with_smtp(db: Db, sink: &SmtpSink) -> TestApp {
     spawn_app_with(db, move |s: &mut Settings| s.jobs.smtp = Some(smtp)).await
 }
 
-async fn step(app: &TestApp, token: &str, id: i64, path: &str, body: Value) -> Value {
-    app.post(&format!("/api/v1/cases/{id}/{path}"), token, body).await.expect(200)
-}
-
 async fn customers_answer_through_their_links(db: Db) {
     let sink = SmtpSink::start();
     let app = spawn_with_smtp(db, &sink).await;
-    let (_, agent) = app.staff("agent").await;
-    let case = app.complaint(&agent, "gina@example.com", "The hotel room was cold all night.").await;
-    let id = case["id"].as_i64().unwrap();
-    let reference = case["reference"].as_str().unwrap().to_owned();
+    let ann = app.member(Role::Agent).await;
+    let case = ann.open_case("gina@example.com", "The hotel room was cold all night.").await;
 
-    let ack = sink.delivered(&app, "gina@example.com", &reference).await;
+    let ack = sink.delivered(&app, "gina@example.com", &case.reference).await;
     assert!(ack.subject.as_deref().unwrap().contains("We have your message"));
     let status_link = link_in(&ack);
     let (code, status_page) = page(&app, &status_link).await;
     assert_eq!(code, 200);
-    assert!(status_page.contains(&reference) && status_page.contains("Where your case stands"));
+    assert!(status_page.contains(&case.reference) && status_page.contains("Where your case stands"));
 
     // The restatement goes out with a link; opening it changes nothing (mail scanners open links).
-    step(&app, &agent, id, "restatement", json!({ "text": "Your room's heating did not work overnight." })).await;
+    ann.restate(&case, "Your room's heating did not work overnight.").await;
     let mail = sink.delivered(&app, "gina@example.com", "Did we understand you?").await;
     assert!(mail.text.contains("heating did not work"));
     let link = link_in(&mail);
     let (code, shown) = page(&app, &link).await;
     assert_eq!(code, 200);
     assert!(shown.contains("heating did not work"));
-    let still = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
-    assert_eq!(still["status"], "awaiting_customer", "a GET answers nothing");
+    assert_eq!(ann.case(&case).await.status, "awaiting_customer", "a GET answers nothing");
     let (code, _) = post_form(&app, &link, &[("action", "confirm"), ("wish", "A free night next time")]).await;
     assert_eq!(code, 200);
-    let confirmed = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
-    assert_eq!(confirmed["next_step"], "apologise");
-    assert_eq!(confirmed["wish"], "A free night next time");
-    let last = confirmed["timeline"].as_array().unwrap().iter().rev().nth(1).unwrap().clone();
-    assert_eq!(last["actor"]["type"], "customer");
+    let confirmed = ann.case(&case).await;
+    assert_eq!(confirmed.next_step.as_deref(), Some("apologise"));
+    assert_eq!(confirmed.wish.as_deref(), Some("A free night next time"));
+    let last = confirmed.timeline.iter().rev().nth(1).unwrap();
+    assert_eq!(last.fields["actor"]["type"], "customer");
     let (code, again) = post_form(&app, &link, &[("action", "confirm")]).await;
     assert_eq!(code, 409, "a link answers once: {again}");
 
     // The apology and the two options go out; the customer chooses through the link.
-    step(
-        &app,
-        &agent,
-        id,
-        "apology",
-        json!({ "text": "I am sorry, I accept all responsibility. I will put it right." }),
-    )
-    .await;
+    ann.apologise(&case, "I am sorry, I accept all responsibility. I will put it right.").await;
     sink.delivered(&app, "gina@example.com", "I am sorry").await;
-    step(&app, &agent, id, "offer", json!({ "options": ["A refund of the night", "Two free nights in spring"] })).await;
+    ann.offer(&case, ["A refund of the night", "Two free nights in spring"]).await;
     let offer = sink.delivered(&app, "gina@example.com", "Two ways").await;
     assert!(offer.text.contains("Two free nights in spring"));
     let offer_link = link_in(&offer);
@@ -203,8 +191,8 @@ async fn customers_answer_through_their_links(db: Db) {
     assert_eq!(code, 422, "an option that is not offered is refused");
     let (code, _) = post_form(&app, &offer_link, &[("action", "choose"), ("option", "2")]).await;
     assert_eq!(code, 200);
-    let chosen = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
-    assert!(chosen["timeline"].as_array().unwrap().iter().any(|e| e["kind"] == "option_chosen" && e["option"] == 2));
+    let chosen = ann.case(&case).await;
+    assert_eq!(chosen.events("option_chosen")[0].fields["option"], 2);
 
     // A link only ever works for its own purpose, and a tampered one not at all.
     let (code, _) = post_form(&app, &status_link, &[("action", "choose"), ("option", "1")]).await;
@@ -215,25 +203,12 @@ async fn customers_answer_through_their_links(db: Db) {
     assert_eq!(page(&app, "/c/not-a-token").await.0, 404);
 
     // The follow-up by email comes due, and the customer answers it.
-    step(
-        &app,
-        &agent,
-        id,
-        "gesture",
-        json!({ "gesture": "gift", "description": "A warm blanket", "cost_minor": 3000, "currency": "EUR" }),
-    )
-    .await;
-    step(
-        &app,
-        &agent,
-        id,
-        "fix/promise",
-        json!({ "what": "Repair the heating in room 12", "due": "2099-01-01T10:00:00Z" }),
-    )
-    .await;
-    step(&app, &agent, id, "fix/done", json!({ "note": "A new radiator" })).await;
+    let gesture = json!({ "gesture": "gift", "description": "A warm blanket", "cost_minor": 3000, "currency": "EUR" });
+    ann.step(&case, "gesture", gesture).await;
+    ann.promise_fix(&case, "Repair the heating in room 12", datetime!(2099-01-01 10:00 UTC)).await;
+    ann.fix_done(&case, "A new radiator").await;
     sink.delivered(&app, "gina@example.com", "It is done").await;
-    step(&app, &agent, id, "follow-up/schedule", json!({ "due": "2020-01-01T10:00:00Z", "channel": "email" })).await;
+    ann.step(&case, "follow-up/schedule", json!({ "due": "2020-01-01T10:00:00Z", "channel": "email" })).await;
     let follow = sink.delivered(&app, "gina@example.com", "Did we put it right?").await;
     let (code, _) = post_form(
         &app,
@@ -242,20 +217,18 @@ async fn customers_answer_through_their_links(db: Db) {
     )
     .await;
     assert_eq!(code, 200);
-    let done = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    let done = app.get(&format!("/api/v1/cases/{}", case.id), &ann.token).await.expect(200);
     let follow_up = done["steps"].as_array().unwrap().iter().find(|s| s["step"] == "follow_up").unwrap().clone();
     assert_eq!(follow_up["status"], "done");
-    let answer =
-        done["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "follow_up_recorded").unwrap().clone();
+    let answer = &ann.case(&case).await.events("follow_up_recorded")[0].fields.clone();
     assert_eq!((answer["satisfaction"].as_i64(), answer["actor"]["type"].as_str()), (Some(5), Some("customer")));
 
     // Every message carries a Message-ID the desk stored, so replies thread back.
-    let messages = app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200);
-    let sent: Vec<&Value> = messages["items"].as_array().unwrap().iter().collect();
-    assert!(sent.len() >= 6 && sent.iter().all(|m| m["status"] == "sent"), "{messages}");
+    let sent = ann.messages(&case).await;
+    assert!(sent.len() >= 6 && sent.iter().all(|m| m.status == "sent"), "{sent:?}");
     let received_ids: Vec<String> = sink.received().iter().filter_map(|m| m.message_id.clone()).collect();
     for m in &sent {
-        let id = m["message_id"].as_str().unwrap().trim_matches(['<', '>']);
+        let id = m.message_id.trim_matches(['<', '>']);
         assert_eq!(received_ids.iter().filter(|r| r.as_str() == id).count(), 1, "sent exactly once: {id}");
     }
 }
@@ -268,16 +241,15 @@ async fn old_and_replaced_links_are_refused(db: Db) {
         s.jobs.link_ttl = time::Duration::seconds(4);
     })
     .await;
-    let (_, agent) = app.staff("agent").await;
-    let case = app.complaint(&agent, "hal@example.com", "Wrong parcel delivered.").await;
-    let id = case["id"].as_i64().unwrap();
-    step(&app, &agent, id, "restatement", json!({ "text": "We sent you someone else's parcel." })).await;
+    let ann = app.member(Role::Agent).await;
+    let case = ann.open_case("hal@example.com", "Wrong parcel delivered.").await;
+    ann.restate(&case, "We sent you someone else's parcel.").await;
     let first = link_in(&sink.delivered(&app, "hal@example.com", "Did we understand you?").await);
     // A customer correction, then a new restatement: only the newest link works.
     let (code, _) =
         post_form(&app, &first, &[("action", "correct"), ("correction", "It was the right parcel but broken")]).await;
     assert_eq!(code, 200);
-    step(&app, &agent, id, "restatement", json!({ "text": "Your parcel arrived broken." })).await;
+    ann.restate(&case, "Your parcel arrived broken.").await;
     app.settle().await;
     let mails = sink.with_subject("Did we understand");
     assert_eq!(mails.len(), 2, "one per restatement");
@@ -287,17 +259,16 @@ async fn old_and_replaced_links_are_refused(db: Db) {
     assert_eq!(page(&app, &second).await.0, 200);
     let status_link = link_in(&sink.delivered(&app, "hal@example.com", "We have your message").await);
     assert_eq!(page(&app, &status_link).await.0, 200);
-    let revoked =
-        app.call(reqwest::Method::POST, &format!("/api/v1/cases/{id}/links/revoke"), Some(&agent), None).await;
-    assert_eq!(revoked.status, 204);
+    ann.revoke_links(&case).await;
     assert_eq!(page(&app, &status_link).await.0, 410, "staff revoked it");
     // A revoked link is revoked; the newest restatement link goes the same way.
     assert_eq!(page(&app, &second).await.0, 410);
-    step(&app, &agent, id, "notes", json!({ "text": "Links revoked: sent to an old address" })).await;
-    step(&app, &agent, id, "restatement", json!({ "text": "Your parcel arrived broken, box crushed." })).await;
+    ann.note(&case, "Links revoked: sent to an old address").await;
+    ann.restate(&case, "Your parcel arrived broken, box crushed.").await;
     app.settle().await;
     let third = link_in(&sink.with_subject("Did we understand")[2]);
     assert_eq!(page(&app, &third).await.0, 200);
+    // Past the link's four seconds, on the desk's clock.
     app.pass(time::Duration::seconds(5)).await;
     let (code, body) = page(&app, &third).await;
     assert_eq!(code, 410, "expired: {body}");
@@ -307,33 +278,22 @@ async fn old_and_replaced_links_are_refused(db: Db) {
 async fn refused_messages_are_retried_or_reported_never_lost(db: Db) {
     let sink = SmtpSink::start();
     let app = spawn_with_smtp(db, &sink).await;
-    let (_, agent) = app.staff("agent").await;
-    let busy = app.complaint(&agent, "busy.ida@example.com", "Late again.").await;
-    let gone = app.complaint(&agent, "nobody.jo@example.com", "Never arrived.").await;
-    let messages = |id: i64| {
-        let app = &app;
-        let agent = agent.clone();
-        async move { app.get(&format!("/api/v1/cases/{id}/messages"), &agent).await.expect(200) }
-    };
-    let (busy_id, gone_id) = (busy["id"].as_i64().unwrap(), gone["id"].as_i64().unwrap());
+    let ann = app.member(Role::Agent).await;
+    let busy = ann.open_case("busy.ida@example.com", "Late again.").await;
+    let gone = ann.open_case("nobody.jo@example.com", "Never arrived.").await;
+    assert_eq!(busy.body, "Late again.");
     // One run of the queue: the 451 is kept for a retry later, the 550 fails for good.
     app.settle().await;
-    let b = messages(busy_id).await;
-    let g = messages(gone_id).await;
-    assert_eq!(b["items"][0]["attempts"], 1, "{b}");
-    assert_eq!(b["items"][0]["status"], "queued", "a 451 keeps the message for a retry");
-    assert!(b["items"][0]["last_error"].as_str().unwrap().contains("451"));
-    assert_eq!(g["items"][0]["status"], "failed", "{g}");
-    assert!(g["items"][0]["last_error"].as_str().unwrap().contains("550"));
+    let b = &ann.messages(&busy).await[0];
+    let g = &ann.messages(&gone).await[0];
+    assert_eq!((b.attempts, b.status.as_str()), (1, "queued"), "a 451 keeps the message for a retry: {b:?}");
+    assert!(b.last_error.as_deref().unwrap().contains("451"));
+    assert_eq!(g.status, "failed", "{g:?}");
+    assert!(g.last_error.as_deref().unwrap().contains("550"));
     // Staff are told on the case that the customer did not get the message.
-    let case = app.get(&format!("/api/v1/cases/{gone_id}"), &agent).await.expect(200);
-    let note = case["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "note_added")
-        .expect("a note about the failure");
-    assert!(note["text"].as_str().unwrap().contains("could not be delivered"));
+    let notes = ann.case(&gone).await;
+    let note = notes.events("note_added");
+    assert!(note.first().expect("a note about the failure").text().contains("could not be delivered"));
     assert!(sink.received().is_empty(), "nothing was delivered to either");
 }
 

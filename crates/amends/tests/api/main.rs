@@ -33,4 +33,5 @@ mod robust;
 mod secrets;
 mod service;
 mod spam;
+mod staff;
 mod views;

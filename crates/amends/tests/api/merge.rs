@@ -5,8 +5,12 @@
 
 use serde_json::{Value, json};
 
+use amends_domain::Role;
+use time::macros::datetime;
+
 use crate::helpers::{Db, TestApp};
 use crate::mail::{SmtpSink, link_in, spawn_with_smtp};
+use crate::staff::{Case, Staff};
 
 const APOLOGY: &str = "I am so sorry. I accept all responsibility for the late cake.";
 
@@ -169,20 +173,15 @@ async fn a_case_links_to_an_earlier_one_on_both_pages(app: TestApp) {
 }
 
 /// Walks a case to a promised fix; returns the case as it is then.
-async fn to_promised_fix(app: &TestApp, agent: &str, email: &str) -> Value {
-    let case = app.complaint(agent, email, "The cake came a day late and squashed.").await;
-    let c = id(&case);
-    for (path, body) in [
-        ("restatement", json!({ "text": "Your cake arrived a day late and damaged." })),
-        ("restatement/confirm", json!({})),
-        ("apology", json!({ "text": APOLOGY })),
-        ("offer", json!({ "options": ["A new cake delivered today", "A full refund"] })),
-        ("offer/choice", json!({ "option": 1 })),
-        ("fix/promise", json!({ "what": "Bake and deliver a new cake", "due": "2099-01-02T10:00:00Z" })),
-    ] {
-        app.post(&format!("/api/v1/cases/{c}/{path}"), agent, body).await.expect(200);
-    }
-    self::case(app, agent, c).await
+async fn to_promised_fix(ann: &Staff<'_>, email: &str) -> Case {
+    let case = ann.open_case(email, "The cake came a day late and squashed.").await;
+    ann.restate(&case, "Your cake arrived a day late and damaged.").await;
+    ann.confirm(&case).await;
+    ann.apologise(&case, APOLOGY).await;
+    ann.offer(&case, ["A new cake delivered today", "A full refund"]).await;
+    ann.choose(&case, 1).await;
+    ann.promise_fix(&case, "Bake and deliver a new cake", datetime!(2099-01-02 10:00 UTC)).await;
+    ann.case(&case).await
 }
 
 fn listed(list: &Value, case_id: i64) -> bool {
@@ -194,23 +193,22 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
 }
 
 async fn a_snooze_wakes_by_time_or_reply_and_keeps_the_promised_dates(app: TestApp) {
-    let (_, agent) = app.staff("agent").await;
+    let ann = app.member(Role::Agent).await;
     let email = "eve@merge.example";
-    let before = to_promised_fix(&app, &agent, email).await;
-    let c = id(&before);
-    let reference = before["reference"].as_str().unwrap().to_owned();
-    let promised = |case: &Value| {
-        case["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "fix_promised").unwrap()["due"].clone()
-    };
+    let before = to_promised_fix(&ann, email).await;
+    let reference = before.reference.clone();
+    let promised = |case: &Case| case.events("fix_promised")[0].fields["due"].clone();
+    let awake_list =
+        || async { listed(&app.get("/api/v1/cases?snoozed=false", &ann.token).await.expect(200), before.id) };
 
-    app.post(&format!("/api/v1/cases/{c}/snooze"), &agent, json!({ "until": "2020-01-01T00:00:00Z" }))
-        .await
-        .expect_error(422, "invalid");
-    let snoozed = app.post(&format!("/api/v1/cases/{c}/snooze"), &agent, json!({})).await.expect(200);
-    assert_eq!(snoozed["case"]["snoozed"], true);
-    assert!(snoozed["case"]["snoozed_until"].is_null(), "until the customer writes");
-    assert!(!listed(&app.get("/api/v1/cases?snoozed=false", &agent).await.expect(200), c));
-    assert!(listed(&app.get("/api/v1/cases?snoozed=true", &agent).await.expect(200), c));
+    let refused = ann.try_step(&before, "snooze", json!({ "until": "2020-01-01T00:00:00Z" })).await.unwrap_err();
+    assert_eq!((refused.status, refused.error.as_str()), (422, "invalid"));
+    let snoozed = ann.snooze(&before, None).await;
+    assert_eq!(snoozed.version, before.version + 1, "a snooze is an event like any other");
+    assert!(snoozed.snoozed);
+    assert!(snoozed.snoozed_until.is_none(), "until the customer writes");
+    assert!(!awake_list().await);
+    assert!(listed(&app.get("/api/v1/cases?snoozed=true", &ann.token).await.expect(200), before.id));
     let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
     let inbox = |view: &'static str| {
         let client = client.clone();
@@ -226,31 +224,28 @@ async fn a_snooze_wakes_by_time_or_reply_and_keeps_the_promised_dates(app: TestA
         &reply(email, 10, &format!("Subject: Re: [{reference}]\r\n"), "When does it come?"),
     );
     assert!(out.contains("Threaded"), "{out}");
-    let woken = case(&app, &agent, c).await;
-    assert_eq!(woken["snoozed"], false);
+    let woken = ann.case(&before).await;
+    assert!(!woken.snoozed);
     assert_eq!(promised(&woken), promised(&before));
-    assert_eq!(woken["next_step"], before["next_step"]);
-    assert_eq!(woken["next_due_at"], before["next_due_at"]);
+    assert_eq!(woken.next_step, before.next_step);
+    assert_eq!(woken.next_due_at, before.next_due_at);
     assert!(inbox("all").await.contains(&reference), "back in the inbox");
 
-    // Snoozed until a time: it comes back when the time passes.
-    let soon = app.clock.now() + time::Duration::seconds(2);
-    let snoozed =
-        app.post(&format!("/api/v1/cases/{c}/snooze"), &agent, json!({ "until": rfc3339(soon) })).await.expect(200);
-    assert_eq!(snoozed["case"]["snoozed"], true);
-    assert!(snoozed["case"]["snoozed_until"].is_string());
-    assert!(!listed(&app.get("/api/v1/cases?snoozed=false", &agent).await.expect(200), c));
+    // Snoozed until a time: it comes back when the time passes on the desk's clock.
+    let snoozed = ann.snooze(&before, Some(app.clock.now() + time::Duration::seconds(2))).await;
+    assert!(snoozed.snoozed && snoozed.snoozed_until.is_some());
+    assert!(!awake_list().await);
     app.pass(time::Duration::seconds(3)).await;
-    assert!(listed(&app.get("/api/v1/cases?snoozed=false", &agent).await.expect(200), c), "awake again");
-    let after = case(&app, &agent, c).await;
-    assert_eq!(after["snoozed"], false);
-    assert_eq!(after["next_due_at"], before["next_due_at"]);
+    assert!(awake_list().await, "awake again");
+    let after = ann.case(&before).await;
+    assert!(!after.snoozed);
+    assert_eq!(after.next_due_at, before.next_due_at);
 
     // Woken by hand; waking an awake case is refused.
-    app.post(&format!("/api/v1/cases/{c}/snooze"), &agent, json!({})).await.expect(200);
-    let awake = app.post(&format!("/api/v1/cases/{c}/wake"), &agent, json!({})).await.expect(200);
-    assert_eq!(awake["case"]["snoozed"], false);
-    app.post(&format!("/api/v1/cases/{c}/wake"), &agent, json!({})).await.expect_error(409, "step_refused");
+    ann.snooze(&before, None).await;
+    assert!(!ann.step(&before, "wake", json!({})).await.snoozed);
+    let refused = ann.try_step(&before, "wake", json!({})).await.unwrap_err();
+    assert_eq!((refused.status, refused.error.as_str()), (409, "step_refused"));
 }
 
 async fn scheduled(app: &TestApp, token: &str, c: i64) -> Vec<Value> {

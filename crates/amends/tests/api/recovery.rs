@@ -8,11 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use amends::Settings;
+use amends_domain::Role;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{Db, TestApp, spawn_app_with, start, tempdir::TempDir, wait_until};
 use crate::mail::SmtpSink;
+use crate::staff::Case;
 
 const APOLOGY: &str = "I am so sorry. I accept all responsibility for the late cake.";
 
@@ -358,53 +360,46 @@ async fn webhooks_to_private_addresses_are_refused(db: Db) {
 
 async fn promises_are_reminded_and_broken_ones_counted(db: Db) {
     let app = fast_retries(db).await;
-    let (owner_id, agent) = app.staff("agent").await;
-    let fmt = &time::format_description::well_known::Rfc3339;
-    let in_two_seconds = (app.clock.now() + time::Duration::seconds(2)).format(fmt).unwrap();
+    let ann = app.member(Role::Agent).await;
+    let due = app.clock.now() + time::Duration::seconds(2);
     let mut cases = Vec::new();
     for email in ["broken@example.com", "kept@example.com"] {
-        let case = app.complaint(&agent, email, "The order was wrong.").await;
-        let id = case["id"].as_i64().unwrap();
-        for (path, body) in [
-            ("assign", json!({ "owner_id": owner_id })),
-            ("restatement", json!({ "text": "Your order was wrong." })),
-            ("restatement/confirm", json!({})),
-            ("apology", json!({ "text": APOLOGY })),
-            ("offer", json!({ "options": ["A new order today", "A refund"] })),
-            ("offer/choice", json!({ "option": 1 })),
-            ("fix/promise", json!({ "what": "Deliver the right order", "due": in_two_seconds })),
-        ] {
-            app.post(&format!("/api/v1/cases/{id}/{path}"), &agent, body).await.expect(200);
-        }
-        cases.push(id);
+        let case = ann.open_case(email, "The order was wrong.").await;
+        ann.assign(&case, ann.id).await;
+        ann.restate(&case, "Your order was wrong.").await;
+        ann.confirm(&case).await;
+        ann.apologise(&case, APOLOGY).await;
+        ann.offer(&case, ["A new order today", "A refund"]).await;
+        ann.choose(&case, 1).await;
+        ann.promise_fix(&case, "Deliver the right order", due).await;
+        cases.push(case);
     }
-    let (broken, kept) = (cases[0], cases[1]);
-    app.post(&format!("/api/v1/cases/{kept}/fix/done"), &agent, json!({ "note": "Delivered" })).await.expect(200);
+    let (broken, kept) = (&cases[0], &cases[1]);
+    ann.fix_done(kept, "Delivered").await;
 
-    let notes = |case: Value| -> Vec<String> {
-        case["timeline"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["kind"] == "note_added" && e["actor"]["type"] == "system")
-            .map(|e| e["text"].as_str().unwrap().to_owned())
+    let notes = |case: &Case| -> Vec<String> {
+        case.events("note_added")
+            .into_iter()
+            .filter(|e| e.fields["actor"]["type"] == "system")
+            .map(|e| e.text().to_owned())
             .collect()
     };
     // The reminder runs at once (due within a day); the promise breaks when its time passes.
     app.settle().await;
     app.pass(time::Duration::seconds(3)).await;
-    let broken_notes = notes(app.get(&format!("/api/v1/cases/{broken}"), &agent).await.expect(200));
+    let broken_notes = notes(&ann.case(broken).await);
     assert_eq!(broken_notes.len(), 2, "{broken_notes:?}");
     assert!(broken_notes[0].contains("is due") && broken_notes[0].contains("within a day"), "{broken_notes:?}");
     assert!(broken_notes[1].contains("is broken"), "{broken_notes:?}");
     assert!(broken_notes[1].starts_with("agent "), "the owner is named: {broken_notes:?}");
-    let kept_notes = notes(app.get(&format!("/api/v1/cases/{kept}"), &agent).await.expect(200));
+    let kept_notes = notes(&ann.case(kept).await);
     assert!(kept_notes.iter().all(|n| !n.contains("broken")), "{kept_notes:?}");
 
-    let counted = app.get("/api/v1/promises/broken", &agent).await.expect(200);
+    let agent = &ann.token;
+    let counted = app.get("/api/v1/promises/broken", agent).await.expect(200);
     assert_eq!(counted["count"], 1, "{counted}");
-    assert_eq!(counted["items"][0]["case_id"], broken);
-    app.get("/api/v1/promises/broken?from=2030-01-01T00:00:00Z&to=2029-01-01T00:00:00Z", &agent)
+    assert_eq!(counted["items"][0]["case_id"], broken.id);
+    app.get("/api/v1/promises/broken?from=2030-01-01T00:00:00Z&to=2029-01-01T00:00:00Z", agent)
         .await
         .expect_error(422, "invalid");
 }
