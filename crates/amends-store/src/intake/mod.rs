@@ -146,7 +146,7 @@ async fn write_with(
         crate::Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
         crate::Backend::Postgres => conn.begin().await?,
     };
-    let now = crate::now();
+    let now = store.settings.clock.now();
     // One read of the business hours serves the whole batch.
     let policy = crate::hours::policy_in(&mut tx, &store.settings.due).await?;
     let results = match way {

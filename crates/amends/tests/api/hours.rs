@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use amends::Settings;
+use amends_domain::Role;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -14,10 +15,6 @@ use crate::helpers::{Db, TestApp, spawn_app_with};
 use crate::mail::SmtpSink;
 
 const APOLOGY: &str = "I am so sorry. I accept all responsibility for the late cake.";
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap()
-}
 
 fn parse(v: &Value) -> OffsetDateTime {
     OffsetDateTime::parse(v.as_str().unwrap(), &Rfc3339).unwrap()
@@ -358,48 +355,34 @@ async fn promise_mails_reach_owners_who_want_them(db: Db) {
     app.call(reqwest::Method::PUT, "/api/v1/settings/hours", Some(&app.admin_token), Some(always(json!([]))))
         .await
         .expect(200);
-    let (keen, keen_token) = app.staff("agent").await;
-    let (quiet, quiet_token) = app.staff("agent").await;
-    app.patch("/api/v1/me", &quiet_token, json!({ "email_alerts": false })).await.expect(200);
+    let keen = app.member(Role::Agent).await;
+    let quiet = app.member(Role::Agent).await;
+    app.patch("/api/v1/me", &quiet.token, json!({ "email_alerts": false })).await.expect(200);
     let mut cases = Vec::new();
-    for (owner, token, email) in [(keen, &keen_token, "keen@example.com"), (quiet, &quiet_token, "quiet@example.com")] {
-        let case = app.complaint(token, email, "The order was wrong.").await;
-        let id = case["id"].as_i64().unwrap();
-        for (path, body) in [
-            ("assign", json!({ "owner_id": owner })),
-            ("restatement", json!({ "text": "Your order was wrong." })),
-            ("restatement/confirm", json!({})),
-            ("apology", json!({ "text": APOLOGY })),
-            ("offer", json!({ "options": ["A new order today", "A refund"] })),
-            ("offer/choice", json!({ "option": 1 })),
-        ] {
-            app.post(&format!("/api/v1/cases/{id}/{path}"), token, body).await.expect(200);
-        }
-        // Due soon after it is promised, however long the steps before took on a busy machine.
-        let in_three_seconds = rfc3339(app.clock.now() + time::Duration::seconds(3));
-        app.post(
-            &format!("/api/v1/cases/{id}/fix/promise"),
-            token,
-            json!({ "what": "Deliver the right order", "due": in_three_seconds }),
-        )
-        .await
-        .expect(200);
-        cases.push((id, case["reference"].as_str().unwrap().to_owned()));
+    for (owner, email) in [(&keen, "keen@example.com"), (&quiet, "quiet@example.com")] {
+        let case = owner.open_case(email, "The order was wrong.").await;
+        owner.assign(&case, owner.id).await;
+        owner.restate(&case, "Your order was wrong.").await;
+        owner.confirm(&case).await;
+        owner.apologise(&case, APOLOGY).await;
+        owner.offer(&case, ["A new order today", "A refund"]).await;
+        owner.choose(&case, 1).await;
+        owner.promise_fix(&case, "Deliver the right order", app.clock.now() + time::Duration::seconds(3)).await;
+        cases.push(case);
     }
-    let keen_email = email_of(&app, keen).await;
+    let keen_email = email_of(&app, keen.id).await;
     let soon = sink.delivered(&app, &keen_email, "is due within a day").await;
-    assert!(soon.subject.as_deref().unwrap().starts_with(&cases[0].1), "{:?}", soon.subject);
+    assert!(soon.subject.as_deref().unwrap().starts_with(&cases[0].reference), "{:?}", soon.subject);
     app.clock.advance(time::Duration::seconds(4));
     let broken = sink.delivered(&app, &keen_email, "is broken").await;
     assert!(broken.text.contains("is broken") && broken.text.contains("Deliver the right order"), "{}", broken.text);
 
     // The quiet owner sees both notes on the case, and gets no mail.
-    let quiet_case = cases[1].0;
-    let notes = timeline_of(&app, &quiet_token, quiet_case, "note_added").await;
-    assert!(notes.iter().any(|n| n["text"].as_str().unwrap().contains("is broken")), "{notes:?}");
+    let notes = quiet.case(&cases[1]).await;
+    assert!(notes.events("note_added").iter().any(|n| n.text().contains("is broken")), "{:?}", notes.timeline);
     let done = app.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'staff_alert' AND done_at IS NOT NULL").await;
     assert_eq!(done, 4, "every alert job done");
-    let quiet_email = email_of(&app, quiet).await;
+    let quiet_email = email_of(&app, quiet.id).await;
     let to_quiet =
         sink.received_with_envelope().into_iter().filter(|(_, envelope)| envelope.contains(&quiet_email)).count();
     assert_eq!(to_quiet, 0, "email alerts switched off");

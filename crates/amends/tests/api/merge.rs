@@ -10,7 +10,7 @@ use time::macros::datetime;
 
 use crate::helpers::{Db, TestApp};
 use crate::mail::{SmtpSink, link_in, spawn_with_smtp};
-use crate::staff::{Case, Staff};
+use crate::staff::{Case, Staff, rfc3339};
 
 const APOLOGY: &str = "I am so sorry. I accept all responsibility for the late cake.";
 
@@ -186,10 +186,6 @@ async fn to_promised_fix(ann: &Staff<'_>, email: &str) -> Case {
 
 fn listed(list: &Value, case_id: i64) -> bool {
     list["items"].as_array().unwrap().iter().any(|c| c["id"] == case_id)
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap()
 }
 
 async fn a_snooze_wakes_by_time_or_reply_and_keeps_the_promised_dates(app: TestApp) {
