@@ -318,13 +318,7 @@ pub(crate) async fn append_event_in(
         }
         // Released from the spam folder: the acknowledgement it was held back from.
         EventKind::SpamReleased if held.is_some_and(|h| h.acknowledge_on_release) => {
-            crate::jobs::enqueue_in(
-                &mut *tx,
-                crate::jobs::kinds::ACKNOWLEDGE,
-                &serde_json::json!({ "case_id": case_id }),
-                event.at,
-            )
-            .await?;
+            crate::jobs::enqueue_in(&mut *tx, &crate::jobs::Job::Acknowledge { case_id }, event.at).await?;
         }
         EventKind::SpamConfirmed { blocked: Some(value) } => {
             let actor_id = match actor {
@@ -405,17 +399,17 @@ async fn notify_in(conn: &mut AnyConnection, case_id: i64, e: &EventRecord) -> R
     if !matches!(e.event.actor, Actor::Staff { .. }) {
         return Ok(());
     }
-    let payload = serde_json::json!({ "case_id": case_id, "event_id": e.id });
+    let event_id = e.id;
     match &e.event.kind {
         EventKind::RestatementWritten { .. }
         | EventKind::Apologised { .. }
         | EventKind::OptionsOffered { .. }
         | EventKind::FixPromised { .. }
         | EventKind::FixDone { .. } => {
-            crate::jobs::enqueue_in(conn, crate::jobs::kinds::CASE_EVENT, &payload, e.event.at).await?;
+            crate::jobs::enqueue_in(conn, &crate::jobs::Job::CaseEvent { case_id, event_id }, e.event.at).await?;
         }
         EventKind::FollowUpScheduled { due, .. } => {
-            crate::jobs::enqueue_in(conn, crate::jobs::kinds::FOLLOW_UP_DUE, &payload, *due).await?;
+            crate::jobs::enqueue_in(conn, &crate::jobs::Job::FollowUpDue { case_id, event_id }, *due).await?;
         }
         _ => {}
     }

@@ -16,7 +16,7 @@ use sqlx::{AnyConnection, Row};
 use time::{Duration, OffsetDateTime};
 
 use crate::cases::append_event_in;
-use crate::jobs::{enqueue_in, kinds};
+use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
 use crate::{Store, StoreError, UserRecord, from_millis, millis};
 
@@ -121,7 +121,7 @@ pub struct AlertTo {
 }
 
 /// An alert to staff about a case: the timeline already says it; this mails it.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct StaffAlert {
     pub case_id: i64,
     pub subject: String,
@@ -135,8 +135,7 @@ pub(crate) async fn alert_in(
     alert: &StaffAlert,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let payload = serde_json::to_value(alert).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    enqueue_in(conn, kinds::STAFF_ALERT, &payload, now).await?;
+    enqueue_in(conn, &Job::StaffAlert(alert.clone()), now).await?;
     Ok(())
 }
 
@@ -383,7 +382,7 @@ impl Store {
     /// it at `at` when none does.
     pub async fn ensure_recurring_job(
         &self,
-        kind: &str,
+        job: &Job,
         now: OffsetDateTime,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -391,12 +390,12 @@ impl Store {
         let waiting = sqlx::query(
             "SELECT id FROM jobs WHERE kind = $1 AND done_at IS NULL AND failed_at IS NULL AND run_at > $2 LIMIT 1",
         )
-        .bind(kind)
+        .bind(job.kind())
         .bind(millis(now))
         .fetch_optional(&mut *tx)
         .await?;
         if waiting.is_none() {
-            enqueue_in(&mut tx, kind, &serde_json::json!({}), at).await?;
+            enqueue_in(&mut tx, job, at).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -60,7 +60,7 @@ pub use hours::{AlertTo, Clock, DeskHours, Escalation, OverdueCase, StaffAlert};
 pub use idempotency::StoredResponse;
 pub use inbound::{InboundRef, RefusedMail};
 pub use intake::{CustomerRef, NewCase, NoticeAnswer, SpamHeld};
-pub use jobs::{JobRecord, JobsToClaim, QueueStats};
+pub use jobs::{Job, JobRecord, JobsToClaim, QueueStats};
 pub use links::LinkRecord;
 pub use merge::Merge;
 pub use migrate::MIGRATIONS_APPLIED;

@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::cases::{EventRecord, append_event_in};
-use crate::jobs::{enqueue_in, kinds};
+use crate::jobs::{Job, enqueue_in};
 use crate::{Backend, Store, StoreError, from_millis, millis};
 
 /// The note put on each watching case when the customer's next transaction arrives.
@@ -142,7 +142,7 @@ pub(crate) async fn webhooks_in(
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
-        enqueue_in(&mut *tx, kinds::WEBHOOK, &serde_json::json!({ "delivery_id": delivery }), at).await?;
+        enqueue_in(&mut *tx, &Job::Webhook { delivery_id: delivery }, at).await?;
     }
     Ok(())
 }
@@ -163,10 +163,10 @@ pub const PROMISE_REMINDER: time::Duration = time::Duration::hours(24);
 /// A promised fix schedules its reminder (a day before) and its check (when due).
 pub(crate) async fn promise_jobs_in(tx: &mut AnyConnection, e: &EventRecord) -> Result<(), StoreError> {
     if let EventKind::FixPromised { due, .. } = &e.event.kind {
-        let payload = serde_json::json!({ "case_id": e.case_id, "event_id": e.id });
+        let (case_id, event_id) = (e.case_id, e.id);
         let soon = (*due - PROMISE_REMINDER).max(e.event.at);
-        enqueue_in(&mut *tx, kinds::PROMISE_DUE_SOON, &payload, soon).await?;
-        enqueue_in(&mut *tx, kinds::PROMISE_DUE, &payload, *due).await?;
+        enqueue_in(&mut *tx, &Job::PromiseDueSoon { case_id, event_id }, soon).await?;
+        enqueue_in(&mut *tx, &Job::PromiseDue { case_id, event_id }, *due).await?;
     }
     Ok(())
 }
