@@ -280,7 +280,7 @@ pub(crate) async fn append_event_in(
                 .execute(&mut *tx)
                 .await?;
         }
-        EventKind::NextTimeRecorded { .. } => crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
+        EventKind::NextTimeRecorded { .. } => crate::watch::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
         EventKind::Merged { into } => {
             sqlx::query("UPDATE cases SET merged_into = $2 WHERE id = $1")
                 .bind(case_id)
@@ -328,7 +328,7 @@ pub(crate) async fn append_event_in(
             crate::spam::insert_block_in(&mut *tx, value, "confirmed spam", actor_id, now).await?;
         }
         EventKind::OutcomeRecorded { .. } => {
-            crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?;
+            crate::watch::clear_watch_alerts_in(&mut *tx, case_id, now).await?;
             // A customer with a closed case leaves the watch list unless another
             // of their cases still watches them.
             sqlx::query(
@@ -345,8 +345,8 @@ pub(crate) async fn append_event_in(
     }
     let stored = insert_event(&mut *tx, case_id, &event).await?;
     notify_in(&mut *tx, case_id, &stored).await?;
-    crate::recovery::event_webhooks_in(&mut *tx, &stored).await?;
-    crate::recovery::promise_jobs_in(&mut *tx, &stored).await?;
+    crate::webhooks::event_webhooks_in(&mut *tx, &stored).await?;
+    crate::promises::promise_jobs_in(&mut *tx, &stored).await?;
     match &event.kind {
         EventKind::MessageScheduled { send_at, .. } => {
             crate::scheduled::schedule_in(&mut *tx, case_id, stored.id, *send_at).await?;
@@ -365,7 +365,7 @@ pub(crate) async fn append_event_in(
     let moved = next.map(|(step, due)| (step, millis(due))) != current.next_step.zip(current.next_due_at.map(millis));
     if moved {
         // A new step or a new due time starts the escalation ladder again.
-        crate::hours::clear_escalations_in(&mut *tx, case_id, now).await?;
+        crate::escalations::clear_escalations_in(&mut *tx, case_id, now).await?;
     }
     let snoozed_until = playbook.snooze().map(|s| s.until.map(millis).unwrap_or(UNTIL_REPLY_MS));
     let updated = sqlx::query(

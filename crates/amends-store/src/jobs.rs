@@ -102,11 +102,7 @@ pub struct QueueStats {
     pub failed: i64,
 }
 
-pub(crate) async fn enqueue_in(
-    conn: &mut AnyConnection,
-    job: &Job,
-    run_at: OffsetDateTime,
-) -> Result<i64, StoreError> {
+pub(crate) async fn enqueue_in(conn: &mut AnyConnection, job: &Job, run_at: OffsetDateTime) -> Result<i64, StoreError> {
     Ok(sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(job.kind())
         .bind(job.payload()?)
@@ -226,6 +222,29 @@ impl Store {
         .bind(error)
         .execute(self.write())
         .await?;
+        Ok(())
+    }
+
+    /// Makes sure one such `job` waits to run after `now` (a recurring sweep), starting
+    /// it at `at` when none does.
+    pub async fn ensure_recurring_job(
+        &self,
+        job: &Job,
+        now: OffsetDateTime,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write().begin().await?;
+        let waiting = sqlx::query(
+            "SELECT id FROM jobs WHERE kind = $1 AND done_at IS NULL AND failed_at IS NULL AND run_at > $2 LIMIT 1",
+        )
+        .bind(job.kind())
+        .bind(millis(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if waiting.is_none() {
+            enqueue_in(&mut tx, job, at).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -259,11 +259,7 @@ fn tags_json(new: &NewCase) -> Result<String, StoreError> {
 /// The jobs a new case starts: its acknowledgement (a case held as spam is acknowledged
 /// only if staff release it), and the look-alike check (only a case with a category can
 /// be the look-alike of a fixed problem's case).
-fn first_jobs(
-    new: &NewCase,
-    opening: &Opening,
-    case_id: i64,
-) -> impl Iterator<Item = Job> {
+fn first_jobs(new: &NewCase, opening: &Opening, case_id: i64) -> impl Iterator<Item = Job> {
     [
         (new.acknowledge && opening.held.is_none()).then_some(Job::Acknowledge { case_id }),
         new.category.is_some().then_some(Job::RecurrenceCheck { case_id }),
@@ -320,7 +316,7 @@ async fn insert_case(
     .await?
     .try_get(0)?;
     let event = insert_event(conn, id, &opening.event).await?;
-    crate::recovery::event_webhooks_in(&mut *conn, &event).await?;
+    crate::webhooks::event_webhooks_in(&mut *conn, &event).await?;
     keep_what_came_with(conn, new, &opening, id, now).await?;
     for job in first_jobs(new, &opening, id) {
         crate::jobs::enqueue_in(conn, &job, now).await?;

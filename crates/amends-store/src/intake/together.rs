@@ -77,7 +77,7 @@ pub(super) async fn store_together(
     for ((index, _, opening), (case_id, event)) in cases.iter().zip(ids.iter().zip(&events)) {
         let new = &batch[*index].case;
         if webhooks > 0 {
-            crate::recovery::event_webhooks_in(&mut *tx, event).await?;
+            crate::webhooks::event_webhooks_in(&mut *tx, event).await?;
         }
         keep_what_came_with(tx, new, opening, *case_id, now).await?;
         jobs.extend(first_jobs(new, opening, *case_id));

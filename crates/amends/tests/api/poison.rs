@@ -202,8 +202,7 @@ async fn an_unreadable_job_fails_alone(db: Db) {
     .await;
     app.complaint(&app.admin_token, "ann@example.test", "The order came late.").await;
     app.wait_for_count("the acknowledgement", "SELECT COUNT(*) FROM outbox", 1).await;
-    app.wait_for_count("the unreadable jobs to fail", "SELECT COUNT(*) FROM jobs WHERE failed_at IS NOT NULL", 3)
-        .await;
+    app.wait_for_count("the unreadable jobs to fail", "SELECT COUNT(*) FROM jobs WHERE failed_at IS NOT NULL", 3).await;
     for (kind, why) in [("teleport", "unknown variant"), ("acknowledge", "not JSON"), ("acknowledge", "case_id")] {
         let sql = format!(
             "SELECT COUNT(*) FROM jobs WHERE kind = '{kind}' AND failed_at IS NOT NULL AND last_error LIKE '%{why}%'"
