@@ -40,7 +40,7 @@ pub(crate) async fn alert_in(
     alert: &StaffAlert,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    enqueue_in(conn, &Job::StaffAlert(alert.clone()), now).await?;
+    enqueue_in(conn, &Job::StaffAlert(alert.clone()), now, now).await?;
     Ok(())
 }
 
@@ -79,7 +79,7 @@ impl Store {
         alert: Option<&StaffAlert>,
     ) -> Result<(), StoreError> {
         let mut tx = self.write().begin().await?;
-        append_event_in(&mut tx, &self.settings().due, case_id, Actor::System, kind, None).await?;
+        append_event_in(&mut tx, &self.settings().due, case_id, Actor::System, kind, None, self.now()).await?;
         if let Some(alert) = alert {
             alert_in(&mut tx, alert, self.now()).await?;
         }
@@ -111,7 +111,7 @@ impl Store {
             return Ok(false);
         }
         for e in emails {
-            crate::outbox::insert_email_in(&mut tx, e, send_at).await?;
+            crate::outbox::insert_email_in(&mut tx, e, send_at, self.now()).await?;
         }
         tx.commit().await?;
         Ok(true)

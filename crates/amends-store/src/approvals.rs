@@ -154,7 +154,7 @@ impl Store {
             "INSERT INTO gesture_approvals (case_id, requested_by, gesture, description, cost_minor, currency, status, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) ON CONFLICT DO NOTHING RETURNING id",
         )
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .fetch_optional(&mut *tx)
         .await?;
         let row =
@@ -223,14 +223,14 @@ impl Store {
             EventKind::NoteAdded { text: format!("The gesture \"{}\" was not approved: {reason}", pending.description) }
         };
         let actor = Actor::Staff { user_id: manager_id };
-        append_event_in(&mut tx, &self.settings().due, pending.case_id, actor, kind, None).await?;
+        append_event_in(&mut tx, &self.settings().due, pending.case_id, actor, kind, None, self.now()).await?;
         sqlx::query(
             "UPDATE gesture_approvals SET status = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1",
         )
         .bind(id)
         .bind(if approve { "approved" } else { "declined" })
         .bind(manager_id)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .bind((!reason.is_empty()).then(|| reason.to_owned()))
         .execute(&mut *tx)
         .await?;

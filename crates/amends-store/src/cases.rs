@@ -108,12 +108,12 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.customer_id, cu.name AS customer_
 /// `snoozed_until` of a case that sleeps until the customer writes: 9999-12-31.
 pub(crate) const UNTIL_REPLY_MS: i64 = 253_402_300_799_000;
 
-pub(crate) fn case(row: &AnyRow) -> Result<CaseRecord, StoreError> {
+pub(crate) fn case(row: &AnyRow, now: OffsetDateTime) -> Result<CaseRecord, StoreError> {
     let id: i64 = row.try_get("id")?;
     let tags: String = row.try_get("tags")?;
     let merged_into: Option<i64> = row.try_get("merged_into")?;
     let snoozed_until: Option<i64> = row.try_get("snoozed_until")?;
-    let snoozed = snoozed_until.is_some_and(|until| until > millis(OffsetDateTime::now_utc()));
+    let snoozed = snoozed_until.is_some_and(|until| until > millis(now));
     Ok(CaseRecord {
         id,
         reference: CaseReference(id).to_string(),
@@ -214,8 +214,9 @@ pub(crate) async fn append_event_in(
     actor: Actor,
     kind: EventKind,
     expected_version: Option<i64>,
+    now: OffsetDateTime,
 ) -> Result<EventRecord, StoreError> {
-    let current = case_by_id(&mut *tx, case_id).await?;
+    let current = case_by_id(&mut *tx, case_id, now).await?;
     if let Some(expected) = expected_version
         && expected != current.version
     {
@@ -231,7 +232,7 @@ pub(crate) async fn append_event_in(
     let policy = &crate::hours::policy_in(&mut *tx, policy).await?;
     let history = case_events(&mut *tx, case_id).await?;
     let mut playbook = Playbook::replay(history.iter().map(|e| &e.event));
-    let event = Event { at: crate::now(), actor, kind };
+    let event = Event { at: now, actor, kind };
     let held = playbook.spam();
     playbook.record(&event)?;
 
@@ -248,7 +249,7 @@ pub(crate) async fn append_event_in(
                 .bind(*problem_id)
                 .execute(&mut *tx)
                 .await?;
-            crate::problems::on_case_linked_in(&mut *tx, *problem_id, case_id).await?;
+            crate::problems::on_case_linked_in(&mut *tx, *problem_id, case_id, event.at).await?;
         }
         EventKind::Assigned { owner_id } => {
             if let Some(owner) = owner_id {
@@ -318,7 +319,7 @@ pub(crate) async fn append_event_in(
         }
         // Released from the spam folder: the acknowledgement it was held back from.
         EventKind::SpamReleased if held.is_some_and(|h| h.acknowledge_on_release) => {
-            crate::jobs::enqueue_in(&mut *tx, &crate::jobs::Job::Acknowledge { case_id }, event.at).await?;
+            crate::jobs::enqueue_in(&mut *tx, &crate::jobs::Job::Acknowledge { case_id }, event.at, event.at).await?;
         }
         EventKind::SpamConfirmed { blocked: Some(value) } => {
             let actor_id = match actor {
@@ -349,15 +350,15 @@ pub(crate) async fn append_event_in(
     crate::promises::promise_jobs_in(&mut *tx, &stored).await?;
     match &event.kind {
         EventKind::MessageScheduled { send_at, .. } => {
-            crate::scheduled::schedule_in(&mut *tx, case_id, stored.id, *send_at).await?;
+            crate::scheduled::schedule_in(&mut *tx, case_id, stored.id, *send_at, event.at).await?;
         }
         // A merged case says nothing more: what it had scheduled is not sent.
         EventKind::Merged { into } => {
             let reason = format!("the case was merged into {}", CaseReference(*into));
-            crate::scheduled::cancel_pending_in(&mut *tx, case_id, &reason).await?;
+            crate::scheduled::cancel_pending_in(&mut *tx, case_id, &reason, event.at).await?;
         }
         _ if event.actor == Actor::Customer => {
-            crate::scheduled::cancel_pending_in(&mut *tx, case_id, "the customer wrote first").await?;
+            crate::scheduled::cancel_pending_in(&mut *tx, case_id, "the customer wrote first", event.at).await?;
         }
         _ => {}
     }
@@ -406,10 +407,12 @@ async fn notify_in(conn: &mut AnyConnection, case_id: i64, e: &EventRecord) -> R
         | EventKind::OptionsOffered { .. }
         | EventKind::FixPromised { .. }
         | EventKind::FixDone { .. } => {
-            crate::jobs::enqueue_in(conn, &crate::jobs::Job::CaseEvent { case_id, event_id }, e.event.at).await?;
+            crate::jobs::enqueue_in(conn, &crate::jobs::Job::CaseEvent { case_id, event_id }, e.event.at, e.event.at)
+                .await?;
         }
         EventKind::FollowUpScheduled { due, .. } => {
-            crate::jobs::enqueue_in(conn, &crate::jobs::Job::FollowUpDue { case_id, event_id }, *due).await?;
+            crate::jobs::enqueue_in(conn, &crate::jobs::Job::FollowUpDue { case_id, event_id }, *due, e.event.at)
+                .await?;
         }
         _ => {}
     }
@@ -426,7 +429,11 @@ pub(crate) async fn case_events(conn: &mut AnyConnection, case_id: i64) -> Resul
         .collect()
 }
 
-pub(crate) async fn case_by_id(conn: &mut AnyConnection, id: i64) -> Result<CaseRecord, StoreError> {
+pub(crate) async fn case_by_id(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: OffsetDateTime,
+) -> Result<CaseRecord, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {CASE_COLUMNS} FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1"
     ))
@@ -434,13 +441,13 @@ pub(crate) async fn case_by_id(conn: &mut AnyConnection, id: i64) -> Result<Case
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound("case"))?;
-    case(&row)
+    case(&row, now)
 }
 
 impl Store {
     pub async fn case(&self, id: i64) -> Result<CaseRecord, StoreError> {
         let mut conn = self.read().acquire().await?;
-        case_by_id(&mut conn, id).await
+        case_by_id(&mut conn, id, self.now()).await
     }
 
     /// The case and its whole timeline, oldest first.
@@ -456,7 +463,7 @@ impl Store {
 
     pub async fn case_with_timeline(&self, id: i64) -> Result<(CaseRecord, Vec<EventRecord>), StoreError> {
         let mut conn = self.read().acquire().await?;
-        let record = case_by_id(&mut conn, id).await?;
+        let record = case_by_id(&mut conn, id, self.now()).await?;
         let events = case_events(&mut conn, id).await?;
         Ok((record, events))
     }
@@ -464,7 +471,13 @@ impl Store {
     /// One page of cases; the second value is the cursor of the next page.
     pub async fn list_cases(&self, filter: &CaseFilter) -> Result<(Vec<CaseRecord>, Option<String>), StoreError> {
         let (sql, f, limit) = self.case_list_query(filter)?;
-        let mut items = f.bind(&sql).fetch_all(self.read()).await?.iter().map(case).collect::<Result<Vec<_>, _>>()?;
+        let mut items = f
+            .bind(&sql)
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(|row| case(row, self.now()))
+            .collect::<Result<Vec<_>, _>>()?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             items.last().map(|last| match filter.order {
@@ -601,8 +614,9 @@ impl Store {
             tx.commit().await?;
             return Err(StoreError::ApprovalNeeded { approval_id, reason });
         }
-        let stored = append_event_in(&mut tx, &self.settings().due, case_id, actor, kind, expected_version).await?;
-        let record = case_by_id(&mut tx, case_id).await?;
+        let stored =
+            append_event_in(&mut tx, &self.settings().due, case_id, actor, kind, expected_version, self.now()).await?;
+        let record = case_by_id(&mut tx, case_id, self.now()).await?;
         tx.commit().await?;
         Ok((record, stored))
     }

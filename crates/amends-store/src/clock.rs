@@ -1,6 +1,9 @@
-//! The clock the job queue and the staff alerts read: the system clock, moved by an
-//! offset that only tests set. Its own module because everything that waits (jobs,
-//! alerts, sweeps) reads it, not only the business hours.
+//! The desk's one clock: the system clock, moved by an offset that only tests set.
+//! Every part reads it and nothing else: the store stamping events, jobs and rows, the
+//! queue claiming due work, the escalation sweep, the web's link expiry, sessions,
+//! throttles and "is this time still to come" checks (through `Store::now`). No code
+//! outside this module reads `OffsetDateTime::now_utc()`, so a test that moves this
+//! clock moves the whole desk.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -9,8 +12,8 @@ use time::{Duration, OffsetDateTime};
 
 use crate::{Store, from_millis, millis};
 
-/// The time as the job queue and the clocks of staff alerts see it: the system clock,
-/// moved by an offset that only tests set (to reach tomorrow morning without waiting).
+/// The time as the desk sees it: the system clock, moved by an offset that only tests
+/// set (to reach tomorrow morning without waiting). Clones share the offset.
 #[derive(Debug, Clone, Default)]
 pub struct Clock {
     offset_ms: Arc<AtomicI64>,
@@ -34,7 +37,8 @@ impl Clock {
 }
 
 impl Store {
-    /// The time as the queue and the alerts' clocks see it.
+    /// The time as the desk sees it, at the precision the database keeps (so what a
+    /// write returns equals what a later read gives).
     pub fn now(&self) -> OffsetDateTime {
         self.settings().clock.now()
     }

@@ -387,7 +387,7 @@ impl Store {
             .bind(i64::try_from(picked.rows_affected()).unwrap_or(i64::MAX))
             .execute(&mut *tx)
             .await?;
-        enqueue_in(&mut tx, &Job::DisclosureSend { disclosure_id: id }, self.now()).await?;
+        enqueue_in(&mut tx, &Job::DisclosureSend { disclosure_id: id }, self.now(), self.now()).await?;
         tx.commit().await?;
         self.disclosure(id).await
     }

@@ -120,7 +120,8 @@ impl Store {
         let Some(row) = inserted else { return Ok(false) };
         let escalation_id: i64 = row.try_get(0)?;
         let kind = EventKind::OverdueEscalated { level: e.level, step: case.step, due: case.due, told: e.told.clone() };
-        let event = append_event_in(&mut tx, &self.settings().due, case.case_id, Actor::System, kind, None).await?;
+        let event =
+            append_event_in(&mut tx, &self.settings().due, case.case_id, Actor::System, kind, None, self.now()).await?;
         sqlx::query("UPDATE case_escalations SET event_id = $2 WHERE id = $1")
             .bind(escalation_id)
             .bind(event.id)

@@ -116,7 +116,7 @@ impl Store {
         .bind(hours_json)
         .bind(ladder_json)
         .bind(by)
-        .bind(millis(crate::now()))
+        .bind(millis(self.now()))
         .execute(&mut *tx)
         .await?;
         let desk = desk_hours_in(&mut tx, self.settings()).await?;

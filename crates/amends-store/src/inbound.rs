@@ -49,6 +49,7 @@ pub(crate) async fn insert_in(
     case_id: Option<i64>,
     outcome: &str,
     reason: Option<&str>,
+    now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO inbound_mail (message_id, case_id, from_email, subject, outcome, reason, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -59,7 +60,7 @@ pub(crate) async fn insert_in(
     .bind(r.subject.clone())
     .bind(outcome)
     .bind(reason)
-    .bind(millis(OffsetDateTime::now_utc()))
+    .bind(millis(now))
     .execute(&mut *conn)
     .await
     .map_err(StoreError::unique("message_id", "this message was already taken in"))?;
@@ -80,7 +81,7 @@ impl Store {
     /// when it was already recorded.
     pub async fn note_inbound(&self, r: &InboundRef, outcome: &str, reason: &str) -> Result<bool, StoreError> {
         let mut conn = self.write().acquire().await?;
-        match insert_in(&mut conn, r, None, outcome, Some(reason)).await {
+        match insert_in(&mut conn, r, None, outcome, Some(reason), self.now()).await {
             Ok(()) => Ok(true),
             Err(StoreError::Conflict { .. }) => Ok(false),
             Err(e) => Err(e),
@@ -125,13 +126,14 @@ impl Store {
         // then writes cannot wait for another process's write lock.
         let case_id = self.surviving_case(case_id).await?;
         let mut tx = self.write().begin().await?;
-        insert_in(&mut tx, inbound, Some(case_id), outcomes::THREADED, None).await?;
+        insert_in(&mut tx, inbound, Some(case_id), outcomes::THREADED, None, self.now()).await?;
         let kind = EventKind::CustomerWrote {
             subject: inbound.subject.clone(),
             text,
             message_id: Some(inbound.message_id.clone()),
         };
-        let event = append_event_in(&mut tx, &self.settings().due, case_id, Actor::Customer, kind, None).await?;
+        let event =
+            append_event_in(&mut tx, &self.settings().due, case_id, Actor::Customer, kind, None, self.now()).await?;
         let now = self.now();
         for a in attachments {
             crate::attachments::insert_in(&mut tx, case_id, a, now).await?;

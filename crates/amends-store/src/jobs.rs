@@ -102,12 +102,19 @@ pub struct QueueStats {
     pub failed: i64,
 }
 
-pub(crate) async fn enqueue_in(conn: &mut AnyConnection, job: &Job, run_at: OffsetDateTime) -> Result<i64, StoreError> {
+/// Queues `job` to run at `run_at`, in the caller's transaction; `now` (the desk's clock)
+/// stamps when it was queued.
+pub(crate) async fn enqueue_in(
+    conn: &mut AnyConnection,
+    job: &Job,
+    run_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
     Ok(sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(job.kind())
         .bind(job.payload()?)
         .bind(millis(run_at))
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(now))
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?)
@@ -116,7 +123,7 @@ pub(crate) async fn enqueue_in(conn: &mut AnyConnection, job: &Job, run_at: Offs
 impl Store {
     pub async fn enqueue_job(&self, job: &Job, run_at: OffsetDateTime) -> Result<i64, StoreError> {
         let mut conn = self.write().acquire().await?;
-        enqueue_in(&mut conn, job, run_at).await
+        enqueue_in(&mut conn, job, run_at, self.now()).await
     }
 
     /// Claims up to `limit` due jobs of `which` kinds for `worker`, for `lease`. A
@@ -242,7 +249,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if waiting.is_none() {
-            enqueue_in(&mut tx, job, at).await?;
+            enqueue_in(&mut tx, job, at, self.now()).await?;
         }
         tx.commit().await?;
         Ok(())

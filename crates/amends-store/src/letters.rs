@@ -59,7 +59,7 @@ impl Store {
     /// Marks letters printed and posted; returns how many were newly marked. A letter
     /// already marked is left as it was.
     pub async fn mark_letters_posted(&self, event_ids: &[i64], by: i64) -> Result<u64, StoreError> {
-        let now = millis(OffsetDateTime::now_utc());
+        let now = millis(self.now());
         let mut tx = self.write().begin().await?;
         let mut marked = 0;
         for id in event_ids {

@@ -333,12 +333,6 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, StoreError> {
     Ok(pool)
 }
 
-/// The current time at the precision the database keeps, so what a write returns
-/// equals what a later read gives.
-pub(crate) fn now() -> OffsetDateTime {
-    from_millis(millis(OffsetDateTime::now_utc()))
-}
-
 pub(crate) fn millis(at: OffsetDateTime) -> i64 {
     (at.unix_timestamp_nanos() / 1_000_000) as i64
 }

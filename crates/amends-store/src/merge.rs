@@ -55,14 +55,18 @@ impl Store {
     pub async fn merge_cases(&self, into: i64, absorbed: i64, actor: Actor) -> Result<Merge, StoreError> {
         let mut tx = self.write().begin().await?;
         let survivor_id = survivor_in(&mut tx, into).await?;
-        let survivor = case_by_id(&mut tx, survivor_id).await?;
-        let duplicate = case_by_id(&mut tx, absorbed).await?;
+        let survivor = case_by_id(&mut tx, survivor_id, self.now()).await?;
+        let duplicate = case_by_id(&mut tx, absorbed, self.now()).await?;
         check_merge(side(&survivor), side(&duplicate))?;
         let policy = &self.settings().due;
-        append_event_in(&mut tx, policy, absorbed, actor, EventKind::Merged { into: survivor_id }, None).await?;
-        append_event_in(&mut tx, policy, survivor_id, actor, EventKind::MergedIn { from: absorbed }, None).await?;
-        let merge =
-            Merge { survivor: case_by_id(&mut tx, survivor_id).await?, absorbed: case_by_id(&mut tx, absorbed).await? };
+        append_event_in(&mut tx, policy, absorbed, actor, EventKind::Merged { into: survivor_id }, None, self.now())
+            .await?;
+        append_event_in(&mut tx, policy, survivor_id, actor, EventKind::MergedIn { from: absorbed }, None, self.now())
+            .await?;
+        let merge = Merge {
+            survivor: case_by_id(&mut tx, survivor_id, self.now()).await?,
+            absorbed: case_by_id(&mut tx, absorbed, self.now()).await?,
+        };
         tx.commit().await?;
         Ok(merge)
     }
@@ -70,13 +74,14 @@ impl Store {
     /// Links two cases of one customer, with an event on each.
     pub async fn link_cases(&self, case_id: i64, other_id: i64, actor: Actor) -> Result<CaseRecord, StoreError> {
         let mut tx = self.write().begin().await?;
-        let case = case_by_id(&mut tx, case_id).await?;
-        let other = case_by_id(&mut tx, other_id).await?;
+        let case = case_by_id(&mut tx, case_id, self.now()).await?;
+        let other = case_by_id(&mut tx, other_id, self.now()).await?;
         check_link(side(&case), side(&other))?;
         let policy = &self.settings().due;
-        append_event_in(&mut tx, policy, case_id, actor, EventKind::CaseLinked { case_id: other_id }, None).await?;
-        append_event_in(&mut tx, policy, other_id, actor, EventKind::CaseLinked { case_id }, None).await?;
-        let record = case_by_id(&mut tx, case_id).await?;
+        append_event_in(&mut tx, policy, case_id, actor, EventKind::CaseLinked { case_id: other_id }, None, self.now())
+            .await?;
+        append_event_in(&mut tx, policy, other_id, actor, EventKind::CaseLinked { case_id }, None, self.now()).await?;
+        let record = case_by_id(&mut tx, case_id, self.now()).await?;
         tx.commit().await?;
         Ok(record)
     }

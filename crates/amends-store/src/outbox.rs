@@ -89,19 +89,15 @@ pub(crate) async fn insert_email_in(
     conn: &mut sqlx::AnyConnection,
     e: &NewEmail,
     send_at: OffsetDateTime,
+    now: OffsetDateTime,
 ) -> Result<i64, StoreError> {
     let query = sqlx::query(
         "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at, link_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $11) RETURNING id",
     )
     .bind(e.case_id);
-    let id: i64 = bind_message(query, e)
-        .bind(millis(OffsetDateTime::now_utc()))
-        .bind(e.link_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    enqueue_in(conn, &Job::SendEmail { outbox_id: id }, send_at).await?;
+    let id: i64 = bind_message(query, e).bind(millis(now)).bind(e.link_id).fetch_one(&mut *conn).await?.try_get(0)?;
+    enqueue_in(conn, &Job::SendEmail { outbox_id: id }, send_at, now).await?;
     Ok(id)
 }
 
@@ -139,7 +135,7 @@ impl Store {
                 return Ok(None);
             }
         }
-        let id = insert_email_in(&mut tx, e, self.now()).await?;
+        let id = insert_email_in(&mut tx, e, self.now(), self.now()).await?;
         tx.commit().await?;
         Ok(Some(id))
     }

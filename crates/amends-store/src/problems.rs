@@ -154,6 +154,7 @@ pub(crate) async fn raise_alarm_in(
     case_id: i64,
     reason: &str,
     note: &str,
+    now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO problem_alarms (problem_id, case_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -163,7 +164,7 @@ pub(crate) async fn raise_alarm_in(
     .bind(case_id)
     .bind(reason)
     .bind(note)
-    .bind(millis(OffsetDateTime::now_utc()))
+    .bind(millis(now))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -174,6 +175,7 @@ pub(crate) async fn on_case_linked_in(
     conn: &mut AnyConnection,
     problem_id: i64,
     case_id: i64,
+    now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     let row = sqlx::query("SELECT title, status FROM problems WHERE id = $1")
         .bind(problem_id)
@@ -184,7 +186,7 @@ pub(crate) async fn on_case_linked_in(
     let title: String = row.try_get("title")?;
     if ProblemStatus::parse(&status).is_some_and(ProblemStatus::counts_as_recurrence) {
         let note = format!("A case was linked to \"{title}\", marked {status}: the fix may not have held.");
-        raise_alarm_in(conn, problem_id, case_id, "linked", &note).await?;
+        raise_alarm_in(conn, problem_id, case_id, "linked", &note, now).await?;
     }
     Ok(())
 }
@@ -473,7 +475,7 @@ impl Store {
                     "New case {} looks like the cases of \"{title}\", marked {status}: the fix may not have held.",
                     case.reference
                 );
-                raise_alarm_in(&mut conn, problem_id, case_id, "look_alike", &note).await?;
+                raise_alarm_in(&mut conn, problem_id, case_id, "look_alike", &note, self.now()).await?;
                 raised.insert(problem_id);
             }
         }

@@ -18,8 +18,8 @@ pub(crate) async fn promise_jobs_in(tx: &mut AnyConnection, e: &EventRecord) -> 
     if let EventKind::FixPromised { due, .. } = &e.event.kind {
         let (case_id, event_id) = (e.case_id, e.id);
         let soon = (*due - PROMISE_REMINDER).max(e.event.at);
-        enqueue_in(&mut *tx, &Job::PromiseDueSoon { case_id, event_id }, soon).await?;
-        enqueue_in(&mut *tx, &Job::PromiseDue { case_id, event_id }, *due).await?;
+        enqueue_in(&mut *tx, &Job::PromiseDueSoon { case_id, event_id }, soon, e.event.at).await?;
+        enqueue_in(&mut *tx, &Job::PromiseDue { case_id, event_id }, *due, e.event.at).await?;
     }
     Ok(())
 }
@@ -51,7 +51,7 @@ impl Store {
         .bind(event_id)
         .bind(case_id)
         .bind(millis(due))
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .execute(self.write())
         .await?;
         Ok(done.rows_affected() == 1)

@@ -30,6 +30,7 @@ pub(crate) async fn schedule_in(
     case_id: i64,
     event_id: i64,
     send_at: OffsetDateTime,
+    now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO scheduled_messages (event_id, case_id, send_at, status) VALUES ($1, $2, $3, 'pending')")
         .bind(event_id)
@@ -37,14 +38,18 @@ pub(crate) async fn schedule_in(
         .bind(millis(send_at))
         .execute(&mut *tx)
         .await?;
-    enqueue_in(tx, &Job::ScheduledMessage { case_id, event_id }, send_at).await?;
+    enqueue_in(tx, &Job::ScheduledMessage { case_id, event_id }, send_at, now).await?;
     Ok(())
 }
 
 /// Cancels the case's pending scheduled messages, each with an event on the timeline
 /// saying why, so the agent who wrote it sees it was not sent.
-pub(crate) async fn cancel_pending_in(tx: &mut AnyConnection, case_id: i64, reason: &str) -> Result<(), StoreError> {
-    let now = crate::now();
+pub(crate) async fn cancel_pending_in(
+    tx: &mut AnyConnection,
+    case_id: i64,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     let rows = sqlx::query(
         "UPDATE scheduled_messages SET status = 'cancelled', settled_at = $2 WHERE case_id = $1 AND status = 'pending'
          RETURNING event_id",
@@ -127,7 +132,7 @@ impl Store {
         .rows_affected();
         let queued = match email {
             Some(e) if settled == 1 => {
-                crate::outbox::insert_email_in(&mut tx, e, self.now()).await?;
+                crate::outbox::insert_email_in(&mut tx, e, self.now(), self.now()).await?;
                 true
             }
             _ => false,

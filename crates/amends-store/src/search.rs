@@ -29,7 +29,7 @@ impl Store {
             return Ok(Vec::new());
         };
         let rows = f.bind(&sql).fetch_all(self.read()).await?;
-        rows.iter().map(|row| Ok(CaseHit { case: case(row)?, snippet: row.try_get("snippet")? })).collect()
+        rows.iter().map(|row| Ok(CaseHit { case: case(row, self.now())?, snippet: row.try_get("snippet")? })).collect()
     }
 
     /// The SQL and values of a search (also what [`Store::query_plans`] explains);

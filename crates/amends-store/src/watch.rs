@@ -40,6 +40,7 @@ pub(crate) async fn next_order_in(
     policy: &amends_domain::DuePolicy,
     customer_id: i64,
     transaction_id: i64,
+    now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     let cases: Vec<i64> = sqlx::query(
         "SELECT c.id FROM cases c WHERE c.customer_id = $1 AND c.status = 'watching'
@@ -51,7 +52,6 @@ pub(crate) async fn next_order_in(
     .iter()
     .map(|r| r.try_get(0))
     .collect::<Result<_, _>>()?;
-    let now = OffsetDateTime::now_utc();
     let name: String = if cases.is_empty() {
         String::new()
     } else {
@@ -63,7 +63,7 @@ pub(crate) async fn next_order_in(
     };
     for case_id in cases {
         let note = EventKind::NoteAdded { text: NEXT_ORDER_NOTE.to_owned() };
-        let stored = append_event_in(&mut *tx, policy, case_id, Actor::System, note, None).await?;
+        let stored = append_event_in(&mut *tx, policy, case_id, Actor::System, note, None, now).await?;
         let reference = amends_domain::CaseReference(case_id);
         let alert = crate::alerts::StaffAlert {
             case_id,

@@ -53,7 +53,7 @@ pub(crate) async fn webhooks_in(
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
-        enqueue_in(&mut *tx, &Job::Webhook { delivery_id: delivery }, at).await?;
+        enqueue_in(&mut *tx, &Job::Webhook { delivery_id: delivery }, at, at).await?;
     }
     Ok(())
 }
@@ -141,7 +141,7 @@ impl Store {
         .bind(url)
         .bind(secret)
         .bind(events)
-        .bind(millis(OffsetDateTime::now_utc()))
+        .bind(millis(self.now()))
         .fetch_one(self.write())
         .await?;
         webhook(&row)
@@ -215,7 +215,7 @@ impl Store {
         .bind(status)
         .bind(response_status)
         .bind(error)
-        .bind(delivered.then(|| millis(OffsetDateTime::now_utc())))
+        .bind(delivered.then(|| millis(self.now())))
         .execute(self.write())
         .await?;
         Ok(())

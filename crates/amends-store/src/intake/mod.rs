@@ -319,7 +319,7 @@ async fn insert_case(
     crate::webhooks::event_webhooks_in(&mut *conn, &event).await?;
     keep_what_came_with(conn, new, &opening, id, now).await?;
     for job in first_jobs(new, &opening, id) {
-        crate::jobs::enqueue_in(conn, &job, now).await?;
+        crate::jobs::enqueue_in(conn, &job, now, now).await?;
     }
     Ok((record(new, id, customer, &opening, now), event))
 }
@@ -342,7 +342,7 @@ async fn keep_what_came_with(
     if let Some(inbound) = &new.inbound {
         let outcome =
             if opening.held.is_some() { crate::inbound::outcomes::SPAM } else { crate::inbound::outcomes::CASE_OPENED };
-        crate::inbound::insert_in(conn, inbound, Some(case_id), outcome, None).await?;
+        crate::inbound::insert_in(conn, inbound, Some(case_id), outcome, None, now).await?;
     }
     for attachment in &new.attachments {
         crate::attachments::insert_in(conn, case_id, attachment, now).await?;

@@ -297,7 +297,7 @@ pub async fn bulk(
                 .ok_or_else(|| ApiError::invalid("severity", "give the severity: low, normal, high or critical"))?,
         },
         "merge" => BulkAction::Merge { into: body.into },
-        "snooze" => BulkAction::Snooze { until: snooze_until(body.until)? },
+        "snooze" => BulkAction::Snooze { until: snooze_until(body.until, state.store.now())? },
         _ => return Err(ApiError::invalid("action", "action is assign, tag, severity, merge or snooze")),
     };
     let results = crate::bulk::apply(&state, user.id, &action, &ids).await;
@@ -306,11 +306,12 @@ pub async fn bulk(
 }
 
 /// A snooze's end must be still to come (None: until the customer writes).
-pub(crate) fn snooze_until(until: Option<OffsetDateTime>) -> Result<Option<OffsetDateTime>, ApiError> {
+pub(crate) fn snooze_until(
+    until: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> Result<Option<OffsetDateTime>, ApiError> {
     match until {
-        Some(t) if t <= OffsetDateTime::now_utc() => {
-            Err(ApiError::invalid("until", "snooze until a time still to come"))
-        }
+        Some(t) if t <= now => Err(ApiError::invalid("until", "snooze until a time still to come")),
         other => Ok(other),
     }
 }
@@ -429,9 +430,9 @@ pub async fn list(
     Ok(axum::Json(Page { items, next_cursor }))
 }
 
-/// The body of one step endpoint, and the event it becomes.
+/// The body of one step endpoint, and the event it becomes at `now` (the desk's clock).
 pub trait StepRequest: DeserializeOwned {
-    fn into_event(self) -> Result<EventKind, ApiError>;
+    fn into_event(self, now: OffsetDateTime) -> Result<EventKind, ApiError>;
     /// Only managers and admins may take this step.
     const MANAGERS_ONLY: bool = false;
 }
@@ -457,7 +458,7 @@ async fn step<R: StepRequest>(
     }
     let expected_version = if_match(&headers)?;
     let (request, override_reason): (R, Option<String>) = parse_body(&body)?;
-    let kind = request.into_event()?;
+    let kind = request.into_event(state.store.now())?;
     let overridden = match crate::coaching::gate(&state.coach, &kind, override_reason.as_deref()) {
         crate::coaching::Gate::Pass => None,
         crate::coaching::Gate::Overridden(event) => Some(event),
@@ -576,7 +577,7 @@ macro_rules! step_request {
         pub struct $name { $($field: $ty),* }
 
         impl StepRequest for $name {
-            fn into_event(self) -> Result<EventKind, ApiError> {
+            fn into_event(self, _now: OffsetDateTime) -> Result<EventKind, ApiError> {
                 let $this = self;
                 Ok($event)
             }
@@ -622,8 +623,8 @@ pub struct PromiseFix {
 }
 
 impl StepRequest for PromiseFix {
-    fn into_event(self) -> Result<EventKind, ApiError> {
-        if self.due <= OffsetDateTime::now_utc() {
+    fn into_event(self, now: OffsetDateTime) -> Result<EventKind, ApiError> {
+        if self.due <= now {
             return Err(ApiError::invalid("due", "a promise is due in the future"));
         }
         Ok(EventKind::FixPromised { what: self.what, due: self.due })
@@ -639,7 +640,7 @@ pub struct ScheduleFollowUp {
 }
 
 impl StepRequest for ScheduleFollowUp {
-    fn into_event(self) -> Result<EventKind, ApiError> {
+    fn into_event(self, _now: OffsetDateTime) -> Result<EventKind, ApiError> {
         Ok(EventKind::FollowUpScheduled { due: self.due, channel: self.channel })
     }
 }
@@ -657,8 +658,8 @@ pub struct Snooze {
 }
 
 impl StepRequest for Snooze {
-    fn into_event(self) -> Result<EventKind, ApiError> {
-        Ok(EventKind::Snoozed { until: snooze_until(self.until)? })
+    fn into_event(self, now: OffsetDateTime) -> Result<EventKind, ApiError> {
+        Ok(EventKind::Snoozed { until: snooze_until(self.until, now)? })
     }
 }
 
@@ -671,8 +672,8 @@ pub struct ScheduleMessage {
 }
 
 impl StepRequest for ScheduleMessage {
-    fn into_event(self) -> Result<EventKind, ApiError> {
-        if self.send_at <= OffsetDateTime::now_utc() {
+    fn into_event(self, now: OffsetDateTime) -> Result<EventKind, ApiError> {
+        if self.send_at <= now {
             return Err(ApiError::invalid("send_at", "a scheduled message is sent at a time still to come"));
         }
         Ok(EventKind::MessageScheduled { text: self.text, send_at: self.send_at })
@@ -687,7 +688,7 @@ pub struct Reopen {
 
 impl StepRequest for Reopen {
     const MANAGERS_ONLY: bool = true;
-    fn into_event(self) -> Result<EventKind, ApiError> {
+    fn into_event(self, _now: OffsetDateTime) -> Result<EventKind, ApiError> {
         Ok(EventKind::Reopened { reason: self.reason })
     }
 }

@@ -360,12 +360,15 @@ fn parse_when(value: Option<String>, what: &str) -> Result<OffsetDateTime, Strin
 }
 
 /// A snooze from a form: until the time given, or until the customer writes.
-pub(crate) fn snooze_from_form(f: &HashMap<String, String>) -> Result<Option<OffsetDateTime>, String> {
+pub(crate) fn snooze_from_form(
+    f: &HashMap<String, String>,
+    now: OffsetDateTime,
+) -> Result<Option<OffsetDateTime>, String> {
     if field(f, "until_reply").is_some() || field(f, "snooze_until").is_none() {
         return Ok(None);
     }
     let until = parse_when(field(f, "snooze_until"), "until when")?;
-    if until <= OffsetDateTime::now_utc() {
+    if until <= now {
         return Err("Snooze until a time still to come.".to_owned());
     }
     Ok(Some(until))
@@ -383,7 +386,12 @@ fn parse_money(value: Option<String>) -> Result<i64, String> {
 }
 
 /// The event a step form asks for, or a sentence saying what is wrong with the form.
-fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSession) -> Result<EventKind, String> {
+fn event_from_form(
+    action: &str,
+    f: &HashMap<String, String>,
+    session: &StaffSession,
+    now: OffsetDateTime,
+) -> Result<EventKind, String> {
     let text = |name: &str| field(f, name).unwrap_or_default();
     Ok(match action {
         "restatement" => EventKind::RestatementWritten { text: text("restatement") },
@@ -407,7 +415,7 @@ fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSes
         },
         "promise" => {
             let due = parse_when(field(f, "fix_due"), "the date the fix is promised for")?;
-            if due <= OffsetDateTime::now_utc() {
+            if due <= now {
                 return Err("A promise is for a time still to come.".to_owned());
             }
             EventKind::FixPromised { what: text("fix_what"), due }
@@ -446,11 +454,11 @@ fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSes
         "severity" => EventKind::SeverityChanged {
             severity: text("severity").parse().map_err(|_| "Choose low, normal, high or critical.".to_owned())?,
         },
-        "snooze" => EventKind::Snoozed { until: snooze_from_form(f)? },
+        "snooze" => EventKind::Snoozed { until: snooze_from_form(f, now)? },
         "wake" => EventKind::Unsnoozed,
         "schedule" => {
             let send_at = parse_when(field(f, "send_at"), "when to send it")?;
-            if send_at <= OffsetDateTime::now_utc() {
+            if send_at <= now {
                 return Err("A scheduled message is sent at a time still to come.".to_owned());
             }
             EventKind::MessageScheduled { text: text("message"), send_at }
@@ -490,7 +498,7 @@ pub async fn take_step(
                 .map_err(|e| e.message),
         }
     } else {
-        event_from_form(&action, &fields, &session)
+        event_from_form(&action, &fields, &session, state.store.now())
     };
     let actor = Actor::Staff { user_id: session.user.id };
     let result = match kind {

@@ -172,7 +172,9 @@ pub async fn bulk(
                 Some(id) => Some(id.parse().map_err(|_| bad("Choose the case to keep.".into()))?),
             },
         },
-        Some("snooze") => BulkAction::Snooze { until: super::case::snooze_from_form(&fields).map_err(bad)? },
+        Some("snooze") => {
+            BulkAction::Snooze { until: super::case::snooze_from_form(&fields, state.store.now()).map_err(bad)? }
+        }
         _ => return Err(bad("Choose what to do with the ticked cases.".into())),
     };
     let results = crate::bulk::apply(&state, session.user.id, &action, &ids).await;
