@@ -198,7 +198,8 @@ async fn a_message_that_cannot_be_built_fails_alone(db: Db) {
 /// JSON, one that lacks its kind's fields) fails alone, saying why, and the runner goes
 /// on with the rest of the queue.
 async fn an_unreadable_job_fails_alone(db: Db) {
-    let app = spawn_app_with(db, |_| {}).await;
+    // The app's own runner, in the background: that it stays up is part of the test.
+    let app = spawn_app_with(db, |s| s.jobs.in_background = true).await;
     execute(
         &app,
         "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES \
