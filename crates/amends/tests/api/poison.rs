@@ -342,7 +342,7 @@ async fn mail_too_large_by_imap_is_shown_to_staff(db: Db) {
         || async move { app.get("/api/v1/mail/refused", &app.admin_token).await.expect(200)["items"].clone() };
     wait_until("the poller took both messages", Duration::from_secs(10), || async {
         refused_items().await.as_array().is_some_and(|r| !r.is_empty())
-            && case_count(&app).await == 1
+            && case_count(app).await == 1
             && dovecot.count("Refused") == (1, 1)
     })
     .await;
