@@ -1,70 +1,63 @@
 //! A complaint walked through the whole playbook, and every refused transition.
 
+use amends_domain::Role;
 use serde_json::{Value, json};
+use time::macros::datetime;
 
 use crate::helpers::TestApp;
+use crate::staff::Case;
 
 fn rule(body: &Value) -> &str {
     body["rule"].as_str().unwrap_or("")
 }
 
 async fn a_complaint_walks_the_playbook_to_retained(app: TestApp) {
-    let (_, agent) = app.staff("agent").await;
+    let ann = app.member(Role::Agent).await;
     let words = "  I ordered a birthday cake for Saturday.\nIt came on SUNDAY, squashed!!! 😡\r\n\tNever again?  ";
-    let case = app.complaint(&agent, "ann@example.com", words).await;
-    assert_eq!(case["body"], words, "the customer's words are kept byte for byte");
-    assert!(case["reference"].as_str().unwrap().starts_with("AM-"));
-    assert_eq!(case["next_step"], "restate");
-    let id = case["id"].as_i64().unwrap();
-    let step = |path: &str| format!("/api/v1/cases/{id}/{path}");
-    let problem = app.post("/api/v1/problems", &agent, json!({ "title": "Weekend deliveries slip" })).await.expect(201);
-    let in_two_days = "2099-01-02T10:00:00Z";
+    let case = ann.open_case("ann@example.com", words).await;
+    assert_eq!(case.body, words, "the customer's words are kept byte for byte");
+    assert!(case.reference.starts_with("AM-"));
+    assert_eq!(case.next_step.as_deref(), Some("restate"));
+    let problem =
+        app.post("/api/v1/problems", &ann.token, json!({ "title": "Weekend deliveries slip" })).await.expect(201);
 
-    let walk: Vec<(&str, Value, &str)> = vec![
-        ("restatement", json!({ "text": "Your cake arrived a day late and damaged." }), ""),
-        ("restatement/confirm", json!({}), "apologise"),
-        ("apology", json!({ "text": "I am sorry. I accept all responsibility." }), "offer"),
-        ("offer", json!({ "options": ["A new cake delivered today", "A full refund"] }), ""),
-        ("offer/choice", json!({ "option": 1 }), "gesture"),
-        (
-            "gesture",
-            json!({ "gesture": "voucher", "description": "Coffee and cake for two", "cost_minor": 1200, "currency": "EUR" }),
-            "fix",
-        ),
-        ("fix/promise", json!({ "what": "Bake and deliver a new cake", "due": in_two_days }), ""),
-        ("fix/done", json!({ "note": "Delivered at 15:00" }), ""),
-        ("prevent", json!({ "problem_id": problem["id"] }), "follow_up"),
-        ("follow-up/schedule", json!({ "due": "2099-01-05T10:00:00Z", "channel": "letter" }), "follow_up"),
-        ("follow-up", json!({ "satisfaction": 5, "words": "Thank you, that was kind" }), "watch"),
-        ("watch", json!({}), ""),
-    ];
-    let mut version = 1;
-    for (path, body, next) in walk {
-        let answer = app.post(&step(path), &agent, body).await.expect(200);
-        let case = &answer["case"];
+    // Each step is one event: it bumps the version by one, and names the next step.
+    let mut version = case.version;
+    let mut took = |after: Case, step: &str, next: Option<&str>| {
         version += 1;
-        assert_eq!(case["version"], version, "{path} bumps the version");
-        if !next.is_empty() {
-            assert_eq!(case["next_step"], next, "after {path}");
+        assert_eq!(after.version, version, "{step} bumps the version");
+        if let Some(next) = next {
+            assert_eq!(after.next_step.as_deref(), Some(next), "after {step}");
         }
-        if path == "restatement" {
-            assert_eq!(case["status"], "awaiting_customer", "the customer confirms the restatement");
-        }
-    }
-    let watching = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
-    assert_eq!(watching["status"], "watching");
-    let customer = app.get(&format!("/api/v1/customers/{}", watching["customer_id"]), &agent).await.expect(200);
+        after
+    };
+    let restated = took(ann.restate(&case, "Your cake arrived a day late and damaged.").await, "restatement", None);
+    assert_eq!(restated.status, "awaiting_customer", "the customer confirms the restatement");
+    took(ann.confirm(&case).await, "confirm", Some("apologise"));
+    took(ann.apologise(&case, "I am sorry. I accept all responsibility.").await, "apology", Some("offer"));
+    took(ann.offer(&case, ["A new cake delivered today", "A full refund"]).await, "offer", None);
+    took(ann.choose(&case, 1).await, "choice", Some("gesture"));
+    let gesture = json!({ "gesture": "voucher", "description": "Coffee and cake for two", "cost_minor": 1200, "currency": "EUR" });
+    took(ann.step(&case, "gesture", gesture).await, "gesture", Some("fix"));
+    took(ann.promise_fix(&case, "Bake and deliver a new cake", datetime!(2099-01-02 10:00 UTC)).await, "promise", None);
+    took(ann.fix_done(&case, "Delivered at 15:00").await, "fix", None);
+    took(ann.step(&case, "prevent", json!({ "problem_id": problem["id"] })).await, "prevent", Some("follow_up"));
+    let follow_up = json!({ "due": "2099-01-05T10:00:00Z", "channel": "letter" });
+    took(ann.step(&case, "follow-up/schedule", follow_up).await, "schedule", Some("follow_up"));
+    let answer = json!({ "satisfaction": 5, "words": "Thank you, that was kind" });
+    took(ann.step(&case, "follow-up", answer).await, "follow-up", Some("watch"));
+    took(ann.step(&case, "watch", json!({})).await, "watch", None);
+    let watching = ann.case(&case).await;
+    assert_eq!(watching.status, "watching");
+    let customer = app.get(&format!("/api/v1/customers/{}", watching.customer_id), &ann.token).await.expect(200);
     assert_eq!(customer["watch"], true, "the customer is on the watch list");
 
-    app.post(&step("next-time"), &agent, json!({ "note": "Ordered again; delivered early with a card" }))
-        .await
-        .expect(200);
-    let done = app.post(&step("outcome"), &agent, json!({ "outcome": "retained" })).await.expect(200);
-    assert_eq!(done["case"]["status"], "retained");
-    assert_eq!(done["case"]["next_step"], Value::Null);
+    ann.step(&case, "next-time", json!({ "note": "Ordered again; delivered early with a card" })).await;
+    let done = ann.step(&case, "outcome", json!({ "outcome": "retained" })).await;
+    assert_eq!((done.status.as_str(), done.next_step), ("retained", None));
 
-    let full = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
-    let kinds: Vec<&str> = full["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let full = ann.case(&case).await;
+    let kinds: Vec<&str> = full.timeline.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
         [
@@ -85,10 +78,11 @@ async fn a_complaint_walks_the_playbook_to_retained(app: TestApp) {
             "outcome_recorded"
         ]
     );
-    assert!(full["timeline"].as_array().unwrap().iter().all(|e| e["actor"]["type"] == "staff" && e["at"].is_string()));
-    let statuses: Vec<&str> = full["steps"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert!(full.timeline.iter().all(|e| e.fields["actor"]["type"] == "staff" && e.fields["at"].is_string()));
+    let steps = app.get(&format!("/api/v1/cases/{}", case.id), &ann.token).await.expect(200)["steps"].clone();
+    let statuses: Vec<&str> = steps.as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
     assert!(statuses.iter().all(|s| *s == "done" || *s == "not_needed"), "{statuses:?}");
-    let problem = app.get(&format!("/api/v1/problems/{}", problem["id"]), &agent).await.expect(200);
+    let problem = app.get(&format!("/api/v1/problems/{}", problem["id"]), &ann.token).await.expect(200);
     assert_eq!(problem["case_count"], 1);
 }
 

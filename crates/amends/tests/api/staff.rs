@@ -20,6 +20,7 @@ use crate::helpers::{Answer, TestApp};
 pub struct Case {
     pub id: i64,
     pub reference: String,
+    pub customer_id: i64,
     pub status: String,
     pub next_step: Option<String>,
     pub next_due_at: Option<String>,
