@@ -283,8 +283,8 @@ async fn every_route_has_a_row_and_every_row_holds(app: TestApp) {
     let store = amends_store::Store::connect(&app.database_url, amends_store::StoreSettings::default()).await.unwrap();
     let case_id = fixture.case;
     let other_id = other["id"].as_i64().unwrap();
-    let later = time::OffsetDateTime::now_utc() + time::Duration::days(7);
-    let earlier = time::OffsetDateTime::now_utc() - time::Duration::days(1);
+    let later = app.clock.now() + time::Duration::days(7);
+    let earlier = app.clock.now() - time::Duration::days(1);
     let link = |purpose: &'static str, case: i64, expires: time::OffsetDateTime| {
         let token = amends_store::secret::random_hex(32);
         let store = store.clone();

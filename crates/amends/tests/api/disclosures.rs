@@ -123,7 +123,7 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
         }),
         letter: None,
         link_hash: amends_store::secret::secret_hash(&token),
-        link_expires_at: time::OffsetDateTime::now_utc() + time::Duration::days(14),
+        link_expires_at: app.clock.now() + time::Duration::days(14),
     };
     assert_eq!(store.queue_notices(&[notice]).await.unwrap(), 1);
     let claimed =

@@ -173,7 +173,7 @@ async fn due_times_count_working_hours(db: Db) {
     let (_, agent) = app.staff("agent").await;
     // The desk works only on the weekday two days from now, 10:00 to 12:00 (UTC): a
     // case opened now has its first two working hours that day, the other two a week on.
-    let day = OffsetDateTime::now_utc().date() + time::Duration::days(2);
+    let day = app.clock.now().date() + time::Duration::days(2);
     let weekday = day.weekday().to_string().to_lowercase();
     let mut hours = always(json!([]));
     hours["week"] = json!({ weekday: [{ "start": "10:00", "end": "12:00" }] });

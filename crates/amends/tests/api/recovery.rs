@@ -428,7 +428,7 @@ async fn reports_agree_with_a_seeded_data_set(db: Db) {
     let (_, agent) = app.staff("agent").await;
     let (_, manager) = app.staff("manager").await;
     let fmt = &time::format_description::well_known::Rfc3339;
-    let from = (time::OffsetDateTime::now_utc() - time::Duration::hours(1)).format(fmt).unwrap();
+    let from = (app.clock.now() - time::Duration::hours(1)).format(fmt).unwrap();
     let step = |id: i64, path: &str, body: Value| {
         let app = &app;
         let agent = agent.clone();
@@ -440,7 +440,7 @@ async fn reports_agree_with_a_seeded_data_set(db: Db) {
     // orders again, and is retained.
     let (a, a_customer) = walk(&app, &agent, "a@example.com", "call", "2099-01-05T10:00:00Z", true).await;
     let slip = app.get(&format!("/api/v1/cases/{a}"), &agent).await.expect(200)["problem_id"].as_i64().unwrap();
-    let now = time::OffsetDateTime::now_utc().format(fmt).unwrap();
+    let now = app.clock.now().format(fmt).unwrap();
     let a_orders = [("a-old", 20_000, "2026-01-01T10:00:00Z".to_owned()), ("a-new", 5_000, now.clone())];
     for (ext, amount, at) in &a_orders {
         app.post("/api/v1/transactions", &agent, json!({ "customer_id": a_customer, "external_id": ext, "kind": "order", "amount_minor": amount, "currency": "EUR", "occurred_at": at }))
@@ -476,7 +476,7 @@ async fn reports_agree_with_a_seeded_data_set(db: Db) {
                 .expect(201);
         }
     }
-    let to = (time::OffsetDateTime::now_utc() + time::Duration::hours(1)).format(fmt).unwrap();
+    let to = (app.clock.now() + time::Duration::hours(1)).format(fmt).unwrap();
     let query = format!("from={}&to={}", from.replace('+', "%2B"), to.replace('+', "%2B"));
 
     // The right answers, from the seed above.

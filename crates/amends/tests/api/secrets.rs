@@ -154,7 +154,7 @@ async fn an_upgrade_masks_the_tokens_already_kept(db: Db) {
     ] {
         sqlx::query(undo).execute(&pool).await.unwrap();
     }
-    let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let now = app.clock.now().unix_timestamp() * 1000;
     let (sent, waiting) = ("0123456789abcdef".repeat(4), "fedcba9876543210".repeat(4));
     for (n, (token, status)) in [(&sent, "sent"), (&waiting, "queued")].into_iter().enumerate() {
         sqlx::query(
