@@ -33,7 +33,8 @@ pub struct Overrides {
 }
 
 /// The keys the environment may set, as `AMENDS_` + the key in capitals; a section's
-/// key is the section's name, `_`, then the key (`AMENDS_SMTP_HOST` is `[smtp] host`).
+/// key is the section's name, `_`, then the key (`AMENDS_SMTP_HOST` is `[smtp] host`),
+/// and every `AMENDS_SMTP_*` and `AMENDS_IMAP_*` is taken (a misspelt one is refused).
 /// Other `AMENDS_*` variables (`AMENDS_LOG`, `AMENDS_CONFIG`) are not settings.
 const ENVIRONMENT_KEYS: &[&str] = &[
     "address",
@@ -53,21 +54,8 @@ const ENVIRONMENT_KEYS: &[&str] = &[
     "metrics_token",
     "request_timeout",
     "header_timeout",
-    "smtp_host",
-    "smtp_port",
-    "smtp_security",
-    "smtp_username",
-    "smtp_password",
-    "imap_host",
-    "imap_port",
-    "imap_security",
-    "imap_username",
-    "imap_password",
-    "imap_folder",
-    "imap_processed_folder",
-    "imap_refused_folder",
-    "imap_interval_seconds",
 ];
+const ENVIRONMENT_SECTIONS: &[&str] = &["smtp", "imap"];
 
 /// `AMENDS_*` variables as text. figment's `Env` reads `123456` as a number, which a
 /// password of digits is not; `extract_lossy` reads numbers and flags from text instead.
@@ -276,12 +264,13 @@ impl Settings {
             .filter(|key| {
                 std::env::var(format!("AMENDS_{}", key.as_str().to_ascii_uppercase())).is_ok_and(|v| !v.is_empty())
             })
-            .only(ENVIRONMENT_KEYS)
-            .map(|key| {
+            .filter_map(|key| {
                 let key = key.as_str().to_ascii_lowercase();
                 match key.split_once('_') {
-                    Some((section @ ("smtp" | "imap"), rest)) => format!("{section}.{rest}").into(),
-                    _ => key.into(),
+                    Some((section, rest)) if ENVIRONMENT_SECTIONS.contains(&section) => {
+                        Some(format!("{section}.{rest}").into())
+                    }
+                    _ => ENVIRONMENT_KEYS.contains(&key.as_str()).then(|| key.into()),
                 }
             });
         let given: Given = layers
@@ -556,6 +545,9 @@ mod tests {
             let flags = Overrides { config: file, data_dir: Some("/from/flag".into()), database_url: None };
             let s = Settings::load(&flags).map_err(|e| e.to_string())?;
             assert_eq!(s.data_dir, Path::new("/from/flag"));
+            jail.set_env("AMENDS_SMTP_PASWORD", "x");
+            let error = Settings::load(&flags).map(drop).map_err(|e| e.to_string()).unwrap_err();
+            assert!(error.contains("PASWORD") && error.contains("environment"), "{error}");
             Ok(())
         });
     }
