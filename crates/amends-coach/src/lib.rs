@@ -76,6 +76,7 @@
 //! three days,") can count as an option. Sentences are split on `. ! ? ;` and line breaks,
 //! so abbreviations such as "Mr." split a sentence.
 
+mod forms;
 mod hearing;
 mod model;
 mod pattern;
