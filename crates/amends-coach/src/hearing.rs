@@ -56,10 +56,6 @@ pub(crate) fn stem(word: &str) -> String {
         "ers", "ic", "ed", "er", "es", "ly", "s", "y", "e",
     ];
     let mut w: String = word.trim_end_matches("'s").chars().filter(|c| *c != '\'').collect();
-    // "went", "paid", "broken": an irregular form meets its lemma first.
-    if let Some(lemma) = crate::forms::irregular_lemma(&w) {
-        w = lemma.to_owned();
-    }
     for _ in 0..3 {
         let before = w.len();
         for suffix in SUFFIXES {
@@ -816,9 +812,6 @@ mod tests {
             &["charged", "charge", "charges", "charging"],
             &["stopped", "stop"],
             &["arrive", "arrived", "arrives", "arriving"],
-            &["break", "broke", "broken", "breaks"],
-            &["pay", "paid", "paying"],
-            &["lose", "lost", "losing"],
         ] {
             let stems: Vec<String> = group.iter().map(|w| stem(w)).collect();
             assert!(stems.iter().all(|s| *s == stems[0]), "{group:?} → {stems:?}");
