@@ -12,7 +12,7 @@
 mod concerns_score;
 
 use amends_coach::Coach;
-use concerns_score::{BLIND, BLIND2, TUNING, score};
+use concerns_score::{BLIND, BLIND2, BLIND3, TUNING, TUNING2, score};
 
 #[test]
 fn restatement_check_finds_missed_concerns_on_the_tuning_split() {
@@ -26,6 +26,13 @@ fn restatement_check_finds_missed_concerns_on_the_tuning_split() {
     println!("blind (not asserted): {b}");
     let b2 = score(&coach, BLIND2, true);
     println!("second blind (first run in its header; gaps added since): {b2}");
+}
+
+#[test]
+fn restatement_check_on_the_second_tuning_split() {
+    let coach = Coach::english();
+    let s = score(&coach, TUNING2, true);
+    println!("second tuning: {s}");
 }
 
 #[test]
