@@ -62,6 +62,7 @@ fn the_second_generalisation_set_holds() {
         ("en_general2.tsv (tuned on)", include_str!("corpus/en_general2.tsv")),
         ("en_general3.tsv (tuned on)", include_str!("corpus/en_general3.tsv")),
         ("en_general4.tsv (tuned on)", include_str!("corpus/en_general4.tsv")),
+        ("en_general5.tsv (tuned on)", include_str!("corpus/en_general5.tsv")),
     ] {
         let (total, flag) = evaluate(name, &load(name, tsv), true);
         assert!(total.precision() >= 0.0 && flag.texts.recall() >= 0.0);
