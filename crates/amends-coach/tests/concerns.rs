@@ -12,7 +12,7 @@
 mod concerns_score;
 
 use amends_coach::Coach;
-use concerns_score::{BLIND, BLIND2, BLIND3, TUNING, TUNING2, score};
+use concerns_score::{BLIND, BLIND2, BLIND3, TUNING, TUNING2, TUNING3, score};
 
 #[test]
 fn restatement_check_finds_missed_concerns_on_the_tuning_split() {
@@ -33,6 +33,8 @@ fn restatement_check_on_the_second_tuning_split() {
     let coach = Coach::english();
     let s = score(&coach, TUNING2, true);
     println!("second tuning: {s}");
+    let s = score(&coach, TUNING3, true);
+    println!("third tuning: {s}");
 }
 
 #[test]
