@@ -28,13 +28,21 @@ fn restatement_check_finds_missed_concerns_on_the_tuning_split() {
     println!("second blind (first run in its header; gaps added since): {b2}");
 }
 
+/// The later splits, with floors a little under their honest figures (first runs in each
+/// file's header): they catch a regression, not a missed target.
 #[test]
-fn restatement_check_on_the_second_tuning_split() {
+fn restatement_check_holds_its_floor_on_the_later_splits() {
     let coach = Coach::english();
-    let s = score(&coach, TUNING2, true);
-    println!("second tuning: {s}");
-    let s = score(&coach, TUNING3, true);
-    println!("third tuning: {s}");
+    for (name, split, recall, false_alarms) in [
+        ("second tuning", TUNING2, 0.9, 0.1),
+        ("third tuning", TUNING3, 0.85, 0.15),
+        ("third blind (never tuned on; first run in its header)", BLIND3, 0.8, 0.3),
+    ] {
+        let s = score(&coach, split, false);
+        println!("{name}: {s}");
+        assert!(s.recall() >= recall, "{name}: recall {:.3} < {recall}", s.recall());
+        assert!(s.false_alarm_rate() <= false_alarms, "{name}: false alarms {:.3} > {false_alarms}", s.false_alarm_rate());
+    }
 }
 
 #[test]
