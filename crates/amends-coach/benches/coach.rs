@@ -176,7 +176,10 @@ fn main() {
             include_str!("../tests/corpus/en_general_blind2.tsv"),
         ),
         ("en_general2.tsv (tuned on)", include_str!("../tests/corpus/en_general2.tsv")),
-        ("en_general_blind3.tsv (blind, first run in its header)", include_str!("../tests/corpus/en_general_blind3.tsv")),
+        (
+            "en_general_blind3.tsv (blind, first run in its header)",
+            include_str!("../tests/corpus/en_general_blind3.tsv"),
+        ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }

@@ -234,7 +234,9 @@ fn parse_atom(piece: &str, lex: &mut Lexicon, seq: &mut Vec<Atom>) -> Result<(),
             return Err(format!("unknown class `{p}` (use #num, #time, #date or #pp)"));
         }
         p if p.starts_with('@') => {
-            return Err(format!("`{p}`: a set (@name) can only stand alone as a whole entry of a list, or name a [classes] entry"));
+            return Err(format!(
+                "`{p}`: a set (@name) can only stand alone as a whole entry of a list, or name a [classes] entry"
+            ));
         }
         p if p.len() > 1 && p.ends_with('*') => {
             let stem = crate::text::normalise_key(p.trim_end_matches('*'));

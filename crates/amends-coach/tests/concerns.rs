@@ -41,7 +41,11 @@ fn restatement_check_holds_its_floor_on_the_later_splits() {
         let s = score(&coach, split, false);
         println!("{name}: {s}");
         assert!(s.recall() >= recall, "{name}: recall {:.3} < {recall}", s.recall());
-        assert!(s.false_alarm_rate() <= false_alarms, "{name}: false alarms {:.3} > {false_alarms}", s.false_alarm_rate());
+        assert!(
+            s.false_alarm_rate() <= false_alarms,
+            "{name}: false alarms {:.3} > {false_alarms}",
+            s.false_alarm_rate()
+        );
     }
 }
 

@@ -66,12 +66,20 @@ fn every_set_is_measured_and_holds_its_floor() {
         ("en_holdout.tsv (not tuned on)", include_str!("corpus/en_holdout.tsv"), 0.85),
         ("en_blind.tsv (first run in its header)", include_str!("corpus/en_blind.tsv"), 0.85),
         ("en_general_blind.tsv (blind; first run in its header)", include_str!("corpus/en_general_blind.tsv"), 0.85),
-        ("en_general_blind2.tsv (first run in its header; gaps added since)", include_str!("corpus/en_general_blind2.tsv"), 0.85),
+        (
+            "en_general_blind2.tsv (first run in its header; gaps added since)",
+            include_str!("corpus/en_general_blind2.tsv"),
+            0.85,
+        ),
         ("en_general2.tsv (tuned on; first run in its header)", include_str!("corpus/en_general2.tsv"), 0.90),
         ("en_general3.tsv (tuned on; first run in its header)", include_str!("corpus/en_general3.tsv"), 0.90),
         ("en_general4.tsv (tuned on; first run in its header)", include_str!("corpus/en_general4.tsv"), 0.90),
         ("en_general5.tsv (tuned on; first run in its header)", include_str!("corpus/en_general5.tsv"), 0.90),
-        ("en_general_blind3.tsv (blind, never tuned on; first run in its header)", include_str!("corpus/en_general_blind3.tsv"), 0.90),
+        (
+            "en_general_blind3.tsv (blind, never tuned on; first run in its header)",
+            include_str!("corpus/en_general_blind3.tsv"),
+            0.90,
+        ),
     ];
     let mut low = Vec::new();
     for (name, tsv, floor) in sets {
