@@ -2,6 +2,8 @@
 //! picked from their transactions by any combination of product, time, place and amount.
 
 use serde::{Deserialize, Serialize};
+
+use crate::case::named_enum;
 use time::OffsetDateTime;
 
 /// Who is told: customers with at least one transaction matching every criterion given.
@@ -127,20 +129,29 @@ impl Channels {
     }
 }
 
-/// Where a notice to one customer stands.
-pub mod recipient_status {
-    /// Picked, not yet in the outbox.
-    pub const SELECTED: &str = "selected";
-    /// In the outbox, or waiting for the print run.
-    pub const QUEUED: &str = "queued";
-    /// Sent by email, or printed and posted.
-    pub const SENT: &str = "sent";
-    /// Could not be sent (no way to reach them, or the mail server refused it).
-    pub const FAILED: &str = "failed";
-    /// The customer read it and said it did not affect them.
-    pub const CONFIRMED: &str = "confirmed";
-    /// The customer answered that it affected them; a case was opened.
-    pub const REPLIED: &str = "replied";
+named_enum!(
+    /// Where a disclosure stands: a `Draft` can be changed and previewed; `Sending` while
+    /// its notices are queued (a resumed send tells nobody twice); `Sent` once all are.
+    DisclosureStatus, unknown "disclosure status",
+    Draft => "draft", Sending => "sending", Sent => "sent",
+);
+
+named_enum!(
+    /// Where a notice to one customer stands: `Selected` (picked, not yet in the outbox),
+    /// `Queued` (in the outbox, or waiting for the print run), `Sent` (by email, or printed
+    /// and posted), `Failed` (no way to reach them, or the mail server refused it),
+    /// `Confirmed` (they read it and said it did not affect them), `Replied` (they said it
+    /// did; a case was opened).
+    RecipientStatus, unknown "disclosure recipient status",
+    Selected => "selected", Queued => "queued", Sent => "sent", Failed => "failed",
+    Confirmed => "confirmed", Replied => "replied",
+);
+
+impl RecipientStatus {
+    /// Whether the customer has answered the notice (either way): it takes no second answer.
+    pub fn answered(self) -> bool {
+        matches!(self, RecipientStatus::Confirmed | RecipientStatus::Replied)
+    }
 }
 
 #[cfg(test)]

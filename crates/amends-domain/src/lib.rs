@@ -7,6 +7,7 @@
 
 pub mod case;
 pub mod customer;
+pub mod delivery;
 pub mod disclosure;
 pub mod gesture;
 pub mod hours;
@@ -17,7 +18,10 @@ pub mod staff;
 
 pub mod text;
 
-pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
+pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity, UnknownName};
+pub use delivery::{LinkPurpose, MessageStatus, ScheduledStatus, WebhookStatus};
+pub use disclosure::{DisclosureStatus, RecipientStatus};
+pub use gesture::ApprovalStatus;
 pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
 pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
 pub use playbook::{
