@@ -28,5 +28,5 @@ pub use playbook::{
     Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Snooze, Step,
     StepState, StepStatus, escalation_reasons,
 };
-pub use problem::{ProblemStatus, TransitionRefused};
+pub use problem::{AlarmReason, ProblemStatus, SuggestionKind, TransitionRefused};
 pub use staff::{Role, StaffError};

@@ -20,6 +20,19 @@ named_enum!(
     Open => "open", Fixing => "fixing", Fixed => "fixed", Verified => "verified",
 );
 
+named_enum!(
+    /// What a staff member's suggestion on a problem proposes.
+    SuggestionKind, unknown "suggestion kind",
+    Cause => "cause", Fix => "fix",
+);
+
+named_enum!(
+    /// Why a fixed (or verified) problem raised an alarm for its owner: a case was
+    /// `Linked` to it, or a new case `LookAlike`s one of its cases.
+    AlarmReason, unknown "alarm reason",
+    Linked => "linked", LookAlike => "look_alike",
+);
+
 impl ProblemStatus {
     /// A case for a problem in this state means the fix did not hold.
     pub fn counts_as_recurrence(self) -> bool {

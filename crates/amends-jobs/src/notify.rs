@@ -1,6 +1,7 @@
 //! What the customer is told after each step, rendered from the templates in
 //! `templates/email/` and put in the outbox, with a personal link where they answer.
 
+use amends_domain::LinkPurpose;
 use amends_domain::disclosure::Channels;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_store::secret::{masked_link_path, random_hex, secret_hash};
@@ -11,14 +12,6 @@ use crate::{JobError, JobSettings};
 
 /// Notices queued per transaction while sending a disclosure.
 const DISCLOSURE_BATCH: i64 = 2_000;
-
-/// Link purposes: what the customer may do through the link.
-pub mod purposes {
-    pub const STATUS: &str = "status";
-    pub const RESTATEMENT: &str = "restatement";
-    pub const OFFER: &str = "offer";
-    pub const FOLLOW_UP: &str = "follow_up";
-}
 
 /// The printed notice's paragraphs (blank-line separated), with the customer's personal
 /// link written out, since paper has nothing to click.
@@ -64,7 +57,7 @@ impl Notifier {
     /// The token the customer gets is made when the message is sent, so no kept copy
     /// (the outbox, the API, a backup) can open the link; the link's own hash is of a
     /// token nobody ever holds.
-    async fn link(&self, case_id: i64, purpose: &str) -> Result<Link, JobError> {
+    async fn link(&self, case_id: i64, purpose: LinkPurpose) -> Result<Link, JobError> {
         let expires = OffsetDateTime::now_utc() + self.settings.link_ttl;
         let id = self.store.create_link(case_id, purpose, &secret_hash(&random_hex(32)), expires).await?;
         Ok(Link { id, url: self.masked_link() })
@@ -135,7 +128,7 @@ impl Notifier {
         if customer.email.is_none() {
             return Ok(false);
         }
-        let link = self.link(case.id, purposes::STATUS).await?;
+        let link = self.link(case.id, LinkPurpose::Status).await?;
         let soon = match case.next_due_at {
             Some(due) => format!("by {}", when(due)),
             None => "shortly".to_owned(),
@@ -154,7 +147,7 @@ impl Notifier {
         let base = self.base(&case, &customer);
         let (purpose, rendered, link) = match &event.event.kind {
             EventKind::RestatementWritten { text } => {
-                let link = self.link(case.id, purposes::RESTATEMENT).await?;
+                let link = self.link(case.id, LinkPurpose::Restatement).await?;
                 let ctx = minijinja::context! { restatement => text, link => link.url, ..base };
                 ("restatement", self.render("restatement", ctx).await?, Some(link))
             }
@@ -162,7 +155,7 @@ impl Notifier {
                 ("apology", self.render("apology", minijinja::context! { apology => text, ..base }).await?, None)
             }
             EventKind::OptionsOffered { options } => {
-                let link = self.link(case.id, purposes::OFFER).await?;
+                let link = self.link(case.id, LinkPurpose::Offer).await?;
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
                 ("offer", self.render("offer", ctx).await?, Some(link))
             }
@@ -198,7 +191,7 @@ impl Notifier {
         if answered || !by_email || superseded || customer.email.is_none() {
             return Ok(false);
         }
-        let link = self.link(case.id, purposes::FOLLOW_UP).await?;
+        let link = self.link(case.id, LinkPurpose::FollowUp).await?;
         let rendered =
             self.render("follow_up", minijinja::context! { link => link.url, ..self.base(&case, &customer) }).await?;
         self.queue(&case, &customer, "follow_up", rendered, Some(&link), job).await

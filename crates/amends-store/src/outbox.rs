@@ -1,12 +1,14 @@
 //! The outbox: every message to a customer, stored before it is sent, so that a
 //! restart loses nothing; a message marked sent is never sent again.
 
+use amends_domain::MessageStatus;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use crate::jobs::{Job, enqueue_in};
+use crate::cases::parsed;
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone)]
@@ -38,7 +40,7 @@ pub struct EmailRecord {
     pub message_id: String,
     pub in_reply_to: Option<String>,
     pub purpose: String,
-    pub status: String,
+    pub status: MessageStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
@@ -59,7 +61,7 @@ fn email(row: &AnyRow) -> Result<EmailRecord, StoreError> {
         message_id: row.try_get("message_id")?,
         in_reply_to: row.try_get("in_reply_to")?,
         purpose: row.try_get("purpose")?,
-        status: row.try_get("status")?,
+        status: parsed(row, "status")?,
         attempts: row.try_get("attempts")?,
         last_error: row.try_get("last_error")?,
         created_at: from_millis(row.try_get("created_at")?),
@@ -189,7 +191,7 @@ impl Store {
         sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1")
             .bind(id)
             .bind(error)
-            .bind(if gave_up { "failed" } else { "queued" })
+            .bind(if gave_up { MessageStatus::Failed } else { MessageStatus::Queued }.as_str())
             .execute(self.write())
             .await?;
         Ok(())
