@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::named_enum;
+use crate::case::{UnknownName, named_enum};
 use time::OffsetDateTime;
 
 /// Who is told: customers with at least one transaction matching every criterion given.
@@ -88,6 +88,21 @@ impl Default for Channels {
     }
 }
 
+/// As stored: `email`, `letter` or `email,letter`; anything else is refused.
+impl std::str::FromStr for Channels {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Channels::parse(s).ok_or_else(|| UnknownName { what: "disclosure channels", text: s.to_owned() })
+    }
+}
+
+/// In JSON, the list of channels: `["email"]`, `["letter"]` or `["email", "letter"]`.
+impl Serialize for Channels {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.names())
+    }
+}
+
 /// How one customer is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
@@ -115,6 +130,11 @@ impl Channels {
             (false, true) => "letter",
             _ => "email",
         }
+    }
+
+    /// The channels one by one, as the API lists them.
+    pub fn names(self) -> Vec<&'static str> {
+        self.as_str().split(',').collect()
     }
 
     /// The chosen channels the customer can be reached by; when none of them can,

@@ -19,10 +19,10 @@ pub mod staff;
 pub mod text;
 
 pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity, UnknownName};
+pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
 pub use delivery::{LinkPurpose, MessageStatus, ScheduledStatus, WebhookStatus};
 pub use disclosure::{DisclosureStatus, RecipientStatus};
 pub use gesture::ApprovalStatus;
-pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
 pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
 pub use playbook::{
     Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Snooze, Step,

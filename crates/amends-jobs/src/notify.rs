@@ -2,7 +2,6 @@
 //! `templates/email/` and put in the outbox, with a personal link where they answer.
 
 use amends_domain::LinkPurpose;
-use amends_domain::disclosure::Channels;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_store::secret::{masked_link_path, random_hex, secret_hash};
 use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Notice, Store};
@@ -236,7 +235,7 @@ impl Notifier {
     /// channels and their details allow.
     pub async fn disclosure_notices(&self, disclosure_id: i64) -> Result<(), JobError> {
         let disclosure = self.store.disclosure(disclosure_id).await?;
-        let channels = Channels::parse(&disclosure.channels.join(",")).unwrap_or_default();
+        let channels = disclosure.channels;
         let base_url = self.settings.public_url.trim_end_matches('/').to_owned();
         // One read and one parse of the template for the whole send, not one per recipient.
         let source = match self.store.template_override("disclosure").await? {

@@ -2,9 +2,9 @@
 //! the hold inside the event's transaction (the rule is the domain's `needs_approval`),
 //! the approvals list, a manager's decision, and what gestures cost per month.
 
-use amends_domain::{ApprovalStatus, Role};
 use amends_domain::gesture::{ApprovalReason, GestureLimits, GivenSoFar, needs_approval};
 use amends_domain::playbook::{Actor, EventKind};
+use amends_domain::{ApprovalStatus, Role};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};

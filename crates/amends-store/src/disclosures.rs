@@ -43,8 +43,7 @@ pub struct DisclosureRecord {
     pub explanation: String,
     pub solution: String,
     pub audience: Audience,
-    /// `email`, `letter`, or both.
-    pub channels: Vec<String>,
+    pub channels: Channels,
     pub status: DisclosureStatus,
     pub progress: Progress,
     pub created_by: i64,
@@ -323,7 +322,6 @@ impl Store {
             }
         }
         let audience: String = row.try_get("audience")?;
-        let channels: String = row.try_get("channels")?;
         Ok(DisclosureRecord {
             id,
             problem_id: row.try_get("problem_id")?,
@@ -331,7 +329,7 @@ impl Store {
             explanation: row.try_get("explanation")?,
             solution: row.try_get("solution")?,
             audience: serde_json::from_str(&audience).map_err(|e| StoreError::Corrupt(format!("audience: {e}")))?,
-            channels: channels.split(',').map(str::to_owned).collect(),
+            channels: parsed(&row, "channels")?,
             status: parsed(&row, "status")?,
             progress: p,
             created_by: row.try_get("created_by")?,

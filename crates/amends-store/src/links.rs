@@ -9,8 +9,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
-use crate::secret::{mask_link_tokens, secret_hash};
 use crate::cases::parsed;
+use crate::secret::{mask_link_tokens, secret_hash};
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]

@@ -7,8 +7,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
-use crate::jobs::{Job, enqueue_in};
 use crate::cases::parsed;
+use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone)]
