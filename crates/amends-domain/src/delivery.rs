@@ -12,6 +12,14 @@ named_enum!(
 );
 
 named_enum!(
+    /// Why a message in the outbox was written: the step or the work that sent it.
+    MessagePurpose, unknown "message purpose",
+    Acknowledgement => "acknowledgement", Restatement => "restatement", Apology => "apology",
+    Offer => "offer", FixPromised => "fix_promised", FixDone => "fix_done", FollowUp => "follow_up",
+    Scheduled => "scheduled", Disclosure => "disclosure", StaffAlert => "staff_alert",
+);
+
+named_enum!(
     /// A message an agent scheduled for later. The customer's next word cancels a pending
     /// one; at its time it is sent, or settles as unsent when the customer has no email
     /// address.

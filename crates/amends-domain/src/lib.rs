@@ -20,7 +20,7 @@ pub mod text;
 
 pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity, UnknownName};
 pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
-pub use delivery::{LinkPurpose, MessageStatus, ScheduledStatus, WebhookStatus};
+pub use delivery::{LinkPurpose, MessagePurpose, MessageStatus, ScheduledStatus, WebhookStatus};
 pub use disclosure::{DisclosureStatus, RecipientStatus};
 pub use gesture::ApprovalStatus;
 pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};

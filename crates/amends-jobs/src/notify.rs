@@ -1,8 +1,8 @@
 //! What the customer is told after each step, rendered from the templates in
 //! `templates/email/` and put in the outbox, with a personal link where they answer.
 
-use amends_domain::LinkPurpose;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
+use amends_domain::{LinkPurpose, MessagePurpose};
 use amends_store::secret::{masked_link_path, random_hex, secret_hash};
 use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Notice, Store};
 use time::OffsetDateTime;
@@ -85,7 +85,7 @@ impl Notifier {
         &self,
         case: &CaseRecord,
         customer: &CustomerRecord,
-        purpose: &str,
+        purpose: MessagePurpose,
         (subject, text): (String, String),
         link: Option<&Link>,
         job: Option<(i64, &str)>,
@@ -103,7 +103,7 @@ impl Notifier {
                     text_body: text,
                     message_id,
                     in_reply_to: None,
-                    purpose: purpose.to_owned(),
+                    purpose,
                     link_id: link.map(|l| l.id),
                 },
                 job,
@@ -134,7 +134,7 @@ impl Notifier {
         };
         let ctx = minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer) };
         let rendered = self.render("acknowledgement", ctx).await?;
-        self.queue(&case, &customer, "acknowledgement", rendered, Some(&link), job).await
+        self.queue(&case, &customer, MessagePurpose::Acknowledgement, rendered, Some(&link), job).await
     }
 
     pub async fn case_event(&self, case_id: i64, event_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
@@ -148,23 +148,25 @@ impl Notifier {
             EventKind::RestatementWritten { text } => {
                 let link = self.link(case.id, LinkPurpose::Restatement).await?;
                 let ctx = minijinja::context! { restatement => text, link => link.url, ..base };
-                ("restatement", self.render("restatement", ctx).await?, Some(link))
+                (MessagePurpose::Restatement, self.render("restatement", ctx).await?, Some(link))
             }
-            EventKind::Apologised { text } => {
-                ("apology", self.render("apology", minijinja::context! { apology => text, ..base }).await?, None)
-            }
+            EventKind::Apologised { text } => (
+                MessagePurpose::Apology,
+                self.render("apology", minijinja::context! { apology => text, ..base }).await?,
+                None,
+            ),
             EventKind::OptionsOffered { options } => {
                 let link = self.link(case.id, LinkPurpose::Offer).await?;
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
-                ("offer", self.render("offer", ctx).await?, Some(link))
+                (MessagePurpose::Offer, self.render("offer", ctx).await?, Some(link))
             }
             EventKind::FixPromised { what, due } => (
-                "fix_promised",
+                MessagePurpose::FixPromised,
                 self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?,
                 None,
             ),
             EventKind::FixDone { note } => {
-                ("fix_done", self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
+                (MessagePurpose::FixDone, self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
             }
             _ => return Ok(false),
         };
@@ -193,7 +195,7 @@ impl Notifier {
         let link = self.link(case.id, LinkPurpose::FollowUp).await?;
         let rendered =
             self.render("follow_up", minijinja::context! { link => link.url, ..self.base(&case, &customer) }).await?;
-        self.queue(&case, &customer, "follow_up", rendered, Some(&link), job).await
+        self.queue(&case, &customer, MessagePurpose::FollowUp, rendered, Some(&link), job).await
     }
 
     /// A scheduled message's time has come: send it, unless the customer wrote first
@@ -218,7 +220,7 @@ impl Notifier {
                     text_body: body,
                     message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
                     in_reply_to: None,
-                    purpose: "scheduled".to_owned(),
+                    purpose: MessagePurpose::Scheduled,
                     link_id: None,
                 })
             }
@@ -280,7 +282,7 @@ impl Notifier {
                                 self.settings.message_domain
                             ),
                             in_reply_to: None,
-                            purpose: "disclosure".to_owned(),
+                            purpose: MessagePurpose::Disclosure,
                             link_id: None,
                         })
                     }
