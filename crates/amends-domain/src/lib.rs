@@ -14,6 +14,7 @@ pub mod merge;
 pub mod playbook;
 pub mod problem;
 pub mod staff;
+pub mod step;
 
 pub mod text;
 

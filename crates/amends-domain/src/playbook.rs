@@ -399,15 +399,22 @@ pub struct Refusal {
     /// The playbook's order forbids it now (a conflict with the case's state), rather
     /// than the event itself being malformed.
     pub out_of_order: bool,
+    /// The request's field the refusal is about, when it is about one.
+    pub field: Option<&'static str>,
 }
 
 impl Refusal {
     pub(crate) fn order(rule: &'static str, message: impl Into<String>, missing: Vec<Step>) -> Self {
-        Self { rule, message: message.into(), missing, out_of_order: true }
+        Self { rule, message: message.into(), missing, out_of_order: true, field: None }
     }
 
     pub(crate) fn invalid(rule: &'static str, message: impl Into<String>) -> Self {
-        Self { rule, message: message.into(), missing: Vec::new(), out_of_order: false }
+        Self { rule, message: message.into(), missing: Vec::new(), out_of_order: false, field: None }
+    }
+
+    pub(crate) fn about(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
+        self
     }
 }
 
