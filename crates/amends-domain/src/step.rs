@@ -121,17 +121,28 @@ pub enum Effect {
     /// options, the fix), now.
     TellCustomer,
     /// Follow up with the customer at `due`.
-    FollowUpDue { due: OffsetDateTime },
+    FollowUpDue {
+        due: OffsetDateTime,
+    },
     /// Remind the owner of a promised fix at `remind`, and check it at `due`.
-    PromiseReminders { remind: OffsetDateTime, due: OffsetDateTime },
+    PromiseReminders {
+        remind: OffsetDateTime,
+        due: OffsetDateTime,
+    },
     /// Send the step's message at `send_at`, unless the customer writes first.
-    ScheduleMessage { send_at: OffsetDateTime },
+    ScheduleMessage {
+        send_at: OffsetDateTime,
+    },
     /// What was scheduled for the customer is not sent, for this reason.
-    CancelScheduled { reason: String },
+    CancelScheduled {
+        reason: String,
+    },
     /// Send the acknowledgement held back while the case was in the spam folder.
     Acknowledge,
     /// Add the address or domain to the block list.
-    BlockSender { value: String },
+    BlockSender {
+        value: String,
+    },
     /// The watch alerts of the case are answered.
     ClearWatchAlerts,
     /// The customer is on the watch list for their next order.
@@ -139,16 +150,35 @@ pub enum Effect {
     /// The customer leaves the watch list unless another case of theirs still watches.
     EndWatch,
     /// The case's tags are now these (`added` the new one, for the index).
-    SetTags { tags: Vec<String>, added: String },
-    SetSeverity { severity: Severity },
-    LinkProblem { problem_id: i64 },
-    AssignOwner { owner_id: Option<i64> },
-    KeepWish { text: String },
-    MarkMerged { into: i64 },
+    SetTags {
+        tags: Vec<String>,
+        added: String,
+    },
+    SetSeverity {
+        severity: Severity,
+    },
+    LinkProblem {
+        problem_id: i64,
+    },
+    AssignOwner {
+        owner_id: Option<i64>,
+    },
+    KeepWish {
+        text: String,
+    },
+    MarkMerged {
+        into: i64,
+    },
     /// A new step or a new due time: the escalation ladder starts again.
     RestartEscalation,
     /// Nothing goes on the timeline yet: the gesture waits for a manager.
-    HoldGesture { reason: ApprovalReason, gesture: String, description: String, cost_minor: i64, currency: String },
+    HoldGesture {
+        reason: ApprovalReason,
+        gesture: String,
+        description: String,
+        cost_minor: i64,
+        currency: String,
+    },
 }
 
 /// The case's columns derived from its events, after the step.
@@ -185,13 +215,16 @@ impl Decision {
     }
 }
 
+/// Who may reopen a closed case: taking back an outcome is a manager's call.
+pub const REOPENS: Role = Role::Manager;
+
 /// Decides one step. See the module's comment.
 pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Result<Decision, Refused> {
     let Command { actor, role, request, verdict, override_reason, expected_version } = command;
     if let EventKind::Reopened { .. } = request
-        && !role.is_some_and(|r| r.at_least(Role::Manager))
+        && !role.is_some_and(|r| r.at_least(REOPENS))
     {
-        return Err(Refused::NeedsRole { role: Role::Manager, message: "only a manager reopens a closed case" });
+        return Err(Refused::NeedsRole { role: REOPENS, message: "only a manager reopens a closed case" });
     }
     if let Some(expected) = expected_version
         && expected != case.version
@@ -205,7 +238,7 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
     let mut playbook = Playbook::replay(case.history);
     let held = playbook.spam();
     playbook.check(&request)?;
-    timing(&request, now)?;
+    in_time(&request, now)?;
     let tags = match &request {
         EventKind::TagAdded { tag } => Some(tags_with(case, tag)?),
         _ => None,
@@ -265,7 +298,7 @@ fn already_taken(history: &[Event], actor: Actor, request: &EventKind) -> bool {
 }
 
 /// A promise, a scheduled message and a snooze's end are times still to come.
-fn timing(request: &EventKind, now: OffsetDateTime) -> Result<(), Refusal> {
+pub fn in_time(request: &EventKind, now: OffsetDateTime) -> Result<(), Refusal> {
     let past = |rule: &'static str, field: &'static str, message: &str| {
         Err(Refusal::invalid(rule, message.to_owned()).about(field))
     };
@@ -416,7 +449,10 @@ mod tests {
             kinds,
             vec![
                 &apology,
-                &EventKind::CoachOverridden { kinds: vec!["blame".into()], reason: "They asked for it plainly.".into() }
+                &EventKind::CoachOverridden {
+                    kinds: vec!["blame".into()],
+                    reason: "They asked for it plainly.".into()
+                }
             ]
         );
     }
@@ -426,7 +462,10 @@ mod tests {
         let now = T0 + Duration::hours(1);
         for (kind, field) in [
             (EventKind::FixPromised { what: "A new cake".into(), due: now }, "due"),
-            (EventKind::MessageScheduled { text: "Hello again".into(), send_at: now - Duration::minutes(1) }, "send_at"),
+            (
+                EventKind::MessageScheduled { text: "Hello again".into(), send_at: now - Duration::minutes(1) },
+                "send_at",
+            ),
             (EventKind::Snoozed { until: Some(now) }, "until"),
         ] {
             match take(&agreed(), staff(kind)).unwrap_err() {

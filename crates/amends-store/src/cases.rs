@@ -589,27 +589,4 @@ impl Store {
         );
         Ok((sql, f, limit))
     }
-
-    /// Checks `kind` against the case's playbook and, when the rules allow it, appends it
-    /// to the timeline and updates the case, all in one transaction. With
-    /// `expected_version`, a case changed since the caller read it is refused.
-    pub async fn record_event(
-        &self,
-        case_id: i64,
-        actor: Actor,
-        kind: EventKind,
-        expected_version: Option<i64>,
-    ) -> Result<(CaseRecord, EventRecord), StoreError> {
-        let mut tx = self.write().begin().await?;
-        if let Actor::Staff { user_id } = actor
-            && let Some((approval_id, reason)) = self.hold_gesture_in(&mut tx, case_id, user_id, &kind).await?
-        {
-            tx.commit().await?;
-            return Err(StoreError::ApprovalNeeded { approval_id, reason });
-        }
-        let stored = append_event_in(&mut tx, &self.settings().due, case_id, actor, kind, expected_version).await?;
-        let record = case_by_id(&mut tx, case_id).await?;
-        tx.commit().await?;
-        Ok((record, stored))
-    }
 }

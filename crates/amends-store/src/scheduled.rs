@@ -63,6 +63,26 @@ pub(crate) async fn cancel_pending_in(tx: &mut AnyConnection, case_id: i64, reas
     Ok(())
 }
 
+/// Cancels the case's pending scheduled messages and answers the events that scheduled
+/// them; the step's writer puts a cancellation on the timeline for each.
+pub(crate) async fn cancel_pending_rows_in(
+    tx: &mut AnyConnection,
+    case_id: i64,
+    at: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "UPDATE scheduled_messages SET status = 'cancelled', settled_at = $2 WHERE case_id = $1 AND status = 'pending'
+         RETURNING event_id",
+    )
+    .bind(case_id)
+    .bind(at)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut cancelled: Vec<i64> = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?;
+    cancelled.sort_unstable();
+    Ok(cancelled)
+}
+
 impl Store {
     /// The case's scheduled messages, oldest first.
     pub async fn scheduled_messages(&self, case_id: i64) -> Result<Vec<ScheduledMessage>, StoreError> {
