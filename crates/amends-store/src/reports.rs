@@ -201,12 +201,11 @@ impl Store {
         let mut value: HashMap<(i64, String), i64> = HashMap::new();
         for tr in &transactions {
             let customer: i64 = tr.try_get("customer_id")?;
-            let kind: String = tr.try_get("kind")?;
+            let kind: amends_domain::TransactionKind = crate::cases::parsed(tr, "kind")?;
             let amount: i64 = tr.try_get("amount_minor")?;
             let at: i64 = tr.try_get("occurred_at")?;
-            let signed = if kind == "refund" { -amount } else { amount };
-            *value.entry((customer, tr.try_get("currency")?)).or_default() += signed;
-            if kind == "refund" || at >= t {
+            *value.entry((customer, tr.try_get("currency")?)).or_default() += kind.value_sign() * amount;
+            if !kind.is_return() || at >= t {
                 continue;
             }
             let came_back = match first_case.get(&customer) {

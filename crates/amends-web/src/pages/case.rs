@@ -489,7 +489,7 @@ pub async fn take_step(
     };
     let kind = match kind {
         Ok(kind) => kind,
-        Err(message) => return refused(&state, &session, id, message, fields, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(message) => return refused(&state, &session, id, message, fields, StatusCode::CONFLICT).await,
     };
     let reading = crate::coaching::read(&state.coach, &kind);
     let command = Command {
