@@ -6,7 +6,7 @@ use amends_domain::playbook::{Actor, EventKind};
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::{EventRecord, append_event_in};
+use crate::cases::EventRecord;
 use crate::{NewAttachment, Store, StoreError, millis};
 
 /// What an incoming message was, for `inbound_mail.outcome`.
@@ -131,7 +131,7 @@ impl Store {
             text,
             message_id: Some(inbound.message_id.clone()),
         };
-        let event = append_event_in(&mut tx, &self.settings().due, case_id, Actor::Customer, kind, None).await?;
+        let event = self.step_in(&mut tx, case_id, Actor::Customer, kind).await?;
         let now = OffsetDateTime::now_utc();
         for a in attachments {
             crate::attachments::insert_in(&mut tx, case_id, a, now).await?;

@@ -9,7 +9,7 @@ use amends_domain::merge::{CaseSide, check_link, check_merge};
 use amends_domain::playbook::{Actor, EventKind};
 use sqlx::{AnyConnection, Row};
 
-use crate::cases::{CaseRecord, EventRecord, append_event_in, case_by_id, event};
+use crate::cases::{CaseRecord, EventRecord, case_by_id, event};
 use crate::{Store, StoreError};
 
 /// How far a chain of merges is followed; a longer one means a cycle, which merges
@@ -58,9 +58,8 @@ impl Store {
         let survivor = case_by_id(&mut tx, survivor_id).await?;
         let duplicate = case_by_id(&mut tx, absorbed).await?;
         check_merge(side(&survivor), side(&duplicate))?;
-        let policy = &self.settings().due;
-        append_event_in(&mut tx, policy, absorbed, actor, EventKind::Merged { into: survivor_id }, None).await?;
-        append_event_in(&mut tx, policy, survivor_id, actor, EventKind::MergedIn { from: absorbed }, None).await?;
+        self.step_in(&mut tx, absorbed, actor, EventKind::Merged { into: survivor_id }).await?;
+        self.step_in(&mut tx, survivor_id, actor, EventKind::MergedIn { from: absorbed }).await?;
         let merge =
             Merge { survivor: case_by_id(&mut tx, survivor_id).await?, absorbed: case_by_id(&mut tx, absorbed).await? };
         tx.commit().await?;
@@ -73,9 +72,8 @@ impl Store {
         let case = case_by_id(&mut tx, case_id).await?;
         let other = case_by_id(&mut tx, other_id).await?;
         check_link(side(&case), side(&other))?;
-        let policy = &self.settings().due;
-        append_event_in(&mut tx, policy, case_id, actor, EventKind::CaseLinked { case_id: other_id }, None).await?;
-        append_event_in(&mut tx, policy, other_id, actor, EventKind::CaseLinked { case_id }, None).await?;
+        self.step_in(&mut tx, case_id, actor, EventKind::CaseLinked { case_id: other_id }).await?;
+        self.step_in(&mut tx, other_id, actor, EventKind::CaseLinked { case_id }).await?;
         let record = case_by_id(&mut tx, case_id).await?;
         tx.commit().await?;
         Ok(record)

@@ -287,6 +287,24 @@ impl Store {
         Ok((record, event))
     }
 
+    /// Takes `kind` inside the caller's transaction, with nothing for the coach and no
+    /// version to check (the two events of a merge, the customer's reply, a manager's
+    /// approved gesture, the system's notes): the event written.
+    pub(crate) async fn step_in(
+        &self,
+        tx: &mut AnyConnection,
+        case_id: i64,
+        actor: Actor,
+        kind: EventKind,
+    ) -> Result<EventRecord, StoreError> {
+        let command = Command::new(actor, None, kind);
+        match take_in(tx, self.settings(), self.backend(), case_id, command).await? {
+            Taken::Recorded(events) => events.into_iter().next().ok_or(StoreError::NotFound("event")),
+            Taken::Repeated(event) => Ok(event),
+            Taken::Held { approval_id, reason } => Err(StoreError::ApprovalNeeded { approval_id, reason }),
+        }
+    }
+
     /// Records `kind` with nothing for the coach and no version to check: the system's
     /// notes, the customer's answers, a step from a bulk action.
     pub async fn record_event(
