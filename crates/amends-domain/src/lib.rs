@@ -22,8 +22,8 @@ pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
 pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
 pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
 pub use playbook::{
-    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Snooze, Step,
-    StepState, StepStatus, escalation_reasons,
+    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Feeling, Outcome, Playbook, Refusal, Snooze,
+    Step, StepState, StepStatus, escalation_reasons,
 };
 pub use problem::{ProblemStatus, TransitionRefused};
 pub use staff::{Role, StaffError};

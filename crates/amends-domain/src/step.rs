@@ -567,6 +567,21 @@ mod tests {
     }
 
     #[test]
+    fn how_they_felt_is_kept_for_staff_and_sets_nothing_going() {
+        let heard = |mattered_most: &str| {
+            staff(EventKind::FeelingRecorded {
+                feeling: crate::Feeling::Upset,
+                words: "I was so embarrassed in front of my guests".into(),
+                mattered_most: mattered_most.into(),
+            })
+        };
+        let d = take(&opened(), heard("The cake for her mother's 80th")).unwrap();
+        assert!(d.events[0].kind.is_internal(), "never shown to the customer");
+        assert_eq!(d.effects, vec![], "a record for staff; the next step stays where it was");
+        assert_eq!(rule_of(take(&opened(), heard("  ")).unwrap_err()), "mattered_most_text");
+    }
+
+    #[test]
     fn what_a_step_sets_going() {
         let customer = Command::new(Actor::Customer, None, EventKind::WishStated { text: "A new cake".into() });
         let d = take(&opened(), customer).unwrap();

@@ -76,6 +76,7 @@ bodies! {
         "follow_up" => RecordFollowUp,
         "watch" => Watch,
         "next_time" => NextTime,
+        "feeling" => RecordFeeling,
         "skip" => Skip,
         "note" => Note,
         "assign" => Assign,

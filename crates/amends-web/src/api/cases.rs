@@ -2,7 +2,7 @@
 //! playbook step. Each step endpoint turns its body into a domain event and hands it
 //! to the store, which checks it against the playbook's rules.
 
-use amends_domain::playbook::{Actor, CaseStatus, EventKind, Outcome, Playbook, Step, StepState};
+use amends_domain::playbook::{Actor, CaseStatus, EventKind, Feeling, Outcome, Playbook, Step, StepState};
 use amends_domain::step::{Command, Refused};
 use amends_domain::{Complaint, NewCaseError, Role, Severity};
 use amends_store::{CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter, SnoozeFilter};
@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/messages", get(messages))
         .route("/cases/{id}/presence", post(presence))
         .route("/cases/{id}/links/revoke", post(revoke_links))
+        .route("/cases/{id}/feeling", post(step::<RecordFeeling>))
         .route("/cases/{id}/restatement", post(step::<WriteRestatement>))
         .route("/cases/{id}/restatement/confirm", post(step::<ConfirmRestatement>))
         .route("/cases/{id}/restatement/correct", post(step::<CorrectRestatement>))
@@ -598,6 +599,8 @@ macro_rules! step_request {
     };
 }
 
+step_request!(RecordFeeling { feeling: Feeling, words: Option<String>, mattered_most: String }
+    => |b| EventKind::FeelingRecorded { feeling: b.feeling, words: b.words.unwrap_or_default(), mattered_most: b.mattered_most });
 step_request!(WriteRestatement { text: String } => |b| EventKind::RestatementWritten { text: b.text });
 step_request!(ConfirmRestatement {} => |_b| EventKind::RestatementConfirmed { by_customer: false });
 step_request!(CorrectRestatement { correction: String } => |b| EventKind::RestatementCorrected { correction: b.correction });

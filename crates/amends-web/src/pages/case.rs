@@ -87,6 +87,9 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             (format!("Sent despite the coach ({})", kinds.join(", ").replace('_', " ")), reason.clone())
         }
         EventKind::WishStated { text } => (s("What would put it right, in their words"), text.clone()),
+        EventKind::FeelingRecorded { feeling, words, mattered_most } => {
+            (format!("They felt {feeling}"), format!("{words}\nWhat mattered most: {mattered_most}").trim().to_owned())
+        }
         EventKind::Escalated { to, reason } => (format!("Escalated to {to}"), reason.clone()),
         EventKind::OverdueEscalated { level, step, told, .. } => (
             format!("Overdue: escalation level {level}"),
@@ -295,6 +298,12 @@ async fn case_context(
             _ => None,
         })
         .unwrap_or_default();
+    let feeling = events.iter().rev().find_map(|e| match &e.event.kind {
+        EventKind::FeelingRecorded { feeling, words, mattered_most } => {
+            Some(minijinja::context! { feeling => feeling.as_str(), words, mattered_most })
+        }
+        _ => None,
+    });
     let alternative = latest(|e| match &e.event.kind {
         EventKind::AlternativeProposed { text } => Some(text.clone()),
         _ => None,
@@ -315,7 +324,8 @@ async fn case_context(
         triage,
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
         users => active_users,
-        restatement, correction, options, alternative,
+        restatement, correction, options, alternative, feeling,
+        feelings => amends_domain::Feeling::ALL.map(|f| f.as_str()),
         other_cases, linked_cases, merged_cases, scheduled, cancelled_messages, linked,
         merged => case.merged_into.is_some(),
         closed => playbook.outcome().is_some() || case.merged_into.is_some() || spam.is_some(),
@@ -387,6 +397,11 @@ fn parse_money(value: Option<String>) -> Result<i64, String> {
 fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSession) -> Result<EventKind, String> {
     let text = |name: &str| field(f, name).unwrap_or_default();
     Ok(match action {
+        "feeling" => EventKind::FeelingRecorded {
+            feeling: text("feeling").parse().map_err(|_| "Choose how they felt.".to_owned())?,
+            words: text("feeling_words"),
+            mattered_most: text("mattered_most"),
+        },
         "restatement" => EventKind::RestatementWritten { text: text("restatement") },
         "confirm" => EventKind::RestatementConfirmed { by_customer: false },
         "correct" => EventKind::RestatementCorrected { correction: text("correction") },

@@ -371,7 +371,33 @@ async fn a_burst_of_complaints_is_stored_as_if_one_by_one(app: TestApp) {
     assert_eq!(own.len(), 11, "each other complaint has a customer of its own");
 }
 
+/// Words and music: at the Hear step staff keep how the customer felt and what mattered
+/// most to them; the case page shows it at every later step.
+async fn how_the_customer_felt_is_kept_and_shown(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let case = app.complaint(&agent, "fay@example.com", "The cake for the party came squashed.").await;
+    let id = case["id"].as_i64().unwrap();
+    let feeling = format!("/api/v1/cases/{id}/feeling");
+    let heard =
+        json!({ "feeling": "upset", "words": "I was mortified in front of everyone", "mattered_most": "The party" });
+    let felt = app.post(&feeling, &agent, heard).await.expect(200);
+    assert_eq!(felt["event"]["kind"], "feeling_recorded");
+    assert_eq!(felt["event"]["feeling"], "upset");
+    assert_eq!(felt["case"]["next_step"], "restate", "the playbook goes on as before");
+    let blank = app.post(&feeling, &agent, json!({ "feeling": "calm", "mattered_most": "  " })).await.expect(422);
+    assert_eq!(rule(&blank), "mattered_most_text");
+    app.post(&feeling, &agent, json!({ "feeling": "furious", "mattered_most": "x" }))
+        .await
+        .expect_error(422, "invalid");
+
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let html = client.get(app.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-feeling=\"upset\""), "the case page shows how they felt");
+    assert!(html.contains("I was mortified in front of everyone") && html.contains("The party"));
+}
+
 crate::on_both_databases!(
+    how_the_customer_felt_is_kept_and_shown,
     a_burst_of_complaints_is_stored_as_if_one_by_one,
     a_complaint_walks_the_playbook_to_retained,
     every_refused_transition_names_its_rule,
