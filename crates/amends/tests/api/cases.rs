@@ -396,7 +396,61 @@ async fn how_the_customer_felt_is_kept_and_shown(app: TestApp) {
     assert!(html.contains("I was mortified in front of everyone") && html.contains("The party"));
 }
 
+/// The case page takes a step as the API does, and says every outcome in words with
+/// what was typed kept: a text the coach held, a step for managers, a time already
+/// past. A form sent twice (a double click, a reload) is taken once.
+async fn the_case_page_says_each_outcome_in_words_and_takes_a_form_once(app: TestApp) {
+    let password = "correct horse battery";
+    let user = json!({ "email": "page@bakery.example", "name": "Page", "role": "agent", "password": password });
+    app.post("/api/v1/users", &app.admin_token, user).await.expect(201);
+    let agent = app.token_for("page@bakery.example", password).await;
+    let case = app.complaint(&agent, "gus@example.com", "The oven part you fitted broke after a day.").await;
+    let id = case["id"].as_i64().unwrap();
+    let (client, csrf) = app.signed_in("page@bakery.example", password).await;
+    let post = |action: &str, fields: Vec<(&str, String)>| {
+        // The page was loaded at version 1 unless the fields say otherwise.
+        let mut form = vec![("csrf", csrf.clone())];
+        if !fields.iter().any(|(name, _)| *name == "version") {
+            form.push(("version", "1".to_owned()));
+        }
+        form.extend(fields);
+        client.post(app.url(&format!("/cases/{id}/steps/{action}"))).form(&form).send()
+    };
+
+    // Sent twice with the version the page was loaded at: one note.
+    for _ in 0..2 {
+        let sent = post("note", vec![("note", "Called them back at noon".into())]).await.unwrap();
+        assert_eq!(sent.status(), 200);
+        assert!(sent.url().as_str().contains("done=note"), "taken, not refused: {}", sent.url());
+    }
+    let timeline = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["timeline"].clone();
+    let notes = timeline.as_array().unwrap().iter().filter(|e| e["kind"] == "note_added").count();
+    assert_eq!(notes, 1, "a form sent twice is taken once");
+
+    let page = |status: u16, text: &str| {
+        let (status, text) = (status, text.to_owned());
+        move |sent: reqwest::Response| async move {
+            assert_eq!(sent.status().as_u16(), status);
+            let html = sent.text().await.unwrap();
+            assert!(html.contains(&text), "{text:?} in words on the case page:\n{html}");
+            assert!(html.contains("data-complaint"), "the case page, not an error page");
+            html
+        }
+    };
+    let blame = "Our policy is clear: you should have used it as the manual says.";
+    let sent = post("restatement", vec![("version", "2".into()), ("restatement", blame.into())]).await.unwrap();
+    let html = page(422, "The language coach held this back")(sent).await;
+    assert!(html.contains("you should have used it as the manual says"), "the draft is kept");
+    let sent = post("reopen", vec![("reopen_reason", "They wrote back".into())]).await.unwrap();
+    page(403, "Only a manager reopens a closed case.")(sent).await;
+    let snooze = vec![("snooze_until", "2001-01-01T09:00".into())];
+    page(409, "Snooze until a time still to come.")(post("snooze", snooze).await.unwrap()).await;
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert_eq!(case["version"], 2, "nothing but the one note was recorded");
+}
+
 crate::on_both_databases!(
+    the_case_page_says_each_outcome_in_words_and_takes_a_form_once,
     how_the_customer_felt_is_kept_and_shown,
     a_burst_of_complaints_is_stored_as_if_one_by_one,
     a_complaint_walks_the_playbook_to_retained,
