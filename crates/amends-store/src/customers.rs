@@ -358,8 +358,7 @@ impl Store {
                 .collect();
             for (transaction_id, external_id) in &inserted {
                 if let Some(customer_id) = watched.get(external_id.as_str()) {
-                    crate::recovery::next_order_in(&mut tx, &self.settings().due, *customer_id, *transaction_id)
-                        .await?;
+                    self.next_order_in(&mut tx, *customer_id, *transaction_id).await?;
                 }
             }
         }
@@ -435,36 +434,6 @@ pub(crate) fn customer_list_query(
         limit + 1
     );
     Ok((sql, f, by_name))
-}
-
-/// The customer is watched for their next order (a case reached its watch step).
-pub(crate) async fn set_watch_in(conn: &mut AnyConnection, customer_id: i64, at: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
-        .bind(customer_id)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// A case of theirs closed: the customer leaves the watch list unless another of their
-/// cases still watches them.
-pub(crate) async fn end_watch_in(
-    conn: &mut AnyConnection,
-    customer_id: i64,
-    closed_case: i64,
-    at: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE customers SET watch = 0, updated_at = $2 WHERE id = $1 AND NOT EXISTS (
-                SELECT 1 FROM cases WHERE customer_id = $1 AND id <> $3 AND status = 'watching')",
-    )
-    .bind(customer_id)
-    .bind(at)
-    .bind(closed_case)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// A customer's transactions, newest first: `$1` the customer, `$2` how many.

@@ -11,7 +11,8 @@ use amends_domain::{Role, Severity};
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::{CaseRecord, EventRecord, UNTIL_REPLY_MS, case_by_id, case_events, insert_event, insert_tags_in};
+use crate::cases::{CaseRecord, EventRecord, UNTIL_REPLY_MS, actor_columns, case_by_id, case_events, insert_tags_in};
+use crate::jobs::{Job, enqueue_in};
 use crate::{Backend, Store, StoreError, StoreSettings, millis};
 
 /// What a step came to, once carried out.
@@ -33,6 +34,25 @@ impl From<Refused> for StoreError {
             other => StoreError::StepRefused(other),
         }
     }
+}
+
+/// Appends one event row; the only statement that writes to `case_events`.
+pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Event) -> Result<EventRecord, StoreError> {
+    let (actor_kind, actor_user_id) = actor_columns(e.actor);
+    let data = serde_json::to_string(&e.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO case_events (case_id, at, actor_kind, actor_user_id, kind, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(millis(e.at))
+    .bind(actor_kind)
+    .bind(actor_user_id)
+    .bind(e.kind.name())
+    .bind(data)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    Ok(EventRecord { id, case_id, event: e.clone() })
 }
 
 /// Takes `command` on the case inside the caller's transaction. See the module's comment.
@@ -109,7 +129,7 @@ async fn spending_in(
     }
     let now = settings.clock.now();
     let month = now.replace_day(1).map(|d| d.replace_time(time::Time::MIDNIGHT)).unwrap_or(now);
-    let given = crate::recovery::given_so_far_in(&mut *tx, case_id, user_id, currency, month).await?;
+    let given = crate::approvals::given_so_far_in(&mut *tx, case_id, user_id, currency, month).await?;
     let limits = GestureLimits {
         agent_per_case_minor: settings.gesture_agent_limit_minor,
         agent_per_month_minor: settings.gesture_agent_monthly_limit_minor,
@@ -132,7 +152,7 @@ async fn hold_in(
     else {
         return Err(StoreError::Corrupt("a held gesture without its giver".into()));
     };
-    crate::recovery::request_approval_in(&mut *tx, case_id, user_id, gesture, description, *cost_minor, currency, now)
+    crate::approvals::request_approval_in(&mut *tx, case_id, user_id, gesture, description, *cost_minor, currency, now)
         .await
 }
 
@@ -150,7 +170,7 @@ async fn carry_out(
     for event in &events {
         let record = insert_event(&mut *tx, case_id, event).await?;
         // Every event goes to the webhooks that want its kind, with it or not at all.
-        crate::recovery::event_webhooks_in(&mut *tx, &record).await?;
+        crate::webhooks::event_webhooks_in(&mut *tx, &record).await?;
         stored.push(record);
     }
     let Some(step) = stored.first().cloned() else { return Ok(stored) };
@@ -158,18 +178,18 @@ async fn carry_out(
         Actor::Staff { user_id } => Some(user_id),
         _ => None,
     };
-    let step_job = serde_json::json!({ "case_id": case_id, "event_id": step.id });
+    let event_id = step.id;
     for effect in effects {
         match effect {
             Effect::TellCustomer => {
-                crate::jobs::enqueue_in(&mut *tx, crate::jobs::kinds::CASE_EVENT, &step_job, at).await?;
+                enqueue_in(&mut *tx, &Job::CaseEvent { case_id, event_id }, at).await?;
             }
             Effect::FollowUpDue { due } => {
-                crate::jobs::enqueue_in(&mut *tx, crate::jobs::kinds::FOLLOW_UP_DUE, &step_job, due).await?;
+                enqueue_in(&mut *tx, &Job::FollowUpDue { case_id, event_id }, due).await?;
             }
             Effect::PromiseReminders { remind, due } => {
-                crate::jobs::enqueue_in(&mut *tx, crate::jobs::kinds::PROMISE_DUE_SOON, &step_job, remind).await?;
-                crate::jobs::enqueue_in(&mut *tx, crate::jobs::kinds::PROMISE_DUE, &step_job, due).await?;
+                enqueue_in(&mut *tx, &Job::PromiseDueSoon { case_id, event_id }, remind).await?;
+                enqueue_in(&mut *tx, &Job::PromiseDue { case_id, event_id }, due).await?;
             }
             Effect::ScheduleMessage { send_at } => {
                 crate::scheduled::schedule_in(&mut *tx, case_id, step.id, send_at).await?;
@@ -178,19 +198,16 @@ async fn carry_out(
                 for scheduled_event_id in crate::scheduled::cancel_pending_rows_in(&mut *tx, case_id, now).await? {
                     let kind = EventKind::ScheduledMessageCancelled { scheduled_event_id, reason: reason.clone() };
                     let note = insert_event(&mut *tx, case_id, &Event { at, actor: Actor::System, kind }).await?;
-                    crate::recovery::event_webhooks_in(&mut *tx, &note).await?;
+                    crate::webhooks::event_webhooks_in(&mut *tx, &note).await?;
                 }
             }
-            Effect::Acknowledge => {
-                let payload = serde_json::json!({ "case_id": case_id });
-                crate::jobs::enqueue_in(&mut *tx, crate::jobs::kinds::ACKNOWLEDGE, &payload, at).await?;
-            }
+            Effect::Acknowledge => enqueue_in(&mut *tx, &Job::Acknowledge { case_id }, at).await.map(|_| ())?,
             Effect::BlockSender { value } => {
                 crate::spam::insert_block_in(&mut *tx, &value, "confirmed spam", by, now).await?;
             }
-            Effect::ClearWatchAlerts => crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
-            Effect::SetWatch => crate::customers::set_watch_in(&mut *tx, current.customer_id, now).await?,
-            Effect::EndWatch => crate::customers::end_watch_in(&mut *tx, current.customer_id, case_id, now).await?,
+            Effect::ClearWatchAlerts => crate::watch::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
+            Effect::SetWatch => crate::watch::set_watch_in(&mut *tx, current.customer_id, now).await?,
+            Effect::EndWatch => crate::watch::end_watch_in(&mut *tx, current.customer_id, case_id, now).await?,
             Effect::SetTags { tags, added } => {
                 let tags = serde_json::to_string(&tags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 set_column(&mut *tx, case_id, "tags", tags).await?;
@@ -220,7 +237,7 @@ async fn carry_out(
                     .execute(&mut *tx)
                     .await?;
             }
-            Effect::RestartEscalation => crate::hours::clear_escalations_in(&mut *tx, case_id, now).await?,
+            Effect::RestartEscalation => crate::escalations::clear_escalations_in(&mut *tx, case_id, now).await?,
             // Handled before anything is written: a held gesture records no event.
             Effect::HoldGesture { .. } => {}
         }
