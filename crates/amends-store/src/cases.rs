@@ -1,8 +1,9 @@
 //! Cases and their append-only timelines.
 //!
 //! A case row carries columns derived from its events (status, next step and when it
-//! is due) so the inbox is one index scan; they are rewritten in the same transaction
-//! as every event, and `version` counts the changes so a stale writer is refused.
+//! is due) so the inbox is one index scan; `step` rewrites them in the same transaction
+//! as every event, and `version` counts the changes so a stale writer is refused. This
+//! module reads cases and timelines; it writes no event.
 
 use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Step};
 use amends_domain::{CaseReference, Channel, Severity};

@@ -1,6 +1,7 @@
 //! Cases: intake, lists, one case with its playbook and timeline, and one endpoint per
-//! playbook step. Each step endpoint turns its body into a domain event and hands it
-//! to the store, which checks it against the playbook's rules.
+//! playbook step. Each step endpoint turns its body into a domain event, the coach's
+//! reading and the `If-Match` version into a `step::Command`, and hands it to the store,
+//! which asks the domain; it decides nothing itself.
 
 use amends_domain::playbook::{Actor, CaseStatus, EventKind, Feeling, Outcome, Playbook, Step, StepState};
 use amends_domain::step::{Command, Refused};
