@@ -532,8 +532,7 @@ pub async fn take_step(
             refused(&state, &session, id, message.to_owned(), fields, StatusCode::FORBIDDEN).await
         }
         Err(StoreError::Refused(refusal)) => {
-            let status = if refusal.out_of_order { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-            refused(&state, &session, id, refusal.message, fields, status).await
+            refused(&state, &session, id, refusal.message, fields, StatusCode::CONFLICT).await
         }
         Err(StoreError::Conflict { message, .. }) => {
             refused(&state, &session, id, message, fields, StatusCode::CONFLICT).await
