@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 /// Who is told: customers with at least one transaction matching every criterion given.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Audience {
     /// Any of these products (SKU), matched exactly.

@@ -15,6 +15,7 @@ use crate::query::{Filters, Value, fts5_query};
 use crate::{Backend, Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseRecord {
     pub id: i64,
     pub reference: String,
@@ -53,6 +54,7 @@ pub struct CaseRecord {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventRecord {
     pub id: i64,
     pub case_id: i64,

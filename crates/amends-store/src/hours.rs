@@ -46,6 +46,7 @@ impl Clock {
 
 /// The business hours and escalation ladder in force.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeskHours {
     #[serde(flatten)]
     pub hours: HoursSpec,

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProblemRecord {
     pub id: i64,
     pub title: String,
@@ -45,6 +46,7 @@ pub struct ProblemPatch {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuggestionRecord {
     pub id: i64,
     pub problem_id: i64,
@@ -59,6 +61,7 @@ pub struct SuggestionRecord {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlarmRecord {
     pub id: i64,
     pub problem_id: i64,
@@ -76,6 +79,7 @@ pub struct AlarmRecord {
 
 /// A problem suggested for a case, with why.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuggestedProblem {
     pub problem: ProblemRecord,
     pub score: f64,

@@ -21,6 +21,7 @@ pub const NEXT_ORDER_NOTE: &str = "Their next order just came in: give outstandi
 pub const NEXT_ORDER_EVENT: &str = "next_order_arrived";
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WatchAlert {
     pub id: i64,
     pub case_id: i64,
@@ -217,6 +218,7 @@ async fn given_so_far_in(
 
 /// A gesture waiting for (or decided by) a manager.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalRecord {
     pub id: i64,
     pub case_id: i64,
@@ -262,6 +264,7 @@ pub struct BudgetRow {
 
 /// A broken promise, as counted in reports.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BrokenPromise {
     pub case_id: i64,
     pub case_reference: String,
@@ -273,6 +276,7 @@ pub struct BrokenPromise {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookRecord {
     pub id: i64,
     pub url: String,
@@ -298,6 +302,7 @@ fn webhook(row: &AnyRow) -> Result<WebhookRecord, StoreError> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryRecord {
     pub id: i64,
     pub webhook_id: i64,
@@ -333,6 +338,7 @@ fn delivery(row: &AnyRow) -> Result<DeliveryRecord, StoreError> {
 
 /// A follow-up scheduled by letter, due for the print run.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LetterDue {
     pub event_id: i64,
     pub case_id: i64,

@@ -14,6 +14,7 @@ use crate::cases::EventRecord;
 use crate::{Store, StoreError, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     #[serde(with = "time::serde::rfc3339")]
     pub from: OffsetDateTime,
@@ -47,6 +48,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoneyRow {
     pub currency: String,
     pub gesture_cost_minor: i64,
@@ -54,6 +56,7 @@ pub struct MoneyRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RootCause {
     pub problem_id: i64,
     pub title: String,
