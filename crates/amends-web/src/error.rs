@@ -114,8 +114,11 @@ impl IntoResponse for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// The error shape as the OpenAPI document describes it: [`ApiError::into_response`]
-/// writes `error`, `message` and `field`, then the `details` of the error at hand.
+/// Every error the API answers: `error`, `message` and `field` always, and the details
+/// of the error at hand beside them (a refused step's `rule` and `missing`, the coach's
+/// `findings`, a waiting gesture's `approval_id` and `reason`, a merged case's
+/// `merged_into`).
+// The shape [`ApiError::into_response`] writes, for the OpenAPI document.
 #[derive(utoipa::ToSchema)]
 #[schema(as = Error)]
 #[allow(dead_code)] // Read by the document only; the answer is built from `ApiError`.
@@ -133,6 +136,7 @@ pub struct ErrorBody {
     /// (`customer.email`, `transactions[3].currency`); query parameters and headers their
     /// name (`limit`, `cursor`, `if-match`, `idempotency-key`, `x-csrf-token`); a stale
     /// case is `version`.
+    #[schema(required = true)]
     field: Option<String>,
     /// Only on a refused playbook step: the code of the rule that refused it, such as
     /// `options_before_apology` or `exactly_two_options`.
