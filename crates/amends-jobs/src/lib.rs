@@ -21,8 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration as StdDuration;
 
 use amends_mail::{OutgoingMail, SendError, SmtpSettings, build_message};
-use amends_store::jobs::kinds;
-use amends_store::{EmailRecord, JobRecord, JobsToClaim, Store, StoreError, secret};
+use amends_store::{EmailRecord, Job, JobRecord, JobsToClaim, Store, StoreError, secret};
 use time::Duration;
 use tokio::sync::watch;
 
@@ -137,7 +136,7 @@ impl Runner {
     /// Starts the recurring sweep of overdue steps unless one already waits.
     pub async fn start_sweeps(&self) -> Result<(), StoreError> {
         let now = self.store.now();
-        self.store.ensure_recurring_job(kinds::ESCALATION_SWEEP, now, now).await
+        self.store.ensure_recurring_job(&Job::EscalationSweep {}, now, now).await
     }
 
     /// Runs the runner until `stop` turns true, starting it again should it ever stop
@@ -251,60 +250,53 @@ impl Runner {
         }
     }
 
-    async fn dispatch(&self, job: &JobRecord) -> Result<Done, JobError> {
-        let id =
-            |name: &str| job.payload[name].as_i64().ok_or_else(|| JobError::Fail(format!("the job has no {name}")));
-        let me = Some((job.id, self.settings.worker_id.as_str()));
+    async fn dispatch(&self, record: &JobRecord) -> Result<Done, JobError> {
+        // A row that names no job, or whose payload does not fit its kind, fails alone.
+        let job = record.job.as_ref().map_err(|why| JobError::Fail(why.clone()))?;
+        let me = Some((record.id, self.settings.worker_id.as_str()));
         let done = |completed: bool| if completed { Done::Completed } else { Done::Finished };
-        match job.kind.as_str() {
-            kinds::SEND_EMAIL => self.send_email(job, id("outbox_id")?).await,
+        match *job {
+            Job::SendEmail { outbox_id } => self.send_email(record, outbox_id).await,
             // A job that queues a message is completed in the same transaction.
-            kinds::ACKNOWLEDGE => self.notifier.acknowledge(id("case_id")?, me).await.map(done),
-            kinds::CASE_EVENT => self.notifier.case_event(id("case_id")?, id("event_id")?, me).await.map(done),
-            kinds::FOLLOW_UP_DUE => self.notifier.follow_up_due(id("case_id")?, id("event_id")?, me).await.map(done),
-            kinds::PROMISE_DUE_SOON => {
-                promises::check(&self.store, id("case_id")?, id("event_id")?, false).await.map(|_| Done::Finished)
+            Job::Acknowledge { case_id } => self.notifier.acknowledge(case_id, me).await.map(done),
+            Job::CaseEvent { case_id, event_id } => self.notifier.case_event(case_id, event_id, me).await.map(done),
+            Job::FollowUpDue { case_id, event_id } => {
+                self.notifier.follow_up_due(case_id, event_id, me).await.map(done)
             }
-            kinds::PROMISE_DUE => {
-                promises::check(&self.store, id("case_id")?, id("event_id")?, true).await.map(|_| Done::Finished)
+            Job::PromiseDueSoon { case_id, event_id } => {
+                promises::check(&self.store, case_id, event_id, false).await.map(|_| Done::Finished)
             }
-            kinds::WEBHOOK => {
-                let gave_up = job.attempts >= MAX_ATTEMPTS;
-                webhook::deliver(
-                    &self.store,
-                    &self.http,
-                    self.settings.webhook_private_targets,
-                    id("delivery_id")?,
-                    gave_up,
-                )
-                .await
-                .map(|_| Done::Finished)
+            Job::PromiseDue { case_id, event_id } => {
+                promises::check(&self.store, case_id, event_id, true).await.map(|_| Done::Finished)
             }
-            kinds::RECURRENCE_CHECK => {
-                self.store.check_recurrence(id("case_id")?).await.map(|_| Done::Finished).map_err(Into::into)
+            Job::Webhook { delivery_id } => {
+                let gave_up = record.attempts >= MAX_ATTEMPTS;
+                webhook::deliver(&self.store, &self.http, self.settings.webhook_private_targets, delivery_id, gave_up)
+                    .await
+                    .map(|_| Done::Finished)
             }
-            kinds::SCHEDULED_MESSAGE => self
+            Job::RecurrenceCheck { case_id } => {
+                self.store.check_recurrence(case_id).await.map(|_| Done::Finished).map_err(Into::into)
+            }
+            Job::ScheduledMessage { case_id, event_id } => self
                 .notifier
-                .scheduled_message(id("case_id")?, id("event_id")?, (job.id, self.settings.worker_id.as_str()))
+                .scheduled_message(case_id, event_id, (record.id, self.settings.worker_id.as_str()))
                 .await
                 .map(|()| Done::Completed),
-            kinds::DISCLOSURE_SEND => {
-                self.notifier.disclosure_notices(id("disclosure_id")?).await.map(|_| Done::Finished)
+            Job::DisclosureSend { disclosure_id } => {
+                self.notifier.disclosure_notices(disclosure_id).await.map(|_| Done::Finished)
             }
-            kinds::STAFF_ALERT => {
-                let alert: amends_store::StaffAlert = serde_json::from_value(job.payload.clone())
-                    .map_err(|e| JobError::Fail(format!("the alert cannot be read: {e}")))?;
+            Job::StaffAlert(ref alert) => {
                 let queued =
-                    alerts::mail(&self.store, &self.settings, &alert, (job.id, &self.settings.worker_id)).await?;
+                    alerts::mail(&self.store, &self.settings, alert, (record.id, &self.settings.worker_id)).await?;
                 Ok(done(queued))
             }
-            kinds::ESCALATION_SWEEP => {
+            Job::EscalationSweep {} => {
                 // The next sweep is queued first, so a failing one never stops the clock.
                 let now = self.store.now();
-                self.store.ensure_recurring_job(kinds::ESCALATION_SWEEP, now, now + alerts::SWEEP_EVERY).await?;
+                self.store.ensure_recurring_job(&Job::EscalationSweep {}, now, now + alerts::SWEEP_EVERY).await?;
                 alerts::sweep(&self.store).await.map(|_| Done::Finished)
             }
-            other => Err(JobError::Fail(format!("unknown job kind {other:?}"))),
         }
     }
 

@@ -282,7 +282,7 @@ pub(crate) async fn append_event_in(
                 .execute(&mut *tx)
                 .await?;
         }
-        EventKind::NextTimeRecorded { .. } => crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
+        EventKind::NextTimeRecorded { .. } => crate::watch::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
         EventKind::Merged { into } => {
             sqlx::query("UPDATE cases SET merged_into = $2 WHERE id = $1")
                 .bind(case_id)
@@ -320,13 +320,7 @@ pub(crate) async fn append_event_in(
         }
         // Released from the spam folder: the acknowledgement it was held back from.
         EventKind::SpamReleased if held.is_some_and(|h| h.acknowledge_on_release) => {
-            crate::jobs::enqueue_in(
-                &mut *tx,
-                crate::jobs::kinds::ACKNOWLEDGE,
-                &serde_json::json!({ "case_id": case_id }),
-                event.at,
-            )
-            .await?;
+            crate::jobs::enqueue_in(&mut *tx, &crate::jobs::Job::Acknowledge { case_id }, event.at).await?;
         }
         EventKind::SpamConfirmed { blocked: Some(value) } => {
             let actor_id = match actor {
@@ -336,7 +330,7 @@ pub(crate) async fn append_event_in(
             crate::spam::insert_block_in(&mut *tx, value, "confirmed spam", actor_id, now).await?;
         }
         EventKind::OutcomeRecorded { .. } => {
-            crate::recovery::clear_watch_alerts_in(&mut *tx, case_id, now).await?;
+            crate::watch::clear_watch_alerts_in(&mut *tx, case_id, now).await?;
             // A customer with a closed case leaves the watch list unless another
             // of their cases still watches them.
             sqlx::query(
@@ -353,8 +347,8 @@ pub(crate) async fn append_event_in(
     }
     let stored = insert_event(&mut *tx, case_id, &event).await?;
     notify_in(&mut *tx, case_id, &stored).await?;
-    crate::recovery::event_webhooks_in(&mut *tx, &stored).await?;
-    crate::recovery::promise_jobs_in(&mut *tx, &stored).await?;
+    crate::webhooks::event_webhooks_in(&mut *tx, &stored).await?;
+    crate::promises::promise_jobs_in(&mut *tx, &stored).await?;
     match &event.kind {
         EventKind::MessageScheduled { send_at, .. } => {
             crate::scheduled::schedule_in(&mut *tx, case_id, stored.id, *send_at).await?;
@@ -373,7 +367,7 @@ pub(crate) async fn append_event_in(
     let moved = next.map(|(step, due)| (step, millis(due))) != current.next_step.zip(current.next_due_at.map(millis));
     if moved {
         // A new step or a new due time starts the escalation ladder again.
-        crate::hours::clear_escalations_in(&mut *tx, case_id, now).await?;
+        crate::escalations::clear_escalations_in(&mut *tx, case_id, now).await?;
     }
     let snoozed_until = playbook.snooze().map(|s| s.until.map(millis).unwrap_or(UNTIL_REPLY_MS));
     let updated = sqlx::query(
@@ -407,17 +401,17 @@ async fn notify_in(conn: &mut AnyConnection, case_id: i64, e: &EventRecord) -> R
     if !matches!(e.event.actor, Actor::Staff { .. }) {
         return Ok(());
     }
-    let payload = serde_json::json!({ "case_id": case_id, "event_id": e.id });
+    let event_id = e.id;
     match &e.event.kind {
         EventKind::RestatementWritten { .. }
         | EventKind::Apologised { .. }
         | EventKind::OptionsOffered { .. }
         | EventKind::FixPromised { .. }
         | EventKind::FixDone { .. } => {
-            crate::jobs::enqueue_in(conn, crate::jobs::kinds::CASE_EVENT, &payload, e.event.at).await?;
+            crate::jobs::enqueue_in(conn, &crate::jobs::Job::CaseEvent { case_id, event_id }, e.event.at).await?;
         }
         EventKind::FollowUpScheduled { due, .. } => {
-            crate::jobs::enqueue_in(conn, crate::jobs::kinds::FOLLOW_UP_DUE, &payload, *due).await?;
+            crate::jobs::enqueue_in(conn, &crate::jobs::Job::FollowUpDue { case_id, event_id }, *due).await?;
         }
         _ => {}
     }

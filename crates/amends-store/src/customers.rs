@@ -363,8 +363,7 @@ impl Store {
                 .collect();
             for (transaction_id, external_id) in &inserted {
                 if let Some(customer_id) = watched.get(external_id.as_str()) {
-                    crate::recovery::next_order_in(&mut tx, &self.settings().due, *customer_id, *transaction_id)
-                        .await?;
+                    crate::watch::next_order_in(&mut tx, &self.settings().due, *customer_id, *transaction_id).await?;
                 }
             }
         }

@@ -18,7 +18,7 @@ use sqlx::{Any, AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::intake::NoticeAnswer;
-use crate::jobs::{enqueue_in, kinds};
+use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
 use crate::query::{ROWS_PER_STATEMENT, in_list, value_rows};
 use crate::{Backend, Store, StoreError, from_millis, millis};
@@ -392,13 +392,7 @@ impl Store {
             .bind(i64::try_from(picked.rows_affected()).unwrap_or(i64::MAX))
             .execute(&mut *tx)
             .await?;
-        enqueue_in(
-            &mut tx,
-            kinds::DISCLOSURE_SEND,
-            &serde_json::json!({ "disclosure_id": id }),
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
+        enqueue_in(&mut tx, &Job::DisclosureSend { disclosure_id: id }, OffsetDateTime::now_utc()).await?;
         tx.commit().await?;
         self.disclosure(id).await
     }
@@ -490,12 +484,12 @@ impl Store {
 
         let outbox_ids: Vec<i64> = emails.iter().filter_map(|n| outbox_of.get(&n.recipient_id).copied()).collect();
         for chunk in outbox_ids.chunks(ROWS_PER_STATEMENT) {
-            let kind = kinds::SEND_EMAIL;
+            let kind = Job::SendEmail { outbox_id: 0 }.kind();
             let rows = value_rows(self.backend(), chunk.len(), 1, |m| format!("'{kind}', {}, {now}, {now}", m[0]));
             let sql = format!("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES {rows}");
             let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(serde_json::json!({ "outbox_id": id }).to_string());
+            for &outbox_id in chunk {
+                q = q.bind(Job::SendEmail { outbox_id }.payload()?);
             }
             q.execute(&mut *tx).await?;
         }

@@ -2,39 +2,77 @@
 //! a job whose runner died is claimed again once the lease ends, and on PostgreSQL
 //! with `FOR UPDATE SKIP LOCKED` so several instances never claim the same job.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use time::{Duration, OffsetDateTime};
 
-use crate::{Backend, Store, StoreError, millis};
+use crate::{Backend, StaffAlert, Store, StoreError, millis};
 
-/// Kinds of job the store itself enqueues in the transactions that call for them.
-pub mod kinds {
-    /// A new case to acknowledge to its customer. Payload: `{"case_id"}`.
-    pub const ACKNOWLEDGE: &str = "acknowledge";
-    /// A case event the customer may need to hear about. Payload: `{"case_id", "event_id"}`.
-    pub const CASE_EVENT: &str = "case_event";
-    /// A message in the outbox to send. Payload: `{"outbox_id"}`.
-    pub const SEND_EMAIL: &str = "send_email";
-    /// A scheduled follow-up has come due. Payload: `{"case_id", "event_id"}`.
-    pub const FOLLOW_UP_DUE: &str = "follow_up_due";
-    /// A webhook delivery to make. Payload: `{"delivery_id"}`.
-    pub const WEBHOOK: &str = "webhook";
-    /// A promised fix is due within a day. Payload: `{"case_id", "event_id"}`.
-    pub const PROMISE_DUE_SOON: &str = "promise_due_soon";
-    /// A promised fix is due now: broken unless done. Payload: `{"case_id", "event_id"}`.
-    pub const PROMISE_DUE: &str = "promise_due";
-    /// A new case with a category: does it look like a fixed problem's case? Payload: `{"case_id"}`.
-    pub const RECURRENCE_CHECK: &str = "recurrence_check";
-    /// Queue a disclosure's notices, in batches, resuming where it stopped. Payload: `{"disclosure_id"}`.
-    pub const DISCLOSURE_SEND: &str = "disclosure_send";
-    /// Mail an alert to staff, inside service hours. Payload: a `StaffAlert`.
-    pub const STAFF_ALERT: &str = "staff_alert";
-    /// Recurring: take overdue steps up the escalation ladder. Payload: `{}`.
-    pub const ESCALATION_SWEEP: &str = "escalation_sweep";
+/// One job and what it needs, one variant per kind. A row keeps the kind in `kind` and
+/// the fields in `payload` (JSON); the names here are the names those rows were written
+/// with, so the rows of earlier versions read back unchanged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum Job {
+    /// A new case to acknowledge to its customer.
+    Acknowledge { case_id: i64 },
+    /// A case event the customer may need to hear about.
+    CaseEvent { case_id: i64, event_id: i64 },
+    /// A message in the outbox to send.
+    SendEmail { outbox_id: i64 },
+    /// A scheduled follow-up has come due.
+    FollowUpDue { case_id: i64, event_id: i64 },
+    /// A webhook delivery to make.
+    Webhook { delivery_id: i64 },
+    /// A promised fix is due within a day.
+    PromiseDueSoon { case_id: i64, event_id: i64 },
+    /// A promised fix is due now: broken unless done.
+    PromiseDue { case_id: i64, event_id: i64 },
+    /// A new case with a category: does it look like a fixed problem's case?
+    RecurrenceCheck { case_id: i64 },
+    /// Queue a disclosure's notices, in batches, resuming where it stopped.
+    DisclosureSend { disclosure_id: i64 },
+    /// Mail an alert to staff, inside service hours.
+    StaffAlert(StaffAlert),
+    /// Recurring: take overdue steps up the escalation ladder.
+    EscalationSweep {},
     /// A scheduled message's time has come: send it unless the customer wrote first.
-    /// Payload: `{"case_id", "event_id"}`.
-    pub const SCHEDULED_MESSAGE: &str = "scheduled_message";
+    ScheduledMessage { case_id: i64, event_id: i64 },
+}
+
+impl Job {
+    /// The `kind` column's value (the serde tag; a test keeps the two the same).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::Acknowledge { .. } => "acknowledge",
+            Job::CaseEvent { .. } => "case_event",
+            Job::SendEmail { .. } => "send_email",
+            Job::FollowUpDue { .. } => "follow_up_due",
+            Job::Webhook { .. } => "webhook",
+            Job::PromiseDueSoon { .. } => "promise_due_soon",
+            Job::PromiseDue { .. } => "promise_due",
+            Job::RecurrenceCheck { .. } => "recurrence_check",
+            Job::DisclosureSend { .. } => "disclosure_send",
+            Job::StaffAlert(_) => "staff_alert",
+            Job::EscalationSweep {} => "escalation_sweep",
+            Job::ScheduledMessage { .. } => "scheduled_message",
+        }
+    }
+
+    /// The `payload` column's value: the variant's fields as a JSON object.
+    pub fn payload(&self) -> Result<String, StoreError> {
+        let mut both = serde_json::to_value(self).map_err(|e| StoreError::Corrupt(format!("job payload: {e}")))?;
+        Ok(both["payload"].take().to_string())
+    }
+
+    /// Reads a stored row back. An unknown kind or a payload that does not fit its kind
+    /// is an error in words, for that one job to fail with; it never stops the claim.
+    pub fn read(kind: &str, payload: &str) -> Result<Job, String> {
+        let payload: serde_json::Value =
+            serde_json::from_str(payload).map_err(|e| format!("the {kind} job's payload is not JSON: {e}"))?;
+        serde_json::from_value(serde_json::json!({ "kind": kind, "payload": payload }))
+            .map_err(|e| format!("the {kind} job cannot be read: {e}"))
+    }
 }
 
 /// Which jobs a runner takes.
@@ -49,8 +87,10 @@ pub enum JobsToClaim {
 #[derive(Debug, Clone, Serialize)]
 pub struct JobRecord {
     pub id: i64,
+    /// The row's kind as stored, for logs (it may name no `Job`).
     pub kind: String,
-    pub payload: serde_json::Value,
+    /// The job, or why its row cannot be read: such a job fails alone, with that reason.
+    pub job: Result<Job, String>,
     pub attempts: i64,
 }
 
@@ -62,15 +102,10 @@ pub struct QueueStats {
     pub failed: i64,
 }
 
-pub(crate) async fn enqueue_in(
-    conn: &mut AnyConnection,
-    kind: &str,
-    payload: &serde_json::Value,
-    run_at: OffsetDateTime,
-) -> Result<i64, StoreError> {
+pub(crate) async fn enqueue_in(conn: &mut AnyConnection, job: &Job, run_at: OffsetDateTime) -> Result<i64, StoreError> {
     Ok(sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(kind)
-        .bind(payload.to_string())
+        .bind(job.kind())
+        .bind(job.payload()?)
         .bind(millis(run_at))
         .bind(millis(OffsetDateTime::now_utc()))
         .fetch_one(&mut *conn)
@@ -79,14 +114,9 @@ pub(crate) async fn enqueue_in(
 }
 
 impl Store {
-    pub async fn enqueue_job(
-        &self,
-        kind: &str,
-        payload: &serde_json::Value,
-        run_at: OffsetDateTime,
-    ) -> Result<i64, StoreError> {
+    pub async fn enqueue_job(&self, job: &Job, run_at: OffsetDateTime) -> Result<i64, StoreError> {
         let mut conn = self.write().acquire().await?;
-        enqueue_in(&mut conn, kind, payload, run_at).await
+        enqueue_in(&mut conn, job, run_at).await
     }
 
     /// Claims up to `limit` due jobs of `which` kinds for `worker`, for `lease`. A
@@ -107,7 +137,7 @@ impl Store {
         // A constant of ours, never input: safe to write into the statement.
         let kinds = match which {
             JobsToClaim::All => String::new(),
-            JobsToClaim::AllButSending => format!("AND kind <> '{}'", kinds::SEND_EMAIL),
+            JobsToClaim::AllButSending => format!("AND kind <> '{}'", Job::SendEmail { outbox_id: 0 }.kind()),
         };
         let rows = sqlx::query(&format!(
             "UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
@@ -124,12 +154,12 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
+                let kind: String = r.try_get("kind")?;
                 let payload: String = r.try_get("payload")?;
                 Ok(JobRecord {
                     id: r.try_get("id")?,
-                    kind: r.try_get("kind")?,
-                    payload: serde_json::from_str(&payload)
-                        .map_err(|e| StoreError::Corrupt(format!("job payload: {e}")))?,
+                    job: Job::read(&kind, &payload),
+                    kind,
                     attempts: r.try_get("attempts")?,
                 })
             })
@@ -195,6 +225,29 @@ impl Store {
         Ok(())
     }
 
+    /// Makes sure one such `job` waits to run after `now` (a recurring sweep), starting
+    /// it at `at` when none does.
+    pub async fn ensure_recurring_job(
+        &self,
+        job: &Job,
+        now: OffsetDateTime,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write().begin().await?;
+        let waiting = sqlx::query(
+            "SELECT id FROM jobs WHERE kind = $1 AND done_at IS NULL AND failed_at IS NULL AND run_at > $2 LIMIT 1",
+        )
+        .bind(job.kind())
+        .bind(millis(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if waiting.is_none() {
+            enqueue_in(&mut tx, job, at).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn job_stats(&self) -> Result<QueueStats, StoreError> {
         let now = millis(self.now());
         // The recurring sweep is a timer, not work waiting.
@@ -204,7 +257,7 @@ impl Store {
              FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND kind <> $2",
         )
         .bind(now)
-        .bind(kinds::ESCALATION_SWEEP)
+        .bind(Job::EscalationSweep {}.kind())
         .fetch_one(self.read())
         .await?;
         let oldest: Option<i64> = row.try_get("oldest")?;
@@ -213,5 +266,62 @@ impl Store {
             oldest_due_seconds: oldest.map(|o| (now - o).max(0) / 1000).unwrap_or(0),
             failed: row.try_get("failed")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AlertTo;
+
+    fn every_kind() -> Vec<Job> {
+        vec![
+            Job::Acknowledge { case_id: 1 },
+            Job::CaseEvent { case_id: 1, event_id: 2 },
+            Job::SendEmail { outbox_id: 3 },
+            Job::FollowUpDue { case_id: 1, event_id: 2 },
+            Job::Webhook { delivery_id: 4 },
+            Job::PromiseDueSoon { case_id: 1, event_id: 2 },
+            Job::PromiseDue { case_id: 1, event_id: 2 },
+            Job::RecurrenceCheck { case_id: 1 },
+            Job::DisclosureSend { disclosure_id: 5 },
+            Job::StaffAlert(StaffAlert {
+                case_id: 1,
+                subject: "Overdue".into(),
+                text: "AM-1 is overdue".into(),
+                to: AlertTo { owner: true, ..AlertTo::default() },
+            }),
+            Job::EscalationSweep {},
+            Job::ScheduledMessage { case_id: 1, event_id: 2 },
+        ]
+    }
+
+    #[test]
+    fn every_job_reads_back_as_written_under_its_kind() {
+        for job in every_kind() {
+            let tag = serde_json::to_value(&job).unwrap()["kind"].clone();
+            assert_eq!(tag, job.kind(), "the kind column and the serde tag agree");
+            assert_eq!(Job::read(job.kind(), &job.payload().unwrap()), Ok(job));
+        }
+    }
+
+    #[test]
+    fn rows_of_earlier_versions_read_back() {
+        assert_eq!(Job::read("send_email", r#"{"outbox_id": 7}"#), Ok(Job::SendEmail { outbox_id: 7 }));
+        assert_eq!(
+            Job::read("case_event", r#"{"case_id": 1, "event_id": 2}"#),
+            Ok(Job::CaseEvent { case_id: 1, event_id: 2 })
+        );
+        assert_eq!(Job::read("escalation_sweep", "{}"), Ok(Job::EscalationSweep {}));
+        assert_eq!(Job::SendEmail { outbox_id: 7 }.payload().unwrap(), r#"{"outbox_id":7}"#);
+        assert_eq!(Job::EscalationSweep {}.payload().unwrap(), "{}");
+    }
+
+    #[test]
+    fn an_unknown_kind_or_a_payload_that_does_not_fit_is_a_reason_not_a_panic() {
+        assert!(Job::read("teleport", r#"{"case_id": 1}"#).unwrap_err().contains("teleport"));
+        assert!(Job::read("acknowledge", "not json").unwrap_err().contains("not JSON"));
+        assert!(Job::read("acknowledge", r#"{"case": 1}"#).unwrap_err().contains("case_id"));
+        assert!(Job::read("send_email", r#"{"outbox_id": "seven"}"#).is_err());
     }
 }

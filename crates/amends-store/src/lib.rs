@@ -8,17 +8,22 @@
 //! This crate knows the domain's types and SQL; it knows nothing of HTTP. Every write
 //! that acknowledges something to a person returns only after its transaction commits.
 
+mod alerts;
+mod approvals;
 mod attachments;
 pub mod backup;
 mod cases;
+mod clock;
 mod customers;
 mod disclosures;
-pub mod hours;
+mod escalations;
+mod hours;
 mod idempotency;
 mod imports;
 pub mod inbound;
 mod intake;
 pub mod jobs;
+mod letters;
 mod links;
 mod merge;
 mod migrate;
@@ -26,8 +31,8 @@ mod outbox;
 mod plans;
 mod presence;
 mod problems;
+mod promises;
 mod query;
-pub mod recovery;
 mod reports;
 mod scheduled;
 mod search;
@@ -36,6 +41,8 @@ mod spam;
 mod staff;
 mod templates;
 mod views;
+mod watch;
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,8 +53,11 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use time::OffsetDateTime;
 
+pub use alerts::{AlertTo, StaffAlert};
+pub use approvals::{ApprovalRecord, BudgetRow};
 pub use attachments::{AttachmentRecord, NewAttachment};
 pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, SnoozeFilter};
+pub use clock::Clock;
 pub use customers::{
     CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer,
     TransactionRecord,
@@ -56,11 +66,13 @@ pub use disclosures::{
     AudienceMember, AudiencePreview, DisclosureLetterDue, DisclosureLink, DisclosureRecord, NewDisclosure, Notice,
     Progress, RecipientRecord,
 };
-pub use hours::{AlertTo, Clock, DeskHours, Escalation, OverdueCase, StaffAlert};
+pub use escalations::{Escalation, OverdueCase};
+pub use hours::DeskHours;
 pub use idempotency::StoredResponse;
 pub use inbound::{InboundRef, RefusedMail};
 pub use intake::{CustomerRef, NewCase, NoticeAnswer, SpamHeld};
-pub use jobs::{JobRecord, JobsToClaim, QueueStats};
+pub use jobs::{Job, JobRecord, JobsToClaim, QueueStats};
+pub use letters::LetterDue;
 pub use links::LinkRecord;
 pub use merge::Merge;
 pub use migrate::MIGRATIONS_APPLIED;
@@ -68,13 +80,15 @@ pub use outbox::{EmailRecord, NewEmail, OutboxStats};
 pub use plans::QueryPlan;
 pub use presence::Presence;
 pub use problems::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, SuggestionRecord};
-pub use recovery::{ApprovalRecord, BrokenPromise, BudgetRow, DeliveryRecord, LetterDue, WatchAlert, WebhookRecord};
+pub use promises::BrokenPromise;
 pub use reports::{MoneyRow, Report, RootCause};
 pub use scheduled::ScheduledMessage;
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use spam::{BlockRecord, HeldCase};
 pub use staff::{SessionRecord, TokenRecord, UserRecord};
 pub use views::{SavedView, ViewDraft};
+pub use watch::WatchAlert;
+pub use webhooks::{DeliveryRecord, WebhookRecord};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -175,7 +189,7 @@ pub struct StoreSettings {
     /// The escalation ladder until an admin sets one (the business hours are `due.hours`).
     pub escalation: amends_domain::EscalationLadder,
     /// What the job queue and the alerts' clocks read as now.
-    pub clock: hours::Clock,
+    pub clock: Clock,
 }
 
 impl Default for StoreSettings {
@@ -187,7 +201,7 @@ impl Default for StoreSettings {
             gesture_agent_monthly_limit_minor: 20_000,
             gesture_monthly_budget_minor: 50_000,
             escalation: amends_domain::EscalationLadder::default(),
-            clock: hours::Clock::default(),
+            clock: Clock::default(),
         }
     }
 }

@@ -6,7 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
-use crate::jobs::{enqueue_in, kinds};
+use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone)]
@@ -102,7 +102,7 @@ pub(crate) async fn insert_email_in(
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
-    enqueue_in(conn, kinds::SEND_EMAIL, &serde_json::json!({ "outbox_id": id }), send_at).await?;
+    enqueue_in(conn, &Job::SendEmail { outbox_id: id }, send_at).await?;
     Ok(id)
 }
 

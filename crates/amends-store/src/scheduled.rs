@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::cases::insert_event;
-use crate::jobs::{enqueue_in, kinds};
+use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -38,8 +38,7 @@ pub(crate) async fn schedule_in(
         .bind(millis(send_at))
         .execute(&mut *tx)
         .await?;
-    let payload = serde_json::json!({ "case_id": case_id, "event_id": event_id });
-    enqueue_in(tx, kinds::SCHEDULED_MESSAGE, &payload, send_at).await?;
+    enqueue_in(tx, &Job::ScheduledMessage { case_id, event_id }, send_at).await?;
     Ok(())
 }
 

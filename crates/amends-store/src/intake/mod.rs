@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::cases::{CaseRecord, EventRecord, insert_event};
 use crate::customers::{NewCustomer, insert_customer, lifetime_value};
+use crate::jobs::Job;
 use crate::{Store, StoreError, WriterHandle, millis};
 
 mod together;
@@ -258,15 +259,10 @@ fn tags_json(new: &NewCase) -> Result<String, StoreError> {
 /// The jobs a new case starts: its acknowledgement (a case held as spam is acknowledged
 /// only if staff release it), and the look-alike check (only a case with a category can
 /// be the look-alike of a fixed problem's case).
-fn first_jobs(
-    new: &NewCase,
-    opening: &Opening,
-    case_id: i64,
-) -> impl Iterator<Item = (&'static str, serde_json::Value)> {
-    let payload = serde_json::json!({ "case_id": case_id });
+fn first_jobs(new: &NewCase, opening: &Opening, case_id: i64) -> impl Iterator<Item = Job> {
     [
-        (new.acknowledge && opening.held.is_none()).then(|| (crate::jobs::kinds::ACKNOWLEDGE, payload.clone())),
-        new.category.is_some().then_some((crate::jobs::kinds::RECURRENCE_CHECK, payload)),
+        (new.acknowledge && opening.held.is_none()).then_some(Job::Acknowledge { case_id }),
+        new.category.is_some().then_some(Job::RecurrenceCheck { case_id }),
     ]
     .into_iter()
     .flatten()
@@ -320,10 +316,10 @@ async fn insert_case(
     .await?
     .try_get(0)?;
     let event = insert_event(conn, id, &opening.event).await?;
-    crate::recovery::event_webhooks_in(&mut *conn, &event).await?;
+    crate::webhooks::event_webhooks_in(&mut *conn, &event).await?;
     keep_what_came_with(conn, new, &opening, id, now).await?;
-    for (kind, payload) in first_jobs(new, &opening, id) {
-        crate::jobs::enqueue_in(conn, kind, &payload, now).await?;
+    for job in first_jobs(new, &opening, id) {
+        crate::jobs::enqueue_in(conn, &job, now).await?;
     }
     Ok((record(new, id, customer, &opening, now), event))
 }

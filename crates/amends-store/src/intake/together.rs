@@ -77,7 +77,7 @@ pub(super) async fn store_together(
     for ((index, _, opening), (case_id, event)) in cases.iter().zip(ids.iter().zip(&events)) {
         let new = &batch[*index].case;
         if webhooks > 0 {
-            crate::recovery::event_webhooks_in(&mut *tx, event).await?;
+            crate::webhooks::event_webhooks_in(&mut *tx, event).await?;
         }
         keep_what_came_with(tx, new, opening, *case_id, now).await?;
         jobs.extend(first_jobs(new, opening, *case_id));
@@ -300,7 +300,7 @@ async fn insert_opened_events(
 async fn insert_jobs(
     backend: Backend,
     tx: &mut AnyConnection,
-    jobs: &[(&'static str, serde_json::Value)],
+    jobs: &[crate::jobs::Job],
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     if jobs.is_empty() {
@@ -308,9 +308,9 @@ async fn insert_jobs(
     }
     let mut f = Filters::default();
     let now = millis(now);
-    for (kind, payload) in jobs {
-        f.value(Value::Text((*kind).to_owned()));
-        f.value(Value::Text(payload.to_string()));
+    for job in jobs {
+        f.value(Value::Text(job.kind().to_owned()));
+        f.value(Value::Text(job.payload()?));
     }
     let sql = format!(
         "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES {}",

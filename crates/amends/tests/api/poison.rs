@@ -188,6 +188,31 @@ async fn a_message_that_cannot_be_built_fails_alone(db: Db) {
     sink.wait_for("dan@example.test", "").await;
 }
 
+/// A job row the runner cannot read (a kind no version knows, a payload that is not
+/// JSON, one that lacks its kind's fields) fails alone, saying why, and the runner goes
+/// on with the rest of the queue.
+async fn an_unreadable_job_fails_alone(db: Db) {
+    let app = spawn_app_with(db, |_| {}).await;
+    execute(
+        &app,
+        "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES \
+         ('teleport', '{\"case_id\": 1}', 0, 0), ('acknowledge', 'not json', 0, 0), ('acknowledge', '{\"case\": 1}', 0, 0)",
+        &[],
+    )
+    .await;
+    app.complaint(&app.admin_token, "ann@example.test", "The order came late.").await;
+    app.wait_for_count("the acknowledgement", "SELECT COUNT(*) FROM outbox", 1).await;
+    app.wait_for_count("the unreadable jobs to fail", "SELECT COUNT(*) FROM jobs WHERE failed_at IS NOT NULL", 3).await;
+    for (kind, why) in [("teleport", "unknown variant"), ("acknowledge", "not JSON"), ("acknowledge", "case_id")] {
+        let sql = format!(
+            "SELECT COUNT(*) FROM jobs WHERE kind = '{kind}' AND failed_at IS NOT NULL AND last_error LIKE '%{why}%'"
+        );
+        assert_eq!(app.scalar(&sql).await, 1, "the {kind} job failed saying {why:?}");
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM jobs WHERE failed_at IS NOT NULL").await, 3, "only those three");
+    assert_eq!(metric(&app, "amends_job_runner_up").await, 1);
+}
+
 /// A burst of work is waiting when the stop comes: the runner finishes the job in hand,
 /// claims nothing more, and gives back what it held, so the process ends at once.
 async fn shutdown_stops_claiming_and_releases(db: Db) {
@@ -329,5 +354,6 @@ crate::on_both_backends!(
     mail_too_large_by_imap_is_shown_to_staff,
     every_door_refuses_a_line_break_in_a_name,
     a_message_that_cannot_be_built_fails_alone,
+    an_unreadable_job_fails_alone,
     shutdown_stops_claiming_and_releases,
 );

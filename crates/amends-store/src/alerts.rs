@@ -1,0 +1,119 @@
+//! Staff alerts: who gets one, the job that mails it, queued in the transaction of what
+//! raised it, and the mails the runner puts in the outbox inside service hours. Apart
+//! from escalations because watch alerts and broken promises raise them too.
+
+use amends_domain::Role;
+use amends_domain::playbook::{Actor, EventKind};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use time::OffsetDateTime;
+
+use crate::cases::append_event_in;
+use crate::jobs::{Job, enqueue_in};
+use crate::outbox::NewEmail;
+use crate::{Store, StoreError, UserRecord, millis};
+
+/// Who a staff alert goes to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct AlertTo {
+    /// The case's owner; the managers when it has none.
+    #[serde(default)]
+    pub owner: bool,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub user_ids: Vec<i64>,
+}
+
+/// An alert to staff about a case: the timeline already says it; this mails it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StaffAlert {
+    pub case_id: i64,
+    pub subject: String,
+    pub text: String,
+    pub to: AlertTo,
+}
+
+/// Queues the job that mails `alert`, in the caller's transaction.
+pub(crate) async fn alert_in(
+    conn: &mut AnyConnection,
+    alert: &StaffAlert,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    enqueue_in(conn, &Job::StaffAlert(alert.clone()), now).await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn set_email_alerts(&self, user_id: i64, on: bool) -> Result<UserRecord, StoreError> {
+        sqlx::query("UPDATE users SET email_alerts = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(i64::from(on))
+            .execute(self.write())
+            .await?;
+        self.user(user_id).await
+    }
+
+    /// Who gets an alert's email: active staff who keep their email alerts on.
+    pub async fn alert_recipients(&self, case_owner: Option<i64>, to: &AlertTo) -> Result<Vec<UserRecord>, StoreError> {
+        let users = self.list_users().await?;
+        let managers = || users.iter().filter(|u| u.role == Role::Manager).map(|u| u.id).collect::<Vec<_>>();
+        let mut ids: Vec<i64> = to.user_ids.clone();
+        if to.owner {
+            match case_owner {
+                Some(owner) => ids.push(owner),
+                None => ids.extend(managers()),
+            }
+        }
+        if let Some(role) = to.role {
+            ids.extend(users.iter().filter(|u| u.role == role).map(|u| u.id));
+        }
+        Ok(users.into_iter().filter(|u| u.active && u.email_alerts && ids.contains(&u.id)).collect())
+    }
+
+    /// Records `kind` on the case and queues `alert`'s mail in one transaction.
+    pub async fn record_event_with_alert(
+        &self,
+        case_id: i64,
+        kind: EventKind,
+        alert: Option<&StaffAlert>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write().begin().await?;
+        append_event_in(&mut tx, &self.settings().due, case_id, Actor::System, kind, None).await?;
+        if let Some(alert) = alert {
+            alert_in(&mut tx, alert, self.now()).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Puts staff alert mails in the outbox, each sent at `send_at` (the next working
+    /// moment), and completes the job that wrote them in the same transaction, so a
+    /// restart never mails an alert twice. False when the worker no longer holds the job.
+    pub async fn queue_staff_emails_for_job(
+        &self,
+        emails: &[NewEmail],
+        send_at: OffsetDateTime,
+        job: (i64, &str),
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write().begin().await?;
+        let held = sqlx::query(
+            "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL \
+             WHERE id = $1 AND locked_by = $2 AND done_at IS NULL",
+        )
+        .bind(job.0)
+        .bind(job.1)
+        .bind(millis(self.now()))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if held == 0 {
+            return Ok(false);
+        }
+        for e in emails {
+            crate::outbox::insert_email_in(&mut tx, e, send_at).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,133 @@
+//! The escalation ladder's records: which open cases are overdue, each level recorded
+//! once per due time with its timeline event and alert, and cleared when the case's
+//! next step or due time changes.
+
+use amends_domain::playbook::{Actor, EventKind, Step};
+use sqlx::{AnyConnection, Row};
+use time::OffsetDateTime;
+
+use crate::alerts::{StaffAlert, alert_in};
+use crate::cases::append_event_in;
+use crate::{Store, StoreError, from_millis, millis};
+
+/// An open case whose next step is overdue, with the levels it already went up.
+#[derive(Debug, Clone)]
+pub struct OverdueCase {
+    pub case_id: i64,
+    pub reference: String,
+    pub customer_name: String,
+    pub step: Step,
+    pub due: OffsetDateTime,
+    pub owner_id: Option<i64>,
+    pub levels_done: Vec<u8>,
+}
+
+/// One level to record: who was told (for the timeline) and the alert that mails them.
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    pub level: u8,
+    pub told: Vec<String>,
+    pub alert: StaffAlert,
+}
+
+/// The case's next step or its due time changed: its escalations are answered.
+pub(crate) async fn clear_escalations_in(conn: &mut AnyConnection, case_id: i64, at: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE case_escalations SET cleared_at = $2 WHERE case_id = $1 AND cleared_at IS NULL")
+        .bind(case_id)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Open cases whose next step came due by `now` and that have not yet gone up
+    /// every one of `levels` levels, soonest due first.
+    pub async fn overdue_cases(
+        &self,
+        now: OffsetDateTime,
+        levels: usize,
+        limit: i64,
+    ) -> Result<Vec<OverdueCase>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.id, cu.name AS customer_name, c.next_step, c.next_due_at, c.owner_id FROM cases c
+               JOIN customers cu ON cu.id = c.customer_id
+             WHERE c.status = 'open' AND c.next_due_at <= $1
+               AND (SELECT COUNT(*) FROM case_escalations e
+                     WHERE e.case_id = c.id AND e.due_at = c.next_due_at) < $2
+             ORDER BY c.next_due_at, c.id LIMIT $3",
+        )
+        .bind(millis(now))
+        .bind(levels as i64)
+        .bind(limit)
+        .fetch_all(self.read())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let case_id: i64 = row.try_get("id")?;
+            let step: Option<String> = row.try_get("next_step")?;
+            let Some(step) = step.and_then(|s| s.parse::<Step>().ok()) else { continue };
+            let due_ms: i64 = row.try_get("next_due_at")?;
+            let done = sqlx::query("SELECT level FROM case_escalations WHERE case_id = $1 AND due_at = $2")
+                .bind(case_id)
+                .bind(due_ms)
+                .fetch_all(self.read())
+                .await?
+                .iter()
+                .map(|r| r.try_get::<i64, _>(0).map(|l| l as u8))
+                .collect::<Result<_, _>>()?;
+            out.push(OverdueCase {
+                case_id,
+                reference: amends_domain::CaseReference(case_id).to_string(),
+                customer_name: row.try_get("customer_name")?,
+                step,
+                due: from_millis(due_ms),
+                owner_id: row.try_get("owner_id")?,
+                levels_done: done,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records one level of an overdue step: the level (once per due time, whatever
+    /// runs it), the timeline event and the alert's mail, in one transaction. False when
+    /// it was recorded before or the step is no longer the one overdue.
+    pub async fn escalate_overdue(&self, case: &OverdueCase, e: &Escalation) -> Result<bool, StoreError> {
+        let mut tx = self.write().begin().await?;
+        let still = sqlx::query(
+            "SELECT 1 FROM cases WHERE id = $1 AND status = 'open' AND next_step = $2 AND next_due_at = $3",
+        )
+        .bind(case.case_id)
+        .bind(case.step.as_str())
+        .bind(millis(case.due))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if still.is_none() {
+            return Ok(false);
+        }
+        let now = self.now();
+        let inserted = sqlx::query(
+            "INSERT INTO case_escalations (case_id, step, due_at, level, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (case_id, due_at, level) DO NOTHING RETURNING id",
+        )
+        .bind(case.case_id)
+        .bind(case.step.as_str())
+        .bind(millis(case.due))
+        .bind(i64::from(e.level))
+        .bind(millis(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = inserted else { return Ok(false) };
+        let escalation_id: i64 = row.try_get(0)?;
+        let kind = EventKind::OverdueEscalated { level: e.level, step: case.step, due: case.due, told: e.told.clone() };
+        let event = append_event_in(&mut tx, &self.settings().due, case.case_id, Actor::System, kind, None).await?;
+        sqlx::query("UPDATE case_escalations SET event_id = $2 WHERE id = $1")
+            .bind(escalation_id)
+            .bind(event.id)
+            .execute(&mut *tx)
+            .await?;
+        alert_in(&mut tx, &e.alert, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,101 @@
+//! The print run of follow-up letters: follow-ups scheduled by letter that are due, and
+//! marking them posted.
+
+use amends_domain::playbook::EventKind;
+use serde::Serialize;
+use sqlx::Row;
+use time::OffsetDateTime;
+
+use crate::{Store, StoreError, from_millis, millis};
+
+/// A follow-up scheduled by letter, due for the print run.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterDue {
+    pub event_id: i64,
+    pub case_id: i64,
+    pub case_reference: String,
+    pub customer_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub due: OffsetDateTime,
+}
+
+impl Store {
+    /// Follow-ups scheduled by letter that are due by `now`, still the case's latest
+    /// schedule, not yet posted, and not yet answered.
+    pub async fn letters_due(&self, now: OffsetDateTime) -> Result<Vec<LetterDue>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.case_id, e.data, cu.name AS customer_name FROM case_events e
+             JOIN cases c ON c.id = e.case_id JOIN customers cu ON cu.id = c.customer_id
+             WHERE e.kind = 'follow_up_scheduled' AND c.status NOT IN ('retained', 'lost')
+               AND NOT EXISTS (SELECT 1 FROM letters_posted p WHERE p.event_id = e.id)
+               AND NOT EXISTS (SELECT 1 FROM case_events l WHERE l.case_id = e.case_id AND l.id > e.id
+                               AND l.kind IN ('follow_up_scheduled', 'follow_up_recorded'))
+             ORDER BY e.id LIMIT 500",
+        )
+        .fetch_all(self.read())
+        .await?;
+        let mut due = Vec::new();
+        for row in rows {
+            let data: String = row.try_get("data")?;
+            let kind: EventKind =
+                serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
+            if let EventKind::FollowUpScheduled { due: at, channel } = kind
+                && channel == "letter"
+                && at <= now
+            {
+                let case_id: i64 = row.try_get("case_id")?;
+                due.push(LetterDue {
+                    event_id: row.try_get("id")?,
+                    case_id,
+                    case_reference: amends_domain::CaseReference(case_id).to_string(),
+                    customer_name: row.try_get("customer_name")?,
+                    due: at,
+                });
+            }
+        }
+        Ok(due)
+    }
+
+    /// Marks letters printed and posted; returns how many were newly marked. A letter
+    /// already marked is left as it was.
+    pub async fn mark_letters_posted(&self, event_ids: &[i64], by: i64) -> Result<u64, StoreError> {
+        let now = millis(OffsetDateTime::now_utc());
+        let mut tx = self.write().begin().await?;
+        let mut marked = 0;
+        for id in event_ids {
+            let case_id: Option<i64> =
+                sqlx::query("SELECT case_id FROM case_events WHERE id = $1 AND kind = 'follow_up_scheduled'")
+                    .bind(*id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?;
+            let Some(case_id) = case_id else { return Err(StoreError::NotFound("letter")) };
+            let done = sqlx::query(
+                "INSERT INTO letters_posted (event_id, case_id, posted_by, posted_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (event_id) DO NOTHING",
+            )
+            .bind(*id)
+            .bind(case_id)
+            .bind(by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            marked += done.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(marked)
+    }
+
+    /// When a letter (by its follow-up event) was posted, if it was.
+    pub async fn letter_posted_at(&self, event_id: i64) -> Result<Option<OffsetDateTime>, StoreError> {
+        Ok(sqlx::query("SELECT posted_at FROM letters_posted WHERE event_id = $1")
+            .bind(event_id)
+            .fetch_optional(self.read())
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+            .map(from_millis))
+    }
+}
