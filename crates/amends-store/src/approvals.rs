@@ -96,6 +96,7 @@ fn approval(row: &AnyRow) -> Result<ApprovalRecord, StoreError> {
 
 /// What gestures cost in one month, in one currency, against the budget.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetRow {
     pub currency: String,
     pub spent_minor: i64,

@@ -14,7 +14,10 @@ use crate::json::JsonBody;
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Draft {
+    /// The draft to review (at most 256 KiB).
     text: String,
+    /// The step or purpose the text is for: restatement, apology, offer, gesture, fix,
+    /// follow_up, letter, disclosure, other.
     step: Option<String>,
     /// For a restatement: the complaint it says back, given as text…
     complaint: Option<String>,
@@ -120,7 +123,10 @@ pub async fn review(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateDraft {
+    /// acknowledgement, restatement, apology, offer, fix_promised, fix_done or
+    /// follow_up
     name: String,
+    /// First line `Subject: …`, a blank line, then the body (minijinja).
     source: String,
 }
 

@@ -21,11 +21,19 @@ use crate::json::{JsonBody, Params};
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerInput {
+    /// 1 to 200 characters after trimming.
     pub name: String,
+    /// Checked for the shape of an email address (a blank string counts as none).
+    /// Unique among customers, case-insensitively.
     pub email: Option<String>,
+    /// Free form, at most 40 characters after trimming.
     pub phone: Option<String>,
+    /// The customer's id in another system; unique. At most 200 characters after
+    /// trimming.
     pub external_id: Option<String>,
+    /// At most 1000 characters after trimming.
     pub postal_address: Option<String>,
+    /// At most 20000 characters after trimming.
     pub notes: Option<String>,
 }
 
@@ -138,14 +146,22 @@ pub async fn list(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerChange {
+    /// 1 to 200 characters after trimming; null leaves it unchanged.
     name: Option<String>,
+    /// Checked for the shape of an email address; null or blank clears it. Another
+    /// customer's email is 409.
     #[serde(default, with = "double_option")]
     email: Option<Option<String>>,
+    /// At most 40 characters after trimming; null or blank clears it.
     #[serde(default, with = "double_option")]
     phone: Option<Option<String>>,
+    /// At most 1000 characters after trimming; null or blank clears it.
     #[serde(default, with = "double_option")]
     postal_address: Option<Option<String>>,
+    /// At most 20000 characters after trimming; blank clears the notes, null leaves
+    /// them.
     notes: Option<String>,
+    /// Put on or take off the watch list.
     watch: Option<bool>,
 }
 
@@ -237,17 +253,28 @@ pub async fn transactions(
     Ok(axum::Json(Page { items, next_cursor: None }))
 }
 
+/// One transaction. Give exactly one of `customer_id` and `customer_external_id` (else
+/// 422 with `field: customer_id`). A transaction whose `external_id` is already stored
+/// is not changed.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransactionInput {
     customer_id: Option<i64>,
+    /// The customer's `external_id`; not blank.
     customer_external_id: Option<String>,
+    /// 1 to 200 bytes (UTF-8) after trimming: the check counts bytes, so non-ASCII ids
+    /// allow fewer than 200 characters.
     external_id: String,
     kind: TransactionKind,
+    /// Minor units; not negative (a refund is its own kind).
     amount_minor: i64,
+    /// Currency code: exactly three capital ASCII letters, such as `EUR`.
     currency: String,
+    /// At most 200 characters after trimming; blank counts as none.
     sku: Option<String>,
+    /// At most 200 characters after trimming; blank counts as none.
     location: Option<String>,
+    /// RFC 3339, any offset.
     #[serde(with = "time::serde::rfc3339")]
     occurred_at: OffsetDateTime,
 }
@@ -322,6 +349,9 @@ pub async fn create_transaction(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransactionBatchInput {
+    /// At most 10000 (more is 413). One invalid row refuses the whole batch with 422
+    /// naming it (`transactions[3].currency`); a row whose customer is unknown is only
+    /// reported in `rejected`.
     transactions: Vec<TransactionInput>,
 }
 

@@ -15,10 +15,14 @@ use crate::json::JsonBody;
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HoursChange {
+    /// An IANA time zone name.
+    #[schema(example = "Europe/Berlin")]
     pub zone: String,
     pub week: WeekSpec,
+    /// Local dates on which no working period starts.
     #[serde(default)]
     pub holidays: Vec<String>,
+    /// Empty: overdue steps are not escalated.
     pub escalation: Vec<LevelSpec>,
 }
 

@@ -63,8 +63,10 @@ pub struct RowError {
 pub struct ImportReport {
     pub rows: usize,
     pub inserted: u64,
+    /// Rows whose external id was already stored; they are not changed.
     pub already_present: u64,
     pub rejected: usize,
+    /// Bad rows by line (the header is line 1), at most 1000.
     pub errors: Vec<RowError>,
     /// Header columns this import does not know, left out.
     pub ignored_columns: Vec<String>,

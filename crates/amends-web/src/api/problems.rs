@@ -31,7 +31,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProblem {
+    /// 1 to 300 characters after trimming.
     title: String,
+    /// At most 20000 characters; kept as sent (not trimmed).
     #[serde(default)]
     description: String,
 }
@@ -204,6 +206,8 @@ pub async fn update(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
+    /// open → fixing → fixed (needs both actions) → verified; fixed or verified may go
+    /// back to fixing.
     status: String,
 }
 

@@ -4,7 +4,7 @@ use amends_store::{ApprovalRecord, BrokenPromise, DeliveryRecord, LetterDue, Wat
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::{Page, created, id_from, page_size};
@@ -51,7 +51,7 @@ pub struct Posted {
     summary = r#"Mark letters printed and posted"#,
     request_body(content = Posted),
     responses(
-        (status = 200, description = r#"How many were newly marked."#, body = serde_json::Value),
+        (status = 200, description = r#"How many were newly marked."#, body = LettersPosted),
         (status = 404, description = r#"`not_found`: no such letter."#, body = crate::error::ErrorBody),
         (status = 422, description = r#"`invalid`: no letters named."#, body = crate::error::ErrorBody),
         (status = 400, description = r#"`malformed_json`: the body is not JSON."#, body = crate::error::ErrorBody),
@@ -67,7 +67,13 @@ pub async fn letters_posted(
         return Err(ApiError::invalid("letters", "name 1 to 500 letters"));
     }
     let marked = state.store.mark_letters_posted(&body.letters, user.id).await?;
-    Ok(axum::Json(serde_json::json!({ "marked": marked })))
+    Ok(axum::Json(LettersPosted { marked }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LettersPosted {
+    /// How many letters were marked posted (a letter already marked is not counted).
+    marked: u64,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -233,7 +239,7 @@ pub async fn broken_promises(
         ("id" = i64, Path, description = r#"The case's id."#, minimum = 1),
     ),
     responses(
-        (status = 200, description = r#"The suggestion."#, body = serde_json::Value),
+        (status = 200, description = r#"The suggestion."#, body = GestureSuggestion),
         (status = 404, description = r#"`not_found`: no such case."#, body = crate::error::ErrorBody),
     ),
 )]
@@ -243,7 +249,7 @@ pub async fn gesture_suggestion(
     State(state): State<AppState>,
     _: Agent,
     Path(id): Path<String>,
-) -> ApiResult<axum::Json<serde_json::Value>> {
+) -> ApiResult<axum::Json<GestureSuggestion>> {
     use amends_domain::gesture::{CATALOGUE, GestureContext, suggested_gesture_minor};
     let case = state.store.case(id_from(&id, "case")?).await?;
     let customer = state.store.customer(case.customer_id).await?;
@@ -255,18 +261,39 @@ pub async fn gesture_suggestion(
     let severity = case.severity;
     let ctx =
         GestureContext { severity, lifetime_value_minor: best.map(|v| v.amount_minor).unwrap_or(0), recent_complaints };
-    let catalogue: Vec<serde_json::Value> = CATALOGUE
+    let catalogue = CATALOGUE
         .iter()
-        .map(|(kind, title, default_minor)| serde_json::json!({ "gesture": kind, "title": title, "default_minor": default_minor }))
+        .map(|(gesture, title, default_minor)| CatalogueGesture { gesture, title, default_minor: *default_minor })
         .collect();
-    Ok(axum::Json(serde_json::json!({
-        "suggested_minor": suggested_gesture_minor(ctx),
-        "currency": best.map(|v| v.currency.clone()),
-        "lifetime_value_minor": ctx.lifetime_value_minor,
-        "severity": case.severity,
-        "recent_complaints": recent_complaints,
-        "catalogue": catalogue,
-    })))
+    Ok(axum::Json(GestureSuggestion {
+        suggested_minor: suggested_gesture_minor(ctx),
+        currency: best.map(|v| v.currency.clone()),
+        lifetime_value_minor: ctx.lifetime_value_minor,
+        severity: case.severity,
+        recent_complaints,
+        catalogue,
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct GestureSuggestion {
+    /// The suggested size, in minor units of `currency`.
+    suggested_minor: i64,
+    /// The currency of the customer's largest lifetime value; null when they have none.
+    currency: Option<String>,
+    lifetime_value_minor: i64,
+    severity: amends_domain::Severity,
+    /// The customer's cases opened in the last 90 days.
+    recent_complaints: i64,
+    catalogue: Vec<CatalogueGesture>,
+}
+
+/// A kind of gesture and its default size.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CatalogueGesture {
+    gesture: &'static str,
+    title: &'static str,
+    default_minor: i64,
 }
 
 #[utoipa::path(
@@ -353,7 +380,7 @@ pub struct MonthQuery {
         ("month" = Option<String>, Query, description = r#"`YYYY-MM`; this month when absent."#),
     ),
     responses(
-        (status = 200, description = r#"Spending per currency."#, body = serde_json::Value),
+        (status = 200, description = r#"Spending per currency."#, body = Budget),
         (status = 403, description = r#"`forbidden`: for managers and admins."#, body = crate::error::ErrorBody),
         (status = 422, description = r#"`invalid`: a bad month."#, body = crate::error::ErrorBody),
         (status = 400, description = r#"`bad_query` or `bad_request`: a query parameter of the wrong type or out of range."#, body = crate::error::ErrorBody),
@@ -364,7 +391,7 @@ pub async fn budget(
     State(state): State<AppState>,
     _: Manager,
     Params(q): Params<MonthQuery>,
-) -> ApiResult<axum::Json<serde_json::Value>> {
+) -> ApiResult<axum::Json<Budget>> {
     let bad = || ApiError::invalid("month", "a month is written YYYY-MM");
     let now = OffsetDateTime::now_utc();
     let (year, month) = match q.month.as_deref() {
@@ -380,11 +407,25 @@ pub async fn budget(
         if month == time::Month::December { (year + 1, time::Month::January) } else { (year, month.next()) };
     let end = time::Date::from_calendar_date(next_year, next_month, 1).map_err(|_| bad())?;
     let items = state.store.gesture_spending(start.midnight().assume_utc(), end.midnight().assume_utc()).await?;
-    Ok(axum::Json(serde_json::json!({
-        "month": format!("{year:04}-{:02}", u8::from(month)),
-        "budget_minor": state.store.settings().gesture_monthly_budget_minor,
-        "agent_limit_minor": state.store.settings().gesture_agent_limit_minor,
-        "agent_monthly_limit_minor": state.store.settings().gesture_agent_monthly_limit_minor,
-        "items": items,
-    })))
+    Ok(axum::Json(Budget {
+        month: format!("{year:04}-{:02}", u8::from(month)),
+        budget_minor: state.store.settings().gesture_monthly_budget_minor,
+        agent_limit_minor: state.store.settings().gesture_agent_limit_minor,
+        agent_monthly_limit_minor: state.store.settings().gesture_agent_monthly_limit_minor,
+        items,
+    }))
+}
+
+/// A month's gestures against the budget and the agents' limits.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Budget {
+    /// `YYYY-MM`.
+    month: String,
+    budget_minor: i64,
+    /// The most an agent's gestures on one case may cost without a manager.
+    agent_limit_minor: i64,
+    /// The most an agent's gestures in a month may cost without a manager.
+    agent_monthly_limit_minor: i64,
+    /// What was spent, per currency.
+    items: Vec<amends_store::BudgetRow>,
 }

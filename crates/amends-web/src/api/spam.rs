@@ -91,6 +91,8 @@ pub async fn blocks(State(state): State<AppState>, _: Admin) -> ApiResult<axum::
 pub struct NewBlock {
     /// `address` or `domain`.
     kind: String,
+    /// `name@example.com` for an address, `example.com` for a domain (a leading `@` is
+    /// dropped); case and surrounding spaces do not matter.
     value: String,
     #[serde(default)]
     note: String,

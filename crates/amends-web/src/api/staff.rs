@@ -24,6 +24,7 @@ use crate::password::{hash_password, verify_password};
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
+    /// The user's email (trimmed; compared case-insensitively).
     email: String,
     password: String,
 }
@@ -111,6 +112,7 @@ pub async fn me(Agent(user): Agent) -> axum::Json<UserRecord> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MyChange {
+    /// Alerts by email, inside business hours.
     email_alerts: Option<bool>,
 }
 
@@ -144,7 +146,9 @@ pub async fn update_me(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
+    /// A wrong one is 422 with `field: current_password`.
     current_password: String,
+    /// 10 to 256 characters.
     new_password: String,
 }
 
@@ -206,9 +210,13 @@ fn too_many_guesses(wait: u64) -> Response {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    /// Trimmed, then checked for the shape of an email address; unique (case-
+    /// insensitively) among users, else 409.
     email: String,
+    /// 1 to 200 characters after trimming.
     name: String,
     role: Role,
+    /// 10 to 256 characters.
     password: String,
 }
 
@@ -275,10 +283,14 @@ pub async fn get_user(
     Ok(axum::Json(state.store.user(id_from(&id, "user")?).await?))
 }
 
+/// Fields left out (or null) stay as they are. Deactivating a user ends their sessions;
+/// an admin cannot demote or deactivate themselves (409 `last_admin`).
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
+    /// The new role; null leaves it unchanged.
     role: Option<Role>,
+    /// False deactivates the user; null leaves it unchanged.
     active: Option<bool>,
 }
 
@@ -321,6 +333,7 @@ pub async fn update_user(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
+    /// A label for the token: 1 to 100 characters after trimming.
     name: String,
 }
 

@@ -39,7 +39,9 @@ pub async fn list(State(state): State<AppState>, Agent(user): Agent) -> ApiResul
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewView {
+    /// Not blank (whitespace only is refused with 422); trimmed.
     name: String,
+    /// Share with everyone: managers and admins only (else 403).
     #[serde(default)]
     shared: bool,
     #[serde(default)]
@@ -98,6 +100,7 @@ pub async fn one(
 #[serde(deny_unknown_fields)]
 pub struct ViewPatch {
     name: Option<String>,
+    /// Sharing a private view needs a manager (else 403).
     shared: Option<bool>,
     filters: Option<Map<String, Value>>,
 }
