@@ -108,3 +108,63 @@ fn api_routes_are_declared_only_with_their_documentation() {
         }
     }
 }
+
+/// A schema's name is its only key in the document: two types of one name (a coach's
+/// `Severity` and a case's) would leave one of them described as the other. Every type
+/// that derives `ToSchema` has a name of its own (or takes one with `schema(as = …)`).
+#[test]
+fn every_described_type_has_a_name_of_its_own() {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    let mut folders = vec![crates];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") && path.to_string_lossy().contains("/src/") {
+                files.push(path);
+            }
+        }
+    }
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("source");
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            // The domain's named enums describe themselves in their macro (`case.rs`).
+            if line.trim_start().starts_with("named_enum!(") {
+                let name = lines[at + 1..].iter().map(|l| l.trim()).find(|l| !l.starts_with("///"));
+                let name = name.and_then(|l| l.split(',').next()).unwrap_or_default().to_owned();
+                let place = format!("{}:{}", file.display(), at + 1);
+                if let Some(first) = seen.insert(name.clone(), place.clone()) {
+                    panic!("two types are described as {name}: {first} and {place}");
+                }
+                continue;
+            }
+            if !(line.contains("derive(") && line.contains("ToSchema")) {
+                continue;
+            }
+            let Some(end) = lines[at..].iter().position(|l| l.contains("struct ") || l.contains("enum ")) else {
+                continue;
+            };
+            let item = lines[at + end];
+            let attributes = lines[at..at + end].join(" ");
+            let after = item.split(if item.contains("struct ") { "struct " } else { "enum " }).nth(1).unwrap_or("");
+            let ident: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if ident.is_empty() {
+                continue; // a macro's `$name`
+            }
+            let name = format!("{line} {attributes}")
+                .split("schema(as = ")
+                .nth(1)
+                .map(|rest| rest.split(')').next().unwrap_or(rest).to_owned());
+            let name = name.unwrap_or(ident);
+            let place = format!("{}:{}", file.display(), at + 1);
+            if let Some(first) = seen.insert(name.clone(), place.clone()) {
+                panic!("two types are described as {name}: {first} and {place}");
+            }
+        }
+    }
+    assert!(seen.len() > 50, "{} described types", seen.len());
+}
