@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use amends_mail::{Handled, ImapError, ImapSecurity, ImapSettings, MailKind, PollReport, parse_incoming, poll};
 
-/// Quotes, a backslash and a non-ASCII letter: LOGIN must send it as a literal.
+/// Quotes, a backslash and a non-ASCII letter: it cannot travel in LOGIN, so goes by SASL PLAIN.
 const PASSWORD: &str = "pa\"ss\\wörd";
 
 fn script() -> PathBuf {

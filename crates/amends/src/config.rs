@@ -1,5 +1,7 @@
-//! Settings from, in rising order of precedence: defaults, an optional TOML file,
-//! `AMENDS_*` environment variables, and command-line flags (clap merges the last two).
+//! Settings in layers, each over the one before: defaults, an optional TOML file,
+//! `AMENDS_*` environment variables, and command-line flags. figment merges the layers
+//! by key; [`Given`] names every key once, so the file, the environment and the flags
+//! cannot drift apart, and a key nobody knows is refused with its name.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -7,24 +9,86 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use serde::Deserialize;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Profile};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Args, Default)]
+/// The flags every command takes. `config` is read before the layers (it names the file).
+#[derive(Debug, Clone, Args, Default, Serialize)]
 pub struct Overrides {
     /// A TOML file with any of the settings below.
     #[arg(long, env = "AMENDS_CONFIG", global = true)]
+    #[serde(skip)]
     pub config: Option<PathBuf>,
-    /// Where the embedded database and other files live.
-    #[arg(long, env = "AMENDS_DATA_DIR", global = true)]
+    /// Where the embedded database and other files live (also `AMENDS_DATA_DIR`).
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
-    /// `postgres://user@host/db` for PostgreSQL; the embedded SQLite file when absent.
-    #[arg(long, env = "AMENDS_DATABASE_URL", global = true)]
+    /// `postgres://user@host/db` for PostgreSQL; the embedded SQLite file when absent
+    /// (also `AMENDS_DATABASE_URL`).
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
 }
 
+/// The keys the environment may set, as `AMENDS_` + the key in capitals; a section's
+/// key is the section's name, `_`, then the key (`AMENDS_SMTP_HOST` is `[smtp] host`),
+/// and every `AMENDS_SMTP_*` and `AMENDS_IMAP_*` is taken (a misspelt one is refused).
+/// Other `AMENDS_*` variables (`AMENDS_LOG`, `AMENDS_CONFIG`) are not settings.
+const ENVIRONMENT_KEYS: &[&str] = &[
+    "address",
+    "data_dir",
+    "database_url",
+    "admin_email",
+    "secure_cookies",
+    "webhook_private_targets",
+    "session_hours",
+    "public_url",
+    "mail_from",
+    "link_days",
+    "signature",
+    "source_url",
+    "coach_rules",
+    "spam_rules",
+    "metrics_token",
+    "request_timeout",
+    "header_timeout",
+];
+const ENVIRONMENT_SECTIONS: &[&str] = &["smtp", "imap"];
+
+/// `AMENDS_*` variables as text. figment's `Env` reads `123456` as a number, which a
+/// password of digits is not; `extract_lossy` reads numbers and flags from text instead.
+struct Environment(Env);
+
+impl figment::Provider for Environment {
+    fn metadata(&self) -> figment::Metadata {
+        self.0.metadata()
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        let mut dict = Dict::new();
+        for (key, text) in self.0.iter() {
+            match key.as_str().split_once('.') {
+                Some((section, key)) => {
+                    if let Value::Dict(_, keys) = dict.entry(section.to_owned()).or_insert_with(|| Dict::new().into()) {
+                        keys.insert(key.to_owned(), text.into());
+                    }
+                }
+                None => {
+                    dict.insert(key.as_str().to_owned(), text.into());
+                }
+            }
+        }
+        Ok(Map::from([(Profile::Default, dict)]))
+    }
+}
+
+/// Every setting an operator may give, by the key the file, the environment and the
+/// flags share. Absent is "keep the default".
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct FileSettings {
+struct Given {
     address: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
@@ -43,10 +107,16 @@ struct FileSettings {
     coach_rules: Option<PathBuf>,
     /// A rules file for the spam filter, replacing the built-in rules.
     spam_rules: Option<PathBuf>,
-    smtp: Option<SmtpFile>,
-    imap: Option<ImapFile>,
-    letterhead: Option<LetterheadFile>,
-    gestures: Option<GesturesFile>,
+    /// When set, `/metrics` needs it as a bearer token.
+    metrics_token: Option<String>,
+    /// Seconds a request may take (a client that sends its body slowly is cut off with 408).
+    request_timeout: Option<u64>,
+    /// Seconds to send a request's headers; then the connection is closed.
+    header_timeout: Option<u64>,
+    smtp: Option<SmtpGiven>,
+    imap: Option<ImapGiven>,
+    letterhead: Option<LetterheadGiven>,
+    gestures: Option<GesturesGiven>,
     /// `[hours]`: business hours until an admin sets them (zone, week, holidays).
     hours: Option<amends_domain::HoursSpec>,
     /// `[[escalation]]`: the ladder of an overdue step until an admin sets one.
@@ -56,7 +126,7 @@ struct FileSettings {
 /// `[gestures]`: the agent's limits (per case, per month) and the monthly budget, in minor units.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct GesturesFile {
+struct GesturesGiven {
     agent_limit_minor: Option<i64>,
     agent_monthly_limit_minor: Option<i64>,
     monthly_budget_minor: Option<i64>,
@@ -65,7 +135,7 @@ struct GesturesFile {
 /// `[letterhead]`: the sender printed on follow-up letters.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct LetterheadFile {
+struct LetterheadGiven {
     business_name: Option<String>,
     address_lines: Option<Vec<String>>,
     contact_line: Option<String>,
@@ -77,7 +147,7 @@ struct LetterheadFile {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ImapFile {
+struct ImapGiven {
     host: String,
     port: Option<u16>,
     /// none or tls
@@ -92,7 +162,7 @@ struct ImapFile {
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct SmtpFile {
+struct SmtpGiven {
     host: String,
     port: Option<u16>,
     /// none, starttls or tls
@@ -101,7 +171,7 @@ struct SmtpFile {
     password: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     pub address: SocketAddr,
     pub data_dir: PathBuf,
@@ -110,9 +180,8 @@ pub struct Settings {
     /// Mark the session cookie `Secure` (also on whenever `public_url` is https).
     pub secure_cookies: bool,
     pub session_ttl: Duration,
-    /// Rate limits, the request deadline (`AMENDS_REQUEST_TIMEOUT`, seconds: a client
-    /// that sends its body slowly is cut off with 408) and the time to send a request's
-    /// headers (`AMENDS_HEADER_TIMEOUT`, seconds; then the connection is closed).
+    /// Rate limits, the request deadline (`request_timeout`) and the time to send a
+    /// request's headers (`header_timeout`).
     pub limits: amends_web::limits::Limits,
     pub jobs: amends_jobs::JobSettings,
     pub coach_rules: Option<PathBuf>,
@@ -121,11 +190,35 @@ pub struct Settings {
     pub store: amends_store::StoreSettings,
     /// The mailbox to poll for customer mail, and how often.
     pub imap: Option<(amends_mail::ImapSettings, Duration)>,
-    /// `AMENDS_METRICS_TOKEN`: when set, `/metrics` needs it as a bearer token.
+    /// `metrics_token`: when set, `/metrics` needs it as a bearer token.
     pub metrics_token: Option<String>,
-    /// `source_url` (`AMENDS_SOURCE_URL`): where the source of this version is published;
-    /// every page's footer links to `/source`, which names it.
+    /// `source_url`: where the source of this version is published; every page's footer
+    /// links to `/source`, which names it.
     pub source_url: Option<String>,
+}
+
+/// Printed settings never show a secret: the database's password, the metrics token and
+/// (through their own `Debug`) the SMTP and IMAP passwords are starred.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("address", &self.address)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_deref().map(crate::redact))
+            .field("admin_email", &self.admin_email)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_ttl", &self.session_ttl)
+            .field("limits", &self.limits)
+            .field("jobs", &self.jobs)
+            .field("coach_rules", &self.coach_rules)
+            .field("spam_rules", &self.spam_rules)
+            .field("letters", &self.letters)
+            .field("store", &self.store)
+            .field("imap", &self.imap)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .field("source_url", &self.source_url)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -160,151 +253,143 @@ impl Default for Settings {
 
 impl Settings {
     pub fn load(overrides: &Overrides) -> anyhow::Result<Self> {
-        let mut s = Settings::default();
+        let mut layers = Figment::new();
         if let Some(path) = &overrides.config {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let file: FileSettings = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-            s.address = file.address.unwrap_or(s.address);
-            s.data_dir = file.data_dir.unwrap_or(s.data_dir);
-            s.database_url = file.database_url.or(s.database_url);
-            s.admin_email = file.admin_email.unwrap_or(s.admin_email);
-            s.secure_cookies = file.secure_cookies.unwrap_or(s.secure_cookies);
-            s.jobs.webhook_private_targets = file.webhook_private_targets.unwrap_or(s.jobs.webhook_private_targets);
-            if let Some(hours) = file.session_hours {
-                s.session_ttl = Duration::from_secs(hours * 3600);
-            }
-            if let Some(url) = file.public_url {
-                s.jobs.public_url = url;
-            }
-            if let Some(from) = file.mail_from {
-                s.jobs.from = from;
-            }
-            if let Some(days) = file.link_days {
-                s.jobs.link_ttl = time::Duration::days(days);
-            }
-            if let Some(signature) = file.signature {
-                s.jobs.signature = signature;
-            }
-            s.source_url = file.source_url.or(s.source_url);
-            s.coach_rules = file.coach_rules.or(s.coach_rules);
-            s.spam_rules = file.spam_rules.or(s.spam_rules);
-            if let Some(imap) = file.imap {
-                let security = match imap.security.as_deref().unwrap_or("tls") {
-                    "none" => amends_mail::ImapSecurity::None,
-                    "tls" => amends_mail::ImapSecurity::Tls,
-                    other => anyhow::bail!("IMAP security {other:?}: use none or tls"),
-                };
-                let mut settings = amends_mail::ImapSettings::new(imap.host, imap.username, imap.password);
-                settings.security = security;
-                settings.port =
-                    imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
-                settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
-                settings.processed_folder = imap.processed_folder;
-                settings.refused_folder = imap.refused_folder;
-                s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
-            }
-            if let Some(spec) = file.hours {
-                s.store.due.hours = amends_domain::BusinessHours::parse(&spec)
-                    .map_err(|e| anyhow::anyhow!("[hours] {}: {}", e.field, e.message))?;
-            }
-            if let Some(levels) = file.escalation {
-                s.store.escalation = amends_domain::EscalationLadder::parse(&levels)
-                    .map_err(|e| anyhow::anyhow!("[[escalation]] {}: {}", e.field, e.message))?;
-            }
-            if let Some(g) = file.gestures {
-                if let Some(limit) = g.agent_limit_minor {
-                    s.store.gesture_agent_limit_minor = limit;
-                }
-                if let Some(limit) = g.agent_monthly_limit_minor {
-                    s.store.gesture_agent_monthly_limit_minor = limit;
-                }
-                if let Some(budget) = g.monthly_budget_minor {
-                    s.store.gesture_monthly_budget_minor = budget;
-                }
-            }
-            if let Some(head) = file.letterhead {
-                let letters = &mut s.letters;
-                if let Some(name) = head.business_name {
-                    letters.head.business_name = name;
-                }
-                if let Some(lines) = head.address_lines {
-                    letters.head.address_lines = lines;
-                }
-                if let Some(contact) = head.contact_line {
-                    letters.head.contact_line = contact;
-                }
-                if let Some(name) = head.signature_name {
-                    letters.signature_name = name;
-                }
-                if let Some(title) = head.signature_title {
-                    letters.signature_title = title;
-                }
-                letters.page_size = match head.page_size.as_deref().unwrap_or("a4") {
-                    "a4" | "A4" => amends_letters::PageSize::A4,
-                    "letter" => amends_letters::PageSize::Letter,
-                    other => anyhow::bail!("letterhead page_size {other:?}: use a4 or letter"),
-                };
-            }
-            if let Some(smtp) = file.smtp {
-                s.jobs.smtp =
-                    Some(smtp_settings(smtp.host, smtp.port, smtp.security.as_deref(), smtp.username, smtp.password)?);
-            }
+            // figment passes over a missing file in silence; a file named on purpose must exist.
+            std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+            layers = layers.merge(Toml::file_exact(path));
         }
-        s.apply_environment()?;
-        if let Some(dir) = &overrides.data_dir {
-            s.data_dir = dir.clone();
-        }
-        if let Some(url) = &overrides.database_url {
-            s.database_url = Some(url.clone());
-        }
-        if let Some(url) = s.source_url.as_deref().filter(|u| !u.starts_with("https://") && !u.starts_with("http://")) {
-            anyhow::bail!("source_url {url:?}: give an http:// or https:// address");
-        }
-        Ok(s)
+        let environment = Env::prefixed("AMENDS_")
+            // `AMENDS_SMTP_PASSWORD=` (an empty `Environment=` line) leaves the key unset.
+            .filter(|key| {
+                std::env::var(format!("AMENDS_{}", key.as_str().to_ascii_uppercase())).is_ok_and(|v| !v.is_empty())
+            })
+            .filter_map(|key| {
+                let key = key.as_str().to_ascii_lowercase();
+                match key.split_once('_') {
+                    Some((section, rest)) if ENVIRONMENT_SECTIONS.contains(&section) => {
+                        Some(format!("{section}.{rest}").into())
+                    }
+                    _ => ENVIRONMENT_KEYS.contains(&key.as_str()).then(|| key.into()),
+                }
+            });
+        let given: Given = layers
+            .merge(Environment(environment))
+            .merge(Serialized::defaults(overrides))
+            // Lossy: a number or a flag may arrive as text (`AMENDS_SMTP_PORT=2525`).
+            .extract_lossy()
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "settings: {}",
+                    e.into_iter()
+                        // Name the key as the file writes it, without figment's profile.
+                        .map(|e| e.to_string().replace("for key \"default.", "for key \""))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            })?;
+        Settings::default().with(given)
     }
 
-    /// Mail settings from `AMENDS_PUBLIC_URL`, `AMENDS_MAIL_FROM` and `AMENDS_SMTP_*`.
-    fn apply_environment(&mut self) -> anyhow::Result<()> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        if let Some(token) = var("AMENDS_METRICS_TOKEN") {
-            self.metrics_token = Some(token);
+    /// The defaults with what was given put over them.
+    fn with(mut self, given: Given) -> anyhow::Result<Self> {
+        let s = &mut self;
+        s.address = given.address.unwrap_or(s.address);
+        s.data_dir = given.data_dir.unwrap_or_else(|| s.data_dir.clone());
+        s.database_url = given.database_url;
+        s.admin_email = given.admin_email.unwrap_or_else(|| s.admin_email.clone());
+        s.secure_cookies = given.secure_cookies.unwrap_or(s.secure_cookies);
+        s.jobs.webhook_private_targets = given.webhook_private_targets.unwrap_or(s.jobs.webhook_private_targets);
+        if let Some(hours) = given.session_hours {
+            s.session_ttl = Duration::from_secs(hours * 3600);
         }
-        if let Some(url) = var("AMENDS_SOURCE_URL") {
-            self.source_url = Some(url);
+        if let Some(url) = given.public_url {
+            s.jobs.public_url = url;
         }
-        if let Some(url) = var("AMENDS_PUBLIC_URL") {
-            self.jobs.public_url = url;
+        if let Some(from) = given.mail_from {
+            s.jobs.from = from;
         }
-        if let Some(on) = var("AMENDS_WEBHOOK_PRIVATE_TARGETS") {
-            self.jobs.webhook_private_targets =
-                on.parse().context("AMENDS_WEBHOOK_PRIVATE_TARGETS is true or false")?;
+        if let Some(domain) = s.jobs.from.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>').to_owned()) {
+            s.jobs.message_domain = domain;
         }
-        if let Some(seconds) = var("AMENDS_REQUEST_TIMEOUT") {
-            let seconds: u64 = seconds.parse().context("AMENDS_REQUEST_TIMEOUT is a number of seconds")?;
-            self.limits.request_deadline = Duration::from_secs(seconds.max(1));
+        if let Some(days) = given.link_days {
+            s.jobs.link_ttl = time::Duration::days(days);
         }
-        if let Some(seconds) = var("AMENDS_HEADER_TIMEOUT") {
-            let seconds: u64 = seconds.parse().context("AMENDS_HEADER_TIMEOUT is a number of seconds")?;
-            self.limits.header_timeout = Duration::from_secs(seconds.max(1));
+        if let Some(signature) = given.signature {
+            s.jobs.signature = signature;
         }
-        if let Some(from) = var("AMENDS_MAIL_FROM") {
-            self.jobs.from = from;
+        if let Some(url) =
+            given.source_url.as_deref().filter(|u| !u.starts_with("https://") && !u.starts_with("http://"))
+        {
+            anyhow::bail!("source_url {url:?}: give an http:// or https:// address");
         }
-        if let Some(host) = var("AMENDS_SMTP_HOST") {
-            let port =
-                var("AMENDS_SMTP_PORT").map(|p| p.parse()).transpose().context("AMENDS_SMTP_PORT is a port number")?;
-            self.jobs.smtp = Some(smtp_settings(
-                host,
-                port,
-                var("AMENDS_SMTP_SECURITY").as_deref(),
-                var("AMENDS_SMTP_USERNAME"),
-                var("AMENDS_SMTP_PASSWORD"),
-            )?);
+        s.source_url = given.source_url;
+        s.metrics_token = given.metrics_token;
+        s.coach_rules = given.coach_rules;
+        s.spam_rules = given.spam_rules;
+        if let Some(seconds) = given.request_timeout {
+            s.limits.request_deadline = Duration::from_secs(seconds.max(1));
         }
-        if let Some(domain) = self.jobs.from.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>').to_owned()) {
-            self.jobs.message_domain = domain;
+        if let Some(seconds) = given.header_timeout {
+            s.limits.header_timeout = Duration::from_secs(seconds.max(1));
         }
-        Ok(())
+        if let Some(imap) = given.imap {
+            let security = match imap.security.as_deref().unwrap_or("tls") {
+                "none" => amends_mail::ImapSecurity::None,
+                "tls" => amends_mail::ImapSecurity::Tls,
+                other => anyhow::bail!("IMAP security {other:?}: use none or tls"),
+            };
+            let mut settings = amends_mail::ImapSettings::new(imap.host, imap.username, imap.password);
+            settings.security = security;
+            settings.port = imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
+            settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
+            settings.processed_folder = imap.processed_folder;
+            settings.refused_folder = imap.refused_folder;
+            s.imap = Some((settings, Duration::from_secs(imap.interval_seconds.unwrap_or(60))));
+        }
+        if let Some(spec) = given.hours {
+            s.store.due.hours = amends_domain::BusinessHours::parse(&spec)
+                .map_err(|e| anyhow::anyhow!("[hours] {}: {}", e.field, e.message))?;
+        }
+        if let Some(levels) = given.escalation {
+            s.store.escalation = amends_domain::EscalationLadder::parse(&levels)
+                .map_err(|e| anyhow::anyhow!("[[escalation]] {}: {}", e.field, e.message))?;
+        }
+        if let Some(g) = given.gestures {
+            let store = &mut s.store;
+            store.gesture_agent_limit_minor = g.agent_limit_minor.unwrap_or(store.gesture_agent_limit_minor);
+            store.gesture_agent_monthly_limit_minor =
+                g.agent_monthly_limit_minor.unwrap_or(store.gesture_agent_monthly_limit_minor);
+            store.gesture_monthly_budget_minor = g.monthly_budget_minor.unwrap_or(store.gesture_monthly_budget_minor);
+        }
+        if let Some(head) = given.letterhead {
+            let letters = &mut s.letters;
+            if let Some(name) = head.business_name {
+                letters.head.business_name = name;
+            }
+            if let Some(lines) = head.address_lines {
+                letters.head.address_lines = lines;
+            }
+            if let Some(contact) = head.contact_line {
+                letters.head.contact_line = contact;
+            }
+            if let Some(name) = head.signature_name {
+                letters.signature_name = name;
+            }
+            if let Some(title) = head.signature_title {
+                letters.signature_title = title;
+            }
+            letters.page_size = match head.page_size.as_deref().unwrap_or("a4") {
+                "a4" | "A4" => amends_letters::PageSize::A4,
+                "letter" => amends_letters::PageSize::Letter,
+                other => anyhow::bail!("letterhead page_size {other:?}: use a4 or letter"),
+            };
+        }
+        if let Some(smtp) = given.smtp {
+            s.jobs.smtp =
+                Some(smtp_settings(smtp.host, smtp.port, smtp.security.as_deref(), smtp.username, smtp.password)?);
+        }
+        Ok(self)
     }
 
     /// The database URL: the one given, or the SQLite file in the data folder (made
@@ -419,5 +504,67 @@ mod tests {
             "[hours]\nzone = \"Nowhere/Special\"\n[hours.week]\nmonday = [{ start = \"08:00\", end = \"12:00\" }]\n",
         );
         assert!(bad.unwrap_err().to_string().contains("zone"));
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_by_its_name() {
+        let error = load("adress = \"127.0.0.1:9000\"\n").unwrap_err().to_string();
+        assert!(error.contains("adress"), "{error}");
+        let error = load("[smtp]\nhost = \"mail.example\"\npasword = \"x\"\n").unwrap_err().to_string();
+        assert!(error.contains("pasword"), "{error}");
+        let error = Settings::load(&Overrides { config: Some("/nowhere/amends.toml".into()), ..Overrides::default() })
+            .unwrap_err();
+        assert!(format!("{error:#}").contains("/nowhere/amends.toml"), "{error:#}");
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail decides the closure's error type.
+    fn the_environment_is_over_the_file_and_the_flags_over_both() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "amends.toml",
+                "data_dir = \"/from/file\"\npublic_url = \"https://file.example\"\n\
+                 [smtp]\nhost = \"file.example\"\nport = 2525\nusername = \"desk\"\n",
+            )?;
+            jail.set_env("AMENDS_PUBLIC_URL", "https://env.example");
+            jail.set_env("AMENDS_DATA_DIR", "/from/env");
+            jail.set_env("AMENDS_SMTP_HOST", "env.example");
+            // Digits only, yet a password is text.
+            jail.set_env("AMENDS_SMTP_PASSWORD", "123456");
+            jail.set_env("AMENDS_MAIL_FROM", "");
+            jail.set_env("AMENDS_LOG", "debug");
+            let file = Some(PathBuf::from("amends.toml"));
+            let s = Settings::load(&Overrides { config: file.clone(), ..Overrides::default() })
+                .map_err(|e| e.to_string())?;
+            assert_eq!(s.jobs.public_url, "https://env.example");
+            assert_eq!(s.data_dir, Path::new("/from/env"));
+            let smtp = s.jobs.smtp.clone().expect("smtp from file and environment");
+            assert_eq!((smtp.host.as_str(), smtp.port), ("env.example", 2525), "merged key by key");
+            assert_eq!(smtp.password.as_deref(), Some("123456"));
+            assert_eq!(s.jobs.from, Settings::default().jobs.from, "an empty variable sets nothing");
+            let flags = Overrides { config: file, data_dir: Some("/from/flag".into()), database_url: None };
+            let s = Settings::load(&flags).map_err(|e| e.to_string())?;
+            assert_eq!(s.data_dir, Path::new("/from/flag"));
+            jail.set_env("AMENDS_SMTP_PASWORD", "x");
+            let error = Settings::load(&flags).map(drop).map_err(|e| e.to_string()).unwrap_err();
+            assert!(error.contains("PASWORD") && error.contains("environment"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn printed_settings_hide_every_secret() {
+        let s = load(
+            "database_url = \"postgres://desk:db-secret@localhost/amends\"\nmetrics_token = \"metrics-secret\"\n\
+             [smtp]\nhost = \"smtp.example\"\nusername = \"desk\"\npassword = \"smtp-secret\"\n\
+             [imap]\nhost = \"imap.example\"\nusername = \"desk\"\npassword = \"imap-secret\"\n",
+        )
+        .unwrap();
+        let printed = format!("{s:?}");
+        for secret in ["db-secret", "metrics-secret", "smtp-secret", "imap-secret"] {
+            assert!(!printed.contains(secret), "{secret} printed in {printed}");
+        }
+        assert!(printed.contains("postgres://desk:***@localhost/amends"), "{printed}");
+        assert_eq!(s.metrics_token.as_deref(), Some("metrics-secret"));
     }
 }
