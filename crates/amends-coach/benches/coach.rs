@@ -96,6 +96,45 @@ fn main() {
         );
     }
 
+    // The everyday case: one review of a typical 80-word reply, and one restatement check of
+    // a typical complaint against a typical restatement. Target: under 1 ms each.
+    let reply = "Dear Ms Patel, thank you for writing to us. I am so sorry that your daughter's \
+        birthday cake arrived two hours late and with the icing crushed; that was our mistake, \
+        not the courier's. I have refunded the full £48 to your card today, and our baker will \
+        bring a fresh cake to your door on Saturday at 10am. As I said, we can also offer a \
+        voucher. I will call you on Monday at 11 to check everything was right.";
+    let complaint80 = "The cake for my daughter's birthday was delivered three hours late and the icing was \
+        smashed. This is the second time. I took a day off work and nobody answered my emails.";
+    let restatement = "Your daughter's birthday cake came three hours late with the icing ruined, for \
+        the second time, after you took a day off work and your emails went unanswered.";
+    println!("  reply of {} words", reply.split_whitespace().count());
+    for (what, f) in [
+        (
+            "review (80-word reply, apology)",
+            &(|| coach.review(reply, Purpose::Apology).findings.len()) as &dyn Fn() -> usize,
+        ),
+        ("missed_concerns (typical pair)", &(|| coach.missed_concerns(complaint80, restatement).len())),
+        ("triage (typical complaint)", &(|| coach.triage(complaint80).reasons.len())),
+    ] {
+        let runs = 20_000;
+        for _ in 0..1_000 {
+            black_box(f());
+        }
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t = Instant::now();
+            black_box(f());
+            times.push(t.elapsed());
+        }
+        times.sort_unstable();
+        println!(
+            "  {what:<42} mean {:>7.1} µs  p50 {:>7.1} µs  p99 {:>7.1} µs  (target < 1000 µs)",
+            (times.iter().sum::<Duration>() / runs as u32).as_secs_f64() * 1e6,
+            percentile(&times, 0.50).as_secs_f64() * 1e6,
+            percentile(&times, 0.99).as_secs_f64() * 1e6
+        );
+    }
+
     let complaint = "The cake for my daughter's birthday was delivered three hours late and the icing was smashed. \
         This is the second time. I took a day off work and nobody answered my emails.";
     for (what, f) in [
@@ -124,6 +163,7 @@ fn main() {
     println!("  tuning: {}", concerns_score::score(&coach, concerns_score::TUNING, false));
     println!("  blind:  {}", concerns_score::score(&coach, concerns_score::BLIND, false));
     println!("  blind2: {}", concerns_score::score(&coach, concerns_score::BLIND2, false));
+    println!("  blind3: {}", concerns_score::score(&coach, concerns_score::BLIND3, false));
 
     for (name, tsv) in [
         ("en.tsv (tuned on)", include_str!("../tests/corpus/en.tsv")),
@@ -134,6 +174,11 @@ fn main() {
         (
             "en_general_blind2.tsv (first run in its header; gaps added since)",
             include_str!("../tests/corpus/en_general_blind2.tsv"),
+        ),
+        ("en_general2.tsv (tuned on)", include_str!("../tests/corpus/en_general2.tsv")),
+        (
+            "en_general_blind3.tsv (blind, first run in its header)",
+            include_str!("../tests/corpus/en_general_blind3.tsv"),
         ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);

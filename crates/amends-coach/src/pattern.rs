@@ -11,6 +11,7 @@
 //!   `#time` a clock time (`10:30`, `5pm`), `#date` a written date (`12/03`, `2025-05-01`),
 //!   `#pp` a past participle (a word in -ed, or an irregular one: sent, made, lost...; the
 //!   voice layer: "was|were #pp !by" is a passive that names no one; not as the first word);
+//! - `lose+` any form of the word (lose|loses|losing|lost; see `forms.rs`);
 //! - `!a|b` the next word is *not* one of these (zero width: consumes nothing);
 //! - `,` a comma (otherwise commas are skipped when matching);
 //! - `^` at the start: the pattern must begin its sentence; `$` at the end: must end it.
@@ -133,14 +134,27 @@ impl Pattern {
                 if alt.is_empty() {
                     return Err(format!("in `{src}`: empty alternative in `{part}`"));
                 }
-                let mut seq = Vec::new();
+                // Several sequences when a piece is a lemma (`lose+`): one per form.
+                let mut seqs: Vec<Vec<Atom>> = vec![Vec::new()];
                 for piece in alt.split('_').filter(|p| !p.is_empty()) {
-                    parse_atom(piece, lex, &mut seq).map_err(|e| format!("in `{src}`: {e}"))?;
+                    let forms = match piece.strip_suffix('+').filter(|l| !l.is_empty() && !l.contains('*')) {
+                        Some(lemma) => crate::forms::inflections(&crate::text::normalise_key(lemma)),
+                        None => vec![piece.to_owned()],
+                    };
+                    let mut next = Vec::with_capacity(seqs.len() * forms.len());
+                    for seq in &seqs {
+                        for form in &forms {
+                            let mut s = seq.clone();
+                            parse_atom(form, lex, &mut s).map_err(|e| format!("in `{src}`: {e}"))?;
+                            next.push(s);
+                        }
+                    }
+                    seqs = next;
                 }
-                if seq.is_empty() {
+                if seqs.iter().any(Vec::is_empty) {
                     return Err(format!("in `{src}`: `{alt}` has no word in it"));
                 }
-                alts.push(seq);
+                alts.extend(seqs);
             }
             if alts.len() > MAX_ALTERNATIVES {
                 return Err(format!("in `{src}`: too many alternatives in one element"));
@@ -220,7 +234,9 @@ fn parse_atom(piece: &str, lex: &mut Lexicon, seq: &mut Vec<Atom>) -> Result<(),
             return Err(format!("unknown class `{p}` (use #num, #time, #date or #pp)"));
         }
         p if p.starts_with('@') => {
-            return Err(format!("`{p}`: a set (@name) can only stand alone as a whole entry of a list"));
+            return Err(format!(
+                "`{p}`: a set (@name) can only stand alone as a whole entry of a list, or name a [classes] entry"
+            ));
         }
         p if p.len() > 1 && p.ends_with('*') => {
             let stem = crate::text::normalise_key(p.trim_end_matches('*'));
@@ -389,6 +405,9 @@ mod tests {
         assert!(first_match("was #pp !by", "It was sent today").is_some());
         assert!(first_match("was #pp !by", "It was shipped by the courier").is_none());
         assert!(first_match("was #pp", "It was fine").is_none());
+        assert!(first_match("courier lose+", "The courier lost it").is_some());
+        assert!(first_match("courier lose+ it", "The courier is losing it").is_none());
+        assert!(first_match("drop+_the_ball", "we dropped the ball").is_some());
         assert!(first_match("^ actually", "Well, actually").is_none());
         assert!(first_match("^ actually", "Fine. Actually no").is_some());
         assert!(first_match("sorry $", "sorry.").is_some());

@@ -39,6 +39,10 @@ struct File {
     number_words: Vec<String>,
     #[serde(default)]
     sets: BTreeMap<String, Vec<Spanned<String>>>,
+    /// Word classes (synonyms, forms): `party = "courier|carrier|supplier"`, used inside a
+    /// pattern as one element or one alternative: `@party ~6 lose+|@fault`.
+    #[serde(default)]
+    classes: BTreeMap<String, String>,
     #[serde(default)]
     score: ScoreFile,
     #[serde(default, rename = "rule")]
@@ -271,6 +275,7 @@ struct Compiler<'a> {
     text: &'a str,
     lex: Lexicon,
     sets: BTreeMap<String, Vec<Spanned<String>>>,
+    classes: BTreeMap<String, String>,
     /// Context patterns, by matcher.
     matchers: Vec<Vec<Pattern>>,
     matcher_ids: BTreeMap<Vec<String>, usize>,
@@ -289,7 +294,12 @@ impl Compiler<'_> {
         let mut out = Vec::with_capacity(list.len());
         for entry in list {
             let src = entry.get_ref().trim();
-            if let Some(name) = src.strip_prefix('@') {
+            // A whole entry `@name` is a set of patterns; `@name` among other elements (or a
+            // name that is no set) is a class of words, replaced in `one`.
+            if let Some(name) = src.strip_prefix('@')
+                && !name.contains(char::is_whitespace)
+                && (self.sets.contains_key(name) || !self.classes.contains_key(name))
+            {
                 let Some(set) = self.sets.get(name).cloned() else {
                     return Err(self.err(
                         rule,
@@ -298,7 +308,7 @@ impl Compiler<'_> {
                     ));
                 };
                 for item in &set {
-                    if item.get_ref().trim().starts_with('@') {
+                    if item.get_ref().trim().strip_prefix('@').is_some_and(|n| self.sets.contains_key(n)) {
                         return Err(self.err(
                             &format!("set `{name}`"),
                             item.span().start,
@@ -315,7 +325,35 @@ impl Compiler<'_> {
     }
 
     fn one(&mut self, rule: &str, entry: &Spanned<String>) -> Result<Pattern, RulesError> {
-        Pattern::parse(entry.get_ref(), &mut self.lex).map_err(|m| self.err(rule, entry.span().start, m))
+        let src = self.with_classes(entry.get_ref()).map_err(|m| self.err(rule, entry.span().start, m))?;
+        Pattern::parse(&src, &mut self.lex).map_err(|m| self.err(rule, entry.span().start, m))
+    }
+
+    /// Replaces every `@class` alternative inside a pattern's elements by the class's words.
+    /// (A whole entry `@set` is a set of patterns, handled by [`Compiler::patterns`].)
+    fn with_classes(&self, src: &str) -> Result<String, String> {
+        if !src.contains('@') {
+            return Ok(src.to_owned());
+        }
+        let mut out = Vec::new();
+        for part in src.split_whitespace() {
+            let (neg, body) = match part.strip_prefix('!') {
+                Some(rest) => ("!", rest),
+                None => ("", part),
+            };
+            let mut alts = Vec::new();
+            for alt in body.split('|') {
+                match alt.strip_prefix('@') {
+                    Some(name) => match self.classes.get(name) {
+                        Some(words) => alts.push(words.trim().to_owned()),
+                        None => return Err(format!("unknown class `@{name}` (define it under [classes])")),
+                    },
+                    None => alts.push(alt.to_owned()),
+                }
+            }
+            out.push(format!("{neg}{}", alts.join("|")));
+        }
+        Ok(out.join(" "))
     }
 
     fn contexts(&mut self, rule: &str, at: usize, list: &[ContextFile]) -> Result<Vec<Context>, RulesError> {
@@ -371,6 +409,7 @@ impl Engine {
             text,
             lex: Lexicon::default(),
             sets: file.sets,
+            classes: file.classes,
             matchers: Vec::new(),
             matcher_ids: BTreeMap::new(),
         };

@@ -12,7 +12,7 @@
 mod concerns_score;
 
 use amends_coach::Coach;
-use concerns_score::{BLIND, BLIND2, TUNING, score};
+use concerns_score::{BLIND, BLIND2, BLIND3, TUNING, TUNING2, TUNING3, TUNING4, score};
 
 #[test]
 fn restatement_check_finds_missed_concerns_on_the_tuning_split() {
@@ -26,6 +26,28 @@ fn restatement_check_finds_missed_concerns_on_the_tuning_split() {
     println!("blind (not asserted): {b}");
     let b2 = score(&coach, BLIND2, true);
     println!("second blind (first run in its header; gaps added since): {b2}");
+}
+
+/// The later splits, with floors a little under their honest figures (first runs in each
+/// file's header): they catch a regression, not a missed target.
+#[test]
+fn restatement_check_holds_its_floor_on_the_later_splits() {
+    let coach = Coach::english();
+    for (name, split, recall, false_alarms) in [
+        ("second tuning", TUNING2, 0.9, 0.1),
+        ("third tuning", TUNING3, 0.85, 0.15),
+        ("fourth tuning", TUNING4, 0.9, 0.1),
+        ("third blind (never tuned on; first run in its header)", BLIND3, 0.8, 0.3),
+    ] {
+        let s = score(&coach, split, false);
+        println!("{name}: {s}");
+        assert!(s.recall() >= recall, "{name}: recall {:.3} < {recall}", s.recall());
+        assert!(
+            s.false_alarm_rate() <= false_alarms,
+            "{name}: false alarms {:.3} > {false_alarms}",
+            s.false_alarm_rate()
+        );
+    }
 }
 
 #[test]

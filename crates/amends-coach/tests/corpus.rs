@@ -55,3 +55,50 @@ fn the_generalisation_set_holds() {
     let blind2 = load("en_general_blind2.tsv", include_str!("corpus/en_general_blind2.tsv"));
     evaluate("en_general_blind2.tsv (first run in its header; gaps added since)", &blind2, true);
 }
+
+/// Every set, with a floor under its flagging precision, recall and kind accuracy. The floors
+/// are set a little under the honest figures of the session that set them (each file's
+/// header has its first run); they catch a regression, not a missed target. The issue's
+/// targets (≥ 0.95 on unseen wording) are printed by the bench, not asserted.
+#[test]
+fn every_set_is_measured_and_holds_its_floor() {
+    let sets: [(&str, &str, f64); 15] = [
+        ("en_holdout.tsv (not tuned on)", include_str!("corpus/en_holdout.tsv"), 0.85),
+        ("en_blind.tsv (first run in its header)", include_str!("corpus/en_blind.tsv"), 0.85),
+        ("en_general_blind.tsv (blind; first run in its header)", include_str!("corpus/en_general_blind.tsv"), 0.85),
+        (
+            "en_general_blind2.tsv (first run in its header; gaps added since)",
+            include_str!("corpus/en_general_blind2.tsv"),
+            0.85,
+        ),
+        ("en_general2.tsv (tuned on; first run in its header)", include_str!("corpus/en_general2.tsv"), 0.90),
+        ("en_general3.tsv (tuned on; first run in its header)", include_str!("corpus/en_general3.tsv"), 0.90),
+        ("en_general4.tsv (tuned on; first run in its header)", include_str!("corpus/en_general4.tsv"), 0.90),
+        ("en_general5.tsv (tuned on; first run in its header)", include_str!("corpus/en_general5.tsv"), 0.90),
+        ("en_general6.tsv (tuned on; first run in its header)", include_str!("corpus/en_general6.tsv"), 0.90),
+        ("en_general7.tsv (tuned on; first run in its header)", include_str!("corpus/en_general7.tsv"), 0.90),
+        ("en_general8.tsv (tuned on; first run in its header)", include_str!("corpus/en_general8.tsv"), 0.90),
+        ("en_general9.tsv (tuned on; first run in its header)", include_str!("corpus/en_general9.tsv"), 0.90),
+        ("en_general10.tsv (tuned on; first run in its header)", include_str!("corpus/en_general10.tsv"), 0.90),
+        ("en_general11.tsv (tuned on; first run in its header)", include_str!("corpus/en_general11.tsv"), 0.90),
+        (
+            "en_general_blind3.tsv (blind, never tuned on; first run in its header)",
+            include_str!("corpus/en_general_blind3.tsv"),
+            0.90,
+        ),
+    ];
+    let mut low = Vec::new();
+    for (name, tsv, floor) in sets {
+        let (_, flag) = evaluate(name, &load(name, tsv), true);
+        for (what, got) in [
+            ("flagging precision", flag.texts.precision()),
+            ("flagging recall", flag.texts.recall()),
+            ("kind accuracy", flag.kind_accuracy()),
+        ] {
+            if got < floor {
+                low.push(format!("{name}: {what} {got:.3} < {floor}"));
+            }
+        }
+    }
+    assert!(low.is_empty(), "below the floor: {low:#?}");
+}

@@ -479,3 +479,49 @@ fn the_voice_layer_and_third_parties_generalise_past_listed_phrases() {
     assert!(kinds("There is no reason you should have to wait, so I have sent a new one today.").is_empty());
     assert!(kinds("The policy you bought covers accidental damage.").is_empty());
 }
+
+#[test]
+fn a_class_of_words_and_every_form_of_a_word_are_one_element() {
+    let rules = r#"
+language = "en"
+[classes]
+party = "courier|supplier|warehouse"
+[[rule]]
+id = "third-party"
+kind = "defensive"
+severity = "medium"
+why = "Blame on someone else."
+suggestion = "Own it."
+patterns = ["@party ~3 lose+|damage+"]
+"#;
+    let coach = Coach::from_rules_toml(rules).unwrap();
+    for text in ["The courier lost it.", "Our supplier damaged the lid.", "The warehouse keeps losing parcels."] {
+        assert_eq!(kinds(&coach.review(text, Purpose::Other)), [FindingKind::Defensive], "{text}");
+    }
+    assert!(coach.review("The courier has it.", Purpose::Other).findings.is_empty());
+    let bad = rules.replace("@party ~3", "@nobody ~3");
+    let err = Coach::from_rules_toml(&bad).unwrap_err().to_string();
+    assert!(err.contains("unknown class `@nobody`"), "{err}");
+}
+
+#[test]
+fn the_third_party_kinds_generalise_beyond_their_phrases() {
+    // Fresh wording of the kinds issue 19 names: a third party, the agentless passive, a
+    // rule-word as the decider, an excuse, a window of days.
+    for (text, kind) in [
+        ("The installers mislaid your spare key.", FindingKind::Defensive),
+        ("Your refund was miscalculated.", FindingKind::Defensive),
+        ("Regulations prevent us from reopening the claim.", FindingKind::Policy),
+        ("Owing to staff shortages your order left late.", FindingKind::Defensive),
+        ("The fitter will come sometime next week.", FindingKind::VagueTime),
+    ] {
+        assert!(en().review(text, Purpose::Other).has(kind), "{text}: expected {kind}");
+    }
+    // And stay quiet when the third party is only doing its job, or we own it.
+    for text in [
+        "Our driver will collect the damaged unit on Monday at 9.",
+        "The courier lost it, and that's on us: a new one leaves today.",
+    ] {
+        assert!(!en().review(text, Purpose::Other).has(FindingKind::Defensive), "{text}");
+    }
+}

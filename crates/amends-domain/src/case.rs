@@ -1,7 +1,6 @@
 //! A case: one complaint from one customer, and what is done about it.
 
 use std::fmt;
-use std::str::FromStr;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum NewCaseError {
@@ -79,8 +78,21 @@ pub fn parse_tag(tag: &str) -> Result<String, TagError> {
     Ok(tag)
 }
 
+/// A stored or received name that is none of its type's values: in a row, the store
+/// calls it corrupt; in a request, the web layer names the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what}: {text:?}")]
+pub struct UnknownName {
+    pub what: &'static str,
+    pub text: String,
+}
+
+/// An enum kept as text (in a column, in JSON): `as_str`, `FromStr`, `Display` and serde
+/// all speak the same words, so the words live in one place. The short form names a
+/// [`NewCaseError`] variant (the case's fields are parsed at intake); the `unknown` form
+/// fails with an [`UnknownName`].
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident, $err:ident, $($variant:ident => $text:literal),+ $(,)?) => {
+    (@define $(#[$meta:meta])* $name:ident, $errty:ty, $make:expr, $($variant:ident => $text:literal),+) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name { $($variant),+ }
@@ -92,18 +104,18 @@ macro_rules! named_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = NewCaseError;
+        impl std::str::FromStr for $name {
+            type Err = $errty;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    other => Err(NewCaseError::$err(other.to_owned())),
+                    other => Err(($make)(other.to_owned())),
                 }
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
@@ -139,7 +151,16 @@ macro_rules! named_enum {
             }
         }
     };
+    ($(#[$meta:meta])* $name:ident, unknown $what:literal, $($variant:ident => $text:literal),+ $(,)?) => {
+        named_enum!(@define $(#[$meta])* $name, $crate::case::UnknownName,
+            |text: String| $crate::case::UnknownName { what: $what, text }, $($variant => $text),+);
+    };
+    ($(#[$meta:meta])* $name:ident, $err:ident, $($variant:ident => $text:literal),+ $(,)?) => {
+        named_enum!(@define $(#[$meta])* $name, $crate::case::NewCaseError, $crate::case::NewCaseError::$err,
+            $($variant => $text),+);
+    };
 }
+pub(crate) use named_enum;
 
 named_enum!(
     /// How the complaint reached the business.

@@ -2,6 +2,8 @@
 //! picked from their transactions by any combination of product, time, place and amount.
 
 use serde::{Deserialize, Serialize};
+
+use crate::case::{UnknownName, named_enum};
 use time::OffsetDateTime;
 
 /// Who is told: customers with at least one transaction matching every criterion given.
@@ -87,6 +89,38 @@ impl Default for Channels {
     }
 }
 
+/// As stored: `email`, `letter` or `email,letter`; anything else is refused.
+impl std::str::FromStr for Channels {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Channels::parse(s).ok_or_else(|| UnknownName { what: "disclosure channels", text: s.to_owned() })
+    }
+}
+
+/// In JSON, the list of channels: `["email"]`, `["letter"]` or `["email", "letter"]`.
+impl Serialize for Channels {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.names())
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Channels {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(["email", "letter"])),
+            )
+            .min_items(Some(1))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Channels {}
+
 /// How one customer is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
@@ -116,6 +150,11 @@ impl Channels {
         }
     }
 
+    /// The channels one by one, as the API lists them.
+    pub fn names(self) -> Vec<&'static str> {
+        self.as_str().split(',').collect()
+    }
+
     /// The chosen channels the customer can be reached by; when none of them can,
     /// the other one (a customer without an email address still gets a letter): a
     /// notice that can reach them is better than none.
@@ -128,20 +167,29 @@ impl Channels {
     }
 }
 
-/// Where a notice to one customer stands.
-pub mod recipient_status {
-    /// Picked, not yet in the outbox.
-    pub const SELECTED: &str = "selected";
-    /// In the outbox, or waiting for the print run.
-    pub const QUEUED: &str = "queued";
-    /// Sent by email, or printed and posted.
-    pub const SENT: &str = "sent";
-    /// Could not be sent (no way to reach them, or the mail server refused it).
-    pub const FAILED: &str = "failed";
-    /// The customer read it and said it did not affect them.
-    pub const CONFIRMED: &str = "confirmed";
-    /// The customer answered that it affected them; a case was opened.
-    pub const REPLIED: &str = "replied";
+named_enum!(
+    /// Where a disclosure stands: a `Draft` can be changed and previewed; `Sending` while
+    /// its notices are queued (a resumed send tells nobody twice); `Sent` once all are.
+    DisclosureStatus, unknown "disclosure status",
+    Draft => "draft", Sending => "sending", Sent => "sent",
+);
+
+named_enum!(
+    /// Where a notice to one customer stands: `Selected` (picked, not yet in the outbox),
+    /// `Queued` (in the outbox, or waiting for the print run), `Sent` (by email, or printed
+    /// and posted), `Failed` (no way to reach them, or the mail server refused it),
+    /// `Confirmed` (they read it and said it did not affect them), `Replied` (they said it
+    /// did; a case was opened).
+    RecipientStatus, unknown "disclosure recipient status",
+    Selected => "selected", Queued => "queued", Sent => "sent", Failed => "failed",
+    Confirmed => "confirmed", Replied => "replied",
+);
+
+impl RecipientStatus {
+    /// Whether the customer has answered the notice (either way): it takes no second answer.
+    pub fn answered(self) -> bool {
+        matches!(self, RecipientStatus::Confirmed | RecipientStatus::Replied)
+    }
 }
 
 #[cfg(test)]

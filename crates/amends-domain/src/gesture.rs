@@ -4,6 +4,7 @@
 //! what the customer is worth to the business and with how bad the failure was, and
 //! stays a gesture (capped), not a second refund.
 
+use crate::case::named_enum;
 use crate::{Role, Severity};
 
 /// The kinds of gesture, with a default value in minor units for the catalogue.
@@ -82,6 +83,19 @@ pub struct GivenSoFar {
     pub by_giver_this_month_minor: i64,
     /// By everyone this month.
     pub this_month_minor: i64,
+}
+
+named_enum!(
+    /// A gesture held for a manager: `Pending` until one approves it (it is recorded on
+    /// the case then) or declines it. A decided approval is not decided again.
+    ApprovalStatus, unknown "approval status",
+    Pending => "pending", Approved => "approved", Declined => "declined",
+);
+
+impl ApprovalStatus {
+    pub fn decided(approve: bool) -> Self {
+        if approve { ApprovalStatus::Approved } else { ApprovalStatus::Declined }
+    }
 }
 
 /// Why a gesture waits for a manager.

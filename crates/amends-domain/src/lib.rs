@@ -7,6 +7,7 @@
 
 pub mod case;
 pub mod customer;
+pub mod delivery;
 pub mod disclosure;
 pub mod gesture;
 pub mod hours;
@@ -17,12 +18,15 @@ pub mod staff;
 
 pub mod text;
 
-pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity};
+pub use case::{CaseReference, Channel, Complaint, NewCaseError, Severity, UnknownName};
 pub use customer::{CustomerEmail, CustomerError, CustomerName, Money, TransactionKind, lifetime_value};
+pub use delivery::{LinkPurpose, MessagePurpose, MessageStatus, ScheduledStatus, WebhookStatus};
+pub use disclosure::{DisclosureStatus, RecipientStatus};
+pub use gesture::ApprovalStatus;
 pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
 pub use playbook::{
     Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Snooze, Step,
     StepState, StepStatus, escalation_reasons,
 };
-pub use problem::{ProblemStatus, TransitionRefused};
+pub use problem::{AlarmReason, ProblemStatus, SuggestionKind, TransitionRefused};
 pub use staff::{Role, StaffError};

@@ -10,37 +10,30 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemStatus {
-    Open,
-    Fixing,
-    Fixed,
-    Verified,
-}
+use crate::case::named_enum;
+
+named_enum!(
+    /// Where a problem stands: open → fixing → fixed → verified.
+    ProblemStatus, unknown "problem status",
+    Open => "open", Fixing => "fixing", Fixed => "fixed", Verified => "verified",
+);
+
+named_enum!(
+    /// What a staff member's suggestion on a problem proposes.
+    SuggestionKind, unknown "suggestion kind",
+    Cause => "cause", Fix => "fix",
+);
+
+named_enum!(
+    /// Why a fixed (or verified) problem raised an alarm for its owner: a case was
+    /// `Linked` to it, or a new case `LookAlike`s one of its cases.
+    AlarmReason, unknown "alarm reason",
+    Linked => "linked", LookAlike => "look_alike",
+);
 
 impl ProblemStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProblemStatus::Open => "open",
-            ProblemStatus::Fixing => "fixing",
-            ProblemStatus::Fixed => "fixed",
-            ProblemStatus::Verified => "verified",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "open" => Some(ProblemStatus::Open),
-            "fixing" => Some(ProblemStatus::Fixing),
-            "fixed" => Some(ProblemStatus::Fixed),
-            "verified" => Some(ProblemStatus::Verified),
-            _ => None,
-        }
-    }
-
     /// A case for a problem in this state means the fix did not hold.
     pub fn counts_as_recurrence(self) -> bool {
         matches!(self, ProblemStatus::Fixed | ProblemStatus::Verified)

@@ -53,7 +53,7 @@ pub(crate) async fn mail(
             html_body: None,
             message_id: format!("<alert.{}@{}>", random_hex(12), settings.message_domain),
             in_reply_to: None,
-            purpose: "staff_alert".to_owned(),
+            purpose: amends_domain::MessagePurpose::StaffAlert,
             link_id: None,
         })
         .collect();

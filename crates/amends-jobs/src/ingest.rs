@@ -176,12 +176,7 @@ async fn spam_verdict(
 
 /// The installation's block list, as the spam filter reads it.
 pub async fn block_list(store: &Store) -> Result<Vec<amends_spam::Block>, StoreError> {
-    Ok(store
-        .spam_blocks()
-        .await?
-        .into_iter()
-        .filter_map(|b| Some(amends_spam::Block { kind: amends_spam::BlockKind::parse(&b.kind)?, value: b.value }))
-        .collect())
+    Ok(store.spam_blocks().await?.into_iter().map(|b| amends_spam::Block { kind: b.kind, value: b.value }).collect())
 }
 
 // What follows reads a message without the database: pure, so the fuzz target

@@ -302,7 +302,7 @@ impl Runner {
 
     async fn send_email(&self, job: &JobRecord, outbox_id: i64) -> Result<Done, JobError> {
         let email = self.store.email(outbox_id).await?;
-        if email.status == "sent" {
+        if email.status == amends_domain::MessageStatus::Sent {
             return Ok(Done::Finished);
         }
         let Some(smtp) = &self.settings.smtp else {

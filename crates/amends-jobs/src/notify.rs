@@ -1,8 +1,8 @@
 //! What the customer is told after each step, rendered from the templates in
 //! `templates/email/` and put in the outbox, with a personal link where they answer.
 
-use amends_domain::disclosure::Channels;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
+use amends_domain::{LinkPurpose, MessagePurpose};
 use amends_store::secret::{masked_link_path, random_hex, secret_hash};
 use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Notice, Store};
 use time::OffsetDateTime;
@@ -11,14 +11,6 @@ use crate::{JobError, JobSettings};
 
 /// Notices queued per transaction while sending a disclosure.
 const DISCLOSURE_BATCH: i64 = 2_000;
-
-/// Link purposes: what the customer may do through the link.
-pub mod purposes {
-    pub const STATUS: &str = "status";
-    pub const RESTATEMENT: &str = "restatement";
-    pub const OFFER: &str = "offer";
-    pub const FOLLOW_UP: &str = "follow_up";
-}
 
 /// The printed notice's paragraphs (blank-line separated), with the customer's personal
 /// link written out, since paper has nothing to click.
@@ -64,7 +56,7 @@ impl Notifier {
     /// The token the customer gets is made when the message is sent, so no kept copy
     /// (the outbox, the API, a backup) can open the link; the link's own hash is of a
     /// token nobody ever holds.
-    async fn link(&self, case_id: i64, purpose: &str) -> Result<Link, JobError> {
+    async fn link(&self, case_id: i64, purpose: LinkPurpose) -> Result<Link, JobError> {
         let expires = OffsetDateTime::now_utc() + self.settings.link_ttl;
         let id = self.store.create_link(case_id, purpose, &secret_hash(&random_hex(32)), expires).await?;
         Ok(Link { id, url: self.masked_link() })
@@ -93,7 +85,7 @@ impl Notifier {
         &self,
         case: &CaseRecord,
         customer: &CustomerRecord,
-        purpose: &str,
+        purpose: MessagePurpose,
         (subject, text): (String, String),
         link: Option<&Link>,
         job: Option<(i64, &str)>,
@@ -111,7 +103,7 @@ impl Notifier {
                     text_body: text,
                     message_id,
                     in_reply_to: None,
-                    purpose: purpose.to_owned(),
+                    purpose,
                     link_id: link.map(|l| l.id),
                 },
                 job,
@@ -135,14 +127,14 @@ impl Notifier {
         if customer.email.is_none() {
             return Ok(false);
         }
-        let link = self.link(case.id, purposes::STATUS).await?;
+        let link = self.link(case.id, LinkPurpose::Status).await?;
         let soon = match case.next_due_at {
             Some(due) => format!("by {}", when(due)),
             None => "shortly".to_owned(),
         };
         let ctx = minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer) };
         let rendered = self.render("acknowledgement", ctx).await?;
-        self.queue(&case, &customer, "acknowledgement", rendered, Some(&link), job).await
+        self.queue(&case, &customer, MessagePurpose::Acknowledgement, rendered, Some(&link), job).await
     }
 
     pub async fn case_event(&self, case_id: i64, event_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
@@ -154,25 +146,27 @@ impl Notifier {
         let base = self.base(&case, &customer);
         let (purpose, rendered, link) = match &event.event.kind {
             EventKind::RestatementWritten { text } => {
-                let link = self.link(case.id, purposes::RESTATEMENT).await?;
+                let link = self.link(case.id, LinkPurpose::Restatement).await?;
                 let ctx = minijinja::context! { restatement => text, link => link.url, ..base };
-                ("restatement", self.render("restatement", ctx).await?, Some(link))
+                (MessagePurpose::Restatement, self.render("restatement", ctx).await?, Some(link))
             }
-            EventKind::Apologised { text } => {
-                ("apology", self.render("apology", minijinja::context! { apology => text, ..base }).await?, None)
-            }
+            EventKind::Apologised { text } => (
+                MessagePurpose::Apology,
+                self.render("apology", minijinja::context! { apology => text, ..base }).await?,
+                None,
+            ),
             EventKind::OptionsOffered { options } => {
-                let link = self.link(case.id, purposes::OFFER).await?;
+                let link = self.link(case.id, LinkPurpose::Offer).await?;
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
-                ("offer", self.render("offer", ctx).await?, Some(link))
+                (MessagePurpose::Offer, self.render("offer", ctx).await?, Some(link))
             }
             EventKind::FixPromised { what, due } => (
-                "fix_promised",
+                MessagePurpose::FixPromised,
                 self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?,
                 None,
             ),
             EventKind::FixDone { note } => {
-                ("fix_done", self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
+                (MessagePurpose::FixDone, self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
             }
             _ => return Ok(false),
         };
@@ -198,10 +192,10 @@ impl Notifier {
         if answered || !by_email || superseded || customer.email.is_none() {
             return Ok(false);
         }
-        let link = self.link(case.id, purposes::FOLLOW_UP).await?;
+        let link = self.link(case.id, LinkPurpose::FollowUp).await?;
         let rendered =
             self.render("follow_up", minijinja::context! { link => link.url, ..self.base(&case, &customer) }).await?;
-        self.queue(&case, &customer, "follow_up", rendered, Some(&link), job).await
+        self.queue(&case, &customer, MessagePurpose::FollowUp, rendered, Some(&link), job).await
     }
 
     /// A scheduled message's time has come: send it, unless the customer wrote first
@@ -226,7 +220,7 @@ impl Notifier {
                     text_body: body,
                     message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
                     in_reply_to: None,
-                    purpose: "scheduled".to_owned(),
+                    purpose: MessagePurpose::Scheduled,
                     link_id: None,
                 })
             }
@@ -243,7 +237,7 @@ impl Notifier {
     /// channels and their details allow.
     pub async fn disclosure_notices(&self, disclosure_id: i64) -> Result<(), JobError> {
         let disclosure = self.store.disclosure(disclosure_id).await?;
-        let channels = Channels::parse(&disclosure.channels.join(",")).unwrap_or_default();
+        let channels = disclosure.channels;
         let base_url = self.settings.public_url.trim_end_matches('/').to_owned();
         // One read and one parse of the template for the whole send, not one per recipient.
         let source = match self.store.template_override("disclosure").await? {
@@ -288,7 +282,7 @@ impl Notifier {
                                 self.settings.message_domain
                             ),
                             in_reply_to: None,
-                            purpose: "disclosure".to_owned(),
+                            purpose: MessagePurpose::Disclosure,
                             link_id: None,
                         })
                     }

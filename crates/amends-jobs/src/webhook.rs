@@ -143,7 +143,7 @@ pub(crate) async fn deliver(
     last_attempt: bool,
 ) -> Result<(), JobError> {
     let delivery = store.webhook_delivery(delivery_id).await?;
-    if delivery.status == "delivered" {
+    if delivery.status == amends_domain::WebhookStatus::Delivered {
         return Ok(());
     }
     let hook = store.webhook(delivery.webhook_id).await?;

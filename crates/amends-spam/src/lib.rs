@@ -50,6 +50,7 @@ pub struct Message<'a> {
 
 /// What the block list holds: one address, or a whole domain (and its subdomains).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BlockKind {
     Address,
@@ -65,10 +66,17 @@ impl BlockKind {
     }
 
     pub fn parse(s: &str) -> Option<BlockKind> {
+        s.parse().ok()
+    }
+}
+
+impl std::str::FromStr for BlockKind {
+    type Err = BlockError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
-            "address" => Some(BlockKind::Address),
-            "domain" => Some(BlockKind::Domain),
-            _ => None,
+            "address" => Ok(BlockKind::Address),
+            "domain" => Ok(BlockKind::Domain),
+            other => Err(BlockError::Kind(other.to_owned())),
         }
     }
 }
@@ -83,6 +91,8 @@ pub struct Block {
 /// Why a block-list value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BlockError {
+    #[error("a block is an address or a domain, not {0:?}")]
+    Kind(String),
     #[error("an address to block looks like name@example.com")]
     Address,
     #[error("a domain to block looks like example.com (no @, no spaces, at least one dot)")]

@@ -2,15 +2,15 @@
 //! the hold inside the event's transaction (the rule is the domain's `needs_approval`),
 //! the approvals list, a manager's decision, and what gestures cost per month.
 
-use amends_domain::Role;
 use amends_domain::gesture::{ApprovalReason, GestureLimits, GivenSoFar, needs_approval};
 use amends_domain::playbook::{Actor, EventKind};
+use amends_domain::{ApprovalStatus, Role};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::append_event_in;
+use crate::cases::{append_event_in, parsed};
 use crate::{Backend, Store, StoreError, from_millis, millis};
 
 // Gestures are judged one at a time on PostgreSQL, so that two sent together cannot
@@ -69,7 +69,7 @@ pub struct ApprovalRecord {
     pub description: String,
     pub cost_minor: i64,
     pub currency: String,
-    pub status: String,
+    pub status: ApprovalStatus,
     pub decided_by: Option<i64>,
     pub reason: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
@@ -87,7 +87,7 @@ fn approval(row: &AnyRow) -> Result<ApprovalRecord, StoreError> {
         description: row.try_get("description")?,
         cost_minor: row.try_get("cost_minor")?,
         currency: row.try_get("currency")?,
-        status: row.try_get("status")?,
+        status: parsed(row, "status")?,
         decided_by: row.try_get("decided_by")?,
         reason: row.try_get("reason")?,
         created_at: from_millis(row.try_get("created_at")?),
@@ -208,7 +208,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("approval"))?;
         let pending = approval(&row)?;
-        if pending.status != "pending" {
+        if pending.status != ApprovalStatus::Pending {
             return Err(StoreError::Conflict {
                 field: None,
                 message: format!("this gesture was already {}", pending.status),
@@ -230,7 +230,7 @@ impl Store {
             "UPDATE gesture_approvals SET status = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1",
         )
         .bind(id)
-        .bind(if approve { "approved" } else { "declined" })
+        .bind(ApprovalStatus::decided(approve).as_str())
         .bind(manager_id)
         .bind(millis(OffsetDateTime::now_utc()))
         .bind((!reason.is_empty()).then(|| reason.to_owned()))

@@ -10,13 +10,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use amends_domain::disclosure::{Audience, Channels, recipient_status};
+use amends_domain::disclosure::{Audience, Channels, DisclosureStatus, RecipientStatus};
 use serde::Serialize;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::cases::parsed;
 use crate::intake::NoticeAnswer;
 use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
@@ -44,10 +45,8 @@ pub struct DisclosureRecord {
     pub explanation: String,
     pub solution: String,
     pub audience: Audience,
-    /// `email`, `letter`, or both.
-    pub channels: Vec<String>,
-    /// `draft`, `sending` or `sent`.
-    pub status: String,
+    pub channels: Channels,
+    pub status: DisclosureStatus,
     pub progress: Progress,
     pub created_by: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -79,7 +78,7 @@ pub struct RecipientRecord {
     pub customer_id: i64,
     pub customer_name: String,
     pub email: Option<String>,
-    pub status: String,
+    pub status: RecipientStatus,
     pub case_id: Option<i64>,
     pub error: Option<String>,
     /// Told by printed letter (too).
@@ -232,7 +231,7 @@ fn recipient(row: &AnyRow) -> Result<RecipientRecord, StoreError> {
         customer_id: row.try_get("customer_id")?,
         customer_name: row.try_get("customer_name")?,
         email: row.try_get("email")?,
-        status: row.try_get("status")?,
+        status: parsed(row, "status")?,
         case_id: row.try_get("case_id")?,
         error: row.try_get("error")?,
         by_letter: row
@@ -318,18 +317,16 @@ impl Store {
         for c in counts {
             let n: i64 = c.try_get("n")?;
             p.total += n;
-            match c.try_get::<String, _>("status")?.as_str() {
-                recipient_status::SELECTED => p.selected += n,
-                recipient_status::QUEUED => p.queued += n,
-                recipient_status::SENT => p.sent += n,
-                recipient_status::FAILED => p.failed += n,
-                recipient_status::CONFIRMED => p.confirmed += n,
-                recipient_status::REPLIED => p.replied += n,
-                _ => {}
+            match parsed(&c, "status")? {
+                RecipientStatus::Selected => p.selected += n,
+                RecipientStatus::Queued => p.queued += n,
+                RecipientStatus::Sent => p.sent += n,
+                RecipientStatus::Failed => p.failed += n,
+                RecipientStatus::Confirmed => p.confirmed += n,
+                RecipientStatus::Replied => p.replied += n,
             }
         }
         let audience: String = row.try_get("audience")?;
-        let channels: String = row.try_get("channels")?;
         Ok(DisclosureRecord {
             id,
             problem_id: row.try_get("problem_id")?,
@@ -337,8 +334,8 @@ impl Store {
             explanation: row.try_get("explanation")?,
             solution: row.try_get("solution")?,
             audience: serde_json::from_str(&audience).map_err(|e| StoreError::Corrupt(format!("audience: {e}")))?,
-            channels: channels.split(',').map(str::to_owned).collect(),
-            status: row.try_get("status")?,
+            channels: parsed(&row, "channels")?,
+            status: parsed(&row, "status")?,
             progress: p,
             created_by: row.try_get("created_by")?,
             created_at: from_millis(row.try_get("created_at")?),
@@ -507,7 +504,7 @@ impl Store {
                 let reached = n.email.is_some() || n.letter.is_some();
                 q = q
                     .bind(n.recipient_id)
-                    .bind(if reached { recipient_status::QUEUED } else { recipient_status::FAILED })
+                    .bind(if reached { RecipientStatus::Queued } else { RecipientStatus::Failed }.as_str())
                     .bind(n.link_hash.clone())
                     .bind(outbox_of.get(&n.recipient_id).copied())
                     .bind((!reached).then_some("the customer has neither an email address nor a postal address"))

@@ -3,11 +3,13 @@
 //! only its hash is stored (in `link_tokens`, one per attempt to send the message).
 //! Kept messages show the link masked.
 
+use amends_domain::LinkPurpose;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
+use crate::cases::parsed;
 use crate::secret::{mask_link_tokens, secret_hash};
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -15,7 +17,7 @@ use crate::{Store, StoreError, from_millis, millis};
 pub struct LinkRecord {
     pub id: i64,
     pub case_id: i64,
-    pub purpose: String,
+    pub purpose: LinkPurpose,
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -28,7 +30,7 @@ fn link(row: &AnyRow) -> Result<LinkRecord, StoreError> {
     Ok(LinkRecord {
         id: row.try_get("id")?,
         case_id: row.try_get("case_id")?,
-        purpose: row.try_get("purpose")?,
+        purpose: parsed(row, "purpose")?,
         expires_at: from_millis(row.try_get("expires_at")?),
         used_at: row.try_get::<Option<i64>, _>("used_at")?.map(from_millis),
         revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(from_millis),
@@ -41,7 +43,7 @@ impl Store {
     pub async fn create_link(
         &self,
         case_id: i64,
-        purpose: &str,
+        purpose: LinkPurpose,
         token_hash: &str,
         expires_at: OffsetDateTime,
     ) -> Result<i64, StoreError> {
@@ -51,7 +53,7 @@ impl Store {
             "UPDATE customer_links SET revoked_at = $3 WHERE case_id = $1 AND purpose = $2 AND revoked_at IS NULL",
         )
         .bind(case_id)
-        .bind(purpose)
+        .bind(purpose.as_str())
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -60,7 +62,7 @@ impl Store {
         )
         .bind(token_hash)
         .bind(case_id)
-        .bind(purpose)
+        .bind(purpose.as_str())
         .bind(now)
         .bind(millis(expires_at))
         .fetch_one(&mut *tx)

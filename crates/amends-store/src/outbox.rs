@@ -1,11 +1,13 @@
 //! The outbox: every message to a customer, stored before it is sent, so that a
 //! restart loses nothing; a message marked sent is never sent again.
 
+use amends_domain::{MessagePurpose, MessageStatus};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
+use crate::cases::parsed;
 use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -19,8 +21,7 @@ pub struct NewEmail {
     pub html_body: Option<String>,
     pub message_id: String,
     pub in_reply_to: Option<String>,
-    /// acknowledgement, restatement, offer, follow_up, disclosure, …
-    pub purpose: String,
+    pub purpose: MessagePurpose,
     /// The personal link the message carries, masked in its text: the sending step
     /// makes its token (see [`crate::secret::MASKED_TOKEN`]).
     pub link_id: Option<i64>,
@@ -38,8 +39,8 @@ pub struct EmailRecord {
     pub html_body: Option<String>,
     pub message_id: String,
     pub in_reply_to: Option<String>,
-    pub purpose: String,
-    pub status: String,
+    pub purpose: MessagePurpose,
+    pub status: MessageStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
@@ -59,8 +60,8 @@ fn email(row: &AnyRow) -> Result<EmailRecord, StoreError> {
         html_body: row.try_get("html_body")?,
         message_id: row.try_get("message_id")?,
         in_reply_to: row.try_get("in_reply_to")?,
-        purpose: row.try_get("purpose")?,
-        status: row.try_get("status")?,
+        purpose: parsed(row, "purpose")?,
+        status: parsed(row, "status")?,
         attempts: row.try_get("attempts")?,
         last_error: row.try_get("last_error")?,
         created_at: from_millis(row.try_get("created_at")?),
@@ -82,7 +83,7 @@ pub(crate) fn bind_message<'q>(
         .bind(e.html_body.clone())
         .bind(e.message_id.clone())
         .bind(e.in_reply_to.clone())
-        .bind(e.purpose.clone())
+        .bind(e.purpose.as_str())
 }
 
 /// Stores the message and the job that sends it at `send_at`, in the caller's transaction.
@@ -190,7 +191,7 @@ impl Store {
         sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1")
             .bind(id)
             .bind(error)
-            .bind(if gave_up { "failed" } else { "queued" })
+            .bind(if gave_up { MessageStatus::Failed } else { MessageStatus::Queued }.as_str())
             .execute(self.write())
             .await?;
         Ok(())

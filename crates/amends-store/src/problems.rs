@@ -2,12 +2,13 @@
 //! Here too: their status with its dates, staff suggestions and votes, recurrence
 //! alarms, and the texts the domain ranks to suggest a problem for a case.
 
-use amends_domain::problem::{self, ProblemFacts, ProblemStatus, ProblemText, Similarity};
+use amends_domain::problem::{self, AlarmReason, ProblemFacts, ProblemStatus, ProblemText, Similarity, SuggestionKind};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::cases::parsed;
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
@@ -21,7 +22,7 @@ pub struct ProblemRecord {
     pub owner_name: Option<String>,
     pub corrective_action: String,
     pub preventive_action: String,
-    pub status: String,
+    pub status: ProblemStatus,
     pub case_count: i64,
     /// Recurrence alarms its owner has not yet seen.
     pub open_alarms: i64,
@@ -50,8 +51,7 @@ pub struct ProblemPatch {
 pub struct SuggestionRecord {
     pub id: i64,
     pub problem_id: i64,
-    /// `cause` or `fix`.
-    pub kind: String,
+    pub kind: SuggestionKind,
     pub text: String,
     pub author_id: i64,
     pub author_name: String,
@@ -68,8 +68,7 @@ pub struct AlarmRecord {
     pub problem_title: String,
     pub owner_id: Option<i64>,
     pub case_id: i64,
-    /// `linked` (a case linked to a fixed problem) or `look_alike` (a new case like one of its cases).
-    pub reason: String,
+    pub reason: AlarmReason,
     pub note: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -107,7 +106,7 @@ fn problem(row: &AnyRow) -> Result<ProblemRecord, StoreError> {
         owner_name: row.try_get("owner_name")?,
         corrective_action: row.try_get("corrective_action")?,
         preventive_action: row.try_get("preventive_action")?,
-        status: row.try_get("status")?,
+        status: parsed(row, "status")?,
         case_count: row.try_get("case_count")?,
         open_alarms: row.try_get("open_alarms")?,
         created_at: from_millis(row.try_get("created_at")?),
@@ -121,7 +120,7 @@ fn suggestion(row: &AnyRow) -> Result<SuggestionRecord, StoreError> {
     Ok(SuggestionRecord {
         id: row.try_get("id")?,
         problem_id: row.try_get("problem_id")?,
-        kind: row.try_get("kind")?,
+        kind: parsed(row, "kind")?,
         text: row.try_get("text")?,
         author_id: row.try_get("author_id")?,
         author_name: row.try_get("author_name")?,
@@ -137,7 +136,7 @@ fn alarm(row: &AnyRow) -> Result<AlarmRecord, StoreError> {
         problem_title: row.try_get("problem_title")?,
         owner_id: row.try_get("owner_id")?,
         case_id: row.try_get("case_id")?,
-        reason: row.try_get("reason")?,
+        reason: parsed(row, "reason")?,
         note: row.try_get("note")?,
         created_at: from_millis(row.try_get("created_at")?),
         seen_at: opt_time(row, "seen_at")?,
@@ -156,7 +155,7 @@ pub(crate) async fn raise_alarm_in(
     conn: &mut AnyConnection,
     problem_id: i64,
     case_id: i64,
-    reason: &str,
+    reason: AlarmReason,
     note: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
@@ -165,7 +164,7 @@ pub(crate) async fn raise_alarm_in(
     )
     .bind(problem_id)
     .bind(case_id)
-    .bind(reason)
+    .bind(reason.as_str())
     .bind(note)
     .bind(millis(OffsetDateTime::now_utc()))
     .execute(&mut *conn)
@@ -184,11 +183,11 @@ pub(crate) async fn on_case_linked_in(
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound("problem"))?;
-    let status: String = row.try_get("status")?;
+    let status: ProblemStatus = parsed(&row, "status")?;
     let title: String = row.try_get("title")?;
-    if ProblemStatus::parse(&status).is_some_and(ProblemStatus::counts_as_recurrence) {
+    if status.counts_as_recurrence() {
         let note = format!("A case was linked to \"{title}\", marked {status}: the fix may not have held.");
-        raise_alarm_in(conn, problem_id, case_id, "linked", &note).await?;
+        raise_alarm_in(conn, problem_id, case_id, AlarmReason::Linked, &note).await?;
     }
     Ok(())
 }
@@ -260,8 +259,7 @@ impl Store {
     /// new status. Compare-and-set on the old status, so two people cannot both move it.
     pub async fn set_problem_status(&self, id: i64, to: ProblemStatus) -> Result<ProblemRecord, StoreError> {
         let current = self.problem(id).await?;
-        let from = ProblemStatus::parse(&current.status)
-            .ok_or_else(|| StoreError::Corrupt(format!("problem status {:?}", current.status)))?;
+        let from = current.status;
         let facts = ProblemFacts {
             corrective_action: current.corrective_action.clone(),
             preventive_action: current.preventive_action.clone(),
@@ -296,7 +294,7 @@ impl Store {
     pub async fn add_suggestion(
         &self,
         problem_id: i64,
-        kind: &str,
+        kind: SuggestionKind,
         text: &str,
         author_id: i64,
     ) -> Result<SuggestionRecord, StoreError> {
@@ -306,7 +304,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(problem_id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(text)
         .bind(author_id)
         .bind(millis(OffsetDateTime::now_utc()))
@@ -472,12 +470,12 @@ impl Store {
             let body: String = row.try_get("body")?;
             if problem::looks_like(Some(&category), case.body.as_str(), earlier_category.as_deref(), &body) {
                 let title: String = row.try_get("title")?;
-                let status: String = row.try_get("status")?;
+                let status: ProblemStatus = parsed(&row, "status")?;
                 let note = format!(
                     "New case {} looks like the cases of \"{title}\", marked {status}: the fix may not have held.",
                     case.reference
                 );
-                raise_alarm_in(&mut conn, problem_id, case_id, "look_alike", &note).await?;
+                raise_alarm_in(&mut conn, problem_id, case_id, AlarmReason::LookAlike, &note).await?;
                 raised.insert(problem_id);
             }
         }

@@ -5,12 +5,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use amends_domain::TransactionKind;
 use amends_domain::playbook::{Event, EventKind, Outcome, Playbook, StepStatus};
 use serde::Serialize;
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use crate::cases::EventRecord;
+use crate::cases::{EventRecord, parsed};
 use crate::{Store, StoreError, millis};
 
 #[derive(Debug, Clone, Serialize)]
@@ -204,12 +205,12 @@ impl Store {
         let mut value: HashMap<(i64, String), i64> = HashMap::new();
         for tr in &transactions {
             let customer: i64 = tr.try_get("customer_id")?;
-            let kind: String = tr.try_get("kind")?;
+            let kind: TransactionKind = parsed(tr, "kind")?;
             let amount: i64 = tr.try_get("amount_minor")?;
             let at: i64 = tr.try_get("occurred_at")?;
-            let signed = if kind == "refund" { -amount } else { amount };
+            let signed = kind.value_sign() * amount;
             *value.entry((customer, tr.try_get("currency")?)).or_default() += signed;
-            if kind == "refund" || at >= t {
+            if !kind.is_return() || at >= t {
                 continue;
             }
             let came_back = match first_case.get(&customer) {

@@ -4,12 +4,13 @@
 //! that records that word, so a message never answers a question the customer has
 //! since changed; the job finds the row settled and sends nothing.
 
+use amends_domain::ScheduledStatus;
 use amends_domain::playbook::{Actor, Event, EventKind};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::insert_event;
+use crate::cases::{insert_event, parsed};
 use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
 use crate::{Store, StoreError, from_millis, millis};
@@ -21,8 +22,7 @@ pub struct ScheduledMessage {
     pub case_id: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub send_at: OffsetDateTime,
-    /// pending, sent, cancelled, or unsent (the customer has no email address).
-    pub status: String,
+    pub status: ScheduledStatus,
     pub text: String,
 }
 
@@ -84,7 +84,7 @@ impl Store {
                     event_id: r.try_get("event_id")?,
                     case_id: r.try_get("case_id")?,
                     send_at: from_millis(r.try_get("send_at")?),
-                    status: r.try_get("status")?,
+                    status: parsed(r, "status")?,
                     text,
                 })
             })
@@ -121,7 +121,7 @@ impl Store {
             "UPDATE scheduled_messages SET status = $2, settled_at = $3 WHERE event_id = $1 AND status = 'pending'",
         )
         .bind(event_id)
-        .bind(if email.is_some() { "sent" } else { "unsent" })
+        .bind(if email.is_some() { ScheduledStatus::Sent } else { ScheduledStatus::Unsent }.as_str())
         .bind(millis(now))
         .execute(&mut *tx)
         .await?

@@ -3,12 +3,13 @@
 //! releasing and confirming are events on the case (see `cases.rs`).
 
 use amends_domain::playbook::{CaseStatus, EventKind};
+use amends_spam::BlockKind;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::{CaseFilter, CaseRecord};
+use crate::cases::{CaseFilter, CaseRecord, parsed};
 use crate::{Store, StoreError, from_millis, millis};
 
 /// One entry of the block list.
@@ -16,8 +17,7 @@ use crate::{Store, StoreError, from_millis, millis};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BlockRecord {
     pub id: i64,
-    /// `address` or `domain`.
-    pub kind: String,
+    pub kind: BlockKind,
     pub value: String,
     pub note: String,
     pub created_by: Option<i64>,
@@ -28,7 +28,7 @@ pub struct BlockRecord {
 fn block(row: &AnyRow) -> Result<BlockRecord, StoreError> {
     Ok(BlockRecord {
         id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
+        kind: parsed(row, "kind")?,
         value: row.try_get("value")?,
         note: row.try_get("note")?,
         created_by: row.try_get("created_by")?,
@@ -57,12 +57,12 @@ pub(crate) async fn insert_block_in(
     by: Option<i64>,
     at: i64,
 ) -> Result<(), StoreError> {
-    let kind = if value.contains('@') { "address" } else { "domain" };
+    let kind = if value.contains('@') { BlockKind::Address } else { BlockKind::Domain };
     sqlx::query(
         "INSERT INTO spam_blocks (kind, value, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (kind, value) DO NOTHING",
     )
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(value)
     .bind(note)
     .bind(by)
@@ -87,7 +87,7 @@ impl Store {
     /// Adds a block; `kind` and `value` are already checked and normalised.
     pub async fn add_spam_block(
         &self,
-        kind: &str,
+        kind: BlockKind,
         value: &str,
         note: &str,
         by: i64,
@@ -95,7 +95,7 @@ impl Store {
         let row = sqlx::query(
             "INSERT INTO spam_blocks (kind, value, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *",
         )
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(value)
         .bind(note)
         .bind(by)

@@ -2,12 +2,13 @@
 //! delivery per webhook that wants it, a job enqueued in the event's transaction, so
 //! the event and its deliveries commit together or not at all; and the delivery log.
 
+use amends_domain::WebhookStatus;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::EventRecord;
+use crate::cases::{EventRecord, parsed};
 use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -103,7 +104,7 @@ pub struct DeliveryRecord {
     pub event_kind: String,
     #[serde(skip)]
     pub payload: String,
-    pub status: String,
+    pub status: WebhookStatus,
     pub attempts: i64,
     pub response_status: Option<i64>,
     pub last_error: Option<String>,
@@ -120,7 +121,7 @@ fn delivery(row: &AnyRow) -> Result<DeliveryRecord, StoreError> {
         case_id: row.try_get("case_id")?,
         event_kind: row.try_get("event_kind")?,
         payload: row.try_get("payload")?,
-        status: row.try_get("status")?,
+        status: parsed(row, "status")?,
         attempts: row.try_get("attempts")?,
         response_status: row.try_get("response_status")?,
         last_error: row.try_get("last_error")?,
@@ -203,18 +204,18 @@ impl Store {
         gave_up: bool,
     ) -> Result<(), StoreError> {
         let status = if delivered {
-            "delivered"
+            WebhookStatus::Delivered
         } else if gave_up {
-            "failed"
+            WebhookStatus::Failed
         } else {
-            "pending"
+            WebhookStatus::Pending
         };
         sqlx::query(
             "UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2, response_status = $3, last_error = $4,
                     delivered_at = $5 WHERE id = $1",
         )
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(response_status)
         .bind(error)
         .bind(delivered.then(|| millis(OffsetDateTime::now_utc())))

@@ -11,6 +11,10 @@ use serde::Deserialize;
 pub const TUNING: &str = include_str!("../concerns/en.toml");
 pub const BLIND: &str = include_str!("../concerns/en_blind.toml");
 pub const BLIND2: &str = include_str!("../concerns/en_blind2.toml");
+pub const TUNING2: &str = include_str!("../concerns/en_tuning2.toml");
+pub const TUNING3: &str = include_str!("../concerns/en_tuning3.toml");
+pub const TUNING4: &str = include_str!("../concerns/en_tuning4.toml");
+pub const BLIND3: &str = include_str!("../concerns/en_blind3.toml");
 
 #[derive(Deserialize)]
 struct File {

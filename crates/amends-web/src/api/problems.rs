@@ -1,7 +1,7 @@
 //! Problems: the root causes cases are linked to in the prevent step, with their
 //! actions, status, staff suggestions and votes, and recurrence alarms.
 
-use amends_domain::ProblemStatus;
+use amends_domain::{ProblemStatus, SuggestionKind};
 use amends_store::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, SuggestionRecord};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
@@ -234,8 +234,10 @@ pub async fn set_status(
     JsonBody(body): JsonBody<StatusChange>,
 ) -> ApiResult<axum::Json<ProblemRecord>> {
     let id = id_from(&id, "problem")?;
-    let to = ProblemStatus::parse(&body.status)
-        .ok_or_else(|| ApiError::invalid("status", "status is one of open, fixing, fixed, verified"))?;
+    let to = body
+        .status
+        .parse::<ProblemStatus>()
+        .map_err(|_| ApiError::invalid("status", "status is one of open, fixing, fixed, verified"))?;
     Ok(axum::Json(state.store.set_problem_status(id, to).await?))
 }
 
@@ -269,14 +271,15 @@ pub async fn suggest(
     JsonBody(body): JsonBody<NewSuggestion>,
 ) -> ApiResult<impl IntoResponse> {
     let id = id_from(&id, "problem")?;
-    if body.kind != "cause" && body.kind != "fix" {
-        return Err(ApiError::invalid("kind", "a suggestion is a cause or a fix"));
-    }
+    let kind = body
+        .kind
+        .parse::<SuggestionKind>()
+        .map_err(|_| ApiError::invalid("kind", "a suggestion is a cause or a fix"))?;
     let text = body.text.trim();
     if text.is_empty() || text.chars().count() > 5000 {
         return Err(ApiError::invalid("text", "a suggestion has 1 to 5000 characters"));
     }
-    Ok(created(state.store.add_suggestion(id, &body.kind, text, user.id).await?))
+    Ok(created(state.store.add_suggestion(id, kind, text, user.id).await?))
 }
 
 #[utoipa::path(

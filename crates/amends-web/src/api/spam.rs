@@ -128,7 +128,7 @@ pub async fn add_block(
     JsonBody(body): JsonBody<NewBlock>,
 ) -> ApiResult<impl IntoResponse> {
     let (kind, value) = checked_block(&body.kind, &body.value, &body.note)?;
-    Ok(created(state.store.add_spam_block(kind.as_str(), &value, body.note.trim(), user.id).await?))
+    Ok(created(state.store.add_spam_block(kind, &value, body.note.trim(), user.id).await?))
 }
 
 #[utoipa::path(

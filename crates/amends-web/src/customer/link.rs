@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use amends_domain::playbook::{Actor, EventKind, Playbook, StepStatus};
-use amends_domain::{Channel, Complaint, Severity};
+use amends_domain::{Channel, Complaint, LinkPurpose, RecipientStatus, Severity};
 use amends_store::secret::link_token_hash;
 use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, NoticeAnswer, StoreError};
 use axum::extract::{ConnectInfo, Path, State};
@@ -114,7 +114,7 @@ async fn show(
             minijinja::context! { title => s.step.title(), done }
         })
         .collect();
-    let answered = link.used_at.is_some() && link.purpose != "status";
+    let answered = link.used_at.is_some() && link.purpose.answers_once();
     public_page(
         status,
         "link.html",
@@ -144,7 +144,7 @@ pub async fn answer(
         Ok(link) => link,
         Err(page) => return page,
     };
-    if link.used_at.is_some() && link.purpose != "status" {
+    if link.used_at.is_some() && link.purpose.answers_once() {
         return message(
             StatusCode::CONFLICT,
             "We already have your answer",
@@ -152,27 +152,27 @@ pub async fn answer(
         );
     }
     let text = |name: &str| form.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
-    let events: Result<Vec<EventKind>, String> = match (link.purpose.as_str(), text("action").as_str()) {
-        ("restatement", "confirm") => {
+    let events: Result<Vec<EventKind>, String> = match (link.purpose, text("action").as_str()) {
+        (LinkPurpose::Restatement, "confirm") => {
             let mut events = vec![EventKind::RestatementConfirmed { by_customer: true }];
             if !text("wish").is_empty() {
                 events.push(EventKind::WishStated { text: text("wish") });
             }
             Ok(events)
         }
-        ("restatement", "correct") => {
+        (LinkPurpose::Restatement, "correct") => {
             let mut events = vec![EventKind::RestatementCorrected { correction: text("correction") }];
             if !text("wish").is_empty() {
                 events.push(EventKind::WishStated { text: text("wish") });
             }
             Ok(events)
         }
-        ("offer", "choose") => match text("option").parse::<u8>() {
+        (LinkPurpose::Offer, "choose") => match text("option").parse::<u8>() {
             Ok(option) => Ok(vec![EventKind::OptionChosen { option }]),
             Err(_) => Err("Please choose one of the two options.".to_owned()),
         },
-        ("offer", "propose") => Ok(vec![EventKind::AlternativeProposed { text: text("proposal") }]),
-        ("follow_up", "answer") => match text("satisfaction").parse::<u8>() {
+        (LinkPurpose::Offer, "propose") => Ok(vec![EventKind::AlternativeProposed { text: text("proposal") }]),
+        (LinkPurpose::FollowUp, "answer") => match text("satisfaction").parse::<u8>() {
             Ok(satisfaction) => Ok(vec![EventKind::FollowUpRecorded { satisfaction, words: text("words") }]),
             Err(_) => Err("Please choose how satisfied you are, from 1 to 5.".to_owned()),
         },
@@ -225,10 +225,7 @@ fn show_disclosure(
     status: StatusCode,
     draft: HashMap<String, String>,
 ) -> Response {
-    let answered = match d.recipient.status.as_str() {
-        "replied" | "confirmed" => d.recipient.status.clone(),
-        _ => String::new(),
-    };
+    let answered = if d.recipient.status.answered() { d.recipient.status.as_str() } else { "" };
     public_page(
         status,
         "disclosure_link.html",
@@ -251,7 +248,7 @@ async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<St
             message(StatusCode::OK, "Thank you", "Thank you for reading our notice.")
         }
         "affected" => {
-            if d.recipient.status == "replied" {
+            if d.recipient.status == RecipientStatus::Replied {
                 return already_answered();
             }
             // The customer's own words, kept as given; a bare click still says something.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use amends_domain::playbook::{Actor, EventKind, Outcome, Playbook, Step, StepStatus};
-use amends_domain::{CaseReference, Channel, Complaint, Role, Severity};
+use amends_domain::{CaseReference, Channel, Complaint, MessageStatus, Role, ScheduledStatus, Severity};
 use amends_store::{CustomerRef, EventRecord, NewCase, StoreError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -242,10 +242,10 @@ async fn case_context(
     }
     // The messages sent to the customer stand in the timeline too, with their Message-ID.
     for m in emails {
-        let status = match m.status.as_str() {
-            "sent" => "Sent",
-            "failed" => "Could not be delivered",
-            _ => "Waiting to be sent",
+        let status = match m.status {
+            MessageStatus::Sent => "Sent",
+            MessageStatus::Failed => "Could not be delivered",
+            MessageStatus::Queued => "Waiting to be sent",
         };
         timeline.push(TimelineItem {
             order: m.sent_at.unwrap_or(m.created_at),
@@ -276,7 +276,7 @@ async fn case_context(
         .map(|c| minijinja::context! { id => c, reference => CaseReference(*c).to_string() })
         .collect();
     let scheduled = state.store.scheduled_messages(id).await?;
-    let cancelled_messages = scheduled.iter().filter(|m| m.status == "cancelled").count();
+    let cancelled_messages = scheduled.iter().filter(|m| m.status == ScheduledStatus::Cancelled).count();
     let latest = |pick: fn(&EventRecord) -> Option<String>| events.iter().rev().find_map(pick);
     let restatement = latest(|e| match &e.event.kind {
         EventKind::RestatementWritten { text } => Some(text.clone()),

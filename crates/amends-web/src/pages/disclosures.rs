@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use amends_coach::Purpose;
 use amends_domain::Role;
-use amends_domain::disclosure::{Audience, Channels};
+use amends_domain::disclosure::{Audience, Channels, DisclosureStatus};
 use amends_store::AudiencePreview;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -206,7 +206,7 @@ pub async fn page(
     let recipients = state.store.disclosure_recipients(id, after, RECIPIENTS_PER_PAGE).await?;
     let next = (recipients.len() as i64 == RECIPIENTS_PER_PAGE).then(|| recipients.last().map(|r| r.id)).flatten();
     // Before sending, who would be told; after, the recipients are fixed and listed.
-    let preview = if disclosure.status == "draft" {
+    let preview = if disclosure.status == DisclosureStatus::Draft {
         Some(state.store.audience_preview(&disclosure.audience, SAMPLE).await?)
     } else {
         None
@@ -221,7 +221,7 @@ pub async fn page(
         "disclosure.html",
         minijinja::context! {
             layout => session.layout(), disclosure, problem, preview, recipients, next, after, who,
-            subject, body, sending => disclosure.status == "sending",
+            subject, body, sending => disclosure.status == DisclosureStatus::Sending,
         },
     )?;
     Ok(page.into_response())

@@ -1,7 +1,7 @@
 //! Problems: the list (with recurrence alarms as a badge) and one problem's page, where
 //! staff edit its actions, move its status, suggest causes and fixes and vote.
 
-use amends_domain::ProblemStatus;
+use amends_domain::{ProblemStatus, SuggestionKind};
 use amends_store::{ProblemPatch, StoreError};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -71,15 +71,15 @@ pub async fn act(
             };
             state.store.update_problem(id, &patch).await.map(|_| ())
         }
-        Some("status") => match field(&fields, "status").as_deref().and_then(ProblemStatus::parse) {
+        Some("status") => match field(&fields, "status").and_then(|s| s.parse::<ProblemStatus>().ok()) {
             Some(to) => state.store.set_problem_status(id, to).await.map(|_| ()),
             None => return Err(PageError::BadForm("Choose a status.".into())),
         },
         Some("suggest") => {
-            let kind = field(&fields, "kind").filter(|k| k == "cause" || k == "fix");
+            let kind = field(&fields, "kind").and_then(|k| k.parse::<SuggestionKind>().ok());
             match (kind, field(&fields, "text")) {
                 (Some(kind), Some(text)) => {
-                    state.store.add_suggestion(id, &kind, &text, session.user.id).await.map(|_| ())
+                    state.store.add_suggestion(id, kind, &text, session.user.id).await.map(|_| ())
                 }
                 _ => return show(&state, &session, id, Some("Write your idea, as a cause or a fix.".into())).await,
             }

@@ -63,7 +63,7 @@ pub async fn add_block(State(state): State<AppState>, posted: Posted<Nothing>) -
     let note = field(&fields, "note").unwrap_or_default();
     let error = match crate::api::spam::checked_block(&kind, &value, &note) {
         Err(e) => e.message,
-        Ok((kind, value)) => match state.store.add_spam_block(kind.as_str(), &value, &note, session.user.id).await {
+        Ok((kind, value)) => match state.store.add_spam_block(kind, &value, &note, session.user.id).await {
             Ok(_) => return Ok(Redirect::to("/admin/spam").into_response()),
             Err(StoreError::Conflict { message, .. }) => message,
             Err(e) => return Err(e.into()),

@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use amends_domain::LinkPurpose;
 use reqwest::Method;
 use serde_json::json;
 
@@ -285,7 +286,7 @@ async fn every_route_has_a_row_and_every_row_holds(app: TestApp) {
     let other_id = other["id"].as_i64().unwrap();
     let later = time::OffsetDateTime::now_utc() + time::Duration::days(7);
     let earlier = time::OffsetDateTime::now_utc() - time::Duration::days(1);
-    let link = |purpose: &'static str, case: i64, expires: time::OffsetDateTime| {
+    let link = |purpose: LinkPurpose, case: i64, expires: time::OffsetDateTime| {
         let token = amends_store::secret::random_hex(32);
         let store = store.clone();
         async move {
@@ -293,12 +294,12 @@ async fn every_route_has_a_row_and_every_row_holds(app: TestApp) {
             token
         }
     };
-    let valid = link("status", case_id, later).await;
-    let others = link("status", other_id, later).await;
-    let expired = link("follow_up", case_id, earlier).await;
-    let revoked_link = link("restatement", case_id, later).await;
+    let valid = link(LinkPurpose::Status, case_id, later).await;
+    let others = link(LinkPurpose::Status, other_id, later).await;
+    let expired = link(LinkPurpose::FollowUp, case_id, earlier).await;
+    let revoked_link = link(LinkPurpose::Restatement, case_id, later).await;
     store.revoke_case_links(case_id).await.unwrap();
-    let valid_now = link("status", case_id, later).await;
+    let valid_now = link(LinkPurpose::Status, case_id, later).await;
     assert_ne!(valid, valid_now);
     let mut tampered = valid_now.clone();
     tampered.replace_range(60.., if tampered.ends_with("0000") { "1111" } else { "0000" });

@@ -126,7 +126,7 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
             html_body: None,
             message_id: "<first-run@test>".into(),
             in_reply_to: None,
-            purpose: "disclosure".into(),
+            purpose: amends_domain::MessagePurpose::Disclosure,
             link_id: None,
         }),
         letter: None,
