@@ -164,6 +164,7 @@ fn main() {
     println!("  blind:  {}", concerns_score::score(&coach, concerns_score::BLIND, false));
     println!("  blind2: {}", concerns_score::score(&coach, concerns_score::BLIND2, false));
     println!("  blind3: {}", concerns_score::score(&coach, concerns_score::BLIND3, false));
+    println!("  tuning5 (first run in its header): {}", concerns_score::score(&coach, concerns_score::TUNING5, false));
 
     for (name, tsv) in [
         ("en.tsv (tuned on)", include_str!("../tests/corpus/en.tsv")),
@@ -179,6 +180,11 @@ fn main() {
         (
             "en_general_blind3.tsv (blind, first run in its header)",
             include_str!("../tests/corpus/en_general_blind3.tsv"),
+        ),
+        ("en_general12.tsv (tuned on; first run in its header)", include_str!("../tests/corpus/en_general12.tsv")),
+        (
+            "en_general13.tsv (never tuned on; its first run is the honest estimate)",
+            include_str!("../tests/corpus/en_general13.tsv"),
         ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);

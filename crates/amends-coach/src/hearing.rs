@@ -416,6 +416,10 @@ struct ConcernFile {
     #[serde(default = "yes")]
     negatable: bool,
     cues: Vec<String>,
+    /// Cues that raise the concern but do not say it back: naming the peanut is not
+    /// saying that the dish was dangerous.
+    #[serde(default)]
+    hints: Vec<String>,
     #[serde(default)]
     covers: Vec<String>,
 }
@@ -474,6 +478,7 @@ impl Concerns {
                 return Err(RulesError::Rule { rule: what, line, message: "`cues` is empty".into() });
             }
             compile_list(&c.cues, i, &mut out.cues, &what, line)?;
+            compile_list(&c.hints, i, &mut out.cues, &what, line)?;
             compile_list(&c.cues, i, &mut out.covers, &what, line)?;
             compile_list(&c.covers, i, &mut out.covers, &what, line)?;
             out.rules.push(ConcernRule {

@@ -132,6 +132,8 @@ pub enum TransactionKind {
 }
 
 impl TransactionKind {
+    pub const ALL: [TransactionKind; 3] = [TransactionKind::Order, TransactionKind::Visit, TransactionKind::Refund];
+
     pub fn as_str(self) -> &'static str {
         match self {
             TransactionKind::Order => "order",

@@ -15,6 +15,7 @@ pub mod merge;
 pub mod playbook;
 pub mod problem;
 pub mod staff;
+pub mod step;
 
 pub mod text;
 
@@ -25,8 +26,8 @@ pub use disclosure::{DisclosureStatus, RecipientStatus};
 pub use gesture::ApprovalStatus;
 pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
 pub use playbook::{
-    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Outcome, Playbook, Refusal, Snooze, Step,
-    StepState, StepStatus, escalation_reasons,
+    Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Feeling, Outcome, Playbook, Refusal, Snooze,
+    Step, StepState, StepStatus, escalation_reasons,
 };
 pub use problem::{AlarmReason, ProblemStatus, SuggestionKind, TransitionRefused};
 pub use staff::{Role, StaffError};

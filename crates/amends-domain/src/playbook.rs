@@ -106,6 +106,47 @@ impl FromStr for Step {
 #[error("unknown name {0:?}")]
 pub struct UnknownName(pub String);
 
+/// How the customer felt, as staff heard it at the Hear step: a short fixed list, so the
+/// desk can count and answer to it; their own words go beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Feeling {
+    Angry,
+    Upset,
+    Anxious,
+    Disappointed,
+    Calm,
+}
+
+impl Feeling {
+    pub const ALL: [Feeling; 5] =
+        [Feeling::Angry, Feeling::Upset, Feeling::Anxious, Feeling::Disappointed, Feeling::Calm];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feeling::Angry => "angry",
+            Feeling::Upset => "upset",
+            Feeling::Anxious => "anxious",
+            Feeling::Disappointed => "disappointed",
+            Feeling::Calm => "calm",
+        }
+    }
+}
+
+impl std::fmt::Display for Feeling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Feeling {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Feeling::ALL.into_iter().find(|f| f.as_str() == s).ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -177,6 +218,15 @@ pub enum EventKind {
     /// The customer said what would put it right for them, in their words.
     WishStated {
         text: String,
+    },
+    /// How the customer felt and what mattered most to them, as staff heard it: the
+    /// music under the words, for every later step to answer to.
+    FeelingRecorded {
+        feeling: Feeling,
+        /// The customer's own words for it; may be empty.
+        #[serde(default)]
+        words: String,
+        mattered_most: String,
     },
     RestatementCorrected {
         correction: String,
@@ -321,6 +371,7 @@ impl EventKind {
             EventKind::RestatementWritten { .. } => "restatement_written",
             EventKind::RestatementConfirmed { .. } => "restatement_confirmed",
             EventKind::WishStated { .. } => "wish_stated",
+            EventKind::FeelingRecorded { .. } => "feeling_recorded",
             EventKind::CoachOverridden { .. } => "coach_overridden",
             EventKind::CustomerWrote { .. } => "customer_wrote",
             EventKind::RestatementCorrected { .. } => "restatement_corrected",
@@ -368,6 +419,7 @@ impl EventKind {
                 | EventKind::OverdueEscalated { .. }
                 | EventKind::Assigned { .. }
                 | EventKind::CoachOverridden { .. }
+                | EventKind::FeelingRecorded { .. }
                 | EventKind::Merged { .. }
                 | EventKind::MergedIn { .. }
                 | EventKind::CaseLinked { .. }
@@ -404,15 +456,22 @@ pub struct Refusal {
     /// The playbook's order forbids it now (a conflict with the case's state), rather
     /// than the event itself being malformed.
     pub out_of_order: bool,
+    /// The request's field the refusal is about, when it is about one.
+    pub field: Option<&'static str>,
 }
 
 impl Refusal {
     pub(crate) fn order(rule: &'static str, message: impl Into<String>, missing: Vec<Step>) -> Self {
-        Self { rule, message: message.into(), missing, out_of_order: true }
+        Self { rule, message: message.into(), missing, out_of_order: true, field: None }
     }
 
     pub(crate) fn invalid(rule: &'static str, message: impl Into<String>) -> Self {
-        Self { rule, message: message.into(), missing: Vec::new(), out_of_order: false }
+        Self { rule, message: message.into(), missing: Vec::new(), out_of_order: false, field: None }
+    }
+
+    pub(crate) fn about(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
+        self
     }
 }
 
@@ -933,6 +992,12 @@ impl Playbook {
             }
             EventKind::NoteAdded { text } => text_ok("note_text", "the note", text),
             EventKind::WishStated { text } => text_ok("wish_text", "the wish", text),
+            EventKind::FeelingRecorded { words, mattered_most, .. } => {
+                if words.chars().count() > MAX_STEP_TEXT_CHARS {
+                    return Err(Refusal::invalid("feeling_words", "their words are too long"));
+                }
+                text_ok("mattered_most_text", "what mattered most to them", mattered_most)
+            }
             // The customer's words are taken whatever they are, like the complaint itself.
             EventKind::CustomerWrote { .. } => Ok(()),
             EventKind::CoachOverridden { reason, .. } => {
@@ -1125,6 +1190,7 @@ impl Playbook {
             | EventKind::OverdueEscalated { .. }
             | EventKind::NoteAdded { .. }
             | EventKind::WishStated { .. }
+            | EventKind::FeelingRecorded { .. }
             | EventKind::CoachOverridden { .. }
             | EventKind::CustomerWrote { .. }
             | EventKind::Assigned { .. } => {}

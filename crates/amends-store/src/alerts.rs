@@ -3,12 +3,10 @@
 //! from escalations because watch alerts and broken promises raise them too.
 
 use amends_domain::Role;
-use amends_domain::playbook::{Actor, EventKind};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
-use crate::cases::append_event_in;
 use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
 use crate::{Store, StoreError, UserRecord, millis};
@@ -69,22 +67,6 @@ impl Store {
             ids.extend(users.iter().filter(|u| u.role == role).map(|u| u.id));
         }
         Ok(users.into_iter().filter(|u| u.active && u.email_alerts && ids.contains(&u.id)).collect())
-    }
-
-    /// Records `kind` on the case and queues `alert`'s mail in one transaction.
-    pub async fn record_event_with_alert(
-        &self,
-        case_id: i64,
-        kind: EventKind,
-        alert: Option<&StaffAlert>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.write().begin().await?;
-        append_event_in(&mut tx, &self.settings().due, case_id, Actor::System, kind, None).await?;
-        if let Some(alert) = alert {
-            alert_in(&mut tx, alert, self.now()).await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Puts staff alert mails in the outbox, each sent at `send_at` (the next working

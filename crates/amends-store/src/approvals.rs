@@ -1,25 +1,22 @@
 //! Gestures that wait for a manager, and the monthly budget they are judged against:
-//! the hold inside the event's transaction (the rule is the domain's `needs_approval`),
+//! the pending approval a held gesture becomes (the rule is the domain's, weighed in
+//! `step`),
 //! the approvals list, a manager's decision, and what gestures cost per month.
 
-use amends_domain::gesture::{ApprovalReason, GestureLimits, GivenSoFar, needs_approval};
-use amends_domain::playbook::{Actor, EventKind};
-use amends_domain::{ApprovalStatus, Role};
+use amends_domain::ApprovalStatus;
+use amends_domain::gesture::GivenSoFar;
+use amends_domain::playbook::EventKind;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::{append_event_in, parsed};
-use crate::{Backend, Store, StoreError, from_millis, millis};
-
-// Gestures are judged one at a time on PostgreSQL, so that two sent together cannot
-// both fit under a limit that only one of them fits under.
-const PG_GESTURE_LOCK: i64 = 0x616d_656e_6467;
+use crate::cases::parsed;
+use crate::{Store, StoreError, from_millis, millis};
 
 /// What was given before a gesture, in its currency: on the case, by the giver since
 /// `month` began, and by everyone since then.
-async fn given_so_far_in(
+pub(crate) async fn given_so_far_in(
     tx: &mut AnyConnection,
     case_id: i64,
     user_id: i64,
@@ -76,7 +73,7 @@ pub struct ApprovalRecord {
     pub created_at: OffsetDateTime,
 }
 
-fn approval(row: &AnyRow) -> Result<ApprovalRecord, StoreError> {
+pub(crate) fn approval(row: &AnyRow) -> Result<ApprovalRecord, StoreError> {
     let case_id: i64 = row.try_get("case_id")?;
     Ok(ApprovalRecord {
         id: row.try_get("id")?,
@@ -104,75 +101,51 @@ pub struct BudgetRow {
     pub left_minor: i64,
 }
 
-impl Store {
-    /// Inside the event's transaction: when the rules say a staff member's gesture
-    /// waits for a manager (counting what the case, the giver and the month already
-    /// had), it is not recorded but queued as an approval, once however often the form
-    /// is sent, and the reason comes back. The sums are read under a lock on
-    /// PostgreSQL (SQLite has one writer), so two gestures sent together are judged
-    /// one after the other.
-    pub(crate) async fn hold_gesture_in(
-        &self,
-        tx: &mut AnyConnection,
-        case_id: i64,
-        user_id: i64,
-        kind: &EventKind,
-    ) -> Result<Option<(i64, ApprovalReason)>, StoreError> {
-        let EventKind::GestureRecorded { gesture, description, cost_minor, currency } = kind else { return Ok(None) };
-        if self.backend() == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(PG_GESTURE_LOCK).execute(&mut *tx).await?;
-        }
-        let role: Option<String> = sqlx::query("SELECT role FROM users WHERE id = $1")
+/// Keeps a gesture the domain held for a manager as a pending approval; the same
+/// request sent again (a form sent twice) is the approval already waiting.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn request_approval_in(
+    tx: &mut AnyConnection,
+    case_id: i64,
+    user_id: i64,
+    gesture: &str,
+    description: &str,
+    cost_minor: i64,
+    currency: &str,
+    at: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    // The request's columns, in the order both statements below take them.
+    let request = |sql| {
+        sqlx::query(sql)
+            .bind(case_id)
             .bind(user_id)
-            .fetch_optional(&mut *tx)
+            .bind(gesture.to_owned())
+            .bind(description.to_owned())
+            .bind(cost_minor)
+            .bind(currency.to_owned())
+    };
+    let inserted = request(
+        "INSERT INTO gesture_approvals (case_id, requested_by, gesture, description, cost_minor, currency, status, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(millis(at))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let row = match inserted {
+        Some(row) => row,
+        None => {
+            request(
+                "SELECT id FROM gesture_approvals WHERE status = 'pending' AND case_id = $1 AND requested_by = $2
+                   AND gesture = $3 AND description = $4 AND cost_minor = $5 AND currency = $6",
+            )
+            .fetch_one(&mut *tx)
             .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-        let Some(role) = role.and_then(|r| r.parse::<Role>().ok()) else { return Ok(None) };
-        let now = self.now();
-        let month = now.replace_day(1).map(|d| d.replace_time(time::Time::MIDNIGHT)).unwrap_or(now);
-        let given = given_so_far_in(&mut *tx, case_id, user_id, currency, month).await?;
-        let settings = self.settings();
-        let limits = GestureLimits {
-            agent_per_case_minor: settings.gesture_agent_limit_minor,
-            agent_per_month_minor: settings.gesture_agent_monthly_limit_minor,
-            monthly_budget_minor: settings.gesture_monthly_budget_minor,
-        };
-        let Some(reason) = needs_approval(role, *cost_minor, given, limits) else { return Ok(None) };
-        // Checked like any step first, so an approval is never queued for a refused one.
-        let history = crate::cases::case_events(&mut *tx, case_id).await?;
-        amends_domain::Playbook::replay(history.iter().map(|e| &e.event)).check(kind)?;
-        // The request's columns, in the order both statements below take them.
-        let request = |sql| {
-            sqlx::query(sql)
-                .bind(case_id)
-                .bind(user_id)
-                .bind(gesture.clone())
-                .bind(description.clone())
-                .bind(*cost_minor)
-                .bind(currency.clone())
-        };
-        let inserted = request(
-            "INSERT INTO gesture_approvals (case_id, requested_by, gesture, description, cost_minor, currency, status, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .bind(millis(OffsetDateTime::now_utc()))
-        .fetch_optional(&mut *tx)
-        .await?;
-        let row =
-            match inserted {
-                Some(row) => row,
-                // The same request already waits (a form sent twice): it is that approval.
-                None => request(
-                    "SELECT id FROM gesture_approvals WHERE status = 'pending' AND case_id = $1 AND requested_by = $2
-                       AND gesture = $3 AND description = $4 AND cost_minor = $5 AND currency = $6",
-                )
-                .fetch_one(&mut *tx)
-                .await?,
-            };
-        Ok(Some((row.try_get(0)?, reason)))
-    }
+        }
+    };
+    Ok(row.try_get(0)?)
+}
 
+impl Store {
     pub async fn approval(&self, id: i64) -> Result<ApprovalRecord, StoreError> {
         let row = sqlx::query("SELECT * FROM gesture_approvals WHERE id = $1")
             .bind(id)
@@ -190,54 +163,6 @@ impl Store {
             .iter()
             .map(approval)
             .collect()
-    }
-
-    /// A manager decides: approved, the gesture is recorded on the case (by the
-    /// manager) in the same transaction; declined, a note says why.
-    pub async fn decide_approval(
-        &self,
-        id: i64,
-        manager_id: i64,
-        approve: bool,
-        reason: &str,
-    ) -> Result<ApprovalRecord, StoreError> {
-        let mut tx = self.write().begin().await?;
-        let row = sqlx::query("SELECT * FROM gesture_approvals WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound("approval"))?;
-        let pending = approval(&row)?;
-        if pending.status != ApprovalStatus::Pending {
-            return Err(StoreError::Conflict {
-                field: None,
-                message: format!("this gesture was already {}", pending.status),
-            });
-        }
-        let kind = if approve {
-            EventKind::GestureRecorded {
-                gesture: pending.gesture.clone(),
-                description: pending.description.clone(),
-                cost_minor: pending.cost_minor,
-                currency: pending.currency.clone(),
-            }
-        } else {
-            EventKind::NoteAdded { text: format!("The gesture \"{}\" was not approved: {reason}", pending.description) }
-        };
-        let actor = Actor::Staff { user_id: manager_id };
-        append_event_in(&mut tx, &self.settings().due, pending.case_id, actor, kind, None).await?;
-        sqlx::query(
-            "UPDATE gesture_approvals SET status = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(ApprovalStatus::decided(approve).as_str())
-        .bind(manager_id)
-        .bind(millis(OffsetDateTime::now_utc()))
-        .bind((!reason.is_empty()).then(|| reason.to_owned()))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        self.approval(id).await
     }
 
     /// What gestures cost in `[from, to)` per currency, against the monthly budget.

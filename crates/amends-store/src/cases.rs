@@ -1,10 +1,11 @@
 //! Cases and their append-only timelines.
 //!
 //! A case row carries columns derived from its events (status, next step and when it
-//! is due) so the inbox is one index scan; they are rewritten in the same transaction
-//! as every event, and `version` counts the changes so a stale writer is refused.
+//! is due) so the inbox is one index scan; `step` rewrites them in the same transaction
+//! as every event, and `version` counts the changes so a stale writer is refused. This
+//! module reads cases and timelines; it writes no event.
 
-use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Playbook, Step};
+use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Step};
 use amends_domain::{CaseReference, Channel, Severity};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -177,24 +178,6 @@ pub(crate) fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
     })
 }
 
-pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Event) -> Result<EventRecord, StoreError> {
-    let (actor_kind, actor_user_id) = actor_columns(e.actor);
-    let data = serde_json::to_string(&e.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let id: i64 = sqlx::query(
-        "INSERT INTO case_events (case_id, at, actor_kind, actor_user_id, kind, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(case_id)
-    .bind(millis(e.at))
-    .bind(actor_kind)
-    .bind(actor_user_id)
-    .bind(e.kind.name())
-    .bind(data)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
-    Ok(EventRecord { id, case_id, event: e.clone() })
-}
-
 /// Indexes a case's tags (lower case) for the tag filter.
 pub(crate) async fn insert_tags_in(conn: &mut AnyConnection, case_id: i64, tags: &[String]) -> Result<(), StoreError> {
     for tag in tags {
@@ -203,217 +186,6 @@ pub(crate) async fn insert_tags_in(conn: &mut AnyConnection, case_id: i64, tags:
             .bind(case_id)
             .execute(&mut *conn)
             .await?;
-    }
-    Ok(())
-}
-
-/// Checks `kind` against the case's playbook and appends it, updating the case's
-/// derived columns, inside the caller's transaction.
-pub(crate) async fn append_event_in(
-    tx: &mut AnyConnection,
-    policy: &amends_domain::DuePolicy,
-    case_id: i64,
-    actor: Actor,
-    kind: EventKind,
-    expected_version: Option<i64>,
-) -> Result<EventRecord, StoreError> {
-    let current = case_by_id(&mut *tx, case_id).await?;
-    if let Some(expected) = expected_version
-        && expected != current.version
-    {
-        return Err(StoreError::Conflict {
-            field: Some("version"),
-            message: format!(
-                "the case changed since you loaded it (version {expected}, now {}); reload it",
-                current.version
-            ),
-        });
-    }
-    // Due times count the business hours in force now, on whichever instance writes.
-    let policy = &crate::hours::policy_in(&mut *tx, policy).await?;
-    let history = case_events(&mut *tx, case_id).await?;
-    let mut playbook = Playbook::replay(history.iter().map(|e| &e.event));
-    let event = Event { at: crate::now(), actor, kind };
-    let held = playbook.spam();
-    playbook.record(&event)?;
-
-    let now = millis(event.at);
-    match &event.kind {
-        EventKind::ProblemLinked { problem_id } => {
-            let exists =
-                sqlx::query("SELECT id FROM problems WHERE id = $1").bind(*problem_id).fetch_optional(&mut *tx).await?;
-            if exists.is_none() {
-                return Err(StoreError::NotFound("problem"));
-            }
-            sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1")
-                .bind(case_id)
-                .bind(*problem_id)
-                .execute(&mut *tx)
-                .await?;
-            crate::problems::on_case_linked_in(&mut *tx, *problem_id, case_id).await?;
-        }
-        EventKind::Assigned { owner_id } => {
-            if let Some(owner) = owner_id {
-                let exists = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1")
-                    .bind(*owner)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if exists.is_none() {
-                    return Err(StoreError::NotFound("user"));
-                }
-            }
-            sqlx::query("UPDATE cases SET owner_id = $2 WHERE id = $1")
-                .bind(case_id)
-                .bind(*owner_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        EventKind::WishStated { text } => {
-            sqlx::query("UPDATE cases SET wish = $2 WHERE id = $1")
-                .bind(case_id)
-                .bind(text.clone())
-                .execute(&mut *tx)
-                .await?;
-        }
-        EventKind::WatchSet => {
-            sqlx::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
-                .bind(current.customer_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        EventKind::NextTimeRecorded { .. } => crate::watch::clear_watch_alerts_in(&mut *tx, case_id, now).await?,
-        EventKind::Merged { into } => {
-            sqlx::query("UPDATE cases SET merged_into = $2 WHERE id = $1")
-                .bind(case_id)
-                .bind(*into)
-                .execute(&mut *tx)
-                .await?;
-        }
-        EventKind::TagAdded { tag } => {
-            let tag = amends_domain::case::parse_tag(tag)
-                .map_err(|e| StoreError::Conflict { field: Some("tag"), message: e.to_string() })?;
-            let mut tags = current.tags.clone();
-            if tags.iter().any(|t| t.to_lowercase() == tag) {
-                return Err(StoreError::Conflict {
-                    field: Some("tag"),
-                    message: format!("{} already has the tag {tag:?}", current.reference),
-                });
-            }
-            if tags.len() >= amends_domain::case::MAX_TAGS {
-                return Err(StoreError::Conflict {
-                    field: Some("tag"),
-                    message: format!("a case carries at most {} tags", amends_domain::case::MAX_TAGS),
-                });
-            }
-            tags.push(tag.clone());
-            let tags = serde_json::to_string(&tags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            sqlx::query("UPDATE cases SET tags = $2 WHERE id = $1").bind(case_id).bind(tags).execute(&mut *tx).await?;
-            insert_tags_in(&mut *tx, case_id, std::slice::from_ref(&tag)).await?;
-        }
-        EventKind::SeverityChanged { severity } => {
-            sqlx::query("UPDATE cases SET severity = $2 WHERE id = $1")
-                .bind(case_id)
-                .bind(severity.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        // Released from the spam folder: the acknowledgement it was held back from.
-        EventKind::SpamReleased if held.is_some_and(|h| h.acknowledge_on_release) => {
-            crate::jobs::enqueue_in(&mut *tx, &crate::jobs::Job::Acknowledge { case_id }, event.at).await?;
-        }
-        EventKind::SpamConfirmed { blocked: Some(value) } => {
-            let actor_id = match actor {
-                Actor::Staff { user_id } => Some(user_id),
-                _ => None,
-            };
-            crate::spam::insert_block_in(&mut *tx, value, "confirmed spam", actor_id, now).await?;
-        }
-        EventKind::OutcomeRecorded { .. } => {
-            crate::watch::clear_watch_alerts_in(&mut *tx, case_id, now).await?;
-            // A customer with a closed case leaves the watch list unless another
-            // of their cases still watches them.
-            sqlx::query(
-                "UPDATE customers SET watch = 0, updated_at = $2 WHERE id = $1 AND NOT EXISTS (
-                        SELECT 1 FROM cases WHERE customer_id = $1 AND id <> $3 AND status = 'watching')",
-            )
-            .bind(current.customer_id)
-            .bind(now)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        _ => {}
-    }
-    let stored = insert_event(&mut *tx, case_id, &event).await?;
-    notify_in(&mut *tx, case_id, &stored).await?;
-    crate::webhooks::event_webhooks_in(&mut *tx, &stored).await?;
-    crate::promises::promise_jobs_in(&mut *tx, &stored).await?;
-    match &event.kind {
-        EventKind::MessageScheduled { send_at, .. } => {
-            crate::scheduled::schedule_in(&mut *tx, case_id, stored.id, *send_at).await?;
-        }
-        // A merged case says nothing more: what it had scheduled is not sent.
-        EventKind::Merged { into } => {
-            let reason = format!("the case was merged into {}", CaseReference(*into));
-            crate::scheduled::cancel_pending_in(&mut *tx, case_id, &reason).await?;
-        }
-        _ if event.actor == Actor::Customer => {
-            crate::scheduled::cancel_pending_in(&mut *tx, case_id, "the customer wrote first").await?;
-        }
-        _ => {}
-    }
-    let next = playbook.next_step(policy);
-    let moved = next.map(|(step, due)| (step, millis(due))) != current.next_step.zip(current.next_due_at.map(millis));
-    if moved {
-        // A new step or a new due time starts the escalation ladder again.
-        crate::escalations::clear_escalations_in(&mut *tx, case_id, now).await?;
-    }
-    let snoozed_until = playbook.snooze().map(|s| s.until.map(millis).unwrap_or(UNTIL_REPLY_MS));
-    let updated = sqlx::query(
-        "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6,
-                snoozed_until = $7, escalation_required = $8
-             WHERE id = $1 AND version = $2",
-    )
-    .bind(case_id)
-    .bind(current.version)
-    .bind(playbook.status(policy).as_str())
-    .bind(next.map(|(s, _)| s.as_str()))
-    .bind(next.map(|(_, due)| millis(due)))
-    .bind(now)
-    .bind(snoozed_until)
-    .bind(i64::from(playbook.escalation_required()))
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(StoreError::Conflict {
-            field: Some("version"),
-            message: "the case changed meanwhile; try again".into(),
-        });
-    }
-    Ok(stored)
-}
-
-/// Queues, in the caller's transaction, the job that tells the customer about a step
-/// staff took: the restatement to confirm, the apology, the two options, the fix; a
-/// scheduled follow-up is queued for its due time.
-async fn notify_in(conn: &mut AnyConnection, case_id: i64, e: &EventRecord) -> Result<(), StoreError> {
-    if !matches!(e.event.actor, Actor::Staff { .. }) {
-        return Ok(());
-    }
-    let event_id = e.id;
-    match &e.event.kind {
-        EventKind::RestatementWritten { .. }
-        | EventKind::Apologised { .. }
-        | EventKind::OptionsOffered { .. }
-        | EventKind::FixPromised { .. }
-        | EventKind::FixDone { .. } => {
-            crate::jobs::enqueue_in(conn, &crate::jobs::Job::CaseEvent { case_id, event_id }, e.event.at).await?;
-        }
-        EventKind::FollowUpScheduled { due, .. } => {
-            crate::jobs::enqueue_in(conn, &crate::jobs::Job::FollowUpDue { case_id, event_id }, *due).await?;
-        }
-        _ => {}
     }
     Ok(())
 }
@@ -584,28 +356,5 @@ impl Store {
             limit + 1
         );
         Ok((sql, f, limit))
-    }
-
-    /// Checks `kind` against the case's playbook and, when the rules allow it, appends it
-    /// to the timeline and updates the case, all in one transaction. With
-    /// `expected_version`, a case changed since the caller read it is refused.
-    pub async fn record_event(
-        &self,
-        case_id: i64,
-        actor: Actor,
-        kind: EventKind,
-        expected_version: Option<i64>,
-    ) -> Result<(CaseRecord, EventRecord), StoreError> {
-        let mut tx = self.write().begin().await?;
-        if let Actor::Staff { user_id } = actor
-            && let Some((approval_id, reason)) = self.hold_gesture_in(&mut tx, case_id, user_id, &kind).await?
-        {
-            tx.commit().await?;
-            return Err(StoreError::ApprovalNeeded { approval_id, reason });
-        }
-        let stored = append_event_in(&mut tx, &self.settings().due, case_id, actor, kind, expected_version).await?;
-        let record = case_by_id(&mut tx, case_id).await?;
-        tx.commit().await?;
-        Ok((record, stored))
     }
 }

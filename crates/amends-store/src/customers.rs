@@ -147,7 +147,7 @@ pub(crate) async fn lifetime_value(
     conn: &mut AnyConnection,
     customer_id: i64,
 ) -> Result<Vec<LifetimeValue>, StoreError> {
-    sqlx::query(LIFETIME_VALUE)
+    sqlx::query(&LIFETIME_VALUE)
         .bind(customer_id)
         .fetch_all(&mut *conn)
         .await?
@@ -363,7 +363,7 @@ impl Store {
                 .collect();
             for (transaction_id, external_id) in &inserted {
                 if let Some(customer_id) = watched.get(external_id.as_str()) {
-                    crate::watch::next_order_in(&mut tx, &self.settings().due, *customer_id, *transaction_id).await?;
+                    self.next_order_in(&mut tx, *customer_id, *transaction_id).await?;
                 }
             }
         }
@@ -445,7 +445,19 @@ pub(crate) fn customer_list_query(
 pub(crate) const CUSTOMER_TRANSACTIONS: &str =
     "SELECT * FROM transactions WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2";
 
+/// A transaction's `amount_minor` with the sign the domain gives its kind
+/// ([`TransactionKind::value_sign`]): what it adds to the customer's lifetime value.
+pub(crate) fn signed_amount_sql() -> String {
+    let arms: String =
+        TransactionKind::ALL.iter().map(|k| format!("WHEN '{}' THEN {} ", k.as_str(), k.value_sign())).collect();
+    format!("(CASE kind {arms}ELSE 0 END) * amount_minor")
+}
+
 /// What a customer has spent, net of refunds, by currency: `$1` the customer.
-pub(crate) const LIFETIME_VALUE: &str =
-    "SELECT currency, CAST(SUM(CASE WHEN kind = 'refund' THEN -amount_minor ELSE amount_minor END) AS BIGINT) AS v
-     FROM transactions WHERE customer_id = $1 GROUP BY currency ORDER BY currency";
+pub(crate) static LIFETIME_VALUE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT currency, CAST(SUM({}) AS BIGINT) AS v
+         FROM transactions WHERE customer_id = $1 GROUP BY currency ORDER BY currency",
+        signed_amount_sql()
+    )
+});

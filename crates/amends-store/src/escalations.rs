@@ -2,12 +2,11 @@
 //! once per due time with its timeline event and alert, and cleared when the case's
 //! next step or due time changes.
 
-use amends_domain::playbook::{Actor, EventKind, Step};
+use amends_domain::playbook::Step;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::alerts::{StaffAlert, alert_in};
-use crate::cases::append_event_in;
+use crate::alerts::StaffAlert;
 use crate::{Store, StoreError, from_millis, millis};
 
 /// An open case whose next step is overdue, with the levels it already went up.
@@ -87,47 +86,5 @@ impl Store {
             });
         }
         Ok(out)
-    }
-
-    /// Records one level of an overdue step: the level (once per due time, whatever
-    /// runs it), the timeline event and the alert's mail, in one transaction. False when
-    /// it was recorded before or the step is no longer the one overdue.
-    pub async fn escalate_overdue(&self, case: &OverdueCase, e: &Escalation) -> Result<bool, StoreError> {
-        let mut tx = self.write().begin().await?;
-        let still = sqlx::query(
-            "SELECT 1 FROM cases WHERE id = $1 AND status = 'open' AND next_step = $2 AND next_due_at = $3",
-        )
-        .bind(case.case_id)
-        .bind(case.step.as_str())
-        .bind(millis(case.due))
-        .fetch_optional(&mut *tx)
-        .await?;
-        if still.is_none() {
-            return Ok(false);
-        }
-        let now = self.now();
-        let inserted = sqlx::query(
-            "INSERT INTO case_escalations (case_id, step, due_at, level, created_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (case_id, due_at, level) DO NOTHING RETURNING id",
-        )
-        .bind(case.case_id)
-        .bind(case.step.as_str())
-        .bind(millis(case.due))
-        .bind(i64::from(e.level))
-        .bind(millis(now))
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = inserted else { return Ok(false) };
-        let escalation_id: i64 = row.try_get(0)?;
-        let kind = EventKind::OverdueEscalated { level: e.level, step: case.step, due: case.due, told: e.told.clone() };
-        let event = append_event_in(&mut tx, &self.settings().due, case.case_id, Actor::System, kind, None).await?;
-        sqlx::query("UPDATE case_escalations SET event_id = $2 WHERE id = $1")
-            .bind(escalation_id)
-            .bind(event.id)
-            .execute(&mut *tx)
-            .await?;
-        alert_in(&mut tx, &e.alert, now).await?;
-        tx.commit().await?;
-        Ok(true)
     }
 }

@@ -2,12 +2,10 @@
 //! message became (a new case, a reply on a case), so a message delivered twice is
 //! taken once and a message whose storing failed is taken again on the retry.
 
-use amends_domain::playbook::{Actor, EventKind};
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::{EventRecord, append_event_in};
-use crate::{NewAttachment, Store, StoreError, millis};
+use crate::{Store, StoreError, millis};
 
 /// What an incoming message was, for `inbound_mail.outcome`.
 pub mod outcomes {
@@ -110,35 +108,6 @@ impl Store {
                 })
             })
             .collect()
-    }
-
-    /// A customer's reply on their case: the message, its attachments and the timeline
-    /// event in one transaction. A message already taken in is a conflict on `message_id`.
-    /// A reply to a merged case lands on the case it was merged into.
-    pub async fn record_reply(
-        &self,
-        case_id: i64,
-        inbound: &InboundRef,
-        text: String,
-        attachments: &[NewAttachment],
-    ) -> Result<EventRecord, StoreError> {
-        // Resolved before the transaction: on SQLite a transaction that reads first and
-        // then writes cannot wait for another process's write lock.
-        let case_id = self.surviving_case(case_id).await?;
-        let mut tx = self.write().begin().await?;
-        insert_in(&mut tx, inbound, Some(case_id), outcomes::THREADED, None).await?;
-        let kind = EventKind::CustomerWrote {
-            subject: inbound.subject.clone(),
-            text,
-            message_id: Some(inbound.message_id.clone()),
-        };
-        let event = append_event_in(&mut tx, &self.settings().due, case_id, Actor::Customer, kind, None).await?;
-        let now = OffsetDateTime::now_utc();
-        for a in attachments {
-            crate::attachments::insert_in(&mut tx, case_id, a, now).await?;
-        }
-        tx.commit().await?;
-        Ok(event)
     }
 
     /// The case whose customer has this email, when `reference` names one of theirs.

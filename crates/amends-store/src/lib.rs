@@ -14,6 +14,7 @@ mod attachments;
 pub mod backup;
 mod cases;
 mod clock;
+mod commands;
 mod customers;
 mod disclosures;
 mod escalations;
@@ -39,6 +40,7 @@ mod search;
 pub mod secret;
 mod spam;
 mod staff;
+mod step;
 mod templates;
 mod views;
 mod watch;
@@ -123,6 +125,9 @@ pub enum StoreError {
     Conflict { field: Option<&'static str>, message: String },
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// A step the domain refused for who asked or for what the coach found.
+    #[error(transparent)]
+    StepRefused(amends_domain::step::Refused),
     #[error("the database URL must start with sqlite: or postgres://")]
     UnsupportedUrl,
     /// The gesture is above the agent's limits or past the budget: it waits for a

@@ -5,11 +5,10 @@
 //! (a customer's link, a reply to its messages, its tag in a subject) is followed to
 //! the survivor.
 
-use amends_domain::merge::{CaseSide, check_link, check_merge};
-use amends_domain::playbook::{Actor, EventKind};
+use amends_domain::merge::CaseSide;
 use sqlx::{AnyConnection, Row};
 
-use crate::cases::{CaseRecord, EventRecord, append_event_in, case_by_id, event};
+use crate::cases::{CaseRecord, EventRecord, event};
 use crate::{Store, StoreError};
 
 /// How far a chain of merges is followed; a longer one means a cycle, which merges
@@ -33,7 +32,7 @@ pub(crate) async fn survivor_in(conn: &mut AnyConnection, case_id: i64) -> Resul
     Err(StoreError::Corrupt(format!("the merges from case {case_id} form a cycle")))
 }
 
-fn side(c: &CaseRecord) -> CaseSide {
+pub(crate) fn side(c: &CaseRecord) -> CaseSide {
     CaseSide { id: c.id, customer_id: c.customer_id, merged_into: c.merged_into }
 }
 
@@ -50,36 +49,6 @@ impl Store {
     pub async fn surviving_case(&self, case_id: i64) -> Result<i64, StoreError> {
         let mut conn = self.read().acquire().await?;
         survivor_in(&mut conn, case_id).await
-    }
-
-    /// Merges `absorbed` into `into`, or into the case `into` was itself merged into.
-    pub async fn merge_cases(&self, into: i64, absorbed: i64, actor: Actor) -> Result<Merge, StoreError> {
-        let mut tx = self.write().begin().await?;
-        let survivor_id = survivor_in(&mut tx, into).await?;
-        let survivor = case_by_id(&mut tx, survivor_id).await?;
-        let duplicate = case_by_id(&mut tx, absorbed).await?;
-        check_merge(side(&survivor), side(&duplicate))?;
-        let policy = &self.settings().due;
-        append_event_in(&mut tx, policy, absorbed, actor, EventKind::Merged { into: survivor_id }, None).await?;
-        append_event_in(&mut tx, policy, survivor_id, actor, EventKind::MergedIn { from: absorbed }, None).await?;
-        let merge =
-            Merge { survivor: case_by_id(&mut tx, survivor_id).await?, absorbed: case_by_id(&mut tx, absorbed).await? };
-        tx.commit().await?;
-        Ok(merge)
-    }
-
-    /// Links two cases of one customer, with an event on each.
-    pub async fn link_cases(&self, case_id: i64, other_id: i64, actor: Actor) -> Result<CaseRecord, StoreError> {
-        let mut tx = self.write().begin().await?;
-        let case = case_by_id(&mut tx, case_id).await?;
-        let other = case_by_id(&mut tx, other_id).await?;
-        check_link(side(&case), side(&other))?;
-        let policy = &self.settings().due;
-        append_event_in(&mut tx, policy, case_id, actor, EventKind::CaseLinked { case_id: other_id }, None).await?;
-        append_event_in(&mut tx, policy, other_id, actor, EventKind::CaseLinked { case_id }, None).await?;
-        let record = case_by_id(&mut tx, case_id).await?;
-        tx.commit().await?;
-        Ok(record)
     }
 
     /// The ids of the cases merged into `case_id`, directly or through other merges.

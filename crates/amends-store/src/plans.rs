@@ -125,7 +125,7 @@ impl Store {
             crate::customers::CUSTOMER_TRANSACTIONS.into(),
             transactions,
         ));
-        queries.push(("lifetime value".into(), crate::customers::LIFETIME_VALUE.into(), one_customer()));
+        queries.push(("lifetime value".into(), crate::customers::LIFETIME_VALUE.clone(), one_customer()));
         let mut now = Filters::default();
         now.param(Value::Int(crate::millis(time::OffsetDateTime::now_utc())));
         queries.push(("inbox counts by step".into(), crate::search::OPEN_COUNTS_BY_STEP.into(), now));

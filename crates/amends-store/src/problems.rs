@@ -172,6 +172,21 @@ pub(crate) async fn raise_alarm_in(
     Ok(())
 }
 
+/// Links a case to its root cause, in the caller's transaction.
+pub(crate) async fn link_case_in(conn: &mut AnyConnection, problem_id: i64, case_id: i64) -> Result<(), StoreError> {
+    let exists =
+        sqlx::query("SELECT id FROM problems WHERE id = $1").bind(problem_id).fetch_optional(&mut *conn).await?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound("problem"));
+    }
+    sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1")
+        .bind(case_id)
+        .bind(problem_id)
+        .execute(&mut *conn)
+        .await?;
+    on_case_linked_in(conn, problem_id, case_id).await
+}
+
 /// Called when a case is linked to a problem: a problem marked fixed or verified has come back.
 pub(crate) async fn on_case_linked_in(
     conn: &mut AnyConnection,

@@ -1,28 +1,11 @@
-//! Promised fixes: the reminder a day before and the check when due, queued with the
-//! promise's event; and the broken promises the reports count.
+//! Promised fixes: the broken promises the reports count. (The reminder a day before
+//! and the check when due are the domain's effects of the promise, queued by `step`.)
 
-use amends_domain::playbook::EventKind;
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use time::OffsetDateTime;
 
-use crate::cases::EventRecord;
-use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
-
-/// How long before a promised fix is due its owner is reminded.
-pub const PROMISE_REMINDER: time::Duration = time::Duration::hours(24);
-
-/// A promised fix schedules its reminder (a day before) and its check (when due).
-pub(crate) async fn promise_jobs_in(tx: &mut AnyConnection, e: &EventRecord) -> Result<(), StoreError> {
-    if let EventKind::FixPromised { due, .. } = &e.event.kind {
-        let (case_id, event_id) = (e.case_id, e.id);
-        let soon = (*due - PROMISE_REMINDER).max(e.event.at);
-        enqueue_in(&mut *tx, &Job::PromiseDueSoon { case_id, event_id }, soon).await?;
-        enqueue_in(&mut *tx, &Job::PromiseDue { case_id, event_id }, *due).await?;
-    }
-    Ok(())
-}
 
 /// A broken promise, as counted in reports.
 #[derive(Debug, Clone, Serialize)]

@@ -5,12 +5,12 @@
 //! since changed; the job finds the row settled and sends nothing.
 
 use amends_domain::ScheduledStatus;
-use amends_domain::playbook::{Actor, Event, EventKind};
+use amends_domain::playbook::EventKind;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::{insert_event, parsed};
+use crate::cases::parsed;
 use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
 use crate::{Store, StoreError, from_millis, millis};
@@ -42,25 +42,24 @@ pub(crate) async fn schedule_in(
     Ok(())
 }
 
-/// Cancels the case's pending scheduled messages, each with an event on the timeline
-/// saying why, so the agent who wrote it sees it was not sent.
-pub(crate) async fn cancel_pending_in(tx: &mut AnyConnection, case_id: i64, reason: &str) -> Result<(), StoreError> {
-    let now = crate::now();
+/// Cancels the case's pending scheduled messages and answers the events that scheduled
+/// them; the step's writer puts a cancellation on the timeline for each.
+pub(crate) async fn cancel_pending_rows_in(
+    tx: &mut AnyConnection,
+    case_id: i64,
+    at: i64,
+) -> Result<Vec<i64>, StoreError> {
     let rows = sqlx::query(
         "UPDATE scheduled_messages SET status = 'cancelled', settled_at = $2 WHERE case_id = $1 AND status = 'pending'
          RETURNING event_id",
     )
     .bind(case_id)
-    .bind(millis(now))
+    .bind(at)
     .fetch_all(&mut *tx)
     .await?;
     let mut cancelled: Vec<i64> = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?;
     cancelled.sort_unstable();
-    for scheduled_event_id in cancelled {
-        let kind = EventKind::ScheduledMessageCancelled { scheduled_event_id, reason: reason.to_owned() };
-        insert_event(&mut *tx, case_id, &Event { at: now, actor: Actor::System, kind }).await?;
-    }
-    Ok(())
+    Ok(cancelled)
 }
 
 impl Store {

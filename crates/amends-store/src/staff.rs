@@ -73,6 +73,15 @@ fn token(row: &AnyRow) -> Result<TokenRecord, StoreError> {
     })
 }
 
+/// Whether `user_id` is someone a case may be given to: an active staff member.
+pub(crate) async fn is_active_in(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.is_some())
+}
+
 impl Store {
     pub async fn create_user(
         &self,

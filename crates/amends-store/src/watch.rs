@@ -2,14 +2,11 @@
 //! that watches them, an open alert in the inbox and a webhook event, in the
 //! transaction that stored the transaction; staff recording how it went answer it.
 
-use amends_domain::playbook::{Actor, EventKind};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
-use crate::cases::append_event_in;
-use crate::webhooks::webhooks_in;
-use crate::{Store, StoreError, from_millis, millis};
+use crate::{Store, StoreError, from_millis};
 
 /// The note put on each watching case when the customer's next transaction arrives.
 pub const NEXT_ORDER_NOTE: &str = "Their next order just came in: give outstanding service";
@@ -31,61 +28,6 @@ pub struct WatchAlert {
     pub currency: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
-}
-
-/// Inside the transaction that stored a watched customer's new transaction: a system
-/// note on each case that watches them, an open alert for the inbox, a webhook event.
-/// A case that already has an open alert is not alerted again.
-pub(crate) async fn next_order_in(
-    tx: &mut AnyConnection,
-    policy: &amends_domain::DuePolicy,
-    customer_id: i64,
-    transaction_id: i64,
-) -> Result<(), StoreError> {
-    let cases: Vec<i64> = sqlx::query(
-        "SELECT c.id FROM cases c WHERE c.customer_id = $1 AND c.status = 'watching'
-           AND NOT EXISTS (SELECT 1 FROM watch_alerts w WHERE w.case_id = c.id AND w.cleared_at IS NULL)",
-    )
-    .bind(customer_id)
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<_, _>>()?;
-    let now = OffsetDateTime::now_utc();
-    let name: String = if cases.is_empty() {
-        String::new()
-    } else {
-        sqlx::query("SELECT name FROM customers WHERE id = $1")
-            .bind(customer_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?
-    };
-    for case_id in cases {
-        let note = EventKind::NoteAdded { text: NEXT_ORDER_NOTE.to_owned() };
-        let stored = append_event_in(&mut *tx, policy, case_id, Actor::System, note, None).await?;
-        let reference = amends_domain::CaseReference(case_id);
-        let alert = crate::alerts::StaffAlert {
-            case_id,
-            subject: format!("{reference}: {name} is back: give outstanding service"),
-            text: format!(
-                "{name}, whose complaint you worked on ({reference}), just ordered again.\n\n\
-                 This is the next time: give outstanding service, then record how it went on the case."
-            ),
-            to: crate::alerts::AlertTo { owner: true, ..Default::default() },
-        };
-        crate::alerts::alert_in(&mut *tx, &alert, now).await?;
-        sqlx::query("INSERT INTO watch_alerts (case_id, transaction_id, created_at) VALUES ($1, $2, $3)")
-            .bind(case_id)
-            .bind(transaction_id)
-            .bind(millis(now))
-            .execute(&mut *tx)
-            .await?;
-        let data = serde_json::json!({ "transaction_id": transaction_id, "note": NEXT_ORDER_NOTE });
-        webhooks_in(&mut *tx, case_id, Some(stored.id), NEXT_ORDER_EVENT, data, now).await?;
-    }
-    Ok(())
 }
 
 /// Staff recorded how the next time went, or closed the case: the alert is answered.
@@ -128,4 +70,34 @@ impl Store {
         })
         .collect()
     }
+}
+
+/// The customer is watched for their next order (a case reached its watch step).
+pub(crate) async fn set_watch_in(conn: &mut AnyConnection, customer_id: i64, at: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
+        .bind(customer_id)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A case of theirs closed: the customer leaves the watch list unless another of their
+/// cases still watches them.
+pub(crate) async fn end_watch_in(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    closed_case: i64,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE customers SET watch = 0, updated_at = $2 WHERE id = $1 AND NOT EXISTS (
+                SELECT 1 FROM cases WHERE customer_id = $1 AND id <> $3 AND status = 'watching')",
+    )
+    .bind(customer_id)
+    .bind(at)
+    .bind(closed_case)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -1,50 +1,46 @@
-//! The language coach at the door: every text staff send a customer is reviewed, and a
-//! text with a high-severity finding (blame, hiding behind policy, over-promising…)
-//! goes out only with a reason to send it anyway, which lands on the timeline.
+//! The language coach at the door: every text staff send a customer is reviewed before
+//! the step is taken. Whether a text with a high-severity finding (blame, hiding behind
+//! policy, over-promising…) is held is the domain's rule (`amends_domain::step`); this
+//! only turns the coach's review into the verdict it weighs.
 
 use amends_coach::{Coach, Purpose, Review};
 use amends_domain::playbook::EventKind;
+use amends_domain::step::{self, CoachVerdict};
 
-/// The purpose and words of an outgoing text, or None for a step that sends nothing.
-pub fn outgoing_text(kind: &EventKind) -> Option<(Purpose, String)> {
-    match kind {
-        EventKind::RestatementWritten { text } => Some((Purpose::Restatement, text.clone())),
-        EventKind::Apologised { text } => Some((Purpose::Apology, text.clone())),
-        EventKind::OptionsOffered { options } => Some((Purpose::Offer, options.join("\n"))),
-        EventKind::FixPromised { what, .. } => Some((Purpose::Fix, what.clone())),
-        EventKind::MessageScheduled { text, .. } => Some((Purpose::Other, text.clone())),
-        _ => None,
-    }
+/// What the coach read in a step's outgoing words: the review staff see, and the
+/// verdict the domain weighs (it decides whether the step is held, sent, or sent with
+/// the reason recorded).
+pub struct Reading {
+    pub review: Option<Review>,
+    pub verdict: CoachVerdict,
 }
 
-pub enum Gate {
-    /// Nothing to say, or only advice: send.
-    Pass,
-    /// Send, and record this override on the timeline.
-    Overridden(EventKind),
-    /// Held back: the findings staff must see first.
-    Held(Review),
-}
-
-pub fn gate(coach: &Coach, kind: &EventKind, override_reason: Option<&str>) -> Gate {
-    let Some((purpose, text)) = outgoing_text(kind) else { return Gate::Pass };
+/// Reads the words `kind` would send a customer; a step that sends none is quiet.
+pub fn read(coach: &Coach, kind: &EventKind) -> Reading {
+    let Some((purpose, text)) = kind.outgoing_text() else {
+        return Reading { review: None, verdict: CoachVerdict::Quiet };
+    };
+    let purpose = match purpose {
+        step::Purpose::Restatement => Purpose::Restatement,
+        step::Purpose::Apology => Purpose::Apology,
+        step::Purpose::Offer => Purpose::Offer,
+        step::Purpose::Fix => Purpose::Fix,
+        step::Purpose::Message => Purpose::Other,
+    };
     let review = coach.review(&text, purpose);
-    if !review.has_high() {
-        return Gate::Pass;
-    }
-    match override_reason.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(reason) => {
-            let mut kinds: Vec<String> = review
-                .findings
-                .iter()
-                .filter(|f| f.severity == amends_coach::Severity::High)
-                .map(|f| f.kind.as_str().to_owned())
-                .collect();
-            kinds.dedup();
-            Gate::Overridden(EventKind::CoachOverridden { kinds, reason: reason.to_owned() })
-        }
-        None => Gate::Held(review),
-    }
+    let verdict = if review.has_high() {
+        let mut kinds: Vec<String> = review
+            .findings
+            .iter()
+            .filter(|f| f.severity == amends_coach::Severity::High)
+            .map(|f| f.kind.as_str().to_owned())
+            .collect();
+        kinds.dedup();
+        CoachVerdict::Flagged { kinds }
+    } else {
+        CoachVerdict::Quiet
+    };
+    Reading { review: Some(review), verdict }
 }
 
 /// The coach's purpose for a step name from a client (`apology`, `offer`, …).

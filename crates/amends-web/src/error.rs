@@ -2,6 +2,8 @@
 //! `{"error": code, "message": for a person, "field": when one is to blame}`.
 //! Internal failures are logged with their cause and shown as a plain 500.
 
+use amends_domain::Refusal;
+use amends_domain::step::Refused;
 use amends_store::StoreError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -53,6 +55,12 @@ impl ApiError {
     }
 }
 
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        StoreError::Refused(refusal).into()
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -82,9 +90,21 @@ impl From<StoreError> for ApiError {
                 let missing: Vec<&str> = refusal.missing.iter().map(|s| s.as_str()).collect();
                 ApiError {
                     details: Some(json!({ "rule": refusal.rule, "missing": missing })),
+                    field: refusal.field.map(str::to_owned),
                     ..ApiError::new(status, code, refusal.message)
                 }
             }
+            StoreError::StepRefused(refused) => match refused {
+                Refused::Rule(refusal) => StoreError::Refused(refusal).into(),
+                Refused::NeedsRole { message, .. } => ApiError::forbidden(message),
+                Refused::Changed { .. } => {
+                    ApiError::new(StatusCode::CONFLICT, "conflict", refused.to_string()).with_field("version")
+                }
+                Refused::CoachHeld { .. } => {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "coach_gate", refused.to_string())
+                        .with_field("coach_override")
+                }
+            },
             StoreError::WriterStopped => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",

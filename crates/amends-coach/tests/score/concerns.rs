@@ -15,6 +15,7 @@ pub const TUNING2: &str = include_str!("../concerns/en_tuning2.toml");
 pub const TUNING3: &str = include_str!("../concerns/en_tuning3.toml");
 pub const TUNING4: &str = include_str!("../concerns/en_tuning4.toml");
 pub const BLIND3: &str = include_str!("../concerns/en_blind3.toml");
+pub const TUNING5: &str = include_str!("../concerns/en_tuning5.toml");
 
 #[derive(Deserialize)]
 struct File {

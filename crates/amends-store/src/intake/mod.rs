@@ -13,9 +13,10 @@ use sqlx::{AnyConnection, Connection, Row};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::cases::{CaseRecord, EventRecord, insert_event};
+use crate::cases::{CaseRecord, EventRecord};
 use crate::customers::{NewCustomer, insert_customer, lifetime_value};
 use crate::jobs::Job;
+use crate::step::insert_event;
 use crate::{Store, StoreError, WriterHandle, millis};
 
 mod together;

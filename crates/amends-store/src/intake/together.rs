@@ -225,8 +225,9 @@ async fn best_lifetime_values(tx: &mut AnyConnection, customers: &[i64]) -> Resu
     let mut f = Filters::default();
     let list = f.list(customers.iter().map(|id| Value::Int(*id)));
     let sql = format!(
-        "SELECT customer_id, CAST(SUM(CASE WHEN kind = 'refund' THEN -amount_minor ELSE amount_minor END) AS BIGINT)
-         FROM transactions WHERE customer_id IN ({list}) GROUP BY customer_id, currency"
+        "SELECT customer_id, CAST(SUM({}) AS BIGINT)
+         FROM transactions WHERE customer_id IN ({list}) GROUP BY customer_id, currency",
+        crate::customers::signed_amount_sql()
     );
     let mut best = HashMap::new();
     for row in f.bind(&sql).fetch_all(&mut *tx).await? {

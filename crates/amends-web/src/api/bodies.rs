@@ -76,6 +76,7 @@ bodies! {
         "follow_up" => RecordFollowUp,
         "watch" => Watch,
         "next_time" => NextTime,
+        "feeling" => RecordFeeling,
         "skip" => Skip,
         "note" => Note,
         "assign" => Assign,
@@ -94,9 +95,9 @@ pub fn body_names() -> impl Iterator<Item = &'static str> {
 
 /// A step's body as `step` reads it: decoded, turned into its event, and past the coach.
 fn step_body<R: StepRequest>(body: &[u8], coach: &Coach) -> Result<(), ApiError> {
-    let (request, override_reason): (R, Option<String>) = parse_body(body)?;
+    let (request, _override_reason): (R, Option<String>) = parse_body(body)?;
     let kind = request.into_event()?;
-    let _ = crate::coaching::gate(coach, &kind, override_reason.as_deref());
+    let _ = crate::coaching::read(coach, &kind);
     Ok(())
 }
 

@@ -1,9 +1,11 @@
 //! Cases: intake, lists, one case with its playbook and timeline, and one endpoint per
-//! playbook step. Each step endpoint turns its body into a domain event and hands it
-//! to the store, which checks it against the playbook's rules.
+//! playbook step. Each step endpoint turns its body into a domain event, the coach's
+//! reading and the `If-Match` version into a `step::Command`, and hands it to the store,
+//! which asks the domain; it decides nothing itself.
 
-use amends_domain::playbook::{Actor, CaseStatus, EventKind, Outcome, Playbook, Step, StepState};
-use amends_domain::{Complaint, NewCaseError, Severity};
+use amends_domain::playbook::{Actor, CaseStatus, EventKind, Feeling, Outcome, Playbook, Step, StepState};
+use amends_domain::step::{Command, Refused};
+use amends_domain::{Complaint, NewCaseError, Role, Severity};
 use amends_store::{CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter, SnoozeFilter};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -365,14 +367,11 @@ pub async fn bulk(
     Ok(axum::Json(BulkAnswer { applied, refused: results.len() - applied, results }))
 }
 
-/// A snooze's end must be still to come (None: until the customer writes).
-pub(crate) fn snooze_until(until: Option<OffsetDateTime>) -> Result<Option<OffsetDateTime>, ApiError> {
-    match until {
-        Some(t) if t <= OffsetDateTime::now_utc() => {
-            Err(ApiError::invalid("until", "snooze until a time still to come"))
-        }
-        other => Ok(other),
-    }
+/// A snooze's end for every case of a bulk action, refused at once when the domain
+/// says it is not still to come (None: until the customer writes).
+fn snooze_until(until: Option<OffsetDateTime>) -> Result<Option<OffsetDateTime>, ApiError> {
+    amends_domain::step::in_time(&EventKind::Snoozed { until }, OffsetDateTime::now_utc())?;
+    Ok(until)
 }
 
 #[utoipa::path(
@@ -552,8 +551,9 @@ pub async fn list(
 /// The body of one step endpoint, and the event it becomes.
 pub trait StepRequest: DeserializeOwned {
     fn into_event(self) -> Result<EventKind, ApiError>;
-    /// Only managers and admins may take this step.
-    const MANAGERS_ONLY: bool = false;
+    /// Who may take the step: the domain's rule, checked here before the body is read
+    /// too, so that a caller without the role learns nothing about the body's shape.
+    const ROLE: Role = Role::Agent;
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -563,7 +563,7 @@ pub struct StepAnswer {
 }
 
 /// Takes one playbook step. An `If-Match: <version>` header makes it refuse (409) when
-/// the case changed since the caller loaded it.
+/// the case changed since the caller loaded it. The domain decides; this translates.
 pub(super) async fn step<R: StepRequest>(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -572,45 +572,59 @@ pub(super) async fn step<R: StepRequest>(
     body: Bytes,
 ) -> ApiResult<axum::Json<StepAnswer>> {
     let id = id_from(&id, "case")?;
-    if R::MANAGERS_ONLY && !user.role.at_least(amends_domain::Role::Manager) {
-        return Err(ApiError::forbidden("this step needs a manager"));
+    if !user.role.at_least(R::ROLE) {
+        return Err(ApiError::forbidden(format!("this step needs the {} role", R::ROLE)));
     }
     let expected_version = if_match(&headers)?;
     let (request, override_reason): (R, Option<String>) = parse_body(&body)?;
     let kind = request.into_event()?;
-    let overridden = match crate::coaching::gate(&state.coach, &kind, override_reason.as_deref()) {
-        crate::coaching::Gate::Pass => None,
-        crate::coaching::Gate::Overridden(event) => Some(event),
-        crate::coaching::Gate::Held(review) => {
-            return Err(ApiError {
-                details: Some(serde_json::json!({ "findings": review.findings, "score": review.score })),
-                ..ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "coach_gate",
-                    "the coach found company-focused wording; rewrite it, or send coach_override with your reason",
-                )
-                .with_field("coach_override")
-            });
-        }
+    let reading = crate::coaching::read(&state.coach, &kind);
+    let command = Command {
+        actor: Actor::Staff { user_id: user.id },
+        role: Some(user.role),
+        request: kind,
+        verdict: reading.verdict,
+        override_reason,
+        expected_version,
     };
-    let actor = Actor::Staff { user_id: user.id };
-    let (mut case, event) = match state.store.record_event(id, actor, kind, expected_version).await {
-        Ok(done) => done,
-        Err(amends_store::StoreError::Refused(r)) if r.rule == "case_merged" => {
+    match state.store.take_step(id, command).await {
+        Ok((case, event)) => Ok(axum::Json(StepAnswer { case, event })),
+        Err(e) => Err(step_error(&state, id, e, reading.review).await),
+    }
+}
+
+/// A step's refusal as the API says it: the coach's findings beside a held text, the
+/// survivor beside a refusal on a merged case.
+async fn step_error(
+    state: &AppState,
+    id: i64,
+    error: amends_store::StoreError,
+    review: Option<amends_coach::Review>,
+) -> ApiError {
+    match error {
+        amends_store::StoreError::StepRefused(Refused::CoachHeld { .. }) => ApiError {
+            details: review.map(|r| serde_json::json!({ "findings": r.findings, "score": r.score })),
+            ..ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "coach_gate",
+                "the coach found company-focused wording; rewrite it, or send coach_override with your reason",
+            )
+            .with_field("coach_override")
+        },
+        amends_store::StoreError::Refused(r) if r.rule == "case_merged" => {
             // Name the survivor in a form a client can follow, beside the sentence.
-            let survivor = state.store.surviving_case(id).await?;
+            let survivor = match state.store.surviving_case(id).await {
+                Ok(survivor) => survivor,
+                Err(e) => return e.into(),
+            };
             let mut error = ApiError::from(amends_store::StoreError::Refused(r));
             if let Some(serde_json::Value::Object(details)) = error.details.as_mut() {
                 details.insert("merged_into".into(), survivor.into());
             }
-            return Err(error);
+            error
         }
-        Err(e) => return Err(e.into()),
-    };
-    if let Some(override_event) = overridden {
-        case = state.store.record_event(id, actor, override_event, None).await?.0;
+        other => other.into(),
     }
-    Ok(axum::Json(StepAnswer { case, event }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -654,9 +668,10 @@ async fn confirm_spam(
         None => None,
         Some(kind) => Some(sender_block(&state, id, kind).await?),
     };
-    let actor = Actor::Staff { user_id: user.id };
-    let (case, event) =
-        state.store.record_event(id, actor, EventKind::SpamConfirmed { blocked }, expected_version).await?;
+    let mut command =
+        Command::new(Actor::Staff { user_id: user.id }, Some(user.role), EventKind::SpamConfirmed { blocked });
+    command.expected_version = expected_version;
+    let (case, event) = state.store.take_step(id, command).await?;
     Ok(axum::Json(StepAnswer { case, event }))
 }
 
@@ -722,6 +737,8 @@ macro_rules! step_request {
     };
 }
 
+step_request!(RecordFeeling { feeling: Feeling, words: Option<String>, mattered_most: String }
+    => |b| EventKind::FeelingRecorded { feeling: b.feeling, words: b.words.unwrap_or_default(), mattered_most: b.mattered_most });
 step_request!(WriteRestatement { text: String } => |b| EventKind::RestatementWritten { text: b.text });
 step_request!(ConfirmRestatement {} => |_b| EventKind::RestatementConfirmed { by_customer: false });
 step_request!(CorrectRestatement { correction: String } => |b| EventKind::RestatementCorrected { correction: b.correction });
@@ -761,9 +778,6 @@ pub struct PromiseFix {
 
 impl StepRequest for PromiseFix {
     fn into_event(self) -> Result<EventKind, ApiError> {
-        if self.due <= OffsetDateTime::now_utc() {
-            return Err(ApiError::invalid("due", "a promise is due in the future"));
-        }
         Ok(EventKind::FixPromised { what: self.what, due: self.due })
     }
 }
@@ -796,7 +810,7 @@ pub struct Snooze {
 
 impl StepRequest for Snooze {
     fn into_event(self) -> Result<EventKind, ApiError> {
-        Ok(EventKind::Snoozed { until: snooze_until(self.until)? })
+        Ok(EventKind::Snoozed { until: self.until })
     }
 }
 
@@ -810,9 +824,6 @@ pub struct ScheduleMessage {
 
 impl StepRequest for ScheduleMessage {
     fn into_event(self) -> Result<EventKind, ApiError> {
-        if self.send_at <= OffsetDateTime::now_utc() {
-            return Err(ApiError::invalid("send_at", "a scheduled message is sent at a time still to come"));
-        }
         Ok(EventKind::MessageScheduled { text: self.text, send_at: self.send_at })
     }
 }
@@ -824,7 +835,7 @@ pub struct Reopen {
 }
 
 impl StepRequest for Reopen {
-    const MANAGERS_ONLY: bool = true;
+    const ROLE: Role = amends_domain::step::REOPENS;
     fn into_event(self) -> Result<EventKind, ApiError> {
         Ok(EventKind::Reopened { reason: self.reason })
     }

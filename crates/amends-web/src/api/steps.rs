@@ -18,6 +18,13 @@ use crate::error::ErrorBody;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(step::<RecordFeeling>(StepDoc {
+            path: "/cases/{id}/feeling",
+            operation_id: "recordFeeling",
+            summary: r#"Hear the feeling: how the customer felt and what mattered most"#,
+            description: r#"Records `feeling_recorded` (internal: never shown to the customer); the case page shows the latest at every later step. The step is checked against the playbook's rules; a refusal names the rule."#,
+            more: &[],
+        }))
         .routes(step::<WriteRestatement>(StepDoc {
             path: "/cases/{id}/restatement",
             operation_id: "writeRestatement",

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use amends_domain::playbook::{Actor, EventKind, Outcome, Playbook, Step, StepStatus};
-use amends_domain::{CaseReference, Channel, Complaint, MessageStatus, Role, ScheduledStatus, Severity};
+use amends_domain::step::{Command, Refused};
+use amends_domain::{CaseReference, Channel, Complaint, MessageStatus, ScheduledStatus, Severity};
 use amends_store::{CustomerRef, EventRecord, NewCase, StoreError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -86,6 +87,9 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             (format!("Sent despite the coach ({})", kinds.join(", ").replace('_', " ")), reason.clone())
         }
         EventKind::WishStated { text } => (s("What would put it right, in their words"), text.clone()),
+        EventKind::FeelingRecorded { feeling, words, mattered_most } => {
+            (format!("They felt {feeling}"), format!("{words}\nWhat mattered most: {mattered_most}").trim().to_owned())
+        }
         EventKind::Escalated { to, reason } => (format!("Escalated to {to}"), reason.clone()),
         EventKind::OverdueEscalated { level, step, told, .. } => (
             format!("Overdue: escalation level {level}"),
@@ -294,6 +298,12 @@ async fn case_context(
             _ => None,
         })
         .unwrap_or_default();
+    let feeling = events.iter().rev().find_map(|e| match &e.event.kind {
+        EventKind::FeelingRecorded { feeling, words, mattered_most } => {
+            Some(minijinja::context! { feeling => feeling.as_str(), words, mattered_most })
+        }
+        _ => None,
+    });
     let alternative = latest(|e| match &e.event.kind {
         EventKind::AlternativeProposed { text } => Some(text.clone()),
         _ => None,
@@ -314,7 +324,8 @@ async fn case_context(
         triage,
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
         users => active_users,
-        restatement, correction, options, alternative,
+        restatement, correction, options, alternative, feeling,
+        feelings => amends_domain::Feeling::ALL.map(|f| f.as_str()),
         other_cases, linked_cases, merged_cases, scheduled, cancelled_messages, linked,
         merged => case.merged_into.is_some(),
         closed => playbook.outcome().is_some() || case.merged_into.is_some() || spam.is_some(),
@@ -364,11 +375,11 @@ pub(crate) fn snooze_from_form(f: &HashMap<String, String>) -> Result<Option<Off
     if field(f, "until_reply").is_some() || field(f, "snooze_until").is_none() {
         return Ok(None);
     }
-    let until = parse_when(field(f, "snooze_until"), "until when")?;
-    if until <= OffsetDateTime::now_utc() {
-        return Err("Snooze until a time still to come.".to_owned());
-    }
-    Ok(Some(until))
+    let until = Some(parse_when(field(f, "snooze_until"), "until when")?);
+    // The domain's rule, asked before a bulk action so every case is not refused alike.
+    amends_domain::step::in_time(&EventKind::Snoozed { until }, OffsetDateTime::now_utc())
+        .map_err(|r| sentence(&r.message))?;
+    Ok(until)
 }
 
 /// "12", "12.5", "12,50" in major units to minor units.
@@ -386,6 +397,11 @@ fn parse_money(value: Option<String>) -> Result<i64, String> {
 fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSession) -> Result<EventKind, String> {
     let text = |name: &str| field(f, name).unwrap_or_default();
     Ok(match action {
+        "feeling" => EventKind::FeelingRecorded {
+            feeling: text("feeling").parse().map_err(|_| "Choose how they felt.".to_owned())?,
+            words: text("feeling_words"),
+            mattered_most: text("mattered_most"),
+        },
         "restatement" => EventKind::RestatementWritten { text: text("restatement") },
         "confirm" => EventKind::RestatementConfirmed { by_customer: false },
         "correct" => EventKind::RestatementCorrected { correction: text("correction") },
@@ -405,13 +421,10 @@ fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSes
             cost_minor: parse_money(field(f, "cost"))?,
             currency: text("currency").to_uppercase(),
         },
-        "promise" => {
-            let due = parse_when(field(f, "fix_due"), "the date the fix is promised for")?;
-            if due <= OffsetDateTime::now_utc() {
-                return Err("A promise is for a time still to come.".to_owned());
-            }
-            EventKind::FixPromised { what: text("fix_what"), due }
-        }
+        "promise" => EventKind::FixPromised {
+            what: text("fix_what"),
+            due: parse_when(field(f, "fix_due"), "the date the fix is promised for")?,
+        },
         "fixed" => EventKind::FixDone { note: text("fix_note") },
         "schedule_follow_up" => EventKind::FollowUpScheduled {
             due: parse_when(field(f, "follow_up_due"), "when to follow up")?,
@@ -448,13 +461,10 @@ fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSes
         },
         "snooze" => EventKind::Snoozed { until: snooze_from_form(f)? },
         "wake" => EventKind::Unsnoozed,
-        "schedule" => {
-            let send_at = parse_when(field(f, "send_at"), "when to send it")?;
-            if send_at <= OffsetDateTime::now_utc() {
-                return Err("A scheduled message is sent at a time still to come.".to_owned());
-            }
-            EventKind::MessageScheduled { text: text("message"), send_at }
-        }
+        "schedule" => EventKind::MessageScheduled {
+            text: text("message"),
+            send_at: parse_when(field(f, "send_at"), "when to send it")?,
+        },
         "mark_spam" => EventKind::MarkedSpam {
             score: 0,
             reason: field(f, "spam_reason").unwrap_or_else(|| "Marked as spam by staff.".to_owned()),
@@ -465,6 +475,10 @@ fn event_from_form(action: &str, f: &HashMap<String, String>, session: &StaffSes
     })
 }
 
+/// Takes the step a case page's form asks for: the domain decides, this translates.
+/// Every outcome is a page in words with the draft kept: a refusal, a case changed
+/// meanwhile, a text the coach held back, a gesture waiting for a manager. A form sent
+/// twice is taken once.
 pub async fn take_step(
     State(state): State<AppState>,
     Path((id, action)): Path<(String, String)>,
@@ -472,10 +486,6 @@ pub async fn take_step(
 ) -> Result<Response, PageError> {
     let Posted { session, fields, .. } = posted;
     let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
-    if action == "reopen" {
-        session.require(Role::Manager)?;
-    }
-    let version = field(&fields, "version").and_then(|v| v.parse::<i64>().ok());
     if action == "merge" || action == "link" {
         return join(&state, session, id, &action, fields).await;
     }
@@ -492,32 +502,35 @@ pub async fn take_step(
     } else {
         event_from_form(&action, &fields, &session)
     };
-    let actor = Actor::Staff { user_id: session.user.id };
-    let result = match kind {
-        Ok(kind) => match crate::coaching::gate(&state.coach, &kind, field(&fields, "coach_override").as_deref()) {
-            crate::coaching::Gate::Held(review) => {
-                return held(&state, &session, id, &action, review, fields).await;
-            }
-            crate::coaching::Gate::Pass => state.store.record_event(id, actor, kind, version).await.map(|_| ()),
-            crate::coaching::Gate::Overridden(note) => match state.store.record_event(id, actor, kind, version).await {
-                Ok(_) => state.store.record_event(id, actor, note, None).await.map(|_| ()),
-                Err(e) => Err(e),
-            },
-        },
-        Err(message) => Err(StoreError::Conflict { field: None, message }),
+    let kind = match kind {
+        Ok(kind) => kind,
+        Err(message) => return refused(&state, &session, id, message, fields, StatusCode::CONFLICT).await,
     };
-    match result {
+    let reading = crate::coaching::read(&state.coach, &kind);
+    let command = Command {
+        actor: Actor::Staff { user_id: session.user.id },
+        role: Some(session.user.role),
+        request: kind,
+        verdict: reading.verdict,
+        override_reason: field(&fields, "coach_override"),
+        expected_version: field(&fields, "version").and_then(|v| v.parse::<i64>().ok()),
+    };
+    match state.store.take_step(id, command).await {
         // The spam folder's own buttons bring the reviewer back to the folder.
-        Ok(()) if field(&fields, "back").as_deref() == Some("/spam") => {
-            Ok(Redirect::to("/spam?done=1").into_response())
-        }
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?done={action}#playbook")).into_response()),
+        Ok(_) if field(&fields, "back").as_deref() == Some("/spam") => Ok(Redirect::to("/spam?done=1").into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?done={action}#playbook")).into_response()),
         // Kept, and waiting for a manager: a success, said in words on the case page.
         Err(StoreError::ApprovalNeeded { reason, .. }) => Ok(Redirect::to(&format!(
             "/cases/{id}?waiting={}#playbook",
             serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
         ))
         .into_response()),
+        Err(StoreError::StepRefused(Refused::CoachHeld { .. })) => {
+            held(&state, &session, id, &action, reading.review, fields).await
+        }
+        Err(StoreError::StepRefused(Refused::NeedsRole { message, .. })) => {
+            refused(&state, &session, id, message.to_owned(), fields, StatusCode::FORBIDDEN).await
+        }
         Err(StoreError::Refused(refusal)) => {
             refused(&state, &session, id, refusal.message, fields, StatusCode::CONFLICT).await
         }
@@ -525,15 +538,8 @@ pub async fn take_step(
             refused(&state, &session, id, message, fields, StatusCode::CONFLICT).await
         }
         Err(StoreError::NotFound(what)) if what != "case" => {
-            refused(
-                &state,
-                &session,
-                id,
-                format!("That {what} does not exist."),
-                fields,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let message = format!("That {what} does not exist.");
+            refused(&state, &session, id, message, fields, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),
     }
@@ -627,14 +633,15 @@ async fn held(
     session: &StaffSession,
     id: i64,
     action: &str,
-    review: amends_coach::Review,
+    review: Option<amends_coach::Review>,
     draft: HashMap<String, String>,
 ) -> Result<Response, PageError> {
+    let findings = review.map(|r| r.findings).unwrap_or_default();
     let message =
         "The language coach held this back: it reads as company-focused. Rewrite it, or send it anyway with a reason."
             .to_owned();
     let ctx = case_context(state, session, id, Some(message), draft).await?;
-    let ctx = minijinja::context! { coach_action => action, coach_findings => review.findings, ..ctx };
+    let ctx = minijinja::context! { coach_action => action, coach_findings => findings, ..ctx };
     let page = render("case.html", ctx)?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -219,6 +219,10 @@ impl From<StoreError> for PageError {
                 login::capitalise(reason.sentence())
             )),
             StoreError::Refused(refusal) => PageError::Refused(refusal.message),
+            StoreError::StepRefused(amends_domain::step::Refused::NeedsRole { message, .. }) => {
+                PageError::Forbidden(login::capitalise(message))
+            }
+            StoreError::StepRefused(refused) => PageError::Refused(refused.to_string()),
             StoreError::Conflict { message, .. } => PageError::Refused(message),
             other if other.is_temporary() => PageError::Unavailable,
             StoreError::WriterStopped => PageError::Unavailable,

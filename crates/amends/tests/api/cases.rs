@@ -371,7 +371,87 @@ async fn a_burst_of_complaints_is_stored_as_if_one_by_one(app: TestApp) {
     assert_eq!(own.len(), 11, "each other complaint has a customer of its own");
 }
 
+/// Words and music: at the Hear step staff keep how the customer felt and what mattered
+/// most to them; the case page shows it at every later step.
+async fn how_the_customer_felt_is_kept_and_shown(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let case = app.complaint(&agent, "fay@example.com", "The cake for the party came squashed.").await;
+    let id = case["id"].as_i64().unwrap();
+    let feeling = format!("/api/v1/cases/{id}/feeling");
+    let heard =
+        json!({ "feeling": "upset", "words": "I was mortified in front of everyone", "mattered_most": "The party" });
+    let felt = app.post(&feeling, &agent, heard).await.expect(200);
+    assert_eq!(felt["event"]["kind"], "feeling_recorded");
+    assert_eq!(felt["event"]["feeling"], "upset");
+    assert_eq!(felt["case"]["next_step"], "restate", "the playbook goes on as before");
+    let blank = app.post(&feeling, &agent, json!({ "feeling": "calm", "mattered_most": "  " })).await.expect(422);
+    assert_eq!(rule(&blank), "mattered_most_text");
+    app.post(&feeling, &agent, json!({ "feeling": "furious", "mattered_most": "x" }))
+        .await
+        .expect_error(422, "invalid");
+
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let html = client.get(app.url(&format!("/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-feeling=\"upset\""), "the case page shows how they felt");
+    assert!(html.contains("I was mortified in front of everyone") && html.contains("The party"));
+}
+
+/// The case page takes a step as the API does, and says every outcome in words with
+/// what was typed kept: a text the coach held, a step for managers, a time already
+/// past. A form sent twice (a double click, a reload) is taken once.
+async fn the_case_page_says_each_outcome_in_words_and_takes_a_form_once(app: TestApp) {
+    let password = "correct horse battery";
+    let user = json!({ "email": "page@bakery.example", "name": "Page", "role": "agent", "password": password });
+    app.post("/api/v1/users", &app.admin_token, user).await.expect(201);
+    let agent = app.token_for("page@bakery.example", password).await;
+    let case = app.complaint(&agent, "gus@example.com", "The oven part you fitted broke after a day.").await;
+    let id = case["id"].as_i64().unwrap();
+    let (client, csrf) = app.signed_in("page@bakery.example", password).await;
+    let post = |action: &str, fields: Vec<(&str, String)>| {
+        // The page was loaded at version 1 unless the fields say otherwise.
+        let mut form = vec![("csrf", csrf.clone())];
+        if !fields.iter().any(|(name, _)| *name == "version") {
+            form.push(("version", "1".to_owned()));
+        }
+        form.extend(fields);
+        client.post(app.url(&format!("/cases/{id}/steps/{action}"))).form(&form).send()
+    };
+
+    // Sent twice with the version the page was loaded at: one note.
+    for _ in 0..2 {
+        let sent = post("note", vec![("note", "Called them back at noon".into())]).await.unwrap();
+        assert_eq!(sent.status(), 200);
+        assert!(sent.url().as_str().contains("done=note"), "taken, not refused: {}", sent.url());
+    }
+    let timeline = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["timeline"].clone();
+    let notes = timeline.as_array().unwrap().iter().filter(|e| e["kind"] == "note_added").count();
+    assert_eq!(notes, 1, "a form sent twice is taken once");
+
+    let page = |status: u16, text: &str| {
+        let (status, text) = (status, text.to_owned());
+        move |sent: reqwest::Response| async move {
+            assert_eq!(sent.status().as_u16(), status);
+            let html = sent.text().await.unwrap();
+            assert!(html.contains(&text), "{text:?} in words on the case page:\n{html}");
+            assert!(html.contains("data-complaint"), "the case page, not an error page");
+            html
+        }
+    };
+    let blame = "Our policy is clear: you should have used it as the manual says.";
+    let sent = post("restatement", vec![("version", "2".into()), ("restatement", blame.into())]).await.unwrap();
+    let html = page(422, "The language coach held this back")(sent).await;
+    assert!(html.contains("you should have used it as the manual says"), "the draft is kept");
+    let sent = post("reopen", vec![("reopen_reason", "They wrote back".into())]).await.unwrap();
+    page(403, "Only a manager reopens a closed case.")(sent).await;
+    let snooze = vec![("snooze_until", "2001-01-01T09:00".into())];
+    page(409, "Snooze until a time still to come.")(post("snooze", snooze).await.unwrap()).await;
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert_eq!(case["version"], 2, "nothing but the one note was recorded");
+}
+
 crate::on_both_databases!(
+    the_case_page_says_each_outcome_in_words_and_takes_a_form_once,
+    how_the_customer_felt_is_kept_and_shown,
     a_burst_of_complaints_is_stored_as_if_one_by_one,
     a_complaint_walks_the_playbook_to_retained,
     every_refused_transition_names_its_rule,

@@ -1,0 +1,241 @@
+//! Commands beyond a staff member's step that put events on a timeline: a merge and a
+//! link, a customer's reply, a manager's decision on a held gesture, a system note with
+//! its staff alert, an overdue step's escalation, a watched customer's next order. Each
+//! reads and writes its noun with that noun module's plain SQL and takes its events
+//! through [`crate::step`], the one writer of events; the noun modules never call it.
+
+use amends_domain::ApprovalStatus;
+use amends_domain::merge::{check_link, check_merge};
+use amends_domain::playbook::{Actor, EventKind};
+use sqlx::{AnyConnection, Row};
+use time::OffsetDateTime;
+
+use crate::alerts::{StaffAlert, alert_in};
+use crate::approvals::{ApprovalRecord, approval};
+use crate::attachments::NewAttachment;
+use crate::cases::{CaseRecord, EventRecord, case_by_id};
+use crate::escalations::{Escalation, OverdueCase};
+use crate::inbound::{InboundRef, insert_in, outcomes};
+use crate::merge::{Merge, side, survivor_in};
+use crate::{Store, StoreError, millis};
+
+impl Store {
+    /// Merges `absorbed` into `into`, or into the case `into` was itself merged into.
+    pub async fn merge_cases(&self, into: i64, absorbed: i64, actor: Actor) -> Result<Merge, StoreError> {
+        let mut tx = self.write().begin().await?;
+        let survivor_id = survivor_in(&mut tx, into).await?;
+        let survivor = case_by_id(&mut tx, survivor_id).await?;
+        let duplicate = case_by_id(&mut tx, absorbed).await?;
+        check_merge(side(&survivor), side(&duplicate))?;
+        self.step_in(&mut tx, absorbed, actor, EventKind::Merged { into: survivor_id }).await?;
+        self.step_in(&mut tx, survivor_id, actor, EventKind::MergedIn { from: absorbed }).await?;
+        let merge =
+            Merge { survivor: case_by_id(&mut tx, survivor_id).await?, absorbed: case_by_id(&mut tx, absorbed).await? };
+        tx.commit().await?;
+        Ok(merge)
+    }
+
+    /// Links two cases of one customer, with an event on each.
+    pub async fn link_cases(&self, case_id: i64, other_id: i64, actor: Actor) -> Result<CaseRecord, StoreError> {
+        let mut tx = self.write().begin().await?;
+        let case = case_by_id(&mut tx, case_id).await?;
+        let other = case_by_id(&mut tx, other_id).await?;
+        check_link(side(&case), side(&other))?;
+        self.step_in(&mut tx, case_id, actor, EventKind::CaseLinked { case_id: other_id }).await?;
+        self.step_in(&mut tx, other_id, actor, EventKind::CaseLinked { case_id }).await?;
+        let record = case_by_id(&mut tx, case_id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// A customer's reply on their case: the message, its attachments and the timeline
+    /// event in one transaction. A message already taken in is a conflict on `message_id`.
+    /// A reply to a merged case lands on the case it was merged into.
+    pub async fn record_reply(
+        &self,
+        case_id: i64,
+        inbound: &InboundRef,
+        text: String,
+        attachments: &[NewAttachment],
+    ) -> Result<EventRecord, StoreError> {
+        // Resolved before the transaction: on SQLite a transaction that reads first and
+        // then writes cannot wait for another process's write lock.
+        let case_id = self.surviving_case(case_id).await?;
+        let mut tx = self.write().begin().await?;
+        insert_in(&mut tx, inbound, Some(case_id), outcomes::THREADED, None).await?;
+        let kind = EventKind::CustomerWrote {
+            subject: inbound.subject.clone(),
+            text,
+            message_id: Some(inbound.message_id.clone()),
+        };
+        let event = self.step_in(&mut tx, case_id, Actor::Customer, kind).await?;
+        let now = OffsetDateTime::now_utc();
+        for a in attachments {
+            crate::attachments::insert_in(&mut tx, case_id, a, now).await?;
+        }
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    /// A manager decides: approved, the gesture is recorded on the case (by the
+    /// manager) in the same transaction; declined, a note says why.
+    pub async fn decide_approval(
+        &self,
+        id: i64,
+        manager_id: i64,
+        approve: bool,
+        reason: &str,
+    ) -> Result<ApprovalRecord, StoreError> {
+        let mut tx = self.write().begin().await?;
+        let row = sqlx::query("SELECT * FROM gesture_approvals WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("approval"))?;
+        let pending = approval(&row)?;
+        if pending.status != ApprovalStatus::Pending {
+            return Err(StoreError::Conflict {
+                field: None,
+                message: format!("this gesture was already {}", pending.status),
+            });
+        }
+        let kind = if approve {
+            EventKind::GestureRecorded {
+                gesture: pending.gesture.clone(),
+                description: pending.description.clone(),
+                cost_minor: pending.cost_minor,
+                currency: pending.currency.clone(),
+            }
+        } else {
+            EventKind::NoteAdded { text: format!("The gesture \"{}\" was not approved: {reason}", pending.description) }
+        };
+        let actor = Actor::Staff { user_id: manager_id };
+        self.step_in(&mut tx, pending.case_id, actor, kind).await?;
+        sqlx::query(
+            "UPDATE gesture_approvals SET status = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(ApprovalStatus::decided(approve).as_str())
+        .bind(manager_id)
+        .bind(millis(OffsetDateTime::now_utc()))
+        .bind((!reason.is_empty()).then(|| reason.to_owned()))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.approval(id).await
+    }
+
+    /// Records `kind` on the case and queues `alert`'s mail in one transaction.
+    pub async fn record_event_with_alert(
+        &self,
+        case_id: i64,
+        kind: EventKind,
+        alert: Option<&StaffAlert>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write().begin().await?;
+        self.step_in(&mut tx, case_id, Actor::System, kind).await?;
+        if let Some(alert) = alert {
+            alert_in(&mut tx, alert, self.now()).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records one level of an overdue step: the level (once per due time, whatever
+    /// runs it), the timeline event and the alert's mail, in one transaction. False when
+    /// it was recorded before or the step is no longer the one overdue.
+    pub async fn escalate_overdue(&self, case: &OverdueCase, e: &Escalation) -> Result<bool, StoreError> {
+        let mut tx = self.write().begin().await?;
+        let still = sqlx::query(
+            "SELECT 1 FROM cases WHERE id = $1 AND status = 'open' AND next_step = $2 AND next_due_at = $3",
+        )
+        .bind(case.case_id)
+        .bind(case.step.as_str())
+        .bind(millis(case.due))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if still.is_none() {
+            return Ok(false);
+        }
+        let now = self.now();
+        let inserted = sqlx::query(
+            "INSERT INTO case_escalations (case_id, step, due_at, level, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (case_id, due_at, level) DO NOTHING RETURNING id",
+        )
+        .bind(case.case_id)
+        .bind(case.step.as_str())
+        .bind(millis(case.due))
+        .bind(i64::from(e.level))
+        .bind(millis(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = inserted else { return Ok(false) };
+        let escalation_id: i64 = row.try_get(0)?;
+        let kind = EventKind::OverdueEscalated { level: e.level, step: case.step, due: case.due, told: e.told.clone() };
+        let event = self.step_in(&mut tx, case.case_id, Actor::System, kind).await?;
+        sqlx::query("UPDATE case_escalations SET event_id = $2 WHERE id = $1")
+            .bind(escalation_id)
+            .bind(event.id)
+            .execute(&mut *tx)
+            .await?;
+        alert_in(&mut tx, &e.alert, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Inside the transaction that stored a watched customer's new transaction: a system
+    /// note on each case that watches them, an open alert for the inbox, a webhook event.
+    /// A case that already has an open alert is not alerted again.
+    pub(crate) async fn next_order_in(
+        &self,
+        tx: &mut AnyConnection,
+        customer_id: i64,
+        transaction_id: i64,
+    ) -> Result<(), StoreError> {
+        let cases: Vec<i64> = sqlx::query(
+            "SELECT c.id FROM cases c WHERE c.customer_id = $1 AND c.status = 'watching'
+               AND NOT EXISTS (SELECT 1 FROM watch_alerts w WHERE w.case_id = c.id AND w.cleared_at IS NULL)",
+        )
+        .bind(customer_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+        let now = OffsetDateTime::now_utc();
+        let name: String = if cases.is_empty() {
+            String::new()
+        } else {
+            sqlx::query("SELECT name FROM customers WHERE id = $1")
+                .bind(customer_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?
+        };
+        for case_id in cases {
+            let note = EventKind::NoteAdded { text: crate::watch::NEXT_ORDER_NOTE.to_owned() };
+            let stored = self.step_in(&mut *tx, case_id, Actor::System, note).await?;
+            let reference = amends_domain::CaseReference(case_id);
+            let alert = crate::alerts::StaffAlert {
+                case_id,
+                subject: format!("{reference}: {name} is back: give outstanding service"),
+                text: format!(
+                    "{name}, whose complaint you worked on ({reference}), just ordered again.\n\n\
+                     This is the next time: give outstanding service, then record how it went on the case."
+                ),
+                to: crate::alerts::AlertTo { owner: true, ..Default::default() },
+            };
+            crate::alerts::alert_in(&mut *tx, &alert, now).await?;
+            sqlx::query("INSERT INTO watch_alerts (case_id, transaction_id, created_at) VALUES ($1, $2, $3)")
+                .bind(case_id)
+                .bind(transaction_id)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+            let data = serde_json::json!({ "transaction_id": transaction_id, "note": crate::watch::NEXT_ORDER_NOTE });
+            crate::webhooks::webhooks_in(&mut *tx, case_id, Some(stored.id), crate::watch::NEXT_ORDER_EVENT, data, now)
+                .await?;
+        }
+        Ok(())
+    }
+}
