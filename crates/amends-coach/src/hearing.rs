@@ -364,6 +364,7 @@ pub(crate) fn compile_list(
 /// Whether the customer said it (what went wrong) or it follows from what they said (what
 /// it cost them).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConcernKind {
     Stated,
@@ -552,6 +553,7 @@ impl Concerns {
 
 /// A sign in the complaint that it is serious.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonKind {
     Safety,
@@ -565,6 +567,7 @@ pub enum ReasonKind {
 
 /// A case severity, as the desk names them.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseSeverity {
     Low,
@@ -594,6 +597,7 @@ impl CaseSeverity {
 
 /// Why triage suggests what it does: the complaint's words, located.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reason {
     pub kind: ReasonKind,
     /// Char offsets into the complaint, end exclusive.

@@ -59,6 +59,7 @@ impl Purpose {
 
 /// What kind of company-focused phrasing a finding is about.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     Blame,
@@ -102,6 +103,7 @@ impl FindingKind {
 
 /// How much a finding matters; a `High` one should stop a send until it is rewritten.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = FindingSeverity))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Low,
@@ -120,6 +122,7 @@ impl Severity {
 
 /// One thing to improve, located in the text.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub kind: FindingKind,
     pub severity: Severity,
@@ -132,6 +135,7 @@ pub struct Finding {
 
 /// The coach's verdict on one text.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     /// 0..=100; 100 means nothing to improve.
     pub score: u8,

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 /// Who is told: customers with at least one transaction matching every criterion given.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Audience {
     /// Any of these products (SKU), matched exactly.
@@ -102,6 +103,23 @@ impl Serialize for Channels {
         s.collect_seq(self.names())
     }
 }
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Channels {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(["email", "letter"])),
+            )
+            .min_items(Some(1))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Channels {}
 
 /// How one customer is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -37,6 +37,7 @@ const MINUTES_PER_DAY: u16 = 24 * 60;
 /// One working period as written: `"09:00"` to `"17:00"`; an end at or before the start
 /// runs past midnight.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeriodSpec {
     pub start: String,
     pub end: String,
@@ -50,6 +51,7 @@ impl PeriodSpec {
 
 /// The working periods of each weekday.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct WeekSpec {
     pub monday: Vec<PeriodSpec>,
@@ -92,6 +94,7 @@ impl WeekSpec {
 
 /// Business hours as an admin writes them (and as the settings store them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HoursSpec {
     /// An IANA zone name, e.g. `Europe/Berlin`.
     pub zone: String,
@@ -388,6 +391,7 @@ pub enum Recipient {
 /// One level of the ladder as written: `after_minutes` of working time after the step
 /// came due, to `to` (`owner`, `agent`, `manager`, `admin`, or empty) and to named users.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LevelSpec {
     pub after_minutes: i64,
     #[serde(default)]

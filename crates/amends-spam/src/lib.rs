@@ -50,6 +50,7 @@ pub struct Message<'a> {
 
 /// What the block list holds: one address, or a whole domain (and its subdomains).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BlockKind {
     Address,

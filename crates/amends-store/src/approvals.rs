@@ -56,6 +56,7 @@ pub(crate) async fn given_so_far_in(
 
 /// A gesture waiting for (or decided by) a manager.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalRecord {
     pub id: i64,
     pub case_id: i64,
@@ -92,6 +93,7 @@ pub(crate) fn approval(row: &AnyRow) -> Result<ApprovalRecord, StoreError> {
 
 /// What gestures cost in one month, in one currency, against the budget.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetRow {
     pub currency: String,
     pub spent_minor: i64,

@@ -16,6 +16,7 @@ use crate::query::{Filters, Value, fts5_query};
 use crate::{Backend, Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseRecord {
     pub id: i64,
     pub reference: String,
@@ -54,6 +55,7 @@ pub struct CaseRecord {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventRecord {
     pub id: i64,
     pub case_id: i64,

@@ -12,12 +12,14 @@ use crate::query::{Filters, ROWS_PER_STATEMENT, Value, in_list, value_rows};
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LifetimeValue {
     pub amount_minor: i64,
     pub currency: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerRecord {
     pub id: i64,
     pub name: String,
@@ -58,6 +60,7 @@ pub struct CustomerPatch {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransactionRecord {
     pub id: i64,
     pub customer_id: i64,
@@ -92,6 +95,7 @@ pub struct NewTransaction {
 /// What a batch of transactions did: rows new to the store, rows it already had (by
 /// external id), and rows refused with their index in the batch and the reason.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransactionBatch {
     pub inserted: u64,
     pub already_present: u64,
@@ -99,6 +103,7 @@ pub struct TransactionBatch {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectedRow {
     pub index: usize,
     pub message: String,

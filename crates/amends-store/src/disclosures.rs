@@ -25,6 +25,7 @@ use crate::query::{ROWS_PER_STATEMENT, in_list, value_rows};
 use crate::{Backend, Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Progress {
     pub total: i64,
     pub selected: i64,
@@ -36,6 +37,7 @@ pub struct Progress {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DisclosureRecord {
     pub id: i64,
     pub problem_id: i64,
@@ -54,6 +56,7 @@ pub struct DisclosureRecord {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AudienceMember {
     pub customer_id: i64,
     pub name: String,
@@ -61,12 +64,14 @@ pub struct AudienceMember {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AudiencePreview {
     pub count: i64,
     pub sample: Vec<AudienceMember>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecipientRecord {
     pub id: i64,
     pub disclosure_id: i64,

@@ -13,6 +13,7 @@ use crate::{Store, StoreError, from_millis, millis};
 
 /// The business hours and escalation ladder in force.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeskHours {
     #[serde(flatten)]
     pub hours: HoursSpec,

@@ -22,6 +22,7 @@ pub mod outcomes {
 
 /// A message that could not be taken, for staff to see.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefusedMail {
     pub id: i64,
     pub message_id: String,

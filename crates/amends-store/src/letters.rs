@@ -10,6 +10,7 @@ use crate::{Store, StoreError, from_millis, millis};
 
 /// A follow-up scheduled by letter, due for the print run.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LetterDue {
     pub event_id: i64,
     pub case_id: i64,

@@ -38,6 +38,7 @@ pub(crate) fn side(c: &CaseRecord) -> CaseSide {
 
 /// What a merge did: the case that carries on, and the duplicate as it is now.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Merge {
     pub survivor: CaseRecord,
     pub absorbed: CaseRecord,

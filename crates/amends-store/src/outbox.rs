@@ -28,6 +28,7 @@ pub struct NewEmail {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailRecord {
     pub id: i64,
     pub case_id: Option<i64>,

@@ -11,6 +11,7 @@ use crate::{Store, StoreError, from_millis, millis};
 pub const PRESENCE_WINDOW: Duration = Duration::seconds(30);
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Presence {
     pub user_id: i64,
     pub name: String,

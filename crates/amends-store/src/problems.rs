@@ -12,6 +12,7 @@ use crate::cases::parsed;
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProblemRecord {
     pub id: i64,
     pub title: String,
@@ -46,6 +47,7 @@ pub struct ProblemPatch {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuggestionRecord {
     pub id: i64,
     pub problem_id: i64,
@@ -59,6 +61,7 @@ pub struct SuggestionRecord {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlarmRecord {
     pub id: i64,
     pub problem_id: i64,
@@ -75,6 +78,7 @@ pub struct AlarmRecord {
 
 /// A problem suggested for a case, with why.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuggestedProblem {
     pub problem: ProblemRecord,
     pub score: f64,

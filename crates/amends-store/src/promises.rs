@@ -9,6 +9,7 @@ use crate::{Store, StoreError, from_millis, millis};
 
 /// A broken promise, as counted in reports.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BrokenPromise {
     pub case_id: i64,
     pub case_reference: String,

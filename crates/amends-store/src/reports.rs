@@ -15,6 +15,7 @@ use crate::cases::{EventRecord, parsed};
 use crate::{Store, StoreError, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     #[serde(with = "time::serde::rfc3339")]
     pub from: OffsetDateTime,
@@ -48,6 +49,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoneyRow {
     pub currency: String,
     pub gesture_cost_minor: i64,
@@ -55,6 +57,7 @@ pub struct MoneyRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RootCause {
     pub problem_id: i64,
     pub title: String,

@@ -16,6 +16,7 @@ use crate::outbox::NewEmail;
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduledMessage {
     pub event_id: i64,
     pub case_id: i64,

@@ -14,6 +14,7 @@ use crate::{Store, StoreError, from_millis, millis};
 
 /// One entry of the block list.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BlockRecord {
     pub id: i64,
     pub kind: BlockKind,
@@ -37,6 +38,7 @@ fn block(row: &AnyRow) -> Result<BlockRecord, StoreError> {
 
 /// A held case, with the filter's (or the staff member's) reason.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeldCase {
     #[serde(flatten)]
     pub case: CaseRecord,

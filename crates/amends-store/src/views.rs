@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavedView {
     pub id: i64,
     pub owner_id: i64,

@@ -15,6 +15,7 @@ pub const NEXT_ORDER_NOTE: &str = "Their next order just came in: give outstandi
 pub const NEXT_ORDER_EVENT: &str = "next_order_arrived";
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WatchAlert {
     pub id: i64,
     pub case_id: i64,

@@ -70,6 +70,7 @@ pub(crate) async fn event_webhooks_in(tx: &mut AnyConnection, e: &EventRecord) -
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookRecord {
     pub id: i64,
     pub url: String,
@@ -95,6 +96,7 @@ fn webhook(row: &AnyRow) -> Result<WebhookRecord, StoreError> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryRecord {
     pub id: i64,
     pub webhook_id: i64,

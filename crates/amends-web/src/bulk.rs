@@ -34,7 +34,7 @@ pub enum BulkAction {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BulkResult {
     pub case_id: i64,
     pub reference: String,

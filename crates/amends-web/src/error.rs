@@ -133,3 +133,50 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Every error the API answers: `error`, `message` and `field` always, and the details
+/// of the error at hand beside them (a refused step's `rule` and `missing`, the coach's
+/// `findings`, a waiting gesture's `approval_id` and `reason`, a merged case's
+/// `merged_into`).
+// The shape [`ApiError::into_response`] writes, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[schema(as = Error)]
+#[allow(dead_code)] // Read by the document only; the answer is built from `ApiError`.
+pub struct ErrorBody {
+    /// A stable code: `bad_request`, `bad_query`, `malformed_json`, `invalid`,
+    /// `unauthorized`, `bad_credentials`, `forbidden`, `not_found`, `method_not_allowed`,
+    /// `conflict`, `step_refused`, `last_admin`, `in_progress`, `idempotency_key_reused`,
+    /// `too_large`, `too_many_requests`, `unsupported_media_type`, `unavailable`,
+    /// `coach_gate`, `approval_needed` or `internal`.
+    #[schema(example = "invalid")]
+    error: String,
+    /// An explanation for a person.
+    message: String,
+    /// The field at fault when there is one, else null. Body fields use their path
+    /// (`customer.email`, `transactions[3].currency`); query parameters and headers their
+    /// name (`limit`, `cursor`, `if-match`, `idempotency-key`, `x-csrf-token`); a stale
+    /// case is `version`.
+    #[schema(required = true)]
+    field: Option<String>,
+    /// Only on a refused playbook step: the code of the rule that refused it, such as
+    /// `options_before_apology` or `exactly_two_options`.
+    #[schema(required = false)]
+    rule: Option<String>,
+    /// Only on a refused playbook step: the steps to do (or skip) first; may be empty.
+    #[schema(required = false)]
+    missing: Option<Vec<amends_domain::playbook::Step>>,
+    /// With `coach_gate`: what the coach found.
+    #[schema(required = false)]
+    findings: Option<Vec<amends_coach::Finding>>,
+    /// Only on a step refused because the case was merged (`case_merged`): the case
+    /// that carries on.
+    #[schema(required = false)]
+    merged_into: Option<i64>,
+    /// With `approval_needed` (202): the approval the gesture waits as.
+    #[schema(required = false)]
+    approval_id: Option<i64>,
+    /// With `approval_needed`: why it waits (`above_case_limit`, `above_monthly_limit`,
+    /// `past_budget`).
+    #[schema(required = false)]
+    reason: Option<String>,
+}

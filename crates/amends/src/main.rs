@@ -31,6 +31,8 @@ enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Print the API's OpenAPI document (the one `GET /api/v1/openapi.json` serves).
+    Openapi,
     /// Manage staff users.
     User {
         #[command(subcommand)]
@@ -129,6 +131,10 @@ fn main() -> anyhow::Result<()> {
                     println!();
                 })
                 .await
+            }
+            Command::Openapi => {
+                println!("{}", serde_json::to_string_pretty(&amends_web::api::openapi())?);
+                Ok(())
             }
             Command::Migrate => {
                 amends::open_store(&settings).await?;

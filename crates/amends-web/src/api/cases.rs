@@ -7,15 +7,15 @@ use amends_domain::playbook::{Actor, CaseStatus, EventKind, Feeling, Outcome, Pl
 use amends_domain::step::{Command, Refused};
 use amends_domain::{Complaint, NewCaseError, Role, Severity};
 use amends_store::{CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter, SnoozeFilter};
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::customers::{CustomerInput, optional_text};
 use super::{Page, id_from, page_size};
@@ -24,50 +24,21 @@ use crate::auth::Agent;
 use crate::error::{ApiError, ApiResult};
 use crate::json::{JsonBody, Params};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cases", get(list).post(open))
-        .route("/cases/{id}", get(one))
-        .route("/cases/{id}/messages", get(messages))
-        .route("/cases/{id}/presence", post(presence))
-        .route("/cases/{id}/links/revoke", post(revoke_links))
-        .route("/cases/{id}/feeling", post(step::<RecordFeeling>))
-        .route("/cases/{id}/restatement", post(step::<WriteRestatement>))
-        .route("/cases/{id}/restatement/confirm", post(step::<ConfirmRestatement>))
-        .route("/cases/{id}/restatement/correct", post(step::<CorrectRestatement>))
-        .route("/cases/{id}/apology", post(step::<Apologise>))
-        .route("/cases/{id}/escalation", post(step::<Escalate>))
-        .route("/cases/{id}/offer", post(step::<Offer>))
-        .route("/cases/{id}/offer/choice", post(step::<ChooseOption>))
-        .route("/cases/{id}/offer/alternative", post(step::<ProposeAlternative>))
-        .route("/cases/{id}/offer/alternative/accept", post(step::<AcceptAlternative>))
-        .route("/cases/{id}/gesture", post(step::<Gesture>))
-        .route("/cases/{id}/fix/promise", post(step::<PromiseFix>))
-        .route("/cases/{id}/fix/done", post(step::<FixDone>))
-        .route("/cases/{id}/prevent", post(step::<LinkProblem>))
-        .route("/cases/{id}/follow-up/schedule", post(step::<ScheduleFollowUp>))
-        .route("/cases/{id}/follow-up", post(step::<RecordFollowUp>))
-        .route("/cases/{id}/watch", post(step::<Watch>))
-        .route("/cases/{id}/next-time", post(step::<NextTime>))
-        .route("/cases/{id}/skip", post(step::<Skip>))
-        .route("/cases/{id}/notes", post(step::<Note>))
-        .route("/cases/{id}/assign", post(step::<Assign>))
-        .route("/cases/{id}/outcome", post(step::<RecordOutcome>))
-        .route("/cases/{id}/reopen", post(step::<Reopen>))
-        .route("/cases/{id}/tags", post(step::<AddTag>))
-        .route("/cases/{id}/severity", post(step::<SetSeverity>))
-        .route("/cases/{id}/snooze", post(step::<Snooze>))
-        .route("/cases/{id}/wake", post(step::<Wake>))
-        .route("/cases/{id}/scheduled-messages", get(scheduled).post(step::<ScheduleMessage>))
-        .route("/cases/{id}/merge", post(merge))
-        .route("/cases/{id}/links", post(link))
-        .route("/cases/bulk", post(bulk))
-        .route("/cases/{id}/spam", post(step::<MarkSpam>))
-        .route("/cases/{id}/spam/release", post(step::<ReleaseSpam>))
-        .route("/cases/{id}/spam/confirm", post(confirm_spam))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, open))
+        .routes(routes!(one))
+        .routes(routes!(messages))
+        .routes(routes!(presence))
+        .routes(routes!(revoke_links))
+        .routes(routes!(scheduled))
+        .routes(routes!(merge))
+        .routes(routes!(link))
+        .routes(routes!(bulk))
+        .routes(routes!(confirm_spam))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Intake {
     customer: Option<CustomerInput>,
@@ -136,7 +107,7 @@ impl Intake {
 }
 
 /// A case as the API shows it: the record, where each step stands, and the timeline.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CaseView {
     #[serde(flatten)]
     case: CaseRecord,
@@ -183,6 +154,22 @@ impl CaseView {
     }
 }
 
+#[utoipa::path(
+    post, path = "/cases", tag = "cases", operation_id = "openCase",
+    summary = r#"Intake: open a case from a complaint"#,
+    description = r#"Stores the complaint, durably, as a new case (finding or creating the customer), and answers once it is committed: the case with its human `reference`, the body exactly as sent, where each step stands and its timeline (the `opened` event)."#,
+    request_body(content = Intake),
+    responses(
+        (status = 201, description = r#"Opened."#, body = CaseView),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such customer (`customer_id`)."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: the new customer's email or external id is taken."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large` with `field: body`: the complaint is larger than 1 MiB (1048576 bytes). `too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it."#, body = crate::error::ErrorBody),
+        (status = 503, description = r#"`unavailable`: the intake writer or the database cannot take the case right now; nothing was stored. Retry, ideally with the same `Idempotency-Key`."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn open(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -198,6 +185,17 @@ pub async fn open(
     ))
 }
 
+#[utoipa::path(
+    get, path = "/cases/{id}", tag = "cases", operation_id = "getCase",
+    summary = r#"One case, its steps and its timeline"#,
+    params(
+        ("id" = i64, Path, description = r#"The case's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"The case."#, body = CaseView),
+        (status = 404, description = r#"`not_found`: no such case."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CaseView>> {
     let id = id_from(&id, "case")?;
     let (case, timeline) = state.store.case_with_timeline(id).await?;
@@ -205,6 +203,17 @@ pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>
     Ok(axum::Json(CaseView::new(&state, case, timeline, merged).await?))
 }
 
+#[utoipa::path(
+    get, path = "/cases/{id}/scheduled-messages", tag = "cases", operation_id = "listScheduledMessages",
+    summary = r#"The case's scheduled messages and where each stands"#,
+    params(
+        ("id" = i64, Path, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"Oldest first."#, body = Page<amends_store::ScheduledMessage>),
+        (status = 404, description = r#"`not_found`: no such case."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// The case's scheduled messages, oldest first, with where each stands.
 pub async fn scheduled(
     State(state): State<AppState>,
@@ -216,13 +225,31 @@ pub async fn scheduled(
     Ok(axum::Json(Page { items: state.store.scheduled_messages(id).await?, next_cursor: None }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MergeRequest {
     /// The case that carries on; the case in the path is merged into it.
     into: i64,
 }
 
+#[utoipa::path(
+    post, path = "/cases/{id}/merge", tag = "cases", operation_id = "mergeCase",
+    summary = r#"Merge this case into another of the same customer's"#,
+    description = r#"The case in the path (a duplicate) is merged into `into`, or into the case `into` was itself merged into. Both cases keep their events: the survivor's timeline (`GET /cases/{id}`) shows those of the merged case too, each with its `case_id`. The merged case records `merged` and takes no more steps (409 `case_merged`, naming the survivor); the survivor records `merged_in`. Replies to the merged case's messages, its `[AM-n]` tag and its customer's links lead to the survivor."#,
+    params(
+        ("id" = i64, Path, minimum = 1),
+    ),
+    request_body(content = MergeRequest),
+    responses(
+        (status = 200, description = r#"Merged: the survivor and the merged case as they are now."#, body = amends_store::Merge),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such case in the path."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type or is unknown; `field` names it. `idempotency_key_reused`. `invalid` with `field: into`: no such case to merge into. `invalid` with `rule`: `merge_into_itself`, or `different_customers` (only one customer's cases are merged)."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`in_progress`: a request with this `Idempotency-Key` is still being answered. `step_refused` with `rule`: `already_merged` (the case was merged before; the message names where), or the survivor refuses it."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// Merges the case into another case of the same customer (or into the case that one
 /// was itself merged into).
 pub async fn merge(
@@ -239,12 +266,30 @@ pub async fn merge(
     Ok(axum::Json(state.store.merge_cases(body.into, id, Actor::Staff { user_id: user.id }).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkRequest {
     case_id: i64,
 }
 
+#[utoipa::path(
+    post, path = "/cases/{id}/links", tag = "cases", operation_id = "linkCase",
+    summary = r#"Link this case to another of the same customer's"#,
+    description = r#"Records `case_linked` on both cases ("same customer, same trouble"); each case's `linked_cases` lists the other."#,
+    params(
+        ("id" = i64, Path, minimum = 1),
+    ),
+    request_body(content = LinkRequest),
+    responses(
+        (status = 200, description = r#"Linked: the case in the path as it is now."#, body = CaseRecord),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such case in the path."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type or is unknown; `field` names it. `idempotency_key_reused`. `invalid` with `field: case_id`: no such case. `invalid` with `rule`: `link_to_itself`, or `different_customers`."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`in_progress`: a request with this `Idempotency-Key` is still being answered. `step_refused` with `rule`: `already_linked`, or `case_merged` when one of them was merged."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// Links the case to another case of the same customer; the link shows on both.
 pub async fn link(
     State(state): State<AppState>,
@@ -263,7 +308,7 @@ pub async fn link(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkRequest {
     action: String,
@@ -276,13 +321,27 @@ pub struct BulkRequest {
     until: Option<OffsetDateTime>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct BulkAnswer {
     applied: usize,
     refused: usize,
     results: Vec<crate::bulk::BulkResult>,
 }
 
+#[utoipa::path(
+    post, path = "/cases/bulk", tag = "cases", operation_id = "bulkCases",
+    summary = r#"One action on many cases"#,
+    description = r#"Applies `action` to each case in `case_ids` (1 to 100), each in its own transaction: a case the rules refuse is reported in `results` and the others are still applied. `assign` takes `owner_id` (null unassigns); `tag` takes `tag`; `severity` takes `severity`; `merge` merges every selected case of one customer into `into`, or into the oldest selected (a case of another customer is refused); `snooze` takes `until` (absent: until the customer writes)."#,
+    request_body(content = BulkRequest),
+    responses(
+        (status = 200, description = r#"What became of each case."#, body = BulkAnswer),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type or is unknown; `field` names it. `idempotency_key_reused`. `invalid` with `field`: `action` is unknown, `case_ids` is empty or longer than 100, or the action's field is missing (`tag`, `severity`), or `until` has passed."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`in_progress`: a request with this `Idempotency-Key` is still being answered."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// One action on many cases; each case is applied or refused on its own.
 pub async fn bulk(
     State(state): State<AppState>,
@@ -315,6 +374,17 @@ fn snooze_until(until: Option<OffsetDateTime>, now: OffsetDateTime) -> Result<Op
     Ok(until)
 }
 
+#[utoipa::path(
+    get, path = "/cases/{id}/messages", tag = "cases", operation_id = "listCaseMessages",
+    summary = r#"Messages sent or waiting to be sent to the case's customer"#,
+    params(
+        ("id" = i64, Path, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"Oldest first. A personal link in a message shows its token masked (`/c/••••••`): the live token exists only in the mail that left."#, body = Page<amends_store::EmailRecord>),
+        (status = 404, description = r#"`not_found`: no such case."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// The messages sent (or waiting to be sent) to the case's customer, oldest first.
 pub async fn messages(
     State(state): State<AppState>,
@@ -326,6 +396,17 @@ pub async fn messages(
     Ok(axum::Json(Page { items: state.store.case_emails(id).await?, next_cursor: None }))
 }
 
+#[utoipa::path(
+    post, path = "/cases/{id}/links/revoke", tag = "cases", operation_id = "revokeCaseLinks",
+    summary = r#"Revoke every personal link of the case"#,
+    params(
+        ("id" = i64, Path, minimum = 1),
+    ),
+    responses(
+        (status = 204, description = r#"Revoked; the links answer 410 from now on."#),
+        (status = 404, description = r#"`not_found`: no such case."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// Revokes every personal link of the case (a message went to the wrong person, say).
 pub async fn revoke_links(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<StatusCode> {
     let id = id_from(&id, "case")?;
@@ -334,14 +415,14 @@ pub async fn revoke_links(State(state): State<AppState>, _: Agent, Path(id): Pat
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Heartbeat {
     #[serde(default)]
     writing: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PresenceAnswer {
     /// The others who have the case open now.
     others: Vec<amends_store::Presence>,
@@ -349,6 +430,21 @@ pub struct PresenceAnswer {
     version: i64,
 }
 
+#[utoipa::path(
+    post, path = "/cases/{id}/presence", tag = "cases", operation_id = "casePresence",
+    summary = r#"The collision guard's heartbeat: who else has the case open, and its version now"#,
+    params(
+        ("id" = i64, Path, minimum = 1),
+    ),
+    request_body(content = Heartbeat),
+    responses(
+        (status = 200, description = r#"The others and the version."#, body = PresenceAnswer),
+        (status = 400, description = r#"`malformed_json`."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such case."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// The collision guard's heartbeat: says the caller has the case open (and whether
 /// they are writing), and answers who else has, and the case's current version.
 pub async fn presence(
@@ -384,6 +480,29 @@ pub struct ListQuery {
     limit: Option<i64>,
 }
 
+#[utoipa::path(
+    get, path = "/cases", tag = "cases", operation_id = "listCases",
+    summary = r#"List cases (the inbox)"#,
+    params(
+        ("status" = Option<amends_domain::playbook::CaseStatus>, Query, description = r#"Only cases with this status. Without it, every status but `spam` (the spam folder is listed only when asked for)."#),
+        ("step" = Option<amends_domain::playbook::Step>, Query, description = r#"Cases whose `next_step` is this step."#),
+        ("owner" = Option<String>, Query, description = r#"A user id, `me`, or `unassigned` (cases with no owner)."#),
+        ("severity" = Option<amends_domain::Severity>, Query),
+        ("customer_id" = Option<i64>, Query),
+        ("q" = Option<String>, Query, description = r#"Full-text search over the cases' words."#),
+        ("overdue" = Option<bool>, Query, description = r#"`true`: only cases whose next step is past due. `false` is the same as leaving it out."#),
+        ("escalated" = Option<bool>, Query, description = r#"`true`: only open cases that must go to a manager, or whose overdue step went up the escalation ladder (until the step is done or its due time moves). `false` is the same as leaving it out."#),
+        ("order" = Option<String>, Query, description = r#"`newest` first (by id), or `due`: soonest due first, only cases with a step waiting on staff."#, example = "newest"),
+        ("cursor" = Option<String>, Query, description = r#"The `next_cursor` of the previous page, with the same filters. A cursor this list did not give is 400 with `field: cursor`."#),
+        ("limit" = Option<i64>, Query, description = r#"Page size, 1 to 200 (else 400 with `field: limit`)."#, minimum = 1, maximum = 200),
+        ("tag" = Option<String>, Query, description = r#"Only cases with this tag (any case)."#),
+        ("snoozed" = Option<bool>, Query, description = r#"`true`: only snoozed cases; `false`: leave them out (the inbox). Absent: both."#),
+    ),
+    responses(
+        (status = 200, description = r#"One page of cases (without steps and timeline)."#, body = Page<CaseRecord>),
+        (status = 400, description = r#"`bad_query`: a query parameter has the wrong type (`customer_id`, `overdue`, `limit`). `bad_request`: a filter has an unknown value (`status`, `step`, `owner`, `severity`, `order`), `limit` is not 1 to 200, or the cursor is not one this list gave; `field` names it."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -437,7 +556,7 @@ pub trait StepRequest: DeserializeOwned {
     const ROLE: Role = Role::Agent;
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct StepAnswer {
     case: CaseRecord,
     event: EventRecord,
@@ -445,7 +564,7 @@ pub struct StepAnswer {
 
 /// Takes one playbook step. An `If-Match: <version>` header makes it refuse (409) when
 /// the case changed since the caller loaded it. The domain decides; this translates.
-async fn step<R: StepRequest>(
+pub(super) async fn step<R: StepRequest>(
     State(state): State<AppState>,
     Agent(user): Agent,
     Path(id): Path<String>,
@@ -508,13 +627,31 @@ async fn step_error(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmSpam {
     /// Also block the sender: `address` or `domain`.
     block: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/cases/{id}/spam/confirm", tag = "steps", operation_id = "confirmSpam",
+    summary = r#"Confirm a held case is spam"#,
+    description = r#"Records `spam_confirmed`; the case stays in the spam folder. With `block`, the sender's address (or its domain, which covers subdomains) joins the block list in the same transaction, so their next message is held too. Refused (409 `step_refused`, rule `not_spam` or `spam_already_confirmed`). The step is checked against the playbook's rules; a refusal names the rule."#,
+    params(
+        ("id" = i64, Path, description = r#"The case's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    request_body(content = ConfirmSpam, description = r#"JSON; `Content-Type` is not checked. An empty body counts as `{}`."#),
+    responses(
+        (status = 200, description = r#"The step is recorded: the case as it is now, and the new event."#, body = StepAnswer),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON.  `bad_request` with `field: if-match`: `If-Match` is not a version number."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such case."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict` with `field: version`: the case changed since the version in `If-Match` (or meanwhile); reload it. `step_refused`: the playbook's order forbids this step now (the case is closed, or an earlier step is missing); `rule` names the rule and `missing` the steps to do or skip first."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"The request body is larger than 3 MiB. Step endpoints read the raw body, so this answer comes from the framework as plain text, not the JSON error shape (with an `Idempotency-Key` and a body over 16 MiB it is the JSON `too_large` error)."#, content((String = "text/plain"), (crate::error::ErrorBody = "application/json"))),
+        (status = 422, description = r#"`invalid`: a field is unknown or has the wrong type, or `block` is not `address` or `domain`, or the sender has no email address to block; `field` names it."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body's Content-Type is not the one this endpoint takes."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// Confirms a held case as spam and, when asked, blocks its sender's address or domain
 /// in the same transaction.
 async fn confirm_spam(
@@ -587,7 +724,7 @@ pub(super) fn parse_body<R: DeserializeOwned>(body: &[u8]) -> Result<(R, Option<
 
 macro_rules! step_request {
     ($name:ident { $($field:ident : $ty:ty),* $(,)? } => |$this:ident| $event:expr) => {
-        #[derive(Deserialize)]
+        #[derive(Deserialize, utoipa::ToSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $name { $($field: $ty),* }
 
@@ -631,7 +768,7 @@ step_request!(ReleaseSpam {} => |_b| EventKind::SpamReleased);
 step_request!(RecordOutcome { outcome: Outcome, reason: Option<String> }
     => |b| EventKind::OutcomeRecorded { outcome: b.outcome, reason: b.reason.unwrap_or_default() });
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PromiseFix {
     what: String,
@@ -645,7 +782,7 @@ impl StepRequest for PromiseFix {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleFollowUp {
     #[serde(with = "time::serde::rfc3339")]
@@ -663,7 +800,7 @@ step_request!(AddTag { tag: String } => |b| EventKind::TagAdded { tag: b.tag });
 step_request!(SetSeverity { severity: Severity } => |b| EventKind::SeverityChanged { severity: b.severity });
 step_request!(Wake {} => |_b| EventKind::Unsnoozed);
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Snooze {
     /// Absent: until the customer writes.
@@ -677,7 +814,7 @@ impl StepRequest for Snooze {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleMessage {
     text: String,
@@ -691,7 +828,7 @@ impl StepRequest for ScheduleMessage {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reopen {
     reason: String,

@@ -11,10 +11,13 @@ use crate::coaching::purpose_of;
 use crate::error::{ApiError, ApiResult};
 use crate::json::JsonBody;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Draft {
+    /// The draft to review (at most 256 KiB).
     text: String,
+    /// The step or purpose the text is for: restatement, apology, offer, gesture, fix,
+    /// follow_up, letter, disclosure, other.
     step: Option<String>,
     /// For a restatement: the complaint it says back, given as text…
     complaint: Option<String>,
@@ -27,14 +30,14 @@ const MAX_DRAFT_BYTES: usize = 256 * 1024;
 
 /// The review of a draft: the coach's findings on its wording, then (for a restatement
 /// with its complaint) one `missed_concern` finding per concern it does not say back.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CoachAnswer {
     /// The draft's own score (missed concerns do not change it).
     score: u8,
     findings: Vec<AnswerFinding>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 enum AnswerFinding {
     Wording(Finding),
@@ -43,7 +46,7 @@ enum AnswerFinding {
 
 /// A concern of the complaint the restatement leaves out; `start`/`end` point into the
 /// complaint, not the draft.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct MissedFinding {
     kind: &'static str,
     severity: Severity,
@@ -73,6 +76,19 @@ impl From<MissedConcern> for MissedFinding {
     }
 }
 
+#[utoipa::path(
+    post, path = "/coach", tag = "coach", operation_id = "reviewDraft",
+    summary = r#"The language coach's review of a draft"#,
+    description = r#"Reviews the wording of a draft for the step it serves. For a restatement (`step: restatement`) with the complaint it says back (`complaint`, or `case_id` for the case's own words), the answer also holds one finding of kind `missed_concern` for each stated or implied concern of the complaint that the restatement does not cover in any words; its `start`/`end` point into the complaint and `concern` quotes the complaint's words. `score` is the draft's own score."#,
+    request_body(content = Draft),
+    responses(
+        (status = 200, description = r#"Findings and a score."#, body = CoachAnswer),
+        (status = 400, description = r#"`malformed_json`."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no case with that `case_id`."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a missing or wrong-typed field, a draft or complaint over 256 KiB, both `complaint` and `case_id` (`field: case_id`), or a complaint with a step other than `restatement` (`field: step`)."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn review(
     State(state): State<AppState>,
     _: Agent,
@@ -104,14 +120,17 @@ pub async fn review(
     Ok(axum::Json(CoachAnswer { score, findings }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateDraft {
+    /// acknowledgement, restatement, apology, offer, fix_promised, fix_done or
+    /// follow_up
     name: String,
+    /// First line `Subject: …`, a blank line, then the body (minijinja).
     source: String,
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct TemplatePreview {
     subject: String,
     body: String,
@@ -120,6 +139,19 @@ pub struct TemplatePreview {
     review: Review,
 }
 
+#[utoipa::path(
+    post, path = "/templates/preview", tag = "coach", operation_id = "previewTemplate",
+    summary = r#"A message template rendered with sample data, and the coach's review (managers)"#,
+    request_body(content = TemplateDraft),
+    responses(
+        (status = 200, description = r#"The preview."#, body = TemplatePreview),
+        (status = 400, description = r#"`malformed_json`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: not a manager, or a session without its CSRF token."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such template."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// A message template rendered with sample data, and the coach's review of it.
 pub async fn preview_template(
     State(state): State<AppState>,

@@ -3,12 +3,12 @@
 
 use amends_domain::disclosure::{Audience, Channels};
 use amends_store::{AudiencePreview, DisclosureRecord, RecipientRecord};
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{Page, created, id_from, page_size};
 use crate::AppState;
@@ -19,14 +19,14 @@ use crate::json::{JsonBody, Params};
 /// How many customers a preview shows.
 const SAMPLE: i64 = 20;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/disclosures", get(list).post(create))
-        .route("/disclosures/preview", post(preview))
-        .route("/disclosures/{id}", get(one))
-        .route("/disclosures/{id}/audience", get(audience))
-        .route("/disclosures/{id}/send", post(send))
-        .route("/disclosures/{id}/recipients", get(recipients))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(preview))
+        .routes(routes!(one))
+        .routes(routes!(audience))
+        .routes(routes!(send))
+        .routes(routes!(recipients))
 }
 
 fn checked(a: Audience) -> Result<Audience, ApiError> {
@@ -34,12 +34,26 @@ fn checked(a: Audience) -> Result<Audience, ApiError> {
     Ok(a)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
     audience: Audience,
 }
 
+#[utoipa::path(
+    post, path = "/disclosures/preview", tag = "disclosures", operation_id = "previewAudience",
+    summary = r#"Count and sample the customers an audience reaches (managers)"#,
+    request_body(content = PreviewRequest),
+    responses(
+        (status = 200, description = r#"Count and a sample of 20."#, body = AudiencePreview),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: the rules refuse this change (for a status: the domain's transition rules)."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: managers only."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`malformed_json`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body's Content-Type is not the one this endpoint takes."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn preview(
     State(state): State<AppState>,
     _: Manager,
@@ -48,7 +62,7 @@ pub async fn preview(
     Ok(axum::Json(state.store.audience_preview(&checked(body.audience)?, SAMPLE).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDisclosure {
     problem_id: i64,
@@ -77,6 +91,20 @@ fn text(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
+#[utoipa::path(
+    post, path = "/disclosures", tag = "disclosures", operation_id = "createDisclosure",
+    summary = r#"Open a disclosure for a problem (managers)"#,
+    request_body(content = NewDisclosure),
+    responses(
+        (status = 201, description = r#"The draft."#, body = DisclosureRecord),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: the rules refuse this change (for a status: the domain's transition rules)."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: managers only."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`malformed_json`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body's Content-Type is not the one this endpoint takes."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     Manager(user): Manager,
@@ -99,6 +127,18 @@ pub async fn create(
     Ok(created(d))
 }
 
+#[utoipa::path(
+    get, path = "/disclosures/{id}", tag = "disclosures", operation_id = "getDisclosure",
+    summary = r#"One disclosure with its progress (managers)"#,
+    params(
+        ("id" = i64, Path, description = r#"The disclosure's id."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"The disclosure."#, body = DisclosureRecord),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: managers only."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn one(
     State(state): State<AppState>,
     _: Manager,
@@ -112,6 +152,15 @@ pub struct ListQuery {
     limit: Option<i64>,
 }
 
+#[utoipa::path(
+    get, path = "/disclosures", tag = "disclosures", operation_id = "listDisclosures",
+    summary = r#"Disclosures, newest first (managers)"#,
+    responses(
+        (status = 200, description = r#"The disclosures."#, body = Page<DisclosureRecord>),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: managers only."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     _: Manager,
@@ -120,6 +169,18 @@ pub async fn list(
     Ok(axum::Json(Page { items: state.store.list_disclosures(page_size(q.limit)?).await?, next_cursor: None }))
 }
 
+#[utoipa::path(
+    get, path = "/disclosures/{id}/audience", tag = "disclosures", operation_id = "disclosureAudience",
+    summary = r#"Count and sample of the disclosure's audience (managers)"#,
+    params(
+        ("id" = i64, Path, description = r#"The disclosure's id."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"Count and a sample."#, body = AudiencePreview),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: managers only."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn audience(
     State(state): State<AppState>,
     _: Manager,
@@ -129,6 +190,20 @@ pub async fn audience(
     Ok(axum::Json(state.store.audience_preview(&d.audience, SAMPLE).await?))
 }
 
+#[utoipa::path(
+    post, path = "/disclosures/{id}/send", tag = "disclosures", operation_id = "sendDisclosure",
+    summary = r#"Fix the audience and send each customer a personal notice in the background (managers). 409 when already sent."#,
+    params(
+        ("id" = i64, Path, description = r#"The disclosure's id."#, minimum = 1),
+    ),
+    responses(
+        (status = 202, description = r#"Sending; follow `progress`."#, body = DisclosureRecord),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: the rules refuse this change (for a status: the domain's transition rules)."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: managers only."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// Fixes the audience and starts the background send; 202, follow `progress`.
 pub async fn send(State(state): State<AppState>, _: Manager, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
     let d = state.store.start_disclosure(id_from(&id, "disclosure")?).await?;
@@ -141,6 +216,21 @@ pub struct RecipientQuery {
     cursor: Option<String>,
 }
 
+#[utoipa::path(
+    get, path = "/disclosures/{id}/recipients", tag = "disclosures", operation_id = "disclosureRecipients",
+    summary = r#"Each customer told, with the status of their notice (managers)"#,
+    params(
+        ("id" = i64, Path, description = r#"The disclosure's id."#, minimum = 1),
+        ("limit" = Option<i64>, Query),
+        ("cursor" = Option<String>, Query),
+    ),
+    responses(
+        (status = 200, description = r#"The recipients."#, body = Page<RecipientRecord>),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: managers only."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`bad_query` or `bad_request`: a query parameter of the wrong type or out of range."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn recipients(
     State(state): State<AppState>,
     _: Manager,

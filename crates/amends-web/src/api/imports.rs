@@ -52,19 +52,21 @@ impl ImportKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// The line in the file (the header is line 1).
     pub line: usize,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub rows: usize,
     pub inserted: u64,
+    /// Rows whose external id was already stored; they are not changed.
     pub already_present: u64,
     pub rejected: usize,
+    /// Bad rows by line (the header is line 1), at most 1000.
     pub errors: Vec<RowError>,
     /// Header columns this import does not know, left out.
     pub ignored_columns: Vec<String>,
@@ -247,6 +249,24 @@ pub async fn import_csv(
     Ok(report)
 }
 
+#[utoipa::path(
+    post, path = "/imports/{kind}", tag = "customers", operation_id = "importCsv",
+    summary = r#"Import customers or transactions from CSV (managers)"#,
+    description = r#"The body is the CSV file (`Content-Type: text/csv`, UTF-8, a header line, up to 64 MiB). Customers: name, email, phone, external_id, postal_address, notes. Transactions: external_id, customer_external_id or customer_id, kind, amount_minor, currency, sku, location, occurred_at. Idempotent on external ids. Larger files: `amends import customers|transactions FILE.csv`."#,
+    params(
+        ("kind" = String, Path, example = "customers"),
+    ),
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, description = r#"What was imported; bad rows are listed and the good ones kept."#, body = ImportReport),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: the rules refuse this change (for a status: the domain's transition rules)."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: managers only."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`malformed_json`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body's Content-Type is not the one this endpoint takes."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// `POST /imports/{kind}` with a `text/csv` body.
 pub async fn import(
     State(state): State<AppState>,

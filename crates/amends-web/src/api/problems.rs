@@ -3,11 +3,11 @@
 
 use amends_domain::{ProblemStatus, SuggestionKind};
 use amends_store::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, SuggestionRecord};
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{Page, created, id_from, page_size};
 use crate::AppState;
@@ -15,23 +15,25 @@ use crate::auth::Agent;
 use crate::error::{ApiError, ApiResult};
 use crate::json::{JsonBody, Params};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/problems", get(list).post(create))
-        .route("/problems/{id}", get(get_one).patch(update))
-        .route("/problems/{id}/status", post(set_status))
-        .route("/problems/{id}/suggestions", get(suggestions).post(suggest))
-        .route("/problems/{id}/suggestions/{sid}/vote", post(vote).delete(unvote))
-        .route("/problems/{id}/alarms", get(problem_alarms))
-        .route("/alarms", get(alarms))
-        .route("/alarms/{id}/seen", post(alarm_seen))
-        .route("/cases/{id}/suggested-problems", get(suggested))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
+        .routes(routes!(set_status))
+        .routes(routes!(suggestions, suggest))
+        .routes(routes!(vote, unvote))
+        .routes(routes!(problem_alarms))
+        .routes(routes!(alarms))
+        .routes(routes!(alarm_seen))
+        .routes(routes!(suggested))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProblem {
+    /// 1 to 300 characters after trimming.
     title: String,
+    /// At most 20000 characters; kept as sent (not trimmed).
     #[serde(default)]
     description: String,
 }
@@ -50,6 +52,18 @@ fn check_long(field: &str, text: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+#[utoipa::path(
+    post, path = "/problems", tag = "problems", operation_id = "createProblem",
+    summary = r#"Create a problem"#,
+    request_body(content = NewProblem),
+    responses(
+        (status = 201, description = r#"Created."#, body = ProblemRecord),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -62,7 +76,7 @@ pub async fn create(
 }
 
 /// One problem with what hangs off it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ProblemDetail {
     #[serde(flatten)]
     problem: ProblemRecord,
@@ -70,6 +84,17 @@ pub struct ProblemDetail {
     alarms: Vec<AlarmRecord>,
 }
 
+#[utoipa::path(
+    get, path = "/problems/{id}", tag = "problems", operation_id = "getProblem",
+    summary = r#"One problem"#,
+    params(
+        ("id" = i64, Path, description = r#"The problem's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"The problem."#, body = ProblemDetail),
+        (status = 404, description = r#"`not_found`: no such problem."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn get_one(
     State(state): State<AppState>,
     _: Agent,
@@ -89,6 +114,18 @@ pub struct ListQuery {
     limit: Option<i64>,
 }
 
+#[utoipa::path(
+    get, path = "/problems", tag = "problems", operation_id = "listProblems",
+    summary = r#"List problems (root causes)"#,
+    description = r#"Newest first, up to `limit`; not paged (`next_cursor` is always null)."#,
+    params(
+        ("limit" = Option<i64>, Query, description = r#"Page size, 1 to 200 (else 400 with `field: limit`)."#, minimum = 1, maximum = 200),
+    ),
+    responses(
+        (status = 200, description = r#"The latest problems."#, body = Page<ProblemRecord>),
+        (status = 400, description = r#"`bad_query`: `limit` is not an integer. `bad_request` with `field: limit`: `limit` is not 1 to 200."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     _: Agent,
@@ -102,7 +139,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     Option::<T>::deserialize(d).map(Some)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchProblem {
     title: Option<String>,
@@ -115,6 +152,22 @@ pub struct PatchProblem {
     preventive_action: Option<String>,
 }
 
+#[utoipa::path(
+    patch, path = "/problems/{id}", tag = "problems", operation_id = "updateProblem",
+    summary = r#"Change a problem's title, description, category, owner or actions"#,
+    params(
+        ("id" = i64, Path, description = r#"The problem's id."#, minimum = 1),
+    ),
+    request_body(content = PatchProblem),
+    responses(
+        (status = 200, description = r#"The problem."#, body = ProblemRecord),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: the rules refuse this change (for a status: the domain's transition rules)."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`malformed_json`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body's Content-Type is not the one this endpoint takes."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     _: Agent,
@@ -150,12 +203,30 @@ pub async fn update(
     Ok(axum::Json(state.store.update_problem(id, &patch).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
+    /// open → fixing → fixed (needs both actions) → verified; fixed or verified may go
+    /// back to fixing.
     status: String,
 }
 
+#[utoipa::path(
+    post, path = "/problems/{id}/status", tag = "problems", operation_id = "setProblemStatus",
+    summary = r#"Move a problem to another status (its date is recorded)"#,
+    params(
+        ("id" = i64, Path, description = r#"The problem's id."#, minimum = 1),
+    ),
+    request_body(content = StatusChange),
+    responses(
+        (status = 200, description = r#"The problem."#, body = ProblemRecord),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: the rules refuse this change (for a status: the domain's transition rules)."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`malformed_json`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body's Content-Type is not the one this endpoint takes."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn set_status(
     State(state): State<AppState>,
     _: Agent,
@@ -170,13 +241,29 @@ pub async fn set_status(
     Ok(axum::Json(state.store.set_problem_status(id, to).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSuggestion {
     kind: String,
     text: String,
 }
 
+#[utoipa::path(
+    post, path = "/problems/{id}/suggestions", tag = "problems", operation_id = "suggest",
+    summary = r#"Suggest a cause or a fix (any employee)"#,
+    params(
+        ("id" = i64, Path, description = r#"The problem's id."#, minimum = 1),
+    ),
+    request_body(content = NewSuggestion),
+    responses(
+        (status = 201, description = r#"The suggestion."#, body = SuggestionRecord),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: the rules refuse this change (for a status: the domain's transition rules)."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`malformed_json`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body's Content-Type is not the one this endpoint takes."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn suggest(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -195,6 +282,17 @@ pub async fn suggest(
     Ok(created(state.store.add_suggestion(id, kind, text, user.id).await?))
 }
 
+#[utoipa::path(
+    get, path = "/problems/{id}/suggestions", tag = "problems", operation_id = "listSuggestions",
+    summary = r#"Staff suggestions of a cause or a fix, most votes first"#,
+    params(
+        ("id" = i64, Path, description = r#"The problem's id."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"The suggestions."#, body = Page<SuggestionRecord>),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn suggestions(
     State(state): State<AppState>,
     _: Agent,
@@ -205,6 +303,18 @@ pub async fn suggestions(
     Ok(axum::Json(Page { items: state.store.problem_suggestions(id).await?, next_cursor: None }))
 }
 
+#[utoipa::path(
+    post, path = "/problems/{id}/suggestions/{sid}/vote", tag = "problems", operation_id = "vote",
+    summary = r#"Vote for a suggestion (one vote per person; again changes nothing)"#,
+    params(
+        ("id" = i64, Path, description = r#"The problem's id."#, minimum = 1),
+        ("sid" = i64, Path, description = r#"The suggestion's id."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"The suggestion with its votes."#, body = SuggestionRecord),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn vote(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -214,6 +324,18 @@ pub async fn vote(
     Ok(axum::Json(state.store.vote(id, sid, user.id).await?))
 }
 
+#[utoipa::path(
+    delete, path = "/problems/{id}/suggestions/{sid}/vote", tag = "problems", operation_id = "unvote",
+    summary = r#"Take one's vote back"#,
+    params(
+        ("id" = i64, Path, description = r#"The problem's id."#, minimum = 1),
+        ("sid" = i64, Path, description = r#"The suggestion's id."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"The suggestion with its votes."#, body = SuggestionRecord),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn unvote(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -223,6 +345,17 @@ pub async fn unvote(
     Ok(axum::Json(state.store.unvote(id, sid, user.id).await?))
 }
 
+#[utoipa::path(
+    get, path = "/problems/{id}/alarms", tag = "problems", operation_id = "problemAlarms",
+    summary = r#"Recurrence alarms of a problem"#,
+    params(
+        ("id" = i64, Path, description = r#"The problem's id."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"The alarms, newest first."#, body = Page<AlarmRecord>),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn problem_alarms(
     State(state): State<AppState>,
     _: Agent,
@@ -241,6 +374,20 @@ pub struct AlarmQuery {
     unseen: bool,
 }
 
+#[utoipa::path(
+    get, path = "/alarms", tag = "problems", operation_id = "listAlarms",
+    summary = r#"Recurrence alarms: a case linked to a fixed problem, or a new case like one of its cases"#,
+    params(
+        ("owner" = Option<String>, Query, description = r#"`me` or a user id: alarms on problems they own."#),
+        ("unseen" = Option<bool>, Query),
+    ),
+    responses(
+        (status = 200, description = r#"The alarms, newest first."#, body = Page<AlarmRecord>),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`bad_query` or `bad_request`: a query parameter of the wrong type or out of range."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: `owner` is `me` or a user id."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn alarms(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -256,6 +403,17 @@ pub async fn alarms(
     Ok(axum::Json(Page { items: state.store.alarms(None, owner, q.unseen).await?, next_cursor: None }))
 }
 
+#[utoipa::path(
+    post, path = "/alarms/{id}/seen", tag = "problems", operation_id = "alarmSeen",
+    summary = r#"Mark an alarm seen"#,
+    params(
+        ("id" = i64, Path, description = r#"The alarm's id."#, minimum = 1),
+    ),
+    responses(
+        (status = 204, description = r#"Marked."#),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn alarm_seen(
     State(state): State<AppState>,
     _: Agent,
@@ -265,6 +423,17 @@ pub async fn alarm_seen(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get, path = "/cases/{id}/suggested-problems", tag = "problems", operation_id = "suggestedProblems",
+    summary = r#"Problems likely behind a case, ranked by word similarity to their cases"#,
+    params(
+        ("id" = i64, Path, description = r#"The case's id."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"Ranked, best first, with the shared words that weigh most."#, body = Page<SuggestedProblem>),
+        (status = 404, description = r#"`not_found`."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn suggested(
     State(state): State<AppState>,
     _: Agent,

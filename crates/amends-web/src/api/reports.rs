@@ -33,6 +33,21 @@ impl RangeQuery {
     }
 }
 
+#[utoipa::path(
+    get, path = "/reports", tag = "recovery", operation_id = "getReport",
+    summary = r#"The owner's report over a date range (managers)"#,
+    description = r#"Over cases opened in `[from, to)`: recovery rate (retained / (retained + lost)), satisfaction after follow-up, average hours to acknowledge (first restatement or apology), to fix and to follow up, playbook steps done per case, broken promises, gesture cost against the lifetime value of retained customers (per currency), return rate of complaining customers (an order or visit after their first complaint) against customers who never complained (an order or visit in the range), repeat complainers, and root causes by frequency with the cumulative share (Pareto). The staff page `/reports` draws it and exports each table as CSV."#,
+    params(
+        ("from" = Option<time::OffsetDateTime>, Query, description = r#"RFC 3339; default 30 days before `to`."#),
+        ("to" = Option<time::OffsetDateTime>, Query, description = r#"RFC 3339, exclusive; default now."#),
+    ),
+    responses(
+        (status = 200, description = r#"The report."#, body = Report),
+        (status = 403, description = r#"`forbidden`: for managers and admins."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: from is not before to, or the range is over ten years."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`bad_query` or `bad_request`: a query parameter of the wrong type or out of range."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn report(
     State(state): State<AppState>,
     _: Manager,

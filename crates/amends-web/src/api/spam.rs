@@ -22,6 +22,19 @@ pub struct FolderQuery {
     limit: Option<i64>,
 }
 
+#[utoipa::path(
+    get, path = "/spam", tag = "spam", operation_id = "spamFolder",
+    summary = r#"The spam folder"#,
+    description = r#"Cases held as spam, newest first, each with why. They are in no inbox and were never acknowledged to their sender. Release one with `POST /cases/{id}/spam/release`."#,
+    params(
+        ("cursor" = Option<String>, Query, description = r#"The `next_cursor` of the previous page, with the same filters. A cursor this list did not give is 400 with `field: cursor`."#),
+        ("limit" = Option<i64>, Query, description = r#"Page size, 1 to 200 (else 400 with `field: limit`)."#, minimum = 1, maximum = 200),
+    ),
+    responses(
+        (status = 200, description = r#"One page of held cases."#, body = Page<HeldCase>),
+        (status = 400, description = r#"`bad_request`: a bad `cursor` or `limit`; `field` names it."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// The spam folder, newest first, each case with why it was held.
 pub async fn folder(
     State(state): State<AppState>,
@@ -38,6 +51,18 @@ pub struct RefusedQuery {
     limit: Option<i64>,
 }
 
+#[utoipa::path(
+    get, path = "/mail/refused", tag = "spam", operation_id = "refusedMail",
+    summary = r#"Mail that could not be taken"#,
+    description = r#"Messages that arrived by IMAP or `amends mail ingest` and could never be taken (too large, not mail, no sender), newest first, each with why. They opened no case; this list is how staff learn they came."#,
+    params(
+        ("limit" = Option<i64>, Query, description = r#"Page size, 1 to 200 (else 400 with `field: limit`)."#, minimum = 1, maximum = 200),
+    ),
+    responses(
+        (status = 200, description = r#"The newest refused messages."#, body = Page<RefusedMail>),
+        (status = 400, description = r#"`bad_request`: a bad `limit`; `field` names it."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// Mail that could never be taken (too large, not mail, no sender), newest first, each
 /// with why: it opened no case, so without this list nobody would know it came.
 pub async fn refused_mail(
@@ -48,15 +73,26 @@ pub async fn refused_mail(
     Ok(axum::Json(Page { items: state.store.refused_mail(page_size(q.limit)?).await?, next_cursor: None }))
 }
 
+#[utoipa::path(
+    get, path = "/spam/blocks", tag = "spam", operation_id = "listBlocks",
+    summary = r#"The block list (admins)"#,
+    description = r#"Addresses and domains whose mail and form posts are held in the spam folder (never dropped)."#,
+    responses(
+        (status = 200, description = r#"Every entry, newest first."#, body = Page<BlockRecord>),
+        (status = 403, description = r#"`forbidden`: for admins."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn blocks(State(state): State<AppState>, _: Admin) -> ApiResult<axum::Json<Page<BlockRecord>>> {
     Ok(axum::Json(Page { items: state.store.spam_blocks().await?, next_cursor: None }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBlock {
     /// `address` or `domain`.
     kind: String,
+    /// `name@example.com` for an address, `example.com` for a domain (a leading `@` is
+    /// dropped); case and surrounding spaces do not matter.
     value: String,
     #[serde(default)]
     note: String,
@@ -72,6 +108,20 @@ pub(crate) fn checked_block(kind: &str, value: &str, note: &str) -> Result<(Bloc
     Ok((kind, value))
 }
 
+#[utoipa::path(
+    post, path = "/spam/blocks", tag = "spam", operation_id = "addBlock",
+    summary = r#"Block an address or a domain (admins)"#,
+    request_body(content = NewBlock),
+    responses(
+        (status = 201, description = r#"Blocked."#, body = BlockRecord),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: for admins."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict` with `field: value`: already blocked."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it.  A `value` that is not an address (or a domain) is refused with `field: value`."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn add_block(
     State(state): State<AppState>,
     Admin(user): Admin,
@@ -81,6 +131,18 @@ pub async fn add_block(
     Ok(created(state.store.add_spam_block(kind, &value, body.note.trim(), user.id).await?))
 }
 
+#[utoipa::path(
+    delete, path = "/spam/blocks/{id}", tag = "spam", operation_id = "removeBlock",
+    summary = r#"Unblock (admins)"#,
+    params(
+        ("id" = i64, Path, description = r#"The block entry's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    responses(
+        (status = 204, description = r#"Removed."#),
+        (status = 403, description = r#"`forbidden`: for admins."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such entry."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn remove_block(
     State(state): State<AppState>,
     _: Admin,

@@ -10,7 +10,6 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::{Page, created, id_from};
 use crate::AppState;
@@ -22,13 +21,39 @@ use crate::idempotency::SecretBearing;
 use crate::json::JsonBody;
 use crate::password::{hash_password, verify_password};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
+    /// The user's email (trimmed; compared case-insensitively).
     email: String,
     password: String,
 }
 
+/// A new session: who signed in, and the token every write with the session carries.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionAnswer {
+    user: UserRecord,
+    /// Send it as `X-CSRF-Token` on every write made with the session cookie.
+    csrf_token: String,
+}
+
+#[utoipa::path(
+    post, path = "/session", tag = "staff", operation_id = "signIn",
+    summary = r#"Sign in (start a session)"#,
+    description = r#"Checks the email and password and starts a session: the answer sets the `amends_session` cookie (HttpOnly, SameSite=Lax, `Secure` when served over HTTPS) and returns the CSRF token every write with this session must carry in `X-CSRF-Token`."#,
+    request_body(content = SignIn),
+    responses(
+        (status = 200, description = r#"Signed in."#, body = SessionAnswer),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 401, description = r#"`bad_credentials`: wrong email or password, or the user is deactivated. `unauthorized`: an `Authorization` header was sent with a malformed, unknown or revoked bearer token."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: the browser says the request comes from another site (`Sec-Fetch-Site` or `Origin`); a sign-in is only made from this site's pages or without those headers."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type or is unknown."#, body = crate::error::ErrorBody),
+        (status = 429, description = r#"`too_many_requests`: too many wrong passwords for this account from this address (growing delays), or from this address for any account; `Retry-After` says when to try again."#, body = crate::error::ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -49,14 +74,21 @@ pub async fn sign_in(
     };
     state.limiter.guess_succeeded(addr.ip(), &body.email);
     let (cookie, csrf_token) = start_session(&state, user.id).await?;
-    let mut response =
-        (Extension(SecretBearing), axum::Json(json!({ "user": user, "csrf_token": csrf_token }))).into_response();
+    let mut response = (Extension(SecretBearing), axum::Json(SessionAnswer { user, csrf_token })).into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?);
     Ok(response)
 }
 
+#[utoipa::path(
+    delete, path = "/session", tag = "staff", operation_id = "signOut",
+    summary = r#"Sign out (end the session)"#,
+    description = r#"Ends the session named by the `amends_session` cookie, if any, and clears the cookie. With a bearer token it only answers 204."#,
+    responses(
+        (status = 204, description = r#"Signed out."#),
+    ),
+)]
 pub async fn sign_out(State(state): State<AppState>, _: Agent, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(session) = cookie_value(&headers, SESSION_COOKIE) {
         state.store.delete_session(&secret_hash(session)).await?;
@@ -66,16 +98,38 @@ pub async fn sign_out(State(state): State<AppState>, _: Agent, headers: HeaderMa
     Ok(response)
 }
 
+#[utoipa::path(
+    get, path = "/me", tag = "staff", operation_id = "getMe",
+    summary = r#"The signed-in user"#,
+    responses(
+        (status = 200, description = r#"The caller."#, body = UserRecord),
+    ),
+)]
 pub async fn me(Agent(user): Agent) -> axum::Json<UserRecord> {
     axum::Json(user)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MyChange {
+    /// Alerts by email, inside business hours.
     email_alerts: Option<bool>,
 }
 
+#[utoipa::path(
+    patch, path = "/me", tag = "staff", operation_id = "updateMe",
+    summary = r#"Change the caller's own settings: email alerts on or off"#,
+    description = r#"Alerts (a watched customer's next order, promises due or broken, overdue steps escalated) always show in the inbox and on the case; with `email_alerts` they are also mailed, inside business hours."#,
+    request_body(content = MyChange),
+    responses(
+        (status = 200, description = r#"The caller, changed."#, body = UserRecord),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`last_admin`: admins cannot demote or deactivate themselves."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// What each staff member may change of their own account: whether alerts reach them
 /// by email (the inbox and the timeline show them either way).
 pub async fn update_me(
@@ -89,13 +143,29 @@ pub async fn update_me(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
+    /// A wrong one is 422 with `field: current_password`.
     current_password: String,
+    /// 10 to 256 characters.
     new_password: String,
 }
 
+#[utoipa::path(
+    post, path = "/me/password", tag = "staff", operation_id = "changePassword",
+    summary = r#"Change the caller's password"#,
+    description = r#"Changes the caller's password. A wrong current password counts as a guess, throttled like a sign-in per account and address (429 with `Retry-After`). The new password must be 10 to 256 characters, not easy to guess (zxcvbn score 3 of 4 at least, with the caller's email and name known to a guesser) and not the current one. Every other session of the caller ends; API tokens stay."#,
+    request_body(content = PasswordChange),
+    responses(
+        (status = 204, description = r#"Changed."#),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it.  `invalid` with `field: current_password` when the current password is wrong, or `field: new_password` when the new one is not 10 to 256 characters, is easy to guess, or is the current one."#, body = crate::error::ErrorBody),
+        (status = 429, description = r#"`too_many_requests`: too many wrong current passwords from this address for this account lately; `Retry-After` says when to try again."#, body = crate::error::ErrorBody),
+    ),
+)]
 /// Changes the caller's password. The current one is a guess like a sign-in's (a
 /// stolen session must not test passwords freely), so it is throttled the same way;
 /// the new one must be strong and new; every other session ends.
@@ -137,15 +207,33 @@ fn too_many_guesses(wait: u64) -> Response {
     response
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    /// Trimmed, then checked for the shape of an email address; unique (case-
+    /// insensitively) among users, else 409.
     email: String,
+    /// 1 to 200 characters after trimming.
     name: String,
     role: Role,
+    /// 10 to 256 characters.
     password: String,
 }
 
+#[utoipa::path(
+    post, path = "/users", tag = "staff", operation_id = "createUser",
+    summary = r#"Create a staff user (admins)"#,
+    request_body(content = NewUser),
+    responses(
+        (status = 201, description = r#"Created."#, body = UserRecord),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: this needs the admin role."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict` with `field: email`: a user with this email already exists."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it.  `invalid` with `field: password` when the password is not 10 to 256 characters or is easy to guess (zxcvbn score under 3, with the user's email and name known to a guesser)."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn create_user(
     State(state): State<AppState>,
     _: Admin,
@@ -163,10 +251,30 @@ pub async fn create_user(
     Ok(created(user))
 }
 
+#[utoipa::path(
+    get, path = "/users", tag = "staff", operation_id = "listUsers",
+    summary = r#"List staff users (admins)"#,
+    responses(
+        (status = 200, description = r#"Every user, by id."#, body = Page<UserRecord>),
+        (status = 403, description = r#"`forbidden`: this needs the admin role."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn list_users(State(state): State<AppState>, _: Admin) -> ApiResult<axum::Json<Page<UserRecord>>> {
     Ok(axum::Json(Page { items: state.store.list_users().await?, next_cursor: None }))
 }
 
+#[utoipa::path(
+    get, path = "/users/{id}", tag = "staff", operation_id = "getUser",
+    summary = r#"One staff user (admins)"#,
+    params(
+        ("id" = i64, Path, description = r#"The user's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    responses(
+        (status = 200, description = r#"The user."#, body = UserRecord),
+        (status = 403, description = r#"`forbidden`: this needs the admin role."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such user."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn get_user(
     State(state): State<AppState>,
     _: Admin,
@@ -175,13 +283,36 @@ pub async fn get_user(
     Ok(axum::Json(state.store.user(id_from(&id, "user")?).await?))
 }
 
-#[derive(Deserialize)]
+/// Fields left out (or null) stay as they are. Deactivating a user ends their sessions;
+/// an admin cannot demote or deactivate themselves (409 `last_admin`).
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
+    /// The new role; null leaves it unchanged.
     role: Option<Role>,
+    /// False deactivates the user; null leaves it unchanged.
     active: Option<bool>,
 }
 
+#[utoipa::path(
+    patch, path = "/users/{id}", tag = "staff", operation_id = "updateUser",
+    summary = r#"Change a user's role or active flag (admins)"#,
+    description = r#"Deactivating a user ends their sessions at once; their API tokens stop working while they are inactive."#,
+    params(
+        ("id" = i64, Path, description = r#"The user's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    request_body(content = UserChange),
+    responses(
+        (status = 200, description = r#"The user as changed."#, body = UserRecord),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: this needs the admin role."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such user."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`last_admin`: admins cannot demote or deactivate themselves."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn update_user(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -199,13 +330,14 @@ pub async fn update_user(
     Ok(axum::Json(state.store.update_user(id, body.role, body.active).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
+    /// A label for the token: 1 to 100 characters after trimming.
     name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct CreatedToken {
     #[serde(flatten)]
     record: TokenRecord,
@@ -213,6 +345,19 @@ struct CreatedToken {
     token: String,
 }
 
+#[utoipa::path(
+    post, path = "/tokens", tag = "staff", operation_id = "createToken",
+    summary = r#"Create an API token for the caller"#,
+    request_body(content = NewToken),
+    responses(
+        (status = 201, description = r#"Created. The `token` is shown only this once: it is stored hashed, and a retry with the same `Idempotency-Key` does not show it again (409 `secret_not_kept`)."#, body = CreatedToken),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`secret_not_kept`: a request with this `Idempotency-Key` already created a token; the token is shown only once and is not kept for replay, so the answer cannot be repeated."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn create_token(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -227,6 +372,13 @@ pub async fn create_token(
     Ok((Extension(SecretBearing), created(CreatedToken { record, token })))
 }
 
+#[utoipa::path(
+    get, path = "/tokens", tag = "staff", operation_id = "listTokens",
+    summary = r#"The caller's API tokens"#,
+    responses(
+        (status = 200, description = r#"The caller's own tokens, revoked ones included, by id."#, body = Page<TokenRecord>),
+    ),
+)]
 pub async fn list_tokens(
     State(state): State<AppState>,
     Agent(user): Agent,
@@ -234,6 +386,18 @@ pub async fn list_tokens(
     Ok(axum::Json(Page { items: state.store.list_tokens(user.id).await?, next_cursor: None }))
 }
 
+#[utoipa::path(
+    delete, path = "/tokens/{id}", tag = "staff", operation_id = "revokeToken",
+    summary = r#"Revoke an API token"#,
+    description = r#"Revokes one of the caller's tokens (an admin may revoke anyone's). Revoking a revoked token answers 204 again and keeps its first `revoked_at`."#,
+    params(
+        ("id" = i64, Path, description = r#"The token's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    responses(
+        (status = 204, description = r#"Revoked."#),
+        (status = 404, description = r#"`not_found`: no such token, or it is another user's and the caller is not an admin."#, body = crate::error::ErrorBody),
+    ),
+)]
 pub async fn revoke_token(
     State(state): State<AppState>,
     Agent(user): Agent,
