@@ -66,6 +66,17 @@ pub const MAX_TAGS: usize = 20;
 pub enum TagError {
     #[error("a tag has 1 to {MAX_TAG_CHARS} characters, without control characters")]
     Malformed,
+    #[error("a case carries at most {MAX_TAGS} tags")]
+    TooMany,
+}
+
+/// The tags a new case is opened with: each as [`parse_tag`] keeps it, at most
+/// [`MAX_TAGS`].
+pub fn parse_tags(tags: &[String]) -> Result<Vec<String>, TagError> {
+    if tags.len() > MAX_TAGS {
+        return Err(TagError::TooMany);
+    }
+    tags.iter().map(|t| parse_tag(t)).collect()
 }
 
 /// A tag as it is kept: trimmed, lower case (so that filters find it however it was
@@ -202,6 +213,15 @@ impl fmt::Display for CaseReference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_case_has_at_most_twenty_well_formed_tags() {
+        let tags = |n: usize| (0..n).map(|i| format!(" Tag{i} ")).collect::<Vec<_>>();
+        assert_eq!(parse_tags(&tags(2)).unwrap(), vec!["tag0".to_owned(), "tag1".to_owned()]);
+        assert_eq!(parse_tags(&tags(MAX_TAGS)).map(|t| t.len()), Ok(MAX_TAGS));
+        assert_eq!(parse_tags(&tags(MAX_TAGS + 1)), Err(TagError::TooMany));
+        assert_eq!(parse_tags(&["ok".into(), "  ".into()]), Err(TagError::Malformed));
+    }
 
     #[test]
     fn the_complaint_is_kept_verbatim() {

@@ -7,7 +7,8 @@
 //! and writes what the decision says.
 //!
 //! Pure: no I/O, no clock (the caller passes `now`), no coach (the caller passes its
-//! verdict as a [`CoachVerdict`], so the coach stays a leaf crate).
+//! findings as a [`CoachReading`], so the coach stays a leaf crate; which findings hold
+//! the words back is decided here).
 
 use time::OffsetDateTime;
 
@@ -16,14 +17,44 @@ use crate::gesture::{ApprovalReason, GestureLimits, GivenSoFar, needs_approval};
 use crate::playbook::{Actor, CaseStatus, DuePolicy, Event, EventKind, Playbook, Refusal, Snooze, Step};
 use crate::{Role, Severity};
 
-/// What the coach made of a step's outgoing words, as far as the rules need it.
+/// How much a coach finding weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FindingSeverity {
+    Low,
+    Medium,
+    /// Company-focused wording (blame, hiding behind policy, over-promising…).
+    High,
+}
+
+/// One thing the coach found in a step's outgoing words: its kind (`blame`, …) and weight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoachFinding {
+    pub kind: String,
+    pub severity: FindingSeverity,
+}
+
+/// What the coach read in a step's outgoing words, as far as the rules need it. Empty
+/// for a step with no words to read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum CoachVerdict {
-    /// No words to read, nothing found, or only advice: the words may go.
-    #[default]
-    Quiet,
-    /// Company-focused wording (blame, hiding behind policy…): these kinds of finding.
-    Flagged { kinds: Vec<String> },
+pub struct CoachReading {
+    pub findings: Vec<CoachFinding>,
+}
+
+/// Findings of this weight hold the words back until staff give a reason; lighter ones
+/// are advice, and the words go.
+pub const HOLDS: FindingSeverity = FindingSeverity::High;
+
+impl CoachReading {
+    /// The kinds of finding that hold the words back, each once, in the order found.
+    pub fn holding_kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = Vec::new();
+        for finding in self.findings.iter().filter(|f| f.severity >= HOLDS) {
+            if !kinds.contains(&finding.kind) {
+                kinds.push(finding.kind.clone());
+            }
+        }
+        kinds
+    }
 }
 
 /// What a step's outgoing words are for: the coach reads each purpose its own way.
@@ -59,7 +90,7 @@ pub struct Command {
     /// The role of a staff actor (None for the customer and the system).
     pub role: Option<Role>,
     pub request: EventKind,
-    pub verdict: CoachVerdict,
+    pub coach: CoachReading,
     /// Staff's reason to send words the coach flagged.
     pub override_reason: Option<String>,
     /// The version the caller read; None takes the step on the case as it is.
@@ -70,7 +101,7 @@ impl Command {
     /// A step with no words for the coach and no version to check (the system's notes,
     /// the customer's answers).
     pub fn new(actor: Actor, role: Option<Role>, request: EventKind) -> Self {
-        Self { actor, role, request, verdict: CoachVerdict::Quiet, override_reason: None, expected_version: None }
+        Self { actor, role, request, coach: CoachReading::default(), override_reason: None, expected_version: None }
     }
 }
 
@@ -220,7 +251,7 @@ pub const REOPENS: Role = Role::Manager;
 
 /// Decides one step. See the module's comment.
 pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Result<Decision, Refused> {
-    let Command { actor, role, request, verdict, override_reason, expected_version } = command;
+    let Command { actor, role, request, coach, override_reason, expected_version } = command;
     if let EventKind::Reopened { .. } = request
         && !role.is_some_and(|r| r.at_least(REOPENS))
     {
@@ -243,12 +274,14 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
         EventKind::TagAdded { tag } => Some(tags_with(case, tag)?),
         _ => None,
     };
-    let override_event = match verdict {
-        CoachVerdict::Quiet => None,
-        CoachVerdict::Flagged { kinds } => match override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-            Some(reason) => Some(EventKind::CoachOverridden { kinds, reason: reason.to_owned() }),
-            None => return Err(Refused::CoachHeld { kinds }),
-        },
+    let held_kinds = coach.holding_kinds();
+    let override_event = if held_kinds.is_empty() {
+        None
+    } else {
+        match override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            Some(reason) => Some(EventKind::CoachOverridden { kinds: held_kinds, reason: reason.to_owned() }),
+            None => return Err(Refused::CoachHeld { kinds: held_kinds }),
+        }
     };
     if let (EventKind::GestureRecorded { gesture, description, cost_minor, currency }, Some(role), Some(spending)) =
         (&request, role, case.spending)
@@ -436,9 +469,16 @@ mod tests {
     #[test]
     fn flagged_words_wait_for_a_reason_and_the_reason_is_recorded_with_the_step() {
         let apology = EventKind::RestatementWritten { text: "You should have read the label.".into() };
-        let flagged = CoachVerdict::Flagged { kinds: vec!["blame".into()] };
+        let finding = |kind: &str, severity| CoachFinding { kind: kind.into(), severity };
         let mut command = staff(apology.clone());
-        command.verdict = flagged.clone();
+        command.coach.findings =
+            vec![finding("jargon", FindingSeverity::Medium), finding("passive_voice", FindingSeverity::Low)];
+        assert_eq!(take(&opened(), command.clone()).unwrap().events.len(), 1, "advice only: the words go");
+        command.coach.findings = vec![
+            finding("blame", FindingSeverity::High),
+            finding("jargon", FindingSeverity::Medium),
+            finding("blame", FindingSeverity::High),
+        ];
         assert_eq!(take(&opened(), command.clone()).unwrap_err(), Refused::CoachHeld { kinds: vec!["blame".into()] });
         command.override_reason = Some("   ".into());
         assert!(matches!(take(&opened(), command.clone()), Err(Refused::CoachHeld { .. })), "blank is no reason");

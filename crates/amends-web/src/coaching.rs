@@ -1,24 +1,24 @@
 //! The language coach at the door: every text staff send a customer is reviewed before
-//! the step is taken. Whether a text with a high-severity finding (blame, hiding behind
-//! policy, over-promising…) is held is the domain's rule (`amends_domain::step`); this
-//! only turns the coach's review into the verdict it weighs.
+//! the step is taken. Which findings hold a text back is the domain's rule
+//! (`amends_domain::step`); this only translates the coach's review into the findings
+//! it weighs.
 
-use amends_coach::{Coach, Purpose, Review};
+use amends_coach::{Coach, Purpose, Review, Severity};
 use amends_domain::playbook::EventKind;
-use amends_domain::step::{self, CoachVerdict};
+use amends_domain::step::{self, CoachFinding, CoachReading, FindingSeverity};
 
 /// What the coach read in a step's outgoing words: the review staff see, and the
-/// verdict the domain weighs (it decides whether the step is held, sent, or sent with
+/// findings the domain weighs (it decides whether the step is held, sent, or sent with
 /// the reason recorded).
 pub struct Reading {
     pub review: Option<Review>,
-    pub verdict: CoachVerdict,
+    pub coach: CoachReading,
 }
 
 /// Reads the words `kind` would send a customer; a step that sends none is quiet.
 pub fn read(coach: &Coach, kind: &EventKind) -> Reading {
     let Some((purpose, text)) = kind.outgoing_text() else {
-        return Reading { review: None, verdict: CoachVerdict::Quiet };
+        return Reading { review: None, coach: CoachReading::default() };
     };
     let purpose = match purpose {
         step::Purpose::Restatement => Purpose::Restatement,
@@ -28,19 +28,19 @@ pub fn read(coach: &Coach, kind: &EventKind) -> Reading {
         step::Purpose::Message => Purpose::Other,
     };
     let review = coach.review(&text, purpose);
-    let verdict = if review.has_high() {
-        let mut kinds: Vec<String> = review
-            .findings
-            .iter()
-            .filter(|f| f.severity == amends_coach::Severity::High)
-            .map(|f| f.kind.as_str().to_owned())
-            .collect();
-        kinds.dedup();
-        CoachVerdict::Flagged { kinds }
-    } else {
-        CoachVerdict::Quiet
-    };
-    Reading { review: Some(review), verdict }
+    let findings = review
+        .findings
+        .iter()
+        .map(|f| CoachFinding {
+            kind: f.kind.as_str().to_owned(),
+            severity: match f.severity {
+                Severity::Low => FindingSeverity::Low,
+                Severity::Medium => FindingSeverity::Medium,
+                Severity::High => FindingSeverity::High,
+            },
+        })
+        .collect();
+    Reading { review: Some(review), coach: CoachReading { findings } }
 }
 
 /// The coach's purpose for a step name from a client (`apology`, `offer`, …).

@@ -78,14 +78,8 @@ impl Intake {
                 return Err(ApiError::invalid("customer", "give either customer (name, email, ...) or customer_id"));
             }
         };
-        let tags = self
-            .tags
-            .iter()
-            .map(|t| amends_domain::case::parse_tag(t))
-            .collect::<Result<Vec<_>, _>>()
-            .ok()
-            .filter(|t| t.len() <= amends_domain::case::MAX_TAGS)
-            .ok_or_else(|| ApiError::invalid("tags", "up to 20 tags of 1 to 50 characters"))?;
+        let tags = amends_domain::case::parse_tags(&self.tags)
+            .map_err(|_| ApiError::invalid("tags", "up to 20 tags of 1 to 50 characters"))?;
         Ok(NewCase {
             customer,
             channel: self.channel.as_deref().unwrap_or("api").parse().map_err(case_error)?,
@@ -583,7 +577,7 @@ pub(super) async fn step<R: StepRequest>(
         actor: Actor::Staff { user_id: user.id },
         role: Some(user.role),
         request: kind,
-        verdict: reading.verdict,
+        coach: reading.coach,
         override_reason,
         expected_version,
     };

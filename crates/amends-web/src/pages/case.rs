@@ -518,7 +518,7 @@ pub async fn take_step(
         actor: Actor::Staff { user_id: session.user.id },
         role: Some(session.user.role),
         request: kind,
-        verdict: reading.verdict,
+        coach: reading.coach,
         override_reason: field(&fields, "coach_override"),
         expected_version: field(&fields, "version").and_then(|v| v.parse::<i64>().ok()),
     };
