@@ -20,7 +20,7 @@ fn whole_recovery() -> Vec<Event> {
             severity: amends_domain::Severity::Normal,
             escalate_because: vec![],
         },
-        EventKind::RestatementWritten { text: "The cake came late and squashed.".into() },
+        EventKind::RestatementWritten { text: "The cake came late and squashed.".into(), missed_concerns: vec![] },
         EventKind::RestatementConfirmed { by_customer: true },
         EventKind::Apologised { text: "I am sorry; I accept all responsibility.".into() },
         EventKind::OptionsOffered { options: vec!["A new cake tomorrow".into(), "A full refund today".into()] },

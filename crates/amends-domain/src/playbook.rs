@@ -200,6 +200,11 @@ pub enum EventKind {
     },
     RestatementWritten {
         text: String,
+        /// The complaint's words for each concern the restatement did not say back when
+        /// staff sent it: advice, not a hold, so it is recorded rather than refused.
+        /// Absent on events stored before it was kept.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        missed_concerns: Vec<String>,
     },
     RestatementConfirmed {
         by_customer: bool,
@@ -833,7 +838,7 @@ impl Playbook {
         };
         match kind {
             EventKind::Opened { .. } => Err(Refusal::order("already_opened", "the case is already open", vec![])),
-            EventKind::RestatementWritten { text } => {
+            EventKind::RestatementWritten { text, .. } => {
                 if self.restatement == Restatement::Confirmed {
                     return Err(Refusal::order(
                         "restatement_already_confirmed",
@@ -1378,7 +1383,7 @@ mod tests {
         let mut p = opened("normal", false);
         assert_eq!(p.next_step(&policy), Some((Step::Restate, T0 + Duration::hours(4))));
         let steps = [
-            EventKind::RestatementWritten { text: "The cake came late and squashed.".into() },
+            EventKind::RestatementWritten { text: "The cake came late and squashed.".into(), missed_concerns: vec![] },
             EventKind::RestatementConfirmed { by_customer: true },
             EventKind::Apologised { text: "I am sorry; I accept all responsibility.".into() },
             two(),
@@ -1426,7 +1431,7 @@ mod tests {
     fn no_options_before_the_restatement_is_confirmed() {
         let mut p = opened("normal", false);
         assert_eq!(rule(&p, two()), "options_before_confirmation");
-        p.record(&ev(1, EventKind::RestatementWritten { text: "x".into() })).unwrap();
+        p.record(&ev(1, EventKind::RestatementWritten { text: "x".into(), missed_concerns: vec![] })).unwrap();
         assert_eq!(rule(&p, two()), "options_before_confirmation");
         assert_eq!(p.status(&DuePolicy::default()), CaseStatus::AwaitingCustomer);
         p.record(&ev(2, EventKind::RestatementConfirmed { by_customer: false })).unwrap();
@@ -1503,10 +1508,13 @@ mod tests {
             "lost_needs_reason"
         );
         p.record(&ev(1, EventKind::OutcomeRecorded { outcome: Outcome::Lost, reason: "moved away".into() })).unwrap();
-        assert_eq!(rule(&p, EventKind::RestatementWritten { text: "x".into() }), "case_closed");
+        assert_eq!(
+            rule(&p, EventKind::RestatementWritten { text: "x".into(), missed_concerns: vec![] }),
+            "case_closed"
+        );
         assert!(p.check(&EventKind::NoteAdded { text: "called once more".into() }).is_ok());
         p.record(&ev(2, EventKind::Reopened { reason: "they wrote back".into() })).unwrap();
-        assert!(p.check(&EventKind::RestatementWritten { text: "x".into() }).is_ok());
+        assert!(p.check(&EventKind::RestatementWritten { text: "x".into(), missed_concerns: vec![] }).is_ok());
     }
 
     #[test]
@@ -1523,7 +1531,7 @@ mod tests {
         let policy = DuePolicy::default();
         let mut p = opened("normal", false);
         for kind in [
-            EventKind::RestatementWritten { text: "Late cake.".into() },
+            EventKind::RestatementWritten { text: "Late cake.".into(), missed_concerns: vec![] },
             EventKind::RestatementConfirmed { by_customer: true },
             EventKind::Apologised { text: "I am sorry; I accept all responsibility.".into() },
             two(),
@@ -1578,7 +1586,10 @@ mod tests {
         p.record(&ev(0, held.clone())).unwrap();
         assert_eq!(p.status(&policy), CaseStatus::Spam);
         assert_eq!(p.next_step(&policy), None, "a held case is in no one's inbox");
-        assert_eq!(rule(&p, EventKind::RestatementWritten { text: "x".into() }), "case_in_spam");
+        assert_eq!(
+            rule(&p, EventKind::RestatementWritten { text: "x".into(), missed_concerns: vec![] }),
+            "case_in_spam"
+        );
         assert_eq!(rule(&p, held), "already_spam");
         p.record(&ev(1, EventKind::NoteAdded { text: "looks real".into() })).unwrap();
         assert_eq!(p.spam(), Some(SpamHold { confirmed: false, acknowledge_on_release: true }));

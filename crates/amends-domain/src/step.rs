@@ -38,6 +38,9 @@ pub struct CoachFinding {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CoachReading {
     pub findings: Vec<CoachFinding>,
+    /// For a restatement: the complaint's words for each of its concerns the text does
+    /// not say back. Advice: the step goes, and they are kept on its event.
+    pub missed_concerns: Vec<String>,
 }
 
 /// Findings of this weight hold the words back until staff give a reason; lighter ones
@@ -73,7 +76,7 @@ impl EventKind {
     /// nothing staff wrote. These are what the coach reads before the step is taken.
     pub fn outgoing_text(&self) -> Option<(Purpose, String)> {
         match self {
-            EventKind::RestatementWritten { text } => Some((Purpose::Restatement, text.clone())),
+            EventKind::RestatementWritten { text, .. } => Some((Purpose::Restatement, text.clone())),
             EventKind::Apologised { text } => Some((Purpose::Apology, text.clone())),
             EventKind::OptionsOffered { options } => Some((Purpose::Offer, options.join("\n"))),
             EventKind::FixPromised { what, .. } => Some((Purpose::Fix, what.clone())),
@@ -251,7 +254,12 @@ pub const REOPENS: Role = Role::Manager;
 
 /// Decides one step. See the module's comment.
 pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Result<Decision, Refused> {
-    let Command { actor, role, request, coach, override_reason, expected_version } = command;
+    let Command { actor, role, mut request, coach, override_reason, expected_version } = command;
+    // Sent without saying back some of the complaint: recorded on the step, never a
+    // hold. Set before anything compares the request with the timeline.
+    if let EventKind::RestatementWritten { missed_concerns, .. } = &mut request {
+        missed_concerns.clone_from(&coach.missed_concerns);
+    }
     if let EventKind::Reopened { .. } = request
         && !role.is_some_and(|r| r.at_least(REOPENS))
     {
@@ -452,7 +460,11 @@ mod tests {
 
     #[test]
     fn a_restatement_is_recorded_told_and_moves_the_next_step() {
-        let d = take(&opened(), staff(EventKind::RestatementWritten { text: "Your cake came late.".into() })).unwrap();
+        let d = take(
+            &opened(),
+            staff(EventKind::RestatementWritten { text: "Your cake came late.".into(), missed_concerns: vec![] }),
+        )
+        .unwrap();
         assert_eq!(d.events.len(), 1);
         assert_eq!(d.events[0].at, T0 + Duration::hours(1), "stamped with the time given");
         assert_eq!(d.effects, vec![Effect::TellCustomer, Effect::RestartEscalation]);
@@ -468,7 +480,8 @@ mod tests {
 
     #[test]
     fn flagged_words_wait_for_a_reason_and_the_reason_is_recorded_with_the_step() {
-        let apology = EventKind::RestatementWritten { text: "You should have read the label.".into() };
+        let apology =
+            EventKind::RestatementWritten { text: "You should have read the label.".into(), missed_concerns: vec![] };
         let finding = |kind: &str, severity| CoachFinding { kind: kind.into(), severity };
         let mut command = staff(apology.clone());
         command.coach.findings =
@@ -498,6 +511,26 @@ mod tests {
     }
 
     #[test]
+    fn a_restatement_missing_concerns_still_goes_and_keeps_them() {
+        let text = "Your cake came late.";
+        let mut command = staff(EventKind::RestatementWritten { text: text.into(), missed_concerns: vec![] });
+        command.coach.missed_concerns = vec!["birthday".into(), "daughter's".into()];
+        let d = take(&opened(), command).unwrap();
+        assert_eq!(d.events.len(), 1, "advice, not a hold: no reason asked, no override recorded");
+        assert_eq!(
+            d.events[0].kind,
+            EventKind::RestatementWritten {
+                text: text.into(),
+                missed_concerns: vec!["birthday".into(), "daughter's".into()]
+            }
+        );
+        assert!(d.effects.contains(&Effect::TellCustomer));
+        // A restatement stored before the missed concerns were kept still reads.
+        let old: EventKind = serde_json::from_str(r#"{"kind":"restatement_written","text":"Late cake."}"#).unwrap();
+        assert_eq!(old, EventKind::RestatementWritten { text: "Late cake.".into(), missed_concerns: vec![] });
+    }
+
+    #[test]
     fn a_promise_a_scheduled_message_and_a_snooze_are_for_later() {
         let now = T0 + Duration::hours(1);
         for (kind, field) in [
@@ -520,7 +553,7 @@ mod tests {
     fn agreed() -> Vec<Event> {
         let mut history = opened();
         for kind in [
-            EventKind::RestatementWritten { text: "Late cake.".into() },
+            EventKind::RestatementWritten { text: "Late cake.".into(), missed_concerns: vec![] },
             EventKind::RestatementConfirmed { by_customer: true },
             EventKind::Apologised { text: "I am sorry.".into() },
             EventKind::OptionsOffered { options: vec!["A".into(), "B".into()] },
@@ -592,7 +625,7 @@ mod tests {
     fn a_stale_version_is_refused_but_the_same_form_twice_is_done_once() {
         let policy = DuePolicy::default();
         let mut history = opened();
-        let restate = EventKind::RestatementWritten { text: "Late cake.".into() };
+        let restate = EventKind::RestatementWritten { text: "Late cake.".into(), missed_concerns: vec![] };
         let mut command = staff(restate.clone());
         command.expected_version = Some(1);
         let mut case = state(&history, &[], &policy);

@@ -145,7 +145,7 @@ impl Notifier {
         let event = self.store.case_event(case_id, event_id).await?;
         let base = self.base(&case, &customer);
         let (purpose, rendered, link) = match &event.event.kind {
-            EventKind::RestatementWritten { text } => {
+            EventKind::RestatementWritten { text, .. } => {
                 let link = self.link(case.id, LinkPurpose::Restatement).await?;
                 let ctx = minijinja::context! { restatement => text, link => link.url, ..base };
                 (MessagePurpose::Restatement, self.render("restatement", ctx).await?, Some(link))

@@ -15,8 +15,9 @@ pub struct Reading {
     pub coach: CoachReading,
 }
 
-/// Reads the words `kind` would send a customer; a step that sends none is quiet.
-pub fn read(coach: &Coach, kind: &EventKind) -> Reading {
+/// Reads the words `kind` would send a customer; a step that sends none is quiet. A
+/// restatement is also compared with the `complaint` it says back, when given.
+pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading {
     let Some((purpose, text)) = kind.outgoing_text() else {
         return Reading { review: None, coach: CoachReading::default() };
     };
@@ -28,6 +29,12 @@ pub fn read(coach: &Coach, kind: &EventKind) -> Reading {
         step::Purpose::Message => Purpose::Other,
     };
     let review = coach.review(&text, purpose);
+    let missed_concerns = match complaint {
+        Some(complaint) if purpose == Purpose::Restatement => {
+            coach.missed_concerns(complaint, &text).into_iter().map(|m| m.concern.words).collect()
+        }
+        _ => Vec::new(),
+    };
     let findings = review
         .findings
         .iter()
@@ -40,7 +47,7 @@ pub fn read(coach: &Coach, kind: &EventKind) -> Reading {
             },
         })
         .collect();
-    Reading { review: Some(review), coach: CoachReading { findings } }
+    Reading { review: Some(review), coach: CoachReading { findings, missed_concerns } }
 }
 
 /// The coach's purpose for a step name from a client (`apology`, `offer`, …).
@@ -56,4 +63,9 @@ pub fn purpose_of(step: Option<&str>) -> Purpose {
         "disclosure" => Purpose::Disclosure,
         other => other.parse().unwrap_or(Purpose::Other),
     }
+}
+
+/// Whether taking `kind` needs the case's complaint read first (to compare with it).
+pub fn needs_complaint(kind: &EventKind) -> bool {
+    matches!(kind, EventKind::RestatementWritten { .. })
 }

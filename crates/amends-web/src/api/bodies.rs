@@ -97,7 +97,7 @@ pub fn body_names() -> impl Iterator<Item = &'static str> {
 fn step_body<R: StepRequest>(body: &[u8], coach: &Coach) -> Result<(), ApiError> {
     let (request, _override_reason): (R, Option<String>) = parse_body(body)?;
     let kind = request.into_event()?;
-    let _ = crate::coaching::read(coach, &kind);
+    let _ = crate::coaching::read(coach, &kind, None);
     Ok(())
 }
 

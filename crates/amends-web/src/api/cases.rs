@@ -572,7 +572,8 @@ pub(super) async fn step<R: StepRequest>(
     let expected_version = if_match(&headers)?;
     let (request, override_reason): (R, Option<String>) = parse_body(&body)?;
     let kind = request.into_event()?;
-    let reading = crate::coaching::read(&state.coach, &kind);
+    let complaint = if crate::coaching::needs_complaint(&kind) { Some(state.store.case(id).await?.body) } else { None };
+    let reading = crate::coaching::read(&state.coach, &kind, complaint.as_deref());
     let command = Command {
         actor: Actor::Staff { user_id: user.id },
         role: Some(user.role),
@@ -733,7 +734,7 @@ macro_rules! step_request {
 
 step_request!(RecordFeeling { feeling: Feeling, words: Option<String>, mattered_most: String }
     => |b| EventKind::FeelingRecorded { feeling: b.feeling, words: b.words.unwrap_or_default(), mattered_most: b.mattered_most });
-step_request!(WriteRestatement { text: String } => |b| EventKind::RestatementWritten { text: b.text });
+step_request!(WriteRestatement { text: String } => |b| EventKind::RestatementWritten { text: b.text, missed_concerns: vec![] });
 step_request!(ConfirmRestatement {} => |_b| EventKind::RestatementConfirmed { by_customer: false });
 step_request!(CorrectRestatement { correction: String } => |b| EventKind::RestatementCorrected { correction: b.correction });
 step_request!(Apologise { text: String } => |b| EventKind::Apologised { text: b.text });

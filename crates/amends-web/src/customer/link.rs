@@ -94,7 +94,7 @@ async fn show(
     let customer_name = case.customer_name.clone();
     let latest = |pick: fn(&EventKind) -> Option<Vec<String>>| events.iter().rev().find_map(|e| pick(&e.event.kind));
     let restatement = latest(|k| match k {
-        EventKind::RestatementWritten { text } => Some(vec![text.clone()]),
+        EventKind::RestatementWritten { text, .. } => Some(vec![text.clone()]),
         _ => None,
     })
     .and_then(|v| v.into_iter().next());

@@ -66,7 +66,13 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             }
             (s("Complaint heard"), text)
         }
-        EventKind::RestatementWritten { text } => (s("Restatement written"), text.clone()),
+        EventKind::RestatementWritten { text, missed_concerns } if missed_concerns.is_empty() => {
+            (s("Restatement written"), text.clone())
+        }
+        EventKind::RestatementWritten { text, missed_concerns } => {
+            let quoted: Vec<String> = missed_concerns.iter().map(|c| format!("“{c}”")).collect();
+            (s("Restatement written"), format!("{text}\nSent without saying back: {}", quoted.join(", ")))
+        }
         EventKind::RestatementConfirmed { by_customer } => (
             s("Restatement confirmed"),
             if *by_customer {
@@ -283,7 +289,7 @@ async fn case_context(
     let cancelled_messages = scheduled.iter().filter(|m| m.status == ScheduledStatus::Cancelled).count();
     let latest = |pick: fn(&EventRecord) -> Option<String>| events.iter().rev().find_map(pick);
     let restatement = latest(|e| match &e.event.kind {
-        EventKind::RestatementWritten { text } => Some(text.clone()),
+        EventKind::RestatementWritten { text, .. } => Some(text.clone()),
         _ => None,
     });
     let correction = latest(|e| match &e.event.kind {
@@ -409,7 +415,7 @@ fn event_from_form(
             words: text("feeling_words"),
             mattered_most: text("mattered_most"),
         },
-        "restatement" => EventKind::RestatementWritten { text: text("restatement") },
+        "restatement" => EventKind::RestatementWritten { text: text("restatement"), missed_concerns: vec![] },
         "confirm" => EventKind::RestatementConfirmed { by_customer: false },
         "correct" => EventKind::RestatementCorrected { correction: text("correction") },
         "apology" => EventKind::Apologised { text: text("apology") },
@@ -513,7 +519,8 @@ pub async fn take_step(
         Ok(kind) => kind,
         Err(message) => return refused(&state, &session, id, message, fields, StatusCode::CONFLICT).await,
     };
-    let reading = crate::coaching::read(&state.coach, &kind);
+    let complaint = if crate::coaching::needs_complaint(&kind) { Some(state.store.case(id).await?.body) } else { None };
+    let reading = crate::coaching::read(&state.coach, &kind, complaint.as_deref());
     let command = Command {
         actor: Actor::Staff { user_id: session.user.id },
         role: Some(session.user.role),

@@ -210,7 +210,33 @@ async fn the_case_json_carries_the_severity_the_complaints_words_suggest(app: Te
     );
 }
 
+/// Missed concerns are advice: the restatement goes, and the timeline records what it
+/// did not say back, in the complaint's words.
+async fn a_restatement_sent_without_saying_back_records_what_it_missed(app: TestApp) {
+    let ann = app.member(Role::Agent).await;
+    let complaint = "The cake for my daughter's birthday was delivered three hours late and the icing was smashed.";
+    let case = ann.open_case("mia@example.com", complaint).await;
+    let sent = ann.restate(&case, "Your cake was delayed and the icing was damaged.").await;
+    assert_eq!(sent.status, "awaiting_customer", "sent, not held");
+    let case = ann.case(&case).await;
+    let restated = case.events("restatement_written");
+    let missed = restated[0].fields["missed_concerns"].as_array().expect("the missed concerns are kept").clone();
+    assert_eq!(missed.len(), 2, "{missed:?}");
+    assert_eq!(missed[1], "birthday");
+    assert!(case.events("coach_overridden").is_empty(), "no reason was asked for");
+    let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url(&format!("/cases/{}", case.id))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sent without saying back: “") && page.contains("“birthday”"), "{page}");
+
+    // Said back in full: nothing to record.
+    let other = ann.open_case("mia@example.com", "My parcel was delivered late.").await;
+    ann.restate(&other, "Your parcel was delayed.").await;
+    let other = ann.case(&other).await;
+    assert!(other.events("restatement_written")[0].fields.get("missed_concerns").is_none(), "{other:?}");
+}
+
 crate::on_both_databases!(
+    a_restatement_sent_without_saying_back_records_what_it_missed,
     the_case_json_carries_the_severity_the_complaints_words_suggest,
     the_coach_reviews_drafts_and_gates_sending,
     managers_edit_templates_with_a_preview,
