@@ -479,12 +479,27 @@ fn smtp_settings(
 mod tests {
     use super::*;
 
+    /// Loads `toml` as the settings file inside figment's jail: the jail holds a lock that
+    /// every test reading the environment takes, so a variable another test sets (a
+    /// misspelt `AMENDS_SMTP_PASWORD`, say) is never read by this one.
     fn load(toml: &str) -> anyhow::Result<Settings> {
-        let path = std::env::temp_dir().join(format!("amends-config-{:x}.toml", rand::random::<u64>()));
-        std::fs::write(&path, toml)?;
-        let settings = Settings::load(&Overrides { config: Some(path.clone()), ..Overrides::default() });
-        let _ = std::fs::remove_file(&path);
-        settings
+        jailed(|| {
+            let path = std::env::temp_dir().join(format!("amends-config-{:x}.toml", rand::random::<u64>()));
+            std::fs::write(&path, toml)?;
+            let settings = Settings::load(&Overrides { config: Some(path.clone()), ..Overrides::default() });
+            let _ = std::fs::remove_file(&path);
+            settings
+        })
+    }
+
+    #[allow(clippy::result_large_err)] // figment's Jail decides the closure's error type.
+    fn jailed<T>(f: impl FnOnce() -> T) -> T {
+        let mut out = None;
+        figment::Jail::expect_with(|_| {
+            out = Some(f());
+            Ok(())
+        });
+        out.expect("the jail ran the closure")
     }
 
     #[test]
@@ -512,8 +527,10 @@ mod tests {
         assert!(error.contains("adress"), "{error}");
         let error = load("[smtp]\nhost = \"mail.example\"\npasword = \"x\"\n").unwrap_err().to_string();
         assert!(error.contains("pasword"), "{error}");
-        let error = Settings::load(&Overrides { config: Some("/nowhere/amends.toml".into()), ..Overrides::default() })
-            .unwrap_err();
+        let error = jailed(|| {
+            Settings::load(&Overrides { config: Some("/nowhere/amends.toml".into()), ..Overrides::default() })
+        })
+        .unwrap_err();
         assert!(format!("{error:#}").contains("/nowhere/amends.toml"), "{error:#}");
     }
 
