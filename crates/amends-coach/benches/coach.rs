@@ -58,6 +58,32 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// Runs `f` `warmup` times unmeasured, then `runs` times, each timed: the times sorted,
+/// and what the last run gave.
+fn timed<T>(warmup: usize, runs: usize, mut f: impl FnMut() -> T) -> (Vec<Duration>, T) {
+    for _ in 0..warmup {
+        black_box(f());
+    }
+    let mut times = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let out = f();
+        times.push(t.elapsed());
+        last = Some(black_box(out));
+    }
+    times.sort_unstable();
+    (times, last.expect("at least one run"))
+}
+
+fn mean(times: &[Duration]) -> Duration {
+    times.iter().sum::<Duration>() / times.len() as u32
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
 fn main() {
     let started = Instant::now();
     let coach = Coach::english();
@@ -72,27 +98,15 @@ fn main() {
     );
     let runs = 2_000;
     for purpose in [Purpose::Other, Purpose::Letter, Purpose::Offer, Purpose::Restatement] {
-        for _ in 0..100 {
-            black_box(coach.review(black_box(&text), purpose));
-        }
-        let mut times = Vec::with_capacity(runs);
-        let mut findings = 0;
-        for _ in 0..runs {
-            let t = Instant::now();
-            let r = coach.review(black_box(&text), purpose);
-            times.push(t.elapsed());
-            findings = black_box(r).findings.len();
-        }
-        times.sort_unstable();
-        let mean = times.iter().sum::<Duration>() / runs as u32;
+        let (times, findings) = timed(100, runs, || coach.review(black_box(&text), purpose).findings.len());
         println!(
             "  {:<12} runs {runs}  findings {findings:>3}  mean {:>7.1} µs  min {:>6.1} µs  p50 {:>7.1} µs  p99 {:>7.1} µs  max {:>8.1} µs",
             purpose.as_str(),
-            mean.as_secs_f64() * 1e6,
-            times[0].as_secs_f64() * 1e6,
-            percentile(&times, 0.50).as_secs_f64() * 1e6,
-            percentile(&times, 0.99).as_secs_f64() * 1e6,
-            times[times.len() - 1].as_secs_f64() * 1e6,
+            micros(mean(&times)),
+            micros(times[0]),
+            micros(percentile(&times, 0.50)),
+            micros(percentile(&times, 0.99)),
+            micros(times[times.len() - 1]),
         );
     }
 
@@ -116,22 +130,12 @@ fn main() {
         ("missed_concerns (typical pair)", &(|| coach.missed_concerns(complaint80, restatement).len())),
         ("triage (typical complaint)", &(|| coach.triage(complaint80).reasons.len())),
     ] {
-        let runs = 20_000;
-        for _ in 0..1_000 {
-            black_box(f());
-        }
-        let mut times = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let t = Instant::now();
-            black_box(f());
-            times.push(t.elapsed());
-        }
-        times.sort_unstable();
+        let (times, _) = timed(1_000, 20_000, f);
         println!(
             "  {what:<42} mean {:>7.1} µs  p50 {:>7.1} µs  p99 {:>7.1} µs  (target < 1000 µs)",
-            (times.iter().sum::<Duration>() / runs as u32).as_secs_f64() * 1e6,
-            percentile(&times, 0.50).as_secs_f64() * 1e6,
-            percentile(&times, 0.99).as_secs_f64() * 1e6
+            micros(mean(&times)),
+            micros(percentile(&times, 0.50)),
+            micros(percentile(&times, 0.99))
         );
     }
 
@@ -144,18 +148,11 @@ fn main() {
         ),
         ("triage (2,000-word complaint)", &(|| coach.triage(&text).reasons.len())),
     ] {
-        let runs = 500;
-        let mut times = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let t = Instant::now();
-            black_box(f());
-            times.push(t.elapsed());
-        }
-        times.sort_unstable();
+        let (times, _) = timed(0, 500, f);
         println!(
             "  {what:<42} mean {:>7.1} µs  p99 {:>7.1} µs",
-            (times.iter().sum::<Duration>() / runs as u32).as_secs_f64() * 1e6,
-            percentile(&times, 0.99).as_secs_f64() * 1e6
+            micros(mean(&times)),
+            micros(percentile(&times, 0.99))
         );
     }
 
