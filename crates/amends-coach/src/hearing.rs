@@ -604,6 +604,19 @@ pub struct Reason {
     pub start: usize,
     pub end: usize,
     pub words: String,
+    /// Why this sign matters, from the rules file.
+    #[serde(default)]
+    pub why: String,
+    /// What the sign alone suggests.
+    #[serde(skip, default = "normal")]
+    pub severity: CaseSeverity,
+    /// Raises the strongest other sign one level (a child).
+    #[serde(skip)]
+    pub amplifies: bool,
+}
+
+fn normal() -> CaseSeverity {
+    CaseSeverity::Normal
 }
 
 /// The coach's reading of a complaint at intake.
@@ -638,6 +651,9 @@ struct ReasonFile {
     amplifies: bool,
     #[serde(default = "yes")]
     negatable: bool,
+    /// Why the sign matters, for staff: shown beside the words that raised it.
+    #[serde(default)]
+    why: String,
     cues: Vec<String>,
 }
 
@@ -647,6 +663,7 @@ struct ReasonRule {
     severity: CaseSeverity,
     amplifies: bool,
     negatable: bool,
+    why: String,
 }
 
 /// The triage rules of one language, compiled.
@@ -738,7 +755,13 @@ impl TriageRules {
                 return Err(RulesError::Rule { rule: what, line, message: "`cues` is empty".into() });
             }
             compile_list(&r.cues, i, &mut out.cues, &what, line)?;
-            out.rules.push(ReasonRule { kind, severity: r.severity, amplifies: r.amplifies, negatable: r.negatable });
+            out.rules.push(ReasonRule {
+                kind,
+                severity: r.severity,
+                amplifies: r.amplifies,
+                negatable: r.negatable,
+                why: r.why.clone(),
+            });
         }
         Ok(out)
     }
@@ -752,6 +775,17 @@ impl TriageRules {
         let words_at = |start: usize, end: usize| -> String {
             chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default()
         };
+        let reason = |rule: &ReasonRule, start: usize, end: usize| -> Reason {
+            Reason {
+                kind: rule.kind,
+                start,
+                end,
+                words: words_at(start, end),
+                why: rule.why.clone(),
+                severity: rule.severity,
+                amplifies: rule.amplifies,
+            }
+        };
         // Several rules may share a kind; keep the first sign of each kind.
         let mut reasons: Vec<(Reason, usize)> = Vec::new();
         for (i, slot) in first.iter().enumerate() {
@@ -759,8 +793,8 @@ impl TriageRules {
             let (start, end) = span(&ws, *s, *e);
             match reasons.iter_mut().find(|(r, _)| r.kind == rule.kind) {
                 Some((r, _)) if r.start <= start => {}
-                Some(existing) => *existing = (Reason { kind: rule.kind, start, end, words: words_at(start, end) }, i),
-                None => reasons.push((Reason { kind: rule.kind, start, end, words: words_at(start, end) }, i)),
+                Some(existing) => *existing = (reason(rule, start, end), i),
+                None => reasons.push((reason(rule, start, end), i)),
             }
         }
         let (shouts, first_shout) = shouting(complaint);
@@ -768,8 +802,9 @@ impl TriageRules {
             && let Some((start, end)) = first_shout
             && !reasons.iter().any(|(r, _)| r.kind == ReasonKind::StrongEmotion)
             && let Some(i) = self.rules.iter().position(|r| r.kind == ReasonKind::StrongEmotion)
+            && let Some(rule) = self.rules.get(i)
         {
-            reasons.push((Reason { kind: ReasonKind::StrongEmotion, start, end, words: words_at(start, end) }, i));
+            reasons.push((reason(rule, start, end), i));
         }
         let mut severity = self.default;
         let mut amplified = false;

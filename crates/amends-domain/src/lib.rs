@@ -14,6 +14,7 @@ pub mod hours;
 pub mod merge;
 pub mod playbook;
 pub mod problem;
+pub mod serious;
 pub mod staff;
 pub mod step;
 
@@ -30,4 +31,5 @@ pub use playbook::{
     Step, StepState, StepStatus, escalation_reasons,
 };
 pub use problem::{AlarmReason, ProblemStatus, SuggestionKind, TransitionRefused};
+pub use serious::{Assessment, IntakeSigns, SeriousKind, SeverityReason, WordSign, assess};
 pub use staff::{Role, StaffError};

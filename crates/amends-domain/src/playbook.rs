@@ -239,9 +239,25 @@ pub enum EventKind {
     Apologised {
         text: String,
     },
+    /// Escalated to a person: a manager or an admin, who takes the case over or sends it
+    /// back with a decision; until then the step waits on them.
     Escalated {
+        /// Who it went to, as people read it: their name (a label such as "manager" on
+        /// events stored before a person was named).
         to: String,
         reason: String,
+        /// The person it went to. Absent on events stored before escalation named a
+        /// person: those were done at once.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_user_id: Option<i64>,
+    },
+    /// The person the case was escalated to took it over: they own it now, and the
+    /// Escalate step is done.
+    EscalationTakenOver,
+    /// The person the case was escalated to sent it back with their decision, for the
+    /// agent to carry out; the Escalate step is done.
+    EscalationDecided {
+        decision: String,
     },
     /// A step stayed overdue and went one level up the escalation ladder (owner,
     /// manager, admin). Staff's record of who was told; it moves no step.
@@ -382,6 +398,8 @@ impl EventKind {
             EventKind::RestatementCorrected { .. } => "restatement_corrected",
             EventKind::Apologised { .. } => "apologised",
             EventKind::Escalated { .. } => "escalated",
+            EventKind::EscalationTakenOver => "escalation_taken_over",
+            EventKind::EscalationDecided { .. } => "escalation_decided",
             EventKind::OverdueEscalated { .. } => "overdue_escalated",
             EventKind::OptionsOffered { .. } => "options_offered",
             EventKind::OptionChosen { .. } => "option_chosen",
@@ -421,6 +439,8 @@ impl EventKind {
             self,
             EventKind::NoteAdded { .. }
                 | EventKind::Escalated { .. }
+                | EventKind::EscalationTakenOver
+                | EventKind::EscalationDecided { .. }
                 | EventKind::OverdueEscalated { .. }
                 | EventKind::Assigned { .. }
                 | EventKind::CoachOverridden { .. }
@@ -522,6 +542,8 @@ pub struct Playbook {
     restatement: Restatement,
     apologised: bool,
     escalated: bool,
+    /// The person the case waits on since it was escalated to them.
+    escalation_pending: Option<i64>,
     offer: OfferState,
     gestures: u32,
     fix: FixState,
@@ -566,6 +588,8 @@ pub enum StepStatus {
     NotNeeded,
     /// Staff wait for the customer's answer (confirm the restatement, choose an option).
     AwaitingCustomer,
+    /// Escalated: it waits on the person named, who takes the case over or decides.
+    AwaitingDecision,
     /// Started and dated: a fix promised, a follow-up scheduled.
     InProgress,
     Due,
@@ -728,6 +752,7 @@ impl Playbook {
             restatement: Restatement::None,
             apologised: false,
             escalated: false,
+            escalation_pending: None,
             offer: OfferState::None,
             gestures: 0,
             fix: FixState::None,
@@ -861,9 +886,21 @@ impl Playbook {
                 )?;
                 text_ok("apology_text", "the apology", text)
             }
-            EventKind::Escalated { to, reason } => {
+            EventKind::Escalated { to, reason, to_user_id } => {
+                if to_user_id.is_none() {
+                    return Err(Refusal::invalid(
+                        "escalation_target",
+                        "name the manager or admin it goes to (to_user_id)",
+                    )
+                    .about("to_user_id"));
+                }
                 text_ok("escalation_target", "who it goes to", to)?;
-                text_ok("escalation_reason", "the reason", reason)
+                text_ok("escalation_reason", "the reason", reason).map_err(|r| r.about("reason"))
+            }
+            EventKind::EscalationTakenOver => self.escalation_waiting("take over"),
+            EventKind::EscalationDecided { decision } => {
+                self.escalation_waiting("decide")?;
+                text_ok("escalation_decision", "the decision", decision).map_err(|r| r.about("decision"))
             }
             EventKind::OverdueEscalated { .. } => Ok(()),
             EventKind::OptionsOffered { options } => {
@@ -1087,6 +1124,22 @@ impl Playbook {
         }
     }
 
+    fn escalation_waiting(&self, verb: &str) -> Result<(), Refusal> {
+        match self.escalation_pending {
+            Some(_) => Ok(()),
+            None => Err(Refusal::order(
+                "no_escalation_waiting",
+                format!("the case is not waiting on anyone to {verb}: escalate it first"),
+                vec![Step::Escalate],
+            )),
+        }
+    }
+
+    /// The person an escalated case waits on, until they take it over or decide.
+    pub fn escalation_pending(&self) -> Option<i64> {
+        self.escalation_pending
+    }
+
     fn restatement_pending(&self, verb: &str) -> Result<(), Refusal> {
         if self.restatement == Restatement::Pending {
             Ok(())
@@ -1126,7 +1179,12 @@ impl Playbook {
                 self.apologised = true;
                 self.resolve(Step::Apologise, at);
             }
-            EventKind::Escalated { .. } => {
+            EventKind::Escalated { to_user_id: Some(person), .. } => self.escalation_pending = Some(*person),
+            // Stored before escalation named a person: done at once.
+            EventKind::Escalated { to_user_id: None, .. }
+            | EventKind::EscalationTakenOver
+            | EventKind::EscalationDecided { .. } => {
+                self.escalation_pending = None;
                 self.escalated = true;
                 self.resolve(Step::Escalate, at);
             }
@@ -1159,6 +1217,9 @@ impl Playbook {
                 self.resolve(Step::Watch, at);
             }
             EventKind::StepSkipped { step, reason } => {
+                if *step == Step::Escalate {
+                    self.escalation_pending = None;
+                }
                 self.skipped.insert(*step, reason.clone());
                 self.resolve(*step, at);
             }
@@ -1205,6 +1266,9 @@ impl Playbook {
     fn status_of(&self, step: Step) -> StepStatus {
         if self.skipped.contains_key(&step) {
             return StepStatus::Skipped;
+        }
+        if step == Step::Escalate && self.escalation_pending.is_some() {
+            return StepStatus::AwaitingDecision;
         }
         let done = match step {
             Step::Hear => self.opened_at.is_some(),
@@ -1316,7 +1380,8 @@ impl Playbook {
             Some(Outcome::Lost) => return CaseStatus::Lost,
             None => {}
         }
-        if self.next_step(policy).is_some() {
+        // Waiting on the person it was escalated to is waiting on staff.
+        if self.next_step(policy).is_some() || self.escalation_pending.is_some() {
             return CaseStatus::Open;
         }
         let awaiting =

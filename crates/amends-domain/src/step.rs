@@ -121,7 +121,21 @@ pub struct CaseState<'a> {
     pub policy: &'a DuePolicy,
     /// What gestures were given already and the limits, read only for a gesture.
     pub spending: Option<Spending>,
+    /// The person an escalation names, read only for an escalation (None: no such user).
+    pub escalation_target: Option<&'a Person>,
 }
+
+/// A member of staff, as an escalation weighs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// Who a case may be escalated to: a manager or an admin (the owner).
+pub const ESCALATES_TO: Role = Role::Manager;
 
 /// What a gesture is weighed against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +219,19 @@ pub enum Effect {
     },
     /// A new step or a new due time: the escalation ladder starts again.
     RestartEscalation,
+    /// The person the case now waits on since it was escalated, and why (None: nobody).
+    SetEscalation {
+        to: Option<i64>,
+        reason: Option<String>,
+    },
+    /// Tell staff (the people named, and the managers when `managers`), by the alerts
+    /// they chose, in business hours.
+    AlertStaff {
+        user_ids: Vec<i64>,
+        managers: bool,
+        subject: String,
+        text: String,
+    },
     /// Nothing goes on the timeline yet: the gesture waits for a manager.
     HoldGesture {
         reason: ApprovalReason,
@@ -276,6 +303,7 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
     }
     let mut playbook = Playbook::replay(case.history);
     let held = playbook.spam();
+    escalation_allowed(case, &playbook, actor, role, &mut request)?;
     playbook.check(&request)?;
     in_time(&request, now)?;
     let tags = match &request {
@@ -309,6 +337,7 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
         effects.push(Effect::SetTags { tags, added });
     }
     effects.extend(effects_of(&request, actor, held.is_some_and(|h| h.acknowledge_on_release), now));
+    effects.extend(escalation_effects(case, &playbook, actor, &request));
     let mut events = vec![Event { at: now, actor, kind: request }];
     events.extend(override_event.map(|kind| Event { at: now, actor, kind }));
     for event in &events {
@@ -325,6 +354,91 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
         escalation_required: playbook.escalation_required(),
     };
     Ok(Decision { events, effects, derived: Some(derived) })
+}
+
+/// An escalation names an active manager or admin (the request then carries their name);
+/// only that person, or an admin, takes the case over or decides.
+fn escalation_allowed(
+    case: CaseState<'_>,
+    playbook: &Playbook,
+    actor: Actor,
+    role: Option<Role>,
+    request: &mut EventKind,
+) -> Result<(), Refused> {
+    match request {
+        EventKind::Escalated { to, to_user_id: Some(id), .. } => {
+            let refuse =
+                |message: String| Refused::Rule(Refusal::invalid("escalation_target", message).about("to_user_id"));
+            let person = case.escalation_target.filter(|p| p.id == *id && p.active).ok_or_else(|| {
+                refuse(format!("there is no active member of staff {id}; choose a manager or an admin"))
+            })?;
+            if !person.role.at_least(ESCALATES_TO) {
+                return Err(refuse(format!("{} is an agent; escalate to a manager or an admin", person.name)));
+            }
+            to.clone_from(&person.name);
+            Ok(())
+        }
+        EventKind::EscalationTakenOver | EventKind::EscalationDecided { .. } => {
+            let named = matches!(actor, Actor::Staff { user_id } if Some(user_id) == playbook.escalation_pending());
+            if named || role == Some(Role::Admin) {
+                Ok(())
+            } else {
+                Err(Refused::NeedsRole {
+                    role: ESCALATES_TO,
+                    message: "only the person it was escalated to (or an admin) takes it over or decides",
+                })
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What an escalation sets going: the person it waits on, and their alert; the case to
+/// them when they take it over; the decision to whoever escalated it.
+fn escalation_effects(case: CaseState<'_>, before: &Playbook, actor: Actor, request: &EventKind) -> Vec<Effect> {
+    let reference = CaseReference(case.id);
+    let escalated_by = || {
+        case.history.iter().rev().find_map(|e| match (&e.kind, e.actor) {
+            (EventKind::Escalated { .. }, Actor::Staff { user_id }) => Some(user_id),
+            _ => None,
+        })
+    };
+    match request {
+        EventKind::Escalated { to_user_id: Some(id), reason, .. } => vec![
+            Effect::SetEscalation { to: Some(*id), reason: Some(reason.clone()) },
+            Effect::AlertStaff {
+                user_ids: vec![*id],
+                managers: false,
+                subject: format!("{reference} was escalated to you"),
+                text: format!(
+                    "{reference} was escalated to you: {reason}\n\n\
+                     Take it over, or send it back with your decision; until then it waits on you."
+                ),
+            },
+        ],
+        EventKind::EscalationTakenOver => match actor {
+            Actor::Staff { user_id } => {
+                vec![Effect::AssignOwner { owner_id: Some(user_id) }, Effect::SetEscalation { to: None, reason: None }]
+            }
+            _ => vec![Effect::SetEscalation { to: None, reason: None }],
+        },
+        EventKind::EscalationDecided { decision } => {
+            let mut effects = vec![Effect::SetEscalation { to: None, reason: None }];
+            if let Some(by) = escalated_by() {
+                effects.push(Effect::AlertStaff {
+                    user_ids: vec![by],
+                    managers: false,
+                    subject: format!("{reference}: the decision on your escalation"),
+                    text: format!("The decision on {reference}:\n\n{decision}"),
+                });
+            }
+            effects
+        }
+        EventKind::StepSkipped { step: Step::Escalate, .. } if before.escalation_pending().is_some() => {
+            vec![Effect::SetEscalation { to: None, reason: None }]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Whether the latest of the actor's events on the case is this very request (the
@@ -439,7 +553,7 @@ mod tests {
 
     fn state<'a>(history: &'a [Event], tags: &'a [String], policy: &'a DuePolicy) -> CaseState<'a> {
         let next = Playbook::replay(history).next_step(policy);
-        CaseState { id: 42, history, version: 1, tags, next, policy, spending: None }
+        CaseState { id: 42, history, version: 1, tags, next, policy, spending: None, escalation_target: None }
     }
 
     fn staff(request: EventKind) -> Command {
@@ -652,6 +766,48 @@ mod tests {
         assert!(d.events[0].kind.is_internal(), "never shown to the customer");
         assert_eq!(d.effects, vec![], "a record for staff; the next step stays where it was");
         assert_eq!(rule_of(take(&opened(), heard("  ")).unwrap_err()), "mattered_most_text");
+    }
+
+    #[test]
+    fn an_escalation_waits_on_the_manager_named_until_they_act() {
+        let policy = DuePolicy::default();
+        let maria = Person { id: 3, name: "Maria".into(), role: Role::Manager, active: true };
+        let escalate = staff(EventKind::Escalated { to: String::new(), reason: "Allergy".into(), to_user_id: Some(3) });
+        let history = opened();
+        let mut case = state(&history, &[], &policy);
+        assert_eq!(rule_of(decide(case, escalate.clone(), T0).unwrap_err()), "escalation_target", "nobody by that id");
+        let sam = Person { id: 3, name: "Sam".into(), role: Role::Agent, active: true };
+        case.escalation_target = Some(&sam);
+        assert_eq!(rule_of(decide(case, escalate.clone(), T0).unwrap_err()), "escalation_target", "an agent");
+        case.escalation_target = Some(&maria);
+        let d = decide(case, escalate, T0).unwrap();
+        assert_eq!(
+            d.events[0].kind,
+            EventKind::Escalated { to: "Maria".into(), reason: "Allergy".into(), to_user_id: Some(3) }
+        );
+        assert!(d.effects.contains(&Effect::SetEscalation { to: Some(3), reason: Some("Allergy".into()) }));
+        assert!(d.effects.iter().any(|e| matches!(e, Effect::AlertStaff { user_ids, .. } if user_ids == &[3])));
+        let mut history = history.clone();
+        history.extend(d.events);
+        let playbook = Playbook::replay(&history);
+        let escalate_step = playbook.steps(&policy)[3].clone();
+        assert_eq!((escalate_step.step, escalate_step.status), (Step::Escalate, crate::StepStatus::AwaitingDecision));
+        let case = state(&history, &[], &policy);
+        // Not the agent who escalated: Maria decides.
+        let decided = EventKind::EscalationDecided { decision: "Refund in full and call her today.".into() };
+        assert!(matches!(decide(case, staff(decided.clone()), T0), Err(Refused::NeedsRole { .. })));
+        let by_maria = Command::new(Actor::Staff { user_id: 3 }, Some(Role::Manager), EventKind::EscalationTakenOver);
+        let d = decide(case, by_maria, T0).unwrap();
+        assert!(d.effects.contains(&Effect::AssignOwner { owner_id: Some(3) }));
+        assert!(d.effects.contains(&Effect::SetEscalation { to: None, reason: None }));
+        let d = decide(case, Command::new(Actor::Staff { user_id: 3 }, Some(Role::Manager), decided), T0).unwrap();
+        assert!(
+            d.effects.iter().any(|e| matches!(e, Effect::AlertStaff { user_ids, text, .. } if user_ids == &[7] && text.contains("Refund in full"))),
+            "the agent who escalated hears the decision: {:?}",
+            d.effects
+        );
+        history.extend(d.events);
+        assert!(Playbook::replay(&history).is_resolved(Step::Escalate));
     }
 
     #[test]

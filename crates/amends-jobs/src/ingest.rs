@@ -6,7 +6,7 @@
 //! its case in the spam folder, unacknowledged; a reply to a case is never held.
 
 use amends_domain::playbook::Actor;
-use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName, Severity};
+use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName};
 use amends_mail::{IncomingMail, MailKind, check_attachment_limits, parse_incoming};
 use amends_store::inbound::outcomes;
 use amends_store::secret::secret_hash;
@@ -99,7 +99,7 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
                     notes: String::new(),
                 }),
                 channel: Channel::Email,
-                severity: Severity::Normal,
+                severity: None,
                 subject,
                 body,
                 wish: None,

@@ -6,7 +6,7 @@
 //! module reads cases and timelines; it writes no event.
 
 use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Step};
-use amends_domain::{CaseReference, Channel, Severity};
+use amends_domain::{CaseReference, Channel, Severity, SeverityReason};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -39,6 +39,14 @@ pub struct CaseRecord {
     #[serde(with = "time::serde::rfc3339::option")]
     pub next_due_at: Option<OffsetDateTime>,
     pub escalation_required: bool,
+    /// The manager or admin the case was escalated to, while it waits on them to take
+    /// it over or decide.
+    pub escalated_to: Option<PersonRef>,
+    /// Why it was escalated to them.
+    pub escalation_reason: Option<String>,
+    /// What flagged the case as serious at intake: the words (the complaint's own, or
+    /// what the customer's history shows) and why. Empty when nothing did.
+    pub severity_reasons: Vec<SeverityReason>,
     /// The case this duplicate was merged into; its steps continue there.
     pub merged_into: Option<i64>,
     pub merged_into_reference: Option<String>,
@@ -52,6 +60,14 @@ pub struct CaseRecord {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+}
+
+/// A member of staff as a case names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonRef {
+    pub id: i64,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +112,8 @@ pub struct CaseFilter {
     pub overdue_at: Option<OffsetDateTime>,
     /// Only open cases that must go to a manager.
     pub escalated: bool,
+    /// Only cases waiting on this person since they were escalated to them.
+    pub escalated_to: Option<i64>,
     /// Only cases carrying this tag.
     pub tag: Option<String>,
     pub snoozed: Option<SnoozeFilter>,
@@ -106,7 +124,9 @@ pub struct CaseFilter {
 
 pub(crate) const CASE_COLUMNS: &str = "c.id, c.customer_id, cu.name AS customer_name, c.channel, c.severity, c.category, \
      c.tags, c.subject, c.body, c.wish, c.order_ref, c.owner_id, c.problem_id, c.status, c.next_step, \
-     c.next_due_at, c.escalation_required, c.merged_into, c.snoozed_until, c.version, c.created_at, c.updated_at";
+     c.next_due_at, c.escalation_required, c.merged_into, c.snoozed_until, c.version, c.created_at, c.updated_at, \
+     c.escalated_to, (SELECT eu.name FROM users eu WHERE eu.id = c.escalated_to) AS escalated_to_name, \
+     c.escalation_reason, c.severity_reasons";
 
 /// `snoozed_until` of a case that sleeps until the customer writes: 9999-12-31.
 pub(crate) const UNTIL_REPLY_MS: i64 = 253_402_300_799_000;
@@ -136,6 +156,15 @@ pub(crate) fn case(row: &AnyRow, now: OffsetDateTime) -> Result<CaseRecord, Stor
         next_step: row.try_get::<Option<String>, _>("next_step")?.map(|s| parse_column("next_step", &s)).transpose()?,
         next_due_at: row.try_get::<Option<i64>, _>("next_due_at")?.map(from_millis),
         escalation_required: row.try_get::<i64, _>("escalation_required")? != 0,
+        escalated_to: match row.try_get::<Option<i64>, _>("escalated_to")? {
+            Some(id) => {
+                Some(PersonRef { id, name: row.try_get::<Option<String>, _>("escalated_to_name")?.unwrap_or_default() })
+            }
+            None => None,
+        },
+        escalation_reason: row.try_get("escalation_reason")?,
+        severity_reasons: serde_json::from_str(&row.try_get::<String, _>("severity_reasons")?)
+            .map_err(|e| StoreError::Corrupt(format!("severity_reasons: {e}")))?,
         merged_into,
         merged_into_reference: merged_into.map(|m| CaseReference(m).to_string()),
         snoozed,
@@ -301,6 +330,10 @@ impl Store {
                  AND c.status NOT IN ('retained', 'lost')"
                     .to_owned(),
             );
+        }
+        if let Some(person) = filter.escalated_to {
+            let p = f.param(Value::Int(person));
+            f.push(format!("c.escalated_to = {p}"));
         }
         if let Some(tag) = &filter.tag {
             let p = f.param(Value::Text(tag.trim().to_lowercase()));

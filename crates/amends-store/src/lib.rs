@@ -58,7 +58,7 @@ use time::OffsetDateTime;
 pub use alerts::{AlertTo, StaffAlert};
 pub use approvals::{ApprovalRecord, BudgetRow};
 pub use attachments::{AttachmentRecord, NewAttachment};
-pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, SnoozeFilter};
+pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, PersonRef, SnoozeFilter};
 pub use clock::Clock;
 pub use customers::{
     CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer,

@@ -84,6 +84,7 @@ impl Store {
             ("cases: matching text", CaseFilter { text: Some("cake late".into()), ..base.clone() }),
             ("cases: overdue", CaseFilter { overdue_at: Some(now), ..base.clone() }),
             ("cases: escalated", CaseFilter { escalated: true, ..base.clone() }),
+            ("cases: escalated to a person", CaseFilter { escalated_to: Some(1), ..base.clone() }),
             ("cases: snoozed", CaseFilter { snoozed: Some(SnoozeFilter::Asleep(now)), ..base.clone() }),
             ("cases: by tag", CaseFilter { tag: Some("late delivery".into()), ..base.clone() }),
             ("cases: due", due.clone()),

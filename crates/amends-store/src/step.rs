@@ -6,7 +6,7 @@
 
 use amends_domain::gesture::{ApprovalReason, GestureLimits};
 use amends_domain::playbook::{Actor, Event, EventKind};
-use amends_domain::step::{CaseState, Command, Decision, Effect, Refused, Spending, decide};
+use amends_domain::step::{CaseState, Command, Decision, Effect, Person, Refused, Spending, decide};
 use amends_domain::{Role, Severity};
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
@@ -79,6 +79,10 @@ pub(crate) async fn take_in(
         }
         _ => None,
     };
+    let target = match &command.request {
+        EventKind::Escalated { to_user_id: Some(id), .. } => person_in(&mut *tx, *id).await?,
+        _ => None,
+    };
     let state = CaseState {
         id: case_id,
         history: &events,
@@ -87,6 +91,7 @@ pub(crate) async fn take_in(
         next: current.next_step.zip(current.next_due_at),
         policy: &policy,
         spending,
+        escalation_target: target.as_ref(),
     };
     let request = command.request.clone();
     let actor = command.actor;
@@ -100,6 +105,23 @@ pub(crate) async fn take_in(
         return first.map(Taken::Repeated).ok_or(StoreError::NotFound("event"));
     }
     carry_out(&mut *tx, &current, decision, now).await.map(Taken::Recorded)
+}
+
+/// A member of staff as an escalation weighs them; None when there is no such user.
+async fn person_in(tx: &mut AnyConnection, user_id: i64) -> Result<Option<Person>, StoreError> {
+    let Some(row) = sqlx::query("SELECT id, name, role, active FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Person {
+        id: row.try_get(0)?,
+        name: row.try_get(1)?,
+        role: crate::cases::parsed(&row, "role")?,
+        active: row.try_get::<i64, _>(3)? != 0,
+    }))
 }
 
 async fn role_in(tx: &mut AnyConnection, user_id: i64) -> Result<Option<Role>, StoreError> {
@@ -239,6 +261,19 @@ async fn carry_out(
                     .await?;
             }
             Effect::RestartEscalation => crate::escalations::clear_escalations_in(&mut *tx, case_id, now).await?,
+            Effect::SetEscalation { to, reason } => {
+                sqlx::query("UPDATE cases SET escalated_to = $2, escalation_reason = $3 WHERE id = $1")
+                    .bind(case_id)
+                    .bind(to)
+                    .bind(reason)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Effect::AlertStaff { user_ids, managers, subject, text } => {
+                let to = crate::alerts::AlertTo { owner: false, role: managers.then_some(Role::Manager), user_ids };
+                let alert = crate::alerts::StaffAlert { case_id, subject, text, to };
+                crate::alerts::alert_in(&mut *tx, &alert, at).await?;
+            }
             // Handled before anything is written: a held gesture records no event.
             Effect::HoldGesture { .. } => {}
         }

@@ -9,7 +9,7 @@ use amends_store::{SavedView, UserRecord, ViewDraft};
 use serde_json::{Map, Value};
 
 /// The inbox's own views a saved view may start from.
-pub const INBOX_VIEWS: [&str; 5] = ["all", "mine", "unassigned", "escalated", "overdue"];
+pub const INBOX_VIEWS: [&str; 6] = ["all", "mine", "unassigned", "escalated", "escalated_to_me", "overdue"];
 const SEVERITIES: [&str; 4] = ["critical", "high", "normal", "low"];
 const MAX_NAME_CHARS: usize = 80;
 

@@ -5,10 +5,9 @@
 //! and only then answers each caller. A commit costs a disk flush; sharing it among
 //! many complaints is what makes durable intake fast, without weakening durability.
 
-use amends_domain::playbook::{
-    Actor, CaseStatus, EscalationContext, Event, EventKind, Playbook, Step, escalation_reasons,
-};
-use amends_domain::{Channel, Complaint, DuePolicy, Severity};
+use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Playbook, Step};
+use amends_domain::serious::{Assessment, IntakeSigns, SeriousKind, WordSign, assess};
+use amends_domain::{CaseReference, Channel, Complaint, DuePolicy, Role, Severity};
 use sqlx::{AnyConnection, Connection, Row};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{mpsc, oneshot};
@@ -35,7 +34,9 @@ pub enum CustomerRef {
 pub struct NewCase {
     pub customer: CustomerRef,
     pub channel: Channel,
-    pub severity: Severity,
+    /// The severity staff chose; None lets intake decide it from the words and the
+    /// customer's history (a serious case is raised).
+    pub severity: Option<Severity>,
     pub subject: Option<String>,
     pub body: Complaint,
     pub wish: Option<String>,
@@ -177,6 +178,8 @@ async fn write_with(
 
 /// A new case before it has an id: its first event and the columns derived from it.
 struct Opening {
+    /// How serious it is, and why.
+    assessment: Assessment,
     event: Event,
     /// Held in the spam folder as it arrives: the event that says so.
     held: Option<Event>,
@@ -185,24 +188,82 @@ struct Opening {
     escalation_required: bool,
 }
 
+/// The triage rules of the complaint's words (the coach's, rules as data), compiled once.
+fn coach() -> &'static amends_coach::Coach {
+    static COACH: std::sync::OnceLock<amends_coach::Coach> = std::sync::OnceLock::new();
+    COACH.get_or_init(amends_coach::Coach::english)
+}
+
+/// The coach's signs in the complaint, as the domain weighs them.
+fn word_signs(body: &str) -> Vec<WordSign> {
+    use amends_coach::{CaseSeverity, ReasonKind};
+    coach()
+        .triage(body)
+        .reasons
+        .into_iter()
+        .map(|r| WordSign {
+            kind: match r.kind {
+                ReasonKind::Safety => Some(SeriousKind::Safety),
+                ReasonKind::Health => Some(SeriousKind::Health),
+                ReasonKind::Allergy => Some(SeriousKind::Allergy),
+                ReasonKind::Child => Some(SeriousKind::Child),
+                ReasonKind::LegalThreat => Some(SeriousKind::LegalThreat),
+                // A repeat is the customer's history, not a word ("again"); a strong
+                // feeling is answered, not escalated.
+                ReasonKind::Repeat | ReasonKind::StrongEmotion => None,
+            },
+            words: r.words,
+            why: r.why,
+            start: r.start,
+            end: r.end,
+            severity: match r.severity {
+                CaseSeverity::Low => Severity::Low,
+                CaseSeverity::Normal => Severity::Normal,
+                CaseSeverity::High => Severity::High,
+                CaseSeverity::Critical => Severity::Critical,
+            },
+            amplifies: r.amplifies,
+        })
+        .collect()
+}
+
+/// The alert to managers of a serious new case.
+fn manager_alert(case_id: i64, assessment: &Assessment) -> crate::alerts::StaffAlert {
+    let reference = CaseReference(case_id);
+    let why: Vec<String> =
+        assessment.reasons.iter().map(|r| format!("- {} (“{}”): {}", r.kind.title(), r.words, r.why)).collect();
+    crate::alerts::StaffAlert {
+        case_id,
+        subject: format!("{reference} is serious ({}): a manager takes it", assessment.severity),
+        text: format!("A new complaint, {reference}, was flagged at intake:\n\n{}", why.join("\n")),
+        to: crate::alerts::AlertTo { role: Some(Role::Manager), ..Default::default() },
+    }
+}
+
 fn opening(
     store: &WriterHandle,
     policy: &DuePolicy,
     new: &NewCase,
     now: OffsetDateTime,
     recent_cases: i64,
-    value_minor: i64,
+    value: Option<(i64, String)>,
 ) -> Opening {
-    let escalate_because = escalation_reasons(EscalationContext {
-        severity: new.severity,
-        recent_cases,
-        lifetime_value_minor: value_minor,
+    let words = word_signs(new.body.as_str());
+    let assessment = assess(IntakeSigns {
+        staff_severity: new.severity,
+        words: &words,
+        earlier_cases: recent_cases,
+        lifetime_value: value.as_ref().map(|(v, c)| (*v, c.as_str())),
         valuable_customer_minor: store.settings.valuable_customer_minor,
     });
     let event = Event {
         at: now,
         actor: new.actor,
-        kind: EventKind::Opened { channel: new.channel, severity: new.severity, escalate_because },
+        kind: EventKind::Opened {
+            channel: new.channel,
+            severity: assessment.severity,
+            escalate_because: assessment.escalate_because.clone(),
+        },
     };
     let held = new.spam.as_ref().map(|h| Event {
         at: now,
@@ -215,6 +276,7 @@ fn opening(
     });
     let playbook = Playbook::replay(std::iter::once(&event).chain(held.as_ref()));
     Opening {
+        assessment,
         status: playbook.status(policy),
         next: playbook.next_step(policy),
         escalation_required: playbook.escalation_required(),
@@ -230,7 +292,7 @@ fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, no
         customer_id: customer.0,
         customer_name: customer.1,
         channel: new.channel,
-        severity: new.severity,
+        severity: opening.assessment.severity,
         category: new.category.clone(),
         tags: new.tags.clone(),
         subject: new.subject.clone(),
@@ -243,6 +305,9 @@ fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, no
         next_step: opening.next.map(|(s, _)| s),
         next_due_at: opening.next.map(|(_, due)| crate::from_millis(millis(due))),
         escalation_required: opening.escalation_required,
+        escalated_to: None,
+        escalation_reason: None,
+        severity_reasons: opening.assessment.reasons.clone(),
         merged_into: None,
         merged_into_reference: None,
         snoozed: false,
@@ -257,13 +322,19 @@ fn tags_json(new: &NewCase) -> Result<String, StoreError> {
     serde_json::to_string(&new.tags).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+fn reasons_json(opening: &Opening) -> Result<String, StoreError> {
+    serde_json::to_string(&opening.assessment.reasons).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 /// The jobs a new case starts: its acknowledgement (a case held as spam is acknowledged
-/// only if staff release it), and the look-alike check (only a case with a category can
-/// be the look-alike of a fixed problem's case).
+/// only if staff release it), the look-alike check (only a case with a category can be
+/// the look-alike of a fixed problem's case), and a serious case's alert to managers.
 fn first_jobs(new: &NewCase, opening: &Opening, case_id: i64) -> impl Iterator<Item = Job> {
     [
         (new.acknowledge && opening.held.is_none()).then_some(Job::Acknowledge { case_id }),
         new.category.is_some().then_some(Job::RecurrenceCheck { case_id }),
+        (opening.held.is_none() && opening.assessment.alert_manager())
+            .then(|| Job::StaffAlert(manager_alert(case_id, &opening.assessment))),
     ]
     .into_iter()
     .flatten()
@@ -292,16 +363,20 @@ async fn insert_case(
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
-    let value = lifetime_value(conn, customer.0).await?.iter().map(|v| v.amount_minor).max().unwrap_or(0);
+    let value = lifetime_value(conn, customer.0)
+        .await?
+        .into_iter()
+        .max_by_key(|v| v.amount_minor)
+        .map(|v| (v.amount_minor, v.currency));
     let opening = opening(store, policy, new, now, recent_cases, value);
     let id: i64 = sqlx::query(
         "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
-            status, next_step, next_due_at, escalation_required, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id",
+            status, next_step, next_due_at, escalation_required, severity_reasons, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) RETURNING id",
     )
     .bind(customer.0)
     .bind(new.channel.as_str())
-    .bind(new.severity.as_str())
+    .bind(opening.assessment.severity.as_str())
     .bind(new.category.clone())
     .bind(tags_json(new)?)
     .bind(new.subject.clone())
@@ -312,6 +387,7 @@ async fn insert_case(
     .bind(opening.next.map(|(s, _)| s.as_str()))
     .bind(opening.next.map(|(_, due)| millis(due)))
     .bind(i64::from(opening.escalation_required))
+    .bind(reasons_json(&opening)?)
     .bind(millis(now))
     .fetch_one(&mut *conn)
     .await?

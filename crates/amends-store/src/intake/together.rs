@@ -50,7 +50,7 @@ pub(super) async fn store_together(
             None => continue,
         };
         let earlier = recent.entry(customer.0).or_insert(0);
-        let value = values.get(&customer.0).copied().unwrap_or(0);
+        let value = values.get(&customer.0).cloned();
         let opening = opening(store, policy, &job.case, now, *earlier, value);
         *earlier += 1;
         cases.push((index, customer, opening));
@@ -218,22 +218,27 @@ async fn recent_case_counts(
 }
 
 /// Each customer's lifetime value in the currency where it is largest, as escalation weighs it.
-async fn best_lifetime_values(tx: &mut AnyConnection, customers: &[i64]) -> Result<HashMap<i64, i64>, StoreError> {
+async fn best_lifetime_values(
+    tx: &mut AnyConnection,
+    customers: &[i64],
+) -> Result<HashMap<i64, (i64, String)>, StoreError> {
     if customers.is_empty() {
         return Ok(HashMap::new());
     }
     let mut f = Filters::default();
     let list = f.list(customers.iter().map(|id| Value::Int(*id)));
     let sql = format!(
-        "SELECT customer_id, CAST(SUM({}) AS BIGINT)
+        "SELECT customer_id, CAST(SUM({}) AS BIGINT), currency
          FROM transactions WHERE customer_id IN ({list}) GROUP BY customer_id, currency",
         crate::customers::signed_amount_sql()
     );
-    let mut best = HashMap::new();
+    let mut best: HashMap<i64, (i64, String)> = HashMap::new();
     for row in f.bind(&sql).fetch_all(&mut *tx).await? {
-        let (customer, value): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-        let entry = best.entry(customer).or_insert(value);
-        *entry = (*entry).max(value);
+        let (customer, value, currency): (i64, i64, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        let entry = best.entry(customer).or_insert_with(|| (value, currency.clone()));
+        if value > entry.0 {
+            *entry = (value, currency);
+        }
     }
     Ok(best)
 }
@@ -251,7 +256,7 @@ async fn insert_cases(
         let new = &batch[*index].case;
         f.value(Value::Int(*customer_id));
         f.value(Value::Text(new.channel.as_str().to_owned()));
-        f.value(Value::Text(new.severity.as_str().to_owned()));
+        f.value(Value::Text(opening.assessment.severity.as_str().to_owned()));
         f.value(Value::MaybeText(new.category.clone()));
         f.value(Value::Text(tags_json(new)?));
         f.value(Value::MaybeText(new.subject.clone()));
@@ -262,12 +267,13 @@ async fn insert_cases(
         f.value(Value::MaybeText(opening.next.map(|(s, _)| s.as_str().to_owned())));
         f.value(Value::MaybeInt(opening.next.map(|(_, due)| millis(due))));
         f.value(Value::Int(i64::from(opening.escalation_required)));
+        f.value(Value::Text(super::reasons_json(opening)?));
     }
     let sql = format!(
         "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
-            status, next_step, next_due_at, escalation_required, version, created_at, updated_at)
+            status, next_step, next_due_at, escalation_required, severity_reasons, version, created_at, updated_at)
          VALUES {} RETURNING id",
-        value_rows(backend, cases.len(), 13, |marks| format!("{}, 1, {now}, {now}", marks.join(", ")))
+        value_rows(backend, cases.len(), 14, |marks| format!("{}, 1, {now}, {now}", marks.join(", ")))
     );
     in_order(f.bind(&sql).fetch_all(&mut *tx).await?)
 }

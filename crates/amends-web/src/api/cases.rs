@@ -83,7 +83,7 @@ impl Intake {
         Ok(NewCase {
             customer,
             channel: self.channel.as_deref().unwrap_or("api").parse().map_err(case_error)?,
-            severity: self.severity.as_deref().unwrap_or("normal").parse().map_err(case_error)?,
+            severity: self.severity.as_deref().map(str::parse).transpose().map_err(case_error)?,
             subject: amends_domain::case::parse_subject(self.subject.as_deref()).map_err(case_error)?,
             body: Complaint::parse(self.body).map_err(case_error)?,
             wish: optional_text("wish", self.wish, 20_000)?,
@@ -110,10 +110,9 @@ pub struct CaseView {
     merged_cases: Vec<i64>,
     /// The cases linked to this one.
     linked_cases: Vec<i64>,
-    /// What the coach reads in the complaint's words: the severity they suggest and why
-    /// (offsets into `body`). Computed on read, so better rules apply to old cases too.
+    /// What the coach reads in the complaint's words now: the severity they suggest.
+    /// Computed on read; what flagged the case at intake is `severity_reasons`.
     suggested_severity: amends_coach::CaseSeverity,
-    severity_reasons: Vec<amends_coach::Reason>,
     /// Its own events and those of the cases merged into it, oldest first; each event
     /// names the case it happened on.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -142,7 +141,6 @@ impl CaseView {
             merged_cases,
             linked_cases,
             suggested_severity: triage.severity,
-            severity_reasons: triage.reasons,
             timeline: Some(timeline),
         })
     }
@@ -465,6 +463,8 @@ pub struct ListQuery {
     overdue: Option<bool>,
     /// `true`: cases that must go to a manager or whose overdue step was escalated.
     escalated: Option<bool>,
+    /// A user id or `me`: cases waiting on that person since they were escalated to them.
+    escalated_to: Option<String>,
     tag: Option<String>,
     /// true: only snoozed cases; false: leave them out. Absent: both.
     snoozed: Option<bool>,
@@ -486,6 +486,7 @@ pub struct ListQuery {
         ("q" = Option<String>, Query, description = r#"Full-text search over the cases' words."#),
         ("overdue" = Option<bool>, Query, description = r#"`true`: only cases whose next step is past due. `false` is the same as leaving it out."#),
         ("escalated" = Option<bool>, Query, description = r#"`true`: only open cases that must go to a manager, or whose overdue step went up the escalation ladder (until the step is done or its due time moves). `false` is the same as leaving it out."#),
+        ("escalated_to" = Option<String>, Query, description = r#"A user id or `me`: only cases escalated to that person and waiting on them to take it over or decide ("Escalated to me")."#),
         ("order" = Option<String>, Query, description = r#"`newest` first (by id), or `due`: soonest due first, only cases with a step waiting on staff."#, example = "newest"),
         ("cursor" = Option<String>, Query, description = r#"The `next_cursor` of the previous page, with the same filters. A cursor this list did not give is 400 with `field: cursor`."#),
         ("limit" = Option<i64>, Query, description = r#"Page size, 1 to 200 (else 400 with `field: limit`)."#, minimum = 1, maximum = 200),
@@ -494,7 +495,7 @@ pub struct ListQuery {
     ),
     responses(
         (status = 200, description = r#"One page of cases (without steps and timeline)."#, body = Page<CaseRecord>),
-        (status = 400, description = r#"`bad_query`: a query parameter has the wrong type (`customer_id`, `overdue`, `limit`). `bad_request`: a filter has an unknown value (`status`, `step`, `owner`, `severity`, `order`), `limit` is not 1 to 200, or the cursor is not one this list gave; `field` names it."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`bad_query`: a query parameter has the wrong type (`customer_id`, `overdue`, `limit`). `bad_request`: a filter has an unknown value (`status`, `step`, `owner`, `escalated_to`, `severity`, `order`), `limit` is not 1 to 200, or the cursor is not one this list gave; `field` names it."#, body = crate::error::ErrorBody),
     ),
 )]
 pub async fn list(
@@ -529,6 +530,11 @@ pub async fn list(
             if asleep { SnoozeFilter::Asleep(now) } else { SnoozeFilter::Awake(now) }
         }),
         escalated: q.escalated == Some(true),
+        escalated_to: match q.escalated_to.as_deref() {
+            None => None,
+            Some("me") => Some(user.id),
+            Some(id) => Some(id.parse().map_err(|_| bad("escalated_to", "escalated_to is a user id or me"))?),
+        },
         overdue_at: q.overdue.filter(|o| *o).map(|_| state.store.now()),
         order: match q.order.as_deref() {
             None | Some("newest") => CaseOrder::Newest,
@@ -738,7 +744,10 @@ step_request!(WriteRestatement { text: String } => |b| EventKind::RestatementWri
 step_request!(ConfirmRestatement {} => |_b| EventKind::RestatementConfirmed { by_customer: false });
 step_request!(CorrectRestatement { correction: String } => |b| EventKind::RestatementCorrected { correction: b.correction });
 step_request!(Apologise { text: String } => |b| EventKind::Apologised { text: b.text });
-step_request!(Escalate { to: String, reason: String } => |b| EventKind::Escalated { to: b.to, reason: b.reason });
+step_request!(Escalate { to_user_id: i64, reason: String }
+    => |b| EventKind::Escalated { to: String::new(), reason: b.reason, to_user_id: Some(b.to_user_id) });
+step_request!(TakeOverEscalation {} => |_b| EventKind::EscalationTakenOver);
+step_request!(DecideEscalation { decision: String } => |b| EventKind::EscalationDecided { decision: b.decision });
 step_request!(Offer { options: Vec<String> } => |b| EventKind::OptionsOffered { options: b.options });
 step_request!(ChooseOption { option: u8 } => |b| EventKind::OptionChosen { option: b.option });
 step_request!(ProposeAlternative { text: String } => |b| EventKind::AlternativeProposed { text: b.text });

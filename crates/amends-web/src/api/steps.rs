@@ -57,7 +57,21 @@ pub fn router() -> OpenApiRouter<AppState> {
             path: "/cases/{id}/escalation",
             operation_id: "escalate",
             summary: r#"Escalate"#,
-            description: r#"Records `escalated`. The step is checked against the playbook's rules; a refusal names the rule."#,
+            description: r#"Escalates the case to a person: `to_user_id` names an active manager or admin (the owner), and `reason` says why. Records `escalated` with their name; they become the case's `escalated_to`, are alerted (by email in business hours, if they keep email alerts on), and the Escalate step waits on them (`awaiting_decision`) until they take the case over or send it back with a decision. Escalating again names someone else. Changed in issue 17: the old body `{"to": "manager"}` named a label, not a person, and is refused (422, `field: to_user_id` is missing)."#,
+            more: &[("422", r#"`invalid` with `field: to_user_id`: no active member of staff by that id, or an agent."#)],
+        }))
+        .routes(step::<TakeOverEscalation>(StepDoc {
+            path: "/cases/{id}/escalation/take-over",
+            operation_id: "takeOverEscalation",
+            summary: r#"Escalate: the person it was escalated to takes the case over"#,
+            description: r#"Records `escalation_taken_over`: the caller becomes the case's owner and the Escalate step is done. Only the person the case was escalated to, or an admin (403 otherwise); needs an escalation waiting. The step is checked against the playbook's rules; a refusal names the rule."#,
+            more: &[],
+        }))
+        .routes(step::<DecideEscalation>(StepDoc {
+            path: "/cases/{id}/escalation/decision",
+            operation_id: "decideEscalation",
+            summary: r#"Escalate: send the case back with a decision"#,
+            description: r#"Records `escalation_decided` with the decision in words, shown to the agent on the timeline (and mailed to whoever escalated it); the Escalate step is done and the case stays with its owner. Only the person the case was escalated to, or an admin (403 otherwise); needs an escalation waiting. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[],
         }))
         .routes(step::<Offer>(StepDoc {

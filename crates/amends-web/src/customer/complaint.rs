@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use amends_domain::playbook::Actor;
-use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName, Severity};
+use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName};
 use amends_store::{CustomerRef, NewAttachment, NewCase, NewCustomer, SpamHeld, StoreError};
 use axum::extract::{ConnectInfo, Multipart, State};
 use axum::http::StatusCode;
@@ -266,7 +266,7 @@ pub async fn submit(
             notes: String::new(),
         }),
         channel: Channel::Web,
-        severity: Severity::Normal,
+        severity: None,
         subject: None,
         body,
         wish: text("wish"),

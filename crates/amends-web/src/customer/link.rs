@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use amends_domain::playbook::{Actor, EventKind, Playbook, StepStatus};
-use amends_domain::{Channel, Complaint, LinkPurpose, RecipientStatus, Severity};
+use amends_domain::{Channel, Complaint, LinkPurpose, RecipientStatus};
 use amends_store::secret::link_token_hash;
 use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, NoticeAnswer, StoreError};
 use axum::extract::{ConnectInfo, Path, State};
@@ -264,7 +264,7 @@ async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<St
             let new = NewCase {
                 customer: CustomerRef::Existing(d.recipient.customer_id),
                 channel: Channel::Web,
-                severity: Severity::Normal,
+                severity: None,
                 subject: Some(format!("Re: {}", d.disclosure.title).chars().take(200).collect()),
                 body,
                 wish: None,

@@ -96,7 +96,11 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::FeelingRecorded { feeling, words, mattered_most } => {
             (format!("They felt {feeling}"), format!("{words}\nWhat mattered most: {mattered_most}").trim().to_owned())
         }
-        EventKind::Escalated { to, reason } => (format!("Escalated to {to}"), reason.clone()),
+        EventKind::Escalated { to, reason, .. } => (format!("Escalated to {to}"), reason.clone()),
+        EventKind::EscalationTakenOver => {
+            (s("Took the case over"), s("The escalation is answered: the case is theirs now."))
+        }
+        EventKind::EscalationDecided { decision } => (s("Sent back with a decision"), decision.clone()),
         EventKind::OverdueEscalated { level, step, told, .. } => (
             format!("Overdue: escalation level {level}"),
             format!("{} is overdue. Told: {}.", step.title(), told.join(", ")),
@@ -323,6 +327,12 @@ async fn case_context(
     });
     let owner = case.owner_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone());
     let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
+    // Who a case may be escalated to: an active manager or admin.
+    let deciders: Vec<_> =
+        active_users.iter().filter(|u| u.role.at_least(amends_domain::step::ESCALATES_TO)).copied().collect();
+    // Whether the person signed in is the one the case waits on (or an admin).
+    let decides = case.escalated_to.as_ref().is_some_and(|p| p.id == session.user.id)
+        || (case.escalated_to.is_some() && session.user.role == amends_domain::Role::Admin);
     // What the coach reads in the customer's words, beside the severity staff set.
     let triage = state.coach.triage(&case.body);
     Ok(minijinja::context! {
@@ -330,6 +340,7 @@ async fn case_context(
         triage,
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
         users => active_users,
+        deciders, decides,
         restatement, correction, options, alternative, feeling,
         feelings => amends_domain::Feeling::ALL.map(|f| f.as_str()),
         other_cases, linked_cases, merged_cases, scheduled, cancelled_messages, linked,
@@ -419,7 +430,13 @@ fn event_from_form(
         "confirm" => EventKind::RestatementConfirmed { by_customer: false },
         "correct" => EventKind::RestatementCorrected { correction: text("correction") },
         "apology" => EventKind::Apologised { text: text("apology") },
-        "escalate" => EventKind::Escalated { to: text("escalate_to"), reason: text("escalate_reason") },
+        "escalate" => EventKind::Escalated {
+            to: String::new(),
+            reason: text("escalate_reason"),
+            to_user_id: Some(text("escalate_to").parse().map_err(|_| "Choose the manager it goes to.".to_owned())?),
+        },
+        "take_over" => EventKind::EscalationTakenOver,
+        "decide" => EventKind::EscalationDecided { decision: text("decision") },
         "offer" => EventKind::OptionsOffered {
             options: ["option1", "option2", "option3"].iter().filter_map(|n| field(f, n)).collect(),
         },
@@ -729,10 +746,8 @@ fn new_case_from_form(f: &HashMap<String, String>, session: &StaffSession) -> Re
     Ok(NewCase {
         customer,
         channel: field(f, "channel").unwrap_or_else(|| "phone".into()).parse::<Channel>().map_err(|e| e.to_string())?,
-        severity: field(f, "severity")
-            .unwrap_or_else(|| "normal".into())
-            .parse::<Severity>()
-            .map_err(|e| e.to_string())?,
+        // Left on "from the words", intake decides it (a serious case is raised).
+        severity: field(f, "severity").map(|s| s.parse::<Severity>()).transpose().map_err(|e| e.to_string())?,
         subject: amends_domain::case::parse_subject(field(f, "subject").as_deref()).map_err(|e| e.to_string())?,
         body: Complaint::parse(words).map_err(|e| format!("{}.", super::login::capitalise(&e.to_string())))?,
         wish: field(f, "wish"),

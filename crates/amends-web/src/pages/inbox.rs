@@ -17,7 +17,7 @@ use crate::json::Params;
 
 #[derive(Deserialize, Serialize, Default)]
 pub struct InboxQuery {
-    /// all, mine, unassigned, escalated, overdue, snoozed
+    /// all, mine, unassigned, escalated, escalated_to_me, overdue, snoozed
     view: Option<String>,
     severity: Option<String>,
     tag: Option<String>,
@@ -86,6 +86,7 @@ async fn inbox(
             _ => None,
         },
         escalated: view == "escalated",
+        escalated_to: (view == "escalated_to_me").then_some(session.user.id),
         overdue_at: (view == "overdue").then_some(now),
         severity: q.severity.clone().filter(|s| !s.is_empty()),
         tag: q.tag.clone().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
@@ -93,7 +94,8 @@ async fn inbox(
         snoozed: Some(if view == "snoozed" { SnoozeFilter::Asleep(now) } else { SnoozeFilter::Awake(now) }),
         next_step: step,
         // A snoozed case may wait on the customer (no due step): list those too.
-        order: if view == "snoozed" { CaseOrder::Newest } else { CaseOrder::Due },
+        // So may a case escalated to someone, which waits on them rather than on a due step.
+        order: if view == "snoozed" || view == "escalated_to_me" { CaseOrder::Newest } else { CaseOrder::Due },
         after: q.cursor.clone(),
         limit: 25,
         ..CaseFilter::default()

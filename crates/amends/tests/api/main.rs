@@ -13,6 +13,7 @@ mod customers;
 mod disclosure_pages;
 mod disclosures;
 mod errors;
+mod escalation;
 mod forgery;
 mod fuzz_regressions;
 mod headers;
