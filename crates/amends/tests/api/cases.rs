@@ -199,11 +199,16 @@ async fn serious_cases_are_escalated_first(app: TestApp) {
     assert_eq!(repeat["customer_id"], case["customer_id"], "found by email, whatever its case");
     assert_eq!(repeat["escalation_required"], true);
     let id = case["id"].as_i64().unwrap();
+    let (manager_id, _) = app.staff("manager").await;
     let escalated = app
-        .post(&format!("/api/v1/cases/{id}/escalation"), &agent, json!({ "to": "owner", "reason": "health risk" }))
+        .post(
+            &format!("/api/v1/cases/{id}/escalation"),
+            &agent,
+            json!({ "to_user_id": manager_id, "reason": "health risk" }),
+        )
         .await
         .expect(200);
-    assert_eq!(escalated["case"]["next_step"], "restate");
+    assert_eq!(escalated["case"]["next_step"], "restate", "the escalation waits on the manager, not on the agent");
 }
 
 async fn a_stale_writer_is_refused(app: TestApp) {
