@@ -100,7 +100,11 @@ fn every_set_is_measured_and_holds_its_floor() {
         ("en_general12.tsv (tuned on; first run in its header)", include_str!("corpus/en_general12.tsv"), 0.90),
         ("en_general13.tsv (first run in its header)", include_str!("corpus/en_general13.tsv"), 0.85),
         ("en_general14.tsv (blind first run in its header; tuned on)", include_str!("corpus/en_general14.tsv"), 0.95),
-        ("en_general15.tsv (blind, never tuned on; first run in its header)", include_str!("corpus/en_general15.tsv"), 0.60),
+        (
+            "en_general15.tsv (blind, never tuned on; first run in its header)",
+            include_str!("corpus/en_general15.tsv"),
+            0.60,
+        ),
         (
             "en_general_blind3.tsv (blind, never tuned on; first run in its header)",
             include_str!("corpus/en_general_blind3.tsv"),

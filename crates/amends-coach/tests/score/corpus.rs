@@ -136,10 +136,7 @@ pub fn evaluate(name: &str, cases: &[Case], show_misses: bool) -> (Counts, Flagg
     }
     let mut total = Counts::default();
     println!("\n{name}: {} texts, {exact} with exactly the expected kinds", cases.len());
-    println!(
-        "{:<18} {:>4} {:>4} {:>4} {:>9} {:>7} {:>9}",
-        "kind", "tp", "fp", "fn", "precision", "recall", "kind acc"
-    );
+    println!("{:<18} {:>4} {:>4} {:>4} {:>9} {:>7} {:>9}", "kind", "tp", "fp", "fn", "precision", "recall", "kind acc");
     for k in FindingKind::ALL {
         let c = per_kind[k as usize];
         total.tp += c.tp;
