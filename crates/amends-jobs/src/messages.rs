@@ -75,6 +75,13 @@ pub const TEMPLATES: &[MessageTemplate] = &[
         variables: &["name", "reference", "link", "signature"],
     },
     MessageTemplate {
+        name: "reply",
+        title: "A reply staff wrote, signed by its writer and the business",
+        purpose: Purpose::Other,
+        source: include_str!("../templates/email/reply.txt"),
+        variables: &["name", "reference", "text", "agent", "business"],
+    },
+    MessageTemplate {
         name: "message",
         title: "A message an agent scheduled",
         purpose: Purpose::Other,
@@ -128,6 +135,8 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
         solution => "We will refund every affected order in full by Friday, and we now check every delivery of cream on arrival.",
         text => "I checked with the bakery: your new cake leaves our kitchen at 9:00 on Saturday.",
         signature => signature,
+        agent => "Mia Schmidt",
+        business => "Café Weber",
     }
 }
 

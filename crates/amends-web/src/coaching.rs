@@ -29,12 +29,18 @@ pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading
         step::Purpose::Message => Purpose::Other,
     };
     let review = coach.review(&text, purpose);
+    let findings = reading_of(&review).findings;
     let missed_concerns = match complaint {
         Some(complaint) if purpose == Purpose::Restatement => {
             coach.missed_concerns(complaint, &text).into_iter().map(|m| m.concern.words).collect()
         }
         _ => Vec::new(),
     };
+    Reading { review: Some(review), coach: CoachReading { findings, missed_concerns } }
+}
+
+/// The coach's review as the findings the domain weighs.
+pub fn reading_of(review: &Review) -> CoachReading {
     let findings = review
         .findings
         .iter()
@@ -47,7 +53,7 @@ pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading
             },
         })
         .collect();
-    Reading { review: Some(review), coach: CoachReading { findings, missed_concerns } }
+    CoachReading { findings, missed_concerns: Vec::new() }
 }
 
 /// The coach's purpose for a step name from a client (`apology`, `offer`, …).
