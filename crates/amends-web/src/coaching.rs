@@ -29,17 +29,18 @@ pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading
         step::Purpose::Message => Purpose::Other,
     };
     let review = coach.review(&text, purpose);
-    let findings = reading_of(&review).findings;
     let missed_concerns = match complaint {
         Some(complaint) if purpose == Purpose::Restatement => {
             coach.missed_concerns(complaint, &text).into_iter().map(|m| m.concern.words).collect()
         }
         _ => Vec::new(),
     };
-    Reading { review: Some(review), coach: CoachReading { findings, missed_concerns } }
+    let coach = CoachReading { missed_concerns, ..reading_of(&review) };
+    Reading { review: Some(review), coach }
 }
 
-/// The coach's review as the findings the domain weighs.
+/// The coach's review as the findings the domain weighs: texts that are not a case's step
+/// (a disclosure, a template) are held by the same rule as the steps.
 pub fn reading_of(review: &Review) -> CoachReading {
     let findings = review
         .findings
