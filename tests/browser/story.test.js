@@ -118,6 +118,7 @@ test('a complaint is walked through every playbook step to retained, then found 
 
   // 8. Prevent: a new root cause.
   await session.page.fill('#new_problem', 'Teapots shipped without corner protectors');
+  await session.page.fill('#preventive_action', 'Every teapot is packed with corner protectors');
   await submitStep(session.page, 'prevent');
   await expectSaved();
   await expectStep('prevent', 'Done');

@@ -285,9 +285,20 @@ pub enum EventKind {
         due: OffsetDateTime,
         channel: String,
     },
+    /// The customer's answer to the follow-up: how satisfied, from 1 to 5, and whether
+    /// they said it was put right (absent when not asked). A low answer reopens the fix.
     FollowUpRecorded {
         satisfaction: u8,
         words: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        satisfied: Option<bool>,
+    },
+    /// At intake the customer's words matched a known problem closely: the case carries
+    /// it from now on (its owner is told). The prevent step is still staff's to take.
+    ProblemMatched {
+        problem_id: i64,
+        /// The shared words that weighed most.
+        words: Vec<String>,
     },
     WatchSet,
     NextTimeRecorded {
@@ -391,6 +402,7 @@ impl EventKind {
             EventKind::FixPromised { .. } => "fix_promised",
             EventKind::FixDone { .. } => "fix_done",
             EventKind::ProblemLinked { .. } => "problem_linked",
+            EventKind::ProblemMatched { .. } => "problem_matched",
             EventKind::FollowUpScheduled { .. } => "follow_up_scheduled",
             EventKind::FollowUpRecorded { .. } => "follow_up_recorded",
             EventKind::WatchSet => "watch_set",
@@ -422,6 +434,7 @@ impl EventKind {
             EventKind::NoteAdded { .. }
                 | EventKind::Escalated { .. }
                 | EventKind::OverdueEscalated { .. }
+                | EventKind::ProblemMatched { .. }
                 | EventKind::Assigned { .. }
                 | EventKind::CoachOverridden { .. }
                 | EventKind::FeelingRecorded { .. }
@@ -513,6 +526,39 @@ enum FollowUpState {
     Recorded,
 }
 
+/// The customer's answer to the follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUpAnswer {
+    /// 1 to 5.
+    pub satisfaction: u8,
+    /// Their yes or no to "did we put it right?", when asked.
+    pub satisfied: Option<bool>,
+}
+
+impl FollowUpAnswer {
+    /// 1 or 2 of 5, or a "no": the fix did not put it right for them. The fix step opens
+    /// again, the owner is alerted and the case is escalated.
+    pub fn is_low(self) -> bool {
+        self.satisfied == Some(false) || self.satisfaction <= 2
+    }
+
+    /// 4 or 5 of 5 (or a "yes" with at least 3), and no "no": a case may end retained.
+    pub fn is_satisfied(self) -> bool {
+        !self.is_low() && (self.satisfaction >= 4 || self.satisfied == Some(true))
+    }
+}
+
+/// Why a case ended retained: the customer said so, or a manager decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RetainedBy {
+    /// After a satisfied answer to the follow-up.
+    SatisfiedFollowUp,
+    /// By a manager's decision, with a reason, without a satisfied follow-up.
+    ManagerDecision,
+}
+
 /// What a case's events add up to.
 #[derive(Debug, Clone)]
 pub struct Playbook {
@@ -527,6 +573,11 @@ pub struct Playbook {
     fix: FixState,
     problem_linked: bool,
     follow_up: FollowUpState,
+    /// The latest answer to the follow-up.
+    last_answer: Option<FollowUpAnswer>,
+    /// When a low follow-up answer opened the fix step again: its clock starts there.
+    fix_reopened_at: Option<OffsetDateTime>,
+    retained_by: Option<RetainedBy>,
     watching: bool,
     skipped: BTreeMap<Step, String>,
     /// When each step was first resolved (done or skipped): the clock of the next one.
@@ -733,6 +784,9 @@ impl Playbook {
             fix: FixState::None,
             problem_linked: false,
             follow_up: FollowUpState::None,
+            last_answer: None,
+            fix_reopened_at: None,
+            retained_by: None,
             watching: false,
             skipped: BTreeMap::new(),
             resolved_at: BTreeMap::new(),
@@ -764,6 +818,26 @@ impl Playbook {
 
     pub fn outcome(&self) -> Option<Outcome> {
         self.outcome
+    }
+
+    /// Why the case ended retained, when it did.
+    pub fn retained_by(&self) -> Option<RetainedBy> {
+        self.retained_by
+    }
+
+    /// The latest answer to the follow-up, if any.
+    pub fn last_answer(&self) -> Option<FollowUpAnswer> {
+        self.last_answer
+    }
+
+    /// The follow-up is done and the customer said they are satisfied.
+    pub fn satisfied_follow_up(&self) -> bool {
+        self.follow_up == FollowUpState::Recorded && self.last_answer.is_some_and(FollowUpAnswer::is_satisfied)
+    }
+
+    /// The fix step was opened again by a low follow-up answer and is not done yet.
+    pub fn fix_reopened(&self) -> bool {
+        self.fix_reopened_at.is_some() && self.fix != FixState::Done
     }
 
     /// Whether (and how) the case is held in the spam folder.
@@ -953,6 +1027,7 @@ impl Playbook {
             EventKind::ProblemLinked { .. } => {
                 needs("prevent_before_agreement", &[Step::Restate], "Link a root cause once the problem is agreed.")
             }
+            EventKind::ProblemMatched { .. } => Ok(()),
             EventKind::FollowUpScheduled { channel, .. } => {
                 needs("follow_up_before_fix", &[Step::Fix], "Follow up after the fix.")?;
                 if !matches!(channel.as_str(), "call" | "email" | "letter") {
@@ -960,8 +1035,11 @@ impl Playbook {
                 }
                 Ok(())
             }
-            EventKind::FollowUpRecorded { satisfaction, .. } => {
+            EventKind::FollowUpRecorded { satisfaction, words, .. } => {
                 needs("follow_up_before_fix", &[Step::Fix], "Follow up after the fix.")?;
+                if words.chars().count() > MAX_STEP_TEXT_CHARS {
+                    return Err(Refusal::invalid("follow_up_words", "their words are too long"));
+                }
                 if !(1..=5).contains(satisfaction) {
                     return Err(Refusal::invalid("satisfaction_out_of_range", "satisfaction is from 1 to 5"));
                 }
@@ -1150,9 +1228,24 @@ impl Playbook {
                 self.resolve(Step::Prevent, at);
             }
             EventKind::FollowUpScheduled { due, .. } => self.follow_up = FollowUpState::Scheduled(*due),
-            EventKind::FollowUpRecorded { .. } => {
-                self.follow_up = FollowUpState::Recorded;
-                self.resolve(Step::FollowUp, at);
+            EventKind::FollowUpRecorded { satisfaction, satisfied, .. } => {
+                let answer = FollowUpAnswer { satisfaction: *satisfaction, satisfied: *satisfied };
+                self.last_answer = Some(answer);
+                if answer.is_low() {
+                    // Not put right: the fix is to be done again, and followed up again;
+                    // a manager hears of it.
+                    self.fix = FixState::None;
+                    self.follow_up = FollowUpState::None;
+                    for step in [Step::Fix, Step::FollowUp] {
+                        self.resolved_at.remove(&step);
+                        self.skipped.remove(&step);
+                    }
+                    self.fix_reopened_at = Some(at);
+                    self.escalation_required = true;
+                } else {
+                    self.follow_up = FollowUpState::Recorded;
+                    self.resolve(Step::FollowUp, at);
+                }
             }
             EventKind::WatchSet => {
                 self.watching = true;
@@ -1162,8 +1255,16 @@ impl Playbook {
                 self.skipped.insert(*step, reason.clone());
                 self.resolve(*step, at);
             }
-            EventKind::OutcomeRecorded { outcome, .. } => self.outcome = Some(*outcome),
-            EventKind::Reopened { .. } => self.outcome = None,
+            EventKind::OutcomeRecorded { outcome, .. } => {
+                self.outcome = Some(*outcome);
+                self.retained_by = (*outcome == Outcome::Retained).then(|| {
+                    if self.satisfied_follow_up() { RetainedBy::SatisfiedFollowUp } else { RetainedBy::ManagerDecision }
+                });
+            }
+            EventKind::Reopened { .. } => {
+                self.outcome = None;
+                self.retained_by = None;
+            }
             EventKind::MarkedSpam { acknowledge_on_release, .. } => {
                 self.spam = Some(SpamHold { confirmed: false, acknowledge_on_release: *acknowledge_on_release })
             }
@@ -1192,6 +1293,7 @@ impl Playbook {
             | EventKind::MessageScheduled { .. }
             | EventKind::ScheduledMessageCancelled { .. }
             | EventKind::NextTimeRecorded { .. }
+            | EventKind::ProblemMatched { .. }
             | EventKind::OverdueEscalated { .. }
             | EventKind::NoteAdded { .. }
             | EventKind::WishStated { .. }
@@ -1249,7 +1351,9 @@ impl Playbook {
             Step::Hear | Step::Restate | Step::Escalate => self.opened_at,
             Step::Apologise | Step::Prevent => after(&[Step::Restate]),
             Step::Offer => after(&[Step::Restate, Step::Apologise]),
-            Step::Gesture | Step::Fix => after(&[Step::Offer]),
+            Step::Gesture => after(&[Step::Offer]),
+            // Opened again by a low follow-up answer: its clock starts then.
+            Step::Fix => after(&[Step::Offer]).map(|ready| self.fix_reopened_at.map_or(ready, |at| ready.max(at))),
             Step::FollowUp => after(&[Step::Fix]),
             Step::Watch => after(&[Step::FollowUp]),
         }
@@ -1398,7 +1502,7 @@ mod tests {
             EventKind::FixDone { note: "Delivered at 10:00".into() },
             EventKind::ProblemLinked { problem_id: 7 },
             EventKind::FollowUpScheduled { due: T0 + Duration::days(4), channel: "letter".into() },
-            EventKind::FollowUpRecorded { satisfaction: 5, words: "Lovely".into() },
+            EventKind::FollowUpRecorded { satisfaction: 5, words: "Lovely".into(), satisfied: None },
             EventKind::WatchSet,
         ];
         for (i, kind) in steps.into_iter().enumerate() {
@@ -1408,6 +1512,55 @@ mod tests {
         p.record(&ev(100, EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason: String::new() })).unwrap();
         assert_eq!(p.status(&policy), CaseStatus::Retained);
         assert!(p.steps(&policy).iter().all(|s| matches!(s.status, StepStatus::Done | StepStatus::NotNeeded)));
+    }
+
+    #[test]
+    fn a_low_follow_up_opens_the_fix_again_and_retained_waits_for_a_good_one() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        for kind in [
+            EventKind::RestatementWritten { text: "Burnt bread.".into(), missed_concerns: vec![] },
+            EventKind::RestatementConfirmed { by_customer: true },
+            EventKind::Apologised { text: "I am sorry.".into() },
+            two(),
+            EventKind::OptionChosen { option: 1 },
+            EventKind::FixPromised { what: "A new loaf".into(), due: T0 + Duration::days(1) },
+            EventKind::FixDone { note: "Delivered".into() },
+        ] {
+            p.record(&ev(1, kind)).unwrap();
+        }
+        let low = EventKind::FollowUpRecorded { satisfaction: 2, words: "Still burnt".into(), satisfied: None };
+        p.record(&ev(60 * 24 * 3, low)).unwrap();
+        assert!(p.fix_reopened());
+        assert!(p.escalation_required(), "a manager hears of it");
+        assert_eq!(p.next_step(&policy).map(|(s, _)| s), Some(Step::Escalate), "until it is escalated");
+        let fix = p.steps(&policy).into_iter().find(|s| s.step == Step::Fix).unwrap();
+        assert_eq!(fix.status, StepStatus::Due);
+        assert!(fix.due_at.unwrap() > T0 + Duration::days(3), "the clock starts at the answer, not at the first fix");
+        assert_eq!(
+            rule(&p, EventKind::FollowUpRecorded { satisfaction: 5, words: String::new(), satisfied: None }),
+            "follow_up_before_fix"
+        );
+        let no = FollowUpAnswer { satisfaction: 4, satisfied: Some(false) };
+        assert!(no.is_low() && !no.is_satisfied(), "a 'no' is low whatever the number");
+        let neither = FollowUpAnswer { satisfaction: 3, satisfied: None };
+        assert!(!neither.is_low() && !neither.is_satisfied());
+        p.record(&ev(
+            60 * 24 * 4,
+            EventKind::FixPromised { what: "Bake it again".into(), due: T0 + Duration::days(5) },
+        ))
+        .unwrap();
+        p.record(&ev(60 * 24 * 5, EventKind::FixDone { note: "Done".into() })).unwrap();
+        assert!(!p.fix_reopened());
+        p.record(&ev(
+            60 * 24 * 6,
+            EventKind::FollowUpRecorded { satisfaction: 5, words: "Perfect".into(), satisfied: Some(true) },
+        ))
+        .unwrap();
+        assert!(p.satisfied_follow_up());
+        p.record(&ev(60 * 24 * 7, EventKind::OutcomeRecorded { outcome: Outcome::Lost, reason: "moved".into() }))
+            .unwrap();
+        assert_eq!(p.retained_by(), None);
     }
 
     #[test]
@@ -1474,7 +1627,7 @@ mod tests {
         assert_eq!(rule(&p, EventKind::FixPromised { what: "x".into(), due }), "fix_before_offer");
         assert_eq!(rule(&p, EventKind::FixDone { note: String::new() }), "fix_without_promise");
         assert_eq!(
-            rule(&p, EventKind::FollowUpRecorded { satisfaction: 4, words: String::new() }),
+            rule(&p, EventKind::FollowUpRecorded { satisfaction: 4, words: String::new(), satisfied: None }),
             "follow_up_before_fix"
         );
         assert_eq!(rule(&p, EventKind::WatchSet), "watch_before_follow_up");

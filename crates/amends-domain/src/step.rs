@@ -14,7 +14,10 @@ use time::OffsetDateTime;
 
 use crate::CaseReference;
 use crate::gesture::{ApprovalReason, GestureLimits, GivenSoFar, needs_approval};
-use crate::playbook::{Actor, CaseStatus, DuePolicy, Event, EventKind, Playbook, Refusal, Snooze, Step};
+use crate::playbook::{
+    Actor, CaseStatus, DuePolicy, Event, EventKind, FollowUpAnswer, Outcome, Playbook, Refusal, Snooze, Step,
+};
+use crate::problem::LinkedProblem;
 use crate::{Role, Severity};
 
 /// How much a coach finding weighs.
@@ -121,6 +124,8 @@ pub struct CaseState<'a> {
     pub policy: &'a DuePolicy,
     /// What gestures were given already and the limits, read only for a gesture.
     pub spending: Option<Spending>,
+    /// The problem a prevent step links, read only for that step.
+    pub problem: Option<&'a LinkedProblem>,
 }
 
 /// What a gesture is weighed against.
@@ -183,6 +188,17 @@ pub enum Effect {
     SetWatch,
     /// The customer leaves the watch list unless another case of theirs still watches.
     EndWatch,
+    /// Mail the case's owner (the managers when it has none) and the managers.
+    AlertOwnerAndManagers {
+        subject: String,
+        text: String,
+    },
+    /// The case carries this problem from now on (matched at intake): its owner is
+    /// mailed, with a recurrence alarm when the problem was marked fixed.
+    MatchProblem {
+        problem_id: i64,
+        words: Vec<String>,
+    },
     /// The case's tags are now these (`added` the new one, for the index).
     SetTags {
         tags: Vec<String>,
@@ -252,6 +268,76 @@ impl Decision {
 /// Who may reopen a closed case: taking back an outcome is a manager's call.
 pub const REOPENS: Role = Role::Manager;
 
+/// Who may call a case retained without a satisfied follow-up, with a reason.
+pub const RETAINS_WITHOUT_SATISFACTION: Role = Role::Manager;
+
+/// Retained only after a satisfied follow-up, or by a manager's decision with a reason.
+fn retained_allowed(playbook: &Playbook, role: Option<Role>, reason: &str) -> Result<(), Refused> {
+    if playbook.satisfied_follow_up() {
+        return Ok(());
+    }
+    if !role.is_some_and(|r| r.at_least(RETAINS_WITHOUT_SATISFACTION)) {
+        return Err(Refused::NeedsRole {
+            role: RETAINS_WITHOUT_SATISFACTION,
+            message: "the customer has not said they are satisfied: a case ends retained after a satisfied \
+                      follow-up, or by a manager's decision with a reason",
+        });
+    }
+    if reason.trim().is_empty() {
+        return Err(Refused::Rule(
+            Refusal::invalid(
+                "retained_needs_reason",
+                "the customer has not said they are satisfied: give the reason for your decision that they stayed",
+            )
+            .about("reason"),
+        ));
+    }
+    Ok(())
+}
+
+/// The prevent step is done only with a problem that has a corrective or preventive
+/// action written: linking a name changes nothing.
+fn prevention_allowed(problem: Option<&LinkedProblem>) -> Result<(), Refusal> {
+    match problem {
+        Some(p) if !p.has_action() => Err(Refusal::order(
+            "prevent_needs_action",
+            format!(
+                "the problem “{}” has no corrective or preventive action yet: write on it what is being \
+                 changed, then link it",
+                p.title
+            ),
+            vec![],
+        )
+        .about("problem_id")),
+        _ => Ok(()),
+    }
+}
+
+/// The escalation a low follow-up answer records beside it, and the alert it mails.
+fn low_answer(case_id: i64, answer: FollowUpAnswer, words: &str, now: OffsetDateTime) -> (Event, Effect) {
+    let reference = CaseReference(case_id);
+    let said = match answer.satisfied {
+        Some(false) => format!("{} of 5, and no, it was not put right", answer.satisfaction),
+        _ => format!("{} of 5", answer.satisfaction),
+    };
+    let reason = format!("The customer answered the follow-up {said}: the fix step is open again.");
+    let words = words.trim();
+    let text = if words.is_empty() {
+        format!("{reference}: {reason}\n\nPut it right with them again, then follow up once more.")
+    } else {
+        format!(
+            "{reference}: {reason}\n\nIn their words: \"{words}\"\n\nPut it right with them again, then follow up once more."
+        )
+    };
+    let event = Event {
+        at: now,
+        actor: Actor::System,
+        kind: EventKind::Escalated { to: "the owner and the managers".to_owned(), reason },
+    };
+    let subject = format!("{reference}: the customer is not satisfied ({said})");
+    (event, Effect::AlertOwnerAndManagers { subject, text })
+}
+
 /// Decides one step. See the module's comment.
 pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Result<Decision, Refused> {
     let Command { actor, role, mut request, coach, override_reason, expected_version } = command;
@@ -278,6 +364,18 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
     let held = playbook.spam();
     playbook.check(&request)?;
     in_time(&request, now)?;
+    match &request {
+        EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason } => retained_allowed(&playbook, role, reason)?,
+        EventKind::ProblemLinked { .. } => prevention_allowed(case.problem)?,
+        _ => {}
+    }
+    let low = match &request {
+        EventKind::FollowUpRecorded { satisfaction, satisfied, words } => {
+            let answer = FollowUpAnswer { satisfaction: *satisfaction, satisfied: *satisfied };
+            answer.is_low().then(|| low_answer(case.id, answer, words, now))
+        }
+        _ => None,
+    };
     let tags = match &request {
         EventKind::TagAdded { tag } => Some(tags_with(case, tag)?),
         _ => None,
@@ -311,6 +409,10 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
     effects.extend(effects_of(&request, actor, held.is_some_and(|h| h.acknowledge_on_release), now));
     let mut events = vec![Event { at: now, actor, kind: request }];
     events.extend(override_event.map(|kind| Event { at: now, actor, kind }));
+    if let Some((escalated, alert)) = low {
+        events.push(escalated);
+        effects.push(alert);
+    }
     for event in &events {
         playbook.record(event)?;
     }
@@ -397,6 +499,9 @@ fn effects_of(request: &EventKind, actor: Actor, acknowledge_on_release: bool, n
         }
         EventKind::FollowUpScheduled { due, .. } if by_staff => effects.push(Effect::FollowUpDue { due: *due }),
         EventKind::ProblemLinked { problem_id } => effects.push(Effect::LinkProblem { problem_id: *problem_id }),
+        EventKind::ProblemMatched { problem_id, words } => {
+            effects.push(Effect::MatchProblem { problem_id: *problem_id, words: words.clone() })
+        }
         EventKind::Assigned { owner_id } => effects.push(Effect::AssignOwner { owner_id: *owner_id }),
         EventKind::WishStated { text } => effects.push(Effect::KeepWish { text: text.clone() }),
         EventKind::WatchSet => effects.push(Effect::SetWatch),
@@ -439,7 +544,7 @@ mod tests {
 
     fn state<'a>(history: &'a [Event], tags: &'a [String], policy: &'a DuePolicy) -> CaseState<'a> {
         let next = Playbook::replay(history).next_step(policy);
-        CaseState { id: 42, history, version: 1, tags, next, policy, spending: None }
+        CaseState { id: 42, history, version: 1, tags, next, policy, spending: None, problem: None }
     }
 
     fn staff(request: EventKind) -> Command {
@@ -562,6 +667,85 @@ mod tests {
             history.push(Event { at: T0, actor: AGENT, kind });
         }
         history
+    }
+
+    /// A case fixed, with the follow-up still to come (nothing to escalate at intake).
+    fn fixed() -> Vec<Event> {
+        let mut history = agreed();
+        for kind in [
+            EventKind::StepSkipped { step: Step::Gesture, reason: "not this time".into() },
+            EventKind::FixPromised { what: "A new loaf".into(), due: T0 + Duration::minutes(30) },
+            EventKind::FixDone { note: "Delivered".into() },
+            EventKind::StepSkipped { step: Step::Prevent, reason: "a one-off".into() },
+        ] {
+            history.push(Event { at: T0, actor: AGENT, kind });
+        }
+        history
+    }
+
+    #[test]
+    fn a_low_follow_up_opens_the_fix_again_escalates_and_alerts() {
+        let answer = EventKind::FollowUpRecorded { satisfaction: 2, words: "Still burnt".into(), satisfied: None };
+        let d = take(&fixed(), Command::new(Actor::Customer, None, answer.clone())).unwrap();
+        assert_eq!(d.events[0].kind, answer);
+        assert!(
+            matches!(&d.events[1].kind, EventKind::Escalated { reason, .. } if reason.contains("2 of 5") && reason.contains("fix step is open again")),
+            "{:?}",
+            d.events
+        );
+        assert!(
+            d.effects
+                .iter()
+                .any(|e| matches!(e, Effect::AlertOwnerAndManagers { text, .. } if text.contains("Still burnt")))
+        );
+        assert_eq!(d.derived.unwrap().next.map(|(s, _)| s), Some(Step::Fix));
+        let fine = EventKind::FollowUpRecorded { satisfaction: 4, words: String::new(), satisfied: Some(true) };
+        let d = take(&fixed(), Command::new(Actor::Customer, None, fine)).unwrap();
+        assert_eq!(d.events.len(), 1, "a satisfied answer escalates nothing");
+    }
+
+    #[test]
+    fn retained_after_a_satisfied_follow_up_or_by_a_managers_decision_with_a_reason() {
+        let mut watched = fixed();
+        watched.push(Event {
+            at: T0,
+            actor: AGENT,
+            kind: EventKind::FollowUpRecorded { satisfaction: 3, words: String::new(), satisfied: None },
+        });
+        watched.push(Event { at: T0, actor: AGENT, kind: EventKind::WatchSet });
+        let retained = |reason: &str| EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason: reason.into() };
+        assert!(matches!(take(&watched, staff(retained(""))), Err(Refused::NeedsRole { role: Role::Manager, .. })));
+        let manager = |reason: &str| Command::new(AGENT, Some(Role::Manager), retained(reason));
+        assert_eq!(rule_of(take(&watched, manager(" ")).unwrap_err()), "retained_needs_reason");
+        assert!(take(&watched, manager("Came in twice since, happy")).is_ok());
+        // A satisfied answer lets anyone record it.
+        let mut satisfied = watched.clone();
+        satisfied[watched.len() - 2].kind =
+            EventKind::FollowUpRecorded { satisfaction: 5, words: String::new(), satisfied: None };
+        assert!(take(&satisfied, staff(retained(""))).is_ok());
+    }
+
+    #[test]
+    fn the_prevent_step_waits_for_an_action_on_the_problem() {
+        let policy = DuePolicy::default();
+        let history = agreed();
+        let problem = crate::problem::LinkedProblem {
+            title: "Burnt bread".into(),
+            status: crate::problem::ProblemStatus::Open,
+            corrective_action: String::new(),
+            preventive_action: String::new(),
+        };
+        let link = || staff(EventKind::ProblemLinked { problem_id: 3 });
+        let mut case = state(&history, &[], &policy);
+        case.problem = Some(&problem);
+        let refused = decide(case, link(), T0).unwrap_err();
+        assert!(
+            matches!(&refused, Refused::Rule(r) if r.rule == "prevent_needs_action" && r.message.contains("Burnt bread"))
+        );
+        let acted =
+            crate::problem::LinkedProblem { corrective_action: "Threw out the burnt batch".into(), ..problem.clone() };
+        case.problem = Some(&acted);
+        assert!(decide(case, link(), T0).is_ok());
     }
 
     #[test]

@@ -193,8 +193,14 @@ impl Notifier {
             return Ok(false);
         }
         let link = self.link(case.id, LinkPurpose::FollowUp).await?;
-        let rendered =
-            self.render("follow_up", minijinja::context! { link => link.url, ..self.base(&case, &customer) }).await?;
+        // What changed so it will not happen again, in honest tense: "we have changed"
+        // only once the problem is marked fixed or verified.
+        let prevention = match case.problem_id {
+            Some(problem_id) => self.store.linked_problem(problem_id).await?.prevention_sentence(),
+            None => None,
+        };
+        let ctx = minijinja::context! { link => link.url, prevention, ..self.base(&case, &customer) };
+        let rendered = self.render("follow_up", ctx).await?;
         self.queue(&case, &customer, MessagePurpose::FollowUp, rendered, Some(&link), job).await
     }
 

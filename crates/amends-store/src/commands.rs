@@ -217,11 +217,17 @@ impl Store {
             let note = EventKind::NoteAdded { text: crate::watch::NEXT_ORDER_NOTE.to_owned() };
             let stored = self.step_in(&mut *tx, case_id, Actor::System, note).await?;
             let reference = amends_domain::CaseReference(case_id);
+            let promised = crate::watch::promised_in(&mut *tx, case_id).await?;
+            let honour = if promised.is_empty() {
+                String::new()
+            } else {
+                format!("\n\nPromised to them for this time, to honour: {}.", promised.join("; "))
+            };
             let alert = crate::alerts::StaffAlert {
                 case_id,
                 subject: format!("{reference}: {name} is back: give outstanding service"),
                 text: format!(
-                    "{name}, whose complaint you worked on ({reference}), just ordered again.\n\n\
+                    "{name}, whose complaint you worked on ({reference}), just ordered again.{honour}\n\n\
                      This is the next time: give outstanding service, then record how it went on the case."
                 ),
                 to: crate::alerts::AlertTo { owner: true, ..Default::default() },

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use amends_domain::TransactionKind;
-use amends_domain::playbook::{Event, EventKind, Outcome, Playbook, StepStatus};
+use amends_domain::playbook::{Event, EventKind, Outcome, Playbook, RetainedBy, StepStatus};
 use serde::Serialize;
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -23,6 +23,10 @@ pub struct Report {
     pub to: OffsetDateTime,
     pub cases_opened: i64,
     pub retained: i64,
+    /// Of `retained`: after the customer answered the follow-up satisfied.
+    pub retained_after_follow_up: i64,
+    /// Of `retained`: by a manager's decision, without a satisfied follow-up.
+    pub retained_by_manager: i64,
     pub lost: i64,
     /// retained / (retained + lost); None when no case ended.
     pub recovery_rate: Option<f64>,
@@ -105,6 +109,8 @@ impl Store {
             to,
             cases_opened: cases.len() as i64,
             retained: 0,
+            retained_after_follow_up: 0,
+            retained_by_manager: 0,
             lost: 0,
             recovery_rate: None,
             satisfaction_count: 0,
@@ -166,6 +172,10 @@ impl Store {
             match playbook.outcome() {
                 Some(Outcome::Retained) => {
                     report.retained += 1;
+                    match playbook.retained_by() {
+                        Some(RetainedBy::SatisfiedFollowUp) => report.retained_after_follow_up += 1,
+                        _ => report.retained_by_manager += 1,
+                    }
                     retained_customers.insert(customer);
                 }
                 Some(Outcome::Lost) => report.lost += 1,

@@ -79,7 +79,19 @@ pub(crate) async fn take_in(
         }
         _ => None,
     };
+    let problem = match &command.request {
+        // An unknown problem is refused by the link itself, after the playbook's order.
+        EventKind::ProblemLinked { problem_id } => {
+            match crate::problems::linked_problem_in(&mut *tx, *problem_id).await {
+                Ok(problem) => Some(problem),
+                Err(StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            }
+        }
+        _ => None,
+    };
     let state = CaseState {
+        problem: problem.as_ref(),
         id: case_id,
         history: &events,
         version: current.version,
@@ -202,7 +214,11 @@ async fn carry_out(
                     crate::webhooks::event_webhooks_in(&mut *tx, &note).await?;
                 }
             }
-            Effect::Acknowledge => enqueue_in(&mut *tx, &Job::Acknowledge { case_id }, at, at).await.map(|_| ())?,
+            Effect::Acknowledge => {
+                // Released from the spam folder: heard and matched as any new case.
+                enqueue_in(&mut *tx, &Job::Acknowledge { case_id }, at, at).await?;
+                enqueue_in(&mut *tx, &Job::RecurrenceCheck { case_id }, at, at).await?;
+            }
             Effect::BlockSender { value } => {
                 crate::spam::insert_block_in(&mut *tx, &value, "confirmed spam", by, now).await?;
             }
@@ -217,6 +233,14 @@ async fn carry_out(
             Effect::SetSeverity { severity } => set_severity(&mut *tx, case_id, severity).await?,
             Effect::LinkProblem { problem_id } => {
                 crate::problems::link_case_in(&mut *tx, problem_id, case_id, at).await?;
+            }
+            Effect::MatchProblem { problem_id, words } => {
+                crate::problems::match_case_in(&mut *tx, problem_id, current, &words, at).await?;
+            }
+            Effect::AlertOwnerAndManagers { subject, text } => {
+                let to = crate::alerts::AlertTo { owner: true, role: Some(Role::Manager), ..Default::default() };
+                crate::alerts::alert_in(&mut *tx, &crate::alerts::StaffAlert { case_id, subject, text, to }, at)
+                    .await?;
             }
             Effect::AssignOwner { owner_id } => {
                 if let Some(owner) = owner_id

@@ -258,12 +258,12 @@ fn tags_json(new: &NewCase) -> Result<String, StoreError> {
 }
 
 /// The jobs a new case starts: its acknowledgement (a case held as spam is acknowledged
-/// only if staff release it), and the look-alike check (only a case with a category can
-/// be the look-alike of a fixed problem's case).
+/// only if staff release it), and, whatever the channel, the ranking of the problems
+/// likely behind it with the recurrence check (not for a case held as spam).
 fn first_jobs(new: &NewCase, opening: &Opening, case_id: i64) -> impl Iterator<Item = Job> {
     [
         (new.acknowledge && opening.held.is_none()).then_some(Job::Acknowledge { case_id }),
-        new.category.is_some().then_some(Job::RecurrenceCheck { case_id }),
+        opening.held.is_none().then_some(Job::RecurrenceCheck { case_id }),
     ]
     .into_iter()
     .flatten()

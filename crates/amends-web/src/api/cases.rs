@@ -747,8 +747,8 @@ step_request!(Gesture { gesture: String, description: String, cost_minor: i64, c
     => |b| EventKind::GestureRecorded { gesture: b.gesture, description: b.description, cost_minor: b.cost_minor, currency: b.currency });
 step_request!(FixDone { note: Option<String> } => |b| EventKind::FixDone { note: b.note.unwrap_or_default() });
 step_request!(LinkProblem { problem_id: i64 } => |b| EventKind::ProblemLinked { problem_id: b.problem_id });
-step_request!(RecordFollowUp { satisfaction: u8, words: Option<String> }
-    => |b| EventKind::FollowUpRecorded { satisfaction: b.satisfaction, words: b.words.unwrap_or_default() });
+step_request!(RecordFollowUp { satisfaction: u8, words: Option<String>, satisfied: Option<bool> }
+    => |b| EventKind::FollowUpRecorded { satisfaction: b.satisfaction, words: b.words.unwrap_or_default(), satisfied: b.satisfied });
 step_request!(Watch {} => |_b| EventKind::WatchSet);
 step_request!(NextTime { note: String } => |b| EventKind::NextTimeRecorded { note: b.note });
 step_request!(Skip { step: Step, reason: String } => |b| EventKind::StepSkipped { step: b.step, reason: b.reason });

@@ -10,7 +10,7 @@ mod document;
 pub(crate) mod hours;
 pub mod imports;
 mod problems;
-mod recovery;
+pub(crate) mod recovery;
 pub(crate) mod reports;
 pub(crate) mod spam;
 mod staff;

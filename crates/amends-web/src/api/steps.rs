@@ -113,7 +113,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             path: "/cases/{id}/prevent",
             operation_id: "linkProblem",
             summary: r#"Prevent: link the root cause"#,
-            description: r#"Records `problem_linked` and sets the case's `problem_id`. Needs the restatement confirmed (or skipped). The step is checked against the playbook's rules; a refusal names the rule."#,
+            description: r#"Records `problem_linked` and sets the case's `problem_id`. Needs the restatement confirmed (or skipped), and a problem with a corrective or preventive action written (409, rule `prevent_needs_action`, until it has one): linking a name prevents nothing. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[("404", r#"Also when there is no such problem (`problem_id`)."#)],
         }))
         .routes(step::<ScheduleFollowUp>(StepDoc {
@@ -127,7 +127,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             path: "/cases/{id}/follow-up",
             operation_id: "recordFollowUp",
             summary: r#"Follow up: record the customer's answer"#,
-            description: r#"Records `follow_up_recorded`. Needs the fix done (or skipped). The step is checked against the playbook's rules; a refusal names the rule."#,
+            description: r#"Records `follow_up_recorded`: `satisfaction` from 1 to 5, their `words`, and `satisfied`, their yes or no to "did we put it right?" (optional). Needs the fix done (or skipped). A low answer (1 or 2, or `satisfied: false`) opens the fix step again, records an `escalated` event and alerts the case's owner and the managers; the follow-up is then due again after the new fix. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[],
         }))
         .routes(step::<Watch>(StepDoc {
@@ -169,7 +169,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             path: "/cases/{id}/outcome",
             operation_id: "recordOutcome",
             summary: r#"Record the outcome: retained or lost"#,
-            description: r#"Records `outcome_recorded` and closes the case. `retained` needs every step done or skipped; `lost` needs a reason. Takes the customer off the watch list unless another of their cases is watching. The step is checked against the playbook's rules; a refusal names the rule."#,
+            description: r#"Records `outcome_recorded` and closes the case. `retained` needs every step done or skipped, and a satisfied follow-up (4 or 5, or a yes); without one it is a manager's decision with a `reason` (403 `forbidden` for an agent, 422 `retained_needs_reason` without a reason). `lost` needs a reason. Takes the customer off the watch list unless another of their cases is watching. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[],
         }))
         .routes(step::<Reopen>(StepDoc {

@@ -124,9 +124,27 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             format!("Follow-up by {channel} scheduled for {}", super::filters::when(rfc3339(*due).into())),
             String::new(),
         ),
-        EventKind::FollowUpRecorded { satisfaction, words } => {
-            (format!("Follow-up: satisfaction {satisfaction} of 5"), words.clone())
+        EventKind::FollowUpRecorded { satisfaction, words, satisfied } => {
+            let answer = amends_domain::playbook::FollowUpAnswer { satisfaction: *satisfaction, satisfied: *satisfied };
+            let said = match satisfied {
+                Some(true) => ", put right: yes",
+                Some(false) => ", put right: no",
+                None => "",
+            };
+            let title = if answer.is_low() {
+                format!("Follow-up: satisfaction {satisfaction} of 5{said}. Not put right: the fix step is open again")
+            } else {
+                format!("Follow-up: satisfaction {satisfaction} of 5{said}")
+            };
+            (title, words.clone())
         }
+        EventKind::ProblemMatched { problem_id, words } => (
+            format!(
+                "Reads like a known problem: {}",
+                names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}"))
+            ),
+            format!("Linked at intake by the customer's words ({}); its owner was told.", words.join(", ")),
+        ),
         EventKind::WatchSet => (s("On the watch list for the next order"), String::new()),
         EventKind::NextTimeRecorded { note } => (s("Next time"), note.clone()),
         EventKind::StepSkipped { step, reason } => (format!("Skipped: {}", step.title()), reason.clone()),
@@ -183,6 +201,25 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             blocked.as_ref().map(|b| format!("{b} is blocked from now on.")).unwrap_or_default(),
         ),
     }
+}
+
+/// This month's gestures against the budget, and an agent's limit per case: past them,
+/// a gesture waits for a manager.
+async fn month_budget(state: &AppState, now: OffsetDateTime) -> Result<minijinja::Value, PageError> {
+    let start = now.replace_day(1).map(|d| d.replace_time(time::Time::MIDNIGHT)).unwrap_or(now);
+    let end = if start.month() == time::Month::December {
+        start.replace_year(start.year() + 1).and_then(|d| d.replace_month(time::Month::January))
+    } else {
+        start.replace_month(start.month().next())
+    }
+    .unwrap_or(now);
+    let spent = state.store.gesture_spending(start, end).await?;
+    let settings = state.store.settings();
+    Ok(minijinja::context! {
+        spent,
+        budget_minor => settings.gesture_monthly_budget_minor,
+        agent_limit_minor => settings.gesture_agent_limit_minor,
+    })
 }
 
 /// Everything the case page shows.
@@ -322,6 +359,23 @@ async fn case_context(
         minijinja::context! { confirmed => hold.confirmed, reason }
     });
     let owner = case.owner_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone());
+    // The gesture step shows its suggested size and this month's budget beside the form.
+    let gesture_suggestion = if playbook.is_resolved(Step::Gesture) {
+        None
+    } else {
+        Some(crate::api::recovery::suggestion_for(state, &case, &customer).await?)
+    };
+    let budget = if gesture_suggestion.is_some() { Some(month_budget(state, now).await?) } else { None };
+    let timeline_events: Vec<amends_domain::playbook::Event> = events.iter().map(|e| e.event.clone()).collect();
+    let promised = amends_domain::gesture::open_next_time_promises(&timeline_events);
+    let low_answer = playbook.fix_reopened().then(|| playbook.last_answer()).flatten().map(|a| {
+        let words = events.iter().rev().find_map(|e| match &e.event.kind {
+            EventKind::FollowUpRecorded { words, .. } => Some(words.clone()),
+            _ => None,
+        });
+        minijinja::context! { satisfaction => a.satisfaction, satisfied => a.satisfied, words }
+    });
+    let case_problem = case.problem_id.and_then(|p| problems.iter().find(|x| x.id == p)).cloned();
     let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
     // What the coach reads in the customer's words, beside the severity staff set.
     let triage = state.coach.triage(&case.body);
@@ -329,6 +383,7 @@ async fn case_context(
         layout => session.layout(),
         triage,
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
+        gesture_suggestion, budget, promised, low_answer, case_problem,
         users => active_users,
         restatement, correction, options, alternative, feeling,
         feelings => amends_domain::Feeling::ALL.map(|f| f.as_str()),
@@ -448,6 +503,11 @@ fn event_from_form(
                 .parse()
                 .map_err(|_| "Give the customer's satisfaction from 1 to 5.".to_owned())?,
             words: text("follow_up_words"),
+            satisfied: match text("satisfied").as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
         },
         "watch" => EventKind::WatchSet,
         "next_time" => EventKind::NextTimeRecorded { note: text("next_time_note") },
@@ -600,21 +660,32 @@ async fn join(
     }
 }
 
+/// The prevent step's form: a known problem or a new one, and what is being changed
+/// (written on the problem as its preventive action when it has none yet; the domain
+/// refuses a problem with no action).
 async fn link_problem(
     state: &AppState,
     session: &StaffSession,
     f: &HashMap<String, String>,
 ) -> Result<EventKind, String> {
-    if let Some(title) = field(f, "new_problem") {
+    let unsaved = |_| "The problem could not be saved; try again.".to_owned();
+    let problem_id = if let Some(title) = field(f, "new_problem") {
         let problem = state
             .store
             .create_problem(&title, &field(f, "description").unwrap_or_default(), session.user.id)
             .await
-            .map_err(|_| "The problem could not be saved; try again.".to_owned())?;
-        return Ok(EventKind::ProblemLinked { problem_id: problem.id });
+            .map_err(unsaved)?;
+        problem.id
+    } else {
+        field(f, "problem_id").and_then(|p| p.parse().ok()).ok_or("Choose a problem or name a new one.")?
+    };
+    if let Some(action) = field(f, "preventive_action") {
+        let problem = state.store.problem(problem_id).await.map_err(|_| "That problem does not exist.".to_owned())?;
+        if problem.preventive_action.trim().is_empty() {
+            let patch = amends_store::ProblemPatch { preventive_action: Some(action), ..Default::default() };
+            state.store.update_problem(problem_id, &patch).await.map_err(unsaved)?;
+        }
     }
-    let problem_id =
-        field(f, "problem_id").and_then(|p| p.parse().ok()).ok_or("Choose a problem or name a new one.")?;
     Ok(EventKind::ProblemLinked { problem_id })
 }
 

@@ -87,12 +87,19 @@ async fn compose(
         (Some(what), None) => paragraphs.push(format!("What we are doing: {what}.")),
         (None, None) => {}
     }
+    // "Changed" only for a problem marked fixed or verified; before, "changing". And
+    // only once something is written about what changes.
     if let Some(problem_id) = case.problem_id {
-        let problem = store.problem(problem_id).await?;
-        paragraphs.push(format!(
-            "What changed: we found the cause (\"{}\") and changed how we work so that it does not happen again.",
-            problem.title
-        ));
+        let problem = store.linked_problem(problem_id).await?;
+        if let Some(action) = problem.action() {
+            let heading = if problem.is_changed() { "What changed" } else { "What we are changing" };
+            paragraphs.push(format!(
+                "{heading}: we found the cause (\"{}\") and {} so that it does not happen again: {}.",
+                problem.title,
+                problem.how_we_work(),
+                action.trim_end_matches('.')
+            ));
+        }
     }
     paragraphs
         .push("Thank you for telling us. We would love the chance to show you how it should have gone.".to_owned());

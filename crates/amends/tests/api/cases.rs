@@ -19,7 +19,7 @@ async fn a_complaint_walks_the_playbook_to_retained(app: TestApp) {
     assert!(case.reference.starts_with("AM-"));
     assert_eq!(case.next_step.as_deref(), Some("restate"));
     let problem =
-        app.post("/api/v1/problems", &ann.token, json!({ "title": "Weekend deliveries slip" })).await.expect(201);
+        app.post("/api/v1/problems", &ann.token, json!({ "title": "Weekend deliveries slip", "preventive_action": "Sunday orders are checked by the owner before the vans leave" })).await.expect(201);
 
     // Each step is one event: it bumps the version by one, and names the next step.
     let mut version = case.version;

@@ -30,6 +30,7 @@ mod problems;
 mod public_form;
 mod recovery;
 mod robust;
+mod satisfied;
 mod secrets;
 mod service;
 mod spam;

@@ -23,7 +23,14 @@ const APOLOGY: &str = "I am so sorry. I accept all responsibility for the late c
 async fn walk(app: &TestApp, agent: &str, email: &str, channel: &str, due: &str, to_watch: bool) -> (i64, i64) {
     let case = app.complaint(agent, email, "The cake came a day late and squashed.").await;
     let id = case["id"].as_i64().unwrap();
-    let problem = app.post("/api/v1/problems", agent, json!({ "title": "Weekend deliveries slip" })).await.expect(201);
+    let problem = app
+        .post(
+            "/api/v1/problems",
+            agent,
+            json!({ "title": "Weekend deliveries slip", "preventive_action": "A second van on weekends" }),
+        )
+        .await
+        .expect(201);
     let mut steps: Vec<(&str, Value)> = vec![
         ("restatement", json!({ "text": "Your cake arrived a day late and damaged." })),
         ("restatement/confirm", json!({})),
@@ -226,9 +233,15 @@ async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
         "Weber Bakery",
         APOLOGY,
         "Weekend deliveries slip",
+        // The problem is still open: the letter says what is changing, not that it changed.
+        "What we are changing: we found the cause",
+        "we are changing how we work so that it does not happen again: A second van on weekends.",
         "Coffee and cake for two, on us",
     ] {
         assert!(flat.contains(expected), "{expected:?} is in the letter:\n{text}");
+    }
+    for untrue in ["What changed", "have changed", "changed how we work"] {
+        assert!(!flat.contains(untrue), "{untrue:?} is not said of an open problem:\n{text}");
     }
     let prefix = dir.path.join("page");
     poppler("pdftoppm", &["-png", "-r", "40", "-f", "1", "-l", "1", file.to_str().unwrap(), prefix.to_str().unwrap()]);
@@ -458,7 +471,14 @@ async fn reports_agree_with_a_seeded_data_set(db: Db) {
     step(b, "outcome", json!({ "outcome": "lost", "reason": "Moved to another bakery" })).await;
 
     // C: complains twice (a repeat complainer), one case linked to another cause.
-    let change = app.post("/api/v1/problems", &agent, json!({ "title": "Wrong change given" })).await.expect(201)["id"]
+    let change = app
+        .post(
+            "/api/v1/problems",
+            &agent,
+            json!({ "title": "Wrong change given", "corrective_action": "Refunded the difference" }),
+        )
+        .await
+        .expect(201)["id"]
         .as_i64()
         .unwrap();
     let c1 = app.complaint(&agent, "c@example.com", "Short changed.").await["id"].as_i64().unwrap();
@@ -491,6 +511,8 @@ async fn reports_agree_with_a_seeded_data_set(db: Db) {
     let r = app.get(&format!("/api/v1/reports?{query}"), &manager).await.expect(200);
     assert_eq!(r["cases_opened"], 4, "{r}");
     assert_eq!(r["retained"], 1);
+    assert_eq!(r["retained_after_follow_up"], 1, "A said 5 of 5");
+    assert_eq!(r["retained_by_manager"], 0);
     assert_eq!(r["lost"], 1);
     assert_eq!(r["recovery_rate"].as_f64().unwrap(), rate);
     assert_eq!(r["satisfaction_count"], 1);
@@ -610,7 +632,10 @@ async fn report_csv_runs_no_formula_in_a_semicolon_locale(db: Db) {
     let app = spawn_app_with(db, |_| {}).await;
     let (_, agent) = app.staff("agent").await;
     let title = "Late;=HYPERLINK(\"http://evil.example\",\"Click\")";
-    let problem = app.post("/api/v1/problems", &agent, json!({ "title": title })).await.expect(201);
+    let problem = app
+        .post("/api/v1/problems", &agent, json!({ "title": title, "corrective_action": "Baked again" }))
+        .await
+        .expect(201);
     let case = app.complaint(&agent, "csv@example.com", "The bread was late.").await;
     let id = case["id"].as_i64().unwrap();
     for (path, body) in [
