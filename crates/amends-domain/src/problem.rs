@@ -222,7 +222,7 @@ impl LinkedProblem {
     pub fn prevention_sentence(&self) -> Option<String> {
         let action = self.action()?;
         let action = action.trim_end_matches('.');
-        Some(format!("So that it does not happen again, {}: {action}.", self.how_we_work()))
+        Some(format!("Because of what happened, {}: {action}.", self.how_we_work()))
     }
 }
 
@@ -294,10 +294,7 @@ mod tests {
         assert!(!p.has_action() && p.prevention_sentence().is_none(), "nothing written, nothing said");
         p.preventive_action = "The oven is checked every hour.".into();
         let open = p.prevention_sentence().unwrap();
-        assert_eq!(
-            open,
-            "So that it does not happen again, we are changing how we work: The oven is checked every hour."
-        );
+        assert_eq!(open, "Because of what happened, we are changing how we work: The oven is checked every hour.");
         for status in [Fixing, Open] {
             p.status = status;
             assert!(!p.prevention_sentence().unwrap().contains("have changed"));

@@ -127,7 +127,7 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
         explanation => "A batch of cakes baked on 19 November used cream that was past its date. We found it in our own check.",
         solution => "We will refund every affected order in full by Friday, and we now check every delivery of cream on arrival.",
         text => "I checked with the bakery: your new cake leaves our kitchen at 9:00 on Saturday.",
-        prevention => "So that it does not happen again, we are changing how we work: every cake is checked against its order before it leaves the kitchen.",
+        prevention => "Because of what happened, we are changing how we work: each cake is checked against its order before it leaves the kitchen.",
         signature => signature,
     }
 }

@@ -94,7 +94,7 @@ async fn compose(
         if let Some(action) = problem.action() {
             let heading = if problem.is_changed() { "What changed" } else { "What we are changing" };
             paragraphs.push(format!(
-                "{heading}: we found the cause (\"{}\") and {} so that it does not happen again: {}.",
+                "{heading}: we found the cause (\"{}\") and {} because of it: {}.",
                 problem.title,
                 problem.how_we_work(),
                 action.trim_end_matches('.')

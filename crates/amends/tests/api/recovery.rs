@@ -235,7 +235,7 @@ async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
         "Weekend deliveries slip",
         // The problem is still open: the letter says what is changing, not that it changed.
         "What we are changing: we found the cause",
-        "we are changing how we work so that it does not happen again: A second van on weekends.",
+        "we are changing how we work because of it: A second van on weekends.",
         "Coffee and cake for two, on us",
     ] {
         assert!(flat.contains(expected), "{expected:?} is in the letter:\n{text}");
