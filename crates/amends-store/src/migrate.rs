@@ -105,10 +105,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0012_abuse.sql"),
         then: None,
     },
+    Migration {
+        version: 13,
+        name: "saved_replies",
+        sqlite: include_str!("../migrations/sqlite/0013_saved_replies.sql"),
+        postgres: include_str!("../migrations/postgres/0013_saved_replies.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 12;
+pub const MIGRATIONS_APPLIED: i64 = 13;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;
