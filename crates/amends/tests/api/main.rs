@@ -35,3 +35,4 @@ mod service;
 mod spam;
 mod staff;
 mod views;
+mod waiting;
