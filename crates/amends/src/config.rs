@@ -117,6 +117,9 @@ struct Given {
     imap: Option<ImapGiven>,
     letterhead: Option<LetterheadGiven>,
     gestures: Option<GesturesGiven>,
+    /// The business's currency (three capital letters, such as GBP) until an admin sets
+    /// it on the settings page; no default, so no currency is assumed.
+    currency: Option<String>,
     /// `[hours]`: business hours until an admin sets them (zone, week, holidays).
     hours: Option<amends_domain::HoursSpec>,
     /// `[[escalation]]`: the ladder of an overdue step until an admin sets one.
@@ -354,6 +357,12 @@ impl Settings {
         if let Some(levels) = given.escalation {
             s.store.escalation = amends_domain::EscalationLadder::parse(&levels)
                 .map_err(|e| anyhow::anyhow!("[[escalation]] {}: {}", e.field, e.message))?;
+        }
+        if let Some(currency) = given.currency {
+            s.store.currency = Some(
+                amends_domain::customer::parse_currency(currency.trim())
+                    .map_err(|e| anyhow::anyhow!("currency: {e}"))?,
+            );
         }
         if let Some(g) = given.gestures {
             let store = &mut s.store;
