@@ -54,6 +54,7 @@ const ENVIRONMENT_KEYS: &[&str] = &[
     "metrics_token",
     "request_timeout",
     "header_timeout",
+    "currency",
 ];
 const ENVIRONMENT_SECTIONS: &[&str] = &["smtp", "imap"];
 
@@ -528,6 +529,14 @@ mod tests {
             "[hours]\nzone = \"Nowhere/Special\"\n[hours.week]\nmonday = [{ start = \"08:00\", end = \"12:00\" }]\n",
         );
         assert!(bad.unwrap_err().to_string().contains("zone"));
+    }
+
+    #[test]
+    fn the_business_currency_is_given_or_none_is_assumed() {
+        assert_eq!(load("").unwrap().store.currency, None, "no currency is assumed");
+        assert_eq!(load("currency = \"GBP\"\n").unwrap().store.currency.as_deref(), Some("GBP"));
+        let error = load("currency = \"pounds\"\n").unwrap_err().to_string();
+        assert!(error.contains("currency") && error.contains("pounds"), "{error}");
     }
 
     #[test]

@@ -84,7 +84,8 @@ pub(crate) struct Series<'a> {
 /// under their group, a legend when there is more than one series.
 pub(crate) fn month_chart(title: &str, months: &[String], series: &[Series]) -> String {
     let (left, top, plot_h, bar_w, gap) = (44.0, 28.0, 160.0, 34.0, 26.0);
-    let group_w = bar_w * series.len() as f64 + gap;
+    // Wide enough for its month's name ("Sep 2026") at 12px, with room between names.
+    let group_w = (bar_w * series.len() as f64 + gap).max(74.0);
     let width = (left + group_w * months.len() as f64 + 10.0).max(320.0);
     let legend_h = if series.len() > 1 { 24.0 } else { 0.0 };
     let height = top + plot_h + 30.0 + legend_h;
@@ -104,7 +105,7 @@ pub(crate) fn month_chart(title: &str, months: &[String], series: &[Series]) -> 
         ));
     }
     for (m, month) in months.iter().enumerate() {
-        let gx = left + gap / 2.0 + group_w * m as f64;
+        let gx = left + (group_w - bar_w * series.len() as f64) / 2.0 + group_w * m as f64;
         for (k, s) in series.iter().enumerate() {
             let x = gx + bar_w * k as f64;
             let rate = s.rates.get(m).copied().flatten();
