@@ -37,8 +37,10 @@ pub struct Notifier {
     settings: JobSettings,
 }
 
-fn when(t: OffsetDateTime) -> String {
-    format!("{} {} {} at {:02}:{:02} UTC", t.weekday(), t.day(), t.month(), t.hour(), t.minute())
+/// A time as a mail writes it, on the business's wall clock: "Thursday 26 November 2026 at 14:00 CET".
+pub(crate) async fn when(store: &amends_store::Store, t: OffsetDateTime) -> Result<String, JobError> {
+    let zone = store.business().await?.zone;
+    Ok(amends_domain::hours::wall_clock(t, &zone, amends_domain::hours::WallClock::Long))
 }
 
 impl Notifier {
@@ -129,7 +131,7 @@ impl Notifier {
         }
         let link = self.link(case.id, LinkPurpose::Status).await?;
         let soon = match case.next_due_at {
-            Some(due) => format!("by {}", when(due)),
+            Some(due) => format!("by {}", when(&self.store, due).await?),
             None => "shortly".to_owned(),
         };
         let ctx = minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer) };
@@ -160,9 +162,33 @@ impl Notifier {
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
                 (MessagePurpose::Offer, self.render("offer", ctx).await?, Some(link))
             }
+            EventKind::AlternativeDeclined { reason } => {
+                let events = self.store.case_with_timeline(case.id).await?.1;
+                let before = events.iter().rev().filter(|e| e.id < event.id);
+                let mut proposal = None;
+                let mut options = Vec::new();
+                for e in before {
+                    match &e.event.kind {
+                        EventKind::AlternativeProposed { text } if proposal.is_none() => proposal = Some(text.clone()),
+                        EventKind::OptionsOffered { options: offered } if options.is_empty() => {
+                            options.clone_from(offered)
+                        }
+                        _ => {}
+                    }
+                }
+                let link = self.link(case.id, LinkPurpose::Offer).await?;
+                let ctx = minijinja::context! {
+                    proposal, reason, option1 => options.first(), option2 => options.get(1), link => link.url, ..base
+                };
+                (MessagePurpose::Offer, self.render("alternative_declined", ctx).await?, Some(link))
+            }
             EventKind::FixPromised { what, due } => (
                 MessagePurpose::FixPromised,
-                self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?,
+                self.render(
+                    "fix_promised",
+                    minijinja::context! { what, due => when(&self.store, *due).await?, ..base },
+                )
+                .await?,
                 None,
             ),
             EventKind::FixDone { note } => {

@@ -44,6 +44,9 @@ struct TimelineItem {
     message: bool,
     /// The merged case it happened on, when not this one.
     from_case: Option<String>,
+    /// A mail reply's whole text, quoted history and signature included, folded away
+    /// under its new words (`text`).
+    folded: Option<String>,
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -54,6 +57,14 @@ fn rfc3339(t: OffsetDateTime) -> String {
 struct Names {
     users: HashMap<i64, String>,
     problems: HashMap<i64, String>,
+    /// The business's zone: times in the timeline's words are on its wall clock.
+    zone: String,
+}
+
+impl Names {
+    fn when(&self, t: OffsetDateTime) -> String {
+        amends_domain::hours::wall_clock(t, &self.zone, amends_domain::hours::WallClock::Short)
+    }
 }
 
 fn describe(kind: &EventKind, names: &Names) -> (String, String) {
@@ -108,22 +119,22 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::OptionChosen { option } => (format!("The customer chose option {option}"), String::new()),
         EventKind::AlternativeProposed { text } => (s("The customer proposed their own solution"), text.clone()),
         EventKind::AlternativeAccepted => (s("Their solution was accepted"), String::new()),
+        EventKind::AlternativeDeclined { reason } => {
+            (s("Their solution was declined; they were told why"), reason.clone())
+        }
         EventKind::GestureRecorded { gesture, description, cost_minor, currency } => (
             format!("Gesture: {gesture}"),
-            format!("{description} (cost {})", super::filters::money(*cost_minor, Some(currency.clone()))),
+            format!("{description} (cost {})", amends_domain::format_money(*cost_minor, currency)),
         ),
-        EventKind::FixPromised { what, due } => {
-            (format!("Fix promised by {}", super::filters::when(rfc3339(*due).into())), what.clone())
-        }
+        EventKind::FixPromised { what, due } => (format!("Fix promised by {}", names.when(*due)), what.clone()),
         EventKind::FixDone { note } => (s("Fixed"), note.clone()),
         EventKind::ProblemLinked { problem_id } => (
             s("Linked to a root cause"),
             names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}")),
         ),
-        EventKind::FollowUpScheduled { due, channel } => (
-            format!("Follow-up by {channel} scheduled for {}", super::filters::when(rfc3339(*due).into())),
-            String::new(),
-        ),
+        EventKind::FollowUpScheduled { due, channel } => {
+            (format!("Follow-up by {channel} scheduled for {}", names.when(*due)), String::new())
+        }
         EventKind::FollowUpRecorded { satisfaction, words, satisfied } => {
             let answer = amends_domain::playbook::FollowUpAnswer { satisfaction: *satisfaction, satisfied: *satisfied };
             let said = match satisfied {
@@ -165,7 +176,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             },
             reason.clone(),
         ),
-        EventKind::Reopened { reason } => (s("Reopened"), reason.clone()),
+        EventKind::Reopened { reason } => (format!("Reopened: {reason}"), String::new()),
         EventKind::Merged { into } => {
             (format!("Merged into {}", CaseReference(*into)), s("Its steps continue on that case."))
         }
@@ -178,7 +189,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::Snoozed { until } => (
             match until {
                 Some(t) => {
-                    format!("Snoozed until {} or the customer's reply", super::filters::when(rfc3339(*t).into()))
+                    format!("Snoozed until {} or the customer's reply", names.when(*t))
                 }
                 None => s("Snoozed until the customer writes"),
             },
@@ -187,7 +198,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::Unsnoozed => (s("Woken from the snooze"), String::new()),
         EventKind::Replied { text } => (s("Replied to the customer"), text.clone()),
         EventKind::MessageScheduled { text, send_at } => {
-            (format!("Message scheduled for {}", super::filters::when(rfc3339(*send_at).into())), text.clone())
+            (format!("Message scheduled for {}", names.when(*send_at)), text.clone())
         }
         EventKind::ScheduledMessageCancelled { reason, .. } => (
             s("Scheduled message cancelled"),
@@ -250,6 +261,7 @@ async fn case_context(
     let names = Names {
         users: users.iter().map(|u| (u.id, u.name.clone())).collect(),
         problems: problems.iter().map(|p| (p.id, p.title.clone())).collect(),
+        zone: session.business.zone.clone(),
     };
     let now = state.store.now();
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
@@ -270,8 +282,14 @@ async fn case_context(
         .iter()
         .chain(merged_events.iter())
         .map(|e| {
-            let (title, text) = describe(&e.event.kind, &names);
+            let (title, mut text) = describe(&e.event.kind, &names);
+            let mut folded = None;
+            if let EventKind::CustomerWrote { text: whole, new_words: Some(words), .. } = &e.event.kind {
+                text.clone_from(words);
+                folded = Some(whole.clone());
+            }
             TimelineItem {
+                folded,
                 order: e.event.at,
                 at: rfc3339(e.event.at),
                 who: name_of(&e.event.actor),
@@ -304,6 +322,7 @@ async fn case_context(
             internal: false,
             message: true,
             from_case: m.case_id.filter(|c| *c != id).map(|c| CaseReference(c).to_string()),
+            folded: None,
         });
     }
     timeline.sort_by_key(|e| std::cmp::Reverse(e.order));
@@ -352,6 +371,10 @@ async fn case_context(
         EventKind::AlternativeProposed { text } => Some(text.clone()),
         _ => None,
     });
+    // Their proposal waits for staff's answer (accept, or decline and say why).
+    let alternative_pending = playbook.alternative_pending();
+    // Every wish they stated, the first (kept on the case) beside the later ones.
+    let wishes = amends_domain::playbook::wishes(case.wish.as_deref(), events.iter().map(|e| &e.event));
     let spam = playbook.spam().map(|hold| {
         let reason = latest(|e| match &e.event.kind {
             EventKind::MarkedSpam { reason, .. } => Some(reason.clone()),
@@ -388,7 +411,7 @@ async fn case_context(
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
         gesture_suggestion, budget, promised, low_answer, case_problem,
         users => active_users,
-        restatement, correction, options, alternative, feeling,
+        restatement, correction, options, alternative, alternative_pending, wishes, feeling,
         feelings => amends_domain::Feeling::ALL.map(|f| f.as_str()),
         other_cases, linked_cases, merged_cases, scheduled, cancelled_messages, linked,
         merged => case.merged_into.is_some(),
@@ -514,6 +537,7 @@ fn event_from_form(
         }
         "alternative" => EventKind::AlternativeProposed { text: text("alternative") },
         "accept_alternative" => EventKind::AlternativeAccepted,
+        "decline_alternative" => EventKind::AlternativeDeclined { reason: text("decline_reason") },
         "gesture" => EventKind::GestureRecorded {
             gesture: text("gesture"),
             description: text("description"),

@@ -131,8 +131,8 @@ async fn hannah_answers_the_follow_up_2_of_5_the_fix_step_is_open_again_the_owne
     let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
     let shown = client.get(app.url("/reports")).send().await.unwrap().text().await.unwrap();
     assert!(
-        shown.contains("2 retained: 1 after a satisfied follow-up, 1 by a manager&#x27;s decision")
-            || shown.contains("2 retained: 1 after a satisfied follow-up, 1 by a manager's decision"),
+        shown.contains("1 after a satisfied follow-up, 1 by a manager&#x27;s decision")
+            || shown.contains("1 after a satisfied follow-up, 1 by a manager's decision"),
         "{shown}"
     );
 }
