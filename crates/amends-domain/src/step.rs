@@ -121,6 +121,9 @@ pub struct CaseState<'a> {
     pub policy: &'a DuePolicy,
     /// What gestures were given already and the limits, read only for a gesture.
     pub spending: Option<Spending>,
+    /// Whether the customer has a postal address now, read only for a follow-up by
+    /// letter.
+    pub postal_address: Option<bool>,
 }
 
 /// What a gesture is weighed against.
@@ -278,6 +281,7 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
     let held = playbook.spam();
     playbook.check(&request)?;
     in_time(&request, now)?;
+    reachable(&request, case.postal_address)?;
     let tags = match &request {
         EventKind::TagAdded { tag } => Some(tags_with(case, tag)?),
         _ => None,
@@ -352,6 +356,22 @@ pub fn in_time(request: &EventKind, now: OffsetDateTime) -> Result<(), Refusal> 
         }
         EventKind::Snoozed { until: Some(until) } if *until <= now => {
             past("snooze_in_past", "until", "snooze until a time still to come")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A letter needs somewhere to go: a follow-up by letter is refused, when it is chosen,
+/// while the customer has no postal address.
+pub fn reachable(request: &EventKind, postal_address: Option<bool>) -> Result<(), Refusal> {
+    match request {
+        EventKind::FollowUpScheduled { channel, .. } if channel == "letter" && postal_address == Some(false) => {
+            Err(Refusal::invalid(
+                "letter_without_address",
+                "the customer has no postal address, so a letter cannot reach them: add their address on the \
+                 customer's page, or follow up by call or email",
+            )
+            .about("channel"))
         }
         _ => Ok(()),
     }
@@ -439,7 +459,19 @@ mod tests {
 
     fn state<'a>(history: &'a [Event], tags: &'a [String], policy: &'a DuePolicy) -> CaseState<'a> {
         let next = Playbook::replay(history).next_step(policy);
-        CaseState { id: 42, history, version: 1, tags, next, policy, spending: None }
+        CaseState { id: 42, history, version: 1, tags, next, policy, spending: None, postal_address: None }
+    }
+
+    #[test]
+    fn a_letter_is_refused_when_the_customer_has_no_postal_address() {
+        let by = |channel: &str| EventKind::FollowUpScheduled { due: T0, channel: channel.to_owned() };
+        let refused = reachable(&by("letter"), Some(false)).unwrap_err();
+        assert_eq!(refused.rule, "letter_without_address");
+        assert_eq!(refused.field, Some("channel"));
+        assert!(refused.message.contains("no postal address"), "{}", refused.message);
+        assert!(reachable(&by("letter"), Some(true)).is_ok());
+        assert!(reachable(&by("email"), Some(false)).is_ok());
+        assert!(reachable(&by("call"), None).is_ok());
     }
 
     fn staff(request: EventKind) -> Command {

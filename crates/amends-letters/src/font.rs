@@ -77,11 +77,8 @@ impl Font {
         for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
             let start = info.cluster as usize;
             // A cluster ends where the next one starts (glyphs of one cluster share it).
-            let end = infos[i + 1..]
-                .iter()
-                .map(|next| next.cluster as usize)
-                .find(|&c| c != start)
-                .unwrap_or(text.len());
+            let end =
+                infos[i + 1..].iter().map(|next| next.cluster as usize).find(|&c| c != start).unwrap_or(text.len());
             let advance = pos.x_advance as f32 / upem;
             width += advance;
             glyphs.push(KrillaGlyph::new(

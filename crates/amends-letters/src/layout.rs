@@ -454,8 +454,7 @@ fn body_blocks(g: &Geometry, letter: &Letter) -> Vec<Block> {
 
     if let Some(offer) = letter.offer.as_deref().filter(|o| !o.trim().is_empty()) {
         let inner = width - 2.0 * OFFER_PADDING;
-        let mut rows =
-            vec![Row::text(Font::Bold, 10.0, 14.0, OFFER_PADDING, OFFER_HEADING.to_owned())];
+        let mut rows = vec![Row::text(Font::Bold, 10.0, 14.0, OFFER_PADDING, OFFER_HEADING.to_owned())];
         rows.extend(body_rows(offer, BODY_FONT, BODY_SIZE, BODY_LEADING, OFFER_PADDING, inner));
         blocks.push(Block { space_before: BODY_LEADING, rows, keep: Keep::Together, frame: Some(OFFER_PADDING) });
     }

@@ -63,7 +63,11 @@ fn paint(surface: &mut Surface<'_>, draw: &Draw) -> Result<(), LetterError> {
             }
             let face = font.face().ok_or(LetterError::FontUnreadable)?;
             let shaped = font.shape(text);
-            surface.set_fill(Some(Fill { paint: gray_of(*gray).into(), opacity: NormalizedF32::ONE, rule: Default::default() }));
+            surface.set_fill(Some(Fill {
+                paint: gray_of(*gray).into(),
+                opacity: NormalizedF32::ONE,
+                rule: Default::default(),
+            }));
             surface.set_stroke(None);
             surface.draw_glyphs(
                 Point::from_xy(*x as f32, *y as f32),

@@ -84,10 +84,22 @@ fn letter_in(name: &str, address: &[&str], words: &str) -> Letter {
 fn names_and_words_in_every_european_script_print_as_written() {
     let letters = [
         letter_in("Łukasz Żółć", &["ul. Świętokrzyska 12", "00-916 Warszawa"], "Przepraszamy: źdźbło, gęślą jaźń."),
-        letter_in("Jiří Dvořák", &["Křižíkova 148/34", "186 00 Praha 8"], "Omlouváme se: příliš žluťoučký kůň úpěl ďábelské ódy."),
-        letter_in("Şükrü Güneş", &["İstiklal Caddesi 42", "34430 Beyoğlu, İstanbul"], "Özür dileriz: ığdır, çiçek, şişli, İzmir."),
+        letter_in(
+            "Jiří Dvořák",
+            &["Křižíkova 148/34", "186 00 Praha 8"],
+            "Omlouváme se: příliš žluťoučký kůň úpěl ďábelské ódy.",
+        ),
+        letter_in(
+            "Şükrü Güneş",
+            &["İstiklal Caddesi 42", "34430 Beyoğlu, İstanbul"],
+            "Özür dileriz: ığdır, çiçek, şişli, İzmir.",
+        ),
         letter_in("Γιώργος Παπαδόπουλος", &["Οδός Ερμού 25", "105 63 Αθήνα"], "Ζητούμε συγγνώμη για την καθυστέρηση."),
-        letter_in("Дмитрий Иванов", &["ул. Тверская, д. 7", "125009 Москва"], "Приносим извинения: съешь же ещё этих мягких булок."),
+        letter_in(
+            "Дмитрий Иванов",
+            &["ул. Тверская, д. 7", "125009 Москва"],
+            "Приносим извинения: съешь же ещё этих мягких булок.",
+        ),
     ];
     for (i, letter) in letters.iter().enumerate() {
         assert!(characters_without_glyph(&letterhead(), letter).is_empty(), "{:?}", letter.recipient_name);
@@ -108,7 +120,8 @@ fn names_and_words_in_every_european_script_print_as_written() {
 
 #[test]
 fn the_font_is_embedded_as_a_subset() {
-    let bytes = render_letter(&letterhead(), &letter_in("Łukasz Żółć", &["Warszawa"], "Дмитрий"), PageSize::A4).unwrap();
+    let bytes =
+        render_letter(&letterhead(), &letter_in("Łukasz Żółć", &["Warszawa"], "Дмитрий"), PageSize::A4).unwrap();
     let pdf = write_pdf("embedded", &bytes);
     let fonts = poppler("pdffonts", &[pdf.to_str().unwrap()]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();

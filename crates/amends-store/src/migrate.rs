@@ -105,10 +105,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0012_abuse.sql"),
         then: None,
     },
+    Migration {
+        version: 17,
+        name: "letter_texts",
+        sqlite: include_str!("../migrations/sqlite/0017_letter_texts.sql"),
+        postgres: include_str!("../migrations/postgres/0017_letter_texts.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 12;
+pub const MIGRATIONS_APPLIED: i64 = 17;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;
