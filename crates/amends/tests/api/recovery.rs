@@ -351,10 +351,7 @@ async fn a_letter_is_refused_in_words_when_the_customer_has_no_address(db: Db) {
         .await;
     let body = refused.expect_error(422, "invalid");
     assert!(body["message"].as_str().unwrap().contains("no postal address"), "{body}");
-    assert_eq!(
-        (body["field"].as_str(), body["rule"].as_str()),
-        (Some("channel"), Some("letter_without_address"))
-    );
+    assert_eq!((body["field"].as_str(), body["rule"].as_str()), (Some("channel"), Some("letter_without_address")));
     let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
     assert!(case["timeline"].as_array().unwrap().iter().all(|e| e["kind"] != "follow_up_scheduled"));
 
