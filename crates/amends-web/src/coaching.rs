@@ -35,6 +35,13 @@ pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading
         }
         _ => Vec::new(),
     };
+    let coach = CoachReading { missed_concerns, ..reading_of(&review) };
+    Reading { review: Some(review), coach }
+}
+
+/// The coach's review as the findings the domain weighs: texts that are not a case's step
+/// (a disclosure, a template) are held by the same rule as the steps.
+pub fn reading_of(review: &Review) -> CoachReading {
     let findings = review
         .findings
         .iter()
@@ -47,7 +54,7 @@ pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading
             },
         })
         .collect();
-    Reading { review: Some(review), coach: CoachReading { findings, missed_concerns } }
+    CoachReading { findings, missed_concerns: Vec::new() }
 }
 
 /// The coach's purpose for a step name from a client (`apology`, `offer`, …).
