@@ -75,6 +75,13 @@ pub const TEMPLATES: &[MessageTemplate] = &[
         variables: &["name", "reference", "link", "signature"],
     },
     MessageTemplate {
+        name: "reply",
+        title: "A reply staff wrote, signed by its writer and the business",
+        purpose: Purpose::Other,
+        source: include_str!("../templates/email/reply.txt"),
+        variables: &["name", "reference", "text", "agent", "business"],
+    },
+    MessageTemplate {
         name: "message",
         title: "A message an agent scheduled",
         purpose: Purpose::Other,
@@ -128,6 +135,8 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
         solution => "We will refund every affected order in full by Friday, and we now check every delivery of cream on arrival.",
         text => "I checked with the bakery: your new cake leaves our kitchen at 9:00 on Saturday.",
         signature => signature,
+        agent => "Mia Schmidt",
+        business => "Café Weber",
     }
 }
 
@@ -139,7 +148,9 @@ mod tests {
     fn every_built_in_template_renders_with_a_subject() {
         for t in TEMPLATES {
             let (subject, body) = render(t.source, sample_context("The team")).unwrap();
-            assert!(!subject.is_empty() && body.contains("Anna Müller"), "{}", t.name);
+            // A reply is the writer's own words, greeting and all, then their signature.
+            let addressed = if t.name == "reply" { "Mia Schmidt\nCafé Weber" } else { "Anna Müller" };
+            assert!(!subject.is_empty() && body.contains(addressed), "{}", t.name);
             assert!(!body.contains("{{"), "{}: unrendered variable", t.name);
         }
         assert!(render("No subject here", sample_context("x")).is_err());

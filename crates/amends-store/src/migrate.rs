@@ -106,6 +106,13 @@ const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
+        version: 13,
+        name: "saved_replies",
+        sqlite: include_str!("../migrations/sqlite/0013_saved_replies.sql"),
+        postgres: include_str!("../migrations/postgres/0013_saved_replies.sql"),
+        then: None,
+    },
+    Migration {
         version: 17,
         name: "letter_texts",
         sqlite: include_str!("../migrations/sqlite/0017_letter_texts.sql"),

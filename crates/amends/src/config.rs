@@ -376,6 +376,8 @@ impl Settings {
         if let Some(head) = given.letterhead {
             let letters = &mut s.letters;
             if let Some(name) = head.business_name {
+                // Replies are signed with it too, under the writer's name.
+                s.jobs.business_name.clone_from(&name);
                 letters.head.business_name = name;
             }
             if let Some(lines) = head.address_lines {

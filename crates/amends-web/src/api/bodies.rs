@@ -39,6 +39,8 @@ macro_rules! bodies {
 bodies! {
     plain {
         "heartbeat" => Heartbeat,
+        "reply" => ReplyRequest,
+        "saved_reply" => super::replies::ReplyInput,
         "coach_draft" => Draft,
         "template_draft" => TemplateDraft,
         "customer_change" => CustomerChange,
