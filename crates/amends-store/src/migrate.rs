@@ -113,6 +113,13 @@ const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
+        version: 14,
+        name: "customer_waiting",
+        sqlite: include_str!("../migrations/sqlite/0014_customer_waiting.sql"),
+        postgres: include_str!("../migrations/postgres/0014_customer_waiting.sql"),
+        then: None,
+    },
+    Migration {
         version: 17,
         name: "letter_texts",
         sqlite: include_str!("../migrations/sqlite/0017_letter_texts.sql"),
