@@ -45,6 +45,14 @@ pub fn open_next_time_promises(events: &[crate::playbook::Event]) -> Vec<String>
         .collect()
 }
 
+/// Whether a gesture of this kind is something the customer still comes for (a
+/// discount on the next order, a voucher to spend), rather than given already (a gift,
+/// a service, a replacement, a refund). Only the first is "for your next visit" in a
+/// letter; the second is told as done.
+pub fn for_next_visit(gesture: &str) -> bool {
+    matches!(gesture.trim().to_ascii_lowercase().as_str(), "discount" | "voucher")
+}
+
 /// What the suggestion weighs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GestureContext {
@@ -285,5 +293,13 @@ mod tests {
         kinds.sort();
         kinds.dedup();
         assert_eq!(kinds.len(), 6);
+    }
+
+    #[test]
+    fn only_what_the_customer_still_comes_for_is_for_the_next_visit() {
+        assert!(for_next_visit("voucher") && for_next_visit("Discount"));
+        for given in ["gift", "free_service", "free service", "replacement", "refund"] {
+            assert!(!for_next_visit(given), "{given}");
+        }
     }
 }

@@ -129,6 +129,9 @@ pub struct CaseState<'a> {
     pub spending: Option<Spending>,
     /// The problem a prevent step links, read only for that step.
     pub problem: Option<&'a LinkedProblem>,
+    /// Whether the customer has a postal address now, read only for a follow-up by
+    /// letter.
+    pub postal_address: Option<bool>,
     /// The customer's name, as the timeline says who wrote again.
     pub customer_name: &'a str,
 }
@@ -377,6 +380,7 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
     let held = playbook.spam();
     playbook.check(&request)?;
     in_time(&request, now)?;
+    reachable(&request, case.postal_address)?;
     match &request {
         EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason } => retained_allowed(&playbook, role, reason)?,
         EventKind::ProblemLinked { .. } => prevention_allowed(case.problem)?,
@@ -492,6 +496,22 @@ pub fn in_time(request: &EventKind, now: OffsetDateTime) -> Result<(), Refusal> 
     }
 }
 
+/// A letter needs somewhere to go: a follow-up by letter is refused, when it is chosen,
+/// while the customer has no postal address.
+pub fn reachable(request: &EventKind, postal_address: Option<bool>) -> Result<(), Refusal> {
+    match request {
+        EventKind::FollowUpScheduled { channel, .. } if channel == "letter" && postal_address == Some(false) => {
+            Err(Refusal::invalid(
+                "letter_without_address",
+                "the customer has no postal address, so a letter cannot reach them: add their address on the \
+                 customer's page, or follow up by call or email",
+            )
+            .about("channel"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The case's tags with `tag` added: one of each, at most [`crate::case::MAX_TAGS`].
 fn tags_with(case: CaseState<'_>, tag: &str) -> Result<(Vec<String>, String), Refusal> {
     let tag = crate::case::parse_tag(tag).map_err(|e| Refusal::invalid("tag_text", e.to_string()).about("tag"))?;
@@ -588,8 +608,21 @@ mod tests {
             policy,
             spending: None,
             problem: None,
+            postal_address: None,
             customer_name: "Hannah Berg",
         }
+    }
+
+    #[test]
+    fn a_letter_is_refused_when_the_customer_has_no_postal_address() {
+        let by = |channel: &str| EventKind::FollowUpScheduled { due: T0, channel: channel.to_owned() };
+        let refused = reachable(&by("letter"), Some(false)).unwrap_err();
+        assert_eq!(refused.rule, "letter_without_address");
+        assert_eq!(refused.field, Some("channel"));
+        assert!(refused.message.contains("no postal address"), "{}", refused.message);
+        assert!(reachable(&by("letter"), Some(true)).is_ok());
+        assert!(reachable(&by("email"), Some(false)).is_ok());
+        assert!(reachable(&by("call"), None).is_ok());
     }
 
     fn staff(request: EventKind) -> Command {

@@ -77,7 +77,7 @@ pub use idempotency::StoredResponse;
 pub use inbound::{InboundRef, RefusedMail};
 pub use intake::{CustomerRef, NewCase, NoticeAnswer, SpamHeld};
 pub use jobs::{Job, JobRecord, JobsToClaim, QueueStats};
-pub use letters::LetterDue;
+pub use letters::{LetterDue, PendingLetter};
 pub use links::LinkRecord;
 pub use merge::Merge;
 pub use migrate::MIGRATIONS_APPLIED;

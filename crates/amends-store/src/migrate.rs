@@ -120,6 +120,13 @@ const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
+        version: 17,
+        name: "letter_texts",
+        sqlite: include_str!("../migrations/sqlite/0017_letter_texts.sql"),
+        postgres: include_str!("../migrations/postgres/0017_letter_texts.sql"),
+        then: None,
+    },
+    Migration {
         version: 18,
         name: "business_currency",
         sqlite: include_str!("../migrations/sqlite/0018_business_currency.sql"),

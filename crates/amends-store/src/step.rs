@@ -91,8 +91,15 @@ pub(crate) async fn take_in(
         }
         _ => None,
     };
+    let postal_address = match &command.request {
+        EventKind::FollowUpScheduled { channel, .. } if channel == "letter" => {
+            Some(has_postal_address_in(&mut *tx, case_id).await?)
+        }
+        _ => None,
+    };
     let state = CaseState {
         problem: problem.as_ref(),
+        postal_address,
         id: case_id,
         history: &events,
         version: current.version,
@@ -387,4 +394,17 @@ impl Store {
         command.expected_version = expected_version;
         self.take_step(case_id, command).await
     }
+}
+
+/// Whether the case's customer has a postal address now (a letter can reach them).
+async fn has_postal_address_in(conn: &mut AnyConnection, case_id: i64) -> Result<bool, StoreError> {
+    let address: Option<String> =
+        sqlx::query("SELECT cu.postal_address FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1")
+            .bind(case_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>(0))
+            .transpose()?
+            .flatten();
+    Ok(address.is_some_and(|a| !a.trim().is_empty()))
 }

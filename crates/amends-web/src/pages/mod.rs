@@ -77,6 +77,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/search", get(search::page))
         .route("/cases/{id}/letter.pdf", get(letters::case_letter))
+        .route("/cases/{id}/letter", get(letters::letter_page).post(letters::save_letter))
         .route("/letters", get(letters::print_run))
         .route("/reports", get(reports::page))
         .route("/reports/cases", get(reports::cases))
@@ -117,6 +118,7 @@ fn environment() -> &'static Environment<'static> {
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
+    ("letter.html", include_str!("../../templates/letter.html")),
     ("login.html", include_str!("../../templates/login.html")),
     ("password.html", include_str!("../../templates/password.html")),
     ("inbox.html", include_str!("../../templates/inbox.html")),
