@@ -112,10 +112,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0013_saved_replies.sql"),
         then: None,
     },
+    Migration {
+        version: 18,
+        name: "business_currency",
+        sqlite: include_str!("../migrations/sqlite/0018_business_currency.sql"),
+        postgres: include_str!("../migrations/postgres/0018_business_currency.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 13;
+pub const MIGRATIONS_APPLIED: i64 = 18;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;
