@@ -212,8 +212,13 @@ pub enum EventKind {
     /// The customer wrote again (a reply by email), in their own words.
     CustomerWrote {
         subject: Option<String>,
+        /// Every word as received, quoted history and signature included.
         text: String,
         message_id: Option<String>,
+        /// Their new words alone, when the mail's quoted history or signature was told
+        /// apart from them (shown first; `text` stays whole underneath).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        new_words: Option<String>,
     },
     /// Staff sent a text the language coach flagged, and said why.
     CoachOverridden {
@@ -263,6 +268,11 @@ pub enum EventKind {
         text: String,
     },
     AlternativeAccepted,
+    /// Staff could not do what the customer proposed; `reason` is what the customer is
+    /// told (coached), and the two options stand for them to choose from.
+    AlternativeDeclined {
+        reason: String,
+    },
     GestureRecorded {
         gesture: String,
         description: String,
@@ -392,6 +402,7 @@ impl EventKind {
             EventKind::OptionChosen { .. } => "option_chosen",
             EventKind::AlternativeProposed { .. } => "alternative_proposed",
             EventKind::AlternativeAccepted => "alternative_accepted",
+            EventKind::AlternativeDeclined { .. } => "alternative_declined",
             EventKind::GestureRecorded { .. } => "gesture_recorded",
             EventKind::FixPromised { .. } => "fix_promised",
             EventKind::FixDone { .. } => "fix_done",
@@ -444,6 +455,55 @@ impl EventKind {
                 | EventKind::SpamConfirmed { .. }
         )
     }
+}
+
+impl EventKind {
+    /// What the customer said with this event, as staff read it at a glance: their own
+    /// words where they wrote some, else what they did. None for a staff or system step.
+    pub fn customer_words(&self) -> Option<String> {
+        let words = match self {
+            EventKind::CustomerWrote { new_words: Some(words), .. } => words.clone(),
+            EventKind::CustomerWrote { text, .. } => text.clone(),
+            EventKind::RestatementCorrected { correction } => correction.clone(),
+            EventKind::AlternativeProposed { text } => text.clone(),
+            EventKind::WishStated { text } => text.clone(),
+            EventKind::FollowUpRecorded { satisfaction, words } if words.trim().is_empty() => {
+                format!("Rated it {satisfaction} of 5")
+            }
+            EventKind::FollowUpRecorded { words, .. } => words.clone(),
+            EventKind::RestatementConfirmed { .. } => "Confirmed what we understood".to_owned(),
+            EventKind::OptionChosen { option } => format!("Chose option {option}"),
+            _ => return None,
+        };
+        Some(words)
+    }
+}
+
+/// Every wish the customer stated, the first (kept on the case) first, each once.
+pub fn wishes<'a>(first: Option<&str>, events: impl IntoIterator<Item = &'a Event>) -> Vec<String> {
+    let mut all: Vec<String> = first.map(str::to_owned).into_iter().collect();
+    for event in events {
+        if let EventKind::WishStated { text } = &event.kind
+            && !all.iter().any(|w| w.trim() == text.trim())
+        {
+            all.push(text.clone());
+        }
+    }
+    all
+}
+
+/// How many characters of the customer's words a case keeps for the inbox.
+pub const WORDS_AT_A_GLANCE: usize = 200;
+
+/// The start of `words` on one line, at most [`WORDS_AT_A_GLANCE`] characters.
+pub fn at_a_glance(words: &str) -> String {
+    let line = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= WORDS_AT_A_GLANCE {
+        return line;
+    }
+    let mut cut: String = line.chars().take(WORDS_AT_A_GLANCE - 1).collect();
+    cut.push('…');
+    cut
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -543,6 +603,11 @@ pub struct Playbook {
     linked: Vec<i64>,
     snooze: Option<Snooze>,
     spam: Option<SpamHold>,
+    /// When the customer's words staff have not answered began: any word of theirs
+    /// starts it, any step of staff's ends it.
+    customer_waiting_since: Option<OffsetDateTime>,
+    /// When the customer proposed their own solution, while staff owe the answer.
+    alternative_at: Option<OffsetDateTime>,
 }
 
 /// A case out of the inbox for a while. It wakes at `until`, or when the customer
@@ -748,6 +813,8 @@ impl Playbook {
             linked: Vec::new(),
             snooze: None,
             spam: None,
+            customer_waiting_since: None,
+            alternative_at: None,
         }
     }
 
@@ -920,7 +987,10 @@ impl Playbook {
                 }
                 text_ok("alternative_text", "the alternative", text)
             }
-            EventKind::AlternativeAccepted => {
+            EventKind::AlternativeAccepted | EventKind::AlternativeDeclined { .. } => {
+                if let EventKind::AlternativeDeclined { reason } = kind {
+                    text_ok("decline_reason", "what the customer is told", reason)?;
+                }
                 if self.offer != OfferState::AlternativePending {
                     return Err(Refusal::order(
                         "no_alternative_to_accept",
@@ -1114,8 +1184,18 @@ impl Playbook {
     fn apply(&mut self, event: &Event) {
         let at = event.at;
         // Any word from the customer (a reply, an answer through a link) wakes the case.
-        if event.actor == Actor::Customer {
-            self.snooze = None;
+        match event.actor {
+            Actor::Customer => {
+                self.snooze = None;
+                // A new complaint is heard by the inbox's own order; only what they say
+                // next is a reply that waits.
+                if !matches!(event.kind, EventKind::Opened { .. }) {
+                    self.customer_waiting_since.get_or_insert(at);
+                }
+            }
+            // Whatever staff do next answers them, or acts on what they said.
+            Actor::Staff { .. } => self.customer_waiting_since = None,
+            Actor::System => {}
         }
         match &event.kind {
             EventKind::Opened { severity, escalate_because, .. } => {
@@ -1141,9 +1221,17 @@ impl Playbook {
             EventKind::OptionsOffered { .. } => self.offer = OfferState::Pending,
             EventKind::OptionChosen { .. } | EventKind::AlternativeAccepted => {
                 self.offer = OfferState::Settled;
+                self.alternative_at = None;
                 self.resolve(Step::Offer, at);
             }
-            EventKind::AlternativeProposed { .. } => self.offer = OfferState::AlternativePending,
+            EventKind::AlternativeProposed { .. } => {
+                self.offer = OfferState::AlternativePending;
+                self.alternative_at = Some(at);
+            }
+            EventKind::AlternativeDeclined { .. } => {
+                self.offer = OfferState::Pending;
+                self.alternative_at = None;
+            }
             EventKind::GestureRecorded { .. } => {
                 self.gestures += 1;
                 self.resolve(Step::Gesture, at);
@@ -1238,6 +1326,8 @@ impl Playbook {
         }
         match step {
             Step::Restate if self.restatement == Restatement::Pending => StepStatus::AwaitingCustomer,
+            // Their own proposal waits on staff's answer, not on them.
+            Step::Offer if self.offer == OfferState::AlternativePending => StepStatus::Due,
             Step::Offer if self.offer != OfferState::None => StepStatus::AwaitingCustomer,
             Step::Fix if matches!(self.fix, FixState::Promised(_)) => StepStatus::InProgress,
             Step::FollowUp if matches!(self.follow_up, FollowUpState::Scheduled(_)) => StepStatus::InProgress,
@@ -1273,7 +1363,11 @@ impl Playbook {
             Step::Escalate => working(policy.escalate),
             Step::Restate => working(policy.restate),
             Step::Apologise => working(policy.apologise),
-            Step::Offer => working(policy.offer),
+            // A counter-proposal is answered as promptly as a restatement is written.
+            Step::Offer => match self.alternative_at {
+                Some(proposed) => hours.add(proposed, policy.scaled(policy.restate, self.severity)),
+                None => working(policy.offer),
+            },
             Step::Gesture => working(policy.gesture),
             // A date promised to the customer, or set for them, stands as given.
             Step::Fix => match self.fix {
@@ -1325,7 +1419,8 @@ impl Playbook {
             Some(Outcome::Lost) => return CaseStatus::Lost,
             None => {}
         }
-        if self.next_step(policy).is_some() {
+        // Staff owe the customer an answer: never "waiting on the customer".
+        if self.next_step(policy).is_some() || self.customer_waiting_since.is_some() {
             return CaseStatus::Open;
         }
         let awaiting =
@@ -1350,6 +1445,16 @@ impl Playbook {
     /// The cases linked to this one.
     pub fn linked(&self) -> &[i64] {
         &self.linked
+    }
+
+    /// Whether the customer's own proposal waits for staff to accept or decline it.
+    pub fn alternative_pending(&self) -> bool {
+        self.offer == OfferState::AlternativePending
+    }
+
+    /// Since when the customer's words wait for staff, if they do.
+    pub fn customer_waiting_since(&self) -> Option<OffsetDateTime> {
+        self.customer_waiting_since
     }
 
     /// The snooze in force, if any. Whether its time has passed is for the caller, who
@@ -1466,6 +1571,66 @@ mod tests {
         assert_eq!(rule(&p, two()), "offer_already_settled");
     }
 
+    fn by_customer(minutes: i64, kind: EventKind) -> Event {
+        Event { at: T0 + Duration::minutes(minutes), actor: Actor::Customer, kind }
+    }
+
+    #[test]
+    fn a_counter_proposal_is_staffs_next_step_and_a_decline_puts_the_two_options_back() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        p.record(&ev(1, EventKind::StepSkipped { step: Step::Restate, reason: "confirmed in person".into() })).unwrap();
+        p.record(&ev(2, EventKind::Apologised { text: "Sorry".into() })).unwrap();
+        p.record(&ev(3, two())).unwrap();
+        let offer = |p: &Playbook| p.steps(&policy)[Step::Offer as usize].status;
+        assert_eq!(offer(&p), StepStatus::AwaitingCustomer, "the options wait on the customer");
+        let declined = EventKind::AlternativeDeclined { reason: "We cannot bake on Sunday.".into() };
+        assert_eq!(rule(&p, declined.clone()), "no_alternative_to_accept");
+        p.record(&by_customer(60, EventKind::AlternativeProposed { text: "A cake on Sunday".into() })).unwrap();
+        let proposed = T0 + Duration::minutes(60);
+        assert_eq!(p.next_step(&policy), Some((Step::Offer, proposed + Duration::hours(4))), "staff owe the answer");
+        assert_eq!(offer(&p), StepStatus::Due, "never waiting on the customer while staff owe it");
+        assert_eq!(rule(&p, EventKind::AlternativeDeclined { reason: " ".into() }), "decline_reason");
+        p.record(&ev(90, declined)).unwrap();
+        assert_eq!(offer(&p), StepStatus::AwaitingCustomer, "the two options stand for them again");
+        assert!(p.check(&EventKind::OptionChosen { option: 2 }).is_ok());
+    }
+
+    #[test]
+    fn a_customers_word_waits_until_staff_act_whatever_staff_do() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        assert_eq!(p.customer_waiting_since(), None, "a new case is not a reply");
+        p.record(&ev(1, EventKind::RestatementWritten { text: "Late cake.".into(), missed_concerns: vec![] })).unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::AwaitingCustomer);
+        let wrote = |text: &str| EventKind::CustomerWrote {
+            subject: None,
+            text: text.into(),
+            message_id: None,
+            new_words: None,
+        };
+        p.record(&by_customer(10, wrote("It was also squashed."))).unwrap();
+        p.record(&by_customer(20, wrote("And cold."))).unwrap();
+        assert_eq!(p.customer_waiting_since(), Some(T0 + Duration::minutes(10)), "from their first unanswered word");
+        assert_eq!(p.status(&policy), CaseStatus::Open, "staff owe them an answer");
+        p.record(&Event { at: T0, actor: Actor::System, kind: EventKind::Unsnoozed }).unwrap_err();
+        p.record(&ev(30, EventKind::TagAdded { tag: "late".into() })).unwrap();
+        assert_eq!(p.customer_waiting_since(), None, "any step of staff's ends the wait");
+        assert_eq!(p.status(&policy), CaseStatus::AwaitingCustomer);
+    }
+
+    #[test]
+    fn the_words_at_a_glance_are_one_short_line() {
+        assert_eq!(at_a_glance("  Still\n\nno cake. "), "Still no cake.");
+        let long = "word ".repeat(100);
+        let cut = at_a_glance(&long);
+        assert_eq!(cut.chars().count(), WORDS_AT_A_GLANCE);
+        assert!(cut.ends_with('…'));
+        let follow_up = EventKind::FollowUpRecorded { satisfaction: 2, words: String::new() };
+        assert_eq!(follow_up.customer_words().as_deref(), Some("Rated it 2 of 5"));
+        assert_eq!(EventKind::NoteAdded { text: "x".into() }.customer_words(), None);
+    }
+
     #[test]
     fn skipping_needs_a_reason_and_hearing_cannot_be_skipped() {
         let p = opened("normal", false);
@@ -1555,7 +1720,12 @@ mod tests {
         let wrote = Event {
             at: T0 + Duration::minutes(3),
             actor: Actor::Customer,
-            kind: EventKind::CustomerWrote { subject: None, text: "Any news?".into(), message_id: None },
+            kind: EventKind::CustomerWrote {
+                subject: None,
+                text: "Any news?".into(),
+                message_id: None,
+                new_words: None,
+            },
         };
         p.record(&wrote).unwrap();
         assert_eq!(p.snooze(), None, "the customer's words wake it");

@@ -80,6 +80,7 @@ impl EventKind {
             EventKind::Apologised { text } => Some((Purpose::Apology, text.clone())),
             EventKind::OptionsOffered { options } => Some((Purpose::Offer, options.join("\n"))),
             EventKind::FixPromised { what, .. } => Some((Purpose::Fix, what.clone())),
+            EventKind::AlternativeDeclined { reason } => Some((Purpose::Offer, reason.clone())),
             EventKind::MessageScheduled { text, .. } | EventKind::Replied { text } => {
                 Some((Purpose::Message, text.clone()))
             }
@@ -123,6 +124,8 @@ pub struct CaseState<'a> {
     pub policy: &'a DuePolicy,
     /// What gestures were given already and the limits, read only for a gesture.
     pub spending: Option<Spending>,
+    /// The customer's name, as the timeline says who wrote again.
+    pub customer_name: &'a str,
 }
 
 /// What a gesture is weighed against.
@@ -207,6 +210,12 @@ pub enum Effect {
     },
     /// A new step or a new due time: the escalation ladder starts again.
     RestartEscalation,
+    /// The customer's words wait for staff: keep them at a glance for the inbox, and when
+    /// the wait begins (`alert`), alert the case's owner (or the unassigned queue).
+    CustomerWaiting {
+        words: String,
+        alert: bool,
+    },
     /// Nothing goes on the timeline yet: the gesture waits for a manager.
     HoldGesture {
         reason: ApprovalReason,
@@ -224,6 +233,8 @@ pub struct Derived {
     pub next: Option<(Step, OffsetDateTime)>,
     pub snooze: Option<Snooze>,
     pub escalation_required: bool,
+    /// Since when the customer's words wait for staff (any staff step ends it).
+    pub customer_waiting_since: Option<OffsetDateTime>,
 }
 
 /// What a step comes to.
@@ -311,10 +322,23 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
         effects.push(Effect::SetTags { tags, added });
     }
     effects.extend(effects_of(&request, actor, held.is_some_and(|h| h.acknowledge_on_release), now));
+    let words = if actor == Actor::Customer { request.customer_words() } else { None };
+    let was_waiting = playbook.customer_waiting_since().is_some();
+    let closed = playbook.outcome().is_some();
     let mut events = vec![Event { at: now, actor, kind: request }];
     events.extend(override_event.map(|kind| Event { at: now, actor, kind }));
+    // A customer who writes to a closed case is never left unheard: it opens again, and
+    // the timeline says why.
+    if actor == Actor::Customer && closed {
+        let name = first_name(case.customer_name);
+        let kind = EventKind::Reopened { reason: format!("{name} wrote again") };
+        events.push(Event { at: now, actor: Actor::System, kind });
+    }
     for event in &events {
         playbook.record(event)?;
+    }
+    if let Some(words) = words {
+        effects.push(Effect::CustomerWaiting { words: crate::playbook::at_a_glance(&words), alert: !was_waiting });
     }
     let next = playbook.next_step(case.policy);
     if next != case.next {
@@ -325,8 +349,15 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
         next,
         snooze: playbook.snooze(),
         escalation_required: playbook.escalation_required(),
+        customer_waiting_since: playbook.customer_waiting_since(),
     };
     Ok(Decision { events, effects, derived: Some(derived) })
+}
+
+/// The name a person is called by: the first word of their name ("the customer" when
+/// there is none).
+pub fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or("the customer")
 }
 
 /// Whether the latest of the actor's events on the case is this very request (the
@@ -387,6 +418,7 @@ fn effects_of(request: &EventKind, actor: Actor, acknowledge_on_release: bool, n
         | EventKind::Apologised { .. }
         | EventKind::OptionsOffered { .. }
         | EventKind::FixDone { .. }
+        | EventKind::AlternativeDeclined { .. }
         | EventKind::Replied { .. }
             if by_staff =>
         {
@@ -442,7 +474,7 @@ mod tests {
 
     fn state<'a>(history: &'a [Event], tags: &'a [String], policy: &'a DuePolicy) -> CaseState<'a> {
         let next = Playbook::replay(history).next_step(policy);
-        CaseState { id: 42, history, version: 1, tags, next, policy, spending: None }
+        CaseState { id: 42, history, version: 1, tags, next, policy, spending: None, customer_name: "Hannah Berg" }
     }
 
     fn staff(request: EventKind) -> Command {
@@ -690,6 +722,66 @@ mod tests {
         assert!(d.events[0].kind.is_internal(), "never shown to the customer");
         assert_eq!(d.effects, vec![], "a record for staff; the next step stays where it was");
         assert_eq!(rule_of(take(&opened(), heard("  ")).unwrap_err()), "mattered_most_text");
+    }
+
+    #[test]
+    fn hannah_writes_to_her_closed_case_and_it_opens_again_with_the_reason_on_the_timeline() {
+        let mut history = agreed();
+        let retained = EventKind::OutcomeRecorded { outcome: crate::Outcome::Lost, reason: "Moved away".into() };
+        history.push(Event { at: T0, actor: AGENT, kind: retained });
+        let wrote = EventKind::CustomerWrote {
+            subject: None,
+            text: "The new cake was lovely, but…".into(),
+            message_id: None,
+            new_words: None,
+        };
+        let d = take(&history, Command::new(Actor::Customer, None, wrote.clone())).unwrap();
+        let kinds: Vec<&EventKind> = d.events.iter().map(|e| &e.kind).collect();
+        assert_eq!(kinds, vec![&wrote, &EventKind::Reopened { reason: "Hannah wrote again".into() }]);
+        assert_eq!(d.events[1].actor, Actor::System, "nobody reopened it by hand");
+        let derived = d.derived.unwrap();
+        assert_eq!(derived.status, CaseStatus::Open);
+        assert_eq!(derived.customer_waiting_since, Some(T0 + Duration::hours(1)));
+        assert!(
+            d.effects
+                .contains(&Effect::CustomerWaiting { words: "The new cake was lovely, but…".into(), alert: true })
+        );
+    }
+
+    #[test]
+    fn the_owner_is_alerted_when_the_wait_begins_not_at_every_word() {
+        let mut history = opened();
+        let wrote = |text: &str| EventKind::CustomerWrote {
+            subject: None,
+            text: text.into(),
+            message_id: None,
+            new_words: None,
+        };
+        history.push(Event { at: T0, actor: Actor::Customer, kind: wrote("Hello?") });
+        let d = take(&history, Command::new(Actor::Customer, None, wrote("Anyone there?"))).unwrap();
+        assert!(d.effects.contains(&Effect::CustomerWaiting { words: "Anyone there?".into(), alert: false }));
+        assert_eq!(d.derived.unwrap().customer_waiting_since, Some(T0), "still since their first word");
+        let answered = take(&history, staff(EventKind::NoteAdded { text: "Calling her".into() })).unwrap();
+        assert_eq!(answered.derived.unwrap().customer_waiting_since, None, "a staff step ends the wait");
+    }
+
+    #[test]
+    fn declining_a_counter_proposal_tells_the_customer_in_words_the_coach_read() {
+        let mut history = agreed();
+        history.truncate(history.len() - 1);
+        history.push(Event {
+            at: T0,
+            actor: Actor::Customer,
+            kind: EventKind::AlternativeProposed { text: "Sunday".into() },
+        });
+        let decline = EventKind::AlternativeDeclined { reason: "We are closed on Sunday; Monday at 9?".into() };
+        assert_eq!(decline.outgoing_text().map(|(p, _)| p), Some(Purpose::Offer));
+        assert_eq!(Playbook::replay(&history).next_step(&DuePolicy::default()).map(|(s, _)| s), Some(Step::Offer));
+        let d = take(&history, staff(decline)).unwrap();
+        assert!(d.effects.contains(&Effect::TellCustomer));
+        history.extend(d.events);
+        let offer = Playbook::replay(&history).steps(&DuePolicy::default())[Step::Offer as usize].status;
+        assert_eq!(offer, crate::playbook::StepStatus::AwaitingCustomer, "the two options wait on them again");
     }
 
     #[test]

@@ -47,6 +47,13 @@ pub const TEMPLATES: &[MessageTemplate] = &[
         variables: &["name", "reference", "option1", "option2", "link", "signature"],
     },
     MessageTemplate {
+        name: "alternative_declined",
+        title: "Their own suggestion, declined with the reason",
+        purpose: Purpose::Offer,
+        source: include_str!("../templates/email/alternative_declined.txt"),
+        variables: &["name", "reference", "proposal", "reason", "option1", "option2", "link", "signature"],
+    },
+    MessageTemplate {
         name: "fix_promised",
         title: "The fix, promised with a date",
         purpose: Purpose::Fix,
@@ -120,6 +127,8 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
         apology => "I am sorry. I accept all responsibility for the late cake and the missing dessert, and I will call you today by 17:00 to put it right.",
         option1 => "A full refund of the order, today",
         option2 => "A new cake of your choice, delivered on Saturday morning",
+        proposal => "A new cake on Sunday morning",
+        reason => "I am sorry: our kitchen is closed on Sundays, so I cannot bake it then. I can have it at your door on Monday at 9:00.",
         what => "Bake and deliver a new cake",
         due => "Saturday 28 November 2026 at 10:00 CET",
         note => "Delivered at 9:40 with a card from the team.",

@@ -162,6 +162,26 @@ impl Notifier {
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
                 (MessagePurpose::Offer, self.render("offer", ctx).await?, Some(link))
             }
+            EventKind::AlternativeDeclined { reason } => {
+                let events = self.store.case_with_timeline(case.id).await?.1;
+                let before = events.iter().rev().filter(|e| e.id < event.id);
+                let mut proposal = None;
+                let mut options = Vec::new();
+                for e in before {
+                    match &e.event.kind {
+                        EventKind::AlternativeProposed { text } if proposal.is_none() => proposal = Some(text.clone()),
+                        EventKind::OptionsOffered { options: offered } if options.is_empty() => {
+                            options.clone_from(offered)
+                        }
+                        _ => {}
+                    }
+                }
+                let link = self.link(case.id, LinkPurpose::Offer).await?;
+                let ctx = minijinja::context! {
+                    proposal, reason, option1 => options.first(), option2 => options.get(1), link => link.url, ..base
+                };
+                (MessagePurpose::Offer, self.render("alternative_declined", ctx).await?, Some(link))
+            }
             EventKind::FixPromised { what, due } => (
                 MessagePurpose::FixPromised,
                 self.render(

@@ -50,13 +50,15 @@ impl Store {
     }
 
     /// A customer's reply on their case: the message, its attachments and the timeline
-    /// event in one transaction. A message already taken in is a conflict on `message_id`.
+    /// event in one transaction (`new_words`: their words apart from the quoted history,
+    /// when told apart). A reply to a closed case opens it again (the domain's rule). A message already taken in is a conflict on `message_id`.
     /// A reply to a merged case lands on the case it was merged into.
     pub async fn record_reply(
         &self,
         case_id: i64,
         inbound: &InboundRef,
         text: String,
+        new_words: Option<String>,
         attachments: &[NewAttachment],
     ) -> Result<EventRecord, StoreError> {
         // Resolved before the transaction: on SQLite a transaction that reads first and
@@ -68,6 +70,7 @@ impl Store {
             subject: inbound.subject.clone(),
             text,
             message_id: Some(inbound.message_id.clone()),
+            new_words,
         };
         let event = self.step_in(&mut tx, case_id, Actor::Customer, kind).await?;
         let now = self.now();

@@ -113,6 +113,13 @@ const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
+        version: 14,
+        name: "customer_waiting",
+        sqlite: include_str!("../migrations/sqlite/0014_customer_waiting.sql"),
+        postgres: include_str!("../migrations/postgres/0014_customer_waiting.sql"),
+        then: None,
+    },
+    Migration {
         version: 18,
         name: "business_currency",
         sqlite: include_str!("../migrations/sqlite/0018_business_currency.sql"),

@@ -11,6 +11,7 @@ use amends_domain::{Role, Severity};
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::alerts::{AlertTo, StaffAlert, alert_in};
 use crate::cases::{CaseRecord, EventRecord, UNTIL_REPLY_MS, actor_columns, case_by_id, case_events, insert_tags_in};
 use crate::jobs::{Job, enqueue_in};
 use crate::{Backend, Store, StoreError, StoreSettings, millis};
@@ -87,6 +88,7 @@ pub(crate) async fn take_in(
         next: current.next_step.zip(current.next_due_at),
         policy: &policy,
         spending,
+        customer_name: &current.customer_name,
     };
     let request = command.request.clone();
     let actor = command.actor;
@@ -230,7 +232,14 @@ async fn carry_out(
                     .execute(&mut *tx)
                     .await?;
             }
-            Effect::KeepWish { text } => set_column(&mut *tx, case_id, "wish", text).await?,
+            // The first wish stays on the case; later ones are read from the timeline.
+            Effect::KeepWish { text } => {
+                sqlx::query("UPDATE cases SET wish = COALESCE(wish, $2) WHERE id = $1")
+                    .bind(case_id)
+                    .bind(text)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             Effect::MarkMerged { into } => {
                 sqlx::query("UPDATE cases SET merged_into = $2 WHERE id = $1")
                     .bind(case_id)
@@ -239,6 +248,22 @@ async fn carry_out(
                     .await?;
             }
             Effect::RestartEscalation => crate::escalations::clear_escalations_in(&mut *tx, case_id, now).await?,
+            Effect::CustomerWaiting { words, alert } => {
+                set_column(&mut *tx, case_id, "customer_words", words.clone()).await?;
+                if alert {
+                    let alert = StaffAlert {
+                        case_id,
+                        subject: format!("{} wrote again on {}", current.customer_name, current.reference),
+                        text: format!(
+                            "{} wrote on {} and waits for your answer:\n\n{words}",
+                            current.customer_name, current.reference
+                        ),
+                        // The owner, or the unassigned queue's managers; mailed in business hours.
+                        to: AlertTo { owner: true, ..AlertTo::default() },
+                    };
+                    alert_in(&mut *tx, &alert, at).await?;
+                }
+            }
             // Handled before anything is written: a held gesture records no event.
             Effect::HoldGesture { .. } => {}
         }
@@ -247,7 +272,7 @@ async fn carry_out(
         let snoozed_until = derived.snooze.map(|s| s.until.map(millis).unwrap_or(UNTIL_REPLY_MS));
         let updated = sqlx::query(
             "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6,
-                    snoozed_until = $7, escalation_required = $8
+                    snoozed_until = $7, escalation_required = $8, customer_waiting_since = $9
                  WHERE id = $1 AND version = $2",
         )
         .bind(case_id)
@@ -258,6 +283,7 @@ async fn carry_out(
         .bind(now)
         .bind(snoozed_until)
         .bind(i64::from(derived.escalation_required))
+        .bind(derived.customer_waiting_since.map(millis))
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {

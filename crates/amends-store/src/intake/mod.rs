@@ -247,6 +247,8 @@ fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, no
         merged_into_reference: None,
         snoozed: false,
         snoozed_until: None,
+        customer_waiting_since: None,
+        customer_words: None,
         version: 1,
         created_at: now,
         updated_at: now,

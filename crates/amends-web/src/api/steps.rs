@@ -88,6 +88,13 @@ pub fn router() -> OpenApiRouter<AppState> {
             description: r#"Records `alternative_accepted`, settling the offer. Needs a proposed alternative. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[],
         }))
+        .routes(step::<DeclineAlternative>(StepDoc {
+            path: "/cases/{id}/offer/alternative/decline",
+            operation_id: "declineAlternative",
+            summary: r#"Offer: staff decline the customer's alternative, telling them why"#,
+            description: r#"Records `alternative_declined` with `reason`, the words the customer is told (read by the coach like any offer: company-focused wording waits for a `coach_override` reason). The two options stand again, waiting for the customer's choice, and the customer gets a message with the reason, the two options and a link to answer. Needs a proposed alternative (409 `no_alternative_to_accept`). While a proposal waits for this answer (or acceptance) the offer is staff's next step, due within the restatement's time, and the case is never `awaiting_customer`."#,
+            more: &[],
+        }))
         .routes(step::<Gesture>(StepDoc {
             path: "/cases/{id}/gesture",
             operation_id: "recordGesture",

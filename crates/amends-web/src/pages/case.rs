@@ -44,6 +44,9 @@ struct TimelineItem {
     message: bool,
     /// The merged case it happened on, when not this one.
     from_case: Option<String>,
+    /// A mail reply's whole text, quoted history and signature included, folded away
+    /// under its new words (`text`).
+    folded: Option<String>,
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -116,6 +119,9 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::OptionChosen { option } => (format!("The customer chose option {option}"), String::new()),
         EventKind::AlternativeProposed { text } => (s("The customer proposed their own solution"), text.clone()),
         EventKind::AlternativeAccepted => (s("Their solution was accepted"), String::new()),
+        EventKind::AlternativeDeclined { reason } => {
+            (s("Their solution was declined; they were told why"), reason.clone())
+        }
         EventKind::GestureRecorded { gesture, description, cost_minor, currency } => (
             format!("Gesture: {gesture}"),
             format!("{description} (cost {})", amends_domain::format_money(*cost_minor, currency)),
@@ -152,7 +158,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             },
             reason.clone(),
         ),
-        EventKind::Reopened { reason } => (s("Reopened"), reason.clone()),
+        EventKind::Reopened { reason } => (format!("Reopened: {reason}"), String::new()),
         EventKind::Merged { into } => {
             (format!("Merged into {}", CaseReference(*into)), s("Its steps continue on that case."))
         }
@@ -239,8 +245,14 @@ async fn case_context(
         .iter()
         .chain(merged_events.iter())
         .map(|e| {
-            let (title, text) = describe(&e.event.kind, &names);
+            let (title, mut text) = describe(&e.event.kind, &names);
+            let mut folded = None;
+            if let EventKind::CustomerWrote { text: whole, new_words: Some(words), .. } = &e.event.kind {
+                text.clone_from(words);
+                folded = Some(whole.clone());
+            }
             TimelineItem {
+                folded,
                 order: e.event.at,
                 at: rfc3339(e.event.at),
                 who: name_of(&e.event.actor),
@@ -273,6 +285,7 @@ async fn case_context(
             internal: false,
             message: true,
             from_case: m.case_id.filter(|c| *c != id).map(|c| CaseReference(c).to_string()),
+            folded: None,
         });
     }
     timeline.sort_by_key(|e| std::cmp::Reverse(e.order));
@@ -321,6 +334,10 @@ async fn case_context(
         EventKind::AlternativeProposed { text } => Some(text.clone()),
         _ => None,
     });
+    // Their proposal waits for staff's answer (accept, or decline and say why).
+    let alternative_pending = playbook.alternative_pending();
+    // Every wish they stated, the first (kept on the case) beside the later ones.
+    let wishes = amends_domain::playbook::wishes(case.wish.as_deref(), events.iter().map(|e| &e.event));
     let spam = playbook.spam().map(|hold| {
         let reason = latest(|e| match &e.event.kind {
             EventKind::MarkedSpam { reason, .. } => Some(reason.clone()),
@@ -339,7 +356,7 @@ async fn case_context(
         triage,
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
         users => active_users,
-        restatement, correction, options, alternative, feeling,
+        restatement, correction, options, alternative, alternative_pending, wishes, feeling,
         feelings => amends_domain::Feeling::ALL.map(|f| f.as_str()),
         other_cases, linked_cases, merged_cases, scheduled, cancelled_messages, linked,
         merged => case.merged_into.is_some(),
@@ -465,6 +482,7 @@ fn event_from_form(
         }
         "alternative" => EventKind::AlternativeProposed { text: text("alternative") },
         "accept_alternative" => EventKind::AlternativeAccepted,
+        "decline_alternative" => EventKind::AlternativeDeclined { reason: text("decline_reason") },
         "gesture" => EventKind::GestureRecorded {
             gesture: text("gesture"),
             description: text("description"),

@@ -37,3 +37,4 @@ mod service;
 mod spam;
 mod staff;
 mod views;
+mod waiting;
