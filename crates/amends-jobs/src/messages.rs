@@ -83,17 +83,10 @@ pub const TEMPLATES: &[MessageTemplate] = &[
     },
     MessageTemplate {
         name: "reply",
-        title: "A reply staff wrote, signed by its writer and the business",
+        title: "A reply staff wrote (sent now or at a time they chose), signed by its writer and the business",
         purpose: Purpose::Other,
         source: include_str!("../templates/email/reply.txt"),
         variables: &["name", "reference", "text", "agent", "business"],
-    },
-    MessageTemplate {
-        name: "message",
-        title: "A message an agent scheduled",
-        purpose: Purpose::Other,
-        source: include_str!("../templates/email/message.txt"),
-        variables: &["name", "reference", "text", "signature"],
     },
 ];
 

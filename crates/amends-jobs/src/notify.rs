@@ -275,10 +275,12 @@ impl Notifier {
         let EventKind::MessageScheduled { text, .. } = &event.event.kind else {
             return Err(JobError::Fail(format!("event {event_id} is not a scheduled message")));
         };
+        // Written in the Reply box to go later: it reads, is signed and threads as a reply.
         let email = match &customer.email {
             Some(to) => {
-                let (subject, body) =
-                    self.render("message", minijinja::context! { text, ..self.base(&case, &customer) }).await?;
+                let (agent, business) = self.signed_by(event.event.actor).await?;
+                let ctx = minijinja::context! { text, agent, business, ..self.base(&case, &customer) };
+                let (subject, body) = self.render("reply", ctx).await?;
                 Some(NewEmail {
                     case_id: Some(case.id),
                     to_email: to.clone(),
@@ -287,7 +289,7 @@ impl Notifier {
                     html_body: Some(html_of(&body, &self.settings.public_url)),
                     text_body: body,
                     message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
-                    in_reply_to: None,
+                    in_reply_to: self.thread_of(case.id).await?,
                     purpose: MessagePurpose::Scheduled,
                     link_id: None,
                 })
