@@ -35,6 +35,12 @@ pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading
         }
         _ => Vec::new(),
     };
+    Reading { coach: CoachReading { missed_concerns, ..reading_of(&review) }, review: Some(review) }
+}
+
+/// The coach's review as the findings the domain weighs (`step::coach_gate` says which
+/// hold): for a step's words and for a message template alike.
+pub fn reading_of(review: &Review) -> CoachReading {
     let findings = review
         .findings
         .iter()
@@ -47,7 +53,7 @@ pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading
             },
         })
         .collect();
-    Reading { review: Some(review), coach: CoachReading { findings, missed_concerns } }
+    CoachReading { findings, missed_concerns: Vec::new() }
 }
 
 /// The coach's purpose for a step name from a client (`apology`, `offer`, …).

@@ -13,6 +13,7 @@ use super::disclosures::{NewDisclosure, PreviewRequest};
 use super::problems::{NewProblem, NewSuggestion, PatchProblem, StatusChange};
 use super::recovery::{Decline, NewWebhook, Posted};
 use super::staff::{NewToken, NewUser, PasswordChange, SignIn, UserChange};
+use super::templates::TemplateSource;
 use crate::error::ApiError;
 use crate::json::decode;
 
@@ -41,6 +42,7 @@ bodies! {
         "heartbeat" => Heartbeat,
         "coach_draft" => Draft,
         "template_draft" => TemplateDraft,
+        "template_source" => TemplateSource,
         "customer_change" => CustomerChange,
         "transaction_batch" => TransactionBatchInput,
         "disclosure" => NewDisclosure,

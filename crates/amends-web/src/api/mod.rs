@@ -15,6 +15,7 @@ pub(crate) mod reports;
 pub(crate) mod spam;
 mod staff;
 mod steps;
+pub(crate) mod templates;
 mod views;
 
 use axum::extract::DefaultBodyLimit;
@@ -54,6 +55,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::change_password))
         .routes(routes!(staff::list_users, staff::create_user))
         .routes(routes!(staff::get_user, staff::update_user))
+        .routes(routes!(staff::resend_invitation, staff::withdraw_invitation))
         .routes(routes!(staff::list_tokens, staff::create_token))
         .routes(routes!(staff::revoke_token))
         .routes(routes!(customers::list, customers::create))
@@ -63,6 +65,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(with_body_limit(routes!(customers::create_transactions), BATCH_BODY_LIMIT))
         .routes(routes!(coach::review))
         .routes(routes!(coach::preview_template))
+        .routes(routes!(templates::save))
         .routes(routes!(recovery::watch_alerts))
         .routes(routes!(recovery::broken_promises))
         .routes(routes!(reports::report))

@@ -15,6 +15,7 @@ mod disclosures;
 mod hours;
 mod imports;
 mod inbox;
+mod join;
 pub mod letters;
 mod login;
 mod problems;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/new", get(customers::new_form).post(customers::create))
         .route("/customers/{id}", get(customers::page).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit_form))
+        .route("/customers/{id}/transactions", post(customers::record_transaction))
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::page).post(problems::act))
         .route("/disclosures", get(disclosures::list).post(disclosures::create))
@@ -86,6 +88,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::invite))
         .route("/admin/hours", get(hours::hours).post(hours::save_hours))
         .route("/admin/users/{id}", post(admin::change))
+        .route("/admin/users/{id}/invitation", post(admin::invitation))
+        .route("/join/{token}", get(join::page).post(join::choose))
         .route("/admin/templates", get(templates::list))
         .route("/admin/templates/{name}", get(templates::edit).post(templates::save))
         .route("/assets/{name}", get(assets::serve))
@@ -113,6 +117,7 @@ fn environment() -> &'static Environment<'static> {
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("login.html", include_str!("../../templates/login.html")),
+    ("join.html", include_str!("../../templates/join.html")),
     ("password.html", include_str!("../../templates/password.html")),
     ("inbox.html", include_str!("../../templates/inbox.html")),
     ("case.html", include_str!("../../templates/case.html")),
