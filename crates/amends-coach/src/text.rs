@@ -266,11 +266,26 @@ pub(crate) enum Piece<'a> {
 /// after a single letter ("a.s.a.p", "p.m"), and a `%` after digits ("100%"). Everything
 /// else separates words; `. ! ? ; …` and line breaks also end a sentence. Double quotes
 /// ("…", “…”, «…») mark the words inside as quoted; a line break closes an unbalanced quote.
+/// Links and email addresses are not words: "…/orders?day=WED" is not the customer's
+/// Wednesday, and a path is not the writer's tone.
 pub(crate) fn scan(text: &str, mut emit: impl FnMut(Piece<'_>)) {
     let mut word = String::new();
     let mut quoted = false;
+    let links = links(text);
+    let mut links = links.iter().peekable();
     let mut chars = text.chars().enumerate().peekable();
     while let Some((i, c)) = chars.next() {
+        while links.peek().is_some_and(|&&(_, end)| end <= i) {
+            links.next();
+        }
+        if let Some(&&(start, end)) = links.peek()
+            && start <= i
+        {
+            while chars.peek().is_some_and(|&(j, _)| j < end) {
+                chars.next();
+            }
+            continue;
+        }
         if c.is_alphanumeric() {
             word.clear();
             let start = i;
@@ -331,6 +346,50 @@ pub(crate) fn scan(text: &str, mut emit: impl FnMut(Piece<'_>)) {
             }
             emit(Piece::Break);
         }
+    }
+}
+
+/// The char ranges of the links (`scheme://…`, `www.…`) and email addresses in `text`:
+/// whitespace-separated runs, less the brackets and punctuation of the sentence around them.
+fn links(text: &str) -> Vec<(usize, usize)> {
+    const OPEN: [char; 6] = ['(', '<', '[', '"', '\'', '\u{201C}'];
+    const CLOSE: [char; 12] = ['.', ',', ';', ':', '!', '?', ')', '>', ']', '"', '\'', '\u{201D}'];
+    let mut out = Vec::new();
+    if !text.contains(['/', '@', '.']) {
+        return out;
+    }
+    let mut run: Option<(usize, usize)> = None; // (char index, byte index) of its start
+    let ends = text.char_indices().chain(std::iter::once((text.len(), ' ')));
+    for (ci, (bi, c)) in ends.enumerate() {
+        if !c.is_whitespace() {
+            run.get_or_insert((ci, bi));
+            continue;
+        }
+        let Some((cs, bs)) = run.take() else { continue };
+        let whole = &text[bs..bi];
+        let body = whole.trim_start_matches(OPEN);
+        let lead = whole.chars().count() - body.chars().count();
+        let link = body.trim_end_matches(CLOSE);
+        if is_link(link) {
+            out.push((cs + lead, cs + lead + link.chars().count()));
+        }
+    }
+    out
+}
+
+/// `scheme://rest`, `www.host`, or `name@host.tld`.
+fn is_link(token: &str) -> bool {
+    if let Some((scheme, rest)) = token.split_once("://") {
+        return !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphabetic()) && !rest.is_empty();
+    }
+    if token.len() > 4 && token.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www.")) {
+        return true;
+    }
+    match token.split_once('@') {
+        Some((local, host)) => {
+            !local.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+        }
+        None => false,
     }
 }
 
@@ -543,6 +602,21 @@ mod tests {
         assert!(t.toks[2].is_quoted());
         assert!(!t.toks[3].is_quoted());
         assert_eq!(t.sentence_start, [0, 2, 4]);
+    }
+
+    #[test]
+    fn links_and_addresses_are_not_words() {
+        assert_eq!(
+            words("See https://shop.example/orders?day=WED, or (www.example.com). Mail ann@bakery.example!"),
+            ["see", ",", "or", "mail"]
+        );
+        // A full stop after a link still ends the sentence; a bare word with a dot is a word.
+        let t = tokenize("Open http://x.example/a. Then sorry", &Lexicon::default());
+        assert_eq!(t.toks.iter().map(|t| t.sentence).collect::<Vec<_>>(), [0, 1, 1]);
+        assert_eq!(words("e.g. 2.5 kg at 10:30"), ["e.g", "2.5", "kg", "at", "10:30"]);
+        // Offsets of the words after a link are still the text's char offsets.
+        let t = tokenize("Ünïcode https://é.example/x sorry", &Lexicon::default());
+        assert_eq!((t.toks[1].start, t.toks[1].end), (28, 33));
     }
 
     #[test]

@@ -92,6 +92,19 @@ fn a_negated_cue_is_no_concern() {
 }
 
 #[test]
+fn words_inside_a_link_or_an_address_are_no_concern() {
+    let coach = Coach::english();
+    let complaint = "My order (https://shop.example/cakes/wedding-cake?day=WED) came late. \
+                     Write to birthday.team@shop.example if you must.";
+    let found = coach.concerns(complaint);
+    let ids: Vec<&str> = found.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["late"], "{found:?}");
+    let late = &found[0];
+    let words: String = complaint.chars().skip(late.start).take(late.end - late.start).collect();
+    assert_eq!(words, late.words);
+}
+
+#[test]
 fn the_concerns_taxonomy_compiles_and_reports_mistakes() {
     let coach = Coach::english().with_concerns_toml(amends_coach::ENGLISH_CONCERNS);
     assert!(coach.is_ok());

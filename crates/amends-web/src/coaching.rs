@@ -35,11 +35,12 @@ pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading
         }
         _ => Vec::new(),
     };
-    Reading { coach: CoachReading { missed_concerns, ..reading_of(&review) }, review: Some(review) }
+    let coach = CoachReading { missed_concerns, ..reading_of(&review) };
+    Reading { review: Some(review), coach }
 }
 
-/// The coach's review as the findings the domain weighs (`step::coach_gate` says which
-/// hold): for a step's words and for a message template alike.
+/// The coach's review as the findings the domain weighs: texts that are not a case's step
+/// (a disclosure, a template) are held by the same rule as the steps.
 pub fn reading_of(review: &Review) -> CoachReading {
     let findings = review
         .findings

@@ -157,7 +157,8 @@ pub async fn create(State(state): State<AppState>, posted: Posted<Nothing>) -> R
         return refuse(fields, "Choose how customers are told: by email, by letter, or both.".into()).await;
     }
     let review = state.coach.review(&format!("{explanation}\n{solution}"), Purpose::Disclosure);
-    if review.has_high() && field(&fields, "coach_override").is_none() {
+    let held = !crate::coaching::reading_of(&review).holding_kinds().is_empty();
+    if held && field(&fields, "coach_override").is_none() {
         let why = "The language coach held this back: it reads as company-focused. Rewrite it, or save it anyway with a reason.";
         return form_page(
             &state,
