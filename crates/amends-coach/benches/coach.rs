@@ -179,9 +179,14 @@ fn main() {
             include_str!("../tests/corpus/en_general_blind3.tsv"),
         ),
         ("en_general12.tsv (tuned on; first run in its header)", include_str!("../tests/corpus/en_general12.tsv")),
+        ("en_general13.tsv (first run in its header)", include_str!("../tests/corpus/en_general13.tsv")),
         (
-            "en_general13.tsv (never tuned on; its first run is the honest estimate)",
-            include_str!("../tests/corpus/en_general13.tsv"),
+            "en_general14.tsv (blind: first run in its header, tuned on since)",
+            include_str!("../tests/corpus/en_general14.tsv"),
+        ),
+        (
+            "en_general15.tsv (blind, never tuned on: its first run is the honest estimate)",
+            include_str!("../tests/corpus/en_general15.tsv"),
         ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);

@@ -26,7 +26,8 @@
 //! word-level pattern (syntax in the header of `rules/en.toml`: words, `a|b` alternatives,
 //! `word*` prefixes, `~N` gaps, `!word` negative look-ahead, `#num`/`#time`/`#date`,
 //! `^`/`$` sentence anchors, `@set` lists, `@class` word classes from `[classes]`, `word+`
-//! every form of a word (see `forms.rs`), `#pp` a past participle for the voice layer),
+//! every form of a word (see `forms.rs`), `#pp` a past participle for the voice layer;
+//! hedges listed as `fillers` are read through where a pattern does not name them),
 //! compiled once to ids and indexed by the words
 //! (or classes) it can start with and, where plain, by its second word. A review is one
 //! pass over the tokens that tries only the patterns that can start there; the patterns of

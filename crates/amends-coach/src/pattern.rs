@@ -16,12 +16,14 @@
 //! - `,` a comma (otherwise commas are skipped when matching);
 //! - `^` at the start: the pattern must begin its sentence; `$` at the end: must end it.
 
-use crate::text::{DATE, Lexicon, NUM, PARTICIPLE, TIME, Tokens, UNKNOWN};
+use crate::text::{DATE, FILLER, Lexicon, NUM, PARTICIPLE, TIME, Tokens, UNKNOWN};
 
 const MAX_ELEMENTS: usize = 24;
 const MAX_GAP: u8 = 9;
 const MAX_GAPS: usize = 3;
 const MAX_ALTERNATIVES: usize = 256;
+/// How many hedges in a row a pattern reads through ("really, truly sorry").
+const MAX_FILLERS: usize = 2;
 
 #[derive(Debug, Clone)]
 enum Atom {
@@ -217,7 +219,7 @@ impl Pattern {
         if self.anchored_start && t.sentence(first.sentence).0 != pos {
             return None;
         }
-        let m = Matcher { t, sentence: first.sentence, anchored_end: self.anchored_end };
+        let m = Matcher { t, start: pos, sentence: first.sentence, anchored_end: self.anchored_end };
         m.elems(&self.elems, pos)
     }
 }
@@ -264,6 +266,8 @@ fn parse_atom(piece: &str, lex: &mut Lexicon, seq: &mut Vec<Atom>) -> Result<(),
 
 struct Matcher<'a> {
     t: &'a Tokens,
+    /// Where the match started: a pattern's first word is never a hedge read through.
+    start: usize,
     sentence: u32,
     anchored_end: bool,
 }
@@ -327,9 +331,18 @@ impl Matcher<'_> {
         if alts.words.is_empty() {
             return None;
         }
-        let q = self.word_at(pos)?;
-        let tok = self.t.toks.get(q)?;
-        (!tok.is_quoted() && alts.words.binary_search(&tok.id).is_ok()).then_some(q + 1)
+        let mut q = self.word_at(pos)?;
+        for _ in 0..=MAX_FILLERS {
+            let tok = self.t.toks.get(q)?;
+            if !tok.is_quoted() && alts.words.binary_search(&tok.id).is_ok() {
+                return Some(q + 1);
+            }
+            if tok.flags & FILLER == 0 || q == self.start {
+                return None;
+            }
+            q = self.word_at(q + 1)?;
+        }
+        None
     }
 
     fn atoms(&self, seq: &[Atom], pos: usize) -> Option<usize> {
@@ -343,10 +356,19 @@ impl Matcher<'_> {
                 p += 1;
                 continue;
             }
-            let q = self.word_at(p)?;
-            let tok = self.t.toks.get(q)?;
-            if tok.is_quoted() || !self.atom(atom, q, tok.id, tok.flags) {
-                return None;
+            let mut q = self.word_at(p)?;
+            let mut skipped = 0;
+            loop {
+                let tok = self.t.toks.get(q)?;
+                if !tok.is_quoted() && self.atom(atom, q, tok.id, tok.flags) {
+                    break;
+                }
+                // A hedge the pattern does not name is read through (not before its first word).
+                if tok.flags & FILLER == 0 || q == self.start || skipped == MAX_FILLERS {
+                    return None;
+                }
+                skipped += 1;
+                q = self.word_at(q + 1)?;
             }
             p = q + 1;
         }

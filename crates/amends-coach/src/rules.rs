@@ -37,6 +37,9 @@ struct File {
     expand: BTreeMap<String, String>,
     #[serde(default)]
     number_words: Vec<String>,
+    /// Hedges and intensifiers that patterns read through unless they name them.
+    #[serde(default)]
+    fillers: Vec<String>,
     #[serde(default)]
     sets: BTreeMap<String, Vec<Spanned<String>>>,
     /// Word classes (synonyms, forms): `party = "courier|carrier|supplier"`, used inside a
@@ -434,6 +437,11 @@ impl Engine {
         for w in &file.number_words {
             for word in normalise_words(w, &c.lex) {
                 c.lex.mark_number(&word);
+            }
+        }
+        for w in &file.fillers {
+            for word in normalise_words(w, &c.lex) {
+                c.lex.mark_filler(&word);
             }
         }
 

@@ -39,6 +39,8 @@ pub(crate) struct Lexicon {
     expansions: Vec<Vec<String>>,
     count: u32,
     number: Vec<bool>,
+    /// Hedges and intensifiers ("really", "absolutely") that a pattern reads through.
+    filler: Vec<bool>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -75,6 +77,7 @@ impl Lexicon {
                 e.id = self.count.min(UNKNOWN - 1);
                 self.count = self.count.saturating_add(1);
                 self.number.push(false);
+                self.filler.push(false);
             }
             return e.id;
         }
@@ -82,6 +85,7 @@ impl Lexicon {
         self.count = self.count.saturating_add(1);
         self.words.insert(word.to_owned(), Entry { id, expand: u32::MAX });
         self.number.push(false);
+        self.filler.push(false);
         id
     }
 
@@ -105,6 +109,17 @@ impl Lexicon {
     pub(crate) fn is_number_word(&self, id: u32) -> bool {
         self.number.get(id as usize).copied().unwrap_or(false)
     }
+
+    pub(crate) fn mark_filler(&mut self, word: &str) {
+        let id = self.intern(word);
+        if let Some(slot) = self.filler.get_mut(id as usize) {
+            *slot = true;
+        }
+    }
+
+    fn is_filler(&self, id: u32) -> bool {
+        self.filler.get(id as usize).copied().unwrap_or(false)
+    }
 }
 
 pub(crate) const COMMA: u8 = 1;
@@ -117,6 +132,10 @@ pub(crate) const CLASSES: u8 = NUM | TIME | DATE;
 /// A past participle (`#pp`): the voice layer's "was **sent**", "were **made**". Not an
 /// indexed class: a pattern never starts with it.
 pub(crate) const PARTICIPLE: u8 = 32;
+/// A hedge or intensifier from the rules' `fillers` ("really", "absolutely", "honestly"):
+/// a pattern that does not ask for it reads through it, so "we will make **absolutely**
+/// sure" is "we will make sure" and "you **clearly** should have" is "you should have".
+pub(crate) const FILLER: u8 = 64;
 
 /// Irregular past participles (the regular ones end in -ed).
 const IRREGULAR_PARTICIPLES: &[&str] = &[
@@ -487,7 +506,8 @@ impl Builder<'_> {
 fn classes(word: &str, id: u32, lex: &Lexicon) -> u8 {
     if !word.starts_with(|c: char| c.is_ascii_digit()) {
         let num = if lex.is_number_word(id) { NUM } else { 0 };
-        return num | if is_participle(word) { PARTICIPLE } else { 0 };
+        let filler = if lex.is_filler(id) { FILLER } else { 0 };
+        return num | filler | if is_participle(word) { PARTICIPLE } else { 0 };
     }
     let mut c = 0;
     if is_number(word) {

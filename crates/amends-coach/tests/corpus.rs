@@ -56,13 +56,29 @@ fn the_generalisation_set_holds() {
     evaluate("en_general_blind2.tsv (first run in its header; gaps added since)", &blind2, true);
 }
 
+/// The blind sets of the generalisation work (issue 19, section 3): each was written and
+/// labelled before the rule changes it measures; its first run is in its header.
+/// `en_general14.tsv` was then tuned on (by kind, through the linguistic layer);
+/// `en_general15.tsv` was written after that tuning and never tuned on.
+#[test]
+fn the_blind_generalisation_sets_are_measured() {
+    for (name, tsv) in [
+        ("en_general14.tsv (blind first run in its header; tuned on since)", include_str!("corpus/en_general14.tsv")),
+        ("en_general15.tsv (blind, never tuned on; first run in its header)", include_str!("corpus/en_general15.tsv")),
+    ] {
+        let cases = load(name, tsv);
+        assert!(cases.len() >= 120, "{name}: {}", cases.len());
+        evaluate(name, &cases, true);
+    }
+}
+
 /// Every set, with a floor under its flagging precision, recall and kind accuracy. The floors
 /// are set a little under the honest figures of the session that set them (each file's
 /// header has its first run); they catch a regression, not a missed target. The issue's
 /// targets (≥ 0.95 on unseen wording) are printed by the bench, not asserted.
 #[test]
 fn every_set_is_measured_and_holds_its_floor() {
-    let sets: [(&str, &str, f64); 17] = [
+    let sets: [(&str, &str, f64); 19] = [
         ("en_holdout.tsv (not tuned on)", include_str!("corpus/en_holdout.tsv"), 0.85),
         ("en_blind.tsv (first run in its header)", include_str!("corpus/en_blind.tsv"), 0.85),
         ("en_general_blind.tsv (blind; first run in its header)", include_str!("corpus/en_general_blind.tsv"), 0.85),
@@ -82,7 +98,13 @@ fn every_set_is_measured_and_holds_its_floor() {
         ("en_general10.tsv (tuned on; first run in its header)", include_str!("corpus/en_general10.tsv"), 0.90),
         ("en_general11.tsv (tuned on; first run in its header)", include_str!("corpus/en_general11.tsv"), 0.90),
         ("en_general12.tsv (tuned on; first run in its header)", include_str!("corpus/en_general12.tsv"), 0.90),
-        ("en_general13.tsv (never tuned on; first run in its header)", include_str!("corpus/en_general13.tsv"), 0.75),
+        ("en_general13.tsv (first run in its header)", include_str!("corpus/en_general13.tsv"), 0.85),
+        ("en_general14.tsv (blind first run in its header; tuned on)", include_str!("corpus/en_general14.tsv"), 0.95),
+        (
+            "en_general15.tsv (blind, never tuned on; first run in its header)",
+            include_str!("corpus/en_general15.tsv"),
+            0.60,
+        ),
         (
             "en_general_blind3.tsv (blind, never tuned on; first run in its header)",
             include_str!("corpus/en_general_blind3.tsv"),

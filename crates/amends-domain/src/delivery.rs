@@ -16,7 +16,7 @@ named_enum!(
     MessagePurpose, unknown "message purpose",
     Acknowledgement => "acknowledgement", Restatement => "restatement", Apology => "apology",
     Offer => "offer", FixPromised => "fix_promised", FixDone => "fix_done", FollowUp => "follow_up",
-    Scheduled => "scheduled", Disclosure => "disclosure", StaffAlert => "staff_alert",
+    Scheduled => "scheduled", Disclosure => "disclosure", StaffAlert => "staff_alert", Reply => "reply",
     StaffInvitation => "staff_invitation",
 );
 

@@ -366,6 +366,24 @@ impl BusinessHours {
         }
     }
 
+    /// A time read off the desk's wall clock (a form's `2026-11-09T12:00`) as an instant:
+    /// in a gap of a daylight-saving change, the later reading; in a fold, the earlier.
+    pub fn from_wall_clock(&self, local: time::PrimitiveDateTime) -> Option<OffsetDateTime> {
+        let date = CivilDate::new(local.year() as i16, u8::from(local.month()) as i8, local.day() as i8).ok()?;
+        let civil = date.at(local.hour() as i8, local.minute() as i8, local.second() as i8, 0);
+        to_offset(self.zone.to_ambiguous_timestamp(civil).compatible().ok()?)
+    }
+
+    /// `t` on the desk's wall clock as a form's `datetime-local` value (`2026-11-09T12:00`).
+    pub fn wall_clock(&self, t: OffsetDateTime) -> String {
+        to_timestamp(t).map(|ts| self.zone.to_datetime(ts).strftime("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
+    }
+
+    /// The zone's name, e.g. `Europe/Berlin`.
+    pub fn zone_name(&self) -> &str {
+        &self.spec.zone
+    }
+
     /// `t` when the desk works then, else the start of its next working period: when an
     /// alert raised at night goes out.
     pub fn next_open(&self, t: OffsetDateTime) -> OffsetDateTime {
@@ -572,6 +590,18 @@ mod tests {
         assert_eq!(h.add(datetime!(2026-12-24 15:00 UTC), Duration::hours(4)), datetime!(2026-12-29 11:00 UTC));
         assert!(!h.is_open(datetime!(2026-12-25 10:00 UTC)));
         assert_eq!(h.spec().holidays, ["2026-12-25", "2026-12-28"]);
+    }
+
+    #[test]
+    fn a_time_on_the_desks_wall_clock_is_read_in_its_zone() {
+        let berlin = office("Europe/Berlin");
+        let local = time::macros::datetime!(2026-11-09 12:00);
+        let at = berlin.from_wall_clock(local).unwrap();
+        assert_eq!(at, time::macros::datetime!(2026-11-09 11:00 UTC), "CET is an hour ahead of UTC");
+        assert_eq!(berlin.wall_clock(at), "2026-11-09T12:00");
+        // 02:30 on 29 March 2026 does not exist in Berlin: the later reading.
+        let gap = berlin.from_wall_clock(time::macros::datetime!(2026-03-29 02:30)).unwrap();
+        assert_eq!(gap, time::macros::datetime!(2026-03-29 01:30 UTC));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod hours;
 pub mod merge;
 pub mod playbook;
 pub mod problem;
+pub mod reply;
 pub mod staff;
 pub mod step;
 

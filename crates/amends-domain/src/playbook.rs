@@ -336,6 +336,11 @@ pub enum EventKind {
         until: Option<OffsetDateTime>,
     },
     Unsnoozed,
+    /// Staff answered the customer in their own words, sent now, signed by the person
+    /// who wrote it (the Reply box, `POST /cases/{id}/messages`).
+    Replied {
+        text: String,
+    },
     /// A message to the customer, to be sent at `send_at` unless they write first.
     MessageScheduled {
         text: String,
@@ -407,6 +412,7 @@ impl EventKind {
             EventKind::SeverityChanged { .. } => "severity_changed",
             EventKind::Snoozed { .. } => "snoozed",
             EventKind::Unsnoozed => "unsnoozed",
+            EventKind::Replied { .. } => "replied",
             EventKind::MessageScheduled { .. } => "message_scheduled",
             EventKind::ScheduledMessageCancelled { .. } => "scheduled_message_cancelled",
             EventKind::MarkedSpam { .. } => "marked_spam",
@@ -806,6 +812,7 @@ impl Playbook {
                     | EventKind::CaseLinked { .. }
                     | EventKind::TagAdded { .. }
                     | EventKind::ScheduledMessageCancelled { .. }
+                    | EventKind::Replied { .. }
             )
         {
             return Err(Refusal::order("case_closed", "the case has its outcome; reopen it first", vec![]));
@@ -1066,6 +1073,7 @@ impl Playbook {
                 Ok(())
             }
             EventKind::MessageScheduled { text, .. } => text_ok("message_text", "the message", text),
+            EventKind::Replied { text } => text_ok("reply_text", "the reply", text),
             EventKind::ScheduledMessageCancelled { .. } => Ok(()),
             EventKind::MarkedSpam { reason, .. } => {
                 if self.spam.is_some() {
@@ -1190,6 +1198,7 @@ impl Playbook {
             EventKind::Unsnoozed => self.snooze = None,
             EventKind::TagAdded { .. }
             | EventKind::MessageScheduled { .. }
+            | EventKind::Replied { .. }
             | EventKind::ScheduledMessageCancelled { .. }
             | EventKind::NextTimeRecorded { .. }
             | EventKind::OverdueEscalated { .. }

@@ -88,7 +88,7 @@ pub enum Purpose {
     Apology,
     Offer,
     Fix,
-    /// A message staff wrote themselves (a scheduled one).
+    /// A message staff wrote themselves (a reply, now or scheduled).
     Message,
 }
 
@@ -101,7 +101,9 @@ impl EventKind {
             EventKind::Apologised { text } => Some((Purpose::Apology, text.clone())),
             EventKind::OptionsOffered { options } => Some((Purpose::Offer, options.join("\n"))),
             EventKind::FixPromised { what, .. } => Some((Purpose::Fix, what.clone())),
-            EventKind::MessageScheduled { text, .. } => Some((Purpose::Message, text.clone())),
+            EventKind::MessageScheduled { text, .. } | EventKind::Replied { text } => {
+                Some((Purpose::Message, text.clone()))
+            }
             _ => None,
         }
     }
@@ -399,6 +401,7 @@ fn effects_of(request: &EventKind, actor: Actor, acknowledge_on_release: bool, n
         | EventKind::Apologised { .. }
         | EventKind::OptionsOffered { .. }
         | EventKind::FixDone { .. }
+        | EventKind::Replied { .. }
             if by_staff =>
         {
             effects.push(Effect::TellCustomer)
@@ -484,6 +487,41 @@ mod tests {
         assert_eq!(d.effects, vec![Effect::TellCustomer, Effect::RestartEscalation]);
         let derived = d.derived.unwrap();
         assert_eq!(derived.status, CaseStatus::AwaitingCustomer);
+    }
+
+    #[test]
+    fn a_reply_is_a_staff_step_that_tells_the_customer_on_open_and_closed_cases() {
+        let reply = EventKind::Replied { text: "Your new cake leaves at nine.".into() };
+        let d = take(&opened(), staff(reply.clone())).unwrap();
+        assert_eq!(d.events[0].actor, AGENT, "a staff event: it answers the customer");
+        assert_eq!(d.events[0].kind, reply);
+        assert_eq!(d.effects, vec![Effect::TellCustomer]);
+        assert_eq!(reply.outgoing_text(), Some((Purpose::Message, "Your new cake leaves at nine.".into())));
+        let mut closed = opened();
+        closed.push(Event {
+            at: T0,
+            actor: AGENT,
+            kind: EventKind::OutcomeRecorded { outcome: crate::playbook::Outcome::Lost, reason: "moved away".into() },
+        });
+        assert!(take(&closed, staff(reply.clone())).is_ok(), "a closed case may still be answered");
+        let blank = take(&opened(), staff(EventKind::Replied { text: "  ".into() })).unwrap_err();
+        assert_eq!(rule_of(blank), "reply_text");
+        let mut merged = opened();
+        merged.push(Event { at: T0, actor: AGENT, kind: EventKind::Merged { into: 9 } });
+        assert_eq!(rule_of(take(&merged, staff(reply)).unwrap_err()), "case_merged");
+    }
+
+    #[test]
+    fn a_reply_sent_twice_from_one_form_is_taken_once() {
+        let reply = EventKind::Replied { text: "Your new cake leaves at nine.".into() };
+        let mut history = opened();
+        history.push(Event { at: T0, actor: AGENT, kind: reply.clone() });
+        let policy = DuePolicy::default();
+        let mut command = staff(reply);
+        command.expected_version = Some(1);
+        let state = CaseState { version: 2, ..state(&history, &[], &policy) };
+        let d = decide(state, command, T0 + Duration::hours(1)).unwrap();
+        assert!(d.events.is_empty() && d.effects.is_empty(), "nothing more is sent: {d:?}");
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub struct JobSettings {
     pub link_ttl: Duration,
     /// Signs the messages ("The team at Café Weber").
     pub signature: String,
+    /// The business's name under a person's signature (a reply is signed by whoever
+    /// wrote it, then this). Empty: the display name of `from`.
+    pub business_name: String,
     pub poll_interval: StdDuration,
     pub worker_id: String,
     /// The first wait before a failed job runs again; it doubles with each attempt.
@@ -63,12 +66,29 @@ impl Default for JobSettings {
             smtp: None,
             link_ttl: Duration::days(14),
             signature: "With my apologies, and my thanks,\nThe team".to_owned(),
+            business_name: String::new(),
             poll_interval: StdDuration::from_millis(500),
             // Unique per runner, so that two instances in one process never share a lease.
             worker_id: format!("worker-{}-{}", std::process::id(), amends_store::secret::random_hex(4)),
             retry_base: StdDuration::from_secs(10),
             webhook_private_targets: false,
             in_background: true,
+        }
+    }
+}
+
+impl JobSettings {
+    /// The business's name as a reply is signed with: `business_name`, or the display
+    /// name of `from` (`"Café Weber" <desk@cafe.example>` is Café Weber), or its domain.
+    pub fn business(&self) -> String {
+        if !self.business_name.trim().is_empty() {
+            return self.business_name.trim().to_owned();
+        }
+        match self.from.split_once('<') {
+            Some((name, _)) if !name.trim().trim_matches('"').trim().is_empty() => {
+                name.trim().trim_matches('"').trim().to_owned()
+            }
+            _ => self.message_domain.clone(),
         }
     }
 }

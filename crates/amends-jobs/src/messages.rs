@@ -86,6 +86,14 @@ pub const TEMPLATES: &[MessageTemplate] = &[
         required: &["link"],
     },
     MessageTemplate {
+        name: "reply",
+        title: "A reply staff wrote, signed by its writer and the business",
+        purpose: Purpose::Other,
+        source: include_str!("../templates/email/reply.txt"),
+        variables: &["name", "customer.first_name", "reference", "text", "agent", "business"],
+        required: &["text"],
+    },
+    MessageTemplate {
         name: "message",
         title: "A message an agent scheduled",
         purpose: Purpose::Other,
@@ -202,6 +210,8 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
         text => "I checked with the bakery: your new cake leaves our kitchen at 9:00 on Saturday.",
         signature => signature,
         customer => customer_context("Anna Müller"),
+        agent => "Mia Schmidt",
+        business => "Café Weber",
     }
 }
 
@@ -218,7 +228,9 @@ mod tests {
     fn every_built_in_template_renders_with_a_subject() {
         for t in TEMPLATES {
             let (subject, body) = render(t.source, sample_context("The team")).unwrap();
-            assert!(!subject.is_empty() && body.contains("Anna Müller"), "{}", t.name);
+            // A reply is the writer's own words, greeting and all, then their signature.
+            let addressed = if t.name == "reply" { "Mia Schmidt\nCafé Weber" } else { "Anna Müller" };
+            assert!(!subject.is_empty() && body.contains(addressed), "{}", t.name);
             assert!(!body.contains("{{"), "{}: unrendered variable", t.name);
         }
         assert!(render("No subject here", sample_context("x")).is_err());

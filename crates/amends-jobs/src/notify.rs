@@ -169,9 +169,45 @@ impl Notifier {
             EventKind::FixDone { note } => {
                 (MessagePurpose::FixDone, self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
             }
+            EventKind::Replied { text } => {
+                let (agent, business) = self.signed_by(event.event.actor).await?;
+                let ctx = minijinja::context! { text, agent, business, ..base };
+                let (subject, body) = self.render("reply", ctx).await?;
+                let Some(to) = customer.email.clone() else { return Ok(false) };
+                let email = NewEmail {
+                    case_id: Some(case.id),
+                    to_email: to,
+                    to_name: Some(customer.name.clone()),
+                    subject,
+                    html_body: Some(html_of(&body, &self.settings.public_url)),
+                    text_body: body,
+                    message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
+                    in_reply_to: self.thread_of(case.id).await?,
+                    purpose: MessagePurpose::Reply,
+                    link_id: None,
+                };
+                self.store.queue_email_for_job(&email, job).await?;
+                return Ok(job.is_some());
+            }
             _ => return Ok(false),
         };
         self.queue(&case, &customer, purpose, rendered, link.as_ref(), job).await
+    }
+
+    /// Who signs a message staff wrote: the writer's name, and the business's.
+    async fn signed_by(&self, actor: Actor) -> Result<(String, String), JobError> {
+        let agent = match actor {
+            Actor::Staff { user_id } => self.store.user(user_id).await?.name,
+            _ => String::new(),
+        };
+        Ok((agent, self.settings.business()))
+    }
+
+    /// The message a reply answers, so it joins the conversation in the customer's
+    /// mail: their newest mail on the case, else the newest message we sent them.
+    async fn thread_of(&self, case_id: i64) -> Result<Option<String>, JobError> {
+        let ids = self.store.thread_message_ids(case_id).await?;
+        Ok(ids.into_iter().find(|id| amends_mail::is_message_id(id)))
     }
 
     /// A follow-up scheduled by email has come due: ask the customer, unless it was

@@ -9,8 +9,9 @@
 //!
 //! The protocol is `async-imap`'s (a kept client with imap-proto's parser); this
 //! module is the desk's rules over it: which messages, when one is marked, where it
-//! goes, and errors told apart. Over plain TCP or TLS from the first byte (port 993);
-//! STARTTLS for IMAP is not supported. It does not parse mail; [`crate::parse_incoming`] does.
+//! goes, and errors told apart. Over TLS from the first byte (port 993), STARTTLS
+//! (port 143, the login only after the upgrade) or plain TCP. It does not parse mail;
+//! [`crate::parse_incoming`] does.
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +30,9 @@ pub enum ImapSecurity {
     /// TLS from the first byte (usually port 993), checked against the Mozilla roots.
     #[default]
     Tls,
+    /// Plain TCP upgraded with STARTTLS before anything else is said (usually port 143);
+    /// a server that will not upgrade is refused, never logged in to in plain text.
+    StartTls,
 }
 
 /// Which mailbox to poll and where processed mail goes.
@@ -50,6 +54,8 @@ pub struct ImapSettings {
     pub refused_folder: Option<String>,
     /// For connecting, and for each command with its whole answer (a fetched message too).
     pub timeout: Duration,
+    /// CA certificates (PEM) trusted besides the Mozilla roots: a private CA's.
+    pub trusted_pem: Option<Vec<u8>>,
 }
 
 impl ImapSettings {
@@ -65,6 +71,7 @@ impl ImapSettings {
             processed_folder: None,
             refused_folder: None,
             timeout: Duration::from_secs(60),
+            trusted_pem: None,
         }
     }
 }
@@ -82,6 +89,7 @@ impl std::fmt::Debug for ImapSettings {
             .field("processed_folder", &self.processed_folder)
             .field("refused_folder", &self.refused_folder)
             .field("timeout", &self.timeout)
+            .field("trusted_pem", &self.trusted_pem.as_ref().map(|pem| format!("{} bytes", pem.len())))
             .finish()
     }
 }
@@ -261,24 +269,25 @@ async fn login(settings: &ImapSettings) -> Result<Session, ImapError> {
         .await
         .map_err(|_| ImapError::Timeout(format!("connecting to {address}")))?
         .map_err(|e| ImapError::Connect { address: address.clone(), reason: e.to_string() })?;
-    let stream: Box<dyn Io> = match settings.security {
-        ImapSecurity::None => Box::new(tcp),
-        ImapSecurity::Tls => Box::new(tls(tcp, &settings.host, settings.timeout).await?),
-    };
-    let mut client = async_imap::Client::new(stream);
-    let greeting = time
-        .run(client.read_response())
-        .await?
-        .map_err(|e| ImapError::Closed(e.to_string()))?
-        .ok_or_else(|| ImapError::Closed("end of stream before the greeting".to_owned()))?;
-    match greeting.parsed() {
-        Response::Data { status: Status::Ok, .. } => {}
-        Response::Data { status: Status::Bye, outcome, .. } => {
-            return Err(ImapError::Closed(outcome.information.as_deref().unwrap_or("BYE").to_owned()));
+    let client = match settings.security {
+        ImapSecurity::None => greeted(async_imap::Client::new(Box::new(tcp) as Box<dyn Io>), time).await?,
+        ImapSecurity::Tls => {
+            let stream = tls(tcp, settings).await?;
+            greeted(async_imap::Client::new(Box::new(stream) as Box<dyn Io>), time).await?
         }
-        // PREAUTH too: a server that logs us in by itself is not one a desk polls.
-        other => return Err(ImapError::Protocol(format!("unexpected greeting {other:?}"))),
-    }
+        ImapSecurity::StartTls => {
+            let mut plain = greeted(async_imap::Client::new(tcp), time).await?;
+            time.run(plain.run_command_and_check_ok("STARTTLS", None)).await?.map_err(|e| match e {
+                ProtocolError::No(answer) | ProtocolError::Bad(answer) => {
+                    ImapError::Tls(format!("the server would not start TLS: {answer}"))
+                }
+                other => refused("STARTTLS", other),
+            })?;
+            // No greeting after the upgrade (RFC 3501 §6.2.1).
+            let stream = tls(plain.into_inner(), settings).await?;
+            async_imap::Client::new(Box::new(stream) as Box<dyn Io>)
+        }
+    };
     // LOGIN's quoted strings are 7-bit; other credentials go by SASL PLAIN, which is UTF-8.
     let ascii = settings.username.is_ascii() && settings.password.is_ascii();
     let logged_in = if ascii {
@@ -291,6 +300,23 @@ async fn login(settings: &ImapSettings) -> Result<Session, ImapError> {
         Ok(session) => Ok(session),
         Err((ProtocolError::No(answer) | ProtocolError::Bad(answer), _)) => Err(ImapError::Login(answer)),
         Err((e, _)) => Err(refused("LOGIN", e)),
+    }
+}
+
+/// The client once the server's greeting said OK.
+async fn greeted<T: Io>(mut client: async_imap::Client<T>, time: Deadline) -> Result<async_imap::Client<T>, ImapError> {
+    let greeting = time
+        .run(client.read_response())
+        .await?
+        .map_err(|e| ImapError::Closed(e.to_string()))?
+        .ok_or_else(|| ImapError::Closed("end of stream before the greeting".to_owned()))?;
+    match greeting.parsed() {
+        Response::Data { status: Status::Ok, .. } => Ok(client),
+        Response::Data { status: Status::Bye, outcome, .. } => {
+            Err(ImapError::Closed(outcome.information.as_deref().unwrap_or("BYE").to_owned()))
+        }
+        // PREAUTH too: a server that logs us in by itself is not one a desk polls.
+        other => Err(ImapError::Protocol(format!("unexpected greeting {other:?}"))),
     }
 }
 
@@ -344,13 +370,25 @@ fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-async fn tls(
-    tcp: TcpStream,
-    host: &str,
-    timeout: Duration,
-) -> Result<tokio_rustls::client::TlsStream<TcpStream>, ImapError> {
+async fn tls<S: AsyncRead + AsyncWrite + Unpin>(
+    tcp: S,
+    settings: &ImapSettings,
+) -> Result<tokio_rustls::client::TlsStream<S>, ImapError> {
     use tokio_rustls::rustls;
-    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    use tokio_rustls::rustls::pki_types::{CertificateDer, pem::PemObject};
+    let (host, timeout) = (settings.host.as_str(), settings.timeout);
+    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    if let Some(pem) = &settings.trusted_pem {
+        let certificates = CertificateDer::pem_slice_iter(pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ImapError::Tls(format!("the trusted certificates: {e}")))?;
+        if certificates.is_empty() {
+            return Err(ImapError::Tls("the trusted certificates file holds no certificate".to_owned()));
+        }
+        for certificate in certificates {
+            roots.add(certificate).map_err(|e| ImapError::Tls(format!("a trusted certificate: {e}")))?;
+        }
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .map_err(|e| ImapError::Tls(e.to_string()))?

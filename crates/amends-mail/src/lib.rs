@@ -33,5 +33,5 @@ pub use incoming::{
     Attachment, CASE_REFERENCE_PREFIX, IncomingMail, IngestError, MailKind, OversizedAttachment, Signals, TooLarge,
     check_attachment_limits, find_case_reference, parse_incoming,
 };
-pub use outgoing::{BuildError, OutgoingMail, build_message};
+pub use outgoing::{BuildError, OutgoingMail, build_message, is_message_id};
 pub use smtp::{Security, SendError, SmtpSettings, send};

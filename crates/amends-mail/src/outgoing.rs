@@ -123,6 +123,11 @@ fn one_line(text: &str) -> String {
 }
 
 /// `<left@right>`, from an id given with or without its brackets.
+/// Whether a mail header can carry `id` as a Message-ID (with or without brackets).
+pub fn is_message_id(id: &str) -> bool {
+    bracketed_id(id).is_ok()
+}
+
 fn bracketed_id(id: &str) -> Result<String, BuildError> {
     let bare = id.trim().trim_start_matches('<').trim_end_matches('>');
     let valid = bare.split_once('@').is_some_and(|(left, right)| !left.is_empty() && !right.is_empty())

@@ -2,10 +2,13 @@
 # A private dovecot IMAP server for amends-mail's tests, on 127.0.0.1 only.
 #
 #   tests/dovecot.sh install            installs dovecot-imapd when missing (needs root or sudo)
-#   tests/dovecot.sh start DIR [PORT]   writes DIR/dovecot.conf, starts dovecot, prints the port
+#   tests/dovecot.sh start DIR [PORT] [starttls]
+#                                       writes DIR/dovecot.conf, starts dovecot, prints the port
 #   tests/dovecot.sh stop DIR           stops that dovecot and removes DIR
 #
-# The instance: plain-text LOGIN allowed (no TLS; loopback only), one user from
+# The instance: plain-text LOGIN allowed (no TLS; loopback only) — or, with
+# "starttls", TLS offered by STARTTLS, with a certificate for 127.0.0.1 and localhost
+# from a private CA whose certificate is DIR/ca.pem (for the client to trust) — one user from
 # DIR/passwd (user "desk", password in $AMENDS_IMAP_PASSWORD or "desk-pass"),
 # mail in DIR/mail/desk as a Maildir that a test may deliver into by writing
 # files to DIR/mail/desk/new (readable files; the folders belong to dovecot).
@@ -39,6 +42,24 @@ start() {
     dir=$(realpath -m "$1")
     port=${2:-$(free_port)}
     password=${AMENDS_IMAP_PASSWORD:-desk-pass}
+    local tls="ssl = no
+disable_plaintext_auth = no"
+    if [ "${3:-}" = starttls ]; then
+        mkdir -p "$dir"
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=amends-test-ca \
+            -keyout "$dir/ca-key.pem" -out "$dir/ca.pem" 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -subj /CN=localhost \
+            -keyout "$dir/key.pem" -out "$dir/request.pem" 2>/dev/null
+        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+            > "$dir/server.ext"
+        openssl x509 -req -in "$dir/request.pem" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" \
+            -CAcreateserial -days 2 -extfile "$dir/server.ext" -out "$dir/cert.pem" 2>/dev/null
+        chmod 644 "$dir/key.pem" "$dir/cert.pem" "$dir/ca.pem"
+        tls="ssl = required
+ssl_cert = <$dir/cert.pem
+ssl_key = <$dir/key.pem
+disable_plaintext_auth = no"
+    fi
     install
     mkdir -p "$dir"/run "$dir"/state "$dir"/home/desk "$dir"/mail/desk/{cur,new,tmp}
     chmod 755 "$dir" "$dir"/run
@@ -60,8 +81,7 @@ base_dir = $dir/run
 state_dir = $dir/state
 log_path = $dir/dovecot.log
 info_log_path = $dir/dovecot.log
-ssl = no
-disable_plaintext_auth = no
+$tls
 auth_mechanisms = plain login
 first_valid_uid = 1
 first_valid_gid = 1
@@ -116,7 +136,7 @@ stop() {
 
 case "${1:-}" in
     install) install ;;
-    start) start "${2:?DIR}" "${3:-}" ;;
+    start) start "${2:?DIR}" "${3:-}" "${4:-}" ;;
     stop) stop "${2:?DIR}" ;;
-    *) echo "usage: $0 install | start DIR [PORT] | stop DIR" >&2; exit 2 ;;
+    *) echo "usage: $0 install | start DIR [PORT] [starttls] | stop DIR" >&2; exit 2 ;;
 esac

@@ -27,6 +27,15 @@ struct Dovecot {
 
 impl Dovecot {
     fn start() -> Dovecot {
+        Dovecot::start_with(None)
+    }
+
+    /// Offers STARTTLS, with a certificate from a private CA.
+    fn start_tls() -> Dovecot {
+        Dovecot::start_with(Some("starttls"))
+    }
+
+    fn start_with(mode: Option<&str>) -> Dovecot {
         static INSTALL: Once = Once::new();
         INSTALL.call_once(|| {
             let status = Command::new("bash").arg(script()).arg("install").status().unwrap();
@@ -42,12 +51,19 @@ impl Dovecot {
             .arg(script())
             .arg("start")
             .arg(&dir)
+            // An empty port: any free one.
+            .args(mode.map(|mode| ["", mode]).into_iter().flatten())
             .env("AMENDS_IMAP_PASSWORD", PASSWORD)
             .output()
             .unwrap();
         assert!(output.status.success(), "dovecot did not start: {}", String::from_utf8_lossy(&output.stderr));
         let port = String::from_utf8_lossy(&output.stdout).trim().parse().unwrap();
         Dovecot { dir, port }
+    }
+
+    /// The private CA's certificate, for a STARTTLS instance.
+    fn certificate(&self) -> Vec<u8> {
+        std::fs::read(self.dir.join("ca.pem")).unwrap()
     }
 
     fn maildir(&self) -> PathBuf {
@@ -93,6 +109,7 @@ impl Dovecot {
             folder: "INBOX".to_owned(),
             processed_folder: None,
             refused_folder: None,
+            trusted_pem: None,
             timeout: Duration::from_secs(10),
         }
     }
@@ -250,8 +267,36 @@ async fn refusals_say_why() {
     let tls = ImapSettings { security: ImapSecurity::Tls, timeout: Duration::from_secs(5), ..dovecot.settings() };
     let (report, _) = collect(&tls, |_| false).await;
     assert!(matches!(report, Err(ImapError::Tls(_))), "{report:?}");
+    // A server without TLS asked for STARTTLS: refused, never a login in plain text.
+    let starttls = ImapSettings { security: ImapSecurity::StartTls, ..dovecot.settings() };
+    let (report, _) = collect(&starttls, |_| false).await;
+    match &report {
+        Err(ImapError::Tls(why)) => assert!(why.contains("would not start TLS"), "{why}"),
+        other => panic!("expected a STARTTLS refusal, got {other:?}"),
+    }
 
     assert_eq!(dovecot.flags(""), [""], "nothing was marked by the failed polls");
+}
+
+#[tokio::test]
+async fn starttls_upgrades_before_the_login_and_checks_the_certificate() {
+    let dovecot = Dovecot::start_tls();
+    dovecot.deliver("1713175200.M1P1.test", &complaint(1, "over TLS"));
+
+    // Its certificate is from a private CA: refused until that CA is trusted, never ignored.
+    let untrusted = ImapSettings { security: ImapSecurity::StartTls, ..dovecot.settings() };
+    let (report, _) = collect(&untrusted, |_| false).await;
+    match &report {
+        Err(ImapError::Tls(why)) => assert!(why.contains("certificate"), "{why}"),
+        other => panic!("expected a certificate refusal, got {other:?}"),
+    }
+    assert_eq!(dovecot.flags(""), [""], "nothing was read without TLS");
+
+    let trusted = ImapSettings { trusted_pem: Some(dovecot.certificate()), ..untrusted };
+    let (report, got) = collect(&trusted, |_| false).await;
+    assert_eq!(report.unwrap().taken, 1);
+    assert_eq!(got.len(), 1);
+    assert_eq!(dovecot.flags(""), ["S"]);
 }
 
 #[tokio::test]

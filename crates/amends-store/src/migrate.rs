@@ -106,6 +106,13 @@ const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
+        version: 13,
+        name: "saved_replies",
+        sqlite: include_str!("../migrations/sqlite/0013_saved_replies.sql"),
+        postgres: include_str!("../migrations/postgres/0013_saved_replies.sql"),
+        then: None,
+    },
+    Migration {
         version: 19,
         name: "staff_pages",
         sqlite: include_str!("../migrations/sqlite/0019_staff_pages.sql"),

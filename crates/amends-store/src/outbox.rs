@@ -205,6 +205,25 @@ impl Store {
         Ok(OutboxStats { queued: row.try_get("queued")?, failed: row.try_get("failed")? })
     }
 
+    /// The Message-IDs of the case's conversation, newest first: the customer's mail
+    /// taken in on it (or on a case merged into it), then the messages the desk sent.
+    /// A reply staff write answers the first that a mail header can carry.
+    pub async fn thread_message_ids(&self, case_id: i64) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT message_id FROM (
+                 SELECT message_id, 0 AS mine, received_at AS at, id FROM inbound_mail
+                  WHERE outcome IN ('case_opened', 'threaded', 'spam')
+                    AND (case_id = $1 OR case_id IN (SELECT id FROM cases WHERE merged_into = $1))
+                 UNION ALL
+                 SELECT message_id, 1 AS mine, created_at AS at, id FROM outbox WHERE case_id = $1
+             ) thread ORDER BY mine, at DESC, id DESC",
+        )
+        .bind(case_id)
+        .fetch_all(self.read())
+        .await?;
+        rows.iter().map(|r| r.try_get(0).map_err(StoreError::from)).collect()
+    }
+
     /// The case a message belongs to, found by the Message-ID a reply refers to.
     pub async fn case_by_message_id(&self, message_ids: &[String]) -> Result<Option<i64>, StoreError> {
         for id in message_ids {

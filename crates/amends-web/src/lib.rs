@@ -16,6 +16,7 @@ pub mod metrics;
 mod origin;
 mod pages;
 pub mod password;
+mod replies;
 mod source;
 pub mod views;
 

@@ -150,8 +150,10 @@ struct LetterheadGiven {
 struct ImapGiven {
     host: String,
     port: Option<u16>,
-    /// none or tls
+    /// none, starttls or tls
     security: Option<String>,
+    /// A PEM file of certificates trusted besides the public roots (a private CA).
+    ca_file: Option<PathBuf>,
     username: String,
     password: String,
     folder: Option<String>,
@@ -337,11 +339,20 @@ impl Settings {
             let security = match imap.security.as_deref().unwrap_or("tls") {
                 "none" => amends_mail::ImapSecurity::None,
                 "tls" => amends_mail::ImapSecurity::Tls,
-                other => anyhow::bail!("IMAP security {other:?}: use none or tls"),
+                "starttls" => amends_mail::ImapSecurity::StartTls,
+                other => anyhow::bail!("IMAP security {other:?}: use none, starttls or tls"),
             };
             let mut settings = amends_mail::ImapSettings::new(imap.host, imap.username, imap.password);
             settings.security = security;
-            settings.port = imap.port.unwrap_or(if security == amends_mail::ImapSecurity::None { 143 } else { 993 });
+            settings.port = imap.port.unwrap_or(match security {
+                amends_mail::ImapSecurity::Tls => 993,
+                amends_mail::ImapSecurity::None | amends_mail::ImapSecurity::StartTls => 143,
+            });
+            if let Some(path) = imap.ca_file {
+                let pem =
+                    std::fs::read(&path).with_context(|| format!("reading the IMAP ca_file {}", path.display()))?;
+                settings.trusted_pem = Some(pem);
+            }
             settings.folder = imap.folder.unwrap_or_else(|| "INBOX".to_owned());
             settings.processed_folder = imap.processed_folder;
             settings.refused_folder = imap.refused_folder;
@@ -365,6 +376,8 @@ impl Settings {
         if let Some(head) = given.letterhead {
             let letters = &mut s.letters;
             if let Some(name) = head.business_name {
+                // Replies are signed with it too, under the writer's name.
+                s.jobs.business_name.clone_from(&name);
                 letters.head.business_name = name;
             }
             if let Some(lines) = head.address_lines {
@@ -567,6 +580,29 @@ mod tests {
             assert!(error.contains("PASWORD") && error.contains("environment"), "{error}");
             Ok(())
         });
+    }
+
+    #[test]
+    fn imap_over_starttls_trusts_the_named_certificates() {
+        let dir = std::env::temp_dir().join(format!("amends-config-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca = dir.join("ca.pem");
+        std::fs::write(&ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").unwrap();
+        let given = format!(
+            "[imap]\nhost = \"imap.example\"\nsecurity = \"starttls\"\nca_file = \"{}\"\nusername = \"d\"\npassword = \"p\"\n",
+            ca.display()
+        );
+        let s = load(&given).unwrap();
+        let (imap, _) = s.imap.unwrap();
+        assert_eq!((imap.security, imap.port), (amends_mail::ImapSecurity::StartTls, 143));
+        assert_eq!(imap.trusted_pem.as_deref(), Some(std::fs::read(&ca).unwrap().as_slice()));
+        std::fs::remove_file(&ca).unwrap();
+        let error = load(&given).map(drop).unwrap_err();
+        assert!(format!("{error:#}").contains("ca.pem"), "{error:#}");
+        let error = load("[imap]\nhost = \"h\"\nsecurity = \"ssl\"\nusername = \"d\"\npassword = \"p\"\n")
+            .map(drop)
+            .unwrap_err();
+        assert!(error.to_string().contains("starttls"), "{error}");
     }
 
     #[test]

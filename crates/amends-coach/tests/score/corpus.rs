@@ -82,6 +82,9 @@ impl Flagging {
 pub fn evaluate(name: &str, cases: &[Case], show_misses: bool) -> (Counts, Flagging) {
     let coach = Coach::english();
     let mut per_kind = [Counts::default(); 9];
+    // Per kind: flagged problem texts that expect it, and of those, with exactly the right kinds.
+    let mut kind_flagged = [0usize; 9];
+    let mut kind_right = [0usize; 9];
     let mut misses = Vec::new();
     let mut exact = 0;
     let mut flag = Flagging::default();
@@ -94,6 +97,12 @@ pub fn evaluate(name: &str, cases: &[Case], show_misses: bool) -> (Counts, Flagg
                 flag.flagged_problems += 1;
                 if got == c.expected {
                     flag.right_kinds += 1;
+                }
+                for k in &c.expected {
+                    kind_flagged[*k as usize] += 1;
+                    if got == c.expected {
+                        kind_right[*k as usize] += 1;
+                    }
                 }
             }
             (true, false) => flag.texts.fp += 1,
@@ -127,13 +136,28 @@ pub fn evaluate(name: &str, cases: &[Case], show_misses: bool) -> (Counts, Flagg
     }
     let mut total = Counts::default();
     println!("\n{name}: {} texts, {exact} with exactly the expected kinds", cases.len());
-    println!("{:<18} {:>4} {:>4} {:>4} {:>9} {:>7}", "kind", "tp", "fp", "fn", "precision", "recall");
+    println!("{:<18} {:>4} {:>4} {:>4} {:>9} {:>7} {:>9}", "kind", "tp", "fp", "fn", "precision", "recall", "kind acc");
     for k in FindingKind::ALL {
         let c = per_kind[k as usize];
         total.tp += c.tp;
         total.fp += c.fp;
         total.fn_ += c.fn_;
-        println!("{:<18} {:>4} {:>4} {:>4} {:>9.3} {:>7.3}", k.as_str(), c.tp, c.fp, c.fn_, c.precision(), c.recall());
+        // Kind accuracy of a kind: of the flagged texts that expect it, how many got exactly
+        // the expected kinds ("-" when none was flagged).
+        let acc = match kind_flagged[k as usize] {
+            0 => "-".to_owned(),
+            n => format!("{:.3}", ratio(kind_right[k as usize], n)),
+        };
+        println!(
+            "{:<18} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>9}",
+            k.as_str(),
+            c.tp,
+            c.fp,
+            c.fn_,
+            c.precision(),
+            c.recall(),
+            acc
+        );
     }
     println!(
         "{:<18} {:>4} {:>4} {:>4} {:>9.3} {:>7.3}",

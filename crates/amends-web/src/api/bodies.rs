@@ -40,6 +40,8 @@ macro_rules! bodies {
 bodies! {
     plain {
         "heartbeat" => Heartbeat,
+        "reply" => ReplyRequest,
+        "saved_reply" => super::replies::ReplyInput,
         "coach_draft" => Draft,
         "template_draft" => TemplateDraft,
         "template_source" => TemplateSource,

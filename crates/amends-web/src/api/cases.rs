@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, open))
         .routes(routes!(one))
-        .routes(routes!(messages))
+        .routes(routes!(messages, reply))
         .routes(routes!(presence))
         .routes(routes!(revoke_links))
         .routes(routes!(scheduled))
@@ -388,6 +388,133 @@ pub async fn messages(
     let id = id_from(&id, "case")?;
     state.store.case(id).await?;
     Ok(axum::Json(Page { items: state.store.case_emails(id).await?, next_cursor: None }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRequest {
+    /// What staff say to the customer, in their own words; signed with the writer's
+    /// name and the business's.
+    body: String,
+    /// Send it later, at this time (RFC 3339), unless the customer writes first;
+    /// absent: now.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    send_at: Option<OffsetDateTime>,
+    /// When the language coach holds the words back (422 `coach_gate`, with
+    /// `findings`), the reason to send them anyway; it is recorded on the timeline.
+    coach_override: Option<String>,
+}
+
+/// Who wrote a reply.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Author {
+    id: i64,
+    name: String,
+}
+
+/// A reply staff wrote to the customer, as it stands.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReplyAnswer {
+    /// The reply's event on the case's timeline.
+    id: i64,
+    case_id: i64,
+    body: String,
+    /// `queued`: on its way to the customer now (the outbox sends it, and
+    /// `GET /cases/{id}/messages` shows it `sent`); `scheduled`: to be sent at `send_at`.
+    status: &'static str,
+    #[serde(with = "time::serde::rfc3339")]
+    created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    send_at: Option<OffsetDateTime>,
+    author: Author,
+    /// The reason given to send words the coach held back, when it held some.
+    coach_override: Option<String>,
+    /// The case's version after the reply.
+    case_version: i64,
+}
+
+/// Why a case's customer cannot be answered by mail: they have no address.
+pub(crate) async fn unreachable(state: &AppState, case_id: i64) -> Result<Option<String>, ApiError> {
+    let case = state.store.case(case_id).await?;
+    let customer = state.store.customer(case.customer_id).await?;
+    Ok(customer.email.is_none().then(|| {
+        let how = match customer.phone.as_deref() {
+            Some(phone) => format!("Call them on {phone}, then add a note of what you said."),
+            None => "Reach them another way, then add a note of what you said.".to_owned(),
+        };
+        format!("{} has no email address, so a reply cannot reach them. {how}", customer.name)
+    }))
+}
+
+#[utoipa::path(
+    post, path = "/cases/{id}/messages", tag = "cases", operation_id = "replyToCustomer",
+    summary = r#"Reply to the customer, now or later"#,
+    description = r#"Records `replied` (or, with `send_at`, `message_scheduled`) by the caller and sends the customer the words, signed by the caller's name and the business's, threaded on the case's conversation (In-Reply-To the customer's newest mail on the case, else the newest message sent them). Through the coach's gate like every outgoing text: held words need `coach_override`, recorded as `coach_overridden`. Allowed on closed cases; refused on a merged case or one in the spam folder. `If-Match: <version>` refuses it when the case changed since it was read; with `If-Match` the same reply sent again is sent once, as with an `Idempotency-Key`."#,
+    params(
+        ("id" = i64, Path, description = r#"The case's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    request_body(content = ReplyRequest),
+    responses(
+        (status = 201, description = r#"Taken: the reply, `queued` (or `scheduled`)."#, body = ReplyAnswer),
+        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON. `bad_request` with `field: if-match`: `If-Match` is not a version number."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such case."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict` with `field: version`: the case changed since the version in `If-Match`; reload it. `step_refused`: `case_merged` (the message names the survivor, `merged_into` its id) or `case_in_spam`; with `send_at`, a closed case (`case_closed`). `in_progress`: a request with this `Idempotency-Key` is still being answered."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large`: the body is larger than 3 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body is not JSON."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type or is unknown; `field` names it. `invalid` with `rule`: `reply_text` (empty or longer than 20,000 characters), `message_in_past` (`send_at` has passed). `no_email` with `field: body`: the customer has no email address. `coach_gate` with `field: coach_override` and `findings`: the coach held the words back; rewrite them or send `coach_override`. `idempotency_key_reused`."#, body = crate::error::ErrorBody),
+    ),
+)]
+/// Sends the customer a reply in the caller's words (or schedules it): one step.
+pub async fn reply(
+    State(state): State<AppState>,
+    Agent(user): Agent,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<ReplyRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let id = id_from(&id, "case")?;
+    let expected_version = if_match(&headers)?;
+    if let Some(why) = unreachable(&state, id).await? {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_email", why).with_field("body"));
+    }
+    let kind = match body.send_at {
+        Some(send_at) => EventKind::MessageScheduled { text: body.body, send_at },
+        None => EventKind::Replied { text: body.body },
+    };
+    let reading = crate::coaching::read(&state.coach, &kind, None);
+    // Kept on the timeline only when the coach held the words back.
+    let coach_override = body.coach_override.clone().filter(|_| !reading.coach.holding_kinds().is_empty());
+    let command = Command {
+        actor: Actor::Staff { user_id: user.id },
+        role: Some(user.role),
+        request: kind,
+        coach: reading.coach,
+        override_reason: body.coach_override,
+        expected_version,
+    };
+    let (case, event) = match state.store.take_step(id, command).await {
+        Ok(taken) => taken,
+        Err(e) => return Err(step_error(&state, id, e, reading.review).await),
+    };
+    let (text, send_at) = match event.event.kind {
+        EventKind::Replied { text } => (text, None),
+        EventKind::MessageScheduled { text, send_at } => (text, Some(send_at)),
+        _ => return Err(ApiError::internal()),
+    };
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ReplyAnswer {
+            id: event.id,
+            case_id: id,
+            body: text,
+            status: if send_at.is_some() { "scheduled" } else { "queued" },
+            created_at: event.event.at,
+            send_at,
+            author: Author { id: user.id, name: user.name.clone() },
+            coach_override,
+            case_version: case.version,
+        }),
+    ))
 }
 
 #[utoipa::path(

@@ -65,6 +65,7 @@ pub fn finish(api: utoipa::openapi::OpenApi) -> Value {
         { "name": "disclosures", "description": "Proactive notices to customers affected by a problem." },
         { "name": "spam", "description": "The spam folder and the installation's block list." },
         { "name": "views", "description": "Saved inbox views, private or shared." },
+        { "name": "replies", "description": "Saved replies: the business's snippets, filled in for each case." },
     ]);
     let components = doc["components"].as_object_mut().map(std::mem::take).unwrap_or_default();
     let mut components = Value::Object(components);

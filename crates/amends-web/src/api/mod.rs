@@ -11,6 +11,7 @@ pub(crate) mod hours;
 pub mod imports;
 mod problems;
 mod recovery;
+mod replies;
 pub(crate) mod reports;
 pub(crate) mod spam;
 mod staff;
@@ -64,6 +65,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::create_transaction))
         .routes(with_body_limit(routes!(customers::create_transactions), BATCH_BODY_LIMIT))
         .routes(routes!(coach::review))
+        .routes(routes!(replies::list, replies::create))
+        .routes(routes!(replies::update, replies::delete))
         .routes(routes!(coach::preview_template))
         .routes(routes!(templates::save))
         .routes(routes!(recovery::watch_alerts))

@@ -167,6 +167,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             String::new(),
         ),
         EventKind::Unsnoozed => (s("Woken from the snooze"), String::new()),
+        EventKind::Replied { text } => (s("Replied to the customer"), text.clone()),
         EventKind::MessageScheduled { text, send_at } => {
             (format!("Message scheduled for {}", super::filters::when(rfc3339(*send_at).into())), text.clone())
         }
@@ -325,6 +326,8 @@ async fn case_context(
     let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
     // What the coach reads in the customer's words, beside the severity staff set.
     let triage = state.coach.triage(&case.body);
+    let saved_replies = state.store.saved_replies().await?;
+    let zone = state.store.due_policy().await?.hours.zone_name().to_owned();
     Ok(minijinja::context! {
         layout => session.layout(),
         triage,
@@ -336,7 +339,8 @@ async fn case_context(
         merged => case.merged_into.is_some(),
         closed => playbook.outcome().is_some() || case.merged_into.is_some() || spam.is_some(),
         spam,
-        error, draft,
+        error, draft, saved_replies, zone,
+        reachable => customer.email.is_some(),
         now => rfc3339(now),
     })
 }
@@ -344,6 +348,8 @@ async fn case_context(
 #[derive(Deserialize)]
 pub struct Done {
     done: Option<String>,
+    /// A saved reply to fill the Reply box with, filled in for this case.
+    reply_with: Option<String>,
     /// A gesture was kept and waits for a manager, for this reason.
     waiting: Option<amends_domain::gesture::ApprovalReason>,
 }
@@ -355,7 +361,28 @@ pub async fn page(
     Params(q): Params<Done>,
 ) -> Result<Response, PageError> {
     let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
-    let mut ctx = case_context(&state, &session, id, None, HashMap::new()).await?;
+    let mut draft = HashMap::new();
+    let mut error = None;
+    if let Some(reply_id) = q.reply_with.as_deref().filter(|r| !r.is_empty()) {
+        match reply_id.parse::<i64>().ok().filter(|r| *r > 0) {
+            Some(reply_id) => match state.store.saved_reply(reply_id).await {
+                Ok(reply) => {
+                    let text = crate::replies::filled(&state, &reply, id, &session.user.name).await.map_err(|e| {
+                        if e.status == StatusCode::NOT_FOUND {
+                            PageError::NotFound("case")
+                        } else {
+                            PageError::Internal
+                        }
+                    })?;
+                    draft.insert("reply".to_owned(), text);
+                }
+                Err(StoreError::NotFound(_)) => error = Some("That saved reply no longer exists.".to_owned()),
+                Err(e) => return Err(e.into()),
+            },
+            None => error = Some("That saved reply no longer exists.".to_owned()),
+        }
+    }
+    let mut ctx = case_context(&state, &session, id, error, draft).await?;
     if let Some(done) = q.done {
         ctx = minijinja::context! { done, ..ctx };
     }
@@ -367,12 +394,16 @@ pub async fn page(
 }
 
 fn parse_when(value: Option<String>, what: &str) -> Result<OffsetDateTime, String> {
+    parse_local(value, what).map(PrimitiveDateTime::assume_utc)
+}
+
+/// A form's `datetime-local` value, as read off a wall clock.
+fn parse_local(value: Option<String>, what: &str) -> Result<PrimitiveDateTime, String> {
     let value = value.ok_or_else(|| format!("Give {what}."))?;
     PrimitiveDateTime::parse(&value, format_description!("[year]-[month]-[day]T[hour]:[minute]"))
         .or_else(|_| {
             PrimitiveDateTime::parse(&value, format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"))
         })
-        .map(PrimitiveDateTime::assume_utc)
         .map_err(|_| format!("{value:?} is not a date and time."))
 }
 
@@ -502,7 +533,9 @@ pub async fn take_step(
     if action == "merge" || action == "link" {
         return join(&state, session, id, &action, fields).await;
     }
-    let kind = if action == "prevent" {
+    let kind = if action == "reply" {
+        reply_from_form(&state, id, &fields).await?
+    } else if action == "prevent" {
         link_problem(&state, &session, &fields).await
     } else if action == "confirm_spam" {
         match field(&fields, "block") {
@@ -598,6 +631,36 @@ async fn join(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The Reply box: the words, sent now, or at a time on the desk's wall clock ("Send
+/// later at …", in the business's zone). A customer without an email address is told
+/// of in words, and the words stay in the box.
+async fn reply_from_form(
+    state: &AppState,
+    id: i64,
+    f: &HashMap<String, String>,
+) -> Result<Result<EventKind, String>, PageError> {
+    // The words as typed: a reply is not trimmed into something else.
+    let text = f.get("reply").cloned().unwrap_or_default().replace("\r\n", "\n");
+    match crate::api::cases::unreachable(state, id).await {
+        Ok(Some(why)) => return Ok(Err(why)),
+        Ok(None) => {}
+        Err(e) if e.status == StatusCode::NOT_FOUND => return Err(PageError::NotFound("case")),
+        Err(_) => return Err(PageError::Internal),
+    }
+    if field(f, "when").as_deref() != Some("later") {
+        return Ok(Ok(EventKind::Replied { text }));
+    }
+    let hours = state.store.due_policy().await?.hours;
+    let local = match parse_local(field(f, "send_at"), "when to send it") {
+        Ok(local) => local,
+        Err(message) => return Ok(Err(message)),
+    };
+    Ok(match hours.from_wall_clock(local) {
+        Some(send_at) => Ok(EventKind::MessageScheduled { text, send_at }),
+        None => Err(format!("{local} is not a time in {}.", hours.zone_name())),
+    })
 }
 
 async fn link_problem(

@@ -19,6 +19,7 @@ mod join;
 pub mod letters;
 mod login;
 mod problems;
+mod replies;
 mod reports;
 mod search;
 mod spam;
@@ -91,6 +92,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/invitation", post(admin::invitation))
         .route("/join/{token}", get(join::page).post(join::choose))
         .route("/admin/templates", get(templates::list))
+        .route("/admin/replies", get(replies::list).post(replies::create))
+        .route("/admin/replies/{id}", get(replies::edit).post(replies::save))
         .route("/admin/templates/{name}", get(templates::edit).post(templates::save))
         .route("/assets/{name}", get(assets::serve))
 }
@@ -139,6 +142,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("link.html", include_str!("../../templates/link.html")),
     ("templates.html", include_str!("../../templates/templates.html")),
     ("template_edit.html", include_str!("../../templates/template_edit.html")),
+    ("replies.html", include_str!("../../templates/replies.html")),
+    ("reply_edit.html", include_str!("../../templates/reply_edit.html")),
+    ("reply_findings.html", include_str!("../../templates/reply_findings.html")),
     ("letters.html", include_str!("../../templates/letters.html")),
     ("reports.html", include_str!("../../templates/reports.html")),
     ("approvals.html", include_str!("../../templates/approvals.html")),

@@ -30,6 +30,7 @@ mod presence;
 mod problems;
 mod public_form;
 mod recovery;
+mod replies;
 mod robust;
 mod secrets;
 mod service;
