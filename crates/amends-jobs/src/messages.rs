@@ -194,7 +194,7 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
     minijinja::context! {
         name => "Anna Müller",
         reference => "AM-1042",
-        soon => "by Thursday 26 November at 14:00 UTC",
+        soon => "by Thursday 26 November 2026 at 14:00 CET",
         status_link => "https://desk.example/c/…",
         link => "https://desk.example/c/…",
         restatement => "Your birthday cake arrived two hours late, and the crème brûlée was missing.",
@@ -202,7 +202,7 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
         option1 => "A full refund of the order, today",
         option2 => "A new cake of your choice, delivered on Saturday morning",
         what => "Bake and deliver a new cake",
-        due => "Saturday 28 November at 10:00 UTC",
+        due => "Saturday 28 November 2026 at 10:00 CET",
         note => "Delivered at 9:40 with a card from the team.",
         title => "About the cakes we delivered on 20 November",
         explanation => "A batch of cakes baked on 19 November used cream that was past its date. We found it in our own check.",

@@ -37,8 +37,10 @@ pub struct Notifier {
     settings: JobSettings,
 }
 
-fn when(t: OffsetDateTime) -> String {
-    format!("{} {} {} at {:02}:{:02} UTC", t.weekday(), t.day(), t.month(), t.hour(), t.minute())
+/// A time as a mail writes it, on the business's wall clock: "Thursday 26 November 2026 at 14:00 CET".
+pub(crate) async fn when(store: &amends_store::Store, t: OffsetDateTime) -> Result<String, JobError> {
+    let zone = store.business().await?.zone;
+    Ok(amends_domain::hours::wall_clock(t, &zone, amends_domain::hours::WallClock::Long))
 }
 
 impl Notifier {
@@ -130,7 +132,7 @@ impl Notifier {
         }
         let link = self.link(case.id, LinkPurpose::Status).await?;
         let soon = match case.next_due_at {
-            Some(due) => format!("by {}", when(due)),
+            Some(due) => format!("by {}", when(&self.store, due).await?),
             None => "shortly".to_owned(),
         };
         let ctx = minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer) };
@@ -163,7 +165,11 @@ impl Notifier {
             }
             EventKind::FixPromised { what, due } => (
                 MessagePurpose::FixPromised,
-                self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?,
+                self.render(
+                    "fix_promised",
+                    minijinja::context! { what, due => when(&self.store, *due).await?, ..base },
+                )
+                .await?,
                 None,
             ),
             EventKind::FixDone { note } => {

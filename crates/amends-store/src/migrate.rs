@@ -113,6 +113,13 @@ const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
+        version: 18,
+        name: "business_currency",
+        sqlite: include_str!("../migrations/sqlite/0018_business_currency.sql"),
+        postgres: include_str!("../migrations/postgres/0018_business_currency.sql"),
+        then: None,
+    },
+    Migration {
         version: 19,
         name: "staff_pages",
         sqlite: include_str!("../migrations/sqlite/0019_staff_pages.sql"),

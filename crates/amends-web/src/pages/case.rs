@@ -54,6 +54,14 @@ fn rfc3339(t: OffsetDateTime) -> String {
 struct Names {
     users: HashMap<i64, String>,
     problems: HashMap<i64, String>,
+    /// The business's zone: times in the timeline's words are on its wall clock.
+    zone: String,
+}
+
+impl Names {
+    fn when(&self, t: OffsetDateTime) -> String {
+        amends_domain::hours::wall_clock(t, &self.zone, amends_domain::hours::WallClock::Short)
+    }
 }
 
 fn describe(kind: &EventKind, names: &Names) -> (String, String) {
@@ -110,20 +118,17 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::AlternativeAccepted => (s("Their solution was accepted"), String::new()),
         EventKind::GestureRecorded { gesture, description, cost_minor, currency } => (
             format!("Gesture: {gesture}"),
-            format!("{description} (cost {})", super::filters::money(*cost_minor, Some(currency.clone()))),
+            format!("{description} (cost {})", amends_domain::format_money(*cost_minor, currency)),
         ),
-        EventKind::FixPromised { what, due } => {
-            (format!("Fix promised by {}", super::filters::when(rfc3339(*due).into())), what.clone())
-        }
+        EventKind::FixPromised { what, due } => (format!("Fix promised by {}", names.when(*due)), what.clone()),
         EventKind::FixDone { note } => (s("Fixed"), note.clone()),
         EventKind::ProblemLinked { problem_id } => (
             s("Linked to a root cause"),
             names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}")),
         ),
-        EventKind::FollowUpScheduled { due, channel } => (
-            format!("Follow-up by {channel} scheduled for {}", super::filters::when(rfc3339(*due).into())),
-            String::new(),
-        ),
+        EventKind::FollowUpScheduled { due, channel } => {
+            (format!("Follow-up by {channel} scheduled for {}", names.when(*due)), String::new())
+        }
         EventKind::FollowUpRecorded { satisfaction, words } => {
             (format!("Follow-up: satisfaction {satisfaction} of 5"), words.clone())
         }
@@ -160,7 +165,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::Snoozed { until } => (
             match until {
                 Some(t) => {
-                    format!("Snoozed until {} or the customer's reply", super::filters::when(rfc3339(*t).into()))
+                    format!("Snoozed until {} or the customer's reply", names.when(*t))
                 }
                 None => s("Snoozed until the customer writes"),
             },
@@ -169,7 +174,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::Unsnoozed => (s("Woken from the snooze"), String::new()),
         EventKind::Replied { text } => (s("Replied to the customer"), text.clone()),
         EventKind::MessageScheduled { text, send_at } => {
-            (format!("Message scheduled for {}", super::filters::when(rfc3339(*send_at).into())), text.clone())
+            (format!("Message scheduled for {}", names.when(*send_at)), text.clone())
         }
         EventKind::ScheduledMessageCancelled { reason, .. } => (
             s("Scheduled message cancelled"),
@@ -213,6 +218,7 @@ async fn case_context(
     let names = Names {
         users: users.iter().map(|u| (u.id, u.name.clone())).collect(),
         problems: problems.iter().map(|p| (p.id, p.title.clone())).collect(),
+        zone: session.business.zone.clone(),
     };
     let now = state.store.now();
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));

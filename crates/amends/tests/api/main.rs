@@ -24,6 +24,7 @@ mod mail;
 mod merge;
 mod openapi;
 mod operations;
+mod owner_report;
 mod plans;
 mod poison;
 mod presence;
