@@ -215,7 +215,7 @@ async fn a_next_order_recorded_on_the_customer_page_alerts_staff(app: TestApp) {
     let recorded = order("42,50").await.unwrap();
     assert_eq!(recorded.status(), 200, "back on the customer's page");
     let page = recorded.text().await.unwrap();
-    assert!(page.contains("42.50 EUR") && page.contains("Birthday cake"), "{page}");
+    assert!(page.contains("<td>€42.50</td><td>Birthday cake</td>"), "{page}");
 
     // The watch alert fires as it does for an import: the inbox, the case's timeline.
     let alerts = app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"].clone();
