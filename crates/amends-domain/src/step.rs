@@ -63,6 +63,27 @@ impl CoachReading {
     }
 }
 
+/// Words the coach held, sent anyway: the kinds held and staff's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoachOverride {
+    pub kinds: Vec<String>,
+    pub reason: String,
+}
+
+/// The coach's gate, for a step's words and for any other text staff write for
+/// customers (a message template): words with a holding finding go only with a reason
+/// (not blank), which is then recorded. `Ok(None)`: nothing held.
+pub fn coach_gate(coach: &CoachReading, override_reason: Option<&str>) -> Result<Option<CoachOverride>, Refused> {
+    let kinds = coach.holding_kinds();
+    if kinds.is_empty() {
+        return Ok(None);
+    }
+    match override_reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(reason) => Ok(Some(CoachOverride { kinds, reason: reason.to_owned() })),
+        None => Err(Refused::CoachHeld { kinds }),
+    }
+}
+
 /// What a step's outgoing words are for: the coach reads each purpose its own way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -397,15 +418,8 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
         EventKind::TagAdded { tag } => Some(tags_with(case, tag)?),
         _ => None,
     };
-    let held_kinds = coach.holding_kinds();
-    let override_event = if held_kinds.is_empty() {
-        None
-    } else {
-        match override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-            Some(reason) => Some(EventKind::CoachOverridden { kinds: held_kinds, reason: reason.to_owned() }),
-            None => return Err(Refused::CoachHeld { kinds: held_kinds }),
-        }
-    };
+    let override_event = coach_gate(&coach, override_reason.as_deref())?
+        .map(|CoachOverride { kinds, reason }| EventKind::CoachOverridden { kinds, reason });
     if let (EventKind::GestureRecorded { gesture, description, cost_minor, currency }, Some(role), Some(spending)) =
         (&request, role, case.spending)
         && let Some(reason) = needs_approval(role, *cost_minor, spending.given, spending.limits)

@@ -117,6 +117,7 @@ impl Notifier {
     fn base(&self, case: &CaseRecord, customer: &CustomerRecord) -> minijinja::Value {
         minijinja::context! {
             name => customer.name,
+            customer => crate::messages::customer_context(&customer.name),
             reference => case.reference,
             signature => self.settings.signature,
         }
@@ -333,7 +334,8 @@ impl Notifier {
                 let email = match &r.email {
                     Some(to) if route.email => {
                         let ctx = minijinja::context! {
-                            name => r.customer_name, title => disclosure.title, explanation => disclosure.explanation,
+                            name => r.customer_name, customer => crate::messages::customer_context(&r.customer_name),
+                            title => disclosure.title, explanation => disclosure.explanation,
                             solution => disclosure.solution, link => masked, signature => self.settings.signature,
                         };
                         let (subject, text) =

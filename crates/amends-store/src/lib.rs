@@ -91,7 +91,8 @@ pub use reports::{MoneyRow, MonthRow, PromiseBroken, Report, ReportCases, RootCa
 pub use scheduled::ScheduledMessage;
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use spam::{BlockRecord, HeldCase};
-pub use staff::{SessionRecord, TokenRecord, UserRecord};
+pub use staff::{Invitation, SessionRecord, TokenRecord, UserRecord};
+pub use templates::TemplateOverride;
 pub use views::{SavedView, ViewDraft};
 pub use watch::WatchAlert;
 pub use webhooks::{DeliveryRecord, WebhookRecord};

@@ -133,10 +133,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0018_business_currency.sql"),
         then: None,
     },
+    Migration {
+        version: 19,
+        name: "staff_pages",
+        sqlite: include_str!("../migrations/sqlite/0019_staff_pages.sql"),
+        postgres: include_str!("../migrations/postgres/0019_staff_pages.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 18;
+pub const MIGRATIONS_APPLIED: i64 = 19;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

@@ -15,6 +15,7 @@ mod disclosures;
 mod hours;
 mod imports;
 mod inbox;
+mod join;
 pub mod letters;
 mod login;
 mod problems;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/new", get(customers::new_form).post(customers::create))
         .route("/customers/{id}", get(customers::page).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit_form))
+        .route("/customers/{id}/transactions", post(customers::record_transaction))
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::page).post(problems::act))
         .route("/disclosures", get(disclosures::list).post(disclosures::create))
@@ -90,6 +92,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/hours", get(hours::hours).post(hours::save_hours))
         .route("/admin/currency", post(hours::save_currency))
         .route("/admin/users/{id}", post(admin::change))
+        .route("/admin/users/{id}/invitation", post(admin::invitation))
+        .route("/join/{token}", get(join::page).post(join::choose))
         .route("/admin/templates", get(templates::list))
         .route("/admin/replies", get(replies::list).post(replies::create))
         .route("/admin/replies/{id}", get(replies::edit).post(replies::save))
@@ -120,6 +124,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("letter.html", include_str!("../../templates/letter.html")),
     ("login.html", include_str!("../../templates/login.html")),
+    ("join.html", include_str!("../../templates/join.html")),
     ("password.html", include_str!("../../templates/password.html")),
     ("inbox.html", include_str!("../../templates/inbox.html")),
     ("case.html", include_str!("../../templates/case.html")),

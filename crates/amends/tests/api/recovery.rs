@@ -197,6 +197,51 @@ fn poppler(tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+async fn a_next_order_recorded_on_the_customer_page_alerts_staff(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let (id, customer_id) = walk(&app, &agent, "kim@example.com", "call", "2099-01-05T10:00:00Z", true).await;
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let path = format!("/customers/{customer_id}");
+    let page = client.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Record an order or visit") && page.contains("staff are alerted"), "{page}");
+
+    // Kim rings to order a cake; a mistyped amount is said in words, the draft kept.
+    let order = |amount: &'static str| {
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("kind", "order"),
+            ("amount", amount),
+            ("currency", "EUR"),
+            ("product", "Birthday cake"),
+        ];
+        client.post(app.url(&format!("{path}/transactions"))).form(&form).send()
+    };
+    let refused = order("forty-two").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("is not an amount: write it as 24.50 or 24") && page.contains("value=\"Birthday cake\""),
+        "{page}"
+    );
+    assert!(app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"].as_array().unwrap().is_empty());
+
+    let recorded = order("42,50").await.unwrap();
+    assert_eq!(recorded.status(), 200, "back on the customer's page");
+    let page = recorded.text().await.unwrap();
+    assert!(page.contains("<td>€42.50</td><td>Birthday cake</td>"), "{page}");
+
+    // The watch alert fires as it does for an import: the inbox, the case's timeline.
+    let alerts = app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"].clone();
+    assert_eq!(alerts.as_array().unwrap().len(), 1, "{alerts}");
+    assert_eq!((alerts[0]["case_id"].as_i64(), alerts[0]["amount_minor"].as_i64()), (Some(id), Some(4250)));
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    let note = case["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((note["kind"].as_str(), note["actor"]["type"].as_str()), (Some("note_added"), Some("system")));
+    assert!(note["text"].as_str().unwrap().contains("give outstanding service"));
+    let inbox = client.get(app.url("/inbox")).send().await.unwrap().text().await.unwrap();
+    assert!(inbox.contains("data-watch-alert") && inbox.contains("give outstanding service"), "{inbox}");
+}
+
 async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
     let app = spawn_app_with(db, |s: &mut Settings| {
         s.letters.head.business_name = "Weber Bakery".to_owned();
@@ -1006,6 +1051,7 @@ async fn a_held_gesture_on_the_case_page_is_said_in_words(db: Db) {
 crate::on_both_databases!(
     a_held_gesture_on_the_case_page_is_said_in_words,
     a_watched_customer_coming_back_alerts_staff,
+    a_next_order_recorded_on_the_customer_page_alerts_staff,
     letters_are_printed_from_the_timeline_and_marked_posted,
     a_letter_is_refused_in_words_when_the_customer_has_no_address,
     a_letter_is_read_edited_and_queued_before_the_print_run,
