@@ -114,7 +114,7 @@ before(async () => {
   page = watch(desktop.first);
   api = await apiClient(server.url, server.email, server.password);
 
-  const problem = await api('POST', '/problems', { title: 'Cakes left the oven too early' });
+  const problem = await api('POST', '/problems', { title: 'Cakes left the oven too early', preventive_action: 'A timer on every oven' });
   const c = fixture.cases;
   c.fresh = await newCase('The cake I collected was dry and the icing had melted.');
   c.escalated = await newCase('Your driver shouted at my elderly father on the doorstep.', { severity: 'high' });
@@ -381,6 +381,7 @@ test('the whole playbook, with the keyboard alone, to retained', async () => {
   await typeInto(p, '#fix_note', 'Delivered on Tuesday');
   await submitByKeyboard(p, 'fixed');
   await typeInto(p, '#new_problem', 'Machines from one batch leak');
+  await typeInto(p, '#preventive_action', 'Each machine is tested for leaks before it ships');
   await submitByKeyboard(p, 'prevent');
   // Satisfaction 5: Tab to the group, then the arrow keys move the choice.
   await tabTo(p, '#step-follow_up input[name=satisfaction]');

@@ -90,7 +90,7 @@ export async function startServer({ mail = false } = {}) {
     let child;
     try {
       child = spawn(bin, ['serve', '--address', `127.0.0.1:${port}`], {
-        env: { ...process.env, ...mailEnv, AMENDS_DATA_DIR: dataDir, AMENDS_LOG: process.env.AMENDS_LOG || 'warn' },
+        env: { ...process.env, ...mailEnv, AMENDS_CURRENCY: 'EUR', AMENDS_DATA_DIR: dataDir, AMENDS_LOG: process.env.AMENDS_LOG || 'warn' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (e) {
@@ -272,6 +272,13 @@ export async function submitStep(page, action, { button, within } = {}) {
     (button ? form.locator(button) : form.locator('button[type=submit]').first()).click(),
   ]);
   return res;
+}
+
+/** A time as the pages write it on the desk's clock (UTC here): "9 Dec 2026, 14:05 UTC". */
+export function wallClock(date) {
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][date.getUTCMonth()];
+  const two = (n) => String(n).padStart(2, '0');
+  return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()}, ${two(date.getUTCHours())}:${two(date.getUTCMinutes())} UTC`;
 }
 
 export function isoLocal(date) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {
   signedInSession,
   startServer, launchBrowser, watch, assertNoProblems, signIn, logComplaint,
-  stepStatus, submitStep, isoLocal,
+  stepStatus, submitStep, isoLocal, wallClock,
 } from './harness.js';
 
 const session = signedInSession();
@@ -58,7 +58,7 @@ test('a complaint is walked through every playbook step to retained, then found 
   assert.match(await session.page.locator('.case-head').innerText(), /phone/);
   assert.equal(await badge(), 'open');
   await expectStep('hear', 'Done');
-  await expectStep('restate', /^Due \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  await expectStep('restate', /^Due \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC$/);
   await expectStep('escalate', 'Not needed');
   await expectStep('offer', 'Comes after earlier steps');
 
@@ -94,7 +94,7 @@ test('a complaint is walked through every playbook step to retained, then found 
   await expectSaved();
   await expectStep('offer', 'Done');
 
-  // 6. A surprise gesture that costs 12.50 EUR.
+  // 6. A surprise gesture that costs €12.50 (the desk counts in euros).
   await session.page.selectOption('#gesture', 'gift');
   await session.page.fill('#cost', '12.50');
   await session.page.fill('#description', 'A box of the tea her mother likes');
@@ -109,7 +109,7 @@ test('a complaint is walked through every playbook step to retained, then found 
   await session.page.fill('#fix_due', isoLocal(due));
   await submitStep(session.page, 'promise');
   await expectSaved();
-  const dueText = `${isoLocal(due).replace('T', ' ')} UTC`;
+  const dueText = wallClock(due);
   await expectStep('fix', `In progress, due ${dueText}`);
   await session.page.fill('#fix_note', 'Delivered on Friday, signed for');
   await submitStep(session.page, 'fixed');
@@ -118,6 +118,7 @@ test('a complaint is walked through every playbook step to retained, then found 
 
   // 8. Prevent: a new root cause.
   await session.page.fill('#new_problem', 'Teapots shipped without corner protectors');
+  await session.page.fill('#preventive_action', 'Every teapot is packed with corner protectors');
   await submitStep(session.page, 'prevent');
   await expectSaved();
   await expectStep('prevent', 'Done');
@@ -174,7 +175,7 @@ test('a complaint is walked through every playbook step to retained, then found 
   // What the customer was sent stands beside it, waiting for SMTP here.
   assert.ok((await session.page.locator('ol.timeline > li.message').count()) >= 5, 'the messages to the customer are on the timeline');
   const timeline = await session.page.locator('ol.timeline').innerText();
-  assert.match(timeline, /A box of the tea her mother likes \(cost 12\.50 EUR\)/);
+  assert.match(timeline, /A box of the tea her mother likes \(cost €12\.50\)/);
   assert.match(timeline, /1\. A new teapot sent by courier tomorrow\n2\. A full refund today/);
   assert.match(timeline, /Lovely, thank you\. Mum was thrilled\./);
   assert.match(timeline, /By phone, severity normal\./);

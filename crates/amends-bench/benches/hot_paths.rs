@@ -35,7 +35,7 @@ fn whole_recovery() -> Vec<Event> {
         EventKind::FixDone { note: "Delivered at 10:00".into() },
         EventKind::ProblemLinked { problem_id: 7 },
         EventKind::FollowUpScheduled { due: t0 + Duration::days(4), channel: "letter".into() },
-        EventKind::FollowUpRecorded { satisfaction: 5, words: "Lovely".into() },
+        EventKind::FollowUpRecorded { satisfaction: 5, words: "Lovely".into(), satisfied: None },
         EventKind::WatchSet,
         EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason: String::new() },
     ];

@@ -266,27 +266,24 @@ fn match_elems(elems: &[Elem], ws: &[Word], at: usize, sentence: u32) -> Option<
 pub(crate) struct PhraseSet {
     phrases: Vec<(usize, Phrase)>,
     by_stem: HashMap<String, Vec<usize>>,
-    /// Phrases starting with an exact word or a number: tried everywhere.
+    /// Phrases that can start with an exact word, by that word.
+    by_word: HashMap<String, Vec<usize>>,
+    /// Phrases that can start with a number: tried at every number.
     other: Vec<usize>,
 }
 
 impl PhraseSet {
     pub(crate) fn add(&mut self, owner: usize, p: Phrase) {
         let i = self.phrases.len();
-        let mut plain = true;
         for alt in p.first() {
-            match alt {
-                Alt::Stem(s) => {
-                    let list = self.by_stem.entry(s.clone()).or_default();
-                    if list.last() != Some(&i) {
-                        list.push(i);
-                    }
-                }
-                Alt::Exact(_) | Alt::Num => plain = false,
+            let list = match alt {
+                Alt::Stem(s) => self.by_stem.entry(s.clone()).or_default(),
+                Alt::Exact(w) => self.by_word.entry(w.clone()).or_default(),
+                Alt::Num => &mut self.other,
+            };
+            if list.last() != Some(&i) {
+                list.push(i);
             }
-        }
-        if !plain {
-            self.other.push(i);
         }
         self.phrases.push((owner, p));
     }
@@ -294,13 +291,26 @@ impl PhraseSet {
     /// Every match as (owner, first word, end word), in text order.
     pub(crate) fn find(&self, ws: &[Word]) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
+        // Only the phrases that can start at a word are tried there (by its stem, by the
+        // word itself, or as a number): a phrase is tried once per word even when its first
+        // element would list it twice. (Trying every exact-word phrase at every word was
+        // the restatement check's hot spot on long text.)
         for (at, w) in ws.iter().enumerate() {
-            let listed = self.by_stem.get(&w.stem).map_or(&[][..], Vec::as_slice);
-            for &i in listed.iter().chain(&self.other) {
-                if let Some((owner, p)) = self.phrases.get(i)
-                    && let Some(end) = p.match_at(ws, at)
-                {
-                    out.push((*owner, at, end));
+            let by_stem = self.by_stem.get(&w.stem).map_or(&[][..], Vec::as_slice);
+            let by_word = self.by_word.get(&w.word).map_or(&[][..], Vec::as_slice);
+            let numbers = if w.num { self.other.as_slice() } else { &[] };
+            let tried = |i: &usize, earlier: &[&[usize]]| earlier.iter().any(|l| l.contains(i));
+            let lists: [&[usize]; 3] = [by_stem, by_word, numbers];
+            for (n, list) in lists.iter().enumerate() {
+                for &i in *list {
+                    if n > 0 && tried(&i, lists.get(..n).unwrap_or(&[])) {
+                        continue;
+                    }
+                    if let Some((owner, p)) = self.phrases.get(i)
+                        && let Some(end) = p.match_at(ws, at)
+                    {
+                        out.push((*owner, at, end));
+                    }
                 }
             }
         }

@@ -202,6 +202,20 @@ impl CaseReference {
         let n: i64 = digits.parse().ok()?;
         (n > Self::OFFSET).then_some(Self(n - Self::OFFSET))
     }
+
+    /// A reference as a person types it in a search box: `AM-1001`, `am 1001` or `1001`.
+    pub fn from_search(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let digits = match text.get(..2) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("am") => text[2..].trim_start_matches(['-', ' ', '#']),
+            _ => text.trim_start_matches('#'),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: i64 = digits.parse().ok()?;
+        (n > Self::OFFSET).then_some(Self(n - Self::OFFSET))
+    }
 }
 
 impl fmt::Display for CaseReference {
@@ -213,6 +227,16 @@ impl fmt::Display for CaseReference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_is_found_however_it_is_typed() {
+        for typed in ["AM-1001", "am-1001", " Am 1001 ", "1001", "#1001"] {
+            assert_eq!(CaseReference::from_search(typed), Some(CaseReference(1)), "{typed}");
+        }
+        for not in ["1000", "AM-", "Hannah", "10a1", "amber"] {
+            assert_eq!(CaseReference::from_search(not), None, "{not}");
+        }
+    }
 
     #[test]
     fn a_new_case_has_at_most_twenty_well_formed_tags() {

@@ -23,6 +23,8 @@ pub enum CustomerError {
     KindUnknown(String),
     #[error("an amount may not be negative: a refund is its own kind")]
     AmountNegative,
+    #[error("{0:?} is not an amount: write it as 24.50 or 24")]
+    AmountInvalid(String),
 }
 
 /// A customer's name as they gave it (trimmed, never empty, one line: it goes into
@@ -32,6 +34,12 @@ pub struct CustomerName(String);
 
 impl CustomerName {
     pub const MAX_CHARS: usize = 200;
+
+    /// The name a message greets them by: the first word of the name as given
+    /// ("Hannah" of "Hannah Reyes"); the whole name when it is one word.
+    pub fn first_name(name: &str) -> &str {
+        name.split_whitespace().next().unwrap_or(name)
+    }
 
     pub fn parse(value: &str) -> Result<Self, CustomerError> {
         one_line(value, Self::MAX_CHARS).map(Self).map_err(|e| match e {
@@ -114,6 +122,28 @@ pub struct Money {
     pub currency: String,
 }
 
+/// An amount as a person types it ("24.50", "24,50", "24", "1 200.00") in minor units
+/// (2450): at most two decimals, never negative.
+pub fn parse_amount(value: &str) -> Result<i64, CustomerError> {
+    let invalid = || CustomerError::AmountInvalid(value.to_owned());
+    let v: String = value.trim().chars().filter(|c| !c.is_whitespace() && *c != '\u{202f}').collect();
+    if v.starts_with('-') {
+        return Err(CustomerError::AmountNegative);
+    }
+    let (whole, cents) = match v.rsplit_once(['.', ',']) {
+        Some((w, c)) if c.len() <= 2 => (w, c),
+        Some(_) => return Err(invalid()),
+        None => (v.as_str(), ""),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !(cents.is_empty() || digits(cents)) {
+        return Err(invalid());
+    }
+    let whole: i64 = whole.parse().map_err(|_| invalid())?;
+    let cents: i64 = if cents.is_empty() { 0 } else { format!("{cents:0<2}").parse().map_err(|_| invalid())? };
+    whole.checked_mul(100).and_then(|w| w.checked_add(cents)).ok_or_else(invalid)
+}
+
 pub fn parse_currency(value: &str) -> Result<String, CustomerError> {
     if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(value.to_owned())
@@ -176,6 +206,25 @@ pub fn lifetime_value(transactions: impl IntoIterator<Item = (TransactionKind, i
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_read_as_people_type_them() {
+        assert_eq!(parse_amount("24.50"), Ok(2450));
+        assert_eq!(parse_amount(" 24,5 "), Ok(2450));
+        assert_eq!(parse_amount("24"), Ok(2400));
+        assert_eq!(parse_amount("1 200.00"), Ok(120_000));
+        assert_eq!(parse_amount("-3"), Err(CustomerError::AmountNegative));
+        for bad in ["", "abc", "2.345", "1.2.3", ".50", "9999999999999999999"] {
+            assert!(matches!(parse_amount(bad), Err(CustomerError::AmountInvalid(_))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_message_greets_by_the_first_name() {
+        assert_eq!(CustomerName::first_name("Hannah Reyes"), "Hannah");
+        assert_eq!(CustomerName::first_name("  Łukasz  Nowak"), "Łukasz");
+        assert_eq!(CustomerName::first_name("Cher"), "Cher");
+    }
 
     #[test]
     fn emails_are_checked_for_shape() {

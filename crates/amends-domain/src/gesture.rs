@@ -17,6 +17,42 @@ pub const CATALOGUE: &[(&str, &str, i64)] = &[
     ("refund", "A refund of what went wrong", 0),
 ];
 
+/// Whether a gesture is promised for the customer's next order or visit, to be honoured
+/// then: a discount (the catalogue's is "on the next order"), or any gesture whose
+/// description says it is for next time ("a coffee on us for your next visit").
+pub fn is_for_next_time(gesture: &str, description: &str) -> bool {
+    let description = description.to_lowercase();
+    gesture.trim().eq_ignore_ascii_case("discount")
+        || ["next visit", "next order", "next time", "next purchase", "next delivery"]
+            .iter()
+            .any(|words| description.contains(words))
+}
+
+/// What was promised for the customer's next time and is still to be honoured: the
+/// next-time gestures recorded since staff last recorded how a next time went (which
+/// closes them), their descriptions oldest first.
+pub fn open_next_time_promises(events: &[crate::playbook::Event]) -> Vec<String> {
+    use crate::playbook::EventKind;
+    let since = events.iter().rposition(|e| matches!(e.kind, EventKind::NextTimeRecorded { .. })).map_or(0, |i| i + 1);
+    events[since..]
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::GestureRecorded { gesture, description, .. } if is_for_next_time(gesture, description) => {
+                Some(description.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a gesture of this kind is something the customer still comes for (a
+/// discount on the next order, a voucher to spend), rather than given already (a gift,
+/// a service, a replacement, a refund). Only the first is "for your next visit" in a
+/// letter; the second is told as done.
+pub fn for_next_visit(gesture: &str) -> bool {
+    matches!(gesture.trim().to_ascii_lowercase().as_str(), "discount" | "voucher")
+}
+
 /// What the suggestion weighs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GestureContext {
@@ -151,6 +187,32 @@ pub fn needs_approval(role: Role, cost_minor: i64, given: GivenSoFar, limits: Ge
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_discount_or_a_gift_for_the_next_visit_is_promised_for_next_time() {
+        assert!(is_for_next_time("discount", "10 % off"));
+        assert!(is_for_next_time("gift", "A croissant on us for your Next Visit"));
+        assert!(!is_for_next_time("refund", "The bread, refunded today"));
+    }
+
+    #[test]
+    fn recording_the_next_time_closes_its_promise() {
+        use crate::playbook::{Actor, Event, EventKind};
+        let at = time::macros::datetime!(2026-11-02 09:00 UTC);
+        let ev = |kind| Event { at, actor: Actor::Staff { user_id: 1 }, kind };
+        let gesture = |g: &str, d: &str| {
+            ev(EventKind::GestureRecorded {
+                gesture: g.into(),
+                description: d.into(),
+                cost_minor: 500,
+                currency: "EUR".into(),
+            })
+        };
+        let mut events = vec![gesture("refund", "The loaf, refunded"), gesture("gift", "A cake for your next visit")];
+        assert_eq!(open_next_time_promises(&events), vec!["A cake for your next visit".to_owned()]);
+        events.push(ev(EventKind::NextTimeRecorded { note: "Gave her the cake".into() }));
+        assert!(open_next_time_promises(&events).is_empty());
+    }
+
     fn ctx(severity: Severity, value: i64, recent: i64) -> GestureContext {
         GestureContext { severity, lifetime_value_minor: value, recent_complaints: recent }
     }
@@ -231,5 +293,13 @@ mod tests {
         kinds.sort();
         kinds.dedup();
         assert_eq!(kinds.len(), 6);
+    }
+
+    #[test]
+    fn only_what_the_customer_still_comes_for_is_for_the_next_visit() {
+        assert!(for_next_visit("voucher") && for_next_visit("Discount"));
+        for given in ["gift", "free_service", "free service", "replacement", "refund"] {
+            assert!(!for_next_visit(given), "{given}");
+        }
     }
 }

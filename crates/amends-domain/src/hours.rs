@@ -183,6 +183,78 @@ fn to_offset(t: Timestamp) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(t.as_nanosecond()).ok()
 }
 
+/// How a time is written for a person, on the business's wall clock and with the
+/// zone's name (its abbreviation, such as CET or BST, where it has one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WallClock {
+    /// "9 Nov 2026, 12:00 CET": pages and reports.
+    Short,
+    /// "Monday 9 November 2026 at 12:00 CET": mails and letters.
+    Long,
+    /// "9 Nov 2026": a day, as in a report's range.
+    Date,
+    /// "Nov 2026": a month, as in a report's chart.
+    Month,
+}
+
+/// `t` on the wall clock of the zone named `zone` (an IANA name such as Europe/Berlin;
+/// one we do not know reads as UTC, named so).
+pub fn wall_clock(t: OffsetDateTime, zone: &str, style: WallClock) -> String {
+    let zone = TimeZone::get(zone.trim()).unwrap_or(TimeZone::UTC);
+    let Some(ts) = to_timestamp(t) else { return t.to_string() };
+    let zoned = ts.to_zoned_datetime(zone);
+    let format = match style {
+        WallClock::Short => "%-d %b %Y, %H:%M %Z",
+        WallClock::Long => "%A %-d %B %Y at %H:%M %Z",
+        WallClock::Date => "%-d %b %Y",
+        WallClock::Month => "%b %Y",
+    };
+    zoned.strftime(format).to_string()
+}
+
+/// The local midnight that starts `date` (a `YYYY-MM-DD`) in the zone named `zone`:
+/// where a report's day begins. None for a date that is not one.
+pub fn start_of_day(date: &str, zone: &str) -> Option<OffsetDateTime> {
+    let zone = TimeZone::get(zone.trim()).unwrap_or(TimeZone::UTC);
+    let day = parse_date(date.trim())?;
+    let civil = CivilDate::new(day.year() as i16, day.month() as i8, day.day() as i8).ok()?;
+    to_offset(zone.to_ambiguous_timestamp(civil.at(0, 0, 0, 0)).compatible().ok()?)
+}
+
+/// The local date of `t` in the zone named `zone`, as `YYYY-MM-DD` (what a date field shows).
+pub fn local_day(t: OffsetDateTime, zone: &str) -> String {
+    let zone = TimeZone::get(zone.trim()).unwrap_or(TimeZone::UTC);
+    match to_timestamp(t) {
+        Some(ts) => zone.to_datetime(ts).date().to_string(),
+        None => t.date().to_string(),
+    }
+}
+
+/// The calendar months (on the zone's wall clock) that `[from, to)` touches, each as its
+/// `[start, end)` cut to the range: a report's month-by-month rows.
+pub fn months_between(from: OffsetDateTime, to: OffsetDateTime, zone: &str) -> Vec<(OffsetDateTime, OffsetDateTime)> {
+    let tz = TimeZone::get(zone.trim()).unwrap_or(TimeZone::UTC);
+    let (Some(a), Some(b)) = (to_timestamp(from), to_timestamp(to)) else { return Vec::new() };
+    if a >= b {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut month = tz.to_datetime(a).date().first_of_month();
+    loop {
+        let Ok(next) = month.checked_add(jiff::Span::new().months(1)) else { break };
+        let start = tz.to_ambiguous_timestamp(month.at(0, 0, 0, 0)).compatible().ok();
+        let end = tz.to_ambiguous_timestamp(next.at(0, 0, 0, 0)).compatible().ok();
+        let (Some(start), Some(end)) = (start, end) else { break };
+        let (Some(s), Some(e)) = (to_offset(start.max(a)), to_offset(end.min(b))) else { break };
+        out.push((s, e));
+        if end >= b || out.len() >= 240 {
+            break;
+        }
+        month = next;
+    }
+    out
+}
+
 impl BusinessHours {
     /// Checks and parses what an admin wrote: a known zone, times as `HH:MM`, periods of
     /// a week that do not overlap (a night shift included), at least one period, and
@@ -610,6 +682,34 @@ mod tests {
         // Winter: 09:00 in Berlin is 08:00 UTC.
         assert_eq!(h.next_open(datetime!(2026-01-10 12:00 UTC)), datetime!(2026-01-12 08:00 UTC));
         assert_eq!(h.describe(datetime!(2026-01-12 08:00 UTC)), "Mon 12 Jan 2026 09:00 (Europe/Berlin)");
+        assert_eq!(
+            wall_clock(datetime!(2026-01-12 08:00 UTC), "Europe/Berlin", WallClock::Short),
+            "12 Jan 2026, 09:00 CET"
+        );
+        assert_eq!(
+            wall_clock(datetime!(2026-07-01 08:00 UTC), "Europe/London", WallClock::Short),
+            "1 Jul 2026, 09:00 BST"
+        );
+        assert_eq!(
+            wall_clock(datetime!(2026-11-26 13:00 UTC), "Europe/Berlin", WallClock::Long),
+            "Thursday 26 November 2026 at 14:00 CET"
+        );
+        assert_eq!(wall_clock(datetime!(2026-11-30 23:30 UTC), "Europe/Berlin", WallClock::Date), "1 Dec 2026");
+        assert_eq!(
+            wall_clock(datetime!(2026-11-30 23:30 UTC), "Nowhere/Else", WallClock::Short),
+            "30 Nov 2026, 23:30 UTC"
+        );
+        assert_eq!(start_of_day("2026-11-01", "Europe/Berlin"), Some(datetime!(2026-10-31 23:00 UTC)));
+        assert_eq!(local_day(datetime!(2026-11-30 23:30 UTC), "Europe/Berlin"), "2026-12-01");
+        let months = months_between(datetime!(2026-10-15 00:00 UTC), datetime!(2026-12-02 00:00 UTC), "Europe/Berlin");
+        assert_eq!(
+            months,
+            vec![
+                (datetime!(2026-10-15 00:00 UTC), datetime!(2026-10-31 23:00 UTC)),
+                (datetime!(2026-10-31 23:00 UTC), datetime!(2026-11-30 23:00 UTC)),
+                (datetime!(2026-11-30 23:00 UTC), datetime!(2026-12-02 00:00 UTC)),
+            ]
+        );
         // Clocks go forward on Sunday 29 March 2026: Friday 16:00 CET (15:00 UTC) + 4h is
         // Monday 12:00 CEST (10:00 UTC).
         assert_eq!(h.add(datetime!(2026-03-27 15:00 UTC), Duration::hours(4)), datetime!(2026-03-30 10:00 UTC));

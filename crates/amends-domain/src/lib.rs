@@ -12,6 +12,7 @@ pub mod disclosure;
 pub mod gesture;
 pub mod hours;
 pub mod merge;
+pub mod money;
 pub mod playbook;
 pub mod problem;
 pub mod reply;
@@ -27,6 +28,7 @@ pub use delivery::{LinkPurpose, MessagePurpose, MessageStatus, ScheduledStatus, 
 pub use disclosure::{DisclosureStatus, RecipientStatus};
 pub use gesture::ApprovalStatus;
 pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
+pub use money::format_money;
 pub use playbook::{
     Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Feeling, Outcome, Playbook, Refusal, Snooze,
     Step, StepState, StepStatus, escalation_reasons,

@@ -212,8 +212,13 @@ pub enum EventKind {
     /// The customer wrote again (a reply by email), in their own words.
     CustomerWrote {
         subject: Option<String>,
+        /// Every word as received, quoted history and signature included.
         text: String,
         message_id: Option<String>,
+        /// Their new words alone, when the mail's quoted history or signature was told
+        /// apart from them (shown first; `text` stays whole underneath).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        new_words: Option<String>,
     },
     /// Staff sent a text the language coach flagged, and said why.
     CoachOverridden {
@@ -279,6 +284,11 @@ pub enum EventKind {
         text: String,
     },
     AlternativeAccepted,
+    /// Staff could not do what the customer proposed; `reason` is what the customer is
+    /// told (coached), and the two options stand for them to choose from.
+    AlternativeDeclined {
+        reason: String,
+    },
     GestureRecorded {
         gesture: String,
         description: String,
@@ -301,9 +311,20 @@ pub enum EventKind {
         due: OffsetDateTime,
         channel: String,
     },
+    /// The customer's answer to the follow-up: how satisfied, from 1 to 5, and whether
+    /// they said it was put right (absent when not asked). A low answer reopens the fix.
     FollowUpRecorded {
         satisfaction: u8,
         words: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        satisfied: Option<bool>,
+    },
+    /// At intake the customer's words matched a known problem closely: the case carries
+    /// it from now on (its owner is told). The prevent step is still staff's to take.
+    ProblemMatched {
+        problem_id: i64,
+        /// The shared words that weighed most.
+        words: Vec<String>,
     },
     WatchSet,
     NextTimeRecorded {
@@ -410,10 +431,12 @@ impl EventKind {
             EventKind::OptionChosen { .. } => "option_chosen",
             EventKind::AlternativeProposed { .. } => "alternative_proposed",
             EventKind::AlternativeAccepted => "alternative_accepted",
+            EventKind::AlternativeDeclined { .. } => "alternative_declined",
             EventKind::GestureRecorded { .. } => "gesture_recorded",
             EventKind::FixPromised { .. } => "fix_promised",
             EventKind::FixDone { .. } => "fix_done",
             EventKind::ProblemLinked { .. } => "problem_linked",
+            EventKind::ProblemMatched { .. } => "problem_matched",
             EventKind::FollowUpScheduled { .. } => "follow_up_scheduled",
             EventKind::FollowUpRecorded { .. } => "follow_up_recorded",
             EventKind::WatchSet => "watch_set",
@@ -448,6 +471,7 @@ impl EventKind {
                 | EventKind::EscalationTakenOver
                 | EventKind::EscalationDecided { .. }
                 | EventKind::OverdueEscalated { .. }
+                | EventKind::ProblemMatched { .. }
                 | EventKind::Assigned { .. }
                 | EventKind::CoachOverridden { .. }
                 | EventKind::FeelingRecorded { .. }
@@ -464,6 +488,59 @@ impl EventKind {
                 | EventKind::SpamConfirmed { .. }
         )
     }
+}
+
+impl EventKind {
+    /// What the customer said with this event, as staff read it at a glance: their own
+    /// words where they wrote some, else what they did. None for a staff or system step.
+    pub fn customer_words(&self) -> Option<String> {
+        let words = match self {
+            EventKind::CustomerWrote { new_words: Some(words), .. } => words.clone(),
+            EventKind::CustomerWrote { text, .. } => text.clone(),
+            EventKind::RestatementCorrected { correction } => correction.clone(),
+            EventKind::AlternativeProposed { text } => text.clone(),
+            EventKind::WishStated { text } => text.clone(),
+            EventKind::FollowUpRecorded { satisfaction, words, satisfied } if words.trim().is_empty() => {
+                match satisfied {
+                    Some(true) => format!("Rated it {satisfaction} of 5: put right"),
+                    Some(false) => format!("Rated it {satisfaction} of 5: not put right"),
+                    None => format!("Rated it {satisfaction} of 5"),
+                }
+            }
+            EventKind::FollowUpRecorded { words, .. } => words.clone(),
+            EventKind::RestatementConfirmed { .. } => "Confirmed what we understood".to_owned(),
+            EventKind::OptionChosen { option } => format!("Chose option {option}"),
+            _ => return None,
+        };
+        Some(words)
+    }
+}
+
+/// Every wish the customer stated, the first (kept on the case) first, each once.
+pub fn wishes<'a>(first: Option<&str>, events: impl IntoIterator<Item = &'a Event>) -> Vec<String> {
+    let mut all: Vec<String> = first.map(str::to_owned).into_iter().collect();
+    for event in events {
+        if let EventKind::WishStated { text } = &event.kind
+            && !all.iter().any(|w| w.trim() == text.trim())
+        {
+            all.push(text.clone());
+        }
+    }
+    all
+}
+
+/// How many characters of the customer's words a case keeps for the inbox.
+pub const WORDS_AT_A_GLANCE: usize = 200;
+
+/// The start of `words` on one line, at most [`WORDS_AT_A_GLANCE`] characters.
+pub fn at_a_glance(words: &str) -> String {
+    let line = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= WORDS_AT_A_GLANCE {
+        return line;
+    }
+    let mut cut: String = line.chars().take(WORDS_AT_A_GLANCE - 1).collect();
+    cut.push('…');
+    cut
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -539,6 +616,39 @@ enum FollowUpState {
     Recorded,
 }
 
+/// The customer's answer to the follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUpAnswer {
+    /// 1 to 5.
+    pub satisfaction: u8,
+    /// Their yes or no to "did we put it right?", when asked.
+    pub satisfied: Option<bool>,
+}
+
+impl FollowUpAnswer {
+    /// 1 or 2 of 5, or a "no": the fix did not put it right for them. The fix step opens
+    /// again, the owner is alerted and the case is escalated.
+    pub fn is_low(self) -> bool {
+        self.satisfied == Some(false) || self.satisfaction <= 2
+    }
+
+    /// 4 or 5 of 5 (or a "yes" with at least 3), and no "no": a case may end retained.
+    pub fn is_satisfied(self) -> bool {
+        !self.is_low() && (self.satisfaction >= 4 || self.satisfied == Some(true))
+    }
+}
+
+/// Why a case ended retained: the customer said so, or a manager decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RetainedBy {
+    /// After a satisfied answer to the follow-up.
+    SatisfiedFollowUp,
+    /// By a manager's decision, with a reason, without a satisfied follow-up.
+    ManagerDecision,
+}
+
 /// What a case's events add up to.
 #[derive(Debug, Clone)]
 pub struct Playbook {
@@ -555,6 +665,11 @@ pub struct Playbook {
     fix: FixState,
     problem_linked: bool,
     follow_up: FollowUpState,
+    /// The latest answer to the follow-up.
+    last_answer: Option<FollowUpAnswer>,
+    /// When a low follow-up answer opened the fix step again: its clock starts there.
+    fix_reopened_at: Option<OffsetDateTime>,
+    retained_by: Option<RetainedBy>,
     watching: bool,
     skipped: BTreeMap<Step, String>,
     /// When each step was first resolved (done or skipped): the clock of the next one.
@@ -565,6 +680,11 @@ pub struct Playbook {
     linked: Vec<i64>,
     snooze: Option<Snooze>,
     spam: Option<SpamHold>,
+    /// When the customer's words staff have not answered began: any word of theirs
+    /// starts it, any step of staff's ends it.
+    customer_waiting_since: Option<OffsetDateTime>,
+    /// When the customer proposed their own solution, while staff owe the answer.
+    alternative_at: Option<OffsetDateTime>,
 }
 
 /// A case out of the inbox for a while. It wakes at `until`, or when the customer
@@ -764,6 +884,9 @@ impl Playbook {
             fix: FixState::None,
             problem_linked: false,
             follow_up: FollowUpState::None,
+            last_answer: None,
+            fix_reopened_at: None,
+            retained_by: None,
             watching: false,
             skipped: BTreeMap::new(),
             resolved_at: BTreeMap::new(),
@@ -773,6 +896,8 @@ impl Playbook {
             linked: Vec::new(),
             snooze: None,
             spam: None,
+            customer_waiting_since: None,
+            alternative_at: None,
         }
     }
 
@@ -795,6 +920,26 @@ impl Playbook {
 
     pub fn outcome(&self) -> Option<Outcome> {
         self.outcome
+    }
+
+    /// Why the case ended retained, when it did.
+    pub fn retained_by(&self) -> Option<RetainedBy> {
+        self.retained_by
+    }
+
+    /// The latest answer to the follow-up, if any.
+    pub fn last_answer(&self) -> Option<FollowUpAnswer> {
+        self.last_answer
+    }
+
+    /// The follow-up is done and the customer said they are satisfied.
+    pub fn satisfied_follow_up(&self) -> bool {
+        self.follow_up == FollowUpState::Recorded && self.last_answer.is_some_and(FollowUpAnswer::is_satisfied)
+    }
+
+    /// The fix step was opened again by a low follow-up answer and is not done yet.
+    pub fn fix_reopened(&self) -> bool {
+        self.fix_reopened_at.is_some() && self.fix != FixState::Done
     }
 
     /// Whether (and how) the case is held in the spam folder.
@@ -957,7 +1102,10 @@ impl Playbook {
                 }
                 text_ok("alternative_text", "the alternative", text)
             }
-            EventKind::AlternativeAccepted => {
+            EventKind::AlternativeAccepted | EventKind::AlternativeDeclined { .. } => {
+                if let EventKind::AlternativeDeclined { reason } = kind {
+                    text_ok("decline_reason", "what the customer is told", reason)?;
+                }
                 if self.offer != OfferState::AlternativePending {
                     return Err(Refusal::order(
                         "no_alternative_to_accept",
@@ -997,6 +1145,7 @@ impl Playbook {
             EventKind::ProblemLinked { .. } => {
                 needs("prevent_before_agreement", &[Step::Restate], "Link a root cause once the problem is agreed.")
             }
+            EventKind::ProblemMatched { .. } => Ok(()),
             EventKind::FollowUpScheduled { channel, .. } => {
                 needs("follow_up_before_fix", &[Step::Fix], "Follow up after the fix.")?;
                 if !matches!(channel.as_str(), "call" | "email" | "letter") {
@@ -1004,8 +1153,11 @@ impl Playbook {
                 }
                 Ok(())
             }
-            EventKind::FollowUpRecorded { satisfaction, .. } => {
+            EventKind::FollowUpRecorded { satisfaction, words, .. } => {
                 needs("follow_up_before_fix", &[Step::Fix], "Follow up after the fix.")?;
+                if words.chars().count() > MAX_STEP_TEXT_CHARS {
+                    return Err(Refusal::invalid("follow_up_words", "their words are too long"));
+                }
                 if !(1..=5).contains(satisfaction) {
                     return Err(Refusal::invalid("satisfaction_out_of_range", "satisfaction is from 1 to 5"));
                 }
@@ -1167,8 +1319,18 @@ impl Playbook {
     fn apply(&mut self, event: &Event) {
         let at = event.at;
         // Any word from the customer (a reply, an answer through a link) wakes the case.
-        if event.actor == Actor::Customer {
-            self.snooze = None;
+        match event.actor {
+            Actor::Customer => {
+                self.snooze = None;
+                // A new complaint is heard by the inbox's own order; only what they say
+                // next is a reply that waits.
+                if !matches!(event.kind, EventKind::Opened { .. }) {
+                    self.customer_waiting_since.get_or_insert(at);
+                }
+            }
+            // Whatever staff do next answers them, or acts on what they said.
+            Actor::Staff { .. } => self.customer_waiting_since = None,
+            Actor::System => {}
         }
         match &event.kind {
             EventKind::Opened { severity, escalate_because, .. } => {
@@ -1199,9 +1361,17 @@ impl Playbook {
             EventKind::OptionsOffered { .. } => self.offer = OfferState::Pending,
             EventKind::OptionChosen { .. } | EventKind::AlternativeAccepted => {
                 self.offer = OfferState::Settled;
+                self.alternative_at = None;
                 self.resolve(Step::Offer, at);
             }
-            EventKind::AlternativeProposed { .. } => self.offer = OfferState::AlternativePending,
+            EventKind::AlternativeProposed { .. } => {
+                self.offer = OfferState::AlternativePending;
+                self.alternative_at = Some(at);
+            }
+            EventKind::AlternativeDeclined { .. } => {
+                self.offer = OfferState::Pending;
+                self.alternative_at = None;
+            }
             EventKind::GestureRecorded { .. } => {
                 self.gestures += 1;
                 self.resolve(Step::Gesture, at);
@@ -1216,9 +1386,24 @@ impl Playbook {
                 self.resolve(Step::Prevent, at);
             }
             EventKind::FollowUpScheduled { due, .. } => self.follow_up = FollowUpState::Scheduled(*due),
-            EventKind::FollowUpRecorded { .. } => {
-                self.follow_up = FollowUpState::Recorded;
-                self.resolve(Step::FollowUp, at);
+            EventKind::FollowUpRecorded { satisfaction, satisfied, .. } => {
+                let answer = FollowUpAnswer { satisfaction: *satisfaction, satisfied: *satisfied };
+                self.last_answer = Some(answer);
+                if answer.is_low() {
+                    // Not put right: the fix is to be done again, and followed up again;
+                    // a manager hears of it.
+                    self.fix = FixState::None;
+                    self.follow_up = FollowUpState::None;
+                    for step in [Step::Fix, Step::FollowUp] {
+                        self.resolved_at.remove(&step);
+                        self.skipped.remove(&step);
+                    }
+                    self.fix_reopened_at = Some(at);
+                    self.escalation_required = true;
+                } else {
+                    self.follow_up = FollowUpState::Recorded;
+                    self.resolve(Step::FollowUp, at);
+                }
             }
             EventKind::WatchSet => {
                 self.watching = true;
@@ -1231,8 +1416,16 @@ impl Playbook {
                 self.skipped.insert(*step, reason.clone());
                 self.resolve(*step, at);
             }
-            EventKind::OutcomeRecorded { outcome, .. } => self.outcome = Some(*outcome),
-            EventKind::Reopened { .. } => self.outcome = None,
+            EventKind::OutcomeRecorded { outcome, .. } => {
+                self.outcome = Some(*outcome);
+                self.retained_by = (*outcome == Outcome::Retained).then(|| {
+                    if self.satisfied_follow_up() { RetainedBy::SatisfiedFollowUp } else { RetainedBy::ManagerDecision }
+                });
+            }
+            EventKind::Reopened { .. } => {
+                self.outcome = None;
+                self.retained_by = None;
+            }
             EventKind::MarkedSpam { acknowledge_on_release, .. } => {
                 self.spam = Some(SpamHold { confirmed: false, acknowledge_on_release: *acknowledge_on_release })
             }
@@ -1262,6 +1455,7 @@ impl Playbook {
             | EventKind::Replied { .. }
             | EventKind::ScheduledMessageCancelled { .. }
             | EventKind::NextTimeRecorded { .. }
+            | EventKind::ProblemMatched { .. }
             | EventKind::OverdueEscalated { .. }
             | EventKind::NoteAdded { .. }
             | EventKind::WishStated { .. }
@@ -1302,6 +1496,8 @@ impl Playbook {
         }
         match step {
             Step::Restate if self.restatement == Restatement::Pending => StepStatus::AwaitingCustomer,
+            // Their own proposal waits on staff's answer, not on them.
+            Step::Offer if self.offer == OfferState::AlternativePending => StepStatus::Due,
             Step::Offer if self.offer != OfferState::None => StepStatus::AwaitingCustomer,
             Step::Fix if matches!(self.fix, FixState::Promised(_)) => StepStatus::InProgress,
             Step::FollowUp if matches!(self.follow_up, FollowUpState::Scheduled(_)) => StepStatus::InProgress,
@@ -1322,7 +1518,9 @@ impl Playbook {
             Step::Hear | Step::Restate | Step::Escalate => self.opened_at,
             Step::Apologise | Step::Prevent => after(&[Step::Restate]),
             Step::Offer => after(&[Step::Restate, Step::Apologise]),
-            Step::Gesture | Step::Fix => after(&[Step::Offer]),
+            Step::Gesture => after(&[Step::Offer]),
+            // Opened again by a low follow-up answer: its clock starts then.
+            Step::Fix => after(&[Step::Offer]).map(|ready| self.fix_reopened_at.map_or(ready, |at| ready.max(at))),
             Step::FollowUp => after(&[Step::Fix]),
             Step::Watch => after(&[Step::FollowUp]),
         }
@@ -1337,7 +1535,11 @@ impl Playbook {
             Step::Escalate => working(policy.escalate),
             Step::Restate => working(policy.restate),
             Step::Apologise => working(policy.apologise),
-            Step::Offer => working(policy.offer),
+            // A counter-proposal is answered as promptly as a restatement is written.
+            Step::Offer => match self.alternative_at {
+                Some(proposed) => hours.add(proposed, policy.scaled(policy.restate, self.severity)),
+                None => working(policy.offer),
+            },
             Step::Gesture => working(policy.gesture),
             // A date promised to the customer, or set for them, stands as given.
             Step::Fix => match self.fix {
@@ -1389,8 +1591,12 @@ impl Playbook {
             Some(Outcome::Lost) => return CaseStatus::Lost,
             None => {}
         }
-        // Waiting on the person it was escalated to is waiting on staff.
-        if self.next_step(policy).is_some() || self.escalation_pending.is_some() {
+        // Staff owe the customer an answer, or the person it was escalated to owes a
+        // decision: never "waiting on the customer".
+        if self.next_step(policy).is_some()
+            || self.customer_waiting_since.is_some()
+            || self.escalation_pending.is_some()
+        {
             return CaseStatus::Open;
         }
         let awaiting =
@@ -1415,6 +1621,16 @@ impl Playbook {
     /// The cases linked to this one.
     pub fn linked(&self) -> &[i64] {
         &self.linked
+    }
+
+    /// Whether the customer's own proposal waits for staff to accept or decline it.
+    pub fn alternative_pending(&self) -> bool {
+        self.offer == OfferState::AlternativePending
+    }
+
+    /// Since when the customer's words wait for staff, if they do.
+    pub fn customer_waiting_since(&self) -> Option<OffsetDateTime> {
+        self.customer_waiting_since
     }
 
     /// The snooze in force, if any. Whether its time has passed is for the caller, who
@@ -1472,7 +1688,7 @@ mod tests {
             EventKind::FixDone { note: "Delivered at 10:00".into() },
             EventKind::ProblemLinked { problem_id: 7 },
             EventKind::FollowUpScheduled { due: T0 + Duration::days(4), channel: "letter".into() },
-            EventKind::FollowUpRecorded { satisfaction: 5, words: "Lovely".into() },
+            EventKind::FollowUpRecorded { satisfaction: 5, words: "Lovely".into(), satisfied: None },
             EventKind::WatchSet,
         ];
         for (i, kind) in steps.into_iter().enumerate() {
@@ -1482,6 +1698,55 @@ mod tests {
         p.record(&ev(100, EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason: String::new() })).unwrap();
         assert_eq!(p.status(&policy), CaseStatus::Retained);
         assert!(p.steps(&policy).iter().all(|s| matches!(s.status, StepStatus::Done | StepStatus::NotNeeded)));
+    }
+
+    #[test]
+    fn a_low_follow_up_opens_the_fix_again_and_retained_waits_for_a_good_one() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        for kind in [
+            EventKind::RestatementWritten { text: "Burnt bread.".into(), missed_concerns: vec![] },
+            EventKind::RestatementConfirmed { by_customer: true },
+            EventKind::Apologised { text: "I am sorry.".into() },
+            two(),
+            EventKind::OptionChosen { option: 1 },
+            EventKind::FixPromised { what: "A new loaf".into(), due: T0 + Duration::days(1) },
+            EventKind::FixDone { note: "Delivered".into() },
+        ] {
+            p.record(&ev(1, kind)).unwrap();
+        }
+        let low = EventKind::FollowUpRecorded { satisfaction: 2, words: "Still burnt".into(), satisfied: None };
+        p.record(&ev(60 * 24 * 3, low)).unwrap();
+        assert!(p.fix_reopened());
+        assert!(p.escalation_required(), "a manager hears of it");
+        assert_eq!(p.next_step(&policy).map(|(s, _)| s), Some(Step::Escalate), "until it is escalated");
+        let fix = p.steps(&policy).into_iter().find(|s| s.step == Step::Fix).unwrap();
+        assert_eq!(fix.status, StepStatus::Due);
+        assert!(fix.due_at.unwrap() > T0 + Duration::days(3), "the clock starts at the answer, not at the first fix");
+        assert_eq!(
+            rule(&p, EventKind::FollowUpRecorded { satisfaction: 5, words: String::new(), satisfied: None }),
+            "follow_up_before_fix"
+        );
+        let no = FollowUpAnswer { satisfaction: 4, satisfied: Some(false) };
+        assert!(no.is_low() && !no.is_satisfied(), "a 'no' is low whatever the number");
+        let neither = FollowUpAnswer { satisfaction: 3, satisfied: None };
+        assert!(!neither.is_low() && !neither.is_satisfied());
+        p.record(&ev(
+            60 * 24 * 4,
+            EventKind::FixPromised { what: "Bake it again".into(), due: T0 + Duration::days(5) },
+        ))
+        .unwrap();
+        p.record(&ev(60 * 24 * 5, EventKind::FixDone { note: "Done".into() })).unwrap();
+        assert!(!p.fix_reopened());
+        p.record(&ev(
+            60 * 24 * 6,
+            EventKind::FollowUpRecorded { satisfaction: 5, words: "Perfect".into(), satisfied: Some(true) },
+        ))
+        .unwrap();
+        assert!(p.satisfied_follow_up());
+        p.record(&ev(60 * 24 * 7, EventKind::OutcomeRecorded { outcome: Outcome::Lost, reason: "moved".into() }))
+            .unwrap();
+        assert_eq!(p.retained_by(), None);
     }
 
     #[test]
@@ -1531,6 +1796,66 @@ mod tests {
         assert_eq!(rule(&p, two()), "offer_already_settled");
     }
 
+    fn by_customer(minutes: i64, kind: EventKind) -> Event {
+        Event { at: T0 + Duration::minutes(minutes), actor: Actor::Customer, kind }
+    }
+
+    #[test]
+    fn a_counter_proposal_is_staffs_next_step_and_a_decline_puts_the_two_options_back() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        p.record(&ev(1, EventKind::StepSkipped { step: Step::Restate, reason: "confirmed in person".into() })).unwrap();
+        p.record(&ev(2, EventKind::Apologised { text: "Sorry".into() })).unwrap();
+        p.record(&ev(3, two())).unwrap();
+        let offer = |p: &Playbook| p.steps(&policy)[Step::Offer as usize].status;
+        assert_eq!(offer(&p), StepStatus::AwaitingCustomer, "the options wait on the customer");
+        let declined = EventKind::AlternativeDeclined { reason: "We cannot bake on Sunday.".into() };
+        assert_eq!(rule(&p, declined.clone()), "no_alternative_to_accept");
+        p.record(&by_customer(60, EventKind::AlternativeProposed { text: "A cake on Sunday".into() })).unwrap();
+        let proposed = T0 + Duration::minutes(60);
+        assert_eq!(p.next_step(&policy), Some((Step::Offer, proposed + Duration::hours(4))), "staff owe the answer");
+        assert_eq!(offer(&p), StepStatus::Due, "never waiting on the customer while staff owe it");
+        assert_eq!(rule(&p, EventKind::AlternativeDeclined { reason: " ".into() }), "decline_reason");
+        p.record(&ev(90, declined)).unwrap();
+        assert_eq!(offer(&p), StepStatus::AwaitingCustomer, "the two options stand for them again");
+        assert!(p.check(&EventKind::OptionChosen { option: 2 }).is_ok());
+    }
+
+    #[test]
+    fn a_customers_word_waits_until_staff_act_whatever_staff_do() {
+        let policy = DuePolicy::default();
+        let mut p = opened("normal", false);
+        assert_eq!(p.customer_waiting_since(), None, "a new case is not a reply");
+        p.record(&ev(1, EventKind::RestatementWritten { text: "Late cake.".into(), missed_concerns: vec![] })).unwrap();
+        assert_eq!(p.status(&policy), CaseStatus::AwaitingCustomer);
+        let wrote = |text: &str| EventKind::CustomerWrote {
+            subject: None,
+            text: text.into(),
+            message_id: None,
+            new_words: None,
+        };
+        p.record(&by_customer(10, wrote("It was also squashed."))).unwrap();
+        p.record(&by_customer(20, wrote("And cold."))).unwrap();
+        assert_eq!(p.customer_waiting_since(), Some(T0 + Duration::minutes(10)), "from their first unanswered word");
+        assert_eq!(p.status(&policy), CaseStatus::Open, "staff owe them an answer");
+        p.record(&Event { at: T0, actor: Actor::System, kind: EventKind::Unsnoozed }).unwrap_err();
+        p.record(&ev(30, EventKind::TagAdded { tag: "late".into() })).unwrap();
+        assert_eq!(p.customer_waiting_since(), None, "any step of staff's ends the wait");
+        assert_eq!(p.status(&policy), CaseStatus::AwaitingCustomer);
+    }
+
+    #[test]
+    fn the_words_at_a_glance_are_one_short_line() {
+        assert_eq!(at_a_glance("  Still\n\nno cake. "), "Still no cake.");
+        let long = "word ".repeat(100);
+        let cut = at_a_glance(&long);
+        assert_eq!(cut.chars().count(), WORDS_AT_A_GLANCE);
+        assert!(cut.ends_with('…'));
+        let follow_up = EventKind::FollowUpRecorded { satisfaction: 2, words: String::new(), satisfied: None };
+        assert_eq!(follow_up.customer_words().as_deref(), Some("Rated it 2 of 5"));
+        assert_eq!(EventKind::NoteAdded { text: "x".into() }.customer_words(), None);
+    }
+
     #[test]
     fn skipping_needs_a_reason_and_hearing_cannot_be_skipped() {
         let p = opened("normal", false);
@@ -1548,7 +1873,7 @@ mod tests {
         assert_eq!(rule(&p, EventKind::FixPromised { what: "x".into(), due }), "fix_before_offer");
         assert_eq!(rule(&p, EventKind::FixDone { note: String::new() }), "fix_without_promise");
         assert_eq!(
-            rule(&p, EventKind::FollowUpRecorded { satisfaction: 4, words: String::new() }),
+            rule(&p, EventKind::FollowUpRecorded { satisfaction: 4, words: String::new(), satisfied: None }),
             "follow_up_before_fix"
         );
         assert_eq!(rule(&p, EventKind::WatchSet), "watch_before_follow_up");
@@ -1620,7 +1945,12 @@ mod tests {
         let wrote = Event {
             at: T0 + Duration::minutes(3),
             actor: Actor::Customer,
-            kind: EventKind::CustomerWrote { subject: None, text: "Any news?".into(), message_id: None },
+            kind: EventKind::CustomerWrote {
+                subject: None,
+                text: "Any news?".into(),
+                message_id: None,
+                new_words: None,
+            },
         };
         p.record(&wrote).unwrap();
         assert_eq!(p.snooze(), None, "the customer's words wake it");

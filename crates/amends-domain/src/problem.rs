@@ -28,9 +28,10 @@ named_enum!(
 
 named_enum!(
     /// Why a fixed (or verified) problem raised an alarm for its owner: a case was
-    /// `Linked` to it, or a new case `LookAlike`s one of its cases.
+    /// `Linked` to it, a new case `LookAlike`s one of its cases, or a new case's words
+    /// `Matched` the problem at intake.
     AlarmReason, unknown "alarm reason",
-    Linked => "linked", LookAlike => "look_alike",
+    Linked => "linked", LookAlike => "look_alike", Matched => "matched",
 );
 
 impl ProblemStatus {
@@ -184,6 +185,59 @@ pub fn rank_problems(query: &str, problems: &[ProblemText]) -> Vec<Similarity> {
     ranked
 }
 
+/// A problem as a case's steps and texts need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedProblem {
+    pub title: String,
+    pub status: ProblemStatus,
+    pub corrective_action: String,
+    pub preventive_action: String,
+}
+
+impl LinkedProblem {
+    /// A corrective or preventive action is written: something is being done about it.
+    pub fn has_action(&self) -> bool {
+        self.action().is_some()
+    }
+
+    /// What is being done about it, as the customer may read it: the preventive action
+    /// (what changes in the way of working), else the corrective one.
+    pub fn action(&self) -> Option<&str> {
+        [self.preventive_action.trim(), self.corrective_action.trim()].into_iter().find(|a| !a.is_empty())
+    }
+
+    /// Whether the change is made: only a fixed or verified problem has been changed;
+    /// any other is still being changed.
+    pub fn is_changed(&self) -> bool {
+        self.status.counts_as_recurrence()
+    }
+
+    /// The honest words for it: "we have changed how we work" only once the problem is
+    /// fixed or verified, "we are changing how we work" before.
+    pub fn how_we_work(&self) -> &'static str {
+        if self.is_changed() { "we have changed how we work" } else { "we are changing how we work" }
+    }
+
+    /// The follow-up's sentence about prevention, or None while nothing is written.
+    pub fn prevention_sentence(&self) -> Option<String> {
+        let action = self.action()?;
+        let action = action.trim_end_matches('.');
+        Some(format!("Because of what happened, {}: {action}.", self.how_we_work()))
+    }
+}
+
+/// How alike a new case's words must be to a problem's (its title, description and
+/// cases) for intake to link the case to it; below, the problem is only suggested.
+pub const MATCH_SCORE: f64 = 0.3;
+
+/// Shared words a confident match needs besides its score: one word in common is chance.
+pub const MATCH_WORDS: usize = 2;
+
+/// Whether a ranked problem is alike enough to link the case to it at intake.
+pub fn is_confident(similarity: &Similarity) -> bool {
+    similarity.score >= MATCH_SCORE && similarity.shared_words.len() >= MATCH_WORDS
+}
+
 /// How similar a new case's words must be to one earlier case of a fixed problem (of the
 /// same category) to count as the problem coming back.
 pub const RECURRENCE_THRESHOLD: f64 = 0.3;
@@ -227,6 +281,47 @@ mod tests {
         assert_eq!(check_transition(Fixing, Open, &both).unwrap_err().rule, "no_reopen_to_open");
         assert_eq!(check_transition(Open, Open, &both).unwrap_err().rule, "same_status");
         assert!(Fixed.counts_as_recurrence() && Verified.counts_as_recurrence() && !Fixing.counts_as_recurrence());
+    }
+
+    #[test]
+    fn texts_say_changed_only_for_a_fixed_problem() {
+        let mut p = LinkedProblem {
+            title: "Burnt bread".into(),
+            status: Open,
+            corrective_action: String::new(),
+            preventive_action: String::new(),
+        };
+        assert!(!p.has_action() && p.prevention_sentence().is_none(), "nothing written, nothing said");
+        p.preventive_action = "The oven is checked every hour.".into();
+        let open = p.prevention_sentence().unwrap();
+        assert_eq!(open, "Because of what happened, we are changing how we work: The oven is checked every hour.");
+        for status in [Fixing, Open] {
+            p.status = status;
+            assert!(!p.prevention_sentence().unwrap().contains("have changed"));
+        }
+        for status in [Fixed, Verified] {
+            p.status = status;
+            assert!(p.prevention_sentence().unwrap().contains("we have changed how we work"));
+        }
+    }
+
+    #[test]
+    fn a_complaint_about_the_same_burnt_bread_is_a_confident_match() {
+        let problems = vec![
+            ProblemText {
+                problem_id: 1,
+                text:
+                    "Burnt bread\nLoaves come out of the new oven burnt\nMy sourdough loaf was burnt black underneath"
+                        .into(),
+            },
+            ProblemText { problem_id: 2, text: "Late deliveries\nThe birthday cake came a day late".into() },
+            ProblemText { problem_id: 3, text: "Rude at the till\nThe cashier was rude to my mother".into() },
+        ];
+        let ranked = rank_problems("The bread I bought on Saturday was burnt, black all over the bottom", &problems);
+        assert_eq!(ranked[0].problem_id, 1);
+        assert!(is_confident(&ranked[0]), "{:?}", ranked[0]);
+        let vague = rank_problems("My order was not what I expected, the cake tasted of nothing", &problems);
+        assert!(vague.iter().all(|s| !is_confident(s)), "{vague:?}");
     }
 
     #[test]

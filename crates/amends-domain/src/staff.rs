@@ -56,6 +56,45 @@ pub enum StaffError {
     PasswordTooWeak(String),
 }
 
+/// How long an invitation's link works: a week, to open it after a weekend.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// Where an invitation to join the desk stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    /// Sent, not yet used, still in time.
+    Pending,
+    /// Used: they chose their password.
+    Used,
+    /// An admin withdrew it, or sent a newer one.
+    Withdrawn,
+    /// Not used in time.
+    Expired,
+}
+
+impl InvitationStatus {
+    /// An invitation's status at `now`: used wins over everything (they joined), then
+    /// withdrawn, then expired.
+    pub fn at(
+        expires_at: time::OffsetDateTime,
+        used: bool,
+        withdrawn: bool,
+        now: time::OffsetDateTime,
+    ) -> InvitationStatus {
+        if used {
+            InvitationStatus::Used
+        } else if withdrawn {
+            InvitationStatus::Withdrawn
+        } else if expires_at <= now {
+            InvitationStatus::Expired
+        } else {
+            InvitationStatus::Pending
+        }
+    }
+}
+
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
@@ -108,6 +147,16 @@ pub fn parse_staff_name(value: &str) -> Result<String, StaffNameError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invitation_works_once_and_until_it_expires() {
+        let now = time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(100);
+        let later = now + time::Duration::days(INVITATION_DAYS);
+        assert_eq!(InvitationStatus::at(later, false, false, now), InvitationStatus::Pending);
+        assert_eq!(InvitationStatus::at(now, false, false, now), InvitationStatus::Expired, "expired at its time");
+        assert_eq!(InvitationStatus::at(later, false, true, now), InvitationStatus::Withdrawn);
+        assert_eq!(InvitationStatus::at(now, true, true, later), InvitationStatus::Used, "joined is joined");
+    }
 
     #[test]
     fn staff_names_stay_on_one_line() {

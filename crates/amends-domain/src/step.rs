@@ -14,7 +14,10 @@ use time::OffsetDateTime;
 
 use crate::CaseReference;
 use crate::gesture::{ApprovalReason, GestureLimits, GivenSoFar, needs_approval};
-use crate::playbook::{Actor, CaseStatus, DuePolicy, Event, EventKind, Playbook, Refusal, Snooze, Step};
+use crate::playbook::{
+    Actor, CaseStatus, DuePolicy, Event, EventKind, FollowUpAnswer, Outcome, Playbook, Refusal, Snooze, Step,
+};
+use crate::problem::LinkedProblem;
 use crate::{Role, Severity};
 
 /// How much a coach finding weighs.
@@ -60,6 +63,27 @@ impl CoachReading {
     }
 }
 
+/// Words the coach held, sent anyway: the kinds held and staff's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoachOverride {
+    pub kinds: Vec<String>,
+    pub reason: String,
+}
+
+/// The coach's gate, for a step's words and for any other text staff write for
+/// customers (a message template): words with a holding finding go only with a reason
+/// (not blank), which is then recorded. `Ok(None)`: nothing held.
+pub fn coach_gate(coach: &CoachReading, override_reason: Option<&str>) -> Result<Option<CoachOverride>, Refused> {
+    let kinds = coach.holding_kinds();
+    if kinds.is_empty() {
+        return Ok(None);
+    }
+    match override_reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(reason) => Ok(Some(CoachOverride { kinds, reason: reason.to_owned() })),
+        None => Err(Refused::CoachHeld { kinds }),
+    }
+}
+
 /// What a step's outgoing words are for: the coach reads each purpose its own way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -80,6 +104,7 @@ impl EventKind {
             EventKind::Apologised { text } => Some((Purpose::Apology, text.clone())),
             EventKind::OptionsOffered { options } => Some((Purpose::Offer, options.join("\n"))),
             EventKind::FixPromised { what, .. } => Some((Purpose::Fix, what.clone())),
+            EventKind::AlternativeDeclined { reason } => Some((Purpose::Offer, reason.clone())),
             EventKind::MessageScheduled { text, .. } | EventKind::Replied { text } => {
                 Some((Purpose::Message, text.clone()))
             }
@@ -125,6 +150,13 @@ pub struct CaseState<'a> {
     pub spending: Option<Spending>,
     /// The person an escalation names, read only for an escalation (None: no such user).
     pub escalation_target: Option<&'a Person>,
+    /// The problem a prevent step links, read only for that step.
+    pub problem: Option<&'a LinkedProblem>,
+    /// Whether the customer has a postal address now, read only for a follow-up by
+    /// letter.
+    pub postal_address: Option<bool>,
+    /// The customer's name, as the timeline says who wrote again.
+    pub customer_name: &'a str,
 }
 
 /// A member of staff, as an escalation weighs them.
@@ -199,6 +231,17 @@ pub enum Effect {
     SetWatch,
     /// The customer leaves the watch list unless another case of theirs still watches.
     EndWatch,
+    /// Mail the case's owner (the managers when it has none) and the managers.
+    AlertOwnerAndManagers {
+        subject: String,
+        text: String,
+    },
+    /// The case carries this problem from now on (matched at intake): its owner is
+    /// mailed, with a recurrence alarm when the problem was marked fixed.
+    MatchProblem {
+        problem_id: i64,
+        words: Vec<String>,
+    },
     /// The case's tags are now these (`added` the new one, for the index).
     SetTags {
         tags: Vec<String>,
@@ -234,6 +277,12 @@ pub enum Effect {
         subject: String,
         text: String,
     },
+    /// The customer's words wait for staff: keep them at a glance for the inbox, and when
+    /// the wait begins (`alert`), alert the case's owner (or the unassigned queue).
+    CustomerWaiting {
+        words: String,
+        alert: bool,
+    },
     /// Nothing goes on the timeline yet: the gesture waits for a manager.
     HoldGesture {
         reason: ApprovalReason,
@@ -251,6 +300,8 @@ pub struct Derived {
     pub next: Option<(Step, OffsetDateTime)>,
     pub snooze: Option<Snooze>,
     pub escalation_required: bool,
+    /// Since when the customer's words wait for staff (any staff step ends it).
+    pub customer_waiting_since: Option<OffsetDateTime>,
 }
 
 /// What a step comes to.
@@ -281,6 +332,76 @@ impl Decision {
 /// Who may reopen a closed case: taking back an outcome is a manager's call.
 pub const REOPENS: Role = Role::Manager;
 
+/// Who may call a case retained without a satisfied follow-up, with a reason.
+pub const RETAINS_WITHOUT_SATISFACTION: Role = Role::Manager;
+
+/// Retained only after a satisfied follow-up, or by a manager's decision with a reason.
+fn retained_allowed(playbook: &Playbook, role: Option<Role>, reason: &str) -> Result<(), Refused> {
+    if playbook.satisfied_follow_up() {
+        return Ok(());
+    }
+    if !role.is_some_and(|r| r.at_least(RETAINS_WITHOUT_SATISFACTION)) {
+        return Err(Refused::NeedsRole {
+            role: RETAINS_WITHOUT_SATISFACTION,
+            message: "the customer has not said they are satisfied: a case ends retained after a satisfied \
+                      follow-up, or by a manager's decision with a reason",
+        });
+    }
+    if reason.trim().is_empty() {
+        return Err(Refused::Rule(
+            Refusal::invalid(
+                "retained_needs_reason",
+                "the customer has not said they are satisfied: give the reason for your decision that they stayed",
+            )
+            .about("reason"),
+        ));
+    }
+    Ok(())
+}
+
+/// The prevent step is done only with a problem that has a corrective or preventive
+/// action written: linking a name changes nothing.
+fn prevention_allowed(problem: Option<&LinkedProblem>) -> Result<(), Refusal> {
+    match problem {
+        Some(p) if !p.has_action() => Err(Refusal::order(
+            "prevent_needs_action",
+            format!(
+                "the problem “{}” has no corrective or preventive action yet: write on it what is being \
+                 changed, then link it",
+                p.title
+            ),
+            vec![],
+        )
+        .about("problem_id")),
+        _ => Ok(()),
+    }
+}
+
+/// The escalation a low follow-up answer records beside it, and the alert it mails.
+fn low_answer(case_id: i64, answer: FollowUpAnswer, words: &str, now: OffsetDateTime) -> (Event, Effect) {
+    let reference = CaseReference(case_id);
+    let said = match answer.satisfied {
+        Some(false) => format!("{} of 5, and no, it was not put right", answer.satisfaction),
+        _ => format!("{} of 5", answer.satisfaction),
+    };
+    let reason = format!("The customer answered the follow-up {said}: the fix step is open again.");
+    let words = words.trim();
+    let text = if words.is_empty() {
+        format!("{reference}: {reason}\n\nPut it right with them again, then follow up once more.")
+    } else {
+        format!(
+            "{reference}: {reason}\n\nIn their words: \"{words}\"\n\nPut it right with them again, then follow up once more."
+        )
+    };
+    let event = Event {
+        at: now,
+        actor: Actor::System,
+        kind: EventKind::Escalated { to: "the owner and the managers".to_owned(), reason, to_user_id: None },
+    };
+    let subject = format!("{reference}: the customer is not satisfied ({said})");
+    (event, Effect::AlertOwnerAndManagers { subject, text })
+}
+
 /// Decides one step. See the module's comment.
 pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Result<Decision, Refused> {
     let Command { actor, role, mut request, coach, override_reason, expected_version } = command;
@@ -308,19 +429,25 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
     escalation_allowed(case, &playbook, actor, role, &mut request)?;
     playbook.check(&request)?;
     in_time(&request, now)?;
+    reachable(&request, case.postal_address)?;
+    match &request {
+        EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason } => retained_allowed(&playbook, role, reason)?,
+        EventKind::ProblemLinked { .. } => prevention_allowed(case.problem)?,
+        _ => {}
+    }
+    let low = match &request {
+        EventKind::FollowUpRecorded { satisfaction, satisfied, words } => {
+            let answer = FollowUpAnswer { satisfaction: *satisfaction, satisfied: *satisfied };
+            answer.is_low().then(|| low_answer(case.id, answer, words, now))
+        }
+        _ => None,
+    };
     let tags = match &request {
         EventKind::TagAdded { tag } => Some(tags_with(case, tag)?),
         _ => None,
     };
-    let held_kinds = coach.holding_kinds();
-    let override_event = if held_kinds.is_empty() {
-        None
-    } else {
-        match override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-            Some(reason) => Some(EventKind::CoachOverridden { kinds: held_kinds, reason: reason.to_owned() }),
-            None => return Err(Refused::CoachHeld { kinds: held_kinds }),
-        }
-    };
+    let override_event = coach_gate(&coach, override_reason.as_deref())?
+        .map(|CoachOverride { kinds, reason }| EventKind::CoachOverridden { kinds, reason });
     if let (EventKind::GestureRecorded { gesture, description, cost_minor, currency }, Some(role), Some(spending)) =
         (&request, role, case.spending)
         && let Some(reason) = needs_approval(role, *cost_minor, spending.given, spending.limits)
@@ -340,10 +467,27 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
     }
     effects.extend(effects_of(&request, actor, held.is_some_and(|h| h.acknowledge_on_release), now));
     effects.extend(escalation_effects(case, &playbook, actor, &request));
+    let words = if actor == Actor::Customer { request.customer_words() } else { None };
+    let was_waiting = playbook.customer_waiting_since().is_some();
+    let closed = playbook.outcome().is_some();
     let mut events = vec![Event { at: now, actor, kind: request }];
     events.extend(override_event.map(|kind| Event { at: now, actor, kind }));
+    if let Some((escalated, alert)) = low {
+        events.push(escalated);
+        effects.push(alert);
+    }
+    // A customer who writes to a closed case is never left unheard: it opens again, and
+    // the timeline says why.
+    if actor == Actor::Customer && closed {
+        let name = first_name(case.customer_name);
+        let kind = EventKind::Reopened { reason: format!("{name} wrote again") };
+        events.push(Event { at: now, actor: Actor::System, kind });
+    }
     for event in &events {
         playbook.record(event)?;
+    }
+    if let Some(words) = words {
+        effects.push(Effect::CustomerWaiting { words: crate::playbook::at_a_glance(&words), alert: !was_waiting });
     }
     let next = playbook.next_step(case.policy);
     if next != case.next {
@@ -354,8 +498,15 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
         next,
         snooze: playbook.snooze(),
         escalation_required: playbook.escalation_required(),
+        customer_waiting_since: playbook.customer_waiting_since(),
     };
     Ok(Decision { events, effects, derived: Some(derived) })
+}
+
+/// The name a person is called by: the first word of their name ("the customer" when
+/// there is none).
+pub fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or("the customer")
 }
 
 /// An escalation names an active manager or admin (the request then carries their name);
@@ -473,6 +624,22 @@ pub fn in_time(request: &EventKind, now: OffsetDateTime) -> Result<(), Refusal> 
     }
 }
 
+/// A letter needs somewhere to go: a follow-up by letter is refused, when it is chosen,
+/// while the customer has no postal address.
+pub fn reachable(request: &EventKind, postal_address: Option<bool>) -> Result<(), Refusal> {
+    match request {
+        EventKind::FollowUpScheduled { channel, .. } if channel == "letter" && postal_address == Some(false) => {
+            Err(Refusal::invalid(
+                "letter_without_address",
+                "the customer has no postal address, so a letter cannot reach them: add their address on the \
+                 customer's page, or follow up by call or email",
+            )
+            .about("channel"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The case's tags with `tag` added: one of each, at most [`crate::case::MAX_TAGS`].
 fn tags_with(case: CaseState<'_>, tag: &str) -> Result<(Vec<String>, String), Refusal> {
     let tag = crate::case::parse_tag(tag).map_err(|e| Refusal::invalid("tag_text", e.to_string()).about("tag"))?;
@@ -501,6 +668,7 @@ fn effects_of(request: &EventKind, actor: Actor, acknowledge_on_release: bool, n
         | EventKind::Apologised { .. }
         | EventKind::OptionsOffered { .. }
         | EventKind::FixDone { .. }
+        | EventKind::AlternativeDeclined { .. }
         | EventKind::Replied { .. }
             if by_staff =>
         {
@@ -514,6 +682,9 @@ fn effects_of(request: &EventKind, actor: Actor, acknowledge_on_release: bool, n
         }
         EventKind::FollowUpScheduled { due, .. } if by_staff => effects.push(Effect::FollowUpDue { due: *due }),
         EventKind::ProblemLinked { problem_id } => effects.push(Effect::LinkProblem { problem_id: *problem_id }),
+        EventKind::ProblemMatched { problem_id, words } => {
+            effects.push(Effect::MatchProblem { problem_id: *problem_id, words: words.clone() })
+        }
         EventKind::Assigned { owner_id } => effects.push(Effect::AssignOwner { owner_id: *owner_id }),
         EventKind::WishStated { text } => effects.push(Effect::KeepWish { text: text.clone() }),
         EventKind::WatchSet => effects.push(Effect::SetWatch),
@@ -556,7 +727,31 @@ mod tests {
 
     fn state<'a>(history: &'a [Event], tags: &'a [String], policy: &'a DuePolicy) -> CaseState<'a> {
         let next = Playbook::replay(history).next_step(policy);
-        CaseState { id: 42, history, version: 1, tags, next, policy, spending: None, escalation_target: None }
+        CaseState {
+            id: 42,
+            history,
+            version: 1,
+            tags,
+            next,
+            policy,
+            spending: None,
+            problem: None,
+            postal_address: None,
+            customer_name: "Hannah Berg",
+            escalation_target: None,
+        }
+    }
+
+    #[test]
+    fn a_letter_is_refused_when_the_customer_has_no_postal_address() {
+        let by = |channel: &str| EventKind::FollowUpScheduled { due: T0, channel: channel.to_owned() };
+        let refused = reachable(&by("letter"), Some(false)).unwrap_err();
+        assert_eq!(refused.rule, "letter_without_address");
+        assert_eq!(refused.field, Some("channel"));
+        assert!(refused.message.contains("no postal address"), "{}", refused.message);
+        assert!(reachable(&by("letter"), Some(true)).is_ok());
+        assert!(reachable(&by("email"), Some(false)).is_ok());
+        assert!(reachable(&by("call"), None).is_ok());
     }
 
     fn staff(request: EventKind) -> Command {
@@ -716,6 +911,85 @@ mod tests {
         history
     }
 
+    /// A case fixed, with the follow-up still to come (nothing to escalate at intake).
+    fn fixed() -> Vec<Event> {
+        let mut history = agreed();
+        for kind in [
+            EventKind::StepSkipped { step: Step::Gesture, reason: "not this time".into() },
+            EventKind::FixPromised { what: "A new loaf".into(), due: T0 + Duration::minutes(30) },
+            EventKind::FixDone { note: "Delivered".into() },
+            EventKind::StepSkipped { step: Step::Prevent, reason: "a one-off".into() },
+        ] {
+            history.push(Event { at: T0, actor: AGENT, kind });
+        }
+        history
+    }
+
+    #[test]
+    fn a_low_follow_up_opens_the_fix_again_escalates_and_alerts() {
+        let answer = EventKind::FollowUpRecorded { satisfaction: 2, words: "Still burnt".into(), satisfied: None };
+        let d = take(&fixed(), Command::new(Actor::Customer, None, answer.clone())).unwrap();
+        assert_eq!(d.events[0].kind, answer);
+        assert!(
+            matches!(&d.events[1].kind, EventKind::Escalated { reason, .. } if reason.contains("2 of 5") && reason.contains("fix step is open again")),
+            "{:?}",
+            d.events
+        );
+        assert!(
+            d.effects
+                .iter()
+                .any(|e| matches!(e, Effect::AlertOwnerAndManagers { text, .. } if text.contains("Still burnt")))
+        );
+        assert_eq!(d.derived.unwrap().next.map(|(s, _)| s), Some(Step::Fix));
+        let fine = EventKind::FollowUpRecorded { satisfaction: 4, words: String::new(), satisfied: Some(true) };
+        let d = take(&fixed(), Command::new(Actor::Customer, None, fine)).unwrap();
+        assert_eq!(d.events.len(), 1, "a satisfied answer escalates nothing");
+    }
+
+    #[test]
+    fn retained_after_a_satisfied_follow_up_or_by_a_managers_decision_with_a_reason() {
+        let mut watched = fixed();
+        watched.push(Event {
+            at: T0,
+            actor: AGENT,
+            kind: EventKind::FollowUpRecorded { satisfaction: 3, words: String::new(), satisfied: None },
+        });
+        watched.push(Event { at: T0, actor: AGENT, kind: EventKind::WatchSet });
+        let retained = |reason: &str| EventKind::OutcomeRecorded { outcome: Outcome::Retained, reason: reason.into() };
+        assert!(matches!(take(&watched, staff(retained(""))), Err(Refused::NeedsRole { role: Role::Manager, .. })));
+        let manager = |reason: &str| Command::new(AGENT, Some(Role::Manager), retained(reason));
+        assert_eq!(rule_of(take(&watched, manager(" ")).unwrap_err()), "retained_needs_reason");
+        assert!(take(&watched, manager("Came in twice since, happy")).is_ok());
+        // A satisfied answer lets anyone record it.
+        let mut satisfied = watched.clone();
+        satisfied[watched.len() - 2].kind =
+            EventKind::FollowUpRecorded { satisfaction: 5, words: String::new(), satisfied: None };
+        assert!(take(&satisfied, staff(retained(""))).is_ok());
+    }
+
+    #[test]
+    fn the_prevent_step_waits_for_an_action_on_the_problem() {
+        let policy = DuePolicy::default();
+        let history = agreed();
+        let problem = crate::problem::LinkedProblem {
+            title: "Burnt bread".into(),
+            status: crate::problem::ProblemStatus::Open,
+            corrective_action: String::new(),
+            preventive_action: String::new(),
+        };
+        let link = || staff(EventKind::ProblemLinked { problem_id: 3 });
+        let mut case = state(&history, &[], &policy);
+        case.problem = Some(&problem);
+        let refused = decide(case, link(), T0).unwrap_err();
+        assert!(
+            matches!(&refused, Refused::Rule(r) if r.rule == "prevent_needs_action" && r.message.contains("Burnt bread"))
+        );
+        let acted =
+            crate::problem::LinkedProblem { corrective_action: "Threw out the burnt batch".into(), ..problem.clone() };
+        case.problem = Some(&acted);
+        assert!(decide(case, link(), T0).is_ok());
+    }
+
     #[test]
     fn a_promise_reminds_a_day_before_or_now_when_sooner() {
         let history = agreed();
@@ -804,6 +1078,66 @@ mod tests {
         assert!(d.events[0].kind.is_internal(), "never shown to the customer");
         assert_eq!(d.effects, vec![], "a record for staff; the next step stays where it was");
         assert_eq!(rule_of(take(&opened(), heard("  ")).unwrap_err()), "mattered_most_text");
+    }
+
+    #[test]
+    fn hannah_writes_to_her_closed_case_and_it_opens_again_with_the_reason_on_the_timeline() {
+        let mut history = agreed();
+        let retained = EventKind::OutcomeRecorded { outcome: crate::Outcome::Lost, reason: "Moved away".into() };
+        history.push(Event { at: T0, actor: AGENT, kind: retained });
+        let wrote = EventKind::CustomerWrote {
+            subject: None,
+            text: "The new cake was lovely, but…".into(),
+            message_id: None,
+            new_words: None,
+        };
+        let d = take(&history, Command::new(Actor::Customer, None, wrote.clone())).unwrap();
+        let kinds: Vec<&EventKind> = d.events.iter().map(|e| &e.kind).collect();
+        assert_eq!(kinds, vec![&wrote, &EventKind::Reopened { reason: "Hannah wrote again".into() }]);
+        assert_eq!(d.events[1].actor, Actor::System, "nobody reopened it by hand");
+        let derived = d.derived.unwrap();
+        assert_eq!(derived.status, CaseStatus::Open);
+        assert_eq!(derived.customer_waiting_since, Some(T0 + Duration::hours(1)));
+        assert!(
+            d.effects
+                .contains(&Effect::CustomerWaiting { words: "The new cake was lovely, but…".into(), alert: true })
+        );
+    }
+
+    #[test]
+    fn the_owner_is_alerted_when_the_wait_begins_not_at_every_word() {
+        let mut history = opened();
+        let wrote = |text: &str| EventKind::CustomerWrote {
+            subject: None,
+            text: text.into(),
+            message_id: None,
+            new_words: None,
+        };
+        history.push(Event { at: T0, actor: Actor::Customer, kind: wrote("Hello?") });
+        let d = take(&history, Command::new(Actor::Customer, None, wrote("Anyone there?"))).unwrap();
+        assert!(d.effects.contains(&Effect::CustomerWaiting { words: "Anyone there?".into(), alert: false }));
+        assert_eq!(d.derived.unwrap().customer_waiting_since, Some(T0), "still since their first word");
+        let answered = take(&history, staff(EventKind::NoteAdded { text: "Calling her".into() })).unwrap();
+        assert_eq!(answered.derived.unwrap().customer_waiting_since, None, "a staff step ends the wait");
+    }
+
+    #[test]
+    fn declining_a_counter_proposal_tells_the_customer_in_words_the_coach_read() {
+        let mut history = agreed();
+        history.truncate(history.len() - 1);
+        history.push(Event {
+            at: T0,
+            actor: Actor::Customer,
+            kind: EventKind::AlternativeProposed { text: "Sunday".into() },
+        });
+        let decline = EventKind::AlternativeDeclined { reason: "We are closed on Sunday; Monday at 9?".into() };
+        assert_eq!(decline.outgoing_text().map(|(p, _)| p), Some(Purpose::Offer));
+        assert_eq!(Playbook::replay(&history).next_step(&DuePolicy::default()).map(|(s, _)| s), Some(Step::Offer));
+        let d = take(&history, staff(decline)).unwrap();
+        assert!(d.effects.contains(&Effect::TellCustomer));
+        history.extend(d.events);
+        let offer = Playbook::replay(&history).steps(&DuePolicy::default())[Step::Offer as usize].status;
+        assert_eq!(offer, crate::playbook::StepStatus::AwaitingCustomer, "the two options wait on them again");
     }
 
     #[test]

@@ -82,10 +82,12 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
 
     let result = match thread_of(store, &mail, &from).await? {
         // A reply to a merged case lands on its survivor; say which.
-        Some(case_id) => match store.record_reply(case_id, &inbound, reply_text(&mail), &attachments).await {
-            Ok(event) => Ok(Ingested::Threaded { case_id: event.case_id }),
-            Err(e) => Err(e),
-        },
+        Some(case_id) => {
+            match store.record_reply(case_id, &inbound, reply_text(&mail), new_words(&mail), &attachments).await {
+                Ok(event) => Ok(Ingested::Threaded { case_id: event.case_id }),
+                Err(e) => Err(e),
+            }
+        }
         None => {
             let CaseParts { name, body, subject } = case_parts(&mail, &from)?;
             let verdict = spam_verdict(store, &options, &mail, from.as_str()).await?;
@@ -221,6 +223,13 @@ pub fn sender(mail: &IncomingMail) -> Result<CustomerEmail, IngestFailure> {
 /// A reply's text on its case's timeline.
 pub fn reply_text(mail: &IncomingMail) -> String {
     if mail.text.trim().is_empty() { "(The message had no text.)".to_owned() } else { mail.text.clone() }
+}
+
+/// The customer's new words apart from the quoted history and signature, when the
+/// reply carries either (the whole text is kept beside them).
+pub fn new_words(mail: &IncomingMail) -> Option<String> {
+    let reply = amends_mail::split_reply(&mail.text);
+    (reply.folded && !reply.new_words.is_empty()).then_some(reply.new_words)
 }
 
 /// What a message that answers no case opens one with.

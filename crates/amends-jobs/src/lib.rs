@@ -375,13 +375,15 @@ impl Runner {
         }
     }
 
-    /// The message's text and HTML as they leave: a masked personal link gets a token
+    /// The message's text and HTML as they leave: a masked personal link (a customer's,
+    /// or a staff invitation's) gets a token
     /// made now, whose hash is kept before anything is sent. Each attempt makes its own
     /// token, all opening the same link, so a message delivered twice (a crash between
     /// the mail server's acceptance and our record of it) works from either copy.
     async fn with_live_link(&self, email: &EmailRecord) -> Result<(String, Option<String>), JobError> {
-        let masked = secret::masked_link_path();
-        if !email.text_body.contains(&masked) && !email.html_body.as_ref().is_some_and(|h| h.contains(&masked)) {
+        if !secret::has_masked_link(&email.text_body)
+            && !email.html_body.as_ref().is_some_and(|h| secret::has_masked_link(h))
+        {
             return Ok((email.text_body.clone(), email.html_body.clone()));
         }
         let token = secret::random_hex(32);

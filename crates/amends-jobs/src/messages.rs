@@ -13,8 +13,11 @@ pub struct MessageTemplate {
     /// What the coach checks it as.
     pub purpose: Purpose,
     pub source: &'static str,
-    /// The variables it may use, for the editor.
+    /// The variables it may use, for the editor; any other is refused when it is saved.
     pub variables: &'static [&'static str],
+    /// The variables it must show: what the customer is asked to read, confirm or
+    /// answer (a restatement without the restatement asks them to confirm nothing).
+    pub required: &'static [&'static str],
 }
 
 pub const TEMPLATES: &[MessageTemplate] = &[
@@ -23,75 +26,156 @@ pub const TEMPLATES: &[MessageTemplate] = &[
         title: "Acknowledgement of a new complaint",
         purpose: Purpose::Other,
         source: include_str!("../templates/email/acknowledgement.txt"),
-        variables: &["name", "reference", "soon", "status_link", "signature"],
+        variables: &["name", "customer.first_name", "reference", "soon", "status_link", "signature"],
+        required: &["status_link"],
     },
     MessageTemplate {
         name: "restatement",
         title: "The restatement, to confirm",
         purpose: Purpose::Restatement,
         source: include_str!("../templates/email/restatement.txt"),
-        variables: &["name", "reference", "restatement", "link", "signature"],
+        variables: &["name", "customer.first_name", "reference", "restatement", "link", "signature"],
+        required: &["restatement", "link"],
     },
     MessageTemplate {
         name: "apology",
         title: "The apology",
         purpose: Purpose::Apology,
         source: include_str!("../templates/email/apology.txt"),
-        variables: &["name", "reference", "apology", "signature"],
+        variables: &["name", "customer.first_name", "reference", "apology", "signature"],
+        required: &["apology"],
     },
     MessageTemplate {
         name: "offer",
         title: "The two options",
         purpose: Purpose::Offer,
         source: include_str!("../templates/email/offer.txt"),
-        variables: &["name", "reference", "option1", "option2", "link", "signature"],
+        variables: &["name", "customer.first_name", "reference", "option1", "option2", "link", "signature"],
+        required: &["option1", "option2", "link"],
+    },
+    MessageTemplate {
+        name: "alternative_declined",
+        title: "Their own suggestion, declined with the reason",
+        purpose: Purpose::Offer,
+        source: include_str!("../templates/email/alternative_declined.txt"),
+        variables: &[
+            "name",
+            "customer.first_name",
+            "reference",
+            "proposal",
+            "reason",
+            "option1",
+            "option2",
+            "link",
+            "signature",
+        ],
+        required: &["reason", "link"],
     },
     MessageTemplate {
         name: "fix_promised",
         title: "The fix, promised with a date",
         purpose: Purpose::Fix,
         source: include_str!("../templates/email/fix_promised.txt"),
-        variables: &["name", "reference", "what", "due", "signature"],
+        variables: &["name", "customer.first_name", "reference", "what", "due", "signature"],
+        required: &["what", "due"],
     },
     MessageTemplate {
         name: "fix_done",
         title: "The fix, done",
         purpose: Purpose::Fix,
         source: include_str!("../templates/email/fix_done.txt"),
-        variables: &["name", "reference", "note", "signature"],
+        variables: &["name", "customer.first_name", "reference", "note", "signature"],
+        required: &["note"],
     },
     MessageTemplate {
         name: "disclosure",
         title: "A notice about a problem found before customers did",
         purpose: Purpose::Disclosure,
         source: include_str!("../templates/email/disclosure.txt"),
-        variables: &["name", "title", "explanation", "solution", "link", "signature"],
+        variables: &["name", "customer.first_name", "title", "explanation", "solution", "link", "signature"],
+        required: &["title", "explanation", "solution", "link"],
     },
     MessageTemplate {
         name: "follow_up",
         title: "The follow-up, after the dust settles",
         purpose: Purpose::FollowUp,
         source: include_str!("../templates/email/follow_up.txt"),
-        variables: &["name", "reference", "link", "signature"],
+        variables: &["name", "customer.first_name", "reference", "prevention", "link", "signature"],
+        required: &["link"],
     },
     MessageTemplate {
         name: "reply",
-        title: "A reply staff wrote, signed by its writer and the business",
+        title: "A reply staff wrote (sent now or at a time they chose), signed by its writer and the business",
         purpose: Purpose::Other,
         source: include_str!("../templates/email/reply.txt"),
-        variables: &["name", "reference", "text", "agent", "business"],
-    },
-    MessageTemplate {
-        name: "message",
-        title: "A message an agent scheduled",
-        purpose: Purpose::Other,
-        source: include_str!("../templates/email/message.txt"),
-        variables: &["name", "reference", "text", "signature"],
+        variables: &["name", "customer.first_name", "reference", "text", "agent", "business"],
+        required: &["text"],
     },
 ];
 
 pub fn template(name: &str) -> Option<&'static MessageTemplate> {
     TEMPLATES.iter().find(|t| t.name == name)
+}
+
+/// Why a template's source cannot be saved: it does not parse or render, or it names
+/// variables the message does not have, or leaves out ones it must show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateProblem {
+    /// It does not parse or render (the engine's words).
+    Broken(String),
+    Variables {
+        /// Named in the source but not offered by this message (`first_name`).
+        unknown: Vec<String>,
+        /// Offered and required, but not in the source (`restatement`).
+        missing: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for TemplateProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let named = |names: &[String]| names.iter().map(|n| format!("{{{{ {n} }}}}")).collect::<Vec<_>>().join(", ");
+        match self {
+            TemplateProblem::Broken(why) => write!(f, "the template does not work: {why}"),
+            TemplateProblem::Variables { unknown, missing } => {
+                let mut parts = Vec::new();
+                if !unknown.is_empty() {
+                    let what = if unknown.len() == 1 { "is not a variable" } else { "are not variables" };
+                    parts.push(format!("{} {what} of this message (a customer would read a blank)", named(unknown)));
+                }
+                if !missing.is_empty() {
+                    parts.push(format!(
+                        "the message must show {} (the customer is asked to read or answer it)",
+                        named(missing)
+                    ));
+                }
+                f.write_str(&parts.join("; "))
+            }
+        }
+    }
+}
+
+/// Names a template may use that are not its variables: the engine's own functions.
+const ENGINE_NAMES: &[&str] = &["range", "dict", "namespace", "loop", "true", "false", "none"];
+
+/// Checks an edited source for `t`: it parses, names only `t`'s variables (with
+/// `customer.first_name` as written, dotted), shows every required one, and renders
+/// with sample data.
+pub fn check(t: &MessageTemplate, source: &str) -> Result<(String, String), TemplateProblem> {
+    let env = Environment::new();
+    let template = env.template_from_str(source).map_err(|e| TemplateProblem::Broken(e.to_string()))?;
+    // Dotted as written: `customer.first_name` is offered, `customer` alone is not.
+    let used = template.undeclared_variables(true);
+    let mut unknown: Vec<String> = used
+        .iter()
+        .filter(|v| !t.variables.contains(&v.as_str()) && !ENGINE_NAMES.contains(&v.as_str()))
+        .cloned()
+        .collect();
+    unknown.sort();
+    let missing: Vec<String> = t.required.iter().filter(|r| !used.contains(**r)).map(|r| (*r).to_owned()).collect();
+    if !unknown.is_empty() || !missing.is_empty() {
+        return Err(TemplateProblem::Variables { unknown, missing });
+    }
+    render_template(&template, sample_context("The team")).map_err(TemplateProblem::Broken)
 }
 
 /// Renders a template's source into (subject, body).
@@ -120,24 +204,33 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
     minijinja::context! {
         name => "Anna Müller",
         reference => "AM-1042",
-        soon => "by Thursday 26 November at 14:00 UTC",
+        soon => "by Thursday 26 November 2026 at 14:00 CET",
         status_link => "https://desk.example/c/…",
         link => "https://desk.example/c/…",
         restatement => "Your birthday cake arrived two hours late, and the crème brûlée was missing.",
         apology => "I am sorry. I accept all responsibility for the late cake and the missing dessert, and I will call you today by 17:00 to put it right.",
         option1 => "A full refund of the order, today",
         option2 => "A new cake of your choice, delivered on Saturday morning",
+        proposal => "A new cake on Sunday morning",
+        reason => "I am sorry: our kitchen is closed on Sundays, so I cannot bake it then. I can have it at your door on Monday at 9:00.",
         what => "Bake and deliver a new cake",
-        due => "Saturday 28 November at 10:00 UTC",
+        due => "Saturday 28 November 2026 at 10:00 CET",
         note => "Delivered at 9:40 with a card from the team.",
         title => "About the cakes we delivered on 20 November",
         explanation => "A batch of cakes baked on 19 November used cream that was past its date. We found it in our own check.",
         solution => "We will refund every affected order in full by Friday, and we now check every delivery of cream on arrival.",
         text => "I checked with the bakery: your new cake leaves our kitchen at 9:00 on Saturday.",
+        prevention => "Because of what happened, we are changing how we work: each cake is checked against its order before it leaves the kitchen.",
         signature => signature,
+        customer => customer_context("Anna Müller"),
         agent => "Mia Schmidt",
         business => "Café Weber",
     }
+}
+
+/// What a template knows of the customer beyond `name`: `customer.first_name`.
+pub fn customer_context(name: &str) -> minijinja::Value {
+    minijinja::context! { first_name => amends_domain::CustomerName::first_name(name) }
 }
 
 #[cfg(test)]
@@ -155,6 +248,30 @@ mod tests {
         }
         assert!(render("No subject here", sample_context("x")).is_err());
         assert!(render("Subject: {{ broken", sample_context("x")).is_err());
+    }
+
+    #[test]
+    fn an_edited_template_names_only_its_variables_and_keeps_the_required_ones() {
+        let restatement = template("restatement").unwrap();
+        for t in TEMPLATES {
+            assert_eq!(check(t, t.source).map(drop), Ok(()), "{}: the built-in text passes its own check", t.name);
+        }
+        let unknown = check(restatement, "Subject: Hi\n\nDear {{ first_name }},\n{{ restatement }} {{ link }}\n");
+        assert_eq!(
+            unknown.unwrap_err(),
+            TemplateProblem::Variables { unknown: vec!["first_name".into()], missing: vec![] }
+        );
+        let missing = check(restatement, "Subject: Hi\n\nDear {{ customer.first_name }}, please confirm: {{ link }}\n");
+        let problem = missing.unwrap_err();
+        assert_eq!(problem, TemplateProblem::Variables { unknown: vec![], missing: vec!["restatement".into()] });
+        assert!(problem.to_string().contains("must show {{ restatement }}"), "{problem}");
+        let (_, body) =
+            check(restatement, "Subject: Hi\n\nDear {{ customer.first_name }},\n{{ restatement }}\n{{ link }}\n")
+                .unwrap();
+        assert!(body.starts_with("Dear Anna,"), "{body}");
+        assert!(check(restatement, "Subject: Hi\n\n{{ customer.last_name }} {{ restatement }} {{ link }}").is_err());
+        assert!(check(restatement, "Subject: Hi\n\n{{ customer }} {{ restatement }} {{ link }}").is_err());
+        assert!(matches!(check(restatement, "Subject: {{ broken"), Err(TemplateProblem::Broken(_))));
     }
 
     #[test]

@@ -37,8 +37,10 @@ pub struct Notifier {
     settings: JobSettings,
 }
 
-fn when(t: OffsetDateTime) -> String {
-    format!("{} {} {} at {:02}:{:02} UTC", t.weekday(), t.day(), t.month(), t.hour(), t.minute())
+/// A time as a mail writes it, on the business's wall clock: "Thursday 26 November 2026 at 14:00 CET".
+pub(crate) async fn when(store: &amends_store::Store, t: OffsetDateTime) -> Result<String, JobError> {
+    let zone = store.business().await?.zone;
+    Ok(amends_domain::hours::wall_clock(t, &zone, amends_domain::hours::WallClock::Long))
 }
 
 impl Notifier {
@@ -115,6 +117,7 @@ impl Notifier {
     fn base(&self, case: &CaseRecord, customer: &CustomerRecord) -> minijinja::Value {
         minijinja::context! {
             name => customer.name,
+            customer => crate::messages::customer_context(&customer.name),
             reference => case.reference,
             signature => self.settings.signature,
         }
@@ -129,7 +132,7 @@ impl Notifier {
         }
         let link = self.link(case.id, LinkPurpose::Status).await?;
         let soon = match case.next_due_at {
-            Some(due) => format!("by {}", when(due)),
+            Some(due) => format!("by {}", when(&self.store, due).await?),
             None => "shortly".to_owned(),
         };
         let ctx = minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer) };
@@ -160,9 +163,33 @@ impl Notifier {
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
                 (MessagePurpose::Offer, self.render("offer", ctx).await?, Some(link))
             }
+            EventKind::AlternativeDeclined { reason } => {
+                let events = self.store.case_with_timeline(case.id).await?.1;
+                let before = events.iter().rev().filter(|e| e.id < event.id);
+                let mut proposal = None;
+                let mut options = Vec::new();
+                for e in before {
+                    match &e.event.kind {
+                        EventKind::AlternativeProposed { text } if proposal.is_none() => proposal = Some(text.clone()),
+                        EventKind::OptionsOffered { options: offered } if options.is_empty() => {
+                            options.clone_from(offered)
+                        }
+                        _ => {}
+                    }
+                }
+                let link = self.link(case.id, LinkPurpose::Offer).await?;
+                let ctx = minijinja::context! {
+                    proposal, reason, option1 => options.first(), option2 => options.get(1), link => link.url, ..base
+                };
+                (MessagePurpose::Offer, self.render("alternative_declined", ctx).await?, Some(link))
+            }
             EventKind::FixPromised { what, due } => (
                 MessagePurpose::FixPromised,
-                self.render("fix_promised", minijinja::context! { what, due => when(*due), ..base }).await?,
+                self.render(
+                    "fix_promised",
+                    minijinja::context! { what, due => when(&self.store, *due).await?, ..base },
+                )
+                .await?,
                 None,
             ),
             EventKind::FixDone { note } => {
@@ -229,8 +256,14 @@ impl Notifier {
             return Ok(false);
         }
         let link = self.link(case.id, LinkPurpose::FollowUp).await?;
-        let rendered =
-            self.render("follow_up", minijinja::context! { link => link.url, ..self.base(&case, &customer) }).await?;
+        // What changed so it will not happen again, in honest tense: "we have changed"
+        // only once the problem is marked fixed or verified.
+        let prevention = match case.problem_id {
+            Some(problem_id) => self.store.linked_problem(problem_id).await?.prevention_sentence(),
+            None => None,
+        };
+        let ctx = minijinja::context! { link => link.url, prevention, ..self.base(&case, &customer) };
+        let rendered = self.render("follow_up", ctx).await?;
         self.queue(&case, &customer, MessagePurpose::FollowUp, rendered, Some(&link), job).await
     }
 
@@ -243,10 +276,12 @@ impl Notifier {
         let EventKind::MessageScheduled { text, .. } = &event.event.kind else {
             return Err(JobError::Fail(format!("event {event_id} is not a scheduled message")));
         };
+        // Written in the Reply box to go later: it reads, is signed and threads as a reply.
         let email = match &customer.email {
             Some(to) => {
-                let (subject, body) =
-                    self.render("message", minijinja::context! { text, ..self.base(&case, &customer) }).await?;
+                let (agent, business) = self.signed_by(event.event.actor).await?;
+                let ctx = minijinja::context! { text, agent, business, ..self.base(&case, &customer) };
+                let (subject, body) = self.render("reply", ctx).await?;
                 Some(NewEmail {
                     case_id: Some(case.id),
                     to_email: to.clone(),
@@ -255,7 +290,7 @@ impl Notifier {
                     html_body: Some(html_of(&body, &self.settings.public_url)),
                     text_body: body,
                     message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
-                    in_reply_to: None,
+                    in_reply_to: self.thread_of(case.id).await?,
                     purpose: MessagePurpose::Scheduled,
                     link_id: None,
                 })
@@ -299,7 +334,8 @@ impl Notifier {
                 let email = match &r.email {
                     Some(to) if route.email => {
                         let ctx = minijinja::context! {
-                            name => r.customer_name, title => disclosure.title, explanation => disclosure.explanation,
+                            name => r.customer_name, customer => crate::messages::customer_context(&r.customer_name),
+                            title => disclosure.title, explanation => disclosure.explanation,
                             solution => disclosure.solution, link => masked, signature => self.settings.signature,
                         };
                         let (subject, text) =

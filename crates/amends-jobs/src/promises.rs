@@ -8,10 +8,6 @@ use amends_store::{AlertTo, StaffAlert, Store};
 
 use crate::JobError;
 
-fn when(t: time::OffsetDateTime) -> String {
-    format!("{} {} {} at {:02}:{:02} UTC", t.weekday(), t.day(), t.month(), t.hour(), t.minute())
-}
-
 /// `due_now`: the promise's date has come (else: it comes within a day).
 pub(crate) async fn check(store: &Store, case_id: i64, event_id: i64, due_now: bool) -> Result<(), JobError> {
     let (case, events) = store.case_with_timeline(case_id).await?;
@@ -29,17 +25,17 @@ pub(crate) async fn check(store: &Store, case_id: i64, event_id: i64, due_now: b
         Some(id) => store.user(id).await.map(|u| format!("{}: ", u.name)).unwrap_or_default(),
         None => String::new(),
     };
+    let due_text = crate::notify::when(store, *due).await?;
     let text = if due_now {
         if !store.record_broken_promise(case_id, event_id, *due).await? {
             return Ok(());
         }
         format!(
             "{owner}the promise to {} (\"{what}\", by {}) is broken. Tell them today, apologise, and make a new promise you can keep.",
-            case.customer_name,
-            when(*due)
+            case.customer_name, due_text
         )
     } else {
-        format!("{owner}the promise \"{what}\" is due {}: within a day. Keep it, or tell the customer now.", when(*due))
+        format!("{owner}the promise \"{what}\" is due {due_text}: within a day. Keep it, or tell the customer now.")
     };
     // A duplicate's promise still stands after a merge; its reminder goes where staff work.
     let note_on = store.surviving_case(case_id).await?;

@@ -3,25 +3,24 @@
 //!
 //! Everything here is in points with `y` measured down from the top of the sheet.
 
-use crate::font::Font;
+use crate::font::{Font, clean_line};
 use crate::pdf::Draw;
-use crate::winansi;
 use crate::wrap::wrap;
 use crate::{Letter, LetterError, Letterhead, PageSize};
 
 const MM: f64 = 72.0 / 25.4;
 const INCH: f64 = 72.0;
 
-const BODY_FONT: Font = Font::TimesRoman;
-const BODY_SIZE: f64 = 11.0;
+const BODY_FONT: Font = Font::Regular;
+const BODY_SIZE: f64 = 10.5;
 const BODY_LEADING: f64 = 14.5;
 const PARAGRAPH_GAP: f64 = 8.0;
 
-const ADDRESS_FONT: Font = Font::Helvetica;
+const ADDRESS_FONT: Font = Font::Regular;
 const ADDRESS_SIZE: f64 = 10.0;
 const ADDRESS_LEADING: f64 = 11.0;
 
-const SMALL_FONT: Font = Font::Helvetica;
+const SMALL_FONT: Font = Font::Regular;
 const SMALL_SIZE: f64 = 8.0;
 const SMALL_LEADING: f64 = 9.5;
 const GRAY: f64 = 0.3;
@@ -137,7 +136,7 @@ struct Span {
     font: Font,
     size: f64,
     gray: f64,
-    text: Vec<u8>,
+    text: String,
 }
 
 /// One line of the body; a row with no spans is vertical space.
@@ -148,7 +147,7 @@ struct Row {
 }
 
 impl Row {
-    fn text(font: Font, size: f64, leading: f64, x: f64, text: Vec<u8>) -> Row {
+    fn text(font: Font, size: f64, leading: f64, x: f64, text: String) -> Row {
         Row { height: leading, spans: vec![Span { x, align: Align::Left, font, size, gray: 0.0, text }] }
     }
 
@@ -202,7 +201,7 @@ pub(crate) fn layout_letter(head: &Letterhead, letter: &Letter, size: PageSize) 
         if index > 0 {
             draw_continuation_header(&g, head, letter, index + 1, total, page);
         } else if total > 1 {
-            let label = winansi::encode_line(&format!("Page 1 of {total}"));
+            let label = format!("Page 1 of {total}");
             page.push(right_text(&g, footer_rule_y - 5.0, SMALL_FONT, SMALL_SIZE, GRAY, label));
         }
     }
@@ -218,20 +217,20 @@ fn split_lines(lines: &[String]) -> Vec<String> {
     lines.iter().flat_map(|l| l.split('\n')).map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
-fn right_text(g: &Geometry, y: f64, font: Font, size: f64, gray: f64, text: Vec<u8>) -> Draw {
+fn right_text(g: &Geometry, y: f64, font: Font, size: f64, gray: f64, text: String) -> Draw {
     Draw::Text { x: g.right - font.text_width(size, &text), y, font, size, gray, text }
 }
 
 /// Business name on the left, its address right-aligned at the right margin, all
 /// above the window.
 fn draw_letterhead(g: &Geometry, head: &Letterhead, page: &mut Vec<Draw>) -> Result<(), LetterError> {
-    let name = winansi::encode_line(head.business_name.trim());
+    let name = clean_line(head.business_name.trim());
     if name.is_empty() {
         return Err(LetterError::MissingBusinessName);
     }
-    let name_width = Font::HelveticaBold.text_width(LETTERHEAD_NAME_SIZE, &name);
-    let lines: Vec<Vec<u8>> = split_lines(&head.address_lines).iter().map(|l| winansi::encode_line(l)).collect();
-    let widest = lines.iter().map(|l| Font::Helvetica.text_width(LETTERHEAD_LINE_SIZE, l)).fold(0.0, f64::max);
+    let name_width = Font::Bold.text_width(LETTERHEAD_NAME_SIZE, &name);
+    let lines: Vec<String> = split_lines(&head.address_lines).iter().map(|l| clean_line(l)).collect();
+    let widest = lines.iter().map(|l| Font::Regular.text_width(LETTERHEAD_LINE_SIZE, l)).fold(0.0, f64::max);
     if name_width + 18.0 + widest > g.text_width() {
         return Err(LetterError::LetterheadDoesNotFit(
             "the business name and the widest address line do not fit side by side".to_owned(),
@@ -247,14 +246,14 @@ fn draw_letterhead(g: &Geometry, head: &Letterhead, page: &mut Vec<Draw>) -> Res
     page.push(Draw::Text {
         x: g.left,
         y: LETTERHEAD_NAME_BASELINE,
-        font: Font::HelveticaBold,
+        font: Font::Bold,
         size: LETTERHEAD_NAME_SIZE,
         gray: 0.0,
         text: name,
     });
     for (i, line) in lines.into_iter().enumerate() {
         let y = LETTERHEAD_FIRST_BASELINE + LETTERHEAD_LINE_LEADING * i as f64;
-        page.push(right_text(g, y, Font::Helvetica, LETTERHEAD_LINE_SIZE, GRAY, line));
+        page.push(right_text(g, y, Font::Regular, LETTERHEAD_LINE_SIZE, GRAY, line));
     }
     Ok(())
 }
@@ -278,7 +277,7 @@ fn draw_address(g: &Geometry, head: &Letterhead, letter: &Letter, page: &mut Vec
     }
     let x = g.left;
     for (i, line) in lines.iter().enumerate() {
-        let text = winansi::encode_line(line);
+        let text = clean_line(line);
         if ADDRESS_FONT.text_width(ADDRESS_SIZE, &text) > g.address_max_width {
             return Err(LetterError::AddressLineTooWide { reference, line: line.clone() });
         }
@@ -295,7 +294,7 @@ fn draw_address(g: &Geometry, head: &Letterhead, letter: &Letter, page: &mut Vec
     if let Some(y) = g.return_line_baseline {
         let mut parts = vec![head.business_name.trim().to_owned()];
         parts.extend(split_lines(&head.address_lines));
-        let text = winansi::encode_line(&parts.join(" \u{B7} "));
+        let text = clean_line(&parts.join(" \u{B7} "));
         let (size, text) = fit_small_line(text, g.address_max_width);
         page.push(Draw::Text { x, y, font: SMALL_FONT, size, gray: GRAY, text });
     }
@@ -304,16 +303,14 @@ fn draw_address(g: &Geometry, head: &Letterhead, letter: &Letter, page: &mut Vec
 
 /// Shrinks the return-address line down to 5.5 pt to fit; past that, cuts it
 /// and ends it with an ellipsis.
-fn fit_small_line(mut text: Vec<u8>, max_width: f64) -> (f64, Vec<u8>) {
+fn fit_small_line(mut text: String, max_width: f64) -> (f64, String) {
     let mut size: f64 = 7.0;
     while SMALL_FONT.text_width(size, &text) > max_width && size > 5.5 {
         size -= 0.5;
     }
     if SMALL_FONT.text_width(size, &text) > max_width {
-        const ELLIPSIS: u8 = 0x85;
-        while !text.is_empty()
-            && SMALL_FONT.text_width(size, &text) + SMALL_FONT.text_width(size, &[ELLIPSIS]) > max_width
-        {
+        const ELLIPSIS: char = '\u{2026}';
+        while !text.is_empty() && SMALL_FONT.text_width(size, &format!("{text}{ELLIPSIS}")) > max_width {
             text.pop();
         }
         text.push(ELLIPSIS);
@@ -329,7 +326,7 @@ fn draw_marks(g: &Geometry, page: &mut Vec<Draw>) {
     }
 }
 
-fn footer_lines(g: &Geometry, head: &Letterhead) -> Vec<Vec<u8>> {
+fn footer_lines(g: &Geometry, head: &Letterhead) -> Vec<String> {
     let contact = head.contact_line.trim();
     if contact.is_empty() {
         return Vec::new();
@@ -338,12 +335,12 @@ fn footer_lines(g: &Geometry, head: &Letterhead) -> Vec<Vec<u8>> {
 }
 
 /// The y of the rule above the footer (the bottom of the body area).
-fn footer_rule(g: &Geometry, footer: &[Vec<u8>]) -> f64 {
+fn footer_rule(g: &Geometry, footer: &[String]) -> f64 {
     let lines = footer.len().max(1) as f64;
     g.footer_baseline - SMALL_LEADING * (lines - 1.0) - SMALL_SIZE - 4.0
 }
 
-fn draw_footer(g: &Geometry, footer: &[Vec<u8>], rule_y: f64, page: &mut Vec<Draw>) {
+fn draw_footer(g: &Geometry, footer: &[String], rule_y: f64, page: &mut Vec<Draw>) {
     if footer.is_empty() {
         return;
     }
@@ -377,21 +374,21 @@ fn draw_continuation_header(
     } else {
         format!("{reference} \u{B7} Page {number} of {total}")
     };
-    let label = winansi::encode_line(&label);
-    let label_width = Font::Helvetica.text_width(9.0, &label);
-    let mut name = winansi::encode_line(head.business_name.trim());
-    while !name.is_empty() && Font::HelveticaBold.text_width(9.0, &name) + 12.0 + label_width > g.text_width() {
+    let label = clean_line(&label);
+    let label_width = Font::Regular.text_width(9.0, &label);
+    let mut name = clean_line(head.business_name.trim());
+    while !name.is_empty() && Font::Bold.text_width(9.0, &name) + 12.0 + label_width > g.text_width() {
         name.pop();
     }
     page.push(Draw::Text {
         x: g.left,
         y: CONTINUATION_HEADER_BASELINE,
-        font: Font::HelveticaBold,
+        font: Font::Bold,
         size: 9.0,
         gray: 0.0,
         text: name,
     });
-    page.push(right_text(g, CONTINUATION_HEADER_BASELINE, Font::Helvetica, 9.0, 0.0, label));
+    page.push(right_text(g, CONTINUATION_HEADER_BASELINE, Font::Regular, 9.0, 0.0, label));
     page.push(Draw::Line {
         x1: g.left,
         y1: CONTINUATION_HEADER_BASELINE + 6.0,
@@ -413,16 +410,16 @@ fn body_blocks(g: &Geometry, letter: &Letter) -> Vec<Block> {
     let mut blocks = Vec::new();
 
     let reference = letter.reference.trim();
-    let date = winansi::encode_line(letter.date.trim());
+    let date = clean_line(letter.date.trim());
     let mut reference_row = Row::space(BODY_LEADING);
     if !reference.is_empty() {
         reference_row.spans.push(Span {
             x: 0.0,
             align: Align::Left,
-            font: Font::Helvetica,
+            font: Font::Regular,
             size: 9.0,
             gray: GRAY,
-            text: winansi::encode_line(&format!("Our reference: {reference}")),
+            text: clean_line(&format!("Our reference: {reference}")),
         });
     }
     let mut rows = vec![reference_row];
@@ -457,8 +454,7 @@ fn body_blocks(g: &Geometry, letter: &Letter) -> Vec<Block> {
 
     if let Some(offer) = letter.offer.as_deref().filter(|o| !o.trim().is_empty()) {
         let inner = width - 2.0 * OFFER_PADDING;
-        let mut rows =
-            vec![Row::text(Font::HelveticaBold, 10.0, 14.0, OFFER_PADDING, winansi::encode_line(OFFER_HEADING))];
+        let mut rows = vec![Row::text(Font::Bold, 10.0, 14.0, OFFER_PADDING, OFFER_HEADING.to_owned())];
         rows.extend(body_rows(offer, BODY_FONT, BODY_SIZE, BODY_LEADING, OFFER_PADDING, inner));
         blocks.push(Block { space_before: BODY_LEADING, rows, keep: Keep::Together, frame: Some(OFFER_PADDING) });
     }

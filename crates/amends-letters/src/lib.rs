@@ -12,24 +12,24 @@
 //! pages when it is long (those carry the reference and "Page n of N"), and the
 //! offer stands in a framed box.
 //!
-//! The PDF is written by hand: PDF 1.4, uncompressed, with the standard Type 1
-//! fonts Helvetica, Helvetica-Bold and Times-Roman, which need no embedding. Text is
-//! set in WinAnsiEncoding (Windows-1252): ASCII, Latin-1 (ä, é, ß, ...) and a few
-//! more such as €, curly quotes, dashes, Œ and Š. **A character outside WinAnsi is
-//! printed as `?`** (one per character: Polish ł, Greek, CJK, emoji); soft hyphens
-//! and zero-width characters are dropped. The output is deterministic: the same
-//! input gives the same bytes (no dates or random IDs inside).
+//! The PDF is written with krilla and set in DejaVu Sans (regular and bold, bundled
+//! with their licence in `fonts/`): each PDF embeds a subset of the font, only the
+//! glyphs its letters use, so names and words in Latin (with its Central European and
+//! Turkish letters), Greek and Cyrillic print as written, and the text stays
+//! extractable (copy, search, `pdftotext`). A character the font has no glyph for
+//! (CJK, most emoji) would print as an empty box: [`characters_without_glyph`] lists
+//! them, so a preview can say so before anything is printed. Soft hyphens and
+//! zero-width characters are dropped. The output is deterministic: the same input
+//! gives the same bytes (no dates inside; the document ID is a hash of the content).
 //!
 //! What this crate must not do: any I/O (no files, no network, no printing — it
 //! returns bytes and the caller stores or sends them), any database access, or any
 //! decision about *what* the letter says (the wording is the domain's and the
 //! language coach's business; this crate only sets it on paper).
 
-mod afm_widths;
 mod font;
 mod layout;
 mod pdf;
-mod winansi;
 mod wrap;
 
 /// The sender, printed at the top of the first page, in the return-address line
@@ -59,7 +59,9 @@ pub struct Letter {
     /// The apology, what was done, what changed, the offer for next time. A `\n`
     /// inside a paragraph is a hard line break; blank paragraphs are skipped.
     pub paragraphs: Vec<String>,
-    /// Shown in a framed box headed "For your next visit".
+    /// Something the customer has still to come for (a voucher, a table booked), shown
+    /// in a framed box headed "For your next visit". A gesture already given belongs
+    /// in the paragraphs.
     pub offer: Option<String>,
     pub closing: String,
     pub signature_name: String,
@@ -75,7 +77,7 @@ pub struct Letter {
 ///   address field is 85 × 45 mm at 20 mm from the left and 45 mm from the top;
 ///   its first 17.7 mm hold the sender's one-line return address (7 pt, shrunk
 ///   or cut to fit), the remaining 27.3 mm the recipient: name plus up to 6
-///   address lines, 10 pt Helvetica, starting 25 mm from the left, each at most
+///   address lines, 10 pt DejaVu Sans, starting 25 mm from the left, each at most
 ///   79 mm wide. Fold marks at 105 and 210 mm, a punch mark at 148.5 mm.
 /// - `Letter` (8.5 × 11 in), for a US #10 window envelope (window 4.5 × 1.125 in,
 ///   7/8 in from the left and 1/2 in from the bottom). Folded in thirds, the sheet
@@ -136,14 +138,47 @@ pub enum LetterError {
     AddressTooLong { reference: String, lines: usize, max: usize },
     #[error("letter {reference:?}: the address line {line:?} is wider than the window")]
     AddressLineTooWide { reference: String, line: String },
+    #[error("the letters' font could not be read")]
+    FontUnreadable,
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
+}
+
+/// The characters of a letter (and its letterhead) that the bundled font has no glyph
+/// for, each once, in the order they first appear: they would print as empty boxes.
+pub fn characters_without_glyph(head: &Letterhead, letter: &Letter) -> Vec<char> {
+    let mut texts: Vec<&str> = vec![&head.business_name, &head.contact_line];
+    texts.extend(head.address_lines.iter().map(String::as_str));
+    texts.extend([
+        letter.recipient_name.as_str(),
+        &letter.date,
+        &letter.reference,
+        &letter.salutation,
+        &letter.closing,
+        &letter.signature_name,
+        &letter.signature_title,
+    ]);
+    texts.extend(letter.recipient_address.iter().map(String::as_str));
+    texts.extend(letter.paragraphs.iter().map(String::as_str));
+    texts.extend(letter.offer.as_deref());
+    let mut missing = Vec::new();
+    for c in texts.iter().flat_map(|t| font::clean_line(t).chars().collect::<Vec<_>>()) {
+        if c != ' ' && !font::Font::Regular.covers(c) && !missing.contains(&c) {
+            missing.push(c);
+        }
+    }
+    missing
 }
 
 /// Renders one letter as a PDF; a long letter flows onto further pages.
 pub fn render_letter(head: &Letterhead, letter: &Letter, size: PageSize) -> Result<Vec<u8>, LetterError> {
+    if !font::available() {
+        return Err(LetterError::FontUnreadable);
+    }
     let pages = layout::layout_letter(head, letter, size)?;
     let (width, height) = size.dimensions();
     let title = format!("Letter {}", letter.reference.trim());
-    Ok(pdf::write_document(width, height, title.trim(), &pages))
+    pdf::write_document(width, height, title.trim(), &pages)
 }
 
 /// Renders a print run as one PDF, each letter starting on a new page.
@@ -154,11 +189,14 @@ pub fn render_batch(head: &Letterhead, letters: &[Letter], size: PageSize) -> Re
     if letters.is_empty() {
         return Err(LetterError::EmptyBatch);
     }
+    if !font::available() {
+        return Err(LetterError::FontUnreadable);
+    }
     let mut pages = Vec::new();
     for letter in letters {
         pages.extend(layout::layout_letter(head, letter, size)?);
     }
     let (width, height) = size.dimensions();
     let title = format!("Follow-up letters ({})", letters.len());
-    Ok(pdf::write_document(width, height, &title, &pages))
+    pdf::write_document(width, height, &title, &pages)
 }

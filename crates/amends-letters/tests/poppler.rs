@@ -5,7 +5,7 @@
 
 mod common;
 
-use amends_letters::{Letter, PageSize, render_batch, render_letter};
+use amends_letters::{Letter, PageSize, characters_without_glyph, render_batch, render_letter};
 use common::*;
 
 fn phrases_of(letter: &Letter) -> Vec<String> {
@@ -69,12 +69,79 @@ fn parentheses_and_backslashes_are_escaped() {
     assert_in_order(&all_text(&pdf), &[r"Unbalanced ((( and ))) and ) ( and a back\slash \\ and \) survive."]);
 }
 
+/// A letter to `name` at `address`, with `words` in its body, from a business whose
+/// name is in the same script.
+fn letter_in(name: &str, address: &[&str], words: &str) -> Letter {
+    let mut l = letter();
+    l.recipient_name = name.to_owned();
+    l.recipient_address = address.iter().map(|a| (*a).to_owned()).collect();
+    l.salutation = format!("{name},");
+    l.paragraphs = vec![words.to_owned(), "We are sorry.".to_owned()];
+    l
+}
+
 #[test]
-fn characters_outside_winansi_print_as_question_marks() {
+fn names_and_words_in_every_european_script_print_as_written() {
+    let letters = [
+        letter_in("Łukasz Żółć", &["ul. Świętokrzyska 12", "00-916 Warszawa"], "Przepraszamy: źdźbło, gęślą jaźń."),
+        letter_in(
+            "Jiří Dvořák",
+            &["Křižíkova 148/34", "186 00 Praha 8"],
+            "Omlouváme se: příliš žluťoučký kůň úpěl ďábelské ódy.",
+        ),
+        letter_in(
+            "Şükrü Güneş",
+            &["İstiklal Caddesi 42", "34430 Beyoğlu, İstanbul"],
+            "Özür dileriz: ığdır, çiçek, şişli, İzmir.",
+        ),
+        letter_in("Γιώργος Παπαδόπουλος", &["Οδός Ερμού 25", "105 63 Αθήνα"], "Ζητούμε συγγνώμη για την καθυστέρηση."),
+        letter_in(
+            "Дмитрий Иванов",
+            &["ул. Тверская, д. 7", "125009 Москва"],
+            "Приносим извинения: съешь же ещё этих мягких булок.",
+        ),
+    ];
+    for (i, letter) in letters.iter().enumerate() {
+        assert!(characters_without_glyph(&letterhead(), letter).is_empty(), "{:?}", letter.recipient_name);
+        for size in [PageSize::A4, PageSize::Letter] {
+            let pdf = write_pdf(&format!("script-{i}-{size:?}"), &render_letter(&letterhead(), letter, size).unwrap());
+            let text = all_text(&pdf);
+            assert!(!text.contains('?'), "a character was replaced:\n{text}");
+            assert_in_order(&text, &phrases_of(letter).iter().map(String::as_str).collect::<Vec<_>>());
+        }
+    }
+    // All five in one print run: one font subset serves them all.
+    let pdf = write_pdf("scripts-batch", &render_batch(&letterhead(), &letters, PageSize::A4).unwrap());
+    assert_eq!(page_count(&pdf), 5);
+    for (i, letter) in letters.iter().enumerate() {
+        assert!(text(&pdf, i + 1, i + 1).contains(&letter.recipient_name));
+    }
+}
+
+#[test]
+fn the_font_is_embedded_as_a_subset() {
+    let bytes =
+        render_letter(&letterhead(), &letter_in("Łukasz Żółć", &["Warszawa"], "Дмитрий"), PageSize::A4).unwrap();
+    let pdf = write_pdf("embedded", &bytes);
+    let fonts = poppler("pdffonts", &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "regular and bold:\n{fonts}");
+    for row in rows {
+        // name, type, encoding, then emb sub uni as "yes yes yes".
+        assert!(row.contains("DejaVuSans"), "{row}");
+        assert!(row.contains("yes yes yes"), "embedded, subset, with a Unicode map: {row}");
+    }
+    // Only the glyphs used: far smaller than the 1.4 MB of the two faces.
+    assert!(bytes.len() < 120_000, "{} bytes", bytes.len());
+}
+
+#[test]
+fn characters_the_font_lacks_are_named_before_printing() {
     let mut letter = letter();
-    letter.paragraphs = vec!["Greetings to Łódź and 東京 👍.".to_owned()];
-    let pdf = write_pdf("replacement", &render_letter(&letterhead(), &letter, PageSize::A4).unwrap());
-    assert_in_order(&all_text(&pdf), &["Greetings to ?ód? and ?? ?."]);
+    letter.paragraphs = vec!["Greetings to Łódź, 東京 and 東京 again 👍.".to_owned()];
+    assert_eq!(characters_without_glyph(&letterhead(), &letter), vec!['東', '京', '👍']);
+    let pdf = write_pdf("no-glyph", &render_letter(&letterhead(), &letter, PageSize::A4).unwrap());
+    assert!(all_text(&pdf).contains("Greetings to Łódź,"));
 }
 
 #[test]

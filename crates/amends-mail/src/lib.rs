@@ -26,6 +26,7 @@ mod html_text;
 mod imap;
 mod incoming;
 mod outgoing;
+mod reply;
 mod smtp;
 
 pub use imap::{Handled, ImapError, ImapSecurity, ImapSettings, LeftUnseen, PollReport, poll};
@@ -34,4 +35,5 @@ pub use incoming::{
     check_attachment_limits, find_case_reference, parse_incoming,
 };
 pub use outgoing::{BuildError, OutgoingMail, build_message, is_message_id};
+pub use reply::{Reply, split_reply};
 pub use smtp::{Security, SendError, SmtpSettings, send};

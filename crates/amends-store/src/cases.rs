@@ -55,6 +55,12 @@ pub struct CaseRecord {
     /// When a snooze ends by itself; None while it waits for the customer.
     #[serde(with = "time::serde::rfc3339::option")]
     pub snoozed_until: Option<OffsetDateTime>,
+    /// Since when the customer's words wait for staff's answer or step; None when staff
+    /// acted last. Such a case is listed first, marked "Customer replied".
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub customer_waiting_since: Option<OffsetDateTime>,
+    /// The start of the customer's latest words, while they wait.
+    pub customer_words: Option<String>,
     pub version: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -117,6 +123,11 @@ pub struct CaseFilter {
     /// Only cases carrying this tag.
     pub tag: Option<String>,
     pub snoozed: Option<SnoozeFilter>,
+    /// Only retained, lost and merged cases.
+    pub closed: bool,
+    /// The first page starts with every case whose customer waits for staff (oldest
+    /// wait first, up to [`MAX_WAITING_FIRST`]); the order asked for follows, without them.
+    pub waiting_first: bool,
     pub order: CaseOrder,
     pub after: Option<String>,
     pub limit: i64,
@@ -124,9 +135,13 @@ pub struct CaseFilter {
 
 pub(crate) const CASE_COLUMNS: &str = "c.id, c.customer_id, cu.name AS customer_name, c.channel, c.severity, c.category, \
      c.tags, c.subject, c.body, c.wish, c.order_ref, c.owner_id, c.problem_id, c.status, c.next_step, \
-     c.next_due_at, c.escalation_required, c.merged_into, c.snoozed_until, c.version, c.created_at, c.updated_at, \
+     c.next_due_at, c.escalation_required, c.merged_into, c.snoozed_until, c.customer_waiting_since, c.customer_words, \
+     c.version, c.created_at, c.updated_at, \
      c.escalated_to, (SELECT eu.name FROM users eu WHERE eu.id = c.escalated_to) AS escalated_to_name, \
      c.escalation_reason, c.severity_reasons";
+
+/// At most this many waiting cases head a first page.
+pub const MAX_WAITING_FIRST: i64 = 200;
 
 /// `snoozed_until` of a case that sleeps until the customer writes: 9999-12-31.
 pub(crate) const UNTIL_REPLY_MS: i64 = 253_402_300_799_000;
@@ -137,6 +152,7 @@ pub(crate) fn case(row: &AnyRow, now: OffsetDateTime) -> Result<CaseRecord, Stor
     let merged_into: Option<i64> = row.try_get("merged_into")?;
     let snoozed_until: Option<i64> = row.try_get("snoozed_until")?;
     let snoozed = snoozed_until.is_some_and(|until| until > millis(now));
+    let waiting_since: Option<i64> = row.try_get("customer_waiting_since")?;
     Ok(CaseRecord {
         id,
         reference: CaseReference(id).to_string(),
@@ -169,6 +185,8 @@ pub(crate) fn case(row: &AnyRow, now: OffsetDateTime) -> Result<CaseRecord, Stor
         merged_into_reference: merged_into.map(|m| CaseReference(m).to_string()),
         snoozed,
         snoozed_until: snoozed_until.filter(|u| snoozed && *u < UNTIL_REPLY_MS).map(from_millis),
+        customer_waiting_since: waiting_since.map(from_millis),
+        customer_words: if waiting_since.is_some() { row.try_get("customer_words")? } else { None },
         version: row.try_get("version")?,
         created_at: from_millis(row.try_get("created_at")?),
         updated_at: from_millis(row.try_get("updated_at")?),
@@ -270,6 +288,17 @@ impl Store {
 
     /// One page of cases; the second value is the cursor of the next page.
     pub async fn list_cases(&self, filter: &CaseFilter) -> Result<(Vec<CaseRecord>, Option<String>), StoreError> {
+        let mut waiting = Vec::new();
+        if filter.waiting_first && filter.after.is_none() {
+            let (sql, f) = self.waiting_cases_query(filter)?;
+            waiting = f
+                .bind(&sql)
+                .fetch_all(self.read())
+                .await?
+                .iter()
+                .map(|row| case(row, self.now()))
+                .collect::<Result<Vec<_>, _>>()?;
+        }
         let (sql, f, limit) = self.case_list_query(filter)?;
         let mut items = f
             .bind(&sql)
@@ -287,13 +316,70 @@ impl Store {
         } else {
             None
         };
-        Ok((items, next))
+        waiting.extend(items);
+        Ok((waiting, next))
+    }
+
+    /// The cases whose customer waits for staff, oldest wait first, with the filter's
+    /// other conditions (also what [`Store::query_plans`] explains).
+    pub(crate) fn waiting_cases_query(&self, filter: &CaseFilter) -> Result<(String, Filters), StoreError> {
+        let f = self.case_filters(filter, Some(true))?;
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases c JOIN customers cu ON cu.id = c.customer_id {} \
+             ORDER BY c.customer_waiting_since, c.id LIMIT {MAX_WAITING_FIRST}",
+            f.where_sql()
+        );
+        Ok((sql, f))
     }
 
     /// The SQL and values of one page of cases (also what [`Store::query_plans`] explains),
     /// and the page's size.
     pub(crate) fn case_list_query(&self, filter: &CaseFilter) -> Result<(String, Filters, i64), StoreError> {
+        let mut f = self.case_filters(filter, filter.waiting_first.then_some(false))?;
+        let bad_cursor = || StoreError::BadCursor;
+        let order = match filter.order {
+            CaseOrder::Newest => {
+                if let Some(after) = &filter.after {
+                    let id: i64 = after.parse().map_err(|_| bad_cursor())?;
+                    let p = f.param(Value::Int(id));
+                    f.push(format!("c.id < {p}"));
+                }
+                "c.id DESC"
+            }
+            CaseOrder::Due => {
+                f.push("c.next_due_at IS NOT NULL".to_owned());
+                if let Some(after) = &filter.after {
+                    let (due, id) = after.split_once('.').ok_or_else(bad_cursor)?;
+                    let due: i64 = due.parse().map_err(|_| bad_cursor())?;
+                    let id: i64 = id.parse().map_err(|_| bad_cursor())?;
+                    let d = f.param(Value::Int(due));
+                    let i = f.param(Value::Int(id));
+                    f.push(format!("(c.next_due_at, c.id) > ({d}, {i})"));
+                }
+                "c.next_due_at, c.id"
+            }
+        };
+        let limit = filter.limit.clamp(1, 200);
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases c JOIN customers cu ON cu.id = c.customer_id {} ORDER BY {order} LIMIT {}",
+            f.where_sql(),
+            limit + 1
+        );
+        Ok((sql, f, limit))
+    }
+
+    /// The conditions of a case list; `waiting` keeps only the cases whose customer
+    /// waits for staff (true) or only the others (false).
+    fn case_filters(&self, filter: &CaseFilter, waiting: Option<bool>) -> Result<Filters, StoreError> {
         let mut f = Filters::default();
+        match waiting {
+            Some(true) => f.push("c.customer_waiting_since IS NOT NULL".to_owned()),
+            Some(false) => f.push("c.customer_waiting_since IS NULL".to_owned()),
+            None => {}
+        }
+        if filter.closed {
+            f.push("c.status IN ('retained', 'lost', 'merged')".to_owned());
+        }
         if let Some(status) = filter.status {
             let p = f.param(Value::Text(status.as_str().to_owned()));
             f.push(format!("c.status = {p}"));
@@ -369,35 +455,6 @@ impl Store {
                 }
             }
         }
-        let bad_cursor = || StoreError::BadCursor;
-        let order = match filter.order {
-            CaseOrder::Newest => {
-                if let Some(after) = &filter.after {
-                    let id: i64 = after.parse().map_err(|_| bad_cursor())?;
-                    let p = f.param(Value::Int(id));
-                    f.push(format!("c.id < {p}"));
-                }
-                "c.id DESC"
-            }
-            CaseOrder::Due => {
-                f.push("c.next_due_at IS NOT NULL".to_owned());
-                if let Some(after) = &filter.after {
-                    let (due, id) = after.split_once('.').ok_or_else(bad_cursor)?;
-                    let due: i64 = due.parse().map_err(|_| bad_cursor())?;
-                    let id: i64 = id.parse().map_err(|_| bad_cursor())?;
-                    let d = f.param(Value::Int(due));
-                    let i = f.param(Value::Int(id));
-                    f.push(format!("(c.next_due_at, c.id) > ({d}, {i})"));
-                }
-                "c.next_due_at, c.id"
-            }
-        };
-        let limit = filter.limit.clamp(1, 200);
-        let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM cases c JOIN customers cu ON cu.id = c.customer_id {} ORDER BY {order} LIMIT {}",
-            f.where_sql(),
-            limit + 1
-        );
-        Ok((sql, f, limit))
+        Ok(f)
     }
 }

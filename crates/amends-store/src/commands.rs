@@ -50,13 +50,15 @@ impl Store {
     }
 
     /// A customer's reply on their case: the message, its attachments and the timeline
-    /// event in one transaction. A message already taken in is a conflict on `message_id`.
+    /// event in one transaction (`new_words`: their words apart from the quoted history,
+    /// when told apart). A reply to a closed case opens it again (the domain's rule). A message already taken in is a conflict on `message_id`.
     /// A reply to a merged case lands on the case it was merged into.
     pub async fn record_reply(
         &self,
         case_id: i64,
         inbound: &InboundRef,
         text: String,
+        new_words: Option<String>,
         attachments: &[NewAttachment],
     ) -> Result<EventRecord, StoreError> {
         // Resolved before the transaction: on SQLite a transaction that reads first and
@@ -68,6 +70,7 @@ impl Store {
             subject: inbound.subject.clone(),
             text,
             message_id: Some(inbound.message_id.clone()),
+            new_words,
         };
         let event = self.step_in(&mut tx, case_id, Actor::Customer, kind).await?;
         let now = self.now();
@@ -217,11 +220,17 @@ impl Store {
             let note = EventKind::NoteAdded { text: crate::watch::NEXT_ORDER_NOTE.to_owned() };
             let stored = self.step_in(&mut *tx, case_id, Actor::System, note).await?;
             let reference = amends_domain::CaseReference(case_id);
+            let promised = crate::watch::promised_in(&mut *tx, case_id).await?;
+            let honour = if promised.is_empty() {
+                String::new()
+            } else {
+                format!("\n\nPromised to them for this time, to honour: {}.", promised.join("; "))
+            };
             let alert = crate::alerts::StaffAlert {
                 case_id,
                 subject: format!("{reference}: {name} is back: give outstanding service"),
                 text: format!(
-                    "{name}, whose complaint you worked on ({reference}), just ordered again.\n\n\
+                    "{name}, whose complaint you worked on ({reference}), just ordered again.{honour}\n\n\
                      This is the next time: give outstanding service, then record how it went on the case."
                 ),
                 to: crate::alerts::AlertTo { owner: true, ..Default::default() },

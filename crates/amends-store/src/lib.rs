@@ -12,6 +12,7 @@ mod alerts;
 mod approvals;
 mod attachments;
 pub mod backup;
+mod business;
 mod cases;
 mod clock;
 mod commands;
@@ -59,6 +60,7 @@ use time::OffsetDateTime;
 pub use alerts::{AlertTo, StaffAlert};
 pub use approvals::{ApprovalRecord, BudgetRow};
 pub use attachments::{AttachmentRecord, NewAttachment};
+pub use business::Business;
 pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, PersonRef, SnoozeFilter};
 pub use clock::Clock;
 pub use customers::{
@@ -75,7 +77,7 @@ pub use idempotency::StoredResponse;
 pub use inbound::{InboundRef, RefusedMail};
 pub use intake::{CustomerRef, NewCase, NoticeAnswer, SpamHeld};
 pub use jobs::{Job, JobRecord, JobsToClaim, QueueStats};
-pub use letters::LetterDue;
+pub use letters::{LetterDue, PendingLetter};
 pub use links::LinkRecord;
 pub use merge::Merge;
 pub use migrate::MIGRATIONS_APPLIED;
@@ -85,11 +87,12 @@ pub use presence::Presence;
 pub use problems::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, SuggestionRecord};
 pub use promises::BrokenPromise;
 pub use replies::{ReplyDraft, SavedReply};
-pub use reports::{MoneyRow, Report, RootCause};
+pub use reports::{MoneyRow, MonthRow, PromiseBroken, Report, ReportCases, RootCause};
 pub use scheduled::ScheduledMessage;
 pub use search::{CaseHit, MARK_END, MARK_START};
 pub use spam::{BlockRecord, HeldCase};
-pub use staff::{SessionRecord, TokenRecord, UserRecord};
+pub use staff::{Invitation, SessionRecord, TokenRecord, UserRecord};
+pub use templates::TemplateOverride;
 pub use views::{SavedView, ViewDraft};
 pub use watch::WatchAlert;
 pub use webhooks::{DeliveryRecord, WebhookRecord};
@@ -197,6 +200,9 @@ pub struct StoreSettings {
     pub escalation: amends_domain::EscalationLadder,
     /// What the job queue and the alerts' clocks read as now.
     pub clock: Clock,
+    /// The business's currency until an admin sets one (`business_settings`); None: not
+    /// configured, the settings page asks.
+    pub currency: Option<String>,
 }
 
 impl Default for StoreSettings {
@@ -209,6 +215,7 @@ impl Default for StoreSettings {
             gesture_monthly_budget_minor: 50_000,
             escalation: amends_domain::EscalationLadder::default(),
             clock: Clock::default(),
+            currency: None,
         }
     }
 }

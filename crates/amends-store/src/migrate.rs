@@ -113,16 +113,44 @@ const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
+        version: 14,
+        name: "customer_waiting",
+        sqlite: include_str!("../migrations/sqlite/0014_customer_waiting.sql"),
+        postgres: include_str!("../migrations/postgres/0014_customer_waiting.sql"),
+        then: None,
+    },
+    Migration {
         version: 15,
         name: "escalation_person",
         sqlite: include_str!("../migrations/sqlite/0015_escalation_person.sql"),
         postgres: include_str!("../migrations/postgres/0015_escalation_person.sql"),
         then: None,
     },
+    Migration {
+        version: 17,
+        name: "letter_texts",
+        sqlite: include_str!("../migrations/sqlite/0017_letter_texts.sql"),
+        postgres: include_str!("../migrations/postgres/0017_letter_texts.sql"),
+        then: None,
+    },
+    Migration {
+        version: 18,
+        name: "business_currency",
+        sqlite: include_str!("../migrations/sqlite/0018_business_currency.sql"),
+        postgres: include_str!("../migrations/postgres/0018_business_currency.sql"),
+        then: None,
+    },
+    Migration {
+        version: 19,
+        name: "staff_pages",
+        sqlite: include_str!("../migrations/sqlite/0019_staff_pages.sql"),
+        postgres: include_str!("../migrations/postgres/0019_staff_pages.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 15;
+pub const MIGRATIONS_APPLIED: i64 = 19;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

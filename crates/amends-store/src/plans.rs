@@ -96,11 +96,24 @@ impl Store {
                 "cases: due, mine and open",
                 CaseFilter { owner: Some(OwnerFilter::User(1)), status: Some(CaseStatus::Open), ..due.clone() },
             ),
-            ("cases: due, overdue", CaseFilter { overdue_at: Some(now), status: Some(CaseStatus::Open), ..due }),
+            (
+                "cases: due, overdue",
+                CaseFilter { overdue_at: Some(now), status: Some(CaseStatus::Open), ..due.clone() },
+            ),
+            ("cases: newest, after the waiting", CaseFilter { waiting_first: true, ..base.clone() }),
+            ("cases: due, after the waiting", CaseFilter { waiting_first: true, ..due.clone() }),
+            ("cases: closed", CaseFilter { closed: true, ..base.clone() }),
         ];
         let mut queries: Vec<(String, String, Filters)> = Vec::new();
         for (name, filter) in case_lists {
             let (sql, f, _) = self.case_list_query(&filter)?;
+            queries.push((name.to_owned(), sql, f));
+        }
+        for (name, filter) in [
+            ("cases: the waiting first", CaseFilter { waiting_first: true, ..base.clone() }),
+            ("cases: the waiting first, in the inbox", CaseFilter { waiting_first: true, ..due }),
+        ] {
+            let (sql, f) = self.waiting_cases_query(&filter)?;
             queries.push((name.to_owned(), sql, f));
         }
         for (name, q, after) in [

@@ -150,7 +150,8 @@ const SUGGESTION_SELECT: &str = "SELECT s.id, s.problem_id, s.kind, s.text, s.au
 const ALARM_SELECT: &str = "SELECT a.id, a.problem_id, p.title AS problem_title, p.owner_id, a.case_id, a.reason,
     a.note, a.created_at, a.seen_at FROM problem_alarms a JOIN problems p ON p.id = a.problem_id";
 
-/// Records a recurrence alarm once per problem and case, inside the caller's transaction.
+/// Records a recurrence alarm once per problem and case, inside the caller's transaction,
+/// and mails it to the problem's owner (once, with the alarm).
 pub(crate) async fn raise_alarm_in(
     conn: &mut AnyConnection,
     problem_id: i64,
@@ -159,18 +160,107 @@ pub(crate) async fn raise_alarm_in(
     note: &str,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO problem_alarms (problem_id, case_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (problem_id, case_id) DO NOTHING",
+         ON CONFLICT (problem_id, case_id) DO NOTHING RETURNING id",
     )
     .bind(problem_id)
     .bind(case_id)
     .bind(reason.as_str())
     .bind(note)
     .bind(millis(now))
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    if inserted.is_some() {
+        let reference = amends_domain::CaseReference(case_id);
+        let subject = format!("{reference}: recurrence alarm: the fix may not have held");
+        mail_owner_in(conn, problem_id, case_id, subject, note.to_owned(), now).await?;
+    }
     Ok(())
+}
+
+/// Mails the problem's owner about a case, in the caller's transaction; nobody when the
+/// problem has no owner (the problems page still shows it).
+async fn mail_owner_in(
+    conn: &mut AnyConnection,
+    problem_id: i64,
+    case_id: i64,
+    subject: String,
+    text: String,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let owner: Option<i64> = sqlx::query("SELECT owner_id FROM problems WHERE id = $1")
+        .bind(problem_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .flatten();
+    if let Some(owner) = owner {
+        let to = crate::alerts::AlertTo { user_ids: vec![owner], ..Default::default() };
+        crate::alerts::alert_in(conn, &crate::alerts::StaffAlert { case_id, subject, text, to }, now).await?;
+    }
+    Ok(())
+}
+
+/// The problem a prevent step would link, as the domain weighs it.
+pub(crate) async fn linked_problem_in(
+    conn: &mut AnyConnection,
+    problem_id: i64,
+) -> Result<problem::LinkedProblem, StoreError> {
+    let row = sqlx::query("SELECT title, status, corrective_action, preventive_action FROM problems WHERE id = $1")
+        .bind(problem_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("problem"))?;
+    Ok(problem::LinkedProblem {
+        title: row.try_get("title")?,
+        status: parsed(&row, "status")?,
+        corrective_action: row.try_get("corrective_action")?,
+        preventive_action: row.try_get("preventive_action")?,
+    })
+}
+
+/// A new case matched a problem at intake: it carries the problem, and the problem's
+/// owner is mailed (as a recurrence alarm when the problem was marked fixed).
+pub(crate) async fn match_case_in(
+    conn: &mut AnyConnection,
+    problem_id: i64,
+    case: &crate::CaseRecord,
+    words: &[String],
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let linked = linked_problem_in(conn, problem_id).await?;
+    // A root cause staff linked meanwhile stays.
+    sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1 AND problem_id IS NULL")
+        .bind(case.id)
+        .bind(problem_id)
+        .execute(&mut *conn)
+        .await?;
+    let shared = words.join(", ");
+    if linked.status.counts_as_recurrence() {
+        let note = format!(
+            "New case {} ({}, by {}) reads like \"{}\", marked {}: the fix may not have held. Shared words: {shared}.",
+            case.reference,
+            case.customer_name,
+            case.channel.as_str().replace('_', " "),
+            linked.title,
+            linked.status
+        );
+        return raise_alarm_in(conn, problem_id, case.id, AlarmReason::Matched, &note, now).await;
+    }
+    let subject = format!("{}: another case for \"{}\"", case.reference, linked.title);
+    let text = format!(
+        "New case {} ({}, by {}) reads like your problem \"{}\" ({}), and is linked to it. Shared words: {shared}.\n\n\
+         In their words:\n{}",
+        case.reference,
+        case.customer_name,
+        case.channel.as_str().replace('_', " "),
+        linked.title,
+        linked.status,
+        case.body
+    );
+    mail_owner_in(conn, problem_id, case.id, subject, text, now).await
 }
 
 /// Links a case to its root cause, in the caller's transaction.
@@ -234,6 +324,12 @@ impl Store {
         .await?
         .try_get(0)?;
         self.problem(id).await
+    }
+
+    /// A problem as the customer's texts speak of it (its status and actions).
+    pub async fn linked_problem(&self, id: i64) -> Result<problem::LinkedProblem, StoreError> {
+        let mut conn = self.read().acquire().await?;
+        linked_problem_in(&mut conn, id).await
     }
 
     pub async fn problem(&self, id: i64) -> Result<ProblemRecord, StoreError> {
@@ -467,10 +563,41 @@ impl Store {
         Ok(out)
     }
 
-    /// A new case that looks like a case of a problem marked fixed or verified (same
-    /// category, similar words) raises an alarm for the problem's owner. Safe to repeat.
+    /// At intake, whatever the channel: the problems likely behind a new case are ranked
+    /// by its words, and a confident match links the case to the problem (a system event
+    /// on its timeline; the owner is mailed); a weaker one is only suggested on the case
+    /// page. Then a case that looks like a case of a problem marked fixed or verified
+    /// (same category, similar words) raises an alarm for the problem's owner. Safe to
+    /// repeat. The number of problems matched or alarmed.
     pub async fn check_recurrence(&self, case_id: i64) -> Result<usize, StoreError> {
         let case = self.case(case_id).await?;
+        let raised = self.look_alikes(&case).await?;
+        let mut matched = 0;
+        let takes_steps = !case.status.is_closed() && case.status != amends_domain::CaseStatus::Spam;
+        if case.problem_id.is_none() && takes_steps {
+            let best = self.suggested_problems(case_id, 1).await?.into_iter().next();
+            if let Some(best) = best.filter(|b| {
+                problem::is_confident(&Similarity {
+                    problem_id: b.problem.id,
+                    score: b.score,
+                    shared_words: b.shared_words.clone(),
+                })
+            }) {
+                let kind = amends_domain::playbook::EventKind::ProblemMatched {
+                    problem_id: best.problem.id,
+                    words: best.shared_words.clone(),
+                };
+                self.record_event(case_id, amends_domain::playbook::Actor::System, kind, None).await?;
+                matched += 1;
+            }
+        }
+        Ok(matched + raised)
+    }
+
+    /// A new case that looks like a case of a problem marked fixed or verified (same
+    /// category, similar words) raises an alarm for the problem's owner.
+    async fn look_alikes(&self, case: &crate::CaseRecord) -> Result<usize, StoreError> {
+        let case_id = case.id;
         let Some(category) = case.category.clone() else { return Ok(0) };
         let rows = sqlx::query(
             "SELECT p.id AS problem_id, p.title, p.status, p.category AS problem_category, c.category, c.body
@@ -481,7 +608,6 @@ impl Store {
         .fetch_all(self.read())
         .await?;
         let mut raised = std::collections::HashSet::new();
-        let mut conn = self.write().acquire().await?;
         for row in rows {
             let problem_id: i64 = row.try_get("problem_id")?;
             if raised.contains(&problem_id) {
@@ -497,7 +623,10 @@ impl Store {
                     "New case {} looks like the cases of \"{title}\", marked {status}: the fix may not have held.",
                     case.reference
                 );
-                raise_alarm_in(&mut conn, problem_id, case_id, AlarmReason::LookAlike, &note, self.now()).await?;
+                // The alarm and its mail to the owner, together.
+                let mut tx = self.write().begin().await?;
+                raise_alarm_in(&mut tx, problem_id, case_id, AlarmReason::LookAlike, &note, self.now()).await?;
+                tx.commit().await?;
                 raised.insert(problem_id);
             }
         }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use amends_domain::TransactionKind;
-use amends_domain::playbook::{Event, EventKind, Outcome, Playbook, StepStatus};
+use amends_domain::playbook::{Event, EventKind, Outcome, Playbook, RetainedBy, Step, StepStatus};
 use serde::Serialize;
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -23,6 +23,10 @@ pub struct Report {
     pub to: OffsetDateTime,
     pub cases_opened: i64,
     pub retained: i64,
+    /// Of `retained`: after the customer answered the follow-up satisfied.
+    pub retained_after_follow_up: i64,
+    /// Of `retained`: by a manager's decision, without a satisfied follow-up.
+    pub retained_by_manager: i64,
     pub lost: i64,
     /// retained / (retained + lost); None when no case ended.
     pub recovery_rate: Option<f64>,
@@ -46,6 +50,75 @@ pub struct Report {
     /// Customers with more than one case in the range.
     pub repeat_complainers: i64,
     pub root_causes: Vec<RootCause>,
+    /// Cases with every step done or skipped whose outcome nobody recorded yet: they
+    /// count in no recovery rate until someone says whether the customer stayed.
+    pub awaiting_outcome: i64,
+    /// Cases still being worked (no outcome, steps left).
+    pub still_open: i64,
+    /// The business's currency and time zone the figures are shown in.
+    pub currency: Option<String>,
+    pub zone: String,
+    /// The same figures for each calendar month (in the business's zone) of the range.
+    pub months: Vec<MonthRow>,
+    /// The broken promises counted in `broken_promises`, newest first (at most 50), in words.
+    pub promises_broken: Vec<PromiseBroken>,
+    /// The cases behind each figure, for the page that lists them.
+    #[serde(skip)]
+    pub case_ids: ReportCases,
+}
+
+/// One month's recovery and return figures (the month cut to the report's range).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonthRow {
+    #[serde(with = "time::serde::rfc3339")]
+    pub from: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub to: OffsetDateTime,
+    pub cases_opened: i64,
+    pub retained: i64,
+    pub lost: i64,
+    pub recovery_rate: Option<f64>,
+    /// Customers who complained this month, and those of them with an order or visit
+    /// after their first complaint of the month and before its end.
+    pub complainers: i64,
+    pub complainers_returned: i64,
+    pub return_rate_complainers: Option<f64>,
+    /// Customers who never complained, and those of them with an order or visit this month.
+    pub non_complainers: i64,
+    pub non_complainers_returned: i64,
+    pub return_rate_non_complainers: Option<f64>,
+}
+
+/// A promise broken, as the report lists it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PromiseBroken {
+    pub case_id: i64,
+    pub case_reference: String,
+    pub customer_name: String,
+    /// What was promised, in the words of the promise.
+    pub what: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub due_at: OffsetDateTime,
+}
+
+/// The ids of the cases behind each figure of a report.
+#[derive(Debug, Clone, Default)]
+pub struct ReportCases {
+    pub opened: Vec<i64>,
+    pub retained: Vec<i64>,
+    pub lost: Vec<i64>,
+    pub awaiting_outcome: Vec<i64>,
+    pub still_open: Vec<i64>,
+    pub by_problem: HashMap<i64, Vec<i64>>,
+}
+
+/// What the monthly rows need to know of each case.
+struct CaseFact {
+    customer: i64,
+    opened: i64,
+    outcome: Option<Outcome>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +178,8 @@ impl Store {
             to,
             cases_opened: cases.len() as i64,
             retained: 0,
+            retained_after_follow_up: 0,
+            retained_by_manager: 0,
             lost: 0,
             recovery_rate: None,
             satisfaction_count: 0,
@@ -123,7 +198,15 @@ impl Store {
             return_rate_non_complainers: None,
             repeat_complainers: 0,
             root_causes: Vec::new(),
+            awaiting_outcome: 0,
+            still_open: 0,
+            currency: None,
+            zone: String::new(),
+            months: Vec::new(),
+            promises_broken: Vec::new(),
+            case_ids: ReportCases::default(),
         };
+        let mut facts: Vec<CaseFact> = Vec::with_capacity(cases.len());
         let policy = &self.settings().due;
         let (mut ack, mut fix, mut follow, mut steps, mut satisfaction) = (vec![], vec![], vec![], vec![], vec![]);
         let mut gesture_cost: BTreeMap<String, i64> = BTreeMap::new();
@@ -137,7 +220,9 @@ impl Store {
             let opened: i64 = c.try_get("created_at")?;
             if let Some(problem) = c.try_get::<Option<i64>, _>("problem_id")? {
                 *per_problem.entry(problem).or_default() += 1;
+                report.case_ids.by_problem.entry(problem).or_default().push(id);
             }
+            report.case_ids.opened.push(id);
             *case_count.entry(customer).or_default() += 1;
             let first = first_case.entry(customer).or_insert(opened);
             *first = (*first).min(opened);
@@ -166,11 +251,25 @@ impl Store {
             match playbook.outcome() {
                 Some(Outcome::Retained) => {
                     report.retained += 1;
+                    match playbook.retained_by() {
+                        Some(RetainedBy::SatisfiedFollowUp) => report.retained_after_follow_up += 1,
+                        _ => report.retained_by_manager += 1,
+                    }
                     retained_customers.insert(customer);
                 }
                 Some(Outcome::Lost) => report.lost += 1,
                 None => {}
             }
+            match playbook.outcome() {
+                Some(Outcome::Retained) => report.case_ids.retained.push(id),
+                Some(Outcome::Lost) => report.case_ids.lost.push(id),
+                // Every step done or skipped, and nobody said yet whether they stayed.
+                None if Step::ALL.into_iter().all(|s| playbook.is_resolved(s)) => {
+                    report.case_ids.awaiting_outcome.push(id)
+                }
+                None => report.case_ids.still_open.push(id),
+            }
+            facts.push(CaseFact { customer, opened, outcome: playbook.outcome() });
         }
         report.recovery_rate = ratio(report.retained, report.retained + report.lost);
         report.satisfaction_count = satisfaction.len() as i64;
@@ -202,6 +301,7 @@ impl Store {
                 .fetch_all(&mut *conn)
                 .await?;
         let mut returned = HashSet::new();
+        let mut return_times: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut value: HashMap<(i64, String), i64> = HashMap::new();
         for tr in &transactions {
             let customer: i64 = tr.try_get("customer_id")?;
@@ -210,6 +310,9 @@ impl Store {
             let at: i64 = tr.try_get("occurred_at")?;
             let signed = kind.value_sign() * amount;
             *value.entry((customer, tr.try_get("currency")?)).or_default() += signed;
+            if kind.is_return() {
+                return_times.entry(customer).or_default().push(at);
+            }
             if !kind.is_return() || at >= t {
                 continue;
             }
@@ -267,6 +370,73 @@ impl Store {
                 }
             })
             .collect();
+
+        report.awaiting_outcome = report.case_ids.awaiting_outcome.len() as i64;
+        report.still_open = report.case_ids.still_open.len() as i64;
+        let business = self.business().await?;
+        report.currency = business.currency;
+        report.zone = business.zone;
+        let never: Vec<i64> = never.into_iter().copied().collect();
+        report.months = amends_domain::hours::months_between(from, to, &report.zone)
+            .into_iter()
+            .map(|(start, end)| month_row(start, end, &facts, &return_times, &never))
+            .collect();
+        drop(conn);
+        for broken in self.broken_promises(from, to).await?.into_iter().take(50) {
+            let case = self.case(broken.case_id).await?;
+            let what = match self.case_event(broken.case_id, broken.event_id).await?.event.kind {
+                EventKind::FixPromised { what, .. } => what,
+                _ => String::new(),
+            };
+            report.promises_broken.push(PromiseBroken {
+                case_id: broken.case_id,
+                case_reference: broken.case_reference,
+                customer_name: case.customer_name,
+                what,
+                due_at: broken.due_at,
+            });
+        }
         Ok(report)
+    }
+}
+
+/// One month's figures from the cases opened in it and everyone's orders and visits.
+fn month_row(
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    facts: &[CaseFact],
+    return_times: &HashMap<i64, Vec<i64>>,
+    never_complained: &[i64],
+) -> MonthRow {
+    let (f, t) = (millis(from), millis(to));
+    let in_month: Vec<&CaseFact> = facts.iter().filter(|c| c.opened >= f && c.opened < t).collect();
+    let retained = in_month.iter().filter(|c| c.outcome == Some(Outcome::Retained)).count() as i64;
+    let lost = in_month.iter().filter(|c| c.outcome == Some(Outcome::Lost)).count() as i64;
+    let mut first: HashMap<i64, i64> = HashMap::new();
+    for c in &in_month {
+        let at = first.entry(c.customer).or_insert(c.opened);
+        *at = (*at).min(c.opened);
+    }
+    let came_back = |customer: &i64, after: i64, inclusive: bool| {
+        return_times
+            .get(customer)
+            .is_some_and(|times| times.iter().any(|at| (*at > after || (inclusive && *at == after)) && *at < t))
+    };
+    let complainers_returned = first.iter().filter(|(c, opened)| came_back(c, **opened, false)).count() as i64;
+    let non_complainers_returned = never_complained.iter().filter(|c| came_back(c, f, true)).count() as i64;
+    let (complainers, non_complainers) = (first.len() as i64, never_complained.len() as i64);
+    MonthRow {
+        from,
+        to,
+        cases_opened: in_month.len() as i64,
+        retained,
+        lost,
+        recovery_rate: ratio(retained, retained + lost),
+        complainers,
+        complainers_returned,
+        return_rate_complainers: ratio(complainers_returned, complainers),
+        non_complainers,
+        non_complainers_returned,
+        return_rate_non_complainers: ratio(non_complainers_returned, non_complainers),
     }
 }

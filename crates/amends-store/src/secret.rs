@@ -40,6 +40,17 @@ pub fn masked_link_path() -> String {
     format!("/c/{MASKED_TOKEN}")
 }
 
+/// The path of a staff invitation's link whose token is masked: made live when its
+/// message is sent, like a customer's link.
+pub fn masked_join_path() -> String {
+    format!("/join/{MASKED_TOKEN}")
+}
+
+/// Whether a kept message carries a masked link (a customer's or an invitation's).
+pub fn has_masked_link(text: &str) -> bool {
+    text.contains(&masked_link_path()) || text.contains(&masked_join_path())
+}
+
 /// `text` with every personal link's token (`/c/` and 64 hex digits) masked, and the
 /// tokens found, in order. Used once, on messages kept before tokens were masked.
 pub fn mask_link_tokens(text: &str) -> (String, Vec<String>) {
@@ -64,7 +75,7 @@ pub fn mask_link_tokens(text: &str) -> (String, Vec<String>) {
 
 /// A kept message's text as it leaves: each masked link carries `token`.
 pub fn unmask_link(text: &str, token: &str) -> String {
-    text.replace(&masked_link_path(), &format!("/c/{token}"))
+    text.replace(&masked_link_path(), &format!("/c/{token}")).replace(&masked_join_path(), &format!("/join/{token}"))
 }
 
 #[cfg(test)]
@@ -80,5 +91,11 @@ mod tests {
         assert_eq!(found, vec![token.clone(), token.clone()]);
         assert_eq!(unmask_link(&masked, &token), text);
         assert_eq!(mask_link_tokens("no link /c/abc").0, "no link /c/abc");
+        let invitation = format!("Choose your password: https://desk.example{}", masked_join_path());
+        assert!(has_masked_link(&invitation));
+        assert_eq!(
+            unmask_link(&invitation, &token),
+            format!("Choose your password: https://desk.example/join/{token}")
+        );
     }
 }

@@ -2,12 +2,101 @@
 //! the adapter hands in hashes, never the tokens themselves.
 
 use amends_domain::Role;
+use amends_domain::staff::InvitationStatus;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
+use crate::outbox::{NewEmail, insert_email_in};
 use crate::{Store, StoreError, from_millis, millis};
+
+/// An invitation to join the desk, sent by mail. Its link is its message's: the token
+/// is made when the message is sent (`link_tokens` by outbox id), so only the mail
+/// that left opens it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub id: i64,
+    pub user_id: i64,
+    pub invited_by: Option<i64>,
+    /// pending, used, withdrawn or expired, now.
+    pub status: InvitationStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(skip)]
+    pub outbox_id: i64,
+}
+
+fn invitation(row: &AnyRow, now: OffsetDateTime) -> Result<Invitation, StoreError> {
+    let expires_at = from_millis(row.try_get("expires_at")?);
+    let used = row.try_get::<Option<i64>, _>("used_at")?.is_some();
+    let withdrawn = row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
+    Ok(Invitation {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        invited_by: row.try_get("invited_by")?,
+        status: InvitationStatus::at(expires_at, used, withdrawn, now),
+        created_at: from_millis(row.try_get("created_at")?),
+        expires_at,
+        outbox_id: row.try_get("outbox_id")?,
+    })
+}
+
+/// Queues the invitation's message and records the invitation, in the caller's transaction.
+async fn invite_in(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    invited_by: i64,
+    expires_at: OffsetDateTime,
+    mail: &NewEmail,
+    now: OffsetDateTime,
+) -> Result<Invitation, StoreError> {
+    let outbox_id = insert_email_in(conn, mail, now, now).await?;
+    let row = sqlx::query(
+        "INSERT INTO staff_invitations (user_id, outbox_id, invited_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING *",
+    )
+    .bind(user_id)
+    .bind(outbox_id)
+    .bind(invited_by)
+    .bind(millis(now))
+    .bind(millis(expires_at))
+    .fetch_one(&mut *conn)
+    .await?;
+    invitation(&row, now)
+}
+
+/// Withdraws the user's invitations still open, in the caller's transaction.
+async fn withdraw_in(conn: &mut sqlx::AnyConnection, user_id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE staff_invitations SET revoked_at = $2 WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(millis(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The user, when they were invited and have not joined; else why not.
+async fn not_joined_in(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<(), StoreError> {
+    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("user"))?;
+    let hash: String = row.try_get(0)?;
+    if !hash.is_empty() {
+        return Err(StoreError::Conflict {
+            field: None,
+            message: "they have joined already: they sign in with their own password".to_owned(),
+        });
+    }
+    Ok(())
+}
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -21,6 +110,8 @@ pub struct UserRecord {
     pub email_alerts: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// False while they were invited and have not yet chosen a password.
+    pub joined: bool,
     #[serde(skip)]
     pub password_hash: String,
 }
@@ -50,6 +141,7 @@ const USER_COLUMNS_BARE: &str = "id, email, name, role, active, email_alerts, cr
 
 fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
     let role: String = row.try_get("role")?;
+    let password_hash: String = row.try_get("password_hash")?;
     Ok(UserRecord {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -58,7 +150,8 @@ fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
         active: row.try_get::<i64, _>("active")? != 0,
         email_alerts: row.try_get::<i64, _>("email_alerts")? != 0,
         created_at: from_millis(row.try_get("created_at")?),
-        password_hash: row.try_get("password_hash")?,
+        joined: !password_hash.is_empty(),
+        password_hash,
     })
 }
 
@@ -275,5 +368,127 @@ impl Store {
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(self.write()).await?;
         Ok(())
+    }
+
+    /// Invites someone: the user (with no password until they choose one), the message
+    /// carrying the link, and the invitation, in one transaction.
+    pub async fn invite_user(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        invited_by: i64,
+        expires_at: OffsetDateTime,
+        mail: &NewEmail,
+    ) -> Result<(UserRecord, Invitation), StoreError> {
+        let now = self.now();
+        let mut tx = self.write().begin().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO users (email, email_key, name, role, password_hash, active, created_at)
+             VALUES ($1, $2, $3, $4, '', 1, $5) RETURNING {USER_COLUMNS_BARE}"
+        ))
+        .bind(email)
+        .bind(email.to_lowercase())
+        .bind(name)
+        .bind(role.as_str())
+        .bind(millis(now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::unique("email", "a user with this email already exists"))?;
+        let user = user(&row)?;
+        let invitation = invite_in(&mut tx, user.id, invited_by, expires_at, mail, now).await?;
+        tx.commit().await?;
+        Ok((user, invitation))
+    }
+
+    /// Sends a new invitation to someone who has not joined: the earlier links stop
+    /// working, and a withdrawn invitee may sign in again once they join.
+    pub async fn resend_invitation(
+        &self,
+        user_id: i64,
+        invited_by: i64,
+        expires_at: OffsetDateTime,
+        mail: &NewEmail,
+    ) -> Result<Invitation, StoreError> {
+        let now = self.now();
+        let mut tx = self.write().begin().await?;
+        not_joined_in(&mut tx, user_id).await?;
+        withdraw_in(&mut tx, user_id, now).await?;
+        sqlx::query("UPDATE users SET active = 1 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        let invitation = invite_in(&mut tx, user_id, invited_by, expires_at, mail, now).await?;
+        tx.commit().await?;
+        Ok(invitation)
+    }
+
+    /// Withdraws the invitation of someone who has not joined: its link stops working
+    /// and they are deactivated.
+    pub async fn withdraw_invitation(&self, user_id: i64) -> Result<(), StoreError> {
+        let now = self.now();
+        let mut tx = self.write().begin().await?;
+        not_joined_in(&mut tx, user_id).await?;
+        withdraw_in(&mut tx, user_id, now).await?;
+        sqlx::query("UPDATE users SET active = 0 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The newest invitation of each user who has not joined yet.
+    pub async fn open_invitations(&self) -> Result<Vec<Invitation>, StoreError> {
+        let now = self.now();
+        let rows = sqlx::query(
+            "SELECT i.* FROM staff_invitations i JOIN users u ON u.id = i.user_id
+             WHERE u.password_hash = '' AND i.id = (SELECT MAX(id) FROM staff_invitations WHERE user_id = i.user_id)
+             ORDER BY i.id",
+        )
+        .fetch_all(self.read())
+        .await?;
+        rows.iter().map(|r| invitation(r, now)).collect()
+    }
+
+    /// The invitation a token opens (one made when its message was sent), and who it is for.
+    pub async fn invitation_by_token_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(Invitation, UserRecord)>, StoreError> {
+        let now = self.now();
+        let row = sqlx::query(
+            "SELECT i.* FROM link_tokens t JOIN staff_invitations i ON i.outbox_id = t.outbox_id
+             WHERE t.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.read())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let invitation = invitation(&row, now)?;
+        let user = self.user(invitation.user_id).await?;
+        Ok(Some((invitation, user)))
+    }
+
+    /// Uses the invitation: the password is set and the link never works again. False
+    /// when it was used, withdrawn or expired meanwhile (nothing changes then).
+    pub async fn accept_invitation(&self, invitation_id: i64, password_hash: &str) -> Result<bool, StoreError> {
+        let now = millis(self.now());
+        let mut tx = self.write().begin().await?;
+        let row = sqlx::query(
+            "UPDATE staff_invitations SET used_at = $2
+             WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 RETURNING user_id",
+        )
+        .bind(invitation_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Ok(false) };
+        let user_id: i64 = row.try_get(0)?;
+        let set =
+            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = '' AND active = 1")
+                .bind(user_id)
+                .bind(password_hash)
+                .execute(&mut *tx)
+                .await?;
+        if set.rows_affected() == 0 {
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 }

@@ -11,6 +11,7 @@ use amends_domain::{Role, Severity};
 use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::alerts::{AlertTo, StaffAlert, alert_in};
 use crate::cases::{CaseRecord, EventRecord, UNTIL_REPLY_MS, actor_columns, case_by_id, case_events, insert_tags_in};
 use crate::jobs::{Job, enqueue_in};
 use crate::{Backend, Store, StoreError, StoreSettings, millis};
@@ -79,11 +80,30 @@ pub(crate) async fn take_in(
         }
         _ => None,
     };
+    let problem = match &command.request {
+        // An unknown problem is refused by the link itself, after the playbook's order.
+        EventKind::ProblemLinked { problem_id } => {
+            match crate::problems::linked_problem_in(&mut *tx, *problem_id).await {
+                Ok(problem) => Some(problem),
+                Err(StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            }
+        }
+        _ => None,
+    };
+    let postal_address = match &command.request {
+        EventKind::FollowUpScheduled { channel, .. } if channel == "letter" => {
+            Some(has_postal_address_in(&mut *tx, case_id).await?)
+        }
+        _ => None,
+    };
     let target = match &command.request {
         EventKind::Escalated { to_user_id: Some(id), .. } => person_in(&mut *tx, *id).await?,
         _ => None,
     };
     let state = CaseState {
+        problem: problem.as_ref(),
+        postal_address,
         id: case_id,
         history: &events,
         version: current.version,
@@ -92,6 +112,7 @@ pub(crate) async fn take_in(
         policy: &policy,
         spending,
         escalation_target: target.as_ref(),
+        customer_name: &current.customer_name,
     };
     let request = command.request.clone();
     let actor = command.actor;
@@ -224,7 +245,11 @@ async fn carry_out(
                     crate::webhooks::event_webhooks_in(&mut *tx, &note).await?;
                 }
             }
-            Effect::Acknowledge => enqueue_in(&mut *tx, &Job::Acknowledge { case_id }, at, at).await.map(|_| ())?,
+            Effect::Acknowledge => {
+                // Released from the spam folder: heard and matched as any new case.
+                enqueue_in(&mut *tx, &Job::Acknowledge { case_id }, at, at).await?;
+                enqueue_in(&mut *tx, &Job::RecurrenceCheck { case_id }, at, at).await?;
+            }
             Effect::BlockSender { value } => {
                 crate::spam::insert_block_in(&mut *tx, &value, "confirmed spam", by, now).await?;
             }
@@ -240,6 +265,14 @@ async fn carry_out(
             Effect::LinkProblem { problem_id } => {
                 crate::problems::link_case_in(&mut *tx, problem_id, case_id, at).await?;
             }
+            Effect::MatchProblem { problem_id, words } => {
+                crate::problems::match_case_in(&mut *tx, problem_id, current, &words, at).await?;
+            }
+            Effect::AlertOwnerAndManagers { subject, text } => {
+                let to = crate::alerts::AlertTo { owner: true, role: Some(Role::Manager), ..Default::default() };
+                crate::alerts::alert_in(&mut *tx, &crate::alerts::StaffAlert { case_id, subject, text, to }, at)
+                    .await?;
+            }
             Effect::AssignOwner { owner_id } => {
                 if let Some(owner) = owner_id
                     && !crate::staff::is_active_in(&mut *tx, owner).await?
@@ -252,7 +285,14 @@ async fn carry_out(
                     .execute(&mut *tx)
                     .await?;
             }
-            Effect::KeepWish { text } => set_column(&mut *tx, case_id, "wish", text).await?,
+            // The first wish stays on the case; later ones are read from the timeline.
+            Effect::KeepWish { text } => {
+                sqlx::query("UPDATE cases SET wish = COALESCE(wish, $2) WHERE id = $1")
+                    .bind(case_id)
+                    .bind(text)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             Effect::MarkMerged { into } => {
                 sqlx::query("UPDATE cases SET merged_into = $2 WHERE id = $1")
                     .bind(case_id)
@@ -274,6 +314,22 @@ async fn carry_out(
                 let alert = crate::alerts::StaffAlert { case_id, subject, text, to };
                 crate::alerts::alert_in(&mut *tx, &alert, at).await?;
             }
+            Effect::CustomerWaiting { words, alert } => {
+                set_column(&mut *tx, case_id, "customer_words", words.clone()).await?;
+                if alert {
+                    let alert = StaffAlert {
+                        case_id,
+                        subject: format!("{} wrote again on {}", current.customer_name, current.reference),
+                        text: format!(
+                            "{} wrote on {} and waits for your answer:\n\n{words}",
+                            current.customer_name, current.reference
+                        ),
+                        // The owner, or the unassigned queue's managers; mailed in business hours.
+                        to: AlertTo { owner: true, ..AlertTo::default() },
+                    };
+                    alert_in(&mut *tx, &alert, at).await?;
+                }
+            }
             // Handled before anything is written: a held gesture records no event.
             Effect::HoldGesture { .. } => {}
         }
@@ -282,7 +338,7 @@ async fn carry_out(
         let snoozed_until = derived.snooze.map(|s| s.until.map(millis).unwrap_or(UNTIL_REPLY_MS));
         let updated = sqlx::query(
             "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6,
-                    snoozed_until = $7, escalation_required = $8
+                    snoozed_until = $7, escalation_required = $8, customer_waiting_since = $9
                  WHERE id = $1 AND version = $2",
         )
         .bind(case_id)
@@ -293,6 +349,7 @@ async fn carry_out(
         .bind(now)
         .bind(snoozed_until)
         .bind(i64::from(derived.escalation_required))
+        .bind(derived.customer_waiting_since.map(millis))
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
@@ -372,4 +429,17 @@ impl Store {
         command.expected_version = expected_version;
         self.take_step(case_id, command).await
     }
+}
+
+/// Whether the case's customer has a postal address now (a letter can reach them).
+async fn has_postal_address_in(conn: &mut AnyConnection, case_id: i64) -> Result<bool, StoreError> {
+    let address: Option<String> =
+        sqlx::query("SELECT cu.postal_address FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1")
+            .bind(case_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>(0))
+            .transpose()?
+            .flatten();
+    Ok(address.is_some_and(|a| !a.trim().is_empty()))
 }

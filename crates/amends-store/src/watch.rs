@@ -26,8 +26,18 @@ pub struct WatchAlert {
     pub transaction_kind: String,
     pub amount_minor: i64,
     pub currency: String,
+    /// What was promised for this next time (a discount, a gift "for your next
+    /// visit"), to honour; recording how it went closes it.
+    pub promised: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+}
+
+/// What is promised for a case's next time and not yet honoured.
+pub(crate) async fn promised_in(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<String>, StoreError> {
+    let events: Vec<amends_domain::playbook::Event> =
+        crate::cases::case_events(conn, case_id).await?.into_iter().map(|e| e.event).collect();
+    Ok(amends_domain::gesture::open_next_time_promises(&events))
 }
 
 /// Staff recorded how the next time went, or closed the case: the alert is answered.
@@ -43,6 +53,15 @@ pub(crate) async fn clear_watch_alerts_in(tx: &mut AnyConnection, case_id: i64, 
 impl Store {
     /// Open next-time alerts, oldest first: watched customers who just came back.
     pub async fn open_watch_alerts(&self) -> Result<Vec<WatchAlert>, StoreError> {
+        let mut alerts = self.open_watch_alert_rows().await?;
+        let mut conn = self.read().acquire().await?;
+        for alert in &mut alerts {
+            alert.promised = promised_in(&mut conn, alert.case_id).await?;
+        }
+        Ok(alerts)
+    }
+
+    async fn open_watch_alert_rows(&self) -> Result<Vec<WatchAlert>, StoreError> {
         sqlx::query(
             "SELECT w.id, w.case_id, c.customer_id, cu.name AS customer_name, w.transaction_id, t.kind, t.amount_minor,
                     t.currency, w.created_at
@@ -65,6 +84,7 @@ impl Store {
                 transaction_kind: r.try_get("kind")?,
                 amount_minor: r.try_get("amount_minor")?,
                 currency: r.try_get("currency")?,
+                promised: Vec::new(),
                 created_at: from_millis(r.try_get("created_at")?),
             })
         })

@@ -93,6 +93,10 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Identit
 /// with no credentials goes on anonymous, for the handler's extractor to judge.
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, ApiError> {
     if let Some(identity) = resolve(&state, req.headers()).await? {
+        // A staff page shows times and money in the business's zone and currency.
+        if matches!(identity.via, Via::Session { .. }) {
+            req.extensions_mut().insert(state.store.business().await?);
+        }
         req.extensions_mut().insert(identity);
     }
     Ok(next.run(req).await)

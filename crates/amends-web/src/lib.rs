@@ -9,6 +9,7 @@ pub mod coaching;
 mod customer;
 pub mod error;
 mod idempotency;
+mod invitations;
 mod json;
 pub mod limits;
 pub mod metrics;

@@ -54,6 +54,7 @@ const ENVIRONMENT_KEYS: &[&str] = &[
     "metrics_token",
     "request_timeout",
     "header_timeout",
+    "currency",
 ];
 const ENVIRONMENT_SECTIONS: &[&str] = &["smtp", "imap"];
 
@@ -117,6 +118,9 @@ struct Given {
     imap: Option<ImapGiven>,
     letterhead: Option<LetterheadGiven>,
     gestures: Option<GesturesGiven>,
+    /// The business's currency (three capital letters, such as GBP) until an admin sets
+    /// it on the settings page; no default, so no currency is assumed.
+    currency: Option<String>,
     /// `[hours]`: business hours until an admin sets them (zone, week, holidays).
     hours: Option<amends_domain::HoursSpec>,
     /// `[[escalation]]`: the ladder of an overdue step until an admin sets one.
@@ -366,6 +370,12 @@ impl Settings {
             s.store.escalation = amends_domain::EscalationLadder::parse(&levels)
                 .map_err(|e| anyhow::anyhow!("[[escalation]] {}: {}", e.field, e.message))?;
         }
+        if let Some(currency) = given.currency {
+            s.store.currency = Some(
+                amends_domain::customer::parse_currency(currency.trim())
+                    .map_err(|e| anyhow::anyhow!("currency: {e}"))?,
+            );
+        }
         if let Some(g) = given.gestures {
             let store = &mut s.store;
             store.gesture_agent_limit_minor = g.agent_limit_minor.unwrap_or(store.gesture_agent_limit_minor);
@@ -532,6 +542,14 @@ mod tests {
             "[hours]\nzone = \"Nowhere/Special\"\n[hours.week]\nmonday = [{ start = \"08:00\", end = \"12:00\" }]\n",
         );
         assert!(bad.unwrap_err().to_string().contains("zone"));
+    }
+
+    #[test]
+    fn the_business_currency_is_given_or_none_is_assumed() {
+        assert_eq!(load("").unwrap().store.currency, None, "no currency is assumed");
+        assert_eq!(load("currency = \"GBP\"\n").unwrap().store.currency.as_deref(), Some("GBP"));
+        let error = load("currency = \"pounds\"\n").unwrap_err().to_string();
+        assert!(error.contains("currency") && error.contains("pounds"), "{error}");
     }
 
     #[test]

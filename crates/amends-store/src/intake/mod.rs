@@ -312,6 +312,8 @@ fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, no
         merged_into_reference: None,
         snoozed: false,
         snoozed_until: None,
+        customer_waiting_since: None,
+        customer_words: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -327,13 +329,14 @@ fn reasons_json(opening: &Opening) -> Result<String, StoreError> {
 }
 
 /// The jobs a new case starts: its acknowledgement (a case held as spam is acknowledged
-/// only if staff release it), the look-alike check (only a case with a category can be
-/// the look-alike of a fixed problem's case), and a serious case's alert to managers
-/// (not for one held as spam, nor for a complaint from the past, loaded unanswered).
+/// only if staff release it), and, whatever the channel, the ranking of the problems
+/// likely behind it with the recurrence check (not for a case held as spam), and a
+/// serious case's alert to managers (not for one held as spam, nor for a complaint from
+/// the past, loaded unanswered).
 fn first_jobs(new: &NewCase, opening: &Opening, case_id: i64) -> impl Iterator<Item = Job> {
     [
         (new.acknowledge && opening.held.is_none()).then_some(Job::Acknowledge { case_id }),
-        new.category.is_some().then_some(Job::RecurrenceCheck { case_id }),
+        opening.held.is_none().then_some(Job::RecurrenceCheck { case_id }),
         (new.acknowledge && opening.held.is_none() && opening.assessment.alert_manager())
             .then(|| Job::StaffAlert(manager_alert(case_id, &opening.assessment))),
     ]

@@ -13,6 +13,7 @@ use super::disclosures::{NewDisclosure, PreviewRequest};
 use super::problems::{NewProblem, NewSuggestion, PatchProblem, StatusChange};
 use super::recovery::{Decline, NewWebhook, Posted};
 use super::staff::{NewToken, NewUser, PasswordChange, SignIn, UserChange};
+use super::templates::TemplateSource;
 use crate::error::ApiError;
 use crate::json::decode;
 
@@ -43,6 +44,7 @@ bodies! {
         "saved_reply" => super::replies::ReplyInput,
         "coach_draft" => Draft,
         "template_draft" => TemplateDraft,
+        "template_source" => TemplateSource,
         "customer_change" => CustomerChange,
         "transaction_batch" => TransactionBatchInput,
         "disclosure" => NewDisclosure,

@@ -113,6 +113,9 @@ pub struct CaseView {
     /// What the coach reads in the complaint's words now: the severity they suggest.
     /// Computed on read; what flagged the case at intake is `severity_reasons`.
     suggested_severity: amends_coach::CaseSeverity,
+    /// Everything the customer said would put it right, first wish first: a later wish
+    /// never replaces the first (`wish`).
+    wishes: Vec<String>,
     /// Its own events and those of the cases merged into it, oldest first; each event
     /// names the case it happened on.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,7 +138,9 @@ impl CaseView {
         timeline.extend(merged);
         timeline.sort_by_key(|e| (e.event.at, e.id));
         let triage = state.coach.triage(&case.body);
+        let wishes = amends_domain::playbook::wishes(case.wish.as_deref(), timeline.iter().map(|e| &e.event));
         Ok(CaseView {
+            wishes,
             case,
             steps,
             merged_cases,
@@ -595,8 +600,10 @@ pub struct ListQuery {
     tag: Option<String>,
     /// true: only snoozed cases; false: leave them out. Absent: both.
     snoozed: Option<bool>,
-    /// `newest` (default) or `due`.
+    /// `attention` (default), `newest` or `due`.
     order: Option<String>,
+    /// `all` (default), `awaiting_customer` or `closed`: the inbox's views.
+    view: Option<String>,
     cursor: Option<String>,
     limit: Option<i64>,
 }
@@ -614,7 +621,8 @@ pub struct ListQuery {
         ("overdue" = Option<bool>, Query, description = r#"`true`: only cases whose next step is past due. `false` is the same as leaving it out."#),
         ("escalated" = Option<bool>, Query, description = r#"`true`: only open cases that must go to a manager, or whose overdue step went up the escalation ladder (until the step is done or its due time moves). `false` is the same as leaving it out."#),
         ("escalated_to" = Option<String>, Query, description = r#"A user id or `me`: only cases escalated to that person and waiting on them to take it over or decide ("Escalated to me")."#),
-        ("order" = Option<String>, Query, description = r#"`newest` first (by id), or `due`: soonest due first, only cases with a step waiting on staff."#, example = "newest"),
+        ("order" = Option<String>, Query, description = r#"`attention` (the default): the first page starts with every case whose customer wrote and waits for staff (`customer_waiting_since` set, the longest wait first, up to 200), then the others newest first. `newest` first (by id), or `due`: soonest due first, only cases with a step waiting on staff."#, example = "attention"),
+        ("view" = Option<String>, Query, description = r#"The inbox's views: `all` (the default: every case but the spam folder), `awaiting_customer` (waiting on the customer: never a case whose customer waits for staff), or `closed` (retained, lost or merged)."#, example = "closed"),
         ("cursor" = Option<String>, Query, description = r#"The `next_cursor` of the previous page, with the same filters. A cursor this list did not give is 400 with `field: cursor`."#),
         ("limit" = Option<i64>, Query, description = r#"Page size, 1 to 200 (else 400 with `field: limit`)."#, minimum = 1, maximum = 200),
         ("tag" = Option<String>, Query, description = r#"Only cases with this tag (any case)."#),
@@ -622,7 +630,7 @@ pub struct ListQuery {
     ),
     responses(
         (status = 200, description = r#"One page of cases (without steps and timeline)."#, body = Page<CaseRecord>),
-        (status = 400, description = r#"`bad_query`: a query parameter has the wrong type (`customer_id`, `overdue`, `limit`). `bad_request`: a filter has an unknown value (`status`, `step`, `owner`, `escalated_to`, `severity`, `order`), `limit` is not 1 to 200, or the cursor is not one this list gave; `field` names it."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`bad_query`: a query parameter has the wrong type (`customer_id`, `overdue`, `limit`). `bad_request`: a filter has an unknown value (`status`, `step`, `owner`, `escalated_to`, `severity`, `order`, `view`), `limit` is not 1 to 200, or the cursor is not one this list gave; `field` names it."#, body = crate::error::ErrorBody),
     ),
 )]
 pub async fn list(
@@ -631,10 +639,26 @@ pub async fn list(
     Params(q): Params<ListQuery>,
 ) -> ApiResult<axum::Json<Page<CaseRecord>>> {
     let bad = |field: &str, message: &str| ApiError::bad_request(message).with_field(field);
-    let filter = CaseFilter {
-        status: q.status.map(|s| s.parse::<CaseStatus>()).transpose().map_err(|_| {
+    let (awaiting, closed) = match q.view.as_deref() {
+        None | Some("all") => (false, false),
+        Some("awaiting_customer") => (true, false),
+        Some("closed") => (false, true),
+        Some(_) => return Err(bad("view", "view is all, awaiting_customer or closed")),
+    };
+    let status =
+        q.status.map(|s| s.parse::<CaseStatus>()).transpose().map_err(|_| {
             bad("status", "status is open, awaiting_customer, watching, retained, lost, merged or spam")
-        })?,
+        })?;
+    let (order, waiting_first) = match q.order.as_deref() {
+        None | Some("attention") => (CaseOrder::Newest, true),
+        Some("newest") => (CaseOrder::Newest, false),
+        Some("due") => (CaseOrder::Due, false),
+        Some(_) => return Err(bad("order", "order is attention, newest or due")),
+    };
+    let filter = CaseFilter {
+        status: status.or(awaiting.then_some(CaseStatus::AwaitingCustomer)),
+        closed,
+        waiting_first,
         next_step: q.step.map(|s| s.parse::<Step>()).transpose().map_err(|_| bad("step", "not a playbook step"))?,
         owner: match q.owner.as_deref() {
             None => None,
@@ -663,11 +687,7 @@ pub async fn list(
             Some(id) => Some(id.parse().map_err(|_| bad("escalated_to", "escalated_to is a user id or me"))?),
         },
         overdue_at: q.overdue.filter(|o| *o).map(|_| state.store.now()),
-        order: match q.order.as_deref() {
-            None | Some("newest") => CaseOrder::Newest,
-            Some("due") => CaseOrder::Due,
-            Some(_) => return Err(bad("order", "order is newest or due")),
-        },
+        order,
         after: q.cursor,
         limit: page_size(q.limit)?,
     };
@@ -879,12 +899,13 @@ step_request!(Offer { options: Vec<String> } => |b| EventKind::OptionsOffered { 
 step_request!(ChooseOption { option: u8 } => |b| EventKind::OptionChosen { option: b.option });
 step_request!(ProposeAlternative { text: String } => |b| EventKind::AlternativeProposed { text: b.text });
 step_request!(AcceptAlternative {} => |_b| EventKind::AlternativeAccepted);
+step_request!(DeclineAlternative { reason: String } => |b| EventKind::AlternativeDeclined { reason: b.reason });
 step_request!(Gesture { gesture: String, description: String, cost_minor: i64, currency: String }
     => |b| EventKind::GestureRecorded { gesture: b.gesture, description: b.description, cost_minor: b.cost_minor, currency: b.currency });
 step_request!(FixDone { note: Option<String> } => |b| EventKind::FixDone { note: b.note.unwrap_or_default() });
 step_request!(LinkProblem { problem_id: i64 } => |b| EventKind::ProblemLinked { problem_id: b.problem_id });
-step_request!(RecordFollowUp { satisfaction: u8, words: Option<String> }
-    => |b| EventKind::FollowUpRecorded { satisfaction: b.satisfaction, words: b.words.unwrap_or_default() });
+step_request!(RecordFollowUp { satisfaction: u8, words: Option<String>, satisfied: Option<bool> }
+    => |b| EventKind::FollowUpRecorded { satisfaction: b.satisfaction, words: b.words.unwrap_or_default(), satisfied: b.satisfied });
 step_request!(Watch {} => |_b| EventKind::WatchSet);
 step_request!(NextTime { note: String } => |b| EventKind::NextTimeRecorded { note: b.note });
 step_request!(Skip { step: Step, reason: String } => |b| EventKind::StepSkipped { step: b.step, reason: b.reason });

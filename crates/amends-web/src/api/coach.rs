@@ -134,7 +134,8 @@ pub struct TemplateDraft {
 pub struct TemplatePreview {
     subject: String,
     body: String,
-    /// Why the template does not render, when it does not.
+    /// Why the template could not be saved: it does not render, names variables the
+    /// message does not have, or leaves out required ones.
     problem: Option<String>,
     review: Review,
 }
@@ -164,7 +165,10 @@ pub async fn preview_template(
     }
     let (subject, body, problem) =
         match amends_jobs::messages::render(&draft.source, amends_jobs::messages::sample_context("The team")) {
-            Ok((subject, body)) => (subject, body, None),
+            // It renders; it may still name variables the message lacks or drop required ones.
+            Ok((subject, body)) => {
+                (subject, body, amends_jobs::messages::check(template, &draft.source).err().map(|p| p.to_string()))
+            }
             Err(e) => (String::new(), String::new(), Some(e)),
         };
     let review = state.coach.review(&body, template.purpose);

@@ -10,12 +10,13 @@ mod document;
 pub(crate) mod hours;
 pub mod imports;
 mod problems;
-mod recovery;
+pub(crate) mod recovery;
 mod replies;
 pub(crate) mod reports;
 pub(crate) mod spam;
 mod staff;
 mod steps;
+pub(crate) mod templates;
 mod views;
 
 use axum::extract::DefaultBodyLimit;
@@ -55,6 +56,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::change_password))
         .routes(routes!(staff::list_users, staff::create_user))
         .routes(routes!(staff::get_user, staff::update_user))
+        .routes(routes!(staff::resend_invitation, staff::withdraw_invitation))
         .routes(routes!(staff::list_tokens, staff::create_token))
         .routes(routes!(staff::revoke_token))
         .routes(routes!(customers::list, customers::create))
@@ -66,6 +68,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(replies::list, replies::create))
         .routes(routes!(replies::update, replies::delete))
         .routes(routes!(coach::preview_template))
+        .routes(routes!(templates::save))
         .routes(routes!(recovery::watch_alerts))
         .routes(routes!(recovery::broken_promises))
         .routes(routes!(reports::report))

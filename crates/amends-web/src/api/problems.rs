@@ -36,6 +36,14 @@ pub struct NewProblem {
     /// At most 20000 characters; kept as sent (not trimmed).
     #[serde(default)]
     description: String,
+    /// What was put right, if known already. At most 20000 characters.
+    #[serde(default)]
+    corrective_action: String,
+    /// What changes in the way of working so it does not happen again, if known
+    /// already: a case's prevent step needs one of the two actions. At most 20000
+    /// characters.
+    #[serde(default)]
+    preventive_action: String,
 }
 
 fn check_title(title: &str) -> Result<(), ApiError> {
@@ -72,7 +80,18 @@ pub async fn create(
     let title = body.title.trim();
     check_title(title)?;
     check_long("description", &body.description)?;
-    Ok(created(state.store.create_problem(title, &body.description, user.id).await?))
+    check_long("corrective_action", &body.corrective_action)?;
+    check_long("preventive_action", &body.preventive_action)?;
+    let problem = state.store.create_problem(title, &body.description, user.id).await?;
+    if !body.corrective_action.is_empty() || !body.preventive_action.is_empty() {
+        let patch = amends_store::ProblemPatch {
+            corrective_action: Some(body.corrective_action),
+            preventive_action: Some(body.preventive_action),
+            ..Default::default()
+        };
+        return Ok(created(state.store.update_problem(problem.id, &patch).await?));
+    }
+    Ok(created(problem))
 }
 
 /// One problem with what hangs off it.

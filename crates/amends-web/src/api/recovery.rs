@@ -250,9 +250,18 @@ pub async fn gesture_suggestion(
     _: Agent,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<GestureSuggestion>> {
-    use amends_domain::gesture::{CATALOGUE, GestureContext, suggested_gesture_minor};
     let case = state.store.case(id_from(&id, "case")?).await?;
     let customer = state.store.customer(case.customer_id).await?;
+    Ok(axum::Json(suggestion_for(&state, &case, &customer).await?))
+}
+
+/// The suggested gesture for a case, as the API answers it and the case page shows it.
+pub(crate) async fn suggestion_for(
+    state: &AppState,
+    case: &amends_store::CaseRecord,
+    customer: &amends_store::CustomerRecord,
+) -> Result<GestureSuggestion, amends_store::StoreError> {
+    use amends_domain::gesture::{CATALOGUE, GestureContext, suggested_gesture_minor};
     let best = customer.lifetime_value.iter().max_by_key(|v| v.amount_minor);
     let since = state.store.now() - time::Duration::days(90);
     let filter = amends_store::CaseFilter { customer_id: Some(customer.id), limit: 200, ..Default::default() };
@@ -265,14 +274,14 @@ pub async fn gesture_suggestion(
         .iter()
         .map(|(gesture, title, default_minor)| CatalogueGesture { gesture, title, default_minor: *default_minor })
         .collect();
-    Ok(axum::Json(GestureSuggestion {
+    Ok(GestureSuggestion {
         suggested_minor: suggested_gesture_minor(ctx),
         currency: best.map(|v| v.currency.clone()),
         lifetime_value_minor: ctx.lifetime_value_minor,
         severity: case.severity,
         recent_complaints,
         catalogue,
-    }))
+    })
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

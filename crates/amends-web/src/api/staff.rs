@@ -64,7 +64,8 @@ pub async fn sign_in(
         return Ok(too_many_guesses(wait));
     }
     let user = state.store.user_by_email(body.email.trim()).await?;
-    let matches = verify_password(body.password, user.as_ref().map(|u| u.password_hash.clone())).await;
+    let matches =
+        verify_password(body.password, user.as_ref().map(|u| u.password_hash.clone()).filter(|h| !h.is_empty())).await;
     let user = match user {
         Some(u) if matches && u.active => u,
         _ => {
@@ -216,16 +217,19 @@ pub struct NewUser {
     /// 1 to 200 characters after trimming.
     name: String,
     role: Role,
-    /// 10 to 256 characters.
-    password: String,
+    /// 10 to 256 characters. Left out, the user is invited by mail instead: they get a
+    /// link to choose their own password (`joined` is false until they do). Give one
+    /// only where an integration provisions accounts itself and hands the password over.
+    password: Option<String>,
 }
 
 #[utoipa::path(
     post, path = "/users", tag = "staff", operation_id = "createUser",
-    summary = r#"Create a staff user (admins)"#,
+    summary = r#"Create a staff user, or invite one by mail (admins)"#,
+    description = r#"Without `password`, the person is invited: an email carries a link (single-use, for 7 days) where they choose their own password; until then the user has `joined: false` and cannot sign in. `POST /users/{id}/invitation` sends a new link, `DELETE /users/{id}/invitation` withdraws it. With `password` (for integrations that provision accounts), the user can sign in at once."#,
     request_body(content = NewUser),
     responses(
-        (status = 201, description = r#"Created."#, body = UserRecord),
+        (status = 201, description = r#"Created (with a password), or invited (without; `joined: false`)."#, body = UserRecord),
         (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
         (status = 403, description = r#"`forbidden`: this needs the admin role."#, body = crate::error::ErrorBody),
         (status = 409, description = r#"`conflict` with `field: email`: a user with this email already exists."#, body = crate::error::ErrorBody),
@@ -236,7 +240,7 @@ pub struct NewUser {
 )]
 pub async fn create_user(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(admin): Admin,
     JsonBody(body): JsonBody<NewUser>,
 ) -> ApiResult<impl IntoResponse> {
     let email = body.email.trim();
@@ -245,10 +249,60 @@ pub async fn create_user(
     }
     let name =
         amends_domain::staff::parse_staff_name(&body.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
-    check_new_password(&body.password, &[email, &name]).map_err(|e| ApiError::invalid("password", e.to_string()))?;
-    let hash = hash_password(body.password).await.map_err(|_| ApiError::internal())?;
+    let Some(password) = body.password else {
+        let (user, _) = crate::invitations::invite(&state, &admin, email, &name, body.role).await?;
+        return Ok(created(user));
+    };
+    check_new_password(&password, &[email, &name]).map_err(|e| ApiError::invalid("password", e.to_string()))?;
+    let hash = hash_password(password).await.map_err(|_| ApiError::internal())?;
     let user = state.store.create_user(email, &name, body.role, &hash).await?;
     Ok(created(user))
+}
+
+#[utoipa::path(
+    post, path = "/users/{id}/invitation", tag = "staff", operation_id = "resendInvitation",
+    summary = r#"Send an invited user a new invitation (admins)"#,
+    description = r#"Mails a new link (single-use, for 7 days) to someone who has not joined yet; the links of earlier invitations stop working, and a withdrawn invitee is active again."#,
+    params(
+        ("id" = i64, Path, description = r#"The user's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    responses(
+        (status = 201, description = r#"Sent."#, body = amends_store::Invitation),
+        (status = 403, description = r#"`forbidden`: this needs the admin role."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such user."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: they have joined already."#, body = crate::error::ErrorBody),
+    ),
+)]
+pub async fn resend_invitation(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let invitation = crate::invitations::resend(&state, &admin, id_from(&id, "user")?).await?;
+    Ok(created(invitation))
+}
+
+#[utoipa::path(
+    delete, path = "/users/{id}/invitation", tag = "staff", operation_id = "withdrawInvitation",
+    summary = r#"Withdraw an invited user's invitation (admins)"#,
+    description = r#"The link stops working and the user is deactivated; a resend invites them again."#,
+    params(
+        ("id" = i64, Path, description = r#"The user's id. An id that is not a positive integer answers 404, like an unknown one."#, minimum = 1),
+    ),
+    responses(
+        (status = 204, description = r#"Withdrawn."#),
+        (status = 403, description = r#"`forbidden`: this needs the admin role."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such user."#, body = crate::error::ErrorBody),
+        (status = 409, description = r#"`conflict`: they have joined already."#, body = crate::error::ErrorBody),
+    ),
+)]
+pub async fn withdraw_invitation(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.store.withdraw_invitation(id_from(&id, "user")?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(

@@ -102,6 +102,13 @@ pub fn router() -> OpenApiRouter<AppState> {
             description: r#"Records `alternative_accepted`, settling the offer. Needs a proposed alternative. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[],
         }))
+        .routes(step::<DeclineAlternative>(StepDoc {
+            path: "/cases/{id}/offer/alternative/decline",
+            operation_id: "declineAlternative",
+            summary: r#"Offer: staff decline the customer's alternative, telling them why"#,
+            description: r#"Records `alternative_declined` with `reason`, the words the customer is told (read by the coach like any offer: company-focused wording waits for a `coach_override` reason). The two options stand again, waiting for the customer's choice, and the customer gets a message with the reason, the two options and a link to answer. Needs a proposed alternative (409 `no_alternative_to_accept`). While a proposal waits for this answer (or acceptance) the offer is staff's next step, due within the restatement's time, and the case is never `awaiting_customer`."#,
+            more: &[],
+        }))
         .routes(step::<Gesture>(StepDoc {
             path: "/cases/{id}/gesture",
             operation_id: "recordGesture",
@@ -127,7 +134,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             path: "/cases/{id}/prevent",
             operation_id: "linkProblem",
             summary: r#"Prevent: link the root cause"#,
-            description: r#"Records `problem_linked` and sets the case's `problem_id`. Needs the restatement confirmed (or skipped). The step is checked against the playbook's rules; a refusal names the rule."#,
+            description: r#"Records `problem_linked` and sets the case's `problem_id`. Needs the restatement confirmed (or skipped), and a problem with a corrective or preventive action written (409, rule `prevent_needs_action`, until it has one): linking a name prevents nothing. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[("404", r#"Also when there is no such problem (`problem_id`)."#)],
         }))
         .routes(step::<ScheduleFollowUp>(StepDoc {
@@ -141,7 +148,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             path: "/cases/{id}/follow-up",
             operation_id: "recordFollowUp",
             summary: r#"Follow up: record the customer's answer"#,
-            description: r#"Records `follow_up_recorded`. Needs the fix done (or skipped). The step is checked against the playbook's rules; a refusal names the rule."#,
+            description: r#"Records `follow_up_recorded`: `satisfaction` from 1 to 5, their `words`, and `satisfied`, their yes or no to "did we put it right?" (optional). Needs the fix done (or skipped). A low answer (1 or 2, or `satisfied: false`) opens the fix step again, records an `escalated` event and alerts the case's owner and the managers; the follow-up is then due again after the new fix. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[],
         }))
         .routes(step::<Watch>(StepDoc {
@@ -183,7 +190,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             path: "/cases/{id}/outcome",
             operation_id: "recordOutcome",
             summary: r#"Record the outcome: retained or lost"#,
-            description: r#"Records `outcome_recorded` and closes the case. `retained` needs every step done or skipped; `lost` needs a reason. Takes the customer off the watch list unless another of their cases is watching. The step is checked against the playbook's rules; a refusal names the rule."#,
+            description: r#"Records `outcome_recorded` and closes the case. `retained` needs every step done or skipped, and a satisfied follow-up (4 or 5, or a yes); without one it is a manager's decision with a `reason` (403 `forbidden` for an agent, 422 `retained_needs_reason` without a reason). `lost` needs a reason. Takes the customer off the watch list unless another of their cases is watching. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[],
         }))
         .routes(step::<Reopen>(StepDoc {

@@ -114,6 +114,13 @@ async fn show(
         })
         .collect();
     let answered = link.used_at.is_some() && link.purpose.answers_once();
+    // What changed so it will not happen again, in honest tense.
+    let prevention = match (link.purpose, case.problem_id) {
+        (LinkPurpose::FollowUp, Some(problem_id)) => {
+            state.store.linked_problem(problem_id).await.ok().and_then(|p| p.prevention_sentence())
+        }
+        _ => None,
+    };
     public_page(
         status,
         "link.html",
@@ -121,6 +128,7 @@ async fn show(
             purpose => link.purpose, reference => case.reference, customer_name, restatement, options, steps,
             status => case.status, answered, error, draft,
             closed => playbook.outcome().is_some(),
+            prevention,
         },
     )
 }
@@ -172,7 +180,15 @@ pub async fn answer(
         },
         (LinkPurpose::Offer, "propose") => Ok(vec![EventKind::AlternativeProposed { text: text("proposal") }]),
         (LinkPurpose::FollowUp, "answer") => match text("satisfaction").parse::<u8>() {
-            Ok(satisfaction) => Ok(vec![EventKind::FollowUpRecorded { satisfaction, words: text("words") }]),
+            Ok(satisfaction) => Ok(vec![EventKind::FollowUpRecorded {
+                satisfaction,
+                words: text("words"),
+                satisfied: match text("satisfied").as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+            }]),
             Err(_) => Err("Please choose how satisfied you are, from 1 to 5.".to_owned()),
         },
         _ => Err("This link cannot do that.".to_owned()),

@@ -1,4 +1,5 @@
-//! Admins: invite staff, change their role, deactivate and reactivate them.
+//! Admins: invite staff by mail (resend or withdraw an invitation until they join),
+//! change their role, deactivate and reactivate them.
 
 use amends_domain::Role;
 use amends_store::StoreError;
@@ -7,19 +8,45 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::login::Nothing;
+use super::login::{Nothing, capitalise};
 use super::{PageError, Posted, StaffSession, field, render};
 use crate::AppState;
 use crate::api::id_from;
-use crate::password::{generate_password, hash_password};
+use crate::invitations;
 
-pub async fn users(State(state): State<AppState>, session: StaffSession) -> Result<impl IntoResponse, PageError> {
-    session.require(Role::Admin)?;
+/// The staff list with each not-yet-joined person's invitation beside them.
+async fn users_page(
+    state: &AppState,
+    session: &StaffSession,
+    status: StatusCode,
+    said: minijinja::Value,
+) -> Result<Response, PageError> {
     let users = state.store.list_users().await?;
-    // An empty draft: the invite form reads `draft.name`, an error on an undefined value.
-    render("users.html", minijinja::context! { layout => session.layout(), users, draft => minijinja::context! {} })
+    let invitations: std::collections::HashMap<i64, amends_store::Invitation> =
+        state.store.open_invitations().await?.into_iter().map(|i| (i.user_id, i)).collect();
+    let hours = state.store.desk_hours().await?;
+    let rows: Vec<minijinja::Value> = users
+        .iter()
+        .map(|u| {
+            let invitation = invitations.get(&u.id);
+            minijinja::context! {
+                user => u,
+                invitation => invitation.map(|i| i.status),
+                until => invitation.map(|i| hours.parsed.describe(i.expires_at)),
+            }
+        })
+        .collect();
+    let page = render("users.html", minijinja::context! { layout => session.layout(), rows, ..said })?;
+    Ok((status, page).into_response())
 }
 
+pub async fn users(State(state): State<AppState>, session: StaffSession) -> Result<Response, PageError> {
+    session.require(Role::Admin)?;
+    // An empty draft: the invite form reads `draft.name`, an error on an undefined value.
+    users_page(&state, &session, StatusCode::OK, minijinja::context! { draft => minijinja::context! {} }).await
+}
+
+/// Invites someone by mail; the form is empty again once the invitation is on its way.
 pub async fn invite(State(state): State<AppState>, posted: Posted<Nothing>) -> Result<Response, PageError> {
     let Posted { session, fields, .. } = posted;
     session.require(Role::Admin)?;
@@ -35,26 +62,59 @@ pub async fn invite(State(state): State<AppState>, posted: Posted<Nothing>) -> R
     } else {
         None
     };
-    let (error, invited) = match (error, role) {
-        (Some(e), _) => (Some(e), None),
-        (None, Err(e)) => (Some(e.to_string()), None),
-        (None, Ok(role)) => {
-            let password = generate_password();
-            let hash = hash_password(password.clone()).await.map_err(|_| PageError::Internal)?;
-            match state.store.create_user(&email, &name, role, &hash).await {
-                Ok(user) => (None, Some(minijinja::context! { email => user.email, password })),
-                Err(StoreError::Conflict { message, .. }) => (Some(message), None),
-                Err(e) => return Err(e.into()),
+    let error = match (error, role) {
+        (Some(e), _) => e,
+        (None, Err(e)) => e.to_string(),
+        (None, Ok(role)) => match invitations::invite(&state, &session.user, &email, &name, role).await {
+            Ok((user, _)) => {
+                let invited = format!(
+                    "An invitation is on its way to {} ({}). They choose their own password through its link.",
+                    user.name, user.email
+                );
+                let said = minijinja::context! { invited, draft => minijinja::context! {} };
+                return users_page(&state, &session, StatusCode::OK, said).await;
             }
+            Err(StoreError::Conflict { message, .. }) => format!("{}.", capitalise(&message)),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let said = minijinja::context! { error, draft => fields };
+    users_page(&state, &session, StatusCode::UNPROCESSABLE_ENTITY, said).await
+}
+
+/// Resends or withdraws the invitation of someone who has not joined.
+pub async fn invitation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted<Nothing>,
+) -> Result<Response, PageError> {
+    let Posted { session, fields, .. } = posted;
+    session.require(Role::Admin)?;
+    let id = id_from(&id, "user").map_err(|_| PageError::NotFound("user"))?;
+    let user = state.store.user(id).await?;
+    let done = match field(&fields, "action").as_deref() {
+        Some("resend") => invitations::resend(&state, &session.user, id)
+            .await
+            .map(|_| format!("A new invitation is on its way to {}; the earlier link no longer works.", user.email)),
+        Some("withdraw") => state
+            .store
+            .withdraw_invitation(id)
+            .await
+            .map(|()| format!("The invitation of {} is withdrawn; its link no longer works.", user.email)),
+        _ => {
+            let said = minijinja::context! { error => "Choose to resend or to withdraw the invitation.", draft => minijinja::context! {} };
+            return users_page(&state, &session, StatusCode::UNPROCESSABLE_ENTITY, said).await;
         }
     };
-    let users = state.store.list_users().await?;
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let page = render(
-        "users.html",
-        minijinja::context! { layout => session.layout(), users, error, invited, draft => fields },
-    )?;
-    Ok((status, page).into_response())
+    let (status, said) = match done {
+        Ok(invited) => (StatusCode::OK, minijinja::context! { invited, draft => minijinja::context! {} }),
+        Err(StoreError::Conflict { message, .. }) => (
+            StatusCode::CONFLICT,
+            minijinja::context! { error => format!("{}: {message}.", user.name), draft => minijinja::context! {} },
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    users_page(&state, &session, status, said).await
 }
 
 #[derive(Deserialize)]

@@ -44,6 +44,9 @@ struct TimelineItem {
     message: bool,
     /// The merged case it happened on, when not this one.
     from_case: Option<String>,
+    /// A mail reply's whole text, quoted history and signature included, folded away
+    /// under its new words (`text`).
+    folded: Option<String>,
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -54,6 +57,14 @@ fn rfc3339(t: OffsetDateTime) -> String {
 struct Names {
     users: HashMap<i64, String>,
     problems: HashMap<i64, String>,
+    /// The business's zone: times in the timeline's words are on its wall clock.
+    zone: String,
+}
+
+impl Names {
+    fn when(&self, t: OffsetDateTime) -> String {
+        amends_domain::hours::wall_clock(t, &self.zone, amends_domain::hours::WallClock::Short)
+    }
 }
 
 fn describe(kind: &EventKind, names: &Names) -> (String, String) {
@@ -112,25 +123,43 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::OptionChosen { option } => (format!("The customer chose option {option}"), String::new()),
         EventKind::AlternativeProposed { text } => (s("The customer proposed their own solution"), text.clone()),
         EventKind::AlternativeAccepted => (s("Their solution was accepted"), String::new()),
+        EventKind::AlternativeDeclined { reason } => {
+            (s("Their solution was declined; they were told why"), reason.clone())
+        }
         EventKind::GestureRecorded { gesture, description, cost_minor, currency } => (
             format!("Gesture: {gesture}"),
-            format!("{description} (cost {})", super::filters::money(*cost_minor, Some(currency.clone()))),
+            format!("{description} (cost {})", amends_domain::format_money(*cost_minor, currency)),
         ),
-        EventKind::FixPromised { what, due } => {
-            (format!("Fix promised by {}", super::filters::when(rfc3339(*due).into())), what.clone())
-        }
+        EventKind::FixPromised { what, due } => (format!("Fix promised by {}", names.when(*due)), what.clone()),
         EventKind::FixDone { note } => (s("Fixed"), note.clone()),
         EventKind::ProblemLinked { problem_id } => (
             s("Linked to a root cause"),
             names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}")),
         ),
-        EventKind::FollowUpScheduled { due, channel } => (
-            format!("Follow-up by {channel} scheduled for {}", super::filters::when(rfc3339(*due).into())),
-            String::new(),
-        ),
-        EventKind::FollowUpRecorded { satisfaction, words } => {
-            (format!("Follow-up: satisfaction {satisfaction} of 5"), words.clone())
+        EventKind::FollowUpScheduled { due, channel } => {
+            (format!("Follow-up by {channel} scheduled for {}", names.when(*due)), String::new())
         }
+        EventKind::FollowUpRecorded { satisfaction, words, satisfied } => {
+            let answer = amends_domain::playbook::FollowUpAnswer { satisfaction: *satisfaction, satisfied: *satisfied };
+            let said = match satisfied {
+                Some(true) => ", put right: yes",
+                Some(false) => ", put right: no",
+                None => "",
+            };
+            let title = if answer.is_low() {
+                format!("Follow-up: satisfaction {satisfaction} of 5{said}. Not put right: the fix step is open again")
+            } else {
+                format!("Follow-up: satisfaction {satisfaction} of 5{said}")
+            };
+            (title, words.clone())
+        }
+        EventKind::ProblemMatched { problem_id, words } => (
+            format!(
+                "Reads like a known problem: {}",
+                names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}"))
+            ),
+            format!("Linked at intake by the customer's words ({}); its owner was told.", words.join(", ")),
+        ),
         EventKind::WatchSet => (s("On the watch list for the next order"), String::new()),
         EventKind::NextTimeRecorded { note } => (s("Next time"), note.clone()),
         EventKind::StepSkipped { step, reason } => (format!("Skipped: {}", step.title()), reason.clone()),
@@ -151,7 +180,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             },
             reason.clone(),
         ),
-        EventKind::Reopened { reason } => (s("Reopened"), reason.clone()),
+        EventKind::Reopened { reason } => (format!("Reopened: {reason}"), String::new()),
         EventKind::Merged { into } => {
             (format!("Merged into {}", CaseReference(*into)), s("Its steps continue on that case."))
         }
@@ -164,7 +193,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::Snoozed { until } => (
             match until {
                 Some(t) => {
-                    format!("Snoozed until {} or the customer's reply", super::filters::when(rfc3339(*t).into()))
+                    format!("Snoozed until {} or the customer's reply", names.when(*t))
                 }
                 None => s("Snoozed until the customer writes"),
             },
@@ -173,7 +202,7 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
         EventKind::Unsnoozed => (s("Woken from the snooze"), String::new()),
         EventKind::Replied { text } => (s("Replied to the customer"), text.clone()),
         EventKind::MessageScheduled { text, send_at } => {
-            (format!("Message scheduled for {}", super::filters::when(rfc3339(*send_at).into())), text.clone())
+            (format!("Message scheduled for {}", names.when(*send_at)), text.clone())
         }
         EventKind::ScheduledMessageCancelled { reason, .. } => (
             s("Scheduled message cancelled"),
@@ -188,6 +217,25 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             blocked.as_ref().map(|b| format!("{b} is blocked from now on.")).unwrap_or_default(),
         ),
     }
+}
+
+/// This month's gestures against the budget, and an agent's limit per case: past them,
+/// a gesture waits for a manager.
+async fn month_budget(state: &AppState, now: OffsetDateTime) -> Result<minijinja::Value, PageError> {
+    let start = now.replace_day(1).map(|d| d.replace_time(time::Time::MIDNIGHT)).unwrap_or(now);
+    let end = if start.month() == time::Month::December {
+        start.replace_year(start.year() + 1).and_then(|d| d.replace_month(time::Month::January))
+    } else {
+        start.replace_month(start.month().next())
+    }
+    .unwrap_or(now);
+    let spent = state.store.gesture_spending(start, end).await?;
+    let settings = state.store.settings();
+    Ok(minijinja::context! {
+        spent,
+        budget_minor => settings.gesture_monthly_budget_minor,
+        agent_limit_minor => settings.gesture_agent_limit_minor,
+    })
 }
 
 /// Everything the case page shows.
@@ -217,6 +265,7 @@ async fn case_context(
     let names = Names {
         users: users.iter().map(|u| (u.id, u.name.clone())).collect(),
         problems: problems.iter().map(|p| (p.id, p.title.clone())).collect(),
+        zone: session.business.zone.clone(),
     };
     let now = state.store.now();
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
@@ -237,8 +286,14 @@ async fn case_context(
         .iter()
         .chain(merged_events.iter())
         .map(|e| {
-            let (title, text) = describe(&e.event.kind, &names);
+            let (title, mut text) = describe(&e.event.kind, &names);
+            let mut folded = None;
+            if let EventKind::CustomerWrote { text: whole, new_words: Some(words), .. } = &e.event.kind {
+                text.clone_from(words);
+                folded = Some(whole.clone());
+            }
             TimelineItem {
+                folded,
                 order: e.event.at,
                 at: rfc3339(e.event.at),
                 who: name_of(&e.event.actor),
@@ -271,6 +326,7 @@ async fn case_context(
             internal: false,
             message: true,
             from_case: m.case_id.filter(|c| *c != id).map(|c| CaseReference(c).to_string()),
+            folded: None,
         });
     }
     timeline.sort_by_key(|e| std::cmp::Reverse(e.order));
@@ -319,6 +375,10 @@ async fn case_context(
         EventKind::AlternativeProposed { text } => Some(text.clone()),
         _ => None,
     });
+    // Their proposal waits for staff's answer (accept, or decline and say why).
+    let alternative_pending = playbook.alternative_pending();
+    // Every wish they stated, the first (kept on the case) beside the later ones.
+    let wishes = amends_domain::playbook::wishes(case.wish.as_deref(), events.iter().map(|e| &e.event));
     let spam = playbook.spam().map(|hold| {
         let reason = latest(|e| match &e.event.kind {
             EventKind::MarkedSpam { reason, .. } => Some(reason.clone()),
@@ -327,6 +387,23 @@ async fn case_context(
         minijinja::context! { confirmed => hold.confirmed, reason }
     });
     let owner = case.owner_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone());
+    // The gesture step shows its suggested size and this month's budget beside the form.
+    let gesture_suggestion = if playbook.is_resolved(Step::Gesture) {
+        None
+    } else {
+        Some(crate::api::recovery::suggestion_for(state, &case, &customer).await?)
+    };
+    let budget = if gesture_suggestion.is_some() { Some(month_budget(state, now).await?) } else { None };
+    let timeline_events: Vec<amends_domain::playbook::Event> = events.iter().map(|e| e.event.clone()).collect();
+    let promised = amends_domain::gesture::open_next_time_promises(&timeline_events);
+    let low_answer = playbook.fix_reopened().then(|| playbook.last_answer()).flatten().map(|a| {
+        let words = events.iter().rev().find_map(|e| match &e.event.kind {
+            EventKind::FollowUpRecorded { words, .. } => Some(words.clone()),
+            _ => None,
+        });
+        minijinja::context! { satisfaction => a.satisfaction, satisfied => a.satisfied, words }
+    });
+    let case_problem = case.problem_id.and_then(|p| problems.iter().find(|x| x.id == p)).cloned();
     let active_users: Vec<_> = users.iter().filter(|u| u.active).collect();
     // Who a case may be escalated to: an active manager or admin.
     let deciders: Vec<_> =
@@ -342,9 +419,10 @@ async fn case_context(
         layout => session.layout(),
         triage,
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
+        gesture_suggestion, budget, promised, low_answer, case_problem,
         users => active_users,
         deciders, decides,
-        restatement, correction, options, alternative, feeling,
+        restatement, correction, options, alternative, alternative_pending, wishes, feeling,
         feelings => amends_domain::Feeling::ALL.map(|f| f.as_str()),
         other_cases, linked_cases, merged_cases, scheduled, cancelled_messages, linked,
         merged => case.merged_into.is_some(),
@@ -476,6 +554,7 @@ fn event_from_form(
         }
         "alternative" => EventKind::AlternativeProposed { text: text("alternative") },
         "accept_alternative" => EventKind::AlternativeAccepted,
+        "decline_alternative" => EventKind::AlternativeDeclined { reason: text("decline_reason") },
         "gesture" => EventKind::GestureRecorded {
             gesture: text("gesture"),
             description: text("description"),
@@ -496,6 +575,11 @@ fn event_from_form(
                 .parse()
                 .map_err(|_| "Give the customer's satisfaction from 1 to 5.".to_owned())?,
             words: text("follow_up_words"),
+            satisfied: match text("satisfied").as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
         },
         "watch" => EventKind::WatchSet,
         "next_time" => EventKind::NextTimeRecorded { note: text("next_time_note") },
@@ -680,21 +764,32 @@ async fn reply_from_form(
     })
 }
 
+/// The prevent step's form: a known problem or a new one, and what is being changed
+/// (written on the problem as its preventive action when it has none yet; the domain
+/// refuses a problem with no action).
 async fn link_problem(
     state: &AppState,
     session: &StaffSession,
     f: &HashMap<String, String>,
 ) -> Result<EventKind, String> {
-    if let Some(title) = field(f, "new_problem") {
+    let unsaved = |_| "The problem could not be saved; try again.".to_owned();
+    let problem_id = if let Some(title) = field(f, "new_problem") {
         let problem = state
             .store
             .create_problem(&title, &field(f, "description").unwrap_or_default(), session.user.id)
             .await
-            .map_err(|_| "The problem could not be saved; try again.".to_owned())?;
-        return Ok(EventKind::ProblemLinked { problem_id: problem.id });
+            .map_err(unsaved)?;
+        problem.id
+    } else {
+        field(f, "problem_id").and_then(|p| p.parse().ok()).ok_or("Choose a problem or name a new one.")?
+    };
+    if let Some(action) = field(f, "preventive_action") {
+        let problem = state.store.problem(problem_id).await.map_err(|_| "That problem does not exist.".to_owned())?;
+        if problem.preventive_action.trim().is_empty() {
+            let patch = amends_store::ProblemPatch { preventive_action: Some(action), ..Default::default() };
+            state.store.update_problem(problem_id, &patch).await.map_err(unsaved)?;
+        }
     }
-    let problem_id =
-        field(f, "problem_id").and_then(|p| p.parse().ok()).ok_or("Choose a problem or name a new one.")?;
     Ok(EventKind::ProblemLinked { problem_id })
 }
 

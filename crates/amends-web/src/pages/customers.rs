@@ -1,11 +1,11 @@
 //! Customers: the list, one customer's page (cases, transactions, lifetime value,
-//! watch flag), and the create and edit forms.
+//! watch flag, an order recorded by hand), and the create and edit forms.
 
 use std::collections::HashMap;
 
-use amends_domain::customer::parse_phone;
-use amends_domain::{CustomerEmail, CustomerName};
-use amends_store::{CaseFilter, CustomerPatch, NewCustomer, StoreError};
+use amends_domain::customer::{parse_amount, parse_currency, parse_phone};
+use amends_domain::{CustomerEmail, CustomerName, TransactionKind};
+use amends_store::{CaseFilter, CustomerPatch, NewCustomer, NewTransaction, StoreError, TransactionCustomer};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +15,7 @@ use super::login::Nothing;
 use super::{PageError, Posted, StaffSession, field, render};
 use crate::AppState;
 use crate::api::id_from;
+use crate::auth::random_hex;
 use crate::json::Params;
 
 /// Reads the customer fields of a form into a valid new customer.
@@ -56,13 +57,83 @@ pub async fn page(
     State(state): State<AppState>,
     session: StaffSession,
     Path(id): Path<String>,
-) -> Result<impl IntoResponse, PageError> {
+) -> Result<Response, PageError> {
     let id = id_from(&id, "customer").map_err(|_| PageError::NotFound("customer"))?;
+    customer_page(&state, &session, id, StatusCode::OK, minijinja::context! {}).await
+}
+
+/// The customer's page; `said` adds what the order form says (an error and its draft).
+async fn customer_page(
+    state: &AppState,
+    session: &StaffSession,
+    id: i64,
+    status: StatusCode,
+    said: minijinja::Value,
+) -> Result<Response, PageError> {
     let customer = state.store.customer(id).await?;
     let (cases, _) =
         state.store.list_cases(&CaseFilter { customer_id: Some(id), limit: 100, ..CaseFilter::default() }).await?;
     let transactions = state.store.customer_transactions(id, 50).await?;
-    render("customer.html", minijinja::context! { layout => session.layout(), customer, cases, transactions })
+    // The order form offers the currency they last paid in.
+    let currency = transactions.first().map(|t| t.currency.clone()).unwrap_or_else(|| "EUR".to_owned());
+    let page = render(
+        "customer.html",
+        minijinja::context! { layout => session.layout(), customer, cases, transactions, currency, ..said },
+    )?;
+    Ok((status, page).into_response())
+}
+
+/// Staff record a customer's order or visit by hand (a phone order, a walk-in), as the
+/// import and the API would: the same store function, so a watched customer's next
+/// order alerts staff the same way.
+pub async fn record_transaction(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted<Nothing>,
+) -> Result<Response, PageError> {
+    let Posted { session, fields, .. } = posted;
+    let id = id_from(&id, "customer").map_err(|_| PageError::NotFound("customer"))?;
+    let parsed = (|| -> Result<NewTransaction, String> {
+        let words = |e: amends_domain::CustomerError| format!("{}.", super::login::capitalise(&e.to_string()));
+        let kind = field(&fields, "kind").unwrap_or_default().parse::<TransactionKind>().map_err(words)?;
+        let amount_minor = parse_amount(&field(&fields, "amount").unwrap_or_default()).map_err(words)?;
+        let currency = parse_currency(&field(&fields, "currency").unwrap_or_default().to_uppercase()).map_err(words)?;
+        let text = |name: &str| -> Result<Option<String>, String> {
+            match field(&fields, name) {
+                Some(v) if v.chars().count() > 200 => Err(format!("The {name} has at most 200 characters.")),
+                other => Ok(other),
+            }
+        };
+        let external_id = match text("reference")? {
+            Some(reference) => reference,
+            None => format!("manual-{}", random_hex(8)),
+        };
+        Ok(NewTransaction {
+            customer: TransactionCustomer::Id(id),
+            external_id,
+            kind,
+            amount_minor,
+            currency,
+            sku: text("product")?,
+            location: text("location")?,
+            occurred_at: state.store.now(),
+        })
+    })();
+    let error = match parsed {
+        Ok(t) => {
+            let done = state.store.insert_transactions(std::slice::from_ref(&t)).await?;
+            if !done.rejected.is_empty() {
+                return Err(PageError::NotFound("customer"));
+            }
+            if done.inserted == 1 {
+                return Ok(Redirect::to(&format!("/customers/{id}")).into_response());
+            }
+            format!("A transaction with the reference {:?} is recorded already; nothing was added.", t.external_id)
+        }
+        Err(error) => error,
+    };
+    let said = minijinja::context! { order_error => error, order => fields };
+    customer_page(&state, &session, id, StatusCode::UNPROCESSABLE_ENTITY, said).await
 }
 
 pub async fn new_form(session: StaffSession) -> Result<impl IntoResponse, PageError> {

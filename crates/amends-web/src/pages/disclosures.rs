@@ -216,7 +216,7 @@ pub async fn page(
         Some(p) => p.sample.first().map(|m| m.name.clone()),
         None => recipients.first().map(|r| r.customer_name.clone()),
     };
-    let who = describe(&disclosure.audience);
+    let who = describe(&disclosure.audience, &session.business);
     let (subject, body) = notice_preview(&state, &disclosure, name.as_deref().unwrap_or("Anna Müller")).await?;
     let page = render(
         "disclosure.html",
@@ -229,9 +229,9 @@ pub async fn page(
 }
 
 /// The audience in words: "Customers with a transaction of CAKE-7, from 1 October 2026".
-fn describe(a: &Audience) -> String {
+fn describe(a: &Audience, business: &amends_store::Business) -> String {
     let day = |t: OffsetDateTime| format!("{} {} {}", t.day(), t.month(), t.year());
-    let money = |m: i64| format!("{}.{:02}", m / 100, (m % 100).abs());
+    let money = |m: i64| amends_domain::format_money(m, business.currency.as_deref().unwrap_or_default());
     let mut parts = Vec::new();
     if !a.skus.is_empty() {
         parts.push(format!("of {}", a.skus.join(", ")));

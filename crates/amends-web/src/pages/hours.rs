@@ -60,6 +60,10 @@ async fn show(
 ) -> Result<Response, PageError> {
     let desk = state.store.desk_hours().await?;
     let users = state.store.list_users().await?;
+    let mut form = form;
+    if !form.contains_key("currency") {
+        form.insert("currency".to_owned(), session.business.currency.clone().unwrap_or_default());
+    }
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let (error_field, error) = error.unzip();
     let page = render(
@@ -67,7 +71,7 @@ async fn show(
         minijinja::context! {
             layout => session.layout(), form, error, error_field, saved, users,
             weekdays => WEEKDAYS, levels => (0..LEVEL_ROWS).collect::<Vec<_>>(),
-            customised => desk.customised, updated_at => desk.updated_at.map(|t| t.to_string()),
+            customised => desk.customised, updated_at => desk.updated_at.map(|t| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()),
         },
     )?;
     Ok((status, page).into_response())
@@ -142,5 +146,22 @@ pub async fn save_hours(State(state): State<AppState>, posted: Posted<Nothing>) 
             let error = (e.field.clone().unwrap_or_default(), e.message.clone());
             show(&state, &session, fields, Some(error), false).await
         }
+    }
+}
+
+/// `POST /admin/currency`: the business's currency. Amounts already recorded keep theirs.
+pub async fn save_currency(State(state): State<AppState>, posted: Posted<Nothing>) -> Result<Response, PageError> {
+    let Posted { session, fields, .. } = posted;
+    session.require(Role::Admin)?;
+    let given = field(&fields, "currency").unwrap_or_default().trim().to_uppercase();
+    let mut form = form_of(&state.store.desk_hours().await?);
+    form.insert("currency".to_owned(), given.clone());
+    match amends_domain::customer::parse_currency(&given) {
+        Ok(currency) => {
+            state.store.set_currency(&currency, session.user.id).await?;
+            form.insert("currency_saved".to_owned(), "1".to_owned());
+            show(&state, &session, form, None, false).await
+        }
+        Err(e) => show(&state, &session, form, Some(("currency".to_owned(), e.to_string())), false).await,
     }
 }

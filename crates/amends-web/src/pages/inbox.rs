@@ -1,7 +1,7 @@
 //! The inbox: the cases that need someone now, soonest due first; and the saved views
 //! in its sidebar (a name for a set of its filters, private or shared).
 
-use amends_domain::playbook::Step;
+use amends_domain::playbook::{CaseStatus, Step};
 use std::collections::HashMap;
 
 use amends_store::{CaseFilter, CaseOrder, OwnerFilter, SavedView, SnoozeFilter, ViewDraft};
@@ -17,7 +17,8 @@ use crate::json::Params;
 
 #[derive(Deserialize, Serialize, Default)]
 pub struct InboxQuery {
-    /// all, mine, unassigned, escalated, escalated_to_me, overdue, snoozed
+    /// all (needs someone), mine, unassigned, escalated, escalated_to_me, overdue, snoozed;
+    /// everything (every case), waiting (on the customer), closed
     view: Option<String>,
     severity: Option<String>,
     tag: Option<String>,
@@ -79,7 +80,14 @@ async fn inbox(
     // The queue's clock: what is overdue here is what the escalation ladder sees.
     let now = state.store.now();
     let step = q.step.as_deref().and_then(|s| s.parse::<Step>().ok());
+    // Every case, those waiting on the customer, and the closed ones are listed newest
+    // first; the working views soonest due first. Where a customer waits for staff,
+    // their case heads the first page, marked.
+    let listing = matches!(view.as_str(), "everything" | "waiting" | "closed");
     let filter = CaseFilter {
+        status: (view == "waiting").then_some(CaseStatus::AwaitingCustomer),
+        closed: view == "closed",
+        waiting_first: view != "snoozed" && view != "waiting",
         owner: match view.as_str() {
             "mine" => Some(OwnerFilter::User(session.user.id)),
             "unassigned" => Some(OwnerFilter::Unassigned),
@@ -91,11 +99,19 @@ async fn inbox(
         severity: q.severity.clone().filter(|s| !s.is_empty()),
         tag: q.tag.clone().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
         // Snoozed cases leave every view but their own until they wake.
-        snoozed: Some(if view == "snoozed" { SnoozeFilter::Asleep(now) } else { SnoozeFilter::Awake(now) }),
+        snoozed: match view.as_str() {
+            "snoozed" => Some(SnoozeFilter::Asleep(now)),
+            "everything" | "closed" => None,
+            _ => Some(SnoozeFilter::Awake(now)),
+        },
         next_step: step,
         // A snoozed case may wait on the customer (no due step): list those too.
         // So may a case escalated to someone, which waits on them rather than on a due step.
-        order: if view == "snoozed" || view == "escalated_to_me" { CaseOrder::Newest } else { CaseOrder::Due },
+        order: if view == "snoozed" || view == "escalated_to_me" || listing {
+            CaseOrder::Newest
+        } else {
+            CaseOrder::Due
+        },
         after: q.cursor.clone(),
         limit: 25,
         ..CaseFilter::default()

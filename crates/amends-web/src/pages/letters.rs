@@ -4,9 +4,9 @@
 
 use amends_domain::playbook::EventKind;
 use amends_letters::{Letter, Letterhead, PageSize};
-use amends_store::{CaseRecord, CustomerRecord, DisclosureLetterDue, EventRecord, Store};
+use amends_store::{CaseRecord, CustomerRecord, DisclosureLetterDue, EventRecord, PendingLetter, Store};
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use super::{PageError, Posted, StaffSession, render};
 use crate::AppState;
 use crate::api::id_from;
+use crate::json::Params;
 
 /// The sender of printed letters, from `[letterhead]` in the configuration.
 #[derive(Debug, Clone)]
@@ -44,29 +45,71 @@ fn long_date(t: OffsetDateTime) -> String {
 }
 
 /// The postal address as lines: one per line of the stored address, or, for an
-/// address kept on one line, one per comma-separated part.
-fn address_lines(address: &str) -> Vec<String> {
-    let lines: Vec<String> = address.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+/// address kept on one line, one per comma-separated part. A first line that only
+/// repeats the recipient's name is left out: the letter prints the name once.
+fn address_lines(address: &str, name: &str) -> Vec<String> {
+    let mut lines: Vec<String> = address.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
     if lines.len() == 1 {
-        return lines[0].split(',').map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+        lines = lines[0].split(',').map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    }
+    let same =
+        |line: &str| line.split_whitespace().eq(name.split_whitespace()) || line.eq_ignore_ascii_case(name.trim());
+    if lines.first().is_some_and(|first| same(first)) {
+        lines.remove(0);
     }
     lines
 }
 
-/// The letter told by the case's timeline: the apology, what was done (the fix), what
-/// changed (the linked problem), and the offer for next time (the gesture).
-async fn compose(
+/// The greeting a letter opens with.
+fn salutation(name: &str) -> String {
+    format!("Dear {},", name.trim())
+}
+
+/// The apology as written for an email often opens with its own greeting ("Hannah,
+/// I am so sorry…", "Dear Hannah Reyes,"); the letter has its greeting already, so
+/// that opening goes and the apology starts at its first real word.
+fn without_greeting(text: &str, name: &str) -> String {
+    let text = text.trim_start();
+    let first = name.split_whitespace().next().unwrap_or_default();
+    let Some((head, rest)) = text.split_once([',', '\n']) else { return text.to_owned() };
+    let words: Vec<String> = head
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let greeting_words = ["dear", "hi", "hello", "hey"];
+    let names: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+    let is_greeting = !words.is_empty()
+        && words.len() <= names.len() + 1
+        && !first.is_empty()
+        && words.iter().any(|w| names.contains(w))
+        && words.iter().all(|w| names.contains(w) || greeting_words.contains(&w.as_str()));
+    if !is_greeting {
+        return text.to_owned();
+    }
+    let rest = rest.trim_start();
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => text.to_owned(),
+    }
+}
+
+/// The body of a case's letter as the timeline tells it: the apology, what was done
+/// (the fix), what changed (the linked problem), a gesture already given, and thanks.
+/// Paragraphs between blank lines, as staff edit it.
+async fn composed_body(
     store: &Store,
-    settings: &LetterSettings,
     case: &CaseRecord,
     customer: &CustomerRecord,
     events: &[EventRecord],
-) -> Result<Letter, PageError> {
+) -> Result<String, PageError> {
     let last = |pick: &dyn Fn(&EventKind) -> Option<String>| events.iter().rev().find_map(|e| pick(&e.event.kind));
     let apology = last(&|k| match k {
         EventKind::Apologised { text } => Some(text.clone()),
         _ => None,
     })
+    .map(|text| without_greeting(&text, &customer.name))
     .unwrap_or_else(|| "I am sorry for what happened. I accept all responsibility for it.".to_owned());
     let done = last(&|k| match k {
         EventKind::FixDone { note } => Some(note.clone()),
@@ -76,39 +119,77 @@ async fn compose(
         EventKind::FixPromised { what, .. } => Some(what.clone()),
         _ => None,
     });
-    let offer = last(&|k| match k {
-        EventKind::GestureRecorded { description, .. } => Some(description.clone()),
-        _ => None,
-    });
+    let given = gesture(events).filter(|(kind, _)| !amends_domain::gesture::for_next_visit(kind));
     let mut paragraphs = vec![apology];
     match (promised, done) {
-        (Some(what), Some(note)) => paragraphs.push(format!("What we did: {what}. {note}")),
+        (Some(what), Some(note)) => paragraphs.push(format!("What we did: {}. {note}", what.trim_end_matches('.'))),
         (None, Some(note)) => paragraphs.push(format!("What we did: {note}")),
-        (Some(what), None) => paragraphs.push(format!("What we are doing: {what}.")),
+        (Some(what), None) => paragraphs.push(format!("What we are doing: {}.", what.trim_end_matches('.'))),
         (None, None) => {}
     }
+    // "Changed" only for a problem marked fixed or verified; before, "changing". And
+    // only once something is written about what changes.
     if let Some(problem_id) = case.problem_id {
-        let problem = store.problem(problem_id).await?;
-        paragraphs.push(format!(
-            "What changed: we found the cause (\"{}\") and changed how we work so that it does not happen again.",
-            problem.title
-        ));
+        let problem = store.linked_problem(problem_id).await?;
+        if let Some(action) = problem.action() {
+            let heading = if problem.is_changed() { "What changed" } else { "What we are changing" };
+            paragraphs.push(format!(
+                "{heading}: we found the cause (\"{}\") and {} because of it: {}.",
+                problem.title,
+                problem.how_we_work(),
+                action.trim_end_matches('.')
+            ));
+        }
+    }
+    if let Some((_, description)) = given {
+        paragraphs.push(format!("As a thank-you for your patience: {}.", description.trim().trim_end_matches('.')));
     }
     paragraphs
         .push("Thank you for telling us. We would love the chance to show you how it should have gone.".to_owned());
-    let recipient_address = customer.postal_address.as_deref().map(address_lines).unwrap_or_default();
-    Ok(Letter {
+    Ok(paragraphs.join("\n\n"))
+}
+
+/// The latest gesture recorded: its kind and description.
+fn gesture(events: &[EventRecord]) -> Option<(String, String)> {
+    events.iter().rev().find_map(|e| match &e.event.kind {
+        EventKind::GestureRecorded { gesture, description, .. } => Some((gesture.clone(), description.clone())),
+        _ => None,
+    })
+}
+
+/// The letter: the body staff saved (or the one the timeline tells), the customer's
+/// address, and the offer for next time when the gesture is one to come back for.
+fn letter(
+    settings: &LetterSettings,
+    case: &CaseRecord,
+    customer: &CustomerRecord,
+    events: &[EventRecord],
+    body: &str,
+    today: OffsetDateTime,
+) -> Letter {
+    let offer = gesture(events)
+        .filter(|(kind, _)| amends_domain::gesture::for_next_visit(kind))
+        .map(|(_, description)| description);
+    let recipient_address =
+        customer.postal_address.as_deref().map(|a| address_lines(a, &customer.name)).unwrap_or_default();
+    Letter {
         recipient_name: customer.name.clone(),
         recipient_address,
-        date: long_date(store.now()),
+        date: long_date(today),
         reference: case.reference.clone(),
-        salutation: format!("Dear {},", customer.name),
-        paragraphs,
+        salutation: salutation(&customer.name),
+        paragraphs: paragraphs(body),
         offer,
         closing: "With my apologies, and my thanks,".to_owned(),
         signature_name: settings.signature_name.clone(),
         signature_title: settings.signature_title.clone(),
-    })
+    }
+}
+
+/// A body's paragraphs: the text between blank lines.
+fn paragraphs(body: &str) -> Vec<String> {
+    let body = body.replace("\r\n", "\n");
+    body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
 }
 
 /// A disclosure's notice on paper: its text was written (with the customer's personal
@@ -116,10 +197,10 @@ async fn compose(
 fn disclosure_letter(settings: &LetterSettings, due: &DisclosureLetterDue, today: OffsetDateTime) -> Letter {
     Letter {
         recipient_name: due.customer_name.clone(),
-        recipient_address: address_lines(&due.postal_address),
+        recipient_address: address_lines(&due.postal_address, &due.customer_name),
         date: long_date(today),
         reference: format!("Notice D-{}-{}", due.disclosure_id, due.recipient_id),
-        salutation: format!("Dear {},", due.customer_name),
+        salutation: salutation(&due.customer_name),
         paragraphs: due.letter_text.split("\n\n").map(str::to_owned).collect(),
         offer: None,
         closing: "With my apologies, and my thanks,".to_owned(),
@@ -131,10 +212,23 @@ fn disclosure_letter(settings: &LetterSettings, due: &DisclosureLetterDue, today
 /// Disclosure notices in one print run, at most.
 const NOTICES_PER_RUN: i64 = 500;
 
-async fn letter_for(state: &AppState, case_id: i64) -> Result<Letter, PageError> {
+/// A case's letter as it would print now, with the pending letter (if any) it is for.
+struct CaseLetter {
+    letter: Letter,
+    pending: Option<PendingLetter>,
+    customer_id: i64,
+    /// The body as the timeline tells it, before any edit.
+    composed: String,
+}
+
+async fn letter_for(state: &AppState, case_id: i64) -> Result<CaseLetter, PageError> {
     let (case, events) = state.store.case_with_timeline(case_id).await?;
     let customer = state.store.customer(case.customer_id).await?;
-    compose(&state.store, &state.settings.letters, &case, &customer, &events).await
+    let pending = state.store.pending_letter(case_id).await?;
+    let composed = composed_body(&state.store, &case, &customer, &events).await?;
+    let body = pending.as_ref().and_then(|p| p.body.clone()).unwrap_or_else(|| composed.clone());
+    let letter = letter(&state.settings.letters, &case, &customer, &events, &body, state.store.now());
+    Ok(CaseLetter { letter, pending, customer_id: customer.id, composed })
 }
 
 fn pdf(bytes: Vec<u8>, filename: &str) -> Response {
@@ -149,45 +243,207 @@ fn pdf(bytes: Vec<u8>, filename: &str) -> Response {
         .into_response()
 }
 
-fn unprintable(e: amends_letters::LetterError) -> PageError {
-    PageError::BadForm(format!("The letter cannot be printed: {e}. Correct the customer's postal address first."))
+/// Why a letter cannot be printed, in words for staff, with what to do.
+fn unprintable_reason(e: &amends_letters::LetterError) -> String {
+    use amends_letters::LetterError as E;
+    match e {
+        E::MissingRecipientAddress { .. } => {
+            "The customer has no postal address: add it on their page, then print the letter.".to_owned()
+        }
+        E::MissingRecipientName { .. } => {
+            "The customer has no name to address the letter to: add it on their page.".to_owned()
+        }
+        E::AddressTooLong { lines, max, .. } => format!(
+            "The address has {lines} lines with the name; the envelope window holds {max}: shorten it on the customer's page."
+        ),
+        E::AddressLineTooWide { line, .. } => {
+            format!("The address line \"{line}\" is wider than the envelope window: shorten it on the customer's page.")
+        }
+        other => format!("The letter cannot be printed: {other}."),
+    }
 }
 
-/// `GET /cases/{id}/letter.pdf`
+/// `GET /cases/{id}/letter.pdf`: the letter as it prints now.
 pub async fn case_letter(
     State(state): State<AppState>,
     _: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
-    let letter = letter_for(&state, id).await?;
+    let CaseLetter { letter, .. } = letter_for(&state, id).await?;
     let bytes = amends_letters::render_letter(&state.settings.letters.head, &letter, state.settings.letters.page_size)
-        .map_err(unprintable)?;
+        .map_err(|e| PageError::Refused(unprintable_reason(&e)))?;
     Ok(pdf(bytes, &format!("{}.pdf", letter.reference)))
 }
+
+#[derive(Deserialize)]
+pub struct LetterQuery {
+    /// `saved` or `queued`: what the last form did.
+    done: Option<String>,
+}
+
+/// `GET /cases/{id}/letter`: the letter as the customer will read it, and its body to
+/// edit, save and queue for the print run.
+pub async fn letter_page(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Params(q): Params<LetterQuery>,
+) -> Result<Response, PageError> {
+    let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
+    let notice = match q.done.as_deref() {
+        Some("saved") => Some("Saved. The letter waits here until you queue it for the print run."),
+        Some("queued") => Some("Queued: the letter goes out with the next print run."),
+        _ => None,
+    };
+    show_letter(&state, &session, id, None, notice.map(str::to_owned), None, StatusCode::OK).await
+}
+
+async fn show_letter(
+    state: &AppState,
+    session: &StaffSession,
+    id: i64,
+    draft: Option<String>,
+    notice: Option<String>,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let CaseLetter { mut letter, pending, customer_id, composed } = letter_for(state, id).await?;
+    let body =
+        draft.clone().or_else(|| pending.as_ref().and_then(|p| p.body.clone())).unwrap_or_else(|| composed.clone());
+    if let Some(draft) = &draft {
+        letter.paragraphs = paragraphs(draft);
+    }
+    let settings = &state.settings.letters;
+    let problem = problem.or_else(|| {
+        amends_letters::render_letter(&settings.head, &letter, settings.page_size).err().map(|e| unprintable_reason(&e))
+    });
+    let missing: String = amends_letters::characters_without_glyph(&settings.head, &letter).into_iter().collect();
+    let ctx = minijinja::context! {
+        layout => session.layout(),
+        case_id => id,
+        customer_id,
+        letter => minijinja::context! {
+            recipient_name => letter.recipient_name,
+            recipient_address => letter.recipient_address,
+            date => letter.date,
+            reference => letter.reference,
+            salutation => letter.salutation,
+            paragraphs => letter.paragraphs,
+            offer => letter.offer,
+            closing => letter.closing,
+            signature_name => letter.signature_name,
+            signature_title => letter.signature_title,
+        },
+        head => minijinja::context! {
+            business_name => settings.head.business_name,
+            address_lines => settings.head.address_lines,
+        },
+        body,
+        edited => pending.as_ref().is_some_and(|p| p.body.is_some()),
+        pending,
+        notice,
+        problem,
+        missing,
+    };
+    Ok((status, render("letter.html", ctx)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LetterForm {
+    body: String,
+    /// `queue` to save and queue for the print run; anything else saves.
+    action: Option<String>,
+}
+
+/// `POST /cases/{id}/letter`: saves the edited body, and queues the letter for the
+/// print run when asked. Every outcome is this page, in words, with the text kept.
+pub async fn save_letter(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Posted<LetterForm>,
+) -> Result<Response, PageError> {
+    let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
+    let Posted { session, form, .. } = form;
+    let queue = form.action.as_deref() == Some("queue");
+    let body = form.body.replace("\r\n", "\n");
+    let draft = Some(body.clone());
+    if paragraphs(&body).is_empty() {
+        let problem = Some("The letter has no words: write what the customer should read.".to_owned());
+        return show_letter(&state, &session, id, draft, None, problem, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if body.chars().count() > MAX_BODY_CHARS {
+        let problem = Some(format!("The letter is longer than {MAX_BODY_CHARS} characters: shorten it."));
+        return show_letter(&state, &session, id, draft, None, problem, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if state.store.pending_letter(id).await?.is_none() {
+        let problem =
+            Some("No letter is waiting to be posted on this case: schedule the follow-up by letter first.".to_owned());
+        return show_letter(&state, &session, id, draft, None, problem, StatusCode::CONFLICT).await;
+    }
+    if queue {
+        // Queued means printable: a letter that cannot be set is kept, not queued.
+        let CaseLetter { mut letter, .. } = letter_for(&state, id).await?;
+        letter.paragraphs = paragraphs(&body);
+        let settings = &state.settings.letters;
+        if let Err(e) = amends_letters::render_letter(&settings.head, &letter, settings.page_size) {
+            let problem = Some(format!("Not queued. {}", unprintable_reason(&e)));
+            return show_letter(&state, &session, id, draft, None, problem, StatusCode::CONFLICT).await;
+        }
+    }
+    match state.store.save_letter(id, &body, queue, session.user.id).await? {
+        Some(_) => {
+            let done = if queue { "queued" } else { "saved" };
+            Ok(Redirect::to(&format!("/cases/{id}/letter?done={done}")).into_response())
+        }
+        None => {
+            let problem = Some("The letter was posted or answered meanwhile: nothing was saved.".to_owned());
+            show_letter(&state, &session, id, draft, None, problem, StatusCode::CONFLICT).await
+        }
+    }
+}
+
+/// The longest body a letter takes (a few pages).
+const MAX_BODY_CHARS: usize = 10_000;
 
 /// `GET /letters`: the print run.
 pub async fn print_run(State(state): State<AppState>, session: StaffSession) -> Result<Response, PageError> {
     let due = state.store.letters_due(state.store.now()).await?;
     let notices = state.store.disclosure_letters_due(NOTICES_PER_RUN).await?;
-    let count = due.len() + notices.len();
-    Ok(render("letters.html", minijinja::context! { layout => session.layout(), due, notices, count })?.into_response())
+    let (queued, waiting): (Vec<_>, Vec<_>) = due.into_iter().partition(|d| d.queued);
+    let count = queued.len() + notices.len();
+    Ok(render(
+        "letters.html",
+        minijinja::context! { layout => session.layout(), due => queued, waiting, notices, count },
+    )?
+    .into_response())
 }
 
-/// `GET /letters/batch.pdf`: every letter due, one PDF.
+/// `GET /letters/batch.pdf`: every letter queued and due, and every notice due, one PDF.
 pub async fn batch(State(state): State<AppState>, _: StaffSession) -> Result<Response, PageError> {
-    let due = state.store.letters_due(state.store.now()).await?;
+    let due: Vec<_> = state.store.letters_due(state.store.now()).await?.into_iter().filter(|d| d.queued).collect();
     let notices = state.store.disclosure_letters_due(NOTICES_PER_RUN).await?;
     if due.is_empty() && notices.is_empty() {
-        return Err(PageError::BadForm("No letter is due for printing.".into()));
+        return Err(PageError::Refused(
+            "No letter is queued for printing: read each follow-up letter and queue it first.".into(),
+        ));
     }
     let mut letters = Vec::with_capacity(due.len() + notices.len());
     for d in &due {
-        letters.push(letter_for(&state, d.case_id).await?);
+        letters.push(letter_for(&state, d.case_id).await?.letter);
     }
     letters.extend(notices.iter().map(|n| disclosure_letter(&state.settings.letters, n, state.store.now())));
     let bytes = amends_letters::render_batch(&state.settings.letters.head, &letters, state.settings.letters.page_size)
-        .map_err(unprintable)?;
+        .map_err(|e| {
+            let which = match &e {
+                amends_letters::LetterError::MissingRecipientAddress { reference }
+                | amends_letters::LetterError::MissingRecipientName { reference }
+                | amends_letters::LetterError::AddressTooLong { reference, .. }
+                | amends_letters::LetterError::AddressLineTooWide { reference, .. } => format!("Letter {reference}: "),
+                _ => String::new(),
+            };
+            PageError::Refused(format!("{which}{} Nothing was printed.", unprintable_reason(&e)))
+        })?;
     Ok(pdf(bytes, "print-run.pdf"))
 }
 

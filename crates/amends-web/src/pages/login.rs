@@ -68,7 +68,8 @@ pub async fn submit(
         return Ok(response);
     }
     let user = state.store.user_by_email(form.email.trim()).await?;
-    let matches = verify_password(form.password, user.as_ref().map(|u| u.password_hash.clone())).await;
+    let matches =
+        verify_password(form.password, user.as_ref().map(|u| u.password_hash.clone()).filter(|h| !h.is_empty())).await;
     let Some(user) = user.filter(|u| matches && u.active) else {
         state.limiter.guess_failed(limits, addr.ip(), &form.email);
         let page = render(

@@ -15,6 +15,7 @@ mod disclosures;
 mod hours;
 mod imports;
 mod inbox;
+mod join;
 pub mod letters;
 mod login;
 mod problems;
@@ -28,7 +29,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use amends_domain::Role;
-use amends_store::{StoreError, UserRecord};
+use amends_store::{Business, StoreError, UserRecord};
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/new", get(customers::new_form).post(customers::create))
         .route("/customers/{id}", get(customers::page).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit_form))
+        .route("/customers/{id}/transactions", post(customers::record_transaction))
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::page).post(problems::act))
         .route("/disclosures", get(disclosures::list).post(disclosures::create))
@@ -77,8 +79,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/search", get(search::page))
         .route("/cases/{id}/letter.pdf", get(letters::case_letter))
+        .route("/cases/{id}/letter", get(letters::letter_page).post(letters::save_letter))
         .route("/letters", get(letters::print_run))
         .route("/reports", get(reports::page))
+        .route("/reports/cases", get(reports::cases))
         .route("/approvals", get(approvals::page))
         .route("/approvals/{id}", post(approvals::decide))
         .route("/reports/{file}", get(reports::csv))
@@ -86,7 +90,10 @@ pub fn router() -> Router<AppState> {
         .route("/letters/posted", post(letters::mark_posted))
         .route("/admin/users", get(admin::users).post(admin::invite))
         .route("/admin/hours", get(hours::hours).post(hours::save_hours))
+        .route("/admin/currency", post(hours::save_currency))
         .route("/admin/users/{id}", post(admin::change))
+        .route("/admin/users/{id}/invitation", post(admin::invitation))
+        .route("/join/{token}", get(join::page).post(join::choose))
         .route("/admin/templates", get(templates::list))
         .route("/admin/replies", get(replies::list).post(replies::create))
         .route("/admin/replies/{id}", get(replies::edit).post(replies::save))
@@ -115,7 +122,9 @@ fn environment() -> &'static Environment<'static> {
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
+    ("letter.html", include_str!("../../templates/letter.html")),
     ("login.html", include_str!("../../templates/login.html")),
+    ("join.html", include_str!("../../templates/join.html")),
     ("password.html", include_str!("../../templates/password.html")),
     ("inbox.html", include_str!("../../templates/inbox.html")),
     ("case.html", include_str!("../../templates/case.html")),
@@ -142,6 +151,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("reply_findings.html", include_str!("../../templates/reply_findings.html")),
     ("letters.html", include_str!("../../templates/letters.html")),
     ("reports.html", include_str!("../../templates/reports.html")),
+    ("report_cases.html", include_str!("../../templates/report_cases.html")),
     ("approvals.html", include_str!("../../templates/approvals.html")),
     ("disclosure_link.html", include_str!("../../templates/disclosure_link.html")),
     ("spam.html", include_str!("../../templates/spam.html")),
@@ -155,23 +165,45 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 mod filters {
+    use amends_domain::hours::{WallClock, wall_clock};
     use amends_store::{MARK_END, MARK_START};
+    use minijinja::State;
     use minijinja::value::Value;
 
-    /// An RFC 3339 time as "2026-11-25 14:05 UTC".
-    pub fn when(value: Value) -> String {
-        let text = value.to_string();
-        match (text.get(..10), text.get(11..16)) {
-            (Some(date), Some(time)) => format!("{date} {time} UTC"),
-            _ => text,
-        }
+    /// The business's setting `name` (`zone`, `currency`) as the page was given it: in
+    /// `business` (customer pages) or `layout.business` (staff pages).
+    fn business(state: &State, name: &str) -> Option<String> {
+        let direct = state.lookup("business").and_then(|b| b.get_attr(name).ok());
+        let from_layout =
+            || state.lookup("layout").and_then(|l| l.get_attr("business").ok()).and_then(|b| b.get_attr(name).ok());
+        direct
+            .filter(|v| !v.is_undefined() && !v.is_none())
+            .or_else(from_layout)
+            .filter(|v| !v.is_undefined() && !v.is_none())
+            .map(|v| v.to_string())
     }
 
-    /// Minor units as "12.00 EUR".
-    pub fn money(minor: i64, currency: Option<String>) -> String {
-        let sign = if minor < 0 { "-" } else { "" };
-        let abs = minor.unsigned_abs();
-        format!("{sign}{}.{:02} {}", abs / 100, abs % 100, currency.unwrap_or_default()).trim_end().to_owned()
+    /// An RFC 3339 time on the business's wall clock: "25 Nov 2026, 15:05 CET"; with
+    /// `"date"`, the day alone; with `"long"`, as a mail writes it.
+    pub fn when(state: &State, value: Value, style: Option<String>) -> String {
+        let text = value.to_string();
+        let Ok(t) = time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339) else {
+            return text;
+        };
+        let zone = business(state, "zone").unwrap_or_else(|| "UTC".to_owned());
+        let style = match style.as_deref() {
+            Some("date") => WallClock::Date,
+            Some("long") => WallClock::Long,
+            Some("month") => WallClock::Month,
+            _ => WallClock::Short,
+        };
+        wall_clock(t, &zone, style)
+    }
+
+    /// Minor units as money, "€12.50"; an amount that names no currency is in the business's.
+    pub fn money(state: &State, minor: i64, currency: Option<String>) -> String {
+        let currency = currency.filter(|c| !c.is_empty()).or_else(|| business(state, "currency")).unwrap_or_default();
+        amends_domain::format_money(minor, &currency)
     }
 
     /// The first `chars` characters of a text on one line, with an ellipsis when cut.
@@ -287,6 +319,8 @@ pub(crate) fn urlencode(s: &str) -> String {
 pub struct StaffSession {
     pub user: UserRecord,
     pub csrf: String,
+    /// The business's currency and zone: every time and amount on the page is shown in them.
+    pub business: Business,
 }
 
 impl StaffSession {
@@ -305,6 +339,7 @@ impl StaffSession {
             csrf: &self.csrf,
             is_manager: self.user.role.at_least(Role::Manager),
             is_admin: self.user.role == Role::Admin,
+            business: &self.business,
         }
     }
 }
@@ -315,6 +350,8 @@ pub struct Layout<'a> {
     pub csrf: &'a str,
     pub is_manager: bool,
     pub is_admin: bool,
+    /// Read by the `when` and `money` filters.
+    pub business: &'a Business,
 }
 
 fn path_of(uri: &Uri) -> String {
@@ -327,7 +364,8 @@ impl<S: Send + Sync> FromRequestParts<S> for StaffSession {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<Identity>() {
             Some(Identity { user, via: Via::Session { csrf_token } }) => {
-                Ok(StaffSession { user: user.clone(), csrf: csrf_token.clone() })
+                let business = parts.extensions.get::<Business>().cloned().unwrap_or_default();
+                Ok(StaffSession { user: user.clone(), csrf: csrf_token.clone(), business })
             }
             _ => Err(PageError::SignIn { next: path_of(&parts.uri) }),
         }

@@ -1,47 +1,152 @@
-//! The owner's report as a page: tables, bar charts drawn here as SVG (no chart
-//! service), and every table as CSV.
+//! The owner's report as a page: the figures in words, month by month charts drawn here
+//! as SVG (no chart service, no script), money in the business's currency, every figure
+//! linked to the cases behind it, and every table as CSV.
 
 use amends_domain::Role;
+use amends_domain::format_money;
+use amends_domain::hours::{WallClock, local_day, start_of_day, wall_clock};
 use amends_store::Report;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use super::{PageError, StaffSession, render};
 use crate::AppState;
-use crate::api::reports::RangeQuery;
 use crate::json::Params;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A horizontal bar chart: one labelled bar per row, scaled to the largest value.
-pub(crate) fn bar_chart(title: &str, rows: &[(String, f64)], unit: &str) -> String {
-    let (label_w, bar_w, row_h) = (220.0, 360.0, 26.0);
+/// A label cut to `chars` characters with an ellipsis, so that it fits beside its bar.
+fn fit(label: &str, chars: usize) -> String {
+    if label.chars().count() <= chars {
+        label.to_owned()
+    } else {
+        format!("{}…", label.chars().take(chars.saturating_sub(1)).collect::<String>())
+    }
+}
+
+/// Roughly how wide a text of `chars` characters is at 13px (for a label column).
+fn text_width(chars: usize) -> f64 {
+    chars as f64 * 7.2 + 8.0
+}
+
+/// A horizontal bar chart: one labelled bar per row, scaled to the largest value. Each
+/// label fits its column (a long one is cut, its full text in the bar's title); the
+/// chart scales to the page's width.
+/// `unit` is what a value counts, as (one, many): (" case", " cases").
+pub(crate) fn bar_chart(title: &str, rows: &[(String, f64)], unit: (&str, &str)) -> String {
+    const MAX_LABEL: usize = 34;
+    let longest = rows.iter().map(|(l, _)| l.chars().count().min(MAX_LABEL)).max().unwrap_or(0);
+    let (label_w, bar_w, row_h) = (text_width(longest).max(60.0), 360.0, 26.0);
     let height = 30.0 + row_h * rows.len() as f64;
     let max = rows.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
+    let w = label_w + bar_w + 110.0;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{t}\" width=\"{w}\" height=\"{height}\" \
-         viewBox=\"0 0 {w} {height}\" class=\"chart\"><title>{t}</title>",
+         viewBox=\"0 0 {w} {height}\" preserveAspectRatio=\"xMinYMin meet\" class=\"chart\"><title>{t}</title>",
         t = escape(title),
-        w = label_w + bar_w + 90.0,
     );
     for (i, (label, value)) in rows.iter().enumerate() {
         let y = 20.0 + row_h * i as f64;
         let width = if max > 0.0 { (value / max * bar_w).max(1.0) } else { 1.0 };
-        let shown = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.2}") };
+        let shown = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.1}") };
+        let unit = if *value == 1.0 { unit.0 } else { unit.1 };
         svg.push_str(&format!(
-            "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"13\">{label}</text>\
+            "<g><title>{full}: {shown}{unit}</title><text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"13\">{label}</text>\
              <rect class=\"bar\" x=\"{label_w}\" y=\"{y}\" width=\"{width:.1}\" height=\"{bh}\" fill=\"#2f6f5e\"/>\
-             <text x=\"{vx:.1}\" y=\"{ty}\" font-size=\"13\">{shown}{unit}</text>",
+             <text x=\"{vx:.1}\" y=\"{ty}\" font-size=\"13\">{shown}{unit}</text></g>",
             lx = label_w - 8.0,
             ty = y + 14.0,
             bh = row_h - 8.0,
             vx = label_w + width + 6.0,
-            label = escape(label),
+            full = escape(label),
+            label = escape(&fit(label, MAX_LABEL)),
             unit = escape(unit),
         ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// One series of a month chart: its name, its colour, and a rate (0..1) per month.
+pub(crate) struct Series<'a> {
+    pub name: &'a str,
+    pub colour: &'a str,
+    pub rates: Vec<Option<f64>>,
+}
+
+/// Rates month by month as vertical bars, a group per month (one bar per series), the
+/// percentage written above each bar ("no data" where a month has none), months named
+/// under their group, a legend when there is more than one series.
+pub(crate) fn month_chart(title: &str, months: &[String], series: &[Series]) -> String {
+    let (left, top, plot_h, bar_w, gap) = (44.0, 28.0, 160.0, 34.0, 26.0);
+    // Wide enough for its month's name ("Sep 2026") at 12px, with room between names.
+    let group_w = (bar_w * series.len() as f64 + gap).max(74.0);
+    let width = (left + group_w * months.len() as f64 + 10.0).max(320.0);
+    let legend_h = if series.len() > 1 { 24.0 } else { 0.0 };
+    let height = top + plot_h + 30.0 + legend_h;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{t}\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" preserveAspectRatio=\"xMinYMin meet\" class=\"chart\"><title>{t}</title>",
+        t = escape(title),
+    );
+    for pct in [0.0, 50.0, 100.0] {
+        let y = top + plot_h - plot_h * pct / 100.0;
+        svg.push_str(&format!(
+            "<line x1=\"{left}\" x2=\"{x2}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#d9dfdc\"/>\
+             <text x=\"{tx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"11\" fill=\"#5b6661\">{pct:.0} %</text>",
+            x2 = width - 6.0,
+            tx = left - 6.0,
+            ty = y + 4.0,
+        ));
+    }
+    for (m, month) in months.iter().enumerate() {
+        let gx = left + (group_w - bar_w * series.len() as f64) / 2.0 + group_w * m as f64;
+        for (k, s) in series.iter().enumerate() {
+            let x = gx + bar_w * k as f64;
+            let rate = s.rates.get(m).copied().flatten();
+            let (h, label) = match rate {
+                Some(r) => ((plot_h * r).max(1.0), format!("{:.0} %", r * 100.0)),
+                None => (0.0, "–".to_owned()),
+            };
+            let y = top + plot_h - h;
+            svg.push_str(&format!(
+                "<g><title>{month}, {name}: {full}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw}\" height=\"{h:.1}\" fill=\"{c}\"/>\
+                 <text x=\"{cx:.1}\" y=\"{ly:.1}\" text-anchor=\"middle\" font-size=\"11\">{label}</text></g>",
+                name = escape(s.name),
+                full = if rate.is_some() { label.clone() } else { "no case to count".to_owned() },
+                bw = bar_w - 4.0,
+                c = s.colour,
+                cx = x + (bar_w - 4.0) / 2.0,
+                ly = y - 4.0,
+            ));
+        }
+        svg.push_str(&format!(
+            "<text x=\"{cx:.1}\" y=\"{ty}\" text-anchor=\"middle\" font-size=\"12\">{month}</text>",
+            cx = gx + bar_w * series.len() as f64 / 2.0 - 2.0,
+            ty = top + plot_h + 18.0,
+            month = escape(month),
+        ));
+    }
+    if series.len() > 1 {
+        let mut x = left;
+        let y = top + plot_h + 30.0 + 8.0;
+        for s in series {
+            svg.push_str(&format!(
+                "<rect x=\"{x}\" y=\"{ry}\" width=\"12\" height=\"12\" fill=\"{c}\"/>\
+                 <text x=\"{tx}\" y=\"{ty}\" font-size=\"12\">{name}</text>",
+                ry = y,
+                c = s.colour,
+                tx = x + 16.0,
+                ty = y + 10.0,
+                name = escape(s.name),
+            ));
+            x += 16.0 + text_width(s.name.chars().count()) + 12.0;
+        }
     }
     svg.push_str("</svg>");
     svg
@@ -93,7 +198,42 @@ fn tables(r: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
     causes.extend(r.root_causes.iter().map(|c| {
         vec![c.problem_id.to_string(), c.title.clone(), c.cases.to_string(), format!("{:.1}", c.cumulative_percent)]
     }));
-    vec![("summary", summary), ("money", money), ("returns", returns), ("root_causes", causes)]
+    let mut months = vec![
+        [
+            "from",
+            "to",
+            "cases_opened",
+            "retained",
+            "lost",
+            "recovery_rate",
+            "complainers",
+            "complainers_returned",
+            "return_rate_complainers",
+            "non_complainers",
+            "non_complainers_returned",
+            "return_rate_non_complainers",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let fmt = &time::format_description::well_known::Rfc3339;
+    months.extend(r.months.iter().map(|m| {
+        vec![
+            m.from.format(fmt).unwrap_or_default(),
+            m.to.format(fmt).unwrap_or_default(),
+            m.cases_opened.to_string(),
+            m.retained.to_string(),
+            m.lost.to_string(),
+            opt(m.recovery_rate),
+            m.complainers.to_string(),
+            m.complainers_returned.to_string(),
+            opt(m.return_rate_complainers),
+            m.non_complainers.to_string(),
+            m.non_complainers_returned.to_string(),
+            opt(m.return_rate_non_complainers),
+        ]
+    }));
+    vec![("summary", summary), ("money", money), ("returns", returns), ("root_causes", causes), ("months", months)]
 }
 
 /// Where a spreadsheet may start a cell: at the start of ours, or after a separator,
@@ -123,51 +263,391 @@ fn csv_cell(s: &str) -> String {
     }
 }
 
-async fn load(state: &AppState, session: &StaffSession, q: &RangeQuery) -> Result<Report, PageError> {
+/// A report's range as the page takes it: days (`YYYY-MM-DD`, on the business's
+/// calendar, `to` included) or RFC 3339 times (`to` excluded), as the API takes them.
+#[derive(Deserialize, Serialize, Default)]
+pub struct PageRange {
+    from: Option<String>,
+    to: Option<String>,
+    /// For the list of cases behind a figure: opened, retained, lost, waiting, open, problem.
+    figure: Option<String>,
+    problem: Option<i64>,
+}
+
+fn instant(text: &str, zone: &str, day_after: bool) -> Result<OffsetDateTime, PageError> {
+    let text = text.trim();
+    if let Ok(t) = OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
+        return Ok(t);
+    }
+    let start = start_of_day(text, zone)
+        .ok_or_else(|| PageError::BadForm(format!("{text:?} is not a date such as 2026-11-30.")))?;
+    // The next day's midnight: a day given as the end is the range's last day.
+    if day_after {
+        let next = local_day(start + time::Duration::hours(36), zone);
+        return start_of_day(&next, zone).ok_or_else(|| PageError::BadForm(format!("{text:?} is not a date.")));
+    }
+    Ok(start)
+}
+
+/// The first day of the month `back` months before `day` (a `YYYY-MM-DD`).
+fn month_start(day: &str, back: i32) -> String {
+    let year: i32 = day.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970);
+    let month: i32 = day.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    let index = year * 12 + (month - 1) - back;
+    format!("{:04}-{:02}-01", index.div_euclid(12), index.rem_euclid(12) + 1)
+}
+
+impl PageRange {
+    /// `[from, to)`; by default the last six calendar months up to now.
+    fn range(&self, now: OffsetDateTime, zone: &str) -> Result<(OffsetDateTime, OffsetDateTime), PageError> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let to = match given(&self.to) {
+            Some(t) => instant(&t, zone, true)?,
+            None => now,
+        };
+        let from = match given(&self.from) {
+            Some(f) => instant(&f, zone, false)?,
+            None => instant(&month_start(&local_day(to, zone), 5), zone, false)?,
+        };
+        if from >= to {
+            return Err(PageError::BadForm("The first day comes after the last: swap them.".into()));
+        }
+        if to - from > time::Duration::days(3660) {
+            return Err(PageError::BadForm("A report covers at most ten years.".into()));
+        }
+        Ok((from, to))
+    }
+}
+
+async fn load(state: &AppState, session: &StaffSession, q: &PageRange) -> Result<Report, PageError> {
     session.require(Role::Manager)?;
-    let (from, to) = q.range(state.store.now()).map_err(|e| PageError::BadForm(e.message))?;
+    let (from, to) = q.range(state.store.now(), &session.business.zone)?;
     Ok(state.store.report(from, to).await?)
+}
+
+/// A figure and the link to the cases behind it.
+#[derive(Serialize)]
+struct Figure {
+    label: String,
+    value: String,
+    href: Option<String>,
+    note: String,
+}
+
+fn hours_text(h: Option<f64>) -> String {
+    match h {
+        None => "no case reached it".to_owned(),
+        Some(h) if h < 1.0 => format!("{:.0} minutes", (h * 60.0).round()),
+        Some(h) if h < 48.0 => format!("{h:.1} hours"),
+        Some(h) => format!("{:.1} days", h / 24.0),
+    }
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map(|r| format!("{:.0} %", r * 100.0)).unwrap_or_else(|| "–".to_owned())
+}
+
+fn count(n: i64, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+/// The report's words: every figure as a sentence-sized line with its cases' link.
+fn figures(r: &Report, range: &str) -> Vec<Figure> {
+    let cases = |figure: &str| Some(format!("/reports/cases?{range}&figure={figure}"));
+    let ended = r.retained + r.lost;
+    let recovery_note = if ended > 0 {
+        format!("{} of the {} with an outcome stayed.", count(r.retained, "customer", "customers"), ended)
+    } else if r.awaiting_outcome > 0 {
+        format!(
+            "No case has an outcome yet: {} every step done and {} for someone to record whether the customer stayed.",
+            count(r.awaiting_outcome, "case has", "cases have"),
+            if r.awaiting_outcome == 1 { "waits" } else { "wait" }
+        )
+    } else {
+        "No case has an outcome yet.".to_owned()
+    };
+    let mut out = vec![
+        Figure {
+            label: "Recovery rate".into(),
+            value: percent(r.recovery_rate),
+            href: cases("retained"),
+            note: recovery_note,
+        },
+        Figure {
+            label: "Complaints".into(),
+            value: r.cases_opened.to_string(),
+            href: cases("opened"),
+            note: String::new(),
+        },
+        Figure {
+            label: "Customers kept".into(),
+            value: r.retained.to_string(),
+            href: cases("retained"),
+            note: if r.retained == 0 {
+                String::new()
+            } else {
+                format!(
+                    "{} after a satisfied follow-up, {} by a manager's decision",
+                    r.retained_after_follow_up, r.retained_by_manager
+                )
+            },
+        },
+        Figure { label: "Customers lost".into(), value: r.lost.to_string(), href: cases("lost"), note: String::new() },
+        Figure {
+            label: "Waiting for an outcome".into(),
+            value: r.awaiting_outcome.to_string(),
+            href: cases("waiting"),
+            note: "Every step done: record whether they stayed.".into(),
+        },
+        Figure {
+            label: "Still being worked".into(),
+            value: r.still_open.to_string(),
+            href: cases("open"),
+            note: String::new(),
+        },
+        Figure {
+            label: "Satisfaction after the follow-up".into(),
+            value: r
+                .satisfaction_average
+                .map(|a| format!("{a:.1} out of 5"))
+                .unwrap_or_else(|| "no answer yet".to_owned()),
+            href: None,
+            note: count(r.satisfaction_count, "answer", "answers"),
+        },
+        Figure {
+            label: "Time to acknowledge".into(),
+            value: hours_text(r.hours_to_acknowledge),
+            href: None,
+            note: "From the complaint to the first restatement or apology.".into(),
+        },
+        Figure { label: "Time to fix".into(), value: hours_text(r.hours_to_fix), href: None, note: String::new() },
+        Figure {
+            label: "Time to follow up".into(),
+            value: hours_text(r.hours_to_follow_up),
+            href: None,
+            note: String::new(),
+        },
+        Figure {
+            label: "Steps done per case".into(),
+            value: r.steps_done_average.map(|s| format!("{s:.1} of 10")).unwrap_or_else(|| "–".to_owned()),
+            href: None,
+            note: String::new(),
+        },
+        Figure {
+            label: "Customers who complained more than once".into(),
+            value: r.repeat_complainers.to_string(),
+            href: None,
+            note: String::new(),
+        },
+        Figure {
+            label: "Promises broken".into(),
+            value: r.broken_promises.to_string(),
+            href: Some("#promises".into()),
+            note: String::new(),
+        },
+    ];
+    out.retain(|f| !(f.label == "Waiting for an outcome" && r.awaiting_outcome == 0));
+    out
+}
+
+/// What gestures cost against what the customers kept are worth, in words, per currency.
+#[derive(Serialize)]
+struct MoneyLine {
+    cost: String,
+    kept: String,
+    per_unit: Option<String>,
+}
+
+fn money_lines(r: &Report) -> Vec<MoneyLine> {
+    r.money
+        .iter()
+        .map(|m| MoneyLine {
+            cost: format_money(m.gesture_cost_minor, &m.currency),
+            kept: format_money(m.lifetime_value_kept_minor, &m.currency),
+            per_unit: (m.gesture_cost_minor > 0).then(|| {
+                let scale = 10_i64.pow(amends_domain::money::minor_digits(&m.currency));
+                let kept_per_unit = m.lifetime_value_kept_minor as f64 / m.gesture_cost_minor as f64;
+                format!(
+                    "{} kept for every {} given",
+                    format_money((kept_per_unit * scale as f64).round() as i64, &m.currency),
+                    format_money(scale, &m.currency)
+                )
+            }),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct MonthLine {
+    name: String,
+    opened: i64,
+    retained: i64,
+    lost: i64,
+    recovery: String,
+    complainers: String,
+    never: String,
+    href: String,
+}
+
+/// The query of a range as links carry it.
+fn range_query(from: OffsetDateTime, to: OffsetDateTime) -> String {
+    let fmt = &time::format_description::well_known::Rfc3339;
+    format!(
+        "from={}&to={}",
+        super::urlencode(&from.format(fmt).unwrap_or_default()),
+        super::urlencode(&to.format(fmt).unwrap_or_default())
+    )
 }
 
 /// `GET /reports`
 pub async fn page(
     State(state): State<AppState>,
     session: StaffSession,
-    Params(q): Params<RangeQuery>,
+    Params(q): Params<PageRange>,
 ) -> Result<Response, PageError> {
     let report = load(&state, &session, &q).await?;
-    let fmt = &time::format_description::well_known::Rfc3339;
-    let range = format!(
-        "from={}&to={}",
-        super::urlencode(&report.from.format(fmt).unwrap_or_default()),
-        super::urlencode(&report.to.format(fmt).unwrap_or_default())
+    let zone = report.zone.clone();
+    let range = range_query(report.from, report.to);
+    let day = |t: OffsetDateTime| wall_clock(t, &zone, WallClock::Date);
+    let last_day = report.to - time::Duration::milliseconds(1);
+    let months: Vec<MonthLine> = report
+        .months
+        .iter()
+        .map(|m| MonthLine {
+            name: wall_clock(m.from, &zone, WallClock::Month),
+            opened: m.cases_opened,
+            retained: m.retained,
+            lost: m.lost,
+            recovery: percent(m.recovery_rate),
+            complainers: format!(
+                "{} ({} of {})",
+                percent(m.return_rate_complainers),
+                m.complainers_returned,
+                m.complainers
+            ),
+            never: format!(
+                "{} ({} of {})",
+                percent(m.return_rate_non_complainers),
+                m.non_complainers_returned,
+                m.non_complainers
+            ),
+            href: format!("/reports/cases?{}&figure=opened", range_query(m.from, m.to)),
+        })
+        .collect();
+    let names: Vec<String> = months.iter().map(|m| m.name.clone()).collect();
+    let recovery_chart = month_chart(
+        "Recovery rate by month: the share of cases with an outcome whose customer stayed",
+        &names,
+        &[Series {
+            name: "Recovery rate",
+            colour: "#2f6f5e",
+            rates: report.months.iter().map(|m| m.recovery_rate).collect(),
+        }],
     );
-    let outcomes = bar_chart(
-        "Cases by outcome",
-        &[("Retained".to_owned(), report.retained as f64), ("Lost".to_owned(), report.lost as f64)],
-        "",
+    let returns_chart = month_chart(
+        "Customers who came back, by month: those who complained against those who never did",
+        &names,
+        &[
+            Series {
+                name: "Complained",
+                colour: "#2f6f5e",
+                rates: report.months.iter().map(|m| m.return_rate_complainers).collect(),
+            },
+            Series {
+                name: "Never complained",
+                colour: "#b0801f",
+                rates: report.months.iter().map(|m| m.return_rate_non_complainers).collect(),
+            },
+        ],
     );
     let causes: Vec<(String, f64)> = report.root_causes.iter().map(|c| (c.title.clone(), c.cases as f64)).collect();
-    let pareto = bar_chart("Root causes by frequency", &causes, " cases");
-    let returns = bar_chart(
-        "Return rate, percent",
-        &[
-            ("Complained".to_owned(), report.return_rate_complainers.unwrap_or(0.0) * 100.0),
-            ("Never complained".to_owned(), report.return_rate_non_complainers.unwrap_or(0.0) * 100.0),
-        ],
-        " %",
-    );
-    let tables: Vec<minijinja::Value> = tables(&report)
-        .into_iter()
-        .map(|(name, rows)| minijinja::context! { name, header => rows[0].clone(), rows => rows[1..].to_vec() })
+    let pareto = bar_chart("Root causes by the complaints they brought", &causes, (" case", " cases"));
+    let linked: i64 = report.root_causes.iter().map(|c| c.cases).sum();
+    let root_causes: Vec<minijinja::Value> = report
+        .root_causes
+        .iter()
+        .map(|c| {
+            minijinja::context! {
+                problem_id => c.problem_id, title => c.title, cases => c.cases,
+                share => format!("{:.0} %", c.cases as f64 * 100.0 / linked.max(1) as f64),
+                cumulative => format!("{:.0} %", c.cumulative_percent),
+                href => format!("/reports/cases?{range}&figure=problem&problem={}", c.problem_id),
+            }
+        })
         .collect();
-    let charts = vec![
-        minijinja::Value::from_safe_string(outcomes),
-        minijinja::Value::from_safe_string(pareto),
-        minijinja::Value::from_safe_string(returns),
-    ];
-    Ok(render("reports.html", minijinja::context! { layout => session.layout(), report, tables, charts, range })?
-        .into_response())
+    let promises: Vec<minijinja::Value> = report
+        .promises_broken
+        .iter()
+        .map(|p| {
+            minijinja::context! {
+                case_id => p.case_id, reference => p.case_reference, customer => p.customer_name,
+                what => p.what, due => wall_clock(p.due_at, &zone, WallClock::Short),
+            }
+        })
+        .collect();
+    let context = minijinja::context! {
+        layout => session.layout(),
+        report,
+        range,
+        from_day => local_day(report.from, &zone),
+        to_day => local_day(last_day, &zone),
+        period => format!("{} to {}", day(report.from), day(last_day)),
+        zone,
+        figures => figures(&report, &range),
+        money => money_lines(&report),
+        months,
+        recovery_chart => minijinja::Value::from_safe_string(recovery_chart),
+        returns_chart => minijinja::Value::from_safe_string(returns_chart),
+        pareto => minijinja::Value::from_safe_string(pareto),
+        root_causes,
+        promises,
+        returns_complained => percent(report.return_rate_complainers),
+        returns_never => percent(report.return_rate_non_complainers),
+        cases_href => format!("/reports/cases?{range}&figure=opened"),
+    };
+    Ok(render("reports.html", context)?.into_response())
+}
+
+/// `GET /reports/cases`: the cases behind one figure of a report.
+pub async fn cases(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Params(q): Params<PageRange>,
+) -> Result<Response, PageError> {
+    let report = load(&state, &session, &q).await?;
+    let ids = &report.case_ids;
+    let (title, list) = match (q.figure.as_deref().unwrap_or("opened"), q.problem) {
+        ("opened", _) => ("Complaints opened".to_owned(), ids.opened.clone()),
+        ("retained", _) => ("Customers kept".to_owned(), ids.retained.clone()),
+        ("lost", _) => ("Customers lost".to_owned(), ids.lost.clone()),
+        ("waiting", _) => ("Every step done, waiting for an outcome".to_owned(), ids.awaiting_outcome.clone()),
+        ("open", _) => ("Still being worked".to_owned(), ids.still_open.clone()),
+        ("problem", Some(p)) => {
+            let title = report.root_causes.iter().find(|c| c.problem_id == p).map(|c| c.title.clone());
+            (
+                format!("Complaints about “{}”", title.unwrap_or_else(|| format!("problem {p}"))),
+                ids.by_problem.get(&p).cloned().unwrap_or_default(),
+            )
+        }
+        _ => return Err(PageError::NotFound("figure")),
+    };
+    const SHOWN: usize = 200;
+    let mut cases = Vec::new();
+    for id in list.iter().rev().take(SHOWN) {
+        cases.push(state.store.case(*id).await?);
+    }
+    let zone = &report.zone;
+    let period = format!(
+        "{} to {}",
+        wall_clock(report.from, zone, WallClock::Date),
+        wall_clock(report.to - time::Duration::milliseconds(1), zone, WallClock::Date)
+    );
+    let back = format!("/reports?{}", range_query(report.from, report.to));
+    Ok(render(
+        "report_cases.html",
+        minijinja::context! { layout => session.layout(), title, period, cases, total => list.len(), shown => SHOWN, back },
+    )?
+    .into_response())
 }
 
 /// `GET /reports/{table}.csv`
@@ -175,7 +655,7 @@ pub async fn csv(
     State(state): State<AppState>,
     session: StaffSession,
     Path(file): Path<String>,
-    Params(q): Params<RangeQuery>,
+    Params(q): Params<PageRange>,
 ) -> Result<Response, PageError> {
     let name = file.strip_suffix(".csv").ok_or(PageError::NotFound("table"))?;
     let report = load(&state, &session, &q).await?;
@@ -196,9 +676,35 @@ pub async fn csv(
 mod tests {
     #[test]
     fn a_chart_escapes_labels_and_scales_bars() {
-        let svg = super::bar_chart("T", &[("<a>".into(), 4.0), ("b".into(), 2.0)], "");
+        let svg = super::bar_chart("T", &[("<a>".into(), 4.0), ("b".into(), 2.0)], ("", ""));
         assert!(svg.contains("&lt;a&gt;") && !svg.contains("<a>"));
         assert!(svg.contains("width=\"360.0\"") && svg.contains("width=\"180.0\""));
+    }
+
+    #[test]
+    fn a_long_label_is_cut_to_fit_and_kept_whole_in_its_title() {
+        let long = "Weekend deliveries slip because the van is shared with the café next door";
+        let svg = super::bar_chart("T", &[(long.into(), 2.0), ("Short".into(), 1.0)], (" case", " cases"));
+        assert!(svg.contains(&format!("<title>{long}: 2 cases</title>")), "{svg}");
+        assert!(svg.contains(">Weekend deliveries slip because t…</text>"), "{svg}");
+        assert!(svg.contains(">1 case</text>") && svg.contains(">2 cases</text>"), "{svg}");
+    }
+
+    #[test]
+    fn a_month_chart_names_each_month_and_says_when_one_has_no_data() {
+        let svg = super::month_chart(
+            "Recovery",
+            &["Oct 2026".into(), "Nov 2026".into()],
+            &[super::Series { name: "Recovery rate", colour: "#000", rates: vec![None, Some(0.5)] }],
+        );
+        assert!(svg.contains(">Oct 2026</text>") && svg.contains(">Nov 2026</text>"), "{svg}");
+        assert!(svg.contains(">50 %</text>") && svg.contains("Oct 2026, Recovery rate: no case to count"), "{svg}");
+    }
+
+    #[test]
+    fn a_report_range_is_six_months_by_default() {
+        assert_eq!(super::month_start("2026-11-30", 5), "2026-06-01");
+        assert_eq!(super::month_start("2026-03-04", 5), "2025-10-01");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Search across customers and cases.
 
+use amends_store::{CaseFilter, CaseHit};
 use axum::extract::State;
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -23,12 +24,22 @@ pub async fn page(
         (Vec::new(), Vec::new())
     } else {
         let (customers, _) = state.store.list_customers(Some(&q), None, 10).await?;
-        let reference = amends_domain::CaseReference::parse(&q);
         let mut hits = state.store.search_cases(&q, 50).await?;
-        if let Some(r) = reference
+        // The cases of the customers found by name, after the words' matches.
+        for customer in &customers {
+            let filter = CaseFilter { customer_id: Some(customer.id), limit: 10, ..CaseFilter::default() };
+            for case in state.store.list_cases(&filter).await?.0 {
+                if !hits.iter().any(|h| h.case.id == case.id) {
+                    hits.push(CaseHit { case, snippet: String::new() });
+                }
+            }
+        }
+        // A reference as people type it (AM-1001, or 1001) comes first.
+        if let Some(r) = amends_domain::CaseReference::from_search(&q)
             && let Ok(case) = state.store.case(r.case_id()).await
         {
-            hits.insert(0, amends_store::CaseHit { case, snippet: String::new() });
+            hits.retain(|h| h.case.id != case.id);
+            hits.insert(0, CaseHit { case, snippet: String::new() });
         }
         (customers, hits)
     };

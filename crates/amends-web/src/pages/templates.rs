@@ -1,15 +1,16 @@
 //! Managers edit the messages customers receive, with a live preview and the coach.
 
 use amends_domain::Role;
-use amends_jobs::messages::{TEMPLATES, render, sample_context, template};
+use amends_jobs::messages::{TEMPLATES, check, render, sample_context, template};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 
-use super::login::Nothing;
+use super::login::{Nothing, capitalise};
 use super::{PageError, Posted, StaffSession, field, render as render_page};
 use crate::AppState;
+use crate::api::templates::{MAX_TEMPLATE_BYTES, SaveRefused, save_checked};
 
 #[derive(Serialize)]
 struct Row {
@@ -27,28 +28,38 @@ pub async fn list(State(state): State<AppState>, session: StaffSession) -> Resul
     render_page("templates.html", minijinja::context! { layout => session.layout(), rows })
 }
 
+/// What the editor says beside the form.
+#[derive(Default)]
+struct Said {
+    error: Option<String>,
+    /// The coach held the words: the form asks for a reason.
+    held: bool,
+    saved: bool,
+}
+
 /// What the editor shows: the source, the preview with sample data, and the coach's review.
 async fn editor(
     state: &AppState,
     session: &StaffSession,
     name: &str,
     source: Option<String>,
-    error: Option<String>,
-    saved: bool,
+    said: Said,
 ) -> Result<minijinja::Value, PageError> {
     let t = template(name).ok_or(PageError::NotFound("template"))?;
     let edited = state.store.template_override(name).await?;
+    let coach_override = state.store.template_coach_override(name).await?;
     let source = source.or(edited.clone()).unwrap_or_else(|| t.source.to_owned());
     let preview = render(&source, sample_context("The team at Café Weber"));
     let (subject, body, problem) = match preview {
-        Ok((subject, body)) => (subject, body, None),
+        Ok((subject, body)) => (subject, body, check(t, &source).err().map(|p| capitalise(&p.to_string()))),
         Err(e) => (String::new(), String::new(), Some(e)),
     };
     let review = state.coach.review(&body, t.purpose);
     Ok(minijinja::context! {
         layout => session.layout(), name => t.name, title => t.title, variables => t.variables,
-        source, subject, body, findings => review.findings, score => review.score,
-        problem, error, saved, edited => edited.is_some(),
+        required => t.required, source, subject, body, findings => review.findings, score => review.score,
+        problem, error => said.error, held => said.held, saved => said.saved, edited => edited.is_some(),
+        coach_override,
     })
 }
 
@@ -58,10 +69,12 @@ pub async fn edit(
     Path(name): Path<String>,
 ) -> Result<impl IntoResponse, PageError> {
     session.require(Role::Manager)?;
-    let ctx = editor(&state, &session, &name, None, None, false).await?;
+    let ctx = editor(&state, &session, &name, None, Said::default()).await?;
     render_page("template_edit.html", ctx)
 }
 
+/// Saves the edited template with the API's rules (`api::templates::save_checked`); a
+/// refusal is the editor again, in words, with the draft kept.
 pub async fn save(
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -75,21 +88,27 @@ pub async fn save(
         return Ok(Redirect::to(&format!("/admin/templates/{}", t.name)).into_response());
     }
     let source = fields.get("source").cloned().unwrap_or_default().replace("\r\n", "\n");
-    let problem = match render(&source, sample_context("The team")) {
-        Err(e) => Some(format!("The template does not work: {e}.")),
-        Ok((_, body)) => {
-            let review = state.coach.review(&body, t.purpose);
-            match (review.has_high(), field(&fields, "coach_override")) {
-                (true, None) => Some("The coach found company-focused wording (see below). Rewrite it, or give a reason to save it anyway.".to_owned()),
-                _ => None,
-            }
-        }
-    };
-    if let Some(error) = problem {
-        let ctx = editor(&state, &session, t.name, Some(source), Some(error), false).await?;
+    if source.len() > MAX_TEMPLATE_BYTES {
+        let said = Said { error: Some("A template has at most 256 KiB.".to_owned()), ..Said::default() };
+        let ctx = editor(&state, &session, t.name, Some(source), said).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render_page("template_edit.html", ctx)?).into_response());
     }
-    state.store.save_template(t.name, &source, session.user.id).await?;
-    let ctx = editor(&state, &session, t.name, None, None, true).await?;
-    Ok(render_page("template_edit.html", ctx)?.into_response())
+    let reason = field(&fields, "coach_override");
+    let said = match save_checked(&state, t, &source, session.user.id, reason.as_deref()).await? {
+        Ok(_) => {
+            let ctx = editor(&state, &session, t.name, None, Said { saved: true, ..Said::default() }).await?;
+            return Ok(render_page("template_edit.html", ctx)?.into_response());
+        }
+        Err(SaveRefused::Problem(problem)) => Said { error: Some(format!("Not saved: {problem}.")), ..Said::default() },
+        Err(SaveRefused::Held { kinds, .. }) => Said {
+            error: Some(format!(
+                "Not saved: the coach found company-focused wording ({}; see below). Rewrite it, or give a reason to save it anyway.",
+                kinds.iter().map(|k| k.replace('_', " ")).collect::<Vec<_>>().join(", ")
+            )),
+            held: true,
+            saved: false,
+        },
+    };
+    let ctx = editor(&state, &session, t.name, Some(source), said).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render_page("template_edit.html", ctx)?).into_response())
 }

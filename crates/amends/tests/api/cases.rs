@@ -19,7 +19,7 @@ async fn a_complaint_walks_the_playbook_to_retained(app: TestApp) {
     assert!(case.reference.starts_with("AM-"));
     assert_eq!(case.next_step.as_deref(), Some("restate"));
     let problem =
-        app.post("/api/v1/problems", &ann.token, json!({ "title": "Weekend deliveries slip" })).await.expect(201);
+        app.post("/api/v1/problems", &ann.token, json!({ "title": "Weekend deliveries slip", "preventive_action": "Sunday orders are checked by the owner before the vans leave" })).await.expect(201);
 
     // Each step is one event: it bumps the version by one, and names the next step.
     let mut version = case.version;
@@ -42,6 +42,9 @@ async fn a_complaint_walks_the_playbook_to_retained(app: TestApp) {
     took(ann.promise_fix(&case, "Bake and deliver a new cake", datetime!(2099-01-02 10:00 UTC)).await, "promise", None);
     took(ann.fix_done(&case, "Delivered at 15:00").await, "fix", None);
     took(ann.step(&case, "prevent", json!({ "problem_id": problem["id"] })).await, "prevent", Some("follow_up"));
+    // A letter needs a postal address when it is chosen; adding one is no step.
+    let address = json!({ "postal_address": "Hauptstrasse 12\n10115 Berlin" });
+    app.patch(&format!("/api/v1/customers/{}", case.customer_id), &ann.token, address).await.expect(200);
     let follow_up = json!({ "due": "2099-01-05T10:00:00Z", "channel": "letter" });
     took(ann.step(&case, "follow-up/schedule", follow_up).await, "schedule", Some("follow_up"));
     let answer = json!({ "satisfaction": 5, "words": "Thank you, that was kind" });

@@ -287,7 +287,7 @@ async fn an_overdue_step_climbs_the_ladder_in_order_once(db: Db) {
 async fn walk_to_watch(app: &TestApp, agent: &str, owner: i64, email: &str) -> (i64, i64) {
     let case = app.complaint(agent, email, "The cake came a day late and squashed.").await;
     let id = case["id"].as_i64().unwrap();
-    let problem = app.post("/api/v1/problems", agent, json!({ "title": "Weekend deliveries slip" })).await.expect(201);
+    let problem = app.post("/api/v1/problems", agent, json!({ "title": "Weekend deliveries slip", "preventive_action": "Sunday orders are checked by the owner before the vans leave" })).await.expect(201);
     for (path, body) in [
         ("assign", json!({ "owner_id": owner })),
         ("restatement", json!({ "text": "Your cake arrived a day late and damaged." })),

@@ -38,7 +38,7 @@ async fn a_problem_is_worked_from_open_to_verified(app: TestApp) {
     let (owner_id, owner) = app.staff("agent").await;
     let (_, colleague) = app.staff("agent").await;
     let problem = app
-        .post("/api/v1/problems", &owner, json!({ "title": "Weekend deliveries slip", "description": "Sunday vans" }))
+        .post("/api/v1/problems", &owner, json!({ "title": "Weekend deliveries slip", "description": "Sunday vans", "corrective_action": "Re-delivered every late order" }))
         .await
         .expect(201);
     let id = problem["id"].as_i64().unwrap();
@@ -95,7 +95,8 @@ async fn a_problem_is_worked_from_open_to_verified(app: TestApp) {
     app.post(&status, &owner, json!({ "status": "sideways" })).await.expect_error(422, "invalid");
 
     // The problem comes back: a case linked to it, and a new case that looks like its case.
-    let again = case_in(&app, &colleague, "b@example.com", "Late again on a Sunday.", "other").await;
+    // Words that read like nothing known: linked by hand.
+    let again = case_in(&app, &colleague, "b@example.com", "Where was my order?", "other").await;
     link(&app, &colleague, again, &problem).await;
     let alarms = alarms_raised(&app, &owner, id, 1).await;
     assert_eq!(alarms[0]["reason"], "linked");
@@ -118,9 +119,22 @@ async fn a_problem_is_worked_from_open_to_verified(app: TestApp) {
 
 async fn likely_problems_are_ranked_for_a_new_case(app: TestApp) {
     let (_, agent) = app.staff("agent").await;
-    let late = app.post("/api/v1/problems", &agent, json!({ "title": "Late deliveries" })).await.expect(201);
-    let squashed = app.post("/api/v1/problems", &agent, json!({ "title": "Packaging" })).await.expect(201);
-    let billing = app.post("/api/v1/problems", &agent, json!({ "title": "Billing errors" })).await.expect(201);
+    let late = app
+        .post(
+            "/api/v1/problems",
+            &agent,
+            json!({ "title": "Late deliveries", "preventive_action": "Routes planned the night before" }),
+        )
+        .await
+        .expect(201);
+    let squashed = app
+        .post("/api/v1/problems", &agent, json!({ "title": "Packaging", "preventive_action": "Double-walled boxes" }))
+        .await
+        .expect(201);
+    let billing = app
+        .post("/api/v1/problems", &agent, json!({ "title": "Billing errors", "corrective_action": "Refunded" }))
+        .await
+        .expect(201);
     for (email, words, problem) in [
         ("a@example.com", "The van came two hours late and the driver did not call", &late),
         ("b@example.com", "Delivery was late again, I waited all morning", &late),
@@ -176,6 +190,9 @@ async fn staff_work_problems_in_the_web_pages(app: TestApp) {
     assert!(list.contains("Squashed boxes"));
 
     // The case page's prevent step shows the likely problems.
+    app.patch(&format!("/api/v1/problems/{id}"), &app.admin_token, json!({ "preventive_action": "Thicker boxes" }))
+        .await
+        .expect(200);
     let case = app.complaint(&app.admin_token, "z@example.com", "The box was squashed flat").await;
     let problem = json!({ "id": id });
     link(&app, &app.admin_token, case["id"].as_i64().unwrap(), &problem).await;

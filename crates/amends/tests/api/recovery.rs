@@ -23,7 +23,14 @@ const APOLOGY: &str = "I am so sorry. I accept all responsibility for the late c
 async fn walk(app: &TestApp, agent: &str, email: &str, channel: &str, due: &str, to_watch: bool) -> (i64, i64) {
     let case = app.complaint(agent, email, "The cake came a day late and squashed.").await;
     let id = case["id"].as_i64().unwrap();
-    let problem = app.post("/api/v1/problems", agent, json!({ "title": "Weekend deliveries slip" })).await.expect(201);
+    let problem = app
+        .post(
+            "/api/v1/problems",
+            agent,
+            json!({ "title": "Weekend deliveries slip", "preventive_action": "A second van on weekends" }),
+        )
+        .await
+        .expect(201);
     let mut steps: Vec<(&str, Value)> = vec![
         ("restatement", json!({ "text": "Your cake arrived a day late and damaged." })),
         ("restatement/confirm", json!({})),
@@ -43,10 +50,16 @@ async fn walk(app: &TestApp, agent: &str, email: &str, channel: &str, due: &str,
         steps.push(("follow-up", json!({ "satisfaction": 5, "words": "Thank you" })));
         steps.push(("watch", json!({})));
     }
+    let customer_id = case["customer_id"].as_i64().unwrap();
+    if channel == "letter" {
+        // A letter is chosen only for a customer with a postal address.
+        let address = json!({ "postal_address": "Hauptstrasse 12\n10115 Berlin" });
+        app.patch(&format!("/api/v1/customers/{customer_id}"), agent, address).await.expect(200);
+    }
     for (path, body) in steps {
         app.post(&format!("/api/v1/cases/{id}/{path}"), agent, body).await.expect(200);
     }
-    (id, case["customer_id"].as_i64().unwrap())
+    (id, customer_id)
 }
 
 /// HMAC-SHA256 written out here (RFC 2104), independent of the app's code.
@@ -184,6 +197,51 @@ fn poppler(tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+async fn a_next_order_recorded_on_the_customer_page_alerts_staff(app: TestApp) {
+    let (_, agent) = app.staff("agent").await;
+    let (id, customer_id) = walk(&app, &agent, "kim@example.com", "call", "2099-01-05T10:00:00Z", true).await;
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let path = format!("/customers/{customer_id}");
+    let page = client.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Record an order or visit") && page.contains("staff are alerted"), "{page}");
+
+    // Kim rings to order a cake; a mistyped amount is said in words, the draft kept.
+    let order = |amount: &'static str| {
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("kind", "order"),
+            ("amount", amount),
+            ("currency", "EUR"),
+            ("product", "Birthday cake"),
+        ];
+        client.post(app.url(&format!("{path}/transactions"))).form(&form).send()
+    };
+    let refused = order("forty-two").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("is not an amount: write it as 24.50 or 24") && page.contains("value=\"Birthday cake\""),
+        "{page}"
+    );
+    assert!(app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"].as_array().unwrap().is_empty());
+
+    let recorded = order("42,50").await.unwrap();
+    assert_eq!(recorded.status(), 200, "back on the customer's page");
+    let page = recorded.text().await.unwrap();
+    assert!(page.contains("<td>€42.50</td><td>Birthday cake</td>"), "{page}");
+
+    // The watch alert fires as it does for an import: the inbox, the case's timeline.
+    let alerts = app.get("/api/v1/watch-alerts", &agent).await.expect(200)["items"].clone();
+    assert_eq!(alerts.as_array().unwrap().len(), 1, "{alerts}");
+    assert_eq!((alerts[0]["case_id"].as_i64(), alerts[0]["amount_minor"].as_i64()), (Some(id), Some(4250)));
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    let note = case["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((note["kind"].as_str(), note["actor"]["type"].as_str()), (Some("note_added"), Some("system")));
+    assert!(note["text"].as_str().unwrap().contains("give outstanding service"));
+    let inbox = client.get(app.url("/inbox")).send().await.unwrap().text().await.unwrap();
+    assert!(inbox.contains("data-watch-alert") && inbox.contains("give outstanding service"), "{inbox}");
+}
+
 async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
     let app = spawn_app_with(db, |s: &mut Settings| {
         s.letters.head.business_name = "Weber Bakery".to_owned();
@@ -192,10 +250,11 @@ async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
     .await;
     let (_, agent) = app.staff("agent").await;
     let (id, customer_id) = walk(&app, &agent, "grace@example.com", "letter", "2020-01-01T09:00:00Z", false).await;
+    // The address as often typed: the name on its first line too. The letter prints it once.
     app.patch(
         &format!("/api/v1/customers/{customer_id}"),
         &agent,
-        json!({ "name": "Grace Hopper", "postal_address": "Hauptstrasse 12\n10115 Berlin" }),
+        json!({ "name": "Grace Hopper", "postal_address": "Grace Hopper\nHauptstrasse 12\n10115 Berlin" }),
     )
     .await
     .expect(200);
@@ -206,6 +265,7 @@ async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
     let due = app.get("/api/v1/letters", &agent).await.expect(200)["items"].clone();
     assert_eq!(due.as_array().unwrap().len(), 1, "{due}");
     assert_eq!(due[0]["case_id"], id);
+    assert_eq!(due[0]["queued"], false, "nobody has read it yet");
 
     let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
     let resp = client.get(app.url(&format!("/cases/{id}/letter.pdf"))).send().await.unwrap();
@@ -220,16 +280,22 @@ async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
     let text = poppler("pdftotext", &["-layout", file.to_str().unwrap(), "-"]);
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
-        "Grace Hopper",
-        "Hauptstrasse 12",
-        "10115 Berlin",
+        "Grace Hopper Hauptstrasse 12 10115 Berlin",
         "Weber Bakery",
+        "Dear Grace Hopper,",
         APOLOGY,
         "Weekend deliveries slip",
-        "Coffee and cake for two, on us",
+        // The problem is still open: the letter says what is changing, not that it changed.
+        "What we are changing: we found the cause",
+        "we are changing how we work because of it: A second van on weekends.",
+        "For your next visit Coffee and cake for two, on us",
     ] {
         assert!(flat.contains(expected), "{expected:?} is in the letter:\n{text}");
     }
+    for untrue in ["What changed", "have changed", "changed how we work"] {
+        assert!(!flat.contains(untrue), "{untrue:?} is not said of an open problem:\n{text}");
+    }
+    assert_eq!(flat.matches("Grace Hopper").count(), 2, "the name once in the address, once in the greeting:\n{text}");
     let prefix = dir.path.join("page");
     poppler("pdftoppm", &["-png", "-r", "40", "-f", "1", "-l", "1", file.to_str().unwrap(), prefix.to_str().unwrap()]);
     let png = std::fs::read_dir(&dir.path)
@@ -239,6 +305,18 @@ async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
         .expect("a page rendered to PNG");
     let bytes = std::fs::read(png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 1000);
+
+    // The print run waits for the letter to be read; then staff queue it.
+    let page = client.get(app.url("/letters")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("data-waiting-letter=\"{}\"", due[0]["event_id"])), "{page}");
+    assert!(page.contains("No letter is queued for printing"), "{page}");
+    let queued = client
+        .post(app.url(&format!("/cases/{id}/letter")))
+        .form(&[("csrf", csrf.as_str()), ("body", &format!("{APOLOGY}\n\nSee you soon.")), ("action", "queue")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(queued.status(), 200, "back on the letter page");
 
     // The print run page, its batch PDF, and marking it posted.
     let page = client.get(app.url("/letters")).send().await.unwrap().text().await.unwrap();
@@ -260,10 +338,191 @@ async fn letters_are_printed_from_the_timeline_and_marked_posted(db: Db) {
         app.post("/api/v1/letters/posted", &agent, json!({ "letters": [due[0]["event_id"]] })).await.expect(200);
     assert_eq!(again["marked"], 0, "already posted");
 
-    // No address: the letter says what to fix instead of printing half.
-    let (bare, _) = walk(&app, &agent, "noaddress@example.com", "letter", "2020-01-01T09:00:00Z", false).await;
+    // The address removed after the letter was chosen: the PDF says what to fix, in words.
+    let (bare, bare_customer) = walk(&app, &agent, "moved@example.com", "letter", "2020-01-01T09:00:00Z", false).await;
+    app.patch(&format!("/api/v1/customers/{bare_customer}"), &agent, json!({ "postal_address": null }))
+        .await
+        .expect(200);
     let refused = client.get(app.url(&format!("/cases/{bare}/letter.pdf"))).send().await.unwrap();
-    assert_eq!(refused.status(), 400);
+    assert_eq!(refused.status(), 409);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("The customer has no postal address: add it on their page"), "{page}");
+}
+
+/// Steps a case up to the follow-up, with the apology written as an email opens it and
+/// a gesture already given (a replacement, not something to come back for).
+async fn up_to_follow_up(app: &TestApp, agent: &str, email: &str) -> (i64, i64) {
+    let case = app.complaint(agent, email, "The birthday cake never came.").await;
+    let id = case["id"].as_i64().unwrap();
+    let customer_id = case["customer_id"].as_i64().unwrap();
+    app.patch(&format!("/api/v1/customers/{customer_id}"), agent, json!({ "name": "Łukasz Żółć" })).await.expect(200);
+    for (path, body) in [
+        ("restatement", json!({ "text": "Your birthday cake never arrived." })),
+        ("restatement/confirm", json!({})),
+        ("apology", json!({ "text": "Łukasz, I am so sorry. The cake was ours to bring, and we did not." })),
+        ("offer", json!({ "options": ["A new cake today", "A full refund"] })),
+        ("offer/choice", json!({ "option": 1 })),
+        (
+            "gesture",
+            json!({ "gesture": "replacement", "description": "A second cake, delivered with the first", "cost_minor": 1500, "currency": "EUR" }),
+        ),
+        ("fix/promise", json!({ "what": "Bake and deliver a new cake", "due": "2099-01-02T10:00:00Z" })),
+        ("fix/done", json!({ "note": "Delivered at 15:00 by the owner." })),
+    ] {
+        app.post(&format!("/api/v1/cases/{id}/{path}"), agent, body).await.expect(200);
+    }
+    (id, customer_id)
+}
+
+async fn a_letter_is_refused_in_words_when_the_customer_has_no_address(db: Db) {
+    let app = crate::helpers::spawn_app(db).await;
+    let (_, agent) = app.staff("agent").await;
+    let (id, customer_id) = up_to_follow_up(&app, &agent, "lukasz@example.com").await;
+
+    // On the case page: the refusal in words, the form as it was typed.
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let version = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200)["version"].to_string();
+    let page = client
+        .post(app.url(&format!("/cases/{id}/steps/schedule_follow_up")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("follow_up_due", "2099-01-05T10:00"),
+            ("follow_up_channel", "letter"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 409);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("The customer has no postal address, so a letter cannot reach them"), "{page}");
+    assert!(page.contains("value=\"2099-01-05T10:00\""), "the date typed is kept");
+    assert!(page.contains("<option value=\"letter\" selected>"), "the channel chosen is kept");
+
+    // Through the API: the same rule, named.
+    let refused = app
+        .post(
+            &format!("/api/v1/cases/{id}/follow-up/schedule"),
+            &agent,
+            json!({ "due": "2099-01-05T10:00:00Z", "channel": "letter" }),
+        )
+        .await;
+    let body = refused.expect_error(422, "invalid");
+    assert!(body["message"].as_str().unwrap().contains("no postal address"), "{body}");
+    assert_eq!((body["field"].as_str(), body["rule"].as_str()), (Some("channel"), Some("letter_without_address")));
+    let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert!(case["timeline"].as_array().unwrap().iter().all(|e| e["kind"] != "follow_up_scheduled"));
+
+    // With an address, the letter is chosen; by email it never needed one.
+    let address = json!({ "postal_address": "ul. Świętokrzyska 12\n00-916 Warszawa" });
+    app.patch(&format!("/api/v1/customers/{customer_id}"), &agent, address).await.expect(200);
+    app.post(
+        &format!("/api/v1/cases/{id}/follow-up/schedule"),
+        &agent,
+        json!({ "due": "2099-01-05T10:00:00Z", "channel": "letter" }),
+    )
+    .await
+    .expect(200);
+}
+
+async fn a_letter_is_read_edited_and_queued_before_the_print_run(db: Db) {
+    let app = spawn_app_with(db, |s: &mut Settings| {
+        s.letters.head.business_name = "Piekarnia Żak".to_owned();
+        s.letters.head.address_lines = vec!["Rynek 3".to_owned(), "31-042 Kraków".to_owned()];
+    })
+    .await;
+    let (_, agent) = app.staff("agent").await;
+    let (id, customer_id) = up_to_follow_up(&app, &agent, "lukasz@example.com").await;
+    let address = json!({ "postal_address": "Łukasz Żółć, ul. Świętokrzyska 12, 00-916 Warszawa" });
+    app.patch(&format!("/api/v1/customers/{customer_id}"), &agent, address).await.expect(200);
+    app.post(
+        &format!("/api/v1/cases/{id}/follow-up/schedule"),
+        &agent,
+        json!({ "due": "2020-01-05T10:00:00Z", "channel": "letter" }),
+    )
+    .await
+    .expect(200);
+
+    // The preview reads as the customer will: one greeting, the name once in the
+    // address, the replacement told as done (not "for your next visit").
+    let (client, csrf) = app.signed_in("admin@amends.local", &app.admin_password).await;
+    let page = client.get(app.url(&format!("/cases/{id}/letter"))).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Dear Łukasz Żółć,"), "{page}");
+    assert!(page.contains("I am so sorry. The cake was ours to bring"), "{page}");
+    assert!(!page.contains("Łukasz, I am so sorry"), "one greeting: {page}");
+    assert!(page.contains("A second cake, delivered with the first"), "{page}");
+    assert!(!page.contains("For your next visit"), "a replacement was given already: {page}");
+    assert!(page.contains("not queued yet"), "{page}");
+
+    let pdf_text = |bytes: &[u8]| {
+        let dir = TempDir::new(&format!("amends-letter-{:x}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir.path).unwrap();
+        let file = dir.path.join("letter.pdf");
+        std::fs::write(&file, bytes).unwrap();
+        poppler("pdftotext", &[file.to_str().unwrap(), "-"]).split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let pdf = client.get(app.url(&format!("/cases/{id}/letter.pdf"))).send().await.unwrap().bytes().await.unwrap();
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Łukasz Żółć ul. Świętokrzyska 12 00-916 Warszawa"), "{text}");
+    assert_eq!(text.matches("Łukasz Żółć").count(), 2, "once in the address, once in the greeting: {text}");
+    assert_eq!(text.matches("Łukasz").count(), 2, "{text}");
+    assert!(text.contains("As a thank-you for your patience: A second cake, delivered with the first."), "{text}");
+    assert!(!text.contains("For your next visit"), "{text}");
+
+    // Not read, not printed.
+    let run = client.get(app.url("/letters")).send().await.unwrap().text().await.unwrap();
+    assert!(run.contains("Read and queue") && run.contains("No letter is queued for printing"), "{run}");
+    assert_eq!(client.get(app.url("/letters/batch.pdf")).send().await.unwrap().status(), 409);
+
+    // An empty body is refused in words, nothing saved.
+    let empty = client
+        .post(app.url(&format!("/cases/{id}/letter")))
+        .form(&[("csrf", csrf.as_str()), ("body", "  \n\n "), ("action", "queue")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+    assert!(empty.text().await.unwrap().contains("The letter has no words"));
+
+    // Edited and saved: the preview and the PDF carry the new words; still not queued.
+    let edited = "I am so sorry, Łukasz: the cake was ours to bring.\n\nWe now call before every birthday delivery.";
+    let saved = client
+        .post(app.url(&format!("/cases/{id}/letter")))
+        .form(&[("csrf", csrf.as_str()), ("body", edited), ("action", "save")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let page = saved.text().await.unwrap();
+    assert!(page.contains("Saved. The letter waits here until you queue it"), "{page}");
+    assert!(page.contains("We now call before every birthday delivery."), "{page}");
+    let due = app.get("/api/v1/letters", &agent).await.expect(200)["items"].clone();
+    assert_eq!((due[0]["case_id"].as_i64(), due[0]["queued"].as_bool()), (Some(id), Some(false)));
+
+    // Queued: it is in the print run, with the edited words, in Polish as written.
+    let queued = client
+        .post(app.url(&format!("/cases/{id}/letter")))
+        .form(&[("csrf", csrf.as_str()), ("body", edited), ("action", "queue")])
+        .send()
+        .await
+        .unwrap();
+    assert!(queued.text().await.unwrap().contains("Queued: the letter goes out with the next print run."));
+    assert_eq!(app.get("/api/v1/letters", &agent).await.expect(200)["items"][0]["queued"], true);
+    let batch = client.get(app.url("/letters/batch.pdf")).send().await.unwrap();
+    assert_eq!(batch.status(), 200);
+    let text = pdf_text(&batch.bytes().await.unwrap());
+    for expected in [
+        "Piekarnia Żak",
+        "31-042 Kraków",
+        "Dear Łukasz Żółć,",
+        "I am so sorry, Łukasz: the cake was ours to bring.",
+        "We now call before every birthday delivery.",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in the print run: {text}");
+    }
+    assert!(!text.contains("The cake was ours to bring, and we did not"), "the composed words were replaced");
 }
 
 async fn webhooks_are_signed_retried_and_logged(db: Db) {
@@ -458,7 +717,14 @@ async fn reports_agree_with_a_seeded_data_set(db: Db) {
     step(b, "outcome", json!({ "outcome": "lost", "reason": "Moved to another bakery" })).await;
 
     // C: complains twice (a repeat complainer), one case linked to another cause.
-    let change = app.post("/api/v1/problems", &agent, json!({ "title": "Wrong change given" })).await.expect(201)["id"]
+    let change = app
+        .post(
+            "/api/v1/problems",
+            &agent,
+            json!({ "title": "Wrong change given", "corrective_action": "Refunded the difference" }),
+        )
+        .await
+        .expect(201)["id"]
         .as_i64()
         .unwrap();
     let c1 = app.complaint(&agent, "c@example.com", "Short changed.").await["id"].as_i64().unwrap();
@@ -491,6 +757,8 @@ async fn reports_agree_with_a_seeded_data_set(db: Db) {
     let r = app.get(&format!("/api/v1/reports?{query}"), &manager).await.expect(200);
     assert_eq!(r["cases_opened"], 4, "{r}");
     assert_eq!(r["retained"], 1);
+    assert_eq!(r["retained_after_follow_up"], 1, "A said 5 of 5");
+    assert_eq!(r["retained_by_manager"], 0);
     assert_eq!(r["lost"], 1);
     assert_eq!(r["recovery_rate"].as_f64().unwrap(), rate);
     assert_eq!(r["satisfaction_count"], 1);
@@ -610,7 +878,10 @@ async fn report_csv_runs_no_formula_in_a_semicolon_locale(db: Db) {
     let app = spawn_app_with(db, |_| {}).await;
     let (_, agent) = app.staff("agent").await;
     let title = "Late;=HYPERLINK(\"http://evil.example\",\"Click\")";
-    let problem = app.post("/api/v1/problems", &agent, json!({ "title": title })).await.expect(201);
+    let problem = app
+        .post("/api/v1/problems", &agent, json!({ "title": title, "corrective_action": "Baked again" }))
+        .await
+        .expect(201);
     let case = app.complaint(&agent, "csv@example.com", "The bread was late.").await;
     let id = case["id"].as_i64().unwrap();
     for (path, body) in [
@@ -780,7 +1051,10 @@ async fn a_held_gesture_on_the_case_page_is_said_in_words(db: Db) {
 crate::on_both_databases!(
     a_held_gesture_on_the_case_page_is_said_in_words,
     a_watched_customer_coming_back_alerts_staff,
+    a_next_order_recorded_on_the_customer_page_alerts_staff,
     letters_are_printed_from_the_timeline_and_marked_posted,
+    a_letter_is_refused_in_words_when_the_customer_has_no_address,
+    a_letter_is_read_edited_and_queued_before_the_print_run,
     webhooks_are_signed_retried_and_logged,
     webhooks_to_private_addresses_are_refused,
     promises_are_reminded_and_broken_ones_counted,

@@ -138,6 +138,23 @@ async fn a_reply_the_coach_holds_goes_only_with_a_reason_kept_on_the_timeline(db
     let scheduled =
         app.post(&path, &mia, json!({ "body": "Your cake is on its way.", "send_at": later })).await.expect(201);
     assert_eq!(scheduled["status"], "scheduled");
+    app.settle().await;
+    assert!(sink.received().iter().all(|m| !m.text.contains("on its way")), "not before its time");
+    app.pass(time::Duration::hours(4)).await;
+    let on_its_way = sink.received().into_iter().find(|m| m.text.contains("Your cake is on its way.")).expect("sent");
+    assert!(on_its_way.text.trim_end().ends_with("Mia Schmidt\nWeber Bakery"), "{}", on_its_way.text);
+    assert_eq!(on_its_way.in_reply_to.as_deref(), Some("hannah-1@mail.example"));
+
+    // From the case page's Reply box, held words come back in words with the draft kept.
+    let (browser, csrf) = app.signed_in("mia@weber.example", PASSWORD).await;
+    let version = app.get(&format!("/api/v1/cases/{id}"), &mia).await.expect(200)["version"].as_i64().unwrap();
+    let form = [("csrf", csrf.as_str()), ("version", &version.to_string()), ("reply", blame), ("when", "now")];
+    let sent = browser.post(app.url(&format!("/cases/{id}/steps/reply"))).form(&form).send().await.unwrap();
+    assert_eq!(sent.status().as_u16(), 422);
+    let html = sent.text().await.unwrap();
+    assert!(html.contains("The language coach held this back"), "{html}");
+    assert!(html.contains("you should have ordered the cake a day earlier.</textarea>"), "the draft is kept");
+    assert!(html.contains("Send it anyway, because"), "the reason is asked for");
     app.post(&path, &mia, json!({ "body": "Too late.", "send_at": "2020-01-01T00:00:00Z" }))
         .await
         .expect_error(422, "invalid");

@@ -1,0 +1,139 @@
+//! `PUT /templates/{name}`: a manager saves the installation's version of a message
+//! template. The same rules as the settings page (`pages/templates.rs`), which calls
+//! [`save_checked`]: only the message's own variables, every required one kept, and the
+//! coach's gate (the domain's, `step::coach_gate`) on the words customers will read.
+
+use amends_coach::Review;
+use amends_domain::step::coach_gate;
+use amends_jobs::messages::{MessageTemplate, TemplateProblem, check, template};
+use amends_store::{StoreError, TemplateOverride};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::Manager;
+use crate::coaching::reading_of;
+use crate::error::{ApiError, ApiResult};
+use crate::json::JsonBody;
+
+/// A template's source is at most this long; a message is far shorter.
+pub const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
+
+/// Why a template was not saved.
+pub enum SaveRefused {
+    /// It does not work, names variables the message lacks, or drops required ones.
+    Problem(TemplateProblem),
+    /// The coach held its words and no reason was given: the review, to show.
+    Held { kinds: Vec<String>, review: Review },
+}
+
+/// A template as saved, rendered with sample data.
+pub struct Saved {
+    pub subject: String,
+    pub body: String,
+    pub review: Review,
+    pub coach_override: Option<TemplateOverride>,
+}
+
+/// Checks `source` for `t` and saves it, or says why not (nothing is saved then).
+pub async fn save_checked(
+    state: &AppState,
+    t: &MessageTemplate,
+    source: &str,
+    user_id: i64,
+    override_reason: Option<&str>,
+) -> Result<Result<Saved, SaveRefused>, StoreError> {
+    let (subject, body) = match check(t, source) {
+        Ok(rendered) => rendered,
+        Err(problem) => return Ok(Err(SaveRefused::Problem(problem))),
+    };
+    let review = state.coach.review(&body, t.purpose);
+    let coach_override = match coach_gate(&reading_of(&review), override_reason) {
+        Ok(passed) => passed.map(|o| TemplateOverride { kinds: o.kinds, reason: o.reason }),
+        Err(amends_domain::step::Refused::CoachHeld { kinds }) => {
+            return Ok(Err(SaveRefused::Held { kinds, review }));
+        }
+        Err(other) => return Err(StoreError::StepRefused(other)),
+    };
+    state.store.save_template(t.name, source, user_id, coach_override.as_ref()).await?;
+    Ok(Ok(Saved { subject, body, review, coach_override }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSource {
+    /// First line `Subject: …`, a blank line, then the body (minijinja), as the
+    /// preview takes it; at most 256 KiB.
+    source: String,
+    /// The reason to save words the coach held back (as for a step's text).
+    coach_override: Option<String>,
+}
+
+/// The template as saved, rendered with sample data, with the coach's review.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SavedTemplate {
+    name: String,
+    source: String,
+    subject: String,
+    body: String,
+    review: Review,
+    /// Present when it was saved over the coach's findings.
+    coach_override: Option<TemplateOverride>,
+}
+
+#[utoipa::path(
+    put, path = "/templates/{name}", tag = "coach", operation_id = "saveTemplate",
+    summary = r#"Save the installation's version of a message template (managers)"#,
+    description = r#"Customers receive the saved version from then on. The source may use only the message's own variables (those the editor lists, such as `name`, `customer.first_name`, `reference`), and must keep the ones the customer is asked to read or answer (the restatement's `restatement` and `link`, the offer's `option1`, `option2` and `link`…). The coach reads the body rendered with sample data; words it holds back need `coach_override`, a reason, which is kept beside the template."#,
+    params(
+        ("name" = String, Path, description = r#"acknowledgement, restatement, apology, offer, fix_promised, fix_done, disclosure, follow_up or message."#),
+    ),
+    request_body(content = TemplateSource),
+    responses(
+        (status = 200, description = r#"Saved."#, body = SavedTemplate),
+        (status = 400, description = r#"`malformed_json`."#, body = crate::error::ErrorBody),
+        (status = 403, description = r#"`forbidden`: not a manager, or a session without its CSRF token."#, body = crate::error::ErrorBody),
+        (status = 404, description = r#"`not_found`: no such template."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid` with `field: source`: the template does not work, or names variables the message does not have (`unknown_variables`), or leaves out required ones (`missing_variables`); the message names them. `coach_gate` with `field: coach_override` and `findings`: the coach held the words back; rewrite them, or send `coach_override`."#, body = crate::error::ErrorBody),
+    ),
+)]
+pub async fn save(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+    Path(name): Path<String>,
+    JsonBody(body): JsonBody<TemplateSource>,
+) -> ApiResult<axum::Json<SavedTemplate>> {
+    let t = template(&name).ok_or_else(|| ApiError::not_found("template"))?;
+    if body.source.len() > MAX_TEMPLATE_BYTES {
+        return Err(ApiError::invalid("source", "a template has at most 256 KiB"));
+    }
+    let source = body.source.replace("\r\n", "\n");
+    match save_checked(&state, t, &source, user.id, body.coach_override.as_deref()).await? {
+        Ok(Saved { subject, body, review, coach_override }) => {
+            Ok(axum::Json(SavedTemplate { name: t.name.to_owned(), source, subject, body, review, coach_override }))
+        }
+        Err(SaveRefused::Problem(problem)) => {
+            let details = match &problem {
+                TemplateProblem::Variables { unknown, missing } => {
+                    Some(serde_json::json!({ "unknown_variables": unknown, "missing_variables": missing }))
+                }
+                TemplateProblem::Broken(_) => None,
+            };
+            Err(ApiError { details, ..ApiError::invalid("source", problem.to_string()) })
+        }
+        Err(SaveRefused::Held { kinds, review }) => Err(ApiError {
+            details: Some(serde_json::json!({ "findings": review.findings, "score": review.score, "held": kinds })),
+            ..ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "coach_gate",
+                format!(
+                    "the coach found company-focused wording ({}); rewrite it, or send coach_override with your reason",
+                    kinds.join(", ")
+                ),
+            )
+            .with_field("coach_override")
+        }),
+    }
+}
