@@ -1038,14 +1038,9 @@ impl Playbook {
                 )?;
                 text_ok("apology_text", "the apology", text)
             }
-            EventKind::Escalated { to, reason, to_user_id } => {
-                if to_user_id.is_none() {
-                    return Err(Refusal::invalid(
-                        "escalation_target",
-                        "name the manager or admin it goes to (to_user_id)",
-                    )
-                    .about("to_user_id"));
-                }
+            // Staff name a person (`step::decide` refuses a request without one); the system's
+            // escalation of a low follow-up answer goes to the owner and the managers.
+            EventKind::Escalated { to, reason, .. } => {
                 text_ok("escalation_target", "who it goes to", to)?;
                 text_ok("escalation_reason", "the reason", reason).map_err(|r| r.about("reason"))
             }

@@ -531,6 +531,10 @@ fn escalation_allowed(
             to.clone_from(&person.name);
             Ok(())
         }
+        EventKind::Escalated { to_user_id: None, .. } => Err(Refused::Rule(
+            Refusal::invalid("escalation_target", "name the manager or admin it goes to (to_user_id)")
+                .about("to_user_id"),
+        )),
         EventKind::EscalationTakenOver | EventKind::EscalationDecided { .. } => {
             let named = matches!(actor, Actor::Staff { user_id } if Some(user_id) == playbook.escalation_pending());
             if named || role == Some(Role::Admin) {
