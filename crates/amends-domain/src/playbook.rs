@@ -1783,7 +1783,7 @@ mod tests {
         let cut = at_a_glance(&long);
         assert_eq!(cut.chars().count(), WORDS_AT_A_GLANCE);
         assert!(cut.ends_with('…'));
-        let follow_up = EventKind::FollowUpRecorded { satisfaction: 2, words: String::new() };
+        let follow_up = EventKind::FollowUpRecorded { satisfaction: 2, words: String::new(), satisfied: None };
         assert_eq!(follow_up.customer_words().as_deref(), Some("Rated it 2 of 5"));
         assert_eq!(EventKind::NoteAdded { text: "x".into() }.customer_words(), None);
     }
