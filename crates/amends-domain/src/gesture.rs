@@ -17,12 +17,14 @@ pub const CATALOGUE: &[(&str, &str, i64)] = &[
     ("refund", "A refund of what went wrong", 0),
 ];
 
-/// Whether a gesture is promised for the customer's next order or visit, to be honoured
-/// then: a discount (the catalogue's is "on the next order"), or any gesture whose
-/// description says it is for next time ("a coffee on us for your next visit").
+/// Whether a gesture is something the customer still comes for — a discount on the next
+/// order, a voucher to spend, or any gesture whose description says it is for next time
+/// ("a coffee on us for your next visit") — rather than given already (a gift, a
+/// service, a replacement, a refund). Only the first is "for your next visit" in a
+/// letter and honoured when the watch alert fires; the second is told as done.
 pub fn is_for_next_time(gesture: &str, description: &str) -> bool {
     let description = description.to_lowercase();
-    gesture.trim().eq_ignore_ascii_case("discount")
+    matches!(gesture.trim().to_ascii_lowercase().as_str(), "discount" | "voucher")
         || ["next visit", "next order", "next time", "next purchase", "next delivery"]
             .iter()
             .any(|words| description.contains(words))
@@ -43,14 +45,6 @@ pub fn open_next_time_promises(events: &[crate::playbook::Event]) -> Vec<String>
             _ => None,
         })
         .collect()
-}
-
-/// Whether a gesture of this kind is something the customer still comes for (a
-/// discount on the next order, a voucher to spend), rather than given already (a gift,
-/// a service, a replacement, a refund). Only the first is "for your next visit" in a
-/// letter; the second is told as done.
-pub fn for_next_visit(gesture: &str) -> bool {
-    matches!(gesture.trim().to_ascii_lowercase().as_str(), "discount" | "voucher")
 }
 
 /// What the suggestion weighs.
@@ -297,9 +291,9 @@ mod tests {
 
     #[test]
     fn only_what_the_customer_still_comes_for_is_for_the_next_visit() {
-        assert!(for_next_visit("voucher") && for_next_visit("Discount"));
+        assert!(is_for_next_time("voucher", "") && is_for_next_time("Discount", ""));
         for given in ["gift", "free_service", "free service", "replacement", "refund"] {
-            assert!(!for_next_visit(given), "{given}");
+            assert!(!is_for_next_time(given, "A cake today"), "{given}");
         }
     }
 }

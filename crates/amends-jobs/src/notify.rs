@@ -196,28 +196,42 @@ impl Notifier {
                 (MessagePurpose::FixDone, self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
             }
             EventKind::Replied { text } => {
-                let (agent, business) = self.signed_by(event.event.actor).await?;
-                let ctx = minijinja::context! { text, agent, business, ..base };
-                let (subject, body) = self.render("reply", ctx).await?;
-                let Some(to) = customer.email.clone() else { return Ok(false) };
-                let email = NewEmail {
-                    case_id: Some(case.id),
-                    to_email: to,
-                    to_name: Some(customer.name.clone()),
-                    subject,
-                    html_body: Some(html_of(&body, &self.settings.public_url)),
-                    text_body: body,
-                    message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
-                    in_reply_to: self.thread_of(case.id).await?,
-                    purpose: MessagePurpose::Reply,
-                    link_id: None,
-                };
+                let replied = self.reply_email(&case, &customer, text, event.event.actor, MessagePurpose::Reply);
+                let Some(email) = replied.await? else { return Ok(false) };
                 self.store.queue_email_for_job(&email, job).await?;
                 return Ok(job.is_some());
             }
             _ => return Ok(false),
         };
         self.queue(&case, &customer, purpose, rendered, link.as_ref(), job).await
+    }
+
+    /// A reply staff wrote (now or for later), signed by its writer and the business and
+    /// threaded on the customer's conversation; None when the customer has no email.
+    async fn reply_email(
+        &self,
+        case: &CaseRecord,
+        customer: &CustomerRecord,
+        text: &str,
+        writer: Actor,
+        purpose: MessagePurpose,
+    ) -> Result<Option<NewEmail>, JobError> {
+        let Some(to) = customer.email.clone() else { return Ok(None) };
+        let (agent, business) = self.signed_by(writer).await?;
+        let ctx = minijinja::context! { text, agent, business, ..self.base(case, customer) };
+        let (subject, body) = self.render("reply", ctx).await?;
+        Ok(Some(NewEmail {
+            case_id: Some(case.id),
+            to_email: to,
+            to_name: Some(customer.name.clone()),
+            subject,
+            html_body: Some(html_of(&body, &self.settings.public_url)),
+            text_body: body,
+            message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
+            in_reply_to: self.thread_of(case.id).await?,
+            purpose,
+            link_id: None,
+        }))
     }
 
     /// Who signs a message staff wrote: the writer's name, and the business's.
@@ -277,26 +291,7 @@ impl Notifier {
             return Err(JobError::Fail(format!("event {event_id} is not a scheduled message")));
         };
         // Written in the Reply box to go later: it reads, is signed and threads as a reply.
-        let email = match &customer.email {
-            Some(to) => {
-                let (agent, business) = self.signed_by(event.event.actor).await?;
-                let ctx = minijinja::context! { text, agent, business, ..self.base(&case, &customer) };
-                let (subject, body) = self.render("reply", ctx).await?;
-                Some(NewEmail {
-                    case_id: Some(case.id),
-                    to_email: to.clone(),
-                    to_name: Some(customer.name.clone()),
-                    subject,
-                    html_body: Some(html_of(&body, &self.settings.public_url)),
-                    text_body: body,
-                    message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
-                    in_reply_to: self.thread_of(case.id).await?,
-                    purpose: MessagePurpose::Scheduled,
-                    link_id: None,
-                })
-            }
-            None => None,
-        };
+        let email = self.reply_email(&case, &customer, text, event.event.actor, MessagePurpose::Scheduled).await?;
         self.store.send_scheduled_message(event_id, email.as_ref(), job).await?;
         Ok(())
     }

@@ -119,7 +119,7 @@ async fn composed_body(
         EventKind::FixPromised { what, .. } => Some(what.clone()),
         _ => None,
     });
-    let given = gesture(events).filter(|(kind, _)| !amends_domain::gesture::for_next_visit(kind));
+    let given = gesture(events).filter(|(kind, what)| !amends_domain::gesture::is_for_next_time(kind, what));
     let mut paragraphs = vec![apology];
     match (promised, done) {
         (Some(what), Some(note)) => paragraphs.push(format!("What we did: {}. {note}", what.trim_end_matches('.'))),
@@ -168,7 +168,7 @@ fn letter(
     today: OffsetDateTime,
 ) -> Letter {
     let offer = gesture(events)
-        .filter(|(kind, _)| amends_domain::gesture::for_next_visit(kind))
+        .filter(|(kind, what)| amends_domain::gesture::is_for_next_time(kind, what))
         .map(|(_, description)| description);
     let recipient_address =
         customer.postal_address.as_deref().map(|a| address_lines(a, &customer.name)).unwrap_or_default();
