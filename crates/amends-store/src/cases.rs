@@ -441,18 +441,26 @@ impl Store {
             f.push(format!("c.next_due_at < {p}"));
         }
         if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            match self.backend() {
+            let words = match self.backend() {
                 Backend::Sqlite => match fts5_query(text) {
                     Some(q) => {
                         let p = f.param(Value::Text(q));
-                        f.push(format!("c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {p})"));
+                        format!("c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {p})")
                     }
-                    None => f.push("1 = 0".to_owned()),
+                    None => "1 = 0".to_owned(),
                 },
                 Backend::Postgres => {
                     let p = f.param(Value::Text(text.to_owned()));
-                    f.push(format!("c.search @@ websearch_to_tsquery('english', {p})"));
+                    format!("c.search @@ websearch_to_tsquery('english', {p})")
                 }
+            };
+            // A reference as people type it (`AM-1001`, `1001`) finds its case too.
+            match amends_domain::CaseReference::from_search(text) {
+                Some(reference) => {
+                    let p = f.param(Value::Int(reference.case_id()));
+                    f.push(format!("(c.id = {p} OR {words})"));
+                }
+                None => f.push(words),
             }
         }
         Ok(f)

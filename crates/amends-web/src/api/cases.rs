@@ -617,7 +617,7 @@ pub struct ListQuery {
         ("owner" = Option<String>, Query, description = r#"A user id, `me`, or `unassigned` (cases with no owner)."#),
         ("severity" = Option<amends_domain::Severity>, Query),
         ("customer_id" = Option<i64>, Query),
-        ("q" = Option<String>, Query, description = r#"Full-text search over the cases' words."#),
+        ("q" = Option<String>, Query, description = r#"Full-text search over the cases' words; a reference as people type it (`AM-1001`, `am 1001`, `#1001` or `1001`) also finds its case."#),
         ("overdue" = Option<bool>, Query, description = r#"`true`: only cases whose next step is past due. `false` is the same as leaving it out."#),
         ("escalated" = Option<bool>, Query, description = r#"`true`: only open cases that must go to a manager, or whose overdue step went up the escalation ladder (until the step is done or its due time moves). `false` is the same as leaving it out."#),
         ("escalated_to" = Option<String>, Query, description = r#"A user id or `me`: only cases escalated to that person and waiting on them to take it over or decide ("Escalated to me")."#),

@@ -205,6 +205,13 @@ async fn the_inbox_views_list_all_waiting_on_the_customer_and_closed(db: Db) {
     assert_eq!(ids(list(&app, &ann.token, "?view=closed").await), vec![closed.id]);
     let bad = app.get("/api/v1/cases?view=someday", &ann.token).await.expect_error(400, "bad_request");
     assert_eq!(bad["field"], "view");
+    // An integration finds a case by the reference the customer quotes, as people type it.
+    let reference = 1000 + waiting.id;
+    for typed in [format!("AM-{reference}"), format!("am%20{reference}"), format!("{reference}")] {
+        assert_eq!(ids(list(&app, &ann.token, &format!("?q={typed}")).await), vec![waiting.id], "{typed}");
+    }
+    // Words still search as before.
+    assert_eq!(ids(list(&app, &ann.token, "?q=coffee").await), vec![open.id]);
 }
 
 crate::on_both_databases!(
