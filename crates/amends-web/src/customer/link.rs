@@ -126,7 +126,7 @@ async fn show(
         "link.html",
         minijinja::context! {
             purpose => link.purpose, reference => case.reference, customer_name, restatement, options, steps,
-            status => case.status, answered, error, draft,
+            status => case.status, version => case.version, answered, error, draft,
             closed => playbook.outcome().is_some(),
             prevention,
         },
@@ -191,14 +191,35 @@ pub async fn answer(
             }]),
             Err(_) => Err("Please choose how satisfied you are, from 1 to 5.".to_owned()),
         },
+        // A word on a case they follow: it reaches staff like a reply by mail.
+        (LinkPurpose::Status, "write") => match text("words") {
+            words if words.is_empty() => Err("Write what you want to tell us.".to_owned()),
+            words if words.chars().count() > 20_000 => {
+                Err("That is longer than we can take here (20,000 characters); please shorten it.".to_owned())
+            }
+            words => {
+                Ok(vec![EventKind::CustomerWrote { subject: None, text: words, message_id: None, new_words: None }])
+            }
+        },
         _ => Err("This link cannot do that.".to_owned()),
     };
     let events = match events {
         Ok(events) => events,
         Err(e) => return show(&state, &link, Some(e), StatusCode::UNPROCESSABLE_ENTITY, form).await,
     };
+    // The status page's form carries the version it showed: the same words sent twice
+    // (a double click, a reload) are recorded once. A case staff changed meanwhile never
+    // turns a customer away: their new words are then taken as they are.
+    let shown_version = form.get("version").and_then(|v| v.trim().parse::<i64>().ok());
     for kind in events {
-        match state.store.record_event(link.case_id, Actor::Customer, kind, None).await {
+        let recorded = match state.store.record_event(link.case_id, Actor::Customer, kind.clone(), shown_version).await
+        {
+            Err(StoreError::Conflict { field: Some("version"), .. }) => {
+                state.store.record_event(link.case_id, Actor::Customer, kind, None).await
+            }
+            other => other,
+        };
+        match recorded {
             Ok(_) => {}
             Err(StoreError::Refused(refusal)) => {
                 let status = if refusal.out_of_order { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -206,6 +227,9 @@ pub async fn answer(
             }
             Err(e) => return crate::pages::PageError::from(e).into_response_public(),
         }
+    }
+    if link.purpose == LinkPurpose::Status {
+        return message(StatusCode::OK, "Thank you", "We have your message. You will hear from us soon.");
     }
     if let Err(e) = state.store.mark_link_used(link.id).await {
         tracing::warn!(error = %e, "could not mark a link used");

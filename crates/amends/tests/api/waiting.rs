@@ -169,6 +169,47 @@ async fn hannah_proposes_her_own_solution_and_staff_owe_the_answer(db: Db) {
     assert_eq!(code, 200, "she can still choose through the new link");
 }
 
+async fn hannah_writes_from_her_case_page_and_it_is_first_in_the_inbox_once(db: Db) {
+    let sink = SmtpSink::start();
+    let app = spawn_with_smtp(db, &sink).await;
+    let ann = app.member(Role::Agent).await;
+    let case = hannahs_case(&app, &ann, None).await;
+    let id = case["id"].as_i64().unwrap();
+    let acknowledged = sink.delivered(&app, "hannah@example.com", "We have your message").await;
+    let page = link_in(&acknowledged);
+
+    let (code, body) = post_form(&app, &page, &[("action", "write"), ("words", "   ")]).await;
+    assert_eq!(code, 422, "an empty message is refused in words");
+    assert!(body.contains("Write what you want to tell us"), "{body}");
+
+    // As a browser does: the page, then its form (sent twice: a double click).
+    let (code, shown) = crate::mail::page(&app, &page).await;
+    assert_eq!(code, 200);
+    assert!(shown.contains("Write to us here"), "{shown}");
+    let version = shown.split("name=\"version\" value=\"").nth(1).and_then(|v| v.split('"').next()).unwrap();
+    let words = "Will the new cake still come on Saturday? It is the party.";
+    for _ in 0..2 {
+        let form = [("action", "write"), ("version", version), ("words", words)];
+        let (code, body) = post_form(&app, &page, &form).await;
+        assert_eq!(code, 200, "{body}");
+        assert!(body.contains("We have your message"), "{body}");
+    }
+    let now = app.get(&format!("/api/v1/cases/{id}"), &ann.token).await.expect(200);
+    assert!(waiting_since(&now).is_some(), "her word waits for staff: {now}");
+    assert_eq!(now["customer_words"], words);
+    let wrote = now["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "customer_wrote").count();
+    assert_eq!(wrote, 1, "the form sent twice is recorded once");
+    let first = &list(&app, &ann.token, "").await[0];
+    assert_eq!(first["id"], id, "first in the inbox");
+    // Staff act meanwhile; a later word from the old page is still taken, never refused.
+    let typed: crate::staff::Case = serde_json::from_value(now.clone()).unwrap();
+    ann.step(&typed, "notes", json!({ "text": "Called her back" })).await;
+    let (code, _) = post_form(&app, &page, &[("action", "write"), ("version", version), ("words", "Thank you!")]).await;
+    assert_eq!(code, 200);
+    let now = app.get(&format!("/api/v1/cases/{id}"), &ann.token).await.expect(200);
+    assert_eq!(now["customer_words"], "Thank you!");
+}
+
 async fn hannahs_correction_keeps_her_first_wish_beside_the_later_one(db: Db) {
     let sink = SmtpSink::start();
     let app = spawn_with_smtp(db, &sink).await;
@@ -219,5 +260,6 @@ crate::on_both_databases!(
     a_reply_to_a_merged_case_reopens_the_case_it_was_merged_into,
     hannah_proposes_her_own_solution_and_staff_owe_the_answer,
     hannahs_correction_keeps_her_first_wish_beside_the_later_one,
+    hannah_writes_from_her_case_page_and_it_is_first_in_the_inbox_once,
     the_inbox_views_list_all_waiting_on_the_customer_and_closed
 );
