@@ -85,7 +85,15 @@ async fn a_bakerys_month_in_the_owners_report(db: Db) {
     let problem = |title: &'static str| {
         let (app, agent) = (&app, agent.clone());
         async move {
-            app.post("/api/v1/problems", &agent, json!({ "title": title })).await.expect(201)["id"].as_i64().unwrap()
+            app.post(
+                "/api/v1/problems",
+                &agent,
+                json!({ "title": title, "corrective_action": "Staff double-check it before it goes out" }),
+            )
+            .await
+            .expect(201)["id"]
+                .as_i64()
+                .unwrap()
         }
     };
     let slip = problem("Weekend deliveries slip").await;
