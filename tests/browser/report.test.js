@@ -15,6 +15,7 @@ async function restateAndLink(page, c, restatement, problem) {
   await submitStep(page, 'restatement');
   await submitStep(page, 'confirm');
   await page.fill('#new_problem', problem);
+  await page.fill('#preventive_action', 'Checked before every weekend');
   await submitStep(page, 'prevent');
 }
 

@@ -62,7 +62,12 @@ test('the gesture step shows the suggested gesture beside its form, and the budg
     customer_id: c.customer_id, external_id: 'h-1', kind: 'order', amount_minor: 100000, currency: 'EUR',
     occurred_at: '2026-01-10T10:00:00Z',
   });
-  await step(c.id, 'escalation', { to: 'manager', reason: 'A loaf for a wake' });
+  // Escalated to a manager by name, who takes it over.
+  const maria = await api('POST', '/users', {
+    email: 'maria@bakery.example', name: 'Maria Lind', role: 'manager', password: 'Sourdough starter fed at dawn 42',
+  });
+  await step(c.id, 'escalation', { to_user_id: maria.id, reason: 'A loaf for a wake' });
+  await step(c.id, 'escalation/take-over');
   await step(c.id, 'restatement', { text: 'The loaf for your father\'s wake was burnt black underneath.' });
   await step(c.id, 'restatement/confirm');
   await step(c.id, 'apology', { text: 'I am so sorry. I accept all responsibility for the burnt loaf.' });
@@ -74,10 +79,11 @@ test('the gesture step shows the suggested gesture beside its form, and the budg
   await page.goto(`${server.url}/cases/${c.id}`);
   const suggestion = page.locator('#step-gesture [data-gesture-suggestion]');
   assert.equal(await suggestion.count(), 1, 'the suggestion stands in the gesture step');
-  const money = `${(expected.suggested_minor / 100).toFixed(2)} EUR`;
+  // Money as people read it, in the business's currency.
+  const money = `€${(expected.suggested_minor / 100).toFixed(2)}`;
   const text = await suggestion.innerText();
   assert.match(text, new RegExp(`Suggested: ${money.replace('.', '\\.')}`));
-  assert.match(text, /high case and a lifetime value of 1000\.00 EUR/);
+  assert.match(text, /high case and a lifetime value of €1,000\.00/);
   assert.equal(await page.locator('#cost').inputValue(), (expected.suggested_minor / 100).toFixed(2), 'the cost starts at the suggestion');
   assert.match(await page.locator('#step-gesture [data-gesture-budget]').innerText(), /past the monthly budget, a manager approves it first/);
   // It stands next to the form: between the step's title and the gesture's fields.

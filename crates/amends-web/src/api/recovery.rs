@@ -287,7 +287,7 @@ pub(crate) async fn suggestion_for(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct GestureSuggestion {
     /// The suggested size, in minor units of `currency`.
-    suggested_minor: i64,
+    pub(crate) suggested_minor: i64,
     /// The currency of the customer's largest lifetime value; null when they have none.
     currency: Option<String>,
     lifetime_value_minor: i64,

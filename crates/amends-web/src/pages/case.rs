@@ -394,6 +394,12 @@ async fn case_context(
         Some(crate::api::recovery::suggestion_for(state, &case, &customer).await?)
     };
     let budget = if gesture_suggestion.is_some() { Some(month_budget(state, now).await?) } else { None };
+    // The cost field starts at the suggestion, as a person types an amount ("47.00").
+    let suggested_cost = gesture_suggestion
+        .as_ref()
+        .map(|g| g.suggested_minor)
+        .filter(|m| *m > 0)
+        .map(|m| format!("{}.{:02}", m / 100, m % 100));
     let timeline_events: Vec<amends_domain::playbook::Event> = events.iter().map(|e| e.event.clone()).collect();
     let promised = amends_domain::gesture::open_next_time_promises(&timeline_events);
     let low_answer = playbook.fix_reopened().then(|| playbook.last_answer()).flatten().map(|a| {
@@ -419,7 +425,7 @@ async fn case_context(
         layout => session.layout(),
         triage,
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
-        gesture_suggestion, budget, promised, low_answer, case_problem,
+        gesture_suggestion, suggested_cost, budget, promised, low_answer, case_problem,
         users => active_users,
         deciders, decides,
         restatement, correction, options, alternative, alternative_pending, wishes, feeling,
