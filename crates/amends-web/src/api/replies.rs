@@ -29,6 +29,7 @@ pub struct ReplyView {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Fill each reply's variables in for this case.
