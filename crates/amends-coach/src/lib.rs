@@ -100,6 +100,15 @@ pub const ENGLISH_CONCERNS: &str = include_str!("../rules/concerns.en.toml");
 /// The built-in English triage rules (severity from the complaint's words).
 pub const ENGLISH_TRIAGE: &str = include_str!("../rules/triage.en.toml");
 
+/// The built-in German rules (Sie and du forms, verb-second and verb-final order).
+pub const GERMAN_RULES: &str = include_str!("../rules/de.toml");
+
+/// The built-in German concerns taxonomy (the restatement check).
+pub const GERMAN_CONCERNS: &str = include_str!("../rules/concerns.de.toml");
+
+/// The built-in German triage rules.
+pub const GERMAN_TRIAGE: &str = include_str!("../rules/triage.de.toml");
+
 /// A compiled set of rules for one language. Compile once and share it (it is `Send +
 /// Sync` and reviewing takes `&self`).
 #[derive(Debug, Clone)]
@@ -113,9 +122,34 @@ impl Coach {
     /// The built-in English coach. The built-in rules are tested to compile; were they ever
     /// broken, this returns a coach with no rules rather than panicking.
     pub fn english() -> Coach {
-        let coach = Coach::from_rules_toml(ENGLISH_RULES).unwrap_or_else(|_| Coach::empty());
-        let coach = coach.clone().with_concerns_toml(ENGLISH_CONCERNS).unwrap_or(coach);
-        coach.clone().with_triage_toml(ENGLISH_TRIAGE).unwrap_or(coach)
+        Coach::built_in(ENGLISH_RULES, ENGLISH_CONCERNS, ENGLISH_TRIAGE)
+    }
+
+    /// The built-in German coach: the wording rules, the restatement check and triage in
+    /// German (`rules/de.toml`, `rules/concerns.de.toml`, `rules/triage.de.toml`). Like
+    /// [`Coach::english`], it never panics.
+    ///
+    /// ```
+    /// use amends_coach::{Coach, FindingKind, Purpose};
+    /// let coach = Coach::german();
+    /// let review = coach.review("Wie bereits gesagt, hätten Sie das Etikett lesen sollen.", Purpose::Other);
+    /// assert!(review.findings.iter().any(|f| f.kind == FindingKind::Blame));
+    /// ```
+    pub fn german() -> Coach {
+        Coach::built_in(GERMAN_RULES, GERMAN_CONCERNS, GERMAN_TRIAGE)
+    }
+
+    /// The built-in coach for a language tag (`"de"`, `"de-AT"`, `"en-GB"`...; the primary
+    /// subtag, any case), English for any language without rules of its own.
+    pub fn for_language(tag: &str) -> Coach {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("de") { Coach::german() } else { Coach::english() }
+    }
+
+    fn built_in(rules: &str, concerns: &str, triage: &str) -> Coach {
+        let coach = Coach::from_rules_toml(rules).unwrap_or_else(|_| Coach::empty());
+        let coach = coach.clone().with_concerns_toml(concerns).unwrap_or(coach);
+        coach.clone().with_triage_toml(triage).unwrap_or(coach)
     }
 
     /// A coach from a rules file (a per-installation override or another language). It
