@@ -61,6 +61,8 @@ pub(crate) struct Stemmer {
     /// Tried in order; the first that leaves at least `min_stem` letters is cut.
     suffixes: Vec<String>,
     min_stem: usize,
+    /// How many suffixes may be cut one after another.
+    rounds: usize,
     /// Spellings folded before cutting (`ä` = `a`, `ß` = `ss`), longest first.
     fold: Vec<(String, String)>,
     number_words: Vec<String>,
@@ -71,6 +73,7 @@ impl Default for Stemmer {
         Stemmer {
             suffixes: SUFFIXES.iter().map(|s| (*s).to_owned()).collect(),
             min_stem: 3,
+            rounds: 3,
             fold: Vec::new(),
             number_words: NUMBER_WORDS.iter().map(|s| (*s).to_owned()).collect(),
         }
@@ -84,6 +87,8 @@ struct StemmingFile {
     suffixes: Vec<String>,
     #[serde(default = "three")]
     min_stem: usize,
+    #[serde(default = "three")]
+    rounds: usize,
     #[serde(default)]
     fold: std::collections::BTreeMap<String, String>,
     #[serde(default)]
@@ -102,6 +107,7 @@ impl Stemmer {
         Stemmer {
             suffixes: f.suffixes.iter().map(|s| s.to_lowercase()).filter(|s| !s.is_empty()).collect(),
             min_stem: f.min_stem.max(1),
+            rounds: f.rounds.clamp(1, 6),
             fold,
             number_words: f.number_words.iter().map(|s| s.to_lowercase()).collect(),
         }
@@ -111,15 +117,21 @@ impl Stemmer {
         self.number_words.iter().any(|n| n == w)
     }
 
-    /// The stem of `word`: see [`stem`].
-    pub(crate) fn stem(&self, word: &str) -> String {
-        let mut w: String = word.trim_end_matches("'s").chars().filter(|c| *c != '\'').collect();
+    /// `word` with the folded spellings rewritten ("größe" → "groesse" in German).
+    pub(crate) fn fold(&self, word: &str) -> String {
+        let mut w = word.to_owned();
         for (from, to) in &self.fold {
             if w.contains(from.as_str()) {
                 w = w.replace(from.as_str(), to);
             }
         }
-        stem_with(w, &self.suffixes, self.min_stem)
+        w
+    }
+
+    /// The stem of `word`: see [`stem`].
+    pub(crate) fn stem(&self, word: &str) -> String {
+        let w: String = word.trim_end_matches("'s").chars().filter(|c| *c != '\'').collect();
+        stem_with(self.fold(&w), &self.suffixes, self.min_stem, self.rounds)
     }
 }
 
@@ -132,8 +144,8 @@ pub(crate) fn stem(word: &str) -> String {
     Stemmer::default().stem(word)
 }
 
-fn stem_with(mut w: String, suffixes: &[String], min_stem: usize) -> String {
-    for _ in 0..3 {
+fn stem_with(mut w: String, suffixes: &[String], min_stem: usize, rounds: usize) -> String {
+    for _ in 0..rounds {
         let before = w.len();
         for suffix in suffixes {
             if let Some(rest) = w.strip_suffix(suffix.as_str())
@@ -163,7 +175,7 @@ fn stem_with(mut w: String, suffixes: &[String], min_stem: usize) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct Word {
     stem: String,
-    /// Lower case, apostrophes kept ("didn't" is split into "did" + "not").
+    /// Lower case and folded, apostrophes kept ("didn't" is split into "did" + "not").
     word: String,
     start: usize,
     end: usize,
@@ -186,7 +198,7 @@ pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
             pending = false;
             let mut push = |w: &str| {
                 let num = w.starts_with(|c: char| c.is_ascii_digit()) || stemmer.is_number_word(w);
-                out.push(Word { stem: stemmer.stem(w), word: w.to_owned(), start, end, sentence, num });
+                out.push(Word { stem: stemmer.stem(w), word: stemmer.fold(w), start, end, sentence, num });
             };
             if let Some(base) = norm.strip_suffix("n't") {
                 push(match base {
@@ -216,6 +228,10 @@ pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
 enum Alt {
     Stem(String),
     Exact(String),
+    /// `word*`: a word beginning so, for the heads of compounds ("geburtstag*" is
+    /// "Geburtstagstorte"); `*word`: a word ending so ("*allergie" is "Nussallergie").
+    Prefix(String),
+    Suffix(String),
     Num,
 }
 
@@ -224,6 +240,8 @@ impl Alt {
         match self {
             Alt::Stem(s) => *s == w.stem,
             Alt::Exact(s) => *s == w.word,
+            Alt::Prefix(s) => w.word.starts_with(s.as_str()),
+            Alt::Suffix(s) => w.word.ends_with(s.as_str()),
             Alt::Num => w.num,
         }
     }
@@ -256,7 +274,7 @@ impl Phrase {
                 continue;
             }
             // A plain word that reads as several ("didn't", "a&e") is several elements.
-            if !part.contains(['|', '!', '=', '#']) {
+            if !part.contains(['|', '!', '=', '#', '*']) {
                 let ws = words(part, stemmer);
                 if ws.len() > 1 {
                     elems.extend(ws.into_iter().map(|w| Elem::Any(vec![Alt::Stem(w.stem)])));
@@ -271,6 +289,15 @@ impl Phrase {
             for alt in body.split('|') {
                 if alt == "#num" {
                     alts.push(Alt::Num);
+                    continue;
+                }
+                let (head, tail) = (alt.strip_prefix('*'), alt.strip_suffix('*'));
+                if let Some(piece) = tail.or(head) {
+                    let piece = stemmer.fold(&piece.to_lowercase());
+                    if piece.is_empty() || !piece.chars().all(char::is_alphanumeric) {
+                        return Err(format!("`{alt}` in `{src}`: a `*` goes at one end of letters"));
+                    }
+                    alts.push(if tail.is_some() { Alt::Prefix(piece) } else { Alt::Suffix(piece) });
                     continue;
                 }
                 let (exact, alt) = match alt.strip_prefix('=') {
@@ -347,6 +374,8 @@ pub(crate) struct PhraseSet {
     by_word: HashMap<String, Vec<usize>>,
     /// Phrases that can start with a number: tried at every number.
     other: Vec<usize>,
+    /// Phrases that can start with a prefix or suffix: tried at every word.
+    loose: Vec<usize>,
 }
 
 impl PhraseSet {
@@ -357,6 +386,7 @@ impl PhraseSet {
                 Alt::Stem(s) => self.by_stem.entry(s.clone()).or_default(),
                 Alt::Exact(w) => self.by_word.entry(w.clone()).or_default(),
                 Alt::Num => &mut self.other,
+                Alt::Prefix(_) | Alt::Suffix(_) => &mut self.loose,
             };
             if list.last() != Some(&i) {
                 list.push(i);
@@ -377,7 +407,7 @@ impl PhraseSet {
             let by_word = self.by_word.get(&w.word).map_or(&[][..], Vec::as_slice);
             let numbers = if w.num { self.other.as_slice() } else { &[] };
             let tried = |i: &usize, earlier: &[&[usize]]| earlier.iter().any(|l| l.contains(i));
-            let lists: [&[usize]; 3] = [by_stem, by_word, numbers];
+            let lists: [&[usize]; 4] = [by_stem, by_word, numbers, &self.loose];
             for (n, list) in lists.iter().enumerate() {
                 for &i in *list {
                     if n > 0 && tried(&i, lists.get(..n).unwrap_or(&[])) {
@@ -558,11 +588,9 @@ impl Concerns {
         if file.language.trim().is_empty() {
             return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
         }
-        let mut out = Concerns {
-            negators: file.negators,
-            stemmer: Stemmer::from_file(file.stemming),
-            ..Concerns::default()
-        };
+        let stemmer = Stemmer::from_file(file.stemming);
+        let negators = file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
+        let mut out = Concerns { negators, stemmer, ..Concerns::default() };
         let mut seen = std::collections::BTreeSet::new();
         for (i, c) in file.concerns.iter().enumerate() {
             let what = format!("concern \"{}\"", c.id.get_ref());
@@ -843,9 +871,11 @@ impl TriageRules {
         if file.language.trim().is_empty() {
             return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
         }
+        let stemmer = Stemmer::from_file(file.stemming);
+        let negators = file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
         let mut out = TriageRules {
-            negators: file.negators,
-            stemmer: Stemmer::from_file(file.stemming),
+            negators,
+            stemmer,
             default: file.default,
             shouting: file.shouting.max(1),
             ..TriageRules::default()
