@@ -49,9 +49,9 @@ const NUMBER_WORDS: &[&str] = &[
 
 /// The English suffixes, tried in this order (the first that leaves a long enough stem wins).
 const SUFFIXES: &[&str] = &[
-    "fulness", "ousness", "nesses", "ations", "ingly", "ation", "ments", "ities", "ness", "ment", "ings", "ised", "ized",
-    "ises", "izes", "ious", "edly", "ful", "ity", "ous", "ing", "ies", "ied", "ier", "est", "ise", "ize", "ers", "ic",
-    "ed", "er", "es", "ly", "s", "y", "e",
+    "fulness", "ousness", "nesses", "ations", "ingly", "ation", "ments", "ities", "ness", "ment", "ings", "ised",
+    "ized", "ises", "izes", "ious", "edly", "ful", "ity", "ous", "ing", "ies", "ied", "ier", "est", "ise", "ize",
+    "ers", "ic", "ed", "er", "es", "ly", "s", "y", "e",
 ];
 
 /// How a language's words are cut to stems, from the hearing file's `[stemming]` table;
@@ -471,7 +471,8 @@ pub(crate) fn compile_list(
     line: usize,
 ) -> Result<(), RulesError> {
     for src in list {
-        let p = Phrase::parse(src, stemmer).map_err(|message| RulesError::Rule { rule: what.to_owned(), line, message })?;
+        let p =
+            Phrase::parse(src, stemmer).map_err(|message| RulesError::Rule { rule: what.to_owned(), line, message })?;
         set.add(owner, p);
     }
     Ok(())

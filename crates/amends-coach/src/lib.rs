@@ -55,18 +55,30 @@
 //!
 //! ## How to add a language
 //! Copy `rules/en.toml` to `rules/xx.toml` and translate: `language`, the `[expand]`
-//! contractions, `number_words`, the `[sets]` (time anchors, reported speech,
+//! contractions, `number_words`, `fillers`, the `[sets]` (time anchors, reported speech,
 //! alternatives), every rule's patterns, why and suggestion, the checks' parts and the
-//! `[options]` words. No code changes are needed to add a phrase or a rule; to ship a
-//! language in the binary, add a constructor like [`Coach::english`] that does
-//! `include_str!("../rules/xx.toml")`. An installation can also load its own file at run
-//! time with [`Coach::from_rules_toml`]; a mistake is reported with its line and rule id.
-//! Measure a change with a labelled corpus (`tests/corpus/xx.tsv`, run as in
-//! `tests/corpus.rs`): precision and recall per kind, and every miss, are printed.
+//! `[options]` words. Letters that a language writes two ways go in `[fold]` (German:
+//! `"ä" = "ae"`, `"ß" = "ss"`): drafts and patterns are folded alike, so patterns keep their
+//! umlauts and still hear "haetten". `word+` and `#pp` are English forms (`src/forms.rs`):
+//! another language lists its forms (`kann|können|könnte`). Word order is written with
+//! gaps: German puts the finite verb second and the rest last, so "Sie hätten ~5 sollen";
+//! a `!x|y *` just before the last word says what may not stand there (`rules/de.toml`).
+//! Then `rules/concerns.xx.toml` and `rules/triage.xx.toml`, each with a `[stemming]` table
+//! (the suffixes to strip, the minimum stem, how many rounds, folded spellings, number
+//! words; English when absent) and `word*` / `*word` for the heads and tails of compounds.
+//! No code changes are needed to add a phrase or a rule; to ship a language in the binary,
+//! add a constructor like [`Coach::german`] over `include_str!` constants and a branch in
+//! [`Coach::for_language`]. An installation can also load its own file at run time with
+//! [`Coach::from_rules_toml`]; a mistake is reported with its line and rule id. Measure a
+//! change with a labelled corpus (`tests/corpus/xx.tsv`, run as in `tests/corpus_de.rs`
+//! with `evaluate_with`) and a blind one written before the rules' first run: precision
+//! and recall per kind, and every miss, are printed; the hearing sets go in
+//! `tests/concerns/xx*.toml` and `tests/triage/xx*.toml`.
 //!
 //! ## Hearing the customer
 //! [`Coach::missed_concerns`] (the restatement check) and [`Coach::triage`] read the
-//! *complaint* (`src/hearing.rs`) with a second matcher over word stems, so one form of a
+//! *complaint* (`src/hearing.rs`) with a second matcher over word stems (cut by the file's
+//! `[stemming]`, English by default), so one form of a
 //! word stands for its others, and rules as data: `rules/concerns.en.toml` (each concern's
 //! cues in a complaint and the words that count as saying it back) and
 //! `rules/triage.en.toml` (signs of severity, with a child amplifying another sign).
@@ -77,7 +89,8 @@
 //! fresh phrasing is lower than on the corpus), irony and implied blame are invisible, and
 //! option counting reads "or" and comma chains, so a clause between commas (", which takes
 //! three days,") can count as an option. Sentences are split on `. ! ? ;` and line breaks,
-//! so abbreviations such as "Mr." split a sentence.
+//! so abbreviations such as "Mr." split a sentence, and so does a German ordinal date
+//! ("am 12. März": the time anchors of `rules/de.toml` take "am 12" on its own).
 
 mod forms;
 mod hearing;

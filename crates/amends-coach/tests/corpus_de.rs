@@ -36,11 +36,13 @@ fn german_blind_set_holds_its_floor() {
     let cases = load(name, include_str!("corpus/de_blind.tsv"));
     assert!(cases.len() >= 60, "{}", cases.len());
     let (total, flag) = evaluate_with(&coach, name, &cases, true);
+    // Floors a little under the first run (kinds 0.977 / 0.956, flagging 1.000 / 0.976).
     for (what, got, floor) in [
-        ("precision", total.precision(), 0.0),
-        ("recall", total.recall(), 0.0),
-        ("flagging precision", flag.texts.precision(), 0.0),
-        ("flagging recall", flag.texts.recall(), 0.0),
+        ("precision", total.precision(), 0.90),
+        ("recall", total.recall(), 0.90),
+        ("flagging precision", flag.texts.precision(), 0.90),
+        ("flagging recall", flag.texts.recall(), 0.90),
+        ("kind accuracy", flag.kind_accuracy(), 0.85),
     ] {
         assert!(got >= floor, "{name}: {what} {got:.3} < {floor}");
     }
@@ -51,4 +53,44 @@ fn the_german_files_compile() {
     Coach::from_rules_toml(amends_coach::GERMAN_RULES).unwrap();
     Coach::german().with_concerns_toml(amends_coach::GERMAN_CONCERNS).unwrap();
     Coach::german().with_triage_toml(amends_coach::GERMAN_TRIAGE).unwrap();
+}
+
+/// German grammar the rules are written for: du and Sie, verb-final modals, umlauts typed as
+/// ae/oe/ue, reported speech, and a refusal followed by what we can do.
+#[test]
+fn german_word_order_spellings_and_contexts() {
+    use amends_coach::Purpose;
+    let coach = Coach::german();
+    let kinds = |text: &str| -> Vec<FindingKind> {
+        let mut k: Vec<FindingKind> = coach.review(text, Purpose::Other).findings.iter().map(|f| f.kind).collect();
+        k.dedup();
+        k
+    };
+    assert_eq!(kinds("Du hättest die Adresse vorher prüfen sollen."), [FindingKind::Blame]);
+    assert_eq!(kinds("Sie haetten die Anleitung lesen muessen."), [FindingKind::Blame]);
+    // Our failure, or empathy, in the same shape.
+    assert!(kinds("Sie hätten Ihre Erstattung längst erhalten sollen.").is_empty());
+    assert!(kinds("Sie hätten nicht so lange warten müssen.").is_empty());
+    // Reported speech is not the writer's blame.
+    assert!(kinds("Sie sagten uns, der Fahrer habe behauptet, Sie hätten die Tür öffnen müssen.").is_empty());
+    assert_eq!(kinds("Das ist leider nicht möglich."), [FindingKind::Refusal]);
+    assert!(kinds("Das ist leider nicht möglich, aber wir können Ihnen gerne einen Gutschein schicken.").is_empty());
+    assert_eq!(kinds("Wir melden uns zeitnah."), [FindingKind::VagueTime]);
+    assert!(kinds("Wir melden uns zeitnah, spätestens am Freitag um 12 Uhr.").is_empty());
+    // The span points at the draft's own characters, umlauts and all.
+    let text = "Gemäß unseren Geschäftsbedingungen geht das nicht.";
+    let review = coach.review(text, Purpose::Other);
+    let policy = review.findings.iter().find(|f| f.kind == FindingKind::Policy).unwrap();
+    let words: String = text.chars().skip(policy.start).take(policy.end - policy.start).collect();
+    assert!(words.contains("Geschäftsbedingungen"), "{words}");
+}
+
+#[test]
+fn the_coach_is_picked_by_language_with_english_as_fallback() {
+    assert_eq!(Coach::for_language("de").language(), "de");
+    assert_eq!(Coach::for_language("de-AT").language(), "de");
+    assert_eq!(Coach::for_language("DE_ch").language(), "de");
+    assert_eq!(Coach::for_language("en-GB").language(), "en");
+    assert_eq!(Coach::for_language("fr").language(), "en");
+    assert_eq!(Coach::for_language("").language(), "en");
 }
