@@ -94,3 +94,13 @@ fn the_coach_is_picked_by_language_with_english_as_fallback() {
     assert_eq!(Coach::for_language("fr").language(), "en");
     assert_eq!(Coach::for_language("").language(), "en");
 }
+
+#[test]
+fn german_second_blind_set_is_measured() {
+    let coach = Coach::german();
+    let name = "de_blind2.tsv (blind, never tuned on; first run in its header)";
+    let cases = load(name, include_str!("corpus/de_blind2.tsv"));
+    assert!(cases.len() >= 40, "{}", cases.len());
+    let (total, flag) = evaluate_with(&coach, name, &cases, true);
+    println!("{} {} {}", total.precision(), total.recall(), flag.kind_accuracy());
+}
