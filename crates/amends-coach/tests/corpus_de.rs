@@ -4,7 +4,9 @@
 //!
 //! `de.tsv` is the tuning set: rules/de.toml was tuned against it. `de_blind.tsv` was written
 //! and labelled before rules/de.toml existed (it is committed before them) and never tuned
-//! on; its first run is in its header. The floors sit a little under the honest figures.
+//! on; its first run is in its header. `de_blind2.tsv` was written after the first tuning and
+//! labelled before its first run (in its header). The floors sit a little under the honest
+//! figures.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "score/corpus.rs"]
@@ -95,12 +97,24 @@ fn the_coach_is_picked_by_language_with_english_as_fallback() {
     assert_eq!(Coach::for_language("").language(), "en");
 }
 
+/// `de_blind2.tsv` was written after the first tuning, before its first run (in its header);
+/// the gaps it showed were then added, so it is blind only in its first run.
 #[test]
-fn german_second_blind_set_is_measured() {
+fn german_second_blind_set_holds_its_floor() {
     let coach = Coach::german();
-    let name = "de_blind2.tsv (blind, never tuned on; first run in its header)";
+    let name = "de_blind2.tsv (blind first run in its header; gaps added since)";
     let cases = load(name, include_str!("corpus/de_blind2.tsv"));
     assert!(cases.len() >= 40, "{}", cases.len());
     let (total, flag) = evaluate_with(&coach, name, &cases, true);
-    println!("{} {} {}", total.precision(), total.recall(), flag.kind_accuracy());
+    // Floors under the first run (kinds 0.929 / 0.839, flagging 0.964 / 0.871, kind accuracy
+    // 0.963); gaps it showed were added since (see its header).
+    for (what, got, floor) in [
+        ("precision", total.precision(), 0.85),
+        ("recall", total.recall(), 0.80),
+        ("flagging precision", flag.texts.precision(), 0.90),
+        ("flagging recall", flag.texts.recall(), 0.85),
+        ("kind accuracy", flag.kind_accuracy(), 0.85),
+    ] {
+        assert!(got >= floor, "{name}: {what} {got:.3} < {floor}");
+    }
 }
