@@ -66,7 +66,8 @@ struct Agreement {
 
 fn agreement(coach: &Coach, file: &str) -> Agreement {
     let file: File = toml::from_str(file).unwrap();
-    let mut a = Agreement { cases: file.case.len(), severity_right: 0, per_kind: Default::default(), misses: Vec::new() };
+    let mut a =
+        Agreement { cases: file.case.len(), severity_right: 0, per_kind: Default::default(), misses: Vec::new() };
     for case in &file.case {
         let t = coach.triage(&case.complaint);
         let got: BTreeSet<ReasonKind> = t.reasons.iter().map(|r| r.kind).collect();
