@@ -79,6 +79,7 @@
 //! three days,") can count as an option. Sentences are split on `. ! ? ;` and line breaks,
 //! so abbreviations such as "Mr." split a sentence.
 
+mod feelings;
 mod forms;
 mod hearing;
 mod model;
@@ -87,6 +88,7 @@ mod review;
 mod rules;
 mod text;
 
+pub use feelings::UnheardFeeling;
 pub use hearing::{CaseSeverity, Concern, ConcernKind, MissedConcern, Reason, ReasonKind, Triage};
 pub use model::{Finding, FindingKind, Purpose, Review, Severity, UnknownName};
 pub use rules::RulesError;
@@ -100,6 +102,9 @@ pub const ENGLISH_CONCERNS: &str = include_str!("../rules/concerns.en.toml");
 /// The built-in English triage rules (severity from the complaint's words).
 pub const ENGLISH_TRIAGE: &str = include_str!("../rules/triage.en.toml");
 
+/// The built-in English words that acknowledge each feeling heard at the Hear step.
+pub const ENGLISH_FEELINGS: &str = include_str!("../rules/feelings.en.toml");
+
 /// A compiled set of rules for one language. Compile once and share it (it is `Send +
 /// Sync` and reviewing takes `&self`).
 #[derive(Debug, Clone)]
@@ -107,6 +112,7 @@ pub struct Coach {
     engine: rules::Engine,
     concerns: hearing::Concerns,
     triage: hearing::TriageRules,
+    feelings: feelings::Feelings,
 }
 
 impl Coach {
@@ -115,7 +121,8 @@ impl Coach {
     pub fn english() -> Coach {
         let coach = Coach::from_rules_toml(ENGLISH_RULES).unwrap_or_else(|_| Coach::empty());
         let coach = coach.clone().with_concerns_toml(ENGLISH_CONCERNS).unwrap_or(coach);
-        coach.clone().with_triage_toml(ENGLISH_TRIAGE).unwrap_or(coach)
+        let coach = coach.clone().with_triage_toml(ENGLISH_TRIAGE).unwrap_or(coach);
+        coach.clone().with_feelings_toml(ENGLISH_FEELINGS).unwrap_or(coach)
     }
 
     /// A coach from a rules file (a per-installation override or another language). It
@@ -126,6 +133,7 @@ impl Coach {
             engine: rules::Engine::compile(text)?,
             concerns: hearing::Concerns::default(),
             triage: hearing::TriageRules::default(),
+            feelings: feelings::Feelings::default(),
         })
     }
 
@@ -141,12 +149,20 @@ impl Coach {
         Ok(self)
     }
 
+    /// This coach with the words that acknowledge each feeling (`rules/feelings.en.toml`
+    /// or a translation).
+    pub fn with_feelings_toml(mut self, text: &str) -> Result<Coach, RulesError> {
+        self.feelings = feelings::Feelings::compile(text)?;
+        Ok(self)
+    }
+
     /// A coach that finds nothing.
     fn empty() -> Coach {
         Coach {
             engine: rules::Engine::empty(),
             concerns: hearing::Concerns::default(),
             triage: hearing::TriageRules::default(),
+            feelings: feelings::Feelings::default(),
         }
     }
 
@@ -179,5 +195,14 @@ impl Coach {
     /// dessert is critical.
     pub fn triage(&self, complaint: &str) -> Triage {
         self.triage.triage(complaint)
+    }
+
+    /// Whether `text` (an apology, a restatement) acknowledges how the customer felt
+    /// (`feeling`, the desk's word: angry, upset, anxious, disappointed): None when it
+    /// does in any words of that feeling's kind ("the worry", "unsettling" for anxious),
+    /// or when the feeling needs nothing said (calm). Words that brush it aside ("no need
+    /// to worry") do not count.
+    pub fn unheard_feeling(&self, feeling: &str, text: &str) -> Option<UnheardFeeling> {
+        self.feelings.unheard(feeling, text)
     }
 }
