@@ -1150,7 +1150,7 @@ mod tests {
     }
 
     #[test]
-    fn how_they_felt_is_kept_for_staff_and_sets_nothing_going() {
+    fn how_they_felt_is_kept_for_staff_and_sets_only_triage_going() {
         let heard = |mattered_most: &str| {
             staff(EventKind::FeelingRecorded {
                 feeling: crate::Feeling::Upset,
@@ -1160,7 +1160,16 @@ mod tests {
         };
         let d = take(&opened(), heard("The cake for her mother's 80th")).unwrap();
         assert!(d.events[0].kind.is_internal(), "never shown to the customer");
-        assert_eq!(d.effects, vec![], "a record for staff; the next step stays where it was");
+        let reason = crate::serious::feeling_reason(
+            crate::Feeling::Upset,
+            "I was so embarrassed in front of my guests",
+            "The cake for her mother's 80th",
+        );
+        assert_eq!(
+            d.effects,
+            vec![Effect::FeelingReason { reason }],
+            "a record for staff and a reason for triage; the next step stays where it was"
+        );
         assert_eq!(rule_of(take(&opened(), heard("  ")).unwrap_err()), "mattered_most_text");
     }
 
