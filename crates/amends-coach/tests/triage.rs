@@ -19,10 +19,9 @@ struct Case {
     reasons: Vec<ReasonKind>,
 }
 
-#[test]
-fn triage_agrees_with_the_labelled_complaints() {
-    let coach = Coach::english();
-    let file: File = toml::from_str(include_str!("triage/en.toml")).unwrap();
+/// Every complaint that disagrees with its label (severity or kinds), and the count.
+fn disagreements(coach: &Coach, labelled: &str) -> (Vec<String>, usize) {
+    let file: File = toml::from_str(labelled).unwrap();
     let mut wrong = Vec::new();
     for case in &file.case {
         let t = coach.triage(&case.complaint);
@@ -39,7 +38,38 @@ fn triage_agrees_with_the_labelled_complaints() {
             assert_eq!(words, r.words, "{}", case.complaint);
         }
     }
-    assert!(wrong.is_empty(), "{} of {} disagree:\n{}", wrong.len(), file.case.len(), wrong.join("\n"));
+    (wrong, file.case.len())
+}
+
+#[test]
+fn triage_agrees_with_the_labelled_complaints() {
+    let (wrong, n) = disagreements(&Coach::english(), include_str!("triage/en.toml"));
+    assert!(wrong.is_empty(), "{} of {n} disagree:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// German: `triage/de.toml` was tuned on (all must agree); `triage/de_blind.toml` was
+/// written and labelled before the first run and never tuned on (printed, with a floor of three in four; 10 of 12 agreed when the floor was set).
+#[test]
+fn german_triage_agrees_with_the_labelled_complaints() {
+    let coach = Coach::german();
+    let (wrong, n) = disagreements(&coach, include_str!("triage/de.toml"));
+    assert!(wrong.is_empty(), "{} of {n} disagree:\n{}", wrong.len(), wrong.join("\n"));
+    let (wrong, n) = disagreements(&coach, include_str!("triage/de_blind.toml"));
+    println!("German blind triage: {} of {n} agree\n{}", n - wrong.len(), wrong.join("\n"));
+    assert!(4 * (n - wrong.len()) >= 3 * n, "German blind triage: {} of {n} agree", n - wrong.len());
+}
+
+#[test]
+fn a_nut_in_an_allergic_childs_dessert_is_critical_in_german_too() {
+    let coach = Coach::german();
+    let cake = coach.triage("Der Kuchen kam eine Stunde zu spät.");
+    assert_eq!(cake.severity, CaseSeverity::Normal);
+    assert!(cake.reasons.is_empty());
+    let complaint = "Im Nachtisch meiner Tochter war eine Haselnuss, sie hat eine Nussallergie.";
+    let nut = coach.triage(complaint);
+    assert_eq!(nut.severity, CaseSeverity::Critical);
+    let words: Vec<(ReasonKind, &str)> = nut.reasons.iter().map(|r| (r.kind, r.words.as_str())).collect();
+    assert_eq!(words, [(ReasonKind::Child, "Tochter"), (ReasonKind::Allergy, "Haselnuss")]);
 }
 
 #[test]

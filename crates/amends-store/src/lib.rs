@@ -60,7 +60,7 @@ use time::OffsetDateTime;
 
 pub use alerts::{AlertTo, StaffAlert};
 pub use approvals::{ApprovalRecord, BudgetRow};
-pub use attachments::{AttachmentRecord, NewAttachment};
+pub use attachments::{AttachmentRecord, NewAttachment, clean_name as clean_attachment_name};
 pub use business::Business;
 pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, PersonRef, SnoozeFilter};
 pub use clock::Clock;
