@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::hearing::{PhraseSet, compile_list, line_at, negated, syntax_error, words};
+use crate::hearing::{PhraseSet, Stemmer, compile_list, line_at, negated, syntax_error, words};
 use crate::rules::RulesError;
 
 /// A feeling the text does not acknowledge.
@@ -58,6 +58,8 @@ pub(crate) struct Feelings {
     negators: Vec<String>,
     covers: PhraseSet,
     dismissals: PhraseSet,
+    /// English stems (the file has no `[stemming]` table of its own yet).
+    stemmer: Stemmer,
 }
 
 impl Feelings {
@@ -76,8 +78,8 @@ impl Feelings {
             if f.covers.is_empty() {
                 return Err(RulesError::Rule { rule: what, line, message: "`covers` is empty".into() });
             }
-            compile_list(&f.covers, i, &mut out.covers, &what, line)?;
-            compile_list(&f.dismissals, i, &mut out.dismissals, &what, line)?;
+            compile_list(&out.stemmer, &f.covers, i, &mut out.covers, &what, line)?;
+            compile_list(&out.stemmer, &f.dismissals, i, &mut out.dismissals, &what, line)?;
             out.rules.push(FeelingRule {
                 id: f.id.get_ref().clone(),
                 name: f.name.clone(),
@@ -92,7 +94,7 @@ impl Feelings {
     /// calm, or is unknown to the rules).
     pub(crate) fn unheard(&self, feeling: &str, text: &str) -> Option<UnheardFeeling> {
         let (owner, rule) = self.rules.iter().enumerate().find(|(_, r)| r.id == feeling)?;
-        let ws = words(text);
+        let ws = words(text, &self.stemmer);
         // Words inside "no need to worry" brush the feeling aside; they do not name it.
         let brushed: Vec<(usize, usize)> = self.dismissals.find(&ws).into_iter().map(|(_, s, e)| (s, e)).collect();
         let heard = self.covers.find(&ws).into_iter().any(|(o, start, end)| {
