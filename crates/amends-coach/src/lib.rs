@@ -90,7 +90,11 @@
 //! option counting reads "or" and comma chains, so a clause between commas (", which takes
 //! three days,") can count as an option. Sentences are split on `. ! ? ;` and line breaks,
 //! so abbreviations such as "Mr." split a sentence, and so does a German ordinal date
-//! ("am 12. März": the time anchors of `rules/de.toml` take "am 12" on its own).
+//! ("am 12. März": the time anchors of `rules/de.toml` take "am 12" on its own). Triage
+//! on complaints it was never tuned on agrees on the severity about two times in three
+//! (blind set, first run: 0.65; every sign it gives is right, but a hazard said in new
+//! words — a railing that wobbles, a gate that does not latch — is missed): staff set the
+//! severity, triage suggests it.
 
 mod feelings;
 mod forms;
