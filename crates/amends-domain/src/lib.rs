@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod disclosure;
 pub mod gesture;
 pub mod hours;
+pub mod language;
 pub mod merge;
 pub mod money;
 pub mod playbook;
@@ -28,6 +29,7 @@ pub use delivery::{LinkPurpose, MessagePurpose, MessageStatus, ScheduledStatus, 
 pub use disclosure::{DisclosureStatus, RecipientStatus};
 pub use gesture::ApprovalStatus;
 pub use hours::{BusinessHours, EscalationLadder, HoursSpec, SettingsError};
+pub use language::{Language, UnknownLanguage};
 pub use money::format_money;
 pub use playbook::{
     Actor, CaseStatus, DuePolicy, EscalationContext, Event, EventKind, Feeling, Outcome, Playbook, Refusal, Snooze,
