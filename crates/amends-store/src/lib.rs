@@ -13,6 +13,7 @@ mod approvals;
 mod attachments;
 pub mod backup;
 mod business;
+mod calls;
 mod cases;
 mod clock;
 mod commands;
@@ -62,6 +63,7 @@ pub use alerts::{AlertTo, StaffAlert};
 pub use approvals::{ApprovalRecord, BudgetRow};
 pub use attachments::{AttachmentRecord, NewAttachment, clean_name as clean_attachment_name};
 pub use business::Business;
+pub use calls::{CallList, CallRecipient, CallRecord};
 pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, PersonRef, SnoozeFilter};
 pub use clock::Clock;
 pub use customers::{

@@ -3,6 +3,7 @@
 
 pub(crate) mod attachments;
 pub mod bodies;
+pub(crate) mod calls;
 pub(crate) mod cases;
 mod coach;
 mod customers;
@@ -96,6 +97,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(problems::router())
         .merge(ideas::router())
         .merge(disclosures::router())
+        .merge(calls::router())
         .routes(with_body_limit(routes!(imports::import), IMPORT_BODY_LIMIT))
         .merge(cases::router())
         .merge(steps::router())
