@@ -10,6 +10,7 @@ mod document;
 pub(crate) mod hours;
 pub mod imports;
 mod problems;
+pub(crate) mod proof;
 pub(crate) mod recovery;
 mod replies;
 pub(crate) mod reports;
@@ -89,6 +90,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(views::list, views::create))
         .routes(routes!(views::one, views::update, views::delete))
         .merge(problems::router())
+        .merge(proof::router())
         .merge(disclosures::router())
         .routes(with_body_limit(routes!(imports::import), IMPORT_BODY_LIMIT))
         .merge(cases::router())
