@@ -997,6 +997,36 @@ mod tests {
     }
 
     #[test]
+    fn a_stemming_table_gives_another_language_its_word_forms() {
+        let file: StemmingFile = toml::from_str(
+            "suffixes = [\"ungen\", \"ung\", \"tet\", \"en\", \"er\", \"et\", \"te\", \"e\", \"t\"]\n\
+             min_stem = 4\nrounds = 4\nnumber_words = [\"zwei\"]\n[fold]\n\"ä\" = \"ae\"\n\"ö\" = \"oe\"\n\"ß\" = \"ss\"\n",
+        )
+        .unwrap();
+        let de = Stemmer::from_file(Some(file));
+        for group in [&["verspätet", "Verspätung", "verspaetet", "verspätete"][..], &["Kinder", "Kind"]] {
+            let stems: Vec<String> = group.iter().map(|w| de.stem(&w.to_lowercase())).collect();
+            assert!(stems.iter().all(|s| *s == stems[0]), "{group:?} → {stems:?}");
+        }
+        assert_eq!(de.fold("größe"), "groesse");
+        let ws = words("Zwei Größen", &de);
+        assert!(ws[0].num && ws[1].word == "groessen");
+        // Compounds by their head or tail, on the folded word.
+        let m = |p: &str, t: &str| {
+            let ws = words(t, &de);
+            let p = Phrase::parse(p, &de).unwrap();
+            (0..ws.len()).any(|i| p.match_at(&ws, i).is_some())
+        };
+        assert!(m("geburtstag*", "Die Geburtstagstorte kam"));
+        assert!(m("*allergie", "wegen seiner Nussallergie"));
+        assert!(m("*größe", "die Schuhgröße"));
+        assert!(!m("*allergie", "Allergiker"));
+        assert!(Phrase::parse("a*b", &de).is_err());
+        // Without a table, English as before.
+        assert_eq!(Stemmer::default().stem("deliveries"), stem("deliveries"));
+    }
+
+    #[test]
     fn phrases_gaps_exact_negative_and_sentences() {
         let m = |p: &str, t: &str| {
             let ws = words(t, &Stemmer::default());

@@ -667,6 +667,26 @@ mod tests {
     }
 
     #[test]
+    fn folded_spellings_are_one_word() {
+        let mut lex = Lexicon::default();
+        lex.set_fold(vec![
+            ("ä".into(), "ae".into()),
+            ("ö".into(), "oe".into()),
+            ("ß".into(), "ss".into()),
+            ("a\u{308}".into(), "ae".into()),
+        ]);
+        let id = lex.intern(&lex.fold("hätten"));
+        let t = tokenize("Hätten, haetten, ha\u{308}tten; Größe", &lex);
+        let ids: Vec<u32> = t.toks.iter().filter(|x| !x.is_comma()).map(|x| x.id).collect();
+        assert_eq!(&ids[..3], [id, id, id]);
+        assert_eq!(t.text(t.len() - 1), "groesse");
+        // Offsets stay the draft's own characters.
+        assert_eq!((t.toks[0].start, t.toks[0].end), (0, 6));
+        // No fold table: words untouched.
+        assert_eq!(Lexicon::default().fold("hätten"), "hätten");
+    }
+
+    #[test]
     fn char_offsets_not_bytes() {
         let t = tokenize("Crème brûlée sorry", &Lexicon::default());
         assert_eq!((t.toks[2].start, t.toks[2].end), (13, 18));

@@ -9,6 +9,7 @@ mod customers;
 mod disclosures;
 mod document;
 pub(crate) mod hours;
+pub(crate) mod ideas;
 pub mod imports;
 mod problems;
 pub(crate) mod proof;
@@ -95,6 +96,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(views::one, views::update, views::delete))
         .merge(problems::router())
         .merge(proof::router())
+        .merge(ideas::router())
         .merge(disclosures::router())
         .routes(with_body_limit(routes!(imports::import), IMPORT_BODY_LIMIT))
         .merge(cases::router())

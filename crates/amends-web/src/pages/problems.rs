@@ -54,6 +54,8 @@ async fn show_with(
     let problem = state.store.problem(id).await?;
     let suggestions = state.store.problem_suggestions(id).await?;
     let alarms = state.store.alarms(Some(id), None, false).await?;
+    let ideas = state.store.problem_ideas(id, session.user.id).await?;
+    let manager = session.user.role.at_least(amends_domain::Role::Manager);
     let users: Vec<_> = state.store.list_users().await?.into_iter().filter(|u| u.active).collect();
     let status = if error.is_some() { axum::http::StatusCode::CONFLICT } else { axum::http::StatusCode::OK };
     // The proof, for managers once the problem is fixed: everyone it affected, their
@@ -69,7 +71,9 @@ async fn show_with(
     };
     let page = render(
         "problem.html",
-        minijinja::context! { layout => session.layout(), problem, suggestions, alarms, users, error, proof },
+        minijinja::context! {
+            layout => session.layout(), problem, suggestions, alarms, users, error, ideas, manager, proof,
+        },
     )?;
     Ok((status, page).into_response())
 }
