@@ -300,7 +300,7 @@ pub fn attachments_within_limits(mail: &IncomingMail) -> (Vec<NewAttachment>, Op
             fits
         })
         .map(|a| NewAttachment {
-            filename: a.filename.clone().unwrap_or_else(|| "attachment".to_owned()),
+            filename: amends_store::clean_attachment_name(a.filename.as_deref().unwrap_or("attachment")),
             content_type: a.content_type.clone(),
             data: a.bytes.clone(),
         })

@@ -6,6 +6,23 @@ use time::OffsetDateTime;
 
 use crate::{Store, StoreError, from_millis, millis};
 
+/// A file's name as the sender gave it, made safe to keep and show: only its last path
+/// part, without control or direction-changing characters (which make `gpj.exe` read as
+/// `exe.jpg`), at most 200 characters, and "file" when nothing is left. It is still the
+/// customer's text: pages escape it and headers encode it; it never names a path.
+pub fn clean_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = last
+        .chars()
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .take(200)
+        .collect();
+    let name = name.trim();
+    if name.is_empty() || name.chars().all(|c| c == '.') { "file".to_owned() } else { name.to_owned() }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewAttachment {
     pub filename: String,
@@ -75,5 +92,22 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("attachment"))?;
         Ok((record(&row)?, row.try_get("data")?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_name;
+
+    #[test]
+    fn a_name_never_names_a_path_or_hides_its_ending() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("C:\\Users\\ann\\photo.jpg"), "photo.jpg");
+        assert_eq!(clean_name("in\r\nvoice.pdf"), "invoice.pdf");
+        assert_eq!(clean_name("photo\u{202e}gpj.exe"), "photogpj.exe");
+        assert_eq!(clean_name(".."), "file");
+        assert_eq!(clean_name("  "), "file");
+        assert_eq!(clean_name("Überweisung «März».pdf"), "Überweisung «März».pdf");
+        assert_eq!(clean_name(&"a".repeat(300)).len(), 200);
     }
 }

@@ -59,7 +59,7 @@ use time::OffsetDateTime;
 
 pub use alerts::{AlertTo, StaffAlert};
 pub use approvals::{ApprovalRecord, BudgetRow};
-pub use attachments::{AttachmentRecord, NewAttachment};
+pub use attachments::{AttachmentRecord, NewAttachment, clean_name as clean_attachment_name};
 pub use business::Business;
 pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, PersonRef, SnoozeFilter};
 pub use clock::Clock;
@@ -240,6 +240,7 @@ struct Inner {
     /// The due policy with the business hours in force, for pages that show due times
     /// (derived columns read the hours in their own transaction instead).
     policy_cache: std::sync::Mutex<Option<(std::time::Instant, DuePolicy)>>,
+    tokens: staff::TokenMemory,
 }
 
 /// The handle every adapter uses. Cheap to clone.
@@ -278,7 +279,15 @@ impl Store {
         };
         let (tx, rx) = tokio::sync::mpsc::channel(4096);
         let store = Store {
-            inner: Arc::new(Inner { backend, read, write, settings, intake: tx, policy_cache: Default::default() }),
+            inner: Arc::new(Inner {
+                backend,
+                read,
+                write,
+                settings,
+                intake: tx,
+                policy_cache: Default::default(),
+                tokens: Default::default(),
+            }),
         };
         tokio::spawn(intake::run_writer(store.clone_for_writer(), rx));
         Ok(store)

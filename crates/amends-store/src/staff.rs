@@ -254,6 +254,8 @@ impl Store {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        // A role taken away or a user stopped counts at once on this instance.
+        self.inner.tokens.forget_all();
         self.user(id).await
     }
 
@@ -310,6 +312,7 @@ impl Store {
     }
 
     pub async fn revoke_token(&self, id: i64) -> Result<(), StoreError> {
+        self.inner.tokens.forget_all();
         sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
             .bind(id)
             .bind(millis(self.now()))
@@ -318,9 +321,14 @@ impl Store {
         Ok(())
     }
 
-    /// The active user a live token belongs to.
+    /// The active user a live token belongs to: from the token memory while it is
+    /// fresh, else from the database (and remembered).
     pub async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<UserRecord>, StoreError> {
-        sqlx::query(&format!(
+        let now = self.now();
+        if let Some(user) = self.inner.tokens.recall(token_hash, now) {
+            return Ok(Some(user));
+        }
+        let found = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
         ))
@@ -329,7 +337,11 @@ impl Store {
         .await?
         .as_ref()
         .map(user)
-        .transpose()
+        .transpose()?;
+        if let Some(user) = &found {
+            self.inner.tokens.remember(token_hash, user, now);
+        }
+        Ok(found)
     }
 
     pub async fn create_session(
@@ -490,5 +502,40 @@ impl Store {
         }
         tx.commit().await?;
         Ok(true)
+    }
+}
+
+/// Who each bearer token belongs to, remembered for [`TOKEN_MEMORY_SECONDS`]: every API
+/// request names its token, and looking it up was a query each time. A change made
+/// through this instance (a token revoked, a role changed, a user stopped) forgets
+/// everything at once; another instance on the same database sees it within the TTL.
+/// Only live tokens are remembered, so a flood of wrong tokens cannot fill it.
+#[derive(Default)]
+pub(crate) struct TokenMemory {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (OffsetDateTime, UserRecord)>>,
+}
+
+const TOKEN_MEMORY_SECONDS: i64 = 5;
+/// Past this many live tokens the memory starts over rather than grow.
+const TOKEN_MEMORY_ENTRIES: usize = 4096;
+
+impl TokenMemory {
+    fn recall(&self, token_hash: &str, now: OffsetDateTime) -> Option<UserRecord> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, user) = entries.get(token_hash)?;
+        let age = now - *at;
+        (age >= time::Duration::ZERO && age < time::Duration::seconds(TOKEN_MEMORY_SECONDS)).then(|| user.clone())
+    }
+
+    fn remember(&self, token_hash: &str, user: &UserRecord, now: OffsetDateTime) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= TOKEN_MEMORY_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(token_hash.to_owned(), (now, user.clone()));
+    }
+
+    fn forget_all(&self) {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }

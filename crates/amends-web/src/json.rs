@@ -30,6 +30,30 @@ where
     }
 }
 
+/// A JSON body read with a limit of its own, for a route that takes larger bodies of
+/// another kind (an intake's files).
+pub async fn json_within<T: DeserializeOwned>(req: Request, limit: usize) -> Result<JsonBody<T>, ApiError> {
+    if !is_json(req.headers()) {
+        return Err(not_json());
+    }
+    let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "the request body is larger than this endpoint accepts",
+        )
+    })?;
+    decode(&bytes).map(JsonBody)
+}
+
+/// `multipart/form-data`, whatever its boundary.
+pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("multipart/form-data"))
+}
+
 /// A JSON request body as every handler taking [`JsonBody`] reads it, without the
 /// request around it (the fuzz targets call it directly).
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {

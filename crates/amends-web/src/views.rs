@@ -8,8 +8,89 @@ use amends_domain::playbook::Step;
 use amends_store::{SavedView, UserRecord, ViewDraft};
 use serde_json::{Map, Value};
 
-/// The inbox's own views a saved view may start from.
-pub const INBOX_VIEWS: [&str; 6] = ["all", "mine", "unassigned", "escalated", "escalated_to_me", "overdue"];
+/// The inbox's own views, in the order of its tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InboxView {
+    /// Every open case that needs someone (the default).
+    NeedsSomeone,
+    Mine,
+    Unassigned,
+    Escalated,
+    EscalatedToMe,
+    Overdue,
+    Snoozed,
+    /// Every case, open or closed.
+    Everything,
+    /// Open cases waiting on the customer.
+    WaitingOnCustomer,
+    Closed,
+}
+
+impl InboxView {
+    pub const ALL: [InboxView; 10] = [
+        Self::NeedsSomeone,
+        Self::Mine,
+        Self::Unassigned,
+        Self::Escalated,
+        Self::EscalatedToMe,
+        Self::Overdue,
+        Self::Snoozed,
+        Self::Everything,
+        Self::WaitingOnCustomer,
+        Self::Closed,
+    ];
+
+    /// Its name in links (`/inbox?view=…`) and in saved views' filters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NeedsSomeone => "all",
+            Self::Mine => "mine",
+            Self::Unassigned => "unassigned",
+            Self::Escalated => "escalated",
+            Self::EscalatedToMe => "escalated_to_me",
+            Self::Overdue => "overdue",
+            Self::Snoozed => "snoozed",
+            Self::Everything => "everything",
+            Self::WaitingOnCustomer => "waiting",
+            Self::Closed => "closed",
+        }
+    }
+
+    /// Its tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NeedsSomeone => "Needs someone",
+            Self::Mine => "Mine",
+            Self::Unassigned => "Unassigned",
+            Self::Escalated => "Escalated",
+            Self::EscalatedToMe => "Escalated to me",
+            Self::Overdue => "Overdue",
+            Self::Snoozed => "Snoozed",
+            Self::Everything => "All",
+            Self::WaitingOnCustomer => "Waiting on the customer",
+            Self::Closed => "Closed",
+        }
+    }
+
+    /// The view a link names; an unknown name shows the default view.
+    pub fn named(name: Option<&str>) -> Self {
+        Self::ALL.into_iter().find(|v| Some(v.as_str()) == name).unwrap_or(Self::NeedsSomeone)
+    }
+
+    /// Whether a saved view may start from it: the working views, whose cases need
+    /// someone (a saved "closed" list would be a report, not a queue).
+    fn savable(self) -> bool {
+        matches!(
+            self,
+            Self::NeedsSomeone | Self::Mine | Self::Unassigned | Self::Escalated | Self::EscalatedToMe | Self::Overdue
+        )
+    }
+
+    /// Lists every case, newest first, rather than the cases that need someone.
+    pub fn is_listing(self) -> bool {
+        matches!(self, Self::Everything | Self::WaitingOnCustomer | Self::Closed)
+    }
+}
 const SEVERITIES: [&str; 4] = ["critical", "high", "normal", "low"];
 const MAX_NAME_CHARS: usize = 80;
 
@@ -53,7 +134,7 @@ pub fn draft(
             return Err(bad("filters", format!("filter {key} is text")));
         };
         let ok = match key.as_str() {
-            "view" => INBOX_VIEWS.contains(&text.as_str()),
+            "view" => InboxView::ALL.into_iter().any(|v| v.savable() && v.as_str() == text),
             "severity" => SEVERITIES.contains(&text.as_str()),
             "step" => text.parse::<Step>().is_ok(),
             _ => return Err(bad("filters", format!("{key} is not an inbox filter (view, severity, step)"))),

@@ -26,7 +26,8 @@ use crate::json::{JsonBody, Params};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, open))
+        .routes(super::with_body_limit(routes!(list, open), super::INTAKE_BODY_LIMIT))
+        .routes(routes!(super::attachments::download))
         .routes(routes!(one))
         .routes(routes!(messages, reply))
         .routes(routes!(presence))
@@ -116,6 +117,8 @@ pub struct CaseView {
     /// Everything the customer said would put it right, first wish first: a later wish
     /// never replaces the first (`wish`).
     wishes: Vec<String>,
+    /// The files the customer sent (with the complaint or a later mail), oldest first.
+    attachments: Vec<super::attachments::AttachmentView>,
     /// Its own events and those of the cases merged into it, oldest first; each event
     /// names the case it happened on.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,8 +142,10 @@ impl CaseView {
         timeline.sort_by_key(|e| (e.event.at, e.id));
         let triage = state.coach.triage(&case.body);
         let wishes = amends_domain::playbook::wishes(case.wish.as_deref(), timeline.iter().map(|e| &e.event));
+        let attachments = super::attachments::of_case(state, case.id).await?;
         Ok(CaseView {
             wishes,
+            attachments,
             case,
             steps,
             merged_cases,
@@ -154,25 +159,40 @@ impl CaseView {
 #[utoipa::path(
     post, path = "/cases", tag = "cases", operation_id = "openCase",
     summary = r#"Intake: open a case from a complaint"#,
-    description = r#"Stores the complaint, durably, as a new case (finding or creating the customer), and answers once it is committed: the case with its human `reference`, the body exactly as sent, where each step stands and its timeline (the `opened` event)."#,
-    request_body(content = Intake),
+    description = r#"Stores the complaint, durably, as a new case (finding or creating the customer), and answers once it is committed: the case with its human `reference`, the body exactly as sent, where each step stands and its timeline (the `opened` event).
+
+The complaint is sent as `application/json`, or, with the customer's files, as `multipart/form-data`: a part named `case` holding the same JSON object, and one part named `files` per file, with its file name and content type (up to 5 files, each at most 5 MiB, together at most 10 MiB). The case and its files are stored in one transaction: a request refused for a file stores nothing. The files are listed in the case's `attachments`."#,
+    request_body(content(
+        (Intake = "application/json"),
+        (super::attachments::IntakeWithFiles = "multipart/form-data"),
+    )),
     responses(
         (status = 201, description = r#"Opened."#, body = CaseView),
-        (status = 400, description = r#"`malformed_json`: the body is not well-formed JSON."#, body = crate::error::ErrorBody),
+        (status = 400, description = r#"`malformed_json`: the body (or the `case` part) is not well-formed JSON. `bad_request`: the multipart body cannot be read."#, body = crate::error::ErrorBody),
         (status = 404, description = r#"`not_found`: no such customer (`customer_id`)."#, body = crate::error::ErrorBody),
         (status = 409, description = r#"`conflict`: the new customer's email or external id is taken."#, body = crate::error::ErrorBody),
-        (status = 413, description = r#"`too_large` with `field: body`: the complaint is larger than 1 MiB (1048576 bytes). `too_large`: the request body is larger than 3 MiB."#, body = crate::error::ErrorBody),
-        (status = 415, description = r#"`unsupported_media_type`: the body was not sent as `Content-Type: application/json`."#, body = crate::error::ErrorBody),
-        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it."#, body = crate::error::ErrorBody),
+        (status = 413, description = r#"`too_large` with `field: body`: the complaint is larger than 1 MiB (1048576 bytes). `too_large` with `field: files`: a file is larger than 5 MiB, or the files together larger than 10 MiB. `too_large`: a JSON body is larger than 3 MiB, a multipart one larger than 14 MiB."#, body = crate::error::ErrorBody),
+        (status = 415, description = r#"`unsupported_media_type`: the body was sent neither as `application/json` nor as `multipart/form-data`."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a field is missing, has the wrong type, is unknown, or has an unacceptable value; `field` names it (`case` when the multipart body has no `case` part, `files` for more than 5 files or an empty one)."#, body = crate::error::ErrorBody),
         (status = 503, description = r#"`unavailable`: the intake writer or the database cannot take the case right now; nothing was stored. Retry, ideally with the same `Idempotency-Key`."#, body = crate::error::ErrorBody),
     ),
 )]
 pub async fn open(
     State(state): State<AppState>,
     Agent(user): Agent,
-    JsonBody(body): JsonBody<Intake>,
+    req: axum::extract::Request,
 ) -> ApiResult<impl IntoResponse> {
-    let new = body.parse(Actor::Staff { user_id: user.id })?;
+    let (body, files) = if crate::json::is_multipart(req.headers()) {
+        let multipart = <axum::extract::Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        super::attachments::read_intake(multipart).await?
+    } else {
+        let JsonBody(body) = crate::json::json_within(req, super::BODY_LIMIT).await?;
+        (body, Vec::new())
+    };
+    let mut new = body.parse(Actor::Staff { user_id: user.id })?;
+    new.attachments = files;
     let (case, opened) = state.store.open_case(new).await?;
     let location = format!("/api/v1/cases/{}", case.id);
     Ok((

@@ -1,6 +1,7 @@
 //! The JSON API, `/api/v1`. Conventions: errors as `{"error","message","field"}`, lists
 //! as `{"items","next_cursor"}`, times in RFC 3339 UTC, money in minor units.
 
+pub(crate) mod attachments;
 pub mod bodies;
 pub(crate) mod cases;
 mod coach;
@@ -32,6 +33,9 @@ use crate::error::ApiError;
 
 /// Room for a complaint of the full 1 MiB with JSON escaping around it.
 const BODY_LIMIT: usize = 3 * 1024 * 1024;
+/// A complaint with its files (at most 10 MiB of them) as multipart; a JSON intake is
+/// still held to `BODY_LIMIT` by its handler.
+const INTAKE_BODY_LIMIT: usize = 14 * 1024 * 1024;
 /// A batch of 10,000 transactions.
 const BATCH_BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// A CSV file of some hundred thousand rows (larger files: `amends import`).
@@ -132,6 +136,8 @@ async fn refuse_oversized(req: axum::extract::Request, next: middleware::Next) -
     let path = req.uri().path();
     let limit = if path.ends_with("/transactions/batch") {
         BATCH_BODY_LIMIT
+    } else if matches!(path, "/cases" | "/api/v1/cases") && crate::json::is_multipart(req.headers()) {
+        INTAKE_BODY_LIMIT
     } else if path.contains("/imports/") {
         IMPORT_BODY_LIMIT
     } else {

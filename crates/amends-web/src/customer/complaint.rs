@@ -22,7 +22,8 @@ pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_FILES: usize = 5;
 /// Photos, PDFs and plain text: what a customer needs to show what went wrong.
-const ALLOWED_TYPES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"];
+pub(crate) const ALLOWED_TYPES: &[&str] =
+    &["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"];
 
 pub async fn form(State(state): State<AppState>) -> Response {
     public_page(
@@ -40,7 +41,7 @@ fn again(business: &Business, draft: &HashMap<String, String>, error: String, st
 /// Whether the file is what it claims: a renamed executable is not a photo. An image's
 /// header must decode in full as its type (with a size), and the file must hold no
 /// markup a browser sniffing it could run (an HTML page behind a PNG header).
-fn looks_like(content_type: &str, data: &[u8]) -> bool {
+pub(crate) fn looks_like(content_type: &str, data: &[u8]) -> bool {
     use imagesize::ImageType;
     let image = |expected: ImageType| {
         imagesize::image_type(data).is_ok_and(|t| t == expected)
@@ -127,13 +128,7 @@ pub async fn read_form(multipart: &mut Multipart) -> Result<SentForm, Unreadable
         };
         let name = field.name().unwrap_or_default().to_owned();
         if name == "attachment" {
-            let filename = field
-                .file_name()
-                .unwrap_or("file")
-                .chars()
-                .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-                .take(200)
-                .collect::<String>();
+            let filename = amends_store::clean_attachment_name(field.file_name().unwrap_or("file"));
             let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
             let data = match field.bytes().await {
                 Ok(d) => d,

@@ -4,7 +4,7 @@
 //! Mail scanners open every link in a message, so a GET never changes anything: it
 //! shows the question, and only a POST answers it.
 
-mod complaint;
+pub(crate) mod complaint;
 mod link;
 
 pub use complaint::{SentForm, Unreadable, read_form as read_complaint_form};

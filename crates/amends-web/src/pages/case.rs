@@ -427,6 +427,8 @@ async fn case_context(
     // What the coach reads in the customer's words, beside the severity staff set.
     let triage = state.coach.triage(&case.body);
     let saved_replies = state.store.saved_replies().await?;
+    let attachments: Vec<crate::api::attachments::AttachmentView> =
+        state.store.case_attachments(id).await?.into_iter().map(crate::api::attachments::AttachmentView::new).collect();
     let hours = state.store.due_policy().await?.hours;
     let zone = hours.zone_name().to_owned();
     // Each step's mail as it will leave, signed by whoever sends it.
@@ -459,7 +461,7 @@ async fn case_context(
         merged => case.merged_into.is_some(),
         closed => playbook.outcome().is_some() || case.merged_into.is_some() || spam.is_some(),
         spam,
-        error, draft, saved_replies, zone,
+        error, draft, saved_replies, zone, attachments,
         reachable => customer.email.is_some(),
         now => rfc3339(now),
     })

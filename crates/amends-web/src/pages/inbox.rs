@@ -14,6 +14,7 @@ use super::{PageError, Posted, StaffSession, field, render};
 use crate::AppState;
 use crate::bulk::{BulkAction, BulkResult};
 use crate::json::Params;
+use crate::views::InboxView;
 
 #[derive(Deserialize, Serialize, Default)]
 pub struct InboxQuery {
@@ -76,38 +77,37 @@ async fn inbox(
     q: InboxQuery,
     results: Option<Vec<BulkResult>>,
 ) -> Result<axum::response::Response, PageError> {
-    let view = q.view.clone().unwrap_or_else(|| "all".to_owned());
+    let view = InboxView::named(q.view.as_deref());
     // The queue's clock: what is overdue here is what the escalation ladder sees.
     let now = state.store.now();
     let step = q.step.as_deref().and_then(|s| s.parse::<Step>().ok());
     // Every case, those waiting on the customer, and the closed ones are listed newest
     // first; the working views soonest due first. Where a customer waits for staff,
     // their case heads the first page, marked.
-    let listing = matches!(view.as_str(), "everything" | "waiting" | "closed");
     let filter = CaseFilter {
-        status: (view == "waiting").then_some(CaseStatus::AwaitingCustomer),
-        closed: view == "closed",
-        waiting_first: view != "snoozed" && view != "waiting",
-        owner: match view.as_str() {
-            "mine" => Some(OwnerFilter::User(session.user.id)),
-            "unassigned" => Some(OwnerFilter::Unassigned),
+        status: (view == InboxView::WaitingOnCustomer).then_some(CaseStatus::AwaitingCustomer),
+        closed: view == InboxView::Closed,
+        waiting_first: !matches!(view, InboxView::Snoozed | InboxView::WaitingOnCustomer),
+        owner: match view {
+            InboxView::Mine => Some(OwnerFilter::User(session.user.id)),
+            InboxView::Unassigned => Some(OwnerFilter::Unassigned),
             _ => None,
         },
-        escalated: view == "escalated",
-        escalated_to: (view == "escalated_to_me").then_some(session.user.id),
-        overdue_at: (view == "overdue").then_some(now),
+        escalated: view == InboxView::Escalated,
+        escalated_to: (view == InboxView::EscalatedToMe).then_some(session.user.id),
+        overdue_at: (view == InboxView::Overdue).then_some(now),
         severity: q.severity.clone().filter(|s| !s.is_empty()),
         tag: q.tag.clone().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
         // Snoozed cases leave every view but their own until they wake.
-        snoozed: match view.as_str() {
-            "snoozed" => Some(SnoozeFilter::Asleep(now)),
-            "everything" | "closed" => None,
+        snoozed: match view {
+            InboxView::Snoozed => Some(SnoozeFilter::Asleep(now)),
+            InboxView::Everything | InboxView::Closed => None,
             _ => Some(SnoozeFilter::Awake(now)),
         },
         next_step: step,
         // A snoozed case may wait on the customer (no due step): list those too.
         // So may a case escalated to someone, which waits on them rather than on a due step.
-        order: if view == "snoozed" || view == "escalated_to_me" || listing {
+        order: if matches!(view, InboxView::Snoozed | InboxView::EscalatedToMe) || view.is_listing() {
             CaseOrder::Newest
         } else {
             CaseOrder::Due
@@ -127,7 +127,7 @@ async fn inbox(
         })
         .collect();
     let next_link = next_cursor.map(|c| {
-        let mut query = vec![("view", view.clone()), ("cursor", c)];
+        let mut query = vec![("view", view.as_str().to_owned()), ("cursor", c)];
         if let Some(s) = &q.severity {
             query.push(("severity", s.clone()));
         }
@@ -144,13 +144,15 @@ async fn inbox(
     let now_text = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let users: Vec<_> = state.store.list_users().await?.into_iter().filter(|u| u.active).collect();
     let saved_views = view_links(state, session).await?;
+    let tabs: Vec<_> = InboxView::ALL.into_iter().map(|v| (v.as_str(), v.label())).collect();
+    let view = view.as_str();
     let page = render(
         "inbox.html",
         minijinja::context! {
             layout => session.layout(),
             cases, step_counts, step_titles, watch_alerts, view, next_link, now => now_text, users, results,
             severity => q.severity, step => q.step, tag => q.tag, done => q.done, paged => q.cursor.is_some(),
-            saved_views, saved => q.saved,
+            saved_views, saved => q.saved, tabs,
         },
     )?;
     Ok(page.into_response())
@@ -200,10 +202,10 @@ pub async fn bulk(
     };
     let results = crate::bulk::apply(&state, session.user.id, &action, &ids).await;
     let name = field(&fields, "action").unwrap_or_default();
-    let view = field(&fields, "view").unwrap_or_else(|| "all".to_owned());
+    let view = InboxView::named(field(&fields, "view").as_deref()).as_str().to_owned();
     if results.iter().all(|r| r.ok) {
         let done = format!("{} case(s): {name}", results.len());
-        let target = format!("/inbox?view={}&done={}", super::urlencode(&view), super::urlencode(&done));
+        let target = format!("/inbox?view={view}&done={}", super::urlencode(&done));
         return Ok(Redirect::to(&target).into_response());
     }
     let q = InboxQuery { view: Some(view), ..InboxQuery::default() };

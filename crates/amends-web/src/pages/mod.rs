@@ -116,6 +116,7 @@ fn environment() -> &'static Environment<'static> {
         env.add_filter("money", filters::money);
         env.add_filter("marked", filters::marked);
         env.add_filter("brief", filters::brief);
+        env.add_filter("filesize", filters::filesize);
         env.add_filter("urlencode", |s: String| urlencode(&s));
         env
     })
@@ -215,6 +216,15 @@ mod filters {
             flat
         } else {
             format!("{}…", flat.chars().take(chars).collect::<String>())
+        }
+    }
+
+    /// A file's size as people read it: "812 bytes", "14 KB", "2.4 MB".
+    pub fn filesize(bytes: i64) -> String {
+        match bytes {
+            b if b < 1024 => format!("{b} bytes"),
+            b if b < 1024 * 1024 => format!("{} KB", (b + 512) / 1024),
+            b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
         }
     }
 

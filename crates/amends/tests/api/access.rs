@@ -111,7 +111,23 @@ async fn a_password_change_is_throttled_strong_and_ends_other_sessions(app: Test
     assert!(throttled.headers().contains_key("retry-after"));
 }
 
+/// A token is looked up once and remembered for a few seconds (the token memory). A
+/// token revoked by another instance on the same database (here: in the database
+/// itself) stops working once that memory has passed; one revoked through this
+/// instance stops at once (above).
+async fn a_token_revoked_elsewhere_stops_within_seconds(app: TestApp) {
+    let (agent_id, agent) = app.staff("agent").await;
+    app.get("/api/v1/me", &agent).await.expect(200);
+    let revoked =
+        app.scalar(&format!("UPDATE api_tokens SET revoked_at = 1 WHERE user_id = {agent_id} RETURNING 1")).await;
+    assert_eq!(revoked, 1);
+    app.pass(time::Duration::seconds(6)).await;
+    app.get("/api/v1/me", &agent).await.expect(401);
+    app.get("/api/v1/me", &app.admin_token).await.expect(200);
+}
+
 crate::on_both_databases!(
+    a_token_revoked_elsewhere_stops_within_seconds,
     roles_tokens_and_sessions_are_checked,
     a_password_can_be_changed,
     a_password_change_is_throttled_strong_and_ends_other_sessions

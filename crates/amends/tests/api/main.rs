@@ -5,6 +5,7 @@
 mod abuse;
 mod access;
 mod access_matrix;
+mod attachments;
 mod backup;
 mod cases;
 mod coach;
