@@ -93,7 +93,7 @@ test('the customer reads her case in her words, from the bakery, with nothing in
   await Promise.all([page.waitForNavigation(), restate.locator('button[name=preview]').click()]);
   const preview = page.locator('[data-preview=restatement]');
   assert.match(await preview.innerText(), /Your daughter's birthday cake came a day late, and squashed\./);
-  assert.match(await preview.innerText(), /With my apologies, and my thanks,\nAdministrator\nWeber Bakery$/);
+  assert.match(await preview.innerText(), /With my apologies, and my thanks,\nAdministrator\nWeber Bakery\s*$/);
   assert.equal(await page.inputValue('#restatement'), "Your daughter's birthday cake came a day late, and squashed.");
   await page.locator('form[action$="/steps/restatement"]').screenshot({ path: path.join(shots, 'step-mail-preview.png') });
   await submitStep(page, 'restatement', { button: 'button.primary' });
@@ -103,12 +103,14 @@ test('the customer reads her case in her words, from the bakery, with nothing in
   // Gina reads her status page from the link in the acknowledgement she received.
   const ack = await arrives('gina@example.com', 'We have your message');
   const link = ack.text.match(/https?:\/\/\S+\/c\/[0-9a-f]{64}/)[0];
-  await gina.goto(link);
+  await gina.goto(`${server.url}${new URL(link).pathname}`);
   await assertForTheCustomer(gina, 'the status page');
   const text = await gina.locator('main').innerText();
   assert.match(text, /What you told us\s+The birthday cake came a day late and squashed\. My daughter cried\./);
   assert.match(text, /What we have done[\s\S]*We wrote back what we understood, for you to check\./);
   assert.match(text, /What you are waiting for\s+Your answer: please tell us whether we understood you/);
+  assert.match(text, /What comes next\s+We will write to you personally about what went wrong\./);
+  assert.match(text, /What comes next\s+We will write to you personally about what went wrong\./);
   await gina.screenshot({ path: path.join(shots, 'customer-status.png'), fullPage: true });
   assertNoProblems(gina);
   await gina.close();

@@ -124,12 +124,11 @@ pub fn progress<'a>(events: impl IntoIterator<Item = &'a Event> + Clone, policy:
     let steps = playbook.steps(policy);
     let state = |step: Step| steps.iter().find(|s| s.step == step);
     let on_them = |step: Step| state(step).is_some_and(|s| s.status == StepStatus::AwaitingCustomer);
-    // The first step still open that the customer may hear of.
+    // The first step still ours to take that the customer may hear of (one waiting on
+    // their answer is what they wait for, not what we do next).
     let upcoming = steps.iter().find(|s| {
-        matches!(
-            s.status,
-            StepStatus::Due | StepStatus::Waiting | StepStatus::InProgress | StepStatus::AwaitingCustomer
-        ) && next_words(s.step).is_some()
+        matches!(s.status, StepStatus::Due | StepStatus::Waiting | StepStatus::InProgress)
+            && next_words(s.step).is_some()
     });
     let waiting_for = if on_them(Step::Restate) {
         Some(Awaited {

@@ -104,6 +104,7 @@ async fn the_status_page_speaks_to_the_customer(db: Db) {
         shown.contains("What you are waiting for Your answer: please tell us whether we understood you"),
         "{shown}"
     );
+    assert!(shown.contains("What comes next We will write to you personally about what went wrong."), "{shown}");
     ann.confirm(&case).await;
     ann.apologise(&case, "I am so sorry. I accept all responsibility for the late cake.").await;
     ann.offer(&case, ["A new cake delivered today", "A full refund"]).await;
