@@ -129,8 +129,10 @@ fn triage_on_unseen_wording() {
     let coach = Coach::english();
     let tuning = print("triage, tuning set", &agreement(&coach, include_str!("triage/en_tuning.toml")));
     let tuning2 = print("triage, second tuning set", &agreement(&coach, include_str!("triage/en_tuning2.toml")));
+    let tuning3 = print("triage, third tuning set", &agreement(&coach, include_str!("triage/en_tuning3.toml")));
     let blind = print("triage, blind set", &agreement(&coach, include_str!("triage/en_blind.toml")));
     assert!(tuning >= 0.95, "severity agreement on the tuning set fell to {tuning:.3}");
     assert!(tuning2 >= 0.9, "severity agreement on the second tuning set fell to {tuning2:.3}");
+    assert!(tuning3 >= 0.9, "severity agreement on the third tuning set fell to {tuning3:.3}");
     assert!(blind >= 0.6, "severity agreement on the blind set fell to {blind:.3}");
 }

@@ -34,6 +34,7 @@ mod plans;
 mod poison;
 mod presence;
 mod problems;
+mod proof;
 mod public_form;
 mod recovery;
 mod replies;
