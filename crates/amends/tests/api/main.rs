@@ -11,6 +11,7 @@ mod calls;
 mod cases;
 mod coach;
 mod crash;
+mod customer_view;
 mod customers;
 mod disclosure_pages;
 mod disclosures;
