@@ -175,14 +175,23 @@ named_enum!(
 );
 
 named_enum!(
+    /// What a disclosure is: a `Notice` of a problem found before customers did, picked
+    /// from transactions; or a `Proof` that a fixed problem's cases were put right for
+    /// good, to everyone with a case linked to it (one per problem).
+    DisclosureKind, unknown "disclosure kind",
+    Notice => "notice", Proof => "proof",
+);
+
+named_enum!(
     /// Where a notice to one customer stands: `Selected` (picked, not yet in the outbox),
     /// `Queued` (in the outbox, or waiting for the print run), `Sent` (by email, or printed
     /// and posted), `Failed` (no way to reach them, or the mail server refused it),
     /// `Confirmed` (they read it and said it did not affect them), `Replied` (they said it
-    /// did; a case was opened).
+    /// did; a case was opened), `Called` (a call list reached them by phone: no notice
+    /// follows).
     RecipientStatus, unknown "disclosure recipient status",
     Selected => "selected", Queued => "queued", Sent => "sent", Failed => "failed",
-    Confirmed => "confirmed", Replied => "replied",
+    Confirmed => "confirmed", Replied => "replied", Called => "called",
 );
 
 impl RecipientStatus {

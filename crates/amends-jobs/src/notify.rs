@@ -1,6 +1,7 @@
 //! What the customer is told after each step, rendered from the templates in
 //! `templates/email/` and put in the outbox, with a personal link where they answer.
 
+use amends_domain::disclosure::DisclosureKind;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_domain::{LinkPurpose, MessagePurpose};
 use amends_store::secret::{masked_link_path, random_hex, secret_hash};
@@ -25,6 +26,19 @@ fn disclosure_letter(explanation: &str, solution: &str, link: &str) -> String {
     )
 }
 
+/// A proof on paper: the mail's paragraphs, for the print run's letter (which adds the
+/// greeting and the signature).
+fn proof_letter(reference: &str, words: &str, text: &str, invitation: &str, gesture: Option<&str>) -> String {
+    let mut paragraphs = vec![
+        format!("When you wrote to us ({reference}), you said: \u{201c}{words}\u{201d}"),
+        "Thank you for telling us. Because of what happened to you, we changed how we work:".to_owned(),
+        text.trim().to_owned(),
+        invitation.to_owned(),
+    ];
+    paragraphs.extend(gesture.map(|g| format!("To welcome you back: {g}.")));
+    paragraphs.join("\n\n")
+}
+
 /// A personal link made for a message: the link's id, and its URL as kept (masked).
 struct Link {
     id: i64,
@@ -41,6 +55,22 @@ pub struct Notifier {
 pub(crate) async fn when(store: &amends_store::Store, t: OffsetDateTime) -> Result<String, JobError> {
     let zone = store.business().await?.zone;
     Ok(amends_domain::hours::wall_clock(t, &zone, amends_domain::hours::WallClock::Long))
+}
+
+/// A message as it leaves: the installation's edited template, or the built-in one.
+/// The case page previews a step's mail with it, so staff read what the customer will.
+pub async fn render_message(store: &Store, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
+    let built_in = crate::messages::template(name).ok_or_else(|| JobError::Fail(format!("no template {name}")))?;
+    if let Some(custom) = store.template_override(name).await? {
+        match crate::messages::render(&custom, ctx.clone()) {
+            Ok(rendered) => return Ok(rendered),
+            // Saved templates were checked, so this is rare: the customer still hears from us.
+            Err(e) => {
+                tracing::warn!(template = name, error = %e, "the edited template fails; using the built-in one")
+            }
+        }
+    }
+    crate::messages::render(built_in.source, ctx).map_err(|e| JobError::Fail(format!("template {name}: {e}")))
 }
 
 impl Notifier {
@@ -70,17 +100,7 @@ impl Notifier {
 
     /// Renders the installation's version of a template, or the built-in one.
     async fn render(&self, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
-        let built_in = crate::messages::template(name).ok_or_else(|| JobError::Fail(format!("no template {name}")))?;
-        if let Some(custom) = self.store.template_override(name).await? {
-            match crate::messages::render(&custom, ctx.clone()) {
-                Ok(rendered) => return Ok(rendered),
-                // Saved templates were checked, so this is rare: the customer still hears from us.
-                Err(e) => {
-                    tracing::warn!(template = name, error = %e, "the edited template fails; using the built-in one")
-                }
-            }
-        }
-        crate::messages::render(built_in.source, ctx).map_err(|e| JobError::Fail(format!("template {name}: {e}")))
+        render_message(&self.store, name, ctx).await
     }
 
     async fn queue(
@@ -114,13 +134,23 @@ impl Notifier {
         Ok(job.is_some())
     }
 
-    fn base(&self, case: &CaseRecord, customer: &CustomerRecord) -> minijinja::Value {
-        minijinja::context! {
+    /// What every message knows: the customer, the case, and who signs it (`writer`
+    /// wrote it; for one the desk sends by itself, the case's owner).
+    async fn base(
+        &self,
+        case: &CaseRecord,
+        customer: &CustomerRecord,
+        writer: Actor,
+    ) -> Result<minijinja::Value, JobError> {
+        let (agent, business) = self.signed_by(writer, case).await?;
+        Ok(minijinja::context! {
             name => customer.name,
             customer => crate::messages::customer_context(&customer.name),
             reference => case.reference,
-            signature => self.settings.signature,
-        }
+            signature => self.settings.sign_off(&agent, &business),
+            agent,
+            business,
+        })
     }
 
     /// Queues the acknowledgement. With `job`, the job is completed with the queueing
@@ -135,7 +165,8 @@ impl Notifier {
             Some(due) => format!("by {}", when(&self.store, due).await?),
             None => "shortly".to_owned(),
         };
-        let ctx = minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer) };
+        let ctx =
+            minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer, Actor::System).await? };
         let rendered = self.render("acknowledgement", ctx).await?;
         self.queue(&case, &customer, MessagePurpose::Acknowledgement, rendered, Some(&link), job).await
     }
@@ -146,7 +177,7 @@ impl Notifier {
             return Ok(false);
         }
         let event = self.store.case_event(case_id, event_id).await?;
-        let base = self.base(&case, &customer);
+        let base = self.base(&case, &customer, event.event.actor).await?;
         let (purpose, rendered, link) = match &event.event.kind {
             EventKind::RestatementWritten { text, .. } => {
                 let link = self.link(case.id, LinkPurpose::Restatement).await?;
@@ -192,7 +223,7 @@ impl Notifier {
                 .await?,
                 None,
             ),
-            EventKind::FixDone { note } => {
+            EventKind::FixDone { note, .. } => {
                 (MessagePurpose::FixDone, self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
             }
             EventKind::Replied { text } => {
@@ -217,8 +248,8 @@ impl Notifier {
         purpose: MessagePurpose,
     ) -> Result<Option<NewEmail>, JobError> {
         let Some(to) = customer.email.clone() else { return Ok(None) };
-        let (agent, business) = self.signed_by(writer).await?;
-        let ctx = minijinja::context! { text, agent, business, ..self.base(case, customer) };
+        let ctx = self.base(case, customer, writer).await?;
+        let ctx = minijinja::context! { text, ..ctx };
         let (subject, body) = self.render("reply", ctx).await?;
         Ok(Some(NewEmail {
             case_id: Some(case.id),
@@ -234,13 +265,25 @@ impl Notifier {
         }))
     }
 
-    /// Who signs a message staff wrote: the writer's name, and the business's.
-    async fn signed_by(&self, actor: Actor) -> Result<(String, String), JobError> {
-        let agent = match actor {
-            Actor::Staff { user_id } => self.store.user(user_id).await?.name,
-            _ => String::new(),
+    /// Who signs a message: the staff member who wrote it, else (a message the desk
+    /// sends by itself) the case's owner, else nobody by name; and the business, by the
+    /// name customers read on its pages.
+    async fn signed_by(&self, actor: Actor, case: &CaseRecord) -> Result<(String, String), JobError> {
+        let person = match actor {
+            Actor::Staff { user_id } => Some(user_id),
+            _ => case.owner_id,
         };
-        Ok((agent, self.settings.business()))
+        let agent = match person {
+            Some(user_id) => self.store.user(user_id).await?.name,
+            None => String::new(),
+        };
+        Ok((agent, self.business().await?))
+    }
+
+    /// The business's name: its settings', else the sender's display name.
+    async fn business(&self) -> Result<String, JobError> {
+        let name = self.store.business().await?.name;
+        Ok(if name.trim().is_empty() { self.settings.business() } else { name })
     }
 
     /// The message a reply answers, so it joins the conversation in the customer's
@@ -276,7 +319,8 @@ impl Notifier {
             Some(problem_id) => self.store.linked_problem(problem_id).await?.prevention_sentence(),
             None => None,
         };
-        let ctx = minijinja::context! { link => link.url, prevention, ..self.base(&case, &customer) };
+        let base = self.base(&case, &customer, scheduled.event.actor).await?;
+        let ctx = minijinja::context! { link => link.url, prevention, ..base };
         let rendered = self.render("follow_up", ctx).await?;
         self.queue(&case, &customer, MessagePurpose::FollowUp, rendered, Some(&link), job).await
     }
@@ -303,6 +347,9 @@ impl Notifier {
     /// channels and their details allow.
     pub async fn disclosure_notices(&self, disclosure_id: i64) -> Result<(), JobError> {
         let disclosure = self.store.disclosure(disclosure_id).await?;
+        if disclosure.kind == DisclosureKind::Proof {
+            return self.proof_notices(&disclosure).await;
+        }
         let channels = disclosure.channels;
         let base_url = self.settings.public_url.trim_end_matches('/').to_owned();
         // One read and one parse of the template for the whole send, not one per recipient.
@@ -311,6 +358,7 @@ impl Notifier {
             None => crate::messages::template("disclosure").map(|t| t.source.to_owned()).unwrap_or_default(),
         };
         let env = minijinja::Environment::new();
+        let signature = self.settings.sign_off("", &self.business().await?);
         let template = env.template_from_str(&source).map_err(|e| JobError::Fail(e.to_string()))?;
         loop {
             let batch = self.store.recipients_to_notify(disclosure_id, DISCLOSURE_BATCH).await?;
@@ -331,7 +379,7 @@ impl Notifier {
                         let ctx = minijinja::context! {
                             name => r.customer_name, customer => crate::messages::customer_context(&r.customer_name),
                             title => disclosure.title, explanation => disclosure.explanation,
-                            solution => disclosure.solution, link => masked, signature => self.settings.signature,
+                            solution => disclosure.solution, link => masked, signature,
                         };
                         let (subject, text) =
                             crate::messages::render_template(&template, ctx).map_err(JobError::Fail)?;
@@ -361,13 +409,82 @@ impl Notifier {
                     recipient_id: r.id,
                     email,
                     letter,
-                    link_hash: secret_hash(&token),
-                    link_expires_at: self.store.now() + self.settings.link_ttl,
+                    link_hash: Some(secret_hash(&token)),
+                    link_expires_at: Some(self.store.now() + self.settings.link_ttl),
                 });
             }
             self.store.queue_notices(&notices).await?;
         }
         self.store.finish_disclosure(disclosure_id).await?;
+        Ok(())
+    }
+
+    /// A fixed problem's proof, to each customer it affected, by the same batches as a
+    /// disclosure's notices: personal (their case's reference, their own words quoted
+    /// briefly), with the invitation back their case's outcome calls for and the gesture
+    /// a lost customer is offered. By mail, threaded on their case so a reply reaches it;
+    /// by letter in the print run when they have only a postal address. No link: they
+    /// answer by replying.
+    async fn proof_notices(&self, proof: &amends_store::DisclosureRecord) -> Result<(), JobError> {
+        let source = match self.store.template_override("proof").await? {
+            Some(custom) => custom,
+            None => crate::messages::template("proof").map(|t| t.source.to_owned()).unwrap_or_default(),
+        };
+        let env = minijinja::Environment::new();
+        let template = env.template_from_str(&source).map_err(|e| JobError::Fail(e.to_string()))?;
+        loop {
+            let batch = self.store.recipients_to_notify(proof.id, DISCLOSURE_BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let mut notices = Vec::with_capacity(batch.len());
+            for r in batch {
+                let Some(case_id) = r.case_id else {
+                    return Err(JobError::Fail(format!("proof recipient {} names no case", r.id)));
+                };
+                let case = self.store.case(case_id).await?;
+                let words = amends_domain::proof::brief_quote(&case.body);
+                let invitation = amends_domain::proof::invitation(r.outcome);
+                let gesture = r.gesture.as_ref().map(|g| g.description.trim().trim_end_matches('.').to_owned());
+                let address = r.postal_address.as_deref().filter(|a| !a.trim().is_empty());
+                let route = amends_domain::disclosure::Channels::default().route(r.email.is_some(), address.is_some());
+                let email = match &r.email {
+                    Some(to) if route.email => {
+                        let ctx = minijinja::context! {
+                            name => r.customer_name, customer => crate::messages::customer_context(&r.customer_name),
+                            reference => case.reference, words, text => proof.explanation, invitation, gesture,
+                            signature => self.settings.signature,
+                        };
+                        let (subject, text) =
+                            crate::messages::render_template(&template, ctx).map_err(JobError::Fail)?;
+                        Some(NewEmail {
+                            case_id: Some(case_id),
+                            to_email: to.clone(),
+                            to_name: Some(r.customer_name.clone()),
+                            subject,
+                            html_body: Some(html_of(&text, &self.settings.public_url)),
+                            text_body: text,
+                            message_id: format!(
+                                "<case-{case_id}.proof-{}.{}@{}>",
+                                r.id,
+                                random_hex(4),
+                                self.settings.message_domain
+                            ),
+                            in_reply_to: None,
+                            purpose: MessagePurpose::Proof,
+                            link_id: None,
+                        })
+                    }
+                    _ => None,
+                };
+                let letter = route
+                    .letter
+                    .then(|| proof_letter(&case.reference, &words, &proof.explanation, invitation, gesture.as_deref()));
+                notices.push(Notice { recipient_id: r.id, email, letter, link_hash: None, link_expires_at: None });
+            }
+            self.store.queue_notices(&notices).await?;
+        }
+        self.store.finish_disclosure(proof.id).await?;
         Ok(())
     }
 

@@ -13,6 +13,7 @@ mod approvals;
 mod attachments;
 pub mod backup;
 mod business;
+mod calls;
 mod cases;
 mod clock;
 mod commands;
@@ -35,6 +36,7 @@ mod plans;
 mod presence;
 mod problems;
 mod promises;
+mod proof;
 mod query;
 mod replies;
 mod reports;
@@ -62,8 +64,10 @@ pub use alerts::{AlertTo, StaffAlert};
 pub use approvals::{ApprovalRecord, BudgetRow};
 pub use attachments::{AttachmentRecord, NewAttachment, clean_name as clean_attachment_name};
 pub use business::Business;
+pub use calls::{CallList, CallRecipient, CallRecord};
 pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, PersonRef, SnoozeFilter};
 pub use clock::Clock;
+pub use commands::NewProof;
 pub use customers::{
     CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer,
     TransactionRecord,
@@ -88,6 +92,7 @@ pub use plans::QueryPlan;
 pub use presence::Presence;
 pub use problems::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, SuggestionRecord};
 pub use promises::BrokenPromise;
+pub use proof::{ProofRecipient, ProofRecord, Testimonial};
 pub use replies::{ReplyDraft, SavedReply};
 pub use reports::{MoneyRow, MonthRow, PromiseBroken, Report, ReportCases, RootCause};
 pub use scheduled::ScheduledMessage;
@@ -205,6 +210,12 @@ pub struct StoreSettings {
     /// The business's currency until an admin sets one (`business_settings`); None: not
     /// configured, the settings page asks.
     pub currency: Option<String>,
+    /// The business's name as customers read it on every page and under every mail
+    /// (the letterhead's, else the sender's display name).
+    pub business_name: String,
+    /// How customers reach the business (the letterhead's contact line, else the
+    /// address mail comes from).
+    pub business_contact: String,
 }
 
 impl Default for StoreSettings {
@@ -218,6 +229,8 @@ impl Default for StoreSettings {
             escalation: amends_domain::EscalationLadder::default(),
             clock: Clock::default(),
             currency: None,
+            business_name: String::new(),
+            business_contact: String::new(),
         }
     }
 }

@@ -6,12 +6,14 @@
 use amends_coach::Coach;
 use amends_domain::playbook::Actor;
 
+use super::calls::{NewCall, NewCallList};
 use super::cases::*;
 use super::coach::{Draft, TemplateDraft};
 use super::customers::{CustomerChange, CustomerInput, TransactionBatchInput, TransactionInput};
 use super::disclosures::{NewDisclosure, PreviewRequest};
 use super::ideas::NewIdea;
 use super::problems::{NewProblem, NewSuggestion, PatchProblem, StatusChange};
+use super::proof::ProofRequest;
 use super::recovery::{Decline, NewWebhook, Posted};
 use super::staff::{NewToken, NewUser, PasswordChange, SignIn, UserChange};
 use super::templates::TemplateSource;
@@ -53,8 +55,11 @@ bodies! {
         "problem" => NewProblem,
         "suggestion" => NewSuggestion,
         "idea" => NewIdea,
+        "call_list" => NewCallList,
+        "call" => NewCall,
         "problem_patch" => PatchProblem,
         "problem_status" => StatusChange,
+        "proof" => ProofRequest,
         "decline" => Decline,
         "webhook" => NewWebhook,
         "posted" => Posted,

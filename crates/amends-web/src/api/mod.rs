@@ -3,6 +3,7 @@
 
 pub(crate) mod attachments;
 pub mod bodies;
+pub(crate) mod calls;
 pub(crate) mod cases;
 mod coach;
 mod customers;
@@ -12,6 +13,7 @@ pub(crate) mod hours;
 pub(crate) mod ideas;
 pub mod imports;
 mod problems;
+pub(crate) mod proof;
 pub(crate) mod recovery;
 mod replies;
 pub(crate) mod reports;
@@ -94,8 +96,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(views::list, views::create))
         .routes(routes!(views::one, views::update, views::delete))
         .merge(problems::router())
+        .merge(proof::router())
         .merge(ideas::router())
         .merge(disclosures::router())
+        .merge(calls::router())
         .routes(with_body_limit(routes!(imports::import), IMPORT_BODY_LIMIT))
         .merge(cases::router())
         .merge(steps::router())

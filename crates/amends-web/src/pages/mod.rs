@@ -9,6 +9,7 @@
 mod admin;
 mod approvals;
 mod assets;
+mod calls;
 mod case;
 mod customers;
 mod disclosures;
@@ -19,6 +20,7 @@ mod inbox;
 mod join;
 pub mod letters;
 mod login;
+mod outgoing;
 mod problems;
 mod replies;
 mod reports;
@@ -73,6 +75,8 @@ pub fn router() -> Router<AppState> {
         .route("/disclosures/new", get(disclosures::new_form))
         .route("/disclosures/{id}", get(disclosures::page))
         .route("/disclosures/{id}/send", post(disclosures::send))
+        .route("/disclosures/{id}/calls", get(calls::page).post(calls::make))
+        .route("/disclosures/{id}/calls/{recipient}", post(calls::record))
         .route(
             "/imports",
             get(imports::form)
@@ -125,6 +129,7 @@ fn environment() -> &'static Environment<'static> {
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
+    ("business.html", include_str!("../../templates/business.html")),
     ("letter.html", include_str!("../../templates/letter.html")),
     ("login.html", include_str!("../../templates/login.html")),
     ("join.html", include_str!("../../templates/join.html")),
@@ -138,6 +143,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../templates/search.html")),
     ("problems.html", include_str!("../../templates/problems.html")),
     ("problem.html", include_str!("../../templates/problem.html")),
+    ("calls.html", include_str!("../../templates/calls.html")),
     ("users.html", include_str!("../../templates/users.html")),
     ("account.html", include_str!("../../templates/account.html")),
     ("hours.html", include_str!("../../templates/hours.html")),
@@ -285,18 +291,11 @@ impl From<StoreError> for PageError {
 }
 
 impl PageError {
-    /// The error as a page for a customer: the same words, without the staff layout.
-    pub fn into_response_public(self) -> Response {
-        self.into_response()
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let (status, title, message) = match self {
-            PageError::SignIn { next } => {
-                let target = format!("/login?next={}", urlencode(&next));
-                return Redirect::to(&target).into_response();
+    /// The status, title and sentence of the error page. A sign-in has none: it is a redirect.
+    pub(crate) fn words(self) -> (StatusCode, &'static str, String) {
+        match self {
+            PageError::SignIn { .. } => {
+                (StatusCode::UNAUTHORIZED, "Please sign in", "Please sign in first.".to_owned())
             }
             PageError::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why),
             PageError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", format!("That {what} does not exist.")),
@@ -312,7 +311,17 @@ impl IntoResponse for PageError {
                 "Something went wrong",
                 "It has been logged. Nothing you typed was lost: go back and try again.".to_owned(),
             ),
-        };
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let PageError::SignIn { next } = &self {
+            let target = format!("/login?next={}", urlencode(next));
+            return Redirect::to(&target).into_response();
+        }
+        let (status, title, message) = self.words();
         let ctx = minijinja::context! { title, message, status => status.as_u16() };
         let body = environment()
             .get_template("error.html")
