@@ -8,14 +8,68 @@ use std::net::SocketAddr;
 
 use amends_domain::playbook::{Actor, EventKind, Playbook, StepStatus};
 use amends_domain::{Channel, Complaint, LinkPurpose, RecipientStatus};
-use amends_store::secret::link_token_hash;
+use amends_store::secret::{link_token_hash, short_code_hash, short_code_normal};
 use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, NoticeAnswer, StoreError};
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{public_page, too_many};
 use crate::AppState;
+
+/// A short code from a letter has 40 bits where a link has 256: an address gets fewer
+/// tries at codes than at links.
+const CODE_TRIES: crate::limits::Limit = crate::limits::Limit { requests: 10, per: std::time::Duration::from_secs(60) };
+
+/// Whether `token` is a short code typed from a letter rather than a link's token.
+fn is_code(token: &str) -> bool {
+    link_token_hash(token).is_none() && short_code_hash(token).is_some()
+}
+
+/// The page refusing an address that tried too many links, or too many codes.
+fn over_limits(state: &AppState, addr: SocketAddr, token: &str) -> Option<Response> {
+    if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
+        return Some(too_many(wait));
+    }
+    if is_code(token)
+        && let Err(wait) = state.limiter.check_ip("code", addr.ip(), CODE_TRIES)
+    {
+        return Some(too_many(wait));
+    }
+    None
+}
+
+#[derive(serde::Deserialize)]
+pub struct CodeQuery {
+    code: Option<String>,
+}
+
+/// `GET /c`: where a customer types the code printed on our letter; a code that reads
+/// as one goes on to its notice (`/c/7KQM3XPA`). Showing it changes nothing.
+pub async fn code_form(Query(q): Query<CodeQuery>) -> Response {
+    let Some(typed) = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
+        return public_page(StatusCode::OK, "notice_code.html", minijinja::context! { code => "" });
+    };
+    match short_code_normal(typed) {
+        Some(code) => Redirect::to(&format!("/c/{code}")).into_response(),
+        None => public_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "notice_code.html",
+            minijinja::context! {
+                code => typed,
+                error => "That does not look like our code: it has 8 letters and digits, like 7KQM-3XPA. Please check it on the letter.",
+            },
+        ),
+    }
+}
+
+fn unknown_code() -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        "We do not know this code",
+        "Please check the code on our letter (8 letters and digits, like 7KQM-3XPA). If it still does not work, call or write to us.",
+    )
+}
 
 fn message(status: StatusCode, title: &str, message: &str) -> Response {
     public_page(status, "public_message.html", minijinja::context! { title, message })
@@ -65,11 +119,12 @@ pub async fn page(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> Response {
-    if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return too_many(wait);
+    if let Some(page) = over_limits(&state, addr, &token) {
+        return page;
     }
     match disclosure_link(&state, &token).await {
         Ok(Some(d)) => return show_disclosure(&d, None, StatusCode::OK, HashMap::new()),
+        Ok(None) if is_code(&token) => return unknown_code(),
         Ok(None) => {}
         Err(page) => return page,
     }
@@ -139,11 +194,12 @@ pub async fn answer(
     Path(token): Path<String>,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return too_many(wait);
+    if let Some(page) = over_limits(&state, addr, &token) {
+        return page;
     }
     match disclosure_link(&state, &token).await {
         Ok(Some(d)) => return answer_disclosure(&state, d, form).await,
+        Ok(None) if is_code(&token) => return unknown_code(),
         Ok(None) => {}
         Err(page) => return page,
     }
@@ -240,7 +296,7 @@ pub async fn answer(
 /// A disclosure's notice behind `token`, if it is one. Its links live on the recipient
 /// (there is no case until the customer says it affected them).
 async fn disclosure_link(state: &AppState, token: &str) -> Result<Option<DisclosureLink>, Response> {
-    let Some(hash) = link_token_hash(token) else {
+    let Some(hash) = link_token_hash(token).or_else(|| short_code_hash(token)) else {
         return Ok(None);
     };
     let found = state
