@@ -191,4 +191,58 @@ fn main() {
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }
+
+    german();
+}
+
+/// The German coach: compile time, an everyday reply and pair, and its sets.
+fn german() {
+    let started = Instant::now();
+    let coach = Coach::german();
+    let compile = started.elapsed();
+    println!("\nGerman: compiling the German rules took {:.2} ms", compile.as_secs_f64() * 1e3);
+    let reply = "Sehr geehrte Frau Keller, vielen Dank für Ihre Nachricht. Es tut mir sehr leid, dass die \
+        Geburtstagstorte Ihrer Tochter zwei Stunden zu spät und mit zerdrückter Glasur ankam; das war unser \
+        Fehler, nicht der des Fahrers. Ich habe Ihnen heute die vollen 48 Euro erstattet, und unsere \
+        Konditorin bringt Ihnen am Samstag um 10 Uhr eine frische Torte vorbei. Wie gesagt, können wir \
+        Ihnen auch einen Gutschein anbieten. Ich rufe Sie am Montag um 11 Uhr an.";
+    let complaint = "Die Torte zum Geburtstag meiner Tochter kam drei Stunden zu spät und die Glasur war \
+        zerdrückt. Das ist schon das zweite Mal. Ich habe mir extra freigenommen und niemand hat geantwortet.";
+    let restatement = "Die Geburtstagstorte Ihrer Tochter kam drei Stunden zu spät und beschädigt, zum zweiten \
+        Mal, obwohl Sie sich freigenommen hatten, und Ihre Nachrichten blieben unbeantwortet.";
+    for (what, f) in [
+        (
+            "review (80-word German reply, apology)",
+            &(|| coach.review(reply, Purpose::Apology).findings.len()) as &dyn Fn() -> usize,
+        ),
+        ("missed_concerns (typical German pair)", &(|| coach.missed_concerns(complaint, restatement).len())),
+        ("triage (typical German complaint)", &(|| coach.triage(complaint).reasons.len())),
+    ] {
+        let (times, _) = timed(1_000, 20_000, f);
+        println!(
+            "  {what:<42} mean {:>7.1} µs  p50 {:>7.1} µs  p99 {:>7.1} µs  (target < 1000 µs)",
+            micros(mean(&times)),
+            micros(percentile(&times, 0.50)),
+            micros(percentile(&times, 0.99))
+        );
+    }
+    println!("German restatement check (missed concerns):");
+    for (name, split) in [
+        ("tuning", include_str!("../tests/concerns/de.toml")),
+        ("tuning2", include_str!("../tests/concerns/de_tuning2.toml")),
+        ("blind", include_str!("../tests/concerns/de_blind.toml")),
+        ("blind2", include_str!("../tests/concerns/de_blind2.toml")),
+    ] {
+        println!("  {name}: {}", concerns_score::score(&coach, split, false));
+    }
+    for (name, tsv) in [
+        ("de.tsv (tuned on)", include_str!("../tests/corpus/de.tsv")),
+        ("de_blind.tsv (blind, first run in its header)", include_str!("../tests/corpus/de_blind.tsv")),
+        (
+            "de_blind2.tsv (blind first run in its header; gaps added since)",
+            include_str!("../tests/corpus/de_blind2.tsv"),
+        ),
+    ] {
+        corpus_score::evaluate_with(&coach, name, &corpus_score::load(name, tsv), false);
+    }
 }

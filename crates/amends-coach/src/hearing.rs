@@ -19,7 +19,8 @@ use crate::text::{Piece, scan};
 const MAX_GAP: u8 = 9;
 const MAX_ELEMENTS: usize = 12;
 
-/// Number words that `#num` accepts besides digits.
+/// Number words that `#num` accepts besides digits (English; a file's `[stemming]` may
+/// list its own).
 const NUMBER_WORDS: &[&str] = &[
     "one",
     "two",
@@ -46,21 +47,109 @@ const NUMBER_WORDS: &[&str] = &[
     "dozen",
 ];
 
+/// The English suffixes, tried in this order (the first that leaves a long enough stem wins).
+const SUFFIXES: &[&str] = &[
+    "fulness", "ousness", "nesses", "ations", "ingly", "ation", "ments", "ities", "ness", "ment", "ings", "ised",
+    "ized", "ises", "izes", "ious", "edly", "ful", "ity", "ous", "ing", "ies", "ied", "ier", "est", "ise", "ize",
+    "ers", "ic", "ed", "er", "es", "ly", "s", "y", "e",
+];
+
+/// How a language's words are cut to stems, from the hearing file's `[stemming]` table;
+/// without one, English (so the English files need not say it).
+#[derive(Debug, Clone)]
+pub(crate) struct Stemmer {
+    /// Tried in order; the first that leaves at least `min_stem` letters is cut.
+    suffixes: Vec<String>,
+    min_stem: usize,
+    /// How many suffixes may be cut one after another.
+    rounds: usize,
+    /// Spellings folded before cutting (`ä` = `a`, `ß` = `ss`), longest first.
+    fold: Vec<(String, String)>,
+    number_words: Vec<String>,
+}
+
+impl Default for Stemmer {
+    fn default() -> Self {
+        Stemmer {
+            suffixes: SUFFIXES.iter().map(|s| (*s).to_owned()).collect(),
+            min_stem: 3,
+            rounds: 3,
+            fold: Vec::new(),
+            number_words: NUMBER_WORDS.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+}
+
+/// The `[stemming]` table of a hearing file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StemmingFile {
+    suffixes: Vec<String>,
+    #[serde(default = "three")]
+    min_stem: usize,
+    #[serde(default = "three")]
+    rounds: usize,
+    #[serde(default)]
+    fold: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    number_words: Vec<String>,
+}
+
+fn three() -> usize {
+    3
+}
+
+impl Stemmer {
+    fn from_file(file: Option<StemmingFile>) -> Stemmer {
+        let Some(f) = file else { return Stemmer::default() };
+        let mut fold: Vec<(String, String)> = f.fold.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+        fold.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        Stemmer {
+            suffixes: f.suffixes.iter().map(|s| s.to_lowercase()).filter(|s| !s.is_empty()).collect(),
+            min_stem: f.min_stem.max(1),
+            rounds: f.rounds.clamp(1, 6),
+            fold,
+            number_words: f.number_words.iter().map(|s| s.to_lowercase()).collect(),
+        }
+    }
+
+    fn is_number_word(&self, w: &str) -> bool {
+        self.number_words.iter().any(|n| n == w)
+    }
+
+    /// `word` with the folded spellings rewritten ("größe" → "groesse" in German).
+    pub(crate) fn fold(&self, word: &str) -> String {
+        let mut w = word.to_owned();
+        for (from, to) in &self.fold {
+            if w.contains(from.as_str()) {
+                w = w.replace(from.as_str(), to);
+            }
+        }
+        w
+    }
+
+    /// The stem of `word`: see [`stem`].
+    pub(crate) fn stem(&self, word: &str) -> String {
+        let w: String = word.trim_end_matches("'s").chars().filter(|c| *c != '\'').collect();
+        stem_with(self.fold(&w), &self.suffixes, self.min_stem, self.rounds)
+    }
+}
+
 /// Strips common English suffixes so word forms meet: "delivered", "delivery",
 /// "deliveries" → "deliv"; "late", "lateness", "later" → "lat". Crude on purpose (no
 /// dictionary): both sides go through it, so only agreement matters, not linguistics.
+/// Another language gives its own suffixes (and folded spellings) in its hearing files.
+#[cfg(test)]
 pub(crate) fn stem(word: &str) -> String {
-    const SUFFIXES: &[&str] = &[
-        "fulness", "ousness", "nesses", "ations", "ingly", "ation", "ments", "ities", "ness", "ment", "ings", "ised",
-        "ized", "ises", "izes", "ious", "edly", "ful", "ity", "ous", "ing", "ies", "ied", "ier", "est", "ise", "ize",
-        "ers", "ic", "ed", "er", "es", "ly", "s", "y", "e",
-    ];
-    let mut w: String = word.trim_end_matches("'s").chars().filter(|c| *c != '\'').collect();
-    for _ in 0..3 {
+    Stemmer::default().stem(word)
+}
+
+fn stem_with(mut w: String, suffixes: &[String], min_stem: usize, rounds: usize) -> String {
+    for _ in 0..rounds {
         let before = w.len();
-        for suffix in SUFFIXES {
-            if let Some(rest) = w.strip_suffix(suffix)
-                && rest.chars().count() >= 3
+        for suffix in suffixes {
+            if let Some(rest) = w.strip_suffix(suffix.as_str())
+                && rest.chars().count() >= min_stem
             {
                 w.truncate(rest.len());
                 break;
@@ -86,7 +175,7 @@ pub(crate) fn stem(word: &str) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct Word {
     stem: String,
-    /// Lower case, apostrophes kept ("didn't" is split into "did" + "not").
+    /// Lower case and folded, apostrophes kept ("didn't" is split into "did" + "not").
     word: String,
     start: usize,
     end: usize,
@@ -95,7 +184,7 @@ pub(crate) struct Word {
 }
 
 /// A text as words with stems, sentences and char offsets.
-pub(crate) fn words(text: &str) -> Vec<Word> {
+pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut sentence = 0u32;
     let mut pending = false;
@@ -108,8 +197,8 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
             }
             pending = false;
             let mut push = |w: &str| {
-                let num = w.starts_with(|c: char| c.is_ascii_digit()) || NUMBER_WORDS.contains(&w);
-                out.push(Word { stem: stem(w), word: w.to_owned(), start, end, sentence, num });
+                let num = w.starts_with(|c: char| c.is_ascii_digit()) || stemmer.is_number_word(w);
+                out.push(Word { stem: stemmer.stem(w), word: stemmer.fold(w), start, end, sentence, num });
             };
             if let Some(base) = norm.strip_suffix("n't") {
                 push(match base {
@@ -139,6 +228,10 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
 enum Alt {
     Stem(String),
     Exact(String),
+    /// `word*`: a word beginning so, for the heads of compounds ("geburtstag*" is
+    /// "Geburtstagstorte"); `*word`: a word ending so ("*allergie" is "Nussallergie").
+    Prefix(String),
+    Suffix(String),
     Num,
 }
 
@@ -147,6 +240,8 @@ impl Alt {
         match self {
             Alt::Stem(s) => *s == w.stem,
             Alt::Exact(s) => *s == w.word,
+            Alt::Prefix(s) => w.word.starts_with(s.as_str()),
+            Alt::Suffix(s) => w.word.ends_with(s.as_str()),
             Alt::Num => w.num,
         }
     }
@@ -166,7 +261,7 @@ pub(crate) struct Phrase {
 }
 
 impl Phrase {
-    pub(crate) fn parse(src: &str) -> Result<Phrase, String> {
+    pub(crate) fn parse(src: &str, stemmer: &Stemmer) -> Result<Phrase, String> {
         let mut elems = Vec::new();
         for part in src.split_whitespace() {
             if let Some(n) = part.strip_prefix('~') {
@@ -179,8 +274,8 @@ impl Phrase {
                 continue;
             }
             // A plain word that reads as several ("didn't", "a&e") is several elements.
-            if !part.contains(['|', '!', '=', '#']) {
-                let ws = words(part);
+            if !part.contains(['|', '!', '=', '#', '*']) {
+                let ws = words(part, stemmer);
                 if ws.len() > 1 {
                     elems.extend(ws.into_iter().map(|w| Elem::Any(vec![Alt::Stem(w.stem)])));
                     continue;
@@ -196,12 +291,21 @@ impl Phrase {
                     alts.push(Alt::Num);
                     continue;
                 }
+                let (head, tail) = (alt.strip_prefix('*'), alt.strip_suffix('*'));
+                if let Some(piece) = tail.or(head) {
+                    let piece = stemmer.fold(&piece.to_lowercase());
+                    if piece.is_empty() || !piece.chars().all(char::is_alphanumeric) {
+                        return Err(format!("`{alt}` in `{src}`: a `*` goes at one end of letters"));
+                    }
+                    alts.push(if tail.is_some() { Alt::Prefix(piece) } else { Alt::Suffix(piece) });
+                    continue;
+                }
                 let (exact, alt) = match alt.strip_prefix('=') {
                     Some(rest) => (true, rest),
                     None => (false, alt),
                 };
                 // An alternative is one word as the draft would read it ("a&e" is "a e": refused).
-                let ws = words(alt);
+                let ws = words(alt, stemmer);
                 let [w] = ws.as_slice() else {
                     return Err(format!("`{alt}` in `{src}` must be exactly one word"));
                 };
@@ -270,6 +374,8 @@ pub(crate) struct PhraseSet {
     by_word: HashMap<String, Vec<usize>>,
     /// Phrases that can start with a number: tried at every number.
     other: Vec<usize>,
+    /// Phrases that can start with a prefix or suffix: tried at every word.
+    loose: Vec<usize>,
 }
 
 impl PhraseSet {
@@ -280,6 +386,7 @@ impl PhraseSet {
                 Alt::Stem(s) => self.by_stem.entry(s.clone()).or_default(),
                 Alt::Exact(w) => self.by_word.entry(w.clone()).or_default(),
                 Alt::Num => &mut self.other,
+                Alt::Prefix(_) | Alt::Suffix(_) => &mut self.loose,
             };
             if list.last() != Some(&i) {
                 list.push(i);
@@ -300,7 +407,7 @@ impl PhraseSet {
             let by_word = self.by_word.get(&w.word).map_or(&[][..], Vec::as_slice);
             let numbers = if w.num { self.other.as_slice() } else { &[] };
             let tried = |i: &usize, earlier: &[&[usize]]| earlier.iter().any(|l| l.contains(i));
-            let lists: [&[usize]; 3] = [by_stem, by_word, numbers];
+            let lists: [&[usize]; 4] = [by_stem, by_word, numbers, &self.loose];
             for (n, list) in lists.iter().enumerate() {
                 for &i in *list {
                     if n > 0 && tried(&i, lists.get(..n).unwrap_or(&[])) {
@@ -356,6 +463,7 @@ fn first_cues(
 }
 
 pub(crate) fn compile_list(
+    stemmer: &Stemmer,
     list: &[String],
     owner: usize,
     set: &mut PhraseSet,
@@ -363,7 +471,8 @@ pub(crate) fn compile_list(
     line: usize,
 ) -> Result<(), RulesError> {
     for src in list {
-        let p = Phrase::parse(src).map_err(|message| RulesError::Rule { rule: what.to_owned(), line, message })?;
+        let p =
+            Phrase::parse(src, stemmer).map_err(|message| RulesError::Rule { rule: what.to_owned(), line, message })?;
         set.add(owner, p);
     }
     Ok(())
@@ -411,6 +520,9 @@ pub struct MissedConcern {
 struct ConcernsFile {
     language: String,
     negators: Vec<String>,
+    /// How words are cut to stems (English when absent).
+    #[serde(default)]
+    stemming: Option<StemmingFile>,
     #[serde(rename = "concern")]
     concerns: Vec<ConcernFile>,
 }
@@ -453,6 +565,7 @@ struct ConcernRule {
 pub(crate) struct Concerns {
     rules: Vec<ConcernRule>,
     negators: Vec<String>,
+    stemmer: Stemmer,
     cues: PhraseSet,
     /// Cues and covers: what counts as saying the concern back.
     covers: PhraseSet,
@@ -476,7 +589,9 @@ impl Concerns {
         if file.language.trim().is_empty() {
             return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
         }
-        let mut out = Concerns { negators: file.negators, ..Concerns::default() };
+        let stemmer = Stemmer::from_file(file.stemming);
+        let negators = file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
+        let mut out = Concerns { negators, stemmer, ..Concerns::default() };
         let mut seen = std::collections::BTreeSet::new();
         for (i, c) in file.concerns.iter().enumerate() {
             let what = format!("concern \"{}\"", c.id.get_ref());
@@ -487,10 +602,11 @@ impl Concerns {
             if c.cues.is_empty() {
                 return Err(RulesError::Rule { rule: what, line, message: "`cues` is empty".into() });
             }
-            compile_list(&c.cues, i, &mut out.cues, &what, line)?;
-            compile_list(&c.hints, i, &mut out.cues, &what, line)?;
-            compile_list(&c.cues, i, &mut out.covers, &what, line)?;
-            compile_list(&c.covers, i, &mut out.covers, &what, line)?;
+            let st = &out.stemmer;
+            compile_list(st, &c.cues, i, &mut out.cues, &what, line)?;
+            compile_list(st, &c.hints, i, &mut out.cues, &what, line)?;
+            compile_list(st, &c.cues, i, &mut out.covers, &what, line)?;
+            compile_list(st, &c.covers, i, &mut out.covers, &what, line)?;
             out.rules.push(ConcernRule {
                 id: c.id.get_ref().clone(),
                 kind: c.kind,
@@ -505,7 +621,7 @@ impl Concerns {
 
     /// The concerns of a complaint, one per taxonomy entry, at its first cue, in text order.
     pub(crate) fn of(&self, complaint: &str) -> Vec<Concern> {
-        let ws = words(complaint);
+        let ws = words(complaint, &self.stemmer);
         let first = first_cues(&ws, &self.cues, &self.negators, self.rules.len(), |i| {
             self.rules.get(i).is_some_and(|r| r.negatable)
         });
@@ -533,7 +649,7 @@ impl Concerns {
     /// The complaint's concerns that `restatement` does not say back in any of the words the
     /// taxonomy lists for them.
     pub(crate) fn missed(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
-        let ws = words(restatement);
+        let ws = words(restatement, &self.stemmer);
         let mut covered = vec![false; self.rules.len()];
         for (owner, _, _) in self.covers.find(&ws) {
             if let Some(c) = covered.get_mut(owner) {
@@ -642,6 +758,9 @@ pub struct Triage {
 struct TriageFile {
     language: String,
     negators: Vec<String>,
+    /// How words are cut to stems (English when absent).
+    #[serde(default)]
+    stemming: Option<StemmingFile>,
     /// The suggestion when nothing is found.
     default: CaseSeverity,
     /// How many capitalised words ("NEVER", "UNACCEPTABLE") or runs of "!!" read as shouting.
@@ -681,6 +800,7 @@ struct ReasonRule {
 pub(crate) struct TriageRules {
     rules: Vec<ReasonRule>,
     negators: Vec<String>,
+    stemmer: Stemmer,
     default: CaseSeverity,
     shouting: usize,
     cues: PhraseSet,
@@ -691,6 +811,7 @@ impl Default for TriageRules {
         TriageRules {
             rules: Vec::new(),
             negators: Vec::new(),
+            stemmer: Stemmer::default(),
             default: CaseSeverity::Normal,
             shouting: usize::MAX,
             cues: PhraseSet::default(),
@@ -751,8 +872,11 @@ impl TriageRules {
         if file.language.trim().is_empty() {
             return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
         }
+        let stemmer = Stemmer::from_file(file.stemming);
+        let negators = file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
         let mut out = TriageRules {
-            negators: file.negators,
+            negators,
+            stemmer,
             default: file.default,
             shouting: file.shouting.max(1),
             ..TriageRules::default()
@@ -764,7 +888,7 @@ impl TriageRules {
             if r.cues.is_empty() {
                 return Err(RulesError::Rule { rule: what, line, message: "`cues` is empty".into() });
             }
-            compile_list(&r.cues, i, &mut out.cues, &what, line)?;
+            compile_list(&out.stemmer, &r.cues, i, &mut out.cues, &what, line)?;
             out.rules.push(ReasonRule {
                 kind,
                 severity: r.severity,
@@ -777,7 +901,7 @@ impl TriageRules {
     }
 
     pub(crate) fn triage(&self, complaint: &str) -> Triage {
-        let ws = words(complaint);
+        let ws = words(complaint, &self.stemmer);
         let first = first_cues(&ws, &self.cues, &self.negators, self.rules.len(), |i| {
             self.rules.get(i).is_some_and(|r| r.negatable)
         });
@@ -873,10 +997,40 @@ mod tests {
     }
 
     #[test]
+    fn a_stemming_table_gives_another_language_its_word_forms() {
+        let file: StemmingFile = toml::from_str(
+            "suffixes = [\"ungen\", \"ung\", \"tet\", \"en\", \"er\", \"et\", \"te\", \"e\", \"t\"]\n\
+             min_stem = 4\nrounds = 4\nnumber_words = [\"zwei\"]\n[fold]\n\"ä\" = \"ae\"\n\"ö\" = \"oe\"\n\"ß\" = \"ss\"\n",
+        )
+        .unwrap();
+        let de = Stemmer::from_file(Some(file));
+        for group in [&["verspätet", "Verspätung", "verspaetet", "verspätete"][..], &["Kinder", "Kind"]] {
+            let stems: Vec<String> = group.iter().map(|w| de.stem(&w.to_lowercase())).collect();
+            assert!(stems.iter().all(|s| *s == stems[0]), "{group:?} → {stems:?}");
+        }
+        assert_eq!(de.fold("größe"), "groesse");
+        let ws = words("Zwei Größen", &de);
+        assert!(ws[0].num && ws[1].word == "groessen");
+        // Compounds by their head or tail, on the folded word.
+        let m = |p: &str, t: &str| {
+            let ws = words(t, &de);
+            let p = Phrase::parse(p, &de).unwrap();
+            (0..ws.len()).any(|i| p.match_at(&ws, i).is_some())
+        };
+        assert!(m("geburtstag*", "Die Geburtstagstorte kam"));
+        assert!(m("*allergie", "wegen seiner Nussallergie"));
+        assert!(m("*größe", "die Schuhgröße"));
+        assert!(!m("*allergie", "Allergiker"));
+        assert!(Phrase::parse("a*b", &de).is_err());
+        // Without a table, English as before.
+        assert_eq!(Stemmer::default().stem("deliveries"), stem("deliveries"));
+    }
+
+    #[test]
     fn phrases_gaps_exact_negative_and_sentences() {
         let m = |p: &str, t: &str| {
-            let ws = words(t);
-            let p = Phrase::parse(p).unwrap();
+            let ws = words(t, &Stemmer::default());
+            let p = Phrase::parse(p, &Stemmer::default()).unwrap();
             (0..ws.len()).any(|i| p.match_at(&ws, i).is_some())
         };
         assert!(m("never ~2 arrived", "It never actually arrived"));
@@ -889,7 +1043,7 @@ mod tests {
         assert!(m("#num times", "I called 4 times"));
         assert!(m("#num times", "I called four times"));
         for bad in ["", "~3", "a ~0 b", "a ~2", "a&e|b", "!a"] {
-            assert!(Phrase::parse(bad).is_err(), "{bad}");
+            assert!(Phrase::parse(bad, &Stemmer::default()).is_err(), "{bad}");
         }
     }
 }

@@ -241,7 +241,7 @@ fn parse_atom(piece: &str, lex: &mut Lexicon, seq: &mut Vec<Atom>) -> Result<(),
             ));
         }
         p if p.len() > 1 && p.ends_with('*') => {
-            let stem = crate::text::normalise_key(p.trim_end_matches('*'));
+            let stem = lex.fold(&crate::text::normalise_key(p.trim_end_matches('*'))).into_owned();
             if stem.is_empty() || stem.contains(' ') {
                 return Err(format!("bad prefix `{p}`"));
             }

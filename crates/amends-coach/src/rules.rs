@@ -35,6 +35,9 @@ struct File {
     language: String,
     #[serde(default)]
     expand: BTreeMap<String, String>,
+    /// Spellings that are one letter to the language (`"ä" = "ae"`), folded before lookup.
+    #[serde(default)]
+    fold: BTreeMap<String, String>,
     #[serde(default)]
     number_words: Vec<String>,
     /// Hedges and intensifiers that patterns read through unless they name them.
@@ -420,9 +423,19 @@ impl Engine {
             return Err(c.err("language", 0, "`language` is empty"));
         }
 
-        // Expansions first: patterns are normalised through them.
-        for (from, to) in &file.expand {
+        // Folded spellings first, then expansions: patterns are normalised through both.
+        let mut fold = Vec::with_capacity(file.fold.len());
+        for (from, to) in &file.fold {
             let key = normalise_key(from);
+            if key.is_empty() || key.contains(char::is_whitespace) || to.contains(char::is_whitespace) {
+                let at = text.find("[fold]").unwrap_or(0);
+                return Err(c.err("fold", at, format!("`{from}` = `{to}`: both sides must be letters, no spaces")));
+            }
+            fold.push((key, normalise_key(to)));
+        }
+        c.lex.set_fold(fold);
+        for (from, to) in &file.expand {
+            let key = c.lex.fold(&normalise_key(from)).into_owned();
             let words = normalise_words(to, &c.lex);
             if key.is_empty() || key.contains(char::is_whitespace) || words.is_empty() {
                 let at = text.find(from.as_str()).unwrap_or(0);

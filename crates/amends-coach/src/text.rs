@@ -41,6 +41,10 @@ pub(crate) struct Lexicon {
     number: Vec<bool>,
     /// Hedges and intensifiers ("really", "absolutely") that a pattern reads through.
     filler: Vec<bool>,
+    /// Spellings that are one letter to the language (`ä` = `ae`, `ß` = `ss`), from the
+    /// rules' `[fold]`: a word is rewritten before lookup, in drafts and patterns alike.
+    /// Empty for English, so its words are never touched.
+    fold: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +73,27 @@ impl Lexicon {
                 None => Err(e.id),
             },
         }
+    }
+
+    /// Sets the spellings to fold (before any word is interned or expanded).
+    pub(crate) fn set_fold(&mut self, mut fold: Vec<(String, String)>) {
+        // Longer keys first, so a decomposed "a" + U+0308 is folded before a bare "a" could be.
+        fold.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        self.fold = fold;
+    }
+
+    /// `word` with the folded spellings rewritten (borrowed when there is nothing to fold).
+    pub(crate) fn fold<'w>(&self, word: &'w str) -> std::borrow::Cow<'w, str> {
+        if self.fold.iter().all(|(k, _)| !word.contains(k.as_str())) {
+            return std::borrow::Cow::Borrowed(word);
+        }
+        let mut out = word.to_owned();
+        for (from, to) in &self.fold {
+            if out.contains(from.as_str()) {
+                out = out.replace(from.as_str(), to);
+            }
+        }
+        std::borrow::Cow::Owned(out)
     }
 
     pub(crate) fn intern(&mut self, word: &str) -> u32 {
@@ -451,6 +476,7 @@ pub(crate) fn tokenize(text: &str, lex: &Lexicon) -> Tokens {
         Piece::Break => b.pending_break = true,
         Piece::Word { start, end, norm, quoted } => {
             let flags = if quoted { QUOTED } else { 0 };
+            let norm = &*lex.fold(norm);
             match lex.lookup(norm) {
                 Ok(parts) => {
                     for part in parts {
@@ -572,6 +598,7 @@ pub(crate) fn normalise_words(text: &str, lex: &Lexicon) -> Vec<String> {
     let mut out = Vec::new();
     scan(text, |piece| {
         if let Piece::Word { norm, .. } = piece {
+            let norm = &*lex.fold(norm);
             match lex.expansion(norm) {
                 Some(parts) => out.extend(parts.iter().cloned()),
                 None => out.push(norm.to_owned()),
@@ -637,6 +664,26 @@ mod tests {
         // Offsets of the words after a link are still the text's char offsets.
         let t = tokenize("Ünïcode https://é.example/x sorry", &Lexicon::default());
         assert_eq!((t.toks[1].start, t.toks[1].end), (28, 33));
+    }
+
+    #[test]
+    fn folded_spellings_are_one_word() {
+        let mut lex = Lexicon::default();
+        lex.set_fold(vec![
+            ("ä".into(), "ae".into()),
+            ("ö".into(), "oe".into()),
+            ("ß".into(), "ss".into()),
+            ("a\u{308}".into(), "ae".into()),
+        ]);
+        let id = lex.intern(&lex.fold("hätten"));
+        let t = tokenize("Hätten, haetten, ha\u{308}tten; Größe", &lex);
+        let ids: Vec<u32> = t.toks.iter().filter(|x| !x.is_comma()).map(|x| x.id).collect();
+        assert_eq!(&ids[..3], [id, id, id]);
+        assert_eq!(t.text(t.len() - 1), "groesse");
+        // Offsets stay the draft's own characters.
+        assert_eq!((t.toks[0].start, t.toks[0].end), (0, 6));
+        // No fold table: words untouched.
+        assert_eq!(Lexicon::default().fold("hätten"), "hätten");
     }
 
     #[test]

@@ -19,10 +19,9 @@ struct Case {
     reasons: Vec<ReasonKind>,
 }
 
-#[test]
-fn triage_agrees_with_the_labelled_complaints() {
-    let coach = Coach::english();
-    let file: File = toml::from_str(include_str!("triage/en.toml")).unwrap();
+/// Every complaint that disagrees with its label (severity or kinds), and the count.
+fn disagreements(coach: &Coach, labelled: &str) -> (Vec<String>, usize) {
+    let file: File = toml::from_str(labelled).unwrap();
     let mut wrong = Vec::new();
     for case in &file.case {
         let t = coach.triage(&case.complaint);
@@ -39,7 +38,38 @@ fn triage_agrees_with_the_labelled_complaints() {
             assert_eq!(words, r.words, "{}", case.complaint);
         }
     }
-    assert!(wrong.is_empty(), "{} of {} disagree:\n{}", wrong.len(), file.case.len(), wrong.join("\n"));
+    (wrong, file.case.len())
+}
+
+#[test]
+fn triage_agrees_with_the_labelled_complaints() {
+    let (wrong, n) = disagreements(&Coach::english(), include_str!("triage/en.toml"));
+    assert!(wrong.is_empty(), "{} of {n} disagree:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// German: `triage/de.toml` was tuned on (all must agree); `triage/de_blind.toml` was
+/// written and labelled before the first run and never tuned on (printed, with a floor of three in four; 10 of 12 agreed when the floor was set).
+#[test]
+fn german_triage_agrees_with_the_labelled_complaints() {
+    let coach = Coach::german();
+    let (wrong, n) = disagreements(&coach, include_str!("triage/de.toml"));
+    assert!(wrong.is_empty(), "{} of {n} disagree:\n{}", wrong.len(), wrong.join("\n"));
+    let (wrong, n) = disagreements(&coach, include_str!("triage/de_blind.toml"));
+    println!("German blind triage: {} of {n} agree\n{}", n - wrong.len(), wrong.join("\n"));
+    assert!(4 * (n - wrong.len()) >= 3 * n, "German blind triage: {} of {n} agree", n - wrong.len());
+}
+
+#[test]
+fn a_nut_in_an_allergic_childs_dessert_is_critical_in_german_too() {
+    let coach = Coach::german();
+    let cake = coach.triage("Der Kuchen kam eine Stunde zu spät.");
+    assert_eq!(cake.severity, CaseSeverity::Normal);
+    assert!(cake.reasons.is_empty());
+    let complaint = "Im Nachtisch meiner Tochter war eine Haselnuss, sie hat eine Nussallergie.";
+    let nut = coach.triage(complaint);
+    assert_eq!(nut.severity, CaseSeverity::Critical);
+    let words: Vec<(ReasonKind, &str)> = nut.reasons.iter().map(|r| (r.kind, r.words.as_str())).collect();
+    assert_eq!(words, [(ReasonKind::Child, "Tochter"), (ReasonKind::Allergy, "Haselnuss")]);
 }
 
 #[test]
@@ -53,4 +83,71 @@ fn a_delayed_cake_is_normal_and_a_nut_in_an_allergic_childs_dessert_is_not() {
     assert_eq!(nut.severity, CaseSeverity::Critical);
     let words: Vec<(ReasonKind, &str)> = nut.reasons.iter().map(|r| (r.kind, r.words.as_str())).collect();
     assert_eq!(words, [(ReasonKind::Allergy, "nut"), (ReasonKind::Child, "daughter's")]);
+}
+
+/// Agreement on one labelled file: the severity, and per kind of reason how often a
+/// reason the coach gave was labelled (precision) and a labelled one was given (recall).
+struct Agreement {
+    cases: usize,
+    severity_right: usize,
+    per_kind: std::collections::BTreeMap<ReasonKind, (usize, usize, usize)>,
+    misses: Vec<String>,
+}
+
+fn agreement(coach: &Coach, file: &str) -> Agreement {
+    let file: File = toml::from_str(file).unwrap();
+    let mut a =
+        Agreement { cases: file.case.len(), severity_right: 0, per_kind: Default::default(), misses: Vec::new() };
+    for case in &file.case {
+        let t = coach.triage(&case.complaint);
+        let got: BTreeSet<ReasonKind> = t.reasons.iter().map(|r| r.kind).collect();
+        let want: BTreeSet<ReasonKind> = case.reasons.iter().copied().collect();
+        if t.severity == case.severity {
+            a.severity_right += 1;
+        }
+        for kind in got.union(&want) {
+            let (tp, fp, fn_) = a.per_kind.entry(*kind).or_default();
+            match (got.contains(kind), want.contains(kind)) {
+                (true, true) => *tp += 1,
+                (true, false) => *fp += 1,
+                _ => *fn_ += 1,
+            }
+        }
+        if t.severity != case.severity || got != want {
+            a.misses.push(format!(
+                "  {:?}\n    got {:?} {got:?}, labelled {:?} {want:?}",
+                case.complaint, t.severity, case.severity
+            ));
+        }
+    }
+    a
+}
+
+fn print(name: &str, a: &Agreement) -> f64 {
+    let severity = a.severity_right as f64 / a.cases as f64;
+    println!("{name}: {} complaints, severity agrees on {:.3}", a.cases, severity);
+    for (kind, (tp, fp, fn_)) in &a.per_kind {
+        let precision = *tp as f64 / (tp + fp).max(1) as f64;
+        let recall = *tp as f64 / (tp + fn_).max(1) as f64;
+        println!("  {kind:?}: precision {precision:.3} recall {recall:.3} ({tp} right, {fp} extra, {fn_} missed)");
+    }
+    for m in &a.misses {
+        println!("{m}");
+    }
+    severity
+}
+
+/// Complaints written without looking at the rules: the tuning set (tuned on after its
+/// first run) and the blind set (never tuned on: what triage does with wording it has
+/// not seen). The floors keep them from sliding back; the figures are printed
+/// (`cargo test -p amends-coach --test triage -- --nocapture`).
+#[test]
+fn triage_on_unseen_wording() {
+    let coach = Coach::english();
+    let tuning = print("triage, tuning set", &agreement(&coach, include_str!("triage/en_tuning.toml")));
+    let tuning2 = print("triage, second tuning set", &agreement(&coach, include_str!("triage/en_tuning2.toml")));
+    let blind = print("triage, blind set", &agreement(&coach, include_str!("triage/en_blind.toml")));
+    assert!(tuning >= 0.95, "severity agreement on the tuning set fell to {tuning:.3}");
+    assert!(tuning2 >= 0.9, "severity agreement on the second tuning set fell to {tuning2:.3}");
+    assert!(blind >= 0.6, "severity agreement on the blind set fell to {blind:.3}");
 }

@@ -49,6 +49,7 @@ impl Store {
             .bind(i64::from(on))
             .execute(self.write())
             .await?;
+        self.forget_tokens();
         self.user(user_id).await
     }
 

@@ -254,8 +254,7 @@ impl Store {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        // A role taken away or a user stopped counts at once on this instance.
-        self.inner.tokens.forget_all();
+        self.forget_tokens();
         self.user(id).await
     }
 
@@ -271,6 +270,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.forget_tokens();
         Ok(())
     }
 
@@ -312,13 +312,20 @@ impl Store {
     }
 
     pub async fn revoke_token(&self, id: i64) -> Result<(), StoreError> {
-        self.inner.tokens.forget_all();
         sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
             .bind(id)
             .bind(millis(self.now()))
             .execute(self.write())
             .await?;
+        self.forget_tokens();
         Ok(())
+    }
+
+    /// Forgets every remembered token, after any write to `users` or `api_tokens`
+    /// commits (not before: a lookup in between would remember the old row again), so
+    /// the change counts at once on this instance.
+    pub(crate) fn forget_tokens(&self) {
+        self.inner.tokens.forget_all();
     }
 
     /// The active user a live token belongs to: from the token memory while it is
@@ -429,6 +436,7 @@ impl Store {
         sqlx::query("UPDATE users SET active = 1 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
         let invitation = invite_in(&mut tx, user_id, invited_by, expires_at, mail, now).await?;
         tx.commit().await?;
+        self.forget_tokens();
         Ok(invitation)
     }
 
@@ -441,6 +449,7 @@ impl Store {
         withdraw_in(&mut tx, user_id, now).await?;
         sqlx::query("UPDATE users SET active = 0 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;
+        self.forget_tokens();
         Ok(())
     }
 
@@ -501,14 +510,15 @@ impl Store {
             return Ok(false);
         }
         tx.commit().await?;
+        self.forget_tokens();
         Ok(true)
     }
 }
 
 /// Who each bearer token belongs to, remembered for [`TOKEN_MEMORY_SECONDS`]: every API
 /// request names its token, and looking it up was a query each time. A change made
-/// through this instance (a token revoked, a role changed, a user stopped) forgets
-/// everything at once; another instance on the same database sees it within the TTL.
+/// through this instance (a token revoked; a role, a setting or a user's state changed:
+/// every write to `users` or `api_tokens`) forgets everything at once; another instance on the same database sees it within the TTL.
 /// Only live tokens are remembered, so a flood of wrong tokens cannot fill it.
 #[derive(Default)]
 pub(crate) struct TokenMemory {

@@ -80,7 +80,11 @@ impl Flagging {
 /// Evaluates, prints the table (and with `misses`, every miss), returns the overall counts
 /// per kind and the flagging figures.
 pub fn evaluate(name: &str, cases: &[Case], show_misses: bool) -> (Counts, Flagging) {
-    let coach = Coach::english();
+    evaluate_with(&Coach::english(), name, cases, show_misses)
+}
+
+/// [`evaluate`] with another coach (the German one on the German corpora).
+pub fn evaluate_with(coach: &Coach, name: &str, cases: &[Case], show_misses: bool) -> (Counts, Flagging) {
     let mut per_kind = [Counts::default(); 9];
     // Per kind: flagged problem texts that expect it, and of those, with exactly the right kinds.
     let mut kind_flagged = [0usize; 9];
