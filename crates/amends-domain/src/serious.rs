@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Severity;
-use crate::playbook::{EscalationContext, escalation_reasons};
+use crate::playbook::{EscalationContext, Feeling, escalation_reasons};
 
 /// What makes a case serious.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -24,6 +24,8 @@ pub enum SeriousKind {
     RepeatComplaint,
     /// The customer's lifetime value is at or above the desk's threshold.
     HighValueCustomer,
+    /// Staff heard them angry or upset at the Hear step (never a manager's case alone).
+    StrongFeeling,
 }
 
 impl SeriousKind {
@@ -36,6 +38,7 @@ impl SeriousKind {
             SeriousKind::LegalThreat => "a legal threat",
             SeriousKind::RepeatComplaint => "a repeat complaint",
             SeriousKind::HighValueCustomer => "a high-value customer",
+            SeriousKind::StrongFeeling => "how they felt",
         }
     }
 }
@@ -54,6 +57,25 @@ pub struct SeverityReason {
     pub start: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<usize>,
+}
+
+/// What triage reads in the feeling staff heard: an angry or upset customer is a reason to
+/// answer first (the case page and the API show it with the intake's reasons); other
+/// feelings are none. Like a strong feeling in the words at intake, it never sends a case
+/// to a manager by itself.
+pub fn feeling_reason(feeling: Feeling, words: &str, mattered_most: &str) -> Option<SeverityReason> {
+    let why = match feeling {
+        Feeling::Angry => "They were angry when we heard them: answer the anger first, and soon.",
+        Feeling::Upset => "They were upset when we heard them: answer the hurt first, and soon.",
+        Feeling::Anxious | Feeling::Disappointed | Feeling::Calm => return None,
+    };
+    let words = words.trim();
+    let words = if words.is_empty() { format!("they felt {feeling}") } else { words.to_owned() };
+    let why = match mattered_most.trim() {
+        "" => why.to_owned(),
+        most => format!("{why} What mattered most: {most}."),
+    };
+    Some(SeverityReason { kind: SeriousKind::StrongFeeling, words, why, start: None, end: None })
 }
 
 /// A sign the coach found in the complaint's words, as the rules file describes it.
@@ -237,6 +259,17 @@ mod tests {
         assert_eq!(a.severity, Severity::Low);
         assert_eq!(a.reasons.len(), 1);
         assert_eq!(a.escalate_because, ["a legal threat: “solicitor”"]);
+    }
+
+    #[test]
+    fn an_angry_or_upset_customer_is_a_reason_and_a_calm_one_is_none() {
+        let angry = feeling_reason(Feeling::Angry, " I am livid ", "the party").unwrap();
+        assert_eq!((angry.kind, angry.words.as_str()), (SeriousKind::StrongFeeling, "I am livid"));
+        assert!(angry.why.contains("anger") && angry.why.ends_with("What mattered most: the party."), "{}", angry.why);
+        assert_eq!(feeling_reason(Feeling::Upset, "", "").unwrap().words, "they felt upset");
+        for calm in [Feeling::Anxious, Feeling::Disappointed, Feeling::Calm] {
+            assert!(feeling_reason(calm, "fine", "x").is_none());
+        }
     }
 
     #[test]

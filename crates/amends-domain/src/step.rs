@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use crate::CaseReference;
 use crate::gesture::{ApprovalReason, GestureLimits, GivenSoFar, needs_approval};
 use crate::playbook::{
-    Actor, CaseStatus, DuePolicy, Event, EventKind, FollowUpAnswer, Outcome, Playbook, Refusal, Snooze, Step,
+    Actor, CaseStatus, DuePolicy, Event, EventKind, Feeling, FollowUpAnswer, Outcome, Playbook, Refusal, Snooze, Step,
 };
 use crate::problem::LinkedProblem;
 use crate::{Role, Severity};
@@ -250,6 +250,11 @@ pub enum Effect {
     SetSeverity {
         severity: Severity,
     },
+    /// The case's reason from the feeling heard is now this one (None: no reason; the
+    /// customer is no longer heard as angry or upset). The intake's reasons stay.
+    FeelingReason {
+        reason: Option<crate::SeverityReason>,
+    },
     LinkProblem {
         problem_id: i64,
     },
@@ -476,6 +481,17 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
         events.push(escalated);
         effects.push(alert);
     }
+    // Triage reads the feeling heard: an angry or upset customer's case is no longer low
+    // (unless staff chose its severity); it still goes to a manager only for a reason of
+    // its own, as at intake.
+    if let Some(EventKind::FeelingRecorded { feeling: Feeling::Angry | Feeling::Upset, .. }) =
+        events.first().map(|e| &e.kind)
+        && severity_heard(case.history) == Some(Severity::Low)
+    {
+        let kind = EventKind::SeverityChanged { severity: Severity::Normal };
+        events.push(Event { at: now, actor: Actor::System, kind });
+        effects.push(Effect::SetSeverity { severity: Severity::Normal });
+    }
     // A customer who writes to a closed case is never left unheard: it opens again, and
     // the timeline says why.
     if actor == Actor::Customer && closed {
@@ -501,6 +517,21 @@ pub fn decide(case: CaseState<'_>, command: Command, now: OffsetDateTime) -> Res
         customer_waiting_since: playbook.customer_waiting_since(),
     };
     Ok(Decision { events, effects, derived: Some(derived) })
+}
+
+/// The case's severity as intake or the system set it; None when staff chose it since.
+fn severity_heard(history: &[Event]) -> Option<Severity> {
+    let mut severity = None;
+    for e in history {
+        match (&e.kind, e.actor) {
+            (EventKind::SeverityChanged { .. }, Actor::Staff { .. }) => return None,
+            (EventKind::Opened { severity: s, .. } | EventKind::SeverityChanged { severity: s }, _) => {
+                severity = Some(*s)
+            }
+            _ => {}
+        }
+    }
+    severity
 }
 
 /// The name a person is called by: the first word of their name ("the customer" when
@@ -695,6 +726,8 @@ fn effects_of(request: &EventKind, actor: Actor, acknowledge_on_release: bool, n
         EventKind::NextTimeRecorded { .. } => effects.push(Effect::ClearWatchAlerts),
         EventKind::OutcomeRecorded { .. } => effects.extend([Effect::ClearWatchAlerts, Effect::EndWatch]),
         EventKind::SeverityChanged { severity } => effects.push(Effect::SetSeverity { severity: *severity }),
+        EventKind::FeelingRecorded { feeling, words, mattered_most } => effects
+            .push(Effect::FeelingReason { reason: crate::serious::feeling_reason(*feeling, words, mattered_most) }),
         EventKind::MessageScheduled { send_at, .. } => effects.push(Effect::ScheduleMessage { send_at: *send_at }),
         // A merged case says nothing more: what it had scheduled is not sent.
         EventKind::Merged { into } => effects.extend([
@@ -1052,6 +1085,53 @@ mod tests {
     }
 
     #[test]
+    fn triage_reads_the_feeling_heard_and_a_low_case_of_an_angry_customer_is_no_longer_low() {
+        let policy = DuePolicy::default();
+        let kind = EventKind::Opened { channel: Channel::Phone, severity: Severity::Low, escalate_because: vec![] };
+        let mut history = vec![Event { at: T0, actor: Actor::System, kind }];
+        let felt = |feeling| {
+            staff(EventKind::FeelingRecorded {
+                feeling,
+                words: "I am fuming".into(),
+                mattered_most: "The party".into(),
+            })
+        };
+        let angry = decide(state(&history, &[], &policy), felt(Feeling::Angry), T0).unwrap();
+        let kinds: Vec<&str> = angry.events.iter().map(|e| e.kind.name()).collect();
+        assert_eq!(kinds, ["feeling_recorded", "severity_changed"]);
+        assert_eq!(angry.events.get(1).map(|e| e.actor), Some(Actor::System));
+        assert!(angry.effects.contains(&Effect::SetSeverity { severity: Severity::Normal }));
+        let reason = angry.effects.iter().find_map(|e| match e {
+            Effect::FeelingReason { reason } => reason.clone(),
+            _ => None,
+        });
+        assert_eq!(reason.map(|r| (r.kind, r.words)), Some((crate::SeriousKind::StrongFeeling, "I am fuming".into())));
+        assert!(!angry.derived.unwrap().escalation_required, "a feeling alone never goes to a manager");
+        let calm = decide(state(&history, &[], &policy), felt(Feeling::Calm), T0).unwrap();
+        assert_eq!(calm.events.len(), 1);
+        assert!(calm.effects.contains(&Effect::FeelingReason { reason: None }), "a calm customer's reason goes");
+        // Staff chose low: the feeling adds its reason but leaves their choice.
+        let kind = EventKind::SeverityChanged { severity: Severity::Low };
+        history.splice(
+            0..1,
+            [
+                Event {
+                    at: T0,
+                    actor: Actor::System,
+                    kind: EventKind::Opened {
+                        channel: Channel::Phone,
+                        severity: Severity::Normal,
+                        escalate_because: vec![],
+                    },
+                },
+                Event { at: T0, actor: AGENT, kind },
+            ],
+        );
+        let chosen = decide(state(&history, &[], &policy), felt(Feeling::Upset), T0).unwrap();
+        assert_eq!(chosen.events.len(), 1);
+    }
+
+    #[test]
     fn a_stale_version_is_refused_but_the_same_form_twice_is_done_once() {
         let policy = DuePolicy::default();
         let mut history = opened();
@@ -1070,7 +1150,7 @@ mod tests {
     }
 
     #[test]
-    fn how_they_felt_is_kept_for_staff_and_sets_nothing_going() {
+    fn how_they_felt_is_kept_for_staff_and_sets_only_triage_going() {
         let heard = |mattered_most: &str| {
             staff(EventKind::FeelingRecorded {
                 feeling: crate::Feeling::Upset,
@@ -1080,7 +1160,16 @@ mod tests {
         };
         let d = take(&opened(), heard("The cake for her mother's 80th")).unwrap();
         assert!(d.events[0].kind.is_internal(), "never shown to the customer");
-        assert_eq!(d.effects, vec![], "a record for staff; the next step stays where it was");
+        let reason = crate::serious::feeling_reason(
+            crate::Feeling::Upset,
+            "I was so embarrassed in front of my guests",
+            "The cake for her mother's 80th",
+        );
+        assert_eq!(
+            d.effects,
+            vec![Effect::FeelingReason { reason }],
+            "a record for staff and a reason for triage; the next step stays where it was"
+        );
         assert_eq!(rule_of(take(&opened(), heard("  ")).unwrap_err()), "mattered_most_text");
     }
 

@@ -9,6 +9,7 @@
 //! Nothing here speaks HTTP; the web layer only verifies the links made here.
 
 mod alerts;
+mod ideas;
 pub mod ingest;
 pub mod messages;
 mod notify;
@@ -314,6 +315,11 @@ impl Runner {
                 .map(|()| Done::Completed),
             Job::DisclosureSend { disclosure_id } => {
                 self.notifier.disclosure_notices(disclosure_id).await.map(|_| Done::Finished)
+            }
+            Job::IdeaWanted { problem_id, ref user_ids } => {
+                let job = (record.id, self.settings.worker_id.as_str());
+                let queued = ideas::mail(&self.store, &self.settings, problem_id, user_ids, job).await?;
+                Ok(done(queued))
             }
             Job::StaffAlert(ref alert) => {
                 let queued =

@@ -38,6 +38,8 @@ pub enum Job {
     EscalationSweep {},
     /// A scheduled message's time has come: send it unless the customer wrote first.
     ScheduledMessage { case_id: i64, event_id: i64 },
+    /// Mail the staff just asked for their idea on a problem, inside service hours.
+    IdeaWanted { problem_id: i64, user_ids: Vec<i64> },
 }
 
 impl Job {
@@ -56,6 +58,7 @@ impl Job {
             Job::StaffAlert(_) => "staff_alert",
             Job::EscalationSweep {} => "escalation_sweep",
             Job::ScheduledMessage { .. } => "scheduled_message",
+            Job::IdeaWanted { .. } => "idea_wanted",
         }
     }
 
@@ -300,6 +303,7 @@ mod tests {
             }),
             Job::EscalationSweep {},
             Job::ScheduledMessage { case_id: 1, event_id: 2 },
+            Job::IdeaWanted { problem_id: 6, user_ids: vec![7, 8] },
         ]
     }
 

@@ -20,6 +20,7 @@ mod customers;
 mod disclosures;
 mod escalations;
 mod hours;
+mod ideas;
 mod idempotency;
 mod imports;
 pub mod inbound;
@@ -73,6 +74,7 @@ pub use disclosures::{
 };
 pub use escalations::{Escalation, OverdueCase};
 pub use hours::DeskHours;
+pub use ideas::{IdeaRecord, IdeaWanted};
 pub use idempotency::StoredResponse;
 pub use inbound::{InboundRef, RefusedMail};
 pub use intake::{CustomerRef, NewCase, NoticeAnswer, SpamHeld};

@@ -147,10 +147,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0019_staff_pages.sql"),
         then: None,
     },
+    Migration {
+        version: 23,
+        name: "ideas_and_calls",
+        sqlite: include_str!("../migrations/sqlite/0023_ideas_and_calls.sql"),
+        postgres: include_str!("../migrations/postgres/0023_ideas_and_calls.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 19;
+pub const MIGRATIONS_APPLIED: i64 = 23;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

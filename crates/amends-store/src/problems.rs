@@ -323,6 +323,8 @@ impl Store {
         .fetch_one(self.write())
         .await?
         .try_get(0)?;
+        // Opened: whoever handled its cases is asked for an idea (issue 22 §3).
+        self.ask_for_ideas(id).await?;
         self.problem(id).await
     }
 

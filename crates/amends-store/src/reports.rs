@@ -50,6 +50,8 @@ pub struct Report {
     /// Customers with more than one case in the range.
     pub repeat_complainers: i64,
     pub root_causes: Vec<RootCause>,
+    /// Ideas from staff adopted as a problem's preventive action in the range.
+    pub ideas_adopted: i64,
     /// Cases with every step done or skipped whose outcome nobody recorded yet: they
     /// count in no recovery rate until someone says whether the customer stayed.
     pub awaiting_outcome: i64,
@@ -198,6 +200,7 @@ impl Store {
             return_rate_non_complainers: None,
             repeat_complainers: 0,
             root_causes: Vec::new(),
+            ideas_adopted: 0,
             awaiting_outcome: 0,
             still_open: 0,
             currency: None,
@@ -396,6 +399,7 @@ impl Store {
                 due_at: broken.due_at,
             });
         }
+        report.ideas_adopted = self.ideas_adopted(from, to).await?;
         Ok(report)
     }
 }

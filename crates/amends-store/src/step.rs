@@ -262,11 +262,14 @@ async fn carry_out(
                 insert_tags_in(&mut *tx, case_id, std::slice::from_ref(&added)).await?;
             }
             Effect::SetSeverity { severity } => set_severity(&mut *tx, case_id, severity).await?,
+            Effect::FeelingReason { reason } => set_feeling_reason(&mut *tx, case_id, reason).await?,
             Effect::LinkProblem { problem_id } => {
                 crate::problems::link_case_in(&mut *tx, problem_id, case_id, at).await?;
+                crate::ideas::ask_in(&mut *tx, problem_id, at).await?;
             }
             Effect::MatchProblem { problem_id, words } => {
                 crate::problems::match_case_in(&mut *tx, problem_id, current, &words, at).await?;
+                crate::ideas::ask_in(&mut *tx, problem_id, at).await?;
             }
             Effect::AlertOwnerAndManagers { subject, text } => {
                 let to = crate::alerts::AlertTo { owner: true, role: Some(Role::Manager), ..Default::default() };
@@ -374,6 +377,25 @@ async fn set_column(tx: &mut AnyConnection, case_id: i64, column: &str, value: S
 
 async fn set_severity(tx: &mut AnyConnection, case_id: i64, severity: Severity) -> Result<(), StoreError> {
     set_column(tx, case_id, "severity", severity.as_str().to_owned()).await
+}
+
+/// Replaces the case's reason from the feeling heard (the intake's reasons stay).
+async fn set_feeling_reason(
+    tx: &mut AnyConnection,
+    case_id: i64,
+    reason: Option<amends_domain::SeverityReason>,
+) -> Result<(), StoreError> {
+    let kept: String = sqlx::query("SELECT severity_reasons FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    let mut reasons: Vec<amends_domain::SeverityReason> =
+        serde_json::from_str(&kept).map_err(|e| StoreError::Corrupt(format!("severity_reasons: {e}")))?;
+    reasons.retain(|r| r.kind != amends_domain::SeriousKind::StrongFeeling);
+    reasons.extend(reason);
+    let reasons = serde_json::to_string(&reasons).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    set_column(tx, case_id, "severity_reasons", reasons).await
 }
 
 impl Store {

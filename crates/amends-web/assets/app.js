@@ -111,7 +111,8 @@
     var against = field.dataset.case && field.dataset.coach === "restatement";
     if (!text.trim()) { out.replaceChildren(); if (against) markConcerns([]); return; }
     var ask = { text: text, step: field.dataset.coach };
-    if (against) ask.case_id = Number(field.dataset.case);
+    // With the case, the coach also reads how the customer felt (restatement and apology).
+    if (field.dataset.case) ask.case_id = Number(field.dataset.case);
     fetch("/api/v1/coach", {
       method: "POST",
       credentials: "same-origin",
@@ -127,7 +128,8 @@
         var li = document.createElement("li");
         li.className = "sev-" + f.severity;
         var kind = document.createElement("strong");
-        kind.textContent = f.kind === "missed_concern" ? "missed: \u201c" + f.concern + "\u201d" : f.kind.replace(/_/g, " ");
+        kind.textContent = f.kind === "missed_concern" ? "missed: \u201c" + f.concern + "\u201d"
+          : f.kind === "unacknowledged_feeling" ? "their feeling" : f.kind.replace(/_/g, " ");
         li.appendChild(kind);
         li.appendChild(document.createTextNode(" (" + f.severity + "): " + f.why + (f.suggestion ? " Try: " + f.suggestion : "")));
         list.appendChild(li);

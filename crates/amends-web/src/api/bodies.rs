@@ -10,6 +10,7 @@ use super::cases::*;
 use super::coach::{Draft, TemplateDraft};
 use super::customers::{CustomerChange, CustomerInput, TransactionBatchInput, TransactionInput};
 use super::disclosures::{NewDisclosure, PreviewRequest};
+use super::ideas::NewIdea;
 use super::problems::{NewProblem, NewSuggestion, PatchProblem, StatusChange};
 use super::recovery::{Decline, NewWebhook, Posted};
 use super::staff::{NewToken, NewUser, PasswordChange, SignIn, UserChange};
@@ -51,6 +52,7 @@ bodies! {
         "disclosure_preview" => PreviewRequest,
         "problem" => NewProblem,
         "suggestion" => NewSuggestion,
+        "idea" => NewIdea,
         "problem_patch" => PatchProblem,
         "problem_status" => StatusChange,
         "decline" => Decline,

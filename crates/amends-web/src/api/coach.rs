@@ -1,7 +1,9 @@
 //! `POST /coach`: the language coach's review of a draft, and for a restatement, the
 //! complaint's concerns it does not say back.
 
-use amends_coach::{ConcernKind, Finding, MissedConcern, Purpose, Review, Severity};
+use amends_coach::{ConcernKind, Finding, MissedConcern, Purpose, Review, Severity, UnheardFeeling};
+use amends_domain::Feeling;
+use amends_domain::playbook::EventKind;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
@@ -21,8 +23,12 @@ pub struct Draft {
     step: Option<String>,
     /// For a restatement: the complaint it says back, given as text…
     complaint: Option<String>,
-    /// …or as the case whose complaint it is.
+    /// …or as the case whose complaint it is. For a restatement or an apology, the case
+    /// also gives how the customer felt when heard (its latest `feeling_recorded`).
     case_id: Option<i64>,
+    /// For a restatement or an apology without a case: how the customer felt (angry,
+    /// upset, anxious, disappointed, calm).
+    feeling: Option<Feeling>,
 }
 
 /// Drafts up to this size are reviewed; a letter is far shorter.
@@ -42,6 +48,41 @@ pub struct CoachAnswer {
 enum AnswerFinding {
     Wording(Finding),
     Missed(MissedFinding),
+    Feeling(FeelingFinding),
+}
+
+/// How the customer felt when heard, which the draft does not acknowledge in any words
+/// of that feeling's kind (kind `unacknowledged_feeling`; advisory, it never holds a
+/// send). It points at no words of the draft (`start` = `end` = 0).
+#[derive(Serialize, utoipa::ToSchema)]
+struct FeelingFinding {
+    kind: &'static str,
+    severity: Severity,
+    start: usize,
+    end: usize,
+    /// "Hannah felt anxious — say you understand the worry."
+    why: String,
+    suggestion: String,
+    feeling: Feeling,
+}
+
+/// The reminder to acknowledge `feeling`, said of the customer by their first name.
+fn feeling_finding(first_name: &str, feeling: Feeling, unheard: UnheardFeeling) -> FeelingFinding {
+    FeelingFinding {
+        kind: "unacknowledged_feeling",
+        severity: Severity::Medium,
+        start: 0,
+        end: 0,
+        why: format!("{first_name} felt {} — {}. {}", unheard.name, unheard.suggestion, unheard.why),
+        suggestion: {
+            let mut s = unheard.suggestion;
+            if let Some(first) = s.get(..1) {
+                s.replace_range(..1, &first.to_uppercase());
+            }
+            format!("{s}.")
+        },
+        feeling,
+    }
 }
 
 /// A concern of the complaint the restatement leaves out; `start`/`end` point into the
@@ -79,14 +120,14 @@ impl From<MissedConcern> for MissedFinding {
 #[utoipa::path(
     post, path = "/coach", tag = "coach", operation_id = "reviewDraft",
     summary = r#"The language coach's review of a draft"#,
-    description = r#"Reviews the wording of a draft for the step it serves. For a restatement (`step: restatement`) with the complaint it says back (`complaint`, or `case_id` for the case's own words), the answer also holds one finding of kind `missed_concern` for each stated or implied concern of the complaint that the restatement does not cover in any words; its `start`/`end` point into the complaint and `concern` quotes the complaint's words. `score` is the draft's own score."#,
+    description = r#"Reviews the wording of a draft for the step it serves. For a restatement (`step: restatement`) with the complaint it says back (`complaint`, or `case_id` for the case's own words), the answer also holds one finding of kind `missed_concern` for each stated or implied concern of the complaint that the restatement does not cover in any words; its `start`/`end` point into the complaint and `concern` quotes the complaint's words. For a restatement or an apology with `case_id` (or `feeling`), when the customer was heard angry, upset, anxious or disappointed and the draft does not acknowledge that feeling in any words of its kind, one finding of kind `unacknowledged_feeling` reminds the writer (“Hannah felt anxious — say you understand the worry”); it is advisory. `score` is the draft's own score."#,
     request_body(content = Draft),
     responses(
         (status = 200, description = r#"Findings and a score."#, body = CoachAnswer),
         (status = 400, description = r#"`malformed_json`."#, body = crate::error::ErrorBody),
         (status = 404, description = r#"`not_found`: no case with that `case_id`."#, body = crate::error::ErrorBody),
         (status = 415, description = r#"`unsupported_media_type`."#, body = crate::error::ErrorBody),
-        (status = 422, description = r#"`invalid`: a missing or wrong-typed field, a draft or complaint over 256 KiB, both `complaint` and `case_id` (`field: case_id`), or a complaint with a step other than `restatement` (`field: step`)."#, body = crate::error::ErrorBody),
+        (status = 422, description = r#"`invalid`: a missing or wrong-typed field, a draft or complaint over 256 KiB, both `complaint` and `case_id` (`field: case_id`), a complaint with a step other than `restatement`, or a `case_id` or `feeling` with a step other than `restatement` or `apology` (`field: step`)."#, body = crate::error::ErrorBody),
     ),
 )]
 pub async fn review(
@@ -98,15 +139,39 @@ pub async fn review(
         return Err(ApiError::invalid("text", "a draft to review has at most 256 KiB"));
     }
     let purpose = purpose_of(draft.step.as_deref());
-    let complaint = match (draft.complaint, draft.case_id) {
+    let hears_feeling = matches!(purpose, Purpose::Restatement | Purpose::Apology);
+    if draft.case_id.is_some() && !hears_feeling {
+        return Err(ApiError::invalid(
+            "step",
+            "a case is read only for a restatement or an apology (step: restatement or apology)",
+        ));
+    }
+    if draft.feeling.is_some() && !hears_feeling {
+        return Err(ApiError::invalid("step", "a feeling is acknowledged in a restatement or an apology"));
+    }
+    let case = match draft.case_id {
+        Some(id) => Some(state.store.case_with_timeline(id).await?),
+        None => None,
+    };
+    let complaint = match (draft.complaint, &case) {
         (Some(_), Some(_)) => return Err(ApiError::invalid("case_id", "give the complaint or the case_id, not both")),
         (Some(text), None) => Some(text),
-        (None, Some(id)) => Some(state.store.case(id).await?.body),
-        (None, None) => None,
+        (None, Some((case, _))) if purpose == Purpose::Restatement => Some(case.body.clone()),
+        (None, _) => None,
     };
     if complaint.is_some() && purpose != Purpose::Restatement {
         return Err(ApiError::invalid("step", "a complaint is compared only with a restatement (step: restatement)"));
     }
+    let (first_name, feeling) = match &case {
+        Some((case, events)) => {
+            let heard = events.iter().rev().find_map(|e| match &e.event.kind {
+                EventKind::FeelingRecorded { feeling, .. } => Some(*feeling),
+                _ => None,
+            });
+            (amends_domain::step::first_name(&case.customer_name).to_owned(), draft.feeling.or(heard))
+        }
+        None => ("The customer".to_owned(), draft.feeling),
+    };
     if complaint.as_ref().is_some_and(|c| c.len() > MAX_DRAFT_BYTES) {
         return Err(ApiError::invalid("complaint", "a complaint to compare has at most 256 KiB"));
     }
@@ -116,6 +181,11 @@ pub async fn review(
         findings.extend(
             state.coach.missed_concerns(&complaint, &draft.text).into_iter().map(|m| AnswerFinding::Missed(m.into())),
         );
+    }
+    if let Some(feeling) = feeling
+        && let Some(unheard) = state.coach.unheard_feeling(feeling.as_str(), &draft.text)
+    {
+        findings.push(AnswerFinding::Feeling(feeling_finding(&first_name, feeling, unheard)));
     }
     Ok(axum::Json(CoachAnswer { score, findings }))
 }

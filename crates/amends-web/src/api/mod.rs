@@ -9,6 +9,7 @@ mod customers;
 mod disclosures;
 mod document;
 pub(crate) mod hours;
+pub(crate) mod ideas;
 pub mod imports;
 mod problems;
 pub(crate) mod recovery;
@@ -93,6 +94,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(views::list, views::create))
         .routes(routes!(views::one, views::update, views::delete))
         .merge(problems::router())
+        .merge(ideas::router())
         .merge(disclosures::router())
         .routes(with_body_limit(routes!(imports::import), IMPORT_BODY_LIMIT))
         .merge(cases::router())

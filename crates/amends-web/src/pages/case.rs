@@ -431,6 +431,9 @@ async fn case_context(
         users => active_users,
         deciders, decides,
         restatement, correction, options, alternative, alternative_pending, wishes, feeling,
+        // At the Hear step (nothing said back yet) the feeling is asked for first.
+        hearing => !events.iter().any(|e| matches!(e.event.kind, EventKind::RestatementWritten { .. })),
+        first_name => amends_domain::step::first_name(&case.customer_name),
         feelings => amends_domain::Feeling::ALL.map(|f| f.as_str()),
         other_cases, linked_cases, merged_cases, scheduled, cancelled_messages, linked,
         merged => case.merged_into.is_some(),

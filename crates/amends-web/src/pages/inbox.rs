@@ -119,6 +119,7 @@ async fn inbox(
     let (cases, next_cursor) = state.store.list_cases(&filter).await?;
     let counts = state.store.open_counts_by_step().await?;
     let watch_alerts = state.store.open_watch_alerts().await?;
+    let ideas_wanted = state.store.ideas_wanted(session.user.id).await?;
     let step_counts: Vec<StepCount> = Step::ALL
         .into_iter()
         .filter_map(|s| {
@@ -152,7 +153,7 @@ async fn inbox(
             layout => session.layout(),
             cases, step_counts, step_titles, watch_alerts, view, next_link, now => now_text, users, results,
             severity => q.severity, step => q.step, tag => q.tag, done => q.done, paged => q.cursor.is_some(),
-            saved_views, saved => q.saved, tabs,
+            saved_views, saved => q.saved, tabs, ideas_wanted,
         },
     )?;
     Ok(page.into_response())

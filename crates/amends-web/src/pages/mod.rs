@@ -13,6 +13,7 @@ mod case;
 mod customers;
 mod disclosures;
 mod hours;
+mod ideas;
 mod imports;
 mod inbox;
 mod join;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/transactions", post(customers::record_transaction))
         .route("/problems", get(problems::list).post(problems::create))
         .route("/problems/{id}", get(problems::page).post(problems::act))
+        .route("/problems/{id}/ideas", post(ideas::act))
         .route("/disclosures", get(disclosures::list).post(disclosures::create))
         .route("/disclosures/new", get(disclosures::new_form))
         .route("/disclosures/{id}", get(disclosures::page))

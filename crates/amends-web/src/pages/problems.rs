@@ -30,11 +30,13 @@ async fn show(state: &AppState, session: &StaffSession, id: i64, error: Option<S
     let problem = state.store.problem(id).await?;
     let suggestions = state.store.problem_suggestions(id).await?;
     let alarms = state.store.alarms(Some(id), None, false).await?;
+    let ideas = state.store.problem_ideas(id, session.user.id).await?;
+    let manager = session.user.role.at_least(amends_domain::Role::Manager);
     let users: Vec<_> = state.store.list_users().await?.into_iter().filter(|u| u.active).collect();
     let status = if error.is_some() { axum::http::StatusCode::CONFLICT } else { axum::http::StatusCode::OK };
     let page = render(
         "problem.html",
-        minijinja::context! { layout => session.layout(), problem, suggestions, alarms, users, error },
+        minijinja::context! { layout => session.layout(), problem, suggestions, alarms, users, error, ideas, manager },
     )?;
     Ok((status, page).into_response())
 }
