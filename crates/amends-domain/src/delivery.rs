@@ -17,7 +17,7 @@ named_enum!(
     Acknowledgement => "acknowledgement", Restatement => "restatement", Apology => "apology",
     Offer => "offer", FixPromised => "fix_promised", FixDone => "fix_done", FollowUp => "follow_up",
     Scheduled => "scheduled", Disclosure => "disclosure", StaffAlert => "staff_alert", Reply => "reply",
-    StaffInvitation => "staff_invitation",
+    StaffInvitation => "staff_invitation", Proof => "proof",
 );
 
 named_enum!(

@@ -204,6 +204,14 @@ named_enum!(
 );
 
 named_enum!(
+    /// What a disclosure is: a `Notice` of a problem found before customers did, picked
+    /// from transactions; or a `Proof` that a fixed problem's cases were put right for
+    /// good, to everyone with a case linked to it (one per problem).
+    DisclosureKind, unknown "disclosure kind",
+    Notice => "notice", Proof => "proof",
+);
+
+named_enum!(
     /// Where a notice to one customer stands: `Selected` (picked, not yet in the outbox),
     /// `Queued` (in the outbox, or waiting for the print run), `Sent` (by email, or printed
     /// and posted), `Failed` (no way to reach them, or the mail server refused it),

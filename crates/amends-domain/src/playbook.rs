@@ -409,6 +409,22 @@ pub enum EventKind {
         #[serde(default)]
         blocked: Option<String>,
     },
+    /// The customer was told what changed about the problem their case was linked to
+    /// (once it was fixed), with an invitation back: the proof. Recorded by the system
+    /// for the manager who sent it, on open and closed cases alike; it moves no step.
+    ImprovementTold {
+        problem_id: i64,
+        /// The manager who sent the proof.
+        by_user_id: i64,
+        /// What a lost customer was offered with it, to come back for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gesture: Option<crate::proof::ProofGesture>,
+    },
+    /// A lost customer told what changed ordered again after it: won back.
+    WonBack {
+        problem_id: i64,
+        transaction_id: i64,
+    },
 }
 
 impl EventKind {
@@ -459,6 +475,8 @@ impl EventKind {
             EventKind::MarkedSpam { .. } => "marked_spam",
             EventKind::SpamReleased => "spam_released",
             EventKind::SpamConfirmed { .. } => "spam_confirmed",
+            EventKind::ImprovementTold { .. } => "improvement_told",
+            EventKind::WonBack { .. } => "won_back",
         }
     }
 
@@ -486,11 +504,26 @@ impl EventKind {
                 | EventKind::MarkedSpam { .. }
                 | EventKind::SpamReleased
                 | EventKind::SpamConfirmed { .. }
+                | EventKind::WonBack { .. }
         )
     }
 }
 
 impl EventKind {
+    /// The names of the events that carry a gesture's cost, for the SQL that sums them.
+    pub const WITH_GESTURE_COST: [&'static str; 2] = ["gesture_recorded", "improvement_told"];
+
+    /// What a gesture on this event cost, in minor units of its currency: a gesture
+    /// recorded on the case, or one offered to a lost customer with a proof. Every sum of
+    /// what gestures cost (the limits, the budget, the reports) reads it here.
+    pub fn gesture_cost(&self) -> Option<(i64, &str)> {
+        match self {
+            EventKind::GestureRecorded { cost_minor, currency, .. } => Some((*cost_minor, currency.as_str())),
+            EventKind::ImprovementTold { gesture: Some(g), .. } => Some((g.cost_minor, g.currency.as_str())),
+            _ => None,
+        }
+    }
+
     /// What the customer said with this event, as staff read it at a glance: their own
     /// words where they wrote some, else what they did. None for a staff or system step.
     pub fn customer_words(&self) -> Option<String> {
@@ -983,6 +1016,8 @@ impl Playbook {
                     | EventKind::TagAdded { .. }
                     | EventKind::ScheduledMessageCancelled { .. }
                     | EventKind::Replied { .. }
+                    | EventKind::ImprovementTold { .. }
+                    | EventKind::WonBack { .. }
             )
         {
             return Err(Refusal::order("case_closed", "the case has its outcome; reopen it first", vec![]));
@@ -1187,6 +1222,14 @@ impl Playbook {
                 text_ok("skip_needs_reason", "the reason for skipping", reason)
             }
             EventKind::NoteAdded { text } => text_ok("note_text", "the note", text),
+            // Whether a problem may be proven is `crate::proof`'s rule, which sees it.
+            EventKind::ImprovementTold { .. } => Ok(()),
+            EventKind::WonBack { .. } => {
+                if self.outcome != Some(Outcome::Lost) {
+                    return Err(Refusal::order("won_back_needs_lost", "only a lost customer is won back", vec![]));
+                }
+                Ok(())
+            }
             EventKind::WishStated { text } => text_ok("wish_text", "the wish", text),
             EventKind::FeelingRecorded { words, mattered_most, .. } => {
                 if words.chars().count() > MAX_STEP_TEXT_CHARS {
@@ -1457,6 +1500,8 @@ impl Playbook {
             | EventKind::FeelingRecorded { .. }
             | EventKind::CoachOverridden { .. }
             | EventKind::CustomerWrote { .. }
+            | EventKind::ImprovementTold { .. }
+            | EventKind::WonBack { .. }
             | EventKind::Assigned { .. } => {}
         }
     }

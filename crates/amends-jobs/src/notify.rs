@@ -1,7 +1,7 @@
 //! What the customer is told after each step, rendered from the templates in
 //! `templates/email/` and put in the outbox, with a personal link where they answer.
 
-use amends_domain::disclosure::NoticeWords;
+use amends_domain::disclosure::{DisclosureKind, NoticeWords};
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_domain::{LinkPurpose, MessagePurpose};
 use amends_store::secret::{
@@ -40,6 +40,19 @@ struct WayBack<'a> {
     code: String,
     base_url: &'a str,
     phone: &'a str,
+}
+
+/// A proof on paper: the mail's paragraphs, for the print run's letter (which adds the
+/// greeting and the signature).
+fn proof_letter(reference: &str, words: &str, text: &str, invitation: &str, gesture: Option<&str>) -> String {
+    let mut paragraphs = vec![
+        format!("When you wrote to us ({reference}), you said: \u{201c}{words}\u{201d}"),
+        "Thank you for telling us. Because of what happened to you, we changed how we work:".to_owned(),
+        text.trim().to_owned(),
+        invitation.to_owned(),
+    ];
+    paragraphs.extend(gesture.map(|g| format!("To welcome you back: {g}.")));
+    paragraphs.join("\n\n")
 }
 
 /// A personal link made for a message: the link's id, and its URL as kept (masked).
@@ -320,6 +333,9 @@ impl Notifier {
     /// channels and their details allow.
     pub async fn disclosure_notices(&self, disclosure_id: i64) -> Result<(), JobError> {
         let disclosure = self.store.disclosure(disclosure_id).await?;
+        if disclosure.kind == DisclosureKind::Proof {
+            return self.proof_notices(&disclosure).await;
+        }
         let channels = disclosure.channels;
         let base_url = self.settings.public_url.trim_end_matches('/').to_owned();
         // One read and one parse of the template for the whole send, not one per recipient.
@@ -387,13 +403,82 @@ impl Notifier {
                     recipient_id: r.id,
                     email,
                     letter,
-                    link_hash,
-                    link_expires_at: self.store.now() + self.settings.link_ttl,
+                    link_hash: Some(link_hash),
+                    link_expires_at: Some(self.store.now() + self.settings.link_ttl),
                 });
             }
             self.store.queue_notices(&notices).await?;
         }
         self.store.finish_disclosure(disclosure_id).await?;
+        Ok(())
+    }
+
+    /// A fixed problem's proof, to each customer it affected, by the same batches as a
+    /// disclosure's notices: personal (their case's reference, their own words quoted
+    /// briefly), with the invitation back their case's outcome calls for and the gesture
+    /// a lost customer is offered. By mail, threaded on their case so a reply reaches it;
+    /// by letter in the print run when they have only a postal address. No link: they
+    /// answer by replying.
+    async fn proof_notices(&self, proof: &amends_store::DisclosureRecord) -> Result<(), JobError> {
+        let source = match self.store.template_override("proof").await? {
+            Some(custom) => custom,
+            None => crate::messages::template("proof").map(|t| t.source.to_owned()).unwrap_or_default(),
+        };
+        let env = minijinja::Environment::new();
+        let template = env.template_from_str(&source).map_err(|e| JobError::Fail(e.to_string()))?;
+        loop {
+            let batch = self.store.recipients_to_notify(proof.id, DISCLOSURE_BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let mut notices = Vec::with_capacity(batch.len());
+            for r in batch {
+                let Some(case_id) = r.case_id else {
+                    return Err(JobError::Fail(format!("proof recipient {} names no case", r.id)));
+                };
+                let case = self.store.case(case_id).await?;
+                let words = amends_domain::proof::brief_quote(&case.body);
+                let invitation = amends_domain::proof::invitation(r.outcome);
+                let gesture = r.gesture.as_ref().map(|g| g.description.trim().trim_end_matches('.').to_owned());
+                let address = r.postal_address.as_deref().filter(|a| !a.trim().is_empty());
+                let route = amends_domain::disclosure::Channels::default().route(r.email.is_some(), address.is_some());
+                let email = match &r.email {
+                    Some(to) if route.email => {
+                        let ctx = minijinja::context! {
+                            name => r.customer_name, customer => crate::messages::customer_context(&r.customer_name),
+                            reference => case.reference, words, text => proof.explanation, invitation, gesture,
+                            signature => self.settings.signature,
+                        };
+                        let (subject, text) =
+                            crate::messages::render_template(&template, ctx).map_err(JobError::Fail)?;
+                        Some(NewEmail {
+                            case_id: Some(case_id),
+                            to_email: to.clone(),
+                            to_name: Some(r.customer_name.clone()),
+                            subject,
+                            html_body: Some(html_of(&text, &self.settings.public_url)),
+                            text_body: text,
+                            message_id: format!(
+                                "<case-{case_id}.proof-{}.{}@{}>",
+                                r.id,
+                                random_hex(4),
+                                self.settings.message_domain
+                            ),
+                            in_reply_to: None,
+                            purpose: MessagePurpose::Proof,
+                            link_id: None,
+                        })
+                    }
+                    _ => None,
+                };
+                let letter = route
+                    .letter
+                    .then(|| proof_letter(&case.reference, &words, &proof.explanation, invitation, gesture.as_deref()));
+                notices.push(Notice { recipient_id: r.id, email, letter, link_hash: None, link_expires_at: None });
+            }
+            self.store.queue_notices(&notices).await?;
+        }
+        self.store.finish_disclosure(proof.id).await?;
         Ok(())
     }
 

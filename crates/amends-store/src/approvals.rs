@@ -25,7 +25,7 @@ pub(crate) async fn given_so_far_in(
 ) -> Result<GivenSoFar, StoreError> {
     let rows = sqlx::query(
         "SELECT case_id, actor_user_id, at, data FROM case_events
-         WHERE kind = 'gesture_recorded' AND (case_id = $1 OR at >= $2)",
+         WHERE kind IN ('gesture_recorded', 'improvement_told') AND (case_id = $1 OR at >= $2)",
     )
     .bind(case_id)
     .bind(millis(month))
@@ -34,9 +34,8 @@ pub(crate) async fn given_so_far_in(
     let mut given = GivenSoFar::default();
     for row in rows {
         let data: String = row.try_get("data")?;
-        let Ok(EventKind::GestureRecorded { cost_minor, currency: c, .. }) = serde_json::from_str(&data) else {
-            continue;
-        };
+        let Ok(kind) = serde_json::from_str::<EventKind>(&data) else { continue };
+        let Some((cost_minor, c)) = kind.gesture_cost() else { continue };
         if !c.eq_ignore_ascii_case(currency) {
             continue;
         }
@@ -171,7 +170,7 @@ impl Store {
         from: OffsetDateTime,
         to: OffsetDateTime,
     ) -> Result<Vec<BudgetRow>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM case_events WHERE kind = 'gesture_recorded' AND at >= $1 AND at < $2")
+        let rows = sqlx::query("SELECT data FROM case_events WHERE kind IN ('gesture_recorded', 'improvement_told') AND at >= $1 AND at < $2")
             .bind(millis(from))
             .bind(millis(to))
             .fetch_all(self.read())
@@ -179,8 +178,10 @@ impl Store {
         let mut spent: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
         for row in rows {
             let data: String = row.try_get("data")?;
-            if let Ok(EventKind::GestureRecorded { cost_minor, currency, .. }) = serde_json::from_str(&data) {
-                *spent.entry(currency).or_default() += cost_minor;
+            if let Ok(kind) = serde_json::from_str::<EventKind>(&data)
+                && let Some((cost_minor, currency)) = kind.gesture_cost()
+            {
+                *spent.entry(currency.to_owned()).or_default() += cost_minor;
             }
         }
         let budget = self.settings().gesture_monthly_budget_minor;

@@ -1,12 +1,15 @@
 //! Commands beyond a staff member's step that put events on a timeline: a merge and a
 //! link, a customer's reply, a manager's decision on a held gesture, a system note with
-//! its staff alert, an overdue step's escalation, a watched customer's next order. Each
+//! its staff alert, an overdue step's escalation, a watched customer's next order (and a
+//! lost one's, told what changed, won back), a fixed problem's proof to everyone it
+//! affected. Each
 //! reads and writes its noun with that noun module's plain SQL and takes its events
 //! through [`crate::step`], the one writer of events; the noun modules never call it.
 
-use amends_domain::ApprovalStatus;
 use amends_domain::merge::{check_link, check_merge};
 use amends_domain::playbook::{Actor, EventKind};
+use amends_domain::proof::{ProofGesture, gesture_allowed, proof_allowed};
+use amends_domain::{ApprovalStatus, Outcome, ProblemStatus, Role};
 use sqlx::{AnyConnection, Row};
 
 use crate::alerts::{StaffAlert, alert_in};
@@ -15,8 +18,20 @@ use crate::attachments::NewAttachment;
 use crate::cases::{CaseRecord, EventRecord, case_by_id};
 use crate::escalations::{Escalation, OverdueCase};
 use crate::inbound::{InboundRef, insert_in, outcomes};
+use crate::jobs::{Job, enqueue_in};
 use crate::merge::{Merge, side, survivor_in};
-use crate::{Store, StoreError, millis};
+use crate::proof::{AFFECTED, ProofRecord, outcome_of, proof_id_in};
+use crate::{Store, StoreError, from_millis, millis};
+
+/// A fixed problem's proof as a manager sends it: the coached words of what changed
+/// (the coach's gate passed, or the reason to send them anyway) and what lost customers
+/// are offered.
+#[derive(Debug, Clone)]
+pub struct NewProof {
+    pub text: String,
+    pub coach_override: Option<String>,
+    pub gesture: Option<ProofGesture>,
+}
 
 impl Store {
     /// Merges `absorbed` into `into`, or into the case `into` was itself merged into.
@@ -244,6 +259,155 @@ impl Store {
                 .await?;
             let data = serde_json::json!({ "transaction_id": transaction_id, "note": crate::watch::NEXT_ORDER_NOTE });
             crate::webhooks::webhooks_in(&mut *tx, case_id, Some(stored.id), crate::watch::NEXT_ORDER_EVENT, data, now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Tells everyone a fixed problem affected what changed, in one transaction: the
+    /// problem's proof (one per problem, its words the latest), a recipient for each
+    /// customer with a case linked to it who was not told before (so a proof sent twice
+    /// tells nobody twice), an `improvement_told` event on each one's case (with the
+    /// gesture a lost customer is offered, weighed whole by the gesture rules), and the
+    /// background send. The sender's role is read here, as a step's is.
+    pub async fn send_proof(&self, problem_id: i64, proof: &NewProof, by: i64) -> Result<ProofRecord, StoreError> {
+        let now = self.now();
+        let mut tx = self.write().begin().await?;
+        let status: ProblemStatus = crate::cases::parsed(
+            &sqlx::query("SELECT status FROM problems WHERE id = $1")
+                .bind(problem_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound("problem"))?,
+            "status",
+        )?;
+        proof_allowed(status)?;
+        let role = crate::step::role_in(&mut tx, by).await?.unwrap_or(Role::Agent);
+        let existing = proof_id_in(&mut tx, problem_id).await?;
+        // The customers not told yet, with their latest case and its outcome.
+        let fresh: Vec<(i64, i64, Option<Outcome>)> = sqlx::query(&format!(
+            "SELECT a.case_id, a.customer_id, a.status FROM ({AFFECTED}) a
+             WHERE NOT EXISTS (SELECT 1 FROM disclosure_recipients r
+                               WHERE r.disclosure_id = $2 AND r.customer_id = a.customer_id)
+             ORDER BY a.case_id"
+        ))
+        .bind(problem_id)
+        .bind(existing.unwrap_or(0))
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("case_id")?, r.try_get("customer_id")?, outcome_of(&r.try_get::<String, _>("status")?))))
+        .collect::<Result<_, StoreError>>()?;
+        if let Some(gesture) = &proof.gesture {
+            let lost = fresh.iter().filter(|(_, _, o)| *o == Some(Outcome::Lost)).count() as i64;
+            let spending =
+                crate::step::spending_in(&mut tx, self.settings(), self.backend(), 0, by, &gesture.currency, now)
+                    .await?;
+            gesture_allowed(role, gesture, lost, spending.given, spending.limits)?;
+        }
+        let title: String = sqlx::query("SELECT title FROM problems WHERE id = $1")
+            .bind(problem_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let id = match existing {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE disclosures SET explanation = $2, coach_override = $3, title = $4,
+                        status = CASE WHEN $5 > 0 THEN 'sending' ELSE status END WHERE id = $1",
+                )
+                .bind(id)
+                .bind(proof.text.as_str())
+                .bind(proof.coach_override.as_deref())
+                .bind(title.as_str())
+                .bind(fresh.len() as i64)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+            None => sqlx::query(
+                "INSERT INTO disclosures (problem_id, title, explanation, solution, audience, status, created_by,
+                    created_at, channels, kind, coach_override)
+                 VALUES ($1, $2, $3, '', '{}', $4, $5, $6, 'email', 'proof', $7) RETURNING id",
+            )
+            .bind(problem_id)
+            .bind(title.as_str())
+            .bind(proof.text.as_str())
+            .bind(if fresh.is_empty() { "sent" } else { "sending" })
+            .bind(by)
+            .bind(millis(now))
+            .bind(proof.coach_override.as_deref())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::unique("problem_id", "a proof for this problem is being sent; reload it"))?
+            .try_get(0)?,
+        };
+        let gesture_json = match &proof.gesture {
+            Some(g) => Some(serde_json::to_string(g).map_err(|e| StoreError::Corrupt(format!("gesture: {e}")))?),
+            None => None,
+        };
+        for (case_id, customer_id, outcome) in &fresh {
+            let lost = *outcome == Some(Outcome::Lost);
+            sqlx::query(
+                "INSERT INTO disclosure_recipients (disclosure_id, customer_id, status, case_id, outcome, gesture,
+                    told_at, updated_at)
+                 VALUES ($1, $2, 'selected', $3, $4, $5, $6, $6)",
+            )
+            .bind(id)
+            .bind(*customer_id)
+            .bind(*case_id)
+            .bind(outcome.map(Outcome::as_str))
+            .bind(if lost { gesture_json.clone() } else { None })
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            let kind = amends_domain::playbook::EventKind::ImprovementTold {
+                problem_id,
+                by_user_id: by,
+                gesture: if lost { proof.gesture.clone() } else { None },
+            };
+            self.step_in(&mut tx, *case_id, Actor::System, kind).await?;
+        }
+        if !fresh.is_empty() {
+            enqueue_in(&mut tx, &Job::DisclosureSend { disclosure_id: id }, now, now).await?;
+        }
+        tx.commit().await?;
+        let mut record = self.proof(problem_id).await?.ok_or(StoreError::NotFound("proof"))?;
+        record.told_now = fresh.len() as i64;
+        Ok(record)
+    }
+
+    /// Inside the transaction that stored a customer's new transaction: each lost case of
+    /// theirs told what changed before it is won back, with a `won_back` event.
+    pub(crate) async fn won_back_in(
+        &self,
+        tx: &mut AnyConnection,
+        customer_id: i64,
+        transaction_id: i64,
+        occurred_at: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let told: Vec<(i64, i64, i64, i64)> = sqlx::query(
+            "SELECT r.id, r.case_id, d.problem_id, r.told_at FROM disclosure_recipients r
+             JOIN disclosures d ON d.id = r.disclosure_id JOIN cases c ON c.id = r.case_id
+             WHERE r.customer_id = $1 AND d.kind = 'proof' AND r.won_back_at IS NULL AND r.outcome = 'lost'
+               AND r.status <> 'failed' AND c.status = 'lost'",
+        )
+        .bind(customer_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("case_id")?, r.try_get("problem_id")?, r.try_get("told_at")?)))
+        .collect::<Result<_, StoreError>>()?;
+        for (recipient_id, case_id, problem_id, told_at) in told {
+            if !amends_domain::proof::won_back(Some(Outcome::Lost), from_millis(told_at), occurred_at) {
+                continue;
+            }
+            let kind = amends_domain::playbook::EventKind::WonBack { problem_id, transaction_id };
+            self.step_in(&mut *tx, case_id, Actor::System, kind).await?;
+            sqlx::query("UPDATE disclosure_recipients SET won_back_at = $2 WHERE id = $1")
+                .bind(recipient_id)
+                .bind(millis(occurred_at))
+                .execute(&mut *tx)
                 .await?;
         }
         Ok(())

@@ -352,6 +352,21 @@ impl Store {
             let inserted = q.fetch_all(&mut *tx).await?;
             result.inserted += inserted.len() as u64;
             result.already_present += (chunk.len() - inserted.len()) as u64;
+            // A lost customer told what changed came back: won back, in this transaction.
+            let told =
+                crate::proof::lost_and_told_in(&mut tx, self.backend(), chunk.iter().map(|(c, _, _)| *c)).await?;
+            if !told.is_empty() {
+                let by_external: HashMap<&str, (i64, &NewTransaction)> =
+                    chunk.iter().map(|(customer_id, _, t)| (t.external_id.as_str(), (*customer_id, *t))).collect();
+                for (transaction_id, external_id) in &inserted {
+                    if let Some((customer_id, t)) = by_external.get(external_id.as_str())
+                        && told.contains(customer_id)
+                        && t.kind != amends_domain::TransactionKind::Refund
+                    {
+                        self.won_back_in(&mut tx, *customer_id, *transaction_id, t.occurred_at).await?;
+                    }
+                }
+            }
             if chunk.iter().all(|(_, watched, _)| *watched == 0) {
                 continue;
             }

@@ -10,7 +10,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use amends_domain::disclosure::{Audience, Channels, DisclosureStatus, RecipientStatus};
+use amends_domain::disclosure::{Audience, Channels, DisclosureKind, DisclosureStatus, RecipientStatus};
+use amends_domain::playbook::Outcome;
+use amends_domain::proof::ProofGesture;
 use serde::Serialize;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -53,6 +55,9 @@ pub struct DisclosureRecord {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
     pub sent_at: Option<OffsetDateTime>,
+    /// A notice, or a fixed problem's proof (which has its own routes under the problem).
+    #[serde(skip)]
+    pub kind: DisclosureKind,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +93,12 @@ pub struct RecipientRecord {
     /// Where a letter goes; not part of the list the API shows.
     #[serde(skip)]
     pub postal_address: Option<String>,
+    /// For a proof: the case's outcome when it was sent, and what a lost customer was
+    /// offered with it.
+    #[serde(skip)]
+    pub outcome: Option<Outcome>,
+    #[serde(skip)]
+    pub gesture: Option<ProofGesture>,
 }
 
 /// A disclosure's printed notice waiting for the print run.
@@ -101,6 +112,8 @@ pub struct DisclosureLetterDue {
     pub postal_address: String,
     /// The notice's paragraphs, separated by blank lines, with the personal link.
     pub letter_text: String,
+    /// A fixed problem's proof rather than a notice: its page is the problem's.
+    pub proof_of: Option<i64>,
 }
 
 /// A disclosure as staff write it, before it is sent.
@@ -156,13 +169,14 @@ pub(crate) async fn answered_in(
 }
 
 /// One notice to queue: the recipient, their message by email and by letter (either
-/// may be absent; with neither, the recipient is marked failed) and the hash of their link.
+/// may be absent; with neither, the recipient is marked failed) and the hash of their
+/// link (a proof has none: the customer answers by replying, on their case).
 pub struct Notice {
     pub recipient_id: i64,
     pub email: Option<NewEmail>,
     pub letter: Option<String>,
-    pub link_hash: String,
-    pub link_expires_at: OffsetDateTime,
+    pub link_hash: Option<String>,
+    pub link_expires_at: Option<OffsetDateTime>,
 }
 
 /// The transactions matching `a`, as SQL over `transactions t` with placeholders from
@@ -221,7 +235,7 @@ fn bind_all<'q>(mut q: Query<'q, Any, AnyArguments<'q>>, values: Vec<Value>) -> 
 const RECIPIENT_SELECT: &str = "SELECT r.id, r.disclosure_id, r.customer_id, c.name AS customer_name, c.email,
     CASE WHEN r.status = 'queued' AND o.status IN ('sent', 'failed') THEN o.status ELSE r.status END AS status,
     r.case_id, COALESCE(r.error, o.last_error) AS error, r.letter_text IS NOT NULL AS by_letter, r.letter_posted_at,
-    c.postal_address, r.link_expires_at
+    c.postal_address, r.link_expires_at, r.outcome, r.gesture
     FROM disclosure_recipients r JOIN customers c ON c.id = r.customer_id LEFT JOIN outbox o ON o.id = r.outbox_id";
 
 fn recipient(row: &AnyRow) -> Result<RecipientRecord, StoreError> {
@@ -239,6 +253,14 @@ fn recipient(row: &AnyRow) -> Result<RecipientRecord, StoreError> {
             .or_else(|_| row.try_get::<i64, _>("by_letter").map(|b| b != 0))?,
         letter_posted_at: row.try_get::<Option<i64>, _>("letter_posted_at")?.map(from_millis),
         postal_address: row.try_get("postal_address")?,
+        outcome: match row.try_get::<Option<String>, _>("outcome")? {
+            Some(o) => Some(o.parse().map_err(|_| StoreError::Corrupt(format!("outcome: {o:?}")))?),
+            None => None,
+        },
+        gesture: match row.try_get::<Option<String>, _>("gesture")? {
+            Some(g) => Some(serde_json::from_str(&g).map_err(|e| StoreError::Corrupt(format!("gesture: {e}")))?),
+            None => None,
+        },
     })
 }
 
@@ -340,11 +362,12 @@ impl Store {
             created_by: row.try_get("created_by")?,
             created_at: from_millis(row.try_get("created_at")?),
             sent_at: row.try_get::<Option<i64>, _>("sent_at")?.map(from_millis),
+            kind: parsed(&row, "kind")?,
         })
     }
 
     pub async fn list_disclosures(&self, limit: i64) -> Result<Vec<DisclosureRecord>, StoreError> {
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM disclosures ORDER BY id DESC LIMIT $1")
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM disclosures WHERE kind = 'notice' ORDER BY id DESC LIMIT $1")
             .bind(limit)
             .fetch_all(self.read())
             .await?
@@ -509,7 +532,7 @@ impl Store {
                     .bind(outbox_of.get(&n.recipient_id).copied())
                     .bind((!reached).then_some("the customer has neither an email address nor a postal address"))
                     .bind(n.letter.clone())
-                    .bind(millis(n.link_expires_at));
+                    .bind(n.link_expires_at.map(millis));
             }
             q.execute(&mut *tx).await?;
         }
@@ -520,7 +543,8 @@ impl Store {
     /// Printed notices not yet posted, oldest first.
     pub async fn disclosure_letters_due(&self, limit: i64) -> Result<Vec<DisclosureLetterDue>, StoreError> {
         sqlx::query(
-            "SELECT r.id, r.disclosure_id, d.title, r.customer_id, c.name, c.postal_address, r.letter_text
+            "SELECT r.id, r.disclosure_id, d.title, r.customer_id, c.name, c.postal_address, r.letter_text,
+                 CASE WHEN d.kind = 'proof' THEN d.problem_id END AS proof_of
              FROM disclosure_recipients r JOIN disclosures d ON d.id = r.disclosure_id JOIN customers c ON c.id = r.customer_id
              WHERE r.letter_text IS NOT NULL AND r.letter_posted_at IS NULL ORDER BY r.id LIMIT $1",
         )
@@ -537,6 +561,7 @@ impl Store {
                 customer_name: row.try_get("name")?,
                 postal_address: row.try_get::<Option<String>, _>("postal_address")?.unwrap_or_default(),
                 letter_text: row.try_get("letter_text")?,
+                proof_of: row.try_get("proof_of")?,
             })
         })
         .collect()

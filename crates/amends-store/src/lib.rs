@@ -35,6 +35,7 @@ mod plans;
 mod presence;
 mod problems;
 mod promises;
+mod proof;
 mod query;
 mod replies;
 mod reports;
@@ -64,6 +65,7 @@ pub use attachments::{AttachmentRecord, NewAttachment, clean_name as clean_attac
 pub use business::Business;
 pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, PersonRef, SnoozeFilter};
 pub use clock::Clock;
+pub use commands::NewProof;
 pub use customers::{
     CustomerPatch, CustomerRecord, LifetimeValue, NewCustomer, NewTransaction, TransactionBatch, TransactionCustomer,
     TransactionRecord,
@@ -88,6 +90,7 @@ pub use plans::QueryPlan;
 pub use presence::Presence;
 pub use problems::{AlarmRecord, ProblemPatch, ProblemRecord, SuggestedProblem, SuggestionRecord};
 pub use promises::BrokenPromise;
+pub use proof::{ProofRecipient, ProofRecord, Testimonial};
 pub use replies::{ReplyDraft, SavedReply};
 pub use reports::{MoneyRow, MonthRow, PromiseBroken, Report, ReportCases, RootCause};
 pub use scheduled::ScheduledMessage;

@@ -148,6 +148,13 @@ const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
+        version: 22,
+        name: "proof",
+        sqlite: include_str!("../migrations/sqlite/0022_proof.sql"),
+        postgres: include_str!("../migrations/postgres/0022_proof.sql"),
+        then: None,
+    },
+    Migration {
         version: 23,
         name: "ideas_and_calls",
         sqlite: include_str!("../migrations/sqlite/0023_ideas_and_calls.sql"),

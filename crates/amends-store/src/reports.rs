@@ -30,6 +30,16 @@ pub struct Report {
     pub lost: i64,
     /// retained / (retained + lost); None when no case ended.
     pub recovery_rate: Option<f64>,
+    /// Of `lost`: cases whose customer was told what changed once their problem was
+    /// fixed (the proof of improvement).
+    pub lost_told: i64,
+    /// Of `lost_told`: won back, their next order after the proof.
+    pub won_back: i64,
+    /// won_back / lost_told; None when no lost customer was told.
+    pub win_back_rate: Option<f64>,
+    /// Walking testimonials given in the range, and how many of them would recommend us.
+    pub testimonials: i64,
+    pub would_recommend: i64,
     pub satisfaction_count: i64,
     pub satisfaction_average: Option<f64>,
     /// Average hours from the complaint to the step, over cases that reached it.
@@ -111,6 +121,9 @@ pub struct ReportCases {
     pub opened: Vec<i64>,
     pub retained: Vec<i64>,
     pub lost: Vec<i64>,
+    /// Lost cases told what changed, and those of them won back.
+    pub lost_told: Vec<i64>,
+    pub won_back: Vec<i64>,
     pub awaiting_outcome: Vec<i64>,
     pub still_open: Vec<i64>,
     pub by_problem: HashMap<i64, Vec<i64>>,
@@ -184,6 +197,11 @@ impl Store {
             retained_by_manager: 0,
             lost: 0,
             recovery_rate: None,
+            lost_told: 0,
+            won_back: 0,
+            win_back_rate: None,
+            testimonials: 0,
+            would_recommend: 0,
             satisfaction_count: 0,
             satisfaction_average: None,
             hours_to_acknowledge: None,
@@ -238,10 +256,11 @@ impl Store {
             for e in &events {
                 match &e.kind {
                     EventKind::FollowUpRecorded { satisfaction: s, .. } => satisfaction.push(f64::from(*s)),
-                    EventKind::GestureRecorded { cost_minor, currency, .. } => {
-                        *gesture_cost.entry(currency.clone()).or_default() += cost_minor;
+                    kind => {
+                        if let Some((cost_minor, currency)) = kind.gesture_cost() {
+                            *gesture_cost.entry(currency.to_owned()).or_default() += cost_minor;
+                        }
                     }
-                    _ => {}
                 }
             }
             let playbook = Playbook::replay(events.iter());
@@ -260,7 +279,15 @@ impl Store {
                     }
                     retained_customers.insert(customer);
                 }
-                Some(Outcome::Lost) => report.lost += 1,
+                Some(Outcome::Lost) => {
+                    report.lost += 1;
+                    if events.iter().any(|e| matches!(e.kind, EventKind::ImprovementTold { .. })) {
+                        report.case_ids.lost_told.push(id);
+                    }
+                    if events.iter().any(|e| matches!(e.kind, EventKind::WonBack { .. })) {
+                        report.case_ids.won_back.push(id);
+                    }
+                }
                 None => {}
             }
             match playbook.outcome() {
@@ -275,6 +302,19 @@ impl Store {
             facts.push(CaseFact { customer, opened, outcome: playbook.outcome() });
         }
         report.recovery_rate = ratio(report.retained, report.retained + report.lost);
+        report.lost_told = report.case_ids.lost_told.len() as i64;
+        report.won_back = report.case_ids.won_back.len() as i64;
+        report.win_back_rate = amends_domain::proof::win_back_rate(report.won_back, report.lost_told);
+        let said = sqlx::query(
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(recommend), 0) AS BIGINT) AS yes FROM testimonials
+             WHERE created_at >= $1 AND created_at < $2",
+        )
+        .bind(millis(from))
+        .bind(millis(to))
+        .fetch_one(self.read())
+        .await?;
+        report.testimonials = said.try_get("n")?;
+        report.would_recommend = said.try_get("yes")?;
         report.satisfaction_count = satisfaction.len() as i64;
         report.satisfaction_average = average(&satisfaction);
         report.hours_to_acknowledge = average(&ack);

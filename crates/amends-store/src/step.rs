@@ -145,7 +145,7 @@ async fn person_in(tx: &mut AnyConnection, user_id: i64) -> Result<Option<Person
     }))
 }
 
-async fn role_in(tx: &mut AnyConnection, user_id: i64) -> Result<Option<Role>, StoreError> {
+pub(crate) async fn role_in(tx: &mut AnyConnection, user_id: i64) -> Result<Option<Role>, StoreError> {
     let role: Option<String> = sqlx::query("SELECT role FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(&mut *tx)
@@ -159,7 +159,7 @@ async fn role_in(tx: &mut AnyConnection, user_id: i64) -> Result<Option<Role>, S
 // both fit under a limit that only one of them fits under.
 const PG_GESTURE_LOCK: i64 = 0x616d_656e_6467;
 
-async fn spending_in(
+pub(crate) async fn spending_in(
     tx: &mut AnyConnection,
     settings: &StoreSettings,
     backend: Backend,

@@ -12,6 +12,7 @@ pub(crate) mod hours;
 pub(crate) mod ideas;
 pub mod imports;
 mod problems;
+pub(crate) mod proof;
 pub(crate) mod recovery;
 mod replies;
 pub(crate) mod reports;
@@ -94,6 +95,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(views::list, views::create))
         .routes(routes!(views::one, views::update, views::delete))
         .merge(problems::router())
+        .merge(proof::router())
         .merge(ideas::router())
         .merge(disclosures::router())
         .routes(with_body_limit(routes!(imports::import), IMPORT_BODY_LIMIT))

@@ -142,6 +142,18 @@ async fn show(
     status: StatusCode,
     draft: HashMap<String, String>,
 ) -> Response {
+    show_after(state, link, error, status, draft, false).await
+}
+
+/// The link's page; `just_answered` thanks the customer for the answer they just sent.
+async fn show_after(
+    state: &AppState,
+    link: &LinkRecord,
+    error: Option<String>,
+    status: StatusCode,
+    draft: HashMap<String, String>,
+    just_answered: bool,
+) -> Response {
     let (case, events) = match state.store.case_with_timeline(link.case_id).await {
         Ok(found) => found,
         Err(e) => return crate::pages::PageError::from(e).into_response_public(),
@@ -176,6 +188,10 @@ async fn show(
         }
         _ => None,
     };
+    // A satisfied customer we kept is asked one question on their page, once.
+    let ask_testimonial = matches!(link.purpose, LinkPurpose::FollowUp | LinkPurpose::Status)
+        && amends_domain::proof::may_ask_testimonial(&playbook)
+        && matches!(state.store.case_testimonial(case.id).await, Ok(None));
     public_page(
         status,
         "link.html",
@@ -183,9 +199,41 @@ async fn show(
             purpose => link.purpose, reference => case.reference, customer_name, restatement, options, steps,
             status => case.status, version => case.version, answered, error, draft,
             closed => playbook.outcome().is_some(),
-            prevention,
+            prevention, ask_testimonial, just_answered,
         },
     )
+}
+
+/// "Would you recommend us?" with a few words, from a customer the domain lets us ask
+/// (kept after a satisfied follow-up, never lost or unhappy); once per case.
+async fn testimonial(state: &AppState, link: &LinkRecord, form: HashMap<String, String>) -> Response {
+    let events = match state.store.case_with_timeline(link.case_id).await {
+        Ok((_, events)) => events,
+        Err(e) => return crate::pages::PageError::from(e).into_response_public(),
+    };
+    let playbook = Playbook::replay(events.iter().map(|e| &e.event));
+    let askable = matches!(link.purpose, LinkPurpose::FollowUp | LinkPurpose::Status)
+        && amends_domain::proof::may_ask_testimonial(&playbook);
+    if !askable {
+        return message(StatusCode::CONFLICT, "Thank you", "There is no question for you to answer here.");
+    }
+    let recommend = match form.get("recommend").map(|v| v.trim()) {
+        Some("yes") => true,
+        Some("no") => false,
+        _ => {
+            let why = "Please say whether you would recommend us: yes or no.".to_owned();
+            return show(state, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
+        }
+    };
+    let words = form.get("testimonial_words").map(|w| w.trim().to_owned()).unwrap_or_default();
+    if words.chars().count() > amends_domain::proof::TESTIMONIAL_CHARS {
+        let why = "That is more than a few words (500 characters at most); please shorten it.".to_owned();
+        return show(state, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
+    }
+    match state.store.give_testimonial(link.case_id, recommend, &words).await {
+        Ok(_) => message(StatusCode::OK, "Thank you", "Thank you for your words; they mean a lot to us."),
+        Err(e) => crate::pages::PageError::from(e).into_response_public(),
+    }
 }
 
 pub async fn answer(
@@ -207,6 +255,10 @@ pub async fn answer(
         Ok(link) => link,
         Err(page) => return page,
     };
+    // The testimonial's one question is asked after the follow-up is answered.
+    if form.get("action").map(|a| a.trim()) == Some("recommend") {
+        return testimonial(&state, &link, form).await;
+    }
     if link.used_at.is_some() && link.purpose.answers_once() {
         return message(
             StatusCode::CONFLICT,
@@ -289,6 +341,11 @@ pub async fn answer(
     }
     if let Err(e) = state.store.mark_link_used(link.id).await {
         tracing::warn!(error = %e, "could not mark a link used");
+    }
+    if link.purpose == LinkPurpose::FollowUp {
+        // Their thanks, and the testimonial's question when the domain lets us ask it.
+        let used = LinkRecord { used_at: Some(state.store.now()), ..link };
+        return show_after(&state, &used, None, StatusCode::OK, HashMap::new(), true).await;
     }
     message(StatusCode::OK, "Thank you", "We have your answer. You will hear from us soon.")
 }

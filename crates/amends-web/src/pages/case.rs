@@ -216,12 +216,23 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             s("Confirmed as spam"),
             blocked.as_ref().map(|b| format!("{b} is blocked from now on.")).unwrap_or_default(),
         ),
+        EventKind::ImprovementTold { problem_id, by_user_id, gesture } => {
+            let problem = names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}"));
+            let by = names.users.get(by_user_id).cloned().unwrap_or_else(|| format!("user #{by_user_id}"));
+            let mut text = format!("The root cause “{problem}” is fixed; {by} sent the proof of what changed.");
+            if let Some(g) = gesture {
+                let cost = amends_domain::format_money(g.cost_minor, &g.currency);
+                text.push_str(&format!(" Offered to come back: {} (cost {cost}).", g.description));
+            }
+            (s("Told what changed, and invited back"), text)
+        }
+        EventKind::WonBack { .. } => (s("Won back"), s("A lost customer, told what changed, ordered again after it.")),
     }
 }
 
 /// This month's gestures against the budget, and an agent's limit per case: past them,
 /// a gesture waits for a manager.
-async fn month_budget(state: &AppState, now: OffsetDateTime) -> Result<minijinja::Value, PageError> {
+pub(crate) async fn month_budget(state: &AppState, now: OffsetDateTime) -> Result<minijinja::Value, PageError> {
     let start = now.replace_day(1).map(|d| d.replace_time(time::Time::MIDNIGHT)).unwrap_or(now);
     let end = if start.month() == time::Month::December {
         start.replace_year(start.year() + 1).and_then(|d| d.replace_month(time::Month::January))
@@ -522,7 +533,7 @@ pub(crate) fn snooze_from_form(
 }
 
 /// "12", "12.5", "12,50" in major units to minor units.
-fn parse_money(value: Option<String>) -> Result<i64, String> {
+pub(crate) fn parse_money(value: Option<String>) -> Result<i64, String> {
     let value = value.unwrap_or_else(|| "0".to_owned()).replace(',', ".");
     let (whole, frac) = value.split_once('.').unwrap_or((&value, ""));
     let frac = format!("{frac:0<2}");

@@ -1,5 +1,6 @@
 //! Problems: the list (with recurrence alarms as a badge) and one problem's page, where
-//! staff edit its actions, move its status, suggest causes and fixes and vote.
+//! staff edit its actions, move its status, suggest causes and fixes and vote; once it is
+//! fixed, a manager tells everyone it affected what changed (the proof, `api/proof.rs`).
 
 use amends_domain::{ProblemStatus, SuggestionKind};
 use amends_store::{ProblemPatch, StoreError};
@@ -26,7 +27,30 @@ pub async fn create(State(state): State<AppState>, posted: Posted<Nothing>) -> R
     Ok(Redirect::to(&format!("/problems/{}", made.id)).into_response())
 }
 
+/// What the proof's form shows again when it was not sent: the draft, and the coach's
+/// findings when it held the words.
+#[derive(Default, serde::Serialize)]
+struct ProofDraft {
+    text: String,
+    coach_override: String,
+    gesture_kind: String,
+    gesture_description: String,
+    gesture_cost: String,
+    held: Vec<String>,
+    findings: Vec<String>,
+}
+
 async fn show(state: &AppState, session: &StaffSession, id: i64, error: Option<String>) -> Result<Response, PageError> {
+    show_with(state, session, id, error, None).await
+}
+
+async fn show_with(
+    state: &AppState,
+    session: &StaffSession,
+    id: i64,
+    error: Option<String>,
+    draft: Option<ProofDraft>,
+) -> Result<Response, PageError> {
     let problem = state.store.problem(id).await?;
     let suggestions = state.store.problem_suggestions(id).await?;
     let alarms = state.store.alarms(Some(id), None, false).await?;
@@ -34,9 +58,22 @@ async fn show(state: &AppState, session: &StaffSession, id: i64, error: Option<S
     let manager = session.user.role.at_least(amends_domain::Role::Manager);
     let users: Vec<_> = state.store.list_users().await?.into_iter().filter(|u| u.active).collect();
     let status = if error.is_some() { axum::http::StatusCode::CONFLICT } else { axum::http::StatusCode::OK };
+    // The proof, for managers once the problem is fixed: everyone it affected, their
+    // case's outcome and where their proof stands, and the month's gesture budget.
+    let proof = if session.layout().is_manager && problem.status.counts_as_recurrence() {
+        let recipients = state.store.proof_recipients(id).await?;
+        let sent = state.store.proof(id).await?;
+        let budget = super::case::month_budget(state, state.store.now()).await?;
+        let not_told = recipients.iter().filter(|r| r.status.is_none()).count();
+        Some(minijinja::context! { recipients, sent, budget, not_told, draft => draft.unwrap_or_default() })
+    } else {
+        None
+    };
     let page = render(
         "problem.html",
-        minijinja::context! { layout => session.layout(), problem, suggestions, alarms, users, error, ideas, manager },
+        minijinja::context! {
+            layout => session.layout(), problem, suggestions, alarms, users, error, ideas, manager, proof,
+        },
     )?;
     Ok((status, page).into_response())
 }
@@ -90,6 +127,7 @@ pub async fn act(
             Some(sid) => state.store.vote(id, sid, session.user.id).await.map(|_| ()),
             None => return Err(PageError::BadForm("Which suggestion?".into())),
         },
+        Some("proof") => return send_proof(&state, &session, id, &fields).await,
         Some("seen") => match number("alarm_id") {
             Some(aid) => state.store.mark_alarm_seen(aid).await,
             None => return Err(PageError::BadForm("Which alarm?".into())),
@@ -100,5 +138,64 @@ pub async fn act(
         Ok(()) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
         Err(StoreError::Conflict { message, .. }) => show(&state, &session, id, Some(message)).await,
         Err(e) => Err(e.into()),
+    }
+}
+
+/// "Tell everyone it affected": the proof as the API sends it (`api::proof::send_checked`);
+/// what stops it (the coach, the rules, the budget) is said on the page with the draft kept.
+async fn send_proof(
+    state: &AppState,
+    session: &StaffSession,
+    id: i64,
+    fields: &std::collections::HashMap<String, String>,
+) -> Result<Response, PageError> {
+    session.require(amends_domain::Role::Manager)?;
+    let mut draft = ProofDraft {
+        text: fields.get("text").cloned().unwrap_or_default(),
+        coach_override: fields.get("coach_override").cloned().unwrap_or_default(),
+        gesture_kind: fields.get("gesture_kind").cloned().unwrap_or_default(),
+        gesture_description: fields.get("gesture_description").cloned().unwrap_or_default(),
+        gesture_cost: fields.get("gesture_cost").cloned().unwrap_or_default(),
+        ..ProofDraft::default()
+    };
+    let gesture = match field(fields, "gesture_description") {
+        None => None,
+        Some(description) => {
+            let cost = match super::case::parse_money(field(fields, "gesture_cost")) {
+                Ok(cost) => cost,
+                Err(why) => return show_with(state, session, id, Some(why), Some(draft)).await,
+            };
+            let body = crate::api::proof::GestureBody {
+                gesture: field(fields, "gesture_kind").unwrap_or_else(|| "voucher".to_owned()),
+                description,
+                cost_minor: cost,
+                currency: None,
+            };
+            match crate::api::proof::gesture_of(state, body).await {
+                Ok(g) => Some(g),
+                Err(e) => return show_with(state, session, id, Some(e.message), Some(draft)).await,
+            }
+        }
+    };
+    let text = draft.text.clone();
+    let reason = field(fields, "coach_override");
+    match crate::api::proof::send_checked(state, id, text, gesture, reason.as_deref(), session.user.id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/problems/{id}#proof")).into_response()),
+        Err(crate::api::proof::NotSent::Held { kinds, review }) => {
+            draft.held = kinds;
+            draft.findings = review.findings.iter().map(|f| format!("{}: {}", f.kind.as_str(), f.why)).collect();
+            let why = "The coach found company-focused wording. Rewrite it, or give your reason to send it anyway.";
+            show_with(state, session, id, Some(why.to_owned()), Some(draft)).await
+        }
+        Err(crate::api::proof::NotSent::Invalid(e)) => {
+            show_with(state, session, id, Some(e.message), Some(draft)).await
+        }
+        Err(crate::api::proof::NotSent::Store(StoreError::Refused(refusal))) => {
+            show_with(state, session, id, Some(refusal.message), Some(draft)).await
+        }
+        Err(crate::api::proof::NotSent::Store(StoreError::Conflict { message, .. })) => {
+            show_with(state, session, id, Some(message), Some(draft)).await
+        }
+        Err(crate::api::proof::NotSent::Store(e)) => Err(e.into()),
     }
 }

@@ -164,6 +164,11 @@ fn tables(r: &Report) -> Vec<(&'static str, Vec<Vec<String>>)> {
         vec!["retained".into(), r.retained.to_string()],
         vec!["lost".into(), r.lost.to_string()],
         vec!["recovery_rate".into(), opt(r.recovery_rate)],
+        vec!["lost_told".into(), r.lost_told.to_string()],
+        vec!["won_back".into(), r.won_back.to_string()],
+        vec!["win_back_rate".into(), opt(r.win_back_rate)],
+        vec!["testimonials".into(), r.testimonials.to_string()],
+        vec!["would_recommend".into(), r.would_recommend.to_string()],
         vec!["satisfaction_count".into(), r.satisfaction_count.to_string()],
         vec!["satisfaction_average".into(), opt(r.satisfaction_average)],
         vec!["hours_to_acknowledge".into(), opt(r.hours_to_acknowledge)],
@@ -372,6 +377,20 @@ fn figures(r: &Report, range: &str) -> Vec<Figure> {
             value: percent(r.recovery_rate),
             href: cases("retained"),
             note: recovery_note,
+        },
+        Figure {
+            label: "Win-back rate".into(),
+            value: percent(r.win_back_rate),
+            href: cases("won_back"),
+            note: if r.lost_told == 0 {
+                "No lost customer was told what changed yet.".to_owned()
+            } else {
+                format!(
+                    "{} of {} told what changed came back",
+                    r.won_back,
+                    count(r.lost_told, "lost customer", "lost customers")
+                )
+            },
         },
         Figure {
             label: "Complaints".into(),
@@ -585,8 +604,22 @@ pub async fn page(
             }
         })
         .collect();
+    // The customers' own words, beside the figures: escaped by the template, never links.
+    let testimonials: Vec<minijinja::Value> = state
+        .store
+        .testimonials_between(report.from, report.to, 20)
+        .await?
+        .iter()
+        .map(|t| {
+            minijinja::context! {
+                case_id => t.case_id, reference => t.case_reference, customer => t.customer_name,
+                recommend => t.recommend, words => t.words, when => wall_clock(t.created_at, &zone, WallClock::Short),
+            }
+        })
+        .collect();
     let context = minijinja::context! {
         layout => session.layout(),
+        testimonials,
         report,
         range,
         from_day => local_day(report.from, &zone),
@@ -620,6 +653,7 @@ pub async fn cases(
         ("opened", _) => ("Complaints opened".to_owned(), ids.opened.clone()),
         ("retained", _) => ("Customers kept".to_owned(), ids.retained.clone()),
         ("lost", _) => ("Customers lost".to_owned(), ids.lost.clone()),
+        ("won_back", _) => ("Lost customers won back".to_owned(), ids.won_back.clone()),
         ("waiting", _) => ("Every step done, waiting for an outcome".to_owned(), ids.awaiting_outcome.clone()),
         ("open", _) => ("Still being worked".to_owned(), ids.still_open.clone()),
         ("problem", Some(p)) => {

@@ -122,8 +122,8 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
             link_id: None,
         }),
         letter: None,
-        link_hash: amends_store::secret::secret_hash(&token),
-        link_expires_at: app.clock.now() + time::Duration::days(14),
+        link_hash: Some(amends_store::secret::secret_hash(&token)),
+        link_expires_at: Some(app.clock.now() + time::Duration::days(14)),
     };
     assert_eq!(store.queue_notices(&[notice]).await.unwrap(), 1);
     let claimed =

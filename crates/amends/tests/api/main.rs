@@ -33,6 +33,7 @@ mod plans;
 mod poison;
 mod presence;
 mod problems;
+mod proof;
 mod public_form;
 mod recovery;
 mod replies;
