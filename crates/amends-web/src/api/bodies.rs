@@ -12,6 +12,7 @@ use super::customers::{CustomerChange, CustomerInput, TransactionBatchInput, Tra
 use super::disclosures::{NewDisclosure, PreviewRequest};
 use super::ideas::NewIdea;
 use super::problems::{NewProblem, NewSuggestion, PatchProblem, StatusChange};
+use super::proof::ProofRequest;
 use super::recovery::{Decline, NewWebhook, Posted};
 use super::staff::{NewToken, NewUser, PasswordChange, SignIn, UserChange};
 use super::templates::TemplateSource;
@@ -55,6 +56,7 @@ bodies! {
         "idea" => NewIdea,
         "problem_patch" => PatchProblem,
         "problem_status" => StatusChange,
+        "proof" => ProofRequest,
         "decline" => Decline,
         "webhook" => NewWebhook,
         "posted" => Posted,
