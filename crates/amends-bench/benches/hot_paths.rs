@@ -32,7 +32,7 @@ fn whole_recovery() -> Vec<Event> {
             currency: "EUR".into(),
         },
         EventKind::FixPromised { what: "Bake and deliver a new cake".into(), due: t0 + Duration::days(1) },
-        EventKind::FixDone { note: "Delivered at 10:00".into() },
+        EventKind::FixDone { note: "Delivered at 10:00".into(), internal_note: None },
         EventKind::ProblemLinked { problem_id: 7 },
         EventKind::FollowUpScheduled { due: t0 + Duration::days(4), channel: "letter".into() },
         EventKind::FollowUpRecorded { satisfaction: 5, words: "Lovely".into(), satisfied: None },

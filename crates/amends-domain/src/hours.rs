@@ -195,6 +195,8 @@ pub enum WallClock {
     Date,
     /// "Nov 2026": a month, as in a report's chart.
     Month,
+    /// "9 November 2026": the day a letter is dated, the business's day.
+    Day,
 }
 
 /// `t` on the wall clock of the zone named `zone` (an IANA name such as Europe/Berlin;
@@ -208,6 +210,7 @@ pub fn wall_clock(t: OffsetDateTime, zone: &str, style: WallClock) -> String {
         WallClock::Long => "%A %-d %B %Y at %H:%M %Z",
         WallClock::Date => "%-d %b %Y",
         WallClock::Month => "%b %Y",
+        WallClock::Day => "%-d %B %Y",
     };
     zoned.strftime(format).to_string()
 }

@@ -15,6 +15,7 @@ pub mod merge;
 pub mod money;
 pub mod playbook;
 pub mod problem;
+pub mod progress;
 pub mod proof;
 pub mod reply;
 pub mod serious;

@@ -301,7 +301,12 @@ pub enum EventKind {
         due: OffsetDateTime,
     },
     FixDone {
+        /// What the customer reads: it is mailed to them, and on their page and letter.
         note: String,
+        /// How it was fixed, for staff only: on the staff timeline, never in a mail, a
+        /// letter or the customer's page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        internal_note: Option<String>,
     },
     ProblemLinked {
         problem_id: i64,
@@ -1725,7 +1730,7 @@ mod tests {
                 currency: "EUR".into(),
             },
             EventKind::FixPromised { what: "Bake and deliver a new cake".into(), due: T0 + Duration::days(1) },
-            EventKind::FixDone { note: "Delivered at 10:00".into() },
+            EventKind::FixDone { note: "Delivered at 10:00".into(), internal_note: None },
             EventKind::ProblemLinked { problem_id: 7 },
             EventKind::FollowUpScheduled { due: T0 + Duration::days(4), channel: "letter".into() },
             EventKind::FollowUpRecorded { satisfaction: 5, words: "Lovely".into(), satisfied: None },
@@ -1751,7 +1756,7 @@ mod tests {
             two(),
             EventKind::OptionChosen { option: 1 },
             EventKind::FixPromised { what: "A new loaf".into(), due: T0 + Duration::days(1) },
-            EventKind::FixDone { note: "Delivered".into() },
+            EventKind::FixDone { note: "Delivered".into(), internal_note: None },
         ] {
             p.record(&ev(1, kind)).unwrap();
         }
@@ -1776,7 +1781,7 @@ mod tests {
             EventKind::FixPromised { what: "Bake it again".into(), due: T0 + Duration::days(5) },
         ))
         .unwrap();
-        p.record(&ev(60 * 24 * 5, EventKind::FixDone { note: "Done".into() })).unwrap();
+        p.record(&ev(60 * 24 * 5, EventKind::FixDone { note: "Done".into(), internal_note: None })).unwrap();
         assert!(!p.fix_reopened());
         p.record(&ev(
             60 * 24 * 6,
@@ -1911,7 +1916,7 @@ mod tests {
         let p = opened("normal", false);
         let due = T0 + Duration::days(1);
         assert_eq!(rule(&p, EventKind::FixPromised { what: "x".into(), due }), "fix_before_offer");
-        assert_eq!(rule(&p, EventKind::FixDone { note: String::new() }), "fix_without_promise");
+        assert_eq!(rule(&p, EventKind::FixDone { note: String::new(), internal_note: None }), "fix_without_promise");
         assert_eq!(
             rule(&p, EventKind::FollowUpRecorded { satisfaction: 4, words: String::new(), satisfied: None }),
             "follow_up_before_fix"

@@ -954,7 +954,7 @@ mod tests {
         for kind in [
             EventKind::StepSkipped { step: Step::Gesture, reason: "not this time".into() },
             EventKind::FixPromised { what: "A new loaf".into(), due: T0 + Duration::minutes(30) },
-            EventKind::FixDone { note: "Delivered".into() },
+            EventKind::FixDone { note: "Delivered".into(), internal_note: None },
             EventKind::StepSkipped { step: Step::Prevent, reason: "a one-off".into() },
         ] {
             history.push(Event { at: T0, actor: AGENT, kind });

@@ -26,7 +26,7 @@ use amends_store::{EmailRecord, Job, JobRecord, JobsToClaim, Store, StoreError, 
 use time::Duration;
 use tokio::sync::watch;
 
-pub use notify::Notifier;
+pub use notify::{Notifier, render_message};
 
 #[derive(Debug, Clone)]
 pub struct JobSettings {
@@ -40,7 +40,9 @@ pub struct JobSettings {
     pub smtp: Option<SmtpSettings>,
     /// How long a personal link works.
     pub link_ttl: Duration,
-    /// Signs the messages ("The team at Café Weber").
+    /// The closing words of the messages ("With my apologies, and my thanks,"). Under
+    /// them a message names the person who wrote it and the business (`sign_off`); a
+    /// name configured after the closing line is not used.
     pub signature: String,
     /// The business's name under a person's signature (a reply is signed by whoever
     /// wrote it, then this). Empty: the display name of `from`.
@@ -69,7 +71,7 @@ impl Default for JobSettings {
             message_domain: "amends.local".to_owned(),
             smtp: None,
             link_ttl: Duration::days(14),
-            signature: "With my apologies, and my thanks,\nThe team".to_owned(),
+            signature: "With my apologies, and my thanks,".to_owned(),
             business_name: String::new(),
             phone: String::new(),
             poll_interval: StdDuration::from_millis(500),
@@ -83,6 +85,11 @@ impl Default for JobSettings {
 }
 
 impl JobSettings {
+    /// How a message is signed: see [`sign_off`].
+    pub fn sign_off(&self, writer: &str, business: &str) -> String {
+        sign_off(&self.signature, writer, business)
+    }
+
     /// The business's name as a reply is signed with: `business_name`, or the display
     /// name of `from` (`"Café Weber" <desk@cafe.example>` is Café Weber), or its domain.
     pub fn business(&self) -> String {
@@ -96,6 +103,27 @@ impl JobSettings {
             _ => self.message_domain.clone(),
         }
     }
+}
+
+/// How a message to a customer is signed: the closing words, the person who wrote it
+/// (none for one the desk sends by itself with no owner), and the business. The
+/// closing is the configured `signature` up to and including its first line ending in
+/// a comma (else all but its last line): a team's name after it is dropped, as people
+/// sign, not a default.
+pub fn sign_off(signature: &str, writer: &str, business: &str) -> String {
+    let lines: Vec<&str> = signature.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).collect();
+    let closing = match lines.iter().position(|l| l.ends_with(',')) {
+        Some(last) => &lines[..=last],
+        // No comma to go by: a last line under others is taken for a name.
+        None if lines.len() > 1 => &lines[..lines.len() - 1],
+        None => &lines[..],
+    };
+    let closing = if closing.is_empty() { "With my apologies, and my thanks,".to_owned() } else { closing.join("\n") };
+    [closing.as_str(), writer.trim(), business.trim()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -443,6 +471,17 @@ fn envelope_address(from: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_message_is_signed_by_its_writer_and_the_business_not_a_default_name() {
+        let signed = |signature: &str| super::sign_off(signature, "Mia Schmidt", "Café Weber");
+        let expected = "With my apologies, and my thanks,\nMia Schmidt\nCafé Weber";
+        assert_eq!(signed("With my apologies, and my thanks,\nThe team"), expected);
+        assert_eq!(signed("With my apologies, and my thanks,"), expected);
+        assert_eq!(signed("Warm wishes\nThe team at Café Weber"), "Warm wishes\nMia Schmidt\nCafé Weber");
+        assert_eq!(signed(""), expected);
+        assert_eq!(super::sign_off("Kind regards,", "", "Café Weber"), "Kind regards,\nCafé Weber");
+    }
+
     #[tokio::test]
     async fn a_panicking_job_fails_alone() {
         let failed = super::guarded(async { panic!("lettre said no") }).await;

@@ -73,6 +73,22 @@ pub(crate) async fn when(store: &amends_store::Store, t: OffsetDateTime) -> Resu
     Ok(amends_domain::hours::wall_clock(t, &zone, amends_domain::hours::WallClock::Long))
 }
 
+/// A message as it leaves: the installation's edited template, or the built-in one.
+/// The case page previews a step's mail with it, so staff read what the customer will.
+pub async fn render_message(store: &Store, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
+    let built_in = crate::messages::template(name).ok_or_else(|| JobError::Fail(format!("no template {name}")))?;
+    if let Some(custom) = store.template_override(name).await? {
+        match crate::messages::render(&custom, ctx.clone()) {
+            Ok(rendered) => return Ok(rendered),
+            // Saved templates were checked, so this is rare: the customer still hears from us.
+            Err(e) => {
+                tracing::warn!(template = name, error = %e, "the edited template fails; using the built-in one")
+            }
+        }
+    }
+    crate::messages::render(built_in.source, ctx).map_err(|e| JobError::Fail(format!("template {name}: {e}")))
+}
+
 impl Notifier {
     pub fn new(store: Store, settings: JobSettings) -> Self {
         Self { store, settings }
@@ -100,17 +116,7 @@ impl Notifier {
 
     /// Renders the installation's version of a template, or the built-in one.
     async fn render(&self, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
-        let built_in = crate::messages::template(name).ok_or_else(|| JobError::Fail(format!("no template {name}")))?;
-        if let Some(custom) = self.store.template_override(name).await? {
-            match crate::messages::render(&custom, ctx.clone()) {
-                Ok(rendered) => return Ok(rendered),
-                // Saved templates were checked, so this is rare: the customer still hears from us.
-                Err(e) => {
-                    tracing::warn!(template = name, error = %e, "the edited template fails; using the built-in one")
-                }
-            }
-        }
-        crate::messages::render(built_in.source, ctx).map_err(|e| JobError::Fail(format!("template {name}: {e}")))
+        render_message(&self.store, name, ctx).await
     }
 
     async fn queue(
@@ -144,13 +150,23 @@ impl Notifier {
         Ok(job.is_some())
     }
 
-    fn base(&self, case: &CaseRecord, customer: &CustomerRecord) -> minijinja::Value {
-        minijinja::context! {
+    /// What every message knows: the customer, the case, and who signs it (`writer`
+    /// wrote it; for one the desk sends by itself, the case's owner).
+    async fn base(
+        &self,
+        case: &CaseRecord,
+        customer: &CustomerRecord,
+        writer: Actor,
+    ) -> Result<minijinja::Value, JobError> {
+        let (agent, business) = self.signed_by(writer, case).await?;
+        Ok(minijinja::context! {
             name => customer.name,
             customer => crate::messages::customer_context(&customer.name),
             reference => case.reference,
-            signature => self.settings.signature,
-        }
+            signature => self.settings.sign_off(&agent, &business),
+            agent,
+            business,
+        })
     }
 
     /// Queues the acknowledgement. With `job`, the job is completed with the queueing
@@ -165,7 +181,8 @@ impl Notifier {
             Some(due) => format!("by {}", when(&self.store, due).await?),
             None => "shortly".to_owned(),
         };
-        let ctx = minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer) };
+        let ctx =
+            minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer, Actor::System).await? };
         let rendered = self.render("acknowledgement", ctx).await?;
         self.queue(&case, &customer, MessagePurpose::Acknowledgement, rendered, Some(&link), job).await
     }
@@ -176,7 +193,7 @@ impl Notifier {
             return Ok(false);
         }
         let event = self.store.case_event(case_id, event_id).await?;
-        let base = self.base(&case, &customer);
+        let base = self.base(&case, &customer, event.event.actor).await?;
         let (purpose, rendered, link) = match &event.event.kind {
             EventKind::RestatementWritten { text, .. } => {
                 let link = self.link(case.id, LinkPurpose::Restatement).await?;
@@ -222,7 +239,7 @@ impl Notifier {
                 .await?,
                 None,
             ),
-            EventKind::FixDone { note } => {
+            EventKind::FixDone { note, .. } => {
                 (MessagePurpose::FixDone, self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
             }
             EventKind::Replied { text } => {
@@ -247,8 +264,8 @@ impl Notifier {
         purpose: MessagePurpose,
     ) -> Result<Option<NewEmail>, JobError> {
         let Some(to) = customer.email.clone() else { return Ok(None) };
-        let (agent, business) = self.signed_by(writer).await?;
-        let ctx = minijinja::context! { text, agent, business, ..self.base(case, customer) };
+        let ctx = self.base(case, customer, writer).await?;
+        let ctx = minijinja::context! { text, ..ctx };
         let (subject, body) = self.render("reply", ctx).await?;
         Ok(Some(NewEmail {
             case_id: Some(case.id),
@@ -264,13 +281,25 @@ impl Notifier {
         }))
     }
 
-    /// Who signs a message staff wrote: the writer's name, and the business's.
-    async fn signed_by(&self, actor: Actor) -> Result<(String, String), JobError> {
-        let agent = match actor {
-            Actor::Staff { user_id } => self.store.user(user_id).await?.name,
-            _ => String::new(),
+    /// Who signs a message: the staff member who wrote it, else (a message the desk
+    /// sends by itself) the case's owner, else nobody by name; and the business, by the
+    /// name customers read on its pages.
+    async fn signed_by(&self, actor: Actor, case: &CaseRecord) -> Result<(String, String), JobError> {
+        let person = match actor {
+            Actor::Staff { user_id } => Some(user_id),
+            _ => case.owner_id,
         };
-        Ok((agent, self.settings.business()))
+        let agent = match person {
+            Some(user_id) => self.store.user(user_id).await?.name,
+            None => String::new(),
+        };
+        Ok((agent, self.business().await?))
+    }
+
+    /// The business's name: its settings', else the sender's display name.
+    async fn business(&self) -> Result<String, JobError> {
+        let name = self.store.business().await?.name;
+        Ok(if name.trim().is_empty() { self.settings.business() } else { name })
     }
 
     /// The message a reply answers, so it joins the conversation in the customer's
@@ -306,7 +335,8 @@ impl Notifier {
             Some(problem_id) => self.store.linked_problem(problem_id).await?.prevention_sentence(),
             None => None,
         };
-        let ctx = minijinja::context! { link => link.url, prevention, ..self.base(&case, &customer) };
+        let base = self.base(&case, &customer, scheduled.event.actor).await?;
+        let ctx = minijinja::context! { link => link.url, prevention, ..base };
         let rendered = self.render("follow_up", ctx).await?;
         self.queue(&case, &customer, MessagePurpose::FollowUp, rendered, Some(&link), job).await
     }
@@ -344,6 +374,7 @@ impl Notifier {
             None => crate::messages::template("disclosure").map(|t| t.source.to_owned()).unwrap_or_default(),
         };
         let env = minijinja::Environment::new();
+        let signature = self.settings.sign_off("", &self.business().await?);
         let template = env.template_from_str(&source).map_err(|e| JobError::Fail(e.to_string()))?;
         let told_us = self.store.customers_who_told_us(disclosure.problem_id).await?;
         let zone = self.store.business().await?.zone;
@@ -369,7 +400,7 @@ impl Notifier {
                         let ctx = minijinja::context! {
                             name => r.customer_name, customer => crate::messages::customer_context(&r.customer_name),
                             title => disclosure.title, explanation => disclosure.explanation,
-                            solution => disclosure.solution, link => masked, signature => self.settings.signature,
+                            solution => disclosure.solution, link => masked, signature,
                             opening => words.opening, invitation => words.invitation,
                         };
                         let (subject, text) =

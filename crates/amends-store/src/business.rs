@@ -14,9 +14,25 @@ pub struct Business {
     pub currency: Option<String>,
     /// The IANA zone of the business hours, such as Europe/London.
     pub zone: String,
+    /// The business's name, such as Café Weber; empty when none is configured.
+    pub name: String,
+    /// How customers reach it (phone · email · web); empty when none is configured.
+    pub contact: String,
 }
 
 impl Store {
+    /// The business as configured, without reading the database: what a customer's
+    /// page shows when the database cannot be read.
+    pub fn business_configured(&self) -> Business {
+        let settings = self.settings();
+        Business {
+            currency: settings.currency.clone(),
+            zone: settings.due.hours.spec().zone.clone(),
+            name: settings.business_name.trim().to_owned(),
+            contact: settings.business_contact.trim().to_owned(),
+        }
+    }
+
     /// The business's currency and zone in force.
     pub async fn business(&self) -> Result<Business, StoreError> {
         let row =
@@ -26,7 +42,7 @@ impl Store {
             None => self.settings().currency.clone(),
         };
         let zone = self.due_policy().await?.hours.spec().zone.clone();
-        Ok(Business { currency, zone })
+        Ok(Business { currency, zone, ..self.business_configured() })
     }
 
     /// Sets the business's currency (already parsed by the domain). What is stored keeps

@@ -208,6 +208,12 @@ pub struct StoreSettings {
     /// The business's currency until an admin sets one (`business_settings`); None: not
     /// configured, the settings page asks.
     pub currency: Option<String>,
+    /// The business's name as customers read it on every page and under every mail
+    /// (the letterhead's, else the sender's display name).
+    pub business_name: String,
+    /// How customers reach the business (the letterhead's contact line, else the
+    /// address mail comes from).
+    pub business_contact: String,
 }
 
 impl Default for StoreSettings {
@@ -221,6 +227,8 @@ impl Default for StoreSettings {
             escalation: amends_domain::EscalationLadder::default(),
             clock: Clock::default(),
             currency: None,
+            business_name: String::new(),
+            business_contact: String::new(),
         }
     }
 }

@@ -57,6 +57,9 @@ pub struct WebSettings {
     /// Where the source code of the version running here is published (AGPL §13);
     /// `/source` names it.
     pub source_url: Option<String>,
+    /// The closing words of customers' mails (`JobSettings::signature`): the case page
+    /// previews a step's mail signed as it will leave (`amends_jobs::sign_off`).
+    pub mail_signature: String,
 }
 
 impl Default for WebSettings {
@@ -69,6 +72,7 @@ impl Default for WebSettings {
             metrics_token: None,
             public_url: None,
             source_url: None,
+            mail_signature: amends_jobs::JobSettings::default().signature,
         }
     }
 }

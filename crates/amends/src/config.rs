@@ -420,6 +420,36 @@ impl Settings {
         Ok(self)
     }
 
+    /// The store's settings, with the business's name and contact as customers read
+    /// them: the letterhead's, else the sender of customer mail.
+    pub fn store_settings(&self) -> amends_store::StoreSettings {
+        let mut store = self.store.clone();
+        let head = &self.letters.head;
+        if store.business_name.trim().is_empty() {
+            // `[letterhead] business_name` sets the mail's too; the letters' placeholder
+            // ("Customer Care") names no business, the sender's display name does.
+            let placeholder = amends_web::LetterSettings::default().head.business_name;
+            store.business_name = match head.business_name.trim() {
+                _ if !self.jobs.business_name.trim().is_empty() => self.jobs.business_name.trim().to_owned(),
+                name if name.is_empty() || name == placeholder => self.jobs.business(),
+                name => name.to_owned(),
+            };
+        }
+        if store.business_contact.trim().is_empty() {
+            store.business_contact = match head.contact_line.trim() {
+                "" => self
+                    .jobs
+                    .from
+                    .rsplit_once('<')
+                    .map_or(self.jobs.from.as_str(), |(_, a)| a.trim_end_matches('>'))
+                    .trim()
+                    .to_owned(),
+                line => line.to_owned(),
+            };
+        }
+        store
+    }
+
     /// The database URL: the one given, or the SQLite file in the data folder (made
     /// when missing).
     pub fn database_url(&self) -> anyhow::Result<String> {
@@ -466,6 +496,7 @@ impl Settings {
             metrics_token: self.metrics_token.clone(),
             public_url: Some(self.jobs.public_url.clone()),
             source_url: self.source_url.clone(),
+            mail_signature: self.jobs.signature.clone(),
         }
     }
 }

@@ -102,7 +102,9 @@ impl Desk {
 
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let url = settings.database_url()?;
-    Store::open(&url, settings.store.clone()).await.with_context(|| format!("opening the database at {}", redact(&url)))
+    Store::open(&url, settings.store_settings())
+        .await
+        .with_context(|| format!("opening the database at {}", redact(&url)))
 }
 
 /// Hides a password in a database URL before it is shown or logged.

@@ -922,7 +922,27 @@ step_request!(AcceptAlternative {} => |_b| EventKind::AlternativeAccepted);
 step_request!(DeclineAlternative { reason: String } => |b| EventKind::AlternativeDeclined { reason: b.reason });
 step_request!(Gesture { gesture: String, description: String, cost_minor: i64, currency: String }
     => |b| EventKind::GestureRecorded { gesture: b.gesture, description: b.description, cost_minor: b.cost_minor, currency: b.currency });
-step_request!(FixDone { note: Option<String> } => |b| EventKind::FixDone { note: b.note.unwrap_or_default() });
+/// The fix, done: what the customer is told, and how it was done for staff.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixDone {
+    /// What the customer reads: mailed to them ("It is done"), and shown on their
+    /// status page and follow-up letter. Optional; older clients send only this.
+    note: Option<String>,
+    /// How it was fixed, for staff only: shown on the staff timeline, never in a mail,
+    /// a letter or the customer's status page.
+    #[serde(default)]
+    internal_note: Option<String>,
+}
+
+impl StepRequest for FixDone {
+    fn into_event(self) -> Result<EventKind, ApiError> {
+        Ok(EventKind::FixDone {
+            note: self.note.unwrap_or_default(),
+            internal_note: self.internal_note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+        })
+    }
+}
 step_request!(LinkProblem { problem_id: i64 } => |b| EventKind::ProblemLinked { problem_id: b.problem_id });
 step_request!(RecordFollowUp { satisfaction: u8, words: Option<String>, satisfied: Option<bool> }
     => |b| EventKind::FollowUpRecorded { satisfaction: b.satisfaction, words: b.words.unwrap_or_default(), satisfied: b.satisfied });

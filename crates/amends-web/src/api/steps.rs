@@ -127,7 +127,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             path: "/cases/{id}/fix/done",
             operation_id: "fixDone",
             summary: r#"Fix: record it done"#,
-            description: r#"Records `fix_done`. Needs a promised fix. The step is checked against the playbook's rules; a refusal names the rule."#,
+            description: r#"Records `fix_done`. Needs a promised fix. `note` is what the customer reads: it is mailed to them and shown on their status page and letter; `internal_note` (optional) is how it was fixed, for staff only, on the staff timeline and never sent. The step is checked against the playbook's rules; a refusal names the rule."#,
             more: &[],
         }))
         .routes(step::<LinkProblem>(StepDoc {

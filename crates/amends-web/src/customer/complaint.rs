@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 
 use amends_domain::playbook::Actor;
 use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName};
-use amends_store::{CustomerRef, NewAttachment, NewCase, NewCustomer, SpamHeld, StoreError};
+use amends_store::{Business, CustomerRef, NewAttachment, NewCase, NewCustomer, SpamHeld, StoreError};
 use axum::extract::{ConnectInfo, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -25,12 +25,17 @@ pub const MAX_FILES: usize = 5;
 pub(crate) const ALLOWED_TYPES: &[&str] =
     &["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"];
 
-pub async fn form() -> Response {
-    public_page(StatusCode::OK, "complain.html", minijinja::context! { draft => HashMap::<String, String>::new() })
+pub async fn form(State(state): State<AppState>) -> Response {
+    public_page(
+        &super::business(&state).await,
+        StatusCode::OK,
+        "complain.html",
+        minijinja::context! { draft => HashMap::<String, String>::new() },
+    )
 }
 
-fn again(draft: &HashMap<String, String>, error: String, status: StatusCode) -> Response {
-    public_page(status, "complain.html", minijinja::context! { draft, error })
+fn again(business: &Business, draft: &HashMap<String, String>, error: String, status: StatusCode) -> Response {
+    public_page(business, status, "complain.html", minijinja::context! { draft, error })
 }
 
 /// Whether the file is what it claims: a renamed executable is not a photo. An image's
@@ -169,41 +174,51 @@ pub async fn submit(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     mut multipart: Multipart,
 ) -> Response {
+    let business = super::business(&state).await;
     let SentForm { draft, files, file_error } = match read_form(&mut multipart).await {
         Ok(form) => form,
-        Err(Unreadable { draft, message, status }) => return again(&draft, message, status),
+        Err(Unreadable { draft, message, status }) => return again(&business, &draft, message, status),
     };
     if !draft.get("website").map(|w| w.trim().is_empty()).unwrap_or(true) {
         // The honeypot field is hidden from people; only a bot fills it in.
         tracing::warn!(ip = %addr.ip(), "complaint form: honeypot filled in; rejected as spam");
-        return public_page(StatusCode::OK, "complain_done.html", minijinja::context! { reference => "" });
+        return public_page(&business, StatusCode::OK, "complain_done.html", minijinja::context! { reference => "" });
     }
     if let Err(wait) = state.limiter.check_ip("complaint", addr.ip(), state.settings.limits.complaint) {
-        return too_many(wait);
+        return too_many(&business, wait);
     }
     if draft.values().any(|v| v.contains('\0')) {
         let cleaned: HashMap<String, String> = draft.iter().map(|(k, v)| (k.clone(), v.replace('\0', ""))).collect();
         return again(
+            &business,
             &cleaned,
             "Your text holds an invisible NUL character; please check it and send again.".into(),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
     if let Some(error) = file_error {
-        return again(&draft, error, StatusCode::UNPROCESSABLE_ENTITY);
+        return again(&business, &draft, error, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let text = |name: &str| draft.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let name = match CustomerName::parse(draft.get("name").map(String::as_str).unwrap_or("")) {
         Ok(n) => n,
         Err(amends_domain::CustomerError::NameControl) => {
-            return again(&draft, "Please write your name on one line.".into(), StatusCode::UNPROCESSABLE_ENTITY);
+            return again(
+                &business,
+                &draft,
+                "Please write your name on one line.".into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
-        Err(_) => return again(&draft, "Please tell us your name.".into(), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(_) => {
+            return again(&business, &draft, "Please tell us your name.".into(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
     };
     let email = match CustomerEmail::parse(draft.get("email").map(String::as_str).unwrap_or("")) {
         Ok(e) => e,
         Err(_) => {
             return again(
+                &business,
                 &draft,
                 "Please give an email address we can answer you at, like name@example.com.".into(),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -211,12 +226,13 @@ pub async fn submit(
         }
     };
     if let Err(wait) = state.limiter.check("complaint-email", &email.normalized(), state.settings.limits.complaint) {
-        return too_many(wait);
+        return too_many(&business, wait);
     }
     let body =
         match Complaint::parse(draft.get("body").cloned().unwrap_or_default()) {
             Ok(b) => b,
             Err(amends_domain::NewCaseError::BodyTooLarge(_)) => return again(
+                &business,
                 &draft,
                 "Your message is longer than we can take in one go (1 MB). Please shorten it or send it in two parts."
                     .into(),
@@ -224,6 +240,7 @@ pub async fn submit(
             ),
             Err(_) => {
                 return again(
+                    &business,
                     &draft,
                     "Please tell us what happened, in your own words.".into(),
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -235,6 +252,7 @@ pub async fn submit(
         Err(e) => {
             tracing::error!(error = %e, "complaint form: block list could not be read");
             return again(
+                &business,
                 &draft,
                 "We could not store your message just now. Nothing is lost: please press Send again in a minute."
                     .into(),
@@ -278,12 +296,16 @@ pub async fn submit(
     let held = new.spam.is_some();
     match state.store.open_case(new).await {
         Ok(_) if held => {
-            public_page(StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => "" })
+            public_page(&business, StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => "" })
         }
-        Ok((case, _)) => {
-            public_page(StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => case.reference })
-        }
+        Ok((case, _)) => public_page(
+            &business,
+            StatusCode::CREATED,
+            "complain_done.html",
+            minijinja::context! { reference => case.reference },
+        ),
         Err(StoreError::WriterStopped) => again(
+            &business,
             &draft,
             "We could not store your message just now. Nothing is lost: please press Send again in a minute.".into(),
             StatusCode::SERVICE_UNAVAILABLE,
@@ -291,6 +313,7 @@ pub async fn submit(
         Err(e) => {
             tracing::error!(error = %e, "complaint form could not be stored");
             again(
+                &business,
                 &draft,
                 "We could not store your message just now. Nothing is lost: please press Send again.".into(),
                 StatusCode::INTERNAL_SERVER_ERROR,

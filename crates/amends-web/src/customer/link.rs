@@ -6,15 +6,20 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use amends_domain::playbook::{Actor, EventKind, Playbook, StepStatus};
+use amends_domain::hours::{WallClock, wall_clock};
+use amends_domain::playbook::{Actor, EventKind, Playbook};
+use amends_domain::progress;
 use amends_domain::{Channel, Complaint, LinkPurpose, RecipientStatus};
 use amends_store::secret::{link_token_hash, short_code_hash, short_code_normal};
 use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, NoticeAnswer, StoreError};
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use time::OffsetDateTime;
 
-use super::{public_page, too_many};
+use amends_store::Business;
+
+use super::{public_error, public_message as message, public_page, too_many};
 use crate::AppState;
 
 /// A short code from a letter has 40 bits where a link has 256: an address gets fewer
@@ -27,14 +32,14 @@ fn is_code(token: &str) -> bool {
 }
 
 /// The page refusing an address that tried too many links, or too many codes.
-fn over_limits(state: &AppState, addr: SocketAddr, token: &str) -> Option<Response> {
+fn over_limits(state: &AppState, business: &Business, addr: SocketAddr, token: &str) -> Option<Response> {
     if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return Some(too_many(wait));
+        return Some(too_many(business, wait));
     }
     if is_code(token)
         && let Err(wait) = state.limiter.check_ip("code", addr.ip(), CODE_TRIES)
     {
-        return Some(too_many(wait));
+        return Some(too_many(business, wait));
     }
     None
 }
@@ -46,13 +51,15 @@ pub struct CodeQuery {
 
 /// `GET /c`: where a customer types the code printed on our letter; a code that reads
 /// as one goes on to its notice (`/c/7KQM3XPA`). Showing it changes nothing.
-pub async fn code_form(Query(q): Query<CodeQuery>) -> Response {
+pub async fn code_form(State(state): State<AppState>, Query(q): Query<CodeQuery>) -> Response {
+    let business = super::business(&state).await;
     let Some(typed) = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
-        return public_page(StatusCode::OK, "notice_code.html", minijinja::context! { code => "" });
+        return public_page(&business, StatusCode::OK, "notice_code.html", minijinja::context! { code => "" });
     };
     match short_code_normal(typed) {
         Some(code) => Redirect::to(&format!("/c/{code}")).into_response(),
         None => public_page(
+            &business,
             StatusCode::UNPROCESSABLE_ENTITY,
             "notice_code.html",
             minijinja::context! {
@@ -63,22 +70,20 @@ pub async fn code_form(Query(q): Query<CodeQuery>) -> Response {
     }
 }
 
-fn unknown_code() -> Response {
+fn unknown_code(business: &Business) -> Response {
     message(
+        business,
         StatusCode::NOT_FOUND,
         "We do not know this code",
         "Please check the code on our letter (8 letters and digits, like 7KQM-3XPA). If it still does not work, call or write to us.",
     )
 }
 
-fn message(status: StatusCode, title: &str, message: &str) -> Response {
-    public_page(status, "public_message.html", minijinja::context! { title, message })
-}
-
 /// The link for `token`, or the page that says why it cannot be used.
-async fn resolve(state: &AppState, token: &str) -> Result<LinkRecord, Response> {
+async fn resolve(state: &AppState, business: &Business, token: &str) -> Result<LinkRecord, Response> {
     let not_ours = || {
         message(
+            business,
             StatusCode::NOT_FOUND,
             "This link does not work",
             "Please check that you copied the whole link from our message.",
@@ -90,15 +95,16 @@ async fn resolve(state: &AppState, token: &str) -> Result<LinkRecord, Response> 
     let link = match state.store.link_by_token_hash(&hash).await {
         Ok(Some(link)) => link,
         Ok(None) => return Err(not_ours()),
-        Err(e) => return Err(crate::pages::PageError::from(e).into_response_public()),
+        Err(e) => return Err(public_error(business, e.into())),
     };
     // A link to a merged case leads to the case that carries on.
     let link = match state.store.surviving_case(link.case_id).await {
         Ok(case_id) => LinkRecord { case_id, ..link },
-        Err(e) => return Err(crate::pages::PageError::from(e).into_response_public()),
+        Err(e) => return Err(public_error(business, e.into())),
     };
     if link.revoked_at.is_some() {
         return Err(message(
+            business,
             StatusCode::GONE,
             "This link was replaced",
             "We sent you a newer message about this; please use the link in that one.",
@@ -106,6 +112,7 @@ async fn resolve(state: &AppState, token: &str) -> Result<LinkRecord, Response> 
     }
     if link.expires_at < state.store.now() {
         return Err(message(
+            business,
             StatusCode::GONE,
             "This link has expired",
             "Please reply to our message or contact us, and we will send you a new one.",
@@ -119,35 +126,39 @@ pub async fn page(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> Response {
-    if let Some(page) = over_limits(&state, addr, &token) {
+    let business = super::business(&state).await;
+    if let Some(page) = over_limits(&state, &business, addr, &token) {
         return page;
     }
-    match disclosure_link(&state, &token).await {
-        Ok(Some(d)) => return show_disclosure(&d, None, StatusCode::OK, HashMap::new()),
-        Ok(None) if is_code(&token) => return unknown_code(),
+    match disclosure_link(&state, &business, &token).await {
+        Ok(Some(d)) => return show_disclosure(&business, &d, None, StatusCode::OK, HashMap::new()),
+        Ok(None) if is_code(&token) => return unknown_code(&business),
         Ok(None) => {}
         Err(page) => return page,
     }
-    let link = match resolve(&state, &token).await {
+    let link = match resolve(&state, &business, &token).await {
         Ok(link) => link,
         Err(page) => return page,
     };
-    show(&state, &link, None, StatusCode::OK, HashMap::new()).await
+    show(&state, &business, &link, None, StatusCode::OK, HashMap::new()).await
 }
 
 async fn show(
     state: &AppState,
+    business: &Business,
     link: &LinkRecord,
     error: Option<String>,
     status: StatusCode,
     draft: HashMap<String, String>,
 ) -> Response {
-    show_after(state, link, error, status, draft, false).await
+    show_after(state, business, link, error, status, draft, false).await
 }
 
 /// The link's page; `just_answered` thanks the customer for the answer they just sent.
+#[allow(clippy::too_many_arguments)] // the page's own inputs, each a different thing
 async fn show_after(
     state: &AppState,
+    business: &Business,
     link: &LinkRecord,
     error: Option<String>,
     status: StatusCode,
@@ -156,7 +167,7 @@ async fn show_after(
 ) -> Response {
     let (case, events) = match state.store.case_with_timeline(link.case_id).await {
         Ok(found) => found,
-        Err(e) => return crate::pages::PageError::from(e).into_response_public(),
+        Err(e) => return public_error(business, e.into()),
     };
     let customer_name = case.customer_name.clone();
     let latest = |pick: fn(&EventKind) -> Option<Vec<String>>| events.iter().rev().find_map(|e| pick(&e.event.kind));
@@ -171,15 +182,17 @@ async fn show_after(
     })
     .unwrap_or_default();
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
-    let steps: Vec<minijinja::Value> = playbook
-        .steps(&state.store.settings().due)
-        .into_iter()
-        .filter(|s| s.status != StepStatus::NotNeeded)
-        .map(|s| {
-            let done = matches!(s.status, StepStatus::Done | StepStatus::Skipped);
-            minijinja::context! { title => s.step.title(), done }
-        })
+    // Where the case stands, in the customer's words and the business's time.
+    let progress = progress::progress(events.iter().map(|e| &e.event), &state.store.settings().due);
+    let when = |t: OffsetDateTime| wall_clock(t, &business.zone, WallClock::Long);
+    let done: Vec<minijinja::Value> = progress
+        .done
+        .iter()
+        .map(|d| minijinja::context! { what => d.what, at => wall_clock(d.at, &business.zone, WallClock::Short) })
         .collect();
+    let waiting_for =
+        progress.waiting_for.as_ref().map(|w| minijinja::context! { what => w.what, by => w.by.map(when) });
+    let told_us = minijinja::context! { words => case.body, wish => case.wish, later => progress.their_words };
     let answered = link.used_at.is_some() && link.purpose.answers_once();
     // What changed so it will not happen again, in honest tense.
     let prevention = match (link.purpose, case.problem_id) {
@@ -193,10 +206,12 @@ async fn show_after(
         && amends_domain::proof::may_ask_testimonial(&playbook)
         && matches!(state.store.case_testimonial(case.id).await, Ok(None));
     public_page(
+        business,
         status,
         "link.html",
         minijinja::context! {
-            purpose => link.purpose, reference => case.reference, customer_name, restatement, options, steps,
+            purpose => link.purpose, reference => case.reference, customer_name, restatement, options,
+            told_us, done, waiting_for, next => progress.next, finished => progress.finished,
             status => case.status, version => case.version, answered, error, draft,
             closed => playbook.outcome().is_some(),
             prevention, ask_testimonial, just_answered,
@@ -206,33 +221,38 @@ async fn show_after(
 
 /// "Would you recommend us?" with a few words, from a customer the domain lets us ask
 /// (kept after a satisfied follow-up, never lost or unhappy); once per case.
-async fn testimonial(state: &AppState, link: &LinkRecord, form: HashMap<String, String>) -> Response {
+async fn testimonial(
+    state: &AppState,
+    business: &Business,
+    link: &LinkRecord,
+    form: HashMap<String, String>,
+) -> Response {
     let events = match state.store.case_with_timeline(link.case_id).await {
         Ok((_, events)) => events,
-        Err(e) => return crate::pages::PageError::from(e).into_response_public(),
+        Err(e) => return public_error(business, e.into()),
     };
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
     let askable = matches!(link.purpose, LinkPurpose::FollowUp | LinkPurpose::Status)
         && amends_domain::proof::may_ask_testimonial(&playbook);
     if !askable {
-        return message(StatusCode::CONFLICT, "Thank you", "There is no question for you to answer here.");
+        return message(business, StatusCode::CONFLICT, "Thank you", "There is no question for you to answer here.");
     }
     let recommend = match form.get("recommend").map(|v| v.trim()) {
         Some("yes") => true,
         Some("no") => false,
         _ => {
             let why = "Please say whether you would recommend us: yes or no.".to_owned();
-            return show(state, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
+            return show(state, business, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
         }
     };
     let words = form.get("testimonial_words").map(|w| w.trim().to_owned()).unwrap_or_default();
     if words.chars().count() > amends_domain::proof::TESTIMONIAL_CHARS {
         let why = "That is more than a few words (500 characters at most); please shorten it.".to_owned();
-        return show(state, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
+        return show(state, business, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
     }
     match state.store.give_testimonial(link.case_id, recommend, &words).await {
-        Ok(_) => message(StatusCode::OK, "Thank you", "Thank you for your words; they mean a lot to us."),
-        Err(e) => crate::pages::PageError::from(e).into_response_public(),
+        Ok(_) => message(business, StatusCode::OK, "Thank you", "Thank you for your words; they mean a lot to us."),
+        Err(e) => public_error(business, e.into()),
     }
 }
 
@@ -242,25 +262,27 @@ pub async fn answer(
     Path(token): Path<String>,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    if let Some(page) = over_limits(&state, addr, &token) {
+    let business = super::business(&state).await;
+    if let Some(page) = over_limits(&state, &business, addr, &token) {
         return page;
     }
-    match disclosure_link(&state, &token).await {
-        Ok(Some(d)) => return answer_disclosure(&state, d, form).await,
-        Ok(None) if is_code(&token) => return unknown_code(),
+    match disclosure_link(&state, &business, &token).await {
+        Ok(Some(d)) => return answer_disclosure(&state, &business, d, form).await,
+        Ok(None) if is_code(&token) => return unknown_code(&business),
         Ok(None) => {}
         Err(page) => return page,
     }
-    let link = match resolve(&state, &token).await {
+    let link = match resolve(&state, &business, &token).await {
         Ok(link) => link,
         Err(page) => return page,
     };
     // The testimonial's one question is asked after the follow-up is answered.
     if form.get("action").map(|a| a.trim()) == Some("recommend") {
-        return testimonial(&state, &link, form).await;
+        return testimonial(&state, &business, &link, form).await;
     }
     if link.used_at.is_some() && link.purpose.answers_once() {
         return message(
+            &business,
             StatusCode::CONFLICT,
             "We already have your answer",
             "Thank you. If something changed, reply to our message and we will read it.",
@@ -313,7 +335,7 @@ pub async fn answer(
     };
     let events = match events {
         Ok(events) => events,
-        Err(e) => return show(&state, &link, Some(e), StatusCode::UNPROCESSABLE_ENTITY, form).await,
+        Err(e) => return show(&state, &business, &link, Some(e), StatusCode::UNPROCESSABLE_ENTITY, form).await,
     };
     // The status page's form carries the version it showed: the same words sent twice
     // (a double click, a reload) are recorded once. A case staff changed meanwhile never
@@ -331,13 +353,13 @@ pub async fn answer(
             Ok(_) => {}
             Err(StoreError::Refused(refusal)) => {
                 let status = if refusal.out_of_order { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-                return show(&state, &link, Some(refusal.message), status, form).await;
+                return show(&state, &business, &link, Some(refusal.message), status, form).await;
             }
-            Err(e) => return crate::pages::PageError::from(e).into_response_public(),
+            Err(e) => return public_error(&business, e.into()),
         }
     }
     if link.purpose == LinkPurpose::Status {
-        return message(StatusCode::OK, "Thank you", "We have your message. You will hear from us soon.");
+        return message(&business, StatusCode::OK, "Thank you", "We have your message. You will hear from us soon.");
     }
     if let Err(e) = state.store.mark_link_used(link.id).await {
         tracing::warn!(error = %e, "could not mark a link used");
@@ -345,24 +367,25 @@ pub async fn answer(
     if link.purpose == LinkPurpose::FollowUp {
         // Their thanks, and the testimonial's question when the domain lets us ask it.
         let used = LinkRecord { used_at: Some(state.store.now()), ..link };
-        return show_after(&state, &used, None, StatusCode::OK, HashMap::new(), true).await;
+        return show_after(&state, &business, &used, None, StatusCode::OK, HashMap::new(), true).await;
     }
-    message(StatusCode::OK, "Thank you", "We have your answer. You will hear from us soon.")
+    message(&business, StatusCode::OK, "Thank you", "We have your answer. You will hear from us soon.")
 }
 
 /// A disclosure's notice behind `token`, if it is one. Its links live on the recipient
 /// (there is no case until the customer says it affected them).
-async fn disclosure_link(state: &AppState, token: &str) -> Result<Option<DisclosureLink>, Response> {
+async fn disclosure_link(
+    state: &AppState,
+    business: &Business,
+    token: &str,
+) -> Result<Option<DisclosureLink>, Response> {
     let Some(hash) = link_token_hash(token).or_else(|| short_code_hash(token)) else {
         return Ok(None);
     };
-    let found = state
-        .store
-        .disclosure_link(&hash)
-        .await
-        .map_err(|e| crate::pages::PageError::from(e).into_response_public())?;
+    let found = state.store.disclosure_link(&hash).await.map_err(|e| public_error(business, e.into()))?;
     if found.as_ref().is_some_and(|d| d.expires_at.is_none_or(|at| at < state.store.now())) {
         return Err(message(
+            business,
             StatusCode::GONE,
             "This link has expired",
             "Please reply to our message or contact us if the problem affected you.",
@@ -372,6 +395,7 @@ async fn disclosure_link(state: &AppState, token: &str) -> Result<Option<Disclos
 }
 
 fn show_disclosure(
+    business: &Business,
     d: &DisclosureLink,
     error: Option<String>,
     status: StatusCode,
@@ -379,6 +403,7 @@ fn show_disclosure(
 ) -> Response {
     let answered = if d.recipient.status.answered() { d.recipient.status.as_str() } else { "" };
     public_page(
+        business,
         status,
         "disclosure_link.html",
         minijinja::context! {
@@ -390,18 +415,23 @@ fn show_disclosure(
 
 /// "This affected me" opens a case for the customer, carrying the problem; "noted"
 /// confirms they read it. Only a POST changes anything (mail scanners open links).
-async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<String, String>) -> Response {
+async fn answer_disclosure(
+    state: &AppState,
+    business: &Business,
+    d: DisclosureLink,
+    form: HashMap<String, String>,
+) -> Response {
     let action = form.get("action").map(|a| a.trim().to_owned()).unwrap_or_default();
     match action.as_str() {
         "noted" => {
             if let Err(e) = state.store.confirm_recipient(d.recipient.id).await {
-                return crate::pages::PageError::from(e).into_response_public();
+                return public_error(business, e.into());
             }
-            message(StatusCode::OK, "Thank you", "Thank you for reading our notice.")
+            message(business, StatusCode::OK, "Thank you", "Thank you for reading our notice.")
         }
         "affected" => {
             if d.recipient.status == RecipientStatus::Replied {
-                return already_answered();
+                return already_answered(business);
             }
             // The customer's own words, kept as given; a bare click still says something.
             let words = form.get("words").cloned().unwrap_or_default();
@@ -412,7 +442,9 @@ async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<St
             };
             let body = match Complaint::parse(body) {
                 Ok(body) => body,
-                Err(e) => return show_disclosure(&d, Some(e.to_string()), StatusCode::UNPROCESSABLE_ENTITY, form),
+                Err(e) => {
+                    return show_disclosure(business, &d, Some(e.to_string()), StatusCode::UNPROCESSABLE_ENTITY, form);
+                }
             };
             let new = NewCase {
                 customer: CustomerRef::Existing(d.recipient.customer_id),
@@ -436,21 +468,29 @@ async fn answer_disclosure(state: &AppState, d: DisclosureLink, form: HashMap<St
             };
             let opened = match state.store.open_case(new).await {
                 Ok((case, _)) => case,
-                Err(StoreError::Conflict { field: Some("recipient"), .. }) => return already_answered(),
-                Err(e) => return crate::pages::PageError::from(e).into_response_public(),
+                Err(StoreError::Conflict { field: Some("recipient"), .. }) => return already_answered(business),
+                Err(e) => return public_error(business, e.into()),
             };
             message(
+                business,
                 StatusCode::OK,
                 "Thank you for telling us",
                 &format!("We opened case {} for you; someone will contact you personally.", opened.reference),
             )
         }
-        _ => show_disclosure(&d, Some("This link cannot do that.".to_owned()), StatusCode::UNPROCESSABLE_ENTITY, form),
+        _ => show_disclosure(
+            business,
+            &d,
+            Some("This link cannot do that.".to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+        ),
     }
 }
 
-fn already_answered() -> Response {
+fn already_answered(business: &Business) -> Response {
     message(
+        business,
         StatusCode::CONFLICT,
         "We already have your answer",
         "Thank you. Someone will contact you personally; you may also reply to our message.",

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use amends_domain::playbook::{Actor, EventKind, Outcome, Playbook, Step, StepStatus};
 use amends_domain::step::{Command, Refused};
-use amends_domain::{CaseReference, Channel, Complaint, MessageStatus, ScheduledStatus, Severity};
+use amends_domain::{BusinessHours, CaseReference, Channel, Complaint, MessageStatus, ScheduledStatus, Severity};
 use amends_store::{CustomerRef, EventRecord, NewCase, StoreError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -131,7 +131,14 @@ fn describe(kind: &EventKind, names: &Names) -> (String, String) {
             format!("{description} (cost {})", amends_domain::format_money(*cost_minor, currency)),
         ),
         EventKind::FixPromised { what, due } => (format!("Fix promised by {}", names.when(*due)), what.clone()),
-        EventKind::FixDone { note } => (s("Fixed"), note.clone()),
+        EventKind::FixDone { note, internal_note } => (
+            s("Fixed"),
+            match internal_note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                // Staff read both; the customer only the first.
+                Some(internal) => format!("Told the customer: {note}\nFor staff: {internal}"),
+                None => note.clone(),
+            },
+        ),
         EventKind::ProblemLinked { problem_id } => (
             s("Linked to a root cause"),
             names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}")),
@@ -433,8 +440,26 @@ async fn case_context(
     let saved_replies = state.store.saved_replies().await?;
     let attachments: Vec<crate::api::attachments::AttachmentView> =
         state.store.case_attachments(id).await?.into_iter().map(crate::api::attachments::AttachmentView::new).collect();
-    let zone = state.store.due_policy().await?.hours.zone_name().to_owned();
+    let hours = state.store.due_policy().await?.hours;
+    let zone = hours.zone_name().to_owned();
+    // Each step's mail as it will leave, signed by whoever sends it.
+    let previews = if customer.email.is_some() {
+        let around = super::outgoing::Around {
+            case: &case,
+            customer: &customer,
+            business: &session.business,
+            hours: &hours,
+            writer: &session.user.name,
+            options: &options,
+            alternative: alternative.as_deref(),
+        };
+        super::outgoing::previews(state, &around, &draft).await
+    } else {
+        HashMap::new()
+    };
+    let first_name = amends_domain::CustomerName::first_name(&customer.name).to_owned();
     Ok(minijinja::context! {
+        previews, first_name,
         layout => session.layout(),
         triage,
         case, customer, transactions, steps, timeline, problems, owner, suggested_problems,
@@ -504,8 +529,11 @@ pub async fn page(
     Ok(render("case.html", ctx)?.into_response())
 }
 
-fn parse_when(value: Option<String>, what: &str) -> Result<OffsetDateTime, String> {
-    parse_local(value, what).map(PrimitiveDateTime::assume_utc)
+/// A time staff typed, read on the business's wall clock (its zone's), as every time
+/// on the page is shown.
+pub(super) fn parse_when(value: Option<String>, what: &str, hours: &BusinessHours) -> Result<OffsetDateTime, String> {
+    let local = parse_local(value, what)?;
+    hours.from_wall_clock(local).ok_or_else(|| format!("{local} is not a time in {}.", hours.zone_name()))
 }
 
 /// A form's `datetime-local` value, as read off a wall clock.
@@ -522,11 +550,12 @@ fn parse_local(value: Option<String>, what: &str) -> Result<PrimitiveDateTime, S
 pub(crate) fn snooze_from_form(
     f: &HashMap<String, String>,
     now: OffsetDateTime,
+    hours: &BusinessHours,
 ) -> Result<Option<OffsetDateTime>, String> {
     if field(f, "until_reply").is_some() || field(f, "snooze_until").is_none() {
         return Ok(None);
     }
-    let until = Some(parse_when(field(f, "snooze_until"), "until when")?);
+    let until = Some(parse_when(field(f, "snooze_until"), "until when", hours)?);
     // The domain's rule, asked before a bulk action so every case is not refused alike.
     amends_domain::step::in_time(&EventKind::Snoozed { until }, now).map_err(|r| sentence(&r.message))?;
     Ok(until)
@@ -549,6 +578,7 @@ fn event_from_form(
     f: &HashMap<String, String>,
     session: &StaffSession,
     now: OffsetDateTime,
+    hours: &BusinessHours,
 ) -> Result<EventKind, String> {
     let text = |name: &str| field(f, name).unwrap_or_default();
     Ok(match action {
@@ -585,11 +615,11 @@ fn event_from_form(
         },
         "promise" => EventKind::FixPromised {
             what: text("fix_what"),
-            due: parse_when(field(f, "fix_due"), "the date the fix is promised for")?,
+            due: parse_when(field(f, "fix_due"), "the date the fix is promised for", hours)?,
         },
-        "fixed" => EventKind::FixDone { note: text("fix_note") },
+        "fixed" => EventKind::FixDone { note: text("fix_note"), internal_note: field(f, "fix_internal_note") },
         "schedule_follow_up" => EventKind::FollowUpScheduled {
-            due: parse_when(field(f, "follow_up_due"), "when to follow up")?,
+            due: parse_when(field(f, "follow_up_due"), "when to follow up", hours)?,
             channel: text("follow_up_channel"),
         },
         "follow_up" => EventKind::FollowUpRecorded {
@@ -626,11 +656,11 @@ fn event_from_form(
         "severity" => EventKind::SeverityChanged {
             severity: text("severity").parse().map_err(|_| "Choose low, normal, high or critical.".to_owned())?,
         },
-        "snooze" => EventKind::Snoozed { until: snooze_from_form(f, now)? },
+        "snooze" => EventKind::Snoozed { until: snooze_from_form(f, now, hours)? },
         "wake" => EventKind::Unsnoozed,
         "schedule" => EventKind::MessageScheduled {
             text: text("message"),
-            send_at: parse_when(field(f, "send_at"), "when to send it")?,
+            send_at: parse_when(field(f, "send_at"), "when to send it", hours)?,
         },
         "mark_spam" => EventKind::MarkedSpam {
             score: 0,
@@ -653,6 +683,12 @@ pub async fn take_step(
 ) -> Result<Response, PageError> {
     let Posted { session, fields, .. } = posted;
     let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
+    // "Preview the mail": the page again with the words typed, nothing taken.
+    if field(&fields, "preview").is_some() {
+        let ctx = case_context(&state, &session, id, None, fields).await?;
+        let ctx = minijinja::context! { previewed => action, ..ctx };
+        return Ok(render("case.html", ctx)?.into_response());
+    }
     if action == "merge" || action == "link" {
         return join(&state, session, id, &action, fields).await;
     }
@@ -669,7 +705,8 @@ pub async fn take_step(
                 .map_err(|e| e.message),
         }
     } else {
-        event_from_form(&action, &fields, &session, state.store.now())
+        let hours = state.store.due_policy().await?.hours;
+        event_from_form(&action, &fields, &session, state.store.now(), &hours)
     };
     let kind = match kind {
         Ok(kind) => kind,
@@ -955,7 +992,12 @@ mod tests {
         assert!(parse_money(Some("1.234".into())).is_err());
         assert!(parse_money(Some("-3".into())).is_err());
         assert!(parse_money(Some("ten".into())).is_err());
-        assert!(parse_when(Some("2026-12-01T09:30".into()), "x").is_ok());
-        assert!(parse_when(Some("tomorrow".into()), "x").is_err());
+        let utc = BusinessHours::always();
+        assert!(parse_when(Some("2026-12-01T09:30".into()), "x", &utc).is_ok());
+        assert!(parse_when(Some("tomorrow".into()), "x", &utc).is_err());
+        // A typed time is on the business's wall clock: 09:30 in Berlin is 08:30 UTC.
+        let berlin = BusinessHours::parse(&amends_domain::HoursSpec::office("Europe/Berlin")).unwrap();
+        let at = parse_when(Some("2026-12-01T09:30".into()), "x", &berlin).unwrap();
+        assert_eq!(at, time::macros::datetime!(2026-12-01 08:30 UTC));
     }
 }

@@ -194,7 +194,10 @@ pub async fn bulk(
             },
         },
         Some("snooze") => {
-            BulkAction::Snooze { until: super::case::snooze_from_form(&fields, state.store.now()).map_err(bad)? }
+            let hours = state.store.due_policy().await?.hours;
+            BulkAction::Snooze {
+                until: super::case::snooze_from_form(&fields, state.store.now(), &hours).map_err(bad)?,
+            }
         }
         _ => return Err(bad("Choose what to do with the ticked cases.".into())),
     };

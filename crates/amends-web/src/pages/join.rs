@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use amends_domain::staff::{InvitationStatus, check_new_password};
 use amends_store::secret::link_token_hash;
-use amends_store::{Invitation, UserRecord};
+use amends_store::{Business, Invitation, UserRecord};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,19 +17,20 @@ use super::login::capitalise;
 use super::render;
 use crate::AppState;
 use crate::auth::{cookie_value, random_hex, same_secret};
-use crate::customer::{public_page, too_many};
+use crate::customer::{public_message, too_many};
 use crate::password::hash_password;
 
 const JOIN_COOKIE: &str = "amends_join";
 
-fn said(status: StatusCode, title: &str, message: &str) -> Response {
-    public_page(status, "public_message.html", minijinja::context! { title, message })
+fn said(business: &Business, status: StatusCode, title: &str, message: &str) -> Response {
+    public_message(business, status, title, message)
 }
 
 /// The invitation a token opens while it may still be used, or the page that says why not.
-async fn open(state: &AppState, token: &str) -> Result<(Invitation, UserRecord), Response> {
+async fn open(state: &AppState, business: &Business, token: &str) -> Result<(Invitation, UserRecord), Response> {
     let not_ours = || {
         said(
+            business,
             StatusCode::NOT_FOUND,
             "This link does not work",
             "Please check that you copied the whole link from your invitation.",
@@ -44,16 +45,19 @@ async fn open(state: &AppState, token: &str) -> Result<(Invitation, UserRecord),
     match invitation.status {
         InvitationStatus::Pending => Ok((invitation, user)),
         InvitationStatus::Used => Err(said(
+            business,
             StatusCode::GONE,
             "This invitation was used already",
             "You chose your password with it. Sign in at /login with your email and that password.",
         )),
         InvitationStatus::Withdrawn => Err(said(
+            business,
             StatusCode::GONE,
             "This invitation no longer works",
             "It was withdrawn, or a newer invitation replaced it. Use the link in the newest one, or ask your admin.",
         )),
         InvitationStatus::Expired => Err(said(
+            business,
             StatusCode::GONE,
             "This invitation has expired",
             "Ask your admin to send you a new one; its link will work for another week.",
@@ -84,10 +88,11 @@ pub async fn page(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> Response {
+    let business = crate::customer::business(&state).await;
     if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return too_many(wait);
+        return too_many(&business, wait);
     }
-    match open(&state, &token).await {
+    match open(&state, &business, &token).await {
         Ok((_, user)) => form(&user, &random_hex(32), None, StatusCode::OK, state.settings.secure_cookies),
         Err(page) => page,
     }
@@ -110,10 +115,11 @@ pub async fn choose(
     headers: HeaderMap,
     axum::Form(chosen): axum::Form<Chosen>,
 ) -> Response {
+    let business = crate::customer::business(&state).await;
     if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return too_many(wait);
+        return too_many(&business, wait);
     }
-    let (invitation, user) = match open(&state, &token).await {
+    let (invitation, user) = match open(&state, &business, &token).await {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -146,6 +152,7 @@ pub async fn choose(
         }
         // Used, withdrawn or expired between the form and now.
         Ok(false) => said(
+            &business,
             StatusCode::GONE,
             "This invitation no longer works",
             "It was used, withdrawn or expired meanwhile. Ask your admin for a new one.",

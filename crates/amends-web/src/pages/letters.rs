@@ -2,7 +2,7 @@
 //! follow-up letter that is due and every disclosure notice chosen to go by post, as
 //! one PDF, then marked printed and posted.
 
-use amends_domain::playbook::EventKind;
+use amends_domain::playbook::{Actor, EventKind};
 use amends_letters::{Letter, Letterhead, PageSize};
 use amends_store::{CaseRecord, CustomerRecord, DisclosureLetterDue, EventRecord, PendingLetter, Store};
 use axum::extract::{Path, State};
@@ -40,8 +40,10 @@ impl Default for LetterSettings {
     }
 }
 
-fn long_date(t: OffsetDateTime) -> String {
-    format!("{} {} {}", t.day(), t.month(), t.year())
+/// The day a letter is dated: the business's day (its zone's), not UTC's, which near
+/// midnight is another.
+fn long_date(t: OffsetDateTime, zone: &str) -> String {
+    amends_domain::hours::wall_clock(t, zone, amends_domain::hours::WallClock::Day)
 }
 
 /// The postal address as lines: one per line of the stored address, or, for an
@@ -112,7 +114,7 @@ async fn composed_body(
     .map(|text| without_greeting(&text, &customer.name))
     .unwrap_or_else(|| "I am sorry for what happened. I accept all responsibility for it.".to_owned());
     let done = last(&|k| match k {
-        EventKind::FixDone { note } => Some(note.clone()),
+        EventKind::FixDone { note, .. } => Some(note.clone()),
         _ => None,
     });
     let promised = last(&|k| match k {
@@ -166,6 +168,7 @@ fn letter(
     events: &[EventRecord],
     body: &str,
     today: OffsetDateTime,
+    zone: &str,
 ) -> Letter {
     let offer = gesture(events)
         .filter(|(kind, what)| amends_domain::gesture::is_for_next_time(kind, what))
@@ -175,7 +178,7 @@ fn letter(
     Letter {
         recipient_name: customer.name.clone(),
         recipient_address,
-        date: long_date(today),
+        date: long_date(today, zone),
         reference: case.reference.clone(),
         salutation: salutation(&customer.name),
         paragraphs: paragraphs(body),
@@ -194,11 +197,16 @@ fn paragraphs(body: &str) -> Vec<String> {
 
 /// A disclosure's notice on paper: its text was written (with the customer's personal
 /// link) when the send queued it.
-fn disclosure_letter(settings: &LetterSettings, due: &DisclosureLetterDue, today: OffsetDateTime) -> Letter {
+fn disclosure_letter(
+    settings: &LetterSettings,
+    due: &DisclosureLetterDue,
+    today: OffsetDateTime,
+    zone: &str,
+) -> Letter {
     Letter {
         recipient_name: due.customer_name.clone(),
         recipient_address: address_lines(&due.postal_address, &due.customer_name),
-        date: long_date(today),
+        date: long_date(today, zone),
         reference: format!("Notice D-{}-{}", due.disclosure_id, due.recipient_id),
         salutation: salutation(&due.customer_name),
         paragraphs: due.letter_text.split("\n\n").map(str::to_owned).collect(),
@@ -227,7 +235,21 @@ async fn letter_for(state: &AppState, case_id: i64) -> Result<CaseLetter, PageEr
     let pending = state.store.pending_letter(case_id).await?;
     let composed = composed_body(&state.store, &case, &customer, &events).await?;
     let body = pending.as_ref().and_then(|p| p.body.clone()).unwrap_or_else(|| composed.clone());
-    let letter = letter(&state.settings.letters, &case, &customer, &events, &body, state.store.now());
+    let zone = state.store.business().await?.zone;
+    let mut letter = letter(&state.settings.letters, &case, &customer, &events, &body, state.store.now(), &zone);
+    // Signed by a person: who scheduled the follow-up, else the case's owner; the
+    // configured name only when neither is known.
+    let signer = events
+        .iter()
+        .rev()
+        .find_map(|e| match (&e.event.kind, e.event.actor) {
+            (EventKind::FollowUpScheduled { .. }, Actor::Staff { user_id }) => Some(user_id),
+            _ => None,
+        })
+        .or(case.owner_id);
+    if let Some(user_id) = signer {
+        letter.signature_name = state.store.user(user_id).await?.name;
+    }
     Ok(CaseLetter { letter, pending, customer_id: customer.id, composed })
 }
 
@@ -432,7 +454,8 @@ pub async fn batch(State(state): State<AppState>, _: StaffSession) -> Result<Res
     for d in &due {
         letters.push(letter_for(&state, d.case_id).await?.letter);
     }
-    letters.extend(notices.iter().map(|n| disclosure_letter(&state.settings.letters, n, state.store.now())));
+    let zone = state.store.business().await?.zone;
+    letters.extend(notices.iter().map(|n| disclosure_letter(&state.settings.letters, n, state.store.now(), &zone)));
     let bytes = amends_letters::render_batch(&state.settings.letters.head, &letters, state.settings.letters.page_size)
         .map_err(|e| {
             let which = match &e {

@@ -19,6 +19,7 @@ mod inbox;
 mod join;
 pub mod letters;
 mod login;
+mod outgoing;
 mod problems;
 mod replies;
 mod reports;
@@ -125,6 +126,7 @@ fn environment() -> &'static Environment<'static> {
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
+    ("business.html", include_str!("../../templates/business.html")),
     ("letter.html", include_str!("../../templates/letter.html")),
     ("login.html", include_str!("../../templates/login.html")),
     ("join.html", include_str!("../../templates/join.html")),
@@ -287,18 +289,11 @@ impl From<StoreError> for PageError {
 }
 
 impl PageError {
-    /// The error as a page for a customer: the same words, without the staff layout.
-    pub fn into_response_public(self) -> Response {
-        self.into_response()
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let (status, title, message) = match self {
-            PageError::SignIn { next } => {
-                let target = format!("/login?next={}", urlencode(&next));
-                return Redirect::to(&target).into_response();
+    /// The status, title and sentence of the error page. A sign-in has none: it is a redirect.
+    pub(crate) fn words(self) -> (StatusCode, &'static str, String) {
+        match self {
+            PageError::SignIn { .. } => {
+                (StatusCode::UNAUTHORIZED, "Please sign in", "Please sign in first.".to_owned())
             }
             PageError::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why),
             PageError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", format!("That {what} does not exist.")),
@@ -314,7 +309,17 @@ impl IntoResponse for PageError {
                 "Something went wrong",
                 "It has been logged. Nothing you typed was lost: go back and try again.".to_owned(),
             ),
-        };
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let PageError::SignIn { next } = &self {
+            let target = format!("/login?next={}", urlencode(next));
+            return Redirect::to(&target).into_response();
+        }
+        let (status, title, message) = self.words();
         let ctx = minijinja::context! { title, message, status => status.as_u16() };
         let body = environment()
             .get_template("error.html")

@@ -49,7 +49,7 @@ async fn editor(
     let edited = state.store.template_override(name).await?;
     let coach_override = state.store.template_coach_override(name).await?;
     let source = source.or(edited.clone()).unwrap_or_else(|| t.source.to_owned());
-    let preview = render(&source, sample_context("The team at Café Weber"));
+    let preview = render(&source, sample_context("With my apologies, and my thanks,\nMia Schmidt\nCafé Weber"));
     let (subject, body, problem) = match preview {
         Ok((subject, body)) => (subject, body, check(t, &source).err().map(|p| capitalise(&p.to_string()))),
         Err(e) => (String::new(), String::new(), Some(e)),

@@ -10,6 +10,7 @@ mod backup;
 mod cases;
 mod coach;
 mod crash;
+mod customer_view;
 mod customers;
 mod disclosure_pages;
 mod disclosures;

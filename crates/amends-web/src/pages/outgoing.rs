@@ -1,0 +1,86 @@
+//! What a step's words become for the customer: the mail each step form sends, rendered
+//! with the installation's template and signed by the person writing and the business,
+//! shown beside the form (with the words typed so far after "Preview the mail").
+
+use std::collections::HashMap;
+
+use amends_domain::BusinessHours;
+use amends_domain::hours::{WallClock, wall_clock};
+use amends_store::secret::masked_link_path;
+use amends_store::{Business, CaseRecord, CustomerRecord};
+
+use super::field;
+use crate::AppState;
+
+/// The case and the words around a step, for the previews.
+pub(super) struct Around<'a> {
+    pub case: &'a CaseRecord,
+    pub customer: &'a CustomerRecord,
+    pub business: &'a Business,
+    pub hours: &'a BusinessHours,
+    /// Who signs: the person signed in, who sends it.
+    pub writer: &'a str,
+    /// The options last offered, for a declined suggestion's mail.
+    pub options: &'a [String],
+    /// The customer's own suggestion, when one waits.
+    pub alternative: Option<&'a str>,
+}
+
+/// Each step form's mail as it would leave now, keyed by its template's name, as
+/// "Subject: …" and the body. Blank fields read as what goes there, in brackets.
+pub(super) async fn previews(
+    state: &AppState,
+    around: &Around<'_>,
+    draft: &HashMap<String, String>,
+) -> HashMap<&'static str, String> {
+    let typed = |name: &str, blank: &str| field(draft, name).unwrap_or_else(|| format!("[{blank}]"));
+    let link = format!(
+        "{}{}",
+        state.settings.public_url.as_deref().unwrap_or_default().trim_end_matches('/'),
+        masked_link_path()
+    );
+    let due = super::case::parse_when(field(draft, "fix_due"), "", around.hours)
+        .map(|t| wall_clock(t, &around.business.zone, WallClock::Long))
+        .unwrap_or_else(|_| "[the date you promise]".to_owned());
+    let base = minijinja::context! {
+        name => around.customer.name,
+        customer => amends_jobs::messages::customer_context(&around.customer.name),
+        reference => around.case.reference,
+        signature => amends_jobs::sign_off(&state.settings.mail_signature, around.writer, &around.business.name),
+        agent => around.writer,
+        business => around.business.name,
+        link,
+    };
+    let option = |n: usize| around.options.get(n).cloned().unwrap_or_else(|| format!("[option {}]", n + 1));
+    let contexts = [
+        (
+            "restatement",
+            minijinja::context! { restatement => typed("restatement", "what you understood"), ..base.clone() },
+        ),
+        ("apology", minijinja::context! { apology => typed("apology", "your apology"), ..base.clone() }),
+        (
+            "offer",
+            minijinja::context! { option1 => typed("option1", "option 1"), option2 => typed("option2", "option 2"), ..base.clone() },
+        ),
+        (
+            "alternative_declined",
+            minijinja::context! {
+                reason => typed("decline_reason", "why not, and what you can do"),
+                proposal => around.alternative.unwrap_or("[their suggestion]"),
+                option1 => option(0), option2 => option(1), ..base.clone()
+            },
+        ),
+        ("fix_promised", minijinja::context! { what => typed("fix_what", "what you will do"), due, ..base.clone() }),
+        ("fix_done", minijinja::context! { note => typed("fix_note", "how it was put right"), ..base.clone() }),
+    ];
+    let mut out = HashMap::new();
+    for (name, ctx) in contexts {
+        match amends_jobs::render_message(&state.store, name, ctx).await {
+            Ok((subject, body)) => {
+                out.insert(name, format!("Subject: {subject}\n\n{body}"));
+            }
+            Err(e) => tracing::warn!(template = name, error = %e, "a step's mail could not be previewed"),
+        }
+    }
+    out
+}
