@@ -216,10 +216,11 @@ named_enum!(
     /// `Queued` (in the outbox, or waiting for the print run), `Sent` (by email, or printed
     /// and posted), `Failed` (no way to reach them, or the mail server refused it),
     /// `Confirmed` (they read it and said it did not affect them), `Replied` (they said it
-    /// did; a case was opened).
+    /// did; a case was opened), `Called` (a call list reached them by phone: no notice
+    /// follows).
     RecipientStatus, unknown "disclosure recipient status",
     Selected => "selected", Queued => "queued", Sent => "sent", Failed => "failed",
-    Confirmed => "confirmed", Replied => "replied",
+    Confirmed => "confirmed", Replied => "replied", Called => "called",
 );
 
 impl RecipientStatus {

@@ -5,6 +5,7 @@
 //! from outside (a customer's email, a severity name) are parsed once at the edge into
 //! the newtypes here, so the rest of the code never checks them again.
 
+pub mod calls;
 pub mod case;
 pub mod customer;
 pub mod delivery;

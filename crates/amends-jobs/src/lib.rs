@@ -344,6 +344,9 @@ impl Runner {
             Job::DisclosureSend { disclosure_id } => {
                 self.notifier.disclosure_notices(disclosure_id).await.map(|_| Done::Finished)
             }
+            Job::CallListDue { disclosure_id } => {
+                self.store.call_list_due(disclosure_id).await.map(|_| Done::Finished).map_err(Into::into)
+            }
             Job::IdeaWanted { problem_id, ref user_ids } => {
                 let job = (record.id, self.settings.worker_id.as_str());
                 let queued = ideas::mail(&self.store, &self.settings, problem_id, user_ids, job).await?;

@@ -36,6 +36,8 @@ pub struct Progress {
     pub failed: i64,
     pub confirmed: i64,
     pub replied: i64,
+    /// Reached by phone from the call list: no notice sent to them.
+    pub called: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -181,12 +183,12 @@ pub struct Notice {
 
 /// The transactions matching `a`, as SQL over `transactions t` with placeholders from
 /// `$first`, and the values to bind in order.
-enum Value {
+pub(crate) enum Value {
     Text(String),
     Int(i64),
 }
 
-fn audience_sql(a: &Audience, first: usize) -> (String, Vec<Value>) {
+pub(crate) fn audience_sql(a: &Audience, first: usize) -> (String, Vec<Value>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
     let mut next = first;
@@ -221,7 +223,10 @@ fn audience_sql(a: &Audience, first: usize) -> (String, Vec<Value>) {
     (sql, values)
 }
 
-fn bind_all<'q>(mut q: Query<'q, Any, AnyArguments<'q>>, values: Vec<Value>) -> Query<'q, Any, AnyArguments<'q>> {
+pub(crate) fn bind_all<'q>(
+    mut q: Query<'q, Any, AnyArguments<'q>>,
+    values: Vec<Value>,
+) -> Query<'q, Any, AnyArguments<'q>> {
     for v in values {
         q = match v {
             Value::Text(s) => q.bind(s),
@@ -335,7 +340,8 @@ impl Store {
         .bind(id)
         .fetch_all(self.read())
         .await?;
-        let mut p = Progress { total: 0, selected: 0, queued: 0, sent: 0, failed: 0, confirmed: 0, replied: 0 };
+        let mut p =
+            Progress { total: 0, selected: 0, queued: 0, sent: 0, failed: 0, confirmed: 0, replied: 0, called: 0 };
         for c in counts {
             let n: i64 = c.try_get("n")?;
             p.total += n;
@@ -346,6 +352,7 @@ impl Store {
                 RecipientStatus::Failed => p.failed += n,
                 RecipientStatus::Confirmed => p.confirmed += n,
                 RecipientStatus::Replied => p.replied += n,
+                RecipientStatus::Called => p.called += n,
             }
         }
         let audience: String = row.try_get("audience")?;

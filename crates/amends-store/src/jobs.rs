@@ -40,6 +40,8 @@ pub enum Job {
     ScheduledMessage { case_id: i64, event_id: i64 },
     /// Mail the staff just asked for their idea on a problem, inside service hours.
     IdeaWanted { problem_id: i64, user_ids: Vec<i64> },
+    /// A call list's time for calling has passed: the notice goes to those not reached.
+    CallListDue { disclosure_id: i64 },
 }
 
 impl Job {
@@ -59,6 +61,7 @@ impl Job {
             Job::EscalationSweep {} => "escalation_sweep",
             Job::ScheduledMessage { .. } => "scheduled_message",
             Job::IdeaWanted { .. } => "idea_wanted",
+            Job::CallListDue { .. } => "call_list_due",
         }
     }
 
@@ -304,6 +307,7 @@ mod tests {
             Job::EscalationSweep {},
             Job::ScheduledMessage { case_id: 1, event_id: 2 },
             Job::IdeaWanted { problem_id: 6, user_ids: vec![7, 8] },
+            Job::CallListDue { disclosure_id: 5 },
         ]
     }
 

@@ -6,6 +6,7 @@
 use amends_coach::Coach;
 use amends_domain::playbook::Actor;
 
+use super::calls::{NewCall, NewCallList};
 use super::cases::*;
 use super::coach::{Draft, TemplateDraft};
 use super::customers::{CustomerChange, CustomerInput, TransactionBatchInput, TransactionInput};
@@ -54,6 +55,8 @@ bodies! {
         "problem" => NewProblem,
         "suggestion" => NewSuggestion,
         "idea" => NewIdea,
+        "call_list" => NewCallList,
+        "call" => NewCall,
         "problem_patch" => PatchProblem,
         "problem_status" => StatusChange,
         "proof" => ProofRequest,

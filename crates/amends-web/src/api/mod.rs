@@ -3,6 +3,7 @@
 
 pub(crate) mod attachments;
 pub mod bodies;
+pub(crate) mod calls;
 pub(crate) mod cases;
 mod coach;
 mod customers;
@@ -98,6 +99,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(proof::router())
         .merge(ideas::router())
         .merge(disclosures::router())
+        .merge(calls::router())
         .routes(with_body_limit(routes!(imports::import), IMPORT_BODY_LIMIT))
         .merge(cases::router())
         .merge(steps::router())

@@ -9,6 +9,7 @@
 mod admin;
 mod approvals;
 mod assets;
+mod calls;
 mod case;
 mod customers;
 mod disclosures;
@@ -74,6 +75,8 @@ pub fn router() -> Router<AppState> {
         .route("/disclosures/new", get(disclosures::new_form))
         .route("/disclosures/{id}", get(disclosures::page))
         .route("/disclosures/{id}/send", post(disclosures::send))
+        .route("/disclosures/{id}/calls", get(calls::page).post(calls::make))
+        .route("/disclosures/{id}/calls/{recipient}", post(calls::record))
         .route(
             "/imports",
             get(imports::form)
@@ -140,6 +143,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../templates/search.html")),
     ("problems.html", include_str!("../../templates/problems.html")),
     ("problem.html", include_str!("../../templates/problem.html")),
+    ("calls.html", include_str!("../../templates/calls.html")),
     ("users.html", include_str!("../../templates/users.html")),
     ("account.html", include_str!("../../templates/account.html")),
     ("hours.html", include_str!("../../templates/hours.html")),

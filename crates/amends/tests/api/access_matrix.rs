@@ -181,6 +181,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         // Unknown ones: the answer shows the role check, then a 404.
         .replace("{sid}", "999999")
         .replace("{idea}", "999999")
+        .replace("{recipient}", "999999")
         .replace("{kind}", "customers")
         .replace("{file}", "recovery.csv")
 }

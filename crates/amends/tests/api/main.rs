@@ -7,6 +7,7 @@ mod access;
 mod access_matrix;
 mod attachments;
 mod backup;
+mod calls;
 mod cases;
 mod coach;
 mod crash;
