@@ -59,6 +59,10 @@ test('a manager counts the affected customers, sends the disclosure and watches 
   await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'disclosure-before-send.png'), fullPage: true });
 
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send to 20 customers")')]);
+  // Sending asks first, with the count.
+  assert.equal(await page.locator('h1').innerText(), 'Send to 20 customers?');
+  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'disclosure-confirm.png'), fullPage: true });
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Yes, send to 20 customers")')]);
   // The page follows the send by itself until every notice is queued.
   await page.waitForFunction(() => document.getElementById('disclosure-status')?.textContent === 'sent', null, { timeout: 15000 });
   assert.equal(await page.locator('[data-status=queued]').innerText(), '20');

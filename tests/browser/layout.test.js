@@ -13,7 +13,7 @@ let server;
 let desktop;
 let phone;
 let page; // desktop, 1280 wide
-let mobile; // a phone, 390×844
+let mobile; // a phone, 375×812
 let dir;
 const cases = {};
 
@@ -22,7 +22,7 @@ before(async () => {
   server = await startServer();
   [desktop, phone] = await Promise.all([
     launchBrowser({ viewport: { width: 1280, height: 900 } }),
-    launchBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 }),
+    launchBrowser({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 }),
   ]);
   page = watch(desktop.first);
   mobile = watch(phone.first);
@@ -92,21 +92,60 @@ async function noHorizontalScroll(p, where, maxWidth) {
     `no horizontal scrollbar on ${where}: scrollWidth ${m.scrollWidth} > clientWidth ${m.clientWidth}; too wide: ${m.wide.join(', ')}`);
 }
 
-test('at 390×844 the inbox has no horizontal scrollbar', async () => {
+test('at 375×812 the inbox has no horizontal scrollbar', async () => {
   await mobile.goto(`${server.url}/inbox`);
   assert.equal(await mobile.locator('li.case-row').count(), 3);
-  await noHorizontalScroll(mobile, 'the inbox', 390);
+  await noHorizontalScroll(mobile, 'the inbox', 375);
   assertNoProblems(mobile);
 });
 
-test('at 390×844 the case page has no horizontal scrollbar', async () => {
+test('at 375×812 the case page has no horizontal scrollbar', async () => {
   for (const c of [cases.mid, cases.low]) {
     await mobile.goto(c.url);
-    await noHorizontalScroll(mobile, `the case page ${c.reference}`, 390);
+    await noHorizontalScroll(mobile, `the case page ${c.reference}`, 375);
   }
   // With a step's skip form open, too.
   await mobile.locator('#step-restate details.skip-step summary').click();
-  await noHorizontalScroll(mobile, 'the case page with a skip form open', 390);
+  await noHorizontalScroll(mobile, 'the case page with a skip form open', 375);
+  assertNoProblems(mobile);
+});
+
+test('at 375×812 the inbox shows cases above the fold, its filters folded', async () => {
+  await mobile.goto(`${server.url}/inbox`);
+  const side = mobile.locator('details.inbox-side');
+  assert.equal(await side.evaluate((d) => d.open), false, 'the filters start folded on a phone');
+  const rows = mobile.locator('li.case-row');
+  const first = await rows.first().boundingBox();
+  assert.ok(first.y + first.height <= 812, `the first case is above the fold: it ends at ${first.y + first.height}`);
+  await mobile.screenshot({ path: path.join(dir, 'inbox-phone-fold.png') });
+  // A tap unfolds them.
+  await mobile.locator('details.inbox-side > summary').click();
+  assert.ok(await mobile.locator('#severity').isVisible());
+  await noHorizontalScroll(mobile, 'the inbox with its filters unfolded', 375);
+  // Wide screens keep them open, without a fold.
+  await page.goto(`${server.url}/inbox`);
+  assert.equal(await page.locator('details.inbox-side').evaluate((d) => d.open), true);
+  assert.equal(await page.locator('details.inbox-side > summary').isVisible(), false);
+  assert.ok(await page.locator('#severity').isVisible());
+  assertNoProblems(mobile);
+});
+
+test("at 375×812 the case page begins with the customer's words, before the desk's tools", async () => {
+  await mobile.goto(cases.mid.url);
+  const top = async (selector) => (await mobile.locator(selector).first().boundingBox()).y;
+  const words = await top('section.words');
+  assert.ok(words < 812, `the words start on the first screen (at ${words})`);
+  for (const tool of ['form.assign', '#reply', 'aside.customer-card', '#playbook', 'section.case-tools', '.timeline-panel']) {
+    const at = await top(tool);
+    assert.ok(words < at, `the words (at ${words}) come before ${tool} (at ${at})`);
+  }
+  assert.ok(await top('#reply') < await top('#playbook'), 'the reply box comes before the playbook');
+  await mobile.screenshot({ path: path.join(dir, 'case-phone-fold.png') });
+  // On a wide screen the owner form stays in the head, beside the title.
+  await page.goto(cases.mid.url);
+  const head = await page.locator('.case-head h1').boundingBox();
+  const assign = await page.locator('form.assign').boundingBox();
+  assert.ok(Math.abs(assign.y - head.y) < 120, `desktop: the owner form sits in the head (${assign.y} vs ${head.y})`);
   assertNoProblems(mobile);
 });
 
@@ -119,7 +158,7 @@ test('at 1280 wide the inbox and case page have no horizontal scrollbar', async 
   assertNoProblems(page);
 });
 
-test('at 390×844 a pasted long link in the words does not widen the inbox or case page', async () => {
+test('at 375×812 a pasted long link in the words does not widen the inbox or case page', async () => {
   // Customers paste order links; a long unbroken word must wrap, not widen the page.
   cases.link = await logComplaint(page, server, {
     name: 'Ivo Petrov',
@@ -127,9 +166,9 @@ test('at 390×844 a pasted long link in the words does not widen the inbox or ca
     severity: 'critical',
   });
   await mobile.goto(cases.link.url);
-  await noHorizontalScroll(mobile, `the case page ${cases.link.reference}`, 390);
+  await noHorizontalScroll(mobile, `the case page ${cases.link.reference}`, 375);
   await mobile.goto(`${server.url}/inbox`);
-  await noHorizontalScroll(mobile, 'the inbox with a long link in a case', 390);
+  await noHorizontalScroll(mobile, 'the inbox with a long link in a case', 375);
   assertNoProblems(mobile);
 });
 

@@ -167,6 +167,35 @@ impl Channels {
     }
 }
 
+/// The words around a notice's explanation. A customer whose own complaint was about
+/// the problem hears that we know they told us, and when; telling them "we would rather
+/// tell you before you find it yourself" would say we had not listened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeWords {
+    /// The first paragraph.
+    pub opening: String,
+    /// What comes before the way back (the link, or the code and the phone number).
+    pub invitation: String,
+}
+
+impl NoticeWords {
+    /// `told_us_on`: the day (as the customer reads it) of their first complaint about
+    /// the problem, if they made one.
+    pub fn new(told_us_on: Option<&str>) -> Self {
+        match told_us_on {
+            Some(day) => NoticeWords {
+                opening: format!("You told us about this on {day}. Thank you: here is what we found and what we did."),
+                invitation: "If anything is still not right for you, tell us and we will put it right for you personally:"
+                    .to_owned(),
+            },
+            None => NoticeWords {
+                opening: "We found a problem that may have affected you, and we would rather tell you now than have you find it yourself.".to_owned(),
+                invitation: "If this affected you, tell us and we will put it right for you personally:".to_owned(),
+            },
+        }
+    }
+}
+
 named_enum!(
     /// Where a disclosure stands: a `Draft` can be changed and previewed; `Sending` while
     /// its notices are queued (a resumed send tells nobody twice); `Sent` once all are.
@@ -215,6 +244,14 @@ mod tests {
         let t = OffsetDateTime::UNIX_EPOCH;
         let bad = Audience { from: Some(t), to: Some(t), ..Audience::default() };
         assert_eq!(bad.check().unwrap_err().field, "to");
+    }
+
+    #[test]
+    fn a_customer_who_told_us_hears_that_we_know() {
+        let told = NoticeWords::new(Some("3 Oct 2026"));
+        assert!(told.opening.starts_with("You told us about this on 3 Oct 2026."));
+        assert!(!told.opening.contains("rather tell you"));
+        assert!(NoticeWords::new(None).opening.contains("rather tell you now"));
     }
 
     #[test]

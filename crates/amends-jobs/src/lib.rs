@@ -47,6 +47,9 @@ pub struct JobSettings {
     /// The business's name under a person's signature (a reply is signed by whoever
     /// wrote it, then this). Empty: the display name of `from`.
     pub business_name: String,
+    /// The business's phone number, printed on notices by letter as a way back besides
+    /// the short code. Empty: none is printed.
+    pub phone: String,
     pub poll_interval: StdDuration,
     pub worker_id: String,
     /// The first wait before a failed job runs again; it doubles with each attempt.
@@ -70,6 +73,7 @@ impl Default for JobSettings {
             link_ttl: Duration::days(14),
             signature: "With my apologies, and my thanks,".to_owned(),
             business_name: String::new(),
+            phone: String::new(),
             poll_interval: StdDuration::from_millis(500),
             // Unique per runner, so that two instances in one process never share a lease.
             worker_id: format!("worker-{}-{}", std::process::id(), amends_store::secret::random_hex(4)),

@@ -1,10 +1,12 @@
 //! What the customer is told after each step, rendered from the templates in
 //! `templates/email/` and put in the outbox, with a personal link where they answer.
 
-use amends_domain::disclosure::DisclosureKind;
+use amends_domain::disclosure::{DisclosureKind, NoticeWords};
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_domain::{LinkPurpose, MessagePurpose};
-use amends_store::secret::{masked_link_path, random_hex, secret_hash};
+use amends_store::secret::{
+    masked_link_path, random_hex, secret_hash, short_code, short_code_hash, short_code_printed,
+};
 use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Notice, Store};
 use time::OffsetDateTime;
 
@@ -13,17 +15,31 @@ use crate::{JobError, JobSettings};
 /// Notices queued per transaction while sending a disclosure.
 const DISCLOSURE_BATCH: i64 = 2_000;
 
-/// The printed notice's paragraphs (blank-line separated), with the customer's personal
-/// link written out, since paper has nothing to click.
-fn disclosure_letter(explanation: &str, solution: &str, link: &str) -> String {
+/// The printed notice's paragraphs (blank-line separated). Paper has nothing to click
+/// and a 64-digit link wraps, so the way back is a short code typed at the desk's `/c`
+/// page, and the business's phone number when it has one.
+fn disclosure_letter(words: &NoticeWords, explanation: &str, solution: &str, way_back: &WayBack) -> String {
+    let phone = if way_back.phone.trim().is_empty() {
+        String::new()
+    } else {
+        format!(", or call us on {}", way_back.phone.trim())
+    };
     format!(
-        "We found a problem that may have affected you, and we would rather tell you now than have you find it yourself.\n\n\
-         {}\n\n\
-         What we are doing about it: {}\n\n\
-         If this affected you, tell us at the address below and we will put it right for you personally:\n{link}",
+        "{}\n\n{}\n\nWhat we are doing about it: {}\n\n{}\nType your code {} at {}/c{phone}.",
+        words.opening,
         explanation.trim(),
-        solution.trim()
+        solution.trim(),
+        words.invitation,
+        short_code_printed(&way_back.code),
+        way_back.base_url,
     )
+}
+
+/// How a customer answers a notice on paper.
+struct WayBack<'a> {
+    code: String,
+    base_url: &'a str,
+    phone: &'a str,
 }
 
 /// A proof on paper: the mail's paragraphs, for the print run's letter (which adds the
@@ -360,6 +376,8 @@ impl Notifier {
         let env = minijinja::Environment::new();
         let signature = self.settings.sign_off("", &self.business().await?);
         let template = env.template_from_str(&source).map_err(|e| JobError::Fail(e.to_string()))?;
+        let told_us = self.store.customers_who_told_us(disclosure.problem_id).await?;
+        let zone = self.store.business().await?.zone;
         loop {
             let batch = self.store.recipients_to_notify(disclosure_id, DISCLOSURE_BATCH).await?;
             if batch.is_empty() {
@@ -370,8 +388,11 @@ impl Notifier {
             // letter is made from its kept text, so it carries this token.
             let masked = self.masked_link();
             for r in batch {
-                let token = random_hex(32);
-                let link = format!("{base_url}/c/{token}");
+                let told_us_on = told_us
+                    .get(&r.customer_id)
+                    .map(|t| amends_domain::hours::wall_clock(*t, &zone, amends_domain::hours::WallClock::Date));
+                let words = NoticeWords::new(told_us_on.as_deref());
+                let way_back = WayBack { code: short_code(), base_url: &base_url, phone: &self.settings.phone };
                 let address = r.postal_address.as_deref().filter(|a| !a.trim().is_empty());
                 let route = channels.route(r.email.is_some(), address.is_some());
                 let email = match &r.email {
@@ -380,6 +401,7 @@ impl Notifier {
                             name => r.customer_name, customer => crate::messages::customer_context(&r.customer_name),
                             title => disclosure.title, explanation => disclosure.explanation,
                             solution => disclosure.solution, link => masked, signature,
+                            opening => words.opening, invitation => words.invitation,
                         };
                         let (subject, text) =
                             crate::messages::render_template(&template, ctx).map_err(JobError::Fail)?;
@@ -403,13 +425,16 @@ impl Notifier {
                     }
                     _ => None,
                 };
-                let letter =
-                    route.letter.then(|| disclosure_letter(&disclosure.explanation, &disclosure.solution, &link));
+                let letter = route
+                    .letter
+                    .then(|| disclosure_letter(&words, &disclosure.explanation, &disclosure.solution, &way_back));
+                let link_hash = short_code_hash(&way_back.code)
+                    .ok_or_else(|| JobError::Fail("a short code that does not read back".into()))?;
                 notices.push(Notice {
                     recipient_id: r.id,
                     email,
                     letter,
-                    link_hash: Some(secret_hash(&token)),
+                    link_hash: Some(link_hash),
                     link_expires_at: Some(self.store.now() + self.settings.link_ttl),
                 });
             }

@@ -625,6 +625,22 @@ impl Store {
         Ok(Some(DisclosureLink { recipient, disclosure, problem_category, expires_at }))
     }
 
+    /// When each customer first told us about the problem themselves: the opening of
+    /// their earliest case carrying it (a case merged away or held as spam is not one).
+    /// Cases linked to one problem are few, so this is read once per send.
+    pub async fn customers_who_told_us(&self, problem_id: i64) -> Result<HashMap<i64, OffsetDateTime>, StoreError> {
+        sqlx::query(
+            "SELECT customer_id, MIN(created_at) AS first FROM cases
+             WHERE problem_id = $1 AND merged_into IS NULL AND status <> 'spam' GROUP BY customer_id",
+        )
+        .bind(problem_id)
+        .fetch_all(self.read())
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("customer_id")?, from_millis(row.try_get("first")?))))
+        .collect()
+    }
+
     /// The customer read the notice and says it did not affect them.
     pub async fn confirm_recipient(&self, recipient_id: i64) -> Result<(), StoreError> {
         sqlx::query(

@@ -24,6 +24,47 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The letters of a printed notice's short code: Crockford's base 32, without I, L, O
+/// and U, so nothing reads as something else (an O typed is taken as 0, an I or L as 1).
+const CODE_LETTERS: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Letters in a short code: 40 random bits. Few enough to type from paper; with the
+/// stricter rate limit on codes and their expiry, too many to find a notice by guessing.
+pub const CODE_LENGTH: usize = 8;
+
+/// A new short code for a printed notice, e.g. `7KQM3XPA`.
+pub fn short_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..CODE_LENGTH).map(|_| CODE_LETTERS[rng.gen_range(0..CODE_LETTERS.len())] as char).collect()
+}
+
+/// A short code as it is printed, in two groups: `7KQM-3XPA`.
+pub fn short_code_printed(code: &str) -> String {
+    let (a, b) = code.split_at(code.len().min(CODE_LENGTH / 2));
+    format!("{a}-{b}")
+}
+
+/// A short code as typed (any case, with dashes or spaces, O for 0, I or L for 1) in
+/// its one written form, or `None` when it cannot be one.
+pub fn short_code_normal(typed: &str) -> Option<String> {
+    let mut code = String::with_capacity(CODE_LENGTH);
+    for c in typed.trim().chars() {
+        match c.to_ascii_uppercase() {
+            '-' | ' ' => {}
+            'O' => code.push('0'),
+            'I' | 'L' => code.push('1'),
+            c if c.is_ascii() && CODE_LETTERS.contains(&(c as u8)) => code.push(c),
+            _ => return None,
+        }
+    }
+    (code.len() == CODE_LENGTH).then_some(code)
+}
+
+/// The stored hash a short code is looked up by (kept where a link's hash is).
+pub fn short_code_hash(typed: &str) -> Option<String> {
+    short_code_normal(typed).map(|code| secret_hash(&format!("code:{code}")))
+}
+
 /// The stored hash a customer link's token is looked up by, when `token` has the shape
 /// of one (64 hex digits); `None` for anything else, so a mangled link costs no query.
 pub fn link_token_hash(token: &str) -> Option<String> {
@@ -97,5 +138,21 @@ mod tests {
             unmask_link(&invitation, &token),
             format!("Choose your password: https://desk.example/join/{token}")
         );
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    #[test]
+    fn a_short_code_is_read_as_people_type_it() {
+        let code = short_code();
+        assert_eq!(code.len(), CODE_LENGTH);
+        assert_eq!(short_code_normal(&short_code_printed(&code)).as_deref(), Some(code.as_str()));
+        assert_eq!(short_code_normal(" 7kqm 3xpa ").as_deref(), Some("7KQM3XPA"));
+        assert_eq!(short_code_hash("OIL2-3456"), short_code_hash("0112-3456"), "O, I and L read as 0 and 1");
+        assert!(short_code_normal("7KQM-3XP").is_none() && short_code_normal("7KQM-3XPU").is_none());
+        assert_ne!(short_code(), short_code());
     }
 }

@@ -143,6 +143,8 @@ struct LetterheadGiven {
     business_name: Option<String>,
     address_lines: Option<Vec<String>>,
     contact_line: Option<String>,
+    /// The business's phone number, printed on notices by letter as a way to answer.
+    phone: Option<String>,
     signature_name: Option<String>,
     signature_title: Option<String>,
     /// a4 or letter
@@ -395,6 +397,9 @@ impl Settings {
             }
             if let Some(contact) = head.contact_line {
                 letters.head.contact_line = contact;
+            }
+            if let Some(phone) = head.phone {
+                s.jobs.phone = phone;
             }
             if let Some(name) = head.signature_name {
                 letters.signature_name = name;

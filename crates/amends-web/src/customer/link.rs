@@ -10,17 +10,74 @@ use amends_domain::hours::{WallClock, wall_clock};
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_domain::progress;
 use amends_domain::{Channel, Complaint, LinkPurpose, RecipientStatus};
-use amends_store::secret::link_token_hash;
+use amends_store::secret::{link_token_hash, short_code_hash, short_code_normal};
 use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, NoticeAnswer, StoreError};
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 
 use amends_store::Business;
 
 use super::{public_error, public_message as message, public_page, too_many};
 use crate::AppState;
+
+/// A short code from a letter has 40 bits where a link has 256: an address gets fewer
+/// tries at codes than at links.
+const CODE_TRIES: crate::limits::Limit = crate::limits::Limit { requests: 10, per: std::time::Duration::from_secs(60) };
+
+/// Whether `token` is a short code typed from a letter rather than a link's token.
+fn is_code(token: &str) -> bool {
+    link_token_hash(token).is_none() && short_code_hash(token).is_some()
+}
+
+/// The page refusing an address that tried too many links, or too many codes.
+fn over_limits(state: &AppState, business: &Business, addr: SocketAddr, token: &str) -> Option<Response> {
+    if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
+        return Some(too_many(business, wait));
+    }
+    if is_code(token)
+        && let Err(wait) = state.limiter.check_ip("code", addr.ip(), CODE_TRIES)
+    {
+        return Some(too_many(business, wait));
+    }
+    None
+}
+
+#[derive(serde::Deserialize)]
+pub struct CodeQuery {
+    code: Option<String>,
+}
+
+/// `GET /c`: where a customer types the code printed on our letter; a code that reads
+/// as one goes on to its notice (`/c/7KQM3XPA`). Showing it changes nothing.
+pub async fn code_form(State(state): State<AppState>, Query(q): Query<CodeQuery>) -> Response {
+    let business = super::business(&state).await;
+    let Some(typed) = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
+        return public_page(&business, StatusCode::OK, "notice_code.html", minijinja::context! { code => "" });
+    };
+    match short_code_normal(typed) {
+        Some(code) => Redirect::to(&format!("/c/{code}")).into_response(),
+        None => public_page(
+            &business,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "notice_code.html",
+            minijinja::context! {
+                code => typed,
+                error => "That does not look like our code: it has 8 letters and digits, like 7KQM-3XPA. Please check it on the letter.",
+            },
+        ),
+    }
+}
+
+fn unknown_code(business: &Business) -> Response {
+    message(
+        business,
+        StatusCode::NOT_FOUND,
+        "We do not know this code",
+        "Please check the code on our letter (8 letters and digits, like 7KQM-3XPA). If it still does not work, call or write to us.",
+    )
+}
 
 /// The link for `token`, or the page that says why it cannot be used.
 async fn resolve(state: &AppState, business: &Business, token: &str) -> Result<LinkRecord, Response> {
@@ -70,11 +127,12 @@ pub async fn page(
     Path(token): Path<String>,
 ) -> Response {
     let business = super::business(&state).await;
-    if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return too_many(&business, wait);
+    if let Some(page) = over_limits(&state, &business, addr, &token) {
+        return page;
     }
     match disclosure_link(&state, &business, &token).await {
         Ok(Some(d)) => return show_disclosure(&business, &d, None, StatusCode::OK, HashMap::new()),
+        Ok(None) if is_code(&token) => return unknown_code(&business),
         Ok(None) => {}
         Err(page) => return page,
     }
@@ -205,11 +263,12 @@ pub async fn answer(
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
     let business = super::business(&state).await;
-    if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return too_many(&business, wait);
+    if let Some(page) = over_limits(&state, &business, addr, &token) {
+        return page;
     }
     match disclosure_link(&state, &business, &token).await {
         Ok(Some(d)) => return answer_disclosure(&state, &business, d, form).await,
+        Ok(None) if is_code(&token) => return unknown_code(&business),
         Ok(None) => {}
         Err(page) => return page,
     }
@@ -320,7 +379,7 @@ async fn disclosure_link(
     business: &Business,
     token: &str,
 ) -> Result<Option<DisclosureLink>, Response> {
-    let Some(hash) = link_token_hash(token) else {
+    let Some(hash) = link_token_hash(token).or_else(|| short_code_hash(token)) else {
         return Ok(None);
     };
     let found = state.store.disclosure_link(&hash).await.map_err(|e| public_error(business, e.into()))?;

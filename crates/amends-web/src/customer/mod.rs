@@ -25,6 +25,7 @@ pub const MAX_FORM_BYTES: usize = complaint::MAX_TOTAL_BYTES + 2 * 1024 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/complain", get(complaint::form).post(complaint::submit))
+        .route("/c", get(link::code_form))
         .route("/c/{token}", get(link::page).post(link::answer))
 }
 

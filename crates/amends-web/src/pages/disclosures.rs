@@ -265,24 +265,45 @@ async fn notice_preview(
         Some(custom) => custom,
         None => amends_jobs::messages::template("disclosure").map(|t| t.source.to_owned()).unwrap_or_default(),
     };
+    let words = amends_domain::disclosure::NoticeWords::new(None);
     let ctx = minijinja::context! {
         name, title => d.title, explanation => d.explanation, solution => d.solution,
+        opening => words.opening, invitation => words.invitation,
         link => "https://…/c/… (a personal link for each customer)", signature => state.settings.letters.signature_name,
     };
     Ok(amends_jobs::messages::render(&source, ctx).unwrap_or_else(|e| (String::new(), e)))
 }
 
-/// `POST /disclosures/{id}/send`: fixes the audience and starts the background send.
+/// `POST /disclosures/{id}/send`: first a page asking "Send to 37 customers?"; its
+/// confirmation (with the count it showed) fixes the audience and starts the background
+/// send. A count that changed meanwhile asks again; a disclosure already sent (a second
+/// click, a resubmitted form, another manager) is only shown: nobody is told twice.
 pub async fn send(
     State(state): State<AppState>,
     Path(id): Path<String>,
     posted: Posted<Nothing>,
 ) -> Result<Response, PageError> {
-    posted.session.require(Role::Manager)?;
+    let Posted { session, fields, .. } = posted;
+    session.require(Role::Manager)?;
     let id = id_from(&id, "disclosure").map_err(|_| PageError::NotFound("disclosure"))?;
+    let disclosure = state.store.disclosure(id).await?;
+    if disclosure.status != DisclosureStatus::Draft {
+        return Ok(Redirect::to(&format!("/disclosures/{id}")).into_response());
+    }
+    let count = state.store.audience_preview(&disclosure.audience, 0).await?.count;
+    let confirmed = field(&fields, "confirm").as_deref() == Some("yes");
+    let seen = field(&fields, "count").and_then(|c| c.parse::<i64>().ok());
+    if !confirmed || seen != Some(count) {
+        let changed = if confirmed { seen } else { None };
+        let page = render(
+            "disclosure_send.html",
+            minijinja::context! { layout => session.layout(), disclosure, count, changed },
+        )?;
+        return Ok(page.into_response());
+    }
     match state.store.start_disclosure(id).await {
         Ok(_) => {}
-        // Sent already (a second click, another manager): the page shows how it goes.
+        // Sent meanwhile by another manager: the page shows how it goes.
         Err(amends_store::StoreError::Conflict { .. }) => {}
         Err(e) => return Err(e.into()),
     }

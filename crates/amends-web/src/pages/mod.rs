@@ -163,6 +163,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("report_cases.html", include_str!("../../templates/report_cases.html")),
     ("approvals.html", include_str!("../../templates/approvals.html")),
     ("disclosure_link.html", include_str!("../../templates/disclosure_link.html")),
+    ("notice_code.html", include_str!("../../templates/notice_code.html")),
+    ("disclosure_send.html", include_str!("../../templates/disclosure_send.html")),
     ("spam.html", include_str!("../../templates/spam.html")),
     ("spam_blocks.html", include_str!("../../templates/spam_blocks.html")),
     ("view_edit.html", include_str!("../../templates/view_edit.html")),

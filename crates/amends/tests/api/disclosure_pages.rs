@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, TestApp, spawn_app};
+use crate::helpers::{Db, TestApp, spawn_app, spawn_app_with};
 
 fn poppler(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool).args(args).output().unwrap_or_else(|e| panic!("{tool} (poppler-utils): {e}"));
@@ -39,21 +39,45 @@ async fn once_sent(app: &TestApp, token: &str, id: i64) -> Value {
     d
 }
 
+/// A complaint of the customer's own, found to be about the problem.
+async fn told_us(app: &TestApp, token: &str, customer: i64, problem: i64, words: &str) -> Value {
+    let case = app
+        .post("/api/v1/cases", token, json!({ "customer_id": customer, "body": words, "channel": "phone" }))
+        .await
+        .expect(201);
+    let path = |step: &str| format!("/api/v1/cases/{}/{step}", case["id"]);
+    app.post(&path("restatement"), token, json!({ "text": "The cream in your cake had turned." })).await.expect(200);
+    app.post(&path("restatement/confirm"), token, json!({})).await.expect(200);
+    app.post(&path("prevent"), token, json!({ "problem_id": problem })).await.expect(200);
+    case
+}
+
 async fn a_manager_counts_sends_and_prints_a_disclosure(db: Db) {
-    let app = spawn_app(db).await;
+    let app = spawn_app_with(db, |s| s.jobs.phone = "+49 30 1234567".to_owned()).await;
     let (_, manager) = app.staff("manager").await;
-    let problem =
-        app.post("/api/v1/problems", &manager, json!({ "title": "Cream past its date in batch 7" })).await.expect(201);
+    let problem = app
+        .post(
+            "/api/v1/problems",
+            &manager,
+            json!({ "title": "Cream past its date in batch 7", "corrective_action": "Threw the batch away" }),
+        )
+        .await
+        .expect(201);
     let pid = problem["id"].as_i64().unwrap();
     let ann = customer(&app, &manager, "Ann Mailed", Some("ann@example.com"), None).await;
     let bob = customer(&app, &manager, "Bob Posted", None, Some("Hauptstrasse 12\n10115 Berlin")).await;
     let cyd = customer(&app, &manager, "Cyd Unreachable", None, None).await;
     let dee = customer(&app, &manager, "Dee Elsewhere", Some("dee@example.com"), None).await;
+    let eve = customer(&app, &manager, "Eve Mailed", Some("eve@example.com"), None).await;
+    // Bob and Eve told us themselves before the problem was found.
+    let bobs = told_us(&app, &manager, bob, pid, "The cream tasted sour.").await;
+    told_us(&app, &manager, eve, pid, "My cake made me feel ill.").await;
     let rows = vec![
         order(ann, "o1", "CAKE-7"),
         order(bob, "o2", "CAKE-7"),
         order(cyd, "o3", "CAKE-7"),
         order(dee, "o4", "TART-1"),
+        order(eve, "o5", "CAKE-7"),
     ];
     app.post("/api/v1/transactions/batch", &manager, json!({ "transactions": rows })).await.expect(200);
 
@@ -79,7 +103,7 @@ async fn a_manager_counts_sends_and_prints_a_disclosure(db: Db) {
     let counted = client.post(app.url("/disclosures")).form(&fields).send().await.unwrap();
     assert_eq!(counted.status(), 200);
     let html = counted.text().await.unwrap();
-    assert!(html.contains("<strong data-audience-count>3</strong> customers are affected"), "{html}");
+    assert!(html.contains("<strong data-audience-count>4</strong> customers are affected"), "{html}");
     assert!(html.contains("Ann Mailed") && html.contains("Bob Posted") && !html.contains("Dee Elsewhere"));
     assert!(app.get("/api/v1/disclosures", &manager).await.expect(200)["items"].as_array().unwrap().is_empty());
     let nobody = [("csrf", csrf.as_str()), ("action", "preview")];
@@ -99,25 +123,68 @@ async fn a_manager_counts_sends_and_prints_a_disclosure(db: Db) {
     let page_url = saved.url().clone();
     let id: i64 = page_url.path().rsplit('/').next().unwrap().parse().unwrap();
     let html = saved.text().await.unwrap();
-    assert!(html.contains("<strong id=\"audience-count\">3</strong> customers will be told"), "{html}");
-    assert!(html.contains("Send to 3 customers") && html.contains("Dear Ann Mailed"));
+    assert!(html.contains("<strong id=\"audience-count\">4</strong> customers will be told"), "{html}");
+    assert!(html.contains("Send to 4 customers") && html.contains("Dear Ann Mailed"));
     assert!(html.contains("The cream in the cakes of batch 7 was past its date"));
 
-    let sent =
-        client.post(app.url(&format!("/disclosures/{id}/send"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    // Sending asks first, with the count; asking sends nothing.
+    let send_url = app.url(&format!("/disclosures/{id}/send"));
+    let asked = client.post(&send_url).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(asked.status(), 200);
+    let html = asked.text().await.unwrap();
+    assert!(html.contains("<h1>Send to <span data-send-count>4</span> customers?</h1>"), "{html}");
+    assert!(html.contains("Yes, send to 4 customers"));
+    assert_eq!(app.get(&format!("/api/v1/disclosures/{id}"), &manager).await.expect(200)["status"], "draft");
+    // A count that changed since the page was read asks again.
+    let stale = [("csrf", csrf.as_str()), ("confirm", "yes"), ("count", "3")];
+    let html = client.post(&send_url).form(&stale).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("(3 then, 4 now)"), "{html}");
+    assert_eq!(app.get(&format!("/api/v1/disclosures/{id}"), &manager).await.expect(200)["status"], "draft");
+    let confirm = [("csrf", csrf.as_str()), ("confirm", "yes"), ("count", "4")];
+    let sent = client.post(&send_url).form(&confirm).send().await.unwrap();
     assert_eq!(sent.status(), 200);
     let d = once_sent(&app, &manager, id).await;
-    assert_eq!(d["progress"]["total"], 3);
-    assert_eq!(d["progress"]["queued"], 2, "one email, one letter to print: {d}");
+    assert_eq!(d["progress"]["total"], 4);
+    assert_eq!(d["progress"]["queued"], 3, "two emails, one letter to print: {d}");
     assert_eq!(d["progress"]["failed"], 1, "neither an email nor a postal address");
     let html = client.get(page_url.clone()).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("<dd data-status=\"queued\">2</dd>") && html.contains("<dd data-status=\"failed\">1</dd>"));
+    assert!(html.contains("<dd data-status=\"queued\">3</dd>") && html.contains("<dd data-status=\"failed\">1</dd>"));
     assert!(html.contains("Cyd Unreachable") && html.contains("neither an email address nor a postal address"));
     assert!(html.contains("to print"), "Bob's letter waits for the print run");
-    let again =
-        client.post(app.url(&format!("/disclosures/{id}/send"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
-    assert_eq!(again.status(), 200, "a second send changes nothing");
-    assert_eq!(app.get(&format!("/api/v1/disclosures/{id}"), &manager).await.expect(200)["progress"]["total"], 3);
+    let again = client.post(&send_url).form(&confirm).send().await.unwrap();
+    assert_eq!(again.status(), 200, "a resubmitted confirmation changes nothing");
+    assert_eq!(app.get(&format!("/api/v1/disclosures/{id}"), &manager).await.expect(200)["progress"]["total"], 4);
+    app.settle().await;
+    let d = app.get(&format!("/api/v1/disclosures/{id}"), &manager).await.expect(200);
+    assert_eq!((d["progress"]["total"].as_i64(), d["progress"]["queued"].as_i64()), (Some(4), Some(3)), "{d}");
+
+    // Eve told us herself: her notice says so, Ann's that we would rather tell her first.
+    sqlx::any::install_default_drivers();
+    let db = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
+    let mail_to = |to: &'static str| {
+        let db = db.clone();
+        async move {
+            let rows = sqlx::query("SELECT text_body FROM outbox WHERE purpose = 'disclosure' AND to_email = $1")
+                .bind(to)
+                .fetch_all(&db)
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), 1, "one notice to {to}");
+            sqlx::Row::get::<String, _>(&rows[0], "text_body").split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+    };
+    let eves = mail_to("eve@example.com").await;
+    assert!(
+        eves.contains("You told us about this on ") && eves.contains("here is what we found and what we did"),
+        "{eves}"
+    );
+    assert!(!eves.contains("rather tell you"), "{eves}");
+    assert!(eves.contains("If anything is still not right for you"), "{eves}");
+    let anns = mail_to("ann@example.com").await;
+    assert!(
+        anns.contains("we would rather tell you now than have you find it yourself") && !anns.contains("You told us")
+    );
+    db.close().await;
 
     // Bob's notice is in the print run, with his own link written out.
     let run = client.get(app.url("/letters")).send().await.unwrap().text().await.unwrap();
@@ -133,20 +200,51 @@ async fn a_manager_counts_sends_and_prints_a_disclosure(db: Db) {
     std::fs::write(&file, pdf.bytes().await.unwrap()).unwrap();
     let text = poppler("pdftotext", &[file.to_str().unwrap(), "-"]);
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    for expected in ["Bob Posted", "Hauptstrasse 12", "10115 Berlin", "was past its date", "a new cake, on us"] {
+    // Bob told us himself (the date his case opened, on the business's calendar).
+    let opened = time::OffsetDateTime::parse(
+        bobs["created_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let day = format!("{} {} {}", opened.day(), &opened.month().to_string()[..3], opened.year());
+    for expected in [
+        "Bob Posted",
+        "Hauptstrasse 12",
+        "10115 Berlin",
+        &format!("You told us about this on {day}."),
+        "was past its date",
+        "a new cake, on us",
+        "If anything is still not right for you",
+        &format!("at {}/c, or call us on +49 30 1234567.", app.address),
+    ] {
         assert!(flat.contains(expected), "{expected:?} is in the letter:\n{text}");
     }
-    assert!(!flat.contains("Ann Mailed"), "Ann is told by email only");
+    assert!(!flat.contains("rather tell you") && !flat.contains("Ann Mailed"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
-    let start = flat.find("/c/").expect("the letter carries the personal link");
-    // The 64-digit link may wrap across printed lines (a person types it as one).
-    let token: String =
-        flat[start + 3..].chars().filter(|c| !c.is_whitespace()).take_while(char::is_ascii_hexdigit).take(64).collect();
-    assert_eq!(token.len(), 64, "{text}");
-    let link = format!("/c/{token}");
+    // A short code on one line, not a link that wraps.
+    let start = flat.find("Type your code ").expect("the letter carries a short code") + "Type your code ".len();
+    let code = &flat[start..start + 9];
+    assert!(text.lines().any(|l| l.contains(code)), "the code is printed whole: {text}");
+    assert!(!text.chars().collect::<Vec<_>>().windows(64).any(|w| w.iter().all(char::is_ascii_hexdigit)), "{text}");
+    assert_eq!(code.chars().filter(char::is_ascii_alphanumeric).count(), 8, "{code}");
+    assert_eq!(&code[4..5], "-");
+    // Typed at the short address, in small letters: the notice.
+    let form = reqwest::get(app.url("/c")).await.unwrap();
+    assert!(form.text().await.unwrap().contains("Your code"));
+    let typed = reqwest::get(app.url(&format!("/c?code={}", code.to_lowercase()))).await.unwrap();
+    assert_eq!(typed.status(), 200);
+    assert_eq!(typed.url().path(), format!("/c/{}", code.replace('-', "")));
+    assert!(typed.text().await.unwrap().contains("This affected me"));
+    let link = format!("/c/{code}");
     let answer_page = reqwest::get(app.url(&link)).await.unwrap();
     assert_eq!(answer_page.status(), 200);
     assert!(answer_page.text().await.unwrap().contains("This affected me"));
+    let wrong = reqwest::get(app.url("/c/ZZZZ-ZZZZ")).await.unwrap();
+    assert_eq!(wrong.status(), 404);
+    assert!(wrong.text().await.unwrap().contains("We do not know this code"));
+    let typo = reqwest::get(app.url("/c?code=7KQM")).await.unwrap();
+    assert_eq!(typo.status(), 422);
+    assert!(typo.text().await.unwrap().contains("8 letters and digits"));
 
     let notice = bob_row["id"].to_string();
     let posted = client
