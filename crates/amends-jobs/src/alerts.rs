@@ -8,7 +8,7 @@
 
 use amends_domain::hours::{Level, Recipient};
 use amends_store::secret::random_hex;
-use amends_store::{AlertTo, Escalation, NewEmail, OverdueCase, StaffAlert, Store};
+use amends_store::{AlertTo, Escalation, NewEmail, OverdueCase, StaffAlert, Store, UserRecord};
 use time::Duration;
 
 use crate::{JobError, JobSettings};
@@ -35,26 +35,44 @@ pub(crate) async fn mail(
     if recipients.is_empty() {
         return Ok(false);
     }
+    to_staff(store, settings, &recipients, job, "alert", |_, base| {
+        (alert.subject.clone(), format!("{}\n\nThe case: {base}/cases/{}\n", alert.text, alert.case_id))
+    })
+    .await
+}
+
+/// Writes a mail to each of `recipients` (the subject and body `write` gives for them,
+/// with the desk's address), each to go out at the next working moment and to say how
+/// to switch them off, and completes `job` with them.
+pub(crate) async fn to_staff(
+    store: &Store,
+    settings: &JobSettings,
+    recipients: &[UserRecord],
+    job: (i64, &str),
+    kind: &str,
+    write: impl Fn(&UserRecord, &str) -> (String, String),
+) -> Result<bool, JobError> {
     let hours = store.desk_hours().await?.parsed;
     let send_at = hours.next_open(store.now());
     let base = settings.public_url.trim_end_matches('/');
     let emails: Vec<NewEmail> = recipients
         .iter()
-        .map(|user| NewEmail {
-            case_id: None,
-            to_email: user.email.clone(),
-            to_name: Some(user.name.clone()),
-            subject: alert.subject.clone(),
-            text_body: format!(
-                "{}\n\nThe case: {base}/cases/{}\n\n\
-                 You get these alerts by email in service hours; switch them off on your account page: {base}/account\n",
-                alert.text, alert.case_id
-            ),
-            html_body: None,
-            message_id: format!("<alert.{}@{}>", random_hex(12), settings.message_domain),
-            in_reply_to: None,
-            purpose: amends_domain::MessagePurpose::StaffAlert,
-            link_id: None,
+        .map(|user| {
+            let (subject, body) = write(user, base);
+            NewEmail {
+                case_id: None,
+                to_email: user.email.clone(),
+                to_name: Some(user.name.clone()),
+                subject,
+                text_body: format!(
+                    "{body}\nYou get these by email in service hours; switch them off on your account page: {base}/account\n"
+                ),
+                html_body: None,
+                message_id: format!("<{kind}.{}@{}>", random_hex(12), settings.message_domain),
+                in_reply_to: None,
+                purpose: amends_domain::MessagePurpose::StaffAlert,
+                link_id: None,
+            }
         })
         .collect();
     Ok(store.queue_staff_emails_for_job(&emails, send_at, job).await?)

@@ -3,8 +3,7 @@
 //! shows the request at once). Staff who switched email alerts off get no mail; the job
 //! completes in the transaction that writes the mails, so nobody is asked twice.
 
-use amends_store::secret::random_hex;
-use amends_store::{NewEmail, Store};
+use amends_store::Store;
 
 use crate::{JobError, JobSettings};
 
@@ -29,36 +28,22 @@ pub(crate) async fn mail(
     if recipients.is_empty() {
         return Ok(false);
     }
-    let hours = store.desk_hours().await?.parsed;
-    let send_at = hours.next_open(store.now());
-    let base = settings.public_url.trim_end_matches('/');
     let cases = match problem.case_count {
         1 => "a case".to_owned(),
         n => format!("{n} cases"),
     };
-    let emails: Vec<NewEmail> = recipients
-        .iter()
-        .map(|user| NewEmail {
-            case_id: None,
-            to_email: user.email.clone(),
-            to_name: Some(user.name.clone()),
-            subject: format!("Your idea is wanted: {}", problem.title),
-            text_body: format!(
-                "{name},\n\nYou handled {cases} that came from the same root cause: \"{title}\".\n\n\
-                 You know the work best: how would you stop it happening again? Write your idea on the \
-                 problem's page; your colleagues vote, and a manager chooses the one that becomes our \
-                 preventive action, with your name on it.\n\n{base}/problems/{id}#ideas\n\n\
-                 You get these by email in service hours; switch them off on your account page: {base}/account\n",
-                name = amends_domain::step::first_name(&user.name),
-                title = problem.title,
-                id = problem.id,
-            ),
-            html_body: None,
-            message_id: format!("<idea.{}@{}>", random_hex(12), settings.message_domain),
-            in_reply_to: None,
-            purpose: amends_domain::MessagePurpose::StaffAlert,
-            link_id: None,
-        })
-        .collect();
-    Ok(store.queue_staff_emails_for_job(&emails, send_at, job).await?)
+    let subject = format!("Your idea is wanted: {}", problem.title);
+    crate::alerts::to_staff(store, settings, &recipients, job, "idea", |user, base| {
+        let body = format!(
+            "{name},\n\nYou handled {cases} that came from the same root cause: \"{title}\".\n\n\
+             You know the work best: how would you stop it happening again? Write your idea on the \
+             problem's page; your colleagues vote, and a manager chooses the one that becomes our \
+             preventive action, with your name on it.\n\n{base}/problems/{id}#ideas\n",
+            name = amends_domain::step::first_name(&user.name),
+            title = problem.title,
+            id = problem.id,
+        );
+        (subject.clone(), body)
+    })
+    .await
 }

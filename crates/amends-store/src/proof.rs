@@ -167,6 +167,10 @@ pub(crate) async fn lost_and_told_in(
     Ok(q.fetch_all(&mut *conn).await?.into_iter().map(|(id,)| id).collect())
 }
 
+/// A testimonial with its customer's name, as every read of them selects it.
+const TESTIMONIALS: &str = "SELECT t.id, t.case_id, t.customer_id, c.name AS customer_name, t.recommend, t.words, \
+     t.created_at FROM testimonials t JOIN customers c ON c.id = t.customer_id";
+
 impl Store {
     /// The problem's proof as it stands, None before the first one.
     pub async fn proof(&self, problem_id: i64) -> Result<Option<ProofRecord>, StoreError> {
@@ -212,18 +216,14 @@ impl Store {
 
     /// The testimonials given, newest first, after `before` (an id) for the next page.
     pub async fn testimonials(&self, before: Option<i64>, limit: i64) -> Result<Vec<Testimonial>, StoreError> {
-        sqlx::query(
-            "SELECT t.id, t.case_id, t.customer_id, c.name AS customer_name, t.recommend, t.words, t.created_at
-             FROM testimonials t JOIN customers c ON c.id = t.customer_id
-             WHERE t.id < $1 ORDER BY t.id DESC LIMIT $2",
-        )
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(self.read())
-        .await?
-        .iter()
-        .map(testimonial)
-        .collect()
+        sqlx::query(&format!("{TESTIMONIALS} WHERE t.id < $1 ORDER BY t.id DESC LIMIT $2"))
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(testimonial)
+            .collect()
     }
 
     /// The testimonials given in `[from, to)`, newest first, at most `limit`.
@@ -233,11 +233,9 @@ impl Store {
         to: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<Testimonial>, StoreError> {
-        sqlx::query(
-            "SELECT t.id, t.case_id, t.customer_id, c.name AS customer_name, t.recommend, t.words, t.created_at
-             FROM testimonials t JOIN customers c ON c.id = t.customer_id
-             WHERE t.created_at >= $1 AND t.created_at < $2 ORDER BY t.id DESC LIMIT $3",
-        )
+        sqlx::query(&format!(
+            "{TESTIMONIALS} WHERE t.created_at >= $1 AND t.created_at < $2 ORDER BY t.id DESC LIMIT $3"
+        ))
         .bind(millis(from))
         .bind(millis(to))
         .bind(limit)
@@ -250,16 +248,13 @@ impl Store {
 
     /// The case's testimonial, if the customer gave one.
     pub async fn case_testimonial(&self, case_id: i64) -> Result<Option<Testimonial>, StoreError> {
-        sqlx::query(
-            "SELECT t.id, t.case_id, t.customer_id, c.name AS customer_name, t.recommend, t.words, t.created_at
-             FROM testimonials t JOIN customers c ON c.id = t.customer_id WHERE t.case_id = $1",
-        )
-        .bind(case_id)
-        .fetch_optional(self.read())
-        .await?
-        .as_ref()
-        .map(testimonial)
-        .transpose()
+        sqlx::query(&format!("{TESTIMONIALS} WHERE t.case_id = $1"))
+            .bind(case_id)
+            .fetch_optional(self.read())
+            .await?
+            .as_ref()
+            .map(testimonial)
+            .transpose()
     }
 
     /// Keeps a customer's testimonial: one per case, so the form sent twice keeps the
