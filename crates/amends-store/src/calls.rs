@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::cases::parsed;
 use crate::customers::LifetimeValue;
-use crate::disclosures::{audience_sql, bind_all};
+use crate::disclosures::pick_audience_in;
 use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -130,24 +130,7 @@ impl Store {
             drop(tx);
             return self.call_list(disclosure_id).await;
         }
-        let (filter, values) = audience_sql(&d.audience, 3);
-        let picked = bind_all(
-            sqlx::query(&format!(
-                "INSERT INTO disclosure_recipients (disclosure_id, customer_id, status, updated_at)
-                 SELECT DISTINCT $1, t.customer_id, 'selected', $2 FROM transactions t WHERE {filter}
-                 ON CONFLICT (disclosure_id, customer_id) DO NOTHING"
-            ))
-            .bind(disclosure_id)
-            .bind(millis(now)),
-            values,
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE disclosures SET total = $2 WHERE id = $1")
-            .bind(disclosure_id)
-            .bind(i64::try_from(picked.rows_affected()).unwrap_or(i64::MAX))
-            .execute(&mut *tx)
-            .await?;
+        pick_audience_in(&mut tx, disclosure_id, &d.audience, millis(now)).await?;
         enqueue_in(&mut tx, &Job::CallListDue { disclosure_id }, mail_after, now).await?;
         tx.commit().await?;
         self.call_list(disclosure_id).await

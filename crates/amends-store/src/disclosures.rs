@@ -188,6 +188,35 @@ pub(crate) enum Value {
     Int(i64),
 }
 
+/// Fixes a disclosure's audience in `conn`'s transaction: a `selected` recipient row for
+/// each customer its transactions pick (one picked before stays as it is), and the total.
+pub(crate) async fn pick_audience_in(
+    conn: &mut AnyConnection,
+    disclosure_id: i64,
+    audience: &Audience,
+    now: i64,
+) -> Result<(), StoreError> {
+    let (filter, values) = audience_sql(audience, 3);
+    let picked = bind_all(
+        sqlx::query(&format!(
+            "INSERT INTO disclosure_recipients (disclosure_id, customer_id, status, updated_at)
+             SELECT DISTINCT $1, t.customer_id, 'selected', $2 FROM transactions t WHERE {filter}
+             ON CONFLICT (disclosure_id, customer_id) DO NOTHING"
+        ))
+        .bind(disclosure_id)
+        .bind(now),
+        values,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE disclosures SET total = $2 WHERE id = $1")
+        .bind(disclosure_id)
+        .bind(i64::try_from(picked.rows_affected()).unwrap_or(i64::MAX))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 pub(crate) fn audience_sql(a: &Audience, first: usize) -> (String, Vec<Value>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
@@ -401,24 +430,7 @@ impl Store {
         if started.rows_affected() == 0 {
             return Err(StoreError::Conflict { field: None, message: "this disclosure was already sent".into() });
         }
-        let (filter, values) = audience_sql(&d.audience, 3);
-        let picked = bind_all(
-            sqlx::query(&format!(
-                "INSERT INTO disclosure_recipients (disclosure_id, customer_id, status, updated_at)
-                 SELECT DISTINCT $1, t.customer_id, 'selected', $2 FROM transactions t WHERE {filter}
-                 ON CONFLICT (disclosure_id, customer_id) DO NOTHING"
-            ))
-            .bind(id)
-            .bind(now),
-            values,
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE disclosures SET total = $2 WHERE id = $1")
-            .bind(id)
-            .bind(i64::try_from(picked.rows_affected()).unwrap_or(i64::MAX))
-            .execute(&mut *tx)
-            .await?;
+        pick_audience_in(&mut tx, id, &d.audience, now).await?;
         enqueue_in(&mut tx, &Job::DisclosureSend { disclosure_id: id }, self.now(), self.now()).await?;
         tx.commit().await?;
         self.disclosure(id).await
