@@ -56,7 +56,7 @@ pub(crate) fn public_message(business: &Business, status: StatusCode, title: &st
 /// A page error as a customer reads it: the same words, in the public layout.
 pub(crate) fn public_error(business: &Business, e: crate::pages::PageError) -> Response {
     let (status, title, message) = e.words();
-    public_message(business, status, title, &message)
+    public_message(business, status, &title, &message)
 }
 
 pub(crate) fn too_many(business: &Business, wait_seconds: u64) -> Response {

@@ -15,7 +15,7 @@ use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use super::customers::customer_from_form;
-use super::{PageError, Posted, StaffSession, field, render};
+use super::{PageError, Posted, StaffSession, field, render, say};
 use crate::AppState;
 use crate::api::id_from;
 use crate::json::Params;
@@ -931,7 +931,8 @@ pub async fn create(
             Ok((case, _)) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
             Err(StoreError::Conflict { message, .. }) => new_form_again(&state, &session, fields, message).await,
             Err(StoreError::NotFound(what)) => {
-                new_form_again(&state, &session, fields, format!("That {what} does not exist.")).await
+                let (_, _, missing) = PageError::NotFound(what).words_in(session.language);
+                new_form_again(&state, &session, fields, missing).await
             }
             Err(e) => Err(e.into()),
         },
@@ -955,7 +956,7 @@ async fn new_form_again(
 
 fn new_case_from_form(f: &HashMap<String, String>, session: &StaffSession) -> Result<NewCase, String> {
     let customer = match field(f, "customer_id") {
-        Some(id) => CustomerRef::Existing(id.parse().map_err(|_| "Choose the customer again.".to_owned())?),
+        Some(id) => CustomerRef::Existing(id.parse().map_err(|_| say("case-new-choose-customer"))?),
         None => CustomerRef::Details(customer_from_form(f)?),
     };
     // The customer's words are kept exactly as typed, untrimmed.
