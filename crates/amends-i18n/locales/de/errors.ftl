@@ -34,3 +34,6 @@ error-form-unreadable = Das Formular konnte nicht gelesen werden.
 error-form-nul = Das Formular enthält ein NUL-Zeichen, das man nie tippt; bitte geben Sie den Text noch einmal ein.
 error-form-csrf = Dieses Formular ist veraltet oder kam nicht von Amends (CSRF-Prüfung). Laden Sie die Seite neu und versuchen Sie es noch einmal.
 error-form-incomplete = Das Formular ist unvollständig: { $why }.
+error-approval-case-limit = Mit dem, was dieser Fall schon bekommen hat, liegt die Geste über Ihrer Grenze
+error-approval-monthly-limit = Mit dem, was Sie diesen Monat schon vergeben haben, liegt die Geste über Ihrer Monatsgrenze
+error-approval-past-budget = Die Geste würde die Gesten dieses Monats über das Budget bringen

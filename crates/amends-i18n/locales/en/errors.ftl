@@ -34,3 +34,6 @@ error-form-unreadable = The form could not be read.
 error-form-nul = The form holds a NUL character, which is never typed; please type the text again.
 error-form-csrf = This form is out of date or did not come from Amends (CSRF check). Reload the page and try again.
 error-form-incomplete = The form is incomplete: { $why }.
+error-approval-case-limit = With what this case was already given, the gesture is above your limit
+error-approval-monthly-limit = With what you gave this month, the gesture is above your monthly limit
+error-approval-past-budget = The gesture would take this month's gestures past the budget

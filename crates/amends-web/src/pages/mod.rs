@@ -132,6 +132,16 @@ pub(crate) fn say(id: &str) -> String {
     amends_i18n::text(speaking(), id)
 }
 
+/// Why a gesture waits for a manager, as a sentence's start in the page's language.
+pub(crate) fn approval_reason(reason: amends_domain::gesture::ApprovalReason) -> String {
+    use amends_domain::gesture::ApprovalReason as R;
+    say(match reason {
+        R::AboveCaseLimit => "error-approval-case-limit",
+        R::AboveMonthlyLimit => "error-approval-monthly-limit",
+        R::PastBudget => "error-approval-past-budget",
+    })
+}
+
 /// A message with arguments in the current page's language.
 pub(crate) fn say_with(id: &str, args: &[(&str, amends_i18n::Arg<'_>)]) -> String {
     amends_i18n::text_with(speaking(), id, args)
@@ -303,10 +313,9 @@ impl From<StoreError> for PageError {
         match e {
             StoreError::NotFound(what) => PageError::NotFound(what),
             StoreError::BadCursor => PageError::BadForm(say("error-bad-cursor")),
-            StoreError::ApprovalNeeded { reason, .. } => PageError::BadForm(say_with(
-                "error-approval-needed",
-                &[("reason", login::capitalise(reason.sentence()).into())],
-            )),
+            StoreError::ApprovalNeeded { reason, .. } => {
+                PageError::BadForm(say_with("error-approval-needed", &[("reason", approval_reason(reason).into())]))
+            }
             StoreError::Refused(refusal) => PageError::Refused(refusal.message),
             StoreError::StepRefused(amends_domain::step::Refused::NeedsRole { message, .. }) => {
                 PageError::Forbidden(login::capitalise(message))
