@@ -65,6 +65,7 @@ const SEEDS = [
   async () => {
     const c = fixture.cases;
     await newCase('Fresh', 'Zorblax quokka marmalade arrived cracked and sticky.');
+    await newCase('Serious', 'Zorblax quokka courier shouted at my elderly father.', { severity: 'high' });
     await newCase('Restating', 'Zorblax quokka delivery was two days late.');
     await step(c.Restating, 'restatement', { text: RESTATEMENT });
     await newCase('Offered', 'Zorblax quokka tart was burnt underneath.');
@@ -137,10 +138,18 @@ const PAGES = [
   { name: 'new customer', path: '/customers/new' },
   { name: 'password', path: '/account/password' },
   { name: 'case: restate due', path: (f) => `/cases/${f.cases.Fresh}` },
+  { name: 'case: high severity, to escalate', path: (f) => `/cases/${f.cases.Serious}` },
   { name: 'case: restatement waits for the customer', path: (f) => `/cases/${f.cases.Restating}` },
   { name: 'case: options offered', path: (f) => `/cases/${f.cases.Offered}` },
   { name: 'case: fix promised', path: (f) => `/cases/${f.cases.Fixing}` },
   { name: 'case: retained', path: (f) => `/cases/${f.cases.Retained}` },
+  { name: 'case: a step refused', act: async (p) => {
+    await p.goto(`${server.url}/cases/${fixture.cases.Fresh}`);
+    await p.fill('#note', seeded('Zorblax note'));
+    // An out-of-date version: someone else changed the case meanwhile.
+    await p.locator('form[action$="/steps/note"] input[name=version]').evaluate((el) => { el.value = '1'; });
+    await Promise.all([p.waitForNavigation(), p.locator('form[action$="/steps/note"] button[type=submit]').click()]);
+  } },
   { name: 'error: no such case', path: '/cases/999999', status: 404 },
   { name: 'error: no such customer', path: '/customers/999999', status: 404 },
 ];

@@ -110,3 +110,5 @@ inbox-view-edit-shared = Mit allen geteilt
 inbox-view-edit-save = Speichern
 inbox-view-edit-delete-heading = Löschen
 inbox-view-edit-delete = Die Ansicht { $name } löschen
+inbox-view-error-name = Der Name einer Ansicht hat 1 bis 80 Zeichen.
+inbox-view-error-shared = Nur die Leitung darf eine Ansicht mit allen teilen.

@@ -78,6 +78,8 @@ case-serious-legal_threat = legal threat
 case-serious-repeat_complaint = repeat complaint
 case-serious-high_value_customer = high value customer
 case-serious-strong_feeling = strong feeling
+case-serious-repeat = repeat
+case-serious-strong_emotion = strong emotion
 
 case-scheduled-pending = pending
 case-scheduled-sent = sent
@@ -462,3 +464,5 @@ event-improvement-text = The root cause “{ $problem }” is fixed; { $name } s
 event-improvement-gesture = Offered to come back: { $description } (cost { $cost }).
 event-won-back = Won back
 event-won-back-text = A lost customer, told what changed, ordered again after it.
+case-coach-save-anyway = Save it anyway, because…
+case-coach-save-anyway-placeholder = The reason is kept with the saved reply

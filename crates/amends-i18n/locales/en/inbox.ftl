@@ -107,3 +107,5 @@ inbox-view-edit-shared = Shared with everyone
 inbox-view-edit-save = Save
 inbox-view-edit-delete-heading = Delete it
 inbox-view-edit-delete = Delete the view { $name }
+inbox-view-error-name = A view's name has 1 to 80 characters.
+inbox-view-error-shared = Only a manager may share a view with everyone.

@@ -265,8 +265,14 @@ pub async fn save_view(State(state): State<AppState>, posted: Posted<Nothing>) -
     Ok(Redirect::to(&crate::views::inbox_link(&view)).into_response())
 }
 
+/// A view refused, in the page's language (the API answers the rule's English sentence).
 fn refused(r: crate::views::ViewRefused) -> PageError {
-    if r.forbidden { PageError::Forbidden(r.message) } else { PageError::BadForm(r.message) }
+    let message = match r.field {
+        "name" => say("inbox-view-error-name"),
+        "shared" => say("inbox-view-error-shared"),
+        _ => r.message,
+    };
+    if r.forbidden { PageError::Forbidden(message) } else { PageError::BadForm(message) }
 }
 
 /// A view the signed-in user may change; someone else's private view does not exist.
