@@ -118,3 +118,13 @@ fn german_second_blind_set_holds_its_floor() {
         assert!(got >= floor, "{name}: {what} {got:.3} < {floor}");
     }
 }
+
+/// `de_blind3.tsv`: written and labelled by the session `coach` before any of its tuning,
+/// never tuned on; first run in its header.
+#[test]
+fn german_third_blind_set_is_measured() {
+    let name = "de_blind3.tsv (blind, never tuned on; first run in its header)";
+    let cases = load(name, include_str!("corpus/de_blind3.tsv"));
+    assert!(cases.len() >= 40, "{}", cases.len());
+    evaluate_with(&Coach::german(), name, &cases, true);
+}

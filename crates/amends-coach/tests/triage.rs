@@ -136,3 +136,11 @@ fn triage_on_unseen_wording() {
     assert!(tuning3 >= 0.9, "severity agreement on the third tuning set fell to {tuning3:.3}");
     assert!(blind >= 0.6, "severity agreement on the blind set fell to {blind:.3}");
 }
+
+/// The blind sets of the session `coach`: written and labelled before any of its tuning,
+/// never tuned on; first runs in their headers.
+#[test]
+fn triage_on_the_coach_sessions_blind_sets() {
+    print("triage, second blind set", &agreement(&Coach::english(), include_str!("triage/en_blind2.toml")));
+    print("German triage, second blind set", &agreement(&Coach::german(), include_str!("triage/de_blind2.toml")));
+}
