@@ -144,3 +144,18 @@ fn triage_on_the_coach_sessions_blind_sets() {
     print("triage, second blind set", &agreement(&Coach::english(), include_str!("triage/en_blind2.toml")));
     print("German triage, second blind set", &agreement(&Coach::german(), include_str!("triage/de_blind2.toml")));
 }
+
+/// The built-in files compile: a coach falls back to hearing nothing when one does not, so
+/// a mistake in a cue would otherwise show only as collapsed figures.
+#[test]
+fn every_built_in_hearing_file_compiles() {
+    for (name, result) in [
+        ("triage.en", Coach::english().with_triage_toml(amends_coach::ENGLISH_TRIAGE).map(drop)),
+        ("concerns.en", Coach::english().with_concerns_toml(amends_coach::ENGLISH_CONCERNS).map(drop)),
+        ("feelings.en", Coach::english().with_feelings_toml(amends_coach::ENGLISH_FEELINGS).map(drop)),
+        ("triage.de", Coach::german().with_triage_toml(amends_coach::GERMAN_TRIAGE).map(drop)),
+        ("concerns.de", Coach::german().with_concerns_toml(amends_coach::GERMAN_CONCERNS).map(drop)),
+    ] {
+        assert!(result.is_ok(), "{name}: {result:?}");
+    }
+}
