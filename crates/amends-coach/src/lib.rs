@@ -131,6 +131,9 @@ pub const GERMAN_CONCERNS: &str = include_str!("../rules/concerns.de.toml");
 /// The built-in German triage rules.
 pub const GERMAN_TRIAGE: &str = include_str!("../rules/triage.de.toml");
 
+/// The built-in German words that acknowledge each feeling heard at the Hear step.
+pub const GERMAN_FEELINGS: &str = include_str!("../rules/feelings.de.toml");
+
 /// A compiled set of rules for one language. Compile once and share it (it is `Send +
 /// Sync` and reviewing takes `&self`).
 #[derive(Debug, Clone)]
@@ -149,9 +152,9 @@ impl Coach {
         coach.clone().with_feelings_toml(ENGLISH_FEELINGS).unwrap_or(coach)
     }
 
-    /// The built-in German coach: the wording rules, the restatement check and triage in
-    /// German (`rules/de.toml`, `rules/concerns.de.toml`, `rules/triage.de.toml`). Like
-    /// [`Coach::english`], it never panics.
+    /// The built-in German coach: the wording rules, the restatement check, triage and the
+    /// feelings in German (`rules/de.toml`, `rules/concerns.de.toml`, `rules/triage.de.toml`,
+    /// `rules/feelings.de.toml`). Like [`Coach::english`], it never panics.
     ///
     /// ```
     /// use amends_coach::{Coach, FindingKind, Purpose};
@@ -160,7 +163,8 @@ impl Coach {
     /// assert!(review.findings.iter().any(|f| f.kind == FindingKind::Blame));
     /// ```
     pub fn german() -> Coach {
-        Coach::built_in(GERMAN_RULES, GERMAN_CONCERNS, GERMAN_TRIAGE)
+        let coach = Coach::built_in(GERMAN_RULES, GERMAN_CONCERNS, GERMAN_TRIAGE);
+        coach.clone().with_feelings_toml(GERMAN_FEELINGS).unwrap_or(coach)
     }
 
     /// The built-in coach for a language tag (`"de"`, `"de-AT"`, `"en-GB"`...; the primary

@@ -155,6 +155,7 @@ fn every_built_in_hearing_file_compiles() {
         ("feelings.en", Coach::english().with_feelings_toml(amends_coach::ENGLISH_FEELINGS).map(drop)),
         ("triage.de", Coach::german().with_triage_toml(amends_coach::GERMAN_TRIAGE).map(drop)),
         ("concerns.de", Coach::german().with_concerns_toml(amends_coach::GERMAN_CONCERNS).map(drop)),
+        ("feelings.de", Coach::german().with_feelings_toml(amends_coach::GERMAN_FEELINGS).map(drop)),
     ] {
         assert!(result.is_ok(), "{name}: {result:?}");
     }
