@@ -84,9 +84,25 @@
 //! `rules/triage.en.toml` (signs of severity, with a child amplifying another sign).
 //! Both are measured on labelled data in `tests/concerns/` and `tests/triage/`.
 //!
+//! ## The linguistic layer
+//! Where phrases run out the rules name the *kind* of word once, as a class or a form:
+//! `#pp` hears past forms, participles and simple pasts alike ("was **given**", "you
+//! **rode** it off the kerb"); `@took_in` lists what a customer receives or says, so "you
+//! **typed** the number wrong" is blame and "you **got** the wrong size" is not; `@party`,
+//! `@bad_state` and `@household` say who did what ("the **manufacturer** shipped them with
+//! **loose** pedals", "the tears are from your **cat**"); `@owning` and an apology for one's
+//! own people keep a named third party from being heard as an excuse. The hearing files
+//! (triage, concerns, feelings) compare stems, and a negator there governs only the cue it
+//! stands before: a symptom said with "not" ("couldn't **breathe**") is written with its
+//! negator, and "would not open **again**" is no repeat.
+//!
 //! ## Known limits
 //! Phrase lists, not understanding: wording the rules have never seen is missed (recall on
-//! fresh phrasing is lower than on the corpus), irony and implied blame are invisible, and
+//! fresh phrasing is lower than on the corpus: the last blind set, written after all tuning,
+//! flagged with precision 0.963, recall 0.867 and kind accuracy 0.923; triage agreed on 11 of
+//! 14 fresh complaints; the restatement check found every missed concern of its last blind
+//! split but raised false alarms on 3 of 5 complete restatements), irony and implied blame
+//! are invisible, and
 //! option counting reads "or" and comma chains, so a clause between commas (", which takes
 //! three days,") can count as an option. Sentences are split on `. ! ? ;` and line breaks,
 //! so abbreviations such as "Mr." split a sentence, and so does a German ordinal date

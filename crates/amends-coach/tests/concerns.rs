@@ -173,7 +173,11 @@ fn german_word_forms_and_spellings_cover_a_concern() {
 fn restatement_check_on_the_coach_sessions_blind_splits() {
     for (name, coach, split) in [
         ("fourth blind (English; written before tuning)", Coach::english(), concerns_score::BLIND4),
-        ("fifth blind (English; written after the first round, tuned on since)", Coach::english(), concerns_score::BLIND5),
+        (
+            "fifth blind (English; written after the first round, tuned on since)",
+            Coach::english(),
+            concerns_score::BLIND5,
+        ),
         ("sixth blind (English; written after all tuning)", Coach::english(), concerns_score::BLIND6),
         ("third German blind", Coach::german(), concerns_score::GERMAN_BLIND3),
     ] {

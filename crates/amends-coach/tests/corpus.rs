@@ -134,7 +134,11 @@ fn every_set_is_measured_and_holds_its_floor() {
 #[test]
 fn the_coach_sessions_blind_sets_are_measured() {
     for (name, tsv, min) in [
-        ("en_general16.tsv (blind before tuning; first run in its header)", include_str!("corpus/en_general16.tsv"), 120),
+        (
+            "en_general16.tsv (blind before tuning; first run in its header)",
+            include_str!("corpus/en_general16.tsv"),
+            120,
+        ),
         ("en_general17.tsv (blind after the first round; tuned on since)", include_str!("corpus/en_general17.tsv"), 90),
         ("en_general18.tsv (blind after all tuning, never tuned on)", include_str!("corpus/en_general18.tsv"), 45),
     ] {

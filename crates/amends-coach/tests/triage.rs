@@ -142,8 +142,14 @@ fn triage_on_unseen_wording() {
 #[test]
 fn triage_on_the_coach_sessions_blind_sets() {
     print("triage, second blind set", &agreement(&Coach::english(), include_str!("triage/en_blind2.toml")));
-    print("triage, third blind set (after the first round)", &agreement(&Coach::english(), include_str!("triage/en_blind3.toml")));
-    print("triage, fourth blind set (after all tuning)", &agreement(&Coach::english(), include_str!("triage/en_blind4.toml")));
+    print(
+        "triage, third blind set (after the first round)",
+        &agreement(&Coach::english(), include_str!("triage/en_blind3.toml")),
+    );
+    print(
+        "triage, fourth blind set (after all tuning)",
+        &agreement(&Coach::english(), include_str!("triage/en_blind4.toml")),
+    );
     print("German triage, second blind set", &agreement(&Coach::german(), include_str!("triage/de_blind2.toml")));
 }
 
