@@ -44,11 +44,31 @@ pub(crate) async fn alert_in(
 
 impl Store {
     pub async fn set_email_alerts(&self, user_id: i64, on: bool) -> Result<UserRecord, StoreError> {
-        sqlx::query("UPDATE users SET email_alerts = $2 WHERE id = $1")
-            .bind(user_id)
-            .bind(i64::from(on))
-            .execute(self.write())
-            .await?;
+        self.update_account(user_id, Some(on), None).await
+    }
+
+    /// What a member of staff changes of their own account: email alerts, and the
+    /// language the desk speaks to them (`Some(None)`: their browser's again).
+    pub async fn update_account(
+        &self,
+        user_id: i64,
+        email_alerts: Option<bool>,
+        language: Option<Option<amends_domain::Language>>,
+    ) -> Result<UserRecord, StoreError> {
+        if let Some(on) = email_alerts {
+            sqlx::query("UPDATE users SET email_alerts = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(i64::from(on))
+                .execute(self.write())
+                .await?;
+        }
+        if let Some(language) = language {
+            sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(language.map(|l| l.tag().to_owned()))
+                .execute(self.write())
+                .await?;
+        }
         self.forget_tokens();
         self.user(user_id).await
     }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use amends_domain::{CustomerEmail, CustomerName, TransactionKind};
+use amends_domain::{CustomerEmail, CustomerName, Language, TransactionKind};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -35,6 +35,9 @@ pub struct CustomerRecord {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// The language every mail, page and letter to them is in; none: not known yet
+    /// (the business's own language is used).
+    pub language: Option<Language>,
 }
 
 /// A customer as parsed at the edge: once built, its fields are valid.
@@ -57,6 +60,8 @@ pub struct CustomerPatch {
     pub postal_address: Option<Option<String>>,
     pub notes: Option<String>,
     pub watch: Option<bool>,
+    /// Some(None) forgets it: the next mail is in the business's language again.
+    pub language: Option<Option<Language>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,7 +115,7 @@ pub struct RejectedRow {
 }
 
 pub(crate) const CUSTOMER_COLUMNS: &str =
-    "id, name, email, phone, external_id, postal_address, notes, watch, created_at, updated_at";
+    "id, name, email, phone, external_id, postal_address, notes, watch, created_at, updated_at, language";
 
 pub(crate) fn customer(row: &AnyRow) -> Result<CustomerRecord, StoreError> {
     Ok(CustomerRecord {
@@ -125,6 +130,7 @@ pub(crate) fn customer(row: &AnyRow) -> Result<CustomerRecord, StoreError> {
         lifetime_value: Vec::new(),
         created_at: from_millis(row.try_get("created_at")?),
         updated_at: from_millis(row.try_get("updated_at")?),
+        language: crate::staff::language(row)?,
     })
 }
 
@@ -260,6 +266,9 @@ impl Store {
         }
         if let Some(watch) = patch.watch {
             sets.push(format!("watch = {}", f.param(Value::Int(i64::from(watch)))));
+        }
+        if let Some(language) = &patch.language {
+            sets.push(format!("language = {}", nullable(&mut f, &language.map(|l| l.tag().to_owned()))));
         }
         sets.push(format!("updated_at = {}", f.param(Value::Int(millis(self.now())))));
         let id_param = f.param(Value::Int(id));

@@ -161,10 +161,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0023_ideas_and_calls.sql"),
         then: None,
     },
+    Migration {
+        version: 24,
+        name: "languages",
+        sqlite: include_str!("../migrations/sqlite/0024_languages.sql"),
+        postgres: include_str!("../migrations/postgres/0024_languages.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 23;
+pub const MIGRATIONS_APPLIED: i64 = 24;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

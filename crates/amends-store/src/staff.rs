@@ -1,8 +1,8 @@
 //! Staff users, their API tokens and their web sessions. Secrets are stored hashed:
 //! the adapter hands in hashes, never the tokens themselves.
 
-use amends_domain::Role;
 use amends_domain::staff::InvitationStatus;
+use amends_domain::{Language, Role};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -112,6 +112,8 @@ pub struct UserRecord {
     pub created_at: OffsetDateTime,
     /// False while they were invited and have not yet chosen a password.
     pub joined: bool,
+    /// The language they read the desk in; none: their browser's.
+    pub language: Option<Language>,
     #[serde(skip)]
     pub password_hash: String,
 }
@@ -136,8 +138,9 @@ pub struct SessionRecord {
     pub csrf_token: String,
 }
 
-const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.active, u.email_alerts, u.created_at, u.password_hash";
-const USER_COLUMNS_BARE: &str = "id, email, name, role, active, email_alerts, created_at, password_hash";
+const USER_COLUMNS: &str =
+    "u.id, u.email, u.name, u.role, u.active, u.email_alerts, u.created_at, u.password_hash, u.language";
+const USER_COLUMNS_BARE: &str = "id, email, name, role, active, email_alerts, created_at, password_hash, language";
 
 fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
     let role: String = row.try_get("role")?;
@@ -152,7 +155,15 @@ fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
         created_at: from_millis(row.try_get("created_at")?),
         joined: !password_hash.is_empty(),
         password_hash,
+        language: language(row)?,
     })
+}
+
+/// A stored language tag; one this build no longer speaks reads as none (the request's
+/// or business's language is used), never as an error.
+pub(crate) fn language(row: &AnyRow) -> Result<Option<Language>, StoreError> {
+    let tag: Option<String> = row.try_get("language")?;
+    Ok(tag.as_deref().and_then(Language::from_tag))
 }
 
 fn token(row: &AnyRow) -> Result<TokenRecord, StoreError> {

@@ -163,12 +163,17 @@ pub struct CustomerChange {
     notes: Option<String>,
     /// Put on or take off the watch list.
     watch: Option<bool>,
+    /// The language every mail, page and letter to them is in (`en`, `de`); null
+    /// forgets it, so the business's own language is used again.
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<amends_domain::Language>)]
+    language: Option<Option<amends_domain::Language>>,
 }
 
 mod double_option {
     use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-        Option::<String>::deserialize(d).map(Some)
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
     }
 }
 
@@ -218,6 +223,7 @@ pub async fn update(
             .map(|n| optional_text("notes", Some(n), MAX_NOTES_CHARS).map(Option::unwrap_or_default))
             .transpose()?,
         watch: body.watch,
+        language: body.language,
     };
     Ok(axum::Json(state.store.update_customer(id, &patch).await?))
 }

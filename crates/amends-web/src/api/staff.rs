@@ -115,11 +115,20 @@ pub async fn me(Agent(user): Agent) -> axum::Json<UserRecord> {
 pub struct MyChange {
     /// Alerts by email, inside business hours.
     email_alerts: Option<bool>,
+    /// The language the pages speak to them (`en`, `de`); null: their browser's.
+    #[serde(default, deserialize_with = "some_or_null")]
+    #[schema(value_type = Option<amends_domain::Language>)]
+    language: Option<Option<amends_domain::Language>>,
+}
+
+/// A present field (null included) as `Some`, an absent one as `None` (the default).
+fn some_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<amends_domain::Language>>, D::Error> {
+    Option::<amends_domain::Language>::deserialize(d).map(Some)
 }
 
 #[utoipa::path(
     patch, path = "/me", tag = "staff", operation_id = "updateMe",
-    summary = r#"Change the caller's own settings: email alerts on or off"#,
+    summary = r#"Change the caller's own settings: email alerts on or off, the pages' language"#,
     description = r#"Alerts (a watched customer's next order, promises due or broken, overdue steps escalated) always show in the inbox and on the case; with `email_alerts` they are also mailed, inside business hours."#,
     request_body(content = MyChange),
     responses(
@@ -138,10 +147,10 @@ pub async fn update_me(
     Agent(user): Agent,
     JsonBody(body): JsonBody<MyChange>,
 ) -> ApiResult<axum::Json<UserRecord>> {
-    match body.email_alerts {
-        Some(on) => Ok(axum::Json(state.store.set_email_alerts(user.id, on).await?)),
-        None => Ok(axum::Json(user)),
+    if body.email_alerts.is_none() && body.language.is_none() {
+        return Ok(axum::Json(user));
     }
+    Ok(axum::Json(state.store.update_account(user.id, body.email_alerts, body.language).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -192,6 +192,7 @@ pub async fn update(
             postal_address: Some(c.postal_address),
             notes: Some(c.notes),
             watch: None,
+            language: None,
         }),
     };
     let error = match patch {

@@ -1,8 +1,8 @@
 //! Business hours and the escalation ladder (admins), and each staff member's choice of
 //! email alerts (their account page).
 
-use amends_domain::Role;
 use amends_domain::hours::{LevelSpec, PeriodSpec, WEEKDAYS, WeekSpec};
+use amends_domain::{Language, Role};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -17,16 +17,38 @@ use crate::api::hours::{HoursChange, check};
 const LEVEL_ROWS: usize = amends_domain::hours::MAX_LEVELS;
 
 pub async fn account(session: StaffSession) -> Result<impl IntoResponse, PageError> {
-    render("account.html", minijinja::context! { layout => session.layout(), alerts => session.user.email_alerts })
+    render(
+        "account.html",
+        minijinja::context! {
+            layout => session.layout(),
+            alerts => session.user.email_alerts,
+            chosen => session.user.language.map(Language::tag),
+            languages => languages(),
+        },
+    )
+}
+
+/// The languages a picker offers, each named in itself.
+pub(crate) fn languages() -> Vec<minijinja::Value> {
+    Language::ALL.iter().map(|l| minijinja::context! { tag => l.tag(), name => l.own_name() }).collect()
 }
 
 pub async fn account_save(State(state): State<AppState>, posted: Posted<Nothing>) -> Result<Response, PageError> {
     let Posted { session, fields, .. } = posted;
     let on = field(&fields, "email_alerts").is_some_and(|v| v == "on");
-    let user = state.store.set_email_alerts(session.user.id, on).await?;
+    // "" is "as my browser says"; a tag we do not speak is the same.
+    let language = field(&fields, "language").and_then(|tag| Language::from_tag(&tag));
+    let user = state.store.update_account(session.user.id, Some(on), Some(language)).await?;
+    let session = StaffSession { language: language.unwrap_or(session.language), ..session };
     Ok(render(
         "account.html",
-        minijinja::context! { layout => session.layout(), alerts => user.email_alerts, saved => true },
+        minijinja::context! {
+            layout => session.layout(),
+            alerts => user.email_alerts,
+            chosen => user.language.map(Language::tag),
+            languages => languages(),
+            saved => true,
+        },
     )?
     .into_response())
 }

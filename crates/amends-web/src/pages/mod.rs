@@ -31,7 +31,7 @@ mod templates;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use amends_domain::Role;
+use amends_domain::{Language, Role};
 use amends_store::{Business, StoreError, UserRecord};
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -117,6 +117,7 @@ fn environment() -> &'static Environment<'static> {
                 tracing::error!(template = name, error = %e, "template does not parse");
             }
         }
+        amends_i18n::templates::register(&mut env);
         env.add_filter("when", filters::when);
         env.add_filter("money", filters::money);
         env.add_filter("marked", filters::marked);
@@ -344,6 +345,8 @@ pub struct StaffSession {
     pub csrf: String,
     /// The business's currency and zone: every time and amount on the page is shown in them.
     pub business: Business,
+    /// The language the pages speak to them: their own choice, else their browser's.
+    pub language: Language,
 }
 
 impl StaffSession {
@@ -363,6 +366,7 @@ impl StaffSession {
             is_manager: self.user.role.at_least(Role::Manager),
             is_admin: self.user.role == Role::Admin,
             business: &self.business,
+            lang: self.language.tag(),
         }
     }
 }
@@ -375,6 +379,18 @@ pub struct Layout<'a> {
     pub is_admin: bool,
     /// Read by the `when` and `money` filters.
     pub business: &'a Business,
+    /// Read by `t`, the templates' message function.
+    pub lang: &'static str,
+}
+
+/// The language a browser asks for (`Accept-Language`), for pages before sign-in and
+/// for staff who chose none; English when it names none of ours.
+pub(crate) fn browser_language(headers: &axum::http::HeaderMap) -> Language {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::from_accept_language)
+        .unwrap_or(Language::English)
 }
 
 fn path_of(uri: &Uri) -> String {
@@ -388,7 +404,8 @@ impl<S: Send + Sync> FromRequestParts<S> for StaffSession {
         match parts.extensions.get::<Identity>() {
             Some(Identity { user, via: Via::Session { csrf_token } }) => {
                 let business = parts.extensions.get::<Business>().cloned().unwrap_or_default();
-                Ok(StaffSession { user: user.clone(), csrf: csrf_token.clone(), business })
+                let language = user.language.unwrap_or_else(|| browser_language(&parts.headers));
+                Ok(StaffSession { user: user.clone(), csrf: csrf_token.clone(), business, language })
             }
             _ => Err(PageError::SignIn { next: path_of(&parts.uri) }),
         }

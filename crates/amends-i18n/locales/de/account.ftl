@@ -1,0 +1,10 @@
+account-title = Ihr Konto
+account-saved = Gespeichert.
+account-language = Sprache
+account-language-label = Der Schalter spricht mit Ihnen auf
+account-language-browser = Wie mein Browser es sagt
+account-alerts = Benachrichtigungen per E-Mail
+account-alerts-why = Beobachtete Kunden, bald oder schon gebrochene Zusagen und überfällige Fälle auf der Eskalationsleiter stehen immer im Posteingang und am Fall. Per E-Mail erreichen sie Sie nur während der Geschäftszeiten: was nachts anfällt, wartet bis zum Morgen.
+account-alerts-on = Benachrichtigungen per E-Mail schicken
+account-save = Speichern
+account-password = Passwort ändern

@@ -1,0 +1,10 @@
+account-title = Your account
+account-saved = Saved.
+account-language = Language
+account-language-label = The desk speaks to you in
+account-language-browser = As my browser says
+account-alerts = Alerts by email
+account-alerts-why = Watch alerts, promises about to be broken or broken, and overdue cases going up the escalation ladder always show in the inbox and on the case. By email they reach you in service hours only: one raised at night waits for the morning.
+account-alerts-on = Email me alerts
+account-save = Save
+account-password = Change your password
