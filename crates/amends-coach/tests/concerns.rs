@@ -166,3 +166,27 @@ fn german_word_forms_and_spellings_cover_a_concern() {
     let ids: Vec<String> = coach.concerns("Die Lieferung kam nicht zu spät.").into_iter().map(|c| c.id).collect();
     assert!(!ids.iter().any(|i| i == "late"), "{ids:?}");
 }
+
+/// The blind splits of the session `coach`: written and labelled before any of its tuning,
+/// never tuned on; first runs in their headers.
+#[test]
+fn restatement_check_on_the_coach_sessions_blind_splits() {
+    for (name, coach, split) in [
+        ("fourth blind (English; written before tuning)", Coach::english(), concerns_score::BLIND4),
+        (
+            "fifth blind (English; written after the first round, tuned on since)",
+            Coach::english(),
+            concerns_score::BLIND5,
+        ),
+        (
+            "sixth blind (English; written after the second round, one cue fixed since)",
+            Coach::english(),
+            concerns_score::BLIND6,
+        ),
+        ("seventh blind (English; written after all tuning)", Coach::english(), concerns_score::BLIND7),
+        ("third German blind", Coach::german(), concerns_score::GERMAN_BLIND3),
+    ] {
+        let s = score(&coach, split, true);
+        println!("{name}: {s}");
+    }
+}

@@ -118,3 +118,17 @@ fn german_second_blind_set_holds_its_floor() {
         assert!(got >= floor, "{name}: {what} {got:.3} < {floor}");
     }
 }
+
+/// `de_blind3.tsv`: written and labelled by the session `coach` before any of its tuning,
+/// never tuned on; first run in its header.
+#[test]
+fn german_third_blind_set_is_measured() {
+    for (name, tsv) in [
+        ("de_blind3.tsv (blind before tuning; first run in its header)", include_str!("corpus/de_blind3.tsv")),
+        ("de_blind4.tsv (blind after tuning, never tuned on)", include_str!("corpus/de_blind4.tsv")),
+    ] {
+        let cases = load(name, tsv);
+        assert!(cases.len() >= 20, "{name}: {}", cases.len());
+        evaluate_with(&Coach::german(), name, &cases, true);
+    }
+}
