@@ -333,11 +333,6 @@ impl From<StoreError> for PageError {
 }
 
 impl PageError {
-    /// The status, title and sentence of the error page, in the current page's language.
-    pub(crate) fn words(self) -> (StatusCode, String, String) {
-        self.words_in(speaking())
-    }
-
     /// The status, title and sentence of the error page in `language`. A sign-in has
     /// none: it is a redirect.
     pub(crate) fn words_in(self, language: Language) -> (StatusCode, String, String) {
