@@ -218,7 +218,9 @@ function leftover(text) {
 async function textsOf(p) {
   return p.evaluate(() => {
     const out = [];
-    const skipped = (el) => el.closest('script, style, template, noscript, kbd');
+    // Keys on the keyboard, and a language's own name (marked with its `lang`, as in a
+    // language picker), are not the desk's sentences.
+    const skipped = (el) => el.closest('script, style, template, noscript, kbd, body [lang]');
     const where = (el) => {
       const parts = [];
       for (let e = el; e && e !== document.body && parts.length < 3; e = e.parentElement) {
