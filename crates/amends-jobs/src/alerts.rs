@@ -65,7 +65,12 @@ pub(crate) async fn to_staff(
                 to_name: Some(user.name.clone()),
                 subject,
                 text_body: format!(
-                    "{body}\nYou get these by email in service hours; switch them off on your account page: {base}/account\n"
+                    "{body}\n{}\n",
+                    amends_i18n::text_with(
+                        staff_language(user),
+                        "staffmail-switch-off",
+                        &[("address", format!("{base}/account").into())]
+                    )
                 ),
                 html_body: None,
                 message_id: format!("<{kind}.{}@{}>", random_hex(12), settings.message_domain),
@@ -76,6 +81,12 @@ pub(crate) async fn to_staff(
         })
         .collect();
     Ok(store.queue_staff_emails_for_job(&emails, send_at, job).await?)
+}
+
+/// The language a member of staff reads: theirs, else English (the business has no
+/// language of its own yet).
+pub(crate) fn staff_language(user: &UserRecord) -> amends_domain::Language {
+    user.language.unwrap_or(amends_domain::Language::English)
 }
 
 /// Takes every overdue step up the levels of the ladder it has reached, in order.
