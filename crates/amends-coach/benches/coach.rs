@@ -147,6 +147,18 @@ fn main() {
     println!("  blind2: {}", concerns_score::score(&coach, concerns_score::BLIND2, false));
     println!("  blind3: {}", concerns_score::score(&coach, concerns_score::BLIND3, false));
     println!("  tuning5 (first run in its header): {}", concerns_score::score(&coach, concerns_score::TUNING5, false));
+    println!(
+        "  blind4 (written before the session coach tuned; first run in its header): {}",
+        concerns_score::score(&coach, concerns_score::BLIND4, false)
+    );
+    println!(
+        "  blind5 (written after its first round; tuned on since): {}",
+        concerns_score::score(&coach, concerns_score::BLIND5, false)
+    );
+    println!(
+        "  blind6 (written after all its tuning; first run in its header): {}",
+        concerns_score::score(&coach, concerns_score::BLIND6, false)
+    );
 
     for (name, tsv) in [
         ("en.tsv (tuned on)", include_str!("../tests/corpus/en.tsv")),
@@ -172,6 +184,18 @@ fn main() {
         (
             "en_general15.tsv (blind, never tuned on: its first run is the honest estimate)",
             include_str!("../tests/corpus/en_general15.tsv"),
+        ),
+        (
+            "en_general16.tsv (blind before the session coach tuned; first run in its header)",
+            include_str!("../tests/corpus/en_general16.tsv"),
+        ),
+        (
+            "en_general17.tsv (blind after its first round; tuned on since)",
+            include_str!("../tests/corpus/en_general17.tsv"),
+        ),
+        (
+            "en_general18.tsv (blind after all its tuning; first run in its header)",
+            include_str!("../tests/corpus/en_general18.tsv"),
         ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
@@ -226,6 +250,7 @@ fn german() {
         ("tuning2", include_str!("../tests/concerns/de_tuning2.toml")),
         ("blind", include_str!("../tests/concerns/de_blind.toml")),
         ("blind2", include_str!("../tests/concerns/de_blind2.toml")),
+        ("blind3 (first run in its header)", include_str!("../tests/concerns/de_blind3.toml")),
     ] {
         println!("  {name}: {}", concerns_score::score(&coach, split, false));
     }
@@ -236,6 +261,8 @@ fn german() {
             "de_blind2.tsv (blind first run in its header; gaps added since)",
             include_str!("../tests/corpus/de_blind2.tsv"),
         ),
+        ("de_blind3.tsv (blind before tuning; first run in its header)", include_str!("../tests/corpus/de_blind3.tsv")),
+        ("de_blind4.tsv (blind after the first round; tuned on since)", include_str!("../tests/corpus/de_blind4.tsv")),
     ] {
         corpus_score::evaluate_with(&coach, name, &corpus_score::load(name, tsv), false);
     }

@@ -2,11 +2,12 @@
 //! apology or a restatement to an anxious customer that never names the worry, in any
 //! words of its kind, gets a reminder. The words of each feeling are data
 //! (`rules/feelings.en.toml`), matched by stem like the restatement check, so "the worry",
-//! "worrying" and "peace of mind" all acknowledge anxiety.
+//! "worrying" and "peace of mind" all acknowledge anxiety. Another language's file gives its
+//! own `[stemming]` table, as the hearing files do (`rules/feelings.de.toml`).
 
 use serde::{Deserialize, Serialize};
 
-use crate::hearing::{PhraseSet, Stemmer, compile_list, line_at, negated, syntax_error, words};
+use crate::hearing::{PhraseSet, Stemmer, StemmingFile, compile_list, line_at, negated, syntax_error, words};
 use crate::rules::RulesError;
 
 /// A feeling the text does not acknowledge.
@@ -27,6 +28,8 @@ pub struct UnheardFeeling {
 struct FeelingsFile {
     language: String,
     negators: Vec<String>,
+    #[serde(default)]
+    stemming: Option<StemmingFile>,
     #[serde(rename = "feeling")]
     feelings: Vec<FeelingFile>,
 }
@@ -58,7 +61,7 @@ pub(crate) struct Feelings {
     negators: Vec<String>,
     covers: PhraseSet,
     dismissals: PhraseSet,
-    /// English stems (the file has no `[stemming]` table of its own yet).
+    /// The file's `[stemming]`; English stems when it has none.
     stemmer: Stemmer,
 }
 
@@ -68,7 +71,9 @@ impl Feelings {
         if file.language.trim().is_empty() {
             return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
         }
-        let mut out = Feelings { negators: file.negators, ..Feelings::default() };
+        let stemmer = Stemmer::from_file(file.stemming);
+        let negators = file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
+        let mut out = Feelings { negators, stemmer, ..Feelings::default() };
         for (i, f) in file.feelings.iter().enumerate() {
             let what = format!("feeling \"{}\"", f.id.get_ref());
             let line = line_at(text, f.id.span().start);

@@ -83,7 +83,7 @@ impl Default for Stemmer {
 /// The `[stemming]` table of a hearing file.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StemmingFile {
+pub(crate) struct StemmingFile {
     suffixes: Vec<String>,
     #[serde(default = "three")]
     min_stem: usize,
@@ -100,7 +100,7 @@ fn three() -> usize {
 }
 
 impl Stemmer {
-    fn from_file(file: Option<StemmingFile>) -> Stemmer {
+    pub(crate) fn from_file(file: Option<StemmingFile>) -> Stemmer {
         let Some(f) = file else { return Stemmer::default() };
         let mut fold: Vec<(String, String)> = f.fold.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
         fold.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));

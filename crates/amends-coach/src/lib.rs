@@ -84,9 +84,25 @@
 //! `rules/triage.en.toml` (signs of severity, with a child amplifying another sign).
 //! Both are measured on labelled data in `tests/concerns/` and `tests/triage/`.
 //!
+//! ## The linguistic layer
+//! Where phrases run out the rules name the *kind* of word once, as a class or a form:
+//! `#pp` hears past forms, participles and simple pasts alike ("was **given**", "you
+//! **rode** it off the kerb"); `@took_in` lists what a customer receives or says, so "you
+//! **typed** the number wrong" is blame and "you **got** the wrong size" is not; `@party`,
+//! `@bad_state` and `@household` say who did what ("the **manufacturer** shipped them with
+//! **loose** pedals", "the tears are from your **cat**"); `@owning` and an apology for one's
+//! own people keep a named third party from being heard as an excuse. The hearing files
+//! (triage, concerns, feelings) compare stems, and a negator there governs only the cue it
+//! stands before: a symptom said with "not" ("couldn't **breathe**") is written with its
+//! negator, and "would not open **again**" is no repeat.
+//!
 //! ## Known limits
 //! Phrase lists, not understanding: wording the rules have never seen is missed (recall on
-//! fresh phrasing is lower than on the corpus), irony and implied blame are invisible, and
+//! fresh phrasing is lower than on the corpus: the last blind set, written after all tuning,
+//! flagged with precision 0.963, recall 0.867 and kind accuracy 0.923; triage agreed on 11 of
+//! 14 fresh complaints; the restatement check found every missed concern of its last blind
+//! split but raised false alarms on 3 of 5 complete restatements), irony and implied blame
+//! are invisible, and
 //! option counting reads "or" and comma chains, so a clause between commas (", which takes
 //! three days,") can count as an option. Sentences are split on `. ! ? ;` and line breaks,
 //! so abbreviations such as "Mr." split a sentence, and so does a German ordinal date
@@ -131,6 +147,9 @@ pub const GERMAN_CONCERNS: &str = include_str!("../rules/concerns.de.toml");
 /// The built-in German triage rules.
 pub const GERMAN_TRIAGE: &str = include_str!("../rules/triage.de.toml");
 
+/// The built-in German words that acknowledge each feeling heard at the Hear step.
+pub const GERMAN_FEELINGS: &str = include_str!("../rules/feelings.de.toml");
+
 /// A compiled set of rules for one language. Compile once and share it (it is `Send +
 /// Sync` and reviewing takes `&self`).
 #[derive(Debug, Clone)]
@@ -149,9 +168,9 @@ impl Coach {
         coach.clone().with_feelings_toml(ENGLISH_FEELINGS).unwrap_or(coach)
     }
 
-    /// The built-in German coach: the wording rules, the restatement check and triage in
-    /// German (`rules/de.toml`, `rules/concerns.de.toml`, `rules/triage.de.toml`). Like
-    /// [`Coach::english`], it never panics.
+    /// The built-in German coach: the wording rules, the restatement check, triage and the
+    /// feelings in German (`rules/de.toml`, `rules/concerns.de.toml`, `rules/triage.de.toml`,
+    /// `rules/feelings.de.toml`). Like [`Coach::english`], it never panics.
     ///
     /// ```
     /// use amends_coach::{Coach, FindingKind, Purpose};
@@ -160,7 +179,8 @@ impl Coach {
     /// assert!(review.findings.iter().any(|f| f.kind == FindingKind::Blame));
     /// ```
     pub fn german() -> Coach {
-        Coach::built_in(GERMAN_RULES, GERMAN_CONCERNS, GERMAN_TRIAGE)
+        let coach = Coach::built_in(GERMAN_RULES, GERMAN_CONCERNS, GERMAN_TRIAGE);
+        coach.clone().with_feelings_toml(GERMAN_FEELINGS).unwrap_or(coach)
     }
 
     /// The built-in coach for a language tag (`"de"`, `"de-AT"`, `"en-GB"`...; the primary

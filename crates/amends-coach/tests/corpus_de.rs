@@ -118,3 +118,20 @@ fn german_second_blind_set_holds_its_floor() {
         assert!(got >= floor, "{name}: {what} {got:.3} < {floor}");
     }
 }
+
+/// `de_blind3.tsv`: written and labelled by the session `coach` before any of its tuning,
+/// never tuned on; first run in its header.
+#[test]
+fn german_third_blind_set_is_measured() {
+    for (name, tsv) in [
+        ("de_blind3.tsv (blind before tuning; first run in its header)", include_str!("corpus/de_blind3.tsv")),
+        ("de_blind4.tsv (blind after round one; tuned on since)", include_str!("corpus/de_blind4.tsv")),
+    ] {
+        let cases = load(name, tsv);
+        assert!(cases.len() >= 20, "{name}: {}", cases.len());
+        let (_, flag) = evaluate_with(&Coach::german(), name, &cases, true);
+        // Floors a little under the figures when they were set.
+        assert!(flag.texts.precision() >= 0.8 && flag.texts.recall() >= 0.9, "{name}");
+        assert!(flag.kind_accuracy() >= 0.85, "{name}: kind accuracy {:.3}", flag.kind_accuracy());
+    }
+}

@@ -106,3 +106,29 @@ fn one_feelings_words_do_not_acknowledge_another() {
     assert!(coach.unheard_feeling("angry", "I'm sorry for the worry this caused.").is_some());
     assert!(coach.unheard_feeling("anxious", "I'm sorry for the anger this caused.").is_some());
 }
+
+/// German: `Coach::for_language("de")` hears feelings in German words of their kind (word
+/// forms and compounds by the file's own stemming), and "keine Sorge" brushes the worry aside.
+#[test]
+fn german_feelings_are_heard_in_words_of_their_kind() {
+    let coach = Coach::for_language("de-AT");
+    assert!(Coach::german().with_feelings_toml(amends_coach::GERMAN_FEELINGS).is_ok());
+    for (feeling, text) in [
+        ("anxious", "Es tut mir leid. Ich kann mir vorstellen, wie beunruhigend die Ungewissheit für Sie war."),
+        ("anxious", "Ihre Sorgen um den Reisepass verstehe ich gut."),
+        ("angry", "Ich verstehe Ihren Ärger vollkommen, und es tut mir leid."),
+        ("angry", "Sie sind zu Recht verärgert über die doppelte Abbuchung."),
+        ("upset", "Es tut mir leid, wie sehr Sie das getroffen hat."),
+        ("disappointed", "Sie hatten sich auf den Abend gefreut, und wir haben Sie enttäuscht."),
+    ] {
+        assert_eq!(coach.unheard_feeling(feeling, text), None, "{feeling}: {text}");
+    }
+    for (feeling, text) in [
+        ("anxious", "Keine Sorge, das Paket kommt am Freitag."),
+        ("angry", "Die Erstattung geht heute raus."),
+        ("disappointed", "Ihr Paket kommt morgen um 10 Uhr."),
+    ] {
+        let unheard = coach.unheard_feeling(feeling, text);
+        assert!(unheard.is_some_and(|u| u.feeling == feeling), "{feeling} should be unheard: {text}");
+    }
+}

@@ -35,7 +35,7 @@ pub(crate) async fn mail(
     if recipients.is_empty() {
         return Ok(false);
     }
-    to_staff(store, settings, &recipients, job, "alert", |_, base| {
+    to_staff(store, settings, &recipients, job, "alert", |_, _, base| {
         (alert.subject.clone(), format!("{}\n\nThe case: {base}/cases/{}\n", alert.text, alert.case_id))
     })
     .await
@@ -50,15 +50,17 @@ pub(crate) async fn to_staff(
     recipients: &[UserRecord],
     job: (i64, &str),
     kind: &str,
-    write: impl Fn(&UserRecord, &str) -> (String, String),
+    write: impl Fn(&UserRecord, amends_domain::Language, &str) -> (String, String),
 ) -> Result<bool, JobError> {
     let hours = store.desk_hours().await?.parsed;
+    let business_language = store.business().await?.language;
     let send_at = hours.next_open(store.now());
     let base = settings.public_url.trim_end_matches('/');
     let emails: Vec<NewEmail> = recipients
         .iter()
         .map(|user| {
-            let (subject, body) = write(user, base);
+            let language = staff_language(user, business_language);
+            let (subject, body) = write(user, language, base);
             NewEmail {
                 case_id: None,
                 to_email: user.email.clone(),
@@ -67,7 +69,7 @@ pub(crate) async fn to_staff(
                 text_body: format!(
                     "{body}\n{}\n",
                     amends_i18n::text_with(
-                        staff_language(user),
+                        language,
                         "staffmail-switch-off",
                         &[("address", format!("{base}/account").into())]
                     )
@@ -83,10 +85,9 @@ pub(crate) async fn to_staff(
     Ok(store.queue_staff_emails_for_job(&emails, send_at, job).await?)
 }
 
-/// The language a member of staff reads: theirs, else English (the business has no
-/// language of its own yet).
-pub(crate) fn staff_language(user: &UserRecord) -> amends_domain::Language {
-    user.language.unwrap_or(amends_domain::Language::English)
+/// The language a member of staff reads: theirs, else the business's own.
+pub(crate) fn staff_language(user: &UserRecord, business: amends_domain::Language) -> amends_domain::Language {
+    user.language.unwrap_or(business)
 }
 
 /// Takes every overdue step up the levels of the ladder it has reached, in order.

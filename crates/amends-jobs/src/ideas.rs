@@ -29,8 +29,7 @@ pub(crate) async fn mail(
     if recipients.is_empty() {
         return Ok(false);
     }
-    crate::alerts::to_staff(store, settings, &recipients, job, "idea", |user, base| {
-        let language = crate::alerts::staff_language(user);
+    crate::alerts::to_staff(store, settings, &recipients, job, "idea", |user, language, base| {
         let title = || problem.title.clone().into();
         let subject = text_with(language, "staffmail-idea-subject", &[("title", title())]);
         let args = [

@@ -75,10 +75,9 @@ fn proof_invitation(language: Language, outcome: Option<Outcome>) -> String {
     text(language, id)
 }
 
-/// The language a customer is written to: theirs, else English (the business has no
-/// language of its own yet).
-pub fn customer_language(customer: &CustomerRecord) -> Language {
-    customer.language.unwrap_or(Language::English)
+/// The language a customer is written to: theirs, else the business's own.
+pub fn customer_language(customer: &CustomerRecord, business: Language) -> Language {
+    customer.language.unwrap_or(business)
 }
 
 /// How a customer answers a notice on paper.
@@ -222,7 +221,7 @@ impl Notifier {
         writer: Actor,
     ) -> Result<minijinja::Value, JobError> {
         let (agent, business) = self.signed_by(writer, case).await?;
-        let language = customer_language(customer);
+        let language = customer_language(customer, self.store.business().await?.language);
         Ok(minijinja::context! {
             lang => language.tag(),
             name => customer.name,
@@ -242,7 +241,7 @@ impl Notifier {
             return Ok(false);
         }
         let link = self.link(case.id, LinkPurpose::Status).await?;
-        let language = customer_language(&customer);
+        let language = customer_language(&customer, self.store.business().await?.language);
         let soon = match case.next_due_at {
             Some(due) => {
                 text_with(language, "mail-soon-by", &[("when", when(&self.store, language, due).await?.into())])
@@ -298,15 +297,18 @@ impl Notifier {
                 };
                 (MessagePurpose::Offer, self.render("alternative_declined", ctx).await?, Some(link))
             }
-            EventKind::FixPromised { what, due } => (
+            EventKind::FixPromised { what, due } => {
+                let language = customer_language(&customer, self.store.business().await?.language);
+                (
                 MessagePurpose::FixPromised,
                 self.render(
                     "fix_promised",
-                    minijinja::context! { what, due => when(&self.store, customer_language(&customer), *due).await?, ..base },
+                    minijinja::context! { what, due => when(&self.store, language, *due).await?, ..base },
                 )
                 .await?,
                 None,
-            ),
+                )
+            }
             EventKind::FixDone { note, .. } => {
                 (MessagePurpose::FixDone, self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
             }
@@ -399,13 +401,14 @@ impl Notifier {
         let link = self.link(case.id, LinkPurpose::FollowUp).await?;
         // What changed so it will not happen again, in honest tense: "we have changed"
         // only once the problem is marked fixed or verified.
+        let language = customer_language(&customer, self.store.business().await?.language);
         let prevention = match case.problem_id {
             Some(problem_id) => {
                 let problem = self.store.linked_problem(problem_id).await?;
                 let id = if problem.is_changed() { "mail-prevention-changed" } else { "mail-prevention-changing" };
                 problem.action().map(|action| {
                     let action = action.trim_end_matches('.').to_owned();
-                    text_with(customer_language(&customer), id, &[("action", action.into())])
+                    text_with(language, id, &[("action", action.into())])
                 })
             }
             None => None,
@@ -453,6 +456,7 @@ impl Notifier {
         }
         let business = self.business().await?;
         let told_us = self.store.customers_who_told_us(disclosure.problem_id).await?;
+        let business_language = self.store.business().await?.language;
         let zone = self.store.business().await?.zone;
         loop {
             let batch = self.store.recipients_to_notify(disclosure_id, DISCLOSURE_BATCH).await?;
@@ -466,7 +470,7 @@ impl Notifier {
             let ids: Vec<i64> = batch.iter().map(|r| r.customer_id).collect();
             let languages = self.store.customer_languages(&ids).await?;
             for r in batch {
-                let language = languages.get(&r.customer_id).copied().unwrap_or(Language::English);
+                let language = languages.get(&r.customer_id).copied().unwrap_or(business_language);
                 let told_us_on = told_us.get(&r.customer_id).map(|t| {
                     amends_i18n::format::wall_clock(language, *t, &zone, amends_domain::hours::WallClock::Date)
                 });
@@ -534,6 +538,7 @@ impl Notifier {
     /// answer by replying.
     async fn proof_notices(&self, proof: &amends_store::DisclosureRecord) -> Result<(), JobError> {
         let sources = self.sources_by_language("proof").await?;
+        let business_language = self.store.business().await?.language;
         let env = minijinja::Environment::new();
         let mut templates = HashMap::new();
         for (language, source) in &sources {
@@ -548,7 +553,7 @@ impl Notifier {
             let ids: Vec<i64> = batch.iter().map(|r| r.customer_id).collect();
             let languages = self.store.customer_languages(&ids).await?;
             for r in batch {
-                let language = languages.get(&r.customer_id).copied().unwrap_or(Language::English);
+                let language = languages.get(&r.customer_id).copied().unwrap_or(business_language);
                 let template = templates.get(&language).ok_or_else(|| JobError::Fail("no template".into()))?;
                 let Some(case_id) = r.case_id else {
                     return Err(JobError::Fail(format!("proof recipient {} names no case", r.id)));

@@ -138,7 +138,7 @@
       summary.className = "coach-score";
       var missed = review.findings.filter(function (f) { return f.kind === "missed_concern"; }).length;
       summary.textContent = review.findings.length
-        ? "Coach: " + review.score + "/100" + (missed ? " · " + missed + " of the customer's concerns not said back yet (marked in their words)" : "")
+        ? "Coach: " + review.score + "/100" + (missed ? " · " + missed + " of the customer's concerns not said back yet (marked in their words; sending anyway records them on the timeline)" : "")
         : "Coach: reads customer-focused ✓";
       var parts = [summary];
       if (review.findings.length) parts.push(list);

@@ -16,6 +16,11 @@ pub const TUNING3: &str = include_str!("../concerns/en_tuning3.toml");
 pub const TUNING4: &str = include_str!("../concerns/en_tuning4.toml");
 pub const BLIND3: &str = include_str!("../concerns/en_blind3.toml");
 pub const TUNING5: &str = include_str!("../concerns/en_tuning5.toml");
+pub const BLIND4: &str = include_str!("../concerns/en_blind4.toml");
+pub const BLIND5: &str = include_str!("../concerns/en_blind5.toml");
+pub const BLIND6: &str = include_str!("../concerns/en_blind6.toml");
+pub const BLIND7: &str = include_str!("../concerns/en_blind7.toml");
+pub const GERMAN_BLIND3: &str = include_str!("../concerns/de_blind3.toml");
 
 #[derive(Deserialize)]
 struct File {

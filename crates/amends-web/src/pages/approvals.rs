@@ -41,7 +41,7 @@ pub async fn decide(
     let approve = form.form.decision == "approve";
     let reason = form.form.reason.trim();
     if !approve && reason.is_empty() {
-        return Err(PageError::BadForm("Say why the gesture is declined.".into()));
+        return Err(PageError::BadForm(amends_i18n::text(form.session.language, "approvals-error-reason")));
     }
     state.store.decide_approval(id, form.session.user.id, approve, reason).await?;
     Ok(Redirect::to("/approvals").into_response())

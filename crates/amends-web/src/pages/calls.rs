@@ -4,6 +4,7 @@
 
 use amends_domain::Role;
 use amends_domain::calls::CallOutcome;
+use amends_i18n::text;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -26,8 +27,7 @@ pub async fn page(
     let id = disclosure_id(&id)?;
     let disclosure = state.store.disclosure(id).await?;
     let list = state.store.call_list(id).await?;
-    let outcomes: Vec<(&str, &str)> =
-        vec![("reached", "Reached them"), ("message_left", "Left a message"), ("no_answer", "No answer")];
+    let outcomes = ["reached", "message_left", "no_answer"];
     let page = render("calls.html", minijinja::context! { layout => session.layout(), disclosure, list, outcomes })?;
     Ok(page.into_response())
 }
@@ -40,7 +40,7 @@ pub async fn make(
     let Posted { session, fields, .. } = posted;
     session.require(Role::Manager)?;
     let Some(hours) = field(&fields, "hours").and_then(|h| h.parse::<i64>().ok()) else {
-        return Err(PageError::BadForm("Say how many hours there are for calling (1 to 720).".into()));
+        return Err(PageError::BadForm(text(session.language, "calls-error-hours")));
     };
     let id = disclosure_id(&id)?;
     make_list(&state, id, hours, session.user.id).await.map_err(|e| match e.status.as_u16() {
@@ -58,7 +58,7 @@ pub async fn record(
     let Posted { session, fields, .. } = posted;
     session.require(Role::Manager)?;
     let Some(outcome) = field(&fields, "outcome").and_then(|o| o.parse::<CallOutcome>().ok()) else {
-        return Err(PageError::BadForm("Say how the call went.".into()));
+        return Err(PageError::BadForm(text(session.language, "calls-error-outcome")));
     };
     let concerns = fields.get("concerns").cloned().unwrap_or_default();
     check_concerns(&concerns).map_err(|e| PageError::BadForm(e.message))?;

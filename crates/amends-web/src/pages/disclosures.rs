@@ -6,8 +6,10 @@
 use std::collections::HashMap;
 
 use amends_coach::Purpose;
+use amends_domain::Language;
 use amends_domain::Role;
 use amends_domain::disclosure::{Audience, Channels, DisclosureStatus};
+use amends_i18n::{text, text_with};
 use amends_store::AudiencePreview;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -69,18 +71,23 @@ async fn form_page(
 }
 
 /// A date typed as `YYYY-MM-DD`, at midnight UTC.
-fn day(fields: &HashMap<String, String>, name: &str, label: &str) -> Result<Option<OffsetDateTime>, String> {
+fn day(
+    fields: &HashMap<String, String>,
+    name: &str,
+    label: &str,
+    lang: Language,
+) -> Result<Option<OffsetDateTime>, String> {
     let Some(text) = field(fields, name) else { return Ok(None) };
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(&text, &format)
         .map(|d| Some(d.with_time(Time::MIDNIGHT).assume_utc()))
-        .map_err(|_| format!("{label} is a date like 2026-10-31."))
+        .map_err(|_| text_with(lang, "disclosure-error-date", &[("label", label.into())]))
 }
 
 /// An amount typed in major units ("12", "12.5", "12.50") as minor units.
-fn amount(fields: &HashMap<String, String>, name: &str, label: &str) -> Result<Option<i64>, String> {
+fn amount(fields: &HashMap<String, String>, name: &str, label: &str, lang: Language) -> Result<Option<i64>, String> {
     let Some(text) = field(fields, name) else { return Ok(None) };
-    let bad = || format!("{label} is an amount like 12.50.");
+    let bad = || text_with(lang, "disclosure-error-amount", &[("label", label.into())]);
     let (whole, cents) = text.split_once('.').unwrap_or((&text, ""));
     if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || cents.len() > 2 {
         return Err(bad());
@@ -101,20 +108,20 @@ fn list_of(fields: &HashMap<String, String>, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn audience_of(fields: &HashMap<String, String>) -> Result<Audience, String> {
+fn audience_of(fields: &HashMap<String, String>, lang: Language) -> Result<Audience, String> {
     let audience = Audience {
         skus: list_of(fields, "skus"),
         locations: list_of(fields, "locations"),
-        from: day(fields, "from", "From")?,
+        from: day(fields, "from", &text(lang, "disclosure-field-from"), lang)?,
         // The last day typed is included: the audience's `to` is exclusive.
-        to: day(fields, "to", "To")?.map(|d| d + Duration::days(1)),
-        min_amount_minor: amount(fields, "min_amount", "The smallest amount")?,
-        max_amount_minor: amount(fields, "max_amount", "The largest amount")?,
+        to: day(fields, "to", &text(lang, "disclosure-field-to"), lang)?.map(|d| d + Duration::days(1)),
+        min_amount_minor: amount(fields, "min_amount", &text(lang, "disclosure-field-min"), lang)?,
+        max_amount_minor: amount(fields, "max_amount", &text(lang, "disclosure-field-max"), lang)?,
     };
     audience.check().map_err(|e| match e.field {
-        "audience" => "Choose who is affected: at least a product, a place, a date or an amount.".to_owned(),
-        "to" => "The last day comes on or after the first day.".to_owned(),
-        "max_amount_minor" => "The largest amount is at least the smallest.".to_owned(),
+        "audience" => text(lang, "disclosure-error-audience"),
+        "to" => text(lang, "disclosure-error-to"),
+        "max_amount_minor" => text(lang, "disclosure-error-max"),
         _ => format!("{}.", super::login::capitalise(e.message)),
     })?;
     Ok(audience)
@@ -130,7 +137,8 @@ pub async fn create(State(state): State<AppState>, posted: Posted<Nothing>) -> R
         let session = session.clone();
         async move { form_page(&state, &session, draft, None, Some(why), None, StatusCode::UNPROCESSABLE_ENTITY).await }
     };
-    let audience = match audience_of(&fields) {
+    let lang = session.language;
+    let audience = match audience_of(&fields, lang) {
         Ok(a) => a,
         Err(why) => return refuse(fields, why).await,
     };
@@ -139,33 +147,29 @@ pub async fn create(State(state): State<AppState>, posted: Posted<Nothing>) -> R
         return form_page(&state, &session, fields, Some(preview), None, None, StatusCode::OK).await;
     }
     let Some(problem_id) = field(&fields, "problem_id").and_then(|p| p.parse::<i64>().ok()) else {
-        return refuse(fields, "Choose the problem this disclosure is about.".into()).await;
+        return refuse(fields, text(lang, "disclosure-error-problem")).await;
     };
     let title = field(&fields, "title").filter(|t| t.chars().count() <= 200);
     let explanation = field(&fields, "explanation").filter(|t| t.chars().count() <= 20_000);
     let solution = field(&fields, "solution").filter(|t| t.chars().count() <= 20_000);
     let (Some(title), Some(explanation), Some(solution)) = (title, explanation, solution) else {
-        return refuse(
-            fields,
-            "A disclosure needs a subject (up to 200 characters), an explanation and a solution.".into(),
-        )
-        .await;
+        return refuse(fields, text(lang, "disclosure-error-words")).await;
     };
     let channels =
         Channels { email: fields.contains_key("channel_email"), letter: fields.contains_key("channel_letter") };
     if !channels.email && !channels.letter {
-        return refuse(fields, "Choose how customers are told: by email, by letter, or both.".into()).await;
+        return refuse(fields, text(lang, "disclosure-error-channels")).await;
     }
     let review = state.coach.review(&format!("{explanation}\n{solution}"), Purpose::Disclosure);
     let held = !crate::coaching::reading_of(&review).holding_kinds().is_empty();
     if held && field(&fields, "coach_override").is_none() {
-        let why = "The language coach held this back: it reads as company-focused. Rewrite it, or save it anyway with a reason.";
+        let why = text(lang, "disclosure-error-coach");
         return form_page(
             &state,
             &session,
             fields,
             Some(preview),
-            Some(why.to_owned()),
+            Some(why),
             Some(review.findings),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -179,7 +183,7 @@ pub async fn create(State(state): State<AppState>, posted: Posted<Nothing>) -> R
         )
         .await
         .map_err(|e| match e {
-            amends_store::StoreError::NotFound(_) => PageError::BadForm("That problem does not exist.".into()),
+            amends_store::StoreError::NotFound(_) => PageError::BadForm(text(lang, "disclosure-error-no-problem")),
             other => other.into(),
         })?;
     Ok(Redirect::to(&format!("/disclosures/{}", d.id)).into_response())
@@ -202,7 +206,9 @@ pub async fn page(
     let problem = state.store.problem(disclosure.problem_id).await?;
     let after = match q.after.as_deref() {
         None | Some("") => 0,
-        Some(a) => a.parse::<i64>().map_err(|_| PageError::BadForm("That page link is not valid any more.".into()))?,
+        Some(a) => {
+            a.parse::<i64>().map_err(|_| PageError::BadForm(text(session.language, "disclosure-error-page-link")))?
+        }
     };
     let recipients = state.store.disclosure_recipients(id, after, RECIPIENTS_PER_PAGE).await?;
     let next = (recipients.len() as i64 == RECIPIENTS_PER_PAGE).then(|| recipients.last().map(|r| r.id)).flatten();
@@ -216,7 +222,7 @@ pub async fn page(
         Some(p) => p.sample.first().map(|m| m.name.clone()),
         None => recipients.first().map(|r| r.customer_name.clone()),
     };
-    let who = describe(&disclosure.audience, &session.business);
+    let who = describe(&disclosure.audience, &session.business, session.language);
     let (subject, body) = notice_preview(&state, &disclosure, name.as_deref().unwrap_or("Anna Müller")).await?;
     let page = render(
         "disclosure.html",
@@ -229,29 +235,30 @@ pub async fn page(
 }
 
 /// The audience in words: "Customers with a transaction of CAKE-7, from 1 October 2026".
-fn describe(a: &Audience, business: &amends_store::Business) -> String {
+fn describe(a: &Audience, business: &amends_store::Business, lang: Language) -> String {
+    let part = |id: &str, name: &str, value: String| text_with(lang, id, &[(name, value.into())]);
     let day = |t: OffsetDateTime| format!("{} {} {}", t.day(), t.month(), t.year());
     let money = |m: i64| amends_domain::format_money(m, business.currency.as_deref().unwrap_or_default());
     let mut parts = Vec::new();
     if !a.skus.is_empty() {
-        parts.push(format!("of {}", a.skus.join(", ")));
+        parts.push(part("disclosure-audience-skus", "skus", a.skus.join(", ")));
     }
     if !a.locations.is_empty() {
-        parts.push(format!("at {}", a.locations.join(", ")));
+        parts.push(part("disclosure-audience-locations", "locations", a.locations.join(", ")));
     }
     if let Some(from) = a.from {
-        parts.push(format!("from {}", day(from)));
+        parts.push(part("disclosure-audience-from", "day", day(from)));
     }
     if let Some(to) = a.to {
-        parts.push(format!("until {}", day(to - Duration::days(1))));
+        parts.push(part("disclosure-audience-until", "day", day(to - Duration::days(1))));
     }
     if let Some(min) = a.min_amount_minor {
-        parts.push(format!("of at least {}", money(min)));
+        parts.push(part("disclosure-audience-min", "amount", money(min)));
     }
     if let Some(max) = a.max_amount_minor {
-        parts.push(format!("of at most {}", money(max)));
+        parts.push(part("disclosure-audience-max", "amount", money(max)));
     }
-    format!("Customers with a transaction {}.", parts.join(", "))
+    part("disclosure-audience", "parts", parts.join(", "))
 }
 
 /// The email as its first recipient will read it (the link is theirs alone, so it is

@@ -3,6 +3,7 @@
 //! (`api/ideas.rs`) and the store's; the page says a refusal in words.
 
 use amends_domain::Role;
+use amends_i18n::text;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -22,22 +23,22 @@ pub async fn act(
     let idea = || field(&fields, "idea_id").and_then(|v| v.parse::<i64>().ok());
     match field(&fields, "action").as_deref() {
         Some("give") => {
-            let text = fields.get("text").map(String::as_str).unwrap_or_default();
-            let Some(text) = idea_text(text) else {
-                return Err(PageError::BadForm("Write your idea in 1 to 5000 characters.".into()));
+            let given = fields.get("text").map(String::as_str).unwrap_or_default();
+            let Some(given) = idea_text(given) else {
+                return Err(PageError::BadForm(text(session.language, "problem-error-idea-length")));
             };
-            state.store.add_idea(id, text, session.user.id).await?;
+            state.store.add_idea(id, given, session.user.id).await?;
         }
         Some("vote") => {
-            let idea = idea().ok_or_else(|| PageError::BadForm("Which idea?".into()))?;
+            let idea = idea().ok_or_else(|| PageError::BadForm(text(session.language, "problem-error-which-idea")))?;
             state.store.vote_idea(id, idea, session.user.id).await?;
         }
         Some("adopt") => {
             session.require(Role::Manager)?;
-            let idea = idea().ok_or_else(|| PageError::BadForm("Which idea?".into()))?;
+            let idea = idea().ok_or_else(|| PageError::BadForm(text(session.language, "problem-error-which-idea")))?;
             state.store.adopt_idea(id, idea, session.user.id).await?;
         }
-        _ => return Err(PageError::BadForm("This form cannot do that.".into())),
+        _ => return Err(PageError::BadForm(text(session.language, "problem-error-form"))),
     }
     Ok(Redirect::to(&format!("/problems/{id}#ideas")).into_response())
 }

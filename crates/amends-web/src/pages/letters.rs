@@ -117,7 +117,7 @@ async fn composed_body(
     customer: &CustomerRecord,
     events: &[EventRecord],
 ) -> Result<String, PageError> {
-    let language = amends_jobs::customer_language(customer);
+    let language = amends_jobs::customer_language(customer, store.business().await?.language);
     let last = |pick: &dyn Fn(&EventKind) -> Option<String>| events.iter().rev().find_map(|e| pick(&e.event.kind));
     let apology = last(&|k| match k {
         EventKind::Apologised { text } => Some(text.clone()),
@@ -182,14 +182,14 @@ fn letter(
     events: &[EventRecord],
     body: &str,
     today: OffsetDateTime,
-    zone: &str,
+    (zone, business_language): (&str, Language),
 ) -> Letter {
     let offer = gesture(events)
         .filter(|(kind, what)| amends_domain::gesture::is_for_next_time(kind, what))
         .map(|(_, description)| description);
     let recipient_address =
         customer.postal_address.as_deref().map(|a| address_lines(a, &customer.name)).unwrap_or_default();
-    let language = amends_jobs::customer_language(customer);
+    let language = amends_jobs::customer_language(customer, business_language);
     Letter {
         recipient_name: customer.name.clone(),
         recipient_address,
@@ -254,8 +254,10 @@ async fn letter_for(state: &AppState, case_id: i64) -> Result<CaseLetter, PageEr
     let pending = state.store.pending_letter(case_id).await?;
     let composed = composed_body(&state.store, &case, &customer, &events).await?;
     let body = pending.as_ref().and_then(|p| p.body.clone()).unwrap_or_else(|| composed.clone());
-    let zone = state.store.business().await?.zone;
-    let mut letter = letter(&state.settings.letters, &case, &customer, &events, &body, state.store.now(), &zone);
+    let business = state.store.business().await?;
+    let now = state.store.now();
+    let mut letter =
+        letter(&state.settings.letters, &case, &customer, &events, &body, now, (&business.zone, business.language));
     // Signed by a person: who scheduled the follow-up, else the case's owner; the
     // configured name only when neither is known.
     let signer = events
@@ -285,35 +287,46 @@ fn pdf(bytes: Vec<u8>, filename: &str) -> Response {
 }
 
 /// Why a letter cannot be printed, in words for staff, with what to do.
-fn unprintable_reason(e: &amends_letters::LetterError) -> String {
+fn unprintable_reason(e: &amends_letters::LetterError, lang: Language) -> String {
     use amends_letters::LetterError as E;
     match e {
-        E::MissingRecipientAddress { .. } => {
-            "The customer has no postal address: add it on their page, then print the letter.".to_owned()
-        }
-        E::MissingRecipientName { .. } => {
-            "The customer has no name to address the letter to: add it on their page.".to_owned()
-        }
-        E::AddressTooLong { lines, max, .. } => format!(
-            "The address has {lines} lines with the name; the envelope window holds {max}: shorten it on the customer's page."
+        E::MissingRecipientAddress { .. } => text(lang, "letters-no-address"),
+        E::MissingRecipientName { .. } => text(lang, "letters-no-name"),
+        E::AddressTooLong { lines, max, .. } => text_with(
+            lang,
+            "letters-address-too-long",
+            &[("lines", (*lines as i64).into()), ("max", (*max as i64).into())],
         ),
         E::AddressLineTooWide { line, .. } => {
-            format!("The address line \"{line}\" is wider than the envelope window: shorten it on the customer's page.")
+            text_with(lang, "letters-address-too-wide", &[("line", line.as_str().into())])
         }
-        other => format!("The letter cannot be printed: {other}."),
+        other => text_with(lang, "letters-cannot-print", &[("why", other.to_string().into())]),
     }
+}
+
+/// Whether a letter cannot be printed because of the customer's name or address: the
+/// page then links to where they are changed.
+fn address_problem(e: &amends_letters::LetterError) -> bool {
+    use amends_letters::LetterError as E;
+    matches!(
+        e,
+        E::MissingRecipientAddress { .. }
+            | E::MissingRecipientName { .. }
+            | E::AddressTooLong { .. }
+            | E::AddressLineTooWide { .. }
+    )
 }
 
 /// `GET /cases/{id}/letter.pdf`: the letter as it prints now.
 pub async fn case_letter(
     State(state): State<AppState>,
-    _: StaffSession,
+    session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
     let CaseLetter { letter, .. } = letter_for(&state, id).await?;
     let bytes = amends_letters::render_letter(&state.settings.letters.head, &letter, state.settings.letters.page_size)
-        .map_err(|e| PageError::Refused(unprintable_reason(&e)))?;
+        .map_err(|e| PageError::Refused(unprintable_reason(&e, session.language)))?;
     Ok(pdf(bytes, &format!("{}.pdf", letter.reference)))
 }
 
@@ -333,11 +346,11 @@ pub async fn letter_page(
 ) -> Result<Response, PageError> {
     let id = id_from(&id, "case").map_err(|_| PageError::NotFound("case"))?;
     let notice = match q.done.as_deref() {
-        Some("saved") => Some("Saved. The letter waits here until you queue it for the print run."),
-        Some("queued") => Some("Queued: the letter goes out with the next print run."),
+        Some("saved") => Some(text(session.language, "letters-saved")),
+        Some("queued") => Some(text(session.language, "letters-queued")),
         _ => None,
     };
-    show_letter(&state, &session, id, None, notice.map(str::to_owned), None, StatusCode::OK).await
+    show_letter(&state, &session, id, None, notice, None, StatusCode::OK).await
 }
 
 async fn show_letter(
@@ -356,9 +369,9 @@ async fn show_letter(
         letter.paragraphs = paragraphs(draft);
     }
     let settings = &state.settings.letters;
-    let problem = problem.or_else(|| {
-        amends_letters::render_letter(&settings.head, &letter, settings.page_size).err().map(|e| unprintable_reason(&e))
-    });
+    let unprintable = amends_letters::render_letter(&settings.head, &letter, settings.page_size).err();
+    let address_problem = unprintable.as_ref().is_some_and(address_problem);
+    let problem = problem.or_else(|| unprintable.map(|e| unprintable_reason(&e, session.language)));
     let missing: String = amends_letters::characters_without_glyph(&settings.head, &letter).into_iter().collect();
     let ctx = minijinja::context! {
         layout => session.layout(),
@@ -385,6 +398,7 @@ async fn show_letter(
         pending,
         notice,
         problem,
+        address_problem,
         missing,
     };
     Ok((status, render("letter.html", ctx)?).into_response())
@@ -409,17 +423,17 @@ pub async fn save_letter(
     let queue = form.action.as_deref() == Some("queue");
     let body = form.body.replace("\r\n", "\n");
     let draft = Some(body.clone());
+    let lang = session.language;
     if paragraphs(&body).is_empty() {
-        let problem = Some("The letter has no words: write what the customer should read.".to_owned());
+        let problem = Some(text(lang, "letters-error-empty"));
         return show_letter(&state, &session, id, draft, None, problem, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     if body.chars().count() > MAX_BODY_CHARS {
-        let problem = Some(format!("The letter is longer than {MAX_BODY_CHARS} characters: shorten it."));
+        let problem = Some(text_with(lang, "letters-error-too-long", &[("max", (MAX_BODY_CHARS as i64).into())]));
         return show_letter(&state, &session, id, draft, None, problem, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     if state.store.pending_letter(id).await?.is_none() {
-        let problem =
-            Some("No letter is waiting to be posted on this case: schedule the follow-up by letter first.".to_owned());
+        let problem = Some(text(lang, "letters-error-none-waiting"));
         return show_letter(&state, &session, id, draft, None, problem, StatusCode::CONFLICT).await;
     }
     if queue {
@@ -428,7 +442,8 @@ pub async fn save_letter(
         letter.paragraphs = paragraphs(&body);
         let settings = &state.settings.letters;
         if let Err(e) = amends_letters::render_letter(&settings.head, &letter, settings.page_size) {
-            let problem = Some(format!("Not queued. {}", unprintable_reason(&e)));
+            let problem =
+                Some(text_with(lang, "letters-error-not-queued", &[("why", unprintable_reason(&e, lang).into())]));
             return show_letter(&state, &session, id, draft, None, problem, StatusCode::CONFLICT).await;
         }
     }
@@ -438,7 +453,7 @@ pub async fn save_letter(
             Ok(Redirect::to(&format!("/cases/{id}/letter?done={done}")).into_response())
         }
         None => {
-            let problem = Some("The letter was posted or answered meanwhile: nothing was saved.".to_owned());
+            let problem = Some(text(lang, "letters-error-meanwhile"));
             show_letter(&state, &session, id, draft, None, problem, StatusCode::CONFLICT).await
         }
     }
@@ -461,23 +476,23 @@ pub async fn print_run(State(state): State<AppState>, session: StaffSession) -> 
 }
 
 /// `GET /letters/batch.pdf`: every letter queued and due, and every notice due, one PDF.
-pub async fn batch(State(state): State<AppState>, _: StaffSession) -> Result<Response, PageError> {
+pub async fn batch(State(state): State<AppState>, session: StaffSession) -> Result<Response, PageError> {
+    let lang = session.language;
     let due: Vec<_> = state.store.letters_due(state.store.now()).await?.into_iter().filter(|d| d.queued).collect();
     let notices = state.store.disclosure_letters_due(NOTICES_PER_RUN).await?;
     if due.is_empty() && notices.is_empty() {
-        return Err(PageError::Refused(
-            "No letter is queued for printing: read each follow-up letter and queue it first.".into(),
-        ));
+        return Err(PageError::Refused(text(lang, "letters-error-none-queued")));
     }
     let mut letters = Vec::with_capacity(due.len() + notices.len());
     for d in &due {
         letters.push(letter_for(&state, d.case_id).await?.letter);
     }
     let zone = state.store.business().await?.zone;
+    let business_language = state.store.business().await?.language;
     let ids: Vec<i64> = notices.iter().map(|n| n.customer_id).collect();
     let languages = state.store.customer_languages(&ids).await?;
     letters.extend(notices.iter().map(|n| {
-        let language = languages.get(&n.customer_id).copied().unwrap_or(Language::English);
+        let language = languages.get(&n.customer_id).copied().unwrap_or(business_language);
         disclosure_letter(&state.settings.letters, n, language, state.store.now(), &zone)
     }));
     let bytes = amends_letters::render_batch(&state.settings.letters.head, &letters, state.settings.letters.page_size)
@@ -486,10 +501,19 @@ pub async fn batch(State(state): State<AppState>, _: StaffSession) -> Result<Res
                 amends_letters::LetterError::MissingRecipientAddress { reference }
                 | amends_letters::LetterError::MissingRecipientName { reference }
                 | amends_letters::LetterError::AddressTooLong { reference, .. }
-                | amends_letters::LetterError::AddressLineTooWide { reference, .. } => format!("Letter {reference}: "),
+                | amends_letters::LetterError::AddressLineTooWide { reference, .. } => {
+                    format!(
+                        "{} ",
+                        text_with(lang, "letters-error-which-letter", &[("reference", reference.as_str().into())])
+                    )
+                }
                 _ => String::new(),
             };
-            PageError::Refused(format!("{which}{} Nothing was printed.", unprintable_reason(&e)))
+            let why = unprintable_reason(&e, lang);
+            PageError::Refused(format!(
+                "{which}{}",
+                text_with(lang, "letters-error-nothing-printed", &[("why", why.into())])
+            ))
         })?;
     Ok(pdf(bytes, "print-run.pdf"))
 }
@@ -502,20 +526,20 @@ pub struct PostedForm {
     notices: Option<String>,
 }
 
-fn ids(list: &str) -> Result<Vec<i64>, PageError> {
+fn ids(list: &str, lang: Language) -> Result<Vec<i64>, PageError> {
     list.split(',')
         .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().parse::<i64>().map_err(|_| PageError::BadForm("The list of letters is not valid.".into())))
+        .map(|s| s.trim().parse::<i64>().map_err(|_| PageError::BadForm(text(lang, "letters-error-list"))))
         .collect()
 }
 
 /// `POST /letters/posted`: the printed letters went in the post.
 pub async fn mark_posted(State(state): State<AppState>, form: Posted<PostedForm>) -> Result<Response, PageError> {
     if form.form.letters.is_none() && form.form.notices.is_none() {
-        return Err(PageError::BadForm("The form does not say which letters were posted.".into()));
+        return Err(PageError::BadForm(text(form.session.language, "letters-error-which-posted")));
     }
-    let letters = ids(form.form.letters.as_deref().unwrap_or_default())?;
-    let notices = ids(form.form.notices.as_deref().unwrap_or_default())?;
+    let letters = ids(form.form.letters.as_deref().unwrap_or_default(), form.session.language)?;
+    let notices = ids(form.form.notices.as_deref().unwrap_or_default(), form.session.language)?;
     if !letters.is_empty() {
         state.store.mark_letters_posted(&letters, form.session.user.id).await?;
     }

@@ -3,6 +3,7 @@
 //! fixed, a manager tells everyone it affected what changed (the proof, `api/proof.rs`).
 
 use amends_domain::{ProblemStatus, SuggestionKind};
+use amends_i18n::text;
 use amends_store::{ProblemPatch, StoreError};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,7 +22,7 @@ pub async fn create(State(state): State<AppState>, posted: Posted<Nothing>) -> R
     let Posted { session, fields, .. } = posted;
     let title = field(&fields, "title").filter(|t| t.chars().count() <= 300);
     let Some(title) = title else {
-        return Err(PageError::BadForm("A problem's title has 1 to 300 characters.".into()));
+        return Err(PageError::BadForm(text(session.language, "problem-error-title-length")));
     };
     let made = state.store.create_problem(&title, "", session.user.id).await?;
     Ok(Redirect::to(&format!("/problems/{}", made.id)).into_response())
@@ -98,7 +99,7 @@ pub async fn act(
     let done = match field(&fields, "action").as_deref() {
         Some("update") => {
             let Some(title) = field(&fields, "title") else {
-                return show(&state, &session, id, Some("A problem needs a title.".into())).await;
+                return show(&state, &session, id, Some(text(session.language, "problem-error-no-title"))).await;
             };
             let patch = ProblemPatch {
                 title: Some(title),
@@ -112,27 +113,27 @@ pub async fn act(
         }
         Some("status") => match field(&fields, "status").and_then(|s| s.parse::<ProblemStatus>().ok()) {
             Some(to) => state.store.set_problem_status(id, to).await.map(|_| ()),
-            None => return Err(PageError::BadForm("Choose a status.".into())),
+            None => return Err(PageError::BadForm(text(session.language, "problem-error-status"))),
         },
         Some("suggest") => {
             let kind = field(&fields, "kind").and_then(|k| k.parse::<SuggestionKind>().ok());
             match (kind, field(&fields, "text")) {
-                (Some(kind), Some(text)) => {
-                    state.store.add_suggestion(id, kind, &text, session.user.id).await.map(|_| ())
+                (Some(kind), Some(idea)) => {
+                    state.store.add_suggestion(id, kind, &idea, session.user.id).await.map(|_| ())
                 }
-                _ => return show(&state, &session, id, Some("Write your idea, as a cause or a fix.".into())).await,
+                _ => return show(&state, &session, id, Some(text(session.language, "problem-error-idea-text"))).await,
             }
         }
         Some("vote") => match number("suggestion_id") {
             Some(sid) => state.store.vote(id, sid, session.user.id).await.map(|_| ()),
-            None => return Err(PageError::BadForm("Which suggestion?".into())),
+            None => return Err(PageError::BadForm(text(session.language, "problem-error-which-suggestion"))),
         },
         Some("proof") => return send_proof(&state, &session, id, &fields).await,
         Some("seen") => match number("alarm_id") {
             Some(aid) => state.store.mark_alarm_seen(aid).await,
-            None => return Err(PageError::BadForm("Which alarm?".into())),
+            None => return Err(PageError::BadForm(text(session.language, "problem-error-which-alarm"))),
         },
-        _ => return Err(PageError::BadForm("This form cannot do that.".into())),
+        _ => return Err(PageError::BadForm(text(session.language, "problem-error-form"))),
     };
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/problems/{id}")).into_response()),
@@ -177,15 +178,15 @@ async fn send_proof(
             }
         }
     };
-    let text = draft.text.clone();
+    let words = draft.text.clone();
     let reason = field(fields, "coach_override");
-    match crate::api::proof::send_checked(state, id, text, gesture, reason.as_deref(), session.user.id).await {
+    match crate::api::proof::send_checked(state, id, words, gesture, reason.as_deref(), session.user.id).await {
         Ok(_) => Ok(Redirect::to(&format!("/problems/{id}#proof")).into_response()),
         Err(crate::api::proof::NotSent::Held { kinds, review }) => {
             draft.held = kinds;
             draft.findings = review.findings.iter().map(|f| format!("{}: {}", f.kind.as_str(), f.why)).collect();
-            let why = "The coach found company-focused wording. Rewrite it, or give your reason to send it anyway.";
-            show_with(state, session, id, Some(why.to_owned()), Some(draft)).await
+            let why = text(session.language, "problem-error-coach");
+            show_with(state, session, id, Some(why), Some(draft)).await
         }
         Err(crate::api::proof::NotSent::Invalid(e)) => {
             show_with(state, session, id, Some(e.message), Some(draft)).await

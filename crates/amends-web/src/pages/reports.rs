@@ -2,9 +2,9 @@
 //! as SVG (no chart service, no script), money in the business's currency, every figure
 //! linked to the cases behind it, and every table as CSV.
 
-use amends_domain::Role;
-use amends_domain::format_money;
-use amends_domain::hours::{WallClock, local_day, start_of_day, wall_clock};
+use amends_domain::hours::{local_day, start_of_day};
+use amends_domain::{Language, Role};
+use amends_i18n::{Arg, text, text_with};
 use amends_store::Report;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -37,7 +37,8 @@ fn text_width(chars: usize) -> f64 {
 /// A horizontal bar chart: one labelled bar per row, scaled to the largest value. Each
 /// label fits its column (a long one is cut, its full text in the bar's title); the
 /// chart scales to the page's width.
-/// `unit` is what a value counts, as (one, many): (" case", " cases").
+/// `unit` is what a value counts, as (one, many): (" case", " cases"); `no_data` is what a
+/// month without a rate says in its bar's title (month charts only).
 pub(crate) fn bar_chart(title: &str, rows: &[(String, f64)], unit: (&str, &str)) -> String {
     const MAX_LABEL: usize = 34;
     let longest = rows.iter().map(|(l, _)| l.chars().count().min(MAX_LABEL)).max().unwrap_or(0);
@@ -82,7 +83,7 @@ pub(crate) struct Series<'a> {
 /// Rates month by month as vertical bars, a group per month (one bar per series), the
 /// percentage written above each bar ("no data" where a month has none), months named
 /// under their group, a legend when there is more than one series.
-pub(crate) fn month_chart(title: &str, months: &[String], series: &[Series]) -> String {
+pub(crate) fn month_chart(title: &str, months: &[String], series: &[Series], no_data: &str) -> String {
     let (left, top, plot_h, bar_w, gap) = (44.0, 28.0, 160.0, 34.0, 26.0);
     // Wide enough for its month's name ("Sep 2026") at 12px, with room between names.
     let group_w = (bar_w * series.len() as f64 + gap).max(74.0);
@@ -118,7 +119,7 @@ pub(crate) fn month_chart(title: &str, months: &[String], series: &[Series]) -> 
                 "<g><title>{month}, {name}: {full}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw}\" height=\"{h:.1}\" fill=\"{c}\"/>\
                  <text x=\"{cx:.1}\" y=\"{ly:.1}\" text-anchor=\"middle\" font-size=\"11\">{label}</text></g>",
                 name = escape(s.name),
-                full = if rate.is_some() { label.clone() } else { "no case to count".to_owned() },
+                full = if rate.is_some() { label.clone() } else { escape(no_data) },
                 bw = bar_w - 4.0,
                 c = s.colour,
                 cx = x + (bar_w - 4.0) / 2.0,
@@ -279,17 +280,17 @@ pub struct PageRange {
     problem: Option<i64>,
 }
 
-fn instant(text: &str, zone: &str, day_after: bool) -> Result<OffsetDateTime, PageError> {
-    let text = text.trim();
-    if let Ok(t) = OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
+fn instant(given: &str, zone: &str, day_after: bool, lang: Language) -> Result<OffsetDateTime, PageError> {
+    let given = given.trim();
+    if let Ok(t) = OffsetDateTime::parse(given, &time::format_description::well_known::Rfc3339) {
         return Ok(t);
     }
-    let start = start_of_day(text, zone)
-        .ok_or_else(|| PageError::BadForm(format!("{text:?} is not a date such as 2026-11-30.")))?;
+    let refused = |id: &str| PageError::BadForm(text_with(lang, id, &[("text", format!("{given:?}").into())]));
+    let start = start_of_day(given, zone).ok_or_else(|| refused("report-error-date"))?;
     // The next day's midnight: a day given as the end is the range's last day.
     if day_after {
         let next = local_day(start + time::Duration::hours(36), zone);
-        return start_of_day(&next, zone).ok_or_else(|| PageError::BadForm(format!("{text:?} is not a date.")));
+        return start_of_day(&next, zone).ok_or_else(|| refused("report-error-not-date"));
     }
     Ok(start)
 }
@@ -304,21 +305,26 @@ fn month_start(day: &str, back: i32) -> String {
 
 impl PageRange {
     /// `[from, to)`; by default the last six calendar months up to now.
-    fn range(&self, now: OffsetDateTime, zone: &str) -> Result<(OffsetDateTime, OffsetDateTime), PageError> {
+    fn range(
+        &self,
+        now: OffsetDateTime,
+        zone: &str,
+        lang: Language,
+    ) -> Result<(OffsetDateTime, OffsetDateTime), PageError> {
         let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         let to = match given(&self.to) {
-            Some(t) => instant(&t, zone, true)?,
+            Some(t) => instant(&t, zone, true, lang)?,
             None => now,
         };
         let from = match given(&self.from) {
-            Some(f) => instant(&f, zone, false)?,
-            None => instant(&month_start(&local_day(to, zone), 5), zone, false)?,
+            Some(f) => instant(&f, zone, false, lang)?,
+            None => instant(&month_start(&local_day(to, zone), 5), zone, false, lang)?,
         };
         if from >= to {
-            return Err(PageError::BadForm("The first day comes after the last: swap them.".into()));
+            return Err(PageError::BadForm(text(lang, "report-error-order")));
         }
         if to - from > time::Duration::days(3660) {
-            return Err(PageError::BadForm("A report covers at most ten years.".into()));
+            return Err(PageError::BadForm(text(lang, "report-error-too-long")));
         }
         Ok((from, to))
     }
@@ -326,7 +332,7 @@ impl PageRange {
 
 async fn load(state: &AppState, session: &StaffSession, q: &PageRange) -> Result<Report, PageError> {
     session.require(Role::Manager)?;
-    let (from, to) = q.range(state.store.now(), &session.business.zone)?;
+    let (from, to) = q.range(state.store.now(), &session.business.zone, session.language)?;
     Ok(state.store.report(from, to).await?)
 }
 
@@ -339,12 +345,23 @@ struct Figure {
     note: String,
 }
 
-fn hours_text(h: Option<f64>) -> String {
+/// A number with `digits` decimals as the language writes it ("1.5", "1,5").
+// TODO(i18n-mail): move to the shared locale-aware number formatting once it is on main.
+fn decimal(v: f64, digits: usize, lang: Language) -> String {
+    let shown = format!("{v:.digits$}");
+    match lang {
+        Language::German => shown.replace('.', ","),
+        Language::English => shown,
+    }
+}
+
+fn hours_text(h: Option<f64>, lang: Language) -> String {
+    let amount = |id: &str, v: f64, digits: usize| text_with(lang, id, &[("count", decimal(v, digits, lang).into())]);
     match h {
-        None => "no case reached it".to_owned(),
-        Some(h) if h < 1.0 => format!("{:.0} minutes", (h * 60.0).round()),
-        Some(h) if h < 48.0 => format!("{h:.1} hours"),
-        Some(h) => format!("{:.1} days", h / 24.0),
+        None => text(lang, "report-hours-none"),
+        Some(h) if h < 1.0 => amount("report-minutes", (h * 60.0).round(), 0),
+        Some(h) if h < 48.0 => amount("report-hours", h, 1),
+        Some(h) => amount("report-days", h / 24.0, 1),
     }
 }
 
@@ -352,148 +369,151 @@ fn percent(rate: Option<f64>) -> String {
     rate.map(|r| format!("{:.0} %", r * 100.0)).unwrap_or_else(|| "–".to_owned())
 }
 
-fn count(n: i64, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
-}
-
 /// The report's words: every figure as a sentence-sized line with its cases' link.
-fn figures(r: &Report, range: &str) -> Vec<Figure> {
+fn figures(r: &Report, range: &str, lang: Language) -> Vec<Figure> {
     let cases = |figure: &str| Some(format!("/reports/cases?{range}&figure={figure}"));
+    let say = |id: &str| text(lang, id);
+    let say_with = |id: &str, args: &[(&str, Arg<'_>)]| text_with(lang, id, args);
     let ended = r.retained + r.lost;
     let recovery_note = if ended > 0 {
-        format!("{} of the {} with an outcome stayed.", count(r.retained, "customer", "customers"), ended)
+        say_with("report-fig-recovery-note", &[("kept", r.retained.into()), ("ended", ended.into())])
     } else if r.awaiting_outcome > 0 {
-        format!(
-            "No case has an outcome yet: {} every step done and {} for someone to record whether the customer stayed.",
-            count(r.awaiting_outcome, "case has", "cases have"),
-            if r.awaiting_outcome == 1 { "waits" } else { "wait" }
-        )
+        say_with("report-fig-recovery-waiting", &[("count", r.awaiting_outcome.into())])
     } else {
-        "No case has an outcome yet.".to_owned()
+        say("report-fig-recovery-none")
     };
     let mut out = vec![
         Figure {
-            label: "Recovery rate".into(),
+            label: say("report-fig-recovery"),
             value: percent(r.recovery_rate),
             href: cases("retained"),
             note: recovery_note,
         },
         Figure {
-            label: "Win-back rate".into(),
+            label: say("report-fig-win-back"),
             value: percent(r.win_back_rate),
             href: cases("won_back"),
             note: if r.lost_told == 0 {
-                "No lost customer was told what changed yet.".to_owned()
+                say("report-fig-win-back-none")
             } else {
-                format!(
-                    "{} of {} told what changed came back",
-                    r.won_back,
-                    count(r.lost_told, "lost customer", "lost customers")
-                )
+                say_with("report-fig-win-back-note", &[("won", r.won_back.into()), ("told", r.lost_told.into())])
             },
         },
         Figure {
-            label: "Complaints".into(),
+            label: say("report-fig-complaints"),
             value: r.cases_opened.to_string(),
             href: cases("opened"),
             note: String::new(),
         },
         Figure {
-            label: "Customers kept".into(),
+            label: say("report-fig-kept"),
             value: r.retained.to_string(),
             href: cases("retained"),
             note: if r.retained == 0 {
                 String::new()
             } else {
-                format!(
-                    "{} after a satisfied follow-up, {} by a manager's decision",
-                    r.retained_after_follow_up, r.retained_by_manager
+                say_with(
+                    "report-fig-kept-note",
+                    &[("follow_up", r.retained_after_follow_up.into()), ("manager", r.retained_by_manager.into())],
                 )
             },
         },
-        Figure { label: "Customers lost".into(), value: r.lost.to_string(), href: cases("lost"), note: String::new() },
-        Figure {
-            label: "Waiting for an outcome".into(),
+        Figure { label: say("report-fig-lost"), value: r.lost.to_string(), href: cases("lost"), note: String::new() },
+    ];
+    if r.awaiting_outcome > 0 {
+        out.push(Figure {
+            label: say("report-fig-waiting"),
             value: r.awaiting_outcome.to_string(),
             href: cases("waiting"),
-            note: "Every step done: record whether they stayed.".into(),
-        },
+            note: say("report-fig-waiting-note"),
+        });
+    }
+    out.extend([
         Figure {
-            label: "Still being worked".into(),
+            label: say("report-fig-open"),
             value: r.still_open.to_string(),
             href: cases("open"),
             note: String::new(),
         },
         Figure {
-            label: "Satisfaction after the follow-up".into(),
+            label: say("report-fig-satisfaction"),
             value: r
                 .satisfaction_average
-                .map(|a| format!("{a:.1} out of 5"))
-                .unwrap_or_else(|| "no answer yet".to_owned()),
+                .map(|a| say_with("report-fig-satisfaction-value", &[("average", decimal(a, 1, lang).into())]))
+                .unwrap_or_else(|| say("report-fig-satisfaction-none")),
             href: None,
-            note: count(r.satisfaction_count, "answer", "answers"),
+            note: say_with("report-fig-answers", &[("count", r.satisfaction_count.into())]),
         },
         Figure {
-            label: "Time to acknowledge".into(),
-            value: hours_text(r.hours_to_acknowledge),
+            label: say("report-fig-acknowledge"),
+            value: hours_text(r.hours_to_acknowledge, lang),
             href: None,
-            note: "From the complaint to the first restatement or apology.".into(),
-        },
-        Figure { label: "Time to fix".into(), value: hours_text(r.hours_to_fix), href: None, note: String::new() },
-        Figure {
-            label: "Time to follow up".into(),
-            value: hours_text(r.hours_to_follow_up),
-            href: None,
-            note: String::new(),
+            note: say("report-fig-acknowledge-note"),
         },
         Figure {
-            label: "Steps done per case".into(),
-            value: r.steps_done_average.map(|s| format!("{s:.1} of 10")).unwrap_or_else(|| "–".to_owned()),
+            label: say("report-fig-fix"),
+            value: hours_text(r.hours_to_fix, lang),
             href: None,
             note: String::new(),
         },
         Figure {
-            label: "Customers who complained more than once".into(),
+            label: say("report-fig-follow-up"),
+            value: hours_text(r.hours_to_follow_up, lang),
+            href: None,
+            note: String::new(),
+        },
+        Figure {
+            label: say("report-fig-steps"),
+            value: r
+                .steps_done_average
+                .map(|s| say_with("report-fig-steps-value", &[("steps", decimal(s, 1, lang).into())]))
+                .unwrap_or_else(|| "–".to_owned()),
+            href: None,
+            note: String::new(),
+        },
+        Figure {
+            label: say("report-fig-repeat"),
             value: r.repeat_complainers.to_string(),
             href: None,
             note: String::new(),
         },
         Figure {
-            label: "Promises broken".into(),
+            label: say("report-fig-promises"),
             value: r.broken_promises.to_string(),
             href: Some("#promises".into()),
             note: String::new(),
         },
-    ];
-    out.retain(|f| !(f.label == "Waiting for an outcome" && r.awaiting_outcome == 0));
+    ]);
     out
 }
 
-/// What gestures cost against what the customers kept are worth, in words, per currency.
+/// What the customers kept bring for each whole unit of currency given as gestures, in
+/// minor units (the template writes both as money): "£5.00 kept for every £1.00 given".
 #[derive(Serialize)]
-struct MoneyLine {
-    cost: String,
-    kept: String,
-    per_unit: Option<String>,
+struct PerUnit {
+    kept: i64,
+    given: i64,
 }
 
-fn money_lines(r: &Report) -> Vec<MoneyLine> {
+fn per_unit(r: &Report) -> Vec<Option<PerUnit>> {
     r.money
         .iter()
-        .map(|m| MoneyLine {
-            cost: format_money(m.gesture_cost_minor, &m.currency),
-            kept: format_money(m.lifetime_value_kept_minor, &m.currency),
-            per_unit: (m.gesture_cost_minor > 0).then(|| {
+        .map(|m| {
+            (m.gesture_cost_minor > 0).then(|| {
                 let scale = 10_i64.pow(amends_domain::money::minor_digits(&m.currency));
                 let kept_per_unit = m.lifetime_value_kept_minor as f64 / m.gesture_cost_minor as f64;
-                format!(
-                    "{} kept for every {} given",
-                    format_money((kept_per_unit * scale as f64).round() as i64, &m.currency),
-                    format_money(scale, &m.currency)
-                )
-            }),
+                PerUnit { kept: (kept_per_unit * scale as f64).round() as i64, given: scale }
+            })
         })
         .collect()
+}
+
+/// A share of a group, with the counts behind it: "40 % (2 of 5)".
+#[derive(Serialize)]
+struct RateOf {
+    rate: String,
+    count: i64,
+    total: i64,
 }
 
 #[derive(Serialize)]
@@ -503,19 +523,36 @@ struct MonthLine {
     retained: i64,
     lost: i64,
     recovery: String,
-    complainers: String,
-    never: String,
+    complainers: RateOf,
+    never: RateOf,
     href: String,
 }
 
 /// The query of a range as links carry it.
 fn range_query(from: OffsetDateTime, to: OffsetDateTime) -> String {
-    let fmt = &time::format_description::well_known::Rfc3339;
-    format!(
-        "from={}&to={}",
-        super::urlencode(&from.format(fmt).unwrap_or_default()),
-        super::urlencode(&to.format(fmt).unwrap_or_default())
-    )
+    format!("from={}&to={}", super::urlencode(&rfc3339(from)), super::urlencode(&rfc3339(to)))
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// The months' names as the page's `when` filter writes them ("Nov 2026"), for the
+/// charts drawn here: the same words as the table's, in the reader's language.
+fn month_names(session: &StaffSession, months: &[OffsetDateTime]) -> Vec<String> {
+    let starts: Vec<String> = months.iter().map(|m| rfc3339(*m)).collect();
+    let written = super::environment().render_str(
+        "{% for m in months %}{{ m | when('month') }}\n{% endfor %}",
+        minijinja::context! { layout => session.layout(), months => starts },
+    );
+    match written {
+        // A template from a string has no extension, so nothing is escaped: the chart does it.
+        Ok(names) => names.lines().map(str::to_owned).collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "month names could not be written");
+            starts
+        }
+    }
 }
 
 /// `GET /reports`
@@ -524,63 +561,60 @@ pub async fn page(
     session: StaffSession,
     Params(q): Params<PageRange>,
 ) -> Result<Response, PageError> {
+    let lang = session.language;
     let report = load(&state, &session, &q).await?;
     let zone = report.zone.clone();
     let range = range_query(report.from, report.to);
-    let day = |t: OffsetDateTime| wall_clock(t, &zone, WallClock::Date);
     let last_day = report.to - time::Duration::milliseconds(1);
+    let rate_of = |rate: Option<f64>, count: i64, total: i64| RateOf { rate: percent(rate), count, total };
+    let names = month_names(&session, &report.months.iter().map(|m| m.from).collect::<Vec<_>>());
     let months: Vec<MonthLine> = report
         .months
         .iter()
-        .map(|m| MonthLine {
-            name: wall_clock(m.from, &zone, WallClock::Month),
+        .zip(&names)
+        .map(|(m, name)| MonthLine {
+            name: name.clone(),
             opened: m.cases_opened,
             retained: m.retained,
             lost: m.lost,
             recovery: percent(m.recovery_rate),
-            complainers: format!(
-                "{} ({} of {})",
-                percent(m.return_rate_complainers),
-                m.complainers_returned,
-                m.complainers
-            ),
-            never: format!(
-                "{} ({} of {})",
-                percent(m.return_rate_non_complainers),
-                m.non_complainers_returned,
-                m.non_complainers
-            ),
+            complainers: rate_of(m.return_rate_complainers, m.complainers_returned, m.complainers),
+            never: rate_of(m.return_rate_non_complainers, m.non_complainers_returned, m.non_complainers),
             href: format!("/reports/cases?{}&figure=opened", range_query(m.from, m.to)),
         })
         .collect();
-    let names: Vec<String> = months.iter().map(|m| m.name.clone()).collect();
+    let no_data = text(lang, "report-chart-no-data");
     let recovery_chart = month_chart(
-        "Recovery rate by month: the share of cases with an outcome whose customer stayed",
+        &text(lang, "report-chart-recovery"),
         &names,
         &[Series {
-            name: "Recovery rate",
+            name: &text(lang, "report-chart-recovery-series"),
             colour: "#2f6f5e",
             rates: report.months.iter().map(|m| m.recovery_rate).collect(),
         }],
+        &no_data,
     );
     let returns_chart = month_chart(
-        "Customers who came back, by month: those who complained against those who never did",
+        &text(lang, "report-chart-returns"),
         &names,
         &[
             Series {
-                name: "Complained",
+                name: &text(lang, "report-chart-complained"),
                 colour: "#2f6f5e",
                 rates: report.months.iter().map(|m| m.return_rate_complainers).collect(),
             },
             Series {
-                name: "Never complained",
+                name: &text(lang, "report-chart-never"),
                 colour: "#b0801f",
                 rates: report.months.iter().map(|m| m.return_rate_non_complainers).collect(),
             },
         ],
+        &no_data,
     );
     let causes: Vec<(String, f64)> = report.root_causes.iter().map(|c| (c.title.clone(), c.cases as f64)).collect();
-    let pareto = bar_chart("Root causes by the complaints they brought", &causes, (" case", " cases"));
+    let (one, many) =
+        (format!(" {}", text(lang, "report-chart-case")), format!(" {}", text(lang, "report-chart-cases")));
+    let pareto = bar_chart(&text(lang, "report-chart-causes"), &causes, (&one, &many));
     let linked: i64 = report.root_causes.iter().map(|c| c.cases).sum();
     let root_causes: Vec<minijinja::Value> = report
         .root_causes
@@ -600,7 +634,7 @@ pub async fn page(
         .map(|p| {
             minijinja::context! {
                 case_id => p.case_id, reference => p.case_reference, customer => p.customer_name,
-                what => p.what, due => wall_clock(p.due_at, &zone, WallClock::Short),
+                what => p.what, due_at => rfc3339(p.due_at),
             }
         })
         .collect();
@@ -613,7 +647,7 @@ pub async fn page(
         .map(|t| {
             minijinja::context! {
                 case_id => t.case_id, reference => t.case_reference, customer => t.customer_name,
-                recommend => t.recommend, words => t.words, when => wall_clock(t.created_at, &zone, WallClock::Short),
+                recommend => t.recommend, words => t.words, created_at => rfc3339(t.created_at),
             }
         })
         .collect();
@@ -624,10 +658,10 @@ pub async fn page(
         range,
         from_day => local_day(report.from, &zone),
         to_day => local_day(last_day, &zone),
-        period => format!("{} to {}", day(report.from), day(last_day)),
+        last_day => rfc3339(last_day),
         zone,
-        figures => figures(&report, &range),
-        money => money_lines(&report),
+        figures => figures(&report, &range, lang),
+        per_unit => per_unit(&report),
         months,
         recovery_chart => minijinja::Value::from_safe_string(recovery_chart),
         returns_chart => minijinja::Value::from_safe_string(returns_chart),
@@ -647,19 +681,22 @@ pub async fn cases(
     session: StaffSession,
     Params(q): Params<PageRange>,
 ) -> Result<Response, PageError> {
+    let lang = session.language;
     let report = load(&state, &session, &q).await?;
     let ids = &report.case_ids;
     let (title, list) = match (q.figure.as_deref().unwrap_or("opened"), q.problem) {
-        ("opened", _) => ("Complaints opened".to_owned(), ids.opened.clone()),
-        ("retained", _) => ("Customers kept".to_owned(), ids.retained.clone()),
-        ("lost", _) => ("Customers lost".to_owned(), ids.lost.clone()),
-        ("won_back", _) => ("Lost customers won back".to_owned(), ids.won_back.clone()),
-        ("waiting", _) => ("Every step done, waiting for an outcome".to_owned(), ids.awaiting_outcome.clone()),
-        ("open", _) => ("Still being worked".to_owned(), ids.still_open.clone()),
+        ("opened", _) => (text(lang, "report-cases-opened"), ids.opened.clone()),
+        ("retained", _) => (text(lang, "report-cases-kept"), ids.retained.clone()),
+        ("lost", _) => (text(lang, "report-cases-lost"), ids.lost.clone()),
+        ("won_back", _) => (text(lang, "report-cases-won-back"), ids.won_back.clone()),
+        ("waiting", _) => (text(lang, "report-cases-waiting"), ids.awaiting_outcome.clone()),
+        ("open", _) => (text(lang, "report-cases-open"), ids.still_open.clone()),
         ("problem", Some(p)) => {
             let title = report.root_causes.iter().find(|c| c.problem_id == p).map(|c| c.title.clone());
+            let title = title
+                .unwrap_or_else(|| text_with(lang, "report-cases-problem-unknown", &[("id", p.to_string().into())]));
             (
-                format!("Complaints about “{}”", title.unwrap_or_else(|| format!("problem {p}"))),
+                text_with(lang, "report-cases-problem", &[("title", title.into())]),
                 ids.by_problem.get(&p).cloned().unwrap_or_default(),
             )
         }
@@ -670,16 +707,13 @@ pub async fn cases(
     for id in list.iter().rev().take(SHOWN) {
         cases.push(state.store.case(*id).await?);
     }
-    let zone = &report.zone;
-    let period = format!(
-        "{} to {}",
-        wall_clock(report.from, zone, WallClock::Date),
-        wall_clock(report.to - time::Duration::milliseconds(1), zone, WallClock::Date)
-    );
     let back = format!("/reports?{}", range_query(report.from, report.to));
+    let (from, last_day) = (rfc3339(report.from), rfc3339(report.to - time::Duration::milliseconds(1)));
     Ok(render(
         "report_cases.html",
-        minijinja::context! { layout => session.layout(), title, period, cases, total => list.len(), shown => SHOWN, back },
+        minijinja::context! {
+            layout => session.layout(), title, from, last_day, cases, total => list.len(), shown => SHOWN, back,
+        },
     )?
     .into_response())
 }
@@ -730,6 +764,7 @@ mod tests {
             "Recovery",
             &["Oct 2026".into(), "Nov 2026".into()],
             &[super::Series { name: "Recovery rate", colour: "#000", rates: vec![None, Some(0.5)] }],
+            "no case to count",
         );
         assert!(svg.contains(">Oct 2026</text>") && svg.contains(">Nov 2026</text>"), "{svg}");
         assert!(svg.contains(">50 %</text>") && svg.contains("Oct 2026, Recovery rate: no case to count"), "{svg}");

@@ -1,0 +1,157 @@
+# Offenlegungen (Kunden von einem Problem erzählen, bevor sie es bemerken) und Anruflisten.
+
+disclosure-list-title = Offenlegungen
+disclosure-new = Neue Offenlegung
+disclosure-list-why = Ein Problem gefunden, bevor die Kunden es bemerkt haben? Sagen Sie es den Betroffenen, zusammen mit dem, was Sie dagegen tun.
+disclosure-col-disclosure = Offenlegung
+disclosure-col-status = Status
+disclosure-col-customers = Kunden
+disclosure-col-sent = Gesendet
+disclosure-col-answered = Beantwortet
+disclosure-col-created = Angelegt
+disclosure-list-empty = Noch keine Offenlegungen.
+disclosure-list-empty-why = Legen Sie eine von einem Problem aus an, oder mit der Schaltfläche oben.
+
+disclosure-status-draft = Entwurf
+disclosure-status-sending = wird gesendet
+disclosure-status-sent = gesendet
+disclosure-recipient-selected = ausgewählt
+disclosure-recipient-queued = in der Warteschlange
+disclosure-recipient-sent = gesendet
+disclosure-recipient-failed = fehlgeschlagen
+disclosure-recipient-confirmed = bestätigt
+disclosure-recipient-replied = geantwortet
+disclosure-recipient-called = angerufen
+disclosure-channels = { $channels ->
+    [email] E-Mail
+    [letter] Brief
+   *[other] E-Mail und Brief
+}
+
+disclosure-problem = Das Problem
+disclosure-which-problem = Um welches Problem geht es?
+disclosure-choose-problem = Problem auswählen
+disclosure-who = Wer betroffen ist
+disclosure-who-why = Kunden mit mindestens einer Transaktion, die zu allem passt, was Sie ausfüllen. Lassen Sie ein Feld leer, um nicht danach einzugrenzen.
+disclosure-skus = Produkte (Artikelnummer), durch Kommas getrennt
+disclosure-locations = Orte, durch Kommas getrennt
+disclosure-locations-placeholder = Berlin
+disclosure-from = Von (Tag)
+disclosure-to = Bis (Tag, einschließlich)
+disclosure-min-amount = Kleinster Betrag
+disclosure-max-amount = Größter Betrag
+disclosure-count = Betroffene zählen
+disclosure-affected = Kunden sind betroffen.
+disclosure-first = Die ersten { $count }:
+disclosure-no-email = keine E-Mail-Adresse
+disclosure-tell = Was Sie ihnen sagen
+disclosure-subject = Betreff
+disclosure-subject-placeholder = Zu den Torten, die wir am 20. November geliefert haben
+disclosure-explanation = Was passiert ist (in einfachen Worten; stehen Sie dazu)
+disclosure-solution = Was Sie für die Kunden dagegen tun
+disclosure-coach-found = Der Coach hat gefunden:
+disclosure-try = Versuchen Sie: { $suggestion }
+disclosure-override = Trotzdem speichern, weil …
+disclosure-override-placeholder = Der Grund wird festgehalten
+disclosure-mail-is = Die E-Mail ist die Nachricht „Offenlegung“
+disclosure-edit-template = Vorlage bearbeiten
+disclosure-mail-does = : Sie begrüßt jeden Kunden mit Namen, enthält Ihre Erklärung und Lösung und gibt jedem einen eigenen Link, um „Das betrifft mich“ zu antworten.
+disclosure-send-by = Senden per
+disclosure-by-email = E-Mail
+disclosure-by-letter = Gedruckter Brief
+disclosure-letters-why = Kunden ohne E-Mail-Adresse erhalten einen Brief, wenn wir ihre Postanschrift haben; Briefe kommen in den Druckstapel (Briefe).
+disclosure-save = Speichern, dann prüfen und senden
+
+disclosure-about = Offenlegung zu
+disclosure-by = per { $channels }
+disclosure-created = angelegt { $when }
+disclosure-will-be-told = Kunden werden informiert.
+disclosure-is-call-list = Es ist eine Anrufliste: { $count } Kunden werden zuerst angerufen, und die Nachricht geht an alle, die nicht erreicht werden.
+disclosure-open-call-list = Anrufliste öffnen
+disclosure-send-to = An { $count } Kunden senden
+disclosure-call-first = Zuerst anrufen: eine persönliche Geste
+disclosure-call-first-why = Die wertvollsten Kunden zuerst, mit einem Gesprächsleitfaden aus dieser Nachricht. Wer erreicht wird, hört es von einem Menschen; die übrigen erhalten es per { $channels }, sobald die Zeit zum Anrufen vorbei ist.
+disclosure-call-hours = Stunden zum Anrufen, bevor die Nachricht rausgeht
+disclosure-make-call-list = Als Anrufliste anlegen
+disclosure-nobody = Niemand passt: Es gibt niemanden zu informieren.
+disclosure-progress = Fortschritt
+disclosure-sending = Wird gesendet:
+disclosure-all-queued = Alle Nachrichten sind in der Warteschlange:
+disclosure-progress-customers = { $count } Kunden.
+disclosure-the-call-list = Die Anrufliste
+disclosure-called-why = (angerufen: telefonisch erreicht, keine Nachricht)
+disclosure-refresh = Aktualisieren
+disclosure-updates-itself = (diese Seite aktualisiert sich selbst, während gesendet wird)
+disclosure-notice = Die Nachricht
+disclosure-recipients = Empfänger
+disclosure-col-customer = Kunde
+disclosure-col-email = E-Mail
+disclosure-col-letter = Brief
+disclosure-col-case = Fall
+disclosure-col-note = Hinweis
+disclosure-posted = aufgegeben { $when }
+disclosure-to-print = zu drucken
+disclosure-open = öffnen
+disclosure-first-page = Erste Seite
+disclosure-next-page = Nächste Seite
+
+disclosure-send-title = An { $count } Kunden senden?
+disclosure-send-heading = An
+disclosure-send-heading-end = Kunden senden?
+disclosure-send-label = Offenlegung:
+disclosure-count-changed = Die Zahl der Kunden hat sich geändert, seit Sie nachgesehen haben (damals { $then }, jetzt { $now }): Neue Transaktionen passen. Prüfen Sie es, dann senden Sie.
+disclosure-send-how = Alle erhalten die Nachricht per { $channels } (oder auf dem anderen Weg, wenn wir nur diesen haben). Das lässt sich nicht rückgängig machen.
+disclosure-send-yes = Ja, an { $count } Kunden senden
+disclosure-not-now = Nicht jetzt
+
+disclosure-audience = Kunden mit einer Transaktion { $parts }.
+disclosure-audience-skus = von { $skus }
+disclosure-audience-locations = in { $locations }
+disclosure-audience-from = ab { $day }
+disclosure-audience-until = bis { $day }
+disclosure-audience-min = über mindestens { $amount }
+disclosure-audience-max = über höchstens { $amount }
+disclosure-preview-link = https://…/c/… (ein persönlicher Link für jeden Kunden)
+
+disclosure-error-audience = Wählen Sie, wer betroffen ist: mindestens ein Produkt, einen Ort, ein Datum oder einen Betrag.
+disclosure-error-to = Der letzte Tag liegt am oder nach dem ersten Tag.
+disclosure-error-max = Der größte Betrag ist mindestens so groß wie der kleinste.
+disclosure-error-problem = Wählen Sie das Problem, um das es in dieser Offenlegung geht.
+disclosure-error-words = Eine Offenlegung braucht einen Betreff (bis zu 200 Zeichen), eine Erklärung und eine Lösung.
+disclosure-error-channels = Wählen Sie, wie die Kunden informiert werden: per E-Mail, per Brief oder beides.
+disclosure-error-coach = Der Sprach-Coach hat dies zurückgehalten: Es klingt unternehmensbezogen. Schreiben Sie es um, oder speichern Sie es trotzdem mit einer Begründung.
+disclosure-error-no-problem = Dieses Problem gibt es nicht.
+disclosure-error-page-link = Dieser Seitenlink ist nicht mehr gültig.
+disclosure-field-from = Von
+disclosure-field-to = Bis
+disclosure-field-min = Der kleinste Betrag
+disclosure-field-max = Der größte Betrag
+
+# Eine Anrufliste.
+calls-title = Anrufliste: { $title }
+calls-heading = Zuerst anrufen
+calls-count = { $count } Kunden, die wertvollsten zuerst
+calls-notice-sent = Nachricht gesendet
+calls-calling = Anrufe laufen
+calls-when = Wann die Nachricht rausgeht
+calls-ended = Die Zeit zum Anrufen endete { $when }: { $reached } telefonisch erreicht; die übrigen erhielten die Nachricht per { $channels }.
+calls-not-reached-by = Wer bis
+calls-get-notice = nicht erreicht wird, erhält die Nachricht per { $channels }. Bisher erreicht:
+calls-lifetime-value = Kundenwert { $amount }
+calls-no-orders = keine Bestellungen erfasst
+calls-no-phone = Keine Telefonnummer
+calls-reached-no-notice = keine Nachricht: telefonisch erreicht
+calls-script = Der Gesprächsleitfaden
+calls-how = Wie lief der Anruf?
+calls-outcome-reached = Erreicht
+calls-outcome-message_left = Nachricht hinterlassen
+calls-outcome-no_answer = Niemand erreicht
+calls-did-reached = erreicht
+calls-did-message_left = Nachricht hinterlassen
+calls-did-no_answer = niemand erreicht
+calls-concerns = Was sie beschäftigt, in ihren Worten
+calls-record = Anruf festhalten
+calls-error-hours = Geben Sie an, wie viele Stunden zum Anrufen bleiben (1 bis 720).
+calls-error-outcome = Geben Sie an, wie der Anruf lief.
+disclosure-error-date = { $label } ist ein Datum wie 2026-10-31.
+disclosure-error-amount = { $label } ist ein Betrag wie 12.50.

@@ -1,0 +1,157 @@
+# Disclosures (telling customers about a problem before they find it), their call lists.
+
+disclosure-list-title = Disclosures
+disclosure-new = New disclosure
+disclosure-list-why = Found a problem before customers did? Tell the ones it touched, with what you are doing about it.
+disclosure-col-disclosure = Disclosure
+disclosure-col-status = Status
+disclosure-col-customers = Customers
+disclosure-col-sent = Sent
+disclosure-col-answered = Answered
+disclosure-col-created = Created
+disclosure-list-empty = No disclosures yet.
+disclosure-list-empty-why = Open one from a problem, or with the button above.
+
+disclosure-status-draft = draft
+disclosure-status-sending = sending
+disclosure-status-sent = sent
+disclosure-recipient-selected = selected
+disclosure-recipient-queued = queued
+disclosure-recipient-sent = sent
+disclosure-recipient-failed = failed
+disclosure-recipient-confirmed = confirmed
+disclosure-recipient-replied = replied
+disclosure-recipient-called = called
+disclosure-channels = { $channels ->
+    [email] email
+    [letter] letter
+   *[other] email and letter
+}
+
+disclosure-problem = The problem
+disclosure-which-problem = Which problem is it about?
+disclosure-choose-problem = Choose a problem
+disclosure-who = Who is affected
+disclosure-who-why = Customers with at least one transaction matching everything you fill in. Leave a field empty to not narrow by it.
+disclosure-skus = Products (SKU), separated by commas
+disclosure-locations = Places, separated by commas
+disclosure-locations-placeholder = Berlin
+disclosure-from = From (day)
+disclosure-to = To (day, included)
+disclosure-min-amount = Smallest amount
+disclosure-max-amount = Largest amount
+disclosure-count = Count who is affected
+disclosure-affected = customers are affected.
+disclosure-first = The first { $count }:
+disclosure-no-email = no email address
+disclosure-tell = What you tell them
+disclosure-subject = Subject
+disclosure-subject-placeholder = About the cakes we delivered on 20 November
+disclosure-explanation = What happened (in plain words; own it)
+disclosure-solution = What you are doing about it, for them
+disclosure-coach-found = The coach found:
+disclosure-try = Try: { $suggestion }
+disclosure-override = Save it anyway, because…
+disclosure-override-placeholder = The reason is kept
+disclosure-mail-is = The email is the “disclosure” message
+disclosure-edit-template = edit the template
+disclosure-mail-does = : it greets each customer by name, puts your explanation and solution in, and gives each their own link to answer “this affected me”.
+disclosure-send-by = Send it by
+disclosure-by-email = Email
+disclosure-by-letter = Printed letter
+disclosure-letters-why = Customers without an email address get a letter when they have a postal address; letters go in the print run (Letters).
+disclosure-save = Save, then check and send
+
+disclosure-about = Disclosure about
+disclosure-by = by { $channels }
+disclosure-created = created { $when }
+disclosure-will-be-told = customers will be told.
+disclosure-is-call-list = It is a call list: { $count } customers are rung first, and the notice goes to those not reached.
+disclosure-open-call-list = Open the call list
+disclosure-send-to = Send to { $count } customers
+disclosure-call-first = Call them first: a personal touch
+disclosure-call-first-why = The most valuable customers first, from a script made of this notice. Those reached hear it from a person; the rest get it by { $channels } once the time for calling has passed.
+disclosure-call-hours = Hours for calling before the notice goes
+disclosure-make-call-list = Make it a call list
+disclosure-nobody = Nobody matches: there is nobody to tell.
+disclosure-progress = Progress
+disclosure-sending = Sending:
+disclosure-all-queued = All notices are queued:
+disclosure-progress-customers = { $count } customers.
+disclosure-the-call-list = The call list
+disclosure-called-why = (called: reached by phone, no notice)
+disclosure-refresh = Refresh
+disclosure-updates-itself = (this page updates itself while the send runs)
+disclosure-notice = The notice
+disclosure-recipients = Recipients
+disclosure-col-customer = Customer
+disclosure-col-email = Email
+disclosure-col-letter = Letter
+disclosure-col-case = Case
+disclosure-col-note = Note
+disclosure-posted = posted { $when }
+disclosure-to-print = to print
+disclosure-open = open
+disclosure-first-page = First page
+disclosure-next-page = Next page
+
+disclosure-send-title = Send to { $count } customers?
+disclosure-send-heading = Send to
+disclosure-send-heading-end = customers?
+disclosure-send-label = Disclosure:
+disclosure-count-changed = The number of customers changed since you looked ({ $then } then, { $now } now): new transactions match. Check it, then send.
+disclosure-send-how = Each of them gets the notice by { $channels } (or by the other way, if that is the only one we have for them). It cannot be taken back.
+disclosure-send-yes = Yes, send to { $count } customers
+disclosure-not-now = Not now
+
+disclosure-audience = Customers with a transaction { $parts }.
+disclosure-audience-skus = of { $skus }
+disclosure-audience-locations = at { $locations }
+disclosure-audience-from = from { $day }
+disclosure-audience-until = until { $day }
+disclosure-audience-min = of at least { $amount }
+disclosure-audience-max = of at most { $amount }
+disclosure-preview-link = https://…/c/… (a personal link for each customer)
+
+disclosure-error-audience = Choose who is affected: at least a product, a place, a date or an amount.
+disclosure-error-to = The last day comes on or after the first day.
+disclosure-error-max = The largest amount is at least the smallest.
+disclosure-error-problem = Choose the problem this disclosure is about.
+disclosure-error-words = A disclosure needs a subject (up to 200 characters), an explanation and a solution.
+disclosure-error-channels = Choose how customers are told: by email, by letter, or both.
+disclosure-error-coach = The language coach held this back: it reads as company-focused. Rewrite it, or save it anyway with a reason.
+disclosure-error-no-problem = That problem does not exist.
+disclosure-error-page-link = That page link is not valid any more.
+disclosure-field-from = From
+disclosure-field-to = To
+disclosure-field-min = The smallest amount
+disclosure-field-max = The largest amount
+
+# A call list.
+calls-title = Call list: { $title }
+calls-heading = Call them first
+calls-count = { $count } customers, most valuable first
+calls-notice-sent = notice sent
+calls-calling = calling
+calls-when = When the notice goes
+calls-ended = The time for calling ended { $when }: { $reached } reached by phone; the notice went by { $channels } to the others.
+calls-not-reached-by = Those not reached by
+calls-get-notice = get the notice by { $channels }. Reached so far:
+calls-lifetime-value = lifetime value { $amount }
+calls-no-orders = no orders recorded
+calls-no-phone = No phone number
+calls-reached-no-notice = no notice: reached by phone
+calls-script = The script
+calls-how = How did the call go?
+calls-outcome-reached = Reached them
+calls-outcome-message_left = Left a message
+calls-outcome-no_answer = No answer
+calls-did-reached = reached
+calls-did-message_left = message left
+calls-did-no_answer = no answer
+calls-concerns = What worries them, in their words
+calls-record = Record the call
+calls-error-hours = Say how many hours there are for calling (1 to 720).
+calls-error-outcome = Say how the call went.
+disclosure-error-date = { $label } is a date like 2026-10-31.
+disclosure-error-amount = { $label } is an amount like 12.50.

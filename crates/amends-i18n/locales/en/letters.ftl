@@ -1,0 +1,60 @@
+# The print run (letters to print) and one case's letter page. The letter's own words
+# are the letters' text (letters.rs, the mail engineer's); these are the page around it.
+
+letters-title = Letters to print
+letters-print-all = Print all { $count } (PDF)
+letters-to-read = To read before printing
+letters-to-read-why = Follow-up letters that are due but not yet read: open each, edit it if need be, and queue it for the print run.
+letters-col-case = Case
+letters-col-customer = Customer
+letters-col-due = Due
+letters-col-letter = Letter
+letters-read-and-queue = Read and queue
+letters-queued-why = Follow-ups scheduled by letter that are due and queued, and disclosure notices that go by post. Print them, put them in window envelopes, post them, then mark them posted.
+letters-follow-ups = Follow-ups
+letters-read = Read
+letters-pdf = PDF
+letters-notices = Disclosure notices
+letters-col-disclosure = Disclosure
+letters-col-address = Address
+letters-what-changed = What we changed:
+letters-mark-posted = Mark all printed and posted
+letters-none = No letter is queued for printing.
+
+letters-letter-title = Letter { $reference }
+letters-letter-to = Letter to { $name }
+letters-back-to = Back to { $reference }
+letters-open-pdf = Open the PDF
+letters-edit-address = Edit { $name }'s address
+letters-missing-glyphs = These characters have no glyph in the letter's font and would print as empty boxes: { $missing }. Write them another way.
+letters-preview-label = The letter as the customer reads it
+letters-as-read-by = As { $name } reads it
+letters-our-reference = Our reference: { $reference } · { $date }
+letters-next-visit = For your next visit
+letters-read-edit-queue = Read, edit, queue
+letters-goes-by-post = This letter goes by post to { $name }: what you save here is what is printed. It goes in the print run only once queued
+letters-queued-at = queued { $when }
+letters-saved-not-queued = saved, not queued yet
+letters-not-queued = not queued yet
+letters-body-label = The letter's words, between "{ $salutation }" and "{ $closing }" (a blank line starts a new paragraph)
+letters-save = Save
+letters-save-queue = Save and queue for the print run
+letters-nothing-waiting = No follow-up by letter is waiting on this case: schedule the follow-up by letter on the case to write one. The preview shows the letter as it would read.
+
+letters-saved = Saved. The letter waits here until you queue it for the print run.
+letters-queued = Queued: the letter goes out with the next print run.
+letters-error-empty = The letter has no words: write what the customer should read.
+letters-error-too-long = The letter is longer than { $max } characters: shorten it.
+letters-error-none-waiting = No letter is waiting to be posted on this case: schedule the follow-up by letter first.
+letters-error-not-queued = Not queued. { $why }
+letters-error-meanwhile = The letter was posted or answered meanwhile: nothing was saved.
+letters-error-none-queued = No letter is queued for printing: read each follow-up letter and queue it first.
+letters-error-which-letter = Letter { $reference }:
+letters-error-nothing-printed = { $why } Nothing was printed.
+letters-error-list = The list of letters is not valid.
+letters-error-which-posted = The form does not say which letters were posted.
+letters-no-address = The customer has no postal address: add it on their page, then print the letter.
+letters-no-name = The customer has no name to address the letter to: add it on their page.
+letters-address-too-long = The address has { $lines } lines with the name; the envelope window holds { $max }: shorten it on the customer's page.
+letters-address-too-wide = The address line "{ $line }" is wider than the envelope window: shorten it on the customer's page.
+letters-cannot-print = The letter cannot be printed: { $why }.
