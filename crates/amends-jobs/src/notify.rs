@@ -300,13 +300,13 @@ impl Notifier {
             EventKind::FixPromised { what, due } => {
                 let language = customer_language(&customer, self.store.business().await?.language);
                 (
-                MessagePurpose::FixPromised,
-                self.render(
-                    "fix_promised",
-                    minijinja::context! { what, due => when(&self.store, language, *due).await?, ..base },
-                )
-                .await?,
-                None,
+                    MessagePurpose::FixPromised,
+                    self.render(
+                        "fix_promised",
+                        minijinja::context! { what, due => when(&self.store, language, *due).await?, ..base },
+                    )
+                    .await?,
+                    None,
                 )
             }
             EventKind::FixDone { note, .. } => {
