@@ -138,7 +138,9 @@ pub fn api_json(data: &[u8]) {
         .position(|&b| b == b'\n')
         .and_then(|i| names.iter().find(|n| n.as_bytes() == &data[..i]).map(|n| (*n, &data[i + 1..])));
     let (which, body) = named.unwrap_or((names[usize::from(first) % names.len()], &data[1..]));
-    if let Some(Err(e)) = amends_web::decode::decode_body(which, body, english()) {
+    static COACHES: std::sync::OnceLock<amends_web::decode::Coaches> = std::sync::OnceLock::new();
+    let coaches = COACHES.get_or_init(|| amends_web::decode::Coaches::new(Coach::english()));
+    if let Some(Err(e)) = amends_web::decode::decode_body(which, body, coaches) {
         assert!(e.status.is_client_error(), "{which}: {} {}", e.status, e.message);
     }
 }

@@ -3,9 +3,55 @@
 //! (`amends_domain::step`); this only translates the coach's review into the findings
 //! it weighs.
 
-use amends_coach::{Coach, Purpose, Review, Severity};
+use amends_coach::{Coach, MissedConcern, Purpose, Review, Severity, Triage, UnheardFeeling};
+use amends_domain::Language;
 use amends_domain::playbook::EventKind;
 use amends_domain::step::{self, CoachFinding, CoachReading, FindingSeverity};
+
+/// The coach in each language the desk speaks. Each text is read by the coach of the
+/// language it is written in, else by the English one:
+/// a German apology read by English rules would be held for wording it does not have.
+/// An installation's own rules file (`coach_rules`) stands in for the English coach.
+pub struct Coaches {
+    english: Coach,
+    german: Coach,
+}
+
+impl Coaches {
+    pub fn new(english: Coach) -> Self {
+        Self { english, german: Coach::german() }
+    }
+
+    pub fn of(&self, language: Language) -> &Coach {
+        match language {
+            Language::English => &self.english,
+            Language::German => &self.german,
+        }
+    }
+
+    /// The coach for these words: the more likely of our languages, else English.
+    pub fn for_words(&self, text: &str) -> &Coach {
+        self.of(Language::likely(text))
+    }
+
+    pub fn review(&self, text: &str, purpose: Purpose) -> Review {
+        self.for_words(text).review(text, purpose)
+    }
+
+    /// The concerns of `complaint` its restatement leaves out, read in the complaint's
+    /// language (the restatement says its concerns back in the same language).
+    pub fn missed_concerns(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
+        self.for_words(complaint).missed_concerns(complaint, restatement)
+    }
+
+    pub fn triage(&self, complaint: &str) -> Triage {
+        self.for_words(complaint).triage(complaint)
+    }
+
+    pub fn unheard_feeling(&self, feeling: &str, text: &str) -> Option<UnheardFeeling> {
+        self.for_words(text).unheard_feeling(feeling, text)
+    }
+}
 
 /// What the coach read in a step's outgoing words: the review staff see, and the
 /// findings the domain weighs (it decides whether the step is held, sent, or sent with
@@ -17,7 +63,7 @@ pub struct Reading {
 
 /// Reads the words `kind` would send a customer; a step that sends none is quiet. A
 /// restatement is also compared with the `complaint` it says back, when given.
-pub fn read(coach: &Coach, kind: &EventKind, complaint: Option<&str>) -> Reading {
+pub fn read(coach: &Coaches, kind: &EventKind, complaint: Option<&str>) -> Reading {
     let Some((purpose, text)) = kind.outgoing_text() else {
         return Reading { review: None, coach: CoachReading::default() };
     };

@@ -26,6 +26,7 @@ pub use pages::letters::LetterSettings;
 /// targets (fuzz/) call them directly.
 pub mod decode {
     pub use crate::api::bodies::{BODIES, body_names, decode_body};
+    pub use crate::coaching::Coaches;
     pub use crate::customer::{SentForm, Unreadable, read_complaint_form};
     pub use crate::json::decode as json;
 }
@@ -82,7 +83,7 @@ pub struct AppState {
     pub store: Store,
     pub settings: WebSettings,
     pub limiter: std::sync::Arc<limits::RateLimiter>,
-    pub coach: std::sync::Arc<amends_coach::Coach>,
+    pub coach: std::sync::Arc<coaching::Coaches>,
     pub metrics: std::sync::Arc<metrics::Metrics>,
     pub spam: std::sync::Arc<amends_spam::SpamFilter>,
     /// The job runner of this process, when it has one (`amends serve` does).
@@ -95,7 +96,7 @@ impl AppState {
             limiter: std::sync::Arc::new(limits::RateLimiter::new(store.settings().clock.clone())),
             store,
             settings,
-            coach: std::sync::Arc::new(coach),
+            coach: std::sync::Arc::new(coaching::Coaches::new(coach)),
             metrics: std::sync::Arc::default(),
             spam: std::sync::Arc::new(amends_spam::SpamFilter::english()),
             runner: None,

@@ -3,7 +3,7 @@
 //! them with sample values filled in, and the domain's gate decides which findings need
 //! a reason to keep them; then each case fills them in for the one who answers.
 
-use amends_coach::{Coach, Purpose, Review};
+use amends_coach::{Purpose, Review};
 use amends_domain::reply::{Filling, SnippetError, check, fill, first_name};
 use amends_store::{ReplyDraft, SavedReply};
 
@@ -42,7 +42,7 @@ const SAMPLE: Filling<'static> =
 /// Checks and coaches a saved reply: the draft to keep (with the reason, when the coach
 /// held words back), and the coach's review to show.
 pub fn draft(
-    coach: &Coach,
+    coach: &crate::coaching::Coaches,
     name: &str,
     body: &str,
     coach_override: Option<&str>,

@@ -3,7 +3,7 @@
 //! and no database. The fuzz target `api_json` (fuzz/) sends any bytes through each; a
 //! body a handler takes that is missing here is a decoder the fuzzer never tries.
 
-use amends_coach::Coach;
+use crate::coaching::Coaches;
 use amends_domain::playbook::Actor;
 
 use super::calls::{NewCall, NewCallList};
@@ -27,7 +27,7 @@ macro_rules! bodies {
 
         /// Decodes `body` as the body named `which` (one of [`BODIES`]); `None` for an
         /// unknown name.
-        pub fn decode_body(which: &str, body: &[u8], coach: &Coach) -> Option<Result<(), ApiError>> {
+        pub fn decode_body(which: &str, body: &[u8], coach: &Coaches) -> Option<Result<(), ApiError>> {
             match which {
                 "intake" => Some(decode::<Intake>(body).and_then(|i| i.parse(Actor::Customer)).map(drop)),
                 "customer" => Some(decode::<CustomerInput>(body).and_then(|c| c.parse("")).map(drop)),
@@ -105,7 +105,7 @@ pub fn body_names() -> impl Iterator<Item = &'static str> {
 }
 
 /// A step's body as `step` reads it: decoded, turned into its event, and past the coach.
-fn step_body<R: StepRequest>(body: &[u8], coach: &Coach) -> Result<(), ApiError> {
+fn step_body<R: StepRequest>(body: &[u8], coach: &Coaches) -> Result<(), ApiError> {
     let (request, _override_reason): (R, Option<String>) = parse_body(body)?;
     let kind = request.into_event()?;
     let _ = crate::coaching::read(coach, &kind, None);
@@ -118,7 +118,7 @@ mod tests {
 
     #[test]
     fn every_body_name_decodes_something() {
-        let coach = Coach::english();
+        let coach = Coaches::new(amends_coach::Coach::english());
         for name in body_names() {
             assert!(decode_body(name, b"{}", &coach).is_some(), "{name}");
         }

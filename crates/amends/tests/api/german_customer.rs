@@ -70,11 +70,8 @@ async fn a_german_customer_hears_german_while_her_agent_works_in_english(db: Db)
         ("restatement/confirm", json!({})),
         (
             "apology",
-            // Until the coach reads German, its English rules find no apology here.
-            json!({
-                "text": "Es tut mir sehr leid. Ich übernehme die volle Verantwortung für die Torte.",
-                "coach_override": "Auf Deutsch: der Coach liest noch kein Deutsch."
-            }),
+            // Read by the German coach: it passes without an override.
+            json!({ "text": "Es tut mir sehr leid. Ich übernehme die volle Verantwortung für die Torte." }),
         ),
         ("offer", json!({ "options": ["Eine neue Torte, heute geliefert", "Den vollen Betrag zurück"] })),
         ("offer/choice", json!({ "option": 1 })),

@@ -151,7 +151,9 @@ async fn a_german_customer_files_and_reads_in_german(db: Db) {
     assert_eq!(code, 409);
     assert!(text_of(&html).contains("Ihre Antwort liegt uns bereits vor"));
 
-    ann.apologise(&case, "I am so sorry. I accept all responsibility for the late cake.").await;
+    // Her apology is written in German and read by the German coach: the English rules
+    // would hold it for wording they do not know.
+    ann.apologise(&case, "Es tut mir sehr leid. Ich übernehme die volle Verantwortung für die verspätete Torte.").await;
     ann.offer(&case, ["Eine neue Torte noch heute", "Den vollen Betrag zurück"]).await;
     let offer = newest_link_to(&app, &sink, "greta@example.de").await;
     let (_, html) = page_in(&app, &offer, None).await;
