@@ -147,7 +147,8 @@ fn triage_on_the_coach_sessions_blind_sets() {
         ("triage, second blind set (before tuning)", Coach::english(), include_str!("triage/en_blind2.toml"), 0.9),
         ("triage, third blind set (after round one)", Coach::english(), include_str!("triage/en_blind3.toml"), 0.9),
         ("triage, fourth blind set (after round two)", Coach::english(), include_str!("triage/en_blind4.toml"), 0.9),
-        ("triage, fifth blind set (after all tuning)", Coach::english(), include_str!("triage/en_blind5.toml"), 0.0),
+        ("triage, fifth blind set (after round three)", Coach::english(), include_str!("triage/en_blind5.toml"), 0.9),
+        ("triage, sixth blind set (after all tuning)", Coach::english(), include_str!("triage/en_blind6.toml"), 0.0),
         (
             "German triage, second blind set (before tuning)",
             Coach::german(),

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 
 /// A language with its own messages, coach rules and formats. Adding one is adding a
 /// variant here and its files (messages, coach rules); every `match` below says where.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Language {
+    /// The business's language when none is configured.
+    #[default]
     #[serde(rename = "en")]
     English,
     #[serde(rename = "de")]

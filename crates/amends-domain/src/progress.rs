@@ -2,22 +2,44 @@
 //! us, what we have done, what they are waiting for and what comes next, in their
 //! words. Never the playbook's step names, staff notes or internal events, and never a
 //! surprise gesture before it has been given.
+//!
+//! The domain says which sentence, not its words: each is a [`Sentence`], a message id
+//! (`status-…`, in the web's Fluent files) with its arguments, so the page says it in
+//! the customer's language without the domain knowing any.
 
 use time::OffsetDateTime;
 
 use crate::playbook::{DuePolicy, Event, EventKind, Playbook, Step, StepStatus};
 
+/// One sentence of the status page: a message id and its arguments (words staff or the
+/// customer wrote, shown as written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Sentence {
+    fn plain(id: &'static str) -> Sentence {
+        Sentence { id, args: Vec::new() }
+    }
+
+    fn with(id: &'static str, name: &'static str, value: impl Into<String>) -> Sentence {
+        Sentence { id, args: vec![(name, value.into())] }
+    }
+}
+
 /// Something the customer can know happened on their case, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Done {
     pub at: OffsetDateTime,
-    pub what: String,
+    pub what: Sentence,
 }
 
 /// What the customer waits for: our next word by a time, or their own answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Awaited {
-    pub what: String,
+    pub what: Sentence,
     /// By when, when we promised a time.
     pub by: Option<OffsetDateTime>,
 }
@@ -32,19 +54,19 @@ pub struct Progress {
     pub done: Vec<Done>,
     pub waiting_for: Option<Awaited>,
     /// What we do next, when the case is not finished.
-    pub next: Option<String>,
+    pub next: Option<Sentence>,
 }
 
 /// What comes next, in the customer's words; None for a step they are not told of
 /// (an escalation is internal, a gesture is a surprise, the watch is ours).
 fn next_words(step: Step) -> Option<&'static str> {
     Some(match step {
-        Step::Hear => "We will read your message in full.",
-        Step::Restate => "We will write back what we understood, so you can check we got it right.",
-        Step::Apologise => "We will write to you personally about what went wrong.",
-        Step::Offer => "We will offer you two ways to put it right, and you choose.",
-        Step::Fix => "We will put it right, as agreed with you.",
-        Step::FollowUp => "We will ask you whether we put it right.",
+        Step::Hear => "status-next-hear",
+        Step::Restate => "status-next-restate",
+        Step::Apologise => "status-next-apologise",
+        Step::Offer => "status-next-offer",
+        Step::Fix => "status-next-fix",
+        Step::FollowUp => "status-next-follow-up",
         // Prevention is told in honest tense where it is known (the follow-up).
         Step::Escalate | Step::Gesture | Step::Prevent | Step::Watch => return None,
     })
@@ -60,19 +82,15 @@ pub fn progress<'a>(events: impl IntoIterator<Item = &'a Event> + Clone, policy:
     let mut promised: Option<(String, OffsetDateTime)> = None;
     for event in events {
         let at = event.at;
-        let mut say = |what: String| done.push(Done { at, what });
+        let mut say = |what: Sentence| done.push(Done { at, what });
         match &event.kind {
-            EventKind::Opened { .. } => say("We received your message.".to_owned()),
-            EventKind::RestatementWritten { .. } => {
-                say("We wrote back what we understood, for you to check.".to_owned())
-            }
-            EventKind::RestatementConfirmed { by_customer: true } => say("You confirmed we understood.".to_owned()),
-            EventKind::RestatementConfirmed { by_customer: false } => {
-                say("We agreed with you on what went wrong.".to_owned())
-            }
+            EventKind::Opened { .. } => say(Sentence::plain("status-done-received")),
+            EventKind::RestatementWritten { .. } => say(Sentence::plain("status-done-restated")),
+            EventKind::RestatementConfirmed { by_customer: true } => say(Sentence::plain("status-done-confirmed")),
+            EventKind::RestatementConfirmed { by_customer: false } => say(Sentence::plain("status-done-agreed")),
             EventKind::RestatementCorrected { correction } => {
                 their_words.push(correction.clone());
-                say("You corrected what we understood.".to_owned());
+                say(Sentence::plain("status-done-corrected"));
             }
             EventKind::WishStated { text } => their_words.push(text.clone()),
             EventKind::CustomerWrote { text, new_words, .. } => {
@@ -80,39 +98,37 @@ pub fn progress<'a>(events: impl IntoIterator<Item = &'a Event> + Clone, policy:
             }
             EventKind::AlternativeProposed { text } => {
                 their_words.push(text.clone());
-                say("You suggested another way to put it right.".to_owned());
+                say(Sentence::plain("status-done-suggested"));
             }
-            EventKind::Apologised { .. } => say("We apologised to you.".to_owned()),
+            EventKind::Apologised { .. } => say(Sentence::plain("status-done-apologised")),
             EventKind::OptionsOffered { options: offered } => {
                 options.clone_from(offered);
-                say("We offered you two ways to put it right.".to_owned());
+                say(Sentence::plain("status-done-offered"));
             }
             EventKind::OptionChosen { option } => match options.get(usize::from(*option).saturating_sub(1)) {
-                Some(chosen) => say(format!("You chose: {chosen}")),
-                None => say("You chose how we put it right.".to_owned()),
+                Some(chosen) => say(Sentence::with("status-done-chose", "option", chosen.as_str())),
+                None => say(Sentence::plain("status-done-chose-unknown")),
             },
-            EventKind::AlternativeAccepted => say("We agreed to your suggestion.".to_owned()),
-            EventKind::AlternativeDeclined { .. } => {
-                say("We wrote to you about your suggestion; the two ways we offered still stand.".to_owned())
-            }
+            EventKind::AlternativeAccepted => say(Sentence::plain("status-done-suggestion-accepted")),
+            EventKind::AlternativeDeclined { .. } => say(Sentence::plain("status-done-suggestion-declined")),
             // Told once it is given, never before: it is a surprise.
-            EventKind::GestureRecorded { .. } => say("We added something of our own, to say sorry.".to_owned()),
+            EventKind::GestureRecorded { .. } => say(Sentence::plain("status-done-gesture")),
             EventKind::FixPromised { what, due } => {
                 promised = Some((what.clone(), *due));
-                say(format!("We promised: {what}"));
+                say(Sentence::with("status-done-promised", "what", what.as_str()));
             }
             EventKind::FixDone { note, .. } => {
                 promised = None;
                 say(if note.trim().is_empty() {
-                    "We put it right.".to_owned()
+                    Sentence::plain("status-done-fixed")
                 } else {
-                    format!("We put it right: {}", note.trim())
+                    Sentence::with("status-done-fixed-how", "how", note.trim())
                 });
             }
-            EventKind::FollowUpRecorded { .. } => say("You told us whether we put it right. Thank you.".to_owned()),
-            EventKind::Replied { .. } => say("We wrote to you.".to_owned()),
-            EventKind::OutcomeRecorded { .. } => say("Your case was closed.".to_owned()),
-            EventKind::Reopened { .. } => say("We opened your case again.".to_owned()),
+            EventKind::FollowUpRecorded { .. } => say(Sentence::plain("status-done-followed-up")),
+            EventKind::Replied { .. } => say(Sentence::plain("status-done-replied")),
+            EventKind::OutcomeRecorded { .. } => say(Sentence::plain("status-done-closed")),
+            EventKind::Reopened { .. } => say(Sentence::plain("status-done-reopened")),
             _ => {}
         }
     }
@@ -131,22 +147,16 @@ pub fn progress<'a>(events: impl IntoIterator<Item = &'a Event> + Clone, policy:
             && next_words(s.step).is_some()
     });
     let waiting_for = if on_them(Step::Restate) {
-        Some(Awaited {
-            what: "Your answer: please tell us whether we understood you (the link is in our email).".to_owned(),
-            by: None,
-        })
+        Some(Awaited { what: Sentence::plain("status-waiting-restatement"), by: None })
     } else if on_them(Step::Offer) {
-        Some(Awaited {
-            what: "Your choice of the two ways we offered (the link is in our email).".to_owned(),
-            by: None,
-        })
+        Some(Awaited { what: Sentence::plain("status-waiting-choice"), by: None })
     } else if let Some((what, due)) = promised {
-        Some(Awaited { what, by: Some(due) })
+        Some(Awaited { what: Sentence::with("status-waiting-promised", "what", what), by: Some(due) })
     } else if let Some(s) = state(Step::FollowUp).filter(|s| s.status == StepStatus::InProgress) {
-        Some(Awaited { what: "We will ask you whether we put it right.".to_owned(), by: s.due_at })
+        Some(Awaited { what: Sentence::plain("status-next-follow-up"), by: s.due_at })
     } else {
-        upcoming.map(|s| Awaited { what: "Our next message to you.".to_owned(), by: s.due_at })
+        upcoming.map(|s| Awaited { what: Sentence::plain("status-waiting-our-message"), by: s.due_at })
     };
-    let next = upcoming.and_then(|s| next_words(s.step)).map(str::to_owned);
+    let next = upcoming.and_then(|s| next_words(s.step)).map(Sentence::plain);
     Progress { finished, their_words, done, waiting_for, next }
 }

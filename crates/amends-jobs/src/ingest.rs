@@ -10,7 +10,9 @@ use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName};
 use amends_mail::{IncomingMail, MailKind, check_attachment_limits, parse_incoming};
 use amends_store::inbound::outcomes;
 use amends_store::secret::secret_hash;
-use amends_store::{CustomerRef, InboundRef, NewAttachment, NewCase, NewCustomer, SpamHeld, Store, StoreError};
+use amends_store::{
+    CustomerRef, InboundRef, LanguageSaid, NewAttachment, NewCase, NewCustomer, SpamHeld, Store, StoreError,
+};
 
 /// Largest attachment kept, and largest all together, per message.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -114,6 +116,7 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
                 inbound: Some(inbound),
                 spam: verdict.is_spam().then(|| SpamHeld { score: verdict.score, reason: verdict.summary() }),
                 answers_notice: None,
+                language: heard_language(&mail),
             };
             let held = new.spam.is_some();
             store.open_case(new).await.map(|(case, _)| {
@@ -208,6 +211,13 @@ pub fn read_message(raw: &[u8]) -> Result<ReadMessage, IngestFailure> {
 /// The id of a message without a Message-ID: its bytes' hash.
 fn hashed_id(raw: &[u8]) -> String {
     format!("{}@sha256.amends", &secret_hash(&String::from_utf8_lossy(raw))[..40])
+}
+
+/// The language a message says it is in (`Content-Language`), else the one its words
+/// are clearly written in. Only heard: a customer's own choice is never overwritten.
+pub fn heard_language(mail: &IncomingMail) -> Option<LanguageSaid> {
+    let header = mail.content_language.as_deref().and_then(amends_domain::Language::from_accept_language);
+    header.or_else(|| amends_domain::Language::detect(&mail.text)).map(LanguageSaid::Heard)
 }
 
 /// The customer who wrote: a message without a usable From can never be taken.

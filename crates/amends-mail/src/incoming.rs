@@ -45,6 +45,9 @@ pub struct IncomingMail {
     pub attachments: Vec<Attachment>,
     /// What a spam filter reads beyond the words: the header as sent, and the HTML.
     pub signals: Signals,
+    /// The `Content-Language` header as written (`de`, `de-DE, en`): the language the
+    /// sender says they wrote in.
+    pub content_language: Option<String>,
 }
 
 /// The parts of a message a spam filter weighs, as the sender wrote them.
@@ -172,6 +175,7 @@ pub fn parse_incoming(raw: &[u8]) -> Result<IncomingMail, IngestError> {
         kind,
         attachments: attachments(&message),
         signals: signals(&message),
+        content_language: raw_header(&message, "Content-Language").map(str::to_owned),
     })
 }
 
@@ -566,6 +570,7 @@ mod tests {
             text: String::new(),
             case_reference: None,
             kind: MailKind::Message,
+            content_language: None,
             attachments: vec![
                 Attachment {
                     filename: Some("small.txt".into()),

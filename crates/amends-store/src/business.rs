@@ -18,6 +18,9 @@ pub struct Business {
     pub name: String,
     /// How customers reach it (phone · email · web); empty when none is configured.
     pub contact: String,
+    /// The business's own language (`[business] language`): what a customer who chose
+    /// none, and whose browser names none of ours, is spoken to in.
+    pub language: amends_domain::Language,
 }
 
 impl Store {
@@ -30,6 +33,7 @@ impl Store {
             zone: settings.due.hours.spec().zone.clone(),
             name: settings.business_name.trim().to_owned(),
             contact: settings.business_contact.trim().to_owned(),
+            language: settings.business_language,
         }
     }
 

@@ -81,7 +81,7 @@ pub use hours::DeskHours;
 pub use ideas::{IdeaRecord, IdeaWanted};
 pub use idempotency::StoredResponse;
 pub use inbound::{InboundRef, RefusedMail};
-pub use intake::{CustomerRef, NewCase, NoticeAnswer, SpamHeld};
+pub use intake::{CustomerRef, LanguageSaid, NewCase, NoticeAnswer, SpamHeld};
 pub use jobs::{Job, JobRecord, JobsToClaim, QueueStats};
 pub use letters::{LetterDue, PendingLetter};
 pub use links::LinkRecord;
@@ -216,6 +216,8 @@ pub struct StoreSettings {
     /// How customers reach the business (the letterhead's contact line, else the
     /// address mail comes from).
     pub business_contact: String,
+    /// The business's own language (`[business] language`), for customers with none.
+    pub business_language: amends_domain::Language,
 }
 
 impl Default for StoreSettings {
@@ -231,6 +233,7 @@ impl Default for StoreSettings {
             currency: None,
             business_name: String::new(),
             business_contact: String::new(),
+            business_language: amends_domain::Language::English,
         }
     }
 }

@@ -56,7 +56,7 @@ const ENVIRONMENT_KEYS: &[&str] = &[
     "header_timeout",
     "currency",
 ];
-const ENVIRONMENT_SECTIONS: &[&str] = &["smtp", "imap"];
+const ENVIRONMENT_SECTIONS: &[&str] = &["smtp", "imap", "business"];
 
 /// `AMENDS_*` variables as text. figment's `Env` reads `123456` as a number, which a
 /// password of digits is not; `extract_lossy` reads numbers and flags from text instead.
@@ -118,6 +118,7 @@ struct Given {
     imap: Option<ImapGiven>,
     letterhead: Option<LetterheadGiven>,
     gestures: Option<GesturesGiven>,
+    business: Option<BusinessGiven>,
     /// The business's currency (three capital letters, such as GBP) until an admin sets
     /// it on the settings page; no default, so no currency is assumed.
     currency: Option<String>,
@@ -134,6 +135,14 @@ struct GesturesGiven {
     agent_limit_minor: Option<i64>,
     agent_monthly_limit_minor: Option<i64>,
     monthly_budget_minor: Option<i64>,
+}
+
+/// `[business]`: the business itself.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct BusinessGiven {
+    /// Its own language (`en`, `de`): what customers who chose none are spoken to in.
+    language: Option<String>,
 }
 
 /// `[letterhead]`: the sender printed on follow-up letters.
@@ -378,6 +387,12 @@ impl Settings {
                     .map_err(|e| anyhow::anyhow!("currency: {e}"))?,
             );
         }
+        if let Some(language) = given.business.and_then(|b| b.language) {
+            s.store.business_language = amends_domain::Language::from_tag(&language).ok_or_else(|| {
+                let known: Vec<&str> = amends_domain::Language::ALL.iter().map(|l| l.tag()).collect();
+                anyhow::anyhow!("[business] language {language:?}: use one of {}", known.join(", "))
+            })?;
+        }
         if let Some(g) = given.gestures {
             let store = &mut s.store;
             store.gesture_agent_limit_minor = g.agent_limit_minor.unwrap_or(store.gesture_agent_limit_minor);
@@ -586,6 +601,16 @@ mod tests {
         assert_eq!(load("currency = \"GBP\"\n").unwrap().store.currency.as_deref(), Some("GBP"));
         let error = load("currency = \"pounds\"\n").unwrap_err().to_string();
         assert!(error.contains("currency") && error.contains("pounds"), "{error}");
+    }
+
+    #[test]
+    fn the_business_speaks_english_unless_told() {
+        let english = amends_domain::Language::English;
+        assert_eq!(load("").unwrap().store.business_language, english);
+        let german = load("[business]\nlanguage = \"de\"\n").unwrap();
+        assert_eq!(german.store_settings().business_language, amends_domain::Language::German);
+        let error = load("[business]\nlanguage = \"klingon\"\n").unwrap_err().to_string();
+        assert!(error.contains("[business] language") && error.contains("klingon"), "{error}");
     }
 
     #[test]

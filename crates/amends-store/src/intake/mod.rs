@@ -7,7 +7,7 @@
 
 use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Playbook, Step};
 use amends_domain::serious::{Assessment, IntakeSigns, SeriousKind, WordSign, assess};
-use amends_domain::{CaseReference, Channel, Complaint, DuePolicy, Role, Severity};
+use amends_domain::{CaseReference, Channel, Complaint, DuePolicy, Language, Role, Severity};
 use sqlx::{AnyConnection, Connection, Row};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{mpsc, oneshot};
@@ -55,6 +55,43 @@ pub struct NewCase {
     /// A disclosure's recipient said the problem affected them: the case is theirs
     /// alone (a constraint), and carries the problem.
     pub answers_notice: Option<NoticeAnswer>,
+    /// The language the customer chose, or that their mail is in: stored on them, and
+    /// the triage rules read their words in it.
+    pub language: Option<LanguageSaid>,
+}
+
+/// How a new case says the customer's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanguageSaid {
+    /// They picked it (on the complaint form): it is theirs from now on.
+    Chosen(Language),
+    /// Their mail says or shows it (a header, the words): it is taken only while
+    /// none is stored for them, never over their own choice.
+    Heard(Language),
+}
+
+impl LanguageSaid {
+    pub fn language(self) -> Language {
+        match self {
+            LanguageSaid::Chosen(l) | LanguageSaid::Heard(l) => l,
+        }
+    }
+}
+
+/// Stores the language a new case says on its customer, as [`LanguageSaid`] allows.
+pub(crate) async fn keep_language(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    said: Option<LanguageSaid>,
+) -> Result<(), StoreError> {
+    let sql = match said {
+        None => return Ok(()),
+        Some(LanguageSaid::Chosen(_)) => "UPDATE customers SET language = $1 WHERE id = $2",
+        Some(LanguageSaid::Heard(_)) => "UPDATE customers SET language = $1 WHERE id = $2 AND language IS NULL",
+    };
+    let tag = said.map(|s| s.language().tag()).unwrap_or_default();
+    sqlx::query(sql).bind(tag).bind(customer_id).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// The notice a new case answers.
@@ -188,16 +225,24 @@ struct Opening {
     escalation_required: bool,
 }
 
-/// The triage rules of the complaint's words (the coach's, rules as data), compiled once.
-fn coach() -> &'static amends_coach::Coach {
-    static COACH: std::sync::OnceLock<amends_coach::Coach> = std::sync::OnceLock::new();
-    COACH.get_or_init(amends_coach::Coach::english)
+/// The triage rules of the complaint's words in `language` (the coach's, rules as
+/// data), each compiled once.
+fn coach(language: Language) -> &'static amends_coach::Coach {
+    static ENGLISH: std::sync::OnceLock<amends_coach::Coach> = std::sync::OnceLock::new();
+    static GERMAN: std::sync::OnceLock<amends_coach::Coach> = std::sync::OnceLock::new();
+    let (compiled, tag) = match language {
+        Language::English => (&ENGLISH, "en"),
+        Language::German => (&GERMAN, "de"),
+    };
+    compiled.get_or_init(|| amends_coach::Coach::for_language(tag))
 }
 
-/// The coach's signs in the complaint, as the domain weighs them.
-fn word_signs(body: &str) -> Vec<WordSign> {
+/// The coach's signs in the complaint, as the domain weighs them: read in the language
+/// the customer gave, else the one the words are written in.
+fn word_signs(body: &str, said: Option<LanguageSaid>) -> Vec<WordSign> {
     use amends_coach::{CaseSeverity, ReasonKind};
-    coach()
+    let language = said.map(LanguageSaid::language).or_else(|| Language::detect(body)).unwrap_or_default();
+    coach(language)
         .triage(body)
         .reasons
         .into_iter()
@@ -248,7 +293,7 @@ fn opening(
     recent_cases: i64,
     value: Option<(i64, String)>,
 ) -> Opening {
-    let words = word_signs(new.body.as_str());
+    let words = word_signs(new.body.as_str(), new.language);
     let assessment = assess(IntakeSigns {
         staff_severity: new.severity,
         words: &words,
@@ -361,6 +406,7 @@ async fn insert_case(
             .ok_or(StoreError::NotFound("customer"))?,
         CustomerRef::Details(details) => find_or_create_customer(conn, details, now).await?,
     };
+    keep_language(conn, customer.0, new.language).await?;
     let recent_cases: i64 = sqlx::query("SELECT COUNT(*) FROM cases WHERE customer_id = $1 AND created_at >= $2")
         .bind(customer.0)
         .bind(millis(now - RECENT))

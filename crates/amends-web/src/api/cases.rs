@@ -97,6 +97,7 @@ impl Intake {
             inbound: None,
             spam: None,
             answers_notice: None,
+            language: None,
         })
     }
 }

@@ -9,13 +9,13 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use amends_domain::playbook::Actor;
-use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName};
-use amends_store::{Business, CustomerRef, NewAttachment, NewCase, NewCustomer, SpamHeld, StoreError};
-use axum::extract::{ConnectInfo, Multipart, State};
-use axum::http::StatusCode;
+use amends_domain::{Channel, Complaint, CustomerEmail, CustomerName, Language};
+use amends_store::{CustomerRef, LanguageSaid, NewAttachment, NewCase, NewCustomer, SpamHeld, StoreError};
+use axum::extract::{ConnectInfo, Multipart, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{public_page, too_many};
+use super::{Public, public_page, too_many};
 use crate::AppState;
 
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
@@ -25,17 +25,76 @@ pub const MAX_FILES: usize = 5;
 pub(crate) const ALLOWED_TYPES: &[&str] =
     &["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"];
 
-pub async fn form(State(state): State<AppState>) -> Response {
+#[derive(serde::Deserialize)]
+pub struct FormQuery {
+    /// The language picked above the form (`?lang=de`).
+    lang: Option<String>,
+}
+
+/// The languages the form offers, each named in itself.
+fn languages() -> Vec<minijinja::Value> {
+    Language::ALL.iter().map(|l| minijinja::context! { tag => l.tag(), name => l.own_name() }).collect()
+}
+
+/// `GET /complain`: in the language picked above it, else the browser's, else the business's.
+pub async fn form(State(state): State<AppState>, Query(q): Query<FormQuery>, headers: HeaderMap) -> Response {
+    let public = super::public(&state, &headers).await;
+    let public = public.for_customer(q.lang.as_deref().and_then(Language::from_tag));
     public_page(
-        &super::business(&state).await,
+        &public,
         StatusCode::OK,
         "complain.html",
-        minijinja::context! { draft => HashMap::<String, String>::new() },
+        minijinja::context! { draft => HashMap::<String, String>::new(), languages => languages() },
     )
 }
 
-fn again(business: &Business, draft: &HashMap<String, String>, error: String, status: StatusCode) -> Response {
-    public_page(business, status, "complain.html", minijinja::context! { draft, error })
+fn again(public: &Public, draft: &HashMap<String, String>, error: &str, status: StatusCode) -> Response {
+    public_page(public, status, "complain.html", minijinja::context! { draft, error, languages => languages() })
+}
+
+/// Why a file on the form cannot be kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileTrouble {
+    TooMany,
+    TooLarge(String),
+    TogetherTooLarge,
+    NotAllowed(String),
+}
+
+impl FileTrouble {
+    fn words(&self, public: &Public) -> String {
+        let megabytes = |bytes: usize| amends_i18n::Arg::from(bytes / 1024 / 1024);
+        match self {
+            FileTrouble::TooMany => public.text_with("complain-too-many-files", &[("count", MAX_FILES.into())]),
+            FileTrouble::TooLarge(file) => public.text_with(
+                "complain-file-too-large",
+                &[("file", file.as_str().into()), ("megabytes", megabytes(MAX_FILE_BYTES))],
+            ),
+            FileTrouble::TogetherTooLarge => {
+                public.text_with("complain-files-too-large", &[("megabytes", megabytes(MAX_TOTAL_BYTES))])
+            }
+            FileTrouble::NotAllowed(file) => public.text_with("complain-file-type", &[("file", file.as_str().into())]),
+        }
+    }
+}
+
+/// Why the form could not be read to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unread {
+    /// The body broke off or was too large; the parser's words.
+    Incomplete(String),
+    File,
+    Field,
+}
+
+impl Unread {
+    fn words(&self, public: &Public) -> String {
+        match self {
+            Unread::Incomplete(why) => public.text_with("complain-unreadable", &[("why", why.as_str().into())]),
+            Unread::File => public.text("complain-file-unreadable"),
+            Unread::Field => public.text("complain-form-unreadable"),
+        }
+    }
 }
 
 /// Whether the file is what it claims: a renamed executable is not a photo. An image's
@@ -91,14 +150,14 @@ fn holds_markup(data: &[u8]) -> bool {
 pub struct SentForm {
     pub draft: HashMap<String, String>,
     pub files: Vec<NewAttachment>,
-    pub file_error: Option<String>,
+    pub file_error: Option<FileTrouble>,
 }
 
 /// A form that could not be read to its end, with what was read of it.
 #[derive(Debug)]
 pub struct Unreadable {
     pub draft: HashMap<String, String>,
-    pub message: String,
+    pub why: Unread,
     pub status: StatusCode,
 }
 
@@ -108,7 +167,7 @@ pub async fn read_form(multipart: &mut Multipart) -> Result<SentForm, Unreadable
     let mut draft: HashMap<String, String> = HashMap::new();
     let mut files: Vec<NewAttachment> = Vec::new();
     let mut total = 0usize;
-    let mut file_error: Option<String> = None;
+    let mut file_error: Option<FileTrouble> = None;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -119,11 +178,7 @@ pub async fn read_form(multipart: &mut Multipart) -> Result<SentForm, Unreadable
                 } else {
                     StatusCode::BAD_REQUEST
                 };
-                let message = format!(
-                    "The form could not be read completely ({}). Please try again with smaller files.",
-                    e.body_text()
-                );
-                return Err(Unreadable { draft, message, status });
+                return Err(Unreadable { draft, why: Unread::Incomplete(e.body_text()), status });
             }
         };
         let name = field.name().unwrap_or_default().to_owned();
@@ -132,10 +187,7 @@ pub async fn read_form(multipart: &mut Multipart) -> Result<SentForm, Unreadable
             let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
             let data = match field.bytes().await {
                 Ok(d) => d,
-                Err(_) => {
-                    let message = "A file could not be read. Please try again.".into();
-                    return Err(Unreadable { draft, message, status: StatusCode::BAD_REQUEST });
-                }
+                Err(_) => return Err(Unreadable { draft, why: Unread::File, status: StatusCode::BAD_REQUEST }),
             };
             if data.is_empty() {
                 continue;
@@ -143,14 +195,13 @@ pub async fn read_form(multipart: &mut Multipart) -> Result<SentForm, Unreadable
             total += data.len();
             if file_error.is_none() {
                 if files.len() >= MAX_FILES {
-                    file_error = Some(format!("Please attach at most {MAX_FILES} files."));
+                    file_error = Some(FileTrouble::TooMany);
                 } else if data.len() > MAX_FILE_BYTES {
-                    file_error = Some(format!("{filename} is larger than {} MB.", MAX_FILE_BYTES / 1024 / 1024));
+                    file_error = Some(FileTrouble::TooLarge(filename.clone()));
                 } else if total > MAX_TOTAL_BYTES {
-                    file_error =
-                        Some(format!("The files together are larger than {} MB.", MAX_TOTAL_BYTES / 1024 / 1024));
+                    file_error = Some(FileTrouble::TogetherTooLarge);
                 } else if !ALLOWED_TYPES.contains(&content_type.as_str()) || !looks_like(&content_type, &data) {
-                    file_error = Some(format!("{filename} is not a photo, PDF or text file."));
+                    file_error = Some(FileTrouble::NotAllowed(filename.clone()));
                 }
             }
             files.push(NewAttachment { filename, content_type, data: data.to_vec() });
@@ -159,10 +210,7 @@ pub async fn read_form(multipart: &mut Multipart) -> Result<SentForm, Unreadable
                 Ok(value) => {
                     draft.insert(name, value);
                 }
-                Err(_) => {
-                    let message = "The form could not be read. Please try again.".into();
-                    return Err(Unreadable { draft, message, status: StatusCode::BAD_REQUEST });
-                }
+                Err(_) => return Err(Unreadable { draft, why: Unread::Field, status: StatusCode::BAD_REQUEST }),
             }
         }
     }
@@ -172,92 +220,68 @@ pub async fn read_form(multipart: &mut Multipart) -> Result<SentForm, Unreadable
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let business = super::business(&state).await;
-    let SentForm { draft, files, file_error } = match read_form(&mut multipart).await {
-        Ok(form) => form,
-        Err(Unreadable { draft, message, status }) => return again(&business, &draft, message, status),
+    let public = super::public(&state, &headers).await;
+    let (draft, files, file_error) = match read_form(&mut multipart).await {
+        Ok(SentForm { draft, files, file_error }) => (draft, files, file_error),
+        Err(Unreadable { draft, why, status }) => {
+            let public = public.for_customer(chosen(&draft));
+            return again(&public, &draft, &why.words(&public), status);
+        }
     };
+    // The language she picked on the form: the pages answer in it, and it is hers from now on.
+    let picked = chosen(&draft);
+    let public = public.for_customer(picked);
     if !draft.get("website").map(|w| w.trim().is_empty()).unwrap_or(true) {
         // The honeypot field is hidden from people; only a bot fills it in.
         tracing::warn!(ip = %addr.ip(), "complaint form: honeypot filled in; rejected as spam");
-        return public_page(&business, StatusCode::OK, "complain_done.html", minijinja::context! { reference => "" });
+        return public_page(&public, StatusCode::OK, "complain_done.html", minijinja::context! { reference => "" });
     }
     if let Err(wait) = state.limiter.check_ip("complaint", addr.ip(), state.settings.limits.complaint) {
-        return too_many(&business, wait);
+        return too_many(&public, wait);
     }
     if draft.values().any(|v| v.contains('\0')) {
         let cleaned: HashMap<String, String> = draft.iter().map(|(k, v)| (k.clone(), v.replace('\0', ""))).collect();
-        return again(
-            &business,
-            &cleaned,
-            "Your text holds an invisible NUL character; please check it and send again.".into(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return again(&public, &cleaned, &public.text("complain-nul"), StatusCode::UNPROCESSABLE_ENTITY);
     }
     if let Some(error) = file_error {
-        return again(&business, &draft, error, StatusCode::UNPROCESSABLE_ENTITY);
+        return again(&public, &draft, &error.words(&public), StatusCode::UNPROCESSABLE_ENTITY);
     }
     let text = |name: &str| draft.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let name = match CustomerName::parse(draft.get("name").map(String::as_str).unwrap_or("")) {
         Ok(n) => n,
         Err(amends_domain::CustomerError::NameControl) => {
-            return again(
-                &business,
-                &draft,
-                "Please write your name on one line.".into(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            return again(&public, &draft, &public.text("complain-name-one-line"), StatusCode::UNPROCESSABLE_ENTITY);
         }
         Err(_) => {
-            return again(&business, &draft, "Please tell us your name.".into(), StatusCode::UNPROCESSABLE_ENTITY);
+            return again(&public, &draft, &public.text("complain-name-missing"), StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     let email = match CustomerEmail::parse(draft.get("email").map(String::as_str).unwrap_or("")) {
         Ok(e) => e,
         Err(_) => {
-            return again(
-                &business,
-                &draft,
-                "Please give an email address we can answer you at, like name@example.com.".into(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            return again(&public, &draft, &public.text("complain-email-invalid"), StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     if let Err(wait) = state.limiter.check("complaint-email", &email.normalized(), state.settings.limits.complaint) {
-        return too_many(&business, wait);
+        return too_many(&public, wait);
     }
-    let body =
-        match Complaint::parse(draft.get("body").cloned().unwrap_or_default()) {
-            Ok(b) => b,
-            Err(amends_domain::NewCaseError::BodyTooLarge(_)) => return again(
-                &business,
-                &draft,
-                "Your message is longer than we can take in one go (1 MB). Please shorten it or send it in two parts."
-                    .into(),
-                StatusCode::PAYLOAD_TOO_LARGE,
-            ),
-            Err(_) => {
-                return again(
-                    &business,
-                    &draft,
-                    "Please tell us what happened, in your own words.".into(),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                );
-            }
-        };
+    let body = match Complaint::parse(draft.get("body").cloned().unwrap_or_default()) {
+        Ok(b) => b,
+        Err(amends_domain::NewCaseError::BodyTooLarge(_)) => {
+            return again(&public, &draft, &public.text("complain-body-too-large"), StatusCode::PAYLOAD_TOO_LARGE);
+        }
+        Err(_) => {
+            return again(&public, &draft, &public.text("complain-body-missing"), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
     let blocks = match amends_jobs::ingest::block_list(&state.store).await {
         Ok(blocks) => blocks,
         Err(e) => {
             tracing::error!(error = %e, "complaint form: block list could not be read");
-            return again(
-                &business,
-                &draft,
-                "We could not store your message just now. Nothing is lost: please press Send again in a minute."
-                    .into(),
-                StatusCode::SERVICE_UNAVAILABLE,
-            );
+            return again(&public, &draft, &public.text("complain-not-stored-wait"), StatusCode::SERVICE_UNAVAILABLE);
         }
     };
     let words = format!("{}\n{}", body.as_str(), draft.get("wish").map(String::as_str).unwrap_or(""));
@@ -292,34 +316,32 @@ pub async fn submit(
         inbound: None,
         spam: held,
         answers_notice: None,
+        language: picked.map(LanguageSaid::Chosen),
     };
     let held = new.spam.is_some();
     match state.store.open_case(new).await {
         Ok(_) if held => {
-            public_page(&business, StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => "" })
+            public_page(&public, StatusCode::CREATED, "complain_done.html", minijinja::context! { reference => "" })
         }
         Ok((case, _)) => public_page(
-            &business,
+            &public,
             StatusCode::CREATED,
             "complain_done.html",
             minijinja::context! { reference => case.reference },
         ),
-        Err(StoreError::WriterStopped) => again(
-            &business,
-            &draft,
-            "We could not store your message just now. Nothing is lost: please press Send again in a minute.".into(),
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
+        Err(StoreError::WriterStopped) => {
+            again(&public, &draft, &public.text("complain-not-stored-wait"), StatusCode::SERVICE_UNAVAILABLE)
+        }
         Err(e) => {
             tracing::error!(error = %e, "complaint form could not be stored");
-            again(
-                &business,
-                &draft,
-                "We could not store your message just now. Nothing is lost: please press Send again.".into(),
-                StatusCode::INTERNAL_SERVER_ERROR,
-            )
+            again(&public, &draft, &public.text("complain-not-stored"), StatusCode::INTERNAL_SERVER_ERROR)
         }
     }
+}
+
+/// The language picked on the form, when it is one of ours.
+fn chosen(draft: &HashMap<String, String>) -> Option<Language> {
+    draft.get("language").and_then(|tag| Language::from_tag(tag))
 }
 
 #[cfg(test)]

@@ -9,17 +9,15 @@ use std::net::SocketAddr;
 use amends_domain::hours::{WallClock, wall_clock};
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_domain::progress;
-use amends_domain::{Channel, Complaint, LinkPurpose, RecipientStatus};
+use amends_domain::{Channel, Complaint, Language, LinkPurpose, RecipientStatus};
 use amends_store::secret::{link_token_hash, short_code_hash, short_code_normal};
 use amends_store::{CustomerRef, DisclosureLink, LinkRecord, NewCase, NoticeAnswer, StoreError};
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 
-use amends_store::Business;
-
-use super::{public_error, public_message as message, public_page, too_many};
+use super::{Public, public_error, public_message, public_page, said, too_many};
 use crate::AppState;
 
 /// A short code from a letter has 40 bits where a link has 256: an address gets fewer
@@ -32,14 +30,14 @@ fn is_code(token: &str) -> bool {
 }
 
 /// The page refusing an address that tried too many links, or too many codes.
-fn over_limits(state: &AppState, business: &Business, addr: SocketAddr, token: &str) -> Option<Response> {
+fn over_limits(state: &AppState, public: &Public, addr: SocketAddr, token: &str) -> Option<Response> {
     if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return Some(too_many(business, wait));
+        return Some(too_many(public, wait));
     }
     if is_code(token)
         && let Err(wait) = state.limiter.check_ip("code", addr.ip(), CODE_TRIES)
     {
-        return Some(too_many(business, wait));
+        return Some(too_many(public, wait));
     }
     None
 }
@@ -51,114 +49,107 @@ pub struct CodeQuery {
 
 /// `GET /c`: where a customer types the code printed on our letter; a code that reads
 /// as one goes on to its notice (`/c/7KQM3XPA`). Showing it changes nothing.
-pub async fn code_form(State(state): State<AppState>, Query(q): Query<CodeQuery>) -> Response {
-    let business = super::business(&state).await;
+pub async fn code_form(State(state): State<AppState>, Query(q): Query<CodeQuery>, headers: HeaderMap) -> Response {
+    let public = super::public(&state, &headers).await;
     let Some(typed) = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
-        return public_page(&business, StatusCode::OK, "notice_code.html", minijinja::context! { code => "" });
+        return public_page(&public, StatusCode::OK, "notice_code.html", minijinja::context! { code => "" });
     };
     match short_code_normal(typed) {
         Some(code) => Redirect::to(&format!("/c/{code}")).into_response(),
         None => public_page(
-            &business,
+            &public,
             StatusCode::UNPROCESSABLE_ENTITY,
             "notice_code.html",
-            minijinja::context! {
-                code => typed,
-                error => "That does not look like our code: it has 8 letters and digits, like 7KQM-3XPA. Please check it on the letter.",
-            },
+            minijinja::context! { code => typed, error => public.text("code-invalid") },
         ),
     }
 }
 
-fn unknown_code(business: &Business) -> Response {
-    message(
-        business,
-        StatusCode::NOT_FOUND,
-        "We do not know this code",
-        "Please check the code on our letter (8 letters and digits, like 7KQM-3XPA). If it still does not work, call or write to us.",
-    )
+fn unknown_code(public: &Public) -> Response {
+    said(public, StatusCode::NOT_FOUND, "code-unknown-title", "code-unknown")
 }
 
-/// The link for `token`, or the page that says why it cannot be used.
-async fn resolve(state: &AppState, business: &Business, token: &str) -> Result<LinkRecord, Response> {
-    let not_ours = || {
-        message(
-            business,
-            StatusCode::NOT_FOUND,
-            "This link does not work",
-            "Please check that you copied the whole link from our message.",
-        )
+/// The language stored for a customer, if any (a page that cannot read it speaks the
+/// browser's).
+async fn language_of(state: &AppState, customer_id: i64) -> Option<Language> {
+    state.store.customer(customer_id).await.ok().and_then(|c| c.language)
+}
+
+/// The page in the language of the customer whose case a link is for.
+async fn for_case(state: &AppState, public: Public, case_id: i64) -> Public {
+    let language = match state.store.case(case_id).await {
+        Ok(case) => language_of(state, case.customer_id).await,
+        Err(_) => None,
     };
+    public.for_customer(language)
+}
+
+/// The link for `token`, or the page that says why it cannot be used (in the language
+/// of the customer it was for, once it is known whose it is).
+async fn resolve(state: &AppState, public: Public, token: &str) -> Result<(LinkRecord, Public), Response> {
+    let not_ours = || said(&public, StatusCode::NOT_FOUND, "link-not-ours-title", "link-not-ours");
     let Some(hash) = link_token_hash(token) else {
         return Err(not_ours());
     };
     let link = match state.store.link_by_token_hash(&hash).await {
         Ok(Some(link)) => link,
         Ok(None) => return Err(not_ours()),
-        Err(e) => return Err(public_error(business, e.into())),
+        Err(e) => return Err(public_error(&public, e.into())),
     };
     // A link to a merged case leads to the case that carries on.
     let link = match state.store.surviving_case(link.case_id).await {
         Ok(case_id) => LinkRecord { case_id, ..link },
-        Err(e) => return Err(public_error(business, e.into())),
+        Err(e) => return Err(public_error(&public, e.into())),
     };
+    let public = for_case(state, public, link.case_id).await;
     if link.revoked_at.is_some() {
-        return Err(message(
-            business,
-            StatusCode::GONE,
-            "This link was replaced",
-            "We sent you a newer message about this; please use the link in that one.",
-        ));
+        return Err(said(&public, StatusCode::GONE, "link-replaced-title", "link-replaced"));
     }
     if link.expires_at < state.store.now() {
-        return Err(message(
-            business,
-            StatusCode::GONE,
-            "This link has expired",
-            "Please reply to our message or contact us, and we will send you a new one.",
-        ));
+        return Err(said(&public, StatusCode::GONE, "link-expired-title", "link-expired"));
     }
-    Ok(link)
+    Ok((link, public))
 }
 
 pub async fn page(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
-    let business = super::business(&state).await;
-    if let Some(page) = over_limits(&state, &business, addr, &token) {
+    let public = super::public(&state, &headers).await;
+    if let Some(page) = over_limits(&state, &public, addr, &token) {
         return page;
     }
-    match disclosure_link(&state, &business, &token).await {
-        Ok(Some(d)) => return show_disclosure(&business, &d, None, StatusCode::OK, HashMap::new()),
-        Ok(None) if is_code(&token) => return unknown_code(&business),
+    match disclosure_link(&state, &public, &token).await {
+        Ok(Some((d, public))) => return show_disclosure(&public, &d, None, StatusCode::OK, HashMap::new()),
+        Ok(None) if is_code(&token) => return unknown_code(&public),
         Ok(None) => {}
         Err(page) => return page,
     }
-    let link = match resolve(&state, &business, &token).await {
-        Ok(link) => link,
+    let (link, public) = match resolve(&state, public, &token).await {
+        Ok(found) => found,
         Err(page) => return page,
     };
-    show(&state, &business, &link, None, StatusCode::OK, HashMap::new()).await
+    show(&state, &public, &link, None, StatusCode::OK, HashMap::new()).await
 }
 
 async fn show(
     state: &AppState,
-    business: &Business,
+    public: &Public,
     link: &LinkRecord,
     error: Option<String>,
     status: StatusCode,
     draft: HashMap<String, String>,
 ) -> Response {
-    show_after(state, business, link, error, status, draft, false).await
+    show_after(state, public, link, error, status, draft, false).await
 }
 
 /// The link's page; `just_answered` thanks the customer for the answer they just sent.
 #[allow(clippy::too_many_arguments)] // the page's own inputs, each a different thing
 async fn show_after(
     state: &AppState,
-    business: &Business,
+    public: &Public,
     link: &LinkRecord,
     error: Option<String>,
     status: StatusCode,
@@ -167,7 +158,7 @@ async fn show_after(
 ) -> Response {
     let (case, events) = match state.store.case_with_timeline(link.case_id).await {
         Ok(found) => found,
-        Err(e) => return public_error(business, e.into()),
+        Err(e) => return public_error(public, e.into()),
     };
     let customer_name = case.customer_name.clone();
     let latest = |pick: fn(&EventKind) -> Option<Vec<String>>| events.iter().rev().find_map(|e| pick(&e.event.kind));
@@ -184,20 +175,24 @@ async fn show_after(
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
     // Where the case stands, in the customer's words and the business's time.
     let progress = progress::progress(events.iter().map(|e| &e.event), &state.store.settings().due);
-    let when = |t: OffsetDateTime| wall_clock(t, &business.zone, WallClock::Long);
+    let zone = &public.business.zone;
+    let when = |t: OffsetDateTime| wall_clock(t, zone, WallClock::Long);
     let done: Vec<minijinja::Value> = progress
         .done
         .iter()
-        .map(|d| minijinja::context! { what => d.what, at => wall_clock(d.at, &business.zone, WallClock::Short) })
+        .map(|d| minijinja::context! { what => sentence(public, &d.what), at => wall_clock(d.at, zone, WallClock::Short) })
         .collect();
-    let waiting_for =
-        progress.waiting_for.as_ref().map(|w| minijinja::context! { what => w.what, by => w.by.map(when) });
+    let waiting_for = progress
+        .waiting_for
+        .as_ref()
+        .map(|w| minijinja::context! { what => sentence(public, &w.what), by => w.by.map(when) });
+    let next = progress.next.as_ref().map(|n| sentence(public, n));
     let told_us = minijinja::context! { words => case.body, wish => case.wish, later => progress.their_words };
     let answered = link.used_at.is_some() && link.purpose.answers_once();
     // What changed so it will not happen again, in honest tense.
     let prevention = match (link.purpose, case.problem_id) {
         (LinkPurpose::FollowUp, Some(problem_id)) => {
-            state.store.linked_problem(problem_id).await.ok().and_then(|p| p.prevention_sentence())
+            state.store.linked_problem(problem_id).await.ok().and_then(|p| prevention(public, &p))
         }
         _ => None,
     };
@@ -206,12 +201,12 @@ async fn show_after(
         && amends_domain::proof::may_ask_testimonial(&playbook)
         && matches!(state.store.case_testimonial(case.id).await, Ok(None));
     public_page(
-        business,
+        public,
         status,
         "link.html",
         minijinja::context! {
             purpose => link.purpose, reference => case.reference, customer_name, restatement, options,
-            told_us, done, waiting_for, next => progress.next, finished => progress.finished,
+            told_us, done, waiting_for, next, finished => progress.finished,
             status => case.status, version => case.version, answered, error, draft,
             closed => playbook.outcome().is_some(),
             prevention, ask_testimonial, just_answered,
@@ -221,38 +216,33 @@ async fn show_after(
 
 /// "Would you recommend us?" with a few words, from a customer the domain lets us ask
 /// (kept after a satisfied follow-up, never lost or unhappy); once per case.
-async fn testimonial(
-    state: &AppState,
-    business: &Business,
-    link: &LinkRecord,
-    form: HashMap<String, String>,
-) -> Response {
+async fn testimonial(state: &AppState, public: &Public, link: &LinkRecord, form: HashMap<String, String>) -> Response {
     let events = match state.store.case_with_timeline(link.case_id).await {
         Ok((_, events)) => events,
-        Err(e) => return public_error(business, e.into()),
+        Err(e) => return public_error(public, e.into()),
     };
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
     let askable = matches!(link.purpose, LinkPurpose::FollowUp | LinkPurpose::Status)
         && amends_domain::proof::may_ask_testimonial(&playbook);
     if !askable {
-        return message(business, StatusCode::CONFLICT, "Thank you", "There is no question for you to answer here.");
+        return said(public, StatusCode::CONFLICT, "link-thank-you", "link-no-question");
     }
     let recommend = match form.get("recommend").map(|v| v.trim()) {
         Some("yes") => true,
         Some("no") => false,
         _ => {
-            let why = "Please say whether you would recommend us: yes or no.".to_owned();
-            return show(state, business, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
+            let why = public.text("link-recommend-missing");
+            return show(state, public, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
         }
     };
     let words = form.get("testimonial_words").map(|w| w.trim().to_owned()).unwrap_or_default();
     if words.chars().count() > amends_domain::proof::TESTIMONIAL_CHARS {
-        let why = "That is more than a few words (500 characters at most); please shorten it.".to_owned();
-        return show(state, business, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
+        let why = public.text("link-testimonial-too-long");
+        return show(state, public, link, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form).await;
     }
     match state.store.give_testimonial(link.case_id, recommend, &words).await {
-        Ok(_) => message(business, StatusCode::OK, "Thank you", "Thank you for your words; they mean a lot to us."),
-        Err(e) => public_error(business, e.into()),
+        Ok(_) => said(public, StatusCode::OK, "link-thank-you", "link-testimonial-thanks"),
+        Err(e) => public_error(public, e.into()),
     }
 }
 
@@ -260,33 +250,29 @@ pub async fn answer(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
-    let business = super::business(&state).await;
-    if let Some(page) = over_limits(&state, &business, addr, &token) {
+    let public = super::public(&state, &headers).await;
+    if let Some(page) = over_limits(&state, &public, addr, &token) {
         return page;
     }
-    match disclosure_link(&state, &business, &token).await {
-        Ok(Some(d)) => return answer_disclosure(&state, &business, d, form).await,
-        Ok(None) if is_code(&token) => return unknown_code(&business),
+    match disclosure_link(&state, &public, &token).await {
+        Ok(Some((d, public))) => return answer_disclosure(&state, &public, d, form).await,
+        Ok(None) if is_code(&token) => return unknown_code(&public),
         Ok(None) => {}
         Err(page) => return page,
     }
-    let link = match resolve(&state, &business, &token).await {
-        Ok(link) => link,
+    let (link, public) = match resolve(&state, public, &token).await {
+        Ok(found) => found,
         Err(page) => return page,
     };
     // The testimonial's one question is asked after the follow-up is answered.
     if form.get("action").map(|a| a.trim()) == Some("recommend") {
-        return testimonial(&state, &business, &link, form).await;
+        return testimonial(&state, &public, &link, form).await;
     }
     if link.used_at.is_some() && link.purpose.answers_once() {
-        return message(
-            &business,
-            StatusCode::CONFLICT,
-            "We already have your answer",
-            "Thank you. If something changed, reply to our message and we will read it.",
-        );
+        return said(&public, StatusCode::CONFLICT, "link-already-title", "link-already");
     }
     let text = |name: &str| form.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
     let events: Result<Vec<EventKind>, String> = match (link.purpose, text("action").as_str()) {
@@ -306,7 +292,7 @@ pub async fn answer(
         }
         (LinkPurpose::Offer, "choose") => match text("option").parse::<u8>() {
             Ok(option) => Ok(vec![EventKind::OptionChosen { option }]),
-            Err(_) => Err("Please choose one of the two options.".to_owned()),
+            Err(_) => Err(public.text("link-choose-option")),
         },
         (LinkPurpose::Offer, "propose") => Ok(vec![EventKind::AlternativeProposed { text: text("proposal") }]),
         (LinkPurpose::FollowUp, "answer") => match text("satisfaction").parse::<u8>() {
@@ -319,23 +305,21 @@ pub async fn answer(
                     _ => None,
                 },
             }]),
-            Err(_) => Err("Please choose how satisfied you are, from 1 to 5.".to_owned()),
+            Err(_) => Err(public.text("link-choose-satisfaction")),
         },
         // A word on a case they follow: it reaches staff like a reply by mail.
         (LinkPurpose::Status, "write") => match text("words") {
-            words if words.is_empty() => Err("Write what you want to tell us.".to_owned()),
-            words if words.chars().count() > 20_000 => {
-                Err("That is longer than we can take here (20,000 characters); please shorten it.".to_owned())
-            }
+            words if words.is_empty() => Err(public.text("link-write-missing")),
+            words if words.chars().count() > 20_000 => Err(public.text("link-write-too-long")),
             words => {
                 Ok(vec![EventKind::CustomerWrote { subject: None, text: words, message_id: None, new_words: None }])
             }
         },
-        _ => Err("This link cannot do that.".to_owned()),
+        _ => Err(public.text("link-cannot")),
     };
     let events = match events {
         Ok(events) => events,
-        Err(e) => return show(&state, &business, &link, Some(e), StatusCode::UNPROCESSABLE_ENTITY, form).await,
+        Err(e) => return show(&state, &public, &link, Some(e), StatusCode::UNPROCESSABLE_ENTITY, form).await,
     };
     // The status page's form carries the version it showed: the same words sent twice
     // (a double click, a reload) are recorded once. A case staff changed meanwhile never
@@ -353,13 +337,13 @@ pub async fn answer(
             Ok(_) => {}
             Err(StoreError::Refused(refusal)) => {
                 let status = if refusal.out_of_order { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-                return show(&state, &business, &link, Some(refusal.message), status, form).await;
+                return show(&state, &public, &link, Some(refusal_words(&public, &refusal)), status, form).await;
             }
-            Err(e) => return public_error(&business, e.into()),
+            Err(e) => return public_error(&public, e.into()),
         }
     }
     if link.purpose == LinkPurpose::Status {
-        return message(&business, StatusCode::OK, "Thank you", "We have your message. You will hear from us soon.");
+        return said(&public, StatusCode::OK, "link-thank-you", "link-message-received");
     }
     if let Err(e) = state.store.mark_link_used(link.id).await {
         tracing::warn!(error = %e, "could not mark a link used");
@@ -367,35 +351,34 @@ pub async fn answer(
     if link.purpose == LinkPurpose::FollowUp {
         // Their thanks, and the testimonial's question when the domain lets us ask it.
         let used = LinkRecord { used_at: Some(state.store.now()), ..link };
-        return show_after(&state, &business, &used, None, StatusCode::OK, HashMap::new(), true).await;
+        return show_after(&state, &public, &used, None, StatusCode::OK, HashMap::new(), true).await;
     }
-    message(&business, StatusCode::OK, "Thank you", "We have your answer. You will hear from us soon.")
+    said(&public, StatusCode::OK, "link-thank-you", "link-answer-received")
 }
 
 /// A disclosure's notice behind `token`, if it is one. Its links live on the recipient
-/// (there is no case until the customer says it affected them).
+/// (there is no case until the customer says it affected them); the page is in the
+/// recipient's language.
 async fn disclosure_link(
     state: &AppState,
-    business: &Business,
+    public: &Public,
     token: &str,
-) -> Result<Option<DisclosureLink>, Response> {
+) -> Result<Option<(DisclosureLink, Public)>, Response> {
     let Some(hash) = link_token_hash(token).or_else(|| short_code_hash(token)) else {
         return Ok(None);
     };
-    let found = state.store.disclosure_link(&hash).await.map_err(|e| public_error(business, e.into()))?;
-    if found.as_ref().is_some_and(|d| d.expires_at.is_none_or(|at| at < state.store.now())) {
-        return Err(message(
-            business,
-            StatusCode::GONE,
-            "This link has expired",
-            "Please reply to our message or contact us if the problem affected you.",
-        ));
+    let Some(found) = state.store.disclosure_link(&hash).await.map_err(|e| public_error(public, e.into()))? else {
+        return Ok(None);
+    };
+    let public = public.clone().for_customer(language_of(state, found.recipient.customer_id).await);
+    if found.expires_at.is_none_or(|at| at < state.store.now()) {
+        return Err(said(&public, StatusCode::GONE, "link-expired-title", "notice-expired"));
     }
-    Ok(found)
+    Ok(Some((found, public)))
 }
 
 fn show_disclosure(
-    business: &Business,
+    public: &Public,
     d: &DisclosureLink,
     error: Option<String>,
     status: StatusCode,
@@ -403,7 +386,7 @@ fn show_disclosure(
 ) -> Response {
     let answered = if d.recipient.status.answered() { d.recipient.status.as_str() } else { "" };
     public_page(
-        business,
+        public,
         status,
         "disclosure_link.html",
         minijinja::context! {
@@ -417,7 +400,7 @@ fn show_disclosure(
 /// confirms they read it. Only a POST changes anything (mail scanners open links).
 async fn answer_disclosure(
     state: &AppState,
-    business: &Business,
+    public: &Public,
     d: DisclosureLink,
     form: HashMap<String, String>,
 ) -> Response {
@@ -425,25 +408,29 @@ async fn answer_disclosure(
     match action.as_str() {
         "noted" => {
             if let Err(e) = state.store.confirm_recipient(d.recipient.id).await {
-                return public_error(business, e.into());
+                return public_error(public, e.into());
             }
-            message(business, StatusCode::OK, "Thank you", "Thank you for reading our notice.")
+            said(public, StatusCode::OK, "link-thank-you", "notice-read-thanks")
         }
         "affected" => {
             if d.recipient.status == RecipientStatus::Replied {
-                return already_answered(business);
+                return already_answered(public);
             }
             // The customer's own words, kept as given; a bare click still says something.
             let words = form.get("words").cloned().unwrap_or_default();
             let body = if words.trim().is_empty() {
-                format!("This affected me (answer to the notice \"{}\").", d.disclosure.title)
+                public.text_with("notice-affected-body", &[("title", d.disclosure.title.as_str().into())])
             } else {
                 words
             };
             let body = match Complaint::parse(body) {
                 Ok(body) => body,
                 Err(e) => {
-                    return show_disclosure(business, &d, Some(e.to_string()), StatusCode::UNPROCESSABLE_ENTITY, form);
+                    let why = match e {
+                        amends_domain::NewCaseError::BodyTooLarge(_) => public.text("link-write-too-long"),
+                        _ => e.to_string(),
+                    };
+                    return show_disclosure(public, &d, Some(why), StatusCode::UNPROCESSABLE_ENTITY, form);
                 }
             };
             let new = NewCase {
@@ -465,34 +452,53 @@ async fn answer_disclosure(
                     recipient_id: d.recipient.id,
                     problem_id: d.disclosure.problem_id,
                 }),
+                // Their language is stored already, or was never said: the notice's page says nothing new.
+                language: None,
             };
             let opened = match state.store.open_case(new).await {
                 Ok((case, _)) => case,
-                Err(StoreError::Conflict { field: Some("recipient"), .. }) => return already_answered(business),
-                Err(e) => return public_error(business, e.into()),
+                Err(StoreError::Conflict { field: Some("recipient"), .. }) => return already_answered(public),
+                Err(e) => return public_error(public, e.into()),
             };
-            message(
-                business,
+            public_message(
+                public,
                 StatusCode::OK,
-                "Thank you for telling us",
-                &format!("We opened case {} for you; someone will contact you personally.", opened.reference),
+                &public.text("notice-opened-title"),
+                &public.text_with("notice-opened", &[("reference", opened.reference.to_string().into())]),
             )
         }
-        _ => show_disclosure(
-            business,
-            &d,
-            Some("This link cannot do that.".to_owned()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-        ),
+        _ => show_disclosure(public, &d, Some(public.text("link-cannot")), StatusCode::UNPROCESSABLE_ENTITY, form),
     }
 }
 
-fn already_answered(business: &Business) -> Response {
-    message(
-        business,
-        StatusCode::CONFLICT,
-        "We already have your answer",
-        "Thank you. Someone will contact you personally; you may also reply to our message.",
-    )
+fn already_answered(public: &Public) -> Response {
+    said(public, StatusCode::CONFLICT, "link-already-title", "notice-already")
+}
+
+/// A status page's sentence (the domain picks it) in the page's language.
+fn sentence(public: &Public, sentence: &progress::Sentence) -> String {
+    let args: Vec<(&str, amends_i18n::Arg<'_>)> =
+        sentence.args.iter().map(|(name, value)| (*name, value.as_str().into())).collect();
+    public.text_with(sentence.id, &args)
+}
+
+/// What changed so it will not happen again, in honest tense: "we have changed" only
+/// once the problem is fixed or verified. None while nothing is written.
+fn prevention(public: &Public, problem: &amends_domain::problem::LinkedProblem) -> Option<String> {
+    let action = problem.action()?.trim_end_matches('.');
+    let id = if problem.is_changed() { "link-prevention-changed" } else { "link-prevention-changing" };
+    Some(public.text_with(id, &[("action", action.into())]))
+}
+
+/// Why the playbook refused a customer's answer, in their words: the rule's own message
+/// where one is written (`link-refusal-<rule>`), else a plain "not taken".
+fn refusal_words(public: &Public, refusal: &amends_domain::playbook::Refusal) -> String {
+    let id = format!("link-refusal-{}", refusal.rule.replace('_', "-"));
+    if amends_i18n::has(public.language, &id) {
+        public.text(&id)
+    } else if public.language == Language::English {
+        refusal.message.clone()
+    } else {
+        public.text("link-refused")
+    }
 }

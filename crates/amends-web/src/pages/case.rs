@@ -976,6 +976,7 @@ fn new_case_from_form(f: &HashMap<String, String>, session: &StaffSession) -> Re
         inbound: None,
         spam: None,
         answers_notice: None,
+        language: None,
         actor: Actor::Staff { user_id: session.user.id },
     })
 }

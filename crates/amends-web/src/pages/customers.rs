@@ -76,9 +76,17 @@ async fn customer_page(
     let transactions = state.store.customer_transactions(id, 50).await?;
     // The order form offers the currency they last paid in.
     let currency = transactions.first().map(|t| t.currency.clone()).unwrap_or_else(|| "EUR".to_owned());
+    // The language select: ours, each named in itself, and the business's for none.
+    let languages: Vec<minijinja::Value> = amends_domain::Language::ALL
+        .iter()
+        .map(|l| minijinja::context! { tag => l.tag(), name => l.own_name() })
+        .collect();
+    let business_language = session.business.language.own_name();
     let page = render(
         "customer.html",
-        minijinja::context! { layout => session.layout(), customer, cases, transactions, currency, ..said },
+        minijinja::context! {
+            layout => session.layout(), customer, cases, transactions, currency, languages, business_language, ..said
+        },
     )?;
     Ok((status, page).into_response())
 }
@@ -180,11 +188,18 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let Posted { session, fields, .. } = posted;
     let id = id_from(&id, "customer").map_err(|_| PageError::NotFound("customer"))?;
-    let patch = match fields.get("watch").map(String::as_str) {
+    let patch = match (fields.get("watch").map(String::as_str), fields.get("language").map(String::as_str)) {
         // The watch toggle posts only this field.
-        Some(w) if !fields.contains_key("name") => {
+        (Some(w), _) if !fields.contains_key("name") => {
             Ok(CustomerPatch { watch: Some(w == "on"), ..CustomerPatch::default() })
         }
+        // So does the language select; empty forgets it (the business's language again).
+        (None, Some(tag)) if !fields.contains_key("name") => match tag.trim() {
+            "" => Ok(CustomerPatch { language: Some(None), ..CustomerPatch::default() }),
+            tag => amends_domain::Language::from_tag(tag)
+                .map(|l| CustomerPatch { language: Some(Some(l)), ..CustomerPatch::default() })
+                .ok_or_else(|| format!("{tag:?} is not a language the desk speaks")),
+        },
         _ => customer_from_form(&fields).map(|c| CustomerPatch {
             name: Some(c.name),
             email: Some(c.email),

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use amends_domain::staff::{InvitationStatus, check_new_password};
 use amends_store::secret::link_token_hash;
-use amends_store::{Business, Invitation, UserRecord};
+use amends_store::{Invitation, UserRecord};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,25 +17,14 @@ use super::login::capitalise;
 use super::render;
 use crate::AppState;
 use crate::auth::{cookie_value, random_hex, same_secret};
-use crate::customer::{public_message, too_many};
+use crate::customer::{Public, said, too_many};
 use crate::password::hash_password;
 
 const JOIN_COOKIE: &str = "amends_join";
 
-fn said(business: &Business, status: StatusCode, title: &str, message: &str) -> Response {
-    public_message(business, status, title, message)
-}
-
 /// The invitation a token opens while it may still be used, or the page that says why not.
-async fn open(state: &AppState, business: &Business, token: &str) -> Result<(Invitation, UserRecord), Response> {
-    let not_ours = || {
-        said(
-            business,
-            StatusCode::NOT_FOUND,
-            "This link does not work",
-            "Please check that you copied the whole link from your invitation.",
-        )
-    };
+async fn open(state: &AppState, public: &Public, token: &str) -> Result<(Invitation, UserRecord), Response> {
+    let not_ours = || said(public, StatusCode::NOT_FOUND, "join-not-ours-title", "join-not-ours");
     let Some(hash) = link_token_hash(token) else { return Err(not_ours()) };
     let (invitation, user) = match state.store.invitation_by_token_hash(&hash).await {
         Ok(Some(found)) => found,
@@ -44,31 +33,24 @@ async fn open(state: &AppState, business: &Business, token: &str) -> Result<(Inv
     };
     match invitation.status {
         InvitationStatus::Pending => Ok((invitation, user)),
-        InvitationStatus::Used => Err(said(
-            business,
-            StatusCode::GONE,
-            "This invitation was used already",
-            "You chose your password with it. Sign in at /login with your email and that password.",
-        )),
-        InvitationStatus::Withdrawn => Err(said(
-            business,
-            StatusCode::GONE,
-            "This invitation no longer works",
-            "It was withdrawn, or a newer invitation replaced it. Use the link in the newest one, or ask your admin.",
-        )),
-        InvitationStatus::Expired => Err(said(
-            business,
-            StatusCode::GONE,
-            "This invitation has expired",
-            "Ask your admin to send you a new one; its link will work for another week.",
-        )),
+        InvitationStatus::Used => Err(said(public, StatusCode::GONE, "join-used-title", "join-used")),
+        InvitationStatus::Withdrawn => Err(said(public, StatusCode::GONE, "join-withdrawn-title", "join-withdrawn")),
+        InvitationStatus::Expired => Err(said(public, StatusCode::GONE, "join-expired-title", "join-expired")),
     }
 }
 
-fn form(user: &UserRecord, csrf: &str, error: Option<String>, status: StatusCode, secure: bool) -> Response {
+fn form(
+    public: &Public,
+    user: &UserRecord,
+    csrf: &str,
+    error: Option<String>,
+    status: StatusCode,
+    secure: bool,
+) -> Response {
+    let lang = public.language.tag();
     let page = match render(
         "join.html",
-        minijinja::context! { name => user.name, email => user.email, role => user.role, csrf, error },
+        minijinja::context! { name => user.name, email => user.email, role => user.role, csrf, error, lang },
     ) {
         Ok(page) => page,
         Err(e) => return e.into_response(),
@@ -87,13 +69,15 @@ pub async fn page(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
-    let business = crate::customer::business(&state).await;
+    // Before sign-in the page speaks the browser's language (the invitee chose none yet).
+    let public = crate::customer::public(&state, &headers).await;
     if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return too_many(&business, wait);
+        return too_many(&public, wait);
     }
-    match open(&state, &business, &token).await {
-        Ok((_, user)) => form(&user, &random_hex(32), None, StatusCode::OK, state.settings.secure_cookies),
+    match open(&state, &public, &token).await {
+        Ok((_, user)) => form(&public, &user, &random_hex(32), None, StatusCode::OK, state.settings.secure_cookies),
         Err(page) => page,
     }
 }
@@ -115,48 +99,44 @@ pub async fn choose(
     headers: HeaderMap,
     axum::Form(chosen): axum::Form<Chosen>,
 ) -> Response {
-    let business = crate::customer::business(&state).await;
+    let public = crate::customer::public(&state, &headers).await;
     if let Err(wait) = state.limiter.check_ip("link", addr.ip(), state.settings.limits.link) {
-        return too_many(&business, wait);
+        return too_many(&public, wait);
     }
-    let (invitation, user) = match open(&state, &business, &token).await {
+    let (invitation, user) = match open(&state, &public, &token).await {
         Ok(found) => found,
         Err(page) => return page,
     };
     let secure = state.settings.secure_cookies;
     let cookie = cookie_value(&headers, JOIN_COOKIE).unwrap_or_default();
     if cookie.is_empty() || !same_secret(cookie, &chosen.csrf) {
-        let error = "This form was not sent from the invitation's page. Please choose your password again.".to_owned();
-        return form(&user, &random_hex(32), Some(error), StatusCode::FORBIDDEN, secure);
+        let error = public.text("join-foreign-form");
+        return form(&public, &user, &random_hex(32), Some(error), StatusCode::FORBIDDEN, secure);
     }
     let problem = if chosen.password != chosen.repeat_password {
-        Some("The two passwords differ.".to_owned())
+        Some(public.text("join-passwords-differ"))
     } else if let Err(e) = check_new_password(&chosen.password, &[&user.email, &user.name]) {
         Some(format!("{}.", capitalise(e.to_string().trim_end_matches('.'))))
     } else {
         None
     };
     if let Some(error) = problem {
-        return form(&user, &chosen.csrf, Some(error), StatusCode::UNPROCESSABLE_ENTITY, secure);
+        return form(&public, &user, &chosen.csrf, Some(error), StatusCode::UNPROCESSABLE_ENTITY, secure);
     }
     let Ok(hash) = hash_password(chosen.password).await else {
         return super::PageError::Internal.into_response();
     };
     match state.store.accept_invitation(invitation.id, &hash).await {
         Ok(true) => {
-            let notice = format!("Welcome, {}. Your password is set: sign in with it.", user.name);
-            match render("login.html", minijinja::context! { next => "/inbox", email => user.email, notice }) {
+            let notice = public.text_with("join-welcome-done", &[("name", user.name.as_str().into())]);
+            let lang = public.language.tag();
+            match render("login.html", minijinja::context! { next => "/inbox", email => user.email, notice, lang }) {
                 Ok(page) => page.into_response(),
                 Err(e) => e.into_response(),
             }
         }
         // Used, withdrawn or expired between the form and now.
-        Ok(false) => said(
-            &business,
-            StatusCode::GONE,
-            "This invitation no longer works",
-            "It was used, withdrawn or expired meanwhile. Ask your admin for a new one.",
-        ),
+        Ok(false) => said(&public, StatusCode::GONE, "join-withdrawn-title", "join-gone"),
         Err(e) => super::PageError::from(e).into_response(),
     }
 }

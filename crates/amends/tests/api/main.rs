@@ -26,6 +26,7 @@ mod hours;
 mod ideas;
 mod imports;
 mod invitations;
+mod languages;
 mod mail;
 mod merge;
 mod openapi;

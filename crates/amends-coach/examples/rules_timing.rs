@@ -1,0 +1,32 @@
+//! Compares the review time of two rules files on the bench's kind of 2,000-word draft,
+//! interleaved so both see the same load: `cargo run --release --example rules_timing -- OLD NEW`.
+use std::time::Instant;
+
+use amends_coach::{Coach, Purpose};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let load = |p: &str| std::fs::read_to_string(p).ok().and_then(|t| Coach::from_rules_toml(&t).ok());
+    let (Some(a), Some(b)) = (args.first().and_then(|p| load(p)), args.get(1).and_then(|p| load(p))) else {
+        eprintln!("usage: rules_timing OLD.toml NEW.toml");
+        return;
+    };
+    let sentence = "Dear Mrs Patel, thank you for writing. As I said, the parcel was sent on time and our policy is clear. \
+        I'm so sorry your cake arrived damaged; it was our mistake. We will be in touch soon. ";
+    let text = sentence.repeat(2_000 / sentence.split_whitespace().count() + 1);
+    let mut times = [Vec::new(), Vec::new()];
+    for _ in 0..1_500 {
+        for (i, coach) in [&a, &b].into_iter().enumerate() {
+            let t = Instant::now();
+            std::hint::black_box(coach.review(&text, Purpose::Other));
+            if let Some(v) = times.get_mut(i) {
+                v.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+        }
+    }
+    for (name, v) in ["old", "new"].iter().zip(times.iter_mut()) {
+        v.sort_by(f64::total_cmp);
+        let at = |p: f64| v.get(((v.len() - 1) as f64 * p) as usize).copied().unwrap_or(0.0);
+        println!("{name}: min {:.0} µs  p10 {:.0} µs  p50 {:.0} µs", at(0.0), at(0.1), at(0.5));
+    }
+}
