@@ -86,7 +86,15 @@ pub async fn ingest(store: &Store, raw: &[u8], options: IngestOptions) -> Result
         // A reply to a merged case lands on its survivor; say which.
         Some(case_id) => {
             match store.record_reply(case_id, &inbound, reply_text(&mail), new_words(&mail), &attachments).await {
-                Ok(event) => Ok(Ingested::Threaded { case_id: event.case_id }),
+                Ok(event) => {
+                    // A reply may tell a language not known yet (never over a stored one).
+                    if let Some(heard) = heard_language(&mail)
+                        && let Err(e) = store.customer_language_heard(event.case_id, heard.language()).await
+                    {
+                        tracing::warn!(error = %e, "the language of a reply could not be kept");
+                    }
+                    Ok(Ingested::Threaded { case_id: event.case_id })
+                }
                 Err(e) => Err(e),
             }
         }

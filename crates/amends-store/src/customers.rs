@@ -238,6 +238,20 @@ impl Store {
         Ok((items, next))
     }
 
+    /// The language a customer's mail on `case_id` says or shows, stored on them only
+    /// while none is: a guess never overwrites their choice or staff's.
+    pub async fn customer_language_heard(&self, case_id: i64, language: Language) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE customers SET language = $1
+             WHERE id = (SELECT customer_id FROM cases WHERE id = $2) AND language IS NULL",
+        )
+        .bind(language.tag())
+        .bind(case_id)
+        .execute(self.write())
+        .await?;
+        Ok(())
+    }
+
     pub async fn update_customer(&self, id: i64, patch: &CustomerPatch) -> Result<CustomerRecord, StoreError> {
         let mut f = Filters::default();
         let mut sets = Vec::new();

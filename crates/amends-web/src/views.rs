@@ -56,22 +56,6 @@ impl InboxView {
         }
     }
 
-    /// Its tab's label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::NeedsSomeone => "Needs someone",
-            Self::Mine => "Mine",
-            Self::Unassigned => "Unassigned",
-            Self::Escalated => "Escalated",
-            Self::EscalatedToMe => "Escalated to me",
-            Self::Overdue => "Overdue",
-            Self::Snoozed => "Snoozed",
-            Self::Everything => "All",
-            Self::WaitingOnCustomer => "Waiting on the customer",
-            Self::Closed => "Closed",
-        }
-    }
-
     /// The view a link names; an unknown name shows the default view.
     pub fn named(name: Option<&str>) -> Self {
         Self::ALL.into_iter().find(|v| Some(v.as_str()) == name).unwrap_or(Self::NeedsSomeone)

@@ -149,17 +149,6 @@ admin-imports-error-file = Wählen Sie eine CSV-Datei zum Hochladen.
 admin-imports-error-utf8 = Die Datei ist kein UTF-8-Text. Speichern Sie sie als „CSV UTF-8“ und laden Sie sie erneut hoch.
 admin-imports-error-cannot = Die Datei kann nicht importiert werden: { $why }.
 
-# Eine gespeicherte Ansicht des Posteingangs.
-admin-view-title = Ansicht: { $name }
-admin-view-heading = Gespeicherte Ansicht: { $name }
-admin-view-open = Im Posteingang öffnen
-admin-view-shared-by = für alle freigegeben von { $name }
-admin-view-change = Ändern
-admin-view-name = Name
-admin-view-shared = Für alle freigeben
-admin-view-save = Speichern
-admin-view-delete-title = Löschen
-admin-view-delete = Die Ansicht { $name } löschen
 
 # Die Seite zum Quellcode (AGPL Abschnitt 13).
 admin-source-title = Quellcode

@@ -52,7 +52,7 @@ complain-not-stored = Wir konnten Ihre Nachricht gerade nicht speichern. Es ist 
 complain-done-title = Vielen Dank
 complain-done-heading = Vielen Dank. Ihre Nachricht ist bei uns angekommen.
 complain-done-reference = Ihre Vorgangsnummer lautet
-complain-done-next = Wir haben Ihnen eine E-Mail zur Bestätigung geschickt. Bald wird jemand Ihnen in eigenen Worten wiedergeben, was wir verstanden haben, um sicherzugehen, und es dann wiedergutmachen.
+complain-done-next = Wir haben Ihnen eine E-Mail zur Bestätigung geschickt. Bald schreibt Ihnen jemand zurück, was wir verstanden haben, damit wir sichergehen können, und macht es dann wieder gut.
 
 link-title = Ihr Anliegen { $reference }
 link-case = Vorgang { $reference }

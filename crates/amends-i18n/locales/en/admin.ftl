@@ -149,17 +149,6 @@ admin-imports-error-file = Choose a CSV file to upload.
 admin-imports-error-utf8 = The file is not UTF-8 text. Save it as "CSV UTF-8" and upload it again.
 admin-imports-error-cannot = The file cannot be imported: { $why }.
 
-# A saved view of the inbox.
-admin-view-title = View: { $name }
-admin-view-heading = Saved view: { $name }
-admin-view-open = Open it in the inbox
-admin-view-shared-by = shared with everyone by { $name }
-admin-view-change = Change it
-admin-view-name = Name
-admin-view-shared = Shared with everyone
-admin-view-save = Save
-admin-view-delete-title = Delete it
-admin-view-delete = Delete the view { $name }
 
 # The source code page (AGPL section 13).
 admin-source-title = Source code

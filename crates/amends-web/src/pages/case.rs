@@ -15,7 +15,7 @@ use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use super::customers::customer_from_form;
-use super::{PageError, Posted, StaffSession, field, render};
+use super::{PageError, Posted, StaffSession, field, render, say, say_with};
 use crate::AppState;
 use crate::api::id_from;
 use crate::json::Params;
@@ -23,7 +23,6 @@ use crate::json::Params;
 #[derive(Serialize)]
 struct StepView {
     step: &'static str,
-    title: &'static str,
     status: StepStatus,
     due_at: Option<String>,
     skip_reason: Option<String>,
@@ -59,6 +58,8 @@ struct Names {
     problems: HashMap<i64, String>,
     /// The business's zone: times in the timeline's words are on its wall clock.
     zone: String,
+    /// The reader's language.
+    language: amends_domain::Language,
 }
 
 impl Names {
@@ -67,173 +68,205 @@ impl Names {
     }
 }
 
+/// An event's title and text on the timeline, in the reader's language. What staff or
+/// the customer wrote stays as written; the rest is a message (`event-…`).
 fn describe(kind: &EventKind, names: &Names) -> (String, String) {
-    let s = |t: &str| t.to_owned();
+    let lang = names.language;
+    let s = |id: &str| amends_i18n::text(lang, id);
+    let w = |id: &str, args: &[(&str, amends_i18n::Arg<'_>)]| amends_i18n::text_with(lang, id, args);
+    let arg = |v: &str| -> amends_i18n::Arg<'static> { v.to_owned().into() };
+    let problem = |id: &i64| {
+        names.problems.get(id).cloned().unwrap_or_else(|| w("event-problem-number", &[("id", (*id).into())]))
+    };
+    let user =
+        |id: &i64| names.users.get(id).cloned().unwrap_or_else(|| w("event-user-number", &[("id", (*id).into())]));
+    let money = |minor: i64, currency: &str| amends_domain::format_money(minor, currency);
+    // A value named by a message where there is one (`prefix` + value), else as stored.
+    let named = |prefix: &str, value: &str| {
+        let id = format!("{prefix}{}", value.replace(' ', "-"));
+        if amends_i18n::has(amends_domain::Language::English, &id) { s(&id) } else { value.to_owned() }
+    };
     match kind {
         EventKind::Opened { channel, severity, escalate_because } => {
-            let mut text = format!("By {}, severity {severity}.", channel.as_str().replace('_', " "));
+            let by = s(&format!("case-channel-{}", channel.as_str()));
+            let severity = s(&format!("case-severity-{}", severity.as_str()));
+            let mut text = w("event-opened-text", &[("channel", by.into()), ("severity", severity.into())]);
             if !escalate_because.is_empty() {
-                text.push_str(&format!(" To be escalated: {}.", escalate_because.join("; ")));
+                text.push(' ');
+                text.push_str(&w("event-opened-escalate", &[("reasons", arg(&escalate_because.join("; ")))]));
             }
-            (s("Complaint heard"), text)
+            (s("event-opened"), text)
         }
         EventKind::RestatementWritten { text, missed_concerns } if missed_concerns.is_empty() => {
-            (s("Restatement written"), text.clone())
+            (s("event-restatement-written"), text.clone())
         }
         EventKind::RestatementWritten { text, missed_concerns } => {
             let quoted: Vec<String> = missed_concerns.iter().map(|c| format!("“{c}”")).collect();
-            (s("Restatement written"), format!("{text}\nSent without saying back: {}", quoted.join(", ")))
+            let missed = w("event-restatement-missed", &[("concerns", arg(&quoted.join(", ")))]);
+            (s("event-restatement-written"), format!("{text}\n{missed}"))
         }
         EventKind::RestatementConfirmed { by_customer } => (
-            s("Restatement confirmed"),
-            if *by_customer {
-                s("The customer confirmed it through their link.")
-            } else {
-                s("The customer confirmed it in conversation.")
-            },
+            s("event-restatement-confirmed"),
+            if *by_customer { s("event-restatement-confirmed-link") } else { s("event-restatement-confirmed-talk") },
         ),
-        EventKind::RestatementCorrected { correction } => {
-            (s("The customer corrected the restatement"), correction.clone())
-        }
-        EventKind::Apologised { text } => (s("Apology"), text.clone()),
+        EventKind::RestatementCorrected { correction } => (s("event-restatement-corrected"), correction.clone()),
+        EventKind::Apologised { text } => (s("event-apologised"), text.clone()),
         EventKind::CustomerWrote { subject, text, .. } => (
-            format!("The customer wrote{}", subject.as_ref().map(|s| format!(": {s}")).unwrap_or_default()),
+            match subject {
+                Some(subject) => w("event-customer-wrote-subject", &[("subject", arg(subject))]),
+                None => s("event-customer-wrote"),
+            },
             text.clone(),
         ),
         EventKind::CoachOverridden { kinds, reason } => {
-            (format!("Sent despite the coach ({})", kinds.join(", ").replace('_', " ")), reason.clone())
+            (w("event-coach-overridden", &[("kinds", arg(&kinds.join(", ").replace('_', " ")))]), reason.clone())
         }
-        EventKind::WishStated { text } => (s("What would put it right, in their words"), text.clone()),
+        EventKind::WishStated { text } => (s("event-wish"), text.clone()),
         EventKind::FeelingRecorded { feeling, words, mattered_most } => {
-            (format!("They felt {feeling}"), format!("{words}\nWhat mattered most: {mattered_most}").trim().to_owned())
+            let feeling = s(&format!("case-feeling-{}", feeling.as_str()));
+            let mattered = w("event-feeling-mattered", &[("mattered", arg(mattered_most))]);
+            (w("event-feeling", &[("feeling", feeling.into())]), format!("{words}\n{mattered}").trim().to_owned())
         }
-        EventKind::Escalated { to, reason, .. } => (format!("Escalated to {to}"), reason.clone()),
-        EventKind::EscalationTakenOver => {
-            (s("Took the case over"), s("The escalation is answered: the case is theirs now."))
-        }
-        EventKind::EscalationDecided { decision } => (s("Sent back with a decision"), decision.clone()),
+        EventKind::Escalated { to, reason, .. } => (w("event-escalated", &[("name", arg(to))]), reason.clone()),
+        EventKind::EscalationTakenOver => (s("event-taken-over"), s("event-taken-over-text")),
+        EventKind::EscalationDecided { decision } => (s("event-decided"), decision.clone()),
         EventKind::OverdueEscalated { level, step, told, .. } => (
-            format!("Overdue: escalation level {level}"),
-            format!("{} is overdue. Told: {}.", step.title(), told.join(", ")),
+            w("event-overdue", &[("level", (*level as i64).into())]),
+            w(
+                "event-overdue-text",
+                &[("step", s(&format!("step-{}", step.as_str())).into()), ("told", arg(&told.join(", ")))],
+            ),
         ),
         EventKind::OptionsOffered { options } => (
-            s("Two options offered"),
+            s("event-options-offered"),
             options.iter().enumerate().map(|(i, o)| format!("{}. {o}", i + 1)).collect::<Vec<_>>().join("\n"),
         ),
-        EventKind::OptionChosen { option } => (format!("The customer chose option {option}"), String::new()),
-        EventKind::AlternativeProposed { text } => (s("The customer proposed their own solution"), text.clone()),
-        EventKind::AlternativeAccepted => (s("Their solution was accepted"), String::new()),
-        EventKind::AlternativeDeclined { reason } => {
-            (s("Their solution was declined; they were told why"), reason.clone())
+        EventKind::OptionChosen { option } => {
+            (w("event-option-chosen", &[("option", (*option as i64).into())]), String::new())
         }
+        EventKind::AlternativeProposed { text } => (s("event-alternative-proposed"), text.clone()),
+        EventKind::AlternativeAccepted => (s("event-alternative-accepted"), String::new()),
+        EventKind::AlternativeDeclined { reason } => (s("event-alternative-declined"), reason.clone()),
         EventKind::GestureRecorded { gesture, description, cost_minor, currency } => (
-            format!("Gesture: {gesture}"),
-            format!("{description} (cost {})", amends_domain::format_money(*cost_minor, currency)),
+            w("event-gesture", &[("gesture", named("case-gesture-kind-", gesture).into())]),
+            w(
+                "event-gesture-text",
+                &[("description", arg(description)), ("cost", money(*cost_minor, currency).into())],
+            ),
         ),
-        EventKind::FixPromised { what, due } => (format!("Fix promised by {}", names.when(*due)), what.clone()),
+        EventKind::FixPromised { what, due } => {
+            (w("event-fix-promised", &[("when", names.when(*due).into())]), what.clone())
+        }
         EventKind::FixDone { note, internal_note } => (
-            s("Fixed"),
+            s("event-fixed"),
             match internal_note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
                 // Staff read both; the customer only the first.
-                Some(internal) => format!("Told the customer: {note}\nFor staff: {internal}"),
+                Some(internal) => w("event-fixed-both", &[("note", arg(note)), ("internal", arg(internal))]),
                 None => note.clone(),
             },
         ),
-        EventKind::ProblemLinked { problem_id } => (
-            s("Linked to a root cause"),
-            names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}")),
+        EventKind::ProblemLinked { problem_id } => (s("event-problem-linked"), problem(problem_id)),
+        EventKind::FollowUpScheduled { due, channel } => (
+            w(
+                "event-follow-up-scheduled",
+                &[("channel", named("event-follow-up-by-", channel).into()), ("when", names.when(*due).into())],
+            ),
+            String::new(),
         ),
-        EventKind::FollowUpScheduled { due, channel } => {
-            (format!("Follow-up by {channel} scheduled for {}", names.when(*due)), String::new())
-        }
         EventKind::FollowUpRecorded { satisfaction, words, satisfied } => {
             let answer = amends_domain::playbook::FollowUpAnswer { satisfaction: *satisfaction, satisfied: *satisfied };
             let said = match satisfied {
-                Some(true) => ", put right: yes",
-                Some(false) => ", put right: no",
-                None => "",
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "unasked",
             };
-            let title = if answer.is_low() {
-                format!("Follow-up: satisfaction {satisfaction} of 5{said}. Not put right: the fix step is open again")
-            } else {
-                format!("Follow-up: satisfaction {satisfaction} of 5{said}")
-            };
+            let args = [("satisfaction", amends_i18n::Arg::from(*satisfaction as i64)), ("said", said.into())];
+            let title = if answer.is_low() { w("event-follow-up-low", &args) } else { w("event-follow-up", &args) };
             (title, words.clone())
         }
         EventKind::ProblemMatched { problem_id, words } => (
-            format!(
-                "Reads like a known problem: {}",
-                names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}"))
-            ),
-            format!("Linked at intake by the customer's words ({}); its owner was told.", words.join(", ")),
+            w("event-problem-matched", &[("problem", problem(problem_id).into())]),
+            w("event-problem-matched-text", &[("words", arg(&words.join(", ")))]),
         ),
-        EventKind::WatchSet => (s("On the watch list for the next order"), String::new()),
-        EventKind::NextTimeRecorded { note } => (s("Next time"), note.clone()),
-        EventKind::StepSkipped { step, reason } => (format!("Skipped: {}", step.title()), reason.clone()),
-        EventKind::NoteAdded { text } => (s("Internal note"), text.clone()),
+        EventKind::WatchSet => (s("event-watch-set"), String::new()),
+        EventKind::NextTimeRecorded { note } => (s("event-next-time"), note.clone()),
+        EventKind::StepSkipped { step, reason } => {
+            (w("event-step-skipped", &[("step", s(&format!("step-{}", step.as_str())).into())]), reason.clone())
+        }
+        EventKind::NoteAdded { text } => (s("event-note"), text.clone()),
         EventKind::Assigned { owner_id } => (
-            s("Owner changed"),
+            s("event-owner-changed"),
             match owner_id {
-                Some(id) => {
-                    format!("Assigned to {}", names.users.get(id).cloned().unwrap_or_else(|| format!("user #{id}")))
-                }
-                None => s("Unassigned"),
+                Some(id) => w("event-assigned", &[("name", user(id).into())]),
+                None => s("event-unassigned"),
             },
         ),
         EventKind::OutcomeRecorded { outcome, reason } => (
             match outcome {
-                Outcome::Retained => s("Outcome: retained"),
-                Outcome::Lost => s("Outcome: lost"),
+                Outcome::Retained => s("event-outcome-retained"),
+                Outcome::Lost => s("event-outcome-lost"),
             },
             reason.clone(),
         ),
-        EventKind::Reopened { reason } => (format!("Reopened: {reason}"), String::new()),
+        EventKind::Reopened { reason } => (w("event-reopened", &[("reason", arg(reason))]), String::new()),
         EventKind::Merged { into } => {
-            (format!("Merged into {}", CaseReference(*into)), s("Its steps continue on that case."))
+            (w("event-merged", &[("reference", CaseReference(*into).to_string().into())]), s("event-merged-text"))
         }
         EventKind::MergedIn { from } => {
-            (format!("{} merged into this case", CaseReference(*from)), s("Its timeline is shown here too."))
+            (w("event-merged-in", &[("reference", CaseReference(*from).to_string().into())]), s("event-merged-in-text"))
         }
-        EventKind::CaseLinked { case_id } => (format!("Linked to {}", CaseReference(*case_id)), String::new()),
-        EventKind::TagAdded { tag } => (format!("Tagged {tag}"), String::new()),
-        EventKind::SeverityChanged { severity } => (format!("Severity set to {severity}"), String::new()),
+        EventKind::CaseLinked { case_id } => {
+            (w("event-linked", &[("reference", CaseReference(*case_id).to_string().into())]), String::new())
+        }
+        EventKind::TagAdded { tag } => (w("event-tagged", &[("tag", arg(tag))]), String::new()),
+        EventKind::SeverityChanged { severity } => (
+            w("event-severity", &[("severity", s(&format!("case-severity-{}", severity.as_str())).into())]),
+            String::new(),
+        ),
         EventKind::Snoozed { until } => (
             match until {
-                Some(t) => {
-                    format!("Snoozed until {} or the customer's reply", names.when(*t))
-                }
-                None => s("Snoozed until the customer writes"),
+                Some(t) => w("event-snoozed-until", &[("when", names.when(*t).into())]),
+                None => s("event-snoozed-until-reply"),
             },
             String::new(),
         ),
-        EventKind::Unsnoozed => (s("Woken from the snooze"), String::new()),
-        EventKind::Replied { text } => (s("Replied to the customer"), text.clone()),
+        EventKind::Unsnoozed => (s("event-woken"), String::new()),
+        EventKind::Replied { text } => (s("event-replied"), text.clone()),
         EventKind::MessageScheduled { text, send_at } => {
-            (format!("Message scheduled for {}", names.when(*send_at)), text.clone())
+            (w("event-message-scheduled", &[("when", names.when(*send_at).into())]), text.clone())
         }
-        EventKind::ScheduledMessageCancelled { reason, .. } => (
-            s("Scheduled message cancelled"),
-            format!("It was not sent: {reason}. Read what they wrote before you answer."),
+        EventKind::ScheduledMessageCancelled { reason, .. } => {
+            (s("event-message-cancelled"), w("event-message-cancelled-text", &[("reason", arg(reason))]))
+        }
+        EventKind::MarkedSpam { score, reason, .. } => (
+            if *score > 0 {
+                w("event-held-as-spam", &[("score", (*score as i64).into())])
+            } else {
+                s("event-marked-spam")
+            },
+            reason.clone(),
         ),
-        EventKind::MarkedSpam { score, reason, .. } => {
-            (if *score > 0 { format!("Held as spam (score {score})") } else { s("Marked as spam") }, reason.clone())
-        }
-        EventKind::SpamReleased => (s("Released from the spam folder"), s("A real complaint: the playbook starts.")),
+        EventKind::SpamReleased => (s("event-spam-released"), s("event-spam-released-text")),
         EventKind::SpamConfirmed { blocked } => (
-            s("Confirmed as spam"),
-            blocked.as_ref().map(|b| format!("{b} is blocked from now on.")).unwrap_or_default(),
+            s("event-spam-confirmed"),
+            blocked.as_ref().map(|b| w("event-spam-blocked", &[("blocked", arg(b))])).unwrap_or_default(),
         ),
         EventKind::ImprovementTold { problem_id, by_user_id, gesture } => {
-            let problem = names.problems.get(problem_id).cloned().unwrap_or_else(|| format!("Problem #{problem_id}"));
-            let by = names.users.get(by_user_id).cloned().unwrap_or_else(|| format!("user #{by_user_id}"));
-            let mut text = format!("The root cause “{problem}” is fixed; {by} sent the proof of what changed.");
+            let mut text = w(
+                "event-improvement-text",
+                &[("problem", problem(problem_id).into()), ("name", user(by_user_id).into())],
+            );
             if let Some(g) = gesture {
-                let cost = amends_domain::format_money(g.cost_minor, &g.currency);
-                text.push_str(&format!(" Offered to come back: {} (cost {cost}).", g.description));
+                let cost = money(g.cost_minor, &g.currency);
+                text.push(' ');
+                text.push_str(&w(
+                    "event-improvement-gesture",
+                    &[("description", arg(&g.description)), ("cost", cost.into())],
+                ));
             }
-            (s("Told what changed, and invited back"), text)
+            (s("event-improvement"), text)
         }
-        EventKind::WonBack { .. } => (s("Won back"), s("A lost customer, told what changed, ordered again after it.")),
+        EventKind::WonBack { .. } => (s("event-won-back"), s("event-won-back-text")),
     }
 }
 
@@ -272,18 +305,19 @@ async fn case_context(
     let problems = state.store.list_problems(100).await?;
     let suggested_problems = state.store.suggested_problems(id, 3).await?;
     let name_of = |actor: &Actor| match actor {
-        Actor::Staff { user_id } => users
-            .iter()
-            .find(|u| u.id == *user_id)
-            .map(|u| u.name.clone())
-            .unwrap_or_else(|| format!("user #{user_id}")),
+        Actor::Staff { user_id } => {
+            users.iter().find(|u| u.id == *user_id).map(|u| u.name.clone()).unwrap_or_else(|| {
+                amends_i18n::text_with(session.language, "event-user-number", &[("id", (*user_id).into())])
+            })
+        }
         Actor::Customer => customer.name.clone(),
-        Actor::System => "Amends".to_owned(),
+        Actor::System => amends_i18n::text(session.language, "app-name"),
     };
     let names = Names {
         users: users.iter().map(|u| (u.id, u.name.clone())).collect(),
         problems: problems.iter().map(|p| (p.id, p.title.clone())).collect(),
         zone: session.business.zone.clone(),
+        language: session.language,
     };
     let now = state.store.now();
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
@@ -292,7 +326,6 @@ async fn case_context(
         .into_iter()
         .map(|s| StepView {
             step: s.step.as_str(),
-            title: s.step.title(),
             status: s.status,
             due_at: s.due_at.map(rfc3339),
             skip_reason: s.skip_reason,
@@ -331,15 +364,19 @@ async fn case_context(
     // The messages sent to the customer stand in the timeline too, with their Message-ID.
     for m in emails {
         let status = match m.status {
-            MessageStatus::Sent => "Sent",
-            MessageStatus::Failed => "Could not be delivered",
-            MessageStatus::Queued => "Waiting to be sent",
+            MessageStatus::Sent => "event-mail-sent",
+            MessageStatus::Failed => "event-mail-failed",
+            MessageStatus::Queued => "event-mail-queued",
         };
         timeline.push(TimelineItem {
             order: m.sent_at.unwrap_or(m.created_at),
             at: rfc3339(m.sent_at.unwrap_or(m.created_at)),
-            who: "Amends".to_owned(),
-            title: format!("{status} to {}: \"{}\"", m.to_email, m.subject),
+            who: amends_i18n::text(session.language, "app-name"),
+            title: amends_i18n::text_with(
+                session.language,
+                status,
+                &[("email", m.to_email.clone().into()), ("subject", m.subject.clone().into())],
+            ),
             text: format!("{}\nMessage-ID: {}", m.text_body.trim_end(), m.message_id),
             internal: false,
             message: true,
@@ -512,10 +549,10 @@ pub async fn page(
                     })?;
                     draft.insert("reply".to_owned(), text);
                 }
-                Err(StoreError::NotFound(_)) => error = Some("That saved reply no longer exists.".to_owned()),
+                Err(StoreError::NotFound(_)) => error = Some(say("case-saved-reply-gone")),
                 Err(e) => return Err(e.into()),
             },
-            None => error = Some("That saved reply no longer exists.".to_owned()),
+            None => error = Some(say("case-saved-reply-gone")),
         }
     }
     let mut ctx = case_context(&state, &session, id, error, draft).await?;
@@ -523,27 +560,29 @@ pub async fn page(
         ctx = minijinja::context! { done, ..ctx };
     }
     if let Some(reason) = q.waiting {
-        let waiting = super::login::capitalise(reason.sentence());
+        let waiting = super::approval_reason(reason);
         ctx = minijinja::context! { waiting, ..ctx };
     }
     Ok(render("case.html", ctx)?.into_response())
 }
 
 /// A time staff typed, read on the business's wall clock (its zone's), as every time
-/// on the page is shown.
+/// on the page is shown. `what` names the field: the message `case-give-<what>` asks for it.
 pub(super) fn parse_when(value: Option<String>, what: &str, hours: &BusinessHours) -> Result<OffsetDateTime, String> {
     let local = parse_local(value, what)?;
-    hours.from_wall_clock(local).ok_or_else(|| format!("{local} is not a time in {}.", hours.zone_name()))
+    hours.from_wall_clock(local).ok_or_else(|| {
+        say_with("case-not-a-time-in", &[("time", local.to_string().into()), ("zone", hours.zone_name().into())])
+    })
 }
 
 /// A form's `datetime-local` value, as read off a wall clock.
 fn parse_local(value: Option<String>, what: &str) -> Result<PrimitiveDateTime, String> {
-    let value = value.ok_or_else(|| format!("Give {what}."))?;
+    let value = value.ok_or_else(|| say(&format!("case-give-{what}")))?;
     PrimitiveDateTime::parse(&value, format_description!("[year]-[month]-[day]T[hour]:[minute]"))
         .or_else(|_| {
             PrimitiveDateTime::parse(&value, format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"))
         })
-        .map_err(|_| format!("{value:?} is not a date and time."))
+        .map_err(|_| say_with("case-not-a-time", &[("value", format!("{value:?}").into())]))
 }
 
 /// A snooze from a form: until the time given, or until the customer writes.
@@ -555,7 +594,7 @@ pub(crate) fn snooze_from_form(
     if field(f, "until_reply").is_some() || field(f, "snooze_until").is_none() {
         return Ok(None);
     }
-    let until = Some(parse_when(field(f, "snooze_until"), "until when", hours)?);
+    let until = Some(parse_when(field(f, "snooze_until"), "snooze-until", hours)?);
     // The domain's rule, asked before a bulk action so every case is not refused alike.
     amends_domain::step::in_time(&EventKind::Snoozed { until }, now).map_err(|r| sentence(&r.message))?;
     Ok(until)
@@ -568,7 +607,7 @@ pub(crate) fn parse_money(value: Option<String>) -> Result<i64, String> {
     let frac = format!("{frac:0<2}");
     match (whole.parse::<i64>(), frac.get(..2).and_then(|f| f.parse::<i64>().ok()), frac.len() <= 2) {
         (Ok(w), Some(f), true) if w >= 0 => Ok(w * 100 + f),
-        _ => Err(format!("{value:?} is not an amount such as 12.50.")),
+        _ => Err(say_with("case-not-an-amount", &[("value", format!("{value:?}").into())])),
     }
 }
 
@@ -583,7 +622,7 @@ fn event_from_form(
     let text = |name: &str| field(f, name).unwrap_or_default();
     Ok(match action {
         "feeling" => EventKind::FeelingRecorded {
-            feeling: text("feeling").parse().map_err(|_| "Choose how they felt.".to_owned())?,
+            feeling: text("feeling").parse().map_err(|_| say("case-choose-feeling"))?,
             words: text("feeling_words"),
             mattered_most: text("mattered_most"),
         },
@@ -594,16 +633,14 @@ fn event_from_form(
         "escalate" => EventKind::Escalated {
             to: String::new(),
             reason: text("escalate_reason"),
-            to_user_id: Some(text("escalate_to").parse().map_err(|_| "Choose the manager it goes to.".to_owned())?),
+            to_user_id: Some(text("escalate_to").parse().map_err(|_| say("case-choose-manager"))?),
         },
         "take_over" => EventKind::EscalationTakenOver,
         "decide" => EventKind::EscalationDecided { decision: text("decision") },
         "offer" => EventKind::OptionsOffered {
             options: ["option1", "option2", "option3"].iter().filter_map(|n| field(f, n)).collect(),
         },
-        "choose" => {
-            EventKind::OptionChosen { option: text("option").parse().map_err(|_| "Pick option 1 or 2.".to_owned())? }
-        }
+        "choose" => EventKind::OptionChosen { option: text("option").parse().map_err(|_| say("case-choose-option"))? },
         "alternative" => EventKind::AlternativeProposed { text: text("alternative") },
         "accept_alternative" => EventKind::AlternativeAccepted,
         "decline_alternative" => EventKind::AlternativeDeclined { reason: text("decline_reason") },
@@ -613,19 +650,16 @@ fn event_from_form(
             cost_minor: parse_money(field(f, "cost"))?,
             currency: text("currency").to_uppercase(),
         },
-        "promise" => EventKind::FixPromised {
-            what: text("fix_what"),
-            due: parse_when(field(f, "fix_due"), "the date the fix is promised for", hours)?,
-        },
+        "promise" => {
+            EventKind::FixPromised { what: text("fix_what"), due: parse_when(field(f, "fix_due"), "fix-due", hours)? }
+        }
         "fixed" => EventKind::FixDone { note: text("fix_note"), internal_note: field(f, "fix_internal_note") },
         "schedule_follow_up" => EventKind::FollowUpScheduled {
-            due: parse_when(field(f, "follow_up_due"), "when to follow up", hours)?,
+            due: parse_when(field(f, "follow_up_due"), "follow-up-due", hours)?,
             channel: text("follow_up_channel"),
         },
         "follow_up" => EventKind::FollowUpRecorded {
-            satisfaction: text("satisfaction")
-                .parse()
-                .map_err(|_| "Give the customer's satisfaction from 1 to 5.".to_owned())?,
+            satisfaction: text("satisfaction").parse().map_err(|_| say("case-choose-satisfaction"))?,
             words: text("follow_up_words"),
             satisfied: match text("satisfied").as_str() {
                 "yes" => Some(true),
@@ -636,7 +670,7 @@ fn event_from_form(
         "watch" => EventKind::WatchSet,
         "next_time" => EventKind::NextTimeRecorded { note: text("next_time_note") },
         "skip" => EventKind::StepSkipped {
-            step: text("skip_step").parse::<Step>().map_err(|_| "Choose the step to skip.".to_owned())?,
+            step: text("skip_step").parse::<Step>().map_err(|_| say("case-choose-skip"))?,
             reason: text("skip_reason"),
         },
         "note" => EventKind::NoteAdded { text: text("note") },
@@ -644,23 +678,23 @@ fn event_from_form(
             owner_id: match text("owner").as_str() {
                 "" => None,
                 "me" => Some(session.user.id),
-                id => Some(id.parse().map_err(|_| "Choose someone from the list.".to_owned())?),
+                id => Some(id.parse().map_err(|_| say("case-choose-someone"))?),
             },
         },
         "outcome" => EventKind::OutcomeRecorded {
-            outcome: text("outcome").parse().map_err(|_| "Choose retained or lost.".to_owned())?,
+            outcome: text("outcome").parse().map_err(|_| say("case-choose-outcome"))?,
             reason: text("outcome_reason"),
         },
         "reopen" => EventKind::Reopened { reason: text("reopen_reason") },
         "tag" => EventKind::TagAdded { tag: text("tag") },
-        "severity" => EventKind::SeverityChanged {
-            severity: text("severity").parse().map_err(|_| "Choose low, normal, high or critical.".to_owned())?,
-        },
+        "severity" => {
+            EventKind::SeverityChanged { severity: text("severity").parse().map_err(|_| say("case-choose-severity"))? }
+        }
         "snooze" => EventKind::Snoozed { until: snooze_from_form(f, now, hours)? },
         "wake" => EventKind::Unsnoozed,
         "schedule" => EventKind::MessageScheduled {
             text: text("message"),
-            send_at: parse_when(field(f, "send_at"), "when to send it", hours)?,
+            send_at: parse_when(field(f, "send_at"), "send-at", hours)?,
         },
         "mark_spam" => EventKind::MarkedSpam {
             score: 0,
@@ -668,7 +702,7 @@ fn event_from_form(
             acknowledge_on_release: false,
         },
         "release_spam" => EventKind::SpamReleased,
-        _ => return Err("That is not a step of the playbook.".to_owned()),
+        _ => return Err(say("case-no-such-step")),
     })
 }
 
@@ -745,7 +779,7 @@ pub async fn take_step(
             refused(&state, &session, id, message, fields, StatusCode::CONFLICT).await
         }
         Err(StoreError::NotFound(what)) if what != "case" => {
-            let message = format!("That {what} does not exist.");
+            let (_, _, message) = PageError::NotFound(what).words_in(session.language);
             refused(&state, &session, id, message, fields, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),
@@ -767,7 +801,7 @@ async fn join(
         ("merge", Some(into), _, _) => state.store.merge_cases(into, id, actor).await.map(|m| m.survivor.id),
         ("merge", None, Some(absorb), _) => state.store.merge_cases(id, absorb, actor).await.map(|m| m.survivor.id),
         ("link", _, _, Some(other)) => state.store.link_cases(id, other, actor).await.map(|c| c.id),
-        _ => Err(StoreError::Conflict { field: None, message: "Choose the other case first.".to_owned() }),
+        _ => Err(StoreError::Conflict { field: None, message: say("case-choose-other-case") }),
     };
     match result {
         Ok(survivor) => Ok(Redirect::to(&format!("/cases/{survivor}?done={action}")).into_response()),
@@ -779,15 +813,8 @@ async fn join(
             refused(state, &session, id, message, fields, StatusCode::CONFLICT).await
         }
         Err(StoreError::NotFound(_)) => {
-            refused(
-                state,
-                &session,
-                id,
-                "That case does not exist.".to_owned(),
-                fields,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let (_, _, message) = PageError::NotFound("case").words_in(session.language);
+            refused(state, &session, id, message, fields, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),
     }
@@ -813,13 +840,16 @@ async fn reply_from_form(
         return Ok(Ok(EventKind::Replied { text }));
     }
     let hours = state.store.due_policy().await?.hours;
-    let local = match parse_local(field(f, "send_at"), "when to send it") {
+    let local = match parse_local(field(f, "send_at"), "send-at") {
         Ok(local) => local,
         Err(message) => return Ok(Err(message)),
     };
     Ok(match hours.from_wall_clock(local) {
         Some(send_at) => Ok(EventKind::MessageScheduled { text, send_at }),
-        None => Err(format!("{local} is not a time in {}.", hours.zone_name())),
+        None => Err(say_with(
+            "case-not-a-time-in",
+            &[("time", local.to_string().into()), ("zone", hours.zone_name().into())],
+        )),
     })
 }
 
@@ -831,7 +861,7 @@ async fn link_problem(
     session: &StaffSession,
     f: &HashMap<String, String>,
 ) -> Result<EventKind, String> {
-    let unsaved = |_| "The problem could not be saved; try again.".to_owned();
+    let unsaved = |_| say("case-problem-unsaved");
     let problem_id = if let Some(title) = field(f, "new_problem") {
         let problem = state
             .store
@@ -840,10 +870,10 @@ async fn link_problem(
             .map_err(unsaved)?;
         problem.id
     } else {
-        field(f, "problem_id").and_then(|p| p.parse().ok()).ok_or("Choose a problem or name a new one.")?
+        field(f, "problem_id").and_then(|p| p.parse().ok()).ok_or_else(|| say("case-choose-problem"))?
     };
     if let Some(action) = field(f, "preventive_action") {
-        let problem = state.store.problem(problem_id).await.map_err(|_| "That problem does not exist.".to_owned())?;
+        let problem = state.store.problem(problem_id).await.map_err(|_| say("error-missing-problem"))?;
         if problem.preventive_action.trim().is_empty() {
             let patch = amends_store::ProblemPatch { preventive_action: Some(action), ..Default::default() };
             state.store.update_problem(problem_id, &patch).await.map_err(unsaved)?;
@@ -862,11 +892,7 @@ async fn refused(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let stale = message.contains("changed since you loaded it");
-    let message = if stale {
-        "Someone else changed this case while you were writing. Read what changed in the timeline below.".to_owned()
-    } else {
-        sentence(&message)
-    };
+    let message = if stale { say("case-stale") } else { sentence(&message) };
     // The form's version is the one loaded; sending again applies the draft to the case as it is now.
     draft.remove("version");
     let ctx = case_context(state, session, id, Some(message), draft).await?;
@@ -885,9 +911,7 @@ async fn held(
     draft: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let findings = review.map(|r| r.findings).unwrap_or_default();
-    let message =
-        "The language coach held this back: it reads as company-focused. Rewrite it, or send it anyway with a reason."
-            .to_owned();
+    let message = say("case-coach-held");
     let ctx = case_context(state, session, id, Some(message), draft).await?;
     let ctx = minijinja::context! { coach_action => action, coach_findings => findings, ..ctx };
     let page = render("case.html", ctx)?;
@@ -931,7 +955,8 @@ pub async fn create(
             Ok((case, _)) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
             Err(StoreError::Conflict { message, .. }) => new_form_again(&state, &session, fields, message).await,
             Err(StoreError::NotFound(what)) => {
-                new_form_again(&state, &session, fields, format!("That {what} does not exist.")).await
+                let (_, _, missing) = PageError::NotFound(what).words_in(session.language);
+                new_form_again(&state, &session, fields, missing).await
             }
             Err(e) => Err(e.into()),
         },
@@ -955,7 +980,7 @@ async fn new_form_again(
 
 fn new_case_from_form(f: &HashMap<String, String>, session: &StaffSession) -> Result<NewCase, String> {
     let customer = match field(f, "customer_id") {
-        Some(id) => CustomerRef::Existing(id.parse().map_err(|_| "Choose the customer again.".to_owned())?),
+        Some(id) => CustomerRef::Existing(id.parse().map_err(|_| say("case-new-choose-customer"))?),
         None => CustomerRef::Details(customer_from_form(f)?),
     };
     // The customer's words are kept exactly as typed, untrimmed.

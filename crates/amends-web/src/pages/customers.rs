@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::login::Nothing;
-use super::{PageError, Posted, StaffSession, field, render};
+use super::{PageError, Posted, StaffSession, field, render, say, say_with};
 use crate::AppState;
 use crate::api::id_from;
 use crate::auth::random_hex;
@@ -21,14 +21,30 @@ use crate::json::Params;
 /// Reads the customer fields of a form into a valid new customer.
 pub(crate) fn customer_from_form(f: &HashMap<String, String>) -> Result<NewCustomer, String> {
     Ok(NewCustomer {
-        name: CustomerName::parse(f.get("name").map(String::as_str).unwrap_or(""))
-            .map_err(|e| format!("{}.", super::login::capitalise(&e.to_string())))?,
-        email: field(f, "email").map(|e| CustomerEmail::parse(&e)).transpose().map_err(|e| format!("{e}."))?,
-        phone: parse_phone(f.get("phone").map(String::as_str).unwrap_or("")).map_err(|e| format!("{e}."))?,
+        name: CustomerName::parse(f.get("name").map(String::as_str).unwrap_or("")).map_err(|e| customer_error(&e))?,
+        email: field(f, "email").map(|e| CustomerEmail::parse(&e)).transpose().map_err(|e| customer_error(&e))?,
+        phone: parse_phone(f.get("phone").map(String::as_str).unwrap_or("")).map_err(|e| customer_error(&e))?,
         external_id: field(f, "external_id"),
         postal_address: field(f, "postal_address"),
         notes: field(f, "notes").unwrap_or_default(),
     })
+}
+
+/// Why a customer's details or an order were refused, in the page's language.
+pub(crate) fn customer_error(e: &amends_domain::CustomerError) -> String {
+    use amends_domain::CustomerError as E;
+    let quoted = |v: &str| format!("{v:?}");
+    match e {
+        E::NameEmpty => say("customers-error-name-empty"),
+        E::NameTooLong(n) => say_with("customers-error-name-too-long", &[("count", (*n as i64).into())]),
+        E::NameControl => say("customers-error-name-control"),
+        E::EmailInvalid(v) => say_with("customers-error-email", &[("value", quoted(v).into())]),
+        E::PhoneTooLong => say("customers-error-phone-too-long"),
+        E::CurrencyInvalid(v) => say_with("customers-error-currency", &[("value", quoted(v).into())]),
+        E::KindUnknown(v) => say_with("customers-error-kind", &[("value", quoted(v).into())]),
+        E::AmountNegative => say("customers-error-amount-negative"),
+        E::AmountInvalid(v) => say_with("customers-error-amount", &[("value", quoted(v).into())]),
+    }
 }
 
 #[derive(Deserialize)]
@@ -102,13 +118,16 @@ pub async fn record_transaction(
     let Posted { session, fields, .. } = posted;
     let id = id_from(&id, "customer").map_err(|_| PageError::NotFound("customer"))?;
     let parsed = (|| -> Result<NewTransaction, String> {
-        let words = |e: amends_domain::CustomerError| format!("{}.", super::login::capitalise(&e.to_string()));
+        let words = |e: amends_domain::CustomerError| customer_error(&e);
         let kind = field(&fields, "kind").unwrap_or_default().parse::<TransactionKind>().map_err(words)?;
         let amount_minor = parse_amount(&field(&fields, "amount").unwrap_or_default()).map_err(words)?;
         let currency = parse_currency(&field(&fields, "currency").unwrap_or_default().to_uppercase()).map_err(words)?;
         let text = |name: &str| -> Result<Option<String>, String> {
             match field(&fields, name) {
-                Some(v) if v.chars().count() > 200 => Err(format!("The {name} has at most 200 characters.")),
+                Some(v) if v.chars().count() > 200 => Err(say_with(
+                    "customers-error-too-long",
+                    &[("field", say(&format!("customers-field-{name}")).into())],
+                )),
                 other => Ok(other),
             }
         };
@@ -136,7 +155,7 @@ pub async fn record_transaction(
             if done.inserted == 1 {
                 return Ok(Redirect::to(&format!("/customers/{id}")).into_response());
             }
-            format!("A transaction with the reference {:?} is recorded already; nothing was added.", t.external_id)
+            say_with("customers-error-duplicate", &[("reference", format!("{:?}", t.external_id).into())])
         }
         Err(error) => error,
     };

@@ -1,6 +1,7 @@
 //! The inbox: the cases that need someone now, soonest due first; and the saved views
 //! in its sidebar (a name for a set of its filters, private or shared).
 
+use amends_domain::Language;
 use amends_domain::playbook::{CaseStatus, Step};
 use std::collections::HashMap;
 
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use super::login::Nothing;
-use super::{PageError, Posted, StaffSession, field, render};
+use super::{PageError, Posted, StaffSession, field, render, say};
 use crate::AppState;
 use crate::bulk::{BulkAction, BulkResult};
 use crate::json::Params;
@@ -23,8 +24,9 @@ pub struct InboxQuery {
     view: Option<String>,
     severity: Option<String>,
     tag: Option<String>,
-    /// What the bulk bar just did, e.g. "3 merged".
+    /// What the bulk bar just did (its action, e.g. "merge"), and to how many cases.
     done: Option<String>,
+    count: Option<usize>,
     step: Option<String>,
     cursor: Option<String>,
     /// The saved view being shown, to mark it in the sidebar.
@@ -59,7 +61,6 @@ async fn view_links(state: &AppState, session: &StaffSession) -> Result<Vec<View
 #[derive(Serialize)]
 struct StepCount {
     step: &'static str,
-    title: &'static str,
     count: i64,
 }
 
@@ -124,7 +125,7 @@ async fn inbox(
         .into_iter()
         .filter_map(|s| {
             let count = counts.iter().find(|(name, _)| name == s.as_str()).map(|(_, n)| *n)?;
-            Some(StepCount { step: s.as_str(), title: s.title(), count })
+            Some(StepCount { step: s.as_str(), count })
         })
         .collect();
     let next_link = next_cursor.map(|c| {
@@ -140,19 +141,19 @@ async fn inbox(
         }
         format!("/inbox?{}", serde_urlencoded::to_string(query).unwrap_or_default())
     });
-    let step_titles: std::collections::HashMap<&str, &str> =
-        Step::ALL.into_iter().map(|s| (s.as_str(), s.title())).collect();
     let now_text = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let users: Vec<_> = state.store.list_users().await?.into_iter().filter(|u| u.active).collect();
     let saved_views = view_links(state, session).await?;
-    let tabs: Vec<_> = InboxView::ALL.into_iter().map(|v| (v.as_str(), v.label())).collect();
+    let tabs: Vec<_> = InboxView::ALL.into_iter().map(InboxView::as_str).collect();
+    let done_text = q.done.as_deref().and_then(|action| done_text(session.language, action, q.count));
+    let results = results.map(|rs| rs.into_iter().map(|r| in_words(session.language, r)).collect::<Vec<_>>());
     let view = view.as_str();
     let page = render(
         "inbox.html",
         minijinja::context! {
             layout => session.layout(),
-            cases, step_counts, step_titles, watch_alerts, view, next_link, now => now_text, users, results,
-            severity => q.severity, step => q.step, tag => q.tag, done => q.done, paged => q.cursor.is_some(),
+            cases, step_counts, watch_alerts, view, next_link, now => now_text, users, results,
+            severity => q.severity, step => q.step, tag => q.tag, done_text, paged => q.cursor.is_some(),
             saved_views, saved => q.saved, tabs, ideas_wanted,
         },
     )?;
@@ -168,29 +169,26 @@ pub async fn bulk(
 ) -> Result<axum::response::Response, PageError> {
     let Posted { session, form, fields } = posted;
     let ids: Vec<i64> = form.iter().filter(|(k, _)| k == "case").filter_map(|(_, v)| v.parse().ok()).collect();
-    let ids =
-        crate::bulk::selection(&ids).map_err(|_| PageError::BadForm("Tick the cases first (at most 100).".into()))?;
+    let ids = crate::bulk::selection(&ids).map_err(|_| PageError::BadForm(say("inbox-bulk-tick-first")))?;
     let bad = PageError::BadForm;
     let action = match field(&fields, "action").as_deref() {
         Some("assign") => BulkAction::Assign {
             owner_id: match field(&fields, "owner").as_deref() {
                 None => None,
                 Some("me") => Some(session.user.id),
-                Some(id) => Some(id.parse().map_err(|_| bad("Choose someone from the list.".into()))?),
+                Some(id) => Some(id.parse().map_err(|_| bad(say("inbox-bulk-choose-someone")))?),
             },
         },
-        Some("tag") => {
-            BulkAction::Tag { tag: field(&fields, "tag").ok_or_else(|| bad("Type the tag to add.".into()))? }
-        }
+        Some("tag") => BulkAction::Tag { tag: field(&fields, "tag").ok_or_else(|| bad(say("inbox-bulk-type-tag")))? },
         Some("severity") => BulkAction::Severity {
             severity: field(&fields, "severity")
                 .and_then(|s| s.parse().ok())
-                .ok_or_else(|| bad("Choose the severity.".into()))?,
+                .ok_or_else(|| bad(say("inbox-bulk-choose-severity")))?,
         },
         Some("merge") => BulkAction::Merge {
             into: match field(&fields, "into").as_deref() {
                 None | Some("oldest") => None,
-                Some(id) => Some(id.parse().map_err(|_| bad("Choose the case to keep.".into()))?),
+                Some(id) => Some(id.parse().map_err(|_| bad(say("inbox-bulk-choose-keep")))?),
             },
         },
         Some("snooze") => {
@@ -199,18 +197,46 @@ pub async fn bulk(
                 until: super::case::snooze_from_form(&fields, state.store.now(), &hours).map_err(bad)?,
             }
         }
-        _ => return Err(bad("Choose what to do with the ticked cases.".into())),
+        _ => return Err(bad(say("inbox-bulk-choose-action"))),
     };
     let results = crate::bulk::apply(&state, session.user.id, &action, &ids).await;
     let name = field(&fields, "action").unwrap_or_default();
     let view = InboxView::named(field(&fields, "view").as_deref()).as_str().to_owned();
     if results.iter().all(|r| r.ok) {
-        let done = format!("{} case(s): {name}", results.len());
-        let target = format!("/inbox?view={view}&done={}", super::urlencode(&done));
+        let target = format!("/inbox?view={view}&done={}&count={}", super::urlencode(&name), results.len());
         return Ok(Redirect::to(&target).into_response());
     }
     let q = InboxQuery { view: Some(view), ..InboxQuery::default() };
     inbox(&state, &session, q, Some(results)).await
+}
+
+/// The bulk bar's actions, as its form names them.
+const BULK_ACTIONS: [&str; 5] = ["assign", "tag", "severity", "merge", "snooze"];
+
+/// "Done: 3 case(s): merge." for the bulk action a link names; nothing for another word.
+fn done_text(language: Language, action: &str, count: Option<usize>) -> Option<String> {
+    let action = BULK_ACTIONS.into_iter().find(|a| *a == action)?;
+    let count = count.unwrap_or(0) as i64;
+    let action = amends_i18n::text(language, &format!("inbox-done-{action}"));
+    Some(amends_i18n::text_with(language, "inbox-done", &[("count", count.into()), ("action", action.into())]))
+}
+
+/// A bulk result as the inbox shows it: what was done in the reader's language; a
+/// refusal keeps the rule's own sentence. (The API answers the English sentence.)
+fn in_words(language: Language, mut r: BulkResult) -> BulkResult {
+    if r.ok {
+        let said = match r.message.strip_prefix("merged into ") {
+            Some(reference) => amends_i18n::text_with(
+                language,
+                "inbox-bulk-merged-into",
+                &[("reference", reference.to_owned().into())],
+            ),
+            None if r.message.starts_with("kept") => amends_i18n::text(language, "inbox-bulk-kept"),
+            None => amends_i18n::text(language, &format!("inbox-bulk-applied-{}", r.message.replace(' ', "-"))),
+        };
+        r.message = said;
+    }
+    r
 }
 
 /// The filters of a posted form, as a saved view keeps them.
@@ -239,8 +265,14 @@ pub async fn save_view(State(state): State<AppState>, posted: Posted<Nothing>) -
     Ok(Redirect::to(&crate::views::inbox_link(&view)).into_response())
 }
 
+/// A view refused, in the page's language (the API answers the rule's English sentence).
 fn refused(r: crate::views::ViewRefused) -> PageError {
-    if r.forbidden { PageError::Forbidden(r.message) } else { PageError::BadForm(r.message) }
+    let message = match r.field {
+        "name" => say("inbox-view-error-name"),
+        "shared" => say("inbox-view-error-shared"),
+        _ => r.message,
+    };
+    if r.forbidden { PageError::Forbidden(message) } else { PageError::BadForm(message) }
 }
 
 /// A view the signed-in user may change; someone else's private view does not exist.
@@ -251,7 +283,7 @@ async fn changeable(state: &AppState, session: &StaffSession, id: &str) -> Resul
         return Err(PageError::NotFound("view"));
     }
     if !crate::views::may_change(&view, &session.user) {
-        return Err(PageError::Forbidden("A shared view is changed by its owner or a manager.".into()));
+        return Err(PageError::Forbidden(say("inbox-view-shared-owner")));
     }
     Ok(view)
 }

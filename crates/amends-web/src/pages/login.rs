@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{PageError, Posted, StaffSession, render};
+use super::{PageError, Posted, StaffSession, render, say, say_with, speaking};
 use crate::AppState;
 use crate::auth::{END_SESSION_COOKIE, Identity, SESSION_COOKIE, cookie_value, secret_hash, start_session};
 use crate::json::Params;
@@ -39,7 +39,8 @@ pub async fn form(identity: Option<axum::Extension<Identity>>, Params(q): Params
     if identity.is_some() {
         return Ok(Redirect::to(safe_next(q.next.as_deref())).into_response());
     }
-    Ok(render("login.html", minijinja::context! { next => safe_next(q.next.as_deref()) })?.into_response())
+    let lang = speaking().tag();
+    Ok(render("login.html", minijinja::context! { next => safe_next(q.next.as_deref()), lang })?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -59,8 +60,8 @@ pub async fn submit(
         let page = render(
             "login.html",
             minijinja::context! {
-                next => safe_next(form.next.as_deref()), email => form.email,
-                error => format!("Too many failed sign-ins. Please try again in {wait} seconds."),
+                next => safe_next(form.next.as_deref()), email => form.email, lang => speaking().tag(),
+                error => say_with("login-too-many", &[("seconds", wait.into())]),
             },
         )?;
         let mut response = (axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response();
@@ -74,7 +75,10 @@ pub async fn submit(
         state.limiter.guess_failed(limits, addr.ip(), &form.email);
         let page = render(
             "login.html",
-            minijinja::context! { next => safe_next(form.next.as_deref()), email => form.email, error => "Wrong email or password." },
+            minijinja::context! {
+                next => safe_next(form.next.as_deref()), email => form.email, lang => speaking().tag(),
+                error => say("login-wrong"),
+            },
         )?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
     };
@@ -124,7 +128,7 @@ pub async fn password_submit(
     let limits = &state.settings.limits;
     let user = &session.user;
     if let Err(wait) = state.limiter.guess_allowed(limits, addr.ip(), &user.email) {
-        let error = format!("Too many wrong passwords. Please try again in {wait} seconds.");
+        let error = say_with("password-too-many", &[("seconds", wait.into())]);
         let page = render("password.html", minijinja::context! { layout => session.layout(), error })?;
         let mut response = (axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response();
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
@@ -137,13 +141,13 @@ pub async fn password_submit(
         state.limiter.guess_failed(limits, addr.ip(), &user.email);
     }
     let problem = if !right {
-        Some("The current password is wrong.".to_owned())
+        Some(say("password-wrong"))
     } else if form.new_password != form.repeat_password {
-        Some("The two new passwords differ.".to_owned())
+        Some(say("password-differ"))
     } else if let Err(e) = check_new_password(&form.new_password, &[&user.email, &user.name]) {
-        Some(format!("{}.", capitalise(e.to_string().trim_end_matches('.'))))
+        Some(weak_password(&e))
     } else if verify_password(form.new_password.clone(), Some(user.password_hash.clone())).await {
-        Some("The new password is the one you have; choose another.".to_owned())
+        Some(say("password-same"))
     } else {
         None
     };
@@ -155,6 +159,19 @@ pub async fn password_submit(
     let keep = cookie_value(&headers, SESSION_COOKIE).map(secret_hash);
     state.store.set_password_hash(session.user.id, &hash, keep.as_deref()).await?;
     Ok(render("password.html", minijinja::context! { layout => session.layout(), saved => true })?.into_response())
+}
+
+/// Why a new password was refused, in the page's language (zxcvbn's hint stays English).
+fn weak_password(e: &amends_domain::staff::StaffError) -> String {
+    use amends_domain::staff::StaffError;
+    match e {
+        StaffError::PasswordTooShort(n) => say_with("password-too-short", &[("count", (*n as i64).into())]),
+        StaffError::PasswordTooLong(n) => say_with("password-too-long", &[("count", (*n as i64).into())]),
+        StaffError::PasswordTooWeak(hint) => {
+            say_with("password-too-weak", &[("hint", hint.trim_end_matches('.').to_owned().into())])
+        }
+        other => format!("{}.", capitalise(other.to_string().trim_end_matches('.'))),
+    }
 }
 
 pub(crate) fn capitalise(s: &str) -> String {

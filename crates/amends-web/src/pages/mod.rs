@@ -105,6 +105,46 @@ pub fn router() -> Router<AppState> {
         .route("/admin/replies/{id}", get(replies::edit).post(replies::save))
         .route("/admin/templates/{name}", get(templates::edit).post(templates::save))
         .route("/assets/{name}", get(assets::serve))
+        .layer(axum::middleware::from_fn(speak))
+}
+
+tokio::task_local! {
+    /// The language of the staff page being answered: its error page, and any sentence
+    /// written without the session at hand, speak it.
+    static SPEAKING: Language;
+}
+
+/// Answers each staff page in its reader's language: a signed-in member of staff's own
+/// choice, else what their browser asks for.
+async fn speak(request: Request, next: axum::middleware::Next) -> Response {
+    let chosen = request.extensions().get::<Identity>().and_then(|i| i.user.language);
+    let language = chosen.unwrap_or_else(|| browser_language(request.headers()));
+    SPEAKING.scope(language, next.run(request)).await
+}
+
+/// The language the current staff page speaks (English outside a page).
+pub(crate) fn speaking() -> Language {
+    SPEAKING.try_with(|l| *l).unwrap_or(Language::English)
+}
+
+/// A message in the current page's language.
+pub(crate) fn say(id: &str) -> String {
+    amends_i18n::text(speaking(), id)
+}
+
+/// Why a gesture waits for a manager, as a sentence's start in the page's language.
+pub(crate) fn approval_reason(reason: amends_domain::gesture::ApprovalReason) -> String {
+    use amends_domain::gesture::ApprovalReason as R;
+    say(match reason {
+        R::AboveCaseLimit => "error-approval-case-limit",
+        R::AboveMonthlyLimit => "error-approval-monthly-limit",
+        R::PastBudget => "error-approval-past-budget",
+    })
+}
+
+/// A message with arguments in the current page's language.
+pub(crate) fn say_with(id: &str, args: &[(&str, amends_i18n::Arg<'_>)]) -> String {
+    amends_i18n::text_with(speaking(), id, args)
 }
 
 fn environment() -> &'static Environment<'static> {
@@ -272,11 +312,10 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => PageError::NotFound(what),
-            StoreError::BadCursor => PageError::BadForm("that page link is not valid any more".into()),
-            StoreError::ApprovalNeeded { reason, .. } => PageError::BadForm(format!(
-                "{}: it now waits for a manager's approval (Approvals).",
-                login::capitalise(reason.sentence())
-            )),
+            StoreError::BadCursor => PageError::BadForm(say("error-bad-cursor")),
+            StoreError::ApprovalNeeded { reason, .. } => {
+                PageError::BadForm(say_with("error-approval-needed", &[("reason", approval_reason(reason).into())]))
+            }
             StoreError::Refused(refusal) => PageError::Refused(refusal.message),
             StoreError::StepRefused(amends_domain::step::Refused::NeedsRole { message, .. }) => {
                 PageError::Forbidden(login::capitalise(message))
@@ -294,26 +333,31 @@ impl From<StoreError> for PageError {
 }
 
 impl PageError {
-    /// The status, title and sentence of the error page. A sign-in has none: it is a redirect.
-    pub(crate) fn words(self) -> (StatusCode, &'static str, String) {
+    /// The status, title and sentence of the error page in `language`. A sign-in has
+    /// none: it is a redirect.
+    pub(crate) fn words_in(self, language: Language) -> (StatusCode, String, String) {
+        let say = |id: &str| amends_i18n::text(language, id);
         match self {
-            PageError::SignIn { .. } => {
-                (StatusCode::UNAUTHORIZED, "Please sign in", "Please sign in first.".to_owned())
+            PageError::SignIn { .. } => (StatusCode::UNAUTHORIZED, say("error-sign-in-title"), say("error-sign-in")),
+            PageError::Forbidden(why) => (StatusCode::FORBIDDEN, say("error-forbidden-title"), why),
+            PageError::NotFound(what) => {
+                // A whole sentence per thing, so each language can decline its noun.
+                let id = format!("error-missing-{}", what.replace(' ', "-"));
+                let message = if amends_i18n::has(Language::English, &id) {
+                    say(&id)
+                } else {
+                    amends_i18n::text_with(language, "error-missing", &[("what", what.into())])
+                };
+                (StatusCode::NOT_FOUND, say("error-not-found-title"), message)
             }
-            PageError::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why),
-            PageError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", format!("That {what} does not exist.")),
-            PageError::BadForm(why) => (StatusCode::BAD_REQUEST, "Please check the form", why),
-            PageError::Refused(why) => (StatusCode::CONFLICT, "This was not done", why),
-            PageError::Unavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Try again in a moment",
-                "The database is busy or unreachable. Nothing was changed.".to_owned(),
-            ),
-            PageError::Internal => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "It has been logged. Nothing you typed was lost: go back and try again.".to_owned(),
-            ),
+            PageError::BadForm(why) => (StatusCode::BAD_REQUEST, say("error-bad-form-title"), why),
+            PageError::Refused(why) => (StatusCode::CONFLICT, say("error-refused-title"), why),
+            PageError::Unavailable => {
+                (StatusCode::SERVICE_UNAVAILABLE, say("error-unavailable-title"), say("error-unavailable"))
+            }
+            PageError::Internal => {
+                (StatusCode::INTERNAL_SERVER_ERROR, say("error-internal-title"), say("error-internal"))
+            }
         }
     }
 }
@@ -324,8 +368,9 @@ impl IntoResponse for PageError {
             let target = format!("/login?next={}", urlencode(next));
             return Redirect::to(&target).into_response();
         }
-        let (status, title, message) = self.words();
-        let ctx = minijinja::context! { title, message, status => status.as_u16() };
+        let lang = speaking();
+        let (status, title, message) = self.words_in(lang);
+        let ctx = minijinja::context! { title, message, status => status.as_u16(), lang => lang.tag() };
         let body = environment()
             .get_template("error.html")
             .and_then(|t| t.render(ctx))
@@ -354,7 +399,12 @@ impl StaffSession {
         if self.user.role.at_least(role) {
             Ok(())
         } else {
-            Err(PageError::Forbidden(format!("This page is for the {role} role; you are {}.", self.user.role)))
+            let role_name = |r: Role| amends_i18n::text(self.language, &format!("role-{r}"));
+            Err(PageError::Forbidden(amends_i18n::text_with(
+                self.language,
+                "error-role-needed",
+                &[("role", role_name(role).into()), ("yours", role_name(self.user.role).into())],
+            )))
         }
     }
 
@@ -431,23 +481,18 @@ where
         let session = StaffSession::from_request_parts(&mut parts, state).await?;
         let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
             .await
-            .map_err(|_| PageError::BadForm("The form is larger than 2 MiB.".into()))?;
-        let fields: HashMap<String, String> = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| PageError::BadForm("The form could not be read.".into()))?;
+            .map_err(|_| PageError::BadForm(say("error-form-too-large")))?;
+        let fields: HashMap<String, String> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| PageError::BadForm(say("error-form-unreadable")))?;
         if fields.values().any(|v| v.contains('\0')) {
-            return Err(PageError::BadForm(
-                "The form holds a NUL character, which is never typed; please type the text again.".into(),
-            ));
+            return Err(PageError::BadForm(say("error-form-nul")));
         }
         let sent = fields.get("csrf").map(String::as_str).unwrap_or("");
         if !same_secret(sent, &session.csrf) {
-            return Err(PageError::Forbidden(
-                "This form is out of date or did not come from Amends (CSRF check). Reload the page and try again."
-                    .into(),
-            ));
+            return Err(PageError::Forbidden(say("error-form-csrf")));
         }
         let form = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|e| PageError::BadForm(format!("The form is incomplete: {e}.")))?;
+            .map_err(|e| PageError::BadForm(say_with("error-form-incomplete", &[("why", e.to_string().into())])))?;
         Ok(Posted { session, form, fields })
     }
 }

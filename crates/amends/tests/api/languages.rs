@@ -237,8 +237,12 @@ async fn staff_set_the_language_and_english_stays_english(db: Db) {
 }
 
 fn mail(from: &str, id: &str, headers: &str, words: &str) -> String {
+    mail_about(from, id, "Meine Bestellung", headers, words)
+}
+
+fn mail_about(from: &str, id: &str, subject: &str, headers: &str, words: &str) -> String {
     format!(
-        "From: Kunde <{from}>\r\nTo: desk@cafe.example\r\nSubject: Meine Bestellung\r\nMessage-ID: <{id}@example.de>\r\n\
+        "From: Kunde <{from}>\r\nTo: desk@cafe.example\r\nSubject: {subject}\r\nMessage-ID: <{id}@example.de>\r\n\
          Date: Mon, 1 Jun 2026 10:00:00 +0000\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{words}\r\n"
     )
 }
@@ -269,9 +273,34 @@ async fn mail_says_the_customers_language(db: Db) {
     set.await.expect(200);
     ingest(&app, &mail("eva@example.com", "c1", "Content-Language: de\r\n", words));
     assert_eq!(language_of(&app, &ann.token, case.customer_id).await, "en", "a guess never overwrites a choice");
+
+    // A reply on a case whose customer has none tells it.
+    let case = ann.open_case("paul@example.de", "Phoned in: the cake was late.").await;
+    let subject = format!("Re: [{}] Ihre Beschwerde", case.reference);
+    ingest(&app, &mail_about("paul@example.de", "d1", &subject, "Content-Language: de\r\n", "Danke."));
+    let cases = app.scalar(&format!("SELECT COUNT(*) FROM cases WHERE customer_id = {}", case.customer_id)).await;
+    assert_eq!(cases, 1, "the reply is on her case, not a new one");
+    assert_eq!(language_of(&app, &ann.token, case.customer_id).await, "de", "a reply's header sets it");
+}
+
+async fn a_german_business_speaks_german_to_whoever_says_nothing(db: Db) {
+    let app = crate::helpers::spawn_app_with(db, |s| s.store.business_language = amends_domain::Language::German).await;
+    // No Accept-Language: the business's own language.
+    let (_, html) = page_in(&app, "/complain", None).await;
+    assert!(html.contains("<html lang=\"de\">") && text_of(&html).contains("Sagen Sie uns, was schiefgelaufen ist"));
+    let (code, html) = page_in(&app, "/c", None).await;
+    assert_eq!(code, 200);
+    assert!(text_of(&html).contains("Der Code aus unserem Brief"), "{html}");
+    // A browser that asks for English still gets English.
+    let (_, html) = page_in(&app, "/complain", Some("en-US,en;q=0.8")).await;
+    assert!(text_of(&html).contains("Tell us what went wrong"));
+    // A browser that asks only for a language the desk does not speak: the business's.
+    let (_, html) = page_in(&app, "/complain", Some("fr-FR,fr;q=0.9")).await;
+    assert!(text_of(&html).contains("Sagen Sie uns, was schiefgelaufen ist"));
 }
 
 crate::on_both_databases!(
+    a_german_business_speaks_german_to_whoever_says_nothing,
     a_german_customer_files_and_reads_in_german,
     staff_set_the_language_and_english_stays_english,
     mail_says_the_customers_language,
