@@ -302,6 +302,8 @@ before(async () => {
   api = await apiClient(server.url, server.email, server.password);
   const me = await api('GET', '/me');
   seeded(me.name);
+  // Each language by its own name, in the language pickers: names, not sentences.
+  seeded('English', 'Deutsch');
   for (const seed of SEEDS) await seed({ api, fixture, seeded, step, newCase, later, iso, isoLocal });
 });
 

@@ -85,7 +85,7 @@ fn coach(c: &mut Criterion) {
 
 fn templates(c: &mut Criterion) {
     let template = amends_jobs::messages::template("follow_up").expect("built-in template");
-    let context = amends_jobs::messages::sample_context("Sam, Bakery Bloom");
+    let context = amends_jobs::messages::sample_context(amends_domain::Language::English, "Sam, Bakery Bloom");
     c.bench_function("template: render the follow-up email", |b| {
         b.iter(|| amends_jobs::messages::render(black_box(template.source), context.clone()).unwrap())
     });

@@ -19,7 +19,7 @@ pub fn minor_digits(currency: &str) -> u32 {
 }
 
 /// The sign written before an amount, where the currency has one people know.
-fn symbol(currency: &str) -> Option<&'static str> {
+pub fn symbol(currency: &str) -> Option<&'static str> {
     Some(match currency {
         "EUR" => "€",
         "GBP" => "£",

@@ -17,6 +17,7 @@ pub use amends_domain::Language;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
 
+pub mod format;
 #[cfg(feature = "templates")]
 pub mod templates;
 
@@ -60,6 +61,34 @@ pub fn text_with(language: Language, id: &str, args: &[(&str, Arg<'_>)]) -> Stri
         MESSAGES.try_lookup_complete(&ENGLISH, id, args.as_ref()).unwrap_or_else(|| id.to_owned())
     });
     if pseudo() { pseudo_english(&message) } else { message }
+}
+
+/// The message `id` in `language` as template source: each of its arguments named in
+/// `variables` is written as the template's `{{ name }}`. A mail template is a skeleton
+/// of `t("…")` messages; expanded this way it becomes plain source in one language,
+/// which a manager reads and edits like any other (and the pseudo-locale leaves the
+/// `{{ name }}` alone).
+pub fn template_text(language: Language, id: &str, variables: &[&str]) -> String {
+    // Private-use characters stand in for the variables while Fluent formats the text.
+    let marker = |i: usize| format!("\u{E000}{i}\u{E001}");
+    let owned: Vec<(Cow<'static, str>, FluentValue<'_>)> = variables
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (Cow::Owned((*v).to_owned()), FluentValue::from(marker(i))))
+        .collect();
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> = owned.into_iter().collect();
+    let found = MESSAGES
+        .try_lookup_complete(identifier(language), id, Some(&args))
+        .or_else(|| MESSAGES.try_lookup_complete(&ENGLISH, id, Some(&args)));
+    let Some(message) = found else {
+        tracing::warn!(message = id, language = language.tag(), "message missing");
+        return id.to_owned();
+    };
+    let mut message = if pseudo() { pseudo_english(&message) } else { message };
+    for (i, v) in variables.iter().enumerate() {
+        message = message.replace(&marker(i), &format!("{{{{ {v} }}}}"));
+    }
+    message
 }
 
 /// Whether a message exists in `language` itself (not through the English fallback).

@@ -35,7 +35,7 @@ pub(crate) async fn mail(
     if recipients.is_empty() {
         return Ok(false);
     }
-    to_staff(store, settings, &recipients, job, "alert", |_, base| {
+    to_staff(store, settings, &recipients, job, "alert", |_, _, base| {
         (alert.subject.clone(), format!("{}\n\nThe case: {base}/cases/{}\n", alert.text, alert.case_id))
     })
     .await
@@ -50,22 +50,29 @@ pub(crate) async fn to_staff(
     recipients: &[UserRecord],
     job: (i64, &str),
     kind: &str,
-    write: impl Fn(&UserRecord, &str) -> (String, String),
+    write: impl Fn(&UserRecord, amends_domain::Language, &str) -> (String, String),
 ) -> Result<bool, JobError> {
     let hours = store.desk_hours().await?.parsed;
+    let business_language = store.business().await?.language;
     let send_at = hours.next_open(store.now());
     let base = settings.public_url.trim_end_matches('/');
     let emails: Vec<NewEmail> = recipients
         .iter()
         .map(|user| {
-            let (subject, body) = write(user, base);
+            let language = staff_language(user, business_language);
+            let (subject, body) = write(user, language, base);
             NewEmail {
                 case_id: None,
                 to_email: user.email.clone(),
                 to_name: Some(user.name.clone()),
                 subject,
                 text_body: format!(
-                    "{body}\nYou get these by email in service hours; switch them off on your account page: {base}/account\n"
+                    "{body}\n{}\n",
+                    amends_i18n::text_with(
+                        language,
+                        "staffmail-switch-off",
+                        &[("address", format!("{base}/account").into())]
+                    )
                 ),
                 html_body: None,
                 message_id: format!("<{kind}.{}@{}>", random_hex(12), settings.message_domain),
@@ -76,6 +83,11 @@ pub(crate) async fn to_staff(
         })
         .collect();
     Ok(store.queue_staff_emails_for_job(&emails, send_at, job).await?)
+}
+
+/// The language a member of staff reads: theirs, else the business's own.
+pub(crate) fn staff_language(user: &UserRecord, business: amends_domain::Language) -> amends_domain::Language {
+    user.language.unwrap_or(business)
 }
 
 /// Takes every overdue step up the levels of the ladder it has reached, in order.

@@ -3,6 +3,7 @@
 //! shows the request at once). Staff who switched email alerts off get no mail; the job
 //! completes in the transaction that writes the mails, so nobody is asked twice.
 
+use amends_i18n::text_with;
 use amends_store::Store;
 
 use crate::{JobError, JobSettings};
@@ -28,22 +29,16 @@ pub(crate) async fn mail(
     if recipients.is_empty() {
         return Ok(false);
     }
-    let cases = match problem.case_count {
-        1 => "a case".to_owned(),
-        n => format!("{n} cases"),
-    };
-    let subject = format!("Your idea is wanted: {}", problem.title);
-    crate::alerts::to_staff(store, settings, &recipients, job, "idea", |user, base| {
-        let body = format!(
-            "{name},\n\nYou handled {cases} that came from the same root cause: \"{title}\".\n\n\
-             You know the work best: how would you stop it happening again? Write your idea on the \
-             problem's page; your colleagues vote, and a manager chooses the one that becomes our \
-             preventive action, with your name on it.\n\n{base}/problems/{id}#ideas\n",
-            name = amends_domain::step::first_name(&user.name),
-            title = problem.title,
-            id = problem.id,
-        );
-        (subject.clone(), body)
+    crate::alerts::to_staff(store, settings, &recipients, job, "idea", |user, language, base| {
+        let title = || problem.title.clone().into();
+        let subject = text_with(language, "staffmail-idea-subject", &[("title", title())]);
+        let args = [
+            ("name", amends_domain::step::first_name(&user.name).to_owned().into()),
+            ("count", problem.case_count.into()),
+            ("title", title()),
+            ("address", format!("{base}/problems/{}#ideas", problem.id).into()),
+        ];
+        (subject, format!("{}\n", text_with(language, "staffmail-idea-body", &args)))
     })
     .await
 }

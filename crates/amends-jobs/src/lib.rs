@@ -26,7 +26,7 @@ use amends_store::{EmailRecord, Job, JobRecord, JobsToClaim, Store, StoreError, 
 use time::Duration;
 use tokio::sync::watch;
 
-pub use notify::{Notifier, render_message};
+pub use notify::{Notifier, customer_language, render_message};
 
 #[derive(Debug, Clone)]
 pub struct JobSettings {
@@ -90,6 +90,19 @@ impl JobSettings {
         sign_off(&self.signature, writer, business)
     }
 
+    /// How a message to a reader of `language` is signed: see [`sign_off`] and
+    /// [`JobSettings::closing_in`].
+    pub fn sign_off_in(&self, language: amends_domain::Language, writer: &str, business: &str) -> String {
+        sign_off(&self.closing_in(language), writer, business)
+    }
+
+    /// The closing words in `language`: the configured `signature` is the business's
+    /// own English; in another language, and when none is configured, the closing is
+    /// the language's message (`mail-closing`).
+    pub fn closing_in(&self, language: amends_domain::Language) -> String {
+        closing(&self.signature, language)
+    }
+
     /// The business's name as a reply is signed with: `business_name`, or the display
     /// name of `from` (`"Café Weber" <desk@cafe.example>` is Café Weber), or its domain.
     pub fn business(&self) -> String {
@@ -102,6 +115,17 @@ impl JobSettings {
             }
             _ => self.message_domain.clone(),
         }
+    }
+}
+
+/// The closing words of a message in `language`: the `configured` signature is the
+/// business's own English; in another language, and when none is configured, the
+/// language's message (`mail-closing`).
+pub fn closing(configured: &str, language: amends_domain::Language) -> String {
+    if language == amends_domain::Language::English && !configured.trim().is_empty() {
+        configured.to_owned()
+    } else {
+        amends_i18n::text(language, "mail-closing")
     }
 }
 

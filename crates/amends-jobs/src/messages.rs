@@ -2,8 +2,17 @@
 //! which managers may replace per installation; rendering; and sample data for a
 //! live preview. A template's first line is `Subject: …`, then a blank line, then
 //! the body.
+//!
+//! A built-in template is a skeleton of Fluent messages (`{{ t("mail-dear") }}`, the
+//! `mail-…` ids of `amends-i18n`'s `mail.ftl`), so a language is files, not a second
+//! set of templates. Before it renders, a source is written out in the customer's
+//! language (the context's `lang`, a tag; English without one): each `t("…")` becomes
+//! the message, its `{ $reference }` the template's `{{ reference }}`. A manager edits
+//! that written-out text, one language at a time; their edit is kept per language and
+//! may itself still call `t("…")`.
 
 use amends_coach::Purpose;
+use amends_domain::Language;
 use minijinja::Environment;
 
 pub struct MessageTemplate {
@@ -174,6 +183,62 @@ pub fn template(name: &str) -> Option<&'static MessageTemplate> {
     TEMPLATES.iter().find(|t| t.name == name)
 }
 
+impl MessageTemplate {
+    /// The built-in text in `language`, as a manager reads and edits it.
+    pub fn source_in(&self, language: Language) -> String {
+        expand(self.source, language)
+    }
+}
+
+/// `source` with each `{{ t("id") }}` written out as the message in `language`, its
+/// arguments as the template's variables.
+pub fn expand(source: &str, language: Language) -> String {
+    let variables = variable_names();
+    let mut out = String::with_capacity(source.len() * 2);
+    let mut rest = source;
+    while let Some(start) = rest.find("{{") {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let call = from.find("}}").and_then(|end| message_call(&from[2..end]).map(|id| (id, end)));
+        match call {
+            Some((id, end)) => {
+                out.push_str(&amends_i18n::template_text(language, id, &variables));
+                rest = &from[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = &from[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The id of `t("id")` (or `t('id')`), the whole of an expression.
+fn message_call(expression: &str) -> Option<&str> {
+    let inner = expression.trim().strip_prefix("t(")?.strip_suffix(')')?.trim();
+    let id = inner
+        .strip_prefix('"')
+        .and_then(|i| i.strip_suffix('"'))
+        .or_else(|| inner.strip_prefix('\'').and_then(|i| i.strip_suffix('\'')))?;
+    id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-').then_some(id)
+}
+
+/// Every plain variable any message offers: the names a message's `{ $name }` may use.
+fn variable_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> =
+        TEMPLATES.iter().flat_map(|t| t.variables.iter().copied()).filter(|v| !v.contains('.')).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The language a context asks for: its `lang` tag, else English.
+fn language_of(ctx: &minijinja::Value) -> Language {
+    ctx.get_attr("lang").ok().and_then(|v| v.as_str().and_then(Language::from_tag)).unwrap_or(Language::English)
+}
+
 /// Why a template's source cannot be saved: it does not parse or render, or it names
 /// variables the message does not have, or leaves out ones it must show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,12 +279,13 @@ impl std::fmt::Display for TemplateProblem {
 /// Names a template may use that are not its variables: the engine's own functions.
 const ENGINE_NAMES: &[&str] = &["range", "dict", "namespace", "loop", "true", "false", "none"];
 
-/// Checks an edited source for `t`: it parses, names only `t`'s variables (with
-/// `customer.first_name` as written, dotted), shows every required one, and renders
-/// with sample data.
-pub fn check(t: &MessageTemplate, source: &str) -> Result<(String, String), TemplateProblem> {
+/// Checks an edited source for `t` in `language`: it parses, names only `t`'s
+/// variables (with `customer.first_name` as written, dotted), shows every required one,
+/// and renders with sample data.
+pub fn check(t: &MessageTemplate, source: &str, language: Language) -> Result<(String, String), TemplateProblem> {
     let env = Environment::new();
-    let template = env.template_from_str(source).map_err(|e| TemplateProblem::Broken(e.to_string()))?;
+    let source = expand(source, language);
+    let template = env.template_from_str(&source).map_err(|e| TemplateProblem::Broken(e.to_string()))?;
     // Dotted as written: `customer.first_name` is offered, `customer` alone is not.
     let used = template.undeclared_variables(true);
     let mut unknown: Vec<String> = used
@@ -232,17 +298,20 @@ pub fn check(t: &MessageTemplate, source: &str) -> Result<(String, String), Temp
     if !unknown.is_empty() || !missing.is_empty() {
         return Err(TemplateProblem::Variables { unknown, missing });
     }
-    render_template(&template, sample_context("The team")).map_err(TemplateProblem::Broken)
+    render_template(&template, sample_context(language, "The team")).map_err(TemplateProblem::Broken)
 }
 
-/// Renders a template's source into (subject, body).
+/// Renders a template's source into (subject, body), in the language of the context's
+/// `lang`.
 pub fn render(source: &str, ctx: minijinja::Value) -> Result<(String, String), String> {
     let env = Environment::new();
-    let template = env.template_from_str(source).map_err(|e| e.to_string())?;
+    let source = expand(source, language_of(&ctx));
+    let template = env.template_from_str(&source).map_err(|e| e.to_string())?;
     render_template(&template, ctx)
 }
 
-/// Renders a template parsed once (a disclosure renders one for every recipient).
+/// Renders a template parsed once (a disclosure renders one for every recipient), its
+/// source already written out in the recipient's language ([`expand`]).
 pub fn render_template(
     template: &minijinja::Template<'_, '_>,
     ctx: minijinja::Value,
@@ -256,9 +325,13 @@ pub fn render_template(
     Ok((subject, format!("{}\n", body.trim_end())))
 }
 
-/// Believable values for every variable, for a preview.
-pub fn sample_context(signature: &str) -> minijinja::Value {
+/// Believable values for every variable, for a preview in `language`.
+pub fn sample_context(language: Language, signature: &str) -> minijinja::Value {
+    if language == Language::German {
+        return german_sample_context(signature);
+    }
     minijinja::context! {
+        lang => language.tag(),
         name => "Anna Müller",
         reference => "AM-1042",
         soon => "by Thursday 26 November 2026 at 14:00 CET",
@@ -290,6 +363,39 @@ pub fn sample_context(signature: &str) -> minijinja::Value {
     }
 }
 
+fn german_sample_context(signature: &str) -> minijinja::Value {
+    minijinja::context! {
+        lang => "de",
+        name => "Anna Müller",
+        reference => "AM-1042",
+        soon => "bis Donnerstag, 26. November 2026 um 14:00 MEZ",
+        status_link => "https://desk.example/c/…",
+        link => "https://desk.example/c/…",
+        restatement => "Ihre Geburtstagstorte kam zwei Stunden zu spät, und die Crème brûlée fehlte.",
+        apology => "Es tut mir leid. Ich übernehme die volle Verantwortung für die verspätete Torte und das fehlende Dessert und rufe Sie heute bis 17:00 Uhr an, um es wiedergutzumachen.",
+        option1 => "Den vollen Betrag der Bestellung zurück, noch heute",
+        option2 => "Eine neue Torte Ihrer Wahl, am Samstagvormittag geliefert",
+        proposal => "Eine neue Torte am Sonntagmorgen",
+        reason => "Es tut mir leid: Sonntags ist unsere Backstube geschlossen, dann kann ich sie nicht backen. Am Montag um 9:00 Uhr kann sie bei Ihnen sein.",
+        what => "Eine neue Torte backen und liefern",
+        due => "Samstag, 28. November 2026 um 10:00 MEZ",
+        note => "Um 9:40 Uhr geliefert, mit einer Karte vom ganzen Team.",
+        title => "Zu den Torten, die wir am 20. November geliefert haben",
+        explanation => "Für einige Torten vom 19. November wurde Sahne verwendet, deren Datum abgelaufen war. Wir haben es bei unserer eigenen Prüfung bemerkt.",
+        solution => "Wir erstatten jede betroffene Bestellung bis Freitag vollständig und prüfen jetzt jede Sahnelieferung bei der Annahme.",
+        opening => amends_i18n::text(Language::German, "mail-notice-opening"),
+        text => "Ich habe mit der Backstube gesprochen: Ihre neue Torte verlässt unsere Küche am Samstag um 9:00 Uhr.",
+        words => "Die Geburtstagstorte kam zwei Stunden zu spät, und die Crème brûlée fehlte.",
+        invitation => amends_i18n::text(Language::German, "mail-proof-invitation-lost"),
+        gesture => "10 % auf Ihre nächste Bestellung",
+        prevention => amends_i18n::text_with(Language::German, "mail-prevention-changing", &[("action", "jede Torte wird vor dem Verlassen der Küche mit ihrer Bestellung abgeglichen".into())]),
+        signature => signature,
+        customer => customer_context("Anna Müller"),
+        agent => "Mia Schmidt",
+        business => "Café Weber",
+    }
+}
+
 /// What a template knows of the customer beyond `name`: `customer.first_name`.
 pub fn customer_context(name: &str) -> minijinja::Value {
     minijinja::context! { first_name => amends_domain::CustomerName::first_name(name) }
@@ -302,38 +408,107 @@ mod tests {
     #[test]
     fn every_built_in_template_renders_with_a_subject() {
         for t in TEMPLATES {
-            let (subject, body) = render(t.source, sample_context("The team")).unwrap();
+            let (subject, body) = render(t.source, sample_context(Language::English, "The team")).unwrap();
             // A reply is the writer's own words, greeting and all, then their signature.
             let addressed = if t.name == "reply" { "Mia Schmidt\nCafé Weber" } else { "Anna Müller" };
             assert!(!subject.is_empty() && body.contains(addressed), "{}", t.name);
             assert!(!body.contains("{{"), "{}: unrendered variable", t.name);
         }
-        assert!(render("No subject here", sample_context("x")).is_err());
-        assert!(render("Subject: {{ broken", sample_context("x")).is_err());
+        assert!(render("No subject here", sample_context(Language::English, "x")).is_err());
+        assert!(render("Subject: {{ broken", sample_context(Language::English, "x")).is_err());
     }
 
     #[test]
     fn an_edited_template_names_only_its_variables_and_keeps_the_required_ones() {
         let restatement = template("restatement").unwrap();
         for t in TEMPLATES {
-            assert_eq!(check(t, t.source).map(drop), Ok(()), "{}: the built-in text passes its own check", t.name);
+            assert_eq!(
+                check(t, t.source, Language::English).map(drop),
+                Ok(()),
+                "{}: the built-in text passes its own check",
+                t.name
+            );
         }
-        let unknown = check(restatement, "Subject: Hi\n\nDear {{ first_name }},\n{{ restatement }} {{ link }}\n");
+        let unknown = check(
+            restatement,
+            "Subject: Hi\n\nDear {{ first_name }},\n{{ restatement }} {{ link }}\n",
+            Language::English,
+        );
         assert_eq!(
             unknown.unwrap_err(),
             TemplateProblem::Variables { unknown: vec!["first_name".into()], missing: vec![] }
         );
-        let missing = check(restatement, "Subject: Hi\n\nDear {{ customer.first_name }}, please confirm: {{ link }}\n");
+        let missing = check(
+            restatement,
+            "Subject: Hi\n\nDear {{ customer.first_name }}, please confirm: {{ link }}\n",
+            Language::English,
+        );
         let problem = missing.unwrap_err();
         assert_eq!(problem, TemplateProblem::Variables { unknown: vec![], missing: vec!["restatement".into()] });
         assert!(problem.to_string().contains("must show {{ restatement }}"), "{problem}");
-        let (_, body) =
-            check(restatement, "Subject: Hi\n\nDear {{ customer.first_name }},\n{{ restatement }}\n{{ link }}\n")
-                .unwrap();
+        let (_, body) = check(
+            restatement,
+            "Subject: Hi\n\nDear {{ customer.first_name }},\n{{ restatement }}\n{{ link }}\n",
+            Language::English,
+        )
+        .unwrap();
         assert!(body.starts_with("Dear Anna,"), "{body}");
-        assert!(check(restatement, "Subject: Hi\n\n{{ customer.last_name }} {{ restatement }} {{ link }}").is_err());
-        assert!(check(restatement, "Subject: Hi\n\n{{ customer }} {{ restatement }} {{ link }}").is_err());
-        assert!(matches!(check(restatement, "Subject: {{ broken"), Err(TemplateProblem::Broken(_))));
+        assert!(
+            check(
+                restatement,
+                "Subject: Hi\n\n{{ customer.last_name }} {{ restatement }} {{ link }}",
+                Language::English
+            )
+            .is_err()
+        );
+        assert!(
+            check(restatement, "Subject: Hi\n\n{{ customer }} {{ restatement }} {{ link }}", Language::English)
+                .is_err()
+        );
+        assert!(matches!(check(restatement, "Subject: {{ broken", Language::English), Err(TemplateProblem::Broken(_))));
+    }
+
+    /// The English a customer reads is the text it always was; every language has
+    /// every message a template names, with only the template's own variables.
+    #[test]
+    fn every_template_reads_in_every_language() {
+        let acknowledgement = template("acknowledgement").unwrap().source_in(Language::English);
+        assert!(acknowledgement.starts_with("Subject: We have your message [{{ reference }}]\n\nDear {{ name }},\n"));
+        assert!(acknowledgement.contains(
+            "under the reference {{ reference }}. Someone will\nread it back to you in their own words {{ soon }}, so that"
+        ));
+        for language in Language::ALL {
+            for t in TEMPLATES {
+                let source = t.source_in(language);
+                assert!(!source.contains("t(\"") && !source.contains("mail-"), "{}: {source}", t.name);
+                assert_eq!(check(t, t.source, language).map(drop), Ok(()), "{} in {}", t.name, language.tag());
+            }
+        }
+        let (subject, body) =
+            render(template("fix_done").unwrap().source, sample_context(Language::German, "Mit freundlichen Grüßen"))
+                .unwrap();
+        assert_eq!(subject, "Es ist erledigt [AM-1042]");
+        assert!(
+            body.starts_with("Guten Tag Anna Müller,\n\nwas wir Ihnen zugesagt haben, ist erledigt. Um 9:40 Uhr"),
+            "{body}"
+        );
+        for t in TEMPLATES {
+            let english = t.source_in(Language::English);
+            let german = t.source_in(Language::German);
+            for line in english.lines().filter(|l| l.len() > 12 && !l.contains("{{") && !l.contains("{%")) {
+                assert!(!german.contains(line), "{}: English line in German: {line}", t.name);
+            }
+        }
+    }
+
+    #[test]
+    fn an_edit_may_call_messages_too() {
+        let source = "Subject: {{ t('mail-reply-subject') }}\n\n{{ t(\"mail-dear\") }}\n{{ text }}\n";
+        assert_eq!(
+            expand(source, Language::German),
+            "Subject: Zu Ihrem Anliegen [{{ reference }}]\n\nGuten Tag {{ name }},\n{{ text }}\n"
+        );
+        assert_eq!(expand("{{ t(x) }} {{ name }}", Language::German), "{{ t(x) }} {{ name }}");
     }
 
     #[test]
@@ -343,7 +518,7 @@ mod tests {
         let coach = amends_coach::Coach::english();
         let mut found = Vec::new();
         for t in TEMPLATES {
-            let (subject, body) = render(t.source, sample_context("The team")).unwrap();
+            let (subject, body) = render(t.source, sample_context(Language::English, "The team")).unwrap();
             for f in coach.review(&body, t.purpose).findings {
                 let words: String = body.chars().skip(f.start).take(f.end - f.start).collect();
                 found.push(format!("{} (body): {} {words:?}", t.name, f.kind));

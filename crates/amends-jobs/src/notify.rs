@@ -1,9 +1,12 @@
 //! What the customer is told after each step, rendered from the templates in
 //! `templates/email/` and put in the outbox, with a personal link where they answer.
 
-use amends_domain::disclosure::{DisclosureKind, NoticeWords};
+use std::collections::HashMap;
+
+use amends_domain::disclosure::DisclosureKind;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
-use amends_domain::{LinkPurpose, MessagePurpose};
+use amends_domain::{Language, LinkPurpose, MessagePurpose, Outcome};
+use amends_i18n::{text, text_with};
 use amends_store::secret::{
     masked_link_path, random_hex, secret_hash, short_code, short_code_hash, short_code_printed,
 };
@@ -18,21 +21,63 @@ const DISCLOSURE_BATCH: i64 = 2_000;
 /// The printed notice's paragraphs (blank-line separated). Paper has nothing to click
 /// and a 64-digit link wraps, so the way back is a short code typed at the desk's `/c`
 /// page, and the business's phone number when it has one.
-fn disclosure_letter(words: &NoticeWords, explanation: &str, solution: &str, way_back: &WayBack) -> String {
-    let phone = if way_back.phone.trim().is_empty() {
-        String::new()
+fn disclosure_letter(
+    language: Language,
+    words: &NoticeWords,
+    explanation: &str,
+    solution: &str,
+    way_back: &WayBack,
+) -> String {
+    let code = short_code_printed(&way_back.code);
+    let address = format!("{}/c", way_back.base_url);
+    let phone = way_back.phone.trim();
+    let way_back = if phone.is_empty() {
+        text_with(language, "letter-notice-code", &[("code", code.into()), ("address", address.into())])
     } else {
-        format!(", or call us on {}", way_back.phone.trim())
+        let args = [("code", code.into()), ("address", address.into()), ("phone", phone.to_owned().into())];
+        text_with(language, "letter-notice-code-or-call", &args)
     };
-    format!(
-        "{}\n\n{}\n\nWhat we are doing about it: {}\n\n{}\nType your code {} at {}/c{phone}.",
-        words.opening,
-        explanation.trim(),
-        solution.trim(),
-        words.invitation,
-        short_code_printed(&way_back.code),
-        way_back.base_url,
-    )
+    let doing = text_with(language, "letter-notice-doing", &[("solution", solution.trim().to_owned().into())]);
+    format!("{}\n\n{}\n\n{doing}\n\n{}\n{way_back}", words.opening, explanation.trim(), words.invitation)
+}
+
+/// A notice's first paragraph and the words before its way back, in the customer's
+/// language: a customer whose own case carries the problem is told we know they told
+/// us, and when (the domain's `NoticeWords` rule).
+struct NoticeWords {
+    opening: String,
+    invitation: String,
+}
+
+impl NoticeWords {
+    fn new(language: Language, told_us_on: Option<&str>) -> Self {
+        match told_us_on {
+            Some(day) => NoticeWords {
+                opening: text_with(language, "mail-notice-opening-told", &[("day", day.to_owned().into())]),
+                invitation: text(language, "mail-notice-invitation-told"),
+            },
+            None => NoticeWords {
+                opening: text(language, "mail-notice-opening"),
+                invitation: text(language, "mail-notice-invitation"),
+            },
+        }
+    }
+}
+
+/// The invitation back that suits how the customer's case ended (the domain's
+/// `proof::invitation`), in their language.
+fn proof_invitation(language: Language, outcome: Option<Outcome>) -> String {
+    let id = match outcome {
+        Some(Outcome::Lost) => "mail-proof-invitation-lost",
+        Some(Outcome::Retained) => "mail-proof-invitation-retained",
+        None => "mail-proof-invitation-open",
+    };
+    text(language, id)
+}
+
+/// The language a customer is written to: theirs, else the business's own.
+pub fn customer_language(customer: &CustomerRecord, business: Language) -> Language {
+    customer.language.unwrap_or(business)
 }
 
 /// How a customer answers a notice on paper.
@@ -44,14 +89,23 @@ struct WayBack<'a> {
 
 /// A proof on paper: the mail's paragraphs, for the print run's letter (which adds the
 /// greeting and the signature).
-fn proof_letter(reference: &str, words: &str, text: &str, invitation: &str, gesture: Option<&str>) -> String {
+fn proof_letter(
+    language: Language,
+    reference: &str,
+    words: &str,
+    explanation: &str,
+    invitation: &str,
+    gesture: Option<&str>,
+) -> String {
+    let said = [("reference", reference.to_owned().into()), ("words", words.to_owned().into())];
     let mut paragraphs = vec![
-        format!("When you wrote to us ({reference}), you said: \u{201c}{words}\u{201d}"),
-        "Thank you for telling us. Because of what happened to you, we changed how we work:".to_owned(),
-        text.trim().to_owned(),
+        text_with(language, "letter-proof-you-said", &said),
+        text(language, "mail-proof-changed"),
+        explanation.trim().to_owned(),
         invitation.to_owned(),
     ];
-    paragraphs.extend(gesture.map(|g| format!("To welcome you back: {g}.")));
+    paragraphs
+        .extend(gesture.map(|g| text_with(language, "mail-proof-welcome-back", &[("gesture", g.to_owned().into())])));
     paragraphs.join("\n\n")
 }
 
@@ -67,17 +121,25 @@ pub struct Notifier {
     settings: JobSettings,
 }
 
-/// A time as a mail writes it, on the business's wall clock: "Thursday 26 November 2026 at 14:00 CET".
-pub(crate) async fn when(store: &amends_store::Store, t: OffsetDateTime) -> Result<String, JobError> {
+/// A time as a mail writes it, on the business's wall clock, in the reader's language:
+/// "Thursday 26 November 2026 at 14:00 CET", "Donnerstag, 26. November 2026 um 14:00 MEZ".
+pub(crate) async fn when(
+    store: &amends_store::Store,
+    language: Language,
+    t: OffsetDateTime,
+) -> Result<String, JobError> {
     let zone = store.business().await?.zone;
-    Ok(amends_domain::hours::wall_clock(t, &zone, amends_domain::hours::WallClock::Long))
+    Ok(amends_i18n::format::wall_clock(language, t, &zone, amends_domain::hours::WallClock::Long))
 }
 
-/// A message as it leaves: the installation's edited template, or the built-in one.
-/// The case page previews a step's mail with it, so staff read what the customer will.
+/// A message as it leaves, in the language of the context's `lang`: the installation's
+/// edited template in that language, or the built-in one. The case page previews a
+/// step's mail with it, so staff read what the customer will.
 pub async fn render_message(store: &Store, name: &str, ctx: minijinja::Value) -> Result<(String, String), JobError> {
     let built_in = crate::messages::template(name).ok_or_else(|| JobError::Fail(format!("no template {name}")))?;
-    if let Some(custom) = store.template_override(name).await? {
+    let language = ctx.get_attr("lang").ok().and_then(|v| v.as_str().and_then(Language::from_tag));
+    let language = language.unwrap_or(Language::English);
+    if let Some(custom) = store.template_override(name, language.tag()).await? {
         match crate::messages::render(&custom, ctx.clone()) {
             Ok(rendered) => return Ok(rendered),
             // Saved templates were checked, so this is rare: the customer still hears from us.
@@ -159,11 +221,13 @@ impl Notifier {
         writer: Actor,
     ) -> Result<minijinja::Value, JobError> {
         let (agent, business) = self.signed_by(writer, case).await?;
+        let language = customer_language(customer, self.store.business().await?.language);
         Ok(minijinja::context! {
+            lang => language.tag(),
             name => customer.name,
             customer => crate::messages::customer_context(&customer.name),
             reference => case.reference,
-            signature => self.settings.sign_off(&agent, &business),
+            signature => self.settings.sign_off_in(language, &agent, &business),
             agent,
             business,
         })
@@ -177,9 +241,12 @@ impl Notifier {
             return Ok(false);
         }
         let link = self.link(case.id, LinkPurpose::Status).await?;
+        let language = customer_language(&customer, self.store.business().await?.language);
         let soon = match case.next_due_at {
-            Some(due) => format!("by {}", when(&self.store, due).await?),
-            None => "shortly".to_owned(),
+            Some(due) => {
+                text_with(language, "mail-soon-by", &[("when", when(&self.store, language, due).await?.into())])
+            }
+            None => text(language, "mail-soon-shortly"),
         };
         let ctx =
             minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer, Actor::System).await? };
@@ -230,15 +297,18 @@ impl Notifier {
                 };
                 (MessagePurpose::Offer, self.render("alternative_declined", ctx).await?, Some(link))
             }
-            EventKind::FixPromised { what, due } => (
-                MessagePurpose::FixPromised,
-                self.render(
-                    "fix_promised",
-                    minijinja::context! { what, due => when(&self.store, *due).await?, ..base },
+            EventKind::FixPromised { what, due } => {
+                let language = customer_language(&customer, self.store.business().await?.language);
+                (
+                    MessagePurpose::FixPromised,
+                    self.render(
+                        "fix_promised",
+                        minijinja::context! { what, due => when(&self.store, language, *due).await?, ..base },
+                    )
+                    .await?,
+                    None,
                 )
-                .await?,
-                None,
-            ),
+            }
             EventKind::FixDone { note, .. } => {
                 (MessagePurpose::FixDone, self.render("fix_done", minijinja::context! { note, ..base }).await?, None)
             }
@@ -331,8 +401,16 @@ impl Notifier {
         let link = self.link(case.id, LinkPurpose::FollowUp).await?;
         // What changed so it will not happen again, in honest tense: "we have changed"
         // only once the problem is marked fixed or verified.
+        let language = customer_language(&customer, self.store.business().await?.language);
         let prevention = match case.problem_id {
-            Some(problem_id) => self.store.linked_problem(problem_id).await?.prevention_sentence(),
+            Some(problem_id) => {
+                let problem = self.store.linked_problem(problem_id).await?;
+                let id = if problem.is_changed() { "mail-prevention-changed" } else { "mail-prevention-changing" };
+                problem.action().map(|action| {
+                    let action = action.trim_end_matches('.').to_owned();
+                    text_with(language, id, &[("action", action.into())])
+                })
+            }
             None => None,
         };
         let base = self.base(&case, &customer, scheduled.event.actor).await?;
@@ -368,15 +446,17 @@ impl Notifier {
         }
         let channels = disclosure.channels;
         let base_url = self.settings.public_url.trim_end_matches('/').to_owned();
-        // One read and one parse of the template for the whole send, not one per recipient.
-        let source = match self.store.template_override("disclosure").await? {
-            Some(custom) => custom,
-            None => crate::messages::template("disclosure").map(|t| t.source.to_owned()).unwrap_or_default(),
-        };
+        // One read and one parse of the template per language for the whole send, not
+        // one per recipient.
+        let sources = self.sources_by_language("disclosure").await?;
         let env = minijinja::Environment::new();
-        let signature = self.settings.sign_off("", &self.business().await?);
-        let template = env.template_from_str(&source).map_err(|e| JobError::Fail(e.to_string()))?;
+        let mut templates = HashMap::new();
+        for (language, source) in &sources {
+            templates.insert(*language, env.template_from_str(source).map_err(|e| JobError::Fail(e.to_string()))?);
+        }
+        let business = self.business().await?;
         let told_us = self.store.customers_who_told_us(disclosure.problem_id).await?;
+        let business_language = self.store.business().await?.language;
         let zone = self.store.business().await?.zone;
         loop {
             let batch = self.store.recipients_to_notify(disclosure_id, DISCLOSURE_BATCH).await?;
@@ -387,24 +467,30 @@ impl Notifier {
             // The email's link is masked (its token is made when it is sent); a printed
             // letter is made from its kept text, so it carries this token.
             let masked = self.masked_link();
+            let ids: Vec<i64> = batch.iter().map(|r| r.customer_id).collect();
+            let languages = self.store.customer_languages(&ids).await?;
             for r in batch {
-                let told_us_on = told_us
-                    .get(&r.customer_id)
-                    .map(|t| amends_domain::hours::wall_clock(*t, &zone, amends_domain::hours::WallClock::Date));
-                let words = NoticeWords::new(told_us_on.as_deref());
+                let language = languages.get(&r.customer_id).copied().unwrap_or(business_language);
+                let told_us_on = told_us.get(&r.customer_id).map(|t| {
+                    amends_i18n::format::wall_clock(language, *t, &zone, amends_domain::hours::WallClock::Date)
+                });
+                let words = NoticeWords::new(language, told_us_on.as_deref());
+                let signature = self.settings.sign_off_in(language, "", &business);
+                let template = templates.get(&language).ok_or_else(|| JobError::Fail("no template".into()))?;
                 let way_back = WayBack { code: short_code(), base_url: &base_url, phone: &self.settings.phone };
                 let address = r.postal_address.as_deref().filter(|a| !a.trim().is_empty());
                 let route = channels.route(r.email.is_some(), address.is_some());
                 let email = match &r.email {
                     Some(to) if route.email => {
                         let ctx = minijinja::context! {
+                            lang => language.tag(),
                             name => r.customer_name, customer => crate::messages::customer_context(&r.customer_name),
                             title => disclosure.title, explanation => disclosure.explanation,
                             solution => disclosure.solution, link => masked, signature,
                             opening => words.opening, invitation => words.invitation,
                         };
                         let (subject, text) =
-                            crate::messages::render_template(&template, ctx).map_err(JobError::Fail)?;
+                            crate::messages::render_template(template, ctx).map_err(JobError::Fail)?;
                         Some(NewEmail {
                             case_id: None,
                             to_email: to.clone(),
@@ -425,9 +511,9 @@ impl Notifier {
                     }
                     _ => None,
                 };
-                let letter = route
-                    .letter
-                    .then(|| disclosure_letter(&words, &disclosure.explanation, &disclosure.solution, &way_back));
+                let letter = route.letter.then(|| {
+                    disclosure_letter(language, &words, &disclosure.explanation, &disclosure.solution, &way_back)
+                });
                 let link_hash = short_code_hash(&way_back.code)
                     .ok_or_else(|| JobError::Fail("a short code that does not read back".into()))?;
                 notices.push(Notice {
@@ -451,37 +537,43 @@ impl Notifier {
     /// by letter in the print run when they have only a postal address. No link: they
     /// answer by replying.
     async fn proof_notices(&self, proof: &amends_store::DisclosureRecord) -> Result<(), JobError> {
-        let source = match self.store.template_override("proof").await? {
-            Some(custom) => custom,
-            None => crate::messages::template("proof").map(|t| t.source.to_owned()).unwrap_or_default(),
-        };
+        let sources = self.sources_by_language("proof").await?;
+        let business_language = self.store.business().await?.language;
         let env = minijinja::Environment::new();
-        let template = env.template_from_str(&source).map_err(|e| JobError::Fail(e.to_string()))?;
+        let mut templates = HashMap::new();
+        for (language, source) in &sources {
+            templates.insert(*language, env.template_from_str(source).map_err(|e| JobError::Fail(e.to_string()))?);
+        }
         loop {
             let batch = self.store.recipients_to_notify(proof.id, DISCLOSURE_BATCH).await?;
             if batch.is_empty() {
                 break;
             }
             let mut notices = Vec::with_capacity(batch.len());
+            let ids: Vec<i64> = batch.iter().map(|r| r.customer_id).collect();
+            let languages = self.store.customer_languages(&ids).await?;
             for r in batch {
+                let language = languages.get(&r.customer_id).copied().unwrap_or(business_language);
+                let template = templates.get(&language).ok_or_else(|| JobError::Fail("no template".into()))?;
                 let Some(case_id) = r.case_id else {
                     return Err(JobError::Fail(format!("proof recipient {} names no case", r.id)));
                 };
                 let case = self.store.case(case_id).await?;
                 let words = amends_domain::proof::brief_quote(&case.body);
-                let invitation = amends_domain::proof::invitation(r.outcome);
+                let invitation = proof_invitation(language, r.outcome);
                 let gesture = r.gesture.as_ref().map(|g| g.description.trim().trim_end_matches('.').to_owned());
                 let address = r.postal_address.as_deref().filter(|a| !a.trim().is_empty());
                 let route = amends_domain::disclosure::Channels::default().route(r.email.is_some(), address.is_some());
                 let email = match &r.email {
                     Some(to) if route.email => {
                         let ctx = minijinja::context! {
+                            lang => language.tag(),
                             name => r.customer_name, customer => crate::messages::customer_context(&r.customer_name),
                             reference => case.reference, words, text => proof.explanation, invitation, gesture,
-                            signature => self.settings.signature,
+                            signature => self.settings.closing_in(language),
                         };
                         let (subject, text) =
-                            crate::messages::render_template(&template, ctx).map_err(JobError::Fail)?;
+                            crate::messages::render_template(template, ctx).map_err(JobError::Fail)?;
                         Some(NewEmail {
                             case_id: Some(case_id),
                             to_email: to.clone(),
@@ -502,15 +594,30 @@ impl Notifier {
                     }
                     _ => None,
                 };
-                let letter = route
-                    .letter
-                    .then(|| proof_letter(&case.reference, &words, &proof.explanation, invitation, gesture.as_deref()));
+                let letter = route.letter.then(|| {
+                    proof_letter(language, &case.reference, &words, &proof.explanation, &invitation, gesture.as_deref())
+                });
                 notices.push(Notice { recipient_id: r.id, email, letter, link_hash: None, link_expires_at: None });
             }
             self.store.queue_notices(&notices).await?;
         }
         self.store.finish_disclosure(proof.id).await?;
         Ok(())
+    }
+
+    /// A template's source in each language, written out: the installation's edit in
+    /// that language, else the built-in text.
+    async fn sources_by_language(&self, name: &str) -> Result<Vec<(Language, String)>, JobError> {
+        let built_in = crate::messages::template(name).ok_or_else(|| JobError::Fail(format!("no template {name}")))?;
+        let mut sources = Vec::new();
+        for language in Language::ALL {
+            let source = match self.store.template_override(name, language.tag()).await? {
+                Some(custom) => crate::messages::expand(&custom, language),
+                None => built_in.source_in(language),
+            };
+            sources.push((language, source));
+        }
+        Ok(sources)
     }
 
     /// Puts a note on the case when a message to the customer could never be delivered,

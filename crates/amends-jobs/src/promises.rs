@@ -25,7 +25,7 @@ pub(crate) async fn check(store: &Store, case_id: i64, event_id: i64, due_now: b
         Some(id) => store.user(id).await.map(|u| format!("{}: ", u.name)).unwrap_or_default(),
         None => String::new(),
     };
-    let due_text = crate::notify::when(store, *due).await?;
+    let due_text = crate::notify::when(store, amends_domain::Language::English, *due).await?;
     let text = if due_now {
         if !store.record_broken_promise(case_id, event_id, *due).await? {
             return Ok(());

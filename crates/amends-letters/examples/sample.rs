@@ -37,6 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         closing: "With my apologies, and my thanks,".to_owned(),
         signature_name: "Jonas Weber".to_owned(),
         signature_title: "Owner, Weber Bakery".to_owned(),
+        labels: Default::default(),
     };
     let pdf = render_letter(&head, &letter, PageSize::A4)?;
     std::io::stdout().write_all(&pdf)?;

@@ -25,7 +25,6 @@ const SMALL_SIZE: f64 = 8.0;
 const SMALL_LEADING: f64 = 9.5;
 const GRAY: f64 = 0.3;
 
-const OFFER_HEADING: &str = "For your next visit";
 const OFFER_PADDING: f64 = 9.0;
 
 /// Where things go on one size of paper. See [`PageSize`] for the reasoning.
@@ -201,7 +200,7 @@ pub(crate) fn layout_letter(head: &Letterhead, letter: &Letter, size: PageSize) 
         if index > 0 {
             draw_continuation_header(&g, head, letter, index + 1, total, page);
         } else if total > 1 {
-            let label = format!("Page 1 of {total}");
+            let label = letter.labels.page(1, total);
             page.push(right_text(&g, footer_rule_y - 5.0, SMALL_FONT, SMALL_SIZE, GRAY, label));
         }
     }
@@ -370,9 +369,9 @@ fn draw_continuation_header(
 ) {
     let reference = letter.reference.trim();
     let label = if reference.is_empty() {
-        format!("Page {number} of {total}")
+        letter.labels.page(number, total)
     } else {
-        format!("{reference} \u{B7} Page {number} of {total}")
+        format!("{reference} \u{B7} {}", letter.labels.page(number, total))
     };
     let label = clean_line(&label);
     let label_width = Font::Regular.text_width(9.0, &label);
@@ -419,7 +418,7 @@ fn body_blocks(g: &Geometry, letter: &Letter) -> Vec<Block> {
             font: Font::Regular,
             size: 9.0,
             gray: GRAY,
-            text: clean_line(&format!("Our reference: {reference}")),
+            text: clean_line(&format!("{} {reference}", letter.labels.reference)),
         });
     }
     let mut rows = vec![reference_row];
@@ -454,7 +453,7 @@ fn body_blocks(g: &Geometry, letter: &Letter) -> Vec<Block> {
 
     if let Some(offer) = letter.offer.as_deref().filter(|o| !o.trim().is_empty()) {
         let inner = width - 2.0 * OFFER_PADDING;
-        let mut rows = vec![Row::text(Font::Bold, 10.0, 14.0, OFFER_PADDING, OFFER_HEADING.to_owned())];
+        let mut rows = vec![Row::text(Font::Bold, 10.0, 14.0, OFFER_PADDING, letter.labels.offer_heading.clone())];
         rows.extend(body_rows(offer, BODY_FONT, BODY_SIZE, BODY_LEADING, OFFER_PADDING, inner));
         blocks.push(Block { space_before: BODY_LEADING, rows, keep: Keep::Together, frame: Some(OFFER_PADDING) });
     }

@@ -66,6 +66,36 @@ pub struct Letter {
     pub closing: String,
     pub signature_name: String,
     pub signature_title: String,
+    /// The words the layout itself prints, in the letter's language.
+    pub labels: Labels,
+}
+
+/// The few words a letter's layout prints besides its text, in the letter's language
+/// (the caller's: this crate knows no language).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Labels {
+    /// Over the framed offer: "For your next visit".
+    pub offer_heading: String,
+    /// Before the reference under the address: "Our reference:".
+    pub reference: String,
+    /// A page's number: "Page {n} of {total}", the two placeholders filled in.
+    pub page: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Self {
+            offer_heading: "For your next visit".to_owned(),
+            reference: "Our reference:".to_owned(),
+            page: "Page {n} of {total}".to_owned(),
+        }
+    }
+}
+
+impl Labels {
+    pub(crate) fn page(&self, n: usize, total: usize) -> String {
+        self.page.replace("{n}", &n.to_string()).replace("{total}", &total.to_string())
+    }
 }
 
 /// The paper, and with it the envelope the letter is folded into.

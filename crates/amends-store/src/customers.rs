@@ -194,6 +194,25 @@ pub(crate) async fn insert_customer(
 }
 
 impl Store {
+    /// The language each of `ids` is written to, for those who have one: a disclosure
+    /// writes to thousands, each in their own language, with one read per batch.
+    pub async fn customer_languages(&self, ids: &[i64]) -> Result<HashMap<i64, Language>, StoreError> {
+        let mut languages = HashMap::new();
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT id, language FROM customers WHERE language IS NOT NULL AND id IN ({})",
+                in_list(self.backend(), chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            let rows = q.fetch_all(self.read()).await?;
+            languages.extend(rows.into_iter().filter_map(|(id, tag)| Some((id, Language::from_tag(&tag)?))));
+        }
+        Ok(languages)
+    }
+
     pub async fn create_customer(&self, c: &NewCustomer) -> Result<CustomerRecord, StoreError> {
         let mut conn = self.write().acquire().await?;
         insert_customer(&mut conn, c, self.now()).await

@@ -168,10 +168,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0024_languages.sql"),
         then: None,
     },
+    Migration {
+        version: 26,
+        name: "templates_per_language",
+        sqlite: include_str!("../migrations/sqlite/0026_templates_per_language.sql"),
+        postgres: include_str!("../migrations/postgres/0026_templates_per_language.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 24;
+pub const MIGRATIONS_APPLIED: i64 = 26;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

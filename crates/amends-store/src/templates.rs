@@ -15,9 +15,11 @@ pub struct TemplateOverride {
 }
 
 impl Store {
-    pub async fn template_override(&self, name: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query("SELECT body FROM message_templates WHERE name = $1")
+    /// The installation's edit of template `name` in `language` (a tag such as "de").
+    pub async fn template_override(&self, name: &str, language: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query("SELECT body FROM message_templates WHERE name = $1 AND language = $2")
             .bind(name)
+            .bind(language)
             .fetch_optional(self.read())
             .await?
             .map(|r| r.try_get(0))
@@ -25,11 +27,17 @@ impl Store {
     }
 
     /// Why the edited template was saved over the coach's findings, if it was.
-    pub async fn template_coach_override(&self, name: &str) -> Result<Option<TemplateOverride>, StoreError> {
-        let row = sqlx::query("SELECT coach_held, coach_override FROM message_templates WHERE name = $1")
-            .bind(name)
-            .fetch_optional(self.read())
-            .await?;
+    pub async fn template_coach_override(
+        &self,
+        name: &str,
+        language: &str,
+    ) -> Result<Option<TemplateOverride>, StoreError> {
+        let row =
+            sqlx::query("SELECT coach_held, coach_override FROM message_templates WHERE name = $1 AND language = $2")
+                .bind(name)
+                .bind(language)
+                .fetch_optional(self.read())
+                .await?;
         let Some(row) = row else { return Ok(None) };
         let held: Option<String> = row.try_get(0)?;
         let reason: Option<String> = row.try_get(1)?;
@@ -44,14 +52,15 @@ impl Store {
     pub async fn save_template(
         &self,
         name: &str,
+        language: &str,
         body: &str,
         user_id: i64,
         coach_override: Option<&TemplateOverride>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO message_templates (name, body, updated_by, updated_at, coach_held, coach_override)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (name) DO UPDATE SET body = excluded.body, updated_by = excluded.updated_by,
+            "INSERT INTO message_templates (name, language, body, updated_by, updated_at, coach_held, coach_override)
+             VALUES ($1, $7, $2, $3, $4, $5, $6)
+             ON CONFLICT (name, language) DO UPDATE SET body = excluded.body, updated_by = excluded.updated_by,
                updated_at = excluded.updated_at, coach_held = excluded.coach_held,
                coach_override = excluded.coach_override",
         )
@@ -61,14 +70,19 @@ impl Store {
         .bind(millis(self.now()))
         .bind(coach_override.map(|o| o.kinds.join(",")))
         .bind(coach_override.map(|o| o.reason.clone()))
+        .bind(language)
         .execute(self.write())
         .await?;
         Ok(())
     }
 
-    /// Goes back to the built-in template.
-    pub async fn reset_template(&self, name: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM message_templates WHERE name = $1").bind(name).execute(self.write()).await?;
+    /// Goes back to the built-in template in `language`.
+    pub async fn reset_template(&self, name: &str, language: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM message_templates WHERE name = $1 AND language = $2")
+            .bind(name)
+            .bind(language)
+            .execute(self.write())
+            .await?;
         Ok(())
     }
 }

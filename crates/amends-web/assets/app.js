@@ -152,7 +152,7 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.content },
-      body: JSON.stringify({ name: area.dataset.template, source: area.value })
+      body: JSON.stringify({ name: area.dataset.template, source: area.value, language: area.dataset.language || "en" })
     }).then(function (r) { return r.ok ? r.json() : null; }).then(function (p) {
       if (!p) return;
       var subject = document.querySelector("[data-preview-subject]");

@@ -40,6 +40,7 @@ pub fn letter() -> Letter {
         closing: "With warm regards,".to_owned(),
         signature_name: "Jonas Weber".to_owned(),
         signature_title: "Owner, Café Weber".to_owned(),
+        labels: Default::default(),
     }
 }
 

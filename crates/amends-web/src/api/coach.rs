@@ -198,6 +198,8 @@ pub struct TemplateDraft {
     name: String,
     /// First line `Subject: …`, a blank line, then the body (minijinja).
     source: String,
+    /// The language to preview it in, a tag (`en`, `de`); English when not given.
+    language: Option<String>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -233,14 +235,17 @@ pub async fn preview_template(
     if draft.source.len() > MAX_DRAFT_BYTES {
         return Err(ApiError::invalid("source", "a template has at most 256 KiB"));
     }
-    let (subject, body, problem) =
-        match amends_jobs::messages::render(&draft.source, amends_jobs::messages::sample_context("The team")) {
-            // It renders; it may still name variables the message lacks or drop required ones.
-            Ok((subject, body)) => {
-                (subject, body, amends_jobs::messages::check(template, &draft.source).err().map(|p| p.to_string()))
-            }
-            Err(e) => (String::new(), String::new(), Some(e)),
-        };
+    let language = super::templates::edit_language(draft.language.as_deref())?;
+    let sample = amends_jobs::messages::sample_context(language, "The team");
+    let (subject, body, problem) = match amends_jobs::messages::render(&draft.source, sample) {
+        // It renders; it may still name variables the message lacks or drop required ones.
+        Ok((subject, body)) => (
+            subject,
+            body,
+            amends_jobs::messages::check(template, &draft.source, language).err().map(|p| p.to_string()),
+        ),
+        Err(e) => (String::new(), String::new(), Some(e)),
+    };
     let review = state.coach.review(&body, template.purpose);
     Ok(axum::Json(TemplatePreview { subject, body, problem, review }))
 }

@@ -2,8 +2,11 @@
 //! template. The same rules as the settings page (`pages/templates.rs`), which calls
 //! [`save_checked`]: only the message's own variables, every required one kept, and the
 //! coach's gate (the domain's, `step::coach_gate`) on the words customers will read.
+//! An edit is in one language (`language`, English when not given): customers of that
+//! language read it; the others keep the built-in text in theirs.
 
 use amends_coach::Review;
+use amends_domain::Language;
 use amends_domain::step::coach_gate;
 use amends_jobs::messages::{MessageTemplate, TemplateProblem, check, template};
 use amends_store::{StoreError, TemplateOverride};
@@ -36,15 +39,17 @@ pub struct Saved {
     pub coach_override: Option<TemplateOverride>,
 }
 
-/// Checks `source` for `t` and saves it, or says why not (nothing is saved then).
+/// Checks `source` for `t` in `language` and saves it, or says why not (nothing is
+/// saved then).
 pub async fn save_checked(
     state: &AppState,
     t: &MessageTemplate,
+    language: Language,
     source: &str,
     user_id: i64,
     override_reason: Option<&str>,
 ) -> Result<Result<Saved, SaveRefused>, StoreError> {
-    let (subject, body) = match check(t, source) {
+    let (subject, body) = match check(t, source, language) {
         Ok(rendered) => rendered,
         Err(problem) => return Ok(Err(SaveRefused::Problem(problem))),
     };
@@ -56,7 +61,7 @@ pub async fn save_checked(
         }
         Err(other) => return Err(StoreError::StepRefused(other)),
     };
-    state.store.save_template(t.name, source, user_id, coach_override.as_ref()).await?;
+    state.store.save_template(t.name, language.tag(), source, user_id, coach_override.as_ref()).await?;
     Ok(Ok(Saved { subject, body, review, coach_override }))
 }
 
@@ -68,12 +73,28 @@ pub struct TemplateSource {
     source: String,
     /// The reason to save words the coach held back (as for a step's text).
     coach_override: Option<String>,
+    /// The language of this edit, a tag (`en`, `de`); English when not given. Customers
+    /// of that language receive it; the others keep the built-in text in theirs.
+    language: Option<String>,
+}
+
+/// The language an edit is in: the tag given, English when none; an unknown tag is a 422.
+pub fn edit_language(tag: Option<&str>) -> Result<Language, ApiError> {
+    match tag.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(Language::English),
+        Some(tag) => Language::from_tag(tag).ok_or_else(|| {
+            let known: Vec<&str> = Language::ALL.iter().map(|l| l.tag()).collect();
+            ApiError::invalid("language", format!("{tag:?} is not a language of the desk ({})", known.join(", ")))
+        }),
+    }
 }
 
 /// The template as saved, rendered with sample data, with the coach's review.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SavedTemplate {
     name: String,
+    /// The language of the edit saved.
+    language: String,
     source: String,
     subject: String,
     body: String,
@@ -85,7 +106,7 @@ pub struct SavedTemplate {
 #[utoipa::path(
     put, path = "/templates/{name}", tag = "coach", operation_id = "saveTemplate",
     summary = r#"Save the installation's version of a message template (managers)"#,
-    description = r#"Customers receive the saved version from then on. The source may use only the message's own variables (those the editor lists, such as `name`, `customer.first_name`, `reference`), and must keep the ones the customer is asked to read or answer (the restatement's `restatement` and `link`, the offer's `option1`, `option2` and `link`…). The coach reads the body rendered with sample data; words it holds back need `coach_override`, a reason, which is kept beside the template."#,
+    description = r#"Customers of the edit's `language` (English when not given) receive the saved version from then on; customers of another language keep the built-in text in theirs until that language is edited too. The built-in text is a skeleton of messages (`{{ t("mail-dear") }}`); an edit may call them too, and then reads in every language. The source may use only the message's own variables (those the editor lists, such as `name`, `customer.first_name`, `reference`), and must keep the ones the customer is asked to read or answer (the restatement's `restatement` and `link`, the offer's `option1`, `option2` and `link`…). The coach reads the body rendered with sample data; words it holds back need `coach_override`, a reason, which is kept beside the template."#,
     params(
         ("name" = String, Path, description = r#"acknowledgement, restatement, apology, offer, fix_promised, fix_done, disclosure, follow_up or message."#),
     ),
@@ -109,11 +130,18 @@ pub async fn save(
     if body.source.len() > MAX_TEMPLATE_BYTES {
         return Err(ApiError::invalid("source", "a template has at most 256 KiB"));
     }
+    let language = edit_language(body.language.as_deref())?;
     let source = body.source.replace("\r\n", "\n");
-    match save_checked(&state, t, &source, user.id, body.coach_override.as_deref()).await? {
-        Ok(Saved { subject, body, review, coach_override }) => {
-            Ok(axum::Json(SavedTemplate { name: t.name.to_owned(), source, subject, body, review, coach_override }))
-        }
+    match save_checked(&state, t, language, &source, user.id, body.coach_override.as_deref()).await? {
+        Ok(Saved { subject, body, review, coach_override }) => Ok(axum::Json(SavedTemplate {
+            name: t.name.to_owned(),
+            language: language.tag().to_owned(),
+            source,
+            subject,
+            body,
+            review,
+            coach_override,
+        })),
         Err(SaveRefused::Problem(problem)) => {
             let details = match &problem {
                 TemplateProblem::Variables { unknown, missing } => {

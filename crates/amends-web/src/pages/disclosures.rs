@@ -268,7 +268,8 @@ async fn notice_preview(
     d: &amends_store::DisclosureRecord,
     name: &str,
 ) -> Result<(String, String), PageError> {
-    let source = match state.store.template_override("disclosure").await? {
+    // As an English-speaking recipient reads it; each customer gets it in their language.
+    let source = match state.store.template_override("disclosure", "en").await? {
         Some(custom) => custom,
         None => amends_jobs::messages::template("disclosure").map(|t| t.source.to_owned()).unwrap_or_default(),
     };

@@ -4,8 +4,8 @@
 
 use amends_domain::Language;
 use amends_domain::playbook::{Actor, EventKind};
-use amends_i18n::{text, text_with};
-use amends_letters::{Letter, Letterhead, PageSize};
+use amends_i18n::{Arg, text, text_with};
+use amends_letters::{Labels, Letter, Letterhead, PageSize};
 use amends_store::{CaseRecord, CustomerRecord, DisclosureLetterDue, EventRecord, PendingLetter, Store};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -43,9 +43,18 @@ impl Default for LetterSettings {
 }
 
 /// The day a letter is dated: the business's day (its zone's), not UTC's, which near
-/// midnight is another.
-fn long_date(t: OffsetDateTime, zone: &str) -> String {
-    amends_domain::hours::wall_clock(t, zone, amends_domain::hours::WallClock::Day)
+/// midnight is another; as the customer's language writes it ("6. Dezember 2026").
+fn long_date(language: Language, t: OffsetDateTime, zone: &str) -> String {
+    amends_i18n::format::wall_clock(language, t, zone, amends_domain::hours::WallClock::Day)
+}
+
+/// The words the letter's layout prints, in the customer's language.
+fn labels(language: Language) -> Labels {
+    Labels {
+        offer_heading: text(language, "letter-offer-heading"),
+        reference: text(language, "letter-our-reference"),
+        page: text_with(language, "letter-page", &[("n", "{n}".into()), ("total", "{total}".into())]),
+    }
 }
 
 /// The postal address as lines: one per line of the stored address, or, for an
@@ -65,8 +74,8 @@ fn address_lines(address: &str, name: &str) -> Vec<String> {
 }
 
 /// The greeting a letter opens with.
-fn salutation(name: &str) -> String {
-    format!("Dear {},", name.trim())
+fn salutation(language: Language, name: &str) -> String {
+    text_with(language, "letter-salutation", &[("name", name.trim().to_owned().into())])
 }
 
 /// The apology as written for an email often opens with its own greeting ("Hannah,
@@ -81,7 +90,7 @@ fn without_greeting(text: &str, name: &str) -> String {
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
         .filter(|w| !w.is_empty())
         .collect();
-    let greeting_words = ["dear", "hi", "hello", "hey"];
+    let greeting_words = ["dear", "hi", "hello", "hey", "hallo", "liebe", "lieber", "guten", "tag"];
     let names: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
     let is_greeting = !words.is_empty()
         && words.len() <= names.len() + 1
@@ -108,13 +117,14 @@ async fn composed_body(
     customer: &CustomerRecord,
     events: &[EventRecord],
 ) -> Result<String, PageError> {
+    let language = amends_jobs::customer_language(customer, store.business().await?.language);
     let last = |pick: &dyn Fn(&EventKind) -> Option<String>| events.iter().rev().find_map(|e| pick(&e.event.kind));
     let apology = last(&|k| match k {
         EventKind::Apologised { text } => Some(text.clone()),
         _ => None,
     })
     .map(|text| without_greeting(&text, &customer.name))
-    .unwrap_or_else(|| "I am sorry for what happened. I accept all responsibility for it.".to_owned());
+    .unwrap_or_else(|| text(language, "letter-apology"));
     let done = last(&|k| match k {
         EventKind::FixDone { note, .. } => Some(note.clone()),
         _ => None,
@@ -125,10 +135,17 @@ async fn composed_body(
     });
     let given = gesture(events).filter(|(kind, what)| !amends_domain::gesture::is_for_next_time(kind, what));
     let mut paragraphs = vec![apology];
+    let owned = |s: &str| Arg::from(s.trim_end_matches('.').to_owned());
     match (promised, done) {
-        (Some(what), Some(note)) => paragraphs.push(format!("What we did: {}. {note}", what.trim_end_matches('.'))),
-        (None, Some(note)) => paragraphs.push(format!("What we did: {note}")),
-        (Some(what), None) => paragraphs.push(format!("What we are doing: {}.", what.trim_end_matches('.'))),
+        (Some(what), Some(note)) => paragraphs.push(text_with(
+            language,
+            "letter-what-we-did-and",
+            &[("what", owned(&what)), ("note", note.into())],
+        )),
+        (None, Some(note)) => paragraphs.push(text_with(language, "letter-what-we-did", &[("note", note.into())])),
+        (Some(what), None) => {
+            paragraphs.push(text_with(language, "letter-what-we-are-doing", &[("what", owned(&what))]))
+        }
         (None, None) => {}
     }
     // "Changed" only for a problem marked fixed or verified; before, "changing". And
@@ -136,20 +153,15 @@ async fn composed_body(
     if let Some(problem_id) = case.problem_id {
         let problem = store.linked_problem(problem_id).await?;
         if let Some(action) = problem.action() {
-            let heading = if problem.is_changed() { "What changed" } else { "What we are changing" };
-            paragraphs.push(format!(
-                "{heading}: we found the cause (\"{}\") and {} because of it: {}.",
-                problem.title,
-                problem.how_we_work(),
-                action.trim_end_matches('.')
-            ));
+            let id = if problem.is_changed() { "letter-what-changed" } else { "letter-what-is-changing" };
+            let args = [("cause", Arg::from(problem.title.clone())), ("action", owned(action))];
+            paragraphs.push(text_with(language, id, &args));
         }
     }
     if let Some((_, description)) = given {
-        paragraphs.push(format!("As a thank-you for your patience: {}.", description.trim().trim_end_matches('.')));
+        paragraphs.push(text_with(language, "letter-thank-you-gesture", &[("gesture", owned(description.trim()))]));
     }
-    paragraphs
-        .push("Thank you for telling us. We would love the chance to show you how it should have gone.".to_owned());
+    paragraphs.push(text(language, "letter-thanks"));
     Ok(paragraphs.join("\n\n"))
 }
 
@@ -170,24 +182,26 @@ fn letter(
     events: &[EventRecord],
     body: &str,
     today: OffsetDateTime,
-    zone: &str,
+    (zone, business_language): (&str, Language),
 ) -> Letter {
     let offer = gesture(events)
         .filter(|(kind, what)| amends_domain::gesture::is_for_next_time(kind, what))
         .map(|(_, description)| description);
     let recipient_address =
         customer.postal_address.as_deref().map(|a| address_lines(a, &customer.name)).unwrap_or_default();
+    let language = amends_jobs::customer_language(customer, business_language);
     Letter {
         recipient_name: customer.name.clone(),
         recipient_address,
-        date: long_date(today, zone),
+        date: long_date(language, today, zone),
         reference: case.reference.clone(),
-        salutation: salutation(&customer.name),
+        salutation: salutation(language, &customer.name),
         paragraphs: paragraphs(body),
         offer,
-        closing: "With my apologies, and my thanks,".to_owned(),
+        closing: text(language, "letter-closing"),
         signature_name: settings.signature_name.clone(),
         signature_title: settings.signature_title.clone(),
+        labels: labels(language),
     }
 }
 
@@ -202,20 +216,23 @@ fn paragraphs(body: &str) -> Vec<String> {
 fn disclosure_letter(
     settings: &LetterSettings,
     due: &DisclosureLetterDue,
+    language: Language,
     today: OffsetDateTime,
     zone: &str,
 ) -> Letter {
+    let notice = [("disclosure", Arg::from(due.disclosure_id)), ("recipient", Arg::from(due.recipient_id))];
     Letter {
         recipient_name: due.customer_name.clone(),
         recipient_address: address_lines(&due.postal_address, &due.customer_name),
-        date: long_date(today, zone),
-        reference: format!("Notice D-{}-{}", due.disclosure_id, due.recipient_id),
-        salutation: salutation(&due.customer_name),
+        date: long_date(language, today, zone),
+        reference: text_with(language, "letter-notice-reference", &notice),
+        salutation: salutation(language, &due.customer_name),
         paragraphs: due.letter_text.split("\n\n").map(str::to_owned).collect(),
         offer: None,
-        closing: "With my apologies, and my thanks,".to_owned(),
+        closing: text(language, "letter-closing"),
         signature_name: settings.signature_name.clone(),
         signature_title: settings.signature_title.clone(),
+        labels: labels(language),
     }
 }
 
@@ -237,8 +254,10 @@ async fn letter_for(state: &AppState, case_id: i64) -> Result<CaseLetter, PageEr
     let pending = state.store.pending_letter(case_id).await?;
     let composed = composed_body(&state.store, &case, &customer, &events).await?;
     let body = pending.as_ref().and_then(|p| p.body.clone()).unwrap_or_else(|| composed.clone());
-    let zone = state.store.business().await?.zone;
-    let mut letter = letter(&state.settings.letters, &case, &customer, &events, &body, state.store.now(), &zone);
+    let business = state.store.business().await?;
+    let now = state.store.now();
+    let mut letter =
+        letter(&state.settings.letters, &case, &customer, &events, &body, now, (&business.zone, business.language));
     // Signed by a person: who scheduled the follow-up, else the case's owner; the
     // configured name only when neither is known.
     let signer = events
@@ -469,7 +488,13 @@ pub async fn batch(State(state): State<AppState>, session: StaffSession) -> Resu
         letters.push(letter_for(&state, d.case_id).await?.letter);
     }
     let zone = state.store.business().await?.zone;
-    letters.extend(notices.iter().map(|n| disclosure_letter(&state.settings.letters, n, state.store.now(), &zone)));
+    let business_language = state.store.business().await?.language;
+    let ids: Vec<i64> = notices.iter().map(|n| n.customer_id).collect();
+    let languages = state.store.customer_languages(&ids).await?;
+    letters.extend(notices.iter().map(|n| {
+        let language = languages.get(&n.customer_id).copied().unwrap_or(business_language);
+        disclosure_letter(&state.settings.letters, n, language, state.store.now(), &zone)
+    }));
     let bytes = amends_letters::render_batch(&state.settings.letters.head, &letters, state.settings.letters.page_size)
         .map_err(|e| {
             let which = match &e {

@@ -217,7 +217,8 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 mod filters {
-    use amends_domain::hours::{WallClock, wall_clock};
+    use amends_domain::hours::WallClock;
+    use amends_i18n::templates::language_of;
     use amends_store::{MARK_END, MARK_START};
     use minijinja::State;
     use minijinja::value::Value;
@@ -235,8 +236,9 @@ mod filters {
             .map(|v| v.to_string())
     }
 
-    /// An RFC 3339 time on the business's wall clock: "25 Nov 2026, 15:05 CET"; with
-    /// `"date"`, the day alone; with `"long"`, as a mail writes it.
+    /// An RFC 3339 time on the business's wall clock, as the page's language (`lang`,
+    /// else `layout.lang`) writes it: "25 Nov 2026, 15:05 CET", "25.11.2026, 15:05 MEZ";
+    /// with `"date"`, the day alone; with `"long"`, as a mail writes it.
     pub fn when(state: &State, value: Value, style: Option<String>) -> String {
         let text = value.to_string();
         let Ok(t) = time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339) else {
@@ -249,13 +251,14 @@ mod filters {
             Some("month") => WallClock::Month,
             _ => WallClock::Short,
         };
-        wall_clock(t, &zone, style)
+        amends_i18n::format::wall_clock(language_of(state), t, &zone, style)
     }
 
-    /// Minor units as money, "€12.50"; an amount that names no currency is in the business's.
+    /// Minor units as money in the page's language, "€12.50", "12,50 €"; an amount that
+    /// names no currency is in the business's.
     pub fn money(state: &State, minor: i64, currency: Option<String>) -> String {
         let currency = currency.filter(|c| !c.is_empty()).or_else(|| business(state, "currency")).unwrap_or_default();
-        amends_domain::format_money(minor, &currency)
+        amends_i18n::format::money(language_of(state), minor, &currency)
     }
 
     /// The first `chars` characters of a text on one line, with an ellipsis when cut.

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use amends_domain::BusinessHours;
-use amends_domain::hours::{WallClock, wall_clock};
+use amends_domain::hours::WallClock;
 use amends_store::secret::masked_link_path;
 use amends_store::{Business, CaseRecord, CustomerRecord};
 
@@ -39,14 +39,18 @@ pub(super) async fn previews(
         state.settings.public_url.as_deref().unwrap_or_default().trim_end_matches('/'),
         masked_link_path()
     );
+    // In the customer's language, as it will leave; the blanks staff fill stay in theirs.
+    let language = amends_jobs::customer_language(around.customer, around.business.language);
     let due = super::case::parse_when(field(draft, "fix_due"), "", around.hours)
-        .map(|t| wall_clock(t, &around.business.zone, WallClock::Long))
+        .map(|t| amends_i18n::format::wall_clock(language, t, &around.business.zone, WallClock::Long))
         .unwrap_or_else(|_| "[the date you promise]".to_owned());
+    let closing = amends_jobs::closing(&state.settings.mail_signature, language);
     let base = minijinja::context! {
+        lang => language.tag(),
         name => around.customer.name,
         customer => amends_jobs::messages::customer_context(&around.customer.name),
         reference => around.case.reference,
-        signature => amends_jobs::sign_off(&state.settings.mail_signature, around.writer, &around.business.name),
+        signature => amends_jobs::sign_off(&closing, around.writer, &around.business.name),
         agent => around.writer,
         business => around.business.name,
         link,

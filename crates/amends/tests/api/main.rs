@@ -20,6 +20,7 @@ mod escalation;
 mod feelings;
 mod forgery;
 mod fuzz_regressions;
+mod german_customer;
 mod headers;
 mod helpers;
 mod hours;

@@ -1,0 +1,19 @@
+# Gedruckte Briefe: der Brief zu einem Anliegen, eine Mitteilung und ein Nachweis auf Papier.
+letter-notice-doing = Was wir dagegen tun: { $solution }
+letter-notice-code = Geben Sie Ihren Code { $code } unter { $address } ein.
+letter-notice-code-or-call = Geben Sie Ihren Code { $code } unter { $address } ein, oder rufen Sie uns an: { $phone }.
+letter-proof-you-said = Als Sie uns geschrieben haben ({ $reference }), sagten Sie: „{ $words }“
+letter-salutation = Guten Tag { $name },
+letter-closing = Mit freundlichen Grüßen
+letter-offer-heading = Für Ihren nächsten Besuch
+letter-our-reference = Unser Zeichen:
+letter-page = Seite { $n } von { $total }
+letter-notice-reference = Mitteilung D-{ $disclosure }-{ $recipient }
+letter-apology = Es tut mir leid, was passiert ist. Ich übernehme dafür die volle Verantwortung.
+letter-what-we-did-and = Was wir getan haben: { $what }. { $note }
+letter-what-we-did = Was wir getan haben: { $note }
+letter-what-we-are-doing = Was wir tun: { $what }.
+letter-what-changed = Was sich geändert hat: Wir haben die Ursache gefunden („{ $cause }“) und deshalb unsere Arbeitsweise geändert: { $action }.
+letter-what-is-changing = Was wir ändern: Wir haben die Ursache gefunden („{ $cause }“) und ändern deshalb unsere Arbeitsweise: { $action }.
+letter-thank-you-gesture = Als Dank für Ihre Geduld: { $gesture }.
+letter-thanks = Vielen Dank, dass Sie es uns gesagt haben. Wir würden uns freuen, Ihnen zeigen zu dürfen, wie es hätte laufen sollen.
