@@ -33,4 +33,4 @@ fi
 exec node --test --test-concurrency="${AMENDS_BROWSER_CONCURRENCY:-2}" "$@" \
   story.test.js refusals.test.js security.test.js layout.test.js coach.test.js shortcuts.test.js merge.test.js a11y.test.js spam.test.js \
   disclosure.test.js reply.test.js report.test.js waiting.test.js satisfied.test.js invitation.test.js escalation.test.js \
-  ideas.test.js proof.test.js customer_view.test.js calls.test.js concerns.test.js languages.test.js pseudo.test.js
+  ideas.test.js proof.test.js customer_view.test.js calls.test.js concerns.test.js languages.test.js pseudo.test.js manager_german.test.js

@@ -4,12 +4,13 @@
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::AppState;
-use crate::pages::render;
+use crate::pages::{browser_language, render};
 
 /// The workspace's `LICENSE`: the GNU AGPL, version 3, as the FSF publishes it.
 const LICENSE: &str = include_str!("../../../LICENSE");
@@ -18,8 +19,9 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/source", get(page)).route("/source/license", get(license))
 }
 
-async fn page(State(state): State<AppState>) -> Response {
+async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let ctx = minijinja::context! {
+        lang => browser_language(&headers).tag(),
         version => env!("CARGO_PKG_VERSION"),
         source_url => state.settings.source_url,
     };

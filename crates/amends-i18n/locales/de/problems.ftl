@@ -23,7 +23,10 @@ problem-status-verified = bestätigt
 problem-alarms = Wiederholungsalarme
 problem-open-case = Fall öffnen
 problem-seen = Gesehen
-problem-linked-cases = { $count } verknüpfte Fälle
+problem-linked-cases = { $count ->
+    [one] { $count } verknüpfter Fall
+   *[other] { $count } verknüpfte Fälle
+}
 problem-opened = angelegt { $when }
 problem-fixing-since = in Behebung seit { $when }
 problem-fixed-at = behoben { $when }

@@ -23,7 +23,10 @@ problem-status-verified = verified
 problem-alarms = Recurrence alarms
 problem-open-case = Open the case
 problem-seen = Seen
-problem-linked-cases = { $count } linked cases
+problem-linked-cases = { $count ->
+    [one] { $count } linked case
+   *[other] { $count } linked cases
+}
 problem-opened = opened { $when }
 problem-fixing-since = fixing since { $when }
 problem-fixed-at = fixed { $when }

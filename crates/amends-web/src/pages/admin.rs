@@ -53,12 +53,13 @@ pub async fn invite(State(state): State<AppState>, posted: Posted<Nothing>) -> R
     let email = field(&fields, "email").unwrap_or_default();
     let name = field(&fields, "name").unwrap_or_default();
     let role = field(&fields, "role").unwrap_or_default().parse::<Role>();
+    let lang = session.language;
     let error = if amends_domain::CustomerEmail::parse(&email).is_err() {
-        Some(format!("{email:?} is not an email address."))
+        Some(amends_i18n::text_with(lang, "admin-error-email", &[("email", format!("{email:?}").into())]))
     } else if name.is_empty() {
-        Some("Give the person's name.".to_owned())
+        Some(amends_i18n::text(lang, "admin-error-name"))
     } else if let Err(e) = amends_domain::staff::parse_staff_name(&name) {
-        Some(format!("The name: {e}."))
+        Some(amends_i18n::text_with(lang, "admin-error-name-why", &[("why", e.to_string().into())]))
     } else {
         None
     };
@@ -67,9 +68,10 @@ pub async fn invite(State(state): State<AppState>, posted: Posted<Nothing>) -> R
         (None, Err(e)) => e.to_string(),
         (None, Ok(role)) => match invitations::invite(&state, &session.user, &email, &name, role).await {
             Ok((user, _)) => {
-                let invited = format!(
-                    "An invitation is on its way to {} ({}). They choose their own password through its link.",
-                    user.name, user.email
+                let invited = amends_i18n::text_with(
+                    lang,
+                    "admin-invited",
+                    &[("name", user.name.as_str().into()), ("email", user.email.as_str().into())],
                 );
                 let said = minijinja::context! { invited, draft => minijinja::context! {} };
                 return users_page(&state, &session, StatusCode::OK, said).await;
@@ -93,16 +95,15 @@ pub async fn invitation(
     let id = id_from(&id, "user").map_err(|_| PageError::NotFound("user"))?;
     let user = state.store.user(id).await?;
     let done = match field(&fields, "action").as_deref() {
-        Some("resend") => invitations::resend(&state, &session.user, id)
-            .await
-            .map(|_| format!("A new invitation is on its way to {}; the earlier link no longer works.", user.email)),
-        Some("withdraw") => state
-            .store
-            .withdraw_invitation(id)
-            .await
-            .map(|()| format!("The invitation of {} is withdrawn; its link no longer works.", user.email)),
+        Some("resend") => invitations::resend(&state, &session.user, id).await.map(|_| {
+            amends_i18n::text_with(session.language, "admin-resent", &[("email", user.email.as_str().into())])
+        }),
+        Some("withdraw") => state.store.withdraw_invitation(id).await.map(|()| {
+            amends_i18n::text_with(session.language, "admin-withdrawn", &[("email", user.email.as_str().into())])
+        }),
         _ => {
-            let said = minijinja::context! { error => "Choose to resend or to withdraw the invitation.", draft => minijinja::context! {} };
+            let error = amends_i18n::text(session.language, "admin-error-invitation");
+            let said = minijinja::context! { error, draft => minijinja::context! {} };
             return users_page(&state, &session, StatusCode::UNPROCESSABLE_ENTITY, said).await;
         }
     };
@@ -133,7 +134,7 @@ pub async fn change(
     let id = id_from(&id, "user").map_err(|_| PageError::NotFound("user"))?;
     let active = form.active.as_deref().map(|a| a == "true");
     if id == session.user.id && (active == Some(false) || form.role.is_some_and(|r| r != Role::Admin)) {
-        return Err(PageError::Forbidden("You cannot demote or deactivate yourself; ask another admin.".into()));
+        return Err(PageError::Forbidden(amends_i18n::text(session.language, "admin-error-self")));
     }
     state.store.update_user(id, form.role, active).await?;
     Ok(Redirect::to("/admin/users").into_response())

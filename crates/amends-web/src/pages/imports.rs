@@ -41,7 +41,7 @@ pub async fn upload(
     session.require(Role::Manager)?;
     let mut multipart = Multipart::from_request(request, &state)
         .await
-        .map_err(|_| PageError::BadForm("Upload the file with the form on this page.".into()))?;
+        .map_err(|_| PageError::BadForm(amends_i18n::text(session.language, "admin-imports-error-form")))?;
     let mut csrf = String::new();
     let mut kind = String::new();
     let mut file: Option<Vec<u8>> = None;
@@ -50,16 +50,23 @@ pub async fn upload(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                let why = format!(
-                    "The file is larger than {} MB; import it with `amends import` on the server.",
-                    MAX_UPLOAD_BYTES / 1024 / 1024
-                );
+                let mb = (MAX_UPLOAD_BYTES / 1024 / 1024) as i64;
+                let why =
+                    amends_i18n::text_with(session.language, "admin-imports-error-too-large", &[("mb", mb.into())]);
                 return page(&session, &kind, None, Some(why), StatusCode::PAYLOAD_TOO_LARGE);
             }
-            Err(_) => return Err(PageError::BadForm("The form could not be read. Please try again.".into())),
+            Err(_) => {
+                return Err(PageError::BadForm(amends_i18n::text(
+                    session.language,
+                    "admin-imports-error-unreadable-form",
+                )));
+            }
         };
         let name = field.name().unwrap_or_default().to_owned();
-        let data = field.bytes().await.map_err(|_| PageError::BadForm("The file could not be read.".into()))?;
+        let data = field
+            .bytes()
+            .await
+            .map_err(|_| PageError::BadForm(amends_i18n::text(session.language, "admin-imports-error-unreadable")))?;
         match name.as_str() {
             "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
             "kind" => kind = String::from_utf8_lossy(&data).into_owned(),
@@ -68,16 +75,14 @@ pub async fn upload(
         }
     }
     if !same_secret(&csrf, &session.csrf) {
-        return Err(PageError::Forbidden(
-            "This form is out of date or did not come from Amends (CSRF check). Reload the page and try again.".into(),
-        ));
+        return Err(PageError::Forbidden(amends_i18n::text(session.language, "admin-imports-error-csrf")));
     }
     let Some(import_kind) = ImportKind::parse(&kind) else {
         return page(
             &session,
             "customers",
             None,
-            Some("Choose customers or transactions.".into()),
+            Some(amends_i18n::text(session.language, "admin-imports-error-kind")),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
@@ -86,13 +91,13 @@ pub async fn upload(
             &session,
             &kind,
             None,
-            Some("Choose a CSV file to upload.".into()),
+            Some(amends_i18n::text(session.language, "admin-imports-error-file")),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
     let Ok(text) = std::str::from_utf8(&file) else {
-        let why = "The file is not UTF-8 text. Save it as \"CSV UTF-8\" and upload it again.";
-        return page(&session, &kind, None, Some(why.into()), StatusCode::UNPROCESSABLE_ENTITY);
+        let why = amends_i18n::text(session.language, "admin-imports-error-utf8");
+        return page(&session, &kind, None, Some(why), StatusCode::UNPROCESSABLE_ENTITY);
     };
     match import_csv(&state.store, import_kind, text, |_, _| {}).await {
         Ok(report) => page(&session, &kind, Some(report), None, StatusCode::OK),
@@ -100,7 +105,11 @@ pub async fn upload(
             &session,
             &kind,
             None,
-            Some(format!("The file cannot be imported: {why}.")),
+            Some(amends_i18n::text_with(
+                session.language,
+                "admin-imports-error-cannot",
+                &[("why", why.to_string().into())],
+            )),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(ImportError::Store(e)) => Err(e.into()),

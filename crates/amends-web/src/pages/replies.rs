@@ -77,16 +77,13 @@ async fn edit_page(
 }
 
 /// A refusal as the page says it.
-fn refused(r: Refused) -> Outcome {
+fn refused(r: Refused, lang: amends_domain::Language) -> Outcome {
     match r {
         Refused::Invalid(e) => {
             Outcome { error: Some(super::login::capitalise(&format!("{e}."))), findings: Vec::new(), held: false }
         }
         Refused::Held(review) => Outcome {
-            error: Some(
-                "The coach found company-focused wording (see below). Rewrite it, or give a reason to save it anyway."
-                    .to_owned(),
-            ),
+            error: Some(amends_i18n::text(lang, "admin-error-coach-reply")),
             findings: review.findings,
             held: true,
         },
@@ -102,7 +99,14 @@ pub async fn create(State(state): State<AppState>, posted: Posted<Nothing>) -> R
     let draft = match crate::replies::draft(&state.coach, &name, &body, over.as_deref()) {
         Ok((draft, _)) => draft,
         Err(r) => {
-            return page(&state, &session, Some((name, body)), refused(r), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return page(
+                &state,
+                &session,
+                Some((name, body)),
+                refused(r, session.language),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     match state.store.create_saved_reply(&draft, session.user.id).await {
@@ -150,7 +154,8 @@ pub async fn save(
         Ok((draft, _)) => draft,
         Err(r) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return edit_page(&state, &session, id, Some((name, body)), refused(r), false, status).await;
+            return edit_page(&state, &session, id, Some((name, body)), refused(r, session.language), false, status)
+                .await;
         }
     };
     match state.store.update_saved_reply(id, &draft, session.user.id).await {

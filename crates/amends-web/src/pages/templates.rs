@@ -112,7 +112,8 @@ pub async fn save(
     }
     let source = fields.get("source").cloned().unwrap_or_default().replace("\r\n", "\n");
     if source.len() > MAX_TEMPLATE_BYTES {
-        let said = Said { error: Some("A template has at most 256 KiB.".to_owned()), ..Said::default() };
+        let said =
+            Said { error: Some(amends_i18n::text(session.language, "admin-error-template-size")), ..Said::default() };
         let ctx = editor(&state, &session, t.name, language, Some(source), said).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render_page("template_edit.html", ctx)?).into_response());
     }
@@ -122,11 +123,19 @@ pub async fn save(
             let ctx = editor(&state, &session, t.name, language, None, Said { saved: true, ..Said::default() }).await?;
             return Ok(render_page("template_edit.html", ctx)?.into_response());
         }
-        Err(SaveRefused::Problem(problem)) => Said { error: Some(format!("Not saved: {problem}.")), ..Said::default() },
+        Err(SaveRefused::Problem(problem)) => Said {
+            error: Some(amends_i18n::text_with(
+                session.language,
+                "admin-error-not-saved",
+                &[("why", problem.to_string().into())],
+            )),
+            ..Said::default()
+        },
         Err(SaveRefused::Held { kinds, .. }) => Said {
-            error: Some(format!(
-                "Not saved: the coach found company-focused wording ({}; see below). Rewrite it, or give a reason to save it anyway.",
-                kinds.iter().map(|k| k.replace('_', " ")).collect::<Vec<_>>().join(", ")
+            error: Some(amends_i18n::text_with(
+                session.language,
+                "admin-error-coach-template",
+                &[("kinds", kinds.iter().map(|k| k.replace('_', " ")).collect::<Vec<_>>().join(", ").into())],
             )),
             held: true,
             saved: false,

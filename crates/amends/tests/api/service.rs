@@ -110,9 +110,7 @@ async fn every_page_offers_its_source(db: Db) {
     let offer = client.get(app.url("/source")).send().await.unwrap();
     assert_eq!(offer.status(), 200);
     let offer = offer.text().await.unwrap();
-    assert!(
-        offer.contains("GNU Affero General Public License</a>,\n    version 3 or (at your option) any later version")
-    );
+    assert!(offer.contains("GNU Affero General Public License</a>, version 3 or (at your option) any later version"));
     assert!(offer.contains("has not published where its source code is yet"), "{offer}");
 
     let license = client.get(app.url("/source/license")).send().await.unwrap();
