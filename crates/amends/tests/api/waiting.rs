@@ -88,7 +88,9 @@ async fn hannah_replies_to_her_closed_case_and_it_is_first_in_the_inbox_marked(d
     assert_eq!(waiting_since(&again), waiting_since(&items[0]));
     assert_eq!(again["customer_words"], "Hello?");
 
-    // Her owner hears of it by mail, in business hours (within three days there are some).
+    // Her owner hears of it by mail, in business hours (within three days there are some):
+    // the alert is written now, its mail waits for the next opening.
+    app.settle().await;
     app.pass(time::Duration::days(3)).await;
     let alert = sink.delivered(&app, &ann_email, "Hannah Berg wrote again").await;
     assert!(alert.text.contains("Nobody called me back"), "{}", alert.text);
