@@ -83,7 +83,9 @@ async fn hannah_answers_the_follow_up_2_of_5_the_fix_step_is_open_again_the_owne
     assert!(escalated[0].fields["reason"].as_str().unwrap().contains("2 of 5"), "{:?}", escalated[0]);
     assert_eq!(escalated[0].fields["actor"]["type"], "system");
 
-    // The owner and the managers are alerted by mail, with her words (in service hours).
+    // The owner and the managers are alerted by mail, with her words (in service hours):
+    // the alert is written now, its mail waits for the next opening.
+    app.settle().await;
     app.pass(time::Duration::days(3)).await;
     let alert = sink.delivered(&app, &ann_email, "not satisfied").await;
     assert!(
