@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use amends_domain::hours::{WallClock, wall_clock};
+use amends_domain::hours::WallClock;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_domain::progress;
 use amends_domain::{Channel, Complaint, Language, LinkPurpose, RecipientStatus};
@@ -176,6 +176,10 @@ async fn show_after(
     // Where the case stands, in the customer's words and the business's time.
     let progress = progress::progress(events.iter().map(|e| &e.event), &state.store.settings().due);
     let zone = &public.business.zone;
+    // Her times as her language writes them ("Montag, 7. Dezember 2026 um 13:00 MEZ").
+    let wall_clock = |t: OffsetDateTime, zone: &str, style: WallClock| {
+        amends_i18n::format::wall_clock(public.language, t, zone, style)
+    };
     let when = |t: OffsetDateTime| wall_clock(t, zone, WallClock::Long);
     let done: Vec<minijinja::Value> = progress
         .done

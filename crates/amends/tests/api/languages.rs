@@ -129,6 +129,8 @@ async fn a_german_customer_files_and_reads_in_german(db: Db) {
         &shown,
         &["Where your case stands", "What you told us", "We received your message.", "What comes next", "Send to us"],
     );
+    // Her times as German writes them, not "6 Dec 2026".
+    says_none_of(&shown, &[" Jan ", " Feb ", " Mar ", " May ", " Jun ", " Jul ", " Oct ", " Dec "]);
 
     // Staff work the case in English; her pages stay German.
     let case_id = customer_case(&app, customer_id).await;
