@@ -7,11 +7,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import {
-  startServer, launchBrowser, watch, newPage, assertNoProblems, signIn, ensureScreenshotDir, submitStep,
+  startServer, launchBrowser, watch, newPage, assertNoProblems, signIn, ensureScreenshotDir, submitStep, mailsIn,
 } from './harness.js';
 
 // The desk mails as the bakery: its name and address are on every customer page.
@@ -33,20 +31,9 @@ after(async () => {
   await server?.stop();
 });
 
-const READ_MAIL = `
-import email, email.policy, json, pathlib, sys
-out = []
-for f in sorted(pathlib.Path(sys.argv[1]).glob('*.eml')):
-    m = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
-    part = m.get_body(preferencelist=('plain',))
-    out.append({'To': str(m['To'] or ''), 'Subject': str(m['Subject'] or ''), 'text': part.get_content() if part else ''})
-print(json.dumps(out))
-`;
-
 async function arrives(to, subject) {
   for (let i = 0; i < 100; i++) {
-    const { stdout } = await promisify(execFile)('python3', ['-c', READ_MAIL, server.mailDir]);
-    const found = JSON.parse(stdout).find((m) => m.To.includes(to) && m.Subject.includes(subject));
+    const found = (await mailsIn(server)).find((m) => m.To.includes(to) && m.Subject.includes(subject));
     if (found) return found;
     await new Promise((r) => setTimeout(r, 200));
   }

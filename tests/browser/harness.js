@@ -2,13 +2,14 @@
 // SQLite directory, open the system Chromium through playwright-core, sign in, and
 // watch every page for console errors, uncaught exceptions and CSP violations.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -309,4 +310,20 @@ export function signedInSession() {
     await session.server?.stop();
   });
   return session;
+}
+
+const READ_MAIL = `
+import email, email.policy, json, pathlib, sys
+out = []
+for f in sorted(pathlib.Path(sys.argv[1]).glob('*.eml')):
+    m = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+    part = m.get_body(preferencelist=('plain',))
+    out.append({'To': str(m['To'] or ''), 'Subject': str(m['Subject'] or ''), 'text': part.get_content() if part else ''})
+print(json.dumps(out))
+`;
+
+/** Every mail the server's SMTP sink holds so far, as `{To, Subject, text}` (plain part), oldest first. */
+export async function mailsIn(server) {
+  const { stdout } = await promisify(execFile)('python3', ['-c', READ_MAIL, server.mailDir]);
+  return JSON.parse(stdout);
 }

@@ -5,11 +5,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import {
-  startServer, launchBrowser, watch, newPage, assertNoProblems, signIn, ensureScreenshotDir, submitStep,
+  startServer, launchBrowser, watch, newPage, assertNoProblems, signIn, ensureScreenshotDir, submitStep, mailsIn,
 } from './harness.js';
 
 process.env.AMENDS_MAIL_FROM = '"Café Weber" <desk@weber.example>';
@@ -30,21 +28,10 @@ after(async () => {
   await server?.stop();
 });
 
-const READ_MAIL = `
-import email, email.policy, json, pathlib, sys
-out = []
-for f in sorted(pathlib.Path(sys.argv[1]).glob('*.eml')):
-    m = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
-    part = m.get_body(preferencelist=('plain',))
-    out.append({'To': str(m['To'] or ''), 'Subject': str(m['Subject'] or ''), 'text': part.get_content() if part else ''})
-print(json.dumps(out))
-`;
-
-/** The path of the newest personal link mailed to `to` whose mail says `marker`, once it arrives. */
+/** The path of the link in the `count`-th mail with a personal link to `to`, once it arrives. */
 async function linkMailed(to, count) {
   for (let i = 0; i < 100; i++) {
-    const { stdout } = await promisify(execFile)('python3', ['-c', READ_MAIL, server.mailDir]);
-    const mails = JSON.parse(stdout).filter((m) => m.To.includes(to) && /\/c\/[0-9a-f]{64}/.test(m.text));
+    const mails = (await mailsIn(server)).filter((m) => m.To.includes(to) && /\/c\/[0-9a-f]{64}/.test(m.text));
     if (mails.length >= count) return new URL(mails[count - 1].text.match(/https?:\/\/\S+\/c\/[0-9a-f]{64}/)[0]).pathname;
     await new Promise((r) => setTimeout(r, 200));
   }
