@@ -2,9 +2,9 @@
 //! FTS5 (bm25 and `snippet`), PostgreSQL a `tsvector` (ts_rank and ts_headline).
 
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::cases::{CASE_COLUMNS, CaseRecord, case};
+use crate::db;
 use crate::query::{Filters, Value, fts5_query};
 use crate::{Backend, Store, StoreError};
 
@@ -68,7 +68,7 @@ impl Store {
     /// How many open cases wait on each step: (step, count), for the inbox. Snoozed
     /// cases are not counted, as the inbox does not list them.
     pub async fn open_counts_by_step(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        sqlx::query(OPEN_COUNTS_BY_STEP)
+        db::query(OPEN_COUNTS_BY_STEP)
             .bind(crate::millis(self.now()))
             .fetch_all(self.read())
             .await?
