@@ -215,7 +215,7 @@ async fn apply_pending(store: &Store, conn: &mut db::Held) -> Result<(), StoreEr
         // The migration's own transaction, on the connection that holds the lock.
         let begin = if store.backend() == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
         db::query(begin).execute(&mut **conn).await?;
-        let applied = apply_one(store, &mut **conn, m, sql).await;
+        let applied = apply_one(store, conn, m, sql).await;
         let end = if applied.is_ok() { "COMMIT" } else { "ROLLBACK" };
         let ended = db::query(end).execute(&mut **conn).await;
         applied?;

@@ -49,9 +49,9 @@ impl Pool {
                 let handle = db.handle(*side).await?;
                 let begin = if *side == Side::Write { "BEGIN IMMEDIATE" } else { "BEGIN" };
                 handle.connection().execute_batch(begin)?;
-                Ok(Tx { conn: Some(Conn::Sqlite(handle)) })
+                Ok(Tx { conn: Conn::Sqlite(handle) })
             }
-            Pool::Postgres(pool) => Ok(Tx { conn: Some(Conn::PostgresTx(pool.begin().await?)) }),
+            Pool::Postgres(pool) => Ok(Tx { conn: Conn::PostgresTx(pool.begin().await?) }),
         }
     }
 
@@ -76,6 +76,8 @@ pub(crate) enum Conn {
     Sqlite(sqlite::Handle),
     Postgres(PoolConnection<Postgres>),
     PostgresTx(sqlx::Transaction<'static, Postgres>),
+    /// What a transaction holds once it has committed, until it is dropped.
+    Spent,
 }
 
 impl Conn {
@@ -105,13 +107,13 @@ impl std::ops::DerefMut for Held {
 
 /// A transaction: dropped without [`Tx::commit`], it is rolled back.
 pub(crate) struct Tx {
-    conn: Option<Conn>,
+    conn: Conn,
 }
 
 impl Tx {
     pub(crate) async fn commit(mut self) -> Result<(), DbError> {
-        match self.conn.take() {
-            Some(Conn::Sqlite(handle)) => {
+        match std::mem::replace(&mut self.conn, Conn::Spent) {
+            Conn::Sqlite(handle) => {
                 if let Err(e) = handle.connection().execute_batch("COMMIT") {
                     // A failed COMMIT (disk full, say) leaves the transaction open.
                     let _ = handle.connection().execute_batch("ROLLBACK");
@@ -119,8 +121,8 @@ impl Tx {
                 }
                 Ok(())
             }
-            Some(Conn::PostgresTx(tx)) => Ok(tx.commit().await?),
-            Some(Conn::Postgres(_)) | None => Ok(()),
+            Conn::PostgresTx(tx) => Ok(tx.commit().await?),
+            Conn::Postgres(_) | Conn::Spent => Ok(()),
         }
     }
 }
@@ -129,7 +131,7 @@ impl Drop for Tx {
     fn drop(&mut self) {
         // PostgreSQL's transaction rolls itself back when dropped; SQLite's is undone here,
         // before the connection goes back to its pool.
-        if let Some(Conn::Sqlite(handle)) = &self.conn
+        if let Conn::Sqlite(handle) = &self.conn
             && !handle.connection().is_autocommit()
         {
             let _ = handle.connection().execute_batch("ROLLBACK");
@@ -140,13 +142,13 @@ impl Drop for Tx {
 impl std::ops::Deref for Tx {
     type Target = Conn;
     fn deref(&self) -> &Conn {
-        self.conn.as_ref().expect("a transaction is used only until it commits")
+        &self.conn
     }
 }
 
 impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut Conn {
-        self.conn.as_mut().expect("a transaction is used only until it commits")
+        &mut self.conn
     }
 }
 
@@ -321,6 +323,7 @@ impl<'q> Query<'q> {
             Target::Pool(Pool::Postgres(pool)) => postgres::run(pool, self.sql, self.params, want).await,
             Target::Conn(Conn::Postgres(conn)) => postgres::run(&mut **conn, self.sql, self.params, want).await,
             Target::Conn(Conn::PostgresTx(tx)) => postgres::run(&mut **tx, self.sql, self.params, want).await,
+            Target::Conn(Conn::Spent) => Err(DbError::Closed),
         }
     }
 }

@@ -4,12 +4,12 @@
 //! from each connection's statement cache: they take microseconds, far less than a hand-off
 //! to another thread would.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Mutex, OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 
 use super::{DbError, Done, Param, Row as AnyRow, Side, Want};
 
@@ -17,8 +17,10 @@ use super::{DbError, Done, Param, Row as AnyRow, Side, Want};
 const STATEMENT_CACHE: usize = 512;
 
 pub(crate) struct Database {
-    writer: Arc<tokio::sync::Mutex<Connection>>,
-    readers: Mutex<Vec<Connection>>,
+    writer: Arc<Mutex<Connection>>,
+    readers: Vec<Arc<Mutex<Connection>>>,
+    /// One permit per reader not in use, so a task waits here rather than spin over
+    /// the readers' locks.
     free_readers: Arc<Semaphore>,
 }
 
@@ -30,9 +32,9 @@ impl Database {
         writer.pragma_update(None, "journal_mode", "WAL")?;
         let readers = (0..readers).map(|_| connect(path)).collect::<Result<Vec<_>, _>>()?;
         Ok(Arc::new(Database {
-            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            writer: Arc::new(Mutex::new(writer)),
             free_readers: Arc::new(Semaphore::new(readers.len())),
-            readers: Mutex::new(readers),
+            readers: readers.into_iter().map(|c| Arc::new(Mutex::new(c))).collect(),
         }))
     }
 
@@ -41,8 +43,10 @@ impl Database {
             Side::Write => Ok(Handle::Writer(self.writer.clone().lock_owned().await)),
             Side::Read => {
                 let permit = self.free_readers.clone().acquire_owned().await.map_err(|_| DbError::Closed)?;
-                let conn = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop().ok_or(DbError::Closed)?;
-                Ok(Handle::Reader { conn: Some(conn), database: self.clone(), _permit: permit })
+                // A permit means a reader is free (a handle unlocks its reader before it
+                // gives its permit back).
+                let conn = self.readers.iter().find_map(|r| r.clone().try_lock_owned().ok()).ok_or(DbError::Closed)?;
+                Ok(Handle::Reader { conn, _permit: permit })
             }
         }
     }
@@ -75,27 +79,25 @@ pub(crate) fn path_of(url: &str) -> &str {
 /// (given back when dropped).
 pub(crate) enum Handle {
     Writer(OwnedMutexGuard<Connection>),
-    Reader { conn: Option<Connection>, database: Arc<Database>, _permit: OwnedSemaphorePermit },
+    // Fields drop in order: the reader is unlocked before its permit is given back.
+    Reader { conn: OwnedMutexGuard<Connection>, _permit: OwnedSemaphorePermit },
 }
 
 impl Handle {
     pub(crate) fn connection(&self) -> &Connection {
         match self {
-            Handle::Writer(guard) => guard,
-            Handle::Reader { conn, .. } => conn.as_ref().expect("a reader is held until dropped"),
+            Handle::Writer(conn) | Handle::Reader { conn, .. } => conn,
         }
     }
 }
 
 impl Drop for Handle {
     fn drop(&mut self) {
-        if let Handle::Reader { conn, database, .. } = self
-            && let Some(conn) = conn.take()
+        // A read transaction left open would pin an old snapshot of the database.
+        if let Handle::Reader { conn, .. } = self
+            && !conn.is_autocommit()
         {
-            if !conn.is_autocommit() {
-                let _ = conn.execute_batch("ROLLBACK");
-            }
-            database.readers.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+            let _ = conn.execute_batch("ROLLBACK");
         }
     }
 }
