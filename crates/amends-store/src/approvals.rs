@@ -13,6 +13,14 @@ use crate::cases::parsed;
 use crate::db::{self, Conn, Row};
 use crate::{Store, StoreError, from_millis, millis};
 
+/// The events that cost something, between two times (`case_events_kind_at`).
+pub(crate) const GESTURES_BETWEEN: &str = "SELECT data FROM case_events \
+     WHERE kind IN ('gesture_recorded', 'improvement_told') AND at >= $1 AND at < $2";
+
+/// The events that cost something on one case, or since a time.
+pub(crate) const GESTURES_OF_CASE_OR_SINCE: &str = "SELECT case_id, actor_user_id, at, data FROM case_events \
+     WHERE kind IN ('gesture_recorded', 'improvement_told') AND (case_id = $1 OR at >= $2)";
+
 /// What was given before a gesture, in its currency: on the case, by the giver since
 /// `month` began, and by everyone since then.
 pub(crate) async fn given_so_far_in(
@@ -22,14 +30,7 @@ pub(crate) async fn given_so_far_in(
     currency: &str,
     month: OffsetDateTime,
 ) -> Result<GivenSoFar, StoreError> {
-    let rows = db::query(
-        "SELECT case_id, actor_user_id, at, data FROM case_events
-         WHERE kind IN ('gesture_recorded', 'improvement_told') AND (case_id = $1 OR at >= $2)",
-    )
-    .bind(case_id)
-    .bind(millis(month))
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows = db::query(GESTURES_OF_CASE_OR_SINCE).bind(case_id).bind(millis(month)).fetch_all(&mut *tx).await?;
     let mut given = GivenSoFar::default();
     for row in rows {
         let data: String = row.try_get("data")?;
@@ -169,11 +170,7 @@ impl Store {
         from: OffsetDateTime,
         to: OffsetDateTime,
     ) -> Result<Vec<BudgetRow>, StoreError> {
-        let rows = db::query("SELECT data FROM case_events WHERE kind IN ('gesture_recorded', 'improvement_told') AND at >= $1 AND at < $2")
-            .bind(millis(from))
-            .bind(millis(to))
-            .fetch_all(self.read())
-            .await?;
+        let rows = db::query(GESTURES_BETWEEN).bind(millis(from)).bind(millis(to)).fetch_all(self.read()).await?;
         let mut spent: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
         for row in rows {
             let data: String = row.try_get("data")?;

@@ -174,10 +174,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0026_templates_per_language.sql"),
         then: None,
     },
+    Migration {
+        version: 27,
+        name: "event_kinds",
+        sqlite: include_str!("../migrations/sqlite/0027_event_kinds.sql"),
+        postgres: include_str!("../migrations/postgres/0027_event_kinds.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 26;
+pub const MIGRATIONS_APPLIED: i64 = 27;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

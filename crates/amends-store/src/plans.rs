@@ -17,7 +17,7 @@ pub struct QueryPlan {
 }
 
 /// The tables that grow without bound: reading one whole is a bug at a million cases.
-const LARGE_TABLES: [&str; 3] = ["cases", "customers", "transactions"];
+const LARGE_TABLES: [&str; 4] = ["cases", "customers", "transactions", "case_events"];
 
 impl QueryPlan {
     /// The first full scan of a large table in the plan, if any. On SQLite a plain
@@ -144,6 +144,18 @@ impl Store {
         let mut problems = Filters::default();
         problems.param(Value::Int(50));
         queries.push(("problems with case counts".into(), crate::problems::list_problems_sql(), problems));
+        let mut month = Filters::default();
+        month.param(Value::Int(1_700_000_000_000));
+        month.param(Value::Int(1_702_000_000_000));
+        queries.push(("gestures of a month".into(), crate::approvals::GESTURES_BETWEEN.into(), month));
+        let mut given = Filters::default();
+        given.param(Value::Int(1));
+        given.param(Value::Int(1_700_000_000_000));
+        queries.push((
+            "gestures of a case or a month".into(),
+            crate::approvals::GESTURES_OF_CASE_OR_SINCE.into(),
+            given,
+        ));
         if let Some((sql, f)) = self.search_query("cake late", 20) {
             queries.push(("search".into(), sql, f));
         }

@@ -41,7 +41,7 @@ pub(super) async fn previews(
     );
     // In the customer's language, as it will leave; the blanks staff fill stay in theirs.
     let language = amends_jobs::customer_language(around.customer, around.business.language);
-    let due = super::case::parse_when(field(draft, "fix_due"), "", around.hours)
+    let due = super::case::parse_when(field(draft, "fix_due"), "fix-due", around.hours)
         .map(|t| amends_i18n::format::wall_clock(language, t, &around.business.zone, WallClock::Long))
         .unwrap_or_else(|_| "[the date you promise]".to_owned());
     let closing = amends_jobs::closing(&state.settings.mail_signature, language);

@@ -1,6 +1,6 @@
 //! Every list and search query uses an index on both databases: with enough rows seeded
-//! and the statistics gathered, no plan reads the whole of cases, customers or
-//! transactions.
+//! and the statistics gathered, no plan reads the whole of cases, customers,
+//! transactions or case events.
 
 use amends_store::{Backend, Store, StoreSettings};
 use sqlx::Executor;
@@ -43,6 +43,13 @@ async fn seed(url: &str, backend: Backend) {
             "INSERT INTO transactions (customer_id, external_id, kind, amount_minor, currency, occurred_at, created_at)
              SELECT 1 + (i % {customers}), 'tx-' || i, 'order', 1000 + i, 'EUR', i, i FROM ({}) s",
             series(transactions)
+        ),
+        // Every case's opening event, and a gesture on one case in a hundred.
+        format!(
+            "INSERT INTO case_events (case_id, at, actor_kind, kind, data)
+             SELECT i, 1700000000000 + i, 'system', CASE WHEN i % 100 = 0 THEN 'gesture_recorded' ELSE 'opened' END, '{{}}'
+             FROM ({}) s",
+            series(cases)
         ),
         "INSERT INTO problems (title, created_at, updated_at) VALUES ('Late deliveries', 1, 1)".to_owned(),
         // VACUUM also folds the rows just seeded into the GIN index, as autovacuum would.
