@@ -202,3 +202,12 @@ fn restatement_check_on_the_coach_sessions_blind_splits() {
         );
     }
 }
+
+/// The blind split of the session `coach-recall`: the eighth English one, written and labelled
+/// before any of its tuning (first run in its header).
+#[test]
+fn restatement_check_on_the_recall_sessions_blind_split() {
+    let s = score(&Coach::english(), concerns_score::BLIND8, true);
+    println!("eighth blind (English; before tuning): {s}");
+    assert!(s.pairs >= 20, "{}", s.pairs);
+}

@@ -162,3 +162,27 @@ fn the_coach_sessions_blind_sets_are_measured() {
     }
     assert!(low.is_empty(), "below the floor: {low:#?}");
 }
+
+/// The blind sets of the session `coach-recall`, each written and labelled before its first
+/// run (in its header): `en_general21.tsv` before any of that session's tuning.
+#[test]
+fn the_recall_sessions_blind_sets_are_measured() {
+    let sets: [(&str, &str, f64); 1] =
+        [("en_general21.tsv (blind before tuning)", include_str!("corpus/en_general21.tsv"), 0.0)];
+    let mut low = Vec::new();
+    for (name, tsv, floor) in sets {
+        let cases = load(name, tsv);
+        assert!(cases.len() >= 40, "{name}: {}", cases.len());
+        let (_, flag) = evaluate(name, &cases, true);
+        for (what, got) in [
+            ("flagging precision", flag.texts.precision()),
+            ("flagging recall", flag.texts.recall()),
+            ("kind accuracy", flag.kind_accuracy()),
+        ] {
+            if got < floor {
+                low.push(format!("{name}: {what} {got:.3} < {floor}"));
+            }
+        }
+    }
+    assert!(low.is_empty(), "below the floor: {low:#?}");
+}
