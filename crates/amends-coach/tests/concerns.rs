@@ -210,4 +210,7 @@ fn restatement_check_on_the_recall_sessions_blind_split() {
     let s = score(&Coach::english(), concerns_score::BLIND8, true);
     println!("eighth blind (English; before tuning): {s}");
     assert!(s.pairs >= 20, "{}", s.pairs);
+    let s = score(&Coach::english(), concerns_score::BLIND9, true);
+    println!("ninth blind (English; after tuning, never tuned on): {s}");
+    assert!(s.pairs >= 20, "{}", s.pairs);
 }
