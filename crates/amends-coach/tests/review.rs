@@ -562,3 +562,19 @@ fn who_did_it_decides_the_kind() {
         assert!(en().review(text, Purpose::Other).findings.is_empty(), "{text}");
     }
 }
+
+#[test]
+fn german_subject_read_after_the_verb() {
+    // German puts the object first and the subject after the finite verb: "den Fehler hat
+    // der Kurier gemacht" points at the courier as "der Kurier hat den Fehler gemacht" does;
+    // "wir haben ... einem anderen Kunden gegeben" owns it in an apology.
+    let de = Coach::german();
+    for text in ["Den Fehler hat der Kurier gemacht.", "Die falsche Adresse hat die Versandabteilung eingetragen."] {
+        assert_eq!(kinds(&de.review(text, Purpose::Other)), [FindingKind::Defensive], "{text}");
+    }
+    let owned =
+        "Den Fehler hat unser Kurier gemacht, und das ist unsere Verantwortung: Ein neues Paket geht heute raus.";
+    assert!(de.review(owned, Purpose::Other).findings.is_empty(), "{owned}");
+    let apology = "Es tut mir leid: Wir haben Ihre Pizza einem anderen Kunden gegeben. Eine neue kommt um 20 Uhr.";
+    assert!(de.review(apology, Purpose::Apology).findings.is_empty(), "{apology}");
+}
