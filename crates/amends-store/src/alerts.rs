@@ -4,9 +4,9 @@
 
 use amends_domain::Role;
 use serde::Serialize;
-use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn};
 use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
 use crate::{Store, StoreError, UserRecord, millis};
@@ -33,11 +33,7 @@ pub struct StaffAlert {
 }
 
 /// Queues the job that mails `alert`, in the caller's transaction.
-pub(crate) async fn alert_in(
-    conn: &mut AnyConnection,
-    alert: &StaffAlert,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
+pub(crate) async fn alert_in(conn: &mut Conn, alert: &StaffAlert, now: OffsetDateTime) -> Result<(), StoreError> {
     enqueue_in(conn, &Job::StaffAlert(alert.clone()), now, now).await?;
     Ok(())
 }
@@ -56,14 +52,14 @@ impl Store {
         language: Option<Option<amends_domain::Language>>,
     ) -> Result<UserRecord, StoreError> {
         if let Some(on) = email_alerts {
-            sqlx::query("UPDATE users SET email_alerts = $2 WHERE id = $1")
+            db::query("UPDATE users SET email_alerts = $2 WHERE id = $1")
                 .bind(user_id)
                 .bind(i64::from(on))
                 .execute(self.write())
                 .await?;
         }
         if let Some(language) = language {
-            sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+            db::query("UPDATE users SET language = $2 WHERE id = $1")
                 .bind(user_id)
                 .bind(language.map(|l| l.tag().to_owned()))
                 .execute(self.write())
@@ -100,7 +96,7 @@ impl Store {
         job: (i64, &str),
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().begin().await?;
-        let held = sqlx::query(
+        let held = db::query(
             "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL \
              WHERE id = $1 AND locked_by = $2 AND done_at IS NULL",
         )

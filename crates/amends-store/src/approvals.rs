@@ -7,23 +7,22 @@ use amends_domain::ApprovalStatus;
 use amends_domain::gesture::GivenSoFar;
 use amends_domain::playbook::EventKind;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::cases::parsed;
+use crate::db::{self, Conn, Row};
 use crate::{Store, StoreError, from_millis, millis};
 
 /// What was given before a gesture, in its currency: on the case, by the giver since
 /// `month` began, and by everyone since then.
 pub(crate) async fn given_so_far_in(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     case_id: i64,
     user_id: i64,
     currency: &str,
     month: OffsetDateTime,
 ) -> Result<GivenSoFar, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT case_id, actor_user_id, at, data FROM case_events
          WHERE kind IN ('gesture_recorded', 'improvement_told') AND (case_id = $1 OR at >= $2)",
     )
@@ -72,7 +71,7 @@ pub struct ApprovalRecord {
     pub created_at: OffsetDateTime,
 }
 
-pub(crate) fn approval(row: &AnyRow) -> Result<ApprovalRecord, StoreError> {
+pub(crate) fn approval(row: &Row) -> Result<ApprovalRecord, StoreError> {
     let case_id: i64 = row.try_get("case_id")?;
     Ok(ApprovalRecord {
         id: row.try_get("id")?,
@@ -104,7 +103,7 @@ pub struct BudgetRow {
 /// request sent again (a form sent twice) is the approval already waiting.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn request_approval_in(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     case_id: i64,
     user_id: i64,
     gesture: &str,
@@ -115,7 +114,7 @@ pub(crate) async fn request_approval_in(
 ) -> Result<i64, StoreError> {
     // The request's columns, in the order both statements below take them.
     let request = |sql| {
-        sqlx::query(sql)
+        db::query(sql)
             .bind(case_id)
             .bind(user_id)
             .bind(gesture.to_owned())
@@ -146,7 +145,7 @@ pub(crate) async fn request_approval_in(
 
 impl Store {
     pub async fn approval(&self, id: i64) -> Result<ApprovalRecord, StoreError> {
-        let row = sqlx::query("SELECT * FROM gesture_approvals WHERE id = $1")
+        let row = db::query("SELECT * FROM gesture_approvals WHERE id = $1")
             .bind(id)
             .fetch_optional(self.read())
             .await?
@@ -156,7 +155,7 @@ impl Store {
 
     /// Gestures waiting for a manager, oldest first.
     pub async fn pending_approvals(&self) -> Result<Vec<ApprovalRecord>, StoreError> {
-        sqlx::query("SELECT * FROM gesture_approvals WHERE status = 'pending' ORDER BY created_at, id LIMIT 500")
+        db::query("SELECT * FROM gesture_approvals WHERE status = 'pending' ORDER BY created_at, id LIMIT 500")
             .fetch_all(self.read())
             .await?
             .iter()
@@ -170,7 +169,7 @@ impl Store {
         from: OffsetDateTime,
         to: OffsetDateTime,
     ) -> Result<Vec<BudgetRow>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM case_events WHERE kind IN ('gesture_recorded', 'improvement_told') AND at >= $1 AND at < $2")
+        let rows = db::query("SELECT data FROM case_events WHERE kind IN ('gesture_recorded', 'improvement_told') AND at >= $1 AND at < $2")
             .bind(millis(from))
             .bind(millis(to))
             .fetch_all(self.read())

@@ -1,9 +1,9 @@
 //! Files customers send with a complaint (photos of the damage, a receipt).
 
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn, Row};
 use crate::{Store, StoreError, from_millis, millis};
 
 /// A file's name as the sender gave it, made safe to keep and show: only its last path
@@ -42,12 +42,12 @@ pub struct AttachmentRecord {
 }
 
 pub(crate) async fn insert_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     case_id: i64,
     a: &NewAttachment,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    db::query(
         "INSERT INTO attachments (case_id, filename, content_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(case_id)
@@ -61,7 +61,7 @@ pub(crate) async fn insert_in(
     Ok(())
 }
 
-fn record(row: &sqlx::any::AnyRow) -> Result<AttachmentRecord, StoreError> {
+fn record(row: &Row) -> Result<AttachmentRecord, StoreError> {
     Ok(AttachmentRecord {
         id: row.try_get("id")?,
         case_id: row.try_get("case_id")?,
@@ -74,7 +74,7 @@ fn record(row: &sqlx::any::AnyRow) -> Result<AttachmentRecord, StoreError> {
 
 impl Store {
     pub async fn case_attachments(&self, case_id: i64) -> Result<Vec<AttachmentRecord>, StoreError> {
-        sqlx::query("SELECT id, case_id, filename, content_type, size, created_at FROM attachments WHERE case_id = $1 ORDER BY id")
+        db::query("SELECT id, case_id, filename, content_type, size, created_at FROM attachments WHERE case_id = $1 ORDER BY id")
             .bind(case_id)
             .fetch_all(self.read())
             .await?
@@ -85,7 +85,7 @@ impl Store {
 
     /// One attachment of one case, with its bytes.
     pub async fn attachment(&self, case_id: i64, id: i64) -> Result<(AttachmentRecord, Vec<u8>), StoreError> {
-        let row = sqlx::query("SELECT * FROM attachments WHERE case_id = $1 AND id = $2")
+        let row = db::query("SELECT * FROM attachments WHERE case_id = $1 AND id = $2")
             .bind(case_id)
             .bind(id)
             .fetch_optional(self.read())

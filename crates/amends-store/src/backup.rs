@@ -14,9 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Write};
 
 use serde_json::{Value, json};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
+use crate::db::{self, Conn, Row};
 use crate::{Backend, Store, StoreError};
 
 const FORMAT: &str = "amends-backup";
@@ -76,15 +75,15 @@ fn quoted(name: &str) -> String {
 /// The data tables, parents before children (by their foreign keys). Left out: the
 /// migrations' own record, and on SQLite the full-text index and its shadow tables,
 /// which triggers rebuild as the cases are inserted.
-async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>, StoreError> {
+async fn tables(conn: &mut Conn, backend: Backend) -> Result<Vec<Table>, StoreError> {
     let names: Vec<String> = match backend {
         Backend::Sqlite => {
             let rows =
-                sqlx::query("SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                db::query("SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name")
                     .fetch_all(&mut *conn)
                     .await?;
             let all: Vec<(String, String)> =
-                rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>()?;
+                rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, db::DbError>>()?;
             let virtual_tables: Vec<&str> = all
                 .iter()
                 .filter(|(_, sql)| sql.to_ascii_uppercase().starts_with("CREATE VIRTUAL"))
@@ -96,7 +95,7 @@ async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>
                 .filter(|n| !virtual_tables.iter().any(|v| n == v || n.starts_with(&format!("{v}_"))))
                 .collect()
         }
-        Backend::Postgres => sqlx::query(
+        Backend::Postgres => db::query(
             "SELECT CAST(table_name AS TEXT) FROM information_schema.tables \
              WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
         )
@@ -113,18 +112,15 @@ async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>
     for name in &names {
         let (cols, fks) = match backend {
             Backend::Sqlite => (
-                sqlx::query("SELECT name, type FROM pragma_table_info($1) ORDER BY cid")
+                db::query("SELECT name, type FROM pragma_table_info($1) ORDER BY cid")
                     .bind(name)
                     .fetch_all(&mut *conn)
                     .await?,
-                sqlx::query("SELECT \"table\" FROM pragma_foreign_key_list($1)")
-                    .bind(name)
-                    .fetch_all(&mut *conn)
-                    .await?,
+                db::query("SELECT \"table\" FROM pragma_foreign_key_list($1)").bind(name).fetch_all(&mut *conn).await?,
             ),
             Backend::Postgres => (
                 // Generated columns (the search vector) are computed again on restore.
-                sqlx::query(
+                db::query(
                     "SELECT CAST(column_name AS TEXT), CAST(data_type AS TEXT) FROM information_schema.columns \
                      WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' \
                      ORDER BY ordinal_position",
@@ -132,7 +128,7 @@ async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>
                 .bind(name)
                 .fetch_all(&mut *conn)
                 .await?,
-                sqlx::query(
+                db::query(
                     "SELECT CAST(p.relname AS TEXT) FROM pg_constraint c \
                      JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class p ON p.oid = c.confrelid \
                      JOIN pg_namespace n ON n.oid = t.relnamespace \
@@ -146,7 +142,7 @@ async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>
         let cols = cols
             .iter()
             .map(|r| Ok((r.try_get::<String, _>(0)?, Kind::of(&r.try_get::<String, _>(1)?))))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            .collect::<Result<Vec<_>, db::DbError>>()?;
         columns.insert(name.clone(), cols);
         let fks = fks.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<BTreeSet<_>, _>>()?;
         parents.insert(name.clone(), fks.into_iter().filter(|p| p != name && names.contains(p)).collect());
@@ -174,14 +170,11 @@ async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>
     Ok(ordered)
 }
 
-async fn schema_version(conn: &mut AnyConnection) -> Result<i64, StoreError> {
-    Ok(sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?)
+async fn schema_version(conn: &mut Conn) -> Result<i64, StoreError> {
+    Ok(db::query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(&mut *conn).await?.try_get(0)?)
 }
 
-fn cell(row: &AnyRow, i: usize, kind: Kind) -> Result<Value, sqlx::Error> {
+fn cell(row: &Row, i: usize, kind: Kind) -> Result<Value, db::DbError> {
     Ok(match kind {
         Kind::Int => row.try_get::<Option<i64>, _>(i)?.map_or(Value::Null, Value::from),
         Kind::Real => row.try_get::<Option<f64>, _>(i)?.map_or(Value::Null, Value::from),
@@ -198,9 +191,9 @@ impl Store {
     pub async fn backup(&self, out: &mut (dyn Write + Send)) -> Result<BackupSummary, StoreError> {
         let backend = self.backend();
         let mut conn = self.read().acquire().await?;
-        sqlx::query("BEGIN").execute(&mut *conn).await?;
+        db::query("BEGIN").execute(&mut *conn).await?;
         if backend == Backend::Postgres {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *conn).await?;
+            db::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *conn).await?;
         }
         let result = async {
             let mut summary = BackupSummary { schema_version: schema_version(&mut conn).await?, tables: Vec::new() };
@@ -226,7 +219,7 @@ impl Store {
                 );
                 let mut count = 0u64;
                 loop {
-                    let rows = sqlx::query(&sql).bind(count as i64).fetch_all(&mut *conn).await?;
+                    let rows = db::query(&sql).bind(count as i64).fetch_all(&mut *conn).await?;
                     for row in &rows {
                         let cells = table
                             .columns
@@ -248,7 +241,7 @@ impl Store {
             Ok(summary)
         }
         .await;
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        let _ = db::query("ROLLBACK").execute(&mut *conn).await;
         result
     }
 
@@ -261,7 +254,7 @@ impl Store {
         let ours = schema_version(&mut tx).await?;
         let known = tables(&mut tx, backend).await?;
         for table in &known {
-            let n: i64 = sqlx::query(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {}", quoted(&table.name)))
+            let n: i64 = db::query(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {}", quoted(&table.name)))
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get(0)?;
@@ -309,7 +302,7 @@ impl Store {
                     if cells.len() != kinds.len() {
                         return Err(bad("a row with the wrong number of values"));
                     }
-                    let mut query = sqlx::query(sql);
+                    let mut query = db::query(sql);
                     for (value, kind) in cells.iter().zip(kinds) {
                         query = match (kind, value) {
                             (Kind::Int, v) => query.bind(int_of(v).map_err(|_| bad("a number was expected"))?),
@@ -366,7 +359,7 @@ impl Store {
         if backend == Backend::Postgres {
             for table in known.iter().filter(|t| t.columns.iter().any(|(n, k)| n == "id" && *k == Kind::Int)) {
                 let t = quoted(&table.name);
-                sqlx::query(&format!(
+                db::query(&format!(
                     "SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {t}), false)"
                 ))
                 .bind(&table.name)

@@ -2,8 +2,8 @@
 //! admin sets it; else the configuration's) and its time zone (the business hours').
 
 use serde::Serialize;
-use sqlx::Row;
 
+use crate::db;
 use crate::{Store, StoreError, millis};
 
 /// How the business counts money and time, for showing them to people.
@@ -39,8 +39,7 @@ impl Store {
 
     /// The business's currency and zone in force.
     pub async fn business(&self) -> Result<Business, StoreError> {
-        let row =
-            sqlx::query("SELECT currency FROM business_settings WHERE id = 1").fetch_optional(self.read()).await?;
+        let row = db::query("SELECT currency FROM business_settings WHERE id = 1").fetch_optional(self.read()).await?;
         let currency = match row {
             Some(row) => Some(row.try_get::<String, _>(0)?),
             None => self.settings().currency.clone(),
@@ -52,7 +51,7 @@ impl Store {
     /// Sets the business's currency (already parsed by the domain). What is stored keeps
     /// the currency it was recorded in; new gestures and amounts without one use this.
     pub async fn set_currency(&self, currency: &str, by: i64) -> Result<Business, StoreError> {
-        sqlx::query(
+        db::query(
             "INSERT INTO business_settings (id, currency, updated_by, updated_at) VALUES (1, $1, $2, $3)
              ON CONFLICT (id) DO UPDATE SET currency = $1, updated_by = $2, updated_at = $3",
         )

@@ -7,12 +7,11 @@
 use amends_domain::calls::CallOutcome;
 use amends_domain::disclosure::RecipientStatus;
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use crate::cases::parsed;
 use crate::customers::LifetimeValue;
+use crate::db::{self, Row};
 use crate::disclosures::pick_audience_in;
 use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
@@ -69,7 +68,7 @@ pub struct CallList {
     pub recipients: Vec<CallRecipient>,
 }
 
-fn call(row: &AnyRow) -> Result<(i64, CallRecord), StoreError> {
+fn call(row: &Row) -> Result<(i64, CallRecord), StoreError> {
     Ok((
         row.try_get("recipient_id")?,
         CallRecord {
@@ -95,7 +94,7 @@ impl Store {
         let d = self.disclosure(disclosure_id).await?;
         let now = self.now();
         let mut tx = self.write().begin().await?;
-        let made = sqlx::query("SELECT disclosure_id FROM disclosure_call_lists WHERE disclosure_id = $1")
+        let made = db::query("SELECT disclosure_id FROM disclosure_call_lists WHERE disclosure_id = $1")
             .bind(disclosure_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -104,7 +103,7 @@ impl Store {
             drop(tx);
             return self.call_list(disclosure_id).await;
         }
-        let draft = sqlx::query("SELECT status FROM disclosures WHERE id = $1 AND status = 'draft'")
+        let draft = db::query("SELECT status FROM disclosures WHERE id = $1 AND status = 'draft'")
             .bind(disclosure_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -114,7 +113,7 @@ impl Store {
                 message: "this disclosure was sent already: a call list is made before it goes".into(),
             });
         }
-        let made = sqlx::query(
+        let made = db::query(
             "INSERT INTO disclosure_call_lists (disclosure_id, script, mail_after, created_by, created_at)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (disclosure_id) DO NOTHING",
         )
@@ -139,13 +138,13 @@ impl Store {
     /// The call list, most valuable customers first.
     pub async fn call_list(&self, disclosure_id: i64) -> Result<CallList, StoreError> {
         let list =
-            sqlx::query("SELECT script, mail_after, mailed_at FROM disclosure_call_lists WHERE disclosure_id = $1")
+            db::query("SELECT script, mail_after, mailed_at FROM disclosure_call_lists WHERE disclosure_id = $1")
                 .bind(disclosure_id)
                 .fetch_optional(self.read())
                 .await?
                 .ok_or(StoreError::NotFound("call list"))?;
         let script: String = list.try_get("script")?;
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT r.id, r.customer_id, c.name, c.phone, c.email, r.status
              FROM disclosure_recipients r JOIN customers c ON c.id = r.customer_id
              WHERE r.disclosure_id = $1 ORDER BY r.id",
@@ -153,7 +152,7 @@ impl Store {
         .bind(disclosure_id)
         .fetch_all(self.read())
         .await?;
-        let calls = sqlx::query(
+        let calls = db::query(
             "SELECT k.id, k.recipient_id, k.outcome, k.concerns, u.name AS called_by_name, k.called_at
              FROM disclosure_calls k JOIN disclosure_recipients r ON r.id = k.recipient_id
              JOIN users u ON u.id = k.called_by WHERE r.disclosure_id = $1 ORDER BY k.id",
@@ -212,7 +211,7 @@ impl Store {
         concerns: &str,
         by: i64,
     ) -> Result<CallList, StoreError> {
-        let on_list = sqlx::query(
+        let on_list = db::query(
             "SELECT r.id FROM disclosure_recipients r JOIN disclosure_call_lists l ON l.disclosure_id = r.disclosure_id
              WHERE r.id = $1 AND r.disclosure_id = $2",
         )
@@ -223,7 +222,7 @@ impl Store {
         if on_list.is_none() {
             return Err(StoreError::NotFound("recipient"));
         }
-        sqlx::query(
+        db::query(
             "INSERT INTO disclosure_calls (recipient_id, outcome, concerns, called_by, called_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(recipient_id)
@@ -242,17 +241,16 @@ impl Store {
     pub async fn call_list_due(&self, disclosure_id: i64) -> Result<bool, StoreError> {
         let now = self.now();
         let mut tx = self.write().begin().await?;
-        let due = sqlx::query(
-            "UPDATE disclosure_call_lists SET mailed_at = $2 WHERE disclosure_id = $1 AND mailed_at IS NULL",
-        )
-        .bind(disclosure_id)
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?;
+        let due =
+            db::query("UPDATE disclosure_call_lists SET mailed_at = $2 WHERE disclosure_id = $1 AND mailed_at IS NULL")
+                .bind(disclosure_id)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
         if due.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query(
+        db::query(
             "UPDATE disclosure_recipients SET status = 'called', updated_at = $2
              WHERE disclosure_id = $1 AND status = 'selected'
              AND id IN (SELECT recipient_id FROM disclosure_calls WHERE outcome = 'reached')",
@@ -261,7 +259,7 @@ impl Store {
         .bind(millis(now))
         .execute(&mut *tx)
         .await?;
-        let started = sqlx::query("UPDATE disclosures SET status = 'sending' WHERE id = $1 AND status = 'draft'")
+        let started = db::query("UPDATE disclosures SET status = 'sending' WHERE id = $1 AND status = 'draft'")
             .bind(disclosure_id)
             .execute(&mut *tx)
             .await?;

@@ -8,10 +8,9 @@
 use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Step};
 use amends_domain::{CaseReference, Channel, Severity, SeverityReason};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn, Row};
 use crate::query::{Filters, Value, fts5_query};
 use crate::{Backend, Store, StoreError, from_millis, millis};
 
@@ -146,7 +145,7 @@ pub const MAX_WAITING_FIRST: i64 = 200;
 /// `snoozed_until` of a case that sleeps until the customer writes: 9999-12-31.
 pub(crate) const UNTIL_REPLY_MS: i64 = 253_402_300_799_000;
 
-pub(crate) fn case(row: &AnyRow, now: OffsetDateTime) -> Result<CaseRecord, StoreError> {
+pub(crate) fn case(row: &Row, now: OffsetDateTime) -> Result<CaseRecord, StoreError> {
     let id: i64 = row.try_get("id")?;
     let tags: String = row.try_get("tags")?;
     let merged_into: Option<i64> = row.try_get("merged_into")?;
@@ -194,7 +193,7 @@ pub(crate) fn case(row: &AnyRow, now: OffsetDateTime) -> Result<CaseRecord, Stor
 }
 
 /// A column that holds one of the domain's named values (`"open"`, `"high"`…).
-pub(crate) fn parsed<T: std::str::FromStr>(row: &AnyRow, column: &str) -> Result<T, StoreError> {
+pub(crate) fn parsed<T: std::str::FromStr>(row: &Row, column: &str) -> Result<T, StoreError> {
     parse_column(column, &row.try_get::<String, _>(column)?)
 }
 
@@ -210,7 +209,7 @@ pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
     }
 }
 
-pub(crate) fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
+pub(crate) fn event(row: &Row) -> Result<EventRecord, StoreError> {
     let actor = match row.try_get::<String, _>("actor_kind")?.as_str() {
         "staff" => Actor::Staff { user_id: row.try_get::<Option<i64>, _>("actor_user_id")?.unwrap_or_default() },
         "customer" => Actor::Customer,
@@ -226,9 +225,9 @@ pub(crate) fn event(row: &AnyRow) -> Result<EventRecord, StoreError> {
 }
 
 /// Indexes a case's tags (lower case) for the tag filter.
-pub(crate) async fn insert_tags_in(conn: &mut AnyConnection, case_id: i64, tags: &[String]) -> Result<(), StoreError> {
+pub(crate) async fn insert_tags_in(conn: &mut Conn, case_id: i64, tags: &[String]) -> Result<(), StoreError> {
     for tag in tags {
-        sqlx::query("INSERT INTO case_tags (tag, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        db::query("INSERT INTO case_tags (tag, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(tag.to_lowercase())
             .bind(case_id)
             .execute(&mut *conn)
@@ -237,8 +236,8 @@ pub(crate) async fn insert_tags_in(conn: &mut AnyConnection, case_id: i64, tags:
     Ok(())
 }
 
-pub(crate) async fn case_events(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<EventRecord>, StoreError> {
-    sqlx::query("SELECT * FROM case_events WHERE case_id = $1 ORDER BY id")
+pub(crate) async fn case_events(conn: &mut Conn, case_id: i64) -> Result<Vec<EventRecord>, StoreError> {
+    db::query("SELECT * FROM case_events WHERE case_id = $1 ORDER BY id")
         .bind(case_id)
         .fetch_all(&mut *conn)
         .await?
@@ -247,12 +246,8 @@ pub(crate) async fn case_events(conn: &mut AnyConnection, case_id: i64) -> Resul
         .collect()
 }
 
-pub(crate) async fn case_by_id(
-    conn: &mut AnyConnection,
-    id: i64,
-    now: OffsetDateTime,
-) -> Result<CaseRecord, StoreError> {
-    let row = sqlx::query(&format!(
+pub(crate) async fn case_by_id(conn: &mut Conn, id: i64, now: OffsetDateTime) -> Result<CaseRecord, StoreError> {
+    let row = db::query(&format!(
         "SELECT {CASE_COLUMNS} FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1"
     ))
     .bind(id)
@@ -270,7 +265,7 @@ impl Store {
 
     /// The case and its whole timeline, oldest first.
     pub async fn case_event(&self, case_id: i64, event_id: i64) -> Result<EventRecord, StoreError> {
-        let row = sqlx::query("SELECT * FROM case_events WHERE case_id = $1 AND id = $2")
+        let row = db::query("SELECT * FROM case_events WHERE case_id = $1 AND id = $2")
             .bind(case_id)
             .bind(event_id)
             .fetch_optional(self.read())

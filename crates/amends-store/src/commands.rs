@@ -10,12 +10,12 @@ use amends_domain::merge::{check_link, check_merge};
 use amends_domain::playbook::{Actor, EventKind};
 use amends_domain::proof::{ProofGesture, gesture_allowed, proof_allowed};
 use amends_domain::{ApprovalStatus, Outcome, ProblemStatus, Role};
-use sqlx::{AnyConnection, Row};
 
 use crate::alerts::{StaffAlert, alert_in};
 use crate::approvals::{ApprovalRecord, approval};
 use crate::attachments::NewAttachment;
 use crate::cases::{CaseRecord, EventRecord, case_by_id};
+use crate::db::{self, Conn};
 use crate::escalations::{Escalation, OverdueCase};
 use crate::inbound::{InboundRef, insert_in, outcomes};
 use crate::jobs::{Job, enqueue_in};
@@ -106,7 +106,7 @@ impl Store {
         reason: &str,
     ) -> Result<ApprovalRecord, StoreError> {
         let mut tx = self.write().begin().await?;
-        let row = sqlx::query("SELECT * FROM gesture_approvals WHERE id = $1")
+        let row = db::query("SELECT * FROM gesture_approvals WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
@@ -130,7 +130,7 @@ impl Store {
         };
         let actor = Actor::Staff { user_id: manager_id };
         self.step_in(&mut tx, pending.case_id, actor, kind).await?;
-        sqlx::query(
+        db::query(
             "UPDATE gesture_approvals SET status = $2, decided_by = $3, decided_at = $4, reason = $5 WHERE id = $1",
         )
         .bind(id)
@@ -165,19 +165,18 @@ impl Store {
     /// it was recorded before or the step is no longer the one overdue.
     pub async fn escalate_overdue(&self, case: &OverdueCase, e: &Escalation) -> Result<bool, StoreError> {
         let mut tx = self.write().begin().await?;
-        let still = sqlx::query(
-            "SELECT 1 FROM cases WHERE id = $1 AND status = 'open' AND next_step = $2 AND next_due_at = $3",
-        )
-        .bind(case.case_id)
-        .bind(case.step.as_str())
-        .bind(millis(case.due))
-        .fetch_optional(&mut *tx)
-        .await?;
+        let still =
+            db::query("SELECT 1 FROM cases WHERE id = $1 AND status = 'open' AND next_step = $2 AND next_due_at = $3")
+                .bind(case.case_id)
+                .bind(case.step.as_str())
+                .bind(millis(case.due))
+                .fetch_optional(&mut *tx)
+                .await?;
         if still.is_none() {
             return Ok(false);
         }
         let now = self.now();
-        let inserted = sqlx::query(
+        let inserted = db::query(
             "INSERT INTO case_escalations (case_id, step, due_at, level, created_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (case_id, due_at, level) DO NOTHING RETURNING id",
         )
@@ -192,7 +191,7 @@ impl Store {
         let escalation_id: i64 = row.try_get(0)?;
         let kind = EventKind::OverdueEscalated { level: e.level, step: case.step, due: case.due, told: e.told.clone() };
         let event = self.step_in(&mut tx, case.case_id, Actor::System, kind).await?;
-        sqlx::query("UPDATE case_escalations SET event_id = $2 WHERE id = $1")
+        db::query("UPDATE case_escalations SET event_id = $2 WHERE id = $1")
             .bind(escalation_id)
             .bind(event.id)
             .execute(&mut *tx)
@@ -207,11 +206,11 @@ impl Store {
     /// A case that already has an open alert is not alerted again.
     pub(crate) async fn next_order_in(
         &self,
-        tx: &mut AnyConnection,
+        tx: &mut Conn,
         customer_id: i64,
         transaction_id: i64,
     ) -> Result<(), StoreError> {
-        let cases: Vec<i64> = sqlx::query(
+        let cases: Vec<i64> = db::query(
             "SELECT c.id FROM cases c WHERE c.customer_id = $1 AND c.status = 'watching'
                AND NOT EXISTS (SELECT 1 FROM watch_alerts w WHERE w.case_id = c.id AND w.cleared_at IS NULL)",
         )
@@ -225,7 +224,7 @@ impl Store {
         let name: String = if cases.is_empty() {
             String::new()
         } else {
-            sqlx::query("SELECT name FROM customers WHERE id = $1")
+            db::query("SELECT name FROM customers WHERE id = $1")
                 .bind(customer_id)
                 .fetch_one(&mut *tx)
                 .await?
@@ -251,7 +250,7 @@ impl Store {
                 to: crate::alerts::AlertTo { owner: true, ..Default::default() },
             };
             crate::alerts::alert_in(&mut *tx, &alert, now).await?;
-            sqlx::query("INSERT INTO watch_alerts (case_id, transaction_id, created_at) VALUES ($1, $2, $3)")
+            db::query("INSERT INTO watch_alerts (case_id, transaction_id, created_at) VALUES ($1, $2, $3)")
                 .bind(case_id)
                 .bind(transaction_id)
                 .bind(millis(now))
@@ -274,7 +273,7 @@ impl Store {
         let now = self.now();
         let mut tx = self.write().begin().await?;
         let status: ProblemStatus = crate::cases::parsed(
-            &sqlx::query("SELECT status FROM problems WHERE id = $1")
+            &db::query("SELECT status FROM problems WHERE id = $1")
                 .bind(problem_id)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -285,7 +284,7 @@ impl Store {
         let role = crate::step::role_in(&mut tx, by).await?.unwrap_or(Role::Agent);
         let existing = proof_id_in(&mut tx, problem_id).await?;
         // The customers not told yet, with their latest case and its outcome.
-        let fresh: Vec<(i64, i64, Option<Outcome>)> = sqlx::query(&format!(
+        let fresh: Vec<(i64, i64, Option<Outcome>)> = db::query(&format!(
             "SELECT a.case_id, a.customer_id, a.status FROM ({AFFECTED}) a
              WHERE NOT EXISTS (SELECT 1 FROM disclosure_recipients r
                                WHERE r.disclosure_id = $2 AND r.customer_id = a.customer_id)
@@ -305,14 +304,14 @@ impl Store {
                     .await?;
             gesture_allowed(role, gesture, lost, spending.given, spending.limits)?;
         }
-        let title: String = sqlx::query("SELECT title FROM problems WHERE id = $1")
+        let title: String = db::query("SELECT title FROM problems WHERE id = $1")
             .bind(problem_id)
             .fetch_one(&mut *tx)
             .await?
             .try_get(0)?;
         let id = match existing {
             Some(id) => {
-                sqlx::query(
+                db::query(
                     "UPDATE disclosures SET explanation = $2, coach_override = $3, title = $4,
                         status = CASE WHEN $5 > 0 THEN 'sending' ELSE status END WHERE id = $1",
                 )
@@ -325,7 +324,7 @@ impl Store {
                 .await?;
                 id
             }
-            None => sqlx::query(
+            None => db::query(
                 "INSERT INTO disclosures (problem_id, title, explanation, solution, audience, status, created_by,
                     created_at, channels, kind, coach_override)
                  VALUES ($1, $2, $3, '', '{}', $4, $5, $6, 'email', 'proof', $7) RETURNING id",
@@ -348,7 +347,7 @@ impl Store {
         };
         for (case_id, customer_id, outcome) in &fresh {
             let lost = *outcome == Some(Outcome::Lost);
-            sqlx::query(
+            db::query(
                 "INSERT INTO disclosure_recipients (disclosure_id, customer_id, status, case_id, outcome, gesture,
                     told_at, updated_at)
                  VALUES ($1, $2, 'selected', $3, $4, $5, $6, $6)",
@@ -381,12 +380,12 @@ impl Store {
     /// theirs told what changed before it is won back, with a `won_back` event.
     pub(crate) async fn won_back_in(
         &self,
-        tx: &mut AnyConnection,
+        tx: &mut Conn,
         customer_id: i64,
         transaction_id: i64,
         occurred_at: time::OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let told: Vec<(i64, i64, i64, i64)> = sqlx::query(
+        let told: Vec<(i64, i64, i64, i64)> = db::query(
             "SELECT r.id, r.case_id, d.problem_id, r.told_at FROM disclosure_recipients r
              JOIN disclosures d ON d.id = r.disclosure_id JOIN cases c ON c.id = r.case_id
              WHERE r.customer_id = $1 AND d.kind = 'proof' AND r.won_back_at IS NULL AND r.outcome = 'lost'
@@ -404,7 +403,7 @@ impl Store {
             }
             let kind = amends_domain::playbook::EventKind::WonBack { problem_id, transaction_id };
             self.step_in(&mut *tx, case_id, Actor::System, kind).await?;
-            sqlx::query("UPDATE disclosure_recipients SET won_back_at = $2 WHERE id = $1")
+            db::query("UPDATE disclosure_recipients SET won_back_at = $2 WHERE id = $1")
                 .bind(recipient_id)
                 .bind(millis(occurred_at))
                 .execute(&mut *tx)

@@ -4,10 +4,9 @@ use std::collections::HashMap;
 
 use amends_domain::{CustomerEmail, CustomerName, Language, TransactionKind};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn, Row};
 use crate::query::{Filters, ROWS_PER_STATEMENT, Value, in_list, value_rows};
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -117,7 +116,7 @@ pub struct RejectedRow {
 pub(crate) const CUSTOMER_COLUMNS: &str =
     "id, name, email, phone, external_id, postal_address, notes, watch, created_at, updated_at, language";
 
-pub(crate) fn customer(row: &AnyRow) -> Result<CustomerRecord, StoreError> {
+pub(crate) fn customer(row: &Row) -> Result<CustomerRecord, StoreError> {
     Ok(CustomerRecord {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -134,7 +133,7 @@ pub(crate) fn customer(row: &AnyRow) -> Result<CustomerRecord, StoreError> {
     })
 }
 
-fn transaction(row: &AnyRow) -> Result<TransactionRecord, StoreError> {
+fn transaction(row: &Row) -> Result<TransactionRecord, StoreError> {
     let kind: String = row.try_get("kind")?;
     Ok(TransactionRecord {
         id: row.try_get("id")?,
@@ -149,11 +148,8 @@ fn transaction(row: &AnyRow) -> Result<TransactionRecord, StoreError> {
     })
 }
 
-pub(crate) async fn lifetime_value(
-    conn: &mut AnyConnection,
-    customer_id: i64,
-) -> Result<Vec<LifetimeValue>, StoreError> {
-    sqlx::query(&LIFETIME_VALUE)
+pub(crate) async fn lifetime_value(conn: &mut Conn, customer_id: i64) -> Result<Vec<LifetimeValue>, StoreError> {
+    db::query(&LIFETIME_VALUE)
         .bind(customer_id)
         .fetch_all(&mut *conn)
         .await?
@@ -164,11 +160,11 @@ pub(crate) async fn lifetime_value(
 
 /// Inserts a customer inside the caller's transaction.
 pub(crate) async fn insert_customer(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     c: &NewCustomer,
     now: OffsetDateTime,
 ) -> Result<CustomerRecord, StoreError> {
-    let row = sqlx::query(&format!(
+    let row = db::query(&format!(
         "INSERT INTO customers (name, name_key, email, email_key, phone, external_id, postal_address, notes, watch, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9) RETURNING {CUSTOMER_COLUMNS}"
     ))
@@ -203,7 +199,7 @@ impl Store {
                 "SELECT id, language FROM customers WHERE language IS NOT NULL AND id IN ({})",
                 in_list(self.backend(), chunk.len())
             );
-            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+            let mut q = db::query_as::<(i64, String)>(&sql);
             for id in chunk {
                 q = q.bind(*id);
             }
@@ -220,7 +216,7 @@ impl Store {
 
     pub async fn customer(&self, id: i64) -> Result<CustomerRecord, StoreError> {
         let mut conn = self.read().acquire().await?;
-        let row = sqlx::query(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1"))
+        let row = db::query(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?
@@ -260,7 +256,7 @@ impl Store {
     /// The language a customer's mail on `case_id` says or shows, stored on them only
     /// while none is: a guess never overwrites their choice or staff's.
     pub async fn customer_language_heard(&self, case_id: i64, language: Language) -> Result<(), StoreError> {
-        sqlx::query(
+        db::query(
             "UPDATE customers SET language = $1
              WHERE id = (SELECT customer_id FROM cases WHERE id = $2) AND language IS NULL",
         )
@@ -340,7 +336,7 @@ impl Store {
         let mut by_id: HashMap<i64, i64> = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(ROWS_PER_STATEMENT) {
             let sql = format!("SELECT id, watch FROM customers WHERE id IN ({})", in_list(self.backend(), chunk.len()));
-            let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+            let mut q = db::query_as::<(i64, i64)>(&sql);
             for id in chunk {
                 q = q.bind(*id);
             }
@@ -352,7 +348,7 @@ impl Store {
                 "SELECT external_id, id, watch FROM customers WHERE external_id IN ({})",
                 in_list(self.backend(), chunk.len())
             );
-            let mut q = sqlx::query_as::<_, (String, i64, i64)>(&sql);
+            let mut q = db::query_as::<(String, i64, i64)>(&sql);
             for ext in chunk {
                 q = q.bind(*ext);
             }
@@ -379,7 +375,7 @@ impl Store {
                 "INSERT INTO transactions (customer_id, external_id, kind, amount_minor, currency, sku, location, occurred_at, created_at)
                  VALUES {values} ON CONFLICT (external_id) DO NOTHING RETURNING id, external_id"
             );
-            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+            let mut q = db::query_as::<(i64, String)>(&sql);
             for (customer_id, _, t) in chunk {
                 q = q
                     .bind(*customer_id)
@@ -429,7 +425,7 @@ impl Store {
     }
 
     pub async fn transaction_by_external_id(&self, external_id: &str) -> Result<TransactionRecord, StoreError> {
-        let row = sqlx::query("SELECT * FROM transactions WHERE external_id = $1")
+        let row = db::query("SELECT * FROM transactions WHERE external_id = $1")
             .bind(external_id)
             .fetch_optional(self.read())
             .await?
@@ -443,7 +439,7 @@ impl Store {
         customer_id: i64,
         limit: i64,
     ) -> Result<Vec<TransactionRecord>, StoreError> {
-        sqlx::query(CUSTOMER_TRANSACTIONS)
+        db::query(CUSTOMER_TRANSACTIONS)
             .bind(customer_id)
             .bind(limit)
             .fetch_all(self.read())

@@ -14,12 +14,10 @@ use amends_domain::disclosure::{Audience, Channels, DisclosureKind, DisclosureSt
 use amends_domain::playbook::Outcome;
 use amends_domain::proof::ProofGesture;
 use serde::Serialize;
-use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::cases::parsed;
+use crate::db::{self, Conn, Row};
 use crate::intake::NoticeAnswer;
 use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
@@ -144,24 +142,24 @@ pub struct DisclosureLink {
 /// recipient marked replied, and the case carrying the problem (the prevent step still
 /// records the link in its timeline when staff agree it).
 pub(crate) async fn answered_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     answer: NoticeAnswer,
     case_id: i64,
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO disclosure_answers (recipient_id, case_id, answered_at) VALUES ($1, $2, $3)")
+    db::query("INSERT INTO disclosure_answers (recipient_id, case_id, answered_at) VALUES ($1, $2, $3)")
         .bind(answer.recipient_id)
         .bind(case_id)
         .bind(millis(at))
         .execute(&mut *conn)
         .await
         .map_err(StoreError::unique("recipient", "this notice was already answered"))?;
-    sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1 AND problem_id IS NULL")
+    db::query("UPDATE cases SET problem_id = $2 WHERE id = $1 AND problem_id IS NULL")
         .bind(case_id)
         .bind(answer.problem_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE disclosure_recipients SET status = 'replied', case_id = $2, updated_at = $3 WHERE id = $1")
+    db::query("UPDATE disclosure_recipients SET status = 'replied', case_id = $2, updated_at = $3 WHERE id = $1")
         .bind(answer.recipient_id)
         .bind(case_id)
         .bind(millis(at))
@@ -191,14 +189,14 @@ pub(crate) enum Value {
 /// Fixes a disclosure's audience in `conn`'s transaction: a `selected` recipient row for
 /// each customer its transactions pick (one picked before stays as it is), and the total.
 pub(crate) async fn pick_audience_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     disclosure_id: i64,
     audience: &Audience,
     now: i64,
 ) -> Result<(), StoreError> {
     let (filter, values) = audience_sql(audience, 3);
     let picked = bind_all(
-        sqlx::query(&format!(
+        db::query(&format!(
             "INSERT INTO disclosure_recipients (disclosure_id, customer_id, status, updated_at)
              SELECT DISTINCT $1, t.customer_id, 'selected', $2 FROM transactions t WHERE {filter}
              ON CONFLICT (disclosure_id, customer_id) DO NOTHING"
@@ -209,7 +207,7 @@ pub(crate) async fn pick_audience_in(
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE disclosures SET total = $2 WHERE id = $1")
+    db::query("UPDATE disclosures SET total = $2 WHERE id = $1")
         .bind(disclosure_id)
         .bind(i64::try_from(picked.rows_affected()).unwrap_or(i64::MAX))
         .execute(&mut *conn)
@@ -252,10 +250,7 @@ pub(crate) fn audience_sql(a: &Audience, first: usize) -> (String, Vec<Value>) {
     (sql, values)
 }
 
-pub(crate) fn bind_all<'q>(
-    mut q: Query<'q, Any, AnyArguments<'q>>,
-    values: Vec<Value>,
-) -> Query<'q, Any, AnyArguments<'q>> {
+pub(crate) fn bind_all<'q>(mut q: db::Query<'q>, values: Vec<Value>) -> db::Query<'q> {
     for v in values {
         q = match v {
             Value::Text(s) => q.bind(s),
@@ -272,7 +267,7 @@ const RECIPIENT_SELECT: &str = "SELECT r.id, r.disclosure_id, r.customer_id, c.n
     c.postal_address, r.link_expires_at, r.outcome, r.gesture
     FROM disclosure_recipients r JOIN customers c ON c.id = r.customer_id LEFT JOIN outbox o ON o.id = r.outbox_id";
 
-fn recipient(row: &AnyRow) -> Result<RecipientRecord, StoreError> {
+fn recipient(row: &Row) -> Result<RecipientRecord, StoreError> {
     Ok(RecipientRecord {
         id: row.try_get("id")?,
         disclosure_id: row.try_get("disclosure_id")?,
@@ -303,7 +298,7 @@ impl Store {
     pub async fn audience_preview(&self, a: &Audience, sample: i64) -> Result<AudiencePreview, StoreError> {
         let (filter, values) = audience_sql(a, 1);
         let count: i64 = bind_all(
-            sqlx::query(&format!("SELECT COUNT(DISTINCT t.customer_id) FROM transactions t WHERE {filter}")),
+            db::query(&format!("SELECT COUNT(DISTINCT t.customer_id) FROM transactions t WHERE {filter}")),
             values,
         )
         .fetch_one(self.read())
@@ -311,7 +306,7 @@ impl Store {
         .try_get(0)?;
         let (filter, values) = audience_sql(a, 2);
         let rows = bind_all(
-            sqlx::query(&format!(
+            db::query(&format!(
                 "SELECT c.id, c.name, c.email FROM customers c WHERE c.id IN
                  (SELECT t.customer_id FROM transactions t WHERE {filter}) ORDER BY c.id LIMIT $1"
             ))
@@ -339,7 +334,7 @@ impl Store {
         self.problem(problem_id).await?;
         let audience_json =
             serde_json::to_string(audience).map_err(|e| StoreError::Corrupt(format!("audience: {e}")))?;
-        let id: i64 = sqlx::query(
+        let id: i64 = db::query(
             "INSERT INTO disclosures (problem_id, title, explanation, solution, audience, status, created_by, created_at, channels)
              VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8) RETURNING id",
         )
@@ -358,12 +353,12 @@ impl Store {
     }
 
     pub async fn disclosure(&self, id: i64) -> Result<DisclosureRecord, StoreError> {
-        let row = sqlx::query("SELECT * FROM disclosures WHERE id = $1")
+        let row = db::query("SELECT * FROM disclosures WHERE id = $1")
             .bind(id)
             .fetch_optional(self.read())
             .await?
             .ok_or(StoreError::NotFound("disclosure"))?;
-        let counts = sqlx::query(&format!(
+        let counts = db::query(&format!(
             "SELECT status, COUNT(*) AS n FROM ({RECIPIENT_SELECT} WHERE r.disclosure_id = $1) x GROUP BY status"
         ))
         .bind(id)
@@ -403,7 +398,7 @@ impl Store {
     }
 
     pub async fn list_disclosures(&self, limit: i64) -> Result<Vec<DisclosureRecord>, StoreError> {
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM disclosures WHERE kind = 'notice' ORDER BY id DESC LIMIT $1")
+        let ids: Vec<i64> = db::query("SELECT id FROM disclosures WHERE kind = 'notice' ORDER BY id DESC LIMIT $1")
             .bind(limit)
             .fetch_all(self.read())
             .await?
@@ -423,7 +418,7 @@ impl Store {
         let d = self.disclosure(id).await?;
         let now = millis(self.now());
         let mut tx = self.write().begin().await?;
-        let started = sqlx::query("UPDATE disclosures SET status = 'sending' WHERE id = $1 AND status = 'draft'")
+        let started = db::query("UPDATE disclosures SET status = 'sending' WHERE id = $1 AND status = 'draft'")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -442,7 +437,7 @@ impl Store {
         disclosure_id: i64,
         limit: i64,
     ) -> Result<Vec<RecipientRecord>, StoreError> {
-        sqlx::query(&format!(
+        db::query(&format!(
             "{RECIPIENT_SELECT} WHERE r.disclosure_id = $1 AND r.status = 'selected' ORDER BY r.id LIMIT $2"
         ))
         .bind(disclosure_id)
@@ -460,7 +455,7 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<RecipientRecord>, StoreError> {
-        sqlx::query(&format!("{RECIPIENT_SELECT} WHERE r.disclosure_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3"))
+        db::query(&format!("{RECIPIENT_SELECT} WHERE r.disclosure_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3"))
             .bind(disclosure_id)
             .bind(after)
             .bind(limit)
@@ -488,7 +483,7 @@ impl Store {
                 "SELECT id FROM disclosure_recipients WHERE id IN ({}) AND status = 'selected'{lock}",
                 in_list(self.backend(), chunk.len())
             );
-            let mut q = sqlx::query_as::<_, (i64,)>(&sql);
+            let mut q = db::query_as::<(i64,)>(&sql);
             for n in chunk {
                 q = q.bind(n.recipient_id);
             }
@@ -505,7 +500,7 @@ impl Store {
                 "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at)
                  VALUES {rows} RETURNING id, message_id"
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = db::query(&sql);
             let mut recipient_of = HashMap::with_capacity(chunk.len());
             for n in chunk {
                 let Some(e) = &n.email else { continue };
@@ -526,7 +521,7 @@ impl Store {
             let kind = Job::SendEmail { outbox_id: 0 }.kind();
             let rows = value_rows(self.backend(), chunk.len(), 1, |m| format!("'{kind}', {}, {now}, {now}", m[0]));
             let sql = format!("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES {rows}");
-            let mut q = sqlx::query(&sql);
+            let mut q = db::query(&sql);
             for &outbox_id in chunk {
                 q = q.bind(Job::SendEmail { outbox_id }.payload()?);
             }
@@ -541,7 +536,7 @@ impl Store {
                     link_expires_at = CAST(v.column7 AS BIGINT), updated_at = {now}
                  FROM (VALUES {rows}) AS v WHERE disclosure_recipients.id = CAST(v.column1 AS BIGINT)"
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = db::query(&sql);
             for n in chunk {
                 let reached = n.email.is_some() || n.letter.is_some();
                 q = q
@@ -561,7 +556,7 @@ impl Store {
 
     /// Printed notices not yet posted, oldest first.
     pub async fn disclosure_letters_due(&self, limit: i64) -> Result<Vec<DisclosureLetterDue>, StoreError> {
-        sqlx::query(
+        db::query(
             "SELECT r.id, r.disclosure_id, d.title, r.customer_id, c.name, c.postal_address, r.letter_text,
                  CASE WHEN d.kind = 'proof' THEN d.problem_id END AS proof_of
              FROM disclosure_recipients r JOIN disclosures d ON d.id = r.disclosure_id JOIN customers c ON c.id = r.customer_id
@@ -599,7 +594,7 @@ impl Store {
                  WHERE id IN ({}) AND letter_text IS NOT NULL AND letter_posted_at IS NULL",
                 (3..3 + chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
             );
-            let mut q = sqlx::query(&sql).bind(now).bind(by);
+            let mut q = db::query(&sql).bind(now).bind(by);
             for id in chunk {
                 q = q.bind(*id);
             }
@@ -610,7 +605,7 @@ impl Store {
     }
 
     pub async fn finish_disclosure(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE disclosures SET status = 'sent', sent_at = $2 WHERE id = $1 AND status = 'sending'")
+        db::query("UPDATE disclosures SET status = 'sent', sent_at = $2 WHERE id = $1 AND status = 'sending'")
             .bind(id)
             .bind(millis(self.now()))
             .execute(self.write())
@@ -621,7 +616,7 @@ impl Store {
     /// The notice behind a customer's link, found by the link's hash: the one made with
     /// the notice (a letter's), or one made when the notice's email was sent.
     pub async fn disclosure_link(&self, link_hash: &str) -> Result<Option<DisclosureLink>, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = db::query(&format!(
             "{RECIPIENT_SELECT} WHERE r.link_hash = $1
              UNION ALL
              {RECIPIENT_SELECT} WHERE r.outbox_id = (SELECT outbox_id FROM link_tokens WHERE token_hash = $1)"
@@ -641,7 +636,7 @@ impl Store {
     /// their earliest case carrying it (a case merged away or held as spam is not one).
     /// Cases linked to one problem are few, so this is read once per send.
     pub async fn customers_who_told_us(&self, problem_id: i64) -> Result<HashMap<i64, OffsetDateTime>, StoreError> {
-        sqlx::query(
+        db::query(
             "SELECT customer_id, MIN(created_at) AS first FROM cases
              WHERE problem_id = $1 AND merged_into IS NULL AND status <> 'spam' GROUP BY customer_id",
         )
@@ -655,7 +650,7 @@ impl Store {
 
     /// The customer read the notice and says it did not affect them.
     pub async fn confirm_recipient(&self, recipient_id: i64) -> Result<(), StoreError> {
-        sqlx::query(
+        db::query(
             "UPDATE disclosure_recipients SET status = 'confirmed', updated_at = $2
              WHERE id = $1 AND status NOT IN ('confirmed', 'replied')",
         )

@@ -3,10 +3,10 @@
 //! next step or due time changes.
 
 use amends_domain::playbook::Step;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::alerts::StaffAlert;
+use crate::db::{self, Conn};
 use crate::{Store, StoreError, from_millis, millis};
 
 /// An open case whose next step is overdue, with the levels it already went up.
@@ -30,8 +30,8 @@ pub struct Escalation {
 }
 
 /// The case's next step or its due time changed: its escalations are answered.
-pub(crate) async fn clear_escalations_in(conn: &mut AnyConnection, case_id: i64, at: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE case_escalations SET cleared_at = $2 WHERE case_id = $1 AND cleared_at IS NULL")
+pub(crate) async fn clear_escalations_in(conn: &mut Conn, case_id: i64, at: i64) -> Result<(), StoreError> {
+    db::query("UPDATE case_escalations SET cleared_at = $2 WHERE case_id = $1 AND cleared_at IS NULL")
         .bind(case_id)
         .bind(at)
         .execute(&mut *conn)
@@ -48,7 +48,7 @@ impl Store {
         levels: usize,
         limit: i64,
     ) -> Result<Vec<OverdueCase>, StoreError> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT c.id, cu.name AS customer_name, c.next_step, c.next_due_at, c.owner_id FROM cases c
                JOIN customers cu ON cu.id = c.customer_id
              WHERE c.status = 'open' AND c.next_due_at <= $1
@@ -67,7 +67,7 @@ impl Store {
             let step: Option<String> = row.try_get("next_step")?;
             let Some(step) = step.and_then(|s| s.parse::<Step>().ok()) else { continue };
             let due_ms: i64 = row.try_get("next_due_at")?;
-            let done = sqlx::query("SELECT level FROM case_escalations WHERE case_id = $1 AND due_at = $2")
+            let done = db::query("SELECT level FROM case_escalations WHERE case_id = $1 AND due_at = $2")
                 .bind(case_id)
                 .bind(due_ms)
                 .fetch_all(self.read())

@@ -6,9 +6,9 @@
 use amends_domain::hours::LevelSpec;
 use amends_domain::{BusinessHours, DuePolicy, EscalationLadder, HoursSpec};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn};
 use crate::{Store, StoreError, from_millis, millis};
 
 /// The business hours and escalation ladder in force.
@@ -29,8 +29,8 @@ pub struct DeskHours {
     pub ladder: EscalationLadder,
 }
 
-async fn desk_hours_in(conn: &mut AnyConnection, defaults: &crate::StoreSettings) -> Result<DeskHours, StoreError> {
-    let row = sqlx::query("SELECT hours, escalation, updated_by, updated_at FROM business_hours WHERE id = 1")
+async fn desk_hours_in(conn: &mut Conn, defaults: &crate::StoreSettings) -> Result<DeskHours, StoreError> {
+    let row = db::query("SELECT hours, escalation, updated_by, updated_at FROM business_hours WHERE id = 1")
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else {
@@ -64,8 +64,8 @@ async fn desk_hours_in(conn: &mut AnyConnection, defaults: &crate::StoreSettings
 }
 
 /// `base` with the business hours in force, read in the caller's transaction.
-pub(crate) async fn policy_in(conn: &mut AnyConnection, base: &DuePolicy) -> Result<DuePolicy, StoreError> {
-    let row = sqlx::query("SELECT hours FROM business_hours WHERE id = 1").fetch_optional(&mut *conn).await?;
+pub(crate) async fn policy_in(conn: &mut Conn, base: &DuePolicy) -> Result<DuePolicy, StoreError> {
+    let row = db::query("SELECT hours FROM business_hours WHERE id = 1").fetch_optional(&mut *conn).await?;
     let mut policy = base.clone();
     if let Some(row) = row {
         let text: String = row.try_get(0)?;
@@ -110,7 +110,7 @@ impl Store {
         let hours_json = serde_json::to_string(hours.spec()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let ladder_json = serde_json::to_string(&ladder.specs()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.write().begin().await?;
-        sqlx::query(
+        db::query(
             "INSERT INTO business_hours (id, hours, escalation, updated_by, updated_at) VALUES (1, $1, $2, $3, $4)
              ON CONFLICT (id) DO UPDATE SET hours = $1, escalation = $2, updated_by = $3, updated_at = $4",
         )

@@ -6,10 +6,9 @@
 //! author credited.
 
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn, Row};
 use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -51,7 +50,7 @@ const IDEA_SELECT: &str = "SELECT i.id, i.problem_id, i.text, i.author_id, u.nam
     (SELECT COUNT(*) FROM problem_idea_votes v WHERE v.idea_id = i.id AND v.user_id = $1) AS voted
     FROM problem_ideas i JOIN users u ON u.id = i.author_id LEFT JOIN users a ON a.id = i.adopted_by";
 
-fn idea(row: &AnyRow) -> Result<IdeaRecord, StoreError> {
+fn idea(row: &Row) -> Result<IdeaRecord, StoreError> {
     Ok(IdeaRecord {
         id: row.try_get("id")?,
         problem_id: row.try_get("problem_id")?,
@@ -69,8 +68,8 @@ fn idea(row: &AnyRow) -> Result<IdeaRecord, StoreError> {
 /// Asks everyone who handled one of the problem's cases (took a step on it, or owns it)
 /// and was not asked yet, in the caller's transaction: their inbox item now, their mail
 /// by a job that sends it in business hours.
-pub(crate) async fn ask_in(conn: &mut AnyConnection, problem_id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
-    let asked: Vec<i64> = sqlx::query(
+pub(crate) async fn ask_in(conn: &mut Conn, problem_id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    let asked: Vec<i64> = db::query(
         "INSERT INTO idea_requests (problem_id, user_id, asked_at)
          SELECT $1, u.id, $2 FROM users u
          WHERE u.active = 1 AND u.password_hash <> '' AND u.id IN (
@@ -97,7 +96,7 @@ impl Store {
     /// The problem's ideas, the adopted one first, then most votes; `reader` sees which
     /// they voted for.
     pub async fn problem_ideas(&self, problem_id: i64, reader: i64) -> Result<Vec<IdeaRecord>, StoreError> {
-        sqlx::query(&format!(
+        db::query(&format!(
             "{IDEA_SELECT} WHERE i.problem_id = $2
              ORDER BY CASE WHEN i.adopted_at IS NULL THEN 1 ELSE 0 END, votes DESC, i.id"
         ))
@@ -111,7 +110,7 @@ impl Store {
     }
 
     pub async fn idea(&self, problem_id: i64, idea_id: i64, reader: i64) -> Result<IdeaRecord, StoreError> {
-        let row = sqlx::query(&format!("{IDEA_SELECT} WHERE i.id = $2 AND i.problem_id = $3"))
+        let row = db::query(&format!("{IDEA_SELECT} WHERE i.id = $2 AND i.problem_id = $3"))
             .bind(reader)
             .bind(idea_id)
             .bind(problem_id)
@@ -127,7 +126,7 @@ impl Store {
         self.problem(problem_id).await?;
         let now = millis(self.now());
         let mut tx = self.write().begin().await?;
-        let same = sqlx::query("SELECT id FROM problem_ideas WHERE problem_id = $1 AND author_id = $2 AND text = $3")
+        let same = db::query("SELECT id FROM problem_ideas WHERE problem_id = $1 AND author_id = $2 AND text = $3")
             .bind(problem_id)
             .bind(author_id)
             .bind(text)
@@ -135,7 +134,7 @@ impl Store {
             .await?;
         let id: i64 = match same {
             Some(row) => row.try_get(0)?,
-            None => sqlx::query(
+            None => db::query(
                 "INSERT INTO problem_ideas (problem_id, text, author_id, created_at) VALUES ($1, $2, $3, $4)
                  RETURNING id",
             )
@@ -147,7 +146,7 @@ impl Store {
             .await?
             .try_get(0)?,
         };
-        sqlx::query(
+        db::query(
             "UPDATE idea_requests SET answered_at = $3 WHERE problem_id = $1 AND user_id = $2 AND answered_at IS NULL",
         )
         .bind(problem_id)
@@ -162,7 +161,7 @@ impl Store {
     /// One vote per person per idea: voting again changes nothing.
     pub async fn vote_idea(&self, problem_id: i64, idea_id: i64, user_id: i64) -> Result<IdeaRecord, StoreError> {
         self.idea(problem_id, idea_id, user_id).await?;
-        sqlx::query(
+        db::query(
             "INSERT INTO problem_idea_votes (idea_id, user_id, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (idea_id, user_id) DO NOTHING",
         )
@@ -184,18 +183,18 @@ impl Store {
         }
         let now = millis(self.now());
         let mut tx = self.write().begin().await?;
-        sqlx::query("UPDATE problem_ideas SET adopted_at = NULL, adopted_by = NULL WHERE problem_id = $1")
+        db::query("UPDATE problem_ideas SET adopted_at = NULL, adopted_by = NULL WHERE problem_id = $1")
             .bind(problem_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE problem_ideas SET adopted_at = $2, adopted_by = $3 WHERE id = $1")
+        db::query("UPDATE problem_ideas SET adopted_at = $2, adopted_by = $3 WHERE id = $1")
             .bind(idea_id)
             .bind(now)
             .bind(manager_id)
             .execute(&mut *tx)
             .await?;
         let action = format!("{} (idea of {})", chosen.text, chosen.author_name);
-        sqlx::query("UPDATE problems SET preventive_action = $2, updated_at = $3 WHERE id = $1")
+        db::query("UPDATE problems SET preventive_action = $2, updated_at = $3 WHERE id = $1")
             .bind(problem_id)
             .bind(action)
             .bind(now)
@@ -208,7 +207,7 @@ impl Store {
     /// The problems `user_id` was asked about and has given no idea for yet, newest first;
     /// a verified problem asks no more.
     pub async fn ideas_wanted(&self, user_id: i64) -> Result<Vec<IdeaWanted>, StoreError> {
-        sqlx::query(
+        db::query(
             "SELECT r.problem_id, p.title, r.asked_at,
                 (SELECT COUNT(*) FROM cases c WHERE c.problem_id = p.id) AS case_count
              FROM idea_requests r JOIN problems p ON p.id = r.problem_id
@@ -232,7 +231,7 @@ impl Store {
 
     /// How many ideas were adopted between `from` and `to` (the owner's report).
     pub async fn ideas_adopted(&self, from: OffsetDateTime, to: OffsetDateTime) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM problem_ideas WHERE adopted_at >= $1 AND adopted_at < $2")
+        Ok(db::query("SELECT COUNT(*) FROM problem_ideas WHERE adopted_at >= $1 AND adopted_at < $2")
             .bind(millis(from))
             .bind(millis(to))
             .fetch_one(self.read())

@@ -1,8 +1,7 @@
 //! Idempotency keys: a write sent again with the same key gets the first answer back
 //! and changes nothing.
 
-use sqlx::Row;
-
+use crate::db;
 use crate::{Store, StoreError, millis};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +26,7 @@ impl Store {
         key: &str,
         request_hash: &str,
     ) -> Result<Option<StoredResponse>, StoreError> {
-        let claimed = sqlx::query(
+        let claimed = db::query(
             "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (user_id, key) DO NOTHING",
         )
@@ -40,12 +39,11 @@ impl Store {
         if claimed.rows_affected() == 1 {
             return Ok(None);
         }
-        let row =
-            sqlx::query("SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2")
-                .bind(user_id)
-                .bind(key)
-                .fetch_one(self.write())
-                .await?;
+        let row = db::query("SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+            .bind(user_id)
+            .bind(key)
+            .fetch_one(self.write())
+            .await?;
         let request_hash: String = row.try_get("request_hash")?;
         Ok(Some(match (row.try_get::<Option<i64>, _>("status")?, row.try_get::<Option<String>, _>("body")?) {
             (Some(status), Some(body)) => {
@@ -56,7 +54,7 @@ impl Store {
     }
 
     pub async fn finish_idempotent(&self, user_id: i64, key: &str, status: u16, body: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2")
+        db::query("UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2")
             .bind(user_id)
             .bind(key)
             .bind(i64::from(status))
@@ -68,7 +66,7 @@ impl Store {
 
     /// Frees a key whose request failed, so the client may try again with it.
     pub async fn release_idempotency_key(&self, user_id: i64, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL")
+        db::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL")
             .bind(user_id)
             .bind(key)
             .execute(self.write())

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use amends_domain::CustomerEmail;
 
 use crate::customers::RejectedRow;
+use crate::db;
 use crate::query::{ROWS_PER_STATEMENT, in_list, value_rows};
 use crate::{NewCustomer, Store, StoreError, TransactionBatch, millis};
 
@@ -40,7 +41,7 @@ impl Store {
                 "INSERT INTO customers (name, name_key, email, email_key, phone, external_id, postal_address, notes, watch, created_at, updated_at)
                  VALUES {values} ON CONFLICT DO NOTHING RETURNING external_id, email_key"
             );
-            let mut q = sqlx::query_as::<_, (Option<String>, Option<String>)>(&sql);
+            let mut q = db::query_as::<(Option<String>, Option<String>)>(&sql);
             for (_, c, email_key) in chunk {
                 q = q
                     .bind(c.name.as_str())
@@ -75,7 +76,7 @@ impl Store {
                     "SELECT external_id FROM customers WHERE external_id IN ({})",
                     in_list(self.backend(), externals.len())
                 );
-                let mut q = sqlx::query_as::<_, (String,)>(&sql);
+                let mut q = db::query_as::<(String,)>(&sql);
                 for e in &externals {
                     q = q.bind(*e);
                 }
@@ -93,7 +94,7 @@ impl Store {
         }
 
         for (index, c, email_key) in single {
-            let inserted = sqlx::query(
+            let inserted = db::query(
                 "INSERT INTO customers (name, name_key, email, email_key, phone, external_id, postal_address, notes, watch, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9) ON CONFLICT DO NOTHING RETURNING id",
             )
@@ -113,7 +114,7 @@ impl Store {
                 continue;
             }
             let known = match &c.external_id {
-                Some(ext) => sqlx::query("SELECT id FROM customers WHERE external_id = $1")
+                Some(ext) => db::query("SELECT id FROM customers WHERE external_id = $1")
                     .bind(ext.clone())
                     .fetch_optional(&mut *tx)
                     .await?

@@ -2,9 +2,9 @@
 //! message became (a new case, a reply on a case), so a message delivered twice is
 //! taken once and a message whose storing failed is taken again on the retry.
 
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn};
 use crate::{Store, StoreError, millis};
 
 /// What an incoming message was, for `inbound_mail.outcome`.
@@ -43,14 +43,14 @@ pub struct InboundRef {
 }
 
 pub(crate) async fn insert_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     r: &InboundRef,
     case_id: Option<i64>,
     outcome: &str,
     reason: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    db::query(
         "INSERT INTO inbound_mail (message_id, case_id, from_email, subject, outcome, reason, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(r.message_id.clone())
@@ -69,7 +69,7 @@ pub(crate) async fn insert_in(
 impl Store {
     /// Whether a message with this Message-ID was already taken in.
     pub async fn inbound_seen(&self, message_id: &str) -> Result<bool, StoreError> {
-        Ok(sqlx::query("SELECT 1 FROM inbound_mail WHERE message_id = $1")
+        Ok(db::query("SELECT 1 FROM inbound_mail WHERE message_id = $1")
             .bind(message_id)
             .fetch_optional(self.read())
             .await?
@@ -89,7 +89,7 @@ impl Store {
 
     /// The messages that could not be taken, newest first.
     pub async fn refused_mail(&self, limit: i64) -> Result<Vec<RefusedMail>, StoreError> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT id, message_id, from_email, subject, COALESCE(reason, '') AS reason, received_at
              FROM inbound_mail WHERE outcome = $1 ORDER BY id DESC LIMIT $2",
         )
@@ -113,7 +113,7 @@ impl Store {
 
     /// The case whose customer has this email, when `reference` names one of theirs.
     pub async fn case_of_customer(&self, case_id: i64, email: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query(
+        let row = db::query(
             "SELECT 1 FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1 AND cu.email_key = $2",
         )
         .bind(case_id)

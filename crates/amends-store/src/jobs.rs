@@ -3,9 +3,9 @@
 //! with `FOR UPDATE SKIP LOCKED` so several instances never claim the same job.
 
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
 use time::{Duration, OffsetDateTime};
 
+use crate::db::{self, Conn};
 use crate::{Backend, StaffAlert, Store, StoreError, millis};
 
 /// One job and what it needs, one variant per kind. A row keeps the kind in `kind` and
@@ -111,12 +111,12 @@ pub struct QueueStats {
 /// Queues `job` to run at `run_at`, in the caller's transaction; `now` (the desk's clock)
 /// stamps when it was queued.
 pub(crate) async fn enqueue_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     job: &Job,
     run_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<i64, StoreError> {
-    Ok(sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+    Ok(db::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(job.kind())
         .bind(job.payload()?)
         .bind(millis(run_at))
@@ -152,7 +152,7 @@ impl Store {
             JobsToClaim::All => String::new(),
             JobsToClaim::AllButSending => format!("AND kind <> '{}'", Job::SendEmail { outbox_id: 0 }.kind()),
         };
-        let rows = sqlx::query(&format!(
+        let rows = db::query(&format!(
             "UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
              WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $3
                           AND (locked_until IS NULL OR locked_until < $3) {kinds}
@@ -182,7 +182,7 @@ impl Store {
     /// Gives back the jobs `worker` claimed and has not run (at shutdown), uncounted, so
     /// another runner takes them at once rather than when the lease ends.
     pub async fn release_jobs(&self, worker: &str) -> Result<u64, StoreError> {
-        Ok(sqlx::query(
+        Ok(db::query(
             "UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = attempts - 1
              WHERE locked_by = $1 AND done_at IS NULL AND failed_at IS NULL",
         )
@@ -193,7 +193,7 @@ impl Store {
     }
 
     pub async fn complete_job(&self, id: i64, worker: &str) -> Result<(), StoreError> {
-        sqlx::query(
+        db::query(
             "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2",
         )
         .bind(id)
@@ -212,7 +212,7 @@ impl Store {
         error: &str,
         run_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        db::query(
             "UPDATE jobs SET run_at = $3, last_error = $4, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2",
         )
         .bind(id)
@@ -226,7 +226,7 @@ impl Store {
 
     /// Gives a job up for good; it stays in the table with its error for a person to see.
     pub async fn fail_job(&self, id: i64, worker: &str, error: &str) -> Result<(), StoreError> {
-        sqlx::query(
+        db::query(
             "UPDATE jobs SET failed_at = $3, last_error = $4, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2",
         )
         .bind(id)
@@ -247,7 +247,7 @@ impl Store {
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let mut tx = self.write().begin().await?;
-        let waiting = sqlx::query(
+        let waiting = db::query(
             "SELECT id FROM jobs WHERE kind = $1 AND done_at IS NULL AND failed_at IS NULL AND run_at > $2 LIMIT 1",
         )
         .bind(job.kind())
@@ -264,7 +264,7 @@ impl Store {
     pub async fn job_stats(&self) -> Result<QueueStats, StoreError> {
         let now = millis(self.now());
         // The recurring sweep is a timer, not work waiting.
-        let row = sqlx::query(
+        let row = db::query(
             "SELECT COUNT(*) AS pending, MIN(CASE WHEN run_at <= $1 THEN run_at END) AS oldest,
                     (SELECT COUNT(*) FROM jobs WHERE failed_at IS NOT NULL) AS failed
              FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND kind <> $2",

@@ -3,9 +3,9 @@
 
 use amends_domain::playbook::EventKind;
 use serde::Serialize;
-use sqlx::Row;
 use time::OffsetDateTime;
 
+use crate::db;
 use crate::{Store, StoreError, from_millis, millis};
 
 /// A follow-up scheduled by letter, due for the print run.
@@ -46,7 +46,7 @@ impl Store {
     /// Follow-ups scheduled by letter that are due by `now`, still the case's latest
     /// schedule, not yet posted, and not yet answered.
     pub async fn letters_due(&self, now: OffsetDateTime) -> Result<Vec<LetterDue>, StoreError> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT e.id, e.case_id, e.data, cu.name AS customer_name, t.queued_at FROM case_events e
              JOIN cases c ON c.id = e.case_id JOIN customers cu ON cu.id = c.customer_id
              LEFT JOIN letter_texts t ON t.event_id = e.id
@@ -84,7 +84,7 @@ impl Store {
     /// The case's follow-up letter still to be posted: its latest follow-up, when that
     /// is by letter, not yet posted and not yet answered.
     pub async fn pending_letter(&self, case_id: i64) -> Result<Option<PendingLetter>, StoreError> {
-        let row = sqlx::query(
+        let row = db::query(
             "SELECT e.id, e.kind, e.data, t.body, t.saved_at, t.queued_at FROM case_events e
              LEFT JOIN letter_texts t ON t.event_id = e.id
              WHERE e.case_id = $1 AND e.kind IN ('follow_up_scheduled', 'follow_up_recorded')
@@ -125,7 +125,7 @@ impl Store {
         let now = millis(self.now());
         let queued_at = queue.then_some(now);
         let queued_by = queue.then_some(by);
-        sqlx::query(
+        db::query(
             "INSERT INTO letter_texts (event_id, case_id, body, saved_by, saved_at, queued_by, queued_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (event_id) DO UPDATE SET body = excluded.body, saved_by = excluded.saved_by,
@@ -151,14 +151,14 @@ impl Store {
         let mut marked = 0;
         for id in event_ids {
             let case_id: Option<i64> =
-                sqlx::query("SELECT case_id FROM case_events WHERE id = $1 AND kind = 'follow_up_scheduled'")
+                db::query("SELECT case_id FROM case_events WHERE id = $1 AND kind = 'follow_up_scheduled'")
                     .bind(*id)
                     .fetch_optional(&mut *tx)
                     .await?
                     .map(|r| r.try_get(0))
                     .transpose()?;
             let Some(case_id) = case_id else { return Err(StoreError::NotFound("letter")) };
-            let done = sqlx::query(
+            let done = db::query(
                 "INSERT INTO letters_posted (event_id, case_id, posted_by, posted_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (event_id) DO NOTHING",
             )
@@ -176,7 +176,7 @@ impl Store {
 
     /// When a letter (by its follow-up event) was posted, if it was.
     pub async fn letter_posted_at(&self, event_id: i64) -> Result<Option<OffsetDateTime>, StoreError> {
-        Ok(sqlx::query("SELECT posted_at FROM letters_posted WHERE event_id = $1")
+        Ok(db::query("SELECT posted_at FROM letters_posted WHERE event_id = $1")
             .bind(event_id)
             .fetch_optional(self.read())
             .await?

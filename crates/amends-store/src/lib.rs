@@ -1,6 +1,7 @@
 //! Storage for Amends: one [`Store`] over SQLite (embedded, the default) or PostgreSQL.
 //!
-//! Both backends go through sqlx's `Any` driver, so the SQL is shared wherever the two
+//! Each backend runs through its own driver (`db`: rusqlite for SQLite, sqlx's `PgPool`
+//! for PostgreSQL) behind one small query API, so the SQL is shared wherever the two
 //! dialects agree (`$1` placeholders, `RETURNING`, `ON CONFLICT`, row values) and split
 //! by [`Backend`] where they do not (full-text search). Each backend has its own
 //! migrations folder with the same versions; they are embedded and applied on start.
@@ -18,6 +19,7 @@ mod cases;
 mod clock;
 mod commands;
 mod customers;
+mod db;
 mod disclosures;
 mod escalations;
 mod hours;
@@ -51,13 +53,13 @@ mod views;
 mod watch;
 mod webhooks;
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use amends_domain::DuePolicy;
 use amends_domain::playbook::Refusal;
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use db::{DbError, Pool, Side};
 use time::OffsetDateTime;
 
 pub use alerts::{AlertTo, StaffAlert};
@@ -153,14 +155,14 @@ pub enum StoreError {
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
     #[error("migration {version} failed: {source}")]
-    Migration { version: i64, source: sqlx::Error },
+    Migration { version: i64, source: DbError },
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] DbError),
 }
 
 impl StoreError {
     /// Maps a unique-constraint violation to a conflict on `field`; other errors pass.
-    pub(crate) fn unique(field: &'static str, message: &str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    pub(crate) fn unique(field: &'static str, message: &str) -> impl FnOnce(DbError) -> StoreError {
         let message = message.to_owned();
         move |e| match e.as_database_error() {
             Some(db) if db.is_unique_violation() => StoreError::Conflict { field: Some(field), message },
@@ -172,18 +174,7 @@ impl StoreError {
     /// opposed to one that will fail the same way every time.
     pub fn is_temporary(&self) -> bool {
         match self {
-            StoreError::Database(e) => {
-                matches!(
-                    e,
-                    sqlx::Error::Io(_)
-                        | sqlx::Error::PoolTimedOut
-                        | sqlx::Error::PoolClosed
-                        | sqlx::Error::WorkerCrashed
-                ) || e
-                    .as_database_error()
-                    .and_then(|d| d.code())
-                    .is_some_and(|c| c == "5" || c == "6" || c.starts_with("08") || c.starts_with("57P"))
-            }
+            StoreError::Database(e) => e.is_temporary(),
             StoreError::WriterStopped => true,
             _ => false,
         }
@@ -241,10 +232,11 @@ impl Default for StoreSettings {
 struct Inner {
     backend: Backend,
     /// Reads run concurrently on this pool.
-    read: AnyPool,
-    /// Writes go through this pool: one connection on SQLite, so writers never race
-    /// for the database lock; the same pool as `read` on PostgreSQL.
-    write: AnyPool,
+    read: Pool,
+    /// Writes go through this pool: one connection on SQLite, so writers queue in the
+    /// process instead of racing for the database lock; the same pool as `read` on
+    /// PostgreSQL.
+    write: Pool,
     settings: StoreSettings,
     intake: tokio::sync::mpsc::Sender<intake::IntakeJob>,
     /// The due policy with the business hours in force, for pages that show due times
@@ -269,22 +261,26 @@ impl Store {
 
     /// Connects without migrating (for `amends migrate` and checks).
     pub async fn connect(url: &str, settings: StoreSettings) -> Result<Store, StoreError> {
-        install_default_drivers();
         let backend = Backend::from_url(url)?;
         let (read, write) = match backend {
             Backend::Sqlite => {
-                let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
-                let read = sqlite_pool(&url, 8).await?;
-                let write = sqlite_pool(&url, 1).await?;
-                (read, write)
+                let path = db::sqlite_path(url).to_owned();
+                let database = tokio::task::spawn_blocking(move || db::SqliteDatabase::open(&path, 8))
+                    .await
+                    .map_err(|e| StoreError::Corrupt(format!("opening the database failed: {e}")))??;
+                (Pool::Sqlite(database.clone(), Side::Read), Pool::Sqlite(database, Side::Write))
             }
             Backend::Postgres => {
-                let pool = AnyPoolOptions::new()
+                let options = sqlx::postgres::PgConnectOptions::from_str(url)
+                    .map_err(DbError::from)?
+                    .statement_cache_capacity(512);
+                let pool = sqlx::postgres::PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
-                    .await?;
-                (pool.clone(), pool)
+                    .connect_with(options)
+                    .await
+                    .map_err(DbError::from)?;
+                (Pool::Postgres(pool.clone()), Pool::Postgres(pool))
             }
         };
         let (tx, rx) = tokio::sync::mpsc::channel(4096);
@@ -299,7 +295,25 @@ impl Store {
                 tokens: Default::default(),
             }),
         };
-        tokio::spawn(intake::run_writer(store.clone_for_writer(), rx));
+        let writer = store.clone_for_writer();
+        match backend {
+            // On SQLite the intake writer commits on a thread of its own: each commit waits
+            // for the disk, and that wait must not hold one of the few threads that serve
+            // requests. Its statements run there in place (nothing in them awaits I/O).
+            Backend::Sqlite => {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_time()
+                    .build()
+                    .map_err(|e| StoreError::Corrupt(format!("the intake writer cannot start: {e}")))?;
+                std::thread::Builder::new()
+                    .name("amends-intake".into())
+                    .spawn(move || runtime.block_on(intake::run_writer(writer, rx)))
+                    .map_err(|e| StoreError::Corrupt(format!("the intake writer cannot start: {e}")))?;
+            }
+            Backend::Postgres => {
+                tokio::spawn(intake::run_writer(writer, rx));
+            }
+        }
         Ok(store)
     }
 
@@ -325,11 +339,11 @@ impl Store {
         &self.inner.policy_cache
     }
 
-    pub(crate) fn read(&self) -> &AnyPool {
+    pub(crate) fn read(&self) -> &Pool {
         &self.inner.read
     }
 
-    pub(crate) fn write(&self) -> &AnyPool {
+    pub(crate) fn write(&self) -> &Pool {
         &self.inner.write
     }
 
@@ -347,31 +361,9 @@ impl Store {
 
 #[derive(Clone)]
 pub(crate) struct WriterHandle {
-    write: AnyPool,
+    write: Pool,
     backend: Backend,
     settings: StoreSettings,
-}
-
-async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, StoreError> {
-    let pool = AnyPoolOptions::new()
-        .max_connections(max)
-        .min_connections(1)
-        .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _meta| {
-            Box::pin(async move {
-                // FULL: a commit is on disk before we acknowledge it. Throughput comes
-                // from committing many requests at once, never from weaker syncing.
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                )
-                .await?;
-                Ok(())
-            })
-        })
-        .connect(url)
-        .await?;
-    Ok(pool)
 }
 
 pub(crate) fn millis(at: OffsetDateTime) -> i64 {

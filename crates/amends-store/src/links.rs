@@ -5,11 +5,10 @@
 
 use amends_domain::LinkPurpose;
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use crate::cases::parsed;
+use crate::db::{self, Conn, Row};
 use crate::secret::{mask_link_tokens, secret_hash};
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -26,7 +25,7 @@ pub struct LinkRecord {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
-fn link(row: &AnyRow) -> Result<LinkRecord, StoreError> {
+fn link(row: &Row) -> Result<LinkRecord, StoreError> {
     Ok(LinkRecord {
         id: row.try_get("id")?,
         case_id: row.try_get("case_id")?,
@@ -49,7 +48,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let now = millis(self.now());
         let mut tx = self.write().begin().await?;
-        sqlx::query(
+        db::query(
             "UPDATE customer_links SET revoked_at = $3 WHERE case_id = $1 AND purpose = $2 AND revoked_at IS NULL",
         )
         .bind(case_id)
@@ -57,7 +56,7 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = db::query(
             "INSERT INTO customer_links (token_hash, case_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(token_hash)
@@ -75,7 +74,7 @@ impl Store {
     /// The link a token opens: one made with the link (before tokens were made at
     /// sending), or one made when a message carrying the link was sent.
     pub async fn link_by_token_hash(&self, token_hash: &str) -> Result<Option<LinkRecord>, StoreError> {
-        sqlx::query(
+        db::query(
             "SELECT * FROM customer_links WHERE token_hash = $1
              UNION ALL
              SELECT l.* FROM link_tokens t JOIN outbox o ON o.id = t.outbox_id JOIN customer_links l ON l.id = o.link_id
@@ -93,7 +92,7 @@ impl Store {
     /// opens the link the message carries. Committed before the message leaves, so a
     /// customer never holds a token the desk does not know.
     pub async fn add_link_token(&self, outbox_id: i64, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO link_tokens (token_hash, outbox_id, created_at) VALUES ($1, $2, $3)")
+        db::query("INSERT INTO link_tokens (token_hash, outbox_id, created_at) VALUES ($1, $2, $3)")
             .bind(token_hash)
             .bind(outbox_id)
             .bind(millis(self.now()))
@@ -103,7 +102,7 @@ impl Store {
     }
 
     pub async fn mark_link_used(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE customer_links SET used_at = COALESCE(used_at, $2) WHERE id = $1")
+        db::query("UPDATE customer_links SET used_at = COALESCE(used_at, $2) WHERE id = $1")
             .bind(id)
             .bind(millis(self.now()))
             .execute(self.write())
@@ -112,7 +111,7 @@ impl Store {
     }
 
     pub async fn revoke_case_links(&self, case_id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE customer_links SET revoked_at = $2 WHERE case_id = $1 AND revoked_at IS NULL")
+        db::query("UPDATE customer_links SET revoked_at = $2 WHERE case_id = $1 AND revoked_at IS NULL")
             .bind(case_id)
             .bind(millis(self.now()))
             .execute(self.write())
@@ -125,12 +124,11 @@ impl Store {
 /// and records which link each message carries, so that a message still waiting to be
 /// sent gets a fresh token for the same link. The old tokens keep working: their hashes
 /// stay in `customer_links` and `disclosure_recipients`.
-pub(crate) async fn mask_kept_tokens(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, text_body, html_body FROM outbox WHERE text_body LIKE '%/c/%' OR html_body LIKE '%/c/%'",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+pub(crate) async fn mask_kept_tokens(conn: &mut Conn) -> Result<(), StoreError> {
+    let rows =
+        db::query("SELECT id, text_body, html_body FROM outbox WHERE text_body LIKE '%/c/%' OR html_body LIKE '%/c/%'")
+            .fetch_all(&mut *conn)
+            .await?;
     for row in rows {
         let id: i64 = row.try_get("id")?;
         let (text, mut tokens) = mask_link_tokens(&row.try_get::<String, _>("text_body")?);
@@ -143,13 +141,13 @@ pub(crate) async fn mask_kept_tokens(conn: &mut sqlx::AnyConnection) -> Result<(
             None => None,
         };
         let Some(token) = tokens.first() else { continue };
-        let link_id: Option<i64> = sqlx::query("SELECT id FROM customer_links WHERE token_hash = $1")
+        let link_id: Option<i64> = db::query("SELECT id FROM customer_links WHERE token_hash = $1")
             .bind(secret_hash(token))
             .fetch_optional(&mut *conn)
             .await?
             .map(|r| r.try_get(0))
             .transpose()?;
-        sqlx::query("UPDATE outbox SET text_body = $2, html_body = $3, link_id = $4 WHERE id = $1")
+        db::query("UPDATE outbox SET text_body = $2, html_body = $3, link_id = $4 WHERE id = $1")
             .bind(id)
             .bind(text)
             .bind(html)

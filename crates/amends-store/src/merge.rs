@@ -6,9 +6,9 @@
 //! the survivor.
 
 use amends_domain::merge::CaseSide;
-use sqlx::{AnyConnection, Row};
 
 use crate::cases::{CaseRecord, EventRecord, event};
+use crate::db::{self, Conn};
 use crate::{Store, StoreError};
 
 /// How far a chain of merges is followed; a longer one means a cycle, which merges
@@ -16,10 +16,10 @@ use crate::{Store, StoreError};
 const MAX_CHAIN: usize = 64;
 
 /// The case that carries on for `case_id`: itself, or the end of its chain of merges.
-pub(crate) async fn survivor_in(conn: &mut AnyConnection, case_id: i64) -> Result<i64, StoreError> {
+pub(crate) async fn survivor_in(conn: &mut Conn, case_id: i64) -> Result<i64, StoreError> {
     let mut id = case_id;
     for _ in 0..MAX_CHAIN {
-        let row = sqlx::query("SELECT merged_into FROM cases WHERE id = $1")
+        let row = db::query("SELECT merged_into FROM cases WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?
@@ -53,7 +53,7 @@ impl Store {
 
     /// The ids of the cases merged into `case_id`, directly or through other merges.
     pub async fn merged_case_ids(&self, case_id: i64) -> Result<Vec<i64>, StoreError> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "WITH RECURSIVE absorbed(id) AS (
                  SELECT id FROM cases WHERE merged_into = $1
                  UNION SELECT c.id FROM cases c JOIN absorbed a ON c.merged_into = a.id)
@@ -72,7 +72,7 @@ impl Store {
         if !timeline.iter().any(|e| matches!(e.event.kind, amends_domain::playbook::EventKind::MergedIn { .. })) {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(
+        let rows = db::query(
             "WITH RECURSIVE absorbed(id) AS (
                  SELECT id FROM cases WHERE merged_into = $1
                  UNION SELECT c.id FROM cases c JOIN absorbed a ON c.merged_into = a.id)

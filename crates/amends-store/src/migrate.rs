@@ -1,8 +1,7 @@
 //! Embedded migrations, one folder per backend with the same versions, applied in order
 //! at start. Each runs in its own transaction and is recorded in `schema_migrations`.
 
-use sqlx::{Connection, Row};
-
+use crate::db;
 use crate::{Backend, Store, StoreError, millis};
 
 struct Migration {
@@ -185,24 +184,24 @@ const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     let mut conn = store.write().acquire().await?;
-    sqlx::query(
+    db::query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
     )
     .execute(&mut *conn)
     .await?;
     if store.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
+        db::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
     }
     let result = apply_pending(store, &mut conn).await;
     if store.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
+        db::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await?;
     }
     result
 }
 
-async fn apply_pending(store: &Store, conn: &mut sqlx::pool::PoolConnection<sqlx::Any>) -> Result<(), StoreError> {
-    let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+async fn apply_pending(store: &Store, conn: &mut db::Held) -> Result<(), StoreError> {
+    let applied: Vec<i64> = db::query("SELECT version FROM schema_migrations")
         .fetch_all(&mut **conn)
         .await?
         .iter()
@@ -213,24 +212,34 @@ async fn apply_pending(store: &Store, conn: &mut sqlx::pool::PoolConnection<sqlx
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        let fail = |source| StoreError::Migration { version: m.version, source };
-        let mut tx = conn.begin().await?;
-        for statement in statements(sql) {
-            sqlx::query(&statement).execute(&mut *tx).await.map_err(fail)?;
-        }
-        if let Some(DataStep::MaskLinkTokens) = m.then {
-            crate::links::mask_kept_tokens(&mut tx).await?;
-        }
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(m.version)
-            .bind(m.name)
-            .bind(millis(store.now()))
-            .execute(&mut *tx)
-            .await
-            .map_err(fail)?;
-        tx.commit().await?;
+        // The migration's own transaction, on the connection that holds the lock.
+        let begin = if store.backend() == Backend::Sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+        db::query(begin).execute(&mut **conn).await?;
+        let applied = apply_one(store, conn, m, sql).await;
+        let end = if applied.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = db::query(end).execute(&mut **conn).await;
+        applied?;
+        ended?;
         tracing::info!(version = m.version, name = m.name, "migration applied");
     }
+    Ok(())
+}
+
+async fn apply_one(store: &Store, conn: &mut db::Conn, m: &Migration, sql: &str) -> Result<(), StoreError> {
+    let fail = |source| StoreError::Migration { version: m.version, source };
+    for statement in statements(sql) {
+        db::query(&statement).execute(&mut *conn).await.map_err(fail)?;
+    }
+    if let Some(DataStep::MaskLinkTokens) = m.then {
+        crate::links::mask_kept_tokens(conn).await?;
+    }
+    db::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+        .bind(m.version)
+        .bind(m.name)
+        .bind(millis(store.now()))
+        .execute(&mut *conn)
+        .await
+        .map_err(fail)?;
     Ok(())
 }
 
@@ -264,7 +273,7 @@ fn statements(sql: &str) -> Vec<String> {
 
 pub(crate) async fn is_current(store: &Store) -> Result<bool, StoreError> {
     let newest: Option<i64> =
-        sqlx::query("SELECT MAX(version) FROM schema_migrations").fetch_one(store.read()).await?.try_get(0)?;
+        db::query("SELECT MAX(version) FROM schema_migrations").fetch_one(store.read()).await?.try_get(0)?;
     Ok(newest == Some(MIGRATIONS_APPLIED))
 }
 

@@ -3,11 +3,10 @@
 
 use amends_domain::{MessagePurpose, MessageStatus};
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use crate::cases::parsed;
+use crate::db::{self, Conn, Row};
 use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -49,7 +48,7 @@ pub struct EmailRecord {
     pub sent_at: Option<OffsetDateTime>,
 }
 
-fn email(row: &AnyRow) -> Result<EmailRecord, StoreError> {
+fn email(row: &Row) -> Result<EmailRecord, StoreError> {
     Ok(EmailRecord {
         id: row.try_get("id")?,
         case_id: row.try_get("case_id")?,
@@ -71,10 +70,7 @@ fn email(row: &AnyRow) -> Result<EmailRecord, StoreError> {
 
 /// Binds a message's columns from `to_email` to `purpose`, in the order every INSERT
 /// into the outbox names them.
-pub(crate) fn bind_message<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    e: &NewEmail,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+pub(crate) fn bind_message<'q>(query: db::Query<'q>, e: &NewEmail) -> db::Query<'q> {
     query
         .bind(e.to_email.clone())
         .bind(e.to_name.clone())
@@ -88,12 +84,12 @@ pub(crate) fn bind_message<'q>(
 
 /// Stores the message and the job that sends it at `send_at`, in the caller's transaction.
 pub(crate) async fn insert_email_in(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut Conn,
     e: &NewEmail,
     send_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<i64, StoreError> {
-    let query = sqlx::query(
+    let query = db::query(
         "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at, link_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $11) RETURNING id",
     )
@@ -123,7 +119,7 @@ impl Store {
     pub async fn queue_email_for_job(&self, e: &NewEmail, job: Option<(i64, &str)>) -> Result<Option<i64>, StoreError> {
         let mut tx = self.write().begin().await?;
         if let Some((job_id, worker)) = job {
-            let held = sqlx::query(
+            let held = db::query(
                 "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL \
                  WHERE id = $1 AND locked_by = $2 AND done_at IS NULL",
             )
@@ -143,7 +139,7 @@ impl Store {
     }
 
     pub async fn email(&self, id: i64) -> Result<EmailRecord, StoreError> {
-        let row = sqlx::query("SELECT * FROM outbox WHERE id = $1")
+        let row = db::query("SELECT * FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_optional(self.read())
             .await?
@@ -152,7 +148,7 @@ impl Store {
     }
 
     pub async fn case_emails(&self, case_id: i64) -> Result<Vec<EmailRecord>, StoreError> {
-        sqlx::query("SELECT * FROM outbox WHERE case_id = $1 ORDER BY id")
+        db::query("SELECT * FROM outbox WHERE case_id = $1 ORDER BY id")
             .bind(case_id)
             .fetch_all(self.read())
             .await?
@@ -165,12 +161,12 @@ impl Store {
     pub async fn mark_email_sent(&self, id: i64, job_id: i64, worker: &str) -> Result<(), StoreError> {
         let now = millis(self.now());
         let mut tx = self.write().begin().await?;
-        sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1 WHERE id = $1")
+        db::query("UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1 WHERE id = $1")
             .bind(id)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        db::query(
             "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2",
         )
         .bind(job_id)
@@ -184,7 +180,7 @@ impl Store {
 
     /// Records a failed attempt; `gave_up` when no more attempts will be made.
     pub async fn mark_email_attempt(&self, id: i64, error: &str, gave_up: bool) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1")
+        db::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1")
             .bind(id)
             .bind(error)
             .bind(if gave_up { MessageStatus::Failed } else { MessageStatus::Queued }.as_str())
@@ -196,7 +192,7 @@ impl Store {
     /// How many messages wait to be sent, and how many were given up (one that could
     /// not even be built, or that the receiving server refused for good).
     pub async fn outbox_stats(&self) -> Result<OutboxStats, StoreError> {
-        let row = sqlx::query(
+        let row = db::query(
             "SELECT COUNT(CASE WHEN status = 'queued' THEN 1 END) AS queued,
                     COUNT(CASE WHEN status = 'failed' THEN 1 END) AS failed FROM outbox",
         )
@@ -209,7 +205,7 @@ impl Store {
     /// taken in on it (or on a case merged into it), then the messages the desk sent.
     /// A reply staff write answers the first that a mail header can carry.
     pub async fn thread_message_ids(&self, case_id: i64) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT message_id FROM (
                  SELECT message_id, 0 AS mine, received_at AS at, id FROM inbound_mail
                   WHERE outcome IN ('case_opened', 'threaded', 'spam')
@@ -227,7 +223,7 @@ impl Store {
     /// The case a message belongs to, found by the Message-ID a reply refers to.
     pub async fn case_by_message_id(&self, message_ids: &[String]) -> Result<Option<i64>, StoreError> {
         for id in message_ids {
-            let row = sqlx::query(
+            let row = db::query(
                 "SELECT case_id FROM outbox WHERE message_id = $1 AND case_id IS NOT NULL
                  UNION ALL SELECT case_id FROM inbound_mail WHERE message_id = $1 AND case_id IS NOT NULL",
             )

@@ -2,7 +2,6 @@
 //! same functions that run them, so a test can hold each to an index on both backends.
 
 use amends_domain::playbook::{CaseStatus, Step};
-use sqlx::Row;
 
 use crate::cases::{CaseFilter, CaseOrder, OwnerFilter, SnoozeFilter};
 use crate::query::{Filters, Value};

@@ -2,9 +2,9 @@
 //! so that every instance behind a load balancer sees everyone.
 
 use serde::Serialize;
-use sqlx::Row;
 use time::{Duration, OffsetDateTime};
 
+use crate::db;
 use crate::{Store, StoreError, from_millis, millis};
 
 /// How long a heartbeat counts; pages send one every 10 seconds.
@@ -25,7 +25,7 @@ impl Store {
     /// returns the others who have it open now.
     pub async fn heartbeat(&self, case_id: i64, user_id: i64, writing: bool) -> Result<Vec<Presence>, StoreError> {
         let now = self.now();
-        sqlx::query(
+        db::query(
             "INSERT INTO presence (case_id, user_id, writing, seen_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (case_id, user_id) DO UPDATE SET writing = excluded.writing, seen_at = excluded.seen_at",
         )
@@ -39,7 +39,7 @@ impl Store {
             Some(db) if db.is_foreign_key_violation() => StoreError::NotFound("case"),
             _ => StoreError::Database(e),
         })?;
-        sqlx::query(
+        db::query(
             "SELECT p.user_id, u.name, p.writing, p.seen_at FROM presence p JOIN users u ON u.id = p.user_id
              WHERE p.case_id = $1 AND p.user_id <> $2 AND p.seen_at > $3 ORDER BY u.name",
         )

@@ -4,11 +4,10 @@
 
 use amends_domain::problem::{self, AlarmReason, ProblemFacts, ProblemStatus, ProblemText, Similarity, SuggestionKind};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::cases::parsed;
+use crate::db::{self, Conn, Row};
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
@@ -92,11 +91,11 @@ pub(crate) const PROBLEM_SELECT: &str =
     (SELECT COUNT(*) FROM problem_alarms a WHERE a.problem_id = p.id AND a.seen_at IS NULL) AS open_alarms
     FROM problems p LEFT JOIN users u ON u.id = p.owner_id";
 
-fn opt_time(row: &AnyRow, name: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+fn opt_time(row: &Row, name: &str) -> Result<Option<OffsetDateTime>, StoreError> {
     Ok(row.try_get::<Option<i64>, _>(name)?.map(from_millis))
 }
 
-fn problem(row: &AnyRow) -> Result<ProblemRecord, StoreError> {
+fn problem(row: &Row) -> Result<ProblemRecord, StoreError> {
     Ok(ProblemRecord {
         id: row.try_get("id")?,
         title: row.try_get("title")?,
@@ -116,7 +115,7 @@ fn problem(row: &AnyRow) -> Result<ProblemRecord, StoreError> {
     })
 }
 
-fn suggestion(row: &AnyRow) -> Result<SuggestionRecord, StoreError> {
+fn suggestion(row: &Row) -> Result<SuggestionRecord, StoreError> {
     Ok(SuggestionRecord {
         id: row.try_get("id")?,
         problem_id: row.try_get("problem_id")?,
@@ -129,7 +128,7 @@ fn suggestion(row: &AnyRow) -> Result<SuggestionRecord, StoreError> {
     })
 }
 
-fn alarm(row: &AnyRow) -> Result<AlarmRecord, StoreError> {
+fn alarm(row: &Row) -> Result<AlarmRecord, StoreError> {
     Ok(AlarmRecord {
         id: row.try_get("id")?,
         problem_id: row.try_get("problem_id")?,
@@ -153,14 +152,14 @@ const ALARM_SELECT: &str = "SELECT a.id, a.problem_id, p.title AS problem_title,
 /// Records a recurrence alarm once per problem and case, inside the caller's transaction,
 /// and mails it to the problem's owner (once, with the alarm).
 pub(crate) async fn raise_alarm_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     problem_id: i64,
     case_id: i64,
     reason: AlarmReason,
     note: &str,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let inserted = sqlx::query(
+    let inserted = db::query(
         "INSERT INTO problem_alarms (problem_id, case_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (problem_id, case_id) DO NOTHING RETURNING id",
     )
@@ -182,14 +181,14 @@ pub(crate) async fn raise_alarm_in(
 /// Mails the problem's owner about a case, in the caller's transaction; nobody when the
 /// problem has no owner (the problems page still shows it).
 async fn mail_owner_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     problem_id: i64,
     case_id: i64,
     subject: String,
     text: String,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let owner: Option<i64> = sqlx::query("SELECT owner_id FROM problems WHERE id = $1")
+    let owner: Option<i64> = db::query("SELECT owner_id FROM problems WHERE id = $1")
         .bind(problem_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -204,11 +203,8 @@ async fn mail_owner_in(
 }
 
 /// The problem a prevent step would link, as the domain weighs it.
-pub(crate) async fn linked_problem_in(
-    conn: &mut AnyConnection,
-    problem_id: i64,
-) -> Result<problem::LinkedProblem, StoreError> {
-    let row = sqlx::query("SELECT title, status, corrective_action, preventive_action FROM problems WHERE id = $1")
+pub(crate) async fn linked_problem_in(conn: &mut Conn, problem_id: i64) -> Result<problem::LinkedProblem, StoreError> {
+    let row = db::query("SELECT title, status, corrective_action, preventive_action FROM problems WHERE id = $1")
         .bind(problem_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -224,7 +220,7 @@ pub(crate) async fn linked_problem_in(
 /// A new case matched a problem at intake: it carries the problem, and the problem's
 /// owner is mailed (as a recurrence alarm when the problem was marked fixed).
 pub(crate) async fn match_case_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     problem_id: i64,
     case: &crate::CaseRecord,
     words: &[String],
@@ -232,7 +228,7 @@ pub(crate) async fn match_case_in(
 ) -> Result<(), StoreError> {
     let linked = linked_problem_in(conn, problem_id).await?;
     // A root cause staff linked meanwhile stays.
-    sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1 AND problem_id IS NULL")
+    db::query("UPDATE cases SET problem_id = $2 WHERE id = $1 AND problem_id IS NULL")
         .bind(case.id)
         .bind(problem_id)
         .execute(&mut *conn)
@@ -265,17 +261,16 @@ pub(crate) async fn match_case_in(
 
 /// Links a case to its root cause, in the caller's transaction.
 pub(crate) async fn link_case_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     problem_id: i64,
     case_id: i64,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let exists =
-        sqlx::query("SELECT id FROM problems WHERE id = $1").bind(problem_id).fetch_optional(&mut *conn).await?;
+    let exists = db::query("SELECT id FROM problems WHERE id = $1").bind(problem_id).fetch_optional(&mut *conn).await?;
     if exists.is_none() {
         return Err(StoreError::NotFound("problem"));
     }
-    sqlx::query("UPDATE cases SET problem_id = $2 WHERE id = $1")
+    db::query("UPDATE cases SET problem_id = $2 WHERE id = $1")
         .bind(case_id)
         .bind(problem_id)
         .execute(&mut *conn)
@@ -285,12 +280,12 @@ pub(crate) async fn link_case_in(
 
 /// Called when a case is linked to a problem: a problem marked fixed or verified has come back.
 pub(crate) async fn on_case_linked_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     problem_id: i64,
     case_id: i64,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let row = sqlx::query("SELECT title, status FROM problems WHERE id = $1")
+    let row = db::query("SELECT title, status FROM problems WHERE id = $1")
         .bind(problem_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -312,7 +307,7 @@ impl Store {
         created_by: i64,
     ) -> Result<ProblemRecord, StoreError> {
         let now = millis(self.now());
-        let id: i64 = sqlx::query(
+        let id: i64 = db::query(
             "INSERT INTO problems (title, description, status, created_by, created_at, updated_at)
              VALUES ($1, $2, 'open', $3, $4, $4) RETURNING id",
         )
@@ -335,7 +330,7 @@ impl Store {
     }
 
     pub async fn problem(&self, id: i64) -> Result<ProblemRecord, StoreError> {
-        let row = sqlx::query(&format!("{PROBLEM_SELECT} WHERE p.id = $1"))
+        let row = db::query(&format!("{PROBLEM_SELECT} WHERE p.id = $1"))
             .bind(id)
             .fetch_optional(self.read())
             .await?
@@ -344,13 +339,13 @@ impl Store {
     }
 
     pub async fn list_problems(&self, limit: i64) -> Result<Vec<ProblemRecord>, StoreError> {
-        sqlx::query(&list_problems_sql()).bind(limit).fetch_all(self.read()).await?.iter().map(problem).collect()
+        db::query(&list_problems_sql()).bind(limit).fetch_all(self.read()).await?.iter().map(problem).collect()
     }
 
     pub async fn update_problem(&self, id: i64, patch: &ProblemPatch) -> Result<ProblemRecord, StoreError> {
         let current = self.problem(id).await?;
         if let Some(Some(owner)) = patch.owner_id {
-            let exists = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1")
+            let exists = db::query("SELECT id FROM users WHERE id = $1 AND active = 1")
                 .bind(owner)
                 .fetch_optional(self.read())
                 .await?;
@@ -358,7 +353,7 @@ impl Store {
                 return Err(StoreError::NotFound("user"));
             }
         }
-        sqlx::query(
+        db::query(
             "UPDATE problems SET title = $2, description = $3, category = $4, owner_id = $5,
                 corrective_action = $6, preventive_action = $7, updated_at = $8 WHERE id = $1",
         )
@@ -393,7 +388,7 @@ impl Store {
             ProblemStatus::Verified => "verified_at",
         };
         let now = millis(self.now());
-        let done = sqlx::query(&format!(
+        let done = db::query(&format!(
             "UPDATE problems SET status = $3, {column} = $4, updated_at = $4 WHERE id = $1 AND status = $2"
         ))
         .bind(id)
@@ -419,7 +414,7 @@ impl Store {
         author_id: i64,
     ) -> Result<SuggestionRecord, StoreError> {
         self.problem(problem_id).await?;
-        let id: i64 = sqlx::query(
+        let id: i64 = db::query(
             "INSERT INTO problem_suggestions (problem_id, kind, text, author_id, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -435,7 +430,7 @@ impl Store {
     }
 
     pub async fn suggestion(&self, problem_id: i64, id: i64) -> Result<SuggestionRecord, StoreError> {
-        let row = sqlx::query(&format!("{SUGGESTION_SELECT} WHERE s.id = $1 AND s.problem_id = $2"))
+        let row = db::query(&format!("{SUGGESTION_SELECT} WHERE s.id = $1 AND s.problem_id = $2"))
             .bind(id)
             .bind(problem_id)
             .fetch_optional(self.read())
@@ -446,7 +441,7 @@ impl Store {
 
     /// The problem's suggestions, most votes first.
     pub async fn problem_suggestions(&self, problem_id: i64) -> Result<Vec<SuggestionRecord>, StoreError> {
-        sqlx::query(&format!("{SUGGESTION_SELECT} WHERE s.problem_id = $1 ORDER BY votes DESC, s.id"))
+        db::query(&format!("{SUGGESTION_SELECT} WHERE s.problem_id = $1 ORDER BY votes DESC, s.id"))
             .bind(problem_id)
             .fetch_all(self.read())
             .await?
@@ -463,7 +458,7 @@ impl Store {
         user_id: i64,
     ) -> Result<SuggestionRecord, StoreError> {
         self.suggestion(problem_id, suggestion_id).await?;
-        sqlx::query(
+        db::query(
             "INSERT INTO problem_votes (suggestion_id, user_id, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (suggestion_id, user_id) DO NOTHING",
         )
@@ -482,7 +477,7 @@ impl Store {
         user_id: i64,
     ) -> Result<SuggestionRecord, StoreError> {
         self.suggestion(problem_id, suggestion_id).await?;
-        sqlx::query("DELETE FROM problem_votes WHERE suggestion_id = $1 AND user_id = $2")
+        db::query("DELETE FROM problem_votes WHERE suggestion_id = $1 AND user_id = $2")
             .bind(suggestion_id)
             .bind(user_id)
             .execute(self.write())
@@ -497,7 +492,7 @@ impl Store {
         owner_id: Option<i64>,
         unseen_only: bool,
     ) -> Result<Vec<AlarmRecord>, StoreError> {
-        sqlx::query(&format!(
+        db::query(&format!(
             "{ALARM_SELECT} WHERE ($1 IS NULL OR a.problem_id = $1) AND ($2 IS NULL OR p.owner_id = $2)
              AND ($3 = 0 OR a.seen_at IS NULL) ORDER BY a.id DESC LIMIT 200"
         ))
@@ -512,7 +507,7 @@ impl Store {
     }
 
     pub async fn mark_alarm_seen(&self, id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE problem_alarms SET seen_at = COALESCE(seen_at, $2) WHERE id = $1")
+        let done = db::query("UPDATE problem_alarms SET seen_at = COALESCE(seen_at, $2) WHERE id = $1")
             .bind(id)
             .bind(millis(self.now()))
             .execute(self.write())
@@ -526,7 +521,7 @@ impl Store {
     /// The problems' own words and their cases' words, one text per problem, for ranking.
     /// A case's own problem link is left out so it does not vote for itself.
     async fn problem_texts(&self, except_case: Option<i64>) -> Result<Vec<ProblemText>, StoreError> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT p.id AS problem_id, p.title || ' ' || p.description AS text FROM problems p
              UNION ALL
              SELECT c.problem_id, c.body FROM cases c WHERE c.problem_id IS NOT NULL AND ($1 IS NULL OR c.id <> $1)",
@@ -601,7 +596,7 @@ impl Store {
     async fn look_alikes(&self, case: &crate::CaseRecord) -> Result<usize, StoreError> {
         let case_id = case.id;
         let Some(category) = case.category.clone() else { return Ok(0) };
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT p.id AS problem_id, p.title, p.status, p.category AS problem_category, c.category, c.body
              FROM problems p JOIN cases c ON c.problem_id = p.id
              WHERE p.status IN ('fixed', 'verified') AND c.id <> $1",

@@ -2,9 +2,9 @@
 //! and the check when due are the domain's effects of the promise, queued by `step`.)
 
 use serde::Serialize;
-use sqlx::Row;
 use time::OffsetDateTime;
 
+use crate::db;
 use crate::{Store, StoreError, from_millis, millis};
 
 /// A broken promise, as counted in reports.
@@ -28,7 +28,7 @@ impl Store {
         event_id: i64,
         due: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
+        let done = db::query(
             "INSERT INTO broken_promises (event_id, case_id, due_at, noted_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (event_id) DO NOTHING",
         )
@@ -47,7 +47,7 @@ impl Store {
         from: OffsetDateTime,
         to: OffsetDateTime,
     ) -> Result<Vec<BrokenPromise>, StoreError> {
-        sqlx::query(
+        db::query(
             "SELECT event_id, case_id, due_at, noted_at FROM broken_promises WHERE due_at >= $1 AND due_at < $2
              ORDER BY due_at DESC, event_id DESC LIMIT 1000",
         )

@@ -8,10 +8,9 @@ use amends_domain::disclosure::{DisclosureStatus, RecipientStatus};
 use amends_domain::playbook::Outcome;
 use amends_domain::proof::ProofGesture;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn, Row};
 use crate::disclosures::Progress;
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -83,7 +82,7 @@ pub(crate) fn outcome_of(status: &str) -> Option<Outcome> {
     status.parse().ok()
 }
 
-fn recipient(row: &AnyRow) -> Result<ProofRecipient, StoreError> {
+fn recipient(row: &Row) -> Result<ProofRecipient, StoreError> {
     let case_id: i64 = row.try_get("case_id")?;
     let status: Option<String> = row.try_get("status")?;
     let by_letter = row
@@ -121,7 +120,7 @@ fn recipient(row: &AnyRow) -> Result<ProofRecipient, StoreError> {
     })
 }
 
-fn testimonial(row: &AnyRow) -> Result<Testimonial, StoreError> {
+fn testimonial(row: &Row) -> Result<Testimonial, StoreError> {
     let case_id: i64 = row.try_get("case_id")?;
     Ok(Testimonial {
         id: row.try_get("id")?,
@@ -138,14 +137,14 @@ fn testimonial(row: &AnyRow) -> Result<Testimonial, StoreError> {
 const PROOF_OF: &str = "SELECT id, coach_override FROM disclosures WHERE problem_id = $1 AND kind = 'proof'";
 
 /// The id of the problem's proof, if one was sent.
-pub(crate) async fn proof_id_in(conn: &mut AnyConnection, problem_id: i64) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query(PROOF_OF).bind(problem_id).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
+pub(crate) async fn proof_id_in(conn: &mut Conn, problem_id: i64) -> Result<Option<i64>, StoreError> {
+    Ok(db::query(PROOF_OF).bind(problem_id).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
 }
 
 /// Of `customers`, those a proof told about a lost case who are not won back yet: one
 /// query per batch of transactions, so an import stays a few statements per thousand.
 pub(crate) async fn lost_and_told_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     backend: crate::Backend,
     customers: impl Iterator<Item = i64>,
 ) -> Result<std::collections::HashSet<i64>, StoreError> {
@@ -160,7 +159,7 @@ pub(crate) async fn lost_and_told_in(
          WHERE customer_id IN ({}) AND outcome = 'lost' AND won_back_at IS NULL AND told_at IS NOT NULL",
         crate::query::in_list(backend, ids.len())
     );
-    let mut q = sqlx::query_as::<_, (i64,)>(&sql);
+    let mut q = db::query_as::<(i64,)>(&sql);
     for id in &ids {
         q = q.bind(*id);
     }
@@ -174,7 +173,7 @@ const TESTIMONIALS: &str = "SELECT t.id, t.case_id, t.customer_id, c.name AS cus
 impl Store {
     /// The problem's proof as it stands, None before the first one.
     pub async fn proof(&self, problem_id: i64) -> Result<Option<ProofRecord>, StoreError> {
-        let Some(row) = sqlx::query(PROOF_OF).bind(problem_id).fetch_optional(self.read()).await? else {
+        let Some(row) = db::query(PROOF_OF).bind(problem_id).fetch_optional(self.read()).await? else {
             return Ok(None);
         };
         let d = self.disclosure(row.try_get("id")?).await?;
@@ -211,12 +210,12 @@ impl Store {
              LEFT JOIN outbox o ON o.id = r.outbox_id
              ORDER BY COALESCE(r.case_id, a.case_id)"
         );
-        sqlx::query(&sql).bind(problem_id).fetch_all(self.read()).await?.iter().map(recipient).collect()
+        db::query(&sql).bind(problem_id).fetch_all(self.read()).await?.iter().map(recipient).collect()
     }
 
     /// The testimonials given, newest first, after `before` (an id) for the next page.
     pub async fn testimonials(&self, before: Option<i64>, limit: i64) -> Result<Vec<Testimonial>, StoreError> {
-        sqlx::query(&format!("{TESTIMONIALS} WHERE t.id < $1 ORDER BY t.id DESC LIMIT $2"))
+        db::query(&format!("{TESTIMONIALS} WHERE t.id < $1 ORDER BY t.id DESC LIMIT $2"))
             .bind(before.unwrap_or(i64::MAX))
             .bind(limit)
             .fetch_all(self.read())
@@ -233,22 +232,20 @@ impl Store {
         to: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<Testimonial>, StoreError> {
-        sqlx::query(&format!(
-            "{TESTIMONIALS} WHERE t.created_at >= $1 AND t.created_at < $2 ORDER BY t.id DESC LIMIT $3"
-        ))
-        .bind(millis(from))
-        .bind(millis(to))
-        .bind(limit)
-        .fetch_all(self.read())
-        .await?
-        .iter()
-        .map(testimonial)
-        .collect()
+        db::query(&format!("{TESTIMONIALS} WHERE t.created_at >= $1 AND t.created_at < $2 ORDER BY t.id DESC LIMIT $3"))
+            .bind(millis(from))
+            .bind(millis(to))
+            .bind(limit)
+            .fetch_all(self.read())
+            .await?
+            .iter()
+            .map(testimonial)
+            .collect()
     }
 
     /// The case's testimonial, if the customer gave one.
     pub async fn case_testimonial(&self, case_id: i64) -> Result<Option<Testimonial>, StoreError> {
-        sqlx::query(&format!("{TESTIMONIALS} WHERE t.case_id = $1"))
+        db::query(&format!("{TESTIMONIALS} WHERE t.case_id = $1"))
             .bind(case_id)
             .fetch_optional(self.read())
             .await?
@@ -266,7 +263,7 @@ impl Store {
         recommend: bool,
         words: &str,
     ) -> Result<Testimonial, StoreError> {
-        sqlx::query(
+        db::query(
             "INSERT INTO testimonials (case_id, customer_id, recommend, words, created_at)
              SELECT id, customer_id, $2, $3, $4 FROM cases WHERE id = $1
              ON CONFLICT (case_id) DO NOTHING",

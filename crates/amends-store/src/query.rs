@@ -3,11 +3,8 @@
 //! statements, which bulk writes (imports, a disclosure's notices) use instead of one
 //! statement per row.
 
-use sqlx::Any;
-
 use crate::Backend;
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
+use crate::db;
 
 /// Rows per multi-row statement: well inside SQLite's 32,766 and PostgreSQL's 65,535
 /// parameters for the widest row written so (nine values).
@@ -86,8 +83,8 @@ impl Filters {
         if self.clauses.is_empty() { String::new() } else { format!("WHERE {}", self.clauses.join(" AND ")) }
     }
 
-    pub(crate) fn bind<'q>(&self, sql: &'q str) -> Query<'q, Any, AnyArguments<'q>> {
-        let mut query = sqlx::query(sql);
+    pub(crate) fn bind<'q>(&self, sql: &'q str) -> db::Query<'q> {
+        let mut query = db::query(sql);
         for value in &self.values {
             query = match value {
                 Value::Int(v) => query.bind(*v),

@@ -3,10 +3,9 @@
 //! are saved here.
 
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
+use crate::db::{self, Row};
 use crate::{Store, StoreError, from_millis, millis};
 
 /// One saved reply as kept: its variables unfilled.
@@ -37,7 +36,7 @@ pub struct ReplyDraft {
 const COLUMNS: &str = "id, name, body, coach_override, updated_by, created_at, updated_at";
 const TAKEN: &str = "there is already a saved reply with this name";
 
-fn reply(row: &AnyRow) -> Result<SavedReply, StoreError> {
+fn reply(row: &Row) -> Result<SavedReply, StoreError> {
     Ok(SavedReply {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -52,7 +51,7 @@ fn reply(row: &AnyRow) -> Result<SavedReply, StoreError> {
 impl Store {
     /// Every saved reply, by name.
     pub async fn saved_replies(&self) -> Result<Vec<SavedReply>, StoreError> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM saved_replies ORDER BY name, id LIMIT 500"))
+        db::query(&format!("SELECT {COLUMNS} FROM saved_replies ORDER BY name, id LIMIT 500"))
             .fetch_all(self.read())
             .await?
             .iter()
@@ -61,7 +60,7 @@ impl Store {
     }
 
     pub async fn saved_reply(&self, id: i64) -> Result<SavedReply, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM saved_replies WHERE id = $1"))
+        let row = db::query(&format!("SELECT {COLUMNS} FROM saved_replies WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.read())
             .await?
@@ -71,7 +70,7 @@ impl Store {
 
     pub async fn create_saved_reply(&self, draft: &ReplyDraft, user_id: i64) -> Result<SavedReply, StoreError> {
         let now = millis(self.now());
-        let row = sqlx::query(&format!(
+        let row = db::query(&format!(
             "INSERT INTO saved_replies (name, body, coach_override, created_by, updated_by, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $4, $5, $5) RETURNING {COLUMNS}"
         ))
@@ -92,7 +91,7 @@ impl Store {
         draft: &ReplyDraft,
         user_id: i64,
     ) -> Result<SavedReply, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = db::query(&format!(
             "UPDATE saved_replies SET name = $2, body = $3, coach_override = $4, updated_by = $5, updated_at = $6
              WHERE id = $1 RETURNING {COLUMNS}"
         ))
@@ -110,7 +109,7 @@ impl Store {
     }
 
     pub async fn delete_saved_reply(&self, id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM saved_replies WHERE id = $1").bind(id).execute(self.write()).await?;
+        let done = db::query("DELETE FROM saved_replies WHERE id = $1").bind(id).execute(self.write()).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("saved reply"));
         }

@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use amends_domain::TransactionKind;
 use amends_domain::playbook::{Event, EventKind, Outcome, Playbook, RetainedBy, Step, StepStatus};
 use serde::Serialize;
-use sqlx::Row;
 use time::OffsetDateTime;
 
 use crate::cases::{EventRecord, parsed};
+use crate::db;
 use crate::{Store, StoreError, millis};
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,7 +166,7 @@ impl Store {
     pub async fn report(&self, from: OffsetDateTime, to: OffsetDateTime) -> Result<Report, StoreError> {
         let (f, t) = (millis(from), millis(to));
         let mut conn = self.read().acquire().await?;
-        let cases = sqlx::query(
+        let cases = db::query(
             // Spam is not a complaint: held cases count nowhere.
             "SELECT id, customer_id, created_at, problem_id FROM cases
              WHERE created_at >= $1 AND created_at < $2 AND status <> 'spam'",
@@ -175,7 +175,7 @@ impl Store {
         .bind(t)
         .fetch_all(&mut *conn)
         .await?;
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT e.* FROM case_events e JOIN cases c ON c.id = e.case_id
              WHERE c.created_at >= $1 AND c.created_at < $2 AND c.status <> 'spam' ORDER BY e.id",
         )
@@ -305,7 +305,7 @@ impl Store {
         report.lost_told = report.case_ids.lost_told.len() as i64;
         report.won_back = report.case_ids.won_back.len() as i64;
         report.win_back_rate = amends_domain::proof::win_back_rate(report.won_back, report.lost_told);
-        let said = sqlx::query(
+        let said = db::query(
             "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(recommend), 0) AS BIGINT) AS yes FROM testimonials
              WHERE created_at >= $1 AND created_at < $2",
         )
@@ -326,23 +326,21 @@ impl Store {
 
         // Returns: a complainer returned with an order or visit after their first
         // complaint in the range; a customer who never complained, with one in the range.
-        let ever_complained: HashSet<i64> =
-            sqlx::query("SELECT DISTINCT customer_id FROM cases WHERE status <> 'spam'")
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()?;
-        let customers: Vec<i64> = sqlx::query("SELECT id FROM customers")
+        let ever_complained: HashSet<i64> = db::query("SELECT DISTINCT customer_id FROM cases WHERE status <> 'spam'")
             .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(|r| r.try_get(0))
             .collect::<Result<_, _>>()?;
-        let transactions =
-            sqlx::query("SELECT customer_id, kind, amount_minor, currency, occurred_at FROM transactions")
-                .fetch_all(&mut *conn)
-                .await?;
+        let customers: Vec<i64> = db::query("SELECT id FROM customers")
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let transactions = db::query("SELECT customer_id, kind, amount_minor, currency, occurred_at FROM transactions")
+            .fetch_all(&mut *conn)
+            .await?;
         let mut returned = HashSet::new();
         let mut return_times: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut value: HashMap<(i64, String), i64> = HashMap::new();
@@ -391,11 +389,11 @@ impl Store {
             })
             .collect();
 
-        let titles: HashMap<i64, String> = sqlx::query("SELECT id, title FROM problems")
+        let titles: HashMap<i64, String> = db::query("SELECT id, title FROM problems")
             .fetch_all(&mut *conn)
             .await?
             .iter()
-            .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+            .map(|r| Ok::<_, db::DbError>((r.try_get(0)?, r.try_get(1)?)))
             .collect::<Result<_, _>>()?;
         let mut causes: Vec<(i64, i64)> = per_problem.into_iter().collect();
         causes.sort_by_key(|(id, n)| (std::cmp::Reverse(*n), *id));

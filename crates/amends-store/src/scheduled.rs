@@ -7,10 +7,10 @@
 use amends_domain::ScheduledStatus;
 use amends_domain::playbook::EventKind;
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::cases::parsed;
+use crate::db::{self, Conn};
 use crate::jobs::{Job, enqueue_in};
 use crate::outbox::NewEmail;
 use crate::{Store, StoreError, from_millis, millis};
@@ -27,13 +27,13 @@ pub struct ScheduledMessage {
 }
 
 pub(crate) async fn schedule_in(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     case_id: i64,
     event_id: i64,
     send_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO scheduled_messages (event_id, case_id, send_at, status) VALUES ($1, $2, $3, 'pending')")
+    db::query("INSERT INTO scheduled_messages (event_id, case_id, send_at, status) VALUES ($1, $2, $3, 'pending')")
         .bind(event_id)
         .bind(case_id)
         .bind(millis(send_at))
@@ -45,12 +45,8 @@ pub(crate) async fn schedule_in(
 
 /// Cancels the case's pending scheduled messages and answers the events that scheduled
 /// them; the step's writer puts a cancellation on the timeline for each.
-pub(crate) async fn cancel_pending_rows_in(
-    tx: &mut AnyConnection,
-    case_id: i64,
-    at: i64,
-) -> Result<Vec<i64>, StoreError> {
-    let rows = sqlx::query(
+pub(crate) async fn cancel_pending_rows_in(tx: &mut Conn, case_id: i64, at: i64) -> Result<Vec<i64>, StoreError> {
+    let rows = db::query(
         "UPDATE scheduled_messages SET status = 'cancelled', settled_at = $2 WHERE case_id = $1 AND status = 'pending'
          RETURNING event_id",
     )
@@ -66,7 +62,7 @@ pub(crate) async fn cancel_pending_rows_in(
 impl Store {
     /// The case's scheduled messages, oldest first.
     pub async fn scheduled_messages(&self, case_id: i64) -> Result<Vec<ScheduledMessage>, StoreError> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT s.event_id, s.case_id, s.send_at, s.status, e.data FROM scheduled_messages s
              JOIN case_events e ON e.id = s.event_id WHERE s.case_id = $1 ORDER BY s.event_id",
         )
@@ -104,7 +100,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().begin().await?;
         let now = self.now();
-        let held = sqlx::query(
+        let held = db::query(
             "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL \
              WHERE id = $1 AND locked_by = $2 AND done_at IS NULL",
         )
@@ -117,7 +113,7 @@ impl Store {
         if held == 0 {
             return Ok(false);
         }
-        let settled = sqlx::query(
+        let settled = db::query(
             "UPDATE scheduled_messages SET status = $2, settled_at = $3 WHERE event_id = $1 AND status = 'pending'",
         )
         .bind(event_id)

@@ -2,9 +2,9 @@
 //! FTS5 (bm25 and `snippet`), PostgreSQL a `tsvector` (ts_rank and ts_headline).
 
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::cases::{CASE_COLUMNS, CaseRecord, case};
+use crate::db;
 use crate::query::{Filters, Value, fts5_query};
 use crate::{Backend, Store, StoreError};
 
@@ -22,8 +22,14 @@ pub struct CaseHit {
     pub snippet: String,
 }
 
+/// How many of the newest matches a search ranks. Past this, older matches are not
+/// considered: a desk searches for what is going on, and ranking every case that holds
+/// a common word would take a second at a million cases.
+const RANKED: i64 = 2_000;
+
 impl Store {
-    /// The cases whose words (subject and body) match every word of `text`, best first.
+    /// The cases whose words (subject and body) match every word of `text`, best first
+    /// among the newest [`RANKED`] that match.
     pub async fn search_cases(&self, text: &str, limit: i64) -> Result<Vec<CaseHit>, StoreError> {
         let Some((sql, f)) = self.search_query(text, limit) else {
             return Ok(Vec::new());
@@ -41,20 +47,29 @@ impl Store {
             Backend::Sqlite => {
                 let q = f.param(Value::Text(fts5_query(text)?));
                 let l = f.param(Value::Int(limit));
+                // The newest matches are ranked (the index walks them newest first and
+                // stops), then the page's snippets are drawn by rowid: a word in a quarter
+                // of a million cases costs what a rare one does.
                 format!(
-                    "SELECT {CASE_COLUMNS}, snippet(cases_fts, 1, char(2), char(3), '…', 24) AS snippet
-                     FROM cases_fts JOIN cases c ON c.id = cases_fts.rowid JOIN customers cu ON cu.id = c.customer_id
-                     WHERE cases_fts MATCH {q} ORDER BY bm25(cases_fts), c.id DESC LIMIT {l}"
+                    "WITH recent AS (SELECT rowid AS id, bm25(cases_fts) AS rank FROM cases_fts
+                                     WHERE cases_fts MATCH {q} ORDER BY rowid DESC LIMIT {RANKED}),
+                     top AS (SELECT id, rank FROM recent ORDER BY rank, id DESC LIMIT {l})
+                     SELECT {CASE_COLUMNS}, snippet(cases_fts, 1, char(2), char(3), '…', 24) AS snippet
+                     FROM top CROSS JOIN cases_fts ON cases_fts.rowid = top.id
+                     JOIN cases c ON c.id = top.id JOIN customers cu ON cu.id = c.customer_id
+                     WHERE cases_fts MATCH {q} ORDER BY top.rank, c.id DESC"
                 )
             }
             Backend::Postgres => {
                 let q = f.param(Value::Text(text.to_owned()));
                 let l = f.param(Value::Int(limit));
-                // Rank the best few hundred by the index, then draw headlines only for the page.
+                // The same bound: the newest matches are ranked, headlines drawn for the page.
                 format!(
                     "WITH q AS (SELECT websearch_to_tsquery('english', {q}) AS query),
-                     hits AS (SELECT c.id, ts_rank(c.search, q.query) AS rank FROM cases c, q
-                              WHERE c.search @@ q.query ORDER BY rank DESC, c.id DESC LIMIT {l})
+                     recent AS (SELECT c.id, c.search FROM cases c, q
+                                WHERE c.search @@ q.query ORDER BY c.id DESC LIMIT {RANKED}),
+                     hits AS (SELECT recent.id, ts_rank(recent.search, q.query) AS rank FROM recent, q
+                              ORDER BY rank DESC, recent.id DESC LIMIT {l})
                      SELECT {CASE_COLUMNS}, ts_headline('english', c.body, q.query,
                         'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10') AS snippet
                      FROM hits JOIN cases c ON c.id = hits.id JOIN customers cu ON cu.id = c.customer_id, q
@@ -68,7 +83,7 @@ impl Store {
     /// How many open cases wait on each step: (step, count), for the inbox. Snoozed
     /// cases are not counted, as the inbox does not list them.
     pub async fn open_counts_by_step(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        sqlx::query(OPEN_COUNTS_BY_STEP)
+        db::query(OPEN_COUNTS_BY_STEP)
             .bind(crate::millis(self.now()))
             .fetch_all(self.read())
             .await?

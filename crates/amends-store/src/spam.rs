@@ -5,11 +5,10 @@
 use amends_domain::playbook::{CaseStatus, EventKind};
 use amends_spam::BlockKind;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::cases::{CaseFilter, CaseRecord, parsed};
+use crate::db::{self, Conn, Row};
 use crate::{Store, StoreError, from_millis, millis};
 
 /// One entry of the block list.
@@ -25,7 +24,7 @@ pub struct BlockRecord {
     pub created_at: OffsetDateTime,
 }
 
-fn block(row: &AnyRow) -> Result<BlockRecord, StoreError> {
+fn block(row: &Row) -> Result<BlockRecord, StoreError> {
     Ok(BlockRecord {
         id: row.try_get("id")?,
         kind: parsed(row, "kind")?,
@@ -51,14 +50,14 @@ pub struct HeldCase {
 /// Adds a block (normalised by the caller; an address has an @, a domain has none)
 /// inside the caller's transaction; one already there is kept as it is.
 pub(crate) async fn insert_block_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     value: &str,
     note: &str,
     by: Option<i64>,
     at: i64,
 ) -> Result<(), StoreError> {
     let kind = if value.contains('@') { BlockKind::Address } else { BlockKind::Domain };
-    sqlx::query(
+    db::query(
         "INSERT INTO spam_blocks (kind, value, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (kind, value) DO NOTHING",
     )
@@ -76,7 +75,7 @@ impl Store {
     /// The whole block list, newest first. It is read on every message taken in, so it
     /// is meant to stay short (hundreds, not millions).
     pub async fn spam_blocks(&self) -> Result<Vec<BlockRecord>, StoreError> {
-        sqlx::query("SELECT * FROM spam_blocks ORDER BY id DESC")
+        db::query("SELECT * FROM spam_blocks ORDER BY id DESC")
             .fetch_all(self.read())
             .await?
             .iter()
@@ -92,7 +91,7 @@ impl Store {
         note: &str,
         by: i64,
     ) -> Result<BlockRecord, StoreError> {
-        let row = sqlx::query(
+        let row = db::query(
             "INSERT INTO spam_blocks (kind, value, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *",
         )
         .bind(kind.as_str())
@@ -107,7 +106,7 @@ impl Store {
     }
 
     pub async fn remove_spam_block(&self, id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM spam_blocks WHERE id = $1").bind(id).execute(self.write()).await?;
+        let done = db::query("DELETE FROM spam_blocks WHERE id = $1").bind(id).execute(self.write()).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("block"));
         }
@@ -124,7 +123,7 @@ impl Store {
         let (cases, next) = self.list_cases(&filter).await?;
         let mut held = Vec::with_capacity(cases.len());
         for case in cases {
-            let rows = sqlx::query(
+            let rows = db::query(
                 "SELECT data FROM case_events WHERE case_id = $1 AND kind IN ('marked_spam', 'spam_confirmed', 'spam_released')
                  ORDER BY id",
             )

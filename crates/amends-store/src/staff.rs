@@ -4,10 +4,9 @@
 use amends_domain::staff::InvitationStatus;
 use amends_domain::{Language, Role};
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn, Row};
 use crate::outbox::{NewEmail, insert_email_in};
 use crate::{Store, StoreError, from_millis, millis};
 
@@ -30,7 +29,7 @@ pub struct Invitation {
     pub outbox_id: i64,
 }
 
-fn invitation(row: &AnyRow, now: OffsetDateTime) -> Result<Invitation, StoreError> {
+fn invitation(row: &Row, now: OffsetDateTime) -> Result<Invitation, StoreError> {
     let expires_at = from_millis(row.try_get("expires_at")?);
     let used = row.try_get::<Option<i64>, _>("used_at")?.is_some();
     let withdrawn = row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
@@ -47,7 +46,7 @@ fn invitation(row: &AnyRow, now: OffsetDateTime) -> Result<Invitation, StoreErro
 
 /// Queues the invitation's message and records the invitation, in the caller's transaction.
 async fn invite_in(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut Conn,
     user_id: i64,
     invited_by: i64,
     expires_at: OffsetDateTime,
@@ -55,7 +54,7 @@ async fn invite_in(
     now: OffsetDateTime,
 ) -> Result<Invitation, StoreError> {
     let outbox_id = insert_email_in(conn, mail, now, now).await?;
-    let row = sqlx::query(
+    let row = db::query(
         "INSERT INTO staff_invitations (user_id, outbox_id, invited_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING *",
     )
@@ -70,8 +69,8 @@ async fn invite_in(
 }
 
 /// Withdraws the user's invitations still open, in the caller's transaction.
-async fn withdraw_in(conn: &mut sqlx::AnyConnection, user_id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
-    sqlx::query(
+async fn withdraw_in(conn: &mut Conn, user_id: i64, now: OffsetDateTime) -> Result<(), StoreError> {
+    db::query(
         "UPDATE staff_invitations SET revoked_at = $2 WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
     )
     .bind(user_id)
@@ -82,8 +81,8 @@ async fn withdraw_in(conn: &mut sqlx::AnyConnection, user_id: i64, now: OffsetDa
 }
 
 /// The user, when they were invited and have not joined; else why not.
-async fn not_joined_in(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<(), StoreError> {
-    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+async fn not_joined_in(conn: &mut Conn, user_id: i64) -> Result<(), StoreError> {
+    let row = db::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -142,7 +141,7 @@ const USER_COLUMNS: &str =
     "u.id, u.email, u.name, u.role, u.active, u.email_alerts, u.created_at, u.password_hash, u.language";
 const USER_COLUMNS_BARE: &str = "id, email, name, role, active, email_alerts, created_at, password_hash, language";
 
-fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
+fn user(row: &Row) -> Result<UserRecord, StoreError> {
     let role: String = row.try_get("role")?;
     let password_hash: String = row.try_get("password_hash")?;
     Ok(UserRecord {
@@ -161,12 +160,12 @@ fn user(row: &AnyRow) -> Result<UserRecord, StoreError> {
 
 /// A stored language tag; one this build no longer speaks reads as none (the request's
 /// or business's language is used), never as an error.
-pub(crate) fn language(row: &AnyRow) -> Result<Option<Language>, StoreError> {
+pub(crate) fn language(row: &Row) -> Result<Option<Language>, StoreError> {
     let tag: Option<String> = row.try_get("language")?;
     Ok(tag.as_deref().and_then(Language::from_tag))
 }
 
-fn token(row: &AnyRow) -> Result<TokenRecord, StoreError> {
+fn token(row: &Row) -> Result<TokenRecord, StoreError> {
     Ok(TokenRecord {
         id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
@@ -178,11 +177,9 @@ fn token(row: &AnyRow) -> Result<TokenRecord, StoreError> {
 }
 
 /// Whether `user_id` is someone a case may be given to: an active staff member.
-pub(crate) async fn is_active_in(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<bool, StoreError> {
-    let row = sqlx::query("SELECT id FROM users WHERE id = $1 AND active = 1")
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub(crate) async fn is_active_in(conn: &mut Conn, user_id: i64) -> Result<bool, StoreError> {
+    let row =
+        db::query("SELECT id FROM users WHERE id = $1 AND active = 1").bind(user_id).fetch_optional(&mut *conn).await?;
     Ok(row.is_some())
 }
 
@@ -194,7 +191,7 @@ impl Store {
         role: Role,
         password_hash: &str,
     ) -> Result<UserRecord, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = db::query(&format!(
             "INSERT INTO users (email, email_key, name, role, password_hash, active, created_at)
              VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING {USER_COLUMNS_BARE}"
         ))
@@ -211,11 +208,11 @@ impl Store {
     }
 
     pub async fn count_users(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM users").fetch_one(self.read()).await?.try_get(0)?)
+        Ok(db::query("SELECT COUNT(*) FROM users").fetch_one(self.read()).await?.try_get(0)?)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email_key = $1"))
+        db::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email_key = $1"))
             .bind(email.to_lowercase())
             .fetch_optional(self.read())
             .await?
@@ -225,7 +222,7 @@ impl Store {
     }
 
     pub async fn user(&self, id: i64) -> Result<UserRecord, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+        let row = db::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
             .bind(id)
             .fetch_optional(self.read())
             .await?
@@ -234,7 +231,7 @@ impl Store {
     }
 
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.id"))
+        db::query(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.id"))
             .fetch_all(self.read())
             .await?
             .iter()
@@ -251,18 +248,17 @@ impl Store {
         active: Option<bool>,
     ) -> Result<UserRecord, StoreError> {
         let mut tx = self.write().begin().await?;
-        let done =
-            sqlx::query("UPDATE users SET role = COALESCE($2, role), active = COALESCE($3, active) WHERE id = $1")
-                .bind(id)
-                .bind(role.map(|r| r.as_str()))
-                .bind(active.map(i64::from))
-                .execute(&mut *tx)
-                .await?;
+        let done = db::query("UPDATE users SET role = COALESCE($2, role), active = COALESCE($3, active) WHERE id = $1")
+            .bind(id)
+            .bind(role.map(|r| r.as_str()))
+            .bind(active.map(i64::from))
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("user"));
         }
         if active == Some(false) {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            db::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         self.forget_tokens();
@@ -274,8 +270,8 @@ impl Store {
     /// someone else holds does not outlive the password it was opened with.
     pub async fn set_password_hash(&self, id: i64, hash: &str, keep: Option<&str>) -> Result<(), StoreError> {
         let mut tx = self.write().begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(id).bind(hash).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        db::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(id).bind(hash).execute(&mut *tx).await?;
+        db::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
             .bind(id)
             .bind(keep.unwrap_or_default())
             .execute(&mut *tx)
@@ -286,7 +282,7 @@ impl Store {
     }
 
     pub async fn create_token(&self, user_id: i64, name: &str, token_hash: &str) -> Result<TokenRecord, StoreError> {
-        let row = sqlx::query(
+        let row = db::query(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)
              RETURNING id, user_id, name, created_at, last_used_at, revoked_at",
         )
@@ -300,7 +296,7 @@ impl Store {
     }
 
     pub async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenRecord>, StoreError> {
-        sqlx::query(
+        db::query(
             "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
              WHERE user_id = $1 ORDER BY id",
         )
@@ -314,7 +310,7 @@ impl Store {
 
     pub async fn token(&self, id: i64) -> Result<TokenRecord, StoreError> {
         let row =
-            sqlx::query("SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
+            db::query("SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
                 .bind(id)
                 .fetch_optional(self.read())
                 .await?
@@ -323,7 +319,7 @@ impl Store {
     }
 
     pub async fn revoke_token(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+        db::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
             .bind(id)
             .bind(millis(self.now()))
             .execute(self.write())
@@ -346,7 +342,7 @@ impl Store {
         if let Some(user) = self.inner.tokens.recall(token_hash, now) {
             return Ok(Some(user));
         }
-        let found = sqlx::query(&format!(
+        let found = db::query(&format!(
             "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
         ))
@@ -369,7 +365,7 @@ impl Store {
         csrf_token: &str,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        db::query(
             "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id_hash)
@@ -384,7 +380,7 @@ impl Store {
 
     /// The session's active user, unless it expired.
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = db::query(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1"
         ))
@@ -396,7 +392,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(self.write()).await?;
+        db::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(self.write()).await?;
         Ok(())
     }
 
@@ -413,7 +409,7 @@ impl Store {
     ) -> Result<(UserRecord, Invitation), StoreError> {
         let now = self.now();
         let mut tx = self.write().begin().await?;
-        let row = sqlx::query(&format!(
+        let row = db::query(&format!(
             "INSERT INTO users (email, email_key, name, role, password_hash, active, created_at)
              VALUES ($1, $2, $3, $4, '', 1, $5) RETURNING {USER_COLUMNS_BARE}"
         ))
@@ -444,7 +440,7 @@ impl Store {
         let mut tx = self.write().begin().await?;
         not_joined_in(&mut tx, user_id).await?;
         withdraw_in(&mut tx, user_id, now).await?;
-        sqlx::query("UPDATE users SET active = 1 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        db::query("UPDATE users SET active = 1 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
         let invitation = invite_in(&mut tx, user_id, invited_by, expires_at, mail, now).await?;
         tx.commit().await?;
         self.forget_tokens();
@@ -458,7 +454,7 @@ impl Store {
         let mut tx = self.write().begin().await?;
         not_joined_in(&mut tx, user_id).await?;
         withdraw_in(&mut tx, user_id, now).await?;
-        sqlx::query("UPDATE users SET active = 0 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        db::query("UPDATE users SET active = 0 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;
         self.forget_tokens();
         Ok(())
@@ -467,7 +463,7 @@ impl Store {
     /// The newest invitation of each user who has not joined yet.
     pub async fn open_invitations(&self) -> Result<Vec<Invitation>, StoreError> {
         let now = self.now();
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT i.* FROM staff_invitations i JOIN users u ON u.id = i.user_id
              WHERE u.password_hash = '' AND i.id = (SELECT MAX(id) FROM staff_invitations WHERE user_id = i.user_id)
              ORDER BY i.id",
@@ -483,7 +479,7 @@ impl Store {
         token_hash: &str,
     ) -> Result<Option<(Invitation, UserRecord)>, StoreError> {
         let now = self.now();
-        let row = sqlx::query(
+        let row = db::query(
             "SELECT i.* FROM link_tokens t JOIN staff_invitations i ON i.outbox_id = t.outbox_id
              WHERE t.token_hash = $1",
         )
@@ -501,7 +497,7 @@ impl Store {
     pub async fn accept_invitation(&self, invitation_id: i64, password_hash: &str) -> Result<bool, StoreError> {
         let now = millis(self.now());
         let mut tx = self.write().begin().await?;
-        let row = sqlx::query(
+        let row = db::query(
             "UPDATE staff_invitations SET used_at = $2
              WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 RETURNING user_id",
         )
@@ -511,12 +507,11 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(false) };
         let user_id: i64 = row.try_get(0)?;
-        let set =
-            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = '' AND active = 1")
-                .bind(user_id)
-                .bind(password_hash)
-                .execute(&mut *tx)
-                .await?;
+        let set = db::query("UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = '' AND active = 1")
+            .bind(user_id)
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await?;
         if set.rows_affected() == 0 {
             return Ok(false);
         }

@@ -8,11 +8,11 @@ use amends_domain::gesture::{ApprovalReason, GestureLimits};
 use amends_domain::playbook::{Actor, Event, EventKind};
 use amends_domain::step::{CaseState, Command, Decision, Effect, Person, Refused, Spending, decide};
 use amends_domain::{Role, Severity};
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::alerts::{AlertTo, StaffAlert, alert_in};
 use crate::cases::{CaseRecord, EventRecord, UNTIL_REPLY_MS, actor_columns, case_by_id, case_events, insert_tags_in};
+use crate::db::{self, Conn};
 use crate::jobs::{Job, enqueue_in};
 use crate::{Backend, Store, StoreError, StoreSettings, millis};
 
@@ -38,10 +38,10 @@ impl From<Refused> for StoreError {
 }
 
 /// Appends one event row; the only statement that writes to `case_events`.
-pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Event) -> Result<EventRecord, StoreError> {
+pub(crate) async fn insert_event(conn: &mut Conn, case_id: i64, e: &Event) -> Result<EventRecord, StoreError> {
     let (actor_kind, actor_user_id) = actor_columns(e.actor);
     let data = serde_json::to_string(&e.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let id: i64 = sqlx::query(
+    let id: i64 = db::query(
         "INSERT INTO case_events (case_id, at, actor_kind, actor_user_id, kind, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(case_id)
@@ -58,7 +58,7 @@ pub(crate) async fn insert_event(conn: &mut AnyConnection, case_id: i64, e: &Eve
 
 /// Takes `command` on the case inside the caller's transaction. See the module's comment.
 pub(crate) async fn take_in(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     settings: &StoreSettings,
     backend: Backend,
     case_id: i64,
@@ -129,8 +129,8 @@ pub(crate) async fn take_in(
 }
 
 /// A member of staff as an escalation weighs them; None when there is no such user.
-async fn person_in(tx: &mut AnyConnection, user_id: i64) -> Result<Option<Person>, StoreError> {
-    let Some(row) = sqlx::query("SELECT id, name, role, active FROM users WHERE id = $1")
+async fn person_in(tx: &mut Conn, user_id: i64) -> Result<Option<Person>, StoreError> {
+    let Some(row) = db::query("SELECT id, name, role, active FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?
@@ -145,8 +145,8 @@ async fn person_in(tx: &mut AnyConnection, user_id: i64) -> Result<Option<Person
     }))
 }
 
-pub(crate) async fn role_in(tx: &mut AnyConnection, user_id: i64) -> Result<Option<Role>, StoreError> {
-    let role: Option<String> = sqlx::query("SELECT role FROM users WHERE id = $1")
+pub(crate) async fn role_in(tx: &mut Conn, user_id: i64) -> Result<Option<Role>, StoreError> {
+    let role: Option<String> = db::query("SELECT role FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?
@@ -160,7 +160,7 @@ pub(crate) async fn role_in(tx: &mut AnyConnection, user_id: i64) -> Result<Opti
 const PG_GESTURE_LOCK: i64 = 0x616d_656e_6467;
 
 pub(crate) async fn spending_in(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     settings: &StoreSettings,
     backend: Backend,
     case_id: i64,
@@ -169,7 +169,7 @@ pub(crate) async fn spending_in(
     now: OffsetDateTime,
 ) -> Result<Spending, StoreError> {
     if backend == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(PG_GESTURE_LOCK).execute(&mut *tx).await?;
+        db::query("SELECT pg_advisory_xact_lock($1)").bind(PG_GESTURE_LOCK).execute(&mut *tx).await?;
     }
     let month = now.replace_day(1).map(|d| d.replace_time(time::Time::MIDNIGHT)).unwrap_or(now);
     let given = crate::approvals::given_so_far_in(&mut *tx, case_id, user_id, currency, month).await?;
@@ -184,7 +184,7 @@ pub(crate) async fn spending_in(
 /// Keeps a held gesture as a pending approval; the same request sent again is the same
 /// approval.
 async fn hold_in(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     case_id: i64,
     actor: Actor,
     decision: &Decision,
@@ -201,7 +201,7 @@ async fn hold_in(
 
 /// Writes the decided events, rewrites the derived columns and applies the effects.
 async fn carry_out(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     current: &CaseRecord,
     decision: Decision,
     now: OffsetDateTime,
@@ -282,7 +282,7 @@ async fn carry_out(
                 {
                     return Err(StoreError::NotFound("user"));
                 }
-                sqlx::query("UPDATE cases SET owner_id = $2 WHERE id = $1")
+                db::query("UPDATE cases SET owner_id = $2 WHERE id = $1")
                     .bind(case_id)
                     .bind(owner_id)
                     .execute(&mut *tx)
@@ -290,14 +290,14 @@ async fn carry_out(
             }
             // The first wish stays on the case; later ones are read from the timeline.
             Effect::KeepWish { text } => {
-                sqlx::query("UPDATE cases SET wish = COALESCE(wish, $2) WHERE id = $1")
+                db::query("UPDATE cases SET wish = COALESCE(wish, $2) WHERE id = $1")
                     .bind(case_id)
                     .bind(text)
                     .execute(&mut *tx)
                     .await?;
             }
             Effect::MarkMerged { into } => {
-                sqlx::query("UPDATE cases SET merged_into = $2 WHERE id = $1")
+                db::query("UPDATE cases SET merged_into = $2 WHERE id = $1")
                     .bind(case_id)
                     .bind(into)
                     .execute(&mut *tx)
@@ -305,7 +305,7 @@ async fn carry_out(
             }
             Effect::RestartEscalation => crate::escalations::clear_escalations_in(&mut *tx, case_id, now).await?,
             Effect::SetEscalation { to, reason } => {
-                sqlx::query("UPDATE cases SET escalated_to = $2, escalation_reason = $3 WHERE id = $1")
+                db::query("UPDATE cases SET escalated_to = $2, escalation_reason = $3 WHERE id = $1")
                     .bind(case_id)
                     .bind(to)
                     .bind(reason)
@@ -339,7 +339,7 @@ async fn carry_out(
     }
     if let Some(derived) = derived {
         let snoozed_until = derived.snooze.map(|s| s.until.map(millis).unwrap_or(UNTIL_REPLY_MS));
-        let updated = sqlx::query(
+        let updated = db::query(
             "UPDATE cases SET status = $3, next_step = $4, next_due_at = $5, version = version + 1, updated_at = $6,
                     snoozed_until = $7, escalation_required = $8, customer_waiting_since = $9
                  WHERE id = $1 AND version = $2",
@@ -365,9 +365,9 @@ async fn carry_out(
     Ok(stored)
 }
 
-async fn set_column(tx: &mut AnyConnection, case_id: i64, column: &str, value: String) -> Result<(), StoreError> {
+async fn set_column(tx: &mut Conn, case_id: i64, column: &str, value: String) -> Result<(), StoreError> {
     // `column` is one of this module's own names, never input.
-    sqlx::query(&format!("UPDATE cases SET {column} = $2 WHERE id = $1"))
+    db::query(&format!("UPDATE cases SET {column} = $2 WHERE id = $1"))
         .bind(case_id)
         .bind(value)
         .execute(&mut *tx)
@@ -375,17 +375,17 @@ async fn set_column(tx: &mut AnyConnection, case_id: i64, column: &str, value: S
     Ok(())
 }
 
-async fn set_severity(tx: &mut AnyConnection, case_id: i64, severity: Severity) -> Result<(), StoreError> {
+async fn set_severity(tx: &mut Conn, case_id: i64, severity: Severity) -> Result<(), StoreError> {
     set_column(tx, case_id, "severity", severity.as_str().to_owned()).await
 }
 
 /// Replaces the case's reason from the feeling heard (the intake's reasons stay).
 async fn set_feeling_reason(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     case_id: i64,
     reason: Option<amends_domain::SeverityReason>,
 ) -> Result<(), StoreError> {
-    let kept: String = sqlx::query("SELECT severity_reasons FROM cases WHERE id = $1")
+    let kept: String = db::query("SELECT severity_reasons FROM cases WHERE id = $1")
         .bind(case_id)
         .fetch_one(&mut *tx)
         .await?
@@ -425,7 +425,7 @@ impl Store {
     /// approved gesture, the system's notes): the event written.
     pub(crate) async fn step_in(
         &self,
-        tx: &mut AnyConnection,
+        tx: &mut Conn,
         case_id: i64,
         actor: Actor,
         kind: EventKind,
@@ -454,9 +454,9 @@ impl Store {
 }
 
 /// Whether the case's customer has a postal address now (a letter can reach them).
-async fn has_postal_address_in(conn: &mut AnyConnection, case_id: i64) -> Result<bool, StoreError> {
+async fn has_postal_address_in(conn: &mut Conn, case_id: i64) -> Result<bool, StoreError> {
     let address: Option<String> =
-        sqlx::query("SELECT cu.postal_address FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1")
+        db::query("SELECT cu.postal_address FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1")
             .bind(case_id)
             .fetch_optional(&mut *conn)
             .await?

@@ -1,8 +1,8 @@
 //! Message templates as edited by the installation's managers.
 
 use serde::Serialize;
-use sqlx::Row;
 
+use crate::db;
 use crate::{Store, StoreError, millis};
 
 /// A template saved over the coach's findings: what it held and the manager's reason.
@@ -17,7 +17,7 @@ pub struct TemplateOverride {
 impl Store {
     /// The installation's edit of template `name` in `language` (a tag such as "de").
     pub async fn template_override(&self, name: &str, language: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query("SELECT body FROM message_templates WHERE name = $1 AND language = $2")
+        Ok(db::query("SELECT body FROM message_templates WHERE name = $1 AND language = $2")
             .bind(name)
             .bind(language)
             .fetch_optional(self.read())
@@ -33,7 +33,7 @@ impl Store {
         language: &str,
     ) -> Result<Option<TemplateOverride>, StoreError> {
         let row =
-            sqlx::query("SELECT coach_held, coach_override FROM message_templates WHERE name = $1 AND language = $2")
+            db::query("SELECT coach_held, coach_override FROM message_templates WHERE name = $1 AND language = $2")
                 .bind(name)
                 .bind(language)
                 .fetch_optional(self.read())
@@ -57,7 +57,7 @@ impl Store {
         user_id: i64,
         coach_override: Option<&TemplateOverride>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        db::query(
             "INSERT INTO message_templates (name, language, body, updated_by, updated_at, coach_held, coach_override)
              VALUES ($1, $7, $2, $3, $4, $5, $6)
              ON CONFLICT (name, language) DO UPDATE SET body = excluded.body, updated_by = excluded.updated_by,
@@ -78,7 +78,7 @@ impl Store {
 
     /// Goes back to the built-in template in `language`.
     pub async fn reset_template(&self, name: &str, language: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM message_templates WHERE name = $1 AND language = $2")
+        db::query("DELETE FROM message_templates WHERE name = $1 AND language = $2")
             .bind(name)
             .bind(language)
             .execute(self.write())

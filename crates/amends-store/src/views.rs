@@ -3,10 +3,9 @@
 //! module only stores them.
 
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
+use crate::db::{self, Row};
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,7 +34,7 @@ pub struct ViewDraft {
 
 const COLUMNS: &str = "v.id, v.owner_id, u.name AS owner_name, v.shared, v.name, v.filters, v.created_at, v.updated_at";
 
-fn view(row: &AnyRow) -> Result<SavedView, StoreError> {
+fn view(row: &Row) -> Result<SavedView, StoreError> {
     let filters: String = row.try_get("filters")?;
     Ok(SavedView {
         id: row.try_get("id")?,
@@ -56,7 +55,7 @@ fn filters_json(d: &ViewDraft) -> Result<String, StoreError> {
 impl Store {
     /// The views `user_id` sees: their own, then everyone's shared ones, by name.
     pub async fn visible_views(&self, user_id: i64) -> Result<Vec<SavedView>, StoreError> {
-        sqlx::query(&format!(
+        db::query(&format!(
             "SELECT {COLUMNS} FROM saved_views v JOIN users u ON u.id = v.owner_id
              WHERE v.owner_id = $1 OR v.shared = 1 ORDER BY v.shared, v.name, v.id LIMIT 200"
         ))
@@ -69,7 +68,7 @@ impl Store {
     }
 
     pub async fn saved_view(&self, id: i64) -> Result<SavedView, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = db::query(&format!(
             "SELECT {COLUMNS} FROM saved_views v JOIN users u ON u.id = v.owner_id WHERE v.id = $1"
         ))
         .bind(id)
@@ -81,7 +80,7 @@ impl Store {
 
     pub async fn create_view(&self, owner_id: i64, d: &ViewDraft) -> Result<SavedView, StoreError> {
         let now = millis(self.now());
-        let id: i64 = sqlx::query(
+        let id: i64 = db::query(
             "INSERT INTO saved_views (owner_id, shared, name, filters, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         )
@@ -98,7 +97,7 @@ impl Store {
 
     pub async fn update_view(&self, id: i64, d: &ViewDraft) -> Result<SavedView, StoreError> {
         let done =
-            sqlx::query("UPDATE saved_views SET name = $2, shared = $3, filters = $4, updated_at = $5 WHERE id = $1")
+            db::query("UPDATE saved_views SET name = $2, shared = $3, filters = $4, updated_at = $5 WHERE id = $1")
                 .bind(id)
                 .bind(d.name.clone())
                 .bind(i64::from(d.shared))
@@ -113,7 +112,7 @@ impl Store {
     }
 
     pub async fn delete_view(&self, id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM saved_views WHERE id = $1").bind(id).execute(self.write()).await?;
+        let done = db::query("DELETE FROM saved_views WHERE id = $1").bind(id).execute(self.write()).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("view"));
         }

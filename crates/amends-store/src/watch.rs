@@ -3,9 +3,9 @@
 //! transaction that stored the transaction; staff recording how it went answer it.
 
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
+use crate::db::{self, Conn};
 use crate::{Store, StoreError, from_millis};
 
 /// The note put on each watching case when the customer's next transaction arrives.
@@ -34,15 +34,15 @@ pub struct WatchAlert {
 }
 
 /// What is promised for a case's next time and not yet honoured.
-pub(crate) async fn promised_in(conn: &mut AnyConnection, case_id: i64) -> Result<Vec<String>, StoreError> {
+pub(crate) async fn promised_in(conn: &mut Conn, case_id: i64) -> Result<Vec<String>, StoreError> {
     let events: Vec<amends_domain::playbook::Event> =
         crate::cases::case_events(conn, case_id).await?.into_iter().map(|e| e.event).collect();
     Ok(amends_domain::gesture::open_next_time_promises(&events))
 }
 
 /// Staff recorded how the next time went, or closed the case: the alert is answered.
-pub(crate) async fn clear_watch_alerts_in(tx: &mut AnyConnection, case_id: i64, at: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE watch_alerts SET cleared_at = $2 WHERE case_id = $1 AND cleared_at IS NULL")
+pub(crate) async fn clear_watch_alerts_in(tx: &mut Conn, case_id: i64, at: i64) -> Result<(), StoreError> {
+    db::query("UPDATE watch_alerts SET cleared_at = $2 WHERE case_id = $1 AND cleared_at IS NULL")
         .bind(case_id)
         .bind(at)
         .execute(&mut *tx)
@@ -62,7 +62,7 @@ impl Store {
     }
 
     async fn open_watch_alert_rows(&self) -> Result<Vec<WatchAlert>, StoreError> {
-        sqlx::query(
+        db::query(
             "SELECT w.id, w.case_id, c.customer_id, cu.name AS customer_name, w.transaction_id, t.kind, t.amount_minor,
                     t.currency, w.created_at
              FROM watch_alerts w JOIN cases c ON c.id = w.case_id JOIN customers cu ON cu.id = c.customer_id
@@ -93,8 +93,8 @@ impl Store {
 }
 
 /// The customer is watched for their next order (a case reached its watch step).
-pub(crate) async fn set_watch_in(conn: &mut AnyConnection, customer_id: i64, at: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
+pub(crate) async fn set_watch_in(conn: &mut Conn, customer_id: i64, at: i64) -> Result<(), StoreError> {
+    db::query("UPDATE customers SET watch = 1, updated_at = $2 WHERE id = $1")
         .bind(customer_id)
         .bind(at)
         .execute(&mut *conn)
@@ -105,12 +105,12 @@ pub(crate) async fn set_watch_in(conn: &mut AnyConnection, customer_id: i64, at:
 /// A case of theirs closed: the customer leaves the watch list unless another of their
 /// cases still watches them.
 pub(crate) async fn end_watch_in(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     customer_id: i64,
     closed_case: i64,
     at: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    db::query(
         "UPDATE customers SET watch = 0, updated_at = $2 WHERE id = $1 AND NOT EXISTS (
                 SELECT 1 FROM cases WHERE customer_id = $1 AND id <> $3 AND status = 'watching')",
     )

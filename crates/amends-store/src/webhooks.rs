@@ -4,25 +4,24 @@
 
 use amends_domain::WebhookStatus;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use crate::cases::{EventRecord, parsed};
+use crate::db::{self, Conn, Row};
 use crate::jobs::{Job, enqueue_in};
 use crate::{Store, StoreError, from_millis, millis};
 
 /// Queues one delivery per active webhook that wants `event_kind`, in the caller's
 /// transaction: the event and its deliveries commit together or not at all.
 pub(crate) async fn webhooks_in(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     case_id: i64,
     event_id: Option<i64>,
     event_kind: &str,
     data: serde_json::Value,
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let hooks = sqlx::query("SELECT id, events FROM webhooks WHERE active = 1").fetch_all(&mut *tx).await?;
+    let hooks = db::query("SELECT id, events FROM webhooks WHERE active = 1").fetch_all(&mut *tx).await?;
     if hooks.is_empty() {
         return Ok(());
     }
@@ -42,7 +41,7 @@ pub(crate) async fn webhooks_in(
         if !wanted.is_empty() && !wanted.iter().any(|w| w == event_kind) {
             continue;
         }
-        let delivery: i64 = sqlx::query(
+        let delivery: i64 = db::query(
             "INSERT INTO webhook_deliveries (webhook_id, case_id, event_kind, payload, status, created_at)
              VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
         )
@@ -60,7 +59,7 @@ pub(crate) async fn webhooks_in(
 }
 
 /// Every stored case event goes to the webhooks that want its kind.
-pub(crate) async fn event_webhooks_in(tx: &mut AnyConnection, e: &EventRecord) -> Result<(), StoreError> {
+pub(crate) async fn event_webhooks_in(tx: &mut Conn, e: &EventRecord) -> Result<(), StoreError> {
     let mut data = serde_json::to_value(&e.event.kind).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     if let Some(map) = data.as_object_mut() {
         map.remove("kind");
@@ -83,7 +82,7 @@ pub struct WebhookRecord {
     pub secret: String,
 }
 
-fn webhook(row: &AnyRow) -> Result<WebhookRecord, StoreError> {
+fn webhook(row: &Row) -> Result<WebhookRecord, StoreError> {
     let events: String = row.try_get("events")?;
     Ok(WebhookRecord {
         id: row.try_get("id")?,
@@ -114,7 +113,7 @@ pub struct DeliveryRecord {
     pub delivered_at: Option<OffsetDateTime>,
 }
 
-fn delivery(row: &AnyRow) -> Result<DeliveryRecord, StoreError> {
+fn delivery(row: &Row) -> Result<DeliveryRecord, StoreError> {
     Ok(DeliveryRecord {
         id: row.try_get("id")?,
         webhook_id: row.try_get("webhook_id")?,
@@ -138,7 +137,7 @@ impl Store {
         events: &[String],
     ) -> Result<WebhookRecord, StoreError> {
         let events = serde_json::to_string(events).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let row = sqlx::query(
+        let row = db::query(
             "INSERT INTO webhooks (url, secret, events, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING *",
         )
         .bind(url)
@@ -151,11 +150,11 @@ impl Store {
     }
 
     pub async fn webhooks(&self) -> Result<Vec<WebhookRecord>, StoreError> {
-        sqlx::query("SELECT * FROM webhooks ORDER BY id").fetch_all(self.read()).await?.iter().map(webhook).collect()
+        db::query("SELECT * FROM webhooks ORDER BY id").fetch_all(self.read()).await?.iter().map(webhook).collect()
     }
 
     pub async fn webhook(&self, id: i64) -> Result<WebhookRecord, StoreError> {
-        let row = sqlx::query("SELECT * FROM webhooks WHERE id = $1")
+        let row = db::query("SELECT * FROM webhooks WHERE id = $1")
             .bind(id)
             .fetch_optional(self.read())
             .await?
@@ -165,7 +164,7 @@ impl Store {
 
     /// Stops a webhook; its delivery log stays.
     pub async fn deactivate_webhook(&self, id: i64) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE webhooks SET active = 0 WHERE id = $1").bind(id).execute(self.write()).await?;
+        let done = db::query("UPDATE webhooks SET active = 0 WHERE id = $1").bind(id).execute(self.write()).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("webhook"));
         }
@@ -174,7 +173,7 @@ impl Store {
 
     /// A webhook's deliveries, newest first.
     pub async fn webhook_deliveries(&self, webhook_id: i64, limit: i64) -> Result<Vec<DeliveryRecord>, StoreError> {
-        sqlx::query("SELECT * FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2")
+        db::query("SELECT * FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2")
             .bind(webhook_id)
             .bind(limit.clamp(1, 500))
             .fetch_all(self.read())
@@ -185,7 +184,7 @@ impl Store {
     }
 
     pub async fn webhook_delivery(&self, id: i64) -> Result<DeliveryRecord, StoreError> {
-        let row = sqlx::query("SELECT * FROM webhook_deliveries WHERE id = $1")
+        let row = db::query("SELECT * FROM webhook_deliveries WHERE id = $1")
             .bind(id)
             .fetch_optional(self.read())
             .await?
@@ -210,7 +209,7 @@ impl Store {
         } else {
             WebhookStatus::Pending
         };
-        sqlx::query(
+        db::query(
             "UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2, response_status = $3, last_error = $4,
                     delivered_at = $5 WHERE id = $1",
         )

@@ -8,12 +8,12 @@
 use amends_domain::playbook::{Actor, CaseStatus, Event, EventKind, Playbook, Step};
 use amends_domain::serious::{Assessment, IntakeSigns, SeriousKind, WordSign, assess};
 use amends_domain::{CaseReference, Channel, Complaint, DuePolicy, Language, Role, Severity};
-use sqlx::{AnyConnection, Connection, Row};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::cases::{CaseRecord, EventRecord};
 use crate::customers::{NewCustomer, insert_customer, lifetime_value};
+use crate::db::{self, Conn};
 use crate::jobs::Job;
 use crate::step::insert_event;
 use crate::{Store, StoreError, WriterHandle, millis};
@@ -80,7 +80,7 @@ impl LanguageSaid {
 
 /// Stores the language a new case says on its customer, as [`LanguageSaid`] allows.
 pub(crate) async fn keep_language(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     customer_id: i64,
     said: Option<LanguageSaid>,
 ) -> Result<(), StoreError> {
@@ -90,7 +90,7 @@ pub(crate) async fn keep_language(
         Some(LanguageSaid::Heard(_)) => "UPDATE customers SET language = $1 WHERE id = $2 AND language IS NULL",
     };
     let tag = said.map(|s| s.language().tag()).unwrap_or_default();
-    sqlx::query(sql).bind(tag).bind(customer_id).execute(&mut *conn).await?;
+    db::query(sql).bind(tag).bind(customer_id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -178,14 +178,8 @@ async fn write_with(
     batch: &[IntakeJob],
     way: Way,
 ) -> Result<Vec<Result<Stored, StoreError>>, StoreError> {
-    let mut conn = store.write.acquire().await?;
-    // On SQLite the batch takes the write lock at once: a transaction that reads
-    // first and writes later fails at once ("database is locked", no busy wait) when
-    // another process (`amends mail ingest`, another instance) wrote in between.
-    let mut tx = match store.backend {
-        crate::Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
-        crate::Backend::Postgres => conn.begin().await?,
-    };
+    // On SQLite the batch takes the write lock at once (`Pool::begin`).
+    let mut tx = store.write.begin().await?;
     let now = store.settings.clock.now();
     // One read of the business hours serves the whole batch.
     let policy = crate::hours::policy_in(&mut tx, &store.settings.due).await?;
@@ -194,7 +188,7 @@ async fn write_with(
         Way::OneByOne => {
             let mut results = Vec::with_capacity(batch.len());
             for job in batch {
-                let mut savepoint = tx.begin().await?;
+                let mut savepoint = tx.savepoint().await?;
                 match insert_case(store, &policy, &mut savepoint, &job.case, now).await {
                     Ok(done) => {
                         savepoint.commit().await?;
@@ -392,12 +386,12 @@ fn first_jobs(new: &NewCase, opening: &Opening, case_id: i64) -> impl Iterator<I
 async fn insert_case(
     store: &WriterHandle,
     policy: &DuePolicy,
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     new: &NewCase,
     now: OffsetDateTime,
 ) -> Result<Stored, StoreError> {
     let customer = match &new.customer {
-        CustomerRef::Existing(id) => sqlx::query("SELECT id, name FROM customers WHERE id = $1")
+        CustomerRef::Existing(id) => db::query("SELECT id, name FROM customers WHERE id = $1")
             .bind(*id)
             .fetch_optional(&mut *conn)
             .await?
@@ -407,7 +401,7 @@ async fn insert_case(
         CustomerRef::Details(details) => find_or_create_customer(conn, details, now).await?,
     };
     keep_language(conn, customer.0, new.language).await?;
-    let recent_cases: i64 = sqlx::query("SELECT COUNT(*) FROM cases WHERE customer_id = $1 AND created_at >= $2")
+    let recent_cases: i64 = db::query("SELECT COUNT(*) FROM cases WHERE customer_id = $1 AND created_at >= $2")
         .bind(customer.0)
         .bind(millis(now - RECENT))
         .fetch_one(&mut *conn)
@@ -419,7 +413,7 @@ async fn insert_case(
         .max_by_key(|v| v.amount_minor)
         .map(|v| (v.amount_minor, v.currency));
     let opening = opening(store, policy, new, now, recent_cases, value);
-    let id: i64 = sqlx::query(
+    let id: i64 = db::query(
         "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
             status, next_step, next_due_at, escalation_required, severity_reasons, version, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) RETURNING id",
@@ -454,7 +448,7 @@ async fn insert_case(
 /// The spam hold, the case's tags (indexed for the inbox's filter), the email it came
 /// from and its attachments, stored with it.
 async fn keep_what_came_with(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     new: &NewCase,
     opening: &Opening,
     case_id: i64,
@@ -484,12 +478,12 @@ async fn keep_what_came_with(
 const RECENT: Duration = Duration::days(90);
 
 async fn find_or_create_customer(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     details: &NewCustomer,
     now: OffsetDateTime,
 ) -> Result<(i64, String), StoreError> {
     let found = if let Some(email) = &details.email {
-        sqlx::query("SELECT id, name FROM customers WHERE email_key = $1")
+        db::query("SELECT id, name FROM customers WHERE email_key = $1")
             .bind(email.normalized())
             .fetch_optional(&mut *conn)
             .await?
@@ -498,7 +492,7 @@ async fn find_or_create_customer(
     };
     let found = match (found, &details.external_id) {
         (None, Some(ext)) => {
-            sqlx::query("SELECT id, name FROM customers WHERE external_id = $1")
+            db::query("SELECT id, name FROM customers WHERE external_id = $1")
                 .bind(ext.clone())
                 .fetch_optional(&mut *conn)
                 .await?

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 
 use amends_domain::DuePolicy;
-use sqlx::{AnyConnection, Row};
 use time::OffsetDateTime;
 
 use super::{
@@ -16,6 +15,7 @@ use super::{
 };
 use crate::cases::EventRecord;
 use crate::customers::NewCustomer;
+use crate::db::{self, Conn, Row};
 use crate::query::{Filters, Value, value_rows};
 use crate::{Backend, StoreError, WriterHandle, millis};
 
@@ -30,7 +30,7 @@ enum Who {
 pub(super) async fn store_together(
     store: &WriterHandle,
     policy: &DuePolicy,
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     batch: &[IntakeJob],
     now: OffsetDateTime,
 ) -> Result<Vec<Result<Stored, StoreError>>, StoreError> {
@@ -73,7 +73,7 @@ pub(super) async fn store_together(
         .collect();
 
     let webhooks: i64 =
-        sqlx::query("SELECT COUNT(*) FROM webhooks WHERE active = 1").fetch_one(&mut *tx).await?.try_get(0)?;
+        db::query("SELECT COUNT(*) FROM webhooks WHERE active = 1").fetch_one(&mut *tx).await?.try_get(0)?;
     let mut jobs = Vec::new();
     for ((index, _, opening), (case_id, event)) in cases.iter().zip(ids.iter().zip(&events)) {
         let new = &batch[*index].case;
@@ -96,7 +96,7 @@ pub(super) async fn store_together(
 /// then external id, else a new customer (one per new email or external id, however
 /// many complaints in the batch name it). `None` is an id that does not exist.
 async fn look_up_customers(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     batch: &[IntakeJob],
 ) -> Result<(Vec<Option<Who>>, Vec<NewCustomer>), StoreError> {
     let mut ids = Vec::new();
@@ -147,7 +147,7 @@ async fn look_up_customers(
 }
 
 /// Customers whose `column` is among `keys`, by that column's value as text.
-async fn named(tx: &mut AnyConnection, column: &str, keys: Vec<Value>) -> Result<HashMap<String, Who>, StoreError> {
+async fn named(tx: &mut Conn, column: &str, keys: Vec<Value>) -> Result<HashMap<String, Who>, StoreError> {
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
@@ -161,7 +161,7 @@ async fn named(tx: &mut AnyConnection, column: &str, keys: Vec<Value>) -> Result
 /// Inserts the batch's new customers in one statement; returns (id, name) in `planned`'s order.
 async fn insert_customers(
     backend: Backend,
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     planned: &[NewCustomer],
     now: OffsetDateTime,
 ) -> Result<Vec<(i64, String)>, StoreError> {
@@ -193,14 +193,14 @@ async fn insert_customers(
 /// A multi-row INSERT numbers its rows in the order of its VALUES (SQLite's next rowid,
 /// PostgreSQL's sequence, row after row), but RETURNING does not promise that order;
 /// sorting the new ids gives it back.
-fn in_order(rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<i64>, StoreError> {
+fn in_order(rows: Vec<Row>) -> Result<Vec<i64>, StoreError> {
     let mut ids = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<Vec<_>, _>>()?;
     ids.sort_unstable();
     Ok(ids)
 }
 
 async fn recent_case_counts(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customers: &[i64],
     now: OffsetDateTime,
 ) -> Result<HashMap<i64, i64>, StoreError> {
@@ -219,10 +219,7 @@ async fn recent_case_counts(
 }
 
 /// Each customer's lifetime value in the currency where it is largest, as escalation weighs it.
-async fn best_lifetime_values(
-    tx: &mut AnyConnection,
-    customers: &[i64],
-) -> Result<HashMap<i64, (i64, String)>, StoreError> {
+async fn best_lifetime_values(tx: &mut Conn, customers: &[i64]) -> Result<HashMap<i64, (i64, String)>, StoreError> {
     if customers.is_empty() {
         return Ok(HashMap::new());
     }
@@ -246,7 +243,7 @@ async fn best_lifetime_values(
 
 async fn insert_cases(
     backend: Backend,
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     batch: &[IntakeJob],
     cases: &[(usize, (i64, String), Opening)],
     now: OffsetDateTime,
@@ -281,7 +278,7 @@ async fn insert_cases(
 
 async fn insert_opened_events(
     backend: Backend,
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     cases: &[(usize, (i64, String), Opening)],
     case_ids: &[i64],
     now: OffsetDateTime,
@@ -307,7 +304,7 @@ async fn insert_opened_events(
 
 async fn insert_jobs(
     backend: Backend,
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     jobs: &[crate::jobs::Job],
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
