@@ -159,6 +159,14 @@ fn main() {
         "  blind6 (written after all its tuning; first run in its header): {}",
         concerns_score::score(&coach, concerns_score::BLIND6, false)
     );
+    println!(
+        "  blind8 (written before the session coach-recall tuned; first run in its header): {}",
+        concerns_score::score(&coach, concerns_score::BLIND8, false)
+    );
+    println!(
+        "  blind9 (written after its tuning; first run in its header, tuned on by kind since): {}",
+        concerns_score::score(&coach, concerns_score::BLIND9, false)
+    );
 
     for (name, tsv) in [
         ("en.tsv (tuned on)", include_str!("../tests/corpus/en.tsv")),
@@ -196,6 +204,14 @@ fn main() {
         (
             "en_general18.tsv (blind after all its tuning; first run in its header)",
             include_str!("../tests/corpus/en_general18.tsv"),
+        ),
+        (
+            "en_general21.tsv (blind before the session coach-recall tuned; first run in its header)",
+            include_str!("../tests/corpus/en_general21.tsv"),
+        ),
+        (
+            "en_general22.tsv (blind after its tuning: first run in its header is the honest estimate)",
+            include_str!("../tests/corpus/en_general22.tsv"),
         ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);

@@ -21,7 +21,7 @@ use crate::text::{DATE, FILLER, Lexicon, NUM, PARTICIPLE, TIME, Tokens, UNKNOWN}
 const MAX_ELEMENTS: usize = 24;
 const MAX_GAP: u8 = 9;
 const MAX_GAPS: usize = 3;
-const MAX_ALTERNATIVES: usize = 256;
+const MAX_ALTERNATIVES: usize = 512;
 /// How many hedges in a row a pattern reads through ("really, truly sorry").
 const MAX_FILLERS: usize = 2;
 

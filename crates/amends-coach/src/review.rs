@@ -4,7 +4,7 @@
 
 use crate::model::{Finding, FindingKind, Purpose, Review, Severity};
 use crate::rules::{Context, Effect, Engine, Options, Owner, Scope, Side};
-use crate::text::{CLASSES, Tokens, tokenize};
+use crate::text::{CLASSES, FILLER, Tokens, tokenize};
 
 /// How far (in tokens) a context is looked for around a hit, whatever its `within`: keeps a
 /// sentence of a million words linear.
@@ -59,19 +59,26 @@ fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
         if tok.is_comma() || tok.is_quoted() {
             continue;
         }
-        let next = t
+        let mut following = t
             .toks
             .get(pos + 1..)
             .unwrap_or(&[])
             .iter()
             .take_while(|x| x.sentence == tok.sentence)
-            .find(|x| !x.is_comma())
-            .map(|x| x.id);
+            .filter(|x| !x.is_comma());
+        let next_tok = following.next();
+        let next = next_tok.map(|x| x.id);
+        // The matcher reads through hedges ("we were *completely* overwhelmed"), so the
+        // second-word filter must too: the first word after up to two fillers also passes.
+        let after_fillers = match next_tok {
+            Some(x) if x.flags & FILLER != 0 => following.take(2).find(|x| x.flags & FILLER == 0).map(|x| x.id),
+            _ => None,
+        };
         let listed = idx.by_first.get(tok.id as usize).map_or(&[][..], Vec::as_slice);
         let mut try_all = |list: &[u32]| {
             for &pi in list {
                 if let Some((_, p)) = e.patterns.get(pi as usize)
-                    && p.may_continue(next)
+                    && (p.may_continue(next) || (after_fillers.is_some() && p.may_continue(after_fillers)))
                     && let Some(end) = p.match_at(t, pos)
                 {
                     hits.push(Hit { pattern: pi, start: pos, end });

@@ -143,12 +143,44 @@ fn the_coach_sessions_blind_sets_are_measured() {
         ("en_general17.tsv (blind after round one; tuned on since)", include_str!("corpus/en_general17.tsv"), 0.8),
         ("en_general18.tsv (blind after round two; tuned on since)", include_str!("corpus/en_general18.tsv"), 0.9),
         ("en_general19.tsv (blind after round three; tuned on since)", include_str!("corpus/en_general19.tsv"), 0.9),
-        ("en_general20.tsv (blind after all tuning, never tuned on)", include_str!("corpus/en_general20.tsv"), 0.6),
+        (
+            "en_general20.tsv (blind after all tuning; tuned on by kind since)",
+            include_str!("corpus/en_general20.tsv"),
+            0.85,
+        ),
     ];
     let mut low = Vec::new();
     for (name, tsv, floor) in sets {
         let cases = load(name, tsv);
         assert!(cases.len() >= 25, "{name}: {}", cases.len());
+        let (_, flag) = evaluate(name, &cases, true);
+        for (what, got) in [
+            ("flagging precision", flag.texts.precision()),
+            ("flagging recall", flag.texts.recall()),
+            ("kind accuracy", flag.kind_accuracy()),
+        ] {
+            if got < floor {
+                low.push(format!("{name}: {what} {got:.3} < {floor}"));
+            }
+        }
+    }
+    assert!(low.is_empty(), "below the floor: {low:#?}");
+}
+
+/// The blind sets of the session `coach-recall`, each written and labelled before its first
+/// run (in its header): `en_general21.tsv` before any of that session's tuning,
+/// `en_general22.tsv` after it (its first run is the honest estimate; both were tuned on by
+/// kind afterwards). Floors a little under the figures when they were set.
+#[test]
+fn the_recall_sessions_blind_sets_are_measured() {
+    let sets: [(&str, &str, f64); 2] = [
+        ("en_general21.tsv (blind before tuning; tuned on since)", include_str!("corpus/en_general21.tsv"), 0.95),
+        ("en_general22.tsv (blind after tuning; tuned on since)", include_str!("corpus/en_general22.tsv"), 0.9),
+    ];
+    let mut low = Vec::new();
+    for (name, tsv, floor) in sets {
+        let cases = load(name, tsv);
+        assert!(cases.len() >= 40, "{name}: {}", cases.len());
         let (_, flag) = evaluate(name, &cases, true);
         for (what, got) in [
             ("flagging precision", flag.texts.precision()),

@@ -525,3 +525,56 @@ fn the_third_party_kinds_generalise_beyond_their_phrases() {
         assert!(!en().review(text, Purpose::Other).has(FindingKind::Defensive), "{text}");
     }
 }
+
+#[test]
+fn a_hedge_between_the_first_two_words_is_read_through() {
+    // The second-word filter of the pass reads through fillers as the matcher does: a
+    // pattern written "was|were swamped" hears "were *completely* swamped".
+    let rules = "language = \"en\"\nfillers = [\"completely\", \"really\"]\n[[rule]]\nid = \"x\"\nkind = \"defensive\"\n\
+                 severity = \"medium\"\nwhy = \"w\"\nsuggestion = \"s\"\npatterns = [\"were swamped\"]\n";
+    let coach = Coach::from_rules_toml(rules).unwrap();
+    for text in ["We were swamped.", "We were completely swamped.", "We were really completely swamped."] {
+        assert_eq!(kinds(&coach.review(text, Purpose::Other)), [FindingKind::Defensive], "{text}");
+    }
+    assert!(coach.review("We were not swamped.", Purpose::Other).findings.is_empty());
+}
+
+#[test]
+fn who_did_it_decides_the_kind() {
+    // Fresh wording of the round `coach-recall` tuned by kind (none of these is in a corpus):
+    // the customer's act as the cause in a clause, a third party or another team as the
+    // doer, how few or busy we were.
+    for (text, kind) in [
+        ("The varnish bubbled after you put it in the sun.", FindingKind::Blame),
+        ("You left the tap running, which is how the floor flooded.", FindingKind::Blame),
+        ("The electrician we subcontract to wired the socket back to front.", FindingKind::Defensive),
+        ("The invoice was sent to the wrong email by the accounts department.", FindingKind::Defensive),
+        ("Two of our drivers are off sick this week.", FindingKind::Defensive),
+    ] {
+        assert_eq!(kinds(&en().review(text, Purpose::Other)), [kind], "{text}");
+    }
+    for text in [
+        "The varnish bubbled after we applied it, so I'll redo the table on Monday at 9am.",
+        "Your parcel was collected by our courier this morning and arrives tomorrow by noon.",
+        "Our driver is off sick, so I'm delivering it myself at 4pm today.",
+        "The refund policy on your travel insurance may cover the flights too.",
+    ] {
+        assert!(en().review(text, Purpose::Other).findings.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn german_subject_read_after_the_verb() {
+    // German puts the object first and the subject after the finite verb: "den Fehler hat
+    // der Kurier gemacht" points at the courier as "der Kurier hat den Fehler gemacht" does;
+    // "wir haben ... einem anderen Kunden gegeben" owns it in an apology.
+    let de = Coach::german();
+    for text in ["Den Fehler hat der Kurier gemacht.", "Die falsche Adresse hat die Versandabteilung eingetragen."] {
+        assert_eq!(kinds(&de.review(text, Purpose::Other)), [FindingKind::Defensive], "{text}");
+    }
+    let owned =
+        "Den Fehler hat unser Kurier gemacht, und das ist unsere Verantwortung: Ein neues Paket geht heute raus.";
+    assert!(de.review(owned, Purpose::Other).findings.is_empty(), "{owned}");
+    let apology = "Es tut mir leid: Wir haben Ihre Pizza einem anderen Kunden gegeben. Eine neue kommt um 20 Uhr.";
+    assert!(de.review(apology, Purpose::Apology).findings.is_empty(), "{apology}");
+}

@@ -20,6 +20,8 @@ pub const BLIND4: &str = include_str!("../concerns/en_blind4.toml");
 pub const BLIND5: &str = include_str!("../concerns/en_blind5.toml");
 pub const BLIND6: &str = include_str!("../concerns/en_blind6.toml");
 pub const BLIND7: &str = include_str!("../concerns/en_blind7.toml");
+pub const BLIND8: &str = include_str!("../concerns/en_blind8.toml");
+pub const BLIND9: &str = include_str!("../concerns/en_blind9.toml");
 pub const GERMAN_BLIND3: &str = include_str!("../concerns/de_blind3.toml");
 
 #[derive(Deserialize)]
