@@ -81,7 +81,8 @@ impl Default for WebSettings {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub settings: WebSettings,
+    /// Shared, not copied: the state is cloned for every extractor of every request.
+    pub settings: std::sync::Arc<WebSettings>,
     pub limiter: std::sync::Arc<limits::RateLimiter>,
     pub coach: std::sync::Arc<coaching::Coaches>,
     pub metrics: std::sync::Arc<metrics::Metrics>,
@@ -95,7 +96,7 @@ impl AppState {
         Self {
             limiter: std::sync::Arc::new(limits::RateLimiter::new(store.settings().clock.clone())),
             store,
-            settings,
+            settings: std::sync::Arc::new(settings),
             coach: std::sync::Arc::new(coaching::Coaches::new(coach)),
             metrics: std::sync::Arc::default(),
             spam: std::sync::Arc::new(amends_spam::SpamFilter::english()),

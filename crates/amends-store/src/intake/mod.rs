@@ -110,6 +110,9 @@ pub struct SpamHeld {
 
 pub(crate) struct IntakeJob {
     case: NewCase,
+    /// The coach's signs in the words, read before the job is queued: the one writer
+    /// only stores, so no request waits behind another's reading.
+    words: Vec<WordSign>,
     reply: oneshot::Sender<Result<(CaseRecord, EventRecord), StoreError>>,
 }
 
@@ -117,7 +120,8 @@ impl Store {
     /// Stores a new case; returns once it is committed.
     pub async fn open_case(&self, case: NewCase) -> Result<(CaseRecord, EventRecord), StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.inner.intake.send(IntakeJob { case, reply }).await.map_err(|_| StoreError::WriterStopped)?;
+        let words = word_signs(case.body.as_str(), case.language);
+        self.inner.intake.send(IntakeJob { case, words, reply }).await.map_err(|_| StoreError::WriterStopped)?;
         answer.await.map_err(|_| StoreError::WriterStopped)?
     }
 }
@@ -189,7 +193,7 @@ async fn write_with(
             let mut results = Vec::with_capacity(batch.len());
             for job in batch {
                 let mut savepoint = tx.savepoint().await?;
-                match insert_case(store, &policy, &mut savepoint, &job.case, now).await {
+                match insert_case(store, &policy, &mut savepoint, job, now).await {
                     Ok(done) => {
                         savepoint.commit().await?;
                         results.push(Ok(done));
@@ -283,14 +287,14 @@ fn opening(
     store: &WriterHandle,
     policy: &DuePolicy,
     new: &NewCase,
+    words: &[WordSign],
     now: OffsetDateTime,
     recent_cases: i64,
     value: Option<(i64, String)>,
 ) -> Opening {
-    let words = word_signs(new.body.as_str(), new.language);
     let assessment = assess(IntakeSigns {
         staff_severity: new.severity,
-        words: &words,
+        words,
         earlier_cases: recent_cases,
         lifetime_value: value.as_ref().map(|(v, c)| (*v, c.as_str())),
         valuable_customer_minor: store.settings.valuable_customer_minor,
@@ -387,9 +391,10 @@ async fn insert_case(
     store: &WriterHandle,
     policy: &DuePolicy,
     conn: &mut Conn,
-    new: &NewCase,
+    job: &IntakeJob,
     now: OffsetDateTime,
 ) -> Result<Stored, StoreError> {
+    let new = &job.case;
     let customer = match &new.customer {
         CustomerRef::Existing(id) => db::query("SELECT id, name FROM customers WHERE id = $1")
             .bind(*id)
@@ -412,7 +417,7 @@ async fn insert_case(
         .into_iter()
         .max_by_key(|v| v.amount_minor)
         .map(|v| (v.amount_minor, v.currency));
-    let opening = opening(store, policy, new, now, recent_cases, value);
+    let opening = opening(store, policy, new, &job.words, now, recent_cases, value);
     let id: i64 = db::query(
         "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
             status, next_step, next_due_at, escalation_required, severity_reasons, version, created_at, updated_at)

@@ -52,7 +52,7 @@ pub(super) async fn store_together(
         super::keep_language(tx, customer.0, job.case.language).await?;
         let earlier = recent.entry(customer.0).or_insert(0);
         let value = values.get(&customer.0).cloned();
-        let opening = opening(store, policy, &job.case, now, *earlier, value);
+        let opening = opening(store, policy, &job.case, &job.words, now, *earlier, value);
         *earlier += 1;
         cases.push((index, customer, opening));
     }
