@@ -187,10 +187,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 let url = format!("{base}/api/v1/cases/{id}");
                 let token = token.clone();
                 async move {
-                    let resp = c.get(&url).bearer_auth(&token).send().await.ok()?;
-                    let ok = resp.status().is_success();
-                    resp.bytes().await.ok()?;
-                    ok.then_some(id)
+                    read_ok(c.get(&url).bearer_auth(&token)).await.map(|()| id)
                 }
             }),
         )
@@ -206,10 +203,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 let c = c.clone();
                 let url = url.clone();
                 async move {
-                    let resp = c.get(&url).send().await.ok()?;
-                    let ok = resp.status().is_success();
-                    resp.bytes().await.ok()?;
-                    ok.then_some(0)
+                    read_ok(c.get(&url)).await.map(|()| 0)
                 }
             }),
         )
@@ -317,10 +311,7 @@ async fn reads_at_scale(args: &Args, bin: &Path, scale: seed::Scale, phase: Dura
                 let url = url.clone();
                 let cookie = cookie.clone();
                 async move {
-                    let resp = c.get(&url).header("cookie", &cookie).send().await.ok()?;
-                    let ok = resp.status().is_success();
-                    resp.bytes().await.ok()?;
-                    ok.then_some(0)
+                    read_ok(c.get(&url).header("cookie", &cookie)).await.map(|()| 0)
                 }
             }
         };
@@ -333,10 +324,7 @@ async fn reads_at_scale(args: &Args, bin: &Path, scale: seed::Scale, phase: Dura
                 let url = format!("{base}{prefix}{}", rand::thread_rng().gen_range(1..=count));
                 let cookie = cookie.clone();
                 async move {
-                    let resp = c.get(&url).header("cookie", &cookie).send().await.ok()?;
-                    let ok = resp.status().is_success();
-                    resp.bytes().await.ok()?;
-                    ok.then_some(0)
+                    read_ok(c.get(&url).header("cookie", &cookie)).await.map(|()| 0)
                 }
             }
         };
@@ -370,10 +358,7 @@ async fn reads_at_scale(args: &Args, bin: &Path, scale: seed::Scale, phase: Dura
                 let url = format!("{base}/api/v1/cases/{}", rand::thread_rng().gen_range(1..=scale.cases));
                 let token = token.clone();
                 async move {
-                    let resp = c.get(&url).bearer_auth(&token).send().await.ok()?;
-                    let ok = resp.status().is_success();
-                    resp.bytes().await.ok()?;
-                    ok.then_some(0)
+                    read_ok(c.get(&url).bearer_auth(&token)).await.map(|()| 0)
                 }
             }))
             .await
@@ -398,6 +383,25 @@ async fn reads_at_scale(args: &Args, bin: &Path, scale: seed::Scale, phase: Dura
         drop_postgres(&args.postgres, &url).await;
     }
     result
+}
+
+/// Sends a request and reads the whole answer; a failure is told on stderr with the
+/// answer's first words, so that an error counted in the table can be traced.
+async fn read_ok(request: reqwest::RequestBuilder) -> Option<()> {
+    let resp = match request.send().await {
+        Ok(resp) => resp,
+        Err(e) => {
+            eprintln!("request failed: {e}");
+            return None;
+        }
+    };
+    let (status, url) = (resp.status(), resp.url().clone());
+    let body = resp.bytes().await.ok()?;
+    if status.is_success() {
+        return Some(());
+    }
+    eprintln!("{url}: {status}: {}", String::from_utf8_lossy(&body[..body.len().min(300)]));
+    None
 }
 
 /// The inbox cursor halfway down the open cases: the page a colleague reaches after
