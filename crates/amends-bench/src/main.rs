@@ -186,9 +186,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 let id = ids[rand::thread_rng().gen_range(0..ids.len())];
                 let url = format!("{base}/api/v1/cases/{id}");
                 let token = token.clone();
-                async move {
-                    read_ok(c.get(&url).bearer_auth(&token)).await.map(|()| id)
-                }
+                async move { read_ok(c.get(&url).bearer_auth(&token)).await.map(|()| id) }
             }),
         )
         .await
@@ -202,9 +200,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             drive(64, phase, move || {
                 let c = c.clone();
                 let url = url.clone();
-                async move {
-                    read_ok(c.get(&url)).await.map(|()| 0)
-                }
+                async move { read_ok(c.get(&url)).await.map(|()| 0) }
             }),
         )
         .await

@@ -46,6 +46,10 @@ pub struct CaseRecord {
     /// What flagged the case as serious at intake: the words (the complaint's own, or
     /// what the customer's history shows) and why. Empty when nothing did.
     pub severity_reasons: Vec<SeverityReason>,
+    /// What triage read in the words alone at intake (the API shows it beside the
+    /// case's severity); None for a case stored before it was kept.
+    #[serde(skip)]
+    pub suggested_severity: Option<Severity>,
     /// The case this duplicate was merged into; its steps continue there.
     pub merged_into: Option<i64>,
     pub merged_into_reference: Option<String>,
@@ -137,7 +141,7 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.customer_id, cu.name AS customer_
      c.next_due_at, c.escalation_required, c.merged_into, c.snoozed_until, c.customer_waiting_since, c.customer_words, \
      c.version, c.created_at, c.updated_at, \
      c.escalated_to, (SELECT eu.name FROM users eu WHERE eu.id = c.escalated_to) AS escalated_to_name, \
-     c.escalation_reason, c.severity_reasons";
+     c.escalation_reason, c.severity_reasons, c.suggested_severity";
 
 /// At most this many waiting cases head a first page.
 pub const MAX_WAITING_FIRST: i64 = 200;
@@ -180,6 +184,7 @@ pub(crate) fn case(row: &Row, now: OffsetDateTime) -> Result<CaseRecord, StoreEr
         escalation_reason: row.try_get("escalation_reason")?,
         severity_reasons: serde_json::from_str(&row.try_get::<String, _>("severity_reasons")?)
             .map_err(|e| StoreError::Corrupt(format!("severity_reasons: {e}")))?,
+        suggested_severity: row.try_get::<Option<String>, _>("suggested_severity")?.and_then(|s| s.parse().ok()),
         merged_into,
         merged_into_reference: merged_into.map(|m| CaseReference(m).to_string()),
         snoozed,

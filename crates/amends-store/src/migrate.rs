@@ -181,10 +181,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0027_event_kinds.sql"),
         then: None,
     },
+    Migration {
+        version: 28,
+        name: "suggested_severity",
+        sqlite: include_str!("../migrations/sqlite/0028_suggested_severity.sql"),
+        postgres: include_str!("../migrations/postgres/0028_suggested_severity.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 27;
+pub const MIGRATIONS_APPLIED: i64 = 28;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;

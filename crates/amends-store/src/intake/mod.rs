@@ -110,9 +110,11 @@ pub struct SpamHeld {
 
 pub(crate) struct IntakeJob {
     case: NewCase,
-    /// The coach's signs in the words, read before the job is queued: the one writer
-    /// only stores, so no request waits behind another's reading.
+    /// The coach's signs in the words and the severity they suggest, read before the
+    /// job is queued: the one writer only stores, so no request waits behind another's
+    /// reading.
     words: Vec<WordSign>,
+    suggested: Severity,
     reply: oneshot::Sender<Result<(CaseRecord, EventRecord), StoreError>>,
 }
 
@@ -120,8 +122,12 @@ impl Store {
     /// Stores a new case; returns once it is committed.
     pub async fn open_case(&self, case: NewCase) -> Result<(CaseRecord, EventRecord), StoreError> {
         let (reply, answer) = oneshot::channel();
-        let words = word_signs(case.body.as_str(), case.language);
-        self.inner.intake.send(IntakeJob { case, words, reply }).await.map_err(|_| StoreError::WriterStopped)?;
+        let (words, suggested) = word_signs(case.body.as_str(), case.language);
+        self.inner
+            .intake
+            .send(IntakeJob { case, words, suggested, reply })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
         answer.await.map_err(|_| StoreError::WriterStopped)?
     }
 }
@@ -235,13 +241,21 @@ fn coach(language: Language) -> &'static amends_coach::Coach {
     compiled.get_or_init(|| amends_coach::Coach::for_language(tag))
 }
 
-/// The coach's signs in the complaint, as the domain weighs them: read in the language
-/// the customer gave, else the one the words are written in.
-fn word_signs(body: &str, said: Option<LanguageSaid>) -> Vec<WordSign> {
+/// The coach's signs in the complaint, as the domain weighs them, and the severity the
+/// words alone suggest: read in the language the customer gave, else the one the words
+/// are written in.
+fn word_signs(body: &str, said: Option<LanguageSaid>) -> (Vec<WordSign>, Severity) {
     use amends_coach::{CaseSeverity, ReasonKind};
+    let severity = |s: CaseSeverity| match s {
+        CaseSeverity::Low => Severity::Low,
+        CaseSeverity::Normal => Severity::Normal,
+        CaseSeverity::High => Severity::High,
+        CaseSeverity::Critical => Severity::Critical,
+    };
     let language = said.map(LanguageSaid::language).or_else(|| Language::detect(body)).unwrap_or_default();
-    coach(language)
-        .triage(body)
+    let triage = coach(language).triage(body);
+    let suggested = severity(triage.severity);
+    let signs = triage
         .reasons
         .into_iter()
         .map(|r| WordSign {
@@ -259,15 +273,11 @@ fn word_signs(body: &str, said: Option<LanguageSaid>) -> Vec<WordSign> {
             why: r.why,
             start: r.start,
             end: r.end,
-            severity: match r.severity {
-                CaseSeverity::Low => Severity::Low,
-                CaseSeverity::Normal => Severity::Normal,
-                CaseSeverity::High => Severity::High,
-                CaseSeverity::Critical => Severity::Critical,
-            },
+            severity: severity(r.severity),
             amplifies: r.amplifies,
         })
-        .collect()
+        .collect();
+    (signs, suggested)
 }
 
 /// The alert to managers of a serious new case.
@@ -328,7 +338,8 @@ fn opening(
     }
 }
 
-fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, now: OffsetDateTime) -> CaseRecord {
+fn record(job: &IntakeJob, id: i64, customer: (i64, String), opening: &Opening, now: OffsetDateTime) -> CaseRecord {
+    let new = &job.case;
     CaseRecord {
         id,
         reference: amends_domain::CaseReference(id).to_string(),
@@ -351,6 +362,7 @@ fn record(new: &NewCase, id: i64, customer: (i64, String), opening: &Opening, no
         escalated_to: None,
         escalation_reason: None,
         severity_reasons: opening.assessment.reasons.clone(),
+        suggested_severity: Some(job.suggested),
         merged_into: None,
         merged_into_reference: None,
         snoozed: false,
@@ -420,8 +432,9 @@ async fn insert_case(
     let opening = opening(store, policy, new, &job.words, now, recent_cases, value);
     let id: i64 = db::query(
         "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
-            status, next_step, next_due_at, escalation_required, severity_reasons, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) RETURNING id",
+            status, next_step, next_due_at, escalation_required, severity_reasons, suggested_severity, version,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, 1, $15, $15) RETURNING id",
     )
     .bind(customer.0)
     .bind(new.channel.as_str())
@@ -438,6 +451,7 @@ async fn insert_case(
     .bind(i64::from(opening.escalation_required))
     .bind(reasons_json(&opening)?)
     .bind(millis(now))
+    .bind(job.suggested.as_str())
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -447,7 +461,7 @@ async fn insert_case(
     for job in first_jobs(new, &opening, id) {
         crate::jobs::enqueue_in(conn, &job, now, now).await?;
     }
-    Ok((record(new, id, customer, &opening, now), event))
+    Ok((record(job, id, customer, &opening, now), event))
 }
 
 /// The spam hold, the case's tags (indexed for the inbox's filter), the email it came

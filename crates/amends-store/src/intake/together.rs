@@ -87,7 +87,7 @@ pub(super) async fn store_together(
 
     let mut stored: Vec<Option<Stored>> = (0..batch.len()).map(|_| None).collect();
     for ((index, customer, opening), (case_id, event)) in cases.into_iter().zip(ids.into_iter().zip(events)) {
-        stored[index] = Some((record(&batch[index].case, case_id, customer, &opening, now), event));
+        stored[index] = Some((record(&batch[index], case_id, customer, &opening, now), event));
     }
     Ok(stored.into_iter().map(|s| s.ok_or(StoreError::NotFound("customer"))).collect())
 }
@@ -266,12 +266,14 @@ async fn insert_cases(
         f.value(Value::MaybeInt(opening.next.map(|(_, due)| millis(due))));
         f.value(Value::Int(i64::from(opening.escalation_required)));
         f.value(Value::Text(super::reasons_json(opening)?));
+        f.value(Value::Text(batch[*index].suggested.as_str().to_owned()));
     }
     let sql = format!(
         "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
-            status, next_step, next_due_at, escalation_required, severity_reasons, version, created_at, updated_at)
+            status, next_step, next_due_at, escalation_required, severity_reasons, suggested_severity, version,
+            created_at, updated_at)
          VALUES {} RETURNING id",
-        value_rows(backend, cases.len(), 14, |marks| format!("{}, 1, {now}, {now}", marks.join(", ")))
+        value_rows(backend, cases.len(), 15, |marks| format!("{}, 1, {now}, {now}", marks.join(", ")))
     );
     in_order(f.bind(&sql).fetch_all(&mut *tx).await?)
 }

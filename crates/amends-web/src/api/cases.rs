@@ -141,7 +141,11 @@ impl CaseView {
         let mut timeline = events;
         timeline.extend(merged);
         timeline.sort_by_key(|e| (e.event.at, e.id));
-        let triage = state.coach.triage(&case.body);
+        // Kept at intake; read again only for a case stored before it was kept.
+        let suggested_severity = match case.suggested_severity {
+            Some(severity) => coach_severity(severity),
+            None => state.coach.triage(&case.body).severity,
+        };
         let wishes = amends_domain::playbook::wishes(case.wish.as_deref(), timeline.iter().map(|e| &e.event));
         let attachments = super::attachments::of_case(state, case.id).await?;
         Ok(CaseView {
@@ -151,9 +155,19 @@ impl CaseView {
             steps,
             merged_cases,
             linked_cases,
-            suggested_severity: triage.severity,
+            suggested_severity,
             timeline: Some(timeline),
         })
+    }
+}
+
+/// The domain's severity as the coach names it (the API's `suggested_severity`).
+fn coach_severity(severity: amends_domain::Severity) -> amends_coach::CaseSeverity {
+    match severity {
+        amends_domain::Severity::Low => amends_coach::CaseSeverity::Low,
+        amends_domain::Severity::Normal => amends_coach::CaseSeverity::Normal,
+        amends_domain::Severity::High => amends_coach::CaseSeverity::High,
+        amends_domain::Severity::Critical => amends_coach::CaseSeverity::Critical,
     }
 }
 

@@ -192,10 +192,15 @@ async fn the_case_json_carries_the_severity_the_complaints_words_suggest(app: Te
     let id = app.complaint(&agent, "nut@example.com", words).await["id"].as_i64().unwrap();
     let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
     assert_eq!(case["suggested_severity"], "critical", "{case}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM cases WHERE suggested_severity = 'critical'").await, 1, "kept at intake");
     assert_eq!(case["severity"], "critical", "raised at intake: staff left the severity to the words");
     let reasons = case["severity_reasons"].as_array().unwrap();
     let kinds: Vec<&str> = reasons.iter().map(|r| r["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["allergy", "child", "legal_threat"], "{case}");
+    // A case stored before the suggestion was kept has its words read when it is asked for.
+    app.scalar("UPDATE cases SET suggested_severity = NULL RETURNING 0").await;
+    let older = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
+    assert_eq!(older["suggested_severity"], "critical", "{older}");
     for r in reasons {
         let (start, end) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
         let quoted: String = words.chars().skip(start).take(end - start).collect();
