@@ -192,7 +192,11 @@ async fn the_case_json_carries_the_severity_the_complaints_words_suggest(app: Te
     let id = app.complaint(&agent, "nut@example.com", words).await["id"].as_i64().unwrap();
     let case = app.get(&format!("/api/v1/cases/{id}"), &agent).await.expect(200);
     assert_eq!(case["suggested_severity"], "critical", "{case}");
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM cases WHERE suggested_severity = 'critical'").await, 1, "kept at intake");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM cases WHERE suggested_severity = 'critical'").await,
+        1,
+        "kept at intake"
+    );
     assert_eq!(case["severity"], "critical", "raised at intake: staff left the severity to the words");
     let reasons = case["severity_reasons"].as_array().unwrap();
     let kinds: Vec<&str> = reasons.iter().map(|r| r["kind"].as_str().unwrap()).collect();
