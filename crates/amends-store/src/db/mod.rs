@@ -207,7 +207,6 @@ impl<'c> From<&'c mut Conn> for Target<'c> {
 #[derive(Debug, Clone)]
 pub(crate) enum Param {
     Int(Option<i64>),
-    Int4(Option<i32>),
     Real(Option<f64>),
     Bool(Option<bool>),
     Text(Option<String>),
@@ -242,24 +241,11 @@ macro_rules! bind {
     )*};
 }
 
-bind!(Int: i64 => |v| v, u32 => i64::from, i16 => i64::from, u8 => i64::from);
-bind!(Int4: i32 => |v| v);
+bind!(Int: i64 => |v| v);
 bind!(Real: f64 => |v| v);
 bind!(Bool: bool => |v| v);
 bind!(Text: String => |v| v, &str => |v: &str| v.to_owned(), &String => |v: &String| v.clone());
 bind!(Bytes: Vec<u8> => |v| v, &[u8] => |v: &[u8]| v.to_vec());
-
-impl Bind for &i64 {
-    fn param(self) -> Param {
-        Param::Int(Some(*self))
-    }
-}
-
-impl Bind for Param {
-    fn param(self) -> Param {
-        self
-    }
-}
 
 /// A statement and its bound values, run by one of `execute`, `fetch_*`.
 #[must_use = "a query does nothing until it is run"]
@@ -399,16 +385,6 @@ impl Column for i64 {
 
     fn from_postgres(value: PgValueRef<'_>) -> Result<Self, BoxError> {
         postgres::integer(value)
-    }
-}
-
-impl Column for i32 {
-    fn from_sqlite(value: &rusqlite::types::Value) -> Result<Self, String> {
-        i32::try_from(i64::from_sqlite(value)?).map_err(|e| e.to_string())
-    }
-
-    fn from_postgres(value: PgValueRef<'_>) -> Result<Self, BoxError> {
-        Ok(i32::try_from(postgres::integer(value)?)?)
     }
 }
 

@@ -14,7 +14,6 @@ where
     for param in params {
         let added = match param {
             Param::Int(v) => args.add(v),
-            Param::Int4(v) => args.add(v),
             Param::Real(v) => args.add(v),
             Param::Bool(v) => args.add(v),
             Param::Text(v) => args.add(v),

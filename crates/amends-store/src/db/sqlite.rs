@@ -126,7 +126,6 @@ pub(super) fn run(conn: &Connection, sql: &str, params: &[Param], want: Want) ->
         let at = i + 1;
         match param {
             Param::Int(v) => statement.raw_bind_parameter(at, v)?,
-            Param::Int4(v) => statement.raw_bind_parameter(at, v)?,
             Param::Real(v) => statement.raw_bind_parameter(at, v)?,
             Param::Bool(v) => statement.raw_bind_parameter(at, v.map(i64::from))?,
             Param::Text(v) => statement.raw_bind_parameter(at, v)?,
