@@ -213,6 +213,14 @@ fn main() {
             "en_general22.tsv (blind after its tuning: first run in its header is the honest estimate)",
             include_str!("../tests/corpus/en_general22.tsv"),
         ),
+        (
+            "en_general23.tsv (blind, session coach3: written before its tuning, never tuned on; first run in its header)",
+            include_str!("../tests/corpus/en_general23.tsv"),
+        ),
+        (
+            "en_general24.tsv (blind, session coach3: written before its tuning, never tuned on; first run in its header)",
+            include_str!("../tests/corpus/en_general24.tsv"),
+        ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }
