@@ -66,6 +66,11 @@ pub(crate) struct Feelings {
 }
 
 impl Feelings {
+    /// How many rules it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.rules.len()
+    }
+
     pub(crate) fn compile(text: &str) -> Result<Feelings, RulesError> {
         let file: FeelingsFile = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
         if file.language.trim().is_empty() {

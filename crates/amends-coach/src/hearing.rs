@@ -584,6 +584,11 @@ pub(crate) fn line_at(text: &str, byte: usize) -> usize {
 }
 
 impl Concerns {
+    /// How many rules it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.rules.len()
+    }
+
     pub(crate) fn compile(text: &str) -> Result<Concerns, RulesError> {
         let file: ConcernsFile = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
         if file.language.trim().is_empty() {
@@ -867,6 +872,11 @@ fn shouting(text: &str) -> (usize, Option<(usize, usize)>) {
 }
 
 impl TriageRules {
+    /// How many rules it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.rules.len()
+    }
+
     pub(crate) fn compile(text: &str) -> Result<TriageRules, RulesError> {
         let file: TriageFile = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
         if file.language.trim().is_empty() {

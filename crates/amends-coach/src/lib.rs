@@ -7,7 +7,9 @@
 //! (an apology that owns the mistake, a next step, at most two options). Each finding
 //! carries a char span to highlight, why it matters and a customer-focused suggestion.
 //!
-//! This crate is pure: no I/O, no global state, no panics on any input. It knows nothing of
+//! This crate is pure: no I/O, no global state, no panics on any input (the built-in
+//! coaches panic at construction only if their own rules files are broken, a bug the tests
+//! catch, rather than silently finding nothing). It knows nothing of
 //! cases, storage or HTTP; the web layer calls [`Coach::review`].
 //!
 //! ```
@@ -150,6 +152,28 @@ pub const GERMAN_TRIAGE: &str = include_str!("../rules/triage.de.toml");
 /// The built-in German words that acknowledge each feeling heard at the Hear step.
 pub const GERMAN_FEELINGS: &str = include_str!("../rules/feelings.de.toml");
 
+/// How many rules each part of a coach holds ([`Coach::counts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleCounts {
+    /// Phrase rules (`[[rule]]`) of the wording coach.
+    pub rules: usize,
+    /// Whole-text checks (`[[check]]`).
+    pub checks: usize,
+    /// Concern kinds of the restatement check.
+    pub concerns: usize,
+    /// Triage reasons.
+    pub triage: usize,
+    /// Feelings heard.
+    pub feelings: usize,
+}
+
+impl RuleCounts {
+    /// Whether every part has at least one rule.
+    pub fn all_non_zero(&self) -> bool {
+        [self.rules, self.checks, self.concerns, self.triage, self.feelings].iter().all(|n| *n > 0)
+    }
+}
+
 /// A compiled set of rules for one language. Compile once and share it (it is `Send +
 /// Sync` and reviewing takes `&self`).
 #[derive(Debug, Clone)]
@@ -161,16 +185,20 @@ pub struct Coach {
 }
 
 impl Coach {
-    /// The built-in English coach. The built-in rules are tested to compile; were they ever
-    /// broken, this returns a coach with no rules rather than panicking.
+    /// The built-in English coach.
+    ///
+    /// # Panics
+    /// If a built-in rules file does not compile: that is a bug in this crate, caught by its
+    /// tests (`built_in_rules_compile` in `tests/review.rs`), and a coach that silently
+    /// found nothing would hide it. Call it once at start (the server does) and share it.
     pub fn english() -> Coach {
-        let coach = Coach::built_in(ENGLISH_RULES, ENGLISH_CONCERNS, ENGLISH_TRIAGE);
-        coach.clone().with_feelings_toml(ENGLISH_FEELINGS).unwrap_or(coach)
+        Coach::built_in("en", [ENGLISH_RULES, ENGLISH_CONCERNS, ENGLISH_TRIAGE, ENGLISH_FEELINGS])
     }
 
     /// The built-in German coach: the wording rules, the restatement check, triage and the
     /// feelings in German (`rules/de.toml`, `rules/concerns.de.toml`, `rules/triage.de.toml`,
-    /// `rules/feelings.de.toml`). Like [`Coach::english`], it never panics.
+    /// `rules/feelings.de.toml`). Like [`Coach::english`], it panics only if a built-in
+    /// file does not compile (a bug the tests catch).
     ///
     /// ```
     /// use amends_coach::{Coach, FindingKind, Purpose};
@@ -179,8 +207,7 @@ impl Coach {
     /// assert!(review.findings.iter().any(|f| f.kind == FindingKind::Blame));
     /// ```
     pub fn german() -> Coach {
-        let coach = Coach::built_in(GERMAN_RULES, GERMAN_CONCERNS, GERMAN_TRIAGE);
-        coach.clone().with_feelings_toml(GERMAN_FEELINGS).unwrap_or(coach)
+        Coach::built_in("de", [GERMAN_RULES, GERMAN_CONCERNS, GERMAN_TRIAGE, GERMAN_FEELINGS])
     }
 
     /// The built-in coach for a language tag (`"de"`, `"de-AT"`, `"en-GB"`...; the primary
@@ -190,10 +217,31 @@ impl Coach {
         if primary.eq_ignore_ascii_case("de") { Coach::german() } else { Coach::english() }
     }
 
-    fn built_in(rules: &str, concerns: &str, triage: &str) -> Coach {
-        let coach = Coach::from_rules_toml(rules).unwrap_or_else(|_| Coach::empty());
-        let coach = coach.clone().with_concerns_toml(concerns).unwrap_or(coach);
-        coach.clone().with_triage_toml(triage).unwrap_or(coach)
+    /// A built-in coach from its four files (rules, concerns, triage, feelings). A file that
+    /// does not compile, or compiles to nothing, is a bug: it panics with the file and the
+    /// error rather than returning a coach that silently finds nothing.
+    fn built_in(language: &str, [rules, concerns, triage, feelings]: [&str; 4]) -> Coach {
+        let built = Coach::from_rules_toml(rules)
+            .map_err(|e| ("rules", e))
+            .and_then(|c| c.with_concerns_toml(concerns).map_err(|e| ("concerns", e)))
+            .and_then(|c| c.with_triage_toml(triage).map_err(|e| ("triage", e)))
+            .and_then(|c| c.with_feelings_toml(feelings).map_err(|e| ("feelings", e)));
+        match built {
+            Ok(coach) if coach.counts().all_non_zero() => coach,
+            Ok(coach) => panic!("the built-in `{language}` coach compiled with an empty part: {:?}", coach.counts()),
+            Err((file, e)) => panic!("the built-in `{language}` {file} file does not compile: {e}"),
+        }
+    }
+
+    /// How many rules of each part this coach holds (a built-in coach has some of each).
+    pub fn counts(&self) -> RuleCounts {
+        RuleCounts {
+            rules: self.engine.rules.len(),
+            checks: self.engine.checks.len(),
+            concerns: self.concerns.len(),
+            triage: self.triage.len(),
+            feelings: self.feelings.len(),
+        }
     }
 
     /// A coach from a rules file (a per-installation override or another language). It
@@ -225,16 +273,6 @@ impl Coach {
     pub fn with_feelings_toml(mut self, text: &str) -> Result<Coach, RulesError> {
         self.feelings = feelings::Feelings::compile(text)?;
         Ok(self)
-    }
-
-    /// A coach that finds nothing.
-    fn empty() -> Coach {
-        Coach {
-            engine: rules::Engine::empty(),
-            concerns: hearing::Concerns::default(),
-            triage: hearing::TriageRules::default(),
-            feelings: feelings::Feelings::default(),
-        }
     }
 
     /// The `language` the rules file declares.

@@ -43,6 +43,12 @@ enum Atom {
 struct Alts {
     words: Vec<u32>,
     seqs: Vec<Vec<Atom>>,
+    /// (id of the first word, index into `seqs`) for the sequences that start with a
+    /// literal word, sorted: at a token only those starting with its word are tried (a
+    /// class such as `@fault` holds a hundred "made_a_mistake" sequences).
+    by_first: Vec<(u32, u32)>,
+    /// Indices of the sequences that start otherwise (a prefix, a class, a comma).
+    other: Vec<u32>,
 }
 
 impl Alts {
@@ -57,7 +63,17 @@ impl Alts {
         }
         words.sort_unstable();
         words.dedup();
-        Alts { words, seqs }
+        let mut by_first = Vec::new();
+        let mut other = Vec::new();
+        for (i, seq) in seqs.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            match seq.first() {
+                Some(Atom::Lit(id)) => by_first.push((*id, i)),
+                _ => other.push(i),
+            }
+        }
+        by_first.sort_unstable();
+        Alts { words, seqs, by_first, other }
     }
 }
 
@@ -302,13 +318,15 @@ impl Matcher<'_> {
                 {
                     return Some(end);
                 }
-                alts.seqs.iter().find_map(|seq| {
-                    let p = self.atoms(seq, pos)?;
-                    self.elems(rest, p)
-                })
+                let mut found = None;
+                self.each_seq(alts, pos, |seq| {
+                    found = self.atoms(seq, pos).and_then(|p| self.elems(rest, p));
+                    found.is_some()
+                });
+                found
             }
             Elem::Not(alts) => {
-                if self.word(alts, pos).is_some() || alts.seqs.iter().any(|seq| self.atoms(seq, pos).is_some()) {
+                if self.word(alts, pos).is_some() || self.each_seq(alts, pos, |seq| self.atoms(seq, pos).is_some()) {
                     return None;
                 }
                 self.elems(rest, pos)
@@ -324,6 +342,44 @@ impl Matcher<'_> {
                 None
             }
         }
+    }
+
+    /// Calls `f` on each sequence of `alts` that could match at `pos` (those starting with
+    /// the next word, or with a hedge read through before it, and those that start with no
+    /// literal), until it returns true; whether it did.
+    fn each_seq(&self, alts: &Alts, pos: usize, mut f: impl FnMut(&[Atom]) -> bool) -> bool {
+        if alts.seqs.is_empty() {
+            return false;
+        }
+        let mut ids = [UNKNOWN; MAX_FILLERS + 1];
+        if !alts.by_first.is_empty()
+            && let Some(mut q) = self.word_at(pos)
+        {
+            for slot in &mut ids {
+                let Some(tok) = self.t.toks.get(q) else { break };
+                *slot = tok.id;
+                if tok.flags & FILLER == 0 || q == self.start {
+                    break;
+                }
+                let Some(next) = self.word_at(q + 1) else { break };
+                q = next;
+            }
+        }
+        for (n, id) in ids.iter().enumerate() {
+            if *id == UNKNOWN || ids.get(..n).is_some_and(|before| before.contains(id)) {
+                continue;
+            }
+            let from = alts.by_first.partition_point(|(first, _)| first < id);
+            for (first, i) in alts.by_first.get(from..).unwrap_or(&[]) {
+                if first != id {
+                    break;
+                }
+                if alts.seqs.get(*i as usize).is_some_and(|seq| f(seq)) {
+                    return true;
+                }
+            }
+        }
+        alts.other.iter().any(|i| alts.seqs.get(*i as usize).is_some_and(|seq| f(seq)))
     }
 
     /// The position after the next word if it is one of the one-word alternatives.

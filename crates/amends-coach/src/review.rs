@@ -95,9 +95,10 @@ fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
         }
         if !idx.by_prefix.is_empty() {
             let word = t.text(pos);
-            for (stem, pi) in &idx.by_prefix {
-                if word.starts_with(&**stem) {
-                    try_all(std::slice::from_ref(pi));
+            let first_byte = word.as_bytes().first();
+            for (stem, list) in &idx.by_prefix {
+                if stem.as_bytes().first() == first_byte && word.starts_with(&**stem) {
+                    try_all(list);
                 }
             }
         }
@@ -163,6 +164,7 @@ impl Scratch {
 
 /// The strongest effect of the contexts that are present around `start..end`.
 fn context_effect(
+    e: &Engine,
     t: &Tokens,
     s: &Scratch,
     ctxs: &[Context],
@@ -176,9 +178,9 @@ fn context_effect(
             continue;
         }
         let present = match c.side {
-            Side::Before => before(t, s, c, start),
-            Side::After => after(t, s, c, start, end),
-            Side::Either => before(t, s, c, start) || after(t, s, c, start, end),
+            Side::Before => before(e, t, s, c, start),
+            Side::After => after(e, t, s, c, start, end),
+            Side::Either => before(e, t, s, c, start) || after(e, t, s, c, start, end),
         };
         if present {
             match c.effect {
@@ -190,7 +192,34 @@ fn context_effect(
     found
 }
 
-fn before(t: &Tokens, s: &Scratch, c: &Context, start: usize) -> bool {
+/// How far back (in words) a negator reaches over its clause: "won't allow us to **make**".
+const NEGATION_REACH: usize = 5;
+
+/// Whether the word at `pos` stands in the scope of a negator: one of the file's
+/// `negators` up to [`NEGATION_REACH`] words before it in its sentence, with no comma or
+/// clause break ("but", "so") between. The negation-scope layer of `affirmative` contexts.
+fn negated(e: &Engine, t: &Tokens, pos: usize) -> bool {
+    let Some(sentence) = t.toks.get(pos).map(|x| x.sentence) else {
+        return false;
+    };
+    let mut words = 0;
+    for i in (0..pos).rev() {
+        let Some(tok) = t.toks.get(i) else { break };
+        if tok.sentence != sentence || tok.is_comma() || e.clause_breaks.binary_search(&tok.id).is_ok() {
+            return false;
+        }
+        if e.negators.binary_search(&tok.id).is_ok() {
+            return true;
+        }
+        words += 1;
+        if words == NEGATION_REACH {
+            return false;
+        }
+    }
+    false
+}
+
+fn before(e: &Engine, t: &Tokens, s: &Scratch, c: &Context, start: usize) -> bool {
     let Some(tok) = t.toks.get(start) else {
         return false;
     };
@@ -205,10 +234,12 @@ fn before(t: &Tokens, s: &Scratch, c: &Context, start: usize) -> bool {
         .unwrap_or(&[])
         .iter()
         .take_while(|(cs, _)| *cs < start)
-        .any(|(_, ce)| *ce <= start && s.words.between(*ce, start) <= c.within)
+        .any(|(cs, ce)| {
+            *ce <= start && s.words.between(*ce, start) <= c.within && !(c.affirmative && negated(e, t, *cs))
+        })
 }
 
-fn after(t: &Tokens, s: &Scratch, c: &Context, start: usize, end: usize) -> bool {
+fn after(e: &Engine, t: &Tokens, s: &Scratch, c: &Context, start: usize, end: usize) -> bool {
     let Some(tok) = t.toks.get(start) else {
         return false;
     };
@@ -224,7 +255,7 @@ fn after(t: &Tokens, s: &Scratch, c: &Context, start: usize, end: usize) -> bool
         .unwrap_or(&[])
         .iter()
         .take_while(|(cs, _)| *cs < region_end)
-        .any(|(cs, _)| s.words.between(end, *cs) <= c.within)
+        .any(|(cs, _)| s.words.between(end, *cs) <= c.within && !(c.affirmative && negated(e, t, *cs)))
 }
 
 fn span_chars(t: &Tokens, start: usize, end: usize) -> (usize, usize) {
@@ -242,12 +273,24 @@ fn phrase_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], purpose: P
         let Some(rule) = e.rules.get(r as usize) else {
             continue;
         };
-        let severity = match context_effect(t, s, &rule.unless, h.start, h.end, purpose) {
+        let severity = match context_effect(e, t, s, &rule.unless, h.start, h.end, purpose) {
             Some(Effect::Suppress) => continue,
             Some(Effect::Lower) => rule.severity.lower(),
             None => rule.severity,
         };
         cands.push(Candidate { kind: rule.kind, severity, start: h.start, end: h.end, rule: r as usize });
+    }
+    // A rule that yields to a kind is dropped where another rule found that kind in the
+    // same sentence (a fault told as the customer's is not also an agentless passive).
+    if e.rules.iter().any(|r| r.yields_to != 0) {
+        let sentence = |c: &Candidate| t.toks.get(c.start).map(|x| x.sentence);
+        let found: Vec<(Option<u32>, u16, usize)> =
+            cands.iter().map(|c| (sentence(c), 1u16 << (c.kind as u16), c.rule)).collect();
+        cands.retain(|c| {
+            let yields = e.rules.get(c.rule).map_or(0, |r| r.yields_to);
+            yields == 0
+                || !found.iter().any(|(s, bit, rule)| *s == sentence(c) && bit & yields != 0 && *rule != c.rule)
+        });
     }
     // One finding per overlapping run of hits of the same kind, at its highest severity.
     cands.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
@@ -314,7 +357,7 @@ fn check_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], text: &str,
             let me = Some(Owner::Part(ci as u32, pi as u32));
             let present = hits.iter().any(|h| {
                 owner(e, h) == me
-                    && context_effect(t, s, &part.unless, h.start, h.end, purpose) != Some(Effect::Suppress)
+                    && context_effect(e, t, s, &part.unless, h.start, h.end, purpose) != Some(Effect::Suppress)
             });
             if !present {
                 missing.push(part);
@@ -415,7 +458,7 @@ fn option_finding(
             }
             Some(Owner::NotOption) => not_option.push((h.start, h.end)),
             Some(Owner::Offer) => {
-                if context_effect(t, s, &o.offer_unless, h.start, h.end, purpose) == Some(Effect::Suppress) {
+                if context_effect(e, t, s, &o.offer_unless, h.start, h.end, purpose) == Some(Effect::Suppress) {
                     continue;
                 }
                 let i = entry(&mut per_sentence);

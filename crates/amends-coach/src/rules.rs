@@ -43,6 +43,13 @@ struct File {
     /// Hedges and intensifiers that patterns read through unless they name them.
     #[serde(default)]
     fillers: Vec<String>,
+    /// Words that negate what follows them in their clause ("not", "never"): an
+    /// `affirmative` context does not count inside their scope.
+    #[serde(default)]
+    negators: Vec<String>,
+    /// Words that end a negator's scope (a new clause: "but", "so"); a comma ends it too.
+    #[serde(default)]
+    clause_breaks: Vec<String>,
     #[serde(default)]
     sets: BTreeMap<String, Vec<Spanned<String>>>,
     /// Word classes (synonyms, forms): `party = "courier|carrier|supplier"`, used inside a
@@ -86,6 +93,11 @@ struct RuleFile {
     purposes: Option<Vec<Purpose>>,
     #[serde(default)]
     unless: Vec<ContextFile>,
+    /// Kinds this rule gives way to: a hit is dropped when another rule finds one of them
+    /// in the same sentence (the agentless passive "was dropped" yields to the blame of a
+    /// sentence that says the customer dropped it: one fault, told once, as its own kind).
+    #[serde(default)]
+    yields_to: Vec<FindingKind>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -125,6 +137,9 @@ struct ContextFile {
     effect: Effect,
     #[serde(default)]
     purposes: Option<Vec<Purpose>>,
+    /// Counts only where it is not negated: "won't make an exception" is no exception made.
+    #[serde(default)]
+    affirmative: bool,
     patterns: Vec<Spanned<String>>,
 }
 
@@ -196,6 +211,8 @@ pub(crate) struct Context {
     pub scope: Scope,
     pub effect: Effect,
     pub purposes: u16,
+    /// Only a match outside a negator's scope counts.
+    pub affirmative: bool,
     /// Contexts with the same pattern list share one matcher: its patterns are scanned with
     /// all the others (as [`Owner::Context`]), once per review, however many hits ask.
     pub matcher: usize,
@@ -208,6 +225,8 @@ pub(crate) struct Rule {
     pub why: String,
     pub suggestion: String,
     pub unless: Vec<Context>,
+    /// Bit per [`FindingKind`] (its discriminant) this rule gives way to in its sentence.
+    pub yields_to: u16,
 }
 
 #[derive(Debug, Clone)]
@@ -242,8 +261,8 @@ pub(crate) struct Options {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Index {
     pub by_first: Vec<Vec<u32>>,
-    /// (stem, pattern) for patterns that can start with `stem*`.
-    pub by_prefix: Vec<(Box<str>, u32)>,
+    /// (stem, patterns) for patterns that can start with `stem*`, one entry per stem.
+    pub by_prefix: Vec<(Box<str>, Vec<u32>)>,
     pub by_class: [(u8, Vec<u32>); 3],
     pub wild: Vec<u32>,
 }
@@ -259,6 +278,9 @@ pub(crate) struct Engine {
     pub options: Option<Options>,
     /// How many distinct context pattern lists there are.
     pub matchers: usize,
+    /// Ids of the file's `negators` and `clause_breaks` (sorted).
+    pub negators: Vec<u32>,
+    pub clause_breaks: Vec<u32>,
     pub penalty: [u8; 3],
 }
 
@@ -381,6 +403,7 @@ impl Compiler<'_> {
                     scope: c.scope,
                     effect: c.effect,
                     purposes: purposes_mask(c.purposes.as_deref()),
+                    affirmative: c.affirmative,
                     matcher,
                 })
             })
@@ -389,21 +412,6 @@ impl Compiler<'_> {
 }
 
 impl Engine {
-    /// An engine with no rules: finds nothing.
-    pub(crate) fn empty() -> Engine {
-        Engine {
-            language: "none".to_owned(),
-            lex: Lexicon::default(),
-            patterns: Vec::new(),
-            index: vec![Index::default(); Purpose::ALL.len()],
-            rules: Vec::new(),
-            checks: Vec::new(),
-            options: None,
-            matchers: 0,
-            penalty: [5, 15, 30],
-        }
-    }
-
     pub(crate) fn compile(text: &str) -> Result<Engine, RulesError> {
         let file: File = toml::from_str(text).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
@@ -458,6 +466,16 @@ impl Engine {
             }
         }
 
+        let word_ids = |list: &[String], lex: &mut crate::text::Lexicon| {
+            let words: Vec<String> = list.iter().flat_map(|w| normalise_words(w, lex)).collect();
+            let mut ids: Vec<u32> = words.iter().map(|w| lex.intern(w)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let negators = word_ids(&file.negators, &mut c.lex);
+        let clause_breaks = word_ids(&file.clause_breaks, &mut c.lex);
+
         let mut patterns: Vec<(Owner, Pattern)> = Vec::new();
         // Which purposes each scanned pattern is needed for.
         let mut masks: Vec<u16> = Vec::new();
@@ -481,6 +499,7 @@ impl Engine {
                 why: r.why.clone(),
                 suggestion: r.suggestion.clone(),
                 unless: c.contexts(&name, at, &r.unless)?,
+                yields_to: r.yields_to.iter().fold(0, |m, k| m | (1 << (*k as u16))),
             });
         }
 
@@ -592,7 +611,11 @@ impl Engine {
                         }
                     }
                     for stem in first.prefixes {
-                        idx.by_prefix.push((stem, i));
+                        match idx.by_prefix.iter_mut().find(|(s, _)| *s == stem) {
+                            Some((_, list)) if !list.contains(&i) => list.push(i),
+                            Some(_) => {}
+                            None => idx.by_prefix.push((stem, vec![i])),
+                        }
                     }
                     for (class, list) in &mut idx.by_class {
                         if first.classes & *class != 0 {
@@ -614,6 +637,8 @@ impl Engine {
             checks,
             options,
             matchers: matcher_count,
+            negators,
+            clause_breaks,
             penalty,
         })
     }

@@ -32,7 +32,7 @@ pub(crate) type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// The words a rules file knows: every literal in a pattern gets an id, so matching compares
 /// integers. `expand` rewrites one written form into its canonical words ("can't" → "can not").
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct Lexicon {
     /// One lookup per word of a draft: its id, or its expansion.
     words: FnvMap<String, Entry>,
@@ -41,6 +41,8 @@ pub(crate) struct Lexicon {
     number: Vec<bool>,
     /// Hedges and intensifiers ("really", "absolutely") that a pattern reads through.
     filler: Vec<bool>,
+    /// Irregular past participles (interned up front, so a draft's word is one by its id).
+    participle: Vec<bool>,
     /// Spellings that are one letter to the language (`ä` = `ae`, `ß` = `ss`), from the
     /// rules' `[fold]`: a word is rewritten before lookup, in drafts and patterns alike.
     /// Empty for English, so its words are never touched.
@@ -52,6 +54,28 @@ struct Entry {
     id: u32,
     /// Index into `expansions`, or `u32::MAX`.
     expand: u32,
+}
+
+impl Default for Lexicon {
+    /// An empty lexicon that knows the irregular participles (`#pp`).
+    fn default() -> Lexicon {
+        let mut lex = Lexicon {
+            words: FnvMap::default(),
+            expansions: Vec::new(),
+            count: 0,
+            number: Vec::new(),
+            filler: Vec::new(),
+            participle: Vec::new(),
+            fold: Vec::new(),
+        };
+        for w in IRREGULAR_PARTICIPLES {
+            let id = lex.intern(w);
+            if let Some(slot) = lex.participle.get_mut(id as usize) {
+                *slot = true;
+            }
+        }
+        lex
+    }
 }
 
 impl Lexicon {
@@ -103,6 +127,7 @@ impl Lexicon {
                 self.count = self.count.saturating_add(1);
                 self.number.push(false);
                 self.filler.push(false);
+                self.participle.push(false);
             }
             return e.id;
         }
@@ -111,6 +136,7 @@ impl Lexicon {
         self.words.insert(word.to_owned(), Entry { id, expand: u32::MAX });
         self.number.push(false);
         self.filler.push(false);
+        self.participle.push(false);
         id
     }
 
@@ -145,6 +171,10 @@ impl Lexicon {
     fn is_filler(&self, id: u32) -> bool {
         self.filler.get(id as usize).copied().unwrap_or(false)
     }
+
+    fn is_irregular_participle(&self, id: u32) -> bool {
+        self.participle.get(id as usize).copied().unwrap_or(false)
+    }
 }
 
 pub(crate) const COMMA: u8 = 1;
@@ -164,118 +194,128 @@ pub(crate) const FILLER: u8 = 64;
 
 /// Irregular past participles and simple pasts (the regular ones end in -ed): the voice
 /// layer reads "was **given**" and the story of a fault "you **rode** it off the kerb" alike.
+/// Sorted and without repeats (a test keeps it so); interned into every [`Lexicon`].
 const IRREGULAR_PARTICIPLES: &[&str] = &[
-    "gave",
-    "took",
-    "broke",
-    "rode",
-    "ridden",
-    "drove",
-    "driven",
-    "wrote",
     "ate",
-    "eaten",
-    "chose",
-    "chosen",
-    "threw",
-    "tore",
-    "wore",
-    "fell",
-    "fallen",
-    "ran",
-    "hid",
-    "hidden",
-    "froze",
-    "frozen",
-    "shook",
-    "swore",
-    "flew",
-    "blew",
-    "blown",
-    "drew",
-    "drawn",
-    "spoke",
-    "stole",
     "bent",
-    "spilt",
-    "burnt",
-    "spoilt",
-    "shrank",
-    "shrunk",
-    "stood",
-    "understood",
     "bit",
     "bitten",
-    "dug",
-    "hung",
-    "lit",
-    "slid",
-    "split",
-    "struck",
-    "swung",
-    "lost",
-    "sent",
-    "given",
-    "made",
-    "taken",
-    "broken",
-    "forgotten",
-    "done",
-    "told",
-    "put",
-    "left",
-    "kept",
-    "shown",
-    "written",
-    "brought",
+    "blew",
+    "blown",
     "bought",
-    "paid",
-    "sold",
-    "held",
-    "found",
-    "got",
-    "gotten",
-    "known",
-    "seen",
-    "thrown",
-    "torn",
-    "worn",
-    "spent",
+    "broke",
+    "broken",
+    "brought",
     "built",
+    "burnt",
+    "chose",
+    "chosen",
     "cut",
     "dealt",
+    "done",
+    "drawn",
+    "drew",
+    "driven",
+    "drove",
+    "dug",
+    "eaten",
+    "fallen",
     "fed",
+    "fell",
+    "flew",
+    "forgot",
+    "forgotten",
+    "found",
+    "froze",
+    "frozen",
+    "gave",
+    "given",
+    "got",
+    "gotten",
+    "held",
+    "hid",
+    "hidden",
     "hit",
+    "hung",
     "hurt",
+    "kept",
+    "known",
     "laid",
     "led",
+    "left",
     "lent",
+    "let",
+    "lit",
+    "lost",
+    "made",
+    "misdealt",
+    "misheard",
     "mislaid",
-    "misread",
     "misled",
+    "misread",
     "mistaken",
     "misunderstood",
+    "overdrawn",
     "overtaken",
+    "paid",
+    "put",
+    "ran",
+    "read",
+    "ridden",
+    "rode",
+    "rung",
     "said",
+    "sat",
+    "seen",
+    "sent",
     "set",
+    "shook",
+    "shown",
+    "shrank",
+    "shrunk",
     "shut",
+    "slid",
+    "sold",
+    "spent",
+    "spilt",
+    "split",
+    "spoilt",
+    "spoke",
     "spoken",
+    "spread",
+    "stole",
     "stolen",
+    "stood",
+    "struck",
     "stuck",
+    "swore",
+    "swung",
+    "taken",
+    "threw",
+    "thrown",
+    "told",
+    "took",
+    "tore",
+    "torn",
+    "understood",
     "undone",
     "upheld",
     "withheld",
     "won",
-    "forgot",
-    "overdrawn",
-    "misdealt",
-    "misheard",
-    "mislaid",
+    "wore",
+    "worn",
+    "written",
+    "wrote",
 ];
 
 /// "shipped", "mislabelled", "given", "sent" (not "need", "bed", "hundred").
+#[cfg(test)]
 fn is_participle(w: &str) -> bool {
-    (w.len() > 4 && w.ends_with("ed") && w != "hundred") || IRREGULAR_PARTICIPLES.contains(&w)
+    is_regular_participle(w) || IRREGULAR_PARTICIPLES.binary_search(&w).is_ok()
+}
+
+fn is_regular_participle(w: &str) -> bool {
+    w.len() > 4 && w.ends_with("ed") && w != "hundred"
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -582,7 +622,10 @@ fn classes(word: &str, id: u32, lex: &Lexicon) -> u8 {
     if !word.starts_with(|c: char| c.is_ascii_digit()) {
         let num = if lex.is_number_word(id) { NUM } else { 0 };
         let filler = if lex.is_filler(id) { FILLER } else { 0 };
-        return num | filler | if is_participle(word) { PARTICIPLE } else { 0 };
+        // The irregular participles are interned up front, so an unknown word can only be
+        // a regular one: no list is searched per word.
+        let pp = lex.is_irregular_participle(id) || is_regular_participle(word);
+        return num | filler | if pp { PARTICIPLE } else { 0 };
     }
     let mut c = 0;
     if is_number(word) {
@@ -678,6 +721,15 @@ mod tests {
     fn words(text: &str) -> Vec<String> {
         let t = tokenize(text, &Lexicon::default());
         (0..t.len()).map(|i| t.text(i).to_owned()).collect()
+    }
+
+    #[test]
+    fn irregular_participles_are_sorted_for_binary_search() {
+        assert!(IRREGULAR_PARTICIPLES.windows(2).all(|w| w[0] < w[1]));
+        for w in ["sent", "let", "read", "given", "shipped"] {
+            assert!(is_participle(w), "{w}");
+        }
+        assert!(!is_participle("need") && !is_participle("hundred"));
     }
 
     #[test]

@@ -29,6 +29,41 @@ fn built_in_rules_compile_and_name_their_language() {
     assert_eq!(en().language(), "en");
 }
 
+/// Every built-in file of every language compiles on its own, and the built-in coach holds
+/// rules in every part: a broken file must fail here, never ship as a coach that finds
+/// nothing (the constructors panic on one; see `Coach::english`).
+#[test]
+fn built_in_rules_compile() {
+    use amends_coach::{
+        ENGLISH_CONCERNS, ENGLISH_FEELINGS, ENGLISH_TRIAGE, GERMAN_CONCERNS, GERMAN_FEELINGS, GERMAN_RULES,
+        GERMAN_TRIAGE,
+    };
+    let languages = [
+        ("en", [ENGLISH_RULES, ENGLISH_CONCERNS, ENGLISH_TRIAGE, ENGLISH_FEELINGS]),
+        ("de", [GERMAN_RULES, GERMAN_CONCERNS, GERMAN_TRIAGE, GERMAN_FEELINGS]),
+    ];
+    for (tag, [rules, concerns, triage, feelings]) in languages {
+        let bare = Coach::from_rules_toml(rules).unwrap_or_else(|e| panic!("{tag} rules: {e}"));
+        assert!(bare.counts().rules > 0 && bare.counts().checks > 0, "{tag} rules: {:?}", bare.counts());
+        let c = bare.clone().with_concerns_toml(concerns).unwrap_or_else(|e| panic!("{tag} concerns: {e}"));
+        assert!(c.counts().concerns > 0, "{tag} concerns: {:?}", c.counts());
+        let c = bare.clone().with_triage_toml(triage).unwrap_or_else(|e| panic!("{tag} triage: {e}"));
+        assert!(c.counts().triage > 0, "{tag} triage: {:?}", c.counts());
+        let c = bare.with_feelings_toml(feelings).unwrap_or_else(|e| panic!("{tag} feelings: {e}"));
+        assert!(c.counts().feelings > 0, "{tag} feelings: {:?}", c.counts());
+        let built = Coach::for_language(tag);
+        assert_eq!(built.language(), tag);
+        assert!(built.counts().all_non_zero(), "{tag}: {:?}", built.counts());
+    }
+}
+
+/// A broken rules file is an error with its line, never an empty coach.
+#[test]
+fn a_broken_rules_file_is_an_error_not_an_empty_coach() {
+    let broken = ENGLISH_RULES.replacen("patterns = [", "patterns = [\"@no_such_set\",", 1);
+    assert!(Coach::from_rules_toml(&broken).is_err());
+}
+
 // ---- spans ----------------------------------------------------------------------------
 
 #[test]

@@ -1,0 +1,24 @@
+//! Scores labelled corpora from the command line while tuning: `cargo run --example score --
+//! tests/corpus/en_general25.tsv ...` prints each file's table and every miss (German files,
+//! named `de*`, with the German coach). Never point it at a blind set you are tuning for.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/score/corpus.rs"]
+mod corpus_score;
+
+use amends_coach::Coach;
+
+fn main() {
+    let (en, de) = (Coach::english(), Coach::german());
+    let mut all = (0, 0, 0);
+    for path in std::env::args().skip(1) {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let coach = if name.starts_with("de") { &de } else { &en };
+        let (_, flag) = corpus_score::evaluate_with(coach, name, &corpus_score::load(name, &text), true);
+        all.0 += flag.texts.tp;
+        all.1 += flag.texts.fp;
+        all.2 += flag.texts.fn_;
+    }
+    println!("\nall files, flagging: {} tp, {} fp, {} fn", all.0, all.1, all.2);
+}
