@@ -235,7 +235,9 @@ fn before(e: &Engine, t: &Tokens, s: &Scratch, c: &Context, start: usize) -> boo
         .iter()
         .take_while(|(cs, _)| *cs < start)
         .any(|(cs, ce)| {
-            *ce <= start && s.words.between(*ce, start) <= c.within && !(c.affirmative && negated(e, t, *cs))
+            // A context that starts before the hit counts even when it runs into it ("in our
+            // warehouse" around a hit that starts at "warehouse").
+            s.words.between((*ce).min(start), start) <= c.within && !(c.affirmative && negated(e, t, *cs))
         })
 }
 
