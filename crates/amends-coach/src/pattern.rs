@@ -186,8 +186,17 @@ impl Pattern {
         if !matches!(elems.first(), Some(Elem::Alt(_))) || matches!(elems.last(), Some(Elem::Gap(_))) {
             return Err(format!("in `{src}`: a pattern must start with a word and cannot end with a gap"));
         }
+        // The second word's possible ids, when the first element is one word and every
+        // alternative of the second starts with a literal word ("@fault" holds
+        // "made_a_mistake": its first word "made" is enough to reject a candidate).
         let second = match (elems.first(), elems.get(1)) {
-            (Some(Elem::Alt(a)), Some(Elem::Alt(b))) if a.seqs.is_empty() && b.seqs.is_empty() => Some(b.words.clone()),
+            (Some(Elem::Alt(a)), Some(Elem::Alt(b))) if a.seqs.is_empty() && b.other.is_empty() => {
+                let mut ids = b.words.clone();
+                ids.extend(b.by_first.iter().map(|(id, _)| *id));
+                ids.sort_unstable();
+                ids.dedup();
+                Some(ids)
+            }
             _ => None,
         };
         Ok(Pattern { elems, second, anchored_start, anchored_end })
