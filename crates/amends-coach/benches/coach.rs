@@ -214,13 +214,20 @@ fn main() {
             include_str!("../tests/corpus/en_general22.tsv"),
         ),
         (
-            "en_general23.tsv (blind, session coach3: written before its tuning, never tuned on; first run in its header)",
+            "en_general23.tsv (blind, session coach3: written before its tuning, never tuned on; first and final runs in its header)",
             include_str!("../tests/corpus/en_general23.tsv"),
         ),
         (
-            "en_general24.tsv (blind, session coach3: written before its tuning, never tuned on; first run in its header)",
+            "en_general24.tsv (blind, session coach3: written before its tuning, never tuned on; first and final runs in its header)",
             include_str!("../tests/corpus/en_general24.tsv"),
         ),
+        ("en_general25.tsv (coach3 tuning, round 1)", include_str!("../tests/corpus/en_general25.tsv")),
+        ("en_general26.tsv (coach3 tuning, round 2)", include_str!("../tests/corpus/en_general26.tsv")),
+        ("en_general27.tsv (coach3 tuning, round 3)", include_str!("../tests/corpus/en_general27.tsv")),
+        ("en_general28.tsv (coach3 tuning, round 4)", include_str!("../tests/corpus/en_general28.tsv")),
+        ("en_general29.tsv (coach3 tuning, round 5)", include_str!("../tests/corpus/en_general29.tsv")),
+        ("en_general30.tsv (coach3 tuning, round 6)", include_str!("../tests/corpus/en_general30.tsv")),
+        ("en_general31.tsv (coach3 tuning, round 7: chat and non-native English)", include_str!("../tests/corpus/en_general31.tsv")),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }
