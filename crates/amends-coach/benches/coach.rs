@@ -227,7 +227,10 @@ fn main() {
         ("en_general28.tsv (coach3 tuning, round 4)", include_str!("../tests/corpus/en_general28.tsv")),
         ("en_general29.tsv (coach3 tuning, round 5)", include_str!("../tests/corpus/en_general29.tsv")),
         ("en_general30.tsv (coach3 tuning, round 6)", include_str!("../tests/corpus/en_general30.tsv")),
-        ("en_general31.tsv (coach3 tuning, round 7: chat and non-native English)", include_str!("../tests/corpus/en_general31.tsv")),
+        (
+            "en_general31.tsv (coach3 tuning, round 7: chat and non-native English)",
+            include_str!("../tests/corpus/en_general31.tsv"),
+        ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }

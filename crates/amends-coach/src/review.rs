@@ -230,15 +230,11 @@ fn before(e: &Engine, t: &Tokens, s: &Scratch, c: &Context, start: usize) -> boo
     let region = t.sentence(first_sentence).0.max(start.saturating_sub(MAX_REACH));
     let list = s.matches(c.matcher);
     let first = list.partition_point(|(cs, _)| *cs < region);
-    list.get(first..)
-        .unwrap_or(&[])
-        .iter()
-        .take_while(|(cs, _)| *cs < start)
-        .any(|(cs, ce)| {
-            // A context that starts before the hit counts even when it runs into it ("in our
-            // warehouse" around a hit that starts at "warehouse").
-            s.words.between((*ce).min(start), start) <= c.within && !(c.affirmative && negated(e, t, *cs))
-        })
+    list.get(first..).unwrap_or(&[]).iter().take_while(|(cs, _)| *cs < start).any(|(cs, ce)| {
+        // A context that starts before the hit counts even when it runs into it ("in our
+        // warehouse" around a hit that starts at "warehouse").
+        s.words.between((*ce).min(start), start) <= c.within && !(c.affirmative && negated(e, t, *cs))
+    })
 }
 
 fn after(e: &Engine, t: &Tokens, s: &Scratch, c: &Context, start: usize, end: usize) -> bool {
@@ -290,8 +286,7 @@ fn phrase_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], purpose: P
             cands.iter().map(|c| (sentence(c), 1u16 << (c.kind as u16), c.rule)).collect();
         cands.retain(|c| {
             let yields = e.rules.get(c.rule).map_or(0, |r| r.yields_to);
-            yields == 0
-                || !found.iter().any(|(s, bit, rule)| *s == sentence(c) && bit & yields != 0 && *rule != c.rule)
+            yields == 0 || !found.iter().any(|(s, bit, rule)| *s == sentence(c) && bit & yields != 0 && *rule != c.rule)
         });
     }
     // One finding per overlapping run of hits of the same kind, at its highest severity.
