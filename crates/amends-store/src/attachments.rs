@@ -61,6 +61,19 @@ pub(crate) async fn insert_in(
     Ok(())
 }
 
+/// The case's files (without their bytes), oldest first.
+pub(crate) async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<AttachmentRecord>, StoreError> {
+    db::query(
+        "SELECT id, case_id, filename, content_type, size, created_at FROM attachments WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(record)
+    .collect()
+}
+
 fn record(row: &Row) -> Result<AttachmentRecord, StoreError> {
     Ok(AttachmentRecord {
         id: row.try_get("id")?,
@@ -74,13 +87,8 @@ fn record(row: &Row) -> Result<AttachmentRecord, StoreError> {
 
 impl Store {
     pub async fn case_attachments(&self, case_id: i64) -> Result<Vec<AttachmentRecord>, StoreError> {
-        db::query("SELECT id, case_id, filename, content_type, size, created_at FROM attachments WHERE case_id = $1 ORDER BY id")
-            .bind(case_id)
-            .fetch_all(self.read())
-            .await?
-            .iter()
-            .map(record)
-            .collect()
+        let mut conn = self.read().acquire().await?;
+        of_case(&mut conn, case_id).await
     }
 
     /// One attachment of one case, with its bytes.

@@ -241,6 +241,17 @@ pub(crate) async fn insert_tags_in(conn: &mut Conn, case_id: i64, tags: &[String
     Ok(())
 }
 
+/// A case with its own timeline, the events of the cases merged into it, and its files.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub case: CaseRecord,
+    /// The case's own events, oldest first.
+    pub timeline: Vec<EventRecord>,
+    /// The events of the cases merged into it, oldest first (each keeps its `case_id`).
+    pub merged: Vec<EventRecord>,
+    pub attachments: Vec<crate::AttachmentRecord>,
+}
+
 pub(crate) async fn case_events(conn: &mut Conn, case_id: i64) -> Result<Vec<EventRecord>, StoreError> {
     db::query("SELECT * FROM case_events WHERE case_id = $1 ORDER BY id")
         .bind(case_id)
@@ -284,6 +295,26 @@ impl Store {
         let record = case_by_id(&mut conn, id, self.now()).await?;
         let events = case_events(&mut conn, id).await?;
         Ok((record, events))
+    }
+
+    /// Everything `GET /cases/{id}` shows, over one connection: two queries for a case
+    /// with no files and nothing merged into it, which is most of them.
+    pub async fn case_file(&self, id: i64) -> Result<CaseFile, StoreError> {
+        let mut conn = self.read().acquire().await?;
+        let row = db::query(&format!(
+            "SELECT {CASE_COLUMNS}, EXISTS (SELECT 1 FROM attachments a WHERE a.case_id = c.id) AS has_files
+             FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("case"))?;
+        let record = case(&row, self.now())?;
+        let has_files: bool = row.try_get("has_files")?;
+        let timeline = case_events(&mut conn, id).await?;
+        let merged = crate::merge::merged_events(&mut conn, id, &timeline).await?;
+        let attachments = if has_files { crate::attachments::of_case(&mut conn, id).await? } else { Vec::new() };
+        Ok(CaseFile { case: record, timeline, merged, attachments })
     }
 
     /// One page of cases; the second value is the cursor of the next page.

@@ -67,7 +67,7 @@ pub use approvals::{ApprovalRecord, BudgetRow};
 pub use attachments::{AttachmentRecord, NewAttachment, clean_name as clean_attachment_name};
 pub use business::Business;
 pub use calls::{CallList, CallRecipient, CallRecord};
-pub use cases::{CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, PersonRef, SnoozeFilter};
+pub use cases::{CaseFile, CaseFilter, CaseOrder, CaseRecord, EventRecord, OwnerFilter, PersonRef, SnoozeFilter};
 pub use clock::Clock;
 pub use commands::NewProof;
 pub use customers::{

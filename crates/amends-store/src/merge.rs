@@ -64,23 +64,27 @@ impl Store {
         .await?;
         rows.iter().map(|r| r.try_get::<i64, _>(0).map_err(StoreError::from)).collect()
     }
+}
 
-    /// The events of the cases merged into `case_id` (directly or down a chain), oldest
-    /// first; each keeps the id of the case it happened on. Given the case's own
-    /// timeline, a case nothing was merged into costs no query.
-    pub async fn merged_events(&self, case_id: i64, timeline: &[EventRecord]) -> Result<Vec<EventRecord>, StoreError> {
-        if !timeline.iter().any(|e| matches!(e.event.kind, amends_domain::playbook::EventKind::MergedIn { .. })) {
-            return Ok(Vec::new());
-        }
-        let rows = db::query(
-            "WITH RECURSIVE absorbed(id) AS (
-                 SELECT id FROM cases WHERE merged_into = $1
-                 UNION SELECT c.id FROM cases c JOIN absorbed a ON c.merged_into = a.id)
-             SELECT e.* FROM case_events e WHERE e.case_id IN (SELECT id FROM absorbed) ORDER BY e.at, e.id",
-        )
-        .bind(case_id)
-        .fetch_all(self.read())
-        .await?;
-        rows.iter().map(event).collect()
+/// The events of the cases merged into `case_id` (directly or down a chain), oldest
+/// first; each keeps the id of the case it happened on. Given the case's own
+/// timeline, a case nothing was merged into costs no query.
+pub(crate) async fn merged_events(
+    conn: &mut Conn,
+    case_id: i64,
+    timeline: &[EventRecord],
+) -> Result<Vec<EventRecord>, StoreError> {
+    if !timeline.iter().any(|e| matches!(e.event.kind, amends_domain::playbook::EventKind::MergedIn { .. })) {
+        return Ok(Vec::new());
     }
+    let rows = db::query(
+        "WITH RECURSIVE absorbed(id) AS (
+             SELECT id FROM cases WHERE merged_into = $1
+             UNION SELECT c.id FROM cases c JOIN absorbed a ON c.merged_into = a.id)
+         SELECT e.* FROM case_events e WHERE e.case_id IN (SELECT id FROM absorbed) ORDER BY e.at, e.id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(event).collect()
 }

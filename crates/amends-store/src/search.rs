@@ -34,7 +34,7 @@ impl Store {
         let Some((sql, f)) = self.search_query(text, limit) else {
             return Ok(Vec::new());
         };
-        let rows = f.bind(&sql).fetch_all(self.read()).await?;
+        let rows = f.bind(&sql).plan_each_time().fetch_all(self.read()).await?;
         rows.iter().map(|row| Ok(CaseHit { case: case(row, self.now())?, snippet: row.try_get("snippet")? })).collect()
     }
 
@@ -64,15 +64,18 @@ impl Store {
                 let q = f.param(Value::Text(text.to_owned()));
                 let l = f.param(Value::Int(limit));
                 // The same bound: the newest matches are ranked, headlines drawn for the page.
+                // The words stand in the statement itself (not in a CTE) so that the planner
+                // sees how common they are: a common word walks the newest cases and stops,
+                // a rare one reads its few matches from the index.
+                let query = format!("websearch_to_tsquery('english', {q})");
                 format!(
-                    "WITH q AS (SELECT websearch_to_tsquery('english', {q}) AS query),
-                     recent AS (SELECT c.id, c.search FROM cases c, q
-                                WHERE c.search @@ q.query ORDER BY c.id DESC LIMIT {RANKED}),
-                     hits AS (SELECT recent.id, ts_rank(recent.search, q.query) AS rank FROM recent, q
+                    "WITH recent AS (SELECT c.id, c.search FROM cases c
+                                     WHERE c.search @@ {query} ORDER BY c.id DESC LIMIT {RANKED}),
+                     hits AS (SELECT recent.id, ts_rank(recent.search, {query}) AS rank FROM recent
                               ORDER BY rank DESC, recent.id DESC LIMIT {l})
-                     SELECT {CASE_COLUMNS}, ts_headline('english', c.body, q.query,
+                     SELECT {CASE_COLUMNS}, ts_headline('english', c.body, {query},
                         'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10') AS snippet
-                     FROM hits JOIN cases c ON c.id = hits.id JOIN customers cu ON cu.id = c.customer_id, q
+                     FROM hits JOIN cases c ON c.id = hits.id JOIN customers cu ON cu.id = c.customer_id
                      ORDER BY hits.rank DESC, c.id DESC"
                 )
             }

@@ -114,7 +114,7 @@ impl Tx {
     pub(crate) async fn commit(mut self) -> Result<(), DbError> {
         match std::mem::replace(&mut self.conn, Conn::Spent) {
             Conn::Sqlite(handle) => {
-                if let Err(e) = handle.connection().execute_batch("COMMIT") {
+                if let Err(e) = sqlite::waiting_for_disk(|| handle.connection().execute_batch("COMMIT")) {
                     // A failed COMMIT (disk full, say) leaves the transaction open.
                     let _ = handle.connection().execute_batch("ROLLBACK");
                     return Err(e.into());
@@ -252,10 +252,12 @@ bind!(Bytes: Vec<u8> => |v| v, &[u8] => |v: &[u8]| v.to_vec());
 pub(crate) struct Query<'q> {
     sql: &'q str,
     params: Vec<Param>,
+    /// PostgreSQL plans the statement for its values each time instead of keeping it.
+    plan_each_time: bool,
 }
 
 pub(crate) fn query(sql: &str) -> Query<'_> {
-    Query { sql, params: Vec::new() }
+    Query { sql, params: Vec::new(), plan_each_time: false }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -283,6 +285,14 @@ impl<'q> Query<'q> {
         self
     }
 
+    /// For a statement whose best plan depends on its values (how common a searched word
+    /// is): PostgreSQL plans it for the values given each time. A kept statement would
+    /// switch to a generic plan after five runs, one that guesses how many rows match.
+    pub(crate) fn plan_each_time(mut self) -> Self {
+        self.plan_each_time = true;
+        self
+    }
+
     pub(crate) async fn execute<'c>(self, on: impl Into<Target<'c>>) -> Result<Done, DbError> {
         Ok(self.run(on.into(), Want::Nothing).await?.1)
     }
@@ -303,12 +313,18 @@ impl<'q> Query<'q> {
         match on {
             Target::Pool(Pool::Sqlite(db, side)) => {
                 let handle = db.handle(*side).await?;
-                sqlite::run(handle.connection(), self.sql, &self.params, want)
+                match side {
+                    // A write outside a transaction commits, and so waits for the disk.
+                    Side::Write => {
+                        sqlite::waiting_for_disk(|| sqlite::run(handle.connection(), self.sql, &self.params, want))
+                    }
+                    Side::Read => sqlite::run(handle.connection(), self.sql, &self.params, want),
+                }
             }
             Target::Conn(Conn::Sqlite(handle)) => sqlite::run(handle.connection(), self.sql, &self.params, want),
-            Target::Pool(Pool::Postgres(pool)) => postgres::run(pool, self.sql, self.params, want).await,
-            Target::Conn(Conn::Postgres(conn)) => postgres::run(&mut **conn, self.sql, self.params, want).await,
-            Target::Conn(Conn::PostgresTx(tx)) => postgres::run(&mut **tx, self.sql, self.params, want).await,
+            Target::Pool(Pool::Postgres(pool)) => postgres::run(pool, &self, want).await,
+            Target::Conn(Conn::Postgres(conn)) => postgres::run(&mut **conn, &self, want).await,
+            Target::Conn(Conn::PostgresTx(tx)) => postgres::run(&mut **tx, &self, want).await,
             Target::Conn(Conn::Spent) => Err(DbError::Closed),
         }
     }

@@ -4,24 +4,25 @@
 use sqlx::postgres::{PgArguments, PgValueRef};
 use sqlx::{Arguments, Decode, Postgres, TypeInfo, ValueRef};
 
-use super::{BoxError, DbError, Done, Param, Row, Want};
+use super::{BoxError, DbError, Done, Param, Query, Row, Want};
 
-pub(super) async fn run<'e, E>(on: E, sql: &str, params: Vec<Param>, want: Want) -> Result<(Vec<Row>, Done), DbError>
+pub(super) async fn run<'e, E>(on: E, query: &Query<'_>, want: Want) -> Result<(Vec<Row>, Done), DbError>
 where
     E: sqlx::PgExecutor<'e>,
 {
     let mut args = PgArguments::default();
-    for param in params {
+    for param in &query.params {
         let added = match param {
-            Param::Int(v) => args.add(v),
-            Param::Real(v) => args.add(v),
-            Param::Bool(v) => args.add(v),
-            Param::Text(v) => args.add(v),
-            Param::Bytes(v) => args.add(v),
+            Param::Int(v) => args.add(*v),
+            Param::Real(v) => args.add(*v),
+            Param::Bool(v) => args.add(*v),
+            Param::Text(v) => args.add(v.as_deref()),
+            Param::Bytes(v) => args.add(v.as_deref()),
         };
         added.map_err(sqlx::Error::Encode)?;
     }
-    let statement = sqlx::query_with(sql, args);
+    // An unnamed statement is planned with its values at every run.
+    let statement = sqlx::query_with(query.sql, args).persistent(!query.plan_each_time);
     match want {
         Want::Nothing => {
             let done = statement.execute(on).await?;

@@ -63,6 +63,9 @@ fn connect(path: &str) -> Result<Connection, DbError> {
     // committing many requests at once, never from weaker syncing.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Statement journals and sorts stay in memory: a multi-row insert otherwise writes
+    // (and a sort reads back) a temporary file on every batch.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
@@ -205,5 +208,17 @@ mod tests {
         assert_eq!(path_of("sqlite:///tmp/a.db?mode=rwc"), "/tmp/a.db");
         assert_eq!(path_of("sqlite://data/amends.db"), "data/amends.db");
         assert_eq!(path_of("sqlite:amends.db"), "amends.db");
+    }
+}
+
+/// Runs `f`, which waits for the disk (a commit's fsync), without stalling the other
+/// tasks of a worker thread: on the multi-thread runtime they move to another worker
+/// meanwhile. The intake writer's own single-thread runtime has nothing else to run.
+pub(super) fn waiting_for_disk<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
     }
 }

@@ -53,11 +53,6 @@ impl AttachmentView {
     }
 }
 
-/// The case's files, oldest first.
-pub async fn of_case(state: &AppState, case_id: i64) -> ApiResult<Vec<AttachmentView>> {
-    Ok(state.store.case_attachments(case_id).await?.into_iter().map(AttachmentView::new).collect())
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Fetch {

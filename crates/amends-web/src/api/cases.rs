@@ -6,7 +6,9 @@
 use amends_domain::playbook::{Actor, CaseStatus, EventKind, Feeling, Outcome, Playbook, Step, StepState};
 use amends_domain::step::{Command, Refused};
 use amends_domain::{Complaint, NewCaseError, Role, Severity};
-use amends_store::{CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter, SnoozeFilter};
+use amends_store::{
+    CaseFile, CaseFilter, CaseOrder, CaseRecord, CustomerRef, EventRecord, NewCase, OwnerFilter, SnoozeFilter,
+};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -17,6 +19,7 @@ use time::OffsetDateTime;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::attachments::AttachmentView;
 use super::customers::{CustomerInput, optional_text};
 use super::{Page, id_from, page_size};
 use crate::AppState;
@@ -119,7 +122,7 @@ pub struct CaseView {
     /// never replaces the first (`wish`).
     wishes: Vec<String>,
     /// The files the customer sent (with the complaint or a later mail), oldest first.
-    attachments: Vec<super::attachments::AttachmentView>,
+    attachments: Vec<AttachmentView>,
     /// Its own events and those of the cases merged into it, oldest first; each event
     /// names the case it happened on.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,12 +130,8 @@ pub struct CaseView {
 }
 
 impl CaseView {
-    async fn new(
-        state: &AppState,
-        case: CaseRecord,
-        events: Vec<EventRecord>,
-        merged: Vec<EventRecord>,
-    ) -> ApiResult<Self> {
+    async fn new(state: &AppState, file: CaseFile) -> ApiResult<Self> {
+        let CaseFile { case, timeline: events, merged, attachments } = file;
         let policy = state.store.due_policy().await?;
         let playbook = Playbook::replay(events.iter().map(|e| &e.event));
         let steps = playbook.steps(&policy);
@@ -147,10 +146,9 @@ impl CaseView {
             None => state.coach.triage(&case.body).severity,
         };
         let wishes = amends_domain::playbook::wishes(case.wish.as_deref(), timeline.iter().map(|e| &e.event));
-        let attachments = super::attachments::of_case(state, case.id).await?;
         Ok(CaseView {
             wishes,
-            attachments,
+            attachments: attachments.into_iter().map(AttachmentView::new).collect(),
             case,
             steps,
             merged_cases,
@@ -207,14 +205,14 @@ pub async fn open(
         (body, Vec::new())
     };
     let mut new = body.parse(Actor::Staff { user_id: user.id })?;
+    let with_files = !files.is_empty();
     new.attachments = files;
     let (case, opened) = state.store.open_case(new).await?;
     let location = format!("/api/v1/cases/{}", case.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        axum::Json(CaseView::new(&state, case, vec![opened], vec![]).await?),
-    ))
+    // A new case's files are only those just sent: without any, there is nothing to read.
+    let attachments = if with_files { state.store.case_attachments(case.id).await? } else { Vec::new() };
+    let file = CaseFile { case, timeline: vec![opened], merged: Vec::new(), attachments };
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], axum::Json(CaseView::new(&state, file).await?)))
 }
 
 #[utoipa::path(
@@ -230,9 +228,7 @@ pub async fn open(
 )]
 pub async fn one(State(state): State<AppState>, _: Agent, Path(id): Path<String>) -> ApiResult<axum::Json<CaseView>> {
     let id = id_from(&id, "case")?;
-    let (case, timeline) = state.store.case_with_timeline(id).await?;
-    let merged = state.store.merged_events(id, &timeline).await?;
-    Ok(axum::Json(CaseView::new(&state, case, timeline, merged).await?))
+    Ok(axum::Json(CaseView::new(&state, state.store.case_file(id).await?).await?))
 }
 
 #[utoipa::path(

@@ -297,8 +297,8 @@ async fn case_context(
     error: Option<String>,
     draft: HashMap<String, String>,
 ) -> Result<minijinja::Value, PageError> {
-    let (case, events) = state.store.case_with_timeline(id).await?;
-    let merged_events = state.store.merged_events(id, &events).await?;
+    let amends_store::CaseFile { case, timeline: events, merged: merged_events, attachments } =
+        state.store.case_file(id).await?;
     let customer = state.store.customer(case.customer_id).await?;
     let transactions = state.store.customer_transactions(case.customer_id, 10).await?;
     let users = state.store.list_users().await?;
@@ -476,7 +476,7 @@ async fn case_context(
     let triage = state.coach.triage(&case.body);
     let saved_replies = state.store.saved_replies().await?;
     let attachments: Vec<crate::api::attachments::AttachmentView> =
-        state.store.case_attachments(id).await?.into_iter().map(crate::api::attachments::AttachmentView::new).collect();
+        attachments.into_iter().map(crate::api::attachments::AttachmentView::new).collect();
     let hours = state.store.due_policy().await?.hours;
     let zone = hours.zone_name().to_owned();
     // Each step's mail as it will leave, signed by whoever sends it.
