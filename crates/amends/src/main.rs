@@ -12,11 +12,6 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
-// Every request allocates many small short-lived values (rows, JSON, headers); glibc's
-// allocator took a sixth of the server's CPU in the profile, mimalloc a fraction of it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "amends", version, about = "Amends: the service-recovery desk")]
 struct Cli {
