@@ -231,6 +231,10 @@ fn main() {
             "en_general31.tsv (coach3 tuning, round 7: chat and non-native English)",
             include_str!("../tests/corpus/en_general31.tsv"),
         ),
+        (
+            "en_general32.tsv (blind, session coach4: written before its tuning, never tuned on; first and final runs in its header)",
+            include_str!("../tests/corpus/en_general32.tsv"),
+        ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }
