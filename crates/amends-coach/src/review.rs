@@ -457,7 +457,8 @@ fn inline_items(text: &str) -> (usize, usize, usize) {
             run = 0;
         }
         if run >= 2 && run > best {
-            let line_end = chars.get(i..).and_then(|rest| rest.iter().position(|c| *c == '\n')).map_or(chars.len(), |p| i + p);
+            let line_end =
+                chars.get(i..).and_then(|rest| rest.iter().position(|c| *c == '\n')).map_or(chars.len(), |p| i + p);
             (best, best_first, best_last) = (run, run_first, line_end);
         }
         i += len;
@@ -496,7 +497,7 @@ fn marker_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
             (letter(c)?, 2)
         }
     };
-    (value >= 1 && value <= 20 && space(len)).then_some((value, len))
+    ((1..=20).contains(&value) && space(len)).then_some((value, len))
 }
 
 #[derive(Clone, Copy, Default)]
