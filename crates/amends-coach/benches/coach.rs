@@ -231,6 +231,12 @@ fn main() {
             "en_general31.tsv (coach3 tuning, round 7: chat and non-native English)",
             include_str!("../tests/corpus/en_general31.tsv"),
         ),
+        ("en_general33.tsv (coach4 tuning, round 1)", include_str!("../tests/corpus/en_general33.tsv")),
+        ("en_general34.tsv (coach4 tuning, round 2)", include_str!("../tests/corpus/en_general34.tsv")),
+        (
+            "en_general32.tsv (blind, session coach4: written before its tuning, never tuned on; first and final runs in its header)",
+            include_str!("../tests/corpus/en_general32.tsv"),
+        ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }

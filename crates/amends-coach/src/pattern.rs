@@ -16,7 +16,7 @@
 //! - `,` a comma (otherwise commas are skipped when matching);
 //! - `^` at the start: the pattern must begin its sentence; `$` at the end: must end it.
 
-use crate::text::{DATE, FILLER, Lexicon, NUM, PARTICIPLE, TIME, Tokens, UNKNOWN};
+use crate::text::{DATE, FILLER, Lexicon, NUM, PARTICIPLE, PRONOUN, SUBJECT, TIME, Tokens, UNKNOWN};
 
 const MAX_ELEMENTS: usize = 24;
 const MAX_GAP: u8 = 9;
@@ -92,7 +92,7 @@ pub(crate) struct First {
     /// Stems of `word*` alternatives.
     pub prefixes: Vec<Box<str>>,
     /// Class flags (`NUM | TIME | DATE`).
-    pub classes: u8,
+    pub classes: u16,
     pub any: bool,
 }
 
@@ -342,11 +342,19 @@ impl Matcher<'_> {
             }
             Elem::Gap(n) => {
                 let mut p = pos;
+                // Who is the subject: after a pronoun ("tell you ..."), a gap never reads
+                // across another subject pronoun ("... we gave you the wrong dose").
+                let after_pronoun =
+                    pos.checked_sub(1).and_then(|b| self.t.toks.get(b)).is_some_and(|tok| tok.flags & PRONOUN != 0);
                 for _ in 0..=*n {
                     if let Some(end) = self.elems(rest, p) {
                         return Some(end);
                     }
-                    p = self.word_at(p)? + 1;
+                    let q = self.word_at(p)?;
+                    if after_pronoun && self.t.toks.get(q).is_some_and(|tok| tok.flags & SUBJECT != 0) {
+                        return None;
+                    }
+                    p = q + 1;
                 }
                 None
             }
@@ -440,7 +448,7 @@ impl Matcher<'_> {
         Some(p)
     }
 
-    fn atom(&self, atom: &Atom, q: usize, id: u32, flags: u8) -> bool {
+    fn atom(&self, atom: &Atom, q: usize, id: u32, flags: u16) -> bool {
         match atom {
             Atom::Lit(want) => *want == id,
             Atom::Any => true,

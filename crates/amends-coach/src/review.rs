@@ -417,7 +417,87 @@ fn list_items(text: &str) -> (usize, usize, usize) {
         }
         offset += len + 1;
     }
+    let (inline, i_first, i_last) = inline_items(text);
+    if inline > count {
+        return (inline, i_first, i_last);
+    }
     (count, first, last)
+}
+
+/// Options numbered inside a line ("1. a refund, 2. a repair, 3. credit", "(a) ... (b) ...",
+/// "1) ... 2) ..."): the longest run of markers counting up from 1 or "a", each after a
+/// space, a colon or the start and before a space, with the span from the first marker to
+/// the end of the last one's line. The sentence splitter cuts such a line at "1." and
+/// "2.", so the count by sentences cannot see them.
+fn inline_items(text: &str) -> (usize, usize, usize) {
+    // Every run starts at "1" or "a" followed by "." or ")": most drafts have neither.
+    if !text.contains("1.") && !text.contains("1)") && !text.contains("a)") {
+        return (0, 0, 0);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let (mut best, mut best_first, mut best_last) = (0, 0, 0);
+    let (mut run, mut run_first, mut want) = (0usize, 0usize, 0u32);
+    let mut i = 0;
+    while i < chars.len() {
+        let before_ok = i == 0 || chars.get(i - 1).is_some_and(|c| c.is_whitespace() || matches!(c, ':' | ',' | ';'));
+        let marker = if before_ok { marker_at(&chars, i) } else { None };
+        let Some((value, len)) = marker else {
+            if chars.get(i) == Some(&'\n') {
+                run = 0;
+            }
+            i += 1;
+            continue;
+        };
+        if value == 1 {
+            (run, run_first, want) = (1, i, 2);
+        } else if run > 0 && value == want {
+            run += 1;
+            want += 1;
+        } else {
+            run = 0;
+        }
+        if run >= 2 && run > best {
+            let line_end =
+                chars.get(i..).and_then(|rest| rest.iter().position(|c| *c == '\n')).map_or(chars.len(), |p| i + p);
+            (best, best_first, best_last) = (run, run_first, line_end);
+        }
+        i += len;
+    }
+    (best, best_first, best_last)
+}
+
+/// A list marker at `i` and its length: "1." / "1)" / "(1)" (a number up to 20) or "a)" /
+/// "(a)" (a letter up to "j", as 1 to 10), followed by whitespace.
+fn marker_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
+    let at = |k: usize| chars.get(i + k).copied();
+    let letter = |c: char| ('a'..='j').contains(&c).then(|| u32::from(c) - u32::from('a') + 1);
+    let space = |k: usize| at(k).is_none_or(char::is_whitespace);
+    let (value, len) = if at(0) == Some('(') {
+        let c = at(1)?;
+        if let Some(d) = c.to_digit(10) {
+            match (at(2), at(3)) {
+                (Some(')'), _) => (d, 3),
+                (Some(e), Some(')')) if e.is_ascii_digit() => (d * 10 + e.to_digit(10)?, 4),
+                _ => return None,
+            }
+        } else {
+            (at(2) == Some(')')).then_some(())?;
+            (letter(c)?, 3)
+        }
+    } else {
+        let c = at(0)?;
+        if let Some(d) = c.to_digit(10) {
+            match (at(1), at(2)) {
+                (Some('.' | ')'), _) => (d, 2),
+                (Some(e), Some('.' | ')')) if e.is_ascii_digit() => (d * 10 + e.to_digit(10)?, 3),
+                _ => return None,
+            }
+        } else {
+            (at(1) == Some(')')).then_some(())?;
+            (letter(c)?, 2)
+        }
+    };
+    ((1..=20).contains(&value) && space(len)).then_some((value, len))
 }
 
 #[derive(Clone, Copy, Default)]

@@ -43,6 +43,12 @@ struct File {
     /// Hedges and intensifiers that patterns read through unless they name them.
     #[serde(default)]
     fillers: Vec<String>,
+    /// Subject pronouns that open a clause of their own: a `~N` gap never reads across one.
+    #[serde(default)]
+    subjects: Vec<String>,
+    /// Personal pronouns: a gap right after one stops at a subject pronoun.
+    #[serde(default)]
+    pronouns: Vec<String>,
     /// Words that negate what follows them in their clause ("not", "never"): an
     /// `affirmative` context does not count inside their scope.
     #[serde(default)]
@@ -263,7 +269,7 @@ pub(crate) struct Index {
     pub by_first: Vec<Vec<u32>>,
     /// (stem, patterns) for patterns that can start with `stem*`, one entry per stem.
     pub by_prefix: Vec<(Box<str>, Vec<u32>)>,
-    pub by_class: [(u8, Vec<u32>); 3],
+    pub by_class: [(u16, Vec<u32>); 3],
     pub wild: Vec<u32>,
 }
 
@@ -458,6 +464,16 @@ impl Engine {
         for w in &file.number_words {
             for word in normalise_words(w, &c.lex) {
                 c.lex.mark_number(&word);
+            }
+        }
+        for w in &file.pronouns {
+            for word in normalise_words(w, &c.lex) {
+                c.lex.mark_pronoun(&word);
+            }
+        }
+        for w in &file.subjects {
+            for word in normalise_words(w, &c.lex) {
+                c.lex.mark_subject(&word);
             }
         }
         for w in &file.fillers {

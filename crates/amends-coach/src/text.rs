@@ -41,6 +41,8 @@ pub(crate) struct Lexicon {
     number: Vec<bool>,
     /// Hedges and intensifiers ("really", "absolutely") that a pattern reads through.
     filler: Vec<bool>,
+    subject: Vec<bool>,
+    pronoun: Vec<bool>,
     /// Irregular past participles (interned up front, so a draft's word is one by its id).
     participle: Vec<bool>,
     /// Spellings that are one letter to the language (`ä` = `ae`, `ß` = `ss`), from the
@@ -65,6 +67,8 @@ impl Default for Lexicon {
             count: 0,
             number: Vec::new(),
             filler: Vec::new(),
+            subject: Vec::new(),
+            pronoun: Vec::new(),
             participle: Vec::new(),
             fold: Vec::new(),
         };
@@ -127,6 +131,8 @@ impl Lexicon {
                 self.count = self.count.saturating_add(1);
                 self.number.push(false);
                 self.filler.push(false);
+                self.subject.push(false);
+                self.pronoun.push(false);
                 self.participle.push(false);
             }
             return e.id;
@@ -136,6 +142,8 @@ impl Lexicon {
         self.words.insert(word.to_owned(), Entry { id, expand: u32::MAX });
         self.number.push(false);
         self.filler.push(false);
+        self.subject.push(false);
+        self.pronoun.push(false);
         self.participle.push(false);
         id
     }
@@ -168,6 +176,28 @@ impl Lexicon {
         }
     }
 
+    pub(crate) fn mark_subject(&mut self, word: &str) {
+        let id = self.intern(word);
+        if let Some(slot) = self.subject.get_mut(id as usize) {
+            *slot = true;
+        }
+    }
+
+    pub(crate) fn mark_pronoun(&mut self, word: &str) {
+        let id = self.intern(word);
+        if let Some(slot) = self.pronoun.get_mut(id as usize) {
+            *slot = true;
+        }
+    }
+
+    fn is_pronoun(&self, id: u32) -> bool {
+        self.pronoun.get(id as usize).copied().unwrap_or(false)
+    }
+
+    fn is_subject(&self, id: u32) -> bool {
+        self.subject.get(id as usize).copied().unwrap_or(false)
+    }
+
     fn is_filler(&self, id: u32) -> bool {
         self.filler.get(id as usize).copied().unwrap_or(false)
     }
@@ -177,26 +207,35 @@ impl Lexicon {
     }
 }
 
-pub(crate) const COMMA: u8 = 1;
-pub(crate) const QUOTED: u8 = 2;
+pub(crate) const COMMA: u16 = 1;
+pub(crate) const QUOTED: u16 = 2;
 /// Word classes, computed once per token; patterns' `#num`, `#time`, `#date`.
-pub(crate) const NUM: u8 = 4;
-pub(crate) const TIME: u8 = 8;
-pub(crate) const DATE: u8 = 16;
-pub(crate) const CLASSES: u8 = NUM | TIME | DATE;
+pub(crate) const NUM: u16 = 4;
+pub(crate) const TIME: u16 = 8;
+pub(crate) const DATE: u16 = 16;
+pub(crate) const CLASSES: u16 = NUM | TIME | DATE;
 /// A past participle (`#pp`): the voice layer's "was **sent**", "were **made**". Not an
 /// indexed class: a pattern never starts with it.
-pub(crate) const PARTICIPLE: u8 = 32;
+pub(crate) const PARTICIPLE: u16 = 32;
 /// A hedge or intensifier from the rules' `fillers` ("really", "absolutely", "honestly"):
 /// a pattern that does not ask for it reads through it, so "we will make **absolutely**
 /// sure" is "we will make sure" and "you **clearly** should have" is "you should have".
-pub(crate) const FILLER: u8 = 64;
+pub(crate) const FILLER: u16 = 64;
+/// A subject pronoun from the rules' `subjects` ("we", "i"): it opens a clause of its own, so
+/// a pattern's `~N` gap never reads across it ("tell **you** we gave you the wrong dose" is
+/// not "you ~1 gave ... wrong": the one who gave is "we"). A pattern may still name it.
+pub(crate) const SUBJECT: u16 = 128;
+/// A personal pronoun from the rules' `pronouns` ("you", "we"): it takes no relative clause
+/// without "who", so a gap right after one stops at a [`SUBJECT`] ("tell you we gave"),
+/// while one after a noun reads through ("the firm we call out left it dripping").
+pub(crate) const PRONOUN: u16 = 256;
 
 /// Irregular past participles and simple pasts (the regular ones end in -ed): the voice
 /// layer reads "was **given**" and the story of a fault "you **rode** it off the kerb" alike.
 /// Sorted and without repeats (a test keeps it so); interned into every [`Lexicon`].
 const IRREGULAR_PARTICIPLES: &[&str] = &[
     "ate",
+    "become",
     "bent",
     "bit",
     "bitten",
@@ -210,6 +249,7 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "burnt",
     "chose",
     "chosen",
+    "come",
     "cut",
     "dealt",
     "done",
@@ -230,6 +270,7 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "frozen",
     "gave",
     "given",
+    "gone",
     "got",
     "gotten",
     "held",
@@ -263,6 +304,7 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "read",
     "ridden",
     "rode",
+    "run",
     "rung",
     "said",
     "sat",
@@ -291,6 +333,7 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "swore",
     "swung",
     "taken",
+    "thought",
     "threw",
     "thrown",
     "told",
@@ -328,7 +371,7 @@ pub(crate) struct Token {
     pub start: usize,
     pub end: usize,
     pub sentence: u32,
-    pub flags: u8,
+    pub flags: u16,
 }
 
 impl Token {
@@ -594,7 +637,7 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn push(&mut self, word: &str, id: u32, start: usize, end: usize, flags: u8) {
+    fn push(&mut self, word: &str, id: u32, start: usize, end: usize, flags: u16) {
         let out = &mut self.out;
         if self.pending_break && !out.toks.is_empty() {
             self.sentence = self.sentence.saturating_add(1);
@@ -618,14 +661,15 @@ impl Builder<'_> {
     }
 }
 
-fn classes(word: &str, id: u32, lex: &Lexicon) -> u8 {
+fn classes(word: &str, id: u32, lex: &Lexicon) -> u16 {
     if !word.starts_with(|c: char| c.is_ascii_digit()) {
         let num = if lex.is_number_word(id) { NUM } else { 0 };
         let filler = if lex.is_filler(id) { FILLER } else { 0 };
+        let subject = if lex.is_subject(id) { SUBJECT } else { 0 } | if lex.is_pronoun(id) { PRONOUN } else { 0 };
         // The irregular participles are interned up front, so an unknown word can only be
         // a regular one: no list is searched per word.
         let pp = lex.is_irregular_participle(id) || is_regular_participle(word);
-        return num | filler | if pp { PARTICIPLE } else { 0 };
+        return num | filler | subject | if pp { PARTICIPLE } else { 0 };
     }
     let mut c = 0;
     if is_number(word) {

@@ -230,3 +230,31 @@ fn the_coach3_sets_are_measured() {
     }
     assert!(low.is_empty(), "below the floor: {low:#?}");
 }
+
+/// The sets of the session `coach4`: `en_general32.tsv` was written and labelled before any of
+/// its tuning and never tuned on (first and final runs in its header); `en_general33.tsv` and
+/// `en_general34.tsv` are its tuning rounds, each written before the round that tuned on it.
+#[test]
+fn the_coach4_sets_are_measured() {
+    let sets: [(&str, &str, f64); 3] = [
+        ("en_general32.tsv (blind, never tuned on)", include_str!("corpus/en_general32.tsv"), 0.8),
+        ("en_general33.tsv (tuned on)", include_str!("corpus/en_general33.tsv"), 0.95),
+        ("en_general34.tsv (tuned on)", include_str!("corpus/en_general34.tsv"), 0.9),
+    ];
+    let mut low = Vec::new();
+    for (name, tsv, floor) in sets {
+        let cases = load(name, tsv);
+        assert!(cases.len() >= 25, "{name}: {}", cases.len());
+        let (_, flag) = evaluate(name, &cases, true);
+        for (what, got) in [
+            ("flagging precision", flag.texts.precision()),
+            ("flagging recall", flag.texts.recall()),
+            ("kind accuracy", flag.kind_accuracy()),
+        ] {
+            if got < floor {
+                low.push(format!("{name}: {what} {got:.3} < {floor}"));
+            }
+        }
+    }
+    assert!(low.is_empty(), "below the floor: {low:#?}");
+}

@@ -71,7 +71,7 @@ fn spans_point_at_the_phrase() {
     let text = "Thanks for writing. As I said, you should have checked the size guide.";
     let r = en().review(text, Purpose::Other);
     assert_eq!(marked(text, only(&r, FindingKind::Defensive)), "As I said");
-    assert_eq!(marked(text, only(&r, FindingKind::Blame)), "you should have");
+    assert_eq!(marked(text, only(&r, FindingKind::Blame)), "you should have checked");
 }
 
 #[test]
