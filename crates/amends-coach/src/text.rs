@@ -230,11 +230,15 @@ pub(crate) const SUBJECT: u16 = 128;
 /// while one after a noun reads through ("the firm we call out left it dripping").
 pub(crate) const PRONOUN: u16 = 256;
 
-/// Irregular past participles and simple pasts (the regular ones end in -ed): the voice
-/// layer reads "was **given**" and the story of a fault "you **rode** it off the kerb" alike.
+/// Irregular past participles and simple pasts (the regular ones of five letters or more
+/// end in -ed; the four-letter ones, "used", "owed", are listed here, since "need" and
+/// "feed" are not): the voice layer reads "was **given**" and the story of a fault "you
+/// **rode** it off the kerb" alike.
 /// Sorted and without repeats (a test keeps it so); interned into every [`Lexicon`].
 const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "aged",
     "ate",
+    "axed",
     "become",
     "bent",
     "bit",
@@ -258,7 +262,9 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "driven",
     "drove",
     "dug",
+    "dyed",
     "eaten",
+    "eyed",
     "fallen",
     "fed",
     "fell",
@@ -277,8 +283,10 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "hid",
     "hidden",
     "hit",
+    "hoed",
     "hung",
     "hurt",
+    "iced",
     "kept",
     "known",
     "laid",
@@ -298,6 +306,7 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "misunderstood",
     "overdrawn",
     "overtaken",
+    "owed",
     "paid",
     "put",
     "ran",
@@ -330,12 +339,14 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "stood",
     "struck",
     "stuck",
+    "sued",
     "swore",
     "swung",
     "taken",
     "thought",
     "threw",
     "thrown",
+    "toed",
     "told",
     "took",
     "tore",
@@ -343,6 +354,7 @@ const IRREGULAR_PARTICIPLES: &[&str] = &[
     "understood",
     "undone",
     "upheld",
+    "used",
     "withheld",
     "won",
     "wore",

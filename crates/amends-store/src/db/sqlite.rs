@@ -193,6 +193,18 @@ fn numbered(sql: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// Runs `f`, which waits for the disk (a commit's fsync), without stalling the other
+/// tasks of a worker thread: on the multi-thread runtime they move to another worker
+/// meanwhile. The intake writer's own single-thread runtime has nothing else to run.
+pub(super) fn waiting_for_disk<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,17 +220,5 @@ mod tests {
         assert_eq!(path_of("sqlite:///tmp/a.db?mode=rwc"), "/tmp/a.db");
         assert_eq!(path_of("sqlite://data/amends.db"), "data/amends.db");
         assert_eq!(path_of("sqlite:amends.db"), "amends.db");
-    }
-}
-
-/// Runs `f`, which waits for the disk (a commit's fsync), without stalling the other
-/// tasks of a worker thread: on the multi-thread runtime they move to another worker
-/// meanwhile. The intake writer's own single-thread runtime has nothing else to run.
-pub(super) fn waiting_for_disk<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(runtime) if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
     }
 }
