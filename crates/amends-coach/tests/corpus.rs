@@ -111,20 +111,7 @@ fn every_set_is_measured_and_holds_its_floor() {
             0.90,
         ),
     ];
-    let mut low = Vec::new();
-    for (name, tsv, floor) in sets {
-        let (_, flag) = evaluate(name, &load(name, tsv), true);
-        for (what, got) in [
-            ("flagging precision", flag.texts.precision()),
-            ("flagging recall", flag.texts.recall()),
-            ("kind accuracy", flag.kind_accuracy()),
-        ] {
-            if got < floor {
-                low.push(format!("{name}: {what} {got:.3} < {floor}"));
-            }
-        }
-    }
-    assert!(low.is_empty(), "below the floor: {low:#?}");
+    hold_floors(&sets, 0);
 }
 
 /// The blind sets of the session `coach` (issue 19), each written and labelled before its
@@ -149,22 +136,7 @@ fn the_coach_sessions_blind_sets_are_measured() {
             0.85,
         ),
     ];
-    let mut low = Vec::new();
-    for (name, tsv, floor) in sets {
-        let cases = load(name, tsv);
-        assert!(cases.len() >= 25, "{name}: {}", cases.len());
-        let (_, flag) = evaluate(name, &cases, true);
-        for (what, got) in [
-            ("flagging precision", flag.texts.precision()),
-            ("flagging recall", flag.texts.recall()),
-            ("kind accuracy", flag.kind_accuracy()),
-        ] {
-            if got < floor {
-                low.push(format!("{name}: {what} {got:.3} < {floor}"));
-            }
-        }
-    }
-    assert!(low.is_empty(), "below the floor: {low:#?}");
+    hold_floors(&sets, 25);
 }
 
 /// The blind sets of the session `coach-recall`, each written and labelled before its first
@@ -177,22 +149,7 @@ fn the_recall_sessions_blind_sets_are_measured() {
         ("en_general21.tsv (blind before tuning; tuned on since)", include_str!("corpus/en_general21.tsv"), 0.95),
         ("en_general22.tsv (blind after tuning; tuned on since)", include_str!("corpus/en_general22.tsv"), 0.9),
     ];
-    let mut low = Vec::new();
-    for (name, tsv, floor) in sets {
-        let cases = load(name, tsv);
-        assert!(cases.len() >= 40, "{name}: {}", cases.len());
-        let (_, flag) = evaluate(name, &cases, true);
-        for (what, got) in [
-            ("flagging precision", flag.texts.precision()),
-            ("flagging recall", flag.texts.recall()),
-            ("kind accuracy", flag.kind_accuracy()),
-        ] {
-            if got < floor {
-                low.push(format!("{name}: {what} {got:.3} < {floor}"));
-            }
-        }
-    }
-    assert!(low.is_empty(), "below the floor: {low:#?}");
+    hold_floors(&sets, 40);
 }
 
 /// The sets of the session `coach3`: `en_general23.tsv` and `en_general24.tsv` were written
@@ -213,22 +170,7 @@ fn the_coach3_sets_are_measured() {
         ("en_general30.tsv (tuned on)", include_str!("corpus/en_general30.tsv"), 0.9),
         ("en_general31.tsv (tuned on)", include_str!("corpus/en_general31.tsv"), 0.9),
     ];
-    let mut low = Vec::new();
-    for (name, tsv, floor) in sets {
-        let cases = load(name, tsv);
-        assert!(cases.len() >= 25, "{name}: {}", cases.len());
-        let (_, flag) = evaluate(name, &cases, true);
-        for (what, got) in [
-            ("flagging precision", flag.texts.precision()),
-            ("flagging recall", flag.texts.recall()),
-            ("kind accuracy", flag.kind_accuracy()),
-        ] {
-            if got < floor {
-                low.push(format!("{name}: {what} {got:.3} < {floor}"));
-            }
-        }
-    }
-    assert!(low.is_empty(), "below the floor: {low:#?}");
+    hold_floors(&sets, 25);
 }
 
 /// The sets of the session `coach4`: `en_general32.tsv` was written and labelled before any of
@@ -241,10 +183,16 @@ fn the_coach4_sets_are_measured() {
         ("en_general33.tsv (tuned on)", include_str!("corpus/en_general33.tsv"), 0.95),
         ("en_general34.tsv (tuned on)", include_str!("corpus/en_general34.tsv"), 0.9),
     ];
+    hold_floors(&sets, 25);
+}
+
+/// Each set's flagging precision, recall and kind accuracy at or above its floor, and each
+/// set at least `min_texts` long; every shortfall is listed at once.
+fn hold_floors(sets: &[(&str, &str, f64)], min_texts: usize) {
     let mut low = Vec::new();
-    for (name, tsv, floor) in sets {
+    for &(name, tsv, floor) in sets {
         let cases = load(name, tsv);
-        assert!(cases.len() >= 25, "{name}: {}", cases.len());
+        assert!(cases.len() >= min_texts, "{name}: {}", cases.len());
         let (_, flag) = evaluate(name, &cases, true);
         for (what, got) in [
             ("flagging precision", flag.texts.precision()),
