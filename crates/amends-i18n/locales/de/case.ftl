@@ -466,3 +466,14 @@ event-won-back = Zurückgewonnen
 event-won-back-text = Ein verlorener Kunde hat nach der Nachricht über die Änderung wieder bestellt.
 case-coach-save-anyway = Trotzdem speichern, weil …
 case-coach-save-anyway-placeholder = Die Begründung wird beim Textbaustein gespeichert
+
+# Die Lücken der E-Mail-Vorschau eines Schritts, für die Worte, die noch nicht getippt sind
+# (in Klammern, in der Sprache der Person, die tippt).
+preview-blank-restatement = was Sie verstanden haben
+preview-blank-apology = Ihre Entschuldigung
+preview-blank-option = Möglichkeit { $n }
+preview-blank-decline-reason = warum nicht, und was Sie stattdessen tun können
+preview-blank-their-suggestion = der Vorschlag der Kundschaft
+preview-blank-fix-what = was Sie tun werden
+preview-blank-fix-due = das Datum, das Sie zusagen
+preview-blank-fix-note = wie es in Ordnung gebracht wurde

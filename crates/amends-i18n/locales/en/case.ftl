@@ -466,3 +466,14 @@ event-won-back = Won back
 event-won-back-text = A lost customer, told what changed, ordered again after it.
 case-coach-save-anyway = Save it anyway, because…
 case-coach-save-anyway-placeholder = The reason is kept with the saved reply
+
+# The blanks of a step's mail preview, for the words staff have not typed yet (shown in
+# brackets, in the language of the person typing).
+preview-blank-restatement = what you understood
+preview-blank-apology = your apology
+preview-blank-option = option { $n }
+preview-blank-decline-reason = why not, and what you can do
+preview-blank-their-suggestion = their suggestion
+preview-blank-fix-what = what you will do
+preview-blank-fix-due = the date you promise
+preview-blank-fix-note = how it was put right

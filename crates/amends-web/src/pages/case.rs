@@ -489,6 +489,7 @@ async fn case_context(
             writer: &session.user.name,
             options: &options,
             alternative: alternative.as_deref(),
+            language: session.language,
         };
         super::outgoing::previews(state, &around, &draft).await
     } else {

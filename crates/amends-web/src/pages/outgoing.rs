@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use amends_domain::BusinessHours;
 use amends_domain::hours::WallClock;
+use amends_i18n::Language;
 use amends_store::secret::masked_link_path;
 use amends_store::{Business, CaseRecord, CustomerRecord};
 
@@ -24,6 +25,8 @@ pub(super) struct Around<'a> {
     pub options: &'a [String],
     /// The customer's own suggestion, when one waits.
     pub alternative: Option<&'a str>,
+    /// The language of the person typing: the blanks not yet filled are in it.
+    pub language: Language,
 }
 
 /// Each step form's mail as it would leave now, keyed by its template's name, as
@@ -33,7 +36,8 @@ pub(super) async fn previews(
     around: &Around<'_>,
     draft: &HashMap<String, String>,
 ) -> HashMap<&'static str, String> {
-    let typed = |name: &str, blank: &str| field(draft, name).unwrap_or_else(|| format!("[{blank}]"));
+    let blank = |id: &str| format!("[{}]", amends_i18n::text(around.language, id));
+    let typed = |name: &str, id: &str| field(draft, name).unwrap_or_else(|| blank(id));
     let link = format!(
         "{}{}",
         state.settings.public_url.as_deref().unwrap_or_default().trim_end_matches('/'),
@@ -43,7 +47,7 @@ pub(super) async fn previews(
     let language = amends_jobs::customer_language(around.customer, around.business.language);
     let due = super::case::parse_when(field(draft, "fix_due"), "fix-due", around.hours)
         .map(|t| amends_i18n::format::wall_clock(language, t, &around.business.zone, WallClock::Long))
-        .unwrap_or_else(|_| "[the date you promise]".to_owned());
+        .unwrap_or_else(|_| blank("preview-blank-fix-due"));
     let closing = amends_jobs::closing(&state.settings.mail_signature, language);
     let base = minijinja::context! {
         lang => language.tag(),
@@ -55,27 +59,31 @@ pub(super) async fn previews(
         business => around.business.name,
         link,
     };
-    let option = |n: usize| around.options.get(n).cloned().unwrap_or_else(|| format!("[option {}]", n + 1));
+    let numbered = |n: usize| {
+        format!("[{}]", amends_i18n::text_with(around.language, "preview-blank-option", &[("n", (n as i64).into())]))
+    };
+    let option_typed = |n: usize| field(draft, &format!("option{n}")).unwrap_or_else(|| numbered(n));
+    let option = |n: usize| around.options.get(n).cloned().unwrap_or_else(|| numbered(n + 1));
     let contexts = [
         (
             "restatement",
-            minijinja::context! { restatement => typed("restatement", "what you understood"), ..base.clone() },
+            minijinja::context! { restatement => typed("restatement", "preview-blank-restatement"), ..base.clone() },
         ),
-        ("apology", minijinja::context! { apology => typed("apology", "your apology"), ..base.clone() }),
-        (
-            "offer",
-            minijinja::context! { option1 => typed("option1", "option 1"), option2 => typed("option2", "option 2"), ..base.clone() },
-        ),
+        ("apology", minijinja::context! { apology => typed("apology", "preview-blank-apology"), ..base.clone() }),
+        ("offer", minijinja::context! { option1 => option_typed(1), option2 => option_typed(2), ..base.clone() }),
         (
             "alternative_declined",
             minijinja::context! {
-                reason => typed("decline_reason", "why not, and what you can do"),
-                proposal => around.alternative.unwrap_or("[their suggestion]"),
+                reason => typed("decline_reason", "preview-blank-decline-reason"),
+                proposal => around.alternative.map(str::to_owned).unwrap_or_else(|| blank("preview-blank-their-suggestion")),
                 option1 => option(0), option2 => option(1), ..base.clone()
             },
         ),
-        ("fix_promised", minijinja::context! { what => typed("fix_what", "what you will do"), due, ..base.clone() }),
-        ("fix_done", minijinja::context! { note => typed("fix_note", "how it was put right"), ..base.clone() }),
+        (
+            "fix_promised",
+            minijinja::context! { what => typed("fix_what", "preview-blank-fix-what"), due, ..base.clone() },
+        ),
+        ("fix_done", minijinja::context! { note => typed("fix_note", "preview-blank-fix-note"), ..base.clone() }),
     ];
     let mut out = HashMap::new();
     for (name, ctx) in contexts {

@@ -451,7 +451,31 @@ async fn the_case_page_says_each_outcome_in_words_and_takes_a_form_once(app: Tes
     assert_eq!(case["version"], 2, "nothing but the one note was recorded");
 }
 
+/// The previews beside the step forms show what staff have not typed yet as a blank in
+/// brackets, in the language the page speaks to them (the mail itself is in the
+/// customer's): a German-speaking agent never reads "[what you understood]".
+async fn the_previews_blanks_are_in_the_language_of_the_person_typing(app: TestApp) {
+    let password = "correct horse battery";
+    let user = json!({ "email": "blank@bakery.example", "name": "Blank", "role": "agent", "password": password });
+    app.post("/api/v1/users", &app.admin_token, user).await.expect(201);
+    let agent = app.token_for("blank@bakery.example", password).await;
+    let case = app.complaint(&agent, "gus@example.com", "The oven part you fitted broke after a day.").await;
+    let id = case["id"].as_i64().unwrap();
+    let (client, _) = app.signed_in("blank@bakery.example", password).await;
+    let page = |language: &'static str| {
+        let request = client.get(app.url(&format!("/cases/{id}"))).header("accept-language", language);
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    // A new case waits on its restatement, so that form's preview is on the page.
+    let german = page("de-DE,de;q=0.9").await;
+    assert!(german.contains("[was Sie verstanden haben]"), "the blank in German");
+    assert!(!german.contains("[what you understood]"), "no English blank in the German page");
+    let english = page("en-GB,en;q=0.9").await;
+    assert!(english.contains("[what you understood]"), "the blank in English");
+}
+
 crate::on_both_databases!(
+    the_previews_blanks_are_in_the_language_of_the_person_typing,
     the_case_page_says_each_outcome_in_words_and_takes_a_form_once,
     how_the_customer_felt_is_kept_and_shown,
     a_burst_of_complaints_is_stored_as_if_one_by_one,
