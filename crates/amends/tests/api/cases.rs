@@ -398,17 +398,24 @@ async fn how_the_customer_felt_is_kept_and_shown(app: TestApp) {
     assert!(html.contains("I was mortified in front of everyone") && html.contains("The party"));
 }
 
+/// An agent `email` with a new complaint: their API token, the case's id, and a browser
+/// session (client and CSRF token) signed in as them.
+async fn agent_with_a_new_case(app: &TestApp, email: &str) -> (String, i64, reqwest::Client, String) {
+    let password = "correct horse battery";
+    let user = json!({ "email": email, "name": "Page", "role": "agent", "password": password });
+    app.post("/api/v1/users", &app.admin_token, user).await.expect(201);
+    let agent = app.token_for(email, password).await;
+    let case = app.complaint(&agent, "gus@example.com", "The oven part you fitted broke after a day.").await;
+    let id = case["id"].as_i64().unwrap();
+    let (client, csrf) = app.signed_in(email, password).await;
+    (agent, id, client, csrf)
+}
+
 /// The case page takes a step as the API does, and says every outcome in words with
 /// what was typed kept: a text the coach held, a step for managers, a time already
 /// past. A form sent twice (a double click, a reload) is taken once.
 async fn the_case_page_says_each_outcome_in_words_and_takes_a_form_once(app: TestApp) {
-    let password = "correct horse battery";
-    let user = json!({ "email": "page@bakery.example", "name": "Page", "role": "agent", "password": password });
-    app.post("/api/v1/users", &app.admin_token, user).await.expect(201);
-    let agent = app.token_for("page@bakery.example", password).await;
-    let case = app.complaint(&agent, "gus@example.com", "The oven part you fitted broke after a day.").await;
-    let id = case["id"].as_i64().unwrap();
-    let (client, csrf) = app.signed_in("page@bakery.example", password).await;
+    let (agent, id, client, csrf) = agent_with_a_new_case(&app, "page@bakery.example").await;
     let post = |action: &str, fields: Vec<(&str, String)>| {
         // The page was loaded at version 1 unless the fields say otherwise.
         let mut form = vec![("csrf", csrf.clone())];
@@ -455,13 +462,7 @@ async fn the_case_page_says_each_outcome_in_words_and_takes_a_form_once(app: Tes
 /// brackets, in the language the page speaks to them (the mail itself is in the
 /// customer's): a German-speaking agent never reads "[what you understood]".
 async fn the_previews_blanks_are_in_the_language_of_the_person_typing(app: TestApp) {
-    let password = "correct horse battery";
-    let user = json!({ "email": "blank@bakery.example", "name": "Blank", "role": "agent", "password": password });
-    app.post("/api/v1/users", &app.admin_token, user).await.expect(201);
-    let agent = app.token_for("blank@bakery.example", password).await;
-    let case = app.complaint(&agent, "gus@example.com", "The oven part you fitted broke after a day.").await;
-    let id = case["id"].as_i64().unwrap();
-    let (client, _) = app.signed_in("blank@bakery.example", password).await;
+    let (_, id, client, _) = agent_with_a_new_case(&app, "blank@bakery.example").await;
     let page = |language: &'static str| {
         let request = client.get(app.url(&format!("/cases/{id}"))).header("accept-language", language);
         async move { request.send().await.unwrap().text().await.unwrap() }
