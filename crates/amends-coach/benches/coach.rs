@@ -167,6 +167,10 @@ fn main() {
         "  blind9 (written after its tuning; first run in its header, tuned on by kind since): {}",
         concerns_score::score(&coach, concerns_score::BLIND9, false)
     );
+    println!(
+        "  blind10 (session coach5: written before its tuning, never tuned on; first and final runs in its header): {}",
+        concerns_score::score(&coach, concerns_score::BLIND10, false)
+    );
 
     for (name, tsv) in [
         ("en.tsv (tuned on)", include_str!("../tests/corpus/en.tsv")),
@@ -236,6 +240,10 @@ fn main() {
         (
             "en_general32.tsv (blind, session coach4: written before its tuning, never tuned on; first and final runs in its header)",
             include_str!("../tests/corpus/en_general32.tsv"),
+        ),
+        (
+            "en_general40.tsv (blind, session coach5: written before its tuning, never tuned on; first and final runs in its header)",
+            include_str!("../tests/corpus/en_general40.tsv"),
         ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);

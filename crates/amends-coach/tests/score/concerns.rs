@@ -22,6 +22,7 @@ pub const BLIND6: &str = include_str!("../concerns/en_blind6.toml");
 pub const BLIND7: &str = include_str!("../concerns/en_blind7.toml");
 pub const BLIND8: &str = include_str!("../concerns/en_blind8.toml");
 pub const BLIND9: &str = include_str!("../concerns/en_blind9.toml");
+pub const BLIND10: &str = include_str!("../concerns/en_blind10.toml");
 pub const GERMAN_BLIND3: &str = include_str!("../concerns/de_blind3.toml");
 
 #[derive(Deserialize)]
