@@ -168,6 +168,14 @@ fn main() {
         concerns_score::score(&coach, concerns_score::BLIND9, false)
     );
     println!(
+        "  tuning6 (session coach5, first run in its header): {}",
+        concerns_score::score(&coach, concerns_score::TUNING6, false)
+    );
+    println!(
+        "  tuning7 (session coach5, first run in its header): {}",
+        concerns_score::score(&coach, concerns_score::TUNING7, false)
+    );
+    println!(
         "  blind10 (session coach5: written before its tuning, never tuned on; first and final runs in its header): {}",
         concerns_score::score(&coach, concerns_score::BLIND10, false)
     );
@@ -241,6 +249,11 @@ fn main() {
             "en_general32.tsv (blind, session coach4: written before its tuning, never tuned on; first and final runs in its header)",
             include_str!("../tests/corpus/en_general32.tsv"),
         ),
+        ("en_general41.tsv (coach5 tuning, round 1)", include_str!("../tests/corpus/en_general41.tsv")),
+        ("en_general42.tsv (coach5 tuning, round 2)", include_str!("../tests/corpus/en_general42.tsv")),
+        ("en_general43.tsv (coach5 tuning, round 3)", include_str!("../tests/corpus/en_general43.tsv")),
+        ("en_general44.tsv (coach5 tuning, round 4)", include_str!("../tests/corpus/en_general44.tsv")),
+        ("en_general45.tsv (coach5 tuning, round 5)", include_str!("../tests/corpus/en_general45.tsv")),
         (
             "en_general40.tsv (blind, session coach5: written before its tuning, never tuned on; first and final runs in its header)",
             include_str!("../tests/corpus/en_general40.tsv"),

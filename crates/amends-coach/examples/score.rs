@@ -1,20 +1,45 @@
 //! Scores labelled corpora from the command line while tuning: `cargo run --example score --
 //! tests/corpus/en_general25.tsv ...` prints each file's table and every miss (German files,
 //! named `de*`, with the German coach). Never point it at a blind set you are tuning for.
+//! With `AMENDS_COACH_RULES=path/to/en.toml` the English rules are read from that file at
+//! start (no rebuild between edits while tuning). A `.toml` file is a set of restatement
+//! pairs (`tests/concerns/`), scored with the taxonomy of `AMENDS_COACH_CONCERNS` if set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/score/corpus.rs"]
 mod corpus_score;
 
+#[path = "../tests/score/concerns.rs"]
+mod concerns_score;
+
 use amends_coach::Coach;
 
 fn main() {
-    let (en, de) = (Coach::english(), Coach::german());
+    let en = match std::env::var("AMENDS_COACH_RULES") {
+        Ok(path) => {
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            Coach::from_rules_toml(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+        Err(_) => Coach::english(),
+    };
+    let de = Coach::german();
+    let hearing = match std::env::var("AMENDS_COACH_CONCERNS") {
+        Ok(path) => {
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            Coach::english().with_concerns_toml(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+        Err(_) => Coach::english(),
+    };
     let mut all = (0, 0, 0);
     for path in std::env::args().skip(1) {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let name = path.rsplit('/').next().unwrap_or(&path);
         let coach = if name.starts_with("de") { &de } else { &en };
+        if name.ends_with(".toml") {
+            let hearing = if name.starts_with("de") { &de } else { &hearing };
+            println!("{name}: {}", concerns_score::score(hearing, &text, true));
+            continue;
+        }
         let (_, flag) = corpus_score::evaluate_with(coach, name, &corpus_score::load(name, &text), true);
         all.0 += flag.texts.tp;
         all.1 += flag.texts.fp;
