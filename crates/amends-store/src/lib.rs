@@ -1,6 +1,6 @@
 //! Storage for Amends: one [`Store`] over SQLite (embedded, the default) or PostgreSQL.
 //!
-//! Each backend runs through its own driver (`db`: rusqlite for SQLite, sqlx's `PgPool`
+//! Each backend runs through its own driver (`db`: rusqlite for SQLite, sqlx's `PgConnection`
 //! for PostgreSQL) behind one small query API, so the SQL is shared wherever the two
 //! dialects agree (`$1` placeholders, `RETURNING`, `ON CONFLICT`, row values) and split
 //! by [`Backend`] where they do not (full-text search). Each backend has its own
@@ -55,7 +55,6 @@ mod webhooks;
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use amends_domain::DuePolicy;
 use amends_domain::playbook::Refusal;
@@ -274,13 +273,8 @@ impl Store {
                 let options = sqlx::postgres::PgConnectOptions::from_str(url)
                     .map_err(DbError::from)?
                     .statement_cache_capacity(512);
-                let pool = sqlx::postgres::PgPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
-                    .await
-                    .map_err(DbError::from)?;
-                (Pool::Postgres(pool.clone()), Pool::Postgres(pool))
+                let connections = db::PostgresConnections::open(options, 16).await?;
+                (Pool::Postgres(connections.clone()), Pool::Postgres(connections))
             }
         };
         let (tx, rx) = tokio::sync::mpsc::channel(4096);

@@ -19,9 +19,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use sqlx::Postgres;
-use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgPool, PgRow, PgValueRef};
+use sqlx::postgres::{PgRow, PgValueRef};
 
+pub(crate) use postgres::Connections as PostgresConnections;
 pub(crate) use sqlite::{Database as SqliteDatabase, path_of as sqlite_path};
 
 /// Which connections a [`Pool`] hands out: on SQLite the readers, or the one writer.
@@ -36,7 +36,7 @@ pub(crate) enum Side {
 #[derive(Clone)]
 pub(crate) enum Pool {
     Sqlite(Arc<sqlite::Database>, Side),
-    Postgres(PgPool),
+    Postgres(Arc<postgres::Connections>),
 }
 
 impl Pool {
@@ -51,7 +51,11 @@ impl Pool {
                 handle.connection().execute_batch(begin)?;
                 Ok(Tx { conn: Conn::Sqlite(handle) })
             }
-            Pool::Postgres(pool) => Ok(Tx { conn: Conn::PostgresTx(pool.begin().await?) }),
+            Pool::Postgres(connections) => {
+                let mut lease = connections.lend().await?;
+                lease.begin().await?;
+                Ok(Tx { conn: Conn::Postgres(lease) })
+            }
         }
     }
 
@@ -59,14 +63,14 @@ impl Pool {
     pub(crate) async fn acquire(&self) -> Result<Held, DbError> {
         match self {
             Pool::Sqlite(db, side) => Ok(Held(Conn::Sqlite(db.handle(*side).await?))),
-            Pool::Postgres(pool) => Ok(Held(Conn::Postgres(pool.acquire().await?))),
+            Pool::Postgres(connections) => Ok(Held(Conn::Postgres(connections.lend().await?))),
         }
     }
 
     pub(crate) async fn close(&self) {
         match self {
             Pool::Sqlite(db, _) => db.close(),
-            Pool::Postgres(pool) => pool.close().await,
+            Pool::Postgres(connections) => connections.close().await,
         }
     }
 }
@@ -74,8 +78,8 @@ impl Pool {
 /// A connection in use: statements on it see each other's effects in order.
 pub(crate) enum Conn {
     Sqlite(sqlite::Handle),
-    Postgres(PoolConnection<Postgres>),
-    PostgresTx(sqlx::Transaction<'static, Postgres>),
+    /// A PostgreSQL connection, in a transaction or not.
+    Postgres(postgres::Lease),
     /// What a transaction holds once it has committed, until it is dropped.
     Spent,
 }
@@ -121,15 +125,15 @@ impl Tx {
                 }
                 Ok(())
             }
-            Conn::PostgresTx(tx) => Ok(tx.commit().await?),
-            Conn::Postgres(_) | Conn::Spent => Ok(()),
+            Conn::Postgres(mut lease) => lease.commit().await,
+            Conn::Spent => Ok(()),
         }
     }
 }
 
 impl Drop for Tx {
     fn drop(&mut self) {
-        // PostgreSQL's transaction rolls itself back when dropped; SQLite's is undone here,
+        // A PostgreSQL lease rolls its transaction back when dropped; SQLite's is undone here,
         // before the connection goes back to its pool.
         if let Conn::Sqlite(handle) = &self.conn
             && !handle.connection().is_autocommit()
@@ -322,9 +326,8 @@ impl<'q> Query<'q> {
                 }
             }
             Target::Conn(Conn::Sqlite(handle)) => sqlite::run(handle.connection(), self.sql, &self.params, want),
-            Target::Pool(Pool::Postgres(pool)) => postgres::run(pool, &self, want).await,
-            Target::Conn(Conn::Postgres(conn)) => postgres::run(&mut **conn, &self, want).await,
-            Target::Conn(Conn::PostgresTx(tx)) => postgres::run(&mut **tx, &self, want).await,
+            Target::Pool(Pool::Postgres(connections)) => connections.lend().await?.run(&self, want).await,
+            Target::Conn(Conn::Postgres(lease)) => lease.run(&self, want).await,
             Target::Conn(Conn::Spent) => Err(DbError::Closed),
         }
     }
