@@ -78,10 +78,21 @@ impl Default for WebSettings {
     }
 }
 
+/// What the handlers share. It is cloned for every extractor and layer of every request,
+/// so it is one `Arc`: one count to change instead of one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(std::sync::Arc<SharedState>);
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+#[derive(Clone)]
+pub struct SharedState {
     pub store: Store,
-    /// Shared, not copied: the state is cloned for every extractor of every request.
     pub settings: std::sync::Arc<WebSettings>,
     pub limiter: std::sync::Arc<limits::RateLimiter>,
     pub coach: std::sync::Arc<coaching::Coaches>,
@@ -93,7 +104,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, settings: WebSettings, coach: amends_coach::Coach) -> Self {
-        Self {
+        Self(std::sync::Arc::new(SharedState {
             limiter: std::sync::Arc::new(limits::RateLimiter::new(store.settings().clock.clone())),
             store,
             settings: std::sync::Arc::new(settings),
@@ -101,18 +112,18 @@ impl AppState {
             metrics: std::sync::Arc::default(),
             spam: std::sync::Arc::new(amends_spam::SpamFilter::english()),
             runner: None,
-        }
+        }))
     }
 
     /// With the job runner whose state `/readyz` and `/metrics` report.
     pub fn with_runner(mut self, runner: std::sync::Arc<amends_jobs::RunnerStatus>) -> Self {
-        self.runner = Some(runner);
+        std::sync::Arc::make_mut(&mut self.0).runner = Some(runner);
         self
     }
 
     /// With the installation's spam rules instead of the built-in ones.
     pub fn with_spam(mut self, spam: std::sync::Arc<amends_spam::SpamFilter>) -> Self {
-        self.spam = spam;
+        std::sync::Arc::make_mut(&mut self.0).spam = spam;
         self
     }
 }

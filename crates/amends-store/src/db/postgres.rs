@@ -4,7 +4,7 @@
 //! The connections are lent out by [`Connections`], not by sqlx's `PgPool`: that pool
 //! pings a connection with a round trip to the server when it lends it and again when it
 //! gets it back (sqlx 0.8 does the second without asking), so a statement run on the pool
-//! cost three round trips and a case read six where two would do.
+//! cost three round trips, and a case read four where two would do.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -233,5 +233,77 @@ pub(super) fn real(value: PgValueRef<'_>) -> Result<f64, BoxError> {
         8 => <f64 as Decode<Postgres>>::decode(value),
         4 => Ok(f64::from(<f32 as Decode<Postgres>>::decode(value)?)),
         _ => Ok(integer(value)? as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Against the PostgreSQL of `AMENDS_TEST_POSTGRES` (as the API tests).
+    use std::str::FromStr;
+
+    use super::*;
+    use crate::db::query;
+
+    async fn one_connection() -> (Arc<Connections>, String) {
+        let url = std::env::var("AMENDS_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let connections = Connections::open(PgConnectOptions::from_str(&url).unwrap(), 1).await.unwrap();
+        let table = format!("lease_test_{}_{}", std::process::id(), rand::random::<u32>());
+        let mut lease = connections.lend().await.unwrap();
+        lease.run(&query(&format!("CREATE TABLE {table} (id BIGINT PRIMARY KEY)")), Want::Nothing).await.unwrap();
+        (connections, table)
+    }
+
+    async fn backend(lease: &mut Lease) -> i64 {
+        let (rows, _) = lease.run(&query("SELECT CAST(pg_backend_pid() AS BIGINT)"), Want::First).await.unwrap();
+        rows[0].try_get(0).unwrap()
+    }
+
+    async fn drop_table(connections: &Arc<Connections>, table: &str) {
+        let mut lease = connections.lend().await.unwrap();
+        lease.run(&query(&format!("DROP TABLE {table}")), Want::Nothing).await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_transaction_dropped_without_commit_is_undone_and_its_connection_lent_again() {
+        let (connections, table) = one_connection().await;
+        let mut lease = connections.lend().await.unwrap();
+        let first = backend(&mut lease).await;
+        lease.begin().await.unwrap();
+        lease.run(&query(&format!("INSERT INTO {table} (id) VALUES (1)")), Want::Nothing).await.unwrap();
+        drop(lease);
+
+        // One connection in all: lending waits until the rollback has given it back.
+        let mut lease = connections.lend().await.unwrap();
+        assert_eq!(backend(&mut lease).await, first, "the same connection, not a new one");
+        let (rows, _) = lease.run(&query(&format!("SELECT COUNT(*) FROM {table}")), Want::First).await.unwrap();
+        assert_eq!(rows[0].try_get::<i64, _>(0).unwrap(), 0, "the insert was rolled back");
+        drop(lease);
+        drop_table(&connections, &table).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_refused_statement_keeps_its_connection_and_a_cancelled_one_closes_it() {
+        let (connections, table) = one_connection().await;
+        let mut lease = connections.lend().await.unwrap();
+        let first = backend(&mut lease).await;
+        let insert = format!("INSERT INTO {table} (id) VALUES (1)");
+        lease.run(&query(&insert), Want::Nothing).await.unwrap();
+        let refused = lease.run(&query(&insert), Want::Nothing).await.err().expect("a second row with the same id");
+        assert!(refused.as_database_error().is_some_and(|r| r.is_unique_violation()));
+        drop(lease);
+        let mut lease = connections.lend().await.unwrap();
+        assert_eq!(backend(&mut lease).await, first, "a refusal leaves the connection sound");
+
+        // Given up mid-statement (a client that went away): its answer is never read,
+        // so the connection is closed rather than lent with the answer still coming.
+        let sleep = query("SELECT pg_sleep(2)");
+        let sleeping = lease.run(&sleep, Want::Nothing);
+        assert!(tokio::time::timeout(Duration::from_millis(100), sleeping).await.is_err());
+        drop(lease);
+        let mut lease = connections.lend().await.unwrap();
+        assert_ne!(backend(&mut lease).await, first, "a new connection");
+        drop(lease);
+        drop_table(&connections, &table).await;
     }
 }

@@ -299,11 +299,36 @@ async fn case_context(
 ) -> Result<minijinja::Value, PageError> {
     let amends_store::CaseFile { case, timeline: events, merged: merged_events, attachments } =
         state.store.case_file(id).await?;
-    let customer = state.store.customer(case.customer_id).await?;
-    let transactions = state.store.customer_transactions(case.customer_id, 10).await?;
-    let users = state.store.list_users().await?;
-    let problems = state.store.list_problems(100).await?;
-    let suggested_problems = state.store.suggested_problems(id, 3).await?;
+    // The reads that need only the case run at once: on PostgreSQL each is a round trip
+    // on a connection of its own, and one after another they made the page's wait.
+    let store = &state.store;
+    let others_filter =
+        amends_store::CaseFilter { customer_id: Some(case.customer_id), limit: 50, ..Default::default() };
+    let (
+        customer,
+        transactions,
+        users,
+        problems,
+        suggested_problems,
+        merged_ids,
+        mut emails,
+        (others, _),
+        scheduled,
+        saved_replies,
+        policy,
+    ) = tokio::try_join!(
+        store.customer(case.customer_id),
+        store.customer_transactions(case.customer_id, 10),
+        store.list_users(),
+        store.list_problems(100),
+        store.suggested_problems(id, 3),
+        store.merged_case_ids(id),
+        store.case_emails(id),
+        store.list_cases(&others_filter),
+        store.scheduled_messages(id),
+        store.saved_replies(),
+        store.due_policy(),
+    )?;
     let name_of = |actor: &Actor| match actor {
         Actor::Staff { user_id } => {
             users.iter().find(|u| u.id == *user_id).map(|u| u.name.clone()).unwrap_or_else(|| {
@@ -322,7 +347,7 @@ async fn case_context(
     let now = state.store.now();
     let playbook = Playbook::replay(events.iter().map(|e| &e.event));
     let steps: Vec<StepView> = playbook
-        .steps(&state.store.due_policy().await?)
+        .steps(&policy)
         .into_iter()
         .map(|s| StepView {
             step: s.step.as_str(),
@@ -356,8 +381,6 @@ async fn case_context(
             }
         })
         .collect();
-    let merged_ids = state.store.merged_case_ids(id).await?;
-    let mut emails = state.store.case_emails(id).await?;
     for merged in &merged_ids {
         emails.extend(state.store.case_emails(*merged).await?);
     }
@@ -386,10 +409,6 @@ async fn case_context(
     }
     timeline.sort_by_key(|e| std::cmp::Reverse(e.order));
     // The customer's other cases: what this one may be merged into or linked to.
-    let (others, _) = state
-        .store
-        .list_cases(&amends_store::CaseFilter { customer_id: Some(case.customer_id), limit: 50, ..Default::default() })
-        .await?;
     let other_cases: Vec<_> = others.into_iter().filter(|c| c.id != id && c.merged_into.is_none()).collect();
     let linked: Vec<String> = playbook.linked().iter().map(|c| CaseReference(*c).to_string()).collect();
     let linked_cases: Vec<minijinja::Value> = playbook
@@ -401,7 +420,6 @@ async fn case_context(
         .iter()
         .map(|c| minijinja::context! { id => c, reference => CaseReference(*c).to_string() })
         .collect();
-    let scheduled = state.store.scheduled_messages(id).await?;
     let cancelled_messages = scheduled.iter().filter(|m| m.status == ScheduledStatus::Cancelled).count();
     let latest = |pick: fn(&EventRecord) -> Option<String>| events.iter().rev().find_map(pick);
     let restatement = latest(|e| match &e.event.kind {
@@ -474,10 +492,9 @@ async fn case_context(
         || (case.escalated_to.is_some() && session.user.role == amends_domain::Role::Admin);
     // What the coach reads in the customer's words, beside the severity staff set.
     let triage = state.coach.triage(&case.body);
-    let saved_replies = state.store.saved_replies().await?;
     let attachments: Vec<crate::api::attachments::AttachmentView> =
         attachments.into_iter().map(crate::api::attachments::AttachmentView::new).collect();
-    let hours = state.store.due_policy().await?.hours;
+    let hours = policy.hours;
     let zone = hours.zone_name().to_owned();
     // Each step's mail as it will leave, signed by whoever sends it.
     let previews = if customer.email.is_some() {
