@@ -176,6 +176,10 @@ fn main() {
         concerns_score::score(&coach, concerns_score::TUNING7, false)
     );
     println!(
+        "  tuning8 (session coach6, first run in its header): {}",
+        concerns_score::score(&coach, concerns_score::TUNING8, false)
+    );
+    println!(
         "  blind10 (session coach5: written before its tuning, never tuned on; first and final runs in its header): {}",
         concerns_score::score(&coach, concerns_score::BLIND10, false)
     );
@@ -254,6 +258,7 @@ fn main() {
         ("en_general43.tsv (coach5 tuning, round 3)", include_str!("../tests/corpus/en_general43.tsv")),
         ("en_general44.tsv (coach5 tuning, round 4)", include_str!("../tests/corpus/en_general44.tsv")),
         ("en_general45.tsv (coach5 tuning, round 5)", include_str!("../tests/corpus/en_general45.tsv")),
+        ("en_general46.tsv (coach6 tuning: blame by implication)", include_str!("../tests/corpus/en_general46.tsv")),
         (
             "en_general40.tsv (blind, session coach5: written before its tuning, never tuned on; first and final runs in its header)",
             include_str!("../tests/corpus/en_general40.tsv"),

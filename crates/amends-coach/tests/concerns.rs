@@ -235,6 +235,7 @@ fn restatement_check_on_the_coach5_splits() {
         ("tenth blind (English; before tuning, never tuned on)", concerns_score::BLIND10, 0.9, 0.25),
         ("sixth tuning (English; tuned on)", concerns_score::TUNING6, 0.9, 0.1),
         ("seventh tuning (English; tuned on)", concerns_score::TUNING7, 0.9, 0.1),
+        ("eighth tuning (English, session coach6; tuned on)", concerns_score::TUNING8, 0.9, 0.1),
     ] {
         let s = score(&Coach::english(), split, true);
         println!("{name}: {s}");
