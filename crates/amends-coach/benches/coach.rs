@@ -142,47 +142,27 @@ fn main() {
     }
 
     println!("\nrestatement check (missed concerns):");
-    println!("  tuning: {}", concerns_score::score(&coach, concerns_score::TUNING, false));
-    println!("  blind:  {}", concerns_score::score(&coach, concerns_score::BLIND, false));
-    println!("  blind2: {}", concerns_score::score(&coach, concerns_score::BLIND2, false));
-    println!("  blind3: {}", concerns_score::score(&coach, concerns_score::BLIND3, false));
-    println!("  tuning5 (first run in its header): {}", concerns_score::score(&coach, concerns_score::TUNING5, false));
-    println!(
-        "  blind4 (written before the session coach tuned; first run in its header): {}",
-        concerns_score::score(&coach, concerns_score::BLIND4, false)
-    );
-    println!(
-        "  blind5 (written after its first round; tuned on since): {}",
-        concerns_score::score(&coach, concerns_score::BLIND5, false)
-    );
-    println!(
-        "  blind6 (written after all its tuning; first run in its header): {}",
-        concerns_score::score(&coach, concerns_score::BLIND6, false)
-    );
-    println!(
-        "  blind8 (written before the session coach-recall tuned; first run in its header): {}",
-        concerns_score::score(&coach, concerns_score::BLIND8, false)
-    );
-    println!(
-        "  blind9 (written after its tuning; first run in its header, tuned on by kind since): {}",
-        concerns_score::score(&coach, concerns_score::BLIND9, false)
-    );
-    println!(
-        "  tuning6 (session coach5, first run in its header): {}",
-        concerns_score::score(&coach, concerns_score::TUNING6, false)
-    );
-    println!(
-        "  tuning7 (session coach5, first run in its header): {}",
-        concerns_score::score(&coach, concerns_score::TUNING7, false)
-    );
-    println!(
-        "  tuning8 (session coach6, first run in its header): {}",
-        concerns_score::score(&coach, concerns_score::TUNING8, false)
-    );
-    println!(
-        "  blind10 (session coach5: written before its tuning, never tuned on; first and final runs in its header): {}",
-        concerns_score::score(&coach, concerns_score::BLIND10, false)
-    );
+    for (name, split) in [
+        ("tuning", concerns_score::TUNING),
+        ("blind", concerns_score::BLIND),
+        ("blind2", concerns_score::BLIND2),
+        ("blind3", concerns_score::BLIND3),
+        ("tuning5 (first run in its header)", concerns_score::TUNING5),
+        ("blind4 (written before the session coach tuned; first run in its header)", concerns_score::BLIND4),
+        ("blind5 (written after its first round; tuned on since)", concerns_score::BLIND5),
+        ("blind6 (written after all its tuning; first run in its header)", concerns_score::BLIND6),
+        ("blind8 (written before the session coach-recall tuned; first run in its header)", concerns_score::BLIND8),
+        ("blind9 (written after its tuning; first run in its header, tuned on by kind since)", concerns_score::BLIND9),
+        ("tuning6 (session coach5, first run in its header)", concerns_score::TUNING6),
+        ("tuning7 (session coach5, first run in its header)", concerns_score::TUNING7),
+        ("tuning8 (session coach6, first run in its header)", concerns_score::TUNING8),
+        (
+            "blind10 (session coach5: written before its tuning, never tuned on; first and final runs in its header)",
+            concerns_score::BLIND10,
+        ),
+    ] {
+        println!("  {name}: {}", concerns_score::score(&coach, split, false));
+    }
 
     for (name, tsv) in [
         ("en.tsv (tuned on)", include_str!("../tests/corpus/en.tsv")),
