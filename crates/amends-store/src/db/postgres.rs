@@ -101,22 +101,14 @@ pub(crate) struct Lease {
 
 impl Lease {
     pub(crate) async fn begin(&mut self) -> Result<(), DbError> {
-        self.run_plain("BEGIN").await?;
+        self.run(&super::query("BEGIN"), Want::Nothing).await?;
         self.state = State::InTransaction;
         Ok(())
     }
 
     pub(crate) async fn commit(&mut self) -> Result<(), DbError> {
-        self.run_plain("COMMIT").await?;
+        self.run(&super::query("COMMIT"), Want::Nothing).await?;
         self.state = State::Ready;
-        Ok(())
-    }
-
-    async fn run_plain(&mut self, sql: &str) -> Result<(), DbError> {
-        let before = std::mem::replace(&mut self.state, State::Unknown);
-        let conn = self.conn.as_mut().ok_or(DbError::Closed)?;
-        sqlx::Executor::execute(conn, sql).await?;
-        self.state = before;
         Ok(())
     }
 
