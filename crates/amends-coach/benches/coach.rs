@@ -160,6 +160,10 @@ fn main() {
             "blind10 (session coach5: written before its tuning, never tuned on; first and final runs in its header)",
             concerns_score::BLIND10,
         ),
+        (
+            "blind11 (session coach7: written before its changes, never tuned on; first and final runs in its header)",
+            concerns_score::BLIND11,
+        ),
     ] {
         println!("  {name}: {}", concerns_score::score(&coach, split, false));
     }
@@ -242,6 +246,10 @@ fn main() {
         (
             "en_general40.tsv (blind, session coach5: written before its tuning, never tuned on; first and final runs in its header)",
             include_str!("../tests/corpus/en_general40.tsv"),
+        ),
+        (
+            "en_general50.tsv (blind, session coach7: written before its changes, never tuned on; first and final runs in its header)",
+            include_str!("../tests/corpus/en_general50.tsv"),
         ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
