@@ -1,5 +1,6 @@
 //! Compares the review time of two rules files on the bench's kind of 2,000-word draft,
-//! interleaved so both see the same load: `cargo run --release --example rules_timing -- OLD NEW`.
+//! interleaved so both see the same load: `cargo run --release --example rules_timing -- OLD NEW
+//! [LEARNED]`; with a third file, NEW also runs that learned backstop (`rules/learned.en.tsv`).
 use std::time::Instant;
 
 use amends_coach::{Coach, Purpose};
@@ -7,10 +8,22 @@ use amends_coach::{Coach, Purpose};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let load = |p: &str| std::fs::read_to_string(p).ok().and_then(|t| Coach::from_rules_toml(&t).ok());
-    let (Some(a), Some(b)) = (args.first().and_then(|p| load(p)), args.get(1).and_then(|p| load(p))) else {
-        eprintln!("usage: rules_timing OLD.toml NEW.toml");
+    let (Some(a), Some(mut b)) = (args.first().and_then(|p| load(p)), args.get(1).and_then(|p| load(p))) else {
+        eprintln!("usage: rules_timing OLD.toml NEW.toml [LEARNED.tsv]");
         return;
     };
+    if let Some(path) = args.get(2) {
+        match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| b.clone().with_learned(&t).map_err(|e| e.to_string()))
+        {
+            Ok(coach) => b = coach,
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                return;
+            }
+        }
+    }
     let sentence = "Dear Mrs Patel, thank you for writing. As I said, the parcel was sent on time and our policy is clear. \
         I'm so sorry your cake arrived damaged; it was our mistake. We will be in touch soon. ";
     let text = sentence.repeat(2_000 / sentence.split_whitespace().count() + 1);

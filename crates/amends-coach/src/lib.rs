@@ -116,6 +116,14 @@
 //! stands before: a symptom said with "not" ("couldn't **breathe**") is written with its
 //! negator, and "would not open **again**" is no repeat.
 //!
+//! ## The learned backstop
+//! Where phrases run out, a small model (`src/learned.rs`, data in `rules/learned.en.tsv`,
+//! trained offline by `examples/train.rs` on the labelled corpus less its blind sets) reads
+//! each sentence the rules left quiet — no finding and no rule's pattern in it, not even one
+//! set aside by its contexts — as words, word pairs and its start, and names a kind only above
+//! a high threshold chosen on a tuning split, never on a blind set. Its findings are low
+//! severity, span the sentence and name the words that raised them; German has none yet.
+//!
 //! ## Known limits
 //! Phrase lists, not understanding: wording the rules have never seen is missed (recall on
 //! fresh phrasing is lower than on the corpus: the last blind sets, `en_general23.tsv` and
@@ -138,6 +146,7 @@
 mod feelings;
 mod forms;
 mod hearing;
+mod learned;
 mod model;
 mod pattern;
 mod review;
@@ -160,6 +169,10 @@ pub const ENGLISH_TRIAGE: &str = include_str!("../rules/triage.en.toml");
 
 /// The built-in English words that acknowledge each feeling heard at the Hear step.
 pub const ENGLISH_FEELINGS: &str = include_str!("../rules/feelings.en.toml");
+
+/// The built-in English learned backstop (`rules/learned.en.tsv`, trained by
+/// `examples/train.rs`): read only for sentences the phrase rules left quiet.
+pub const ENGLISH_LEARNED: &str = include_str!("../rules/learned.en.tsv");
 
 /// The built-in German rules (Sie and du forms, verb-second and verb-final order).
 pub const GERMAN_RULES: &str = include_str!("../rules/de.toml");
@@ -203,6 +216,7 @@ pub struct Coach {
     concerns: hearing::Concerns,
     triage: hearing::TriageRules,
     feelings: feelings::Feelings,
+    learned: learned::Learned,
 }
 
 impl Coach {
@@ -213,7 +227,11 @@ impl Coach {
     /// tests (`built_in_rules_compile` in `tests/review.rs`), and a coach that silently
     /// found nothing would hide it. Call it once at start (the server does) and share it.
     pub fn english() -> Coach {
-        Coach::built_in("en", [ENGLISH_RULES, ENGLISH_CONCERNS, ENGLISH_TRIAGE, ENGLISH_FEELINGS])
+        let coach = Coach::built_in("en", [ENGLISH_RULES, ENGLISH_CONCERNS, ENGLISH_TRIAGE, ENGLISH_FEELINGS]);
+        match coach.with_learned(ENGLISH_LEARNED) {
+            Ok(coach) => coach,
+            Err(e) => panic!("the built-in `en` learned model does not compile: {e}"),
+        }
     }
 
     /// The built-in German coach: the wording rules, the restatement check, triage and the
@@ -274,6 +292,7 @@ impl Coach {
             concerns: hearing::Concerns::default(),
             triage: hearing::TriageRules::default(),
             feelings: feelings::Feelings::default(),
+            learned: learned::Learned::default(),
         })
     }
 
@@ -296,6 +315,22 @@ impl Coach {
         Ok(self)
     }
 
+    /// This coach with a learned backstop (`rules/learned.en.tsv`, written by
+    /// `examples/train.rs`), asked only about sentences the phrase rules left quiet; an
+    /// empty text turns it off.
+    pub fn with_learned(mut self, text: &str) -> Result<Coach, RulesError> {
+        self.learned = learned::Learned::compile(text)?;
+        Ok(self)
+    }
+
+    /// The features the learned backstop reads in `text` (every word, pair of neighbouring
+    /// words and sentence start, as this coach's tokeniser normalises them), for the
+    /// trainer, `examples/train.rs`.
+    #[doc(hidden)]
+    pub fn learned_features(&self, text: &str) -> Vec<String> {
+        learned::features(&text::tokenize(text, &self.engine.lex))
+    }
+
     /// The `language` the rules file declares.
     pub fn language(&self) -> &str {
         &self.engine.language
@@ -303,7 +338,7 @@ impl Coach {
 
     /// Reviews `text` written for `purpose`. Never panics; linear in the text's length.
     pub fn review(&self, text: &str, purpose: Purpose) -> Review {
-        review::review(&self.engine, text, purpose)
+        review::review(&self.engine, &self.learned, text, purpose)
     }
 
     /// The concerns a complaint holds, stated and implied, one per kind of concern, each

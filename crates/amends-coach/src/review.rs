@@ -2,6 +2,7 @@
 //! (contexts), the whole-text checks and the option count. Pure function of the engine and
 //! the text; it must never panic, allocate per pattern, or go quadratic on long input.
 
+use crate::learned::Learned;
 use crate::model::{Finding, FindingKind, Purpose, Review, Severity};
 use crate::rules::{Context, Effect, Engine, Options, Owner, Scope, Side};
 use crate::text::{CLASSES, FILLER, Tokens, tokenize};
@@ -25,11 +26,15 @@ struct Candidate {
     rule: usize,
 }
 
-pub(crate) fn review(e: &Engine, text: &str, purpose: Purpose) -> Review {
+pub(crate) fn review(e: &Engine, learned: &Learned, text: &str, purpose: Purpose) -> Review {
     let t = tokenize(text, &e.lex);
     let hits = scan(e, &t, purpose);
     let s = Scratch::new(e, &t, &hits);
     let mut findings = phrase_findings(e, &t, &s, &hits, purpose);
+    if learned.reads(purpose) {
+        let heard = backstop(e, learned, &t, &hits, &findings);
+        findings.extend(heard);
+    }
     findings.extend(check_findings(e, &t, &s, &hits, text, purpose));
     if let Some(o) = &e.options
         && o.purposes & purpose.bit() != 0
@@ -48,6 +53,46 @@ pub(crate) fn review(e: &Engine, text: &str, purpose: Purpose) -> Review {
     });
     let score = u8::try_from(100u32.saturating_sub(lost)).unwrap_or(0);
     Review { score, findings }
+}
+
+/// The learned backstop's findings: one at most per sentence the rules left quiet — no phrase
+/// finding touches it and no rule's pattern matched in it, not even one its contexts then set
+/// aside (a refusal followed by an alternative, "not your fault": the rules have heard those
+/// and judged them). `phrase` is in any order; marking is linear in the tokens plus a search
+/// per finding.
+fn backstop(e: &Engine, learned: &Learned, t: &Tokens, hits: &[Hit], phrase: &[Finding]) -> Vec<Finding> {
+    let sentences = t.sentence_start.len();
+    let mut heard = vec![false; sentences];
+    for h in hits {
+        if let Some(Owner::Rule(_)) = owner(e, h)
+            && let Some(tok) = t.toks.get(h.start)
+            && let Some(s) = heard.get_mut(tok.sentence as usize)
+        {
+            *s = true;
+        }
+    }
+    for f in phrase {
+        // The first token ending after the finding starts, then every token it covers.
+        let mut i = t.toks.partition_point(|x| x.end <= f.start);
+        while let Some(tok) = t.toks.get(i) {
+            if tok.start >= f.end {
+                break;
+            }
+            if let Some(h) = heard.get_mut(tok.sentence as usize) {
+                *h = true;
+            }
+            i += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (s, h) in heard.iter().enumerate() {
+        if *h {
+            continue;
+        }
+        let (from, to) = t.sentence(u32::try_from(s).unwrap_or(u32::MAX));
+        out.extend(learned.judge(t, from, to));
+    }
+    out
 }
 
 fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {

@@ -160,8 +160,8 @@ fn the_recall_sessions_blind_sets_are_measured() {
 #[test]
 fn the_coach3_sets_are_measured() {
     let sets: [(&str, &str, f64); 9] = [
-        ("en_general23.tsv (blind, never tuned on)", include_str!("corpus/en_general23.tsv"), 0.8),
-        ("en_general24.tsv (blind, never tuned on)", include_str!("corpus/en_general24.tsv"), 0.85),
+        ("en_general23.tsv (blind, never tuned on)", include_str!("corpus/en_general23.tsv"), 0.9),
+        ("en_general24.tsv (blind, never tuned on)", include_str!("corpus/en_general24.tsv"), 0.9),
         ("en_general25.tsv (tuned on)", include_str!("corpus/en_general25.tsv"), 0.95),
         ("en_general26.tsv (tuned on)", include_str!("corpus/en_general26.tsv"), 0.95),
         ("en_general27.tsv (tuned on)", include_str!("corpus/en_general27.tsv"), 0.95),
@@ -192,7 +192,7 @@ fn the_coach4_sets_are_measured() {
 #[test]
 fn the_coach5_sets_are_measured() {
     let sets: [(&str, &str, f64); 6] = [
-        ("en_general40.tsv (blind, never tuned on)", include_str!("corpus/en_general40.tsv"), 0.8),
+        ("en_general40.tsv (blind, never tuned on)", include_str!("corpus/en_general40.tsv"), 0.85),
         ("en_general41.tsv (tuned on)", include_str!("corpus/en_general41.tsv"), 0.95),
         ("en_general42.tsv (tuned on)", include_str!("corpus/en_general42.tsv"), 0.95),
         ("en_general43.tsv (tuned on)", include_str!("corpus/en_general43.tsv"), 0.95),
@@ -208,6 +208,16 @@ fn the_coach5_sets_are_measured() {
 #[test]
 fn the_coach6_set_is_measured() {
     let sets: [(&str, &str, f64); 1] = [("en_general46.tsv (tuned on)", include_str!("corpus/en_general46.tsv"), 0.85)];
+    hold_floors(&sets, 25);
+}
+
+/// The blind set of the session `coach7`: `en_general50.tsv`, written and labelled before any
+/// of its changes and never tuned on or read for its misses (first and final runs in its
+/// header; the final run with the learned backstop). A floor under its final figures.
+#[test]
+fn the_coach7_set_is_measured() {
+    let sets: [(&str, &str, f64); 1] =
+        [("en_general50.tsv (blind, never tuned on)", include_str!("corpus/en_general50.tsv"), 0.9)];
     hold_floors(&sets, 25);
 }
 

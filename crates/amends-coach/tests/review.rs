@@ -141,9 +141,11 @@ fn a_refusal_with_an_alternative_is_fine() {
     ] {
         assert!(en().review(text, Purpose::Other).findings.is_empty(), "{text}");
     }
-    // A "we will" that offers nothing is not an alternative.
+    // A "we will" that offers nothing is not an alternative (the learned backstop may also
+    // hear the open-ended "be in touch" as a vague time).
     let r = en().review("We can't refund it. We'll be in touch.", Purpose::Other);
-    assert_eq!(kinds(&r), [FindingKind::Refusal]);
+    assert!(r.has(FindingKind::Refusal), "{r:?}");
+    assert!(kinds(&r).iter().all(|k| [FindingKind::Refusal, FindingKind::VagueTime].contains(k)), "{r:?}");
 }
 
 #[test]
@@ -612,4 +614,27 @@ fn german_subject_read_after_the_verb() {
     assert!(de.review(owned, Purpose::Other).findings.is_empty(), "{owned}");
     let apology = "Es tut mir leid: Wir haben Ihre Pizza einem anderen Kunden gegeben. Eine neue kommt um 20 Uhr.";
     assert!(de.review(apology, Purpose::Apology).findings.is_empty(), "{apology}");
+}
+
+/// The learned backstop (`rules/learned.en.tsv`): it speaks only where the phrase rules are
+/// quiet, at low severity (it never holds a send), and says which words raised it.
+#[test]
+fn the_learned_backstop_explains_itself_and_can_be_turned_off() {
+    let text = "IT pushed an update that wiped the bookings.";
+    let rules_only = en().with_learned("").unwrap();
+    assert!(rules_only.review(text, Purpose::Other).findings.is_empty());
+    let r = en().review(text, Purpose::Other);
+    let [f] = r.findings.as_slice() else { panic!("{r:?}") };
+    assert_eq!(f.kind, FindingKind::Defensive);
+    assert_eq!(f.severity, Severity::Low);
+    assert_eq!((f.start, f.end), (0, text.len() - 1), "the sentence, without its full stop");
+    assert!(f.why.contains('“') && f.why.contains('%'), "{}", f.why);
+    assert!(!f.suggestion.is_empty());
+    // A sentence the rules heard (even one they then set aside) is theirs alone.
+    for text in ["None of this was your fault.", "We can't repair it. What we can do is fit a new one on Friday."] {
+        assert!(en().review(text, Purpose::Other).findings.is_empty(), "{text}");
+    }
+    // A broken model file is an error, not a silent backstop.
+    assert!(en().with_learned("version\t1\nw\tyou\t1 2\n").is_err());
+    assert!(en().with_learned("kind\tblame\t0\t0.9\twhy\tsuggestion\nw\tyou\t1\n").is_err());
 }
