@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { signedInSession, assertNoProblems, ensureScreenshotDir } from './harness.js';
+import { signedInSession, assertNoProblems, ensureScreenshotDir, snap } from './harness.js';
 
 const session = signedInSession();
 
@@ -62,7 +62,7 @@ test('a disclosure made a call list rings the most valuable first and keeps what
   assert.match(await after.locator('[data-outcome]').innerText(), /reached/i);
   assert.match(await after.locator('.calls-made').innerText(), /reached — “My son ate two slices\. Is he going to be all right\?”/);
   assert.match(await page.locator('[data-call-deadline]').innerText(), /Reached so far: 1\./);
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'disclosure-call-list.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'disclosure-call-list.png'), fullPage: true });
 
   // The disclosure says it is a call list; its send button is not the way any more.
   await page.goto(`${server.url}/disclosures/${d.body.id}`);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { signedInSession, assertNoProblems, logComplaint, submitStep, ensureScreenshotDir } from './harness.js';
+import { signedInSession, assertNoProblems, logComplaint, submitStep, ensureScreenshotDir, snap } from './harness.js';
 
 const session = signedInSession();
 
@@ -29,7 +29,7 @@ test('missed concerns show while the restatement is typed, marked in the complai
   // The customer's words stay text: the tag they typed is shown, never rendered.
   assert.equal(await complaint.locator('b').count(), 0);
   assert.match(await complaint.innerText(), /<b>Sort it out\.<\/b>/);
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'case-missed-concerns.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'case-missed-concerns.png'), fullPage: true });
 
   // Said back in other words, every concern is covered: no marks, no missed findings.
   await page.fill('#restatement', "So your daughter's birthday cake arrived three hours behind time with the icing crushed, and it is the third time this has happened this year.");

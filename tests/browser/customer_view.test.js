@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   startServer, launchBrowser, watch, newPage, assertNoProblems, signIn, ensureScreenshotDir, submitStep, mailsIn,
+  snap,
 } from './harness.js';
 
 // The desk mails as the bakery: its name and address are on every customer page.
@@ -67,7 +68,7 @@ test('the customer reads her case in her words, from the bakery, with nothing in
   await Promise.all([gina.waitForNavigation(), gina.click('form[action="/complain"] button[type=submit]')]);
   await assertForTheCustomer(gina, 'the done page');
   const reference = (await gina.locator('main strong').filter({ hasText: /AM-\d+/ }).innerText()).trim();
-  await gina.screenshot({ path: path.join(shots, 'customer-complain-done.png'), fullPage: true });
+  await snap(gina, { path: path.join(shots, 'customer-complain-done.png'), fullPage: true });
 
   // Staff work the case: a note, then the restatement, whose form says it is a mail.
   await page.goto(`${server.url}/inbox`);
@@ -82,7 +83,7 @@ test('the customer reads her case in her words, from the bakery, with nothing in
   assert.match(await preview.innerText(), /Your daughter's birthday cake came a day late, and squashed\./);
   assert.match(await preview.innerText(), /With my apologies, and my thanks,\nAdministrator\nWeber Bakery\s*$/);
   assert.equal(await page.inputValue('#restatement'), "Your daughter's birthday cake came a day late, and squashed.");
-  await page.locator('form[action$="/steps/restatement"]').screenshot({ path: path.join(shots, 'step-mail-preview.png') });
+  await snap(page.locator('form[action$="/steps/restatement"]'), { path: path.join(shots, 'step-mail-preview.png') });
   await submitStep(page, 'restatement', { button: 'button.primary' });
   assert.match(page.url(), /done=restatement/);
   assertNoProblems(page);
@@ -98,7 +99,7 @@ test('the customer reads her case in her words, from the bakery, with nothing in
   assert.match(text, /What you are waiting for\s+Your answer: please tell us whether we understood you/);
   assert.match(text, /What comes next\s+We will write to you personally about what went wrong\./);
   assert.match(text, /What comes next\s+We will write to you personally about what went wrong\./);
-  await gina.screenshot({ path: path.join(shots, 'customer-status.png'), fullPage: true });
+  await snap(gina, { path: path.join(shots, 'customer-status.png'), fullPage: true });
   assertNoProblems(gina);
   await gina.close();
 });

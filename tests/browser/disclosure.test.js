@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { signedInSession, assertNoProblems, ensureScreenshotDir } from './harness.js';
+import { signedInSession, assertNoProblems, ensureScreenshotDir, snap } from './harness.js';
 
 const session = signedInSession();
 
@@ -56,17 +56,17 @@ test('a manager counts the affected customers, sends the disclosure and watches 
   assert.equal(await page.locator('#audience-count').innerText(), '20');
   assert.equal(await page.locator('#audience-sample li').count(), 20);
   assert.match(await page.locator('.preview-body').innerText(), /Dear Customer 01/);
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'disclosure-before-send.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'disclosure-before-send.png'), fullPage: true });
 
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send to 20 customers")')]);
   // Sending asks first, with the count.
   assert.equal(await page.locator('h1').innerText(), 'Send to 20 customers?');
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'disclosure-confirm.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'disclosure-confirm.png'), fullPage: true });
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Yes, send to 20 customers")')]);
   // The page follows the send by itself until every notice is queued.
   await page.waitForFunction(() => document.getElementById('disclosure-status')?.textContent === 'sent', null, { timeout: 15000 });
   assert.equal(await page.locator('[data-status=queued]').innerText(), '20');
   assert.equal(await page.locator('#recipients tbody tr').count(), 20);
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'disclosure-sent.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'disclosure-sent.png'), fullPage: true });
   assertNoProblems(page, 'the disclosure pages');
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import {
   startServer, launchBrowser, watch, assertNoProblems, logComplaint, stepStatus, submitStep,
   ensureScreenshotDir,
+  snap,
 } from './harness.js';
 
 let server;
@@ -77,7 +78,7 @@ test('Sam escalates a serious case to Maria by name; Maria finds it under Escala
   assert.match(await sam.locator('[data-escalated-to]').innerText(), /Escalated to Maria Lind: Nut allergy, she reacted/);
   assert.equal(await sam.locator('form[action$="/steps/take_over"]').count(), 0, 'Sam cannot answer it for her');
   const shots = await ensureScreenshotDir();
-  await sam.screenshot({ path: path.join(shots, 'escalation-waiting-on-maria.png'), fullPage: true });
+  await snap(sam, { path: path.join(shots, 'escalation-waiting-on-maria.png'), fullPage: true });
   assertNoProblems(sam);
 
   const maria = await signedInAs('maria@bakery.example');
@@ -86,7 +87,7 @@ test('Sam escalates a serious case to Maria by name; Maria finds it under Escala
   const rows = maria.locator('.case-row');
   assert.equal(await rows.count(), 1);
   assert.match(await rows.first().innerText(), new RegExp(`${c.reference}[\\s\\S]*Escalated to Maria Lind: Nut allergy, she reacted`));
-  await maria.screenshot({ path: path.join(shots, 'escalation-escalated-to-me.png'), fullPage: true });
+  await snap(maria, { path: path.join(shots, 'escalation-escalated-to-me.png'), fullPage: true });
 
   await Promise.all([maria.waitForURL(c.url), rows.first().locator('a').first().click()]);
   await submitStep(maria, 'take_over');

@@ -327,3 +327,17 @@ export async function mailsIn(server) {
   const { stdout } = await promisify(execFile)('python3', ['-c', READ_MAIL, server.mailDir]);
   return JSON.parse(stdout);
 }
+
+/**
+ * Saves a screenshot of a page or an element. Screenshots are for people to look at, not
+ * assertions; Chromium now and then refuses one ("Unable to capture screenshot") after a
+ * test's assertions have passed, so it is tried once more before the test fails.
+ */
+export async function snap(target, options) {
+  try {
+    await target.screenshot(options);
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await target.screenshot(options);
+  }
+}

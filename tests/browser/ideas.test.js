@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { signedInSession, assertNoProblems, logComplaint, submitStep, ensureScreenshotDir } from './harness.js';
+import { signedInSession, assertNoProblems, logComplaint, submitStep, ensureScreenshotDir, snap } from './harness.js';
 
 const session = signedInSession();
 
@@ -34,7 +34,7 @@ test('the feeling heard is asked for, shown at later steps, and the coach remind
   await page.fill('#restatement', 'So your parcel never came, your passport was in it, and you fly on Friday.');
   await page.locator('#restatement').dispatchEvent('input');
   await assert.doesNotReject(output.locator('li', { hasText: 'Grace felt anxious — say you understand the worry' }).waitFor());
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'case-feeling-reminder.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'case-feeling-reminder.png'), fullPage: true });
   // …and one that names it, in words of its own, is not.
   await page.fill('#restatement', 'So your parcel with your passport never came, you fly on Friday, and the not knowing keeps you up.');
   await page.locator('#restatement').dispatchEvent('input');
@@ -61,7 +61,7 @@ test('whoever handled the cases is asked for an idea; the one adopted becomes th
   const wanted = page.locator('[data-ideas-wanted]');
   assert.match(await wanted.innerText(), /Your idea is wanted/);
   assert.match(await wanted.locator('[data-idea-wanted]').innerText(), /Cake boxes crushed in the van \(1 case; asked /);
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'inbox-idea-wanted.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'inbox-idea-wanted.png'), fullPage: true });
 
   // The problem's page: give an idea, vote for it, adopt it.
   await Promise.all([page.waitForURL(/\/problems\/\d+#ideas$/), wanted.locator('a').first().click()]);
@@ -77,7 +77,7 @@ test('whoever handled the cases is asked for an idea; the one adopted becomes th
   assert.match(await page.locator('#ideas li.idea.adopted').innerText(), /adopted.*idea of .*, adopted by /is);
   assert.match(await page.inputValue('#preventive_action'), /^Boxes ride in a rack, not on the van floor \(idea of .+\)$/);
   await page.locator('#ideas').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'problem-ideas-adopted.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'problem-ideas-adopted.png'), fullPage: true });
 
   // Answered: the inbox asks no more; the report counts it.
   await page.goto(`${server.url}/inbox`);

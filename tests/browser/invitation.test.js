@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   startServer, launchBrowser, watch, assertNoProblems, signIn, ensureScreenshotDir,
+  snap,
 } from './harness.js';
 
 let server;
@@ -64,7 +65,7 @@ test('an invited colleague opens the link from the mail, chooses a password and 
   assert.match(await row.innerText(), /Invited, not yet joined/);
   assert.equal(await row.locator('button', { hasText: 'Resend invitation' }).count(), 1);
   const shots = await ensureScreenshotDir();
-  await page.screenshot({ path: path.join(shots, 'invitation-staff-list.png'), fullPage: true });
+  await snap(page, { path: path.join(shots, 'invitation-staff-list.png'), fullPage: true });
   assertNoProblems(page);
 
   // Nora, in her own browser, from the mail.
@@ -74,7 +75,7 @@ test('an invited colleague opens the link from the mail, chooses a password and 
   assert.match(await nora.locator('h1').innerText(), /Welcome, Nora Quinn/);
   await nora.fill('#password', 'sourdough-rises-slowly-77');
   await nora.fill('#repeat', 'sourdough-rises-slowly-77');
-  await nora.screenshot({ path: path.join(shots, 'invitation-join.png'), fullPage: true });
+  await snap(nora, { path: path.join(shots, 'invitation-join.png'), fullPage: true });
   await Promise.all([nora.waitForLoadState('load'), nora.click('button:has-text("Join")')]);
   await nora.waitForSelector('.notice[role=status]');
   assert.match(await nora.locator('.notice[role=status]').innerText(), /Welcome, Nora Quinn\. Your password is set/);

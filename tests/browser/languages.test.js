@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   startServer, launchBrowser, watch, newPage, assertNoProblems, signIn, ensureScreenshotDir, submitStep, mailsIn,
+  snap,
 } from './harness.js';
 
 process.env.AMENDS_MAIL_FROM = '"Café Weber" <desk@weber.example>';
@@ -62,12 +63,12 @@ test('a German customer files in German and reads her pages in German', async ()
   await greta.fill('#email', 'greta@example.de');
   await greta.fill('#body', 'Die Geburtstagstorte kam einen Tag zu spät und war völlig zerdrückt. Meine Tochter hat geweint.');
   await greta.fill('#wish', 'Eine neue Torte');
-  await greta.screenshot({ path: path.join(shots, 'de-complain.png'), fullPage: true });
+  await snap(greta, { path: path.join(shots, 'de-complain.png'), fullPage: true });
   await Promise.all([greta.waitForNavigation(), greta.click('form[action="/complain"] button[type=submit]')]);
   text = await assertGerman(greta, 'the done page', ['Thank you', 'We have your message', 'Your reference is']);
   assert.equal(await greta.locator('h1').innerText(), 'Vielen Dank. Ihre Nachricht ist bei uns angekommen.');
   const reference = (await greta.locator('main strong').filter({ hasText: /AM-\d+/ }).innerText()).trim();
-  await greta.screenshot({ path: path.join(shots, 'de-complain-done.png'), fullPage: true });
+  await snap(greta, { path: path.join(shots, 'de-complain-done.png'), fullPage: true });
 
   // The agent works the case in English: the restatement goes out.
   await page.goto(`${server.url}/inbox`);
@@ -84,18 +85,18 @@ test('a German customer files in German and reads her pages in German', async ()
   assert.match(text, /Was Sie uns geschrieben haben\s+Die Geburtstagstorte kam einen Tag zu spät/);
   assert.match(text, /Was wir getan haben[\s\S]*Wir haben Ihnen geschrieben, was wir verstanden haben/);
   assert.match(text, /Worauf Sie warten\s+Ihre Antwort: Bitte sagen Sie uns, ob wir Sie richtig verstanden haben/);
-  await greta.screenshot({ path: path.join(shots, 'de-status.png'), fullPage: true });
+  await snap(greta, { path: path.join(shots, 'de-status.png'), fullPage: true });
 
   // The restatement's page, and her answer.
   await greta.goto(`${server.url}${await linkMailed('greta@example.de', 2)}`);
   text = await assertGerman(greta, 'the restatement page', ['Did we understand you?', 'Yes, that is right']);
   assert.equal(await greta.locator('h1').innerText(), 'Haben wir Sie richtig verstanden?');
   assert.match(text, /Ihre Geburtstagstorte kam einen Tag zu spät und zerdrückt an\./);
-  await greta.screenshot({ path: path.join(shots, 'de-restatement.png'), fullPage: true });
+  await snap(greta, { path: path.join(shots, 'de-restatement.png'), fullPage: true });
   await Promise.all([greta.waitForNavigation(), greta.click('button.primary')]);
   text = await assertGerman(greta, 'the thanks', ['Thank you', 'We have your answer']);
   assert.match(text, /Ihre Antwort ist bei uns angekommen\. Sie hören bald von uns\./);
-  await greta.screenshot({ path: path.join(shots, 'de-thanks.png'), fullPage: true });
+  await snap(greta, { path: path.join(shots, 'de-thanks.png'), fullPage: true });
   assertNoProblems(greta);
   await greta.close();
 });

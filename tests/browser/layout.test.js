@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   startServer, launchBrowser, watch, assertNoProblems, signIn, logComplaint, submitStep,
   ensureScreenshotDir,
+  snap,
 } from './harness.js';
 
 let server;
@@ -117,7 +118,7 @@ test('at 375×812 the inbox shows cases above the fold, its filters folded', asy
   const rows = mobile.locator('li.case-row');
   const first = await rows.first().boundingBox();
   assert.ok(first.y + first.height <= 812, `the first case is above the fold: it ends at ${first.y + first.height}`);
-  await mobile.screenshot({ path: path.join(dir, 'inbox-phone-fold.png') });
+  await snap(mobile, { path: path.join(dir, 'inbox-phone-fold.png') });
   // A tap unfolds them.
   await mobile.locator('details.inbox-side > summary').click();
   assert.ok(await mobile.locator('#severity').isVisible());
@@ -140,7 +141,7 @@ test("at 375×812 the case page begins with the customer's words, before the des
     assert.ok(words < at, `the words (at ${words}) come before ${tool} (at ${at})`);
   }
   assert.ok(await top('#reply') < await top('#playbook'), 'the reply box comes before the playbook');
-  await mobile.screenshot({ path: path.join(dir, 'case-phone-fold.png') });
+  await snap(mobile, { path: path.join(dir, 'case-phone-fold.png') });
   // On a wide screen the owner form stays in the head, beside the title.
   await page.goto(cases.mid.url);
   const head = await page.locator('.case-head h1').boundingBox();
@@ -178,7 +179,7 @@ test('screenshots of the inbox and a case mid-playbook, desktop and phone', asyn
     await p.goto(url);
     await p.evaluate(() => document.fonts.ready);
     const file = path.join(dir, name);
-    await p.screenshot({ path: file, fullPage: true });
+    await snap(p, { path: file, fullPage: true });
     assertNoProblems(p, url);
     shots.push(file);
   };

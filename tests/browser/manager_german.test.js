@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { signedInSession, logComplaint, submitStep, assertNoProblems, ensureScreenshotDir } from './harness.js';
+import { signedInSession, logComplaint, submitStep, assertNoProblems, ensureScreenshotDir, snap } from './harness.js';
 
 const session = signedInSession();
 
@@ -37,10 +37,10 @@ test('a German-speaking manager reads the report and a problem in German', async
   await page.goto(`${server.url}/reports`);
   assert.equal(await page.locator('h1').innerText(), 'Did we keep them?');
   assert.match(await page.locator('main').innerText(), /Recovery rate/);
-  await page.screenshot({ path: path.join(dir, 'manager-en-report.png'), fullPage: true });
+  await snap(page, { path: path.join(dir, 'manager-en-report.png'), fullPage: true });
   await page.goto(`${server.url}${problemUrl}`);
   assert.match(await page.locator('main').innerText(), /What it is, and what we do about it/);
-  await page.screenshot({ path: path.join(dir, 'manager-en-problem.png'), fullPage: true });
+  await snap(page, { path: path.join(dir, 'manager-en-problem.png'), fullPage: true });
 
   await speak(page, server, 'de');
   await page.goto(`${server.url}/reports`);
@@ -54,7 +54,7 @@ test('a German-speaking manager reads the report and a problem in German', async
   }
   assert.match(report, /Weekend deliveries slip/, 'the problem keeps the title it was given');
   assertNoProblems(page, 'the German report');
-  await page.screenshot({ path: path.join(dir, 'manager-de-report.png'), fullPage: true });
+  await snap(page, { path: path.join(dir, 'manager-de-report.png'), fullPage: true });
 
   await page.goto(`${server.url}${problemUrl}`);
   const problem = await page.locator('main').innerText();
@@ -63,7 +63,7 @@ test('a German-speaking manager reads the report and a problem in German', async
   }
   assert.ok(!problem.includes('What it is, and what we do about it'), 'no English heading on the German problem page');
   assertNoProblems(page, 'the German problem page');
-  await page.screenshot({ path: path.join(dir, 'manager-de-problem.png'), fullPage: true });
+  await snap(page, { path: path.join(dir, 'manager-de-problem.png'), fullPage: true });
 
   await speak(page, server, 'en');
   await page.goto(`${server.url}/reports`);

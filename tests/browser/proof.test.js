@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startServer, launchBrowser, watch, assertNoProblems, signIn, ensureScreenshotDir } from './harness.js';
+import { startServer, launchBrowser, watch, assertNoProblems, signIn, ensureScreenshotDir, snap } from './harness.js';
 
 let server;
 let browser;
@@ -126,7 +126,7 @@ test('a manager tells everyone a fixed problem affected, and the lost come back'
   await Promise.all([customer.waitForLoadState(), customer.click('button:has-text("Send")')]);
   assert.match(await customer.locator('[data-testimonial]').innerText(), /would you recommend us to a friend\?/);
   const dir = await ensureScreenshotDir();
-  await customer.screenshot({ path: path.join(dir, 'proof-testimonial-asked.png'), fullPage: true });
+  await snap(customer, { path: path.join(dir, 'proof-testimonial-asked.png'), fullPage: true });
   await customer.check('input[name=recommend][value=yes]');
   await customer.fill('#testimonial-words', 'They owned it <b>and</b> fixed it — see https://evil.example');
   await Promise.all([customer.waitForLoadState(), customer.click('[data-testimonial] button')]);
@@ -148,7 +148,7 @@ test('a manager tells everyone a fixed problem affected, and the lost come back'
   assert.match(table, /Hannah Berg\s+AM-\d+\s+kept\s+not yet/);
   assert.match(table, /Ida Vogt\s+AM-\d+\s+lost\s+not yet/);
   assert.match(table, /Jo Brandt\s+AM-\d+\s+still open\s+not yet/);
-  await page.locator('[data-proof]').screenshot({ path: path.join(dir, 'proof-before.png') });
+  await snap(page.locator('[data-proof]'), { path: path.join(dir, 'proof-before.png') });
 
   // The coach reads the words first: blame is held, the draft kept.
   page.__allowedStatuses.add(409);
@@ -172,7 +172,7 @@ test('a manager tells everyone a fixed problem affected, and the lost come back'
   assert.match(told, /Jo Brandt\s+AM-\d+\s+still open\s+letter waiting for the print run/);
   assert.match(told, /Everyone it affected has been told\./);
   assert.equal(await page.locator('[data-proof-form]').count(), 0, 'nobody is left to tell: no second send');
-  await page.locator('[data-proof]').screenshot({ path: path.join(dir, 'proof-told.png') });
+  await snap(page.locator('[data-proof]'), { path: path.join(dir, 'proof-told.png') });
   const mail = await arrives('ida@example.com', 'What we changed');
   assert.match(mail.text, /nobody called me back/);
   assert.match(mail.text, /To welcome you back: A loaf of your choice on us, next time\./);
@@ -204,7 +204,7 @@ test('a manager tells everyone a fixed problem affected, and the lost come back'
   assert.equal(await said.locator('a[href*="evil"]').count(), 0, 'their words are never a link');
   assert.equal(await said.locator('b').count(), 0, 'their words are text, not markup');
   await page.locator('#glance').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(dir, 'proof-report.png'), fullPage: false });
-  await page.locator('section[aria-labelledby=testimonials]').screenshot({ path: path.join(dir, 'proof-testimonials.png') });
+  await snap(page, { path: path.join(dir, 'proof-report.png'), fullPage: false });
+  await snap(page.locator('section[aria-labelledby=testimonials]'), { path: path.join(dir, 'proof-testimonials.png') });
   assertNoProblems(page);
 });

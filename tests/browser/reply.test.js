@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   startServer, launchBrowser, watch, assertNoProblems, signIn, logComplaint, ensureScreenshotDir,
+  snap,
 } from './harness.js';
 
 // The desk mails as the bakery (each test file is its own process).
@@ -104,13 +105,13 @@ test('an agent answers from the Reply box with a saved reply, and the customer r
     'A new cake leaves our kitchen at nine tomorrow, and I will call you when it does.');
   await page.fill('#reply-text', filled.replace('at nine', 'at half past eight'));
   const shots = await ensureScreenshotDir();
-  await box.screenshot({ path: path.join(shots, 'reply-box.png') });
+  await snap(box, { path: path.join(shots, 'reply-box.png') });
 
   await Promise.all([page.waitForURL(/done=reply/), page.click('#reply button[value=now]')]);
   const timeline = page.locator('ol.timeline');
   assert.match(await timeline.locator('li').filter({ hasText: 'Replied to the customer' }).innerText(),
     /Mia Schmidt[\s\S]*leaves our kitchen at half past eight tomorrow/);
-  await page.screenshot({ path: path.join(shots, 'reply-sent.png'), fullPage: true });
+  await snap(page, { path: path.join(shots, 'reply-sent.png'), fullPage: true });
 
   // As Hannah receives it: from the bakery, in the same conversation, signed by Mia and the bakery.
   const mail = await arrives('hannah@example.com', 'half past eight');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { signedInSession, logComplaint, submitStep, assertNoProblems, ensureScreenshotDir } from './harness.js';
+import { signedInSession, logComplaint, submitStep, assertNoProblems, ensureScreenshotDir, snap } from './harness.js';
 
 const session = signedInSession();
 
@@ -77,6 +77,6 @@ test('the report says in words whether we kept them, with charts whose labels fi
   const dir = await ensureScreenshotDir();
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: path.join(dir, 'report.png'), fullPage: true });
+  await snap(page, { path: path.join(dir, 'report.png'), fullPage: true });
   assertNoProblems(page);
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   startServer, launchBrowser, watch, assertNoProblems, signIn, stepStatus, submitStep, ensureScreenshotDir,
+  snap,
 } from './harness.js';
 
 let server;
@@ -90,7 +91,7 @@ test('the gesture step shows the suggested gesture beside its form, and the budg
   const [s, form] = await Promise.all([suggestion.boundingBox(), page.locator('#step-gesture form').first().boundingBox()]);
   assert.ok(s.y < form.y && form.y - (s.y + s.height) < 120, `beside the form: ${JSON.stringify({ s, form })}`);
   const dir = await ensureScreenshotDir();
-  await page.locator('#step-gesture').screenshot({ path: path.join(dir, 'satisfied-gesture.png') });
+  await snap(page.locator('#step-gesture'), { path: path.join(dir, 'satisfied-gesture.png') });
 
   // A gift "for your next visit", recorded from the form.
   await page.selectOption('#gesture', 'gift');
@@ -137,6 +138,6 @@ test('a follow-up answered 2 of 5 opens the fix step again, in words, and escala
   assert.ok(titles.some((t) => /Follow-up: satisfaction 2 of 5, put right: no\. Not put right: the fix step is open again/.test(t)), titles.join(' | '));
   assert.ok(titles.includes('Escalated to the owner and the managers'), titles.join(' | '));
   const dir = await ensureScreenshotDir();
-  await page.screenshot({ path: path.join(dir, 'satisfied-low-answer.png'), fullPage: false });
+  await snap(page, { path: path.join(dir, 'satisfied-low-answer.png'), fullPage: false });
   assertNoProblems(page);
 });

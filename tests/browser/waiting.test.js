@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   signedInSession, assertNoProblems, logComplaint, submitStep, binaryPath, ensureScreenshotDir,
+  snap,
 } from './harness.js';
 
 const session = signedInSession();
@@ -61,7 +62,7 @@ test('Hannah replies to her closed case; it is first in the inbox, marked, and f
   assert.doesNotMatch(await marker.innerText(), /We have your message/, 'her words, not the quote');
   assert.equal(await page.locator('.case-row [data-customer-replied]').count(), 1, 'only her case is marked');
   await ensureScreenshotDir();
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'inbox-customer-replied.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'inbox-customer-replied.png'), fullPage: true });
 
   // Her case: the new words first, the whole message folded away, the reopening said.
   await first.locator('a').first().click();
@@ -75,7 +76,7 @@ test('Hannah replies to her closed case; it is first in the inbox, marked, and f
   assert.equal(await fold.locator('.verbatim').isVisible(), false);
   await fold.locator('summary').click();
   assert.match(await fold.locator('.verbatim').innerText(), /> We have your message and will answer soon\./, 'kept verbatim');
-  await page.screenshot({ path: path.join(await ensureScreenshotDir(), 'case-reply-folded.png'), fullPage: true });
+  await snap(page, { path: path.join(await ensureScreenshotDir(), 'case-reply-folded.png'), fullPage: true });
 
   // The views: All, Waiting on the customer, Closed.
   await page.goto(`${server.url}/inbox`);

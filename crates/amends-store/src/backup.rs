@@ -73,8 +73,9 @@ fn quoted(name: &str) -> String {
 }
 
 /// The data tables, parents before children (by their foreign keys). Left out: the
-/// migrations' own record, and on SQLite the full-text index and its shadow tables,
-/// which triggers rebuild as the cases are inserted.
+/// migrations' own record, and what triggers rebuild as the cases are inserted: on
+/// SQLite the full-text index and its shadow tables, on PostgreSQL the inbox's
+/// `step_counts`.
 async fn tables(conn: &mut Conn, backend: Backend) -> Result<Vec<Table>, StoreError> {
     let names: Vec<String> = match backend {
         Backend::Sqlite => {
@@ -105,7 +106,7 @@ async fn tables(conn: &mut Conn, backend: Backend) -> Result<Vec<Table>, StoreEr
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?,
     };
-    let names: Vec<String> = names.into_iter().filter(|n| n != "schema_migrations").collect();
+    let names: Vec<String> = names.into_iter().filter(|n| n != "schema_migrations" && n != "step_counts").collect();
 
     let mut parents: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut columns: BTreeMap<String, Vec<(String, Kind)>> = BTreeMap::new();

@@ -188,10 +188,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0028_suggested_severity.sql"),
         then: None,
     },
+    Migration {
+        version: 29,
+        name: "step_counts",
+        sqlite: include_str!("../migrations/sqlite/0029_step_counts.sql"),
+        postgres: include_str!("../migrations/postgres/0029_step_counts.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 28;
+pub const MIGRATIONS_APPLIED: i64 = 29;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;
@@ -258,25 +265,38 @@ async fn apply_one(store: &Store, conn: &mut db::Conn, m: &Migration, sql: &str)
 }
 
 /// Splits a migration into statements: each ends with `;` at the end of a line, except
-/// inside a trigger, which ends with `END;`. Comment lines are dropped.
+/// inside a SQLite trigger's `BEGIN … END;` or a PostgreSQL function's `$$ … $$` body,
+/// whose own statements end with `;` too. Comment lines outside a body are dropped.
 fn statements(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
-    let mut in_trigger = false;
+    let mut in_trigger_block = false;
+    let mut in_body = false;
     for line in sql.lines() {
         let trimmed = line.trim();
-        if trimmed.starts_with("--") || (trimmed.is_empty() && current.is_empty()) {
+        if !in_body && (trimmed.starts_with("--") || (trimmed.is_empty() && current.is_empty())) {
             continue;
-        }
-        if trimmed.to_uppercase().starts_with("CREATE TRIGGER") {
-            in_trigger = true;
         }
         current.push_str(line);
         current.push('\n');
-        let ends = if in_trigger { trimmed.eq_ignore_ascii_case("END;") } else { trimmed.ends_with(';') };
+        if trimmed.matches("$$").count() % 2 == 1 {
+            in_body = !in_body;
+        }
+        // A PostgreSQL trigger names a function and ends at its `;`; a SQLite one opens
+        // a block of statements.
+        if trimmed.to_uppercase().ends_with("BEGIN") && current.to_uppercase().starts_with("CREATE TRIGGER") {
+            in_trigger_block = true;
+        }
+        let ends = if in_body {
+            false
+        } else if in_trigger_block {
+            trimmed.eq_ignore_ascii_case("END;")
+        } else {
+            trimmed.ends_with(';')
+        };
         if ends {
             out.push(std::mem::take(&mut current));
-            in_trigger = false;
+            in_trigger_block = false;
         }
     }
     if !current.trim().is_empty() {
@@ -301,6 +321,19 @@ mod tests {
         let s = statements(sql);
         assert_eq!(s.len(), 3);
         assert!(s[1].contains("INSERT INTO b") && s[1].trim_end().ends_with("END;"));
+    }
+
+    #[test]
+    fn function_bodies_and_postgres_triggers_stay_whole() {
+        let sql = "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    INSERT INTO b VALUES (1);\n    RETURN NULL;\nEND;\n$$;\nCREATE TRIGGER t AFTER INSERT ON a\n    FOR EACH STATEMENT EXECUTE FUNCTION f();\nCREATE INDEX i ON a(x);\n";
+        let s = statements(sql);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert!(s[0].contains("RETURN NULL;") && s[0].trim_end().ends_with("$$;"));
+        assert!(s[1].starts_with("CREATE TRIGGER") && s[1].trim_end().ends_with("f();"));
+    }
+
+    #[test]
+    fn every_migration_splits() {
         for m in MIGRATIONS {
             assert!(!statements(m.sqlite).is_empty());
             assert!(!statements(m.postgres).is_empty());

@@ -140,7 +140,7 @@ impl Store {
         queries.push(("lifetime value".into(), crate::customers::LIFETIME_VALUE.clone(), one_customer()));
         let mut now = Filters::default();
         now.param(Value::Int(crate::millis(self.now())));
-        queries.push(("inbox counts by step".into(), crate::search::OPEN_COUNTS_BY_STEP.into(), now));
+        queries.push(("inbox counts by step".into(), crate::search::open_counts_by_step(self.backend()).into(), now));
         let mut problems = Filters::default();
         problems.param(Value::Int(50));
         queries.push(("problems with case counts".into(), crate::problems::list_problems_sql(), problems));

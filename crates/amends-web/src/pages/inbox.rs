@@ -117,10 +117,17 @@ async fn inbox(
         limit: 25,
         ..CaseFilter::default()
     };
-    let (cases, next_cursor) = state.store.list_cases(&filter).await?;
-    let counts = state.store.open_counts_by_step().await?;
-    let watch_alerts = state.store.open_watch_alerts().await?;
-    let ideas_wanted = state.store.ideas_wanted(session.user.id).await?;
+    // The page's reads run at once: on PostgreSQL each is a round trip on a connection
+    // of its own (as on the case page).
+    let store = &state.store;
+    let ((cases, next_cursor), counts, watch_alerts, ideas_wanted, users, saved_views) = tokio::try_join!(
+        async { Ok::<_, PageError>(store.list_cases(&filter).await?) },
+        async { Ok(store.open_counts_by_step().await?) },
+        async { Ok(store.open_watch_alerts().await?) },
+        async { Ok(store.ideas_wanted(session.user.id).await?) },
+        async { Ok(store.list_users().await?) },
+        view_links(state, session),
+    )?;
     let step_counts: Vec<StepCount> = Step::ALL
         .into_iter()
         .filter_map(|s| {
@@ -142,8 +149,7 @@ async fn inbox(
         format!("/inbox?{}", serde_urlencoded::to_string(query).unwrap_or_default())
     });
     let now_text = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    let users: Vec<_> = state.store.list_users().await?.into_iter().filter(|u| u.active).collect();
-    let saved_views = view_links(state, session).await?;
+    let users: Vec<_> = users.into_iter().filter(|u| u.active).collect();
     let tabs: Vec<_> = InboxView::ALL.into_iter().map(InboxView::as_str).collect();
     let done_text = q.done.as_deref().and_then(|action| done_text(session.language, action, q.count));
     let results = results.map(|rs| rs.into_iter().map(|r| in_words(session.language, r)).collect::<Vec<_>>());

@@ -211,8 +211,24 @@ async fn a_snooze_wakes_by_time_or_reply_and_keeps_the_promised_dates(app: TestA
         let url = app.url(&format!("/inbox?view={view}"));
         async move { client.get(url).send().await.unwrap().text().await.unwrap() }
     };
+    // The inbox's "waiting on" count of the case's step, as staff read it, and as the
+    // cases themselves say it (open, on that step, awake now on the desk's clock).
+    let step = before.next_step.clone().expect("a promised fix waits on a step");
+    let waiting_on_its_step = || async {
+        let shown = waiting_on(&inbox("all").await).get(&step).copied().unwrap_or(0);
+        let now = (app.clock.now().unix_timestamp_nanos() / 1_000_000) as i64;
+        let awake = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM cases WHERE status = 'open' AND next_step = '{step}' \
+                 AND (snoozed_until IS NULL OR snoozed_until <= {now})"
+            ))
+            .await;
+        assert_eq!(shown, awake, "the inbox counts the awake open cases on {step}");
+        shown
+    };
     assert!(!inbox("all").await.contains(&reference), "a snoozed case leaves the inbox");
     assert!(inbox("snoozed").await.contains(&reference), "and is listed under Snoozed");
+    let asleep = waiting_on_its_step().await;
 
     // The customer writes: it wakes, and the promised dates stay as they were.
     let out = crate::helpers::ingest(
@@ -226,13 +242,16 @@ async fn a_snooze_wakes_by_time_or_reply_and_keeps_the_promised_dates(app: TestA
     assert_eq!(woken.next_step, before.next_step);
     assert_eq!(woken.next_due_at, before.next_due_at);
     assert!(inbox("all").await.contains(&reference), "back in the inbox");
+    assert_eq!(waiting_on_its_step().await, asleep + 1, "and counted again");
 
     // Snoozed until a time: it comes back when the time passes on the desk's clock.
     let snoozed = ann.snooze(&before, Some(app.clock.now() + time::Duration::seconds(2))).await;
     assert!(snoozed.snoozed && snoozed.snoozed_until.is_some());
     assert!(!awake_list().await);
+    assert_eq!(waiting_on_its_step().await, asleep, "not counted while asleep");
     app.pass(time::Duration::seconds(3)).await;
     assert!(awake_list().await, "awake again");
+    assert_eq!(waiting_on_its_step().await, asleep + 1, "counted once its time has passed");
     let after = ann.case(&before).await;
     assert!(!after.snoozed);
     assert_eq!(after.next_due_at, before.next_due_at);
@@ -453,3 +472,43 @@ crate::on_both_databases!(
     merged_cases_share_one_timeline_and_lead_links_and_replies_to_the_survivor,
     internal_notes_never_reach_the_customer_merged_or_not,
 );
+
+/// The inbox's "waiting on" list as a page shows it: each step's count, by the step in
+/// its link.
+fn waiting_on(html: &str) -> std::collections::BTreeMap<String, i64> {
+    html.split("&amp;step=")
+        .skip(1)
+        .filter_map(|rest| {
+            let step = rest.split('"').next()?;
+            let count = rest.split("<span class=\"count\">").nth(1)?.split('<').next()?;
+            Some((step.to_owned(), count.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// PostgreSQL keeps the counts as appended changes (migration 29). Piled up, they are
+/// folded by the next view into a row per step, and the counts stay what the cases say.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn piled_up_step_counts_are_folded_and_stay_true() {
+    crate::helpers::scenario(Db::Postgres, |app: TestApp| async move {
+        for n in 0..3 {
+            app.complaint(&app.admin_token, &format!("fold{n}@merge.example"), "The cake came a day late.").await;
+        }
+        // Changes that cancel out, as a day of steps moving cases back and forth leaves.
+        let piled = "WITH piled AS (INSERT INTO step_counts (next_step, n) \
+                     SELECT CASE WHEN i % 2 = 0 THEN 'restatement' ELSE 'apology' END, \
+                     CASE WHEN i % 4 < 2 THEN 1 ELSE -1 END FROM generate_series(0, 399) AS i RETURNING 1) \
+                     SELECT COUNT(*) FROM piled";
+        assert_eq!(app.scalar(piled).await, 400);
+        let (client, _) = app.signed_in("admin@amends.local", &app.admin_password).await;
+        let inbox = client.get(app.url("/inbox?view=all")).send().await.unwrap().text().await.unwrap();
+        let shown = waiting_on(&inbox);
+        assert!(app.scalar("SELECT COUNT(*) FROM step_counts").await <= 10, "folded to a row per step");
+        let open = app.scalar("SELECT COUNT(*) FROM cases WHERE status = 'open' AND next_step IS NOT NULL").await;
+        assert_eq!(open, 3);
+        assert_eq!(shown.values().sum::<i64>(), open, "the counts of {shown:?} are the open cases");
+        let again = client.get(app.url("/inbox?view=all")).send().await.unwrap().text().await.unwrap();
+        assert_eq!(waiting_on(&again), shown, "and the same after folding");
+    })
+    .await;
+}
