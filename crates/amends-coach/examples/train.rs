@@ -148,6 +148,20 @@ fn scores(m: &Model, doc: &[u32]) -> [f32; CLASSES] {
     s
 }
 
+/// [`fit`] on the texts at `which` only (a fold, or all but the tuning files).
+fn fit_on(
+    docs: &[Vec<u32>],
+    targets: &[[f32; CLASSES]],
+    which: &[usize],
+    features: usize,
+    l2: f32,
+    epochs: usize,
+) -> Model {
+    let docs: Vec<Vec<u32>> = which.iter().map(|i| docs[*i].clone()).collect();
+    let targets: Vec<[f32; CLASSES]> = which.iter().map(|i| targets[*i]).collect();
+    fit(&docs, &targets, features, l2, epochs)
+}
+
 fn fit(docs: &[Vec<u32>], targets: &[[f32; CLASSES]], features: usize, l2: f32, epochs: usize) -> Model {
     let mut m = Model { w: vec![0.0; features * CLASSES], b: [0.0; CLASSES] };
     let (mut mw, mut vw) = (vec![0.0f32; m.w.len()], vec![0.0f32; m.w.len()]);
@@ -272,13 +286,7 @@ fn main() {
     let mut held = vec![[0.0f32; CLASSES]; texts.len()];
     for k in 0..folds {
         let train: Vec<usize> = (0..texts.len()).filter(|i| fold_of(*i) != k).collect();
-        let m = fit(
-            &train.iter().map(|i| docs[*i].clone()).collect::<Vec<_>>(),
-            &train.iter().map(|i| targets[*i]).collect::<Vec<_>>(),
-            vocab.len(),
-            l2,
-            epochs,
-        );
+        let m = fit_on(&docs, &targets, &train, vocab.len(), l2, epochs);
         for i in (0..texts.len()).filter(|i| fold_of(*i) == k) {
             held[i] = scores(&m, &docs[i]);
         }
@@ -344,13 +352,7 @@ fn main() {
         let old = std::fs::read_to_string(path).unwrap();
         let old_coach = Coach::from_rules_toml(&old).unwrap();
         let train: Vec<usize> = (0..texts.len()).filter(|i| !tune_files.contains(&texts[*i].file)).collect();
-        let m = fit(
-            &train.iter().map(|i| docs[*i].clone()).collect::<Vec<_>>(),
-            &train.iter().map(|i| targets[*i]).collect::<Vec<_>>(),
-            vocab.len(),
-            l2,
-            epochs,
-        );
+        let m = fit_on(&docs, &targets, &train, vocab.len(), l2, epochs);
         let tune: Vec<&Text> = texts.iter().filter(|t| tune_files.contains(&t.file)).collect();
         println!("tuning split ({} texts of {}), rules of {path}:", tune.len(), tune_files.join(", "));
         for t in [None, Some(0.5f32), Some(0.6), Some(0.7), Some(0.8), Some(0.85), Some(0.9), Some(0.95), Some(0.97)] {
