@@ -525,6 +525,8 @@ struct ConcernsFile {
     stemming: Option<StemmingFile>,
     #[serde(rename = "concern")]
     concerns: Vec<ConcernFile>,
+    #[serde(default)]
+    echo: Option<Echo>,
 }
 
 #[derive(Deserialize)]
@@ -569,6 +571,7 @@ pub(crate) struct Concerns {
     cues: PhraseSet,
     /// Cues and covers: what counts as saying the concern back.
     covers: PhraseSet,
+    echo: Echo,
 }
 
 pub(crate) fn syntax_error(text: &str, e: &toml::de::Error) -> RulesError {
@@ -596,7 +599,12 @@ impl Concerns {
         }
         let stemmer = Stemmer::from_file(file.stemming);
         let negators = file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
-        let mut out = Concerns { negators, stemmer, ..Concerns::default() };
+        let mut echo = file.echo.unwrap_or_default();
+        echo.share = echo.share.clamp(0.0, 1.0);
+        echo.function_words = echo.function_words.iter().map(|w| stemmer.fold(&w.to_lowercase())).collect();
+        echo.function_words.sort_unstable();
+        echo.function_words.dedup();
+        let mut out = Concerns { negators, stemmer, echo, ..Concerns::default() };
         let mut seen = std::collections::BTreeSet::new();
         for (i, c) in file.concerns.iter().enumerate() {
             let what = format!("concern \"{}\"", c.id.get_ref());
@@ -624,52 +632,141 @@ impl Concerns {
         Ok(out)
     }
 
-    /// The concerns of a complaint, one per taxonomy entry, at its first cue, in text order.
-    pub(crate) fn of(&self, complaint: &str) -> Vec<Concern> {
-        let ws = words(complaint, &self.stemmer);
-        let first = first_cues(&ws, &self.cues, &self.negators, self.rules.len(), |i| {
+    /// Where each concern of the taxonomy is raised in `ws` (a complaint's words): its
+    /// first cue, as (rule, first word, end word), in text order.
+    fn raised(&self, ws: &[Word]) -> Vec<(usize, usize, usize)> {
+        let first = first_cues(ws, &self.cues, &self.negators, self.rules.len(), |i| {
             self.rules.get(i).is_some_and(|r| r.negatable)
         });
-        let chars: Vec<char> = complaint.chars().collect();
-        let mut out: Vec<Concern> = first
-            .iter()
-            .zip(&self.rules)
-            .filter_map(|(slot, rule)| {
-                let (s, e) = (*slot)?;
-                let (start, end) = span(&ws, s, e);
-                Some(Concern {
-                    id: rule.id.clone(),
-                    kind: rule.kind,
-                    name: rule.name.clone(),
-                    words: chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default(),
-                    start,
-                    end,
-                })
-            })
-            .collect();
-        out.sort_by_key(|c| (c.start, c.end));
+        let mut out: Vec<(usize, usize, usize)> =
+            first.iter().enumerate().filter_map(|(i, slot)| slot.map(|(s, e)| (i, s, e))).collect();
+        out.sort_by_key(|&(i, s, e)| (span(ws, s, e), i));
         out
     }
 
-    /// The complaint's concerns that `restatement` does not say back in any of the words the
-    /// taxonomy lists for them.
+    fn concern(&self, ws: &[Word], chars: &[char], (i, s, e): (usize, usize, usize)) -> Option<Concern> {
+        let rule = self.rules.get(i)?;
+        let (start, end) = span(ws, s, e);
+        Some(Concern {
+            id: rule.id.clone(),
+            kind: rule.kind,
+            name: rule.name.clone(),
+            words: chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default(),
+            start,
+            end,
+        })
+    }
+
+    /// The concerns of a complaint, one per taxonomy entry, at its first cue, in text order.
+    pub(crate) fn of(&self, complaint: &str) -> Vec<Concern> {
+        let ws = words(complaint, &self.stemmer);
+        let chars: Vec<char> = complaint.chars().collect();
+        self.raised(&ws).into_iter().filter_map(|r| self.concern(&ws, &chars, r)).collect()
+    }
+
+    /// Whether the restatement echoes the complaint's own words around the cue that raised
+    /// stated concern `i` at words `s..e` of `ws`: one sentence of the restatement shares at
+    /// least `min_shared` (and at least `share`) of the content stems within `window` words of
+    /// the cue, in its sentence, that stand nearer this cue than any other concern's; and that
+    /// sentence says something in words of its own (a content word the complaint does not
+    /// have: the fault in other words). The nearest-cue share keeps a stated fault's context
+    /// from covering a concern raised beside it; the words of its own keep "you returned some
+    /// books" (the object said back, the fault left out) from covering "still waiting for my
+    /// refund for the returned books". Implied concerns are never echoed: they are raised by
+    /// naming whom or what it cost, beside the fault, and the fault's context says nothing of them.
+    fn echoed<'a>(
+        &self,
+        i: usize,
+        ws: &'a [Word],
+        (s, e): (usize, usize),
+        raised: &[(usize, usize, usize)],
+        rws: &[Word],
+        theirs: &std::cell::OnceCell<Vec<&'a str>>,
+    ) -> bool {
+        let echo = &self.echo;
+        if echo.min_shared == 0 || self.rules.get(i).is_none_or(|r| r.kind != ConcernKind::Stated) {
+            return false;
+        }
+        let Some(sentence) = ws.get(s).map(|w| w.sentence) else { return false };
+        let dist = |k: usize, s: usize, e: usize| {
+            if k < s {
+                s - k
+            } else if k >= e {
+                k + 1 - e
+            } else {
+                0
+            }
+        };
+        let mut content = std::collections::BTreeSet::new();
+        for (k, w) in ws.iter().enumerate().take(e.saturating_add(echo.window)).skip(s.saturating_sub(echo.window)) {
+            if w.sentence != sentence || !self.is_content(w) {
+                continue;
+            }
+            let mine = dist(k, s, e);
+            let nearer_another = raised.iter().any(|&(j, s2, e2)| {
+                j != i && ws.get(s2).is_some_and(|w2| w2.sentence == sentence) && dist(k, s2, e2) < mine
+            });
+            if !nearer_another {
+                content.insert(w.stem.as_str());
+            }
+        }
+        if content.is_empty() {
+            return false;
+        }
+        let need = (echo.share * content.len() as f64).ceil() as usize;
+        let mut k = 0;
+        while let Some(first) = rws.get(k) {
+            let start = k;
+            let mut shared: Vec<&str> = Vec::new();
+            while let Some(w) = rws.get(k).filter(|w| w.sentence == first.sentence) {
+                if content.contains(w.stem.as_str()) && !shared.contains(&w.stem.as_str()) {
+                    shared.push(w.stem.as_str());
+                }
+                k += 1;
+            }
+            if shared.len() >= echo.min_shared.max(need) {
+                let theirs = theirs.get_or_init(|| {
+                    let mut t: Vec<&str> = ws.iter().map(|w| w.stem.as_str()).collect();
+                    t.sort_unstable();
+                    t
+                });
+                let own = |w: &Word| self.is_content(w) && theirs.binary_search(&w.stem.as_str()).is_err();
+                if rws.get(start..k).unwrap_or_default().iter().any(own) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn is_content(&self, w: &Word) -> bool {
+        !w.num && w.stem.chars().count() >= 3 && self.echo.function_words.binary_search(&w.word).is_err()
+    }
+
+    /// The complaint's concerns that `restatement` does not say back: neither in any of the
+    /// words the taxonomy lists for them nor, for a stated one, by echoing the complaint's own
+    /// words around its cue (see [`Concerns::echoed`] and `[echo]` in the hearing file).
     pub(crate) fn missed(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
-        let ws = words(restatement, &self.stemmer);
+        let rws = words(restatement, &self.stemmer);
         let mut covered = vec![false; self.rules.len()];
-        for (owner, _, _) in self.covers.find(&ws) {
+        for (owner, _, _) in self.covers.find(&rws) {
             if let Some(c) = covered.get_mut(owner) {
                 *c = true;
             }
         }
-        let by_id: HashMap<&str, (usize, &ConcernRule)> =
-            self.rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), (i, r))).collect();
-        self.of(complaint)
-            .into_iter()
-            .filter_map(|concern| {
-                let (i, rule) = by_id.get(concern.id.as_str())?;
-                if covered.get(*i).copied().unwrap_or(true) {
-                    return None;
-                }
+        let ws = words(complaint, &self.stemmer);
+        let chars: Vec<char> = complaint.chars().collect();
+        let raised = self.raised(&ws);
+        // The complaint's stems, sorted only when an echo is weighed.
+        let theirs = std::cell::OnceCell::new();
+        raised
+            .iter()
+            .filter(|&&(i, s, e)| {
+                !covered.get(i).copied().unwrap_or(true) && !self.echoed(i, &ws, (s, e), &raised, &rws, &theirs)
+            })
+            .filter_map(|&r| {
+                let rule = self.rules.get(r.0)?;
+                let concern = self.concern(&ws, &chars, r)?;
                 let explanation = format!(
                     "The customer wrote \"{}\" ({}), and the restatement does not say it back. {}",
                     concern.words, rule.name, rule.why
@@ -678,6 +775,21 @@ impl Concerns {
             })
             .collect()
     }
+}
+
+/// The `[echo]` table of a hearing file: a stated concern counts as said back when one
+/// sentence of the restatement shares at least `min_shared` (and at least `share` of) the
+/// content stems near its cue, and says something in words of its own (see
+/// [`Concerns::echoed`]). Without the table, off.
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Echo {
+    window: usize,
+    min_shared: usize,
+    share: f64,
+    /// Words that carry no content (articles, pronouns, auxiliaries, prepositions); sorted
+    /// once compiled.
+    function_words: Vec<String>,
 }
 
 // ---- triage -----------------------------------------------------------------------------

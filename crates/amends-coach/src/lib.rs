@@ -348,8 +348,10 @@ impl Coach {
     }
 
     /// The complaint's concerns that `restatement` does not say back in any words the
-    /// taxonomy knows for them (synonyms, paraphrase, other word forms), each with the span
-    /// of the complaint that raised it and why it matters.
+    /// taxonomy knows for them (synonyms, paraphrase, other word forms) nor, for a stated
+    /// concern, by echoing the complaint's own words around it in a sentence that says the
+    /// fault in words of its own (the hearing file's `[echo]`), each with the span of the
+    /// complaint that raised it and why it matters.
     pub fn missed_concerns(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
         self.concerns.missed(complaint, restatement)
     }

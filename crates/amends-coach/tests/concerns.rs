@@ -79,6 +79,24 @@ fn other_words_and_word_forms_cover_a_concern() {
 }
 
 #[test]
+fn a_stated_concern_is_covered_when_its_own_words_are_said_back_with_words_of_their_own() {
+    let coach = Coach::english();
+    // "ended" is no cue for a cancellation; "membership" and "March" echo the customer's words.
+    let complaint = "I cancelled my membership in March but you kept taking £40 a month.";
+    let missed = coach.missed_concerns(complaint, "You ended your membership in March, yet we went on charging you.");
+    assert!(missed.iter().all(|m| m.concern.id != "cancelled"), "{missed:?}");
+    // The object said back without the fault in words of its own does not cover it.
+    let complaint = "Hello, I am still waiting for my refund for the returned books, it has been six weeks.";
+    let missed = coach.missed_concerns(complaint, "You returned some books to us.");
+    assert!(missed.iter().any(|m| m.concern.id == "no_refund"), "{missed:?}");
+    // An implied concern is never echoed: the child beside the fault is still missed.
+    let complaint = "The cake for my daughter's birthday was delivered three hours late.";
+    let missed =
+        coach.missed_concerns(complaint, "Your birthday cake was delivered three hours after the time we gave.");
+    assert!(missed.iter().any(|m| m.concern.id == "child"), "{missed:?}");
+}
+
+#[test]
 fn a_negated_cue_is_no_concern() {
     let coach = Coach::english();
     let ids: Vec<String> = coach
@@ -228,13 +246,15 @@ fn restatement_check_on_the_recall_sessions_blind_splits() {
 
 /// The eleventh English blind split (session `coach7`): written before any of its changes,
 /// never tuned on or read for its misses. Its false alarms on complete restatements (0.526)
-/// are far over the target: the floor records where it stands, not where it should be.
+/// (0.368 since coach8, 0.526 before) are far over the target: the floor records where it
+/// stands, not where it should be.
 #[test]
 fn restatement_check_on_the_coach7_blind_split() {
     let s = score(&Coach::english(), concerns_score::BLIND11, false);
     assert!(s.pairs >= 30, "{}", s.pairs);
     assert!(s.recall() >= 0.7, "recall {:.3}", s.recall());
-    assert!(s.false_alarm_rate() <= 0.55, "false alarms {:.3}", s.false_alarm_rate());
+    // Raised in session coach8 (the echo of the complaint's own words): 0.526 -> 0.368.
+    assert!(s.false_alarm_rate() <= 0.4, "false alarms {:.3}", s.false_alarm_rate());
 }
 
 /// The splits of the session `coach5` (first runs in their headers): the tenth English blind
