@@ -164,6 +164,10 @@ fn main() {
             "blind11 (session coach7: written before its changes, never tuned on; first and final runs in its header)",
             concerns_score::BLIND11,
         ),
+        (
+            "blind12 (session coach9: written before its changes, never tuned on; first and final runs in its header)",
+            concerns_score::BLIND12,
+        ),
     ] {
         println!("  {name}: {}", concerns_score::score(&coach, split, false));
     }
@@ -250,6 +254,10 @@ fn main() {
         (
             "en_general50.tsv (blind, session coach7: written before its changes, never tuned on; first and final runs in its header)",
             include_str!("../tests/corpus/en_general50.tsv"),
+        ),
+        (
+            "en_general60.tsv (blind, session coach9: written before its changes, never tuned on; first and final runs in its header)",
+            include_str!("../tests/corpus/en_general60.tsv"),
         ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);

@@ -7,7 +7,7 @@
 //! Phrase syntax (elements separated by spaces): `word` any word with the same stem;
 //! `a|b` any of these; `=word` exactly this word (no stemming: `=work` is not "working");
 //! `!a|b` the next word is not one of these (zero width); `#num` a number (digits or a
-//! number word); `~N` up to N words (1..=9). A phrase never crosses a sentence.
+//! number word), `#num<N` one below N (or with no value, "several"); `~N` up to N words (1..=9). A phrase never crosses a sentence.
 
 use std::collections::HashMap;
 
@@ -181,6 +181,40 @@ pub(crate) struct Word {
     end: usize,
     sentence: u32,
     num: bool,
+    /// What a number says, when it says one ("80", "twelve"); None for "several" or a word.
+    value: Option<u32>,
+}
+
+/// The value of a number word or of the digits a word starts with ("80" of "80-year-old",
+/// "3" of "3rd"). English number words only: another language's words are numbers with no
+/// value, so a bound (`#num<18`) lets them through as before.
+fn number_value(w: &str) -> Option<u32> {
+    let digits: &str = w.find(|c: char| !c.is_ascii_digit()).map_or(w, |end| w.get(..end).unwrap_or_default());
+    if !digits.is_empty() {
+        return digits.parse().ok();
+    }
+    const WORDS: &[(&str, u32)] = &[
+        ("one", 1),
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("twelve", 12),
+        ("fifteen", 15),
+        ("twenty", 20),
+        ("thirty", 30),
+        ("forty", 40),
+        ("fifty", 50),
+        ("hundred", 100),
+        ("dozen", 12),
+    ];
+    WORDS.iter().find(|(n, _)| *n == w).map(|&(_, v)| v)
 }
 
 /// A text as words with stems, sentences and char offsets.
@@ -198,7 +232,8 @@ pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
             pending = false;
             let mut push = |w: &str| {
                 let num = w.starts_with(|c: char| c.is_ascii_digit()) || stemmer.is_number_word(w);
-                out.push(Word { stem: stemmer.stem(w), word: stemmer.fold(w), start, end, sentence, num });
+                let value = if num { number_value(w) } else { None };
+                out.push(Word { stem: stemmer.stem(w), word: stemmer.fold(w), start, end, sentence, num, value });
             };
             if let Some(base) = norm.strip_suffix("n't") {
                 push(match base {
@@ -233,6 +268,9 @@ enum Alt {
     Prefix(String),
     Suffix(String),
     Num,
+    /// `#num<N`: a number below N, or one with no value ("several"): an age that makes a
+    /// child ("a 7-year-old", not "my 80-year-old father").
+    NumBelow(u32),
 }
 
 impl Alt {
@@ -243,6 +281,7 @@ impl Alt {
             Alt::Prefix(s) => w.word.starts_with(s.as_str()),
             Alt::Suffix(s) => w.word.ends_with(s.as_str()),
             Alt::Num => w.num,
+            Alt::NumBelow(n) => w.num && w.value.is_none_or(|v| v < *n),
         }
     }
 }
@@ -289,6 +328,11 @@ impl Phrase {
             for alt in body.split('|') {
                 if alt == "#num" {
                     alts.push(Alt::Num);
+                    continue;
+                }
+                if let Some(bound) = alt.strip_prefix("#num<") {
+                    let n = bound.parse().map_err(|_| format!("`{alt}` in `{src}`: `#num<` takes a whole number"))?;
+                    alts.push(Alt::NumBelow(n));
                     continue;
                 }
                 let (head, tail) = (alt.strip_prefix('*'), alt.strip_suffix('*'));
@@ -385,7 +429,7 @@ impl PhraseSet {
             let list = match alt {
                 Alt::Stem(s) => self.by_stem.entry(s.clone()).or_default(),
                 Alt::Exact(w) => self.by_word.entry(w.clone()).or_default(),
-                Alt::Num => &mut self.other,
+                Alt::Num | Alt::NumBelow(_) => &mut self.other,
                 Alt::Prefix(_) | Alt::Suffix(_) => &mut self.loose,
             };
             if list.last() != Some(&i) {
@@ -447,10 +491,11 @@ fn first_cues(
     negators: &[String],
     owners: usize,
     negatable: impl Fn(usize) -> bool,
+    set_aside: impl Fn(usize, usize) -> bool,
 ) -> Vec<Option<(usize, usize)>> {
     let mut first: Vec<Option<(usize, usize)>> = vec![None; owners];
     for (owner, start, end) in cues.find(ws) {
-        if negatable(owner) && negated(ws, start, negators) {
+        if (negatable(owner) && negated(ws, start, negators)) || set_aside(owner, start) {
             continue;
         }
         if let Some(slot) = first.get_mut(owner)
@@ -527,6 +572,19 @@ struct ConcernsFile {
     concerns: Vec<ConcernFile>,
     #[serde(default)]
     echo: Option<Echo>,
+    /// Who the customer is as a subject, and the words read through between a subject and
+    /// its verb (see `fault_of_ours`); without them, the layer is off.
+    #[serde(default)]
+    subjects: Subjects,
+}
+
+/// The customer as the subject of a clause: `customer` words ("i", "we") and the `through`
+/// words that may stand between the subject and the cue's verb ("had to", "already").
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Subjects {
+    customer: Vec<String>,
+    through: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -539,6 +597,10 @@ struct ConcernFile {
     suggestion: String,
     #[serde(default = "yes")]
     negatable: bool,
+    /// A fault of the business: a cue whose subject is the customer ("I cancelled", "we had
+    /// to cancel the trip") tells their own act and raises nothing.
+    #[serde(default)]
+    fault_of_ours: bool,
     cues: Vec<String>,
     /// Cues that raise the concern but do not say it back: naming the peanut is not
     /// saying that the dish was dangerous.
@@ -560,6 +622,7 @@ struct ConcernRule {
     why: String,
     suggestion: String,
     negatable: bool,
+    fault_of_ours: bool,
 }
 
 /// The concerns taxonomy of one language, compiled.
@@ -572,6 +635,7 @@ pub(crate) struct Concerns {
     /// Cues and covers: what counts as saying the concern back.
     covers: PhraseSet,
     echo: Echo,
+    subjects: Subjects,
 }
 
 pub(crate) fn syntax_error(text: &str, e: &toml::de::Error) -> RulesError {
@@ -604,7 +668,9 @@ impl Concerns {
         echo.function_words = echo.function_words.iter().map(|w| stemmer.fold(&w.to_lowercase())).collect();
         echo.function_words.sort_unstable();
         echo.function_words.dedup();
-        let mut out = Concerns { negators, stemmer, echo, ..Concerns::default() };
+        let fold_all = |l: &[String]| l.iter().map(|w| stemmer.fold(&w.to_lowercase())).collect();
+        let subjects = Subjects { customer: fold_all(&file.subjects.customer), through: fold_all(&file.subjects.through) };
+        let mut out = Concerns { negators, stemmer, echo, subjects, ..Concerns::default() };
         let mut seen = std::collections::BTreeSet::new();
         for (i, c) in file.concerns.iter().enumerate() {
             let what = format!("concern \"{}\"", c.id.get_ref());
@@ -627,6 +693,7 @@ impl Concerns {
                 why: c.why.clone(),
                 suggestion: c.suggestion.clone(),
                 negatable: c.negatable,
+                fault_of_ours: c.fault_of_ours,
             });
         }
         Ok(out)
@@ -635,9 +702,14 @@ impl Concerns {
     /// Where each concern of the taxonomy is raised in `ws` (a complaint's words): its
     /// first cue, as (rule, first word, end word), in text order.
     fn raised(&self, ws: &[Word]) -> Vec<(usize, usize, usize)> {
-        let first = first_cues(ws, &self.cues, &self.negators, self.rules.len(), |i| {
-            self.rules.get(i).is_some_and(|r| r.negatable)
-        });
+        let first = first_cues(
+            ws,
+            &self.cues,
+            &self.negators,
+            self.rules.len(),
+            |i| self.rules.get(i).is_some_and(|r| r.negatable),
+            |i, at| self.rules.get(i).is_some_and(|r| r.fault_of_ours) && self.their_own_act(ws, at),
+        );
         let mut out: Vec<(usize, usize, usize)> =
             first.iter().enumerate().filter_map(|(i, slot)| slot.map(|(s, e)| (i, s, e))).collect();
         out.sort_by_key(|&(i, s, e)| (span(ws, s, e), i));
@@ -734,6 +806,25 @@ impl Concerns {
                 if rws.get(start..k).unwrap_or_default().iter().any(own) {
                     return true;
                 }
+            }
+        }
+        false
+    }
+
+    /// Whether the clause of word `at` has the customer as its subject: reading back from
+    /// it through at most four of the `through` words, in its sentence, a customer word
+    /// stands there ("I cancelled", "we'd already had to cancel").
+    fn their_own_act(&self, ws: &[Word], at: usize) -> bool {
+        let Some(sentence) = ws.get(at).map(|w| w.sentence) else { return false };
+        for back in 1..=5 {
+            let Some(w) = at.checked_sub(back).and_then(|k| ws.get(k)).filter(|w| w.sentence == sentence) else {
+                return false;
+            };
+            if self.subjects.customer.contains(&w.word) {
+                return true;
+            }
+            if back == 5 || !self.subjects.through.contains(&w.word) {
+                return false;
             }
         }
         false
@@ -1026,7 +1117,7 @@ impl TriageRules {
         let ws = words(complaint, &self.stemmer);
         let first = first_cues(&ws, &self.cues, &self.negators, self.rules.len(), |i| {
             self.rules.get(i).is_some_and(|r| r.negatable)
-        });
+        }, |_, _| false);
         let chars: Vec<char> = complaint.chars().collect();
         let words_at = |start: usize, end: usize| -> String {
             chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default()

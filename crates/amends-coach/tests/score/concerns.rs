@@ -24,6 +24,7 @@ pub const BLIND8: &str = include_str!("../concerns/en_blind8.toml");
 pub const BLIND9: &str = include_str!("../concerns/en_blind9.toml");
 pub const BLIND10: &str = include_str!("../concerns/en_blind10.toml");
 pub const BLIND11: &str = include_str!("../concerns/en_blind11.toml");
+pub const BLIND12: &str = include_str!("../concerns/en_blind12.toml");
 pub const TUNING6: &str = include_str!("../concerns/en_tuning6.toml");
 pub const TUNING7: &str = include_str!("../concerns/en_tuning7.toml");
 pub const TUNING8: &str = include_str!("../concerns/en_tuning8.toml");
