@@ -82,8 +82,10 @@ fn other_words_and_word_forms_cover_a_concern() {
 fn a_stated_concern_is_covered_when_its_own_words_are_said_back_with_words_of_their_own() {
     let coach = Coach::english();
     // "ended" is no cue for a cancellation; "membership" and "March" echo the customer's words.
-    let complaint = "I cancelled my membership in March but you kept taking £40 a month.";
-    let missed = coach.missed_concerns(complaint, "You ended your membership in March, yet we went on charging you.");
+    // (The cancelling is ours here: "I cancelled my membership" is the customer's own act.)
+    let complaint = "You cancelled my membership in March but kept taking £40 a month.";
+    assert!(coach.concerns(complaint).iter().any(|c| c.id == "cancelled"));
+    let missed = coach.missed_concerns(complaint, "We ended your membership in March, yet went on charging you.");
     assert!(missed.iter().all(|m| m.concern.id != "cancelled"), "{missed:?}");
     // The object said back without the fault in words of its own does not cover it.
     let complaint = "Hello, I am still waiting for my refund for the returned books, it has been six weeks.";
@@ -278,4 +280,40 @@ fn restatement_check_on_the_coach5_splits() {
             s.false_alarm_rate()
         );
     }
+}
+
+/// The tuning splits of the session `coach9` (first runs in their headers), written fresh round
+/// by round and tuned on. Floors a little under the figures when they were set.
+#[test]
+fn restatement_check_on_the_coach9_tuning_splits() {
+    for (name, split) in [
+        ("ninth tuning (English, session coach9)", concerns_score::TUNING9),
+        ("tenth tuning (English, session coach9)", concerns_score::TUNING10),
+        ("eleventh tuning (English, session coach9)", concerns_score::TUNING11),
+    ] {
+        let s = score(&Coach::english(), split, true);
+        println!("{name}: {s}");
+        assert!(s.pairs >= 15, "{name}: {}", s.pairs);
+        assert!(s.recall() >= 0.85, "{name}: recall {:.3}", s.recall());
+        assert!(s.false_alarm_rate() <= 0.1, "{name}: false alarms {:.3}", s.false_alarm_rate());
+    }
+}
+
+#[test]
+fn an_age_makes_a_child_only_below_eighteen() {
+    let coach = Coach::english();
+    let ids = |text: &str| coach.concerns(text).into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert!(ids("The pharmacist gave my 80-year-old father the wrong dose.").iter().all(|i| i != "child"));
+    assert!(ids("The pharmacist gave my 7-year-old the wrong dose.").iter().any(|i| i == "child"));
+    assert!(ids("It cut my two year old's hand.").iter().any(|i| i == "child"));
+}
+
+#[test]
+fn the_customers_own_act_is_no_fault_of_ours() {
+    let coach = Coach::english();
+    let ids = |text: &str| coach.concerns(text).into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert!(ids("I cancelled my membership in March but you kept charging me.").iter().all(|i| i != "cancelled"));
+    assert!(ids("The parcel was lost and I had to cancel my trip.").iter().all(|i| i != "cancelled"));
+    assert!(ids("You cancelled my appointment the night before.").iter().any(|i| i == "cancelled"));
+    assert!(ids("My flight was cancelled and nobody told me.").iter().any(|i| i == "cancelled"));
 }
