@@ -1,12 +1,25 @@
 //! Compares the review time of two rules files on the bench's kind of 2,000-word draft,
 //! interleaved so both see the same load: `cargo run --release --example rules_timing -- OLD NEW
 //! [LEARNED]`; with a third file, NEW also runs that learned backstop (`rules/learned.en.tsv`).
+//! `rules_timing --concerns OLD NEW` compares two concerns files on the restatement check of
+//! a 2,000-word restatement instead.
 use std::time::Instant;
 
 use amends_coach::{Coach, Purpose};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--concerns") {
+        let load = |p: &str| std::fs::read_to_string(p).ok().and_then(|t| Coach::english().with_concerns_toml(&t).ok());
+        let (Some(a), Some(b)) = (args.get(1).and_then(|p| load(p)), args.get(2).and_then(|p| load(p))) else {
+            eprintln!("usage: rules_timing --concerns OLD.toml NEW.toml");
+            return;
+        };
+        let complaint = "The cake for my daughter's birthday was delivered three hours late and the icing was \
+            smashed. This is the second time. I took a day off work and nobody answered my emails.";
+        interleaved(&a, &b, |coach, text| coach.missed_concerns(complaint, text).len());
+        return;
+    }
     let load = |p: &str| std::fs::read_to_string(p).ok().and_then(|t| Coach::from_rules_toml(&t).ok());
     let (Some(a), Some(mut b)) = (args.first().and_then(|p| load(p)), args.get(1).and_then(|p| load(p))) else {
         eprintln!("usage: rules_timing OLD.toml NEW.toml [LEARNED.tsv]");
@@ -24,14 +37,19 @@ fn main() {
             }
         }
     }
+    interleaved(&a, &b, |coach, text| coach.review(text, Purpose::Other).findings.len());
+}
+
+/// Times `f` on the two coaches in turn over the same 2,000-word text, so both see the same load.
+fn interleaved(a: &Coach, b: &Coach, f: impl Fn(&Coach, &str) -> usize) {
     let sentence = "Dear Mrs Patel, thank you for writing. As I said, the parcel was sent on time and our policy is clear. \
         I'm so sorry your cake arrived damaged; it was our mistake. We will be in touch soon. ";
     let text = sentence.repeat(2_000 / sentence.split_whitespace().count() + 1);
     let mut times = [Vec::new(), Vec::new()];
     for _ in 0..1_500 {
-        for (i, coach) in [&a, &b].into_iter().enumerate() {
+        for (i, coach) in [a, b].into_iter().enumerate() {
             let t = Instant::now();
-            std::hint::black_box(coach.review(&text, Purpose::Other));
+            std::hint::black_box(f(coach, &text));
             if let Some(v) = times.get_mut(i) {
                 v.push(t.elapsed().as_secs_f64() * 1e6);
             }

@@ -669,7 +669,8 @@ impl Concerns {
         echo.function_words.sort_unstable();
         echo.function_words.dedup();
         let fold_all = |l: &[String]| l.iter().map(|w| stemmer.fold(&w.to_lowercase())).collect();
-        let subjects = Subjects { customer: fold_all(&file.subjects.customer), through: fold_all(&file.subjects.through) };
+        let subjects =
+            Subjects { customer: fold_all(&file.subjects.customer), through: fold_all(&file.subjects.through) };
         let mut out = Concerns { negators, stemmer, echo, subjects, ..Concerns::default() };
         let mut seen = std::collections::BTreeSet::new();
         for (i, c) in file.concerns.iter().enumerate() {
@@ -1115,9 +1116,14 @@ impl TriageRules {
 
     pub(crate) fn triage(&self, complaint: &str) -> Triage {
         let ws = words(complaint, &self.stemmer);
-        let first = first_cues(&ws, &self.cues, &self.negators, self.rules.len(), |i| {
-            self.rules.get(i).is_some_and(|r| r.negatable)
-        }, |_, _| false);
+        let first = first_cues(
+            &ws,
+            &self.cues,
+            &self.negators,
+            self.rules.len(),
+            |i| self.rules.get(i).is_some_and(|r| r.negatable),
+            |_, _| false,
+        );
         let chars: Vec<char> = complaint.chars().collect();
         let words_at = |start: usize, end: usize| -> String {
             chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default()

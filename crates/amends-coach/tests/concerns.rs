@@ -255,8 +255,20 @@ fn restatement_check_on_the_coach7_blind_split() {
     let s = score(&Coach::english(), concerns_score::BLIND11, false);
     assert!(s.pairs >= 30, "{}", s.pairs);
     assert!(s.recall() >= 0.7, "recall {:.3}", s.recall());
-    // Raised in session coach8 (the echo of the complaint's own words): 0.526 -> 0.368.
-    assert!(s.false_alarm_rate() <= 0.4, "false alarms {:.3}", s.false_alarm_rate());
+    // Raised in session coach8 (the echo of the complaint's own words): 0.526 -> 0.368; in
+    // coach9 (the hearing's layers and kinds) 0.368 -> 0.316.
+    assert!(s.false_alarm_rate() <= 0.35, "false alarms {:.3}", s.false_alarm_rate());
+}
+
+/// The twelfth English blind split (session `coach9`): written before any of its changes,
+/// never tuned on or read for its misses (first and final runs in its header; both recall
+/// 0.625 and false alarms 0.304). The floor records where it stands, not the target.
+#[test]
+fn restatement_check_on_the_coach9_blind_split() {
+    let s = score(&Coach::english(), concerns_score::BLIND12, false);
+    assert!(s.pairs >= 30, "{}", s.pairs);
+    assert!(s.recall() >= 0.6, "recall {:.3}", s.recall());
+    assert!(s.false_alarm_rate() <= 0.35, "false alarms {:.3}", s.false_alarm_rate());
 }
 
 /// The splits of the session `coach5` (first runs in their headers): the tenth English blind
