@@ -246,34 +246,28 @@ fn restatement_check_on_the_recall_sessions_blind_splits() {
     }
 }
 
-/// The eleventh English blind split (session `coach7`): written before any of its changes,
-/// never tuned on or read for its misses. Its false alarms on complete restatements (0.526)
-/// (0.368 since coach8, 0.526 before) are far over the target: the floor records where it
-/// stands, not where it should be.
+/// The eleventh and twelfth English blind splits (sessions `coach7` and `coach9`): each written
+/// before any of its session's changes, never tuned on or read for its misses (first and final
+/// runs in their headers). Their false alarms on complete restatements are far over the target:
+/// the floors record where they stand, not where they should be. The eleventh's ceiling was
+/// lowered in coach8 (the echo: 0.526 -> 0.368) and in coach9 (the hearing's layers: -> 0.316);
+/// the twelfth stands at recall 0.625 and false alarms 0.304.
 #[test]
-fn restatement_check_on_the_coach7_blind_split() {
-    let s = score(&Coach::english(), concerns_score::BLIND11, false);
-    assert!(s.pairs >= 30, "{}", s.pairs);
-    assert!(s.recall() >= 0.7, "recall {:.3}", s.recall());
-    // Raised in session coach8 (the echo of the complaint's own words): 0.526 -> 0.368; in
-    // coach9 (the hearing's layers and kinds) 0.368 -> 0.316.
-    assert!(s.false_alarm_rate() <= 0.35, "false alarms {:.3}", s.false_alarm_rate());
-}
-
-/// The twelfth English blind split (session `coach9`): written before any of its changes,
-/// never tuned on or read for its misses (first and final runs in its header; both recall
-/// 0.625 and false alarms 0.304). The floor records where it stands, not the target.
-#[test]
-fn restatement_check_on_the_coach9_blind_split() {
-    let s = score(&Coach::english(), concerns_score::BLIND12, false);
-    assert!(s.pairs >= 30, "{}", s.pairs);
-    assert!(s.recall() >= 0.6, "recall {:.3}", s.recall());
-    assert!(s.false_alarm_rate() <= 0.35, "false alarms {:.3}", s.false_alarm_rate());
+fn restatement_check_on_the_later_blind_splits() {
+    for (name, split, recall, false_alarms) in
+        [("eleventh blind", concerns_score::BLIND11, 0.7, 0.35), ("twelfth blind", concerns_score::BLIND12, 0.6, 0.35)]
+    {
+        let s = score(&Coach::english(), split, false);
+        assert!(s.pairs >= 30, "{name}: {}", s.pairs);
+        assert!(s.recall() >= recall, "{name}: recall {:.3}", s.recall());
+        assert!(s.false_alarm_rate() <= false_alarms, "{name}: false alarms {:.3}", s.false_alarm_rate());
+    }
 }
 
 /// The splits of the session `coach5` (first runs in their headers): the tenth English blind
 /// split was written before any of its tuning and never tuned on; the sixth tuning split after
-/// it, tuned on by kind. Floors a little under the figures when they were set.
+/// it, tuned on by kind; the later sessions' fresh tuning splits (coach6, coach9) with them.
+/// Floors a little under the figures when they were set.
 #[test]
 fn restatement_check_on_the_coach5_splits() {
     for (name, split, recall, false_alarms) in [
@@ -281,6 +275,9 @@ fn restatement_check_on_the_coach5_splits() {
         ("sixth tuning (English; tuned on)", concerns_score::TUNING6, 0.9, 0.1),
         ("seventh tuning (English; tuned on)", concerns_score::TUNING7, 0.9, 0.1),
         ("eighth tuning (English, session coach6; tuned on)", concerns_score::TUNING8, 0.9, 0.1),
+        ("ninth tuning (English, session coach9; tuned on)", concerns_score::TUNING9, 0.85, 0.1),
+        ("tenth tuning (English, session coach9; tuned on)", concerns_score::TUNING10, 0.85, 0.1),
+        ("eleventh tuning (English, session coach9; tuned on)", concerns_score::TUNING11, 0.85, 0.1),
     ] {
         let s = score(&Coach::english(), split, true);
         println!("{name}: {s}");
@@ -291,23 +288,6 @@ fn restatement_check_on_the_coach5_splits() {
             "{name}: false alarms {:.3} > {false_alarms}",
             s.false_alarm_rate()
         );
-    }
-}
-
-/// The tuning splits of the session `coach9` (first runs in their headers), written fresh round
-/// by round and tuned on. Floors a little under the figures when they were set.
-#[test]
-fn restatement_check_on_the_coach9_tuning_splits() {
-    for (name, split) in [
-        ("ninth tuning (English, session coach9)", concerns_score::TUNING9),
-        ("tenth tuning (English, session coach9)", concerns_score::TUNING10),
-        ("eleventh tuning (English, session coach9)", concerns_score::TUNING11),
-    ] {
-        let s = score(&Coach::english(), split, true);
-        println!("{name}: {s}");
-        assert!(s.pairs >= 15, "{name}: {}", s.pairs);
-        assert!(s.recall() >= 0.85, "{name}: recall {:.3}", s.recall());
-        assert!(s.false_alarm_rate() <= 0.1, "{name}: false alarms {:.3}", s.false_alarm_rate());
     }
 }
 
