@@ -78,7 +78,7 @@ pub(crate) async fn to_staff(
                 message_id: format!("<{kind}.{}@{}>", random_hex(12), settings.message_domain),
                 in_reply_to: None,
                 purpose: amends_domain::MessagePurpose::StaffAlert,
-                link_id: None,
+                link: None,
             }
         })
         .collect();

@@ -11,6 +11,9 @@
 //! that written-out text, one language at a time; their edit is kept per language and
 //! may itself still call `t("…")`.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use amends_coach::Purpose;
 use amends_domain::Language;
 use minijinja::Environment;
@@ -305,9 +308,32 @@ pub fn check(t: &MessageTemplate, source: &str, language: Language) -> Result<(S
 /// `lang`.
 pub fn render(source: &str, ctx: minijinja::Value) -> Result<(String, String), String> {
     let env = Environment::new();
-    let source = expand(source, language_of(&ctx));
+    let source = expanded(source, language_of(&ctx));
     let template = env.template_from_str(&source).map_err(|e| e.to_string())?;
     render_template(&template, ctx)
+}
+
+/// [`expand`], kept for each source and language it was asked for: every new case's
+/// acknowledgement renders the same source, and writing out its messages cost the job
+/// runner more than rendering the template did.
+fn expanded(source: &str, language: Language) -> Arc<str> {
+    type Kept = HashMap<Language, HashMap<Box<str>, Arc<str>>>;
+    static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
+    // The built-in templates and the few a business edited; edits over the years must
+    // not grow it without end, so a full one starts again.
+    const MOST: usize = 128;
+    // A poisoned lock only means a panic elsewhere while it was held: the map is whole.
+    if let Some(text) = KEPT.lock().unwrap_or_else(|e| e.into_inner()).get(&language).and_then(|k| k.get(source)) {
+        return text.clone();
+    }
+    let text: Arc<str> = expand(source, language).into();
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    let of_language = kept.entry(language).or_default();
+    if of_language.len() >= MOST {
+        of_language.clear();
+    }
+    of_language.insert(source.into(), text.clone());
+    text
 }
 
 /// Renders a template parsed once (a disclosure renders one for every recipient), its
@@ -404,6 +430,20 @@ pub fn customer_context(name: &str) -> minijinja::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_expansion_is_of_its_own_source_and_language() {
+        let ack = template("acknowledgement").unwrap().source;
+        for _ in 0..2 {
+            for language in Language::ALL {
+                assert_eq!(*expanded(ack, language), expand(ack, language));
+            }
+            // An edited source is its own, however like the built-in one it is.
+            let edited = format!("{ack}\nP.S. Thank you.");
+            assert_eq!(*expanded(&edited, Language::English), expand(&edited, Language::English));
+        }
+        assert_ne!(*expanded(ack, Language::English), *expanded(ack, Language::German));
+    }
 
     #[test]
     fn every_built_in_template_renders_with_a_subject() {

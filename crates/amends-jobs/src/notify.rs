@@ -7,10 +7,8 @@ use amends_domain::disclosure::DisclosureKind;
 use amends_domain::playbook::{Actor, EventKind, Playbook};
 use amends_domain::{Language, LinkPurpose, MessagePurpose, Outcome};
 use amends_i18n::{text, text_with};
-use amends_store::secret::{
-    masked_link_path, random_hex, secret_hash, short_code, short_code_hash, short_code_printed,
-};
-use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, Notice, Store};
+use amends_store::secret::{masked_link_path, random_hex, short_code, short_code_hash, short_code_printed};
+use amends_store::{CaseRecord, CustomerRecord, EmailRecord, NewEmail, NewLink, Notice, Store};
 use time::OffsetDateTime;
 
 use crate::{JobError, JobSettings};
@@ -109,9 +107,10 @@ fn proof_letter(
     paragraphs.join("\n\n")
 }
 
-/// A personal link made for a message: the link's id, and its URL as kept (masked).
+/// A personal link planned for a message: made with the message when it is queued,
+/// and its URL as kept (masked).
 struct Link {
-    id: i64,
+    new: NewLink,
     url: String,
 }
 
@@ -162,14 +161,12 @@ impl Notifier {
         Ok((case, customer))
     }
 
-    /// A new personal link for the case: its id, and its URL with the token masked.
-    /// The token the customer gets is made when the message is sent, so no kept copy
-    /// (the outbox, the API, a backup) can open the link; the link's own hash is of a
-    /// token nobody ever holds.
-    async fn link(&self, case_id: i64, purpose: LinkPurpose) -> Result<Link, JobError> {
-        let expires = self.store.now() + self.settings.link_ttl;
-        let id = self.store.create_link(case_id, purpose, &secret_hash(&random_hex(32)), expires).await?;
-        Ok(Link { id, url: self.masked_link() })
+    /// A new personal link for the case, stored with the message that carries it, and
+    /// its URL with the token masked. The token the customer gets is made when the
+    /// message is sent, so no kept copy (the outbox, the API, a backup) can open the link.
+    fn link(&self, purpose: LinkPurpose) -> Link {
+        let expires_at = self.store.now() + self.settings.link_ttl;
+        Link { new: NewLink { purpose, expires_at }, url: self.masked_link() }
     }
 
     fn masked_link(&self) -> String {
@@ -204,7 +201,7 @@ impl Notifier {
                     message_id,
                     in_reply_to: None,
                     purpose,
-                    link_id: link.map(|l| l.id),
+                    link: link.map(|l| l.new),
                 },
                 job,
             )
@@ -240,7 +237,7 @@ impl Notifier {
         if customer.email.is_none() {
             return Ok(false);
         }
-        let link = self.link(case.id, LinkPurpose::Status).await?;
+        let link = self.link(LinkPurpose::Status);
         let language = customer_language(&customer, self.store.business().await?.language);
         let soon = match case.next_due_at {
             Some(due) => {
@@ -263,7 +260,7 @@ impl Notifier {
         let base = self.base(&case, &customer, event.event.actor).await?;
         let (purpose, rendered, link) = match &event.event.kind {
             EventKind::RestatementWritten { text, .. } => {
-                let link = self.link(case.id, LinkPurpose::Restatement).await?;
+                let link = self.link(LinkPurpose::Restatement);
                 let ctx = minijinja::context! { restatement => text, link => link.url, ..base };
                 (MessagePurpose::Restatement, self.render("restatement", ctx).await?, Some(link))
             }
@@ -273,7 +270,7 @@ impl Notifier {
                 None,
             ),
             EventKind::OptionsOffered { options } => {
-                let link = self.link(case.id, LinkPurpose::Offer).await?;
+                let link = self.link(LinkPurpose::Offer);
                 let ctx = minijinja::context! { option1 => options.first(), option2 => options.get(1), link => link.url, ..base };
                 (MessagePurpose::Offer, self.render("offer", ctx).await?, Some(link))
             }
@@ -291,7 +288,7 @@ impl Notifier {
                         _ => {}
                     }
                 }
-                let link = self.link(case.id, LinkPurpose::Offer).await?;
+                let link = self.link(LinkPurpose::Offer);
                 let ctx = minijinja::context! {
                     proposal, reason, option1 => options.first(), option2 => options.get(1), link => link.url, ..base
                 };
@@ -347,7 +344,7 @@ impl Notifier {
             message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
             in_reply_to: self.thread_of(case.id).await?,
             purpose,
-            link_id: None,
+            link: None,
         }))
     }
 
@@ -398,7 +395,7 @@ impl Notifier {
         if answered || !by_email || superseded || customer.email.is_none() {
             return Ok(false);
         }
-        let link = self.link(case.id, LinkPurpose::FollowUp).await?;
+        let link = self.link(LinkPurpose::FollowUp);
         // What changed so it will not happen again, in honest tense: "we have changed"
         // only once the problem is marked fixed or verified.
         let language = customer_language(&customer, self.store.business().await?.language);
@@ -506,7 +503,7 @@ impl Notifier {
                             ),
                             in_reply_to: None,
                             purpose: MessagePurpose::Disclosure,
-                            link_id: None,
+                            link: None,
                         })
                     }
                     _ => None,
@@ -589,7 +586,7 @@ impl Notifier {
                             ),
                             in_reply_to: None,
                             purpose: MessagePurpose::Proof,
-                            link_id: None,
+                            link: None,
                         })
                     }
                     _ => None,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use crate::db::{self, Conn};
+use crate::query::{Filters, Value};
 use crate::{Backend, StaffAlert, Store, StoreError, millis};
 
 /// One job and what it needs, one variant per kind. A row keeps the kind in `kind` and
@@ -193,14 +194,22 @@ impl Store {
     }
 
     pub async fn complete_job(&self, id: i64, worker: &str) -> Result<(), StoreError> {
-        db::query(
-            "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2",
-        )
-        .bind(id)
-        .bind(worker)
-        .bind(millis(self.now()))
-        .execute(self.write())
-        .await?;
+        self.complete_jobs(&[id], worker).await
+    }
+
+    /// Completes the jobs `worker` holds of `ids`, in one statement.
+    pub async fn complete_jobs(&self, ids: &[i64], worker: &str) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut f = Filters::default();
+        let ids = f.list(ids.iter().map(|id| Value::Int(*id)));
+        let worker = f.param(Value::Text(worker.to_owned()));
+        let now = f.param(Value::Int(millis(self.now())));
+        let sql = format!(
+            "UPDATE jobs SET done_at = {now}, locked_by = NULL, locked_until = NULL WHERE id IN ({ids}) AND locked_by = {worker}"
+        );
+        f.bind(&sql).execute(self.write()).await?;
         Ok(())
     }
 

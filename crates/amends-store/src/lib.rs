@@ -85,7 +85,7 @@ pub use inbound::{InboundRef, RefusedMail};
 pub use intake::{CustomerRef, LanguageSaid, NewCase, NoticeAnswer, SpamHeld};
 pub use jobs::{Job, JobRecord, JobsToClaim, QueueStats};
 pub use letters::{LetterDue, PendingLetter};
-pub use links::LinkRecord;
+pub use links::{LinkRecord, NewLink};
 pub use merge::Merge;
 pub use migrate::MIGRATIONS_APPLIED;
 pub use outbox::{EmailRecord, NewEmail, OutboxStats};

@@ -36,9 +36,48 @@ fn link(row: &Row) -> Result<LinkRecord, StoreError> {
     })
 }
 
+/// A personal link a new message carries, made in the transaction that queues the
+/// message (see [`crate::NewEmail::link`]): a message that is never queued leaves no link,
+/// and a case's earlier link is revoked only when its successor is on its way.
+#[derive(Debug, Clone, Copy)]
+pub struct NewLink {
+    pub purpose: LinkPurpose,
+    pub expires_at: OffsetDateTime,
+}
+
+/// Stores a new link, revoking the case's earlier links of the same purpose: only the
+/// newest restatement or offer may be answered.
+pub(crate) async fn create_link_in(
+    conn: &mut Conn,
+    case_id: i64,
+    purpose: LinkPurpose,
+    token_hash: &str,
+    expires_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let now = millis(now);
+    db::query("UPDATE customer_links SET revoked_at = $3 WHERE case_id = $1 AND purpose = $2 AND revoked_at IS NULL")
+        .bind(case_id)
+        .bind(purpose.as_str())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(db::query(
+        "INSERT INTO customer_links (token_hash, case_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(token_hash)
+    .bind(case_id)
+    .bind(purpose.as_str())
+    .bind(now)
+    .bind(millis(expires_at))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
 impl Store {
-    /// Stores a new link, revoking the case's earlier links of the same purpose: only
-    /// the newest restatement or offer may be answered.
+    /// Stores a new link on its own, as [`create_link_in`] does (a message's link is
+    /// made with the message instead).
     pub async fn create_link(
         &self,
         case_id: i64,
@@ -46,27 +85,8 @@ impl Store {
         token_hash: &str,
         expires_at: OffsetDateTime,
     ) -> Result<i64, StoreError> {
-        let now = millis(self.now());
         let mut tx = self.write().begin().await?;
-        db::query(
-            "UPDATE customer_links SET revoked_at = $3 WHERE case_id = $1 AND purpose = $2 AND revoked_at IS NULL",
-        )
-        .bind(case_id)
-        .bind(purpose.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let id: i64 = db::query(
-            "INSERT INTO customer_links (token_hash, case_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(token_hash)
-        .bind(case_id)
-        .bind(purpose.as_str())
-        .bind(now)
-        .bind(millis(expires_at))
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+        let id = create_link_in(&mut tx, case_id, purpose, token_hash, expires_at, self.now()).await?;
         tx.commit().await?;
         Ok(id)
     }

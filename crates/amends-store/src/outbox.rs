@@ -8,6 +8,8 @@ use time::OffsetDateTime;
 use crate::cases::parsed;
 use crate::db::{self, Conn, Row};
 use crate::jobs::{Job, enqueue_in};
+use crate::links::{NewLink, create_link_in};
+use crate::secret::{random_hex, secret_hash};
 use crate::{Store, StoreError, from_millis, millis};
 
 #[derive(Debug, Clone)]
@@ -21,9 +23,10 @@ pub struct NewEmail {
     pub message_id: String,
     pub in_reply_to: Option<String>,
     pub purpose: MessagePurpose,
-    /// The personal link the message carries, masked in its text: the sending step
-    /// makes its token (see [`crate::secret::MASKED_TOKEN`]).
-    pub link_id: Option<i64>,
+    /// The personal link the message carries, masked in its text: it is stored with
+    /// the message, and the sending step makes its token (see
+    /// [`crate::secret::MASKED_TOKEN`]).
+    pub link: Option<NewLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,12 +92,21 @@ pub(crate) async fn insert_email_in(
     send_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<i64, StoreError> {
+    let link_id = match (e.link, e.case_id) {
+        // The hash is of a token nobody ever holds: the one the customer gets is made
+        // when the message is sent, so no kept copy can open the link.
+        (Some(link), Some(case_id)) => Some(
+            create_link_in(conn, case_id, link.purpose, &secret_hash(&random_hex(32)), link.expires_at, now).await?,
+        ),
+        (Some(_), None) => return Err(StoreError::Corrupt("a personal link needs a case".to_owned())),
+        (None, _) => None,
+    };
     let query = db::query(
         "INSERT INTO outbox (case_id, to_email, to_name, subject, text_body, html_body, message_id, in_reply_to, purpose, status, created_at, link_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10, $11) RETURNING id",
     )
     .bind(e.case_id);
-    let id: i64 = bind_message(query, e).bind(millis(now)).bind(e.link_id).fetch_one(&mut *conn).await?.try_get(0)?;
+    let id: i64 = bind_message(query, e).bind(millis(now)).bind(link_id).fetch_one(&mut *conn).await?.try_get(0)?;
     enqueue_in(conn, &Job::SendEmail { outbox_id: id }, send_at, now).await?;
     Ok(id)
 }

@@ -84,17 +84,27 @@ impl Filters {
     }
 
     pub(crate) fn bind<'q>(&self, sql: &'q str) -> db::Query<'q> {
-        let mut query = db::query(sql);
-        for value in &self.values {
-            query = match value {
-                Value::Int(v) => query.bind(*v),
-                Value::Text(s) => query.bind(s.clone()),
-                Value::MaybeInt(v) => query.bind(*v),
-                Value::MaybeText(s) => query.bind(s.clone()),
-            };
-        }
-        query
+        bind_values(sql, &self.values)
     }
+
+    /// The values, in the order of their placeholders.
+    pub(crate) fn values(&self) -> &[Value] {
+        &self.values
+    }
+}
+
+/// `sql` with `values` bound to its placeholders in order.
+pub(crate) fn bind_values<'q>(sql: &'q str, values: &[Value]) -> db::Query<'q> {
+    let mut query = db::query(sql);
+    for value in values {
+        query = match value {
+            Value::Int(v) => query.bind(*v),
+            Value::Text(s) => query.bind(s.clone()),
+            Value::MaybeInt(v) => query.bind(*v),
+            Value::MaybeText(s) => query.bind(s.clone()),
+        };
+    }
+    query
 }
 
 /// Turns free text into an FTS5 query that matches every word, whatever operators or

@@ -60,7 +60,7 @@ fn mail(state: &AppState, admin: &UserRecord, to: (&str, &str), role: Role, unti
         message_id: format!("<invitation.{}@{host}>", random_hex(12)),
         in_reply_to: None,
         purpose: MessagePurpose::StaffInvitation,
-        link_id: None,
+        link: None,
     }
 }
 

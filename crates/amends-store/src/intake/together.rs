@@ -16,7 +16,7 @@ use super::{
 use crate::cases::EventRecord;
 use crate::customers::NewCustomer;
 use crate::db::{self, Conn, Row};
-use crate::query::{Filters, Value, value_rows};
+use crate::query::{Filters, Value, bind_values, value_rows};
 use crate::{Backend, StoreError, WriterHandle, millis};
 
 /// Who a complaint is from, once looked up.
@@ -171,6 +171,8 @@ async fn insert_customers(
     let mut f = Filters::default();
     let now = millis(now);
     for c in planned {
+        f.value(Value::Int(now));
+        f.value(Value::Int(now));
         f.value(Value::Text(c.name.as_str().to_owned()));
         f.value(Value::Text(c.name.as_str().to_lowercase()));
         f.value(Value::MaybeText(c.email.as_ref().map(|e| e.as_str().to_owned())));
@@ -180,13 +182,17 @@ async fn insert_customers(
         f.value(Value::MaybeText(c.postal_address.clone()));
         f.value(Value::Text(c.notes.clone()));
     }
-    let sql = format!(
-        "INSERT INTO customers (name, name_key, email, email_key, phone, external_id, postal_address, notes,
-            watch, created_at, updated_at)
-         VALUES {} RETURNING id",
-        value_rows(backend, planned.len(), 8, |marks| format!("{}, 0, {now}, {now}", marks.join(", ")))
-    );
-    let ids = in_order(f.bind(&sql).fetch_all(&mut *tx).await?)?;
+    let ids = in_order(
+        insert_rows(backend, tx, &f, 10, |rows| {
+            format!(
+                "INSERT INTO customers (created_at, updated_at, name, name_key, email, email_key, phone, external_id,
+                    postal_address, notes, watch)
+                 VALUES {} RETURNING id",
+                value_rows(backend, rows, 10, |marks| format!("{}, 0", marks.join(", ")))
+            )
+        })
+        .await?,
+    )?;
     Ok(ids.into_iter().zip(planned).map(|(id, c)| (id, c.name.as_str().to_owned())).collect())
 }
 
@@ -252,6 +258,8 @@ async fn insert_cases(
     let now = millis(now);
     for (index, (customer_id, _), opening) in cases {
         let new = &batch[*index].case;
+        f.value(Value::Int(now));
+        f.value(Value::Int(now));
         f.value(Value::Int(*customer_id));
         f.value(Value::Text(new.channel.as_str().to_owned()));
         f.value(Value::Text(opening.assessment.severity.as_str().to_owned()));
@@ -268,14 +276,18 @@ async fn insert_cases(
         f.value(Value::Text(super::reasons_json(opening)?));
         f.value(Value::Text(batch[*index].suggested.as_str().to_owned()));
     }
-    let sql = format!(
-        "INSERT INTO cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref,
-            status, next_step, next_due_at, escalation_required, severity_reasons, suggested_severity, version,
-            created_at, updated_at)
-         VALUES {} RETURNING id",
-        value_rows(backend, cases.len(), 15, |marks| format!("{}, 1, {now}, {now}", marks.join(", ")))
-    );
-    in_order(f.bind(&sql).fetch_all(&mut *tx).await?)
+    in_order(
+        insert_rows(backend, tx, &f, 17, |rows| {
+            format!(
+                "INSERT INTO cases (created_at, updated_at, customer_id, channel, severity, category, tags, subject,
+                    body, wish, order_ref, status, next_step, next_due_at, escalation_required, severity_reasons,
+                    suggested_severity, version)
+                 VALUES {} RETURNING id",
+                value_rows(backend, rows, 17, |marks| format!("{}, 1", marks.join(", ")))
+            )
+        })
+        .await?,
+    )
 }
 
 async fn insert_opened_events(
@@ -290,6 +302,7 @@ async fn insert_opened_events(
     for ((_, _, opening), case_id) in cases.iter().zip(case_ids) {
         let (actor_kind, actor_user_id) = crate::cases::actor_columns(opening.event.actor);
         f.value(Value::Int(*case_id));
+        f.value(Value::Int(now));
         f.value(Value::Text(actor_kind.to_owned()));
         f.value(Value::MaybeInt(actor_user_id));
         f.value(Value::Text(opening.event.kind.name().to_owned()));
@@ -297,11 +310,15 @@ async fn insert_opened_events(
             serde_json::to_string(&opening.event.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         ));
     }
-    let sql = format!(
-        "INSERT INTO case_events (case_id, actor_kind, actor_user_id, kind, data, at) VALUES {} RETURNING id",
-        value_rows(backend, cases.len(), 5, |marks| format!("{}, {now}", marks.join(", ")))
-    );
-    in_order(f.bind(&sql).fetch_all(&mut *tx).await?)
+    in_order(
+        insert_rows(backend, tx, &f, 6, |rows| {
+            format!(
+                "INSERT INTO case_events (case_id, at, actor_kind, actor_user_id, kind, data) VALUES {} RETURNING id",
+                value_rows(backend, rows, 6, |marks| marks.join(", "))
+            )
+        })
+        .await?,
+    )
 }
 
 async fn insert_jobs(
@@ -316,13 +333,45 @@ async fn insert_jobs(
     let mut f = Filters::default();
     let now = millis(now);
     for job in jobs {
+        f.value(Value::Int(now));
+        f.value(Value::Int(now));
         f.value(Value::Text(job.kind().to_owned()));
         f.value(Value::Text(job.payload()?));
     }
-    let sql = format!(
-        "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES {}",
-        value_rows(backend, jobs.len(), 2, |marks| format!("{}, {now}, {now}", marks.join(", ")))
-    );
-    f.bind(&sql).execute(&mut *tx).await?;
+    insert_rows(backend, tx, &f, 4, |rows| {
+        format!(
+            "INSERT INTO jobs (run_at, created_at, kind, payload) VALUES {}",
+            value_rows(backend, rows, 4, |marks| marks.join(", "))
+        )
+    })
+    .await?;
     Ok(())
+}
+
+/// Runs the INSERT `statement(rows)` writes for `rows` rows of `width` values each,
+/// bound from `f` row after row, and returns the rows it returned. PostgreSQL takes the
+/// whole batch in one statement: each statement is a round trip. SQLite runs the
+/// single-row statement once a row: there a statement is a call on this thread, and
+/// one row's text is the same in every batch, so it is parsed once and then taken from
+/// the statement cache, where a batch's text (which differs by its number of rows)
+/// would be parsed again for nearly every batch.
+async fn insert_rows(
+    backend: Backend,
+    tx: &mut Conn,
+    f: &Filters,
+    width: usize,
+    statement: impl Fn(usize) -> String,
+) -> Result<Vec<Row>, StoreError> {
+    let values = f.values();
+    match backend {
+        Backend::Postgres => Ok(f.bind(&statement(values.len() / width)).fetch_all(&mut *tx).await?),
+        Backend::Sqlite => {
+            let sql = statement(1);
+            let mut rows = Vec::with_capacity(values.len() / width);
+            for row in values.chunks(width) {
+                rows.extend(bind_values(&sql, row).fetch_all(&mut *tx).await?);
+            }
+            Ok(rows)
+        }
+    }
 }

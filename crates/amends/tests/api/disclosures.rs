@@ -119,7 +119,7 @@ async fn a_disclosure_reaches_its_audience_once(db: Db) {
             message_id: "<first-run@test>".into(),
             in_reply_to: None,
             purpose: amends_domain::MessagePurpose::Disclosure,
-            link_id: None,
+            link: None,
         }),
         letter: None,
         link_hash: Some(amends_store::secret::secret_hash(&token)),
