@@ -193,10 +193,6 @@ impl Store {
         .rows_affected())
     }
 
-    pub async fn complete_job(&self, id: i64, worker: &str) -> Result<(), StoreError> {
-        self.complete_jobs(&[id], worker).await
-    }
-
     /// Completes the jobs `worker` holds of `ids`, in one statement.
     pub async fn complete_jobs(&self, ids: &[i64], worker: &str) -> Result<(), StoreError> {
         if ids.is_empty() {
