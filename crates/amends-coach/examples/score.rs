@@ -4,6 +4,8 @@
 //! With `AMENDS_COACH_RULES=path/to/en.toml` the English rules are read from that file at
 //! start (no rebuild between edits while tuning). A `.toml` file is a set of restatement
 //! pairs (`tests/concerns/`), scored with the taxonomy of `AMENDS_COACH_CONCERNS` if set.
+//! With `AMENDS_COACH_JUDGE`, the restatement check's judge is read from that file (empty: off).
+//! `--totals` prints each file's totals and no miss: the way to measure a blind set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/score/corpus.rs"]
@@ -30,17 +32,25 @@ fn main() {
         }
         Err(_) => Coach::english(),
     };
+    let hearing = match std::env::var("AMENDS_COACH_JUDGE") {
+        Ok(path) => {
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            hearing.with_judge(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+        Err(_) => hearing,
+    };
     let mut all = (0, 0, 0);
-    for path in std::env::args().skip(1) {
+    let totals = std::env::args().any(|a| a == "--totals");
+    for path in std::env::args().skip(1).filter(|a| a != "--totals") {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let name = path.rsplit('/').next().unwrap_or(&path);
         let coach = if name.starts_with("de") { &de } else { &en };
         if name.ends_with(".toml") {
             let hearing = if name.starts_with("de") { &de } else { &hearing };
-            println!("{name}: {}", concerns_score::score(hearing, &text, true));
+            println!("{name}: {}", concerns_score::score(hearing, &text, !totals));
             continue;
         }
-        let (_, flag) = corpus_score::evaluate_with(coach, name, &corpus_score::load(name, &text), true);
+        let (_, flag) = corpus_score::evaluate_with(coach, name, &corpus_score::load(name, &text), !totals);
         all.0 += flag.texts.tp;
         all.1 += flag.texts.fp;
         all.2 += flag.texts.fn_;

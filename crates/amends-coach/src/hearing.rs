@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::learned::CoverJudge;
 use crate::rules::RulesError;
 use crate::text::{Piece, scan};
 
@@ -636,6 +637,9 @@ pub(crate) struct Concerns {
     covers: PhraseSet,
     echo: Echo,
     subjects: Subjects,
+    /// The learned judge of what the taxonomy's words leave uncovered (`rules/judge.en.tsv`);
+    /// off when empty.
+    judge: CoverJudge,
 }
 
 pub(crate) fn syntax_error(text: &str, e: &toml::de::Error) -> RulesError {
@@ -839,26 +843,14 @@ impl Concerns {
     /// words the taxonomy lists for them nor, for a stated one, by echoing the complaint's own
     /// words around its cue (see [`Concerns::echoed`] and `[echo]` in the hearing file).
     pub(crate) fn missed(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
-        let rws = words(restatement, &self.stemmer);
-        let mut covered = vec![false; self.rules.len()];
-        for (owner, _, _) in self.covers.find(&rws) {
-            if let Some(c) = covered.get_mut(owner) {
-                *c = true;
-            }
-        }
         let ws = words(complaint, &self.stemmer);
         let chars: Vec<char> = complaint.chars().collect();
-        let raised = self.raised(&ws);
-        // The complaint's stems, sorted only when an echo is weighed.
-        let theirs = std::cell::OnceCell::new();
-        raised
-            .iter()
-            .filter(|&&(i, s, e)| {
-                !covered.get(i).copied().unwrap_or(true) && !self.echoed(i, &ws, (s, e), &raised, &rws, &theirs)
-            })
-            .filter_map(|&r| {
-                let rule = self.rules.get(r.0)?;
-                let concern = self.concern(&ws, &chars, r)?;
+        self.unsaid(&ws, restatement, self.judge.is_on())
+            .into_iter()
+            .filter(|u| !self.judge.covered(&u.facts))
+            .filter_map(|u| {
+                let rule = self.rules.get(u.raised.0)?;
+                let concern = self.concern(&ws, &chars, u.raised)?;
                 let explanation = format!(
                     "The customer wrote \"{}\" ({}), and the restatement does not say it back. {}",
                     concern.words, rule.name, rule.why
@@ -867,6 +859,121 @@ impl Concerns {
             })
             .collect()
     }
+
+    /// The complaint's concerns (words `ws`) that `restatement` says back neither in the
+    /// taxonomy's words nor by an echo, each with the facts the judge weighs (when `facts`).
+    fn unsaid(&self, ws: &[Word], restatement: &str, facts: bool) -> Vec<Unsaid> {
+        let rws = words(restatement, &self.stemmer);
+        let mut covered = vec![false; self.rules.len()];
+        for (owner, _, _) in self.covers.find(&rws) {
+            if let Some(c) = covered.get_mut(owner) {
+                *c = true;
+            }
+        }
+        let raised = self.raised(ws);
+        // The complaint's stems, sorted only when an echo is weighed.
+        let theirs = std::cell::OnceCell::new();
+        let unsaid: Vec<(usize, usize, usize)> = raised
+            .iter()
+            .copied()
+            .filter(|&(i, s, e)| {
+                !covered.get(i).copied().unwrap_or(true) && !self.echoed(i, ws, (s, e), &raised, &rws, &theirs)
+            })
+            .collect();
+        // The restatement's stems, sorted once, only when a judge weighs them.
+        let mut said: Vec<&str> = Vec::new();
+        if facts && !unsaid.is_empty() {
+            said = rws.iter().map(|w| w.stem.as_str()).collect();
+            said.sort_unstable();
+            said.dedup();
+        }
+        unsaid
+            .iter()
+            .map(|&r| Unsaid {
+                raised: r,
+                facts: if facts { self.judged(r, ws, &said, raised.len(), unsaid.len()) } else { Vec::new() },
+            })
+            .collect()
+    }
+
+    /// The facts the judge weighs about concern `(i, s, e)` of complaint words `ws` left
+    /// unsaid by a restatement of stems `said` (sorted), as named features: its kind; how much of the rest
+    /// of the complaint's concerns the restatement says back (`others`); how many of the
+    /// content words around its cue come back anywhere in the restatement (`echo`); and the
+    /// kind crossed with each. The restatement's length is left out on purpose: in the
+    /// labelled pairs it told complete from partial restatements almost alone, and a judge
+    /// that read it passed long restatements that leave a concern out (`en_tuning12`).
+    fn judged(
+        &self,
+        (i, s, e): (usize, usize, usize),
+        ws: &[Word],
+        said: &[&str],
+        raised: usize,
+        unsaid: usize,
+    ) -> Vec<String> {
+        let kind = match self.rules.get(i).map(|r| r.kind) {
+            Some(ConcernKind::Implied) => "implied",
+            _ => "stated",
+        };
+        let others = match (raised.saturating_sub(1), raised.saturating_sub(unsaid)) {
+            (0, _) => "alone",
+            (_, 0) => "none",
+            (n, said) if said >= n => "all",
+            (n, said) if 2 * said >= n => "most",
+            _ => "some",
+        };
+        let sentence = ws.get(s).map(|w| w.sentence);
+        let window = self.echo.window.max(3);
+        let mut near: Vec<&str> = ws
+            .iter()
+            .enumerate()
+            .filter(|(k, w)| Some(w.sentence) == sentence && *k + window >= s && *k < e + window && self.is_content(w))
+            .map(|(_, w)| w.stem.as_str())
+            .collect();
+        near.sort_unstable();
+        near.dedup();
+        let back = near.iter().filter(|st| said.binary_search(st).is_ok()).count();
+        let echo = match back {
+            0 => "none",
+            _ if 2 * back >= near.len() => "most",
+            _ => "some",
+        };
+        vec![
+            format!("kind {kind}"),
+            format!("others {others}"),
+            format!("echo {echo}"),
+            format!("{kind} others {others}"),
+            format!("{kind} echo {echo}"),
+        ]
+    }
+
+    /// The judge's cases of a complaint and a restatement: each concern left unsaid by the
+    /// taxonomy's words and the echo, by id, with the facts the judge weighs (for the trainer).
+    pub(crate) fn judge_cases(&self, complaint: &str, restatement: &str) -> Vec<(String, Vec<String>)> {
+        let ws = words(complaint, &self.stemmer);
+        self.unsaid(&ws, restatement, true)
+            .into_iter()
+            .filter_map(|u| Some((self.rules.get(u.raised.0)?.id.clone(), u.facts)))
+            .collect()
+    }
+
+    /// These concerns with a learned judge (an empty one is off).
+    pub(crate) fn with_judge(mut self, judge: CoverJudge) -> Concerns {
+        self.judge = judge;
+        self
+    }
+
+    /// The judge, taken out (these concerns are left without one).
+    pub(crate) fn take_judge(&mut self) -> CoverJudge {
+        std::mem::take(&mut self.judge)
+    }
+}
+
+/// A concern the taxonomy's words and the echo leave unsaid: where it was raised, and the
+/// facts the judge weighs.
+struct Unsaid {
+    raised: (usize, usize, usize),
+    facts: Vec<String>,
 }
 
 /// The `[echo]` table of a hearing file: a stated concern counts as said back when one

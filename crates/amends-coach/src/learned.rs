@@ -322,6 +322,66 @@ impl Learned {
     }
 }
 
+/// The learned judge of the restatement check (issue 19 §1, session `coach10`): a logistic
+/// regression over a few named facts about a concern the taxonomy's words left uncovered
+/// (its kind, how much of the rest of the complaint the restatement says back, how much of
+/// the words around its cue come back, how long the restatement is beside the complaint),
+/// trained offline (`examples/train.rs --concerns`) on the labelled pairs of the tuning
+/// splits, each scored with the taxonomy of before it was written (so the rules' misses there
+/// are misses on fresh wording), and shipped as data (`rules/judge.en.tsv`). Above
+/// `covered_at` the concern counts as said back in words nobody listed; it never raises one.
+///
+/// File format (tab-separated, `#` starts a comment line): `version<TAB>1`;
+/// `covered_at<TAB>p` (a probability); `bias<TAB>b`; `w<TAB>fact<TAB>weight`, one per fact
+/// (`kind implied`, `others all`, `echo some`, `length long`…; see `Concerns::judged`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CoverJudge {
+    covered_at: Option<f32>,
+    bias: f32,
+    weights: HashMap<String, f32>,
+}
+
+impl CoverJudge {
+    pub(crate) fn is_on(&self) -> bool {
+        self.covered_at.is_some()
+    }
+
+    pub(crate) fn compile(text: &str) -> Result<CoverJudge, RulesError> {
+        let mut m = CoverJudge::default();
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            if raw.trim().is_empty() || raw.starts_with('#') {
+                continue;
+            }
+            match raw.split('\t').collect::<Vec<_>>().as_slice() {
+                ["version", _] => {}
+                ["covered_at", p] => {
+                    let p = number(p, line)?;
+                    if !(0.0..=1.0).contains(&p) {
+                        return Err(error(line, format!("`covered_at` {p} is no probability")));
+                    }
+                    m.covered_at = Some(p);
+                }
+                ["bias", b] => m.bias = number(b, line)?,
+                ["w", fact, w] => {
+                    if m.weights.insert((*fact).to_string(), number(w, line)?).is_some() {
+                        return Err(error(line, format!("fact `{fact}` twice")));
+                    }
+                }
+                _ => return Err(error(line, format!("cannot read `{raw}`"))),
+            }
+        }
+        Ok(m)
+    }
+
+    /// Whether the facts say the concern was said back (off: never).
+    pub(crate) fn covered(&self, facts: &[String]) -> bool {
+        let Some(at) = self.covered_at else { return false };
+        let z = self.bias + facts.iter().filter_map(|f| self.weights.get(f)).sum::<f32>();
+        1.0 / (1.0 + (-z).exp()) >= at
+    }
+}
+
 fn number(s: &str, line: usize) -> Result<f32, RulesError> {
     s.trim().parse::<f32>().map_err(|e| error(line, format!("`{s}`: {e}")))
 }

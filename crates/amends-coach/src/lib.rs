@@ -174,6 +174,10 @@ pub const ENGLISH_FEELINGS: &str = include_str!("../rules/feelings.en.toml");
 /// `examples/train.rs`): read only for sentences the phrase rules left quiet.
 pub const ENGLISH_LEARNED: &str = include_str!("../rules/learned.en.tsv");
 
+/// The built-in English judge of the restatement check (`rules/judge.en.tsv`, trained by
+/// `examples/train.rs --concerns`): asked about concerns the taxonomy's words leave uncovered.
+pub const ENGLISH_JUDGE: &str = include_str!("../rules/judge.en.tsv");
+
 /// The built-in German rules (Sie and du forms, verb-second and verb-final order).
 pub const GERMAN_RULES: &str = include_str!("../rules/de.toml");
 
@@ -228,7 +232,7 @@ impl Coach {
     /// found nothing would hide it. Call it once at start (the server does) and share it.
     pub fn english() -> Coach {
         let coach = Coach::built_in("en", [ENGLISH_RULES, ENGLISH_CONCERNS, ENGLISH_TRIAGE, ENGLISH_FEELINGS]);
-        match coach.with_learned(ENGLISH_LEARNED) {
+        match coach.with_learned(ENGLISH_LEARNED).and_then(|c| c.with_judge(ENGLISH_JUDGE)) {
             Ok(coach) => coach,
             Err(e) => panic!("the built-in `en` learned model does not compile: {e}"),
         }
@@ -304,7 +308,9 @@ impl Coach {
 
     /// This coach with a concerns taxonomy (`rules/concerns.en.toml` or a translation).
     pub fn with_concerns_toml(mut self, text: &str) -> Result<Coach, RulesError> {
-        self.concerns = hearing::Concerns::compile(text)?;
+        // The judge stays: it weighs facts of any taxonomy's concerns.
+        let judge = self.concerns.take_judge();
+        self.concerns = hearing::Concerns::compile(text)?.with_judge(judge);
         Ok(self)
     }
 
@@ -321,6 +327,23 @@ impl Coach {
     pub fn with_learned(mut self, text: &str) -> Result<Coach, RulesError> {
         self.learned = learned::Learned::compile(text)?;
         Ok(self)
+    }
+
+    /// This coach with a judge for the restatement check (`rules/judge.en.tsv`, written by
+    /// `examples/train.rs --concerns`): a concern the taxonomy's words leave uncovered counts
+    /// as said back when the judge says so; an empty text turns it off.
+    pub fn with_judge(mut self, text: &str) -> Result<Coach, RulesError> {
+        let judge = learned::CoverJudge::compile(text)?;
+        self.concerns = std::mem::take(&mut self.concerns).with_judge(judge);
+        Ok(self)
+    }
+
+    /// The judge's cases of a complaint and a restatement: each concern the taxonomy's words
+    /// and the echo leave unsaid, by id, with the facts the judge weighs, for the trainer,
+    /// `examples/train.rs --concerns`.
+    #[doc(hidden)]
+    pub fn judge_cases(&self, complaint: &str, restatement: &str) -> Vec<(String, Vec<String>)> {
+        self.concerns.judge_cases(complaint, restatement)
     }
 
     /// The features the learned backstop reads in `text` (every word, pair of neighbouring

@@ -309,3 +309,28 @@ fn the_customers_own_act_is_no_fault_of_ours() {
     assert!(ids("You cancelled my appointment the night before.").iter().any(|i| i == "cancelled"));
     assert!(ids("My flight was cancelled and nobody told me.").iter().any(|i| i == "cancelled"));
 }
+
+/// The learned judge (`rules/judge.en.tsv`): a stated concern whose cue's own words mostly come
+/// back, in a restatement that says back the rest of the complaint, counts as said back in
+/// words the taxonomy does not list; without those facts it stays missed, and the judge can be
+/// turned off. (The echo is on with a bar no sentence reaches, so only the judge covers here.)
+#[test]
+fn the_judge_covers_a_fault_said_back_in_words_nobody_listed() {
+    let taxonomy = "language = \"en\"\nnegators = [\"not\"]\n\
+        [[concern]]\nid = \"damaged\"\nkind = \"stated\"\nname = \"it was damaged\"\nwhy = \"\"\nsuggestion = \"\"\ncues = [\"soaked\"]\ncovers = [\"damaged\"]\n\
+        [[concern]]\nid = \"extra_cost\"\nkind = \"stated\"\nname = \"it cost them\"\nwhy = \"\"\nsuggestion = \"\"\ncues = [\"had to pay\"]\ncovers = [\"paid\"]\n\
+        [echo]\nwindow = 9\nmin_shared = 99\nshare = 1.0\n\
+        function_words = [\"the\", \"and\", \"were\", \"was\", \"your\", \"our\", \"because\", \"out\", \"inside\"]\n";
+    let coach = Coach::english().with_concerns_toml(taxonomy).unwrap();
+    let complaint = "The courier left my parcel out in the rain and the books inside were soaked. I had to pay £20 to replace them.";
+    let restatement =
+        "Your books got wet because our courier left the parcel out in the rain, and you paid £20 to replace them.";
+    let ids =
+        |c: &Coach, r: &str| c.missed_concerns(complaint, r).into_iter().map(|m| m.concern.id).collect::<Vec<_>>();
+    assert!(ids(&coach, restatement).is_empty(), "{:?}", coach.judge_cases(complaint, restatement));
+    assert_eq!(ids(&coach.clone().with_judge("").unwrap(), restatement), ["damaged"]);
+    // The cost said back alone: the fault's words do not come back, so it is still missed.
+    assert_eq!(ids(&coach, "You paid £20 to replace them."), ["damaged"]);
+    assert!(Coach::english().with_judge("covered_at\t1.5\n").is_err());
+    assert!(Coach::english().with_judge("w\tkind stated\tx\n").is_err());
+}

@@ -106,6 +106,26 @@ impl fmt::Display for Score {
     }
 }
 
+/// A labelled complaint of a pairs file: its concerns, and each restatement with the
+/// concerns it misses (for the trainer of the learned reading, `examples/train.rs`).
+pub struct Labelled {
+    pub complaint: String,
+    pub concerns: Vec<String>,
+    pub restatements: Vec<(String, Vec<String>)>,
+}
+
+pub fn labelled(file: &str) -> Vec<Labelled> {
+    let file: File = toml::from_str(file).expect("pairs file parses");
+    file.case
+        .into_iter()
+        .map(|c| Labelled {
+            complaint: c.complaint,
+            concerns: c.concerns,
+            restatements: c.restatement.into_iter().map(|r| (r.text, r.missed)).collect(),
+        })
+        .collect()
+}
+
 /// Scores `coach` on a pairs file; with `verbose`, prints every disagreement.
 pub fn score(coach: &Coach, file: &str, verbose: bool) -> Score {
     let file: File = toml::from_str(file).expect("pairs file parses");
