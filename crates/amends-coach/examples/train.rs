@@ -281,6 +281,9 @@ fn main() {
     if std::env::args().any(|a| a == "--concerns") {
         return concerns::main();
     }
+    if std::env::args().any(|a| a == "--hearing") {
+        return concerns::hearing();
+    }
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -669,6 +672,135 @@ mod concerns {
         for line in out.lines().filter(|l| !l.starts_with('#')) {
             eprintln!("  {line}");
         }
+    }
+
+    /// The learned hearing (`rules/hearing.en.tsv`, see `HearingModel` in `src/learned.rs`):
+    /// `--hearing`. Trained on the complaints and restatements of the tuning splits (a
+    /// restatement says every concern of its complaint but those labelled missed).
+    pub(super) fn hearing() {
+        let (mut l2, mut epochs, mut min_df, mut prune) = (1e-3f32, 200usize, 2usize, 0.02f32);
+        let mut hears_at: Option<f32> = None;
+        let mut complaints_only = false;
+        let mut out_path = "crates/amends-coach/rules/hearing.en.tsv".to_string();
+        let mut args = std::env::args().skip(1).filter(|a| a != "--hearing");
+        while let Some(a) = args.next() {
+            let mut value = || args.next().unwrap();
+            match a.as_str() {
+                "--out" => out_path = value(),
+                "--l2" => l2 = value().parse().unwrap(),
+                "--epochs" => epochs = value().parse().unwrap(),
+                "--min-df" => min_df = value().parse().unwrap(),
+                "--prune" => prune = value().parse().unwrap(),
+                "--hears-at" => hears_at = Some(value().parse().unwrap()),
+                "--complaints-only" => complaints_only = true,
+                other => panic!("unknown argument {other}"),
+            }
+        }
+        let splits = load(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/concerns"));
+        let current = Coach::english().with_hearing("").unwrap();
+        let first_run: Vec<Option<Coach>> = splits
+            .iter()
+            .map(|s| s.first_run.as_ref().map(|t| current.clone().with_concerns_toml(t).unwrap()))
+            .collect();
+        // (split, text, the concerns it says)
+        let mut texts: Vec<(String, String, Vec<String>)> = Vec::new();
+        for s in &splits {
+            for case in concerns_score::labelled(&s.body) {
+                if !complaints_only {
+                    for (text, missed) in &case.restatements {
+                        let says = case.concerns.iter().filter(|c| !missed.contains(c)).cloned().collect();
+                        texts.push((s.file.clone(), text.clone(), says));
+                    }
+                }
+                texts.push((s.file.clone(), case.complaint, case.concerns));
+            }
+        }
+        let mut ids: Vec<String> = texts.iter().flat_map(|t| t.2.iter().cloned()).collect();
+        ids.sort();
+        ids.dedup();
+        eprintln!("{} texts of {} splits, {} concerns", texts.len(), splits.len(), ids.len());
+        let raw: Vec<Vec<String>> = texts.iter().map(|t| current.hearing_features(&t.1)).collect();
+        let (vocab, docs) = vocabulary(&raw, min_df);
+        let targets: Vec<Vec<f32>> =
+            texts.iter().map(|t| ids.iter().map(|id| if t.2.contains(id) { 1.0 } else { 0.0 }).collect()).collect();
+        let grid = [None, Some(0.5), Some(0.6), Some(0.7), Some(0.8), Some(0.9), Some(0.95)];
+        let folds = 5;
+        let mut now = vec![Totals::default(); grid.len()];
+        let mut fresh = vec![Totals::default(); grid.len()];
+        for k in 0..folds {
+            let train: Vec<usize> = (0..texts.len()).filter(|i| fold_of_file(&texts[*i].0, folds) != k).collect();
+            let m = fit_on(&docs, &targets, &train, vocab.len(), Link::Sigmoid, l2, epochs);
+            for (g, at) in grid.iter().enumerate() {
+                let model = render_hearing(&m, &ids, &vocab, *at, prune, "");
+                for (s, old) in splits.iter().zip(&first_run) {
+                    if fold_of_file(&s.file, folds) != k {
+                        continue;
+                    }
+                    now[g].add(&concerns_score::score(&current.clone().with_hearing(&model).unwrap(), &s.body, false));
+                    if let Some(old) = old {
+                        fresh[g].add(&concerns_score::score(
+                            &old.clone().with_hearing(&model).unwrap(),
+                            &s.body,
+                            false,
+                        ));
+                    }
+                }
+            }
+        }
+        println!("held out by split ({folds} folds): hears_at | current taxonomy | taxonomy of before each split");
+        for (g, at) in grid.iter().enumerate() {
+            println!(
+                "  {} | {} | {}",
+                at.map_or("off".to_string(), |p| format!("{p:.2}")),
+                now[g].show(),
+                fresh[g].show()
+            );
+        }
+        let m = fit(&docs, &targets, vocab.len(), Link::Sigmoid, l2, epochs);
+        let header = format!(
+            "# Trained on {} texts (complaints{}) of {} splits (tests/concerns/en*.toml less the blind splits {}):\n\
+             # one logistic regression a concern over stems and pairs of neighbouring stems in at least {min_df} texts;\n\
+             # L2 {l2}, {epochs} epochs of full-batch Adam. hears_at chosen on splits held out five ways (BENCHMARKS.md,\n\
+             # round 8); never on a blind split. Features whose weights are all under {prune} are dropped.\n",
+            texts.len(),
+            if complaints_only { "" } else { " and restatements" },
+            splits.len(),
+            BLIND.join(", ")
+        );
+        std::fs::write(&out_path, render_hearing(&m, &ids, &vocab, hears_at, prune, &header)).unwrap();
+        eprintln!("wrote {out_path}");
+    }
+
+    /// The hearing model as `rules/hearing.en.tsv`.
+    fn render_hearing(
+        m: &Model,
+        ids: &[String],
+        vocab: &[&str],
+        hears_at: Option<f32>,
+        prune: f32,
+        header: &str,
+    ) -> String {
+        let mut out = String::new();
+        out.push_str("# The restatement check's learned hearing (English), written by `examples/train.rs --hearing`; see src/learned.rs.\n");
+        out.push_str(header);
+        out.push_str("version\t1\n");
+        if let Some(p) = hears_at {
+            out.push_str(&format!("hears_at\t{p}\n"));
+        }
+        out.push_str("# Weights (the `w` lines) are in hundredths.\n");
+        for (id, b) in ids.iter().zip(&m.b) {
+            out.push_str(&format!("concern\t{id}\t{b:.4}\n"));
+        }
+        let n = ids.len();
+        for (f, name) in vocab.iter().enumerate() {
+            let row: Vec<i32> = m.w[f * n..(f + 1) * n].iter().map(|w| (w * 100.0).round() as i32).collect();
+            if row.iter().all(|w| (*w as f32).abs() < prune * 100.0) {
+                continue;
+            }
+            let ws: Vec<String> = row.iter().map(|w| w.to_string()).collect();
+            out.push_str(&format!("w\t{name}\t{}\n", ws.join(" ")));
+        }
+        out
     }
 
     /// The judge as `rules/judge.en.tsv`.

@@ -382,6 +382,153 @@ impl CoverJudge {
     }
 }
 
+/// The learned hearing of concerns (issue 19 §1, session `coach10`): one logistic regression
+/// a concern over the hearing's stems and pairs of neighbouring stems of a whole text, trained
+/// offline (`examples/train.rs --hearing`) on the labelled complaints and restatements of the
+/// tuning splits and shipped as data (`rules/hearing.en.tsv`). A complaint raises a concern no
+/// cue heard when the model reads it at `hears_at` or more, at the words that pushed it most.
+///
+/// File format (tab-separated, `#` starts a comment line): `version<TAB>1`; `hears_at<TAB>p`;
+/// `concern<TAB>id<TAB>bias`, one per column; `w<TAB>feature<TAB>weights`, one weight per
+/// concern in hundredths. A feature is a stem (`deliv`), a pair of neighbouring stems in one
+/// sentence (`deliv late`), or `#num` for a number.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HearingModel {
+    ids: Vec<String>,
+    bias: Vec<f32>,
+    hears_at: Option<f32>,
+    index: KeyMap,
+    /// Row-major: `ids.len()` weights per feature.
+    weights: Vec<f32>,
+    names: Vec<String>,
+}
+
+/// What the hearing model reads in one text: each concern's probability, and for each
+/// feature found, its row and the first word it stands at.
+pub(crate) struct Heard {
+    pub(crate) p: Vec<f32>,
+    rows: Vec<(u32, usize)>,
+}
+
+/// Calls `f` with the parts of every feature of a text given as (stem or `#num`, sentence)
+/// per word, with the word's index: each stem and each pair of neighbouring stems in one
+/// sentence.
+pub(crate) fn each_stem_feature<'a>(words: impl Iterator<Item = (&'a str, u32)>, mut f: impl FnMut(&[&str], usize)) {
+    let mut prev: Option<(&str, u32)> = None;
+    for (i, (w, sentence)) in words.enumerate() {
+        f(&[w], i);
+        if let Some((p, ps)) = prev
+            && ps == sentence
+        {
+            f(&[p, w], i);
+        }
+        prev = Some((w, sentence));
+    }
+}
+
+impl HearingModel {
+    pub(crate) fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    pub(crate) fn hears_at(&self) -> Option<f32> {
+        self.hears_at
+    }
+
+    pub(crate) fn compile(text: &str) -> Result<HearingModel, RulesError> {
+        let mut m = HearingModel::default();
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            if raw.trim().is_empty() || raw.starts_with('#') {
+                continue;
+            }
+            match raw.split('\t').collect::<Vec<_>>().as_slice() {
+                ["version", _] => {}
+                ["hears_at", p] => {
+                    let p = number(p, line)?;
+                    if !(0.0..=1.0).contains(&p) {
+                        return Err(error(line, format!("`hears_at` {p} is no probability")));
+                    }
+                    m.hears_at = Some(p);
+                }
+                ["concern", ..] if !m.names.is_empty() => {
+                    return Err(error(line, "every `concern` line comes before the weights".to_string()));
+                }
+                ["concern", id, bias] => {
+                    m.ids.push((*id).to_string());
+                    m.bias.push(number(bias, line)?);
+                }
+                ["w", feature, weights] => {
+                    let ws: Vec<f32> =
+                        weights.split(' ').map(|w| number(w, line).map(|w| w / 100.0)).collect::<Result<_, _>>()?;
+                    if ws.len() != m.ids.len() {
+                        return Err(error(line, format!("{} weights for {} concerns", ws.len(), m.ids.len())));
+                    }
+                    let parts: Vec<&str> = feature.split(' ').collect();
+                    let row = u32::try_from(m.names.len()).map_err(|e| error(line, e.to_string()))?;
+                    if m.index.insert(fnv(&parts), row).is_some() {
+                        return Err(error(line, format!("feature `{feature}` twice")));
+                    }
+                    m.names.push((*feature).to_string());
+                    m.weights.extend(ws);
+                }
+                _ => return Err(error(line, format!("cannot read `{raw}`"))),
+            }
+        }
+        Ok(m)
+    }
+
+    /// Each concern's probability in a text given as (stem or `#num`, sentence) per word.
+    /// Every feature counts once, as in training.
+    pub(crate) fn read<'a>(&self, words: impl Iterator<Item = (&'a str, u32)>) -> Heard {
+        let n = self.ids.len();
+        let mut rows: Vec<(u32, usize)> = Vec::new();
+        each_stem_feature(words, |parts, at| {
+            if let Some(&row) = self.index.get(&fnv(parts)) {
+                rows.push((row, at));
+            }
+        });
+        // The first word each feature stands at: sorted by row, then by word.
+        rows.sort_unstable();
+        rows.dedup_by_key(|(row, _)| *row);
+        let mut z = self.bias.clone();
+        for &(row, _) in &rows {
+            if let Some(ws) = self.weights.get(row as usize * n..(row as usize + 1) * n) {
+                for (s, w) in z.iter_mut().zip(ws) {
+                    *s += w;
+                }
+            }
+        }
+        Heard { p: z.iter().map(|s| 1.0 / (1.0 + (-s).exp())).collect(), rows }
+    }
+
+    /// The words that pushed concern column `col` most in `heard`, strongest first, as word
+    /// ranges of the text read (a pair spans two words): where a finding points and what its
+    /// explanation names.
+    pub(crate) fn why(&self, heard: &Heard, col: usize) -> Vec<(usize, usize)> {
+        let n = self.ids.len();
+        let mut pushes: Vec<(f32, u32, usize)> = heard
+            .rows
+            .iter()
+            .filter_map(|&(row, at)| Some((*self.weights.get(row as usize * n + col)?, row, at)))
+            .filter(|(w, _, _)| *w >= MIN_NAMED)
+            .collect();
+        pushes.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for (_, row, at) in pushes {
+            let pair = self.names.get(row as usize).is_some_and(|name| name.contains(' '));
+            let range = (if pair { at.saturating_sub(1) } else { at }, at + 1);
+            if !out.contains(&range) {
+                out.push(range);
+            }
+            if out.len() == NAMED {
+                break;
+            }
+        }
+        out
+    }
+}
+
 fn number(s: &str, line: usize) -> Result<f32, RulesError> {
     s.trim().parse::<f32>().map_err(|e| error(line, format!("`{s}`: {e}")))
 }
