@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::learned::{CoverJudge, HearingModel};
+use crate::learned::CoverJudge;
 use crate::rules::RulesError;
 use crate::text::{Piece, scan};
 
@@ -640,22 +640,6 @@ pub(crate) struct Concerns {
     /// The learned judge of what the taxonomy's words leave uncovered (`rules/judge.en.tsv`);
     /// off when empty.
     judge: CoverJudge,
-    /// The learned hearing of concerns no cue raised (`rules/hearing.en.tsv`); off when empty.
-    hearing: HearingModel,
-    /// Each rule's column in `hearing`, when the model reads it.
-    hearing_cols: Vec<Option<usize>>,
-}
-
-/// Where a complaint raises its concerns: (rule, first word, end word) in text order, and for
-/// those the learned hearing raised where no cue did, the words that raised each.
-struct Raised {
-    at: Vec<(usize, usize, usize)>,
-    learned: Vec<(usize, Vec<(usize, usize)>)>,
-}
-
-/// A text's words as the hearing model reads them: a stem, or `#num` for a number.
-fn model_words(ws: &[Word]) -> impl Iterator<Item = (&str, u32)> {
-    ws.iter().map(|w| (if w.num { "#num" } else { w.stem.as_str() }, w.sentence))
 }
 
 pub(crate) fn syntax_error(text: &str, e: &toml::de::Error) -> RulesError {
@@ -721,9 +705,8 @@ impl Concerns {
     }
 
     /// Where each concern of the taxonomy is raised in `ws` (a complaint's words): its
-    /// first cue, as (rule, first word, end word), in text order; and where the learned
-    /// hearing reads one no cue raised, at the words that pushed it most.
-    fn raised(&self, ws: &[Word]) -> Raised {
+    /// first cue, as (rule, first word, end word), in text order.
+    fn raised(&self, ws: &[Word]) -> Vec<(usize, usize, usize)> {
         let first = first_cues(
             ws,
             &self.cues,
@@ -734,23 +717,8 @@ impl Concerns {
         );
         let mut out: Vec<(usize, usize, usize)> =
             first.iter().enumerate().filter_map(|(i, slot)| slot.map(|(s, e)| (i, s, e))).collect();
-        let mut learned = Vec::new();
-        if let Some(at) = self.hearing.hears_at() {
-            let heard = self.hearing.read(model_words(ws));
-            for (i, slot) in first.iter().enumerate() {
-                let Some(col) = self.hearing_cols.get(i).copied().flatten() else { continue };
-                if slot.is_some() || heard.p.get(col).is_none_or(|p| *p < at) {
-                    continue;
-                }
-                let named = self.hearing.why(&heard, col);
-                if let Some(&(s, e)) = named.first() {
-                    out.push((i, s, e));
-                    learned.push((i, named));
-                }
-            }
-        }
         out.sort_by_key(|&(i, s, e)| (span(ws, s, e), i));
-        Raised { at: out, learned }
+        out
     }
 
     fn concern(&self, ws: &[Word], chars: &[char], (i, s, e): (usize, usize, usize)) -> Option<Concern> {
@@ -770,7 +738,7 @@ impl Concerns {
     pub(crate) fn of(&self, complaint: &str) -> Vec<Concern> {
         let ws = words(complaint, &self.stemmer);
         let chars: Vec<char> = complaint.chars().collect();
-        self.raised(&ws).at.into_iter().filter_map(|r| self.concern(&ws, &chars, r)).collect()
+        self.raised(&ws).into_iter().filter_map(|r| self.concern(&ws, &chars, r)).collect()
     }
 
     /// Whether the restatement echoes the complaint's own words around the cue that raised
@@ -883,18 +851,8 @@ impl Concerns {
             .filter_map(|u| {
                 let rule = self.rules.get(u.raised.0)?;
                 let concern = self.concern(&ws, &chars, u.raised)?;
-                let words_at = |&(s, e): &(usize, usize)| {
-                    let (s, e) = span(&ws, s, e);
-                    format!("“{}”", chars.get(s..e).map(|c| c.iter().collect::<String>()).unwrap_or_default())
-                };
-                let heard = u.heard_from.as_ref().map_or(String::new(), |named| {
-                    format!(
-                        " (No cue of the taxonomy: a model trained on labelled complaints heard it from {}.)",
-                        named.iter().map(words_at).collect::<Vec<_>>().join(", ")
-                    )
-                });
                 let explanation = format!(
-                    "The customer wrote \"{}\" ({}), and the restatement does not say it back. {}{heard}",
+                    "The customer wrote \"{}\" ({}), and the restatement does not say it back. {}",
                     concern.words, rule.name, rule.why
                 );
                 Some(MissedConcern { concern, explanation, suggestion: rule.suggestion.clone() })
@@ -912,7 +870,7 @@ impl Concerns {
                 *c = true;
             }
         }
-        let Raised { at: raised, learned } = self.raised(ws);
+        let raised = self.raised(ws);
         // The complaint's stems, sorted only when an echo is weighed.
         let theirs = std::cell::OnceCell::new();
         let unsaid: Vec<(usize, usize, usize)> = raised
@@ -933,7 +891,6 @@ impl Concerns {
             .iter()
             .map(|&r| Unsaid {
                 raised: r,
-                heard_from: learned.iter().find(|(i, _)| *i == r.0).map(|(_, named)| named.clone()),
                 facts: if facts { self.judged(r, ws, &said, raised.len(), unsaid.len()) } else { Vec::new() },
             })
             .collect()
@@ -1006,26 +963,9 @@ impl Concerns {
         self
     }
 
-    /// These concerns with a learned hearing (an empty one is off): each rule is read by the
-    /// model's column of the same id.
-    pub(crate) fn with_hearing(mut self, model: HearingModel) -> Concerns {
-        self.hearing_cols = self.rules.iter().map(|r| model.ids().iter().position(|id| *id == r.id)).collect();
-        self.hearing = model;
-        self
-    }
-
-    /// The hearing model's features of `text`, as text (for the trainer).
-    pub(crate) fn features(&self, text: &str) -> Vec<String> {
-        let ws = words(text, &self.stemmer);
-        let mut out = Vec::new();
-        crate::learned::each_stem_feature(model_words(&ws), |parts, _| out.push(parts.join(" ")));
-        out
-    }
-
-    /// The learned models, taken out (these concerns are left without them).
-    pub(crate) fn take_learned(&mut self) -> (CoverJudge, HearingModel) {
-        self.hearing_cols.clear();
-        (std::mem::take(&mut self.judge), std::mem::take(&mut self.hearing))
+    /// The judge, taken out (these concerns are left without one).
+    pub(crate) fn take_judge(&mut self) -> CoverJudge {
+        std::mem::take(&mut self.judge)
     }
 }
 
@@ -1033,8 +973,6 @@ impl Concerns {
 /// facts the judge weighs.
 struct Unsaid {
     raised: (usize, usize, usize),
-    /// For a concern the learned hearing raised, the words that raised it.
-    heard_from: Option<Vec<(usize, usize)>>,
     facts: Vec<String>,
 }
 

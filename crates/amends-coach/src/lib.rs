@@ -178,10 +178,6 @@ pub const ENGLISH_LEARNED: &str = include_str!("../rules/learned.en.tsv");
 /// `examples/train.rs --concerns`): asked about concerns the taxonomy's words leave uncovered.
 pub const ENGLISH_JUDGE: &str = include_str!("../rules/judge.en.tsv");
 
-/// The built-in English learned hearing of concerns (`rules/hearing.en.tsv`, trained by
-/// `examples/train.rs --hearing`): a complaint's concerns no cue raised.
-pub const ENGLISH_HEARING: &str = include_str!("../rules/hearing.en.tsv");
-
 /// The built-in German rules (Sie and du forms, verb-second and verb-final order).
 pub const GERMAN_RULES: &str = include_str!("../rules/de.toml");
 
@@ -236,11 +232,7 @@ impl Coach {
     /// found nothing would hide it. Call it once at start (the server does) and share it.
     pub fn english() -> Coach {
         let coach = Coach::built_in("en", [ENGLISH_RULES, ENGLISH_CONCERNS, ENGLISH_TRIAGE, ENGLISH_FEELINGS]);
-        match coach
-            .with_learned(ENGLISH_LEARNED)
-            .and_then(|c| c.with_judge(ENGLISH_JUDGE))
-            .and_then(|c| c.with_hearing(ENGLISH_HEARING))
-        {
+        match coach.with_learned(ENGLISH_LEARNED).and_then(|c| c.with_judge(ENGLISH_JUDGE)) {
             Ok(coach) => coach,
             Err(e) => panic!("the built-in `en` learned model does not compile: {e}"),
         }
@@ -316,10 +308,9 @@ impl Coach {
 
     /// This coach with a concerns taxonomy (`rules/concerns.en.toml` or a translation).
     pub fn with_concerns_toml(mut self, text: &str) -> Result<Coach, RulesError> {
-        // The learned models stay: the judge weighs facts of any taxonomy's concerns, the
-        // hearing reads the new taxonomy's concerns by id.
-        let (judge, heard) = self.concerns.take_learned();
-        self.concerns = hearing::Concerns::compile(text)?.with_judge(judge).with_hearing(heard);
+        // The judge stays: it weighs facts of any taxonomy's concerns.
+        let judge = self.concerns.take_judge();
+        self.concerns = hearing::Concerns::compile(text)?.with_judge(judge);
         Ok(self)
     }
 
@@ -345,22 +336,6 @@ impl Coach {
         let judge = learned::CoverJudge::compile(text)?;
         self.concerns = std::mem::take(&mut self.concerns).with_judge(judge);
         Ok(self)
-    }
-
-    /// This coach with a learned hearing of concerns (`rules/hearing.en.tsv`, written by
-    /// `examples/train.rs --hearing`): a complaint raises a concern no cue heard when the
-    /// model reads it above the file's `hears_at`; an empty text turns it off.
-    pub fn with_hearing(mut self, text: &str) -> Result<Coach, RulesError> {
-        let model = learned::HearingModel::compile(text)?;
-        self.concerns = std::mem::take(&mut self.concerns).with_hearing(model);
-        Ok(self)
-    }
-
-    /// The features the learned hearing reads in `text` (each stem and pair of neighbouring
-    /// stems in a sentence, as the hearing's stemmer cuts them), for the trainer.
-    #[doc(hidden)]
-    pub fn hearing_features(&self, text: &str) -> Vec<String> {
-        self.concerns.features(text)
     }
 
     /// The judge's cases of a complaint and a restatement: each concern the taxonomy's words
