@@ -168,6 +168,14 @@ fn main() {
             "blind12 (session coach9: written before its changes, never tuned on; first and final runs in its header)",
             concerns_score::BLIND12,
         ),
+        (
+            "blind13 (session coach10: written before its changes, never tuned on; first and final runs in its header)",
+            concerns_score::BLIND13,
+        ),
+        (
+            "tuning12 (session coach10: long restatements that leave a concern out; first run in its header)",
+            concerns_score::TUNING12,
+        ),
     ] {
         println!("  {name}: {}", concerns_score::score(&coach, split, false));
     }

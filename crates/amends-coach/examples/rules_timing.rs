@@ -1,8 +1,9 @@
 //! Compares the review time of two rules files on the bench's kind of 2,000-word draft,
 //! interleaved so both see the same load: `cargo run --release --example rules_timing -- OLD NEW
 //! [LEARNED]`; with a third file, NEW also runs that learned backstop (`rules/learned.en.tsv`).
-//! `rules_timing --concerns OLD NEW` compares two concerns files on the restatement check of
-//! a 2,000-word restatement instead.
+//! `rules_timing --concerns OLD NEW [JUDGE]` compares two concerns files on the restatement check
+//! of a 2,000-word restatement instead, both without the learned judge unless NEW is given one
+//! (`rules/judge.en.tsv`).
 use std::time::Instant;
 
 use amends_coach::{Coach, Purpose};
@@ -10,9 +11,16 @@ use amends_coach::{Coach, Purpose};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--concerns") {
-        let load = |p: &str| std::fs::read_to_string(p).ok().and_then(|t| Coach::english().with_concerns_toml(&t).ok());
-        let (Some(a), Some(b)) = (args.get(1).and_then(|p| load(p)), args.get(2).and_then(|p| load(p))) else {
-            eprintln!("usage: rules_timing --concerns OLD.toml NEW.toml");
+        let load = |p: &str, judge: &str| {
+            let text = std::fs::read_to_string(p).ok()?;
+            Coach::english().with_judge(judge).ok()?.with_concerns_toml(&text).ok()
+        };
+        let judge = args.get(3).map_or(Some(String::new()), |p| std::fs::read_to_string(p).ok());
+        let (Some(a), Some(b)) = (
+            args.get(1).and_then(|p| load(p, "")),
+            args.get(2).zip(judge.as_deref()).and_then(|(p, judge)| load(p, judge)),
+        ) else {
+            eprintln!("usage: rules_timing --concerns OLD.toml NEW.toml [JUDGE.tsv]");
             return;
         };
         let complaint = "The cake for my daughter's birthday was delivered three hours late and the icing was \

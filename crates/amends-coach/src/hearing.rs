@@ -880,37 +880,63 @@ impl Concerns {
                 !covered.get(i).copied().unwrap_or(true) && !self.echoed(i, ws, (s, e), &raised, &rws, &theirs)
             })
             .collect();
-        // The restatement's stems, sorted once, only when a judge weighs them.
-        let mut said: Vec<&str> = Vec::new();
-        if facts && !unsaid.is_empty() {
-            said = rws.iter().map(|w| w.stem.as_str()).collect();
-            said.sort_unstable();
-            said.dedup();
+        if !facts || unsaid.is_empty() {
+            return unsaid.iter().map(|&r| Unsaid { raised: r, facts: Vec::new() }).collect();
         }
+        // The content stems near each unsaid concern's cue, and which of them the restatement
+        // has: one pass over the restatement against their few stems, not a sort of its own.
+        let near: Vec<Vec<&str>> = unsaid.iter().map(|&r| self.near_cue(ws, r)).collect();
+        let mut wanted: Vec<&str> = near.iter().flatten().copied().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut back = vec![false; wanted.len()];
+        // A stem's first byte and length, as one bit of 64: most words of a long restatement
+        // are passed over on that bit alone, without comparing strings.
+        let bit = |st: &str| 1u64 << ((usize::from(st.as_bytes().first().copied().unwrap_or(0)) * 31 + st.len()) % 64);
+        let filter = wanted.iter().fold(0u64, |f, st| f | bit(st));
+        for w in &rws {
+            if filter & bit(&w.stem) != 0
+                && let Ok(k) = wanted.binary_search(&w.stem.as_str())
+                && let Some(b) = back.get_mut(k)
+            {
+                *b = true;
+            }
+        }
+        let said = |st: &&str| wanted.binary_search(st).is_ok_and(|k| back.get(k).copied().unwrap_or(false));
         unsaid
             .iter()
-            .map(|&r| Unsaid {
-                raised: r,
-                facts: if facts { self.judged(r, ws, &said, raised.len(), unsaid.len()) } else { Vec::new() },
+            .zip(&near)
+            .map(|(&r, near)| {
+                let back = near.iter().filter(|st| said(st)).count();
+                Unsaid { raised: r, facts: self.judged(r.0, back, near.len(), raised.len(), unsaid.len()) }
             })
             .collect()
     }
 
-    /// The facts the judge weighs about concern `(i, s, e)` of complaint words `ws` left
-    /// unsaid by a restatement of stems `said` (sorted), as named features: its kind; how much of the rest
-    /// of the complaint's concerns the restatement says back (`others`); how many of the
-    /// content words around its cue come back anywhere in the restatement (`echo`); and the
-    /// kind crossed with each. The restatement's length is left out on purpose: in the
-    /// labelled pairs it told complete from partial restatements almost alone, and a judge
-    /// that read it passed long restatements that leave a concern out (`en_tuning12`).
-    fn judged(
-        &self,
-        (i, s, e): (usize, usize, usize),
-        ws: &[Word],
-        said: &[&str],
-        raised: usize,
-        unsaid: usize,
-    ) -> Vec<String> {
+    /// The content stems within the echo's window of a cue at words `s..e`, in its sentence.
+    fn near_cue<'a>(&self, ws: &'a [Word], (_, s, e): (usize, usize, usize)) -> Vec<&'a str> {
+        let sentence = ws.get(s).map(|w| w.sentence);
+        let window = self.echo.window.max(3);
+        let mut near: Vec<&str> = ws
+            .iter()
+            .enumerate()
+            .filter(|(k, w)| Some(w.sentence) == sentence && *k + window >= s && *k < e + window && self.is_content(w))
+            .map(|(_, w)| w.stem.as_str())
+            .collect();
+        near.sort_unstable();
+        near.dedup();
+        near
+    }
+
+    /// The facts the judge weighs about concern `i` left unsaid by a restatement that has
+    /// `back` of the `near` content stems around its cue, when the complaint raised `raised`
+    /// concerns and `unsaid` of them are left unsaid, as named features: its kind; how much of
+    /// the rest of the complaint's concerns the restatement says back (`others`); how many of
+    /// the words around its cue come back anywhere in the restatement (`echo`); and the kind
+    /// crossed with each. The restatement's length is left out on purpose: in the labelled
+    /// pairs it told complete from partial restatements almost alone, and a judge that read it
+    /// passed long restatements that leave a concern out (`en_tuning12`).
+    fn judged(&self, i: usize, back: usize, near: usize, raised: usize, unsaid: usize) -> Vec<String> {
         let kind = match self.rules.get(i).map(|r| r.kind) {
             Some(ConcernKind::Implied) => "implied",
             _ => "stated",
@@ -922,20 +948,9 @@ impl Concerns {
             (n, said) if 2 * said >= n => "most",
             _ => "some",
         };
-        let sentence = ws.get(s).map(|w| w.sentence);
-        let window = self.echo.window.max(3);
-        let mut near: Vec<&str> = ws
-            .iter()
-            .enumerate()
-            .filter(|(k, w)| Some(w.sentence) == sentence && *k + window >= s && *k < e + window && self.is_content(w))
-            .map(|(_, w)| w.stem.as_str())
-            .collect();
-        near.sort_unstable();
-        near.dedup();
-        let back = near.iter().filter(|st| said.binary_search(st).is_ok()).count();
         let echo = match back {
             0 => "none",
-            _ if 2 * back >= near.len() => "most",
+            _ if 2 * back >= near => "most",
             _ => "some",
         };
         vec![

@@ -246,17 +246,20 @@ fn restatement_check_on_the_recall_sessions_blind_splits() {
     }
 }
 
-/// The eleventh and twelfth English blind splits (sessions `coach7` and `coach9`): each written
-/// before any of its session's changes, never tuned on or read for its misses (first and final
-/// runs in their headers). Their false alarms on complete restatements are far over the target:
-/// the floors record where they stand, not where they should be. The eleventh's ceiling was
-/// lowered in coach8 (the echo: 0.526 -> 0.368) and in coach9 (the hearing's layers: -> 0.316);
-/// the twelfth stands at recall 0.625 and false alarms 0.304.
+/// The eleventh to thirteenth English blind splits (sessions `coach7`, `coach9`, `coach10`): each
+/// written before any of its session's changes, never tuned on or read for its misses (first and
+/// final runs in their headers). Their false alarms on complete restatements are far over the
+/// target: the floors record where they stand, not where they should be. The eleventh's ceiling
+/// was lowered in coach8 (the echo: 0.526 -> 0.368) and in coach9 (the hearing's layers: ->
+/// 0.316); the twelfth stands at recall 0.625 and false alarms 0.304; the thirteenth at recall
+/// 0.727 and false alarms 0.500 (0.542 before the learned judge).
 #[test]
 fn restatement_check_on_the_later_blind_splits() {
-    for (name, split, recall, false_alarms) in
-        [("eleventh blind", concerns_score::BLIND11, 0.7, 0.35), ("twelfth blind", concerns_score::BLIND12, 0.6, 0.35)]
-    {
+    for (name, split, recall, false_alarms) in [
+        ("eleventh blind", concerns_score::BLIND11, 0.7, 0.35),
+        ("twelfth blind", concerns_score::BLIND12, 0.6, 0.35),
+        ("thirteenth blind", concerns_score::BLIND13, 0.7, 0.52),
+    ] {
         let s = score(&Coach::english(), split, false);
         assert!(s.pairs >= 30, "{name}: {}", s.pairs);
         assert!(s.recall() >= recall, "{name}: recall {:.3}", s.recall());
@@ -278,6 +281,8 @@ fn restatement_check_on_the_coach5_splits() {
         ("ninth tuning (English, session coach9; tuned on)", concerns_score::TUNING9, 0.85, 0.1),
         ("tenth tuning (English, session coach9; tuned on)", concerns_score::TUNING10, 0.85, 0.1),
         ("eleventh tuning (English, session coach9; tuned on)", concerns_score::TUNING11, 0.85, 0.1),
+        // Long restatements that leave a concern out: what a judge reading length would pass.
+        ("twelfth tuning (English, session coach10)", concerns_score::TUNING12, 0.7, 0.3),
     ] {
         let s = score(&Coach::english(), split, true);
         println!("{name}: {s}");
