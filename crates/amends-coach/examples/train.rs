@@ -17,6 +17,13 @@
 //! from a model that never saw it; the table of those held-out scores, for texts the phrase
 //! rules leave quiet, is what the threshold is chosen on (never the blind sets). The model
 //! written is then fitted on all the training texts. Nothing here runs in the product.
+//!
+//! `--concerns [--covered-at 0.8]` trains the restatement check's judge instead
+//! (`rules/judge.en.tsv`, see `CoverJudge` in `src/learned.rs`): from every
+//! `tests/concerns/en*.toml` but the blind splits, each scored with the current taxonomy and
+//! with the taxonomy of before the split was written (from git, so run it in the repository),
+//! it prints the check held out five ways by split at several thresholds and writes the judge
+//! fitted on every split. `--without FACT,...` leaves facts out (to weigh each one).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
