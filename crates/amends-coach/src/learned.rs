@@ -165,6 +165,15 @@ pub(crate) fn features(t: &Tokens) -> Vec<String> {
     out
 }
 
+/// The lines of a model file that say something (not blank, not a `#` comment), each with its
+/// line number and its tab-separated columns.
+fn model_lines(text: &str) -> impl Iterator<Item = (usize, &str, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, raw)| !raw.trim().is_empty() && !raw.starts_with('#'))
+        .map(|(i, raw)| (i + 1, raw, raw.split('\t').collect()))
+}
+
 fn error(line: usize, message: String) -> RulesError {
     RulesError::Rule { rule: "learned model".to_string(), line, message }
 }
@@ -177,12 +186,7 @@ impl Learned {
 
     pub(crate) fn compile(text: &str) -> Result<Learned, RulesError> {
         let mut m = Learned::default();
-        for (i, raw) in text.lines().enumerate() {
-            let line = i + 1;
-            if raw.trim().is_empty() || raw.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = raw.split('\t').collect();
+        for (line, raw, cols) in model_lines(text) {
             match cols.as_slice() {
                 ["version", _] => {}
                 ["purposes", list] => {
@@ -348,12 +352,8 @@ impl CoverJudge {
 
     pub(crate) fn compile(text: &str) -> Result<CoverJudge, RulesError> {
         let mut m = CoverJudge::default();
-        for (i, raw) in text.lines().enumerate() {
-            let line = i + 1;
-            if raw.trim().is_empty() || raw.starts_with('#') {
-                continue;
-            }
-            match raw.split('\t').collect::<Vec<_>>().as_slice() {
+        for (line, raw, cols) in model_lines(text) {
+            match cols.as_slice() {
                 ["version", _] => {}
                 ["covered_at", p] => {
                     let p = number(p, line)?;
