@@ -137,7 +137,7 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
         &mut conn,
         postgres,
         "cases (customer_id, channel, severity, category, tags, subject, body, wish, order_ref, status, next_step,
-            next_due_at, escalation_required, owner_id, version, created_at, updated_at)",
+            next_due_at, escalation_required, owner_id, version, created_at, updated_at, suggested_severity)",
         scale.cases,
         |i, args| {
             let case_id = i as i64 + 1;
@@ -145,6 +145,7 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
             let severity = severities[rng.gen_range(0..severities.len())];
             let body_words: Vec<&str> =
                 (0..rng.gen_range(12..40)).map(|_| words[long_tailed(&mut rng, words.len())].as_str()).collect();
+            let body = body_words.join(" ");
             let opened = Event {
                 at: at(created),
                 actor: Actor::System,
@@ -187,7 +188,7 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
             push(args, Some(format!("category {}", long_tailed(&mut rng, 30))));
             push(args, "[]".to_owned());
             push(args, Some(body_words[..4].join(" ")));
-            push(args, body_words.join(" "));
+            push(args, body.clone());
             push(args, None::<String>);
             push(args, Some(format!("ORD-{}", 100_000 + i)));
             push(args, playbook.status(&policy).as_str().to_owned());
@@ -198,6 +199,8 @@ pub async fn seed(url: &str, scale: Scale) -> anyhow::Result<Seeded> {
             push(args, timeline.len() as i64);
             push(args, created);
             push(args, updated);
+            // What intake keeps: without it every read of the case would read its words again.
+            push(args, amends_store::suggested_severity(&body, None).as_str().to_owned());
         },
     )
     .await?;

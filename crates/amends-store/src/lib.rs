@@ -82,7 +82,7 @@ pub use hours::DeskHours;
 pub use ideas::{IdeaRecord, IdeaWanted};
 pub use idempotency::StoredResponse;
 pub use inbound::{InboundRef, RefusedMail};
-pub use intake::{CustomerRef, LanguageSaid, NewCase, NoticeAnswer, SpamHeld};
+pub use intake::{CustomerRef, LanguageSaid, NewCase, NoticeAnswer, SpamHeld, suggested_severity};
 pub use jobs::{Job, JobRecord, JobsToClaim, QueueStats};
 pub use letters::{LetterDue, PendingLetter};
 pub use links::{LinkRecord, NewLink};

@@ -245,15 +245,8 @@ fn coach(language: Language) -> &'static amends_coach::Coach {
 /// words alone suggest: read in the language the customer gave, else the one the words
 /// are written in.
 fn word_signs(body: &str, said: Option<LanguageSaid>) -> (Vec<WordSign>, Severity) {
-    use amends_coach::{CaseSeverity, ReasonKind};
-    let severity = |s: CaseSeverity| match s {
-        CaseSeverity::Low => Severity::Low,
-        CaseSeverity::Normal => Severity::Normal,
-        CaseSeverity::High => Severity::High,
-        CaseSeverity::Critical => Severity::Critical,
-    };
-    let language = said.map(LanguageSaid::language).or_else(|| Language::detect(body)).unwrap_or_default();
-    let triage = coach(language).triage(body);
+    use amends_coach::ReasonKind;
+    let triage = triage(body, said);
     let suggested = severity(triage.severity);
     let signs = triage
         .reasons
@@ -278,6 +271,29 @@ fn word_signs(body: &str, said: Option<LanguageSaid>) -> (Vec<WordSign>, Severit
         })
         .collect();
     (signs, suggested)
+}
+
+/// The severity the words of a complaint alone suggest, as intake keeps it with the case
+/// (`suggested_severity`): for a case stored before it was kept, and for data made
+/// outside intake (the bench's seeded cases) to look like what intake writes.
+pub fn suggested_severity(body: &str, said: Option<LanguageSaid>) -> Severity {
+    severity(triage(body, said).severity)
+}
+
+/// The coach's triage of a complaint, read in the language the customer gave, else the
+/// one the words are written in.
+fn triage(body: &str, said: Option<LanguageSaid>) -> amends_coach::Triage {
+    let language = said.map(LanguageSaid::language).or_else(|| Language::detect(body)).unwrap_or_default();
+    coach(language).triage(body)
+}
+
+fn severity(s: amends_coach::CaseSeverity) -> Severity {
+    match s {
+        amends_coach::CaseSeverity::Low => Severity::Low,
+        amends_coach::CaseSeverity::Normal => Severity::Normal,
+        amends_coach::CaseSeverity::High => Severity::High,
+        amends_coach::CaseSeverity::Critical => Severity::Critical,
+    }
 }
 
 /// The alert to managers of a serious new case.
