@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration as StdDuration;
 
 use amends_mail::{OutgoingMail, SendError, SmtpSettings, build_message};
-use amends_store::{EmailRecord, Job, JobRecord, JobsToClaim, Store, StoreError, secret};
+use amends_store::{EmailRecord, Job, JobRecord, JobsToClaim, NewEmail, Store, StoreError, secret};
 use time::Duration;
 use tokio::sync::watch;
 
@@ -284,19 +284,33 @@ impl Runner {
         let jobs = self.store.claim_jobs(&self.settings.worker_id, LEASE, BATCH, which).await?;
         let mut ran = 0;
         let mut finished = Vec::new();
-        for job in jobs {
+        let mut messages = Vec::new();
+        for job in &jobs {
             if stop.is_some_and(|stop| *stop.borrow()) {
                 break;
             }
-            finished.extend(self.run_one(job).await);
+            match self.run_one(job).await {
+                Ended::Recorded => {}
+                Ended::Finished(id) => finished.push(id),
+                Ended::Queued(id, message) => messages.push((id, *message)),
+            }
             ran += 1;
         }
-        // The jobs that wrote nothing of their own to finish with are completed in one
-        // statement: a commit each would wait for the disk once a job. Should the server
-        // die before this, they run again when their lease ends, as a job killed
-        // mid-run would.
-        if let Err(e) = self.store.complete_jobs(&finished, &self.settings.worker_id).await {
-            tracing::warn!(jobs = finished.len(), error = %e, "could not record the jobs' outcome");
+        // The batch's messages are queued, and its jobs completed, in one transaction:
+        // a commit each would wait for the disk once a job. Should the server die before
+        // it, they run again when their lease ends, as a job killed mid-run would.
+        match self.store.end_job_batch(&messages, &finished, &self.settings.worker_id).await {
+            Ok(refused) => {
+                for (id, e) in refused {
+                    if let Some(job) = jobs.iter().find(|job| job.id == id) {
+                        let why = format!("the message could not be stored: {e}");
+                        self.record_failure(job, JobError::Retry(why)).await;
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(jobs = finished.len() + messages.len(), error = %e, "could not record the jobs' outcome")
+            }
         }
         Ok(ran)
     }
@@ -315,23 +329,34 @@ impl Runner {
     }
 
     /// Runs one job and records its outcome, except a job finished without a write of
-    /// its own, whose id is returned for the batch to complete together.
-    async fn run_one(&self, job: JobRecord) -> Option<i64> {
-        let worker = &self.settings.worker_id;
+    /// its own or with a message to queue: those the batch ends together.
+    async fn run_one(&self, job: &JobRecord) -> Ended {
         let runner = self.clone();
         let claimed = job.clone();
-        let result = guarded(async move { runner.dispatch(&claimed).await }).await;
-        let outcome = match result {
+        match guarded(async move { runner.dispatch(&claimed).await }).await {
             // Sending completes its own job, together with marking the message sent.
-            Ok(Done::Completed) => Ok(()),
-            Ok(Done::Finished) => return Some(job.id),
-            Err(JobError::Retry(reason)) if job.attempts < MAX_ATTEMPTS => {
+            Ok(Done::Completed) => Ended::Recorded,
+            Ok(Done::Finished) => Ended::Finished(job.id),
+            Ok(Done::Queued(message)) => Ended::Queued(job.id, message),
+            Err(e) => {
+                self.record_failure(job, e).await;
+                Ended::Recorded
+            }
+        }
+    }
+
+    /// Puts a failed job back to run again later, or keeps it as failed for good once
+    /// it has been tried often enough or can never succeed.
+    async fn record_failure(&self, job: &JobRecord, error: JobError) {
+        let worker = &self.settings.worker_id;
+        let outcome = match error {
+            JobError::Retry(reason) if job.attempts < MAX_ATTEMPTS => {
                 let base = Duration::try_from(self.settings.retry_base).unwrap_or(Duration::seconds(10));
                 let wait = base * (1_i32 << job.attempts.clamp(0, 9));
                 tracing::info!(job = job.id, kind = %job.kind, attempt = job.attempts, %reason, "job will be retried");
                 self.store.retry_job(job.id, worker, &reason, self.store.now() + wait).await
             }
-            Err(JobError::Retry(reason) | JobError::Fail(reason)) => {
+            JobError::Retry(reason) | JobError::Fail(reason) => {
                 tracing::warn!(job = job.id, kind = %job.kind, %reason, "job failed for good");
                 self.store.fail_job(job.id, worker, &reason).await
             }
@@ -340,22 +365,19 @@ impl Runner {
             // The lease runs out and the job is claimed again: nothing is lost.
             tracing::warn!(job = job.id, error = %e, "could not record a job's outcome");
         }
-        None
     }
 
     async fn dispatch(&self, record: &JobRecord) -> Result<Done, JobError> {
         // A row that names no job, or whose payload does not fit its kind, fails alone.
         let job = record.job.as_ref().map_err(|why| JobError::Fail(why.clone()))?;
-        let me = Some((record.id, self.settings.worker_id.as_str()));
         let done = |completed: bool| if completed { Done::Completed } else { Done::Finished };
+        let queued = |message: Option<NewEmail>| message.map_or(Done::Finished, |m| Done::Queued(Box::new(m)));
         match *job {
             Job::SendEmail { outbox_id } => self.send_email(record, outbox_id).await,
-            // A job that queues a message is completed in the same transaction.
-            Job::Acknowledge { case_id } => self.notifier.acknowledge(case_id, me).await.map(done),
-            Job::CaseEvent { case_id, event_id } => self.notifier.case_event(case_id, event_id, me).await.map(done),
-            Job::FollowUpDue { case_id, event_id } => {
-                self.notifier.follow_up_due(case_id, event_id, me).await.map(done)
-            }
+            // A job that writes a message has it queued, and is completed, as its batch ends.
+            Job::Acknowledge { case_id } => self.notifier.acknowledge(case_id).await.map(queued),
+            Job::CaseEvent { case_id, event_id } => self.notifier.case_event(case_id, event_id).await.map(queued),
+            Job::FollowUpDue { case_id, event_id } => self.notifier.follow_up_due(case_id, event_id).await.map(queued),
             Job::PromiseDueSoon { case_id, event_id } => {
                 promises::check(&self.store, case_id, event_id, false).await.map(|_| Done::Finished)
             }
@@ -497,6 +519,18 @@ enum Done {
     Finished,
     /// The job was completed inside the work itself.
     Completed,
+    /// The job wrote this message: queue it and complete the job together.
+    Queued(Box<NewEmail>),
+}
+
+/// How a job run ended, for its batch.
+enum Ended {
+    /// Its outcome is recorded already.
+    Recorded,
+    /// Done without a write of its own: the batch completes it.
+    Finished(i64),
+    /// Done with a message: the batch queues it and completes the job.
+    Queued(i64, Box<NewEmail>),
 }
 
 /// `"Name <a@b>"` → `a@b`.

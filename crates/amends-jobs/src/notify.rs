@@ -178,35 +178,29 @@ impl Notifier {
         render_message(&self.store, name, ctx).await
     }
 
-    async fn queue(
+    /// The message to `customer` about `case`, for the runner to queue when the job's
+    /// batch ends; none for a customer without an email address.
+    fn message(
         &self,
         case: &CaseRecord,
         customer: &CustomerRecord,
         purpose: MessagePurpose,
         (subject, text): (String, String),
         link: Option<&Link>,
-        job: Option<(i64, &str)>,
-    ) -> Result<bool, JobError> {
-        let Some(to) = customer.email.clone() else { return Ok(false) };
-        let message_id = format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain);
-        self.store
-            .queue_email_for_job(
-                &NewEmail {
-                    case_id: Some(case.id),
-                    to_email: to,
-                    to_name: Some(customer.name.clone()),
-                    subject,
-                    html_body: Some(html_of(&text, &self.settings.public_url)),
-                    text_body: text,
-                    message_id,
-                    in_reply_to: None,
-                    purpose,
-                    link: link.map(|l| l.new),
-                },
-                job,
-            )
-            .await?;
-        Ok(job.is_some())
+    ) -> Option<NewEmail> {
+        let to = customer.email.clone()?;
+        Some(NewEmail {
+            case_id: Some(case.id),
+            to_email: to,
+            to_name: Some(customer.name.clone()),
+            subject,
+            html_body: Some(html_of(&text, &self.settings.public_url)),
+            text_body: text,
+            message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
+            in_reply_to: None,
+            purpose,
+            link: link.map(|l| l.new),
+        })
     }
 
     /// What every message knows: the customer, the case, and who signs it (`writer`
@@ -230,12 +224,12 @@ impl Notifier {
         })
     }
 
-    /// Queues the acknowledgement. With `job`, the job is completed with the queueing
-    /// (true is returned then); see [`amends_store::Store::queue_email_for_job`].
-    pub async fn acknowledge(&self, case_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
+    /// The acknowledgement, for the runner to queue as the job's batch ends (see
+    /// [`amends_store::Store::end_job_batch`]); none for a customer without an address.
+    pub async fn acknowledge(&self, case_id: i64) -> Result<Option<NewEmail>, JobError> {
         let (case, customer) = self.load(case_id).await?;
         if customer.email.is_none() {
-            return Ok(false);
+            return Ok(None);
         }
         let link = self.link(LinkPurpose::Status);
         let language = customer_language(&customer, self.store.business().await?.language);
@@ -248,13 +242,13 @@ impl Notifier {
         let ctx =
             minijinja::context! { status_link => link.url, soon, ..self.base(&case, &customer, Actor::System).await? };
         let rendered = self.render("acknowledgement", ctx).await?;
-        self.queue(&case, &customer, MessagePurpose::Acknowledgement, rendered, Some(&link), job).await
+        Ok(self.message(&case, &customer, MessagePurpose::Acknowledgement, rendered, Some(&link)))
     }
 
-    pub async fn case_event(&self, case_id: i64, event_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
+    pub async fn case_event(&self, case_id: i64, event_id: i64) -> Result<Option<NewEmail>, JobError> {
         let (case, customer) = self.load(case_id).await?;
         if customer.email.is_none() {
-            return Ok(false);
+            return Ok(None);
         }
         let event = self.store.case_event(case_id, event_id).await?;
         let base = self.base(&case, &customer, event.event.actor).await?;
@@ -311,13 +305,11 @@ impl Notifier {
             }
             EventKind::Replied { text } => {
                 let replied = self.reply_email(&case, &customer, text, event.event.actor, MessagePurpose::Reply);
-                let Some(email) = replied.await? else { return Ok(false) };
-                self.store.queue_email_for_job(&email, job).await?;
-                return Ok(job.is_some());
+                return replied.await;
             }
-            _ => return Ok(false),
+            _ => return Ok(None),
         };
-        self.queue(&case, &customer, purpose, rendered, link.as_ref(), job).await
+        Ok(self.message(&case, &customer, purpose, rendered, link.as_ref()))
     }
 
     /// A reply staff wrote (now or for later), signed by its writer and the business and
@@ -378,10 +370,10 @@ impl Notifier {
 
     /// A follow-up scheduled by email has come due: ask the customer, unless it was
     /// already done another way or the case is closed.
-    pub async fn follow_up_due(&self, case_id: i64, event_id: i64, job: Option<(i64, &str)>) -> Result<bool, JobError> {
+    pub async fn follow_up_due(&self, case_id: i64, event_id: i64) -> Result<Option<NewEmail>, JobError> {
         let (case, events) = self.store.case_with_timeline(case_id).await?;
         let customer = self.store.customer(case.customer_id).await?;
-        let Some(scheduled) = events.iter().find(|e| e.id == event_id) else { return Ok(false) };
+        let Some(scheduled) = events.iter().find(|e| e.id == event_id) else { return Ok(None) };
         let playbook = Playbook::replay(events.iter().map(|e| &e.event));
         // A merged duplicate follows up no more: its survivor has its own follow-up.
         let answered = playbook.is_resolved(amends_domain::Step::FollowUp)
@@ -393,7 +385,7 @@ impl Notifier {
         let superseded =
             events.iter().any(|e| e.id > event_id && matches!(e.event.kind, EventKind::FollowUpScheduled { .. }));
         if answered || !by_email || superseded || customer.email.is_none() {
-            return Ok(false);
+            return Ok(None);
         }
         let link = self.link(LinkPurpose::FollowUp);
         // What changed so it will not happen again, in honest tense: "we have changed"
@@ -413,7 +405,7 @@ impl Notifier {
         let base = self.base(&case, &customer, scheduled.event.actor).await?;
         let ctx = minijinja::context! { link => link.url, prevention, ..base };
         let rendered = self.render("follow_up", ctx).await?;
-        self.queue(&case, &customer, MessagePurpose::FollowUp, rendered, Some(&link), job).await
+        Ok(self.message(&case, &customer, MessagePurpose::FollowUp, rendered, Some(&link)))
     }
 
     /// A scheduled message's time has come: send it, unless the customer wrote first

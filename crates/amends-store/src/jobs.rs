@@ -193,22 +193,6 @@ impl Store {
         .rows_affected())
     }
 
-    /// Completes the jobs `worker` holds of `ids`, in one statement.
-    pub async fn complete_jobs(&self, ids: &[i64], worker: &str) -> Result<(), StoreError> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let mut f = Filters::default();
-        let ids = f.list(ids.iter().map(|id| Value::Int(*id)));
-        let worker = f.param(Value::Text(worker.to_owned()));
-        let now = f.param(Value::Int(millis(self.now())));
-        let sql = format!(
-            "UPDATE jobs SET done_at = {now}, locked_by = NULL, locked_until = NULL WHERE id IN ({ids}) AND locked_by = {worker}"
-        );
-        f.bind(&sql).execute(self.write()).await?;
-        Ok(())
-    }
-
     /// Puts a job back to run again at `run_at`, keeping why it failed.
     pub async fn retry_job(
         &self,
@@ -285,6 +269,27 @@ impl Store {
             failed: row.try_get("failed")?,
         })
     }
+}
+
+/// Completes the jobs `ids` that `worker` still holds, in one statement.
+pub(crate) async fn complete_jobs_in(
+    conn: &mut Conn,
+    ids: &[i64],
+    worker: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut f = Filters::default();
+    let ids = f.list(ids.iter().map(|id| Value::Int(*id)));
+    let worker = f.param(Value::Text(worker.to_owned()));
+    let now = f.param(Value::Int(millis(now)));
+    let sql = format!(
+        "UPDATE jobs SET done_at = {now}, locked_by = NULL, locked_until = NULL WHERE id IN ({ids}) AND locked_by = {worker}"
+    );
+    f.bind(&sql).execute(conn).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -120,34 +120,63 @@ pub struct OutboxStats {
 impl Store {
     /// Stores the message and the job that sends it, in one transaction.
     pub async fn queue_email(&self, e: &NewEmail) -> Result<i64, StoreError> {
-        self.queue_email_for_job(e, None).await?.ok_or(StoreError::NotFound("job"))
-    }
-
-    /// Stores the message and the job that sends it, and completes `job` (the job that
-    /// wrote the message: `(id, worker)`) in the same transaction. Without that, a
-    /// server killed between queueing and completing runs the job again once its lease
-    /// ends, and the customer gets the message twice under two Message-IDs (the crash
-    /// test found this). `None` when the worker no longer holds the job: nothing is queued.
-    pub async fn queue_email_for_job(&self, e: &NewEmail, job: Option<(i64, &str)>) -> Result<Option<i64>, StoreError> {
         let mut tx = self.write().begin().await?;
-        if let Some((job_id, worker)) = job {
-            let held = db::query(
-                "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL \
-                 WHERE id = $1 AND locked_by = $2 AND done_at IS NULL",
-            )
-            .bind(job_id)
-            .bind(worker)
-            .bind(millis(self.now()))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if held == 0 {
-                return Ok(None);
-            }
-        }
         let id = insert_email_in(&mut tx, e, self.now(), self.now()).await?;
         tx.commit().await?;
-        Ok(Some(id))
+        Ok(id)
+    }
+
+    /// Ends a batch of `worker`'s jobs in one transaction, so the batch waits for the disk
+    /// once instead of once a message: each message a job wrote is stored with the job
+    /// that sends it and its job completed with it (`messages`: `(job id, message)`), and
+    /// the jobs finished without a write are completed (`finished`). Queueing and
+    /// completing together is what keeps a job killed mid-run from sending twice (the
+    /// crash test found a message sent under two Message-IDs before). A job `worker` no
+    /// longer holds queues nothing. Each message is stored in a savepoint: one that cannot
+    /// be is undone alone and returned with why, for its job to be tried again, and the
+    /// others are queued.
+    pub async fn end_job_batch(
+        &self,
+        messages: &[(i64, NewEmail)],
+        finished: &[i64],
+        worker: &str,
+    ) -> Result<Vec<(i64, StoreError)>, StoreError> {
+        if messages.is_empty() && finished.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = self.now();
+        let mut tx = self.write().begin().await?;
+        let mut refused = Vec::new();
+        for (job_id, email) in messages {
+            let mut savepoint = tx.savepoint().await?;
+            let queued = async {
+                let held = db::query(
+                    "UPDATE jobs SET done_at = $3, locked_by = NULL, locked_until = NULL \
+                     WHERE id = $1 AND locked_by = $2 AND done_at IS NULL",
+                )
+                .bind(*job_id)
+                .bind(worker)
+                .bind(millis(now))
+                .execute(&mut *savepoint)
+                .await?
+                .rows_affected();
+                if held > 0 {
+                    insert_email_in(&mut savepoint, email, now, now).await?;
+                }
+                Ok::<_, StoreError>(())
+            }
+            .await;
+            match queued {
+                Ok(()) => savepoint.commit().await?,
+                Err(e) => {
+                    savepoint.rollback().await?;
+                    refused.push((*job_id, e));
+                }
+            }
+        }
+        crate::jobs::complete_jobs_in(&mut tx, finished, worker, now).await?;
+        tx.commit().await?;
+        Ok(refused)
     }
 
     pub async fn email(&self, id: i64) -> Result<EmailRecord, StoreError> {

@@ -361,10 +361,77 @@ async fn mail_too_large_by_imap_is_shown_to_staff(db: Db) {
     assert_eq!(dovecot.count("Refused"), (1, 1), "the refused one is in a folder of its own");
 }
 
+/// A batch's messages are stored together as it ends, each in a savepoint of its own: a
+/// message that cannot be stored is undone alone and handed back for its job to run
+/// again, the others are queued with their jobs completed, and a job the runner no longer
+/// holds queues nothing.
+async fn a_message_that_cannot_be_stored_is_handed_back_alone(app: TestApp) {
+    use amends_store::{JobsToClaim, NewEmail, Store, StoreSettings};
+    let token = app.admin_token.clone();
+    let mut cases = Vec::new();
+    for n in 0..3 {
+        let case = app.complaint(&token, &format!("batch{n}@example.test"), "The parcel came open and wet.").await;
+        cases.push(case["id"].as_i64().unwrap());
+    }
+    let store = Store::connect(&app.database_url, StoreSettings::default()).await.unwrap();
+    let claimed = store.claim_jobs("runner-a", time::Duration::minutes(5), 100, JobsToClaim::All).await.unwrap();
+    let ack = |case_id: i64| {
+        claimed
+            .iter()
+            .find(|j| {
+                j.kind == "acknowledge"
+                    && j.job.as_ref().is_ok_and(|job| *job == amends_store::Job::Acknowledge { case_id })
+            })
+            .map(|j| j.id)
+            .unwrap()
+    };
+    let message = |case_id: i64, subject: &str| NewEmail {
+        case_id: Some(case_id),
+        to_email: "batch@example.test".into(),
+        to_name: None,
+        subject: subject.into(),
+        text_body: "Thank you for telling us.".into(),
+        html_body: None,
+        message_id: format!("<batch-{subject}@test>"),
+        in_reply_to: None,
+        purpose: amends_domain::MessagePurpose::Acknowledgement,
+        link: None,
+    };
+    // The second names a case that does not exist: the database refuses it.
+    let batch = [
+        (ack(cases[0]), message(cases[0], "first")),
+        (ack(cases[1]), message(cases[2] + 1_000, "refused")),
+        (ack(cases[2]), message(cases[2], "third")),
+    ];
+    let refused = store.end_job_batch(&batch, &[], "runner-a").await.unwrap();
+    assert_eq!(refused.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![ack(cases[1])]);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE subject IN ('first', 'third')").await, 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE subject = 'refused'").await, 0);
+    let done = |id: i64| {
+        let app = &app;
+        async move { app.scalar(&format!("SELECT COUNT(*) FROM jobs WHERE id = {id} AND done_at IS NOT NULL")).await }
+    };
+    assert_eq!(done(ack(cases[0])).await, 1);
+    assert_eq!(done(ack(cases[1])).await, 0, "the refused message's job runs again");
+    assert_eq!(done(ack(cases[2])).await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'send_email'").await,
+        2,
+        "each stored message has its sending job"
+    );
+
+    // A runner whose lease was taken over queues nothing.
+    let late = store.end_job_batch(&[(ack(cases[1]), message(cases[1], "late"))], &[], "runner-b").await.unwrap();
+    assert!(late.is_empty());
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE subject = 'late'").await, 0);
+    assert_eq!(done(ack(cases[1])).await, 0);
+}
+
 crate::on_both_databases!(
     mail_too_large_by_imap_is_shown_to_staff,
     every_door_refuses_a_line_break_in_a_name,
     a_message_that_cannot_be_built_fails_alone,
     an_unreadable_job_fails_alone,
     shutdown_stops_claiming_and_releases,
+    a_message_that_cannot_be_stored_is_handed_back_alone,
 );
