@@ -290,9 +290,9 @@ impl Runner {
                 break;
             }
             match self.run_one(job).await {
-                Ended::Recorded => {}
-                Ended::Finished(id) => finished.push(id),
-                Ended::Queued(id, message) => messages.push((id, *message)),
+                Some(Done::Finished) => finished.push(job.id),
+                Some(Done::Queued(message)) => messages.push((job.id, *message)),
+                Some(Done::Completed) | None => {}
             }
             ran += 1;
         }
@@ -328,19 +328,16 @@ impl Runner {
         }
     }
 
-    /// Runs one job and records its outcome, except a job finished without a write of
-    /// its own or with a message to queue: those the batch ends together.
-    async fn run_one(&self, job: &JobRecord) -> Ended {
+    /// Runs one job: what it did, for its batch to end, or None when it failed and that
+    /// is recorded already.
+    async fn run_one(&self, job: &JobRecord) -> Option<Done> {
         let runner = self.clone();
         let claimed = job.clone();
         match guarded(async move { runner.dispatch(&claimed).await }).await {
-            // Sending completes its own job, together with marking the message sent.
-            Ok(Done::Completed) => Ended::Recorded,
-            Ok(Done::Finished) => Ended::Finished(job.id),
-            Ok(Done::Queued(message)) => Ended::Queued(job.id, message),
+            Ok(done) => Some(done),
             Err(e) => {
                 self.record_failure(job, e).await;
-                Ended::Recorded
+                None
             }
         }
     }
@@ -515,22 +512,12 @@ where
 }
 
 enum Done {
-    /// The job is done; complete it.
+    /// The job is done without a write of its own: its batch completes it.
     Finished,
-    /// The job was completed inside the work itself.
+    /// The job was completed inside the work itself (sending, with marking the message sent).
     Completed,
-    /// The job wrote this message: queue it and complete the job together.
+    /// The job wrote this message: its batch queues it and completes the job together.
     Queued(Box<NewEmail>),
-}
-
-/// How a job run ended, for its batch.
-enum Ended {
-    /// Its outcome is recorded already.
-    Recorded,
-    /// Done without a write of its own: the batch completes it.
-    Finished(i64),
-    /// Done with a message: the batch queues it and completes the job.
-    Queued(i64, Box<NewEmail>),
 }
 
 /// `"Name <a@b>"` → `a@b`.

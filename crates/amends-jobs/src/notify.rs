@@ -322,22 +322,14 @@ impl Notifier {
         writer: Actor,
         purpose: MessagePurpose,
     ) -> Result<Option<NewEmail>, JobError> {
-        let Some(to) = customer.email.clone() else { return Ok(None) };
+        if customer.email.is_none() {
+            return Ok(None);
+        }
         let ctx = self.base(case, customer, writer).await?;
-        let ctx = minijinja::context! { text, ..ctx };
-        let (subject, body) = self.render("reply", ctx).await?;
-        Ok(Some(NewEmail {
-            case_id: Some(case.id),
-            to_email: to,
-            to_name: Some(customer.name.clone()),
-            subject,
-            html_body: Some(html_of(&body, &self.settings.public_url)),
-            text_body: body,
-            message_id: format!("<case-{}.{}@{}>", case.id, random_hex(8), self.settings.message_domain),
-            in_reply_to: self.thread_of(case.id).await?,
-            purpose,
-            link: None,
-        }))
+        let rendered = self.render("reply", minijinja::context! { text, ..ctx }).await?;
+        let Some(mut email) = self.message(case, customer, purpose, rendered, None) else { return Ok(None) };
+        email.in_reply_to = self.thread_of(case.id).await?;
+        Ok(Some(email))
     }
 
     /// Who signs a message: the staff member who wrote it, else (a message the desk

@@ -181,14 +181,14 @@ async fn insert_customers(
         f.value(Value::MaybeText(c.external_id.clone()));
         f.value(Value::MaybeText(c.postal_address.clone()));
         f.value(Value::Text(c.notes.clone()));
+        f.value(Value::Int(0));
     }
     let ids = in_order(
-        insert_rows(backend, tx, &f, 10, |rows| {
+        insert_rows(backend, tx, &f, 11, |values| {
             format!(
                 "INSERT INTO customers (created_at, updated_at, name, name_key, email, email_key, phone, external_id,
                     postal_address, notes, watch)
-                 VALUES {} RETURNING id",
-                value_rows(backend, rows, 10, |marks| format!("{}, 0", marks.join(", ")))
+                 VALUES {values} RETURNING id"
             )
         })
         .await?,
@@ -275,15 +275,15 @@ async fn insert_cases(
         f.value(Value::Int(i64::from(opening.escalation_required)));
         f.value(Value::Text(super::reasons_json(opening)?));
         f.value(Value::Text(batch[*index].suggested.as_str().to_owned()));
+        f.value(Value::Int(1));
     }
     in_order(
-        insert_rows(backend, tx, &f, 17, |rows| {
+        insert_rows(backend, tx, &f, 18, |values| {
             format!(
                 "INSERT INTO cases (created_at, updated_at, customer_id, channel, severity, category, tags, subject,
                     body, wish, order_ref, status, next_step, next_due_at, escalation_required, severity_reasons,
                     suggested_severity, version)
-                 VALUES {} RETURNING id",
-                value_rows(backend, rows, 17, |marks| format!("{}, 1", marks.join(", ")))
+                 VALUES {values} RETURNING id"
             )
         })
         .await?,
@@ -311,11 +311,8 @@ async fn insert_opened_events(
         ));
     }
     in_order(
-        insert_rows(backend, tx, &f, 6, |rows| {
-            format!(
-                "INSERT INTO case_events (case_id, at, actor_kind, actor_user_id, kind, data) VALUES {} RETURNING id",
-                value_rows(backend, rows, 6, |marks| marks.join(", "))
-            )
+        insert_rows(backend, tx, &f, 6, |values| {
+            format!("INSERT INTO case_events (case_id, at, actor_kind, actor_user_id, kind, data) VALUES {values} RETURNING id")
         })
         .await?,
     )
@@ -338,18 +335,16 @@ async fn insert_jobs(
         f.value(Value::Text(job.kind().to_owned()));
         f.value(Value::Text(job.payload()?));
     }
-    insert_rows(backend, tx, &f, 4, |rows| {
-        format!(
-            "INSERT INTO jobs (run_at, created_at, kind, payload) VALUES {}",
-            value_rows(backend, rows, 4, |marks| marks.join(", "))
-        )
+    insert_rows(backend, tx, &f, 4, |values| {
+        format!("INSERT INTO jobs (run_at, created_at, kind, payload) VALUES {values}")
     })
     .await?;
     Ok(())
 }
 
-/// Runs the INSERT `statement(rows)` writes for `rows` rows of `width` values each,
-/// bound from `f` row after row, and returns the rows it returned. PostgreSQL takes the
+/// Runs the INSERT `statement(values)` writes around the placeholders of its rows
+/// (`values`: `($1, $2), ($3, $4)`), `width` values a row bound from `f` row after row,
+/// and returns the rows it returned. PostgreSQL takes the
 /// whole batch in one statement: each statement is a round trip. SQLite runs the
 /// single-row statement once a row: there a statement is a call on this thread, and
 /// one row's text is the same in every batch, so it is parsed once and then taken from
@@ -360,13 +355,14 @@ async fn insert_rows(
     tx: &mut Conn,
     f: &Filters,
     width: usize,
-    statement: impl Fn(usize) -> String,
+    statement: impl Fn(&str) -> String,
 ) -> Result<Vec<Row>, StoreError> {
     let values = f.values();
+    let rows = |n: usize| statement(&value_rows(backend, n, width, |marks| marks.join(", ")));
     match backend {
-        Backend::Postgres => Ok(f.bind(&statement(values.len() / width)).fetch_all(&mut *tx).await?),
+        Backend::Postgres => Ok(f.bind(&rows(values.len() / width)).fetch_all(&mut *tx).await?),
         Backend::Sqlite => {
-            let sql = statement(1);
+            let sql = rows(1);
             let mut rows = Vec::with_capacity(values.len() / width);
             for row in values.chunks(width) {
                 rows.extend(bind_values(&sql, row).fetch_all(&mut *tx).await?);
