@@ -301,9 +301,12 @@ async fn starttls_upgrades_before_the_login_and_checks_the_certificate() {
 
 #[tokio::test]
 async fn a_closed_port_is_a_connect_error() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
+    // Bound and never listening: a connection is refused. A port freed instead could be
+    // taken meanwhile, even by the connecting socket itself (a TCP self-connect), and
+    // the test would see a reset rather than a refusal.
+    let held = tokio::net::TcpSocket::new_v4().unwrap();
+    held.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = held.local_addr().unwrap().port();
     let settings = ImapSettings {
         port,
         security: ImapSecurity::None,
