@@ -2,8 +2,9 @@
 //! interleaved so both see the same load: `cargo run --release --example rules_timing -- OLD NEW
 //! [LEARNED]`; with a third file, NEW also runs that learned backstop (`rules/learned.en.tsv`).
 //! `rules_timing --concerns OLD NEW [JUDGE]` compares two concerns files on the restatement check
-//! of a 2,000-word restatement instead, both without the learned judge unless NEW is given one
-//! (`rules/judge.en.tsv`).
+//! of a 2,000-word restatement instead, both without the learned judge and the thesaurus unless NEW
+//! is given a judge (`rules/judge.en.tsv`); `--concerns OLD NEW JUDGE THESAURUS` gives both sides
+//! the judge and NEW alone the thesaurus (`rules/thesaurus.en.tsv`).
 use std::time::Instant;
 
 use amends_coach::{Coach, Purpose};
@@ -11,16 +12,22 @@ use amends_coach::{Coach, Purpose};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--concerns") {
-        let load = |p: &str, judge: &str| {
+        let load = |p: &str, judge: &str, thesaurus: &str| {
             let text = std::fs::read_to_string(p).ok()?;
-            Coach::english().with_judge(judge).ok()?.with_concerns_toml(&text).ok()
+            let coach = Coach::english().with_judge(judge).ok()?.with_thesaurus(thesaurus).ok()?;
+            coach.with_concerns_toml(&text).ok()
         };
         let judge = args.get(3).map_or(Some(String::new()), |p| std::fs::read_to_string(p).ok());
+        let thesaurus = args.get(4).map_or(Some(String::new()), |p| std::fs::read_to_string(p).ok());
+        let old_judge = if args.get(4).is_some() { judge.clone() } else { Some(String::new()) };
         let (Some(a), Some(b)) = (
-            args.get(1).and_then(|p| load(p, "")),
-            args.get(2).zip(judge.as_deref()).and_then(|(p, judge)| load(p, judge)),
+            args.get(1).zip(old_judge.as_deref()).and_then(|(p, judge)| load(p, judge, "")),
+            args.get(2)
+                .zip(judge.as_deref())
+                .zip(thesaurus.as_deref())
+                .and_then(|((p, judge), thesaurus)| load(p, judge, thesaurus)),
         ) else {
-            eprintln!("usage: rules_timing --concerns OLD.toml NEW.toml [JUDGE.tsv]");
+            eprintln!("usage: rules_timing --concerns OLD.toml NEW.toml [JUDGE.tsv [THESAURUS.tsv]]");
             return;
         };
         let complaint = "The cake for my daughter's birthday was delivered three hours late and the icing was \

@@ -5,6 +5,7 @@
 //! start (no rebuild between edits while tuning). A `.toml` file is a set of restatement
 //! pairs (`tests/concerns/`), scored with the taxonomy of `AMENDS_COACH_CONCERNS` if set.
 //! With `AMENDS_COACH_JUDGE`, the restatement check's judge is read from that file (empty: off).
+//! With `AMENDS_COACH_THESAURUS`, its thesaurus (a missing or empty file: off).
 //! `--totals` prints each file's totals and no miss: the way to measure a blind set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -36,6 +37,13 @@ fn main() {
         Ok(path) => {
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
             hearing.with_judge(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+        Err(_) => hearing,
+    };
+    let hearing = match std::env::var("AMENDS_COACH_THESAURUS") {
+        Ok(path) => {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            hearing.with_thesaurus(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
         }
         Err(_) => hearing,
     };

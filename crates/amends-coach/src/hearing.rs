@@ -640,6 +640,17 @@ pub(crate) struct Concerns {
     /// The learned judge of what the taxonomy's words leave uncovered (`rules/judge.en.tsv`);
     /// off when empty.
     judge: CoverJudge,
+    /// The one-word cues and covers of each concern, as (concern, stem): what the thesaurus
+    /// is looked up by.
+    single: Vec<(usize, String)>,
+    /// Every stem any phrase of a concern names, as (concern, stem): a relative that another
+    /// concern names is left out.
+    mentioned: Vec<(usize, String)>,
+    /// Words from outside the corpus (`rules/thesaurus.en.tsv`, from WordNet); off when empty.
+    thesaurus: Thesaurus,
+    /// The thesaurus's relatives of each concern's one-word cues and covers: they count as
+    /// saying it back too.
+    related: PhraseSet,
 }
 
 pub(crate) fn syntax_error(text: &str, e: &toml::de::Error) -> RulesError {
@@ -691,6 +702,25 @@ impl Concerns {
             compile_list(st, &c.hints, i, &mut out.cues, &what, line)?;
             compile_list(st, &c.cues, i, &mut out.covers, &what, line)?;
             compile_list(st, &c.covers, i, &mut out.covers, &what, line)?;
+            for src in c.cues.iter().chain(&c.hints).chain(&c.covers) {
+                for part in src.split_whitespace().filter(|p| !p.contains(['#', '~', '*'])) {
+                    for alt in part.split('|') {
+                        let word = st.fold(&alt.trim_start_matches(['=', '!']).to_lowercase());
+                        out.mentioned.push((i, st.stem(&word)));
+                    }
+                }
+            }
+            for src in c.cues.iter().chain(&c.covers) {
+                // A one-word phrase, or one word and what may not follow it ("wedding !dress").
+                let mut parts = src.split_whitespace();
+                let head = parts.next().unwrap_or_default();
+                if parts.all(|p| p.starts_with('!')) && !head.contains(['#', '~', '!', '*']) {
+                    for alt in head.split('|') {
+                        let word = st.fold(&alt.trim_start_matches('=').to_lowercase());
+                        out.single.push((i, st.stem(&word)));
+                    }
+                }
+            }
             out.rules.push(ConcernRule {
                 id: c.id.get_ref().clone(),
                 kind: c.kind,
@@ -840,7 +870,7 @@ impl Concerns {
     }
 
     /// The complaint's concerns that `restatement` does not say back: neither in any of the
-    /// words the taxonomy lists for them nor, for a stated one, by echoing the complaint's own
+    /// words the taxonomy lists for them (or their relatives in the thesaurus) nor, for a stated one, by echoing the complaint's own
     /// words around its cue (see [`Concerns::echoed`] and `[echo]` in the hearing file).
     pub(crate) fn missed(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
         let ws = words(complaint, &self.stemmer);
@@ -865,7 +895,7 @@ impl Concerns {
     fn unsaid(&self, ws: &[Word], restatement: &str, facts: bool) -> Vec<Unsaid> {
         let rws = words(restatement, &self.stemmer);
         let mut covered = vec![false; self.rules.len()];
-        for (owner, _, _) in self.covers.find(&rws) {
+        for (owner, _, _) in self.covers.find(&rws).into_iter().chain(self.related.find(&rws)) {
             if let Some(c) = covered.get_mut(owner) {
                 *c = true;
             }
@@ -972,6 +1002,54 @@ impl Concerns {
             .collect()
     }
 
+    /// These concerns with a thesaurus (an empty one is off): each relative of a concern's
+    /// one-word cue or cover counts as saying it back, unless another concern names its stem in
+    /// any phrase (cue, hint or cover) or it is a word without content. Relatives never raise a
+    /// concern, so every finding is still a cue's, at the complaint's words.
+    pub(crate) fn with_thesaurus(mut self, thesaurus: Thesaurus) -> Concerns {
+        self.thesaurus = thesaurus;
+        let mut owners: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+        for (i, st) in &self.single {
+            owners.entry(st.as_str()).or_default().push(*i);
+        }
+        let mut named: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+        for (i, st) in &self.mentioned {
+            named.entry(st.as_str()).or_default().push(*i);
+        }
+        let mut related = PhraseSet::default();
+        let mut seen = std::collections::BTreeSet::new();
+        for (word, relatives) in &self.thesaurus.entries {
+            let key = self.stemmer.stem(&self.stemmer.fold(word));
+            let Some(mine) = owners.get(key.as_str()) else { continue };
+            for rel in relatives {
+                if !rel.contains(' ') {
+                    let w = words(rel, &self.stemmer);
+                    let Some(w) = w.first() else { continue };
+                    if !self.is_content(w) || self.echo.function_words.binary_search(&w.stem).is_ok() {
+                        continue;
+                    }
+                    if named.get(w.stem.as_str()).is_some_and(|o| o.iter().any(|i| !mine.contains(i))) {
+                        continue;
+                    }
+                }
+                let Ok(p) = Phrase::parse(rel, &self.stemmer) else { continue };
+                for &i in mine {
+                    if seen.insert((i, rel.as_str())) {
+                        related.add(i, p.clone());
+                    }
+                }
+            }
+        }
+        self.related = related;
+        self
+    }
+
+    /// The thesaurus, taken out (these concerns are left without one).
+    pub(crate) fn take_thesaurus(&mut self) -> Thesaurus {
+        self.related = PhraseSet::default();
+        std::mem::take(&mut self.thesaurus)
+    }
+
     /// These concerns with a learned judge (an empty one is off).
     pub(crate) fn with_judge(mut self, judge: CoverJudge) -> Concerns {
         self.judge = judge;
@@ -981,6 +1059,36 @@ impl Concerns {
     /// The judge, taken out (these concerns are left without one).
     pub(crate) fn take_judge(&mut self) -> CoverJudge {
         std::mem::take(&mut self.judge)
+    }
+}
+
+/// Words from outside the corpus, for the restatement check (`rules/thesaurus.en.tsv`, written
+/// by `examples/thesaurus.rs` from WordNet): lines of a word and its relatives, comma-separated,
+/// after a tab; `#` starts a comment line.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Thesaurus {
+    entries: Vec<(String, Vec<String>)>,
+}
+
+impl Thesaurus {
+    pub(crate) fn parse(text: &str) -> Result<Thesaurus, RulesError> {
+        let mut entries = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim_end();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((word, relatives)) = line.split_once('\t') else {
+                return Err(RulesError::Rule {
+                    rule: "thesaurus".into(),
+                    line: n + 1,
+                    message: "expected a word, a tab and its relatives".into(),
+                });
+            };
+            let relatives = relatives.split(',').map(str::trim).filter(|r| !r.is_empty()).map(str::to_lowercase);
+            entries.push((word.trim().to_lowercase(), relatives.collect()));
+        }
+        Ok(Thesaurus { entries })
     }
 }
 

@@ -178,6 +178,10 @@ pub const ENGLISH_LEARNED: &str = include_str!("../rules/learned.en.tsv");
 /// `examples/train.rs --concerns`): asked about concerns the taxonomy's words leave uncovered.
 pub const ENGLISH_JUDGE: &str = include_str!("../rules/judge.en.tsv");
 
+/// The built-in English thesaurus of the restatement check (`rules/thesaurus.en.tsv`, written by
+/// `examples/thesaurus.rs` from WordNet 3.1): relatives of the taxonomy's one-word cues and covers.
+pub const ENGLISH_THESAURUS: &str = include_str!("../rules/thesaurus.en.tsv");
+
 /// The built-in German rules (Sie and du forms, verb-second and verb-final order).
 pub const GERMAN_RULES: &str = include_str!("../rules/de.toml");
 
@@ -232,7 +236,11 @@ impl Coach {
     /// found nothing would hide it. Call it once at start (the server does) and share it.
     pub fn english() -> Coach {
         let coach = Coach::built_in("en", [ENGLISH_RULES, ENGLISH_CONCERNS, ENGLISH_TRIAGE, ENGLISH_FEELINGS]);
-        match coach.with_learned(ENGLISH_LEARNED).and_then(|c| c.with_judge(ENGLISH_JUDGE)) {
+        match coach
+            .with_learned(ENGLISH_LEARNED)
+            .and_then(|c| c.with_judge(ENGLISH_JUDGE))
+            .and_then(|c| c.with_thesaurus(ENGLISH_THESAURUS))
+        {
             Ok(coach) => coach,
             Err(e) => panic!("the built-in `en` learned model does not compile: {e}"),
         }
@@ -308,9 +316,10 @@ impl Coach {
 
     /// This coach with a concerns taxonomy (`rules/concerns.en.toml` or a translation).
     pub fn with_concerns_toml(mut self, text: &str) -> Result<Coach, RulesError> {
-        // The judge stays: it weighs facts of any taxonomy's concerns.
+        // The judge and the thesaurus stay: they serve any taxonomy's concerns.
         let judge = self.concerns.take_judge();
-        self.concerns = hearing::Concerns::compile(text)?.with_judge(judge);
+        let thesaurus = self.concerns.take_thesaurus();
+        self.concerns = hearing::Concerns::compile(text)?.with_judge(judge).with_thesaurus(thesaurus);
         Ok(self)
     }
 
@@ -335,6 +344,15 @@ impl Coach {
     pub fn with_judge(mut self, text: &str) -> Result<Coach, RulesError> {
         let judge = learned::CoverJudge::compile(text)?;
         self.concerns = std::mem::take(&mut self.concerns).with_judge(judge);
+        Ok(self)
+    }
+
+    /// This coach with a thesaurus for the restatement check (`rules/thesaurus.en.tsv`, written
+    /// by `examples/thesaurus.rs` from WordNet): a relative of a concern's one-word cue or cover
+    /// counts as saying it back; an empty text turns it off.
+    pub fn with_thesaurus(mut self, text: &str) -> Result<Coach, RulesError> {
+        let thesaurus = hearing::Thesaurus::parse(text)?;
+        self.concerns = std::mem::take(&mut self.concerns).with_thesaurus(thesaurus);
         Ok(self)
     }
 

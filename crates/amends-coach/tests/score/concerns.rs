@@ -26,6 +26,7 @@ pub const BLIND10: &str = include_str!("../concerns/en_blind10.toml");
 pub const BLIND11: &str = include_str!("../concerns/en_blind11.toml");
 pub const BLIND12: &str = include_str!("../concerns/en_blind12.toml");
 pub const BLIND13: &str = include_str!("../concerns/en_blind13.toml");
+pub const BLIND14: &str = include_str!("../concerns/en_blind14.toml");
 pub const TUNING6: &str = include_str!("../concerns/en_tuning6.toml");
 pub const TUNING7: &str = include_str!("../concerns/en_tuning7.toml");
 pub const TUNING8: &str = include_str!("../concerns/en_tuning8.toml");
