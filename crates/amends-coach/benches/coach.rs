@@ -173,6 +173,10 @@ fn main() {
             concerns_score::BLIND13,
         ),
         (
+            "blind14 (session coach11: written before its changes, never tuned on; first and final runs in its header)",
+            concerns_score::BLIND14,
+        ),
+        (
             "tuning12 (session coach10: long restatements that leave a concern out; first run in its header)",
             concerns_score::TUNING12,
         ),

@@ -648,9 +648,9 @@ pub(crate) struct Concerns {
     mentioned: Vec<(usize, String)>,
     /// Words from outside the corpus (`rules/thesaurus.en.tsv`, from WordNet); off when empty.
     thesaurus: Thesaurus,
-    /// The thesaurus's relatives of each concern's one-word cues and covers: they count as
-    /// saying it back too.
-    related: PhraseSet,
+    /// What counts as saying a concern back: its cues and covers and, with a thesaurus, their
+    /// relatives (one set, so a restatement is read once).
+    said: PhraseSet,
 }
 
 pub(crate) fn syntax_error(text: &str, e: &toml::de::Error) -> RulesError {
@@ -731,6 +731,7 @@ impl Concerns {
                 fault_of_ours: c.fault_of_ours,
             });
         }
+        out.said = out.covers.clone();
         Ok(out)
     }
 
@@ -870,8 +871,9 @@ impl Concerns {
     }
 
     /// The complaint's concerns that `restatement` does not say back: neither in any of the
-    /// words the taxonomy lists for them (or their relatives in the thesaurus) nor, for a stated one, by echoing the complaint's own
-    /// words around its cue (see [`Concerns::echoed`] and `[echo]` in the hearing file).
+    /// words the taxonomy lists for them (or their relatives in the thesaurus) nor, for a stated
+    /// one, by echoing the complaint's own words around its cue (see [`Concerns::echoed`] and
+    /// `[echo]` in the hearing file).
     pub(crate) fn missed(&self, complaint: &str, restatement: &str) -> Vec<MissedConcern> {
         let ws = words(complaint, &self.stemmer);
         let chars: Vec<char> = complaint.chars().collect();
@@ -895,7 +897,7 @@ impl Concerns {
     fn unsaid(&self, ws: &[Word], restatement: &str, facts: bool) -> Vec<Unsaid> {
         let rws = words(restatement, &self.stemmer);
         let mut covered = vec![false; self.rules.len()];
-        for (owner, _, _) in self.covers.find(&rws).into_iter().chain(self.related.find(&rws)) {
+        for (owner, _, _) in self.said.find(&rws) {
             if let Some(c) = covered.get_mut(owner) {
                 *c = true;
             }
@@ -1016,7 +1018,7 @@ impl Concerns {
         for (i, st) in &self.mentioned {
             named.entry(st.as_str()).or_default().push(*i);
         }
-        let mut related = PhraseSet::default();
+        let mut said = self.covers.clone();
         let mut seen = std::collections::BTreeSet::new();
         for (word, relatives) in &self.thesaurus.entries {
             let key = self.stemmer.stem(&self.stemmer.fold(word));
@@ -1035,18 +1037,18 @@ impl Concerns {
                 let Ok(p) = Phrase::parse(rel, &self.stemmer) else { continue };
                 for &i in mine {
                     if seen.insert((i, rel.as_str())) {
-                        related.add(i, p.clone());
+                        said.add(i, p.clone());
                     }
                 }
             }
         }
-        self.related = related;
+        self.said = said;
         self
     }
 
     /// The thesaurus, taken out (these concerns are left without one).
     pub(crate) fn take_thesaurus(&mut self) -> Thesaurus {
-        self.related = PhraseSet::default();
+        self.said = self.covers.clone();
         std::mem::take(&mut self.thesaurus)
     }
 
