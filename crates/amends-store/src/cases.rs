@@ -215,6 +215,11 @@ pub(crate) fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
 }
 
 pub(crate) fn event(row: &Row) -> Result<EventRecord, StoreError> {
+    event_with_id(row, "id")
+}
+
+/// An event from a row whose event id is in `id_column` (a row that also holds its case).
+fn event_with_id(row: &Row, id_column: &str) -> Result<EventRecord, StoreError> {
     let actor = match row.try_get::<String, _>("actor_kind")?.as_str() {
         "staff" => Actor::Staff { user_id: row.try_get::<Option<i64>, _>("actor_user_id")?.unwrap_or_default() },
         "customer" => Actor::Customer,
@@ -223,7 +228,7 @@ pub(crate) fn event(row: &Row) -> Result<EventRecord, StoreError> {
     let data: String = row.try_get("data")?;
     let kind: EventKind = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?;
     Ok(EventRecord {
-        id: row.try_get("id")?,
+        id: row.try_get(id_column)?,
         case_id: row.try_get("case_id")?,
         event: Event { at: from_millis(row.try_get("at")?), actor, kind },
     })
@@ -297,21 +302,31 @@ impl Store {
         Ok((record, events))
     }
 
-    /// Everything `GET /cases/{id}` shows, over one connection: two queries for a case
-    /// with no files and nothing merged into it, which is most of them.
+    /// Everything `GET /cases/{id}` shows, over one connection: one statement for a case
+    /// with no files and nothing merged into it, which is most of them. The case comes
+    /// with its own events, a row each (on PostgreSQL a round trip saved; on both, the
+    /// case's version and its timeline are read from one snapshot, so they agree).
     pub async fn case_file(&self, id: i64) -> Result<CaseFile, StoreError> {
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "SELECT {CASE_COLUMNS}, EXISTS (SELECT 1 FROM attachments a WHERE a.case_id = c.id) AS has_files,
+                    e.id AS event_id, e.case_id, e.at, e.actor_kind, e.actor_user_id, e.data
+                 FROM cases c JOIN customers cu ON cu.id = c.customer_id
+                 LEFT JOIN case_events e ON e.case_id = c.id
+                 WHERE c.id = $1 ORDER BY e.id"
+            )
+        });
         let mut conn = self.read().acquire().await?;
-        let row = db::query(&format!(
-            "SELECT {CASE_COLUMNS}, EXISTS (SELECT 1 FROM attachments a WHERE a.case_id = c.id) AS has_files
-             FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound("case"))?;
-        let record = case(&row, self.now())?;
-        let has_files: bool = row.try_get("has_files")?;
-        let timeline = case_events(&mut conn, id).await?;
+        let rows = db::query(&SQL).bind(id).fetch_all(&mut *conn).await?;
+        let first = rows.first().ok_or(StoreError::NotFound("case"))?;
+        let record = case(first, self.now())?;
+        let has_files: bool = first.try_get("has_files")?;
+        let mut timeline = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if row.try_get::<Option<i64>, _>("event_id")?.is_some() {
+                timeline.push(event_with_id(row, "event_id")?);
+            }
+        }
         let merged = crate::merge::merged_events(&mut conn, id, &timeline).await?;
         let attachments = if has_files { crate::attachments::of_case(&mut conn, id).await? } else { Vec::new() };
         Ok(CaseFile { case: record, timeline, merged, attachments })

@@ -280,6 +280,35 @@ pub fn suggested_severity(body: &str, said: Option<LanguageSaid>) -> Severity {
     severity(triage(body, said).severity)
 }
 
+/// Fills in the severity intake keeps (`suggested_severity`) for the cases stored before
+/// it kept one (migration 28), read in their customer's language as intake would: a
+/// case without it reads its words again every time it is shown. A thousand cases a
+/// statement, in the migration's transaction.
+pub(crate) async fn keep_suggested_severity(conn: &mut Conn) -> Result<(), StoreError> {
+    let mut after = 0_i64;
+    loop {
+        let rows = db::query(
+            "SELECT c.id, c.body, cu.language FROM cases c JOIN customers cu ON cu.id = c.customer_id
+             WHERE c.suggested_severity IS NULL AND c.id > $1 ORDER BY c.id LIMIT 1000",
+        )
+        .bind(after)
+        .fetch_all(&mut *conn)
+        .await?;
+        let Some(last) = rows.last() else { return Ok(()) };
+        after = last.try_get(0)?;
+        for row in &rows {
+            let language: Option<String> = row.try_get(2)?;
+            let said = language.as_deref().and_then(Language::from_tag).map(LanguageSaid::Chosen);
+            let severity = suggested_severity(&row.try_get::<String, _>(1)?, said);
+            db::query("UPDATE cases SET suggested_severity = $1 WHERE id = $2")
+                .bind(severity.as_str())
+                .bind(row.try_get::<i64, _>(0)?)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+}
+
 /// The coach's triage of a complaint, read in the language the customer gave, else the
 /// one the words are written in.
 fn triage(body: &str, said: Option<LanguageSaid>) -> amends_coach::Triage {

@@ -245,8 +245,36 @@ async fn a_restatement_sent_without_saying_back_records_what_it_missed(app: Test
     assert!(other.events("restatement_written")[0].fields.get("missed_concerns").is_none(), "{other:?}");
 }
 
+/// A database from before intake kept the severity a complaint's words suggest: its
+/// cases have none. The upgrade reads their words once, in the customer's language, so
+/// that showing a case no longer reads them again each time.
+async fn an_upgrade_keeps_the_severity_the_words_of_older_cases_suggest(db: crate::helpers::Db) {
+    let mut app = crate::helpers::spawn_app(db).await;
+    let (_, agent) = app.staff("agent").await;
+    let words = "There was a nut in my son's dessert and we told you about his allergy.";
+    let nut = app.complaint(&agent, "nut@example.com", words).await["id"].as_i64().unwrap();
+    let cake = app.complaint(&agent, "cake@example.com", "The cake was an hour late.").await["id"].as_i64().unwrap();
+    let german = "Unser Sohn hat eine Nussallergie, und in seinem Nachtisch war eine Nuss.";
+    let torte = app.complaint(&agent, "torte@example.com", german).await["id"].as_i64().unwrap();
+    app.scalar("UPDATE customers SET language = 'de' WHERE email = 'torte@example.com' RETURNING 0").await;
+
+    // Undo migration 30 and forget what intake kept, as before migration 28.
+    app.scalar("DELETE FROM schema_migrations WHERE version = 30 RETURNING 0").await;
+    app.scalar("UPDATE cases SET suggested_severity = NULL RETURNING 0").await;
+    app.restart(|_| {}).await;
+
+    let kept = |id: i64| format!("SELECT COUNT(*) FROM cases WHERE id = {id} AND suggested_severity = ");
+    assert_eq!(app.scalar(&format!("{}'critical'", kept(nut))).await, 1, "the nut in a child's dessert");
+    assert_eq!(app.scalar(&format!("{}'normal'", kept(cake))).await, 1, "a late cake");
+    assert_eq!(app.scalar(&format!("{}'critical'", kept(torte))).await, 1, "read in German");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM cases WHERE suggested_severity IS NULL").await, 0);
+    let case = app.get(&format!("/api/v1/cases/{nut}"), &agent).await.expect(200);
+    assert_eq!(case["suggested_severity"], "critical", "{case}");
+}
+
 crate::on_both_databases!(
     a_restatement_sent_without_saying_back_records_what_it_missed,
+    an_upgrade_keeps_the_severity_the_words_of_older_cases_suggest,
     the_case_json_carries_the_severity_the_complaints_words_suggest,
     the_coach_reviews_drafts_and_gates_sending,
     managers_edit_templates_with_a_preview,

@@ -1,0 +1,3 @@
+-- The cases stored before migration 28 get the severity their words suggest, so that
+-- showing one no longer reads its words again: a step in Rust (the coach's triage), run
+-- in this migration's transaction (`intake::keep_suggested_severity`).
