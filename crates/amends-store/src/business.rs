@@ -37,13 +37,22 @@ impl Store {
         }
     }
 
-    /// The business's currency and zone in force.
+    /// The business's currency and zone in force: read again after a few seconds (every
+    /// message a job writes reads them, some more than once), so another instance's
+    /// change shows soon.
     pub async fn business(&self) -> Result<Business, StoreError> {
-        let row = db::query("SELECT currency FROM business_settings WHERE id = 1").fetch_optional(self.read()).await?;
-        let currency = match row {
-            Some(row) => Some(row.try_get::<String, _>(0)?),
-            None => self.settings().currency.clone(),
+        let set = match self.kept_currency().fresh() {
+            Some(set) => set,
+            None => {
+                let row = db::query("SELECT currency FROM business_settings WHERE id = 1")
+                    .fetch_optional(self.read())
+                    .await?;
+                let set = row.map(|r| r.try_get::<String, _>(0)).transpose()?;
+                self.kept_currency().keep(set.clone());
+                set
+            }
         };
+        let currency = set.or_else(|| self.settings().currency.clone());
         let zone = self.due_policy().await?.hours.spec().zone.clone();
         Ok(Business { currency, zone, ..self.business_configured() })
     }
@@ -60,6 +69,7 @@ impl Store {
         .bind(millis(self.now()))
         .execute(self.write())
         .await?;
+        self.kept_currency().forget();
         self.business().await
     }
 }

@@ -85,17 +85,11 @@ impl Store {
     /// The due policy with the business hours in force, for showing due times: read
     /// again after a few seconds, so another instance's change shows soon.
     pub async fn due_policy(&self) -> Result<DuePolicy, StoreError> {
-        const FRESH: std::time::Duration = std::time::Duration::from_secs(5);
-        if let Ok(cache) = self.policy_cache().lock()
-            && let Some((at, policy)) = cache.as_ref()
-            && at.elapsed() < FRESH
-        {
-            return Ok(policy.clone());
+        if let Some(policy) = self.kept_policy().fresh() {
+            return Ok(policy);
         }
         let policy = DuePolicy { hours: self.desk_hours().await?.parsed, ..self.settings().due.clone() };
-        if let Ok(mut cache) = self.policy_cache().lock() {
-            *cache = Some((std::time::Instant::now(), policy.clone()));
-        }
+        self.kept_policy().keep(policy.clone());
         Ok(policy)
     }
 
@@ -122,9 +116,7 @@ impl Store {
         .await?;
         let desk = desk_hours_in(&mut tx, self.settings()).await?;
         tx.commit().await?;
-        if let Ok(mut cache) = self.policy_cache().lock() {
-            *cache = None;
-        }
+        self.kept_policy().forget();
         Ok(desk)
     }
 }

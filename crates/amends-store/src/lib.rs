@@ -29,6 +29,7 @@ mod imports;
 pub mod inbound;
 mod intake;
 pub mod jobs;
+mod kept;
 mod letters;
 mod links;
 mod merge;
@@ -240,7 +241,9 @@ struct Inner {
     intake: tokio::sync::mpsc::Sender<intake::IntakeJob>,
     /// The due policy with the business hours in force, for pages that show due times
     /// (derived columns read the hours in their own transaction instead).
-    policy_cache: std::sync::Mutex<Option<(std::time::Instant, DuePolicy)>>,
+    policy: kept::Kept<DuePolicy>,
+    /// The currency an admin set (`None` inside: none set, the configuration's counts).
+    currency: kept::Kept<Option<String>>,
     tokens: staff::TokenMemory,
 }
 
@@ -285,7 +288,8 @@ impl Store {
                 write,
                 settings,
                 intake: tx,
-                policy_cache: Default::default(),
+                policy: Default::default(),
+                currency: Default::default(),
                 tokens: Default::default(),
             }),
         };
@@ -329,8 +333,12 @@ impl Store {
         &self.inner.settings
     }
 
-    pub(crate) fn policy_cache(&self) -> &std::sync::Mutex<Option<(std::time::Instant, DuePolicy)>> {
-        &self.inner.policy_cache
+    pub(crate) fn kept_policy(&self) -> &kept::Kept<DuePolicy> {
+        &self.inner.policy
+    }
+
+    pub(crate) fn kept_currency(&self) -> &kept::Kept<Option<String>> {
+        &self.inner.currency
     }
 
     pub(crate) fn read(&self) -> &Pool {
