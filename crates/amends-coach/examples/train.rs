@@ -34,13 +34,14 @@ use amends_coach::{Coach, FindingKind, Purpose};
 mod concerns_score;
 
 /// The blind sets: never read by the trainer.
-const HELD_OUT: [&str; 6] = [
+const HELD_OUT: [&str; 7] = [
     "en_general23.tsv",
     "en_general24.tsv",
     "en_general32.tsv",
     "en_general40.tsv",
     "en_general50.tsv",
     "en_general60.tsv",
+    "en_general70.tsv",
 ];
 
 const KINDS: [FindingKind; 6] = [
@@ -285,6 +286,7 @@ fn main() {
     let mut prune = 0.02f32;
     let mut tune_rules: Option<String> = None;
     let mut tune_files: Vec<String> = (41..=46).map(|n| format!("en_general{n}.tsv")).collect();
+    let mut whose_fault: Option<f32> = None;
     if std::env::args().any(|a| a == "--concerns") {
         return concerns::main();
     }
@@ -298,6 +300,7 @@ fn main() {
             "--prune" => prune = args.next().unwrap().parse().unwrap(),
             "--min-df" => min_df = args.next().unwrap().parse().unwrap(),
             "--tune-rules" => tune_rules = Some(args.next().unwrap()),
+            "--whose-fault" => whose_fault = Some(args.next().unwrap().parse().unwrap()),
             "--tune-files" => tune_files = args.next().unwrap().split(',').map(str::to_string).collect(),
             other => panic!("unknown argument {other}"),
         }
@@ -401,16 +404,61 @@ fn main() {
         let m = fit_on(&docs, &targets, &train, vocab.len(), Link::Softmax, l2, epochs);
         let tune: Vec<&Text> = texts.iter().filter(|t| tune_files.contains(&t.file)).collect();
         println!("tuning split ({} texts of {}), rules of {path}:", tune.len(), tune_files.join(", "));
-        for t in [None, Some(0.5f32), Some(0.6), Some(0.7), Some(0.8), Some(0.85), Some(0.9), Some(0.95), Some(0.97)] {
-            let coach = match t {
-                None => old_coach.clone(),
-                Some(t) => old_coach.clone().with_learned(&render(&m, &vocab, t, prune, "")).unwrap(),
-            };
+        let runs: Vec<(String, Coach)> = [None, Some(0.5f32), Some(0.6), Some(0.7), Some(0.8), Some(0.85), Some(0.9), Some(0.95), Some(0.97)]
+            .into_iter()
+            .map(|t| match t {
+                None => ("rules alone".to_string(), old_coach.clone()),
+                Some(t) => (format!("threshold {t:.2}"), old_coach.clone().with_learned(&render(&m, &vocab, t, prune, None, "")).unwrap()),
+            })
+            .chain([None, Some(0.0f32), Some(0.1), Some(0.2), Some(0.3), Some(0.4), Some(0.5), Some(0.6), Some(0.7), Some(0.8), Some(0.9)].into_iter().map(|w| {
+                (
+                    format!("threshold {threshold:.2}, whose_fault {}", w.map_or("off".to_string(), |w| format!("{w:.2}"))),
+                    old_coach.clone().with_learned(&render(&m, &vocab, threshold, prune, w, "")).unwrap(),
+                )
+            }))
+            .chain([0.5f32, 0.6, 0.7, 0.75, 0.8].into_iter().map(|b| {
+                let text = render(&m, &vocab, threshold, prune, whose_fault, "");
+                // The blame class alone at its own threshold.
+                let text: String = text
+                    .lines()
+                    .map(|l| {
+                        let cols: Vec<&str> = l.split('\t').collect();
+                        if cols.len() == 6 && cols[0] == "kind" && cols[1] == "blame" {
+                            format!("kind\tblame\t{}\t{b}\t{}\t{}\n", cols[2], cols[4], cols[5])
+                        } else {
+                            format!("{l}\n")
+                        }
+                    })
+                    .collect();
+                (format!("threshold {threshold:.2}, whose_fault {whose_fault:?}, blame at {b:.2}"), old_coach.clone().with_learned(&text).unwrap())
+            }))
+            .collect();
+        for (name, coach) in &runs {
             let (mut tp, mut fp, mut fn_, mut right) = (0, 0, 0, 0);
+            // Per text: blame and defensive found where labelled (tp), not labelled (fp), missed (fn).
+            let mut kinds = [[0usize; 3]; 2];
             for x in &tune {
                 let found: Vec<FindingKind> =
                     coach.review(&x.text, x.purpose).findings.iter().map(|f| f.kind).collect();
                 let expected: Vec<FindingKind> = x.all.clone();
+                for (k, kind) in [FindingKind::Blame, FindingKind::Defensive].iter().enumerate() {
+                    match (expected.contains(kind), found.contains(kind)) {
+                        (true, true) => kinds[k][0] += 1,
+                        (false, true) => kinds[k][1] += 1,
+                        (true, false) => kinds[k][2] += 1,
+                        _ => {}
+                    }
+                }
+                if std::env::var("TRAIN_SHOW_KINDS").is_ok() && name.contains("whose_fault 0.5") {
+                    let mut f = found.clone();
+                    f.sort();
+                    f.dedup();
+                    let mut e = expected.clone();
+                    e.sort();
+                    if f != e {
+                        println!("    {}: expected {e:?} got {f:?}: {}", x.file, x.text);
+                    }
+                }
                 match (expected.is_empty(), found.is_empty()) {
                     (true, false) => fp += 1,
                     (false, true) => fn_ += 1,
@@ -429,11 +477,12 @@ fn main() {
                 }
             }
             println!(
-                "  {} | flagging {tp} tp {fp} fp {fn_} fn, precision {:.3}, recall {:.3}, kind accuracy {:.3}",
-                t.map_or("rules alone".to_string(), |t| format!("threshold {t:.2}")),
+                "  {name} | flagging {tp} tp {fp} fp {fn_} fn, precision {:.3}, recall {:.3}, kind accuracy {:.3} ({right}) | blame {:?} defensive {:?}",
                 tp as f32 / (tp + fp).max(1) as f32,
                 tp as f32 / (tp + fn_).max(1) as f32,
-                right as f32 / tp.max(1) as f32
+                right as f32 / tp.max(1) as f32,
+                kinds[0],
+                kinds[1]
             );
         }
     }
@@ -449,13 +498,13 @@ fn main() {
         files.len(),
         HELD_OUT.join(", ")
     );
-    let out = render(&m, &vocab, threshold, prune, &header);
+    let out = render(&m, &vocab, threshold, prune, whose_fault, &header);
     std::fs::write(&out_path, &out).unwrap();
     eprintln!("wrote {out_path}: {} features", out.lines().filter(|l| l.starts_with("w\t")).count());
 }
 
 /// The model as `rules/learned.en.tsv`.
-fn render(m: &Model, vocab: &[&str], threshold: f32, prune: f32, header: &str) -> String {
+fn render(m: &Model, vocab: &[&str], threshold: f32, prune: f32, whose_fault: Option<f32>, header: &str) -> String {
     let mut out = String::new();
     out.push_str("# The coach's learned backstop (English), written by `examples/train.rs`; see src/learned.rs.\n");
     out.push_str(header);
@@ -463,6 +512,10 @@ fn render(m: &Model, vocab: &[&str], threshold: f32, prune: f32, header: &str) -
     out.push_str("version\t1\n");
     out.push_str("# A restatement or a disclosure tells the problem itself: left to the rules.\n");
     out.push_str("purposes\tapology offer gesture fix follow_up letter other\n");
+    if let Some(w) = whose_fault {
+        out.push_str("# Who is the subject of a fault: a rules' defensive finding read as blame at this or more.\n");
+        out.push_str(&format!("whose_fault\t{w}\n"));
+    }
     out.push_str("# Weights (the `w` lines) are in hundredths.\n");
     out.push_str(&format!("kind\tnone\t{:.4}\n", m.b[0]));
     for (i, k) in KINDS.iter().enumerate() {

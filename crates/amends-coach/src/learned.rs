@@ -15,6 +15,10 @@
 //!   in hundredths, separated by spaces. A feature is a word (`you`), a pair of neighbouring words
 //!   (`you should`) or a sentence start (`<s> you`); numbers, times and dates are `#num`,
 //!   `#time` and `#date`.
+//! - `whose_fault<TAB>p` (optional): the arbiter of who is the subject of a fault. A phrase
+//!   rule's `defensive` finding (a hidden agent, a third party, the system) whose sentence the
+//!   model reads as `blame` at `p` or more, and likelier than `defensive`, is the customer
+//!   made responsible: its kind becomes `blame` (see [`Learned::whose_fault`]).
 
 use crate::model::{Finding, FindingKind, Purpose, Severity};
 use crate::rules::RulesError;
@@ -58,6 +62,10 @@ pub(crate) struct Learned {
     names: Vec<String>,
     /// Bits of the purposes it reads ([`Purpose::bit`]); None for all.
     purposes: Option<u16>,
+    /// Who is the subject of a fault (`whose_fault` line): a rules' `defensive` finding is
+    /// read as `blame` where the model hears blame at least this likely, and likelier than
+    /// defensive, in its sentence. None: off.
+    whose_fault: Option<f32>,
 }
 
 const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
@@ -189,6 +197,7 @@ impl Learned {
         for (line, raw, cols) in model_lines(text) {
             match cols.as_slice() {
                 ["version", _] => {}
+                ["whose_fault", p] => m.whose_fault = Some(number(p, line)?),
                 ["purposes", list] => {
                     let mut bits = 0;
                     for name in list.split(' ') {
@@ -238,6 +247,46 @@ impl Learned {
             }
         }
         Ok(m)
+    }
+
+    /// The arbiter of who is the subject of a fault: where a phrase rule found `defensive`
+    /// wording in sentence tokens `from..to`, the probability the model gives `blame` there
+    /// when it is at least the file's `whose_fault` and above the model's `defensive` (the
+    /// passive's hidden agent, or the cause named, is the customer: "the form was sent back
+    /// blank", "the refund went to the card you paid with"); None otherwise or when off.
+    pub(crate) fn whose_fault(&self, t: &Tokens, from: usize, to: usize) -> Option<f32> {
+        let at = self.whose_fault?;
+        let n = self.classes.len();
+        let blame = self.classes.iter().position(|c| c.kind == Some(FindingKind::Blame))?;
+        let defensive = self.classes.iter().position(|c| c.kind == Some(FindingKind::Defensive))?;
+        if from >= to {
+            return None;
+        }
+        let mut buf = [0.0f32; MAX_CLASSES];
+        let scores = buf.get_mut(..n)?;
+        for (s, c) in scores.iter_mut().zip(&self.classes) {
+            *s = c.bias;
+        }
+        each_key(t, from, to, |key| {
+            if let Some(&row) = self.index.get(&key)
+                && let Some(ws) = self.weights.get(row as usize * n..(row as usize + 1) * n)
+            {
+                for (s, w) in scores.iter_mut().zip(ws) {
+                    *s += w;
+                }
+            }
+        });
+        let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let total: f32 = scores.iter().map(|s| (s - max).exp()).sum();
+        let p = |i: usize| scores.get(i).map_or(0.0, |s| (s - max).exp() / total);
+        let (pb, pd) = (p(blame), p(defensive));
+        (pb >= at && pb > pd).then_some(pb)
+    }
+
+    /// The why and suggestion of a kind's class, for a finding the model renamed.
+    pub(crate) fn words_of(&self, kind: FindingKind) -> Option<(&str, &str)> {
+        let c = self.classes.iter().find(|c| c.kind == Some(kind))?;
+        Some((&c.why, &c.suggestion))
     }
 
     /// A finding for sentence tokens `from..to` when the model hears a kind there above its

@@ -32,6 +32,7 @@ pub(crate) fn review(e: &Engine, learned: &Learned, text: &str, purpose: Purpose
     let s = Scratch::new(e, &t, &hits);
     let mut findings = phrase_findings(e, &t, &s, &hits, purpose);
     if learned.reads(purpose) {
+        whose_fault(learned, &t, &mut findings);
         let heard = backstop(e, learned, &t, &hits, &findings);
         findings.extend(heard);
     }
@@ -93,6 +94,55 @@ fn backstop(e: &Engine, learned: &Learned, t: &Tokens, hits: &[Hit], phrase: &[F
         out.extend(learned.judge(t, from, to));
     }
     out
+}
+
+/// Who is the subject of a fault, where the rules cannot tell: a `defensive` finding (the
+/// passive's hidden agent, a cause named, a third party) whose sentence the learned model reads
+/// as the customer made responsible becomes `blame`, explained as such ("the form was sent back
+/// blank, so we couldn't process it" hides an agent, and the agent is the customer). One that
+/// would repeat a blame finding of its sentence is dropped.
+fn whose_fault(learned: &Learned, t: &Tokens, findings: &mut Vec<Finding>) {
+    if !findings.iter().any(|f| f.kind == FindingKind::Defensive) {
+        return;
+    }
+    let sentence_of = |f: &Finding| {
+        let i = t.toks.partition_point(|x| x.end <= f.start);
+        t.toks.get(i).map(|x| x.sentence)
+    };
+    let mut renamed: Vec<usize> = Vec::new();
+    for (i, f) in findings.iter_mut().enumerate().filter(|(_, f)| f.kind == FindingKind::Defensive) {
+        let Some(s) = sentence_of(f) else { continue };
+        let (from, to) = t.sentence(s);
+        let Some(p) = learned.whose_fault(t, from, to) else { continue };
+        let Some((why, suggestion)) = learned.words_of(FindingKind::Blame) else { continue };
+        f.kind = FindingKind::Blame;
+        f.why = format!(
+            "{why} (The coach's rules heard this as defensive wording; a model trained on labelled replies reads the fault here as put on the customer, at {:.0}%.)",
+            p * 100.0
+        );
+        f.suggestion = suggestion.to_string();
+        renamed.push(i);
+    }
+    if renamed.is_empty() {
+        return;
+    }
+    // A renamed finding repeats a blame finding of its sentence found by a rule, or renamed
+    // before it.
+    let sentences: Vec<Option<u32>> = findings.iter().map(sentence_of).collect();
+    let repeats = |i: usize| {
+        findings.iter().enumerate().any(|(j, g)| {
+            j != i
+                && g.kind == FindingKind::Blame
+                && sentences.get(j) == sentences.get(i)
+                && (!renamed.contains(&j) || j < i)
+        })
+    };
+    let drop: Vec<usize> = renamed.iter().copied().filter(|&i| repeats(i)).collect();
+    let mut i = 0;
+    findings.retain(|_| {
+        i += 1;
+        !drop.contains(&(i - 1))
+    });
 }
 
 fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
