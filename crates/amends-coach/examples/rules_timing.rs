@@ -1,6 +1,7 @@
 //! Compares the review time of two rules files on the bench's kind of 2,000-word draft,
 //! interleaved so both see the same load: `cargo run --release --example rules_timing -- OLD NEW
-//! [LEARNED]`; with a third file, NEW also runs that learned backstop (`rules/learned.en.tsv`).
+//! [LEARNED [OLD_LEARNED]]`; with a third file, NEW also runs that learned backstop
+//! (`rules/learned.en.tsv`), and with a fourth OLD runs that one (a model file of before).
 //! `rules_timing --concerns OLD NEW [JUDGE]` compares two concerns files on the restatement check
 //! of a 2,000-word restatement instead, both without the learned judge and the thesaurus unless NEW
 //! is given a judge (`rules/judge.en.tsv`); `--concerns OLD NEW JUDGE THESAURUS` gives both sides
@@ -36,8 +37,8 @@ fn main() {
         return;
     }
     let load = |p: &str| std::fs::read_to_string(p).ok().and_then(|t| Coach::from_rules_toml(&t).ok());
-    let (Some(a), Some(mut b)) = (args.first().and_then(|p| load(p)), args.get(1).and_then(|p| load(p))) else {
-        eprintln!("usage: rules_timing OLD.toml NEW.toml [LEARNED.tsv]");
+    let (Some(mut a), Some(mut b)) = (args.first().and_then(|p| load(p)), args.get(1).and_then(|p| load(p))) else {
+        eprintln!("usage: rules_timing OLD.toml NEW.toml [LEARNED.tsv [OLD_LEARNED.tsv]]");
         return;
     };
     if let Some(path) = args.get(2) {
@@ -46,6 +47,18 @@ fn main() {
             .and_then(|t| b.clone().with_learned(&t).map_err(|e| e.to_string()))
         {
             Ok(coach) => b = coach,
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                return;
+            }
+        }
+    }
+    if let Some(path) = args.get(3) {
+        match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| a.clone().with_learned(&t).map_err(|e| e.to_string()))
+        {
+            Ok(coach) => a = coach,
             Err(e) => {
                 eprintln!("{path}: {e}");
                 return;

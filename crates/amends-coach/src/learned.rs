@@ -18,7 +18,8 @@
 //! - `whose_fault<TAB>p` (optional): the arbiter of who is the subject of a fault. A phrase
 //!   rule's `defensive` finding (a hidden agent, a third party, the system) whose sentence the
 //!   model reads as `blame` at `p` or more, and likelier than `defensive`, is the customer
-//!   made responsible: its kind becomes `blame` (see [`Learned::whose_fault`]).
+//!   made responsible: its kind becomes `blame` (see [`Learned::whose_fault`]). Only rules
+//!   marked `whose_fault = true` in the rules file (they read who erred) are asked about.
 
 use crate::model::{Finding, FindingKind, Purpose, Severity};
 use crate::rules::RulesError;

@@ -30,9 +30,9 @@ pub(crate) fn review(e: &Engine, learned: &Learned, text: &str, purpose: Purpose
     let t = tokenize(text, &e.lex);
     let hits = scan(e, &t, purpose);
     let s = Scratch::new(e, &t, &hits);
-    let mut findings = phrase_findings(e, &t, &s, &hits, purpose);
+    let (mut findings, agents) = phrase_findings(e, &t, &s, &hits, purpose);
     if learned.reads(purpose) {
-        whose_fault(learned, &t, &mut findings);
+        whose_fault(learned, &t, &mut findings, &agents);
         let heard = backstop(e, learned, &t, &hits, &findings);
         findings.extend(heard);
     }
@@ -96,13 +96,14 @@ fn backstop(e: &Engine, learned: &Learned, t: &Tokens, hits: &[Hit], phrase: &[F
     out
 }
 
-/// Who is the subject of a fault, where the rules cannot tell: a `defensive` finding (the
-/// passive's hidden agent, a cause named, a third party) whose sentence the learned model reads
+/// Who is the subject of a fault, where the rules cannot tell: a `defensive` finding of a rule
+/// marked `whose_fault` (the passive's hidden agent, a third party; `agents`, by the index of
+/// the phrase findings at the head of `findings`) whose sentence the learned model reads
 /// as the customer made responsible becomes `blame`, explained as such ("the form was sent back
 /// blank, so we couldn't process it" hides an agent, and the agent is the customer). One that
 /// would repeat a blame finding of its sentence is dropped.
-fn whose_fault(learned: &Learned, t: &Tokens, findings: &mut Vec<Finding>) {
-    if !findings.iter().any(|f| f.kind == FindingKind::Defensive) {
+fn whose_fault(learned: &Learned, t: &Tokens, findings: &mut Vec<Finding>, agents: &[bool]) {
+    if !agents.iter().any(|a| *a) {
         return;
     }
     let sentence_of = |f: &Finding| {
@@ -110,7 +111,11 @@ fn whose_fault(learned: &Learned, t: &Tokens, findings: &mut Vec<Finding>) {
         t.toks.get(i).map(|x| x.sentence)
     };
     let mut renamed: Vec<usize> = Vec::new();
-    for (i, f) in findings.iter_mut().enumerate().filter(|(_, f)| f.kind == FindingKind::Defensive) {
+    for (i, f) in findings
+        .iter_mut()
+        .enumerate()
+        .filter(|(i, f)| f.kind == FindingKind::Defensive && agents.get(*i).copied().unwrap_or(false))
+    {
         let Some(s) = sentence_of(f) else { continue };
         let (from, to) = t.sentence(s);
         let Some(p) = learned.whose_fault(t, from, to) else { continue };
@@ -357,7 +362,8 @@ fn span_chars(t: &Tokens, start: usize, end: usize) -> (usize, usize) {
     (s, e.max(s))
 }
 
-fn phrase_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], purpose: Purpose) -> Vec<Finding> {
+/// The phrase rules' findings, and for each whether its rule reads who erred (`whose_fault`).
+fn phrase_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], purpose: Purpose) -> (Vec<Finding>, Vec<bool>) {
     let mut cands: Vec<Candidate> = Vec::new();
     for h in hits {
         let Some(Owner::Rule(r)) = owner(e, h) else {
@@ -410,16 +416,19 @@ fn phrase_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], purpose: P
         .filter_map(|c| {
             let rule = e.rules.get(c.rule)?;
             let (start, end) = span_chars(t, c.start, c.end);
-            Some(Finding {
-                kind: c.kind,
-                severity: c.severity,
-                start,
-                end,
-                why: rule.why.clone(),
-                suggestion: rule.suggestion.clone(),
-            })
+            Some((
+                Finding {
+                    kind: c.kind,
+                    severity: c.severity,
+                    start,
+                    end,
+                    why: rule.why.clone(),
+                    suggestion: rule.suggestion.clone(),
+                },
+                rule.whose_fault,
+            ))
         })
-        .collect()
+        .unzip()
 }
 
 /// Char span of the text without leading and trailing white space.

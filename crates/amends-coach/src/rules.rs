@@ -104,6 +104,11 @@ struct RuleFile {
     /// sentence that says the customer dropped it: one fault, told once, as its own kind).
     #[serde(default)]
     yields_to: Vec<FindingKind>,
+    /// The rule reads who erred (someone else named, or a passive that names no one): where
+    /// the learned model hears the customer made responsible in its sentence, its finding is
+    /// `blame` (`whose_fault` in the model file; see `review::whose_fault`).
+    #[serde(default)]
+    whose_fault: bool,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -233,6 +238,8 @@ pub(crate) struct Rule {
     pub unless: Vec<Context>,
     /// Bit per [`FindingKind`] (its discriminant) this rule gives way to in its sentence.
     pub yields_to: u16,
+    /// It reads who erred: the learned model may name the customer as the one (see the file).
+    pub whose_fault: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -516,6 +523,7 @@ impl Engine {
                 suggestion: r.suggestion.clone(),
                 unless: c.contexts(&name, at, &r.unless)?,
                 yields_to: r.yields_to.iter().fold(0, |m, k| m | (1 << (*k as u16))),
+                whose_fault: r.whose_fault,
             });
         }
 

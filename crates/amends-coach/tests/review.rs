@@ -638,3 +638,23 @@ fn the_learned_backstop_explains_itself_and_can_be_turned_off() {
     assert!(en().with_learned("version\t1\nw\tyou\t1 2\n").is_err());
     assert!(en().with_learned("kind\tblame\t0\t0.9\twhy\tsuggestion\nw\tyou\t1\n").is_err());
 }
+
+/// Who is the subject of a fault (session coach12): a rule that reads who erred (here the
+/// passive that names no one) heard the sentence as defensive; the learned model hears the
+/// customer as the one who did not fasten it, so the finding is blame, and says why. Without
+/// the model the rules' reading stands; a reminder ("as I said") is never renamed.
+#[test]
+fn the_learned_model_says_whose_fault_a_hidden_agent_is() {
+    let text = "The strap snapped because it wasn't fastened properly before the ride.";
+    let rules_only = en().with_learned("").unwrap();
+    assert_eq!(kinds(&rules_only.review(text, Purpose::Other)), [FindingKind::Defensive]);
+    let r = en().review(text, Purpose::Other);
+    let [f] = r.findings.as_slice() else { panic!("{r:?}") };
+    assert_eq!(f.kind, FindingKind::Blame);
+    assert_eq!(marked(text, f), "wasn't fastened properly");
+    assert!(f.why.contains("heard this as defensive") && f.why.contains('%'), "{}", f.why);
+    let r = en().review("As I said, the parcel was sent on time.", Purpose::Other);
+    assert!(r.has(FindingKind::Defensive), "{r:?}");
+    // A model file with an unreadable threshold is an error.
+    assert!(en().with_learned("version\t1\nwhose_fault\thigh\n").is_err());
+}
