@@ -271,6 +271,11 @@ fn main() {
             "en_general60.tsv (blind, session coach9: written before its changes, never tuned on; first and final runs in its header)",
             include_str!("../tests/corpus/en_general60.tsv"),
         ),
+        ("en_general71.tsv (coach12 tuning: whose fault it is)", include_str!("../tests/corpus/en_general71.tsv")),
+        (
+            "en_general70.tsv (blind, session coach12: written before its changes, never tuned on; first and final runs in its header)",
+            include_str!("../tests/corpus/en_general70.tsv"),
+        ),
     ] {
         corpus_score::evaluate(name, &corpus_score::load(name, tsv), false);
     }

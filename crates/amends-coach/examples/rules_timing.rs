@@ -72,6 +72,9 @@ fn main() {
 fn interleaved(a: &Coach, b: &Coach, f: impl Fn(&Coach, &str) -> usize) {
     let sentence = "Dear Mrs Patel, thank you for writing. As I said, the parcel was sent on time and our policy is clear. \
         I'm so sorry your cake arrived damaged; it was our mistake. We will be in touch soon. ";
+    // `AMENDS_TIMING_SENTENCE`: another sentence to repeat (a draft whose every sentence is heard
+    // by a rule that reads who erred, say, so the learned model is asked about each).
+    let sentence = std::env::var("AMENDS_TIMING_SENTENCE").map_or(sentence.to_string(), |s| format!("{s} "));
     let text = sentence.repeat(2_000 / sentence.split_whitespace().count() + 1);
     let mut times = [Vec::new(), Vec::new()];
     for _ in 0..1_500 {
