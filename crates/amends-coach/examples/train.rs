@@ -404,35 +404,61 @@ fn main() {
         let m = fit_on(&docs, &targets, &train, vocab.len(), Link::Softmax, l2, epochs);
         let tune: Vec<&Text> = texts.iter().filter(|t| tune_files.contains(&t.file)).collect();
         println!("tuning split ({} texts of {}), rules of {path}:", tune.len(), tune_files.join(", "));
-        let runs: Vec<(String, Coach)> = [None, Some(0.5f32), Some(0.6), Some(0.7), Some(0.8), Some(0.85), Some(0.9), Some(0.95), Some(0.97)]
-            .into_iter()
-            .map(|t| match t {
-                None => ("rules alone".to_string(), old_coach.clone()),
-                Some(t) => (format!("threshold {t:.2}"), old_coach.clone().with_learned(&render(&m, &vocab, t, prune, None, "")).unwrap()),
-            })
-            .chain([None, Some(0.0f32), Some(0.1), Some(0.2), Some(0.3), Some(0.4), Some(0.5), Some(0.6), Some(0.7), Some(0.8), Some(0.9)].into_iter().map(|w| {
-                (
-                    format!("threshold {threshold:.2}, whose_fault {}", w.map_or("off".to_string(), |w| format!("{w:.2}"))),
-                    old_coach.clone().with_learned(&render(&m, &vocab, threshold, prune, w, "")).unwrap(),
+        let runs: Vec<(String, Coach)> =
+            [None, Some(0.5f32), Some(0.6), Some(0.7), Some(0.8), Some(0.85), Some(0.9), Some(0.95), Some(0.97)]
+                .into_iter()
+                .map(|t| match t {
+                    None => ("rules alone".to_string(), old_coach.clone()),
+                    Some(t) => (
+                        format!("threshold {t:.2}"),
+                        old_coach.clone().with_learned(&render(&m, &vocab, t, prune, None, "")).unwrap(),
+                    ),
+                })
+                .chain(
+                    [
+                        None,
+                        Some(0.0f32),
+                        Some(0.1),
+                        Some(0.2),
+                        Some(0.3),
+                        Some(0.4),
+                        Some(0.5),
+                        Some(0.6),
+                        Some(0.7),
+                        Some(0.8),
+                        Some(0.9),
+                    ]
+                    .into_iter()
+                    .map(|w| {
+                        (
+                            format!(
+                                "threshold {threshold:.2}, whose_fault {}",
+                                w.map_or("off".to_string(), |w| format!("{w:.2}"))
+                            ),
+                            old_coach.clone().with_learned(&render(&m, &vocab, threshold, prune, w, "")).unwrap(),
+                        )
+                    }),
                 )
-            }))
-            .chain([0.5f32, 0.6, 0.7, 0.75, 0.8].into_iter().map(|b| {
-                let text = render(&m, &vocab, threshold, prune, whose_fault, "");
-                // The blame class alone at its own threshold.
-                let text: String = text
-                    .lines()
-                    .map(|l| {
-                        let cols: Vec<&str> = l.split('\t').collect();
-                        if cols.len() == 6 && cols[0] == "kind" && cols[1] == "blame" {
-                            format!("kind\tblame\t{}\t{b}\t{}\t{}\n", cols[2], cols[4], cols[5])
-                        } else {
-                            format!("{l}\n")
-                        }
-                    })
-                    .collect();
-                (format!("threshold {threshold:.2}, whose_fault {whose_fault:?}, blame at {b:.2}"), old_coach.clone().with_learned(&text).unwrap())
-            }))
-            .collect();
+                .chain([0.5f32, 0.6, 0.7, 0.75, 0.8].into_iter().map(|b| {
+                    let text = render(&m, &vocab, threshold, prune, whose_fault, "");
+                    // The blame class alone at its own threshold.
+                    let text: String = text
+                        .lines()
+                        .map(|l| {
+                            let cols: Vec<&str> = l.split('\t').collect();
+                            if cols.len() == 6 && cols[0] == "kind" && cols[1] == "blame" {
+                                format!("kind\tblame\t{}\t{b}\t{}\t{}\n", cols[2], cols[4], cols[5])
+                            } else {
+                                format!("{l}\n")
+                            }
+                        })
+                        .collect();
+                    (
+                        format!("threshold {threshold:.2}, whose_fault {whose_fault:?}, blame at {b:.2}"),
+                        old_coach.clone().with_learned(&text).unwrap(),
+                    )
+                }))
+                .collect();
         for (name, coach) in &runs {
             let (mut tp, mut fp, mut fn_, mut right) = (0, 0, 0, 0);
             // Per text: blame and defensive found where labelled (tp), not labelled (fp), missed (fn).
