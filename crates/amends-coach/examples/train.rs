@@ -18,6 +18,11 @@
 //! rules leave quiet, is what the threshold is chosen on (never the blind sets). The model
 //! written is then fitted on all the training texts. Nothing here runs in the product.
 //!
+//! `--whose-fault P` writes the arbiter of who is the subject of a fault (`whose_fault` in the
+//! model file, session `coach12`); the tuning split's table sweeps it (and the blame class's own
+//! threshold) whatever is given, for the rules named by `--tune-rules`, which must mark the rules
+//! that read who erred (`whose_fault = true`) for it to have anything to rename.
+//!
 //! `--concerns [--covered-at 0.8]` trains the restatement check's judge instead
 //! (`rules/judge.en.tsv`, see `CoverJudge` in `src/learned.rs`): from every
 //! `tests/concerns/en*.toml` but the blind splits, each scored with the current taxonomy and
