@@ -7,7 +7,7 @@
 //! Phrase syntax (elements separated by spaces): `word` any word with the same stem;
 //! `a|b` any of these; `=word` exactly this word (no stemming: `=work` is not "working");
 //! `!a|b` the next word is not one of these (zero width); `#num` a number (digits or a
-//! number word), `#num<N` one below N (or with no value, "several"); `~N` up to N words (1..=9). A phrase never crosses a sentence.
+//! number word), `#num<N` one below N (or with no value, "several"), `#num>N` one above N; `~N` up to N words (1..=9). A phrase never crosses a sentence.
 
 use std::collections::HashMap;
 
@@ -181,6 +181,8 @@ pub(crate) struct Word {
     start: usize,
     end: usize,
     sentence: u32,
+    /// The clause within the text: a new one at each comma, semicolon or sentence break.
+    clause: u32,
     num: bool,
     /// What a number says, when it says one ("80", "twelve"); None for "several" or a word.
     value: Option<u32>,
@@ -222,19 +224,25 @@ fn number_value(w: &str) -> Option<u32> {
 pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut sentence = 0u32;
+    let mut clause = 0u32;
     let mut pending = false;
+    let mut comma = false;
     scan(text, |piece| match piece {
         Piece::Break => pending = true,
-        Piece::Comma { .. } => {}
+        Piece::Comma { .. } => comma = true,
         Piece::Word { start, end, norm, .. } => {
             if pending && !out.is_empty() {
                 sentence = sentence.saturating_add(1);
             }
+            if (pending || comma) && !out.is_empty() {
+                clause = clause.saturating_add(1);
+            }
             pending = false;
+            comma = false;
             let mut push = |w: &str| {
                 let num = w.starts_with(|c: char| c.is_ascii_digit()) || stemmer.is_number_word(w);
                 let value = if num { number_value(w) } else { None };
-                out.push(Word { stem: stemmer.stem(w), word: stemmer.fold(w), start, end, sentence, num, value });
+                out.push(Word { stem: stemmer.stem(w), word: stemmer.fold(w), start, end, sentence, clause, num, value });
             };
             if let Some(base) = norm.strip_suffix("n't") {
                 push(match base {
@@ -272,6 +280,8 @@ enum Alt {
     /// `#num<N`: a number below N, or one with no value ("several"): an age that makes a
     /// child ("a 7-year-old", not "my 80-year-old father").
     NumBelow(u32),
+    /// `#num>N`: a number above N that says its value ("my daughter, who is 32").
+    NumAbove(u32),
 }
 
 impl Alt {
@@ -283,6 +293,7 @@ impl Alt {
             Alt::Suffix(s) => w.word.ends_with(s.as_str()),
             Alt::Num => w.num,
             Alt::NumBelow(n) => w.num && w.value.is_none_or(|v| v < *n),
+            Alt::NumAbove(n) => w.num && w.value.is_some_and(|v| v > *n),
         }
     }
 }
@@ -329,6 +340,11 @@ impl Phrase {
             for alt in body.split('|') {
                 if alt == "#num" {
                     alts.push(Alt::Num);
+                    continue;
+                }
+                if let Some(bound) = alt.strip_prefix("#num>") {
+                    let n = bound.parse().map_err(|_| format!("`{alt}` in `{src}`: `#num>` takes a whole number"))?;
+                    alts.push(Alt::NumAbove(n));
                     continue;
                 }
                 if let Some(bound) = alt.strip_prefix("#num<") {
@@ -430,7 +446,7 @@ impl PhraseSet {
             let list = match alt {
                 Alt::Stem(s) => self.by_stem.entry(s.clone()).or_default(),
                 Alt::Exact(w) => self.by_word.entry(w.clone()).or_default(),
-                Alt::Num | Alt::NumBelow(_) => &mut self.other,
+                Alt::Num | Alt::NumBelow(_) | Alt::NumAbove(_) => &mut self.other,
                 Alt::Prefix(_) | Alt::Suffix(_) => &mut self.loose,
             };
             if list.last() != Some(&i) {
@@ -440,33 +456,43 @@ impl PhraseSet {
         self.phrases.push((owner, p));
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
     /// Every match as (owner, first word, end word), in text order.
     pub(crate) fn find(&self, ws: &[Word]) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
+        for at in 0..ws.len() {
+            self.find_at(ws, at, |owner, end| out.push((owner, at, end)));
+        }
+        out
+    }
+
+    /// Every match starting at word `at`, as (owner, end word).
+    pub(crate) fn find_at(&self, ws: &[Word], at: usize, mut found: impl FnMut(usize, usize)) {
         // Only the phrases that can start at a word are tried there (by its stem, by the
         // word itself, or as a number): a phrase is tried once per word even when its first
         // element would list it twice. (Trying every exact-word phrase at every word was
         // the restatement check's hot spot on long text.)
-        for (at, w) in ws.iter().enumerate() {
-            let by_stem = self.by_stem.get(&w.stem).map_or(&[][..], Vec::as_slice);
-            let by_word = self.by_word.get(&w.word).map_or(&[][..], Vec::as_slice);
-            let numbers = if w.num { self.other.as_slice() } else { &[] };
-            let tried = |i: &usize, earlier: &[&[usize]]| earlier.iter().any(|l| l.contains(i));
-            let lists: [&[usize]; 4] = [by_stem, by_word, numbers, &self.loose];
-            for (n, list) in lists.iter().enumerate() {
-                for &i in *list {
-                    if n > 0 && tried(&i, lists.get(..n).unwrap_or(&[])) {
-                        continue;
-                    }
-                    if let Some((owner, p)) = self.phrases.get(i)
-                        && let Some(end) = p.match_at(ws, at)
-                    {
-                        out.push((*owner, at, end));
-                    }
+        let Some(w) = ws.get(at) else { return };
+        let by_stem = self.by_stem.get(&w.stem).map_or(&[][..], Vec::as_slice);
+        let by_word = self.by_word.get(&w.word).map_or(&[][..], Vec::as_slice);
+        let numbers = if w.num { self.other.as_slice() } else { &[] };
+        let tried = |i: &usize, earlier: &[&[usize]]| earlier.iter().any(|l| l.contains(i));
+        let lists: [&[usize]; 4] = [by_stem, by_word, numbers, &self.loose];
+        for (n, list) in lists.iter().enumerate() {
+            for &i in *list {
+                if n > 0 && tried(&i, lists.get(..n).unwrap_or(&[])) {
+                    continue;
+                }
+                if let Some((owner, p)) = self.phrases.get(i)
+                    && let Some(end) = p.match_at(ws, at)
+                {
+                    found(*owner, end);
                 }
             }
         }
-        out
     }
 }
 
@@ -496,14 +522,16 @@ fn first_cues(
 ) -> Vec<Option<(usize, usize)>> {
     let mut first: Vec<Option<(usize, usize)>> = vec![None; owners];
     for (owner, start, end) in cues.find(ws) {
+        // Whether it would be the owner's first sign is asked before whether it is set aside:
+        // the latter may cost more, and a later match never replaces an earlier one.
+        let Some(slot) = first.get_mut(owner) else { continue };
+        if !slot.is_none_or(|(s, e)| start < s || (start == s && end > e)) {
+            continue;
+        }
         if (negatable(owner) && negated(ws, start, negators)) || set_aside(owner, start) {
             continue;
         }
-        if let Some(slot) = first.get_mut(owner)
-            && slot.is_none_or(|(s, e)| start < s || (start == s && end > e))
-        {
-            *slot = Some((start, end));
-        }
+        *slot = Some((start, end));
     }
     first
 }
@@ -1206,6 +1234,15 @@ struct TriageFile {
     default: CaseSeverity,
     /// How many capitalised words ("NEVER", "UNACCEPTABLE") or runs of "!!" read as shouting.
     shouting: usize,
+    /// Words a negator reaches a cue through ("nobody *was* hurt", "not a single person
+    /// *was* injured"): besides the two words just before a cue, a negator cancels it when
+    /// only these words, at most four, stand between them in its clause.
+    #[serde(default)]
+    transparent: Vec<String>,
+    /// Words that keep a negated threat a threat (a `disavowable` cue): a condition ("if you
+    /// don't refund me, ...") or "I won't hesitate to ...", in the cue's clause before it.
+    #[serde(default)]
+    still_meant: Vec<String>,
     #[serde(rename = "reason")]
     reasons: Vec<ReasonFile>,
 }
@@ -1221,10 +1258,23 @@ struct ReasonFile {
     amplifies: bool,
     #[serde(default = "yes")]
     negatable: bool,
+    /// An amplifier raises only these kinds (none listed: any).
+    #[serde(default)]
+    raises: Vec<ReasonKind>,
+    /// A negator earlier in the cue's clause disavows it ("I have no wish to involve a
+    /// lawyer"), unless the sentence goes on to "but I will" or a condition ("..., but I
+    /// will if I have to"): the hedged threat stands.
+    #[serde(default)]
+    disavowable: bool,
     /// Why the sign matters, for staff: shown beside the words that raised it.
     #[serde(default)]
     why: String,
     cues: Vec<String>,
+    /// What looks like a cue of this kind and is not: a figure of speech ("giving me a
+    /// headache"), a title or a mention ("the solicitor's office"), an adult child ("my
+    /// daughter, who is 32"). A cue of this kind that starts inside one is set aside.
+    #[serde(default)]
+    not_cues: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -1232,7 +1282,9 @@ struct ReasonRule {
     kind: ReasonKind,
     severity: CaseSeverity,
     amplifies: bool,
+    raises: Vec<ReasonKind>,
     negatable: bool,
+    disavowable: bool,
     why: String,
 }
 
@@ -1245,6 +1297,10 @@ pub(crate) struct TriageRules {
     default: CaseSeverity,
     shouting: usize,
     cues: PhraseSet,
+    /// `not_cues`, owned by the rule whose kind they set aside.
+    not_cues: PhraseSet,
+    transparent: Vec<String>,
+    still_meant: Vec<String>,
 }
 
 impl Default for TriageRules {
@@ -1256,6 +1312,9 @@ impl Default for TriageRules {
             default: CaseSeverity::Normal,
             shouting: usize::MAX,
             cues: PhraseSet::default(),
+            not_cues: PhraseSet::default(),
+            transparent: Vec::new(),
+            still_meant: Vec::new(),
         }
     }
 }
@@ -1320,8 +1379,12 @@ impl TriageRules {
         }
         let stemmer = Stemmer::from_file(file.stemming);
         let negators = file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
+        let transparent = file.transparent.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
+        let still_meant = file.still_meant.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
         let mut out = TriageRules {
             negators,
+            transparent,
+            still_meant,
             stemmer,
             default: file.default,
             shouting: file.shouting.max(1),
@@ -1335,11 +1398,14 @@ impl TriageRules {
                 return Err(RulesError::Rule { rule: what, line, message: "`cues` is empty".into() });
             }
             compile_list(&out.stemmer, &r.cues, i, &mut out.cues, &what, line)?;
+            compile_list(&out.stemmer, &r.not_cues, i, &mut out.not_cues, &what, line)?;
             out.rules.push(ReasonRule {
                 kind,
                 severity: r.severity,
                 amplifies: r.amplifies,
+                raises: r.raises.clone(),
                 negatable: r.negatable,
+                disavowable: r.disavowable,
                 why: r.why.clone(),
             });
         }
@@ -1348,15 +1414,35 @@ impl TriageRules {
 
     pub(crate) fn triage(&self, complaint: &str) -> Triage {
         let ws = words(complaint, &self.stemmer);
+        let chars: Vec<char> = complaint.chars().collect();
+        // Whether a cue of `kind` at word `at` starts inside what looks like one and is not (a
+        // figure, a title, an adult child): only the words just before a cue are tried, so the
+        // cost follows the cues found, not the complaint's length.
+        let masked = |kind: ReasonKind, at: usize| {
+            let mut inside = false;
+            for from in at.saturating_sub(NOT_CUE_REACH)..=at {
+                self.not_cues.find_at(&ws, from, |owner, end| {
+                    inside |= end > at && self.rules.get(owner).is_some_and(|r| r.kind == kind);
+                });
+                if inside {
+                    return true;
+                }
+            }
+            false
+        };
         let first = first_cues(
             &ws,
             &self.cues,
             &self.negators,
             self.rules.len(),
             |i| self.rules.get(i).is_some_and(|r| r.negatable),
-            |_, _| false,
+            |owner, start| {
+                let Some(rule) = self.rules.get(owner) else { return false };
+                (!self.not_cues.is_empty() && masked(rule.kind, start))
+                    || (rule.negatable && self.negated_through(&ws, start))
+                    || (rule.disavowable && self.disavowed(&ws, &chars, start))
+            },
         );
-        let chars: Vec<char> = complaint.chars().collect();
         let words_at = |start: usize, end: usize| -> String {
             chars.get(start..end).map(|c| c.iter().collect()).unwrap_or_default()
         };
@@ -1400,14 +1486,76 @@ impl TriageRules {
             }
         }
         // An amplifier raises what the other signs say, never a plain complaint on its own.
-        let others_raise =
-            reasons.iter().filter_map(|(_, i)| self.rules.get(*i)).any(|r| !r.amplifies && r.severity > self.default);
+        let raisers: Vec<&ReasonRule> =
+            reasons.iter().filter_map(|(_, i)| self.rules.get(*i)).filter(|r| r.amplifies).collect();
+        let others_raise = reasons.iter().filter_map(|(_, i)| self.rules.get(*i)).any(|r| {
+            !r.amplifies
+                && r.severity > self.default
+                && raisers.iter().any(|a| a.raises.is_empty() || a.raises.contains(&r.kind))
+        });
         if amplified && others_raise {
             severity = severity.raised();
         }
         let mut reasons: Vec<Reason> = reasons.into_iter().map(|(r, _)| r).collect();
         reasons.sort_by_key(|r| (r.start, r.end));
         Triage { severity, reasons }
+    }
+}
+
+/// How many words before a cue a `not_cues` phrase may start and still hold it.
+const NOT_CUE_REACH: usize = 12;
+
+impl TriageRules {
+    /// A negator that reaches the cue at `at` through the file's `transparent` words only
+    /// (at most four, in its clause): "no one *was* injured", "not a single person was hurt".
+    fn negated_through(&self, ws: &[Word], at: usize) -> bool {
+        let Some(clause) = ws.get(at).map(|w| w.clause) else { return false };
+        if self.transparent.is_empty() {
+            return false;
+        }
+        let mut i = at;
+        for _ in 0..5 {
+            let Some(prev) = i.checked_sub(1) else { return false };
+            i = prev;
+            let Some(w) = ws.get(i).filter(|w| w.clause == clause) else { return false };
+            if self.negators.contains(&w.word) {
+                return true;
+            }
+            if !self.transparent.contains(&w.word) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// A negator earlier in the cue's clause (at most eight words back) that the sentence
+    /// does not take back with "but I will …", "but I'll …" or a condition after the cue.
+    fn disavowed(&self, ws: &[Word], chars: &[char], at: usize) -> bool {
+        let Some(here) = ws.get(at) else { return false };
+        let before: Vec<&Word> =
+            (at.saturating_sub(8)..at).filter_map(|i| ws.get(i)).filter(|w| w.clause == here.clause).collect();
+        let negated = before.iter().any(|w| self.negators.contains(&w.word));
+        let meant = ws
+            .get(..at)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|w| w.clause == here.clause)
+            .any(|w| self.still_meant.contains(&w.word));
+        if !negated || meant {
+            return false;
+        }
+        let after: Vec<&Word> = ws.iter().skip(at + 1).take_while(|w| w.sentence == here.sentence).collect();
+        let taken_back = after.iter().enumerate().any(|(n, w)| {
+            w.word == "but"
+                && after.iter().skip(n + 1).take(3).any(|v| {
+                    let raw: String = chars.get(v.start..v.end).map(|c| c.iter().collect()).unwrap_or_default();
+                    matches!(v.word.as_str(), "will" | "shall" | "if" | "unless")
+                        || raw.ends_with("'ll")
+                        || raw.ends_with("\u{2019}ll")
+                })
+        });
+        !taken_back
     }
 }
 

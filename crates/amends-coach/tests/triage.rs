@@ -64,6 +64,45 @@ fn a_delayed_cake_is_normal_and_a_nut_in_an_allergic_childs_dessert_is_not() {
     assert_eq!(words, [(ReasonKind::Allergy, "nut"), (ReasonKind::Child, "daughter's")]);
 }
 
+/// A child raises a danger to a body one level, not a repeat or a legal threat: a son's
+/// order late again is high, a son burnt by the kettle critical.
+#[test]
+fn a_child_raises_a_danger_not_a_repeat() {
+    let coach = Coach::english();
+    let late = coach.triage("My son's school order is late again, the third time this term.");
+    assert_eq!(late.severity, CaseSeverity::High);
+    let burnt = coach.triage("My son burnt his hand on the kettle you sold us.");
+    assert_eq!(burnt.severity, CaseSeverity::Critical);
+}
+
+/// Negation reaches a cue through its clause's subject and auxiliaries ("nobody was actually
+/// injured"), and a figure of speech, a mention or an adult child is not a sign.
+#[test]
+fn negation_figures_and_mentions_are_read_before_the_cues() {
+    let coach = Coach::english();
+    let kinds = |text: &str| -> Vec<ReasonKind> { coach.triage(text).reasons.iter().map(|r| r.kind).collect() };
+    assert_eq!(kinds("Luckily nobody was actually injured when the display cabinet toppled over."), [ReasonKind::Safety]);
+    assert_eq!(kinds("This refund saga is giving me a headache."), []);
+    assert_eq!(kinds("My daughter, who is 41, ordered it for me."), []);
+    assert_eq!(kinds("My grown up son collected it for me and it was the wrong colour."), []);
+    assert_eq!(kinds("We will definitely stay again, but the towels were grey."), []);
+    assert_eq!(kinds("It broke again on Sunday."), [ReasonKind::Repeat]);
+}
+
+/// A threat disavowed in its clause is none ("I have no wish to involve a lawyer"); one hedged
+/// ("…, but I will if I must"), conditional ("if you don't …") or "won't hesitate" stands.
+#[test]
+fn a_disavowed_threat_is_none_and_a_hedged_one_stands() {
+    let coach = Coach::english();
+    let legal = |text: &str| coach.triage(text).reasons.iter().any(|r| r.kind == ReasonKind::LegalThreat);
+    assert!(!legal("I have no wish to involve a lawyer, I just want the wardrobe collected."));
+    assert!(!legal("I'm not going to sue anyone over a lampshade."));
+    assert!(legal("I don't want to involve a lawyer, but I will if I must."));
+    assert!(legal("I won't hesitate to contact my solicitor."));
+    assert!(legal("If you don't refund me by Friday, my lawyer will be in touch."));
+    assert!(legal("My lawyer will be in touch."));
+}
+
 /// Agreement on one labelled file: the severity, and per kind of reason how often a
 /// reason the coach gave was labelled (precision) and a labelled one was given (recall).
 struct Agreement {
