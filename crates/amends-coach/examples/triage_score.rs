@@ -116,7 +116,8 @@ fn main() {
                 }
             }
             if t.severity != case.severity || got != want {
-                let heard: Vec<String> = t.reasons.iter().map(|r| format!("{}={:?}", r.kind.as_str(), r.words)).collect();
+                let heard: Vec<String> =
+                    t.reasons.iter().map(|r| format!("{}={:?}", r.kind.as_str(), r.words)).collect();
                 misses.push(format!(
                     "  {:?}\n    got {:?} [{}], labelled {:?} {want:?}",
                     case.complaint,

@@ -242,7 +242,16 @@ pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
             let mut push = |w: &str| {
                 let num = w.starts_with(|c: char| c.is_ascii_digit()) || stemmer.is_number_word(w);
                 let value = if num { number_value(w) } else { None };
-                out.push(Word { stem: stemmer.stem(w), word: stemmer.fold(w), start, end, sentence, clause, num, value });
+                out.push(Word {
+                    stem: stemmer.stem(w),
+                    word: stemmer.fold(w),
+                    start,
+                    end,
+                    sentence,
+                    clause,
+                    num,
+                    value,
+                });
             };
             if let Some(base) = norm.strip_suffix("n't") {
                 push(match base {

@@ -81,7 +81,10 @@ fn a_child_raises_a_danger_not_a_repeat() {
 fn negation_figures_and_mentions_are_read_before_the_cues() {
     let coach = Coach::english();
     let kinds = |text: &str| -> Vec<ReasonKind> { coach.triage(text).reasons.iter().map(|r| r.kind).collect() };
-    assert_eq!(kinds("Luckily nobody was actually injured when the display cabinet toppled over."), [ReasonKind::Safety]);
+    assert_eq!(
+        kinds("Luckily nobody was actually injured when the display cabinet toppled over."),
+        [ReasonKind::Safety]
+    );
     assert_eq!(kinds("This refund saga is giving me a headache."), []);
     assert_eq!(kinds("My daughter, who is 41, ordered it for me."), []);
     assert_eq!(kinds("My grown up son collected it for me and it was the wrong colour."), []);
@@ -169,17 +172,24 @@ fn triage_on_unseen_wording() {
     let tuning = print("triage, tuning set", &agreement(&coach, include_str!("triage/en_tuning.toml")));
     let tuning2 = print("triage, second tuning set", &agreement(&coach, include_str!("triage/en_tuning2.toml")));
     let tuning3 = print("triage, third tuning set", &agreement(&coach, include_str!("triage/en_tuning3.toml")));
+    let tuning4 = print("triage, fourth tuning set", &agreement(&coach, include_str!("triage/en_tuning4.toml")));
+    let tuning5 = print("triage, fifth tuning set", &agreement(&coach, include_str!("triage/en_tuning5.toml")));
     let blind = print("triage, blind set", &agreement(&coach, include_str!("triage/en_blind.toml")));
     assert!(tuning >= 0.95, "severity agreement on the tuning set fell to {tuning:.3}");
     assert!(tuning2 >= 0.9, "severity agreement on the second tuning set fell to {tuning2:.3}");
     assert!(tuning3 >= 0.9, "severity agreement on the third tuning set fell to {tuning3:.3}");
+    assert!(tuning4 >= 0.95, "severity agreement on the fourth tuning set fell to {tuning4:.3}");
+    assert!(tuning5 >= 0.95, "severity agreement on the fifth tuning set fell to {tuning5:.3}");
     assert!(blind >= 0.6, "severity agreement on the blind set fell to {blind:.3}");
 }
 
 /// The blind sets of the session `coach` (first runs in their headers): `en_blind2` and
 /// `de_blind2` were written before any of its tuning, `en_blind3` after the first round and
 /// `en_blind4` after the second (both tuned on since), `en_blind5` after the last, never
-/// tuned on. Floors a little under the figures when they were set catch a regression.
+/// tuned on; `en_blind7` by the session `coach13` before its changes (0.635 at its first run,
+/// 0.750 at the end), never tuned on and its misses never read. Floors a little under the
+/// figures when they were set catch a regression. The blind sets' misses are printed here
+/// only for the older sets; `en_blind7` prints its totals.
 #[test]
 fn triage_on_the_coach_sessions_blind_sets() {
     let sets = [
@@ -199,6 +209,13 @@ fn triage_on_the_coach_sessions_blind_sets() {
         let severity = print(name, &agreement(&coach, file));
         assert!(severity >= floor, "{name}: severity agreement {severity:.3} < {floor}");
     }
+    let mut blind7 = agreement(&Coach::english(), include_str!("triage/en_blind7.toml"));
+    blind7.misses.clear();
+    let severity = print("triage, seventh blind set (coach13, totals only)", &blind7);
+    assert!(severity >= 0.72, "triage, seventh blind set: severity agreement {severity:.3} < 0.72");
+    let (tp, fp, fn_) = blind7.per_kind.values().fold((0, 0, 0), |a, k| (a.0 + k.0, a.1 + k.1, a.2 + k.2));
+    assert!(tp * 100 >= 80 * (tp + fp), "triage, seventh blind set: reason precision {tp}/{}", tp + fp);
+    assert!(tp * 100 >= 74 * (tp + fn_), "triage, seventh blind set: reason recall {tp}/{}", tp + fn_);
 }
 
 /// The built-in files compile: a coach falls back to hearing nothing when one does not, so
