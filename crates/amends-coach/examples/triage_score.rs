@@ -44,7 +44,7 @@ fn timing(old: &str, new: &str) {
     };
     let (a, b) = (load(old), load(new));
     let short = COMPLAINT.to_owned();
-    let long = vec![COMPLAINT; 10].join("\n\n");
+    let long = [COMPLAINT; 10].join("\n\n");
     for (name, text) in [("200 words", &short), ("2,000 words", &long)] {
         let words = text.split_whitespace().count();
         let runs = if words > 1000 { 300 } else { 3000 };
