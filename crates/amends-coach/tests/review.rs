@@ -165,6 +165,21 @@ fn negated_or_reported_blame_is_not_blame() {
     assert!(en().review("It was your fault.", Purpose::Other).has(FindingKind::Blame));
 }
 
+/// The cause told as what happens when a thing is handled so blames the customer without
+/// naming them; what happens when our own system runs does not.
+#[test]
+fn a_cause_told_as_what_happens_when_it_is_used_so_is_blame() {
+    for text in [
+        "Those marks appear when the pan is put in the dishwasher.",
+        "That kind of fading happens if the cushions are left in direct sun.",
+    ] {
+        assert!(en().review(text, Purpose::Other).has(FindingKind::Blame), "{text}");
+    }
+    for text in ["This happens when our system is updated overnight.", "Refunds appear when the bank releases them."] {
+        assert!(!en().review(text, Purpose::Other).has(FindingKind::Blame), "{text}");
+    }
+}
+
 #[test]
 fn times_make_promises_concrete() {
     let coach = en();
