@@ -257,13 +257,28 @@ impl Learned {
     /// blank", "the refund went to the card you paid with"); None otherwise or when off.
     pub(crate) fn whose_fault(&self, t: &Tokens, from: usize, to: usize) -> Option<f32> {
         let at = self.whose_fault?;
-        let n = self.classes.len();
         let blame = self.classes.iter().position(|c| c.kind == Some(FindingKind::Blame))?;
         let defensive = self.classes.iter().position(|c| c.kind == Some(FindingKind::Defensive))?;
-        if from >= to {
+        let mut buf = [0.0f32; MAX_CLASSES];
+        let p = self.probabilities(t, from, to, &mut buf)?;
+        let (pb, pd) = (*p.get(blame)?, *p.get(defensive)?);
+        (pb >= at && pb > pd).then_some(pb)
+    }
+
+    /// Each class's probability for sentence tokens `from..to` (a softmax over the bias and
+    /// the weights of the sentence's features), in `buf`: no allocation on a path every
+    /// sentence of a review takes. None for an empty span or a model without classes.
+    fn probabilities<'b>(
+        &self,
+        t: &Tokens,
+        from: usize,
+        to: usize,
+        buf: &'b mut [f32; MAX_CLASSES],
+    ) -> Option<&'b [f32]> {
+        let n = self.classes.len();
+        if n == 0 || from >= to {
             return None;
         }
-        let mut buf = [0.0f32; MAX_CLASSES];
         let scores = buf.get_mut(..n)?;
         for (s, c) in scores.iter_mut().zip(&self.classes) {
             *s = c.bias;
@@ -279,9 +294,10 @@ impl Learned {
         });
         let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let total: f32 = scores.iter().map(|s| (s - max).exp()).sum();
-        let p = |i: usize| scores.get(i).map_or(0.0, |s| (s - max).exp() / total);
-        let (pb, pd) = (p(blame), p(defensive));
-        (pb >= at && pb > pd).then_some(pb)
+        for s in scores.iter_mut() {
+            *s = (*s - max).exp() / total;
+        }
+        Some(scores)
     }
 
     /// The why and suggestion of a kind's class, for a finding the model renamed.
@@ -295,31 +311,14 @@ impl Learned {
     /// its suggestion. Low severity: the backstop advises, it never holds a send.
     pub(crate) fn judge(&self, t: &Tokens, from: usize, to: usize) -> Option<Finding> {
         let n = self.classes.len();
-        if n == 0 || from >= to {
-            return None;
-        }
         // No allocation unless it speaks: the scores live on the stack (a model has at most
         // `MAX_CLASSES` classes), the features that raised a finding are gathered only then.
         let mut buf = [0.0f32; MAX_CLASSES];
-        let scores = buf.get_mut(..n)?;
-        for (s, c) in scores.iter_mut().zip(&self.classes) {
-            *s = c.bias;
-        }
-        each_key(t, from, to, |key| {
-            if let Some(&row) = self.index.get(&key)
-                && let Some(ws) = self.weights.get(row as usize * n..(row as usize + 1) * n)
-            {
-                for (s, w) in scores.iter_mut().zip(ws) {
-                    *s += w;
-                }
-            }
-        });
-        let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let total: f32 = scores.iter().map(|s| (s - max).exp()).sum();
-        let (best, p) = scores
+        let (best, p) = self
+            .probabilities(t, from, to, &mut buf)?
             .iter()
+            .copied()
             .enumerate()
-            .map(|(i, s)| (i, (s - max).exp() / total))
             .filter(|(i, _)| self.classes.get(*i).is_some_and(|c| c.kind.is_some()))
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
         let class = self.classes.get(best)?;
