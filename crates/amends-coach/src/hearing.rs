@@ -35,11 +35,21 @@ const NUMBER_WORDS: &[&str] = &[
     "ten",
     "eleven",
     "twelve",
+    "thirteen",
+    "fourteen",
     "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
     "twenty",
     "thirty",
     "forty",
     "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
     "hundred",
     "several",
     "few",
@@ -209,11 +219,21 @@ fn number_value(w: &str) -> Option<u32> {
         ("ten", 10),
         ("eleven", 11),
         ("twelve", 12),
+        ("thirteen", 13),
+        ("fourteen", 14),
         ("fifteen", 15),
+        ("sixteen", 16),
+        ("seventeen", 17),
+        ("eighteen", 18),
+        ("nineteen", 19),
         ("twenty", 20),
         ("thirty", 30),
         ("forty", 40),
         ("fifty", 50),
+        ("sixty", 60),
+        ("seventy", 70),
+        ("eighty", 80),
+        ("ninety", 90),
         ("hundred", 100),
         ("dozen", 12),
     ];
@@ -614,6 +634,22 @@ struct ConcernsFile {
     /// its verb (see `fault_of_ours`); without them, the layer is off.
     #[serde(default)]
     subjects: Subjects,
+    /// Negation read through a clause's subject (see [`negated_through`]); without it, only a
+    /// negator just before a cue cancels it.
+    #[serde(default)]
+    negation: Negation,
+}
+
+/// Negation through a clause's subject: the `transparent` words a negator reaches a cue
+/// through ("nobody *was* hurt"), and the `subjects` that negate only that way ("nobody",
+/// which before a cue of its own is the cue: "nobody answered").
+#[derive(Deserialize, Debug, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Negation {
+    #[serde(default)]
+    transparent: Vec<String>,
+    #[serde(default)]
+    subjects: Vec<String>,
 }
 
 /// The customer as the subject of a clause: `customer` words ("i", "we") and the `through`
@@ -646,6 +682,10 @@ struct ConcernFile {
     hints: Vec<String>,
     #[serde(default)]
     covers: Vec<String>,
+    /// What looks like a cue of this concern and is not (a figure, a mention, an adult
+    /// "child", a wait that is no delay): a cue starting inside one raises nothing.
+    #[serde(default)]
+    not_cues: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -674,6 +714,11 @@ pub(crate) struct Concerns {
     covers: PhraseSet,
     echo: Echo,
     subjects: Subjects,
+    /// Negators read through a clause's subject, and the words they read through.
+    subject_negators: Vec<String>,
+    transparent: Vec<String>,
+    /// `not_cues`, owned by the concern whose cues they set aside.
+    not_cues: PhraseSet,
     /// The learned judge of what the taxonomy's words leave uncovered (`rules/judge.en.tsv`);
     /// off when empty.
     judge: CoverJudge,
@@ -723,7 +768,11 @@ impl Concerns {
         let fold_all = |l: &[String]| l.iter().map(|w| stemmer.fold(&w.to_lowercase())).collect();
         let subjects =
             Subjects { customer: fold_all(&file.subjects.customer), through: fold_all(&file.subjects.through) };
-        let mut out = Concerns { negators, stemmer, echo, subjects, ..Concerns::default() };
+        let mut subject_negators: Vec<String> = fold_all(&file.negation.subjects);
+        subject_negators.extend(file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())));
+        let transparent = fold_all(&file.negation.transparent);
+        let mut out =
+            Concerns { negators, stemmer, echo, subjects, subject_negators, transparent, ..Concerns::default() };
         let mut seen = std::collections::BTreeSet::new();
         for (i, c) in file.concerns.iter().enumerate() {
             let what = format!("concern \"{}\"", c.id.get_ref());
@@ -739,6 +788,7 @@ impl Concerns {
             compile_list(st, &c.hints, i, &mut out.cues, &what, line)?;
             compile_list(st, &c.cues, i, &mut out.covers, &what, line)?;
             compile_list(st, &c.covers, i, &mut out.covers, &what, line)?;
+            compile_list(st, &c.not_cues, i, &mut out.not_cues, &what, line)?;
             for src in c.cues.iter().chain(&c.hints).chain(&c.covers) {
                 for part in src.split_whitespace().filter(|p| !p.contains(['#', '~', '*'])) {
                     for alt in part.split('|') {
@@ -781,7 +831,12 @@ impl Concerns {
             &self.negators,
             self.rules.len(),
             |i| self.rules.get(i).is_some_and(|r| r.negatable),
-            |i, at| self.rules.get(i).is_some_and(|r| r.fault_of_ours) && self.their_own_act(ws, at),
+            |i, at| {
+                let Some(rule) = self.rules.get(i) else { return false };
+                (rule.fault_of_ours && self.their_own_act(ws, at))
+                    || (!self.not_cues.is_empty() && inside_not_cue(&self.not_cues, ws, at, |owner| owner == i))
+                    || (rule.negatable && negated_through(ws, at, &self.subject_negators, &self.transparent))
+            },
         );
         let mut out: Vec<(usize, usize, usize)> =
             first.iter().enumerate().filter_map(|(i, slot)| slot.map(|(s, e)| (i, s, e))).collect();
@@ -1424,20 +1479,9 @@ impl TriageRules {
     pub(crate) fn triage(&self, complaint: &str) -> Triage {
         let ws = words(complaint, &self.stemmer);
         let chars: Vec<char> = complaint.chars().collect();
-        // Whether a cue of `kind` at word `at` starts inside what looks like one and is not (a
-        // figure, a title, an adult child): only the words just before a cue are tried, so the
-        // cost follows the cues found, not the complaint's length.
+        // Whether a cue of `kind` at word `at` starts inside what looks like one and is not.
         let masked = |kind: ReasonKind, at: usize| {
-            let mut inside = false;
-            for from in at.saturating_sub(NOT_CUE_REACH)..=at {
-                self.not_cues.find_at(&ws, from, |owner, end| {
-                    inside |= end > at && self.rules.get(owner).is_some_and(|r| r.kind == kind);
-                });
-                if inside {
-                    return true;
-                }
-            }
-            false
+            inside_not_cue(&self.not_cues, &ws, at, |owner| self.rules.get(owner).is_some_and(|r| r.kind == kind))
         };
         let first = first_cues(
             &ws,
@@ -1514,27 +1558,50 @@ impl TriageRules {
 /// How many words before a cue a `not_cues` phrase may start and still hold it.
 const NOT_CUE_REACH: usize = 12;
 
-impl TriageRules {
-    /// A negator that reaches the cue at `at` through the file's `transparent` words only
-    /// (at most four, in its clause): "no one *was* injured", "not a single person was hurt".
-    fn negated_through(&self, ws: &[Word], at: usize) -> bool {
-        let Some(clause) = ws.get(at).map(|w| w.clause) else { return false };
-        if self.transparent.is_empty() {
+/// A negator that reaches the cue at `at` through `transparent` words only (at most four, in
+/// its clause): "no one *was* injured", "not a single person was hurt", "nobody was hurt".
+/// Shared by triage and the restatement check, each with its own file's words.
+pub(crate) fn negated_through(ws: &[Word], at: usize, negators: &[String], transparent: &[String]) -> bool {
+    let Some(clause) = ws.get(at).map(|w| w.clause) else { return false };
+    if transparent.is_empty() {
+        return false;
+    }
+    let mut i = at;
+    for _ in 0..5 {
+        let Some(prev) = i.checked_sub(1) else { return false };
+        i = prev;
+        let Some(w) = ws.get(i).filter(|w| w.clause == clause) else { return false };
+        if negators.contains(&w.word) {
+            return true;
+        }
+        if !transparent.contains(&w.word) {
             return false;
         }
-        let mut i = at;
-        for _ in 0..5 {
-            let Some(prev) = i.checked_sub(1) else { return false };
-            i = prev;
-            let Some(w) = ws.get(i).filter(|w| w.clause == clause) else { return false };
-            if self.negators.contains(&w.word) {
-                return true;
-            }
-            if !self.transparent.contains(&w.word) {
-                return false;
-            }
+    }
+    false
+}
+
+/// Whether a cue at word `at` starts inside a `not_cues` phrase of an owner `owns` accepts
+/// (a figure, a title, an adult child): only the words just before the cue are tried, so
+/// the cost follows the cues found, not the text's length.
+pub(crate) fn inside_not_cue(not_cues: &PhraseSet, ws: &[Word], at: usize, owns: impl Fn(usize) -> bool) -> bool {
+    let mut inside = false;
+    for from in at.saturating_sub(NOT_CUE_REACH)..=at {
+        not_cues.find_at(ws, from, |owner, end| {
+            inside |= end > at && owns(owner);
+        });
+        if inside {
+            return true;
         }
-        false
+    }
+    false
+}
+
+impl TriageRules {
+    /// A negator that reaches the cue at `at` through the file's `transparent` words only
+    /// (see [`negated_through`]).
+    fn negated_through(&self, ws: &[Word], at: usize) -> bool {
+        negated_through(ws, at, &self.negators, &self.transparent)
     }
 
     /// A negator earlier in the cue's clause (at most eight words back) that the sentence
