@@ -307,6 +307,40 @@ fn an_age_makes_a_child_only_below_eighteen() {
     assert!(ids("It cut my two year old's hand.").iter().any(|i| i == "child"));
 }
 
+/// A cue in a sense that is no concern raises nothing (`not_cues` and `[negation]` in the
+/// hearing file, the triage's machinery): an adult son, a wait that is no delay, a figure, a
+/// harm negated through its clause's subject, late as a time of day; the concern itself still
+/// raises it.
+#[test]
+fn a_cue_in_a_sense_that_is_no_concern_raises_nothing() {
+    let coach = Coach::english();
+    let ids = |text: &str| coach.concerns(text).into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let has = |text: &str, id: &str| ids(text).iter().any(|i| i == id);
+    assert!(!has("My son, who is 34, booked the table for us.", "child"));
+    assert!(has("My son, who is 4, was served a drink with ice in it.", "child"));
+    assert!(has("The buffet for my daughter's christening was forty minutes late.", "child"));
+    assert!(!has("While I waited for my friend I ordered a coffee, and it was cold.", "kept_waiting"));
+    assert!(has("I waited for my food for an hour.", "kept_waiting"));
+    assert!(!has("I'm sick of your excuses and the parcel is still missing.", "health"));
+    assert!(has("My wife was sick all night after the fish.", "health"));
+    assert!(!has("The shelf fell off the wall. Nobody was hurt, thankfully.", "health"));
+    assert!(has("The shelf fell off the wall and my husband was hurt.", "health"));
+    assert!(!has("I work late shifts, so I booked a late checkout.", "late"));
+    assert!(has("The engineer came late and left a mess.", "late"));
+}
+
+/// A concern told in a clause rather than a word is heard, and said back by a clause.
+#[test]
+fn a_concern_told_in_a_clause_is_heard_and_said_back() {
+    let coach = Coach::english();
+    let ids = |text: &str| coach.concerns(text).into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let complaint = "The engineer arrived ninety minutes after the agreed time and the bill was £120 more than the quote.";
+    assert_eq!(ids(complaint), ["late", "overcharged"]);
+    let missed = |r: &str| coach.missed_concerns(complaint, r).into_iter().map(|m| m.concern.id).collect::<Vec<_>>();
+    assert!(missed("Our engineer reached you an hour and a half after the time we agreed, and you were billed £120 above our quote.").is_empty());
+    assert_eq!(missed("You were billed £120 above our quote."), ["late"]);
+}
+
 #[test]
 fn the_customers_own_act_is_no_fault_of_ours() {
     let coach = Coach::english();
