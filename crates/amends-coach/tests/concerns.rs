@@ -334,7 +334,8 @@ fn a_cue_in_a_sense_that_is_no_concern_raises_nothing() {
 fn a_concern_told_in_a_clause_is_heard_and_said_back() {
     let coach = Coach::english();
     let ids = |text: &str| coach.concerns(text).into_iter().map(|c| c.id).collect::<Vec<_>>();
-    let complaint = "The engineer arrived ninety minutes after the agreed time and the bill was £120 more than the quote.";
+    let complaint =
+        "The engineer arrived ninety minutes after the agreed time and the bill was £120 more than the quote.";
     assert_eq!(ids(complaint), ["late", "overcharged"]);
     let missed = |r: &str| coach.missed_concerns(complaint, r).into_iter().map(|m| m.concern.id).collect::<Vec<_>>();
     assert!(missed("Our engineer reached you an hour and a half after the time we agreed, and you were billed £120 above our quote.").is_empty());
