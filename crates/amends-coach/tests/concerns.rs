@@ -253,7 +253,8 @@ fn restatement_check_on_the_recall_sessions_blind_splits() {
 /// was lowered in coach8 (the echo: 0.526 -> 0.368) and in coach9 (the hearing's layers: ->
 /// 0.316); the twelfth stands at recall 0.625 and false alarms 0.304; the thirteenth at recall
 /// 0.727 and false alarms 0.500 (0.542 before the learned judge); the fourteenth (coach11) at
-/// recall 0.818 and false alarms 0.250, unchanged by the thesaurus.
+/// recall 0.818 and false alarms 0.250, unchanged by the thesaurus; the fifteenth (coach14) at
+/// recall 0.724 and false alarms 0.125, unchanged by that round's not_cues and clause cues.
 #[test]
 fn restatement_check_on_the_later_blind_splits() {
     for (name, split, recall, false_alarms) in [
@@ -261,6 +262,7 @@ fn restatement_check_on_the_later_blind_splits() {
         ("twelfth blind", concerns_score::BLIND12, 0.6, 0.35),
         ("thirteenth blind", concerns_score::BLIND13, 0.7, 0.52),
         ("fourteenth blind", concerns_score::BLIND14, 0.8, 0.26),
+        ("fifteenth blind", concerns_score::BLIND15, 0.7, 0.15),
     ] {
         let s = score(&Coach::english(), split, false);
         assert!(s.pairs >= 30, "{name}: {}", s.pairs);
@@ -285,6 +287,12 @@ fn restatement_check_on_the_coach5_splits() {
         ("eleventh tuning (English, session coach9; tuned on)", concerns_score::TUNING11, 0.85, 0.1),
         // Long restatements that leave a concern out: what a judge reading length would pass.
         ("twelfth tuning (English, session coach10)", concerns_score::TUNING12, 0.7, 0.3),
+        // Session coach14: cues in a sense that is no concern, concerns told in a clause; the
+        // sixteenth written after the round's rules as a fresh check (first runs in headers).
+        ("thirteenth tuning (English, session coach14)", concerns_score::TUNING13, 0.7, 0.23),
+        ("fourteenth tuning (English, session coach14)", concerns_score::TUNING14, 0.85, 0.1),
+        ("fifteenth tuning (English, session coach14)", concerns_score::TUNING15, 0.65, 0.1),
+        ("sixteenth tuning (English, session coach14)", concerns_score::TUNING16, 0.7, 0.15),
     ] {
         let s = score(&Coach::english(), split, true);
         println!("{name}: {s}");

@@ -27,6 +27,7 @@ pub const BLIND11: &str = include_str!("../concerns/en_blind11.toml");
 pub const BLIND12: &str = include_str!("../concerns/en_blind12.toml");
 pub const BLIND13: &str = include_str!("../concerns/en_blind13.toml");
 pub const BLIND14: &str = include_str!("../concerns/en_blind14.toml");
+pub const BLIND15: &str = include_str!("../concerns/en_blind15.toml");
 pub const TUNING6: &str = include_str!("../concerns/en_tuning6.toml");
 pub const TUNING7: &str = include_str!("../concerns/en_tuning7.toml");
 pub const TUNING8: &str = include_str!("../concerns/en_tuning8.toml");
@@ -34,6 +35,10 @@ pub const TUNING9: &str = include_str!("../concerns/en_tuning9.toml");
 pub const TUNING10: &str = include_str!("../concerns/en_tuning10.toml");
 pub const TUNING11: &str = include_str!("../concerns/en_tuning11.toml");
 pub const TUNING12: &str = include_str!("../concerns/en_tuning12.toml");
+pub const TUNING13: &str = include_str!("../concerns/en_tuning13.toml");
+pub const TUNING14: &str = include_str!("../concerns/en_tuning14.toml");
+pub const TUNING15: &str = include_str!("../concerns/en_tuning15.toml");
+pub const TUNING16: &str = include_str!("../concerns/en_tuning16.toml");
 pub const GERMAN_BLIND3: &str = include_str!("../concerns/de_blind3.toml");
 
 #[derive(Deserialize)]
