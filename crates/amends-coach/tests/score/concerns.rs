@@ -39,6 +39,7 @@ pub const TUNING13: &str = include_str!("../concerns/en_tuning13.toml");
 pub const TUNING14: &str = include_str!("../concerns/en_tuning14.toml");
 pub const TUNING15: &str = include_str!("../concerns/en_tuning15.toml");
 pub const TUNING16: &str = include_str!("../concerns/en_tuning16.toml");
+pub const TUNING17: &str = include_str!("../concerns/en_tuning17.toml");
 pub const GERMAN_BLIND3: &str = include_str!("../concerns/de_blind3.toml");
 
 #[derive(Deserialize)]
