@@ -10,20 +10,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use amends_coach::{CaseSeverity, Coach, ReasonKind};
-use serde::Deserialize;
+use amends_coach::{Coach, ReasonKind};
 
-#[derive(Deserialize)]
-struct File {
-    case: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    complaint: String,
-    severity: CaseSeverity,
-    reasons: Vec<ReasonKind>,
-}
+#[path = "../tests/score/triage.rs"]
+mod triage_set;
 
 /// A complaint of intake's kind, about 200 words, with signs of several kinds and look-alikes.
 const COMPLAINT: &str = "I am writing again about the order I placed for my daughter's birthday, because nobody \
@@ -98,11 +88,11 @@ fn main() {
         let name = std::path::Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or(path);
         let coach = if name.starts_with("de") { &de } else { &en };
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let file: File = toml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let cases = triage_set::load(path, &text);
         let mut right = 0;
         let mut kinds: BTreeMap<ReasonKind, (usize, usize, usize)> = BTreeMap::new();
         let mut misses = Vec::new();
-        for case in &file.case {
+        for case in &cases {
             let t = coach.triage(&case.complaint);
             let got: BTreeSet<ReasonKind> = t.reasons.iter().map(|r| r.kind).collect();
             let want: BTreeSet<ReasonKind> = case.reasons.iter().copied().collect();
@@ -127,13 +117,13 @@ fn main() {
                 ));
             }
         }
-        report(name, file.case.len(), right, &kinds);
+        report(name, cases.len(), right, &kinds);
         if !totals {
             for m in &misses {
                 println!("{m}");
             }
         }
-        all_cases += file.case.len();
+        all_cases += cases.len();
         all_right += right;
         for (k, (tp, fp, fn_)) in kinds {
             let e = all_kinds.entry(k).or_default();

@@ -129,6 +129,12 @@ impl Stemmer {
     }
 
     /// `word` with the folded spellings rewritten ("größe" → "groesse" in German).
+    /// A rules file's word list as the text's words read (lower case, folded), so a list
+    /// entry and a word of the text compare equal.
+    pub(crate) fn fold_words(&self, list: &[String]) -> Vec<String> {
+        list.iter().map(|w| self.fold(&w.to_lowercase())).collect()
+    }
+
     pub(crate) fn fold(&self, word: &str) -> String {
         let mut w = word.to_owned();
         for (from, to) in &self.fold {
@@ -759,18 +765,19 @@ impl Concerns {
             return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
         }
         let stemmer = Stemmer::from_file(file.stemming);
-        let negators = file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
+        let negators = stemmer.fold_words(&file.negators);
         let mut echo = file.echo.unwrap_or_default();
         echo.share = echo.share.clamp(0.0, 1.0);
-        echo.function_words = echo.function_words.iter().map(|w| stemmer.fold(&w.to_lowercase())).collect();
+        echo.function_words = stemmer.fold_words(&echo.function_words);
         echo.function_words.sort_unstable();
         echo.function_words.dedup();
-        let fold_all = |l: &[String]| l.iter().map(|w| stemmer.fold(&w.to_lowercase())).collect();
-        let subjects =
-            Subjects { customer: fold_all(&file.subjects.customer), through: fold_all(&file.subjects.through) };
-        let mut subject_negators: Vec<String> = fold_all(&file.negation.subjects);
-        subject_negators.extend(file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())));
-        let transparent = fold_all(&file.negation.transparent);
+        let subjects = Subjects {
+            customer: stemmer.fold_words(&file.subjects.customer),
+            through: stemmer.fold_words(&file.subjects.through),
+        };
+        let mut subject_negators = stemmer.fold_words(&file.negation.subjects);
+        subject_negators.extend(stemmer.fold_words(&file.negators));
+        let transparent = stemmer.fold_words(&file.negation.transparent);
         let mut out =
             Concerns { negators, stemmer, echo, subjects, subject_negators, transparent, ..Concerns::default() };
         let mut seen = std::collections::BTreeSet::new();
@@ -1307,8 +1314,39 @@ struct TriageFile {
     /// don't refund me, ...") or "I won't hesitate to ...", in the cue's clause before it.
     #[serde(default)]
     still_meant: Vec<String>,
+    #[serde(default)]
+    taken_back: TakenBackFile,
     #[serde(rename = "reason")]
     reasons: Vec<ReasonFile>,
+}
+
+/// How a sentence takes back a disavowed threat ("I don't want to involve a lawyer, but I
+/// will if I have to"): a `turns` word, then within three words a word or run of words of
+/// `intent` ("will", "if"; "es sei denn"), or a word written with one of `endings` ("I'll").
+/// None listed: a disavowal is never taken back.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TakenBackFile {
+    #[serde(default)]
+    turns: Vec<String>,
+    #[serde(default)]
+    intent: Vec<String>,
+    #[serde(default)]
+    endings: Vec<String>,
+}
+
+/// [`TakenBackFile`], folded as the text's words are.
+#[derive(Debug, Clone, Default)]
+struct TakenBack {
+    turns: Vec<String>,
+    /// Each a run of words.
+    intent: Vec<Vec<String>>,
+    endings: Vec<String>,
+}
+
+/// The words of a list entry ("es sei denn").
+fn words_of(entry: &str) -> Vec<String> {
+    entry.split_whitespace().map(str::to_owned).collect()
 }
 
 #[derive(Deserialize)]
@@ -1365,6 +1403,7 @@ pub(crate) struct TriageRules {
     not_cues: PhraseSet,
     transparent: Vec<String>,
     still_meant: Vec<String>,
+    taken_back: TakenBack,
 }
 
 impl Default for TriageRules {
@@ -1379,6 +1418,7 @@ impl Default for TriageRules {
             not_cues: PhraseSet::default(),
             transparent: Vec::new(),
             still_meant: Vec::new(),
+            taken_back: TakenBack::default(),
         }
     }
 }
@@ -1442,13 +1482,16 @@ impl TriageRules {
             return Err(RulesError::Rule { rule: "language".into(), line: 1, message: "`language` is empty".into() });
         }
         let stemmer = Stemmer::from_file(file.stemming);
-        let negators = file.negators.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
-        let transparent = file.transparent.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
-        let still_meant = file.still_meant.iter().map(|n| stemmer.fold(&n.to_lowercase())).collect();
+        let taken_back = TakenBack {
+            turns: stemmer.fold_words(&file.taken_back.turns),
+            intent: file.taken_back.intent.iter().map(|i| stemmer.fold_words(&words_of(i))).collect(),
+            endings: stemmer.fold_words(&file.taken_back.endings),
+        };
         let mut out = TriageRules {
-            negators,
-            transparent,
-            still_meant,
+            negators: stemmer.fold_words(&file.negators),
+            transparent: stemmer.fold_words(&file.transparent),
+            still_meant: stemmer.fold_words(&file.still_meant),
+            taken_back,
             stemmer,
             default: file.default,
             shouting: file.shouting.max(1),
@@ -1605,7 +1648,8 @@ impl TriageRules {
     }
 
     /// A negator earlier in the cue's clause (at most eight words back) that the sentence
-    /// does not take back with "but I will …", "but I'll …" or a condition after the cue.
+    /// does not take back after the cue (the file's `taken_back`: "but I will …", "but I'll
+    /// …", "but … if").
     fn disavowed(&self, ws: &[Word], chars: &[char], at: usize) -> bool {
         let Some(here) = ws.get(at) else { return false };
         let before: Vec<&Word> =
@@ -1622,14 +1666,23 @@ impl TriageRules {
             return false;
         }
         let after: Vec<&Word> = ws.iter().skip(at + 1).take_while(|w| w.sentence == here.sentence).collect();
+        let back = &self.taken_back;
+        let intent_at = |j: usize| {
+            back.intent.iter().any(|run| {
+                !run.is_empty()
+                    && after.get(j..j + run.len()).is_some_and(|ws| ws.iter().zip(run).all(|(w, r)| w.word == *r))
+            })
+        };
+        // "I'll" is read as "i" (the pronoun carries the meaning elsewhere): its ending is
+        // read from the text as written.
+        let ends_so = |v: &Word| {
+            let raw: String = chars.get(v.start..v.end).map(|c| c.iter().collect()).unwrap_or_default();
+            let raw = self.stemmer.fold(&raw.to_lowercase());
+            back.endings.iter().any(|e| raw.ends_with(e.as_str()))
+        };
         let taken_back = after.iter().enumerate().any(|(n, w)| {
-            w.word == "but"
-                && after.iter().skip(n + 1).take(3).any(|v| {
-                    let raw: String = chars.get(v.start..v.end).map(|c| c.iter().collect()).unwrap_or_default();
-                    matches!(v.word.as_str(), "will" | "shall" | "if" | "unless")
-                        || raw.ends_with("'ll")
-                        || raw.ends_with("\u{2019}ll")
-                })
+            back.turns.contains(&w.word)
+                && (n + 1..n + 4).any(|j| intent_at(j) || after.get(j).is_some_and(|v| ends_so(v)))
         });
         !taken_back
     }

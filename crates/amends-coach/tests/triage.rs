@@ -5,19 +5,9 @@
 use std::collections::BTreeSet;
 
 use amends_coach::{CaseSeverity, Coach, ReasonKind};
-use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct File {
-    case: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    complaint: String,
-    severity: CaseSeverity,
-    reasons: Vec<ReasonKind>,
-}
+#[path = "score/triage.rs"]
+mod triage_set;
 
 #[test]
 fn triage_agrees_with_the_labelled_complaints() {
@@ -101,9 +91,43 @@ fn a_disavowed_threat_is_none_and_a_hedged_one_stands() {
     assert!(!legal("I have no wish to involve a lawyer, I just want the wardrobe collected."));
     assert!(!legal("I'm not going to sue anyone over a lampshade."));
     assert!(legal("I don't want to involve a lawyer, but I will if I must."));
+    assert!(legal("I have no wish to involve a lawyer, but I’ll do it."));
+    assert!(!legal("I have no wish to involve a lawyer, but I just want my money back."));
     assert!(legal("I won't hesitate to contact my solicitor."));
     assert!(legal("If you don't refund me by Friday, my lawyer will be in touch."));
     assert!(legal("My lawyer will be in touch."));
+}
+
+/// What takes a disavowal back is the rules file's words, a run of words among them: a
+/// German file's "aber … es sei denn" works as the English "but … if" does.
+#[test]
+fn what_takes_a_disavowal_back_is_the_rules_files_words() {
+    let rules = r#"
+language = "de"
+negators = ["keinen"]
+default = "normal"
+shouting = 3
+
+[taken_back]
+turns = ["aber"]
+intent = ["werde", "es sei denn"]
+
+[[reason]]
+kind = "legal_threat"
+severity = "high"
+negatable = false
+disavowable = true
+cues = ["anwalt"]
+"#;
+    let coach = Coach::german().with_triage_toml(rules).unwrap();
+    let legal = |text: &str| coach.triage(text).reasons.iter().any(|r| r.kind == ReasonKind::LegalThreat);
+    assert!(legal("Mein Anwalt meldet sich."));
+    assert!(!legal("Ich will keinen Anwalt einschalten."));
+    assert!(!legal("Ich will keinen Anwalt einschalten, aber das Geld zurück."));
+    assert!(legal("Ich will keinen Anwalt einschalten, aber ich werde es tun."));
+    assert!(legal("Ich will keinen Anwalt einschalten, aber es sei denn, Sie zahlen nicht."));
+    // The English words mean nothing to this file.
+    assert!(!legal("Ich will keinen Anwalt einschalten, but I will."));
 }
 
 /// Agreement on one labelled file: the severity, and per kind of reason how often a
@@ -116,10 +140,9 @@ struct Agreement {
 }
 
 fn agreement(coach: &Coach, file: &str) -> Agreement {
-    let file: File = toml::from_str(file).unwrap();
-    let mut a =
-        Agreement { cases: file.case.len(), severity_right: 0, per_kind: Default::default(), misses: Vec::new() };
-    for case in &file.case {
+    let cases = triage_set::load("triage set", file);
+    let mut a = Agreement { cases: cases.len(), severity_right: 0, per_kind: Default::default(), misses: Vec::new() };
+    for case in &cases {
         let t = coach.triage(&case.complaint);
         let got: BTreeSet<ReasonKind> = t.reasons.iter().map(|r| r.kind).collect();
         let want: BTreeSet<ReasonKind> = case.reasons.iter().copied().collect();
