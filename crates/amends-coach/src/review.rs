@@ -30,10 +30,11 @@ pub(crate) fn review(e: &Engine, learned: &Learned, text: &str, purpose: Purpose
     let t = tokenize(text, &e.lex);
     let hits = scan(e, &t, purpose);
     let s = Scratch::new(e, &t, &hits);
-    let (mut findings, agents) = phrase_findings(e, &t, &s, &hits, purpose);
+    let ruled_out = ruled_out(e, &t, &hits);
+    let (mut findings, agents) = phrase_findings(e, &t, &s, &hits, purpose, &ruled_out);
     if learned.reads(purpose) {
         whose_fault(learned, &t, &mut findings, &agents);
-        let heard = backstop(e, learned, &t, &hits, &findings);
+        let heard = backstop(e, learned, &t, &hits, &findings, &ruled_out);
         findings.extend(heard);
     }
     findings.extend(check_findings(e, &t, &s, &hits, text, purpose));
@@ -61,7 +62,14 @@ pub(crate) fn review(e: &Engine, learned: &Learned, text: &str, purpose: Purpose
 /// aside (a refusal followed by an alternative, "not your fault": the rules have heard those
 /// and judged them). `phrase` is in any order; marking is linear in the tokens plus a search
 /// per finding.
-fn backstop(e: &Engine, learned: &Learned, t: &Tokens, hits: &[Hit], phrase: &[Finding]) -> Vec<Finding> {
+fn backstop(
+    e: &Engine,
+    learned: &Learned,
+    t: &Tokens,
+    hits: &[Hit],
+    phrase: &[Finding],
+    ruled_out: &[u16],
+) -> Vec<Finding> {
     let sentences = t.sentence_start.len();
     let mut heard = vec![false; sentences];
     for h in hits {
@@ -91,7 +99,28 @@ fn backstop(e: &Engine, learned: &Learned, t: &Tokens, hits: &[Hit], phrase: &[F
             continue;
         }
         let (from, to) = t.sentence(u32::try_from(s).unwrap_or(u32::MAX));
-        out.extend(learned.judge(t, from, to));
+        let ruled_out = ruled_out.get(s).copied().unwrap_or(0);
+        out.extend(learned.judge(t, from, to).filter(|f| ruled_out & (1 << (f.kind as u16)) == 0));
+    }
+    out
+}
+
+/// Per sentence, the kinds its own words rule out (`[[ruled_out]]`, a bit per kind): a match
+/// inside a negator's scope rules out nothing ("it was not our fault").
+fn ruled_out(e: &Engine, t: &Tokens, hits: &[Hit]) -> Vec<u16> {
+    let mut out = vec![0u16; t.sentence_start.len()];
+    if e.ruled_out.is_empty() {
+        return out;
+    }
+    for h in hits {
+        if let Some(Owner::RuledOut(n)) = owner(e, h)
+            && let Some(kinds) = e.ruled_out.get(n as usize)
+            && !negated(e, t, h.start)
+            && let Some(tok) = t.toks.get(h.start)
+            && let Some(r) = out.get_mut(tok.sentence as usize)
+        {
+            *r |= kinds;
+        }
     }
     out
 }
@@ -363,7 +392,14 @@ fn span_chars(t: &Tokens, start: usize, end: usize) -> (usize, usize) {
 }
 
 /// The phrase rules' findings, and for each whether its rule reads who erred (`whose_fault`).
-fn phrase_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], purpose: Purpose) -> (Vec<Finding>, Vec<bool>) {
+fn phrase_findings(
+    e: &Engine,
+    t: &Tokens,
+    s: &Scratch,
+    hits: &[Hit],
+    purpose: Purpose,
+    ruled_out: &[u16],
+) -> (Vec<Finding>, Vec<bool>) {
     let mut cands: Vec<Candidate> = Vec::new();
     for h in hits {
         let Some(Owner::Rule(r)) = owner(e, h) else {
@@ -372,6 +408,13 @@ fn phrase_findings(e: &Engine, t: &Tokens, s: &Scratch, hits: &[Hit], purpose: P
         let Some(rule) = e.rules.get(r as usize) else {
             continue;
         };
+        // A rule that reads who erred is set aside where the sentence says who did: the writer.
+        if rule.whose_fault
+            && let Some(tok) = t.toks.get(h.start)
+            && ruled_out.get(tok.sentence as usize).is_some_and(|r| r & (1 << (rule.kind as u16)) != 0)
+        {
+            continue;
+        }
         let severity = match context_effect(e, t, s, &rule.unless, h.start, h.end, purpose) {
             Some(Effect::Suppress) => continue,
             Some(Effect::Lower) => rule.severity.lower(),

@@ -70,6 +70,20 @@ struct File {
     checks: Vec<CheckFile>,
     #[serde(default)]
     options: Option<OptionsFile>,
+    /// Kinds a sentence's own words rule out: who is the subject of a fault ("the mistake
+    /// was mine: I typed the wrong postcode" is neither blame nor deflection, whatever else
+    /// its words look like). The learned backstop adds no finding of these kinds there, and a
+    /// rule that reads who erred (`whose_fault`) is set aside there.
+    #[serde(default)]
+    ruled_out: Vec<RuledOutFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuledOutFile {
+    kinds: Vec<FindingKind>,
+    /// A match counts outside a negator's scope only ("it was not our fault" owns nothing).
+    patterns: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -213,6 +227,8 @@ pub(crate) enum Owner {
     NotOption,
     /// A pattern of context matcher n.
     Context(u32),
+    /// A pattern of `[[ruled_out]]` n.
+    RuledOut(u32),
 }
 
 #[derive(Debug, Clone)]
@@ -289,6 +305,8 @@ pub(crate) struct Engine {
     pub rules: Vec<Rule>,
     pub checks: Vec<Check>,
     pub options: Option<Options>,
+    /// Per `[[ruled_out]]`, the kinds it rules out in its sentence (a bit per kind).
+    pub ruled_out: Vec<u16>,
     /// How many distinct context pattern lists there are.
     pub matchers: usize,
     /// Ids of the file's `negators` and `clause_breaks` (sorted).
@@ -598,6 +616,21 @@ impl Engine {
             }
         };
 
+        let mut ruled_out = Vec::with_capacity(file.ruled_out.len());
+        for (n, b) in file.ruled_out.iter().enumerate() {
+            let name = format!("ruled_out {}", n + 1);
+            let at = b.patterns.first().map_or(0, |p| p.span().start);
+            if b.kinds.is_empty() {
+                return Err(c.err(&name, at, "`kinds` is empty"));
+            }
+            let owner = Owner::RuledOut(u32::try_from(n).unwrap_or(u32::MAX));
+            for p in c.patterns(&name, at, &b.patterns)? {
+                patterns.push((owner, p));
+                masks.push(u16::MAX);
+            }
+            ruled_out.push(b.kinds.iter().fold(0u16, |m, k| m | (1 << (*k as u16))));
+        }
+
         let matcher_count = c.matchers.len();
         for (m, list) in std::mem::take(&mut c.matchers).into_iter().enumerate() {
             let owner = Owner::Context(u32::try_from(m).unwrap_or(u32::MAX));
@@ -660,6 +693,7 @@ impl Engine {
             rules,
             checks,
             options,
+            ruled_out,
             matchers: matcher_count,
             negators,
             clause_breaks,

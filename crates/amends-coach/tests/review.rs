@@ -673,3 +673,69 @@ fn the_learned_model_says_whose_fault_a_hidden_agent_is() {
     // A model file with an unreadable threshold is an error.
     assert!(en().with_learned("version\t1\nwhose_fault\thigh\n").is_err());
 }
+
+/// Who is the subject of a fault or of a need: where the writer owns the fault, the learned
+/// backstop adds no blame or deflection; where the customer is relieved of a task, no refusal.
+/// A fault denied ("not our fault") owns nothing, and a flat "no" is still heard.
+#[test]
+fn the_writer_owning_the_fault_or_relieving_the_customer_is_no_finding() {
+    let coach = en();
+    for text in [
+        "The mistake was mine: I typed the wrong postcode. The parcel has been redirected and arrives Wednesday.",
+        "That slip was entirely mine, I booked you into the wrong room. You now have the suite for both nights.",
+        "No, there is nothing else you need to send us; I have everything and will confirm by tomorrow noon.",
+        "You won't need to send the old one back; just keep it.",
+    ] {
+        let r = coach.review(text, Purpose::Other);
+        assert!(r.findings.is_empty(), "{text}: {:?}", kinds(&r));
+    }
+    let denied = coach.review("It was not our fault, the courier left it in the rain.", Purpose::Other);
+    assert!(!denied.findings.is_empty() && kinds(&denied).iter().all(|k| *k == FindingKind::Defensive));
+    let no = coach.review("No, we won't be doing that.", Purpose::Other);
+    assert_eq!(kinds(&no), [FindingKind::Refusal]);
+}
+
+/// Negation scope over an act of promising: a promise declined ("I won't pretend …", "I
+/// couldn't honestly say …") makes none, and the "no" of the declining is no refusal either.
+#[test]
+fn a_promise_declined_is_neither_a_promise_nor_a_refusal() {
+    let coach = en();
+    for text in [
+        "I won't pretend this can never happen again; the driver has been retrained.",
+        "I can't pretend this can never happen again, but every order is now checked twice.",
+        "I couldn't honestly say nothing will ever go wrong again, but every order is now photographed.",
+        "I can't tell you it will never go wrong again, but a manager now checks every order.",
+    ] {
+        let r = coach.review(text, Purpose::Other);
+        assert!(r.findings.is_empty(), "{text}: {:?}", kinds(&r));
+    }
+    let made = coach.review("I promise this will never happen again.", Purpose::Other);
+    assert!(!made.findings.is_empty() && kinds(&made).iter().all(|k| *k == FindingKind::Overpromise));
+}
+
+/// Which kind wins by the subject of "impossible": a fault made impossible is an
+/// over-promise, the customer's request made impossible a refusal.
+#[test]
+fn impossible_is_a_promise_or_a_refusal_by_its_subject() {
+    let coach = en();
+    let r = coach.review("With the new checks in place, mix-ups like this have become impossible.", Purpose::Other);
+    assert_eq!(kinds(&r), [FindingKind::Overpromise]);
+    let r = coach.review("This sort of error is now impossible with our new system.", Purpose::Other);
+    assert_eq!(kinds(&r), [FindingKind::Overpromise]);
+    let r = coach.review("It is impossible for us to deliver on Sundays.", Purpose::Other);
+    assert_eq!(kinds(&r), [FindingKind::Refusal]);
+}
+
+/// Who is the subject of a reminder: the customer who explained many times is owed an
+/// apology, not accused; the writer who explained many times is defensive.
+#[test]
+fn the_customer_who_explained_many_times_is_not_a_reminder() {
+    let coach = en();
+    let r = coach.review(
+        "You have explained this to us more than once and you should not have had to; I'm sorry. I'll ring you at 3pm.",
+        Purpose::Other,
+    );
+    assert!(r.findings.is_empty(), "{:?}", kinds(&r));
+    let r = coach.review("As I have already explained to you twice, the deposit is held for ten days.", Purpose::Other);
+    assert_eq!(kinds(&r), [FindingKind::Defensive]);
+}
