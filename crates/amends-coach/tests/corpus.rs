@@ -253,15 +253,17 @@ fn the_coach13_set_is_measured() {
 }
 
 /// The session `coach15`'s tuning sets (round 13): `en_general74.tsv` (a quoted wish, negation
-/// scope, who erred, ordinary "policy" and "no"; first run flagging 0.833 / 0.909) and
-/// `en_general75.tsv` (the same layers in other words). Floors under both.
+/// scope, who erred, ordinary "policy" and "no"; first run flagging 0.833 / 0.909),
+/// `en_general75.tsv` (the same layers in other words) and `en_general76.tsv` (reported speech in
+/// several registers; 0.833 / 0.833 after the round). Floors under all three.
 #[test]
 fn the_coach15_tuning_sets_are_measured() {
-    let sets: [(&str, &str, f64); 2] = [
+    let sets: [(&str, &str, f64); 3] = [
         ("en_general74.tsv (tuned on)", include_str!("corpus/en_general74.tsv"), 0.9),
         ("en_general75.tsv (tuned on)", include_str!("corpus/en_general75.tsv"), 0.9),
+        ("en_general76.tsv (tuned on)", include_str!("corpus/en_general76.tsv"), 0.8),
     ];
-    hold_floors(&sets, 20);
+    hold_floors(&sets, 15);
 }
 
 /// Each set's flagging precision, recall and kind accuracy at or above its floor, and each

@@ -738,4 +738,11 @@ fn the_customer_who_explained_many_times_is_not_a_reminder() {
     assert!(r.findings.is_empty(), "{:?}", kinds(&r));
     let r = coach.review("As I have already explained to you twice, the deposit is held for ten days.", Purpose::Other);
     assert_eq!(kinds(&r), [FindingKind::Defensive]);
+    // The writer's own "as I told you" is a reminder, not someone else's words reported: the
+    // blame after it is still heard.
+    let r = coach.review("As I told you on the phone, you should have checked the size chart.", Purpose::Other);
+    assert!(kinds(&r).contains(&FindingKind::Blame) && kinds(&r).contains(&FindingKind::Defensive), "{r:?}");
+    let r = coach
+        .review("You mention that our policy seems unfair. I've looked again and refunded the fee.", Purpose::Other);
+    assert!(r.findings.is_empty(), "{:?}", kinds(&r));
 }
