@@ -65,6 +65,24 @@ fn a_child_raises_a_danger_not_a_repeat() {
     assert_eq!(burnt.severity, CaseSeverity::Critical);
 }
 
+/// Danger told by what it did or would have done, a repeat told by counting, a threat told by
+/// the act (a card dispute; a review site is none), an allergen a label claimed was absent.
+#[test]
+fn consequences_counts_and_acts_are_heard_not_only_names() {
+    let coach = Coach::english();
+    let kinds = |text: &str| coach.triage(text).reasons.iter().map(|r| r.kind).collect::<Vec<_>>();
+    assert_eq!(
+        kinds("The bathroom cabinet dropped off its bracket and would have landed on my husband."),
+        [ReasonKind::Safety]
+    );
+    assert_eq!(kinds("I have opened a dispute with my card provider."), [ReasonKind::LegalThreat]);
+    assert!(kinds("I'll be writing a review on Trustpilot about this.").is_empty());
+    assert_eq!(kinds("That makes it four callouts now and the lift is still broken."), [ReasonKind::Repeat]);
+    let label = coach.triage("The wrapper said no peanuts and my lips swelled up within minutes.");
+    assert!(label.reasons.iter().any(|r| r.kind == ReasonKind::Allergy), "{:?}", label.reasons);
+    assert!(kinds("My order number 4471 is still processing.").is_empty());
+}
+
 /// Negation reaches a cue through its clause's subject and auxiliaries ("nobody was actually
 /// injured"), and a figure of speech, a mention or an adult child is not a sign.
 #[test]
@@ -203,6 +221,10 @@ fn triage_on_unseen_wording() {
     assert!(tuning3 >= 0.9, "severity agreement on the third tuning set fell to {tuning3:.3}");
     assert!(tuning4 >= 0.95, "severity agreement on the fourth tuning set fell to {tuning4:.3}");
     assert!(tuning5 >= 0.95, "severity agreement on the fifth tuning set fell to {tuning5:.3}");
+    let tuning6 = print("triage, sixth tuning set", &agreement(&coach, include_str!("triage/en_tuning6.toml")));
+    let tuning7 = print("triage, seventh tuning set", &agreement(&coach, include_str!("triage/en_tuning7.toml")));
+    assert!(tuning6 >= 0.95, "severity agreement on the sixth tuning set fell to {tuning6:.3}");
+    assert!(tuning7 >= 0.9, "severity agreement on the seventh tuning set fell to {tuning7:.3}");
     assert!(blind >= 0.6, "severity agreement on the blind set fell to {blind:.3}");
 }
 
@@ -239,6 +261,15 @@ fn triage_on_the_coach_sessions_blind_sets() {
     let (tp, fp, fn_) = blind7.per_kind.values().fold((0, 0, 0), |a, k| (a.0 + k.0, a.1 + k.1, a.2 + k.2));
     assert!(tp * 100 >= 80 * (tp + fp), "triage, seventh blind set: reason precision {tp}/{}", tp + fp);
     assert!(tp * 100 >= 74 * (tp + fn_), "triage, seventh blind set: reason recall {tp}/{}", tp + fn_);
+    // `en_blind8` by the session `coach16` before its changes (0.760 at its first run, 0.860
+    // at the end; reasons 0.857 / 0.706 then 0.875 / 0.824), totals only.
+    let mut blind8 = agreement(&Coach::english(), include_str!("triage/en_blind8.toml"));
+    blind8.misses.clear();
+    let severity = print("triage, eighth blind set (coach16, totals only)", &blind8);
+    assert!(severity >= 0.84, "triage, eighth blind set: severity agreement {severity:.3} < 0.84");
+    let (tp, fp, fn_) = blind8.per_kind.values().fold((0, 0, 0), |a, k| (a.0 + k.0, a.1 + k.1, a.2 + k.2));
+    assert!(tp * 100 >= 85 * (tp + fp), "triage, eighth blind set: reason precision {tp}/{}", tp + fp);
+    assert!(tp * 100 >= 80 * (tp + fn_), "triage, eighth blind set: reason recall {tp}/{}", tp + fn_);
 }
 
 /// The built-in files compile: a coach falls back to hearing nothing when one does not, so
