@@ -9,6 +9,7 @@
 //! `!a|b` the next word is not one of these (zero width); `#num` a number (digits or a
 //! number word), `#num<N` one below N (or with no value, "several"), `#num>N` one above N; `~N` up to N words (1..=9). A phrase never crosses a sentence.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -71,23 +72,31 @@ const SUFFIXES: &[&str] = &[
 pub(crate) struct Stemmer {
     /// Tried in order; the first that leaves at least `min_stem` letters is cut.
     suffixes: Vec<String>,
+    /// The indexes into `suffixes` of those ending in each byte, in their order: a word is
+    /// only compared with the suffixes that end as it does (stemming was most of triage's
+    /// cost at intake).
+    by_last_byte: Vec<Vec<usize>>,
     min_stem: usize,
     /// How many suffixes may be cut one after another.
     rounds: usize,
     /// Spellings folded before cutting (`ä` = `a`, `ß` = `ss`), longest first.
     fold: Vec<(String, String)>,
+    /// The bytes a folded spelling starts with: a word with none of them is left as it is
+    /// without searching it for each spelling.
+    fold_starts: [bool; 256],
+    /// Sorted, to be searched.
     number_words: Vec<String>,
 }
 
 impl Default for Stemmer {
     fn default() -> Self {
-        Stemmer {
-            suffixes: SUFFIXES.iter().map(|s| (*s).to_owned()).collect(),
-            min_stem: 3,
-            rounds: 3,
-            fold: Vec::new(),
-            number_words: NUMBER_WORDS.iter().map(|s| (*s).to_owned()).collect(),
-        }
+        Stemmer::new(
+            SUFFIXES.iter().map(|s| (*s).to_owned()).collect(),
+            3,
+            3,
+            Vec::new(),
+            NUMBER_WORDS.iter().map(|s| (*s).to_owned()).collect(),
+        )
     }
 }
 
@@ -111,35 +120,69 @@ fn three() -> usize {
 }
 
 impl Stemmer {
+    fn new(
+        suffixes: Vec<String>,
+        min_stem: usize,
+        rounds: usize,
+        fold: Vec<(String, String)>,
+        mut number_words: Vec<String>,
+    ) -> Stemmer {
+        let mut by_last_byte = vec![Vec::new(); 256];
+        for (i, suffix) in suffixes.iter().enumerate() {
+            if let Some(list) = suffix.as_bytes().last().and_then(|&b| by_last_byte.get_mut(usize::from(b))) {
+                list.push(i);
+            }
+        }
+        // An empty spelling would match anywhere: then every byte may start one.
+        let mut fold_starts = [fold.iter().any(|(from, _)| from.is_empty()); 256];
+        for (from, _) in &fold {
+            if let Some(start) = from.as_bytes().first().and_then(|&b| fold_starts.get_mut(usize::from(b))) {
+                *start = true;
+            }
+        }
+        number_words.sort();
+        Stemmer { suffixes, by_last_byte, min_stem, rounds, fold, fold_starts, number_words }
+    }
+
     pub(crate) fn from_file(file: Option<StemmingFile>) -> Stemmer {
         let Some(f) = file else { return Stemmer::default() };
         let mut fold: Vec<(String, String)> = f.fold.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
         fold.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        Stemmer {
-            suffixes: f.suffixes.iter().map(|s| s.to_lowercase()).filter(|s| !s.is_empty()).collect(),
-            min_stem: f.min_stem.max(1),
-            rounds: f.rounds.clamp(1, 6),
+        Stemmer::new(
+            f.suffixes.iter().map(|s| s.to_lowercase()).filter(|s| !s.is_empty()).collect(),
+            f.min_stem.max(1),
+            f.rounds.clamp(1, 6),
             fold,
-            number_words: f.number_words.iter().map(|s| s.to_lowercase()).collect(),
-        }
+            f.number_words.iter().map(|s| s.to_lowercase()).collect(),
+        )
     }
 
     fn is_number_word(&self, w: &str) -> bool {
-        self.number_words.iter().any(|n| n == w)
+        self.number_words.binary_search_by(|n| n.as_str().cmp(w)).is_ok()
     }
 
-    /// `word` with the folded spellings rewritten ("größe" → "groesse" in German).
     /// A rules file's word list as the text's words read (lower case, folded), so a list
     /// entry and a word of the text compare equal.
     pub(crate) fn fold_words(&self, list: &[String]) -> Vec<String> {
         list.iter().map(|w| self.fold(&w.to_lowercase())).collect()
     }
 
+    /// `word` with the folded spellings rewritten ("größe" → "groesse" in German).
     pub(crate) fn fold(&self, word: &str) -> String {
-        let mut w = word.to_owned();
+        self.folded(word).into_owned()
+    }
+
+    /// As [`Stemmer::fold`], borrowing `word` when nothing in it is folded (every English
+    /// word, most German ones).
+    fn folded<'w>(&self, word: &'w str) -> Cow<'w, str> {
+        // No spelling can match where none of their first bytes occurs, so none is replaced.
+        if !word.bytes().any(|b| self.fold_starts.get(usize::from(b)).copied().unwrap_or(false)) {
+            return Cow::Borrowed(word);
+        }
+        let mut w = Cow::Borrowed(word);
         for (from, to) in &self.fold {
             if w.contains(from.as_str()) {
-                w = w.replace(from.as_str(), to);
+                w = Cow::Owned(w.replace(from.as_str(), to));
             }
         }
         w
@@ -147,9 +190,57 @@ impl Stemmer {
 
     /// The stem of `word`: see [`stem`].
     pub(crate) fn stem(&self, word: &str) -> String {
-        let w: String = word.trim_end_matches("'s").chars().filter(|c| *c != '\'').collect();
-        stem_with(self.fold(&w), &self.suffixes, self.min_stem, self.rounds)
+        let mut w = word;
+        while let Some(rest) = w.strip_suffix("'s") {
+            w = rest;
+        }
+        let bare: Cow<'_, str> = if w.as_bytes().contains(&b'\'') {
+            Cow::Owned(w.chars().filter(|c| *c != '\'').collect())
+        } else {
+            Cow::Borrowed(w)
+        };
+        let folded = self.folded(&bare);
+        self.cut(&folded).to_owned()
     }
+
+    /// `w` less its suffixes (every cut shortens it, so the stem is a prefix of it).
+    fn cut<'w>(&self, mut w: &'w str) -> &'w str {
+        for _ in 0..self.rounds {
+            let before = w.len();
+            let candidates = w.as_bytes().last().and_then(|&b| self.by_last_byte.get(usize::from(b)));
+            for suffix in candidates.into_iter().flatten().filter_map(|&i| self.suffixes.get(i)) {
+                if let Some(rest) = strip_suffix(w, suffix)
+                    && rest.chars().count() >= self.min_stem
+                {
+                    w = rest;
+                    break;
+                }
+            }
+            // "stopped" → "stopp" → "stop"; "cancelled" → "cancel".
+            let mut tail = w.char_indices().rev();
+            if let (Some((at, a)), Some((_, b))) = (tail.next(), tail.next())
+                && a == b
+                && a.is_alphabetic()
+                && !matches!(a, 'a' | 'e' | 'i' | 'o' | 'u')
+                && w.chars().count() > 3
+            {
+                w = w.get(..at).unwrap_or(w);
+            }
+            if w.len() == before {
+                break;
+            }
+        }
+        w
+    }
+}
+
+/// `w` without `suffix` if it ends so: `str::strip_suffix` compared byte by byte, cheaper
+/// than a call to `memcmp` for a suffix of a few letters.
+fn strip_suffix<'w>(w: &'w str, suffix: &str) -> Option<&'w str> {
+    let at = w.len().checked_sub(suffix.len())?;
+    let tail = w.as_bytes().get(at..)?;
+    // A valid `suffix` starts on a char boundary, so `at` is one when the bytes agree.
+    if tail.iter().zip(suffix.as_bytes()).all(|(a, b)| a == b) { w.get(..at) } else { None }
 }
 
 /// Strips common English suffixes so word forms meet: "delivered", "delivery",
@@ -159,34 +250,6 @@ impl Stemmer {
 #[cfg(test)]
 pub(crate) fn stem(word: &str) -> String {
     Stemmer::default().stem(word)
-}
-
-fn stem_with(mut w: String, suffixes: &[String], min_stem: usize, rounds: usize) -> String {
-    for _ in 0..rounds {
-        let before = w.len();
-        for suffix in suffixes {
-            if let Some(rest) = w.strip_suffix(suffix.as_str())
-                && rest.chars().count() >= min_stem
-            {
-                w.truncate(rest.len());
-                break;
-            }
-        }
-        // "stopped" → "stopp" → "stop"; "cancelled" → "cancel".
-        let mut tail = w.chars().rev();
-        if let (Some(a), Some(b)) = (tail.next(), tail.next())
-            && a == b
-            && a.is_alphabetic()
-            && !"aeiou".contains(a)
-            && w.chars().count() > 3
-        {
-            w.pop();
-        }
-        if w.len() == before {
-            break;
-        }
-    }
-    w
 }
 
 #[derive(Debug, Clone)]
@@ -248,7 +311,8 @@ fn number_value(w: &str) -> Option<u32> {
 
 /// A text as words with stems, sentences and char offsets.
 pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
-    let mut out: Vec<Word> = Vec::new();
+    // About a word a space, so the list seldom grows while it is filled.
+    let mut out: Vec<Word> = Vec::with_capacity(text.bytes().filter(|&b| b == b' ').count() + 8);
     let mut sentence = 0u32;
     let mut clause = 0u32;
     let mut pending = false;
@@ -270,7 +334,7 @@ pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
                 let value = if num { number_value(w) } else { None };
                 out.push(Word {
                     stem: stemmer.stem(w),
-                    word: stemmer.fold(w),
+                    word: stemmer.folded(w).into_owned(),
                     start,
                     end,
                     sentence,
@@ -290,7 +354,8 @@ pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
             } else if norm == "cannot" || norm == "cant" {
                 push("can");
                 push("not");
-            } else if let Some((head, _)) = norm.split_once('\'')
+            } else if norm.as_bytes().contains(&b'\'')
+                && let Some((head, _)) = norm.split_once('\'')
                 && !norm.ends_with("'s")
             {
                 // "i'm", "we've", "you'd": the pronoun carries the meaning here.
@@ -461,13 +526,39 @@ fn match_elems(elems: &[Elem], ws: &[Word], at: usize, sentence: u32) -> Option<
     }
 }
 
+/// FNV-1a, for the phrase index: it is looked up twice a word with short keys, where the
+/// default hasher's cost showed; its keys are the rules' own words.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// The phrases that can start with a word, by that word (or its stem).
+type Starts = HashMap<String, Vec<usize>, std::hash::BuildHasherDefault<Fnv>>;
+
 /// Phrases indexed by what their first word can be.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PhraseSet {
     phrases: Vec<(usize, Phrase)>,
-    by_stem: HashMap<String, Vec<usize>>,
+    by_stem: Starts,
     /// Phrases that can start with an exact word, by that word.
-    by_word: HashMap<String, Vec<usize>>,
+    by_word: Starts,
     /// Phrases that can start with a number: tried at every number.
     other: Vec<usize>,
     /// Phrases that can start with a prefix or suffix: tried at every word.
@@ -1521,7 +1612,9 @@ impl TriageRules {
 
     pub(crate) fn triage(&self, complaint: &str) -> Triage {
         let ws = words(complaint, &self.stemmer);
-        let chars: Vec<char> = complaint.chars().collect();
+        // Sized once: collecting chars grows the list several times over a complaint.
+        let mut chars: Vec<char> = Vec::with_capacity(complaint.len());
+        chars.extend(complaint.chars());
         // Whether a cue of `kind` at word `at` starts inside what looks like one and is not.
         let masked = |kind: ReasonKind, at: usize| {
             inside_not_cue(&self.not_cues, &ws, at, |owner| self.rules.get(owner).is_some_and(|r| r.kind == kind))

@@ -543,7 +543,14 @@ fn links(text: &str) -> Vec<(usize, usize)> {
     const OPEN: [char; 6] = ['(', '<', '[', '"', '\'', '\u{201C}'];
     const CLOSE: [char; 12] = ['.', ',', ';', ':', '!', '?', ')', '>', ']', '"', '\'', '\u{201D}'];
     let mut out = Vec::new();
-    if !text.contains(['/', '@', '.']) {
+    // Every link or address holds "://", "www." or '@' (see `is_link`): a text with none of
+    // them (most complaints and drafts) is not split into its runs at all.
+    let bytes = text.as_bytes();
+    let www = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'.' && i >= 3 && bytes.get(i - 3..i).is_some_and(|w| w.eq_ignore_ascii_case(b"www")));
+    if !www && !text.contains('@') && !text.contains("://") {
         return out;
     }
     let mut run: Option<(usize, usize)> = None; // (char index, byte index) of its start
@@ -555,6 +562,10 @@ fn links(text: &str) -> Vec<(usize, usize)> {
         }
         let Some((cs, bs)) = run.take() else { continue };
         let whole = &text[bs..bi];
+        // A link or an address holds one of these; most words of a text hold none.
+        if !whole.bytes().any(|b| matches!(b, b'/' | b'@' | b'.')) {
+            continue;
+        }
         let body = whole.trim_start_matches(OPEN);
         let lead = whole.chars().count() - body.chars().count();
         let link = body.trim_end_matches(CLOSE);
@@ -567,7 +578,9 @@ fn links(text: &str) -> Vec<(usize, usize)> {
 
 /// `scheme://rest`, `www.host`, or `name@host.tld`.
 fn is_link(token: &str) -> bool {
-    if let Some((scheme, rest)) = token.split_once("://") {
+    if token.contains('/')
+        && let Some((scheme, rest)) = token.split_once("://")
+    {
         return !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphabetic()) && !rest.is_empty();
     }
     if token.len() > 4 && token.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www.")) {
