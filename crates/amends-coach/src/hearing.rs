@@ -252,9 +252,17 @@ pub(crate) fn stem(word: &str) -> String {
     Stemmer::default().stem(word)
 }
 
+/// A word's stem: the head of its folded spelling unless the word holds an apostrophe (cut
+/// from the word without it), so most words cost one allocation, not two.
+#[derive(Debug, Clone)]
+enum Stem {
+    Head(usize),
+    Own(String),
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Word {
-    stem: String,
+    stem: Stem,
     /// Lower case and folded, apostrophes kept ("didn't" is split into "did" + "not").
     word: String,
     start: usize,
@@ -265,6 +273,15 @@ pub(crate) struct Word {
     num: bool,
     /// What a number says, when it says one ("80", "twelve"); None for "several" or a word.
     value: Option<u32>,
+}
+
+impl Word {
+    fn stem(&self) -> &str {
+        match &self.stem {
+            Stem::Head(len) => self.word.get(..*len).unwrap_or(&self.word),
+            Stem::Own(stem) => stem,
+        }
+    }
 }
 
 /// The value of a number word or of the digits a word starts with ("80" of "80-year-old",
@@ -332,16 +349,14 @@ pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
             let mut push = |w: &str| {
                 let num = w.starts_with(|c: char| c.is_ascii_digit()) || stemmer.is_number_word(w);
                 let value = if num { number_value(w) } else { None };
-                out.push(Word {
-                    stem: stemmer.stem(w),
-                    word: stemmer.folded(w).into_owned(),
-                    start,
-                    end,
-                    sentence,
-                    clause,
-                    num,
-                    value,
-                });
+                let word = stemmer.folded(w).into_owned();
+                // Without an apostrophe, `Stemmer::stem` cuts this same folded spelling.
+                let stem = if w.as_bytes().contains(&b'\'') {
+                    Stem::Own(stemmer.stem(w))
+                } else {
+                    Stem::Head(stemmer.cut(&word).len())
+                };
+                out.push(Word { stem, word, start, end, sentence, clause, num, value });
             };
             if let Some(base) = norm.strip_suffix("n't") {
                 push(match base {
@@ -387,7 +402,7 @@ enum Alt {
 impl Alt {
     fn matches(&self, w: &Word) -> bool {
         match self {
-            Alt::Stem(s) => *s == w.stem,
+            Alt::Stem(s) => s == w.stem(),
             Alt::Exact(s) => *s == w.word,
             Alt::Prefix(s) => w.word.starts_with(s.as_str()),
             Alt::Suffix(s) => w.word.ends_with(s.as_str()),
@@ -428,7 +443,7 @@ impl Phrase {
             if !part.contains(['|', '!', '=', '#', '*']) {
                 let ws = words(part, stemmer);
                 if ws.len() > 1 {
-                    elems.extend(ws.into_iter().map(|w| Elem::Any(vec![Alt::Stem(w.stem)])));
+                    elems.extend(ws.into_iter().map(|w| Elem::Any(vec![Alt::Stem(w.stem().to_owned())])));
                     continue;
                 }
             }
@@ -470,7 +485,7 @@ impl Phrase {
                 let [w] = ws.as_slice() else {
                     return Err(format!("`{alt}` in `{src}` must be exactly one word"));
                 };
-                alts.push(if exact { Alt::Exact(w.word.clone()) } else { Alt::Stem(w.stem.clone()) });
+                alts.push(if exact { Alt::Exact(w.word.clone()) } else { Alt::Stem(w.stem().to_owned()) });
             }
             elems.push(if negated { Elem::Not(alts) } else { Elem::Any(alts) });
         }
@@ -602,7 +617,7 @@ impl PhraseSet {
         // element would list it twice. (Trying every exact-word phrase at every word was
         // the restatement check's hot spot on long text.)
         let Some(w) = ws.get(at) else { return };
-        let by_stem = self.by_stem.get(&w.stem).map_or(&[][..], Vec::as_slice);
+        let by_stem = self.by_stem.get(w.stem()).map_or(&[][..], Vec::as_slice);
         let by_word = self.by_word.get(&w.word).map_or(&[][..], Vec::as_slice);
         let numbers = if w.num { self.other.as_slice() } else { &[] };
         let tried = |i: &usize, earlier: &[&[usize]]| earlier.iter().any(|l| l.contains(i));
@@ -1005,7 +1020,7 @@ impl Concerns {
                 j != i && ws.get(s2).is_some_and(|w2| w2.sentence == sentence) && dist(k, s2, e2) < mine
             });
             if !nearer_another {
-                content.insert(w.stem.as_str());
+                content.insert(w.stem());
             }
         }
         if content.is_empty() {
@@ -1017,18 +1032,18 @@ impl Concerns {
             let start = k;
             let mut shared: Vec<&str> = Vec::new();
             while let Some(w) = rws.get(k).filter(|w| w.sentence == first.sentence) {
-                if content.contains(w.stem.as_str()) && !shared.contains(&w.stem.as_str()) {
-                    shared.push(w.stem.as_str());
+                if content.contains(w.stem()) && !shared.contains(&w.stem()) {
+                    shared.push(w.stem());
                 }
                 k += 1;
             }
             if shared.len() >= echo.min_shared.max(need) {
                 let theirs = theirs.get_or_init(|| {
-                    let mut t: Vec<&str> = ws.iter().map(|w| w.stem.as_str()).collect();
+                    let mut t: Vec<&str> = ws.iter().map(|w| w.stem()).collect();
                     t.sort_unstable();
                     t
                 });
-                let own = |w: &Word| self.is_content(w) && theirs.binary_search(&w.stem.as_str()).is_err();
+                let own = |w: &Word| self.is_content(w) && theirs.binary_search(&w.stem()).is_err();
                 if rws.get(start..k).unwrap_or_default().iter().any(own) {
                     return true;
                 }
@@ -1057,7 +1072,7 @@ impl Concerns {
     }
 
     fn is_content(&self, w: &Word) -> bool {
-        !w.num && w.stem.chars().count() >= 3 && self.echo.function_words.binary_search(&w.word).is_err()
+        !w.num && w.stem().chars().count() >= 3 && self.echo.function_words.binary_search(&w.word).is_err()
     }
 
     /// The complaint's concerns that `restatement` does not say back: neither in any of the
@@ -1117,8 +1132,8 @@ impl Concerns {
         let bit = |st: &str| 1u64 << ((usize::from(st.as_bytes().first().copied().unwrap_or(0)) * 31 + st.len()) % 64);
         let filter = wanted.iter().fold(0u64, |f, st| f | bit(st));
         for w in &rws {
-            if filter & bit(&w.stem) != 0
-                && let Ok(k) = wanted.binary_search(&w.stem.as_str())
+            if filter & bit(w.stem()) != 0
+                && let Ok(k) = wanted.binary_search(&w.stem())
                 && let Some(b) = back.get_mut(k)
             {
                 *b = true;
@@ -1143,7 +1158,7 @@ impl Concerns {
             .iter()
             .enumerate()
             .filter(|(k, w)| Some(w.sentence) == sentence && *k + window >= s && *k < e + window && self.is_content(w))
-            .map(|(_, w)| w.stem.as_str())
+            .map(|(_, w)| w.stem())
             .collect();
         near.sort_unstable();
         near.dedup();
@@ -1217,10 +1232,12 @@ impl Concerns {
                 if !rel.contains(' ') {
                     let w = words(rel, &self.stemmer);
                     let Some(w) = w.first() else { continue };
-                    if !self.is_content(w) || self.echo.function_words.binary_search(&w.stem).is_ok() {
+                    if !self.is_content(w)
+                        || self.echo.function_words.binary_search_by(|f| f.as_str().cmp(w.stem())).is_ok()
+                    {
                         continue;
                     }
-                    if named.get(w.stem.as_str()).is_some_and(|o| o.iter().any(|i| !mine.contains(i))) {
+                    if named.get(w.stem()).is_some_and(|o| o.iter().any(|i| !mine.contains(i))) {
                         continue;
                     }
                 }
