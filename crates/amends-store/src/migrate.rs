@@ -204,10 +204,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0030_suggested_severity_kept.sql"),
         then: Some(DataStep::KeepSuggestedSeverity),
     },
+    Migration {
+        version: 31,
+        name: "partial_case_indexes",
+        sqlite: include_str!("../migrations/sqlite/0031_partial_case_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0031_partial_case_indexes.sql"),
+        then: None,
+    },
 ];
 
 /// The newest migration version this build knows.
-pub const MIGRATIONS_APPLIED: i64 = 30;
+pub const MIGRATIONS_APPLIED: i64 = 31;
 
 // Several instances may start at once on one PostgreSQL; this lock lets one migrate.
 const PG_MIGRATION_LOCK: i64 = 0x616d_656e_6473;
