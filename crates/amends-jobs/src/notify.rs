@@ -622,8 +622,10 @@ impl Notifier {
 fn html_of(text: &str, public_url: &str) -> String {
     let own_link = format!("{}{}", public_url.trim_end_matches('/'), masked_link_path());
     let line = |l: &str| {
+        // Most lines hold no link: one search a line, not one a word.
+        let has_link = l.contains(own_link.as_str());
         l.split(' ')
-            .map(|word| match word.split_once(&own_link) {
+            .map(|word| match has_link.then(|| word.split_once(own_link.as_str())).flatten() {
                 // An edited template may put punctuation around the link.
                 Some((before, after)) => {
                     let link = escape_html(&own_link);
@@ -646,7 +648,23 @@ fn html_of(text: &str, public_url: &str) -> String {
 }
 
 fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
+/// Appends `s` to `out` with HTML's special characters escaped, in one pass: this runs
+/// for every character of every message the desk writes.
+fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// A word, escaped, with each `.`, `:` and `@` inside it set apart by an element and a
@@ -654,15 +672,15 @@ fn escape_html(s: &str) -> String {
 /// reads text nodes) nor one reading the rendered text sees an address in it.
 fn unlinkable(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    let mut chars = word.chars().peekable();
-    while let Some(c) = chars.next() {
-        let escaped = escape_html(c.encode_utf8(&mut [0; 4]));
+    let mut chars = word.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let one = &word[at..at + c.len_utf8()];
         if matches!(c, '.' | ':' | '@') && chars.peek().is_some() {
             out.push_str("<span>");
-            out.push_str(&escaped);
+            push_escaped(&mut out, one);
             out.push_str("</span>&#8203;");
         } else {
-            out.push_str(&escaped);
+            push_escaped(&mut out, one);
         }
     }
     out

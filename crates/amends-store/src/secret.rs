@@ -12,7 +12,7 @@ pub fn random_hex(bytes: usize) -> String {
 }
 
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 pub fn secret_hash(secret: &str) -> String {
