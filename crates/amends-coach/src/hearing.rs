@@ -21,43 +21,42 @@ use crate::text::{Piece, scan};
 const MAX_GAP: u8 = 9;
 const MAX_ELEMENTS: usize = 12;
 
-/// Number words that `#num` accepts besides digits (English; a file's `[stemming]` may
-/// list its own).
-const NUMBER_WORDS: &[&str] = &[
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "several",
-    "few",
-    "many",
-    "countless",
-    "dozen",
+/// English number words with their values: `#num` accepts them besides digits, and a bound
+/// (`#num<18`) reads their value (a file's `[stemming]` may list its own words).
+const NUMBER_VALUES: &[(&str, u32)] = &[
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("hundred", 100),
+    ("dozen", 12),
 ];
+
+/// Number words `#num` accepts that name no value ("several"): below any bound.
+const VAGUE_NUMBERS: &[&str] = &["several", "few", "many", "countless"];
 
 /// The English suffixes, tried in this order (the first that leaves a long enough stem wins).
 const SUFFIXES: &[&str] = &[
@@ -95,7 +94,7 @@ impl Default for Stemmer {
             3,
             3,
             Vec::new(),
-            NUMBER_WORDS.iter().map(|s| (*s).to_owned()).collect(),
+            NUMBER_VALUES.iter().map(|(w, _)| *w).chain(VAGUE_NUMBERS.iter().copied()).map(str::to_owned).collect(),
         )
     }
 }
@@ -292,38 +291,7 @@ fn number_value(w: &str) -> Option<u32> {
     if !digits.is_empty() {
         return digits.parse().ok();
     }
-    const WORDS: &[(&str, u32)] = &[
-        ("one", 1),
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("five", 5),
-        ("six", 6),
-        ("seven", 7),
-        ("eight", 8),
-        ("nine", 9),
-        ("ten", 10),
-        ("eleven", 11),
-        ("twelve", 12),
-        ("thirteen", 13),
-        ("fourteen", 14),
-        ("fifteen", 15),
-        ("sixteen", 16),
-        ("seventeen", 17),
-        ("eighteen", 18),
-        ("nineteen", 19),
-        ("twenty", 20),
-        ("thirty", 30),
-        ("forty", 40),
-        ("fifty", 50),
-        ("sixty", 60),
-        ("seventy", 70),
-        ("eighty", 80),
-        ("ninety", 90),
-        ("hundred", 100),
-        ("dozen", 12),
-    ];
-    WORDS.iter().find(|(n, _)| *n == w).map(|&(_, v)| v)
+    NUMBER_VALUES.iter().find(|(n, _)| *n == w).map(|&(_, v)| v)
 }
 
 /// A text as words with stems, sentences and char offsets.
@@ -882,7 +850,7 @@ impl Concerns {
             through: stemmer.fold_words(&file.subjects.through),
         };
         let mut subject_negators = stemmer.fold_words(&file.negation.subjects);
-        subject_negators.extend(stemmer.fold_words(&file.negators));
+        subject_negators.extend(negators.iter().cloned());
         let transparent = stemmer.fold_words(&file.negation.transparent);
         let mut out =
             Concerns { negators, stemmer, echo, subjects, subject_negators, transparent, ..Concerns::default() };

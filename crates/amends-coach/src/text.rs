@@ -545,11 +545,7 @@ fn links(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     // Every link or address holds "://", "www." or '@' (see `is_link`): a text with none of
     // them (most complaints and drafts) is not split into its runs at all.
-    let bytes = text.as_bytes();
-    let www = bytes
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'.' && i >= 3 && bytes.get(i - 3..i).is_some_and(|w| w.eq_ignore_ascii_case(b"www")));
+    let www = text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"www."));
     if !www && !text.contains('@') && !text.contains("://") {
         return out;
     }

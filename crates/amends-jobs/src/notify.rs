@@ -649,21 +649,21 @@ fn html_of(text: &str, public_url: &str) -> String {
 
 fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    push_escaped(&mut out, s);
+    for c in s.chars() {
+        push_escaped(&mut out, c);
+    }
     out
 }
 
-/// Appends `s` to `out` with HTML's special characters escaped, in one pass: this runs
-/// for every character of every message the desk writes.
-fn push_escaped(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+/// Appends `c` to `out`, escaped if HTML gives it a meaning: one pass over a message, with
+/// no string of its own a character (this runs for every character the desk sends).
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        c => out.push(c),
     }
 }
 
@@ -672,15 +672,14 @@ fn push_escaped(out: &mut String, s: &str) {
 /// reads text nodes) nor one reading the rendered text sees an address in it.
 fn unlinkable(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    let mut chars = word.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let one = &word[at..at + c.len_utf8()];
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
         if matches!(c, '.' | ':' | '@') && chars.peek().is_some() {
             out.push_str("<span>");
-            push_escaped(&mut out, one);
+            push_escaped(&mut out, c);
             out.push_str("</span>&#8203;");
         } else {
-            push_escaped(&mut out, one);
+            push_escaped(&mut out, c);
         }
     }
     out

@@ -32,13 +32,7 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
         Err(_) => return String::new(),
     };
     mac.update(body);
-    let bytes = mac.finalize().into_bytes();
-    let mut hex = String::with_capacity(7 + bytes.len() * 2);
-    hex.push_str("sha256=");
-    for b in bytes {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
+    format!("sha256={}", amends_store::secret::hex(&mac.finalize().into_bytes()))
 }
 
 /// The HTTP client of webhook deliveries: no redirects, a timeout, and (unless private
