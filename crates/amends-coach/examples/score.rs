@@ -55,7 +55,11 @@ fn main() {
         let coach = if name.starts_with("de") { &de } else { &en };
         if name.ends_with(".toml") {
             let hearing = if name.starts_with("de") { &de } else { &hearing };
-            println!("{name}: {}", concerns_score::score(hearing, &text, !totals));
+            let score = concerns_score::score(hearing, &text, !totals);
+            println!("{name}: {score}");
+            if !totals {
+                println!("  {}", score.kinds());
+            }
             continue;
         }
         let (_, flag) = corpus_score::evaluate_with(coach, name, &corpus_score::load(name, &text), !totals);

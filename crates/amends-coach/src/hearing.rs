@@ -663,6 +663,10 @@ pub(crate) fn compile_list(
 
 // ---- concerns ---------------------------------------------------------------------------
 
+/// How many words may stand between the cues of two concerns of one family for them to be
+/// one event of the complaint (see `Concerns::sibling_said`).
+const SAME_EVENT_GAP: usize = 2;
+
 /// Whether the customer said it (what went wrong) or it follows from what they said (what
 /// it cost them).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -766,6 +770,11 @@ struct ConcernFile {
     /// "child", a wait that is no delay): a cue starting inside one raises nothing.
     #[serde(default)]
     not_cues: Vec<String>,
+    /// Concerns of one family are readings of one kind of event ("never showed" is a thing
+    /// missing and a visit cancelled; "two weeks late" is late and a wait): where the
+    /// complaint raises two of a family at the same words, saying one back says the event back.
+    #[serde(default)]
+    family: Option<String>,
 }
 
 fn yes() -> bool {
@@ -781,6 +790,8 @@ struct ConcernRule {
     suggestion: String,
     negatable: bool,
     fault_of_ours: bool,
+    /// Its family, by index into the file's family names (see `ConcernFile::family`).
+    family: Option<usize>,
 }
 
 /// The concerns taxonomy of one language, compiled.
@@ -855,6 +866,7 @@ impl Concerns {
         let mut out =
             Concerns { negators, stemmer, echo, subjects, subject_negators, transparent, ..Concerns::default() };
         let mut seen = std::collections::BTreeSet::new();
+        let mut families: Vec<&str> = Vec::new();
         for (i, c) in file.concerns.iter().enumerate() {
             let what = format!("concern \"{}\"", c.id.get_ref());
             let line = line_at(text, c.id.span().start);
@@ -897,6 +909,12 @@ impl Concerns {
                 suggestion: c.suggestion.clone(),
                 negatable: c.negatable,
                 fault_of_ours: c.fault_of_ours,
+                family: c.family.as_deref().map(|f| {
+                    families.iter().position(|g| *g == f).unwrap_or_else(|| {
+                        families.push(f);
+                        families.len() - 1
+                    })
+                }),
             });
         }
         out.said = out.covers.clone();
@@ -1078,12 +1096,12 @@ impl Concerns {
         let raised = self.raised(ws);
         // The complaint's stems, sorted only when an echo is weighed.
         let theirs = std::cell::OnceCell::new();
+        let said_directly =
+            |(i, s, e): (usize, usize, usize)| covered.get(i).copied().unwrap_or(true) || self.echoed(i, ws, (s, e), &raised, &rws, &theirs);
         let unsaid: Vec<(usize, usize, usize)> = raised
             .iter()
             .copied()
-            .filter(|&(i, s, e)| {
-                !covered.get(i).copied().unwrap_or(true) && !self.echoed(i, ws, (s, e), &raised, &rws, &theirs)
-            })
+            .filter(|&r| !said_directly(r) && !self.sibling_said(ws, r, &raised, &said_directly))
             .collect();
         if !facts || unsaid.is_empty() {
             return unsaid.iter().map(|&r| Unsaid { raised: r, facts: Vec::new() }).collect();
@@ -1116,6 +1134,29 @@ impl Concerns {
                 Unsaid { raised: r, facts: self.judged(r.0, back, near.len(), raised.len(), unsaid.len()) }
             })
             .collect()
+    }
+
+    /// Whether a concern of the same family as concern `i`, raised at the same words of the
+    /// complaint (cue spans overlapping or at most `SAME_EVENT_GAP` words apart, in one
+    /// sentence), is said back: then the event is said back, in the reading the restatement
+    /// chose ("your engineer never came" says back a "never showed" heard as missing too).
+    fn sibling_said(
+        &self,
+        ws: &[Word],
+        (i, s, e): (usize, usize, usize),
+        raised: &[(usize, usize, usize)],
+        said_directly: &impl Fn((usize, usize, usize)) -> bool,
+    ) -> bool {
+        let Some(family) = self.rules.get(i).and_then(|r| r.family) else { return false };
+        let sentence = ws.get(s).map(|w| w.sentence);
+        raised.iter().any(|&(j, s2, e2)| {
+            j != i
+                && self.rules.get(j).is_some_and(|r| r.family == Some(family))
+                && ws.get(s2).map(|w| w.sentence) == sentence
+                && s2 <= e + SAME_EVENT_GAP
+                && s <= e2 + SAME_EVENT_GAP
+                && said_directly((j, s2, e2))
+        })
     }
 
     /// The content stems within the echo's window of a cue at words `s..e`, in its sentence.

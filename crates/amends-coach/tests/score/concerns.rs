@@ -77,9 +77,31 @@ pub struct Score {
     pub heard: usize,
     pub present: usize,
     pub heard_extra: usize,
+    /// The kinds of failure: a labelled miss never heard in the complaint, or heard and taken
+    /// as said back; a finding of a concern the complaint does not have (heard, not there), or
+    /// of one it has that the restatement says back in words not recognised.
+    pub miss_unheard: usize,
+    pub miss_taken_as_said: usize,
+    pub false_not_there: usize,
+    pub false_not_recognised: usize,
+    /// Complete restatements flagged with a concern not there / with one not recognised.
+    pub complete_not_there: usize,
+    pub complete_not_recognised: usize,
 }
 
 impl Score {
+    /// The failures by kind (for tuning splits: a blind split is measured by its totals).
+    pub fn kinds(&self) -> String {
+        format!(
+            "misses: {} never heard, {} heard but taken as said back; wrong findings: {} heard but not there, {} said back but not recognised; complete restatements flagged with one not there {}, with one not recognised {}",
+            self.miss_unheard,
+            self.miss_taken_as_said,
+            self.false_not_there,
+            self.false_not_recognised,
+            self.complete_not_there,
+            self.complete_not_recognised
+        )
+    }
     pub fn recall(&self) -> f64 {
         ratio(self.found, self.labelled)
     }
@@ -165,10 +187,30 @@ pub fn score(coach: &Coach, file: &str, verbose: bool) -> Score {
             s.labelled += labelled.len();
             s.found += found.intersection(&labelled).count();
             s.extra += found.difference(&labelled).count();
+            for c in labelled.difference(&found) {
+                if heard.contains(c) {
+                    s.miss_taken_as_said += 1;
+                } else {
+                    s.miss_unheard += 1;
+                }
+            }
+            for c in found.difference(&labelled) {
+                if present.contains(c) {
+                    s.false_not_recognised += 1;
+                } else {
+                    s.false_not_there += 1;
+                }
+            }
             if labelled.is_empty() {
                 s.complete += 1;
                 if !found.is_empty() {
                     s.complete_flagged += 1;
+                }
+                if found.iter().any(|c| !present.contains(c)) {
+                    s.complete_not_there += 1;
+                }
+                if found.iter().any(|c| present.contains(c)) {
+                    s.complete_not_recognised += 1;
                 }
             }
             if verbose && found != labelled {
