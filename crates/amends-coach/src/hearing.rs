@@ -1096,8 +1096,9 @@ impl Concerns {
         let raised = self.raised(ws);
         // The complaint's stems, sorted only when an echo is weighed.
         let theirs = std::cell::OnceCell::new();
-        let said_directly =
-            |(i, s, e): (usize, usize, usize)| covered.get(i).copied().unwrap_or(true) || self.echoed(i, ws, (s, e), &raised, &rws, &theirs);
+        let said_directly = |(i, s, e): (usize, usize, usize)| {
+            covered.get(i).copied().unwrap_or(true) || self.echoed(i, ws, (s, e), &raised, &rws, &theirs)
+        };
         let unsaid: Vec<(usize, usize, usize)> = raised
             .iter()
             .copied()

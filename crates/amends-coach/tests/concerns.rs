@@ -351,6 +351,34 @@ fn a_concern_told_in_a_clause_is_heard_and_said_back() {
     assert_eq!(missed("You were billed £120 above our quote."), ["late"]);
 }
 
+/// Concerns of one family are readings of one event: where the complaint raises two of a family
+/// at the same words ("never showed": a thing missing, a visit cancelled), a restatement that says
+/// the event back in either reading has said it back; two events of a family told apart must
+/// each be said back, and a restatement that says neither back misses both.
+#[test]
+fn one_event_heard_two_ways_is_said_back_in_either() {
+    let taxonomy = "language = \"en\"\nnegators = [\"not\"]\n\
+        [[concern]]\nid = \"missing\"\nkind = \"stated\"\nfamily = \"absence\"\nname = \"it never came\"\nwhy = \"\"\nsuggestion = \"\"\ncues = [\"never showed\", \"never arrived\"]\ncovers = [\"lost\"]\n\
+        [[concern]]\nid = \"cancelled\"\nkind = \"stated\"\nfamily = \"absence\"\nname = \"nobody came\"\nwhy = \"\"\nsuggestion = \"\"\ncues = [\"never showed\", \"called off\"]\ncovers = [\"did not come\"]\n\
+        [[concern]]\nid = \"rude\"\nkind = \"stated\"\nname = \"rude\"\nwhy = \"\"\nsuggestion = \"\"\ncues = [\"never showed respect\"]\ncovers = [\"rude\"]\n";
+    let coach =
+        Coach::english().with_thesaurus("").unwrap().with_judge("").unwrap().with_concerns_toml(taxonomy).unwrap();
+    let missed = |complaint: &str, r: &str| {
+        coach.missed_concerns(complaint, r).into_iter().map(|m| m.concern.id).collect::<Vec<_>>()
+    };
+    let one = "The engineer never showed.";
+    assert_eq!(coach.concerns(one).into_iter().map(|c| c.id).collect::<Vec<_>>(), ["missing", "cancelled"]);
+    assert!(missed(one, "Our engineer did not come.").is_empty());
+    assert!(missed(one, "Your engineer's visit was lost.").is_empty());
+    assert_eq!(missed(one, "We are sorry."), ["missing", "cancelled"]);
+    // Two events, told apart: the visit said back leaves the parcel unsaid.
+    let two = "My parcel never arrived, and then the engineer called off the visit.";
+    assert_eq!(missed(two, "Our engineer did not come."), ["missing"]);
+    // A concern of no family raised at the same words is not said back by the event.
+    let other = "The engineer never showed respect.";
+    assert_eq!(missed(other, "Our engineer did not come."), ["rude"]);
+}
+
 #[test]
 fn the_customers_own_act_is_no_fault_of_ours() {
     let coach = Coach::english();
