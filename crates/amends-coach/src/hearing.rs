@@ -270,6 +270,8 @@ pub(crate) struct Word {
     /// The clause within the text: a new one at each comma, semicolon or sentence break.
     clause: u32,
     num: bool,
+    /// A number that is a time of day ("4pm", "10:30", "9 o'clock"): `#time`, never `#num`.
+    clock: bool,
     /// What a number says, when it says one ("80", "twelve"); None for "several" or a word.
     value: Option<u32>,
 }
@@ -324,7 +326,7 @@ pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
                 } else {
                     Stem::Head(stemmer.cut(&word).len())
                 };
-                out.push(Word { stem, word, start, end, sentence, clause, num, value });
+                out.push(Word { stem, word, start, end, sentence, clause, num, clock: false, value });
             };
             if let Some(base) = norm.strip_suffix("n't") {
                 push(match base {
@@ -348,7 +350,32 @@ pub(crate) fn words(text: &str, stemmer: &Stemmer) -> Vec<Word> {
             }
         }
     });
+    clock_times(text, &mut out);
     out
+}
+
+/// A time of day is no number of anything: "4pm", "10:30", "9 o'clock", "11.30 am" are not a
+/// count of years, an age or a number of times, so `#num` does not read them ("since 9
+/// o'clock" is no customer of nine years, "my 4pm appointment" no fortieth birthday); a cue
+/// that reads a time says `#time` ("arrived at 9pm when the party had started").
+fn clock_times(text: &str, ws: &mut [Word]) {
+    let clock_word = |w: &Word| {
+        let original = text.get(w.start..).unwrap_or_default();
+        matches!(w.word.as_str(), "am" | "pm" | "a.m" | "p.m")
+            || original.get(..7).is_some_and(|o| o.eq_ignore_ascii_case("o'clock"))
+            || original.get(..9).is_some_and(|o| o.to_lowercase() == "o\u{2019}clock")
+    };
+    for k in 0..ws.len() {
+        let Some(w) = ws.get(k).filter(|w| w.num) else { continue };
+        let digits = w.word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffixed = digits.len() < w.word.len() && matches!(w.word.get(digits.len()..), Some("am" | "pm"));
+        let followed = ws.get(k + 1).is_some_and(|n| n.sentence == w.sentence && clock_word(n));
+        if suffixed || w.word.contains(':') || followed {
+            if let Some(w) = ws.get_mut(k) {
+                w.clock = true;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,6 +392,8 @@ enum Alt {
     NumBelow(u32),
     /// `#num>N`: a number above N that says its value ("my daughter, who is 32").
     NumAbove(u32),
+    /// `#time`: a time of day ("at 9pm", "by 11:30"), which `#num` never reads.
+    Time,
 }
 
 impl Alt {
@@ -374,9 +403,10 @@ impl Alt {
             Alt::Exact(s) => *s == w.word,
             Alt::Prefix(s) => w.word.starts_with(s.as_str()),
             Alt::Suffix(s) => w.word.ends_with(s.as_str()),
-            Alt::Num => w.num,
-            Alt::NumBelow(n) => w.num && w.value.is_none_or(|v| v < *n),
-            Alt::NumAbove(n) => w.num && w.value.is_some_and(|v| v > *n),
+            Alt::Num => w.num && !w.clock,
+            Alt::NumBelow(n) => w.num && !w.clock && w.value.is_none_or(|v| v < *n),
+            Alt::NumAbove(n) => w.num && !w.clock && w.value.is_some_and(|v| v > *n),
+            Alt::Time => w.clock,
         }
     }
 }
@@ -423,6 +453,10 @@ impl Phrase {
             for alt in body.split('|') {
                 if alt == "#num" {
                     alts.push(Alt::Num);
+                    continue;
+                }
+                if alt == "#time" {
+                    alts.push(Alt::Time);
                     continue;
                 }
                 if let Some(bound) = alt.strip_prefix("#num>") {
@@ -555,7 +589,7 @@ impl PhraseSet {
             let list = match alt {
                 Alt::Stem(s) => self.by_stem.entry(s.clone()).or_default(),
                 Alt::Exact(w) => self.by_word.entry(w.clone()).or_default(),
-                Alt::Num | Alt::NumBelow(_) | Alt::NumAbove(_) => &mut self.other,
+                Alt::Num | Alt::NumBelow(_) | Alt::NumAbove(_) | Alt::Time => &mut self.other,
                 Alt::Prefix(_) | Alt::Suffix(_) => &mut self.loose,
             };
             if list.last() != Some(&i) {
