@@ -379,6 +379,19 @@ fn one_event_heard_two_ways_is_said_back_in_either() {
     assert_eq!(missed(other, "Our engineer did not come."), ["rude"]);
 }
 
+/// A time of day is no number of anything: not years of custom, not an age, not a birthday;
+/// a cue that reads a time still hears one.
+#[test]
+fn a_time_of_day_is_no_count_of_years_or_an_age() {
+    let coach = Coach::english();
+    let ids = |text: &str| coach.concerns(text).into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let clock = ids("I have been sitting here since 9 o'clock for my 4pm slot, and it is now 10:30.");
+    assert!(!clock.iter().any(|i| i == "loyalty" || i == "occasion" || i == "child"), "{clock:?}");
+    assert!(ids("I have been with you since 2009.").iter().any(|i| i == "loyalty"));
+    assert!(ids("It was for my 40th and the cake never came.").iter().any(|i| i == "occasion"));
+    assert!(ids("The food arrived at 9pm when the party had started at 7.").iter().any(|i| i == "late"));
+}
+
 #[test]
 fn the_customers_own_act_is_no_fault_of_ours() {
     let coach = Coach::english();
