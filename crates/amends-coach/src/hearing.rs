@@ -370,10 +370,10 @@ fn clock_times(text: &str, ws: &mut [Word]) {
         let digits = w.word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
         let suffixed = digits.len() < w.word.len() && matches!(w.word.get(digits.len()..), Some("am" | "pm"));
         let followed = ws.get(k + 1).is_some_and(|n| n.sentence == w.sentence && clock_word(n));
-        if suffixed || w.word.contains(':') || followed {
-            if let Some(w) = ws.get_mut(k) {
-                w.clock = true;
-            }
+        if (suffixed || w.word.contains(':') || followed)
+            && let Some(w) = ws.get_mut(k)
+        {
+            w.clock = true;
         }
     }
 }

@@ -254,15 +254,18 @@ fn restatement_check_on_the_recall_sessions_blind_splits() {
 /// 0.316); the twelfth stands at recall 0.625 and false alarms 0.304; the thirteenth at recall
 /// 0.727 and false alarms 0.500 (0.542 before the learned judge); the fourteenth (coach11) at
 /// recall 0.818 and false alarms 0.250, unchanged by the thesaurus; the fifteenth (coach14) at
-/// recall 0.724 and false alarms 0.125, unchanged by that round's not_cues and clause cues.
+/// recall 0.724 and false alarms 0.125, unchanged by that round's not_cues and clause cues; the
+/// sixteenth (coach17) at recall 0.636 and false alarms 0.308, unchanged by that round's
+/// families and times of day (the twelfth's false alarms fell to 0.261 with them).
 #[test]
 fn restatement_check_on_the_later_blind_splits() {
     for (name, split, recall, false_alarms) in [
         ("eleventh blind", concerns_score::BLIND11, 0.7, 0.35),
-        ("twelfth blind", concerns_score::BLIND12, 0.6, 0.35),
+        ("twelfth blind", concerns_score::BLIND12, 0.6, 0.27),
         ("thirteenth blind", concerns_score::BLIND13, 0.7, 0.52),
         ("fourteenth blind", concerns_score::BLIND14, 0.8, 0.26),
         ("fifteenth blind", concerns_score::BLIND15, 0.7, 0.15),
+        ("sixteenth blind", concerns_score::BLIND16, 0.63, 0.31),
     ] {
         let s = score(&Coach::english(), split, false);
         assert!(s.pairs >= 30, "{name}: {}", s.pairs);
@@ -294,6 +297,8 @@ fn restatement_check_on_the_coach5_splits() {
         ("fifteenth tuning (English, session coach14)", concerns_score::TUNING15, 0.65, 0.1),
         ("sixteenth tuning (English, session coach14)", concerns_score::TUNING16, 0.7, 0.15),
         ("seventeenth tuning (English, session coach14)", concerns_score::TUNING17, 0.65, 0.1),
+        // Session coach17: one event read two ways, two events of a family told apart.
+        ("eighteenth tuning (English, session coach17)", concerns_score::TUNING18, 0.5, 0.15),
     ] {
         let s = score(&Coach::english(), split, true);
         println!("{name}: {s}");

@@ -28,6 +28,7 @@ pub const BLIND12: &str = include_str!("../concerns/en_blind12.toml");
 pub const BLIND13: &str = include_str!("../concerns/en_blind13.toml");
 pub const BLIND14: &str = include_str!("../concerns/en_blind14.toml");
 pub const BLIND15: &str = include_str!("../concerns/en_blind15.toml");
+pub const BLIND16: &str = include_str!("../concerns/en_blind16.toml");
 pub const TUNING6: &str = include_str!("../concerns/en_tuning6.toml");
 pub const TUNING7: &str = include_str!("../concerns/en_tuning7.toml");
 pub const TUNING8: &str = include_str!("../concerns/en_tuning8.toml");
@@ -40,6 +41,7 @@ pub const TUNING14: &str = include_str!("../concerns/en_tuning14.toml");
 pub const TUNING15: &str = include_str!("../concerns/en_tuning15.toml");
 pub const TUNING16: &str = include_str!("../concerns/en_tuning16.toml");
 pub const TUNING17: &str = include_str!("../concerns/en_tuning17.toml");
+pub const TUNING18: &str = include_str!("../concerns/en_tuning18.toml");
 pub const GERMAN_BLIND3: &str = include_str!("../concerns/de_blind3.toml");
 
 #[derive(Deserialize)]
