@@ -21,7 +21,11 @@ fn main() {
     let en = match std::env::var("AMENDS_COACH_RULES") {
         Ok(path) => {
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            Coach::from_rules_toml(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+            // With the built-in learned backstop, as `Coach::english()` has it: a rules file
+            // tried while tuning is then scored as it would ship.
+            Coach::from_rules_toml(&text)
+                .and_then(|c| c.with_learned(amends_coach::ENGLISH_LEARNED))
+                .unwrap_or_else(|e| panic!("{path}: {e}"))
         }
         Err(_) => Coach::english(),
     };

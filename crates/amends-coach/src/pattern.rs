@@ -11,12 +11,13 @@
 //!   `#time` a clock time (`10:30`, `5pm`), `#date` a written date (`12/03`, `2025-05-01`),
 //!   `#pp` a past participle (a word in -ed, or an irregular one: sent, made, lost...; the
 //!   voice layer: "was|were #pp !by" is a passive that names no one; not as the first word);
+//! - `#ing` a gerund ("sending", not "morning" or "nothing"; not as the first word);
 //! - `lose+` any form of the word (lose|loses|losing|lost; see `forms.rs`);
 //! - `!a|b` the next word is *not* one of these (zero width: consumes nothing);
 //! - `,` a comma (otherwise commas are skipped when matching);
 //! - `^` at the start: the pattern must begin its sentence; `$` at the end: must end it.
 
-use crate::text::{DATE, FILLER, Lexicon, NUM, PARTICIPLE, PRONOUN, SUBJECT, TIME, Tokens, UNKNOWN};
+use crate::text::{DATE, FILLER, GERUND, Lexicon, NUM, PARTICIPLE, PRONOUN, SUBJECT, TIME, Tokens, UNKNOWN};
 
 const MAX_ELEMENTS: usize = 24;
 const MAX_GAP: u8 = 9;
@@ -34,6 +35,7 @@ enum Atom {
     Time,
     Date,
     Participle,
+    Gerund,
     Comma,
 }
 
@@ -257,8 +259,9 @@ fn parse_atom(piece: &str, lex: &mut Lexicon, seq: &mut Vec<Atom>) -> Result<(),
         "#time" => seq.push(Atom::Time),
         "#date" => seq.push(Atom::Date),
         "#pp" => seq.push(Atom::Participle),
+        "#ing" => seq.push(Atom::Gerund),
         p if p.starts_with('#') => {
-            return Err(format!("unknown class `{p}` (use #num, #time, #date or #pp)"));
+            return Err(format!("unknown class `{p}` (use #num, #time, #date, #pp or #ing)"));
         }
         p if p.starts_with('@') => {
             return Err(format!(
@@ -458,6 +461,7 @@ impl Matcher<'_> {
             Atom::Time => flags & TIME != 0,
             Atom::Date => flags & DATE != 0,
             Atom::Participle => flags & PARTICIPLE != 0,
+            Atom::Gerund => flags & GERUND != 0,
         }
     }
 }

@@ -229,6 +229,18 @@ pub(crate) const SUBJECT: u16 = 128;
 /// without "who", so a gap right after one stops at a [`SUBJECT`] ("tell you we gave"),
 /// while one after a noun reads through ("the firm we call out left it dripping").
 pub(crate) const PRONOUN: u16 = 256;
+/// A gerund or present participle (`#ing`): "sorry for **sending** the wrong size" has the
+/// apologiser as the hidden subject of the act, so the apology owns it. Not an indexed class.
+pub(crate) const GERUND: u16 = 512;
+
+/// Words in -ing that are no verb's form ("morning", "during"); "-thing" words are left out
+/// by their ending. Sorted (a test keeps it so).
+const NOT_GERUNDS: &[&str] = &["bedding", "ceiling", "clothing", "during", "evening", "morning", "pudding", "wedding"];
+
+/// "sending", "keeping", "forgetting" (not "ring", "bring", "string", "nothing", "morning").
+fn is_gerund(w: &str) -> bool {
+    w.len() > 5 && w.ends_with("ing") && !w.ends_with("thing") && NOT_GERUNDS.binary_search(&w).is_err()
+}
 
 /// Irregular past participles and simple pasts (the regular ones of five letters or more
 /// end in -ed; the four-letter ones, "used", "owed", are listed here, since "need" and
@@ -690,7 +702,8 @@ fn classes(word: &str, id: u32, lex: &Lexicon) -> u16 {
         // The irregular participles are interned up front, so an unknown word can only be
         // a regular one: no list is searched per word.
         let pp = lex.is_irregular_participle(id) || is_regular_participle(word);
-        return num | filler | subject | if pp { PARTICIPLE } else { 0 };
+        let gerund = if is_gerund(word) { GERUND } else { 0 };
+        return num | filler | subject | gerund | if pp { PARTICIPLE } else { 0 };
     }
     let mut c = 0;
     if is_number(word) {
@@ -791,6 +804,7 @@ mod tests {
     #[test]
     fn irregular_participles_are_sorted_for_binary_search() {
         assert!(IRREGULAR_PARTICIPLES.windows(2).all(|w| w[0] < w[1]));
+        assert!(NOT_GERUNDS.windows(2).all(|w| w[0] < w[1]));
         for w in ["sent", "let", "read", "given", "shipped"] {
             assert!(is_participle(w), "{w}");
         }
