@@ -276,6 +276,30 @@ fn the_coach15_tuning_sets_are_measured() {
     hold_floors(&sets, 15);
 }
 
+/// The session `coach18`'s blind set: `en_general77.tsv`, written and labelled before any of
+/// round 15's changes and never tuned on or read for its misses (first and final runs in its
+/// header). A floor under it, at or below its final figures.
+#[test]
+fn the_coach18_blind_set_is_measured() {
+    let sets: [(&str, &str, f64); 1] =
+        [("en_general77.tsv (blind, never tuned on)", include_str!("corpus/en_general77.tsv"), 0.9)];
+    hold_floors(&sets, 90);
+}
+
+/// The session `coach18`'s tuning sets (round 15): `en_general78.tsv` (hidden agents, owned
+/// apologies, a guarantee held; first run flagging 0.828 / 0.960), `en_general79.tsv` (the
+/// customer made responsible in new shapes; 0.850 / 0.895) and `en_general80.tsv` (a fresh check
+/// written after the changes; 0.947 / 1.000, kind accuracy 0.944). Floors under all three.
+#[test]
+fn the_coach18_tuning_sets_are_measured() {
+    let sets: [(&str, &str, f64); 3] = [
+        ("en_general78.tsv (tuned on)", include_str!("corpus/en_general78.tsv"), 0.9),
+        ("en_general79.tsv (tuned on)", include_str!("corpus/en_general79.tsv"), 0.9),
+        ("en_general80.tsv (tuned on)", include_str!("corpus/en_general80.tsv"), 0.9),
+    ];
+    hold_floors(&sets, 30);
+}
+
 /// Each set's flagging precision, recall and kind accuracy at or above its floor, and each
 /// set at least `min_texts` long; every shortfall is listed at once.
 fn hold_floors(sets: &[(&str, &str, f64)], min_texts: usize) {

@@ -746,3 +746,60 @@ fn the_customer_who_explained_many_times_is_not_a_reminder() {
         .review("You mention that our policy seems unfair. I've looked again and refunded the fee.", Purpose::Other);
     assert!(r.findings.is_empty(), "{:?}", kinds(&r));
 }
+
+/// The apology's gerund and its own clause have the writer as their subject ("sorry for
+/// forgetting", "sorry we left you"), so the apology owns the act; a remedy done ("I've swapped
+/// you", money put back in the passive) is a step the customer can see; "any" still owns nothing.
+#[test]
+fn an_apology_owns_what_its_own_clause_says_the_writer_did() {
+    let coach = en();
+    for text in [
+        "Sorry for forgetting your cake candles. I've added two boxes to tomorrow's delivery.",
+        "I'm sorry we left you without hot water all weekend. I've waived this month's service charge.",
+        "My apologies for not replying sooner. The £20 was credited to your card this morning.",
+    ] {
+        let r = coach.review(text, Purpose::Apology);
+        assert!(r.findings.is_empty(), "{text}: {:?}", kinds(&r));
+    }
+    let any = coach.review("Sorry for any trouble caused. I've waived this month's charge.", Purpose::Apology);
+    assert_eq!(kinds(&any), [FindingKind::MissingApology]);
+}
+
+/// Who holds a guarantee and who is the subject of a fault: a guarantee on a thing that runs or
+/// covers is a contract, a device's fault that is logged is no blame, our own conduct is ours to
+/// keep; the customer named as the agent of a passive, or their act as a cause, is blame.
+#[test]
+fn the_subject_tells_a_contract_a_device_and_the_customer_apart() {
+    let coach = en();
+    for text in [
+        "The guarantee on your fridge lasts until next June, so the visit is free.",
+        "Your fault has been passed to the network team, who will ring you at 2pm today.",
+        "We will never sell your email address to anyone.",
+    ] {
+        let r = coach.review(text, Purpose::Other);
+        assert!(r.findings.is_empty(), "{text}: {:?}", kinds(&r));
+    }
+    let promise = coach.review("You have our guarantee that this will never happen again.", Purpose::Other);
+    assert!(!promise.findings.is_empty() && kinds(&promise).iter().all(|k| *k == FindingKind::Overpromise));
+    for text in [
+        "The order was amended by yourself after it had been packed.",
+        "Your incomplete form meant the visa could not be processed in time.",
+    ] {
+        let r = coach.review(text, Purpose::Other);
+        assert_eq!(kinds(&r), [FindingKind::Blame], "{text}");
+    }
+}
+
+/// A third party named as the one who slipped is defensive unless their people or ours are
+/// named putting it right; "their problem" hands it back to them.
+#[test]
+fn a_third_party_named_putting_it_right_is_a_fact_not_an_excuse() {
+    let coach = en();
+    let fixing = coach.review(
+        "The courier's driver dropped it at the wrong address; he is going back for it now and it will be with you by 5.",
+        Purpose::Other,
+    );
+    assert!(fixing.findings.is_empty(), "{:?}", kinds(&fixing));
+    let theirs = coach.review("The supplier sent faulty parts, so really it's their problem.", Purpose::Other);
+    assert!(!theirs.findings.is_empty() && kinds(&theirs).iter().all(|k| *k == FindingKind::Defensive));
+}
