@@ -761,8 +761,14 @@ fn an_apology_owns_what_its_own_clause_says_the_writer_did() {
         let r = coach.review(text, Purpose::Apology);
         assert!(r.findings.is_empty(), "{text}: {:?}", kinds(&r));
     }
-    let any = coach.review("Sorry for any trouble caused. I've waived this month's charge.", Purpose::Apology);
-    assert_eq!(kinds(&any), [FindingKind::MissingApology]);
+    for text in [
+        "Sorry for any trouble caused. I've waived this month's charge.",
+        "Sorry for any misunderstanding. Your table is booked for 8pm on Friday.",
+        "Sorry if we upset you. Your table is booked for 8pm on Friday.",
+    ] {
+        let r = coach.review(text, Purpose::Apology);
+        assert_eq!(kinds(&r), [FindingKind::MissingApology], "{text}");
+    }
 }
 
 /// Who holds a guarantee and who is the subject of a fault: a guarantee on a thing that runs or
