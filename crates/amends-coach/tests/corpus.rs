@@ -277,7 +277,7 @@ fn the_coach15_tuning_sets_are_measured() {
 }
 
 /// The session `coach18`'s blind set: `en_general77.tsv`, written and labelled before any of
-/// round 15's changes and never tuned on or read for its misses (first and final runs in its
+/// round 16's changes and never tuned on or read for its misses (first and final runs in its
 /// header). A floor under it, at or below its final figures.
 #[test]
 fn the_coach18_blind_set_is_measured() {
@@ -286,7 +286,7 @@ fn the_coach18_blind_set_is_measured() {
     hold_floors(&sets, 90);
 }
 
-/// The session `coach18`'s tuning sets (round 15): `en_general78.tsv` (hidden agents, owned
+/// The session `coach18`'s tuning sets (round 16): `en_general78.tsv` (hidden agents, owned
 /// apologies, a guarantee held; first run flagging 0.828 / 0.960), `en_general79.tsv` (the
 /// customer made responsible in new shapes; 0.850 / 0.895) and `en_general80.tsv` (a fresh check
 /// written after the changes; 0.947 / 1.000, kind accuracy 0.944) and `en_general81.tsv` (the
