@@ -664,6 +664,9 @@ fn first_cues(
     set_aside: impl Fn(usize, usize) -> bool,
 ) -> Vec<Option<(usize, usize)>> {
     let mut first: Vec<Option<(usize, usize)>> = vec![None; owners];
+    // The end of the last match set aside, by owner: a shorter cue inside it is read with it
+    // ("nobody got food poisoning" sets "poisoning" aside with "food poisoning").
+    let mut aside_until: Vec<usize> = vec![0; owners];
     for (owner, start, end) in cues.find(ws) {
         // Whether it would be the owner's first sign is asked before whether it is set aside:
         // the latter may cost more, and a later match never replaces an earlier one.
@@ -671,7 +674,10 @@ fn first_cues(
         if !slot.is_none_or(|(s, e)| start < s || (start == s && end > e)) {
             continue;
         }
-        if (negatable(owner) && negated(ws, start, negators)) || set_aside(owner, start) {
+        let Some(until) = aside_until.get_mut(owner) else { continue };
+        let inside = start < *until;
+        if inside || (negatable(owner) && negated(ws, start, negators)) || set_aside(owner, start) {
+            *until = (*until).max(end);
             continue;
         }
         *slot = Some((start, end));
@@ -968,7 +974,7 @@ impl Concerns {
                 let Some(rule) = self.rules.get(i) else { return false };
                 (rule.fault_of_ours && self.their_own_act(ws, at))
                     || (!self.not_cues.is_empty() && inside_not_cue(&self.not_cues, ws, at, |owner| owner == i))
-                    || (rule.negatable && negated_through(ws, at, &self.subject_negators, &self.transparent))
+                    || (rule.negatable && negated_through(ws, at, &self.subject_negators, &self.transparent, &[]))
             },
         );
         let mut out: Vec<(usize, usize, usize)> =
@@ -1462,14 +1468,65 @@ struct TriageFile {
     /// only these words, at most four, stand between them in its clause.
     #[serde(default)]
     transparent: Vec<String>,
+    /// Words after which one more word, the subject's noun, may stand between a negator and
+    /// a cue ("not a single *guest* got ill", "no *customer* was hurt").
+    #[serde(default)]
+    quantifiers: Vec<String>,
     /// Words that keep a negated threat a threat (a `disavowable` cue): a condition ("if you
     /// don't refund me, ...") or "I won't hesitate to ...", in the cue's clause before it.
     #[serde(default)]
     still_meant: Vec<String>,
     #[serde(default)]
     taken_back: TakenBackFile,
+    #[serde(default)]
+    aside: AsideFile,
     #[serde(rename = "reason")]
     reasons: Vec<ReasonFile>,
+}
+
+/// What sets a cue aside before it counts, read from the words around it rather than from
+/// the cue: a condition the clause opens with, who the customer is, a cue naming a kind of
+/// thing. None listed: the layer is off.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AsideFile {
+    /// A clause opened by one of these did not happen ("if this happens again", "in case
+    /// it breaks"): an `actual` kind's cue after one, in its clause, is set aside.
+    #[serde(default)]
+    conditions: Vec<String>,
+    /// Words before a condition that make it a question asked, not a condition ("I want to
+    /// know if this is the third time").
+    #[serde(default)]
+    asking: Vec<String>,
+    /// Runs of words that, just before a cue, make it who someone is, not what happened
+    /// ("I'm a paramedic", "she works as a solicitor").
+    #[serde(default)]
+    identity: Vec<String>,
+    /// Nouns that, just after a one-word cue, make it the name of a kind of thing ("the
+    /// allergen information", "a medical conference").
+    #[serde(default)]
+    heads: Vec<String>,
+    /// Things with no body (a website, an app, a scheme): a `bodily` kind's cue with one of
+    /// them for its subject, at most five words before it in its clause, is a figure ("the
+    /// website keeps crashing", "the app is a car crash").
+    #[serde(default)]
+    unbodily: Vec<String>,
+    /// Spans of time that hold one occasion ("this morning", "in the night"): a `one_occasion`
+    /// kind's cue with one of them beside it in its clause is no history ("I had to refresh the
+    /// page five times this morning").
+    #[serde(default)]
+    occasions: Vec<String>,
+}
+
+/// [`AsideFile`], folded as the text's words are.
+#[derive(Debug, Clone, Default)]
+struct Aside {
+    conditions: Vec<Vec<String>>,
+    asking: Vec<String>,
+    identity: Vec<Vec<String>>,
+    heads: Vec<String>,
+    unbodily: Vec<String>,
+    occasions: Vec<Vec<String>>,
 }
 
 /// How a sentence takes back a disavowed threat ("I don't want to involve a lawyer, but I
@@ -1520,6 +1577,18 @@ struct ReasonFile {
     /// will if I have to"): the hedged threat stands.
     #[serde(default)]
     disavowable: bool,
+    /// Only what happened counts: a cue in a clause a condition opens ("if this happens
+    /// again") is set aside (the file's `[aside] conditions`).
+    #[serde(default)]
+    actual: bool,
+    /// Happens to a body: a cue whose subject is a thing with none (the file's `[aside]
+    /// unbodily`: "the website is crashing") is a figure.
+    #[serde(default)]
+    bodily: bool,
+    /// A count ("five times") that one occasion holds ("this morning", the file's `[aside]
+    /// occasions`) is no history.
+    #[serde(default)]
+    one_occasion: bool,
     /// Why the sign matters, for staff: shown beside the words that raised it.
     #[serde(default)]
     why: String,
@@ -1539,6 +1608,9 @@ struct ReasonRule {
     raises: Vec<ReasonKind>,
     negatable: bool,
     disavowable: bool,
+    actual: bool,
+    bodily: bool,
+    one_occasion: bool,
     why: String,
 }
 
@@ -1554,8 +1626,10 @@ pub(crate) struct TriageRules {
     /// `not_cues`, owned by the rule whose kind they set aside.
     not_cues: PhraseSet,
     transparent: Vec<String>,
+    quantifiers: Vec<String>,
     still_meant: Vec<String>,
     taken_back: TakenBack,
+    aside: Aside,
 }
 
 impl Default for TriageRules {
@@ -1569,8 +1643,10 @@ impl Default for TriageRules {
             cues: PhraseSet::default(),
             not_cues: PhraseSet::default(),
             transparent: Vec::new(),
+            quantifiers: Vec::new(),
             still_meant: Vec::new(),
             taken_back: TakenBack::default(),
+            aside: Aside::default(),
         }
     }
 }
@@ -1639,9 +1715,20 @@ impl TriageRules {
             intent: file.taken_back.intent.iter().map(|i| stemmer.fold_words(&words_of(i))).collect(),
             endings: stemmer.fold_words(&file.taken_back.endings),
         };
+        let runs = |list: &[String]| list.iter().map(|i| stemmer.fold_words(&words_of(i))).collect::<Vec<_>>();
+        let aside = Aside {
+            conditions: runs(&file.aside.conditions),
+            asking: stemmer.fold_words(&file.aside.asking),
+            identity: runs(&file.aside.identity),
+            heads: stemmer.fold_words(&file.aside.heads),
+            unbodily: stemmer.fold_words(&file.aside.unbodily),
+            occasions: runs(&file.aside.occasions),
+        };
         let mut out = TriageRules {
+            aside,
             negators: stemmer.fold_words(&file.negators),
             transparent: stemmer.fold_words(&file.transparent),
+            quantifiers: stemmer.fold_words(&file.quantifiers),
             still_meant: stemmer.fold_words(&file.still_meant),
             taken_back,
             stemmer,
@@ -1665,6 +1752,9 @@ impl TriageRules {
                 raises: r.raises.clone(),
                 negatable: r.negatable,
                 disavowable: r.disavowable,
+                actual: r.actual,
+                bodily: r.bodily,
+                one_occasion: r.one_occasion,
                 why: r.why.clone(),
             });
         }
@@ -1691,6 +1781,10 @@ impl TriageRules {
                 (!self.not_cues.is_empty() && masked(rule.kind, start))
                     || (rule.negatable && self.negated_through(&ws, start))
                     || (rule.disavowable && self.disavowed(&ws, &chars, start))
+                    || (rule.actual && in_condition(&ws, start, &self.aside.conditions, &self.aside.asking))
+                    || self.not_an_event(&ws, start)
+                    || (rule.bodily && self.of_no_body(&ws, start))
+                    || (rule.one_occasion && self.in_one_occasion(&ws, start))
             },
         );
         let words_at = |start: usize, end: usize| -> String {
@@ -1758,12 +1852,23 @@ const NOT_CUE_REACH: usize = 12;
 /// A negator that reaches the cue at `at` through `transparent` words only (at most four, in
 /// its clause): "no one *was* injured", "not a single person was hurt", "nobody was hurt".
 /// Shared by triage and the restatement check, each with its own file's words.
-pub(crate) fn negated_through(ws: &[Word], at: usize, negators: &[String], transparent: &[String]) -> bool {
+///
+/// One word that is neither may stand among them when a `quantifiers` word stands just before
+/// it: the subject's own noun ("not a single *guest* got ill", "no *customer* was hurt"), never
+/// a verb after "not" ("it would not stop bleeding").
+pub(crate) fn negated_through(
+    ws: &[Word],
+    at: usize,
+    negators: &[String],
+    transparent: &[String],
+    quantifiers: &[String],
+) -> bool {
     let Some(clause) = ws.get(at).map(|w| w.clause) else { return false };
     if transparent.is_empty() {
         return false;
     }
     let mut i = at;
+    let mut noun = false;
     for _ in 0..5 {
         let Some(prev) = i.checked_sub(1) else { return false };
         i = prev;
@@ -1772,7 +1877,11 @@ pub(crate) fn negated_through(ws: &[Word], at: usize, negators: &[String], trans
             return true;
         }
         if !transparent.contains(&w.word) {
-            return false;
+            let quantified = i.checked_sub(1).and_then(|k| ws.get(k)).is_some_and(|q| quantifiers.contains(&q.word));
+            if noun || !quantified {
+                return false;
+            }
+            noun = true;
         }
     }
     false
@@ -1794,11 +1903,71 @@ pub(crate) fn inside_not_cue(not_cues: &PhraseSet, ws: &[Word], at: usize, owns:
     false
 }
 
+/// Whether a run of words stands at `at` in `ws` (word by word, folded).
+fn run_at(ws: &[Word], at: usize, run: &[String]) -> bool {
+    !run.is_empty() && ws.get(at..at + run.len()).is_some_and(|ws| ws.iter().zip(run).all(|(w, r)| w.word == *r))
+}
+
+/// Whether the cue at word `at` stands in a clause a condition opens ("if this happens again,
+/// …", "I'll go elsewhere if it happens again", "in case it breaks"): a `conditions` run
+/// earlier in its clause, not asked about (an `asking` word just before it: "I want to know if
+/// this is the third time" tells a history).
+pub(crate) fn in_condition(ws: &[Word], at: usize, conditions: &[Vec<String>], asking: &[String]) -> bool {
+    let Some(clause) = ws.get(at).map(|w| w.clause) else { return false };
+    if conditions.is_empty() {
+        return false;
+    }
+    let mut i = at;
+    while let Some(prev) = i.checked_sub(1) {
+        i = prev;
+        if ws.get(i).is_none_or(|w| w.clause != clause) {
+            return false;
+        }
+        let asked = i.checked_sub(1).and_then(|k| ws.get(k)).is_some_and(|w| asking.contains(&w.word));
+        if !asked && conditions.iter().any(|run| run_at(ws, i, run) && i + run.len() <= at) {
+            return true;
+        }
+    }
+    false
+}
+
 impl TriageRules {
+    /// Whether the cue at word `at` names who someone is or a kind of thing rather than what
+    /// happened: an `identity` run just before it ("I'm a paramedic"), or a `heads` noun just
+    /// after it ("the allergen information").
+    fn not_an_event(&self, ws: &[Word], at: usize) -> bool {
+        let aside = &self.aside;
+        let who = aside.identity.iter().any(|run| at.checked_sub(run.len()).is_some_and(|from| run_at(ws, from, run)));
+        let named = ws.get(at + 1).is_some_and(|next| {
+            ws.get(at).is_some_and(|w| w.sentence == next.sentence) && aside.heads.contains(&next.word)
+        });
+        who || named
+    }
+
+    /// Whether a thing with no body stands within five words before the cue at `at`, in its
+    /// clause: the cue's subject, so the cue is a figure ("your website crashing").
+    fn of_no_body(&self, ws: &[Word], at: usize) -> bool {
+        let Some(clause) = ws.get(at).map(|w| w.clause) else { return false };
+        (at.saturating_sub(5)..at)
+            .filter_map(|i| ws.get(i))
+            .any(|w| w.clause == clause && self.aside.unbodily.contains(&w.word))
+    }
+
+    /// Whether a span of one occasion (`[aside] occasions`) starts within six words either
+    /// side of the cue at `at`, in its clause: "five times this morning", "today it declined twice".
+    fn in_one_occasion(&self, ws: &[Word], at: usize) -> bool {
+        let Some(clause) = ws.get(at).map(|w| w.clause) else { return false };
+        (at.saturating_sub(6)..at + 7).any(|i| {
+            i != at
+                && ws.get(i).is_some_and(|w| w.clause == clause)
+                && self.aside.occasions.iter().any(|run| run_at(ws, i, run))
+        })
+    }
+
     /// A negator that reaches the cue at `at` through the file's `transparent` words only
     /// (see [`negated_through`]).
     fn negated_through(&self, ws: &[Word], at: usize) -> bool {
-        negated_through(ws, at, &self.negators, &self.transparent)
+        negated_through(ws, at, &self.negators, &self.transparent, &self.quantifiers)
     }
 
     /// A negator earlier in the cue's clause (at most eight words back) that the sentence
@@ -1821,12 +1990,8 @@ impl TriageRules {
         }
         let after: Vec<&Word> = ws.iter().skip(at + 1).take_while(|w| w.sentence == here.sentence).collect();
         let back = &self.taken_back;
-        let intent_at = |j: usize| {
-            back.intent.iter().any(|run| {
-                !run.is_empty()
-                    && after.get(j..j + run.len()).is_some_and(|ws| ws.iter().zip(run).all(|(w, r)| w.word == *r))
-            })
-        };
+        let intent_at =
+            |j: usize| back.intent.iter().any(|run| j + run.len() <= after.len() && run_at(ws, at + 1 + j, run));
         // "I'll" is read as "i" (the pronoun carries the meaning elsewhere): its ending is
         // read from the text as written.
         let ends_so = |v: &Word| {

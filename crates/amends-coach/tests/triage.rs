@@ -100,6 +100,31 @@ fn negation_figures_and_mentions_are_read_before_the_cues() {
     assert_eq!(kinds("It broke again on Sunday."), [ReasonKind::Repeat]);
 }
 
+/// What did not happen, who someone is and what has no body are read around a cue before it
+/// counts: a condition ("if this happens again"), a history denied, a count one occasion holds,
+/// a trade ("I'm a paramedic"), a cue naming a kind of thing ("the allergen information"), a
+/// website that "crashes", a subject negated through its own noun ("not a single guest got
+/// ill"), and a cue inside a longer one set aside ("nobody got food poisoning").
+#[test]
+fn what_did_not_happen_and_who_it_is_are_read_before_the_cues() {
+    let coach = Coach::english();
+    let kinds = |text: &str| -> Vec<ReasonKind> { coach.triage(text).reasons.iter().map(|r| r.kind).collect() };
+    assert_eq!(kinds("In case it goes wrong again, please keep my old number on file."), []);
+    assert_eq!(kinds("If it breaks again I want my money back."), []);
+    assert_eq!(kinds("It broke again on Sunday, if you can believe it."), [ReasonKind::Repeat]);
+    assert_eq!(kinds("Nothing like this has ever happened before with you."), []);
+    assert_eq!(kinds("It has happened before, in the spring."), [ReasonKind::Repeat]);
+    assert_eq!(kinds("The card reader failed three times this afternoon."), []);
+    assert_eq!(kinds("The card reader has failed three times since June."), [ReasonKind::Repeat]);
+    assert_eq!(kinds("I'm a nurse, so I know what a long wait is, and this was one."), []);
+    assert_eq!(kinds("Please add allergen information to the online menu."), []);
+    assert_eq!(kinds("Your app crashed at the payment step."), []);
+    assert_eq!(kinds("The shelf crashed down onto the worktop."), [ReasonKind::Safety]);
+    assert_eq!(kinds("Not a single diner got ill, but the soup was cold."), []);
+    assert_eq!(kinds("Nobody got food poisoning, the rice was just dry."), []);
+    assert_eq!(kinds("The chef assured us it had no nuts, and my husband is allergic to them."), [ReasonKind::Allergy]);
+}
+
 /// A threat disavowed in its clause is none ("I have no wish to involve a lawyer"); one hedged
 /// ("…, but I will if I must"), conditional ("if you don't …") or "won't hesitate" stands.
 #[test]
@@ -210,21 +235,25 @@ fn print(name: &str, a: &Agreement) -> f64 {
 #[test]
 fn triage_on_unseen_wording() {
     let coach = Coach::english();
-    let tuning = print("triage, tuning set", &agreement(&coach, include_str!("triage/en_tuning.toml")));
-    let tuning2 = print("triage, second tuning set", &agreement(&coach, include_str!("triage/en_tuning2.toml")));
-    let tuning3 = print("triage, third tuning set", &agreement(&coach, include_str!("triage/en_tuning3.toml")));
-    let tuning4 = print("triage, fourth tuning set", &agreement(&coach, include_str!("triage/en_tuning4.toml")));
-    let tuning5 = print("triage, fifth tuning set", &agreement(&coach, include_str!("triage/en_tuning5.toml")));
+    // Each tuning set with its floor; coach19's are the kinds heard that are not there (8), a
+    // fresh check of its layers (9), repeats denied or held in one occasion (10).
+    let tuning = [
+        ("tuning set", include_str!("triage/en_tuning.toml"), 0.95),
+        ("second tuning set", include_str!("triage/en_tuning2.toml"), 0.9),
+        ("third tuning set", include_str!("triage/en_tuning3.toml"), 0.9),
+        ("fourth tuning set", include_str!("triage/en_tuning4.toml"), 0.95),
+        ("fifth tuning set", include_str!("triage/en_tuning5.toml"), 0.95),
+        ("sixth tuning set", include_str!("triage/en_tuning6.toml"), 0.95),
+        ("seventh tuning set", include_str!("triage/en_tuning7.toml"), 0.9),
+        ("eighth tuning set", include_str!("triage/en_tuning8.toml"), 0.85),
+        ("ninth tuning set", include_str!("triage/en_tuning9.toml"), 0.85),
+        ("tenth tuning set", include_str!("triage/en_tuning10.toml"), 0.8),
+    ];
+    for (name, file, floor) in tuning {
+        let severity = print(&format!("triage, {name}"), &agreement(&coach, file));
+        assert!(severity >= floor, "severity agreement on the {name} fell to {severity:.3}");
+    }
     let blind = print("triage, blind set", &agreement(&coach, include_str!("triage/en_blind.toml")));
-    assert!(tuning >= 0.95, "severity agreement on the tuning set fell to {tuning:.3}");
-    assert!(tuning2 >= 0.9, "severity agreement on the second tuning set fell to {tuning2:.3}");
-    assert!(tuning3 >= 0.9, "severity agreement on the third tuning set fell to {tuning3:.3}");
-    assert!(tuning4 >= 0.95, "severity agreement on the fourth tuning set fell to {tuning4:.3}");
-    assert!(tuning5 >= 0.95, "severity agreement on the fifth tuning set fell to {tuning5:.3}");
-    let tuning6 = print("triage, sixth tuning set", &agreement(&coach, include_str!("triage/en_tuning6.toml")));
-    let tuning7 = print("triage, seventh tuning set", &agreement(&coach, include_str!("triage/en_tuning7.toml")));
-    assert!(tuning6 >= 0.95, "severity agreement on the sixth tuning set fell to {tuning6:.3}");
-    assert!(tuning7 >= 0.9, "severity agreement on the seventh tuning set fell to {tuning7:.3}");
     assert!(blind >= 0.6, "severity agreement on the blind set fell to {blind:.3}");
 }
 
@@ -260,6 +289,9 @@ fn triage_on_the_coach_sessions_blind_sets() {
     let totals_only = [
         ("triage, seventh blind set (coach13, totals only)", include_str!("triage/en_blind7.toml"), 0.72, 80, 74),
         ("triage, eighth blind set (coach16, totals only)", include_str!("triage/en_blind8.toml"), 0.84, 85, 80),
+        // `en_blind9` by `coach19` before its changes (0.808 at its first run, 0.846 at the end;
+        // reasons 0.691 / 0.844 then 0.745 / 0.844).
+        ("triage, ninth blind set (coach19, totals only)", include_str!("triage/en_blind9.toml"), 0.84, 74, 84),
     ];
     for (name, file, floor, precision, recall) in totals_only {
         let mut blind = agreement(&Coach::english(), file);
