@@ -29,6 +29,7 @@ pub const BLIND13: &str = include_str!("../concerns/en_blind13.toml");
 pub const BLIND14: &str = include_str!("../concerns/en_blind14.toml");
 pub const BLIND15: &str = include_str!("../concerns/en_blind15.toml");
 pub const BLIND16: &str = include_str!("../concerns/en_blind16.toml");
+pub const BLIND17: &str = include_str!("../concerns/en_blind17.toml");
 pub const TUNING6: &str = include_str!("../concerns/en_tuning6.toml");
 pub const TUNING7: &str = include_str!("../concerns/en_tuning7.toml");
 pub const TUNING8: &str = include_str!("../concerns/en_tuning8.toml");
