@@ -236,6 +236,21 @@ impl Pattern {
         }
     }
 
+    /// Whether every element the pattern needs could find its word among the words a text
+    /// holds (`present`): an element of plain words, or of sequences that each start with a
+    /// word, none of which the text holds can never match there, so a review need not try
+    /// the pattern at every occurrence of its first word.
+    pub(crate) fn may_match_among(&self, present: impl Fn(u32) -> bool) -> bool {
+        self.elems.iter().all(|e| match e {
+            Elem::Alt(a) => {
+                !a.other.is_empty()
+                    || a.words.iter().any(|&id| present(id))
+                    || a.by_first.iter().any(|&(id, _)| present(id))
+            }
+            Elem::Gap(_) | Elem::Not(_) => true,
+        })
+    }
+
     /// If the pattern matches starting exactly at token `pos`, the end (exclusive) of the
     /// shortest match.
     pub(crate) fn match_at(&self, t: &Tokens, pos: usize) -> Option<usize> {

@@ -5,7 +5,7 @@
 use crate::learned::Learned;
 use crate::model::{Finding, FindingKind, Purpose, Review, Severity};
 use crate::rules::{Context, Effect, Engine, Options, Owner, Scope, Side};
-use crate::text::{CLASSES, FILLER, Tokens, tokenize};
+use crate::text::{CLASSES, FILLER, Tokens, UNKNOWN, tokenize};
 
 /// How far (in tokens) a context is looked for around a hit, whatever its `within`: keeps a
 /// sentence of a million words linear.
@@ -184,6 +184,18 @@ fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
     let Some(idx) = e.index.get(purpose.index()) else {
         return hits;
     };
+    // The words the text holds, a bit per id, and per pattern whether it could match among
+    // them (0: not asked yet, 1: may, 2: cannot): a pattern asked once is then skipped at no
+    // cost wherever its first word occurs (most of a long draft's first words lead nowhere).
+    let words = t.toks.iter().map(|x| x.id).filter(|id| *id != UNKNOWN).max().map_or(0, |m| m as usize + 1);
+    let mut present = vec![0u64; words.div_ceil(64)];
+    for tok in &t.toks {
+        if let Some(w) = present.get_mut(tok.id as usize / 64) {
+            *w |= 1 << (tok.id % 64);
+        }
+    }
+    let holds = |id: u32| present.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0);
+    let mut may_match = vec![0u8; e.patterns.len()];
     for (pos, tok) in t.toks.iter().enumerate() {
         if tok.is_comma() || tok.is_quoted() {
             continue;
@@ -208,6 +220,13 @@ fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
             for &pi in list {
                 if let Some((_, p)) = e.patterns.get(pi as usize)
                     && (p.may_continue(next) || (after_fillers.is_some() && p.may_continue(after_fillers)))
+                    && let Some(known) = may_match.get_mut(pi as usize)
+                    && {
+                        if *known == 0 {
+                            *known = if p.may_match_among(holds) { 1 } else { 2 };
+                        }
+                        *known == 1
+                    }
                     && let Some(end) = p.match_at(t, pos)
                 {
                     hits.push(Hit { pattern: pi, start: pos, end });
