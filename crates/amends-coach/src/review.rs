@@ -4,6 +4,7 @@
 
 use crate::learned::Learned;
 use crate::model::{Finding, FindingKind, Purpose, Review, Severity};
+use crate::pattern::Pattern;
 use crate::rules::{Context, Effect, Engine, Options, Owner, Scope, Side};
 use crate::text::{CLASSES, FILLER, Tokens, UNKNOWN, tokenize};
 
@@ -220,13 +221,7 @@ fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
             for &pi in list {
                 if let Some((_, p)) = e.patterns.get(pi as usize)
                     && (p.may_continue(next) || (after_fillers.is_some() && p.may_continue(after_fillers)))
-                    && let Some(known) = may_match.get_mut(pi as usize)
-                    && {
-                        if *known == 0 {
-                            *known = if p.may_match_among(holds) { 1 } else { 2 };
-                        }
-                        *known == 1
-                    }
+                    && may_match.get_mut(pi as usize).is_some_and(|known| asked_once(known, p, &holds))
                     && let Some(end) = p.match_at(t, pos)
                 {
                     hits.push(Hit { pattern: pi, start: pos, end });
@@ -253,6 +248,15 @@ fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
         try_all(&idx.wild);
     }
     hits
+}
+
+/// Whether pattern `p` may match among the draft's words (`holds`), asked once a review:
+/// `known` is 0 until asked, then 1 (it may) or 2 (it cannot).
+fn asked_once(known: &mut u8, p: &Pattern, holds: impl Fn(u32) -> bool) -> bool {
+    if *known == 0 {
+        *known = if p.may_match_among(holds) { 1 } else { 2 };
+    }
+    *known == 1
 }
 
 fn owner(e: &Engine, h: &Hit) -> Option<Owner> {
