@@ -221,7 +221,7 @@ fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
             for &pi in list {
                 if let Some((_, p)) = e.patterns.get(pi as usize)
                     && (p.may_continue(next) || (after_fillers.is_some() && p.may_continue(after_fillers)))
-                    && may_match.get_mut(pi as usize).is_some_and(|known| asked_once(known, p, &holds))
+                    && may_match.get_mut(pi as usize).is_some_and(|known| asked_once(known, p, holds))
                     && let Some(end) = p.match_at(t, pos)
                 {
                     hits.push(Hit { pattern: pi, start: pos, end });
