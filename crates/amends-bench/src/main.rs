@@ -133,6 +133,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
     // The database's own limit: one row per commit, one connection, same driver.
     let raw = raw_commit_rate(args.db, &database_url, &scratch.0, phase).await?;
     rows.push(Row::rate("raw INSERT+COMMIT, 1 conn", raw, None, None, String::new()));
+    // PostgreSQL's target is pgbench's own single-INSERT rate at intake's client count:
+    // the server commits many clients' rows at once, which one connection cannot show.
+    let pgbench = match args.db {
+        Db::Postgres => pgbench_insert_rate(&database_url, &scratch.0, 64, phase)?,
+        Db::Sqlite => None,
+    };
 
     let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
     let next_email = Arc::new(AtomicUsize::new(0));
@@ -167,6 +173,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         case_ids.extend(result.values.iter().copied());
         let ratio = result.per_second() / raw;
         rows.push(Row::from_run(&format!("durable intake, {clients} clients"), &result, Some(ratio)));
+        if let (64, Some(pgbench)) = (clients, pgbench) {
+            // Its `× raw` is the intake above divided by it.
+            let ratio = format!("{:.2}", result.per_second() / pgbench);
+            rows.push(Row::rate("pgbench INSERT, 64 clients", pgbench, None, None, ratio));
+        }
     }
     let load_rss = rss_kb(pid, "VmRSS");
     if case_ids.is_empty() {
@@ -641,6 +652,42 @@ async fn raw_postgres_commits(database_url: &str, phase: Duration) -> anyhow::Re
         n += 1;
     }
     Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+/// `pgbench -c CLIENTS` running one single-row INSERT a transaction into the raw table,
+/// its `tps`; none when pgbench is not installed (it comes with PostgreSQL's client).
+fn pgbench_insert_rate(database_url: &str, dir: &Path, clients: usize, phase: Duration) -> anyhow::Result<Option<f64>> {
+    let script = dir.join("insert.sql");
+    std::fs::write(
+        &script,
+        format!(
+            "\\set n random(1, 1000000000)\nINSERT INTO bench_raw (customer_id, body, status, created_at) \
+             VALUES (:n, '{}', 'open', :n);\n",
+            WORDS.replace('\'', "''")
+        ),
+    )?;
+    let seconds = phase.as_secs_f64().round().max(1.0).to_string();
+    let out = match Command::new("pgbench")
+        .args(["-n", "-c", &clients.to_string(), "-j", "2", "-T", &seconds, "-f"])
+        .arg(&script)
+        .arg(database_url)
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    if !out.status.success() {
+        bail!("pgbench failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let tps = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse::<f64>().ok())
+        .with_context(|| format!("no tps in pgbench's output: {stdout}"))?;
+    Ok(Some(tps))
 }
 
 struct RunResult {

@@ -500,6 +500,13 @@ impl Phrase {
         if matches!(elems.last(), Some(Elem::Not(_))) && elems.len() == 1 {
             return Err(format!("`{src}` has no word to match"));
         }
+        // Built by pushes, they hold up to twice their alternatives, for the process's life.
+        for elem in &mut elems {
+            if let Elem::Any(alts) | Elem::Not(alts) = elem {
+                alts.shrink_to_fit();
+            }
+        }
+        elems.shrink_to_fit();
         Ok(Phrase { elems })
     }
 

@@ -227,6 +227,12 @@ pub struct Coach {
     learned: learned::Learned,
 }
 
+/// The languages with built-in rules.
+enum BuiltIn {
+    English,
+    German,
+}
+
 impl Coach {
     /// The built-in English coach.
     ///
@@ -261,11 +267,31 @@ impl Coach {
         Coach::built_in("de", [GERMAN_RULES, GERMAN_CONCERNS, GERMAN_TRIAGE, GERMAN_FEELINGS])
     }
 
+    /// The built-in coach for a language tag, as [`Coach::for_language`], compiled on first
+    /// use and shared by the whole process: the desk's review and intake's triage read
+    /// with the same one rather than each holding its own (an English coach is some 7 MB
+    /// of compiled rules).
+    pub fn shared(tag: &str) -> &'static Coach {
+        static ENGLISH: std::sync::OnceLock<Coach> = std::sync::OnceLock::new();
+        static GERMAN: std::sync::OnceLock<Coach> = std::sync::OnceLock::new();
+        match Coach::for_language_of(tag) {
+            BuiltIn::German => GERMAN.get_or_init(Coach::german),
+            BuiltIn::English => ENGLISH.get_or_init(Coach::english),
+        }
+    }
+
     /// The built-in coach for a language tag (`"de"`, `"de-AT"`, `"en-GB"`...; the primary
     /// subtag, any case), English for any language without rules of its own.
     pub fn for_language(tag: &str) -> Coach {
+        match Coach::for_language_of(tag) {
+            BuiltIn::German => Coach::german(),
+            BuiltIn::English => Coach::english(),
+        }
+    }
+
+    fn for_language_of(tag: &str) -> BuiltIn {
         let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("de") { Coach::german() } else { Coach::english() }
+        if primary.eq_ignore_ascii_case("de") { BuiltIn::German } else { BuiltIn::English }
     }
 
     /// A built-in coach from its four files (rules, concerns, triage, feelings). A file that

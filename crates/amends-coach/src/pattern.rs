@@ -57,14 +57,21 @@ impl Alts {
     fn new(alts: Vec<Vec<Atom>>) -> Alts {
         let mut words = Vec::new();
         let mut seqs = Vec::new();
-        for seq in alts {
+        for mut seq in alts {
             match seq.as_slice() {
                 [Atom::Lit(id)] => words.push(*id),
-                _ => seqs.push(seq),
+                _ => {
+                    // Built by pushes, it holds up to twice its atoms; kept for the
+                    // process's life, in thousands.
+                    seq.shrink_to_fit();
+                    seqs.push(seq);
+                }
             }
         }
         words.sort_unstable();
         words.dedup();
+        words.shrink_to_fit();
+        seqs.shrink_to_fit();
         let mut by_first = Vec::new();
         let mut other = Vec::new();
         for (i, seq) in seqs.iter().enumerate() {
@@ -75,6 +82,8 @@ impl Alts {
             }
         }
         by_first.sort_unstable();
+        by_first.shrink_to_fit();
+        other.shrink_to_fit();
         Alts { words, seqs, by_first, other }
     }
 }

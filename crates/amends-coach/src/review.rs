@@ -216,7 +216,7 @@ fn scan(e: &Engine, t: &Tokens, purpose: Purpose) -> Vec<Hit> {
             Some(x) if x.flags & FILLER != 0 => following.take(2).find(|x| x.flags & FILLER == 0).map(|x| x.id),
             _ => None,
         };
-        let listed = idx.by_first.get(tok.id as usize).map_or(&[][..], Vec::as_slice);
+        let listed = idx.by_first.get(tok.id);
         let mut try_all = |list: &[u32]| {
             for &pi in list {
                 if let Some((_, p)) = e.patterns.get(pi as usize)

@@ -285,11 +285,43 @@ pub(crate) struct Options {
     pub offer_unless: Vec<Context>,
 }
 
+/// Per word id, the patterns that can start with that word: one flat list and each word's
+/// start in it. A `Vec` a word cost 24 bytes for every word of the lexicon and every
+/// purpose, though most words start no pattern: over a megabyte of the English coach.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ByFirst {
+    /// `starts[w]..starts[w + 1]` is word `w`'s part of `patterns`.
+    starts: Vec<u32>,
+    patterns: Vec<u32>,
+}
+
+impl ByFirst {
+    fn from_lists(lists: Vec<Vec<u32>>) -> ByFirst {
+        let mut starts = Vec::with_capacity(lists.len() + 1);
+        let mut patterns = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        starts.push(0);
+        for list in lists {
+            patterns.extend(list);
+            starts.push(u32::try_from(patterns.len()).unwrap_or(u32::MAX));
+        }
+        ByFirst { starts, patterns }
+    }
+
+    /// The patterns that can start with word `id` (none for a word the rules never name).
+    pub fn get(&self, id: u32) -> &[u32] {
+        let id = id as usize;
+        match (self.starts.get(id), self.starts.get(id + 1)) {
+            (Some(&from), Some(&to)) => self.patterns.get(from as usize..to as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
 /// Patterns to try at a token, per purpose: by the token's word id, by its classes
 /// (`#num`, `#time`, `#date`), plus those that can start with any word.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Index {
-    pub by_first: Vec<Vec<u32>>,
+    pub by_first: ByFirst,
     /// (stem, patterns) for patterns that can start with `stem*`, one entry per stem.
     pub by_prefix: Vec<(Box<str>, Vec<u32>)>,
     pub by_class: [(u16, Vec<u32>); 3],
@@ -644,8 +676,9 @@ impl Engine {
         let index = Purpose::ALL
             .iter()
             .map(|purpose| {
+                let mut by_first = vec![Vec::new(); vocab];
                 let mut idx = Index {
-                    by_first: vec![Vec::new(); vocab],
+                    by_first: ByFirst::default(),
                     by_prefix: Vec::new(),
                     by_class: [(NUM, Vec::new()), (TIME, Vec::new()), (DATE, Vec::new())],
                     wild: Vec::new(),
@@ -661,7 +694,7 @@ impl Engine {
                         continue;
                     }
                     for id in first.ids {
-                        if let Some(slot) = idx.by_first.get_mut(id as usize)
+                        if let Some(slot) = by_first.get_mut(id as usize)
                             && !slot.contains(&i)
                         {
                             slot.push(i);
@@ -680,6 +713,7 @@ impl Engine {
                         }
                     }
                 }
+                idx.by_first = ByFirst::from_lists(by_first);
                 idx
             })
             .collect();

@@ -11,21 +11,21 @@ use amends_domain::step::{self, CoachFinding, CoachReading, FindingSeverity};
 /// The coach in each language the desk speaks. Each text is read by the coach of the
 /// language it is written in, else by the English one:
 /// a German apology read by English rules would be held for wording it does not have.
-/// An installation's own rules file (`coach_rules`) stands in for the English coach.
+/// An installation's own rules file (`coach_rules`) stands in for the English coach;
+/// without one the built-in coaches are the process's shared ones ([`Coach::shared`]).
 pub struct Coaches {
-    english: Coach,
-    german: Coach,
+    own_english: Option<Coach>,
 }
 
 impl Coaches {
-    pub fn new(english: Coach) -> Self {
-        Self { english, german: Coach::german() }
+    pub fn new(own_english: Option<Coach>) -> Self {
+        Self { own_english }
     }
 
     pub fn of(&self, language: Language) -> &Coach {
-        match language {
-            Language::English => &self.english,
-            Language::German => &self.german,
+        match (language, &self.own_english) {
+            (Language::English, Some(own)) => own,
+            (language, _) => Coach::shared(language.tag()),
         }
     }
 

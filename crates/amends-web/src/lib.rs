@@ -103,7 +103,8 @@ pub struct SharedState {
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: WebSettings, coach: amends_coach::Coach) -> Self {
+    /// `coach` is the installation's own English rules, if it has them.
+    pub fn new(store: Store, settings: WebSettings, coach: Option<amends_coach::Coach>) -> Self {
         Self(std::sync::Arc::new(SharedState {
             limiter: std::sync::Arc::new(limits::RateLimiter::new(store.settings().clock.clone())),
             store,

@@ -476,16 +476,14 @@ impl Settings {
         Ok(sqlite_url(&self.data_dir.join("amends.db")))
     }
 
-    /// The language coach: the installation's rules file, or the built-in English rules.
-    pub fn coach(&self) -> anyhow::Result<amends_coach::Coach> {
-        match &self.coach_rules {
-            None => Ok(amends_coach::Coach::english()),
-            Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-                amends_coach::Coach::from_rules_toml(&text)
-                    .with_context(|| format!("coach rules in {}", path.display()))
-            }
-        }
+    /// The installation's own rules for the language coach, if it has a file of them
+    /// (else the built-in English rules serve).
+    pub fn coach(&self) -> anyhow::Result<Option<amends_coach::Coach>> {
+        let Some(path) = &self.coach_rules else { return Ok(None) };
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let coach = amends_coach::Coach::from_rules_toml(&text)
+            .with_context(|| format!("coach rules in {}", path.display()))?;
+        Ok(Some(coach))
     }
 
     /// The spam filter: the installation's rules file, or the built-in rules.

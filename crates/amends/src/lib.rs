@@ -66,6 +66,10 @@ impl Desk {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let Self { settings, store, spam } = self;
+        // The built-in coaches are compiled now, not by the first complaint that needs one.
+        for language in amends_domain::Language::ALL {
+            amends_coach::Coach::shared(language.tag());
+        }
         let mut state = AppState::new(store.clone(), settings.web(), settings.coach()?).with_spam(spam.clone());
         tracing::info!(address = %listener.local_addr()?, backend = store.backend().name(), "serving");
         // One signal stops both the web server and the job runner.
