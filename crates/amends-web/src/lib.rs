@@ -12,6 +12,7 @@ mod idempotency;
 mod invitations;
 mod json;
 pub mod limits;
+mod memory;
 pub mod metrics;
 mod origin;
 mod pages;
@@ -219,6 +220,7 @@ pub async fn serve(
 
     let header_timeout = state.settings.limits.header_timeout;
     let app = router(state);
+    memory::give_back_freed();
     // Every connection holds a receiver: once all are dropped, all connections are done.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::pin!(shutdown);
