@@ -68,8 +68,7 @@ fn acknowledgement_builds(email: &amends_domain::CustomerEmail, name: &str) {
 }
 
 fn english() -> &'static Coach {
-    static COACH: std::sync::OnceLock<Coach> = std::sync::OnceLock::new();
-    COACH.get_or_init(Coach::english)
+    Coach::shared("en")
 }
 
 /// Any text for any purpose: a review whose findings point inside the text, in order.
@@ -139,7 +138,7 @@ pub fn api_json(data: &[u8]) {
         .and_then(|i| names.iter().find(|n| n.as_bytes() == &data[..i]).map(|n| (*n, &data[i + 1..])));
     let (which, body) = named.unwrap_or((names[usize::from(first) % names.len()], &data[1..]));
     static COACHES: std::sync::OnceLock<amends_web::decode::Coaches> = std::sync::OnceLock::new();
-    let coaches = COACHES.get_or_init(|| amends_web::decode::Coaches::new(Coach::english()));
+    let coaches = COACHES.get_or_init(|| amends_web::decode::Coaches::new(None));
     if let Some(Err(e)) = amends_web::decode::decode_body(which, body, coaches) {
         assert!(e.status.is_client_error(), "{which}: {} {}", e.status, e.message);
     }
